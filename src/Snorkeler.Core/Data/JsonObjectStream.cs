@@ -1,0 +1,116 @@
+using System.Text.Json;
+
+namespace Snorkeler.Data;
+
+/// <summary>
+/// Reads the members of a top-level JSON object one at a time from a stream (the Wrench layout
+/// <c>{"0": {...}, "1": {...}}</c>), holding one member in memory, with the line each member starts on.
+/// </summary>
+internal static class JsonObjectStream
+{
+    public readonly record struct Member(string Key, JsonDocument Value, long Line);
+
+    public static IEnumerable<Member> Read(Stream stream, string path)
+    {
+        var buffer = new byte[1 << 16];
+        int filled = 0, consumedTotal = 0;
+        long line = 1;
+        var state = new JsonReaderState(new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
+        var finalBlock = false;
+        var phase = 0; // 0: before '{', 1: expect key or '}', 2: expect value, 3: done
+        string? key = null;
+        long keyLine = 1;
+        Member? pending = null;
+
+        bool Fill()
+        {
+            if (finalBlock) return false;
+            if (filled == buffer.Length) Array.Resize(ref buffer, buffer.Length * 2);
+            var read = stream.Read(buffer, filled, buffer.Length - filled);
+            if (read == 0) finalBlock = true;
+            filled += read;
+            return true;
+        }
+
+        Fill();
+        if (filled >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF) consumedTotal = 3;
+        if (filled >= 2 && (buffer[0] == 0xFF && buffer[1] == 0xFE || buffer[0] == 0xFE && buffer[1] == 0xFF))
+            throw SnorkelerException.InFile(path, "the file is UTF-16; save it as UTF-8");
+        while (phase != 3)
+        {
+            var span = buffer.AsSpan(consumedTotal, filled - consumedTotal);
+            var reader = new Utf8JsonReader(span, finalBlock, state);
+            var progressed = false;
+            try
+            {
+                while (phase != 3)
+                {
+                    if (phase == 2)
+                    {
+                        var before = reader.BytesConsumed;
+                        if (!JsonDocument.TryParseValue(ref reader, out var doc))
+                            break;
+                        var valueLine = keyLine;
+                        line += span.Slice((int)before, (int)(reader.BytesConsumed - before)).Count((byte)'\n');
+                        progressed = true;
+                        phase = 1;
+                        var member = new Member(key!, doc!, valueLine);
+                        state = reader.CurrentState;
+                        var consumed = (int)reader.BytesConsumed;
+                        consumedTotal += consumed;
+                        pending = member;
+                        break;
+                    }
+                    var start = reader.BytesConsumed;
+                    if (!reader.Read()) break;
+                    line += span.Slice((int)start, (int)(reader.BytesConsumed - start)).Count((byte)'\n');
+                    progressed = true;
+                    switch (phase)
+                    {
+                        case 0 when reader.TokenType == JsonTokenType.StartObject:
+                            phase = 1;
+                            break;
+                        case 0:
+                            throw SnorkelerException.InFile(path, "expected a JSON object of rows ({\"0\": {...}, ...})", line);
+                        case 1 when reader.TokenType == JsonTokenType.PropertyName:
+                            key = reader.GetString();
+                            keyLine = line;
+                            phase = 2;
+                            break;
+                        case 1 when reader.TokenType == JsonTokenType.EndObject:
+                            phase = 3;
+                            break;
+                    }
+                }
+            }
+            catch (JsonException e)
+            {
+                throw SnorkelerException.InFile(path, $"invalid JSON: {Friendly(e.Message)}", line + (e.LineNumber ?? 0));
+            }
+            if (pending is { } m)
+            {
+                pending = null;
+                using (m.Value) yield return m;
+                continue;
+            }
+            state = reader.CurrentState;
+            consumedTotal += (int)reader.BytesConsumed;
+            if (phase == 3) break;
+            // Keep what was not consumed, then read more.
+            if (consumedTotal > 0)
+            {
+                Buffer.BlockCopy(buffer, consumedTotal, buffer, 0, filled - consumedTotal);
+                filled -= consumedTotal;
+                consumedTotal = 0;
+            }
+            if (!Fill() && !progressed)
+                throw SnorkelerException.InFile(path, phase == 0 ? "the file is empty" : "unexpected end of file (truncated JSON?)", line);
+        }
+    }
+
+    private static string Friendly(string message)
+    {
+        var cut = message.IndexOf(" LineNumber", StringComparison.Ordinal);
+        return (cut > 0 ? message[..cut] : message).TrimEnd('.', ' ');
+    }
+}

@@ -1,0 +1,111 @@
+namespace Snorkeler.Data;
+
+/// <summary>
+/// Fills a <see cref="RowBatch"/> cell by cell, row by row. Readers of every format share it, so every
+/// source produces the same column-oriented batches.
+/// </summary>
+public sealed class RowBatchBuilder
+{
+    private readonly DataSchema _schema;
+    private char[] _chars;
+    private int[] _starts;
+    private int[] _lengths;
+    private long[]? _lines;
+    private int _used;
+    private int _rows;
+    private int _column;
+
+    /// <summary>Creates a builder for rows of <paramref name="schema"/>.</summary>
+    public RowBatchBuilder(DataSchema schema, int rowCapacity, bool trackLines = false)
+    {
+        _schema = Guard.NotNull(schema);
+        Guard.Positive(rowCapacity);
+        var cells = Math.Max(1, rowCapacity * schema.Count);
+        _chars = new char[Math.Max(256, cells * 16)];
+        _starts = new int[cells];
+        _lengths = new int[cells];
+        _lines = trackLines ? new long[rowCapacity] : null;
+        RowCapacity = rowCapacity;
+    }
+
+    /// <summary>The most rows one batch holds.</summary>
+    public int RowCapacity { get; }
+
+    /// <summary>Rows completed so far.</summary>
+    public int Count => _rows;
+
+    /// <summary>Characters buffered so far; readers may close a batch early when it grows large.</summary>
+    public int CharCount => _used;
+
+    /// <summary>Starts a row; <paramref name="line"/> is its 1-based source line when known.</summary>
+    public void BeginRow(long line = 0)
+    {
+        if (_lines is not null) _lines[_rows] = line;
+        _column = 0;
+    }
+
+    /// <summary>Adds the next cell of the current row.</summary>
+    public void Add(ReadOnlySpan<char> text)
+    {
+        var cell = _rows * _schema.Count + _column++;
+        if (_used + text.Length > _chars.Length)
+            Array.Resize(ref _chars, Math.Max(_chars.Length * 2, _used + text.Length));
+        text.CopyTo(_chars.AsSpan(_used));
+        _starts[cell] = _used;
+        _lengths[cell] = text.Length;
+        _used += text.Length;
+    }
+
+    /// <summary>Adds a missing cell to the current row.</summary>
+    public void AddMissing()
+    {
+        var cell = _rows * _schema.Count + _column++;
+        _starts[cell] = _used;
+        _lengths[cell] = -1;
+    }
+
+    /// <summary>Sets cell <paramref name="column"/> of the current row, for formats whose fields come in any order.</summary>
+    public void Set(int column, ReadOnlySpan<char> text)
+    {
+        var cell = _rows * _schema.Count + column;
+        if (_used + text.Length > _chars.Length)
+            Array.Resize(ref _chars, Math.Max(_chars.Length * 2, _used + text.Length));
+        text.CopyTo(_chars.AsSpan(_used));
+        _starts[cell] = _used;
+        _lengths[cell] = text.Length;
+        _used += text.Length;
+    }
+
+    /// <summary>Marks every cell of the current row missing, before <see cref="Set"/> fills some.</summary>
+    public void ClearRow()
+    {
+        var start = _rows * _schema.Count;
+        _lengths.AsSpan(start, _schema.Count).Fill(-1);
+        _starts.AsSpan(start, _schema.Count).Fill(_used);
+    }
+
+    /// <summary>Ends the current row; cells not added are missing.</summary>
+    public void EndRow()
+    {
+        var width = _schema.Count;
+        while (_column < width) AddMissing();
+        _rows++;
+    }
+
+    /// <summary>Ends the current row without the column-count fill (used with <see cref="ClearRow"/> and <see cref="Set"/>).</summary>
+    public void EndSetRow() => _rows++;
+
+    /// <summary>Hands over the rows as a batch and starts a new, empty one.</summary>
+    public RowBatch Build(long firstRow)
+    {
+        var batch = new RowBatch(_schema, firstRow, _rows, _chars, _starts, _lengths, _lines);
+        var cells = Math.Max(1, RowCapacity * _schema.Count);
+        _chars = new char[Math.Max(256, Math.Min(_chars.Length, cells * 64))];
+        _starts = new int[cells];
+        _lengths = new int[cells];
+        _lines = _lines is null ? null : new long[RowCapacity];
+        _used = 0;
+        _rows = 0;
+        return batch;
+    }
+}

@@ -1,0 +1,169 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Snorkeler.Data;
+
+/// <summary>
+/// The Wrench benchmark's data format: a JSON object of rows, <c>{"0": {"data": {...}, "label": 1,
+/// "weak_labels": [...]}, ...}</c>, with <c>label.json</c> (<c>{"0": "HAM", "1": "SPAM"}</c>) in the same
+/// folder naming the classes. It is both a ready label matrix with gold labels (the weak labels) and a
+/// data source (the <c>data</c> fields). Wrench files do not name their LFs; columns are named
+/// <c>lf_0</c>, <c>lf_1</c>, ...
+/// </summary>
+public static class WrenchFile
+{
+    /// <summary>Reads the class names from <c>label.json</c> beside <paramref name="path"/>.</summary>
+    public static LabelSchema ReadSchema(string path)
+    {
+        var labelPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", "label.json");
+        if (!File.Exists(labelPath))
+            throw SnorkelerException.InFile(path, $"no label.json beside it ({labelPath}); Wrench data sets name their classes there");
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllBytes(labelPath));
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+                throw SnorkelerException.InFile(labelPath, "expected an object such as {\"0\": \"HAM\", \"1\": \"SPAM\"}");
+            var byLabel = new SortedDictionary<int, string>();
+            foreach (var p in doc.RootElement.EnumerateObject())
+            {
+                if (!int.TryParse(p.Name, NumberStyles.None, CultureInfo.InvariantCulture, out var label) || p.Value.ValueKind != JsonValueKind.String)
+                    throw SnorkelerException.InFile(labelPath, $"entry \"{p.Name}\" must map a class number to a name");
+                byLabel[label] = p.Value.GetString()!;
+            }
+            if (byLabel.Count < 2 || byLabel.Keys.First() != 0 || byLabel.Keys.Last() != byLabel.Count - 1)
+                throw SnorkelerException.InFile(labelPath, "classes must be numbered 0, 1, ... without gaps, at least two");
+            return new LabelSchema(byLabel.Values);
+        }
+        catch (JsonException e)
+        {
+            throw SnorkelerException.InFile(labelPath, $"invalid JSON: {e.Message}");
+        }
+        catch (ArgumentException e)
+        {
+            throw SnorkelerException.InFile(labelPath, e.Message);
+        }
+    }
+
+    /// <summary>Reads the weak labels and gold labels of a Wrench split as a label matrix.</summary>
+    public static LabelMatrix ReadMatrix(string path)
+    {
+        var schema = ReadSchema(path);
+        LabelMatrixBuilder? builder = null;
+        var lfCount = -1;
+        long firstLine = 0;
+        using var stream = Open(path);
+        foreach (var member in JsonObjectStream.Read(stream, path))
+        {
+            var root = member.Value.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("weak_labels", out var weak) || weak.ValueKind != JsonValueKind.Array)
+                throw SnorkelerException.InFile(path, $"row \"{member.Key}\" has no \"weak_labels\" array", member.Line);
+            var count = weak.GetArrayLength();
+            if (lfCount < 0)
+            {
+                lfCount = count;
+                firstLine = member.Line;
+                builder = new LabelMatrixBuilder(schema, Enumerable.Range(0, count).Select(j => $"lf_{j}").ToArray(), 4096);
+            }
+            else if (count != lfCount)
+                throw SnorkelerException.InFile(path, $"row \"{member.Key}\" has {count} weak labels but the first row (line {firstLine}) has {lfCount}", member.Line);
+            var row = builder!.AddRow();
+            var j = 0;
+            foreach (var vote in weak.EnumerateArray())
+            {
+                if (vote.ValueKind != JsonValueKind.Number || !vote.TryGetInt32(out var v) || !schema.IsValidVote(v))
+                    throw SnorkelerException.InFile(path, $"row \"{member.Key}\": weak label {j} is {vote.GetRawText()}, expected -1 or a class 0..{schema.Cardinality - 1}", member.Line);
+                builder.Set(row, j++, v);
+            }
+            var gold = LabelSchema.Abstain;
+            if (root.TryGetProperty("label", out var label) && label.ValueKind != JsonValueKind.Null)
+            {
+                if (label.ValueKind != JsonValueKind.Number || !label.TryGetInt32(out gold) || !schema.IsValidVote(gold))
+                    throw SnorkelerException.InFile(path, $"row \"{member.Key}\": label {label.GetRawText()} is not a class 0..{schema.Cardinality - 1}", member.Line);
+            }
+            builder.SetGold(row, gold);
+        }
+        if (builder is null) throw SnorkelerException.InFile(path, "the file has no rows");
+        return builder.Build();
+    }
+
+    /// <summary>Opens a Wrench split as a data source over its rows' <c>data</c> fields.</summary>
+    public static IDataSource OpenData(string path) => new WrenchDataSource(path);
+
+    internal static FileStream Open(string path)
+    {
+        try
+        {
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw SnorkelerException.InFile(path, e is FileNotFoundException or DirectoryNotFoundException ? "no such file" : e.Message);
+        }
+    }
+
+    private sealed class WrenchDataSource(string path) : IDataSource
+    {
+        public string Name => path;
+
+        public DataSchema Schema { get; } = ReadDataSchema(path);
+
+        public IEnumerable<RowBatch> ReadBatches(int rowsPerBatch)
+        {
+            var builder = new RowBatchBuilder(Schema, rowsPerBatch, trackLines: true);
+            long first = 0;
+            using var stream = Open(path);
+            foreach (var member in JsonObjectStream.Read(stream, path))
+            {
+                builder.BeginRow(member.Line);
+                builder.ClearRow();
+                if (member.Value.RootElement.ValueKind == JsonValueKind.Object && member.Value.RootElement.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object)
+                {
+                    foreach (var field in data.EnumerateObject())
+                    {
+                        var column = Schema.IndexOf(field.Name);
+                        if (column >= 0) JsonCells.Set(builder, column, field.Value);
+                    }
+                }
+                builder.EndSetRow();
+                if (builder.Count == rowsPerBatch)
+                {
+                    yield return builder.Build(first);
+                    first += rowsPerBatch;
+                }
+            }
+            if (builder.Count > 0 || first == 0) yield return builder.Build(first);
+        }
+
+        private static DataSchema ReadDataSchema(string path)
+        {
+            using var stream = Open(path);
+            foreach (var member in JsonObjectStream.Read(stream, path))
+            {
+                if (member.Value.RootElement.ValueKind != JsonValueKind.Object || !member.Value.RootElement.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Object)
+                    throw SnorkelerException.InFile(path, $"row \"{member.Key}\" has no \"data\" object", member.Line);
+                return new DataSchema(data.EnumerateObject().Select(p => p.Name).Distinct(StringComparer.Ordinal));
+            }
+            throw SnorkelerException.InFile(path, "the file has no rows");
+        }
+    }
+}
+
+/// <summary>Turns JSON values into cells: strings as text, numbers and booleans as their JSON text, null as missing, objects and arrays as raw JSON.</summary>
+internal static class JsonCells
+{
+    public static void Set(RowBatchBuilder builder, int column, JsonElement value)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Null:
+            case JsonValueKind.Undefined:
+                return;
+            case JsonValueKind.String:
+                builder.Set(column, value.GetString());
+                return;
+            default:
+                builder.Set(column, value.GetRawText());
+                return;
+        }
+    }
+}

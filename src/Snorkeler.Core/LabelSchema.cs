@@ -1,0 +1,74 @@
+namespace Snorkeler;
+
+/// <summary>
+/// The classes of a labelling task, in order: class <c>i</c> has label <c>i</c>, and <see cref="Abstain"/>
+/// (-1) means a labelling function did not vote. Class names come from the data set (Wrench
+/// <c>label.json</c>) or from the <c>labels</c> declaration of the labelling-function files.
+/// </summary>
+public sealed class LabelSchema : IEquatable<LabelSchema>
+{
+    /// <summary>The vote of a labelling function that does not label a row.</summary>
+    public const int Abstain = -1;
+
+    /// <summary>The name printed for <see cref="Abstain"/>.</summary>
+    public const string AbstainName = "ABSTAIN";
+
+    private readonly string[] _names;
+    private readonly Dictionary<string, int> _index;
+
+    /// <summary>Creates a schema from class names in label order.</summary>
+    /// <exception cref="ArgumentException">Fewer than two classes, a blank name, or a repeated name.</exception>
+    public LabelSchema(IEnumerable<string> classNames)
+    {
+        _names = Guard.NotNull(classNames).ToArray();
+        if (_names.Length < 2)
+            throw new ArgumentException($"a labelling task needs at least two classes, got {_names.Length}", nameof(classNames));
+        _index = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < _names.Length; i++)
+        {
+            var name = _names[i];
+            if (string.IsNullOrWhiteSpace(name))
+                throw new ArgumentException($"class {i} has an empty name", nameof(classNames));
+            if (name == AbstainName)
+                throw new ArgumentException($"'{AbstainName}' is reserved and cannot name a class", nameof(classNames));
+            if (!_index.TryAdd(name, i))
+                throw new ArgumentException($"class name '{name}' is repeated", nameof(classNames));
+        }
+    }
+
+    /// <summary>A schema whose classes are named by their numbers: "0", "1", ...</summary>
+    public static LabelSchema Numbered(int cardinality)
+        => new(Enumerable.Range(0, Math.Max(cardinality, 2)).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
+    /// <summary>The class names in label order.</summary>
+    public IReadOnlyList<string> ClassNames => _names;
+
+    /// <summary>The number of classes, k.</summary>
+    public int Cardinality => _names.Length;
+
+    /// <summary>The label of a class name, or null when no class has that name.</summary>
+    public int? LabelOf(string className) => _index.TryGetValue(className, out var i) ? i : null;
+
+    /// <summary>The class name of a label; <see cref="AbstainName"/> for -1.</summary>
+    public string NameOf(int label) => label == Abstain ? AbstainName : _names[label];
+
+    /// <summary>True when <paramref name="label"/> is a class of this schema or <see cref="Abstain"/>.</summary>
+    public bool IsValidVote(int label) => label >= Abstain && label < _names.Length;
+
+    /// <inheritdoc />
+    public bool Equals(LabelSchema? other) => other is not null && _names.AsSpan().SequenceEqual(other._names);
+
+    /// <inheritdoc />
+    public override bool Equals(object? obj) => Equals(obj as LabelSchema);
+
+    /// <inheritdoc />
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        foreach (var n in _names) hash.Add(n, StringComparer.Ordinal);
+        return hash.ToHashCode();
+    }
+
+    /// <summary>The classes with their labels, e.g. <c>HAM=0, SPAM=1</c>.</summary>
+    public override string ToString() => string.Join(", ", _names.Select((n, i) => $"{n}={i}"));
+}

@@ -1,0 +1,109 @@
+namespace Snorkeler.Loading;
+
+/// <summary>
+/// Finds the LF files under the paths a user gives (files, or folders searched recursively), hands
+/// each kind to its loader, and checks what holds across kinds: one class schema, unique LF names.
+/// Files are taken in ordinal path order, so the result does not depend on the order the file system
+/// lists them in.
+/// </summary>
+public sealed class LfProject
+{
+    /// <summary>Loading diagnostics that are not about one language.</summary>
+    public static class Codes
+    {
+        /// <summary>A path given on the command line does not exist.</summary>
+        public const string PathNotFound = "SNK0901";
+        /// <summary>No LF files were found under the given paths.</summary>
+        public const string NoLfFiles = "SNK0902";
+        /// <summary>Two LFs in different files share a name.</summary>
+        public const string DuplicateName = "SNK0903";
+        /// <summary>The files declare no classes.</summary>
+        public const string NoLabels = "SNK0904";
+        /// <summary>A file could not be read.</summary>
+        public const string Unreadable = "SNK0905";
+        /// <summary>The LF files' classes differ from the data set's.</summary>
+        public const string SchemaMismatch = "SNK0906";
+    }
+
+    private readonly IReadOnlyList<ILfLoader> _loaders;
+
+    /// <summary>Creates a project loader. Loaders run in the order given; the one that declares classes (rules) goes first.</summary>
+    public LfProject(IEnumerable<ILfLoader> loaders) => _loaders = Guard.NotNull(loaders).ToArray();
+
+    /// <summary>The file extensions the loaders read.</summary>
+    public IEnumerable<string> Extensions => _loaders.Select(l => l.Extension);
+
+    /// <summary>
+    /// Loads every LF file under <paramref name="paths"/>. <paramref name="schema"/> is the class schema
+    /// known from the data (a Wrench <c>label.json</c>), if any; <paramref name="dataColumns"/> the data's columns, if known.
+    /// </summary>
+    public LfSet Load(IReadOnlyList<string> paths, LabelSchema? schema = null, Data.DataSchema? dataColumns = null, string? cacheDirectory = null)
+    {
+        var diagnostics = new List<Diagnostic>();
+        var files = new List<string>();
+        foreach (var path in paths)
+        {
+            if (File.Exists(path)) files.Add(path);
+            else if (Directory.Exists(path))
+                files.AddRange(Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
+                    .Where(f => _loaders.Any(l => f.EndsWith(l.Extension, StringComparison.OrdinalIgnoreCase))));
+            else diagnostics.Add(Diagnostic.Error(Codes.PathNotFound, $"no such file or folder: '{path}'", null));
+        }
+        files = files.Distinct(StringComparer.Ordinal).OrderBy(f => f, StringComparer.Ordinal).ToList();
+        var root = CommonRoot(paths);
+
+        var functions = new List<LabelingFunction>();
+        var any = false;
+        foreach (var loader in _loaders)
+        {
+            var mine = new List<LfSourceFile>();
+            foreach (var f in files.Where(f => f.EndsWith(loader.Extension, StringComparison.OrdinalIgnoreCase)))
+            {
+                try { mine.Add(new LfSourceFile(f, File.ReadAllText(f))); }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    diagnostics.Add(Diagnostic.Error(Codes.Unreadable, $"cannot read '{f}': {e.Message}", null));
+                }
+            }
+            if (mine.Count == 0) continue;
+            any = true;
+            var set = loader.Load(mine, new LfLoadContext(schema, dataColumns, root, cacheDirectory));
+            diagnostics.AddRange(set.Diagnostics);
+            if (set.Schema is not null && schema is not null && !set.Schema.Equals(schema))
+                diagnostics.Add(Diagnostic.Error(Codes.SchemaMismatch,
+                    $"the {loader.Extension} files declare classes {set.Schema} but the data set has {schema}",
+                    set.Functions.FirstOrDefault()?.Location is { } loc ? loc with { Line = 1, Column = 1 } : null));
+            schema ??= set.Schema;
+            functions.AddRange(set.Functions);
+        }
+        if (!any && diagnostics.Count == 0)
+            diagnostics.Add(Diagnostic.Error(Codes.NoLfFiles,
+                $"no labelling-function files ({string.Join(", ", Extensions.Select(e => "*" + e))}) under {string.Join(", ", paths.Select(p => $"'{p}'"))}", null));
+
+        var byName = new Dictionary<string, LabelingFunction>(StringComparer.Ordinal);
+        foreach (var lf in functions)
+        {
+            if (byName.TryGetValue(lf.Name, out var first))
+            {
+                if (first.Location?.Path != lf.Location?.Path)
+                    diagnostics.Add(Diagnostic.Error(Codes.DuplicateName,
+                        $"LF name '{lf.Name}' is already used at {first.Location?.ToString() ?? "another file"}", lf.Location));
+            }
+            else byName.Add(lf.Name, lf);
+        }
+        if (schema is null && any && !diagnostics.Any(d => d.IsError))
+            diagnostics.Add(Diagnostic.Error(Codes.NoLabels, "no classes declared: add a line such as 'labels HAM, SPAM' to a .rules file", null));
+        return new LfSet(schema, byName.Values.ToArray(), diagnostics);
+    }
+
+    private static string CommonRoot(IReadOnlyList<string> paths)
+    {
+        var folders = paths.Select(p => Path.GetFullPath(Directory.Exists(p) ? p : Path.GetDirectoryName(Path.GetFullPath(p)) ?? ".")).ToList();
+        if (folders.Count == 0) return Directory.GetCurrentDirectory();
+        var root = folders[0];
+        foreach (var f in folders.Skip(1))
+            while (!(f + Path.DirectorySeparatorChar).StartsWith(root.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+                root = Path.GetDirectoryName(root) ?? root;
+        return root;
+    }
+}

@@ -1,0 +1,44 @@
+namespace Snorkeler.Loading;
+
+/// <summary>
+/// The labelling functions loaded from LF files and folders, the class schema they declare, and the
+/// diagnostics of loading them.
+/// </summary>
+public sealed record LfSet(LabelSchema? Schema, IReadOnlyList<LabelingFunction> Functions, IReadOnlyList<Diagnostic> Diagnostics)
+{
+    /// <summary>True when any diagnostic is an error.</summary>
+    public bool HasErrors => Diagnostics.Any(d => d.IsError);
+
+    /// <summary>Throws <see cref="DiagnosticsException"/> when loading found errors; returns this otherwise.</summary>
+    public LfSet ThrowIfErrors() => HasErrors ? throw new DiagnosticsException(Diagnostics) : this;
+}
+
+/// <summary>An LF file: its path (as the user gave it, for messages) and its text.</summary>
+public sealed record LfSourceFile(string Path, string Text)
+{
+    /// <summary>The folder the file is in (full path).</summary>
+    public string Folder => System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path)) ?? ".";
+}
+
+/// <summary>What a loader knows when it loads its files.</summary>
+/// <param name="Schema">The class schema declared so far (by an earlier loader or the data), or null.</param>
+/// <param name="DataColumns">The data's columns when known (enables unknown-field checks), else null.</param>
+/// <param name="Root">The LF folder: files a loader reads (keyword lists) must be inside it.</param>
+/// <param name="CacheDirectory">Where a loader may cache compiled results, or null for no cache.</param>
+public sealed record LfLoadContext(LabelSchema? Schema, Data.DataSchema? DataColumns, string Root, string? CacheDirectory = null);
+
+/// <summary>
+/// Loads one kind of LF file (the rule DSL's <c>.rules</c>, C# scripts' <c>.csx</c>). All files of
+/// a kind in a run are loaded together, so a loader can share declarations and compile them at once.
+/// </summary>
+public interface ILfLoader
+{
+    /// <summary>The file extension this loader reads, with the dot: ".rules".</summary>
+    string Extension { get; }
+
+    /// <summary>
+    /// Loads the files; returns the LFs, the class schema they declare (or <paramref name="context"/>'s),
+    /// and diagnostics. Never throws for a problem in the files: it reports a diagnostic.
+    /// </summary>
+    LfSet Load(IReadOnlyList<LfSourceFile> files, LfLoadContext context);
+}

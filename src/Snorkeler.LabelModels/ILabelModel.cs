@@ -1,0 +1,66 @@
+using System.Text.Json.Nodes;
+
+namespace Snorkeler.LabelModels;
+
+/// <summary>
+/// A fitted label model: immutable; turns the votes of the LFs it was fitted on into a probability for
+/// each class, finite and summing to 1 on every row (rows where every LF abstained included).
+/// </summary>
+public interface ILabelModel
+{
+    /// <summary>The model's name as the command line knows it ("mv", "snorkel", ...).</summary>
+    string Name { get; }
+
+    /// <summary>The classes.</summary>
+    LabelSchema Schema { get; }
+
+    /// <summary>The LFs, in the column order the model expects.</summary>
+    IReadOnlyList<string> LfNames { get; }
+
+    /// <summary>The class prior P(Y = c) the model uses.</summary>
+    IReadOnlyList<double> ClassPrior { get; }
+
+    /// <summary>
+    /// Writes the probabilities of every row of <paramref name="block"/> into <paramref name="probabilities"/>,
+    /// row-major (rows × k). The block's LFs must be the model's, in the same order (see <see cref="LabelModel.CheckCompatible"/>).
+    /// </summary>
+    void PredictProbabilities(LabelMatrix block, Span<double> probabilities);
+
+    /// <summary>The model's own parameters as JSON (plain numbers and arrays, no type names), for the model file.</summary>
+    JsonObject SaveParameters();
+}
+
+/// <summary>
+/// Fits a label model. A trainer holds the options; <see cref="Fit"/> reads the training matrix (as
+/// blocks, so it may be larger than memory) and returns an immutable fitted model.
+/// </summary>
+public interface ILabelModelTrainer
+{
+    /// <summary>The model's name as the command line knows it.</summary>
+    string Name { get; }
+
+    /// <summary>Fits the model. Throws <see cref="SnorkelerException"/> with a clear message for input the model cannot use.</summary>
+    ILabelModel Fit(IMatrixSource train, FitContext context);
+}
+
+/// <summary>What every fit may use besides the training matrix.</summary>
+public sealed record FitContext
+{
+    /// <summary>Random seed; null means nondeterministic. Tests always pass one.</summary>
+    public int? Seed { get; init; }
+
+    /// <summary>A labelled dev split (gold labels) for the prior, weights and model selection, or null.</summary>
+    public IMatrixSource? Dev { get; init; }
+
+    /// <summary>An explicit class prior, or null to use the dev split's frequencies, or else the model's default.</summary>
+    public IReadOnlyList<double>? Prior { get; init; }
+
+    /// <summary>Progress messages (stderr on the command line), or null.</summary>
+    public Action<string>? Log { get; init; }
+
+    /// <summary>Cancels a long fit.</summary>
+    public CancellationToken Cancellation { get; init; }
+
+    /// <summary>A context with defaults and the given seed.</summary>
+    public static FitContext WithSeed(int? seed) => new() { Seed = seed };
+}

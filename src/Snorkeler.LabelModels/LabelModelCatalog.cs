@@ -1,0 +1,93 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace Snorkeler.LabelModels;
+
+/// <summary>Options for a trainer, as given on the command line (<c>--epochs 500 --lr 0.01</c>), read with checks.</summary>
+public sealed class ModelOptions
+{
+    private readonly Dictionary<string, string> _values;
+    private readonly HashSet<string> _read = new(StringComparer.Ordinal);
+
+    /// <summary>Creates options from name/value pairs (names without dashes).</summary>
+    public ModelOptions(IReadOnlyDictionary<string, string>? values = null)
+        => _values = new Dictionary<string, string>(values ?? new Dictionary<string, string>(), StringComparer.Ordinal);
+
+    /// <summary>No options: every trainer's defaults.</summary>
+    public static ModelOptions Defaults => new();
+
+    /// <summary>A number option, or <paramref name="fallback"/> when absent.</summary>
+    public double Number(string name, double fallback, double min = double.NegativeInfinity, double max = double.PositiveInfinity)
+    {
+        _read.Add(name);
+        if (!_values.TryGetValue(name, out var text)) return fallback;
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v))
+            throw new SnorkelerException($"--{name} expects a number, got '{text}'");
+        if (v < min || v > max) throw new SnorkelerException($"--{name} must be between {min} and {max}, got {text}");
+        return v;
+    }
+
+    /// <summary>A whole-number option, or <paramref name="fallback"/> when absent.</summary>
+    public int Integer(string name, int fallback, int min = int.MinValue, int max = int.MaxValue)
+    {
+        _read.Add(name);
+        if (!_values.TryGetValue(name, out var text)) return fallback;
+        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v))
+            throw new SnorkelerException($"--{name} expects a whole number, got '{text}'");
+        if (v < min || v > max) throw new SnorkelerException($"--{name} must be between {min} and {max}, got {text}");
+        return v;
+    }
+
+    /// <summary>A text option, or <paramref name="fallback"/> when absent.</summary>
+    public string? Text(string name, string? fallback = null)
+    {
+        _read.Add(name);
+        return _values.TryGetValue(name, out var text) ? text : fallback;
+    }
+
+    /// <summary>Options given but never read by the trainer (misspelt or meant for another model).</summary>
+    public IEnumerable<string> Unread => _values.Keys.Where(k => !_read.Contains(k));
+}
+
+/// <summary>A label model the command line and the model file know by name.</summary>
+/// <param name="Name">Command-line name ("mv", "snorkel", ...).</param>
+/// <param name="Summary">One line for help and docs.</param>
+/// <param name="CreateTrainer">Builds a trainer from options; throws <see cref="SnorkelerException"/> on a bad option.</param>
+/// <param name="Load">Rebuilds a fitted model from its saved parameters; throws <see cref="SnorkelerException"/> when they are invalid.</param>
+public sealed record LabelModelKind(
+    string Name,
+    string Summary,
+    Func<ModelOptions, ILabelModelTrainer> CreateTrainer,
+    Func<LabelSchema, IReadOnlyList<string>, IReadOnlyList<double>, JsonObject, ILabelModel> Load);
+
+/// <summary>Every label model Snorkeler ships, by name.</summary>
+public static class LabelModelCatalog
+{
+    private static readonly List<LabelModelKind> Kinds =
+    [
+        new(MajorityVoteTrainer.ModelName, "majority vote: each class's share of the non-abstain votes",
+            _ => new MajorityVoteTrainer(), (s, lfs, _, p) => MajorityVoteModel.Load(s, lfs, p)),
+    ];
+
+    /// <summary>All models, in the order help lists them.</summary>
+    public static IReadOnlyList<LabelModelKind> All => Kinds;
+
+    /// <summary>The model called <paramref name="name"/>, or an error suggesting the nearest name.</summary>
+    public static LabelModelKind Get(string name)
+    {
+        var kind = Kinds.FirstOrDefault(k => string.Equals(k.Name, name, StringComparison.OrdinalIgnoreCase));
+        if (kind is not null) return kind;
+        var near = Text.Suggest.Nearest(name, Kinds.Select(k => k.Name));
+        throw new SnorkelerException($"unknown label model '{name}'{(near is null ? "" : $"; did you mean '{near}'?")} (models: {string.Join(", ", Kinds.Select(k => k.Name))})");
+    }
+
+    /// <summary>Adds a model kind (used by the models of this assembly at start-up, and by extensions).</summary>
+    public static void Register(LabelModelKind kind)
+    {
+        lock (Kinds)
+        {
+            Kinds.RemoveAll(k => k.Name == kind.Name);
+            Kinds.Add(kind);
+        }
+    }
+}

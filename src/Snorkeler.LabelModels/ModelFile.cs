@@ -1,0 +1,127 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Snorkeler.IO;
+
+namespace Snorkeler.LabelModels;
+
+/// <summary>
+/// A fitted model as a versioned JSON file: format tag and version, model name, classes, LF names,
+/// class prior, the model's parameters, optional fit information, and a SHA-256 checksum of the rest
+/// so an edited or damaged file is rejected. No type names: the model name picks the loader.
+/// </summary>
+public static class ModelFile
+{
+    /// <summary>The value of the file's "format" field.</summary>
+    public const string Format = "snorkeler.label-model";
+
+    /// <summary>The file version this build writes and the newest it reads.</summary>
+    public const int Version = 1;
+
+    /// <summary>The model as a JSON object (with checksum).</summary>
+    public static JsonObject ToJson(ILabelModel model, JsonObject? fitInfo = null)
+    {
+        var json = new JsonObject
+        {
+            ["format"] = Format,
+            ["version"] = Version,
+            ["model"] = model.Name,
+            ["classes"] = new JsonArray(model.Schema.ClassNames.Select(n => (JsonNode)n!).ToArray()),
+            ["lfs"] = new JsonArray(model.LfNames.Select(n => (JsonNode)n!).ToArray()),
+            ["prior"] = new JsonArray(model.ClassPrior.Select(p => (JsonNode)p!).ToArray()),
+            ["parameters"] = model.SaveParameters(),
+        };
+        if (fitInfo is not null) json["fit"] = fitInfo;
+        json["checksum"] = Checksum(json);
+        return json;
+    }
+
+    /// <summary>Writes the model file atomically.</summary>
+    public static void Save(ILabelModel model, string path, JsonObject? fitInfo = null)
+    {
+        var json = ToJson(model, fitInfo);
+        AtomicFile.Write(path, stream =>
+        {
+            using var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+            json.WriteTo(writer);
+        });
+    }
+
+    /// <summary>Reads and validates a model file; every problem is a <see cref="SnorkelerException"/> naming the file.</summary>
+    public static ILabelModel Load(string path)
+    {
+        string text;
+        try { text = File.ReadAllText(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw SnorkelerException.InFile(path, e is FileNotFoundException or DirectoryNotFoundException ? "no such file" : e.Message);
+        }
+        JsonObject json;
+        try
+        {
+            json = JsonNode.Parse(text) as JsonObject ?? throw SnorkelerException.InFile(path, "not a Snorkeler model file (expected a JSON object)");
+        }
+        catch (JsonException e)
+        {
+            throw SnorkelerException.InFile(path, $"not valid JSON (truncated or damaged?): {e.Message}", e.LineNumber + 1);
+        }
+        return FromJson(json, path);
+    }
+
+    /// <summary>Validates and loads a model from its JSON object.</summary>
+    public static ILabelModel FromJson(JsonObject json, string path)
+    {
+        SnorkelerException Bad(string message) => SnorkelerException.InFile(path, message);
+        if (json["format"]?.GetValueKind() != JsonValueKind.String || json["format"]!.GetValue<string>() != Format)
+            throw Bad($"not a Snorkeler model file (field 'format' must be \"{Format}\")");
+        var version = json["version"]?.GetValueKind() == JsonValueKind.Number ? json["version"]!.GetValue<int>() : -1;
+        if (version < 1) throw Bad("field 'version' is missing or not a positive whole number");
+        if (version > Version) throw Bad($"model file version {version} is newer than this Snorkeler reads ({Version}); upgrade Snorkeler");
+        var expected = json["checksum"]?.GetValueKind() == JsonValueKind.String ? json["checksum"]!.GetValue<string>() : null;
+        var copy = (JsonObject)json.DeepClone();
+        copy.Remove("checksum");
+        if (expected is null) throw Bad("field 'checksum' is missing");
+        if (!string.Equals(expected, Checksum(copy), StringComparison.OrdinalIgnoreCase))
+            throw Bad("checksum mismatch: the file was edited or damaged after it was written; refit the model");
+
+        var name = Field<string>(json, "model", path);
+        var classes = Strings(json, "classes", path);
+        var lfs = Strings(json, "lfs", path);
+        var prior = json["prior"] is JsonArray pa ? pa.Select(p => p?.GetValue<double>() ?? double.NaN).ToArray() : throw Bad("field 'prior' must be an array of numbers");
+        LabelSchema schema;
+        try { schema = new LabelSchema(classes); }
+        catch (ArgumentException e) { throw Bad($"field 'classes': {e.Message}"); }
+        if (prior.Length != schema.Cardinality || prior.Any(p => !double.IsFinite(p) || p < 0))
+            throw Bad($"field 'prior' must hold {schema.Cardinality} non-negative numbers");
+        var parameters = json["parameters"] as JsonObject ?? throw Bad("field 'parameters' must be an object");
+        LabelModelKind kind;
+        try { kind = LabelModelCatalog.Get(name); }
+        catch (SnorkelerException e) { throw Bad(e.Message); }
+        try { return kind.Load(schema, lfs, prior, parameters); }
+        catch (SnorkelerException e) { throw Bad(e.Message); }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException or JsonException or NullReferenceException or IndexOutOfRangeException)
+        {
+            throw Bad($"the '{name}' parameters are invalid: {e.Message}");
+        }
+    }
+
+    private static T Field<T>(JsonObject json, string field, string path)
+    {
+        try { return json[field] is { } node ? node.GetValue<T>() : throw SnorkelerException.InFile(path, $"field '{field}' is missing"); }
+        catch (Exception e) when (e is InvalidOperationException or FormatException)
+        {
+            throw SnorkelerException.InFile(path, $"field '{field}' has the wrong type");
+        }
+    }
+
+    private static string[] Strings(JsonObject json, string field, string path)
+    {
+        if (json[field] is not JsonArray array || array.Any(a => a?.GetValueKind() != JsonValueKind.String))
+            throw SnorkelerException.InFile(path, $"field '{field}' must be an array of strings");
+        return array.Select(a => a!.GetValue<string>()).ToArray();
+    }
+
+    private static string Checksum(JsonObject json)
+        => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json.ToJsonString(new JsonSerializerOptions { WriteIndented = false }))));
+}
