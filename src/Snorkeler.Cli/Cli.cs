@@ -1,11 +1,139 @@
+using System.Reflection;
+using Snorkeler.Cli.Commands;
+
 namespace Snorkeler.Cli;
 
-/// <summary>The command dispatcher (commands land in the next commits).</summary>
+/// <summary>Exit codes of the snorkeler command (documented in docs/cli.md).</summary>
+internal static class ExitCode
+{
+    public const int Ok = 0;
+    public const int BadInput = 1;
+    public const int Usage = 2;
+    public const int Internal = 3;
+    public const int Interrupted = 130;
+}
+
+/// <summary>A snorkeler sub-command.</summary>
+internal interface ICommand
+{
+    string Name { get; }
+
+    string Summary { get; }
+
+    IReadOnlyList<OptionSpec> Options { get; }
+
+    int Run(Args args, Terminal terminal, CancellationToken cancellation);
+}
+
+/// <summary>The command dispatcher: parses, runs, and turns failures into one-line messages and exit codes.</summary>
 internal static class Cli
 {
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    public static IReadOnlyList<ICommand> Commands { get; } =
+    [
+        new CheckCommand(),
+        new ApplyCommand(),
+        new AnalyzeCommand(),
+        new FitCommand(),
+        new PredictCommand(),
+    ];
+
+    public static string Version
+        => typeof(Cli).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellation = default, bool? interactive = null)
     {
-        stderr.WriteLine("snorkeler: no command given");
-        return args.Length == 0 ? 2 : 2;
+        var terminal = new Terminal(stdout, stderr, interactive ?? Terminal.DetectInteractive());
+        var tokens = args.ToList();
+        terminal.Verbose = tokens.Remove("--verbose") | tokens.Remove("-v");
+        terminal.Quiet = tokens.Remove("--quiet") | tokens.Remove("-q");
+        if (tokens.Count == 0 || tokens[0] is "--help" or "-h" or "help")
+        {
+            if (tokens.Count > 1 && Find(tokens[1]) is { } c) { PrintHelp(c, stdout); return ExitCode.Ok; }
+            PrintUsage(tokens.Count == 0 ? stderr : stdout);
+            return tokens.Count == 0 ? ExitCode.Usage : ExitCode.Ok;
+        }
+        if (tokens[0] is "--version")
+        {
+            stdout.WriteLine($"snorkeler {Version}");
+            return ExitCode.Ok;
+        }
+        var command = Find(tokens[0]);
+        if (command is null)
+        {
+            var near = Text.Suggest.Nearest(tokens[0], Commands.Select(c => c.Name));
+            stderr.WriteLine($"snorkeler: unknown command '{tokens[0]}'{(near is null ? "" : $"; did you mean '{near}'?")} (run 'snorkeler --help')");
+            return ExitCode.Usage;
+        }
+        if (tokens.Skip(1).Any(t => t is "--help" or "-h"))
+        {
+            PrintHelp(command, stdout);
+            return ExitCode.Ok;
+        }
+        try
+        {
+            var parsed = Args.Parse(command.Name, tokens.Skip(1).ToArray(), command.Options);
+            return command.Run(parsed, terminal, cancellation);
+        }
+        catch (UsageException e)
+        {
+            stderr.WriteLine($"snorkeler {command.Name}: {e.Message}");
+            stderr.WriteLine($"run 'snorkeler {command.Name} --help' for its options");
+            return ExitCode.Usage;
+        }
+        catch (DiagnosticsException e)
+        {
+            foreach (var d in e.Diagnostics) stderr.WriteLine(d);
+            var errors = e.Diagnostics.Count(d => d.IsError);
+            stderr.WriteLine($"snorkeler {command.Name}: {errors} error{(errors == 1 ? "" : "s")}");
+            return ExitCode.BadInput;
+        }
+        catch (SnorkelerException e)
+        {
+            stderr.WriteLine($"error: {e.Message}");
+            if (terminal.Verbose) stderr.WriteLine(e.InnerException?.ToString() ?? e.ToString());
+            return ExitCode.BadInput;
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            stderr.WriteLine($"snorkeler {command.Name}: interrupted; no output was written");
+            return ExitCode.Interrupted;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"error: {e.Message}");
+            if (terminal.Verbose) stderr.WriteLine(e);
+            return ExitCode.BadInput;
+        }
+        catch (Exception e)
+        {
+            stderr.WriteLine($"internal error: {e.GetType().Name}: {e.Message}");
+            stderr.WriteLine(terminal.Verbose ? e.ToString() : "this is a bug in snorkeler; rerun with --verbose for the stack trace and report it");
+            return ExitCode.Internal;
+        }
+    }
+
+    private static ICommand? Find(string name) => Commands.FirstOrDefault(c => c.Name == name);
+
+    private static void PrintUsage(TextWriter w)
+    {
+        w.WriteLine($"snorkeler {Version}: labelling functions in, probabilistic training labels out");
+        w.WriteLine();
+        w.WriteLine("usage: snorkeler COMMAND [options]   (snorkeler COMMAND --help for its options)");
+        w.WriteLine();
+        foreach (var c in Commands) w.WriteLine($"  {c.Name,-9} {c.Summary}");
+        w.WriteLine();
+        w.WriteLine("global options: --verbose (stack traces on errors), --quiet (no status lines), --version");
+        w.WriteLine("exit codes: 0 ok, 1 bad input or diagnostics, 2 usage error, 3 internal error, 130 interrupted");
+    }
+
+    private static void PrintHelp(ICommand command, TextWriter w)
+    {
+        w.WriteLine($"snorkeler {command.Name}: {command.Summary}");
+        w.WriteLine();
+        foreach (var o in command.Options)
+        {
+            var left = o.Value is null ? o.Name : $"{o.Name} {o.Value}{(o.Many ? "..." : "")}";
+            w.WriteLine($"  {left,-28} {o.Help}{(o.Required ? " (required)" : "")}");
+        }
     }
 }

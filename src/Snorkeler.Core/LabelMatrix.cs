@@ -55,6 +55,23 @@ public sealed class LabelMatrix : IMatrixSource
         return builder.Build();
     }
 
+    /// <summary>
+    /// Wraps row-major one-byte votes without copying, after checking each is -1 or a class. The caller
+    /// hands over <paramref name="votes"/> and must not change it afterwards.
+    /// </summary>
+    internal static LabelMatrix FromNarrow(LabelSchema schema, IReadOnlyList<string> lfNames, sbyte[] votes, int rows, int[]? gold, long firstRow)
+    {
+        var k = schema.Cardinality;
+        var span = votes.AsSpan(0, rows * lfNames.Count);
+        for (var i = 0; i < span.Length; i++)
+        {
+            var v = span[i];
+            if (v < -1 || v >= k)
+                throw new ArgumentOutOfRangeException(nameof(votes), v, $"row {firstRow + i / lfNames.Count}: LF '{lfNames[i % lfNames.Count]}' voted {v}, which is not a class of {schema} or -1");
+        }
+        return new LabelMatrix(schema, lfNames, rows, votes, null, 0, gold, 0, firstRow);
+    }
+
     /// <summary>Creates a matrix from a rows × LFs array.</summary>
     public static LabelMatrix Create(LabelSchema schema, IReadOnlyList<string> lfNames, int[,] votes, ReadOnlySpan<int> gold = default)
     {
@@ -139,6 +156,9 @@ public sealed class LabelMatrix : IMatrixSource
             throw new ArgumentOutOfRangeException(nameof(start), $"rows {start}..{start + count} are outside 0..{RowCount}");
         return new LabelMatrix(Schema, LfNames, count, _narrow, _wide, _offset + start * LfCount, _gold, _goldOffset + start, FirstRow + start);
     }
+
+    /// <summary>The same rows numbered from <paramref name="firstRow"/>.</summary>
+    internal LabelMatrix Rebase(long firstRow) => new(Schema, LfNames, RowCount, _narrow, _wide, _offset, _gold, _goldOffset, firstRow);
 
     /// <summary>The same votes with other gold labels (or none).</summary>
     public LabelMatrix WithGold(ReadOnlySpan<int> gold)

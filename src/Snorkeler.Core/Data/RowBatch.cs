@@ -13,8 +13,9 @@ public sealed class RowBatch
     private readonly int[] _starts;
     private readonly int[] _lengths;
 
-    internal RowBatch(DataSchema schema, long firstRow, int count, char[] chars, int[] starts, int[] lengths, long[]? lines)
+    internal RowBatch(DataSchema schema, long firstRow, int count, char[] chars, int[] starts, int[] lengths, long[]? lines, string? sourceName = null)
     {
+        SourceName = sourceName;
         Schema = schema;
         FirstRow = firstRow;
         Count = count;
@@ -53,8 +54,11 @@ public sealed class RowBatch
     /// <summary>The 1-based source line of a row, when known.</summary>
     public long? LineOf(int row) => Lines?[row];
 
-    /// <summary>The batch with its columns renamed (same cells).</summary>
-    internal RowBatch WithSchema(DataSchema schema) => new(schema, FirstRow, Count, _chars, _starts, _lengths, Lines);
+    /// <summary>The file the rows come from, when the source joins several files; null otherwise.</summary>
+    public string? SourceName { get; }
+
+    /// <summary>The same cells under other column names, row numbering or source name.</summary>
+    internal RowBatch Rebase(DataSchema schema, long firstRow, string? sourceName) => new(schema, firstRow, Count, _chars, _starts, _lengths, Lines, sourceName);
 }
 
 /// <summary>

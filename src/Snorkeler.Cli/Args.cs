@@ -1,0 +1,109 @@
+using System.Globalization;
+
+namespace Snorkeler.Cli;
+
+/// <summary>A command-line option a command accepts.</summary>
+/// <param name="Name">With dashes: "--lfs".</param>
+/// <param name="Value">Placeholder for its value ("PATH"), or null for a flag.</param>
+/// <param name="Help">One line.</param>
+/// <param name="Many">Takes several values: every following token up to the next option.</param>
+/// <param name="Required">Must be given.</param>
+internal sealed record OptionSpec(string Name, string? Value, string Help, bool Many = false, bool Required = false);
+
+/// <summary>A usage error: exit code 2 with a message naming the bad token.</summary>
+internal sealed class UsageException(string message) : Exception(message);
+
+/// <summary>Parsed options of one command.</summary>
+internal sealed class Args
+{
+    private readonly Dictionary<string, List<string>> _values = new(StringComparer.Ordinal);
+
+    public static Args Parse(string command, IReadOnlyList<string> tokens, IReadOnlyList<OptionSpec> specs)
+    {
+        var args = new Args();
+        var byName = specs.ToDictionary(s => s.Name, StringComparer.Ordinal);
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            var token = tokens[i];
+            string name;
+            string? inline = null;
+            if (token.StartsWith("--", StringComparison.Ordinal))
+            {
+                var eq = token.IndexOf('=', StringComparison.Ordinal);
+                name = eq > 0 ? token[..eq] : token;
+                if (eq > 0) inline = token[(eq + 1)..];
+            }
+            else throw new UsageException($"unexpected argument '{token}'{(specs.FirstOrDefault(s => s.Many) is { } many ? $" (values of {many.Name} follow it directly)" : "")}");
+            if (!byName.TryGetValue(name, out var spec))
+            {
+                var near = Text.Suggest.Nearest(name, byName.Keys);
+                throw new UsageException($"unknown option '{name}'{(near is null ? "" : $"; did you mean '{near}'?")}");
+            }
+            var list = args._values.TryGetValue(name, out var existing) ? existing : args._values[name] = [];
+            if (spec.Value is null)
+            {
+                if (inline is not null) throw new UsageException($"option '{name}' takes no value");
+                list.Add("true");
+                continue;
+            }
+            if (inline is not null)
+            {
+                list.Add(inline);
+                continue;
+            }
+            var taken = 0;
+            while (i + 1 < tokens.Count && !(tokens[i + 1].StartsWith("--", StringComparison.Ordinal) && tokens[i + 1].Length > 2))
+            {
+                list.Add(tokens[++i]);
+                taken++;
+                if (!spec.Many) break;
+            }
+            if (taken == 0) throw new UsageException($"option '{name}' needs a value ({spec.Value})");
+        }
+        foreach (var spec in specs.Where(s => s.Required))
+            if (!args._values.ContainsKey(spec.Name))
+                throw new UsageException($"missing required option '{spec.Name} {spec.Value}'");
+        return args;
+    }
+
+    public bool Has(string name) => _values.ContainsKey(name);
+
+    public bool Flag(string name) => _values.ContainsKey(name);
+
+    public string? Value(string name)
+    {
+        if (!_values.TryGetValue(name, out var list)) return null;
+        if (list.Count > 1) throw new UsageException($"option '{name}' is given {list.Count} times; give it once");
+        return list[0];
+    }
+
+    public string Required(string name) => Value(name) ?? throw new UsageException($"missing required option '{name}'");
+
+    public IReadOnlyList<string> Values(string name) => _values.TryGetValue(name, out var list) ? list : [];
+
+    public int? Int(string name, int min = int.MinValue, int max = int.MaxValue)
+    {
+        var text = Value(name);
+        if (text is null) return null;
+        if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v) || v < min || v > max)
+            throw new UsageException($"option '{name}' expects a whole number{(min > int.MinValue ? $" from {min}" : "")}{(max < int.MaxValue ? $" to {max}" : "")}, got '{text}'");
+        return v;
+    }
+
+    public T Choice<T>(string name, T fallback) where T : struct, Enum
+    {
+        var text = Value(name);
+        if (text is null) return fallback;
+        foreach (var value in Enum.GetValues<T>())
+            if (string.Equals(Kebab(value.ToString()), text, StringComparison.OrdinalIgnoreCase)) return value;
+        var choices = Enum.GetValues<T>().Select(v => Kebab(v.ToString())).ToArray();
+        var near = Text.Suggest.Nearest(text, choices);
+        throw new UsageException($"option '{name}' expects one of {string.Join(", ", choices)}, got '{text}'{(near is null ? "" : $"; did you mean '{near}'?")}");
+    }
+
+    /// <summary>All name/value pairs, for options passed through to a model (without dashes).</summary>
+    public IEnumerable<KeyValuePair<string, IReadOnlyList<string>>> All => _values.Select(p => new KeyValuePair<string, IReadOnlyList<string>>(p.Key, p.Value));
+
+    public static string Kebab(string pascal)
+        => string.Concat(pascal.Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+}

@@ -1,0 +1,57 @@
+using Snorkeler.Applying;
+using Snorkeler.IO;
+
+namespace Snorkeler.Cli.Commands;
+
+/// <summary><c>snorkeler apply</c>: applies LFs to data and writes the label matrix.</summary>
+internal sealed class ApplyCommand : ICommand
+{
+    public string Name => "apply";
+
+    public string Summary => "apply LFs to data and write the label matrix (.snkm, .csv or .npy)";
+
+    public IReadOnlyList<OptionSpec> Options { get; } =
+    [
+        new("--lfs", "PATH", "LF files (.rules, .csx) or folders of them", Many: true, Required: true),
+        new("--data", "FILE", "data: .csv, .tsv, .jsonl, .parquet or a Wrench .json split; several files are read one after another", Many: true, Required: true),
+        new("--out", "MATRIX", "the label matrix to write; the extension picks the format", Required: true),
+        new("--threads", "N", "worker threads (default: the number of cores)"),
+        new("--fault-tolerant", null, "an LF that throws abstains on that row; failures are counted and reported"),
+        Inputs.ColumnOption,
+        Inputs.CacheDirOption,
+    ];
+
+    public int Run(Args args, Terminal terminal, CancellationToken cancellation)
+    {
+        var dataPaths = args.Values("--data");
+        var outPath = args.Required("--out");
+        MatrixFile.FormatOf(outPath);
+        var threads = args.Int("--threads", 1, 1024) ?? Environment.ProcessorCount;
+        var data = Inputs.OpenData(dataPaths, args);
+        var set = Inputs.LoadLfs(args.Values("--lfs"), args, data.Schema, Inputs.SchemaOf(dataPaths), terminal);
+        var lfs = set.Functions;
+        var schema = set.Schema!;
+
+        using var writer = MatrixWriter.Create(outPath, schema, lfs.Select(l => l.Name).ToArray());
+        var result = Applier.Apply(data, lfs, schema, writer.Write, new ApplyOptions
+        {
+            Threads = threads,
+            FaultTolerant = args.Flag("--fault-tolerant"),
+            Progress = terminal.Progress("applying"),
+            Cancellation = cancellation,
+        });
+        terminal.EndProgress();
+        if (result.Rows == 0) throw new SnorkelerException($"{data.Name}: the data has no rows to label");
+        writer.Commit();
+        terminal.Info($"applied {lfs.Count} LFs to {result.Rows:N0} rows in {result.Elapsed.TotalSeconds:0.00} s ({result.RowsPerSecond:N0} rows/s); wrote {outPath}");
+        ReportFailures(terminal, lfs, result);
+        return ExitCode.Ok;
+    }
+
+    internal static void ReportFailures(Terminal terminal, IReadOnlyList<LabelingFunction> lfs, ApplyResult result)
+    {
+        for (var j = 0; j < lfs.Count; j++)
+            if (result.Failures[j] > 0)
+                terminal.Error.WriteLine($"warning: LF {lfs[j].Describe()} threw on {result.Failures[j]:N0} rows, recorded as abstains");
+    }
+}

@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Snorkeler.LabelModels;
+
+namespace Snorkeler.Cli.Commands;
+
+/// <summary><c>snorkeler fit</c>: fits a label model on a label matrix.</summary>
+internal sealed class FitCommand : ICommand
+{
+    /// <summary>Options passed through to the model's trainer (names without dashes); each model reads those it knows.</summary>
+    internal static readonly OptionSpec[] ModelOptionSpecs =
+    [
+        new("--epochs", "N", "snorkel: full-batch epochs (default 100)"),
+        new("--lr", "X", "snorkel: learning rate (default 0.01)"),
+        new("--l2", "X", "snorkel: L2 penalty towards the initial parameters (default 0)"),
+        new("--momentum", "X", "snorkel: SGD momentum (default 0.9)"),
+        new("--prec-init", "X", "snorkel: initial LF precision (default 0.7)"),
+        new("--max-iter", "N", "dawid-skene: EM iteration cap"),
+        new("--tol", "X", "dawid-skene: log-likelihood tolerance"),
+        new("--smoothing", "X", "dawid-skene: additive smoothing of confusion matrices"),
+    ];
+
+    public string Name => "fit";
+
+    public string Summary => "fit a label model on a label matrix and save it as JSON";
+
+    public IReadOnlyList<OptionSpec> Options { get; } =
+    [
+        new("--matrix", "MATRIX", "the training label matrix (.snkm, .csv, .npy, Wrench .json)", Required: true),
+        new("--model", "NAME", $"label model: {string.Join(", ", LabelModelCatalog.All.Select(k => k.Name))}", Required: true),
+        new("--out", "MODEL.json", "where to save the fitted model", Required: true),
+        new("--dev", "MATRIX", "a labelled dev split for the class prior, weights and model selection"),
+        new("--seed", "N", "random seed (default 0); same inputs and seed give the same model"),
+        new("--prior", "P0,P1,...", "the class prior, one number per class"),
+        new("--gold-column", "NAME", "a CSV matrix column holding gold labels"),
+        .. ModelOptionSpecs,
+    ];
+
+    public int Run(Args args, Terminal terminal, CancellationToken cancellation)
+    {
+        var kind = LabelModelCatalog.Get(args.Required("--model"));
+        var options = ModelOptionsFrom(args);
+        var trainer = kind.CreateTrainer(options);
+        var train = Inputs.OpenMatrix(args.Required("--matrix"), args.Value("--gold-column"));
+        var context = new FitContext
+        {
+            Seed = args.Int("--seed") ?? 0,
+            Dev = args.Value("--dev") is { } dev ? Inputs.OpenMatrix(dev, args.Value("--gold-column")) : null,
+            Prior = Inputs.Prior(args),
+            Log = terminal.Quiet ? null : terminal.Error.WriteLine,
+            Cancellation = cancellation,
+        };
+        WarnUnread(options, kind.Name, terminal);
+        var clock = Stopwatch.StartNew();
+        var model = trainer.Fit(train, context);
+        var seconds = clock.Elapsed.TotalSeconds;
+        var outPath = args.Required("--out");
+        ModelFile.Save(model, outPath, new JsonObject
+        {
+            ["seed"] = context.Seed,
+            ["fit_seconds"] = Math.Round(seconds, 4),
+            ["train_rows"] = train.RowCount,
+            ["snorkeler_version"] = Cli.Version,
+        });
+        terminal.Info($"fitted '{model.Name}' on {train.RowCount:N0} rows × {train.LfNames.Count} LFs in {seconds:0.000} s; wrote {outPath}");
+        return ExitCode.Ok;
+    }
+
+    internal static ModelOptions ModelOptionsFrom(Args args)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var spec in ModelOptionSpecs)
+            if (args.Value(spec.Name) is { } v) values[spec.Name[2..]] = v;
+        return new ModelOptions(values);
+    }
+
+    internal static void WarnUnread(ModelOptions options, string model, Terminal terminal)
+    {
+        foreach (var name in options.Unread)
+            terminal.Error.WriteLine($"warning: option --{name} does not apply to model '{model}' and was ignored");
+    }
+}

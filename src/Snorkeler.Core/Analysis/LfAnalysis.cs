@@ -1,0 +1,178 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace Snorkeler.Analysis;
+
+/// <summary>One LF's statistics over a label matrix (Snorkel's <c>lf_summary</c> and more).</summary>
+/// <param name="Name">The LF.</param>
+/// <param name="Polarity">The classes it voted at least once, in class order.</param>
+/// <param name="Coverage">Share of rows it voted on.</param>
+/// <param name="Overlaps">Share of rows it voted on where at least one other LF voted too.</param>
+/// <param name="Conflicts">Share of rows it voted on where another LF voted a different class.</param>
+/// <param name="VotesPerClass">How many times it voted each class.</param>
+/// <param name="Correct">Rows with a gold label where it voted the gold class (null without gold labels).</param>
+/// <param name="Incorrect">Rows with a gold label where it voted another class (null without gold labels).</param>
+public sealed record LfStatistics(string Name, IReadOnlyList<int> Polarity, double Coverage, double Overlaps, double Conflicts,
+    IReadOnlyList<long> VotesPerClass, long? Correct, long? Incorrect)
+{
+    /// <summary>Correct over correct plus incorrect; null without gold labels or votes on labelled rows.</summary>
+    public double? EmpiricalAccuracy => Correct is { } c && Incorrect is { } i && c + i > 0 ? (double)c / (c + i) : null;
+}
+
+/// <summary>The statistics of every LF of a matrix and of the matrix as a whole.</summary>
+public sealed record LfSummary(LabelSchema Schema, long Rows, IReadOnlyList<LfStatistics> Lfs, double Coverage, double Overlap, double Conflict, bool HasGold)
+{
+    /// <summary>Computes the summary block by block (constant memory in the number of rows).</summary>
+    public static LfSummary Of(IMatrixSource matrix)
+    {
+        var m = matrix.LfNames.Count;
+        var k = matrix.Schema.Cardinality;
+        long rows = 0, covered = 0, overlapped = 0, conflicted = 0;
+        var coverage = new long[m];
+        var overlaps = new long[m];
+        var conflicts = new long[m];
+        var votes = new long[m * k];
+        var correct = new long[m];
+        var incorrect = new long[m];
+        var row = new int[m];
+        var counts = new int[k];
+        foreach (var block in matrix.ReadBlocks())
+        {
+            for (var i = 0; i < block.RowCount; i++)
+            {
+                block.CopyRow(i, row);
+                var voters = 0;
+                var distinct = 0;
+                Array.Clear(counts);
+                foreach (var v in row)
+                {
+                    if (v < 0) continue;
+                    voters++;
+                    if (counts[v]++ == 0) distinct++;
+                }
+                rows++;
+                if (voters > 0) covered++;
+                if (voters > 1) overlapped++;
+                if (distinct > 1) conflicted++;
+                var gold = block.HasGold ? block.Gold(i) : -1;
+                for (var j = 0; j < m; j++)
+                {
+                    var v = row[j];
+                    if (v < 0) continue;
+                    coverage[j]++;
+                    votes[j * k + v]++;
+                    if (voters > 1) overlaps[j]++;
+                    if (counts[v] < voters) conflicts[j]++;
+                    if (gold >= 0)
+                    {
+                        if (v == gold) correct[j]++;
+                        else incorrect[j]++;
+                    }
+                }
+            }
+        }
+        double Share(long count) => rows == 0 ? 0 : (double)count / rows;
+        var hasGold = matrix.HasGold;
+        var lfs = new LfStatistics[m];
+        for (var j = 0; j < m; j++)
+        {
+            var perClass = votes.AsSpan(j * k, k).ToArray();
+            var polarity = Enumerable.Range(0, k).Where(c => perClass[c] > 0).ToArray();
+            lfs[j] = new LfStatistics(matrix.LfNames[j], polarity, Share(coverage[j]), Share(overlaps[j]), Share(conflicts[j]), perClass,
+                hasGold ? correct[j] : null, hasGold ? incorrect[j] : null);
+        }
+        return new LfSummary(matrix.Schema, rows, lfs, Share(covered), Share(overlapped), Share(conflicted), hasGold);
+    }
+
+    /// <summary>The summary as JSON: <c>rows</c>, <c>classes</c>, <c>coverage</c>, <c>overlap</c>, <c>conflict</c>, and <c>lfs</c> (per LF: <c>name</c>, <c>polarity</c>, <c>coverage</c>, <c>overlaps</c>, <c>conflicts</c>, <c>votes</c>, and with gold labels <c>correct</c>, <c>incorrect</c>, <c>empirical_accuracy</c>).</summary>
+    public void WriteJson(Utf8JsonWriter json)
+    {
+        json.WriteStartObject();
+        json.WriteNumber("rows", Rows);
+        json.WriteStartArray("classes");
+        foreach (var c in Schema.ClassNames) json.WriteStringValue(c);
+        json.WriteEndArray();
+        json.WriteNumber("coverage", Coverage);
+        json.WriteNumber("overlap", Overlap);
+        json.WriteNumber("conflict", Conflict);
+        json.WriteStartArray("lfs");
+        foreach (var lf in Lfs)
+        {
+            json.WriteStartObject();
+            json.WriteString("name", lf.Name);
+            json.WriteStartArray("polarity");
+            foreach (var p in lf.Polarity) json.WriteStringValue(Schema.NameOf(p));
+            json.WriteEndArray();
+            json.WriteNumber("coverage", lf.Coverage);
+            json.WriteNumber("overlaps", lf.Overlaps);
+            json.WriteNumber("conflicts", lf.Conflicts);
+            json.WriteStartObject("votes");
+            for (var c = 0; c < Schema.Cardinality; c++) json.WriteNumber(Schema.ClassNames[c], lf.VotesPerClass[c]);
+            json.WriteEndObject();
+            if (HasGold)
+            {
+                json.WriteNumber("correct", lf.Correct ?? 0);
+                json.WriteNumber("incorrect", lf.Incorrect ?? 0);
+                if (lf.EmpiricalAccuracy is { } a) json.WriteNumber("empirical_accuracy", a);
+                else json.WriteNull("empirical_accuracy");
+            }
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    /// <summary>The summary as an aligned text table (for terminals) or a Markdown table.</summary>
+    public string ToTable(bool markdown)
+    {
+        var header = new List<string> { "lf", "polarity", "coverage", "overlaps", "conflicts" };
+        if (HasGold) header.AddRange(["correct", "incorrect", "emp. acc."]);
+        var rows = Lfs.Select(lf =>
+        {
+            var cells = new List<string>
+            {
+                lf.Name,
+                string.Join(",", lf.Polarity.Select(Schema.NameOf)),
+                F(lf.Coverage), F(lf.Overlaps), F(lf.Conflicts),
+            };
+            if (HasGold) cells.AddRange([N(lf.Correct ?? 0), N(lf.Incorrect ?? 0), lf.EmpiricalAccuracy is { } a ? F(a) : "-"]);
+            return cells;
+        }).ToList();
+        var total = new List<string> { "(all)", "", F(Coverage), F(Overlap), F(Conflict) };
+        if (HasGold) total.AddRange(["", "", ""]);
+        rows.Add(total);
+        var text = Tables.Render(header, rows, markdown, rightAligned: c => c >= 2);
+        return text + (markdown ? "" : $"{N(Rows)} rows, {Lfs.Count} LFs, classes {Schema}\n");
+    }
+
+    private static string F(double v) => v.ToString("0.000", CultureInfo.InvariantCulture);
+
+    private static string N(long v) => v.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>Renders text and Markdown tables.</summary>
+public static class Tables
+{
+    /// <summary>A table with a header row; columns for which <paramref name="rightAligned"/> holds are right-aligned.</summary>
+    public static string Render(IReadOnlyList<string> header, IReadOnlyList<IReadOnlyList<string>> rows, bool markdown, Func<int, bool>? rightAligned = null)
+    {
+        rightAligned ??= _ => false;
+        var widths = header.Select((h, c) => Math.Max(h.Length, rows.Select(r => r[c].Length).DefaultIfEmpty(0).Max())).ToArray();
+        var sb = new StringBuilder();
+        string Cell(string s, int c) => rightAligned(c) ? s.PadLeft(widths[c]) : s.PadRight(widths[c]);
+        if (markdown)
+        {
+            sb.Append("| ").Append(string.Join(" | ", header.Select(Cell))).Append(" |\n");
+            sb.Append('|').Append(string.Join("|", widths.Select((w, c) => rightAligned(c) ? new string('-', w + 1) + ":" : new string('-', w + 2)))).Append("|\n");
+            foreach (var r in rows) sb.Append("| ").Append(string.Join(" | ", r.Select(Cell))).Append(" |\n");
+        }
+        else
+        {
+            sb.Append(string.Join("  ", header.Select(Cell)).TrimEnd()).Append('\n');
+            sb.Append(string.Join("  ", widths.Select(w => new string('-', w)))).Append('\n');
+            foreach (var r in rows) sb.Append(string.Join("  ", r.Select(Cell)).TrimEnd()).Append('\n');
+        }
+        return sb.ToString();
+    }
+}

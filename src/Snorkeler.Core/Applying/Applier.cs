@@ -1,0 +1,246 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Snorkeler.Data;
+
+namespace Snorkeler.Applying;
+
+/// <summary>How <see cref="Applier"/> runs.</summary>
+public sealed record ApplyOptions
+{
+    /// <summary>Worker threads evaluating LFs (the reader runs on its own thread besides). Default: the processor count.</summary>
+    public int Threads { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Rows per batch.</summary>
+    public int BatchRows { get; init; } = 4096;
+
+    /// <summary>
+    /// When false (the default) the first exception an LF throws stops the run, naming the LF, where it is
+    /// written, the row and the message. When true, a throwing LF abstains on that row and its failures are counted.
+    /// </summary>
+    public bool FaultTolerant { get; init; }
+
+    /// <summary>Receives the number of rows done after each batch, in order.</summary>
+    public Action<long>? Progress { get; init; }
+
+    /// <summary>Stops the run (it then throws <see cref="OperationCanceledException"/>).</summary>
+    public CancellationToken Cancellation { get; init; }
+}
+
+/// <summary>What an apply run did.</summary>
+/// <param name="Rows">Rows labelled.</param>
+/// <param name="Failures">Per LF (in LF order), the rows on which it threw and was recorded as abstaining (fault-tolerant runs).</param>
+/// <param name="Elapsed">Wall-clock time.</param>
+public sealed record ApplyResult(long Rows, IReadOnlyList<long> Failures, TimeSpan Elapsed)
+{
+    /// <summary>Rows per second.</summary>
+    public double RowsPerSecond => Elapsed.TotalSeconds > 0 ? Rows / Elapsed.TotalSeconds : 0;
+}
+
+/// <summary>An LF threw, or returned a value that is not a label, while applied to a row.</summary>
+public sealed class LfFailedException : SnorkelerException
+{
+    /// <summary>Creates the exception.</summary>
+    public LfFailedException(LabelingFunction lf, long row, string where, string problem, Exception? inner)
+        : base($"LF {lf.Describe()} failed on row {row + 1}{where}: {problem}", inner)
+    {
+        Lf = lf;
+        Row = row;
+    }
+
+    /// <summary>The LF.</summary>
+    public LabelingFunction Lf { get; }
+
+    /// <summary>The 0-based row index in the data.</summary>
+    public long Row { get; }
+}
+
+/// <summary>
+/// Applies labelling functions to a data source and produces the label matrix block by block, in row
+/// order, whatever the number of threads: a reader thread parses batches, workers evaluate them, and
+/// the caller's thread receives the blocks in sequence. Memory is bounded by a few batches per thread.
+/// </summary>
+public static class Applier
+{
+    /// <summary>Applies <paramref name="lfs"/> to every row and hands each block to <paramref name="sink"/> in row order.</summary>
+    public static ApplyResult Apply(IDataSource source, IReadOnlyList<LabelingFunction> lfs, LabelSchema schema, Action<LabelMatrix> sink, ApplyOptions? options = null)
+    {
+        Guard.NotNull(source);
+        Guard.NotNull(lfs);
+        Guard.NotNull(schema);
+        Guard.NotNull(sink);
+        options ??= new ApplyOptions();
+        var clock = Stopwatch.StartNew();
+        var names = lfs.Select(l => l.Name).ToArray();
+        var bound = lfs.Select(l => l.Bind(source.Schema)).ToArray();
+        var failures = new long[lfs.Count];
+        var context = new Context(source, lfs, names, bound, schema, failures, options.FaultTolerant);
+        long rows = 0;
+        var threads = Math.Max(1, options.Threads);
+
+        if (threads == 1)
+        {
+            foreach (var batch in source.ReadBatches(options.BatchRows))
+            {
+                options.Cancellation.ThrowIfCancellationRequested();
+                var block = context.Evaluate(batch);
+                sink(block);
+                rows += block.RowCount;
+                options.Progress?.Invoke(rows);
+            }
+        }
+        else
+        {
+            rows = RunParallel(context, sink, options, threads);
+        }
+        return new ApplyResult(rows, failures, clock.Elapsed);
+    }
+
+    /// <summary>Applies <paramref name="lfs"/> and returns the whole matrix in memory.</summary>
+    public static LabelMatrix ApplyToMatrix(IDataSource source, IReadOnlyList<LabelingFunction> lfs, LabelSchema schema, ApplyOptions? options = null)
+    {
+        var blocks = new List<LabelMatrix>();
+        Apply(source, lfs, schema, blocks.Add, options);
+        if (blocks.Count == 0) return new LabelMatrixBuilder(schema, lfs.Select(l => l.Name).ToArray(), 1).Build();
+        return IO.MatrixFile.Concat(blocks);
+    }
+
+    private static long RunParallel(Context context, Action<LabelMatrix> sink, ApplyOptions options, int threads)
+    {
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(options.Cancellation);
+        var token = cancel.Token;
+        var window = threads * 3;
+        using var slots = new SemaphoreSlim(window, window);
+        var input = Channel.CreateBounded<(long Seq, RowBatch Batch)>(new BoundedChannelOptions(window) { SingleWriter = true });
+        var done = new Dictionary<long, (LabelMatrix? Block, Exception? Error)>();
+        var gate = new object();
+        long produced = -1;
+        Exception? readError = null;
+
+        var reader = Task.Factory.StartNew(() =>
+        {
+            long seq = 0;
+            try
+            {
+                foreach (var batch in context.Source.ReadBatches(options.BatchRows))
+                {
+                    slots.Wait(token);
+                    if (!input.Writer.TryWrite((seq, batch))) input.Writer.WriteAsync((seq, batch), token).AsTask().GetAwaiter().GetResult();
+                    seq++;
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !token.IsCancellationRequested)
+            {
+                readError = e;
+            }
+            catch (OperationCanceledException) { }
+            finally
+            {
+                lock (gate)
+                {
+                    produced = seq;
+                    Monitor.PulseAll(gate);
+                }
+                input.Writer.TryComplete();
+            }
+        }, token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+        var workers = Enumerable.Range(0, threads).Select(_ => Task.Factory.StartNew(() =>
+        {
+            while (input.Reader.WaitToReadAsync(token).AsTask().GetAwaiter().GetResult())
+            {
+                while (input.Reader.TryRead(out var item))
+                {
+                    (LabelMatrix?, Exception?) result;
+                    try { result = (context.Evaluate(item.Batch), null); }
+                    catch (Exception e) { result = (null, e); }
+                    lock (gate)
+                    {
+                        done[item.Seq] = result;
+                        Monitor.PulseAll(gate);
+                    }
+                }
+            }
+        }, token, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
+
+        long next = 0, rows = 0;
+        try
+        {
+            while (true)
+            {
+                (LabelMatrix? Block, Exception? Error) result;
+                lock (gate)
+                {
+                    while (!done.ContainsKey(next) && (produced < 0 || next < produced))
+                    {
+                        options.Cancellation.ThrowIfCancellationRequested();
+                        Monitor.Wait(gate, 100);
+                    }
+                    if (!done.Remove(next, out result)) break;
+                }
+                if (result.Error is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(result.Error).Throw();
+                sink(result.Block!);
+                rows += result.Block!.RowCount;
+                options.Progress?.Invoke(rows);
+                slots.Release();
+                next++;
+            }
+            if (readError is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(readError).Throw();
+            options.Cancellation.ThrowIfCancellationRequested();
+        }
+        finally
+        {
+            cancel.Cancel();
+            try { Task.WaitAll([reader, .. workers]); }
+            catch (AggregateException) { }
+        }
+        return rows;
+    }
+
+    private sealed class Context(IDataSource source, IReadOnlyList<LabelingFunction> lfs, string[] names, Func<DataRow, int>[] bound,
+        LabelSchema schema, long[] failures, bool faultTolerant)
+    {
+        public IDataSource Source => source;
+
+        public LabelMatrix Evaluate(RowBatch batch)
+        {
+            var m = bound.Length;
+            var k = schema.Cardinality;
+            var n = batch.Count;
+            var narrow = k <= LabelMatrix.MaxNarrowCardinality;
+            var small = narrow ? new sbyte[Math.Max(1, n * m)] : null;
+            var wide = narrow ? null : new int[n * m];
+            for (var j = 0; j < m; j++)
+            {
+                var f = bound[j];
+                for (var i = 0; i < n; i++)
+                {
+                    int v;
+                    try
+                    {
+                        v = f(batch[i]);
+                    }
+                    catch (Exception e) when (e is not OutOfMemoryException)
+                    {
+                        if (!faultTolerant) throw Fail(j, batch, i, $"{e.GetType().Name}: {e.Message}", e);
+                        Interlocked.Increment(ref failures[j]);
+                        v = LabelSchema.Abstain;
+                    }
+                    if ((uint)(v + 1) > (uint)k)
+                        throw Fail(j, batch, i, $"it returned {v}, which is neither -1 (abstain) nor a class ({schema})", null);
+                    if (small is not null) small[i * m + j] = (sbyte)v;
+                    else wide![i * m + j] = v;
+                }
+            }
+            return small is not null
+                ? LabelMatrix.FromNarrow(schema, names, small, n, null, batch.FirstRow)
+                : LabelMatrix.Create(schema, names, wide).Rebase(batch.FirstRow);
+        }
+
+        private LfFailedException Fail(int lf, RowBatch batch, int row, string problem, Exception? inner)
+        {
+            var file = batch.SourceName ?? source.Name;
+            var where = batch.LineOf(row) is { } line and > 0 ? $" ({file} line {line})" : $" of {file}";
+            return new LfFailedException(lfs[lf], batch.FirstRow + row, where, problem, inner);
+        }
+    }
+}

@@ -1,0 +1,99 @@
+namespace Snorkeler.Data;
+
+/// <summary>Opens data files by their extension, joins several files, and renames columns.</summary>
+public static class DataSources
+{
+    /// <summary>The file extensions <see cref="Open(string)"/> reads.</summary>
+    public static IReadOnlyList<string> Extensions { get; } = [".csv", ".tsv", ".jsonl", ".ndjson", ".parquet", ".json (Wrench)"];
+
+    /// <summary>
+    /// Opens a data file: <c>.csv</c>/<c>.tsv</c> as delimited text, <c>.jsonl</c>/<c>.ndjson</c> as JSON Lines,
+    /// <c>.parquet</c> as Parquet, <c>.json</c> as a Wrench split (its rows' <c>data</c> fields).
+    /// </summary>
+    public static IDataSource Open(string path)
+    {
+        Guard.NotNull(path);
+        if (!File.Exists(path)) throw SnorkelerException.InFile(path, Directory.Exists(path) ? "is a folder, expected a data file" : "no such file");
+        var ext = Path.GetExtension(path).ToLowerInvariant();
+        return ext switch
+        {
+            ".csv" or ".tsv" or ".txt" => new CsvSource(path),
+            ".jsonl" or ".ndjson" => new JsonLinesSource(path),
+            ".parquet" => new ParquetSource(path),
+            ".json" => WrenchFile.OpenData(path),
+            _ => throw SnorkelerException.InFile(path, $"unknown data format '{ext}' (expected {string.Join(", ", Extensions)})"),
+        };
+    }
+
+    /// <summary>Opens several data files as one source (rows of the first file first); all must have the same columns.</summary>
+    public static IDataSource Open(IReadOnlyList<string> paths)
+        => paths.Count == 1 ? Open(paths[0]) : new ConcatSource(paths.Select(Open).ToArray());
+
+    /// <summary>
+    /// The source with columns renamed: each alias maps the name LFs use (<c>text</c>) to the data's column
+    /// (<c>CONTENT</c>). Other columns keep their names.
+    /// </summary>
+    public static IDataSource WithAliases(IDataSource source, IReadOnlyDictionary<string, string> aliases)
+        => aliases.Count == 0 ? source : new AliasedSource(source, aliases);
+
+    private sealed class ConcatSource : IDataSource
+    {
+        private readonly IDataSource[] _parts;
+
+        public ConcatSource(IDataSource[] parts)
+        {
+            _parts = parts;
+            Schema = parts[0].Schema;
+            foreach (var p in parts.Skip(1))
+                if (!p.Schema.Names.SequenceEqual(Schema.Names, StringComparer.Ordinal))
+                    throw SnorkelerException.InFile(p.Name, $"its columns ({string.Join(", ", p.Schema.Names)}) differ from {parts[0].Name}'s ({string.Join(", ", Schema.Names)})");
+        }
+
+        public string Name => string.Join(" + ", _parts.Select(p => p.Name));
+
+        public DataSchema Schema { get; }
+
+        public IEnumerable<RowBatch> ReadBatches(int rowsPerBatch)
+        {
+            long offset = 0;
+            foreach (var part in _parts)
+            {
+                long count = 0;
+                foreach (var batch in part.ReadBatches(rowsPerBatch))
+                {
+                    if (batch.Count == 0) continue;
+                    count += batch.Count;
+                    yield return batch.Rebase(Schema, offset + batch.FirstRow, part.Name);
+                }
+                offset += count;
+            }
+            if (offset == 0) yield return new RowBatchBuilder(Schema, 1).Build(0);
+        }
+    }
+
+    private sealed class AliasedSource : IDataSource
+    {
+        private readonly IDataSource _inner;
+
+        public AliasedSource(IDataSource inner, IReadOnlyDictionary<string, string> aliases)
+        {
+            _inner = inner;
+            var names = inner.Schema.Names.ToArray();
+            foreach (var (alias, column) in aliases)
+            {
+                var i = inner.Schema.RequireIndex(column, inner.Name);
+                if (Array.IndexOf(names, alias) is var clash and >= 0 && clash != i)
+                    throw new SnorkelerException($"{inner.Name}: cannot name column '{column}' '{alias}': a column '{alias}' already exists");
+                names[i] = alias;
+            }
+            Schema = new DataSchema(names);
+        }
+
+        public string Name => _inner.Name;
+
+        public DataSchema Schema { get; }
+
+        public IEnumerable<RowBatch> ReadBatches(int rowsPerBatch)
+            => _inner.ReadBatches(rowsPerBatch).Select(b => b.Rebase(Schema, b.FirstRow, b.SourceName));
+    }
+}

@@ -1,0 +1,39 @@
+using System.Buffers;
+using System.Text.Unicode;
+
+namespace Snorkeler.Data;
+
+/// <summary>Helpers for messages about text files.</summary>
+internal static class TextFiles
+{
+    /// <summary>
+    /// The error for a file that is not valid UTF-8, naming the line of the first bad byte (readers
+    /// decode ahead of the row they report, so the line is found by scanning the bytes again).
+    /// </summary>
+    public static SnorkelerException InvalidUtf8(string path)
+    {
+        long line = 1;
+        try
+        {
+            using var stream = File.OpenRead(path);
+            var buffer = new byte[1 << 16];
+            var chars = new char[1 << 16];
+            var carry = 0;
+            int read;
+            while ((read = stream.Read(buffer, carry, buffer.Length - carry)) > 0 || carry > 0)
+            {
+                var length = carry + read;
+                var final = read == 0;
+                var status = Utf8.ToUtf16(buffer.AsSpan(0, length), chars, out var consumed, out _, replaceInvalidSequences: false, isFinalBlock: final);
+                line += buffer.AsSpan(0, consumed).Count((byte)'\n');
+                if (status == OperationStatus.InvalidData)
+                    return SnorkelerException.InFile(path, $"invalid UTF-8 at byte {stream.Position - length + consumed} (save the file as UTF-8)", line);
+                carry = length - consumed;
+                Buffer.BlockCopy(buffer, consumed, buffer, 0, carry);
+                if (final) break;
+            }
+        }
+        catch (IOException) { }
+        return SnorkelerException.InFile(path, "invalid UTF-8 (save the file as UTF-8)");
+    }
+}
