@@ -35,6 +35,7 @@ internal static class Cli
         new AnalyzeCommand(),
         new FitCommand(),
         new PredictCommand(),
+        new LabelCommand(),
     ];
 
     public static string Version

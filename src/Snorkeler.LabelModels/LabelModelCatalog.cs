@@ -45,6 +45,9 @@ public sealed class ModelOptions
         return _values.TryGetValue(name, out var text) ? text : fallback;
     }
 
+    /// <summary>The options as given (names without dashes).</summary>
+    public IReadOnlyDictionary<string, string> Given => _values;
+
     /// <summary>Options given but never read by the trainer (misspelt or meant for another model).</summary>
     public IEnumerable<string> Unread => _values.Keys.Where(k => !_read.Contains(k));
 }
