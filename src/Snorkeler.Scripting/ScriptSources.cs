@@ -1,0 +1,129 @@
+using System.Reflection;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+using Snorkeler.Loading;
+
+namespace Snorkeler.Scripting;
+
+/// <summary>One script text: the full path the compiler sees, and the path shown in messages.</summary>
+internal sealed record ScriptText(string FullPath, string DisplayPath, string Text, bool Listed);
+
+/// <summary>
+/// Everything a compilation of the scripts depends on, found without Roslyn (so a cache hit never loads
+/// the compiler): the listed scripts, the scripts they <c>#load</c> (recursively), the assemblies they
+/// <c>#r</c>, and the cache key hashing all of it with the class names and the Snorkeler and Roslyn builds.
+/// </summary>
+internal sealed partial class ScriptSources
+{
+    /// <summary>Namespaces imported into every script.</summary>
+    public static readonly IReadOnlyList<string> Imports =
+    [
+        "System", "System.Linq", "System.Text", "System.Text.RegularExpressions", "System.Collections.Generic", "Snorkeler.Data",
+    ];
+
+    /// <summary>Bump when the way scripts are compiled or the cache format changes.</summary>
+    private const string Format = "snorkeler-csx/1";
+
+    private ScriptSources(IReadOnlyList<ScriptText> texts, IReadOnlyList<string> references)
+    {
+        Texts = texts;
+        References = references;
+        ByFullPath = texts.ToDictionary(t => t.FullPath, StringComparer.Ordinal);
+    }
+
+    /// <summary>The listed scripts (in order), then the ones only reached by <c>#load</c>.</summary>
+    public IReadOnlyList<ScriptText> Texts { get; }
+
+    /// <summary>Full paths of the assembly files the scripts <c>#r</c> that exist.</summary>
+    public IReadOnlyList<string> References { get; }
+
+    /// <summary>The texts by full path.</summary>
+    public IReadOnlyDictionary<string, ScriptText> ByFullPath { get; }
+
+    /// <summary>The listed scripts.</summary>
+    public IEnumerable<ScriptText> Listed => Texts.Where(t => t.Listed);
+
+    /// <summary>The path to show for a compiler path: the user's path for a listed script, else the full path.</summary>
+    public string DisplayPath(string compilerPath)
+    {
+        if (string.IsNullOrEmpty(compilerPath)) return compilerPath;
+        return ByFullPath.TryGetValue(Normalize(compilerPath), out var t) ? t.DisplayPath : compilerPath;
+    }
+
+    /// <summary>Reads the listed files and what they <c>#load</c> and <c>#r</c>.</summary>
+    public static ScriptSources Gather(IReadOnlyList<LfSourceFile> files)
+    {
+        var texts = new List<ScriptText>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var f in files)
+        {
+            var full = Normalize(f.Path);
+            if (seen.Add(full)) texts.Add(new ScriptText(full, f.Path, f.Text, Listed: true));
+        }
+        var references = new SortedSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < texts.Count; i++)
+        {
+            var folder = Path.GetDirectoryName(texts[i].FullPath) ?? ".";
+            foreach (Match m in DirectiveRegex().Matches(texts[i].Text))
+            {
+                var target = Normalize(Path.Combine(folder, m.Groups["path"].Value));
+                if (m.Groups["kind"].Value == "load")
+                {
+                    if (seen.Add(target) && File.Exists(target))
+                        texts.Add(new ScriptText(target, target, File.ReadAllText(target), Listed: false));
+                }
+                else if (File.Exists(target)) references.Add(target);
+            }
+        }
+        return new ScriptSources(texts, references.ToArray());
+    }
+
+    /// <summary>
+    /// The cache key: hex SHA-256 of the format, the Snorkeler and Roslyn builds, the runtime, the class
+    /// names, every script (path and text, #load-ed ones included) and every #r-ed file's content.
+    /// </summary>
+    public string Key(LabelSchema schema)
+    {
+        var b = new StringBuilder();
+        b.Append(Format).Append('\n');
+        b.Append(Mvid(typeof(ScriptSources).Assembly)).Append('\n');
+        b.Append(Mvid(typeof(LabelingFunction).Assembly)).Append('\n');
+        foreach (var a in typeof(ScriptSources).Assembly.GetReferencedAssemblies()
+                     .Where(a => a.Name?.StartsWith("Microsoft.CodeAnalysis", StringComparison.Ordinal) == true)
+                     .OrderBy(a => a.Name, StringComparer.Ordinal))
+            b.Append(a.FullName).Append('\n');
+        b.Append(Environment.Version).Append('\n');
+        b.Append(string.Join(",", schema.ClassNames)).Append('\n');
+        b.Append(string.Join(",", Imports)).Append('\n');
+        foreach (var t in Texts)
+            b.Append(t.FullPath).Append('\n').Append(t.Text.Length).Append('\n').Append(t.Text).Append('\n');
+        foreach (var r in References)
+        {
+            using var stream = File.OpenRead(r);
+            b.Append(r).Append('\n').Append(Convert.ToHexStringLower(SHA256.HashData(stream))).Append('\n');
+        }
+        return LabelingFunction.Hash(b.ToString());
+    }
+
+    /// <summary>The 1-based column of the <c>Lf(</c> call on a line of a script, or 1 when not found.</summary>
+    public int ColumnOfLf(string fullPath, int line)
+    {
+        if (!ByFullPath.TryGetValue(fullPath, out var t) || line < 1) return 1;
+        var lines = t.Text.Split('\n');
+        if (line > lines.Length) return 1;
+        var m = LfCallRegex().Match(lines[line - 1]);
+        return m.Success ? m.Index + 1 : 1;
+    }
+
+    /// <summary>A full, normalized path: the form used as key everywhere.</summary>
+    public static string Normalize(string path) => Path.GetFullPath(path);
+
+    private static string Mvid(Assembly a) => a.ManifestModule.ModuleVersionId.ToString("N");
+
+    [GeneratedRegex(@"^[ \t]*#(?<kind>load|r)[ \t]+""(?<path>[^""]+)""", RegexOptions.Multiline)]
+    private static partial Regex DirectiveRegex();
+
+    [GeneratedRegex(@"\bLf\s*\(")]
+    private static partial Regex LfCallRegex();
+}
