@@ -48,12 +48,12 @@ public sealed class ScriptLoader : ILfLoader
 
         var sources = ScriptSources.Gather(files);
         var schema = ScriptLabels.Resolve(sources, context.Schema, diagnostics);
-        if (schema is null)
+        if (schema is null && !diagnostics.Any(d => d.IsError))
         {
             diagnostics.Add(Diagnostic.Error(ScriptCodes.NoLabels, ScriptCodes.NoLabelsMessage, new SourceLocation(files[0].Path, 1, 1)));
             return Done(null, [], diagnostics, null, null, false, clock);
         }
-        if (diagnostics.Any(d => d.IsError)) return Done(schema, [], diagnostics, null, null, false, clock);
+        if (schema is null || diagnostics.Any(d => d.IsError)) return Done(schema, [], diagnostics, null, null, false, clock);
 
         var key = sources.Key(schema);
         var entry = _useCache ? ScriptCache.EntryPath(ScriptCache.Folder(context.CacheDirectory), key) : null;
