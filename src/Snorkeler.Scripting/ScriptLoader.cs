@@ -162,10 +162,11 @@ public sealed class ScriptLoader : ILfLoader
     }
 
     /// <summary>
-    /// Each load gets its own context (a cached assembly may be loaded again in the same process). Snorkeler
-    /// and the framework resolve from the context Snorkeler runs in; <c>#r</c>-ed files from their paths.
+    /// Each load gets its own collectible context: a cached assembly may be loaded again in the same process,
+    /// and is unloaded once its LFs are no longer referenced. Snorkeler and the framework resolve from the
+    /// context Snorkeler runs in; <c>#r</c>-ed files from their paths.
     /// </summary>
-    private sealed class ScriptLoadContext(IReadOnlyList<string> references) : AssemblyLoadContext("snorkeler-scripts")
+    private sealed class ScriptLoadContext(IReadOnlyList<string> references) : AssemblyLoadContext("snorkeler-scripts", isCollectible: true)
     {
         protected override Assembly? Load(AssemblyName name)
         {

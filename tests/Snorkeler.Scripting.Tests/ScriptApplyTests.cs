@@ -71,3 +71,19 @@ public sealed class ScriptApplyTests(ApplyScriptsFixture fixture) : IClassFixtur
         lf.Describe().ShouldBe($"'throws' ({fixture.Folder.File("b.csx")}(4,3))");
     }
 }
+
+public sealed class ScriptProjectTests
+{
+    [Fact]
+    public void LfProject_loads_a_script_only_folder_with_the_classes_its_script_declares()
+    {
+        using var folder = new TempFolder();
+        folder.Write("lfs/sentiment.csx", "Labels(\"NEG\", \"POS\");\nLf(\"happy\", row => row.Text(\"text\").Contains(\":)\") ? POS : ABSTAIN);\n");
+
+        var set = new LfProject([new ScriptLoader()]).Load([folder.File("lfs")], cacheDirectory: folder.File("cache"));
+
+        set.Diagnostics.ShouldBeEmpty();
+        set.Schema.ShouldBe(new LabelSchema(["NEG", "POS"]));
+        set.Functions.Single().Location.ShouldBe(new SourceLocation(folder.File("lfs/sentiment.csx"), 2, 1, 2));
+    }
+}
