@@ -174,8 +174,21 @@ public sealed class ScriptLoader : ILfLoader
                 if (AssemblyName.ReferenceMatchesDefinition(name, own.GetName())) return own;
             foreach (var path in references)
                 if (string.Equals(Path.GetFileNameWithoutExtension(path), name.Name, StringComparison.OrdinalIgnoreCase))
-                    return LoadFromAssemblyPath(path);
+                    return LoadCopy(path);
             return null;
+        }
+
+        /// <summary>
+        /// Loads a copy of the file's bytes (and its PDB when beside it), not the file: the runtime caches
+        /// images by path, so a rebuilt DLL at the same path would otherwise be served stale, and the file
+        /// stays free to be rebuilt while LFs run.
+        /// </summary>
+        private Assembly LoadCopy(string path)
+        {
+            var pdb = Path.ChangeExtension(path, ".pdb");
+            using var image = new MemoryStream(File.ReadAllBytes(path));
+            using var symbols = File.Exists(pdb) ? new MemoryStream(File.ReadAllBytes(pdb)) : null;
+            return LoadFromStream(image, symbols);
         }
     }
 }
