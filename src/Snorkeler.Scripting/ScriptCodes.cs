@@ -22,6 +22,8 @@ public static class ScriptCodes
     public const string ScriptThrew = "SNK0607";
     /// <summary>The compiled scripts could not be written to the cache (a warning: the next run recompiles).</summary>
     public const string CacheWrite = "SNK0608";
+    /// <summary>A script reads a field by a literal name the data does not have (a warning: binding the LF will fail).</summary>
+    public const string UnknownField = "SNK0609";
 
     internal static string NoLabelsMessage
         => "no classes declared: add a line such as 'Labels(\"HAM\", \"SPAM\");' at the top of a script, or 'labels HAM, SPAM' to a .rules file";
@@ -45,6 +47,9 @@ public static class ScriptCodes
 
     internal static string CacheWriteMessage(string path, string detail)
         => $"cannot write the script cache '{path}': {detail}; the scripts will be compiled again next run";
+
+    internal static string UnknownFieldMessage(string name, Data.DataSchema columns)
+        => $"no column '{name}' in the data{(Text.Suggest.Nearest(name, columns.Names) is { } near ? $"; did you mean '{near}'?" : "")} (columns: {string.Join(", ", columns.Names)})";
 
     internal static string VoteOutOfRangeMessage(LabelingFunction lf, int vote, long row, LabelSchema schema)
         => $"LF {lf.Describe()} returned {vote} for row {row}; a vote is {LabelSchema.Abstain} ({LabelSchema.AbstainName}) or a class: {schema}";

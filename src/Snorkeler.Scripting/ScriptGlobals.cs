@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Snorkeler.Data;
 
@@ -11,14 +12,16 @@ namespace Snorkeler.Scripting;
 public sealed class ScriptGlobals
 {
     private readonly LabelSchema _schema;
-    private readonly Func<string, string> _displayPath;
+    private readonly Func<string, int, string, SourceLocation> _locate;
     private readonly List<Declared> _declared = [];
     private readonly List<Diagnostic> _diagnostics = [];
 
-    internal ScriptGlobals(LabelSchema schema, Func<string, string> displayPath)
+    /// <param name="schema">The classes in force.</param>
+    /// <param name="locate">The location of a call, given the compiler's file path, the line and the method name.</param>
+    internal ScriptGlobals(LabelSchema schema, Func<string, int, string, SourceLocation> locate)
     {
         _schema = schema;
-        _displayPath = displayPath;
+        _locate = locate;
     }
 
     internal IReadOnlyList<Declared> Declared => _declared;
@@ -46,13 +49,12 @@ public sealed class ScriptGlobals
     public void Labels(params string[] classNames)
     {
         // The declaration was already read from the source text; this only checks that a computed one agrees.
-        if (classNames is null || !classNames.AsSpan().SequenceEqual(_schema.ClassNames.ToArray()))
-            _diagnostics.Add(Diagnostic.Error(ScriptCodes.BadLabels,
-                ScriptCodes.BadLabelsMessage($"Labels({string.Join(", ", (classNames ?? []).Select(n => $"\"{n}\""))}) differs from the classes in force ({_schema})"),
-                null));
+        if (classNames is not null && classNames.AsSpan().SequenceEqual(_schema.ClassNames.ToArray())) return;
+        var caller = new StackTrace(1, fNeedFileInfo: true).GetFrame(0); // the script's line, through its PDB
+        _diagnostics.Add(Diagnostic.Error(ScriptCodes.BadLabels,
+            ScriptCodes.BadLabelsMessage($"Labels({string.Join(", ", (classNames ?? []).Select(n => $"\"{n}\""))}) differs from the classes in force ({_schema})"),
+            caller?.GetFileName() is { } file ? _locate(file, caller.GetFileLineNumber(), nameof(Labels)) : null));
     }
-
-    internal string DisplayPath(string file) => _displayPath(file);
 }
 
 /// <summary>One <c>Lf(...)</c> call: the file is the compiler's full path.</summary>

@@ -55,6 +55,8 @@ public sealed class ScriptLoader : ILfLoader
         }
         if (schema is null || diagnostics.Any(d => d.IsError)) return Done(schema, [], diagnostics, null, null, false, clock);
 
+        if (context.DataColumns is { } columns) diagnostics.AddRange(sources.UnknownFields(columns));
+
         var key = sources.Key(schema);
         var entry = _useCache ? ScriptCache.EntryPath(ScriptCache.Folder(context.CacheDirectory), key) : null;
         var compiled = entry is null ? null : ScriptCache.TryRead(entry);
@@ -90,7 +92,7 @@ public sealed class ScriptLoader : ILfLoader
     /// <summary>Loads the assembly, runs the scripts' top level (which calls <c>Lf</c>), and builds the LFs.</summary>
     private static List<LabelingFunction> Run(CompiledScripts compiled, ScriptSources sources, LabelSchema schema, string key, List<Diagnostic> diagnostics)
     {
-        var globals = new ScriptGlobals(schema, sources.DisplayPath);
+        var globals = new ScriptGlobals(schema, sources.Locate);
         var context = new ScriptLoadContext(sources.References);
         var assembly = context.LoadFromStream(new MemoryStream(compiled.Image), compiled.Pdb is null ? null : new MemoryStream(compiled.Pdb));
         var factory = assembly.GetType(compiled.TypeName, throwOnError: true)!
@@ -114,8 +116,7 @@ public sealed class ScriptLoader : ILfLoader
         var byName = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
         foreach (var d in globals.Declared)
         {
-            var file = ScriptSources.Normalize(d.File);
-            var location = new SourceLocation(sources.DisplayPath(file), d.Line, sources.ColumnOfLf(file, d.Line), 2);
+            var location = sources.Locate(d.File, d.Line, "Lf");
             if (string.IsNullOrWhiteSpace(d.Name))
             {
                 diagnostics.Add(Diagnostic.Error(ScriptCodes.InvalidName, ScriptCodes.InvalidNameMessage, location));

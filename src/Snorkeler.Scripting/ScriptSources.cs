@@ -106,14 +106,40 @@ internal sealed partial class ScriptSources
         return LabelingFunction.Hash(b.ToString());
     }
 
-    /// <summary>The 1-based column of the <c>Lf(</c> call on a line of a script, or 1 when not found.</summary>
-    public int ColumnOfLf(string fullPath, int line)
+    /// <summary>
+    /// Where a call to <paramref name="method"/> (<c>Lf</c>, <c>Labels</c>) on a line of a script is: the
+    /// compiler gives the file and line, the column is that of the method name on the line (1 when not found).
+    /// </summary>
+    public SourceLocation Locate(string compilerPath, int line, string method)
     {
-        if (!ByFullPath.TryGetValue(fullPath, out var t) || line < 1) return 1;
-        var lines = t.Text.Split('\n');
-        if (line > lines.Length) return 1;
-        var m = LfCallRegex().Match(lines[line - 1]);
-        return m.Success ? m.Index + 1 : 1;
+        var full = Normalize(compilerPath);
+        var column = 1;
+        if (ByFullPath.TryGetValue(full, out var t) && line >= 1)
+        {
+            var lines = t.Text.Split('\n');
+            if (line <= lines.Length && Regex.Match(lines[line - 1], $@"\b{method}\s*\(") is { Success: true } m) column = m.Index + 1;
+        }
+        return new SourceLocation(DisplayPath(full), line, column, method.Length);
+    }
+
+    /// <summary>
+    /// Warnings for fields read by a literal name (<c>row.Text("txt")</c>) that the data does not have. The
+    /// check is textual, so it sees every <c>.Text("...")</c>, <c>.Span</c>, <c>.IsMissing</c> and <c>.Number</c> call.
+    /// </summary>
+    public IEnumerable<Diagnostic> UnknownFields(Data.DataSchema columns)
+    {
+        foreach (var t in Texts)
+        {
+            var lines = t.Text.Split('\n');
+            for (var i = 0; i < lines.Length; i++)
+                foreach (Match m in FieldRegex().Matches(lines[i]))
+                {
+                    var name = m.Groups["name"];
+                    if (columns.IndexOf(name.Value) < 0)
+                        yield return new Diagnostic(ScriptCodes.UnknownField, DiagnosticSeverity.Warning, ScriptCodes.UnknownFieldMessage(name.Value, columns),
+                            new SourceLocation(t.DisplayPath, i + 1, name.Index, name.Length + 2));
+                }
+        }
     }
 
     /// <summary>A full, normalized path: the form used as key everywhere.</summary>
@@ -124,6 +150,6 @@ internal sealed partial class ScriptSources
     [GeneratedRegex(@"^[ \t]*#(?<kind>load|r)[ \t]+""(?<path>[^""]+)""", RegexOptions.Multiline)]
     private static partial Regex DirectiveRegex();
 
-    [GeneratedRegex(@"\bLf\s*\(")]
-    private static partial Regex LfCallRegex();
+    [GeneratedRegex(@"\.\s*(?:Text|Span|IsMissing|Number)\s*\(\s*""(?<name>[^""\\]*)""")]
+    private static partial Regex FieldRegex();
 }

@@ -147,3 +147,38 @@ public sealed class ScriptDiagnosticTests : IDisposable
         errors.ShouldBe([$"{PathOf("a.csx")}(1,1): error SNK0602: {message}; write it as 'Labels(\"HAM\", \"SPAM\");' with string literals"]);
     }
 }
+
+public sealed class ScriptFieldAndLabelCallTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public void A_computed_Labels_call_that_differs_from_the_classes_is_reported_at_its_line()
+    {
+        var set = ScriptTestKit.Load(new ScriptLoader(), _folder, ScriptTestKit.HamSpam, ("computed.csx", """
+            Lf("a", row => HAM);
+            if (DateTime.Now.Year > 0) Labels("SPAM", "HAM");
+            """));
+
+        set.Diagnostics.Select(d => d.ToString()).ShouldBe([
+            $"{_folder.File("computed.csx")}(2,28): error SNK0602: invalid class declaration: Labels(\"SPAM\", \"HAM\") differs from the classes in force (HAM=0, SPAM=1); write it as 'Labels(\"HAM\", \"SPAM\");' with string literals",
+        ]);
+    }
+
+    [Fact]
+    public void A_field_the_data_does_not_have_is_a_warning_with_a_suggestion_when_the_columns_are_known()
+    {
+        var path = _folder.Write("fields.csx", "Lf(\"a\", row => row.Text(\"txt\").Length > 3 ? HAM : ABSTAIN);\n");
+        var loader = new ScriptLoader(useCache: false);
+
+        var set = loader.Load([new Loading.LfSourceFile(path, File.ReadAllText(path))],
+            new Loading.LfLoadContext(ScriptTestKit.HamSpam, new Data.DataSchema(["text", "author"]), _folder.Path));
+
+        set.Diagnostics.Select(d => d.ToString()).ShouldBe([
+            $"{path}(1,25): warning SNK0609: no column 'txt' in the data; did you mean 'text'? (columns: text, author)",
+        ]);
+        set.Functions.Single().Name.ShouldBe("a");
+    }
+}
