@@ -60,13 +60,15 @@ public sealed class ScriptLoader : ILfLoader
         var key = sources.Key(schema);
         var entry = _useCache ? ScriptCache.EntryPath(ScriptCache.Folder(context.CacheDirectory), key) : null;
         var compiled = entry is null ? null : ScriptCache.TryRead(entry);
-        var hit = compiled is not null;
-        if (compiled is null)
+        var factory = compiled is null ? null : Factory(compiled, sources); // null: an entry that passed its checksum but does not load
+        var hit = factory is not null;
+        if (factory is null)
         {
             var (fresh, compileDiagnostics) = ScriptCompiler.Compile(sources, schema, context.Root);
             diagnostics.AddRange(compileDiagnostics.Select(d => d.ToDiagnostic(sources)));
             if (fresh is null) return Done(schema, [], diagnostics, key, entry, false, clock);
             compiled = fresh;
+            factory = Factory(compiled, sources) ?? throw new InvalidOperationException("freshly compiled scripts do not load");
             if (entry is not null)
             {
                 try { ScriptCache.Write(entry, compiled); }
@@ -76,9 +78,9 @@ public sealed class ScriptLoader : ILfLoader
                 }
             }
         }
-        else diagnostics.AddRange(compiled.Warnings.Select(d => d.ToDiagnostic(sources)));
+        else diagnostics.AddRange(compiled!.Warnings.Select(d => d.ToDiagnostic(sources)));
 
-        var functions = Run(compiled, sources, schema, key, diagnostics);
+        var functions = Run(factory, sources, schema, key, diagnostics);
         return Done(schema, functions, diagnostics, key, entry, hit, clock);
     }
 
@@ -89,15 +91,26 @@ public sealed class ScriptLoader : ILfLoader
         return new LfSet(schema, functions, diagnostics);
     }
 
-    /// <summary>Loads the assembly, runs the scripts' top level (which calls <c>Lf</c>), and builds the LFs.</summary>
-    private static List<LabelingFunction> Run(CompiledScripts compiled, ScriptSources sources, LabelSchema schema, string key, List<Diagnostic> diagnostics)
+    /// <summary>Loads the compiled assembly into a new context and finds the submission's factory; null when it does not load.</summary>
+    private static MethodInfo? Factory(CompiledScripts compiled, ScriptSources sources)
+    {
+        try
+        {
+            var context = new ScriptLoadContext(sources.References);
+            var assembly = context.LoadFromStream(new MemoryStream(compiled.Image), compiled.Pdb is null ? null : new MemoryStream(compiled.Pdb));
+            return assembly.GetType(compiled.TypeName, throwOnError: false)
+                ?.GetMethod(compiled.MethodName, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static);
+        }
+        catch (Exception e) when (e is BadImageFormatException or FileLoadException or TypeLoadException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Runs the scripts' top level (which calls <c>Lf</c>) and builds the LFs.</summary>
+    private static List<LabelingFunction> Run(MethodInfo factory, ScriptSources sources, LabelSchema schema, string key, List<Diagnostic> diagnostics)
     {
         var globals = new ScriptGlobals(schema, sources.Locate);
-        var context = new ScriptLoadContext(sources.References);
-        var assembly = context.LoadFromStream(new MemoryStream(compiled.Image), compiled.Pdb is null ? null : new MemoryStream(compiled.Pdb));
-        var factory = assembly.GetType(compiled.TypeName, throwOnError: true)!
-            .GetMethod(compiled.MethodName, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)
-            ?? throw new InvalidOperationException($"the compiled scripts have no {compiled.TypeName}.{compiled.MethodName}");
         try
         {
             // Slot 0 holds the globals, slot 1 the submission (Roslyn's ScriptExecutionState layout).

@@ -70,8 +70,8 @@ internal sealed partial class ScriptSources
                 var target = Normalize(Path.Combine(folder, m.Groups["path"].Value));
                 if (m.Groups["kind"].Value == "load")
                 {
-                    if (seen.Add(target) && File.Exists(target))
-                        texts.Add(new ScriptText(target, target, File.ReadAllText(target), Listed: false));
+                    if (seen.Add(target) && TryRead(target) is { } text)
+                        texts.Add(new ScriptText(target, target, text, Listed: false));
                 }
                 else if (File.Exists(target)) references.Add(target);
             }
@@ -100,8 +100,17 @@ internal sealed partial class ScriptSources
             b.Append(t.FullPath).Append('\n').Append(t.Text.Length).Append('\n').Append(t.Text).Append('\n');
         foreach (var r in References)
         {
-            using var stream = File.OpenRead(r);
-            b.Append(r).Append('\n').Append(Convert.ToHexStringLower(SHA256.HashData(stream))).Append('\n');
+            string hash;
+            try
+            {
+                using var stream = File.OpenRead(r);
+                hash = Convert.ToHexStringLower(SHA256.HashData(stream));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                hash = "unreadable " + Guid.NewGuid(); // never a hit; the compiler reports the file
+            }
+            b.Append(r).Append('\n').Append(hash).Append('\n');
         }
         return LabelingFunction.Hash(b.ToString());
     }
@@ -140,6 +149,13 @@ internal sealed partial class ScriptSources
                             new SourceLocation(t.DisplayPath, i + 1, name.Index, name.Length + 2));
                 }
         }
+    }
+
+    /// <summary>A #load-ed file's text, or null when it cannot be read (the compiler then reports it).</summary>
+    private static string? TryRead(string path)
+    {
+        try { return File.Exists(path) ? File.ReadAllText(path) : null; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
     }
 
     /// <summary>A full, normalized path: the form used as key everywhere.</summary>

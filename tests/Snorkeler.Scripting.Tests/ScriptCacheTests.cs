@@ -66,6 +66,27 @@ public sealed class ScriptCacheTests : IDisposable
     }
 
     [Fact]
+    public void An_entry_with_a_valid_checksum_but_an_unloadable_assembly_is_rebuilt()
+    {
+        _folder.Write("a.csx", "Lf(\"a\", row => HAM);\n");
+        var loader = new ScriptLoader();
+        var cache = _folder.File("cache");
+        Load(loader, cache, "a.csx");
+        var entry = loader.LastLoad!.CachePath!;
+        var good = ScriptCache.TryRead(entry)!;
+        ScriptCache.Write(entry, good with { Image = [.. good.Image.Take(200)] });
+
+        var rebuilt = Load(loader, cache, "a.csx");
+        var rebuiltWasHit = loader.LastLoadWasCacheHit;
+        Load(loader, cache, "a.csx");
+
+        rebuiltWasHit.ShouldBeFalse();
+        rebuilt.Diagnostics.ShouldBeEmpty();
+        rebuilt.Functions.Single().Name.ShouldBe("a");
+        loader.LastLoadWasCacheHit.ShouldBeTrue();
+    }
+
+    [Fact]
     public void A_loader_without_cache_writes_nothing()
     {
         _folder.Write("a.csx", "Lf(\"a\", row => HAM);\n");
