@@ -32,7 +32,7 @@ public static class ScriptCodes
         => $"invalid class declaration: {detail}; write it as 'Labels(\"HAM\", \"SPAM\");' with string literals";
 
     internal static string ConflictingLabelsMessage(LabelSchema declared, LabelSchema other, string otherWhere)
-        => $"this script declares classes {declared} but {otherWhere} declares {other}";
+        => $"this script declares classes {declared} but {otherWhere} declared {other}";
 
     internal static string UnknownLabelMessage(string name, string? suggestion, LabelSchema schema)
         => $"unknown label '{name}'{(suggestion is null ? "" : $"; did you mean '{suggestion}'?")} (classes: {string.Join(", ", schema.ClassNames)}, or {LabelSchema.AbstainName})";

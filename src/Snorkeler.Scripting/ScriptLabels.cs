@@ -42,7 +42,7 @@ internal static partial class ScriptLabels
                 }
                 else if (!schema.Equals(mine))
                 {
-                    var where = firstAt is null ? "the .rules files" : $"{firstAt}";
+                    var where = firstAt is null ? "the .rules files (or the data set)" : $"{firstAt}";
                     diagnostics.Add(Diagnostic.Error(ScriptCodes.ConflictingLabels, ScriptCodes.ConflictingLabelsMessage(mine, schema, where), at));
                 }
             }

@@ -18,6 +18,8 @@ public sealed record ScriptLoadStats(bool CacheHit, string? CacheKey, string? Ca
 /// script (including <c>#load</c>-ed ones), the class names, the <c>#r</c>-ed assemblies and the
 /// Snorkeler and Roslyn builds; an unchanged set of scripts loads from the cache without compiling.
 /// A script declares LFs with <c>Lf("name", row =&gt; ... ? SPAM : ABSTAIN);</c>; see docs/scripts.md.
+/// One instance loads one set at a time (<see cref="LastLoad"/> describes the latest); the LFs it returns
+/// are safe to call from several threads when the scripts' own code is.
 /// </summary>
 public sealed class ScriptLoader : ILfLoader
 {

@@ -75,15 +75,20 @@ public sealed class ScriptApplyTests(ApplyScriptsFixture fixture) : IClassFixtur
 public sealed class ScriptProjectTests
 {
     [Fact]
-    public void LfProject_loads_a_script_only_folder_with_the_classes_its_script_declares()
+    public void LfProject_loads_a_script_only_folder_with_the_classes_its_script_declares_and_a_shared_helper_once()
     {
         using var folder = new TempFolder();
-        folder.Write("lfs/sentiment.csx", "Labels(\"NEG\", \"POS\");\nLf(\"happy\", row => row.Text(\"text\").Contains(\":)\") ? POS : ABSTAIN);\n");
+        folder.Write("lfs/sentiment.csx", "#load \"shared/words.csx\"\nLabels(\"NEG\", \"POS\");\nLf(\"happy\", row => Happy(row.Text(\"text\")) ? POS : ABSTAIN);\n");
+        folder.Write("lfs/shared/words.csx", "static bool Happy(string s) => s.Contains(\":)\");\nLf(\"sad\", row => Happy(row.Text(\"text\")) ? ABSTAIN : NEG);\n");
 
         var set = new LfProject([new ScriptLoader()]).Load([folder.File("lfs")], cacheDirectory: folder.File("cache"));
 
         set.Diagnostics.ShouldBeEmpty();
         set.Schema.ShouldBe(new LabelSchema(["NEG", "POS"]));
-        set.Functions.Single().Location.ShouldBe(new SourceLocation(folder.File("lfs/sentiment.csx"), 2, 1, 2));
+        set.Functions.Select(f => f.Name).ShouldBe(["sad", "happy"]); // words.csx is listed and #load-ed, but compiled once
+        set.Functions.Select(f => f.Location).ShouldBe([
+            new SourceLocation(folder.File("lfs/shared/words.csx"), 2, 1, 2),
+            new SourceLocation(folder.File("lfs/sentiment.csx"), 3, 1, 2),
+        ]);
     }
 }

@@ -125,7 +125,7 @@ public sealed class ScriptDiagnosticTests : IDisposable
             ("a.csx", "Labels(\"HAM\", \"SPAM\");\n"),
             ("b.csx", "// other classes\nLabels(\"NEG\", \"POS\");\n"));
 
-        errors.ShouldBe([$"{PathOf("b.csx")}(2,1): error SNK0603: this script declares classes NEG=0, POS=1 but {PathOf("a.csx")}(1,1) declares HAM=0, SPAM=1"]);
+        errors.ShouldBe([$"{PathOf("b.csx")}(2,1): error SNK0603: this script declares classes NEG=0, POS=1 but {PathOf("a.csx")}(1,1) declared HAM=0, SPAM=1"]);
     }
 
     [Fact]
@@ -133,7 +133,7 @@ public sealed class ScriptDiagnosticTests : IDisposable
     {
         var errors = Errors(ScriptTestKit.HamSpam, ("a.csx", "Labels(\"SPAM\", \"HAM\");\n"));
 
-        errors.ShouldBe([$"{PathOf("a.csx")}(1,1): error SNK0603: this script declares classes SPAM=0, HAM=1 but the .rules files declares HAM=0, SPAM=1"]);
+        errors.ShouldBe([$"{PathOf("a.csx")}(1,1): error SNK0603: this script declares classes SPAM=0, HAM=1 but the .rules files (or the data set) declared HAM=0, SPAM=1"]);
     }
 
     [Theory]
