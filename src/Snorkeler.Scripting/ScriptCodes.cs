@@ -16,7 +16,7 @@ public static class ScriptCodes
     public const string UnknownLabel = "SNK0604";
     /// <summary>Two script LFs share a name.</summary>
     public const string DuplicateName = "SNK0605";
-    /// <summary>An LF's name is blank.</summary>
+    /// <summary>An LF's name is blank, or its function null.</summary>
     public const string InvalidName = "SNK0606";
     /// <summary>A script threw while its LFs were being declared.</summary>
     public const string ScriptThrew = "SNK0607";
@@ -40,7 +40,7 @@ public static class ScriptCodes
     internal static string DuplicateNameMessage(string name, SourceLocation first)
         => $"LF name '{name}' is already used at {first}";
 
-    internal static string InvalidNameMessage => "an LF needs a non-blank name: Lf(\"keyword_my\", row => ...)";
+    internal static string InvalidNameMessage => "an LF needs a non-blank name and a function: Lf(\"keyword_my\", row => ...)";
 
     internal static string ScriptThrewMessage(Exception e)
         => $"the script threw {e.GetType().Name} while declaring its LFs: {e.Message}";

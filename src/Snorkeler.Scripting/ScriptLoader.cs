@@ -132,7 +132,7 @@ public sealed class ScriptLoader : ILfLoader
         foreach (var d in globals.Declared)
         {
             var location = sources.Locate(d.File, d.Line, "Lf");
-            if (string.IsNullOrWhiteSpace(d.Name))
+            if (string.IsNullOrWhiteSpace(d.Name) || d.Vote is null)
             {
                 diagnostics.Add(Diagnostic.Error(ScriptCodes.InvalidName, ScriptCodes.InvalidNameMessage, location));
                 continue;

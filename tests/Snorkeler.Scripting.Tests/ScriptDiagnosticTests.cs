@@ -89,11 +89,14 @@ public sealed class ScriptDiagnosticTests : IDisposable
     }
 
     [Fact]
-    public void A_blank_LF_name_is_an_error()
+    public void A_blank_LF_name_or_a_null_function_is_an_error()
     {
-        var set = ScriptTestKit.Load(_loader, _folder, ScriptTestKit.HamSpam, ("blank.csx", "Lf(\" \", row => HAM);\n"));
+        var set = ScriptTestKit.Load(_loader, _folder, ScriptTestKit.HamSpam, ("blank.csx", "Lf(\" \", row => HAM);\nLf(\"null\", null);\n"));
 
-        set.Diagnostics.Select(d => d.ToString()).ShouldBe([$"{PathOf("blank.csx")}(1,1): error SNK0606: an LF needs a non-blank name: Lf(\"keyword_my\", row => ...)"]);
+        set.Diagnostics.Select(d => d.ToString()).ShouldBe([
+            $"{PathOf("blank.csx")}(1,1): error SNK0606: an LF needs a non-blank name and a function: Lf(\"keyword_my\", row => ...)",
+            $"{PathOf("blank.csx")}(2,1): error SNK0606: an LF needs a non-blank name and a function: Lf(\"keyword_my\", row => ...)",
+        ]);
     }
 
     [Fact]
