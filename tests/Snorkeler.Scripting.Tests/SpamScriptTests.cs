@@ -84,4 +84,18 @@ public sealed class SpamScriptTests(SpamScriptsFixture fixture) : IClassFixture<
         fixture.Warm.Functions.Select(f => f.SourceHash).ShouldBe(fixture.Cold.Functions.Select(f => f.SourceHash));
         fixture.Warm.Functions.Select(f => f.SourceHash).Distinct().Count().ShouldBe(3);
     }
+
+    [Theory]
+    [InlineData("katy perry is awesome", 0, 0, 0)]
+    [InlineData("Check out my channel http://example.com", -1, -1, -1)]
+    [InlineData("This song is not good", -1, -1, 0)]
+    [InlineData("very nice", -1, -1, 0)]
+    [InlineData("Katy sings well and I listened to this song every single day of the summer with all of my friends from school", -1, -1, -1)]
+    public void The_NLP_approximations_vote_as_documented(string text, int hasPerson, int polarity, int subjectivity)
+    {
+        using var folder = new TempFolder();
+        var data = ScriptTestKit.Texts(folder, text);
+
+        ScriptTestKit.Votes(fixture.Warm.Functions, data).Single().ShouldBe([hasPerson, polarity, subjectivity]);
+    }
 }
