@@ -1,0 +1,143 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Scripting;
+using Microsoft.CodeAnalysis.Emit;
+using Microsoft.CodeAnalysis.Scripting;
+using Snorkeler.Data;
+using Snorkeler.Text;
+
+namespace Snorkeler.Scripting;
+
+/// <summary>A diagnostic as the cache stores it: the location's path is the compiler's full path.</summary>
+internal sealed record StoredDiagnostic(string Code, bool IsError, string Message, string? Path, int Line, int Column, int Length)
+{
+    public Diagnostic ToDiagnostic(ScriptSources sources)
+        => new(Code, IsError ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning, Message,
+            Path is null ? null : new SourceLocation(sources.DisplayPath(Path), Line, Column, Length));
+}
+
+/// <summary>The compiled scripts: an assembly image (and its portable PDB) and the submission's factory method.</summary>
+internal sealed record CompiledScripts(string TypeName, string MethodName, byte[] Image, byte[]? Pdb, IReadOnlyList<StoredDiagnostic> Warnings);
+
+/// <summary>
+/// Compiles all scripts of a run as ONE Roslyn script submission: a generated prelude <c>#load</c>s every
+/// listed script (so each keeps its own syntax tree, path, lines and columns; no <c>#line</c> mapping is
+/// needed) and declares the class constants. The only type this file shares with the cache-hit path is
+/// <see cref="CompiledScripts"/>, so a cache hit never loads the compiler.
+/// </summary>
+internal static class ScriptCompiler
+{
+    /// <summary>The generated prelude's file name (in the LF root; never written to disk).</summary>
+    public const string PreludeName = "snorkeler-prelude.g.csx";
+
+    public static (CompiledScripts? Compiled, IReadOnlyList<StoredDiagnostic> Diagnostics) Compile(ScriptSources sources, LabelSchema schema, string root)
+    {
+        var prelude = Prelude(sources, schema);
+        var preludePath = Path.Combine(ScriptSources.Normalize(root), PreludeName);
+        var options = ScriptOptions.Default
+            .WithFilePath(preludePath)
+            .WithFileEncoding(Encoding.UTF8)
+            .AddReferences(typeof(DataRow).Assembly, typeof(ScriptGlobals).Assembly, typeof(Regex).Assembly, typeof(Enumerable).Assembly)
+            .WithImports(ScriptSources.Imports)
+            .WithSourceResolver(new ScriptSourceResolver(sources, Path.GetDirectoryName(preludePath)!))
+            .WithMetadataResolver(ScriptMetadataResolver.Default.WithBaseDirectory(Path.GetDirectoryName(preludePath)!))
+            .WithOptimizationLevel(OptimizationLevel.Release)
+            .WithEmitDebugInformation(true)
+            .WithAllowUnsafe(false);
+        var compilation = CSharpScript.Create(prelude, options, typeof(ScriptGlobals)).GetCompilation();
+
+        using var image = new MemoryStream();
+        using var pdb = new MemoryStream();
+        var result = compilation.Emit(image, pdb, options: new EmitOptions(debugInformationFormat: DebugInformationFormat.PortablePdb));
+        var diagnostics = result.Diagnostics
+            .Where(d => d.Severity is Microsoft.CodeAnalysis.DiagnosticSeverity.Error or Microsoft.CodeAnalysis.DiagnosticSeverity.Warning && !d.IsSuppressed)
+            .Select(d => Store(d, schema))
+            .Distinct()
+            .OrderBy(d => d.Path, StringComparer.Ordinal).ThenBy(d => d.Line).ThenBy(d => d.Column).ThenBy(d => d.Code, StringComparer.Ordinal)
+            .ToList();
+        if (!result.Success || diagnostics.Any(d => d.IsError)) return (null, diagnostics);
+
+        var entry = compilation.GetEntryPoint(CancellationToken.None)
+            ?? throw new InvalidOperationException("a script compilation has a factory entry point");
+        return (new CompiledScripts(entry.ContainingType.MetadataName, entry.MetadataName, image.ToArray(), pdb.ToArray(), diagnostics), diagnostics);
+    }
+
+    /// <summary>
+    /// <c>#load</c> of every listed script (they must come before any code), then the constants:
+    /// <c>const int ABSTAIN = -1; const int HAM = 0; ...</c>. Script-level constants are members of the
+    /// submission, so every loaded file sees them.
+    /// </summary>
+    private static string Prelude(ScriptSources sources, LabelSchema schema)
+    {
+        var b = new StringBuilder();
+        foreach (var t in sources.Listed) b.Append("#load \"").Append(t.FullPath).Append("\"\n");
+        b.Append("const int ").Append(LabelSchema.AbstainName).Append(" = ").Append(LabelSchema.Abstain).Append(";\n");
+        for (var i = 0; i < schema.Cardinality; i++)
+        {
+            var name = schema.ClassNames[i];
+            if (!SyntaxFacts.IsValidIdentifier(name)) continue; // "0", "not spam": scripts use the number
+            var keyword = SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None || SyntaxFacts.GetContextualKeywordKind(name) != SyntaxKind.None;
+            b.Append("const int ").Append(keyword ? "@" : "").Append(name).Append(" = ").Append(i).Append(";\n");
+        }
+        return b.ToString();
+    }
+
+    private static StoredDiagnostic Store(Microsoft.CodeAnalysis.Diagnostic d, LabelSchema schema)
+    {
+        var isError = d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error;
+        var code = d.Id;
+        var message = d.GetMessage(CultureInfo.InvariantCulture);
+        if (!d.Location.IsInSource) return new StoredDiagnostic(code, isError, message, null, 0, 0, 0);
+        var span = d.Location.GetMappedLineSpan();
+        var length = span.StartLinePosition.Line == span.EndLinePosition.Line ? span.EndLinePosition.Character - span.StartLinePosition.Character : 0;
+        if (code == "CS0103" && d.Location.SourceTree is { } tree)
+        {
+            var name = tree.GetText().ToString(d.Location.SourceSpan);
+            if (UnknownLabel(name, schema) is { } suggestion)
+            {
+                code = ScriptCodes.UnknownLabel;
+                message = ScriptCodes.UnknownLabelMessage(name, suggestion, schema);
+            }
+        }
+        return new StoredDiagnostic(code, isError, message, span.Path, span.StartLinePosition.Line + 1, span.StartLinePosition.Character + 1, length);
+    }
+
+    /// <summary>
+    /// The class a missing name was probably meant to be: an upper-case name (how classes are written) within
+    /// typo distance of a class or ABSTAIN, or any name equal to one but for case (<c>spam</c>).
+    /// </summary>
+    private static string? UnknownLabel(string name, LabelSchema schema)
+    {
+        var candidates = schema.ClassNames.Append(LabelSchema.AbstainName).ToArray();
+        var exact = candidates.FirstOrDefault(c => string.Equals(c, name, StringComparison.OrdinalIgnoreCase));
+        if (exact is not null) return exact;
+        return name == name.ToUpperInvariant() && name.Any(char.IsLetter) ? Suggest.Nearest(name, candidates) : null;
+    }
+
+    /// <summary>Serves the scripts' texts as given to the loader (not re-read from disk); other <c>#load</c>s from disk.</summary>
+    private sealed class ScriptSourceResolver(ScriptSources sources, string baseDirectory) : SourceReferenceResolver
+    {
+        private readonly SourceFileResolver _files = new([], baseDirectory);
+
+        public override string? NormalizePath(string path, string? baseFilePath) => _files.NormalizePath(path, baseFilePath);
+
+        public override string? ResolveReference(string path, string? baseFilePath)
+        {
+            var folder = baseFilePath is null ? baseDirectory : Path.GetDirectoryName(baseFilePath) ?? baseDirectory;
+            var full = ScriptSources.Normalize(Path.Combine(folder, path));
+            return sources.ByFullPath.ContainsKey(full) ? full : _files.ResolveReference(path, baseFilePath);
+        }
+
+        public override Stream OpenRead(string resolvedPath)
+            => sources.ByFullPath.TryGetValue(ScriptSources.Normalize(resolvedPath), out var t)
+                ? new MemoryStream(Encoding.UTF8.GetBytes(t.Text), writable: false)
+                : _files.OpenRead(resolvedPath);
+
+        public override bool Equals(object? other) => ReferenceEquals(this, other);
+
+        public override int GetHashCode() => baseDirectory.GetHashCode(StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using Snorkeler.Data;
+
+namespace Snorkeler.Scripting;
+
+/// <summary>
+/// What a <c>.csx</c> script sees besides its own code: <see cref="Lf"/> to declare a labelling function
+/// and <see cref="Labels"/> to declare the classes of a folder that has no <c>.rules</c> file. The class
+/// names themselves (<c>HAM</c>, <c>SPAM</c>) and <c>ABSTAIN</c> are <c>int</c> constants in scope.
+/// </summary>
+public sealed class ScriptGlobals
+{
+    private readonly LabelSchema _schema;
+    private readonly Func<string, int, string, SourceLocation> _locate;
+    private readonly List<Declared> _declared = [];
+    private readonly List<Diagnostic> _diagnostics = [];
+
+    /// <param name="schema">The classes in force.</param>
+    /// <param name="locate">The location of a call, given the compiler's file path, the line and the method name.</param>
+    internal ScriptGlobals(LabelSchema schema, Func<string, int, string, SourceLocation> locate)
+    {
+        _schema = schema;
+        _locate = locate;
+    }
+
+    internal IReadOnlyList<Declared> Declared => _declared;
+
+    internal IReadOnlyList<Diagnostic> Diagnostics => _diagnostics;
+
+    /// <summary>
+    /// Declares a labelling function: <c>Lf("keyword_my", row =&gt; row.Text("text").Contains("my") ? SPAM : ABSTAIN);</c>.
+    /// Leave <paramref name="line"/> and <paramref name="file"/> to the compiler: they place the LF in its file.
+    /// </summary>
+    /// <param name="name">The LF's name, unique within a run.</param>
+    /// <param name="vote">The vote for a row: a class constant or <c>ABSTAIN</c>.</param>
+    /// <param name="line">The line of the call (filled in by the compiler).</param>
+    /// <param name="file">The file of the call (filled in by the compiler).</param>
+    public void Lf(string name, Func<DataRow, int> vote, [CallerLineNumber] int line = 0, [CallerFilePath] string file = "")
+        => _declared.Add(new Declared(name, vote, file, line));
+
+    /// <summary>
+    /// Declares the classes of a script-only folder, in label order: <c>Labels("HAM", "SPAM");</c> at the top
+    /// of one script. The loader reads the declaration before compiling (so <c>HAM</c> and <c>SPAM</c> become
+    /// constants); it must use string literals. When a <c>.rules</c> file declares the classes, a script may
+    /// repeat the same declaration but not a different one.
+    /// </summary>
+    /// <param name="classNames">The class names, in label order.</param>
+    public void Labels(params string[] classNames)
+    {
+        // The declaration was already read from the source text; this only checks that a computed one agrees.
+        if (classNames is not null && classNames.AsSpan().SequenceEqual(_schema.ClassNames.ToArray())) return;
+        var caller = new StackTrace(1, fNeedFileInfo: true).GetFrame(0); // the script's line, through its PDB
+        _diagnostics.Add(Diagnostic.Error(ScriptCodes.BadLabels,
+            ScriptCodes.BadLabelsMessage($"Labels({string.Join(", ", (classNames ?? []).Select(n => $"\"{n}\""))}) differs from the classes in force ({_schema})"),
+            caller?.GetFileName() is { } file ? _locate(file, caller.GetFileLineNumber(), nameof(Labels)) : null));
+    }
+}
+
+/// <summary>One <c>Lf(...)</c> call: the file is the compiler's full path.</summary>
+internal sealed record Declared(string Name, Func<DataRow, int> Vote, string File, int Line);

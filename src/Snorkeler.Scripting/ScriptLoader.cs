@@ -1,0 +1,210 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Runtime.Loader;
+using Snorkeler.Loading;
+
+namespace Snorkeler.Scripting;
+
+/// <summary>What happened in one <see cref="ScriptLoader.Load"/>.</summary>
+/// <param name="CacheHit">True when the compiled scripts came from the cache (nothing was compiled).</param>
+/// <param name="CacheKey">The cache key of the scripts (hex SHA-256), or null when loading stopped before it.</param>
+/// <param name="CachePath">The cache entry's file, or null when caching is off.</param>
+/// <param name="Elapsed">Wall-clock time of the whole load.</param>
+public sealed record ScriptLoadStats(bool CacheHit, string? CacheKey, string? CachePath, TimeSpan Elapsed);
+
+/// <summary>
+/// Loads C# script labelling functions (<c>.csx</c>). All scripts of a run are compiled together, once,
+/// with Roslyn scripting, and the compiled assembly is cached on disk under a key that hashes every
+/// script (including <c>#load</c>-ed ones), the class names, the <c>#r</c>-ed assemblies and the
+/// Snorkeler and Roslyn builds; an unchanged set of scripts loads from the cache without compiling.
+/// A script declares LFs with <c>Lf("name", row =&gt; ... ? SPAM : ABSTAIN);</c>; see docs/scripts.md.
+/// One instance loads one set at a time (<see cref="LastLoad"/> describes the latest); the LFs it returns
+/// are safe to call from several threads when the scripts' own code is.
+/// </summary>
+public sealed class ScriptLoader : ILfLoader
+{
+    private readonly bool _useCache;
+
+    /// <summary>Creates the loader.</summary>
+    /// <param name="useCache">False to compile every time and never touch the cache (for tests and benchmarks).</param>
+    public ScriptLoader(bool useCache = true) => _useCache = useCache;
+
+    /// <inheritdoc />
+    public string Extension => ".csx";
+
+    /// <summary>What the last <see cref="Load"/> did, or null before the first.</summary>
+    public ScriptLoadStats? LastLoad { get; private set; }
+
+    /// <summary>True when the last <see cref="Load"/> took the compiled scripts from the cache.</summary>
+    public bool LastLoadWasCacheHit => LastLoad?.CacheHit == true;
+
+    /// <inheritdoc />
+    public LfSet Load(IReadOnlyList<LfSourceFile> files, LfLoadContext context)
+    {
+        Guard.NotNull(files);
+        Guard.NotNull(context);
+        var clock = Stopwatch.StartNew();
+        var diagnostics = new List<Diagnostic>();
+        LastLoad = new ScriptLoadStats(false, null, null, TimeSpan.Zero);
+        if (files.Count == 0) return new LfSet(context.Schema, [], diagnostics);
+
+        var sources = ScriptSources.Gather(files);
+        var schema = ScriptLabels.Resolve(sources, context.Schema, diagnostics);
+        if (schema is null && !diagnostics.Any(d => d.IsError))
+        {
+            diagnostics.Add(Diagnostic.Error(ScriptCodes.NoLabels, ScriptCodes.NoLabelsMessage, new SourceLocation(files[0].Path, 1, 1)));
+            return Done(null, [], diagnostics, null, null, false, clock);
+        }
+        if (schema is null || diagnostics.Any(d => d.IsError)) return Done(schema, [], diagnostics, null, null, false, clock);
+
+        if (context.DataColumns is { } columns) diagnostics.AddRange(sources.UnknownFields(columns));
+
+        var key = sources.Key(schema);
+        var entry = _useCache ? ScriptCache.EntryPath(ScriptCache.Folder(context.CacheDirectory), key) : null;
+        var compiled = entry is null ? null : ScriptCache.TryRead(entry);
+        var factory = compiled is null ? null : Factory(compiled, sources); // null: an entry that passed its checksum but does not load
+        var hit = factory is not null;
+        if (factory is null)
+        {
+            var (fresh, compileDiagnostics) = ScriptCompiler.Compile(sources, schema, context.Root);
+            diagnostics.AddRange(compileDiagnostics.Select(d => d.ToDiagnostic(sources)));
+            if (fresh is null) return Done(schema, [], diagnostics, key, entry, false, clock);
+            compiled = fresh;
+            factory = Factory(compiled, sources) ?? throw new InvalidOperationException("freshly compiled scripts do not load");
+            if (entry is not null)
+            {
+                try { ScriptCache.Write(entry, compiled); }
+                catch (SnorkelerException e)
+                {
+                    diagnostics.Add(new Diagnostic(ScriptCodes.CacheWrite, DiagnosticSeverity.Warning, ScriptCodes.CacheWriteMessage(entry, e.Message), null));
+                }
+            }
+        }
+        else diagnostics.AddRange(compiled!.Warnings.Select(d => d.ToDiagnostic(sources)));
+
+        var functions = Run(factory, sources, schema, key, diagnostics);
+        return Done(schema, functions, diagnostics, key, entry, hit, clock);
+    }
+
+    private LfSet Done(LabelSchema? schema, IReadOnlyList<LabelingFunction> functions, List<Diagnostic> diagnostics,
+        string? key, string? entry, bool hit, Stopwatch clock)
+    {
+        LastLoad = new ScriptLoadStats(hit, key, entry, clock.Elapsed);
+        return new LfSet(schema, functions, diagnostics);
+    }
+
+    /// <summary>Loads the compiled assembly into a new context and finds the submission's factory; null when it does not load.</summary>
+    private static MethodInfo? Factory(CompiledScripts compiled, ScriptSources sources)
+    {
+        try
+        {
+            var context = new ScriptLoadContext(sources.References);
+            var assembly = context.LoadFromStream(new MemoryStream(compiled.Image), compiled.Pdb is null ? null : new MemoryStream(compiled.Pdb));
+            return assembly.GetType(compiled.TypeName, throwOnError: false)
+                ?.GetMethod(compiled.MethodName, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static);
+        }
+        catch (Exception e) when (e is BadImageFormatException or FileLoadException or TypeLoadException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Runs the scripts' top level (which calls <c>Lf</c>) and builds the LFs.</summary>
+    private static List<LabelingFunction> Run(MethodInfo factory, ScriptSources sources, LabelSchema schema, string key, List<Diagnostic> diagnostics)
+    {
+        var globals = new ScriptGlobals(schema, sources.Locate);
+        try
+        {
+            // Slot 0 holds the globals, slot 1 the submission (Roslyn's ScriptExecutionState layout).
+            var task = (Task<object>)factory.Invoke(null, [new object?[] { globals, null }])!;
+            task.GetAwaiter().GetResult();
+        }
+        catch (Exception e)
+        {
+            var inner = e is TargetInvocationException { InnerException: { } i } ? i : e;
+            diagnostics.Add(Diagnostic.Error(ScriptCodes.ScriptThrew, ScriptCodes.ScriptThrewMessage(inner), ThrowSite(inner, sources)));
+            return [];
+        }
+        diagnostics.AddRange(globals.Diagnostics);
+
+        var functions = new List<LabelingFunction>();
+        var byName = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
+        foreach (var d in globals.Declared)
+        {
+            var location = sources.Locate(d.File, d.Line, "Lf");
+            if (string.IsNullOrWhiteSpace(d.Name) || d.Vote is null)
+            {
+                diagnostics.Add(Diagnostic.Error(ScriptCodes.InvalidName, ScriptCodes.InvalidNameMessage, location));
+                continue;
+            }
+            if (!byName.TryAdd(d.Name, location))
+            {
+                diagnostics.Add(Diagnostic.Error(ScriptCodes.DuplicateName, ScriptCodes.DuplicateNameMessage(d.Name, byName[d.Name]), location));
+                continue;
+            }
+            functions.Add(Checked(d, location, schema, key));
+        }
+        return functions;
+    }
+
+    /// <summary>The LF, with votes checked against the classes (an out-of-range vote throws naming the LF and the row).</summary>
+    private static LabelingFunction Checked(Declared d, SourceLocation location, LabelSchema schema, string key)
+    {
+        var vote = d.Vote;
+        var k = schema.Cardinality;
+        LabelingFunction? lf = null;
+        lf = new LabelingFunction(d.Name, _ => row =>
+        {
+            var v = vote(row);
+            if (v < LabelSchema.Abstain || v >= k)
+                throw new SnorkelerException(ScriptCodes.VoteOutOfRangeMessage(lf!, v, row.Index, schema));
+            return v;
+        }, location, LabelingFunction.Hash(d.Name + "\n" + key));
+        return lf;
+    }
+
+    /// <summary>The script line an exception came from, via the compiled scripts' PDB, else null.</summary>
+    private static SourceLocation? ThrowSite(Exception e, ScriptSources sources)
+    {
+        foreach (var frame in new StackTrace(e, fNeedFileInfo: true).GetFrames())
+        {
+            var file = frame.GetFileName();
+            if (file is null || frame.GetFileLineNumber() <= 0) continue;
+            var full = ScriptSources.Normalize(file);
+            if (sources.ByFullPath.ContainsKey(full))
+                return new SourceLocation(sources.DisplayPath(full), frame.GetFileLineNumber(), Math.Max(1, frame.GetFileColumnNumber()));
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Each load gets its own collectible context: a cached assembly may be loaded again in the same process,
+    /// and is unloaded once its LFs are no longer referenced. Snorkeler and the framework resolve from the
+    /// context Snorkeler runs in; <c>#r</c>-ed files from their paths.
+    /// </summary>
+    private sealed class ScriptLoadContext(IReadOnlyList<string> references) : AssemblyLoadContext("snorkeler-scripts", isCollectible: true)
+    {
+        protected override Assembly? Load(AssemblyName name)
+        {
+            foreach (var own in new[] { typeof(ScriptGlobals).Assembly, typeof(LabelingFunction).Assembly })
+                if (AssemblyName.ReferenceMatchesDefinition(name, own.GetName())) return own;
+            foreach (var path in references)
+                if (string.Equals(Path.GetFileNameWithoutExtension(path), name.Name, StringComparison.OrdinalIgnoreCase))
+                    return LoadCopy(path);
+            return null;
+        }
+
+        /// <summary>
+        /// Loads a copy of the file's bytes (and its PDB when beside it), not the file: the runtime caches
+        /// images by path, so a rebuilt DLL at the same path would otherwise be served stale, and the file
+        /// stays free to be rebuilt while LFs run.
+        /// </summary>
+        private Assembly LoadCopy(string path)
+        {
+            var pdb = Path.ChangeExtension(path, ".pdb");
+            using var image = new MemoryStream(File.ReadAllBytes(path));
+            using var symbols = File.Exists(pdb) ? new MemoryStream(File.ReadAllBytes(pdb)) : null;
+            return LoadFromStream(image, symbols);
+        }
+    }
+}

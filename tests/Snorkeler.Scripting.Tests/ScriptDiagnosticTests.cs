@@ -1,0 +1,187 @@
+namespace Snorkeler.Scripting.Tests;
+
+/// <summary>Errors in scripts are reported in compiler format, at the script's own file, line and column.</summary>
+public sealed class ScriptDiagnosticTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+    private readonly ScriptLoader _loader = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    private string PathOf(string name) => _folder.File(name);
+
+    private IReadOnlyList<string> Errors(LabelSchema? schema, params (string Name, string Text)[] scripts)
+    {
+        var set = ScriptTestKit.Load(_loader, _folder, schema, scripts);
+        set.Functions.ShouldBeEmpty();
+        _loader.LastLoadWasCacheHit.ShouldBeFalse();
+        return set.Diagnostics.Select(d => d.ToString()).ToArray();
+    }
+
+    [Fact]
+    public void A_missing_semicolon_is_reported_at_the_end_of_its_line_in_the_script()
+    {
+        var errors = Errors(ScriptTestKit.HamSpam, ("keywords.csx", """
+            // keywords
+            Lf("keyword_my", row => row.Text("text").Contains("my") ? SPAM : ABSTAIN);
+            Lf("keyword_link", row => row.Text("text").Contains("http") ? SPAM : ABSTAIN)
+            Lf("keyword_please", row => row.Text("text").Contains("please") ? SPAM : ABSTAIN);
+            """));
+
+        errors.ShouldBe([$"{PathOf("keywords.csx")}(3,78): error CS1002: ; expected"]);
+    }
+
+    [Fact]
+    public void A_type_error_keeps_its_roslyn_code_and_points_at_the_expression()
+    {
+        var errors = Errors(ScriptTestKit.HamSpam, ("types.csx", """
+            Lf("ok", row => ABSTAIN);
+            Lf("text_is_not_a_label", row => row.Text("text"));
+            """));
+
+        errors.Count.ShouldBe(2);
+        errors[0].ShouldBe($"{PathOf("types.csx")}(2,34): error CS0029: Cannot implicitly convert type 'string' to 'int'");
+        errors[1].ShouldStartWith($"{PathOf("types.csx")}(2,34): error CS1662: ");
+    }
+
+    [Fact]
+    public void A_misspelt_label_is_an_unknown_label_with_a_suggestion()
+    {
+        var errors = Errors(ScriptTestKit.HamSpam, ("labels.csx", """
+            Lf("keyword_my", row => row.Text("text").Contains("my") ? SPAMM : ABSTAIN);
+            """));
+
+        errors.ShouldBe([$"{PathOf("labels.csx")}(1,59): error SNK0604: unknown label 'SPAMM'; did you mean 'SPAM'? (classes: HAM, SPAM, or ABSTAIN)"]);
+    }
+
+    [Fact]
+    public void An_error_in_the_second_script_points_at_the_second_script()
+    {
+        var errors = Errors(ScriptTestKit.HamSpam,
+            ("a.csx", "Lf(\"a\", row => HAM);\n"),
+            ("b.csx", "\n\nLf(\"b\", row => undefinedThing);\n"));
+
+        errors.ShouldBe([$"{PathOf("b.csx")}(3,16): error CS0103: The name 'undefinedThing' does not exist in the current context"]);
+    }
+
+    [Fact]
+    public void An_error_in_a_loaded_helper_points_at_the_helper()
+    {
+        var errors = Errors(ScriptTestKit.HamSpam,
+            ("main.csx", "#load \"lib/helpers.csx\"\nLf(\"short\", row => IsShort(row.Text(\"text\")) ? HAM : ABSTAIN);\n"),
+            ("lib/helpers.csx", "static bool IsShort(string s) => s.Length < 10\n"));
+
+        errors.ShouldBe([$"{PathOf("lib/helpers.csx")}(1,47): error CS1002: ; expected"]);
+    }
+
+    [Fact]
+    public void Duplicate_LF_names_are_reported_at_the_second_declaration()
+    {
+        var set = ScriptTestKit.Load(_loader, _folder, ScriptTestKit.HamSpam,
+            ("a.csx", "Lf(\"same\", row => HAM);\n  Lf(\"same\", row => SPAM);\n"),
+            ("b.csx", "Lf(\"other\", row => HAM);\nLf(\"same\", row => SPAM);\n"));
+
+        set.Diagnostics.Select(d => d.ToString()).ShouldBe([
+            $"{PathOf("a.csx")}(2,3): error SNK0605: LF name 'same' is already used at {PathOf("a.csx")}(1,1)",
+            $"{PathOf("b.csx")}(2,1): error SNK0605: LF name 'same' is already used at {PathOf("a.csx")}(1,1)",
+        ]);
+        set.Functions.Select(f => f.Name).ShouldBe(["same", "other"]);
+    }
+
+    [Fact]
+    public void A_blank_LF_name_or_a_null_function_is_an_error()
+    {
+        var set = ScriptTestKit.Load(_loader, _folder, ScriptTestKit.HamSpam, ("blank.csx", "Lf(\" \", row => HAM);\nLf(\"null\", null);\n"));
+
+        set.Diagnostics.Select(d => d.ToString()).ShouldBe([
+            $"{PathOf("blank.csx")}(1,1): error SNK0606: an LF needs a non-blank name and a function: Lf(\"keyword_my\", row => ...)",
+            $"{PathOf("blank.csx")}(2,1): error SNK0606: an LF needs a non-blank name and a function: Lf(\"keyword_my\", row => ...)",
+        ]);
+    }
+
+    [Fact]
+    public void A_script_that_throws_while_declaring_is_reported_at_the_throwing_line()
+    {
+        var set = ScriptTestKit.Load(_loader, _folder, ScriptTestKit.HamSpam, ("throws.csx", """
+            Lf("fine", row => HAM);
+            var pattern = new Regex("(unclosed");
+            """));
+
+        var d = set.Diagnostics.ShouldHaveSingleItem();
+        d.Code.ShouldBe(ScriptCodes.ScriptThrew);
+        d.Message.ShouldStartWith("the script threw RegexParseException while declaring its LFs: ");
+        d.Location.ShouldBe(new SourceLocation(PathOf("throws.csx"), 2, 15)); // "new Regex(...)", found through the PDB
+    }
+
+    [Fact]
+    public void Scripts_without_declared_classes_are_an_error()
+    {
+        var errors = Errors(null, ("nolabels.csx", "Lf(\"a\", row => ABSTAIN);\n"));
+
+        errors.ShouldBe([$"{PathOf("nolabels.csx")}(1,1): error SNK0601: no classes declared: add a line such as 'Labels(\"HAM\", \"SPAM\");' at the top of a script, or 'labels HAM, SPAM' to a .rules file"]);
+    }
+
+    [Fact]
+    public void Class_declarations_that_disagree_are_an_error()
+    {
+        var errors = Errors(null,
+            ("a.csx", "Labels(\"HAM\", \"SPAM\");\n"),
+            ("b.csx", "// other classes\nLabels(\"NEG\", \"POS\");\n"));
+
+        errors.ShouldBe([$"{PathOf("b.csx")}(2,1): error SNK0603: this script declares classes NEG=0, POS=1 but {PathOf("a.csx")}(1,1) declared HAM=0, SPAM=1"]);
+    }
+
+    [Fact]
+    public void A_script_may_not_declare_classes_other_than_the_rules_files()
+    {
+        var errors = Errors(ScriptTestKit.HamSpam, ("a.csx", "Labels(\"SPAM\", \"HAM\");\n"));
+
+        errors.ShouldBe([$"{PathOf("a.csx")}(1,1): error SNK0603: this script declares classes SPAM=0, HAM=1 but the .rules files (or the data set) declared HAM=0, SPAM=1"]);
+    }
+
+    [Theory]
+    [InlineData("Labels(\"HAM\");", "invalid class declaration: a labelling task needs at least two classes, got 1")]
+    [InlineData("Labels(\"HAM\", \"HAM\");", "invalid class declaration: class name 'HAM' is repeated")]
+    [InlineData("Labels(names);", "invalid class declaration: the class names must be string literals")]
+    public void A_malformed_class_declaration_is_an_error(string declaration, string message)
+    {
+        var errors = Errors(null, ("a.csx", declaration + "\n"));
+
+        errors.ShouldBe([$"{PathOf("a.csx")}(1,1): error SNK0602: {message}; write it as 'Labels(\"HAM\", \"SPAM\");' with string literals"]);
+    }
+}
+
+public sealed class ScriptFieldAndLabelCallTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public void A_computed_Labels_call_that_differs_from_the_classes_is_reported_at_its_line()
+    {
+        var set = ScriptTestKit.Load(new ScriptLoader(), _folder, ScriptTestKit.HamSpam, ("computed.csx", """
+            Lf("a", row => HAM);
+            if (DateTime.Now.Year > 0) Labels("SPAM", "HAM");
+            """));
+
+        set.Diagnostics.Select(d => d.ToString()).ShouldBe([
+            $"{_folder.File("computed.csx")}(2,28): error SNK0602: invalid class declaration: Labels(\"SPAM\", \"HAM\") differs from the classes in force (HAM=0, SPAM=1); write it as 'Labels(\"HAM\", \"SPAM\");' with string literals",
+        ]);
+    }
+
+    [Fact]
+    public void A_field_the_data_does_not_have_is_a_warning_with_a_suggestion_when_the_columns_are_known()
+    {
+        var path = _folder.Write("fields.csx", "Lf(\"a\", row => row.Text(\"txt\").Length > 3 ? HAM : ABSTAIN);\n");
+        var loader = new ScriptLoader(useCache: false);
+
+        var set = loader.Load([new Loading.LfSourceFile(path, File.ReadAllText(path))],
+            new Loading.LfLoadContext(ScriptTestKit.HamSpam, new Data.DataSchema(["text", "author"]), _folder.Path));
+
+        set.Diagnostics.Select(d => d.ToString()).ShouldBe([
+            $"{path}(1,25): warning SNK0609: no column 'txt' in the data; did you mean 'text'? (columns: text, author)",
+        ]);
+        set.Functions.Single().Name.ShouldBe("a");
+    }
+}
