@@ -67,6 +67,10 @@ public static class LabelModelCatalog
     [
         new(MajorityVoteTrainer.ModelName, "majority vote: each class's share of the non-abstain votes",
             _ => new MajorityVoteTrainer(), (s, lfs, _, p) => MajorityVoteModel.Load(s, lfs, p)),
+        new(SnorkelTrainer.ModelName, "moment matching (Snorkel's LabelModel): conditionally independent LFs, μ fitted to the vote moments by SGD",
+            o => new SnorkelTrainer(SnorkelOptions.From(o)), SnorkelModel.Load),
+        new(DawidSkeneTrainer.ModelName, "Dawid-Skene: per-LF confusion matrices (abstain included) learned by EM from majority vote",
+            o => new DawidSkeneTrainer(DawidSkeneOptions.From(o)), DawidSkeneModel.Load),
     ];
 
     /// <summary>All models, in the order help lists them.</summary>

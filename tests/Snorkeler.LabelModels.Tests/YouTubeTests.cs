@@ -1,0 +1,48 @@
+using Snorkeler.Data;
+using Xunit.Abstractions;
+
+namespace Snorkeler.LabelModels.Tests;
+
+public sealed class YouTubeTests(ITestOutputHelper output)
+{
+    private static readonly Lazy<(LabelMatrix Train, LabelMatrix Valid, LabelMatrix Test)> Splits = new(() =>
+        (WrenchFile.ReadMatrix(TestPaths.YouTubeFile("train.json")),
+         WrenchFile.ReadMatrix(TestPaths.YouTubeFile("valid.json")),
+         WrenchFile.ReadMatrix(TestPaths.YouTubeFile("test.json"))));
+
+    private static LabelMatrix Train => Splits.Value.Train.WithGold([]);
+    private static LabelMatrix Valid => Splits.Value.Valid;
+    private static LabelMatrix Test => Splits.Value.Test;
+
+    private double ExpectedAccuracy(string model, FitContext context, params (string, string)[] options)
+    {
+        var trainer = LabelModelCatalog.Get(model).CreateTrainer(new ModelOptions(options.ToDictionary(o => o.Item1, o => o.Item2)));
+        var fitted = trainer.Fit(Train, context with { Log = output.WriteLine });
+        var score = fitted.Score(Test).ExpectedAccuracy;
+        output.WriteLine($"{model} {string.Join(" ", options.Select(o => $"--{o.Item1} {o.Item2}"))}: expected accuracy {score:F4}");
+        return score;
+    }
+
+    [Fact]
+    public void Majority_vote_scores_0_816_expected_accuracy_on_test()
+        => ExpectedAccuracy("mv", FitContext.WithSeed(123)).ShouldBe(0.816, 0.0005);
+
+    [Fact]
+    public void Snorkel_with_500_epochs_and_seed_123_scores_at_least_0_859()
+        => ExpectedAccuracy("snorkel", FitContext.WithSeed(123), ("epochs", "500")).ShouldBeGreaterThanOrEqualTo(0.859);
+
+    [Fact]
+    public void Snorkel_with_defaults_and_seed_123_scores_at_least_0_835()
+        => ExpectedAccuracy("snorkel", FitContext.WithSeed(123)).ShouldBeGreaterThanOrEqualTo(0.835);
+
+    [Fact]
+    public void Probe()
+    {
+        foreach (var s in new[] { "0.001", "0.01", "0.1", "1" })
+            ExpectedAccuracy("dawid-skene", FitContext.WithSeed(123), ("smoothing", s));
+        ExpectedAccuracy("dawid-skene", FitContext.WithSeed(123) with { Dev = Valid });
+        ExpectedAccuracy("snorkel", FitContext.WithSeed(123) with { Dev = Valid }, ("epochs", "500"));
+        ExpectedAccuracy("snorkel", FitContext.WithSeed(123), ("epochs", "500"), ("prior-estimate", "mv"));
+        ExpectedAccuracy("snorkel", FitContext.WithSeed(123), ("epochs", "500"), ("prior-estimate", "em"));
+    }
+}
