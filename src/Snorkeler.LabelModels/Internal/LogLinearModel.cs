@@ -80,15 +80,21 @@ public abstract class LogLinearModel : ILabelModel
                     for (var c = 0; c < k; c++) row[c] += t[c];
                 }
             }
-            if (k == 2)
-            {
-                // Two classes: p_1 = σ(s_1 − s_0), exactly symmetric.
-                var p1 = 1.0 / (1.0 + Math.Exp(row[0] - row[1]));
-                row[0] = 1.0 - p1;
-                row[1] = p1;
-            }
-            else Numerics.SoftmaxInPlace(row);
+            Normalise(row);
         }
+    }
+
+    /// <summary>Turns a row's scores into probabilities (softmax by default).</summary>
+    private protected virtual void Normalise(Span<double> scores)
+    {
+        if (scores.Length == 2)
+        {
+            // Two classes: p_1 = σ(s_1 − s_0).
+            var p1 = 1.0 / (1.0 + Math.Exp(scores[0] - scores[1]));
+            scores[0] = 1.0 - p1;
+            scores[1] = p1;
+        }
+        else Numerics.SoftmaxInPlace(scores);
     }
 
     /// <inheritdoc />
