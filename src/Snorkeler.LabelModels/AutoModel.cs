@@ -77,7 +77,7 @@ public sealed class AutoTrainer : ILabelModelTrainer
                 var devScore = score?.Invoke(fitted) ?? fitted.Score(devMatrix).ExpectedAccuracy;
                 var candidate = new AutoCandidate(model, options, priorSource, devScore);
                 candidates.Add(candidate);
-                context.Log?.Invoke($"auto: {Describe(candidate)}: dev expected accuracy {devScore:F4}");
+                log?.Invoke($"auto: {Describe(candidate)}: dev expected accuracy {devScore:F4}");
                 if (bestCandidate is null || devScore > bestCandidate.DevExpectedAccuracy)
                 {
                     best = fitted;
@@ -87,10 +87,12 @@ public sealed class AutoTrainer : ILabelModelTrainer
             catch (SnorkelerException e)
             {
                 candidates.Add(new AutoCandidate(model, options, priorSource, double.NaN, e.Message));
-                context.Log?.Invoke($"auto: {model} skipped: {e.Message}");
+                log?.Invoke($"auto: {model} skipped: {e.Message}");
             }
         }
 
+        var log = context.Log;
+        context = context with { Log = null }; // the candidates' own progress would drown the comparison
         var none = new Dictionary<string, string>();
         Try(MajorityVoteTrainer.ModelName, none, "uniform", () => new MajorityVoteTrainer().Fit(train, context));
         foreach (var (source, prior) in priors)
@@ -120,7 +122,7 @@ public sealed class AutoTrainer : ILabelModelTrainer
                 () => stats is null ? throw new SnorkelerException("no moment statistics") : new FlyingSquidTrainer().Fit(stats, context with { Prior = prior, Dev = null }));
 
         if (best is null || bestCandidate is null) throw new SnorkelerException("auto: every candidate model failed; see the log");
-        context.Log?.Invoke($"auto: chose {Describe(bestCandidate)} (dev expected accuracy {bestCandidate.DevExpectedAccuracy:F4})");
+        log?.Invoke($"auto: chose {Describe(bestCandidate)} (dev expected accuracy {bestCandidate.DevExpectedAccuracy:F4})");
         return new AutoModel(best, bestCandidate, candidates);
     }
 
