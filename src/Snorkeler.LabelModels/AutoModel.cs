@@ -65,6 +65,8 @@ public sealed class AutoTrainer : ILabelModelTrainer
         try { stats = SufficientStatistics.Compute(train, context.Cancellation); }
         catch (SnorkelerException e) { context.Log?.Invoke($"auto: no moment statistics: {e.Message}"); }
 
+        var log = context.Log;
+        context = context with { Log = null }; // the candidates' own progress would drown the comparison
         var candidates = new List<AutoCandidate>();
         ILabelModel? best = null;
         AutoCandidate? bestCandidate = null;
@@ -91,8 +93,6 @@ public sealed class AutoTrainer : ILabelModelTrainer
             }
         }
 
-        var log = context.Log;
-        context = context with { Log = null }; // the candidates' own progress would drown the comparison
         var none = new Dictionary<string, string>();
         Try(MajorityVoteTrainer.ModelName, none, "uniform", () => new MajorityVoteTrainer().Fit(train, context));
         foreach (var (source, prior) in priors)
