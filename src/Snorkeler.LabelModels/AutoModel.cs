@@ -19,7 +19,8 @@ public sealed record AutoCandidate(string Model, IReadOnlyDictionary<string, str
 /// dawid-skene; flyingsquid — each model other than mv with the prior from the dev split's gold labels,
 /// uniform, majority vote and EM. The moment statistics are computed once and shared by the snorkel and
 /// flyingsquid fits. Without a dev split: <c>snorkel</c> with 500 epochs (Snorkel's spam-tutorial
-/// setting), other options at their defaults, uniform prior (or the explicit prior). The choice and every
+/// setting), other options at their defaults, uniform prior (or the explicit prior); when snorkel refuses the
+/// task as too large (hundreds of classes), dawid-skene with its EM prior. The choice and every
 /// candidate's dev score are logged and saved in the model file's parameters.
 /// </summary>
 public sealed class AutoTrainer : ILabelModelTrainer
@@ -42,11 +43,23 @@ public sealed class AutoTrainer : ILabelModelTrainer
         if (context.Dev is not { HasGold: true } dev)
         {
             var options = new SnorkelOptions { Epochs = 500 };
-            var model = new SnorkelTrainer(options).FitModel(train, context);
             var source = context.Prior is null ? "uniform" : "given";
-            context.Log?.Invoke($"auto: no labelled dev split; using snorkel --epochs 500 with the {source} prior");
-            var chosen = new AutoCandidate(SnorkelTrainer.ModelName, options.ToOptionValues(), source, double.NaN, "default without a dev split");
-            return new AutoModel(model, chosen, [chosen]);
+            try
+            {
+                var model = new SnorkelTrainer(options).FitModel(train, context);
+                context.Log?.Invoke($"auto: no labelled dev split; using snorkel --epochs 500 with the {source} prior");
+                var chosen = new AutoCandidate(SnorkelTrainer.ModelName, options.ToOptionValues(), source, double.NaN, "default without a dev split");
+                return new AutoModel(model, chosen, [chosen]);
+            }
+            catch (SnorkelerException e) when (train.LfNames.Count > 0)
+            {
+                // Too large for moment matching (many classes): Dawid–Skene scales with the distinct vote patterns.
+                var dsOptions = new DawidSkeneOptions();
+                var model = new DawidSkeneTrainer(dsOptions).FitModel(train, context);
+                context.Log?.Invoke($"auto: no labelled dev split and snorkel refused ({e.Message}); using dawid-skene");
+                var chosen = new AutoCandidate(DawidSkeneTrainer.ModelName, dsOptions.ToOptionValues(), context.Prior is null ? "em" : "given", double.NaN, "fallback without a dev split");
+                return new AutoModel(model, chosen, [chosen]);
+            }
         }
         var devMatrix = Materialise(dev);
         LabelModel.CheckCompatible(new MajorityVoteModel(train.Schema, train.LfNames), devMatrix, "the dev split");

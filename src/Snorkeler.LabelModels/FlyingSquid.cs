@@ -85,6 +85,7 @@ public sealed class FlyingSquidTrainer : ILabelModelTrainer
 
     private static void CheckShape(int m)
     {
+        if (m == 0) throw new SnorkelerException("flyingsquid: the label matrix has no LFs");
         if (m < 3) throw new SnorkelerException($"flyingsquid needs at least 3 LFs to form triplets, got {m}");
     }
 
