@@ -108,7 +108,9 @@ public static class ModelComparison
 
     /// <summary>
     /// Fits and scores every model once per seed; rows hold means (and standard deviations when there are
-    /// several seeds). <paramref name="options"/> gives a model's options (defaults when null or when it returns null).
+    /// several seeds). A model is named alone (<c>snorkel</c>) or with options (<c>snorkel:epochs=500,lr=0.01</c>,
+    /// shown so in its row); <paramref name="options"/> gives the options of models named alone (defaults when
+    /// null or when it returns null).
     /// </summary>
     public static ComparisonResult Run(IMatrixSource train, IMatrixSource test, IMatrixSource? dev, IReadOnlyList<string> modelNames,
         IReadOnlyList<int> seeds, TieBreak tieBreak = TieBreak.Random, Func<string, ModelOptions?>? options = null,
@@ -122,15 +124,15 @@ public static class ModelComparison
         if (seeds.Count == 0) throw new SnorkelerException("no seeds to compare with");
         if (!test.HasGold) throw new SnorkelerException("the test split has no gold labels to score against");
         if (dev is { HasGold: false }) throw new SnorkelerException("the dev split has no gold labels");
-        var kinds = modelNames.Select(LabelModelCatalog.Get).ToArray(); // unknown names fail before any fit
+        var specs = modelNames.Select(ParseSpec).ToArray(); // unknown names and bad options fail before any fit
         var rows = new List<ComparisonRow>();
-        foreach (var kind in kinds)
+        foreach (var (spec, kind, specOptions) in specs)
         {
             var runs = new List<ComparisonRow>();
             foreach (var seed in seeds)
             {
                 cancellation.ThrowIfCancellationRequested();
-                var trainer = kind.CreateTrainer(options?.Invoke(kind.Name) ?? ModelOptions.Defaults);
+                var trainer = kind.CreateTrainer(specOptions is null ? options?.Invoke(kind.Name) ?? ModelOptions.Defaults : new ModelOptions(specOptions));
                 var context = new FitContext
                 {
                     Seed = seed,
@@ -142,12 +144,31 @@ public static class ModelComparison
                 var fitSeconds = clock.Elapsed.TotalSeconds;
                 LabelModel.CheckCompatible(model, test, "the test split");
                 var (scores, predictSeconds) = ScoreTimed(model, test, tieBreak);
-                runs.Add(new ComparisonRow(kind.Name, scores.ExpectedAccuracy, scores.Accuracy, scores.MacroF1, scores.LogLoss, fitSeconds, predictSeconds));
-                log?.Invoke($"compare: {kind.Name} seed {seed}: expected accuracy {scores.ExpectedAccuracy:F4}, fit {fitSeconds:F3}s, predict {predictSeconds:F3}s");
+                runs.Add(new ComparisonRow(spec, scores.ExpectedAccuracy, scores.Accuracy, scores.MacroF1, scores.LogLoss, fitSeconds, predictSeconds));
+                log?.Invoke($"compare: {spec} seed {seed}: expected accuracy {scores.ExpectedAccuracy:F4}, fit {fitSeconds:F3}s, predict {predictSeconds:F3}s");
             }
-            rows.Add(Summarise(kind.Name, runs));
+            rows.Add(Summarise(spec, runs));
         }
         return new ComparisonResult(rows, tieBreak, seeds.ToArray());
+    }
+
+    /// <summary>Parses <c>name</c> or <c>name:option=value,option=value</c>.</summary>
+    private static (string Spec, LabelModelKind Kind, Dictionary<string, string>? Options) ParseSpec(string spec)
+    {
+        var colon = spec.IndexOf(':', StringComparison.Ordinal);
+        var kind = LabelModelCatalog.Get(colon < 0 ? spec : spec[..colon]);
+        if (colon < 0) return (spec, kind, null);
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var part in spec[(colon + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var eq = part.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0) throw new SnorkelerException($"model '{spec}': option '{part}' must be name=value");
+            values[part[..eq].TrimStart('-')] = part[(eq + 1)..];
+        }
+        var check = new ModelOptions(values);
+        kind.CreateTrainer(check);
+        if (check.Unread.FirstOrDefault() is { } unknown) throw new SnorkelerException($"model '{spec}': {kind.Name} has no option '{unknown}'");
+        return (spec, kind, values);
     }
 
     private static (LabelScores Scores, double Seconds) ScoreTimed(ILabelModel model, IMatrixSource test, TieBreak tieBreak)
