@@ -14,7 +14,11 @@ public static class ClassPrior
     {
         var k = schema.Cardinality;
         if (context.Prior is { } given) return Validate(given, k);
-        if (context.Dev is { HasGold: true } dev) return FromGold(dev, k);
+        if (context.Dev is { HasGold: true } dev)
+        {
+            if (!dev.Schema.Equals(schema)) throw new SnorkelerException($"the dev split: classes {dev.Schema} differ from the training matrix's {schema}");
+            return FromGold(dev, k);
+        }
         return fallback ?? Uniform(k);
     }
 

@@ -28,7 +28,7 @@ public sealed class BenchmarkTests(ITestOutputHelper output)
                 votes[i * m + j] = random.NextDouble() < 0.5 ? -1 : random.NextDouble() < 0.6 + 0.015 * j ? y : 1 - y;
         }
         var matrix = LabelMatrix.Create(LabelSchema.Numbered(2), Enumerable.Range(0, m).Select(j => $"lf_{j}").ToArray(), votes);
-        foreach (var name in new[] { "snorkel", "flyingsquid", "dawid-skene", "mv" })
+        foreach (var name in new[] { "snorkel", "flyingsquid", "dawid-skene", "mv", "snorkel" })
         {
             var trainer = LabelModelCatalog.Get(name).CreateTrainer(ModelOptions.Defaults);
             var clock = Stopwatch.StartNew();
