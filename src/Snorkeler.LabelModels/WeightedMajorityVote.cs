@@ -75,7 +75,12 @@ public sealed class WeightedVoteTrainer : ILabelModelTrainer
         }
         else
         {
-            var snorkel = new SnorkelTrainer(Options.Snorkel).FitModel(train, context);
+            SnorkelModel snorkel;
+            try { snorkel = new SnorkelTrainer(Options.Snorkel).FitModel(train, context); }
+            catch (SnorkelerException e)
+            {
+                throw new SnorkelerException($"wmv: the accuracies come from a snorkel fit, which failed ({e.Message}); give a labelled dev split for dev accuracies", e);
+            }
             accuracies = Enumerable.Range(0, m).Select(snorkel.LfAccuracy).ToArray();
             prior = snorkel.ClassPrior.ToArray();
         }

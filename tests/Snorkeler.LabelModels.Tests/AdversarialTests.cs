@@ -43,7 +43,7 @@ public sealed class AdversarialTests
         catch (SnorkelerException e)
         {
             e.Message.ShouldNotBeNullOrWhiteSpace();
-            e.Message.ShouldStartWith(model == "auto" ? "" : model == "wmv" ? "" : model);
+            e.Message.ShouldStartWith(model == "auto" ? "" : model);
             return;
         }
         Some.CheckedProbabilities(fitted, matrix);

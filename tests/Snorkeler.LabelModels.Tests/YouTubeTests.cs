@@ -38,4 +38,33 @@ public sealed class YouTubeTests(ITestOutputHelper output)
     [Fact]
     public void Auto_with_the_valid_split_as_dev_scores_at_least_0_864_and_beats_majority_vote()
         => ExpectedAccuracy("auto", FitContext.WithSeed(123) with { Dev = Valid }).ShouldBeGreaterThanOrEqualTo(0.864);
+
+    [Fact]
+    public void Auto_records_its_choice_and_every_candidate_in_the_model_file()
+    {
+        var model = (AutoModel)new AutoTrainer().Fit(Train, FitContext.WithSeed(123) with { Dev = Valid });
+        model.Choice.Model.ShouldBe("wmv");
+        model.Choice.PriorSource.ShouldBe("uniform");
+        using var folder = new TempFolder();
+        ModelFile.Save(model, folder.File("auto.json"));
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(folder.File("auto.json")))!;
+        json["parameters"]!["chosen"]!["model"]!.GetValue<string>().ShouldBe("wmv");
+        json["parameters"]!["candidates"]!.AsArray().Count.ShouldBeGreaterThan(30);
+        var loaded = (AutoModel)ModelFile.Load(folder.File("auto.json"));
+        loaded.Choice.DevExpectedAccuracy.ShouldBe(model.Choice.DevExpectedAccuracy);
+        loaded.Score(Test).ExpectedAccuracy.ShouldBe(model.Score(Test).ExpectedAccuracy);
+    }
+
+    [Fact]
+    public void Auto_without_a_dev_split_is_snorkel_with_500_epochs()
+    {
+        var model = (AutoModel)new AutoTrainer().Fit(Train, FitContext.WithSeed(123));
+        model.Choice.Model.ShouldBe("snorkel");
+        model.Choice.Options["epochs"].ShouldBe("500");
+        model.Score(Test).ExpectedAccuracy.ShouldBe(0.864, 0.0005);
+    }
+
+    [Fact]
+    public void Wmv_with_dev_accuracies_beats_majority_vote()
+        => ExpectedAccuracy("wmv", FitContext.WithSeed(123) with { Dev = Valid }).ShouldBeGreaterThan(0.816);
 }
