@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
+using Snorkeler.LabelModels.Internal;
 
-namespace Snorkeler.LabelModels.Internal;
+namespace Snorkeler.LabelModels;
 
 /// <summary>
 /// Base of the models whose posterior is <c>P(Y = c | row) ∝ exp(log p_c + Σ_{j: L_j ≠ -1} T[j, L_j, c])</c>
