@@ -48,7 +48,7 @@ public sealed record FlyingSquidOptions
 /// Limitation: LFs that only ever vote one class (common in practice) always agree or disagree where they
 /// overlap, so their accuracies come out near 1 and the model behaves like a prior-tie-broken majority vote.
 /// </summary>
-public sealed class FlyingSquidTrainer : ILabelModelTrainer
+public sealed class FlyingSquidTrainer : IStatisticsTrainer
 {
     /// <summary>The command-line name.</summary>
     public const string ModelName = "flyingsquid";
@@ -61,6 +61,9 @@ public sealed class FlyingSquidTrainer : ILabelModelTrainer
 
     /// <inheritdoc />
     public string Name => ModelName;
+
+    /// <inheritdoc />
+    ILabelModel IStatisticsTrainer.Fit(SufficientStatistics statistics, FitContext context) => Fit(statistics, context);
 
     /// <inheritdoc />
     public ILabelModel Fit(IMatrixSource train, FitContext context)

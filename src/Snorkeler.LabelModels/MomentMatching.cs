@@ -64,7 +64,7 @@ public sealed record SnorkelOptions
 /// The gradient is analytic: <c>−4 (mask ⊙ R) μ P + 2 (μp − diag O) pᵀ + 2 l2² (μ − μ_init)</c>.
 /// The fit reads the rows once, to build <see cref="SufficientStatistics"/>, and never again.
 /// </summary>
-public sealed class SnorkelTrainer : ILabelModelTrainer
+public sealed class SnorkelTrainer : IStatisticsTrainer
 {
     /// <summary>The command-line name.</summary>
     public const string ModelName = "snorkel";
@@ -80,6 +80,9 @@ public sealed class SnorkelTrainer : ILabelModelTrainer
 
     /// <inheritdoc />
     public string Name => ModelName;
+
+    /// <inheritdoc />
+    ILabelModel IStatisticsTrainer.Fit(SufficientStatistics statistics, FitContext context) => Fit(statistics, context);
 
     /// <inheritdoc />
     public ILabelModel Fit(IMatrixSource train, FitContext context) => FitModel(train, context);

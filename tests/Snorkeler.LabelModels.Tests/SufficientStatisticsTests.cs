@@ -63,6 +63,11 @@ public sealed class SufficientStatisticsTests
     }
 
     [Fact]
+    public void Snorkel_and_flyingsquid_fit_from_statistics_and_the_other_models_do_not()
+        => LabelModelCatalog.All.Where(k => k.CreateTrainer(ModelOptions.Defaults) is IStatisticsTrainer).Select(k => k.Name)
+            .ShouldBe(["snorkel", "flyingsquid"]);
+
+    [Fact]
     public void Counts_are_the_pair_counts_of_the_votes()
     {
         var matrix = Some.Matrix(3, [[0, 1, -1], [0, 1, 2], [-1, 1, 2], [2, -1, 2]]);
