@@ -14,7 +14,11 @@ public static class ClassPrior
     {
         var k = schema.Cardinality;
         if (context.Prior is { } given) return Validate(given, k);
-        if (context.Dev is { HasGold: true } dev) return FromGold(dev, k);
+        if (context.Dev is { HasGold: true } dev)
+        {
+            if (!dev.Schema.Equals(schema)) throw new SnorkelerException($"the dev split: classes {dev.Schema} differ from the training matrix's {schema}");
+            return FromGold(dev, k);
+        }
         return fallback ?? Uniform(k);
     }
 
@@ -39,4 +43,87 @@ public static class ClassPrior
         var sum = prior.Sum();
         return prior.Select(p => p / sum).ToArray();
     }
+
+    /// <summary>
+    /// The add-one-smoothed frequencies of majority-vote labels on the training matrix (a tied row counts
+    /// 1/t for each of its t tied classes; rows where every LF abstained are left out).
+    /// </summary>
+    public static double[] FromMajorityVote(IMatrixSource train)
+    {
+        Guard.NotNull(train);
+        var k = train.Schema.Cardinality;
+        var counts = new double[k];
+        var votes = new int[k];
+        var row = new int[train.LfNames.Count];
+        foreach (var block in train.ReadBlocks())
+            for (var i = 0; i < block.RowCount; i++)
+            {
+                Array.Clear(votes);
+                block.CopyRow(i, row);
+                foreach (var v in row) if (v >= 0) votes[v]++;
+                var max = votes.Max();
+                if (max == 0) continue;
+                var tied = votes.Count(v => v == max);
+                for (var c = 0; c < k; c++) if (votes[c] == max) counts[c] += 1.0 / tied;
+            }
+        var total = counts.Sum() + k;
+        return counts.Select(c => (c + 1) / total).ToArray();
+    }
+
+    /// <summary>
+    /// Resolves the prior for a fit: the context's explicit prior, else its dev split's gold frequencies,
+    /// else the estimate <paramref name="estimate"/> from the training matrix.
+    /// </summary>
+    public static double[] Resolve(IMatrixSource train, FitContext context, PriorEstimate estimate)
+    {
+        Guard.NotNull(train);
+        Guard.NotNull(context);
+        if (context.Prior is not null || context.Dev is { HasGold: true }) return Resolve(train.Schema, context);
+        return Estimate(train, context, estimate);
+    }
+
+    /// <summary>The prior estimated from the training matrix alone (no gold labels).</summary>
+    public static double[] Estimate(IMatrixSource train, FitContext context, PriorEstimate estimate) => estimate switch
+    {
+        PriorEstimate.Uniform => Uniform(train.Schema.Cardinality),
+        PriorEstimate.MajorityVote => FromMajorityVote(train),
+        PriorEstimate.Em => DawidSkeneTrainer.EstimatePrior(train, context),
+        _ => throw new ArgumentOutOfRangeException(nameof(estimate), estimate, "unknown prior estimate"),
+    };
+
+    /// <summary>Reads the <c>prior-estimate</c> option: <c>uniform</c> (default), <c>mv</c> or <c>em</c>.</summary>
+    public static PriorEstimate ReadEstimate(ModelOptions options, PriorEstimate fallback = PriorEstimate.Uniform)
+    {
+        var text = Guard.NotNull(options).Text("prior-estimate");
+        return text switch
+        {
+            null => fallback,
+            "uniform" => PriorEstimate.Uniform,
+            "mv" => PriorEstimate.MajorityVote,
+            "em" => PriorEstimate.Em,
+            _ => throw new SnorkelerException($"--prior-estimate expects uniform, mv or em, got '{text}'"),
+        };
+    }
+
+    /// <summary>The option value naming an estimate (<c>uniform</c>, <c>mv</c>, <c>em</c>).</summary>
+    public static string OptionValue(PriorEstimate estimate) => estimate switch
+    {
+        PriorEstimate.MajorityVote => "mv",
+        PriorEstimate.Em => "em",
+        _ => "uniform",
+    };
+}
+
+/// <summary>
+/// How a model estimates the class prior from the training matrix when neither an explicit prior nor a
+/// labelled dev split is given (option <c>prior-estimate</c>).
+/// </summary>
+public enum PriorEstimate
+{
+    /// <summary>Uniform over the classes (Snorkel's default).</summary>
+    Uniform,
+    /// <summary>Smoothed frequencies of the majority-vote labels.</summary>
+    MajorityVote,
+    /// <summary>The class balance Dawid–Skene's EM estimates.</summary>
+    Em,
 }

@@ -43,6 +43,16 @@ public interface ILabelModelTrainer
     ILabelModel Fit(IMatrixSource train, FitContext context);
 }
 
+/// <summary>
+/// A trainer that can fit from <see cref="SufficientStatistics"/> alone (e.g. merged from shards with
+/// <c>fit --stats A B C</c>), giving the same model as a fit over the rows the statistics came from.
+/// </summary>
+public interface IStatisticsTrainer : ILabelModelTrainer
+{
+    /// <summary>Fits from statistics; the prior must come from the context (explicit or dev split) or be uniform.</summary>
+    ILabelModel Fit(SufficientStatistics statistics, FitContext context);
+}
+
 /// <summary>What every fit may use besides the training matrix.</summary>
 public sealed record FitContext
 {

@@ -70,6 +70,16 @@ public static class LabelModelCatalog
     [
         new(MajorityVoteTrainer.ModelName, "majority vote: each class's share of the non-abstain votes",
             _ => new MajorityVoteTrainer(), (s, lfs, _, p) => MajorityVoteModel.Load(s, lfs, p)),
+        new(SnorkelTrainer.ModelName, "moment matching (Snorkel's LabelModel): conditionally independent LFs, μ fitted to the vote moments by SGD",
+            o => new SnorkelTrainer(SnorkelOptions.From(o)), SnorkelModel.Load),
+        new(DawidSkeneTrainer.ModelName, "Dawid-Skene: per-LF confusion matrices (abstain included) learned by EM from majority vote",
+            o => new DawidSkeneTrainer(DawidSkeneOptions.From(o)), DawidSkeneModel.Load),
+        new(WeightedVoteTrainer.ModelName, "weighted majority vote: votes weighted by LF log-odds of being right (accuracies from the dev split, else from snorkel)",
+            o => new WeightedVoteTrainer(WeightedVoteOptions.From(o)), WeightedVoteModel.Load),
+        new(FlyingSquidTrainer.ModelName, "FlyingSquid: closed-form triplet accuracy estimates, one-vs-rest for more than two classes",
+            o => new FlyingSquidTrainer(FlyingSquidOptions.From(o)), FlyingSquidModel.Load),
+        new(AutoTrainer.ModelName, "auto: with a labelled dev split, the model, hyperparameters and prior with the best dev expected accuracy; else snorkel with 500 epochs",
+            _ => new AutoTrainer(), AutoModel.Load),
     ];
 
     /// <summary>All models, in the order help lists them.</summary>

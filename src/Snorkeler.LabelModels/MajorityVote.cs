@@ -19,6 +19,7 @@ public sealed class MajorityVoteTrainer : ILabelModelTrainer
     public ILabelModel Fit(IMatrixSource train, FitContext context)
     {
         Guard.NotNull(train);
+        if (train.LfNames.Count == 0) throw new SnorkelerException("mv: the label matrix has no LFs");
         return new MajorityVoteModel(train.Schema, train.LfNames.ToArray());
     }
 }

@@ -1,0 +1,169 @@
+using System.Text.Json.Nodes;
+
+namespace Snorkeler.LabelModels.Internal;
+
+/// <summary>
+/// Mersenne Twister MT19937 seeded like NumPy's legacy <c>np.random.seed(int)</c>, with NumPy's 53-bit
+/// <c>random()</c>: the same seed gives the same random numbers as Snorkel's fit.
+/// </summary>
+internal sealed class Mt19937
+{
+    private readonly uint[] _state = new uint[624];
+    private int _index;
+
+    public Mt19937(uint seed)
+    {
+        _state[0] = seed;
+        for (var i = 1; i < 624; i++)
+            _state[i] = 1812433253u * (_state[i - 1] ^ (_state[i - 1] >> 30)) + (uint)i;
+        _index = 624;
+    }
+
+    public uint NextUInt()
+    {
+        if (_index >= 624)
+        {
+            for (var i = 0; i < 624; i++)
+            {
+                var y = (_state[i] & 0x80000000u) | (_state[(i + 1) % 624] & 0x7fffffffu);
+                _state[i] = _state[(i + 397) % 624] ^ (y >> 1) ^ ((y & 1) != 0 ? 0x9908b0dfu : 0);
+            }
+            _index = 0;
+        }
+        var z = _state[_index++];
+        z ^= z >> 11;
+        z ^= (z << 7) & 0x9d2c5680u;
+        z ^= (z << 15) & 0xefc60000u;
+        z ^= z >> 18;
+        return z;
+    }
+
+    /// <summary>A uniform number in [0, 1) with 53 random bits (NumPy's <c>random_sample</c>).</summary>
+    public double NextDouble()
+    {
+        var a = NextUInt() >> 5;
+        var b = NextUInt() >> 6;
+        return (a * 67108864.0 + b) / 9007199254740992.0;
+    }
+
+    /// <summary>NumPy's first <c>random()</c> after <c>seed(seed)</c>, or a nondeterministic number when seed is null.</summary>
+    public static double FirstUniform(int? seed)
+        => seed is { } s ? new Mt19937(unchecked((uint)s)).NextDouble() : Random.Shared.NextDouble();
+}
+
+/// <summary>Small numerical helpers shared by the models.</summary>
+internal static class Numerics
+{
+    /// <summary>
+    /// Writes softmax(scores) into <paramref name="scores"/> in place (exponentials of the scores minus
+    /// their maximum, normalised): finite and summing to 1 whenever the scores are finite.
+    /// </summary>
+    public static void SoftmaxInPlace(Span<double> scores)
+    {
+        var max = double.NegativeInfinity;
+        foreach (var s in scores) if (s > max) max = s;
+        var sum = 0.0;
+        for (var c = 0; c < scores.Length; c++)
+        {
+            var e = Math.Exp(scores[c] - max);
+            scores[c] = e;
+            sum += e;
+        }
+        for (var c = 0; c < scores.Length; c++) scores[c] /= sum;
+    }
+
+    /// <summary>
+    /// The assignment minimising Σ cost[i, result[i]] over permutations of n (Hungarian method,
+    /// O(n³)); <paramref name="cost"/> is row-major n × n.
+    /// </summary>
+    public static int[] MinCostAssignment(double[] cost, int n)
+    {
+        // Kuhn-Munkres with potentials (1-based arrays; column 0 is a sentinel).
+        var u = new double[n + 1];
+        var v = new double[n + 1];
+        var p = new int[n + 1];
+        var way = new int[n + 1];
+        for (var i = 1; i <= n; i++)
+        {
+            p[0] = i;
+            var j0 = 0;
+            var minv = Enumerable.Repeat(double.PositiveInfinity, n + 1).ToArray();
+            var used = new bool[n + 1];
+            do
+            {
+                used[j0] = true;
+                int i0 = p[j0], j1 = 0;
+                var delta = double.PositiveInfinity;
+                for (var j = 1; j <= n; j++)
+                {
+                    if (used[j]) continue;
+                    var cur = cost[(i0 - 1) * n + (j - 1)] - u[i0] - v[j];
+                    if (cur < minv[j]) { minv[j] = cur; way[j] = j0; }
+                    if (minv[j] < delta) { delta = minv[j]; j1 = j; }
+                }
+                for (var j = 0; j <= n; j++)
+                {
+                    if (used[j]) { u[p[j]] += delta; v[j] -= delta; }
+                    else minv[j] -= delta;
+                }
+                j0 = j1;
+            } while (p[j0] != 0);
+            do
+            {
+                var j1 = way[j0];
+                p[j0] = p[j1];
+                j0 = j1;
+            } while (j0 != 0);
+        }
+        var result = new int[n];
+        for (var j = 1; j <= n; j++) result[p[j] - 1] = j - 1;
+        return result;
+    }
+}
+
+/// <summary>Reads and checks model parameters from JSON; every problem is a <see cref="SnorkelerException"/>.</summary>
+internal static class Parameters
+{
+    public static JsonArray ToJson(IEnumerable<double> values) => new(values.Select(v => (JsonNode)v!).ToArray());
+
+    public static JsonArray ToJson(double[] values, int columns)
+    {
+        var rows = new JsonArray();
+        for (var r = 0; r < values.Length / columns; r++) rows.Add(ToJson(values.Skip(r * columns).Take(columns)));
+        return rows;
+    }
+
+    /// <summary>A flat array of numbers of the given length, each within [min, max].</summary>
+    public static double[] Numbers(JsonObject parameters, string field, int length, double min = double.NegativeInfinity, double max = double.PositiveInfinity)
+    {
+        if (parameters[field] is not JsonArray array) throw new SnorkelerException($"parameter '{field}' is missing or not an array");
+        if (array.Count != length) throw new SnorkelerException($"parameter '{field}' has {array.Count} values, expected {length}");
+        var values = new double[length];
+        for (var i = 0; i < length; i++) values[i] = Number(array[i], $"{field}[{i}]", min, max);
+        return values;
+    }
+
+    /// <summary>A rows × columns matrix of numbers (array of arrays), each within [min, max], flattened row-major.</summary>
+    public static double[] Matrix(JsonObject parameters, string field, int rows, int columns, double min = double.NegativeInfinity, double max = double.PositiveInfinity)
+    {
+        if (parameters[field] is not JsonArray array) throw new SnorkelerException($"parameter '{field}' is missing or not an array");
+        if (array.Count != rows) throw new SnorkelerException($"parameter '{field}' has {array.Count} rows, expected {rows}");
+        var values = new double[(long)rows * columns];
+        for (var r = 0; r < rows; r++)
+        {
+            if (array[r] is not JsonArray row || row.Count != columns)
+                throw new SnorkelerException($"parameter '{field}' row {r} must be an array of {columns} numbers");
+            for (var c = 0; c < columns; c++) values[r * columns + c] = Number(row[c], $"{field}[{r}][{c}]", min, max);
+        }
+        return values;
+    }
+
+    public static double Number(JsonNode? node, string name, double min = double.NegativeInfinity, double max = double.PositiveInfinity)
+    {
+        if (node is not JsonValue value || !value.TryGetValue<double>(out var v))
+            throw new SnorkelerException($"parameter '{name}' must be a number");
+        if (!double.IsFinite(v)) throw new SnorkelerException($"parameter '{name}' is not finite");
+        if (v < min || v > max) throw new SnorkelerException($"parameter '{name}' is {v}, outside [{min}, {max}]");
+        return v;
+    }
+}

@@ -1,0 +1,209 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Snorkeler.Analysis;
+
+namespace Snorkeler.LabelModels;
+
+/// <summary>One model's scores in a comparison: means over the seeds, and standard deviations when there were several.</summary>
+/// <param name="Model">Model name (with its options when given).</param>
+/// <param name="ExpectedAccuracy">Expected accuracy on the test split (ties share credit; no tie-break needed).</param>
+/// <param name="Accuracy">Accuracy of hard labels under the comparison's tie-break policy.</param>
+/// <param name="MacroF1">Unweighted mean of the classes' F1.</param>
+/// <param name="LogLoss">Mean −ln p(gold), p clipped to [1e-15, 1].</param>
+/// <param name="FitSeconds">Wall-clock seconds to fit on the train split.</param>
+/// <param name="PredictSeconds">Wall-clock seconds to predict the test split's probabilities.</param>
+/// <param name="Std">Standard deviations (sample, n − 1) of the same figures over the seeds, or null for one seed.</param>
+public sealed record ComparisonRow(string Model, double ExpectedAccuracy, double Accuracy, double MacroF1, double LogLoss,
+    double FitSeconds, double PredictSeconds, ComparisonRow? Std = null);
+
+/// <summary>The result of <see cref="ModelComparison.Run"/>: rows in the order the models were asked for.</summary>
+/// <param name="Rows">One row per model.</param>
+/// <param name="TieBreak">The tie-break policy behind <see cref="ComparisonRow.Accuracy"/>.</param>
+/// <param name="Seeds">The seeds every model was fitted with.</param>
+public sealed record ComparisonResult(IReadOnlyList<ComparisonRow> Rows, TieBreak TieBreak, IReadOnlyList<int> Seeds)
+{
+    /// <summary>The JSON keys of each row, in order.</summary>
+    public static readonly IReadOnlyList<string> Keys = ["model", "expected_accuracy", "accuracy", "macro_f1", "log_loss", "fit_seconds", "predict_seconds"];
+
+    /// <summary>A JSON array with one object per model holding exactly <see cref="Keys"/> (means over the seeds).</summary>
+    public string ToJson(bool indented = true)
+    {
+        var array = new JsonArray(Rows.Select(r => (JsonNode)new JsonObject
+        {
+            ["model"] = r.Model,
+            ["expected_accuracy"] = r.ExpectedAccuracy,
+            ["accuracy"] = r.Accuracy,
+            ["macro_f1"] = r.MacroF1,
+            ["log_loss"] = r.LogLoss,
+            ["fit_seconds"] = r.FitSeconds,
+            ["predict_seconds"] = r.PredictSeconds,
+        }).ToArray());
+        return array.ToJsonString(new JsonSerializerOptions { WriteIndented = indented });
+    }
+
+    /// <summary>A Markdown table (the accuracy column names the tie-break; "±" gives the std over seeds).</summary>
+    public string ToMarkdown()
+    {
+        var header = Header();
+        var sb = new StringBuilder();
+        sb.Append("| ").AppendJoin(" | ", header).AppendLine(" |");
+        sb.Append('|').AppendJoin("|", header.Select((_, i) => i == 0 ? "---" : "---:")).AppendLine("|");
+        foreach (var cells in Cells()) sb.Append("| ").AppendJoin(" | ", cells).AppendLine(" |");
+        return sb.ToString();
+    }
+
+    /// <summary>A plain-text table with aligned columns.</summary>
+    public string ToText()
+    {
+        var header = Header();
+        var rows = Cells().ToList();
+        var widths = header.Select((h, i) => Math.Max(h.Length, rows.Count == 0 ? 0 : rows.Max(r => r[i].Length))).ToArray();
+        var sb = new StringBuilder();
+        void Line(IReadOnlyList<string> cells) => sb.AppendLine(string.Join("  ", cells.Select((c, i) => i == 0 ? c.PadRight(widths[i]) : c.PadLeft(widths[i]))).TrimEnd());
+        Line(header);
+        Line(widths.Select(w => new string('-', w)).ToArray());
+        foreach (var r in rows) Line(r);
+        return sb.ToString();
+    }
+
+    private string[] Header() =>
+    [
+        "model", "expected accuracy", $"accuracy (tie-break: {TieBreakName(TieBreak)})", "macro-F1", "log-loss", "fit s", "predict s",
+    ];
+
+    private IEnumerable<string[]> Cells()
+    {
+        static string F(double v, double? std, string format)
+            => std is { } s ? $"{v.ToString(format, CultureInfo.InvariantCulture)} ± {s.ToString(format, CultureInfo.InvariantCulture)}" : v.ToString(format, CultureInfo.InvariantCulture);
+        foreach (var r in Rows)
+            yield return
+            [
+                r.Model, F(r.ExpectedAccuracy, r.Std?.ExpectedAccuracy, "F4"), F(r.Accuracy, r.Std?.Accuracy, "F4"), F(r.MacroF1, r.Std?.MacroF1, "F4"),
+                F(r.LogLoss, r.Std?.LogLoss, "F4"), F(r.FitSeconds, r.Std?.FitSeconds, "F3"), F(r.PredictSeconds, r.Std?.PredictSeconds, "F3"),
+            ];
+    }
+
+    /// <summary>The command-line spelling of a tie-break policy.</summary>
+    public static string TieBreakName(TieBreak tieBreak) => tieBreak switch
+    {
+        TieBreak.Abstain => "abstain",
+        TieBreak.Random => "random",
+        _ => "true-random",
+    };
+}
+
+/// <summary>
+/// Compares label models as the evaluation protocol says: each is fitted on the train split's label
+/// matrix (gold labels unused) and scored on the test split. The labelled dev split, when given, goes
+/// only to the models whose mode is to use it (<c>wmv</c> for accuracies, <c>auto</c> for selection),
+/// unless <c>devForAll</c> is set (then every model also takes its class prior from it).
+/// </summary>
+public static class ModelComparison
+{
+    /// <summary>The models that use the dev split in a default comparison.</summary>
+    public static readonly IReadOnlySet<string> DevModels = new HashSet<string>(StringComparer.Ordinal) { WeightedVoteTrainer.ModelName, AutoTrainer.ModelName };
+
+    /// <summary>
+    /// Fits and scores every model once per seed; rows hold means (and standard deviations when there are
+    /// several seeds). A model is named alone (<c>snorkel</c>) or with options (<c>snorkel:epochs=500,lr=0.01</c>,
+    /// shown so in its row); <paramref name="options"/> gives the options of models named alone (defaults when
+    /// null or when it returns null).
+    /// </summary>
+    public static ComparisonResult Run(IMatrixSource train, IMatrixSource test, IMatrixSource? dev, IReadOnlyList<string> modelNames,
+        IReadOnlyList<int> seeds, TieBreak tieBreak = TieBreak.Random, Func<string, ModelOptions?>? options = null,
+        bool devForAll = false, Action<string>? log = null, CancellationToken cancellation = default)
+    {
+        Guard.NotNull(train);
+        Guard.NotNull(test);
+        Guard.NotNull(modelNames);
+        Guard.NotNull(seeds);
+        if (modelNames.Count == 0) throw new SnorkelerException("no models to compare");
+        if (seeds.Count == 0) throw new SnorkelerException("no seeds to compare with");
+        if (!test.HasGold) throw new SnorkelerException("the test split has no gold labels to score against");
+        if (dev is { HasGold: false }) throw new SnorkelerException("the dev split has no gold labels");
+        var specs = modelNames.Select(ParseSpec).ToArray(); // unknown names and bad options fail before any fit
+        var rows = new List<ComparisonRow>();
+        foreach (var (spec, kind, specOptions) in specs)
+        {
+            var runs = new List<ComparisonRow>();
+            foreach (var seed in seeds)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                var trainer = kind.CreateTrainer(specOptions is null ? options?.Invoke(kind.Name) ?? ModelOptions.Defaults : new ModelOptions(specOptions));
+                var context = new FitContext
+                {
+                    Seed = seed,
+                    Dev = devForAll || DevModels.Contains(kind.Name) ? dev : null,
+                    Cancellation = cancellation,
+                };
+                var clock = Stopwatch.StartNew();
+                var model = trainer.Fit(train, context);
+                var fitSeconds = clock.Elapsed.TotalSeconds;
+                LabelModel.CheckCompatible(model, test, "the test split");
+                var (scores, predictSeconds) = ScoreTimed(model, test, tieBreak);
+                runs.Add(new ComparisonRow(spec, scores.ExpectedAccuracy, scores.Accuracy, scores.MacroF1, scores.LogLoss, fitSeconds, predictSeconds));
+                log?.Invoke($"compare: {spec} seed {seed}: expected accuracy {scores.ExpectedAccuracy:F4}, fit {fitSeconds:F3}s, predict {predictSeconds:F3}s");
+            }
+            rows.Add(Summarise(spec, runs));
+        }
+        return new ComparisonResult(rows, tieBreak, seeds.ToArray());
+    }
+
+    /// <summary>Parses <c>name</c> or <c>name:option=value,option=value</c>.</summary>
+    private static (string Spec, LabelModelKind Kind, Dictionary<string, string>? Options) ParseSpec(string spec)
+    {
+        var colon = spec.IndexOf(':', StringComparison.Ordinal);
+        var kind = LabelModelCatalog.Get(colon < 0 ? spec : spec[..colon]);
+        if (colon < 0) return (spec, kind, null);
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var part in spec[(colon + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var eq = part.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0) throw new SnorkelerException($"model '{spec}': option '{part}' must be name=value");
+            values[part[..eq].TrimStart('-')] = part[(eq + 1)..];
+        }
+        var check = new ModelOptions(values);
+        kind.CreateTrainer(check);
+        if (check.Unread.FirstOrDefault() is { } unknown) throw new SnorkelerException($"model '{spec}': {kind.Name} has no option '{unknown}'");
+        return (spec, kind, values);
+    }
+
+    private static (LabelScores Scores, double Seconds) ScoreTimed(ILabelModel model, IMatrixSource test, TieBreak tieBreak)
+    {
+        var k = model.Schema.Cardinality;
+        var scores = new MetricsAccumulator(model.Schema, tieBreak);
+        var clock = new Stopwatch();
+        double[] buffer = [];
+        foreach (var block in test.ReadBlocks())
+        {
+            var size = block.RowCount * k;
+            if (buffer.Length < size) buffer = new double[size];
+            clock.Start();
+            model.PredictProbabilities(block, buffer.AsSpan(0, size));
+            clock.Stop();
+            scores.Add(buffer.AsSpan(0, size), block.GoldLabels, block.FirstRow);
+        }
+        return (scores.Result(), clock.Elapsed.TotalSeconds);
+    }
+
+    private static ComparisonRow Summarise(string model, List<ComparisonRow> runs)
+    {
+        double Mean(Func<ComparisonRow, double> f) => runs.Average(f);
+        double Std(Func<ComparisonRow, double> f)
+        {
+            var mean = runs.Average(f);
+            return Math.Sqrt(runs.Sum(r => (f(r) - mean) * (f(r) - mean)) / (runs.Count - 1));
+        }
+        var means = new ComparisonRow(model, Mean(r => r.ExpectedAccuracy), Mean(r => r.Accuracy), Mean(r => r.MacroF1), Mean(r => r.LogLoss),
+            Mean(r => r.FitSeconds), Mean(r => r.PredictSeconds));
+        if (runs.Count < 2) return means;
+        return means with
+        {
+            Std = new ComparisonRow(model, Std(r => r.ExpectedAccuracy), Std(r => r.Accuracy), Std(r => r.MacroF1), Std(r => r.LogLoss),
+                Std(r => r.FitSeconds), Std(r => r.PredictSeconds)),
+        };
+    }
+}

@@ -1,0 +1,372 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Snorkeler.LabelModels.Internal;
+
+namespace Snorkeler.LabelModels;
+
+/// <summary>
+/// Options of the moment-matching model (<c>snorkel</c>); the defaults are Snorkel 0.10's.
+/// </summary>
+public sealed record SnorkelOptions
+{
+    /// <summary>Full-batch optimisation steps (<c>--epochs</c>, 1..1,000,000; default 100).</summary>
+    public int Epochs { get; init; } = 100;
+
+    /// <summary>SGD learning rate (<c>--lr</c>, (0, 10]; default 0.01).</summary>
+    public double LearningRate { get; init; } = 0.01;
+
+    /// <summary>Weight of the penalty <c>l2² ‖μ − μ_init‖²</c> (<c>--l2</c>, ≥ 0; default 0; Snorkel squares it the same way).</summary>
+    public double L2 { get; init; }
+
+    /// <summary>Initial precision P(Y = y | L_j = y) that seeds μ (<c>--prec-init</c>, (0, 1]; default 0.7).</summary>
+    public double PrecInit { get; init; } = 0.7;
+
+    /// <summary>SGD momentum (<c>--momentum</c>, [0, 1); default 0.9).</summary>
+    public double Momentum { get; init; } = 0.9;
+
+    /// <summary>The prior when no explicit prior or labelled dev split is given (<c>--prior-estimate</c>: uniform (default, as Snorkel), mv, em).</summary>
+    public PriorEstimate PriorEstimate { get; init; } = PriorEstimate.Uniform;
+
+    /// <summary>Reads the options from the command line's <c>--name value</c> pairs; absent ones keep their defaults.</summary>
+    public static SnorkelOptions From(ModelOptions options)
+    {
+        Guard.NotNull(options);
+        var d = new SnorkelOptions();
+        return new SnorkelOptions
+        {
+            Epochs = options.Integer("epochs", d.Epochs, 1, 1_000_000),
+            LearningRate = options.Number("lr", d.LearningRate, double.Epsilon, 10),
+            L2 = options.Number("l2", d.L2, 0),
+            PrecInit = options.Number("prec-init", d.PrecInit, double.Epsilon, 1),
+            Momentum = options.Number("momentum", d.Momentum, 0, 0.999999),
+            PriorEstimate = ClassPrior.ReadEstimate(options),
+        };
+    }
+
+    /// <summary>The options as command-line name/value pairs.</summary>
+    public IReadOnlyDictionary<string, string> ToOptionValues() => new Dictionary<string, string>
+    {
+        ["epochs"] = Epochs.ToString(CultureInfo.InvariantCulture),
+        ["lr"] = LearningRate.ToString("R", CultureInfo.InvariantCulture),
+        ["l2"] = L2.ToString("R", CultureInfo.InvariantCulture),
+        ["prec-init"] = PrecInit.ToString("R", CultureInfo.InvariantCulture),
+        ["momentum"] = Momentum.ToString("R", CultureInfo.InvariantCulture),
+        ["prior-estimate"] = ClassPrior.OptionValue(PriorEstimate),
+    };
+}
+
+/// <summary>
+/// Fits the moment-matching label model of Snorkel (Ratner et al., AAAI 2019): LFs conditionally
+/// independent given Y, parameters <c>μ[j·k + a, c] = P(L_j = a | Y = c)</c> fitted to the moment
+/// matrix <c>O</c> by minimising <c>‖mask ⊙ (O − μPμᵀ)‖² + ‖rowsum(μP) − diag(O)‖² + l2²‖μ − μ_init‖²</c>
+/// with full-batch SGD with momentum, as Snorkel does (same initialisation, including its one random
+/// scale drawn from NumPy's generator with the same seed; same clamping and label-permutation fix).
+/// The gradient is analytic: <c>−4 (mask ⊙ R) μ P + 2 (μp − diag O) pᵀ + 2 l2² (μ − μ_init)</c>.
+/// The fit reads the rows once, to build <see cref="SufficientStatistics"/>, and never again.
+/// </summary>
+public sealed class SnorkelTrainer : IStatisticsTrainer
+{
+    /// <summary>The command-line name.</summary>
+    public const string ModelName = "snorkel";
+
+    /// <summary>Fits beyond this many multiply-adds are refused with a clear message instead of running for hours.</summary>
+    public const double MaxOperations = 5e10;
+
+    /// <summary>Creates the trainer (Snorkel's defaults when <paramref name="options"/> is null).</summary>
+    public SnorkelTrainer(SnorkelOptions? options = null) => Options = options ?? new SnorkelOptions();
+
+    /// <summary>The options.</summary>
+    public SnorkelOptions Options { get; }
+
+    /// <inheritdoc />
+    public string Name => ModelName;
+
+    /// <inheritdoc />
+    ILabelModel IStatisticsTrainer.Fit(SufficientStatistics statistics, FitContext context) => Fit(statistics, context);
+
+    /// <inheritdoc />
+    public ILabelModel Fit(IMatrixSource train, FitContext context) => FitModel(train, context);
+
+    /// <summary>Fits the model (typed result).</summary>
+    public SnorkelModel FitModel(IMatrixSource train, FitContext context)
+    {
+        Guard.NotNull(train);
+        Guard.NotNull(context);
+        CheckShape(train.Schema.Cardinality, train.LfNames.Count);
+        var prior = ClassPrior.Resolve(train, context, Options.PriorEstimate);
+        var stats = SufficientStatistics.Compute(train, context.Cancellation);
+        return FitWithPrior(stats, context, prior);
+    }
+
+    /// <summary>
+    /// Fits from (merged) statistics alone. The prior must come from the context (explicit or dev split)
+    /// or be uniform: the mv and em estimates need the rows.
+    /// </summary>
+    public SnorkelModel Fit(SufficientStatistics statistics, FitContext context)
+    {
+        Guard.NotNull(statistics);
+        Guard.NotNull(context);
+        CheckShape(statistics.Cardinality, statistics.LfCount);
+        if (context.Prior is null && context.Dev is not { HasGold: true } && Options.PriorEstimate != PriorEstimate.Uniform)
+            throw new SnorkelerException($"--prior-estimate {ClassPrior.OptionValue(Options.PriorEstimate)} needs the label matrix, not only its statistics; give --prior or a labelled dev split");
+        var prior = ClassPrior.Resolve(statistics.Schema, context);
+        return FitWithPrior(statistics, context, prior);
+    }
+
+    private void CheckShape(int k, int m)
+    {
+        if (m == 0) throw new SnorkelerException("snorkel: the label matrix has no LFs");
+        // Per epoch: nnz(O)·k (at most m²k³) for O'μ plus about 3·m·k³ for the μP(S − S_j) terms.
+        var operations = (double)Options.Epochs * (Math.Min((double)m * (m - 1) * k * k, 1e8) * k + 3.0 * m * k * k * k);
+        if (operations > MaxOperations)
+            throw new SnorkelerException($"snorkel: {m} LFs × {k} classes × {Options.Epochs} epochs needs about {operations:0.#e0} operations (limit {MaxOperations:0.#e0}); use dawid-skene or mv, or fewer epochs");
+    }
+
+    private SnorkelModel FitWithPrior(SufficientStatistics stats, FitContext context, double[] p)
+    {
+        var n = stats.RowCount;
+        if (n == 0) throw new SnorkelerException("snorkel: the training matrix has no rows");
+        int m = stats.LfCount, k = stats.Cardinality, d = m * k;
+        var diag = new double[d];
+        for (var i = 0; i < d; i++) diag[i] = (double)stats.Votes[i] / n;
+
+        // μ_init[j·k + y, y] = clamp(P(L_j = y) · prec_init / p_y, 0, 1), scaled by one uniform draw as Snorkel does.
+        var muInit = new double[d * k];
+        for (var j = 0; j < m; j++)
+        for (var y = 0; y < k; y++)
+            muInit[(j * k + y) * k + y] = Math.Clamp(diag[j * k + y] * Options.PrecInit / p[y], 0, 1);
+        var scale = Mt19937.FirstUniform(context.Seed);
+        var mu = muInit.Select(v => v * scale).ToArray();
+        var velocity = new double[d * k];
+        var grad = new double[d * k];
+        var l2Squared = Options.L2 * Options.L2;
+        var moments = SparseMoments(stats);
+        context.Log?.Invoke($"snorkel: n={n}, m={m}, k={k}, epochs={Options.Epochs}, lr={Options.LearningRate}, momentum={Options.Momentum}, l2={Options.L2}, prec_init={Options.PrecInit}, init scale={scale:F6}, prior=[{string.Join(", ", p.Select(v => v.ToString("F4", CultureInfo.InvariantCulture)))}]");
+        for (var epoch = 0; epoch < Options.Epochs; epoch++)
+        {
+            context.Cancellation.ThrowIfCancellationRequested();
+            Gradient(m, k, mu, muInit, p, diag, moments, l2Squared, grad);
+            for (var i = 0; i < mu.Length; i++)
+            {
+                velocity[i] = Options.Momentum * velocity[i] + grad[i];
+                mu[i] -= Options.LearningRate * velocity[i];
+            }
+            if (mu.Any(v => !double.IsFinite(v)))
+                throw new SnorkelerException($"snorkel: the fit diverged at epoch {epoch + 1}; reduce --lr (now {Options.LearningRate})");
+        }
+        if (context.Log is not null && (double)m * m * k * k * k <= 1e9)
+            context.Log($"snorkel: final loss {Loss(m, k, mu, muInit, p, diag, stats, l2Squared):G6}");
+
+        // Clamp to [ε, 1 − ε], ε = min(0.01, 10^-ceil(log10 n)).
+        var eps = Math.Min(0.01, Math.Pow(10, -Math.Ceiling(Math.Log10(n))));
+        for (var i = 0; i < mu.Length; i++) mu[i] = Math.Clamp(mu[i], eps, 1 - eps);
+        mu = BreakPermutationSymmetry(mu, m, k, p);
+        return new SnorkelModel(stats.Schema, stats.LfNames, p, mu, Options, context.Seed);
+    }
+
+    /// <summary>
+    /// The moment matrix O without its diagonal blocks, as sparse rows (compressed): row a's non-zero entries
+    /// are <c>columns[starts[a]..starts[a+1]]</c> with values <c>values[...]</c>.
+    /// </summary>
+    private static (int[] Starts, int[] Columns, double[] Values) SparseMoments(SufficientStatistics stats)
+    {
+        int m = stats.LfCount, k = stats.Cardinality, d = m * k;
+        var rows = new List<(int Column, double Value)>[d];
+        for (var a = 0; a < d; a++) rows[a] = [];
+        double n = stats.RowCount;
+        for (var j = 0; j < m; j++)
+        for (var l = j + 1; l < m; l++)
+        {
+            var block = stats.PairBlock(j, l);
+            for (var a = 0; a < k; a++)
+            for (var b = 0; b < k; b++)
+            {
+                var count = stats.Pairs[(int)(block + a * k + b)];
+                if (count == 0) continue;
+                rows[j * k + a].Add((l * k + b, count / n));
+                rows[l * k + b].Add((j * k + a, count / n));
+            }
+        }
+        var starts = new int[d + 1];
+        for (var a = 0; a < d; a++) starts[a + 1] = starts[a] + rows[a].Count;
+        var columns = new int[starts[d]];
+        var values = new double[starts[d]];
+        for (var a = 0; a < d; a++)
+        {
+            rows[a].Sort((x, y) => x.Column.CompareTo(y.Column));
+            for (var e = 0; e < rows[a].Count; e++) (columns[starts[a] + e], values[starts[a] + e]) = rows[a][e];
+        }
+        return (starts, columns, values);
+    }
+
+    /// <summary>
+    /// The gradient of the objective, using <c>(mask ⊙ (O − μPμᵀ)) μ = O' μ − μ P (S − S_j)</c> for the rows of
+    /// LF j, where O' is O without diagonal blocks (sparse), <c>S = μᵀμ</c> and <c>S_j = μ_jᵀμ_j</c>: the cost is
+    /// nnz(O)·k + m·k³ per epoch instead of m²·k³.
+    /// </summary>
+    private static void Gradient(int m, int k, double[] mu, double[] muInit, double[] p, double[] diag,
+        (int[] Starts, int[] Columns, double[] Values) o, double l2Squared, double[] grad)
+    {
+        var d = m * k;
+        var s = new double[k * k];
+        for (var b = 0; b < d; b++)
+        for (var c1 = 0; c1 < k; c1++)
+        {
+            var x = mu[b * k + c1];
+            if (x == 0) continue;
+            for (var c = 0; c < k; c++) s[c1 * k + c] += x * mu[b * k + c];
+        }
+        var rest = new double[k * k];
+        var om = new double[k];
+        for (var j = 0; j < m; j++)
+        {
+            Array.Copy(s, rest, s.Length);
+            for (var b = j * k; b < (j + 1) * k; b++)
+            for (var c1 = 0; c1 < k; c1++)
+            {
+                var x = mu[b * k + c1];
+                if (x == 0) continue;
+                for (var c = 0; c < k; c++) rest[c1 * k + c] -= x * mu[b * k + c];
+            }
+            for (var a = j * k; a < (j + 1) * k; a++)
+            {
+                Array.Clear(om);
+                for (var e = o.Starts[a]; e < o.Starts[a + 1]; e++)
+                {
+                    var v = o.Values[e];
+                    var b = o.Columns[e] * k;
+                    for (var c = 0; c < k; c++) om[c] += v * mu[b + c];
+                }
+                var sum = 0.0;
+                for (var c1 = 0; c1 < k; c1++) sum += mu[a * k + c1] * p[c1];
+                var r = sum - diag[a];
+                for (var c1 = 0; c1 < k; c1++)
+                {
+                    var x = mu[a * k + c1] * p[c1];
+                    if (x == 0) continue;
+                    for (var c = 0; c < k; c++) om[c] -= x * rest[c1 * k + c];
+                }
+                for (var c = 0; c < k; c++)
+                    grad[a * k + c] = -4 * p[c] * om[c] + 2 * r * p[c] + 2 * l2Squared * (mu[a * k + c] - muInit[a * k + c]);
+            }
+        }
+    }
+
+    private static double Loss(int m, int k, double[] mu, double[] muInit, double[] p, double[] diag, SufficientStatistics stats, double l2Squared)
+    {
+        var loss = 0.0;
+        for (var i = 0; i < m * k; i++)
+        {
+            var s = 0.0;
+            for (var c = 0; c < k; c++) s += mu[i * k + c] * p[c];
+            loss += (s - diag[i]) * (s - diag[i]);
+            for (var c = 0; c < k; c++) loss += l2Squared * (mu[i * k + c] - muInit[i * k + c]) * (mu[i * k + c] - muInit[i * k + c]);
+        }
+        for (var j = 0; j < m; j++)
+        for (var l = j + 1; l < m; l++)
+        {
+            var block = stats.PairBlock(j, l);
+            for (var a = 0; a < k; a++)
+            for (var b = 0; b < k; b++)
+            {
+                var fitted = 0.0;
+                for (var c = 0; c < k; c++) fitted += mu[(j * k + a) * k + c] * p[c] * mu[(l * k + b) * k + c];
+                var r = (double)stats.Pairs[(int)(block + a * k + b)] / stats.RowCount - fitted;
+                loss += 2 * r * r; // the (j, l) and (l, j) blocks of the symmetric residual
+            }
+        }
+        return loss;
+    }
+
+    /// <summary>
+    /// Snorkel's fix of the label permutation: among classes of equal prior (to 3 decimals), permute μ's
+    /// columns so as to maximise Σ_j Σ_c μ[j·k + c, c] p_c (LFs agree with the classes they vote for).
+    /// </summary>
+    internal static double[] BreakPermutationSymmetry(double[] mu, int m, int k, double[] p)
+    {
+        var sums = new double[k * k];
+        for (var j = 0; j < m; j++)
+        for (var a = 0; a < k; a++)
+        for (var c = 0; c < k; c++)
+            sums[a * k + c] += mu[(j * k + a) * k + c] * p[c];
+        var source = Enumerable.Range(0, k).ToArray(); // new column t takes old column source[t]
+        foreach (var group in Enumerable.Range(0, k).GroupBy(c => Math.Round(p[c], 3)).Select(g => g.ToArray()))
+        {
+            if (group.Length == 1) continue;
+            var cost = new double[group.Length * group.Length];
+            for (var t = 0; t < group.Length; t++)
+            for (var s = 0; s < group.Length; s++)
+                cost[t * group.Length + s] = -sums[group[t] * k + group[s]];
+            var assignment = Numerics.MinCostAssignment(cost, group.Length);
+            for (var t = 0; t < group.Length; t++) source[group[t]] = group[assignment[t]];
+        }
+        if (source.Select((s, t) => s == t).All(x => x)) return mu;
+        var result = new double[mu.Length];
+        for (var r = 0; r < m * k; r++)
+        for (var t = 0; t < k; t++)
+            result[r * k + t] = mu[r * k + source[t]];
+        return result;
+    }
+}
+
+/// <summary>A fitted moment-matching model: <c>P(Y = c | row) ∝ p_c Π_{j votes a} μ[j·k + a, c]</c>.</summary>
+public sealed class SnorkelModel : LogLinearModel
+{
+    private readonly double[] _mu;
+    private readonly JsonObject _settings;
+
+    internal SnorkelModel(LabelSchema schema, IReadOnlyList<string> lfNames, IReadOnlyList<double> prior, double[] mu, SnorkelOptions options, int? seed)
+        : this(schema, lfNames, prior, mu, Settings(options, seed))
+    {
+    }
+
+    private SnorkelModel(LabelSchema schema, IReadOnlyList<string> lfNames, IReadOnlyList<double> prior, double[] mu, JsonObject settings)
+        : base(schema, lfNames, prior, mu.Select(v => Math.Log(v)).ToArray())
+    {
+        _mu = mu;
+        _settings = settings;
+    }
+
+    private static JsonObject Settings(SnorkelOptions options, int? seed)
+    {
+        var settings = new JsonObject();
+        foreach (var (key, value) in options.ToOptionValues()) settings[key] = value;
+        settings["seed"] = seed is { } s ? s.ToString(CultureInfo.InvariantCulture) : "none";
+        return settings;
+    }
+
+    /// <inheritdoc />
+    public override string Name => SnorkelTrainer.ModelName;
+
+    /// <summary>μ[j·k + a, c] = P(L_j = a | Y = c).</summary>
+    public double Mu(int lf, int vote, int cls) => _mu[(lf * Schema.Cardinality + vote) * Schema.Cardinality + cls];
+
+    /// <summary>LF <paramref name="lf"/>'s accuracy implied by μ and the prior: P(Y = L_j | L_j votes).</summary>
+    public double LfAccuracy(int lf)
+    {
+        var k = Schema.Cardinality;
+        double right = 0, all = 0;
+        for (var c = 0; c < k; c++)
+        {
+            right += Mu(lf, c, c) * ClassPrior[c];
+            for (var a = 0; a < k; a++) all += Mu(lf, a, c) * ClassPrior[c];
+        }
+        return all == 0 ? 1.0 / k : right / all;
+    }
+
+    /// <inheritdoc />
+    public override JsonObject SaveParameters() => new()
+    {
+        ["mu"] = Parameters.ToJson(_mu, Schema.Cardinality),
+        ["settings"] = _settings.DeepClone(),
+    };
+
+    internal static SnorkelModel Load(LabelSchema schema, IReadOnlyList<string> lfNames, IReadOnlyList<double> prior, JsonObject parameters)
+    {
+        var k = schema.Cardinality;
+        var mu = Parameters.Matrix(parameters, "mu", lfNames.Count * k, k, 0, 1);
+        if (mu.Any(v => v <= 0)) throw new SnorkelerException("parameter 'mu' must be positive (the fit clamps it to [ε, 1 − ε])");
+        var settings = parameters["settings"] as JsonObject ?? [];
+        return new SnorkelModel(schema, lfNames, prior, mu, (JsonObject)settings.DeepClone());
+    }
+}

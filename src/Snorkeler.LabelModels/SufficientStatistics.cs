@@ -1,0 +1,292 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Snorkeler.IO;
+
+namespace Snorkeler.LabelModels;
+
+/// <summary>
+/// The moment statistics of a label matrix, as counts: the number of rows <c>n</c>, how often each LF
+/// voted each class, and how often each pair of LFs voted each pair of classes on the same row. The
+/// moment matrix of the moment-matching model is <c>O = ΨᵀΨ / n</c> (Ψ the one-hot votes), i.e. these
+/// counts divided by <c>n</c>; an LF's own off-diagonal block is always 0 (an LF votes once per row)
+/// and is not stored. Counts, not means, so statistics of shards add up exactly, in any order, to the
+/// statistics of the whole: <c>fit --stats A B C</c> gives the same parameters as one fit over all rows.
+/// Accumulate with <see cref="Add(LabelMatrix)"/> (block by block), merge with <see cref="Add(SufficientStatistics)"/>.
+/// </summary>
+public sealed class SufficientStatistics
+{
+    /// <summary>The value of the statistics file's "format" field.</summary>
+    public const string Format = "snorkeler.sufficient-statistics";
+
+    /// <summary>The file version this build writes and the newest it reads.</summary>
+    public const int Version = 1;
+
+    /// <summary>The most stored pair counts (m(m−1)/2 · k²) this type accepts (2 GB of counts).</summary>
+    public const long MaxPairEntries = 1L << 28;
+
+    private readonly long[] _votes;
+    private readonly long[] _pairs;
+
+    /// <summary>Empty statistics (no rows) for a task's classes and LFs.</summary>
+    /// <exception cref="SnorkelerException">m(m−1)/2 · k² exceeds <see cref="MaxPairEntries"/>.</exception>
+    public SufficientStatistics(LabelSchema schema, IReadOnlyList<string> lfNames)
+    {
+        Schema = Guard.NotNull(schema);
+        LfNames = Guard.NotNull(lfNames).ToArray();
+        var m = (long)LfNames.Count;
+        var k = (long)schema.Cardinality;
+        var pairEntries = m * (m - 1) / 2 * k * k;
+        if (pairEntries > MaxPairEntries)
+            throw new SnorkelerException($"sufficient statistics for {m} LFs and {k} classes need {pairEntries:N0} pair counts, more than the {MaxPairEntries:N0} supported; use fewer LFs or classes");
+        _votes = new long[m * k];
+        _pairs = new long[pairEntries];
+    }
+
+    /// <summary>The classes.</summary>
+    public LabelSchema Schema { get; }
+
+    /// <summary>The LFs, in column order.</summary>
+    public IReadOnlyList<string> LfNames { get; }
+
+    /// <summary>LFs, m.</summary>
+    public int LfCount => LfNames.Count;
+
+    /// <summary>Classes, k.</summary>
+    public int Cardinality => Schema.Cardinality;
+
+    /// <summary>Rows counted, n.</summary>
+    public long RowCount { get; private set; }
+
+    /// <summary>Rows on which LF <paramref name="lf"/> voted class <paramref name="label"/>.</summary>
+    public long VoteCount(int lf, int label) => _votes[lf * Cardinality + label];
+
+    /// <summary>
+    /// Rows on which LF <paramref name="lf1"/> voted <paramref name="label1"/> and LF <paramref name="lf2"/>
+    /// voted <paramref name="label2"/>. For <paramref name="lf1"/> = <paramref name="lf2"/> this is the vote
+    /// count when the labels agree, else 0.
+    /// </summary>
+    public long PairCount(int lf1, int label1, int lf2, int label2)
+    {
+        if (lf1 == lf2) return label1 == label2 ? VoteCount(lf1, label1) : 0;
+        if (lf1 > lf2) (lf1, label1, lf2, label2) = (lf2, label2, lf1, label1);
+        return _pairs[PairBlock(lf1, lf2) + label1 * Cardinality + label2];
+    }
+
+    /// <summary>The entry of the moment matrix <c>O = ΨᵀΨ / n</c> at rows (lf1, label1), column (lf2, label2); 0 when n = 0.</summary>
+    public double Moment(int lf1, int label1, int lf2, int label2)
+        => RowCount == 0 ? 0 : (double)PairCount(lf1, label1, lf2, label2) / RowCount;
+
+    /// <summary>Offset of the k × k block of LFs j &lt; l in the pair counts.</summary>
+    internal long PairBlock(int j, int l)
+    {
+        long m = LfCount, k = Cardinality;
+        long index = j * m - (long)j * (j + 1) / 2 + (l - j - 1);
+        return index * k * k;
+    }
+
+    /// <summary>Raw vote counts, (LF, class) row-major.</summary>
+    internal ReadOnlySpan<long> Votes => _votes;
+
+    /// <summary>Raw pair counts: for each LF pair j &lt; l in order, a k × k block (label of j, label of l).</summary>
+    internal ReadOnlySpan<long> Pairs => _pairs;
+
+    /// <summary>Computes the statistics of a whole matrix in one pass, block by block.</summary>
+    public static SufficientStatistics Compute(IMatrixSource source, CancellationToken cancellation = default)
+    {
+        Guard.NotNull(source);
+        var stats = new SufficientStatistics(source.Schema, source.LfNames);
+        foreach (var block in source.ReadBlocks())
+        {
+            cancellation.ThrowIfCancellationRequested();
+            stats.Add(block);
+        }
+        return stats;
+    }
+
+    /// <summary>Adds the rows of a block (same classes and LFs). Large blocks are counted in parallel; counts are integers, so the result does not depend on the thread count.</summary>
+    public void Add(LabelMatrix block)
+    {
+        Guard.NotNull(block);
+        CheckSame(block.Schema, block.LfNames, "the block");
+        const int chunk = 16384;
+        if (block.RowCount >= 2 * chunk && _pairs.Length <= 1 << 16 && Environment.ProcessorCount > 1)
+        {
+            var chunks = (block.RowCount + chunk - 1) / chunk;
+            var locals = new SufficientStatistics[chunks];
+            Parallel.For(0, chunks, c =>
+            {
+                var local = new SufficientStatistics(Schema, LfNames);
+                local.AddRows(block, c * chunk, Math.Min(block.RowCount, (c + 1) * chunk));
+                locals[c] = local;
+            });
+            foreach (var local in locals) Add(local);
+        }
+        else AddRows(block, 0, block.RowCount);
+    }
+
+    private void AddRows(LabelMatrix block, int from, int to)
+    {
+        var m = LfCount;
+        var k = Cardinality;
+        var lfs = new int[m];
+        var labels = new int[m];
+        var row = new int[m];
+        for (var i = from; i < to; i++)
+        {
+            var count = 0;
+            if (block.IsNarrow)
+            {
+                var votes = block.NarrowRow(i);
+                for (var j = 0; j < m; j++)
+                    if (votes[j] >= 0) { lfs[count] = j; labels[count++] = votes[j]; }
+            }
+            else
+            {
+                block.CopyRow(i, row);
+                for (var j = 0; j < m; j++)
+                    if (row[j] >= 0) { lfs[count] = j; labels[count++] = row[j]; }
+            }
+            for (var p = 0; p < count; p++)
+            {
+                var j = lfs[p];
+                var a = labels[p];
+                _votes[j * k + a]++;
+                for (var q = p + 1; q < count; q++)
+                    _pairs[PairBlock(j, lfs[q]) + a * k + labels[q]]++;
+            }
+        }
+        RowCount += to - from;
+    }
+
+    /// <summary>Adds another shard's statistics (same classes and LFs, in the same order).</summary>
+    public void Add(SufficientStatistics other)
+    {
+        Guard.NotNull(other);
+        CheckSame(other.Schema, other.LfNames, "the other statistics");
+        for (var i = 0; i < _votes.Length; i++) _votes[i] += other._votes[i];
+        for (var i = 0; i < _pairs.Length; i++) _pairs[i] += other._pairs[i];
+        RowCount += other.RowCount;
+    }
+
+    /// <summary>The sum of several shards' statistics (at least one).</summary>
+    public static SufficientStatistics Merge(IEnumerable<SufficientStatistics> shards)
+    {
+        SufficientStatistics? total = null;
+        foreach (var shard in Guard.NotNull(shards))
+        {
+            total ??= new SufficientStatistics(shard.Schema, shard.LfNames);
+            total.Add(shard);
+        }
+        return total ?? throw new SnorkelerException("no statistics to merge");
+    }
+
+    /// <summary>True when both hold the same classes, LFs and counts.</summary>
+    public bool ContentEquals(SufficientStatistics other)
+        => Schema.Equals(other.Schema) && LfNames.SequenceEqual(other.LfNames, StringComparer.Ordinal) && RowCount == other.RowCount
+           && _votes.AsSpan().SequenceEqual(other._votes) && _pairs.AsSpan().SequenceEqual(other._pairs);
+
+    private void CheckSame(LabelSchema schema, IReadOnlyList<string> lfNames, string what)
+    {
+        if (!Schema.Equals(schema)) throw new SnorkelerException($"{what}: classes {schema} differ from the statistics' {Schema}");
+        if (lfNames.Count != LfCount) throw new SnorkelerException($"{what}: has {lfNames.Count} LFs but the statistics have {LfCount}");
+        for (var j = 0; j < LfCount; j++)
+            if (!string.Equals(lfNames[j], LfNames[j], StringComparison.Ordinal))
+                throw new SnorkelerException($"{what}: LF {j + 1} is '{lfNames[j]}' but the statistics have '{LfNames[j]}'");
+    }
+
+    /// <summary>
+    /// The statistics as JSON: <c>format</c>, <c>version</c>, <c>classes</c>, <c>lfs</c>, <c>rows</c> (n),
+    /// <c>votes</c> (m·k counts, LF-major), <c>pairs</c> (for each LF pair j &lt; l in order, k·k counts,
+    /// label of j major) and a SHA-256 <c>checksum</c> of the rest.
+    /// </summary>
+    public JsonObject ToJson()
+    {
+        var json = new JsonObject
+        {
+            ["format"] = Format,
+            ["version"] = Version,
+            ["classes"] = new JsonArray(Schema.ClassNames.Select(n => (JsonNode)n!).ToArray()),
+            ["lfs"] = new JsonArray(LfNames.Select(n => (JsonNode)n!).ToArray()),
+            ["rows"] = RowCount,
+            ["votes"] = new JsonArray(_votes.Select(v => (JsonNode)v).ToArray()),
+            ["pairs"] = new JsonArray(_pairs.Select(v => (JsonNode)v).ToArray()),
+        };
+        json["checksum"] = Checksum(json);
+        return json;
+    }
+
+    /// <summary>Writes the statistics file atomically (see <see cref="ToJson"/> for the format).</summary>
+    public void Save(string path)
+    {
+        var json = ToJson();
+        AtomicFile.Write(path, stream =>
+        {
+            using var writer = new Utf8JsonWriter(stream);
+            json.WriteTo(writer);
+        });
+    }
+
+    /// <summary>Reads and validates a statistics file; every problem is a <see cref="SnorkelerException"/> naming the file.</summary>
+    public static SufficientStatistics Load(string path)
+    {
+        JsonObject json;
+        try
+        {
+            json = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw SnorkelerException.InFile(path, "not a Snorkeler statistics file (expected a JSON object)");
+        }
+        catch (JsonException e) { throw SnorkelerException.InFile(path, $"not valid JSON (truncated or damaged?): {e.Message}", e.LineNumber + 1); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw SnorkelerException.InFile(path, e is FileNotFoundException or DirectoryNotFoundException ? "no such file" : e.Message);
+        }
+        return FromJson(json, path);
+    }
+
+    /// <summary>Validates and reads statistics from their JSON object; <paramref name="path"/> names the source in errors.</summary>
+    public static SufficientStatistics FromJson(JsonObject json, string path)
+    {
+        SnorkelerException Bad(string message) => SnorkelerException.InFile(path, message);
+        if (json["format"]?.GetValueKind() != JsonValueKind.String || json["format"]!.GetValue<string>() != Format)
+            throw Bad($"not a Snorkeler statistics file (field 'format' must be \"{Format}\")");
+        var version = json["version"]?.GetValueKind() == JsonValueKind.Number ? json["version"]!.GetValue<int>() : -1;
+        if (version < 1) throw Bad("field 'version' is missing or not a positive whole number");
+        if (version > Version) throw Bad($"statistics file version {version} is newer than this Snorkeler reads ({Version}); upgrade Snorkeler");
+        var expected = json["checksum"]?.GetValueKind() == JsonValueKind.String ? json["checksum"]!.GetValue<string>() : throw Bad("field 'checksum' is missing");
+        var copy = (JsonObject)json.DeepClone();
+        copy.Remove("checksum");
+        if (!string.Equals(expected, Checksum(copy), StringComparison.OrdinalIgnoreCase))
+            throw Bad("checksum mismatch: the file was edited or damaged after it was written; recompute the statistics");
+        try
+        {
+            var classes = ((JsonArray)json["classes"]!).Select(n => n!.GetValue<string>()).ToArray();
+            var lfs = ((JsonArray)json["lfs"]!).Select(n => n!.GetValue<string>()).ToArray();
+            var stats = new SufficientStatistics(new LabelSchema(classes), lfs);
+            var rows = json["rows"]!.GetValue<long>();
+            if (rows < 0) throw Bad("field 'rows' must not be negative");
+            stats.RowCount = rows;
+            ReadCounts(json["votes"] as JsonArray ?? throw Bad("field 'votes' must be an array"), stats._votes, "votes", rows, Bad);
+            ReadCounts(json["pairs"] as JsonArray ?? throw Bad("field 'pairs' must be an array"), stats._pairs, "pairs", rows, Bad);
+            return stats;
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException or InvalidCastException or NullReferenceException)
+        {
+            throw Bad($"the statistics are invalid: {e.Message}");
+        }
+    }
+
+    private static void ReadCounts(JsonArray array, long[] into, string field, long rows, Func<string, SnorkelerException> bad)
+    {
+        if (array.Count != into.Length) throw bad($"field '{field}' has {array.Count} counts, expected {into.Length}");
+        for (var i = 0; i < into.Length; i++)
+        {
+            var v = array[i]!.GetValue<long>();
+            if (v < 0 || v > rows) throw bad($"field '{field}': count {i} is {v}, outside 0..{rows}");
+            into[i] = v;
+        }
+    }
+
+    private static string Checksum(JsonObject json)
+        => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json.ToJsonString())));
+}

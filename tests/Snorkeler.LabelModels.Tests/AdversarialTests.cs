@@ -1,0 +1,79 @@
+using Snorkeler.LabelModels.Tests.Support;
+
+namespace Snorkeler.LabelModels.Tests;
+
+/// <summary>Degenerate and hostile matrices: every model gives finite probabilities summing to 1, or a clear error.</summary>
+public sealed class AdversarialTests
+{
+    private static readonly Dictionary<string, Func<LabelMatrix>> Cases = new()
+    {
+        ["all abstain"] = () => Some.Matrix(2, Enumerable.Range(0, 20).Select(_ => new[] { -1, -1, -1, -1 }).ToArray()),
+        ["one LF"] = () => Some.Synthetic(200, 1, 2, seed: 1),
+        ["an LF that never votes"] = () => Some.Matrix(2, Enumerable.Range(0, 60).Select(i => new[] { i % 2, (i / 2) % 2, -1, i % 3 == 0 ? 1 : 0 }).ToArray()),
+        ["duplicated LFs"] = () =>
+        {
+            var m = Some.Synthetic(300, 3, 2, seed: 2);
+            return Some.Matrix(2, Enumerable.Range(0, m.RowCount).Select(i => new[] { m[i, 0], m[i, 0], m[i, 1], m[i, 1], m[i, 2] }).ToArray());
+        },
+        ["perfectly adversarial LFs"] = () => Some.Synthetic(300, 5, 2, seed: 3, accuracies: [0, 0, 0, 1, 1]),
+        ["a single class ever voted"] = () => Some.Matrix(3, Enumerable.Range(0, 50).Select(i => new[] { 1, i % 2 == 0 ? 1 : -1, -1, 1 }).ToArray()),
+        ["1,000 classes"] = () => Some.Synthetic(40, 4, 1000, seed: 4, coverage: 0.8),
+        ["2,000 LFs"] = () => Some.Synthetic(60, 2000, 2, seed: 5, coverage: 0.05),
+    };
+
+    public static TheoryData<string, string> ModelsAndCases()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var kind in LabelModelCatalog.All)
+            foreach (var name in Cases.Keys)
+                data.Add(kind.Name, name);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(ModelsAndCases))]
+    public void Every_model_gives_finite_probabilities_summing_to_one_or_a_clear_error(string model, string matrixCase)
+    {
+        var matrix = Cases[matrixCase]();
+        ILabelModel fitted;
+        try
+        {
+            fitted = LabelModelCatalog.Get(model).CreateTrainer(ModelOptions.Defaults).Fit(matrix, FitContext.WithSeed(3));
+        }
+        catch (SnorkelerException e)
+        {
+            e.Message.ShouldNotBeNullOrWhiteSpace();
+            e.Message.ShouldStartWith(model == "auto" ? "" : model);
+            return;
+        }
+        Some.CheckedProbabilities(fitted, matrix);
+    }
+
+    [Fact]
+    public void FlyingSquid_refuses_fewer_than_three_LFs()
+        => Should.Throw<SnorkelerException>(() => new FlyingSquidTrainer().Fit(Some.Synthetic(50, 2, 2, seed: 1), FitContext.WithSeed(1)))
+            .Message.ShouldBe("flyingsquid needs at least 3 LFs to form triplets, got 2");
+
+    [Fact]
+    public void Snorkel_refuses_a_task_too_large_for_moment_matching_with_advice()
+        => Should.Throw<SnorkelerException>(() => new SnorkelTrainer().Fit(Some.Synthetic(40, 4, 1000, seed: 4), FitContext.WithSeed(1)))
+            .Message.ShouldContain("use dawid-skene or mv");
+
+    [Fact]
+    public void All_abstain_rows_get_the_prior_in_snorkel()
+    {
+        var model = new SnorkelTrainer().Fit(Some.Synthetic(200, 4, 2, seed: 2), FitContext.WithSeed(1) with { Prior = [0.3, 0.7] });
+        var probabilities = model.PredictProbabilities(Some.Matrix(2, [[-1, -1, -1, -1]]));
+        probabilities[0].ShouldBe(0.3, 1e-12);
+        probabilities[1].ShouldBe(0.7, 1e-12);
+    }
+
+    [Fact]
+    public void Snorkel_learns_that_adversarial_LFs_vote_against_the_class_only_when_they_are_a_minority()
+    {
+        var matrix = Some.Synthetic(2000, 5, 2, seed: 3, accuracies: [0.1, 0.85, 0.85, 0.85, 0.85]);
+        var model = new SnorkelTrainer(new SnorkelOptions { Epochs = 500 }).FitModel(matrix, FitContext.WithSeed(1));
+        model.LfAccuracy(0).ShouldBeLessThan(0.5);
+        model.LfAccuracy(1).ShouldBeGreaterThan(0.7);
+    }
+}

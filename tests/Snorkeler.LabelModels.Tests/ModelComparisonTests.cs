@@ -1,0 +1,62 @@
+using System.Text.Json.Nodes;
+using Snorkeler.Analysis;
+using Snorkeler.Data;
+using Snorkeler.LabelModels.Tests.Support;
+using Xunit.Abstractions;
+
+namespace Snorkeler.LabelModels.Tests;
+
+public sealed class ModelComparisonTests(ITestOutputHelper output)
+{
+    private static readonly string[] AllModels = ["mv", "wmv", "snorkel", "snorkel:epochs=500", "dawid-skene", "flyingsquid", "auto"];
+
+    [Fact]
+    public void The_YouTube_comparison_reproduces_the_reference_figures()
+    {
+        var train = WrenchFile.ReadMatrix(TestPaths.YouTubeFile("train.json"));
+        var test = WrenchFile.ReadMatrix(TestPaths.YouTubeFile("test.json"));
+        var dev = WrenchFile.ReadMatrix(TestPaths.YouTubeFile("valid.json"));
+        var result = ModelComparison.Run(train.WithGold([]), test, dev, AllModels, [123], TieBreak.Random);
+        output.WriteLine(result.ToMarkdown());
+        output.WriteLine(result.ToText());
+        result.Rows.Select(r => r.Model).ShouldBe(AllModels);
+        result.Rows[0].ExpectedAccuracy.ShouldBe(0.816, 0.0005);
+        result.Rows[2].ExpectedAccuracy.ShouldBe(0.840, 0.0005);
+        result.Rows[3].ExpectedAccuracy.ShouldBe(0.864, 0.0005);
+        result.Rows[6].ExpectedAccuracy.ShouldBeGreaterThanOrEqualTo(0.864);
+    }
+
+    [Fact]
+    public void The_JSON_is_an_array_of_objects_with_exactly_the_documented_keys()
+    {
+        var train = Some.Synthetic(300, 5, 2, seed: 1);
+        var test = Some.Synthetic(100, 5, 2, seed: 2);
+        var result = ModelComparison.Run(train, test, null, ["mv", "snorkel"], [1, 2, 3]);
+        var array = JsonNode.Parse(result.ToJson())!.AsArray();
+        array.Count.ShouldBe(2);
+        foreach (var row in array)
+            row!.AsObject().Select(p => p.Key).ShouldBe(["model", "expected_accuracy", "accuracy", "macro_f1", "log_loss", "fit_seconds", "predict_seconds"]);
+        result.Rows[1].Std.ShouldNotBeNull();
+        result.ToMarkdown().ShouldContain("±");
+        result.ToText().ShouldContain("accuracy (tie-break: random)");
+    }
+
+    [Fact]
+    public void A_model_option_the_model_does_not_have_is_rejected()
+        => Should.Throw<SnorkelerException>(() => ModelComparison.Run(Some.Synthetic(30, 3, 2, seed: 1), Some.Synthetic(30, 3, 2, seed: 2), null, ["snorkel:epoch=5"], [1]))
+            .Message.ShouldBe("model 'snorkel:epoch=5': snorkel has no option 'epoch'");
+
+    [Fact]
+    public void One_seed_gives_no_standard_deviation()
+        => ModelComparison.Run(Some.Synthetic(300, 5, 2, seed: 1), Some.Synthetic(100, 5, 2, seed: 2), null, ["mv"], [1]).Rows[0].Std.ShouldBeNull();
+
+    [Fact]
+    public void An_unknown_model_is_rejected_before_any_fit_with_a_suggestion()
+        => Should.Throw<SnorkelerException>(() => ModelComparison.Run(Some.Synthetic(30, 3, 2, seed: 1), Some.Synthetic(30, 3, 2, seed: 2), null, ["mv", "snorkle"], [1]))
+            .Message.ShouldStartWith("unknown label model 'snorkle'; did you mean 'snorkel'?");
+
+    [Fact]
+    public void A_test_split_without_gold_labels_is_rejected()
+        => Should.Throw<SnorkelerException>(() => ModelComparison.Run(Some.Synthetic(30, 3, 2, seed: 1), Some.Synthetic(30, 3, 2, seed: 2).WithGold([]), null, ["mv"], [1]))
+            .Message.ShouldBe("the test split has no gold labels to score against");
+}

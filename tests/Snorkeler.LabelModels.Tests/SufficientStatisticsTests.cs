@@ -1,0 +1,126 @@
+using Snorkeler.Data;
+using Snorkeler.LabelModels.Tests.Support;
+
+namespace Snorkeler.LabelModels.Tests;
+
+public sealed class SufficientStatisticsTests
+{
+    private static LabelMatrix YouTubeTrain => WrenchFile.ReadMatrix(TestPaths.YouTubeFile("train.json"));
+
+    private static SufficientStatistics[] Shards(LabelMatrix whole)
+    {
+        var third = whole.RowCount / 3;
+        return
+        [
+            SufficientStatistics.Compute(whole.Slice(0, third)),
+            SufficientStatistics.Compute(whole.Slice(third, third)),
+            SufficientStatistics.Compute(whole.Slice(2 * third, whole.RowCount - 2 * third)),
+        ];
+    }
+
+    [Fact]
+    public void Statistics_of_three_slices_added_equal_the_statistics_of_the_whole()
+    {
+        var whole = YouTubeTrain;
+        var merged = SufficientStatistics.Merge(Shards(whole));
+        merged.ContentEquals(SufficientStatistics.Compute(whole)).ShouldBeTrue();
+        merged.RowCount.ShouldBe(whole.RowCount);
+    }
+
+    [Fact]
+    public void Statistics_added_in_any_order_are_the_same()
+    {
+        var shards = Shards(YouTubeTrain);
+        SufficientStatistics.Merge([shards[2], shards[0], shards[1]]).ContentEquals(SufficientStatistics.Merge(shards)).ShouldBeTrue();
+    }
+
+    [Fact]
+    public void Fitting_from_merged_shard_statistics_gives_the_parameters_of_one_fit_over_all_rows()
+    {
+        var whole = YouTubeTrain;
+        var trainer = new SnorkelTrainer(new SnorkelOptions { Epochs = 500 });
+        var direct = trainer.Fit(whole, FitContext.WithSeed(123));
+        using var folder = new TempFolder();
+        var paths = Shards(whole).Select((s, i) =>
+        {
+            var path = folder.File($"shard{i}.stats.json");
+            s.Save(path);
+            return path;
+        }).ToArray();
+        var merged = SufficientStatistics.Merge(paths.Select(SufficientStatistics.Load));
+        var fromStats = trainer.Fit(merged, FitContext.WithSeed(123));
+        fromStats.SaveParameters().ToJsonString().ShouldBe(direct.SaveParameters().ToJsonString());
+        fromStats.PredictProbabilities(whole).ShouldBe(direct.PredictProbabilities(whole));
+    }
+
+    [Fact]
+    public void FlyingSquid_fits_the_same_from_merged_statistics()
+    {
+        var whole = YouTubeTrain;
+        var trainer = new FlyingSquidTrainer();
+        trainer.Fit(SufficientStatistics.Merge(Shards(whole)), FitContext.WithSeed(1)).SaveParameters().ToJsonString()
+            .ShouldBe(trainer.Fit(whole, FitContext.WithSeed(1)).SaveParameters().ToJsonString());
+    }
+
+    [Fact]
+    public void Snorkel_and_flyingsquid_fit_from_statistics_and_the_other_models_do_not()
+        => LabelModelCatalog.All.Where(k => k.CreateTrainer(ModelOptions.Defaults) is IStatisticsTrainer).Select(k => k.Name)
+            .ShouldBe(["snorkel", "flyingsquid"]);
+
+    [Fact]
+    public void Counts_are_the_pair_counts_of_the_votes()
+    {
+        var matrix = Some.Matrix(3, [[0, 1, -1], [0, 1, 2], [-1, 1, 2], [2, -1, 2]]);
+        var stats = SufficientStatistics.Compute(matrix);
+        stats.RowCount.ShouldBe(4);
+        stats.VoteCount(0, 0).ShouldBe(2);
+        stats.VoteCount(2, 2).ShouldBe(3);
+        stats.PairCount(0, 0, 1, 1).ShouldBe(2);
+        stats.PairCount(1, 1, 0, 0).ShouldBe(2);
+        stats.PairCount(1, 1, 2, 2).ShouldBe(2);
+        stats.PairCount(0, 2, 2, 2).ShouldBe(1);
+        stats.PairCount(2, 2, 2, 2).ShouldBe(3);
+        stats.PairCount(2, 1, 2, 2).ShouldBe(0);
+        stats.Moment(0, 0, 1, 1).ShouldBe(0.5);
+    }
+
+    [Fact]
+    public void Large_blocks_counted_in_parallel_equal_row_by_row_counts()
+    {
+        var big = Some.Synthetic(70_000, 6, 3, seed: 3);
+        var blockwise = SufficientStatistics.Compute(big); // one block of 65,536 rows, counted in parallel chunks
+        var small = new SufficientStatistics(big.Schema, big.LfNames);
+        foreach (var block in big.ReadBlocks(1000)) small.Add(block);
+        blockwise.ContentEquals(small).ShouldBeTrue();
+    }
+
+    [Fact]
+    public void Adding_statistics_of_other_LFs_is_rejected()
+    {
+        var a = SufficientStatistics.Compute(Some.Synthetic(10, 3, 2, seed: 1));
+        var b = SufficientStatistics.Compute(Some.Synthetic(10, 4, 2, seed: 1));
+        Should.Throw<SnorkelerException>(() => a.Add(b)).Message.ShouldBe("the other statistics: has 4 LFs but the statistics have 3");
+    }
+
+    [Fact]
+    public void An_edited_statistics_file_is_rejected()
+    {
+        using var folder = new TempFolder();
+        var path = folder.File("s.json");
+        SufficientStatistics.Compute(Some.Synthetic(10, 3, 2, seed: 1)).Save(path);
+        File.WriteAllText(path, File.ReadAllText(path).Replace("\"rows\":10", "\"rows\":11"));
+        Should.Throw<SnorkelerException>(() => SufficientStatistics.Load(path)).Message.ShouldContain("checksum mismatch");
+    }
+
+    [Fact]
+    public void A_missing_statistics_file_is_named_in_the_error()
+        => Should.Throw<SnorkelerException>(() => SufficientStatistics.Load("/nonexistent/x.json")).Message.ShouldBe("/nonexistent/x.json: no such file");
+
+    [Fact]
+    public void Fitting_from_statistics_with_an_estimated_prior_that_needs_rows_is_rejected()
+    {
+        var stats = SufficientStatistics.Compute(Some.Synthetic(50, 3, 2, seed: 1));
+        Should.Throw<SnorkelerException>(() => new SnorkelTrainer(new SnorkelOptions { PriorEstimate = PriorEstimate.MajorityVote }).Fit(stats, FitContext.WithSeed(1)))
+            .Message.ShouldContain("needs the label matrix");
+    }
+}

@@ -1,0 +1,171 @@
+using System.Text.Json.Nodes;
+using Snorkeler.LabelModels.Tests.Support;
+
+namespace Snorkeler.LabelModels.Tests;
+
+/// <summary>The workout every registered label model passes.</summary>
+public sealed class WorkoutTests
+{
+    public static TheoryData<string> Models()
+    {
+        var data = new TheoryData<string>();
+        foreach (var kind in LabelModelCatalog.All) data.Add(kind.Name);
+        return data;
+    }
+
+    private static ILabelModel Fit(string model, LabelMatrix train, FitContext context)
+        => LabelModelCatalog.Get(model).CreateTrainer(ModelOptions.Defaults).Fit(train, context);
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void Fits_a_binary_task_and_predicts_finite_probabilities_summing_to_one(string model)
+    {
+        var train = Some.Synthetic(600, 6, 2, seed: 1);
+        var dev = Some.Synthetic(100, 6, 2, seed: 2);
+        foreach (var context in new[] { FitContext.WithSeed(7), FitContext.WithSeed(7) with { Dev = dev } })
+        {
+            var fitted = Fit(model, train, context);
+            fitted.Name.ShouldBe(model);
+            Some.CheckedProbabilities(fitted, train);
+            fitted.Score(train).ExpectedAccuracy.ShouldBeGreaterThan(0.6);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void Fits_a_three_class_task_and_predicts_finite_probabilities_summing_to_one(string model)
+    {
+        var train = Some.Synthetic(900, 7, 3, seed: 3);
+        var dev = Some.Synthetic(150, 7, 3, seed: 4);
+        var fitted = Fit(model, train, FitContext.WithSeed(7) with { Dev = dev });
+        Some.CheckedProbabilities(fitted, train);
+        fitted.Score(train).ExpectedAccuracy.ShouldBeGreaterThan(0.6);
+    }
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void Rows_where_every_LF_abstained_get_finite_probabilities(string model)
+    {
+        var train = Some.Synthetic(300, 5, 2, seed: 5, allAbstainRows: 50);
+        var fitted = Fit(model, train, FitContext.WithSeed(7));
+        var probabilities = Some.CheckedProbabilities(fitted, train);
+        probabilities[0].ShouldBe(probabilities[2]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void Fit_rejects_a_matrix_without_LFs_with_a_clear_message(string model)
+    {
+        var empty = LabelMatrix.Create(LabelSchema.Numbered(2), [], [], [0, 1, 0]);
+        var error = Should.Throw<SnorkelerException>(() => Fit(model, empty, FitContext.WithSeed(7)));
+        error.Message.ShouldContain("no LFs");
+    }
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void Prediction_rejects_a_matrix_with_other_LFs_with_a_clear_message(string model)
+    {
+        var fitted = Fit(model, Some.Synthetic(300, 5, 2, seed: 6), FitContext.WithSeed(7));
+        var other = Some.Synthetic(10, 4, 2, seed: 6);
+        Should.Throw<SnorkelerException>(() => fitted.PredictProbabilities(other)).Message.ShouldBe("the matrix: has 4 LFs but the model was fitted on 5");
+    }
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void Fit_rejects_an_explicit_prior_of_the_wrong_length(string model)
+    {
+        if (model == MajorityVoteTrainer.ModelName) return; // majority vote does not use a prior
+        var context = FitContext.WithSeed(7) with { Prior = [0.2, 0.3, 0.5] };
+        Should.Throw<SnorkelerException>(() => Fit(model, Some.Synthetic(300, 5, 2, seed: 6), context))
+            .Message.ShouldContain("the class prior has 3 values but the task has 2 classes");
+    }
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void Save_then_load_gives_identical_predictions(string model)
+    {
+        var train = Some.Synthetic(500, 6, 3, seed: 8);
+        var fitted = Fit(model, train, FitContext.WithSeed(7) with { Dev = Some.Synthetic(100, 6, 3, seed: 9) });
+        using var folder = new TempFolder();
+        var path = folder.File("model.json");
+        ModelFile.Save(fitted, path);
+        var loaded = ModelFile.Load(path);
+        loaded.Name.ShouldBe(model);
+        loaded.ClassPrior.ShouldBe(fitted.ClassPrior);
+        loaded.PredictProbabilities(train).ShouldBe(fitted.PredictProbabilities(train));
+        ModelFile.ToJson(loaded).ToJsonString().ShouldBe(ModelFile.ToJson(fitted).ToJsonString());
+    }
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void Two_fits_with_the_same_seed_give_bit_identical_probabilities(string model)
+    {
+        var train = Some.Synthetic(800, 8, 2, seed: 10);
+        var dev = Some.Synthetic(100, 8, 2, seed: 11);
+        var first = Fit(model, train, FitContext.WithSeed(42) with { Dev = dev }).PredictProbabilities(train);
+        var second = Fit(model, train, FitContext.WithSeed(42) with { Dev = dev }).PredictProbabilities(train);
+        first.Select(BitConverter.DoubleToInt64Bits).ShouldBe(second.Select(BitConverter.DoubleToInt64Bits));
+    }
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void Loading_rejects_NaN_negative_and_wrongly_sized_parameters(string model)
+    {
+        var train = Some.Synthetic(300, 5, 2, seed: 12);
+        var fitted = Fit(model, train, FitContext.WithSeed(7));
+        var kind = LabelModelCatalog.Get(model);
+        var parameters = fitted.SaveParameters();
+        kind.Load(fitted.Schema, fitted.LfNames, fitted.ClassPrior, (JsonObject)parameters.DeepClone()).Name.ShouldBe(model);
+        if (FindNumbers(parameters) is null) return; // no numeric parameters (mv)
+        foreach (var (what, mutate) in new (string, Action<JsonArray>)[]
+                 {
+                     ("NaN", a => a[0] = JsonValue.Create(double.NaN)),
+                     ("negative", a => a[0] = -0.25),
+                     ("too short", a => a.RemoveAt(a.Count - 1)),
+                     ("text", a => a[0] = "x"),
+                 })
+        {
+            var copy = (JsonObject)parameters.DeepClone();
+            mutate(FindNumbers(copy)!);
+            var error = Should.Throw<SnorkelerException>(() => kind.Load(fitted.Schema, fitted.LfNames, fitted.ClassPrior, copy), what);
+            error.Message.ShouldNotBeNullOrWhiteSpace();
+        }
+    }
+
+    [Fact]
+    public void A_model_file_with_a_negative_prior_is_rejected()
+    {
+        var fitted = Fit(SnorkelTrainer.ModelName, Some.Synthetic(300, 5, 2, seed: 12), FitContext.WithSeed(7));
+        var withChecksum = ModelFile.ToJson(new SnorkelLikeCopy(fitted, [-0.5, 1.5]));
+        Should.Throw<SnorkelerException>(() => ModelFile.FromJson(withChecksum, "m.json")).Message.ShouldStartWith("m.json: field 'prior'");
+    }
+
+    /// <summary>The innermost, first array of numbers (or its first row) in the parameters.</summary>
+    private static JsonArray? FindNumbers(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonArray array when array.Count > 0 && array.All(e => e is JsonValue v && v.TryGetValue<double>(out _)):
+                return array;
+            case JsonArray array:
+                foreach (var e in array) if (FindNumbers(e) is { } found) return found;
+                return null;
+            case JsonObject obj:
+                foreach (var (_, value) in obj) if (FindNumbers(value) is { } found) return found;
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>A model reporting a given prior, to write invalid model files with a valid checksum.</summary>
+    private sealed class SnorkelLikeCopy(ILabelModel inner, double[] prior) : ILabelModel
+    {
+        public string Name => inner.Name;
+        public LabelSchema Schema => inner.Schema;
+        public IReadOnlyList<string> LfNames => inner.LfNames;
+        public IReadOnlyList<double> ClassPrior => prior;
+        public void PredictProbabilities(LabelMatrix block, Span<double> probabilities) => inner.PredictProbabilities(block, probabilities);
+        public JsonObject SaveParameters() => inner.SaveParameters();
+    }
+}
