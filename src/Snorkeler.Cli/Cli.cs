@@ -36,6 +36,7 @@ internal static class Cli
         new FitCommand(),
         new PredictCommand(),
         new LabelCommand(),
+        new CompareCommand(),
     ];
 
     public static string Version

@@ -17,6 +17,7 @@ internal sealed class ApplyCommand : ICommand
         new("--out", "MATRIX", "the label matrix to write; the extension picks the format", Required: true),
         new("--threads", "N", "worker threads (default: the number of cores)"),
         new("--fault-tolerant", null, "an LF that throws abstains on that row; failures are counted and reported"),
+        new("--stats", "FILE", "also write this shard's sufficient statistics, for 'fit --stats' across shards"),
         Inputs.ColumnOption,
         Inputs.CacheDirOption,
     ];
@@ -33,7 +34,12 @@ internal sealed class ApplyCommand : ICommand
         var schema = set.Schema!;
 
         using var writer = MatrixWriter.Create(outPath, schema, lfs.Select(l => l.Name).ToArray());
-        var result = Applier.Apply(data, lfs, schema, writer.Write, new ApplyOptions
+        var statistics = args.Value("--stats") is null ? null : new LabelModels.SufficientStatistics(schema, lfs.Select(l => l.Name).ToArray());
+        var result = Applier.Apply(data, lfs, schema, block =>
+        {
+            writer.Write(block);
+            statistics?.Add(block);
+        }, new ApplyOptions
         {
             Threads = threads,
             FaultTolerant = args.Flag("--fault-tolerant"),
@@ -43,6 +49,7 @@ internal sealed class ApplyCommand : ICommand
         terminal.EndProgress();
         if (result.Rows == 0) throw new SnorkelerException($"{data.Name}: the data has no rows to label");
         writer.Commit();
+        if (statistics is not null) statistics.Save(args.Value("--stats")!);
         terminal.Info($"applied {lfs.Count} LFs to {result.Rows:N0} rows in {result.Elapsed.TotalSeconds:0.00} s ({result.RowsPerSecond:N0} rows/s); wrote {outPath}");
         ReportFailures(terminal, lfs, result);
         return ExitCode.Ok;

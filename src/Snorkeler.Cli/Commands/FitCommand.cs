@@ -18,6 +18,12 @@ internal sealed class FitCommand : ICommand
         new("--max-iter", "N", "dawid-skene: EM iteration cap"),
         new("--tol", "X", "dawid-skene: log-likelihood tolerance"),
         new("--smoothing", "X", "dawid-skene: additive smoothing of confusion matrices"),
+        new("--prior-estimate", "uniform|mv|em", "snorkel, dawid-skene: the prior when neither --prior nor --dev gives one"),
+        new("--accuracies", "auto|dev|snorkel", "wmv: where LF accuracies come from"),
+        new("--max-accuracy", "X", "wmv, flyingsquid: cap on an LF's estimated accuracy"),
+        new("--partners", "N", "flyingsquid: triplet partners per LF"),
+        new("--min-correlation", "X", "flyingsquid: smallest pair correlation used in a triplet"),
+        new("--fallback-accuracy", "X", "flyingsquid: accuracy of an LF with no usable triplet"),
     ];
 
     public string Name => "fit";
@@ -26,7 +32,8 @@ internal sealed class FitCommand : ICommand
 
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
-        new("--matrix", "MATRIX", "the training label matrix (.snkm, .csv, .npy, Wrench .json)", Required: true),
+        new("--matrix", "MATRIX", "the training label matrix (.snkm, .csv, .npy, Wrench .json)"),
+        new("--stats", "FILE", "instead of --matrix: sufficient statistics written by 'apply --stats', added up across shards", Many: true),
         new("--model", "NAME", $"label model: {string.Join(", ", LabelModelCatalog.All.Select(k => k.Name))}", Required: true),
         new("--out", "MODEL.json", "where to save the fitted model", Required: true),
         new("--dev", "MATRIX", "a labelled dev split for the class prior, weights and model selection"),
@@ -41,7 +48,8 @@ internal sealed class FitCommand : ICommand
         var kind = LabelModelCatalog.Get(args.Required("--model"));
         var options = ModelOptionsFrom(args);
         var trainer = kind.CreateTrainer(options);
-        var train = Inputs.OpenMatrix(args.Required("--matrix"), args.Value("--gold-column"));
+        if (args.Has("--matrix") == args.Has("--stats")) throw new UsageException("give either --matrix MATRIX or --stats FILE...");
+        var train = args.Value("--matrix") is { } matrixPath ? Inputs.OpenMatrix(matrixPath, args.Value("--gold-column")) : null;
         var context = new FitContext
         {
             Seed = args.Int("--seed") ?? 0,
@@ -52,17 +60,34 @@ internal sealed class FitCommand : ICommand
         };
         WarnUnread(options, kind.Name, terminal);
         var clock = Stopwatch.StartNew();
-        var model = trainer.Fit(train, context);
+        ILabelModel model;
+        long rows;
+        int lfCount;
+        if (train is not null)
+        {
+            model = trainer.Fit(train, context);
+            rows = train.RowCount ?? 0;
+            lfCount = train.LfNames.Count;
+        }
+        else
+        {
+            if (trainer is not IStatisticsTrainer fromStatistics)
+                throw new SnorkelerException($"model '{kind.Name}' cannot be fitted from statistics; models that can: {string.Join(", ", LabelModelCatalog.All.Where(k => k.CreateTrainer(ModelOptions.Defaults) is IStatisticsTrainer).Select(k => k.Name))}");
+            var statistics = SufficientStatistics.Merge(args.Values("--stats").Select(SufficientStatistics.Load));
+            model = fromStatistics.Fit(statistics, context);
+            rows = statistics.RowCount;
+            lfCount = statistics.LfNames.Count;
+        }
         var seconds = clock.Elapsed.TotalSeconds;
         var outPath = args.Required("--out");
         ModelFile.Save(model, outPath, new JsonObject
         {
             ["seed"] = context.Seed,
             ["fit_seconds"] = Math.Round(seconds, 4),
-            ["train_rows"] = train.RowCount,
+            ["train_rows"] = rows,
             ["snorkeler_version"] = Cli.Version,
         });
-        terminal.Info($"fitted '{model.Name}' on {train.RowCount:N0} rows × {train.LfNames.Count} LFs in {seconds:0.000} s; wrote {outPath}");
+        terminal.Info($"fitted '{model.Name}' on {rows:N0} rows × {lfCount} LFs in {seconds:0.000} s; wrote {outPath}");
         return ExitCode.Ok;
     }
 

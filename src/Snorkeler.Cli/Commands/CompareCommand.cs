@@ -1,0 +1,63 @@
+using Snorkeler.Analysis;
+using Snorkeler.LabelModels;
+
+namespace Snorkeler.Cli.Commands;
+
+/// <summary><c>snorkeler compare</c>: fits several label models on one split and scores them on another.</summary>
+internal sealed class CompareCommand : ICommand
+{
+    public string Name => "compare";
+
+    public string Summary => "fit several label models on a train matrix and score them on a test matrix";
+
+    public IReadOnlyList<OptionSpec> Options { get; } =
+    [
+        new("--train", "MATRIX", "the training matrix (gold labels unused)", Required: true),
+        new("--test", "MATRIX", "the test matrix, with gold labels", Required: true),
+        new("--dev", "MATRIX", "a labelled dev split, used by wmv (accuracies) and auto (selection)"),
+        new("--dev-prior", null, "every model also takes its class prior from the dev split"),
+        new("--models", "A,B,...", $"models, optionally with options (snorkel:epochs=500); default {string.Join(",", LabelModelCatalog.All.Select(k => k.Name))}"),
+        new("--seeds", "N", "fit each model with seeds 0..N-1 and report means and spreads (default 1)"),
+        new("--seed", "N", "the first seed (default 0)"),
+        new("--tie-break", "abstain|random|true-random", "tie-break policy of the reported accuracy (default random)"),
+        new("--format", "text|json|markdown", "output format (default text)"),
+        new("--gold-column", "NAME", "a CSV matrix column holding gold labels"),
+    ];
+
+    public int Run(Args args, Terminal terminal, CancellationToken cancellation)
+    {
+        var format = args.Choice("--format", OutputFormat.Text);
+        var tieBreak = args.Choice("--tie-break", TieBreak.Random);
+        var seedCount = args.Int("--seeds", 1, 1000) ?? 1;
+        var first = args.Int("--seed") ?? 0;
+        var models = (args.Value("--models") ?? string.Join(",", LabelModelCatalog.All.Select(k => k.Name)))
+            .Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var gold = args.Value("--gold-column");
+        var train = Inputs.OpenMatrix(args.Required("--train"), gold);
+        var test = Inputs.OpenMatrix(args.Required("--test"), gold);
+        var dev = args.Value("--dev") is { } d ? Inputs.OpenMatrix(d, gold) : null;
+        if (args.Flag("--dev-prior") && dev is null) throw new UsageException("--dev-prior needs --dev MATRIX");
+        var result = ModelComparison.Run(train, test, dev, JoinOptions(models), Enumerable.Range(first, seedCount).ToArray(), tieBreak,
+            devForAll: args.Flag("--dev-prior"), log: terminal.Quiet ? null : terminal.Error.WriteLine, cancellation: cancellation);
+        terminal.Out.Write(format switch
+        {
+            OutputFormat.Json => result.ToJson() + "\n",
+            OutputFormat.Markdown => result.ToMarkdown(),
+            _ => result.ToText(),
+        });
+        return ExitCode.Ok;
+    }
+
+    /// <summary>Rejoins "snorkel:epochs=500,lr=0.01" specs that the comma split cut apart.</summary>
+    private static string[] JoinOptions(string[] parts)
+    {
+        var specs = new List<string>();
+        foreach (var part in parts)
+        {
+            if (specs.Count > 0 && part.Contains('=', StringComparison.Ordinal) && !part.Contains(':', StringComparison.Ordinal))
+                specs[^1] += "," + part;
+            else specs.Add(part);
+        }
+        return specs.ToArray();
+    }
+}
