@@ -28,7 +28,7 @@ public static class RuleMessages
         public const string UnknownLabel = "SNK0007";
         /// <summary>No <c>labels</c> declaration for the folder and no classes from the data.</summary>
         public const string NoLabels = "SNK0008";
-        /// <summary>Two files of one folder declare different classes.</summary>
+        /// <summary>Two rule files declare different classes.</summary>
         public const string ConflictingLabels = "SNK0009";
         /// <summary>A <c>labels</c> declaration with fewer than two classes.</summary>
         public const string TooFewLabels = "SNK0010";
@@ -50,7 +50,7 @@ public static class RuleMessages
         public const string LetBeforeDefinition = "SNK0104";
         /// <summary>A call of a function that does not exist.</summary>
         public const string UnknownFunction = "SNK0105";
-        /// <summary>A <c>let</c> value that reads a data field.</summary>
+        /// <summary>A <c>let</c> value that is not a constant (it reads a field or computes).</summary>
         public const string LetNotConstant = "SNK0106";
         /// <summary>An LF reads a field the data being labelled does not have (reported when the LF is bound).</summary>
         public const string MissingColumn = "SNK0107";
@@ -117,7 +117,7 @@ public static class RuleMessages
         => Error(Codes.NoLabels, "no classes declared for this folder: add a line such as 'labels HAM, SPAM'", path, at);
 
     internal static Diagnostic ConflictingLabels(string path, TextSpan at, LabelSchema mine, SourceLocation first, LabelSchema theirs)
-        => Error(Codes.ConflictingLabels, $"labels {string.Join(", ", mine.ClassNames)} differ from labels {string.Join(", ", theirs.ClassNames)} declared at {first}; one folder has one set of classes", path, at);
+        => Error(Codes.ConflictingLabels, $"labels {string.Join(", ", mine.ClassNames)} differ from labels {string.Join(", ", theirs.ClassNames)} declared at {first}; all rule files share one set of classes", path, at);
 
     internal static Diagnostic TooFewLabels(string path, TextSpan at, int count)
         => Error(Codes.TooFewLabels, $"'labels' needs at least two classes, got {count}", path, at);
@@ -149,8 +149,8 @@ public static class RuleMessages
     internal static Diagnostic UnknownFunction(string path, TextSpan at, string name, IEnumerable<string> functions)
         => Error(Codes.UnknownFunction, $"unknown function '{name}'{Hint(Text.Suggest.Nearest(name, functions))}", path, at);
 
-    internal static Diagnostic LetNotConstant(string path, TextSpan at, string let, string field)
-        => Error(Codes.LetNotConstant, $"'let {let}' must be a constant, but it reads the field '{field}'", path, at);
+    internal static Diagnostic LetNotConstant(string path, TextSpan at, string let)
+        => Error(Codes.LetNotConstant, $"'let {let}' must be a constant: text, a number, true/false, a list, a regex or lines(\"file\")", path, at);
 
     internal static string MissingColumn(SourceLocation at, string lf, string field, IReadOnlyList<string> columns)
         => $"{at}: error {Codes.MissingColumn}: LF '{lf}' reads field '{field}' but the data has no such column{Hint(Text.Suggest.Nearest(field, columns))} (columns: {string.Join(", ", columns)})";
