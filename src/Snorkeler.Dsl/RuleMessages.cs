@@ -114,7 +114,7 @@ public static class RuleMessages
         => Error(Codes.UnknownLabel, $"unknown label '{name}'{Hint(Text.Suggest.Nearest(name, classes))}", path, at);
 
     internal static Diagnostic NoLabels(string path, TextSpan at)
-        => Error(Codes.NoLabels, "no classes declared for this folder: add a line such as 'labels HAM, SPAM'", path, at);
+        => Error(Codes.NoLabels, "no classes declared: add a line such as 'labels HAM, SPAM' to a .rules file", path, at);
 
     internal static Diagnostic ConflictingLabels(string path, TextSpan at, LabelSchema mine, SourceLocation first, LabelSchema theirs)
         => Error(Codes.ConflictingLabels, $"labels {string.Join(", ", mine.ClassNames)} differ from labels {string.Join(", ", theirs.ClassNames)} declared at {first}; all rule files share one set of classes", path, at);
@@ -176,8 +176,8 @@ public static class RuleMessages
     internal static Diagnostic InvalidRegex(string path, TextSpan at, string reason)
         => Error(Codes.InvalidRegex, $"invalid regex: {reason}", path, at);
 
-    internal static Diagnostic UnsupportedRegex(string path, TextSpan at, string reason)
-        => Error(Codes.UnsupportedRegex, $"the regex uses a construct the linear-time engine cannot run (backreferences, lookarounds, atomic groups): {reason}", path, at);
+    internal static Diagnostic UnsupportedRegex(string path, TextSpan at, string construct)
+        => Error(Codes.UnsupportedRegex, $"the regex uses {construct}, which the linear-time regex engine cannot run; rewrite it without backreferences, lookarounds or atomic groups", path, at);
 
     internal static Diagnostic KeywordFileNotFound(string path, TextSpan at, string file)
         => Error(Codes.KeywordFileNotFound, $"keyword file '{file}' not found next to the rule file", path, at);

@@ -262,7 +262,9 @@ internal sealed class Checker
         }
         catch (NotSupportedException e)
         {
-            Report(RuleMessages.UnsupportedRegex(FilePath, r.Span, e.Message));
+            // "... in conjunction with expressions containing: 'backreference (\ number)'." → the quoted construct.
+            var quoted = e.Message.Split('\'');
+            Report(RuleMessages.UnsupportedRegex(FilePath, r.Span, quoted.Length >= 3 ? $"a {quoted[^2]}" : "a construct"));
         }
         catch (ArgumentException e)
         {
@@ -391,7 +393,7 @@ internal sealed class Checker
             Report(RuleMessages.KeywordFileOutside(FilePath, file.Span, file.Value));
             return Invalid(c.Span);
         }
-        if (!File.Exists(full))
+        if (!File.Exists(full) && !Directory.Exists(full))
         {
             Report(RuleMessages.KeywordFileNotFound(FilePath, file.Span, file.Value));
             return Invalid(c.Span);

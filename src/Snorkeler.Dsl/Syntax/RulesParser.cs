@@ -147,7 +147,7 @@ internal sealed class Grammar
                       select (Func<Expression, Expression>)(left => new Between(left, low, high, left.Span.To(high.Span)));
         var isMissing = from op in Keyword("is")
                         from not in Keyword("not").XOptional()
-                        from missing in Keyword("missing")
+                        from missing in Keyword("missing").Expect(not.IsDefined ? ["'missing'"] : ["'not'", "'missing'"])
                         select (Func<Expression, Expression>)(left => new IsMissing(left, not.IsDefined, left.Span.To(missing.Span)));
         var predicate = from left in additive
                         from tail in comparison.Or(contains).Or(matches).Or(between).Or(isMissing).XOptional()
@@ -200,9 +200,11 @@ internal sealed class Grammar
                 syntax.Add(RuleMessages.TooDeep(_path, deep));
                 continue;
             }
+            var lexicalBefore = _lexical.Count;
             var result = _item(input);
             if (result.WasSuccessful) items.Add(result.Value);
-            else syntax.Add(SyntaxError(result));
+            // A lexical error (an unterminated text, say) usually causes the syntax error after it: report only the cause.
+            else if (_lexical.Count == lexicalBefore) syntax.Add(SyntaxError(result));
         }
         var diagnostics = syntax.Concat(_lexical.Values)
             .OrderBy(d => d.Location?.Line).ThenBy(d => d.Location?.Column).ToList();
@@ -248,6 +250,7 @@ internal sealed class Grammar
             var candidates = expected.Where(e => e.Length > 2 && e[0] == '\'' && char.IsLetter(e[1])).Select(e => e[1..^1]).ToList();
             if (expected.Contains("an operator")) candidates.AddRange(OperatorWords);
             near = Text.Suggest.Nearest(word, candidates);
+            if (expected.Count == 1 && expected[0] == $"'{near}'") near = null;
         }
         return RuleMessages.Syntax(_path, new TextSpan(at.Position, at.Line, at.Column, length), found, expected, near);
     }

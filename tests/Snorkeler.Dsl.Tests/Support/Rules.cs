@@ -15,7 +15,12 @@ internal static class Rules
         var dir = folder ?? Path.GetTempPath();
         var path = Path.Combine(dir, FileName);
         var set = new RulesLoader().Load([new LfSourceFile(path, text)], new LfLoadContext(schema, columns, dir));
-        return set with { Diagnostics = set.Diagnostics.Select(d => d with { Location = d.Location is null ? null : d.Location with { Path = FileName } }).ToList() };
+        return set with
+        {
+            Diagnostics = set.Diagnostics
+                .Select(d => d with { Message = d.Message.Replace(path, FileName, StringComparison.Ordinal), Location = d.Location is null ? null : d.Location with { Path = FileName } })
+                .ToList(),
+        };
     }
 
     /// <summary>The diagnostics of rule text, formatted, with the path shortened to <see cref="FileName"/>.</summary>
