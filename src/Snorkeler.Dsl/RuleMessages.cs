@@ -40,6 +40,8 @@ public static class RuleMessages
         public const string LabelsTwice = "SNK0013";
         /// <summary>Brackets nested deeper than <see cref="RulesParser.MaxNesting"/>.</summary>
         public const string TooDeep = "SNK0014";
+        /// <summary>An expression deeper than <see cref="RulesParser.MaxDepth"/> operators.</summary>
+        public const string TooLong = "SNK0015";
         /// <summary>Two LFs with one name.</summary>
         public const string DuplicateLf = "SNK0101";
         /// <summary>Two <c>let</c> constants with one name in a file.</summary>
@@ -94,6 +96,9 @@ public static class RuleMessages
 
     internal static Diagnostic TooDeep(string path, TextSpan at)
         => Error(Codes.TooDeep, $"brackets nest deeper than {RulesParser.MaxNesting} levels; split the condition", path, at);
+
+    internal static Diagnostic TooLong(string path, TextSpan at, int limit)
+        => Error(Codes.TooLong, $"the expression chains more than {limit} operators; split it into several clauses", path, at);
 
     internal static Diagnostic UnterminatedText(string path, TextSpan at)
         => Error(Codes.UnterminatedText, "unterminated text: add the closing '\"' on the same line", path, at);

@@ -44,6 +44,7 @@ internal sealed class Checker
     private List<TextSpan> _fieldSpans = [];
     private SortedSet<string> _usedLets = new(StringComparer.Ordinal);
     private bool _noLabelsReported;
+    private bool _invalid;
 
     public Checker(RulesFile file, LabelSchema? schema, DataSchema? columns, string root, List<Diagnostic> diagnostics)
     {
@@ -91,7 +92,7 @@ internal sealed class Checker
         var before = _diagnostics.Count;
         var value = Bind(let.Value);
         _let = null;
-        if (value is BoundConstant constant)
+        if (value is BoundConstant constant && constant.Type != RuleType.Error)
         {
             _lets[let.Name.Text] = constant;
             _letHashText[let.Name.Text] = ConstantText(constant);
@@ -106,6 +107,7 @@ internal sealed class Checker
         _fieldSpans = [];
         _usedLets = new SortedSet<string>(StringComparer.Ordinal);
         var before = _diagnostics.Count;
+        _invalid = false;
         var clauses = new List<(Bound, int)>();
         foreach (var clause in lf.Clauses)
         {
@@ -113,7 +115,7 @@ internal sealed class Checker
                 actual => RuleMessages.ConditionType(FilePath, clause.Condition.Span, actual.Describe()));
             clauses.Add((condition, ResolveLabel(clause.Label)));
         }
-        if (_diagnostics.Count != before) return null;
+        if (_diagnostics.Count != before || _invalid) return null;
 
         var hashText = new StringBuilder(_file.Text, lf.Span.Offset, lf.Span.Length, lf.Span.Length + 64);
         foreach (var used in _usedLets) hashText.Append('\n').Append("let ").Append(used).Append(" = ").Append(_letHashText.GetValueOrDefault(used));
@@ -135,7 +137,12 @@ internal sealed class Checker
         return LabelSchema.Abstain;
     }
 
-    private static Bound Invalid(TextSpan span) => new BoundConstant(false, RuleType.Error, span);
+    /// <summary>An expression with an error; the item it is in is not compiled.</summary>
+    private Bound Invalid(TextSpan span)
+    {
+        _invalid = true;
+        return new BoundConstant(false, RuleType.Error, span);
+    }
 
     /// <summary>Converts <paramref name="b"/> to <paramref name="want"/> (a field becomes text, a number or true/false) or reports.</summary>
     private Bound Want(Bound b, RuleType want, Func<RuleType, Diagnostic> error)

@@ -29,6 +29,36 @@ public static class RulesParser
     /// <summary>Brackets may nest this deep; deeper text is reported instead of parsed.</summary>
     public const int MaxNesting = 64;
 
+    /// <summary>An expression tree may be this deep (a chain of 1000 'and' is 1000 deep); deeper ones are reported.</summary>
+    public const int MaxDepth = 1000;
+
+    /// <summary>The depth of an expression tree, computed without recursion.</summary>
+    internal static int Depth(Expression root)
+    {
+        var max = 0;
+        var stack = new Stack<(Expression Node, int Depth)>();
+        stack.Push((root, 1));
+        while (stack.Count > 0)
+        {
+            var (node, depth) = stack.Pop();
+            max = Math.Max(max, depth);
+            if (max > MaxDepth) return max;
+            foreach (var child in Children(node)) stack.Push((child, depth + 1));
+        }
+        return max;
+    }
+
+    private static IEnumerable<Expression> Children(Expression e) => e switch
+    {
+        Unary u => [u.Operand],
+        Binary b => [b.Left, b.Right],
+        Between b => [b.Value, b.Low, b.High],
+        IsMissing m => [m.Value],
+        Call c => c.Arguments,
+        ListLiteral l => l.Items,
+        _ => [],
+    };
+
     /// <summary>Parses a file; never throws for a problem in the text (it reports diagnostics).</summary>
     public static RulesParseResult TryParse(string path, string text)
     {
@@ -202,13 +232,29 @@ internal sealed class Grammar
             }
             var lexicalBefore = _lexical.Count;
             var result = _item(input);
-            if (result.WasSuccessful) items.Add(result.Value);
+            if (result.WasSuccessful)
+            {
+                var tooDeep = TooDeep(result.Value);
+                if (tooDeep is null) items.Add(result.Value);
+                else syntax.Add(RuleMessages.TooLong(_path, tooDeep.Span, RulesParser.MaxDepth));
+            }
             // A lexical error (an unterminated text, say) usually causes the syntax error after it: report only the cause.
             else if (_lexical.Count == lexicalBefore) syntax.Add(SyntaxError(result));
         }
         var diagnostics = syntax.Concat(_lexical.Values)
             .OrderBy(d => d.Location?.Line).ThenBy(d => d.Location?.Column).ToList();
         return new RulesParseResult(new RulesFile(_path, _text, items, new TextSpan(0, 1, 1, _text.Length)), diagnostics);
+    }
+
+    private static Expression? TooDeep(Item item)
+    {
+        var roots = item switch
+        {
+            LetDeclaration let => [let.Value],
+            LfDeclaration lf => lf.Clauses.Select(c => c.Condition),
+            _ => Enumerable.Empty<Expression>(),
+        };
+        return roots.FirstOrDefault(e => RulesParser.Depth(e) > RulesParser.MaxDepth);
     }
 
     private TextSpan? TooDeep(int from, int to)
