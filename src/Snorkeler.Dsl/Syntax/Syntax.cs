@@ -16,8 +16,8 @@ public readonly record struct TextSpan(int Offset, int Line, int Column, int Len
     /// <summary>This span as a diagnostic location in <paramref name="path"/>.</summary>
     public SourceLocation In(string path) => new(path, Line, Column, Length);
 
-    /// <summary><c>(line,col)</c>.</summary>
-    public override string ToString() => $"({Line},{Column})";
+    /// <summary><c>(line,col)</c> with the offset and length.</summary>
+    public override string ToString() => $"({Line},{Column}) offset {Offset} length {Length}";
 }
 
 /// <summary>A node of a rule file's syntax tree; every node knows where it is written.</summary>

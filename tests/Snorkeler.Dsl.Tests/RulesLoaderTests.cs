@@ -1,0 +1,124 @@
+using Snorkeler.Data;
+using Snorkeler.Loading;
+
+namespace Snorkeler.Dsl.Tests;
+
+public sealed class RulesLoaderTests
+{
+    [Fact]
+    public void Files_without_a_labels_line_use_the_one_declared_by_another_file()
+    {
+        // Given
+        using var folder = new TempFolder();
+        folder.Write("a.rules", "labels HAM, SPAM\nlf a:\n    when text contains \"x\" label SPAM\n");
+        folder.Write("b.rules", "lf b:\n    when text contains \"y\" label HAM\n");
+
+        // When
+        var set = new LfProject([new RulesLoader()]).Load([folder.Path]);
+
+        // Then
+        set.Diagnostics.ShouldBeEmpty();
+        set.Schema!.ClassNames.ShouldBe(["HAM", "SPAM"]);
+        set.Functions.Select(f => f.Name).ShouldBe(["a", "b"]);
+    }
+
+    [Fact]
+    public void Without_a_labels_line_the_classes_of_the_data_set_are_used()
+    {
+        // Given
+        using var folder = new TempFolder();
+        folder.Write("a.rules", "lf a:\n    when text contains \"x\" label SPAM\n");
+
+        // When
+        var set = new LfProject([new RulesLoader()]).Load([folder.Path], schema: new LabelSchema(["HAM", "SPAM"]));
+
+        // Then
+        set.Diagnostics.ShouldBeEmpty();
+        set.Functions.Single().Name.ShouldBe("a");
+    }
+
+    [Fact]
+    public void An_LF_name_used_in_two_rule_files_is_reported_once_and_the_first_is_kept()
+    {
+        // Given
+        using var folder = new TempFolder();
+        var a = folder.Write("a.rules", "labels HAM, SPAM\nlf same:\n    when text contains \"x\" label SPAM\n");
+        var b = folder.Write("b.rules", "lf same:\n    when text contains \"y\" label HAM\n");
+
+        // When
+        var set = new LfProject([new RulesLoader()]).Load([folder.Path]);
+
+        // Then
+        set.Diagnostics.Select(d => d.ToString()).ShouldBe([$"{b}(1,4): error SNK0101: LF 'same' is already defined at {a}(2,4)"]);
+        set.Functions.Single().Location!.Path.ShouldBe(a);
+    }
+
+    [Fact]
+    public void Unknown_fields_are_reported_when_the_project_knows_the_data_columns()
+    {
+        // Given
+        using var folder = new TempFolder();
+        var a = folder.Write("a.rules", "labels HAM, SPAM\nlf a:\n    when body contains \"x\" label SPAM\n");
+
+        // When
+        var set = new LfProject([new RulesLoader()]).Load([folder.Path], dataColumns: new DataSchema(["text", "author"]));
+
+        // Then
+        set.Diagnostics.Select(d => d.ToString()).ShouldBe([$"{a}(3,10): error SNK0103: unknown field 'body' (fields: text, author)"]);
+    }
+
+    [Fact]
+    public void A_keyword_file_in_a_subfolder_of_the_LF_folder_is_allowed_and_a_sibling_folder_is_not()
+    {
+        // Given
+        using var folder = new TempFolder();
+        folder.Write("lists/words.txt", "free\n");
+        folder.Write("elsewhere/words.txt", "free\n");
+        var rules = folder.Write("spam/a.rules", "labels HAM, SPAM\nlet ok = lines(\"../lists/words.txt\")\n");
+
+        // When
+        var inside = new RulesLoader().Load([new LfSourceFile(rules, File.ReadAllText(rules))], new LfLoadContext(null, null, folder.Path));
+        var outside = new RulesLoader().Load([new LfSourceFile(rules, File.ReadAllText(rules))], new LfLoadContext(null, null, Path.Combine(folder.Path, "spam")));
+
+        // Then
+        inside.Diagnostics.ShouldBeEmpty();
+        outside.Diagnostics.Select(d => d.Code).ShouldBe(["SNK0402"]);
+    }
+
+    [Fact]
+    public void Parse_throws_one_exception_carrying_every_diagnostic_and_TryParse_returns_them()
+    {
+        // Given
+        const string text = "labels HAM SPAM\nlf a\n";
+
+        // When
+        var result = Syntax.RulesParser.TryParse("x.rules", text);
+        var error = Should.Throw<DiagnosticsException>(() => Syntax.RulesParser.Parse("x.rules", text));
+
+        // Then
+        result.Diagnostics.Count.ShouldBe(2);
+        error.Diagnostics.ShouldBe(result.Diagnostics);
+        error.Message.ShouldBe("x.rules(1,12): error SNK0001: unexpected 'SPAM', expected ','");
+    }
+
+    [Fact]
+    public void Every_syntax_node_knows_its_line_column_and_length()
+    {
+        // Given
+        const string text = "labels HAM, SPAM\n\nlf link:  # comment\n    when lower(text) contains \"song\" label HAM\n";
+
+        // When
+        var file = Syntax.RulesParser.Parse("x.rules", text);
+
+        // Then
+        var lf = file.Items.OfType<Syntax.LfDeclaration>().Single();
+        lf.Span.ShouldBe(new Syntax.TextSpan(18, 3, 1, 66));
+        lf.Name.Span.ShouldBe(new Syntax.TextSpan(21, 3, 4, 4));
+        var clause = lf.Clauses.Single();
+        var contains = clause.Condition.ShouldBeOfType<Syntax.Binary>();
+        contains.Span.ShouldBe(new Syntax.TextSpan(47, 4, 10, 27));
+        contains.OperatorSpan.ShouldBe(new Syntax.TextSpan(59, 4, 22, 8));
+        contains.Left.ShouldBeOfType<Syntax.Call>().Arguments.Single().Span.ShouldBe(new Syntax.TextSpan(53, 4, 16, 4));
+        clause.Label.Span.ShouldBe(new Syntax.TextSpan(81, 4, 44, 3));
+    }
+}
