@@ -122,3 +122,34 @@ public sealed class RulesLoaderTests
         clause.Label.Span.ShouldBe(new Syntax.TextSpan(81, 4, 44, 3));
     }
 }
+
+public sealed class DiagnosticSnippetTests
+{
+    [Fact]
+    public void A_diagnostic_is_shown_with_its_source_line_and_carets_under_the_offending_text()
+    {
+        // Given
+        const string text = "labels HAM, SPAM\nlf a:\n\twhne text contains \"x\" label SPAM\n";
+        var diagnostic = Rules.Load(text).Diagnostics.Single();
+
+        // When
+        var shown = DiagnosticSnippet.Format(diagnostic, text);
+
+        // Then
+        shown.ShouldBe("test.rules(3,2): error SNK0001: unexpected 'whne', expected 'when'\n\twhne text contains \"x\" label SPAM\n\t^^^^");
+    }
+
+    [Fact]
+    public void A_diagnostic_at_the_end_of_the_file_gets_one_caret()
+    {
+        // Given
+        const string text = "labels";
+        var diagnostic = Rules.Load(text).Diagnostics.Single();
+
+        // When
+        var shown = DiagnosticSnippet.Format(diagnostic, text);
+
+        // Then
+        shown.ShouldBe("test.rules(1,7): error SNK0001: unexpected end of file, expected a name\nlabels\n      ^");
+    }
+}
