@@ -197,3 +197,19 @@ public sealed class DiagnosticMessageTests
         set.Functions.Select(f => f.Name).ShouldBe(["c"]);
     }
 }
+
+public sealed class DocumentationTests
+{
+    [Fact]
+    public void The_language_reference_lists_every_diagnostic_code_and_function()
+    {
+        // Given
+        var docs = File.ReadAllText(TestPaths.InRepo("docs", "rules.md"));
+        var codes = typeof(RuleMessages.Codes).GetFields().Select(f => (string)f.GetValue(null)!);
+
+        // Then
+        codes.Where(c => !docs.Contains($"| {c} |", StringComparison.Ordinal)).ShouldBeEmpty();
+        Semantics.Checker.Functions.Keys.Where(f => !docs.Contains($"| `{f}(", StringComparison.Ordinal)).ShouldBeEmpty();
+        Syntax.RulesParser.Keywords.Where(k => !docs.Contains(k, StringComparison.Ordinal)).ShouldBeEmpty();
+    }
+}
