@@ -31,13 +31,15 @@ public sealed class RulesLoader : ILfLoader
             .ToList();
 
         var schema = DeclaredSchema(parsed, diagnostics) ?? context.Schema;
+        // A labels line that failed to parse or validate has its own diagnostic; "no classes declared" on every LF would only repeat it.
+        var labelsAttempted = parsed.Any(f => RulesParser.ItemStarts(f.Text).Any(s => string.CompareOrdinal(f.Text, s.Offset, "labels", 0, 6) == 0));
 
         var functions = new List<LabelingFunction>();
         var byName = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
         foreach (var file in parsed)
         {
             var fileDiagnostics = new List<Diagnostic>();
-            var checkedLfs = new Checker(file, schema, context.DataColumns, context.Root, fileDiagnostics).Check();
+            var checkedLfs = new Checker(file, schema, context.DataColumns, context.Root, fileDiagnostics, reportNoLabels: !labelsAttempted).Check();
             foreach (var lf in file.Items.OfType<LfDeclaration>())
             {
                 var here = lf.Name.Span.In(file.Path);

@@ -153,3 +153,20 @@ public sealed class DiagnosticSnippetTests
         shown.ShouldBe("test.rules(1,7): error SNK0001: unexpected end of file, expected a name\nlabels\n      ^");
     }
 }
+
+public sealed class CascadeTests
+{
+    [Fact]
+    public void A_broken_labels_line_is_reported_once_not_again_at_every_label()
+    {
+        // Given
+        const string text = "labels HAM HAM\nlf a:\n    when text contains \"x\" label SPAM\nlf b:\n    when text contains \"y\" label HAM\n";
+
+        // When
+        var set = Rules.Load(text);
+
+        // Then
+        set.Diagnostics.Select(d => d.ToString()).ShouldBe(["test.rules(1,12): error SNK0001: unexpected 'HAM', expected ','"]);
+        set.Functions.ShouldBeEmpty();
+    }
+}

@@ -46,8 +46,9 @@ internal sealed class Checker
     private bool _noLabelsReported;
     private bool _invalid;
 
-    public Checker(RulesFile file, LabelSchema? schema, DataSchema? columns, string root, List<Diagnostic> diagnostics)
+    public Checker(RulesFile file, LabelSchema? schema, DataSchema? columns, string root, List<Diagnostic> diagnostics, bool reportNoLabels = true)
     {
+        _noLabelsReported = !reportNoLabels;
         _file = file;
         _schema = schema;
         _columns = columns;
@@ -130,6 +131,7 @@ internal sealed class Checker
         {
             if (!_noLabelsReported) Report(RuleMessages.NoLabels(FilePath, label.Span));
             _noLabelsReported = true;
+            _invalid = true;
             return LabelSchema.Abstain;
         }
         if (_schema.LabelOf(label.Text) is { } value) return value;
