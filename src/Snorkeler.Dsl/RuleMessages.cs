@@ -163,6 +163,9 @@ public static class RuleMessages
     internal static Diagnostic OperandType(string path, TextSpan at, string op, string expected, string side, string actual)
         => Error(Codes.OperandType, $"'{op}' needs {expected} on its {side}, got {actual}", path, at);
 
+    internal static Diagnostic ContainsList(string path, TextSpan at)
+        => Error(Codes.OperandType, "'contains' needs text on its right, got a list of text; write 'contains any' or 'contains all'", path, at);
+
     internal static Diagnostic ArgumentCount(string path, TextSpan at, string function, int expected, int actual)
         => Error(Codes.ArgumentCount, $"'{function}' takes {Count(expected, "argument")}, got {actual}", path, at);
 

@@ -70,6 +70,7 @@ public sealed class DiagnosticMessageTests
         { "SNK0201", Head + "when text contains any \"abc\" label SPAM", "test.rules(3,28): error SNK0201: 'contains any' needs a list of text on its right, got text" },
         { "SNK0201", Head + "when (text contains \"a\") is missing label SPAM", "test.rules(3,11): error SNK0201: 'is missing' needs a field, text or a number on its left, got true/false" },
         { "SNK0201", Head + "when \"a\" < 5 label SPAM", "test.rules(3,10): error SNK0201: '<' needs a number on its left, got text" },
+        { "SNK0201", "labels HAM, SPAM\nlet w = [\"a\"]\nlf a:\n    when text contains w label SPAM", "test.rules(4,24): error SNK0201: 'contains' needs text on its right, got a list of text; write 'contains any' or 'contains all'" },
         { "SNK0202", Head + "when lower(text, text) contains \"x\" label SPAM", "test.rules(3,10): error SNK0202: 'lower' takes 1 argument, got 2" },
         { "SNK0202", Head + "when starts_with(text) label SPAM", "test.rules(3,10): error SNK0202: 'starts_with' takes 2 arguments, got 1" },
         { "SNK0203", Head + "when word_count(5) < 3 label SPAM", "test.rules(3,21): error SNK0203: argument 1 of 'word_count' must be text, got a number" },

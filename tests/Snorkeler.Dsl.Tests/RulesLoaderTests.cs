@@ -86,6 +86,22 @@ public sealed class RulesLoaderTests
     }
 
     [Fact]
+    public void A_keyword_file_that_is_a_symbolic_link_to_outside_the_LF_folder_is_rejected()
+    {
+        // Given
+        using var outside = new TempFolder();
+        using var folder = new TempFolder();
+        var secret = outside.Write("secret.txt", "free\n");
+        File.CreateSymbolicLink(folder.File("words.txt"), secret);
+
+        // When
+        var diagnostics = Rules.Load("labels HAM, SPAM\nlet w = lines(\"words.txt\")\n", folder: folder.Path).Diagnostics;
+
+        // Then
+        diagnostics.Select(d => d.ToString()).ShouldBe(["test.rules(2,15): error SNK0402: keyword file 'words.txt' is outside the labelling-function folder"]);
+    }
+
+    [Fact]
     public void Parse_throws_one_exception_carrying_every_diagnostic_and_TryParse_returns_them()
     {
         // Given

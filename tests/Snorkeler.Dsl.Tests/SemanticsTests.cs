@@ -155,6 +155,23 @@ public sealed class SemanticsTests
     }
 
     [Fact]
+    public void A_clause_may_span_lines_with_comments_between_them()
+    {
+        // Given
+        const string text = """
+            labels HAM, SPAM
+            lf multi:   # several lines
+                when text contains "a"   # first
+                     and text contains "b"
+                  label SPAM
+            """;
+
+        // Then
+        Rules.Vote(text, ("text", "ab")).ShouldBe(1);
+        Rules.Vote(text, ("text", "a")).ShouldBe(-1);
+    }
+
+    [Fact]
     public void Label_ABSTAIN_stops_at_a_clause_without_voting()
     {
         // Given

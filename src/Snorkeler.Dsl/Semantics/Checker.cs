@@ -233,6 +233,11 @@ internal sealed class Checker
                 return new BoundBinary(op, WantOperand(left, m, op, "left"), WantOperand(right, m, op, "right"), RuleType.Bool, b.Span);
             }
             case "contains":
+                if (right.Type is RuleType.TextList or RuleType.EmptyList)
+                {
+                    Report(RuleMessages.ContainsList(FilePath, right.Span));
+                    return Invalid(b.Span);
+                }
                 return new BoundBinary(op, WantOperand(left, RuleType.Text, op, "left"), WantOperand(right, RuleType.Text, op, "right"), RuleType.Bool, b.Span);
             case "contains any" or "contains all":
                 return new BoundBinary(op, WantOperand(left, RuleType.Text, op, "left"), WantOperand(right, RuleType.TextList, op, "right"), RuleType.Bool, b.Span);
@@ -405,6 +410,13 @@ internal sealed class Checker
         if (!File.Exists(full) && !Directory.Exists(full))
         {
             Report(RuleMessages.KeywordFileNotFound(FilePath, file.Span, file.Value));
+            return Invalid(c.Span);
+        }
+        // A symbolic link inside the folder must not lead outside it either.
+        var target = File.Exists(full) ? new FileInfo(full).ResolveLinkTarget(returnFinalTarget: true)?.FullName : null;
+        if (target is not null && !target.StartsWith(root, StringComparison.Ordinal))
+        {
+            Report(RuleMessages.KeywordFileOutside(FilePath, file.Span, file.Value));
             return Invalid(c.Span);
         }
         try
