@@ -90,6 +90,13 @@ public sealed class RobustnessTests
         Exercise("labels HAM, SPAM\nlf a:\n    when " + string.Concat(Enumerable.Repeat("not ", 500)) + "true label SPAM").ShouldBeEmpty();
     }
 
+    [Fact]
+    public void Brackets_in_comments_and_text_do_not_count_towards_the_nesting_limit()
+    {
+        var brackets = new string('(', 100);
+        Exercise($"labels HAM, SPAM\nlf a:  # {brackets}\n    when text contains \"{brackets}\\\"\" label SPAM\n").ShouldBeEmpty();
+    }
+
     private static string Mutate(string source, Random random)
     {
         var chars = source.ToList();

@@ -263,6 +263,14 @@ internal sealed class Grammar
         for (var i = from; i < to; i++)
         {
             var c = _text[i];
+            // Brackets in comments and text literals do not nest.
+            if (c is '#' or '"')
+            {
+                var close = c == '#' ? '\n' : '"';
+                for (i++; i < to && _text[i] != close && _text[i] != '\n'; i++)
+                    if (c == '"' && _text[i] == '\\') i++;
+                continue;
+            }
             if (c is '(' or '[')
             {
                 if (++depth > RulesParser.MaxNesting) return SpanAt(i, 1);
