@@ -102,6 +102,44 @@ public sealed class RulesLoaderTests
     }
 
     [Fact]
+    public void Rule_text_in_memory_loads_with_the_classes_of_the_data_set()
+    {
+        // When
+        var set = RulesLoader.LoadText("memory.rules", "lf a:\n    when text contains \"x\" label SPAM\n", new LabelSchema(["HAM", "SPAM"]));
+
+        // Then
+        set.Diagnostics.ShouldBeEmpty();
+        set.Schema!.ClassNames.ShouldBe(["HAM", "SPAM"]);
+        var row = Rules.Row(("text", "X"));
+        set.Functions.Single().Bind(row.Schema)(row).ShouldBe(1);
+    }
+
+    [Fact]
+    public void A_bound_LF_gives_the_same_votes_on_many_threads_at_once()
+    {
+        // Given
+        var lf = Rules.Load("labels HAM, SPAM\nlf a:\n    when lower(text) == \"check it out\" label SPAM\n    when upper(text) == \"HELLO\" label HAM\n").Functions.Single();
+        var rows = new[] { Rules.Row(("text", "Check IT out")), Rules.Row(("text", "hello")), Rules.Row(("text", "other")) };
+        var vote = lf.Bind(rows[0].Schema);
+
+        // When
+        var results = Enumerable.Range(0, 8).AsParallel().Select(t =>
+        {
+            var ok = true;
+            for (var n = 0; n < 20_000; n++)
+            {
+                var r = rows[(n + t) % 3];
+                var expected = r.Text(0) switch { "Check IT out" => 1, "hello" => 0, _ => -1 };
+                ok &= vote(r) == expected;
+            }
+            return ok;
+        }).ToList();
+
+        // Then
+        results.ShouldAllBe(ok => ok);
+    }
+
+    [Fact]
     public void Parse_throws_one_exception_carrying_every_diagnostic_and_TryParse_returns_them()
     {
         // Given
