@@ -8,7 +8,7 @@ namespace Snorkeler.Cli;
 internal static class Inputs
 {
     /// <summary>The LF loaders, in order: rules first (they declare the classes), then scripts.</summary>
-    public static IReadOnlyList<ILfLoader> Loaders { get; } = [new Scripting.ScriptLoader()];
+    public static IReadOnlyList<ILfLoader> Loaders { get; } = [new Dsl.RulesLoader(), new Scripting.ScriptLoader()];
 
     public static readonly OptionSpec ColumnOption = new("--column", "LF=DATA", "read the data column DATA where LFs say LF (e.g. text=CONTENT); repeatable", Many: true);
 

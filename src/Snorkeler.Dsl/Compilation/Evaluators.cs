@@ -1,0 +1,350 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Snorkeler.Data;
+
+namespace Snorkeler.Dsl.Compilation;
+
+// Evaluators: a tree of small objects with one virtual call per node. Text flows as spans over the
+// row's buffer (or a per-thread scratch buffer for lower/upper), so the common paths do not allocate.
+// A text or number evaluator returns false when the value is missing; comparisons with a missing
+// value are false.
+
+internal abstract class TextEval
+{
+    public abstract bool Eval(DataRow row, out ReadOnlySpan<char> value);
+}
+
+internal abstract class NumberEval
+{
+    public abstract bool Eval(DataRow row, out double value);
+}
+
+internal abstract class BoolEval
+{
+    public abstract bool Eval(DataRow row);
+}
+
+internal static class TextRules
+{
+    /// <summary>Python's <c>str.isspace</c>: .NET white space plus the separators U+001C..U+001F.</summary>
+    public static bool IsSpace(char c) => char.IsWhiteSpace(c) || c is >= '\u001c' and <= '\u001f';
+
+    /// <summary>Words as Python's <c>str.split()</c> finds them: runs of non-space characters.</summary>
+    public static int WordCount(ReadOnlySpan<char> s)
+    {
+        var count = 0;
+        var inWord = false;
+        foreach (var c in s)
+        {
+            if (IsSpace(c)) inWord = false;
+            else if (!inWord)
+            {
+                inWord = true;
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /// <summary>Unicode code points, like Python's <c>len</c>: a surrogate pair counts once.</summary>
+    public static int Length(ReadOnlySpan<char> s)
+    {
+        var n = s.Length;
+        for (var i = 1; i < s.Length; i++)
+            if (char.IsLowSurrogate(s[i]) && char.IsHighSurrogate(s[i - 1])) n--;
+        return n;
+    }
+
+    /// <summary>Non-overlapping occurrences, ignoring case; 0 for an empty needle.</summary>
+    public static int Count(ReadOnlySpan<char> s, ReadOnlySpan<char> needle)
+    {
+        if (needle.IsEmpty) return 0;
+        var count = 0;
+        while (true)
+        {
+            var at = s.IndexOf(needle, StringComparison.OrdinalIgnoreCase);
+            if (at < 0) return count;
+            count++;
+            s = s[(at + needle.Length)..];
+        }
+    }
+
+    public static bool TryNumber(ReadOnlySpan<char> s, out double value)
+        => double.TryParse(s.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+
+    /// <summary>A field read as true/false: true for "true" in any case (JSON true arrives as its text), false otherwise.</summary>
+    public static bool IsTrue(ReadOnlySpan<char> s) => s.Trim().Equals("true", StringComparison.OrdinalIgnoreCase);
+}
+
+// ---- text ----
+
+internal sealed class FieldText(int column) : TextEval
+{
+    public override bool Eval(DataRow row, out ReadOnlySpan<char> value)
+    {
+        if (row.IsMissing(column))
+        {
+            value = default;
+            return false;
+        }
+        value = row.Span(column);
+        return true;
+    }
+}
+
+internal sealed class ConstText(string text) : TextEval
+{
+    public override bool Eval(DataRow row, out ReadOnlySpan<char> value)
+    {
+        value = text;
+        return true;
+    }
+}
+
+internal sealed class CaseText(TextEval inner, bool upper) : TextEval
+{
+    private readonly ThreadLocal<char[]> _buffer = new(() => new char[256]);
+
+    public override bool Eval(DataRow row, out ReadOnlySpan<char> value)
+    {
+        if (!inner.Eval(row, out var s))
+        {
+            value = default;
+            return false;
+        }
+        var buffer = _buffer.Value!;
+        if (buffer.Length < s.Length) _buffer.Value = buffer = new char[Math.Max(s.Length, buffer.Length * 2)];
+        var n = upper ? s.ToUpperInvariant(buffer) : s.ToLowerInvariant(buffer);
+        value = buffer.AsSpan(0, n);
+        return true;
+    }
+}
+
+internal sealed class TrimText(TextEval inner) : TextEval
+{
+    public override bool Eval(DataRow row, out ReadOnlySpan<char> value)
+    {
+        if (!inner.Eval(row, out var s))
+        {
+            value = default;
+            return false;
+        }
+        var start = 0;
+        var end = s.Length;
+        while (start < end && TextRules.IsSpace(s[start])) start++;
+        while (end > start && TextRules.IsSpace(s[end - 1])) end--;
+        value = s[start..end];
+        return true;
+    }
+}
+
+// ---- numbers ----
+
+internal sealed class ConstNumber(double number) : NumberEval
+{
+    public override bool Eval(DataRow row, out double value)
+    {
+        value = number;
+        return true;
+    }
+}
+
+internal sealed class TextNumber(TextEval text) : NumberEval
+{
+    public override bool Eval(DataRow row, out double value)
+    {
+        value = 0;
+        return text.Eval(row, out var s) && TextRules.TryNumber(s, out value);
+    }
+}
+
+internal sealed class TextMeasure(TextEval text, bool words) : NumberEval
+{
+    public override bool Eval(DataRow row, out double value)
+    {
+        value = 0;
+        if (!text.Eval(row, out var s)) return false;
+        value = words ? TextRules.WordCount(s) : TextRules.Length(s);
+        return true;
+    }
+}
+
+internal sealed class CountNumber(TextEval text, TextEval needle) : NumberEval
+{
+    public override bool Eval(DataRow row, out double value)
+    {
+        value = 0;
+        if (!text.Eval(row, out var s) || !needle.Eval(row, out var n)) return false;
+        value = TextRules.Count(s, n);
+        return true;
+    }
+}
+
+internal sealed class Negate(NumberEval inner) : NumberEval
+{
+    public override bool Eval(DataRow row, out double value)
+    {
+        var ok = inner.Eval(row, out value);
+        value = -value;
+        return ok;
+    }
+}
+
+internal sealed class Arithmetic(NumberEval left, NumberEval right, char op) : NumberEval
+{
+    public override bool Eval(DataRow row, out double value)
+    {
+        value = 0;
+        if (!left.Eval(row, out var a) || !right.Eval(row, out var b)) return false;
+        value = op switch { '+' => a + b, '-' => a - b, '*' => a * b, _ => a / b };
+        // Division by zero (and overflow to NaN) gives a missing value rather than a number no comparison can use.
+        return double.IsFinite(value);
+    }
+}
+
+// ---- conditions ----
+
+internal sealed class ConstBool(bool value) : BoolEval
+{
+    public override bool Eval(DataRow row) => value;
+}
+
+internal sealed class FieldBool(TextEval text) : BoolEval
+{
+    public override bool Eval(DataRow row) => text.Eval(row, out var s) && TextRules.IsTrue(s);
+}
+
+internal sealed class Not(BoolEval inner) : BoolEval
+{
+    public override bool Eval(DataRow row) => !inner.Eval(row);
+}
+
+internal sealed class And(BoolEval left, BoolEval right) : BoolEval
+{
+    public override bool Eval(DataRow row) => left.Eval(row) && right.Eval(row);
+}
+
+internal sealed class Or(BoolEval left, BoolEval right) : BoolEval
+{
+    public override bool Eval(DataRow row) => left.Eval(row) || right.Eval(row);
+}
+
+internal sealed class CompareNumbers(NumberEval left, NumberEval right, string op) : BoolEval
+{
+    public override bool Eval(DataRow row)
+    {
+        if (!left.Eval(row, out var a) || !right.Eval(row, out var b)) return false;
+        return op switch
+        {
+            "<" => a < b,
+            "<=" => a <= b,
+            ">" => a > b,
+            ">=" => a >= b,
+            "==" => a == b,
+            _ => a != b,
+        };
+    }
+}
+
+internal sealed class CompareTexts(TextEval left, TextEval right, bool equal) : BoolEval
+{
+    public override bool Eval(DataRow row)
+        => left.Eval(row, out var a) && right.Eval(row, out var b) && a.SequenceEqual(b) == equal;
+}
+
+internal sealed class CompareBools(BoolEval left, BoolEval right, bool equal) : BoolEval
+{
+    public override bool Eval(DataRow row) => (left.Eval(row) == right.Eval(row)) == equal;
+}
+
+internal sealed class Contains(TextEval text, TextEval needle) : BoolEval
+{
+    public override bool Eval(DataRow row)
+        => text.Eval(row, out var s) && needle.Eval(row, out var n) && s.Contains(n, StringComparison.OrdinalIgnoreCase);
+}
+
+internal sealed class ContainsConst(TextEval text, string needle) : BoolEval
+{
+    public override bool Eval(DataRow row) => text.Eval(row, out var s) && s.Contains(needle, StringComparison.OrdinalIgnoreCase);
+}
+
+internal sealed class StartsOrEnds(TextEval text, TextEval affix, bool start) : BoolEval
+{
+    public override bool Eval(DataRow row)
+        => text.Eval(row, out var s) && affix.Eval(row, out var a)
+           && (start ? s.StartsWith(a, StringComparison.OrdinalIgnoreCase) : s.EndsWith(a, StringComparison.OrdinalIgnoreCase));
+}
+
+internal sealed class ContainsAny : BoolEval
+{
+    private readonly TextEval _text;
+    private readonly SearchValues<string>? _values;
+    private readonly bool _hasEmpty;
+
+    public ContainsAny(TextEval text, string[] needles)
+    {
+        _text = text;
+        _hasEmpty = needles.Any(n => n.Length == 0);
+        var nonEmpty = needles.Where(n => n.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+        _values = nonEmpty.Length == 0 ? null : SearchValues.Create(nonEmpty, StringComparison.OrdinalIgnoreCase);
+    }
+
+    public override bool Eval(DataRow row)
+    {
+        if (!_text.Eval(row, out var s)) return false;
+        if (_hasEmpty) return true;
+        return _values is not null && s.ContainsAny(_values);
+    }
+}
+
+internal sealed class ContainsAll(TextEval text, string[] needles) : BoolEval
+{
+    public override bool Eval(DataRow row)
+    {
+        if (!text.Eval(row, out var s)) return false;
+        foreach (var n in needles)
+            if (!s.Contains(n, StringComparison.OrdinalIgnoreCase)) return false;
+        return true;
+    }
+}
+
+internal sealed class Matches(TextEval text, Regex regex) : BoolEval
+{
+    public override bool Eval(DataRow row) => text.Eval(row, out var s) && regex.IsMatch(s);
+}
+
+internal sealed class InTexts : BoolEval
+{
+    private readonly TextEval _text;
+    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+
+    public InTexts(TextEval text, string[] values)
+    {
+        _text = text;
+        _lookup = new HashSet<string>(values, StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
+    public override bool Eval(DataRow row) => _text.Eval(row, out var s) && _lookup.Contains(s);
+}
+
+internal sealed class InNumbers(NumberEval number, double[] values) : BoolEval
+{
+    public override bool Eval(DataRow row) => number.Eval(row, out var v) && Array.IndexOf(values, v) >= 0;
+}
+
+internal sealed class BetweenNumbers(NumberEval value, NumberEval low, NumberEval high) : BoolEval
+{
+    public override bool Eval(DataRow row)
+        => value.Eval(row, out var v) && low.Eval(row, out var lo) && high.Eval(row, out var hi) && v >= lo && v <= hi;
+}
+
+internal sealed class TextMissing(TextEval text, bool negated) : BoolEval
+{
+    public override bool Eval(DataRow row) => !text.Eval(row, out _) != negated;
+}
+
+internal sealed class NumberMissing(NumberEval number, bool negated) : BoolEval
+{
+    public override bool Eval(DataRow row) => !number.Eval(row, out _) != negated;
+}

@@ -1,0 +1,200 @@
+using System.Globalization;
+using Snorkeler.Dsl.Syntax;
+
+namespace Snorkeler.Dsl;
+
+/// <summary>
+/// Every diagnostic of the rule language, in one place: stable codes (SNK0001-SNK0499) and the exact
+/// wording of each message. docs/rules.md lists them; tests assert them whole.
+/// </summary>
+public static class RuleMessages
+{
+    /// <summary>The stable diagnostic codes.</summary>
+    public static class Codes
+    {
+        /// <summary>The text does not follow the grammar: <c>unexpected X, expected Y</c>.</summary>
+        public const string Syntax = "SNK0001";
+        /// <summary>A text literal has no closing quote on its line.</summary>
+        public const string UnterminatedText = "SNK0002";
+        /// <summary>A regex literal has no closing slash on its line.</summary>
+        public const string UnterminatedRegex = "SNK0003";
+        /// <summary>A regex flag other than i, m, s.</summary>
+        public const string UnknownRegexFlag = "SNK0004";
+        /// <summary>An unknown backslash escape in a text literal.</summary>
+        public const string InvalidEscape = "SNK0005";
+        /// <summary>A backtick field name has no closing backtick on its line.</summary>
+        public const string UnterminatedField = "SNK0006";
+        /// <summary>A <c>label</c> names a class that is not declared.</summary>
+        public const string UnknownLabel = "SNK0007";
+        /// <summary>No <c>labels</c> declaration for the folder and no classes from the data.</summary>
+        public const string NoLabels = "SNK0008";
+        /// <summary>Two rule files declare different classes.</summary>
+        public const string ConflictingLabels = "SNK0009";
+        /// <summary>A <c>labels</c> declaration with fewer than two classes.</summary>
+        public const string TooFewLabels = "SNK0010";
+        /// <summary>A class named twice in one <c>labels</c> declaration.</summary>
+        public const string RepeatedLabel = "SNK0011";
+        /// <summary>ABSTAIN declared as a class.</summary>
+        public const string AbstainDeclared = "SNK0012";
+        /// <summary>Two <c>labels</c> declarations in one file.</summary>
+        public const string LabelsTwice = "SNK0013";
+        /// <summary>Brackets nested deeper than <see cref="RulesParser.MaxNesting"/>.</summary>
+        public const string TooDeep = "SNK0014";
+        /// <summary>An expression deeper than <see cref="RulesParser.MaxDepth"/> operators.</summary>
+        public const string TooLong = "SNK0015";
+        /// <summary>Two LFs with one name.</summary>
+        public const string DuplicateLf = "SNK0101";
+        /// <summary>Two <c>let</c> constants with one name in a file.</summary>
+        public const string DuplicateLet = "SNK0102";
+        /// <summary>A field that the data does not have (checked when the data's columns are known).</summary>
+        public const string UnknownField = "SNK0103";
+        /// <summary>A <c>let</c> constant used above its definition.</summary>
+        public const string LetBeforeDefinition = "SNK0104";
+        /// <summary>A call of a function that does not exist.</summary>
+        public const string UnknownFunction = "SNK0105";
+        /// <summary>A <c>let</c> value that is not a constant (it reads a field or computes).</summary>
+        public const string LetNotConstant = "SNK0106";
+        /// <summary>An LF reads a field the data being labelled does not have (reported when the LF is bound).</summary>
+        public const string MissingColumn = "SNK0107";
+        /// <summary>An operator applied to operands of the wrong types.</summary>
+        public const string OperandType = "SNK0201";
+        /// <summary>A function called with the wrong number of arguments.</summary>
+        public const string ArgumentCount = "SNK0202";
+        /// <summary>A function argument of the wrong type.</summary>
+        public const string ArgumentType = "SNK0203";
+        /// <summary>A <c>when</c> condition that is not true/false.</summary>
+        public const string ConditionType = "SNK0204";
+        /// <summary>A list mixing text and numbers, or holding something else.</summary>
+        public const string ListItemType = "SNK0205";
+        /// <summary><c>lines(...)</c> outside a <c>let</c>, or with a non-literal argument.</summary>
+        public const string LinesUsage = "SNK0206";
+        /// <summary>A regex that does not parse.</summary>
+        public const string InvalidRegex = "SNK0301";
+        /// <summary>A regex construct the linear-time engine cannot run (backreferences, lookarounds...).</summary>
+        public const string UnsupportedRegex = "SNK0302";
+        /// <summary>A keyword file that does not exist.</summary>
+        public const string KeywordFileNotFound = "SNK0401";
+        /// <summary>A keyword file outside the LF folder.</summary>
+        public const string KeywordFileOutside = "SNK0402";
+        /// <summary>A keyword file that cannot be read.</summary>
+        public const string KeywordFileUnreadable = "SNK0403";
+    }
+
+    private static string Hint(string? near) => near is null ? "" : $"; did you mean '{near}'?";
+
+    private static Diagnostic Error(string code, string message, string path, TextSpan span) => Diagnostic.Error(code, message, span.In(path));
+
+    internal static Diagnostic Syntax(string path, TextSpan at, string found, IReadOnlyList<string> expected, string? near)
+        => Error(Codes.Syntax, $"unexpected {found}, expected {Alternatives(expected)}{Hint(near)}", path, at);
+
+    internal static string Alternatives(IReadOnlyList<string> items) => items.Count switch
+    {
+        0 => "something else",
+        1 => items[0],
+        _ => string.Join(", ", items.Take(items.Count - 1)) + " or " + items[^1],
+    };
+
+    internal static Diagnostic TooDeep(string path, TextSpan at)
+        => Error(Codes.TooDeep, $"brackets nest deeper than {RulesParser.MaxNesting} levels; split the condition", path, at);
+
+    internal static Diagnostic TooLong(string path, TextSpan at, int limit)
+        => Error(Codes.TooLong, $"the expression chains more than {limit} operators; split it into several clauses", path, at);
+
+    internal static Diagnostic UnterminatedText(string path, TextSpan at)
+        => Error(Codes.UnterminatedText, "unterminated text: add the closing '\"' on the same line", path, at);
+
+    internal static Diagnostic UnterminatedRegex(string path, TextSpan at)
+        => Error(Codes.UnterminatedRegex, "unterminated regex: add the closing '/' on the same line (write '\\/' for a slash inside it)", path, at);
+
+    internal static Diagnostic UnknownRegexFlag(string path, TextSpan at, char flag)
+        => Error(Codes.UnknownRegexFlag, $"unknown regex flag '{flag}'; use i (ignore case), m (multiline) or s (dot matches newline)", path, at);
+
+    internal static Diagnostic InvalidEscape(string path, TextSpan at, char escaped)
+        => Error(Codes.InvalidEscape, $"unknown escape '\\{escaped}' in text; use \\\", \\\\, \\n, \\r or \\t", path, at);
+
+    internal static Diagnostic UnterminatedField(string path, TextSpan at)
+        => Error(Codes.UnterminatedField, "unterminated field name: add the closing '`' on the same line", path, at);
+
+    internal static Diagnostic UnknownLabel(string path, TextSpan at, string name, IEnumerable<string> classes)
+        => Error(Codes.UnknownLabel, $"unknown label '{name}'{Hint(Text.Suggest.Nearest(name, classes))}", path, at);
+
+    internal static Diagnostic NoLabels(string path, TextSpan at)
+        => Error(Codes.NoLabels, "no classes declared: add a line such as 'labels HAM, SPAM' to a .rules file", path, at);
+
+    internal static Diagnostic ConflictingLabels(string path, TextSpan at, LabelSchema mine, SourceLocation first, LabelSchema theirs)
+        => Error(Codes.ConflictingLabels, $"labels {string.Join(", ", mine.ClassNames)} differ from labels {string.Join(", ", theirs.ClassNames)} declared at {first}; all rule files share one set of classes", path, at);
+
+    internal static Diagnostic TooFewLabels(string path, TextSpan at, int count)
+        => Error(Codes.TooFewLabels, $"'labels' needs at least two classes, got {count}", path, at);
+
+    internal static Diagnostic RepeatedLabel(string path, TextSpan at, string name)
+        => Error(Codes.RepeatedLabel, $"class '{name}' is declared twice", path, at);
+
+    internal static Diagnostic AbstainDeclared(string path, TextSpan at)
+        => Error(Codes.AbstainDeclared, "'ABSTAIN' is implicit (-1) and cannot be declared as a class", path, at);
+
+    internal static Diagnostic LabelsTwice(string path, TextSpan at, SourceLocation first)
+        => Error(Codes.LabelsTwice, $"'labels' is already declared at {first}", path, at);
+
+    internal static Diagnostic DuplicateLf(string path, TextSpan at, string name, SourceLocation first)
+        => Error(Codes.DuplicateLf, $"LF '{name}' is already defined at {first}", path, at);
+
+    internal static Diagnostic DuplicateLet(string path, TextSpan at, string name, SourceLocation first)
+        => Error(Codes.DuplicateLet, $"'{name}' is already defined at {first}", path, at);
+
+    internal static Diagnostic UnknownField(string path, TextSpan at, string name, IEnumerable<string> candidates)
+    {
+        var all = candidates.ToList();
+        return Error(Codes.UnknownField, $"unknown field '{name}'{Hint(Text.Suggest.Nearest(name, all))} (fields: {string.Join(", ", all)})", path, at);
+    }
+
+    internal static Diagnostic LetBeforeDefinition(string path, TextSpan at, string name, SourceLocation definition)
+        => Error(Codes.LetBeforeDefinition, $"'{name}' is used before its definition at {definition}", path, at);
+
+    internal static Diagnostic UnknownFunction(string path, TextSpan at, string name, IEnumerable<string> functions)
+        => Error(Codes.UnknownFunction, $"unknown function '{name}'{Hint(Text.Suggest.Nearest(name, functions))}", path, at);
+
+    internal static Diagnostic LetNotConstant(string path, TextSpan at, string let)
+        => Error(Codes.LetNotConstant, $"'let {let}' must be a constant: text, a number, true/false, a list, a regex or lines(\"file\")", path, at);
+
+    internal static string MissingColumn(SourceLocation at, string lf, string field, IReadOnlyList<string> columns)
+        => $"{at}: error {Codes.MissingColumn}: LF '{lf}' reads field '{field}' but the data has no such column{Hint(Text.Suggest.Nearest(field, columns))} (columns: {string.Join(", ", columns)})";
+
+    internal static Diagnostic OperandType(string path, TextSpan at, string op, string expected, string side, string actual)
+        => Error(Codes.OperandType, $"'{op}' needs {expected} on its {side}, got {actual}", path, at);
+
+    internal static Diagnostic ContainsList(string path, TextSpan at)
+        => Error(Codes.OperandType, "'contains' needs text on its right, got a list of text; write 'contains any' or 'contains all'", path, at);
+
+    internal static Diagnostic ArgumentCount(string path, TextSpan at, string function, int expected, int actual)
+        => Error(Codes.ArgumentCount, $"'{function}' takes {Count(expected, "argument")}, got {actual}", path, at);
+
+    internal static Diagnostic ArgumentType(string path, TextSpan at, string function, int index, string expected, string actual)
+        => Error(Codes.ArgumentType, $"argument {index} of '{function}' must be {expected}, got {actual}", path, at);
+
+    internal static Diagnostic ConditionType(string path, TextSpan at, string actual)
+        => Error(Codes.ConditionType, $"a condition must be true or false, got {actual}", path, at);
+
+    internal static Diagnostic ListItemType(string path, TextSpan at, int index, string expected, string actual)
+        => Error(Codes.ListItemType, $"list item {index} must be {expected}, got {actual}; a list holds only text or only numbers", path, at);
+
+    internal static Diagnostic LinesUsage(string path, TextSpan at)
+        => Error(Codes.LinesUsage, "'lines' reads a keyword file: write it as 'let NAME = lines(\"file.txt\")'", path, at);
+
+    internal static Diagnostic InvalidRegex(string path, TextSpan at, string reason)
+        => Error(Codes.InvalidRegex, $"invalid regex: {reason}", path, at);
+
+    internal static Diagnostic UnsupportedRegex(string path, TextSpan at, string construct)
+        => Error(Codes.UnsupportedRegex, $"the regex uses {construct}, which the linear-time regex engine cannot run; rewrite it without backreferences, lookarounds or atomic groups", path, at);
+
+    internal static Diagnostic KeywordFileNotFound(string path, TextSpan at, string file)
+        => Error(Codes.KeywordFileNotFound, $"keyword file '{file}' not found next to the rule file", path, at);
+
+    internal static Diagnostic KeywordFileOutside(string path, TextSpan at, string file)
+        => Error(Codes.KeywordFileOutside, $"keyword file '{file}' is outside the labelling-function folder", path, at);
+
+    internal static Diagnostic KeywordFileUnreadable(string path, TextSpan at, string file, string reason)
+        => Error(Codes.KeywordFileUnreadable, $"cannot read keyword file '{file}': {reason}", path, at);
+
+    private static string Count(int n, string noun) => n.ToString(CultureInfo.InvariantCulture) + " " + noun + (n == 1 ? "" : "s");
+}

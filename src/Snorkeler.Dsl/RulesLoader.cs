@@ -1,0 +1,127 @@
+using Snorkeler.Dsl.Compilation;
+using Snorkeler.Dsl.Semantics;
+using Snorkeler.Dsl.Syntax;
+using Snorkeler.Loading;
+
+namespace Snorkeler.Dsl;
+
+/// <summary>
+/// Loads <c>.rules</c> files: parses them, checks them against the declared classes (and the data's
+/// columns when known), and compiles each <c>lf</c> to a <see cref="LabelingFunction"/>. All rule files
+/// of a run share one <c>labels</c> declaration; files without one use it.
+/// </summary>
+public sealed class RulesLoader : ILfLoader
+{
+    /// <inheritdoc />
+    public string Extension => ".rules";
+
+    /// <inheritdoc />
+    public LfSet Load(IReadOnlyList<LfSourceFile> files, LfLoadContext context)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        ArgumentNullException.ThrowIfNull(context);
+        var diagnostics = new List<Diagnostic>();
+        var parsed = files.OrderBy(f => f.Path, StringComparer.Ordinal)
+            .Select(f =>
+            {
+                var result = RulesParser.TryParse(f.Path, f.Text);
+                diagnostics.AddRange(result.Diagnostics);
+                return result.File;
+            })
+            .ToList();
+
+        var schema = DeclaredSchema(parsed, diagnostics) ?? context.Schema;
+        // A labels line that failed to parse or validate has its own diagnostic; "no classes declared" on every LF would only repeat it.
+        var labelsAttempted = parsed.Any(f => RulesParser.ItemStarts(f.Text).Any(s => string.CompareOrdinal(f.Text, s.Offset, "labels", 0, 6) == 0));
+
+        var functions = new List<LabelingFunction>();
+        var byName = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
+        foreach (var file in parsed)
+        {
+            var fileDiagnostics = new List<Diagnostic>();
+            var checkedLfs = new Checker(file, schema, context.DataColumns, context.Root, fileDiagnostics, reportNoLabels: !labelsAttempted).Check();
+            foreach (var lf in file.Items.OfType<LfDeclaration>())
+            {
+                var here = lf.Name.Span.In(file.Path);
+                if (!byName.TryAdd(lf.Name.Text, here))
+                    fileDiagnostics.Add(RuleMessages.DuplicateLf(file.Path, lf.Name.Span, lf.Name.Text, byName[lf.Name.Text]));
+            }
+            diagnostics.AddRange(fileDiagnostics);
+            var firstOfName = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var lf in checkedLfs)
+            {
+                if (byName[lf.Syntax.Name.Text] == lf.Syntax.Name.Span.In(file.Path) && firstOfName.Add(lf.Syntax.Name.Text))
+                    functions.Add(Compiler.ToLabelingFunction(lf));
+            }
+        }
+        var ordered = diagnostics
+            .OrderBy(d => d.Location?.Path, StringComparer.Ordinal)
+            .ThenBy(d => d.Location?.Line)
+            .ThenBy(d => d.Location?.Column)
+            .ToList();
+        return new LfSet(schema, functions, ordered);
+    }
+
+    /// <summary>Loads rule text held in memory (for tests and tools): one file, data columns optional.</summary>
+    public static LfSet LoadText(string path, string text, LabelSchema? schema = null, Data.DataSchema? dataColumns = null, string? root = null)
+    {
+        var folder = root ?? Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
+        return new RulesLoader().Load([new LfSourceFile(path, text)], new LfLoadContext(schema, dataColumns, folder));
+    }
+
+    /// <summary>The classes of the run's first valid <c>labels</c> declaration; reports invalid and conflicting ones.</summary>
+    private static LabelSchema? DeclaredSchema(IReadOnlyList<RulesFile> files, List<Diagnostic> diagnostics)
+    {
+        LabelSchema? schema = null;
+        SourceLocation? schemaAt = null;
+        foreach (var file in files)
+        {
+            SourceLocation? inThisFile = null;
+            foreach (var labels in file.Items.OfType<LabelsDeclaration>())
+            {
+                var at = labels.Span.In(file.Path);
+                if (inThisFile is not null)
+                {
+                    diagnostics.Add(RuleMessages.LabelsTwice(file.Path, labels.Span, inThisFile));
+                    continue;
+                }
+                inThisFile = at;
+                var declared = Validate(file.Path, labels, diagnostics);
+                if (declared is null) continue;
+                if (schema is null)
+                {
+                    schema = declared;
+                    schemaAt = at;
+                }
+                else if (!schema.Equals(declared))
+                    diagnostics.Add(RuleMessages.ConflictingLabels(file.Path, labels.Span, declared, schemaAt!, schema));
+            }
+        }
+        return schema;
+    }
+
+    private static LabelSchema? Validate(string path, LabelsDeclaration labels, List<Diagnostic> diagnostics)
+    {
+        var ok = true;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var name in labels.Classes)
+        {
+            if (name.Text == LabelSchema.AbstainName)
+            {
+                diagnostics.Add(RuleMessages.AbstainDeclared(path, name.Span));
+                ok = false;
+            }
+            else if (!seen.Add(name.Text))
+            {
+                diagnostics.Add(RuleMessages.RepeatedLabel(path, name.Span, name.Text));
+                ok = false;
+            }
+        }
+        if (labels.Classes.Count < 2)
+        {
+            diagnostics.Add(RuleMessages.TooFewLabels(path, labels.Span, labels.Classes.Count));
+            ok = false;
+        }
+        return ok ? new LabelSchema(labels.Classes.Select(c => c.Text)) : null;
+    }
+}

@@ -1,0 +1,447 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using Snorkeler.Data;
+using Snorkeler.Dsl.Syntax;
+
+namespace Snorkeler.Dsl.Semantics;
+
+/// <summary>A built-in function: parameter types and result type.</summary>
+internal sealed record FunctionInfo(string Name, RuleType[] Parameters, RuleType Result, string Summary);
+
+/// <summary>
+/// Resolves and type-checks the items of one file: labels, <c>let</c> constants, fields, functions,
+/// operator operands and regexes. Reports every problem it finds and keeps going.
+/// </summary>
+internal sealed class Checker
+{
+    public static readonly IReadOnlyDictionary<string, FunctionInfo> Functions = new[]
+    {
+        new FunctionInfo("lower", [RuleType.Text], RuleType.Text, "the text in lower case (invariant culture)"),
+        new FunctionInfo("upper", [RuleType.Text], RuleType.Text, "the text in upper case (invariant culture)"),
+        new FunctionInfo("trim", [RuleType.Text], RuleType.Text, "the text without leading and trailing white space"),
+        new FunctionInfo("length", [RuleType.Text], RuleType.Number, "the number of characters (Unicode code points)"),
+        new FunctionInfo("word_count", [RuleType.Text], RuleType.Number, "the number of white-space separated words, like Python's len(s.split())"),
+        new FunctionInfo("starts_with", [RuleType.Text, RuleType.Text], RuleType.Bool, "true when the text starts with the prefix, ignoring case"),
+        new FunctionInfo("ends_with", [RuleType.Text, RuleType.Text], RuleType.Bool, "true when the text ends with the suffix, ignoring case"),
+        new FunctionInfo("count", [RuleType.Text, RuleType.Text], RuleType.Number, "non-overlapping occurrences of the second text in the first, ignoring case"),
+        new FunctionInfo("number", [RuleType.Text], RuleType.Number, "the text read as a number (invariant culture); missing when it is not one"),
+        new FunctionInfo("lines", [RuleType.Text], RuleType.TextList, "the lines of a keyword file next to the rule file (only in 'let')"),
+    }.ToDictionary(f => f.Name, StringComparer.Ordinal);
+
+    private readonly RulesFile _file;
+    private readonly LabelSchema? _schema;
+    private readonly DataSchema? _columns;
+    private readonly string _root;
+    private readonly List<Diagnostic> _diagnostics;
+    private readonly Dictionary<string, LetDeclaration> _allLets = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, BoundConstant> _lets = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _letHashText = new(StringComparer.Ordinal);
+
+    // State of the item being checked.
+    private string? _let;
+    private List<string> _fields = [];
+    private List<TextSpan> _fieldSpans = [];
+    private SortedSet<string> _usedLets = new(StringComparer.Ordinal);
+    private bool _noLabelsReported;
+    private bool _invalid;
+
+    public Checker(RulesFile file, LabelSchema? schema, DataSchema? columns, string root, List<Diagnostic> diagnostics, bool reportNoLabels = true)
+    {
+        _noLabelsReported = !reportNoLabels;
+        _file = file;
+        _schema = schema;
+        _columns = columns;
+        _root = Path.GetFullPath(root);
+        _diagnostics = diagnostics;
+    }
+
+    private string FilePath => _file.Path;
+
+    private void Report(Diagnostic d) => _diagnostics.Add(d);
+
+    public List<CheckedLf> Check()
+    {
+        foreach (var let in _file.Items.OfType<LetDeclaration>()) _allLets.TryAdd(let.Name.Text, let);
+        var result = new List<CheckedLf>();
+        var seenLets = new Dictionary<string, LetDeclaration>(StringComparer.Ordinal);
+        foreach (var item in _file.Items)
+        {
+            switch (item)
+            {
+                case LetDeclaration let:
+                    if (seenLets.TryGetValue(let.Name.Text, out var first))
+                    {
+                        Report(RuleMessages.DuplicateLet(FilePath, let.Name.Span, let.Name.Text, first.Name.Span.In(FilePath)));
+                        break;
+                    }
+                    seenLets.Add(let.Name.Text, let);
+                    CheckLet(let);
+                    break;
+                case LfDeclaration lf:
+                    if (CheckLf(lf) is { } checkedLf) result.Add(checkedLf);
+                    break;
+            }
+        }
+        return result;
+    }
+
+    private void CheckLet(LetDeclaration let)
+    {
+        _let = let.Name.Text;
+        _usedLets = new SortedSet<string>(StringComparer.Ordinal);
+        var before = _diagnostics.Count;
+        var value = Bind(let.Value);
+        _let = null;
+        if (value is BoundConstant constant && constant.Type != RuleType.Error)
+        {
+            _lets[let.Name.Text] = constant;
+            _letHashText[let.Name.Text] = ConstantText(constant);
+        }
+        else if (value.Type != RuleType.Error && _diagnostics.Count == before)
+            Report(RuleMessages.LetNotConstant(FilePath, let.Value.Span, let.Name.Text));
+    }
+
+    private CheckedLf? CheckLf(LfDeclaration lf)
+    {
+        _fields = [];
+        _fieldSpans = [];
+        _usedLets = new SortedSet<string>(StringComparer.Ordinal);
+        var before = _diagnostics.Count;
+        _invalid = false;
+        var clauses = new List<(Bound, int)>();
+        foreach (var clause in lf.Clauses)
+        {
+            var condition = Want(Bind(clause.Condition), RuleType.Bool,
+                actual => RuleMessages.ConditionType(FilePath, clause.Condition.Span, actual.Describe()));
+            clauses.Add((condition, ResolveLabel(clause.Label)));
+        }
+        if (_diagnostics.Count != before || _invalid) return null;
+
+        var hashText = new StringBuilder(_file.Text, lf.Span.Offset, lf.Span.Length, lf.Span.Length + 64);
+        foreach (var used in _usedLets) hashText.Append('\n').Append("let ").Append(used).Append(" = ").Append(_letHashText.GetValueOrDefault(used));
+        hashText.Append("\nlabels ").Append(_schema?.ToString());
+        return new CheckedLf(lf, FilePath, clauses, _fields, _fieldSpans, LabelingFunction.Hash(hashText.ToString()));
+    }
+
+    private int ResolveLabel(Name label)
+    {
+        if (label.Text == LabelSchema.AbstainName) return LabelSchema.Abstain;
+        if (_schema is null)
+        {
+            if (!_noLabelsReported) Report(RuleMessages.NoLabels(FilePath, label.Span));
+            _noLabelsReported = true;
+            _invalid = true;
+            return LabelSchema.Abstain;
+        }
+        if (_schema.LabelOf(label.Text) is { } value) return value;
+        Report(RuleMessages.UnknownLabel(FilePath, label.Span, label.Text, _schema.ClassNames));
+        return LabelSchema.Abstain;
+    }
+
+    /// <summary>An expression with an error; the item it is in is not compiled.</summary>
+    private Bound Invalid(TextSpan span)
+    {
+        _invalid = true;
+        return new BoundConstant(false, RuleType.Error, span);
+    }
+
+    /// <summary>Converts <paramref name="b"/> to <paramref name="want"/> (a field becomes text, a number or true/false) or reports.</summary>
+    private Bound Want(Bound b, RuleType want, Func<RuleType, Diagnostic> error)
+    {
+        if (b.Type == RuleType.Error || b.Type == want) return b;
+        if (b.Type == RuleType.Field && want is RuleType.Text or RuleType.Number or RuleType.Bool) return new BoundConvert(b, want, b.Span);
+        if (b.Type == RuleType.EmptyList && want is RuleType.TextList or RuleType.NumberList)
+            return new BoundConstant(want == RuleType.TextList ? Array.Empty<string>() : Array.Empty<double>(), want, b.Span);
+        Report(error(b.Type));
+        return Invalid(b.Span);
+    }
+
+    private Bound WantOperand(Bound b, RuleType want, string op, string side)
+        => Want(b, want, actual => RuleMessages.OperandType(FilePath, b.Span, op, want.Describe(), side, actual.Describe()));
+
+    public Bound Bind(Expression e)
+    {
+        switch (e)
+        {
+            case TextLiteral t: return new BoundConstant(t.Value, RuleType.Text, t.Span);
+            case NumberLiteral n: return new BoundConstant(n.Value, RuleType.Number, n.Span);
+            case BoolLiteral b: return new BoundConstant(b.Value, RuleType.Bool, b.Span);
+            case RegexLiteral r: return BindRegex(r);
+            case ListLiteral l: return BindList(l);
+            case Reference r: return BindReference(r);
+            case Call c: return BindCall(c);
+            case Unary { Operator: "not" } u:
+            {
+                var operand = WantOperand(Bind(u.Operand), RuleType.Bool, "not", "right");
+                return operand is BoundConstant { Value: bool v } ? new BoundConstant(!v, RuleType.Bool, u.Span) : new BoundUnary("not", operand, RuleType.Bool, u.Span);
+            }
+            case Unary u:
+            {
+                var operand = WantOperand(Bind(u.Operand), RuleType.Number, "-", "right");
+                return operand is BoundConstant { Value: double v, Type: RuleType.Number } ? new BoundConstant(-v, RuleType.Number, u.Span) : new BoundUnary("-", operand, RuleType.Number, u.Span);
+            }
+            case Binary b: return BindBinary(b);
+            case Between b:
+                return new BoundBetween(
+                    WantOperand(Bind(b.Value), RuleType.Number, "between", "left"),
+                    WantOperand(Bind(b.Low), RuleType.Number, "between", "right"),
+                    WantOperand(Bind(b.High), RuleType.Number, "between", "right"), b.Span);
+            case IsMissing m:
+            {
+                var value = Bind(m.Value);
+                if (value.Type is not (RuleType.Field or RuleType.Text or RuleType.Number or RuleType.Error))
+                {
+                    Report(RuleMessages.OperandType(FilePath, value.Span, m.Negated ? "is not missing" : "is missing", "a field, text or a number", "left", value.Type.Describe()));
+                    return Invalid(m.Span);
+                }
+                return new BoundIsMissing(value, m.Negated, m.Span);
+            }
+            default:
+                throw new InvalidOperationException($"unknown syntax node {e.GetType().Name}");
+        }
+    }
+
+    private Bound BindBinary(Binary b)
+    {
+        var left = Bind(b.Left);
+        var right = Bind(b.Right);
+        var op = b.Operator;
+        switch (op)
+        {
+            case "and":
+            case "or":
+                return new BoundBinary(op, WantOperand(left, RuleType.Bool, op, "left"), WantOperand(right, RuleType.Bool, op, "right"), RuleType.Bool, b.Span);
+            case "+" or "-" or "*" or "/":
+                return new BoundBinary(op, WantOperand(left, RuleType.Number, op, "left"), WantOperand(right, RuleType.Number, op, "right"), RuleType.Number, b.Span);
+            case "<" or "<=" or ">" or ">=":
+                return new BoundBinary(op, WantOperand(left, RuleType.Number, op, "left"), WantOperand(right, RuleType.Number, op, "right"), RuleType.Bool, b.Span);
+            case "==" or "!=":
+            {
+                if (left.Type == RuleType.Error || right.Type == RuleType.Error) return Invalid(b.Span);
+                RuleType? mode = left.Type == RuleType.Text || right.Type == RuleType.Text ? RuleType.Text
+                    : left.Type == RuleType.Number || right.Type == RuleType.Number ? RuleType.Number
+                    : left.Type == RuleType.Bool || right.Type == RuleType.Bool ? RuleType.Bool
+                    : left.Type == RuleType.Field && right.Type == RuleType.Field ? RuleType.Text
+                    : null;
+                if (mode is not { } m)
+                {
+                    var bad = left.Type is RuleType.Field ? right : left;
+                    Report(RuleMessages.OperandType(FilePath, bad.Span, op, "text, a number or true/false", bad == left ? "left" : "right", bad.Type.Describe()));
+                    return Invalid(b.Span);
+                }
+                return new BoundBinary(op, WantOperand(left, m, op, "left"), WantOperand(right, m, op, "right"), RuleType.Bool, b.Span);
+            }
+            case "contains":
+                if (right.Type is RuleType.TextList or RuleType.EmptyList)
+                {
+                    Report(RuleMessages.ContainsList(FilePath, right.Span));
+                    return Invalid(b.Span);
+                }
+                return new BoundBinary(op, WantOperand(left, RuleType.Text, op, "left"), WantOperand(right, RuleType.Text, op, "right"), RuleType.Bool, b.Span);
+            case "contains any" or "contains all":
+                return new BoundBinary(op, WantOperand(left, RuleType.Text, op, "left"), WantOperand(right, RuleType.TextList, op, "right"), RuleType.Bool, b.Span);
+            case "matches":
+                return new BoundBinary(op, WantOperand(left, RuleType.Text, op, "left"), WantOperand(right, RuleType.Regex, op, "right"), RuleType.Bool, b.Span);
+            case "in":
+            {
+                if (right.Type == RuleType.Error || left.Type == RuleType.Error) return Invalid(b.Span);
+                if (right.Type == RuleType.EmptyList)
+                    return new BoundConstant(false, RuleType.Bool, b.Span);
+                if (!right.Type.IsList())
+                {
+                    Report(RuleMessages.OperandType(FilePath, right.Span, op, "a list", "right", right.Type.Describe()));
+                    return Invalid(b.Span);
+                }
+                var item = right.Type == RuleType.TextList ? RuleType.Text : RuleType.Number;
+                return new BoundBinary(op, WantOperand(left, item, op, "left"), right, RuleType.Bool, b.Span);
+            }
+            default:
+                throw new InvalidOperationException($"unknown operator {op}");
+        }
+    }
+
+    private Bound BindRegex(RegexLiteral r)
+    {
+        var options = RegexOptions.NonBacktracking | RegexOptions.CultureInvariant;
+        foreach (var flag in r.Flags)
+            options |= flag switch { 'i' => RegexOptions.IgnoreCase, 'm' => RegexOptions.Multiline, _ => RegexOptions.Singleline };
+        try
+        {
+            return new BoundConstant(new Regex(r.Pattern, options), RuleType.Regex, r.Span);
+        }
+        catch (RegexParseException e)
+        {
+            Report(RuleMessages.InvalidRegex(FilePath, r.Span, RegexReason(e)));
+        }
+        catch (NotSupportedException e)
+        {
+            // "... in conjunction with expressions containing: 'backreference (\ number)'." → the quoted construct.
+            var quoted = e.Message.Split('\'');
+            Report(RuleMessages.UnsupportedRegex(FilePath, r.Span, quoted.Length >= 3 ? $"a {quoted[^2]}" : "a construct"));
+        }
+        catch (ArgumentException e)
+        {
+            Report(RuleMessages.InvalidRegex(FilePath, r.Span, e.Message));
+        }
+        return Invalid(r.Span);
+    }
+
+    /// <summary>The parser's reason without the pattern it repeats ("Invalid pattern '...' at offset 3. Not enough )'s." → "not enough )'s at offset 3").</summary>
+    private static string RegexReason(RegexParseException e)
+    {
+        var message = e.Message;
+        var dot = message.IndexOf(". ", StringComparison.Ordinal);
+        var reason = dot >= 0 ? message[(dot + 2)..].TrimEnd('.') : message;
+        if (reason.Length > 0) reason = char.ToLowerInvariant(reason[0]) + reason[1..];
+        return $"{reason} (at offset {e.Offset.ToString(CultureInfo.InvariantCulture)})";
+    }
+
+    private Bound BindList(ListLiteral l)
+    {
+        if (l.Items.Count == 0) return new BoundConstant(Array.Empty<string>(), RuleType.EmptyList, l.Span);
+        var items = l.Items.Select(Bind).ToList();
+        if (items.Any(i => i.Type == RuleType.Error)) return Invalid(l.Span);
+        var itemType = items[0].Type == RuleType.Number ? RuleType.Number : RuleType.Text;
+        var ok = true;
+        for (var k = 0; k < items.Count; k++)
+        {
+            if (items[k] is BoundConstant c && c.Type == itemType) continue;
+            Report(RuleMessages.ListItemType(FilePath, items[k].Span, k + 1, itemType.Describe(), items[k] is BoundConstant ? items[k].Type.Describe() : "a value computed from the data"));
+            ok = false;
+        }
+        if (!ok) return Invalid(l.Span);
+        return itemType == RuleType.Number
+            ? new BoundConstant(items.Select(i => (double)((BoundConstant)i).Value).ToArray(), RuleType.NumberList, l.Span)
+            : new BoundConstant(items.Select(i => (string)((BoundConstant)i).Value).ToArray(), RuleType.TextList, l.Span);
+    }
+
+    private Bound BindReference(Reference r)
+    {
+        if (!r.Quoted)
+        {
+            if (_lets.TryGetValue(r.Name, out var value))
+            {
+                _usedLets.Add(r.Name);
+                return value with { Span = r.Span };
+            }
+            if (_allLets.TryGetValue(r.Name, out var later))
+            {
+                if (later.Span.Offset > r.Span.Offset && r.Name != _let)
+                {
+                    Report(RuleMessages.LetBeforeDefinition(FilePath, r.Span, r.Name, later.Name.Span.In(FilePath)));
+                    return Invalid(r.Span);
+                }
+                if (later.Span.Offset <= r.Span.Offset && r.Name != _let) return Invalid(r.Span); // defined with an error, reported there
+            }
+        }
+        if (_let is not null)
+        {
+            Report(RuleMessages.LetNotConstant(FilePath, r.Span, _let));
+            return Invalid(r.Span);
+        }
+        if (_columns is not null && _columns.IndexOf(r.Name) < 0)
+        {
+            var candidates = _columns.Names.Concat(_lets.Keys);
+            Report(RuleMessages.UnknownField(FilePath, r.Span, r.Name, _columns.Names.Count > 0 ? candidates : []));
+            return Invalid(r.Span);
+        }
+        var slot = _fields.IndexOf(r.Name);
+        if (slot < 0)
+        {
+            slot = _fields.Count;
+            _fields.Add(r.Name);
+            _fieldSpans.Add(r.Span);
+        }
+        return new BoundField(r.Name, slot, r.Span);
+    }
+
+    private Bound BindCall(Call c)
+    {
+        var name = c.Function.Text;
+        if (!Functions.TryGetValue(name, out var function))
+        {
+            Report(RuleMessages.UnknownFunction(FilePath, c.Function.Span, name, Functions.Keys));
+            foreach (var a in c.Arguments) Bind(a);
+            return Invalid(c.Span);
+        }
+        if (c.Arguments.Count != function.Parameters.Length)
+        {
+            Report(RuleMessages.ArgumentCount(FilePath, c.Span, name, function.Parameters.Length, c.Arguments.Count));
+            return Invalid(c.Span);
+        }
+        if (name == "lines") return BindLines(c);
+        var args = new List<Bound>();
+        for (var k = 0; k < c.Arguments.Count; k++)
+        {
+            var want = function.Parameters[k];
+            var index = k + 1;
+            args.Add(Want(Bind(c.Arguments[k]), want,
+                actual => RuleMessages.ArgumentType(FilePath, c.Arguments[index - 1].Span, name, index, want.Describe(), actual.Describe())));
+        }
+        if (args.Any(a => a.Type == RuleType.Error)) return Invalid(c.Span);
+        return new BoundCall(name, args, function.Result, c.Span);
+    }
+
+    private Bound BindLines(Call c)
+    {
+        if (_let is null || c.Arguments[0] is not TextLiteral file)
+        {
+            Report(RuleMessages.LinesUsage(FilePath, c.Span));
+            return Invalid(c.Span);
+        }
+        var folder = Path.GetDirectoryName(Path.GetFullPath(FilePath)) ?? ".";
+        string full;
+        try
+        {
+            full = Path.GetFullPath(Path.Combine(folder, file.Value));
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            Report(RuleMessages.KeywordFileNotFound(FilePath, file.Span, file.Value));
+            return Invalid(c.Span);
+        }
+        var root = _root.EndsWith(Path.DirectorySeparatorChar) ? _root : _root + Path.DirectorySeparatorChar;
+        if (!full.StartsWith(root, StringComparison.Ordinal))
+        {
+            Report(RuleMessages.KeywordFileOutside(FilePath, file.Span, file.Value));
+            return Invalid(c.Span);
+        }
+        if (!File.Exists(full) && !Directory.Exists(full))
+        {
+            Report(RuleMessages.KeywordFileNotFound(FilePath, file.Span, file.Value));
+            return Invalid(c.Span);
+        }
+        // A symbolic link inside the folder must not lead outside it either.
+        var target = File.Exists(full) ? new FileInfo(full).ResolveLinkTarget(returnFinalTarget: true)?.FullName : null;
+        if (target is not null && !target.StartsWith(root, StringComparison.Ordinal))
+        {
+            Report(RuleMessages.KeywordFileOutside(FilePath, file.Span, file.Value));
+            return Invalid(c.Span);
+        }
+        try
+        {
+            var lines = File.ReadAllLines(full)
+                .Select(l => l.Trim())
+                .Where(l => l.Length > 0 && !l.StartsWith('#'))
+                .ToArray();
+            return new BoundConstant(lines, RuleType.TextList, c.Span);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Report(RuleMessages.KeywordFileUnreadable(FilePath, file.Span, file.Value, e.Message));
+            return Invalid(c.Span);
+        }
+    }
+
+    private static string ConstantText(BoundConstant c) => c.Value switch
+    {
+        string s => "\"" + s + "\"",
+        double d => d.ToString("R", CultureInfo.InvariantCulture),
+        bool b => b ? "true" : "false",
+        string[] a => "[" + string.Join("\u0001", a) + "]",
+        double[] a => "[" + string.Join(",", a.Select(d => d.ToString("R", CultureInfo.InvariantCulture))) + "]",
+        Regex r => "/" + r + "/" + r.Options,
+        _ => c.Value.ToString() ?? "",
+    };
+}

@@ -1,0 +1,576 @@
+using System.Globalization;
+using Sprache;
+
+namespace Snorkeler.Dsl.Syntax;
+
+/// <summary>The result of parsing one rule file: the items that parsed and every diagnostic found.</summary>
+/// <param name="File">The syntax tree (items with errors are left out).</param>
+/// <param name="Diagnostics">Syntax diagnostics, in file order.</param>
+public sealed record RulesParseResult(RulesFile File, IReadOnlyList<Diagnostic> Diagnostics)
+{
+    /// <summary>True when any diagnostic is an error.</summary>
+    public bool HasErrors => Diagnostics.Any(d => d.IsError);
+}
+
+/// <summary>
+/// Parses <c>.rules</c> files (see docs/rules.md) with Sprache. The file is split into top-level items
+/// (lines starting at column 1 with <c>labels</c>, <c>let</c> or <c>lf</c>) and each item is parsed on
+/// its own, so one mistake does not hide the errors of the items after it.
+/// </summary>
+public static class RulesParser
+{
+    /// <summary>The reserved words; write a field with one of these names in backticks.</summary>
+    public static readonly IReadOnlySet<string> Keywords = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "labels", "let", "lf", "when", "label", "and", "or", "not", "contains", "any", "all", "matches",
+        "in", "between", "is", "missing", "true", "false",
+    };
+
+    /// <summary>Brackets may nest this deep; deeper text is reported instead of parsed.</summary>
+    public const int MaxNesting = 64;
+
+    /// <summary>An expression tree may be this deep (a chain of 1000 'and' is 1000 deep); deeper ones are reported.</summary>
+    public const int MaxDepth = 1000;
+
+    /// <summary>The depth of an expression tree, computed without recursion.</summary>
+    internal static int Depth(Expression root)
+    {
+        var max = 0;
+        var stack = new Stack<(Expression Node, int Depth)>();
+        stack.Push((root, 1));
+        while (stack.Count > 0)
+        {
+            var (node, depth) = stack.Pop();
+            max = Math.Max(max, depth);
+            if (max > MaxDepth) return max;
+            foreach (var child in Children(node)) stack.Push((child, depth + 1));
+        }
+        return max;
+    }
+
+    private static IEnumerable<Expression> Children(Expression e) => e switch
+    {
+        Unary u => [u.Operand],
+        Binary b => [b.Left, b.Right],
+        Between b => [b.Value, b.Low, b.High],
+        IsMissing m => [m.Value],
+        Call c => c.Arguments,
+        ListLiteral l => l.Items,
+        _ => [],
+    };
+
+    /// <summary>Parses a file; never throws for a problem in the text (it reports diagnostics).</summary>
+    public static RulesParseResult TryParse(string path, string text)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(text);
+        return new Grammar(path, text).ParseFile();
+    }
+
+    /// <summary>Parses a file, throwing <see cref="DiagnosticsException"/> when it has errors.</summary>
+    public static RulesFile Parse(string path, string text)
+    {
+        var result = TryParse(path, text);
+        return result.HasErrors ? throw new DiagnosticsException(result.Diagnostics) : result.File;
+    }
+
+    /// <summary>The offsets, lines and columns where top-level items start.</summary>
+    internal static List<(int Offset, int Line)> ItemStarts(string text)
+    {
+        var starts = new List<(int, int)>();
+        var line = 1;
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (i == 0 || text[i - 1] == '\n')
+            {
+                if (StartsWithWord(text, i, "lf") || StartsWithWord(text, i, "let") || StartsWithWord(text, i, "labels"))
+                    starts.Add((i, line));
+            }
+            if (text[i] == '\n') line++;
+        }
+        return starts;
+    }
+
+    private static bool StartsWithWord(string text, int at, string word)
+        => string.CompareOrdinal(text, at, word, 0, word.Length) == 0
+           && (at + word.Length >= text.Length || !Grammar.IsIdentifierPart(text[at + word.Length]));
+}
+
+/// <summary>A token: its text and where it is.</summary>
+internal readonly record struct Token(string Text, TextSpan Span);
+
+/// <summary>The grammar of one file; lexical problems found while parsing are collected, not thrown.</summary>
+internal sealed class Grammar
+{
+    private static readonly string[] OperatorWords = ["and", "or", "contains", "matches", "in", "between", "is"];
+
+    private readonly string _path;
+    private readonly string _text;
+    private readonly SortedDictionary<(int Offset, string Code), Diagnostic> _lexical = new();
+
+    private readonly Parser<Expression> _expression;
+    private readonly Parser<Item> _item;
+
+    public Grammar(string path, string text)
+    {
+        _path = path;
+        _text = text;
+
+        var expression = Parse.Ref(() => _expression!);
+        var name = Identifier();
+
+        var number = Scan(ScanNumber, "a number").Select(t => (Expression)new NumberLiteral(double.Parse(t.Text, NumberStyles.Float, CultureInfo.InvariantCulture), t.Span));
+        var textLiteral = Scan(ScanText, "text").Select(t => (Expression)new TextLiteral(t.Text, t.Span));
+        var regex = Scan(ScanRegex, "a regex").Select(t =>
+        {
+            var slash = t.Text.LastIndexOf('\u0000');
+            return (Expression)new RegexLiteral(t.Text[..slash], t.Text[(slash + 1)..], t.Span);
+        });
+        var field = Scan(ScanBacktick, "a field").Select(t => (Expression)new Reference(t.Text, true, t.Span));
+        var boolean = Keyword("true").Or(Keyword("false")).Select(t => (Expression)new BoolLiteral(t.Text == "true", t.Span));
+
+        var items = from first in expression
+                    from rest in (from comma in Symbol(",") from item in expression select item).XMany()
+                    select new[] { first }.Concat(rest).ToList();
+        var list = from open in Symbol("[")
+                   from values in items.XOptional()
+                   from close in Symbol("]").Expect(values.IsDefined ? ["','", "']'"] : ["a value", "']'"])
+                   select (Expression)new ListLiteral(values.GetOrElse([]), open.Span.To(close.Span));
+        var parenthesised = from open in Symbol("(")
+                            from inner in expression
+                            from close in Symbol(")").Expect("an operator", "')'")
+                            select inner;
+        var arguments = from open in Symbol("(")
+                        from values in items.XOptional()
+                        from close in Symbol(")").Expect(values.IsDefined ? ["','", "')'"] : ["a value", "')'"])
+                        select (Values: values.GetOrElse([]), Close: close);
+        var callOrReference = from id in name
+                              from args in arguments.XOptional()
+                              select args.IsDefined
+                                  ? (Expression)new Call(id, args.Get().Values, id.Span.To(args.Get().Close.Span))
+                                  : new Reference(id.Text, false, id.Span);
+        var primary = number.Or(textLiteral).Or(regex).Or(list).Or(parenthesised).Or(boolean).Or(field).Or(callOrReference)
+            .Expect("a value");
+
+        var unary = from signs in Symbol("-").Many()
+                    from operand in primary
+                    select signs.Reverse().Aggregate(operand, (e, s) => new Unary("-", e, s.Span.To(e.Span)));
+        var multiplicative = Chain(unary, Symbol("*").Or(Symbol("/")));
+        var additive = Chain(multiplicative, Symbol("+").Or(Symbol("-")));
+
+        var comparison = from op in Symbol("==").Or(Symbol("!=")).Or(Symbol("<=")).Or(Symbol(">=")).Or(Symbol("<")).Or(Symbol(">"))
+                         from right in additive
+                         select (Func<Expression, Expression>)(left => new Binary(op.Text, left, right, op.Span, left.Span.To(right.Span)));
+        var contains = from op in Keyword("contains")
+                       from mode in Keyword("any").Or(Keyword("all")).XOptional()
+                       from right in additive
+                       select (Func<Expression, Expression>)(left => new Binary(
+                           mode.IsDefined ? "contains " + mode.Get().Text : "contains", left, right,
+                           mode.IsDefined ? op.Span.To(mode.Get().Span) : op.Span, left.Span.To(right.Span)));
+        var matches = from op in Keyword("matches").Or(Keyword("in"))
+                      from right in additive
+                      select (Func<Expression, Expression>)(left => new Binary(op.Text, left, right, op.Span, left.Span.To(right.Span)));
+        var between = from op in Keyword("between")
+                      from low in additive
+                      from and in Keyword("and")
+                      from high in additive
+                      select (Func<Expression, Expression>)(left => new Between(left, low, high, left.Span.To(high.Span)));
+        var isMissing = from op in Keyword("is")
+                        from not in Keyword("not").XOptional()
+                        from missing in Keyword("missing").Expect(not.IsDefined ? ["'missing'"] : ["'not'", "'missing'"])
+                        select (Func<Expression, Expression>)(left => new IsMissing(left, not.IsDefined, left.Span.To(missing.Span)));
+        var predicate = from left in additive
+                        from tail in comparison.Or(contains).Or(matches).Or(between).Or(isMissing).XOptional()
+                        select tail.IsDefined ? tail.Get()(left) : left;
+        var negation = from nots in Keyword("not").Many()
+                       from operand in predicate
+                       select nots.Reverse().Aggregate(operand, (e, n) => new Unary("not", e, n.Span.To(e.Span)));
+        var conjunction = Chain(negation, Keyword("and"));
+        _expression = Chain(conjunction, Keyword("or"));
+
+        var labels = from keyword in Keyword("labels")
+                     from first in name
+                     from rest in (from comma in Symbol(",") from n in name select n).XMany()
+                     from end in End("','")
+                     select (Item)new LabelsDeclaration(new[] { first }.Concat(rest).ToList(), keyword.Span.To(rest.LastOrDefault()?.Span ?? first.Span));
+        var let = from keyword in Keyword("let")
+                  from id in name
+                  from eq in Symbol("=")
+                  from value in _expression
+                  from end in End("an operator")
+                  select (Item)new LetDeclaration(id, value, keyword.Span.To(value.Span));
+        var clause = from when in Keyword("when")
+                     from condition in _expression
+                     from label in Keyword("label").Expect("an operator", "'label'")
+                     from cls in name.Expect("a class name")
+                     select new WhenClause(condition, cls, when.Span.To(cls.Span));
+        var lf = from keyword in Keyword("lf")
+                 from id in name
+                 from colon in Symbol(":")
+                 from clauses in clause.XAtLeastOnce()
+                 from end in End("'when'")
+                 select (Item)new LfDeclaration(id, clauses.ToList(), keyword.Span.To(clauses.Last().Span));
+        _item = labels.Or(let).Or(lf).Expect("'labels'", "'let'", "'lf'");
+    }
+
+    public RulesParseResult ParseFile()
+    {
+        var items = new List<Item>();
+        var syntax = new List<Diagnostic>();
+        var starts = RulesParser.ItemStarts(_text);
+        if (starts.Count == 0 || starts[0].Offset != 0) starts.Insert(0, (0, 1));
+        for (var k = 0; k < starts.Count; k++)
+        {
+            var (offset, line) = starts[k];
+            var end = k + 1 < starts.Count ? starts[k + 1].Offset : _text.Length;
+            var input = Skip(new ItemInput(_text, offset, end, line, 1));
+            if (input.AtEnd) continue;
+            if (TooDeep(input.Position, end) is { } deep)
+            {
+                syntax.Add(RuleMessages.TooDeep(_path, deep));
+                continue;
+            }
+            var lexicalBefore = _lexical.Count;
+            var result = _item(input);
+            if (result.WasSuccessful)
+            {
+                var tooDeep = TooDeep(result.Value);
+                if (tooDeep is null) items.Add(result.Value);
+                else syntax.Add(RuleMessages.TooLong(_path, tooDeep.Span, RulesParser.MaxDepth));
+            }
+            // A lexical error (an unterminated text, say) usually causes the syntax error after it: report only the cause.
+            else if (_lexical.Count == lexicalBefore) syntax.Add(SyntaxError(result));
+        }
+        var diagnostics = syntax.Concat(_lexical.Values)
+            .OrderBy(d => d.Location?.Line).ThenBy(d => d.Location?.Column).ToList();
+        return new RulesParseResult(new RulesFile(_path, _text, items, new TextSpan(0, 1, 1, _text.Length)), diagnostics);
+    }
+
+    private static Expression? TooDeep(Item item)
+    {
+        var roots = item switch
+        {
+            LetDeclaration let => [let.Value],
+            LfDeclaration lf => lf.Clauses.Select(c => c.Condition),
+            _ => Enumerable.Empty<Expression>(),
+        };
+        return roots.FirstOrDefault(e => RulesParser.Depth(e) > RulesParser.MaxDepth);
+    }
+
+    private TextSpan? TooDeep(int from, int to)
+    {
+        var depth = 0;
+        for (var i = from; i < to; i++)
+        {
+            var c = _text[i];
+            // Brackets in comments and text literals do not nest.
+            if (c is '#' or '"')
+            {
+                var close = c == '#' ? '\n' : '"';
+                for (i++; i < to && _text[i] != close && _text[i] != '\n'; i++)
+                    if (c == '"' && _text[i] == '\\') i++;
+                continue;
+            }
+            if (c is '(' or '[')
+            {
+                if (++depth > RulesParser.MaxNesting) return SpanAt(i, 1);
+            }
+            else if (c is ')' or ']') depth = Math.Max(0, depth - 1);
+        }
+        return null;
+    }
+
+    private TextSpan SpanAt(int offset, int length)
+    {
+        var line = 1;
+        var lineStart = 0;
+        for (var i = 0; i < offset && i < _text.Length; i++)
+        {
+            if (_text[i] != '\n') continue;
+            line++;
+            lineStart = i + 1;
+        }
+        return new TextSpan(offset, line, offset - lineStart + 1, length);
+    }
+
+    private Diagnostic SyntaxError<T>(IResult<T> failure)
+    {
+        var at = failure.Remainder;
+        var (found, length, word) = Describe(at.Position);
+        var expected = failure.Expectations.Distinct().ToList();
+        string? near = null;
+        if (word is not null && !RulesParser.Keywords.Contains(word))
+        {
+            var candidates = expected.Where(e => e.Length > 2 && e[0] == '\'' && char.IsLetter(e[1])).Select(e => e[1..^1]).ToList();
+            if (expected.Contains("an operator")) candidates.AddRange(OperatorWords);
+            near = Text.Suggest.Nearest(word, candidates);
+            if (expected.Count == 1 && expected[0] == $"'{near}'") near = null;
+        }
+        return RuleMessages.Syntax(_path, new TextSpan(at.Position, at.Line, at.Column, length), found, expected, near);
+    }
+
+    /// <summary>How to name the text at <paramref name="offset"/> in a message: a word, a literal, a character, or the end of the file.</summary>
+    private (string Found, int Length, string? Word) Describe(int offset)
+    {
+        if (offset >= _text.Length) return ("end of file", 0, null);
+        var c = _text[offset];
+        var end = offset + 1;
+        if (IsIdentifierStart(c))
+        {
+            while (end < _text.Length && IsIdentifierPart(_text[end])) end++;
+            var w = _text[offset..end];
+            return (RulesParser.Keywords.Contains(w) ? $"keyword '{w}'" : $"'{w}'", end - offset, w);
+        }
+        if (char.IsAsciiDigit(c))
+        {
+            while (end < _text.Length && (char.IsAsciiDigit(_text[end]) || _text[end] == '.')) end++;
+            return ($"number {_text[offset..end]}", end - offset, null);
+        }
+        if (c == '"')
+        {
+            while (end < _text.Length && _text[end] != '"' && _text[end] != '\n') end++;
+            if (end < _text.Length && _text[end] == '"') end++;
+            var literal = _text[offset..end];
+            return ($"text {(literal.Length > 30 ? literal[..27] + "..." : literal)}", end - offset, null);
+        }
+        if (char.IsSurrogate(c) || char.IsControl(c) || char.IsWhiteSpace(c))
+            return ($"character U+{(int)c:X4}", 1, null);
+        return ($"'{c}'", 1, null);
+    }
+
+    // ---- tokens ----
+
+    internal static bool IsIdentifierStart(char c) => char.IsLetter(c) || c == '_';
+
+    internal static bool IsIdentifierPart(char c) => char.IsLetterOrDigit(c) || c == '_';
+
+    private static IInput Skip(IInput i)
+    {
+        while (!i.AtEnd)
+        {
+            if (char.IsWhiteSpace(i.Current)) i = i.Advance();
+            else if (i.Current == '#')
+                while (!i.AtEnd && i.Current != '\n') i = i.Advance();
+            else break;
+        }
+        return i;
+    }
+
+    private static TextSpan SpanOf(IInput start, IInput end) => new(start.Position, start.Line, start.Column, end.Position - start.Position);
+
+    private delegate bool Scanner(IInput start, out IInput end, out string text);
+
+    private static Parser<Token> Scan(Scanner scan, string expectation) => i =>
+        scan(i, out var end, out var text)
+            ? Result.Success(new Token(text, SpanOf(i, end)), Skip(end))
+            : Result.Failure<Token>(i, $"expected {expectation}", [expectation]);
+
+    private static bool ScanWord(IInput i, out IInput end, out string text)
+    {
+        end = i;
+        text = "";
+        if (i.AtEnd || !IsIdentifierStart(i.Current)) return false;
+        while (!end.AtEnd && IsIdentifierPart(end.Current)) end = end.Advance();
+        text = i.Source[i.Position..end.Position];
+        return true;
+    }
+
+    private static Parser<Token> Keyword(string keyword)
+    {
+        var expectation = $"'{keyword}'";
+        return i => ScanWord(i, out var end, out var word) && word == keyword
+            ? Result.Success(new Token(word, SpanOf(i, end)), Skip(end))
+            : Result.Failure<Token>(i, $"expected {expectation}", [expectation]);
+    }
+
+    private static Parser<Name> Identifier() => i =>
+        ScanWord(i, out var end, out var word) && !RulesParser.Keywords.Contains(word)
+            ? Result.Success(new Name(word, SpanOf(i, end)), Skip(end))
+            : Result.Failure<Name>(i, "expected a name", ["a name"]);
+
+    private static Parser<Token> Symbol(string symbol)
+    {
+        var expectation = $"'{symbol}'";
+        return i =>
+        {
+            var end = i;
+            foreach (var c in symbol)
+            {
+                if (end.AtEnd || end.Current != c) return Result.Failure<Token>(i, $"expected {expectation}", [expectation]);
+                end = end.Advance();
+            }
+            // '<' must not be the start of '<=', '=' not of '=='.
+            if (symbol.Length == 1 && symbol[0] is '<' or '>' or '=' or '!' && !end.AtEnd && end.Current == '=')
+                return Result.Failure<Token>(i, $"expected {expectation}", [expectation]);
+            return Result.Success(new Token(symbol, SpanOf(i, end)), Skip(end));
+        };
+    }
+
+    private static Parser<IInput> End(params string[] expected) => i =>
+        i.AtEnd ? Result.Success(i, i) : Result.Failure<IInput>(i, "expected the end of the item", expected);
+
+    private static Parser<Expression> Chain(Parser<Expression> operand, Parser<Token> op)
+        => from first in operand
+           from rest in (from o in op from right in operand select (o, right)).XMany()
+           select rest.Aggregate(first, (left, p) => new Binary(p.o.Text, left, p.right, p.o.Span, left.Span.To(p.right.Span)));
+
+    private static bool ScanNumber(IInput i, out IInput end, out string text)
+    {
+        end = i;
+        text = "";
+        if (i.AtEnd || !char.IsAsciiDigit(i.Current)) return false;
+        while (!end.AtEnd && char.IsAsciiDigit(end.Current)) end = end.Advance();
+        if (!end.AtEnd && end.Current == '.')
+        {
+            var fraction = end.Advance();
+            if (!fraction.AtEnd && char.IsAsciiDigit(fraction.Current))
+            {
+                end = fraction;
+                while (!end.AtEnd && char.IsAsciiDigit(end.Current)) end = end.Advance();
+            }
+        }
+        if (!end.AtEnd && end.Current is 'e' or 'E')
+        {
+            var exponent = end.Advance();
+            if (!exponent.AtEnd && exponent.Current is '+' or '-') exponent = exponent.Advance();
+            if (!exponent.AtEnd && char.IsAsciiDigit(exponent.Current))
+            {
+                end = exponent;
+                while (!end.AtEnd && char.IsAsciiDigit(end.Current)) end = end.Advance();
+            }
+        }
+        text = i.Source[i.Position..end.Position];
+        return true;
+    }
+
+    private bool ScanText(IInput i, out IInput end, out string text)
+    {
+        end = i;
+        text = "";
+        if (i.AtEnd || i.Current != '"') return false;
+        var value = new System.Text.StringBuilder();
+        end = i.Advance();
+        while (true)
+        {
+            if (end.AtEnd || end.Current == '\n')
+            {
+                Lexical(RuleMessages.UnterminatedText(_path, SpanOf(i, end)));
+                break;
+            }
+            var c = end.Current;
+            if (c == '"')
+            {
+                end = end.Advance();
+                break;
+            }
+            if (c == '\\')
+            {
+                var escape = end.Advance();
+                if (escape.AtEnd || escape.Current == '\n')
+                {
+                    end = escape;
+                    continue;
+                }
+                var e = escape.Current;
+                switch (e)
+                {
+                    case '"': value.Append('"'); break;
+                    case '\\': value.Append('\\'); break;
+                    case 'n': value.Append('\n'); break;
+                    case 'r': value.Append('\r'); break;
+                    case 't': value.Append('\t'); break;
+                    default:
+                        Lexical(RuleMessages.InvalidEscape(_path, SpanOf(end, escape.Advance()), e));
+                        value.Append(e);
+                        break;
+                }
+                end = escape.Advance();
+                continue;
+            }
+            value.Append(c);
+            end = end.Advance();
+        }
+        text = value.ToString();
+        return true;
+    }
+
+    /// <summary>A regex token's text is the pattern, a NUL, then the flags.</summary>
+    private bool ScanRegex(IInput i, out IInput end, out string text)
+    {
+        end = i;
+        text = "";
+        if (i.AtEnd || i.Current != '/') return false;
+        var pattern = new System.Text.StringBuilder();
+        end = i.Advance();
+        var closed = false;
+        while (!end.AtEnd && end.Current != '\n')
+        {
+            var c = end.Current;
+            if (c == '/')
+            {
+                end = end.Advance();
+                closed = true;
+                break;
+            }
+            if (c == '\\')
+            {
+                var next = end.Advance();
+                if (!next.AtEnd && next.Current == '/')
+                {
+                    pattern.Append('/');
+                    end = next.Advance();
+                    continue;
+                }
+                if (!next.AtEnd && next.Current != '\n')
+                {
+                    pattern.Append('\\').Append(next.Current);
+                    end = next.Advance();
+                    continue;
+                }
+            }
+            pattern.Append(c);
+            end = end.Advance();
+        }
+        if (!closed)
+        {
+            Lexical(RuleMessages.UnterminatedRegex(_path, SpanOf(i, end)));
+            text = pattern + "\u0000";
+            return true;
+        }
+        var flags = new System.Text.StringBuilder();
+        while (!end.AtEnd && IsIdentifierPart(end.Current))
+        {
+            if (end.Current is 'i' or 'm' or 's') flags.Append(end.Current);
+            else Lexical(RuleMessages.UnknownRegexFlag(_path, SpanOf(end, end.Advance()), end.Current));
+            end = end.Advance();
+        }
+        text = pattern + "\u0000" + flags;
+        return true;
+    }
+
+    private bool ScanBacktick(IInput i, out IInput end, out string text)
+    {
+        end = i;
+        text = "";
+        if (i.AtEnd || i.Current != '`') return false;
+        end = i.Advance();
+        while (!end.AtEnd && end.Current != '`' && end.Current != '\n') end = end.Advance();
+        var closed = !end.AtEnd && end.Current == '`';
+        text = i.Source[(i.Position + 1)..end.Position];
+        if (closed) end = end.Advance();
+        else Lexical(RuleMessages.UnterminatedField(_path, SpanOf(i, end)));
+        return true;
+    }
+
+    private void Lexical(Diagnostic d) => _lexical.TryAdd((d.Location!.Line * 100000 + d.Location.Column, d.Code), d);
+}
+
+internal static class ParserExtensions
+{
+    /// <summary>Replaces what a parser expects when it fails without consuming input (Sprache's Named with several names).</summary>
+    public static Parser<T> Expect<T>(this Parser<T> parser, params string[] expected) => i =>
+    {
+        var r = parser(i);
+        return r.WasSuccessful || !r.Remainder.Equals(i) ? r : Result.Failure<T>(i, r.Message, expected);
+    };
+}

@@ -1,0 +1,216 @@
+using Snorkeler.Data;
+using Snorkeler.Loading;
+
+namespace Snorkeler.Dsl.Tests;
+
+/// <summary>Every diagnostic the rule language reports, with its whole message, line and column.</summary>
+public sealed class DiagnosticMessageTests
+{
+    private const string Head = "labels HAM, SPAM\nlf a:\n    ";
+
+    public static TheoryData<string, string, string> Cases => new()
+    {
+        // SNK0001: syntax, one case per grammar rule
+        { "SNK0001", "hello world", "test.rules(1,1): error SNK0001: unexpected 'hello', expected 'labels', 'let' or 'lf'" },
+        { "SNK0001", "labels HAM SPAM", "test.rules(1,12): error SNK0001: unexpected 'SPAM', expected ','" },
+        { "SNK0001", "labels", "test.rules(1,7): error SNK0001: unexpected end of file, expected a name" },
+        { "SNK0001", "let = 5", "test.rules(1,5): error SNK0001: unexpected '=', expected a name" },
+        { "SNK0001", "let x 5", "test.rules(1,7): error SNK0001: unexpected number 5, expected '='" },
+        { "SNK0001", "let x = 5 6", "test.rules(1,11): error SNK0001: unexpected number 6, expected an operator" },
+        { "SNK0001", "labels HAM, SPAM\nlf a\n    when text contains \"x\" label SPAM", "test.rules(3,5): error SNK0001: unexpected keyword 'when', expected ':'" },
+        { "SNK0001", "labels HAM, SPAM\nlf when:\n    when text contains \"x\" label SPAM", "test.rules(2,4): error SNK0001: unexpected keyword 'when', expected a name" },
+        { "SNK0001", Head + "whne text contains \"x\" label SPAM", "test.rules(3,5): error SNK0001: unexpected 'whne', expected 'when'" },
+        { "SNK0001", Head + "when text contans \"x\" label SPAM", "test.rules(3,15): error SNK0001: unexpected 'contans', expected an operator or 'label'; did you mean 'contains'?" },
+        { "SNK0001", Head + "when text contains \"x\" lable SPAM", "test.rules(3,28): error SNK0001: unexpected 'lable', expected an operator or 'label'; did you mean 'label'?" },
+        { "SNK0001", Head + "when text contains \"x\" label", "test.rules(3,33): error SNK0001: unexpected end of file, expected a class name" },
+        { "SNK0001", Head + "when text contains label SPAM", "test.rules(3,24): error SNK0001: unexpected keyword 'label', expected a value" },
+        { "SNK0001", Head + "when text contains \"x\" label SPAM and", "test.rules(3,39): error SNK0001: unexpected keyword 'and', expected 'when'" },
+        { "SNK0001", "labels HAM, SPAM\nlf a:\nlf b:\n    when text contains \"x\" label SPAM", "test.rules(3,1): error SNK0001: unexpected keyword 'lf', expected 'when'" },
+        { "SNK0001", Head + "when text in [\"a\" \"b\"] label SPAM", "test.rules(3,23): error SNK0001: unexpected text \"b\", expected ',' or ']'" },
+        { "SNK0001", Head + "when text in [ label SPAM", "test.rules(3,20): error SNK0001: unexpected keyword 'label', expected a value or ']'" },
+        { "SNK0001", Head + "when (text contains \"a\" label SPAM", "test.rules(3,29): error SNK0001: unexpected keyword 'label', expected an operator or ')'" },
+        { "SNK0001", Head + "when starts_with(text \"a\") label SPAM", "test.rules(3,27): error SNK0001: unexpected text \"a\", expected ',' or ')'" },
+        { "SNK0001", Head + "when text between 1 5 label SPAM", "test.rules(3,25): error SNK0001: unexpected number 5, expected 'and'" },
+        { "SNK0001", Head + "when text is nothing label SPAM", "test.rules(3,18): error SNK0001: unexpected 'nothing', expected 'not' or 'missing'" },
+        { "SNK0001", Head + "when text == label SPAM", "test.rules(3,18): error SNK0001: unexpected keyword 'label', expected a value" },
+        { "SNK0001", Head + "when word_count(text) < 5 + label SPAM", "test.rules(3,33): error SNK0001: unexpected keyword 'label', expected a value" },
+        { "SNK0001", Head + "when text contains any label SPAM", "test.rules(3,28): error SNK0001: unexpected keyword 'label', expected a value" },
+        { "SNK0001", Head + "when text contains \"x\" label SPAM @", "test.rules(3,39): error SNK0001: unexpected '@', expected 'when'" },
+        // lexical
+        { "SNK0002", Head + "when text contains \"x label SPAM", "test.rules(3,24): error SNK0002: unterminated text: add the closing '\"' on the same line" },
+        { "SNK0003", Head + "when text matches /abc label SPAM", "test.rules(3,23): error SNK0003: unterminated regex: add the closing '/' on the same line (write '\\/' for a slash inside it)" },
+        { "SNK0004", Head + "when text matches /abc/x label SPAM", "test.rules(3,28): error SNK0004: unknown regex flag 'x'; use i (ignore case), m (multiline) or s (dot matches newline)" },
+        { "SNK0005", Head + "when text contains \"a\\q\" label SPAM", "test.rules(3,26): error SNK0005: unknown escape '\\q' in text; use \\\", \\\\, \\n, \\r or \\t" },
+        { "SNK0006", Head + "when `first name contains \"a\" label SPAM", "test.rules(3,10): error SNK0006: unterminated field name: add the closing '`' on the same line" },
+        // labels
+        { "SNK0007", Head + "when text contains \"x\" label SPAMM", "test.rules(3,34): error SNK0007: unknown label 'SPAMM'; did you mean 'SPAM'?" },
+        { "SNK0007", Head + "when text contains \"x\" label EGGS", "test.rules(3,34): error SNK0007: unknown label 'EGGS'" },
+        { "SNK0008", "lf a:\n    when text contains \"x\" label SPAM", "test.rules(2,34): error SNK0008: no classes declared: add a line such as 'labels HAM, SPAM' to a .rules file" },
+        { "SNK0010", "labels HAM", "test.rules(1,1): error SNK0010: 'labels' needs at least two classes, got 1" },
+        { "SNK0011", "labels HAM, HAM", "test.rules(1,13): error SNK0011: class 'HAM' is declared twice" },
+        { "SNK0012", "labels HAM, ABSTAIN", "test.rules(1,13): error SNK0012: 'ABSTAIN' is implicit (-1) and cannot be declared as a class" },
+        { "SNK0013", "labels HAM, SPAM\nlabels HAM, SPAM", "test.rules(2,1): error SNK0013: 'labels' is already declared at test.rules(1,1)" },
+        { "SNK0014", Head + "when " + new string('(', 70) + "text" + new string(')', 70) + " label SPAM", "test.rules(3,74): error SNK0014: brackets nest deeper than 64 levels; split the condition" },
+        { "SNK0015", Head + "when true" + string.Concat(Enumerable.Repeat(" or false", 1000)) + " label SPAM", "test.rules(3,10): error SNK0015: the expression chains more than 1000 operators; split it into several clauses" },
+        // names
+        { "SNK0101", Head + "when text contains \"x\" label SPAM\nlf a:\n    when text contains \"y\" label SPAM", "test.rules(4,4): error SNK0101: LF 'a' is already defined at test.rules(2,4)" },
+        { "SNK0102", "labels HAM, SPAM\nlet w = [\"a\"]\nlet w = [\"b\"]", "test.rules(3,5): error SNK0102: 'w' is already defined at test.rules(2,5)" },
+        { "SNK0104", Head + "when text contains any words label SPAM\nlet words = [\"a\"]", "test.rules(3,28): error SNK0104: 'words' is used before its definition at test.rules(4,5)" },
+        { "SNK0105", Head + "when lowr(text) contains \"x\" label SPAM", "test.rules(3,10): error SNK0105: unknown function 'lowr'; did you mean 'lower'?" },
+        { "SNK0105", Head + "when frobnicate(text) label SPAM", "test.rules(3,10): error SNK0105: unknown function 'frobnicate'" },
+        { "SNK0106", "labels HAM, SPAM\nlet w = lower(text)", "test.rules(2,15): error SNK0106: 'let w' must be a constant: text, a number, true/false, a list, a regex or lines(\"file\")" },
+        { "SNK0106", "labels HAM, SPAM\nlet w = 1 + 2", "test.rules(2,9): error SNK0106: 'let w' must be a constant: text, a number, true/false, a list, a regex or lines(\"file\")" },
+        // types
+        { "SNK0201", Head + "when word_count(text) contains \"x\" label SPAM", "test.rules(3,10): error SNK0201: 'contains' needs text on its left, got a number" },
+        { "SNK0201", Head + "when text between 1 and \"x\" label HAM", "test.rules(3,29): error SNK0201: 'between' needs a number on its right, got text" },
+        { "SNK0201", Head + "when 5 == [1] label SPAM", "test.rules(3,15): error SNK0201: '==' needs a number on its right, got a list of numbers" },
+        { "SNK0201", Head + "when text contains \"a\" and 5 label SPAM", "test.rules(3,32): error SNK0201: 'and' needs true/false on its right, got a number" },
+        { "SNK0201", Head + "when text in \"abc\" label SPAM", "test.rules(3,18): error SNK0201: 'in' needs a list on its right, got text" },
+        { "SNK0201", Head + "when text matches \"abc\" label SPAM", "test.rules(3,23): error SNK0201: 'matches' needs a regex on its right, got text" },
+        { "SNK0201", Head + "when text contains any \"abc\" label SPAM", "test.rules(3,28): error SNK0201: 'contains any' needs a list of text on its right, got text" },
+        { "SNK0201", Head + "when (text contains \"a\") is missing label SPAM", "test.rules(3,11): error SNK0201: 'is missing' needs a field, text or a number on its left, got true/false" },
+        { "SNK0201", Head + "when \"a\" < 5 label SPAM", "test.rules(3,10): error SNK0201: '<' needs a number on its left, got text" },
+        { "SNK0201", "labels HAM, SPAM\nlet w = [\"a\"]\nlf a:\n    when text contains w label SPAM", "test.rules(4,24): error SNK0201: 'contains' needs text on its right, got a list of text; write 'contains any' or 'contains all'" },
+        { "SNK0202", Head + "when lower(text, text) contains \"x\" label SPAM", "test.rules(3,10): error SNK0202: 'lower' takes 1 argument, got 2" },
+        { "SNK0202", Head + "when starts_with(text) label SPAM", "test.rules(3,10): error SNK0202: 'starts_with' takes 2 arguments, got 1" },
+        { "SNK0203", Head + "when word_count(5) < 3 label SPAM", "test.rules(3,21): error SNK0203: argument 1 of 'word_count' must be text, got a number" },
+        { "SNK0204", Head + "when lower(text) label SPAM", "test.rules(3,10): error SNK0204: a condition must be true or false, got text" },
+        { "SNK0205", Head + "when text in [\"a\", 1] label SPAM", "test.rules(3,24): error SNK0205: list item 2 must be text, got a number; a list holds only text or only numbers" },
+        { "SNK0205", Head + "when text in [\"a\", author] label SPAM", "test.rules(3,24): error SNK0205: list item 2 must be text, got a value computed from the data; a list holds only text or only numbers" },
+        { "SNK0206", Head + "when text contains any lines(\"x.txt\") label SPAM", "test.rules(3,28): error SNK0206: 'lines' reads a keyword file: write it as 'let NAME = lines(\"file.txt\")'" },
+        // regexes
+        { "SNK0301", Head + "when text matches /(a/ label SPAM", "test.rules(3,23): error SNK0301: invalid regex: not enough )'s (at offset 2)" },
+        { "SNK0302", Head + "when text matches /(a)\\1/ label SPAM", "test.rules(3,23): error SNK0302: the regex uses a backreference (\\ number), which the linear-time regex engine cannot run; rewrite it without backreferences, lookarounds or atomic groups" },
+        // keyword files
+        { "SNK0401", "labels HAM, SPAM\nlet w = lines(\"nope.txt\")", "test.rules(2,15): error SNK0401: keyword file 'nope.txt' not found next to the rule file" },
+        { "SNK0402", "labels HAM, SPAM\nlet w = lines(\"../outside.txt\")", "test.rules(2,15): error SNK0402: keyword file '../outside.txt' is outside the labelling-function folder" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void A_rule_file_with_one_mistake_reports_exactly_that_diagnostic(string code, string text, string expected)
+    {
+        // Given
+        using var folder = new TempFolder();
+
+        // When
+        var diagnostics = Rules.Load(text, folder: folder.Path).Diagnostics;
+
+        // Then
+        diagnostics.Select(d => d.ToString()).ShouldBe([expected]);
+        diagnostics[0].Code.ShouldBe(code);
+    }
+
+    [Fact]
+    public void Every_code_in_the_catalogue_has_a_message_test()
+    {
+        // Given
+        var codes = typeof(RuleMessages.Codes).GetFields().Select(f => (string)f.GetValue(null)!).ToList();
+        var tested = Cases.Select(c => (string)c[0]).Concat(["SNK0009", "SNK0103", "SNK0107", "SNK0403"]).ToHashSet();
+
+        // Then
+        codes.Where(c => !tested.Contains(c)).ShouldBeEmpty();
+        codes.ShouldBeUnique();
+    }
+
+    [Fact]
+    public void An_unknown_field_is_reported_with_the_nearest_column_when_the_data_columns_are_known()
+    {
+        // When
+        var diagnostics = Rules.Diagnostics(Head + "when txet contains \"x\" label SPAM", new DataSchema(["text", "author"]));
+
+        // Then
+        diagnostics.ShouldBe(["test.rules(3,10): error SNK0103: unknown field 'txet'; did you mean 'text'? (fields: text, author)"]);
+    }
+
+    [Fact]
+    public void Two_rule_files_declaring_different_labels_are_reported_at_the_second_declaration()
+    {
+        // Given
+        using var folder = new TempFolder();
+        var first = folder.Write("a.rules", "labels HAM, SPAM\n");
+        var second = folder.Write("b.rules", "labels SPAM, HAM\n");
+
+        // When
+        var set = new RulesLoader().Load([new LfSourceFile(first, File.ReadAllText(first)), new LfSourceFile(second, File.ReadAllText(second))],
+            new LfLoadContext(null, null, folder.Path));
+
+        // Then
+        set.Diagnostics.Select(d => d.ToString()).ShouldBe([
+            $"{second}(1,1): error SNK0009: labels SPAM, HAM differ from labels HAM, SPAM declared at {first}(1,1); all rule files share one set of classes",
+        ]);
+        set.Schema!.ClassNames.ShouldBe(["HAM", "SPAM"]);
+    }
+
+    [Fact]
+    public void Binding_an_LF_to_data_without_its_field_throws_a_compiler_format_message()
+    {
+        // Given
+        var lf = Rules.Load(Head + "when `body text` contains \"x\" label SPAM").Functions.Single();
+
+        // When
+        var error = Should.Throw<SnorkelerException>(() => lf.Bind(new DataSchema(["text", "author"])));
+
+        // Then
+        error.Message.ShouldEndWith("test.rules(3,10): error SNK0107: LF 'a' reads field 'body text' but the data has no such column (columns: text, author)");
+    }
+
+    [Fact]
+    public void A_keyword_file_that_cannot_be_read_is_reported()
+    {
+        // Given
+        using var folder = new TempFolder();
+        Directory.CreateDirectory(folder.File("words.txt"));
+
+        // When
+        var diagnostics = Rules.Load("labels HAM, SPAM\nlet w = lines(\"words.txt\")", folder: folder.Path).Diagnostics;
+
+        // Then
+        diagnostics.Count.ShouldBe(1);
+        diagnostics[0].ToString().ShouldStartWith("test.rules(2,15): error SNK0403: cannot read keyword file 'words.txt': ");
+    }
+
+    [Fact]
+    public void Several_errors_in_one_file_are_all_reported_in_order()
+    {
+        // Given
+        var text = """
+            labels HAM, SPAM
+            lf a:
+                whne text contains "x" label SPAM
+            lf b:
+                when text contains "y" label SPAMM
+            lf c:
+                when text contains "z" label HAM
+            lf d:
+                when lowr(text) contains "q" label HAM
+            """;
+
+        // When
+        var set = Rules.Load(text);
+
+        // Then
+        set.Diagnostics.Select(d => d.ToString()).ShouldBe([
+            "test.rules(3,5): error SNK0001: unexpected 'whne', expected 'when'",
+            "test.rules(5,34): error SNK0007: unknown label 'SPAMM'; did you mean 'SPAM'?",
+            "test.rules(9,10): error SNK0105: unknown function 'lowr'; did you mean 'lower'?",
+        ]);
+        set.Functions.Select(f => f.Name).ShouldBe(["c"]);
+    }
+}
+
+public sealed class DocumentationTests
+{
+    [Fact]
+    public void The_language_reference_lists_every_diagnostic_code_and_function()
+    {
+        // Given
+        var docs = File.ReadAllText(TestPaths.InRepo("docs", "rules.md"));
+        var codes = typeof(RuleMessages.Codes).GetFields().Select(f => (string)f.GetValue(null)!);
+
+        // Then
+        codes.Where(c => !docs.Contains($"| {c} |", StringComparison.Ordinal)).ShouldBeEmpty();
+        Semantics.Checker.Functions.Keys.Where(f => !docs.Contains($"| `{f}(", StringComparison.Ordinal)).ShouldBeEmpty();
+        Syntax.RulesParser.Keywords.Where(k => !docs.Contains(k, StringComparison.Ordinal)).ShouldBeEmpty();
+    }
+}
