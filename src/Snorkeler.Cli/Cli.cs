@@ -22,6 +22,9 @@ internal interface ICommand
 
     IReadOnlyList<OptionSpec> Options { get; }
 
+    /// <summary>The option that bare arguments belong to (<c>check PATH...</c>), or null.</summary>
+    string? Positional => null;
+
     int Run(Args args, Terminal terminal, CancellationToken cancellation);
 }
 
@@ -73,7 +76,7 @@ internal static class Cli
         }
         try
         {
-            var parsed = Args.Parse(command.Name, tokens.Skip(1).ToArray(), command.Options);
+            var parsed = Args.Parse(command.Name, tokens.Skip(1).ToArray(), command.Options, command.Positional);
             return command.Run(parsed, terminal, cancellation);
         }
         catch (UsageException e)

@@ -8,6 +8,8 @@ internal sealed class CheckCommand : ICommand
 {
     public string Name => "check";
 
+    public string? Positional => "--lfs";
+
     public string Summary => "validate LF files and folders; compiler-style diagnostics; exit 1 on any error";
 
     public IReadOnlyList<OptionSpec> Options { get; } =

@@ -93,7 +93,7 @@ internal sealed class LabelCommand : ICommand
                 Seed = seed,
                 Dev = dev,
                 Prior = Inputs.Prior(args),
-                Log = terminal.Quiet ? null : terminal.Error.WriteLine,
+                Log = terminal.Verbose ? terminal.Error.WriteLine : null,
                 Cancellation = cancellation,
             };
             FitCommand.WarnUnread(modelOptions, kind.Name, terminal);

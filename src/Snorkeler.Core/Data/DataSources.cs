@@ -31,7 +31,9 @@ public static class DataSources
 
     /// <summary>
     /// The source with columns renamed: each alias maps the name LFs use (<c>text</c>) to the data's column
-    /// (<c>CONTENT</c>). Other columns keep their names.
+    /// (<c>CONTENT</c>). Other columns keep their names. An alias whose LF name the data already has, and
+    /// whose data column it lacks, is skipped, so one set of aliases serves a raw file and a file already
+    /// in the LFs' names (a dev split).
     /// </summary>
     public static IDataSource WithAliases(IDataSource source, IReadOnlyDictionary<string, string> aliases)
         => aliases.Count == 0 ? source : new AliasedSource(source, aliases);
@@ -81,6 +83,7 @@ public static class DataSources
             var names = inner.Schema.Names.ToArray();
             foreach (var (alias, column) in aliases)
             {
+                if (inner.Schema.IndexOf(column) < 0 && inner.Schema.IndexOf(alias) >= 0) continue;
                 var i = inner.Schema.RequireIndex(column, inner.Name);
                 if (Array.IndexOf(names, alias) is var clash and >= 0 && clash != i)
                     throw new SnorkelerException($"{inner.Name}: cannot name column '{column}' '{alias}': a column '{alias}' already exists");
