@@ -151,4 +151,27 @@ public class ModelFileTests
         json.RootElement.GetProperty("version").GetInt32().ShouldBe(1);
         json.RootElement.GetProperty("checksum").GetString()!.Length.ShouldBe(64);
     }
+    /// <summary>Reported, not fixed here (Snorkeler.LabelModels is outside this branch's remit).</summary>
+    private const string ModelFileShapeBug =
+        "BUG in ModelFile.FromJson: a non-integer 'version' or a non-number in 'prior' throws InvalidOperationException (CLI exit 3) instead of SnorkelerException";
+
+    [Theory]
+    [InlineData("version", "1.5", Skip = ModelFileShapeBug)]
+    [InlineData("version", "\"1\"")]
+    [InlineData("version", "1e100", Skip = ModelFileShapeBug)]
+    [InlineData("prior", "[\"a\", 0.5]", Skip = ModelFileShapeBug)]
+    [InlineData("prior", "[0.5]")]
+    [InlineData("lfs", "[1, 2]")]
+    [InlineData("classes", "[\"HAM\", \"HAM\"]")]
+    [InlineData("parameters", "[]")]
+    [InlineData("model", "7")]
+    public void A_model_file_with_a_field_of_the_wrong_shape_is_an_error_naming_the_file(string field, string value)
+    {
+        using var temp = new TempFolder();
+        var path = Saved(temp);
+
+        Edit(path, j => j[field] = JsonNode.Parse(value), reseal: true);
+
+        Should.Throw<SnorkelerException>(() => ModelFile.Load(path)).Message.ShouldStartWith($"{path}: ");
+    }
 }
