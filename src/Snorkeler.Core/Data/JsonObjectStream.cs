@@ -87,7 +87,7 @@ internal static class JsonObjectStream
             }
             catch (JsonException e)
             {
-                throw SnorkelerException.InFile(path, $"invalid JSON: {Friendly(e.Message)}", line + (e.LineNumber ?? 0));
+                throw SnorkelerException.InFile(path, $"invalid JSON: {Friendly(e.Message)}", (e.LineNumber ?? line - 1) + 1); // the reader state carries the 0-based line from the start of the file
             }
             if (pending is { } m)
             {
