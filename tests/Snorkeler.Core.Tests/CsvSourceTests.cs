@@ -281,4 +281,24 @@ public class CsvSourceTests
         Should.Throw<SnorkelerException>(() => DataSources.WithAliases(new CsvSource(path), new Dictionary<string, string> { ["text"] = "CONTNET" }))
             .Message.ShouldContain("no column 'CONTNET'; did you mean 'CONTENT'?");
     }
+    [Fact]
+    public void A_record_longer_than_the_limit_is_an_error_suggesting_an_unclosed_quote()
+    {
+        using var temp = new TempFolder();
+        var path = temp.Write("long.csv", "a,b\n1,2\n3,\"" + new string('x', 5000) + "\n4,5\n");
+
+        var error = Should.Throw<SnorkelerException>(() => Rows.Of(new CsvSource(path, new CsvOptions { MaxRecordLength = 1024 })));
+
+        error.Message.ShouldStartWith($"{path}(3): ");
+        error.Message.ShouldContain("unclosed");
+    }
+
+    [Fact]
+    public void Reading_a_csv_twice_gives_the_same_rows()
+    {
+        using var temp = new TempFolder();
+        var source = new CsvSource(temp.Write("data.csv", Rfc4180));
+
+        Rows.Of(source, 2).ShouldBe(Rows.Of(source, 2));
+    }
 }
