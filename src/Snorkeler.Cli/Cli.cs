@@ -71,7 +71,10 @@ internal static class Cli
         }
         try
         {
-            var parsed = Args.Parse(command.Name, tokens.Skip(1).ToArray(), command.Options);
+            var rest = tokens.Skip(1).ToArray();
+            // 'check PATH...' is short for 'check --lfs PATH...' (as its help says).
+            if (command is CheckCommand && rest.Length > 0 && !rest[0].StartsWith("--", StringComparison.Ordinal)) rest = ["--lfs", .. rest];
+            var parsed = Args.Parse(command.Name, rest, command.Options);
             return command.Run(parsed, terminal, cancellation);
         }
         catch (UsageException e)
