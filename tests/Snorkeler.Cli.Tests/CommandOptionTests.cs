@@ -107,4 +107,39 @@ public class CommandOptionTests
 
         result.ErrorLines.ShouldBe([$"error: {other}: classes NEG=0, POS=1 differ from the model's HAM=0, SPAM=1"]);
     }
+    [Fact]
+    public void Check_takes_its_paths_directly_after_the_command_as_its_help_says()
+    {
+        using var temp = new TempFolder();
+        var missing = temp.File("nope");
+
+        var result = Shell.Run("check", missing).ShouldFailWith(1);
+
+        result.ErrorLines[0].ShouldBe($"error SNK0901: no such file or folder: '{missing}'");
+    }
+
+    [Fact]
+    public void Predict_labels_a_matrix_stored_in_many_blocks_exactly_as_the_same_matrix_in_one()
+    {
+        // Given: the test split as a Wrench file (one block) and as a .snkm written in blocks of 16 rows
+        using var temp = new TempFolder();
+        var whole = MatrixFile.Read(TestPaths.YouTubeFile("test.json"));
+        var blocked = temp.File("test.snkm");
+        using (var writer = MatrixWriter.Create(blocked, whole.Schema, whole.LfNames))
+        {
+            foreach (var block in whole.ReadBlocks(16)) writer.Write(block);
+            writer.Commit();
+        }
+        Shell.Run("fit", "--matrix", TestPaths.YouTubeFile("train.json"), "--model", "mv", "--out", temp.File("mv.json")).ExitCode.ShouldBe(0);
+
+        // When
+        var fromWrench = Shell.Run("predict", "--model", temp.File("mv.json"), "--matrix", TestPaths.YouTubeFile("test.json"), "--out", temp.File("a.csv"), "--tie-break", "random", "--seed", "3");
+        var fromBlocks = Shell.Run("predict", "--model", temp.File("mv.json"), "--matrix", blocked, "--out", temp.File("b.csv"), "--tie-break", "random", "--seed", "3");
+
+        // Then
+        fromWrench.ExitCode.ShouldBe(0, fromWrench.Error);
+        fromBlocks.ExitCode.ShouldBe(0, fromBlocks.Error);
+        File.ReadAllText(temp.File("b.csv")).ShouldBe(File.ReadAllText(temp.File("a.csv")));
+        fromBlocks.Out.ShouldBe(fromWrench.Out);
+    }
 }

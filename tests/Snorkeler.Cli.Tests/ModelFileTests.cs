@@ -174,4 +174,17 @@ public class ModelFileTests
 
         Should.Throw<SnorkelerException>(() => ModelFile.Load(path)).Message.ShouldStartWith($"{path}: ");
     }
+    [Fact]
+    public void Class_and_lf_names_with_any_characters_survive_the_checksum()
+    {
+        using var temp = new TempFolder();
+        var model = new MajorityVoteModel(new LabelSchema(["ÉTÉ", "<b>&'+\""]), ["a+b", "日本", "say \"hi\""]);
+        var path = temp.File("m.json");
+
+        ModelFile.Save(model, path);
+        var loaded = ModelFile.Load(path);
+
+        loaded.Schema.ShouldBe(model.Schema);
+        loaded.LfNames.ShouldBe(model.LfNames);
+    }
 }
