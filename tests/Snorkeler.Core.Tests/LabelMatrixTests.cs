@@ -215,4 +215,40 @@ public class LabelMatrixTests
         matrix.Gold(49).ShouldBe(-1);
         matrix.Gold(0).ShouldBe(-1);
     }
+    [Fact]
+    public void A_slice_does_not_read_rows_outside_itself()
+    {
+        // Given
+        var slice = Some.Matrix(Votes, gold: [1, -1, 0, 1]).Slice(1, 2);
+        var row = new int[3];
+
+        // Then
+        Should.Throw<ArgumentOutOfRangeException>(() => slice.NarrowRow(2).Length);
+        Should.Throw<ArgumentOutOfRangeException>(() => slice.CopyRow(2, row));
+        Should.Throw<ArgumentOutOfRangeException>(() => slice.CopyRow(-1, row));
+        Should.Throw<ArgumentOutOfRangeException>(() => slice.Gold(2));
+    }
+
+    [Fact]
+    public void Rows_past_the_end_of_a_built_matrix_are_not_readable_from_its_spare_capacity()
+    {
+        var matrix = new LabelMatrixBuilder(Some.HamSpam, ["a"], capacity: 100).Build();
+        var row = new int[1];
+
+        Should.Throw<ArgumentOutOfRangeException>(() => matrix.NarrowRow(0).Length);
+        Should.Throw<ArgumentOutOfRangeException>(() => matrix.CopyRow(5, row));
+    }
+
+    [Fact]
+    public void A_builder_refuses_an_lf_or_row_it_does_not_have()
+    {
+        var builder = new LabelMatrixBuilder(Some.HamSpam, ["a", "b"], capacity: 10);
+        builder.AddRow();
+
+        Should.Throw<ArgumentOutOfRangeException>(() => builder.Set(0, 2, 1));
+        Should.Throw<ArgumentOutOfRangeException>(() => builder.Set(0, -1, 1));
+        Should.Throw<ArgumentOutOfRangeException>(() => builder.Set(1, 0, 1));
+        Should.Throw<ArgumentOutOfRangeException>(() => builder.SetGold(1, 0));
+        Should.Throw<ArgumentOutOfRangeException>(() => builder.SetGold(-1, 0));
+    }
 }
