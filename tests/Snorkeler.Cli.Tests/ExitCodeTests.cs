@@ -128,4 +128,32 @@ public class ExitCodeTests
 
         Shell.Run("analyze", "--matrix", path).ShouldFailWith(1).ErrorLines.ShouldBe([$"error: {path}: the matrix has no rows"]);
     }
+    [Fact]
+    public void Fit_into_a_missing_folder_exits_1_naming_the_folder()
+    {
+        using var temp = new TempFolder();
+        var model = temp.File("no/such/mv.json");
+
+        var result = Shell.Run("fit", "--matrix", TestPaths.YouTubeFile("train.json"), "--model", "mv", "--out", model).ShouldFailWith(1);
+
+        result.ErrorLines.ShouldBe([$"error: {model}: the folder '{Path.GetDirectoryName(model)}' does not exist"]);
+    }
+
+    [Fact]
+    public void Verbose_adds_the_details_of_an_error_and_quiet_drops_status_lines()
+    {
+        using var temp = new TempFolder();
+        var bad = temp.Write("votes.csv", "a,b\n0,\"1\n");
+
+        var verbose = Shell.Run("analyze", "--matrix", bad, "--verbose");
+        var quiet = Shell.Run("fit", "--matrix", TestPaths.YouTubeFile("train.json"), "--model", "mv", "--out", temp.File("mv.json"), "--quiet");
+        var normal = Shell.Run("fit", "--matrix", TestPaths.YouTubeFile("train.json"), "--model", "mv", "--out", temp.File("mv2.json"));
+
+        verbose.ExitCode.ShouldBe(1);
+        verbose.ErrorLines[0].ShouldBe($"error: {bad}(2): malformed quoted field (an unclosed or stray quote)");
+        verbose.ErrorLines.Length.ShouldBeGreaterThan(1);
+        quiet.ExitCode.ShouldBe(0);
+        quiet.Error.ShouldBeEmpty();
+        normal.Error.ShouldStartWith("fitted 'mv' on 1,586 rows × 10 LFs");
+    }
 }
