@@ -77,8 +77,11 @@ public class CsvSourceTests
         Rows.Lines(source, rowsPerBatch).ShouldBe([2L, 3L, 4L, 6L, 8L]);
     }
 
-    [Fact]
-    public void The_line_of_a_row_is_its_first_line_in_the_file_after_multi_line_records_and_blank_lines()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(100)]
+    public void The_line_of_a_row_is_its_first_line_in_the_file_after_multi_line_records_and_blank_lines(int rowsPerBatch)
     {
         // Given
         using var temp = new TempFolder();
@@ -88,8 +91,8 @@ public class CsvSourceTests
         var source = new CsvSource(path);
 
         // Then
-        Rows.Of(source).Select(r => r[0]).ShouldBe(["1", "2", "3", "4"]);
-        Rows.Lines(source).ShouldBe([2L, 6L, 7L, 9L]);
+        Rows.Of(source, rowsPerBatch).Select(r => r[0]).ShouldBe(["1", "2", "3", "4"]);
+        Rows.Lines(source, rowsPerBatch).ShouldBe([2L, 6L, 7L, 9L]);
     }
 
     [Fact]
