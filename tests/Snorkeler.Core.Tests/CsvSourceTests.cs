@@ -95,6 +95,19 @@ public class CsvSourceTests
         Rows.Lines(source, rowsPerBatch).ShouldBe([2L, 6L, 7L, 9L]);
     }
 
+    [Theory]
+    [InlineData("a,b\r1,2\r3,\"x\ry\"\r4,5\r")]
+    [InlineData("a,b\r\n1,2\r\n3,\"x\r\ny\"\r\n4,5\r\n")]
+    [InlineData("a,b\n1,2\n3,\"x\ny\"\n4,5")]
+    public void Lines_are_counted_for_lf_crlf_and_cr_line_ends(string text)
+    {
+        using var temp = new TempFolder();
+        var source = new CsvSource(temp.Write("data.csv", text));
+
+        Rows.Of(source).Select(r => r[0]).ShouldBe(["1", "3", "4"]);
+        Rows.Lines(source).ShouldBe([2L, 3L, 5L]);
+    }
+
     [Fact]
     public void A_byte_order_mark_is_not_part_of_the_first_column_name()
     {
