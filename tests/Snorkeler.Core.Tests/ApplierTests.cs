@@ -242,4 +242,15 @@ public class ApplierTests
         LabelingFunction.Create("plain", _ => Abstain).Describe().ShouldBe("'plain'");
         Should.Throw<ArgumentException>(() => LabelingFunction.Create(" ", _ => Abstain));
     }
+    [Fact]
+    public void A_failure_on_a_source_without_lines_names_the_row_of_the_source()
+    {
+        var frame = new Microsoft.Data.Analysis.DataFrame(new Microsoft.Data.Analysis.StringDataFrameColumn("text", ["a", "b", "boom"]));
+        var boom = LabelingFunction.Create("explodes", row => row.Text("text") == "boom" ? throw new InvalidOperationException("kaboom") : Abstain);
+
+        var error = Should.Throw<LfFailedException>(() => Applier.ApplyToMatrix(new DataFrameSource(frame, "comments"), [boom], Some.HamSpam,
+            new ApplyOptions { Threads = 2, BatchRows = 2 }));
+
+        error.Message.ShouldBe("LF 'explodes' failed on row 3 of comments: InvalidOperationException: kaboom");
+    }
 }
