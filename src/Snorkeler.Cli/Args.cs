@@ -18,8 +18,7 @@ internal sealed class Args
 {
     private readonly Dictionary<string, List<string>> _values = new(StringComparer.Ordinal);
 
-    /// <summary>Parses tokens; arguments that are not options are values of <paramref name="positional"/> when the command has one.</summary>
-    public static Args Parse(string command, IReadOnlyList<string> tokens, IReadOnlyList<OptionSpec> specs, string? positional = null)
+    public static Args Parse(string command, IReadOnlyList<string> tokens, IReadOnlyList<OptionSpec> specs)
     {
         var args = new Args();
         var byName = specs.ToDictionary(s => s.Name, StringComparer.Ordinal);
@@ -33,11 +32,6 @@ internal sealed class Args
                 var eq = token.IndexOf('=', StringComparison.Ordinal);
                 name = eq > 0 ? token[..eq] : token;
                 if (eq > 0) inline = token[(eq + 1)..];
-            }
-            else if (positional is not null && i == 0 || positional is not null && args._values.Count == 1 && args._values.ContainsKey(positional) && !tokens[i - 1].StartsWith("--", StringComparison.Ordinal) && PrecededByPositional(tokens, i))
-            {
-                (args._values.TryGetValue(positional, out var values) ? values : args._values[positional] = []).Add(token);
-                continue;
             }
             else throw new UsageException($"unexpected argument '{token}'{(specs.FirstOrDefault(s => s.Many) is { } many ? $" (values of {many.Name} follow it directly)" : "")}");
             if (!byName.TryGetValue(name, out var spec))
@@ -70,13 +64,6 @@ internal sealed class Args
             if (!args._values.ContainsKey(spec.Name))
                 throw new UsageException($"missing required option '{spec.Name} {spec.Value}'");
         return args;
-    }
-
-    private static bool PrecededByPositional(IReadOnlyList<string> tokens, int i)
-    {
-        for (var t = 0; t < i; t++)
-            if (tokens[t].StartsWith("--", StringComparison.Ordinal)) return false;
-        return true;
     }
 
     public bool Has(string name) => _values.ContainsKey(name);

@@ -76,7 +76,10 @@ internal static class Cli
         }
         try
         {
-            var parsed = Args.Parse(command.Name, tokens.Skip(1).ToArray(), command.Options, command.Positional);
+            var rest = tokens.Skip(1).ToArray();
+            // 'check PATH...' is short for 'check --lfs PATH...' (as its help says).
+            if (command.Positional is { } positional && rest.Length > 0 && !rest[0].StartsWith("--", StringComparison.Ordinal)) rest = [positional, .. rest];
+            var parsed = Args.Parse(command.Name, rest, command.Options);
             return command.Run(parsed, terminal, cancellation);
         }
         catch (UsageException e)

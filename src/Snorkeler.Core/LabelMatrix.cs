@@ -118,7 +118,7 @@ public sealed class LabelMatrix : IMatrixSource
     /// <summary>Row <paramref name="row"/>'s votes, one byte each. Only for narrow matrices.</summary>
     public ReadOnlySpan<sbyte> NarrowRow(int row)
         => _narrow is not null
-            ? _narrow.AsSpan(_offset + row * LfCount, LfCount)
+            ? _narrow.AsSpan(_offset + CheckRow(row) * LfCount, LfCount)
             : throw new InvalidOperationException("the matrix stores two bytes per vote; use CopyRow");
 
     /// <summary>All votes row-major, one byte each. Only for narrow matrices.</summary>
@@ -130,7 +130,7 @@ public sealed class LabelMatrix : IMatrixSource
     /// <summary>Copies row <paramref name="row"/>'s votes into <paramref name="destination"/>.</summary>
     public void CopyRow(int row, Span<int> destination)
     {
-        var start = _offset + row * LfCount;
+        var start = _offset + CheckRow(row) * LfCount;
         if (_narrow is not null)
         {
             var src = _narrow.AsSpan(start, LfCount);
@@ -144,7 +144,11 @@ public sealed class LabelMatrix : IMatrixSource
     }
 
     /// <summary>The gold label of a row (-1 when unknown); requires <see cref="HasGold"/>.</summary>
-    public int Gold(int row) => _gold is not null ? _gold[_goldOffset + row] : throw new InvalidOperationException("the matrix has no gold labels");
+    public int Gold(int row) => _gold is not null ? _gold[_goldOffset + CheckRow(row)] : throw new InvalidOperationException("the matrix has no gold labels");
+
+    // The storage may extend past this matrix's rows (a slice, or a builder's spare capacity): never read there.
+    private int CheckRow(int row)
+        => (uint)row < (uint)RowCount ? row : throw new ArgumentOutOfRangeException(nameof(row), row, $"the matrix has {RowCount} rows");
 
     /// <summary>The gold labels, one per row; requires <see cref="HasGold"/>.</summary>
     public ReadOnlySpan<int> GoldLabels => _gold is not null ? _gold.AsSpan(_goldOffset, RowCount) : throw new InvalidOperationException("the matrix has no gold labels");

@@ -56,6 +56,7 @@ public sealed class LabelMatrixBuilder
     /// <summary>Sets LF <paramref name="lf"/>'s vote on row <paramref name="row"/>.</summary>
     public void Set(int row, int lf, int vote)
     {
+        if ((uint)lf >= (uint)_lfNames.Length) throw new ArgumentOutOfRangeException(nameof(lf), lf, $"the matrix has {_lfNames.Length} LFs");
         if (!_schema.IsValidVote(vote))
             throw new ArgumentOutOfRangeException(nameof(vote), vote, $"LF '{_lfNames[lf]}' voted {vote}, which is not a class of {_schema} or -1");
         if ((uint)row >= (uint)_rows) throw new ArgumentOutOfRangeException(nameof(row), row, $"only {_rows} rows were added");
@@ -67,6 +68,7 @@ public sealed class LabelMatrixBuilder
     /// <summary>Sets the gold label of a row (-1 when unknown).</summary>
     public void SetGold(int row, int label)
     {
+        if ((uint)row >= (uint)_rows) throw new ArgumentOutOfRangeException(nameof(row), row, $"only {_rows} rows were added");
         if (!_schema.IsValidVote(label))
             throw new ArgumentOutOfRangeException(nameof(label), label, $"gold label {label} is not a class of {_schema} or -1");
         if (_gold is null)

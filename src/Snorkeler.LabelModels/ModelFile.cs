@@ -75,7 +75,7 @@ public static class ModelFile
         SnorkelerException Bad(string message) => SnorkelerException.InFile(path, message);
         if (json["format"]?.GetValueKind() != JsonValueKind.String || json["format"]!.GetValue<string>() != Format)
             throw Bad($"not a Snorkeler model file (field 'format' must be \"{Format}\")");
-        var version = json["version"]?.GetValueKind() == JsonValueKind.Number ? json["version"]!.GetValue<int>() : -1;
+        var version = json["version"] is JsonValue v && v.TryGetValue<int>(out var whole) ? whole : -1;
         if (version < 1) throw Bad("field 'version' is missing or not a positive whole number");
         if (version > Version) throw Bad($"model file version {version} is newer than this Snorkeler reads ({Version}); upgrade Snorkeler");
         var expected = json["checksum"]?.GetValueKind() == JsonValueKind.String ? json["checksum"]!.GetValue<string>() : null;
@@ -88,7 +88,9 @@ public static class ModelFile
         var name = Field<string>(json, "model", path);
         var classes = Strings(json, "classes", path);
         var lfs = Strings(json, "lfs", path);
-        var prior = json["prior"] is JsonArray pa ? pa.Select(p => p?.GetValue<double>() ?? double.NaN).ToArray() : throw Bad("field 'prior' must be an array of numbers");
+        var prior = json["prior"] is JsonArray pa && pa.All(p => p is JsonValue pv && pv.GetValueKind() == JsonValueKind.Number)
+            ? pa.Select(p => p!.GetValue<double>()).ToArray()
+            : throw Bad("field 'prior' must be an array of numbers");
         LabelSchema schema;
         try { schema = new LabelSchema(classes); }
         catch (ArgumentException e) { throw Bad($"field 'classes': {e.Message}"); }

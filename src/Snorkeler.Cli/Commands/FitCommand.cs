@@ -48,7 +48,8 @@ internal sealed class FitCommand : ICommand
         var kind = LabelModelCatalog.Get(args.Required("--model"));
         var options = ModelOptionsFrom(args);
         var trainer = kind.CreateTrainer(options);
-        if (args.Has("--matrix") == args.Has("--stats")) throw new UsageException("give either --matrix MATRIX or --stats FILE...");
+        if (!args.Has("--matrix") && !args.Has("--stats")) throw new UsageException("missing required option '--matrix MATRIX' (or '--stats FILE...')");
+        if (args.Has("--matrix") && args.Has("--stats")) throw new UsageException("give --matrix MATRIX or --stats FILE..., not both");
         var train = args.Value("--matrix") is { } matrixPath ? Inputs.OpenMatrix(matrixPath, args.Value("--gold-column")) : null;
         var context = new FitContext
         {

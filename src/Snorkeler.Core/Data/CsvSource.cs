@@ -76,7 +76,7 @@ public sealed class CsvSource : IDataSource
                 }
                 builder.EndRow();
             }
-            line += raw.Count('\n');
+            line += LineBreaks(raw);
             if (builder.Count == rowsPerBatch || builder.CharCount > 32 * 1024 * 1024)
             {
                 var batch = builder.Build(first);
@@ -86,6 +86,16 @@ public sealed class CsvSource : IDataSource
         }
         if (builder.Count > 0 || first == 0) yield return builder.Build(first);
         GC.KeepAlive(text);
+    }
+
+    /// <summary>Line breaks in a raw record: LF, CRLF, or a lone CR (Sylvan ends records at any of them).</summary>
+    private static int LineBreaks(ReadOnlySpan<char> raw)
+    {
+        if (!raw.Contains('\r')) return raw.Count('\n');
+        var breaks = 0;
+        for (var i = 0; i < raw.Length; i++)
+            if (raw[i] == '\n' || (raw[i] == '\r' && (i + 1 == raw.Length || raw[i + 1] != '\n'))) breaks++;
+        return breaks;
     }
 
     private CsvDataReader Open(out TextReader text)

@@ -27,7 +27,12 @@ public static class DataSources
 
     /// <summary>Opens several data files as one source (rows of the first file first); all must have the same columns.</summary>
     public static IDataSource Open(IReadOnlyList<string> paths)
-        => paths.Count == 1 ? Open(paths[0]) : new ConcatSource(paths.Select(Open).ToArray());
+        => Guard.NotNull(paths).Count switch
+        {
+            0 => throw new ArgumentException("no data files given", nameof(paths)),
+            1 => Open(paths[0]),
+            _ => new ConcatSource(paths.Select(Open).ToArray()),
+        };
 
     /// <summary>
     /// The source with columns renamed: each alias maps the name LFs use (<c>text</c>) to the data's column

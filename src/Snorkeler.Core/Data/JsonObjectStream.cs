@@ -39,7 +39,9 @@ internal static class JsonObjectStream
         while (phase != 3)
         {
             var span = buffer.AsSpan(consumedTotal, filled - consumedTotal);
-            var reader = new Utf8JsonReader(span, finalBlock, state);
+            // Never a final block: the top level is an object, so incomplete input (an empty or truncated
+            // file) makes the reader stop and ask for more, and the end of the stream then names the problem.
+            var reader = new Utf8JsonReader(span, isFinalBlock: false, state);
             var progressed = false;
             try
             {
@@ -85,7 +87,7 @@ internal static class JsonObjectStream
             }
             catch (JsonException e)
             {
-                throw SnorkelerException.InFile(path, $"invalid JSON: {Friendly(e.Message)}", line + (e.LineNumber ?? 0));
+                throw SnorkelerException.InFile(path, $"invalid JSON: {Friendly(e.Message)}", (e.LineNumber ?? line - 1) + 1); // the reader state carries the 0-based line from the start of the file
             }
             if (pending is { } m)
             {

@@ -88,7 +88,8 @@ public sealed class ParquetSource : IDataSource
     private string?[] ReadColumn(ParquetRowGroupReader group, DataField field, int rows)
     {
         var t = Nullable.GetUnderlyingType(field.ClrType) ?? field.ClrType;
-        if (t == typeof(string))
+        // Parquet.Net 6 reports UTF-8 string columns as ReadOnlyMemory<char>; they read as strings.
+        if (t == typeof(string) || t == typeof(ReadOnlyMemory<char>))
         {
             var values = new string?[rows];
             group.ReadAsync(field, values.AsMemory(), null).AsTask().GetAwaiter().GetResult();

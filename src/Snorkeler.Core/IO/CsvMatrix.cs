@@ -13,8 +13,10 @@ internal static class CsvMatrix
         var lfColumns = Enumerable.Range(0, source.Schema.Count).Where(c => c != goldIndex).ToArray();
         var names = lfColumns.Select(c => source.Schema.Names[c]).ToArray();
         var (schema, sidecarNames) = MatrixFile.ReadSidecar(path);
-        if (sidecarNames is not null && !sidecarNames.SequenceEqual(names, StringComparer.Ordinal) && goldIndex < 0)
+        // The CSV reader trims header names; the sidecar keeps them exactly as written.
+        if (sidecarNames is not null && !sidecarNames.Select(n => n.Trim()).SequenceEqual(names, StringComparer.Ordinal) && goldIndex < 0)
             throw SnorkelerException.InFile(MatrixFile.SchemaSidecar(path), "its LF names differ from the CSV header");
+        if (sidecarNames is not null && goldIndex < 0) names = sidecarNames;
         var votes = new List<int>();
         var gold = new List<int>();
         var max = -1;

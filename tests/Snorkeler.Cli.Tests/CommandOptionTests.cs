@@ -1,0 +1,145 @@
+using Snorkeler.Cli.Tests.Support;
+using Snorkeler.IO;
+
+namespace Snorkeler.Cli.Tests;
+
+public class CommandOptionTests
+{
+    [Fact]
+    public void Apply_with_an_lf_folder_holding_no_lf_files_exits_1_with_the_diagnostic()
+    {
+        // Given
+        using var temp = new TempFolder();
+        var data = temp.Write("data.csv", "text\nhello\n");
+        temp.Write("lfs/readme.md", "no LFs here");
+
+        // When
+        var result = Shell.Run("apply", "--lfs", temp.File("lfs"), "--data", data, "--out", temp.File("m.snkm")).ShouldFailWith(1);
+
+        // Then
+        result.ErrorLines[0].ShouldStartWith("error SNK0902: no labelling-function files");
+        result.ErrorLines[^1].ShouldBe("snorkeler apply: 1 error");
+        File.Exists(temp.File("m.snkm")).ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Check_of_a_missing_path_exits_1_with_SNK0901()
+    {
+        using var temp = new TempFolder();
+        var missing = temp.File("nope");
+
+        var result = Shell.Run("check", "--lfs", missing).ShouldFailWith(1);
+
+        result.ErrorLines.ShouldBe([$"error SNK0901: no such file or folder: '{missing}'", "1 error, 0 warnings"]);
+    }
+
+    [Fact]
+    public void Check_without_paths_is_a_usage_error()
+    {
+        Shell.Run("check").ShouldFailWith(2).ErrorLines[0].ShouldStartWith("snorkeler check: give the LF files or folders to check");
+    }
+
+    [Theory]
+    [InlineData("apply", "--lfs", "l", "--data", "d.csv", "--out", "m.snkm", "--threads", "0")]
+    [InlineData("predict", "--model", "m.json", "--matrix", "x.snkm", "--out", "p.csv", "--seed", "abc")]
+    [InlineData("predict", "--model", "m.json", "--matrix", "x.snkm", "--out", "p.csv", "--tie-break", "coin")]
+    [InlineData("fit", "--model", "mv", "--matrix", "x.snkm", "--out", "m.json", "--matrix", "y.snkm")]
+    [InlineData("analyze", "--matrix", "x.snkm", "stray")]
+    [InlineData("analyze", "--matrix=x.snkm", "--format=json", "--format=text")]
+    public void A_bad_option_value_exits_2(params string[] args)
+    {
+        var result = Shell.Run(args).ShouldFailWith(2);
+
+        result.ErrorLines[0].ShouldStartWith($"snorkeler {args[0]}: ");
+        result.ErrorLines[^1].ShouldBe($"run 'snorkeler {args[0]} --help' for its options");
+    }
+
+    [Fact]
+    public void Analyze_reads_gold_labels_from_a_named_csv_column_and_options_may_be_inline()
+    {
+        using var temp = new TempFolder();
+        var path = temp.Write("votes.csv", "kw,gold,short\n1,1,-1\n0,1,0\n-1,0,0\n");
+
+        var result = Shell.Run("analyze", "--matrix=" + path, "--gold-column", "gold", "--format", "json");
+
+        result.ExitCode.ShouldBe(0, result.Error);
+        using var json = System.Text.Json.JsonDocument.Parse(result.Out);
+        var lfs = json.RootElement.GetProperty("lfs");
+        lfs.GetArrayLength().ShouldBe(2);
+        lfs[0].GetProperty("name").GetString().ShouldBe("kw");
+        lfs[0].GetProperty("correct").GetInt64().ShouldBe(1);
+        lfs[0].GetProperty("incorrect").GetInt64().ShouldBe(1);
+        lfs[1].GetProperty("empirical_accuracy").GetDouble().ShouldBe(0.5);
+    }
+
+    [Theory]
+    [InlineData(".snkm")]
+    [InlineData(".csv")]
+    [InlineData(".npy")]
+    public void Fit_and_predict_read_every_matrix_format(string extension)
+    {
+        // Given
+        using var temp = new TempFolder();
+        var matrix = temp.File("train" + extension);
+        MatrixFile.Write(matrix, MatrixFile.Read(TestPaths.YouTubeFile("train.json")));
+
+        // When
+        var fit = Shell.Run("fit", "--matrix", matrix, "--model", "mv", "--out", temp.File("mv.json"));
+        var predict = Shell.Run("predict", "--model", temp.File("mv.json"), "--matrix", matrix, "--out", temp.File("p.csv"), "--quiet");
+
+        // Then
+        fit.ExitCode.ShouldBe(0, fit.Error);
+        predict.ExitCode.ShouldBe(0, predict.Error);
+        predict.Error.ShouldBeEmpty();
+        File.ReadAllLines(temp.File("p.csv")).Length.ShouldBe(1587);
+        predict.Out.Contains("expected accuracy").ShouldBe(extension == ".snkm");
+    }
+
+    [Fact]
+    public void Predict_with_a_matrix_of_other_classes_exits_1_naming_them()
+    {
+        using var temp = new TempFolder();
+        Shell.Run("fit", "--matrix", TestPaths.YouTubeFile("train.json"), "--model", "mv", "--out", temp.File("mv.json")).ExitCode.ShouldBe(0);
+        var other = temp.File("other.snkm");
+        MatrixFile.Write(other, LabelMatrix.Create(new LabelSchema(["NEG", "POS"]), Enumerable.Range(0, 10).Select(j => $"lf_{j}").ToArray(), new int[10]));
+
+        var result = Shell.Run("predict", "--model", temp.File("mv.json"), "--matrix", other, "--out", temp.File("p.csv")).ShouldFailWith(1);
+
+        result.ErrorLines.ShouldBe([$"error: {other}: classes NEG=0, POS=1 differ from the model's HAM=0, SPAM=1"]);
+    }
+    [Fact]
+    public void Check_takes_its_paths_directly_after_the_command_as_its_help_says()
+    {
+        using var temp = new TempFolder();
+        var missing = temp.File("nope");
+
+        var result = Shell.Run("check", missing).ShouldFailWith(1);
+
+        result.ErrorLines[0].ShouldBe($"error SNK0901: no such file or folder: '{missing}'");
+    }
+
+    [Fact]
+    public void Predict_labels_a_matrix_stored_in_many_blocks_exactly_as_the_same_matrix_in_one()
+    {
+        // Given: the test split as a Wrench file (one block) and as a .snkm written in blocks of 16 rows
+        using var temp = new TempFolder();
+        var whole = MatrixFile.Read(TestPaths.YouTubeFile("test.json"));
+        var blocked = temp.File("test.snkm");
+        using (var writer = MatrixWriter.Create(blocked, whole.Schema, whole.LfNames))
+        {
+            foreach (var block in whole.ReadBlocks(16)) writer.Write(block);
+            writer.Commit();
+        }
+        Shell.Run("fit", "--matrix", TestPaths.YouTubeFile("train.json"), "--model", "mv", "--out", temp.File("mv.json")).ExitCode.ShouldBe(0);
+
+        // When
+        var fromWrench = Shell.Run("predict", "--model", temp.File("mv.json"), "--matrix", TestPaths.YouTubeFile("test.json"), "--out", temp.File("a.csv"), "--tie-break", "random", "--seed", "3");
+        var fromBlocks = Shell.Run("predict", "--model", temp.File("mv.json"), "--matrix", blocked, "--out", temp.File("b.csv"), "--tie-break", "random", "--seed", "3");
+
+        // Then
+        fromWrench.ExitCode.ShouldBe(0, fromWrench.Error);
+        fromBlocks.ExitCode.ShouldBe(0, fromBlocks.Error);
+        File.ReadAllText(temp.File("b.csv")).ShouldBe(File.ReadAllText(temp.File("a.csv")));
+        fromBlocks.Out.ShouldBe(fromWrench.Out);
+    }
+}

@@ -1,0 +1,159 @@
+using Snorkeler.Cli.Tests.Support;
+
+namespace Snorkeler.Cli.Tests;
+
+public class ExitCodeTests
+{
+    [Fact]
+    public void A_missing_matrix_file_exits_1_naming_it()
+    {
+        using var temp = new TempFolder();
+        var path = temp.File("missing.snkm");
+
+        var result = Shell.Run("analyze", "--matrix", path).ShouldFailWith(1);
+
+        result.ErrorLines.ShouldBe([$"error: {path}: no such file"]);
+    }
+
+    [Fact]
+    public void A_csv_matrix_with_an_unclosed_quote_exits_1_naming_the_file_and_line()
+    {
+        using var temp = new TempFolder();
+        var path = temp.Write("votes.csv", "a,b\n0,1\n1,\"0\n-1,-1\n");
+
+        var result = Shell.Run("analyze", "--matrix", path).ShouldFailWith(1);
+
+        result.ErrorLines.ShouldBe([$"error: {path}(3): malformed quoted field (an unclosed or stray quote)"]);
+    }
+
+    [Fact]
+    public void A_wrench_file_whose_rows_have_different_lf_counts_exits_1()
+    {
+        using var temp = new TempFolder();
+        temp.Write("label.json", """{"0": "HAM", "1": "SPAM"}""");
+        var path = temp.Write("train.json", """
+            {"0": {"data": {"text": "a"}, "label": 0, "weak_labels": [0, -1]},
+             "1": {"data": {"text": "b"}, "label": 1, "weak_labels": [1]}}
+            """);
+
+        var result = Shell.Run("fit", "--matrix", path, "--model", "mv", "--out", temp.File("m.json")).ShouldFailWith(1);
+
+        result.ErrorLines.ShouldBe([$"error: {path}(2): row \"1\" has 1 weak labels but the first row (line 1) has 2"]);
+    }
+
+    [Fact]
+    public void An_unknown_command_exits_2_suggesting_the_nearest()
+    {
+        var result = Shell.Run("analyse", "--matrix", "x.snkm").ShouldFailWith(2);
+
+        result.ErrorLines.ShouldBe(["snorkeler: unknown command 'analyse'; did you mean 'analyze'? (run 'snorkeler --help')"]);
+    }
+
+    [Fact]
+    public void An_unknown_option_exits_2_suggesting_the_nearest()
+    {
+        var result = Shell.Run("analyze", "--matrx", "x.snkm").ShouldFailWith(2);
+
+        result.ErrorLines[0].ShouldBe("snorkeler analyze: unknown option '--matrx'; did you mean '--matrix'?");
+    }
+
+    [Theory]
+    [InlineData("analyze", "--format", "json")]
+    [InlineData("fit", "--model", "mv", "--out", "m.json")]
+    [InlineData("predict", "--model", "m.json", "--out", "p.csv")]
+    public void A_missing_required_option_exits_2_naming_it(params string[] args)
+    {
+        var result = Shell.Run(args).ShouldFailWith(2);
+
+        result.ErrorLines[0].ShouldStartWith($"snorkeler {args[0]}: missing required option '--matrix MATRIX'");
+    }
+
+    [Fact]
+    public void An_option_without_its_value_exits_2()
+    {
+        Shell.Run("analyze", "--matrix").ShouldFailWith(2).ErrorLines[0].ShouldBe("snorkeler analyze: option '--matrix' needs a value (MATRIX)");
+    }
+
+    [Fact]
+    public void Apply_with_a_missing_data_file_exits_1_naming_it()
+    {
+        using var temp = new TempFolder();
+        var data = temp.File("missing.csv");
+
+        var result = Shell.Run("apply", "--lfs", temp.Path, "--data", data, "--out", temp.File("m.snkm")).ShouldFailWith(1);
+
+        result.ErrorLines.ShouldBe([$"error: {data}: no such file"]);
+        File.Exists(temp.File("m.snkm")).ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Apply_with_an_unknown_option_exits_2()
+    {
+        var result = Shell.Run("apply", "--lfs", "lfs", "--data", "d.csv", "--out", "m.snkm", "--thread", "2").ShouldFailWith(2);
+
+        result.ErrorLines[0].ShouldBe("snorkeler apply: unknown option '--thread'; did you mean '--threads'?");
+    }
+
+    [Fact]
+    public void Apply_to_an_unknown_matrix_format_exits_1()
+    {
+        var result = Shell.Run("apply", "--lfs", "lfs", "--data", "d.csv", "--out", "m.xlsx").ShouldFailWith(1);
+
+        result.ErrorLines[0].ShouldContain("unknown matrix format '.xlsx'");
+    }
+
+    [Fact]
+    public void No_arguments_print_usage_and_exit_2_while_help_and_version_exit_0()
+    {
+        var none = Shell.Run();
+        var help = Shell.Run("--help");
+        var version = Shell.Run("--version");
+        var commandHelp = Shell.Run("predict", "--help");
+
+        none.ExitCode.ShouldBe(2);
+        none.Error.ShouldContain("usage: snorkeler COMMAND");
+        help.ExitCode.ShouldBe(0);
+        help.Out.ShouldContain("analyze");
+        version.ExitCode.ShouldBe(0);
+        version.Out.ShouldStartWith("snorkeler ");
+        commandHelp.ExitCode.ShouldBe(0);
+        commandHelp.Out.ShouldContain("--tie-break");
+    }
+
+    [Fact]
+    public void An_empty_matrix_exits_1()
+    {
+        using var temp = new TempFolder();
+        var path = temp.Write("votes.csv", "a,b\n");
+
+        Shell.Run("analyze", "--matrix", path).ShouldFailWith(1).ErrorLines.ShouldBe([$"error: {path}: the matrix has no rows"]);
+    }
+    [Fact]
+    public void Fit_into_a_missing_folder_exits_1_naming_the_folder()
+    {
+        using var temp = new TempFolder();
+        var model = temp.File("no/such/mv.json");
+
+        var result = Shell.Run("fit", "--matrix", TestPaths.YouTubeFile("train.json"), "--model", "mv", "--out", model).ShouldFailWith(1);
+
+        result.ErrorLines.ShouldBe([$"error: {model}: the folder '{Path.GetDirectoryName(model)}' does not exist"]);
+    }
+
+    [Fact]
+    public void Verbose_adds_the_details_of_an_error_and_quiet_drops_status_lines()
+    {
+        using var temp = new TempFolder();
+        var bad = temp.Write("votes.csv", "a,b\n0,\"1\n");
+
+        var verbose = Shell.Run("analyze", "--matrix", bad, "--verbose");
+        var quiet = Shell.Run("fit", "--matrix", TestPaths.YouTubeFile("train.json"), "--model", "mv", "--out", temp.File("mv.json"), "--quiet");
+        var normal = Shell.Run("fit", "--matrix", TestPaths.YouTubeFile("train.json"), "--model", "mv", "--out", temp.File("mv2.json"));
+
+        verbose.ExitCode.ShouldBe(1);
+        verbose.ErrorLines[0].ShouldBe($"error: {bad}(2): malformed quoted field (an unclosed or stray quote)");
+        verbose.ErrorLines.Length.ShouldBeGreaterThan(1);
+        quiet.ExitCode.ShouldBe(0);
+        quiet.Error.ShouldBeEmpty();
+        normal.Error.ShouldStartWith("fitted 'mv' on 1,586 rows × 10 LFs");
+    }
+}

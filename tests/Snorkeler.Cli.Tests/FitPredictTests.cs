@@ -1,0 +1,151 @@
+using System.Globalization;
+using Snorkeler.Cli.Tests.Support;
+
+namespace Snorkeler.Cli.Tests;
+
+public class FitPredictTests
+{
+    private static readonly string Train = TestPaths.YouTubeFile("train.json");
+    private static readonly string Test = TestPaths.YouTubeFile("test.json");
+
+    private static string FitMajorityVote(TempFolder temp)
+    {
+        var model = temp.File("mv.json");
+        var fit = Shell.Run("fit", "--matrix", Train, "--model", "mv", "--out", model);
+        fit.ExitCode.ShouldBe(0, fit.Error);
+        return model;
+    }
+
+    [Fact]
+    public void Majority_vote_fitted_and_applied_to_the_youtube_test_split_writes_probabilities_and_scores()
+    {
+        // Given
+        using var temp = new TempFolder();
+        var model = FitMajorityVote(temp);
+        var probs = temp.File("PROBS.csv");
+        var expected = YouTubeSplit.Read("test.json");
+
+        // When
+        var result = Shell.Run("predict", "--model", model, "--matrix", Test, "--out", probs);
+
+        // Then
+        result.ExitCode.ShouldBe(0, result.Error);
+        var lines = File.ReadAllLines(probs);
+        lines[0].ShouldBe("p_HAM,p_SPAM,label");
+        lines.Length.ShouldBe(251);
+        result.Out.ShouldContain("expected accuracy: 0.816");
+        result.Out.ShouldContain("rows with gold labels: 250");
+        for (var i = 0; i < 250; i++)
+        {
+            var cells = lines[i + 1].Split(',');
+            var votes = expected.WeakLabels[i];
+            var (ham, spam) = (votes.Count(v => v == 0), votes.Count(v => v == 1));
+            var pSpam = ham + spam == 0 ? 0.5 : spam / (double)(ham + spam);
+            double.Parse(cells[1], CultureInfo.InvariantCulture).ShouldBe(pSpam, 1e-12);
+            double.Parse(cells[0], CultureInfo.InvariantCulture).ShouldBe(1 - pSpam, 1e-12);
+            cells[2].ShouldBe(pSpam > 0.5 ? "1" : pSpam < 0.5 ? "0" : "-1");
+        }
+        Directory.GetFiles(temp.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal).ShouldBe(["PROBS.csv", "mv.json"]);
+    }
+
+    [Fact]
+    public void The_random_tie_break_gives_the_same_output_on_every_run()
+    {
+        // Given
+        using var temp = new TempFolder();
+        var model = FitMajorityVote(temp);
+
+        // When
+        var first = Shell.Run("predict", "--model", model, "--matrix", Test, "--out", temp.File("a.csv"), "--tie-break", "random", "--seed", "5");
+        var second = Shell.Run("predict", "--model", model, "--matrix", Test, "--out", temp.File("b.csv"), "--tie-break", "random", "--seed", "5");
+
+        // Then
+        first.ExitCode.ShouldBe(0, first.Error);
+        second.ExitCode.ShouldBe(0, second.Error);
+        File.ReadAllText(temp.File("a.csv")).ShouldBe(File.ReadAllText(temp.File("b.csv")));
+        first.Out.ShouldBe(second.Out);
+        first.Out.ShouldContain("accuracy (tie-break random)");
+        var labels = File.ReadAllLines(temp.File("a.csv")).Skip(1).Select(l => l.Split(',')[2]).ToList();
+        labels.ShouldNotContain("-1");
+        labels.Count(l => l == "0").ShouldBeGreaterThan(0);
+    }
+
+    [Fact]
+    public void Predict_with_a_matrix_of_other_lfs_fails_naming_the_lf_and_leaves_the_previous_output()
+    {
+        // Given
+        using var temp = new TempFolder();
+        var model = FitMajorityVote(temp);
+        var votes = IO.MatrixFile.Read(Test);
+        var renamed = LabelMatrix.Create(votes.Schema, [.. votes.LfNames.Take(9), "keyword_extra"], Enumerable.Range(0, votes.RowCount)
+            .SelectMany(i => Enumerable.Range(0, votes.LfCount).Select(j => votes[i, j])).ToArray());
+        var matrix = temp.File("other.snkm");
+        IO.MatrixFile.Write(matrix, renamed);
+        var probs = temp.Write("PROBS.csv", "previous output\n");
+
+        // When
+        var result = Shell.Run("predict", "--model", model, "--matrix", matrix, "--out", probs).ShouldFailWith(1);
+
+        // Then
+        result.ErrorLines.ShouldBe([$"error: {matrix}: LF 10 is 'keyword_extra' but the model expects 'lf_9'"]);
+        File.ReadAllText(probs).ShouldBe("previous output\n");
+        Directory.GetFiles(temp.Path).Where(f => f.EndsWith(".tmp", StringComparison.Ordinal)).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void An_interrupted_predict_leaves_the_previous_output_and_no_temporary_file()
+    {
+        // Given
+        using var temp = new TempFolder();
+        var model = FitMajorityVote(temp);
+        var probs = temp.Write("PROBS.csv", "previous output\n");
+        using var cancel = new CancellationTokenSource();
+        cancel.Cancel();
+
+        // When
+        var result = Shell.Run(cancel.Token, "predict", "--model", model, "--matrix", Test, "--out", probs).ShouldFailWith(130);
+
+        // Then
+        result.ErrorLines.ShouldBe(["snorkeler predict: interrupted; no output was written"]);
+        File.ReadAllText(probs).ShouldBe("previous output\n");
+        Directory.GetFiles(temp.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal).ShouldBe(["PROBS.csv", "mv.json"]);
+    }
+
+    [Fact]
+    public void Fit_with_an_unknown_model_suggests_the_nearest_name()
+    {
+        using var temp = new TempFolder();
+
+        var result = Shell.Run("fit", "--matrix", Train, "--model", "mvv", "--out", temp.File("m.json")).ShouldFailWith(1);
+
+        result.ErrorLines.ShouldBe(["error: unknown label model 'mvv'; did you mean 'mv'? (models: mv, snorkel, dawid-skene, wmv, flyingsquid, auto)"]);
+        File.Exists(temp.File("m.json")).ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Predict_with_a_tampered_model_fails_with_a_checksum_error()
+    {
+        // Given
+        using var temp = new TempFolder();
+        var model = FitMajorityVote(temp);
+        File.WriteAllText(model, File.ReadAllText(model).Replace("\"lf_3\"", "\"lf_x\"", StringComparison.Ordinal));
+
+        // When
+        var result = Shell.Run("predict", "--model", model, "--matrix", Test, "--out", temp.File("PROBS.csv")).ShouldFailWith(1);
+
+        // Then
+        result.ErrorLines.ShouldBe([$"error: {model}: checksum mismatch: the file was edited or damaged after it was written; refit the model"]);
+        File.Exists(temp.File("PROBS.csv")).ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Fit_warns_about_options_the_model_does_not_use()
+    {
+        using var temp = new TempFolder();
+
+        var result = Shell.Run("fit", "--matrix", Train, "--model", "mv", "--out", temp.File("m.json"), "--epochs", "5");
+
+        result.ExitCode.ShouldBe(0, result.Error);
+        result.Error.ShouldContain("warning: option --epochs does not apply to model 'mv' and was ignored");
+    }
+}

@@ -1,0 +1,188 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Snorkeler.IO;
+using Snorkeler.LabelModels;
+
+namespace Snorkeler.Cli.Tests;
+
+public class ModelFileTests
+{
+    private static readonly LabelMatrix Train = MatrixFile.Read(TestPaths.YouTubeFile("train.json"));
+
+    private static string Saved(TempFolder temp)
+    {
+        var model = new MajorityVoteTrainer().Fit(Train, FitContext.WithSeed(0));
+        var path = temp.File("mv.json");
+        ModelFile.Save(model, path);
+        return path;
+    }
+
+    /// <summary>Rewrites a model file after <paramref name="edit"/>, with a valid checksum when <paramref name="reseal"/>.</summary>
+    private static void Edit(string path, Action<JsonObject> edit, bool reseal)
+    {
+        var json = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        edit(json);
+        if (reseal)
+        {
+            json.Remove("checksum");
+            json["checksum"] = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json.ToJsonString())));
+        }
+        File.WriteAllText(path, json.ToJsonString());
+    }
+
+    [Fact]
+    public void A_saved_majority_vote_model_loads_and_predicts_identically()
+    {
+        using var temp = new TempFolder();
+        var model = new MajorityVoteTrainer().Fit(Train, FitContext.WithSeed(0));
+        var path = temp.File("mv.json");
+
+        ModelFile.Save(model, path);
+        var loaded = ModelFile.Load(path);
+
+        loaded.Name.ShouldBe("mv");
+        loaded.Schema.ShouldBe(model.Schema);
+        loaded.LfNames.ShouldBe(model.LfNames);
+        loaded.ClassPrior.ShouldBe(model.ClassPrior);
+        loaded.PredictProbabilities(Train).ShouldBe(model.PredictProbabilities(Train));
+        Directory.GetFiles(temp.Path).Length.ShouldBe(1);
+    }
+
+    [Fact]
+    public void A_resealed_edit_still_loads_so_the_checksum_is_what_rejects_tampering()
+    {
+        using var temp = new TempFolder();
+        var path = Saved(temp);
+
+        Edit(path, j => j["fit"] = new JsonObject { ["note"] = "resealed" }, reseal: true);
+
+        ModelFile.Load(path).Name.ShouldBe("mv");
+    }
+
+    [Theory]
+    [InlineData("lfs")]
+    [InlineData("prior")]
+    [InlineData("classes")]
+    public void An_edited_value_fails_the_checksum(string field)
+    {
+        using var temp = new TempFolder();
+        var path = Saved(temp);
+
+        Edit(path, j =>
+        {
+            switch (field)
+            {
+                case "lfs": j["lfs"]![0] = "renamed"; break;
+                case "prior": j["prior"]![0] = 0.9; break;
+                default: j["classes"]![0] = "NOT_HAM"; break;
+            }
+        }, reseal: false);
+
+        Should.Throw<SnorkelerException>(() => ModelFile.Load(path))
+            .Message.ShouldBe($"{path}: checksum mismatch: the file was edited or damaged after it was written; refit the model");
+    }
+
+    [Fact]
+    public void A_model_file_from_a_newer_snorkeler_is_refused()
+    {
+        using var temp = new TempFolder();
+        var path = Saved(temp);
+
+        Edit(path, j => j["version"] = 2, reseal: true);
+
+        Should.Throw<SnorkelerException>(() => ModelFile.Load(path))
+            .Message.ShouldBe($"{path}: model file version 2 is newer than this Snorkeler reads (1); upgrade Snorkeler");
+    }
+
+    [Fact]
+    public void A_truncated_model_file_is_an_error_naming_the_file()
+    {
+        using var temp = new TempFolder();
+        var path = Saved(temp);
+        var text = File.ReadAllText(path);
+
+        File.WriteAllText(path, text[..(text.Length / 2)]);
+        var error = Should.Throw<SnorkelerException>(() => ModelFile.Load(path));
+
+        error.Message.ShouldStartWith($"{path}(");
+        error.Message.ShouldContain("not valid JSON (truncated or damaged?)");
+    }
+
+    [Theory]
+    [InlineData("[1, 2]")]
+    [InlineData("\"mv\"")]
+    public void A_model_file_that_is_not_an_object_is_refused(string text)
+    {
+        using var temp = new TempFolder();
+        var path = temp.Write("m.json", text);
+
+        Should.Throw<SnorkelerException>(() => ModelFile.Load(path)).Message.ShouldBe($"{path}: not a Snorkeler model file (expected a JSON object)");
+    }
+
+    [Fact]
+    public void A_model_file_of_an_unknown_model_suggests_the_nearest()
+    {
+        using var temp = new TempFolder();
+        var path = Saved(temp);
+
+        Edit(path, j => j["model"] = "mw", reseal: true);
+
+        Should.Throw<SnorkelerException>(() => ModelFile.Load(path))
+            .Message.ShouldBe($"{path}: unknown label model 'mw'; did you mean 'mv'? (models: mv, snorkel, dawid-skene, wmv, flyingsquid, auto)");
+    }
+
+    [Fact]
+    public void A_missing_model_file_is_an_error_naming_it()
+    {
+        using var temp = new TempFolder();
+
+        Should.Throw<SnorkelerException>(() => ModelFile.Load(temp.File("none.json"))).Message.ShouldBe($"{temp.File("none.json")}: no such file");
+    }
+
+    [Fact]
+    public void The_model_file_names_its_format_and_version()
+    {
+        using var temp = new TempFolder();
+        using var json = JsonDocument.Parse(File.ReadAllText(Saved(temp)));
+
+        json.RootElement.GetProperty("format").GetString().ShouldBe("snorkeler.label-model");
+        json.RootElement.GetProperty("version").GetInt32().ShouldBe(1);
+        json.RootElement.GetProperty("checksum").GetString()!.Length.ShouldBe(64);
+    }
+
+
+    [Theory]
+    [InlineData("version", "1.5")]
+    [InlineData("version", "\"1\"")]
+    [InlineData("version", "1e100")]
+    [InlineData("prior", "[\"a\", 0.5]")]
+    [InlineData("prior", "[0.5]")]
+    [InlineData("lfs", "[1, 2]")]
+    [InlineData("classes", "[\"HAM\", \"HAM\"]")]
+    [InlineData("parameters", "[]")]
+    [InlineData("model", "7")]
+    public void A_model_file_with_a_field_of_the_wrong_shape_is_an_error_naming_the_file(string field, string value)
+    {
+        using var temp = new TempFolder();
+        var path = Saved(temp);
+
+        Edit(path, j => j[field] = JsonNode.Parse(value), reseal: true);
+
+        Should.Throw<SnorkelerException>(() => ModelFile.Load(path)).Message.ShouldStartWith($"{path}: ");
+    }
+    [Fact]
+    public void Class_and_lf_names_with_any_characters_survive_the_checksum()
+    {
+        using var temp = new TempFolder();
+        var model = new MajorityVoteModel(new LabelSchema(["ÉTÉ", "<b>&'+\""]), ["a+b", "日本", "say \"hi\""]);
+        var path = temp.File("m.json");
+
+        ModelFile.Save(model, path);
+        var loaded = ModelFile.Load(path);
+
+        loaded.Schema.ShouldBe(model.Schema);
+        loaded.LfNames.ShouldBe(model.LfNames);
+    }
+}

@@ -1,0 +1,88 @@
+using Snorkeler.Core.Tests.Support;
+using Snorkeler.Data;
+
+namespace Snorkeler.Core.Tests;
+
+public class JsonLinesSourceTests
+{
+    [Fact]
+    public void Json_values_become_text_cells_and_null_is_missing()
+    {
+        // Given
+        using var temp = new TempFolder();
+        var path = temp.Write("data.jsonl",
+            "{\"s\": \"caf\\u00e9, \\\"quoted\\\"\", \"n\": 1.5e3, \"b\": true, \"z\": null, \"o\": {\"a\": [1, 2]}}\n" +
+            "\n" +
+            "   \n" +
+            "{\"o\": [1, \"x\"], \"s\": \"second\", \"n\": -3, \"b\": false, \"extra\": 1}\n");
+
+        // When
+        var source = new JsonLinesSource(path);
+        var rows = Rows.Of(source);
+
+        // Then
+        source.Schema.Names.ShouldBe(["s", "n", "b", "z", "o"]);
+        rows.Count.ShouldBe(2);
+        rows[0].ShouldBe(["café, \"quoted\"", "1.5e3", "true", null, "{\"a\": [1, 2]}"]);
+        rows[1].ShouldBe(["second", "-3", "false", null, "[1, \"x\"]"]);
+        Rows.Lines(source).ShouldBe([1L, 4L]);
+        source.ReadBatches(10).Single()[0].Number("n").ShouldBe(1500);
+    }
+
+    [Fact]
+    public void Batches_of_one_row_give_the_same_rows_as_one_batch()
+    {
+        using var temp = new TempFolder();
+        var path = temp.Write("data.jsonl", string.Concat(Enumerable.Range(0, 7).Select(i => $"{{\"i\": {i}}}\n")));
+        var source = new JsonLinesSource(path);
+
+        var batches = source.ReadBatches(3).ToList();
+
+        batches.Select(b => b.Count).ShouldBe([3, 3, 1]);
+        batches.Select(b => b.FirstRow).ShouldBe([0L, 3L, 6L]);
+        Rows.Of(source, 1).ShouldBe(Rows.Of(source, 100));
+    }
+
+    [Fact]
+    public void Invalid_json_is_an_error_naming_the_file_and_line()
+    {
+        using var temp = new TempFolder();
+        var path = temp.Write("bad.jsonl", "{\"a\": 1}\n\n{\"a\": 2}\n{\"a\": }\n");
+
+        var error = Should.Throw<SnorkelerException>(() => Rows.Of(new JsonLinesSource(path)));
+
+        error.Message.ShouldStartWith($"{path}(4): invalid JSON");
+    }
+
+    [Fact]
+    public void A_line_that_is_not_an_object_is_an_error_naming_the_line()
+    {
+        using var temp = new TempFolder();
+        var path = temp.Write("bad.jsonl", "{\"a\": 1}\n[1, 2]\n");
+
+        Should.Throw<SnorkelerException>(() => Rows.Of(new JsonLinesSource(path)))
+            .Message.ShouldBe($"{path}(2): each line must be a JSON object");
+    }
+
+    [Fact]
+    public void An_empty_file_is_an_error_naming_it()
+    {
+        using var temp = new TempFolder();
+        var path = temp.Write("empty.jsonl", "\n\n");
+
+        Should.Throw<SnorkelerException>(() => new JsonLinesSource(path)).Message.ShouldStartWith($"{path}: the file is empty");
+    }
+
+    [Fact]
+    public void Data_sources_open_json_lines_by_extension()
+    {
+        using var temp = new TempFolder();
+        var path = temp.Write("data.ndjson", "{\"text\": \"x\"}\n");
+
+        var source = DataSources.Open(path);
+
+        source.ShouldBeOfType<JsonLinesSource>();
+        Rows.Of(source).Single().ShouldBe(["x"]);
+        Should.Throw<SnorkelerException>(() => DataSources.Open(temp.Write("data.xml", "<a/>"))).Message.ShouldContain("unknown data format '.xml'");
+    }
+}

@@ -1,0 +1,110 @@
+using Snorkeler.Core.Tests.Support;
+using Snorkeler.Loading;
+
+namespace Snorkeler.Core.Tests;
+
+public class LfProjectTests
+{
+    [Fact]
+    public void Lfs_load_from_files_and_folders_in_ordinal_path_order()
+    {
+        // Given
+        using var temp = new TempFolder();
+        temp.Write("lfs/b.lfs", "lf from_b\n");
+        temp.Write("lfs/a.lfs", "labels HAM, SPAM\nlf from_a\n");
+        temp.Write("lfs/B.lfs", "lf from_B\n");
+        temp.Write("lfs/sub/c.lfs", "lf from_c\n");
+        temp.Write("lfs/notes.txt", "lf ignored\n");
+        var loader = new TestLoader();
+
+        // When
+        var set = new LfProject([loader]).Load([temp.File("lfs")]);
+
+        // Then
+        set.HasErrors.ShouldBeFalse();
+        loader.FilesSeen.Select(f => Path.GetRelativePath(temp.Path, f).Replace('\\', '/')).ShouldBe(["lfs/B.lfs", "lfs/a.lfs", "lfs/b.lfs", "lfs/sub/c.lfs"]);
+        set.Functions.Select(f => f.Name).ShouldBe(["from_B", "from_a", "from_b", "from_c"]);
+        set.Schema.ShouldBe(new LabelSchema(["HAM", "SPAM"]));
+    }
+
+    [Fact]
+    public void The_same_lf_name_in_two_files_is_an_error_naming_both_locations()
+    {
+        // Given
+        using var temp = new TempFolder();
+        var first = temp.Write("a.lfs", "labels HAM, SPAM\nlf keyword_my\n");
+        var second = temp.Write("b.lfs", "\n\nlf keyword_my\n");
+
+        // When
+        var set = new LfProject([new TestLoader()]).Load([first, second]);
+
+        // Then
+        var error = set.Diagnostics.ShouldHaveSingleItem();
+        error.Code.ShouldBe(LfProject.Codes.DuplicateName);
+        error.Code.ShouldBe("SNK0903");
+        error.ToString().ShouldBe($"{second}(3,1): error SNK0903: LF name 'keyword_my' is already used at {first}(2,1)");
+        set.Functions.Count.ShouldBe(1);
+        Should.Throw<DiagnosticsException>(() => set.ThrowIfErrors()).Message.ShouldBe(error.ToString());
+    }
+
+    [Fact]
+    public void A_path_that_does_not_exist_is_SNK0901()
+    {
+        using var temp = new TempFolder();
+        var missing = temp.File("nope");
+
+        var set = new LfProject([new TestLoader()]).Load([missing]);
+
+        set.Diagnostics.ShouldHaveSingleItem().ToString().ShouldBe($"error SNK0901: no such file or folder: '{missing}'");
+    }
+
+    [Fact]
+    public void A_folder_without_lf_files_is_SNK0902()
+    {
+        using var temp = new TempFolder();
+        temp.Write("lfs/readme.md", "nothing here");
+
+        var set = new LfProject([new TestLoader(".lfs"), new TestLoader(".other")]).Load([temp.File("lfs")]);
+
+        var error = set.Diagnostics.ShouldHaveSingleItem();
+        error.Code.ShouldBe("SNK0902");
+        error.Message.ShouldBe($"no labelling-function files (*.lfs, *.other) under '{temp.File("lfs")}'");
+    }
+
+    [Fact]
+    public void Files_that_declare_no_classes_are_SNK0904()
+    {
+        using var temp = new TempFolder();
+        var path = temp.Write("a.lfs", "lf one\n");
+
+        var set = new LfProject([new TestLoader()]).Load([path]);
+
+        set.Diagnostics.ShouldHaveSingleItem().Code.ShouldBe("SNK0904");
+    }
+
+    [Fact]
+    public void Classes_that_differ_from_the_data_sets_are_SNK0906()
+    {
+        using var temp = new TempFolder();
+        var path = temp.Write("a.lfs", "labels SPAM, HAM\nlf one\n");
+
+        var set = new LfProject([new TestLoader()]).Load([path], schema: new LabelSchema(["HAM", "SPAM"]));
+
+        var error = set.Diagnostics.ShouldHaveSingleItem();
+        error.Code.ShouldBe("SNK0906");
+        error.Message.ShouldContain("SPAM=0, HAM=1");
+        error.Location.ShouldBe(new SourceLocation(path, 1, 1));
+    }
+
+    [Fact]
+    public void The_data_sets_classes_serve_lf_files_that_declare_none()
+    {
+        using var temp = new TempFolder();
+        var path = temp.Write("a.lfs", "lf one\n");
+
+        var set = new LfProject([new TestLoader()]).Load([path], schema: new LabelSchema(["HAM", "SPAM"]));
+
+        set.HasErrors.ShouldBeFalse();
+        set.Schema!.ClassNames.ShouldBe(["HAM", "SPAM"]);
+    }
+}

@@ -1,0 +1,304 @@
+using System.Text;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using Snorkeler.Core.Tests.Support;
+using Snorkeler.IO;
+
+namespace Snorkeler.Core.Tests;
+
+public class MatrixFileTests
+{
+    public static TheoryData<string, int> FormatsAndCardinalities => new()
+    {
+        { ".snkm", 2 }, { ".snkm", 200 },
+        { ".csv", 2 }, { ".csv", 200 },
+        { ".npy", 2 }, { ".npy", 200 },
+    };
+
+    [Theory]
+    [MemberData(nameof(FormatsAndCardinalities))]
+    public void A_matrix_round_trips_with_its_class_and_lf_names(string extension, int k)
+    {
+        // Given
+        using var temp = new TempFolder();
+        var schema = Some.Classes(k);
+        var matrix = LabelMatrix.Create(schema, ["keyword_my", "has \"link\", maybe", "lf_é"],
+            [k - 1, -1, 0, -1, -1, -1, 1, k - 1, -1]);
+        var path = temp.File("matrix" + extension);
+
+        // When
+        MatrixFile.Write(path, matrix);
+        var read = MatrixFile.Read(path);
+
+        // Then
+        read.ShouldEqual(matrix, compareGold: false);
+        read.IsNarrow.ShouldBe(k <= 127);
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(200)]
+    public void The_binary_format_keeps_gold_labels(int k)
+    {
+        // Given
+        using var temp = new TempFolder();
+        var matrix = Some.RandomMatrix(rows: 30, lfs: 4, k: k, seed: 3, gold: true);
+        var path = temp.File("gold.snkm");
+
+        // When
+        MatrixFile.Write(path, matrix);
+        var source = MatrixFile.Open(path);
+        var read = MatrixFile.Read(path);
+
+        // Then
+        source.HasGold.ShouldBeTrue();
+        source.RowCount.ShouldBe(30);
+        read.ShouldEqual(matrix);
+    }
+
+    [Theory]
+    [InlineData(".csv")]
+    [InlineData(".npy")]
+    [InlineData(".snkm")]
+    public void A_matrix_without_gold_labels_reads_back_without_them(string extension)
+    {
+        using var temp = new TempFolder();
+        var path = temp.File("m" + extension);
+
+        MatrixFile.Write(path, Some.RandomMatrix(5, 2, 2, seed: 1));
+
+        MatrixFile.Read(path).HasGold.ShouldBeFalse();
+    }
+
+    [Theory]
+    [InlineData(".csv")]
+    [InlineData(".npy")]
+    public void Csv_and_npy_matrices_keep_their_names_in_a_schema_sidecar(string extension)
+    {
+        // Given
+        using var temp = new TempFolder();
+        var path = temp.File("m" + extension);
+        var matrix = LabelMatrix.Create(new LabelSchema(["HAM", "SPAM"]), ["first", "second"], [0, 1, -1, 1]);
+
+        // When
+        MatrixFile.Write(path, matrix);
+
+        // Then
+        var sidecar = MatrixFile.SchemaSidecar(path);
+        File.Exists(sidecar).ShouldBeTrue();
+        var json = File.ReadAllText(sidecar);
+        json.ShouldContain("\"HAM\"");
+        json.ShouldContain("\"second\"");
+        File.Delete(sidecar);
+        var withoutSidecar = MatrixFile.Read(path);
+        withoutSidecar.Schema.ClassNames.ShouldBe(["0", "1"]);
+        Some.Votes(withoutSidecar).ShouldBe([0, 1, -1, 1]);
+        withoutSidecar.LfNames.ShouldBe(extension == ".csv" ? ["first", "second"] : ["lf_0", "lf_1"]);
+    }
+
+    [Fact]
+    public void A_csv_matrix_is_a_header_of_lf_names_and_one_line_of_votes_per_row()
+    {
+        using var temp = new TempFolder();
+        var path = temp.File("m.csv");
+
+        MatrixFile.Write(path, LabelMatrix.Create(Some.HamSpam, ["a", "b,c"], [0, 1, -1, -1]));
+
+        File.ReadAllText(path).ShouldBe("a,\"b,c\"\n0,1\n-1,-1\n");
+    }
+
+    [Fact]
+    public void A_csv_matrix_may_carry_gold_labels_in_a_named_column()
+    {
+        // Given
+        using var temp = new TempFolder();
+        var path = temp.Write("m.csv", "lf_a,gold,lf_b\n1,1,-1\n0,-1,\n-1,0,1\n");
+
+        // When
+        var matrix = MatrixFile.Read(path, goldColumn: "gold");
+
+        // Then
+        matrix.LfNames.ShouldBe(["lf_a", "lf_b"]);
+        Some.Votes(matrix).ShouldBe([1, -1, 0, -1, -1, 1]);
+        matrix.GoldLabels.ToArray().ShouldBe([1, -1, 0]);
+    }
+
+    [Fact]
+    public void A_csv_vote_that_is_not_a_number_names_the_file_line_and_column()
+    {
+        using var temp = new TempFolder();
+        var path = temp.Write("m.csv", "a,b\n0,1\n1,\"x\ny\"\n0,SPAM\n");
+
+        var error = Should.Throw<SnorkelerException>(() => MatrixFile.Read(path));
+
+        error.Message.ShouldStartWith($"{path}(3): column 'b'");
+    }
+
+    [Theory]
+    [InlineData(".snkm")]
+    [InlineData(".csv")]
+    [InlineData(".npy")]
+    public void A_matrix_streamed_in_several_blocks_reads_back_whole(string extension)
+    {
+        // Given
+        using var temp = new TempFolder();
+        var matrix = Some.RandomMatrix(rows: 103, lfs: 5, k: 3, seed: 11, gold: extension == ".snkm");
+        var path = temp.File("streamed" + extension);
+
+        // When
+        using (var writer = MatrixWriter.Create(path, matrix.Schema, matrix.LfNames))
+        {
+            foreach (var block in matrix.ReadBlocks(10)) writer.Write(block);
+            writer.RowCount.ShouldBe(103);
+            writer.Commit();
+        }
+
+        // Then
+        MatrixFile.Read(path).ShouldEqual(matrix, compareGold: extension == ".snkm");
+        var blocks = MatrixFile.Open(path).ReadBlocks(7).ToList();
+        blocks.ShouldAllBe(b => b.RowCount > 0 && b.RowCount <= 7);
+        blocks.Select(b => b.FirstRow).ShouldBe(blocks.Select((_, i) => blocks.Take(i).Sum(p => (long)p.RowCount)));
+        blocks.SelectMany(Some.Votes).ShouldBe(Some.Votes(matrix));
+    }
+
+    [Fact]
+    public void An_empty_matrix_round_trips_through_every_format()
+    {
+        using var temp = new TempFolder();
+        var empty = LabelMatrix.Create(Some.HamSpam, ["a", "b"], []);
+
+        foreach (var extension in new[] { ".snkm", ".csv", ".npy" })
+        {
+            var path = temp.File("empty" + extension);
+            MatrixFile.Write(path, empty);
+            MatrixFile.Read(path).ShouldEqual(empty, compareGold: false);
+        }
+    }
+
+    [Fact]
+    public void A_npy_file_has_the_128_byte_header_numpy_expects()
+    {
+        // Given
+        using var temp = new TempFolder();
+        var path = temp.File("m.npy");
+        var matrix = Some.Matrix(new[,] { { 1, -1, 0 }, { 0, 0, 1 }, { -1, -1, -1 }, { 1, 1, 0 } });
+
+        // When
+        MatrixFile.Write(path, matrix);
+        var bytes = File.ReadAllBytes(path);
+
+        // Then
+        bytes.Length.ShouldBe(128 + 12);
+        bytes.AsSpan(0, 6).ToArray().ShouldBe(new byte[] { 0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y' });
+        bytes[6].ShouldBe((byte)1);
+        bytes[7].ShouldBe((byte)0);
+        (bytes[8] | bytes[9] << 8).ShouldBe(118);
+        var dict = Encoding.ASCII.GetString(bytes, 10, 118);
+        dict.ShouldStartWith("{");
+        dict.ShouldContain("'descr': '|i1'");
+        dict.ShouldContain("'fortran_order': False");
+        dict.ShouldContain("'shape': (4, 3)");
+        dict.ShouldEndWith("\n");
+        bytes.Skip(128).Select(b => (int)(sbyte)b).ShouldBe(Some.Votes(matrix));
+    }
+
+    [Fact]
+    public void A_wide_npy_file_holds_little_endian_int16()
+    {
+        using var temp = new TempFolder();
+        var path = temp.File("m.npy");
+
+        MatrixFile.Write(path, LabelMatrix.Create(Some.Classes(200), ["a"], [199, -1]));
+        var bytes = File.ReadAllBytes(path);
+
+        Encoding.ASCII.GetString(bytes, 10, 118).ShouldContain("'descr': '<i2'");
+        bytes.Skip(128).ToArray().ShouldBe(new byte[] { 199, 0, 0xFF, 0xFF });
+    }
+
+    [Fact]
+    public void A_truncated_binary_matrix_is_an_error_naming_the_file_wherever_it_is_cut()
+    {
+        // Given
+        using var temp = new TempFolder();
+        var whole = temp.File("whole.snkm");
+        MatrixFile.Write(whole, Some.RandomMatrix(rows: 6, lfs: 3, k: 2, seed: 5, gold: true));
+        var bytes = File.ReadAllBytes(whole);
+        var cut = temp.File("cut.snkm");
+
+        for (var length = 0; length < bytes.Length; length++)
+        {
+            // When
+            File.WriteAllBytes(cut, bytes[..length]);
+            var error = Should.Throw<SnorkelerException>(() => MatrixFile.Read(cut), $"cut at {length} of {bytes.Length} bytes");
+
+            // Then
+            error.Message.ShouldStartWith(cut + ":");
+        }
+    }
+
+    [Fact]
+    public void A_file_that_is_not_a_matrix_is_an_error_naming_it()
+    {
+        using var temp = new TempFolder();
+        var path = temp.Write("m.snkm", "hello, world");
+
+        Should.Throw<SnorkelerException>(() => MatrixFile.Read(path)).Message.ShouldBe($"{path}: not a Snorkeler matrix file (.snkm)");
+        Should.Throw<SnorkelerException>(() => MatrixFile.Read(temp.File("missing.csv"))).Message.ShouldBe($"{temp.File("missing.csv")}: no such file");
+        Should.Throw<SnorkelerException>(() => MatrixFile.FormatOf("m.xlsx")).Message.ShouldContain("unknown matrix format '.xlsx'");
+    }
+
+    [Fact]
+    public void A_truncated_npy_file_is_an_error_naming_the_file()
+    {
+        using var temp = new TempFolder();
+        var path = temp.File("m.npy");
+        MatrixFile.Write(path, Some.RandomMatrix(rows: 10, lfs: 3, k: 2, seed: 5));
+        var bytes = File.ReadAllBytes(path);
+
+        File.WriteAllBytes(path, bytes[..^1]);
+
+        Should.Throw<SnorkelerException>(() => MatrixFile.Read(path)).Message.ShouldStartWith($"{path}: the file is truncated");
+    }
+
+    [Fact]
+    public void Wrench_matrices_are_read_only()
+    {
+        using var temp = new TempFolder();
+
+        Should.Throw<SnorkelerException>(() => MatrixWriter.Create(temp.File("m.json"), Some.HamSpam, ["a"]))
+            .Message.ShouldContain("read-only");
+    }
+
+    [Property(MaxTest = 60, Arbitrary = [typeof(RandomMatrices)], Replay = "(12345,67891)")]
+    public void Any_matrix_round_trips_identically_through_every_format(LabelMatrix matrix)
+    {
+        using var temp = new TempFolder();
+        foreach (var extension in new[] { ".snkm", ".csv", ".npy" })
+        {
+            var path = temp.File("m" + extension);
+            MatrixFile.Write(path, matrix);
+            MatrixFile.Read(path).ShouldEqual(matrix, compareGold: extension == ".snkm");
+        }
+    }
+
+    /// <summary>Matrices of 0-40 rows, 1-6 LFs with awkward names, narrow and wide schemas, with and without gold labels.</summary>
+    public static class RandomMatrices
+    {
+        private static readonly string[] NameParts = ["a", "kw", "my channel", "x,y", "say \"hi\"", "é", "日本", "lf_1", "-", "A"];
+
+        public static Arbitrary<LabelMatrix> Matrices()
+        {
+            var gen =
+                from k in Gen.Elements(2, 3, 5, 127, 128, 200)
+                from m in Gen.Choose(1, 6)
+                from n in Gen.Choose(0, 40)
+                from names in Gen.Elements(NameParts).ArrayOf(2).Select(p => p[0] + p[1]).ArrayOf(m)
+                from votes in Gen.Frequency((2, Gen.Constant(-1)), (3, Gen.Choose(0, k - 1))).ArrayOf(n * m)
+                from hasGold in Gen.Elements(true, false)
+                from gold in Gen.Choose(-1, k - 1).ArrayOf(n)
+                select LabelMatrix.Create(Some.Classes(k), names.Select((s, j) => $"{s}{j}").ToArray(), votes, hasGold ? gold : null);
+            return Arb.From(gen);
+        }
+    }
+}

@@ -1,0 +1,117 @@
+using System.Text;
+using Snorkeler.Core.Tests.Support;
+using Snorkeler.IO;
+
+namespace Snorkeler.Core.Tests;
+
+public class NpyInteropTests
+{
+    /// <summary>A .npy file as numpy.save writes it: magic, version, header length, dict padded to 64 bytes, data.</summary>
+    private static byte[] Npy(string descr, string shape, byte[] data, byte major = 1, string fortran = "False")
+    {
+        var dict = $"{{'descr': '{descr}', 'fortran_order': {fortran}, 'shape': {shape}, }}";
+        var prefix = major == 1 ? 10 : 12;
+        var total = (prefix + dict.Length + 1 + 63) / 64 * 64;
+        var header = dict.PadRight(total - prefix - 1) + "\n";
+        var bytes = new List<byte> { 0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', major, 0 };
+        bytes.AddRange(major == 1 ? BitConverter.GetBytes((ushort)header.Length) : BitConverter.GetBytes(header.Length));
+        bytes.AddRange(Encoding.ASCII.GetBytes(header));
+        bytes.AddRange(data);
+        return bytes.ToArray();
+    }
+
+    private static byte[] Int64s(params long[] values) => values.SelectMany(BitConverter.GetBytes).ToArray();
+
+    [Fact]
+    public void A_numpy_int64_array_reads_as_a_matrix_with_default_names()
+    {
+        using var temp = new TempFolder();
+        var path = temp.File("L.npy");
+        File.WriteAllBytes(path, Npy("<i8", "(2, 3)", Int64s(0, -1, 1, 2, 1, -1)));
+
+        var matrix = MatrixFile.Read(path);
+
+        matrix.LfNames.ShouldBe(["lf_0", "lf_1", "lf_2"]);
+        matrix.Schema.ClassNames.ShouldBe(["0", "1", "2"]);
+        Some.Votes(matrix).ShouldBe([0, -1, 1, 2, 1, -1]);
+    }
+
+    [Fact]
+    public void A_version_2_header_and_int32_data_are_read()
+    {
+        using var temp = new TempFolder();
+        var path = temp.File("L.npy");
+        File.WriteAllBytes(path, Npy("<i4", "(1, 2)", [.. BitConverter.GetBytes(1), .. BitConverter.GetBytes(-1)], major: 2));
+
+        Some.Votes(MatrixFile.Read(path)).ShouldBe([1, -1]);
+    }
+
+    [Fact]
+    public void A_fortran_ordered_array_is_refused_with_advice()
+    {
+        using var temp = new TempFolder();
+        var path = temp.File("L.npy");
+        File.WriteAllBytes(path, Npy("<i8", "(1, 2)", Int64s(0, 1), fortran: "True"));
+
+        Should.Throw<SnorkelerException>(() => MatrixFile.Read(path)).Message.ShouldContain("numpy.ascontiguousarray");
+    }
+
+    [Theory]
+    [InlineData("<f8", "dtype '<f8' is not a little-endian integer type")]
+    [InlineData(">i8", "dtype '>i8' is not a little-endian integer type")]
+    public void A_non_integer_or_big_endian_array_is_refused(string descr, string expected)
+    {
+        using var temp = new TempFolder();
+        var path = temp.File("L.npy");
+        File.WriteAllBytes(path, Npy(descr, "(1, 1)", Int64s(0)));
+
+        Should.Throw<SnorkelerException>(() => MatrixFile.Read(path)).Message.ShouldBe($"{path}: {expected}");
+    }
+
+    [Fact]
+    public void A_vote_below_minus_one_is_refused_naming_row_and_lf()
+    {
+        using var temp = new TempFolder();
+        var path = temp.File("L.npy");
+        File.WriteAllBytes(path, Npy("<i8", "(2, 2)", Int64s(0, 1, 1, -3)));
+
+        Should.Throw<SnorkelerException>(() => MatrixFile.Read(path)).Message.ShouldBe($"{path}: row 1, LF 1: vote -3 is neither -1 nor a class number");
+    }
+
+    [Fact]
+    public void A_sidecar_naming_another_number_of_lfs_is_refused()
+    {
+        using var temp = new TempFolder();
+        var path = temp.File("L.npy");
+        MatrixFile.Write(path, Some.RandomMatrix(3, 2, 2, seed: 1));
+        File.WriteAllText(MatrixFile.SchemaSidecar(path), """{"classes": ["HAM", "SPAM"], "lfs": ["only_one"]}""");
+
+        Should.Throw<SnorkelerException>(() => MatrixFile.Read(path)).Message.ShouldStartWith(MatrixFile.SchemaSidecar(path));
+    }
+
+    [Fact]
+    public void A_csv_vote_outside_the_sidecars_classes_is_refused()
+    {
+        using var temp = new TempFolder();
+        var path = temp.Write("L.csv", "a,b\n0,2\n");
+        File.WriteAllText(MatrixFile.SchemaSidecar(path), """{"classes": ["HAM", "SPAM"], "lfs": ["a", "b"]}""");
+
+        Should.Throw<SnorkelerException>(() => MatrixFile.Read(path)).Message.ShouldBe($"{path}: a label of 2 is out of range for classes HAM=0, SPAM=1");
+    }
+
+    [Fact]
+    public void Every_enumeration_of_a_binary_matrix_starts_again_from_the_first_row()
+    {
+        using var temp = new TempFolder();
+        var path = temp.File("m.snkm");
+        var matrix = Some.RandomMatrix(50, 3, 2, seed: 4, gold: true);
+        MatrixFile.Write(path, matrix);
+        var source = MatrixFile.Open(path);
+
+        var first = MatrixFile.Concat(source.ReadBlocks(9));
+        var second = MatrixFile.Concat(source.ReadBlocks(50));
+
+        first.ShouldEqual(matrix);
+        second.ShouldEqual(matrix);
+    }
+}

@@ -1,0 +1,87 @@
+using Parquet;
+using Parquet.Serialization;
+using Snorkeler.Core.Tests.Support;
+using Snorkeler.Data;
+
+namespace Snorkeler.Core.Tests;
+
+public class ParquetSourceTests
+{
+    public sealed class Comment
+    {
+        public int? Id { get; set; }
+        public double Score { get; set; }
+        public string? Text { get; set; }
+        public bool Spam { get; set; }
+        public double? Weight { get; set; }
+    }
+
+    private static readonly Comment[] Comments = Enumerable.Range(0, 10).Select(i => new Comment
+    {
+        Id = i % 4 == 3 ? null : i,
+        Score = i + 0.25,
+        Text = i == 5 ? null : $"comment {i}, with a comma",
+        Spam = i % 2 == 0,
+        Weight = i % 3 == 0 ? null : i / 10.0,
+    }).ToArray();
+
+    private static async Task<string> WriteParquet(TempFolder temp)
+    {
+        var path = temp.File("comments.parquet");
+        await using (var stream = File.Create(path))
+            await ParquetSerializer.SerializeAsync(Comments, stream, new ParquetOptions { RowGroupSize = 4 });
+        return path;
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(4096)]
+    public async Task Parquet_columns_become_cells_and_nulls_are_missing_across_row_groups_and_batches(int rowsPerBatch)
+    {
+        // Given
+        using var temp = new TempFolder();
+        var path = await WriteParquet(temp);
+        await using (var stream = File.OpenRead(path))
+        await using (var reader = await ParquetReader.CreateAsync(stream))
+            reader.RowGroupCount.ShouldBe(3);
+
+        // When
+        var source = new ParquetSource(path);
+        var batches = source.ReadBatches(rowsPerBatch).ToList();
+        var rows = batches.SelectMany(Rows.Cells).ToList();
+
+        // Then
+        source.Schema.Names.ShouldBe(["Id", "Score", "Text", "Spam", "Weight"]);
+        batches.ShouldAllBe(b => b.Count <= rowsPerBatch);
+        batches.Select(b => b.FirstRow).ShouldBe(batches.Select((_, i) => batches.Take(i).Sum(p => (long)p.Count)));
+        rows.Count.ShouldBe(10);
+        rows[0].ShouldBe(["0", "0.25", "comment 0, with a comma", "true", null]);
+        rows[3].ShouldBe([null, "3.25", "comment 3, with a comma", "false", null]);
+        rows[5].ShouldBe(["5", "5.25", null, "false", "0.5"]);
+        rows[9].ShouldBe(["9", "9.25", "comment 9, with a comma", "false", null]);
+        rows.Select(r => r[0]).ShouldBe(Comments.Select(c => c.Id?.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    [Fact]
+    public async Task Typed_access_reads_parquet_numbers()
+    {
+        using var temp = new TempFolder();
+        var rows = new ParquetSource(await WriteParquet(temp)).ReadBatches(100)
+            .SelectMany(b => Enumerable.Range(0, b.Count).Select(i => b[i])).ToList();
+
+        rows[2].Number("Score").ShouldBe(2.25);
+        rows[2].Number("Weight").ShouldBe(0.2);
+        rows[3].IsMissing("Id").ShouldBeTrue();
+        rows[9].Index.ShouldBe(9);
+    }
+
+    [Fact]
+    public void A_file_that_is_not_parquet_is_an_error_naming_it()
+    {
+        using var temp = new TempFolder();
+        var path = temp.Write("fake.parquet", "id,text\n1,x\n");
+
+        Should.Throw<SnorkelerException>(() => DataSources.Open(path)).Message.ShouldStartWith($"{path}: not a readable Parquet file");
+    }
+}

@@ -1,0 +1,151 @@
+using Snorkeler.Core.Tests.Support;
+using Snorkeler.Data;
+using Snorkeler.IO;
+
+namespace Snorkeler.Core.Tests;
+
+public class WrenchFileTests
+{
+    [Fact]
+    public void The_youtube_training_split_reads_as_1586_rows_of_10_lfs_with_every_vote_and_gold_label()
+    {
+        // Given
+        var path = TestPaths.YouTubeFile("train.json");
+        var expected = YouTubeSplit.Read("train.json");
+
+        // When
+        var matrix = WrenchFile.ReadMatrix(path);
+
+        // Then
+        matrix.RowCount.ShouldBe(1586);
+        expected.Rows.ShouldBe(1586);
+        matrix.LfNames.ShouldBe(Enumerable.Range(0, 10).Select(j => $"lf_{j}"));
+        matrix.Schema.ClassNames.ShouldBe(["HAM", "SPAM"]);
+        matrix.HasGold.ShouldBeTrue();
+        matrix.GoldLabels.ToArray().ShouldBe(expected.Gold);
+        for (var i = 0; i < matrix.RowCount; i++)
+        {
+            var row = new int[10];
+            matrix.CopyRow(i, row);
+            row.ShouldBe(expected.WeakLabels[i], $"row {i}");
+        }
+        MatrixFile.Read(path).ShouldEqual(matrix);
+    }
+
+    [Fact]
+    public void A_wrench_split_is_also_a_data_source_of_its_rows_data_fields()
+    {
+        var expected = YouTubeSplit.Read("test.json");
+
+        var source = DataSources.Open(TestPaths.YouTubeFile("test.json"));
+        var rows = Rows.Of(source, 64);
+
+        source.Schema.Names.ShouldBe(["text"]);
+        rows.Select(r => r[0]).ShouldBe(expected.Texts);
+    }
+
+    [Fact]
+    public void Rows_with_different_lf_counts_are_an_error_naming_the_row_and_line()
+    {
+        using var temp = new TempFolder();
+        var path = Split(temp, """
+            {
+              "0": {"data": {"text": "a"}, "label": 0, "weak_labels": [0, -1, 1]},
+              "1": {"data": {"text": "b"}, "label": 1, "weak_labels": [1, -1]}
+            }
+            """);
+
+        var error = Should.Throw<SnorkelerException>(() => WrenchFile.ReadMatrix(path));
+
+        error.Message.ShouldBe($"{path}(3): row \"1\" has 2 weak labels but the first row (line 2) has 3");
+    }
+
+    [Fact]
+    public void A_vote_outside_the_classes_is_an_error_naming_the_row()
+    {
+        using var temp = new TempFolder();
+        var path = Split(temp, """
+            {
+              "0": {"data": {"text": "a"}, "label": 0, "weak_labels": [0, -1]},
+              "1": {"data": {"text": "b"}, "label": 1,
+                    "weak_labels": [1, 2]}
+            }
+            """);
+
+        var error = Should.Throw<SnorkelerException>(() => WrenchFile.ReadMatrix(path));
+
+        error.Message.ShouldBe($"{path}(3): row \"1\": weak label 1 is 2, expected -1 or a class 0..1");
+    }
+
+    [Fact]
+    public void A_gold_label_outside_the_classes_is_an_error()
+    {
+        using var temp = new TempFolder();
+        var path = Split(temp, """{"0": {"data": {"text": "a"}, "label": 7, "weak_labels": [0]}}""");
+
+        Should.Throw<SnorkelerException>(() => WrenchFile.ReadMatrix(path)).Message.ShouldBe($"{path}(1): row \"0\": label 7 is not a class 0..1");
+    }
+
+    [Fact]
+    public void A_split_without_label_json_beside_it_is_an_error()
+    {
+        using var temp = new TempFolder();
+        var path = temp.Write("train.json", """{"0": {"data": {"text": "a"}, "label": 0, "weak_labels": [0]}}""");
+
+        var error = Should.Throw<SnorkelerException>(() => WrenchFile.ReadMatrix(path));
+
+        error.Message.ShouldStartWith($"{path}: no label.json beside it");
+    }
+
+    [Fact]
+    public void A_truncated_split_is_an_error_naming_the_file()
+    {
+        using var temp = new TempFolder();
+        var text = File.ReadAllText(TestPaths.YouTubeFile("valid.json"));
+        var path = Split(temp, text[..(text.Length / 2)]);
+
+        var error = Should.Throw<SnorkelerException>(() => WrenchFile.ReadMatrix(path));
+
+        error.Message.ShouldStartWith($"{path}(");
+        error.Message.ShouldEndWith("unexpected end of file (truncated JSON?)");
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   \n")]
+    public void An_empty_split_is_an_error_naming_the_file(string text)
+    {
+        using var temp = new TempFolder();
+        var path = Split(temp, text);
+
+        var error = Should.Throw<SnorkelerException>(() => WrenchFile.ReadMatrix(path));
+
+        error.Message.ShouldStartWith(path);
+        error.Message.ShouldEndWith(": the file is empty");
+    }
+
+    [Fact]
+    public void A_split_of_no_rows_is_an_error()
+    {
+        using var temp = new TempFolder();
+        var path = Split(temp, "{}");
+
+        Should.Throw<SnorkelerException>(() => WrenchFile.ReadMatrix(path)).Message.ShouldBe($"{path}: the file has no rows");
+    }
+
+    [Fact]
+    public void Label_json_must_number_classes_from_0_without_gaps()
+    {
+        using var temp = new TempFolder();
+        var path = Split(temp, """{"0": {"data": {"text": "a"}, "label": 0, "weak_labels": [0]}}""", labels: """{"0": "HAM", "2": "SPAM"}""");
+
+        Should.Throw<SnorkelerException>(() => WrenchFile.ReadSchema(path)).Message.ShouldContain("without gaps");
+    }
+
+    /// <summary>Writes a Wrench split and its label.json into the folder.</summary>
+    private static string Split(TempFolder temp, string json, string labels = """{"0": "HAM", "1": "SPAM"}""")
+    {
+        temp.Write("label.json", labels);
+        return temp.Write("split.json", json);
+    }
+}
