@@ -57,6 +57,7 @@ public static class ModelFile
         {
             throw SnorkelerException.InFile(path, e is FileNotFoundException or DirectoryNotFoundException ? "no such file" : e.Message);
         }
+        if (string.IsNullOrWhiteSpace(text)) throw SnorkelerException.InFile(path, "the file is empty (not a Snorkeler model file)");
         JsonObject json;
         try
         {
@@ -64,9 +65,16 @@ public static class ModelFile
         }
         catch (JsonException e)
         {
-            throw SnorkelerException.InFile(path, $"not valid JSON (truncated or damaged?): {e.Message}", e.LineNumber + 1);
+            throw SnorkelerException.InFile(path, $"not valid JSON (truncated or damaged?): {FirstSentence(e.Message)}", e.LineNumber + 1);
         }
         return FromJson(json, path);
+    }
+
+    /// <summary>System.Text.Json's message without its position suffix (the line is reported separately).</summary>
+    private static string FirstSentence(string message)
+    {
+        var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        return (cut > 0 ? message[..cut] : message).TrimEnd('.', ' ');
     }
 
     /// <summary>Validates and loads a model from its JSON object.</summary>

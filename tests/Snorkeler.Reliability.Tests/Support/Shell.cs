@@ -1,0 +1,39 @@
+namespace Snorkeler.Reliability.Tests.Support;
+
+/// <summary>The result of one run of the snorkeler command.</summary>
+internal sealed record CliResult(int ExitCode, string Out, string Error)
+{
+    /// <summary>Standard error's lines, without empty ones.</summary>
+    public string[] ErrorLines => Error.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToArray();
+
+    /// <summary>Checks the run failed with the exit code and one-line messages, without a stack trace.</summary>
+    public CliResult ShouldFailWith(int exitCode)
+    {
+        ExitCode.ShouldBe(exitCode, $"stdout: {Out}\nstderr: {Error}");
+        ErrorLines.ShouldNotBeEmpty();
+        ErrorLines.ShouldAllBe(l => !l.StartsWith("   at ") && !l.Contains("Exception:") && !l.StartsWith("internal error"));
+        return this;
+    }
+}
+
+/// <summary>Runs the snorkeler command in-process, non-interactively, capturing its output.</summary>
+internal static class Shell
+{
+    public static CliResult Run(params string[] args) => Run(CancellationToken.None, args);
+
+    public static CliResult Run(CancellationToken cancellation, params string[] args)
+    {
+        var stdout = new StringWriter { NewLine = "\n" };
+        var stderr = new StringWriter { NewLine = "\n" };
+        var code = global::Snorkeler.Cli.Cli.Run(args, stdout, stderr, cancellation, interactive: false);
+        return new CliResult(code, stdout.ToString(), stderr.ToString());
+    }
+}
+
+/// <summary>The bad-input corpus copied next to the tests (tests/Snorkeler.Reliability.Tests/Corpus).</summary>
+internal static class Corpus
+{
+    public static string Root => Path.Combine(AppContext.BaseDirectory, "Corpus");
+
+    public static string File(params string[] parts) => Path.Combine([Root, .. parts]);
+}
