@@ -23,6 +23,7 @@ public static class AtomicFile
         var folder = Path.GetDirectoryName(full) ?? ".";
         if (!Directory.Exists(folder))
             throw new SnorkelerException($"{path}: the folder '{folder}' does not exist");
+        DeleteStaleTemporaries(folder, Path.GetFileName(full));
         var temp = Path.Combine(folder, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         try
         {
@@ -33,6 +34,40 @@ public static class AtomicFile
         {
             throw new SnorkelerException($"{path}: cannot write: {e.Message}", e);
         }
+    }
+
+    /// <summary>
+    /// Deletes the temporary files (<c>.NAME.PID.GUID.tmp</c>) that earlier writes of <paramref name="name"/> left
+    /// behind when their process was killed before it could clean up (SIGKILL, power loss). Only files of
+    /// processes no longer running are touched, so concurrent writers of the same file are safe.
+    /// </summary>
+    internal static void DeleteStaleTemporaries(string folder, string name)
+    {
+        string[] leftovers;
+        try { leftovers = Directory.GetFiles(folder, $".{name}.*.tmp"); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return; }
+        foreach (var file in leftovers)
+        {
+            var middle = Path.GetFileName(file)[(name.Length + 2)..^4]; // PID.GUID
+            var dot = middle.IndexOf('.', StringComparison.Ordinal);
+            if (dot <= 0 || !int.TryParse(middle.AsSpan(0, dot), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid)
+                || pid == Environment.ProcessId || IsRunning(pid)) continue;
+            try { File.Delete(file); }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException) { return false; }
+        catch (InvalidOperationException) { return false; }
+        catch (System.ComponentModel.Win32Exception) { return true; }
     }
 }
 

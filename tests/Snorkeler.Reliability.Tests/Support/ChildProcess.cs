@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace Snorkeler.Reliability.Tests.Support;
+
+/// <summary>The built snorkeler command run as a real child process (<c>dotnet snorkeler.dll ...</c>).</summary>
+internal sealed class ChildProcess : IDisposable
+{
+    private readonly StringBuilder _stderr = new();
+
+    private ChildProcess(Process process) => Process = process;
+
+    public Process Process { get; }
+
+    public string Error
+    {
+        get { lock (_stderr) return _stderr.ToString(); }
+    }
+
+    /// <summary>snorkeler.dll, copied next to the tests because the Cli project is referenced.</summary>
+    public static string Dll => Path.Combine(AppContext.BaseDirectory, "snorkeler.dll");
+
+    public static ChildProcess Start(params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        info.ArgumentList.Add(Dll);
+        foreach (var a in args) info.ArgumentList.Add(a);
+        info.Environment["CI"] = "1";
+        var process = new Process { StartInfo = info };
+        var child = new ChildProcess(process);
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            lock (child._stderr) child._stderr.AppendLine(e.Data);
+        };
+        process.OutputDataReceived += (_, _) => { };
+        process.Start();
+        process.BeginErrorReadLine();
+        process.BeginOutputReadLine();
+        return child;
+    }
+
+    /// <summary>Runs to the end (at most <paramref name="timeout"/>) and returns the exit code.</summary>
+    public int Wait(TimeSpan timeout)
+    {
+        if (!Process.WaitForExit(timeout))
+        {
+            Process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"snorkeler did not finish within {timeout.TotalSeconds} s; stderr: {Error}");
+        }
+        Process.WaitForExit(); // flushes the redirected output
+        return Process.ExitCode;
+    }
+
+    public void Kill()
+    {
+        try { Process.Kill(entireProcessTree: true); }
+        catch (InvalidOperationException) { } // already exited
+        Process.WaitForExit();
+    }
+
+    /// <summary>Sends SIGINT, as Ctrl-C in a terminal does (Unix only).</summary>
+    public void Interrupt()
+    {
+        if (SysKill(Process.Id, 2) != 0) throw new InvalidOperationException($"kill -INT {Process.Id} failed: errno {Marshal.GetLastPInvokeError()}");
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SysKill(int pid, int signal);
+
+    public void Dispose()
+    {
+        if (!Process.HasExited) Kill();
+        Process.Dispose();
+    }
+}
