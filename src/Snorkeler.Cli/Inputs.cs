@@ -14,6 +14,12 @@ internal static class Inputs
 
     public static readonly OptionSpec CacheDirOption = new("--cache-dir", "DIR", "where compiled C# scripts are cached (default $SNORKELER_CACHE_DIR or ~/.cache/snorkeler)");
 
+    public static readonly OptionSpec LfTimeoutOption = new("--lf-timeout", "SECONDS", "fail the run when one call of a script LF runs longer than this on one row (default 10; 0: no limit)");
+
+    /// <summary>The per-call time budget of script LFs: --lf-timeout seconds, 10 by default, 0 for none.</summary>
+    public static TimeSpan? LfTimeBudget(Args args)
+        => (args.Int("--lf-timeout", 0, 24 * 3600) ?? 10) is var seconds and > 0 ? TimeSpan.FromSeconds(seconds) : null;
+
     public static IDataSource OpenData(IReadOnlyList<string> paths, Args args)
     {
         var aliases = new Dictionary<string, string>(StringComparer.Ordinal);

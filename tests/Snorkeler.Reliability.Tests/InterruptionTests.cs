@@ -8,80 +8,65 @@ namespace Snorkeler.Reliability.Tests;
 /// Outputs are atomic: a run killed (SIGKILL), interrupted (Ctrl-C) or cancelled at any moment leaves the previous
 /// output or none, never a truncated file; temporary files a killed run leaves are deleted by the next write.
 /// </summary>
-public sealed class InterruptionTests : IDisposable
+public sealed class InterruptionTests(CommentsFixture comments, Xunit.Abstractions.ITestOutputHelper log) : IClassFixture<CommentsFixture>
 {
-    private readonly TempFolder _temp = new();
-    private readonly string _lfs;
-    private readonly string _data;
-
-    public InterruptionTests()
-    {
-        _lfs = Path.Combine(_temp.Path, "lfs");
-        Directory.CreateDirectory(_lfs);
-        foreach (var name in new[] { "spam.rules", "please_words.txt" })
-            File.Copy(TestPaths.InRepo("labeling-functions", "spam", name), Path.Combine(_lfs, name));
-        _data = _temp.File("comments.csv");
-        WriteComments(_data, 300_000);
-    }
-
-    public void Dispose() => _temp.Dispose();
-
-    private static void WriteComments(string path, int rows)
-    {
-        string[] words = ["check", "out", "my", "channel", "song", "subscribe", "please", "love", "this", "video", "http://x.y", "great", "lol", "\"quoted\""];
-        var random = new Random(300);
-        using var w = new StreamWriter(path, false, new UTF8Encoding(false));
-        w.Write("text,stars\n");
-        var line = new StringBuilder();
-        for (var i = 0; i < rows; i++)
-        {
-            line.Clear();
-            for (var n = random.Next(3, 30); n > 0; n--) line.Append(words[random.Next(words.Length)]).Append(' ');
-            w.Write('"');
-            w.Write(line.Replace("\"", "\"\"").ToString());
-            w.Write("\",");
-            w.Write(random.Next(1, 6));
-            w.Write('\n');
-        }
-    }
+    private readonly TempFolder _temp = comments.Temp;
+    private readonly string _lfs = comments.Lfs;
+    private readonly string _data = comments.Data;
 
     private string[] Leftovers(string output) => Directory.GetFiles(Path.GetDirectoryName(output)!, $".{Path.GetFileName(output)}.*.tmp");
 
     [Fact]
     public void Twenty_kills_at_random_moments_leave_the_previous_output_or_none_and_the_next_run_cleans_up()
     {
-        // Given: the complete output of an undisturbed run, and how long that run takes
+        // Given: the complete output of an undisturbed run, and how long it spends writing (its temporary file exists)
         var output = _temp.File("votes.snkm");
         string[] args = ["apply", "--lfs", _lfs, "--data", _data, "--out", output, "--quiet"];
-        var clock = Stopwatch.StartNew();
-        using (var first = ChildProcess.Start(args)) first.Wait(TimeSpan.FromSeconds(120)).ShouldBe(0);
-        var duration = clock.Elapsed;
+        TimeSpan writing;
+        using (var first = ChildProcess.Start(args))
+        {
+            var writeStart = WaitForTemporary(first, output);
+            first.Wait(TimeSpan.FromSeconds(120)).ShouldBe(0, first.Error);
+            writing = writeStart.Elapsed;
+        }
         var complete = File.ReadAllBytes(output);
         var random = new Random(2026);
         var outcomes = new List<string>();
 
         for (var kill = 0; kill < 20; kill++)
         {
-            // Half the runs start with no output, half with the previous one.
+            // Half the runs start with no output, half with the previous one; a quarter are killed at any moment
+            // from the start (loading, parsing), the rest at a random moment while the output is being written.
             if (kill % 2 == 0) File.Delete(output);
             else File.WriteAllBytes(output, complete);
-            var delay = TimeSpan.FromMilliseconds(random.Next((int)(duration.TotalMilliseconds * 1.1)));
+            var early = kill % 4 == 3;
+            var delay = TimeSpan.FromMilliseconds(random.NextDouble() * writing.TotalMilliseconds * (early ? 2 : 0.8));
 
             // When
             using var run = ChildProcess.Start(args);
+            if (!early) WaitForTemporary(run, output);
             Thread.Sleep(delay);
             var finished = run.Process.HasExited;
             run.Kill();
 
             // Then
             if (File.Exists(output)) File.ReadAllBytes(output).ShouldBe(complete, $"kill {kill} after {delay.TotalMilliseconds:0} ms left a different file");
-            outcomes.Add(finished ? "finished" : File.Exists(output) ? "previous" : "none");
+            outcomes.Add($"{(early ? "early" : "writing")} {delay.TotalMilliseconds:0} ms: {(finished ? "finished" : File.Exists(output) ? "previous kept" : "none")}, {Leftovers(output).Length} tmp");
         }
         var left = Leftovers(output).Length;
         using (var last = ChildProcess.Start(args)) last.Wait(TimeSpan.FromSeconds(120)).ShouldBe(0);
 
+        log.WriteLine($"writing took {writing.TotalSeconds:0.00} s; kills: {string.Join("; ", outcomes)}; {left} temporary files left before the last run");
         File.ReadAllBytes(output).ShouldBe(complete);
-        Leftovers(output).ShouldBeEmpty($"{left} temporary files were left by the kills ({string.Join(", ", outcomes)})");
+        Leftovers(output).ShouldBeEmpty($"{left} temporary files were left by the kills");
+    }
+
+    /// <summary>Waits until the run has created its temporary output (or ended); returns a clock started then.</summary>
+    private Stopwatch WaitForTemporary(ChildProcess run, string output)
+    {
+        var limit = Stopwatch.StartNew();
+        while (Leftovers(output).Length == 0 && !run.Process.HasExited && limit.Elapsed < TimeSpan.FromSeconds(60)) Thread.Sleep(2);
+        return Stopwatch.StartNew();
     }
 
     [Fact]
@@ -119,5 +104,76 @@ public sealed class InterruptionTests : IDisposable
         result.ErrorLines.ShouldBe(["snorkeler apply: interrupted; no output was written"]);
         File.ReadAllText(output).ShouldBe("previous");
         Leftovers(output).ShouldBeEmpty();
+    }
+}
+
+/// <summary>A generated CSV of comments large enough that applying the spam rules takes about a second, and the rules.</summary>
+public sealed class CommentsFixture : IDisposable
+{
+    public CommentsFixture()
+    {
+        Lfs = Path.Combine(Temp.Path, "lfs");
+        Directory.CreateDirectory(Lfs);
+        foreach (var name in new[] { "spam.rules", "please_words.txt" })
+            File.Copy(TestPaths.InRepo("labeling-functions", "spam", name), Path.Combine(Lfs, name));
+        Data = Temp.File("comments.csv");
+        WriteComments(Data, 60_000);
+    }
+
+    internal TempFolder Temp { get; } = new();
+
+    public string Lfs { get; }
+
+    public string Data { get; }
+
+    public void Dispose() => Temp.Dispose();
+
+    private static void WriteComments(string path, int rows)
+    {
+        string[] words = ["check", "out", "my", "channel", "song", "subscribe", "please", "love", "this", "video", "http://x.y", "great", "lol", "\"quoted\""];
+        var random = new Random(300);
+        using var w = new StreamWriter(path, false, new UTF8Encoding(false));
+        w.Write("text,stars\n");
+        var line = new StringBuilder();
+        for (var i = 0; i < rows; i++)
+        {
+            line.Clear();
+            for (var n = random.Next(3, 30); n > 0; n--) line.Append(words[random.Next(words.Length)]).Append(' ');
+            w.Write('"');
+            w.Write(line.Replace("\"", "\"\"").ToString());
+            w.Write("\",");
+            w.Write(random.Next(1, 6));
+            w.Write('\n');
+        }
+    }
+}
+
+/// <summary>The clean-up of temporary files that killed runs leave behind.</summary>
+public sealed class StaleTemporaryTests
+{
+    [Fact]
+    public void A_write_deletes_temporaries_of_dead_processes_and_keeps_those_of_running_ones()
+    {
+        // Given: leftovers of a process that no longer runs, of this (running) process, and of another file
+        using var temp = new TempFolder();
+        var output = temp.Write("votes.csv", "previous");
+        int dead;
+        using (var exited = Process.Start(new ProcessStartInfo("dotnet", "--version") { RedirectStandardOutput = true })!)
+        {
+            exited.WaitForExit();
+            dead = exited.Id;
+        }
+        var stale = temp.Write($".votes.csv.{dead}.0123456789abcdef0123456789abcdef.tmp", "half");
+        var live = temp.Write($".votes.csv.{Environment.ProcessId}.0123456789abcdef0123456789abcdef.tmp", "in progress");
+        var other = temp.Write($".other.csv.{dead}.0123456789abcdef0123456789abcdef.tmp", "not ours");
+
+        // When
+        Snorkeler.IO.AtomicFile.Write(output, s => s.Write("next"u8));
+
+        // Then
+        File.ReadAllText(output).ShouldBe("next");
+        File.Exists(stale).ShouldBeFalse();
+        File.Exists(live).ShouldBeTrue();
+        File.Exists(other).ShouldBeTrue();
     }
 }

@@ -17,6 +17,7 @@ internal sealed class ApplyCommand : ICommand
         new("--out", "MATRIX", "the label matrix to write; the extension picks the format", Required: true),
         new("--threads", "N", "worker threads (default: the number of cores)"),
         new("--fault-tolerant", null, "an LF that throws abstains on that row; failures are counted and reported"),
+        Inputs.LfTimeoutOption,
         new("--stats", "FILE", "also write this shard's sufficient statistics, for 'fit --stats' across shards"),
         Inputs.ColumnOption,
         Inputs.CacheDirOption,
@@ -45,6 +46,7 @@ internal sealed class ApplyCommand : ICommand
             FaultTolerant = args.Flag("--fault-tolerant"),
             Progress = terminal.Progress("applying"),
             Cancellation = cancellation,
+            LfTimeBudget = Inputs.LfTimeBudget(args),
         });
         terminal.EndProgress();
         if (result.Rows == 0) throw new SnorkelerException($"{data.Name}: the data has no rows to label");

@@ -34,6 +34,7 @@ internal sealed class LabelCommand : ICommand
         new("--prior", "P0,P1,...", "the class prior"),
         new("--threads", "N", "worker threads for applying LFs"),
         new("--fault-tolerant", null, "an LF that throws abstains on that row; failures are counted"),
+        Inputs.LfTimeoutOption,
         Inputs.ColumnOption,
         Inputs.CacheDirOption,
         .. FitCommand.ModelOptionSpecs,
@@ -68,6 +69,7 @@ internal sealed class LabelCommand : ICommand
             FaultTolerant = args.Flag("--fault-tolerant"),
             Progress = terminal.Progress("applying"),
             Cancellation = cancellation,
+            LfTimeBudget = Inputs.LfTimeBudget(args),
         };
         try
         {

@@ -24,6 +24,15 @@ public sealed record ApplyOptions
 
     /// <summary>Stops the run (it then throws <see cref="OperationCanceledException"/>).</summary>
     public CancellationToken Cancellation { get; init; }
+
+    /// <summary>
+    /// The longest one call of an LF written in code (a script or a library LF; rules cannot loop) may run on one
+    /// row; an overrun fails the run with <see cref="LfTimeoutException"/> naming the LF and the row. Null: no limit.
+    /// </summary>
+    public TimeSpan? LfTimeBudget { get; init; }
+
+    /// <summary>Set by <see cref="LfWatchdog.Run"/> on the run it watches.</summary>
+    internal LfWatchdog? Watchdog { get; init; }
 }
 
 /// <summary>What an apply run did.</summary>
@@ -69,9 +78,10 @@ public static class Applier
         Guard.NotNull(schema);
         Guard.NotNull(sink);
         options ??= new ApplyOptions();
+        if (options is { LfTimeBudget: not null, Watchdog: null } && lfs.Any(LfWatchdog.NeedsWatching)) return LfWatchdog.Run(source, lfs, schema, sink, options);
         var clock = Stopwatch.StartNew();
         var names = lfs.Select(l => l.Name).ToArray();
-        var bound = lfs.Select(l => l.Bind(source.Schema)).ToArray();
+        var bound = lfs.Select((l, j) => LfWatchdog.Watch(options.Watchdog, l, j, l.Bind(source.Schema))).ToArray();
         var failures = new long[lfs.Count];
         var context = new Context(source, lfs, names, bound, schema, failures, options.FaultTolerant);
         long rows = 0;

@@ -79,6 +79,9 @@ public readonly struct DataRow
     /// <summary>The 0-based index of the row in the whole source.</summary>
     public long Index => _batch.FirstRow + _index;
 
+    /// <summary>The file the row comes from and its line there, when known (for messages).</summary>
+    internal (string? File, long? Line) Origin => (_batch.SourceName, _batch.LineOf(_index));
+
     /// <summary>The columns.</summary>
     public DataSchema Schema => _batch.Schema;
 
