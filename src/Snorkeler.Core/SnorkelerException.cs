@@ -8,7 +8,22 @@ namespace Snorkeler;
 public class SnorkelerException : Exception
 {
     /// <summary>Creates the exception with a complete one-line message.</summary>
-    public SnorkelerException(string message, Exception? inner = null) : base(message, inner) { }
+    public SnorkelerException(string message, Exception? inner = null) : base(OneLine(message), inner) { }
+
+    /// <summary>The longest message kept whole; longer ones (quoting a huge input) are cut.</summary>
+    private const int MaxMessage = 4000;
+
+    /// <summary>
+    /// Keeps the one-line promise when a message quotes input: line breaks become visible <c>\n</c>/<c>\r</c>,
+    /// and a message longer than <see cref="MaxMessage"/> characters is cut.
+    /// </summary>
+    private static string OneLine(string message)
+    {
+        Guard.NotNull(message);
+        if (message.AsSpan().IndexOfAny('\n', '\r') >= 0)
+            message = message.Replace("\r", "\\r", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
+        return message.Length <= MaxMessage ? message : string.Concat(message.AsSpan(0, MaxMessage), $"... ({message.Length - MaxMessage:N0} more characters)");
+    }
 
     /// <summary>Creates an exception about a file: <c>path: message</c>, or <c>path(line): message</c>.</summary>
     public static SnorkelerException InFile(string path, string message, long? line = null, Exception? inner = null)

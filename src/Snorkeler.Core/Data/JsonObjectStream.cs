@@ -52,6 +52,12 @@ internal static class JsonObjectStream
                         var before = reader.BytesConsumed;
                         if (!JsonDocument.TryParseValue(ref reader, out var doc))
                             break;
+                        // The reader does not validate UTF-8 inside strings; GetString would throw on it later.
+                        if (!System.Text.Unicode.Utf8.IsValid(span.Slice((int)before, (int)(reader.BytesConsumed - before))))
+                        {
+                            doc!.Dispose();
+                            throw TextFiles.InvalidUtf8(path);
+                        }
                         var valueLine = keyLine;
                         line += span.Slice((int)before, (int)(reader.BytesConsumed - before)).Count((byte)'\n');
                         progressed = true;
@@ -75,6 +81,7 @@ internal static class JsonObjectStream
                         case 0:
                             throw SnorkelerException.InFile(path, "expected a JSON object of rows ({\"0\": {...}, ...})", line);
                         case 1 when reader.TokenType == JsonTokenType.PropertyName:
+                            if (!System.Text.Unicode.Utf8.IsValid(reader.ValueSpan)) throw TextFiles.InvalidUtf8(path);
                             key = reader.GetString();
                             keyLine = line;
                             phase = 2;
@@ -110,7 +117,7 @@ internal static class JsonObjectStream
         }
     }
 
-    private static string Friendly(string message)
+    internal static string Friendly(string message)
     {
         var cut = message.IndexOf(" LineNumber", StringComparison.Ordinal);
         return (cut > 0 ? message[..cut] : message).TrimEnd('.', ' ');

@@ -36,11 +36,15 @@ public static class WrenchFile
         }
         catch (JsonException e)
         {
-            throw SnorkelerException.InFile(labelPath, $"invalid JSON: {e.Message}");
+            throw SnorkelerException.InFile(labelPath, $"invalid JSON: {JsonObjectStream.Friendly(e.Message)}", e.LineNumber + 1);
         }
         catch (ArgumentException e)
         {
             throw SnorkelerException.InFile(labelPath, e.Message);
+        }
+        catch (InvalidOperationException e) when (e.InnerException is System.Text.DecoderFallbackException)
+        {
+            throw TextFiles.InvalidUtf8(labelPath);
         }
     }
 
