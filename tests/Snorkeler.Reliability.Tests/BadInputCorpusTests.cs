@@ -37,6 +37,7 @@ public sealed class BadInputCorpusTests
         { "LF names colliding across files", "apply --lfs {c}/lfs/colliding-names --data {c}/data/good.csv --out {o}/m.snkm", 1, "{c}/lfs/colliding-names/b.rules(3,4): error SNK0101: LF 'shared' is already defined at {c}/lfs/colliding-names/a.rules(3,4)" },
         { "an LF path that does not exist", "apply --lfs {c}/lfs/nowhere --data {c}/data/good.csv --out {o}/m.snkm", 1, "error SNK0901: no such file or folder: '{c}/lfs/nowhere'" },
         { "a number option that is not a number", "apply --lfs {c}/lfs/ok --data {c}/data/good.csv --out {o}/m.snkm --threads two", 2, "snorkeler apply: option '--threads' expects a whole number from 1 to 1024, got 'two'" },
+        { "a negative time budget", "label --lfs {c}/lfs/ok --data {c}/data/good.csv --out {o}/labels.csv --lf-timeout -1", 2, "snorkeler label: option '--lf-timeout' expects a whole number from 0 to 86400, got '-1'" },
         { "a prior that is not numbers", "fit --matrix {c}/matrices/good.csv --model mv --out {o}/mv.json --prior 0.5,half", 2, "snorkeler fit: --prior expects numbers separated by commas (e.g. 0.6,0.4), got '0.5,half'" },
     };
 

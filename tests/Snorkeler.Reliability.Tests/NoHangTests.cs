@@ -129,6 +129,26 @@ public sealed class NoHangTests
         blocks.ShouldBe(2);
     }
 
+    [Fact]
+    public void Cancelling_a_watched_run_stuck_in_an_lf_returns_at_once_without_waiting_for_the_budget()
+    {
+        // Given: an LF stuck for 20 s (asleep, so the abandoned call costs nothing), a budget of 60 s, and a cancellation after 0.2 s
+        using var temp = new TempFolder();
+        var data = temp.Write("data.csv", "text\na\nslow\n");
+        var stuck = LabelingFunction.Create("stuck", row =>
+        {
+            if (row.Text("text") == "slow") Thread.Sleep(20_000);
+            return -1;
+        });
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(0.2));
+        var clock = Stopwatch.StartNew();
+
+        // When / Then
+        Should.Throw<OperationCanceledException>(() => Applier.Apply(new CsvSource(data), [stuck], new LabelSchema(["HAM", "SPAM"]), _ => { },
+            new ApplyOptions { LfTimeBudget = TimeSpan.FromSeconds(60), Cancellation = cancel.Token, Threads = 2 }));
+        clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(10));
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
