@@ -1,0 +1,193 @@
+using Microsoft.ML;
+using Microsoft.ML.Trainers;
+using Microsoft.ML.Transforms.Text;
+
+namespace Snorkeler.Examples.Spam;
+
+/// <summary>
+/// A training row for the end model: the comment and the label model's P(SPAM). <paramref name="Labelled"/>
+/// is false when the label model had nothing to go on (every LF abstained, or the labels file gives -1).
+/// </summary>
+internal sealed record TrainingRow(string Id, string Text, double PSpam, bool Labelled)
+{
+    /// <summary>The label model's confidence in its hard label: max(P(SPAM), P(HAM)).</summary>
+    public double Confidence => Math.Max(PSpam, 1 - PSpam);
+}
+
+/// <summary>How probabilistic labels become ML.NET training rows (the two approaches of Snorkel's tutorial).</summary>
+internal enum LabelUse
+{
+    /// <summary>
+    /// (a) Every row twice: as SPAM with example weight P(SPAM) and as HAM with weight P(HAM). The weighted
+    /// log-loss is then exactly the cross-entropy against the soft label, which is what Snorkel's tutorial
+    /// minimises with its probabilistic-label logistic regression.
+    /// </summary>
+    SoftWeights,
+
+    /// <summary>(b) The hard label (argmax) of rows the label model labelled with at least a minimum confidence; others dropped.</summary>
+    FilteredHard,
+}
+
+/// <summary>The text features: ML.NET's <c>FeaturizeText</c> (lower-cased, L2-normalised n-gram counts).</summary>
+internal enum Features
+{
+    /// <summary>Word 1-2 grams and character 3-grams (ML.NET's default text featurisation).</summary>
+    Words2Chars3,
+
+    /// <summary>Word 1-2 grams only (a bag of words and bigrams, like Snorkel's CountVectorizer baseline).</summary>
+    Words2,
+
+    /// <summary>Word 1-2 grams and character 1-5 grams: robust to the misspellings and URLs spam is full of.</summary>
+    Words2Chars5,
+}
+
+/// <summary>
+/// One end-model configuration. <paramref name="L2"/> is the trainer's L2 regularisation (null: SDCA's own
+/// choice); <paramref name="MinConfidence"/> is, for <see cref="LabelUse.FilteredHard"/>, the lowest label-model
+/// confidence kept (ties at 0.5 are always dropped); <paramref name="DropUnlabelled"/> drops rows the label model
+/// did not label, as Snorkel's tutorial does before training.
+/// </summary>
+internal sealed record EndModelOptions(
+    LabelUse LabelUse,
+    Features Features,
+    bool Sdca,
+    float? L2,
+    double MinConfidence = 0.5,
+    bool DropUnlabelled = false)
+{
+    public override string ToString()
+    {
+        var trainer = Sdca ? $"SdcaLogisticRegression(L2={(L2 is { } s ? s.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture) : "auto")})"
+                           : $"LbfgsLogisticRegression(L2={L2?.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)})";
+        var rows = LabelUse == LabelUse.SoftWeights
+            ? (DropUnlabelled ? "labelled rows" : "all rows")
+            : $"confidence >= {MinConfidence.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)}";
+        return $"{Features}, {trainer}, {rows}";
+    }
+}
+
+/// <summary>Scores of a fitted end model on labelled comments.</summary>
+internal sealed record EndModelScore(double Accuracy, double LogLoss);
+
+/// <summary>
+/// The end model: an ML.NET logistic regression over text n-grams, trained on probabilistic labels. It sees only
+/// the comment text, so it can label comments no LF covers — the point of the end model.
+/// </summary>
+internal sealed class EndModel
+{
+    private const string FeaturesColumn = "Features";
+
+    private readonly MLContext _ml;
+    private readonly ITransformer _model;
+
+    private EndModel(MLContext ml, ITransformer model, int trainingRows)
+    {
+        _ml = ml;
+        _model = model;
+        TrainingRows = trainingRows;
+    }
+
+    /// <summary>Comments the model was trained on (after filtering; each counted once).</summary>
+    public int TrainingRows { get; }
+
+    /// <summary>Trains the end model on <paramref name="train"/> under <paramref name="options"/>; deterministic for a seed.</summary>
+    public static EndModel Fit(IReadOnlyList<TrainingRow> train, EndModelOptions options, int seed = 123)
+    {
+        var ml = new MLContext(seed);
+        var rows = new List<MlRow>();
+        var used = 0;
+        foreach (var row in train)
+        {
+            if (options.LabelUse == LabelUse.SoftWeights)
+            {
+                if (options.DropUnlabelled && !row.Labelled) continue;
+                used++;
+                if (row.PSpam > 0) rows.Add(new MlRow { Text = row.Text, Label = true, Weight = (float)row.PSpam });
+                if (row.PSpam < 1) rows.Add(new MlRow { Text = row.Text, Label = false, Weight = (float)(1 - row.PSpam) });
+            }
+            else
+            {
+                if (!row.Labelled || row.PSpam == 0.5 || row.Confidence < options.MinConfidence) continue;
+                used++;
+                rows.Add(new MlRow { Text = row.Text, Label = row.PSpam > 0.5, Weight = 1 });
+            }
+        }
+        if (!rows.Any(r => r.Label) || !rows.Any(r => !r.Label))
+            throw new SnorkelerException($"the end model's training rows ({options}) hold only one class");
+
+        var pipeline = ml.Transforms.Text.FeaturizeText(FeaturesColumn, Featurizer(options.Features), nameof(MlRow.Text))
+            .Append(Trainer(ml, options));
+        var model = pipeline.Fit(ml.Data.LoadFromEnumerable(rows));
+        return new EndModel(ml, model, used);
+    }
+
+    /// <summary>Accuracy (threshold 0.5) and mean log-loss against the comments' gold labels.</summary>
+    public EndModelScore Score(IReadOnlyList<Comment> comments)
+    {
+        var input = _ml.Data.LoadFromEnumerable(comments.Select(c => new MlRow { Text = c.Text, Label = c.Gold == 1, Weight = 1 }));
+        var predictions = _ml.Data.CreateEnumerable<MlPrediction>(_model.Transform(input), reuseRowObject: false).ToList();
+        var correct = 0;
+        var logLoss = 0.0;
+        for (var i = 0; i < comments.Count; i++)
+        {
+            var spam = comments[i].Gold == 1;
+            if (predictions[i].PredictedLabel == spam) correct++;
+            var p = spam ? predictions[i].Probability : 1 - predictions[i].Probability;
+            logLoss -= Math.Log(Math.Clamp(p, 1e-15, 1.0));
+        }
+        return new EndModelScore((double)correct / comments.Count, logLoss / comments.Count);
+    }
+
+    private static TextFeaturizingEstimator.Options Featurizer(Features features) => new()
+    {
+        CaseMode = TextNormalizingEstimator.CaseMode.Lower,
+        KeepPunctuations = true,
+        KeepNumbers = true,
+        KeepDiacritics = false,
+        Norm = TextFeaturizingEstimator.NormFunction.L2,
+        WordFeatureExtractor = new WordBagEstimator.Options { NgramLength = 2, UseAllLengths = true },
+        CharFeatureExtractor = features switch
+        {
+            Features.Words2 => null,
+            Features.Words2Chars3 => new WordBagEstimator.Options { NgramLength = 3, UseAllLengths = false },
+            _ => new WordBagEstimator.Options { NgramLength = 5, UseAllLengths = true },
+        },
+    };
+
+    private static IEstimator<ITransformer> Trainer(MLContext ml, EndModelOptions options)
+    {
+        // One thread: SDCA and L-BFGS are otherwise free to reorder their work, which changes the last digits.
+        if (options.Sdca)
+            return ml.BinaryClassification.Trainers.SdcaLogisticRegression(new SdcaLogisticRegressionBinaryTrainer.Options
+            {
+                LabelColumnName = nameof(MlRow.Label),
+                FeatureColumnName = FeaturesColumn,
+                ExampleWeightColumnName = nameof(MlRow.Weight),
+                L2Regularization = options.L2,
+                NumberOfThreads = 1,
+                Shuffle = true,
+            });
+        return ml.BinaryClassification.Trainers.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options
+        {
+            LabelColumnName = nameof(MlRow.Label),
+            FeatureColumnName = FeaturesColumn,
+            ExampleWeightColumnName = nameof(MlRow.Weight),
+            L2Regularization = options.L2 ?? 1f,
+            L1Regularization = 0,
+            NumberOfThreads = 1,
+        });
+    }
+
+    private sealed class MlRow
+    {
+        public string Text { get; set; } = "";
+        public bool Label { get; set; }
+        public float Weight { get; set; }
+    }
+
+    private sealed class MlPrediction
+    {
+        public bool PredictedLabel { get; set; }
+        public float Probability { get; set; }
+    }
+}

@@ -1,0 +1,230 @@
+using System.Diagnostics;
+using System.Globalization;
+using Snorkeler.Data;
+using Snorkeler.LabelModels;
+
+namespace Snorkeler.Examples.Spam;
+
+/// <summary>
+/// The training labels the end model learns from, and how good the label model behind them is on the test split.
+/// <paramref name="TestAccuracy"/> is null when the source has no test-split labels.
+/// </summary>
+internal sealed record TrainingLabels(IReadOnlyList<TrainingRow> Rows, string Source, double? TestAccuracy, string TestAccuracyNote);
+
+/// <summary>
+/// The spam example, end to end after labelling: split the YouTube comments, take probabilistic labels for the
+/// training split, train ML.NET end models on them in two ways, choose on the valid split, report test accuracy.
+/// </summary>
+internal static class Program
+{
+    private const int Seed = 123;
+
+    private static readonly string Usage = """
+        usage: dotnet run --project examples/spam -c Release -- [--labels FILE] [--data DIR] [--all]
+          --labels FILE  probabilistic labels to train on: a CSV with COMMENT_ID, p_HAM, p_SPAM, label columns
+                         (as `snorkeler label` writes); default: majority vote over the Wrench train.json weak labels
+          --data DIR     the YouTube data folder (raw/ inside; train.json and test.json for the default labels);
+                         default: ../shared/data/youtube beside the repository
+          --all          print every end-model configuration's valid accuracy
+        """;
+
+    public static int Main(string[] args)
+    {
+        string? labelsPath = null, dataFolder = null;
+        var all = false;
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--labels" when i + 1 < args.Length: labelsPath = args[++i]; break;
+                case "--data" when i + 1 < args.Length: dataFolder = args[++i]; break;
+                case "--all": all = true; break;
+                case "-h" or "--help": Console.Out.Write(Usage); return 0;
+                default:
+                    Console.Error.WriteLine($"unexpected argument '{args[i]}'");
+                    Console.Error.Write(Usage);
+                    return 2;
+            }
+        }
+        try
+        {
+            Run(labelsPath, dataFolder, all);
+            return 0;
+        }
+        catch (SnorkelerException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 1;
+        }
+    }
+
+    private static void Run(string? labelsPath, string? dataFolder, bool all)
+    {
+        var clock = Stopwatch.StartNew();
+        var repo = RepositoryRoot();
+        dataFolder ??= Path.GetFullPath(Path.Combine(repo, "..", "shared", "data", "youtube"));
+        var data = SpamData.Load(Path.Combine(dataFolder, "raw"), Path.Combine(repo, "examples", "spam", "data"));
+        Console.WriteLine($"split: train {data.Train.Count} (videos 1-4), valid {data.Valid.Count}, test {data.Test.Count} (video 5 by examples/spam/data/*_ids.txt)");
+
+        var labels = labelsPath is null ? TrainingLabels(data, dataFolder) : TrainingLabelsFromCsv(data, labelsPath);
+        var labelled = labels.Rows.Count(r => r.Labelled);
+        Console.WriteLine($"training labels: {labels.Source}; {labelled} of {labels.Rows.Count} rows labelled, "
+            + $"agreement with gold on those {Fraction(labels.Rows.Zip(data.Train).Count(p => p.First.Labelled && p.First.PSpam != 0.5 && (p.First.PSpam > 0.5) == (p.Second.Gold == 1)), labelled)}");
+        Console.WriteLine($"label model test accuracy: {(labels.TestAccuracy is { } a ? F(a) : "n/a")}");
+        Console.WriteLine($"  ({labels.TestAccuracyNote})");
+
+        var results = new Dictionary<LabelUse, (EndModelOptions Options, EndModelScore Valid, EndModelScore Test)>();
+        foreach (var use in new[] { LabelUse.SoftWeights, LabelUse.FilteredHard })
+        {
+            (EndModelOptions Options, EndModelScore Valid, EndModel Model)? best = null;
+            foreach (var options in Grid(use))
+            {
+                var model = EndModel.Fit(labels.Rows, options, Seed);
+                var valid = model.Score(data.Valid);
+                if (all) Console.WriteLine($"    {Name(use)} {options}: valid {F(valid.Accuracy)} (log-loss {valid.LogLoss:0.000})");
+                // Valid accuracy decides; on a tie (120 rows make ties common) the lower valid log-loss.
+                if (best is null || valid.Accuracy > best.Value.Valid.Accuracy
+                    || (valid.Accuracy == best.Value.Valid.Accuracy && valid.LogLoss < best.Value.Valid.LogLoss))
+                    best = (options, valid, model);
+            }
+            var (chosen, validScore, fitted) = best!.Value;
+            var test = fitted.Score(data.Test);
+            results[use] = (chosen, validScore, test);
+            Console.WriteLine($"end model {Name(use)}: {chosen} on {fitted.TrainingRows} comments: valid {F(validScore.Accuracy)}, test {F(test.Accuracy)}");
+        }
+
+        var winner = results.OrderByDescending(r => r.Value.Valid.Accuracy).ThenBy(r => r.Value.Valid.LogLoss).First();
+        Console.WriteLine($"end model variant: {Name(winner.Key)} (higher valid accuracy, then lower valid log-loss)");
+        Console.WriteLine($"end model test accuracy: {F(winner.Value.Test.Accuracy)}");
+        Console.WriteLine($"time: {clock.Elapsed.TotalSeconds:0.0} s");
+    }
+
+    /// <summary>
+    /// The default training labels: a majority vote over the Wrench benchmark's weak labels for the training
+    /// split (10 LFs). This is the one place to swap for the real LF pipeline (or pass <c>--labels</c>).
+    /// Wrench's train.json holds the same 1,586 comments as videos 1-4 but shuffled, so rows are matched by text;
+    /// identical texts carry identical weak labels there, so any matching of duplicates gives the same labels.
+    /// </summary>
+    private static TrainingLabels TrainingLabels(SpamData data, string dataFolder)
+    {
+        var trainPath = Path.Combine(dataFolder, "train.json");
+        var testPath = Path.Combine(dataFolder, "test.json");
+        var matrix = WrenchFile.ReadMatrix(trainPath);
+        var model = new MajorityVoteTrainer().Fit(matrix, FitContext.WithSeed(Seed));
+        var probabilities = model.PredictProbabilities(matrix);
+        var spam = matrix.Schema.LabelOf("SPAM") ?? throw new SnorkelerException($"{trainPath}: no SPAM class in label.json");
+        var k = matrix.Schema.Cardinality;
+
+        var texts = ReadTexts(trainPath);
+        if (texts.Count != data.Train.Count)
+            throw new SnorkelerException($"{trainPath} has {texts.Count} rows but videos 1-4 have {data.Train.Count}");
+        var byText = new Dictionary<string, Queue<int>>(StringComparer.Ordinal);
+        for (var i = 0; i < texts.Count; i++)
+        {
+            if (!byText.TryGetValue(texts[i], out var rows)) byText[texts[i]] = rows = new Queue<int>();
+            rows.Enqueue(i);
+        }
+        var result = new List<TrainingRow>(data.Train.Count);
+        var inOrder = 0;
+        foreach (var comment in data.Train)
+        {
+            if (!byText.TryGetValue(comment.Text, out var rows) || !rows.TryDequeue(out var i))
+                throw new SnorkelerException($"comment {comment.Id} of videos 1-4 has no (remaining) row with its text in {trainPath}");
+            if (matrix.Gold(i) != (comment.Gold == 1 ? spam : 1 - spam))
+                throw new SnorkelerException($"comment {comment.Id}: CLASS {comment.Gold} but {trainPath} row {i} has label {matrix.Gold(i)}");
+            if (i == result.Count) inOrder++;
+            var covered = false;
+            for (var j = 0; j < matrix.LfCount; j++) covered |= matrix[i, j] != LabelSchema.Abstain;
+            result.Add(new TrainingRow(comment.Id, comment.Text, probabilities[i * k + spam], covered));
+        }
+        var order = inOrder == result.Count ? "in video order" : $"shuffled ({inOrder} rows in place), matched by text";
+
+        var scores = model.Score(WrenchFile.ReadMatrix(testPath));
+        return new TrainingLabels(result, $"majority vote over {matrix.LfCount} Wrench weak labels of train.json ({order})",
+            scores.ExpectedAccuracy,
+            $"majority vote on the Wrench test.json weak labels; expected accuracy: a tie, or a row with no votes, counts 1/2; "
+            + $"with ties as wrong it is {F(scores.Accuracy)}, covering {F(scores.Coverage)} of rows");
+    }
+
+    /// <summary>
+    /// Training labels from a CSV with COMMENT_ID, p_SPAM (and optionally p_HAM and label) columns, such as
+    /// <c>snorkeler label</c> writes. Every training comment needs a row; valid and test rows are optional and
+    /// only used to score the label model. A label of -1 (abstain) marks the row as unlabelled.
+    /// </summary>
+    private static TrainingLabels TrainingLabelsFromCsv(SpamData data, string path)
+    {
+        var source = DataSources.Open(path);
+        var idColumn = source.Schema.RequireIndex(SpamData.IdColumn, path);
+        var spamColumn = source.Schema.RequireIndex("p_SPAM", path);
+        var labelColumn = source.Schema.IndexOf("label");
+        var byId = new Dictionary<string, (double PSpam, bool Labelled)>(StringComparer.Ordinal);
+        foreach (var batch in source.ReadBatches(4096))
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var row = batch[i];
+                var id = row.Text(idColumn);
+                if (row.Number(spamColumn) is not { } p || p is < 0 or > 1 || double.IsNaN(p))
+                    throw SnorkelerException.InFile(path, $"p_SPAM is '{row.Text(spamColumn)}', expected a probability", batch.LineOf(i));
+                var labelled = labelColumn < 0 || row.Number(labelColumn) is not -1;
+                byId.TryAdd(id, (p, labelled));
+            }
+
+        var rows = new List<TrainingRow>(data.Train.Count);
+        foreach (var comment in data.Train)
+        {
+            if (!byId.TryGetValue(comment.Id, out var l))
+                throw SnorkelerException.InFile(path, $"no row for training comment {comment.Id}");
+            rows.Add(new TrainingRow(comment.Id, comment.Text, l.PSpam, l.Labelled));
+        }
+        var test = data.Test.Where(c => byId.ContainsKey(c.Id)).ToList();
+        if (test.Count < data.Test.Count)
+            return new TrainingLabels(rows, path, null, $"{path} has {test.Count} of the {data.Test.Count} test comments, so the label model is not scored");
+        var expected = test.Sum(c => byId[c.Id].PSpam switch { 0.5 => 0.5, > 0.5 => c.Gold == 1 ? 1.0 : 0, _ => c.Gold == 0 ? 1.0 : 0 });
+        return new TrainingLabels(rows, path, expected / test.Count,
+            $"from {path}'s test rows; expected accuracy: P(SPAM) = 0.5 counts 1/2");
+    }
+
+    private static IEnumerable<EndModelOptions> Grid(LabelUse use)
+    {
+        float?[] l2 = [0.01f, 0.1f, 1f];
+        foreach (var features in Enum.GetValues<Features>())
+        {
+            var trainers = l2.Select(r => (Sdca: false, L2: r)).Append((Sdca: true, L2: (float?)null));
+            foreach (var (sdca, r) in trainers)
+            {
+                if (use == LabelUse.SoftWeights)
+                {
+                    yield return new EndModelOptions(use, features, sdca, r);
+                    yield return new EndModelOptions(use, features, sdca, r, DropUnlabelled: true);
+                }
+                else
+                    foreach (var min in new[] { 0.5, 0.7, 0.9 })
+                        yield return new EndModelOptions(use, features, sdca, r, MinConfidence: min);
+            }
+        }
+    }
+
+    private static List<string> ReadTexts(string wrenchPath)
+    {
+        var source = WrenchFile.OpenData(wrenchPath);
+        var text = source.Schema.RequireIndex("text", wrenchPath);
+        var texts = new List<string>();
+        foreach (var batch in source.ReadBatches(4096))
+            for (var i = 0; i < batch.Count; i++) texts.Add(batch[i].Text(text));
+        return texts;
+    }
+
+    private static string RepositoryRoot()
+    {
+        foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+                if (File.Exists(Path.Combine(dir.FullName, "Snorkeler.sln"))) return dir.FullName;
+        throw new SnorkelerException("cannot find the repository (a folder with Snorkeler.sln) above the current or program folder");
+    }
+
+    private static string Name(LabelUse use) => use == LabelUse.SoftWeights ? "(a) soft labels as weights" : "(b) filtered hard labels";
+
+    private static string F(double x) => x.ToString("0.000", CultureInfo.InvariantCulture);
+
+    private static string Fraction(int n, int of) => of == 0 ? "n/a" : $"{F((double)n / of)}";
+}
