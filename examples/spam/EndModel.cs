@@ -90,10 +90,48 @@ internal sealed class EndModel
     /// <summary>Comments the model was trained on (after filtering; each counted once).</summary>
     public int TrainingRows { get; }
 
-    /// <summary>Trains the end model on <paramref name="train"/> under <paramref name="options"/>; deterministic for a seed.</summary>
+    /// <summary>Trains one end model on <paramref name="train"/> under <paramref name="options"/>; deterministic for a seed.</summary>
     public static EndModel Fit(IReadOnlyList<TrainingRow> train, EndModelOptions options, int seed = 123)
+        => new Trainer(train, seed).Fit(options);
+
+    /// <summary>
+    /// Trains end models on one set of training labels under many options, featurising each distinct
+    /// (features, training rows) pair once: the text featurisation, not the logistic regression, is the slow part.
+    /// </summary>
+    internal sealed class Trainer(IReadOnlyList<TrainingRow> train, int seed = 123)
     {
-        var ml = new MLContext(seed);
+        private readonly MLContext _ml = new(seed);
+        private readonly Dictionary<Features, ITransformer> _featurizers = [];
+        private readonly Dictionary<(Features, LabelUse, double, bool), (IDataView Data, int Used)> _featurized = [];
+
+        /// <summary>Trains the end model for <paramref name="options"/>.</summary>
+        public EndModel Fit(EndModelOptions options)
+        {
+            if (!_featurizers.TryGetValue(options.Features, out var featurizer))
+            {
+                // The vocabulary comes from the training texts only.
+                var texts = _ml.Data.LoadFromEnumerable(train.Select(r => new MlRow { Text = r.Text }));
+                featurizer = _ml.Transforms.Text.FeaturizeText(FeaturesColumn, Featurizer(options.Features), nameof(MlRow.Text)).Fit(texts);
+                _featurizers[options.Features] = featurizer;
+            }
+            var key = (options.Features, options.LabelUse,
+                options.LabelUse == LabelUse.FilteredHard ? options.MinConfidence : 0,
+                options.LabelUse == LabelUse.SoftWeights && options.DropUnlabelled);
+            if (!_featurized.TryGetValue(key, out var data))
+            {
+                var (rows, used) = Rows(train, options);
+                data = (_ml.Data.Cache(featurizer.Transform(_ml.Data.LoadFromEnumerable(rows))), used);
+                _featurized[key] = data;
+            }
+            // A fresh context per model, so a model does not depend on what was trained before it.
+            var ml = new MLContext(seed);
+            var model = Regression(ml, options).Fit(data.Data);
+            return new EndModel(ml, featurizer.Append(model), data.Used);
+        }
+    }
+
+    private static (List<MlRow> Rows, int Used) Rows(IReadOnlyList<TrainingRow> train, EndModelOptions options)
+    {
         var rows = new List<MlRow>();
         var used = 0;
         foreach (var row in train)
@@ -114,11 +152,7 @@ internal sealed class EndModel
         }
         if (!rows.Any(r => r.Label) || !rows.Any(r => !r.Label))
             throw new SnorkelerException($"the end model's training rows ({options}) hold only one class");
-
-        var pipeline = ml.Transforms.Text.FeaturizeText(FeaturesColumn, Featurizer(options.Features), nameof(MlRow.Text))
-            .Append(Trainer(ml, options));
-        var model = pipeline.Fit(ml.Data.LoadFromEnumerable(rows));
-        return new EndModel(ml, model, used);
+        return (rows, used);
     }
 
     /// <summary>Accuracy (threshold 0.5) and mean log-loss against the comments' gold labels.</summary>
@@ -154,7 +188,7 @@ internal sealed class EndModel
         },
     };
 
-    private static IEstimator<ITransformer> Trainer(MLContext ml, EndModelOptions options)
+    private static IEstimator<ITransformer> Regression(MLContext ml, EndModelOptions options)
     {
         // One thread: SDCA and L-BFGS are otherwise free to reorder their work, which changes the last digits.
         if (options.Sdca)

@@ -74,12 +74,13 @@ internal static class Program
         Console.WriteLine($"  ({labels.TestAccuracyNote})");
 
         var results = new Dictionary<LabelUse, (EndModelOptions Options, EndModelScore Valid, EndModelScore Test)>();
+        var trainer = new EndModel.Trainer(labels.Rows, Seed);
         foreach (var use in new[] { LabelUse.SoftWeights, LabelUse.FilteredHard })
         {
             (EndModelOptions Options, EndModelScore Valid, EndModel Model)? best = null;
             foreach (var options in Grid(use))
             {
-                var model = EndModel.Fit(labels.Rows, options, Seed);
+                var model = trainer.Fit(options);
                 var valid = model.Score(data.Valid);
                 if (all) Console.WriteLine($"    {Name(use)} {options}: valid {F(valid.Accuracy)} (log-loss {valid.LogLoss:0.000})");
                 // Valid accuracy decides; on a tie (120 rows make ties common) the lower valid log-loss.
