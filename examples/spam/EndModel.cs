@@ -28,17 +28,18 @@ internal enum LabelUse
     FilteredHard,
 }
 
-/// <summary>The text features: ML.NET's <c>FeaturizeText</c> (lower-cased, L2-normalised n-gram counts).</summary>
+/// <summary>The text features, lower-cased and L2-normalised n-gram counts.</summary>
 internal enum Features
 {
-    /// <summary>Word 1-2 grams and character 3-grams (ML.NET's default text featurisation).</summary>
-    Words2Chars3,
-
-    /// <summary>Word 1-2 grams only (a bag of words and bigrams, like Snorkel's CountVectorizer baseline).</summary>
-    Words2,
-
-    /// <summary>Word 1-2 grams and character 1-5 grams: robust to the misspellings and URLs spam is full of.</summary>
+    /// <summary>ML.NET's <c>FeaturizeText</c>: whitespace-separated word 1-2 grams and character 1-5 grams.</summary>
     Words2Chars5,
+
+    /// <summary>
+    /// Word 1-5 grams over tokens split at punctuation too (like scikit-learn's <c>CountVectorizer(ngram_range=(1, 5))</c>
+    /// in Snorkel's tutorial), plus character 1-5 grams, robust to the misspellings and URLs spam is full of;
+    /// each block L2-normalised.
+    /// </summary>
+    Tokens5Chars5,
 }
 
 /// <summary>
@@ -111,7 +112,7 @@ internal sealed class EndModel
             {
                 // The vocabulary comes from the training texts only.
                 var texts = _ml.Data.LoadFromEnumerable(train.Select(r => new MlRow { Text = r.Text }));
-                featurizer = _ml.Transforms.Text.FeaturizeText(FeaturesColumn, Featurizer(options.Features), nameof(MlRow.Text)).Fit(texts);
+                featurizer = Featurize(_ml, options.Features).Fit(texts);
                 _featurizers[options.Features] = featurizer;
             }
             var key = (options.Features, options.LabelUse,
@@ -172,21 +173,32 @@ internal sealed class EndModel
         return new EndModelScore((double)correct / comments.Count, logLoss / comments.Count);
     }
 
-    private static TextFeaturizingEstimator.Options Featurizer(Features features) => new()
+    // Separators for word tokens: whitespace, punctuation and the byte-order mark the comments end with.
+    private static readonly char[] Separators = " \t\r\n.,;:!?\"'()[]{}<>/\\|-_=+*&^%$#@~`\ufeff".ToCharArray();
+
+    private static IEstimator<ITransformer> Featurize(MLContext ml, Features features)
     {
-        CaseMode = TextNormalizingEstimator.CaseMode.Lower,
-        KeepPunctuations = true,
-        KeepNumbers = true,
-        KeepDiacritics = false,
-        Norm = TextFeaturizingEstimator.NormFunction.L2,
-        WordFeatureExtractor = new WordBagEstimator.Options { NgramLength = 2, UseAllLengths = true },
-        CharFeatureExtractor = features switch
-        {
-            Features.Words2 => null,
-            Features.Words2Chars3 => new WordBagEstimator.Options { NgramLength = 3, UseAllLengths = false },
-            _ => new WordBagEstimator.Options { NgramLength = 5, UseAllLengths = true },
-        },
-    };
+        if (features == Features.Words2Chars5)
+            return ml.Transforms.Text.FeaturizeText(FeaturesColumn, new TextFeaturizingEstimator.Options
+            {
+                CaseMode = TextNormalizingEstimator.CaseMode.Lower,
+                KeepPunctuations = true,
+                KeepNumbers = true,
+                KeepDiacritics = false,
+                Norm = TextFeaturizingEstimator.NormFunction.L2,
+                WordFeatureExtractor = new WordBagEstimator.Options { NgramLength = 2, UseAllLengths = true },
+                CharFeatureExtractor = new WordBagEstimator.Options { NgramLength = 5, UseAllLengths = true },
+            }, nameof(MlRow.Text));
+        return ml.Transforms.Text.NormalizeText("Normalized", nameof(MlRow.Text), TextNormalizingEstimator.CaseMode.Lower, keepDiacritics: false)
+            .Append(ml.Transforms.Text.TokenizeIntoWords("Tokens", "Normalized", Separators))
+            .Append(ml.Transforms.Conversion.MapValueToKey("TokenKeys", "Tokens"))
+            .Append(ml.Transforms.Text.ProduceNgrams("WordGrams", "TokenKeys", ngramLength: 5, useAllLengths: true))
+            .Append(ml.Transforms.NormalizeLpNorm("WordGramsNorm", "WordGrams"))
+            .Append(ml.Transforms.Text.TokenizeIntoCharactersAsKeys("Chars", "Normalized"))
+            .Append(ml.Transforms.Text.ProduceNgrams("CharGrams", "Chars", ngramLength: 5, useAllLengths: true))
+            .Append(ml.Transforms.NormalizeLpNorm("CharGramsNorm", "CharGrams"))
+            .Append(ml.Transforms.Concatenate(FeaturesColumn, "WordGramsNorm", "CharGramsNorm"));
+    }
 
     private static IEstimator<ITransformer> Regression(MLContext ml, EndModelOptions options)
     {
