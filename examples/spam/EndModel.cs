@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Trainers;
 using Microsoft.ML.Transforms.Text;
@@ -58,11 +59,11 @@ internal sealed record EndModelOptions(
 {
     public override string ToString()
     {
-        var trainer = Sdca ? $"SdcaLogisticRegression(L2={(L2 is { } s ? s.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture) : "auto")})"
-                           : $"LbfgsLogisticRegression(L2={L2?.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)})";
+        var trainer = Sdca ? $"SdcaLogisticRegression(L2={(L2 is { } s ? s.ToString("0.###", CultureInfo.InvariantCulture) : "auto")})"
+                           : $"LbfgsLogisticRegression(L2={L2?.ToString("0.###", CultureInfo.InvariantCulture)})";
         var rows = LabelUse == LabelUse.SoftWeights
             ? (DropUnlabelled ? "labelled rows" : "all rows")
-            : $"confidence >= {MinConfidence.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)}";
+            : $"confidence >= {MinConfidence.ToString("0.##", CultureInfo.InvariantCulture)}";
         return $"{Features}, {trainer}, {rows}";
     }
 }
