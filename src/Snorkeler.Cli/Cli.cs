@@ -90,7 +90,7 @@ internal static class Cli
         }
         catch (DiagnosticsException e)
         {
-            foreach (var d in e.Diagnostics) stderr.WriteLine(d);
+            terminal.Diagnostics(e.Diagnostics);
             var errors = e.Diagnostics.Count(d => d.IsError);
             stderr.WriteLine($"snorkeler {command.Name}: {errors} error{(errors == 1 ? "" : "s")}");
             return ExitCode.BadInput;

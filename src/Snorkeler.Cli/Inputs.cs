@@ -41,7 +41,7 @@ internal static class Inputs
         var cache = args.Value("--cache-dir") ?? Environment.GetEnvironmentVariable("SNORKELER_CACHE_DIR");
         var set = new LfProject(Loaders).Load(paths, schema, columns, cache);
         if (set.HasErrors) throw new DiagnosticsException(set.Diagnostics);
-        foreach (var warning in set.Diagnostics) terminal.Error.WriteLine(warning);
+        terminal.Diagnostics(set.Diagnostics);
         return set;
     }
 

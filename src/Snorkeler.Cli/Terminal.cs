@@ -42,6 +42,30 @@ internal sealed class Terminal(TextWriter stdout, TextWriter stderr, bool intera
         };
     }
 
+    /// <summary>
+    /// Prints diagnostics in compiler format; on an interactive terminal each is followed by its source line
+    /// and carets under the offending text (build logs get exactly one line per diagnostic).
+    /// </summary>
+    public void Diagnostics(IEnumerable<Diagnostic> diagnostics)
+    {
+        var texts = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var d in diagnostics)
+        {
+            if (!Interactive || d.Location is not { } at)
+            {
+                Error.WriteLine(d);
+                continue;
+            }
+            if (!texts.TryGetValue(at.Path, out var text))
+            {
+                try { text = File.ReadAllText(at.Path); }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException) { text = null; }
+                texts[at.Path] = text;
+            }
+            Error.WriteLine(text is null ? d.ToString() : Dsl.DiagnosticSnippet.Format(d, text));
+        }
+    }
+
     public void EndProgress()
     {
         if (Interactive && !Quiet) Error.Write("\r" + new string(' ', 70) + "\r");

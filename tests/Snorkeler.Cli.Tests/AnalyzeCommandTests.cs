@@ -55,3 +55,35 @@ public class AnalyzeCommandTests
         result.ErrorLines[0].ShouldBe("snorkeler analyze: option '--format' expects one of text, json, markdown, got 'jsno'; did you mean 'json'?");
     }
 }
+
+/// <summary>The HTML report of <c>analyze --report</c>.</summary>
+public sealed class ReportTests
+{
+    [Fact]
+    public void The_report_is_one_self_contained_html_file_with_every_lf_and_its_charts()
+    {
+        // Given
+        using var temp = new TempFolder();
+        var train = TestPaths.YouTubeFile("train.json");
+        Shell.Run("fit", "--matrix", train, "--model", "snorkel", "--out", temp.File("model.json")).ExitCode.ShouldBe(0);
+
+        // When
+        var result = Shell.Run("analyze", "--matrix", TestPaths.YouTubeFile("test.json"), "--report", temp.File("report.html"), "--model", temp.File("model.json"));
+
+        // Then
+        result.ExitCode.ShouldBe(0, result.Error);
+        var html = File.ReadAllText(temp.File("report.html"));
+        html.ShouldStartWith("<!DOCTYPE html>");
+        for (var j = 0; j < 10; j++) html.ShouldContain($"<td>lf_{j}</td>");
+        foreach (var section in new[] { "LF summary", "Coverage, overlaps and conflicts per LF", "LF accuracies", "Label confidence", "Class balance" })
+            html.ShouldContain($"<h2>{section}</h2>");
+        System.Text.RegularExpressions.Regex.Matches(html, "<svg ").Count.ShouldBe(4);
+        html.Replace("http://www.w3.org/2000/svg", "", StringComparison.Ordinal).ShouldNotContain("http", Case.Insensitive);
+    }
+
+    [Fact]
+    public void A_model_without_a_report_is_a_usage_error()
+    {
+        Shell.Run("analyze", "--matrix", TestPaths.YouTubeFile("test.json"), "--model", "m.json").ShouldFailWith(2);
+    }
+}

@@ -157,3 +157,37 @@ public class ExitCodeTests
         normal.Error.ShouldStartWith("fitted 'mv' on 1,586 rows × 10 LFs");
     }
 }
+
+/// <summary>How diagnostics look on a terminal and in build logs.</summary>
+public sealed class DiagnosticOutputTests
+{
+    private const string Bad = "labels HAM, SPAM\n\nlf keyword_free:\n    when text contains \"free\" label SPAMM\n";
+
+    [Fact]
+    public void On_a_terminal_a_diagnostic_shows_its_source_line_with_carets_under_the_error()
+    {
+        using var temp = new TempFolder();
+        var path = temp.Write("bad.rules", Bad);
+        var stdout = new StringWriter { NewLine = "\n" };
+        var stderr = new StringWriter { NewLine = "\n" };
+
+        var code = global::Snorkeler.Cli.Cli.Run(["check", path], stdout, stderr, CancellationToken.None, interactive: true);
+
+        code.ShouldBe(1);
+        var lines = stderr.ToString().Split('\n');
+        lines[0].ShouldBe($"{path}(4,37): error SNK0007: unknown label 'SPAMM'; did you mean 'SPAM'?");
+        lines[1].ShouldBe("    when text contains \"free\" label SPAMM");
+        lines[2].ShouldBe("                                    ^^^^^");
+    }
+
+    [Fact]
+    public void In_a_build_log_each_diagnostic_is_one_line()
+    {
+        using var temp = new TempFolder();
+        var path = temp.Write("bad.rules", Bad);
+
+        var result = Support.Shell.Run("check", path).ShouldFailWith(1);
+
+        result.ErrorLines.ShouldBe([$"{path}(4,37): error SNK0007: unknown label 'SPAMM'; did you mean 'SPAM'?", "1 error, 0 warnings"]);
+    }
+}

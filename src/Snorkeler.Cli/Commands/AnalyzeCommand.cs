@@ -15,6 +15,8 @@ internal sealed class AnalyzeCommand : ICommand
         new("--matrix", "MATRIX", "a label matrix (.snkm, .csv, .npy) or a Wrench .json split", Required: true),
         new("--gold-column", "NAME", "a CSV matrix column holding gold labels"),
         new("--format", "text|json|markdown", "output format (default text)"),
+        new("--report", "REPORT.html", "also write a self-contained HTML report with charts"),
+        new("--model", "MODEL.json", "with --report: a fitted model whose learned LF accuracies, confidences and class balance the report shows"),
     ];
 
     public int Run(Args args, Terminal terminal, CancellationToken cancellation)
@@ -22,8 +24,38 @@ internal sealed class AnalyzeCommand : ICommand
         var format = args.Choice("--format", OutputFormat.Text);
         var matrix = Inputs.OpenMatrix(args.Required("--matrix"), args.Value("--gold-column"));
         var summary = LfSummary.Of(matrix);
+        if (args.Value("--report") is { } report)
+        {
+            if (args.Has("--model") && !args.Has("--report")) throw new UsageException("--model goes with --report");
+            var model = args.Value("--model") is { } modelPath ? LabelModels.ModelFile.Load(modelPath) : null;
+            WriteReport(report, args.Required("--matrix"), matrix, summary, model);
+            terminal.Info($"wrote {report}");
+        }
+        else if (args.Has("--model")) throw new UsageException("--model goes with --report REPORT.html");
         Write(summary, format, terminal.Out);
         return ExitCode.Ok;
+    }
+
+    /// <summary>Writes the HTML report of a matrix, with a model's view of it when given.</summary>
+    internal static void WriteReport(string path, string title, IMatrixSource matrix, LfSummary summary, LabelModels.ILabelModel? model)
+    {
+        ModelDiagnostics? diagnostics = null;
+        if (model is not null)
+        {
+            LabelModels.LabelModel.CheckCompatible(model, matrix, title);
+            diagnostics = new ModelDiagnostics(model.Schema, matrix.LfNames.Count);
+            PredictCommand.Predict(model, matrix, TieBreak.Abstain, 0, (block, probabilities, _) => diagnostics.Add(block, probabilities));
+        }
+        long[]? gold = null;
+        if (matrix.HasGold)
+        {
+            gold = new long[matrix.Schema.Cardinality];
+            foreach (var block in matrix.ReadBlocks())
+                foreach (var g in block.GoldLabels)
+                    if (g >= 0) gold[g]++;
+        }
+        var html = HtmlReport.Render(title, summary, diagnostics, model?.Name, gold);
+        IO.AtomicFile.Write(path, stream => stream.Write(System.Text.Encoding.UTF8.GetBytes(html)));
     }
 
     internal static void Write(LfSummary summary, OutputFormat format, TextWriter output)

@@ -33,7 +33,7 @@ internal sealed class CheckCommand : ICommand
         }
         var cache = args.Value("--cache-dir") ?? Environment.GetEnvironmentVariable("SNORKELER_CACHE_DIR");
         var set = new LfProject(Inputs.Loaders).Load(paths, schema, columns, cache);
-        foreach (var d in set.Diagnostics) terminal.Error.WriteLine(d);
+        terminal.Diagnostics(set.Diagnostics);
         var errors = set.Diagnostics.Count(d => d.IsError);
         var warnings = set.Diagnostics.Count - errors;
         if (errors > 0)

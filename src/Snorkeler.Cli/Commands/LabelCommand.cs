@@ -29,6 +29,7 @@ internal sealed class LabelCommand : ICommand
         new("--id-column", "NAME", "the input column copied into the labels (default: a column named id or ending in _id, if any)"),
         new("--drop-uncovered", null, "leave out rows on which every LF abstained"),
         new("--matrix-out", "MATRIX", "also write the label matrix (.snkm, .csv, .npy)"),
+        new("--report", "REPORT.html", "also write a self-contained HTML report: LF summary, accuracies, confidences, class balance"),
         new("--tie-break", "abstain|random|true-random", "hard label when classes tie (default abstain)"),
         new("--seed", "N", "random seed (default 0)"),
         new("--prior", "P0,P1,...", "the class prior"),
@@ -151,6 +152,11 @@ internal sealed class LabelCommand : ICommand
                 written = writer.Rows;
             }
             var predictSeconds = predictClock.Elapsed.TotalSeconds;
+            if (args.Value("--report") is { } report)
+            {
+                AnalyzeCommand.WriteReport(report, string.Join(", ", dataPaths.Select(Path.GetFileName)), matrix, LfSummary.Of(matrix), model);
+                terminal.Info($"wrote {report}");
+            }
             if (!temporaryMatrix) Manifest.Write(matrixPath, MatrixManifest(args, dataPaths, lfs, applied, matrixPath));
 
             // 5. Provenance.

@@ -16,7 +16,7 @@ internal sealed class PredictCommand : ICommand
     [
         new("--model", "MODEL.json", "a model saved by 'snorkeler fit'", Required: true),
         new("--matrix", "MATRIX", "the label matrix to label (same LFs as the model)", Required: true),
-        new("--out", "PROBS.csv", "the probabilities: one p_<class> column per class, then 'label'", Required: true),
+        new("--out", "PROBS.csv", "the probabilities: one p_<class> column per class, then 'label' (.csv, .jsonl or .parquet)", Required: true),
         new("--tie-break", "abstain|random|true-random", "hard label when classes tie (default abstain)"),
         new("--seed", "N", "seed of the 'random' tie-break (default 0)"),
         new("--gold-column", "NAME", "a CSV matrix column holding gold labels"),
@@ -31,15 +31,16 @@ internal sealed class PredictCommand : ICommand
         var matrix = Inputs.OpenMatrix(matrixPath, args.Value("--gold-column"));
         LabelModel.CheckCompatible(model, matrix, matrixPath);
         var outPath = args.Required("--out");
+        LabelsWriter.CheckExtension(outPath);
         var scores = matrix.HasGold ? new MetricsAccumulator(model.Schema, tieBreak, seed) : null;
         var clock = System.Diagnostics.Stopwatch.StartNew();
         long rows;
-        using (var writer = new ProbabilitiesWriter(outPath, model.Schema))
+        using (var writer = LabelsWriter.Create(outPath, model.Schema))
         {
             rows = Predict(model, matrix, tieBreak, seed, (block, probabilities, labels) =>
             {
                 cancellation.ThrowIfCancellationRequested();
-                writer.Write(probabilities, labels);
+                writer.Write(null, probabilities, labels);
                 if (block.HasGold) scores!.Add(probabilities, block.GoldLabels, block.FirstRow);
             });
             writer.Commit();

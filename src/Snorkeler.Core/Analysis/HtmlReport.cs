@@ -1,0 +1,168 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+
+namespace Snorkeler.Analysis;
+
+/// <summary>
+/// A self-contained HTML report of a label matrix (and, when given, a label model's view of it): the LF
+/// summary table, bar charts of coverage, overlaps and conflicts per LF, learned beside empirical LF
+/// accuracies, the distribution of label confidences and the class balance. Charts are inline SVG, so the
+/// file opens in any browser without a network.
+/// </summary>
+public static class HtmlReport
+{
+    private static readonly string[] Palette = ["#4269d0", "#efb118", "#ff725c", "#6cc5b0", "#3ca951", "#ff8ab7", "#a463f2", "#97bbf5"];
+
+    /// <summary>Renders the report.</summary>
+    /// <param name="title">The page title (e.g. the matrix file).</param>
+    /// <param name="summary">The LF summary.</param>
+    /// <param name="model">The label model's diagnostics, or null.</param>
+    /// <param name="modelName">The label model's name, when <paramref name="model"/> is given.</param>
+    /// <param name="goldClassCounts">Rows per gold class, when gold labels exist.</param>
+    public static string Render(string title, LfSummary summary, ModelDiagnostics? model = null, string? modelName = null, IReadOnlyList<long>? goldClassCounts = null)
+    {
+        var html = new StringBuilder();
+        var t = WebUtility.HtmlEncode(title);
+        html.Append($"""
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8"><title>Snorkeler report: {t}</title>
+            <style>
+            body {"{"} font-family: system-ui, sans-serif; margin: 2rem; color: #222; max-width: 1100px; {"}"}
+            h1 {"{"} font-size: 1.5rem; {"}"} h2 {"{"} font-size: 1.15rem; margin-top: 2rem; {"}"}
+            table {"{"} border-collapse: collapse; font-size: 0.9rem; {"}"}
+            th, td {"{"} border-bottom: 1px solid #ddd; padding: 0.3rem 0.6rem; text-align: right; {"}"}
+            th:first-child, td:first-child, td.text {"{"} text-align: left; {"}"}
+            .note {"{"} color: #666; font-size: 0.85rem; {"}"}
+            svg text {"{"} font-family: system-ui, sans-serif; font-size: 12px; fill: #222; {"}"}
+            </style></head><body>
+            <h1>Snorkeler report: {t}</h1>
+            <p>{summary.Rows.ToString("N0", CultureInfo.InvariantCulture)} rows, {summary.Lfs.Count} LFs, classes {WebUtility.HtmlEncode(summary.Schema.ToString())}.
+            The LFs together cover {P(summary.Coverage)} of the rows; {P(summary.Overlap)} have two or more votes and {P(summary.Conflict)} a conflict.</p>
+
+            """);
+
+        html.Append("<h2>LF summary</h2>\n<table><tr><th>LF</th><th>polarity</th><th>coverage</th><th>overlaps</th><th>conflicts</th>");
+        if (summary.HasGold) html.Append("<th>correct</th><th>incorrect</th><th>empirical accuracy</th>");
+        if (model is not null) html.Append("<th>learned accuracy</th>");
+        html.Append("</tr>\n");
+        var learned = model?.LearnedAccuracy;
+        for (var j = 0; j < summary.Lfs.Count; j++)
+        {
+            var lf = summary.Lfs[j];
+            html.Append($"<tr><td>{WebUtility.HtmlEncode(lf.Name)}</td><td class=\"text\">{WebUtility.HtmlEncode(string.Join(", ", lf.Polarity.Select(summary.Schema.NameOf)))}</td>");
+            html.Append($"<td>{F(lf.Coverage)}</td><td>{F(lf.Overlaps)}</td><td>{F(lf.Conflicts)}</td>");
+            if (summary.HasGold) html.Append($"<td>{lf.Correct}</td><td>{lf.Incorrect}</td><td>{(lf.EmpiricalAccuracy is { } a ? F(a) : "–")}</td>");
+            if (learned is not null) html.Append($"<td>{(double.IsNaN(learned[j]) ? "–" : F(learned[j]))}</td>");
+            html.Append("</tr>\n");
+        }
+        html.Append("</table>\n");
+
+        var names = summary.Lfs.Select(l => l.Name).ToArray();
+        html.Append("<h2>Coverage, overlaps and conflicts per LF</h2>\n");
+        html.Append(GroupedBars(names, [("coverage", summary.Lfs.Select(l => l.Coverage).ToArray()), ("overlaps", summary.Lfs.Select(l => l.Overlaps).ToArray()), ("conflicts", summary.Lfs.Select(l => l.Conflicts).ToArray())], 1.0));
+
+        var accuracySeries = new List<(string, double[])>();
+        if (summary.HasGold) accuracySeries.Add(("empirical (gold labels)", summary.Lfs.Select(l => l.EmpiricalAccuracy ?? double.NaN).ToArray()));
+        if (learned is not null) accuracySeries.Add(($"learned ({modelName ?? "label model"})", learned.ToArray()));
+        if (accuracySeries.Count > 0)
+        {
+            html.Append("<h2>LF accuracies</h2>\n<p class=\"note\">Empirical: correct ÷ (correct + incorrect) on rows with gold labels. Learned: the label model's mean probability that the LF's vote is right, over the rows it votes on.</p>\n");
+            html.Append(GroupedBars(names, accuracySeries, 1.0));
+        }
+
+        if (model is not null)
+        {
+            var k = summary.Schema.Cardinality;
+            var low = 1.0 / k;
+            var width = (1 - low) / ModelDiagnostics.ConfidenceBins;
+            var bins = Enumerable.Range(0, ModelDiagnostics.ConfidenceBins).Select(b => $"{low + b * width:0.00}–{low + (b + 1) * width:0.00}").ToArray();
+            html.Append($"<h2>Label confidence</h2>\n<p class=\"note\">Rows by the label model's top probability ({WebUtility.HtmlEncode(modelName ?? "label model")}); the leftmost bin holds rows the model cannot decide, such as rows no LF votes on.</p>\n");
+            html.Append(Columns(bins, model.Confidence.Select(c => (double)c).ToArray(), "rows"));
+
+            html.Append("<h2>Class balance</h2>\n");
+            var series = new List<(string, double[])> { ("label model (most probable class)", model.PredictedClasses.Select(c => (double)c / Math.Max(1, model.Rows)).ToArray()) };
+            if (goldClassCounts is not null)
+            {
+                var total = Math.Max(1, goldClassCounts.Sum());
+                series.Add(("gold labels", goldClassCounts.Select(c => (double)c / total).ToArray()));
+            }
+            html.Append(GroupedBars(summary.Schema.ClassNames.ToArray(), series, 1.0));
+        }
+        else if (goldClassCounts is not null)
+        {
+            html.Append("<h2>Class balance</h2>\n");
+            var total = Math.Max(1, goldClassCounts.Sum());
+            html.Append(GroupedBars(summary.Schema.ClassNames.ToArray(), [("gold labels", goldClassCounts.Select(c => (double)c / total).ToArray())], 1.0));
+        }
+        html.Append($"<p class=\"note\">Made by Snorkeler on {DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC.</p>\n</body></html>\n");
+        return html.ToString();
+    }
+
+    /// <summary>Horizontal bars, one group per category, one bar per series; values from 0 to <paramref name="max"/>.</summary>
+    private static string GroupedBars(IReadOnlyList<string> categories, IReadOnlyList<(string Name, double[] Values)> series, double max)
+    {
+        const int labelWidth = 190, plotWidth = 560, bar = 12, gap = 10;
+        var groupHeight = series.Count * bar + gap;
+        var height = categories.Count * groupHeight + 50;
+        var svg = new StringBuilder();
+        svg.Append($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{labelWidth + plotWidth + 60}\" height=\"{height}\" role=\"img\">\n");
+        for (var tick = 0; tick <= 4; tick++)
+        {
+            var x = labelWidth + plotWidth * tick / 4.0;
+            svg.Append($"<line x1=\"{N(x)}\" y1=\"0\" x2=\"{N(x)}\" y2=\"{categories.Count * groupHeight}\" stroke=\"#e5e5e5\"/>");
+            svg.Append($"<text x=\"{N(x)}\" y=\"{categories.Count * groupHeight + 14}\" text-anchor=\"middle\">{max * tick / 4:0.##}</text>\n");
+        }
+        for (var c = 0; c < categories.Count; c++)
+        {
+            var y0 = c * groupHeight;
+            svg.Append($"<text x=\"{labelWidth - 8}\" y=\"{y0 + series.Count * bar / 2.0 + 4:0.#}\" text-anchor=\"end\">{WebUtility.HtmlEncode(categories[c])}</text>\n");
+            for (var s = 0; s < series.Count; s++)
+            {
+                var v = series[s].Values[c];
+                if (double.IsNaN(v)) continue;
+                var w = Math.Max(0, Math.Min(1, v / max)) * plotWidth;
+                svg.Append($"<rect x=\"{labelWidth}\" y=\"{y0 + s * bar}\" width=\"{N(w)}\" height=\"{bar - 2}\" fill=\"{Palette[s % Palette.Length]}\"><title>{WebUtility.HtmlEncode(series[s].Name)}: {v:0.000}</title></rect>");
+                svg.Append($"<text x=\"{N(labelWidth + w + 4)}\" y=\"{y0 + s * bar + bar - 3}\">{v:0.00}</text>\n");
+            }
+        }
+        var legendY = categories.Count * groupHeight + 34;
+        var lx = labelWidth;
+        foreach (var (s, i) in series.Select((s, i) => (s, i)))
+        {
+            svg.Append($"<rect x=\"{lx}\" y=\"{legendY - 10}\" width=\"12\" height=\"12\" fill=\"{Palette[i % Palette.Length]}\"/><text x=\"{lx + 16}\" y=\"{legendY}\">{WebUtility.HtmlEncode(s.Name)}</text>\n");
+            lx += 30 + s.Name.Length * 7;
+        }
+        svg.Append("</svg>\n");
+        return svg.ToString();
+    }
+
+    /// <summary>Vertical columns (a histogram).</summary>
+    private static string Columns(IReadOnlyList<string> bins, double[] counts, string unit)
+    {
+        const int left = 60, plotHeight = 220, columnWidth = 62;
+        var max = Math.Max(1, counts.Max());
+        var svg = new StringBuilder();
+        svg.Append($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{left + bins.Count * columnWidth + 20}\" height=\"{plotHeight + 60}\" role=\"img\">\n");
+        for (var tick = 0; tick <= 4; tick++)
+        {
+            var y = plotHeight - plotHeight * tick / 4.0 + 10;
+            svg.Append($"<line x1=\"{left}\" y1=\"{N(y)}\" x2=\"{left + bins.Count * columnWidth}\" y2=\"{N(y)}\" stroke=\"#e5e5e5\"/><text x=\"{left - 6}\" y=\"{N(y + 4)}\" text-anchor=\"end\">{max * tick / 4:0}</text>\n");
+        }
+        for (var b = 0; b < bins.Count; b++)
+        {
+            var h = counts[b] / max * plotHeight;
+            var x = left + b * columnWidth + 4;
+            svg.Append($"<rect x=\"{x}\" y=\"{N(plotHeight - h + 10)}\" width=\"{columnWidth - 8}\" height=\"{N(h)}\" fill=\"{Palette[0]}\"><title>{bins[b]}: {counts[b]:0} {unit}</title></rect>");
+            svg.Append($"<text x=\"{x + (columnWidth - 8) / 2}\" y=\"{plotHeight + 26}\" text-anchor=\"middle\" font-size=\"10\">{bins[b]}</text>\n");
+        }
+        svg.Append($"<text x=\"{left + bins.Count * columnWidth / 2}\" y=\"{plotHeight + 50}\" text-anchor=\"middle\">top probability ({unit} per bin)</text>\n</svg>\n");
+        return svg.ToString();
+    }
+
+    private static string F(double v) => v.ToString("0.000", CultureInfo.InvariantCulture);
+
+    private static string P(double v) => (v * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%";
+
+    private static string N(double v) => v.ToString("0.#", CultureInfo.InvariantCulture);
+}
