@@ -91,17 +91,26 @@ public sealed class InterruptionTests(CommentsFixture comments, Xunit.Abstractio
         Leftovers(output).ShouldBeEmpty();
     }
 
-    [Fact]
-    public void A_cancelled_run_in_process_exits_130_and_keeps_the_previous_output()
+    [Theory]
+    [InlineData("apply", "kept.csv", "--lfs {lfs} --data {data}")]
+    [InlineData("label", "kept-labels.csv", "--lfs {lfs} --data {data} --model mv")]
+    [InlineData("fit", "kept-model.json", "--matrix {matrix} --model dawid-skene")]
+    public void A_cancelled_run_in_process_exits_130_and_keeps_the_previous_output(string command, string name, string args)
     {
-        var output = _temp.Write("kept.csv", "previous");
+        // Given: a previous output and a cancelled token (Ctrl-C before the first check)
+        var output = _temp.Write(name, "previous");
         using var cancel = new CancellationTokenSource();
         cancel.Cancel();
+        var filled = args.Replace("{lfs}", Corpus.File("lfs", "ok"), StringComparison.Ordinal)
+            .Replace("{data}", Corpus.File("data", "good.csv"), StringComparison.Ordinal)
+            .Replace("{matrix}", Corpus.File("matrices", "good.csv"), StringComparison.Ordinal);
 
-        var result = Shell.Run(cancel.Token, "apply", "--lfs", Corpus.File("lfs", "ok"), "--data", Corpus.File("data", "good.csv"), "--out", output);
+        // When
+        var result = Shell.Run(cancel.Token, [command, .. filled.Split(' '), "--out", output]);
 
+        // Then
         result.ShouldFailWith(130);
-        result.ErrorLines.ShouldBe(["snorkeler apply: interrupted; no output was written"]);
+        result.ErrorLines.ShouldBe([$"snorkeler {command}: interrupted; no output was written"]);
         File.ReadAllText(output).ShouldBe("previous");
         Leftovers(output).ShouldBeEmpty();
     }
