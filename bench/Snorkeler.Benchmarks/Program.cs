@@ -24,6 +24,8 @@ public static class Program
             "e2e" => EndToEnd.Run(args[1..]),
             "child" => Scenarios.RunChild(args[1..]),
             "micro" => RunMicro(args[1..]),
+            "profile-model" => Profile.Run(args[1..]),
+            "profile-rules" => ProfileRules.Run(args[1..]),
             _ => Usage(args[0]),
         };
     }

@@ -28,7 +28,9 @@ internal abstract class BoolEval
 internal static class TextRules
 {
     /// <summary>Python's <c>str.isspace</c>: .NET white space plus the separators U+001C..U+001F.</summary>
-    public static bool IsSpace(char c) => char.IsWhiteSpace(c) || c is >= '\u001c' and <= '\u001f';
+    /// <remarks>Printable ASCII, the common case, is decided by one comparison.</remarks>
+    public static bool IsSpace(char c)
+        => c <= ' ' ? c == ' ' || c is >= '\t' and <= '\r' || c is >= '\u001c' and <= '\u001f' : c >= '\u0085' && char.IsWhiteSpace(c);
 
     /// <summary>Words as Python's <c>str.split()</c> finds them: runs of non-space characters.</summary>
     public static int WordCount(ReadOnlySpan<char> s)
@@ -69,6 +71,27 @@ internal static class TextRules
             s = s[(at + needle.Length)..];
         }
     }
+
+    /// <summary>Non-overlapping occurrences of a constant needle (searched with <paramref name="values"/>, made from it alone), ignoring case.</summary>
+    public static int Count(ReadOnlySpan<char> s, SearchValues<string> values, int needleLength)
+    {
+        var count = 0;
+        while (true)
+        {
+            var at = s.IndexOfAny(values);
+            if (at < 0) return count;
+            count++;
+            s = s[(at + needleLength)..];
+        }
+    }
+
+    /// <summary>
+    /// A case-insensitive searcher for one constant needle. <see cref="SearchValues{T}"/> with
+    /// <see cref="StringComparison.OrdinalIgnoreCase"/> has the semantics of <c>IndexOf(needle, OrdinalIgnoreCase)</c>
+    /// but is much faster on text with non-ASCII characters (measured 12 ns against 450 ns on a 100-character
+    /// YouTube comment; see docs/benchmarks.md).
+    /// </summary>
+    public static SearchValues<string> Searcher(string needle) => SearchValues.Create([needle], StringComparison.OrdinalIgnoreCase);
 
     public static bool TryNumber(ReadOnlySpan<char> s, out double value)
         => double.TryParse(s.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out value);
@@ -170,6 +193,19 @@ internal sealed class TextMeasure(TextEval text, bool words) : NumberEval
     }
 }
 
+internal sealed class CountConstNumber(TextEval text, string needle) : NumberEval
+{
+    private readonly SearchValues<string>? _needle = needle.Length == 0 ? null : TextRules.Searcher(needle);
+
+    public override bool Eval(DataRow row, out double value)
+    {
+        value = 0;
+        if (!text.Eval(row, out var s)) return false;
+        value = _needle is null ? 0 : TextRules.Count(s, _needle, needle.Length);
+        return true;
+    }
+}
+
 internal sealed class CountNumber(TextEval text, TextEval needle) : NumberEval
 {
     public override bool Eval(DataRow row, out double value)
@@ -266,7 +302,9 @@ internal sealed class Contains(TextEval text, TextEval needle) : BoolEval
 
 internal sealed class ContainsConst(TextEval text, string needle) : BoolEval
 {
-    public override bool Eval(DataRow row) => text.Eval(row, out var s) && s.Contains(needle, StringComparison.OrdinalIgnoreCase);
+    private readonly SearchValues<string>? _needle = needle.Length == 0 ? null : TextRules.Searcher(needle);
+
+    public override bool Eval(DataRow row) => text.Eval(row, out var s) && (_needle is null || s.ContainsAny(_needle));
 }
 
 internal sealed class StartsOrEnds(TextEval text, TextEval affix, bool start) : BoolEval
@@ -300,11 +338,13 @@ internal sealed class ContainsAny : BoolEval
 
 internal sealed class ContainsAll(TextEval text, string[] needles) : BoolEval
 {
+    private readonly SearchValues<string>[] _needles = needles.Where(n => n.Length > 0).Select(TextRules.Searcher).ToArray();
+
     public override bool Eval(DataRow row)
     {
         if (!text.Eval(row, out var s)) return false;
-        foreach (var n in needles)
-            if (!s.Contains(n, StringComparison.OrdinalIgnoreCase)) return false;
+        foreach (var n in _needles)
+            if (!s.ContainsAny(n)) return false;
         return true;
     }
 }
