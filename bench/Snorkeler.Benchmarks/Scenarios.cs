@@ -12,7 +12,7 @@ public static class Scenarios
     /// <summary>
     /// <c>cli ARGS...</c> runs the snorkeler command line in-process; <c>parse CSV</c> only reads the CSV into
     /// batches; <c>evaluate LFS CSV</c> parses and applies the LFs but discards the matrix. Prints
-    /// <c>RESULT seconds rows peak-bytes</c> last.
+    /// <c>RESULT seconds rows peak-bytes cpu-seconds</c> last.
     /// </summary>
     public static int RunChild(string[] args)
     {
@@ -40,7 +40,7 @@ public static class Scenarios
         var seconds = clock.Elapsed.TotalSeconds;
         using var self = Process.GetCurrentProcess();
         self.Refresh();
-        Console.WriteLine($"RESULT {seconds:R} {rows} {self.PeakWorkingSet64}");
+        Console.WriteLine($"RESULT {seconds:R} {rows} {self.PeakWorkingSet64} {self.TotalProcessorTime.TotalSeconds:R}");
         return 0;
     }
 }
