@@ -18,6 +18,7 @@ internal sealed class ApplyCommand : ICommand
         new("--threads", "N", "worker threads (default: the number of cores)"),
         new("--fault-tolerant", null, "an LF that throws abstains on that row; failures are counted and reported"),
         new("--stats", "FILE", "also write this shard's sufficient statistics, for 'fit --stats' across shards"),
+        new("--incremental", null, "reuse each unchanged LF's column from the cache (keyed by the data's content and the LF's source) and store new ones; after editing one LF only it is evaluated"),
         Inputs.ColumnOption,
         Inputs.CacheDirOption,
     ];
@@ -35,18 +36,31 @@ internal sealed class ApplyCommand : ICommand
 
         using var writer = MatrixWriter.Create(outPath, schema, lfs.Select(l => l.Name).ToArray());
         var statistics = args.Value("--stats") is null ? null : new LabelModels.SufficientStatistics(schema, lfs.Select(l => l.Name).ToArray());
-        var result = Applier.Apply(data, lfs, schema, block =>
+        void Sink(LabelMatrix block)
         {
             writer.Write(block);
             statistics?.Add(block);
-        }, new ApplyOptions
+        }
+        var options = new ApplyOptions
         {
             Threads = threads,
             FaultTolerant = args.Flag("--fault-tolerant"),
             Progress = terminal.Progress("applying"),
             Cancellation = cancellation,
-        });
-        terminal.EndProgress();
+        };
+        ApplyResult result;
+        if (args.Flag("--incremental"))
+        {
+            var cache = new ColumnCache(Inputs.CacheRoot(args));
+            (result, var reused) = cache.Apply(data, cache.InputKey(dataPaths, Inputs.Aliases(args)), lfs, schema, Sink, options);
+            terminal.EndProgress();
+            terminal.Info($"incremental: {reused} of {lfs.Count} LF columns from the cache, {lfs.Count - reused} evaluated");
+        }
+        else
+        {
+            result = Applier.Apply(data, lfs, schema, Sink, options);
+            terminal.EndProgress();
+        }
         if (result.Rows == 0) throw new SnorkelerException($"{data.Name}: the data has no rows to label");
         writer.Commit();
         if (statistics is not null) statistics.Save(args.Value("--stats")!);
