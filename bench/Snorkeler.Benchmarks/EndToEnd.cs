@@ -78,7 +78,7 @@ public static class EndToEnd
         var results = new List<(Scenario Scenario, double Seconds, long Peak, double Cpu)>();
         foreach (var s in scenarios)
         {
-            if (only is not null && !only.Any(o => s.Name.Contains(o, StringComparison.OrdinalIgnoreCase))) continue;
+            if (only is not null && !only.Any(o => s.Name.StartsWith(o, StringComparison.OrdinalIgnoreCase))) continue;
             s.Before?.Invoke();
             var (seconds, peak, cpu) = Child(s.Args);
             results.Add((s, seconds, peak, cpu));

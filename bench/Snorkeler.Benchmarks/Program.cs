@@ -5,7 +5,7 @@ namespace Snorkeler.Benchmarks;
 /// <summary>
 /// <c>dotnet run -c Release --project bench/Snorkeler.Benchmarks -- VERB</c>:
 /// <list type="bullet">
-/// <item><c>e2e [--quick] [--work DIR] [--only NAME,...]</c>: generates the data sets and runs every scenario in a fresh child process, printing one table.</item>
+/// <item><c>e2e [--quick] [--work DIR] [--only PREFIX,...]</c>: generates the data sets and runs every scenario in a fresh child process, printing one table.</item>
 /// <item><c>child SCENARIO ARGS...</c>: one scenario in this process (used by e2e); prints <c>RESULT seconds rows peak-bytes</c>.</item>
 /// <item><c>micro [BenchmarkDotNet args]</c>: the BenchmarkDotNet micro-benchmarks of the hot paths.</item>
 /// </list>
