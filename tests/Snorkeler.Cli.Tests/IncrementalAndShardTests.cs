@@ -93,6 +93,25 @@ public class IncrementalAndShardTests
     }
 
     [Fact]
+    public void Label_with_incremental_reuses_the_columns_and_writes_the_same_labels()
+    {
+        // Given
+        using var temp = new TempFolder();
+        var rules = CopyRules(temp);
+        string[] Label(string output) => ["label", "--lfs", rules, .. RawData, "--out", temp.File(output), "--cache-dir", temp.File("cache"), "--incremental"];
+        var first = Shell.Run(Label("first.csv"));
+        first.ExitCode.ShouldBe(0, first.Error);
+
+        // When
+        var again = Shell.Run(Label("again.csv"));
+
+        // Then
+        again.ExitCode.ShouldBe(0, again.Error);
+        again.Error.ShouldContain("7 of 7 LF columns from the cache, 0 evaluated");
+        File.ReadAllText(temp.File("again.csv")).ShouldBe(File.ReadAllText(temp.File("first.csv")));
+    }
+
+    [Fact]
     public void Fitting_on_the_statistics_of_three_shards_gives_the_model_of_fitting_on_the_whole_matrix()
     {
         // Given each raw file applied as a shard with --stats, and all of them applied as one matrix

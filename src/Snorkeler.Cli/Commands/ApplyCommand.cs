@@ -48,25 +48,30 @@ internal sealed class ApplyCommand : ICommand
             Progress = terminal.Progress("applying"),
             Cancellation = cancellation,
         };
-        ApplyResult result;
-        if (args.Flag("--incremental"))
-        {
-            var cache = new ColumnCache(Inputs.CacheRoot(args));
-            (result, var reused) = cache.Apply(data, cache.InputKey(dataPaths, Inputs.Aliases(args)), lfs, schema, Sink, options);
-            terminal.EndProgress();
-            terminal.Info($"incremental: {reused} of {lfs.Count} LF columns from the cache, {lfs.Count - reused} evaluated");
-        }
-        else
-        {
-            result = Applier.Apply(data, lfs, schema, Sink, options);
-            terminal.EndProgress();
-        }
+        var result = Apply(args, terminal, dataPaths, data, lfs, schema, Sink, options);
         if (result.Rows == 0) throw new SnorkelerException($"{data.Name}: the data has no rows to label");
         writer.Commit();
         if (statistics is not null) statistics.Save(args.Value("--stats")!);
         terminal.Info($"applied {lfs.Count} LFs to {result.Rows:N0} rows in {result.Elapsed.TotalSeconds:0.00} s ({result.RowsPerSecond:N0} rows/s); wrote {outPath}");
         ReportFailures(terminal, lfs, result);
         return ExitCode.Ok;
+    }
+
+    /// <summary>Applies the LFs, through the column cache when <c>--incremental</c> is given, and ends the progress line.</summary>
+    internal static ApplyResult Apply(Args args, Terminal terminal, IReadOnlyList<string> dataPaths, Data.IDataSource data,
+        IReadOnlyList<LabelingFunction> lfs, LabelSchema schema, Action<LabelMatrix> sink, ApplyOptions options)
+    {
+        if (!args.Flag("--incremental"))
+        {
+            var result = Applier.Apply(data, lfs, schema, sink, options);
+            terminal.EndProgress();
+            return result;
+        }
+        var cache = new ColumnCache(Inputs.CacheRoot(args));
+        var (cached, reused) = cache.Apply(data, cache.InputKey(dataPaths, Inputs.Aliases(args)), lfs, schema, sink, options);
+        terminal.EndProgress();
+        terminal.Info($"incremental: {reused} of {lfs.Count} LF columns from the cache, {lfs.Count - reused} evaluated");
+        return cached;
     }
 
     internal static void ReportFailures(Terminal terminal, IReadOnlyList<LabelingFunction> lfs, ApplyResult result)

@@ -34,6 +34,7 @@ internal sealed class LabelCommand : ICommand
         new("--prior", "P0,P1,...", "the class prior"),
         new("--threads", "N", "worker threads for applying LFs"),
         new("--fault-tolerant", null, "an LF that throws abstains on that row; failures are counted"),
+        new("--incremental", null, "reuse each unchanged LF's column from the cache (as 'apply --incremental')"),
         Inputs.ColumnOption,
         Inputs.CacheDirOption,
         .. FitCommand.ModelOptionSpecs,
@@ -74,8 +75,7 @@ internal sealed class LabelCommand : ICommand
             ApplyResult applied;
             using (var writer = MatrixWriter.Create(matrixPath, schema, names))
             {
-                applied = Applier.Apply(data, lfs, schema, writer.Write, applyOptions);
-                terminal.EndProgress();
+                applied = ApplyCommand.Apply(args, terminal, dataPaths, data, lfs, schema, writer.Write, applyOptions);
                 if (applied.Rows == 0) throw new SnorkelerException($"{data.Name}: the data has no rows to label");
                 writer.Commit();
             }
