@@ -64,11 +64,13 @@ public sealed class CsvSource : IChunkedSource
         Guard.Positive(rowsPerBatch);
         var width = Schema.Count;
         using var stream = OpenStream();
-        var buffer = new byte[ChunkBytes + (1 << 16)];
+        // Sized for the file when it is small (a buffer one byte longer than the file also marks its end at once).
+        var buffer = GC.AllocateUninitializedArray<byte>((int)Math.Clamp(stream.Length + 1, 4096, ChunkBytes + (1 << 16)));
         var filled = ReadFully(stream, buffer, 0);
         var eof = filled < buffer.Length;
         var pos = 0;
-        if (filled >= 2 && ((buffer[0] == 0xFF && buffer[1] == 0xFE) || (buffer[0] == 0xFE && buffer[1] == 0xFF)) || width == 1)
+        if (filled >= 2 && ((buffer[0] == 0xFF && buffer[1] == 0xFE) || (buffer[0] == 0xFE && buffer[1] == 0xFF)) || width == 1
+            || _delimiter is '"' or '\r' or '\n' or >= (char)128)
         {
             foreach (var chunk in Sequential(rowsPerBatch, offset: 0, line: 2, first: 0)) yield return chunk;
             yield break;
