@@ -87,6 +87,21 @@ public class CsvChunkTests
     }
 
     [Fact]
+    public void An_unclosed_quote_far_into_the_file_is_an_error_naming_its_line()
+    {
+        // Given
+        using var temp = new TempFolder();
+        var (text, _, lines) = Generate(20_000);
+        var path = temp.Write("data.csv", text.Replace("\n15000,", "\n15000,\"never closed,", StringComparison.Ordinal));
+
+        // When
+        var error = Should.Throw<SnorkelerException>(() => Rows.Of(new CsvSource(path), 1000));
+
+        // Then
+        error.Message.ShouldBe($"{path}({lines[15_000]}): malformed quoted field (an unclosed or stray quote)");
+    }
+
+    [Fact]
     public void Applying_to_a_chunked_csv_gives_the_same_matrix_on_one_and_on_several_threads()
     {
         // Given

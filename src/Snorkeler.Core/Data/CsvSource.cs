@@ -342,7 +342,7 @@ public sealed class CsvSource : IChunkedSource
             var stream = OpenStream();
             stream.Position = offset;
             using var text = new StreamReader(stream, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: false, 1 << 16);
-            using var csv = CreateReader(text, hasHeaders: false);
+            using var csv = CreateReader(text, hasHeaders: false, line);
             foreach (var batch in Records(csv, rowsPerBatch, line, first)) yield return new RowChunk(batch);
         }
     }
@@ -360,9 +360,9 @@ public sealed class CsvSource : IChunkedSource
     }
 
     /// <summary>Reads records into batches: every batch but the last holds <paramref name="rowsPerBatch"/> rows (or 32 M characters).</summary>
-    private IEnumerable<RowBatch> Records(CsvDataReader csv, int rowsPerBatch, long line, long first, int charCapacity = 0)
+    private IEnumerable<RowBatch> Records(CsvDataReader csv, int rowsPerBatch, long line, long first)
     {
-        var builder = new RowBatchBuilder(Schema, rowsPerBatch, trackLines: true, charCapacity);
+        var builder = new RowBatchBuilder(Schema, rowsPerBatch, trackLines: true);
         var width = Schema.Count;
         while (true)
         {
@@ -422,11 +422,12 @@ public sealed class CsvSource : IChunkedSource
         }
     }
 
-    private CsvDataReader CreateReader(TextReader text, bool hasHeaders, char[]? buffer = null)
+    /// <summary>A reader of the records from <paramref name="line"/> on (Sylvan reads the first record when created).</summary>
+    private CsvDataReader CreateReader(TextReader text, bool hasHeaders, long line)
     {
         try
         {
-            return CsvDataReader.Create(text, buffer ?? new char[1 << 16], new CsvDataReaderOptions
+            return CsvDataReader.Create(text, new CsvDataReaderOptions
             {
                 HasHeaders = hasHeaders,
                 Delimiter = _delimiter,
@@ -434,7 +435,7 @@ public sealed class CsvSource : IChunkedSource
                 MaxBufferSize = _options.MaxRecordLength,
             });
         }
-        catch (CsvFormatException e) { throw Malformed(e, 2); }
+        catch (CsvFormatException e) { throw Malformed(e, line); }
         catch (DecoderFallbackException) { throw InvalidUtf8(); }
     }
 
