@@ -21,6 +21,10 @@ internal static class Inputs
         => (args.Int("--lf-timeout", 0, 24 * 3600) ?? 10) is var seconds and > 0 ? TimeSpan.FromSeconds(seconds) : null;
 
     public static IDataSource OpenData(IReadOnlyList<string> paths, Args args)
+        => DataSources.WithAliases(DataSources.Open(paths), Aliases(args));
+
+    /// <summary>The <c>--column LF=DATA</c> pairs.</summary>
+    public static Dictionary<string, string> Aliases(Args args)
     {
         var aliases = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var pair in args.Values("--column"))
@@ -29,7 +33,19 @@ internal static class Inputs
             if (eq <= 0 || eq == pair.Length - 1) throw new UsageException($"--column expects LF=DATA (e.g. text=CONTENT), got '{pair}'");
             aliases[pair[..eq]] = pair[(eq + 1)..];
         }
-        return DataSources.WithAliases(DataSources.Open(paths), aliases);
+        return aliases;
+    }
+
+    /// <summary>The cache folder: <c>--cache-dir</c>, else <c>SNORKELER_CACHE_DIR</c>, else <c>$XDG_CACHE_HOME/snorkeler</c>, else <c>~/.cache/snorkeler</c> (as for compiled scripts).</summary>
+    public static string CacheRoot(Args args)
+    {
+        var root = args.Value("--cache-dir");
+        if (string.IsNullOrWhiteSpace(root)) root = Environment.GetEnvironmentVariable("SNORKELER_CACHE_DIR");
+        if (!string.IsNullOrWhiteSpace(root)) return root;
+        var xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+        return !string.IsNullOrWhiteSpace(xdg) ? Path.Combine(xdg, "snorkeler")
+            : OperatingSystem.IsWindows() ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "snorkeler")
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "snorkeler");
     }
 
     /// <summary>The class schema a data file declares itself (a Wrench split's label.json), if any.</summary>

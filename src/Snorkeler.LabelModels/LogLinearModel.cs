@@ -53,9 +53,31 @@ public abstract class LogLinearModel : ILabelModel
         var m = LfNames.Count;
         if (block.LfCount != m) throw new SnorkelerException($"the block has {block.LfCount} LFs but the model was fitted on {m}");
         if (probabilities.Length < (long)block.RowCount * k) throw new ArgumentException($"room for {probabilities.Length} probabilities, need {block.RowCount * k}", nameof(probabilities));
+        var rows = block.RowCount;
+        if (rows >= 2 * SliceRows && Environment.ProcessorCount > 1)
+        {
+            // Rows are independent: large blocks are predicted in parallel slices (into a scratch array, since a span cannot be shared).
+            var scratch = System.Buffers.ArrayPool<double>.Shared.Rent(rows * k);
+            try
+            {
+                var slices = (rows + SliceRows - 1) / SliceRows;
+                Parallel.For(0, slices, s => PredictRows(block, scratch.AsSpan(0, rows * k), s * SliceRows, Math.Min(rows, (s + 1) * SliceRows)));
+                scratch.AsSpan(0, rows * k).CopyTo(probabilities);
+            }
+            finally { System.Buffers.ArrayPool<double>.Shared.Return(scratch); }
+        }
+        else PredictRows(block, probabilities, 0, rows);
+    }
+
+    private const int SliceRows = 8192;
+
+    private void PredictRows(LabelMatrix block, Span<double> probabilities, int from, int to)
+    {
+        var k = Schema.Cardinality;
+        var m = LfNames.Count;
         var table = _table.AsSpan();
         int[]? wide = block.IsNarrow ? null : new int[m];
-        for (var i = 0; i < block.RowCount; i++)
+        for (var i = from; i < to; i++)
         {
             var row = probabilities.Slice(i * k, k);
             _logPrior.CopyTo(row);

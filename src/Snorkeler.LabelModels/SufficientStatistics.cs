@@ -133,14 +133,21 @@ public sealed class SufficientStatistics
         var lfs = new int[m];
         var labels = new int[m];
         var row = new int[m];
+        // The block of the pair j < l is at starts[j] + l·k² (starts[j] = PairBlock(j, j + 1) − (j + 1)·k²), so a
+        // pair costs one multiply-add instead of PairBlock's arithmetic.
+        var kk = k * k;
+        var starts = new long[m];
+        for (var j = 0; j + 1 < m; j++) starts[j] = PairBlock(j, j + 1) - (long)(j + 1) * kk;
+        var votes = _votes;
+        var pairs = _pairs;
         for (var i = from; i < to; i++)
         {
             var count = 0;
             if (block.IsNarrow)
             {
-                var votes = block.NarrowRow(i);
-                for (var j = 0; j < m; j++)
-                    if (votes[j] >= 0) { lfs[count] = j; labels[count++] = votes[j]; }
+                var narrow = block.NarrowRow(i);
+                for (var j = 0; j < narrow.Length; j++)
+                    if (narrow[j] >= 0) { lfs[count] = j; labels[count++] = narrow[j]; }
             }
             else
             {
@@ -152,9 +159,10 @@ public sealed class SufficientStatistics
             {
                 var j = lfs[p];
                 var a = labels[p];
-                _votes[j * k + a]++;
+                votes[j * k + a]++;
+                var rowStart = starts[j] + a * k;
                 for (var q = p + 1; q < count; q++)
-                    _pairs[PairBlock(j, lfs[q]) + a * k + labels[q]]++;
+                    pairs[rowStart + (long)lfs[q] * kk + labels[q]]++;
             }
         }
         RowCount += to - from;

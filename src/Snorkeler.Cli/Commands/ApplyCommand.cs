@@ -19,6 +19,7 @@ internal sealed class ApplyCommand : ICommand
         new("--fault-tolerant", null, "an LF that throws abstains on that row; failures are counted and reported"),
         Inputs.LfTimeoutOption,
         new("--stats", "FILE", "also write this shard's sufficient statistics, for 'fit --stats' across shards"),
+        new("--incremental", null, "reuse each unchanged LF's column from the cache (keyed by the data's content and the LF's source) and store new ones; after editing one LF only it is evaluated"),
         Inputs.ColumnOption,
         Inputs.CacheDirOption,
     ];
@@ -36,25 +37,43 @@ internal sealed class ApplyCommand : ICommand
 
         using var writer = MatrixWriter.Create(outPath, schema, lfs.Select(l => l.Name).ToArray());
         var statistics = args.Value("--stats") is null ? null : new LabelModels.SufficientStatistics(schema, lfs.Select(l => l.Name).ToArray());
-        var result = Applier.Apply(data, lfs, schema, block =>
+        void Sink(LabelMatrix block)
         {
             writer.Write(block);
             statistics?.Add(block);
-        }, new ApplyOptions
+        }
+        var options = new ApplyOptions
         {
             Threads = threads,
             FaultTolerant = args.Flag("--fault-tolerant"),
             Progress = terminal.Progress("applying"),
             Cancellation = cancellation,
             LfTimeBudget = Inputs.LfTimeBudget(args),
-        });
-        terminal.EndProgress();
+        };
+        var result = Apply(args, terminal, dataPaths, data, lfs, schema, Sink, options);
         if (result.Rows == 0) throw new SnorkelerException($"{data.Name}: the data has no rows to label");
         writer.Commit();
         if (statistics is not null) statistics.Save(args.Value("--stats")!);
         terminal.Info($"applied {lfs.Count} LFs to {result.Rows:N0} rows in {result.Elapsed.TotalSeconds:0.00} s ({result.RowsPerSecond:N0} rows/s); wrote {outPath}");
         ReportFailures(terminal, lfs, result);
         return ExitCode.Ok;
+    }
+
+    /// <summary>Applies the LFs, through the column cache when <c>--incremental</c> is given, and ends the progress line.</summary>
+    internal static ApplyResult Apply(Args args, Terminal terminal, IReadOnlyList<string> dataPaths, Data.IDataSource data,
+        IReadOnlyList<LabelingFunction> lfs, LabelSchema schema, Action<LabelMatrix> sink, ApplyOptions options)
+    {
+        if (!args.Flag("--incremental"))
+        {
+            var result = Applier.Apply(data, lfs, schema, sink, options);
+            terminal.EndProgress();
+            return result;
+        }
+        var cache = new ColumnCache(Inputs.CacheRoot(args));
+        var (cached, reused) = cache.Apply(data, cache.InputKey(dataPaths, Inputs.Aliases(args)), lfs, schema, sink, options);
+        terminal.EndProgress();
+        terminal.Info($"incremental: {reused} of {lfs.Count} LF columns from the cache, {lfs.Count - reused} evaluated");
+        return cached;
     }
 
     internal static void ReportFailures(Terminal terminal, IReadOnlyList<LabelingFunction> lfs, ApplyResult result)

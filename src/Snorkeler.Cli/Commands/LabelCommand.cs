@@ -36,6 +36,7 @@ internal sealed class LabelCommand : ICommand
         new("--threads", "N", "worker threads for applying LFs"),
         new("--fault-tolerant", null, "an LF that throws abstains on that row; failures are counted"),
         Inputs.LfTimeoutOption,
+        new("--incremental", null, "reuse each unchanged LF's column from the cache (as 'apply --incremental')"),
         Inputs.ColumnOption,
         Inputs.CacheDirOption,
         .. FitCommand.ModelOptionSpecs,
@@ -77,8 +78,7 @@ internal sealed class LabelCommand : ICommand
             ApplyResult applied;
             using (var writer = MatrixWriter.Create(matrixPath, schema, names))
             {
-                applied = Applier.Apply(data, lfs, schema, writer.Write, applyOptions);
-                terminal.EndProgress();
+                applied = ApplyCommand.Apply(args, terminal, dataPaths, data, lfs, schema, writer.Write, applyOptions);
                 if (applied.Rows == 0) throw new SnorkelerException($"{data.Name}: the data has no rows to label");
                 writer.Commit();
             }

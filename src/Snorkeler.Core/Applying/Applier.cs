@@ -120,7 +120,7 @@ public static class Applier
         var token = cancel.Token;
         var window = threads * 3;
         using var slots = new SemaphoreSlim(window, window);
-        var input = Channel.CreateBounded<(long Seq, RowBatch Batch)>(new BoundedChannelOptions(window) { SingleWriter = true });
+        var input = Channel.CreateBounded<(long Seq, RowChunk Chunk)>(new BoundedChannelOptions(window) { SingleWriter = true });
         var done = new Dictionary<long, (LabelMatrix? Block, Exception? Error)>();
         var gate = new object();
         long produced = -1;
@@ -131,10 +131,14 @@ public static class Applier
             long seq = 0;
             try
             {
-                foreach (var batch in context.Source.ReadBatches(options.BatchRows))
+                // A chunked source (CSV) only splits its text here; the workers parse it. Others parse here.
+                var chunks = context.Source is IChunkedSource chunked
+                    ? chunked.ReadChunks(options.BatchRows)
+                    : context.Source.ReadBatches(options.BatchRows).Select(b => new RowChunk(b));
+                foreach (var chunk in chunks)
                 {
                     slots.Wait(token);
-                    if (!input.Writer.TryWrite((seq, batch))) input.Writer.WriteAsync((seq, batch), token).AsTask().GetAwaiter().GetResult();
+                    if (!input.Writer.TryWrite((seq, chunk))) input.Writer.WriteAsync((seq, chunk), token).AsTask().GetAwaiter().GetResult();
                     seq++;
                 }
             }
@@ -161,7 +165,7 @@ public static class Applier
                 while (input.Reader.TryRead(out var item))
                 {
                     (LabelMatrix?, Exception?) result;
-                    try { result = (context.Evaluate(item.Batch), null); }
+                    try { result = (context.Evaluate(item.Chunk.Parse()), null); }
                     catch (Exception e) { result = (null, e); }
                     lock (gate)
                     {

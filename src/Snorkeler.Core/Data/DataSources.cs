@@ -78,7 +78,7 @@ public static class DataSources
         }
     }
 
-    private sealed class AliasedSource : IDataSource
+    private sealed class AliasedSource : IChunkedSource
     {
         private readonly IDataSource _inner;
 
@@ -103,5 +103,11 @@ public static class DataSources
 
         public IEnumerable<RowBatch> ReadBatches(int rowsPerBatch)
             => _inner.ReadBatches(rowsPerBatch).Select(b => b.Rebase(Schema, b.FirstRow, b.SourceName));
+
+        /// <summary>Chunks of the inner source, renamed; when it cannot be chunked, its batches as ready chunks.</summary>
+        public IEnumerable<RowChunk> ReadChunks(int rowsPerBatch)
+            => _inner is IChunkedSource chunked
+                ? chunked.ReadChunks(rowsPerBatch).Select(c => c.Rebase(Schema, c.FirstRow, null))
+                : ReadBatches(rowsPerBatch).Select(b => new RowChunk(b));
     }
 }

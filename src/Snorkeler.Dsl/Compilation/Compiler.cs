@@ -66,6 +66,7 @@ internal static class Compiler
             BoundBinary { Operator: "+" or "-" or "*" or "/" } a => new Arithmetic(Number(a.Left), Number(a.Right), a.Operator[0]),
             BoundCall { Function: "length" } c => new TextMeasure(Text(c.Arguments[0]), words: false),
             BoundCall { Function: "word_count" } c => new TextMeasure(Text(c.Arguments[0]), words: true),
+            BoundCall { Function: "count", Arguments: [var t, BoundConstant { Value: string needle }] } => new CountConstNumber(CaselessText(t), needle),
             BoundCall { Function: "count" } c => new CountNumber(CaselessText(c.Arguments[0]), CaselessText(c.Arguments[1])),
             BoundCall { Function: "number" } c => new TextNumber(Text(c.Arguments[0])),
             _ => throw Unexpected(b),

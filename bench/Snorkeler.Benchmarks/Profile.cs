@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using Snorkeler.IO;
+using Snorkeler.LabelModels;
+
+namespace Snorkeler.Benchmarks;
+
+/// <summary>Stopwatch breakdowns of the label-model path: read, statistics, fit, predict, write.</summary>
+public static class Profile
+{
+    public static int Run(string[] args)
+    {
+        var path = args[0];
+        var clock = Stopwatch.StartNew();
+        void Step(string what)
+        {
+            Console.WriteLine($"{what,-40} {clock.Elapsed.TotalMilliseconds,8:N0} ms");
+            clock.Restart();
+        }
+        var source = MatrixFile.Open(path);
+        long rows = 0;
+        foreach (var block in source.ReadBlocks()) rows += block.RowCount;
+        Step($"read {rows:N0} rows");
+        var stats = SufficientStatistics.Compute(source);
+        Step("read + statistics");
+        var model = new SnorkelTrainer().Fit(stats, new FitContext { Seed = 0 });
+        Step("fit from statistics");
+        var k = model.Schema.Cardinality;
+        var probabilities = new double[IMatrixSource.DefaultBlockRows * k];
+        foreach (var block in source.ReadBlocks()) model.PredictProbabilities(block, probabilities.AsSpan(0, block.RowCount * k));
+        Step("read + predict probabilities");
+        var output = Path.Combine(Path.GetTempPath(), "snorkeler-profile-probs.csv");
+        using (var writer = LabelsWriter.Create(output, model.Schema))
+        {
+            var labels = new int[IMatrixSource.DefaultBlockRows];
+            foreach (var block in source.ReadBlocks())
+            {
+                var p = probabilities.AsSpan(0, block.RowCount * k);
+                model.PredictProbabilities(block, p);
+                writer.Write(null, p, labels.AsSpan(0, block.RowCount));
+            }
+            writer.Commit();
+        }
+        Step("read + predict + write CSV");
+        return 0;
+    }
+}
+
+/// <summary>Per-LF evaluation cost on the raw YouTube comments, single thread.</summary>
+public static class ProfileRules
+{
+    public static int Run(string[] args)
+    {
+        var data = Data.DataSources.WithAliases(Data.DataSources.Open(DataSets.RawFiles()), new Dictionary<string, string> { ["text"] = "CONTENT" });
+        var set = new Loading.LfProject(Cli.Inputs.Loaders).Load(args, null, data.Schema, null);
+        var batches = data.ReadBatches(4096).ToList();
+        var rows = batches.Sum(b => b.Count);
+        const int repeats = 300;
+        var clock = Stopwatch.StartNew();
+        foreach (var lf in set.Functions)
+        {
+            var f = lf.Bind(data.Schema);
+            var votes = 0L;
+            // Warm up long enough for tiered compilation to reach its optimised code.
+            for (var warm = Stopwatch.StartNew(); warm.ElapsedMilliseconds < 400;) foreach (var b in batches) for (var i = 0; i < b.Count; i++) votes += f(b[i]);
+            clock.Restart();
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            for (var r = 0; r < repeats; r++) foreach (var b in batches) for (var i = 0; i < b.Count; i++) votes += f(b[i]);
+            cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+            Console.WriteLine($"{lf.Name,-24} {clock.Elapsed.TotalNanoseconds / repeats / rows,8:N1} ns/row wall {cpu.TotalNanoseconds / repeats / rows,8:N1} ns/row CPU ({votes})");
+        }
+        return 0;
+    }
+}

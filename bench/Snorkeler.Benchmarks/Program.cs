@@ -1,0 +1,44 @@
+using BenchmarkDotNet.Running;
+
+namespace Snorkeler.Benchmarks;
+
+/// <summary>
+/// <c>dotnet run -c Release --project bench/Snorkeler.Benchmarks -- VERB</c>:
+/// <list type="bullet">
+/// <item><c>e2e [--quick] [--work DIR] [--only PREFIX,...]</c>: generates the data sets and runs every scenario in a fresh child process, printing one table.</item>
+/// <item><c>child SCENARIO ARGS...</c>: one scenario in this process (used by e2e); prints <c>RESULT seconds rows peak-bytes</c>.</item>
+/// <item><c>micro [BenchmarkDotNet args]</c>: the BenchmarkDotNet micro-benchmarks of the hot paths.</item>
+/// </list>
+/// </summary>
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        if (args.Length == 0)
+        {
+            Console.Error.WriteLine("usage: Snorkeler.Benchmarks e2e [--quick] [--work DIR] [--only NAME,...] | child SCENARIO ARGS... | micro [BenchmarkDotNet args]");
+            return 2;
+        }
+        return args[0] switch
+        {
+            "e2e" => EndToEnd.Run(args[1..]),
+            "child" => Scenarios.RunChild(args[1..]),
+            "micro" => RunMicro(args[1..]),
+            "profile-model" => Profile.Run(args[1..]),
+            "profile-rules" => ProfileRules.Run(args[1..]),
+            _ => Usage(args[0]),
+        };
+    }
+
+    private static int RunMicro(string[] args)
+    {
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+    }
+
+    private static int Usage(string verb)
+    {
+        Console.Error.WriteLine($"unknown verb '{verb}' (e2e, child, micro)");
+        return 2;
+    }
+}

@@ -1,0 +1,145 @@
+using Snorkeler.Cli.Tests.Support;
+using Snorkeler.IO;
+
+namespace Snorkeler.Cli.Tests;
+
+public class IncrementalAndShardTests
+{
+    private static string[] RawData => ["--data", .. TestPaths.YouTubeRawCsvs, "--column", "text=CONTENT"];
+
+    /// <summary>Copies the spam rules (and their word list) so a test can edit them.</summary>
+    private static string CopyRules(TempFolder temp)
+    {
+        var folder = temp.File("lfs");
+        Directory.CreateDirectory(folder);
+        foreach (var name in new[] { "spam.rules", "please_words.txt" })
+            File.Copy(TestPaths.InRepo("labeling-functions", "spam", name), Path.Combine(folder, name));
+        return Path.Combine(folder, "spam.rules");
+    }
+
+    private static int[,] Votes(string path)
+    {
+        var m = MatrixFile.Read(path);
+        var votes = new int[m.RowCount, m.LfCount];
+        for (var i = 0; i < m.RowCount; i++)
+        for (var j = 0; j < m.LfCount; j++)
+            votes[i, j] = m[i, j];
+        return votes;
+    }
+
+    private static CliResult Apply(TempFolder temp, string rules, string output, params string[] more)
+        => Shell.Run(["apply", "--lfs", rules, .. RawData, "--out", temp.File(output), "--cache-dir", temp.File("cache"), .. more]);
+
+    [Fact]
+    public void An_incremental_rerun_after_editing_one_lf_evaluates_only_that_lf_and_gives_the_rows_of_a_full_apply()
+    {
+        // Given a first incremental run that fills the cache
+        using var temp = new TempFolder();
+        var rules = CopyRules(temp);
+        var first = Apply(temp, rules, "first.snkm", "--incremental");
+        first.ExitCode.ShouldBe(0, first.Error);
+        first.Error.ShouldContain("0 of 7 LF columns from the cache");
+
+        // When one LF changes
+        File.WriteAllText(rules, File.ReadAllText(rules).Replace("contains \"song\"", "contains \"songs\"", StringComparison.Ordinal));
+        var again = Apply(temp, rules, "again.snkm", "--incremental");
+        var full = Apply(temp, rules, "full.snkm");
+
+        // Then only it is evaluated, and the rows equal a full apply's
+        again.ExitCode.ShouldBe(0, again.Error);
+        again.Error.ShouldContain("6 of 7 LF columns from the cache, 1 evaluated");
+        full.ExitCode.ShouldBe(0, full.Error);
+        Votes(temp.File("again.snkm")).ShouldBe(Votes(temp.File("full.snkm")));
+        Votes(temp.File("again.snkm")).ShouldNotBe(Votes(temp.File("first.snkm")));
+    }
+
+    [Fact]
+    public void An_incremental_rerun_with_nothing_changed_reads_every_column_from_the_cache()
+    {
+        // Given
+        using var temp = new TempFolder();
+        var rules = CopyRules(temp);
+        Apply(temp, rules, "first.snkm", "--incremental").ExitCode.ShouldBe(0);
+
+        // When
+        var again = Apply(temp, rules, "again.snkm", "--incremental");
+
+        // Then
+        again.ExitCode.ShouldBe(0, again.Error);
+        again.Error.ShouldContain("7 of 7 LF columns from the cache, 0 evaluated");
+        Votes(temp.File("again.snkm")).ShouldBe(Votes(temp.File("first.snkm")));
+        MatrixFile.Read(temp.File("again.snkm")).LfNames.ShouldBe(MatrixFile.Read(temp.File("first.snkm")).LfNames);
+    }
+
+    [Fact]
+    public void A_damaged_cached_column_is_recomputed()
+    {
+        // Given
+        using var temp = new TempFolder();
+        var rules = CopyRules(temp);
+        Apply(temp, rules, "first.snkm", "--incremental").ExitCode.ShouldBe(0);
+        var column = Directory.GetFiles(temp.File("cache"), "*.col", SearchOption.AllDirectories).First();
+        var bytes = File.ReadAllBytes(column);
+        bytes[^1] ^= 0x7f;
+        File.WriteAllBytes(column, bytes);
+
+        // When
+        var again = Apply(temp, rules, "again.snkm", "--incremental");
+
+        // Then
+        again.ExitCode.ShouldBe(0, again.Error);
+        again.Error.ShouldContain("6 of 7 LF columns from the cache, 1 evaluated");
+        Votes(temp.File("again.snkm")).ShouldBe(Votes(temp.File("first.snkm")));
+    }
+
+    [Fact]
+    public void Label_with_incremental_reuses_the_columns_and_writes_the_same_labels()
+    {
+        // Given
+        using var temp = new TempFolder();
+        var rules = CopyRules(temp);
+        string[] Label(string output) => ["label", "--lfs", rules, .. RawData, "--out", temp.File(output), "--cache-dir", temp.File("cache"), "--incremental"];
+        var first = Shell.Run(Label("first.csv"));
+        first.ExitCode.ShouldBe(0, first.Error);
+
+        // When
+        var again = Shell.Run(Label("again.csv"));
+
+        // Then
+        again.ExitCode.ShouldBe(0, again.Error);
+        again.Error.ShouldContain("7 of 7 LF columns from the cache, 0 evaluated");
+        File.ReadAllText(temp.File("again.csv")).ShouldBe(File.ReadAllText(temp.File("first.csv")));
+    }
+
+    [Fact]
+    public void Fitting_on_the_statistics_of_three_shards_gives_the_model_of_fitting_on_the_whole_matrix()
+    {
+        // Given each raw file applied as a shard with --stats, and all of them applied as one matrix
+        using var temp = new TempFolder();
+        var rules = TestPaths.InRepo("labeling-functions", "spam", "spam.rules");
+        var files = TestPaths.YouTubeRawCsvs;
+        var shards = new[] { files.Take(2).ToArray(), files.Skip(2).Take(2).ToArray(), files.Skip(4).ToArray() };
+        var stats = new List<string>();
+        for (var s = 0; s < shards.Length; s++)
+        {
+            var path = temp.File($"shard{s}.stats.json");
+            var apply = Shell.Run(["apply", "--lfs", rules, "--data", .. shards[s], "--column", "text=CONTENT", "--out", temp.File($"shard{s}.snkm"), "--stats", path]);
+            apply.ExitCode.ShouldBe(0, apply.Error);
+            stats.Add(path);
+        }
+        var whole = Shell.Run(["apply", "--lfs", rules, .. RawData, "--out", temp.File("all.snkm")]);
+        whole.ExitCode.ShouldBe(0, whole.Error);
+
+        // When
+        var fromStats = Shell.Run(["fit", "--stats", .. stats, "--model", "snorkel", "--out", temp.File("from-stats.json"), "--seed", "3"]);
+        var fromMatrix = Shell.Run("fit", "--matrix", temp.File("all.snkm"), "--model", "snorkel", "--out", temp.File("from-matrix.json"), "--seed", "3");
+
+        // Then the fitted parameters are the same
+        fromStats.ExitCode.ShouldBe(0, fromStats.Error);
+        fromMatrix.ExitCode.ShouldBe(0, fromMatrix.Error);
+        var a = LabelModels.ModelFile.Load(temp.File("from-stats.json"));
+        var b = LabelModels.ModelFile.Load(temp.File("from-matrix.json"));
+        var matrix = MatrixFile.Read(temp.File("all.snkm"));
+        LabelModels.LabelModel.PredictProbabilities(a, matrix).ShouldBe(LabelModels.LabelModel.PredictProbabilities(b, matrix));
+    }
+}

@@ -1,0 +1,121 @@
+using System.Text;
+using Snorkeler.Applying;
+using Snorkeler.Core.Tests.Support;
+using Snorkeler.Data;
+
+namespace Snorkeler.Core.Tests;
+
+/// <summary>
+/// The CSV reader splits files into chunks of records parsed on any thread, and hands files (or their
+/// rest) that are not plain RFC 4180 to the sequential reader: both must give the same rows and lines.
+/// </summary>
+public class CsvChunkTests
+{
+    /// <summary>Rows of every kind the splitter meets, with the line each starts on; optionally one odd row (a stray quote) at <paramref name="oddAt"/>.</summary>
+    private static (string Text, List<string?[]> Rows, List<long> Lines) Generate(int rows, int? oddAt = null, string newline = "\n")
+    {
+        var random = new Random(11);
+        var text = new StringBuilder("id,text,score" + newline);
+        var expected = new List<string?[]>();
+        var lines = new List<long>();
+        long line = 2;
+        for (var i = 0; i < rows; i++)
+        {
+            string? cell;
+            string raw;
+            switch (random.Next(7))
+            {
+                case 0: cell = "plain words"; raw = cell; break;
+                case 1: cell = "with, a comma"; raw = "\"with, a comma\""; break;
+                case 2: cell = "say \"hi\""; raw = "\"say \"\"hi\"\"\""; break;
+                case 3: cell = "two\nlines"; raw = "\"two\nlines\""; break;
+                case 4: cell = "crlf\r\ninside"; raw = "\"crlf\r\ninside\""; break;
+                case 5: cell = "café ✓ 😀"; raw = cell; break;
+                default: cell = null; raw = ""; break;
+            }
+            if (i == oddAt)
+            {
+                cell = "a\"b";
+                raw = cell;
+            }
+            var score = random.Next(3) == 0 ? null : (i % 100).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            text.Append(i).Append(',').Append(raw).Append(',').Append(score).Append(newline);
+            expected.Add([i.ToString(System.Globalization.CultureInfo.InvariantCulture), cell, score]);
+            lines.Add(line);
+            line += 1 + raw.Count(c => c == '\n');
+        }
+        return (text.ToString(), expected, lines);
+    }
+
+    [Theory]
+    [InlineData(20_000, null, "\n", 1000)]
+    [InlineData(20_000, null, "\r\n", 4096)]
+    [InlineData(20_000, 15_000, "\n", 1000)]
+    [InlineData(20_000, 3, "\r\n", 1000)]
+    [InlineData(5, null, "\n", 2)]
+    public void Chunked_reading_gives_the_rows_and_lines_of_the_text(int rows, int? oddAt, string newline, int rowsPerBatch)
+    {
+        // Given
+        using var temp = new TempFolder();
+        var (text, expected, lines) = Generate(rows, oddAt, newline);
+        var path = temp.Write("data.csv", text);
+
+        // When
+        var source = new CsvSource(path);
+        var actual = Rows.Of(source, rowsPerBatch);
+
+        // Then
+        actual.Count.ShouldBe(expected.Count);
+        for (var i = 0; i < expected.Count; i++) actual[i].ShouldBe(expected[i], $"row {i}");
+        Rows.Lines(source, rowsPerBatch).ShouldBe(lines.Select(l => (long?)l).ToList());
+    }
+
+    [Fact]
+    public void A_wrong_field_count_far_into_the_file_is_an_error_naming_its_line()
+    {
+        // Given
+        using var temp = new TempFolder();
+        var (text, _, lines) = Generate(30_000);
+        var rows = text.Replace("\n25000,", "\n25000,extra,", StringComparison.Ordinal);
+        var path = temp.Write("data.csv", rows);
+
+        // When
+        var error = Should.Throw<SnorkelerException>(() => Rows.Of(new CsvSource(path), 1000));
+
+        // Then
+        error.Message.ShouldBe($"{path}({lines[25_000]}): the row has 4 fields but the header has 3");
+    }
+
+    [Fact]
+    public void An_unclosed_quote_far_into_the_file_is_an_error_naming_its_line()
+    {
+        // Given
+        using var temp = new TempFolder();
+        var (text, _, lines) = Generate(20_000);
+        var path = temp.Write("data.csv", text.Replace("\n15000,", "\n15000,\"never closed,", StringComparison.Ordinal));
+
+        // When
+        var error = Should.Throw<SnorkelerException>(() => Rows.Of(new CsvSource(path), 1000));
+
+        // Then
+        error.Message.ShouldBe($"{path}({lines[15_000]}): malformed quoted field (an unclosed or stray quote)");
+    }
+
+    [Fact]
+    public void Applying_to_a_chunked_csv_gives_the_same_matrix_on_one_and_on_several_threads()
+    {
+        // Given
+        using var temp = new TempFolder();
+        var path = temp.Write("data.csv", Generate(20_000, oddAt: 12_345).Text);
+        var schema = new LabelSchema(["NO", "YES"]);
+        var lf = LabelingFunction.Create("has_comma", row => row.IsMissing("text") ? -1 : row.Span("text").Contains(',') ? 1 : 0);
+
+        // When
+        var one = Applier.ApplyToMatrix(new CsvSource(path), [lf], schema, new ApplyOptions { Threads = 1, BatchRows = 512 });
+        var four = Applier.ApplyToMatrix(new CsvSource(path), [lf], schema, new ApplyOptions { Threads = 4, BatchRows = 512 });
+
+        // Then
+        four.RowCount.ShouldBe(20_000);
+        four.NarrowVotes.ToArray().ShouldBe(one.NarrowVotes.ToArray());
+    }
+}
