@@ -1,7 +1,6 @@
 using System.Text;
 using Snorkeler.Data;
 using Snorkeler.IO;
-using Snorkeler.Reliability.Tests.Support;
 
 namespace Snorkeler.Reliability.Tests;
 
