@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Snorkeler.IO;
@@ -61,9 +60,5 @@ internal static class Manifest
             manifest.WriteTo(json);
         });
 
-    public static string Sha256(string path)
-    {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
-    }
+    public static string Sha256(string path) => FileHash.Sha256(path);
 }

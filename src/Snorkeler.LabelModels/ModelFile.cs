@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Snorkeler.IO;
@@ -132,6 +130,5 @@ public static class ModelFile
         return array.Select(a => a!.GetValue<string>()).ToArray();
     }
 
-    private static string Checksum(JsonObject json)
-        => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json.ToJsonString(new JsonSerializerOptions { WriteIndented = false }))));
+    private static string Checksum(JsonObject json) => JsonChecksum.Of(json);
 }

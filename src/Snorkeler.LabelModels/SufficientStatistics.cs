@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Snorkeler.IO;
@@ -295,6 +293,5 @@ public sealed class SufficientStatistics
         }
     }
 
-    private static string Checksum(JsonObject json)
-        => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json.ToJsonString())));
+    private static string Checksum(JsonObject json) => JsonChecksum.Of(json);
 }

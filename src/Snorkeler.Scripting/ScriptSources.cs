@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using Snorkeler.Loading;
@@ -103,8 +102,7 @@ internal sealed partial class ScriptSources
             string hash;
             try
             {
-                using var stream = File.OpenRead(r);
-                hash = Convert.ToHexStringLower(SHA256.HashData(stream));
+                hash = IO.FileHash.Sha256(r);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

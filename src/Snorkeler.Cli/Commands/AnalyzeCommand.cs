@@ -46,6 +46,12 @@ internal sealed class AnalyzeCommand : ICommand
             diagnostics = new ModelDiagnostics(model.Schema, matrix.LfNames.Count);
             PredictCommand.Predict(model, matrix, TieBreak.Abstain, 0, (block, probabilities, _) => diagnostics.Add(block, probabilities));
         }
+        WriteReport(path, title, matrix, summary, diagnostics, model?.Name);
+    }
+
+    /// <summary>Writes the HTML report from diagnostics already gathered while predicting (as <c>label</c> does).</summary>
+    internal static void WriteReport(string path, string title, IMatrixSource matrix, LfSummary summary, ModelDiagnostics? diagnostics, string? modelName)
+    {
         long[]? gold = null;
         if (matrix.HasGold)
         {
@@ -54,7 +60,7 @@ internal sealed class AnalyzeCommand : ICommand
                 foreach (var g in block.GoldLabels)
                     if (g >= 0) gold[g]++;
         }
-        var html = HtmlReport.Render(title, summary, diagnostics, model?.Name, gold);
+        var html = HtmlReport.Render(title, summary, diagnostics, modelName, gold);
         IO.AtomicFile.Write(path, stream => stream.Write(System.Text.Encoding.UTF8.GetBytes(html)));
     }
 

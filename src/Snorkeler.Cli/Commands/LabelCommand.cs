@@ -106,6 +106,7 @@ internal sealed class LabelCommand : ICommand
 
             // 4. Predict, pairing each row with its id.
             var predictClock = Stopwatch.StartNew();
+            var diagnostics = args.Has("--report") ? new ModelDiagnostics(schema, names.Length) : null;
             long written = 0, uncovered = 0;
             var confidence = new long[10];
             var classCounts = new long[schema.Cardinality];
@@ -119,6 +120,7 @@ internal sealed class LabelCommand : ICommand
                 PredictCommand.Predict(model, matrix, tieBreak, seed, (block, probabilities, labels) =>
                 {
                     cancellation.ThrowIfCancellationRequested();
+                    diagnostics?.Add(block, probabilities);
                     keptIds.Clear();
                     keptProbabilities.Clear();
                     keptLabels.Clear();
@@ -154,14 +156,15 @@ internal sealed class LabelCommand : ICommand
             var predictSeconds = predictClock.Elapsed.TotalSeconds;
             if (args.Value("--report") is { } report)
             {
-                AnalyzeCommand.WriteReport(report, string.Join(", ", dataPaths.Select(Path.GetFileName)), matrix, LfSummary.Of(matrix), model);
+                AnalyzeCommand.WriteReport(report, string.Join(", ", dataPaths.Select(Path.GetFileName)), matrix, LfSummary.Of(matrix), diagnostics, model.Name);
                 terminal.Info($"wrote {report}");
             }
-            if (!temporaryMatrix) Manifest.Write(matrixPath, MatrixManifest(args, dataPaths, lfs, applied, matrixPath));
+            var inputs = dataPaths.Select(p => Manifest.FileEntry(p)).ToArray();
+            if (!temporaryMatrix) Manifest.Write(matrixPath, MatrixManifest(inputs, lfs, applied, matrixPath));
 
             // 5. Provenance.
             var manifest = Manifest.Start("label", Environment.GetCommandLineArgs().Skip(1).ToArray());
-            manifest["inputs"] = new JsonArray(dataPaths.Select(p => (JsonNode)Manifest.FileEntry(p)).ToArray());
+            manifest["inputs"] = new JsonArray(inputs.Select(i => (JsonNode)i.DeepClone()).ToArray());
             manifest["rows"] = applied.Rows;
             manifest["classes"] = new JsonArray(schema.ClassNames.Select(c => (JsonNode)c!).ToArray());
             manifest["lfs"] = Manifest.Lfs(lfs);
@@ -209,10 +212,10 @@ internal sealed class LabelCommand : ICommand
     /// <summary>The model used when --model is not given.</summary>
     internal static string DefaultModel => LabelModelCatalog.All.Any(k => k.Name == "auto") ? "auto" : "mv";
 
-    private static JsonObject MatrixManifest(Args args, IReadOnlyList<string> dataPaths, IReadOnlyList<LabelingFunction> lfs, ApplyResult applied, string matrixPath)
+    private static JsonObject MatrixManifest(IReadOnlyList<JsonObject> inputs, IReadOnlyList<LabelingFunction> lfs, ApplyResult applied, string matrixPath)
     {
         var manifest = Manifest.Start("label", Environment.GetCommandLineArgs().Skip(1).ToArray());
-        manifest["inputs"] = new JsonArray(dataPaths.Select(p => (JsonNode)Manifest.FileEntry(p)).ToArray());
+        manifest["inputs"] = new JsonArray(inputs.Select(i => (JsonNode)i.DeepClone()).ToArray());
         manifest["lfs"] = Manifest.Lfs(lfs);
         manifest["outputs"] = new JsonArray(Manifest.FileEntry(matrixPath, applied.Rows));
         return manifest;

@@ -60,9 +60,7 @@ public sealed class ColumnCache
             if (File.Exists(memo) && File.ReadAllText(memo) is { Length: 64 } known) return known;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
-        string hash;
-        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan))
-            hash = Convert.ToHexStringLower(SHA256.HashData(stream));
+        var hash = FileHash.Sha256(path);
         TryStore(memo, Encoding.ASCII.GetBytes(hash));
         return hash;
     }
