@@ -143,6 +143,40 @@ public sealed class LabelMatrix : IMatrixSource
         }
     }
 
+    /// <summary>
+    /// The votes that are not abstains on row <paramref name="row"/>, as parallel lists: LF indices, in
+    /// increasing order, into <paramref name="lfs"/> and their labels into <paramref name="labels"/> (each at
+    /// least <see cref="LfCount"/> long). Returns how many there are. Code that visits only the votes present
+    /// (crowd data, where most sources never see a row) reads rows this way, so that it costs the number of
+    /// votes, not the number of sources, on any storage that keeps only the votes.
+    /// </summary>
+    public int CopyVotes(int row, Span<int> lfs, Span<int> labels)
+    {
+        var start = _offset + CheckRow(row) * LfCount;
+        var count = 0;
+        if (_narrow is not null)
+        {
+            var src = _narrow.AsSpan(start, LfCount);
+            for (var j = 0; j < src.Length; j++)
+            {
+                if (src[j] == LabelSchema.Abstain) continue;
+                lfs[count] = j;
+                labels[count++] = src[j];
+            }
+        }
+        else
+        {
+            var src = _wide.AsSpan(start, LfCount);
+            for (var j = 0; j < src.Length; j++)
+            {
+                if (src[j] == LabelSchema.Abstain) continue;
+                lfs[count] = j;
+                labels[count++] = src[j];
+            }
+        }
+        return count;
+    }
+
     /// <summary>The gold label of a row (-1 when unknown); requires <see cref="HasGold"/>.</summary>
     public int Gold(int row) => _gold is not null ? _gold[_goldOffset + CheckRow(row)] : throw new InvalidOperationException("the matrix has no gold labels");
 

@@ -37,6 +37,32 @@ public class LabelMatrixTests
     }
 
     [Fact]
+    public void CopyVotes_lists_only_the_votes_that_are_not_abstains_in_lf_order()
+    {
+        // Given a narrow matrix and the same votes stored two bytes each
+        var narrow = Some.Matrix(Votes);
+        var wide = LabelMatrix.Create(new LabelSchema(Enumerable.Range(0, 200).Select(c => $"c{c}").ToArray()), narrow.LfNames, Votes);
+        wide.IsNarrow.ShouldBeFalse();
+
+        foreach (var matrix in new[] { narrow, wide, narrow.Slice(2, 2) })
+        {
+            for (var i = 0; i < matrix.RowCount; i++)
+            {
+                // When
+                var lfs = new int[3];
+                var labels = new int[3];
+                var count = matrix.CopyVotes(i, lfs, labels);
+
+                // Then
+                var expected = Enumerable.Range(0, 3).Where(j => matrix[i, j] != LabelSchema.Abstain).ToArray();
+                count.ShouldBe(expected.Length);
+                lfs[..count].ShouldBe(expected);
+                labels[..count].ShouldBe(expected.Select(j => matrix[i, j]).ToArray());
+            }
+        }
+    }
+
+    [Fact]
     public void Indexing_outside_the_matrix_names_the_bound()
     {
         var matrix = Some.Matrix(Votes);
