@@ -20,8 +20,9 @@ internal static class Inputs
     public static TimeSpan? LfTimeBudget(Args args)
         => (args.Int("--lf-timeout", 0, 24 * 3600) ?? 10) is var seconds and > 0 ? TimeSpan.FromSeconds(seconds) : null;
 
-    public static IDataSource OpenData(IReadOnlyList<string> paths, Args args)
-        => DataSources.WithAliases(DataSources.Open(paths), Aliases(args));
+    /// <summary>The data files with the <c>--column</c> aliases; <paramref name="strictAliases"/> false skips aliases whose data column is missing but whose LF name exists (a dev file already in the LFs' names).</summary>
+    public static IDataSource OpenData(IReadOnlyList<string> paths, Args args, bool strictAliases = true)
+        => DataSources.WithAliases(DataSources.Open(paths), Aliases(args), strictAliases);
 
     /// <summary>The <c>--column LF=DATA</c> pairs.</summary>
     public static Dictionary<string, string> Aliases(Args args)

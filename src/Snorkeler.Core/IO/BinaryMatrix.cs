@@ -20,7 +20,7 @@ internal sealed class BinaryMatrixWriter : MatrixWriter
     private bool? _hasGold;
     private long _goldFlagPosition;
 
-    public BinaryMatrixWriter(string path, LabelSchema schema, IReadOnlyList<string> lfNames) : base(path, schema, lfNames)
+    public BinaryMatrixWriter(string path, LabelSchema schema, IReadOnlyList<string> lfNames, string? goldColumn) : base(path, schema, lfNames, goldColumn)
     {
         _wide = schema.Cardinality > LabelMatrix.MaxNarrowCardinality;
         _w = new BinaryWriter(Stream, System.Text.Encoding.UTF8, leaveOpen: true);

@@ -39,19 +39,25 @@ public static class MatrixFile
     public static string SchemaSidecar(string path) => path + ".schema.json";
 
     /// <summary>
-    /// Opens a matrix file for block-by-block reading. <paramref name="goldColumn"/> names a CSV column
-    /// holding gold labels (it is then not an LF).
+    /// Opens a matrix file for block-by-block reading, with its gold labels when it has them (a CSV or NumPy
+    /// matrix whose schema sidecar names them, a <c>.snkm</c> written with gold, a Wrench split).
+    /// <paramref name="goldColumn"/> asks for gold labels: for a CSV matrix it names the column holding them (it is
+    /// then not an LF; class names or numbers); for the other formats the matrix must carry gold labels already.
+    /// Asking for gold labels a matrix does not have is an error, never an empty result.
     /// </summary>
     public static IMatrixSource Open(string path, string? goldColumn = null)
     {
         if (!File.Exists(path)) throw SnorkelerException.InFile(path, Directory.Exists(path) ? "is a folder, expected a matrix file" : "no such file");
-        return FormatOf(path) switch
+        IMatrixSource matrix = FormatOf(path) switch
         {
             MatrixFormat.Binary => new BinaryMatrixSource(path),
             MatrixFormat.Wrench => WrenchFile.ReadMatrix(path),
             MatrixFormat.Csv => CsvMatrix.Read(path, goldColumn),
             _ => NpyMatrix.Read(path),
         };
+        if (goldColumn is not null && !matrix.HasGold)
+            throw SnorkelerException.InFile(path, $"asked for gold labels ('{goldColumn}') but the matrix has none; store them with 'snorkeler apply --gold-column {goldColumn}'");
+        return matrix;
     }
 
     /// <summary>Reads a whole matrix into memory.</summary>
@@ -61,10 +67,23 @@ public static class MatrixFile
         return source as LabelMatrix ?? Concat(source.ReadBlocks());
     }
 
-    /// <summary>Writes a matrix (any number of blocks) atomically in the format its extension names.</summary>
+    /// <summary>
+    /// True when <paramref name="path"/> is a label matrix rather than data: a <c>.snkm</c> or <c>.npy</c> file, or a
+    /// <c>.csv</c> with the schema sidecar <c>apply</c> writes beside every CSV matrix. (A Wrench <c>.json</c> split is
+    /// both; a <c>.csv</c> without a sidecar is data.)
+    /// </summary>
+    public static bool IsMatrix(string path)
+        => Path.GetExtension(path).ToLowerInvariant() switch
+        {
+            ".snkm" or ".npy" => true,
+            ".csv" => File.Exists(SchemaSidecar(path)),
+            _ => false,
+        };
+
+    /// <summary>Writes a matrix (any number of blocks, with its gold labels if any) atomically in the format its extension names.</summary>
     public static void Write(string path, IMatrixSource matrix)
     {
-        using var writer = MatrixWriter.Create(path, matrix.Schema, matrix.LfNames);
+        using var writer = MatrixWriter.Create(path, matrix.Schema, matrix.LfNames, matrix.HasGold ? "gold" : null);
         foreach (var block in matrix.ReadBlocks()) writer.Write(block);
         writer.Commit();
     }
@@ -104,7 +123,7 @@ public static class MatrixFile
         }
     }
 
-    internal static void WriteSidecar(string path, LabelSchema schema, IReadOnlyList<string> lfNames)
+    internal static void WriteSidecar(string path, LabelSchema schema, IReadOnlyList<string> lfNames, string? gold = null)
     {
         AtomicFile.Write(SchemaSidecar(path), stream =>
         {
@@ -118,26 +137,35 @@ public static class MatrixFile
             json.WriteStartArray("lfs");
             foreach (var n in lfNames) json.WriteStringValue(n);
             json.WriteEndArray();
+            if (gold is not null) json.WriteString("gold", gold);
             json.WriteEndObject();
         });
     }
 
-    internal static (LabelSchema? Schema, string[]? LfNames) ReadSidecar(string path)
+    /// <summary>
+    /// The schema sidecar of a CSV or NumPy matrix: classes, LF names and where the gold labels are (a CSV matrix's
+    /// gold column, a NumPy matrix's gold-label file beside it); all null when there is no sidecar.
+    /// </summary>
+    internal static (LabelSchema? Schema, string[]? LfNames, string? Gold) ReadSidecar(string path)
     {
         var sidecar = SchemaSidecar(path);
-        if (!File.Exists(sidecar)) return (null, null);
+        if (!File.Exists(sidecar)) return (null, null, null);
         try
         {
             using var doc = JsonDocument.Parse(File.ReadAllBytes(sidecar));
             var classes = doc.RootElement.GetProperty("classes").EnumerateArray().Select(e => e.GetString()!).ToArray();
             var lfs = doc.RootElement.TryGetProperty("lfs", out var l) ? l.EnumerateArray().Select(e => e.GetString()!).ToArray() : null;
-            return (new LabelSchema(classes), lfs);
+            var gold = doc.RootElement.TryGetProperty("gold", out var g) && g.ValueKind == JsonValueKind.String ? g.GetString() : null;
+            return (new LabelSchema(classes), lfs, gold);
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or ArgumentException)
         {
             throw SnorkelerException.InFile(sidecar, $"invalid matrix schema file: {e.Message}");
         }
     }
+
+    /// <summary>Where a NumPy matrix keeps its gold labels: <c>m.npy</c> → <c>m.gold.npy</c>, a 1-D array beside it.</summary>
+    public static string NpyGoldFile(string path) => Path.ChangeExtension(path, null) + ".gold.npy";
 
     internal static LabelSchema InferSchema(int maxLabel) => LabelSchema.Numbered(Math.Max(2, maxLabel + 1));
 

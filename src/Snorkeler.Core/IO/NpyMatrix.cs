@@ -17,9 +17,11 @@ internal static partial class NpyMatrix
     /// <summary>Header bytes (magic, version, length, dict), padded so the data starts 64-byte aligned and n can be patched in place.</summary>
     internal const int HeaderBytes = 128;
 
-    internal static byte[] Header(bool wide, long rows, int columns)
+    /// <summary>The header of a (rows, columns) array, or of a (rows,) vector when <paramref name="columns"/> is null.</summary>
+    internal static byte[] Header(bool wide, long rows, int? columns)
     {
-        var dict = $"{{'descr': '{(wide ? "<i2" : "|i1")}', 'fortran_order': False, 'shape': ({rows.ToString(CultureInfo.InvariantCulture)}, {columns.ToString(CultureInfo.InvariantCulture)}), }}";
+        var shape = columns is { } m ? $"{rows.ToString(CultureInfo.InvariantCulture)}, {m.ToString(CultureInfo.InvariantCulture)}" : $"{rows.ToString(CultureInfo.InvariantCulture)},";
+        var dict = $"{{'descr': '{(wide ? "<i2" : "|i1")}', 'fortran_order': False, 'shape': ({shape}), }}";
         var total = HeaderBytes;
         var dictLength = total - Magic.Length - 2 - 2;
         var padded = dict.PadRight(dictLength - 1) + "\n";
@@ -35,6 +37,29 @@ internal static partial class NpyMatrix
 
     public static LabelMatrix Read(string path)
     {
+        var (rows, columns, votes, max) = ReadArray(path, twoDimensional: true);
+        var (schema, names, goldFile) = MatrixFile.ReadSidecar(path);
+        int[]? gold = null;
+        if (goldFile is not null)
+        {
+            var goldPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", goldFile);
+            if (!File.Exists(goldPath)) throw SnorkelerException.InFile(MatrixFile.SchemaSidecar(path), $"names gold-label file '{goldFile}' but there is no such file beside the matrix");
+            var (goldRows, _, labels, goldMax) = ReadArray(goldPath, twoDimensional: false);
+            if (goldRows != rows) throw SnorkelerException.InFile(goldPath, $"holds {goldRows} gold labels but the matrix has {rows} rows");
+            gold = labels;
+            max = Math.Max(max, goldMax);
+        }
+        schema ??= MatrixFile.InferSchema(max);
+        names ??= Enumerable.Range(0, columns).Select(j => $"lf_{j}").ToArray();
+        if (names.Length != columns) throw SnorkelerException.InFile(MatrixFile.SchemaSidecar(path), $"names {names.Length} LFs but the array has {columns} columns");
+        if (max >= schema.Cardinality) throw SnorkelerException.InFile(path, $"a vote of {max} is out of range for classes {schema}");
+        var matrix = LabelMatrix.Create(schema, names, votes);
+        return gold is null ? matrix : matrix.WithGold(gold);
+    }
+
+    /// <summary>An integer array of shape (n, m), or (n,) when <paramref name="twoDimensional"/> is false (m is then 1).</summary>
+    private static (int Rows, int Columns, int[] Values, int Max) ReadArray(string path, bool twoDimensional)
+    {
         byte[] bytes;
         try { bytes = File.ReadAllBytes(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw SnorkelerException.InFile(path, e.Message); }
@@ -47,12 +72,12 @@ internal static partial class NpyMatrix
         if (dataStart > bytes.Length) throw SnorkelerException.InFile(path, "damaged .npy header (truncated)");
         var dict = Encoding.ASCII.GetString(bytes, dataStart - headerLength, headerLength);
         var descr = DescrPattern().Match(dict);
-        var shape = ShapePattern().Match(dict);
-        if (!descr.Success || !shape.Success) throw SnorkelerException.InFile(path, "the .npy header has no dtype or 2-D shape");
+        var shape = twoDimensional ? ShapePattern().Match(dict) : VectorShapePattern().Match(dict);
+        if (!descr.Success || !shape.Success) throw SnorkelerException.InFile(path, $"the .npy header has no dtype or {(twoDimensional ? "2-D" : "1-D")} shape");
         if (dict.Contains("'fortran_order': True", StringComparison.Ordinal))
             throw SnorkelerException.InFile(path, "Fortran-ordered arrays are not supported; save with numpy.ascontiguousarray");
         var rows = int.Parse(shape.Groups[1].Value, CultureInfo.InvariantCulture);
-        var columns = int.Parse(shape.Groups[2].Value, CultureInfo.InvariantCulture);
+        var columns = twoDimensional ? int.Parse(shape.Groups[2].Value, CultureInfo.InvariantCulture) : 1;
         var width = descr.Groups[1].Value switch
         {
             "|i1" or "<i1" or "i1" => 1,
@@ -63,10 +88,10 @@ internal static partial class NpyMatrix
         };
         if ((long)rows * columns * width > bytes.Length - dataStart)
             throw SnorkelerException.InFile(path, $"the file is truncated: shape ({rows}, {columns}) needs {(long)rows * columns * width} data bytes");
-        var votes = new int[(long)rows * columns];
+        var values = new int[(long)rows * columns];
         var data = bytes.AsSpan(dataStart);
         var max = -1;
-        for (long i = 0; i < votes.LongLength; i++)
+        for (long i = 0; i < values.LongLength; i++)
         {
             long v = width switch
             {
@@ -76,16 +101,11 @@ internal static partial class NpyMatrix
                 _ => BitConverter.ToInt64(data.Slice((int)(i * 8), 8)),
             };
             if (v < -1 || v > short.MaxValue)
-                throw SnorkelerException.InFile(path, $"row {i / columns}, LF {i % columns}: vote {v} is neither -1 nor a class number");
-            votes[i] = (int)v;
+                throw SnorkelerException.InFile(path, twoDimensional ? $"row {i / columns}, LF {i % columns}: vote {v} is neither -1 nor a class number" : $"row {i}: gold label {v} is neither -1 nor a class number");
+            values[i] = (int)v;
             if (v > max) max = (int)v;
         }
-        var (schema, names) = MatrixFile.ReadSidecar(path);
-        schema ??= MatrixFile.InferSchema(max);
-        names ??= Enumerable.Range(0, columns).Select(j => $"lf_{j}").ToArray();
-        if (names.Length != columns) throw SnorkelerException.InFile(MatrixFile.SchemaSidecar(path), $"names {names.Length} LFs but the array has {columns} columns");
-        if (max >= schema.Cardinality) throw SnorkelerException.InFile(path, $"a vote of {max} is out of range for classes {schema}");
-        return LabelMatrix.Create(schema, names, votes);
+        return (rows, columns, values, max);
     }
 
     [GeneratedRegex(@"'descr':\s*'([^']+)'")]
@@ -93,20 +113,37 @@ internal static partial class NpyMatrix
 
     [GeneratedRegex(@"'shape':\s*\(\s*(\d+)\s*,\s*(\d+)\s*,?\s*\)")]
     private static partial Regex ShapePattern();
+
+    [GeneratedRegex(@"'shape':\s*\(\s*(\d+)\s*,\s*\)")]
+    private static partial Regex VectorShapePattern();
 }
 
 internal sealed class NpyMatrixWriter : MatrixWriter
 {
     private readonly bool _wide;
+    private readonly PendingFile? _gold;
 
-    public NpyMatrixWriter(string path, LabelSchema schema, IReadOnlyList<string> lfNames) : base(path, schema, lfNames)
+    public NpyMatrixWriter(string path, LabelSchema schema, IReadOnlyList<string> lfNames, string? goldColumn) : base(path, schema, lfNames, goldColumn)
     {
         _wide = schema.Cardinality > LabelMatrix.MaxNarrowCardinality;
         Stream.Write(NpyMatrix.Header(_wide, 0, lfNames.Count));
+        if (goldColumn is null) return;
+        _gold = AtomicFile.Begin(MatrixFile.NpyGoldFile(path));
+        _gold.Stream.Write(NpyMatrix.Header(_wide, 0, null));
     }
 
     private protected override void WriteBlock(LabelMatrix block)
     {
+        if (_gold is not null)
+        {
+            var labels = new byte[block.RowCount * (_wide ? 2 : 1)];
+            for (var i = 0; i < block.RowCount; i++)
+            {
+                if (_wide) BitConverter.TryWriteBytes(labels.AsSpan(i * 2, 2), (short)block.Gold(i));
+                else labels[i] = (byte)(sbyte)block.Gold(i);
+            }
+            _gold.Stream.Write(labels);
+        }
         if (block.IsNarrow && !_wide)
         {
             Stream.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(block.NarrowVotes));
@@ -130,7 +167,18 @@ internal sealed class NpyMatrixWriter : MatrixWriter
         Stream.Position = 0;
         Stream.Write(NpyMatrix.Header(_wide, RowCount, LfNames.Count));
         Stream.Seek(0, SeekOrigin.End);
+        if (_gold is null) return;
+        _gold.Stream.Position = 0;
+        _gold.Stream.Write(NpyMatrix.Header(_wide, RowCount, null));
+        _gold.Stream.Seek(0, SeekOrigin.End);
     }
 
-    private protected override void AfterCommit() => MatrixFile.WriteSidecar(Path, Schema, LfNames);
+    private protected override void AfterCommit()
+    {
+        // The gold labels go into place after the votes and before the sidecar that names them.
+        _gold?.Commit();
+        MatrixFile.WriteSidecar(Path, Schema, LfNames, _gold is null ? null : System.IO.Path.GetFileName(MatrixFile.NpyGoldFile(Path)));
+    }
+
+    private protected override void Discard() => _gold?.Dispose();
 }
