@@ -20,9 +20,46 @@ internal static class Inputs
     public static TimeSpan? LfTimeBudget(Args args)
         => (args.Int("--lf-timeout", 0, 24 * 3600) ?? 10) is var seconds and > 0 ? TimeSpan.FromSeconds(seconds) : null;
 
+    public static readonly OptionSpec DelimiterOption = new("--delimiter", "CHAR", "the field delimiter of CSV data: , ; | tab or any one character (default: detected from the header and first rows)");
+
     /// <summary>The data files with the <c>--column</c> aliases; <paramref name="strictAliases"/> false skips aliases whose data column is missing but whose LF name exists (a dev file already in the LFs' names).</summary>
     public static IDataSource OpenData(IReadOnlyList<string> paths, Args args, bool strictAliases = true)
-        => DataSources.WithAliases(DataSources.Open(paths), Aliases(args), strictAliases);
+        => DataSources.WithAliases(DataSources.Open(paths, CsvOptions(args)), Aliases(args), strictAliases);
+
+    /// <summary>How delimited text is read: <c>--delimiter</c>, else detected per file.</summary>
+    public static CsvOptions? CsvOptions(Args args)
+    {
+        var text = args.Value("--delimiter");
+        if (text is null) return null;
+        var delimiter = text.ToLowerInvariant() switch
+        {
+            "tab" or "\\t" or "\t" => '\t',
+            "comma" => ',',
+            "semicolon" => ';',
+            "pipe" => '|',
+            _ when text.Length == 1 && text[0] is not ('"' or '\r' or '\n') => text[0],
+            _ => throw new UsageException($"--delimiter expects one character (, ; |) or 'tab', got '{text}'"),
+        };
+        return new CsvOptions { Delimiter = delimiter };
+    }
+
+    /// <summary>How the delimited-text files among <paramref name="paths"/> are read, for status lines ("semicolon-separated, detected"), or null when none is.</summary>
+    public static string? Shape(IReadOnlyList<string> paths, Args args)
+    {
+        var shapes = new List<(string Path, string Shape)>();
+        foreach (var path in paths.Where(p => Path.GetExtension(p).ToLowerInvariant() is ".csv" or ".tsv" or ".txt"))
+        {
+            var source = new CsvSource(path, CsvOptions(args));
+            shapes.Add((path, $"{CsvDialect.Describe(source.Delimiter)}-separated{(source.DelimiterDetected ? ", detected" : "")}"));
+        }
+        var distinct = shapes.Select(s => s.Shape).Distinct(StringComparer.Ordinal).ToList();
+        return distinct.Count switch
+        {
+            0 => null,
+            1 => distinct[0],
+            _ => string.Join("; ", shapes.Select(s => $"{Path.GetFileName(s.Path)}: {s.Shape}")),
+        };
+    }
 
     /// <summary>The <c>--column LF=DATA</c> pairs.</summary>
     public static Dictionary<string, string> Aliases(Args args)
@@ -53,13 +90,19 @@ internal static class Inputs
     public static LabelSchema? SchemaOf(IReadOnlyList<string> dataPaths)
         => dataPaths.Count > 0 && dataPaths.All(p => p.EndsWith(".json", StringComparison.OrdinalIgnoreCase)) ? WrenchFile.ReadSchema(dataPaths[0]) : null;
 
-    public static LfSet LoadLfs(IReadOnlyList<string> paths, Args args, DataSchema? columns, LabelSchema? schema, Terminal terminal)
+    public static LfSet LoadLfs(IReadOnlyList<string> paths, Args args, IDataSource data, LabelSchema? schema, Terminal terminal)
     {
-        var cache = args.Value("--cache-dir") ?? Environment.GetEnvironmentVariable("SNORKELER_CACHE_DIR");
-        var set = new LfProject(Loaders).Load(paths, schema, columns, cache);
+        var set = Load(paths, args, data, schema);
         if (set.HasErrors) throw new DiagnosticsException(set.Diagnostics);
         terminal.Diagnostics(set.Diagnostics);
         return set;
+    }
+
+    /// <summary>Loads the LFs under <paramref name="paths"/> for <paramref name="data"/> (its columns known, when given), reporting nothing.</summary>
+    public static LfSet Load(IReadOnlyList<string> paths, Args args, IDataSource? data, LabelSchema? schema)
+    {
+        var cache = args.Value("--cache-dir") ?? Environment.GetEnvironmentVariable("SNORKELER_CACHE_DIR");
+        return new LfProject(Loaders).Load(paths, schema, data?.Schema, cache, data is null ? null : DataHints.Of(data));
     }
 
     /// <summary>Opens a matrix; an empty one (a header and no rows) is an error, since nothing can be learnt from it.</summary>

@@ -22,6 +22,7 @@ internal sealed class ApplyCommand : ICommand
         new("--incremental", null, "reuse each unchanged LF's column from the cache (keyed by the data's content and the LF's source) and store new ones; after editing one LF only it is evaluated"),
         Gold.ColumnOption,
         Inputs.ColumnOption,
+        Inputs.DelimiterOption,
         Inputs.CacheDirOption,
     ];
 
@@ -32,7 +33,7 @@ internal sealed class ApplyCommand : ICommand
         MatrixFile.FormatOf(outPath);
         var threads = args.Int("--threads", 1, 1024) ?? Environment.ProcessorCount;
         var data = Inputs.OpenData(dataPaths, args);
-        var set = Inputs.LoadLfs(args.Values("--lfs"), args, data.Schema, Inputs.SchemaOf(dataPaths), terminal);
+        var set = Inputs.LoadLfs(args.Values("--lfs"), args, data, Inputs.SchemaOf(dataPaths), terminal);
         var lfs = set.Functions;
         var schema = set.Schema!;
 
@@ -57,7 +58,8 @@ internal sealed class ApplyCommand : ICommand
         if (result.Rows == 0) throw new SnorkelerException($"{data.Name}: the data has no rows to label");
         writer.Commit();
         if (statistics is not null) statistics.Save(args.Value("--stats")!);
-        terminal.Info($"applied {lfs.Count} LFs to {result.Rows:N0} rows in {result.Elapsed.TotalSeconds:0.00} s ({result.RowsPerSecond:N0} rows/s){(gold is null ? "" : $", {Gold.Describe(gold)}")}; wrote {outPath}");
+        var shape = Inputs.Shape(dataPaths, args);
+        terminal.Info($"applied {lfs.Count} LFs to {result.Rows:N0} rows{(shape is null ? "" : $" ({shape})")} in {result.Elapsed.TotalSeconds:0.00} s ({result.RowsPerSecond:N0} rows/s){(gold is null ? "" : $", {Gold.Describe(gold)}")}; wrote {outPath}");
         ReportFailures(terminal, lfs, result);
         return ExitCode.Ok;
     }

@@ -24,6 +24,7 @@ internal sealed class CompareCommand : ICommand
         Gold.ColumnOption,
         Gold.LfsForDevOption,
         Inputs.ColumnOption,
+        Inputs.DelimiterOption,
     ];
 
     public int Run(Args args, Terminal terminal, CancellationToken cancellation)

@@ -42,6 +42,7 @@ internal sealed class FitCommand : ICommand
         Gold.ColumnOption,
         Gold.LfsForDevOption,
         Inputs.ColumnOption,
+        Inputs.DelimiterOption,
         .. ModelOptionSpecs,
     ];
 
@@ -98,7 +99,7 @@ internal sealed class FitCommand : ICommand
     internal static Func<string, Data.IDataSource, (IReadOnlyList<LabelingFunction>, LabelSchema)>? DevLfs(Args args, Terminal terminal, LabelSchema? schema)
         => !args.Has("--lfs") ? null : (path, data) =>
         {
-            var set = Inputs.LoadLfs(args.Values("--lfs"), args, data.Schema, schema ?? Inputs.SchemaOf([path]), terminal);
+            var set = Inputs.LoadLfs(args.Values("--lfs"), args, data, schema ?? Inputs.SchemaOf([path]), terminal);
             return (set.Functions, set.Schema!);
         };
 

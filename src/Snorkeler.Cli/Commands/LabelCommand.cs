@@ -37,6 +37,7 @@ internal sealed class LabelCommand : ICommand
         Inputs.LfTimeoutOption,
         new("--incremental", null, "reuse each unchanged LF's column from the cache (as 'apply --incremental')"),
         Inputs.ColumnOption,
+        Inputs.DelimiterOption,
         Inputs.CacheDirOption,
         .. FitCommand.ModelOptionSpecs,
     ];
@@ -55,7 +56,7 @@ internal sealed class LabelCommand : ICommand
         var trainer = kind.CreateTrainer(modelOptions);
 
         var data = Inputs.OpenData(dataPaths, args);
-        var set = Inputs.LoadLfs(args.Values("--lfs"), args, data.Schema, Inputs.SchemaOf(dataPaths), terminal);
+        var set = Inputs.LoadLfs(args.Values("--lfs"), args, data, Inputs.SchemaOf(dataPaths), terminal);
         var lfs = set.Functions;
         var schema = set.Schema!;
         var names = lfs.Select(l => l.Name).ToArray();
@@ -84,7 +85,8 @@ internal sealed class LabelCommand : ICommand
                 if (applied.Rows == 0) throw new SnorkelerException($"{data.Name}: the data has no rows to label");
                 writer.Commit();
             }
-            terminal.Info($"applied {lfs.Count} LFs to {applied.Rows:N0} rows in {applied.Elapsed.TotalSeconds:0.00} s{(trainGold is null ? "" : $", {Gold.Describe(trainGold)}")}");
+            var shape = Inputs.Shape(dataPaths, args);
+            terminal.Info($"applied {lfs.Count} LFs to {applied.Rows:N0} rows{(shape is null ? "" : $" ({shape})")} in {applied.Elapsed.TotalSeconds:0.00} s{(trainGold is null ? "" : $", {Gold.Describe(trainGold)}")}");
             ApplyCommand.ReportFailures(terminal, lfs, applied);
             var matrix = MatrixFile.Open(matrixPath);
 

@@ -35,9 +35,11 @@ public sealed class LfProject
 
     /// <summary>
     /// Loads every LF file under <paramref name="paths"/>. <paramref name="schema"/> is the class schema
-    /// known from the data (a Wrench <c>label.json</c>), if any; <paramref name="dataColumns"/> the data's columns, if known.
+    /// known from the data (a Wrench <c>label.json</c>), if any; <paramref name="dataColumns"/> the data's columns, if known;
+    /// <paramref name="dataHints"/> what messages about missing fields may say about the data.
     /// </summary>
-    public LfSet Load(IReadOnlyList<string> paths, LabelSchema? schema = null, Data.DataSchema? dataColumns = null, string? cacheDirectory = null)
+    public LfSet Load(IReadOnlyList<string> paths, LabelSchema? schema = null, Data.DataSchema? dataColumns = null, string? cacheDirectory = null,
+        DataHints? dataHints = null)
     {
         var diagnostics = new List<Diagnostic>();
         var files = new List<string>();
@@ -67,7 +69,7 @@ public sealed class LfProject
             }
             if (mine.Count == 0) continue;
             any = true;
-            var set = loader.Load(mine, new LfLoadContext(schema, dataColumns, root, cacheDirectory));
+            var set = loader.Load(mine, new LfLoadContext(schema, dataColumns, root, cacheDirectory) { Data = dataHints });
             diagnostics.AddRange(set.Diagnostics);
             if (set.Schema is not null && schema is not null && !set.Schema.Equals(schema))
                 diagnostics.Add(Diagnostic.Error(Codes.SchemaMismatch,
