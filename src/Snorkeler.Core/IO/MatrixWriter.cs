@@ -19,15 +19,23 @@ public abstract class MatrixWriter : IDisposable
         _file = AtomicFile.Begin(path);
     }
 
-    /// <summary>Starts writing <paramref name="path"/> in the format its extension names.</summary>
-    public static MatrixWriter Create(string path, LabelSchema schema, IReadOnlyList<string> lfNames)
+    /// <summary>
+    /// Starts writing <paramref name="path"/> in the format its extension names. <paramref name="kinds"/> (one per
+    /// source) is recorded when some source is an annotator; <paramref name="sparse"/> lets <c>.snkm</c> store
+    /// sparse blocks as they are.
+    /// </summary>
+    public static MatrixWriter Create(string path, LabelSchema schema, IReadOnlyList<string> lfNames, IReadOnlyList<SourceKind>? kinds = null, bool sparse = false)
         => MatrixFile.FormatOf(path) switch
         {
-            MatrixFormat.Binary => new BinaryMatrixWriter(path, schema, lfNames),
-            MatrixFormat.Csv => new CsvMatrixWriter(path, schema, lfNames),
-            MatrixFormat.Npy => new NpyMatrixWriter(path, schema, lfNames),
+            MatrixFormat.Binary => new BinaryMatrixWriter(path, schema, lfNames, kinds, sparse),
+            MatrixFormat.Csv => new CsvMatrixWriter(path, schema, lfNames) { Kinds = kinds },
+            MatrixFormat.Npy => new NpyMatrixWriter(path, schema, lfNames) { Kinds = kinds },
+            MatrixFormat.Answers => throw new SnorkelerException($"{path}: long-format answers are read, not written; write .snkm, .csv or .npy"),
             _ => throw new SnorkelerException($"{path}: Wrench .json matrices are read-only; write .snkm, .csv or .npy"),
         };
+
+    /// <summary>Each source's kind, recorded in the sidecar of CSV and NumPy files; null: all LFs.</summary>
+    private protected IReadOnlyList<SourceKind>? Kinds { get; init; }
 
     /// <summary>The destination.</summary>
     public string Path { get; }
@@ -94,12 +102,14 @@ internal sealed class CsvMatrixWriter : MatrixWriter
     private protected override void WriteBlock(LabelMatrix block)
     {
         Span<char> digits = stackalloc char[8];
+        var row = new int[block.LfCount];
         for (var i = 0; i < block.RowCount; i++)
         {
+            block.CopyRow(i, row);
             for (var j = 0; j < block.LfCount; j++)
             {
                 if (j > 0) _text.Write(',');
-                block[i, j].TryFormat(digits, out var n, default, System.Globalization.CultureInfo.InvariantCulture);
+                row[j].TryFormat(digits, out var n, default, System.Globalization.CultureInfo.InvariantCulture);
                 _text.Write(digits[..n]);
             }
             _text.Write('\n');
@@ -108,7 +118,7 @@ internal sealed class CsvMatrixWriter : MatrixWriter
 
     private protected override void Finish() => _text.Flush();
 
-    private protected override void AfterCommit() => MatrixFile.WriteSidecar(Path, Schema, LfNames);
+    private protected override void AfterCommit() => MatrixFile.WriteSidecar(Path, Schema, LfNames, Kinds);
 
     internal static string Quote(string s)
         => s.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : s;

@@ -33,59 +33,134 @@ internal static partial class NpyMatrix
         return header;
     }
 
-    public static LabelMatrix Read(string path)
+    /// <summary>
+    /// Opens a <c>.npy</c> matrix for block-by-block reading: only the header is read here, so files larger
+    /// than 2 GB (or than memory) are fine. Without a sidecar naming the classes, one pass finds the largest vote.
+    /// </summary>
+    public static IMatrixSource Read(string path) => new NpyMatrixSource(path);
+
+    internal sealed class NpyMatrixSource : IMatrixSource
     {
-        byte[] bytes;
-        try { bytes = File.ReadAllBytes(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw SnorkelerException.InFile(path, e.Message); }
-        if (bytes.Length < 10 || !bytes.AsSpan(0, 6).SequenceEqual(Magic))
-            throw SnorkelerException.InFile(path, "not a NumPy .npy file");
-        int headerLength, dataStart;
-        if (bytes[6] == 1) { headerLength = bytes[8] | bytes[9] << 8; dataStart = 10 + headerLength; }
-        else if (bytes.Length >= 12) { headerLength = BitConverter.ToInt32(bytes, 8); dataStart = 12 + headerLength; }
-        else throw SnorkelerException.InFile(path, "damaged .npy header");
-        if (dataStart > bytes.Length) throw SnorkelerException.InFile(path, "damaged .npy header (truncated)");
-        var dict = Encoding.ASCII.GetString(bytes, dataStart - headerLength, headerLength);
-        var descr = DescrPattern().Match(dict);
-        var shape = ShapePattern().Match(dict);
-        if (!descr.Success || !shape.Success) throw SnorkelerException.InFile(path, "the .npy header has no dtype or 2-D shape");
-        if (dict.Contains("'fortran_order': True", StringComparison.Ordinal))
-            throw SnorkelerException.InFile(path, "Fortran-ordered arrays are not supported; save with numpy.ascontiguousarray");
-        var rows = int.Parse(shape.Groups[1].Value, CultureInfo.InvariantCulture);
-        var columns = int.Parse(shape.Groups[2].Value, CultureInfo.InvariantCulture);
-        var width = descr.Groups[1].Value switch
+        private readonly string _path;
+        private readonly long _dataStart;
+        private readonly int _width;
+        private readonly long _rows;
+
+        public NpyMatrixSource(string path)
         {
-            "|i1" or "<i1" or "i1" => 1,
-            "<i2" => 2,
-            "<i4" => 4,
-            "<i8" => 8,
-            var d => throw SnorkelerException.InFile(path, $"dtype '{d}' is not a little-endian integer type"),
-        };
-        if ((long)rows * columns * width > bytes.Length - dataStart)
-            throw SnorkelerException.InFile(path, $"the file is truncated: shape ({rows}, {columns}) needs {(long)rows * columns * width} data bytes");
-        var votes = new int[(long)rows * columns];
-        var data = bytes.AsSpan(dataStart);
-        var max = -1;
-        for (long i = 0; i < votes.LongLength; i++)
-        {
-            long v = width switch
+            _path = path;
+            using var stream = Open();
+            var prefix = new byte[12];
+            var got = stream.ReadAtLeast(prefix, prefix.Length, throwOnEndOfStream: false);
+            if (got < 10 || !prefix.AsSpan(0, 6).SequenceEqual(Magic)) throw SnorkelerException.InFile(path, "not a NumPy .npy file");
+            int headerLength;
+            if (prefix[6] == 1) { headerLength = prefix[8] | prefix[9] << 8; _dataStart = 10 + headerLength; }
+            else if (got >= 12) { headerLength = BitConverter.ToInt32(prefix, 8); _dataStart = 12 + headerLength; }
+            else throw SnorkelerException.InFile(path, "damaged .npy header");
+            if (headerLength < 0 || _dataStart > stream.Length) throw SnorkelerException.InFile(path, "damaged .npy header (truncated)");
+            var dictBytes = new byte[headerLength];
+            stream.Position = _dataStart - headerLength;
+            stream.ReadExactly(dictBytes);
+            var dict = Encoding.ASCII.GetString(dictBytes);
+            var descr = DescrPattern().Match(dict);
+            var shape = ShapePattern().Match(dict);
+            if (!descr.Success || !shape.Success) throw SnorkelerException.InFile(path, "the .npy header has no dtype or 2-D shape");
+            if (dict.Contains("'fortran_order': True", StringComparison.Ordinal))
+                throw SnorkelerException.InFile(path, "Fortran-ordered arrays are not supported; save with numpy.ascontiguousarray");
+            if (!long.TryParse(shape.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out _rows)
+                || !int.TryParse(shape.Groups[2].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var columns))
+                throw SnorkelerException.InFile(path, "the .npy shape is too large");
+            _width = descr.Groups[1].Value switch
             {
-                1 => (sbyte)data[(int)i],
-                2 => BitConverter.ToInt16(data.Slice((int)(i * 2), 2)),
-                4 => BitConverter.ToInt32(data.Slice((int)(i * 4), 4)),
-                _ => BitConverter.ToInt64(data.Slice((int)(i * 8), 8)),
+                "|i1" or "<i1" or "i1" => 1,
+                "<i2" => 2,
+                "<i4" => 4,
+                "<i8" => 8,
+                var d => throw SnorkelerException.InFile(path, $"dtype '{d}' is not a little-endian integer type"),
             };
-            if (v < -1 || v > short.MaxValue)
-                throw SnorkelerException.InFile(path, $"row {i / columns}, LF {i % columns}: vote {v} is neither -1 nor a class number");
-            votes[i] = (int)v;
-            if (v > max) max = (int)v;
+            if ((double)_rows * columns * _width > stream.Length - _dataStart)
+                throw SnorkelerException.InFile(path, $"the file is truncated: shape ({_rows}, {columns}) needs {_rows * columns * _width} data bytes");
+            var (schema, names) = MatrixFile.ReadSidecar(path);
+            names ??= Enumerable.Range(0, columns).Select(j => $"lf_{j}").ToArray();
+            if (names.Length != columns) throw SnorkelerException.InFile(MatrixFile.SchemaSidecar(path), $"names {names.Length} LFs but the array has {columns} columns");
+            LfNames = names;
+            Schema = schema ?? MatrixFile.InferSchema(MaxVote(columns));
         }
-        var (schema, names) = MatrixFile.ReadSidecar(path);
-        schema ??= MatrixFile.InferSchema(max);
-        names ??= Enumerable.Range(0, columns).Select(j => $"lf_{j}").ToArray();
-        if (names.Length != columns) throw SnorkelerException.InFile(MatrixFile.SchemaSidecar(path), $"names {names.Length} LFs but the array has {columns} columns");
-        if (max >= schema.Cardinality) throw SnorkelerException.InFile(path, $"a vote of {max} is out of range for classes {schema}");
-        return LabelMatrix.Create(schema, names, votes);
+
+        public LabelSchema Schema { get; }
+
+        public IReadOnlyList<string> LfNames { get; }
+
+        public long? RowCount => _rows;
+
+        public bool HasGold => false;
+
+        public IEnumerable<LabelMatrix> ReadBlocks(int rowsPerBlock = IMatrixSource.DefaultBlockRows)
+        {
+            Guard.Positive(rowsPerBlock);
+            var m = LfNames.Count;
+            var k = Schema.Cardinality;
+            var blockRows = (int)Math.Max(1, Math.Min(rowsPerBlock, Array.MaxLength / Math.Max(1L, (long)m * Math.Max(_width, 4))));
+            using var stream = Open();
+            stream.Position = _dataStart;
+            var bytes = new byte[(long)blockRows * m * _width];
+            for (long first = 0; first < _rows || (first == 0 && _rows == 0); first += blockRows)
+            {
+                var rows = (int)Math.Min(blockRows, _rows - first);
+                var builder = new LabelMatrixBuilder(Schema, LfNames, Math.Max(1, rows));
+                if (rows > 0) stream.ReadExactly(bytes, 0, rows * m * _width);
+                for (var i = 0; i < rows; i++)
+                {
+                    var row = builder.AddRow();
+                    for (var j = 0; j < m; j++)
+                    {
+                        var v = Vote(bytes, i * m + j);
+                        if (v < -1 || v >= k)
+                            throw SnorkelerException.InFile(_path, $"row {first + i}, LF {j}: vote {v} is neither -1 nor a class of {Schema}");
+                        if (v >= 0) builder.Set(row, j, (int)v);
+                    }
+                }
+                yield return builder.Build(first);
+                if (_rows == 0) yield break;
+            }
+        }
+
+        private long Vote(byte[] bytes, int cell) => _width switch
+        {
+            1 => (sbyte)bytes[cell],
+            2 => BitConverter.ToInt16(bytes, cell * 2),
+            4 => BitConverter.ToInt32(bytes, cell * 4),
+            _ => BitConverter.ToInt64(bytes, cell * 8),
+        };
+
+        private int MaxVote(int columns)
+        {
+            using var stream = Open();
+            stream.Position = _dataStart;
+            var buffer = new byte[Math.Max(_width, (1 << 20) / _width * _width)];
+            long cells = _rows * columns, seen = 0;
+            long max = -1;
+            while (seen < cells)
+            {
+                var count = (int)Math.Min(buffer.Length / _width, cells - seen);
+                stream.ReadExactly(buffer, 0, count * _width);
+                for (var c = 0; c < count; c++)
+                {
+                    var v = Vote(buffer, c);
+                    if (v < -1 || v > short.MaxValue)
+                        throw SnorkelerException.InFile(_path, $"row {(seen + c) / columns}, LF {(seen + c) % columns}: vote {v} is neither -1 nor a class number");
+                    if (v > max) max = v;
+                }
+                seen += count;
+            }
+            return (int)max;
+        }
+
+        private FileStream Open()
+        {
+            try { return new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw SnorkelerException.InFile(_path, e.Message); }
+        }
     }
 
     [GeneratedRegex(@"'descr':\s*'([^']+)'")]
@@ -113,11 +188,13 @@ internal sealed class NpyMatrixWriter : MatrixWriter
             return;
         }
         var buffer = new byte[block.LfCount * (_wide ? 2 : 1)];
+        var row = new int[block.LfCount];
         for (var i = 0; i < block.RowCount; i++)
         {
+            block.CopyRow(i, row);
             for (var j = 0; j < block.LfCount; j++)
             {
-                var v = block[i, j];
+                var v = row[j];
                 if (_wide) BitConverter.TryWriteBytes(buffer.AsSpan(j * 2, 2), (short)v);
                 else buffer[j] = (byte)(sbyte)v;
             }
@@ -132,5 +209,5 @@ internal sealed class NpyMatrixWriter : MatrixWriter
         Stream.Seek(0, SeekOrigin.End);
     }
 
-    private protected override void AfterCommit() => MatrixFile.WriteSidecar(Path, Schema, LfNames);
+    private protected override void AfterCommit() => MatrixFile.WriteSidecar(Path, Schema, LfNames, Kinds);
 }
