@@ -22,6 +22,7 @@ internal sealed class CompareCommand : ICommand
         new("--tie-break", "abstain|random|true-random", "tie-break policy of the reported accuracy (default random)"),
         new("--format", "text|json|markdown", "output format (default text)"),
         new("--gold-column", "NAME", "a CSV matrix column holding gold labels"),
+        .. Inputs.MatrixOptions,
     ];
 
     public int Run(Args args, Terminal terminal, CancellationToken cancellation)
@@ -32,10 +33,11 @@ internal sealed class CompareCommand : ICommand
         var first = args.Int("--seed") ?? 0;
         var models = (args.Value("--models") ?? string.Join(",", LabelModelCatalog.All.Select(k => k.Name)))
             .Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        var gold = args.Value("--gold-column");
-        var train = Inputs.OpenMatrix(args.Required("--train"), gold);
-        var test = Inputs.OpenMatrix(args.Required("--test"), gold);
-        var dev = args.Value("--dev") is { } d ? Inputs.OpenMatrix(d, gold) : null;
+        var train = Inputs.OpenMatrix(args.Required("--train"), args, terminal);
+        // The test and dev splits are read with the training matrix's classes and sources, in its order.
+        var shape = new MajorityVoteModel(train.Schema, train.LfNames);
+        var test = Inputs.OpenMatrix(args.Required("--test"), args, terminal, shape);
+        var dev = args.Value("--dev") is { } d ? Inputs.OpenMatrix(d, args, terminal, shape) : null;
         if (args.Flag("--dev-prior") && dev is null) throw new UsageException("--dev-prior needs --dev MATRIX");
         var result = ModelComparison.Run(train, test, dev, JoinOptions(models), Enumerable.Range(first, seedCount).ToArray(), tieBreak,
             devForAll: args.Flag("--dev-prior"), log: terminal.Quiet ? null : terminal.Error.WriteLine, cancellation: cancellation);

@@ -32,7 +32,7 @@ internal sealed class FitCommand : ICommand
 
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
-        new("--matrix", "MATRIX", "the training label matrix (.snkm, .csv, .npy, Wrench .json)"),
+        new("--matrix", "MATRIX", "the training label matrix (.snkm, .csv, .npy, Wrench .json, or answers task,worker,label in .csv/.jsonl/.parquet)"),
         new("--stats", "FILE", "instead of --matrix: sufficient statistics written by 'apply --stats', added up across shards", Many: true),
         new("--model", "NAME", $"label model: {string.Join(", ", LabelModelCatalog.All.Select(k => k.Name))}", Required: true),
         new("--out", "MODEL.json", "where to save the fitted model", Required: true),
@@ -40,6 +40,7 @@ internal sealed class FitCommand : ICommand
         new("--seed", "N", "random seed (default 0); same inputs and seed give the same model"),
         new("--prior", "P0,P1,...", "the class prior, one number per class"),
         new("--gold-column", "NAME", "a CSV matrix column holding gold labels"),
+        .. Inputs.MatrixOptions,
         .. ModelOptionSpecs,
     ];
 
@@ -50,11 +51,11 @@ internal sealed class FitCommand : ICommand
         var trainer = kind.CreateTrainer(options);
         if (!args.Has("--matrix") && !args.Has("--stats")) throw new UsageException("missing required option '--matrix MATRIX' (or '--stats FILE...')");
         if (args.Has("--matrix") && args.Has("--stats")) throw new UsageException("give --matrix MATRIX or --stats FILE..., not both");
-        var train = args.Value("--matrix") is { } matrixPath ? Inputs.OpenMatrix(matrixPath, args.Value("--gold-column")) : null;
+        var train = args.Value("--matrix") is { } matrixPath ? Inputs.OpenMatrix(matrixPath, args, terminal) : null;
         var context = new FitContext
         {
             Seed = args.Int("--seed") ?? 0,
-            Dev = args.Value("--dev") is { } dev ? Inputs.OpenMatrix(dev, args.Value("--gold-column")) : null,
+            Dev = args.Value("--dev") is { } dev ? Inputs.OpenMatrix(dev, args, terminal, train is null ? null : new MajorityVoteModel(train.Schema, train.LfNames)) : null,
             Prior = Inputs.Prior(args),
             Log = terminal.Quiet ? null : terminal.Error.WriteLine,
             Cancellation = cancellation,
