@@ -13,7 +13,7 @@ internal sealed class AnalyzeCommand : ICommand
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
         new("--matrix", "MATRIX", "a label matrix (.snkm, .csv, .npy) or a Wrench .json split", Required: true),
-        new("--gold-column", "NAME", "a CSV matrix column holding gold labels"),
+        Gold.ColumnOption,
         .. Inputs.MatrixOptions,
         new("--format", "text|json|markdown", "output format (default text)"),
         new("--report", "REPORT.html", "also write a self-contained HTML report with charts"),

@@ -19,7 +19,7 @@ internal sealed class PredictCommand : ICommand
         new("--out", "PROBS.csv", "the probabilities: one p_<class> column per class, then 'label' (.csv, .jsonl or .parquet); for long-format answers a 'task' column first", Required: true),
         new("--tie-break", "abstain|random|true-random", "hard label when classes tie (default abstain)"),
         new("--seed", "N", "seed of the 'random' tie-break (default 0)"),
-        new("--gold-column", "NAME", "a CSV matrix column holding gold labels"),
+        Gold.ColumnOption,
         .. Inputs.MatrixOptions,
     ];
 

@@ -26,8 +26,15 @@ public static class AnswersFile
         var ext = Path.GetExtension(path).ToLowerInvariant();
         if (LongOnlyExtensions.Contains(ext)) return true;
         if (ext is not (".csv" or ".tsv")) return false;
-        if (options.NamesLongColumns) return true;
-        var header = new CsvSource(path).Schema;
+        return options.NamesLongColumns || HasAnswerColumns(path, options);
+    }
+
+    /// <summary>True when the data file <paramref name="path"/> (CSV, JSON Lines, Parquet) has the task, worker and label columns.</summary>
+    public static bool HasAnswerColumns(string path, MatrixReadOptions options)
+    {
+        var ext = Path.GetExtension(path).ToLowerInvariant();
+        if (!File.Exists(path) || ext is not (".csv" or ".tsv" or ".jsonl" or ".ndjson" or ".parquet")) return false;
+        var header = DataSources.Open(path).Schema;
         return header.IndexOf(options.TaskColumn ?? MatrixReadOptions.DefaultTaskColumn) >= 0
                && header.IndexOf(options.WorkerColumn ?? MatrixReadOptions.DefaultWorkerColumn) >= 0
                && header.IndexOf(options.LabelColumn ?? MatrixReadOptions.DefaultLabelColumn) >= 0;

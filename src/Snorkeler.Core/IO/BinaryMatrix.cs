@@ -23,17 +23,15 @@ internal sealed class BinaryMatrixWriter : MatrixWriter
     private long _rowCountPosition;
     private bool? _hasGold;
     private long _goldFlagPosition;
-    private readonly long _versionPosition;
     private readonly bool _version2;
 
-    public BinaryMatrixWriter(string path, LabelSchema schema, IReadOnlyList<string> lfNames, IReadOnlyList<SourceKind>? kinds = null, bool sparse = false)
-        : base(path, schema, lfNames)
+    public BinaryMatrixWriter(string path, LabelSchema schema, IReadOnlyList<string> lfNames, string? goldColumn, IReadOnlyList<SourceKind>? kinds = null, bool sparse = false)
+        : base(path, schema, lfNames, goldColumn)
     {
         _version2 = sparse || (kinds is not null && kinds.Contains(SourceKind.Annotator));
         _wide = schema.Cardinality > LabelMatrix.MaxNarrowCardinality;
         _w = new BinaryWriter(Stream, System.Text.Encoding.UTF8, leaveOpen: true);
         _w.Write(MatrixFile.Magic);
-        _versionPosition = Stream.Position;
         _w.Write(_version2 ? MatrixFile.BinaryVersion : (ushort)1);
         _w.Write((ushort)(_wide ? 2 : 1));
         _goldFlagPosition = Stream.Position;

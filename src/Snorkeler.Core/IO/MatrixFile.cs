@@ -45,8 +45,11 @@ public static class MatrixFile
     public static string SchemaSidecar(string path) => path + ".schema.json";
 
     /// <summary>
-    /// Opens a matrix file for block-by-block reading. <paramref name="goldColumn"/> names a CSV column
-    /// holding gold labels (it is then not an LF).
+    /// Opens a matrix file for block-by-block reading, with its gold labels when it has them (a CSV or NumPy
+    /// matrix whose schema sidecar names them, a <c>.snkm</c> written with gold, a Wrench split).
+    /// <paramref name="goldColumn"/> asks for gold labels: for a CSV matrix it names the column holding them (it is
+    /// then not an LF; class names or numbers); for the other formats the matrix must carry gold labels already.
+    /// Asking for gold labels a matrix does not have is an error, never an empty result.
     /// </summary>
     public static IMatrixSource Open(string path, string? goldColumn = null) => Open(path, new MatrixReadOptions { GoldColumn = goldColumn });
 
@@ -71,7 +74,9 @@ public static class MatrixFile
             MatrixFormat.Csv => CsvMatrix.Read(path, options.GoldColumn),
             _ => NpyMatrix.Read(path),
         };
-        var annotators = options.Annotators ?? (format is MatrixFormat.Csv or MatrixFormat.Npy ? ReadSidecarWithAnnotators(path).Annotators : null);
+        if (options.GoldColumn is { } goldColumn && !source.HasGold)
+            throw SnorkelerException.InFile(path, $"asked for gold labels ('{goldColumn}') but the matrix has none; store them with 'snorkeler apply --gold-column {goldColumn}'");
+        var annotators = options.Annotators ?? (format is MatrixFormat.Csv or MatrixFormat.Npy ? ReadSidecarAnnotators(path) : null);
         if (annotators is not null) source = new AnnotatedSource(source, KindsOf(source.LfNames, annotators, path));
         if (options.Storage != MatrixStorage.Auto && source is LabelMatrix whole) return whole.WithStorage(options.Storage);
         return source;
@@ -115,11 +120,25 @@ public static class MatrixFile
         return options.Storage == MatrixStorage.Auto ? matrix : matrix.WithStorage(options.Storage);
     }
 
-    /// <summary>Writes a matrix (any number of blocks) atomically in the format its extension names.</summary>
+    /// <summary>
+    /// True when <paramref name="path"/> is a label matrix rather than data: a <c>.snkm</c> or <c>.npy</c> file, or a
+    /// <c>.csv</c> with the schema sidecar <c>apply</c> writes beside every CSV matrix or with long-format answer columns. (A Wrench <c>.json</c> split is
+    /// both; a <c>.csv</c> without a sidecar is data.)
+    /// </summary>
+    public static bool IsMatrix(string path)
+        => Path.GetExtension(path).ToLowerInvariant() switch
+        {
+            ".snkm" or ".npy" => true,
+            ".csv" => File.Exists(SchemaSidecar(path)) || (File.Exists(path) && AnswersFile.IsLongFormat(path, new MatrixReadOptions())),
+            _ => false,
+        };
+
+    /// <summary>Writes a matrix (any number of blocks, with its gold labels if any) atomically in the format its extension names.</summary>
     public static void Write(string path, IMatrixSource matrix)
     {
         Guard.NotNull(matrix);
-        using var writer = MatrixWriter.Create(path, matrix.Schema, matrix.LfNames, matrix.SourceKinds, sparse: matrix is AnswerMatrix { Matrix.IsSparse: true } or LabelMatrix { IsSparse: true });
+        using var writer = MatrixWriter.Create(path, matrix.Schema, matrix.LfNames, matrix.HasGold ? "gold" : null, matrix.SourceKinds,
+            sparse: matrix is AnswerMatrix { Matrix.IsSparse: true } or LabelMatrix { IsSparse: true });
         foreach (var block in matrix.ReadBlocks()) writer.Write(block);
         writer.Commit();
     }
@@ -181,7 +200,7 @@ public static class MatrixFile
             => inner.ReadBlocks(rowsPerBlock).Select(b => b.WithSourceKinds(kinds));
     }
 
-    internal static void WriteSidecar(string path, LabelSchema schema, IReadOnlyList<string> lfNames, IReadOnlyList<SourceKind>? kinds = null)
+    internal static void WriteSidecar(string path, LabelSchema schema, IReadOnlyList<string> lfNames, string? gold = null, IReadOnlyList<SourceKind>? kinds = null)
     {
         AtomicFile.Write(SchemaSidecar(path), stream =>
         {
@@ -195,6 +214,7 @@ public static class MatrixFile
             json.WriteStartArray("lfs");
             foreach (var n in lfNames) json.WriteStringValue(n);
             json.WriteEndArray();
+            if (gold is not null) json.WriteString("gold", gold);
             if (kinds is not null && kinds.Contains(SourceKind.Annotator))
             {
                 json.WriteStartArray("annotators");
@@ -206,26 +226,37 @@ public static class MatrixFile
         });
     }
 
-    internal static (LabelSchema? Schema, string[]? LfNames) ReadSidecar(string path) => ReadSidecarWithAnnotators(path) is var (s, n, _) ? (s, n) : default;
+    /// <summary>
+    /// The schema sidecar of a CSV or NumPy matrix: classes, LF names and where the gold labels are (a CSV matrix's
+    /// gold column, a NumPy matrix's gold-label file beside it); all null when there is no sidecar.
+    /// </summary>
+    internal static (LabelSchema? Schema, string[]? LfNames, string? Gold) ReadSidecar(string path)
+        => ReadSidecarFields(path) is var (schema, lfs, gold, _) ? (schema, lfs, gold) : default;
 
-    /// <summary>The sidecar's classes, LF names and annotator names (each null when absent).</summary>
-    internal static (LabelSchema? Schema, string[]? LfNames, string[]? Annotators) ReadSidecarWithAnnotators(string path)
+    /// <summary>The sources a CSV or NumPy matrix's sidecar names as annotators, or null.</summary>
+    internal static string[]? ReadSidecarAnnotators(string path) => ReadSidecarFields(path).Annotators;
+
+    private static (LabelSchema? Schema, string[]? LfNames, string? Gold, string[]? Annotators) ReadSidecarFields(string path)
     {
         var sidecar = SchemaSidecar(path);
-        if (!File.Exists(sidecar)) return (null, null, null);
+        if (!File.Exists(sidecar)) return (null, null, null, null);
         try
         {
             using var doc = JsonDocument.Parse(File.ReadAllBytes(sidecar));
             var classes = doc.RootElement.GetProperty("classes").EnumerateArray().Select(e => e.GetString()!).ToArray();
             var lfs = doc.RootElement.TryGetProperty("lfs", out var l) ? l.EnumerateArray().Select(e => e.GetString()!).ToArray() : null;
+            var gold = doc.RootElement.TryGetProperty("gold", out var g) && g.ValueKind == JsonValueKind.String ? g.GetString() : null;
             var annotators = doc.RootElement.TryGetProperty("annotators", out var a) ? a.EnumerateArray().Select(e => e.GetString()!).ToArray() : null;
-            return (new LabelSchema(classes), lfs, annotators);
+            return (new LabelSchema(classes), lfs, gold, annotators);
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or ArgumentException)
         {
             throw SnorkelerException.InFile(sidecar, $"invalid matrix schema file: {e.Message}");
         }
     }
+
+    /// <summary>Where a NumPy matrix keeps its gold labels: <c>m.npy</c> → <c>m.gold.npy</c>, a 1-D array beside it.</summary>
+    public static string NpyGoldFile(string path) => Path.ChangeExtension(path, null) + ".gold.npy";
 
     internal static LabelSchema InferSchema(int maxLabel) => LabelSchema.Numbered(Math.Max(2, maxLabel + 1));
 
