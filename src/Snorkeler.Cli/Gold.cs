@@ -25,11 +25,15 @@ internal static class Gold
     /// </summary>
     public static IMatrixSource OpenMatrix(string path, string? goldColumn, bool require)
     {
-        if (require) return Inputs.OpenMatrix(path, goldColumn);
-        var csvColumn = goldColumn is not null && MatrixFile.FormatOf(path) == MatrixFormat.Csv && File.Exists(path)
-            && new Data.CsvSource(path, new Data.CsvOptions { Delimiter = ',' }).Schema.IndexOf(goldColumn) >= 0;
-        return Inputs.OpenMatrix(path, csvColumn ? goldColumn : null);
+        return Inputs.OpenMatrix(path, require ? goldColumn : CsvGoldColumn(path, goldColumn));
     }
+
+    /// <summary><paramref name="goldColumn"/> when <paramref name="path"/> is a CSV with that column, else null.</summary>
+    public static string? CsvGoldColumn(string path, string? goldColumn)
+        => goldColumn is not null && MatrixFile.FormatOf(path) == MatrixFormat.Csv && File.Exists(path)
+           && new Data.CsvSource(path, new Data.CsvOptions { Delimiter = ',' }).Schema.IndexOf(goldColumn) >= 0
+            ? goldColumn
+            : null;
 
     /// <summary>
     /// The labelled dev set of <c>--dev</c>, or null without it. A matrix (<c>.snkm</c>, <c>.npy</c>, a CSV matrix, or a

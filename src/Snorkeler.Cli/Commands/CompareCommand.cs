@@ -25,6 +25,7 @@ internal sealed class CompareCommand : ICommand
         Gold.LfsForDevOption,
         Inputs.ColumnOption,
         Inputs.DelimiterOption,
+        .. Inputs.MatrixOptions,
     ];
 
     public int Run(Args args, Terminal terminal, CancellationToken cancellation)
@@ -35,11 +36,11 @@ internal sealed class CompareCommand : ICommand
         var first = args.Int("--seed") ?? 0;
         var models = (args.Value("--models") ?? string.Join(",", LabelModelCatalog.All.Select(k => k.Name)))
             .Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        var gold = args.Value("--gold-column");
-        var train = Gold.OpenMatrix(args.Required("--train"), gold, require: false);
-        var test = Gold.OpenMatrix(args.Required("--test"), gold, require: true);
-        if (!test.HasGold) throw SnorkelerException.InFile(args.Required("--test"), "the test matrix has no gold labels to score against; store them with 'snorkeler apply --gold-column NAME'");
-        var dev = Gold.OpenDev(args, FitCommand.DevLfs(args, terminal, train.Schema), new Applying.ApplyOptions { Cancellation = cancellation });
+        var train = Inputs.OpenMatrix(args.Required("--train"), args, terminal, requireGold: false);
+        // Long-format test answers are read with the training matrix's classes and workers, in its order.
+        var test = Inputs.OpenMatrix(args.Required("--test"), args, terminal, new MajorityVoteModel(train.Schema, train.LfNames));
+        if (!test.HasGold) throw SnorkelerException.InFile(args.Required("--test"), "the test matrix has no gold labels to score against; store them with 'snorkeler apply --gold-column NAME' (or give --gold GOLD.csv for answers)");
+        var dev = Inputs.OpenDev(args, terminal, train, FitCommand.DevLfs(args, terminal, train.Schema), new Applying.ApplyOptions { Cancellation = cancellation });
         if (args.Flag("--dev-prior") && dev is null) throw new UsageException("--dev-prior needs --dev FILE");
         var result = ModelComparison.Run(train, test, dev, JoinOptions(models), Enumerable.Range(first, seedCount).ToArray(), tieBreak,
             devForAll: args.Flag("--dev-prior"), log: terminal.Quiet ? null : terminal.Error.WriteLine, cancellation: cancellation);

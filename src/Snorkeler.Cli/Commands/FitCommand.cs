@@ -32,7 +32,7 @@ internal sealed class FitCommand : ICommand
 
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
-        new("--matrix", "MATRIX", "the training label matrix (.snkm, .csv, .npy, Wrench .json)"),
+        new("--matrix", "MATRIX", "the training label matrix (.snkm, .csv, .npy, Wrench .json, or answers task,worker,label in .csv/.jsonl/.parquet)"),
         new("--stats", "FILE", "instead of --matrix: sufficient statistics written by 'apply --stats', added up across shards", Many: true),
         new("--model", "NAME", $"label model: {string.Join(", ", LabelModelCatalog.All.Select(k => k.Name))}", Required: true),
         new("--out", "MODEL.json", "where to save the fitted model", Required: true),
@@ -43,6 +43,7 @@ internal sealed class FitCommand : ICommand
         Gold.LfsForDevOption,
         Inputs.ColumnOption,
         Inputs.DelimiterOption,
+        .. Inputs.MatrixOptions,
         .. ModelOptionSpecs,
     ];
 
@@ -53,11 +54,11 @@ internal sealed class FitCommand : ICommand
         var trainer = kind.CreateTrainer(options);
         if (!args.Has("--matrix") && !args.Has("--stats")) throw new UsageException("missing required option '--matrix MATRIX' (or '--stats FILE...')");
         if (args.Has("--matrix") && args.Has("--stats")) throw new UsageException("give --matrix MATRIX or --stats FILE..., not both");
-        var train = args.Value("--matrix") is { } matrixPath ? Gold.OpenMatrix(matrixPath, args.Value("--gold-column"), require: false) : null;
+        var train = args.Value("--matrix") is { } matrixPath ? Inputs.OpenMatrix(matrixPath, args, terminal, requireGold: false) : null;
         var context = new FitContext
         {
             Seed = args.Int("--seed") ?? 0,
-            Dev = Gold.OpenDev(args, DevLfs(args, terminal, train?.Schema), new Applying.ApplyOptions { Cancellation = cancellation }),
+            Dev = Inputs.OpenDev(args, terminal, train, DevLfs(args, terminal, train?.Schema), new Applying.ApplyOptions { Cancellation = cancellation }),
             Prior = Inputs.Prior(args),
             Log = terminal.Quiet ? null : terminal.Error.WriteLine,
             Cancellation = cancellation,

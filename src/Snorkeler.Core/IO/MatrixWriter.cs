@@ -25,18 +25,25 @@ public abstract class MatrixWriter : IDisposable
     /// every block must carry gold labels, which are stored with the votes: in a <c>.snkm</c> file's blocks, as the
     /// last column of a CSV matrix (named after the gold column, or <c>gold</c> when an LF has that name), in a
     /// NumPy matrix's <c>.gold.npy</c> file; the schema sidecar of a CSV or NumPy matrix says where they are.
+    /// <paramref name="kinds"/> (one per source) is recorded when some source is an annotator; <paramref name="sparse"/>
+    /// lets <c>.snkm</c> store sparse blocks as they are.
     /// </summary>
-    public static MatrixWriter Create(string path, LabelSchema schema, IReadOnlyList<string> lfNames, string? goldColumn = null)
+    public static MatrixWriter Create(string path, LabelSchema schema, IReadOnlyList<string> lfNames, string? goldColumn = null,
+        IReadOnlyList<SourceKind>? kinds = null, bool sparse = false)
         => MatrixFile.FormatOf(path) switch
         {
-            MatrixFormat.Binary => new BinaryMatrixWriter(path, schema, lfNames, goldColumn),
-            MatrixFormat.Csv => new CsvMatrixWriter(path, schema, lfNames, goldColumn),
-            MatrixFormat.Npy => new NpyMatrixWriter(path, schema, lfNames, goldColumn),
+            MatrixFormat.Binary => new BinaryMatrixWriter(path, schema, lfNames, goldColumn, kinds, sparse),
+            MatrixFormat.Csv => new CsvMatrixWriter(path, schema, lfNames, goldColumn) { Kinds = kinds },
+            MatrixFormat.Npy => new NpyMatrixWriter(path, schema, lfNames, goldColumn) { Kinds = kinds },
+            MatrixFormat.Answers => throw new SnorkelerException($"{path}: long-format answers are read, not written; write .snkm, .csv or .npy"),
             _ => throw new SnorkelerException($"{path}: Wrench .json matrices are read-only; write .snkm, .csv or .npy"),
         };
 
     /// <summary>The name of the gold labels' column when the matrix stores gold labels, else null.</summary>
     public string? GoldColumn { get; }
+
+    /// <summary>Each source's kind, recorded in the sidecar of CSV and NumPy files; null: all LFs.</summary>
+    private protected IReadOnlyList<SourceKind>? Kinds { get; init; }
 
     /// <summary>The destination.</summary>
     public string Path { get; }
@@ -115,12 +122,14 @@ internal sealed class CsvMatrixWriter : MatrixWriter
     private protected override void WriteBlock(LabelMatrix block)
     {
         Span<char> digits = stackalloc char[8];
+        var row = new int[block.LfCount];
         for (var i = 0; i < block.RowCount; i++)
         {
+            block.CopyRow(i, row);
             for (var j = 0; j < block.LfCount; j++)
             {
                 if (j > 0) _text.Write(',');
-                block[i, j].TryFormat(digits, out var n, default, System.Globalization.CultureInfo.InvariantCulture);
+                row[j].TryFormat(digits, out var n, default, System.Globalization.CultureInfo.InvariantCulture);
                 _text.Write(digits[..n]);
             }
             if (_goldHeader is not null)
@@ -135,7 +144,7 @@ internal sealed class CsvMatrixWriter : MatrixWriter
 
     private protected override void Finish() => _text.Flush();
 
-    private protected override void AfterCommit() => MatrixFile.WriteSidecar(Path, Schema, LfNames, _goldHeader);
+    private protected override void AfterCommit() => MatrixFile.WriteSidecar(Path, Schema, LfNames, _goldHeader, Kinds);
 
     internal static string Quote(string s)
         => s.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : s;

@@ -6,7 +6,7 @@ namespace Snorkeler.IO;
 
 /// <summary>
 /// NumPy <c>.npy</c> (format version 1.0): a C-ordered int8 array of shape (n, m), int16 when the task
-/// has more than 127 classes. Class and LF names travel in the <c>.schema.json</c> sidecar; without it,
+/// has more than 127 classes; read block by block, so its size is not limited by memory or 2 GB. Class and LF names travel in the <c>.schema.json</c> sidecar; without it,
 /// LFs are named <c>lf_0</c>, ... and classes numbered up to the largest vote.
 /// Load it in Python with <c>numpy.load(path)</c>.
 /// </summary>
@@ -35,26 +35,148 @@ internal static partial class NpyMatrix
         return header;
     }
 
-    public static LabelMatrix Read(string path)
+    /// <summary>
+    /// Opens a <c>.npy</c> matrix for block-by-block reading: only the header is read here, so files larger
+    /// than 2 GB (or than memory) are fine. Without a sidecar naming the classes, one pass finds the largest vote.
+    /// </summary>
+    public static IMatrixSource Read(string path) => new NpyMatrixSource(path);
+
+
+    internal sealed class NpyMatrixSource : IMatrixSource
     {
-        var (rows, columns, votes, max) = ReadArray(path, twoDimensional: true);
-        var (schema, names, goldFile) = MatrixFile.ReadSidecar(path);
-        int[]? gold = null;
-        if (goldFile is not null)
+        private readonly string _path;
+        private readonly long _dataStart;
+        private readonly int _width;
+        private readonly long _rows;
+        private readonly int[]? _gold;
+
+        public NpyMatrixSource(string path)
         {
-            var goldPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", goldFile);
-            if (!File.Exists(goldPath)) throw SnorkelerException.InFile(MatrixFile.SchemaSidecar(path), $"names gold-label file '{goldFile}' but there is no such file beside the matrix");
-            var (goldRows, _, labels, goldMax) = ReadArray(goldPath, twoDimensional: false);
-            if (goldRows != rows) throw SnorkelerException.InFile(goldPath, $"holds {goldRows} gold labels but the matrix has {rows} rows");
-            gold = labels;
-            max = Math.Max(max, goldMax);
+            _path = path;
+            using var stream = Open();
+            var prefix = new byte[12];
+            var got = stream.ReadAtLeast(prefix, prefix.Length, throwOnEndOfStream: false);
+            if (got < 10 || !prefix.AsSpan(0, 6).SequenceEqual(Magic)) throw SnorkelerException.InFile(path, "not a NumPy .npy file");
+            int headerLength;
+            if (prefix[6] == 1) { headerLength = prefix[8] | prefix[9] << 8; _dataStart = 10 + headerLength; }
+            else if (got >= 12) { headerLength = BitConverter.ToInt32(prefix, 8); _dataStart = 12 + headerLength; }
+            else throw SnorkelerException.InFile(path, "damaged .npy header");
+            if (headerLength < 0 || _dataStart > stream.Length) throw SnorkelerException.InFile(path, "damaged .npy header (truncated)");
+            var dictBytes = new byte[headerLength];
+            stream.Position = _dataStart - headerLength;
+            stream.ReadExactly(dictBytes);
+            var dict = Encoding.ASCII.GetString(dictBytes);
+            var descr = DescrPattern().Match(dict);
+            var shape = ShapePattern().Match(dict);
+            if (!descr.Success || !shape.Success) throw SnorkelerException.InFile(path, "the .npy header has no dtype or 2-D shape");
+            if (dict.Contains("'fortran_order': True", StringComparison.Ordinal))
+                throw SnorkelerException.InFile(path, "Fortran-ordered arrays are not supported; save with numpy.ascontiguousarray");
+            if (!long.TryParse(shape.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out _rows)
+                || !int.TryParse(shape.Groups[2].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var columns))
+                throw SnorkelerException.InFile(path, "the .npy shape is too large");
+            _width = descr.Groups[1].Value switch
+            {
+                "|i1" or "<i1" or "i1" => 1,
+                "<i2" => 2,
+                "<i4" => 4,
+                "<i8" => 8,
+                var d => throw SnorkelerException.InFile(path, $"dtype '{d}' is not a little-endian integer type"),
+            };
+            if ((double)_rows * columns * _width > stream.Length - _dataStart)
+                throw SnorkelerException.InFile(path, $"the file is truncated: shape ({_rows}, {columns}) needs {_rows * columns * _width} data bytes");
+            var (schema, names, goldFile) = MatrixFile.ReadSidecar(path);
+            names ??= Enumerable.Range(0, columns).Select(j => $"lf_{j}").ToArray();
+            if (names.Length != columns) throw SnorkelerException.InFile(MatrixFile.SchemaSidecar(path), $"names {names.Length} LFs but the array has {columns} columns");
+            LfNames = names;
+            var goldMax = -1;
+            if (goldFile is not null)
+            {
+                var goldPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", goldFile);
+                if (!File.Exists(goldPath)) throw SnorkelerException.InFile(MatrixFile.SchemaSidecar(path), $"names gold-label file '{goldFile}' but there is no such file beside the matrix");
+                var (goldRows, _, labels, max) = ReadArray(goldPath, twoDimensional: false);
+                if (goldRows != _rows) throw SnorkelerException.InFile(goldPath, $"holds {goldRows} gold labels but the matrix has {_rows} rows");
+                _gold = labels;
+                goldMax = max;
+            }
+            Schema = schema ?? MatrixFile.InferSchema(Math.Max(goldMax, MaxVote(columns)));
+            if (goldMax >= Schema.Cardinality) throw SnorkelerException.InFile(path, $"a gold label of {goldMax} is out of range for classes {Schema}");
         }
-        schema ??= MatrixFile.InferSchema(max);
-        names ??= Enumerable.Range(0, columns).Select(j => $"lf_{j}").ToArray();
-        if (names.Length != columns) throw SnorkelerException.InFile(MatrixFile.SchemaSidecar(path), $"names {names.Length} LFs but the array has {columns} columns");
-        if (max >= schema.Cardinality) throw SnorkelerException.InFile(path, $"a vote of {max} is out of range for classes {schema}");
-        var matrix = LabelMatrix.Create(schema, names, votes);
-        return gold is null ? matrix : matrix.WithGold(gold);
+
+        public LabelSchema Schema { get; }
+
+        public IReadOnlyList<string> LfNames { get; }
+
+        public long? RowCount => _rows;
+
+        public bool HasGold => _gold is not null;
+
+        public IEnumerable<LabelMatrix> ReadBlocks(int rowsPerBlock = IMatrixSource.DefaultBlockRows)
+        {
+            Guard.Positive(rowsPerBlock);
+            var m = LfNames.Count;
+            var k = Schema.Cardinality;
+            var blockRows = (int)Math.Max(1, Math.Min(rowsPerBlock, Array.MaxLength / Math.Max(1L, (long)m * Math.Max(_width, 4))));
+            using var stream = Open();
+            stream.Position = _dataStart;
+            var bytes = new byte[(long)blockRows * m * _width];
+            for (long first = 0; first < _rows || (first == 0 && _rows == 0); first += blockRows)
+            {
+                var rows = (int)Math.Min(blockRows, _rows - first);
+                var builder = new LabelMatrixBuilder(Schema, LfNames, Math.Max(1, rows));
+                if (rows > 0) stream.ReadExactly(bytes, 0, rows * m * _width);
+                for (var i = 0; i < rows; i++)
+                {
+                    var row = builder.AddRow();
+                    for (var j = 0; j < m; j++)
+                    {
+                        var v = Vote(bytes, i * m + j);
+                        if (v < -1 || v >= k)
+                            throw SnorkelerException.InFile(_path, $"row {first + i}, LF {j}: vote {v} is neither -1 nor a class of {Schema}");
+                        if (v >= 0) builder.Set(row, j, (int)v);
+                    }
+                    if (_gold is not null) builder.SetGold(row, _gold[first + i]);
+                }
+                yield return builder.Build(first);
+                if (_rows == 0) yield break;
+            }
+        }
+
+        private long Vote(byte[] bytes, int cell) => _width switch
+        {
+            1 => (sbyte)bytes[cell],
+            2 => BitConverter.ToInt16(bytes, cell * 2),
+            4 => BitConverter.ToInt32(bytes, cell * 4),
+            _ => BitConverter.ToInt64(bytes, cell * 8),
+        };
+
+        private int MaxVote(int columns)
+        {
+            using var stream = Open();
+            stream.Position = _dataStart;
+            var buffer = new byte[Math.Max(_width, (1 << 20) / _width * _width)];
+            long cells = _rows * columns, seen = 0;
+            long max = -1;
+            while (seen < cells)
+            {
+                var count = (int)Math.Min(buffer.Length / _width, cells - seen);
+                stream.ReadExactly(buffer, 0, count * _width);
+                for (var c = 0; c < count; c++)
+                {
+                    var v = Vote(buffer, c);
+                    if (v < -1 || v > short.MaxValue)
+                        throw SnorkelerException.InFile(_path, $"row {(seen + c) / columns}, LF {(seen + c) % columns}: vote {v} is neither -1 nor a class number");
+                    if (v > max) max = v;
+                }
+                seen += count;
+            }
+            return (int)max;
+        }
+
+        private FileStream Open()
+        {
+            try { return new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw SnorkelerException.InFile(_path, e.Message); }
+        }
     }
 
     /// <summary>An integer array of shape (n, m), or (n,) when <paramref name="twoDimensional"/> is false (m is then 1).</summary>
@@ -150,11 +272,13 @@ internal sealed class NpyMatrixWriter : MatrixWriter
             return;
         }
         var buffer = new byte[block.LfCount * (_wide ? 2 : 1)];
+        var row = new int[block.LfCount];
         for (var i = 0; i < block.RowCount; i++)
         {
+            block.CopyRow(i, row);
             for (var j = 0; j < block.LfCount; j++)
             {
-                var v = block[i, j];
+                var v = row[j];
                 if (_wide) BitConverter.TryWriteBytes(buffer.AsSpan(j * 2, 2), (short)v);
                 else buffer[j] = (byte)(sbyte)v;
             }
@@ -177,7 +301,7 @@ internal sealed class NpyMatrixWriter : MatrixWriter
     {
         // The gold labels go into place after the votes and before the sidecar that names them.
         _gold?.Commit();
-        MatrixFile.WriteSidecar(Path, Schema, LfNames, _gold is null ? null : System.IO.Path.GetFileName(MatrixFile.NpyGoldFile(Path)));
+        MatrixFile.WriteSidecar(Path, Schema, LfNames, _gold is null ? null : System.IO.Path.GetFileName(MatrixFile.NpyGoldFile(Path)), Kinds);
     }
 
     private protected override void Discard() => _gold?.Dispose();
