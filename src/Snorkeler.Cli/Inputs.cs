@@ -20,8 +20,9 @@ internal static class Inputs
     public static TimeSpan? LfTimeBudget(Args args)
         => (args.Int("--lf-timeout", 0, 24 * 3600) ?? 10) is var seconds and > 0 ? TimeSpan.FromSeconds(seconds) : null;
 
-    public static IDataSource OpenData(IReadOnlyList<string> paths, Args args)
-        => DataSources.WithAliases(DataSources.Open(paths), Aliases(args));
+    /// <summary>The data files with the <c>--column</c> aliases; <paramref name="strictAliases"/> false skips aliases whose data column is missing but whose LF name exists (a dev file already in the LFs' names).</summary>
+    public static IDataSource OpenData(IReadOnlyList<string> paths, Args args, bool strictAliases = true)
+        => DataSources.WithAliases(DataSources.Open(paths), Aliases(args), strictAliases);
 
     /// <summary>The <c>--column LF=DATA</c> pairs.</summary>
     public static Dictionary<string, string> Aliases(Args args)
@@ -61,11 +62,80 @@ internal static class Inputs
         return set;
     }
 
-    /// <summary>Opens a matrix; an empty one (a header and no rows) is an error, since nothing can be learnt from it.</summary>
-    public static IMatrixSource OpenMatrix(string path, string? goldColumn = null)
+    /// <summary>Options of every command that reads a label matrix: long-format columns, gold file, storage, source kinds.</summary>
+    public static readonly OptionSpec[] MatrixOptions =
+    [
+        new("--gold", "GOLD.csv", "long format: gold labels, a file with task and label columns, joined on the task"),
+        new("--task-column", "NAME", "long format: the task column (default task)"),
+        new("--worker-column", "NAME", "long format: the worker (source) column (default worker)"),
+        new("--label-column", "NAME", "long format: the label column (default label)"),
+        new("--kind-column", "NAME", "long format: a column saying whether a source is an 'annotator' (default) or an 'lf'"),
+        new("--repeats", "last|first|error", "long format: which answer counts when a worker answered a task twice (default last)"),
+        new("--storage", "auto|dense|sparse", "how votes are held in memory (default auto: sparse below 15% of cells)"),
+        new("--annotators", "NAME,...|all", "wide matrices: the columns that are people, whose -1 means missing rather than abstain"),
+    ];
+
+    /// <summary>
+    /// The reading options the matrix options give; with a model, its classes and (long format) its sources in its
+    /// order. Without <paramref name="requireGold"/>, <c>--gold-column</c> only tells a CSV matrix's gold column from its LFs.
+    /// </summary>
+    public static MatrixReadOptions ReadOptions(Args args, string path, LabelModels.ILabelModel? model = null, bool requireGold = true)
     {
-        var matrix = MatrixFile.Open(path, goldColumn);
+        var annotators = args.Value("--annotators") is { } a
+            ? a == "all" ? ["*"] : a.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            : null;
+        var goldColumn = args.Value("--gold-column");
+        return new MatrixReadOptions
+        {
+            GoldColumn = requireGold ? goldColumn : Gold.CsvGoldColumn(path, goldColumn),
+            GoldPath = args.Value("--gold"),
+            TaskColumn = args.Value("--task-column"),
+            WorkerColumn = args.Value("--worker-column"),
+            LabelColumn = args.Value("--label-column"),
+            KindColumn = args.Value("--kind-column"),
+            Repeats = args.Choice("--repeats", RepeatedAnswers.Last),
+            Storage = args.Choice("--storage", MatrixStorage.Auto),
+            Annotators = annotators,
+            Schema = model?.Schema,
+            Sources = model?.LfNames,
+        };
+    }
+
+    /// <summary>Opens a matrix; an empty one (a header and no rows) is an error, since nothing can be learnt from it.</summary>
+    public static IMatrixSource OpenMatrix(string path, string? goldColumn = null) => OpenMatrix(path, new MatrixReadOptions { GoldColumn = goldColumn }, null);
+
+    /// <summary>
+    /// Opens a matrix with the command's matrix options (and a model's classes and sources), noting on stderr what
+    /// long-format reading left out. With <paramref name="requireGold"/>, <c>--gold-column</c> asks for gold labels.
+    /// </summary>
+    public static IMatrixSource OpenMatrix(string path, Args args, Terminal? terminal, LabelModels.ILabelModel? model = null, bool requireGold = true)
+        => OpenMatrix(path, ReadOptions(args, path, model, requireGold), terminal);
+
+    /// <summary>
+    /// The labelled dev set of <c>--dev</c> (see <see cref="Gold.OpenDev"/>); long-format answers are read like the
+    /// training matrix, with its classes and workers and the <c>--gold</c> labels.
+    /// </summary>
+    public static IMatrixSource? OpenDev(Args args, Terminal terminal, IMatrixSource? train,
+        Func<string, IDataSource, (IReadOnlyList<LabelingFunction> Lfs, LabelSchema Schema)>? lfs, Applying.ApplyOptions options)
+    {
+        if (args.Value("--dev") is { } path && AnswersFile.HasAnswerColumns(path, ReadOptions(args, path)))
+        {
+            var dev = OpenMatrix(path, args, terminal, train is null ? null : new LabelModels.MajorityVoteModel(train.Schema, train.LfNames));
+            return dev.HasGold ? dev : throw SnorkelerException.InFile(path, "the dev answers have no gold labels; give them with --gold GOLD.csv");
+        }
+        return Gold.OpenDev(args, lfs, options);
+    }
+
+    private static IMatrixSource OpenMatrix(string path, MatrixReadOptions options, Terminal? terminal)
+    {
+        var matrix = MatrixFile.Open(path, options);
         if (matrix.RowCount == 0) throw SnorkelerException.InFile(path, "the matrix has no rows");
+        if (matrix is AnswerMatrix answers && terminal is not null)
+        {
+            var r = answers.Report;
+            terminal.Info($"{path}: {r.Answers:N0} answers, {answers.RowCount:N0} tasks, {answers.LfNames.Count:N0} workers, classes {answers.Schema}{(answers.HasGold ? $", gold labels for {r.GoldTasks:N0} tasks" : "")}; {(answers.Matrix.IsSparse ? "sparse" : "dense")} storage");
+            foreach (var note in r.Notes()) terminal.Info($"{path}: {note}");
+        }
         return matrix;
     }
 

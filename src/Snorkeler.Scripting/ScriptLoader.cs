@@ -62,15 +62,15 @@ public sealed class ScriptLoader : ILfLoader
         var key = sources.Key(schema);
         var entry = _useCache ? ScriptCache.EntryPath(ScriptCache.Folder(context.CacheDirectory), key) : null;
         var compiled = entry is null ? null : ScriptCache.TryRead(entry);
-        var factory = compiled is null ? null : Factory(compiled, sources); // null: an entry that passed its checksum but does not load
-        var hit = factory is not null;
-        if (factory is null)
+        var loaded = compiled is null ? null : Factory(compiled, sources); // null: an entry that passed its checksum but does not load
+        var hit = loaded is not null;
+        if (loaded is null)
         {
             var (fresh, compileDiagnostics) = ScriptCompiler.Compile(sources, schema, context.Root);
             diagnostics.AddRange(compileDiagnostics.Select(d => d.ToDiagnostic(sources)));
             if (fresh is null) return Done(schema, [], diagnostics, key, entry, false, clock);
             compiled = fresh;
-            factory = Factory(compiled, sources) ?? throw new InvalidOperationException("freshly compiled scripts do not load");
+            loaded = Factory(compiled, sources) ?? throw new InvalidOperationException("freshly compiled scripts do not load");
             if (entry is not null)
             {
                 try { ScriptCache.Write(entry, compiled); }
@@ -82,7 +82,7 @@ public sealed class ScriptLoader : ILfLoader
         }
         else diagnostics.AddRange(compiled!.Warnings.Select(d => d.ToDiagnostic(sources)));
 
-        var functions = Run(factory, sources, schema, key, diagnostics);
+        var functions = Run(loaded, sources, schema, key, diagnostics);
         return Done(schema, functions, diagnostics, key, entry, hit, clock);
     }
 
@@ -93,15 +93,19 @@ public sealed class ScriptLoader : ILfLoader
         return new LfSet(schema, functions, diagnostics);
     }
 
+    /// <summary>The submission's factory method and the load context holding its assembly.</summary>
+    private sealed record LoadedScripts(MethodInfo Factory, AssemblyLoadContext Context);
+
     /// <summary>Loads the compiled assembly into a new context and finds the submission's factory; null when it does not load.</summary>
-    private static MethodInfo? Factory(CompiledScripts compiled, ScriptSources sources)
+    private static LoadedScripts? Factory(CompiledScripts compiled, ScriptSources sources)
     {
         try
         {
             var context = new ScriptLoadContext(sources.References);
             var assembly = context.LoadFromStream(new MemoryStream(compiled.Image), compiled.Pdb is null ? null : new MemoryStream(compiled.Pdb));
-            return assembly.GetType(compiled.TypeName, throwOnError: false)
+            var factory = assembly.GetType(compiled.TypeName, throwOnError: false)
                 ?.GetMethod(compiled.MethodName, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static);
+            return factory is null ? null : new LoadedScripts(factory, context);
         }
         catch (Exception e) when (e is BadImageFormatException or FileLoadException or TypeLoadException)
         {
@@ -110,13 +114,13 @@ public sealed class ScriptLoader : ILfLoader
     }
 
     /// <summary>Runs the scripts' top level (which calls <c>Lf</c>) and builds the LFs.</summary>
-    private static List<LabelingFunction> Run(MethodInfo factory, ScriptSources sources, LabelSchema schema, string key, List<Diagnostic> diagnostics)
+    private static List<LabelingFunction> Run(LoadedScripts loaded, ScriptSources sources, LabelSchema schema, string key, List<Diagnostic> diagnostics)
     {
         var globals = new ScriptGlobals(schema, sources.Locate);
         try
         {
             // Slot 0 holds the globals, slot 1 the submission (Roslyn's ScriptExecutionState layout).
-            var task = (Task<object>)factory.Invoke(null, [new object?[] { globals, null }])!;
+            var task = (Task<object>)loaded.Factory.Invoke(null, [new object?[] { globals, null }])!;
             task.GetAwaiter().GetResult();
         }
         catch (Exception e)
@@ -142,23 +146,32 @@ public sealed class ScriptLoader : ILfLoader
                 diagnostics.Add(Diagnostic.Error(ScriptCodes.DuplicateName, ScriptCodes.DuplicateNameMessage(d.Name, byName[d.Name]), location));
                 continue;
             }
-            functions.Add(Checked(d, location, schema, key));
+            functions.Add(Checked(d, location, schema, key, loaded.Context));
         }
         return functions;
     }
 
-    /// <summary>The LF, with votes checked against the classes (an out-of-range vote throws naming the LF and the row).</summary>
-    private static LabelingFunction Checked(Declared d, SourceLocation location, LabelSchema schema, string key)
+    /// <summary>
+    /// The LF, with votes checked against the classes (an out-of-range vote throws naming the LF and the row).
+    /// The LF holds the scripts' load context: a collectible context whose object is collected starts unloading
+    /// even while its code runs, and then every later load into it fails, such as the first call that needs an
+    /// assembly the scripts <c>#r</c> (the runtime loads it lazily, on that call).
+    /// </summary>
+    private static LabelingFunction Checked(Declared d, SourceLocation location, LabelSchema schema, string key, AssemblyLoadContext context)
     {
         var vote = d.Vote;
         var k = schema.Cardinality;
         LabelingFunction? lf = null;
-        lf = new LabelingFunction(d.Name, _ => row =>
+        lf = new LabelingFunction(d.Name, _ =>
         {
-            var v = vote(row);
-            if (v < LabelSchema.Abstain || v >= k)
-                throw new SnorkelerException(ScriptCodes.VoteOutOfRangeMessage(lf!, v, row.Index, schema));
-            return v;
+            GC.KeepAlive(context); // captured: the binder and the per-row function share one closure holding the context
+            return row =>
+            {
+                var v = vote(row);
+                if (v < LabelSchema.Abstain || v >= k)
+                    throw new SnorkelerException(ScriptCodes.VoteOutOfRangeMessage(lf!, v, row.Index, schema));
+                return v;
+            };
         }, location, LabelingFunction.Hash(d.Name + "\n" + key));
         return lf;
     }

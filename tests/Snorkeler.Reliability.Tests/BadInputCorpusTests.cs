@@ -18,7 +18,7 @@ public sealed class BadInputCorpusTests
         { "ragged rows", "apply --lfs {c}/lfs/ok --data {c}/data/ragged.csv --out {o}/m.snkm", 1, "error: {c}/data/ragged.csv(3): the row has 3 fields but the header has 2" },
         { "invalid UTF-8", "apply --lfs {c}/lfs/ok --data {c}/data/invalid-utf8.csv --out {o}/m.snkm", 1, "error: {c}/data/invalid-utf8.csv(4): invalid UTF-8 at byte 31 (save the file as UTF-8)" },
         { "a column the LFs need is missing", "apply --lfs {c}/lfs/ok --data {c}/data/missing-column.csv --out {o}/m.snkm", 1, "{c}/lfs/ok/spam.rules(4,10): error SNK0103: unknown field 'text' (fields: body, stars)" },
-        { "an alias to a column that is missing", "apply --lfs {c}/lfs/ok --data {c}/data/missing-column.csv --column text=CONTENT --out {o}/m.snkm", 1, "error: {c}/data/missing-column.csv: no column 'CONTENT' (columns: body, stars)" },
+        { "an alias to a column that is missing", "apply --lfs {c}/lfs/ok --data {c}/data/missing-column.csv --column text=CONTENT --out {o}/m.snkm", 1, "error: {c}/data/missing-column.csv: no column 'CONTENT' to read as 'text' (columns: body, stars)" },
         { "check: a column the LFs need is missing", "check {c}/lfs/ok --data {c}/data/missing-column.csv", 1, "{c}/lfs/ok/spam.rules(4,10): error SNK0103: unknown field 'text' (fields: body, stars)" },
         { "Wrench: inconsistent LF counts", "analyze --matrix {c}/wrench/ragged/train.json", 1, "error: {c}/wrench/ragged/train.json(2): row \"1\" has 1 weak labels but the first row (line 1) has 2" },
         { "Wrench: weak label out of range", "fit --matrix {c}/wrench/out-of-range/train.json --model mv --out {o}/mv.json", 1, "error: {c}/wrench/out-of-range/train.json(2): row \"1\": weak label 1 is 2, expected -1 or a class 0..1" },

@@ -20,6 +20,7 @@ internal sealed class ApplyCommand : ICommand
         Inputs.LfTimeoutOption,
         new("--stats", "FILE", "also write this shard's sufficient statistics, for 'fit --stats' across shards"),
         new("--incremental", null, "reuse each unchanged LF's column from the cache (keyed by the data's content and the LF's source) and store new ones; after editing one LF only it is evaluated"),
+        Gold.ColumnOption,
         Inputs.ColumnOption,
         Inputs.CacheDirOption,
     ];
@@ -35,10 +36,12 @@ internal sealed class ApplyCommand : ICommand
         var lfs = set.Functions;
         var schema = set.Schema!;
 
-        using var writer = MatrixWriter.Create(outPath, schema, lfs.Select(l => l.Name).ToArray());
+        using var gold = LabelledData.Gold(dataPaths, data, schema, args.Value("--gold-column"));
+        using var writer = MatrixWriter.Create(outPath, schema, lfs.Select(l => l.Name).ToArray(), gold is null ? null : args.Value("--gold-column") ?? "gold");
         var statistics = args.Value("--stats") is null ? null : new LabelModels.SufficientStatistics(schema, lfs.Select(l => l.Name).ToArray());
         void Sink(LabelMatrix block)
         {
+            if (gold is not null) block = gold.Attach(block);
             writer.Write(block);
             statistics?.Add(block);
         }
@@ -54,7 +57,7 @@ internal sealed class ApplyCommand : ICommand
         if (result.Rows == 0) throw new SnorkelerException($"{data.Name}: the data has no rows to label");
         writer.Commit();
         if (statistics is not null) statistics.Save(args.Value("--stats")!);
-        terminal.Info($"applied {lfs.Count} LFs to {result.Rows:N0} rows in {result.Elapsed.TotalSeconds:0.00} s ({result.RowsPerSecond:N0} rows/s); wrote {outPath}");
+        terminal.Info($"applied {lfs.Count} LFs to {result.Rows:N0} rows in {result.Elapsed.TotalSeconds:0.00} s ({result.RowsPerSecond:N0} rows/s){(gold is null ? "" : $", {Gold.Describe(gold)}")}; wrote {outPath}");
         ReportFailures(terminal, lfs, result);
         return ExitCode.Ok;
     }

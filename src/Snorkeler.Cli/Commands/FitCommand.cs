@@ -39,14 +39,17 @@ internal sealed class FitCommand : ICommand
 
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
-        new("--matrix", "MATRIX", "the training label matrix (.snkm, .csv, .npy, Wrench .json)"),
+        new("--matrix", "MATRIX", "the training label matrix (.snkm, .csv, .npy, Wrench .json, or answers task,worker,label in .csv/.jsonl/.parquet)"),
         new("--stats", "FILE", "instead of --matrix: sufficient statistics written by 'apply --stats', added up across shards", Many: true),
         new("--model", "NAME", $"label model: {string.Join(", ", LabelModelCatalog.All.Select(k => k.Name))}", Required: true),
         new("--out", "MODEL.json", "where to save the fitted model", Required: true),
-        new("--dev", "MATRIX", "a labelled dev split for the class prior, weights and model selection"),
+        Gold.DevOption("the class prior, weights and model selection"),
         new("--seed", "N", "random seed (default 0); same inputs and seed give the same model"),
         new("--prior", "P0,P1,...", "the class prior, one number per class"),
-        new("--gold-column", "NAME", "a CSV matrix column holding gold labels"),
+        Gold.ColumnOption,
+        Gold.LfsForDevOption,
+        Inputs.ColumnOption,
+        .. Inputs.MatrixOptions,
         .. ModelOptionSpecs,
     ];
 
@@ -57,11 +60,11 @@ internal sealed class FitCommand : ICommand
         var trainer = kind.CreateTrainer(options);
         if (!args.Has("--matrix") && !args.Has("--stats")) throw new UsageException("missing required option '--matrix MATRIX' (or '--stats FILE...')");
         if (args.Has("--matrix") && args.Has("--stats")) throw new UsageException("give --matrix MATRIX or --stats FILE..., not both");
-        var train = args.Value("--matrix") is { } matrixPath ? Inputs.OpenMatrix(matrixPath, args.Value("--gold-column")) : null;
+        var train = args.Value("--matrix") is { } matrixPath ? Inputs.OpenMatrix(matrixPath, args, terminal, requireGold: false) : null;
         var context = new FitContext
         {
             Seed = args.Int("--seed") ?? 0,
-            Dev = args.Value("--dev") is { } dev ? Inputs.OpenMatrix(dev, args.Value("--gold-column")) : null,
+            Dev = Inputs.OpenDev(args, terminal, train, DevLfs(args, terminal, train?.Schema), new Applying.ApplyOptions { Cancellation = cancellation }),
             Prior = Inputs.Prior(args),
             Log = terminal.Quiet ? null : terminal.Error.WriteLine,
             Cancellation = cancellation,
@@ -98,6 +101,14 @@ internal sealed class FitCommand : ICommand
         terminal.Info($"fitted '{model.Name}' on {rows:N0} rows × {lfCount} LFs in {seconds:0.000} s; wrote {outPath}");
         return ExitCode.Ok;
     }
+
+    /// <summary>Loads the LFs of <c>--lfs</c> for labelling a <c>--dev</c> data file, or null when none are given.</summary>
+    internal static Func<string, Data.IDataSource, (IReadOnlyList<LabelingFunction>, LabelSchema)>? DevLfs(Args args, Terminal terminal, LabelSchema? schema)
+        => !args.Has("--lfs") ? null : (path, data) =>
+        {
+            var set = Inputs.LoadLfs(args.Values("--lfs"), args, data.Schema, schema ?? Inputs.SchemaOf([path]), terminal);
+            return (set.Functions, set.Schema!);
+        };
 
     internal static ModelOptions ModelOptionsFrom(Args args)
     {

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json.Nodes;
 using Snorkeler.Analysis;
 using Snorkeler.Applying;
@@ -24,8 +23,8 @@ internal sealed class LabelCommand : ICommand
         new("--data", "FILE", "the unlabelled data (.csv, .tsv, .jsonl, .parquet, Wrench .json)", Many: true, Required: true),
         new("--out", "LABELS", "the labels to write: .csv, .jsonl or .parquet", Required: true),
         new("--model", "NAME", "label model (default: auto)"),
-        new("--dev", "FILE", "labelled data for the class prior and model selection (needs --gold-column unless Wrench .json)"),
-        new("--gold-column", "NAME", "the column of --dev holding gold labels (class names or numbers)"),
+        Gold.DevOption("the class prior and model selection"),
+        Gold.ColumnOption,
         new("--id-column", "NAME", "the input column copied into the labels (default: a column named id or ending in _id, if any)"),
         new("--drop-uncovered", null, "leave out rows on which every LF abstained"),
         new("--matrix-out", "MATRIX", "also write the label matrix (.snkm, .csv, .npy)"),
@@ -76,19 +75,21 @@ internal sealed class LabelCommand : ICommand
         try
         {
             ApplyResult applied;
-            using (var writer = MatrixWriter.Create(matrixPath, schema, names))
+            // The training data's own gold labels, when it has the gold column, travel with the matrix (--matrix-out, the report).
+            var goldColumn = args.Value("--gold-column");
+            using var trainGold = goldColumn is not null && data.Schema.IndexOf(goldColumn) >= 0 ? LabelledData.Gold(dataPaths, data, schema, goldColumn) : null;
+            using (var writer = MatrixWriter.Create(matrixPath, schema, names, trainGold is null ? null : goldColumn))
             {
-                applied = ApplyCommand.Apply(args, terminal, dataPaths, data, lfs, schema, writer.Write, applyOptions);
+                applied = ApplyCommand.Apply(args, terminal, dataPaths, data, lfs, schema, block => writer.Write(trainGold?.Attach(block) ?? block), applyOptions);
                 if (applied.Rows == 0) throw new SnorkelerException($"{data.Name}: the data has no rows to label");
                 writer.Commit();
             }
-            terminal.Info($"applied {lfs.Count} LFs to {applied.Rows:N0} rows in {applied.Elapsed.TotalSeconds:0.00} s");
+            terminal.Info($"applied {lfs.Count} LFs to {applied.Rows:N0} rows in {applied.Elapsed.TotalSeconds:0.00} s{(trainGold is null ? "" : $", {Gold.Describe(trainGold)}")}");
             ApplyCommand.ReportFailures(terminal, lfs, applied);
             var matrix = MatrixFile.Open(matrixPath);
 
-            // 2. The labelled dev split, if any, through the same LFs.
-            LabelMatrix? dev = null;
-            if (args.Value("--dev") is { } devPath) dev = DevMatrix(devPath, args, lfs, schema, applyOptions with { Progress = null });
+            // 2. The labelled dev set, if any: a matrix with gold labels, or data labelled by the same LFs.
+            var dev = Gold.OpenDev(args, (_, _) => (lfs, schema), applyOptions with { Progress = null });
 
             // 3. Fit.
             var context = new FitContext
@@ -239,32 +240,6 @@ internal sealed class LabelCommand : ICommand
         foreach (var batch in data.ReadBatches(IMatrixSource.DefaultBlockRows))
             for (var i = 0; i < batch.Count; i++)
                 yield return batch.IsMissing(i, column!.Value) ? null : batch.Text(i, column.Value).ToString();
-    }
-
-    private static LabelMatrix DevMatrix(string path, Args args, IReadOnlyList<LabelingFunction> lfs, LabelSchema schema, ApplyOptions options)
-    {
-        var source = Inputs.OpenData([path], args);
-        var matrix = Applier.ApplyToMatrix(source, lfs, schema, options);
-        if (path.EndsWith(".json", StringComparison.OrdinalIgnoreCase) && args.Value("--gold-column") is null)
-        {
-            var gold = WrenchFile.ReadMatrix(path);
-            if (!gold.Schema.Equals(schema)) throw SnorkelerException.InFile(path, $"its classes {gold.Schema} differ from the LFs' {schema}");
-            return matrix.WithGold(gold.GoldLabels);
-        }
-        var columnName = args.Value("--gold-column") ?? throw new UsageException("--dev needs --gold-column NAME naming the column with the gold labels");
-        var column = source.Schema.RequireIndex(columnName, path);
-        var labels = new List<int>();
-        foreach (var batch in source.ReadBatches(IMatrixSource.DefaultBlockRows))
-            for (var i = 0; i < batch.Count; i++)
-            {
-                if (batch.IsMissing(i, column)) { labels.Add(LabelSchema.Abstain); continue; }
-                var text = batch.Text(i, column).Trim().ToString();
-                var label = schema.LabelOf(text) ?? (int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v) && schema.IsValidVote(v) ? v : (int?)null);
-                if (label is null)
-                    throw SnorkelerException.InFile(path, $"column '{columnName}': '{text}' is not a class ({schema}) or class number", batch.LineOf(i));
-                labels.Add(label.Value);
-            }
-        return matrix.WithGold(labels.ToArray());
     }
 
     private static void TryDelete(string path)

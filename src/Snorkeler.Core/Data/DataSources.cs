@@ -36,12 +36,12 @@ public static class DataSources
 
     /// <summary>
     /// The source with columns renamed: each alias maps the name LFs use (<c>text</c>) to the data's column
-    /// (<c>CONTENT</c>). Other columns keep their names. An alias whose LF name the data already has, and
-    /// whose data column it lacks, is skipped, so one set of aliases serves a raw file and a file already
-    /// in the LFs' names (a dev split).
+    /// (<c>CONTENT</c>). Other columns keep their names. A data column that does not exist is an error naming the
+    /// nearest one, unless <paramref name="strict"/> is false and the data already has the LF name: then the alias is
+    /// skipped, so the aliases of the main data also serve a file already in the LFs' names (a dev split).
     /// </summary>
-    public static IDataSource WithAliases(IDataSource source, IReadOnlyDictionary<string, string> aliases)
-        => aliases.Count == 0 ? source : new AliasedSource(source, aliases);
+    public static IDataSource WithAliases(IDataSource source, IReadOnlyDictionary<string, string> aliases, bool strict = true)
+        => aliases.Count == 0 ? source : new AliasedSource(source, aliases, strict);
 
     private sealed class ConcatSource : IDataSource
     {
@@ -82,14 +82,19 @@ public static class DataSources
     {
         private readonly IDataSource _inner;
 
-        public AliasedSource(IDataSource inner, IReadOnlyDictionary<string, string> aliases)
+        public AliasedSource(IDataSource inner, IReadOnlyDictionary<string, string> aliases, bool strict)
         {
             _inner = inner;
             var names = inner.Schema.Names.ToArray();
             foreach (var (alias, column) in aliases)
             {
-                if (inner.Schema.IndexOf(column) < 0 && inner.Schema.IndexOf(alias) >= 0) continue;
-                var i = inner.Schema.RequireIndex(column, inner.Name);
+                if (!strict && inner.Schema.IndexOf(column) < 0 && inner.Schema.IndexOf(alias) >= 0) continue;
+                var i = inner.Schema.IndexOf(column);
+                if (i < 0)
+                {
+                    var near = Text.Suggest.Nearest(column, inner.Schema.Names);
+                    throw new SnorkelerException($"{inner.Name}: no column '{column}' to read as '{alias}'{(near is null ? "" : $"; did you mean '{near}'?")} (columns: {string.Join(", ", inner.Schema.Names)})");
+                }
                 if (Array.IndexOf(names, alias) is var clash and >= 0 && clash != i)
                     throw new SnorkelerException($"{inner.Name}: cannot name column '{column}' '{alias}': a column '{alias}' already exists");
                 names[i] = alias;
