@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Snorkeler.Analysis;
 using Snorkeler.Applying;
-using Snorkeler.Data;
 using Snorkeler.IO;
 using Snorkeler.LabelModels;
 
@@ -11,8 +10,6 @@ namespace Snorkeler.Cli.Commands;
 /// <summary><c>snorkeler label</c>: apply, fit and predict in one run, with a provenance manifest.</summary>
 internal sealed class LabelCommand : ICommand
 {
-    private static readonly string[] IdNames = ["id", "_id", "uuid", "key"];
-
     public string Name => "label";
 
     public string Summary => "apply LFs, fit a label model and write probabilistic labels, in one run";
@@ -25,7 +22,8 @@ internal sealed class LabelCommand : ICommand
         new("--model", "NAME", "label model (default: auto)"),
         Gold.DevOption("the class prior and model selection"),
         Gold.ColumnOption,
-        new("--id-column", "NAME", "the input column copied into the labels (default: a column named id or ending in _id, if any)"),
+        JoinColumns.IdOption,
+        JoinColumns.KeepOption,
         new("--drop-uncovered", null, "leave out rows on which every LF abstained"),
         new("--matrix-out", "MATRIX", "also write the label matrix (.snkm, .csv, .npy)"),
         new("--report", "REPORT.html", "also write a self-contained HTML report: LF summary, accuracies, confidences, class balance"),
@@ -60,7 +58,7 @@ internal sealed class LabelCommand : ICommand
         var lfs = set.Functions;
         var schema = set.Schema!;
         var names = lfs.Select(l => l.Name).ToArray();
-        var idColumn = IdColumn(args, data.Schema);
+        var join = JoinColumns.From(args, data);
 
         // 1. Apply, streaming the matrix to disk.
         var matrixPath = args.Value("--matrix-out") ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(outPath)) ?? ".", $".{Path.GetFileName(outPath)}.{Environment.ProcessId}.matrix.snkm");
@@ -113,27 +111,22 @@ internal sealed class LabelCommand : ICommand
             long written = 0, uncovered = 0;
             var confidence = new long[10];
             var classCounts = new long[schema.Cardinality];
-            using (var ids = idColumn is null ? null : Ids(data, idColumn).GetEnumerator())
-            using (var writer = LabelsWriter.Create(outPath, schema, idColumn is null ? null : data.Schema.Names[idColumn.Value]))
+            using (var carried = join.Read(data).GetEnumerator())
+            using (var writer = LabelsWriter.Create(outPath, schema, join.Layout))
             {
                 var k = schema.Cardinality;
-                var keptIds = new List<string?>();
-                var keptProbabilities = new List<double>();
-                var keptLabels = new List<int>();
+                var kept = new JoinColumns.Block(join.Names.Count);
                 PredictCommand.Predict(model, matrix, tieBreak, seed, (block, probabilities, labels) =>
                 {
                     cancellation.ThrowIfCancellationRequested();
                     diagnostics?.Add(block, probabilities);
-                    keptIds.Clear();
-                    keptProbabilities.Clear();
-                    keptLabels.Clear();
                     for (var i = 0; i < block.RowCount; i++)
                     {
-                        string? id = null;
-                        if (ids is not null)
+                        string?[]? values = null;
+                        if (join.Names.Count > 0)
                         {
-                            if (!ids.MoveNext()) throw new SnorkelerException($"{data.Name}: fewer rows on the second read than the first (did the file change during the run?)");
-                            id = ids.Current;
+                            if (!carried.MoveNext()) throw new SnorkelerException($"{data.Name}: fewer rows on the second read than the first (did the file change during the run?)");
+                            values = carried.Current;
                         }
                         var covered = false;
                         for (var j = 0; j < block.LfCount && !covered; j++) covered = block[i, j] != LabelSchema.Abstain;
@@ -147,11 +140,9 @@ internal sealed class LabelCommand : ICommand
                         foreach (var v in p) top = Math.Max(top, v);
                         confidence[Math.Min(9, (int)(top * 10))]++;
                         if (labels[i] >= 0) classCounts[labels[i]]++;
-                        keptIds.Add(id);
-                        foreach (var v in p) keptProbabilities.Add(v);
-                        keptLabels.Add(labels[i]);
+                        kept.Add(block.FirstRow + i + 1, values, p, labels[i]);
                     }
-                    writer.Write(ids is null ? null : keptIds, keptProbabilities.ToArray(), keptLabels.ToArray());
+                    kept.WriteTo(writer);
                 });
                 writer.Commit();
                 written = writer.Rows;
@@ -178,10 +169,12 @@ internal sealed class LabelCommand : ICommand
                 ["failures"] = new JsonObject(lfs.Select((lf, j) => new KeyValuePair<string, JsonNode?>(lf.Name, applied.Failures[j]))),
                 ["uncovered_rows"] = uncovered,
             };
+            var selection = ModelChoice.Of(model);
             manifest["label_model"] = new JsonObject
             {
-                ["name"] = model.Name,
+                ["name"] = ModelChoice.NameOf(model),
                 ["requested"] = kind.Name,
+                ["selection"] = selection is null ? null : ModelChoice.ToJson(selection),
                 ["options"] = new JsonObject(modelOptions.Given.Select(p => new KeyValuePair<string, JsonNode?>(p.Key, p.Value))),
                 ["seed"] = seed,
                 ["class_prior"] = new JsonArray(model.ClassPrior.Select(p => (JsonNode)p!).ToArray()),
@@ -203,7 +196,8 @@ internal sealed class LabelCommand : ICommand
                 ["total"] = Round(total.Elapsed.TotalSeconds),
             };
             Manifest.Write(outPath, manifest);
-            terminal.Info($"fitted '{model.Name}' in {fitSeconds:0.000} s; wrote {written:N0} labels to {outPath} ({uncovered:N0} rows uncovered{(args.Flag("--drop-uncovered") ? ", dropped" : "")}) and {Manifest.PathFor(outPath)}");
+            if (selection is not null) terminal.Info(selection.Describe());
+            terminal.Info($"fitted '{ModelChoice.NameOf(model)}' in {fitSeconds:0.000} s; wrote {written:N0} labels to {outPath} ({uncovered:N0} rows uncovered{(args.Flag("--drop-uncovered") ? ", dropped" : "")}) and {Manifest.PathFor(outPath)}");
             return ExitCode.Ok;
         }
         finally
@@ -225,24 +219,6 @@ internal sealed class LabelCommand : ICommand
     }
 
     private static double Round(double seconds) => Math.Round(seconds, 4);
-
-    private static int? IdColumn(Args args, DataSchema schema)
-    {
-        if (args.Value("--id-column") is { } name) return schema.RequireIndex(name);
-        for (var i = 0; i < schema.Count; i++)
-        {
-            var n = schema.Names[i];
-            if (IdNames.Contains(n, StringComparer.OrdinalIgnoreCase) || n.EndsWith("_id", StringComparison.OrdinalIgnoreCase)) return i;
-        }
-        return null;
-    }
-
-    private static IEnumerable<string?> Ids(IDataSource data, int? column)
-    {
-        foreach (var batch in data.ReadBatches(IMatrixSource.DefaultBlockRows))
-            for (var i = 0; i < batch.Count; i++)
-                yield return batch.IsMissing(i, column!.Value) ? null : batch.Text(i, column.Value).ToString();
-    }
 
     private static void TryDelete(string path)
     {
