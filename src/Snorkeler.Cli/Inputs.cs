@@ -14,7 +14,7 @@ internal static class Inputs
 
     public static readonly OptionSpec CacheDirOption = new("--cache-dir", "DIR", "where compiled C# scripts are cached (default $SNORKELER_CACHE_DIR or ~/.cache/snorkeler)");
 
-    public static readonly OptionSpec LfTimeoutOption = new("--lf-timeout", "SECONDS", "fail the run when one call of a script LF runs longer than this on one row (default 10; 0: no limit)");
+    public static readonly OptionSpec LfTimeoutOption = new("--lf-timeout", "SECONDS", "fail the run when one call of a script LF runs longer than this on one row, or scripts' top-level code longer than this while loading (default 10; 0: no limit)");
 
     /// <summary>The per-call time budget of script LFs: --lf-timeout seconds, 10 by default, 0 for none.</summary>
     public static TimeSpan? LfTimeBudget(Args args)
@@ -55,8 +55,9 @@ internal static class Inputs
     public static LfSet LoadLfs(IReadOnlyList<string> paths, Args args, DataSchema? columns, LabelSchema? schema, Terminal terminal)
     {
         var cache = args.Value("--cache-dir") ?? Environment.GetEnvironmentVariable("SNORKELER_CACHE_DIR");
-        var set = new LfProject(Loaders).Load(paths, schema, columns, cache);
+        var set = new LfProject(Loaders).Load(paths, schema, columns, cache, LfTimeBudget(args));
         if (set.HasErrors) throw new DiagnosticsException(set.Diagnostics);
+        FileRoles.Check(args, set.Reads);
         terminal.Diagnostics(set.Diagnostics);
         return set;
     }

@@ -14,10 +14,11 @@ internal sealed class CheckCommand : ICommand
 
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
-        new("--lfs", "PATH", "LF files or folders to check (the paths may also follow 'check' directly)", Many: true),
-        new("--data", "FILE", "a data file whose columns the LFs may use (enables unknown-field checks)", Many: true),
+        new("--lfs", "PATH", "LF files or folders to check (the paths may also follow 'check' directly)", Many: true, Role: PathRole.Input),
+        new("--data", "FILE", "a data file whose columns the LFs may use (enables unknown-field checks)", Many: true, Role: PathRole.Input),
         Inputs.ColumnOption,
         Inputs.CacheDirOption,
+        Inputs.LfTimeoutOption,
     ];
 
     public int Run(Args args, Terminal terminal, CancellationToken cancellation)
@@ -32,7 +33,7 @@ internal sealed class CheckCommand : ICommand
             schema = Inputs.SchemaOf(args.Values("--data"));
         }
         var cache = args.Value("--cache-dir") ?? Environment.GetEnvironmentVariable("SNORKELER_CACHE_DIR");
-        var set = new LfProject(Inputs.Loaders).Load(paths, schema, columns, cache);
+        var set = new LfProject(Inputs.Loaders).Load(paths, schema, columns, cache, Inputs.LfTimeBudget(args));
         terminal.Diagnostics(set.Diagnostics);
         var errors = set.Diagnostics.Count(d => d.IsError);
         var warnings = set.Diagnostics.Count - errors;

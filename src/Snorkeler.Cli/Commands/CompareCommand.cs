@@ -12,9 +12,9 @@ internal sealed class CompareCommand : ICommand
 
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
-        new("--train", "MATRIX", "the training matrix (gold labels unused)", Required: true),
-        new("--test", "MATRIX", "the test matrix, with gold labels", Required: true),
-        new("--dev", "MATRIX", "a labelled dev split, used by wmv (accuracies) and auto (selection)"),
+        new("--train", "MATRIX", "the training matrix (gold labels unused)", Required: true, Role: PathRole.Input),
+        new("--test", "MATRIX", "the test matrix, with gold labels", Required: true, Role: PathRole.Input),
+        new("--dev", "MATRIX", "a labelled dev split, used by wmv (accuracies) and auto (selection)", Role: PathRole.Input),
         new("--dev-prior", null, "every model also takes its class prior from the dev split"),
         new("--models", "A,B,...", $"models, optionally with options (snorkel:epochs=500); default {string.Join(",", LabelModelCatalog.All.Select(k => k.Name))}"),
         new("--seeds", "N", "fit each model with seeds 0..N-1 and report means and spreads (default 1)"),

@@ -20,16 +20,16 @@ internal sealed class LabelCommand : ICommand
 
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
-        new("--lfs", "PATH", "LF files (.rules, .csx) or folders of them", Many: true, Required: true),
-        new("--data", "FILE", "the unlabelled data (.csv, .tsv, .jsonl, .parquet, Wrench .json)", Many: true, Required: true),
-        new("--out", "LABELS", "the labels to write: .csv, .jsonl or .parquet", Required: true),
+        new("--lfs", "PATH", "LF files (.rules, .csx) or folders of them", Many: true, Required: true, Role: PathRole.Input),
+        new("--data", "FILE", "the unlabelled data (.csv, .tsv, .jsonl, .parquet, Wrench .json)", Many: true, Required: true, Role: PathRole.Input),
+        new("--out", "LABELS", "the labels to write: .csv, .jsonl or .parquet", Required: true, Role: PathRole.Output, Beside: FileRoles.Manifest),
         new("--model", "NAME", "label model (default: auto)"),
-        new("--dev", "FILE", "labelled data for the class prior and model selection (needs --gold-column unless Wrench .json)"),
+        new("--dev", "FILE", "labelled data for the class prior and model selection (needs --gold-column unless Wrench .json)", Role: PathRole.Input),
         new("--gold-column", "NAME", "the column of --dev holding gold labels (class names or numbers)"),
         new("--id-column", "NAME", "the input column copied into the labels (default: a column named id or ending in _id, if any)"),
         new("--drop-uncovered", null, "leave out rows on which every LF abstained"),
-        new("--matrix-out", "MATRIX", "also write the label matrix (.snkm, .csv, .npy)"),
-        new("--report", "REPORT.html", "also write a self-contained HTML report: LF summary, accuracies, confidences, class balance"),
+        new("--matrix-out", "MATRIX", "also write the label matrix (.snkm, .csv, .npy)", Role: PathRole.Output, Beside: m => FileRoles.Sidecar(m).Concat(FileRoles.Manifest(m))),
+        new("--report", "REPORT.html", "also write a self-contained HTML report: LF summary, accuracies, confidences, class balance", Role: PathRole.Output),
         new("--tie-break", "abstain|random|true-random", "hard label when classes tie (default abstain)"),
         new("--seed", "N", "random seed (default 0)"),
         new("--prior", "P0,P1,...", "the class prior"),
@@ -62,9 +62,10 @@ internal sealed class LabelCommand : ICommand
         var names = lfs.Select(l => l.Name).ToArray();
         var idColumn = IdColumn(args, data.Schema);
 
-        // 1. Apply, streaming the matrix to disk.
-        var matrixPath = args.Value("--matrix-out") ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(outPath)) ?? ".", $".{Path.GetFileName(outPath)}.{Environment.ProcessId}.matrix.snkm");
-        var temporaryMatrix = !args.Has("--matrix-out");
+        // 1. Apply, streaming the matrix to a temporary file (.OUT.matrix.snkm.PID.GUID.tmp: never committed, and
+        // cleaned by the next run writing OUT if this process is killed).
+        var matrixOut = args.Value("--matrix-out");
+        var intermediatePath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(outPath)) ?? ".", $"{Path.GetFileName(outPath)}.matrix.snkm");
         var applyOptions = new ApplyOptions
         {
             Threads = args.Int("--threads", 1, 1024) ?? Environment.ProcessorCount,
@@ -73,18 +74,17 @@ internal sealed class LabelCommand : ICommand
             Cancellation = cancellation,
             LfTimeBudget = Inputs.LfTimeBudget(args),
         };
+        // Every output (labels, manifest, report, matrix, its sidecar and manifest) is committed at the end, as one unit.
+        var outputs = new List<PendingFile>();
         try
         {
-            ApplyResult applied;
-            using (var writer = MatrixWriter.Create(matrixPath, schema, names))
-            {
-                applied = ApplyCommand.Apply(args, terminal, dataPaths, data, lfs, schema, writer.Write, applyOptions);
-                if (applied.Rows == 0) throw new SnorkelerException($"{data.Name}: the data has no rows to label");
-                writer.Commit();
-            }
+            using var intermediate = MatrixWriter.Create(intermediatePath, schema, names);
+            var applied = ApplyCommand.Apply(args, terminal, dataPaths, data, lfs, schema, intermediate.Write, applyOptions);
+            if (applied.Rows == 0) throw new SnorkelerException($"{data.Name}: the data has no rows to label");
+            outputs.AddRange(intermediate.Prepare()); // the scratch matrix: disposed (deleted) in the end, never committed
             terminal.Info($"applied {lfs.Count} LFs to {applied.Rows:N0} rows in {applied.Elapsed.TotalSeconds:0.00} s");
             ApplyCommand.ReportFailures(terminal, lfs, applied);
-            var matrix = MatrixFile.Open(matrixPath);
+            var matrix = MatrixFile.Open(intermediate.ContentPath, MatrixFormat.Binary);
 
             // 2. The labelled dev split, if any, through the same LFs.
             LabelMatrix? dev = null;
@@ -150,17 +150,24 @@ internal sealed class LabelCommand : ICommand
                     }
                     writer.Write(ids is null ? null : keptIds, keptProbabilities.ToArray(), keptLabels.ToArray());
                 });
-                writer.Commit();
+                outputs.AddRange(writer.Prepare());
                 written = writer.Rows;
             }
+            var labelsContent = outputs[^1].TemporaryPath;
             var predictSeconds = predictClock.Elapsed.TotalSeconds;
             if (args.Value("--report") is { } report)
-            {
-                AnalyzeCommand.WriteReport(report, string.Join(", ", dataPaths.Select(Path.GetFileName)), matrix, LfSummary.Of(matrix), diagnostics, model.Name);
-                terminal.Info($"wrote {report}");
-            }
+                outputs.Add(AnalyzeCommand.PrepareReport(report, string.Join(", ", dataPaths.Select(Path.GetFileName)), matrix, LfSummary.Of(matrix), diagnostics, model.Name));
             var inputs = dataPaths.Select(p => Manifest.FileEntry(p)).ToArray();
-            if (!temporaryMatrix) Manifest.Write(matrixPath, MatrixManifest(inputs, lfs, applied, matrixPath));
+            JsonObject? matrixEntry = null;
+            if (matrixOut is not null)
+            {
+                using var copy = MatrixWriter.Create(matrixOut, schema, names);
+                foreach (var block in matrix.ReadBlocks()) copy.Write(block);
+                var files = copy.Prepare();
+                outputs.AddRange(files);
+                matrixEntry = Manifest.FileEntry(matrixOut, applied.Rows, copy.ContentPath);
+                outputs.Add(Manifest.Prepare(matrixOut, MatrixManifest(inputs, lfs, matrixEntry)));
+            }
 
             // 5. Provenance.
             var manifest = Manifest.Start("label", Environment.GetCommandLineArgs().Skip(1).ToArray());
@@ -186,8 +193,8 @@ internal sealed class LabelCommand : ICommand
                 ["parameters"] = model.SaveParameters(),
             };
             manifest["outputs"] = new JsonArray(
-                new[] { (JsonNode)Manifest.FileEntry(outPath, written) }
-                    .Concat(temporaryMatrix ? [] : [Manifest.FileEntry(matrixPath, applied.Rows)]).ToArray());
+                new[] { (JsonNode)Manifest.FileEntry(outPath, written, labelsContent) }
+                    .Concat(matrixEntry is null ? [] : [matrixEntry.DeepClone()]).ToArray());
             manifest["tie_break"] = Args.Kebab(tieBreak.ToString());
             manifest["dropped_uncovered"] = args.Flag("--drop-uncovered");
             manifest["label_counts"] = new JsonObject(schema.ClassNames.Select((c, i) => new KeyValuePair<string, JsonNode?>(c, classCounts[i])));
@@ -199,25 +206,27 @@ internal sealed class LabelCommand : ICommand
                 ["predict"] = Round(predictSeconds),
                 ["total"] = Round(total.Elapsed.TotalSeconds),
             };
-            Manifest.Write(outPath, manifest);
+            outputs.Add(Manifest.Prepare(outPath, manifest));
+            AtomicFile.Commit(outputs.Skip(1).ToArray());
+            if (args.Value("--report") is { } written2) terminal.Info($"wrote {written2}");
             terminal.Info($"fitted '{model.Name}' in {fitSeconds:0.000} s; wrote {written:N0} labels to {outPath} ({uncovered:N0} rows uncovered{(args.Flag("--drop-uncovered") ? ", dropped" : "")}) and {Manifest.PathFor(outPath)}");
             return ExitCode.Ok;
         }
         finally
         {
-            if (temporaryMatrix) TryDelete(matrixPath);
+            foreach (var output in outputs) output.Dispose();
         }
     }
 
     /// <summary>The model used when --model is not given.</summary>
     internal static string DefaultModel => LabelModelCatalog.All.Any(k => k.Name == "auto") ? "auto" : "mv";
 
-    private static JsonObject MatrixManifest(IReadOnlyList<JsonObject> inputs, IReadOnlyList<LabelingFunction> lfs, ApplyResult applied, string matrixPath)
+    private static JsonObject MatrixManifest(IReadOnlyList<JsonObject> inputs, IReadOnlyList<LabelingFunction> lfs, JsonObject matrixEntry)
     {
         var manifest = Manifest.Start("label", Environment.GetCommandLineArgs().Skip(1).ToArray());
         manifest["inputs"] = new JsonArray(inputs.Select(i => (JsonNode)i.DeepClone()).ToArray());
         manifest["lfs"] = Manifest.Lfs(lfs);
-        manifest["outputs"] = new JsonArray(Manifest.FileEntry(matrixPath, applied.Rows));
+        manifest["outputs"] = new JsonArray(matrixEntry.DeepClone());
         return manifest;
     }
 
@@ -265,12 +274,5 @@ internal sealed class LabelCommand : ICommand
                 labels.Add(label.Value);
             }
         return matrix.WithGold(labels.ToArray());
-    }
-
-    private static void TryDelete(string path)
-    {
-        try { File.Delete(path); }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
     }
 }

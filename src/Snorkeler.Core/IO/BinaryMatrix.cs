@@ -163,14 +163,7 @@ internal sealed class BinaryMatrixSource : IMatrixSource
         if (!any) yield return new LabelMatrixBuilder(Schema, LfNames, 1).Build();
     }
 
-    private FileStream Open()
-    {
-        try { return new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw SnorkelerException.InFile(_path, e is FileNotFoundException ? "no such file" : e.Message);
-        }
-    }
+    private FileStream Open() => InputFile.OpenRead(_path);
 
     private SnorkelerException Bad(string message) => SnorkelerException.InFile(_path, message);
 }

@@ -42,10 +42,14 @@ public static class MatrixFile
     /// Opens a matrix file for block-by-block reading. <paramref name="goldColumn"/> names a CSV column
     /// holding gold labels (it is then not an LF).
     /// </summary>
-    public static IMatrixSource Open(string path, string? goldColumn = null)
+    public static IMatrixSource Open(string path, string? goldColumn = null) => Open(path, FormatOf(path), goldColumn);
+
+    /// <summary>Opens a matrix file stored in <paramref name="format"/> whatever its name says (a temporary file).</summary>
+    public static IMatrixSource Open(string path, MatrixFormat format, string? goldColumn = null)
     {
-        if (!File.Exists(path)) throw SnorkelerException.InFile(path, Directory.Exists(path) ? "is a folder, expected a matrix file" : "no such file");
-        return FormatOf(path) switch
+        InputFile.RequireRegular(path, "a matrix file");
+        AtomicFile.CompleteInterruptedCommits(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".");
+        return format switch
         {
             MatrixFormat.Binary => new BinaryMatrixSource(path),
             MatrixFormat.Wrench => WrenchFile.ReadMatrix(path),
@@ -104,9 +108,9 @@ public static class MatrixFile
         }
     }
 
-    internal static void WriteSidecar(string path, LabelSchema schema, IReadOnlyList<string> lfNames)
-    {
-        AtomicFile.Write(SchemaSidecar(path), stream =>
+    /// <summary>The schema sidecar of <paramref name="path"/>, written but not yet committed.</summary>
+    internal static PendingFile BeginSidecar(string path, LabelSchema schema, IReadOnlyList<string> lfNames)
+        => AtomicFile.Prepare(SchemaSidecar(path), stream =>
         {
             using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
             json.WriteStartObject();
@@ -120,15 +124,17 @@ public static class MatrixFile
             json.WriteEndArray();
             json.WriteEndObject();
         });
-    }
+
+    /// <summary>The largest schema sidecar read (class and LF names only).</summary>
+    internal const long MaxSidecarBytes = 64L << 20;
 
     internal static (LabelSchema? Schema, string[]? LfNames) ReadSidecar(string path)
     {
         var sidecar = SchemaSidecar(path);
-        if (!File.Exists(sidecar)) return (null, null);
+        if (InputFile.Stat(sidecar).Kind == FileKind.Missing) return (null, null);
         try
         {
-            using var doc = JsonDocument.Parse(File.ReadAllBytes(sidecar));
+            using var doc = JsonDocument.Parse(InputFile.ReadAllBytes(sidecar, MaxSidecarBytes, "a matrix schema file"));
             var classes = doc.RootElement.GetProperty("classes").EnumerateArray().Select(e => e.GetString()!).ToArray();
             var lfs = doc.RootElement.TryGetProperty("lfs", out var l) ? l.EnumerateArray().Select(e => e.GetString()!).ToArray() : null;
             return (new LabelSchema(classes), lfs);

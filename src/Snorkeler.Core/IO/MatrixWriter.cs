@@ -9,7 +9,7 @@ namespace Snorkeler.IO;
 public abstract class MatrixWriter : IDisposable
 {
     private readonly PendingFile _file;
-    private bool _committed;
+    private bool _prepared;
 
     private protected MatrixWriter(string path, LabelSchema schema, IReadOnlyList<string> lfNames)
     {
@@ -52,19 +52,39 @@ public abstract class MatrixWriter : IDisposable
         RowCount += block.RowCount;
     }
 
-    /// <summary>Finishes the file and moves it into place.</summary>
-    public void Commit()
+    /// <summary>Finishes the file and moves it (with its schema sidecar, for .csv and .npy) into place, both or neither.</summary>
+    public void Commit() => AtomicFile.Commit(Prepare());
+
+    /// <summary>
+    /// Finishes the content and writes the schema sidecar (for .csv and .npy), without publishing them: the files
+    /// to pass to <see cref="AtomicFile.Commit(IReadOnlyList{PendingFile})"/>, with other files of the same unit.
+    /// The caller then owns them (disposing this writer no longer discards them; disposing them does).
+    /// </summary>
+    public IReadOnlyList<PendingFile> Prepare()
     {
+        if (_prepared) throw new InvalidOperationException("the matrix was already prepared");
+        _prepared = true;
         Finish();
-        _file.Commit();
-        _committed = true;
-        AfterCommit();
+        _file.Complete();
+        if (!HasSidecar) return [_file];
+        try
+        {
+            return [_file, MatrixFile.BeginSidecar(Path, Schema, LfNames)];
+        }
+        catch
+        {
+            _file.Dispose(); // both or neither
+            throw;
+        }
     }
 
-    /// <summary>Discards the file unless committed.</summary>
+    /// <summary>The matrix's content once <see cref="Prepare"/>d, before it is committed (to read it back).</summary>
+    public string ContentPath => _file.TemporaryPath;
+
+    /// <summary>Discards the file unless committed or handed over by <see cref="Prepare"/>.</summary>
     public void Dispose()
     {
-        _file.Dispose();
+        if (!_prepared) _file.Dispose();
         GC.SuppressFinalize(this);
     }
 
@@ -74,11 +94,8 @@ public abstract class MatrixWriter : IDisposable
     /// <summary>Completes the content before it is flushed and moved.</summary>
     private protected virtual void Finish() { }
 
-    /// <summary>Runs after the move (sidecars).</summary>
-    private protected virtual void AfterCommit() { }
-
-    /// <summary>True once committed.</summary>
-    private protected bool Committed => _committed;
+    /// <summary>True for formats whose class and LF names travel in a schema sidecar.</summary>
+    private protected virtual bool HasSidecar => false;
 }
 
 internal sealed class CsvMatrixWriter : MatrixWriter
@@ -108,7 +125,7 @@ internal sealed class CsvMatrixWriter : MatrixWriter
 
     private protected override void Finish() => _text.Flush();
 
-    private protected override void AfterCommit() => MatrixFile.WriteSidecar(Path, Schema, LfNames);
+    private protected override bool HasSidecar => true;
 
     internal static string Quote(string s)
         => s.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : s;

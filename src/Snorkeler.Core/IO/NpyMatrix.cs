@@ -36,7 +36,7 @@ internal static partial class NpyMatrix
     public static LabelMatrix Read(string path)
     {
         byte[] bytes;
-        try { bytes = File.ReadAllBytes(path); }
+        try { bytes = InputFile.ReadAllBytes(path, Array.MaxLength, "a .npy matrix"); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw SnorkelerException.InFile(path, e.Message); }
         if (bytes.Length < 10 || !bytes.AsSpan(0, 6).SequenceEqual(Magic))
             throw SnorkelerException.InFile(path, "not a NumPy .npy file");
@@ -132,5 +132,5 @@ internal sealed class NpyMatrixWriter : MatrixWriter
         Stream.Seek(0, SeekOrigin.End);
     }
 
-    private protected override void AfterCommit() => MatrixFile.WriteSidecar(Path, Schema, LfNames);
+    private protected override bool HasSidecar => true;
 }
