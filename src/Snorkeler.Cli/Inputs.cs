@@ -20,8 +20,46 @@ internal static class Inputs
     public static TimeSpan? LfTimeBudget(Args args)
         => (args.Int("--lf-timeout", 0, 24 * 3600) ?? 10) is var seconds and > 0 ? TimeSpan.FromSeconds(seconds) : null;
 
-    public static IDataSource OpenData(IReadOnlyList<string> paths, Args args)
-        => DataSources.WithAliases(DataSources.Open(paths), Aliases(args));
+    public static readonly OptionSpec DelimiterOption = new("--delimiter", "CHAR", "the field delimiter of CSV data: , ; | tab or any one character (default: detected from the header and first rows)");
+
+    /// <summary>The data files with the <c>--column</c> aliases; <paramref name="strictAliases"/> false skips aliases whose data column is missing but whose LF name exists (a dev file already in the LFs' names).</summary>
+    public static IDataSource OpenData(IReadOnlyList<string> paths, Args args, bool strictAliases = true)
+        => DataSources.WithAliases(DataSources.Open(paths, CsvOptions(args)), Aliases(args), strictAliases);
+
+    /// <summary>How delimited text is read: <c>--delimiter</c>, else detected per file.</summary>
+    public static CsvOptions? CsvOptions(Args args)
+    {
+        var text = args.Value("--delimiter");
+        if (text is null) return null;
+        var delimiter = text.ToLowerInvariant() switch
+        {
+            "tab" or "\\t" or "\t" => '\t',
+            "comma" => ',',
+            "semicolon" => ';',
+            "pipe" => '|',
+            _ when text.Length == 1 && text[0] is not ('"' or '\r' or '\n') => text[0],
+            _ => throw new UsageException($"--delimiter expects one character (, ; |) or 'tab', got '{text}'"),
+        };
+        return new CsvOptions { Delimiter = delimiter };
+    }
+
+    /// <summary>How the delimited-text files among <paramref name="paths"/> are read, for status lines ("semicolon-separated, detected"), or null when none is.</summary>
+    public static string? Shape(IReadOnlyList<string> paths, Args args)
+    {
+        var shapes = new List<(string Path, string Shape)>();
+        foreach (var path in paths.Where(p => Path.GetExtension(p).ToLowerInvariant() is ".csv" or ".tsv" or ".txt"))
+        {
+            var source = new CsvSource(path, CsvOptions(args));
+            shapes.Add((path, $"{CsvDialect.Describe(source.Delimiter)}-separated{(source.DelimiterDetected ? ", detected" : "")}"));
+        }
+        var distinct = shapes.Select(s => s.Shape).Distinct(StringComparer.Ordinal).ToList();
+        return distinct.Count switch
+        {
+            0 => null,
+            1 => distinct[0],
+            _ => string.Join("; ", shapes.Select(s => $"{Path.GetFileName(s.Path)}: {s.Shape}")),
+        };
+    }
 
     /// <summary>The <c>--column LF=DATA</c> pairs.</summary>
     public static Dictionary<string, string> Aliases(Args args)
@@ -52,21 +90,96 @@ internal static class Inputs
     public static LabelSchema? SchemaOf(IReadOnlyList<string> dataPaths)
         => dataPaths.Count > 0 && dataPaths.All(p => p.EndsWith(".json", StringComparison.OrdinalIgnoreCase)) ? WrenchFile.ReadSchema(dataPaths[0]) : null;
 
-    public static LfSet LoadLfs(IReadOnlyList<string> paths, Args args, DataSchema? columns, LabelSchema? schema, Terminal terminal)
+    public static LfSet LoadLfs(IReadOnlyList<string> paths, Args args, IDataSource data, LabelSchema? schema, Terminal terminal)
     {
-        var cache = args.Value("--cache-dir") ?? Environment.GetEnvironmentVariable("SNORKELER_CACHE_DIR");
-        var set = new LfProject(Loaders).Load(paths, schema, columns, cache, LfTimeBudget(args));
+        var set = Load(paths, args, data, schema);
         if (set.HasErrors) throw new DiagnosticsException(set.Diagnostics);
         FileRoles.Check(args, set.Reads);
         terminal.Diagnostics(set.Diagnostics);
         return set;
     }
 
-    /// <summary>Opens a matrix; an empty one (a header and no rows) is an error, since nothing can be learnt from it.</summary>
-    public static IMatrixSource OpenMatrix(string path, string? goldColumn = null)
+    /// <summary>Loads the LFs under <paramref name="paths"/> for <paramref name="data"/> (its columns known, when given), reporting nothing.</summary>
+    public static LfSet Load(IReadOnlyList<string> paths, Args args, IDataSource? data, LabelSchema? schema)
     {
-        var matrix = MatrixFile.Open(path, goldColumn);
+        var cache = args.Value("--cache-dir") ?? Environment.GetEnvironmentVariable("SNORKELER_CACHE_DIR");
+        return new LfProject(Loaders).Load(paths, schema, data?.Schema, cache, data is null ? null : DataHints.Of(data), LfTimeBudget(args));
+    }
+
+    /// <summary>Options of every command that reads a label matrix: long-format columns, gold file, storage, source kinds.</summary>
+    public static readonly OptionSpec[] MatrixOptions =
+    [
+        new("--gold", "GOLD.csv", "long format: gold labels, a file with task and label columns, joined on the task", Role: PathRole.Input),
+        new("--task-column", "NAME", "long format: the task column (default task)"),
+        new("--worker-column", "NAME", "long format: the worker (source) column (default worker)"),
+        new("--label-column", "NAME", "long format: the label column (default label)"),
+        new("--kind-column", "NAME", "long format: a column saying whether a source is an 'annotator' (default) or an 'lf'"),
+        new("--repeats", "last|first|error", "long format: which answer counts when a worker answered a task twice (default last)"),
+        new("--storage", "auto|dense|sparse", "how votes are held in memory (default auto: sparse below 15% of cells)"),
+        new("--annotators", "NAME,...|all", "wide matrices: the columns that are people, whose -1 means missing rather than abstain"),
+    ];
+
+    /// <summary>
+    /// The reading options the matrix options give; with a model, its classes and (long format) its sources in its
+    /// order. Without <paramref name="requireGold"/>, <c>--gold-column</c> only tells a CSV matrix's gold column from its LFs.
+    /// </summary>
+    public static MatrixReadOptions ReadOptions(Args args, string path, LabelModels.ILabelModel? model = null, bool requireGold = true)
+    {
+        var annotators = args.Value("--annotators") is { } a
+            ? a == "all" ? ["*"] : a.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            : null;
+        var goldColumn = args.Value("--gold-column");
+        return new MatrixReadOptions
+        {
+            GoldColumn = requireGold ? goldColumn : Gold.CsvGoldColumn(path, goldColumn),
+            GoldPath = args.Value("--gold"),
+            TaskColumn = args.Value("--task-column"),
+            WorkerColumn = args.Value("--worker-column"),
+            LabelColumn = args.Value("--label-column"),
+            KindColumn = args.Value("--kind-column"),
+            Repeats = args.Choice("--repeats", RepeatedAnswers.Last),
+            Storage = args.Choice("--storage", MatrixStorage.Auto),
+            Annotators = annotators,
+            Schema = model?.Schema,
+            Sources = model?.LfNames,
+        };
+    }
+
+    /// <summary>Opens a matrix; an empty one (a header and no rows) is an error, since nothing can be learnt from it.</summary>
+    public static IMatrixSource OpenMatrix(string path, string? goldColumn = null) => OpenMatrix(path, new MatrixReadOptions { GoldColumn = goldColumn }, null);
+
+    /// <summary>
+    /// Opens a matrix with the command's matrix options (and a model's classes and sources), noting on stderr what
+    /// long-format reading left out. With <paramref name="requireGold"/>, <c>--gold-column</c> asks for gold labels.
+    /// </summary>
+    public static IMatrixSource OpenMatrix(string path, Args args, Terminal? terminal, LabelModels.ILabelModel? model = null, bool requireGold = true)
+        => OpenMatrix(path, ReadOptions(args, path, model, requireGold), terminal);
+
+    /// <summary>
+    /// The labelled dev set of <c>--dev</c> (see <see cref="Gold.OpenDev"/>); long-format answers are read like the
+    /// training matrix, with its classes and workers and the <c>--gold</c> labels.
+    /// </summary>
+    public static IMatrixSource? OpenDev(Args args, Terminal terminal, IMatrixSource? train,
+        Func<string, IDataSource, (IReadOnlyList<LabelingFunction> Lfs, LabelSchema Schema)>? lfs, Applying.ApplyOptions options)
+    {
+        if (args.Value("--dev") is { } path && AnswersFile.HasAnswerColumns(path, ReadOptions(args, path)))
+        {
+            var dev = OpenMatrix(path, args, terminal, train is null ? null : new LabelModels.MajorityVoteModel(train.Schema, train.LfNames));
+            return dev.HasGold ? dev : throw SnorkelerException.InFile(path, "the dev answers have no gold labels; give them with --gold GOLD.csv");
+        }
+        return Gold.OpenDev(args, lfs, options);
+    }
+
+    private static IMatrixSource OpenMatrix(string path, MatrixReadOptions options, Terminal? terminal)
+    {
+        var matrix = MatrixFile.Open(path, options);
         if (matrix.RowCount == 0) throw SnorkelerException.InFile(path, "the matrix has no rows");
+        if (matrix is AnswerMatrix answers && terminal is not null)
+        {
+            var r = answers.Report;
+            terminal.Info($"{path}: {r.Answers:N0} answers, {answers.RowCount:N0} tasks, {answers.LfNames.Count:N0} workers, classes {answers.Schema}{(answers.HasGold ? $", gold labels for {r.GoldTasks:N0} tasks" : "")}; {(answers.Matrix.IsSparse ? "sparse" : "dense")} storage");
+            foreach (var note in r.Notes()) terminal.Info($"{path}: {note}");
+        }
         return matrix;
     }
 

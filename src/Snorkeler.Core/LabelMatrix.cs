@@ -1,36 +1,57 @@
 namespace Snorkeler;
 
 /// <summary>
-/// The votes of m labelling functions on n rows: <c>this[i, j]</c> is LF <c>j</c>'s label for row
-/// <c>i</c>, or <see cref="LabelSchema.Abstain"/>. Immutable. Stored row-major, one byte per vote when
-/// the task has at most 127 classes (two bytes otherwise): a row's votes are contiguous, which is what
-/// label-model fitting and prediction read. A matrix may be one block of a larger data set
-/// (<see cref="FirstRow"/>); code that must scale past memory works block by block through
-/// <see cref="IMatrixSource"/>.
+/// The votes of m label sources on n rows: <c>this[i, j]</c> is source <c>j</c>'s label for row <c>i</c>, or
+/// <see cref="LabelSchema.Abstain"/>. A source is a labelling function (LF) or a person
+/// (<see cref="SourceKind"/>): an LF's -1 is an abstain it chose, an annotator's -1 means the annotator
+/// never saw the row (missing). Immutable.
+/// <para>
+/// Two storages behind one API. Dense: row-major, one byte per vote when the task has at most 127
+/// classes (two bytes otherwise), so a row's votes are contiguous (LF matrices, where most cells hold a
+/// vote or an abstain that matters). Sparse (CSR, <see cref="IsSparse"/>): only the votes present, an LF
+/// index and a label per vote plus a start offset per row, so memory is proportional to the answers, not
+/// to rows × sources (crowd data, where each row is seen by a few of thousands of workers).
+/// <see cref="CopyVotes"/> reads a row's votes in time proportional to them on either storage.
+/// </para>
+/// A matrix may be one block of a larger data set (<see cref="FirstRow"/>); code that must scale past
+/// memory works block by block through <see cref="IMatrixSource"/>.
 /// </summary>
 public sealed class LabelMatrix : IMatrixSource
 {
     /// <summary>The most classes that fit the one-byte layout.</summary>
     public const int MaxNarrowCardinality = 127;
 
+    /// <summary>Below this share of cells holding a vote, <see cref="MatrixStorage.Auto"/> stores a matrix sparse.</summary>
+    /// <remarks>
+    /// A vote costs 6 bytes sparse (LF index and label) against 1 byte per cell dense, so sparse is smaller
+    /// below about 1/6; a pass over the votes is faster sparse up to about 0.3 (docs/formats.md). 0.15 keeps
+    /// sparse matrices smaller than dense ones.
+    /// </remarks>
+    public const double SparseDensity = 0.15;
+
     private readonly sbyte[]? _narrow;
     private readonly short[]? _wide;
+    private readonly SparseVotes? _sparse;
+    // Dense: the first cell of row 0; sparse: the index of row 0 in the row offsets.
     private readonly int _offset;
     private readonly int[]? _gold;
     private readonly int _goldOffset;
+    private readonly SourceKind[]? _kinds;
 
     internal LabelMatrix(LabelSchema schema, IReadOnlyList<string> lfNames, int rows, sbyte[]? narrow, short[]? wide,
-        int offset, int[]? gold, int goldOffset, long firstRow)
+        int offset, int[]? gold, int goldOffset, long firstRow, SparseVotes? sparse = null, SourceKind[]? kinds = null)
     {
         Schema = schema;
         LfNames = lfNames;
         RowCount = rows;
         _narrow = narrow;
         _wide = wide;
+        _sparse = sparse;
         _offset = offset;
         _gold = gold;
         _goldOffset = goldOffset;
         FirstRow = firstRow;
+        _kinds = kinds is not null && Array.IndexOf(kinds, SourceKind.Annotator) >= 0 ? kinds : null;
     }
 
     /// <summary>
@@ -72,6 +93,31 @@ public sealed class LabelMatrix : IMatrixSource
         return new LabelMatrix(schema, lfNames, rows, votes, null, 0, gold, 0, firstRow);
     }
 
+    /// <summary>
+    /// Wraps CSR votes without copying, after checking them: row offsets non-decreasing from 0 to the vote
+    /// count, LF indices strictly increasing within a row, labels classes. The caller hands the arrays over.
+    /// </summary>
+    internal static LabelMatrix FromSparse(LabelSchema schema, IReadOnlyList<string> lfNames, int[] rowStarts, int[] lfs, short[] labels,
+        int[]? gold, long firstRow = 0, SourceKind[]? kinds = null)
+    {
+        var rows = rowStarts.Length - 1;
+        if (rows < 0 || rowStarts[0] != 0 || rowStarts[rows] > lfs.Length || lfs.Length != labels.Length)
+            throw new ArgumentException("the row offsets do not match the votes", nameof(rowStarts));
+        if (gold is not null && gold.Length < rows) throw new ArgumentException($"{gold.Length} gold labels for {rows} rows", nameof(gold));
+        for (var i = 0; i < rows; i++)
+        {
+            if (rowStarts[i + 1] < rowStarts[i]) throw new ArgumentException($"row {i}: offsets decrease", nameof(rowStarts));
+            for (var v = rowStarts[i]; v < rowStarts[i + 1]; v++)
+            {
+                if ((uint)lfs[v] >= (uint)lfNames.Count || (v > rowStarts[i] && lfs[v] <= lfs[v - 1]))
+                    throw new ArgumentException($"row {firstRow + i}: LF indices must be increasing and below {lfNames.Count}", nameof(lfs));
+                if (labels[v] < 0 || labels[v] >= schema.Cardinality)
+                    throw new ArgumentOutOfRangeException(nameof(labels), labels[v], $"row {firstRow + i}: LF '{lfNames[lfs[v]]}' voted {labels[v]}, which is not a class of {schema}");
+            }
+        }
+        return new LabelMatrix(schema, lfNames, rows, null, null, 0, gold, 0, firstRow, new SparseVotes(rowStarts, lfs, labels), kinds);
+    }
+
     /// <summary>Creates a matrix from a rows × LFs array.</summary>
     public static LabelMatrix Create(LabelSchema schema, IReadOnlyList<string> lfNames, int[,] votes, ReadOnlySpan<int> gold = default)
     {
@@ -97,11 +143,23 @@ public sealed class LabelMatrix : IMatrixSource
     /// <summary>The index, in the whole data set, of this matrix's first row (0 unless it is a block).</summary>
     public long FirstRow { get; }
 
-    /// <summary>True when votes are stored one byte each (see <see cref="NarrowRow"/>).</summary>
+    /// <summary>True when votes are stored densely one byte each (see <see cref="NarrowRow"/>); false for wide and sparse matrices.</summary>
     public bool IsNarrow => _narrow is not null;
+
+    /// <summary>True when only the votes present are stored (CSR); read rows with <see cref="CopyVotes"/>.</summary>
+    public bool IsSparse => _sparse is not null;
 
     /// <summary>True when the matrix carries gold (true) labels.</summary>
     public bool HasGold => _gold is not null;
+
+    /// <summary>The kind of each source, in column order.</summary>
+    public IReadOnlyList<SourceKind> SourceKinds => _kinds ?? SourceKindList.AllLfs(LfCount);
+
+    /// <summary>True when at least one source is an annotator (its -1 means missing, not abstain).</summary>
+    public bool HasAnnotators => _kinds is not null;
+
+    /// <summary>The kind of source <paramref name="lf"/>.</summary>
+    public SourceKind KindOf(int lf) => _kinds is null ? SourceKind.LabelingFunction : _kinds[lf];
 
     /// <summary>The vote of LF <paramref name="lf"/> on row <paramref name="row"/>.</summary>
     public int this[int row, int lf]
@@ -110,8 +168,14 @@ public sealed class LabelMatrix : IMatrixSource
         {
             if ((uint)row >= (uint)RowCount) throw new ArgumentOutOfRangeException(nameof(row), row, $"the matrix has {RowCount} rows");
             if ((uint)lf >= (uint)LfCount) throw new ArgumentOutOfRangeException(nameof(lf), lf, $"the matrix has {LfCount} LFs");
-            var at = _offset + row * LfCount + lf;
-            return _narrow is not null ? _narrow[at] : _wide![at];
+            if (_sparse is not null)
+            {
+                var (start, end) = _sparse.Range(_offset + row);
+                var at = Array.BinarySearch(_sparse.Lfs, start, end - start, lf);
+                return at >= 0 ? _sparse.Labels[at] : LabelSchema.Abstain;
+            }
+            var cell = _offset + row * LfCount + lf;
+            return _narrow is not null ? _narrow[cell] : _wide![cell];
         }
     }
 
@@ -119,26 +183,35 @@ public sealed class LabelMatrix : IMatrixSource
     public ReadOnlySpan<sbyte> NarrowRow(int row)
         => _narrow is not null
             ? _narrow.AsSpan(_offset + CheckRow(row) * LfCount, LfCount)
-            : throw new InvalidOperationException("the matrix stores two bytes per vote; use CopyRow");
+            : throw new InvalidOperationException(NotNarrow);
 
     /// <summary>All votes row-major, one byte each. Only for narrow matrices.</summary>
     public ReadOnlySpan<sbyte> NarrowVotes
         => _narrow is not null
             ? _narrow.AsSpan(_offset, RowCount * LfCount)
-            : throw new InvalidOperationException("the matrix stores two bytes per vote; use CopyRow");
+            : throw new InvalidOperationException(NotNarrow);
 
-    /// <summary>Copies row <paramref name="row"/>'s votes into <paramref name="destination"/>.</summary>
+    private string NotNarrow => _sparse is not null ? "the matrix is sparse; use CopyVotes" : "the matrix stores two bytes per vote; use CopyRow";
+
+    /// <summary>Copies row <paramref name="row"/>'s votes (-1 where a source has none) into <paramref name="destination"/>.</summary>
     public void CopyRow(int row, Span<int> destination)
     {
-        var start = _offset + CheckRow(row) * LfCount;
+        if (_sparse is not null)
+        {
+            var (start, end) = _sparse.Range(_offset + CheckRow(row));
+            destination[..LfCount].Fill(LabelSchema.Abstain);
+            for (var v = start; v < end; v++) destination[_sparse.Lfs[v]] = _sparse.Labels[v];
+            return;
+        }
+        var first = _offset + CheckRow(row) * LfCount;
         if (_narrow is not null)
         {
-            var src = _narrow.AsSpan(start, LfCount);
+            var src = _narrow.AsSpan(first, LfCount);
             for (var j = 0; j < src.Length; j++) destination[j] = src[j];
         }
         else
         {
-            var src = _wide.AsSpan(start, LfCount);
+            var src = _wide.AsSpan(first, LfCount);
             for (var j = 0; j < src.Length; j++) destination[j] = src[j];
         }
     }
@@ -146,17 +219,26 @@ public sealed class LabelMatrix : IMatrixSource
     /// <summary>
     /// The votes that are not abstains on row <paramref name="row"/>, as parallel lists: LF indices, in
     /// increasing order, into <paramref name="lfs"/> and their labels into <paramref name="labels"/> (each at
-    /// least <see cref="LfCount"/> long). Returns how many there are. Code that visits only the votes present
-    /// (crowd data, where most sources never see a row) reads rows this way, so that it costs the number of
-    /// votes, not the number of sources, on any storage that keeps only the votes.
+    /// least <see cref="LfCount"/> long, or <see cref="MaxVotesPerRow"/> long). Returns how many there are.
+    /// Code that visits only the votes present (crowd data, where most sources never see a row) reads rows
+    /// this way: it costs the number of votes on a sparse matrix.
     /// </summary>
     public int CopyVotes(int row, Span<int> lfs, Span<int> labels)
     {
-        var start = _offset + CheckRow(row) * LfCount;
+        if (_sparse is not null)
+        {
+            var (start, end) = _sparse.Range(_offset + CheckRow(row));
+            var n = end - start;
+            _sparse.Lfs.AsSpan(start, n).CopyTo(lfs);
+            var src = _sparse.Labels.AsSpan(start, n);
+            for (var v = 0; v < n; v++) labels[v] = src[v];
+            return n;
+        }
+        var first = _offset + CheckRow(row) * LfCount;
         var count = 0;
         if (_narrow is not null)
         {
-            var src = _narrow.AsSpan(start, LfCount);
+            var src = _narrow.AsSpan(first, LfCount);
             for (var j = 0; j < src.Length; j++)
             {
                 if (src[j] == LabelSchema.Abstain) continue;
@@ -166,7 +248,7 @@ public sealed class LabelMatrix : IMatrixSource
         }
         else
         {
-            var src = _wide.AsSpan(start, LfCount);
+            var src = _wide.AsSpan(first, LfCount);
             for (var j = 0; j < src.Length; j++)
             {
                 if (src[j] == LabelSchema.Abstain) continue;
@@ -175,6 +257,40 @@ public sealed class LabelMatrix : IMatrixSource
             }
         }
         return count;
+    }
+
+    /// <summary>The number of votes (not abstains) on row <paramref name="row"/>.</summary>
+    public int VoteCount(int row)
+    {
+        if (_sparse is not null)
+        {
+            var (start, end) = _sparse.Range(_offset + CheckRow(row));
+            return end - start;
+        }
+        var first = _offset + CheckRow(row) * LfCount;
+        var count = 0;
+        if (_narrow is not null) { foreach (var v in _narrow.AsSpan(first, LfCount)) if (v != LabelSchema.Abstain) count++; }
+        else foreach (var v in _wide.AsSpan(first, LfCount)) if (v != LabelSchema.Abstain) count++;
+        return count;
+    }
+
+    /// <summary>
+    /// The most votes any row holds: how long the spans given to <see cref="CopyVotes"/> must be (at most
+    /// <see cref="LfCount"/>; on a sparse matrix usually far fewer, so buffers stay small with thousands of sources).
+    /// </summary>
+    public int MaxVotesPerRow
+    {
+        get
+        {
+            if (_sparse is null) return LfCount;
+            var max = 0;
+            for (var i = 0; i < RowCount; i++)
+            {
+                var (start, end) = _sparse.Range(_offset + i);
+                max = Math.Max(max, end - start);
+            }
+            return max;
+        }
     }
 
     /// <summary>The gold label of a row (-1 when unknown); requires <see cref="HasGold"/>.</summary>
@@ -192,11 +308,12 @@ public sealed class LabelMatrix : IMatrixSource
     {
         if (start < 0 || count < 0 || start + count > RowCount)
             throw new ArgumentOutOfRangeException(nameof(start), $"rows {start}..{start + count} are outside 0..{RowCount}");
-        return new LabelMatrix(Schema, LfNames, count, _narrow, _wide, _offset + start * LfCount, _gold, _goldOffset + start, FirstRow + start);
+        var offset = _sparse is not null ? _offset + start : _offset + start * LfCount;
+        return new LabelMatrix(Schema, LfNames, count, _narrow, _wide, offset, _gold, _goldOffset + start, FirstRow + start, _sparse, _kinds);
     }
 
     /// <summary>The same rows numbered from <paramref name="firstRow"/>.</summary>
-    internal LabelMatrix Rebase(long firstRow) => new(Schema, LfNames, RowCount, _narrow, _wide, _offset, _gold, _goldOffset, firstRow);
+    internal LabelMatrix Rebase(long firstRow) => new(Schema, LfNames, RowCount, _narrow, _wide, _offset, _gold, _goldOffset, firstRow, _sparse, _kinds);
 
     /// <summary>The same votes with other gold labels (or none).</summary>
     public LabelMatrix WithGold(ReadOnlySpan<int> gold)
@@ -205,18 +322,78 @@ public sealed class LabelMatrix : IMatrixSource
             throw new ArgumentException($"{gold.Length} gold labels for {RowCount} rows", nameof(gold));
         foreach (var g in gold)
             if (!Schema.IsValidVote(g)) throw new ArgumentException($"gold label {g} is not a class of {Schema}", nameof(gold));
-        return new LabelMatrix(Schema, LfNames, RowCount, _narrow, _wide, _offset, gold.IsEmpty ? null : gold.ToArray(), 0, FirstRow);
+        return new LabelMatrix(Schema, LfNames, RowCount, _narrow, _wide, _offset, gold.IsEmpty ? null : gold.ToArray(), 0, FirstRow, _sparse, _kinds);
     }
 
-    /// <summary>The fraction of votes that are not abstains.</summary>
-    public double Density()
+    /// <summary>The same votes with each source's kind given (one per LF): annotators' -1 then means missing.</summary>
+    public LabelMatrix WithSourceKinds(IReadOnlyList<SourceKind> kinds)
     {
-        long votes = 0;
-        for (var i = 0; i < RowCount; i++)
-        for (var j = 0; j < LfCount; j++)
-            if (this[i, j] != LabelSchema.Abstain) votes++;
-        return RowCount * LfCount == 0 ? 0 : (double)votes / ((long)RowCount * LfCount);
+        Guard.NotNull(kinds);
+        if (kinds.Count != LfCount) throw new ArgumentException($"{kinds.Count} source kinds for {LfCount} sources", nameof(kinds));
+        return new LabelMatrix(Schema, LfNames, RowCount, _narrow, _wide, _offset, _gold, _goldOffset, FirstRow, _sparse, kinds.ToArray());
     }
+
+    /// <summary>The votes that are not abstains.</summary>
+    public long VoteCount()
+    {
+        if (_sparse is not null) return _sparse.RowStarts[_offset + RowCount] - _sparse.RowStarts[_offset];
+        long votes = 0;
+        for (var i = 0; i < RowCount; i++) votes += VoteCount(i);
+        return votes;
+    }
+
+    /// <summary>The fraction of cells holding a vote that is not an abstain.</summary>
+    public double Density() => RowCount * (long)LfCount == 0 ? 0 : (double)VoteCount() / ((long)RowCount * LfCount);
+
+    /// <summary>The same matrix stored sparse (itself when it already is).</summary>
+    public LabelMatrix ToSparse()
+    {
+        if (_sparse is not null) return this;
+        var votes = VoteCount();
+        if (votes > Array.MaxLength) throw new InvalidOperationException("the matrix has too many votes for one block; process it in blocks");
+        var starts = new int[RowCount + 1];
+        var lfs = new int[votes];
+        var labels = new short[votes];
+        var rowLfs = new int[LfCount];
+        var rowLabels = new int[LfCount];
+        var at = 0;
+        for (var i = 0; i < RowCount; i++)
+        {
+            var n = CopyVotes(i, rowLfs, rowLabels);
+            rowLfs.AsSpan(0, n).CopyTo(lfs.AsSpan(at));
+            for (var v = 0; v < n; v++) labels[at + v] = (short)rowLabels[v];
+            at += n;
+            starts[i + 1] = at;
+        }
+        return new LabelMatrix(Schema, LfNames, RowCount, null, null, 0, _gold is null ? null : GoldLabels.ToArray(), 0, FirstRow, new SparseVotes(starts, lfs, labels), _kinds);
+    }
+
+    /// <summary>The same matrix stored densely (itself when it already is).</summary>
+    /// <exception cref="InvalidOperationException">rows × sources exceeds the largest array.</exception>
+    public LabelMatrix ToDense()
+    {
+        if (_sparse is null) return this;
+        var builder = new LabelMatrixBuilder(Schema, LfNames, Math.Max(1, RowCount));
+        var lfs = new int[MaxVotesPerRow];
+        var labels = new int[lfs.Length];
+        for (var i = 0; i < RowCount; i++)
+        {
+            var row = builder.AddRow();
+            var n = CopyVotes(i, lfs, labels);
+            for (var v = 0; v < n; v++) builder.Set(row, lfs[v], labels[v]);
+            if (_gold is not null) builder.SetGold(row, Gold(i));
+        }
+        var dense = builder.Build(FirstRow);
+        return _kinds is null ? dense : dense.WithSourceKinds(_kinds);
+    }
+
+    /// <summary>The matrix in <paramref name="storage"/> (<see cref="MatrixStorage.Auto"/>: sparse below <see cref="SparseDensity"/>).</summary>
+    public LabelMatrix WithStorage(MatrixStorage storage) => storage switch
+    {
+        MatrixStorage.Dense => ToDense(),
+        MatrixStorage.Sparse => ToSparse(),
+        _ => Density() < SparseDensity ? ToSparse() : ToDense(),
+    };
 
     long? IMatrixSource.RowCount => RowCount;
 
@@ -228,6 +405,42 @@ public sealed class LabelMatrix : IMatrixSource
         for (var start = 0; start < RowCount; start += rowsPerBlock)
             yield return Slice(start, Math.Min(rowsPerBlock, RowCount - start));
     }
+}
+
+/// <summary>Sparse (CSR) votes: row r's votes are entries RowStarts[r] .. RowStarts[r + 1] − 1, LF indices increasing.</summary>
+internal sealed class SparseVotes(int[] rowStarts, int[] lfs, short[] labels)
+{
+    public int[] RowStarts { get; } = rowStarts;
+    public int[] Lfs { get; } = lfs;
+    public short[] Labels { get; } = labels;
+
+    public (int Start, int End) Range(int row) => (RowStarts[row], RowStarts[row + 1]);
+}
+
+/// <summary>What a label source is, which decides what its missing votes mean.</summary>
+public enum SourceKind
+{
+    /// <summary>A labelling function: it sees every row, so -1 is an abstain it chose (an observation some models use).</summary>
+    LabelingFunction,
+    /// <summary>A person (crowd worker, annotator): -1 means the row was never shown to them (missing, not an observation).</summary>
+    Annotator,
+}
+
+/// <summary>How a matrix stores its votes.</summary>
+public enum MatrixStorage
+{
+    /// <summary>Sparse below <see cref="LabelMatrix.SparseDensity"/> of cells holding a vote, dense above.</summary>
+    Auto,
+    /// <summary>Row-major, one or two bytes per cell.</summary>
+    Dense,
+    /// <summary>Only the votes present (CSR).</summary>
+    Sparse,
+}
+
+internal static class SourceKindList
+{
+    /// <summary><paramref name="count"/> LF kinds.</summary>
+    public static IReadOnlyList<SourceKind> AllLfs(int count) => new SourceKind[count];
 }
 
 /// <summary>
@@ -251,6 +464,9 @@ public interface IMatrixSource
 
     /// <summary>True when the blocks carry gold labels.</summary>
     bool HasGold { get; }
+
+    /// <summary>The kind of each source (LF or annotator), in column order; all LFs unless the source says otherwise.</summary>
+    IReadOnlyList<SourceKind> SourceKinds => SourceKindList.AllLfs(LfNames.Count);
 
     /// <summary>The matrix as consecutive blocks, in row order (an empty matrix yields one empty block).</summary>
     IEnumerable<LabelMatrix> ReadBlocks(int rowsPerBlock = DefaultBlockRows);

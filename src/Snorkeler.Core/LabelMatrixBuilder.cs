@@ -101,3 +101,97 @@ public sealed class LabelMatrixBuilder
         else _wide!.AsSpan(start, count).Fill(LabelSchema.Abstain);
     }
 }
+
+/// <summary>
+/// Fills a sparse <see cref="LabelMatrix"/> row by row with only the votes present: memory grows with the
+/// votes, not with rows × sources. Votes may be added to the last row in any order; a source voting twice
+/// on a row keeps its last vote, and -1 is ignored. Not thread-safe.
+/// </summary>
+public sealed class SparseLabelMatrixBuilder
+{
+    private readonly LabelSchema _schema;
+    private readonly string[] _lfNames;
+    private readonly List<int> _rowStarts = [0];
+    private readonly List<int> _lfs = [];
+    private readonly List<short> _labels = [];
+    private List<int>? _gold;
+    private SourceKind[]? _kinds;
+    private bool _built;
+
+    /// <summary>Creates a builder for the given classes and sources.</summary>
+    public SparseLabelMatrixBuilder(LabelSchema schema, IReadOnlyList<string> lfNames)
+    {
+        _schema = Guard.NotNull(schema);
+        _lfNames = Guard.NotNull(lfNames).ToArray();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var name in _lfNames)
+            if (!seen.Add(name)) throw new ArgumentException($"LF name '{name}' is repeated", nameof(lfNames));
+    }
+
+    /// <summary>Rows added so far.</summary>
+    public int RowCount => _rowStarts.Count - 1;
+
+    /// <summary>Adds an empty row (no votes) and returns its index; votes then go to it.</summary>
+    public int AddRow()
+    {
+        CheckOpen();
+        _rowStarts.Add(_lfs.Count);
+        _gold?.Add(LabelSchema.Abstain);
+        return RowCount - 1;
+    }
+
+    /// <summary>Adds source <paramref name="lf"/>'s vote to the last row (-1 adds nothing; a repeated source replaces its vote).</summary>
+    public void Add(int lf, int vote)
+    {
+        CheckOpen();
+        if (RowCount == 0) throw new InvalidOperationException("add a row first");
+        if ((uint)lf >= (uint)_lfNames.Length) throw new ArgumentOutOfRangeException(nameof(lf), lf, $"the matrix has {_lfNames.Length} LFs");
+        if (!_schema.IsValidVote(vote))
+            throw new ArgumentOutOfRangeException(nameof(vote), vote, $"LF '{_lfNames[lf]}' voted {vote}, which is not a class of {_schema} or -1");
+        if (vote == LabelSchema.Abstain) return;
+        // Keep the row sorted by LF: insert in place (rows are short).
+        var start = _rowStarts[^2];
+        var at = _lfs.Count;
+        while (at > start && _lfs[at - 1] > lf) at--;
+        if (at > start && _lfs[at - 1] == lf)
+        {
+            _labels[at - 1] = (short)vote;
+            return;
+        }
+        _lfs.Insert(at, lf);
+        _labels.Insert(at, (short)vote);
+        _rowStarts[^1] = _lfs.Count;
+    }
+
+    /// <summary>Sets the gold label of a row (-1 when unknown).</summary>
+    public void SetGold(int row, int label)
+    {
+        CheckOpen();
+        if ((uint)row >= (uint)RowCount) throw new ArgumentOutOfRangeException(nameof(row), row, $"only {RowCount} rows were added");
+        if (!_schema.IsValidVote(label))
+            throw new ArgumentOutOfRangeException(nameof(label), label, $"gold label {label} is not a class of {_schema} or -1");
+        _gold ??= Enumerable.Repeat(LabelSchema.Abstain, RowCount).ToList();
+        _gold[row] = label;
+    }
+
+    /// <summary>Declares each source's kind (one per source).</summary>
+    public void SetSourceKinds(IReadOnlyList<SourceKind> kinds)
+    {
+        CheckOpen();
+        if (Guard.NotNull(kinds).Count != _lfNames.Length) throw new ArgumentException($"{kinds.Count} source kinds for {_lfNames.Length} sources", nameof(kinds));
+        _kinds = kinds.ToArray();
+    }
+
+    /// <summary>Hands over the rows as a sparse matrix; the builder must not be used afterwards.</summary>
+    public LabelMatrix Build(long firstRow = 0)
+    {
+        CheckOpen();
+        _built = true;
+        return LabelMatrix.FromSparse(_schema, _lfNames, _rowStarts.ToArray(), _lfs.ToArray(), _labels.ToArray(), _gold?.ToArray(), firstRow, _kinds);
+    }
+
+    private void CheckOpen()
+    {
+        if (_built) throw new InvalidOperationException("the builder has built its matrix");
+    }
+}

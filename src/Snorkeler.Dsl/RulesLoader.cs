@@ -37,10 +37,11 @@ public sealed class RulesLoader : ILfLoader
         var functions = new List<LabelingFunction>();
         var reads = new List<string>();
         var byName = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
+        var unknownFields = new List<UnknownFieldUse>();
         foreach (var file in parsed)
         {
             var fileDiagnostics = new List<Diagnostic>();
-            var checker = new Checker(file, schema, context.DataColumns, context.Root, fileDiagnostics, reportNoLabels: !labelsAttempted);
+            var checker = new Checker(file, schema, context.DataColumns, context.Root, fileDiagnostics, reportNoLabels: !labelsAttempted, unknownFields);
             var checkedLfs = checker.Check();
             reads.AddRange(checker.Reads);
             foreach (var lf in file.Items.OfType<LfDeclaration>())
@@ -57,6 +58,9 @@ public sealed class RulesLoader : ILfLoader
                     functions.Add(Compiler.ToLabelingFunction(lf));
             }
         }
+        // A field the data lacks is one mistake however often it is used (often a missing --column mapping): one error, at its first use.
+        foreach (var uses in unknownFields.GroupBy(u => u.Name, StringComparer.Ordinal))
+            diagnostics.Add(RuleMessages.UnknownField(uses.First(), uses.Count(), context.DataColumns!, context.Data));
         var ordered = diagnostics
             .OrderBy(d => d.Location?.Path, StringComparer.Ordinal)
             .ThenBy(d => d.Location?.Line)

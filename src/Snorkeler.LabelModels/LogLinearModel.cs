@@ -76,12 +76,13 @@ public abstract class LogLinearModel : ILabelModel
         var k = Schema.Cardinality;
         var m = LfNames.Count;
         var table = _table.AsSpan();
-        int[]? wide = block.IsNarrow ? null : new int[m];
+        int[]? lfs = block.IsNarrow ? null : new int[m];
+        int[]? labels = block.IsNarrow ? null : new int[m];
         for (var i = from; i < to; i++)
         {
             var row = probabilities.Slice(i * k, k);
             _logPrior.CopyTo(row);
-            if (wide is null)
+            if (lfs is null)
             {
                 var votes = block.NarrowRow(i);
                 for (var j = 0; j < votes.Length; j++)
@@ -94,12 +95,11 @@ public abstract class LogLinearModel : ILabelModel
             }
             else
             {
-                block.CopyRow(i, wide);
-                for (var j = 0; j < m; j++)
+                // Wide and sparse blocks: only the votes present.
+                var n = block.CopyVotes(i, lfs, labels!);
+                for (var e = 0; e < n; e++)
                 {
-                    var a = wide[j];
-                    if (a < 0) continue;
-                    var t = table.Slice((j * k + a) * k, k);
+                    var t = table.Slice((lfs[e] * k + labels![e]) * k, k);
                     for (var c = 0; c < k; c++) row[c] += t[c];
                 }
             }

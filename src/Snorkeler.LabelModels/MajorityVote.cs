@@ -49,19 +49,14 @@ public sealed class MajorityVoteModel : ILabelModel
     {
         var k = Schema.Cardinality;
         var m = block.LfCount;
-        Span<int> votes = m <= 256 ? stackalloc int[m] : new int[m];
+        var lfs = new int[m];
+        var votes = new int[m];
         for (var i = 0; i < block.RowCount; i++)
         {
             var row = probabilities.Slice(i * k, k);
             row.Clear();
-            block.CopyRow(i, votes);
-            var total = 0;
-            foreach (var v in votes)
-            {
-                if (v < 0) continue;
-                row[v] += 1;
-                total++;
-            }
+            var total = block.CopyVotes(i, lfs, votes);
+            for (var v = 0; v < total; v++) row[votes[v]] += 1;
             if (total == 0) row.Fill(1.0 / k);
             else for (var c = 0; c < k; c++) row[c] /= total;
         }

@@ -130,7 +130,6 @@ public sealed class SufficientStatistics
         var k = Cardinality;
         var lfs = new int[m];
         var labels = new int[m];
-        var row = new int[m];
         // The block of the pair j < l is at starts[j] + l·k² (starts[j] = PairBlock(j, j + 1) − (j + 1)·k²), so a
         // pair costs one multiply-add instead of PairBlock's arithmetic.
         var kk = k * k;
@@ -140,19 +139,7 @@ public sealed class SufficientStatistics
         var pairs = _pairs;
         for (var i = from; i < to; i++)
         {
-            var count = 0;
-            if (block.IsNarrow)
-            {
-                var narrow = block.NarrowRow(i);
-                for (var j = 0; j < narrow.Length; j++)
-                    if (narrow[j] >= 0) { lfs[count] = j; labels[count++] = narrow[j]; }
-            }
-            else
-            {
-                block.CopyRow(i, row);
-                for (var j = 0; j < m; j++)
-                    if (row[j] >= 0) { lfs[count] = j; labels[count++] = row[j]; }
-            }
+            var count = block.CopyVotes(i, lfs, labels);
             for (var p = 0; p < count; p++)
             {
                 var j = lfs[p];

@@ -95,18 +95,18 @@ public sealed class WeightedVoteTrainer : ILabelModelTrainer
     {
         var right = new double[m];
         var votes = new double[m];
+        var lfs = new int[m];
         var row = new int[m];
         foreach (var block in dev.ReadBlocks())
             for (var i = 0; i < block.RowCount; i++)
             {
                 var gold = block.Gold(i);
                 if (gold < 0) continue;
-                block.CopyRow(i, row);
-                for (var j = 0; j < m; j++)
+                var n = block.CopyVotes(i, lfs, row);
+                for (var e = 0; e < n; e++)
                 {
-                    if (row[j] < 0) continue;
-                    votes[j]++;
-                    if (row[j] == gold) right[j]++;
+                    votes[lfs[e]]++;
+                    if (row[e] == gold) right[lfs[e]]++;
                 }
             }
         var mean = votes.Sum() > 0 ? right.Sum() / votes.Sum() : 0.7;

@@ -53,8 +53,8 @@ public static class ScriptCodes
     internal static string CacheWriteMessage(string path, string detail)
         => $"cannot write the script cache '{path}': {detail}; the scripts will be compiled again next run";
 
-    internal static string UnknownFieldMessage(string name, Data.DataSchema columns)
-        => $"no column '{name}' in the data{(Text.Suggest.Nearest(name, columns.Names) is { } near ? $"; did you mean '{near}'?" : "")} (columns: {string.Join(", ", columns.Names)})";
+    internal static string UnknownFieldMessage(string name, Data.DataSchema columns, int uses, Loading.DataHints? data)
+        => $"no column '{name}' in {data?.Name ?? "the data"}{(uses > 1 ? $" (read {uses} times)" : "")}{Data.ColumnGuess.MissingFieldHint(name, columns, data)} (columns: {string.Join(", ", columns.Names)})";
 
     internal static string VoteOutOfRangeMessage(LabelingFunction lf, int vote, long row, LabelSchema schema)
         => $"LF {lf.Describe()} returned {vote} for row {row}; a vote is {LabelSchema.Abstain} ({LabelSchema.AbstainName}) or a class: {schema}";

@@ -58,7 +58,7 @@ public sealed class ScriptLoader : ILfLoader
         }
         if (schema is null || diagnostics.Any(d => d.IsError)) return Done(sources, schema, [], diagnostics, null, null, false, clock);
 
-        if (context.DataColumns is { } columns) diagnostics.AddRange(sources.UnknownFields(columns));
+        if (context.DataColumns is { } columns) diagnostics.AddRange(sources.UnknownFields(columns, context.Data));
 
         var key = sources.Key(schema);
         var entry = _useCache ? ScriptCache.EntryPath(ScriptCache.Folder(context.CacheDirectory), key) : null;

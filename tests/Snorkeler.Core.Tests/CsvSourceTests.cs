@@ -295,7 +295,7 @@ public class CsvSourceTests
         source.Schema.Names.ShouldBe(["id", "text"]);
         source.ReadBatches(10).Single()[0].Text("text").ShouldBe("x");
         Should.Throw<SnorkelerException>(() => DataSources.WithAliases(new CsvSource(path), new Dictionary<string, string> { ["text"] = "CONTNET" }))
-            .Message.ShouldContain("no column 'CONTNET'; did you mean 'CONTENT'?");
+            .Message.ShouldContain("no column 'CONTNET' to read as 'text'; did you mean 'CONTENT'?");
     }
     [Fact]
     public void A_record_longer_than_the_limit_is_an_error_suggesting_an_unclosed_quote()

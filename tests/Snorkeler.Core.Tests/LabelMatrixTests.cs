@@ -4,13 +4,7 @@ namespace Snorkeler.Core.Tests;
 
 public class LabelMatrixTests
 {
-    private static readonly int[,] Votes =
-    {
-        { 1, -1, 0 },
-        { -1, -1, -1 },
-        { 0, 0, 1 },
-        { 1, 1, -1 },
-    };
+    private static readonly int[,] Votes = Some.FourRowsThreeLfs;
 
     [Fact]
     public void A_matrix_is_indexed_by_row_then_lf_and_copies_rows()

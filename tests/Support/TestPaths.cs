@@ -26,6 +26,9 @@ internal static class TestPaths
     public static IReadOnlyList<string> YouTubeRawCsvs
         => Directory.GetFiles(Path.Combine(YouTube, "raw"), "*.csv").OrderBy(p => p, StringComparer.Ordinal).ToArray();
 
+    /// <summary>A crowd data set in long format (bluebird, rte, dog): answers.csv, gold.csv, label.json.</summary>
+    public static string Crowd(string set, string file = "answers.csv") => Path.Combine(Shared, "data", "crowd", set, file);
+
     /// <summary>A path under the repository.</summary>
     public static string InRepo(params string[] parts) => Path.Combine([Root, .. parts]);
 }

@@ -13,7 +13,8 @@ internal sealed class AnalyzeCommand : ICommand
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
         new("--matrix", "MATRIX", "a label matrix (.snkm, .csv, .npy) or a Wrench .json split", Required: true, Role: PathRole.Input),
-        new("--gold-column", "NAME", "a CSV matrix column holding gold labels"),
+        Gold.ColumnOption,
+        .. Inputs.MatrixOptions,
         new("--format", "text|json|markdown", "output format (default text)"),
         new("--report", "REPORT.html", "also write a self-contained HTML report with charts", Role: PathRole.Output),
         new("--model", "MODEL.json", "with --report: a fitted model whose learned LF accuracies, confidences and class balance the report shows", Role: PathRole.Input),
@@ -22,7 +23,7 @@ internal sealed class AnalyzeCommand : ICommand
     public int Run(Args args, Terminal terminal, CancellationToken cancellation)
     {
         var format = args.Choice("--format", OutputFormat.Text);
-        var matrix = Inputs.OpenMatrix(args.Required("--matrix"), args.Value("--gold-column"));
+        var matrix = Inputs.OpenMatrix(args.Required("--matrix"), args, terminal);
         var summary = LfSummary.Of(matrix);
         if (args.Value("--report") is { } report)
         {

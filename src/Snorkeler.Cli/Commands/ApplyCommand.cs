@@ -20,7 +20,9 @@ internal sealed class ApplyCommand : ICommand
         Inputs.LfTimeoutOption,
         new("--stats", "FILE", "also write this shard's sufficient statistics, for 'fit --stats' across shards", Role: PathRole.Output),
         new("--incremental", null, "reuse each unchanged LF's column from the cache (keyed by the data's content and the LF's source) and store new ones; after editing one LF only it is evaluated"),
+        Gold.ColumnOption,
         Inputs.ColumnOption,
+        Inputs.DelimiterOption,
         Inputs.CacheDirOption,
     ];
 
@@ -31,14 +33,16 @@ internal sealed class ApplyCommand : ICommand
         MatrixFile.FormatOf(outPath);
         var threads = args.Int("--threads", 1, 1024) ?? Environment.ProcessorCount;
         var data = Inputs.OpenData(dataPaths, args);
-        var set = Inputs.LoadLfs(args.Values("--lfs"), args, data.Schema, Inputs.SchemaOf(dataPaths), terminal);
+        var set = Inputs.LoadLfs(args.Values("--lfs"), args, data, Inputs.SchemaOf(dataPaths), terminal);
         var lfs = set.Functions;
         var schema = set.Schema!;
 
-        using var writer = MatrixWriter.Create(outPath, schema, lfs.Select(l => l.Name).ToArray());
+        using var gold = LabelledData.Gold(dataPaths, data, schema, args.Value("--gold-column"));
+        using var writer = MatrixWriter.Create(outPath, schema, lfs.Select(l => l.Name).ToArray(), gold is null ? null : args.Value("--gold-column") ?? "gold");
         var statistics = args.Value("--stats") is null ? null : new LabelModels.SufficientStatistics(schema, lfs.Select(l => l.Name).ToArray());
         void Sink(LabelMatrix block)
         {
+            if (gold is not null) block = gold.Attach(block);
             writer.Write(block);
             statistics?.Add(block);
         }
@@ -54,7 +58,8 @@ internal sealed class ApplyCommand : ICommand
         if (result.Rows == 0) throw new SnorkelerException($"{data.Name}: the data has no rows to label");
         writer.Commit();
         if (statistics is not null) statistics.Save(args.Value("--stats")!);
-        terminal.Info($"applied {lfs.Count} LFs to {result.Rows:N0} rows in {result.Elapsed.TotalSeconds:0.00} s ({result.RowsPerSecond:N0} rows/s); wrote {outPath}");
+        var shape = Inputs.Shape(dataPaths, args);
+        terminal.Info($"applied {lfs.Count} LFs to {result.Rows:N0} rows{(shape is null ? "" : $" ({shape})")} in {result.Elapsed.TotalSeconds:0.00} s ({result.RowsPerSecond:N0} rows/s){(gold is null ? "" : $", {Gold.Describe(gold)}")}; wrote {outPath}");
         ReportFailures(terminal, lfs, result);
         return ExitCode.Ok;
     }

@@ -14,14 +14,18 @@ internal sealed class CompareCommand : ICommand
     [
         new("--train", "MATRIX", "the training matrix (gold labels unused)", Required: true, Role: PathRole.Input),
         new("--test", "MATRIX", "the test matrix, with gold labels", Required: true, Role: PathRole.Input),
-        new("--dev", "MATRIX", "a labelled dev split, used by wmv (accuracies) and auto (selection)", Role: PathRole.Input),
+        Gold.DevOption("wmv (accuracies) and auto (selection)"),
         new("--dev-prior", null, "every model also takes its class prior from the dev split"),
         new("--models", "A,B,...", $"models, optionally with options (snorkel:epochs=500); default {string.Join(",", LabelModelCatalog.All.Select(k => k.Name))}"),
         new("--seeds", "N", "fit each model with seeds 0..N-1 and report means and spreads (default 1)"),
         new("--seed", "N", "the first seed (default 0)"),
         new("--tie-break", "abstain|random|true-random", "tie-break policy of the reported accuracy (default random)"),
         new("--format", "text|json|markdown", "output format (default text)"),
-        new("--gold-column", "NAME", "a CSV matrix column holding gold labels"),
+        Gold.ColumnOption,
+        Gold.LfsForDevOption,
+        Inputs.ColumnOption,
+        Inputs.DelimiterOption,
+        .. Inputs.MatrixOptions,
     ];
 
     public int Run(Args args, Terminal terminal, CancellationToken cancellation)
@@ -32,11 +36,12 @@ internal sealed class CompareCommand : ICommand
         var first = args.Int("--seed") ?? 0;
         var models = (args.Value("--models") ?? string.Join(",", LabelModelCatalog.All.Select(k => k.Name)))
             .Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        var gold = args.Value("--gold-column");
-        var train = Inputs.OpenMatrix(args.Required("--train"), gold);
-        var test = Inputs.OpenMatrix(args.Required("--test"), gold);
-        var dev = args.Value("--dev") is { } d ? Inputs.OpenMatrix(d, gold) : null;
-        if (args.Flag("--dev-prior") && dev is null) throw new UsageException("--dev-prior needs --dev MATRIX");
+        var train = Inputs.OpenMatrix(args.Required("--train"), args, terminal, requireGold: false);
+        // Long-format test answers are read with the training matrix's classes and workers, in its order.
+        var test = Inputs.OpenMatrix(args.Required("--test"), args, terminal, new MajorityVoteModel(train.Schema, train.LfNames));
+        if (!test.HasGold) throw SnorkelerException.InFile(args.Required("--test"), "the test matrix has no gold labels to score against; store them with 'snorkeler apply --gold-column NAME' (or give --gold GOLD.csv for answers)");
+        var dev = Inputs.OpenDev(args, terminal, train, FitCommand.DevLfs(args, terminal, train.Schema), new Applying.ApplyOptions { Cancellation = cancellation });
+        if (args.Flag("--dev-prior") && dev is null) throw new UsageException("--dev-prior needs --dev FILE");
         var result = ModelComparison.Run(train, test, dev, JoinOptions(models), Enumerable.Range(first, seedCount).ToArray(), tieBreak,
             devForAll: args.Flag("--dev-prior"), log: terminal.Quiet ? null : terminal.Error.WriteLine, cancellation: cancellation);
         terminal.Out.Write(format switch

@@ -15,9 +15,16 @@ internal sealed class FitCommand : ICommand
         new("--l2", "X", "snorkel: L2 penalty towards the initial parameters (default 0)"),
         new("--momentum", "X", "snorkel: SGD momentum (default 0.9)"),
         new("--prec-init", "X", "snorkel: initial LF precision (default 0.7)"),
-        new("--max-iter", "N", "dawid-skene: EM iteration cap"),
-        new("--tol", "X", "dawid-skene: log-likelihood tolerance"),
-        new("--smoothing", "X", "dawid-skene: additive smoothing of confusion matrices"),
+        new("--max-iter", "N", "dawid-skene, ebcc: iteration cap"),
+        new("--tol", "X", "dawid-skene, ebcc: convergence tolerance"),
+        new("--smoothing", "X", "dawid-skene: Dirichlet pseudo-votes per confusion row"),
+        new("--abstain", "missing|vote", "dawid-skene: an abstain is a missing observation (default) or an outcome"),
+        new("--confusion", "full|one-coin", "dawid-skene: full confusion matrices (default) or one accuracy per source"),
+        new("--subtypes", "N", "ebcc: subtypes per class (default 10)"),
+        new("--a-pi", "X", "ebcc: Dirichlet concentration over a class's subtypes (default 0.1)"),
+        new("--alpha", "X", "ebcc: Dirichlet prior of the class proportions (default 1)"),
+        new("--a-v", "X", "ebcc: prior pseudo-count of a right vote (default 4)"),
+        new("--b-v", "X", "ebcc: prior pseudo-count of each wrong vote (default 1)"),
         new("--prior-estimate", "uniform|mv|em", "snorkel, dawid-skene: the prior when neither --prior nor --dev gives one"),
         new("--accuracies", "auto|dev|snorkel", "wmv: where LF accuracies come from"),
         new("--max-accuracy", "X", "wmv, flyingsquid: cap on an LF's estimated accuracy"),
@@ -32,14 +39,18 @@ internal sealed class FitCommand : ICommand
 
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
-        new("--matrix", "MATRIX", "the training label matrix (.snkm, .csv, .npy, Wrench .json)", Role: PathRole.Input),
+        new("--matrix", "MATRIX", "the training label matrix (.snkm, .csv, .npy, Wrench .json, or answers task,worker,label in .csv/.jsonl/.parquet)", Role: PathRole.Input),
         new("--stats", "FILE", "instead of --matrix: sufficient statistics written by 'apply --stats', added up across shards", Many: true, Role: PathRole.Input),
         new("--model", "NAME", $"label model: {string.Join(", ", LabelModelCatalog.All.Select(k => k.Name))}", Required: true),
         new("--out", "MODEL.json", "where to save the fitted model", Required: true, Role: PathRole.Output),
-        new("--dev", "MATRIX", "a labelled dev split for the class prior, weights and model selection", Role: PathRole.Input),
+        Gold.DevOption("the class prior, weights and model selection"),
         new("--seed", "N", "random seed (default 0); same inputs and seed give the same model"),
         new("--prior", "P0,P1,...", "the class prior, one number per class"),
-        new("--gold-column", "NAME", "a CSV matrix column holding gold labels"),
+        Gold.ColumnOption,
+        Gold.LfsForDevOption,
+        Inputs.ColumnOption,
+        Inputs.DelimiterOption,
+        .. Inputs.MatrixOptions,
         .. ModelOptionSpecs,
     ];
 
@@ -50,11 +61,11 @@ internal sealed class FitCommand : ICommand
         var trainer = kind.CreateTrainer(options);
         if (!args.Has("--matrix") && !args.Has("--stats")) throw new UsageException("missing required option '--matrix MATRIX' (or '--stats FILE...')");
         if (args.Has("--matrix") && args.Has("--stats")) throw new UsageException("give --matrix MATRIX or --stats FILE..., not both");
-        var train = args.Value("--matrix") is { } matrixPath ? Inputs.OpenMatrix(matrixPath, args.Value("--gold-column")) : null;
+        var train = args.Value("--matrix") is { } matrixPath ? Inputs.OpenMatrix(matrixPath, args, terminal, requireGold: false) : null;
         var context = new FitContext
         {
             Seed = args.Int("--seed") ?? 0,
-            Dev = args.Value("--dev") is { } dev ? Inputs.OpenMatrix(dev, args.Value("--gold-column")) : null,
+            Dev = Inputs.OpenDev(args, terminal, train, DevLfs(args, terminal, train?.Schema), new Applying.ApplyOptions { Cancellation = cancellation }),
             Prior = Inputs.Prior(args),
             Log = terminal.Quiet ? null : terminal.Error.WriteLine,
             Cancellation = cancellation,
@@ -91,6 +102,14 @@ internal sealed class FitCommand : ICommand
         terminal.Info($"fitted '{model.Name}' on {rows:N0} rows × {lfCount} LFs in {seconds:0.000} s; wrote {outPath}");
         return ExitCode.Ok;
     }
+
+    /// <summary>Loads the LFs of <c>--lfs</c> for labelling a <c>--dev</c> data file, or null when none are given.</summary>
+    internal static Func<string, Data.IDataSource, (IReadOnlyList<LabelingFunction>, LabelSchema)>? DevLfs(Args args, Terminal terminal, LabelSchema? schema)
+        => !args.Has("--lfs") ? null : (path, data) =>
+        {
+            var set = Inputs.LoadLfs(args.Values("--lfs"), args, data, schema ?? Inputs.SchemaOf([path]), terminal);
+            return (set.Functions, set.Schema!);
+        };
 
     internal static ModelOptions ModelOptionsFrom(Args args)
     {

@@ -1,9 +1,7 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json.Nodes;
 using Snorkeler.Analysis;
 using Snorkeler.Applying;
-using Snorkeler.Data;
 using Snorkeler.IO;
 using Snorkeler.LabelModels;
 
@@ -12,8 +10,6 @@ namespace Snorkeler.Cli.Commands;
 /// <summary><c>snorkeler label</c>: apply, fit and predict in one run, with a provenance manifest.</summary>
 internal sealed class LabelCommand : ICommand
 {
-    private static readonly string[] IdNames = ["id", "_id", "uuid", "key"];
-
     public string Name => "label";
 
     public string Summary => "apply LFs, fit a label model and write probabilistic labels, in one run";
@@ -24,9 +20,10 @@ internal sealed class LabelCommand : ICommand
         new("--data", "FILE", "the unlabelled data (.csv, .tsv, .jsonl, .parquet, Wrench .json)", Many: true, Required: true, Role: PathRole.Input),
         new("--out", "LABELS", "the labels to write: .csv, .jsonl or .parquet", Required: true, Role: PathRole.Output, Beside: FileRoles.Manifest),
         new("--model", "NAME", "label model (default: auto)"),
-        new("--dev", "FILE", "labelled data for the class prior and model selection (needs --gold-column unless Wrench .json)", Role: PathRole.Input),
-        new("--gold-column", "NAME", "the column of --dev holding gold labels (class names or numbers)"),
-        new("--id-column", "NAME", "the input column copied into the labels (default: a column named id or ending in _id, if any)"),
+        Gold.DevOption("the class prior and model selection"),
+        Gold.ColumnOption,
+        JoinColumns.IdOption,
+        JoinColumns.KeepOption,
         new("--drop-uncovered", null, "leave out rows on which every LF abstained"),
         new("--matrix-out", "MATRIX", "also write the label matrix (.snkm, .csv, .npy)", Role: PathRole.Output, Beside: m => FileRoles.Sidecar(m).Concat(FileRoles.Manifest(m))),
         new("--report", "REPORT.html", "also write a self-contained HTML report: LF summary, accuracies, confidences, class balance", Role: PathRole.Output),
@@ -38,6 +35,7 @@ internal sealed class LabelCommand : ICommand
         Inputs.LfTimeoutOption,
         new("--incremental", null, "reuse each unchanged LF's column from the cache (as 'apply --incremental')"),
         Inputs.ColumnOption,
+        Inputs.DelimiterOption,
         Inputs.CacheDirOption,
         .. FitCommand.ModelOptionSpecs,
     ];
@@ -56,11 +54,11 @@ internal sealed class LabelCommand : ICommand
         var trainer = kind.CreateTrainer(modelOptions);
 
         var data = Inputs.OpenData(dataPaths, args);
-        var set = Inputs.LoadLfs(args.Values("--lfs"), args, data.Schema, Inputs.SchemaOf(dataPaths), terminal);
+        var set = Inputs.LoadLfs(args.Values("--lfs"), args, data, Inputs.SchemaOf(dataPaths), terminal);
         var lfs = set.Functions;
         var schema = set.Schema!;
         var names = lfs.Select(l => l.Name).ToArray();
-        var idColumn = IdColumn(args, data.Schema);
+        var join = JoinColumns.From(args, data);
 
         // 1. Apply, streaming the matrix to a temporary file (.OUT.matrix.snkm.PID.GUID.tmp: never committed, and
         // cleaned by the next run writing OUT if this process is killed).
@@ -74,21 +72,28 @@ internal sealed class LabelCommand : ICommand
             Cancellation = cancellation,
             LfTimeBudget = Inputs.LfTimeBudget(args),
         };
-        // Every output (labels, manifest, report, matrix, its sidecar and manifest) is committed at the end, as one unit.
+        // Every output (labels, manifest, report, matrix with its companions and manifest) is committed at the end, as one unit.
         var outputs = new List<PendingFile>();
         try
         {
-            using var intermediate = MatrixWriter.Create(intermediatePath, schema, names);
-            var applied = ApplyCommand.Apply(args, terminal, dataPaths, data, lfs, schema, intermediate.Write, applyOptions);
-            if (applied.Rows == 0) throw new SnorkelerException($"{data.Name}: the data has no rows to label");
-            outputs.AddRange(intermediate.Prepare()); // the scratch matrix: disposed (deleted) in the end, never committed
-            terminal.Info($"applied {lfs.Count} LFs to {applied.Rows:N0} rows in {applied.Elapsed.TotalSeconds:0.00} s");
+            ApplyResult applied;
+            // The training data's own gold labels, when it has the gold column, travel with the matrix (--matrix-out, the report).
+            var goldColumn = args.Value("--gold-column");
+            using var trainGold = goldColumn is not null && data.Schema.IndexOf(goldColumn) >= 0 ? LabelledData.Gold(dataPaths, data, schema, goldColumn) : null;
+            var matrixGold = trainGold is null ? null : goldColumn;
+            using (var writer = MatrixWriter.Create(intermediatePath, schema, names, matrixGold))
+            {
+                applied = ApplyCommand.Apply(args, terminal, dataPaths, data, lfs, schema, block => writer.Write(trainGold?.Attach(block) ?? block), applyOptions);
+                if (applied.Rows == 0) throw new SnorkelerException($"{data.Name}: the data has no rows to label");
+                outputs.AddRange(writer.Prepare()); // the scratch matrix: deleted in the end, never committed
+            }
+            var shape = Inputs.Shape(dataPaths, args);
+            terminal.Info($"applied {lfs.Count} LFs to {applied.Rows:N0} rows{(shape is null ? "" : $" ({shape})")} in {applied.Elapsed.TotalSeconds:0.00} s{(trainGold is null ? "" : $", {Gold.Describe(trainGold)}")}");
             ApplyCommand.ReportFailures(terminal, lfs, applied);
-            var matrix = MatrixFile.Open(intermediate.ContentPath, MatrixFormat.Binary);
+            var matrix = MatrixFile.OpenBinary(outputs[0].TemporaryPath);
 
-            // 2. The labelled dev split, if any, through the same LFs.
-            LabelMatrix? dev = null;
-            if (args.Value("--dev") is { } devPath) dev = DevMatrix(devPath, args, lfs, schema, applyOptions with { Progress = null });
+            // 2. The labelled dev set, if any: a matrix with gold labels, or data labelled by the same LFs.
+            var dev = Gold.OpenDev(args, (_, _) => (lfs, schema), applyOptions with { Progress = null });
 
             // 3. Fit.
             var context = new FitContext
@@ -110,27 +115,22 @@ internal sealed class LabelCommand : ICommand
             long written = 0, uncovered = 0;
             var confidence = new long[10];
             var classCounts = new long[schema.Cardinality];
-            using (var ids = idColumn is null ? null : Ids(data, idColumn).GetEnumerator())
-            using (var writer = LabelsWriter.Create(outPath, schema, idColumn is null ? null : data.Schema.Names[idColumn.Value]))
+            using (var carried = join.Read(data).GetEnumerator())
+            using (var writer = LabelsWriter.Create(outPath, schema, join.Layout))
             {
                 var k = schema.Cardinality;
-                var keptIds = new List<string?>();
-                var keptProbabilities = new List<double>();
-                var keptLabels = new List<int>();
+                var kept = new JoinColumns.Block(join.Names.Count);
                 PredictCommand.Predict(model, matrix, tieBreak, seed, (block, probabilities, labels) =>
                 {
                     cancellation.ThrowIfCancellationRequested();
                     diagnostics?.Add(block, probabilities);
-                    keptIds.Clear();
-                    keptProbabilities.Clear();
-                    keptLabels.Clear();
                     for (var i = 0; i < block.RowCount; i++)
                     {
-                        string? id = null;
-                        if (ids is not null)
+                        string?[]? values = null;
+                        if (join.Names.Count > 0)
                         {
-                            if (!ids.MoveNext()) throw new SnorkelerException($"{data.Name}: fewer rows on the second read than the first (did the file change during the run?)");
-                            id = ids.Current;
+                            if (!carried.MoveNext()) throw new SnorkelerException($"{data.Name}: fewer rows on the second read than the first (did the file change during the run?)");
+                            values = carried.Current;
                         }
                         var covered = false;
                         for (var j = 0; j < block.LfCount && !covered; j++) covered = block[i, j] != LabelSchema.Abstain;
@@ -144,11 +144,9 @@ internal sealed class LabelCommand : ICommand
                         foreach (var v in p) top = Math.Max(top, v);
                         confidence[Math.Min(9, (int)(top * 10))]++;
                         if (labels[i] >= 0) classCounts[labels[i]]++;
-                        keptIds.Add(id);
-                        foreach (var v in p) keptProbabilities.Add(v);
-                        keptLabels.Add(labels[i]);
+                        kept.Add(block.FirstRow + i + 1, values, p, labels[i]);
                     }
-                    writer.Write(ids is null ? null : keptIds, keptProbabilities.ToArray(), keptLabels.ToArray());
+                    kept.WriteTo(writer);
                 });
                 outputs.AddRange(writer.Prepare());
                 written = writer.Rows;
@@ -161,10 +159,9 @@ internal sealed class LabelCommand : ICommand
             JsonObject? matrixEntry = null;
             if (matrixOut is not null)
             {
-                using var copy = MatrixWriter.Create(matrixOut, schema, names);
+                using var copy = MatrixWriter.Create(matrixOut, schema, names, matrixGold);
                 foreach (var block in matrix.ReadBlocks()) copy.Write(block);
-                var files = copy.Prepare();
-                outputs.AddRange(files);
+                outputs.AddRange(copy.Prepare());
                 matrixEntry = Manifest.FileEntry(matrixOut, applied.Rows, copy.ContentPath);
                 outputs.Add(Manifest.Prepare(matrixOut, MatrixManifest(inputs, lfs, matrixEntry)));
             }
@@ -182,10 +179,12 @@ internal sealed class LabelCommand : ICommand
                 ["failures"] = new JsonObject(lfs.Select((lf, j) => new KeyValuePair<string, JsonNode?>(lf.Name, applied.Failures[j]))),
                 ["uncovered_rows"] = uncovered,
             };
+            var selection = ModelChoice.Of(model);
             manifest["label_model"] = new JsonObject
             {
-                ["name"] = model.Name,
+                ["name"] = ModelChoice.NameOf(model),
                 ["requested"] = kind.Name,
+                ["selection"] = selection is null ? null : ModelChoice.ToJson(selection),
                 ["options"] = new JsonObject(modelOptions.Given.Select(p => new KeyValuePair<string, JsonNode?>(p.Key, p.Value))),
                 ["seed"] = seed,
                 ["class_prior"] = new JsonArray(model.ClassPrior.Select(p => (JsonNode)p!).ToArray()),
@@ -208,8 +207,9 @@ internal sealed class LabelCommand : ICommand
             };
             outputs.Add(Manifest.Prepare(outPath, manifest));
             AtomicFile.Commit(outputs.Skip(1).ToArray());
-            if (args.Value("--report") is { } written2) terminal.Info($"wrote {written2}");
-            terminal.Info($"fitted '{model.Name}' in {fitSeconds:0.000} s; wrote {written:N0} labels to {outPath} ({uncovered:N0} rows uncovered{(args.Flag("--drop-uncovered") ? ", dropped" : "")}) and {Manifest.PathFor(outPath)}");
+            if (args.Value("--report") is { } reported) terminal.Info($"wrote {reported}");
+            if (selection is not null) terminal.Info(selection.Describe());
+            terminal.Info($"fitted '{ModelChoice.NameOf(model)}' in {fitSeconds:0.000} s; wrote {written:N0} labels to {outPath} ({uncovered:N0} rows uncovered{(args.Flag("--drop-uncovered") ? ", dropped" : "")}) and {Manifest.PathFor(outPath)}");
             return ExitCode.Ok;
         }
         finally
@@ -231,48 +231,4 @@ internal sealed class LabelCommand : ICommand
     }
 
     private static double Round(double seconds) => Math.Round(seconds, 4);
-
-    private static int? IdColumn(Args args, DataSchema schema)
-    {
-        if (args.Value("--id-column") is { } name) return schema.RequireIndex(name);
-        for (var i = 0; i < schema.Count; i++)
-        {
-            var n = schema.Names[i];
-            if (IdNames.Contains(n, StringComparer.OrdinalIgnoreCase) || n.EndsWith("_id", StringComparison.OrdinalIgnoreCase)) return i;
-        }
-        return null;
-    }
-
-    private static IEnumerable<string?> Ids(IDataSource data, int? column)
-    {
-        foreach (var batch in data.ReadBatches(IMatrixSource.DefaultBlockRows))
-            for (var i = 0; i < batch.Count; i++)
-                yield return batch.IsMissing(i, column!.Value) ? null : batch.Text(i, column.Value).ToString();
-    }
-
-    private static LabelMatrix DevMatrix(string path, Args args, IReadOnlyList<LabelingFunction> lfs, LabelSchema schema, ApplyOptions options)
-    {
-        var source = Inputs.OpenData([path], args);
-        var matrix = Applier.ApplyToMatrix(source, lfs, schema, options);
-        if (path.EndsWith(".json", StringComparison.OrdinalIgnoreCase) && args.Value("--gold-column") is null)
-        {
-            var gold = WrenchFile.ReadMatrix(path);
-            if (!gold.Schema.Equals(schema)) throw SnorkelerException.InFile(path, $"its classes {gold.Schema} differ from the LFs' {schema}");
-            return matrix.WithGold(gold.GoldLabels);
-        }
-        var columnName = args.Value("--gold-column") ?? throw new UsageException("--dev needs --gold-column NAME naming the column with the gold labels");
-        var column = source.Schema.RequireIndex(columnName, path);
-        var labels = new List<int>();
-        foreach (var batch in source.ReadBatches(IMatrixSource.DefaultBlockRows))
-            for (var i = 0; i < batch.Count; i++)
-            {
-                if (batch.IsMissing(i, column)) { labels.Add(LabelSchema.Abstain); continue; }
-                var text = batch.Text(i, column).Trim().ToString();
-                var label = schema.LabelOf(text) ?? (int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v) && schema.IsValidVote(v) ? v : (int?)null);
-                if (label is null)
-                    throw SnorkelerException.InFile(path, $"column '{columnName}': '{text}' is not a class ({schema}) or class number", batch.LineOf(i));
-                labels.Add(label.Value);
-            }
-        return matrix.WithGold(labels.ToArray());
-    }
 }

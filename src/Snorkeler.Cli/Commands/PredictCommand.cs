@@ -16,10 +16,11 @@ internal sealed class PredictCommand : ICommand
     [
         new("--model", "MODEL.json", "a model saved by 'snorkeler fit'", Required: true, Role: PathRole.Input),
         new("--matrix", "MATRIX", "the label matrix to label (same LFs as the model)", Required: true, Role: PathRole.Input),
-        new("--out", "PROBS.csv", "the probabilities: one p_<class> column per class, then 'label' (.csv, .jsonl or .parquet)", Required: true, Role: PathRole.Output),
+        new("--out", "PROBS.csv", "the probabilities: one p_<class> column per class, then 'label' (.csv, .jsonl or .parquet); for long-format answers a 'task' column first", Required: true, Role: PathRole.Output),
         new("--tie-break", "abstain|random|true-random", "hard label when classes tie (default abstain)"),
         new("--seed", "N", "seed of the 'random' tie-break (default 0)"),
-        new("--gold-column", "NAME", "a CSV matrix column holding gold labels"),
+        Gold.ColumnOption,
+        .. Inputs.MatrixOptions,
     ];
 
     public int Run(Args args, Terminal terminal, CancellationToken cancellation)
@@ -28,19 +29,20 @@ internal sealed class PredictCommand : ICommand
         var seed = args.Int("--seed") ?? 0;
         var model = ModelFile.Load(args.Required("--model"));
         var matrixPath = args.Required("--matrix");
-        var matrix = Inputs.OpenMatrix(matrixPath, args.Value("--gold-column"));
+        var matrix = Inputs.OpenMatrix(matrixPath, args, terminal, model);
         LabelModel.CheckCompatible(model, matrix, matrixPath);
         var outPath = args.Required("--out");
         LabelsWriter.CheckExtension(outPath);
         var scores = matrix.HasGold ? new MetricsAccumulator(model.Schema, tieBreak, seed) : null;
         var clock = System.Diagnostics.Stopwatch.StartNew();
         long rows;
-        using (var writer = LabelsWriter.Create(outPath, model.Schema))
+        var keys = matrix as IRowKeys;
+        using (var writer = LabelsWriter.Create(outPath, model.Schema, keys?.KeyColumn))
         {
             rows = Predict(model, matrix, tieBreak, seed, (block, probabilities, labels) =>
             {
                 cancellation.ThrowIfCancellationRequested();
-                writer.Write(null, probabilities, labels);
+                writer.Write(keys is null ? null : new KeySlice(keys.Keys, (int)block.FirstRow, block.RowCount), probabilities, labels);
                 if (block.HasGold) scores!.Add(probabilities, block.GoldLabels, block.FirstRow);
             });
             writer.Commit();
@@ -69,6 +71,21 @@ internal sealed class PredictCommand : ICommand
             rows += n;
         }
         return rows;
+    }
+
+    /// <summary>The keys of one block's rows, without copying them.</summary>
+    private sealed class KeySlice(IReadOnlyList<string> keys, int start, int count) : IReadOnlyList<string?>
+    {
+        public string? this[int index] => (uint)index < (uint)count ? keys[start + index] : throw new ArgumentOutOfRangeException(nameof(index));
+
+        public int Count => count;
+
+        public IEnumerator<string?> GetEnumerator()
+        {
+            for (var i = 0; i < count; i++) yield return keys[start + i];
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 
     internal static void WriteScores(LabelScores s, TextWriter output)

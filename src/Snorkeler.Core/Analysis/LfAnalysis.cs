@@ -35,31 +35,27 @@ public sealed record LfSummary(LabelSchema Schema, long Rows, IReadOnlyList<LfSt
         var votes = new long[m * k];
         var correct = new long[m];
         var incorrect = new long[m];
+        var sources = new int[m];
         var row = new int[m];
         var counts = new int[k];
         foreach (var block in matrix.ReadBlocks())
         {
             for (var i = 0; i < block.RowCount; i++)
             {
-                block.CopyRow(i, row);
-                var voters = 0;
+                var voters = block.CopyVotes(i, sources, row);
                 var distinct = 0;
                 Array.Clear(counts);
-                foreach (var v in row)
-                {
-                    if (v < 0) continue;
-                    voters++;
-                    if (counts[v]++ == 0) distinct++;
-                }
+                for (var e = 0; e < voters; e++)
+                    if (counts[row[e]]++ == 0) distinct++;
                 rows++;
                 if (voters > 0) covered++;
                 if (voters > 1) overlapped++;
                 if (distinct > 1) conflicted++;
                 var gold = block.HasGold ? block.Gold(i) : -1;
-                for (var j = 0; j < m; j++)
+                for (var e = 0; e < voters; e++)
                 {
-                    var v = row[j];
-                    if (v < 0) continue;
+                    var j = sources[e];
+                    var v = row[e];
                     coverage[j]++;
                     votes[j * k + v]++;
                     if (voters > 1) overlaps[j]++;

@@ -45,17 +45,17 @@ public sealed class ModelDiagnostics
     public void Add(LabelMatrix block, ReadOnlySpan<double> probabilities)
     {
         var m = block.LfCount;
-        Span<int> votes = m <= 512 ? stackalloc int[m] : new int[m];
+        var lfs = new int[m];
+        var votes = new int[m];
         var low = 1.0 / _k;
         for (var i = 0; i < block.RowCount; i++)
         {
             var p = probabilities.Slice(i * _k, _k);
-            block.CopyRow(i, votes);
-            for (var j = 0; j < m; j++)
+            var n = block.CopyVotes(i, lfs, votes);
+            for (var v = 0; v < n; v++)
             {
-                if (votes[j] < 0) continue;
-                _agreement[j] += p[votes[j]];
-                _votes[j]++;
+                _agreement[lfs[v]] += p[votes[v]];
+                _votes[lfs[v]]++;
             }
             var top = 0;
             for (var c = 1; c < _k; c++) if (p[c] > p[top]) top = c;

@@ -10,14 +10,17 @@ public static class DataSources
     /// Opens a data file: <c>.csv</c>/<c>.tsv</c> as delimited text, <c>.jsonl</c>/<c>.ndjson</c> as JSON Lines,
     /// <c>.parquet</c> as Parquet, <c>.json</c> as a Wrench split (its rows' <c>data</c> fields).
     /// </summary>
-    public static IDataSource Open(string path)
+    public static IDataSource Open(string path) => Open(path, null);
+
+    /// <summary>Opens a data file as <see cref="Open(string)"/> does, reading delimited text with <paramref name="csv"/>.</summary>
+    public static IDataSource Open(string path, CsvOptions? csv)
     {
         Guard.NotNull(path);
         IO.InputFile.RequireRegular(path, "a data file");
         var ext = Path.GetExtension(path).ToLowerInvariant();
         return ext switch
         {
-            ".csv" or ".tsv" or ".txt" => new CsvSource(path),
+            ".csv" or ".tsv" or ".txt" => new CsvSource(path, csv),
             ".jsonl" or ".ndjson" => new JsonLinesSource(path),
             ".parquet" => new ParquetSource(path),
             ".json" => WrenchFile.OpenData(path),
@@ -26,22 +29,26 @@ public static class DataSources
     }
 
     /// <summary>Opens several data files as one source (rows of the first file first); all must have the same columns.</summary>
-    public static IDataSource Open(IReadOnlyList<string> paths)
-        => Guard.NotNull(paths).Count switch
+    public static IDataSource Open(IReadOnlyList<string> paths, CsvOptions? csv = null)
+        => Concat(Guard.NotNull(paths).Select(p => Open(p, csv)).ToArray());
+
+    /// <summary>Joins sources into one (rows of the first first); all must have the same columns.</summary>
+    public static IDataSource Concat(IReadOnlyList<IDataSource> sources)
+        => Guard.NotNull(sources).Count switch
         {
-            0 => throw new ArgumentException("no data files given", nameof(paths)),
-            1 => Open(paths[0]),
-            _ => new ConcatSource(paths.Select(Open).ToArray()),
+            0 => throw new ArgumentException("no data files given", nameof(sources)),
+            1 => sources[0],
+            _ => new ConcatSource(sources.ToArray()),
         };
 
     /// <summary>
     /// The source with columns renamed: each alias maps the name LFs use (<c>text</c>) to the data's column
-    /// (<c>CONTENT</c>). Other columns keep their names. An alias whose LF name the data already has, and
-    /// whose data column it lacks, is skipped, so one set of aliases serves a raw file and a file already
-    /// in the LFs' names (a dev split).
+    /// (<c>CONTENT</c>). Other columns keep their names. A data column that does not exist is an error naming the
+    /// nearest one, unless <paramref name="strict"/> is false and the data already has the LF name: then the alias is
+    /// skipped, so the aliases of the main data also serve a file already in the LFs' names (a dev split).
     /// </summary>
-    public static IDataSource WithAliases(IDataSource source, IReadOnlyDictionary<string, string> aliases)
-        => aliases.Count == 0 ? source : new AliasedSource(source, aliases);
+    public static IDataSource WithAliases(IDataSource source, IReadOnlyDictionary<string, string> aliases, bool strict = true)
+        => aliases.Count == 0 ? source : new AliasedSource(source, aliases, strict);
 
     private sealed class ConcatSource : IDataSource
     {
@@ -82,14 +89,19 @@ public static class DataSources
     {
         private readonly IDataSource _inner;
 
-        public AliasedSource(IDataSource inner, IReadOnlyDictionary<string, string> aliases)
+        public AliasedSource(IDataSource inner, IReadOnlyDictionary<string, string> aliases, bool strict)
         {
             _inner = inner;
             var names = inner.Schema.Names.ToArray();
             foreach (var (alias, column) in aliases)
             {
-                if (inner.Schema.IndexOf(column) < 0 && inner.Schema.IndexOf(alias) >= 0) continue;
-                var i = inner.Schema.RequireIndex(column, inner.Name);
+                if (!strict && inner.Schema.IndexOf(column) < 0 && inner.Schema.IndexOf(alias) >= 0) continue;
+                var i = inner.Schema.IndexOf(column);
+                if (i < 0)
+                {
+                    var near = Text.Suggest.Nearest(column, inner.Schema.Names);
+                    throw new SnorkelerException($"{inner.Name}: no column '{column}' to read as '{alias}'{(near is null ? "" : $"; did you mean '{near}'?")} (columns: {string.Join(", ", inner.Schema.Names)})");
+                }
                 if (Array.IndexOf(names, alias) is var clash and >= 0 && clash != i)
                     throw new SnorkelerException($"{inner.Name}: cannot name column '{column}' '{alias}': a column '{alias}' already exists");
                 names[i] = alias;

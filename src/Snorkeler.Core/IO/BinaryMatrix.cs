@@ -3,14 +3,18 @@ namespace Snorkeler.IO;
 /// <summary>
 /// Snorkeler's binary matrix format (<c>.snkm</c>), little-endian:
 /// <code>
-/// "SNKM" u16 version=1 u16 vote-bytes(1|2) u8 has-gold
+/// "SNKM" u16 version(1|2) u16 vote-bytes(1|2) u8 has-gold
 /// i32 k, k × (i32 length, UTF-8 class name)
 /// i32 m, m × (i32 length, UTF-8 LF name)
+/// version 2 only: m × u8 source kind (0 LF, 1 annotator)
 /// i64 n (total rows)
 /// blocks: i32 rows, rows × m votes (row-major), [rows × i16 gold when has-gold]
+///   or, version 2 only, a sparse block: i32 −rows, i32 votes, rows × i32 votes per row,
+///   votes × i32 source index (increasing within a row), votes × vote, [rows × i16 gold when has-gold]
 /// i32 0 (end marker)
 /// </code>
-/// Blocks let it be written while rows stream in and read back in constant memory.
+/// Blocks let it be written while rows stream in and read back in constant memory. Version 1 is written
+/// unless a matrix has annotators or sparse blocks, so files of LF matrices stay readable by older builds.
 /// </summary>
 internal sealed class BinaryMatrixWriter : MatrixWriter
 {
@@ -19,13 +23,16 @@ internal sealed class BinaryMatrixWriter : MatrixWriter
     private long _rowCountPosition;
     private bool? _hasGold;
     private long _goldFlagPosition;
+    private readonly bool _version2;
 
-    public BinaryMatrixWriter(string path, LabelSchema schema, IReadOnlyList<string> lfNames) : base(path, schema, lfNames)
+    public BinaryMatrixWriter(string path, LabelSchema schema, IReadOnlyList<string> lfNames, string? goldColumn, IReadOnlyList<SourceKind>? kinds = null, bool sparse = false)
+        : base(path, schema, lfNames, goldColumn)
     {
+        _version2 = sparse || (kinds is not null && kinds.Contains(SourceKind.Annotator));
         _wide = schema.Cardinality > LabelMatrix.MaxNarrowCardinality;
         _w = new BinaryWriter(Stream, System.Text.Encoding.UTF8, leaveOpen: true);
         _w.Write(MatrixFile.Magic);
-        _w.Write(MatrixFile.BinaryVersion);
+        _w.Write(_version2 ? MatrixFile.BinaryVersion : (ushort)1);
         _w.Write((ushort)(_wide ? 2 : 1));
         _goldFlagPosition = Stream.Position;
         _w.Write((byte)0);
@@ -33,6 +40,8 @@ internal sealed class BinaryMatrixWriter : MatrixWriter
         foreach (var c in schema.ClassNames) MatrixFile.WriteUtf8(_w, c);
         _w.Write(lfNames.Count);
         foreach (var n in lfNames) MatrixFile.WriteUtf8(_w, n);
+        if (_version2)
+            for (var j = 0; j < lfNames.Count; j++) _w.Write((byte)(kinds is not null && kinds[j] == SourceKind.Annotator ? 1 : 0));
         _rowCountPosition = Stream.Position;
         _w.Write(0L);
     }
@@ -42,15 +51,53 @@ internal sealed class BinaryMatrixWriter : MatrixWriter
         if (block.RowCount == 0) return;
         _hasGold ??= block.HasGold;
         if (_hasGold != block.HasGold) throw new ArgumentException("blocks must all have gold labels or none", nameof(block));
+        if (block.IsSparse && _version2)
+        {
+            WriteSparse(block);
+            return;
+        }
         _w.Write(block.RowCount);
         if (block.IsNarrow && !_wide) _w.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(block.NarrowVotes));
         else
+        {
+            var row = new int[block.LfCount];
             for (var i = 0; i < block.RowCount; i++)
-            for (var j = 0; j < block.LfCount; j++)
             {
-                if (_wide) _w.Write((short)block[i, j]);
-                else _w.Write((sbyte)block[i, j]);
+                block.CopyRow(i, row);
+                foreach (var v in row)
+                {
+                    if (_wide) _w.Write((short)v);
+                    else _w.Write((sbyte)v);
+                }
             }
+        }
+        if (block.HasGold)
+            foreach (var g in block.GoldLabels) _w.Write((short)g);
+    }
+
+    private void WriteSparse(LabelMatrix block)
+    {
+        var votes = block.VoteCount();
+        if (votes > int.MaxValue) throw new InvalidOperationException("a sparse block holds at most 2^31 votes");
+        _w.Write(-block.RowCount);
+        _w.Write((int)votes);
+        for (var i = 0; i < block.RowCount; i++) _w.Write(block.VoteCount(i));
+        var lfs = new int[block.MaxVotesPerRow];
+        var labels = new int[lfs.Length];
+        for (var i = 0; i < block.RowCount; i++)
+        {
+            var n = block.CopyVotes(i, lfs, labels);
+            for (var v = 0; v < n; v++) _w.Write(lfs[v]);
+        }
+        for (var i = 0; i < block.RowCount; i++)
+        {
+            var n = block.CopyVotes(i, lfs, labels);
+            for (var v = 0; v < n; v++)
+            {
+                if (_wide) _w.Write((short)labels[v]);
+                else _w.Write((sbyte)labels[v]);
+            }
+        }
         if (block.HasGold)
             foreach (var g in block.GoldLabels) _w.Write((short)g);
     }
@@ -74,6 +121,7 @@ internal sealed class BinaryMatrixSource : IMatrixSource
     private readonly string _path;
     private readonly long _dataStart;
     private readonly bool _wide;
+    private readonly SourceKind[] _kinds = [];
 
     public BinaryMatrixSource(string path)
     {
@@ -84,6 +132,7 @@ internal sealed class BinaryMatrixSource : IMatrixSource
         {
             if (!r.ReadBytes(4).AsSpan().SequenceEqual(MatrixFile.Magic)) throw Bad("not a Snorkeler matrix file (.snkm)");
             var version = r.ReadUInt16();
+            if (version == 0) throw Bad("damaged header (version 0)");
             if (version > MatrixFile.BinaryVersion) throw Bad($"matrix file version {version} is newer than this Snorkeler reads ({MatrixFile.BinaryVersion})");
             var width = r.ReadUInt16();
             if (width is not (1 or 2)) throw Bad("damaged header (vote width)");
@@ -95,6 +144,15 @@ internal sealed class BinaryMatrixSource : IMatrixSource
             var m = r.ReadInt32();
             if (m is < 0 or > 1_000_000) throw Bad("damaged header (LF count)");
             LfNames = Enumerable.Range(0, m).Select(_ => MatrixFile.ReadUtf8(r, path)).ToArray();
+            _kinds = new SourceKind[m];
+            if (version >= 2)
+                for (var j = 0; j < m; j++)
+                    _kinds[j] = r.ReadByte() switch
+                    {
+                        0 => SourceKind.LabelingFunction,
+                        1 => SourceKind.Annotator,
+                        _ => throw Bad("damaged header (source kind)"),
+                    };
             RowCount = r.ReadInt64();
             _dataStart = stream.Position;
         }
@@ -110,6 +168,8 @@ internal sealed class BinaryMatrixSource : IMatrixSource
 
     public bool HasGold { get; }
 
+    public IReadOnlyList<SourceKind> SourceKinds => _kinds;
+
     public IEnumerable<LabelMatrix> ReadBlocks(int rowsPerBlock = IMatrixSource.DefaultBlockRows)
     {
         using var stream = Open();
@@ -124,7 +184,17 @@ internal sealed class BinaryMatrixSource : IMatrixSource
             try { rows = r.ReadInt32(); }
             catch (EndOfStreamException) { throw Bad($"truncated after row {first} (no end marker)"); }
             if (rows == 0) break;
-            if (rows < 0 || (long)rows * m > Array.MaxLength) throw Bad($"damaged block at row {first}");
+            LabelMatrix block;
+            if (rows < 0)
+            {
+                block = ReadSparse(r, -rows, first);
+                first += block.RowCount;
+                any = true;
+                for (var start = 0; start < block.RowCount; start += rowsPerBlock)
+                    yield return block.Slice(start, Math.Min(rowsPerBlock, block.RowCount - start));
+                continue;
+            }
+            if ((long)rows * m > Array.MaxLength) throw Bad($"damaged block at row {first}");
             var voteBytes = rows * m * (_wide ? 2 : 1);
             var bytes = r.ReadBytes(voteBytes);
             var goldBytes = HasGold ? r.ReadBytes(rows * 2) : null;
@@ -140,7 +210,6 @@ internal sealed class BinaryMatrixSource : IMatrixSource
                     if (!Schema.IsValidVote(gold[i])) throw Bad($"row {first + i}: gold label {gold[i]} is out of range");
                 }
             }
-            LabelMatrix block;
             try
             {
                 if (!_wide) block = LabelMatrix.FromNarrow(Schema, LfNames, (sbyte[])(Array)bytes, rows, gold, first);
@@ -153,6 +222,7 @@ internal sealed class BinaryMatrixSource : IMatrixSource
                 }
             }
             catch (ArgumentException e) { throw Bad(e.Message); }
+            if (_kinds.Contains(SourceKind.Annotator)) block = block.WithSourceKinds(_kinds);
             first += rows;
             any = true;
             // Re-chunk to the caller's block size.
@@ -161,6 +231,40 @@ internal sealed class BinaryMatrixSource : IMatrixSource
         }
         if (first != RowCount) throw Bad($"the header says {RowCount} rows but the file holds {first}");
         if (!any) yield return new LabelMatrixBuilder(Schema, LfNames, 1).Build();
+    }
+
+    private LabelMatrix ReadSparse(BinaryReader r, int rows, long first)
+    {
+        try
+        {
+            var votes = r.ReadInt32();
+            if (votes < 0 || rows == int.MinValue) throw Bad($"damaged sparse block at row {first}");
+            var starts = new int[rows + 1];
+            for (var i = 0; i < rows; i++)
+            {
+                var count = r.ReadInt32();
+                if (count < 0 || count > LfNames.Count || starts[i] + (long)count > votes) throw Bad($"damaged sparse block at row {first + i}");
+                starts[i + 1] = starts[i] + count;
+            }
+            if (starts[rows] != votes) throw Bad($"damaged sparse block at row {first}: the row counts do not add up to its votes");
+            var lfs = new int[votes];
+            for (var v = 0; v < votes; v++) lfs[v] = r.ReadInt32();
+            var labels = new short[votes];
+            for (var v = 0; v < votes; v++) labels[v] = _wide ? r.ReadInt16() : r.ReadSByte();
+            int[]? gold = null;
+            if (HasGold)
+            {
+                gold = new int[rows];
+                for (var i = 0; i < rows; i++)
+                {
+                    gold[i] = r.ReadInt16();
+                    if (!Schema.IsValidVote(gold[i])) throw Bad($"row {first + i}: gold label {gold[i]} is out of range");
+                }
+            }
+            return LabelMatrix.FromSparse(Schema, LfNames, starts, lfs, labels, gold, first, _kinds);
+        }
+        catch (EndOfStreamException) { throw Bad($"truncated in the sparse block starting at row {first}"); }
+        catch (ArgumentException e) { throw Bad(e.Message); }
     }
 
     private FileStream Open() => InputFile.OpenRead(_path);

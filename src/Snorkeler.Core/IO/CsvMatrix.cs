@@ -3,22 +3,41 @@ using Snorkeler.Data;
 
 namespace Snorkeler.IO;
 
-/// <summary>Reads a CSV label matrix: header of LF names, integer votes, -1 for abstain (an empty cell also abstains).</summary>
+/// <summary>
+/// Reads a CSV label matrix: header of LF names, integer votes, -1 for abstain (an empty cell also abstains), and
+/// optionally a column of gold labels (named in the schema sidecar, or by the caller).
+/// </summary>
 internal static class CsvMatrix
 {
     public static LabelMatrix Read(string path, string? goldColumn)
     {
-        var source = new CsvSource(path);
-        var goldIndex = goldColumn is null ? -1 : source.Schema.RequireIndex(goldColumn, path);
+        var source = new CsvSource(path, new CsvOptions { Delimiter = ',' });
+        var (schema, sidecarNames, sidecarGold) = MatrixFile.ReadSidecar(path);
+        var goldName = goldColumn ?? sidecarGold;
+        var goldIndex = -1;
+        if (goldName is not null)
+        {
+            goldIndex = source.Schema.IndexOf(goldName);
+            if (goldIndex < 0)
+            {
+                // A sidecar naming a missing column is damage; a name the user gave is a typo to point out.
+                if (goldColumn is null) throw SnorkelerException.InFile(MatrixFile.SchemaSidecar(path), $"names gold column '{goldName}' but the CSV has no such column");
+                var near = Text.Suggest.Nearest(goldName, source.Schema.Names);
+                throw SnorkelerException.InFile(path, $"no gold column '{goldName}'{(near is null ? "" : $"; did you mean '{near}'?")} (columns: {string.Join(", ", source.Schema.Names)})");
+            }
+        }
         var lfColumns = Enumerable.Range(0, source.Schema.Count).Where(c => c != goldIndex).ToArray();
         var names = lfColumns.Select(c => source.Schema.Names[c]).ToArray();
-        var (schema, sidecarNames) = MatrixFile.ReadSidecar(path);
         // The CSV reader trims header names; the sidecar keeps them exactly as written.
-        if (sidecarNames is not null && !sidecarNames.Select(n => n.Trim()).SequenceEqual(names, StringComparer.Ordinal) && goldIndex < 0)
-            throw SnorkelerException.InFile(MatrixFile.SchemaSidecar(path), "its LF names differ from the CSV header");
-        if (sidecarNames is not null && goldIndex < 0) names = sidecarNames;
+        if (sidecarNames is not null)
+        {
+            if (!sidecarNames.Select(n => n.Trim()).SequenceEqual(names, StringComparer.Ordinal))
+                throw SnorkelerException.InFile(MatrixFile.SchemaSidecar(path), "its LF names differ from the CSV header");
+            names = sidecarNames;
+        }
+        var gold = schema is null || goldIndex < 0 ? null : new GoldColumn(source.Schema.Names[goldIndex], schema);
         var votes = new List<int>();
-        var gold = new List<int>();
+        var goldLabels = new List<int>();
         var max = -1;
         foreach (var batch in source.ReadBatches(IMatrixSource.DefaultBlockRows))
         {
@@ -30,19 +49,20 @@ internal static class CsvMatrix
                     votes.Add(v);
                     if (v > max) max = v;
                 }
-                if (goldIndex >= 0)
-                {
-                    var g = Parse(batch, i, goldIndex, path, source.Schema);
-                    gold.Add(g);
-                    if (g > max) max = g;
-                }
+                if (goldIndex < 0) continue;
+                var g = gold is not null
+                    ? batch.IsMissing(i, goldIndex) ? LabelSchema.Abstain : gold.Parse(batch.Text(i, goldIndex), path, batch.LineOf(i))
+                    : Parse(batch, i, goldIndex, path, source.Schema);
+                goldLabels.Add(g);
+                if (g > max) max = g;
             }
         }
         schema ??= MatrixFile.InferSchema(max);
         if (max >= schema.Cardinality)
             throw SnorkelerException.InFile(path, $"a label of {max} is out of range for classes {schema}");
         if (names.Length == 0) throw SnorkelerException.InFile(path, "the matrix has no LF columns");
-        return LabelMatrix.Create(schema, names, votes.ToArray(), gold.ToArray());
+        var matrix = LabelMatrix.Create(schema, names, votes.ToArray());
+        return goldIndex < 0 ? matrix : matrix.WithGold(goldLabels.ToArray());
     }
 
     private static int Parse(RowBatch batch, int row, int column, string path, DataSchema schema)

@@ -17,13 +17,18 @@ public enum MatrixFormat
     Npy,
     /// <summary><c>.json</c>: a Wrench split (read only): weak labels, gold labels, <c>label.json</c> class names.</summary>
     Wrench,
+    /// <summary>
+    /// Long format (read only): one line per answer with task, worker and label columns, in <c>.jsonl</c>,
+    /// <c>.parquet</c>, or a <c>.csv</c> whose header has those columns (see <see cref="AnswersFile"/>).
+    /// </summary>
+    Answers,
 }
 
 /// <summary>Reads and writes label matrices in every <see cref="MatrixFormat"/>.</summary>
 public static class MatrixFile
 {
     internal static readonly byte[] Magic = "SNKM"u8.ToArray();
-    internal const ushort BinaryVersion = 1;
+    internal const ushort BinaryVersion = 2;
 
     /// <summary>The format a path's extension names.</summary>
     public static MatrixFormat FormatOf(string path) => Path.GetExtension(path).ToLowerInvariant() switch
@@ -32,84 +37,179 @@ public static class MatrixFile
         ".csv" => MatrixFormat.Csv,
         ".npy" => MatrixFormat.Npy,
         ".json" => MatrixFormat.Wrench,
-        var ext => throw new SnorkelerException($"{path}: unknown matrix format '{ext}' (expected .snkm, .csv, .npy, or a Wrench .json split)"),
+        ".jsonl" or ".ndjson" or ".parquet" => MatrixFormat.Answers,
+        var ext => throw new SnorkelerException($"{path}: unknown matrix format '{ext}' (expected .snkm, .csv, .npy, a Wrench .json split, or answers in long format: .csv, .jsonl, .parquet)"),
     };
 
     /// <summary>The sidecar holding class and LF names for CSV and NumPy matrices.</summary>
     public static string SchemaSidecar(string path) => path + ".schema.json";
 
     /// <summary>
-    /// Opens a matrix file for block-by-block reading. <paramref name="goldColumn"/> names a CSV column
-    /// holding gold labels (it is then not an LF).
+    /// Opens a matrix file for block-by-block reading, with its gold labels when it has them (a CSV or NumPy
+    /// matrix whose schema sidecar names them, a <c>.snkm</c> written with gold, a Wrench split).
+    /// <paramref name="goldColumn"/> asks for gold labels: for a CSV matrix it names the column holding them (it is
+    /// then not an LF; class names or numbers); for the other formats the matrix must carry gold labels already.
+    /// Asking for gold labels a matrix does not have is an error, never an empty result.
     /// </summary>
-    public static IMatrixSource Open(string path, string? goldColumn = null) => Open(path, FormatOf(path), goldColumn);
+    public static IMatrixSource Open(string path, string? goldColumn = null) => Open(path, new MatrixReadOptions { GoldColumn = goldColumn });
 
-    /// <summary>Opens a matrix file stored in <paramref name="format"/> whatever its name says (a temporary file).</summary>
-    public static IMatrixSource Open(string path, MatrixFormat format, string? goldColumn = null)
+    /// <summary>
+    /// Opens a matrix file: wide formats for block-by-block reading, long format (answers) into memory as an
+    /// <see cref="AnswerMatrix"/> keyed by task. A <c>.csv</c> whose header has the task, worker and label
+    /// columns is long format.
+    /// </summary>
+    public static IMatrixSource Open(string path, MatrixReadOptions options)
     {
+        Guard.NotNull(options);
         InputFile.RequireRegular(path, "a matrix file");
         AtomicFile.CompleteInterruptedCommits(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".");
-        return format switch
+        var format = FormatOf(path);
+        if (format == MatrixFormat.Answers || (format == MatrixFormat.Csv && AnswersFile.IsLongFormat(path, options)))
+            return AnswersFile.Read(path, options);
+        if (options.GoldPath is not null)
+            throw SnorkelerException.InFile(path, "a gold file joins on task ids, which only long-format answers (task,worker,label) have");
+        IMatrixSource source = format switch
         {
             MatrixFormat.Binary => new BinaryMatrixSource(path),
             MatrixFormat.Wrench => WrenchFile.ReadMatrix(path),
-            MatrixFormat.Csv => CsvMatrix.Read(path, goldColumn),
+            MatrixFormat.Csv => CsvMatrix.Read(path, options.GoldColumn),
             _ => NpyMatrix.Read(path),
         };
+        if (options.GoldColumn is { } goldColumn && !source.HasGold)
+            throw SnorkelerException.InFile(path, $"asked for gold labels ('{goldColumn}') but the matrix has none; store them with 'snorkeler apply --gold-column {goldColumn}'");
+        var annotators = options.Annotators ?? (format is MatrixFormat.Csv or MatrixFormat.Npy ? ReadSidecarAnnotators(path) : null);
+        if (annotators is not null) source = new AnnotatedSource(source, KindsOf(source.LfNames, annotators, path));
+        if (options.Storage != MatrixStorage.Auto && source is LabelMatrix whole) return whole.WithStorage(options.Storage);
+        return source;
+    }
+
+    /// <summary>The source kinds when <paramref name="annotators"/> names the annotator columns ("*": all).</summary>
+    private static SourceKind[] KindsOf(IReadOnlyList<string> names, IReadOnlyList<string> annotators, string path)
+    {
+        var kinds = new SourceKind[names.Count];
+        if (annotators.Count == 1 && annotators[0] == "*")
+        {
+            Array.Fill(kinds, SourceKind.Annotator);
+            return kinds;
+        }
+        foreach (var name in annotators)
+        {
+            var j = names.ToList().IndexOf(name);
+            if (j < 0)
+            {
+                var near = Text.Suggest.Nearest(name, names);
+                throw SnorkelerException.InFile(path, $"no source '{name}' to mark as an annotator{(near is null ? "" : $"; did you mean '{near}'?")}");
+            }
+            kinds[j] = SourceKind.Annotator;
+        }
+        return kinds;
     }
 
     /// <summary>Reads a whole matrix into memory.</summary>
-    public static LabelMatrix Read(string path, string? goldColumn = null)
+    public static LabelMatrix Read(string path, string? goldColumn = null) => Read(path, new MatrixReadOptions { GoldColumn = goldColumn });
+
+    /// <summary>Reads a whole matrix into memory, in the storage <paramref name="options"/> asks for.</summary>
+    public static LabelMatrix Read(string path, MatrixReadOptions options)
     {
-        var source = Open(path, goldColumn);
-        return source as LabelMatrix ?? Concat(source.ReadBlocks());
+        var source = Open(path, options);
+        var matrix = source switch
+        {
+            LabelMatrix m => m,
+            AnswerMatrix answers => answers.Matrix,
+            _ => Concat(source.ReadBlocks()),
+        };
+        return options.Storage == MatrixStorage.Auto ? matrix : matrix.WithStorage(options.Storage);
     }
 
-    /// <summary>Writes a matrix (any number of blocks) atomically in the format its extension names.</summary>
+    /// <summary>
+    /// True when <paramref name="path"/> is a label matrix rather than data: a <c>.snkm</c> or <c>.npy</c> file, or a
+    /// <c>.csv</c> with the schema sidecar <c>apply</c> writes beside every CSV matrix or with long-format answer columns. (A Wrench <c>.json</c> split is
+    /// both; a <c>.csv</c> without a sidecar is data.)
+    /// </summary>
+    public static bool IsMatrix(string path)
+        => Path.GetExtension(path).ToLowerInvariant() switch
+        {
+            ".snkm" or ".npy" => true,
+            ".csv" => File.Exists(SchemaSidecar(path)) || (File.Exists(path) && AnswersFile.IsLongFormat(path, new MatrixReadOptions())),
+            _ => false,
+        };
+
+    /// <summary>Writes a matrix (any number of blocks, with its gold labels if any) atomically in the format its extension names.</summary>
     public static void Write(string path, IMatrixSource matrix)
     {
-        using var writer = MatrixWriter.Create(path, matrix.Schema, matrix.LfNames);
+        Guard.NotNull(matrix);
+        using var writer = MatrixWriter.Create(path, matrix.Schema, matrix.LfNames, matrix.HasGold ? "gold" : null, matrix.SourceKinds,
+            sparse: matrix is AnswerMatrix { Matrix.IsSparse: true } or LabelMatrix { IsSparse: true });
         foreach (var block in matrix.ReadBlocks()) writer.Write(block);
         writer.Commit();
     }
 
-    /// <summary>Joins consecutive blocks into one in-memory matrix.</summary>
+    /// <summary>Joins consecutive blocks into one in-memory matrix, sparse when the first block is.</summary>
     public static LabelMatrix Concat(IEnumerable<LabelMatrix> blocks)
     {
-        LabelMatrixBuilder? builder = null;
-        LabelMatrix? only = null;
-        var count = 0;
-        foreach (var block in blocks)
+        var list = new List<LabelMatrix>();
+        foreach (var block in blocks) list.Add(block);
+        if (list.Count == 0) throw new InvalidOperationException("no blocks");
+        if (list.Count == 1) return list[0];
+        var first = list[0];
+        var kinds = first.HasAnnotators ? first.SourceKinds : null;
+        if (first.IsSparse)
         {
-            count++;
-            if (count == 1) { only = block; continue; }
-            if (builder is null)
-            {
-                builder = new LabelMatrixBuilder(only!.Schema, only.LfNames, only.RowCount * 2);
-                Append(builder, only);
-            }
-            Append(builder, block);
+            var builder = new SparseLabelMatrixBuilder(first.Schema, first.LfNames);
+            var lfs = new int[first.LfCount];
+            var labels = new int[first.LfCount];
+            foreach (var block in list)
+                for (var i = 0; i < block.RowCount; i++)
+                {
+                    var row = builder.AddRow();
+                    var n = block.CopyVotes(i, lfs, labels);
+                    for (var v = 0; v < n; v++) builder.Add(lfs[v], labels[v]);
+                    if (block.HasGold) builder.SetGold(row, block.Gold(i));
+                }
+            if (kinds is not null) builder.SetSourceKinds(kinds);
+            return builder.Build();
         }
-        if (only is null) throw new InvalidOperationException("no blocks");
-        return builder?.Build() ?? only;
-
-        static void Append(LabelMatrixBuilder builder, LabelMatrix block)
-        {
+        var dense = new LabelMatrixBuilder(first.Schema, first.LfNames, (int)Math.Min(list.Sum(b => (long)b.RowCount), Array.MaxLength / Math.Max(1, first.LfCount)));
+        var votes = new int[first.LfCount];
+        var at = new int[first.LfCount];
+        foreach (var block in list)
             for (var i = 0; i < block.RowCount; i++)
             {
-                var row = builder.AddRow();
-                for (var j = 0; j < block.LfCount; j++)
-                {
-                    var v = block[i, j];
-                    if (v != LabelSchema.Abstain) builder.Set(row, j, v);
-                }
-                if (block.HasGold) builder.SetGold(row, block.Gold(i));
+                var row = dense.AddRow();
+                var n = block.CopyVotes(i, at, votes);
+                for (var v = 0; v < n; v++) dense.Set(row, at[v], votes[v]);
+                if (block.HasGold) dense.SetGold(row, block.Gold(i));
             }
-        }
+        var matrix = dense.Build();
+        return kinds is null ? matrix : matrix.WithSourceKinds(kinds);
     }
 
-    /// <summary>The schema sidecar of <paramref name="path"/>, written but not yet committed.</summary>
-    internal static PendingFile BeginSidecar(string path, LabelSchema schema, IReadOnlyList<string> lfNames)
+    /// <summary>A wide matrix source with each source's kind declared by the reader's options.</summary>
+    private sealed class AnnotatedSource(IMatrixSource inner, SourceKind[] kinds) : IMatrixSource
+    {
+        public LabelSchema Schema => inner.Schema;
+
+        public IReadOnlyList<string> LfNames => inner.LfNames;
+
+        public long? RowCount => inner.RowCount;
+
+        public bool HasGold => inner.HasGold;
+
+        public IReadOnlyList<SourceKind> SourceKinds => kinds;
+
+        public IEnumerable<LabelMatrix> ReadBlocks(int rowsPerBlock = IMatrixSource.DefaultBlockRows)
+            => inner.ReadBlocks(rowsPerBlock).Select(b => b.WithSourceKinds(kinds));
+    }
+
+    /// <summary>Opens a <c>.snkm</c> matrix whatever its file is called (a temporary file not yet committed).</summary>
+    public static IMatrixSource OpenBinary(string path)
+    {
+        InputFile.RequireRegular(path, "a matrix file");
+        return new BinaryMatrixSource(path);
+    }
+
+    /// <summary>The schema sidecar of <paramref name="path"/>, written but not yet committed (it is committed with the matrix).</summary>
+    internal static PendingFile BeginSidecar(string path, LabelSchema schema, IReadOnlyList<string> lfNames, string? gold = null, IReadOnlyList<SourceKind>? kinds = null)
         => AtomicFile.Prepare(SchemaSidecar(path), stream =>
         {
             using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
@@ -122,28 +222,51 @@ public static class MatrixFile
             json.WriteStartArray("lfs");
             foreach (var n in lfNames) json.WriteStringValue(n);
             json.WriteEndArray();
+            if (gold is not null) json.WriteString("gold", gold);
+            if (kinds is not null && kinds.Contains(SourceKind.Annotator))
+            {
+                json.WriteStartArray("annotators");
+                for (var j = 0; j < lfNames.Count; j++)
+                    if (kinds[j] == SourceKind.Annotator) json.WriteStringValue(lfNames[j]);
+                json.WriteEndArray();
+            }
             json.WriteEndObject();
         });
 
     /// <summary>The largest schema sidecar read (class and LF names only).</summary>
     internal const long MaxSidecarBytes = 64L << 20;
 
-    internal static (LabelSchema? Schema, string[]? LfNames) ReadSidecar(string path)
+    /// <summary>
+    /// The schema sidecar of a CSV or NumPy matrix: classes, LF names and where the gold labels are (a CSV matrix's
+    /// gold column, a NumPy matrix's gold-label file beside it); all null when there is no sidecar.
+    /// </summary>
+    internal static (LabelSchema? Schema, string[]? LfNames, string? Gold) ReadSidecar(string path)
+        => ReadSidecarFields(path) is var (schema, lfs, gold, _) ? (schema, lfs, gold) : default;
+
+    /// <summary>The sources a CSV or NumPy matrix's sidecar names as annotators, or null.</summary>
+    internal static string[]? ReadSidecarAnnotators(string path) => ReadSidecarFields(path).Annotators;
+
+    private static (LabelSchema? Schema, string[]? LfNames, string? Gold, string[]? Annotators) ReadSidecarFields(string path)
     {
         var sidecar = SchemaSidecar(path);
-        if (InputFile.Stat(sidecar).Kind == FileKind.Missing) return (null, null);
+        if (InputFile.Stat(sidecar).Kind == FileKind.Missing) return (null, null, null, null);
         try
         {
             using var doc = JsonDocument.Parse(InputFile.ReadAllBytes(sidecar, MaxSidecarBytes, "a matrix schema file"));
             var classes = doc.RootElement.GetProperty("classes").EnumerateArray().Select(e => e.GetString()!).ToArray();
             var lfs = doc.RootElement.TryGetProperty("lfs", out var l) ? l.EnumerateArray().Select(e => e.GetString()!).ToArray() : null;
-            return (new LabelSchema(classes), lfs);
+            var gold = doc.RootElement.TryGetProperty("gold", out var g) && g.ValueKind == JsonValueKind.String ? g.GetString() : null;
+            var annotators = doc.RootElement.TryGetProperty("annotators", out var a) ? a.EnumerateArray().Select(e => e.GetString()!).ToArray() : null;
+            return (new LabelSchema(classes), lfs, gold, annotators);
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or ArgumentException)
         {
             throw SnorkelerException.InFile(sidecar, $"invalid matrix schema file: {e.Message}");
         }
     }
+
+    /// <summary>Where a NumPy matrix keeps its gold labels: <c>m.npy</c> → <c>m.gold.npy</c>, a 1-D array beside it.</summary>
+    public static string NpyGoldFile(string path) => Path.ChangeExtension(path, null) + ".gold.npy";
 
     internal static LabelSchema InferSchema(int maxLabel) => LabelSchema.Numbered(Math.Max(2, maxLabel + 1));
 

@@ -11,23 +11,39 @@ public abstract class MatrixWriter : IDisposable
     private readonly PendingFile _file;
     private bool _prepared;
 
-    private protected MatrixWriter(string path, LabelSchema schema, IReadOnlyList<string> lfNames)
+    private protected MatrixWriter(string path, LabelSchema schema, IReadOnlyList<string> lfNames, string? goldColumn)
     {
         Path = path;
         Schema = schema;
         LfNames = lfNames;
+        GoldColumn = goldColumn;
         _file = AtomicFile.Begin(path);
     }
 
-    /// <summary>Starts writing <paramref name="path"/> in the format its extension names.</summary>
-    public static MatrixWriter Create(string path, LabelSchema schema, IReadOnlyList<string> lfNames)
+    /// <summary>
+    /// Starts writing <paramref name="path"/> in the format its extension names. With <paramref name="goldColumn"/>
+    /// every block must carry gold labels, which are stored with the votes: in a <c>.snkm</c> file's blocks, as the
+    /// last column of a CSV matrix (named after the gold column, or <c>gold</c> when an LF has that name), in a
+    /// NumPy matrix's <c>.gold.npy</c> file; the schema sidecar of a CSV or NumPy matrix says where they are.
+    /// <paramref name="kinds"/> (one per source) is recorded when some source is an annotator; <paramref name="sparse"/>
+    /// lets <c>.snkm</c> store sparse blocks as they are.
+    /// </summary>
+    public static MatrixWriter Create(string path, LabelSchema schema, IReadOnlyList<string> lfNames, string? goldColumn = null,
+        IReadOnlyList<SourceKind>? kinds = null, bool sparse = false)
         => MatrixFile.FormatOf(path) switch
         {
-            MatrixFormat.Binary => new BinaryMatrixWriter(path, schema, lfNames),
-            MatrixFormat.Csv => new CsvMatrixWriter(path, schema, lfNames),
-            MatrixFormat.Npy => new NpyMatrixWriter(path, schema, lfNames),
+            MatrixFormat.Binary => new BinaryMatrixWriter(path, schema, lfNames, goldColumn, kinds, sparse),
+            MatrixFormat.Csv => new CsvMatrixWriter(path, schema, lfNames, goldColumn) { Kinds = kinds },
+            MatrixFormat.Npy => new NpyMatrixWriter(path, schema, lfNames, goldColumn) { Kinds = kinds },
+            MatrixFormat.Answers => throw new SnorkelerException($"{path}: long-format answers are read, not written; write .snkm, .csv or .npy"),
             _ => throw new SnorkelerException($"{path}: Wrench .json matrices are read-only; write .snkm, .csv or .npy"),
         };
+
+    /// <summary>The name of the gold labels' column when the matrix stores gold labels, else null.</summary>
+    public string? GoldColumn { get; }
+
+    /// <summary>Each source's kind, recorded in the sidecar of CSV and NumPy files; null: all LFs.</summary>
+    private protected IReadOnlyList<SourceKind>? Kinds { get; init; }
 
     /// <summary>The destination.</summary>
     public string Path { get; }
@@ -48,32 +64,33 @@ public abstract class MatrixWriter : IDisposable
     public void Write(LabelMatrix block)
     {
         if (block.LfCount != LfNames.Count) throw new ArgumentException($"the block has {block.LfCount} LFs, the file {LfNames.Count}", nameof(block));
+        if (GoldColumn is not null && !block.HasGold && block.RowCount > 0) throw new ArgumentException("the matrix stores gold labels but the block has none", nameof(block));
         WriteBlock(block);
         RowCount += block.RowCount;
     }
 
-    /// <summary>Finishes the file and moves it (with its schema sidecar, for .csv and .npy) into place, both or neither.</summary>
+    /// <summary>Finishes the file and moves it into place with its companions (the schema sidecar, NumPy gold labels): all or none.</summary>
     public void Commit() => AtomicFile.Commit(Prepare());
 
     /// <summary>
-    /// Finishes the content and writes the schema sidecar (for .csv and .npy), without publishing them: the files
-    /// to pass to <see cref="AtomicFile.Commit(IReadOnlyList{PendingFile})"/>, with other files of the same unit.
-    /// The caller then owns them (disposing this writer no longer discards them; disposing them does).
+    /// Finishes the content and writes its companions (the schema sidecar of .csv and .npy, a NumPy matrix's gold
+    /// labels) without publishing them: the files to pass to <see cref="AtomicFile.Commit(IReadOnlyList{PendingFile})"/>,
+    /// with other files of the same unit. The caller then owns them (disposing this writer no longer discards them).
     /// </summary>
     public IReadOnlyList<PendingFile> Prepare()
     {
         if (_prepared) throw new InvalidOperationException("the matrix was already prepared");
         _prepared = true;
-        Finish();
-        _file.Complete();
-        if (!HasSidecar) return [_file];
         try
         {
-            return [_file, MatrixFile.BeginSidecar(Path, Schema, LfNames)];
+            Finish();
+            _file.Complete();
+            return [_file, .. Companions()];
         }
         catch
         {
-            _file.Dispose(); // both or neither
+            _file.Dispose(); // all or none
+            Discard();
             throw;
         }
     }
@@ -84,7 +101,11 @@ public abstract class MatrixWriter : IDisposable
     /// <summary>Discards the file unless committed or handed over by <see cref="Prepare"/>.</summary>
     public void Dispose()
     {
-        if (!_prepared) _file.Dispose();
+        if (!_prepared)
+        {
+            _file.Dispose();
+            Discard();
+        }
         GC.SuppressFinalize(this);
     }
 
@@ -94,29 +115,47 @@ public abstract class MatrixWriter : IDisposable
     /// <summary>Completes the content before it is flushed and moved.</summary>
     private protected virtual void Finish() { }
 
-    /// <summary>True for formats whose class and LF names travel in a schema sidecar.</summary>
-    private protected virtual bool HasSidecar => false;
+    /// <summary>The files committed with the matrix (sidecars), written but not committed.</summary>
+    private protected virtual IEnumerable<PendingFile> Companions() => [];
+
+    /// <summary>Discards companion files when the matrix is not committed.</summary>
+    private protected virtual void Discard() { }
 }
 
 internal sealed class CsvMatrixWriter : MatrixWriter
 {
     private readonly StreamWriter _text;
+    private readonly string? _goldHeader;
 
-    public CsvMatrixWriter(string path, LabelSchema schema, IReadOnlyList<string> lfNames) : base(path, schema, lfNames)
+    public CsvMatrixWriter(string path, LabelSchema schema, IReadOnlyList<string> lfNames, string? goldColumn) : base(path, schema, lfNames, goldColumn)
     {
         _text = new StreamWriter(Stream, new UTF8Encoding(false), 1 << 16) { NewLine = "\n" };
-        _text.WriteLine(string.Join(",", lfNames.Select(Quote)));
+        if (goldColumn is not null)
+        {
+            _goldHeader = goldColumn.Trim();
+            while (_goldHeader.Length == 0 || lfNames.Any(n => string.Equals(n.Trim(), _goldHeader, StringComparison.OrdinalIgnoreCase)))
+                _goldHeader = _goldHeader.Length == 0 ? "gold" : "_" + _goldHeader;
+        }
+        _text.WriteLine(string.Join(",", lfNames.Append(_goldHeader).OfType<string>().Select(Quote)));
     }
 
     private protected override void WriteBlock(LabelMatrix block)
     {
         Span<char> digits = stackalloc char[8];
+        var row = new int[block.LfCount];
         for (var i = 0; i < block.RowCount; i++)
         {
+            block.CopyRow(i, row);
             for (var j = 0; j < block.LfCount; j++)
             {
                 if (j > 0) _text.Write(',');
-                block[i, j].TryFormat(digits, out var n, default, System.Globalization.CultureInfo.InvariantCulture);
+                row[j].TryFormat(digits, out var n, default, System.Globalization.CultureInfo.InvariantCulture);
+                _text.Write(digits[..n]);
+            }
+            if (_goldHeader is not null)
+            {
+                if (block.LfCount > 0) _text.Write(',');
+                block.Gold(i).TryFormat(digits, out var n, default, System.Globalization.CultureInfo.InvariantCulture);
                 _text.Write(digits[..n]);
             }
             _text.Write('\n');
@@ -125,7 +164,7 @@ internal sealed class CsvMatrixWriter : MatrixWriter
 
     private protected override void Finish() => _text.Flush();
 
-    private protected override bool HasSidecar => true;
+    private protected override IEnumerable<PendingFile> Companions() => [MatrixFile.BeginSidecar(Path, Schema, LfNames, _goldHeader, Kinds)];
 
     internal static string Quote(string s)
         => s.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : s;

@@ -6,7 +6,7 @@ namespace Snorkeler.IO;
 
 /// <summary>
 /// NumPy <c>.npy</c> (format version 1.0): a C-ordered int8 array of shape (n, m), int16 when the task
-/// has more than 127 classes. Class and LF names travel in the <c>.schema.json</c> sidecar; without it,
+/// has more than 127 classes; read block by block, so its size is not limited by memory or 2 GB. Class and LF names travel in the <c>.schema.json</c> sidecar; without it,
 /// LFs are named <c>lf_0</c>, ... and classes numbered up to the largest vote.
 /// Load it in Python with <c>numpy.load(path)</c>.
 /// </summary>
@@ -17,9 +17,11 @@ internal static partial class NpyMatrix
     /// <summary>Header bytes (magic, version, length, dict), padded so the data starts 64-byte aligned and n can be patched in place.</summary>
     internal const int HeaderBytes = 128;
 
-    internal static byte[] Header(bool wide, long rows, int columns)
+    /// <summary>The header of a (rows, columns) array, or of a (rows,) vector when <paramref name="columns"/> is null.</summary>
+    internal static byte[] Header(bool wide, long rows, int? columns)
     {
-        var dict = $"{{'descr': '{(wide ? "<i2" : "|i1")}', 'fortran_order': False, 'shape': ({rows.ToString(CultureInfo.InvariantCulture)}, {columns.ToString(CultureInfo.InvariantCulture)}), }}";
+        var shape = columns is { } m ? $"{rows.ToString(CultureInfo.InvariantCulture)}, {m.ToString(CultureInfo.InvariantCulture)}" : $"{rows.ToString(CultureInfo.InvariantCulture)},";
+        var dict = $"{{'descr': '{(wide ? "<i2" : "|i1")}', 'fortran_order': False, 'shape': ({shape}), }}";
         var total = HeaderBytes;
         var dictLength = total - Magic.Length - 2 - 2;
         var padded = dict.PadRight(dictLength - 1) + "\n";
@@ -33,7 +35,151 @@ internal static partial class NpyMatrix
         return header;
     }
 
-    public static LabelMatrix Read(string path)
+    /// <summary>
+    /// Opens a <c>.npy</c> matrix for block-by-block reading: only the header is read here, so files larger
+    /// than 2 GB (or than memory) are fine. Without a sidecar naming the classes, one pass finds the largest vote.
+    /// </summary>
+    public static IMatrixSource Read(string path) => new NpyMatrixSource(path);
+
+
+    internal sealed class NpyMatrixSource : IMatrixSource
+    {
+        private readonly string _path;
+        private readonly long _dataStart;
+        private readonly int _width;
+        private readonly long _rows;
+        private readonly int[]? _gold;
+
+        public NpyMatrixSource(string path)
+        {
+            _path = path;
+            using var stream = Open();
+            var prefix = new byte[12];
+            var got = stream.ReadAtLeast(prefix, prefix.Length, throwOnEndOfStream: false);
+            if (got < 10 || !prefix.AsSpan(0, 6).SequenceEqual(Magic)) throw SnorkelerException.InFile(path, "not a NumPy .npy file");
+            int headerLength;
+            if (prefix[6] == 1) { headerLength = prefix[8] | prefix[9] << 8; _dataStart = 10 + headerLength; }
+            else if (got >= 12) { headerLength = BitConverter.ToInt32(prefix, 8); _dataStart = 12 + headerLength; }
+            else throw SnorkelerException.InFile(path, "damaged .npy header");
+            if (headerLength < 0 || _dataStart > stream.Length) throw SnorkelerException.InFile(path, "damaged .npy header (truncated)");
+            var dictBytes = new byte[headerLength];
+            stream.Position = _dataStart - headerLength;
+            stream.ReadExactly(dictBytes);
+            var dict = Encoding.ASCII.GetString(dictBytes);
+            var descr = DescrPattern().Match(dict);
+            var shape = ShapePattern().Match(dict);
+            if (!descr.Success || !shape.Success) throw SnorkelerException.InFile(path, "the .npy header has no dtype or 2-D shape");
+            if (dict.Contains("'fortran_order': True", StringComparison.Ordinal))
+                throw SnorkelerException.InFile(path, "Fortran-ordered arrays are not supported; save with numpy.ascontiguousarray");
+            if (!long.TryParse(shape.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out _rows)
+                || !int.TryParse(shape.Groups[2].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var columns))
+                throw SnorkelerException.InFile(path, "the .npy shape is too large");
+            _width = descr.Groups[1].Value switch
+            {
+                "|i1" or "<i1" or "i1" => 1,
+                "<i2" => 2,
+                "<i4" => 4,
+                "<i8" => 8,
+                var d => throw SnorkelerException.InFile(path, $"dtype '{d}' is not a little-endian integer type"),
+            };
+            if ((double)_rows * columns * _width > stream.Length - _dataStart)
+                throw SnorkelerException.InFile(path, $"the file is truncated: shape ({_rows}, {columns}) needs {_rows * columns * _width} data bytes");
+            var (schema, names, goldFile) = MatrixFile.ReadSidecar(path);
+            names ??= Enumerable.Range(0, columns).Select(j => $"lf_{j}").ToArray();
+            if (names.Length != columns) throw SnorkelerException.InFile(MatrixFile.SchemaSidecar(path), $"names {names.Length} LFs but the array has {columns} columns");
+            LfNames = names;
+            var goldMax = -1;
+            if (goldFile is not null)
+            {
+                var goldPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", goldFile);
+                if (!File.Exists(goldPath)) throw SnorkelerException.InFile(MatrixFile.SchemaSidecar(path), $"names gold-label file '{goldFile}' but there is no such file beside the matrix");
+                var (goldRows, _, labels, max) = ReadArray(goldPath, twoDimensional: false);
+                if (goldRows != _rows) throw SnorkelerException.InFile(goldPath, $"holds {goldRows} gold labels but the matrix has {_rows} rows");
+                _gold = labels;
+                goldMax = max;
+            }
+            Schema = schema ?? MatrixFile.InferSchema(Math.Max(goldMax, MaxVote(columns)));
+            if (goldMax >= Schema.Cardinality) throw SnorkelerException.InFile(path, $"a gold label of {goldMax} is out of range for classes {Schema}");
+        }
+
+        public LabelSchema Schema { get; }
+
+        public IReadOnlyList<string> LfNames { get; }
+
+        public long? RowCount => _rows;
+
+        public bool HasGold => _gold is not null;
+
+        public IEnumerable<LabelMatrix> ReadBlocks(int rowsPerBlock = IMatrixSource.DefaultBlockRows)
+        {
+            Guard.Positive(rowsPerBlock);
+            var m = LfNames.Count;
+            var k = Schema.Cardinality;
+            var blockRows = (int)Math.Max(1, Math.Min(rowsPerBlock, Array.MaxLength / Math.Max(1L, (long)m * Math.Max(_width, 4))));
+            using var stream = Open();
+            stream.Position = _dataStart;
+            var bytes = new byte[(long)blockRows * m * _width];
+            for (long first = 0; first < _rows || (first == 0 && _rows == 0); first += blockRows)
+            {
+                var rows = (int)Math.Min(blockRows, _rows - first);
+                var builder = new LabelMatrixBuilder(Schema, LfNames, Math.Max(1, rows));
+                if (rows > 0) stream.ReadExactly(bytes, 0, rows * m * _width);
+                for (var i = 0; i < rows; i++)
+                {
+                    var row = builder.AddRow();
+                    for (var j = 0; j < m; j++)
+                    {
+                        var v = Vote(bytes, i * m + j);
+                        if (v < -1 || v >= k)
+                            throw SnorkelerException.InFile(_path, $"row {first + i}, LF {j}: vote {v} is neither -1 nor a class of {Schema}");
+                        if (v >= 0) builder.Set(row, j, (int)v);
+                    }
+                    if (_gold is not null) builder.SetGold(row, _gold[first + i]);
+                }
+                yield return builder.Build(first);
+                if (_rows == 0) yield break;
+            }
+        }
+
+        private long Vote(byte[] bytes, int cell) => _width switch
+        {
+            1 => (sbyte)bytes[cell],
+            2 => BitConverter.ToInt16(bytes, cell * 2),
+            4 => BitConverter.ToInt32(bytes, cell * 4),
+            _ => BitConverter.ToInt64(bytes, cell * 8),
+        };
+
+        private int MaxVote(int columns)
+        {
+            using var stream = Open();
+            stream.Position = _dataStart;
+            var buffer = new byte[Math.Max(_width, (1 << 20) / _width * _width)];
+            long cells = _rows * columns, seen = 0;
+            long max = -1;
+            while (seen < cells)
+            {
+                var count = (int)Math.Min(buffer.Length / _width, cells - seen);
+                stream.ReadExactly(buffer, 0, count * _width);
+                for (var c = 0; c < count; c++)
+                {
+                    var v = Vote(buffer, c);
+                    if (v < -1 || v > short.MaxValue)
+                        throw SnorkelerException.InFile(_path, $"row {(seen + c) / columns}, LF {(seen + c) % columns}: vote {v} is neither -1 nor a class number");
+                    if (v > max) max = v;
+                }
+                seen += count;
+            }
+            return (int)max;
+        }
+
+        private FileStream Open()
+        {
+            return InputFile.OpenRead(_path);
+        }
+    }
+
+    /// <summary>An integer array of shape (n, m), or (n,) when <paramref name="twoDimensional"/> is false (m is then 1).</summary>
+    private static (int Rows, int Columns, int[] Values, int Max) ReadArray(string path, bool twoDimensional)
     {
         byte[] bytes;
         try { bytes = InputFile.ReadAllBytes(path, Array.MaxLength, "a .npy matrix"); }
@@ -47,12 +193,12 @@ internal static partial class NpyMatrix
         if (dataStart > bytes.Length) throw SnorkelerException.InFile(path, "damaged .npy header (truncated)");
         var dict = Encoding.ASCII.GetString(bytes, dataStart - headerLength, headerLength);
         var descr = DescrPattern().Match(dict);
-        var shape = ShapePattern().Match(dict);
-        if (!descr.Success || !shape.Success) throw SnorkelerException.InFile(path, "the .npy header has no dtype or 2-D shape");
+        var shape = twoDimensional ? ShapePattern().Match(dict) : VectorShapePattern().Match(dict);
+        if (!descr.Success || !shape.Success) throw SnorkelerException.InFile(path, $"the .npy header has no dtype or {(twoDimensional ? "2-D" : "1-D")} shape");
         if (dict.Contains("'fortran_order': True", StringComparison.Ordinal))
             throw SnorkelerException.InFile(path, "Fortran-ordered arrays are not supported; save with numpy.ascontiguousarray");
         var rows = int.Parse(shape.Groups[1].Value, CultureInfo.InvariantCulture);
-        var columns = int.Parse(shape.Groups[2].Value, CultureInfo.InvariantCulture);
+        var columns = twoDimensional ? int.Parse(shape.Groups[2].Value, CultureInfo.InvariantCulture) : 1;
         var width = descr.Groups[1].Value switch
         {
             "|i1" or "<i1" or "i1" => 1,
@@ -63,10 +209,10 @@ internal static partial class NpyMatrix
         };
         if ((long)rows * columns * width > bytes.Length - dataStart)
             throw SnorkelerException.InFile(path, $"the file is truncated: shape ({rows}, {columns}) needs {(long)rows * columns * width} data bytes");
-        var votes = new int[(long)rows * columns];
+        var values = new int[(long)rows * columns];
         var data = bytes.AsSpan(dataStart);
         var max = -1;
-        for (long i = 0; i < votes.LongLength; i++)
+        for (long i = 0; i < values.LongLength; i++)
         {
             long v = width switch
             {
@@ -76,16 +222,11 @@ internal static partial class NpyMatrix
                 _ => BitConverter.ToInt64(data.Slice((int)(i * 8), 8)),
             };
             if (v < -1 || v > short.MaxValue)
-                throw SnorkelerException.InFile(path, $"row {i / columns}, LF {i % columns}: vote {v} is neither -1 nor a class number");
-            votes[i] = (int)v;
+                throw SnorkelerException.InFile(path, twoDimensional ? $"row {i / columns}, LF {i % columns}: vote {v} is neither -1 nor a class number" : $"row {i}: gold label {v} is neither -1 nor a class number");
+            values[i] = (int)v;
             if (v > max) max = (int)v;
         }
-        var (schema, names) = MatrixFile.ReadSidecar(path);
-        schema ??= MatrixFile.InferSchema(max);
-        names ??= Enumerable.Range(0, columns).Select(j => $"lf_{j}").ToArray();
-        if (names.Length != columns) throw SnorkelerException.InFile(MatrixFile.SchemaSidecar(path), $"names {names.Length} LFs but the array has {columns} columns");
-        if (max >= schema.Cardinality) throw SnorkelerException.InFile(path, $"a vote of {max} is out of range for classes {schema}");
-        return LabelMatrix.Create(schema, names, votes);
+        return (rows, columns, values, max);
     }
 
     [GeneratedRegex(@"'descr':\s*'([^']+)'")]
@@ -93,31 +234,50 @@ internal static partial class NpyMatrix
 
     [GeneratedRegex(@"'shape':\s*\(\s*(\d+)\s*,\s*(\d+)\s*,?\s*\)")]
     private static partial Regex ShapePattern();
+
+    [GeneratedRegex(@"'shape':\s*\(\s*(\d+)\s*,\s*\)")]
+    private static partial Regex VectorShapePattern();
 }
 
 internal sealed class NpyMatrixWriter : MatrixWriter
 {
     private readonly bool _wide;
+    private readonly PendingFile? _gold;
 
-    public NpyMatrixWriter(string path, LabelSchema schema, IReadOnlyList<string> lfNames) : base(path, schema, lfNames)
+    public NpyMatrixWriter(string path, LabelSchema schema, IReadOnlyList<string> lfNames, string? goldColumn) : base(path, schema, lfNames, goldColumn)
     {
         _wide = schema.Cardinality > LabelMatrix.MaxNarrowCardinality;
         Stream.Write(NpyMatrix.Header(_wide, 0, lfNames.Count));
+        if (goldColumn is null) return;
+        _gold = AtomicFile.Begin(MatrixFile.NpyGoldFile(path));
+        _gold.Stream.Write(NpyMatrix.Header(_wide, 0, null));
     }
 
     private protected override void WriteBlock(LabelMatrix block)
     {
+        if (_gold is not null)
+        {
+            var labels = new byte[block.RowCount * (_wide ? 2 : 1)];
+            for (var i = 0; i < block.RowCount; i++)
+            {
+                if (_wide) BitConverter.TryWriteBytes(labels.AsSpan(i * 2, 2), (short)block.Gold(i));
+                else labels[i] = (byte)(sbyte)block.Gold(i);
+            }
+            _gold.Stream.Write(labels);
+        }
         if (block.IsNarrow && !_wide)
         {
             Stream.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(block.NarrowVotes));
             return;
         }
         var buffer = new byte[block.LfCount * (_wide ? 2 : 1)];
+        var row = new int[block.LfCount];
         for (var i = 0; i < block.RowCount; i++)
         {
+            block.CopyRow(i, row);
             for (var j = 0; j < block.LfCount; j++)
             {
-                var v = block[i, j];
+                var v = row[j];
                 if (_wide) BitConverter.TryWriteBytes(buffer.AsSpan(j * 2, 2), (short)v);
                 else buffer[j] = (byte)(sbyte)v;
             }
@@ -130,7 +290,22 @@ internal sealed class NpyMatrixWriter : MatrixWriter
         Stream.Position = 0;
         Stream.Write(NpyMatrix.Header(_wide, RowCount, LfNames.Count));
         Stream.Seek(0, SeekOrigin.End);
+        if (_gold is null) return;
+        _gold.Stream.Position = 0;
+        _gold.Stream.Write(NpyMatrix.Header(_wide, RowCount, null));
+        _gold.Stream.Seek(0, SeekOrigin.End);
     }
 
-    private protected override bool HasSidecar => true;
+    private protected override IEnumerable<PendingFile> Companions()
+    {
+        // One unit: the votes, the gold labels, and the sidecar that names them.
+        if (_gold is not null)
+        {
+            _gold.Complete();
+            yield return _gold;
+        }
+        yield return MatrixFile.BeginSidecar(Path, Schema, LfNames, _gold is null ? null : System.IO.Path.GetFileName(MatrixFile.NpyGoldFile(Path)), Kinds);
+    }
+
+    private protected override void Discard() => _gold?.Dispose();
 }

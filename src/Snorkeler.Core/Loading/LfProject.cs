@@ -35,14 +35,17 @@ public sealed class LfProject
 
     /// <summary>
     /// Loads every LF file under <paramref name="paths"/>. <paramref name="schema"/> is the class schema
-    /// known from the data (a Wrench <c>label.json</c>), if any; <paramref name="dataColumns"/> the data's columns, if known.
+    /// known from the data (a Wrench <c>label.json</c>), if any; <paramref name="dataColumns"/> the data's columns, if known;
+    /// <paramref name="dataHints"/> what messages about missing fields may say about the data.
     /// </summary>
     /// <param name="paths">LF files and folders.</param>
     /// <param name="schema">The classes the data declares, if any.</param>
     /// <param name="dataColumns">The data's columns, if known.</param>
     /// <param name="cacheDirectory">Where loaders may cache compiled results.</param>
+    /// <param name="dataHints">What the data looks like, for messages; null when unknown.</param>
     /// <param name="timeBudget">How long code run while loading (scripts' top level) may take; null for no limit.</param>
-    public LfSet Load(IReadOnlyList<string> paths, LabelSchema? schema = null, Data.DataSchema? dataColumns = null, string? cacheDirectory = null, TimeSpan? timeBudget = null)
+    public LfSet Load(IReadOnlyList<string> paths, LabelSchema? schema = null, Data.DataSchema? dataColumns = null, string? cacheDirectory = null,
+        DataHints? dataHints = null, TimeSpan? timeBudget = null)
     {
         var diagnostics = new List<Diagnostic>();
         foreach (var path in paths)
@@ -71,7 +74,7 @@ public sealed class LfProject
             }
             if (mine.Count == 0) continue;
             any = true;
-            var set = loader.Load(mine, new LfLoadContext(schema, dataColumns, root, cacheDirectory, timeBudget));
+            var set = loader.Load(mine, new LfLoadContext(schema, dataColumns, root, cacheDirectory) { Data = dataHints, TimeBudget = timeBudget });
             diagnostics.AddRange(set.Diagnostics);
             reads.AddRange(set.Reads);
             if (set.Schema is not null && schema is not null && !set.Schema.Equals(schema))

@@ -32,8 +32,46 @@ public sealed record LfSourceFile(string Path, string Text)
 /// <param name="DataColumns">The data's columns when known (enables unknown-field checks), else null.</param>
 /// <param name="Root">The LF folder: files a loader reads (keyword lists) must be inside it.</param>
 /// <param name="CacheDirectory">Where a loader may cache compiled results, or null for no cache.</param>
-/// <param name="TimeBudget">How long code that runs while loading (a script's top level) may take, or null for no limit.</param>
-public sealed record LfLoadContext(LabelSchema? Schema, Data.DataSchema? DataColumns, string Root, string? CacheDirectory = null, TimeSpan? TimeBudget = null);
+public sealed record LfLoadContext(LabelSchema? Schema, Data.DataSchema? DataColumns, string Root, string? CacheDirectory = null)
+{
+    /// <summary>What the data looks like, for messages about fields it lacks; null when unknown.</summary>
+    public DataHints? Data { get; init; }
+
+    /// <summary>How long code that runs while loading (a script's top level) may take, or null for no limit.</summary>
+    public TimeSpan? TimeBudget { get; init; }
+}
+
+/// <summary>What messages about the data's columns may say besides their names.</summary>
+public sealed class DataHints
+{
+    private readonly Lazy<string?> _textColumn;
+
+    /// <summary>Hints naming the data and, when known, its free-text column.</summary>
+    public DataHints(string name, string? textColumn)
+    {
+        Name = Guard.NotNull(name);
+        _textColumn = new Lazy<string?>(textColumn);
+    }
+
+    private DataHints(string name, Func<string?> textColumn)
+    {
+        Name = name;
+        _textColumn = new Lazy<string?>(textColumn);
+    }
+
+    /// <summary>The hints for a data source: its name, and its free-text column, looked for only when a message needs it.</summary>
+    public static DataHints Of(Data.IDataSource data)
+    {
+        Guard.NotNull(data);
+        return new DataHints(data.Name, () => Data.ColumnGuess.FreeTextColumn(data));
+    }
+
+    /// <summary>The data (its file), as the user named it.</summary>
+    public string Name { get; }
+
+    /// <summary>The column that holds free text, when one stands out (<see cref="Snorkeler.Data.ColumnGuess.FreeTextColumn"/>).</summary>
+    public string? TextColumn => _textColumn.Value;
+}
 
 /// <summary>
 /// Loads one kind of LF file (the rule DSL's <c>.rules</c>, C# scripts' <c>.csx</c>). All files of

@@ -7,6 +7,13 @@ using Snorkeler.IO;
 
 namespace Snorkeler.Dsl.Semantics;
 
+/// <summary>A use of a field the data does not have: reported once per field by the loader, at its first use.</summary>
+/// <param name="Name">The field.</param>
+/// <param name="Path">The rule file.</param>
+/// <param name="Span">Where it is used.</param>
+/// <param name="Lets">The <c>let</c> constants visible there (a misspelt constant reads as a field).</param>
+internal sealed record UnknownFieldUse(string Name, string Path, TextSpan Span, IReadOnlyList<string> Lets);
+
 /// <summary>A built-in function: parameter types and result type.</summary>
 internal sealed record FunctionInfo(string Name, RuleType[] Parameters, RuleType Result, string Summary);
 
@@ -47,8 +54,19 @@ internal sealed class Checker
     private bool _noLabelsReported;
     private bool _invalid;
 
-    public Checker(RulesFile file, LabelSchema? schema, DataSchema? columns, string root, List<Diagnostic> diagnostics, bool reportNoLabels = true)
+    private readonly List<UnknownFieldUse>? _unknownFields;
+
+    /// <param name="file">The parsed file.</param>
+    /// <param name="schema">The classes.</param>
+    /// <param name="columns">The data's columns, when known.</param>
+    /// <param name="root">The LF folder.</param>
+    /// <param name="diagnostics">Receives the diagnostics.</param>
+    /// <param name="reportNoLabels">Report a missing <c>labels</c> declaration (once).</param>
+    /// <param name="unknownFields">Receives uses of fields the data lacks, to be reported once per field; when null they are reported at each use.</param>
+    public Checker(RulesFile file, LabelSchema? schema, DataSchema? columns, string root, List<Diagnostic> diagnostics, bool reportNoLabels = true,
+        List<UnknownFieldUse>? unknownFields = null)
     {
+        _unknownFields = unknownFields;
         _noLabelsReported = !reportNoLabels;
         _file = file;
         _schema = schema;
@@ -343,8 +361,9 @@ internal sealed class Checker
         }
         if (_columns is not null && _columns.IndexOf(r.Name) < 0)
         {
-            var candidates = _columns.Names.Concat(_lets.Keys);
-            Report(RuleMessages.UnknownField(FilePath, r.Span, r.Name, _columns.Names.Count > 0 ? candidates : []));
+            var use = new UnknownFieldUse(r.Name, FilePath, r.Span, _lets.Keys.ToArray());
+            if (_unknownFields is not null) _unknownFields.Add(use);
+            else Report(RuleMessages.UnknownField(use, 1, _columns, null));
             return Invalid(r.Span);
         }
         var slot = _fields.IndexOf(r.Name);

@@ -8,6 +8,16 @@ internal static class Some
     /// <summary>A schema of <paramref name="k"/> classes named C0, C1, ...</summary>
     public static LabelSchema Classes(int k) => new(Enumerable.Range(0, k).Select(i => $"C{i}"));
 
+    /// <summary>Four rows of three LFs' votes with abstains, an all-abstain row and a conflict.</summary>
+    public static int[,] FourRowsThreeLfs =>
+        new[,]
+        {
+            { 1, -1, 0 },
+            { -1, -1, -1 },
+            { 0, 0, 1 },
+            { 1, 1, -1 },
+        };
+
     public static string[] LfNames(int m) => Enumerable.Range(0, m).Select(j => $"lf_{j}").ToArray();
 
     /// <summary>A matrix from a rows × LFs array, with LFs named lf_0, lf_1, ...</summary>

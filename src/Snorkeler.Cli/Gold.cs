@@ -1,0 +1,74 @@
+using Snorkeler.Applying;
+using Snorkeler.IO;
+
+namespace Snorkeler.Cli;
+
+/// <summary>
+/// Gold labels on the command line, with one meaning in every command: <c>--gold-column NAME</c> names the column
+/// holding them (in data files, and in a CSV matrix), and <c>--dev</c> is labelled data, either a matrix that carries
+/// gold labels or a data file that the run's LFs are applied to.
+/// </summary>
+internal static class Gold
+{
+    public static readonly OptionSpec ColumnOption = new("--gold-column", "NAME",
+        "the column holding gold labels: class names or numbers, an empty cell for none (in data files, and in a CSV matrix)");
+
+    public static OptionSpec DevOption(string use)
+        => new("--dev", "FILE", $"labelled data for {use}: a matrix with gold labels (apply --gold-column), or a data file the LFs are applied to (with --lfs and --gold-column)", Role: PathRole.Input);
+
+    public static readonly OptionSpec LfsForDevOption = new("--lfs", "PATH", "the LFs to apply to a --dev data file (the training matrix's LFs)", Many: true, Role: PathRole.Input);
+
+    /// <summary>
+    /// Opens a matrix. With <paramref name="require"/> the matrix must carry gold labels (from its file, or in the
+    /// CSV column <paramref name="goldColumn"/>); otherwise <paramref name="goldColumn"/> is used only to tell a CSV
+    /// matrix's gold column from its LFs.
+    /// </summary>
+    public static IMatrixSource OpenMatrix(string path, string? goldColumn, bool require)
+    {
+        return Inputs.OpenMatrix(path, require ? goldColumn : CsvGoldColumn(path, goldColumn));
+    }
+
+    /// <summary><paramref name="goldColumn"/> when <paramref name="path"/> is a CSV with that column, else null.</summary>
+    public static string? CsvGoldColumn(string path, string? goldColumn)
+        => goldColumn is not null && MatrixFile.FormatOf(path) == MatrixFormat.Csv && File.Exists(path)
+           && new Data.CsvSource(path, new Data.CsvOptions { Delimiter = ',' }).Schema.IndexOf(goldColumn) >= 0
+            ? goldColumn
+            : null;
+
+    /// <summary>
+    /// The labelled dev set of <c>--dev</c>, or null without it. A matrix (<c>.snkm</c>, <c>.npy</c>, a CSV matrix, or a
+    /// Wrench split when no LFs are given) must carry gold labels; a data file is labelled with <paramref name="lfs"/>
+    /// (loaded on demand, so commands without <c>--lfs</c> only need them for data) and its gold labels come from
+    /// <c>--gold-column</c> (or a Wrench split's own labels).
+    /// </summary>
+    public static LabelMatrix? OpenDev(Args args, Func<string, Data.IDataSource, (IReadOnlyList<LabelingFunction> Lfs, LabelSchema Schema)>? lfs, ApplyOptions options)
+    {
+        if (args.Value("--dev") is not { } path) return null;
+        var goldColumn = args.Value("--gold-column");
+        var wrench = path.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
+        if (MatrixFile.IsMatrix(path) || (wrench && lfs is null))
+        {
+            var matrix = MatrixFile.Concat(OpenMatrix(path, goldColumn, require: false).ReadBlocks());
+            if (!matrix.HasGold)
+                throw SnorkelerException.InFile(path, $"the dev set has no gold labels; write them into the matrix with 'snorkeler apply --gold-column NAME', or pass the data file with --gold-column");
+            return RequireLabelled(matrix, path);
+        }
+        if (lfs is null)
+            throw new UsageException($"--dev {path} is a data file: give --lfs PATH to label it with the same LFs (or a matrix written by 'snorkeler apply --gold-column NAME')");
+        var data = Inputs.OpenData([path], args, strictAliases: false);
+        var (functions, schema) = lfs(path, data);
+        using var gold = LabelledData.Gold([path], data, schema, goldColumn)
+            ?? throw new UsageException($"--dev {path} needs --gold-column NAME naming the column with its gold labels (columns: {string.Join(", ", data.Schema.Names)})");
+        return RequireLabelled(LabelledData.Apply(data, functions, schema, gold, options with { Progress = null }), path);
+    }
+
+    private static LabelMatrix RequireLabelled(LabelMatrix dev, string path)
+    {
+        foreach (var g in dev.GoldLabels)
+            if (g >= 0) return dev;
+        throw SnorkelerException.InFile(path, "no row of the dev set has a gold label");
+    }
+
+    /// <summary>"gold labels on 120 of 1,956 rows" for status lines.</summary>
+    public static string Describe(Data.GoldCursor gold) => $"gold labels on {gold.Labelled:N0} of {gold.Rows:N0} rows";
+}

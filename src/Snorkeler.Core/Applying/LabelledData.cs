@@ -1,0 +1,47 @@
+using Snorkeler.Data;
+
+namespace Snorkeler.Applying;
+
+/// <summary>
+/// Data with gold labels: where a data set's gold labels come from (a named column, or a Wrench split's own
+/// <c>label</c> fields) and the label matrix of such data with its gold labels attached. Every command that
+/// takes labelled data (<c>apply --gold-column</c>, a <c>--dev</c> data file, <c>rows</c>) goes through here, so
+/// gold means the same everywhere.
+/// </summary>
+public static class LabelledData
+{
+    /// <summary>
+    /// The gold labels of <paramref name="data"/> (opened from <paramref name="paths"/>), in row order: from the
+    /// column <paramref name="goldColumn"/> when given (class names or numbers; an error when the data has no such
+    /// column), else from the files themselves when they are all Wrench splits, else null (no gold labels).
+    /// </summary>
+    public static GoldCursor? Gold(IReadOnlyList<string> paths, IDataSource data, LabelSchema schema, string? goldColumn)
+    {
+        Guard.NotNull(paths);
+        Guard.NotNull(data);
+        Guard.NotNull(schema);
+        if (goldColumn is not null)
+        {
+            var column = new GoldColumn(goldColumn, schema);
+            column.IndexIn(data);
+            return column.Cursor(data);
+        }
+        if (paths.Count == 0 || !paths.All(p => p.EndsWith(".json", StringComparison.OrdinalIgnoreCase))) return null;
+        return GoldCursor.From(paths.Select(p =>
+        {
+            var split = WrenchFile.ReadMatrix(p);
+            if (!split.Schema.Equals(schema)) throw SnorkelerException.InFile(p, $"its classes {split.Schema} differ from the LFs' {schema}");
+            return split.GoldLabels.ToArray();
+        }));
+    }
+
+    /// <summary>Applies <paramref name="lfs"/> to <paramref name="data"/> and returns the whole matrix with the gold labels of <paramref name="gold"/>.</summary>
+    public static LabelMatrix Apply(IDataSource data, IReadOnlyList<LabelingFunction> lfs, LabelSchema schema, GoldCursor gold, ApplyOptions? options = null)
+    {
+        Guard.NotNull(gold);
+        var blocks = new List<LabelMatrix>();
+        Applier.Apply(data, lfs, schema, block => blocks.Add(gold.Attach(block)), options);
+        if (blocks.Count == 0) return new LabelMatrixBuilder(schema, lfs.Select(l => l.Name).ToArray(), 1).Build();
+        return IO.MatrixFile.Concat(blocks);
+    }
+}

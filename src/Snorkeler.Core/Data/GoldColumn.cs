@@ -1,0 +1,141 @@
+using System.Globalization;
+
+namespace Snorkeler.Data;
+
+/// <summary>
+/// A data column holding gold (true) labels, and how its cells become labels: a class name (exactly, else
+/// ignoring case when that picks one class), or a class number; an empty cell, a missing value or <c>-1</c> is
+/// "no gold label" (<see cref="LabelSchema.Abstain"/>). Anything else is an error naming the file, the line and
+/// the nearest class. The same rules serve every command and every format, so gold written as names in one file
+/// and as numbers in another means the same.
+/// </summary>
+public sealed class GoldColumn
+{
+    private readonly Dictionary<string, int> _ignoreCase;
+
+    /// <summary>A gold column named <paramref name="name"/> whose labels are classes of <paramref name="schema"/>.</summary>
+    public GoldColumn(string name, LabelSchema schema)
+    {
+        if (string.IsNullOrWhiteSpace(name)) throw new ArgumentException("a gold column needs a name", nameof(name));
+        Name = name;
+        Schema = Guard.NotNull(schema);
+        _ignoreCase = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        var ambiguous = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var c = 0; c < schema.Cardinality; c++)
+            if (!_ignoreCase.TryAdd(schema.ClassNames[c], c)) ambiguous.Add(schema.ClassNames[c]);
+        foreach (var name2 in ambiguous) _ignoreCase.Remove(name2); // "ham" and "HAM" both classes: only exact names pick one
+    }
+
+    /// <summary>The column's name, as the user wrote it.</summary>
+    public string Name { get; }
+
+    /// <summary>The classes the labels name.</summary>
+    public LabelSchema Schema { get; }
+
+    /// <summary>The label a cell stands for, or null when it names no class (see the class summary).</summary>
+    public int? TryParse(ReadOnlySpan<char> cell)
+    {
+        var text = cell.Trim();
+        if (text.IsEmpty || text.SequenceEqual("-1")) return LabelSchema.Abstain;
+        var s = text.ToString();
+        if (Schema.LabelOf(s) is { } exact) return exact;
+        if (_ignoreCase.TryGetValue(s, out var label)) return label;
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number < Schema.Cardinality) return number;
+        return null;
+    }
+
+    /// <summary>The label of a cell, or a <see cref="SnorkelerException"/> naming <paramref name="source"/>, its line and the nearest class.</summary>
+    public int Parse(ReadOnlySpan<char> cell, string source, long? line = null)
+        => TryParse(cell) ?? throw SnorkelerException.InFile(source, Problem(cell.Trim().ToString()), line);
+
+    /// <summary>Why a cell is not a gold label: <c>column 'category': 'Billng' is not a class (...); did you mean 'Billing'?</c>.</summary>
+    public string Problem(string cell)
+    {
+        var near = Text.Suggest.Nearest(cell, Schema.ClassNames);
+        var classes = string.Join(", ", Schema.ClassNames);
+        return $"column '{Name}': '{cell}' is not a class ({classes}) or a class number 0..{Schema.Cardinality - 1}{(near is null ? "" : $"; did you mean '{near}'?")}";
+    }
+
+    /// <summary>The index of the column in <paramref name="data"/>, or an error naming the data and the nearest column.</summary>
+    public int IndexIn(IDataSource data)
+    {
+        Guard.NotNull(data);
+        var i = data.Schema.IndexOf(Name);
+        if (i >= 0) return i;
+        var near = Text.Suggest.Nearest(Name, data.Schema.Names);
+        throw SnorkelerException.InFile(data.Name,
+            $"no gold column '{Name}'{(near is null ? "" : $"; did you mean '{near}'?")} (columns: {string.Join(", ", data.Schema.Names)})");
+    }
+
+    /// <summary>
+    /// The gold labels of every row of <paramref name="data"/>, batch by batch in row order (constant memory):
+    /// each array holds one label per row of its batch.
+    /// </summary>
+    public IEnumerable<int[]> Read(IDataSource data, int rowsPerBatch = IMatrixSource.DefaultBlockRows)
+    {
+        var column = IndexIn(data);
+        foreach (var batch in data.ReadBatches(rowsPerBatch))
+        {
+            var labels = new int[batch.Count];
+            for (var i = 0; i < batch.Count; i++)
+                labels[i] = batch.IsMissing(i, column) ? LabelSchema.Abstain : Parse(batch.Text(i, column), batch.SourceName ?? data.Name, batch.LineOf(i));
+            yield return labels;
+        }
+    }
+
+    /// <summary>
+    /// A reader of <paramref name="data"/>'s gold labels in row order that hands them out in runs of any length,
+    /// so they can be joined to label-matrix blocks as those arrive (<see cref="GoldCursor.Attach"/>).
+    /// </summary>
+    public GoldCursor Cursor(IDataSource data) => new(Read(data));
+}
+
+/// <summary>Gold labels read in row order and handed out in runs that match label-matrix blocks.</summary>
+public sealed class GoldCursor : IDisposable
+{
+    private readonly IEnumerator<int[]> _batches;
+    private int[] _current = [];
+    private int _used;
+
+    internal GoldCursor(IEnumerable<int[]> batches) => _batches = batches.GetEnumerator();
+
+    /// <summary>A cursor over gold labels given in runs (one array per batch, in row order).</summary>
+    public static GoldCursor From(IEnumerable<int[]> batches) => new(Guard.NotNull(batches));
+
+    /// <summary>Rows handed out so far.</summary>
+    public long Rows { get; private set; }
+
+    /// <summary>Rows handed out that have a gold label.</summary>
+    public long Labelled { get; private set; }
+
+    /// <summary>The next <paramref name="count"/> rows' gold labels; an error when the data has fewer rows.</summary>
+    public int[] Take(int count)
+    {
+        var labels = new int[count];
+        var filled = 0;
+        while (filled < count)
+        {
+            if (_used == _current.Length)
+            {
+                if (!_batches.MoveNext())
+                    throw new SnorkelerException($"the gold labels ran out after {Rows + filled:N0} rows (did the data change during the run?)");
+                _current = _batches.Current;
+                _used = 0;
+                continue;
+            }
+            var n = Math.Min(count - filled, _current.Length - _used);
+            _current.AsSpan(_used, n).CopyTo(labels.AsSpan(filled));
+            _used += n;
+            filled += n;
+        }
+        Rows += count;
+        foreach (var g in labels) if (g >= 0) Labelled++;
+        return labels;
+    }
+
+    /// <summary>The block with the gold labels of its rows (the next <see cref="LabelMatrix.RowCount"/> rows).</summary>
+    public LabelMatrix Attach(LabelMatrix block) => Guard.NotNull(block).WithGold(Take(block.RowCount));
+
+    /// <inheritdoc />
+    public void Dispose() => _batches.Dispose();
+}

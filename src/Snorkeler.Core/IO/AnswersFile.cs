@@ -1,0 +1,401 @@
+using System.Globalization;
+using Snorkeler.Data;
+
+namespace Snorkeler.IO;
+
+/// <summary>
+/// Reads label matrices in long format: one line per answer with a task, a worker (any label source) and a
+/// label column (<c>task,worker,label</c> by default), from CSV, JSON Lines or Parquet. Tasks become rows
+/// and workers sources, both in order of first appearance; a worker with no line for a task never saw it
+/// (missing, not an abstain). Labels are class names or numbers: <c>label.json</c> beside the file names
+/// the classes as for Wrench files; without it, labels that are all whole numbers are classes 0..max, and
+/// other labels are class names in ordinal order. An empty label (or -1) is no answer and is skipped.
+/// A worker answering a task twice follows <see cref="MatrixReadOptions.Repeats"/>.
+/// </summary>
+public static class AnswersFile
+{
+    /// <summary>The file extensions read as long format without looking at the header.</summary>
+    public static IReadOnlyList<string> LongOnlyExtensions { get; } = [".jsonl", ".ndjson", ".parquet"];
+
+    /// <summary>
+    /// True when <paramref name="path"/> is in long format: a JSON Lines or Parquet file, or a CSV file whose
+    /// header has the task, worker and label columns (or when <paramref name="options"/> names long-format columns).
+    /// </summary>
+    public static bool IsLongFormat(string path, MatrixReadOptions options)
+    {
+        var ext = Path.GetExtension(path).ToLowerInvariant();
+        if (LongOnlyExtensions.Contains(ext)) return true;
+        if (ext is not (".csv" or ".tsv")) return false;
+        return options.NamesLongColumns || HasAnswerColumns(path, options);
+    }
+
+    /// <summary>True when the data file <paramref name="path"/> (CSV, JSON Lines, Parquet) has the task, worker and label columns.</summary>
+    public static bool HasAnswerColumns(string path, MatrixReadOptions options)
+    {
+        var ext = Path.GetExtension(path).ToLowerInvariant();
+        if (!File.Exists(path) || ext is not (".csv" or ".tsv" or ".jsonl" or ".ndjson" or ".parquet")) return false;
+        var header = DataSources.Open(path).Schema;
+        return header.IndexOf(options.TaskColumn ?? MatrixReadOptions.DefaultTaskColumn) >= 0
+               && header.IndexOf(options.WorkerColumn ?? MatrixReadOptions.DefaultWorkerColumn) >= 0
+               && header.IndexOf(options.LabelColumn ?? MatrixReadOptions.DefaultLabelColumn) >= 0;
+    }
+
+    /// <summary>Reads a long-format file into an in-memory matrix keyed by task.</summary>
+    public static AnswerMatrix Read(string path, MatrixReadOptions? options = null)
+    {
+        options ??= new MatrixReadOptions();
+        var source = DataSources.Open(path);
+        var taskColumn = source.Schema.RequireIndex(options.TaskColumn ?? MatrixReadOptions.DefaultTaskColumn, path);
+        var workerColumn = source.Schema.RequireIndex(options.WorkerColumn ?? MatrixReadOptions.DefaultWorkerColumn, path);
+        var labelColumn = source.Schema.RequireIndex(options.LabelColumn ?? MatrixReadOptions.DefaultLabelColumn, path);
+        var kindColumn = options.KindColumn is { } kc ? source.Schema.RequireIndex(kc, path) : -1;
+        var labels = new LabelTable(options.Schema ?? SchemaBeside(path));
+
+        var tasks = new KeyTable();
+        var workers = new KeyTable();
+        var fixedSources = options.Sources is not null;
+        if (fixedSources)
+            foreach (var name in options.Sources!)
+                if (workers.Add(name) != workers.Count - 1) throw new ArgumentException($"source '{name}' is repeated", nameof(options));
+        var kinds = new List<SourceKind?>(fixedSources ? Enumerable.Repeat<SourceKind?>(null, workers.Count) : []);
+        var answerTask = new GrowingArray<int>();
+        var answerWorker = new GrowingArray<int>();
+        var answerLabel = new GrowingArray<int>();
+        long empty = 0, unknown = 0;
+        foreach (var batch in source.ReadBatches(8192))
+        {
+            for (var i = 0; i < batch.Count; i++)
+            {
+                if (batch.IsMissing(i, taskColumn) || batch.Text(i, taskColumn).Trim().IsEmpty)
+                    throw SnorkelerException.InFile(path, $"column '{source.Schema.Names[taskColumn]}' is empty", batch.LineOf(i));
+                if (batch.IsMissing(i, workerColumn) || batch.Text(i, workerColumn).Trim().IsEmpty)
+                    throw SnorkelerException.InFile(path, $"column '{source.Schema.Names[workerColumn]}' is empty", batch.LineOf(i));
+                var labelText = batch.Text(i, labelColumn).Trim();
+                if (labelText.IsEmpty || labelText.SequenceEqual("-1")) { empty++; continue; }
+                var worker = fixedSources ? workers.Find(batch.Text(i, workerColumn).Trim()) : workers.Add(batch.Text(i, workerColumn).Trim());
+                if (worker < 0) { unknown++; continue; }
+                if (kindColumn >= 0)
+                {
+                    var kind = ParseKind(batch.Text(i, kindColumn).Trim(), path, batch.LineOf(i));
+                    if (worker == kinds.Count) kinds.Add(kind);
+                    else if (kinds[worker] is null) kinds[worker] = kind;
+                    else if (kinds[worker] != kind)
+                        throw SnorkelerException.InFile(path, $"source '{workers.Name(worker)}' is of kind '{KindName(kind)}' here but '{KindName(kinds[worker]!.Value)}' on an earlier line", batch.LineOf(i));
+                }
+                answerTask.Add(tasks.Add(batch.Text(i, taskColumn).Trim()));
+                answerWorker.Add(worker);
+                answerLabel.Add(labels.Add(labelText, path, batch.LineOf(i)));
+            }
+        }
+
+        int[]? gold = null;
+        long goldUnmatched = 0;
+        var goldLabelled = 0;
+        if (options.GoldPath is { } goldPath)
+            (gold, goldUnmatched, goldLabelled) = ReadGold(goldPath, options, tasks, labels);
+
+        var schema = labels.Resolve(path);
+        var classOf = labels.ClassOf(schema);
+        if (tasks.Count == 0) throw SnorkelerException.InFile(path, "the file has no answers");
+
+        // Rows by task (counting sort keeps file order within a task), then each row by worker.
+        var n = answerTask.Count;
+        var rowStarts = new int[tasks.Count + 1];
+        for (var a = 0; a < n; a++) rowStarts[answerTask[a] + 1]++;
+        for (var t = 0; t < tasks.Count; t++) rowStarts[t + 1] += rowStarts[t];
+        var next = rowStarts[..^1].ToArray();
+        var order = new int[n];
+        for (var a = 0; a < n; a++) order[next[answerTask[a]]++] = a;
+        var lfs = new int[n];
+        var votes = new short[n];
+        var keys = new long[Math.Max(1, MaxRow(rowStarts))];
+        var kept = 0;
+        long repeats = 0;
+        var starts = new int[tasks.Count + 1];
+        for (var t = 0; t < tasks.Count; t++)
+        {
+            var count = rowStarts[t + 1] - rowStarts[t];
+            // Sort key: worker, then position in the file, so repeats are adjacent in file order.
+            for (var e = 0; e < count; e++)
+            {
+                var a = order[rowStarts[t] + e];
+                keys[e] = ((long)answerWorker[a] << 32) | (uint)e;
+            }
+            Array.Sort(keys, 0, count);
+            for (var e = 0; e < count; e++)
+            {
+                var worker = (int)(keys[e] >> 32);
+                var a = order[rowStarts[t] + (int)(keys[e] & 0xFFFFFFFF)];
+                var label = (short)classOf[answerLabel[a]];
+                if (kept > starts[t] && lfs[kept - 1] == worker)
+                {
+                    repeats++;
+                    if (options.Repeats == RepeatedAnswers.Error)
+                        throw SnorkelerException.InFile(path, $"worker '{workers.Name(worker)}' answered task '{tasks.Name(t)}' more than once (choose which answer counts with --repeats first|last)");
+                    if (options.Repeats == RepeatedAnswers.Last) votes[kept - 1] = label;
+                    continue;
+                }
+                lfs[kept] = worker;
+                votes[kept++] = label;
+            }
+            starts[t + 1] = kept;
+        }
+        if (kept < n)
+        {
+            Array.Resize(ref lfs, kept);
+            Array.Resize(ref votes, kept);
+        }
+
+        var kindArray = new SourceKind[workers.Count];
+        for (var w = 0; w < workers.Count; w++) kindArray[w] = kindColumn >= 0 && w < kinds.Count && kinds[w] is { } k ? k : SourceKind.Annotator;
+        var matrix = LabelMatrix.FromSparse(schema, workers.Names, starts, lfs, votes, gold, 0, kindArray);
+        matrix = options.Storage switch
+        {
+            MatrixStorage.Sparse => matrix,
+            MatrixStorage.Dense => DenseOrError(matrix, path),
+            _ => (long)tasks.Count * workers.Count <= Array.MaxLength ? matrix.WithStorage(MatrixStorage.Auto) : matrix,
+        };
+        var report = new AnswersReport(n + empty + unknown, kept, repeats, empty, unknown, goldLabelled, goldUnmatched);
+        return new AnswerMatrix(matrix, tasks.Names, report);
+    }
+
+    private static int MaxRow(int[] rowStarts)
+    {
+        var max = 0;
+        for (var t = 0; t + 1 < rowStarts.Length; t++) max = Math.Max(max, rowStarts[t + 1] - rowStarts[t]);
+        return max;
+    }
+
+    private static LabelMatrix DenseOrError(LabelMatrix matrix, string path)
+    {
+        if ((long)matrix.RowCount * matrix.LfCount > Array.MaxLength)
+            throw SnorkelerException.InFile(path, $"{matrix.RowCount:N0} tasks × {matrix.LfCount:N0} workers are too many cells for dense storage; use sparse storage");
+        return matrix.ToDense();
+    }
+
+    private static string KindName(SourceKind kind) => kind == SourceKind.Annotator ? "annotator" : "lf";
+
+    private static SourceKind ParseKind(ReadOnlySpan<char> text, string path, long? line)
+    {
+        if (text.Equals("annotator", StringComparison.OrdinalIgnoreCase)) return SourceKind.Annotator;
+        if (text.Equals("lf", StringComparison.OrdinalIgnoreCase)) return SourceKind.LabelingFunction;
+        throw SnorkelerException.InFile(path, $"source kind '{text}' is neither 'annotator' nor 'lf'", line);
+    }
+
+    /// <summary>The classes <c>label.json</c> beside <paramref name="path"/> names, or null when there is none.</summary>
+    public static LabelSchema? SchemaBeside(string path)
+    {
+        var labelPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", "label.json");
+        return File.Exists(labelPath) ? WrenchFile.ReadSchema(path) : null;
+    }
+
+    private static (int[] Gold, long Unmatched, int Labelled) ReadGold(string path, MatrixReadOptions options, KeyTable tasks, LabelTable labels)
+    {
+        var source = DataSources.Open(path);
+        var taskName = options.TaskColumn ?? MatrixReadOptions.DefaultTaskColumn;
+        var taskColumn = source.Schema.IndexOf(taskName) is var t and >= 0 ? t : source.Schema.RequireIndex(MatrixReadOptions.DefaultTaskColumn, path);
+        var labelName = options.LabelColumn ?? MatrixReadOptions.DefaultLabelColumn;
+        var labelColumn = source.Schema.IndexOf(labelName) is var l and >= 0 ? l : source.Schema.RequireIndex(MatrixReadOptions.DefaultLabelColumn, path);
+        var pending = new List<(int Task, int Label)>();
+        long unmatched = 0;
+        foreach (var batch in source.ReadBatches(8192))
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var label = batch.Text(i, labelColumn).Trim();
+                if (label.IsEmpty || label.SequenceEqual("-1")) continue;
+                var task = tasks.Find(batch.Text(i, taskColumn).Trim());
+                var id = labels.Add(label, path, batch.LineOf(i));
+                if (task < 0) { unmatched++; continue; }
+                pending.Add((task, id));
+            }
+        // Classes are only known once answers and gold are both read: keep label ids, resolve in Read.
+        var gold = new int[tasks.Count];
+        Array.Fill(gold, LabelSchema.Abstain);
+        foreach (var (task, id) in pending) gold[task] = GoldId(id);
+        labels.GoldIds = gold;
+        return (gold, unmatched, pending.Select(p => p.Task).Distinct().Count());
+    }
+
+    /// <summary>Maps a label id to a gold placeholder below -1 and back (it is its own inverse).</summary>
+    private static int GoldId(int value) => -2 - value;
+
+    /// <summary>Distinct keys (tasks or workers) numbered in order of first appearance, looked up without allocating.</summary>
+    private sealed class KeyTable
+    {
+        private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+        private readonly List<string> _names = [];
+
+        public KeyTable() => _lookup = _index.GetAlternateLookup<ReadOnlySpan<char>>();
+
+        public int Count => _names.Count;
+
+        public IReadOnlyList<string> Names => _names;
+
+        public string Name(int index) => _names[index];
+
+        public int Find(ReadOnlySpan<char> key) => _lookup.TryGetValue(key, out var i) ? i : -1;
+
+        public int Add(ReadOnlySpan<char> key)
+        {
+            if (_lookup.TryGetValue(key, out var i)) return i;
+            var name = key.ToString();
+            _index[name] = _names.Count;
+            _names.Add(name);
+            return _names.Count - 1;
+        }
+    }
+
+    /// <summary>The distinct label texts seen, mapped to classes once all are known.</summary>
+    private sealed class LabelTable(LabelSchema? schema)
+    {
+        private readonly KeyTable _texts = new();
+
+        /// <summary>Gold labels stored as <see cref="GoldId"/>(label id), below -1, until the classes are resolved.</summary>
+        public int[]? GoldIds { get; set; }
+
+        public int Add(ReadOnlySpan<char> text, string path, long? line)
+        {
+            var before = _texts.Count;
+            var id = _texts.Add(text);
+            if (id == before && schema is not null && ClassIn(schema, _texts.Name(id)) < 0)
+                throw SnorkelerException.InFile(path, $"label '{_texts.Name(id)}' is not a class of {schema}{Hint(schema, _texts.Name(id))}", line);
+            return id;
+        }
+
+        private static string Hint(LabelSchema schema, string text)
+            => Text.Suggest.Nearest(text, schema.ClassNames) is { } near ? $"; did you mean '{near}'?" : "";
+
+        public LabelSchema Resolve(string path)
+        {
+            if (schema is not null) return schema;
+            var numbers = new List<int>();
+            foreach (var text in _texts.Names)
+            {
+                if (WholeNumber(text) is not { } v) return ByName(path);
+                numbers.Add(v);
+            }
+            return LabelSchema.Numbered(Math.Max(2, numbers.DefaultIfEmpty(0).Max() + 1));
+        }
+
+        private LabelSchema ByName(string path)
+        {
+            var names = _texts.Names.OrderBy(n => n, StringComparer.Ordinal).ToArray();
+            if (names.Length < 2) throw SnorkelerException.InFile(path, $"the labels name only one class ('{names[0]}'); add a label.json beside the file naming the classes");
+            try { return new LabelSchema(names); }
+            catch (ArgumentException e) { throw SnorkelerException.InFile(path, e.Message); }
+        }
+
+        /// <summary>The class of every label id under <paramref name="resolved"/>; gold ids are resolved too.</summary>
+        public int[] ClassOf(LabelSchema resolved)
+        {
+            var classes = new int[_texts.Count];
+            for (var id = 0; id < classes.Length; id++) classes[id] = ClassIn(resolved, _texts.Name(id));
+            if (GoldIds is { } gold)
+                for (var t = 0; t < gold.Length; t++)
+                    if (gold[t] < LabelSchema.Abstain) gold[t] = classes[GoldId(gold[t])];
+            return classes;
+        }
+
+        private static int ClassIn(LabelSchema schema, string text)
+            => schema.LabelOf(text) ?? (WholeNumber(text) is { } v && v < schema.Cardinality ? v : -1);
+
+        /// <summary>A whole number 0..32766 written as an integer or an integral decimal (a float column's "1.0").</summary>
+        private static int? WholeNumber(string text)
+            => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d >= 0 && d < short.MaxValue && d == Math.Floor(d) ? (int)d : null;
+    }
+
+    /// <summary>An append-only array that grows by doubling (no per-item object, unlike a list of tuples).</summary>
+    private sealed class GrowingArray<T> where T : struct
+    {
+        private T[] _items = new T[1024];
+
+        public int Count { get; private set; }
+
+        public T this[int index] => _items[index];
+
+        public void Add(T item)
+        {
+            if (Count == _items.Length)
+            {
+                if (_items.Length >= Array.MaxLength) throw new SnorkelerException("too many answers for one file (more than 2 billion)");
+                Array.Resize(ref _items, (int)Math.Min(Array.MaxLength, _items.Length * 2L));
+            }
+            _items[Count++] = item;
+        }
+    }
+}
+
+/// <summary>What reading a long-format file found.</summary>
+/// <param name="Lines">Answer lines read.</param>
+/// <param name="Answers">Answers kept as votes.</param>
+/// <param name="Repeats">Answers of a worker to a task it had already answered (resolved by the repeats rule).</param>
+/// <param name="Empty">Lines with an empty label (or -1), skipped.</param>
+/// <param name="UnknownWorkerAnswers">Answers of workers outside the given sources (a fitted model's), left out.</param>
+/// <param name="GoldTasks">Tasks given a gold label by the gold file.</param>
+/// <param name="GoldUnmatched">Gold labels for tasks with no answer, left out.</param>
+public sealed record AnswersReport(long Lines, long Answers, long Repeats, long Empty, long UnknownWorkerAnswers, int GoldTasks, long GoldUnmatched)
+{
+    /// <summary>One-line notes on anything left out or resolved, for a log (empty when nothing was).</summary>
+    public IEnumerable<string> Notes()
+    {
+        if (Repeats > 0) yield return $"{Repeats:N0} repeated answers of a worker to the same task were resolved by the repeats rule";
+        if (Empty > 0) yield return $"{Empty:N0} lines with an empty label were skipped";
+        if (UnknownWorkerAnswers > 0) yield return $"{UnknownWorkerAnswers:N0} answers of workers the model does not know were left out";
+        if (GoldUnmatched > 0) yield return $"{GoldUnmatched:N0} gold labels for tasks without answers were left out";
+    }
+}
+
+/// <summary>
+/// A label matrix read from long format: one row per task, keyed by the task's id (<see cref="Keys"/>), one
+/// source per worker. It is an <see cref="IMatrixSource"/> over its in-memory matrix.
+/// </summary>
+public sealed class AnswerMatrix : IMatrixSource, IRowKeys
+{
+    internal AnswerMatrix(LabelMatrix matrix, IReadOnlyList<string> keys, AnswersReport report)
+    {
+        Matrix = matrix;
+        Keys = keys;
+        Report = report;
+    }
+
+    /// <summary>The votes: rows are tasks, sources are workers.</summary>
+    public LabelMatrix Matrix { get; }
+
+    /// <summary>The output column that identifies a row: <c>task</c>.</summary>
+    public string KeyColumn => MatrixReadOptions.DefaultTaskColumn;
+
+    /// <summary>Each row's task id, in row order.</summary>
+    public IReadOnlyList<string> Keys { get; }
+
+    /// <summary>What reading found (answers kept, repeats, lines skipped).</summary>
+    public AnswersReport Report { get; }
+
+    /// <inheritdoc />
+    public LabelSchema Schema => Matrix.Schema;
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> LfNames => Matrix.LfNames;
+
+    /// <inheritdoc />
+    public long? RowCount => Matrix.RowCount;
+
+    /// <inheritdoc />
+    public bool HasGold => Matrix.HasGold;
+
+    /// <inheritdoc />
+    public IReadOnlyList<SourceKind> SourceKinds => Matrix.SourceKinds;
+
+    /// <inheritdoc />
+    public IEnumerable<LabelMatrix> ReadBlocks(int rowsPerBlock = IMatrixSource.DefaultBlockRows) => Matrix.ReadBlocks(rowsPerBlock);
+}
+
+/// <summary>A matrix whose rows have ids (tasks), which outputs carry as their first column.</summary>
+public interface IRowKeys
+{
+    /// <summary>The name of the id column in outputs.</summary>
+    string KeyColumn { get; }
+
+    /// <summary>Each row's id, in row order.</summary>
+    IReadOnlyList<string> Keys { get; }
+}

@@ -1,0 +1,79 @@
+using Snorkeler.Cli.Tests.Support;
+
+namespace Snorkeler.Cli.Tests;
+
+/// <summary>Long-format answers (task,worker,label) through the commands that read matrices.</summary>
+public class AnswersCommandTests
+{
+    [Fact]
+    public void Fit_then_predict_on_long_format_answers_just_works_and_keys_the_output_by_task()
+    {
+        // Given
+        using var temp = new TempFolder();
+        var answers = temp.Write("answers.csv", "task,worker,label\nt1,a,yes\nt1,b,yes\nt1,c,no\nt2,a,no\nt2,c,no\nt3,b,yes\n");
+        var model = temp.File("m.json");
+        var probs = temp.File("p.csv");
+
+        // When
+        var fit = Shell.Run("fit", "--matrix", answers, "--model", "mv", "--out", model);
+        var predict = Shell.Run("predict", "--model", model, "--matrix", answers, "--out", probs);
+
+        // Then
+        fit.ExitCode.ShouldBe(0, fit.Error);
+        fit.Error.ShouldContain("6 answers, 3 tasks, 3 workers, classes no=0, yes=1");
+        predict.ExitCode.ShouldBe(0, predict.Error);
+        File.ReadAllLines(probs).ShouldBe(["task,p_no,p_yes,label", "t1,0.3333333333333333,0.6666666666666666,1", "t2,1,0,0", "t3,0,1,1"]);
+    }
+
+    [Fact]
+    public void Predict_reads_new_answers_with_the_models_workers_and_scores_against_a_gold_file()
+    {
+        // Given
+        using var temp = new TempFolder();
+        var train = temp.Write("train.csv", "task,worker,label\n1,a,1\n1,b,1\n2,a,0\n2,b,0\n");
+        var fresh = temp.Write("new.csv", "task,worker,label\n7,b,1\n7,zed,0\n8,a,0\n");
+        var gold = temp.Write("gold.csv", "task,label\n7,1\n8,1\n");
+        var model = temp.File("m.json");
+        Shell.Run("fit", "--matrix", train, "--model", "mv", "--out", model).ExitCode.ShouldBe(0);
+
+        // When
+        var result = Shell.Run("predict", "--model", model, "--matrix", fresh, "--gold", gold, "--out", temp.File("p.jsonl"));
+
+        // Then
+        result.ExitCode.ShouldBe(0, result.Error);
+        result.Error.ShouldContain("1 answers of workers the model does not know were left out");
+        result.Out.ShouldContain("rows with gold labels: 2");
+        result.Out.ShouldContain("expected accuracy: 0.500");
+        File.ReadAllLines(temp.File("p.jsonl"))[0].ShouldStartWith("{\"task\":\"7\"");
+    }
+
+    [Fact]
+    public void A_gold_file_with_a_wide_matrix_is_an_error_naming_the_matrix()
+    {
+        using var temp = new TempFolder();
+        var wide = temp.Write("wide.csv", "lf_a,lf_b\n1,0\n");
+        var gold = temp.Write("gold.csv", "task,label\n0,1\n");
+
+        var result = Shell.Run("analyze", "--matrix", wide, "--gold", gold).ShouldFailWith(1);
+
+        result.ErrorLines[0].ShouldBe($"error: {wide}: a gold file joins on task ids, which only long-format answers (task,worker,label) have");
+    }
+
+    [Fact]
+    public void Analyze_and_compare_read_the_shared_crowd_sets_in_long_format()
+    {
+        // Given
+        var answers = TestPaths.Crowd("rte");
+        var gold = TestPaths.Crowd("rte", "gold.csv");
+
+        // When
+        var analyze = Shell.Run("analyze", "--matrix", answers, "--gold", gold, "--format", "json");
+        var compare = Shell.Run("compare", "--train", answers, "--test", answers, "--gold", gold, "--models", "mv", "--tie-break", "abstain");
+
+        // Then
+        analyze.ExitCode.ShouldBe(0, analyze.Error);
+        analyze.Out.ShouldContain("\"rows\": 800");
+        compare.ExitCode.ShouldBe(0, compare.Error);
+        compare.Out.ShouldContain("mv");
+    }
+}

@@ -1,0 +1,196 @@
+using System.Text.Json;
+using Snorkeler.Cli.Tests.Support;
+
+namespace Snorkeler.Cli.Tests;
+
+/// <summary>Gold labels, one way everywhere: apply stores them, every command reads them, --dev means one thing.</summary>
+public class GoldTests
+{
+    [Theory]
+    [InlineData("train.snkm")]
+    [InlineData("train.csv")]
+    [InlineData("train.npy")]
+    public void Apply_stores_gold_labels_by_class_name_and_analyze_shows_empirical_accuracies(string matrix)
+    {
+        // Given
+        using var tickets = new Tickets();
+
+        // When
+        var applied = Shell.Run("apply", "--lfs", tickets.Lfs, "--data", tickets.Data, "--gold-column", "category", "--out", tickets.File(matrix));
+        var analyzed = Shell.Run("analyze", "--matrix", tickets.File(matrix), "--format", "json");
+
+        // Then
+        applied.ExitCode.ShouldBe(0, applied.Error);
+        applied.Error.ShouldContain("gold labels on 7 of 8 rows");
+        analyzed.ExitCode.ShouldBe(0, analyzed.Error);
+        using var json = JsonDocument.Parse(analyzed.Out);
+        var lfs = json.RootElement.GetProperty("lfs").EnumerateArray().ToDictionary(l => l.GetProperty("name").GetString()!);
+        (int Correct, int Incorrect) Counts(string lf) => (lfs[lf].GetProperty("correct").GetInt32(), lfs[lf].GetProperty("incorrect").GetInt32());
+        Counts("refund").ShouldBe((2, 0));
+        Counts("invoice").ShouldBe((1, 1));
+        Counts("error_code").ShouldBe((2, 0));
+        Counts("password").ShouldBe((2, 0));
+        Counts("login").ShouldBe((1, 1));
+    }
+
+    [Theory]
+    [InlineData("m.snkm")]
+    [InlineData("m.npy")]
+    public void Asking_analyze_for_gold_a_matrix_lacks_is_an_error_not_silence(string matrix)
+    {
+        using var tickets = new Tickets();
+        Shell.Run("apply", "--lfs", tickets.Lfs, "--data", tickets.Data, "--out", tickets.File(matrix)).ExitCode.ShouldBe(0);
+
+        var result = Shell.Run("analyze", "--matrix", tickets.File(matrix), "--gold-column", "category").ShouldFailWith(1);
+
+        result.ErrorLines[0].ShouldBe($"error: {tickets.File(matrix)}: asked for gold labels ('category') but the matrix has none; store them with 'snorkeler apply --gold-column category'");
+    }
+
+    [Fact]
+    public void A_gold_cell_that_names_no_class_stops_apply_at_its_line()
+    {
+        using var tickets = new Tickets(Tickets.Csv.Replace("T6,Invoice address,How do I change the address on my invoice,basic,Account", "T6,Invoice address,How do I change the address on my invoice,basic,Acount"));
+
+        var result = Shell.Run("apply", "--lfs", tickets.Lfs, "--data", tickets.Data, "--gold-column", "category", "--out", tickets.File("m.snkm")).ShouldFailWith(1);
+
+        result.ErrorLines.ShouldContain($"error: {tickets.Data}(7): column 'category': 'Acount' is not a class (Billing, Technical, Account) or a class number 0..2; did you mean 'Account'?");
+        File.Exists(tickets.File("m.snkm")).ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Dev_is_a_matrix_or_a_data_file_with_the_same_meaning_in_fit_label_and_compare()
+    {
+        // Given
+        using var tickets = new Tickets();
+        Shell.Run("apply", "--lfs", tickets.Lfs, "--data", tickets.Data, "--gold-column", "category", "--out", tickets.File("dev.snkm")).ExitCode.ShouldBe(0);
+        Shell.Run("apply", "--lfs", tickets.Lfs, "--data", tickets.Data, "--out", tickets.File("train.snkm")).ExitCode.ShouldBe(0);
+
+        // When
+        var fromMatrix = Shell.Run("fit", "--matrix", tickets.File("train.snkm"), "--model", "wmv", "--accuracies", "dev", "--dev", tickets.File("dev.snkm"), "--out", tickets.File("a.json"));
+        var fromData = Shell.Run("fit", "--matrix", tickets.File("train.snkm"), "--model", "wmv", "--accuracies", "dev", "--dev", tickets.Data, "--lfs", tickets.Lfs, "--gold-column", "category", "--out", tickets.File("b.json"));
+        var withoutLfs = Shell.Run("fit", "--matrix", tickets.File("train.snkm"), "--model", "wmv", "--dev", tickets.Data, "--gold-column", "category", "--out", tickets.File("c.json"));
+        var labelFromMatrix = Shell.Run("label", "--lfs", tickets.Lfs, "--data", tickets.Data, "--model", "wmv", "--accuracies", "dev", "--dev", tickets.File("dev.snkm"), "--out", tickets.File("a.csv"));
+        var labelFromData = Shell.Run("label", "--lfs", tickets.Lfs, "--data", tickets.Data, "--model", "wmv", "--accuracies", "dev", "--dev", tickets.Data, "--gold-column", "category", "--out", tickets.File("b.csv"));
+        var compare = Shell.Run("compare", "--train", tickets.File("train.snkm"), "--test", tickets.File("dev.snkm"), "--models", "mv,wmv", "--dev", tickets.Data, "--lfs", tickets.Lfs, "--gold-column", "category", "--format", "json");
+
+        // Then
+        fromMatrix.ExitCode.ShouldBe(0, fromMatrix.Error);
+        fromData.ExitCode.ShouldBe(0, fromData.Error);
+        Parameters(tickets.File("a.json")).ShouldBe(Parameters(tickets.File("b.json")));
+        withoutLfs.ShouldFailWith(2).ErrorLines[0].ShouldContain($"--dev {tickets.Data} is a data file: give --lfs PATH");
+        labelFromMatrix.ExitCode.ShouldBe(0, labelFromMatrix.Error);
+        labelFromData.ExitCode.ShouldBe(0, labelFromData.Error);
+        File.ReadAllText(tickets.File("a.csv")).ShouldBe(File.ReadAllText(tickets.File("b.csv")));
+        compare.ExitCode.ShouldBe(0, compare.Error);
+        JsonDocument.Parse(compare.Out).RootElement.GetArrayLength().ShouldBe(2);
+    }
+
+    [Fact]
+    public void A_dev_matrix_without_gold_labels_is_an_error_saying_how_to_add_them()
+    {
+        using var tickets = new Tickets();
+        Shell.Run("apply", "--lfs", tickets.Lfs, "--data", tickets.Data, "--out", tickets.File("m.snkm")).ExitCode.ShouldBe(0);
+
+        var result = Shell.Run("fit", "--matrix", tickets.File("m.snkm"), "--model", "auto", "--dev", tickets.File("m.snkm"), "--out", tickets.File("a.json")).ShouldFailWith(1);
+
+        result.ErrorLines[0].ShouldStartWith($"error: {tickets.File("m.snkm")}: the dev set has no gold labels");
+    }
+
+    [Fact]
+    public void Predict_scores_a_matrix_that_carries_gold_labels()
+    {
+        using var tickets = new Tickets();
+        Shell.Run("apply", "--lfs", tickets.Lfs, "--data", tickets.Data, "--gold-column", "category", "--out", tickets.File("m.csv")).ExitCode.ShouldBe(0);
+        Shell.Run("fit", "--matrix", tickets.File("m.csv"), "--model", "mv", "--out", tickets.File("mv.json")).ExitCode.ShouldBe(0);
+
+        var result = Shell.Run("predict", "--model", tickets.File("mv.json"), "--matrix", tickets.File("m.csv"), "--out", tickets.File("p.csv"));
+
+        result.ExitCode.ShouldBe(0, result.Error);
+        result.Out.ShouldContain("rows with gold labels: 7");
+    }
+
+    [Fact]
+    public void A_column_mapping_to_a_column_the_data_lacks_is_an_error_even_when_the_lf_name_exists()
+    {
+        using var tickets = new Tickets();
+
+        var result = Shell.Run("apply", "--lfs", tickets.Lfs, "--data", tickets.Data, "--column", "body=subjet", "--out", tickets.File("m.snkm")).ShouldFailWith(1);
+
+        result.ErrorLines[0].ShouldBe($"error: {tickets.Data}: no column 'subjet' to read as 'body'; did you mean 'subject'? (columns: ticket_id, subject, body, tier, category)");
+    }
+
+    private static string Parameters(string model) => JsonDocument.Parse(File.ReadAllText(model)).RootElement.GetProperty("parameters").GetRawText();
+}
+
+/// <summary>Data-shape help: delimiters detected and named, --delimiter, missing fields with the fix.</summary>
+public class DataShapeTests
+{
+    [Theory]
+    [InlineData(';', "semicolon")]
+    [InlineData('\t', "tab")]
+    [InlineData('|', "pipe")]
+    public void A_csv_separated_by_another_delimiter_applies_without_options_and_the_status_line_names_it(char delimiter, string name)
+    {
+        // Given: the tickets with another delimiter (fields holding it are quoted)
+        var csv = string.Join("\n", Tickets.Csv.Split('\n').Select(line => Reseparate(line, delimiter)));
+        using var tickets = new Tickets(csv);
+
+        // When
+        var result = Shell.Run("apply", "--lfs", tickets.Lfs, "--data", tickets.Data, "--gold-column", "category", "--out", tickets.File("m.csv"));
+        var analyzed = Shell.Run("analyze", "--matrix", tickets.File("m.csv"), "--format", "json");
+
+        // Then
+        result.ExitCode.ShouldBe(0, result.Error);
+        result.Error.ShouldContain($"applied 5 LFs to 8 rows ({name}-separated, detected)");
+        using var json = System.Text.Json.JsonDocument.Parse(analyzed.Out);
+        json.RootElement.GetProperty("lfs")[1].GetProperty("incorrect").GetInt32().ShouldBe(1);
+    }
+
+    [Fact]
+    public void Delimiter_overrides_detection()
+    {
+        using var tickets = new Tickets();
+
+        var result = Shell.Run("apply", "--lfs", tickets.Lfs, "--data", tickets.Data, "--delimiter", ";", "--out", tickets.File("m.snkm")).ShouldFailWith(1);
+
+        result.ErrorLines[0].ShouldContain("error SNK0103: unknown field 'body' (used 5 times)");
+        result.ErrorLines[0].ShouldContain("has no such column; the data has one column, 'ticket_id,subject,body,tier,category': is it comma-separated? (--delimiter ',')");
+    }
+
+    [Fact]
+    public void A_missing_text_field_suggests_the_column_mapping_to_the_free_text_column()
+    {
+        using var tickets = new Tickets(rules: Tickets.Rules.Replace("body", "text"));
+
+        var result = Shell.Run("apply", "--lfs", tickets.Lfs, "--data", tickets.Data, "--out", tickets.File("m.snkm")).ShouldFailWith(1);
+
+        result.ErrorLines.Length.ShouldBe(2);
+        result.ErrorLines[0].ShouldEndWith($"error SNK0103: unknown field 'text' (used 5 times): {tickets.Data} has no such column; if column 'body' holds it, add --column text=body (columns: ticket_id, subject, body, tier, category)");
+    }
+
+    [Fact]
+    public void Check_without_data_says_field_names_were_not_checked()
+    {
+        using var tickets = new Tickets();
+
+        var result = Shell.Run("check", tickets.Lfs);
+
+        result.ExitCode.ShouldBe(0);
+        result.ErrorLines.ShouldContain("field names were not checked against data; add --data FILE to check them");
+    }
+
+    private static string Reseparate(string line, char delimiter)
+    {
+        var fields = new List<string>();
+        var field = new System.Text.StringBuilder();
+        var quoted = false;
+        foreach (var c in line)
+        {
+            if (c == '"') quoted = !quoted;
+            else if (c == ',' && !quoted) { fields.Add(field.ToString()); field.Clear(); }
+            else field.Append(c);
+        }
+        fields.Add(field.ToString());
+        return string.Join(delimiter, fields.Select(f => f.Contains(delimiter) || f.Contains(',') ? $"\"{f}\"" : f));
+    }
+}

@@ -1,0 +1,218 @@
+using Parquet.Serialization;
+using Snorkeler.Core.Tests.Support;
+using Snorkeler.IO;
+
+namespace Snorkeler.Core.Tests;
+
+public class AnswersFileTests
+{
+    [Fact]
+    public void A_csv_with_task_worker_and_label_columns_is_read_as_long_format_without_options()
+    {
+        // Given
+        using var temp = new TempFolder();
+        var path = temp.Write("answers.csv", "task,worker,label\nq1,ann,1\nq1,bob,0\nq2,bob,1\nq3,cyd,1\nq2,ann,1\n");
+
+        // When
+        var source = MatrixFile.Open(path, new MatrixReadOptions());
+
+        // Then
+        var answers = source.ShouldBeOfType<AnswerMatrix>();
+        answers.Keys.ShouldBe(["q1", "q2", "q3"]);
+        answers.KeyColumn.ShouldBe("task");
+        answers.LfNames.ShouldBe(["ann", "bob", "cyd"]);
+        answers.Schema.ShouldBe(LabelSchema.Numbered(2));
+        answers.SourceKinds.ShouldAllBe(k => k == SourceKind.Annotator);
+        Some.Votes(answers.Matrix).ShouldBe([1, 0, -1, 1, 1, -1, -1, -1, 1]);
+        answers.Report.ShouldBe(new AnswersReport(5, 5, 0, 0, 0, 0, 0));
+    }
+
+    [Fact]
+    public void Class_names_are_read_as_names_sorted_ordinally_or_through_label_json()
+    {
+        // Given
+        using var temp = new TempFolder();
+        var named = temp.Write("named/answers.csv", "task,worker,label\n1,a,dog\n1,b,cat\n2,a,owl\n");
+        var numbered = temp.Write("numbered/answers.csv", "task,worker,label\n1,a,1\n1,b,BIRD\n2,a,0\n");
+        temp.Write("numbered/label.json", """{"0": "CAT", "1": "DOG", "2": "BIRD"}""");
+
+        // When
+        var byName = AnswersFile.Read(named);
+        var byLabelJson = AnswersFile.Read(numbered);
+
+        // Then
+        byName.Schema.ClassNames.ShouldBe(["cat", "dog", "owl"]);
+        Some.Votes(byName.Matrix).ShouldBe([1, 0, 2, -1]);
+        byLabelJson.Schema.ClassNames.ShouldBe(["CAT", "DOG", "BIRD"]);
+        Some.Votes(byLabelJson.Matrix).ShouldBe([1, 2, 0, -1]);
+    }
+
+    [Fact]
+    public void A_label_that_is_not_a_class_is_an_error_naming_the_file_line_and_nearest_class()
+    {
+        // Given
+        using var temp = new TempFolder();
+        var path = temp.Write("answers.csv", "task,worker,label\n1,a,CAT\n1,b,DOGG\n");
+        temp.Write("label.json", """{"0": "CAT", "1": "DOG"}""");
+
+        // When
+        var error = Should.Throw<SnorkelerException>(() => AnswersFile.Read(path));
+
+        // Then
+        error.Message.ShouldBe($"{path}(3): label 'DOGG' is not a class of CAT=0, DOG=1; did you mean 'DOG'?");
+    }
+
+    [Theory]
+    [InlineData(RepeatedAnswers.Last, 0)]
+    [InlineData(RepeatedAnswers.First, 1)]
+    public void A_repeated_answer_follows_the_repeats_rule(RepeatedAnswers rule, int expected)
+    {
+        // Given
+        using var temp = new TempFolder();
+        var path = temp.Write("answers.csv", "task,worker,label\nt,w,1\nt,v,1\nt,w,0\n");
+
+        // When
+        var answers = AnswersFile.Read(path, new MatrixReadOptions { Repeats = rule });
+
+        // Then
+        answers.Matrix[0, 0].ShouldBe(expected);
+        answers.Report.Repeats.ShouldBe(1);
+        answers.Report.Answers.ShouldBe(2);
+        answers.Report.Notes().ShouldContain(n => n.Contains("1 repeated answers"));
+    }
+
+    [Fact]
+    public void A_repeated_answer_is_an_error_when_the_rule_says_so()
+    {
+        using var temp = new TempFolder();
+        var path = temp.Write("answers.csv", "task,worker,label\nt,w,1\nt,w,0\n");
+
+        Should.Throw<SnorkelerException>(() => AnswersFile.Read(path, new MatrixReadOptions { Repeats = RepeatedAnswers.Error }))
+            .Message.ShouldBe($"{path}: worker 'w' answered task 't' more than once (choose which answer counts with --repeats first|last)");
+    }
+
+    [Fact]
+    public void A_gold_file_joins_on_the_task_and_gold_for_unanswered_tasks_is_counted()
+    {
+        // Given
+        using var temp = new TempFolder();
+        var path = temp.Write("answers.csv", "task,worker,label\nb,w,0\na,w,1\n");
+        var gold = temp.Write("gold.csv", "task,label\na,1\nzz,0\n");
+
+        // When
+        var answers = AnswersFile.Read(path, new MatrixReadOptions { GoldPath = gold });
+
+        // Then
+        answers.HasGold.ShouldBeTrue();
+        answers.Matrix.GoldLabels.ToArray().ShouldBe([-1, 1]);
+        answers.Report.GoldTasks.ShouldBe(1);
+        answers.Report.GoldUnmatched.ShouldBe(1);
+    }
+
+    [Fact]
+    public void Other_column_names_are_given_by_options_and_empty_labels_are_skipped()
+    {
+        // Given
+        using var temp = new TempFolder();
+        var path = temp.Write("votes.csv", "item,rater,answer,note\n1,x,0,\n1,y,,skip\n2,y,1,\n2,x,-1,\n");
+
+        // When
+        var answers = (AnswerMatrix)MatrixFile.Open(path, new MatrixReadOptions { TaskColumn = "item", WorkerColumn = "rater", LabelColumn = "answer" });
+
+        // Then
+        answers.LfNames.ShouldBe(["x", "y"]);
+        Some.Votes(answers.Matrix).ShouldBe([0, -1, -1, 1]);
+        answers.Report.Empty.ShouldBe(2);
+    }
+
+    [Fact]
+    public void A_kind_column_marks_labelling_functions_among_annotators()
+    {
+        // Given
+        using var temp = new TempFolder();
+        var path = temp.Write("mixed.csv", "task,worker,label,kind\n1,expert,1,annotator\n1,regex,1,lf\n2,regex,0,LF\n");
+
+        // When
+        var answers = AnswersFile.Read(path, new MatrixReadOptions { KindColumn = "kind" });
+
+        // Then
+        answers.SourceKinds.ShouldBe([SourceKind.Annotator, SourceKind.LabelingFunction]);
+        var bad = temp.Write("bad.csv", "task,worker,label,kind\n1,a,1,lf\n2,a,1,annotator\n");
+        Should.Throw<SnorkelerException>(() => AnswersFile.Read(bad, new MatrixReadOptions { KindColumn = "kind" }))
+            .Message.ShouldBe($"{bad}(3): source 'a' is of kind 'annotator' here but 'lf' on an earlier line");
+    }
+
+    [Fact]
+    public void A_models_classes_and_sources_fix_the_columns_and_unknown_workers_are_left_out()
+    {
+        // Given
+        using var temp = new TempFolder();
+        var path = temp.Write("new.csv", "task,worker,label\n9,zed,1\n9,bob,SPAM\n8,ann,0\n");
+
+        // When
+        var answers = AnswersFile.Read(path, new MatrixReadOptions { Schema = Some.HamSpam, Sources = ["ann", "bob"] });
+
+        // Then
+        answers.LfNames.ShouldBe(["ann", "bob"]);
+        answers.Schema.ShouldBe(Some.HamSpam);
+        Some.Votes(answers.Matrix).ShouldBe([-1, 1, 0, -1]);
+        answers.Report.UnknownWorkerAnswers.ShouldBe(1);
+    }
+
+    [Fact]
+    public void Json_lines_and_parquet_answers_read_like_csv()
+    {
+        // Given
+        using var temp = new TempFolder();
+        var csv = temp.Write("a.csv", "task,worker,label\n1,a,0\n1,b,1\n2,b,1\n");
+        var jsonl = temp.Write("a.jsonl", "{\"task\": 1, \"worker\": \"a\", \"label\": 0}\n{\"task\": 1, \"worker\": \"b\", \"label\": 1}\n{\"task\": 2, \"worker\": \"b\", \"label\": 1}\n");
+        var parquet = temp.File("a.parquet");
+        WriteParquet(parquet, [1, 1, 2], ["a", "b", "b"], [0, 1, 1]);
+
+        // When
+        var expected = AnswersFile.Read(csv);
+
+        // Then
+        foreach (var path in new[] { jsonl, parquet })
+        {
+            var read = (AnswerMatrix)MatrixFile.Open(path, new MatrixReadOptions());
+            read.Keys.ShouldBe(expected.Keys);
+            read.Matrix.ShouldEqual(expected.Matrix);
+        }
+    }
+
+    [Fact]
+    public void A_wide_csv_is_still_read_as_a_wide_matrix()
+    {
+        using var temp = new TempFolder();
+        var path = temp.Write("wide.csv", "lf_a,lf_b\n1,-1\n0,0\n");
+
+        MatrixFile.Open(path, new MatrixReadOptions()).ShouldBeOfType<LabelMatrix>().LfNames.ShouldBe(["lf_a", "lf_b"]);
+    }
+
+    [Theory]
+    [InlineData("bluebird", 108, 39, 4212, 2, false)]
+    [InlineData("rte", 800, 164, 8000, 2, true)]
+    [InlineData("dog", 807, 109, 8070, 4, true)]
+    public void The_shared_crowd_sets_read_with_their_published_shape(string set, int tasks, int workers, int votes, int k, bool sparse)
+    {
+        // When
+        var answers = AnswersFile.Read(TestPaths.Crowd(set), new MatrixReadOptions { GoldPath = TestPaths.Crowd(set, "gold.csv") });
+
+        // Then
+        answers.RowCount.ShouldBe(tasks);
+        answers.LfNames.Count.ShouldBe(workers);
+        answers.Matrix.VoteCount().ShouldBe(votes);
+        answers.Schema.Cardinality.ShouldBe(k);
+        answers.Matrix.IsSparse.ShouldBe(sparse);
+        answers.Report.GoldTasks.ShouldBe(tasks);
+    }
+
+    private sealed record Answer(int Task, string Worker, int Label);
+
+    private static void WriteParquet(string path, int[] tasks, string[] workers, int[] labels)
+    {
+        using var stream = File.Create(path);
+        ParquetSerializer.SerializeAsync(tasks.Select((t, i) => new Answer(t, workers[i], labels[i])), stream).GetAwaiter().GetResult();
+    }
+}
