@@ -100,6 +100,7 @@ internal sealed class FitCommand : ICommand
             ["snorkeler_version"] = Cli.Version,
         });
         terminal.Info($"fitted '{model.Name}' on {rows:N0} rows × {lfCount} LFs in {seconds:0.000} s; wrote {outPath}");
+        if (ModelChoice.Of(model) is { } selection) terminal.Info(selection.Describe());
         return ExitCode.Ok;
     }
 
