@@ -14,7 +14,7 @@ internal static class Inputs
 
     public static readonly OptionSpec CacheDirOption = new("--cache-dir", "DIR", "where compiled C# scripts are cached (default $SNORKELER_CACHE_DIR or ~/.cache/snorkeler)");
 
-    public static readonly OptionSpec LfTimeoutOption = new("--lf-timeout", "SECONDS", "fail the run when one call of a script LF runs longer than this on one row (default 10; 0: no limit)");
+    public static readonly OptionSpec LfTimeoutOption = new("--lf-timeout", "SECONDS", "fail the run when one call of a script LF runs longer than this on one row, or scripts' top-level code longer than this while loading (default 10; 0: no limit)");
 
     /// <summary>The per-call time budget of script LFs: --lf-timeout seconds, 10 by default, 0 for none.</summary>
     public static TimeSpan? LfTimeBudget(Args args)
@@ -94,6 +94,7 @@ internal static class Inputs
     {
         var set = Load(paths, args, data, schema);
         if (set.HasErrors) throw new DiagnosticsException(set.Diagnostics);
+        FileRoles.Check(args, set.Reads);
         terminal.Diagnostics(set.Diagnostics);
         return set;
     }
@@ -102,13 +103,13 @@ internal static class Inputs
     public static LfSet Load(IReadOnlyList<string> paths, Args args, IDataSource? data, LabelSchema? schema)
     {
         var cache = args.Value("--cache-dir") ?? Environment.GetEnvironmentVariable("SNORKELER_CACHE_DIR");
-        return new LfProject(Loaders).Load(paths, schema, data?.Schema, cache, data is null ? null : DataHints.Of(data));
+        return new LfProject(Loaders).Load(paths, schema, data?.Schema, cache, data is null ? null : DataHints.Of(data), LfTimeBudget(args));
     }
 
     /// <summary>Options of every command that reads a label matrix: long-format columns, gold file, storage, source kinds.</summary>
     public static readonly OptionSpec[] MatrixOptions =
     [
-        new("--gold", "GOLD.csv", "long format: gold labels, a file with task and label columns, joined on the task"),
+        new("--gold", "GOLD.csv", "long format: gold labels, a file with task and label columns, joined on the task", Role: PathRole.Input),
         new("--task-column", "NAME", "long format: the task column (default task)"),
         new("--worker-column", "NAME", "long format: the worker (source) column (default worker)"),
         new("--label-column", "NAME", "long format: the label column (default label)"),

@@ -35,12 +35,15 @@ public sealed class RulesLoader : ILfLoader
         var labelsAttempted = parsed.Any(f => RulesParser.ItemStarts(f.Text).Any(s => string.CompareOrdinal(f.Text, s.Offset, "labels", 0, 6) == 0));
 
         var functions = new List<LabelingFunction>();
+        var reads = new List<string>();
         var byName = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
         var unknownFields = new List<UnknownFieldUse>();
         foreach (var file in parsed)
         {
             var fileDiagnostics = new List<Diagnostic>();
-            var checkedLfs = new Checker(file, schema, context.DataColumns, context.Root, fileDiagnostics, reportNoLabels: !labelsAttempted, unknownFields).Check();
+            var checker = new Checker(file, schema, context.DataColumns, context.Root, fileDiagnostics, reportNoLabels: !labelsAttempted, unknownFields);
+            var checkedLfs = checker.Check();
+            reads.AddRange(checker.Reads);
             foreach (var lf in file.Items.OfType<LfDeclaration>())
             {
                 var here = lf.Name.Span.In(file.Path);
@@ -63,7 +66,7 @@ public sealed class RulesLoader : ILfLoader
             .ThenBy(d => d.Location?.Line)
             .ThenBy(d => d.Location?.Column)
             .ToList();
-        return new LfSet(schema, functions, ordered);
+        return new LfSet(schema, functions, ordered, reads.Distinct(StringComparer.Ordinal).ToArray());
     }
 
     /// <summary>Loads rule text held in memory (for tests and tools): one file, data columns optional.</summary>

@@ -24,6 +24,8 @@ public static class ScriptCodes
     public const string CacheWrite = "SNK0608";
     /// <summary>A script reads a field by a literal name the data does not have (a warning: binding the LF will fail).</summary>
     public const string UnknownField = "SNK0609";
+    /// <summary>The scripts' top-level code (declaring the LFs) ran longer than the time budget.</summary>
+    public const string TopLevelTimeout = "SNK0610";
 
     internal static string NoLabelsMessage
         => "no classes declared: add a line such as 'Labels(\"HAM\", \"SPAM\");' at the top of a script, or 'labels HAM, SPAM' to a .rules file";
@@ -44,6 +46,9 @@ public static class ScriptCodes
 
     internal static string ScriptThrewMessage(Exception e)
         => $"the script threw {e.GetType().Name} while declaring its LFs: {e.Message}";
+
+    internal static string TopLevelTimeoutMessage(TimeSpan budget)
+        => $"the scripts' top-level code did not finish within {budget.TotalSeconds:0.###} s while declaring the LFs (an endless loop? raise the limit with --lf-timeout)";
 
     internal static string CacheWriteMessage(string path, string detail)
         => $"cannot write the script cache '{path}': {detail}; the scripts will be compiled again next run";

@@ -155,11 +155,11 @@ internal sealed partial class ScriptSources
     public IReadOnlyList<string> FieldNames()
         => Texts.SelectMany(t => FieldRegex().Matches(t.Text).Select(m => m.Groups["name"].Value)).Distinct(StringComparer.Ordinal).ToArray();
 
-    /// <summary>A #load-ed file's text, or null when it cannot be read (the compiler then reports it).</summary>
+    /// <summary>A #load-ed file's text, or null when it is not a regular file of at most <see cref="Loading.LfProject.MaxFileBytes"/> or cannot be read (the compiler then reports it).</summary>
     private static string? TryRead(string path)
     {
-        try { return File.Exists(path) ? File.ReadAllText(path) : null; }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
+        try { return IO.InputFile.Stat(path).Kind == IO.FileKind.Regular ? IO.InputFile.ReadAllText(path, Loading.LfProject.MaxFileBytes, "a script") : null; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or SnorkelerException) { return null; }
     }
 
     /// <summary>A full, normalized path: the form used as key everywhere.</summary>

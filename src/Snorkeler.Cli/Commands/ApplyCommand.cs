@@ -12,13 +12,13 @@ internal sealed class ApplyCommand : ICommand
 
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
-        new("--lfs", "PATH", "LF files (.rules, .csx) or folders of them", Many: true, Required: true),
-        new("--data", "FILE", "data: .csv, .tsv, .jsonl, .parquet or a Wrench .json split; several files are read one after another", Many: true, Required: true),
-        new("--out", "MATRIX", "the label matrix to write; the extension picks the format", Required: true),
+        new("--lfs", "PATH", "LF files (.rules, .csx) or folders of them", Many: true, Required: true, Role: PathRole.Input),
+        new("--data", "FILE", "data: .csv, .tsv, .jsonl, .parquet or a Wrench .json split; several files are read one after another", Many: true, Required: true, Role: PathRole.Input),
+        new("--out", "MATRIX", "the label matrix to write; the extension picks the format", Required: true, Role: PathRole.Output, Beside: FileRoles.Sidecar),
         new("--threads", "N", "worker threads (default: the number of cores)"),
         new("--fault-tolerant", null, "an LF that throws abstains on that row; failures are counted and reported"),
         Inputs.LfTimeoutOption,
-        new("--stats", "FILE", "also write this shard's sufficient statistics, for 'fit --stats' across shards"),
+        new("--stats", "FILE", "also write this shard's sufficient statistics, for 'fit --stats' across shards", Role: PathRole.Output),
         new("--incremental", null, "reuse each unchanged LF's column from the cache (keyed by the data's content and the LF's source) and store new ones; after editing one LF only it is evaluated"),
         Gold.ColumnOption,
         Inputs.ColumnOption,

@@ -13,11 +13,12 @@ internal sealed class CheckCommand : ICommand
 
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
-        new("--lfs", "PATH", "LF files or folders to check (the paths may also follow 'check' directly)", Many: true),
-        new("--data", "FILE", "a data file whose columns the LFs may use (enables unknown-field checks)", Many: true),
+        new("--lfs", "PATH", "LF files or folders to check (the paths may also follow 'check' directly)", Many: true, Role: PathRole.Input),
+        new("--data", "FILE", "a data file whose columns the LFs may use (enables unknown-field checks)", Many: true, Role: PathRole.Input),
         Inputs.ColumnOption,
         Inputs.DelimiterOption,
         Inputs.CacheDirOption,
+        Inputs.LfTimeoutOption,
     ];
 
     public int Run(Args args, Terminal terminal, CancellationToken cancellation)

@@ -418,17 +418,7 @@ public sealed class CsvSource : IChunkedSource
         return breaks;
     }
 
-    private FileStream OpenStream()
-    {
-        try
-        {
-            return new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw SnorkelerException.InFile(_path, e is FileNotFoundException or DirectoryNotFoundException ? "no such file" : e.Message);
-        }
-    }
+    private FileStream OpenStream() => IO.InputFile.OpenRead(_path);
 
     /// <summary>A reader of the records from <paramref name="line"/> on (Sylvan reads the first record when created).</summary>
     private CsvDataReader CreateReader(TextReader text, bool hasHeaders, long line)

@@ -16,7 +16,7 @@ public static class DataSources
     public static IDataSource Open(string path, CsvOptions? csv)
     {
         Guard.NotNull(path);
-        if (!File.Exists(path)) throw SnorkelerException.InFile(path, Directory.Exists(path) ? "is a folder, expected a data file" : "no such file");
+        IO.InputFile.RequireRegular(path, "a data file");
         var ext = Path.GetExtension(path).ToLowerInvariant();
         return ext switch
         {

@@ -38,6 +38,7 @@ public sealed record LabelsLayout
 public abstract class LabelsWriter : IDisposable
 {
     private readonly PendingFile _file;
+    private bool _prepared;
 
     private protected LabelsWriter(string path, LabelSchema schema, LabelsLayout layout)
     {
@@ -126,16 +127,25 @@ public abstract class LabelsWriter : IDisposable
     }
 
     /// <summary>Finishes the file and moves it into place.</summary>
-    public void Commit()
+    public void Commit() => AtomicFile.Commit(Prepare());
+
+    /// <summary>
+    /// Finishes the content without publishing it: the file to pass to <see cref="AtomicFile.Commit(IReadOnlyList{PendingFile})"/>
+    /// with the other files of its unit (a manifest). The caller then owns it (disposing this writer no longer discards it).
+    /// </summary>
+    public IReadOnlyList<PendingFile> Prepare()
     {
+        if (_prepared) throw new InvalidOperationException("the labels were already prepared");
+        _prepared = true;
         Finish();
-        _file.Commit();
+        _file.Complete();
+        return [_file];
     }
 
-    /// <summary>Discards the file unless committed.</summary>
+    /// <summary>Discards the file unless committed or handed over by <see cref="Prepare"/>.</summary>
     public void Dispose()
     {
-        _file.Dispose();
+        if (!_prepared) _file.Dispose();
         GC.SuppressFinalize(this);
     }
 

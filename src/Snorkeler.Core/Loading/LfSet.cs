@@ -1,11 +1,18 @@
 namespace Snorkeler.Loading;
 
 /// <summary>
-/// The labelling functions loaded from LF files and folders, the class schema they declare, and the
-/// diagnostics of loading them.
+/// The labelling functions loaded from LF files and folders, the class schema they declare, the
+/// diagnostics of loading them, and the other files loading read (<see cref="Reads"/>).
 /// </summary>
-public sealed record LfSet(LabelSchema? Schema, IReadOnlyList<LabelingFunction> Functions, IReadOnlyList<Diagnostic> Diagnostics)
+/// <param name="Schema">The classes declared, or null.</param>
+/// <param name="Functions">The LFs.</param>
+/// <param name="Diagnostics">Errors and warnings of loading.</param>
+/// <param name="ReadFiles">Files read besides the LF files themselves (keyword lists, <c>#load</c>-ed scripts, <c>#r</c>-ed assemblies), or null for none.</param>
+public sealed record LfSet(LabelSchema? Schema, IReadOnlyList<LabelingFunction> Functions, IReadOnlyList<Diagnostic> Diagnostics, IReadOnlyList<string>? ReadFiles = null)
 {
+    /// <summary>Files read besides the LF files themselves: keyword lists, <c>#load</c>-ed scripts, <c>#r</c>-ed assemblies.</summary>
+    public IReadOnlyList<string> Reads => ReadFiles ?? [];
+
     /// <summary>True when any diagnostic is an error.</summary>
     public bool HasErrors => Diagnostics.Any(d => d.IsError);
 
@@ -29,6 +36,9 @@ public sealed record LfLoadContext(LabelSchema? Schema, Data.DataSchema? DataCol
 {
     /// <summary>What the data looks like, for messages about fields it lacks; null when unknown.</summary>
     public DataHints? Data { get; init; }
+
+    /// <summary>How long code that runs while loading (a script's top level) may take, or null for no limit.</summary>
+    public TimeSpan? TimeBudget { get; init; }
 }
 
 /// <summary>What messages about the data's columns may say besides their names.</summary>

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Snorkeler.Data;
 using Snorkeler.Dsl.Syntax;
+using Snorkeler.IO;
 
 namespace Snorkeler.Dsl.Semantics;
 
@@ -424,40 +425,55 @@ internal sealed partial class Checker
         }
         var folder = Path.GetDirectoryName(Path.GetFullPath(FilePath)) ?? ".";
         string full;
+        bool inside;
         try
         {
-            full = Path.GetFullPath(Path.Combine(folder, file.Value));
+            full = Path.Combine(folder, file.Value);
+            // Every component resolved: a link (to a file or a folder) must not lead outside the LF folder.
+            inside = InputFile.IsInside(full, _root);
         }
-        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or IOException)
         {
             Report(RuleMessages.KeywordFileNotFound(FilePath, file.Span, file.Value));
             return Invalid(c.Span);
         }
-        var root = _root.EndsWith(Path.DirectorySeparatorChar) ? _root : _root + Path.DirectorySeparatorChar;
-        if (!full.StartsWith(root, StringComparison.Ordinal))
+        if (!inside)
         {
             Report(RuleMessages.KeywordFileOutside(FilePath, file.Span, file.Value));
             return Invalid(c.Span);
         }
-        if (!File.Exists(full) && !Directory.Exists(full))
+        var facts = InputFile.Stat(full);
+        var problem = facts.Kind switch
+        {
+            FileKind.Missing => null,
+            FileKind.Directory => "it is a folder",
+            FileKind.Special => "it " + InputFile.NotRegularMessage,
+            _ => facts.Size > MaxKeywordFileBytes ? $"it is larger than {MaxKeywordFileBytes:N0} bytes, the limit for a keyword list" : null,
+        };
+        if (facts.Kind == FileKind.Missing)
         {
             Report(RuleMessages.KeywordFileNotFound(FilePath, file.Span, file.Value));
             return Invalid(c.Span);
         }
-        // A symbolic link inside the folder must not lead outside it either.
-        var target = File.Exists(full) ? new FileInfo(full).ResolveLinkTarget(returnFinalTarget: true)?.FullName : null;
-        if (target is not null && !target.StartsWith(root, StringComparison.Ordinal))
+        if (problem is not null)
         {
-            Report(RuleMessages.KeywordFileOutside(FilePath, file.Span, file.Value));
+            Report(RuleMessages.KeywordFileUnreadable(FilePath, file.Span, file.Value, problem));
             return Invalid(c.Span);
         }
         try
         {
-            var lines = File.ReadAllLines(full)
+            var text = InputFile.ReadAllText(full, MaxKeywordFileBytes, "a keyword list");
+            Reads.Add(full);
+            var lines = text.Split(LineEnds, StringSplitOptions.None)
                 .Select(l => l.Trim())
                 .Where(l => l.Length > 0 && !l.StartsWith('#'))
                 .ToArray();
             return new BoundConstant(lines, RuleType.TextList, c.Span);
+        }
+        catch (SnorkelerException e)
+        {
+            Report(RuleMessages.KeywordFileUnreadable(FilePath, file.Span, file.Value, e.Message));
+            return Invalid(c.Span);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -465,6 +481,14 @@ internal sealed partial class Checker
             return Invalid(c.Span);
         }
     }
+
+    /// <summary>The largest keyword list <c>lines()</c> reads.</summary>
+    internal const long MaxKeywordFileBytes = 64L << 20;
+
+    private static readonly string[] LineEnds = ["\r\n", "\r", "\n"];
+
+    /// <summary>The keyword files this check read (full paths).</summary>
+    public List<string> Reads { get; } = [];
 
     private static string ConstantText(BoundConstant c) => c.Value switch
     {
