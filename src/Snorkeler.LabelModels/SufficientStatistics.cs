@@ -227,7 +227,7 @@ public sealed class SufficientStatistics
         JsonObject json;
         try
         {
-            json = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw SnorkelerException.InFile(path, "not a Snorkeler statistics file (expected a JSON object)");
+            json = JsonNode.Parse(InputFile.ReadAllText(path, ModelFile.MaxFileBytes, "a statistics file")) as JsonObject ?? throw SnorkelerException.InFile(path, "not a Snorkeler statistics file (expected a JSON object)");
         }
         catch (JsonException e) { throw SnorkelerException.InFile(path, $"not valid JSON (truncated or damaged?): {e.Message}", e.LineNumber + 1); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

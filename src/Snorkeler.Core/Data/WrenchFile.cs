@@ -16,11 +16,11 @@ public static class WrenchFile
     public static LabelSchema ReadSchema(string path)
     {
         var labelPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", "label.json");
-        if (!File.Exists(labelPath))
+        if (IO.InputFile.Stat(labelPath).Kind == IO.FileKind.Missing)
             throw SnorkelerException.InFile(path, $"no label.json beside it ({labelPath}); Wrench data sets name their classes there");
         try
         {
-            using var doc = JsonDocument.Parse(File.ReadAllBytes(labelPath));
+            using var doc = JsonDocument.Parse(IO.InputFile.ReadAllBytes(labelPath, IO.MatrixFile.MaxSidecarBytes, "a label.json"));
             if (doc.RootElement.ValueKind != JsonValueKind.Object)
                 throw SnorkelerException.InFile(labelPath, "expected an object such as {\"0\": \"HAM\", \"1\": \"SPAM\"}");
             var byLabel = new SortedDictionary<int, string>();
@@ -93,17 +93,7 @@ public static class WrenchFile
     /// <summary>Opens a Wrench split as a data source over its rows' <c>data</c> fields.</summary>
     public static IDataSource OpenData(string path) => new WrenchDataSource(path);
 
-    internal static FileStream Open(string path)
-    {
-        try
-        {
-            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw SnorkelerException.InFile(path, e is FileNotFoundException or DirectoryNotFoundException ? "no such file" : e.Message);
-        }
-    }
+    internal static FileStream Open(string path) => IO.InputFile.OpenRead(path);
 
     private sealed class WrenchDataSource(string path) : IDataSource
     {
