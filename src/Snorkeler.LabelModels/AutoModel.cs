@@ -69,6 +69,7 @@ public sealed record AutoCandidate(string Model, IReadOnlyDictionary<string, str
 /// The record of <c>auto</c>'s choice: the criterion, every candidate's score, the choice and why. Saved in the model
 /// file (<c>parameters.selection</c>) so that a run can say afterwards what it chose and on what evidence.
 /// </summary>
+/// <param name="Metric">The scores' short name: "held-out source agreement κ", "dev expected-accuracy", ...</param>
 /// <param name="Criterion">What the scores measure, in words.</param>
 /// <param name="HigherIsBetter">Whether a higher score is better (false for log-loss).</param>
 /// <param name="Candidates">Every candidate in the order tried (ties went to the earlier one).</param>
@@ -78,7 +79,7 @@ public sealed record AutoCandidate(string Model, IReadOnlyDictionary<string, str
 /// With a dev split: the unsupervised selection that was run first (the fallback when dev-split selection does
 /// not prove better out of fold); null without a dev split (then this record is that selection).
 /// </param>
-public sealed record AutoSelection(string Criterion, bool HigherIsBetter, IReadOnlyList<AutoCandidate> Candidates, AutoCandidate Chosen, string Reason,
+public sealed record AutoSelection(string Metric, string Criterion, bool HigherIsBetter, IReadOnlyList<AutoCandidate> Candidates, AutoCandidate Chosen, string Reason,
     AutoSelection? Unsupervised = null)
 {
     /// <summary>As JSON: criterion, higher_is_better, chosen, reason, candidates (and unsupervised).</summary>
@@ -86,6 +87,7 @@ public sealed record AutoSelection(string Criterion, bool HigherIsBetter, IReadO
     {
         var json = new JsonObject
         {
+            ["metric"] = Metric,
             ["criterion"] = Criterion,
             ["higher_is_better"] = HigherIsBetter,
             ["chosen"] = CandidateJson(Chosen),
@@ -128,10 +130,11 @@ public sealed record AutoSelection(string Criterion, bool HigherIsBetter, IReadO
         var chosen = CandidateFromJson(parameters["chosen"], "chosen");
         var candidates = (parameters["candidates"] as JsonArray ?? []).Select((c, i) => CandidateFromJson(c, $"candidates[{i}]")).ToArray();
         var criterion = parameters["criterion"]?.ToString() ?? "dev expected accuracy";
+        var metric = parameters["metric"]?.ToString() ?? "dev expected accuracy";
         var higher = parameters["higher_is_better"] is not JsonValue h || !h.TryGetValue<bool>(out var b) || b;
         var reason = parameters["reason"]?.ToString() ?? "";
         var unsupervised = parameters["unsupervised"] is JsonObject u ? FromJson(u) : null;
-        return new AutoSelection(criterion, higher, candidates, chosen, reason, unsupervised);
+        return new AutoSelection(metric, criterion, higher, candidates, chosen, reason, unsupervised);
     }
 }
 
@@ -305,7 +308,7 @@ public sealed class AutoTrainer : ILabelModelTrainer
             ? "with fewer than two independent groups of sources no source can be held out, so majority vote is kept"
             : string.Create(CultureInfo.InvariantCulture,
                 $"highest held-out source agreement (κ {chosen.Score:F4}; majority vote {candidates[0].Score:F4}) over {folds} folds of {sample.LfCount} sources, {sample.RowCount:N0} rows");
-        var selection = new AutoSelection(
+        var selection = new AutoSelection("held-out source agreement κ",
             $"held-out source agreement: Cohen's κ between the labels of a fit without a fold of sources and that fold's outputs ({folds} folds, dependent sources together)",
             true, candidates, chosen, reason);
         return new Choice(models[best]!, selection, chosen, estimated);
@@ -521,9 +524,16 @@ public sealed class AutoTrainer : ILabelModelTrainer
             ? string.Create(CultureInfo.InvariantCulture, $"best dev {name} ({devBest.Score:F4}); choosing by the dev split beat the unsupervised choice out of fold ({outOfFoldScore:F4} vs {fallbackScore:F4} on {devRows.Length} dev rows, {folds} folds)")
             : string.Create(CultureInfo.InvariantCulture, $"the unsupervised choice ({unsupervised.Selection.Chosen}, dev {name} {fallbackScore:F4}) was kept: choosing by the dev split did not beat it out of fold ({outOfFoldScore:F4} on {devRows.Length} dev rows, {folds} folds; dev-best {devBest} {devBest.Score:F4})");
         var criterion = $"dev {name}{(metric == AutoMetric.Accuracy ? " (tie-break: random)" : "")}, wmv's accuracies cross-fitted in {DevFolds} folds; selection checked out of fold against the unsupervised choice";
-        if (trusted) return (scored[best].Model!, new AutoSelection(criterion, higher, candidates, devBest, reason, unsupervised.Selection));
+        var metricName = metric switch
+        {
+            AutoMetric.Accuracy => "dev accuracy",
+            AutoMetric.MacroF1 => "dev macro-F1",
+            AutoMetric.LogLoss => "dev log-loss",
+            _ => "dev expected accuracy",
+        };
+        if (trusted) return (scored[best].Model!, new AutoSelection(metricName, criterion, higher, candidates, devBest, reason, unsupervised.Selection));
         var kept = unsupervised.Candidate with { Score = fallbackScore };
-        return (unsupervised.Model, new AutoSelection(criterion, higher, candidates, kept, reason, unsupervised.Selection));
+        return (unsupervised.Model, new AutoSelection(metricName, criterion, higher, candidates, kept, reason, unsupervised.Selection));
     }
 
     /// <summary>The index of the best finite score (ties to the earlier), or -1.</summary>
