@@ -40,6 +40,7 @@ internal static class Cli
         new PredictCommand(),
         new LabelCommand(),
         new CompareCommand(),
+        new RowsCommand(),
     ];
 
     public static string Version

@@ -11,16 +11,11 @@ internal static class ModelChoice
     public static ModelSelection? Of(ILabelModel model)
     {
         if (model is not AutoModel auto) return null;
-        var chosen = Candidate(auto.Choice);
-        var parameters = auto.SaveParameters();
-        var candidates = (parameters["candidates"] as JsonArray ?? []).OfType<JsonObject>().Select(c => new ModelCandidate(
-            c["model"]?.GetValue<string>() ?? "?",
-            Options(c["options"] as JsonObject),
-            c["prior"]?.GetValue<string>() ?? "?",
-            c["dev_expected_accuracy"] is JsonValue v && v.TryGetValue<double>(out var d) ? d : null,
-            c["note"]?.GetValue<string>())).ToList();
+        var selection = auto.Selection;
+        var chosen = Candidate(selection.Chosen) with { Note = selection.Reason };
+        var candidates = selection.Candidates.Select(Candidate).ToList();
         if (candidates.Count == 0) candidates.Add(chosen);
-        return new ModelSelection(chosen, candidates);
+        return new ModelSelection(chosen, candidates, selection.Metric);
     }
 
     /// <summary>The name of the model that makes the predictions: the chosen one for <c>auto</c>.</summary>
@@ -47,8 +42,5 @@ internal static class ModelChoice
 
     private static ModelCandidate Candidate(AutoCandidate c)
         => new(c.Model, string.Join(" ", c.Options.Where(o => o.Key != "prior-estimate").Select(o => $"--{o.Key} {o.Value}")), c.PriorSource,
-            double.IsFinite(c.DevExpectedAccuracy) ? c.DevExpectedAccuracy : null, c.Note);
-
-    private static string Options(JsonObject? options)
-        => options is null ? "" : string.Join(" ", options.Where(o => o.Key != "prior-estimate").Select(o => $"--{o.Key} {o.Value}"));
+            double.IsFinite(c.Score) ? c.Score : null, c.Note);
 }

@@ -80,8 +80,8 @@ public static class LabelModelCatalog
             o => new WeightedVoteTrainer(WeightedVoteOptions.From(o)), WeightedVoteModel.Load),
         new(FlyingSquidTrainer.ModelName, "FlyingSquid: closed-form triplet accuracy estimates, one-vs-rest for more than two classes",
             o => new FlyingSquidTrainer(FlyingSquidOptions.From(o)), FlyingSquidModel.Load),
-        new(AutoTrainer.ModelName, "auto: with a labelled dev split, the model, hyperparameters and prior with the best dev expected accuracy; else snorkel with 500 epochs",
-            _ => new AutoTrainer(), AutoModel.Load),
+        new(AutoTrainer.ModelName, "auto: chooses the model, options and prior: by held-out source agreement, or with a labelled dev split by a grid search checked out of fold",
+            o => new AutoTrainer(AutoOptions.From(o)), AutoModel.Load),
     ];
 
     /// <summary>All models, in the order help lists them.</summary>

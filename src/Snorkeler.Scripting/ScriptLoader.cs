@@ -152,6 +152,7 @@ public sealed class ScriptLoader : ILfLoader
 
         var functions = new List<LabelingFunction>();
         var byName = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
+        var fields = sources.FieldNames();
         foreach (var d in globals.Declared)
         {
             var location = sources.Locate(d.File, d.Line, "Lf");
@@ -165,7 +166,7 @@ public sealed class ScriptLoader : ILfLoader
                 diagnostics.Add(Diagnostic.Error(ScriptCodes.DuplicateName, ScriptCodes.DuplicateNameMessage(d.Name, byName[d.Name]), location));
                 continue;
             }
-            functions.Add(Checked(d, location, schema, key, loaded.Context));
+            functions.Add(Checked(d, location, schema, key, loaded.Context, fields));
         }
         return functions;
     }
@@ -175,8 +176,9 @@ public sealed class ScriptLoader : ILfLoader
     /// The LF holds the scripts' load context: a collectible context whose object is collected starts unloading
     /// even while its code runs, and then every later load into it fails, such as the first call that needs an
     /// assembly the scripts <c>#r</c> (the runtime loads it lazily, on that call).
+    /// Its fields are those the scripts read by a literal name (shared by every LF of the scripts, which share code).
     /// </summary>
-    private static LabelingFunction Checked(Declared d, SourceLocation location, LabelSchema schema, string key, AssemblyLoadContext context)
+    private static LabelingFunction Checked(Declared d, SourceLocation location, LabelSchema schema, string key, AssemblyLoadContext context, IReadOnlyList<string> fields)
     {
         var vote = d.Vote;
         var k = schema.Cardinality;
@@ -191,7 +193,7 @@ public sealed class ScriptLoader : ILfLoader
                     throw new SnorkelerException(ScriptCodes.VoteOutOfRangeMessage(lf!, v, row.Index, schema));
                 return v;
             };
-        }, location, LabelingFunction.Hash(d.Name + "\n" + key));
+        }, location, LabelingFunction.Hash(d.Name + "\n" + key), fields);
         return lf;
     }
 

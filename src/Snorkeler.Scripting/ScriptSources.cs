@@ -151,6 +151,10 @@ internal sealed partial class ScriptSources
             yield return new Diagnostic(ScriptCodes.UnknownField, DiagnosticSeverity.Warning, ScriptCodes.UnknownFieldMessage(field.Key, columns, field.Count(), data), field.First().At);
     }
 
+    /// <summary>The fields the scripts read by a literal name (<c>row.Text("text")</c>), in order of first use.</summary>
+    public IReadOnlyList<string> FieldNames()
+        => Texts.SelectMany(t => FieldRegex().Matches(t.Text).Select(m => m.Groups["name"].Value)).Distinct(StringComparer.Ordinal).ToArray();
+
     /// <summary>A #load-ed file's text, or null when it is not a regular file of at most <see cref="Loading.LfProject.MaxFileBytes"/> or cannot be read (the compiler then reports it).</summary>
     private static string? TryRead(string path)
     {

@@ -27,6 +27,6 @@ public sealed record ModelSelection(ModelCandidate Chosen, IReadOnlyList<ModelCa
     /// </summary>
     public string Describe()
         => Chosen.Score is { } score
-            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"auto chose {Chosen}: {Metric} {score:0.000}, the best of {Candidates.Count(c => c.Score is not null)} candidates")
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"auto chose {Chosen}: {Metric} {score:0.000}{(Chosen.Note is null ? $", the best of {Candidates.Count(c => c.Score is not null)} candidates" : $" ({Chosen.Note})")}")
             : $"auto chose {Chosen}{(Chosen.Note is null ? "" : $": {Chosen.Note}")} (give --dev with gold labels to choose by score)";
 }

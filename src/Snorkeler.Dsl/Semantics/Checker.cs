@@ -21,8 +21,12 @@ internal sealed record FunctionInfo(string Name, RuleType[] Parameters, RuleType
 /// Resolves and type-checks the items of one file: labels, <c>let</c> constants, fields, functions,
 /// operator operands and regexes. Reports every problem it finds and keeps going.
 /// </summary>
-internal sealed class Checker
+internal sealed partial class Checker
 {
+    /// <summary>A line break with the indentation around it (a condition written over several lines reads as one).</summary>
+    [GeneratedRegex(@"[ \t]*\r?\n[ \t]*")]
+    private static partial Regex LineBreaks();
+
     public static readonly IReadOnlyDictionary<string, FunctionInfo> Functions = new[]
     {
         new FunctionInfo("lower", [RuleType.Text], RuleType.Text, "the text in lower case (invariant culture)"),
@@ -140,7 +144,16 @@ internal sealed class Checker
         var hashText = new StringBuilder(_file.Text, lf.Span.Offset, lf.Span.Length, lf.Span.Length + 64);
         foreach (var used in _usedLets) hashText.Append('\n').Append("let ").Append(used).Append(" = ").Append(_letHashText.GetValueOrDefault(used));
         hashText.Append("\nlabels ").Append(_schema?.ToString());
-        return new CheckedLf(lf, FilePath, clauses, _fields, _fieldSpans, LabelingFunction.Hash(hashText.ToString()));
+        var conditions = lf.Clauses.Select(ConditionText).ToArray();
+        return new CheckedLf(lf, FilePath, clauses, _fields, _fieldSpans, LabelingFunction.Hash(hashText.ToString()), conditions);
+    }
+
+    /// <summary>A clause's condition as written: the text between 'when' and 'label' (a condition's span can stop short of closing brackets).</summary>
+    private string ConditionText(WhenClause clause)
+    {
+        var text = _file.Text.AsSpan(clause.Condition.Span.Offset, clause.Label.Span.Offset - clause.Condition.Span.Offset).TrimEnd();
+        if (text.EndsWith("label", StringComparison.Ordinal)) text = text[..^5].TrimEnd();
+        return LineBreaks().Replace(text.ToString(), " ");
     }
 
     private int ResolveLabel(Name label)
