@@ -68,7 +68,7 @@ public static class ModelFile
         {
             throw SnorkelerException.InFile(path, $"not valid JSON (truncated or damaged?): {FirstSentence(e.Message)}", e.LineNumber + 1);
         }
-        return FromJson(json, path);
+        return ReadGuard.Run(path, () => FromJson(json, path));
     }
 
     /// <summary>System.Text.Json's message without its position suffix (the line is reported separately).</summary>

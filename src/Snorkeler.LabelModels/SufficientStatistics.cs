@@ -234,7 +234,7 @@ public sealed class SufficientStatistics
         {
             throw SnorkelerException.InFile(path, e is FileNotFoundException or DirectoryNotFoundException ? "no such file" : e.Message);
         }
-        return FromJson(json, path);
+        return ReadGuard.Run(path, () => FromJson(json, path));
     }
 
     /// <summary>Validates and reads statistics from their JSON object; <paramref name="path"/> names the source in errors.</summary>

@@ -14,6 +14,9 @@ public static class WrenchFile
 {
     /// <summary>Reads the class names from <c>label.json</c> beside <paramref name="path"/>.</summary>
     public static LabelSchema ReadSchema(string path)
+        => IO.ReadGuard.Run(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", "label.json"), () => ReadSchemaUnguarded(path));
+
+    private static LabelSchema ReadSchemaUnguarded(string path)
     {
         var labelPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", "label.json");
         if (IO.InputFile.Stat(labelPath).Kind == IO.FileKind.Missing)
@@ -49,7 +52,9 @@ public static class WrenchFile
     }
 
     /// <summary>Reads the weak labels and gold labels of a Wrench split as a label matrix.</summary>
-    public static LabelMatrix ReadMatrix(string path)
+    public static LabelMatrix ReadMatrix(string path) => IO.ReadGuard.Run(path, () => ReadMatrixUnguarded(path));
+
+    private static LabelMatrix ReadMatrixUnguarded(string path)
     {
         var schema = ReadSchema(path);
         LabelMatrixBuilder? builder = null;
@@ -99,9 +104,11 @@ public static class WrenchFile
     {
         public string Name => path;
 
-        public DataSchema Schema { get; } = ReadDataSchema(path);
+        public DataSchema Schema { get; } = IO.ReadGuard.Run(path, () => ReadDataSchema(path));
 
-        public IEnumerable<RowBatch> ReadBatches(int rowsPerBatch)
+        public IEnumerable<RowBatch> ReadBatches(int rowsPerBatch) => IO.ReadGuard.Each(path, ReadBatchesCore(rowsPerBatch));
+
+        private IEnumerable<RowBatch> ReadBatchesCore(int rowsPerBatch)
         {
             var builder = new RowBatchBuilder(Schema, rowsPerBatch, trackLines: true);
             long first = 0;

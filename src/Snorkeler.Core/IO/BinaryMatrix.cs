@@ -171,6 +171,9 @@ internal sealed class BinaryMatrixSource : IMatrixSource
     public IReadOnlyList<SourceKind> SourceKinds => _kinds;
 
     public IEnumerable<LabelMatrix> ReadBlocks(int rowsPerBlock = IMatrixSource.DefaultBlockRows)
+        => ReadGuard.Each(_path, ReadBlocksCore(rowsPerBlock));
+
+    private IEnumerable<LabelMatrix> ReadBlocksCore(int rowsPerBlock)
     {
         using var stream = Open();
         stream.Position = _dataStart;

@@ -58,7 +58,9 @@ public static class MatrixFile
     /// <see cref="AnswerMatrix"/> keyed by task. A <c>.csv</c> whose header has the task, worker and label
     /// columns is long format.
     /// </summary>
-    public static IMatrixSource Open(string path, MatrixReadOptions options)
+    public static IMatrixSource Open(string path, MatrixReadOptions options) => ReadGuard.Run(path, () => OpenUnguarded(path, options));
+
+    private static IMatrixSource OpenUnguarded(string path, MatrixReadOptions options)
     {
         Guard.NotNull(options);
         InputFile.RequireRegular(path, "a matrix file");

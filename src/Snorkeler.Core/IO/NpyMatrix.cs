@@ -111,6 +111,9 @@ internal static partial class NpyMatrix
         public bool HasGold => _gold is not null;
 
         public IEnumerable<LabelMatrix> ReadBlocks(int rowsPerBlock = IMatrixSource.DefaultBlockRows)
+            => ReadGuard.Each(_path, ReadBlocksCore(rowsPerBlock));
+
+        private IEnumerable<LabelMatrix> ReadBlocksCore(int rowsPerBlock)
         {
             Guard.Positive(rowsPerBlock);
             var m = LfNames.Count;
