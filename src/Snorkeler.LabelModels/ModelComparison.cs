@@ -35,19 +35,22 @@ public sealed record ComparisonResult(IReadOnlyList<ComparisonRow> Rows, TieBrea
     /// <summary>A JSON array with one object per model holding exactly <see cref="Keys"/> (means over the seeds).</summary>
     public string ToJson(bool indented = true)
     {
-        var array = new JsonArray(Rows.Select(r => (JsonNode)new JsonObject
-        {
-            ["model"] = r.Model,
-            ["expected_accuracy"] = r.ExpectedAccuracy,
-            ["accuracy"] = r.Accuracy,
-            ["macro_f1"] = r.MacroF1,
-            ["log_loss"] = r.LogLoss,
-            ["calibration_error"] = r.CalibrationError,
-            ["fit_seconds"] = r.FitSeconds,
-            ["predict_seconds"] = r.PredictSeconds,
-        }).ToArray());
+        var array = new JsonArray(Rows.Select(r => (JsonNode)RowJson(r)).ToArray());
         return array.ToJsonString(new JsonSerializerOptions { WriteIndented = indented });
     }
+
+    /// <summary>One row as a JSON object with exactly <see cref="Keys"/>.</summary>
+    internal static JsonObject RowJson(ComparisonRow r) => new()
+    {
+        ["model"] = r.Model,
+        ["expected_accuracy"] = r.ExpectedAccuracy,
+        ["accuracy"] = r.Accuracy,
+        ["macro_f1"] = r.MacroF1,
+        ["log_loss"] = r.LogLoss,
+        ["calibration_error"] = r.CalibrationError,
+        ["fit_seconds"] = r.FitSeconds,
+        ["predict_seconds"] = r.PredictSeconds,
+    };
 
     /// <summary>A Markdown table (the accuracy column names the tie-break; "±" gives the std over seeds).</summary>
     public string ToMarkdown()

@@ -157,20 +157,10 @@ public sealed record SuiteResult(IReadOnlyList<(string Name, ComparisonResult Re
 
     private static JsonObject RowJson(ComparisonRow r)
     {
-        var json = new JsonObject
-        {
-            ["model"] = r.Model,
-            ["expected_accuracy"] = r.ExpectedAccuracy,
-            ["accuracy"] = r.Accuracy,
-            ["macro_f1"] = r.MacroF1,
-            ["log_loss"] = r.LogLoss,
-            ["calibration_error"] = r.CalibrationError,
-            ["fit_seconds"] = r.FitSeconds,
-            ["predict_seconds"] = r.PredictSeconds,
-        };
+        var json = ComparisonResult.RowJson(r);
         if (r.Std is { } std)
         {
-            var spread = RowJson(std);
+            var spread = ComparisonResult.RowJson(std);
             spread.Remove("model");
             json["std"] = spread;
         }
