@@ -4,17 +4,63 @@ using Snorkeler.LabelModels.Internal;
 
 namespace Snorkeler.LabelModels;
 
+/// <summary>What a model makes of an abstain (option <c>abstain</c>).</summary>
+public enum AbstainMode
+{
+    /// <summary>
+    /// A missing observation: the source did not see the row, or said nothing about it. Right for crowd
+    /// workers (abstaining means "not assigned this item") and whenever abstaining says nothing about the class.
+    /// </summary>
+    Missing,
+
+    /// <summary>
+    /// An outcome like a class: how often a source abstains may depend on the class. Right for LFs whose
+    /// firing is itself evidence (a keyword that appears mostly in one class).
+    /// </summary>
+    Vote,
+}
+
+/// <summary>How Dawid–Skene parameterises a source's errors (option <c>confusion</c>).</summary>
+public enum ConfusionModel
+{
+    /// <summary>
+    /// A full confusion matrix per source, <c>π_j[c, a] = P(L_j = a | Y = c)</c>. With abstains missing, a source
+    /// that only ever votes one class has identical rows (its vote is that class whatever Y is), so such a
+    /// source gets the one-coin form, the only one its votes identify.
+    /// </summary>
+    Full,
+
+    /// <summary>
+    /// One accuracy per source: right with probability <c>a_j</c>, otherwise a wrong class uniformly at random
+    /// (Karger, Oh and Shah's "one-coin" model); with abstains as votes, plus one voting rate per class.
+    /// </summary>
+    OneCoin,
+}
+
 /// <summary>Options of the Dawid–Skene model (<c>dawid-skene</c>).</summary>
 public sealed record DawidSkeneOptions
 {
-    /// <summary>Most EM iterations (<c>--max-iter</c>, 1..100,000; default 100).</summary>
-    public int MaxIterations { get; init; } = 100;
+    /// <summary>Most EM iterations (<c>--max-iter</c>, 1..100,000; default 500). Stopping there is reported as a warning.</summary>
+    public int MaxIterations { get; init; } = 500;
 
-    /// <summary>Stop when the log-likelihood changes by less than this fraction of itself (<c>--tol</c>, ≥ 0; default 1e-6).</summary>
-    public double Tolerance { get; init; } = 1e-6;
+    /// <summary>
+    /// EM stops when the objective (log-likelihood of the votes plus the log-density of the Dirichlet priors)
+    /// changes by less than this fraction of itself (<c>--tol</c>, ≥ 0; default 1e-7).
+    /// </summary>
+    public double Tolerance { get; init; } = 1e-7;
 
-    /// <summary>Additive smoothing of every confusion-matrix count and class count (<c>--smoothing</c>, &gt; 0; default 0.01).</summary>
-    public double Smoothing { get; init; } = 0.01;
+    /// <summary>
+    /// Strength of the Dirichlet prior on each confusion row, in pseudo-votes (<c>--smoothing</c>, &gt; 0; default 5).
+    /// The prior is centred on the pooled confusion matrix of all sources under majority vote, so a source
+    /// with a few votes behaves like the average source instead of becoming certain.
+    /// </summary>
+    public double Smoothing { get; init; } = 5;
+
+    /// <summary>Abstain as a missing observation (default) or as an outcome (<c>--abstain missing|vote</c>).</summary>
+    public AbstainMode Abstain { get; init; } = AbstainMode.Missing;
+
+    /// <summary>Full confusion matrices (default) or one accuracy per source (<c>--confusion full|one-coin</c>).</summary>
+    public ConfusionModel Confusion { get; init; } = ConfusionModel.Full;
 
     /// <summary>The prior when no explicit prior or labelled dev split is given (<c>--prior-estimate</c>: em (default: EM learns it), uniform, mv).</summary>
     public PriorEstimate PriorEstimate { get; init; } = PriorEstimate.Em;
@@ -28,14 +74,36 @@ public sealed record DawidSkeneOptions
         {
             MaxIterations = options.Integer("max-iter", d.MaxIterations, 1, 100_000),
             Tolerance = options.Number("tol", d.Tolerance, 0),
-            Smoothing = options.Number("smoothing", d.Smoothing, 1e-12, 1e6),
+            Smoothing = options.Number("smoothing", d.Smoothing, 1e-9, 1e9),
+            Abstain = ReadAbstain(options, d.Abstain),
+            Confusion = options.Text("confusion") switch
+            {
+                null => d.Confusion,
+                "full" => ConfusionModel.Full,
+                "one-coin" => ConfusionModel.OneCoin,
+                var text => throw new SnorkelerException($"--confusion expects full or one-coin, got '{text}'"),
+            },
             PriorEstimate = ClassPrior.ReadEstimate(options, PriorEstimate.Em),
         };
     }
 
+    /// <summary>Reads the <c>abstain</c> option (<c>missing</c> or <c>vote</c>).</summary>
+    internal static AbstainMode ReadAbstain(ModelOptions options, AbstainMode fallback) => options.Text("abstain") switch
+    {
+        null => fallback,
+        "missing" => AbstainMode.Missing,
+        "vote" => AbstainMode.Vote,
+        var text => throw new SnorkelerException($"--abstain expects missing or vote, got '{text}'"),
+    };
+
+    /// <summary>The command-line spelling of an abstain mode.</summary>
+    internal static string Spelling(AbstainMode mode) => mode == AbstainMode.Vote ? "vote" : "missing";
+
     /// <summary>The options as command-line name/value pairs.</summary>
     public IReadOnlyDictionary<string, string> ToOptionValues() => new Dictionary<string, string>
     {
+        ["abstain"] = Spelling(Abstain),
+        ["confusion"] = Confusion == ConfusionModel.OneCoin ? "one-coin" : "full",
         ["max-iter"] = MaxIterations.ToString(CultureInfo.InvariantCulture),
         ["tol"] = Tolerance.ToString("R", CultureInfo.InvariantCulture),
         ["smoothing"] = Smoothing.ToString("R", CultureInfo.InvariantCulture),
@@ -43,13 +111,36 @@ public sealed record DawidSkeneOptions
     };
 }
 
+/// <summary>How an iterative fit ended: iterations run, whether it met its tolerance, and its final objective.</summary>
+/// <param name="Iterations">Iterations run.</param>
+/// <param name="Converged">True when the tolerance was met before the iteration cap.</param>
+/// <param name="Objective">The objective at the end (for EM: log-likelihood plus log prior density).</param>
+public sealed record IterativeFit(int Iterations, bool Converged, double Objective)
+{
+    /// <summary>As JSON for the model file.</summary>
+    public JsonObject ToJson() => new() { ["iterations"] = Iterations, ["converged"] = Converged, ["objective"] = double.IsFinite(Objective) ? Objective : null };
+
+    /// <summary>Reads the record saved by <see cref="ToJson"/>, or null when absent (files of older versions).</summary>
+    internal static IterativeFit? FromJson(JsonNode? node)
+    {
+        if (node is not JsonObject json) return null;
+        var iterations = json["iterations"] is JsonValue i && i.TryGetValue<int>(out var n) && n >= 0 ? n : throw new SnorkelerException("parameter 'fit.iterations' must be a whole number ≥ 0");
+        var converged = json["converged"] is JsonValue c && c.TryGetValue<bool>(out var b) ? b : throw new SnorkelerException("parameter 'fit.converged' must be true or false");
+        var objective = json["objective"] is JsonValue o && o.TryGetValue<double>(out var x) ? x : double.NaN;
+        return new IterativeFit(iterations, converged, objective);
+    }
+}
+
 /// <summary>
-/// Fits Dawid–Skene (1979): each LF j has a confusion matrix <c>π_j[c, a] = P(L_j = a | Y = c)</c> over the
-/// k classes and abstain (abstaining is an outcome, so an LF that only ever votes one class is still
-/// informative), learned by EM initialised from majority vote, with additive smoothing. The class prior is
-/// fixed when given or taken from a labelled dev split, else learned by EM (or per <c>prior-estimate</c>).
-/// Rows are grouped by vote pattern (read block by block), so each EM pass costs one step per distinct
-/// pattern, not per row.
+/// Fits Dawid–Skene (1979) by EM. Each source j (an LF or an annotator) has a confusion matrix
+/// <c>π_j[c, a] = P(L_j = a | Y = c)</c>; by default an abstain is a missing observation, so a row's likelihood
+/// is <c>Σ_c p_c Π_{j voted} π_j[c, L_j]</c> and sources that never saw a row do not enter it (as in the original
+/// model for crowd labels). With <c>abstain vote</c>, abstain is one more outcome. EM starts from majority vote
+/// (ties share), maximises the likelihood plus Dirichlet priors on every confusion row (pseudo-votes centred on
+/// the pooled majority-vote confusion matrix of all sources) and on the class prior (one pseudo-row per class),
+/// and stops when the objective changes by less than the tolerance; the iteration count is reported, and a
+/// warning when the cap stops it. Rows are read once, as their votes present (<see cref="LabelMatrix.CopyVotes"/>),
+/// and grouped by distinct vote pattern: an iteration costs O(votes · k), not O(rows · sources).
 /// </summary>
 public sealed class DawidSkeneTrainer : ILabelModelTrainer
 {
@@ -82,172 +173,581 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
         else if (Options.PriorEstimate != PriorEstimate.Em) fixedPrior = ClassPrior.Estimate(train, context, Options.PriorEstimate);
         var patterns = VotePatterns.Read(train, context.Cancellation);
         if (patterns.Rows == 0) throw new SnorkelerException("dawid-skene: the training matrix has no rows");
-        var (prior, logConfusion, iterations, ll) = Em(patterns, m, k, fixedPrior, context);
-        context.Log?.Invoke($"dawid-skene: {patterns.Count} distinct vote patterns in {patterns.Rows} rows; {iterations} EM iterations, log-likelihood {ll:G8}");
-        return new DawidSkeneModel(train.Schema, train.LfNames, prior, logConfusion.Select(v => Math.Exp(v)).ToArray());
+        return FitModel(patterns, train.Schema, train.LfNames, fixedPrior, context);
+    }
+
+    /// <summary>Fits on vote patterns already read (shared by <c>auto</c>'s candidates).</summary>
+    internal DawidSkeneModel FitModel(VotePatterns patterns, LabelSchema schema, IReadOnlyList<string> lfNames, double[]? fixedPrior, FitContext context)
+    {
+        var em = new DawidSkeneEm(patterns, lfNames.Count, schema.Cardinality, Options, fixedPrior);
+        var fit = em.Run(context.Cancellation);
+        context.Log?.Invoke(string.Create(CultureInfo.InvariantCulture,
+            $"dawid-skene: abstain {DawidSkeneOptions.Spelling(Options.Abstain)}, {(Options.Confusion == ConfusionModel.OneCoin ? "one-coin" : "full")} confusion; {patterns.Count} distinct vote patterns in {patterns.Rows} rows; {fit.Iterations} EM iterations, objective {fit.Objective:G8}{(fit.Converged ? "" : " (not converged)")}"));
+        if (!fit.Converged)
+            context.Log?.Invoke($"warning: dawid-skene stopped at the iteration cap ({Options.MaxIterations}) before the objective changed by less than {Options.Tolerance:G3} of itself; raise --max-iter or --tol");
+        return new DawidSkeneModel(schema, lfNames, em.Prior, em.Confusion(), em.AbstainIsOutcome, Options.Abstain, fit);
     }
 
     /// <summary>The class balance EM learns from the training matrix with default options (the <c>em</c> prior estimate).</summary>
     public static double[] EstimatePrior(IMatrixSource train, FitContext context)
     {
         Guard.NotNull(train);
+        Guard.NotNull(context);
         var patterns = VotePatterns.Read(train, context.Cancellation);
-        if (patterns.Rows == 0) return ClassPrior.Uniform(train.Schema.Cardinality);
-        return new DawidSkeneTrainer().Em(patterns, train.LfNames.Count, train.Schema.Cardinality, null, context with { Log = null }).Prior;
+        return EstimatePrior(patterns, train.LfNames.Count, train.Schema.Cardinality, context.Cancellation);
     }
 
-    private (double[] Prior, double[] LogConfusion, int Iterations, double LogLikelihood) Em(VotePatterns patterns, int m, int k, double[]? fixedPrior, FitContext context)
+    internal static double[] EstimatePrior(VotePatterns patterns, int m, int k, CancellationToken cancellation)
     {
-        var s = Options.Smoothing;
-        var width = k + 1; // outcomes: classes 0..k-1, then abstain
-        var q = new double[patterns.Count * k];
-        // Initialise q from majority vote (ties share; no votes: uniform).
-        for (var t = 0; t < patterns.Count; t++)
-        {
-            var row = q.AsSpan(t * k, k);
-            var (start, end) = patterns.Range(t);
-            for (var v = start; v < end; v++) row[patterns.Labels[v]] += 1;
-            var max = 0.0;
-            foreach (var x in row) max = Math.Max(max, x);
-            var tied = 0;
-            foreach (var x in row) if (x == max) tied++;
-            for (var c = 0; c < k; c++) row[c] = row[c] == max ? 1.0 / tied : 0;
-        }
-        var prior = fixedPrior ?? new double[k];
-        var logConfusion = new double[m * k * width];
-        var counts = new double[m * k * k];
-        var classTotals = new double[k];
-        var scores = new double[k];
-        var baseScore = new double[k];
-        var previous = double.NegativeInfinity;
-        var ll = 0.0;
-        var iteration = 0;
-        while (iteration < Options.MaxIterations)
-        {
-            context.Cancellation.ThrowIfCancellationRequested();
-            iteration++;
-            // M-step: soft counts of (LF, class, vote); abstains are the rest of each class's total.
-            Array.Clear(counts);
-            Array.Clear(classTotals);
-            for (var t = 0; t < patterns.Count; t++)
-            {
-                var w = patterns.Counts[t];
-                var row = q.AsSpan(t * k, k);
-                for (var c = 0; c < k; c++) classTotals[c] += w * row[c];
-                var (start, end) = patterns.Range(t);
-                for (var v = start; v < end; v++)
-                {
-                    var at = (patterns.Lfs[v] * k + patterns.Labels[v]) * k;
-                    for (var c = 0; c < k; c++) counts[at + c] += w * row[c];
-                }
-            }
-            if (fixedPrior is null)
-            {
-                var total = classTotals.Sum() + k * s;
-                for (var c = 0; c < k; c++) prior[c] = (classTotals[c] + s) / total;
-            }
-            for (var j = 0; j < m; j++)
-            for (var c = 0; c < k; c++)
-            {
-                var voted = 0.0;
-                for (var a = 0; a < k; a++) voted += counts[(j * k + a) * k + c];
-                var abstained = Math.Max(0, classTotals[c] - voted);
-                var denominator = classTotals[c] + width * s;
-                for (var a = 0; a < k; a++) logConfusion[(j * k + c) * width + a] = Math.Log((counts[(j * k + a) * k + c] + s) / denominator);
-                logConfusion[(j * k + c) * width + k] = Math.Log((abstained + s) / denominator);
-            }
-            // E-step.
-            for (var c = 0; c < k; c++)
-            {
-                baseScore[c] = Math.Log(prior[c]);
-                for (var j = 0; j < m; j++) baseScore[c] += logConfusion[(j * k + c) * width + k];
-            }
-            ll = 0;
-            for (var t = 0; t < patterns.Count; t++)
-            {
-                baseScore.CopyTo(scores, 0);
-                var (start, end) = patterns.Range(t);
-                for (var v = start; v < end; v++)
-                {
-                    var j = patterns.Lfs[v];
-                    var a = patterns.Labels[v];
-                    for (var c = 0; c < k; c++) scores[c] += logConfusion[(j * k + c) * width + a] - logConfusion[(j * k + c) * width + k];
-                }
-                var max = scores.Max();
-                var sum = 0.0;
-                for (var c = 0; c < k; c++) sum += Math.Exp(scores[c] - max);
-                ll += patterns.Counts[t] * (max + Math.Log(sum));
-                for (var c = 0; c < k; c++) q[t * k + c] = Math.Exp(scores[c] - max) / sum;
-            }
-            if (Math.Abs(ll - previous) <= Options.Tolerance * Math.Abs(ll)) break;
-            previous = ll;
-        }
-        return (prior.ToArray(), logConfusion, iteration, ll);
+        if (patterns.Rows == 0 || m == 0) return ClassPrior.Uniform(k);
+        var em = new DawidSkeneEm(patterns, m, k, new DawidSkeneOptions(), null);
+        em.Run(cancellation);
+        return em.Prior;
     }
 }
 
 /// <summary>
-/// A fitted Dawid–Skene model: <c>P(Y = c | row) ∝ p_c Π_j π_j[c, L_j]</c>, abstains included as an outcome
-/// (so a row where every LF abstained gets <c>p_c Π_j π_j[c, abstain]</c>, normalised).
+/// The EM of <see cref="DawidSkeneTrainer"/>. Confusion rows are stored as logs, (source, class, outcome), with
+/// k + 1 outcomes: the k classes, then abstain (used only for the sources whose abstains are outcomes).
+/// </summary>
+internal sealed class DawidSkeneEm
+{
+    private const double Floor = 1e-3; // keeps every prior centre entry positive, so that every smoothed probability is
+
+    private readonly VotePatterns _patterns;
+    private readonly int _m, _k, _width;
+    private readonly DawidSkeneOptions _options;
+    private readonly double[]? _fixedPrior;
+    private readonly bool[] _oneCoin;          // per source: one accuracy instead of a full matrix
+    private readonly bool[] _outcome;          // per source: abstain is an outcome (else a missing observation)
+    private readonly int[] _single;            // per source: the one class it votes when it is modelled by hit and false-alarm rates, else -1
+    private readonly double[] _q;              // posterior per pattern, patterns × k
+    private readonly double[] _counts;         // soft counts (source, vote, class), m × k × k
+    private readonly double[] _classTotals;
+    private readonly double[] _logConfusion;   // m × k × (k + 1)
+    private double[] _centreVotes = [];        // prior centre of rows over the k votes (abstain missing), k × k
+    private double[] _centreOutcomes = [];     // prior centre of rows over k votes and abstain, k × (k + 1)
+    private double _centreAccuracy;            // pooled accuracy (one-coin sources)
+    private double[] _centreCoverage = [];     // pooled voting rate per class (one-coin sources with abstain as outcome)
+    private double _centreHit, _centreFalseAlarm; // pooled rates of the single-class sources
+
+    public DawidSkeneEm(VotePatterns patterns, int m, int k, DawidSkeneOptions options, double[]? fixedPrior)
+    {
+        _patterns = patterns;
+        _m = m;
+        _k = k;
+        _width = k + 1;
+        _options = options;
+        _fixedPrior = fixedPrior;
+        _learnPrior = fixedPrior is null;
+        Prior = fixedPrior?.ToArray() ?? ClassPrior.Uniform(k);
+        _q = new double[patterns.Count * k];
+        _counts = new double[m * k * k];
+        _classTotals = new double[k];
+        _logConfusion = new double[m * k * _width];
+        _oneCoin = new bool[m];
+        _outcome = new bool[m];
+        _single = new int[m];
+        for (var j = 0; j < m; j++)
+        {
+            // A source that only ever votes one class says the same whatever Y is. With abstains missing its votes
+            // identify nothing (and a one-coin accuracy for it is maximised by putting every row in its class and
+            // calling the sources of other classes always wrong). Its evidence is when it votes, so its abstains are
+            // outcomes, modelled by a hit rate P(votes t | Y = t) and one false-alarm rate P(votes t | Y ≠ t) — unless
+            // a full matrix with abstain as a vote was asked for.
+            var single = patterns.ClassesVoted(j, k) == 1;
+            _outcome[j] = options.Abstain == AbstainMode.Vote || single;
+            _single[j] = single && !(options.Abstain == AbstainMode.Vote && options.Confusion == ConfusionModel.Full) ? patterns.OnlyClass(j, k) : -1;
+            _oneCoin[j] = options.Confusion == ConfusionModel.OneCoin && !single;
+        }
+    }
+
+    /// <summary>The class prior (fixed, or learned by the last M-step).</summary>
+    public double[] Prior { get; private set; }
+
+    /// <summary>Per source: true when its abstains are outcomes.</summary>
+    public bool[] AbstainIsOutcome => _outcome.ToArray();
+
+    /// <summary>
+    /// The confusion matrices as probabilities, (source, class) rows of k + 1 outcomes; the abstain entry is 0
+    /// for a source whose abstains are missing observations (its k vote probabilities sum to 1).
+    /// </summary>
+    public double[] Confusion()
+    {
+        var result = new double[_logConfusion.Length];
+        for (var j = 0; j < _m; j++)
+        for (var c = 0; c < _k; c++)
+        {
+            var at = (j * _k + c) * _width;
+            for (var a = 0; a < _k; a++) result[at + a] = Math.Exp(_logConfusion[at + a]);
+            result[at + _k] = _outcome[j] ? Math.Exp(_logConfusion[at + _k]) : 0;
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Runs EM. With a fixed prior, EM first runs with the prior learned, so that the latent classes can be named
+    /// by the votes (a fixed prior forbids renaming classes of unequal prior), then continues from there with the
+    /// fixed prior: a fixed prior alone can hold EM in a solution with two classes swapped.
+    /// </summary>
+    public IterativeFit Run(CancellationToken cancellation)
+    {
+        InitialiseFromMajorityVote();
+        CountVotes();
+        SetPriorCentres();
+        if (_fixedPrior is null) return Iterate(cancellation);
+        _learnPrior = true;
+        var first = Iterate(cancellation);
+        _learnPrior = false;
+        _fixedPrior.CopyTo(Prior, 0);
+        CountVotes();
+        var second = Iterate(cancellation);
+        return second with { Iterations = first.Iterations + second.Iterations };
+    }
+
+    private bool _learnPrior;
+
+    private IterativeFit Iterate(CancellationToken cancellation)
+    {
+        var previous = double.NegativeInfinity;
+        var fit = new IterativeFit(0, false, double.NegativeInfinity);
+        for (var iteration = 1; iteration <= _options.MaxIterations; iteration++)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            if (iteration > 1) CountVotes();
+            MaximisationStep();
+            var objective = ExpectationStep() + LogPriorDensity();
+            var converged = iteration > 1 && Math.Abs(objective - previous) <= _options.Tolerance * Math.Abs(objective);
+            fit = new IterativeFit(iteration, converged, objective);
+            if (converged) break;
+            previous = objective;
+        }
+        FixLabelPermutation();
+        return fit;
+    }
+
+    private void InitialiseFromMajorityVote()
+    {
+        for (var t = 0; t < _patterns.Count; t++)
+        {
+            var row = _q.AsSpan(t * _k, _k);
+            var (start, end) = _patterns.Range(t);
+            for (var v = start; v < end; v++) row[_patterns.Labels[v]] += 1;
+            var max = 0.0;
+            foreach (var x in row) max = Math.Max(max, x);
+            var tied = 0;
+            foreach (var x in row) if (x == max) tied++;
+            for (var c = 0; c < _k; c++) row[c] = row[c] == max ? 1.0 / tied : 0;
+        }
+    }
+
+    /// <summary>Soft counts of (source, vote, class) and of each class, from the current posteriors.</summary>
+    private void CountVotes()
+    {
+        Array.Clear(_counts);
+        Array.Clear(_classTotals);
+        var k = _k;
+        for (var t = 0; t < _patterns.Count; t++)
+        {
+            var w = (double)_patterns.Counts[t];
+            var row = _q.AsSpan(t * k, k);
+            for (var c = 0; c < k; c++) _classTotals[c] += w * row[c];
+            var (start, end) = _patterns.Range(t);
+            for (var v = start; v < end; v++)
+            {
+                var at = (_patterns.Lfs[v] * k + _patterns.Labels[v]) * k;
+                for (var c = 0; c < k; c++) _counts[at + c] += w * row[c];
+            }
+        }
+    }
+
+    /// <summary>Voted soft count of source j on class c rows.</summary>
+    private double Voted(int j, int c)
+    {
+        var sum = 0.0;
+        for (var a = 0; a < _k; a++) sum += _counts[(j * _k + a) * _k + c];
+        return sum;
+    }
+
+    /// <summary>The Dirichlet priors' centres: the pooled confusion of all sources under the majority-vote posteriors.</summary>
+    private void SetPriorCentres()
+    {
+        var k = _k;
+        _centreVotes = new double[k * k];
+        _centreOutcomes = new double[k * (k + 1)];
+        _centreCoverage = new double[k];
+        double right = 0, all = 0;
+        var row = new double[k + 1];
+        for (var c = 0; c < k; c++)
+        {
+            Array.Clear(row);
+            double voted = 0;
+            for (var j = 0; j < _m; j++)
+            for (var a = 0; a < k; a++)
+            {
+                var n = _counts[(j * k + a) * k + c];
+                row[a] += n;
+                voted += n;
+                if (a == c) right += n;
+            }
+            all += voted;
+            var possible = _classTotals[c] * _m;
+            row[k] = Math.Max(0, possible - voted);
+            _centreCoverage[c] = possible > 0 ? Math.Clamp(voted / possible, Floor, 1 - Floor) : 0.5;
+            Normalise(row.AsSpan(0, k), _centreVotes.AsSpan(c * k, k));
+            Normalise(row, _centreOutcomes.AsSpan(c * (k + 1), k + 1));
+        }
+        _centreAccuracy = Math.Clamp(all > 0 ? right / all : 1.0 / k, Floor, 1 - Floor);
+        double hits = 0, hitRows = 0, alarms = 0, alarmRows = 0;
+        for (var j = 0; j < _m; j++)
+        {
+            var t = _single[j];
+            if (t < 0) continue;
+            for (var c = 0; c < k; c++)
+            {
+                if (c == t) { hits += _counts[(j * k + t) * k + c]; hitRows += _classTotals[c]; }
+                else { alarms += _counts[(j * k + t) * k + c]; alarmRows += _classTotals[c]; }
+            }
+        }
+        _centreHit = Math.Clamp(hitRows > 0 ? hits / hitRows : 0.5, Floor, 1 - Floor);
+        _centreFalseAlarm = Math.Clamp(alarmRows > 0 ? alarms / alarmRows : 0.5, Floor, 1 - Floor);
+    }
+
+    /// <summary>Probability of each vote a single-class source never casts (a constant, so that such a vote on new rows stays finite).</summary>
+    private const double Unseen = 1e-6;
+
+    /// <summary>Hit rate h (its class t) and false-alarm rate f (the other classes) of single-class source j, Beta-smoothed.</summary>
+    private (double Hit, double FalseAlarm) Rates(int j)
+    {
+        var s = _options.Smoothing;
+        var t = _single[j];
+        double alarms = 0, alarmRows = 0;
+        for (var c = 0; c < _k; c++)
+            if (c != t) { alarms += _counts[(j * _k + t) * _k + c]; alarmRows += _classTotals[c]; }
+        var hit = (_counts[(j * _k + t) * _k + t] + s * _centreHit) / (_classTotals[t] + s);
+        return (hit, (alarms + s * _centreFalseAlarm) / (alarmRows + s));
+    }
+
+    /// <summary>Counts to a distribution with every entry at least about <see cref="Floor"/>.</summary>
+    private static void Normalise(ReadOnlySpan<double> counts, Span<double> into)
+    {
+        var total = 0.0;
+        foreach (var x in counts) total += x;
+        for (var a = 0; a < counts.Length; a++) into[a] = (total > 0 ? counts[a] / total : 1.0 / counts.Length) + Floor;
+        total = 0;
+        foreach (var x in into) total += x;
+        for (var a = 0; a < into.Length; a++) into[a] /= total;
+    }
+
+    private void MaximisationStep()
+    {
+        int k = _k, width = _width;
+        var s = _options.Smoothing;
+        if (_learnPrior)
+        {
+            // Mode of the Dirichlet(2, ..., 2) posterior: one pseudo-row per class.
+            var total = _classTotals.Sum() + k;
+            for (var c = 0; c < k; c++) Prior[c] = (_classTotals[c] + 1) / total;
+        }
+        for (var j = 0; j < _m; j++)
+        {
+            if (_single[j] >= 0)
+            {
+                var t = _single[j];
+                var (hit, falseAlarm) = Rates(j);
+                var kept = 1 - (k - 1) * Unseen;
+                for (var c = 0; c < k; c++)
+                {
+                    var row = _logConfusion.AsSpan((j * k + c) * width, width);
+                    var rate = c == t ? hit : falseAlarm;
+                    for (var a = 0; a < k; a++) row[a] = a == t ? Math.Log(kept * rate) : Math.Log(Unseen);
+                    row[k] = Math.Log(kept * (1 - rate));
+                }
+                continue;
+            }
+            if (_oneCoin[j])
+            {
+                double right = 0, all = 0;
+                for (var c = 0; c < k; c++)
+                {
+                    right += _counts[(j * k + c) * k + c];
+                    all += Voted(j, c);
+                }
+                var accuracy = (right + s * _centreAccuracy) / (all + s);
+                var wrong = (1 - accuracy) / (k - 1);
+                for (var c = 0; c < k; c++)
+                {
+                    var row = _logConfusion.AsSpan((j * k + c) * width, width);
+                    var rate = 1.0;
+                    if (_outcome[j])
+                    {
+                        rate = (Voted(j, c) + s * _centreCoverage[c]) / (_classTotals[c] + s);
+                        row[k] = Math.Log(1 - rate);
+                    }
+                    for (var a = 0; a < k; a++) row[a] = Math.Log(rate * (a == c ? accuracy : wrong));
+                }
+                continue;
+            }
+            for (var c = 0; c < k; c++)
+            {
+                var row = _logConfusion.AsSpan((j * k + c) * width, width);
+                var voted = Voted(j, c);
+                if (_outcome[j])
+                {
+                    var centre = _centreOutcomes.AsSpan(c * width, width);
+                    var denominator = _classTotals[c] + s;
+                    for (var a = 0; a < k; a++) row[a] = Math.Log((_counts[(j * k + a) * k + c] + s * centre[a]) / denominator);
+                    row[k] = Math.Log((Math.Max(0, _classTotals[c] - voted) + s * centre[k]) / denominator);
+                }
+                else
+                {
+                    var centre = _centreVotes.AsSpan(c * k, k);
+                    var denominator = voted + s;
+                    for (var a = 0; a < k; a++) row[a] = Math.Log((_counts[(j * k + a) * k + c] + s * centre[a]) / denominator);
+                    row[k] = 0;
+                }
+            }
+        }
+    }
+
+    /// <summary>Posteriors from the current parameters; returns the log-likelihood of the votes.</summary>
+    private double ExpectationStep()
+    {
+        int k = _k, width = _width;
+        Span<double> baseScore = stackalloc double[k];
+        for (var c = 0; c < k; c++)
+        {
+            baseScore[c] = Math.Log(Prior[c]);
+            for (var j = 0; j < _m; j++)
+                if (_outcome[j]) baseScore[c] += _logConfusion[(j * k + c) * width + k];
+        }
+        var ll = 0.0;
+        for (var t = 0; t < _patterns.Count; t++)
+        {
+            var scores = _q.AsSpan(t * k, k);
+            baseScore.CopyTo(scores);
+            var (start, end) = _patterns.Range(t);
+            for (var v = start; v < end; v++)
+            {
+                var j = _patterns.Lfs[v];
+                var at = j * k * width;
+                var a = _patterns.Labels[v];
+                if (_outcome[j])
+                    for (var c = 0; c < k; c++) scores[c] += _logConfusion[at + c * width + a] - _logConfusion[at + c * width + k];
+                else
+                    for (var c = 0; c < k; c++) scores[c] += _logConfusion[at + c * width + a];
+            }
+            ll += _patterns.Counts[t] * Numerics.LogSoftmaxInPlace(scores);
+            for (var c = 0; c < k; c++) scores[c] = Math.Exp(scores[c]);
+        }
+        return ll;
+    }
+
+    /// <summary>Log-density (up to constants) of the Dirichlet priors at the current parameters.</summary>
+    private double LogPriorDensity()
+    {
+        int k = _k, width = _width;
+        var s = _options.Smoothing;
+        var sum = 0.0;
+        if (_learnPrior)
+            for (var c = 0; c < k; c++) sum += Math.Log(Prior[c]);
+        for (var j = 0; j < _m; j++)
+        {
+            if (_single[j] >= 0)
+            {
+                var (hit, falseAlarm) = Rates(j);
+                sum += s * (_centreHit * Math.Log(hit) + (1 - _centreHit) * Math.Log(1 - hit));
+                sum += s * (_centreFalseAlarm * Math.Log(falseAlarm) + (1 - _centreFalseAlarm) * Math.Log(1 - falseAlarm));
+                continue;
+            }
+            if (_oneCoin[j])
+            {
+                var accuracy = Math.Exp(_logConfusion[j * k * width]) / (_outcome[j] ? 1 - Math.Exp(_logConfusion[j * k * width + k]) : 1);
+                sum += s * (_centreAccuracy * Math.Log(accuracy) + (1 - _centreAccuracy) * Math.Log(1 - accuracy));
+                if (_outcome[j])
+                    for (var c = 0; c < k; c++)
+                    {
+                        var abstain = Math.Exp(_logConfusion[(j * k + c) * width + k]);
+                        sum += s * ((1 - _centreCoverage[c]) * Math.Log(abstain) + _centreCoverage[c] * Math.Log(1 - abstain));
+                    }
+                continue;
+            }
+            for (var c = 0; c < k; c++)
+                if (_outcome[j])
+                    for (var a = 0; a <= k; a++) sum += s * _centreOutcomes[c * width + a] * _logConfusion[(j * k + c) * width + a];
+                else
+                    for (var a = 0; a < k; a++) sum += s * _centreVotes[c * k + a] * _logConfusion[(j * k + c) * width + a];
+        }
+        return sum;
+    }
+
+    /// <summary>
+    /// EM finds the latent classes only up to their names. Renames them (prior, confusion rows, posteriors) so that
+    /// sources agree most with the classes they vote: the permutation σ maximising Σ_c Σ_j n_j[vote σ(c), class c]
+    /// (Hungarian method). A prior that was given only allows swaps among classes of equal prior.
+    /// </summary>
+    private void FixLabelPermutation()
+    {
+        var k = _k;
+        CountVotes();
+        var agreement = new double[k * k]; // [vote a, latent class c]
+        for (var j = 0; j < _m; j++)
+        for (var a = 0; a < k; a++)
+        for (var c = 0; c < k; c++)
+            agreement[a * k + c] += _counts[(j * k + a) * k + c];
+        var target = Enumerable.Range(0, k).ToArray(); // latent class c becomes class target[c]
+        var groups = _learnPrior
+            ? [Enumerable.Range(0, k).ToArray()]
+            : Enumerable.Range(0, k).GroupBy(c => Math.Round(Prior[c], 3)).Select(g => g.ToArray()).ToArray();
+        foreach (var group in groups)
+        {
+            if (group.Length == 1) continue;
+            var n = group.Length;
+            var cost = new double[n * n]; // row: latent class, column: new name
+            for (var x = 0; x < n; x++)
+            for (var y = 0; y < n; y++)
+                cost[x * n + y] = -agreement[group[y] * k + group[x]];
+            var assignment = Numerics.MinCostAssignment(cost, n);
+            for (var x = 0; x < n; x++) target[group[x]] = group[assignment[x]];
+        }
+        if (target.Select((t, c) => t == c).All(same => same)) return;
+        var prior = new double[k];
+        for (var c = 0; c < k; c++) prior[target[c]] = Prior[c];
+        Prior = prior;
+        var copy = (double[])_logConfusion.Clone();
+        for (var j = 0; j < _m; j++)
+        for (var c = 0; c < k; c++)
+            Array.Copy(copy, (j * k + c) * _width, _logConfusion, (j * k + target[c]) * _width, _width);
+        var row = new double[k];
+        for (var t = 0; t < _patterns.Count; t++)
+        {
+            _q.AsSpan(t * k, k).CopyTo(row);
+            for (var c = 0; c < k; c++) _q[t * k + target[c]] = row[c];
+        }
+    }
+}
+
+/// <summary>
+/// A fitted Dawid–Skene model: <c>P(Y = c | row) ∝ p_c Π_{j voted} π_j[c, L_j] · Π_{j ∈ O} π_j[c, L_j or abstain]</c>,
+/// where O is the set of sources whose abstains are outcomes (all of them with <c>abstain vote</c>; else those that
+/// only ever vote one class): a row where every source abstained gets the prior times O's abstain probabilities.
 /// </summary>
 public sealed class DawidSkeneModel : LogLinearModel
 {
     private readonly double[] _confusion;
+    private readonly bool[] _outcome;
 
-    internal DawidSkeneModel(LabelSchema schema, IReadOnlyList<string> lfNames, IReadOnlyList<double> prior, double[] confusion)
-        : base(schema, lfNames, prior, Table(confusion, lfNames.Count, schema.Cardinality), BaseScores(confusion, lfNames.Count, schema.Cardinality))
-        => _confusion = confusion;
+    internal DawidSkeneModel(LabelSchema schema, IReadOnlyList<string> lfNames, IReadOnlyList<double> prior, double[] confusion, bool[] abstainIsOutcome,
+        AbstainMode abstain, IterativeFit? fit)
+        : base(schema, lfNames, prior, Table(confusion, abstainIsOutcome, schema.Cardinality), BaseScores(confusion, abstainIsOutcome, schema.Cardinality))
+    {
+        _confusion = confusion;
+        _outcome = abstainIsOutcome;
+        Abstain = abstain;
+        FitInfo = fit;
+    }
 
     /// <inheritdoc />
     public override string Name => DawidSkeneTrainer.ModelName;
 
-    /// <summary>π_j[c, a] = P(L_j = a | Y = c); <paramref name="vote"/> = -1 gives the probability of abstaining.</summary>
+    /// <summary>The abstain option the model was fitted with.</summary>
+    public AbstainMode Abstain { get; }
+
+    /// <summary>How EM ended (null for a model file that does not record it).</summary>
+    public IterativeFit? FitInfo { get; }
+
+    /// <summary>True when source <paramref name="lf"/>'s abstains are outcomes of its confusion matrix (else missing observations).</summary>
+    public bool AbstainIsOutcome(int lf) => _outcome[lf];
+
+    /// <summary>
+    /// π_j[c, a] = P(L_j = a | Y = c). For a source whose abstains are outcomes, <paramref name="vote"/> = -1 gives the
+    /// probability of abstaining; for the others the probabilities are those of the votes given that the source voted.
+    /// </summary>
     public double Confusion(int lf, int cls, int vote)
     {
         var k = Schema.Cardinality;
+        if (vote < 0 && !_outcome[lf]) throw new ArgumentOutOfRangeException(nameof(vote), vote, $"LF {lf}'s abstains are missing observations in this model");
         return _confusion[(lf * k + cls) * (k + 1) + (vote < 0 ? k : vote)];
     }
 
-    private static double[] Table(double[] confusion, int m, int k)
+    private static double[] Table(double[] confusion, bool[] outcome, int k)
     {
+        var m = outcome.Length;
         var table = new double[m * k * k];
         for (var j = 0; j < m; j++)
         for (var a = 0; a < k; a++)
         for (var c = 0; c < k; c++)
-            table[(j * k + a) * k + c] = Math.Log(confusion[(j * k + c) * (k + 1) + a]) - Math.Log(confusion[(j * k + c) * (k + 1) + k]);
+        {
+            var at = (j * k + c) * (k + 1);
+            table[(j * k + a) * k + c] = Math.Log(confusion[at + a]) - (outcome[j] ? Math.Log(confusion[at + k]) : 0);
+        }
         return table;
     }
 
-    private static double[] BaseScores(double[] confusion, int m, int k)
+    private static double[] BaseScores(double[] confusion, bool[] outcome, int k)
     {
         var scores = new double[k];
         for (var c = 0; c < k; c++)
-            for (var j = 0; j < m; j++) scores[c] += Math.Log(confusion[(j * k + c) * (k + 1) + k]);
+            for (var j = 0; j < outcome.Length; j++)
+                if (outcome[j]) scores[c] += Math.Log(confusion[(j * k + c) * (k + 1) + k]);
         return scores;
     }
 
     /// <inheritdoc />
-    public override JsonObject SaveParameters() => new() { ["confusion"] = Parameters.ToJson(_confusion, Schema.Cardinality + 1) };
+    public override JsonObject SaveParameters()
+    {
+        var json = new JsonObject
+        {
+            ["abstain"] = DawidSkeneOptions.Spelling(Abstain),
+            ["abstain_is_outcome"] = new JsonArray(_outcome.Select(o => (JsonNode)o).ToArray()),
+            ["confusion"] = Parameters.ToJson(_confusion, Schema.Cardinality + 1),
+        };
+        if (FitInfo is not null) json["fit"] = FitInfo.ToJson();
+        return json;
+    }
 
     internal static DawidSkeneModel Load(LabelSchema schema, IReadOnlyList<string> lfNames, IReadOnlyList<double> prior, JsonObject parameters)
     {
         var k = schema.Cardinality;
-        var confusion = Parameters.Matrix(parameters, "confusion", lfNames.Count * k, k + 1, 0, 1);
-        for (var r = 0; r < lfNames.Count * k; r++)
+        var m = lfNames.Count;
+        var confusion = Parameters.Matrix(parameters, "confusion", m * k, k + 1, 0, 1);
+        AbstainMode abstain;
+        bool[] outcome;
+        if (parameters["abstain"] is null)
         {
-            var sum = 0.0;
-            for (var a = 0; a <= k; a++)
-            {
-                if (confusion[r * (k + 1) + a] <= 0) throw new SnorkelerException($"parameter 'confusion' row {r} has a probability that is not positive");
-                sum += confusion[r * (k + 1) + a];
-            }
-            if (Math.Abs(sum - 1) > 1e-6) throw new SnorkelerException($"parameter 'confusion' row {r} sums to {sum}, not 1");
+            // Files written before the abstain option: every abstain an outcome.
+            abstain = AbstainMode.Vote;
+            outcome = Enumerable.Repeat(true, m).ToArray();
         }
-        return new DawidSkeneModel(schema, lfNames, prior, confusion);
+        else
+        {
+            abstain = parameters["abstain"] is JsonValue v && v.TryGetValue<string>(out var text) && text is "vote" or "missing"
+                ? text == "vote" ? AbstainMode.Vote : AbstainMode.Missing
+                : throw new SnorkelerException("parameter 'abstain' must be \"missing\" or \"vote\"");
+            outcome = parameters["abstain_is_outcome"] is JsonArray flags && flags.Count == m && flags.All(f => f is JsonValue b && b.TryGetValue<bool>(out _))
+                ? flags.Select(f => f!.GetValue<bool>()).ToArray()
+                : throw new SnorkelerException($"parameter 'abstain_is_outcome' must be {m} true/false values");
+        }
+        for (var j = 0; j < m; j++)
+        {
+            var rows = confusion.AsSpan(j * k * (k + 1), k * (k + 1)).ToArray();
+            if (outcome[j]) Parameters.CheckDistributions(rows, k + 1, "confusion");
+            else
+            {
+                for (var c = 0; c < k; c++)
+                    if (rows[c * (k + 1) + k] != 0) throw new SnorkelerException($"parameter 'confusion': LF {j}'s abstains are missing observations, so its abstain probabilities must be 0");
+                Parameters.CheckDistributions(Enumerable.Range(0, k).SelectMany(c => rows.Skip(c * (k + 1)).Take(k)).ToArray(), k, "confusion");
+            }
+        }
+        return new DawidSkeneModel(schema, lfNames, prior, confusion, outcome, abstain, IterativeFit.FromJson(parameters["fit"]));
     }
 }
 
-/// <summary>The distinct vote patterns of a matrix with their row counts, in first-seen order (deterministic).</summary>
+/// <summary>
+/// The distinct vote patterns of a matrix with their row counts, in first-seen order (deterministic). A
+/// pattern is the list of (source, label) votes present, read with <see cref="LabelMatrix.CopyVotes"/>, so
+/// reading costs the votes present, not rows × sources.
+/// </summary>
 internal sealed class VotePatterns
 {
     private readonly List<int> _starts = [0];
@@ -258,29 +758,78 @@ internal sealed class VotePatterns
     public long Rows { get; private set; }
     public int Count => Counts.Count;
 
+    /// <summary>Total votes over the distinct patterns (each pattern once).</summary>
+    public int Votes => Lfs.Count;
+
     public (int Start, int End) Range(int pattern) => (_starts[pattern], _starts[pattern + 1]);
+
+    /// <summary>Sources (columns) of the matrix the patterns were read from.</summary>
+    public int LfCount { get; private init; }
+
+    /// <summary>How many different classes source <paramref name="lf"/> ever voted.</summary>
+    public int ClassesVoted(int lf, int k)
+    {
+        CountClasses(k);
+        return _classesVoted![lf];
+    }
+
+    /// <summary>The class a source that votes exactly one class votes (for others: one of the classes it votes, or -1).</summary>
+    public int OnlyClass(int lf, int k)
+    {
+        CountClasses(k);
+        return _someClass![lf];
+    }
+
+    private int[]? _classesVoted;
+    private int[]? _someClass;
+
+    private void CountClasses(int k)
+    {
+        if (_classesVoted is not null) return;
+        var seen = new HashSet<long>();
+        var classes = new int[LfCount];
+        var some = new int[LfCount];
+        Array.Fill(some, -1);
+        for (var v = 0; v < Lfs.Count; v++)
+            if (seen.Add((long)Lfs[v] * k + Labels[v]))
+            {
+                classes[Lfs[v]]++;
+                some[Lfs[v]] = Labels[v];
+            }
+        _someClass = some;
+        _classesVoted = classes;
+    }
 
     public static VotePatterns Read(IMatrixSource source, CancellationToken cancellation)
     {
-        var patterns = new VotePatterns();
-        var index = new Dictionary<string, int>(StringComparer.Ordinal);
         var m = source.LfNames.Count;
-        var row = new int[m];
-        var key = new char[m];
+        var patterns = new VotePatterns { LfCount = m };
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        var lfs = new int[m];
+        var labels = new int[m];
+        var key = new char[3 * m];
         foreach (var block in source.ReadBlocks())
         {
             cancellation.ThrowIfCancellationRequested();
             for (var i = 0; i < block.RowCount; i++)
             {
-                block.CopyRow(i, row);
-                for (var j = 0; j < m; j++) key[j] = (char)(row[j] + 1);
-                var text = new string(key);
+                var count = block.CopyVotes(i, lfs, labels);
+                for (var v = 0; v < count; v++)
+                {
+                    key[3 * v] = (char)(lfs[v] & 0xFFFF);
+                    key[3 * v + 1] = (char)(lfs[v] >> 16);
+                    key[3 * v + 2] = (char)labels[v];
+                }
+                var text = new string(key, 0, 3 * count);
                 if (index.TryGetValue(text, out var t)) patterns.Counts[t]++;
                 else
                 {
                     index[text] = patterns.Count;
-                    for (var j = 0; j < m; j++)
-                        if (row[j] >= 0) { patterns.Lfs.Add(j); patterns.Labels.Add(row[j]); }
+                    for (var v = 0; v < count; v++)
+                    {
+                        patterns.Lfs.Add(lfs[v]);
+                        patterns.Labels.Add(labels[v]);
+                    }
                     patterns._starts.Add(patterns.Lfs.Count);
                     patterns.Counts.Add(1);
                 }

@@ -73,6 +73,21 @@ internal static class Numerics
     }
 
     /// <summary>
+    /// Turns scores into log-probabilities in place (each minus the log-sum-exp of all) and returns the
+    /// log-sum-exp: the log of the normaliser, finite whenever the scores are.
+    /// </summary>
+    public static double LogSoftmaxInPlace(Span<double> scores)
+    {
+        var max = double.NegativeInfinity;
+        foreach (var s in scores) if (s > max) max = s;
+        var sum = 0.0;
+        foreach (var s in scores) sum += Math.Exp(s - max);
+        var log = max + Math.Log(sum);
+        for (var c = 0; c < scores.Length; c++) scores[c] -= log;
+        return log;
+    }
+
+    /// <summary>
     /// The assignment minimising Σ cost[i, result[i]] over permutations of n (Hungarian method,
     /// O(n³)); <paramref name="cost"/> is row-major n × n.
     /// </summary>
@@ -156,6 +171,21 @@ internal static class Parameters
             for (var c = 0; c < columns; c++) values[r * columns + c] = Number(row[c], $"{field}[{r}][{c}]", min, max);
         }
         return values;
+    }
+
+    /// <summary>Checks that every row of <paramref name="columns"/> values is a distribution: positive entries summing to 1 (to 1e-6).</summary>
+    public static void CheckDistributions(double[] values, int columns, string field)
+    {
+        for (var r = 0; r < values.Length / columns; r++)
+        {
+            var sum = 0.0;
+            for (var a = 0; a < columns; a++)
+            {
+                if (values[r * columns + a] <= 0) throw new SnorkelerException($"parameter '{field}' row {r} has a probability that is not positive");
+                sum += values[r * columns + a];
+            }
+            if (Math.Abs(sum - 1) > 1e-6) throw new SnorkelerException($"parameter '{field}' row {r} sums to {sum}, not 1");
+        }
     }
 
     public static double Number(JsonNode? node, string name, double min = double.NegativeInfinity, double max = double.PositiveInfinity)

@@ -1,0 +1,366 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using MathNet.Numerics;
+using Snorkeler.LabelModels.Internal;
+
+namespace Snorkeler.LabelModels;
+
+/// <summary>Options of EBCC (<c>ebcc</c>); the defaults are those of the paper's code.</summary>
+public sealed record EbccOptions
+{
+    /// <summary>Subtypes per class, M (<c>--subtypes</c>, 1..100; default 10).</summary>
+    public int Subtypes { get; init; } = 10;
+
+    /// <summary>Concentration of each class's Dirichlet prior over its subtypes, split over the M subtypes (<c>--a-pi</c>, &gt; 0; default 0.1).</summary>
+    public double SubtypeConcentration { get; init; } = 0.1;
+
+    /// <summary>Dirichlet prior of the class proportions, per class (<c>--alpha</c>, &gt; 0; default 1).</summary>
+    public double ClassConcentration { get; init; } = 1;
+
+    /// <summary>Prior pseudo-count of a source voting the true class, per (source, class, subtype) (<c>--a-v</c>, &gt; 0; default 4).</summary>
+    public double Diagonal { get; init; } = 4;
+
+    /// <summary>Prior pseudo-count of a source voting each wrong class (<c>--b-v</c>, &gt; 0; default 1).</summary>
+    public double OffDiagonal { get; init; } = 1;
+
+    /// <summary>Most iterations of the variational updates (<c>--max-iter</c>, 1..100,000; default 500).</summary>
+    public int MaxIterations { get; init; } = 500;
+
+    /// <summary>Stop when no posterior probability of a class changes by more than this in an iteration (<c>--tol</c>, ≥ 0; default 1e-4).</summary>
+    public double Tolerance { get; init; } = 1e-4;
+
+    /// <summary>Reads the options from the command line's <c>--name value</c> pairs.</summary>
+    public static EbccOptions From(ModelOptions options)
+    {
+        Guard.NotNull(options);
+        var d = new EbccOptions();
+        return new EbccOptions
+        {
+            Subtypes = options.Integer("subtypes", d.Subtypes, 1, 100),
+            SubtypeConcentration = options.Number("a-pi", d.SubtypeConcentration, 1e-9, 1e6),
+            ClassConcentration = options.Number("alpha", d.ClassConcentration, 1e-9, 1e6),
+            Diagonal = options.Number("a-v", d.Diagonal, 1e-9, 1e6),
+            OffDiagonal = options.Number("b-v", d.OffDiagonal, 1e-9, 1e6),
+            MaxIterations = options.Integer("max-iter", d.MaxIterations, 1, 100_000),
+            Tolerance = options.Number("tol", d.Tolerance, 0, 1),
+        };
+    }
+
+    /// <summary>The options as command-line name/value pairs.</summary>
+    public IReadOnlyDictionary<string, string> ToOptionValues() => new Dictionary<string, string>
+    {
+        ["subtypes"] = Subtypes.ToString(CultureInfo.InvariantCulture),
+        ["a-pi"] = SubtypeConcentration.ToString("R", CultureInfo.InvariantCulture),
+        ["alpha"] = ClassConcentration.ToString("R", CultureInfo.InvariantCulture),
+        ["a-v"] = Diagonal.ToString("R", CultureInfo.InvariantCulture),
+        ["b-v"] = OffDiagonal.ToString("R", CultureInfo.InvariantCulture),
+        ["max-iter"] = MaxIterations.ToString(CultureInfo.InvariantCulture),
+        ["tol"] = Tolerance.ToString("R", CultureInfo.InvariantCulture),
+    };
+}
+
+/// <summary>
+/// EBCC, enhanced Bayesian classifier combination (Li, Rubinstein and Cohn, ICML 2019). Each class c has M
+/// subtypes; a row's true class Y and subtype G are latent, and source j votes from its own confusion row
+/// <c>V_j[c, g, ·]</c>, so sources that err together (on one subtype of a class) are modelled as correlated
+/// rather than independent. Priors: class proportions τ ~ Dir(α), subtype weights of class c ~ Dir(a_π / M),
+/// each confusion row ~ Dir(a_v on the true class, b_v elsewhere). Fitted by mean-field variational inference
+/// from majority vote (subtypes split at random, seeded), until no class posterior moves by more than the
+/// tolerance. Abstains are missing observations; rows are read once with <see cref="LabelMatrix.CopyVotes"/> and
+/// grouped by vote pattern, so an iteration costs O(votes · k · M). The class prior is learned unless it is given
+/// or comes from the dev split.
+/// </summary>
+public sealed class EbccTrainer : ILabelModelTrainer
+{
+    /// <summary>The command-line name.</summary>
+    public const string ModelName = "ebcc";
+
+    /// <summary>Creates the trainer (defaults when <paramref name="options"/> is null).</summary>
+    public EbccTrainer(EbccOptions? options = null) => Options = options ?? new EbccOptions();
+
+    /// <summary>The options.</summary>
+    public EbccOptions Options { get; }
+
+    /// <inheritdoc />
+    public string Name => ModelName;
+
+    /// <inheritdoc />
+    public ILabelModel Fit(IMatrixSource train, FitContext context)
+    {
+        Guard.NotNull(train);
+        Guard.NotNull(context);
+        var k = train.Schema.Cardinality;
+        var m = train.LfNames.Count;
+        if (m == 0) throw new SnorkelerException("ebcc: the label matrix has no LFs");
+        if ((double)m * k * k * Options.Subtypes > 1 << 24)
+            throw new SnorkelerException($"ebcc: {m} LFs × {k} classes × {Options.Subtypes} subtypes need too many confusion entries; use fewer --subtypes, or dawid-skene");
+        double[]? fixedPrior = context.Prior is not null || context.Dev is { HasGold: true } ? ClassPrior.Resolve(train.Schema, context) : null;
+        var patterns = VotePatterns.Read(train, context.Cancellation);
+        if (patterns.Rows == 0) throw new SnorkelerException("ebcc: the training matrix has no rows");
+        return Fit(patterns, train.Schema, train.LfNames, fixedPrior, context);
+    }
+
+    internal EbccModel Fit(VotePatterns patterns, LabelSchema schema, IReadOnlyList<string> lfNames, double[]? fixedPrior, FitContext context)
+    {
+        int m = lfNames.Count, k = schema.Cardinality, g = Options.Subtypes, n = patterns.Count;
+        var groups = k * g;
+        var random = context.Seed is { } seed ? new Random(seed) : new Random();
+
+        // ζ[t, c, g] = q(Y = c, G = g) for pattern t, from majority vote with the subtypes split at random.
+        var zeta = new double[n * groups];
+        var z = new double[n * k];
+        for (var t = 0; t < n; t++)
+        {
+            var row = z.AsSpan(t * k, k);
+            var (start, end) = patterns.Range(t);
+            for (var v = start; v < end; v++) row[patterns.Labels[v]] += 1;
+            var total = end - start;
+            for (var c = 0; c < k; c++) row[c] = total == 0 ? 1.0 / k : row[c] / total;
+            for (var c = 0; c < k; c++)
+            {
+                // A draw from Dir(1, ..., 1): normalised exponentials.
+                var split = zeta.AsSpan(t * groups + c * g, g);
+                var sum = 0.0;
+                for (var x = 0; x < g; x++) sum += split[x] = -Math.Log(1 - random.NextDouble());
+                for (var x = 0; x < g; x++) split[x] = split[x] / sum * row[c];
+            }
+        }
+
+        var classCounts = new double[k];      // ν
+        var subtypeCounts = new double[groups]; // η
+        var confusion = new double[m * k * groups]; // μ, layout (source, vote, class, subtype)
+        var logClass = new double[k];
+        var logSubtype = new double[groups];
+        var logConfusion = new double[confusion.Length];
+        var fit = new IterativeFit(Options.MaxIterations, false, double.NaN);
+        var scores = new double[groups];
+        for (var iteration = 1; iteration <= Options.MaxIterations; iteration++)
+        {
+            context.Cancellation.ThrowIfCancellationRequested();
+            // Posterior Dirichlet parameters from the current ζ.
+            Array.Fill(classCounts, Options.ClassConcentration);
+            Array.Fill(subtypeCounts, Options.SubtypeConcentration / g);
+            for (var j = 0; j < m; j++)
+            for (var a = 0; a < k; a++)
+                confusion.AsSpan((j * k + a) * groups, groups).Fill(Options.OffDiagonal);
+            for (var j = 0; j < m; j++)
+            for (var c = 0; c < k; c++)
+                confusion.AsSpan((j * k + c) * groups + c * g, g).Fill(Options.Diagonal);
+            for (var t = 0; t < n; t++)
+            {
+                var w = (double)patterns.Counts[t];
+                var q = zeta.AsSpan(t * groups, groups);
+                for (var x = 0; x < groups; x++) subtypeCounts[x] += w * q[x];
+                var (start, end) = patterns.Range(t);
+                for (var v = start; v < end; v++)
+                {
+                    var at = (patterns.Lfs[v] * k + patterns.Labels[v]) * groups;
+                    for (var x = 0; x < groups; x++) confusion[at + x] += w * q[x];
+                }
+            }
+            for (var c = 0; c < k; c++)
+                for (var x = 0; x < g; x++) classCounts[c] += subtypeCounts[c * g + x] - Options.SubtypeConcentration / g;
+            ExpectedLogs(classCounts, subtypeCounts, confusion, fixedPrior, m, k, g, logClass, logSubtype, logConfusion);
+
+            // New ζ.
+            var change = 0.0;
+            for (var t = 0; t < n; t++)
+            {
+                for (var c = 0; c < k; c++)
+                    for (var x = 0; x < g; x++) scores[c * g + x] = logClass[c] + logSubtype[c * g + x];
+                var (start, end) = patterns.Range(t);
+                for (var v = start; v < end; v++)
+                {
+                    var at = (patterns.Lfs[v] * k + patterns.Labels[v]) * groups;
+                    for (var x = 0; x < groups; x++) scores[x] += logConfusion[at + x];
+                }
+                Numerics.SoftmaxInPlace(scores);
+                scores.CopyTo(zeta, t * groups);
+                for (var c = 0; c < k; c++)
+                {
+                    var p = 0.0;
+                    for (var x = 0; x < g; x++) p += scores[c * g + x];
+                    change = Math.Max(change, Math.Abs(p - z[t * k + c]));
+                    z[t * k + c] = p;
+                }
+            }
+            if (change <= Options.Tolerance)
+            {
+                fit = new IterativeFit(iteration, true, double.NaN);
+                break;
+            }
+            fit = new IterativeFit(iteration, false, double.NaN);
+        }
+        context.Log?.Invoke($"ebcc: {patterns.Count} distinct vote patterns in {patterns.Rows} rows; {fit.Iterations} iterations{(fit.Converged ? "" : " (not converged)")}");
+        if (!fit.Converged)
+            context.Log?.Invoke($"warning: ebcc stopped at the iteration cap ({Options.MaxIterations}) before the class posteriors moved by less than {Options.Tolerance:G3}; raise --max-iter or --tol");
+        return new EbccModel(schema, lfNames, fixedPrior, classCounts, subtypeCounts, confusion, g, fit);
+    }
+
+    /// <summary>E[log τ], E[log π], E[log V] under the Dirichlet posteriors (ψ(x) − ψ(Σx)); a given prior replaces E[log τ].</summary>
+    internal static void ExpectedLogs(double[] classCounts, double[] subtypeCounts, double[] confusion, double[]? fixedPrior, int m, int k, int g,
+        double[] logClass, double[] logSubtype, double[] logConfusion)
+    {
+        var groups = k * g;
+        if (fixedPrior is not null)
+            for (var c = 0; c < k; c++) logClass[c] = Math.Log(fixedPrior[c]);
+        else
+        {
+            var all = SpecialFunctions.DiGamma(classCounts.Sum());
+            for (var c = 0; c < k; c++) logClass[c] = SpecialFunctions.DiGamma(classCounts[c]) - all;
+        }
+        for (var c = 0; c < k; c++)
+        {
+            var all = 0.0;
+            for (var x = 0; x < g; x++) all += subtypeCounts[c * g + x];
+            all = SpecialFunctions.DiGamma(all);
+            for (var x = 0; x < g; x++) logSubtype[c * g + x] = SpecialFunctions.DiGamma(subtypeCounts[c * g + x]) - all;
+        }
+        var totals = new double[groups];
+        for (var j = 0; j < m; j++)
+        {
+            Array.Clear(totals);
+            for (var a = 0; a < k; a++)
+                for (var x = 0; x < groups; x++) totals[x] += confusion[(j * k + a) * groups + x];
+            for (var x = 0; x < groups; x++) totals[x] = SpecialFunctions.DiGamma(totals[x]);
+            for (var a = 0; a < k; a++)
+            for (var x = 0; x < groups; x++)
+            {
+                var at = (j * k + a) * groups + x;
+                logConfusion[at] = SpecialFunctions.DiGamma(confusion[at]) - totals[x];
+            }
+        }
+    }
+}
+
+/// <summary>
+/// A fitted EBCC model: <c>P(Y = c | row) ∝ Σ_g exp(E[log τ_c] + E[log π_cg] + Σ_{j voted} E[log V_j[c, g, L_j]])</c>, the
+/// variational posterior of a new row under the fitted Dirichlet posteriors (a row where every source abstained
+/// gets the learned class proportions). Saved as the Dirichlet posterior parameters.
+/// </summary>
+public sealed class EbccModel : ILabelModel
+{
+    private readonly double[]? _fixedPrior;
+    private readonly double[] _classCounts, _subtypeCounts, _confusion;
+    private readonly double[] _logClass, _logSubtype, _logConfusion;
+    private readonly int _subtypes;
+    private readonly double[] _prior;
+
+    internal EbccModel(LabelSchema schema, IReadOnlyList<string> lfNames, double[]? fixedPrior, double[] classCounts, double[] subtypeCounts,
+        double[] confusion, int subtypes, IterativeFit? fit)
+    {
+        Schema = Guard.NotNull(schema);
+        LfNames = Guard.NotNull(lfNames).ToArray();
+        int m = LfNames.Count, k = schema.Cardinality;
+        _fixedPrior = fixedPrior;
+        _classCounts = classCounts;
+        _subtypeCounts = subtypeCounts;
+        _confusion = confusion;
+        _subtypes = subtypes;
+        FitInfo = fit;
+        _prior = fixedPrior ?? classCounts.Select(x => x / classCounts.Sum()).ToArray();
+        _logClass = new double[k];
+        _logSubtype = new double[k * subtypes];
+        _logConfusion = new double[confusion.Length];
+        EbccTrainer.ExpectedLogs(classCounts, subtypeCounts, confusion, fixedPrior, m, k, subtypes, _logClass, _logSubtype, _logConfusion);
+    }
+
+    /// <inheritdoc />
+    public string Name => EbccTrainer.ModelName;
+
+    /// <inheritdoc />
+    public LabelSchema Schema { get; }
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> LfNames { get; }
+
+    /// <inheritdoc />
+    public IReadOnlyList<double> ClassPrior => _prior;
+
+    /// <summary>Subtypes per class.</summary>
+    public int Subtypes => _subtypes;
+
+    /// <summary>How the variational updates ended (null for a model file that does not record it).</summary>
+    public IterativeFit? FitInfo { get; }
+
+    /// <summary>
+    /// Source <paramref name="lf"/>'s posterior mean probability of voting <paramref name="vote"/> when the row is of
+    /// class <paramref name="cls"/>, averaged over the class's subtypes by their posterior weights.
+    /// </summary>
+    public double Confusion(int lf, int cls, int vote)
+    {
+        int k = Schema.Cardinality, g = _subtypes, groups = k * g;
+        double weights = 0, sum = 0;
+        for (var x = 0; x < g; x++)
+        {
+            var total = 0.0;
+            for (var a = 0; a < k; a++) total += _confusion[(lf * k + a) * groups + cls * g + x];
+            var weight = _subtypeCounts[cls * g + x];
+            sum += weight * _confusion[(lf * k + vote) * groups + cls * g + x] / total;
+            weights += weight;
+        }
+        return sum / weights;
+    }
+
+    /// <inheritdoc />
+    public void PredictProbabilities(LabelMatrix block, Span<double> probabilities)
+    {
+        Guard.NotNull(block);
+        int k = Schema.Cardinality, g = _subtypes, groups = k * g, m = LfNames.Count;
+        if (block.LfCount != m) throw new SnorkelerException($"the block has {block.LfCount} LFs but the model was fitted on {m}");
+        if (probabilities.Length < (long)block.RowCount * k) throw new ArgumentException($"room for {probabilities.Length} probabilities, need {block.RowCount * k}", nameof(probabilities));
+        var lfs = new int[m];
+        var labels = new int[m];
+        var scores = new double[groups];
+        for (var i = 0; i < block.RowCount; i++)
+        {
+            for (var c = 0; c < k; c++)
+                for (var x = 0; x < g; x++) scores[c * g + x] = _logClass[c] + _logSubtype[c * g + x];
+            var count = block.CopyVotes(i, lfs, labels);
+            for (var v = 0; v < count; v++)
+            {
+                var at = (lfs[v] * k + labels[v]) * groups;
+                for (var x = 0; x < groups; x++) scores[x] += _logConfusion[at + x];
+            }
+            Numerics.SoftmaxInPlace(scores);
+            var row = probabilities.Slice(i * k, k);
+            var total = 0.0;
+            for (var c = 0; c < k; c++)
+            {
+                var p = 0.0;
+                for (var x = 0; x < g; x++) p += scores[c * g + x];
+                row[c] = p;
+                total += p;
+            }
+            for (var c = 0; c < k; c++) row[c] = Math.Min(1, row[c] / total); // sums of subtypes may round past 1
+        }
+    }
+
+    /// <inheritdoc />
+    public JsonObject SaveParameters()
+    {
+        int k = Schema.Cardinality, groups = k * _subtypes;
+        var json = new JsonObject
+        {
+            ["subtypes"] = _subtypes,
+            ["prior_given"] = _fixedPrior is not null,
+            ["class_counts"] = Parameters.ToJson(_classCounts),
+            ["subtype_counts"] = Parameters.ToJson(_subtypeCounts, _subtypes),
+            ["confusion_counts"] = Parameters.ToJson(_confusion, groups),
+        };
+        if (FitInfo is not null) json["fit"] = FitInfo.ToJson();
+        return json;
+    }
+
+    internal static EbccModel Load(LabelSchema schema, IReadOnlyList<string> lfNames, IReadOnlyList<double> prior, JsonObject parameters)
+    {
+        int k = schema.Cardinality, m = lfNames.Count;
+        var g = parameters["subtypes"] is JsonValue sv && sv.TryGetValue<int>(out var s) && s is >= 1 and <= 100 ? s : throw new SnorkelerException("parameter 'subtypes' must be a whole number from 1 to 100");
+        var given = parameters["prior_given"] is JsonValue pv && pv.TryGetValue<bool>(out var b) ? b : throw new SnorkelerException("parameter 'prior_given' must be true or false");
+        var classCounts = Parameters.Numbers(parameters, "class_counts", k, double.Epsilon);
+        var subtypeCounts = Parameters.Matrix(parameters, "subtype_counts", k, g, double.Epsilon);
+        var confusion = Parameters.Matrix(parameters, "confusion_counts", m * k, k * g, double.Epsilon);
+        var fixedPrior = given ? LabelModels.ClassPrior.Validate(prior, k) : null;
+        return new EbccModel(schema, lfNames, fixedPrior, classCounts, subtypeCounts, confusion, g, IterativeFit.FromJson(parameters["fit"]));
+    }
+}

@@ -1,0 +1,217 @@
+using System.Text.Json.Nodes;
+using Snorkeler.LabelModels.Tests.Support;
+using Xunit.Abstractions;
+
+namespace Snorkeler.LabelModels.Tests;
+
+public sealed class DawidSkeneTests(ITestOutputHelper output)
+{
+    private static double ExpectedAccuracy(ILabelModel model, LabelMatrix scored) => model.Score(scored).ExpectedAccuracy;
+
+    private static DawidSkeneModel Fit(LabelMatrix train, DawidSkeneOptions? options = null, FitContext? context = null)
+        => new DawidSkeneTrainer(options).FitModel(train.WithGold([]), context ?? FitContext.WithSeed(1));
+
+    [Fact]
+    public void On_crowd_labels_from_its_own_model_it_recovers_the_confusion_matrices_and_beats_majority_vote()
+    {
+        // Given 3,000 tasks, 40 workers with known confusion matrices, 4 answers a task, skewed classes
+        var set = Generated.Crowd(3000, 40, 3, 4, skew: 0.6, seed: 11);
+
+        // When Dawid–Skene is fitted without gold labels
+        var model = Fit(set.Matrix);
+
+        // Then its confusion matrices are close to the true ones, its prior to the true balance, and it beats majority vote
+        model.FitInfo!.Converged.ShouldBeTrue();
+        var errors = new List<double>();
+        for (var w = 0; w < 40; w++)
+        for (var c = 0; c < 3; c++)
+        for (var a = 0; a < 3; a++)
+            errors.Add(Math.Abs(model.Confusion(w, c, a) - set.Confusion![w][c * 3 + a]));
+        output.WriteLine($"confusion errors: mean {errors.Average():F3}, largest {errors.Max():F3}");
+        errors.Average().ShouldBeLessThan(0.04);
+        errors.Max().ShouldBeLessThan(0.25);
+        var balance = Enumerable.Range(0, 3).Select(c => set.Matrix.GoldLabels.ToArray().Count(g => g == c) / 3000.0).ToArray();
+        for (var c = 0; c < 3; c++) model.ClassPrior[c].ShouldBe(balance[c], 0.02);
+        var mv = ExpectedAccuracy(new MajorityVoteTrainer().Fit(set.Matrix, FitContext.WithSeed(1)), set.Matrix);
+        output.WriteLine($"mv {mv:F4}, dawid-skene {ExpectedAccuracy(model, set.Matrix):F4}");
+        ExpectedAccuracy(model, set.Matrix).ShouldBeGreaterThan(mv + 0.02);
+    }
+
+    [Fact]
+    public void With_abstains_missing_a_worker_who_never_saw_a_task_does_not_change_its_posterior()
+    {
+        // Given crowd labels, and the same labels with ten more workers who labelled nothing
+        var set = Generated.Crowd(800, 20, 2, 5, skew: 1, seed: 12);
+        var m = set.Matrix;
+        var wider = new int[m.RowCount * (m.LfCount + 10)];
+        Array.Fill(wider, LabelSchema.Abstain);
+        for (var i = 0; i < m.RowCount; i++)
+        for (var j = 0; j < m.LfCount; j++)
+            wider[i * (m.LfCount + 10) + j] = m[i, j];
+        var names = m.LfNames.Concat(Enumerable.Range(0, 10).Select(x => $"idle_{x}")).ToArray();
+        var padded = LabelMatrix.Create(m.Schema, names, wider);
+
+        // When both are fitted
+        var narrow = Fit(m).PredictProbabilities(m);
+        var wide = Fit(padded).PredictProbabilities(padded);
+
+        // Then the probabilities are the same
+        for (var i = 0; i < narrow.Length; i++) wide[i].ShouldBe(narrow[i], 1e-9);
+    }
+
+    [Fact]
+    public void With_abstain_as_a_vote_idle_workers_are_modelled_but_probabilities_stay_finite()
+    {
+        var set = Generated.Crowd(300, 10, 2, 3, skew: 1, seed: 13);
+        var model = Fit(set.Matrix, new DawidSkeneOptions { Abstain = AbstainMode.Vote });
+        model.AbstainIsOutcome(0).ShouldBeTrue();
+        model.Confusion(0, 0, LabelSchema.Abstain).ShouldBeInRange(0.0, 1.0);
+        Some.CheckedProbabilities(model, set.Matrix);
+    }
+
+    [Fact]
+    public void The_EM_objective_never_decreases_from_one_iteration_to_the_next()
+    {
+        foreach (var options in new[]
+                 {
+                     new DawidSkeneOptions(),
+                     new DawidSkeneOptions { Abstain = AbstainMode.Vote },
+                     new DawidSkeneOptions { Confusion = ConfusionModel.OneCoin },
+                     new DawidSkeneOptions { Abstain = AbstainMode.Vote, Confusion = ConfusionModel.OneCoin },
+                 })
+        foreach (var matrix in new[] { Generated.Crowd(500, 15, 3, 4, 0.7, seed: 14).Matrix, Generated.SingleClassLfs(1500, 8, 2, 0.5, seed: 15).Matrix })
+        {
+            var previous = double.NegativeInfinity;
+            for (var iterations = 1; iterations <= 12; iterations++)
+            {
+                var fit = Fit(matrix, options with { MaxIterations = iterations, Tolerance = 0 }).FitInfo!;
+                fit.Objective.ShouldBeGreaterThanOrEqualTo(previous - 1e-9 * Math.Abs(previous), $"{options.Abstain}, {options.Confusion}, iteration {iterations}");
+                previous = fit.Objective;
+            }
+        }
+    }
+
+    [Fact]
+    public void Stopping_at_the_iteration_cap_is_reported_as_a_warning_and_recorded_in_the_model()
+    {
+        var log = new List<string>();
+        var model = Fit(Generated.Crowd(500, 15, 3, 4, 0.7, seed: 16).Matrix, new DawidSkeneOptions { MaxIterations = 2 }, FitContext.WithSeed(1) with { Log = log.Add });
+        model.FitInfo.ShouldBe(new IterativeFit(2, false, model.FitInfo!.Objective));
+        log.ShouldContain(l => l.StartsWith("warning: dawid-skene stopped at the iteration cap (2)", StringComparison.Ordinal));
+        model.SaveParameters()["fit"]!["converged"]!.GetValue<bool>().ShouldBeFalse();
+
+        var converged = Fit(Generated.Crowd(500, 15, 3, 4, 0.7, seed: 16).Matrix, context: FitContext.WithSeed(1) with { Log = log.Add });
+        converged.FitInfo!.Converged.ShouldBeTrue();
+        converged.FitInfo.Iterations.ShouldBeLessThan(new DawidSkeneOptions().MaxIterations);
+    }
+
+    [Fact]
+    public void A_source_with_two_votes_does_not_become_certain()
+    {
+        // Given a worker who answered two tasks, both agreeing with the majority
+        var set = Generated.Crowd(1000, 30, 2, 5, skew: 1, seed: 17);
+        var votes = new int[set.Matrix.RowCount * 31];
+        for (var i = 0; i < set.Matrix.RowCount; i++)
+        {
+            for (var j = 0; j < 30; j++) votes[i * 31 + j] = set.Matrix[i, j];
+            votes[i * 31 + 30] = i < 2 ? set.Matrix.GoldLabels[i] : LabelSchema.Abstain;
+        }
+        var matrix = LabelMatrix.Create(set.Matrix.Schema, set.Matrix.LfNames.Append("newcomer").ToArray(), votes);
+
+        // Then its accuracy is smoothed towards that of the average worker, not 1
+        var model = Fit(matrix);
+        for (var c = 0; c < 2; c++) model.Confusion(30, c, c).ShouldBeInRange(0.55, 0.95);
+    }
+
+    [Fact]
+    public void The_one_coin_variant_recovers_each_source_s_accuracy()
+    {
+        double[] accuracies = [0.55, 0.65, 0.75, 0.85, 0.95, 0.7, 0.6];
+        var set = Generated.OneCoin(4000, accuracies, 4, coverage: 0.5, skew: 0.8, seed: 18);
+        var model = Fit(set.Matrix, new DawidSkeneOptions { Confusion = ConfusionModel.OneCoin });
+        for (var j = 0; j < accuracies.Length; j++)
+        {
+            model.Confusion(j, 2, 2).ShouldBe(accuracies[j], 0.04);
+            model.Confusion(j, 0, 1).ShouldBe((1 - accuracies[j]) / 3, 0.03);
+        }
+    }
+
+    [Theory]
+    [InlineData(0.2, 2)]
+    [InlineData(1.0, 2)]
+    [InlineData(0.7, 5)]
+    public void On_LFs_that_each_vote_one_class_it_does_not_collapse_below_majority_vote(double skew, int k)
+    {
+        // Given LF-like sources, each voting a single class (with abstains missing, their votes alone identify nothing)
+        var set = Generated.SingleClassLfs(4000, 3 * k, k, skew, seed: 19);
+        var mv = ExpectedAccuracy(new MajorityVoteTrainer().Fit(set.Matrix, FitContext.WithSeed(1)), set.Matrix);
+        foreach (var options in new[] { new DawidSkeneOptions(), new DawidSkeneOptions { Abstain = AbstainMode.Vote } })
+        {
+            var model = Fit(set.Matrix, options);
+            var score = ExpectedAccuracy(model, set.Matrix);
+            output.WriteLine($"skew {skew}, k {k}, abstain {options.Abstain}: mv {mv:F4}, dawid-skene {score:F4}, prior [{string.Join(", ", model.ClassPrior.Select(p => p.ToString("F3")))}]");
+            score.ShouldBeGreaterThan(mv - 0.01);
+            model.ClassPrior[0].ShouldBe(set.Prior[0], 0.1); // the classes are named by the votes, not swapped
+        }
+    }
+
+    [Theory]
+    [InlineData("youtube")]
+    [InlineData("tennis")]
+    [InlineData("dog")]
+    public void On_the_shared_sets_it_is_not_below_majority_vote_by_more_than_a_point(string set)
+    {
+        var train = SharedSets.Split(set, "train");
+        var test = SharedSets.Split(set, "test");
+        var mv = ExpectedAccuracy(new MajorityVoteTrainer().Fit(train, FitContext.WithSeed(123)), test);
+        var ds = ExpectedAccuracy(new DawidSkeneTrainer().Fit(train, FitContext.WithSeed(123)), test);
+        output.WriteLine($"{set}: mv {mv:F4}, dawid-skene {ds:F4}");
+        ds.ShouldBeGreaterThanOrEqualTo(mv - 0.01);
+    }
+
+    [Theory]
+    [InlineData("bluebird")]
+    [InlineData("rte")]
+    [InlineData("dog")]
+    public void On_the_crowd_sets_it_beats_majority_vote(string set)
+    {
+        var matrix = SharedSets.CrowdMatrix(set);
+        var mv = ExpectedAccuracy(new MajorityVoteTrainer().Fit(matrix, FitContext.WithSeed(1)), matrix);
+        var ds = ExpectedAccuracy(new DawidSkeneTrainer().Fit(matrix.WithGold([]), FitContext.WithSeed(1)), matrix);
+        output.WriteLine($"{set}: mv {mv:F4}, dawid-skene {ds:F4}");
+        ds.ShouldBeGreaterThan(mv);
+    }
+
+    [Fact]
+    public void A_model_file_written_before_the_abstain_option_loads_with_abstain_as_an_outcome()
+    {
+        // Given the parameters of an old file: k + 1 outcomes per row, no "abstain" field
+        var parameters = new JsonObject
+        {
+            ["confusion"] = new JsonArray(new JsonArray(0.6, 0.2, 0.2), new JsonArray(0.1, 0.5, 0.4), new JsonArray(0.7, 0.1, 0.2), new JsonArray(0.2, 0.7, 0.1)),
+        };
+        var model = (DawidSkeneModel)LabelModelCatalog.Get("dawid-skene").Load(LabelSchema.Numbered(2), Some.LfNames(2), [0.5, 0.5], parameters);
+        model.Abstain.ShouldBe(AbstainMode.Vote);
+        model.Confusion(1, 0, LabelSchema.Abstain).ShouldBe(0.2);
+        Some.CheckedProbabilities(model, Some.Matrix(2, [[0, -1], [-1, -1], [1, 1]]));
+    }
+
+    [Fact]
+    public void A_model_file_whose_missing_abstain_rows_carry_abstain_mass_is_rejected()
+    {
+        var model = Fit(Generated.Crowd(200, 5, 2, 3, 1, seed: 20).Matrix);
+        var parameters = model.SaveParameters();
+        parameters["confusion"]![0]![2] = 0.1;
+        Should.Throw<SnorkelerException>(() => LabelModelCatalog.Get("dawid-skene").Load(model.Schema, model.LfNames, model.ClassPrior, parameters))
+            .Message.ShouldContain("abstain probabilities must be 0");
+    }
+
+    [Fact]
+    public void Unknown_option_values_are_rejected_with_the_accepted_ones()
+    {
+        Should.Throw<SnorkelerException>(() => DawidSkeneOptions.From(new ModelOptions(new Dictionary<string, string> { ["abstain"] = "skip" })))
+            .Message.ShouldBe("--abstain expects missing or vote, got 'skip'");
+        Should.Throw<SnorkelerException>(() => DawidSkeneOptions.From(new ModelOptions(new Dictionary<string, string> { ["confusion"] = "two-coin" })))
+            .Message.ShouldBe("--confusion expects full or one-coin, got 'two-coin'");
+    }
+}

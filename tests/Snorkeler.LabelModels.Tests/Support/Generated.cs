@@ -1,0 +1,120 @@
+namespace Snorkeler.LabelModels.Tests.Support;
+
+/// <summary>A generated data set with its true parameters.</summary>
+/// <param name="Matrix">Votes with the gold labels attached.</param>
+/// <param name="Prior">The true class balance.</param>
+/// <param name="Confusion">Per source, the true k × k confusion P(vote a | Y = c) given that it votes (row-major), or null.</param>
+internal sealed record GeneratedSet(LabelMatrix Matrix, double[] Prior, double[][]? Confusion = null);
+
+/// <summary>Label matrices drawn from known generative models, for checking that fits recover what generated them.</summary>
+internal static class Generated
+{
+    private static int Draw(Random random, ReadOnlySpan<double> p)
+    {
+        var u = random.NextDouble();
+        for (var c = 0; c < p.Length; c++)
+        {
+            u -= p[c];
+            if (u < 0) return c;
+        }
+        return p.Length - 1;
+    }
+
+    /// <summary>Class balance p_c ∝ skew^c.</summary>
+    public static double[] Balance(int k, double skew)
+    {
+        var p = Enumerable.Range(0, k).Select(c => Math.Pow(skew, c)).ToArray();
+        var sum = p.Sum();
+        return p.Select(x => x / sum).ToArray();
+    }
+
+    /// <summary>
+    /// Crowd labels from the Dawid–Skene model: each of <paramref name="workers"/> workers has a random
+    /// diagonal-heavy confusion matrix (accuracy 0.55–0.95 per class, errors spread unevenly); each task is
+    /// labelled by <paramref name="perTask"/> workers chosen with uneven workloads; the rest is missing.
+    /// </summary>
+    public static GeneratedSet Crowd(int tasks, int workers, int k, int perTask, double skew, int seed)
+    {
+        var random = new Random(seed);
+        var prior = Balance(k, skew);
+        var confusion = new double[workers][];
+        for (var w = 0; w < workers; w++)
+        {
+            confusion[w] = new double[k * k];
+            for (var c = 0; c < k; c++)
+            {
+                var accuracy = 0.55 + 0.4 * random.NextDouble();
+                var spread = Enumerable.Range(0, k).Select(a => a == c ? 0 : 0.2 + random.NextDouble()).ToArray();
+                for (var a = 0; a < k; a++) confusion[w][c * k + a] = a == c ? accuracy : (1 - accuracy) * spread[a] / spread.Sum();
+            }
+        }
+        var load = Enumerable.Range(0, workers).Select(_ => 0.1 + random.NextDouble()).ToArray();
+        var loadSum = load.Sum();
+        for (var w = 0; w < workers; w++) load[w] /= loadSum;
+        var votes = new int[tasks * workers];
+        Array.Fill(votes, LabelSchema.Abstain);
+        var gold = new int[tasks];
+        var chosen = new HashSet<int>();
+        for (var i = 0; i < tasks; i++)
+        {
+            var y = Draw(random, prior);
+            gold[i] = y;
+            chosen.Clear();
+            while (chosen.Count < Math.Min(perTask, workers)) chosen.Add(Draw(random, load));
+            foreach (var w in chosen) votes[i * workers + w] = Draw(random, confusion[w].AsSpan(y * k, k));
+        }
+        var names = Enumerable.Range(0, workers).Select(w => $"worker_{w}").ToArray();
+        return new GeneratedSet(LabelMatrix.Create(LabelSchema.Numbered(k), names, votes, gold), prior, confusion);
+    }
+
+    /// <summary>
+    /// One-coin labels: source j votes with probability <paramref name="coverage"/> (missing at random), rightly
+    /// with its accuracy from <paramref name="accuracies"/>, else a wrong class uniformly.
+    /// </summary>
+    public static GeneratedSet OneCoin(int rows, double[] accuracies, int k, double coverage, double skew, int seed)
+    {
+        var random = new Random(seed);
+        var prior = Balance(k, skew);
+        var m = accuracies.Length;
+        var votes = new int[rows * m];
+        var gold = new int[rows];
+        for (var i = 0; i < rows; i++)
+        {
+            var y = Draw(random, prior);
+            gold[i] = y;
+            for (var j = 0; j < m; j++)
+                votes[i * m + j] = random.NextDouble() >= coverage ? LabelSchema.Abstain
+                    : random.NextDouble() < accuracies[j] ? y : (y + 1 + random.Next(k - 1)) % k;
+        }
+        return new GeneratedSet(LabelMatrix.Create(LabelSchema.Numbered(k), Some.LfNames(m), votes, gold), prior);
+    }
+
+    /// <summary>
+    /// LF-like votes: LF j only ever votes class j mod k; it fires on rows of that class with a hit rate of 0.1–0.5
+    /// and on other rows with a false-alarm rate set so that its precision is 0.6–0.95.
+    /// </summary>
+    public static GeneratedSet SingleClassLfs(int rows, int m, int k, double skew, int seed)
+    {
+        var random = new Random(seed);
+        var prior = Balance(k, skew);
+        var hit = new double[m];
+        var falseAlarm = new double[m];
+        for (var j = 0; j < m; j++)
+        {
+            var t = j % k;
+            hit[j] = 0.1 + 0.4 * random.NextDouble();
+            var precision = 0.6 + 0.35 * random.NextDouble();
+            falseAlarm[j] = Math.Min(0.9, prior[t] * hit[j] * (1 - precision) / (precision * (1 - prior[t])));
+        }
+        var votes = new int[rows * m];
+        var gold = new int[rows];
+        for (var i = 0; i < rows; i++)
+        {
+            var y = Draw(random, prior);
+            gold[i] = y;
+            for (var j = 0; j < m; j++)
+                votes[i * m + j] = random.NextDouble() < (y == j % k ? hit[j] : falseAlarm[j]) ? j % k : LabelSchema.Abstain;
+        }
+        return new GeneratedSet(LabelMatrix.Create(LabelSchema.Numbered(k), Some.LfNames(m), votes, gold), prior);
+    }
+}
