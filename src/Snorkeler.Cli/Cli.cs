@@ -40,6 +40,7 @@ internal static class Cli
         new PredictCommand(),
         new LabelCommand(),
         new CompareCommand(),
+        new PreferencesCommand(),
     ];
 
     public static string Version

@@ -31,9 +31,11 @@ internal sealed class Communities
     public Communities(CrowdData data, int communities, double diagonal, double offDiagonal, bool learn)
     {
         _data = data;
-        _g = Math.Max(1, communities);
         _k = data.K;
-        _learn = learn;
+        for (var j = 0; j < data.M; j++) if (!data.IsLf[j]) _annotators++;
+        // Without enough annotators to learn a population from: one community, the fixed prior.
+        _learn = learn && _annotators >= CrowdFit.MinPooledSources;
+        _g = _learn ? Math.Max(1, communities) : 1;
         _prior = new double[_g * _k * _k];
         for (var g = 0; g < _g; g++)
         {
@@ -44,9 +46,7 @@ internal sealed class Communities
         }
         _weights = Enumerable.Repeat(1.0 / _g, _g).ToArray();
         _r = new double[data.M * _g];
-        for (var j = 0; j < data.M; j++)
-            for (var g = 0; g < _g; g++) _r[j * _g + g] = 1.0 / _g;
-        for (var j = 0; j < data.M; j++) if (!data.IsLf[j]) _annotators++;
+        Array.Fill(_r, 1.0 / _g);
     }
 
     /// <summary>Community weights ρ.</summary>
@@ -73,7 +73,7 @@ internal sealed class Communities
     /// <summary>Updates the memberships r, the weights ρ and the priors α0 from the annotators' E[log π] (coordinate ascent on the ELBO).</summary>
     public void Learn(double[] elogPi)
     {
-        if (!_learn || _annotators < 2) return;
+        if (!_learn) return;
         var k = _k;
         var w = k + 1;
         var norms = new double[_g * k];
@@ -130,6 +130,7 @@ internal sealed class Communities
     /// </summary>
     public double Bound(double[] alpha, double[] elogPi)
     {
+        if (_annotators == 0) return 0;
         var k = _k;
         var w = k + 1;
         var norms = new double[_g * k];

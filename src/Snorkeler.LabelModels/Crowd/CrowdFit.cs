@@ -5,6 +5,9 @@ namespace Snorkeler.LabelModels.Crowd;
 /// <summary>The steps the crowd models (IBCC, MACE, GLAD) share: checks, restarts, soft counts, E-steps.</summary>
 internal static class CrowdFit
 {
+    /// <summary>Sources below which a shared prior is not learned from them (empirical Bayes needs a population).</summary>
+    public const int MinPooledSources = 10;
+
     /// <summary>Throws a clear error for a matrix the models cannot fit.</summary>
     public static void CheckShape(string model, IMatrixSource train)
     {
@@ -87,17 +90,21 @@ internal static class CrowdFit
 
     /// <summary>
     /// The E-step of a log-linear posterior: <c>q_r(c) ∝ exp(base_c + Σ_votes table[(j·k + a)·k + c])</c>, written into q;
-    /// returns Σ_r weight_r log Σ_c exp(...), the log evidence term of the ELBO (or the log-likelihood under point estimates).
+    /// returns Σ_r weight_r log Σ_c exp(...), the log evidence term of the ELBO (or the log-likelihood under point estimates),
+    /// and the largest change of any q_r(c).
     /// </summary>
-    public static double EStep(CrowdData data, double[] q, double[] table, double[] baseScores)
+    public static (double LogEvidence, double Change) EStep(CrowdData data, double[] q, double[] table, double[] baseScores)
     {
         var k = data.K;
         var stripes = Stripes.Count(data.Rows);
         var partial = new double[stripes];
+        var changes = new double[stripes];
         Stripes.For(data.Rows, (s, from, to) =>
         {
             var scores = new double[k];
+            var next = new double[k];
             var sum = 0.0;
+            var change = 0.0;
             for (var r = from; r < to; r++)
             {
                 baseScores.CopyTo(scores, 0);
@@ -106,14 +113,28 @@ internal static class CrowdFit
                     var t = (data.Sources[e] * k + data.Labels[e]) * k;
                     for (var c = 0; c < k; c++) scores[c] += table[t + c];
                 }
-                sum += data.Weights[r] * Normalise(scores, q.AsSpan(r * k, k));
+                sum += data.Weights[r] * Normalise(scores, next);
+                var row = q.AsSpan(r * k, k);
+                for (var c = 0; c < k; c++)
+                {
+                    change = Math.Max(change, Math.Abs(next[c] - row[c]));
+                    row[c] = next[c];
+                }
             }
             partial[s] = sum;
+            changes[s] = change;
         });
         var total = 0.0;
         foreach (var p in partial) total += p;
-        return total;
+        return (total, changes.Max());
     }
+
+    /// <summary>
+    /// The stopping rule of the variational fits: the ELBO moved by at most <paramref name="tolerance"/> of itself, or no
+    /// posterior probability moved by more than 1e-7 (the hyperparameters may still creep, but the labels are settled).
+    /// </summary>
+    public static bool Converged(double elbo, double previous, double change, double tolerance)
+        => Math.Abs(elbo - previous) <= tolerance * Math.Abs(elbo) || change < 1e-7;
 
     /// <summary>Writes softmax(scores) into <paramref name="into"/> and returns log Σ exp(scores).</summary>
     public static double Normalise(ReadOnlySpan<double> scores, Span<double> into)

@@ -83,7 +83,10 @@ public sealed class GladTrainer : ILabelModelTrainer
         var best = CrowdFit.BestOf(Options.Restarts, context, restart => Run(data, fixedPrior, restart, context), f => f.LogPosterior);
         context.Log?.Invoke(string.Create(CultureInfo.InvariantCulture,
             $"glad: {data.Rows:N0} distinct rows, {data.WeightedVotes:N0} votes; best of {Options.Restarts} restarts: log-posterior {best.LogPosterior:G10} after {best.Iterations} iterations (restart {best.Restart})"));
-        return new GladModel(train.Schema, train.LfNames, best.Prior, best.Ability, Options.AbilityMean, best.LogPosterior);
+        var answers = new double[data.M];
+        for (var r = 0; r < data.Rows; r++)
+            for (var e = data.Starts[r]; e < data.Starts[r + 1]; e++) answers[data.Sources[e]] += data.Weights[r];
+        return new GladModel(train.Schema, train.LfNames, best.Prior, best.Ability, answers, Options.AbilityMean, best.LogPosterior);
     }
 
     private sealed record State(double[] Prior, double[] Ability, double LogPosterior, int Iterations, int Restart);
@@ -221,20 +224,22 @@ public sealed class GladTrainer : ILabelModelTrainer
 }
 
 /// <summary>A fitted GLAD model: worker abilities and the class prior; each row's easiness is estimated from its answers.</summary>
-public sealed class GladModel : ILabelModel, IEvidenceModel
+public sealed class GladModel : ILabelModel
 {
     private readonly double[] _prior;
     private readonly double[] _ability;
+    private readonly double[] _answers;
     private readonly double _abilityMean;
 
-    internal GladModel(LabelSchema schema, IReadOnlyList<string> lfNames, double[] prior, double[] ability, double abilityMean, double logPosterior)
+    internal GladModel(LabelSchema schema, IReadOnlyList<string> lfNames, double[] prior, double[] ability, double[] answers, double abilityMean, double logPosterior)
     {
+        _answers = answers;
         Schema = schema;
         LfNames = lfNames.ToArray();
         _prior = LabelModels.ClassPrior.Validate(prior, schema.Cardinality);
         _ability = ability;
         _abilityMean = abilityMean;
-        Evidence = logPosterior;
+        LogPosterior = logPosterior;
     }
 
     /// <inheritdoc />
@@ -249,11 +254,14 @@ public sealed class GladModel : ILabelModel, IEvidenceModel
     /// <inheritdoc />
     public IReadOnlyList<double> ClassPrior => _prior;
 
-    /// <summary>The log-posterior the fit reached (MAP; not a bound on the evidence, so not comparable with ELBOs).</summary>
-    public double Evidence { get; }
+    /// <summary>The log-posterior the fit reached (MAP with point estimates per task: not a bound on the evidence, so not comparable with the ELBOs of the variational models).</summary>
+    public double LogPosterior { get; }
 
     /// <summary>Worker j's ability α_j: P(right) = σ(α_j β) on a task of easiness β (β = 1 typical).</summary>
     public double Ability(int worker) => _ability[worker];
+
+    /// <summary>How many training answers worker j gave (the ability of a worker with few answers stays near its prior).</summary>
+    public double Answers(int worker) => _answers[worker];
 
     /// <inheritdoc />
     public void PredictProbabilities(LabelMatrix block, Span<double> probabilities)
@@ -290,12 +298,13 @@ public sealed class GladModel : ILabelModel, IEvidenceModel
     /// <inheritdoc />
     public JsonObject SaveParameters() => new()
     {
+        ["answers"] = Parameters.ToJson(_answers),
         ["ability"] = Parameters.ToJson(_ability),
         ["ability_prior"] = _abilityMean,
-        ["log_posterior"] = Evidence,
+        ["log_posterior"] = LogPosterior,
     };
 
     internal static GladModel Load(LabelSchema schema, IReadOnlyList<string> lfNames, IReadOnlyList<double> prior, JsonObject parameters)
         => new(schema, lfNames, prior.ToArray(), Parameters.Numbers(parameters, "ability", lfNames.Count, -1e6, 1e6),
-            Parameters.Number(parameters["ability_prior"], "ability_prior"), Parameters.Number(parameters["log_posterior"], "log_posterior"));
+            Parameters.Numbers(parameters, "answers", lfNames.Count, 0), Parameters.Number(parameters["ability_prior"], "ability_prior"), Parameters.Number(parameters["log_posterior"], "log_posterior"));
 }

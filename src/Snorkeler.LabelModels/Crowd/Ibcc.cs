@@ -29,16 +29,18 @@ public sealed record IbccOptions
     /// <summary>
     /// Learn the annotators' shared confusion prior from all of them (empirical Bayes, type-II maximum likelihood)
     /// instead of keeping <see cref="Diagonal"/>/<see cref="OffDiagonal"/> (<c>--pool</c> true|false; default true): a
-    /// worker with few answers is then pulled towards what the crowd's workers are like.
+    /// worker with few answers is then pulled towards what the crowd's workers are like. Tasks with more than
+    /// <see cref="IbccTrainer.MaxPooledClasses"/> classes keep the fixed prior.
     /// </summary>
     public bool Pool { get; init; } = true;
 
     /// <summary>
-    /// Communities of annotators (<c>--communities</c>, 1..20; default 1): with more than one, each annotator's confusion
-    /// matrix is drawn from one of several learned priors (a mixture: e.g. careful workers, spammers, workers biased
-    /// towards one class), and each annotator's community is inferred. Needs <see cref="Pool"/>.
+    /// Communities of annotators (<c>--communities</c>, 1..20; default 3): each annotator's confusion matrix is drawn from
+    /// one of several learned priors (a mixture: e.g. careful workers, spammers, workers biased towards one class), and each
+    /// annotator's community is inferred; communities the data does not need empty out. With 1, all annotators share one
+    /// prior, which over-shrinks careful workers towards spammers when both are common. Needs <see cref="Pool"/>.
     /// </summary>
-    public int Communities { get; init; } = 1;
+    public int Communities { get; init; } = 3;
 
     /// <summary>Reads the options from the command line's <c>--name value</c> pairs.</summary>
     public static IbccOptions From(ModelOptions options)
@@ -136,7 +138,7 @@ public sealed class IbccTrainer : ILabelModelTrainer
         var m = data.M;
         var q = data.Initial(restart, CrowdFit.RandomFor(context.Seed, restart));
         var lfPrior = PriorCounts(k, Options.Diagonal);
-        var communities = new Communities(data, Options.Pool ? Options.Communities : 1, Options.Diagonal, Options.OffDiagonal, learn: Options.Pool);
+        var communities = new Communities(data, Pooled(k) ? Options.Communities : 1, Options.Diagonal, Options.OffDiagonal, learn: Pooled(k));
         var alpha = new double[m * k * w];
         var nu = new double[k];
         var table = new double[m * k * k]; // (j, a, c): contiguous over c for the E-step
@@ -156,7 +158,7 @@ public sealed class IbccTrainer : ILabelModelTrainer
             iteration++;
             CrowdFit.Counts(data, q, counts, classTotals, w);
             // q(π) from the soft counts and the prior; when pooling, then the annotators' communities and priors, and q(π) again.
-            for (var round = 0; round < (Options.Pool ? 2 : 1); round++)
+            for (var round = 0; round < (Pooled(k) ? 2 : 1); round++)
             {
                 for (var j = 0; j < m; j++)
                 {
@@ -167,7 +169,7 @@ public sealed class IbccTrainer : ILabelModelTrainer
                     else communities.Posterior(j, counts, alpha);
                 }
                 ExpectedLogs(data, alpha, elogPi, logs);
-                if (Options.Pool && round == 0) communities.Learn(elogPi);
+                if (Pooled(k) && round == 0) communities.Learn(elogPi);
             }
             for (var c = 0; c < k; c++) nu[c] = classPrior[c] + classTotals[c];
             if (fixedPrior is null) Dirichlet.ExpectedLog(nu, elogKappa);
@@ -180,7 +182,7 @@ public sealed class IbccTrainer : ILabelModelTrainer
                 baseScores[c] += abstain;
                 for (var a = 0; a < k; a++) table[(j * k + a) * k + c] = elogPi[(j * k + c) * w + a] - abstain;
             }
-            var logEvidence = CrowdFit.EStep(data, q, table, baseScores);
+            var (logEvidence, change) = CrowdFit.EStep(data, q, table, baseScores);
             var kl = fixedPrior is null ? Dirichlet.Kl(nu, classPrior) : 0;
             for (var j = 0; j < m; j++)
             {
@@ -188,11 +190,16 @@ public sealed class IbccTrainer : ILabelModelTrainer
                 for (var c = 0; c < k; c++) kl += Dirichlet.Kl(alpha.AsSpan((j * k + c) * w, w), lfPrior.AsSpan(c * w, w));
             }
             elbo = logEvidence - kl + communities.Bound(alpha, elogPi);
-            if (Math.Abs(elbo - previous) <= Options.Tolerance * Math.Abs(elbo)) break;
+            if (CrowdFit.Converged(elbo, previous, change, Options.Tolerance)) break;
             previous = elbo;
         }
         return new State(alpha, nu, elbo, iteration, restart);
     }
+
+    /// <summary>Classes up to which the annotators' prior is learned (a k × k Dirichlet per community costs O(k²) digammas per fixed-point step).</summary>
+    public const int MaxPooledClasses = 50;
+
+    private bool Pooled(int k) => Options.Pool && k <= MaxPooledClasses;
 
     /// <summary>E[log π_j[c, a]] for every source, class and outcome (annotators: k outcomes, LFs: k + 1).</summary>
     private static void ExpectedLogs(CrowdData data, double[] alpha, double[] elogPi, double[] logs)

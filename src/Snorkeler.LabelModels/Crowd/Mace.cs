@@ -29,7 +29,10 @@ public sealed record MaceOptions
     /// <summary>Prior pseudo-count of each class in the class balance (<c>--class-prior-count</c>, &gt; 0; default 1).</summary>
     public double ClassPriorCount { get; init; } = 1;
 
-    /// <summary>Learn the competence and strategy priors from all workers (empirical Bayes) (<c>--pool</c> true|false; default true).</summary>
+    /// <summary>
+    /// Learn the competence and strategy priors from all workers (empirical Bayes) (<c>--pool</c> true|false; default true;
+    /// only with at least 10 sources, too few to learn a population from).
+    /// </summary>
     public bool Pool { get; init; } = true;
 
     /// <summary>Reads the options from the command line's <c>--name value</c> pairs.</summary>
@@ -140,7 +143,8 @@ public sealed class MaceTrainer : ILabelModelTrainer
             iteration++;
             // M-step: expected competent / spammed answers per worker, spammed labels, class totals.
             var (competent, spammed, spamLabels, classTotals) = ExpectedCounts(data, q, tables);
-            for (var round = 0; round < (Options.Pool ? 2 : 1); round++)
+            var pool = Options.Pool && m >= CrowdFit.MinPooledSources;
+            for (var round = 0; round < (pool ? 2 : 1); round++)
             {
                 for (var j = 0; j < m; j++)
                 {
@@ -148,7 +152,7 @@ public sealed class MaceTrainer : ILabelModelTrainer
                     competence[j * 2 + 1] = betaPrior[1] + spammed[j];
                     for (var a = 0; a < k; a++) strategy[j * k + a] = strategyPrior[a] + spamLabels[j * k + a];
                 }
-                if (Options.Pool && round == 0 && m >= 2) PoolPriors(m, k, competence, strategy, betaPrior, strategyPrior);
+                if (pool && round == 0) PoolPriors(m, k, competence, strategy, betaPrior, strategyPrior);
             }
             for (var c = 0; c < k; c++) nu[c] = classPrior[c] + classTotals[c];
             tables.Set(m, k, j =>
@@ -160,7 +164,7 @@ public sealed class MaceTrainer : ILabelModelTrainer
             tables.Fill(table, m, k);
             if (fixedPrior is null) Dirichlet.ExpectedLog(nu, baseScores);
             else for (var c = 0; c < k; c++) baseScores[c] = Math.Log(fixedPrior[c]);
-            var logEvidence = CrowdFit.EStep(data, q, table, baseScores);
+            var (logEvidence, change) = CrowdFit.EStep(data, q, table, baseScores);
             var kl = fixedPrior is null ? Dirichlet.Kl(nu, classPrior) : 0;
             for (var j = 0; j < m; j++)
             {
@@ -168,7 +172,7 @@ public sealed class MaceTrainer : ILabelModelTrainer
                 kl += Dirichlet.Kl(strategy.AsSpan(j * k, k), strategyPrior);
             }
             elbo = logEvidence - kl;
-            if (Math.Abs(elbo - previous) <= Options.Tolerance * Math.Abs(elbo)) break;
+            if (CrowdFit.Converged(elbo, previous, change, Options.Tolerance)) break;
             previous = elbo;
         }
         return new State(competence, strategy, nu, elbo, iteration, restart);
@@ -250,7 +254,9 @@ public sealed class MaceTrainer : ILabelModelTrainer
             for (var a = 0; a < k; a++)
             {
                 var spam = SpamTimesStrategy[j * k + a];
-                for (var c = 0; c < k; c++) table[(j * k + a) * k + c] = Math.Log((a == c ? Competent[j] : 0) + spam);
+                // A wrong answer of a worker who never spams has probability e^(E log(1 − θ) + E log ξ), which can underflow.
+                table.AsSpan((j * k + a) * k, k).Fill(Math.Log(Math.Max(spam, 1e-300)));
+                table[(j * k + a) * k + a] = Math.Log(Competent[j] + spam);
             }
         }
     }

@@ -45,7 +45,17 @@ internal static class Dirichlet
         var sum = 0.0;
         foreach (var a in alpha) sum += a;
         var psiSum = SpecialFunctions.DiGamma(sum);
-        for (var i = 0; i < alpha.Length; i++) result[i] = SpecialFunctions.DiGamma(alpha[i]) - psiSum;
+        // Entries no answer has touched equal the prior exactly; with many classes most do, so repeats are not recomputed.
+        double last = double.NaN, psiLast = 0;
+        for (var i = 0; i < alpha.Length; i++)
+        {
+            if (alpha[i] != last)
+            {
+                last = alpha[i];
+                psiLast = SpecialFunctions.DiGamma(last);
+            }
+            result[i] = psiLast - psiSum;
+        }
     }
 
     /// <summary>KL(Dir(α) ‖ Dir(β)).</summary>
@@ -56,7 +66,11 @@ internal static class Dirichlet
         var psiSum = SpecialFunctions.DiGamma(sa);
         var kl = SpecialFunctions.GammaLn(sa) - SpecialFunctions.GammaLn(sb);
         for (var i = 0; i < alpha.Length; i++)
+        {
+            // An entry equal to its prior adds nothing; with many classes most do.
+            if (alpha[i] == beta[i]) continue;
             kl += SpecialFunctions.GammaLn(beta[i]) - SpecialFunctions.GammaLn(alpha[i]) + (alpha[i] - beta[i]) * (SpecialFunctions.DiGamma(alpha[i]) - psiSum);
+        }
         return kl;
     }
 

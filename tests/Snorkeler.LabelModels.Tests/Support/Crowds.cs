@@ -37,6 +37,9 @@ public sealed record CrowdSpec
     public double AccuracyHigh { get; init; } = 0.9;
     public int Seed { get; init; }
 
+    /// <summary>Too little redundancy to learn workers from: at most three answers a task from workers below 80% accuracy.</summary>
+    public bool IsWeak => AnswersPerTask <= 3 && AccuracyHigh < 0.8 && Model != WorkerModel.OneCoin;
+
     public override string ToString()
         => $"{Model} n={Tasks} m={Workers} k={Classes} r={AnswersPerTask} spam={RandomSpammers}+{ConstantSpammers} skew={ActivitySkew} acc=[{AccuracyLow},{AccuracyHigh}]{(ClassPrior is null ? "" : " prior=" + string.Join("/", ClassPrior))}";
 }
@@ -147,5 +150,7 @@ public static class Crowds
         new() { Seed = seed + 6, Model = WorkerModel.OneCoin, Tasks = 600, Workers = 100, Classes = 10, AnswersPerTask = 5, AccuracyLow = 0.3, AccuracyHigh = 0.8 },
         new() { Seed = seed + 7, Model = WorkerModel.Schools, Tasks = 800, Workers = 60, Classes = 4, AnswersPerTask = 8 },
         new() { Seed = seed + 8, Model = WorkerModel.Confusion, Tasks = 3000, Workers = 2000, Classes = 2, AnswersPerTask = 5, ActivitySkew = 0.8, RandomSpammers = 0.15, AccuracyLow = 0.6, AccuracyHigh = 0.95 },
+        new() { Seed = seed + 9, Model = WorkerModel.Confusion, Tasks = 1000, Workers = 30, Classes = 2, AnswersPerTask = 3, AccuracyLow = 0.6, AccuracyHigh = 0.75 },
+        new() { Seed = seed + 10, Model = WorkerModel.OneCoin, Tasks = 2000, Workers = 500, Classes = 5, AnswersPerTask = 3, ActivitySkew = 1, AccuracyLow = 0.4, AccuracyHigh = 0.9, ConstantSpammers = 0.1 },
     ];
 }
