@@ -8,7 +8,10 @@ namespace Snorkeler.Cli;
 /// <param name="Help">One line.</param>
 /// <param name="Many">Takes several values: every following token up to the next option.</param>
 /// <param name="Required">Must be given.</param>
-internal sealed record OptionSpec(string Name, string? Value, string Help, bool Many = false, bool Required = false);
+/// <param name="Role">Whether its values are files the command reads or writes (see <see cref="FileRoles"/>).</param>
+/// <param name="Beside">For an output: the other files written with it (a schema sidecar, a manifest), given its path.</param>
+internal sealed record OptionSpec(string Name, string? Value, string Help, bool Many = false, bool Required = false,
+    PathRole Role = PathRole.None, Func<string, IEnumerable<string>>? Beside = null);
 
 /// <summary>A usage error: exit code 2 with a message naming the bad token.</summary>
 internal sealed class UsageException(string message) : Exception(message);
@@ -20,7 +23,7 @@ internal sealed class Args
 
     public static Args Parse(string command, IReadOnlyList<string> tokens, IReadOnlyList<OptionSpec> specs)
     {
-        var args = new Args();
+        var args = new Args { Specs = specs };
         var byName = specs.ToDictionary(s => s.Name, StringComparer.Ordinal);
         for (var i = 0; i < tokens.Count; i++)
         {
@@ -65,6 +68,9 @@ internal sealed class Args
                 throw new UsageException($"missing required option '{spec.Name} {spec.Value}'");
         return args;
     }
+
+    /// <summary>The options the command accepts.</summary>
+    public IReadOnlyList<OptionSpec> Specs { get; private init; } = [];
 
     public bool Has(string name) => _values.ContainsKey(name);
 

@@ -40,6 +40,7 @@ internal static class Cli
         new PredictCommand(),
         new LabelCommand(),
         new CompareCommand(),
+        new RowsCommand(),
         new PreferencesCommand(),
     ];
 
@@ -81,6 +82,7 @@ internal static class Cli
             // 'check PATH...' is short for 'check --lfs PATH...' (as its help says).
             if (command.Positional is { } positional && rest.Length > 0 && !rest[0].StartsWith("--", StringComparison.Ordinal)) rest = [positional, .. rest];
             var parsed = Args.Parse(command.Name, rest, command.Options);
+            FileRoles.Check(parsed);
             return command.Run(parsed, terminal, cancellation);
         }
         catch (UsageException e)

@@ -14,9 +14,9 @@ internal static class Gold
         "the column holding gold labels: class names or numbers, an empty cell for none (in data files, and in a CSV matrix)");
 
     public static OptionSpec DevOption(string use)
-        => new("--dev", "FILE", $"labelled data for {use}: a matrix with gold labels (apply --gold-column), or a data file the LFs are applied to (with --lfs and --gold-column)");
+        => new("--dev", "FILE", $"labelled data for {use}: a matrix with gold labels (apply --gold-column), or a data file the LFs are applied to (with --lfs and --gold-column)", Role: PathRole.Input);
 
-    public static readonly OptionSpec LfsForDevOption = new("--lfs", "PATH", "the LFs to apply to a --dev data file (the training matrix's LFs)", Many: true);
+    public static readonly OptionSpec LfsForDevOption = new("--lfs", "PATH", "the LFs to apply to a --dev data file (the training matrix's LFs)", Many: true, Role: PathRole.Input);
 
     /// <summary>
     /// Opens a matrix. With <paramref name="require"/> the matrix must carry gold labels (from its file, or in the

@@ -14,15 +14,52 @@ internal static class Inputs
 
     public static readonly OptionSpec CacheDirOption = new("--cache-dir", "DIR", "where compiled C# scripts are cached (default $SNORKELER_CACHE_DIR or ~/.cache/snorkeler)");
 
-    public static readonly OptionSpec LfTimeoutOption = new("--lf-timeout", "SECONDS", "fail the run when one call of a script LF runs longer than this on one row (default 10; 0: no limit)");
+    public static readonly OptionSpec LfTimeoutOption = new("--lf-timeout", "SECONDS", "fail the run when one call of a script LF runs longer than this on one row, or scripts' top-level code longer than this while loading (default 10; 0: no limit)");
 
     /// <summary>The per-call time budget of script LFs: --lf-timeout seconds, 10 by default, 0 for none.</summary>
     public static TimeSpan? LfTimeBudget(Args args)
         => (args.Int("--lf-timeout", 0, 24 * 3600) ?? 10) is var seconds and > 0 ? TimeSpan.FromSeconds(seconds) : null;
 
+    public static readonly OptionSpec DelimiterOption = new("--delimiter", "CHAR", "the field delimiter of CSV data: , ; | tab or any one character (default: detected from the header and first rows)");
+
     /// <summary>The data files with the <c>--column</c> aliases; <paramref name="strictAliases"/> false skips aliases whose data column is missing but whose LF name exists (a dev file already in the LFs' names).</summary>
     public static IDataSource OpenData(IReadOnlyList<string> paths, Args args, bool strictAliases = true)
-        => DataSources.WithAliases(DataSources.Open(paths), Aliases(args), strictAliases);
+        => DataSources.WithAliases(DataSources.Open(paths, CsvOptions(args)), Aliases(args), strictAliases);
+
+    /// <summary>How delimited text is read: <c>--delimiter</c>, else detected per file.</summary>
+    public static CsvOptions? CsvOptions(Args args)
+    {
+        var text = args.Value("--delimiter");
+        if (text is null) return null;
+        var delimiter = text.ToLowerInvariant() switch
+        {
+            "tab" or "\\t" or "\t" => '\t',
+            "comma" => ',',
+            "semicolon" => ';',
+            "pipe" => '|',
+            _ when text.Length == 1 && text[0] is not ('"' or '\r' or '\n') => text[0],
+            _ => throw new UsageException($"--delimiter expects one character (, ; |) or 'tab', got '{text}'"),
+        };
+        return new CsvOptions { Delimiter = delimiter };
+    }
+
+    /// <summary>How the delimited-text files among <paramref name="paths"/> are read, for status lines ("semicolon-separated, detected"), or null when none is.</summary>
+    public static string? Shape(IReadOnlyList<string> paths, Args args)
+    {
+        var shapes = new List<(string Path, string Shape)>();
+        foreach (var path in paths.Where(p => Path.GetExtension(p).ToLowerInvariant() is ".csv" or ".tsv" or ".txt"))
+        {
+            var source = new CsvSource(path, CsvOptions(args));
+            shapes.Add((path, $"{CsvDialect.Describe(source.Delimiter)}-separated{(source.DelimiterDetected ? ", detected" : "")}"));
+        }
+        var distinct = shapes.Select(s => s.Shape).Distinct(StringComparer.Ordinal).ToList();
+        return distinct.Count switch
+        {
+            0 => null,
+            1 => distinct[0],
+            _ => string.Join("; ", shapes.Select(s => $"{Path.GetFileName(s.Path)}: {s.Shape}")),
+        };
+    }
 
     /// <summary>The <c>--column LF=DATA</c> pairs.</summary>
     public static Dictionary<string, string> Aliases(Args args)
@@ -53,19 +90,26 @@ internal static class Inputs
     public static LabelSchema? SchemaOf(IReadOnlyList<string> dataPaths)
         => dataPaths.Count > 0 && dataPaths.All(p => p.EndsWith(".json", StringComparison.OrdinalIgnoreCase)) ? WrenchFile.ReadSchema(dataPaths[0]) : null;
 
-    public static LfSet LoadLfs(IReadOnlyList<string> paths, Args args, DataSchema? columns, LabelSchema? schema, Terminal terminal)
+    public static LfSet LoadLfs(IReadOnlyList<string> paths, Args args, IDataSource data, LabelSchema? schema, Terminal terminal)
     {
-        var cache = args.Value("--cache-dir") ?? Environment.GetEnvironmentVariable("SNORKELER_CACHE_DIR");
-        var set = new LfProject(Loaders).Load(paths, schema, columns, cache);
+        var set = Load(paths, args, data, schema);
         if (set.HasErrors) throw new DiagnosticsException(set.Diagnostics);
+        FileRoles.Check(args, set.Reads);
         terminal.Diagnostics(set.Diagnostics);
         return set;
+    }
+
+    /// <summary>Loads the LFs under <paramref name="paths"/> for <paramref name="data"/> (its columns known, when given), reporting nothing.</summary>
+    public static LfSet Load(IReadOnlyList<string> paths, Args args, IDataSource? data, LabelSchema? schema)
+    {
+        var cache = args.Value("--cache-dir") ?? Environment.GetEnvironmentVariable("SNORKELER_CACHE_DIR");
+        return new LfProject(Loaders).Load(paths, schema, data?.Schema, cache, data is null ? null : DataHints.Of(data), LfTimeBudget(args));
     }
 
     /// <summary>Options of every command that reads a label matrix: long-format columns, gold file, storage, source kinds.</summary>
     public static readonly OptionSpec[] MatrixOptions =
     [
-        new("--gold", "GOLD.csv", "long format: gold labels, a file with task and label columns, joined on the task"),
+        new("--gold", "GOLD.csv", "long format: gold labels, a file with task and label columns, joined on the task", Role: PathRole.Input),
         new("--task-column", "NAME", "long format: the task column (default task)"),
         new("--worker-column", "NAME", "long format: the worker (source) column (default worker)"),
         new("--label-column", "NAME", "long format: the label column (default label)"),

@@ -32,13 +32,14 @@ internal static class Manifest
             },
         };
 
-    public static JsonObject FileEntry(string path, long? rows = null)
+    /// <summary>A file's path, size and hash; <paramref name="content"/> is where its bytes are when not yet committed.</summary>
+    public static JsonObject FileEntry(string path, long? rows = null, string? content = null)
     {
         var entry = new JsonObject
         {
             ["path"] = path,
-            ["bytes"] = new FileInfo(path).Length,
-            ["sha256"] = Sha256(path),
+            ["bytes"] = new FileInfo(content ?? path).Length,
+            ["sha256"] = Sha256(content ?? path),
         };
         if (rows is not null) entry["rows"] = rows;
         return entry;
@@ -53,8 +54,9 @@ internal static class Manifest
             ["source_sha256"] = lf.SourceHash,
         }).ToArray());
 
-    public static void Write(string output, JsonObject manifest)
-        => AtomicFile.Write(PathFor(output), stream =>
+    /// <summary>The manifest of <paramref name="output"/>, written but not committed (it is committed with the output).</summary>
+    public static PendingFile Prepare(string output, JsonObject manifest)
+        => AtomicFile.Prepare(PathFor(output), stream =>
         {
             using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
             manifest.WriteTo(json);

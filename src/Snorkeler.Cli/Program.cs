@@ -4,25 +4,71 @@ namespace Snorkeler.Cli;
 
 internal static class Program
 {
+    /// <summary>How long a command may take to stop after the first Ctrl-C before the process ends anyway.</summary>
+    private static readonly TimeSpan InterruptGrace = TimeSpan.FromSeconds(5);
+
     /// <summary>
     /// Runs the command. The first Ctrl-C (SIGINT) or SIGTERM cancels it: the command stops at its next check,
-    /// discards its unfinished outputs and exits 130. A second Ctrl-C terminates the process at once
-    /// (outputs are still never truncated: they are renamed into place only when complete).
+    /// discards its unfinished outputs and exits 130; a command that does not stop within a few seconds (stuck in
+    /// a script's code, say) is ended all the same, its temporary files deleted. A second Ctrl-C terminates the
+    /// process at once (outputs are still never truncated: they are renamed into place only when complete).
+    /// The process ends when the command is done, even if a script left threads running; a script that ends the
+    /// process itself (<c>Environment.Exit</c>) makes it fail with exit code 1 and a message.
     /// </summary>
     public static int Main(string[] args)
     {
         var interrupt = new CancellationTokenSource(); // never disposed: a signal may arrive while the process exits
+        var state = new RunState();
         Console.CancelKeyPress += (_, e) =>
         {
             if (interrupt.IsCancellationRequested) return; // the second Ctrl-C: let the runtime end the process
             e.Cancel = true;
-            interrupt.Cancel();
+            Interrupt(interrupt, state);
         };
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
         {
             context.Cancel = true;
-            interrupt.Cancel();
+            Interrupt(interrupt, state);
         });
-        return Cli.Run(args, Console.Out, Console.Error, interrupt.Token);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            if (state.Finished) return;
+            // The command did not return: something ended the process under it (a script calling Environment.Exit).
+            IO.AtomicFile.DiscardPending();
+            if (state.Ending) return;
+            Console.Error.WriteLine("error: the process was ended before the command finished (did a script call Environment.Exit?); no output was written");
+            Environment.ExitCode = ExitCode.BadInput;
+        };
+        var code = Cli.Run(args, Console.Out, Console.Error, interrupt.Token);
+        state.Finished = true;
+        Console.Out.Flush();
+        Console.Error.Flush();
+        Environment.Exit(code); // threads a script started must not keep the process alive
+        return code;
+    }
+
+    private static void Interrupt(CancellationTokenSource interrupt, RunState state)
+    {
+        interrupt.Cancel();
+        var grace = new Thread(() =>
+        {
+            Thread.Sleep(InterruptGrace);
+            if (state.Finished) return;
+            state.Ending = true;
+            Console.Error.WriteLine("snorkeler: interrupted; no output was written");
+            IO.AtomicFile.DiscardPending();
+            Environment.Exit(ExitCode.Interrupted);
+        }) { IsBackground = true, Name = "snorkeler-interrupt-grace" };
+        grace.Start();
+    }
+
+    private sealed class RunState
+    {
+        private volatile bool _finished;
+        private volatile bool _ending;
+
+        public bool Finished { get => _finished; set => _finished = value; }
+
+        public bool Ending { get => _ending; set => _ending = value; }
     }
 }

@@ -13,6 +13,7 @@ namespace Snorkeler;
 public sealed class LabelingFunction
 {
     private readonly Func<DataSchema, Func<DataRow, int>> _bind;
+    private readonly Func<DataSchema, Func<DataRow, LfExplanation?>>? _explain;
 
     /// <summary>Creates an LF from a binder.</summary>
     /// <param name="name">The LF's name, unique within a run.</param>
@@ -20,9 +21,11 @@ public sealed class LabelingFunction
     /// <param name="location">Where the LF is written, for diagnostics.</param>
     /// <param name="sourceHash">A hash of the LF's source text, for provenance and caching; computed from the name when null.</param>
     /// <param name="fields">The data fields the LF reads, when known.</param>
+    /// <param name="explain">Given the data's columns, returns what made the LF vote on a row (null when it abstains); null when the LF cannot say.</param>
     public LabelingFunction(string name, Func<DataSchema, Func<DataRow, int>> bind, SourceLocation? location = null,
-        string? sourceHash = null, IReadOnlyList<string>? fields = null)
+        string? sourceHash = null, IReadOnlyList<string>? fields = null, Func<DataSchema, Func<DataRow, LfExplanation?>>? explain = null)
     {
+        _explain = explain;
         if (string.IsNullOrWhiteSpace(name)) throw new ArgumentException("an LF needs a name", nameof(name));
         Name = name;
         _bind = Guard.NotNull(bind);
@@ -63,6 +66,16 @@ public sealed class LabelingFunction
 
     /// <summary>Resolves the LF against the data's columns and returns the per-row vote.</summary>
     public Func<DataRow, int> Bind(DataSchema schema) => _bind(Guard.NotNull(schema));
+
+    /// <summary>True when the LF can say what made it vote (<see cref="BindExplainer"/>): rules can, code cannot.</summary>
+    public bool CanExplain => _explain is not null;
+
+    /// <summary>
+    /// Resolves the LF against the data's columns and returns, per row, what made it vote (the clause and the text that
+    /// made it fire), or null where it abstains; null when the LF cannot explain itself. Slower than <see cref="Bind"/>:
+    /// for the rows a person looks at, not for applying.
+    /// </summary>
+    public Func<DataRow, LfExplanation?>? BindExplainer(DataSchema schema) => _explain?.Invoke(Guard.NotNull(schema));
 
     /// <summary>"name (file(line,col))" or the name alone.</summary>
     public string Describe() => Location is null ? $"'{Name}'" : $"'{Name}' ({Location})";

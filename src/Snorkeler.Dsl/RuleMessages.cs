@@ -142,10 +142,16 @@ public static class RuleMessages
     internal static Diagnostic DuplicateLet(string path, TextSpan at, string name, SourceLocation first)
         => Error(Codes.DuplicateLet, $"'{name}' is already defined at {first}", path, at);
 
-    internal static Diagnostic UnknownField(string path, TextSpan at, string name, IEnumerable<string> candidates)
+    /// <summary>
+    /// A field the data lacks, once for all its uses: names the data and lists its columns (not the <c>let</c>
+    /// constants), and says what probably fixes it: the column it is a typo of, a misspelt constant, a
+    /// <c>--column</c> mapping to a similar or free-text column, or a delimiter when the data has one column.
+    /// </summary>
+    internal static Diagnostic UnknownField(Semantics.UnknownFieldUse first, int uses, Data.DataSchema columns, Loading.DataHints? data)
     {
-        var all = candidates.ToList();
-        return Error(Codes.UnknownField, $"unknown field '{name}'{Hint(Text.Suggest.Nearest(name, all))} (fields: {string.Join(", ", all)})", path, at);
+        var hint = Data.ColumnGuess.MissingFieldHint(first.Name, columns, data, first.Lets);
+        var times = uses > 1 ? $" (used {uses} times)" : "";
+        return Error(Codes.UnknownField, $"unknown field '{first.Name}'{times}: {data?.Name ?? "the data"} has no such column{hint} (columns: {string.Join(", ", columns.Names)})", first.Path, first.Span);
     }
 
     internal static Diagnostic LetBeforeDefinition(string path, TextSpan at, string name, SourceLocation definition)

@@ -35,11 +35,15 @@ public sealed class RulesLoader : ILfLoader
         var labelsAttempted = parsed.Any(f => RulesParser.ItemStarts(f.Text).Any(s => string.CompareOrdinal(f.Text, s.Offset, "labels", 0, 6) == 0));
 
         var functions = new List<LabelingFunction>();
+        var reads = new List<string>();
         var byName = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
+        var unknownFields = new List<UnknownFieldUse>();
         foreach (var file in parsed)
         {
             var fileDiagnostics = new List<Diagnostic>();
-            var checkedLfs = new Checker(file, schema, context.DataColumns, context.Root, fileDiagnostics, reportNoLabels: !labelsAttempted).Check();
+            var checker = new Checker(file, schema, context.DataColumns, context.Root, fileDiagnostics, reportNoLabels: !labelsAttempted, unknownFields);
+            var checkedLfs = checker.Check();
+            reads.AddRange(checker.Reads);
             foreach (var lf in file.Items.OfType<LfDeclaration>())
             {
                 var here = lf.Name.Span.In(file.Path);
@@ -54,12 +58,15 @@ public sealed class RulesLoader : ILfLoader
                     functions.Add(Compiler.ToLabelingFunction(lf));
             }
         }
+        // A field the data lacks is one mistake however often it is used (often a missing --column mapping): one error, at its first use.
+        foreach (var uses in unknownFields.GroupBy(u => u.Name, StringComparer.Ordinal))
+            diagnostics.Add(RuleMessages.UnknownField(uses.First(), uses.Count(), context.DataColumns!, context.Data));
         var ordered = diagnostics
             .OrderBy(d => d.Location?.Path, StringComparer.Ordinal)
             .ThenBy(d => d.Location?.Line)
             .ThenBy(d => d.Location?.Column)
             .ToList();
-        return new LfSet(schema, functions, ordered);
+        return new LfSet(schema, functions, ordered, reads.Distinct(StringComparer.Ordinal).ToArray());
     }
 
     /// <summary>Loads rule text held in memory (for tests and tools): one file, data columns optional.</summary>

@@ -1,35 +1,225 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Snorkeler.Analysis;
 
 namespace Snorkeler.LabelModels;
 
-/// <summary>One configuration <c>auto</c> tried, and its score on the dev split.</summary>
+/// <summary>The dev-split metric <c>auto</c> selects by (option <c>select-by</c>).</summary>
+public enum AutoMetric
+{
+    /// <summary>Expected accuracy: ties share credit, no tie-break needed (default).</summary>
+    ExpectedAccuracy,
+    /// <summary>Accuracy of hard labels, ties broken by the seeded <c>random</c> policy.</summary>
+    Accuracy,
+    /// <summary>Unweighted mean of the classes' F1 (rare classes count as much as common ones).</summary>
+    MacroF1,
+    /// <summary>Mean −ln p(gold): rewards calibrated probabilities (lower is better).</summary>
+    LogLoss,
+}
+
+/// <summary>Options of <c>auto</c>.</summary>
+public sealed record AutoOptions
+{
+    /// <summary>The dev-split metric candidates are compared by (<c>--select-by</c>; default expected-accuracy).</summary>
+    public AutoMetric SelectBy { get; init; } = AutoMetric.ExpectedAccuracy;
+
+    /// <summary>Reads the options from the command line's <c>--name value</c> pairs.</summary>
+    public static AutoOptions From(ModelOptions options)
+    {
+        Guard.NotNull(options);
+        var text = options.Text("select-by");
+        return new AutoOptions
+        {
+            SelectBy = text switch
+            {
+                null => AutoMetric.ExpectedAccuracy,
+                "expected-accuracy" => AutoMetric.ExpectedAccuracy,
+                "accuracy" => AutoMetric.Accuracy,
+                "macro-f1" => AutoMetric.MacroF1,
+                "log-loss" => AutoMetric.LogLoss,
+                _ => throw new SnorkelerException($"--select-by expects expected-accuracy, accuracy, macro-f1 or log-loss, got '{text}'"),
+            },
+        };
+    }
+
+    /// <summary>The command-line spelling of a metric.</summary>
+    public static string Spelling(AutoMetric metric) => metric switch
+    {
+        AutoMetric.Accuracy => "accuracy",
+        AutoMetric.MacroF1 => "macro-f1",
+        AutoMetric.LogLoss => "log-loss",
+        _ => "expected-accuracy",
+    };
+}
+
+/// <summary>One configuration <c>auto</c> tried, and its score under the selection's criterion.</summary>
 /// <param name="Model">Model name.</param>
 /// <param name="Options">The model's options, as command-line name/value pairs.</param>
-/// <param name="PriorSource">Where the class prior came from: dev, uniform, mv or em.</param>
-/// <param name="DevExpectedAccuracy">Expected accuracy on the dev split (cross-fitted for wmv), or NaN when the fit failed.</param>
+/// <param name="PriorSource">Where the class prior came from: given, dev, em (estimated from the votes), uniform, or learned (by the model's own fit).</param>
+/// <param name="Score">Its value under the criterion (see <see cref="AutoSelection.Criterion"/>), or NaN when the fit failed.</param>
 /// <param name="Note">Why the candidate failed, or null.</param>
-public sealed record AutoCandidate(string Model, IReadOnlyDictionary<string, string> Options, string PriorSource, double DevExpectedAccuracy, string? Note = null);
+public sealed record AutoCandidate(string Model, IReadOnlyDictionary<string, string> Options, string PriorSource, double Score, string? Note = null)
+{
+    /// <summary>"snorkel --epochs 500 --lr 0.01 (prior: dev)".</summary>
+    public override string ToString()
+        => $"{Model}{string.Concat(Options.Where(o => o.Key != "prior-estimate").Select(o => $" --{o.Key} {o.Value}"))} (prior: {PriorSource})";
+}
 
 /// <summary>
-/// <c>auto</c>: with a labelled dev split, fits every candidate on the training matrix and keeps the one
-/// with the best expected accuracy on the dev split (ties go to the earlier candidate). Candidates, in
-/// order: mv; wmv with dev accuracies (scored by 5-fold cross-fitting on the dev split, so its accuracies are
-/// never scored on the rows they came from); snorkel over epochs {100, 500, 1000} × lr {0.01, 0.03};
-/// dawid-skene; flyingsquid — each model other than mv with the prior from the dev split's gold labels,
-/// uniform, majority vote and EM. The moment statistics are computed once and shared by the snorkel and
-/// flyingsquid fits. Without a dev split: <c>snorkel</c> with 500 epochs (Snorkel's spam-tutorial
-/// setting), other options at their defaults, uniform prior (or the explicit prior); when snorkel refuses the
-/// task as too large (hundreds of classes), dawid-skene with its EM prior. The choice and every
-/// candidate's dev score are logged and saved in the model file's parameters.
+/// The record of <c>auto</c>'s choice: the criterion, every candidate's score, the choice and why. Saved in the model
+/// file (<c>parameters.selection</c>) so that a run can say afterwards what it chose and on what evidence.
+/// </summary>
+/// <param name="Metric">The scores' short name: "held-out source agreement κ", "dev expected-accuracy", ...</param>
+/// <param name="Criterion">What the scores measure, in words.</param>
+/// <param name="HigherIsBetter">Whether a higher score is better (false for log-loss).</param>
+/// <param name="Candidates">Every candidate in the order tried (ties went to the earlier one).</param>
+/// <param name="Chosen">The candidate whose model makes the predictions.</param>
+/// <param name="Reason">One or two sentences: why this one.</param>
+/// <param name="Unsupervised">
+/// With a dev split: the unsupervised selection that was run first (the fallback when dev-split selection does
+/// not prove better out of fold); null without a dev split (then this record is that selection).
+/// </param>
+public sealed record AutoSelection(string Metric, string Criterion, bool HigherIsBetter, IReadOnlyList<AutoCandidate> Candidates, AutoCandidate Chosen, string Reason,
+    AutoSelection? Unsupervised = null)
+{
+    /// <summary>As JSON: criterion, higher_is_better, chosen, reason, candidates (and unsupervised).</summary>
+    public JsonObject ToJson()
+    {
+        var json = new JsonObject
+        {
+            ["metric"] = Metric,
+            ["criterion"] = Criterion,
+            ["higher_is_better"] = HigherIsBetter,
+            ["chosen"] = CandidateJson(Chosen),
+            ["reason"] = Reason,
+            ["candidates"] = new JsonArray(Candidates.Select(c => (JsonNode)CandidateJson(c)).ToArray()),
+        };
+        if (Unsupervised is not null) json["unsupervised"] = Unsupervised.ToJson();
+        return json;
+    }
+
+    internal static JsonObject CandidateJson(AutoCandidate c)
+    {
+        var options = new JsonObject();
+        foreach (var (key, value) in c.Options) options[key] = value;
+        var json = new JsonObject
+        {
+            ["model"] = c.Model,
+            ["options"] = options,
+            ["prior"] = c.PriorSource,
+            ["score"] = double.IsFinite(c.Score) ? c.Score : null,
+        };
+        if (c.Note is not null) json["note"] = c.Note;
+        return json;
+    }
+
+    internal static AutoCandidate CandidateFromJson(JsonNode? node, string field)
+    {
+        if (node is not JsonObject json) throw new SnorkelerException($"parameter '{field}' must be an object");
+        var model = json["model"] is JsonValue m && m.TryGetValue<string>(out var name) ? name : throw new SnorkelerException($"parameter '{field}.model' is missing");
+        var options = (json["options"] as JsonObject ?? []).ToDictionary(o => o.Key, o => o.Value?.ToString() ?? "");
+        // Files of the first version called the score dev_expected_accuracy.
+        var scoreNode = json["score"] ?? json["dev_expected_accuracy"];
+        var score = scoreNode is JsonValue v && v.TryGetValue<double>(out var d) ? d : double.NaN;
+        var prior = json["prior"] is JsonValue p && p.TryGetValue<string>(out var source) ? source : "unknown";
+        return new AutoCandidate(model, options, prior, score, json["note"]?.ToString());
+    }
+
+    internal static AutoSelection FromJson(JsonObject parameters)
+    {
+        var chosen = CandidateFromJson(parameters["chosen"], "chosen");
+        var candidates = (parameters["candidates"] as JsonArray ?? []).Select((c, i) => CandidateFromJson(c, $"candidates[{i}]")).ToArray();
+        var criterion = parameters["criterion"]?.ToString() ?? "dev expected accuracy";
+        var metric = parameters["metric"]?.ToString() ?? "dev expected accuracy";
+        var higher = parameters["higher_is_better"] is not JsonValue h || !h.TryGetValue<bool>(out var b) || b;
+        var reason = parameters["reason"]?.ToString() ?? "";
+        var unsupervised = parameters["unsupervised"] is JsonObject u ? FromJson(u) : null;
+        return new AutoSelection(metric, criterion, higher, candidates, chosen, reason, unsupervised);
+    }
+}
+
+/// <summary>A model <c>auto</c> considers: name, options, and whether its fit learns the class prior itself.</summary>
+/// <param name="Model">The model's command-line name.</param>
+/// <param name="Options">Its options (name without dashes → value).</param>
+/// <param name="LearnsPrior">True when the model learns the class balance in its fit (EM models); the others get the estimated prior.</param>
+public sealed record AutoEntry(string Model, IReadOnlyDictionary<string, string> Options, bool LearnsPrior);
+
+/// <summary>
+/// <c>auto</c>: chooses a model, its options and its class prior for the training matrix.
+/// <para><b>Without a dev split</b>, every entry of <see cref="Candidates"/> is fitted, with the class prior estimated
+/// from the votes (Dawid–Skene's EM) unless it learns its own or one is given, and scored by
+/// <b>held-out source agreement</b>: the sources are split into folds, with dependent sources (duplicates,
+/// near-duplicates, derived sources, see <see cref="SourceDependencies"/>) kept in one fold; each candidate is refitted
+/// without a fold and its labels are compared with the held-out sources' outputs by Cohen's κ (chance-corrected
+/// agreement: a source that only votes one class is compared on every row, firing against not firing; others on
+/// the rows they voted), averaged over the held-out sources weighted by their votes. The best κ wins, ties to
+/// the earlier candidate (majority vote first). At most <see cref="CriterionRows"/> rows (evenly spaced) enter
+/// the criterion.</para>
+/// <para><b>With a labelled dev split</b>, a grid is searched: majority vote; wmv with dev accuracies (scored
+/// out of fold); snorkel over lr × l2 × epochs × prior (one optimisation per lr × l2 × prior gives every epoch count,
+/// from statistics computed once); every entry of <see cref="Candidates"/> with the dev prior and with its
+/// unsupervised prior. Each is scored on the dev split by <c>select-by</c>. Small dev splits make the best score
+/// optimistic, so the selection is checked out of fold: in 5 folds of the dev rows, the candidate best on the
+/// other folds labels the held-out fold; if these out-of-fold labels beat the unsupervised choice (which never saw
+/// the dev split) the dev-best candidate is chosen, otherwise the unsupervised choice is kept. The record
+/// (<see cref="AutoSelection"/>) is logged and saved in the model file.</para>
 /// </summary>
 public sealed class AutoTrainer : ILabelModelTrainer
 {
     /// <summary>The command-line name.</summary>
     public const string ModelName = "auto";
 
-    /// <summary>Dev-split folds used to score wmv without scoring accuracies on the rows they came from.</summary>
-    public const int WmvFolds = 5;
+    /// <summary>Dev-split folds for the out-of-fold checks (and wmv's cross-fitting).</summary>
+    public const int DevFolds = 5;
+
+    /// <summary>Source folds of the held-out agreement criterion.</summary>
+    public const int SourceFolds = 5;
+
+    /// <summary>The most training rows the unsupervised criterion reads (evenly spaced); the chosen model is fitted on all.</summary>
+    public const int CriterionRows = 100_000;
+
+    private static readonly List<AutoEntry> Entries =
+    [
+        new(MajorityVoteTrainer.ModelName, new Dictionary<string, string>(), false),
+        new(DawidSkeneTrainer.ModelName, new Dictionary<string, string>(), true),
+        new(DawidSkeneTrainer.ModelName, new Dictionary<string, string> { ["abstain"] = "vote" }, true),
+        new(DawidSkeneTrainer.ModelName, new Dictionary<string, string> { ["confusion"] = "one-coin" }, true),
+        new(EbccTrainer.ModelName, new Dictionary<string, string>(), true),
+        new(SnorkelTrainer.ModelName, new Dictionary<string, string>(), false),
+        new(SnorkelTrainer.ModelName, new Dictionary<string, string> { ["epochs"] = "500" }, false),
+        new(FlyingSquidTrainer.ModelName, new Dictionary<string, string>(), false),
+    ];
+
+    /// <summary>The models <c>auto</c> considers with and without a dev split, majority vote first.</summary>
+    public static IReadOnlyList<AutoEntry> Candidates
+    {
+        get
+        {
+            lock (Entries) return Entries.ToArray();
+        }
+    }
+
+    /// <summary>Adds a model to <see cref="Candidates"/> (for models defined elsewhere); an equal entry is not added twice.</summary>
+    public static void Register(AutoEntry entry)
+    {
+        Guard.NotNull(entry);
+        lock (Entries)
+        {
+            if (Entries.Any(e => e.Model == entry.Model && e.Options.OrderBy(o => o.Key).SequenceEqual(entry.Options.OrderBy(o => o.Key)))) return;
+            Entries.Add(entry);
+        }
+    }
+
+    /// <summary>Snorkel's search grid with a dev split (a superset of the Wrench protocol's 3 lr × 3 l2 × 3 epochs × 2 priors).</summary>
+    internal static readonly double[] GridLearningRates = [0.001, 0.003, 0.01, 0.03, 0.1];
+    internal static readonly double[] GridL2 = [0, 0.001, 0.01, 0.1];
+    internal static readonly int[] GridEpochs = [50, 100, 200, 500, 1000];
+
+    /// <summary>Creates the trainer (defaults when <paramref name="options"/> is null).</summary>
+    public AutoTrainer(AutoOptions? options = null) => Options = options ?? new AutoOptions();
+
+    /// <summary>The options.</summary>
+    public AutoOptions Options { get; }
 
     /// <inheritdoc />
     public string Name => ModelName;
@@ -40,140 +230,400 @@ public sealed class AutoTrainer : ILabelModelTrainer
         Guard.NotNull(train);
         Guard.NotNull(context);
         if (train.LfNames.Count == 0) throw new SnorkelerException("auto: the label matrix has no LFs");
+        var log = context.Log;
+        var quiet = context with { Log = null }; // the candidates' own progress would drown the comparison
+        var unsupervised = Unsupervised(train, quiet, log);
         if (context.Dev is not { HasGold: true } dev)
         {
-            var options = new SnorkelOptions { Epochs = 500 };
-            var source = context.Prior is null ? "uniform" : "given";
+            log?.Invoke($"auto: chose {unsupervised.Selection.Chosen}: {unsupervised.Selection.Reason}");
+            return new AutoModel(unsupervised.Model, unsupervised.Selection);
+        }
+        var (model, selection) = Supervised(train, LabelMatrixOf(dev), quiet, log, unsupervised);
+        log?.Invoke($"auto: chose {selection.Chosen}: {selection.Reason}");
+        return new AutoModel(model, selection);
+    }
+
+    private sealed record Choice(ILabelModel Model, AutoSelection Selection, AutoCandidate Candidate, double[]? EstimatedPrior);
+
+    // ---------------------------------------------------------------- without a dev split
+
+    private static Choice Unsupervised(IMatrixSource train, FitContext context, Action<string>? log)
+    {
+        var k = train.Schema.Cardinality;
+        var given = context.Prior is { } p ? ClassPrior.Validate(p, k) : null;
+        double[]? estimated = null;
+        if (given is null)
+        {
+            try { estimated = ClassPrior.Estimate(train, context, PriorEstimate.Em); }
+            catch (SnorkelerException e) { log?.Invoke($"auto: no class balance estimate ({e.Message}); using the uniform prior"); }
+            estimated ??= ClassPrior.Uniform(k);
+            log?.Invoke($"auto: class balance estimated from the votes (EM): [{string.Join(", ", estimated.Select(x => x.ToString("F3", CultureInfo.InvariantCulture)))}]");
+        }
+        var sample = Sample(train, CriterionRows, context.Cancellation);
+        var pairs = SourceDependencies.Find(sample, cancellation: context.Cancellation);
+        // Copies (duplicates, near-duplicates) are held out together, or a fit would see the held-out source through its twin.
+        var copies = pairs.Where(p => p.Kind is DependencyKind.Duplicate or DependencyKind.NearDuplicate).ToArray();
+        var groups = SourceDependencies.Groups(sample.LfCount, copies);
+        foreach (var pair in copies) log?.Invoke($"auto: dependent sources kept in one fold: {SourceDependencies.Describe(pair, sample.LfNames)}");
+        var folds = Math.Min(SourceFolds, groups.Count);
+        var fold = new int[sample.LfCount];
+        for (var g = 0; g < groups.Count; g++)
+            foreach (var j in groups[g]) fold[j] = g % folds;
+        var masked = folds < 2 ? [] : Enumerable.Range(0, folds).Select(f => Mask(sample, j => fold[j] != f)).ToArray();
+        // A fit without a fold must not see the fold through the prior either: the estimate is redone per fold.
+        var maskedPriors = given is not null || folds < 2 ? null
+            : masked.Select(x => ClassPrior.Estimate(x, context, PriorEstimate.Em)).ToArray();
+
+        var candidates = new List<AutoCandidate>();
+        var models = new List<ILabelModel?>();
+        var statistics = new StatisticsCache();
+        foreach (var entry in Candidates)
+        {
+            context.Cancellation.ThrowIfCancellationRequested();
+            var (priorSource, prior) = given is not null ? ("given", given) : entry.LearnsPrior ? ("learned", null) : ("em", estimated);
+            if (entry.Model == MajorityVoteTrainer.ModelName) (priorSource, prior) = ("none", null);
+            var fitContext = context with { Prior = prior, Dev = null };
             try
             {
-                var model = new SnorkelTrainer(options).FitModel(train, context);
-                context.Log?.Invoke($"auto: no labelled dev split; using snorkel --epochs 500 with the {source} prior");
-                var chosen = new AutoCandidate(SnorkelTrainer.ModelName, options.ToOptionValues(), source, double.NaN, "default without a dev split");
-                return new AutoModel(model, chosen, [chosen]);
+                var trainer = LabelModelCatalog.Get(entry.Model).CreateTrainer(new ModelOptions(entry.Options));
+                var model = statistics.Fit(trainer, train, fitContext);
+                var foldPriors = masked.Select((_, f) => prior is null || given is not null ? prior : maskedPriors![f]).ToArray();
+                var score = folds < 2 ? 0 : HeldOutAgreement(trainer, masked, foldPriors, sample, fold, fitContext, statistics);
+                var candidate = new AutoCandidate(entry.Model, entry.Options, priorSource, score);
+                candidates.Add(candidate);
+                models.Add(model);
+                log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"auto: {candidate}: held-out source agreement κ {score:F4}"));
             }
-            catch (SnorkelerException e) when (train.LfNames.Count > 0)
+            catch (SnorkelerException e)
             {
-                // Too large for moment matching (many classes): Dawid–Skene scales with the distinct vote patterns.
-                var dsOptions = new DawidSkeneOptions();
-                var model = new DawidSkeneTrainer(dsOptions).FitModel(train, context);
-                context.Log?.Invoke($"auto: no labelled dev split and snorkel refused ({e.Message}); using dawid-skene");
-                var chosen = new AutoCandidate(DawidSkeneTrainer.ModelName, dsOptions.ToOptionValues(), context.Prior is null ? "em" : "given", double.NaN, "fallback without a dev split");
-                return new AutoModel(model, chosen, [chosen]);
+                candidates.Add(new AutoCandidate(entry.Model, entry.Options, priorSource, double.NaN, e.Message));
+                models.Add(null);
+                log?.Invoke($"auto: {entry.Model} skipped: {e.Message}");
             }
         }
-        var devMatrix = Materialise(dev);
-        LabelModel.CheckCompatible(new MajorityVoteModel(train.Schema, train.LfNames), devMatrix, "the dev split");
+        var best = Best(candidates, higherIsBetter: true);
+        if (best < 0) throw new SnorkelerException("auto: every candidate model failed; see the log");
+        var chosen = candidates[best];
+        var reason = folds < 2
+            ? "with fewer than two independent groups of sources no source can be held out, so majority vote is kept"
+            : string.Create(CultureInfo.InvariantCulture,
+                $"highest held-out source agreement (κ {chosen.Score:F4}; majority vote {candidates[0].Score:F4}) over {folds} folds of {sample.LfCount} sources, {sample.RowCount:N0} rows");
+        var selection = new AutoSelection("held-out source agreement κ",
+            $"held-out source agreement: Cohen's κ between the labels of a fit without a fold of sources and that fold's outputs ({folds} folds, dependent sources together)",
+            true, candidates, chosen, reason);
+        return new Choice(models[best]!, selection, chosen, estimated);
+    }
+
+    /// <summary>Mean κ over held-out sources (weighted by their votes) of the labels from fits without their fold.</summary>
+    private static double HeldOutAgreement(ILabelModelTrainer trainer, LabelMatrix[] masked, double[]?[] priors, LabelMatrix sample, int[] fold, FitContext context,
+        StatisticsCache statistics)
+    {
+        int k = sample.Schema.Cardinality, m = sample.LfCount, n = sample.RowCount;
+        // The classes each source votes, to tell single-class sources (compared on every row) from the others.
+        var classes = new HashSet<int>[m];
+        for (var j = 0; j < m; j++) classes[j] = [];
+        var lfs = new int[m];
+        var labels = new int[m];
+        for (var i = 0; i < n; i++)
+        {
+            var count = sample.CopyVotes(i, lfs, labels);
+            for (var v = 0; v < count; v++) classes[lfs[v]].Add(labels[v]);
+        }
+        double weighted = 0, weights = 0;
+        for (var f = 0; f < masked.Length; f++)
+        {
+            context.Cancellation.ThrowIfCancellationRequested();
+            var model = statistics.Fit(trainer, masked[f], context with { Prior = priors[f] });
+            var q = model.PredictProbabilities(masked[f]);
+            var classTotals = new double[k];
+            for (var i = 0; i < n; i++)
+                for (var c = 0; c < k; c++) classTotals[c] += q[i * k + c];
+            // Per held-out source: agreement sum, rows observed, predicted mass per class, votes per class.
+            var agree = new double[m];
+            var predicted = new double[m * k];
+            var voted = new double[m * k];
+            var firedMass = new double[m]; // Σ over fired rows of q(its class), for single-class sources
+            for (var i = 0; i < n; i++)
+            {
+                var count = sample.CopyVotes(i, lfs, labels);
+                for (var v = 0; v < count; v++)
+                {
+                    var j = lfs[v];
+                    if (fold[j] != f) continue;
+                    var a = labels[v];
+                    agree[j] += q[i * k + a];
+                    for (var c = 0; c < k; c++) predicted[j * k + c] += q[i * k + c];
+                    voted[j * k + a]++;
+                    firedMass[j] += q[i * k + a];
+                }
+            }
+            for (var j = 0; j < m; j++)
+            {
+                if (fold[j] != f || classes[j].Count == 0) continue;
+                double kappa, weight;
+                var votes = 0.0;
+                for (var c = 0; c < k; c++) votes += voted[j * k + c];
+                if (classes[j].Count == 1 && sample.KindOf(j) == SourceKind.LabelingFunction)
+                {
+                    // Fires (votes t) or not, against labelled t or not, over every row.
+                    var t = classes[j].First();
+                    var fired = votes / n;
+                    var labelledT = classTotals[t] / n;
+                    var observed = (firedMass[j] + (n - votes - (classTotals[t] - firedMass[j]))) / n;
+                    var chance = labelledT * fired + (1 - labelledT) * (1 - fired);
+                    kappa = chance >= 1 ? 0 : (observed - chance) / (1 - chance);
+                    weight = votes;
+                }
+                else
+                {
+                    var observed = agree[j] / votes;
+                    var chance = 0.0;
+                    for (var c = 0; c < k; c++) chance += predicted[j * k + c] / votes * (voted[j * k + c] / votes);
+                    kappa = chance >= 1 ? 0 : (observed - chance) / (1 - chance);
+                    weight = votes;
+                }
+                weighted += kappa * weight;
+                weights += weight;
+            }
+        }
+        return weights == 0 ? 0 : weighted / weights;
+    }
+
+    /// <summary>
+    /// The moment statistics of each matrix, computed once and shared by the candidates that fit from them
+    /// (snorkel, flyingsquid: one pass over the rows per matrix instead of one per candidate).
+    /// </summary>
+    private sealed class StatisticsCache
+    {
+        private readonly Dictionary<IMatrixSource, SufficientStatistics?> _computed = new(ReferenceEqualityComparer.Instance);
+
+        public ILabelModel Fit(ILabelModelTrainer trainer, IMatrixSource source, FitContext context)
+        {
+            if (trainer is not IStatisticsTrainer fromStatistics || context.Prior is null) return trainer.Fit(source, context);
+            if (!_computed.TryGetValue(source, out var stats))
+            {
+                try { stats = SufficientStatistics.Compute(source, context.Cancellation); }
+                catch (SnorkelerException) { stats = null; }
+                _computed[source] = stats;
+            }
+            return stats is null ? trainer.Fit(source, context) : fromStatistics.Fit(stats, context);
+        }
+    }
+
+    // ---------------------------------------------------------------- with a dev split
+
+    private sealed record Scored(AutoCandidate Candidate, ILabelModel? Model, double[]? DevProbabilities);
+
+    private (ILabelModel Model, AutoSelection Selection) Supervised(IMatrixSource train, LabelMatrix dev, FitContext context, Action<string>? log, Choice unsupervised)
+    {
+        LabelModel.CheckCompatible(new MajorityVoteModel(train.Schema, train.LfNames), dev, "the dev split");
         var k = train.Schema.Cardinality;
+        var metric = Options.SelectBy;
+        var higher = metric != AutoMetric.LogLoss;
+        var gold = dev.GoldLabels.ToArray();
+        var devRows = Enumerable.Range(0, dev.RowCount).Where(i => gold[i] >= 0).ToArray();
+        if (devRows.Length == 0) throw new SnorkelerException("auto: the dev split has no rows with a gold label");
+
         var priors = new List<(string Source, double[] Prior)>();
         if (context.Prior is { } given) priors.Add(("given", ClassPrior.Validate(given, k)));
         else
         {
-            priors.Add(("dev", ClassPrior.FromGold(devMatrix, k)));
+            priors.Add(("dev", ClassPrior.FromGold(dev, k)));
+            priors.Add(("em", unsupervised.EstimatedPrior ?? ClassPrior.Uniform(k)));
             priors.Add(("uniform", ClassPrior.Uniform(k)));
-            priors.Add(("mv", ClassPrior.FromMajorityVote(train)));
-            try { priors.Add(("em", DawidSkeneTrainer.EstimatePrior(train, context))); }
-            catch (SnorkelerException e) { context.Log?.Invoke($"auto: no EM prior: {e.Message}"); }
         }
         SufficientStatistics? stats = null;
         try { stats = SufficientStatistics.Compute(train, context.Cancellation); }
-        catch (SnorkelerException e) { context.Log?.Invoke($"auto: no moment statistics: {e.Message}"); }
+        catch (SnorkelerException e) { log?.Invoke($"auto: no moment statistics: {e.Message}"); }
 
-        var log = context.Log;
-        context = context with { Log = null }; // the candidates' own progress would drown the comparison
-        var candidates = new List<AutoCandidate>();
-        ILabelModel? best = null;
-        AutoCandidate? bestCandidate = null;
-        void Try(string model, IReadOnlyDictionary<string, string> options, string priorSource, Func<ILabelModel> fit, Func<ILabelModel, double>? score = null)
+        var scored = new List<Scored>();
+        void Add(string model, IReadOnlyDictionary<string, string> options, string priorSource, Func<ILabelModel> fit, Func<ILabelModel, double[]>? devProbabilities = null)
         {
             context.Cancellation.ThrowIfCancellationRequested();
             try
             {
                 var fitted = fit();
-                var devScore = score?.Invoke(fitted) ?? fitted.Score(devMatrix).ExpectedAccuracy;
-                var candidate = new AutoCandidate(model, options, priorSource, devScore);
-                candidates.Add(candidate);
-                log?.Invoke($"auto: {Describe(candidate)}: dev expected accuracy {devScore:F4}");
-                if (bestCandidate is null || devScore > bestCandidate.DevExpectedAccuracy)
-                {
-                    best = fitted;
-                    bestCandidate = candidate;
-                }
+                var probabilities = devProbabilities?.Invoke(fitted) ?? fitted.PredictProbabilities(dev);
+                var candidate = new AutoCandidate(model, options, priorSource, Metric(probabilities, gold, devRows, dev.Schema, metric));
+                scored.Add(new Scored(candidate, fitted, probabilities));
+                log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"auto: {candidate}: dev {AutoOptions.Spelling(metric)} {candidate.Score:F4}"));
             }
             catch (SnorkelerException e)
             {
-                candidates.Add(new AutoCandidate(model, options, priorSource, double.NaN, e.Message));
+                scored.Add(new Scored(new AutoCandidate(model, options, priorSource, double.NaN, e.Message), null, null));
                 log?.Invoke($"auto: {model} skipped: {e.Message}");
             }
         }
 
-        var none = new Dictionary<string, string>();
-        Try(MajorityVoteTrainer.ModelName, none, "uniform", () => new MajorityVoteTrainer().Fit(train, context));
+        Add(MajorityVoteTrainer.ModelName, new Dictionary<string, string>(), "none", () => new MajorityVoteTrainer().Fit(train, context));
         foreach (var (source, prior) in priors)
+            Add(WeightedVoteTrainer.ModelName, new Dictionary<string, string> { ["accuracies"] = "dev" }, source,
+                () => new WeightedVoteTrainer(new WeightedVoteOptions { AccuracySource = "dev" }).Fit(train, context with { Prior = prior, Dev = dev }),
+                _ => CrossFittedWmv(train, dev, context with { Prior = prior }));
+        foreach (var entry in Candidates.Where(e => e.Model != MajorityVoteTrainer.ModelName))
         {
-            var withPrior = context with { Prior = prior, Dev = null };
-            var wmvOptions = new Dictionary<string, string> { ["accuracies"] = "dev" };
-            Try(WeightedVoteTrainer.ModelName, wmvOptions, source,
-                () => new WeightedVoteTrainer(new WeightedVoteOptions { AccuracySource = "dev" }).Fit(train, withPrior with { Dev = devMatrix }),
-                _ => CrossFittedWmv(train, devMatrix, withPrior));
+            var trainer = LabelModelCatalog.Get(entry.Model).CreateTrainer(new ModelOptions(entry.Options));
+            foreach (var (source, prior) in priors.Where(p => p.Source is "dev" or "given"))
+                Add(entry.Model, entry.Options, source, () => trainer.Fit(train, context with { Prior = prior, Dev = null }));
+            if (context.Prior is null)
+            {
+                var (source, prior) = entry.LearnsPrior ? ("learned", (double[]?)null) : ("em", priors.First(p => p.Source == "em").Prior);
+                Add(entry.Model, entry.Options, source, () => trainer.Fit(train, context with { Prior = prior, Dev = null }));
+            }
         }
-        foreach (var epochs in new[] { 100, 500, 1000 })
-        foreach (var lr in new[] { 0.01, 0.03 })
-        foreach (var (source, prior) in priors)
-        {
-            var options = new SnorkelOptions { Epochs = epochs, LearningRate = lr };
-            var withPrior = context with { Prior = prior, Dev = null };
-            Try(SnorkelTrainer.ModelName, options.ToOptionValues(), source,
-                () => stats is null ? throw new SnorkelerException("no moment statistics") : new SnorkelTrainer(options).Fit(stats, withPrior));
-        }
-        foreach (var (source, prior) in priors)
-        {
-            var options = new DawidSkeneOptions();
-            Try(DawidSkeneTrainer.ModelName, options.ToOptionValues(), source, () => new DawidSkeneTrainer(options).Fit(train, context with { Prior = prior, Dev = null }));
-        }
-        foreach (var (source, prior) in priors)
-            Try(FlyingSquidTrainer.ModelName, none, source,
-                () => stats is null ? throw new SnorkelerException("no moment statistics") : new FlyingSquidTrainer().Fit(stats, context with { Prior = prior, Dev = null }));
+        if (stats is not null)
+            foreach (var lr in GridLearningRates)
+            foreach (var l2 in GridL2)
+            foreach (var (source, prior) in priors)
+            {
+                var options = new SnorkelOptions { Epochs = GridEpochs.Max(), LearningRate = lr, L2 = l2 };
+                IReadOnlyList<SnorkelModel> trajectory;
+                try { trajectory = new SnorkelTrainer(options).FitTrajectory(stats, context with { Prior = prior }, prior, GridEpochs); }
+                catch (SnorkelerException e)
+                {
+                    foreach (var epochs in GridEpochs)
+                        scored.Add(new Scored(new AutoCandidate(SnorkelTrainer.ModelName, (options with { Epochs = epochs }).ToOptionValues(), source, double.NaN, e.Message), null, null));
+                    continue;
+                }
+                for (var x = 0; x < trajectory.Count; x++)
+                {
+                    var model = trajectory[x];
+                    Add(SnorkelTrainer.ModelName, (options with { Epochs = GridEpochs[x] }).ToOptionValues(), source, () => model);
+                }
+            }
 
-        if (best is null || bestCandidate is null) throw new SnorkelerException("auto: every candidate model failed; see the log");
-        log?.Invoke($"auto: chose {Describe(bestCandidate)} (dev expected accuracy {bestCandidate.DevExpectedAccuracy:F4})");
-        return new AutoModel(best, bestCandidate, candidates);
+        // The unsupervised choice, scored on the dev split (it never saw it).
+        var fallback = unsupervised.Model.PredictProbabilities(dev);
+        var fallbackScore = Metric(fallback, gold, devRows, dev.Schema, metric);
+        var candidates = scored.Select(s => s.Candidate).ToList();
+        var best = Best(candidates, higher);
+        if (best < 0) throw new SnorkelerException("auto: every candidate model failed; see the log");
+
+        // Out-of-fold check of the selection itself: each dev fold is labelled by the candidate best on the other folds.
+        var outOfFold = new double[dev.RowCount * k];
+        var folds = Math.Min(DevFolds, devRows.Length);
+        for (var f = 0; f < folds; f++)
+        {
+            var inner = devRows.Where((_, x) => x % folds != f).ToArray();
+            var chosen = -1;
+            var chosenScore = 0.0;
+            for (var c = 0; c < scored.Count; c++)
+            {
+                if (scored[c].DevProbabilities is not { } probabilities) continue;
+                var score = Metric(probabilities, gold, inner, dev.Schema, metric);
+                if (chosen < 0 || (higher ? score > chosenScore : score < chosenScore)) (chosen, chosenScore) = (c, score);
+            }
+            foreach (var i in devRows.Where((_, x) => x % folds == f))
+                scored[chosen].DevProbabilities!.AsSpan(i * k, k).CopyTo(outOfFold.AsSpan(i * k, k));
+        }
+        var outOfFoldScore = Metric(outOfFold, gold, devRows, dev.Schema, metric);
+        var devBest = candidates[best];
+        var trusted = higher ? outOfFoldScore > fallbackScore : outOfFoldScore < fallbackScore;
+        var name = AutoOptions.Spelling(metric);
+        var reason = trusted
+            ? string.Create(CultureInfo.InvariantCulture, $"best dev {name} ({devBest.Score:F4}); choosing by the dev split beat the unsupervised choice out of fold ({outOfFoldScore:F4} vs {fallbackScore:F4} on {devRows.Length} dev rows, {folds} folds)")
+            : string.Create(CultureInfo.InvariantCulture, $"the unsupervised choice ({unsupervised.Selection.Chosen}, dev {name} {fallbackScore:F4}) was kept: choosing by the dev split did not beat it out of fold ({outOfFoldScore:F4} on {devRows.Length} dev rows, {folds} folds; dev-best {devBest} {devBest.Score:F4})");
+        var criterion = $"dev {name}{(metric == AutoMetric.Accuracy ? " (tie-break: random)" : "")}, wmv's accuracies cross-fitted in {DevFolds} folds; selection checked out of fold against the unsupervised choice";
+        var metricName = metric switch
+        {
+            AutoMetric.Accuracy => "dev accuracy",
+            AutoMetric.MacroF1 => "dev macro-F1",
+            AutoMetric.LogLoss => "dev log-loss",
+            _ => "dev expected accuracy",
+        };
+        if (trusted) return (scored[best].Model!, new AutoSelection(metricName, criterion, higher, candidates, devBest, reason, unsupervised.Selection));
+        var kept = unsupervised.Candidate with { Score = fallbackScore };
+        return (unsupervised.Model, new AutoSelection(metricName, criterion, higher, candidates, kept, reason, unsupervised.Selection));
     }
 
-    private static string Describe(AutoCandidate c)
-        => $"{c.Model}{string.Concat(c.Options.Where(o => o.Key != "prior-estimate").Select(o => $" --{o.Key} {o.Value}"))} (prior: {c.PriorSource})";
-
-    /// <summary>wmv's dev expected accuracy with each fold's rows scored by accuracies estimated on the other folds.</summary>
-    private static double CrossFittedWmv(IMatrixSource train, LabelMatrix dev, FitContext context)
+    /// <summary>The index of the best finite score (ties to the earlier), or -1.</summary>
+    private static int Best(IReadOnlyList<AutoCandidate> candidates, bool higherIsBetter)
     {
-        var gold = dev.GoldLabels.ToArray();
-        double total = 0;
-        long rows = 0;
-        for (var f = 0; f < WmvFolds; f++)
+        var best = -1;
+        for (var c = 0; c < candidates.Count; c++)
         {
-            var fitGold = gold.Select((g, i) => i % WmvFolds == f ? LabelSchema.Abstain : g).ToArray();
-            var scoreGold = gold.Select((g, i) => i % WmvFolds == f ? g : LabelSchema.Abstain).ToArray();
-            if (scoreGold.All(g => g < 0)) continue;
-            var model = new WeightedVoteTrainer(new WeightedVoteOptions { AccuracySource = "dev" }).Fit(train, context with { Dev = dev.WithGold(fitGold) });
-            var score = model.Score(dev.WithGold(scoreGold));
-            total += score.ExpectedAccuracy * score.Rows;
-            rows += score.Rows;
+            var s = candidates[c].Score;
+            if (!double.IsFinite(s)) continue;
+            if (best < 0 || (higherIsBetter ? s > candidates[best].Score : s < candidates[best].Score)) best = c;
         }
-        return rows == 0 ? 0 : total / rows;
+        return best;
     }
 
-    private static LabelMatrix Materialise(IMatrixSource source)
+    /// <summary>The metric of the probabilities on the given rows of the dev split.</summary>
+    private static double Metric(double[] probabilities, int[] gold, int[] rows, LabelSchema schema, AutoMetric metric)
+    {
+        var k = schema.Cardinality;
+        var scores = new MetricsAccumulator(schema, TieBreak.Random);
+        foreach (var i in rows) scores.Add(probabilities.AsSpan(i * k, k), gold[i], i);
+        var result = scores.Result();
+        return metric switch
+        {
+            AutoMetric.Accuracy => result.Accuracy,
+            AutoMetric.MacroF1 => result.MacroF1,
+            AutoMetric.LogLoss => result.LogLoss,
+            _ => result.ExpectedAccuracy,
+        };
+    }
+
+    /// <summary>wmv's dev probabilities with each fold's rows predicted from accuracies estimated on the other folds.</summary>
+    private static double[] CrossFittedWmv(IMatrixSource train, LabelMatrix dev, FitContext context)
+    {
+        var k = dev.Schema.Cardinality;
+        var gold = dev.GoldLabels.ToArray();
+        var result = new double[dev.RowCount * k];
+        for (var f = 0; f < DevFolds; f++)
+        {
+            var fitGold = gold.Select((g, i) => i % DevFolds == f ? LabelSchema.Abstain : g).ToArray();
+            if (fitGold.All(g => g < 0)) fitGold = gold;
+            var model = new WeightedVoteTrainer(new WeightedVoteOptions { AccuracySource = "dev" }).Fit(train, context with { Dev = dev.WithGold(fitGold) });
+            var probabilities = model.PredictProbabilities(dev);
+            for (var i = f; i < dev.RowCount; i += DevFolds) probabilities.AsSpan(i * k, k).CopyTo(result.AsSpan(i * k, k));
+        }
+        return result;
+    }
+
+    // ---------------------------------------------------------------- matrices
+
+    private static LabelMatrix LabelMatrixOf(IMatrixSource source)
     {
         if (source is LabelMatrix matrix) return matrix;
-        var builder = new LabelMatrixBuilder(source.Schema, source.LfNames);
-        var votes = new int[source.LfNames.Count];
+        var blocks = source.ReadBlocks().ToList();
+        if (blocks.Count == 1) return blocks[0];
+        return Copy(source, int.MaxValue, _ => true, keepGold: true, CancellationToken.None);
+    }
+
+    /// <summary>At most <paramref name="rows"/> rows of the source, evenly spaced, as one sparse matrix.</summary>
+    private static LabelMatrix Sample(IMatrixSource source, int rows, CancellationToken cancellation)
+        => Copy(source, rows, _ => true, keepGold: false, cancellation);
+
+    private static LabelMatrix Mask(LabelMatrix matrix, Func<int, bool> keep) => Copy(matrix, int.MaxValue, keep, keepGold: false, CancellationToken.None);
+
+    private static LabelMatrix Copy(IMatrixSource source, int rows, Func<int, bool> keep, bool keepGold, CancellationToken cancellation)
+    {
+        var total = source.RowCount ?? source.ReadBlocks().Sum(b => (long)b.RowCount);
+        var stride = Math.Max(1.0, (double)total / rows);
+        var builder = new SparseLabelMatrixBuilder(source.Schema, source.LfNames);
+        var lfs = new int[source.LfNames.Count];
+        var labels = new int[lfs.Length];
+        long index = 0;
+        double next = 0;
+        IReadOnlyList<SourceKind>? kinds = null;
         foreach (var block in source.ReadBlocks())
-            for (var i = 0; i < block.RowCount; i++)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            kinds ??= block.HasAnnotators ? block.SourceKinds : null;
+            for (var i = 0; i < block.RowCount; i++, index++)
             {
+                if (index < (long)next) continue;
+                next += stride;
                 var row = builder.AddRow();
-                block.CopyRow(i, votes);
-                for (var j = 0; j < votes.Length; j++) builder.Set(row, j, votes[j]);
-                builder.SetGold(row, block.Gold(i));
+                var count = block.CopyVotes(i, lfs, labels);
+                for (var v = 0; v < count; v++)
+                    if (keep(lfs[v])) builder.Add(lfs[v], labels[v]);
+                if (keepGold && block.HasGold) builder.SetGold(row, block.Gold(i));
             }
+        }
+        if (kinds is not null) builder.SetSourceKinds(kinds);
         return builder.Build();
     }
 }
@@ -181,25 +631,20 @@ public sealed class AutoTrainer : ILabelModelTrainer
 /// <summary>The model <c>auto</c> chose, with the record of its choice (see <see cref="AutoTrainer"/>).</summary>
 public sealed class AutoModel : ILabelModel
 {
-    private readonly JsonObject _candidatesJson;
-
-    internal AutoModel(ILabelModel chosen, AutoCandidate choice, IReadOnlyList<AutoCandidate> candidates)
-        : this(chosen, choice, ToJson(candidates))
-    {
-    }
-
-    private AutoModel(ILabelModel chosen, AutoCandidate choice, JsonObject candidatesJson)
+    internal AutoModel(ILabelModel chosen, AutoSelection selection)
     {
         Chosen = chosen;
-        Choice = choice;
-        _candidatesJson = candidatesJson;
+        Selection = selection;
     }
 
     /// <summary>The fitted model that makes the predictions.</summary>
     public ILabelModel Chosen { get; }
 
-    /// <summary>What was chosen: model, options, prior source and dev score.</summary>
-    public AutoCandidate Choice { get; }
+    /// <summary>The record of the choice: criterion, every candidate's score, the choice and the reason.</summary>
+    public AutoSelection Selection { get; }
+
+    /// <summary>What was chosen: model, options, prior source and score.</summary>
+    public AutoCandidate Choice => Selection.Chosen;
 
     /// <inheritdoc />
     public string Name => AutoTrainer.ModelName;
@@ -214,44 +659,22 @@ public sealed class AutoModel : ILabelModel
     public void PredictProbabilities(LabelMatrix block, Span<double> probabilities) => Chosen.PredictProbabilities(block, probabilities);
 
     /// <inheritdoc />
-    public JsonObject SaveParameters() => new()
+    public JsonObject SaveParameters()
     {
-        ["chosen"] = CandidateJson(Choice),
-        ["candidates"] = _candidatesJson["list"]!.DeepClone(),
-        ["parameters"] = Chosen.SaveParameters(),
-    };
-
-    private static JsonObject ToJson(IReadOnlyList<AutoCandidate> candidates) => new() { ["list"] = new JsonArray(candidates.Select(c => (JsonNode)CandidateJson(c)).ToArray()) };
-
-    private static JsonObject CandidateJson(AutoCandidate c)
-    {
-        var options = new JsonObject();
-        foreach (var (key, value) in c.Options) options[key] = value;
-        var json = new JsonObject
-        {
-            ["model"] = c.Model,
-            ["options"] = options,
-            ["prior"] = c.PriorSource,
-            ["dev_expected_accuracy"] = double.IsFinite(c.DevExpectedAccuracy) ? c.DevExpectedAccuracy : null,
-        };
-        if (c.Note is not null) json["note"] = c.Note;
+        var json = Selection.ToJson();
+        json["parameters"] = Chosen.SaveParameters();
         return json;
     }
 
     internal static AutoModel Load(LabelSchema schema, IReadOnlyList<string> lfNames, IReadOnlyList<double> prior, JsonObject parameters)
     {
-        if (parameters["chosen"] is not JsonObject chosen) throw new SnorkelerException("parameter 'chosen' must be an object");
-        var model = chosen["model"]?.GetValue<string>() ?? throw new SnorkelerException("parameter 'chosen.model' is missing");
-        if (model == AutoTrainer.ModelName) throw new SnorkelerException("parameter 'chosen.model' cannot be auto");
+        var selection = AutoSelection.FromJson(parameters);
+        if (selection.Chosen.Model == AutoTrainer.ModelName) throw new SnorkelerException("parameter 'chosen.model' cannot be auto");
         var inner = parameters["parameters"] as JsonObject ?? throw new SnorkelerException("parameter 'parameters' must be an object");
-        var fitted = LabelModelCatalog.Get(model).Load(schema, lfNames, prior, inner);
-        var options = (chosen["options"] as JsonObject ?? []).ToDictionary(o => o.Key, o => o.Value?.ToString() ?? "");
-        var score = chosen["dev_expected_accuracy"] is JsonValue v && v.TryGetValue<double>(out var d) ? d : double.NaN;
-        var choice = new AutoCandidate(model, options, chosen["prior"]?.GetValue<string>() ?? "unknown", score);
-        var list = parameters["candidates"] as JsonArray ?? [];
-        return new AutoModel(fitted, choice, new JsonObject { ["list"] = list.DeepClone() });
+        var fitted = LabelModelCatalog.Get(selection.Chosen.Model).Load(schema, lfNames, prior, inner);
+        return new AutoModel(fitted, selection);
     }
 
     /// <inheritdoc />
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"auto: {Choice.Model} (prior {Choice.PriorSource}, dev expected accuracy {Choice.DevExpectedAccuracy:F4})");
+    public override string ToString() => $"auto: {Choice} ({Selection.Reason})";
 }

@@ -86,8 +86,8 @@ public static class LabelModelCatalog
             o => new MaceTrainer(MaceOptions.From(o)), MaceModel.Load),
         new(GladTrainer.ModelName, "GLAD: worker ability and task difficulty (a right answer with probability σ(ability × easiness)) by EM, best of several restarts",
             o => new GladTrainer(GladOptions.From(o)), GladModel.Load),
-        new(AutoTrainer.ModelName, "auto: with a labelled dev split, the model, hyperparameters and prior with the best dev expected accuracy; else snorkel with 500 epochs",
-            _ => new AutoTrainer(), AutoModel.Load),
+        new(AutoTrainer.ModelName, "auto: chooses the model, options and prior: by held-out source agreement, or with a labelled dev split by a grid search checked out of fold",
+            o => new AutoTrainer(AutoOptions.From(o)), AutoModel.Load),
     ];
 
     /// <summary>All models, in the order help lists them.</summary>

@@ -46,11 +46,14 @@ public static class ModelFile
         });
     }
 
+    /// <summary>The largest model file read.</summary>
+    internal const long MaxFileBytes = 1L << 30;
+
     /// <summary>Reads and validates a model file; every problem is a <see cref="SnorkelerException"/> naming the file.</summary>
     public static ILabelModel Load(string path)
     {
         string text;
-        try { text = File.ReadAllText(path); }
+        try { text = InputFile.ReadAllText(path, MaxFileBytes, "a model file"); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw SnorkelerException.InFile(path, e is FileNotFoundException or DirectoryNotFoundException ? "no such file" : e.Message);
@@ -65,7 +68,7 @@ public static class ModelFile
         {
             throw SnorkelerException.InFile(path, $"not valid JSON (truncated or damaged?): {FirstSentence(e.Message)}", e.LineNumber + 1);
         }
-        return FromJson(json, path);
+        return ReadGuard.Run(path, () => FromJson(json, path));
     }
 
     /// <summary>System.Text.Json's message without its position suffix (the line is reported separately).</summary>

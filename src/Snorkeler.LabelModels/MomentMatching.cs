@@ -123,7 +123,16 @@ public sealed class SnorkelTrainer : IStatisticsTrainer
     }
 
     private SnorkelModel FitWithPrior(SufficientStatistics stats, FitContext context, double[] p)
+        => FitTrajectory(stats, context, p, [Options.Epochs])[0];
+
+    /// <summary>
+    /// Runs the optimisation for the largest of <paramref name="snapshots"/> epochs and returns the model as it
+    /// is after each snapshot's number of epochs (clamped and relabelled like a fit of that many epochs, which it
+    /// equals exactly): one run gives the fits of several epoch counts, as <c>auto</c>'s search needs.
+    /// </summary>
+    internal IReadOnlyList<SnorkelModel> FitTrajectory(SufficientStatistics stats, FitContext context, double[] p, IReadOnlyList<int> snapshots)
     {
+        CheckShape(stats.Cardinality, stats.LfCount);
         var n = stats.RowCount;
         if (n == 0) throw new SnorkelerException("snorkel: the training matrix has no rows");
         int m = stats.LfCount, k = stats.Cardinality, d = m * k;
@@ -141,8 +150,10 @@ public sealed class SnorkelTrainer : IStatisticsTrainer
         var grad = new double[d * k];
         var l2Squared = Options.L2 * Options.L2;
         var moments = SparseMoments(stats);
-        context.Log?.Invoke($"snorkel: n={n}, m={m}, k={k}, epochs={Options.Epochs}, lr={Options.LearningRate}, momentum={Options.Momentum}, l2={Options.L2}, prec_init={Options.PrecInit}, init scale={scale:F6}, prior=[{string.Join(", ", p.Select(v => v.ToString("F4", CultureInfo.InvariantCulture)))}]");
-        for (var epoch = 0; epoch < Options.Epochs; epoch++)
+        var last = snapshots.Max();
+        context.Log?.Invoke($"snorkel: n={n}, m={m}, k={k}, epochs={last}, lr={Options.LearningRate}, momentum={Options.Momentum}, l2={Options.L2}, prec_init={Options.PrecInit}, init scale={scale:F6}, prior=[{string.Join(", ", p.Select(v => v.ToString("F4", CultureInfo.InvariantCulture)))}]");
+        var models = new List<SnorkelModel>();
+        for (var epoch = 0; epoch < last; epoch++)
         {
             context.Cancellation.ThrowIfCancellationRequested();
             Gradient(m, k, mu, muInit, p, diag, moments, l2Squared, grad);
@@ -153,15 +164,21 @@ public sealed class SnorkelTrainer : IStatisticsTrainer
             }
             if (mu.Any(v => !double.IsFinite(v)))
                 throw new SnorkelerException($"snorkel: the fit diverged at epoch {epoch + 1}; reduce --lr (now {Options.LearningRate})");
+            if (snapshots.Contains(epoch + 1)) models.Add(Snapshot(stats, context, p, mu, Options with { Epochs = epoch + 1 }));
         }
         if (context.Log is not null && (double)m * m * k * k * k <= 1e9)
             context.Log($"snorkel: final loss {Loss(m, k, mu, muInit, p, diag, stats, l2Squared):G6}");
+        return models;
+    }
 
-        // Clamp to [ε, 1 − ε], ε = min(0.01, 10^-ceil(log10 n)).
-        var eps = Math.Min(0.01, Math.Pow(10, -Math.Ceiling(Math.Log10(n))));
-        for (var i = 0; i < mu.Length; i++) mu[i] = Math.Clamp(mu[i], eps, 1 - eps);
+    /// <summary>The model for the current μ: clamped to [ε, 1 − ε] (ε = min(0.01, 10^-ceil(log10 n))), labels fixed.</summary>
+    private static SnorkelModel Snapshot(SufficientStatistics stats, FitContext context, double[] p, double[] current, SnorkelOptions options)
+    {
+        int m = stats.LfCount, k = stats.Cardinality;
+        var eps = Math.Min(0.01, Math.Pow(10, -Math.Ceiling(Math.Log10(stats.RowCount))));
+        var mu = current.Select(v => Math.Clamp(v, eps, 1 - eps)).ToArray();
         mu = BreakPermutationSymmetry(mu, m, k, p);
-        return new SnorkelModel(stats.Schema, stats.LfNames, p, mu, Options, context.Seed);
+        return new SnorkelModel(stats.Schema, stats.LfNames, p, mu, options, context.Seed);
     }
 
     /// <summary>

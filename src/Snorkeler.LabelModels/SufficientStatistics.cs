@@ -227,14 +227,14 @@ public sealed class SufficientStatistics
         JsonObject json;
         try
         {
-            json = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw SnorkelerException.InFile(path, "not a Snorkeler statistics file (expected a JSON object)");
+            json = JsonNode.Parse(InputFile.ReadAllText(path, ModelFile.MaxFileBytes, "a statistics file")) as JsonObject ?? throw SnorkelerException.InFile(path, "not a Snorkeler statistics file (expected a JSON object)");
         }
         catch (JsonException e) { throw SnorkelerException.InFile(path, $"not valid JSON (truncated or damaged?): {e.Message}", e.LineNumber + 1); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw SnorkelerException.InFile(path, e is FileNotFoundException or DirectoryNotFoundException ? "no such file" : e.Message);
         }
-        return FromJson(json, path);
+        return ReadGuard.Run(path, () => FromJson(json, path));
     }
 
     /// <summary>Validates and reads statistics from their JSON object; <paramref name="path"/> names the source in errors.</summary>

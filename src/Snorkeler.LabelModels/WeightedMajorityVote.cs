@@ -16,7 +16,7 @@ public sealed record WeightedVoteOptions
     public double MaxAccuracy { get; init; } = 0.99;
 
     /// <summary>Options of the snorkel fit used when accuracies come from its μ (its <c>--epochs</c>, <c>--lr</c>, ... are read too).</summary>
-    public SnorkelOptions Snorkel { get; init; } = new();
+    public SnorkelOptions Snorkel { get; init; } = new() { PriorEstimate = PriorEstimate.Em };
 
     /// <summary>Reads the options from the command line's <c>--name value</c> pairs.</summary>
     public static WeightedVoteOptions From(ModelOptions options)
@@ -28,7 +28,8 @@ public sealed record WeightedVoteOptions
         {
             AccuracySource = source,
             MaxAccuracy = options.Number("max-accuracy", 0.99, 0.5000001, 0.9999999),
-            Snorkel = SnorkelOptions.From(options),
+            // Unlike snorkel itself (which keeps Snorkel 0.10's uniform default), the prior of wmv's snorkel fit is estimated by default.
+            Snorkel = SnorkelOptions.From(options) with { PriorEstimate = ClassPrior.ReadEstimate(options, PriorEstimate.Em) },
         };
     }
 }

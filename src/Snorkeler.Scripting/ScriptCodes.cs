@@ -24,6 +24,8 @@ public static class ScriptCodes
     public const string CacheWrite = "SNK0608";
     /// <summary>A script reads a field by a literal name the data does not have (a warning: binding the LF will fail).</summary>
     public const string UnknownField = "SNK0609";
+    /// <summary>The scripts' top-level code (declaring the LFs) ran longer than the time budget.</summary>
+    public const string TopLevelTimeout = "SNK0610";
 
     internal static string NoLabelsMessage
         => "no classes declared: add a line such as 'Labels(\"HAM\", \"SPAM\");' at the top of a script, or 'labels HAM, SPAM' to a .rules file";
@@ -45,11 +47,14 @@ public static class ScriptCodes
     internal static string ScriptThrewMessage(Exception e)
         => $"the script threw {e.GetType().Name} while declaring its LFs: {e.Message}";
 
+    internal static string TopLevelTimeoutMessage(TimeSpan budget)
+        => $"the scripts' top-level code did not finish within {budget.TotalSeconds:0.###} s while declaring the LFs (an endless loop? raise the limit with --lf-timeout)";
+
     internal static string CacheWriteMessage(string path, string detail)
         => $"cannot write the script cache '{path}': {detail}; the scripts will be compiled again next run";
 
-    internal static string UnknownFieldMessage(string name, Data.DataSchema columns)
-        => $"no column '{name}' in the data{(Text.Suggest.Nearest(name, columns.Names) is { } near ? $"; did you mean '{near}'?" : "")} (columns: {string.Join(", ", columns.Names)})";
+    internal static string UnknownFieldMessage(string name, Data.DataSchema columns, int uses, Loading.DataHints? data)
+        => $"no column '{name}' in {data?.Name ?? "the data"}{(uses > 1 ? $" (read {uses} times)" : "")}{Data.ColumnGuess.MissingFieldHint(name, columns, data)} (columns: {string.Join(", ", columns.Names)})";
 
     internal static string VoteOutOfRangeMessage(LabelingFunction lf, int vote, long row, LabelSchema schema)
         => $"LF {lf.Describe()} returned {vote} for row {row}; a vote is {LabelSchema.Abstain} ({LabelSchema.AbstainName}) or a class: {schema}";

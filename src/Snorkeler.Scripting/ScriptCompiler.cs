@@ -43,7 +43,7 @@ internal static class ScriptCompiler
             .AddReferences(typeof(DataRow).Assembly, typeof(ScriptGlobals).Assembly, typeof(Regex).Assembly, typeof(Enumerable).Assembly)
             .WithImports(ScriptSources.Imports)
             .WithSourceResolver(new ScriptSourceResolver(sources, Path.GetDirectoryName(preludePath)!))
-            .WithMetadataResolver(ScriptMetadataResolver.Default.WithBaseDirectory(Path.GetDirectoryName(preludePath)!))
+            .WithMetadataResolver(new RegularFilesOnly(ScriptMetadataResolver.Default.WithBaseDirectory(Path.GetDirectoryName(preludePath)!)))
             .WithOptimizationLevel(OptimizationLevel.Release)
             .WithEmitDebugInformation(true)
             .WithAllowUnsafe(false);
@@ -117,6 +117,30 @@ internal static class ScriptCompiler
         return name == name.ToUpperInvariant() && name.Any(char.IsLetter) ? Suggest.Nearest(name, candidates) : null;
     }
 
+    /// <summary>
+    /// <c>#r</c> resolved as Roslyn does, but only to regular files: opening a FIFO would block the compiler
+    /// forever (a path that is not a regular file reads as not found).
+    /// </summary>
+    private sealed class RegularFilesOnly(MetadataReferenceResolver inner) : MetadataReferenceResolver
+    {
+        private MetadataReferenceResolver Inner => inner;
+
+        public override bool ResolveMissingAssemblies => inner.ResolveMissingAssemblies;
+
+        public override System.Collections.Immutable.ImmutableArray<PortableExecutableReference> ResolveReference(string reference, string? baseFilePath, MetadataReferenceProperties properties)
+        {
+            var found = inner.ResolveReference(reference, baseFilePath, properties);
+            return found.Any(r => r.FilePath is { } path && IO.InputFile.Stat(path).Kind != IO.FileKind.Regular) ? [] : found;
+        }
+
+        public override PortableExecutableReference? ResolveMissingAssembly(MetadataReference definition, AssemblyIdentity referenceIdentity)
+            => inner.ResolveMissingAssembly(definition, referenceIdentity);
+
+        public override bool Equals(object? other) => other is RegularFilesOnly o && inner.Equals(o.Inner);
+
+        public override int GetHashCode() => inner.GetHashCode();
+    }
+
     /// <summary>Serves the scripts' texts as given to the loader (not re-read from disk); other <c>#load</c>s from disk.</summary>
     private sealed class ScriptSourceResolver(ScriptSources sources, string baseDirectory) : SourceReferenceResolver
     {
@@ -134,7 +158,7 @@ internal static class ScriptCompiler
         public override Stream OpenRead(string resolvedPath)
             => sources.ByFullPath.TryGetValue(ScriptSources.Normalize(resolvedPath), out var t)
                 ? new MemoryStream(Encoding.UTF8.GetBytes(t.Text), writable: false)
-                : _files.OpenRead(resolvedPath);
+                : IO.InputFile.Stat(resolvedPath).Kind == IO.FileKind.Regular ? _files.OpenRead(resolvedPath) : throw new IOException(IO.InputFile.NotRegularMessage);
 
         public override bool Equals(object? other) => ReferenceEquals(this, other);
 

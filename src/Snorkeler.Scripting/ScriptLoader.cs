@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using System.Runtime.Loader;
+using Snorkeler.IO;
 using Snorkeler.Loading;
 
 namespace Snorkeler.Scripting;
@@ -53,11 +54,11 @@ public sealed class ScriptLoader : ILfLoader
         if (schema is null && !diagnostics.Any(d => d.IsError))
         {
             diagnostics.Add(Diagnostic.Error(ScriptCodes.NoLabels, ScriptCodes.NoLabelsMessage, new SourceLocation(files[0].Path, 1, 1)));
-            return Done(null, [], diagnostics, null, null, false, clock);
+            return Done(sources, null, [], diagnostics, null, null, false, clock);
         }
-        if (schema is null || diagnostics.Any(d => d.IsError)) return Done(schema, [], diagnostics, null, null, false, clock);
+        if (schema is null || diagnostics.Any(d => d.IsError)) return Done(sources, schema, [], diagnostics, null, null, false, clock);
 
-        if (context.DataColumns is { } columns) diagnostics.AddRange(sources.UnknownFields(columns));
+        if (context.DataColumns is { } columns) diagnostics.AddRange(sources.UnknownFields(columns, context.Data));
 
         var key = sources.Key(schema);
         var entry = _useCache ? ScriptCache.EntryPath(ScriptCache.Folder(context.CacheDirectory), key) : null;
@@ -68,7 +69,7 @@ public sealed class ScriptLoader : ILfLoader
         {
             var (fresh, compileDiagnostics) = ScriptCompiler.Compile(sources, schema, context.Root);
             diagnostics.AddRange(compileDiagnostics.Select(d => d.ToDiagnostic(sources)));
-            if (fresh is null) return Done(schema, [], diagnostics, key, entry, false, clock);
+            if (fresh is null) return Done(sources, schema, [], diagnostics, key, entry, false, clock);
             compiled = fresh;
             loaded = Factory(compiled, sources) ?? throw new InvalidOperationException("freshly compiled scripts do not load");
             if (entry is not null)
@@ -82,15 +83,15 @@ public sealed class ScriptLoader : ILfLoader
         }
         else diagnostics.AddRange(compiled!.Warnings.Select(d => d.ToDiagnostic(sources)));
 
-        var functions = Run(loaded, sources, schema, key, diagnostics);
-        return Done(schema, functions, diagnostics, key, entry, hit, clock);
+        var functions = Run(loaded, sources, schema, key, diagnostics, context.TimeBudget);
+        return Done(sources, schema, functions, diagnostics, key, entry, hit, clock);
     }
 
-    private LfSet Done(LabelSchema? schema, IReadOnlyList<LabelingFunction> functions, List<Diagnostic> diagnostics,
+    private LfSet Done(ScriptSources sources, LabelSchema? schema, IReadOnlyList<LabelingFunction> functions, List<Diagnostic> diagnostics,
         string? key, string? entry, bool hit, Stopwatch clock)
     {
         LastLoad = new ScriptLoadStats(hit, key, entry, clock.Elapsed);
-        return new LfSet(schema, functions, diagnostics);
+        return new LfSet(schema, functions, diagnostics, sources.Texts.Where(t => !t.Listed).Select(t => t.FullPath).Concat(sources.References).ToArray());
     }
 
     /// <summary>The submission's factory method and the load context holding its assembly.</summary>
@@ -114,25 +115,44 @@ public sealed class ScriptLoader : ILfLoader
     }
 
     /// <summary>Runs the scripts' top level (which calls <c>Lf</c>) and builds the LFs.</summary>
-    private static List<LabelingFunction> Run(LoadedScripts loaded, ScriptSources sources, LabelSchema schema, string key, List<Diagnostic> diagnostics)
+    /// <remarks>
+    /// The top level runs on its own background thread, within <paramref name="budget"/>: code that loops forever is
+    /// reported (and abandoned: .NET cannot stop a thread, and a background thread does not keep the process alive).
+    /// </remarks>
+    private static List<LabelingFunction> Run(LoadedScripts loaded, ScriptSources sources, LabelSchema schema, string key, List<Diagnostic> diagnostics, TimeSpan? budget)
     {
         var globals = new ScriptGlobals(schema, sources.Locate);
-        try
+        Exception? failure = null;
+        var topLevel = new Thread(() =>
         {
-            // Slot 0 holds the globals, slot 1 the submission (Roslyn's ScriptExecutionState layout).
-            var task = (Task<object>)loaded.Factory.Invoke(null, [new object?[] { globals, null }])!;
-            task.GetAwaiter().GetResult();
+            try
+            {
+                // Slot 0 holds the globals, slot 1 the submission (Roslyn's ScriptExecutionState layout).
+                var task = (Task<object>)loaded.Factory.Invoke(null, [new object?[] { globals, null }])!;
+                task.GetAwaiter().GetResult();
+            }
+            catch (Exception e)
+            {
+                failure = e is TargetInvocationException { InnerException: { } i } ? i : e;
+            }
+        }, maxStackSize: 16 << 20) { IsBackground = true, Name = "snorkeler-script-top-level" };
+        topLevel.Start();
+        if (!topLevel.Join(budget ?? Timeout.InfiniteTimeSpan))
+        {
+            var first = sources.Listed.First();
+            diagnostics.Add(Diagnostic.Error(ScriptCodes.TopLevelTimeout, ScriptCodes.TopLevelTimeoutMessage(budget!.Value), new SourceLocation(first.DisplayPath, 1, 1)));
+            return [];
         }
-        catch (Exception e)
+        if (failure is not null)
         {
-            var inner = e is TargetInvocationException { InnerException: { } i } ? i : e;
-            diagnostics.Add(Diagnostic.Error(ScriptCodes.ScriptThrew, ScriptCodes.ScriptThrewMessage(inner), ThrowSite(inner, sources)));
+            diagnostics.Add(Diagnostic.Error(ScriptCodes.ScriptThrew, ScriptCodes.ScriptThrewMessage(failure), ThrowSite(failure, sources)));
             return [];
         }
         diagnostics.AddRange(globals.Diagnostics);
 
         var functions = new List<LabelingFunction>();
         var byName = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
+        var fields = sources.FieldNames();
         foreach (var d in globals.Declared)
         {
             var location = sources.Locate(d.File, d.Line, "Lf");
@@ -146,7 +166,7 @@ public sealed class ScriptLoader : ILfLoader
                 diagnostics.Add(Diagnostic.Error(ScriptCodes.DuplicateName, ScriptCodes.DuplicateNameMessage(d.Name, byName[d.Name]), location));
                 continue;
             }
-            functions.Add(Checked(d, location, schema, key, loaded.Context));
+            functions.Add(Checked(d, location, schema, key, loaded.Context, fields));
         }
         return functions;
     }
@@ -156,8 +176,9 @@ public sealed class ScriptLoader : ILfLoader
     /// The LF holds the scripts' load context: a collectible context whose object is collected starts unloading
     /// even while its code runs, and then every later load into it fails, such as the first call that needs an
     /// assembly the scripts <c>#r</c> (the runtime loads it lazily, on that call).
+    /// Its fields are those the scripts read by a literal name (shared by every LF of the scripts, which share code).
     /// </summary>
-    private static LabelingFunction Checked(Declared d, SourceLocation location, LabelSchema schema, string key, AssemblyLoadContext context)
+    private static LabelingFunction Checked(Declared d, SourceLocation location, LabelSchema schema, string key, AssemblyLoadContext context, IReadOnlyList<string> fields)
     {
         var vote = d.Vote;
         var k = schema.Cardinality;
@@ -172,7 +193,7 @@ public sealed class ScriptLoader : ILfLoader
                     throw new SnorkelerException(ScriptCodes.VoteOutOfRangeMessage(lf!, v, row.Index, schema));
                 return v;
             };
-        }, location, LabelingFunction.Hash(d.Name + "\n" + key));
+        }, location, LabelingFunction.Hash(d.Name + "\n" + key), fields);
         return lf;
     }
 
@@ -207,6 +228,8 @@ public sealed class ScriptLoader : ILfLoader
             return null;
         }
 
+        private const long MaxAssemblyBytes = 256L << 20;
+
         /// <summary>
         /// Loads a copy of the file's bytes (and its PDB when beside it), not the file: the runtime caches
         /// images by path, so a rebuilt DLL at the same path would otherwise be served stale, and the file
@@ -215,8 +238,8 @@ public sealed class ScriptLoader : ILfLoader
         private Assembly LoadCopy(string path)
         {
             var pdb = Path.ChangeExtension(path, ".pdb");
-            using var image = new MemoryStream(File.ReadAllBytes(path));
-            using var symbols = File.Exists(pdb) ? new MemoryStream(File.ReadAllBytes(pdb)) : null;
+            using var image = new MemoryStream(InputFile.ReadAllBytes(path, MaxAssemblyBytes, "a referenced assembly"));
+            using var symbols = File.Exists(pdb) ? new MemoryStream(InputFile.ReadAllBytes(pdb, MaxAssemblyBytes, "a referenced assembly's symbols")) : null;
             return LoadFromStream(image, symbols);
         }
     }

@@ -130,11 +130,13 @@ internal sealed partial class ScriptSources
     }
 
     /// <summary>
-    /// Warnings for fields read by a literal name (<c>row.Text("txt")</c>) that the data does not have. The
-    /// check is textual, so it sees every <c>.Text("...")</c>, <c>.Span</c>, <c>.IsMissing</c> and <c>.Number</c> call.
+    /// Warnings for fields read by a literal name (<c>row.Text("txt")</c>) that the data does not have, one per
+    /// field, at its first use. The check is textual, so it sees every <c>.Text("...")</c>, <c>.Span</c>,
+    /// <c>.IsMissing</c> and <c>.Number</c> call.
     /// </summary>
-    public IEnumerable<Diagnostic> UnknownFields(Data.DataSchema columns)
+    public IEnumerable<Diagnostic> UnknownFields(Data.DataSchema columns, Loading.DataHints? data = null)
     {
+        var uses = new List<(string Name, SourceLocation At)>();
         foreach (var t in Texts)
         {
             var lines = t.Text.Split('\n');
@@ -142,18 +144,22 @@ internal sealed partial class ScriptSources
                 foreach (Match m in FieldRegex().Matches(lines[i]))
                 {
                     var name = m.Groups["name"];
-                    if (columns.IndexOf(name.Value) < 0)
-                        yield return new Diagnostic(ScriptCodes.UnknownField, DiagnosticSeverity.Warning, ScriptCodes.UnknownFieldMessage(name.Value, columns),
-                            new SourceLocation(t.DisplayPath, i + 1, name.Index, name.Length + 2));
+                    if (columns.IndexOf(name.Value) < 0) uses.Add((name.Value, new SourceLocation(t.DisplayPath, i + 1, name.Index, name.Length + 2)));
                 }
         }
+        foreach (var field in uses.GroupBy(u => u.Name, StringComparer.Ordinal))
+            yield return new Diagnostic(ScriptCodes.UnknownField, DiagnosticSeverity.Warning, ScriptCodes.UnknownFieldMessage(field.Key, columns, field.Count(), data), field.First().At);
     }
 
-    /// <summary>A #load-ed file's text, or null when it cannot be read (the compiler then reports it).</summary>
+    /// <summary>The fields the scripts read by a literal name (<c>row.Text("text")</c>), in order of first use.</summary>
+    public IReadOnlyList<string> FieldNames()
+        => Texts.SelectMany(t => FieldRegex().Matches(t.Text).Select(m => m.Groups["name"].Value)).Distinct(StringComparer.Ordinal).ToArray();
+
+    /// <summary>A #load-ed file's text, or null when it is not a regular file of at most <see cref="Loading.LfProject.MaxFileBytes"/> or cannot be read (the compiler then reports it).</summary>
     private static string? TryRead(string path)
     {
-        try { return File.Exists(path) ? File.ReadAllText(path) : null; }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
+        try { return IO.InputFile.Stat(path).Kind == IO.FileKind.Regular ? IO.InputFile.ReadAllText(path, Loading.LfProject.MaxFileBytes, "a script") : null; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or SnorkelerException) { return null; }
     }
 
     /// <summary>A full, normalized path: the form used as key everywhere.</summary>

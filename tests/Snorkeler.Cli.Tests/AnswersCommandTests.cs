@@ -22,7 +22,7 @@ public class AnswersCommandTests
         fit.ExitCode.ShouldBe(0, fit.Error);
         fit.Error.ShouldContain("6 answers, 3 tasks, 3 workers, classes no=0, yes=1");
         predict.ExitCode.ShouldBe(0, predict.Error);
-        File.ReadAllLines(probs).ShouldBe(["task,p_no,p_yes,label", "t1,0.3333333333333333,0.6666666666666666,1", "t2,1,0,0", "t3,0,1,1"]);
+        File.ReadAllLines(probs).ShouldBe(["row,task,p_no,p_yes,label,label_name", "1,t1,0.3333333333333333,0.6666666666666666,1,yes", "2,t2,1,0,0,no", "3,t3,0,1,1,yes"]);
     }
 
     [Fact]
@@ -44,7 +44,7 @@ public class AnswersCommandTests
         result.Error.ShouldContain("1 answers of workers the model does not know were left out");
         result.Out.ShouldContain("rows with gold labels: 2");
         result.Out.ShouldContain("expected accuracy: 0.500");
-        File.ReadAllLines(temp.File("p.jsonl"))[0].ShouldStartWith("{\"task\":\"7\"");
+        File.ReadAllLines(temp.File("p.jsonl"))[0].ShouldStartWith("{\"row\":1,\"task\":\"7\"");
     }
 
     [Fact]

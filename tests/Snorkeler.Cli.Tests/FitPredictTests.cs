@@ -31,7 +31,7 @@ public class FitPredictTests
         // Then
         result.ExitCode.ShouldBe(0, result.Error);
         var lines = File.ReadAllLines(probs);
-        lines[0].ShouldBe("p_HAM,p_SPAM,label");
+        lines[0].ShouldBe("row,p_HAM,p_SPAM,label,label_name");
         lines.Length.ShouldBe(251);
         result.Out.ShouldContain("expected accuracy: 0.816");
         result.Out.ShouldContain("rows with gold labels: 250");
@@ -41,9 +41,11 @@ public class FitPredictTests
             var votes = expected.WeakLabels[i];
             var (ham, spam) = (votes.Count(v => v == 0), votes.Count(v => v == 1));
             var pSpam = ham + spam == 0 ? 0.5 : spam / (double)(ham + spam);
-            double.Parse(cells[1], CultureInfo.InvariantCulture).ShouldBe(pSpam, 1e-12);
-            double.Parse(cells[0], CultureInfo.InvariantCulture).ShouldBe(1 - pSpam, 1e-12);
-            cells[2].ShouldBe(pSpam > 0.5 ? "1" : pSpam < 0.5 ? "0" : "-1");
+            cells[0].ShouldBe((i + 1).ToString(CultureInfo.InvariantCulture));
+            double.Parse(cells[2], CultureInfo.InvariantCulture).ShouldBe(pSpam, 1e-12);
+            double.Parse(cells[1], CultureInfo.InvariantCulture).ShouldBe(1 - pSpam, 1e-12);
+            cells[3].ShouldBe(pSpam > 0.5 ? "1" : pSpam < 0.5 ? "0" : "-1");
+            cells[4].ShouldBe(pSpam > 0.5 ? "SPAM" : pSpam < 0.5 ? "HAM" : "ABSTAIN");
         }
         Directory.GetFiles(temp.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal).ShouldBe(["PROBS.csv", "mv.json"]);
     }

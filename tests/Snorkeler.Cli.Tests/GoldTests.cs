@@ -121,3 +121,76 @@ public class GoldTests
 
     private static string Parameters(string model) => JsonDocument.Parse(File.ReadAllText(model)).RootElement.GetProperty("parameters").GetRawText();
 }
+
+/// <summary>Data-shape help: delimiters detected and named, --delimiter, missing fields with the fix.</summary>
+public class DataShapeTests
+{
+    [Theory]
+    [InlineData(';', "semicolon")]
+    [InlineData('\t', "tab")]
+    [InlineData('|', "pipe")]
+    public void A_csv_separated_by_another_delimiter_applies_without_options_and_the_status_line_names_it(char delimiter, string name)
+    {
+        // Given: the tickets with another delimiter (fields holding it are quoted)
+        var csv = string.Join("\n", Tickets.Csv.Split('\n').Select(line => Reseparate(line, delimiter)));
+        using var tickets = new Tickets(csv);
+
+        // When
+        var result = Shell.Run("apply", "--lfs", tickets.Lfs, "--data", tickets.Data, "--gold-column", "category", "--out", tickets.File("m.csv"));
+        var analyzed = Shell.Run("analyze", "--matrix", tickets.File("m.csv"), "--format", "json");
+
+        // Then
+        result.ExitCode.ShouldBe(0, result.Error);
+        result.Error.ShouldContain($"applied 5 LFs to 8 rows ({name}-separated, detected)");
+        using var json = System.Text.Json.JsonDocument.Parse(analyzed.Out);
+        json.RootElement.GetProperty("lfs")[1].GetProperty("incorrect").GetInt32().ShouldBe(1);
+    }
+
+    [Fact]
+    public void Delimiter_overrides_detection()
+    {
+        using var tickets = new Tickets();
+
+        var result = Shell.Run("apply", "--lfs", tickets.Lfs, "--data", tickets.Data, "--delimiter", ";", "--out", tickets.File("m.snkm")).ShouldFailWith(1);
+
+        result.ErrorLines[0].ShouldContain("error SNK0103: unknown field 'body' (used 5 times)");
+        result.ErrorLines[0].ShouldContain("has no such column; the data has one column, 'ticket_id,subject,body,tier,category': is it comma-separated? (--delimiter ',')");
+    }
+
+    [Fact]
+    public void A_missing_text_field_suggests_the_column_mapping_to_the_free_text_column()
+    {
+        using var tickets = new Tickets(rules: Tickets.Rules.Replace("body", "text"));
+
+        var result = Shell.Run("apply", "--lfs", tickets.Lfs, "--data", tickets.Data, "--out", tickets.File("m.snkm")).ShouldFailWith(1);
+
+        result.ErrorLines.Length.ShouldBe(2);
+        result.ErrorLines[0].ShouldEndWith($"error SNK0103: unknown field 'text' (used 5 times): {tickets.Data} has no such column; if column 'body' holds it, add --column text=body (columns: ticket_id, subject, body, tier, category)");
+    }
+
+    [Fact]
+    public void Check_without_data_says_field_names_were_not_checked()
+    {
+        using var tickets = new Tickets();
+
+        var result = Shell.Run("check", tickets.Lfs);
+
+        result.ExitCode.ShouldBe(0);
+        result.ErrorLines.ShouldContain("field names were not checked against data; add --data FILE to check them");
+    }
+
+    private static string Reseparate(string line, char delimiter)
+    {
+        var fields = new List<string>();
+        var field = new System.Text.StringBuilder();
+        var quoted = false;
+        foreach (var c in line)
+        {
+            if (c == '"') quoted = !quoted;
+            else if (c == ',' && !quoted) { fields.Add(field.ToString()); field.Clear(); }
+            else field.Append(c);
+        }
+        fields.Add(field.ToString());
+        return string.Join(delimiter, fields.Select(f => f.Contains(delimiter) || f.Contains(',') ? $"\"{f}\"" : f));
+    }
+}

@@ -49,15 +49,17 @@ public sealed class LabelCommandTests
         // Then
         result.ExitCode.ShouldBe(0, result.Error);
         var lines = File.ReadAllLines(temp.File("labels.csv"));
-        lines[0].ShouldBe("COMMENT_ID,p_HAM,p_SPAM,label");
+        lines[0].ShouldBe("row,COMMENT_ID,p_HAM,p_SPAM,label,label_name");
         lines.Length.ShouldBe(1 + 350 + 350);
-        lines[1].ShouldStartWith("LZQPQhLyRh80UYxNuaDWhIGQYNQ96IuCg-AYWqNPjpU,");
-        foreach (var line in lines.Skip(1))
+        lines[1].ShouldStartWith("1,LZQPQhLyRh80UYxNuaDWhIGQYNQ96IuCg-AYWqNPjpU,");
+        foreach (var (line, i) in lines.Skip(1).Select((l, i) => (l, i)))
         {
             var cells = line.Split(',');
-            var sum = double.Parse(cells[1], System.Globalization.CultureInfo.InvariantCulture) + double.Parse(cells[2], System.Globalization.CultureInfo.InvariantCulture);
+            cells[0].ShouldBe((i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var sum = double.Parse(cells[2], System.Globalization.CultureInfo.InvariantCulture) + double.Parse(cells[3], System.Globalization.CultureInfo.InvariantCulture);
             sum.ShouldBe(1.0, 1e-9);
-            cells[3].ShouldBeOneOf("-1", "0", "1");
+            cells[4].ShouldBeOneOf("-1", "0", "1");
+            cells[5].ShouldBe(cells[4] switch { "0" => "HAM", "1" => "SPAM", _ => "ABSTAIN" });
         }
     }
 
@@ -120,8 +122,11 @@ public sealed class LabelCommandTests
         // Then
         result.ExitCode.ShouldBe(0, result.Error);
         var rows = Snorkeler.Data.DataSources.Open(temp.File(name));
-        rows.Schema.Names.ShouldBe(["COMMENT_ID", "p_HAM", "p_SPAM", "label"]);
-        var count = rows.ReadBatches(1000).Sum(b => b.Count);
+        rows.Schema.Names.ShouldBe(["row", "COMMENT_ID", "p_HAM", "p_SPAM", "label", "label_name"]);
+        var rowNumbers = rows.ReadBatches(1000).SelectMany(b => Enumerable.Range(0, b.Count).Select(i => long.Parse(b.Text(i, 0), System.Globalization.CultureInfo.InvariantCulture))).ToList();
+        var count = rowNumbers.Count;
+        rowNumbers.ShouldBeInOrder(SortDirection.Ascending);
+        rowNumbers.Last().ShouldBeLessThanOrEqualTo(700);
         using var manifest = JsonDocument.Parse(File.ReadAllText(temp.File(name + ".manifest.json")));
         var uncovered = manifest.RootElement.GetProperty("apply").GetProperty("uncovered_rows").GetInt64();
         uncovered.ShouldBeGreaterThan(0);

@@ -1,4 +1,5 @@
 using Snorkeler.Core.Tests.Support;
+using Snorkeler.Data;
 using Snorkeler.IO;
 
 namespace Snorkeler.Core.Tests;
@@ -6,7 +7,7 @@ namespace Snorkeler.Core.Tests;
 public class LabelsWriterTests
 {
     [Fact]
-    public void Labels_are_written_with_the_id_a_column_per_class_then_the_hard_label()
+    public void Labels_are_written_with_the_row_number_the_id_a_column_per_class_the_hard_label_and_its_name()
     {
         using var temp = new TempFolder();
         var path = temp.File("PROBS.csv");
@@ -18,11 +19,11 @@ public class LabelsWriterTests
             writer.Commit();
         }
 
-        File.ReadAllText(path).ShouldBe("id,p_HAM,\"p_SPAM, really\",label\n\"a,1\",0.25,0.75,1\nb,0.5,0.5,-1\n");
+        File.ReadAllText(path).ShouldBe("row,id,p_HAM,\"p_SPAM, really\",label,label_name\n1,\"a,1\",0.25,0.75,1,\"SPAM, really\"\n2,b,0.5,0.5,-1,ABSTAIN\n");
     }
 
     [Fact]
-    public void Labels_without_ids_have_only_probabilities_and_the_hard_label()
+    public void Labels_without_ids_have_row_numbers_probabilities_and_the_hard_label()
     {
         using var temp = new TempFolder();
         var path = temp.File("PROBS.csv");
@@ -30,10 +31,51 @@ public class LabelsWriterTests
         using (var writer = LabelsWriter.Create(path, Some.HamSpam))
         {
             writer.Write(null, [1.0, 0.0], [0]);
+            writer.Write(null, [0.0, 1.0], [1]);
             writer.Commit();
         }
 
-        File.ReadAllText(path).ShouldBe("p_HAM,p_SPAM,label\n1,0,0\n");
+        File.ReadAllText(path).ShouldBe("row,p_HAM,p_SPAM,label,label_name\n1,1,0,0,HAM\n2,0,1,1,SPAM\n");
+    }
+
+    [Theory]
+    [InlineData("l.csv")]
+    [InlineData("l.jsonl")]
+    [InlineData("l.parquet")]
+    public void Every_format_keeps_the_given_row_numbers_and_carried_columns(string name)
+    {
+        // Given: rows 2 and 5 of a data set, with an id and a kept text column (one value missing)
+        using var temp = new TempFolder();
+        var path = temp.File(name);
+        var layout = new LabelsLayout { Keys = ["ticket_id", "subject"] };
+
+        // When
+        using (var writer = LabelsWriter.Create(path, Some.HamSpam, layout))
+        {
+            writer.Write([2, 5], [["T2", "T5"], ["Refund, please", null]], [0.9, 0.1, 0.2, 0.8], [0, 1]);
+            writer.Commit();
+        }
+
+        // Then
+        var source = DataSources.Open(path);
+        source.Schema.Names.ShouldBe(["row", "ticket_id", "subject", "p_HAM", "p_SPAM", "label", "label_name"]);
+        var rows = source.ReadBatches(10).Single();
+        rows[0].Text("row").ShouldBe("2");
+        rows[1].Text("row").ShouldBe("5");
+        rows[0].Text("subject").ShouldBe("Refund, please");
+        rows[1].IsMissing("subject").ShouldBe(name != "l.csv" || rows[1].Text("subject").Length == 0);
+        rows[1].Text("label_name").ShouldBe("SPAM");
+    }
+
+    [Fact]
+    public void A_carried_column_named_like_an_output_column_is_an_error()
+    {
+        using var temp = new TempFolder();
+
+        var error = Should.Throw<SnorkelerException>(() => LabelsWriter.Create(temp.File("l.csv"), Some.HamSpam, new LabelsLayout { Keys = ["label"] }));
+
+        error.Message.ShouldContain("two columns named 'label'");
+        Directory.GetFiles(temp.Path).ShouldBeEmpty();
     }
 
     [Fact]

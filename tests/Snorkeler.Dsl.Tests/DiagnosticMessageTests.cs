@@ -120,7 +120,7 @@ public sealed class DiagnosticMessageTests
         var diagnostics = Rules.Diagnostics(Head + "when txet contains \"x\" label SPAM", new DataSchema(["text", "author"]));
 
         // Then
-        diagnostics.ShouldBe(["test.rules(3,10): error SNK0103: unknown field 'txet'; did you mean 'text'? (fields: text, author)"]);
+        diagnostics.ShouldBe(["test.rules(3,10): error SNK0103: unknown field 'txet': the data has no such column; did you mean 'text'? (columns: text, author)"]);
     }
 
     [Fact]

@@ -64,7 +64,7 @@ public sealed class RulesLoaderTests
         var set = new LfProject([new RulesLoader()]).Load([folder.Path], dataColumns: new DataSchema(["text", "author"]));
 
         // Then
-        set.Diagnostics.Select(d => d.ToString()).ShouldBe([$"{a}(3,10): error SNK0103: unknown field 'body' (fields: text, author)"]);
+        set.Diagnostics.Select(d => d.ToString()).ShouldBe([$"{a}(3,10): error SNK0103: unknown field 'body': the data has no such column; map a column to it with --column body=COLUMN (columns: text, author)"]);
     }
 
     [Fact]

@@ -49,19 +49,21 @@ public sealed class YouTubeTests(ITestOutputHelper output)
         ModelFile.Save(model, folder.File("auto.json"));
         var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(folder.File("auto.json")))!;
         json["parameters"]!["chosen"]!["model"]!.GetValue<string>().ShouldBe("wmv");
-        json["parameters"]!["candidates"]!.AsArray().Count.ShouldBeGreaterThan(30);
+        json["parameters"]!["candidates"]!.AsArray().Count.ShouldBeGreaterThan(100);
+        json["parameters"]!["reason"]!.GetValue<string>().ShouldContain("out of fold");
         var loaded = (AutoModel)ModelFile.Load(folder.File("auto.json"));
-        loaded.Choice.DevExpectedAccuracy.ShouldBe(model.Choice.DevExpectedAccuracy);
+        loaded.Choice.Score.ShouldBe(model.Choice.Score);
+        loaded.Selection.Reason.ShouldBe(model.Selection.Reason);
         loaded.Score(Test).ExpectedAccuracy.ShouldBe(model.Score(Test).ExpectedAccuracy);
     }
 
     [Fact]
-    public void Auto_without_a_dev_split_is_snorkel_with_500_epochs()
+    public void Auto_without_a_dev_split_chooses_by_held_out_source_agreement_and_beats_majority_vote()
     {
         var model = (AutoModel)new AutoTrainer().Fit(Train, FitContext.WithSeed(123));
-        model.Choice.Model.ShouldBe("snorkel");
-        model.Choice.Options["epochs"].ShouldBe("500");
-        model.Score(Test).ExpectedAccuracy.ShouldBe(0.864, 0.0005);
+        model.Selection.Criterion.ShouldStartWith("held-out source agreement");
+        model.Selection.Candidates.Count.ShouldBe(AutoTrainer.Candidates.Count);
+        model.Score(Test).ExpectedAccuracy.ShouldBeGreaterThan(0.816);
     }
 
     [Fact]

@@ -12,12 +12,12 @@ internal sealed class AnalyzeCommand : ICommand
 
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
-        new("--matrix", "MATRIX", "a label matrix (.snkm, .csv, .npy) or a Wrench .json split", Required: true),
+        new("--matrix", "MATRIX", "a label matrix (.snkm, .csv, .npy) or a Wrench .json split", Required: true, Role: PathRole.Input),
         Gold.ColumnOption,
         .. Inputs.MatrixOptions,
         new("--format", "text|json|markdown", "output format (default text)"),
-        new("--report", "REPORT.html", "also write a self-contained HTML report with charts"),
-        new("--model", "MODEL.json", "with --report: a fitted model whose learned LF accuracies, confidences and class balance the report shows"),
+        new("--report", "REPORT.html", "also write a self-contained HTML report with charts", Role: PathRole.Output),
+        new("--model", "MODEL.json", "with --report: a fitted model whose learned LF accuracies, confidences and class balance the report shows", Role: PathRole.Input),
     ];
 
     public int Run(Args args, Terminal terminal, CancellationToken cancellation)
@@ -50,8 +50,12 @@ internal sealed class AnalyzeCommand : ICommand
         WriteReport(path, title, matrix, summary, diagnostics, model?.Name);
     }
 
-    /// <summary>Writes the HTML report from diagnostics already gathered while predicting (as <c>label</c> does).</summary>
+    /// <summary>Writes the HTML report from diagnostics already gathered while predicting.</summary>
     internal static void WriteReport(string path, string title, IMatrixSource matrix, LfSummary summary, ModelDiagnostics? diagnostics, string? modelName)
+        => PrepareReport(path, title, matrix, summary, diagnostics, modelName).Commit();
+
+    /// <summary>The HTML report, written but not committed (<c>label</c> commits it with its other outputs).</summary>
+    internal static IO.PendingFile PrepareReport(string path, string title, IMatrixSource matrix, LfSummary summary, ModelDiagnostics? diagnostics, string? modelName)
     {
         long[]? gold = null;
         if (matrix.HasGold)
@@ -62,7 +66,7 @@ internal sealed class AnalyzeCommand : ICommand
                     if (g >= 0) gold[g]++;
         }
         var html = HtmlReport.Render(title, summary, diagnostics, modelName, gold);
-        IO.AtomicFile.Write(path, stream => stream.Write(System.Text.Encoding.UTF8.GetBytes(html)));
+        return IO.AtomicFile.Prepare(path, stream => stream.Write(System.Text.Encoding.UTF8.GetBytes(html)));
     }
 
     internal static void Write(LfSummary summary, OutputFormat format, TextWriter output)

@@ -12,16 +12,17 @@ internal sealed class ApplyCommand : ICommand
 
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
-        new("--lfs", "PATH", "LF files (.rules, .csx) or folders of them", Many: true, Required: true),
-        new("--data", "FILE", "data: .csv, .tsv, .jsonl, .parquet or a Wrench .json split; several files are read one after another", Many: true, Required: true),
-        new("--out", "MATRIX", "the label matrix to write; the extension picks the format", Required: true),
+        new("--lfs", "PATH", "LF files (.rules, .csx) or folders of them", Many: true, Required: true, Role: PathRole.Input),
+        new("--data", "FILE", "data: .csv, .tsv, .jsonl, .parquet or a Wrench .json split; several files are read one after another", Many: true, Required: true, Role: PathRole.Input),
+        new("--out", "MATRIX", "the label matrix to write; the extension picks the format", Required: true, Role: PathRole.Output, Beside: FileRoles.Sidecar),
         new("--threads", "N", "worker threads (default: the number of cores)"),
         new("--fault-tolerant", null, "an LF that throws abstains on that row; failures are counted and reported"),
         Inputs.LfTimeoutOption,
-        new("--stats", "FILE", "also write this shard's sufficient statistics, for 'fit --stats' across shards"),
+        new("--stats", "FILE", "also write this shard's sufficient statistics, for 'fit --stats' across shards", Role: PathRole.Output),
         new("--incremental", null, "reuse each unchanged LF's column from the cache (keyed by the data's content and the LF's source) and store new ones; after editing one LF only it is evaluated"),
         Gold.ColumnOption,
         Inputs.ColumnOption,
+        Inputs.DelimiterOption,
         Inputs.CacheDirOption,
     ];
 
@@ -32,7 +33,7 @@ internal sealed class ApplyCommand : ICommand
         MatrixFile.FormatOf(outPath);
         var threads = args.Int("--threads", 1, 1024) ?? Environment.ProcessorCount;
         var data = Inputs.OpenData(dataPaths, args);
-        var set = Inputs.LoadLfs(args.Values("--lfs"), args, data.Schema, Inputs.SchemaOf(dataPaths), terminal);
+        var set = Inputs.LoadLfs(args.Values("--lfs"), args, data, Inputs.SchemaOf(dataPaths), terminal);
         var lfs = set.Functions;
         var schema = set.Schema!;
 
@@ -57,7 +58,8 @@ internal sealed class ApplyCommand : ICommand
         if (result.Rows == 0) throw new SnorkelerException($"{data.Name}: the data has no rows to label");
         writer.Commit();
         if (statistics is not null) statistics.Save(args.Value("--stats")!);
-        terminal.Info($"applied {lfs.Count} LFs to {result.Rows:N0} rows in {result.Elapsed.TotalSeconds:0.00} s ({result.RowsPerSecond:N0} rows/s){(gold is null ? "" : $", {Gold.Describe(gold)}")}; wrote {outPath}");
+        var shape = Inputs.Shape(dataPaths, args);
+        terminal.Info($"applied {lfs.Count} LFs to {result.Rows:N0} rows{(shape is null ? "" : $" ({shape})")} in {result.Elapsed.TotalSeconds:0.00} s ({result.RowsPerSecond:N0} rows/s){(gold is null ? "" : $", {Gold.Describe(gold)}")}; wrote {outPath}");
         ReportFailures(terminal, lfs, result);
         return ExitCode.Ok;
     }

@@ -1,5 +1,4 @@
 using Snorkeler.Data;
-using Snorkeler.Loading;
 
 namespace Snorkeler.Cli.Commands;
 
@@ -14,25 +13,26 @@ internal sealed class CheckCommand : ICommand
 
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
-        new("--lfs", "PATH", "LF files or folders to check (the paths may also follow 'check' directly)", Many: true),
-        new("--data", "FILE", "a data file whose columns the LFs may use (enables unknown-field checks)", Many: true),
+        new("--lfs", "PATH", "LF files or folders to check (the paths may also follow 'check' directly)", Many: true, Role: PathRole.Input),
+        new("--data", "FILE", "a data file whose columns the LFs may use (enables unknown-field checks)", Many: true, Role: PathRole.Input),
         Inputs.ColumnOption,
+        Inputs.DelimiterOption,
         Inputs.CacheDirOption,
+        Inputs.LfTimeoutOption,
     ];
 
     public int Run(Args args, Terminal terminal, CancellationToken cancellation)
     {
         var paths = args.Values("--lfs");
         if (paths.Count == 0) throw new UsageException("give the LF files or folders to check, e.g. 'snorkeler check labeling-functions/spam'");
-        DataSchema? columns = null;
+        IDataSource? data = null;
         LabelSchema? schema = null;
         if (args.Has("--data"))
         {
-            columns = Inputs.OpenData(args.Values("--data"), args).Schema;
+            data = Inputs.OpenData(args.Values("--data"), args);
             schema = Inputs.SchemaOf(args.Values("--data"));
         }
-        var cache = args.Value("--cache-dir") ?? Environment.GetEnvironmentVariable("SNORKELER_CACHE_DIR");
-        var set = new LfProject(Inputs.Loaders).Load(paths, schema, columns, cache);
+        var set = Inputs.Load(paths, args, data, schema);
         terminal.Diagnostics(set.Diagnostics);
         var errors = set.Diagnostics.Count(d => d.IsError);
         var warnings = set.Diagnostics.Count - errors;
@@ -42,6 +42,7 @@ internal sealed class CheckCommand : ICommand
             return ExitCode.BadInput;
         }
         terminal.Out.WriteLine($"ok: {set.Functions.Count} LFs, classes {set.Schema}{(warnings > 0 ? $", {warnings} warnings" : "")}");
+        if (data is null) terminal.Info("field names were not checked against data; add --data FILE to check them");
         return ExitCode.Ok;
     }
 }

@@ -12,8 +12,8 @@ internal sealed class CompareCommand : ICommand
 
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
-        new("--train", "MATRIX", "the training matrix (gold labels unused)", Required: true),
-        new("--test", "MATRIX", "the test matrix, with gold labels", Required: true),
+        new("--train", "MATRIX", "the training matrix (gold labels unused)", Required: true, Role: PathRole.Input),
+        new("--test", "MATRIX", "the test matrix, with gold labels", Required: true, Role: PathRole.Input),
         Gold.DevOption("wmv (accuracies) and auto (selection)"),
         new("--dev-prior", null, "every model also takes its class prior from the dev split"),
         new("--models", "A,B,...", $"models, optionally with options (snorkel:epochs=500); default {string.Join(",", LabelModelCatalog.All.Select(k => k.Name))}"),
@@ -24,6 +24,7 @@ internal sealed class CompareCommand : ICommand
         Gold.ColumnOption,
         Gold.LfsForDevOption,
         Inputs.ColumnOption,
+        Inputs.DelimiterOption,
         .. Inputs.MatrixOptions,
     ];
 

@@ -20,6 +20,7 @@ internal sealed class FitCommand : ICommand
         new("--smoothing", "X", "dawid-skene: Dirichlet pseudo-votes per confusion row"),
         new("--abstain", "missing|vote", "dawid-skene: an abstain is a missing observation (default) or an outcome"),
         new("--confusion", "full|one-coin", "dawid-skene: full confusion matrices (default) or one accuracy per source"),
+        new("--select-by", "expected-accuracy|accuracy|macro-f1|log-loss", "auto: the dev-split metric candidates are compared by (default expected-accuracy)"),
         new("--subtypes", "N", "ebcc: subtypes per class (default 10)"),
         new("--a-pi", "X", "ebcc: Dirichlet concentration over a class's subtypes (default 0.1)"),
         new("--alpha", "X", "ebcc: Dirichlet prior of the class proportions (default 1)"),
@@ -49,16 +50,17 @@ internal sealed class FitCommand : ICommand
 
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
-        new("--matrix", "MATRIX", "the training label matrix (.snkm, .csv, .npy, Wrench .json, or answers task,worker,label in .csv/.jsonl/.parquet)"),
-        new("--stats", "FILE", "instead of --matrix: sufficient statistics written by 'apply --stats', added up across shards", Many: true),
+        new("--matrix", "MATRIX", "the training label matrix (.snkm, .csv, .npy, Wrench .json, or answers task,worker,label in .csv/.jsonl/.parquet)", Role: PathRole.Input),
+        new("--stats", "FILE", "instead of --matrix: sufficient statistics written by 'apply --stats', added up across shards", Many: true, Role: PathRole.Input),
         new("--model", "NAME", $"label model: {string.Join(", ", LabelModelCatalog.All.Select(k => k.Name))}", Required: true),
-        new("--out", "MODEL.json", "where to save the fitted model", Required: true),
+        new("--out", "MODEL.json", "where to save the fitted model", Required: true, Role: PathRole.Output),
         Gold.DevOption("the class prior, weights and model selection"),
         new("--seed", "N", "random seed (default 0); same inputs and seed give the same model"),
         new("--prior", "P0,P1,...", "the class prior, one number per class"),
         Gold.ColumnOption,
         Gold.LfsForDevOption,
         Inputs.ColumnOption,
+        Inputs.DelimiterOption,
         .. Inputs.MatrixOptions,
         .. ModelOptionSpecs,
     ];
@@ -109,6 +111,7 @@ internal sealed class FitCommand : ICommand
             ["snorkeler_version"] = Cli.Version,
         });
         terminal.Info($"fitted '{model.Name}' on {rows:N0} rows × {lfCount} LFs in {seconds:0.000} s; wrote {outPath}");
+        if (ModelChoice.Of(model) is { } selection) terminal.Info(selection.Describe());
         return ExitCode.Ok;
     }
 
@@ -116,7 +119,7 @@ internal sealed class FitCommand : ICommand
     internal static Func<string, Data.IDataSource, (IReadOnlyList<LabelingFunction>, LabelSchema)>? DevLfs(Args args, Terminal terminal, LabelSchema? schema)
         => !args.Has("--lfs") ? null : (path, data) =>
         {
-            var set = Inputs.LoadLfs(args.Values("--lfs"), args, data.Schema, schema ?? Inputs.SchemaOf([path]), terminal);
+            var set = Inputs.LoadLfs(args.Values("--lfs"), args, data, schema ?? Inputs.SchemaOf([path]), terminal);
             return (set.Functions, set.Schema!);
         };
 

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Snorkeler.Analysis;
 using Snorkeler.Applying;
-using Snorkeler.Data;
 using Snorkeler.IO;
 using Snorkeler.LabelModels;
 
@@ -11,24 +10,23 @@ namespace Snorkeler.Cli.Commands;
 /// <summary><c>snorkeler label</c>: apply, fit and predict in one run, with a provenance manifest.</summary>
 internal sealed class LabelCommand : ICommand
 {
-    private static readonly string[] IdNames = ["id", "_id", "uuid", "key"];
-
     public string Name => "label";
 
     public string Summary => "apply LFs, fit a label model and write probabilistic labels, in one run";
 
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
-        new("--lfs", "PATH", "LF files (.rules, .csx) or folders of them", Many: true, Required: true),
-        new("--data", "FILE", "the unlabelled data (.csv, .tsv, .jsonl, .parquet, Wrench .json)", Many: true, Required: true),
-        new("--out", "LABELS", "the labels to write: .csv, .jsonl or .parquet", Required: true),
+        new("--lfs", "PATH", "LF files (.rules, .csx) or folders of them", Many: true, Required: true, Role: PathRole.Input),
+        new("--data", "FILE", "the unlabelled data (.csv, .tsv, .jsonl, .parquet, Wrench .json)", Many: true, Required: true, Role: PathRole.Input),
+        new("--out", "LABELS", "the labels to write: .csv, .jsonl or .parquet", Required: true, Role: PathRole.Output, Beside: FileRoles.Manifest),
         new("--model", "NAME", "label model (default: auto)"),
         Gold.DevOption("the class prior and model selection"),
         Gold.ColumnOption,
-        new("--id-column", "NAME", "the input column copied into the labels (default: a column named id or ending in _id, if any)"),
+        JoinColumns.IdOption,
+        JoinColumns.KeepOption,
         new("--drop-uncovered", null, "leave out rows on which every LF abstained"),
-        new("--matrix-out", "MATRIX", "also write the label matrix (.snkm, .csv, .npy)"),
-        new("--report", "REPORT.html", "also write a self-contained HTML report: LF summary, accuracies, confidences, class balance"),
+        new("--matrix-out", "MATRIX", "also write the label matrix (.snkm, .csv, .npy)", Role: PathRole.Output, Beside: m => FileRoles.Sidecar(m).Concat(FileRoles.Manifest(m))),
+        new("--report", "REPORT.html", "also write a self-contained HTML report: LF summary, accuracies, confidences, class balance", Role: PathRole.Output),
         new("--tie-break", "abstain|random|true-random", "hard label when classes tie (default abstain)"),
         new("--seed", "N", "random seed (default 0)"),
         new("--prior", "P0,P1,...", "the class prior"),
@@ -37,6 +35,7 @@ internal sealed class LabelCommand : ICommand
         Inputs.LfTimeoutOption,
         new("--incremental", null, "reuse each unchanged LF's column from the cache (as 'apply --incremental')"),
         Inputs.ColumnOption,
+        Inputs.DelimiterOption,
         Inputs.CacheDirOption,
         .. FitCommand.ModelOptionSpecs,
     ];
@@ -55,15 +54,16 @@ internal sealed class LabelCommand : ICommand
         var trainer = kind.CreateTrainer(modelOptions);
 
         var data = Inputs.OpenData(dataPaths, args);
-        var set = Inputs.LoadLfs(args.Values("--lfs"), args, data.Schema, Inputs.SchemaOf(dataPaths), terminal);
+        var set = Inputs.LoadLfs(args.Values("--lfs"), args, data, Inputs.SchemaOf(dataPaths), terminal);
         var lfs = set.Functions;
         var schema = set.Schema!;
         var names = lfs.Select(l => l.Name).ToArray();
-        var idColumn = IdColumn(args, data.Schema);
+        var join = JoinColumns.From(args, data);
 
-        // 1. Apply, streaming the matrix to disk.
-        var matrixPath = args.Value("--matrix-out") ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(outPath)) ?? ".", $".{Path.GetFileName(outPath)}.{Environment.ProcessId}.matrix.snkm");
-        var temporaryMatrix = !args.Has("--matrix-out");
+        // 1. Apply, streaming the matrix to a temporary file (.OUT.matrix.snkm.PID.GUID.tmp: never committed, and
+        // cleaned by the next run writing OUT if this process is killed).
+        var matrixOut = args.Value("--matrix-out");
+        var intermediatePath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(outPath)) ?? ".", $"{Path.GetFileName(outPath)}.matrix.snkm");
         var applyOptions = new ApplyOptions
         {
             Threads = args.Int("--threads", 1, 1024) ?? Environment.ProcessorCount,
@@ -72,21 +72,25 @@ internal sealed class LabelCommand : ICommand
             Cancellation = cancellation,
             LfTimeBudget = Inputs.LfTimeBudget(args),
         };
+        // Every output (labels, manifest, report, matrix with its companions and manifest) is committed at the end, as one unit.
+        var outputs = new List<PendingFile>();
         try
         {
             ApplyResult applied;
             // The training data's own gold labels, when it has the gold column, travel with the matrix (--matrix-out, the report).
             var goldColumn = args.Value("--gold-column");
             using var trainGold = goldColumn is not null && data.Schema.IndexOf(goldColumn) >= 0 ? LabelledData.Gold(dataPaths, data, schema, goldColumn) : null;
-            using (var writer = MatrixWriter.Create(matrixPath, schema, names, trainGold is null ? null : goldColumn))
+            var matrixGold = trainGold is null ? null : goldColumn;
+            using (var writer = MatrixWriter.Create(intermediatePath, schema, names, matrixGold))
             {
                 applied = ApplyCommand.Apply(args, terminal, dataPaths, data, lfs, schema, block => writer.Write(trainGold?.Attach(block) ?? block), applyOptions);
                 if (applied.Rows == 0) throw new SnorkelerException($"{data.Name}: the data has no rows to label");
-                writer.Commit();
+                outputs.AddRange(writer.Prepare()); // the scratch matrix: deleted in the end, never committed
             }
-            terminal.Info($"applied {lfs.Count} LFs to {applied.Rows:N0} rows in {applied.Elapsed.TotalSeconds:0.00} s{(trainGold is null ? "" : $", {Gold.Describe(trainGold)}")}");
+            var shape = Inputs.Shape(dataPaths, args);
+            terminal.Info($"applied {lfs.Count} LFs to {applied.Rows:N0} rows{(shape is null ? "" : $" ({shape})")} in {applied.Elapsed.TotalSeconds:0.00} s{(trainGold is null ? "" : $", {Gold.Describe(trainGold)}")}");
             ApplyCommand.ReportFailures(terminal, lfs, applied);
-            var matrix = MatrixFile.Open(matrixPath);
+            var matrix = MatrixFile.OpenBinary(outputs[0].TemporaryPath);
 
             // 2. The labelled dev set, if any: a matrix with gold labels, or data labelled by the same LFs.
             var dev = Gold.OpenDev(args, (_, _) => (lfs, schema), applyOptions with { Progress = null });
@@ -111,27 +115,22 @@ internal sealed class LabelCommand : ICommand
             long written = 0, uncovered = 0;
             var confidence = new long[10];
             var classCounts = new long[schema.Cardinality];
-            using (var ids = idColumn is null ? null : Ids(data, idColumn).GetEnumerator())
-            using (var writer = LabelsWriter.Create(outPath, schema, idColumn is null ? null : data.Schema.Names[idColumn.Value]))
+            using (var carried = join.Read(data).GetEnumerator())
+            using (var writer = LabelsWriter.Create(outPath, schema, join.Layout))
             {
                 var k = schema.Cardinality;
-                var keptIds = new List<string?>();
-                var keptProbabilities = new List<double>();
-                var keptLabels = new List<int>();
+                var kept = new JoinColumns.Block(join.Names.Count);
                 PredictCommand.Predict(model, matrix, tieBreak, seed, (block, probabilities, labels) =>
                 {
                     cancellation.ThrowIfCancellationRequested();
                     diagnostics?.Add(block, probabilities);
-                    keptIds.Clear();
-                    keptProbabilities.Clear();
-                    keptLabels.Clear();
                     for (var i = 0; i < block.RowCount; i++)
                     {
-                        string? id = null;
-                        if (ids is not null)
+                        string?[]? values = null;
+                        if (join.Names.Count > 0)
                         {
-                            if (!ids.MoveNext()) throw new SnorkelerException($"{data.Name}: fewer rows on the second read than the first (did the file change during the run?)");
-                            id = ids.Current;
+                            if (!carried.MoveNext()) throw new SnorkelerException($"{data.Name}: fewer rows on the second read than the first (did the file change during the run?)");
+                            values = carried.Current;
                         }
                         var covered = false;
                         for (var j = 0; j < block.LfCount && !covered; j++) covered = block[i, j] != LabelSchema.Abstain;
@@ -145,23 +144,27 @@ internal sealed class LabelCommand : ICommand
                         foreach (var v in p) top = Math.Max(top, v);
                         confidence[Math.Min(9, (int)(top * 10))]++;
                         if (labels[i] >= 0) classCounts[labels[i]]++;
-                        keptIds.Add(id);
-                        foreach (var v in p) keptProbabilities.Add(v);
-                        keptLabels.Add(labels[i]);
+                        kept.Add(block.FirstRow + i + 1, values, p, labels[i]);
                     }
-                    writer.Write(ids is null ? null : keptIds, keptProbabilities.ToArray(), keptLabels.ToArray());
+                    kept.WriteTo(writer);
                 });
-                writer.Commit();
+                outputs.AddRange(writer.Prepare());
                 written = writer.Rows;
             }
+            var labelsContent = outputs[^1].TemporaryPath;
             var predictSeconds = predictClock.Elapsed.TotalSeconds;
             if (args.Value("--report") is { } report)
-            {
-                AnalyzeCommand.WriteReport(report, string.Join(", ", dataPaths.Select(Path.GetFileName)), matrix, LfSummary.Of(matrix), diagnostics, model.Name);
-                terminal.Info($"wrote {report}");
-            }
+                outputs.Add(AnalyzeCommand.PrepareReport(report, string.Join(", ", dataPaths.Select(Path.GetFileName)), matrix, LfSummary.Of(matrix), diagnostics, model.Name));
             var inputs = dataPaths.Select(p => Manifest.FileEntry(p)).ToArray();
-            if (!temporaryMatrix) Manifest.Write(matrixPath, MatrixManifest(inputs, lfs, applied, matrixPath));
+            JsonObject? matrixEntry = null;
+            if (matrixOut is not null)
+            {
+                using var copy = MatrixWriter.Create(matrixOut, schema, names, matrixGold);
+                foreach (var block in matrix.ReadBlocks()) copy.Write(block);
+                outputs.AddRange(copy.Prepare());
+                matrixEntry = Manifest.FileEntry(matrixOut, applied.Rows, copy.ContentPath);
+                outputs.Add(Manifest.Prepare(matrixOut, MatrixManifest(inputs, lfs, matrixEntry)));
+            }
 
             // 5. Provenance.
             var manifest = Manifest.Start("label", Environment.GetCommandLineArgs().Skip(1).ToArray());
@@ -176,10 +179,12 @@ internal sealed class LabelCommand : ICommand
                 ["failures"] = new JsonObject(lfs.Select((lf, j) => new KeyValuePair<string, JsonNode?>(lf.Name, applied.Failures[j]))),
                 ["uncovered_rows"] = uncovered,
             };
+            var selection = ModelChoice.Of(model);
             manifest["label_model"] = new JsonObject
             {
-                ["name"] = model.Name,
+                ["name"] = ModelChoice.NameOf(model),
                 ["requested"] = kind.Name,
+                ["selection"] = selection is null ? null : ModelChoice.ToJson(selection),
                 ["options"] = new JsonObject(modelOptions.Given.Select(p => new KeyValuePair<string, JsonNode?>(p.Key, p.Value))),
                 ["seed"] = seed,
                 ["class_prior"] = new JsonArray(model.ClassPrior.Select(p => (JsonNode)p!).ToArray()),
@@ -187,8 +192,8 @@ internal sealed class LabelCommand : ICommand
                 ["parameters"] = model.SaveParameters(),
             };
             manifest["outputs"] = new JsonArray(
-                new[] { (JsonNode)Manifest.FileEntry(outPath, written) }
-                    .Concat(temporaryMatrix ? [] : [Manifest.FileEntry(matrixPath, applied.Rows)]).ToArray());
+                new[] { (JsonNode)Manifest.FileEntry(outPath, written, labelsContent) }
+                    .Concat(matrixEntry is null ? [] : [matrixEntry.DeepClone()]).ToArray());
             manifest["tie_break"] = Args.Kebab(tieBreak.ToString());
             manifest["dropped_uncovered"] = args.Flag("--drop-uncovered");
             manifest["label_counts"] = new JsonObject(schema.ClassNames.Select((c, i) => new KeyValuePair<string, JsonNode?>(c, classCounts[i])));
@@ -200,52 +205,30 @@ internal sealed class LabelCommand : ICommand
                 ["predict"] = Round(predictSeconds),
                 ["total"] = Round(total.Elapsed.TotalSeconds),
             };
-            Manifest.Write(outPath, manifest);
-            terminal.Info($"fitted '{model.Name}' in {fitSeconds:0.000} s; wrote {written:N0} labels to {outPath} ({uncovered:N0} rows uncovered{(args.Flag("--drop-uncovered") ? ", dropped" : "")}) and {Manifest.PathFor(outPath)}");
+            outputs.Add(Manifest.Prepare(outPath, manifest));
+            AtomicFile.Commit(outputs.Skip(1).ToArray());
+            if (args.Value("--report") is { } reported) terminal.Info($"wrote {reported}");
+            if (selection is not null) terminal.Info(selection.Describe());
+            terminal.Info($"fitted '{ModelChoice.NameOf(model)}' in {fitSeconds:0.000} s; wrote {written:N0} labels to {outPath} ({uncovered:N0} rows uncovered{(args.Flag("--drop-uncovered") ? ", dropped" : "")}) and {Manifest.PathFor(outPath)}");
             return ExitCode.Ok;
         }
         finally
         {
-            if (temporaryMatrix) TryDelete(matrixPath);
+            foreach (var output in outputs) output.Dispose();
         }
     }
 
     /// <summary>The model used when --model is not given.</summary>
     internal static string DefaultModel => LabelModelCatalog.All.Any(k => k.Name == "auto") ? "auto" : "mv";
 
-    private static JsonObject MatrixManifest(IReadOnlyList<JsonObject> inputs, IReadOnlyList<LabelingFunction> lfs, ApplyResult applied, string matrixPath)
+    private static JsonObject MatrixManifest(IReadOnlyList<JsonObject> inputs, IReadOnlyList<LabelingFunction> lfs, JsonObject matrixEntry)
     {
         var manifest = Manifest.Start("label", Environment.GetCommandLineArgs().Skip(1).ToArray());
         manifest["inputs"] = new JsonArray(inputs.Select(i => (JsonNode)i.DeepClone()).ToArray());
         manifest["lfs"] = Manifest.Lfs(lfs);
-        manifest["outputs"] = new JsonArray(Manifest.FileEntry(matrixPath, applied.Rows));
+        manifest["outputs"] = new JsonArray(matrixEntry.DeepClone());
         return manifest;
     }
 
     private static double Round(double seconds) => Math.Round(seconds, 4);
-
-    private static int? IdColumn(Args args, DataSchema schema)
-    {
-        if (args.Value("--id-column") is { } name) return schema.RequireIndex(name);
-        for (var i = 0; i < schema.Count; i++)
-        {
-            var n = schema.Names[i];
-            if (IdNames.Contains(n, StringComparer.OrdinalIgnoreCase) || n.EndsWith("_id", StringComparison.OrdinalIgnoreCase)) return i;
-        }
-        return null;
-    }
-
-    private static IEnumerable<string?> Ids(IDataSource data, int? column)
-    {
-        foreach (var batch in data.ReadBatches(IMatrixSource.DefaultBlockRows))
-            for (var i = 0; i < batch.Count; i++)
-                yield return batch.IsMissing(i, column!.Value) ? null : batch.Text(i, column.Value).ToString();
-    }
-
-    private static void TryDelete(string path)
-    {
-        try { File.Delete(path); }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
-    }
 }

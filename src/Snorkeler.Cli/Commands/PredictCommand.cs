@@ -14,12 +14,17 @@ internal sealed class PredictCommand : ICommand
 
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
-        new("--model", "MODEL.json", "a model saved by 'snorkeler fit'", Required: true),
-        new("--matrix", "MATRIX", "the label matrix to label (same LFs as the model)", Required: true),
-        new("--out", "PROBS.csv", "the probabilities: one p_<class> column per class, then 'label' (.csv, .jsonl or .parquet); for long-format answers a 'task' column first", Required: true),
+        new("--model", "MODEL.json", "a model saved by 'snorkeler fit'", Required: true, Role: PathRole.Input),
+        new("--matrix", "MATRIX", "the label matrix to label (same LFs as the model)", Required: true, Role: PathRole.Input),
+        new("--out", "PROBS.csv", "the probabilities: one p_<class> column per class, then 'label' (.csv, .jsonl or .parquet); for long-format answers a 'task' column first", Required: true, Role: PathRole.Output),
         new("--tie-break", "abstain|random|true-random", "hard label when classes tie (default abstain)"),
         new("--seed", "N", "seed of the 'random' tie-break (default 0)"),
         Gold.ColumnOption,
+        new("--data", "FILE", "the data the matrix was applied to, to copy its id column and --keep-columns into the output", Many: true),
+        JoinColumns.IdOption,
+        JoinColumns.KeepOption,
+        Inputs.ColumnOption,
+        Inputs.DelimiterOption,
         .. Inputs.MatrixOptions,
     ];
 
@@ -37,14 +42,40 @@ internal sealed class PredictCommand : ICommand
         var clock = System.Diagnostics.Stopwatch.StartNew();
         long rows;
         var keys = matrix as IRowKeys;
-        using (var writer = LabelsWriter.Create(outPath, model.Schema, keys?.KeyColumn))
+        if ((args.Has("--id-column") || args.Has("--keep-columns")) && !args.Has("--data"))
+            throw new UsageException("--id-column and --keep-columns copy columns of the data: give --data FILE (the data the matrix was applied to)");
+        var data = args.Has("--data") ? Inputs.OpenData(args.Values("--data"), args) : null;
+        var join = data is null ? JoinColumns.None : JoinColumns.From(args, data);
+        var layout = new LabelsLayout { Keys = (keys is null ? [] : new[] { keys.KeyColumn }).Concat(join.Names).ToArray() };
+        using (var carried = data is null ? null : join.Read(data).GetEnumerator())
+        using (var writer = LabelsWriter.Create(outPath, model.Schema, layout))
         {
-            rows = Predict(model, matrix, tieBreak, seed, (block, probabilities, labels) =>
+            var k = model.Schema.Cardinality;
+            var block = new JoinColumns.Block(layout.Keys.Count);
+            rows = Predict(model, matrix, tieBreak, seed, (votes, probabilities, labels) =>
             {
                 cancellation.ThrowIfCancellationRequested();
-                writer.Write(keys is null ? null : new KeySlice(keys.Keys, (int)block.FirstRow, block.RowCount), probabilities, labels);
-                if (block.HasGold) scores!.Add(probabilities, block.GoldLabels, block.FirstRow);
+                for (var i = 0; i < votes.RowCount; i++)
+                {
+                    var row = votes.FirstRow + i;
+                    string?[]? values = null;
+                    if (layout.Keys.Count > 0)
+                    {
+                        values = new string?[layout.Keys.Count];
+                        if (keys is not null) values[0] = keys.Keys[(int)row];
+                        if (carried is not null)
+                        {
+                            if (!carried.MoveNext()) throw SnorkelerException.InFile(data!.Name, $"has fewer rows than the matrix ({matrix.RowCount:N0}); give the data the matrix was applied to");
+                            carried.Current.CopyTo(values, keys is null ? 0 : 1);
+                        }
+                    }
+                    block.Add(row + 1, values, probabilities.Slice(i * k, k), labels[i]);
+                }
+                block.WriteTo(writer);
+                if (votes.HasGold) scores!.Add(probabilities, votes.GoldLabels, votes.FirstRow);
             });
+            if (carried is not null && join.Names.Count > 0 && carried.MoveNext())
+                throw SnorkelerException.InFile(data!.Name, $"has more rows than the matrix ({rows:N0}); give the data the matrix was applied to");
             writer.Commit();
         }
         terminal.Info($"labelled {rows:N0} rows with '{model.Name}' in {clock.Elapsed.TotalSeconds:0.000} s; wrote {outPath}");
@@ -71,21 +102,6 @@ internal sealed class PredictCommand : ICommand
             rows += n;
         }
         return rows;
-    }
-
-    /// <summary>The keys of one block's rows, without copying them.</summary>
-    private sealed class KeySlice(IReadOnlyList<string> keys, int start, int count) : IReadOnlyList<string?>
-    {
-        public string? this[int index] => (uint)index < (uint)count ? keys[start + index] : throw new ArgumentOutOfRangeException(nameof(index));
-
-        public int Count => count;
-
-        public IEnumerator<string?> GetEnumerator()
-        {
-            for (var i = 0; i < count; i++) yield return keys[start + i];
-        }
-
-        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 
     internal static void WriteScores(LabelScores s, TextWriter output)

@@ -35,6 +35,12 @@ public static class LabelledData
         }));
     }
 
+    /// <summary>
+    /// A matrix with gold labels read beside it, block by block, from the data it was applied to (a fresh cursor from
+    /// <paramref name="gold"/> for every pass).
+    /// </summary>
+    public static IMatrixSource WithGold(IMatrixSource matrix, Func<GoldCursor> gold) => new GoldJoined(Guard.NotNull(matrix), Guard.NotNull(gold));
+
     /// <summary>Applies <paramref name="lfs"/> to <paramref name="data"/> and returns the whole matrix with the gold labels of <paramref name="gold"/>.</summary>
     public static LabelMatrix Apply(IDataSource data, IReadOnlyList<LabelingFunction> lfs, LabelSchema schema, GoldCursor gold, ApplyOptions? options = null)
     {
@@ -43,5 +49,24 @@ public static class LabelledData
         Applier.Apply(data, lfs, schema, block => blocks.Add(gold.Attach(block)), options);
         if (blocks.Count == 0) return new LabelMatrixBuilder(schema, lfs.Select(l => l.Name).ToArray(), 1).Build();
         return IO.MatrixFile.Concat(blocks);
+    }
+
+    private sealed class GoldJoined(IMatrixSource matrix, Func<GoldCursor> gold) : IMatrixSource
+    {
+        public LabelSchema Schema => matrix.Schema;
+
+        public IReadOnlyList<string> LfNames => matrix.LfNames;
+
+        public long? RowCount => matrix.RowCount;
+
+        public bool HasGold => true;
+
+        public IReadOnlyList<SourceKind> SourceKinds => matrix.SourceKinds;
+
+        public IEnumerable<LabelMatrix> ReadBlocks(int rowsPerBlock = IMatrixSource.DefaultBlockRows)
+        {
+            using var cursor = gold();
+            foreach (var block in matrix.ReadBlocks(rowsPerBlock)) yield return cursor.Attach(block);
+        }
     }
 }

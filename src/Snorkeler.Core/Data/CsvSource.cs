@@ -6,7 +6,7 @@ namespace Snorkeler.Data;
 /// <summary>Options for reading delimited text.</summary>
 public sealed record CsvOptions
 {
-    /// <summary>The field delimiter; null picks tab for <c>.tsv</c> files and comma otherwise.</summary>
+    /// <summary>The field delimiter; null detects it from the header and first records (<see cref="CsvDialect.Detect(string)"/>).</summary>
     public char? Delimiter { get; init; }
 
     /// <summary>The longest record accepted, in characters (a longer one is a clear error, not an out-of-memory).</summary>
@@ -15,7 +15,8 @@ public sealed record CsvOptions
 
 /// <summary>
 /// A CSV file (RFC 4180: header row, quoted fields with embedded delimiters, quotes and newlines, an
-/// optional byte-order mark), read in batches with Sylvan.Data.Csv. An empty cell is a missing value.
+/// optional byte-order mark), read in batches with Sylvan.Data.Csv. The delimiter (comma, semicolon, tab or
+/// pipe) is detected from the header and first records unless given. An empty cell is a missing value.
 /// UTF-8 is expected; a UTF-16 file with a byte-order mark is read too; invalid UTF-8 is an error
 /// naming the line. Rows with more or fewer fields than the header are errors naming the line.
 /// </summary>
@@ -30,13 +31,20 @@ public sealed class CsvSource : IChunkedSource
     {
         _path = Guard.NotNull(path);
         _options = options ?? new CsvOptions();
-        _delimiter = _options.Delimiter ?? (path.EndsWith(".tsv", StringComparison.OrdinalIgnoreCase) ? '\t' : ',');
+        DelimiterDetected = _options.Delimiter is null;
+        _delimiter = _options.Delimiter ?? CsvDialect.Detect(path);
         using var reader = Open(out _);
         Schema = ReadHeader(reader);
     }
 
     /// <inheritdoc />
     public string Name => _path;
+
+    /// <summary>The field delimiter in use.</summary>
+    public char Delimiter => _delimiter;
+
+    /// <summary>True when <see cref="Delimiter"/> was detected from the file rather than given.</summary>
+    public bool DelimiterDetected { get; }
 
     /// <inheritdoc />
     public DataSchema Schema { get; }
@@ -410,17 +418,7 @@ public sealed class CsvSource : IChunkedSource
         return breaks;
     }
 
-    private FileStream OpenStream()
-    {
-        try
-        {
-            return new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw SnorkelerException.InFile(_path, e is FileNotFoundException or DirectoryNotFoundException ? "no such file" : e.Message);
-        }
-    }
+    private FileStream OpenStream() => IO.InputFile.OpenRead(_path);
 
     /// <summary>A reader of the records from <paramref name="line"/> on (Sylvan reads the first record when created).</summary>
     private CsvDataReader CreateReader(TextReader text, bool hasHeaders, long line)

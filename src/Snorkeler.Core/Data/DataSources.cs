@@ -10,14 +10,17 @@ public static class DataSources
     /// Opens a data file: <c>.csv</c>/<c>.tsv</c> as delimited text, <c>.jsonl</c>/<c>.ndjson</c> as JSON Lines,
     /// <c>.parquet</c> as Parquet, <c>.json</c> as a Wrench split (its rows' <c>data</c> fields).
     /// </summary>
-    public static IDataSource Open(string path)
+    public static IDataSource Open(string path) => Open(path, null);
+
+    /// <summary>Opens a data file as <see cref="Open(string)"/> does, reading delimited text with <paramref name="csv"/>.</summary>
+    public static IDataSource Open(string path, CsvOptions? csv)
     {
         Guard.NotNull(path);
-        if (!File.Exists(path)) throw SnorkelerException.InFile(path, Directory.Exists(path) ? "is a folder, expected a data file" : "no such file");
+        IO.InputFile.RequireRegular(path, "a data file");
         var ext = Path.GetExtension(path).ToLowerInvariant();
         return ext switch
         {
-            ".csv" or ".tsv" or ".txt" => new CsvSource(path),
+            ".csv" or ".tsv" or ".txt" => new CsvSource(path, csv),
             ".jsonl" or ".ndjson" => new JsonLinesSource(path),
             ".parquet" => new ParquetSource(path),
             ".json" => WrenchFile.OpenData(path),
@@ -26,12 +29,16 @@ public static class DataSources
     }
 
     /// <summary>Opens several data files as one source (rows of the first file first); all must have the same columns.</summary>
-    public static IDataSource Open(IReadOnlyList<string> paths)
-        => Guard.NotNull(paths).Count switch
+    public static IDataSource Open(IReadOnlyList<string> paths, CsvOptions? csv = null)
+        => Concat(Guard.NotNull(paths).Select(p => Open(p, csv)).ToArray());
+
+    /// <summary>Joins sources into one (rows of the first first); all must have the same columns.</summary>
+    public static IDataSource Concat(IReadOnlyList<IDataSource> sources)
+        => Guard.NotNull(sources).Count switch
         {
-            0 => throw new ArgumentException("no data files given", nameof(paths)),
-            1 => Open(paths[0]),
-            _ => new ConcatSource(paths.Select(Open).ToArray()),
+            0 => throw new ArgumentException("no data files given", nameof(sources)),
+            1 => sources[0],
+            _ => new ConcatSource(sources.ToArray()),
         };
 
     /// <summary>

@@ -10,6 +10,9 @@ internal static class JsonObjectStream
 {
     public readonly record struct Member(string Key, JsonDocument Value, long Line);
 
+    /// <summary>The largest JSON record (a Wrench row, a JSON Lines line) read: memory stays bounded per record.</summary>
+    public const int MaxRecordBytes = 64 << 20;
+
     public static IEnumerable<Member> Read(Stream stream, string path)
     {
         var buffer = new byte[1 << 16];
@@ -25,7 +28,12 @@ internal static class JsonObjectStream
         bool Fill()
         {
             if (finalBlock) return false;
-            if (filled == buffer.Length) Array.Resize(ref buffer, buffer.Length * 2);
+            if (filled == buffer.Length)
+            {
+                if (buffer.Length >= MaxRecordBytes)
+                    throw SnorkelerException.InFile(path, $"a record is larger than {MaxRecordBytes:N0} bytes (the limit for one JSON record)", line);
+                Array.Resize(ref buffer, buffer.Length * 2);
+            }
             var read = stream.Read(buffer, filled, buffer.Length - filled);
             if (read == 0) finalBlock = true;
             filled += read;

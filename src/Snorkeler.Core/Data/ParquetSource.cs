@@ -25,14 +25,14 @@ public sealed class ParquetSource : IDataSource
             try { _fields = reader.Schema.GetDataFields(); }
             finally { reader.DisposeAsync().AsTask().GetAwaiter().GetResult(); }
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException or ArgumentException || e.GetType().Namespace?.StartsWith("Parquet", StringComparison.Ordinal) == true)
+        catch (Exception e) when (e is not SnorkelerException and not OperationCanceledException) // the decoder's errors are about the file
         {
             throw SnorkelerException.InFile(path, $"not a readable Parquet file: {e.Message}", null, e);
         }
         var nested = _fields.FirstOrDefault(f => f.IsArray || f.Path.ToList().Count > 1);
         if (nested is not null)
             throw SnorkelerException.InFile(path, $"column '{nested.Path}' is nested or repeated; only flat columns can be labelled");
-        Schema = new DataSchema(_fields.Select(f => f.Name));
+        Schema = IO.ReadGuard.Run(path, () => new DataSchema(_fields.Select(f => f.Name)));
     }
 
     /// <inheritdoc />
@@ -42,7 +42,9 @@ public sealed class ParquetSource : IDataSource
     public DataSchema Schema { get; }
 
     /// <inheritdoc />
-    public IEnumerable<RowBatch> ReadBatches(int rowsPerBatch)
+    public IEnumerable<RowBatch> ReadBatches(int rowsPerBatch) => IO.ReadGuard.Each(_path, ReadBatchesCore(rowsPerBatch), decoder: true);
+
+    private IEnumerable<RowBatch> ReadBatchesCore(int rowsPerBatch)
     {
         Guard.Positive(rowsPerBatch);
         using var stream = WrenchFile.Open(_path);

@@ -15,7 +15,7 @@ internal static class TextFiles
         long line = 1;
         try
         {
-            using var stream = File.OpenRead(path);
+            using var stream = IO.InputFile.OpenRead(path);
             var buffer = new byte[1 << 16];
             var chars = new char[1 << 16];
             var carry = 0;

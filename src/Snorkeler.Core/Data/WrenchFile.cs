@@ -14,13 +14,16 @@ public static class WrenchFile
 {
     /// <summary>Reads the class names from <c>label.json</c> beside <paramref name="path"/>.</summary>
     public static LabelSchema ReadSchema(string path)
+        => IO.ReadGuard.Run(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", "label.json"), () => ReadSchemaUnguarded(path));
+
+    private static LabelSchema ReadSchemaUnguarded(string path)
     {
         var labelPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", "label.json");
-        if (!File.Exists(labelPath))
+        if (IO.InputFile.Stat(labelPath).Kind == IO.FileKind.Missing)
             throw SnorkelerException.InFile(path, $"no label.json beside it ({labelPath}); Wrench data sets name their classes there");
         try
         {
-            using var doc = JsonDocument.Parse(File.ReadAllBytes(labelPath));
+            using var doc = JsonDocument.Parse(IO.InputFile.ReadAllBytes(labelPath, IO.MatrixFile.MaxSidecarBytes, "a label.json"));
             if (doc.RootElement.ValueKind != JsonValueKind.Object)
                 throw SnorkelerException.InFile(labelPath, "expected an object such as {\"0\": \"HAM\", \"1\": \"SPAM\"}");
             var byLabel = new SortedDictionary<int, string>();
@@ -49,7 +52,9 @@ public static class WrenchFile
     }
 
     /// <summary>Reads the weak labels and gold labels of a Wrench split as a label matrix.</summary>
-    public static LabelMatrix ReadMatrix(string path)
+    public static LabelMatrix ReadMatrix(string path) => IO.ReadGuard.Run(path, () => ReadMatrixUnguarded(path));
+
+    private static LabelMatrix ReadMatrixUnguarded(string path)
     {
         var schema = ReadSchema(path);
         LabelMatrixBuilder? builder = null;
@@ -93,25 +98,17 @@ public static class WrenchFile
     /// <summary>Opens a Wrench split as a data source over its rows' <c>data</c> fields.</summary>
     public static IDataSource OpenData(string path) => new WrenchDataSource(path);
 
-    internal static FileStream Open(string path)
-    {
-        try
-        {
-            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw SnorkelerException.InFile(path, e is FileNotFoundException or DirectoryNotFoundException ? "no such file" : e.Message);
-        }
-    }
+    internal static FileStream Open(string path) => IO.InputFile.OpenRead(path);
 
     private sealed class WrenchDataSource(string path) : IDataSource
     {
         public string Name => path;
 
-        public DataSchema Schema { get; } = ReadDataSchema(path);
+        public DataSchema Schema { get; } = IO.ReadGuard.Run(path, () => ReadDataSchema(path));
 
-        public IEnumerable<RowBatch> ReadBatches(int rowsPerBatch)
+        public IEnumerable<RowBatch> ReadBatches(int rowsPerBatch) => IO.ReadGuard.Each(path, ReadBatchesCore(rowsPerBatch));
+
+        private IEnumerable<RowBatch> ReadBatchesCore(int rowsPerBatch)
         {
             var builder = new RowBatchBuilder(Schema, rowsPerBatch, trackLines: true);
             long first = 0;

@@ -1,19 +1,54 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json;
+
 namespace Snorkeler.IO;
 
 /// <summary>
-/// Writes output files atomically: the content goes to a temporary file in the same folder, which is
-/// flushed to disk and then renamed over the destination. A run interrupted at any moment leaves the
-/// previous file or none, never a truncated one.
+/// Writes output files atomically: the content goes to a temporary file <c>.NAME.PID.GUID.tmp</c> in the same
+/// folder, which is flushed to disk and then renamed over the destination. A run interrupted at any moment
+/// leaves the previous file or none, never a truncated one.
+/// <para>
+/// Files that belong together (a matrix and its schema sidecar, labels and their manifest) are committed as one
+/// unit by <see cref="Commit(IReadOnlyList{PendingFile})"/>: a journal <c>.NAME.PID.commit</c> listing the renames
+/// is written first, then the renames are done, then the journal is deleted. A process killed between two
+/// renames leaves the journal, and the next Snorkeler process that writes or reads a file in that folder
+/// completes the renames; a process killed before the journal leaves only temporaries, which are deleted. So
+/// the files of a unit are all new or all old.
+/// </para>
 /// </summary>
 public static class AtomicFile
 {
+    /// <summary>The temporary files of this process not yet committed or discarded.</summary>
+    private static readonly ConcurrentDictionary<PendingFile, byte> Live = new();
+
+    /// <summary>Test hook: a process with <c>SNORKELER_TEST_KILL_AFTER_RENAMES=N</c> kills itself (SIGKILL) after the N-th rename of a unit.</summary>
+    private static readonly int KillAfterRenames =
+        int.TryParse(Environment.GetEnvironmentVariable("SNORKELER_TEST_KILL_AFTER_RENAMES"), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : -1;
+
     /// <summary>Writes <paramref name="path"/> through <paramref name="write"/>; on any exception the temporary file is deleted and the destination untouched.</summary>
     public static void Write(string path, Action<Stream> write)
     {
-        Guard.NotNull(write);
-        using var pending = Begin(path);
-        write(pending.Stream);
+        using var pending = Prepare(path, write);
         pending.Commit();
+    }
+
+    /// <summary>Writes the content of <paramref name="path"/> through <paramref name="write"/> without publishing it (see <see cref="Commit(IReadOnlyList{PendingFile})"/>); nothing is left on failure.</summary>
+    public static PendingFile Prepare(string path, Action<Stream> write)
+    {
+        Guard.NotNull(write);
+        var pending = Begin(path);
+        try
+        {
+            write(pending.Stream);
+            pending.Complete();
+            return pending;
+        }
+        catch
+        {
+            pending.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Starts an atomic write; <see cref="PendingFile.Commit"/> publishes it, disposing without commit discards it.</summary>
@@ -21,14 +56,20 @@ public static class AtomicFile
     {
         var full = Path.GetFullPath(path);
         var folder = Path.GetDirectoryName(full) ?? ".";
+        var name = Path.GetFileName(full);
+        if (name.Length == 0) throw new SnorkelerException($"{path}: names a folder, expected a file name");
         if (!Directory.Exists(folder))
             throw new SnorkelerException($"{path}: the folder '{folder}' does not exist");
-        DeleteStaleTemporaries(folder, Path.GetFileName(full));
-        var temp = Path.Combine(folder, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        if (Directory.Exists(full)) throw new SnorkelerException($"{path}: is a folder, expected a file name");
+        CompleteInterruptedCommits(folder);
+        DeleteStaleTemporaries(folder, name);
+        var temp = Path.Combine(folder, $".{name}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         try
         {
             var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16);
-            return new PendingFile(full, temp, stream);
+            var pending = new PendingFile(full, temp, stream);
+            Live[pending] = 0;
+            return pending;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -37,25 +78,129 @@ public static class AtomicFile
     }
 
     /// <summary>
-    /// Deletes the temporary files (<c>.NAME.PID.GUID.tmp</c>) that earlier writes of <paramref name="name"/> left
-    /// behind when their process was killed before it could clean up (SIGKILL, power loss). Only files of
-    /// processes no longer running are touched, so concurrent writers of the same file are safe.
+    /// Publishes several pending files as one unit: all are renamed into place, or (on failure before the first
+    /// rename) none. A kill between renames is completed by the next process (see the class summary).
+    /// </summary>
+    public static void Commit(IReadOnlyList<PendingFile> files)
+    {
+        Guard.NotNull(files);
+        if (files.Count == 0) return;
+        string? journal = null;
+        try
+        {
+            foreach (var f in files) f.Complete();
+            if (files.Count > 1) journal = WriteJournal(files);
+            for (var i = 0; i < files.Count; i++)
+            {
+                files[i].Rename();
+                if (i + 1 == KillAfterRenames && files.Count > 1) System.Diagnostics.Process.GetCurrentProcess().Kill();
+            }
+        }
+        catch (Exception e)
+        {
+            // Before the first rename: nothing was published, discard all. After it: the journal lets the next
+            // process finish the other renames, so their temporaries are left to it.
+            if (!files.Any(f => f.Renamed)) Discard(files, journal);
+            else foreach (var f in files) f.Abandon();
+            if (e is IOException or UnauthorizedAccessException) throw new SnorkelerException($"{files[0].Destination}: cannot write: {e.Message}", e);
+            throw;
+        }
+        if (journal is not null) TryDelete(journal);
+    }
+
+    /// <summary>
+    /// Deletes the temporary files of this process that are not committed yet. For a process about to end
+    /// without unwinding (a second Ctrl-C, <c>Environment.Exit</c> called by a script): nothing partial is left.
+    /// </summary>
+    public static void DiscardPending()
+    {
+        foreach (var pending in Live.Keys) pending.Dispose();
+    }
+
+    /// <summary>
+    /// Finishes the units of files whose process was killed between renames (their journals, <c>.NAME.PID.commit</c>,
+    /// are in <paramref name="folder"/>). Readers call it before reading a file that may belong to such a unit;
+    /// writers before writing. Best effort: a folder that cannot be written is left as it is.
+    /// </summary>
+    public static void CompleteInterruptedCommits(string folder)
+    {
+        string[] journals;
+        try { journals = Directory.GetFiles(folder, "*.commit"); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException) { return; }
+        foreach (var journal in journals)
+        {
+            var name = Path.GetFileName(journal);
+            if (!name.StartsWith('.') || ProcessIdOf(name, ".commit") is not { } pid || pid == Environment.ProcessId || IsRunning(pid)) continue;
+            try
+            {
+                var renames = JsonSerializer.Deserialize<string[][]>(File.ReadAllBytes(journal)) ?? [];
+                foreach (var r in renames)
+                    if (r is [var temp, var destination] && File.Exists(temp)) File.Move(temp, destination, overwrite: true);
+                File.Delete(journal);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException) { }
+        }
+    }
+
+    /// <summary>
+    /// Deletes the temporary files (<c>.NAME.PID.GUID.tmp</c>, and those of names that extend NAME, such as an
+    /// intermediate <c>.NAME.matrix.snkm.PID.GUID.tmp</c>) that earlier writes left behind when their process was
+    /// killed before it could clean up (SIGKILL, a crash, power loss). Only files of processes no longer running
+    /// are touched, so concurrent writers of the same file are safe. Names are compared as text (a name with
+    /// <c>*</c> or <c>?</c> is not a pattern).
     /// </summary>
     internal static void DeleteStaleTemporaries(string folder, string name)
     {
-        string[] leftovers;
-        try { leftovers = Directory.GetFiles(folder, $".{name}.*.tmp"); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return; }
-        foreach (var file in leftovers)
+        string[] candidates;
+        try { candidates = Directory.GetFiles(folder, "*.tmp"); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException) { return; }
+        var prefix = "." + name + ".";
+        foreach (var file in candidates)
         {
-            var middle = Path.GetFileName(file)[(name.Length + 2)..^4]; // PID.GUID
-            var dot = middle.IndexOf('.', StringComparison.Ordinal);
-            if (dot <= 0 || !int.TryParse(middle.AsSpan(0, dot), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid)
+            var fileName = Path.GetFileName(file);
+            if (!fileName.StartsWith(prefix, StringComparison.Ordinal) || ProcessIdOf(fileName, ".tmp") is not { } pid
                 || pid == Environment.ProcessId || IsRunning(pid)) continue;
-            try { File.Delete(file); }
-            catch (IOException) { }
-            catch (UnauthorizedAccessException) { }
+            TryDelete(file);
         }
+    }
+
+    /// <summary>The PID in <c>....PID.SUFFIX</c> or <c>....PID.GUID.SUFFIX</c> names, or null.</summary>
+    private static int? ProcessIdOf(string fileName, string suffix)
+    {
+        if (!fileName.EndsWith(suffix, StringComparison.Ordinal)) return null;
+        var parts = fileName[..^suffix.Length].Split('.');
+        var candidate = suffix == ".tmp" ? (parts.Length >= 2 ? parts[^2] : "") : parts[^1];
+        return int.TryParse(candidate, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && pid > 0 ? pid : null;
+    }
+
+    private static string WriteJournal(IReadOnlyList<PendingFile> files)
+    {
+        var first = files[0].Destination;
+        var journal = Path.Combine(Path.GetDirectoryName(first) ?? ".", $".{Path.GetFileName(first)}.{Environment.ProcessId}.commit");
+        var content = JsonSerializer.SerializeToUtf8Bytes(files.Select(f => new[] { f.TemporaryPath, f.Destination }).ToArray());
+        var temp = Path.Combine(Path.GetDirectoryName(first) ?? ".", $".{Path.GetFileName(first)}.commit.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            stream.Write(content);
+            stream.Flush(flushToDisk: true);
+        }
+        File.Move(temp, journal, overwrite: true);
+        return journal;
+    }
+
+    private static void Discard(IReadOnlyList<PendingFile> files, string? journal)
+    {
+        foreach (var f in files) f.Dispose();
+        if (journal is not null) TryDelete(journal);
+    }
+
+    internal static void Forget(PendingFile pending) => Live.TryRemove(pending, out _);
+
+    internal static void TryDelete(string path)
+    {
+        try { File.Delete(path); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
     }
 
     private static bool IsRunning(int pid)
@@ -74,51 +219,149 @@ public static class AtomicFile
 /// <summary>An output file being written; see <see cref="AtomicFile.Begin"/>.</summary>
 public sealed class PendingFile : IDisposable
 {
-    private readonly string _destination;
-    private readonly string _temp;
+    private readonly object _gate = new();
+    private bool _completed;
     private bool _done;
+
+    private readonly FileStream _file;
 
     internal PendingFile(string destination, string temp, FileStream stream)
     {
-        _destination = destination;
-        _temp = temp;
-        Stream = stream;
+        Destination = destination;
+        TemporaryPath = temp;
+        _file = stream;
+        Stream = new OutputStream(stream, destination);
     }
 
-    /// <summary>Where to write the content.</summary>
-    public FileStream Stream { get; }
+    /// <summary>Where to write the content. A failed write (a full disk, a file size limit) throws a <see cref="SnorkelerException"/> naming the destination.</summary>
+    public Stream Stream { get; }
+
+    /// <summary>The destination (full path).</summary>
+    public string Destination { get; }
+
+    /// <summary>The temporary file holding the content until it is committed (to read it back before then).</summary>
+    public string TemporaryPath { get; }
+
+    /// <summary>True once renamed into place.</summary>
+    internal bool Renamed { get; private set; }
 
     /// <summary>Flushes the content to disk and renames it over the destination.</summary>
-    public void Commit()
+    public void Commit() => AtomicFile.Commit([this]);
+
+    /// <summary>Flushes the content to disk and closes the stream; the content can then be read at <see cref="TemporaryPath"/>.</summary>
+    public void Complete()
     {
-        if (_done) throw new InvalidOperationException("the file was already committed or discarded");
-        Stream.Flush(flushToDisk: true);
-        Stream.Dispose();
-        try
+        lock (_gate)
         {
-            File.Move(_temp, _destination, overwrite: true);
+            if (_done) throw new InvalidOperationException("the file was already committed or discarded");
+            if (_completed) return;
+            Stream.Flush();
+            OutputStream.Guard(Destination, () => _file.Flush(flushToDisk: true));
+            _file.Dispose();
+            _completed = true;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            TryDelete();
-            throw new SnorkelerException($"{_destination}: cannot write: {e.Message}", e);
-        }
-        _done = true;
     }
 
-    /// <summary>Discards the content unless committed.</summary>
+    internal void Rename()
+    {
+        lock (_gate)
+        {
+            File.Move(TemporaryPath, Destination, overwrite: true);
+            Renamed = true;
+            _done = true;
+        }
+        AtomicFile.Forget(this);
+    }
+
+    /// <summary>Leaves the temporary file to a commit journal (disposing no longer deletes it).</summary>
+    internal void Abandon()
+    {
+        lock (_gate) _done = true;
+        AtomicFile.Forget(this);
+    }
+
+    /// <summary>Discards the content unless committed (also when the disk is full and the last buffered bytes cannot be written).</summary>
     public void Dispose()
     {
-        if (_done) return;
-        _done = true;
-        Stream.Dispose();
-        TryDelete();
+        lock (_gate)
+        {
+            if (_done) return;
+            _done = true;
+            try { _file.Dispose(); }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+            catch (ArgumentOutOfRangeException) { } // the last buffered bytes beyond a file size limit
+            AtomicFile.TryDelete(TemporaryPath);
+        }
+        AtomicFile.Forget(this);
+    }
+}
+
+/// <summary>
+/// The stream of a <see cref="PendingFile"/>: the file's stream, with write failures (no space left, a file size
+/// limit, which .NET reports as an <see cref="ArgumentOutOfRangeException"/>) turned into one-line errors naming
+/// the output.
+/// </summary>
+internal sealed class OutputStream(FileStream inner, string destination) : Stream
+{
+    public static void Guard(string destination, Action action)
+    {
+        try { action(); }
+        catch (Exception e) when (e is IOException or ArgumentOutOfRangeException) { throw Failure(destination, e); }
     }
 
-    private void TryDelete()
+    private static SnorkelerException Failure(string destination, Exception e)
+        => SnorkelerException.InFile(destination, e is ArgumentOutOfRangeException
+            ? "cannot write: File too large (the file system's or the process's file size limit)"
+            : $"cannot write: {e.Message}", inner: e);
+
+    public override bool CanRead => inner.CanRead;
+
+    public override bool CanSeek => inner.CanSeek;
+
+    public override bool CanWrite => inner.CanWrite;
+
+    public override long Length => inner.Length;
+
+    public override long Position
     {
-        try { File.Delete(_temp); }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
+        get => inner.Position;
+        set => inner.Position = value;
+    }
+
+    public override void Flush() => Guard(destination, inner.Flush);
+
+    public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+
+    public override long Seek(long offset, SeekOrigin origin) => inner.Seek(offset, origin);
+
+    public override void SetLength(long value) => Guard(destination, () => inner.SetLength(value));
+
+    public override void Write(byte[] buffer, int offset, int count) => Guard(destination, () => inner.Write(buffer, offset, count));
+
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        try { inner.Write(buffer); }
+        catch (Exception e) when (e is IOException or ArgumentOutOfRangeException) { throw Failure(destination, e); }
+    }
+
+    public override void WriteByte(byte value) => Guard(destination, () => inner.WriteByte(value));
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+    {
+        Write(buffer, offset, count);
+        return Task.CompletedTask;
+    }
+
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        Write(buffer.Span);
+        return ValueTask.CompletedTask;
+    }
+
+    public override Task FlushAsync(CancellationToken cancellationToken)
+    {
+        Flush();
+        return Task.CompletedTask;
     }
 }

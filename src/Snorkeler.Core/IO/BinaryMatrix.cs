@@ -171,6 +171,9 @@ internal sealed class BinaryMatrixSource : IMatrixSource
     public IReadOnlyList<SourceKind> SourceKinds => _kinds;
 
     public IEnumerable<LabelMatrix> ReadBlocks(int rowsPerBlock = IMatrixSource.DefaultBlockRows)
+        => ReadGuard.Each(_path, ReadBlocksCore(rowsPerBlock));
+
+    private IEnumerable<LabelMatrix> ReadBlocksCore(int rowsPerBlock)
     {
         using var stream = Open();
         stream.Position = _dataStart;
@@ -267,14 +270,7 @@ internal sealed class BinaryMatrixSource : IMatrixSource
         catch (ArgumentException e) { throw Bad(e.Message); }
     }
 
-    private FileStream Open()
-    {
-        try { return new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw SnorkelerException.InFile(_path, e is FileNotFoundException ? "no such file" : e.Message);
-        }
-    }
+    private FileStream Open() => InputFile.OpenRead(_path);
 
     private SnorkelerException Bad(string message) => SnorkelerException.InFile(_path, message);
 }

@@ -7,30 +7,71 @@ using Parquet.Schema;
 namespace Snorkeler.IO;
 
 /// <summary>
-/// Writes probabilistic training labels, atomically, in the format the path's extension names:
-/// <c>.csv</c> (header: optional id column, one <c>p_&lt;class&gt;</c> column per class, <c>label</c>),
-/// <c>.jsonl</c> (one object per row with the same keys), or <c>.parquet</c> (one row group per block).
+/// The columns of a labels file besides the probabilities, so that every output row can be joined back to its input:
+/// the data row number, text columns carried from the input (an id, <c>--keep-columns</c>, a task key), and the hard
+/// label's class name.
+/// </summary>
+public sealed record LabelsLayout
+{
+    /// <summary>The name of the row-number column.</summary>
+    public const string RowColumn = "row";
+
+    /// <summary>The name of the hard label's class-name column.</summary>
+    public const string LabelNameColumn = "label_name";
+
+    /// <summary>Write the 1-based data row number as the first column, <c>row</c> (default true).</summary>
+    public bool RowNumbers { get; init; } = true;
+
+    /// <summary>Text columns written after the row number, in order (an id column, kept input columns).</summary>
+    public IReadOnlyList<string> Keys { get; init; } = [];
+
+    /// <summary>Write the hard label's class name (<see cref="LabelSchema.AbstainName"/> for -1) after it, as <c>label_name</c> (default true).</summary>
+    public bool LabelNames { get; init; } = true;
+}
+
+/// <summary>
+/// Writes probabilistic training labels, atomically, in the format the path's extension names: <c>.csv</c>,
+/// <c>.jsonl</c> (one object per row) or <c>.parquet</c> (one row group per block). Columns, in order (see
+/// <see cref="LabelsLayout"/>): <c>row</c> (the 1-based data row), the key columns, one <c>p_&lt;class&gt;</c> per
+/// class, <c>label</c> (the hard label, -1 = abstain) and <c>label_name</c>.
 /// </summary>
 public abstract class LabelsWriter : IDisposable
 {
     private readonly PendingFile _file;
+    private bool _prepared;
 
-    private protected LabelsWriter(string path, LabelSchema schema, string? idColumn)
+    private protected LabelsWriter(string path, LabelSchema schema, LabelsLayout layout)
     {
         Path = path;
         Schema = schema;
-        IdColumn = idColumn;
+        Layout = layout;
+        Columns = (layout.RowNumbers ? [LabelsLayout.RowColumn] : Array.Empty<string>())
+            .Concat(layout.Keys)
+            .Concat(schema.ClassNames.Select(c => "p_" + c))
+            .Append("label")
+            .Concat(layout.LabelNames ? [LabelsLayout.LabelNameColumn] : Array.Empty<string>())
+            .ToArray();
+        if (Columns.GroupBy(c => c, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            throw new SnorkelerException($"{path}: the labels would have two columns named '{twice.Key}'; keep or name the input column differently");
         _file = AtomicFile.Begin(path);
     }
 
     /// <summary>Starts a labels file in the format its extension names.</summary>
-    public static LabelsWriter Create(string path, LabelSchema schema, string? idColumn = null)
-        => CheckExtension(path) switch
+    public static LabelsWriter Create(string path, LabelSchema schema, LabelsLayout layout)
+    {
+        Guard.NotNull(schema);
+        Guard.NotNull(layout);
+        return CheckExtension(path) switch
         {
-            ".csv" => new CsvLabelsWriter(path, schema, idColumn),
-            ".parquet" => new ParquetLabelsWriter(path, schema, idColumn),
-            _ => new JsonLinesLabelsWriter(path, schema, idColumn),
+            ".csv" => new CsvLabelsWriter(path, schema, layout),
+            ".parquet" => new ParquetLabelsWriter(path, schema, layout),
+            _ => new JsonLinesLabelsWriter(path, schema, layout),
         };
+    }
+
+    /// <summary>Starts a labels file with row numbers, an optional id column and class names.</summary>
+    public static LabelsWriter Create(string path, LabelSchema schema, string? idColumn = null)
+        => Create(path, schema, new LabelsLayout { Keys = idColumn is null ? [] : [idColumn] });
 
     /// <summary>The path's extension when it names a labels format; an error otherwise.</summary>
     public static string CheckExtension(string path)
@@ -47,118 +88,142 @@ public abstract class LabelsWriter : IDisposable
     /// <summary>The classes.</summary>
     public LabelSchema Schema { get; }
 
-    /// <summary>The name of the id column, or null when rows have no id.</summary>
-    public string? IdColumn { get; }
+    /// <summary>The columns besides the probabilities.</summary>
+    public LabelsLayout Layout { get; }
+
+    /// <summary>The name of the first key column (the id), or null when there is none.</summary>
+    public string? IdColumn => Layout.Keys.Count > 0 ? Layout.Keys[0] : null;
 
     /// <summary>Rows written.</summary>
     public long Rows { get; private set; }
 
     /// <summary>The column names, in order.</summary>
-    public IReadOnlyList<string> Columns
-        => (IdColumn is null ? [] : new[] { IdColumn }).Concat(Schema.ClassNames.Select(c => "p_" + c)).Append("label").ToArray();
+    public IReadOnlyList<string> Columns { get; }
 
     /// <summary>The stream being written.</summary>
     private protected Stream Stream => _file.Stream;
 
-    /// <summary>Appends rows: ids (or null), probabilities row-major (rows × k), hard labels.</summary>
+    /// <summary>Appends rows numbered on from the rows written so far, with the first key column (an id) when the layout has one.</summary>
     public void Write(IReadOnlyList<string?>? ids, ReadOnlySpan<double> probabilities, ReadOnlySpan<int> labels)
     {
-        if (IdColumn is not null && (ids is null || ids.Count != labels.Length))
-            throw new ArgumentException("one id per row is required", nameof(ids));
-        WriteRows(ids, probabilities, labels);
-        Rows += labels.Length;
+        var rows = new long[labels.Length];
+        for (var i = 0; i < rows.Length; i++) rows[i] = Rows + i + 1;
+        Write(rows, ids is null ? null : [ids], probabilities, labels);
+    }
+
+    /// <summary>
+    /// Appends rows: their 1-based data row numbers, the key columns' values (one list per key column, one value per
+    /// row; null for a missing value), probabilities row-major (rows × k) and hard labels.
+    /// </summary>
+    public void Write(ReadOnlySpan<long> rows, IReadOnlyList<IReadOnlyList<string?>>? keys, ReadOnlySpan<double> probabilities, ReadOnlySpan<int> labels)
+    {
+        var n = labels.Length;
+        if (rows.Length != n) throw new ArgumentException($"{rows.Length} row numbers for {n} rows", nameof(rows));
+        if (probabilities.Length != n * Schema.Cardinality) throw new ArgumentException($"{probabilities.Length} probabilities for {n} rows of {Schema.Cardinality} classes", nameof(probabilities));
+        if ((keys?.Count ?? 0) != Layout.Keys.Count || (keys is not null && keys.Any(k => k.Count != n)))
+            throw new ArgumentException($"one value per row for each of the {Layout.Keys.Count} key columns is required", nameof(keys));
+        WriteRows(rows, keys ?? [], probabilities, labels);
+        Rows += n;
     }
 
     /// <summary>Finishes the file and moves it into place.</summary>
-    public void Commit()
+    public void Commit() => AtomicFile.Commit(Prepare());
+
+    /// <summary>
+    /// Finishes the content without publishing it: the file to pass to <see cref="AtomicFile.Commit(IReadOnlyList{PendingFile})"/>
+    /// with the other files of its unit (a manifest). The caller then owns it (disposing this writer no longer discards it).
+    /// </summary>
+    public IReadOnlyList<PendingFile> Prepare()
     {
+        if (_prepared) throw new InvalidOperationException("the labels were already prepared");
+        _prepared = true;
         Finish();
-        _file.Commit();
+        _file.Complete();
+        return [_file];
     }
 
-    /// <summary>Discards the file unless committed.</summary>
+    /// <summary>Discards the file unless committed or handed over by <see cref="Prepare"/>.</summary>
     public void Dispose()
     {
-        _file.Dispose();
+        if (!_prepared) _file.Dispose();
         GC.SuppressFinalize(this);
     }
 
-    private protected abstract void WriteRows(IReadOnlyList<string?>? ids, ReadOnlySpan<double> probabilities, ReadOnlySpan<int> labels);
+    /// <summary>The class name of a hard label.</summary>
+    private protected string NameOf(int label) => Schema.NameOf(label);
+
+    private protected abstract void WriteRows(ReadOnlySpan<long> rows, IReadOnlyList<IReadOnlyList<string?>> keys, ReadOnlySpan<double> probabilities, ReadOnlySpan<int> labels);
 
     private protected abstract void Finish();
 }
 
 internal sealed class CsvLabelsWriter : LabelsWriter
 {
-    private readonly StreamWriter _text;
+    private readonly byte[][] _labelNames;
 
-    public CsvLabelsWriter(string path, LabelSchema schema, string? idColumn) : base(path, schema, idColumn)
+    public CsvLabelsWriter(string path, LabelSchema schema, LabelsLayout layout) : base(path, schema, layout)
     {
-        _text = new StreamWriter(Stream, new UTF8Encoding(false), 1 << 16) { NewLine = "\n" };
-        _text.WriteLine(string.Join(",", Columns.Select(CsvMatrixWriter.Quote)));
+        // The names of -1 (abstain) and each class, quoted where needed, each with its leading comma.
+        _labelNames = Enumerable.Range(-1, schema.Cardinality + 1).Select(c => Encoding.UTF8.GetBytes("," + CsvMatrixWriter.Quote(schema.NameOf(c)))).ToArray();
+        Stream.Write(Encoding.UTF8.GetBytes(string.Join(",", Columns.Select(CsvMatrixWriter.Quote)) + "\n"));
     }
 
     private const int SliceRows = 8192;
 
-    private protected override void WriteRows(IReadOnlyList<string?>? ids, ReadOnlySpan<double> probabilities, ReadOnlySpan<int> labels)
-    {
-        if (IdColumn is null)
-        {
-            WriteParallel(probabilities, labels);
-            return;
-        }
-        var k = Schema.Cardinality;
-        Span<char> buffer = stackalloc char[32];
-        for (var i = 0; i < labels.Length; i++)
-        {
-            if (IdColumn is not null)
-            {
-                _text.Write(CsvMatrixWriter.Quote(ids![i] ?? ""));
-                _text.Write(',');
-            }
-            for (var c = 0; c < k; c++)
-            {
-                probabilities[i * k + c].TryFormat(buffer, out var n, "R", CultureInfo.InvariantCulture);
-                _text.Write(buffer[..n]);
-                _text.Write(',');
-            }
-            labels[i].TryFormat(buffer, out var m, default, CultureInfo.InvariantCulture);
-            _text.Write(buffer[..m]);
-            _text.Write('\n');
-        }
-    }
-
     /// <summary>
-    /// Formatting the numbers is nearly all the cost of a large block: rows are formatted as UTF-8 in
-    /// parallel slices, then written in order (the same text as row by row).
+    /// Formatting the numbers is nearly all the cost of a large block: rows are formatted as UTF-8 in parallel slices,
+    /// then written in order (the same text as row by row).
     /// </summary>
-    private void WriteParallel(ReadOnlySpan<double> probabilities, ReadOnlySpan<int> labels)
+    private protected override void WriteRows(ReadOnlySpan<long> rows, IReadOnlyList<IReadOnlyList<string?>> keys, ReadOnlySpan<double> probabilities, ReadOnlySpan<int> labels)
     {
-        _text.Flush();
-        var rows = labels.Length;
+        var n = labels.Length;
         var k = Schema.Cardinality;
-        var slices = rows >= 2 * SliceRows && Environment.ProcessorCount > 1 ? (rows + SliceRows - 1) / SliceRows : 1;
+        var slices = n >= 2 * SliceRows && Environment.ProcessorCount > 1 ? (n + SliceRows - 1) / SliceRows : 1;
         var outputs = new byte[slices][];
         var lengths = new int[slices];
         var p = probabilities.ToArray();
         var l = labels.ToArray();
+        var r = rows.ToArray();
+        var quotedKeys = keys.Select(column => column.Select(v => Encoding.UTF8.GetBytes(CsvMatrixWriter.Quote(v ?? "") + ",")).ToArray()).ToArray();
         void Format(int slice)
         {
-            var from = slice * (rows / slices);
-            var to = slice == slices - 1 ? rows : (slice + 1) * (rows / slices);
-            var buffer = new byte[Math.Max(64, (to - from) * (k * 26 + 16))];
+            var from = slice * (n / slices);
+            var to = slice == slices - 1 ? n : (slice + 1) * (n / slices);
+            var keyBytes = 0;
+            foreach (var column in quotedKeys)
+                for (var i = from; i < to; i++) keyBytes += column[i].Length;
+            var buffer = new byte[Math.Max(64, (to - from) * (k * 26 + 24 + 64) + keyBytes)];
             var used = 0;
             for (var i = from; i < to; i++)
             {
+                if (Layout.RowNumbers)
+                {
+                    r[i].TryFormat(buffer.AsSpan(used), out var w, default, CultureInfo.InvariantCulture);
+                    used += w;
+                    buffer[used++] = (byte)',';
+                }
+                foreach (var column in quotedKeys)
+                {
+                    column[i].CopyTo(buffer, used);
+                    used += column[i].Length;
+                }
                 for (var c = 0; c < k; c++)
                 {
-                    p[i * k + c].TryFormat(buffer.AsSpan(used), out var n, "R", CultureInfo.InvariantCulture);
-                    used += n;
+                    p[i * k + c].TryFormat(buffer.AsSpan(used), out var w, "R", CultureInfo.InvariantCulture);
+                    used += w;
                     buffer[used++] = (byte)',';
                 }
                 l[i].TryFormat(buffer.AsSpan(used), out var m, default, CultureInfo.InvariantCulture);
                 used += m;
+                if (Layout.LabelNames)
+                {
+                    var name = _labelNames[l[i] + 1];
+                    if (used + name.Length + 1 > buffer.Length) Array.Resize(ref buffer, Math.Max(buffer.Length * 2, used + name.Length + 1));
+                    name.CopyTo(buffer, used);
+                    used += name.Length;
+                }
                 buffer[used++] = (byte)'\n';
+                if (buffer.Length - used < k * 26 + 24 + 64 && i + 1 < to) Array.Resize(ref buffer, buffer.Length * 2);
             }
             outputs[slice] = buffer;
             lengths[slice] = used;
@@ -168,7 +233,7 @@ internal sealed class CsvLabelsWriter : LabelsWriter
         for (var s = 0; s < slices; s++) Stream.Write(outputs[s], 0, lengths[s]);
     }
 
-    private protected override void Finish() => _text.Flush();
+    private protected override void Finish() { }
 }
 
 internal sealed class JsonLinesLabelsWriter : LabelsWriter
@@ -176,26 +241,28 @@ internal sealed class JsonLinesLabelsWriter : LabelsWriter
     private readonly Utf8JsonWriter _json;
     private readonly JsonEncodedText[] _names;
 
-    public JsonLinesLabelsWriter(string path, LabelSchema schema, string? idColumn) : base(path, schema, idColumn)
+    public JsonLinesLabelsWriter(string path, LabelSchema schema, LabelsLayout layout) : base(path, schema, layout)
     {
         _json = new Utf8JsonWriter(Stream, new JsonWriterOptions { Indented = false, SkipValidation = true });
         _names = Columns.Select(c => JsonEncodedText.Encode(c)).ToArray();
     }
 
-    private protected override void WriteRows(IReadOnlyList<string?>? ids, ReadOnlySpan<double> probabilities, ReadOnlySpan<int> labels)
+    private protected override void WriteRows(ReadOnlySpan<long> rows, IReadOnlyList<IReadOnlyList<string?>> keys, ReadOnlySpan<double> probabilities, ReadOnlySpan<int> labels)
     {
         var k = Schema.Cardinality;
-        var offset = IdColumn is null ? 0 : 1;
         for (var i = 0; i < labels.Length; i++)
         {
+            var column = 0;
             _json.WriteStartObject();
-            if (IdColumn is not null)
+            if (Layout.RowNumbers) _json.WriteNumber(_names[column++], rows[i]);
+            foreach (var key in keys)
             {
-                if (ids![i] is { } id) _json.WriteString(_names[0], id);
-                else _json.WriteNull(_names[0]);
+                if (key[i] is { } value) _json.WriteString(_names[column++], value);
+                else _json.WriteNull(_names[column++]);
             }
-            for (var c = 0; c < k; c++) _json.WriteNumber(_names[offset + c], probabilities[i * k + c]);
-            _json.WriteNumber(_names[offset + k], labels[i]);
+            for (var c = 0; c < k; c++) _json.WriteNumber(_names[column++], probabilities[i * k + c]);
+            _json.WriteNumber(_names[column++], labels[i]);
+            if (Layout.LabelNames) _json.WriteString(_names[column], NameOf(labels[i]));
             _json.WriteEndObject();
             _json.Flush();
             Stream.WriteByte((byte)'\n');
@@ -209,29 +276,36 @@ internal sealed class JsonLinesLabelsWriter : LabelsWriter
 internal sealed class ParquetLabelsWriter : LabelsWriter
 {
     private readonly ParquetWriter _writer;
-    private readonly DataField<string>? _id;
+    private readonly DataField<long>? _row;
+    private readonly DataField<string>[] _keys;
     private readonly DataField<double>[] _probabilities;
     private readonly DataField<int> _label;
+    private readonly DataField<string>? _labelName;
 
-    public ParquetLabelsWriter(string path, LabelSchema schema, string? idColumn) : base(path, schema, idColumn)
+    public ParquetLabelsWriter(string path, LabelSchema schema, LabelsLayout layout) : base(path, schema, layout)
     {
-        _id = idColumn is null ? null : new DataField<string>(idColumn, true);
+        _row = layout.RowNumbers ? new DataField<long>(LabelsLayout.RowColumn) : null;
+        _keys = layout.Keys.Select(k => new DataField<string>(k, true)).ToArray();
         _probabilities = schema.ClassNames.Select(c => new DataField<double>("p_" + c)).ToArray();
         _label = new DataField<int>("label");
+        _labelName = layout.LabelNames ? new DataField<string>(LabelsLayout.LabelNameColumn, false) : null;
         var fields = new List<Field>();
-        if (_id is not null) fields.Add(_id);
+        if (_row is not null) fields.Add(_row);
+        fields.AddRange(_keys);
         fields.AddRange(_probabilities);
         fields.Add(_label);
+        if (_labelName is not null) fields.Add(_labelName);
         _writer = ParquetWriter.CreateAsync(new ParquetSchema(fields), Stream).GetAwaiter().GetResult();
     }
 
-    private protected override void WriteRows(IReadOnlyList<string?>? ids, ReadOnlySpan<double> probabilities, ReadOnlySpan<int> labels)
+    private protected override void WriteRows(ReadOnlySpan<long> rows, IReadOnlyList<IReadOnlyList<string?>> keys, ReadOnlySpan<double> probabilities, ReadOnlySpan<int> labels)
     {
         var n = labels.Length;
         if (n == 0) return;
         var k = Schema.Cardinality;
         using var group = _writer.CreateRowGroup();
-        if (_id is not null) group.WriteAsync(_id, ids!.ToArray(), null).GetAwaiter().GetResult();
+        if (_row is not null) group.WriteAsync<long>(_row, rows.ToArray().AsMemory(), null).GetAwaiter().GetResult();
+        for (var q = 0; q < _keys.Length; q++) group.WriteAsync(_keys[q], keys[q].ToArray(), null).GetAwaiter().GetResult();
         var column = new double[n];
         for (var c = 0; c < k; c++)
         {
@@ -239,6 +313,12 @@ internal sealed class ParquetLabelsWriter : LabelsWriter
             group.WriteAsync<double>(_probabilities[c], column.AsMemory(), null).GetAwaiter().GetResult();
         }
         group.WriteAsync<int>(_label, labels.ToArray().AsMemory(), null).GetAwaiter().GetResult();
+        if (_labelName is not null)
+        {
+            var names = new string[n];
+            for (var i = 0; i < n; i++) names[i] = NameOf(labels[i]);
+            group.WriteAsync(_labelName, names, null).GetAwaiter().GetResult();
+        }
         group.CompleteValidate();
     }
 

@@ -58,10 +58,13 @@ public static class MatrixFile
     /// <see cref="AnswerMatrix"/> keyed by task. A <c>.csv</c> whose header has the task, worker and label
     /// columns is long format.
     /// </summary>
-    public static IMatrixSource Open(string path, MatrixReadOptions options)
+    public static IMatrixSource Open(string path, MatrixReadOptions options) => ReadGuard.Run(path, () => OpenUnguarded(path, options));
+
+    private static IMatrixSource OpenUnguarded(string path, MatrixReadOptions options)
     {
         Guard.NotNull(options);
-        if (!File.Exists(path)) throw SnorkelerException.InFile(path, Directory.Exists(path) ? "is a folder, expected a matrix file" : "no such file");
+        InputFile.RequireRegular(path, "a matrix file");
+        AtomicFile.CompleteInterruptedCommits(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".");
         var format = FormatOf(path);
         if (format == MatrixFormat.Answers || (format == MatrixFormat.Csv && AnswersFile.IsLongFormat(path, options)))
             return AnswersFile.Read(path, options);
@@ -200,9 +203,16 @@ public static class MatrixFile
             => inner.ReadBlocks(rowsPerBlock).Select(b => b.WithSourceKinds(kinds));
     }
 
-    internal static void WriteSidecar(string path, LabelSchema schema, IReadOnlyList<string> lfNames, string? gold = null, IReadOnlyList<SourceKind>? kinds = null)
+    /// <summary>Opens a <c>.snkm</c> matrix whatever its file is called (a temporary file not yet committed).</summary>
+    public static IMatrixSource OpenBinary(string path)
     {
-        AtomicFile.Write(SchemaSidecar(path), stream =>
+        InputFile.RequireRegular(path, "a matrix file");
+        return new BinaryMatrixSource(path);
+    }
+
+    /// <summary>The schema sidecar of <paramref name="path"/>, written but not yet committed (it is committed with the matrix).</summary>
+    internal static PendingFile BeginSidecar(string path, LabelSchema schema, IReadOnlyList<string> lfNames, string? gold = null, IReadOnlyList<SourceKind>? kinds = null)
+        => AtomicFile.Prepare(SchemaSidecar(path), stream =>
         {
             using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
             json.WriteStartObject();
@@ -224,7 +234,9 @@ public static class MatrixFile
             }
             json.WriteEndObject();
         });
-    }
+
+    /// <summary>The largest schema sidecar read (class and LF names only).</summary>
+    internal const long MaxSidecarBytes = 64L << 20;
 
     /// <summary>
     /// The schema sidecar of a CSV or NumPy matrix: classes, LF names and where the gold labels are (a CSV matrix's
@@ -239,10 +251,10 @@ public static class MatrixFile
     private static (LabelSchema? Schema, string[]? LfNames, string? Gold, string[]? Annotators) ReadSidecarFields(string path)
     {
         var sidecar = SchemaSidecar(path);
-        if (!File.Exists(sidecar)) return (null, null, null, null);
+        if (InputFile.Stat(sidecar).Kind == FileKind.Missing) return (null, null, null, null);
         try
         {
-            using var doc = JsonDocument.Parse(File.ReadAllBytes(sidecar));
+            using var doc = JsonDocument.Parse(InputFile.ReadAllBytes(sidecar, MaxSidecarBytes, "a matrix schema file"));
             var classes = doc.RootElement.GetProperty("classes").EnumerateArray().Select(e => e.GetString()!).ToArray();
             var lfs = doc.RootElement.TryGetProperty("lfs", out var l) ? l.EnumerateArray().Select(e => e.GetString()!).ToArray() : null;
             var gold = doc.RootElement.TryGetProperty("gold", out var g) && g.ValueKind == JsonValueKind.String ? g.GetString() : null;

@@ -9,7 +9,7 @@ namespace Snorkeler.IO;
 public abstract class MatrixWriter : IDisposable
 {
     private readonly PendingFile _file;
-    private bool _committed;
+    private bool _prepared;
 
     private protected MatrixWriter(string path, LabelSchema schema, IReadOnlyList<string> lfNames, string? goldColumn)
     {
@@ -69,20 +69,43 @@ public abstract class MatrixWriter : IDisposable
         RowCount += block.RowCount;
     }
 
-    /// <summary>Finishes the file and moves it into place.</summary>
-    public void Commit()
+    /// <summary>Finishes the file and moves it into place with its companions (the schema sidecar, NumPy gold labels): all or none.</summary>
+    public void Commit() => AtomicFile.Commit(Prepare());
+
+    /// <summary>
+    /// Finishes the content and writes its companions (the schema sidecar of .csv and .npy, a NumPy matrix's gold
+    /// labels) without publishing them: the files to pass to <see cref="AtomicFile.Commit(IReadOnlyList{PendingFile})"/>,
+    /// with other files of the same unit. The caller then owns them (disposing this writer no longer discards them).
+    /// </summary>
+    public IReadOnlyList<PendingFile> Prepare()
     {
-        Finish();
-        _file.Commit();
-        _committed = true;
-        AfterCommit();
+        if (_prepared) throw new InvalidOperationException("the matrix was already prepared");
+        _prepared = true;
+        try
+        {
+            Finish();
+            _file.Complete();
+            return [_file, .. Companions()];
+        }
+        catch
+        {
+            _file.Dispose(); // all or none
+            Discard();
+            throw;
+        }
     }
 
-    /// <summary>Discards the file unless committed.</summary>
+    /// <summary>The matrix's content once <see cref="Prepare"/>d, before it is committed (to read it back).</summary>
+    public string ContentPath => _file.TemporaryPath;
+
+    /// <summary>Discards the file unless committed or handed over by <see cref="Prepare"/>.</summary>
     public void Dispose()
     {
-        _file.Dispose();
-        if (!_committed) Discard();
+        if (!_prepared)
+        {
+            _file.Dispose();
+            Discard();
+        }
         GC.SuppressFinalize(this);
     }
 
@@ -92,14 +115,11 @@ public abstract class MatrixWriter : IDisposable
     /// <summary>Completes the content before it is flushed and moved.</summary>
     private protected virtual void Finish() { }
 
-    /// <summary>Runs after the move (sidecars).</summary>
-    private protected virtual void AfterCommit() { }
+    /// <summary>The files committed with the matrix (sidecars), written but not committed.</summary>
+    private protected virtual IEnumerable<PendingFile> Companions() => [];
 
     /// <summary>Discards companion files when the matrix is not committed.</summary>
     private protected virtual void Discard() { }
-
-    /// <summary>True once committed.</summary>
-    private protected bool Committed => _committed;
 }
 
 internal sealed class CsvMatrixWriter : MatrixWriter
@@ -144,7 +164,7 @@ internal sealed class CsvMatrixWriter : MatrixWriter
 
     private protected override void Finish() => _text.Flush();
 
-    private protected override void AfterCommit() => MatrixFile.WriteSidecar(Path, Schema, LfNames, _goldHeader, Kinds);
+    private protected override IEnumerable<PendingFile> Companions() => [MatrixFile.BeginSidecar(Path, Schema, LfNames, _goldHeader, Kinds)];
 
     internal static string Quote(string s)
         => s.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : s;

@@ -111,6 +111,9 @@ internal static partial class NpyMatrix
         public bool HasGold => _gold is not null;
 
         public IEnumerable<LabelMatrix> ReadBlocks(int rowsPerBlock = IMatrixSource.DefaultBlockRows)
+            => ReadGuard.Each(_path, ReadBlocksCore(rowsPerBlock));
+
+        private IEnumerable<LabelMatrix> ReadBlocksCore(int rowsPerBlock)
         {
             Guard.Positive(rowsPerBlock);
             var m = LfNames.Count;
@@ -174,8 +177,7 @@ internal static partial class NpyMatrix
 
         private FileStream Open()
         {
-            try { return new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan); }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw SnorkelerException.InFile(_path, e.Message); }
+            return InputFile.OpenRead(_path);
         }
     }
 
@@ -183,7 +185,7 @@ internal static partial class NpyMatrix
     private static (int Rows, int Columns, int[] Values, int Max) ReadArray(string path, bool twoDimensional)
     {
         byte[] bytes;
-        try { bytes = File.ReadAllBytes(path); }
+        try { bytes = InputFile.ReadAllBytes(path, Array.MaxLength, "a .npy matrix"); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw SnorkelerException.InFile(path, e.Message); }
         if (bytes.Length < 10 || !bytes.AsSpan(0, 6).SequenceEqual(Magic))
             throw SnorkelerException.InFile(path, "not a NumPy .npy file");
@@ -297,11 +299,15 @@ internal sealed class NpyMatrixWriter : MatrixWriter
         _gold.Stream.Seek(0, SeekOrigin.End);
     }
 
-    private protected override void AfterCommit()
+    private protected override IEnumerable<PendingFile> Companions()
     {
-        // The gold labels go into place after the votes and before the sidecar that names them.
-        _gold?.Commit();
-        MatrixFile.WriteSidecar(Path, Schema, LfNames, _gold is null ? null : System.IO.Path.GetFileName(MatrixFile.NpyGoldFile(Path)), Kinds);
+        // One unit: the votes, the gold labels, and the sidecar that names them.
+        if (_gold is not null)
+        {
+            _gold.Complete();
+            yield return _gold;
+        }
+        yield return MatrixFile.BeginSidecar(Path, Schema, LfNames, _gold is null ? null : System.IO.Path.GetFileName(MatrixFile.NpyGoldFile(Path)), Kinds);
     }
 
     private protected override void Discard() => _gold?.Dispose();

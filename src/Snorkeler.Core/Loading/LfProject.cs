@@ -35,40 +35,48 @@ public sealed class LfProject
 
     /// <summary>
     /// Loads every LF file under <paramref name="paths"/>. <paramref name="schema"/> is the class schema
-    /// known from the data (a Wrench <c>label.json</c>), if any; <paramref name="dataColumns"/> the data's columns, if known.
+    /// known from the data (a Wrench <c>label.json</c>), if any; <paramref name="dataColumns"/> the data's columns, if known;
+    /// <paramref name="dataHints"/> what messages about missing fields may say about the data.
     /// </summary>
-    public LfSet Load(IReadOnlyList<string> paths, LabelSchema? schema = null, Data.DataSchema? dataColumns = null, string? cacheDirectory = null)
+    /// <param name="paths">LF files and folders.</param>
+    /// <param name="schema">The classes the data declares, if any.</param>
+    /// <param name="dataColumns">The data's columns, if known.</param>
+    /// <param name="cacheDirectory">Where loaders may cache compiled results.</param>
+    /// <param name="dataHints">What the data looks like, for messages; null when unknown.</param>
+    /// <param name="timeBudget">How long code run while loading (scripts' top level) may take; null for no limit.</param>
+    public LfSet Load(IReadOnlyList<string> paths, LabelSchema? schema = null, Data.DataSchema? dataColumns = null, string? cacheDirectory = null,
+        DataHints? dataHints = null, TimeSpan? timeBudget = null)
     {
         var diagnostics = new List<Diagnostic>();
-        var files = new List<string>();
         foreach (var path in paths)
-        {
-            if (File.Exists(path)) files.Add(path);
-            else if (Directory.Exists(path))
-                files.AddRange(Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
-                    .Where(f => _loaders.Any(l => f.EndsWith(l.Extension, StringComparison.OrdinalIgnoreCase))));
-            else diagnostics.Add(Diagnostic.Error(Codes.PathNotFound, $"no such file or folder: '{path}'", null));
-        }
-        files = files.Distinct(StringComparer.Ordinal).OrderBy(f => f, StringComparer.Ordinal).ToList();
+            if (!File.Exists(path) && !Directory.Exists(path))
+                diagnostics.Add(Diagnostic.Error(Codes.PathNotFound, $"no such file or folder: '{path}'", null));
+        var files = Files(paths);
         var root = CommonRoot(paths);
 
         var functions = new List<LabelingFunction>();
+        var reads = new List<string>();
         var any = false;
         foreach (var loader in _loaders)
         {
             var mine = new List<LfSourceFile>();
             foreach (var f in files.Where(f => f.EndsWith(loader.Extension, StringComparison.OrdinalIgnoreCase)))
             {
-                try { mine.Add(new LfSourceFile(f, File.ReadAllText(f))); }
+                try { mine.Add(new LfSourceFile(f, IO.InputFile.ReadAllText(f, MaxFileBytes, "an LF file"))); }
+                catch (SnorkelerException e)
+                {
+                    diagnostics.Add(Diagnostic.Error(Codes.Unreadable, $"cannot read LF file {e.Message}", null));
+                }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
-                    diagnostics.Add(Diagnostic.Error(Codes.Unreadable, $"cannot read '{f}': {e.Message}", null));
+                    diagnostics.Add(Diagnostic.Error(Codes.Unreadable, $"cannot read LF file {f}: {e.Message}", null));
                 }
             }
             if (mine.Count == 0) continue;
             any = true;
-            var set = loader.Load(mine, new LfLoadContext(schema, dataColumns, root, cacheDirectory));
+            var set = loader.Load(mine, new LfLoadContext(schema, dataColumns, root, cacheDirectory) { Data = dataHints, TimeBudget = timeBudget });
             diagnostics.AddRange(set.Diagnostics);
+            reads.AddRange(set.Reads);
             if (set.Schema is not null && schema is not null && !set.Schema.Equals(schema))
                 diagnostics.Add(Diagnostic.Error(Codes.SchemaMismatch,
                     $"the {loader.Extension} files declare classes {set.Schema} but the data set has {schema}",
@@ -93,7 +101,43 @@ public sealed class LfProject
         }
         if (schema is null && any && !diagnostics.Any(d => d.IsError))
             diagnostics.Add(Diagnostic.Error(Codes.NoLabels, "no classes declared: add a line such as 'labels HAM, SPAM' to a .rules file", null));
-        return new LfSet(schema, byName.Values.ToArray(), diagnostics);
+        return new LfSet(schema, byName.Values.ToArray(), diagnostics, reads.Distinct(StringComparer.Ordinal).ToArray());
+    }
+
+    /// <summary>The largest LF file read (rule and script files are small; a device or a huge file is refused).</summary>
+    public const long MaxFileBytes = 16 << 20;
+
+    /// <summary>
+    /// The LF files under <paramref name="paths"/> (files, and folders searched recursively for the loaders'
+    /// extensions) in ordinal path order; a file reached twice (<c>--lfs . spam.rules</c>, a link) is taken once,
+    /// under its first path. Linked folders are followed, each folder once, so a link to an ancestor cannot
+    /// loop. Paths that do not exist are skipped.
+    /// </summary>
+    public IReadOnlyList<string> Files(IReadOnlyList<string> paths)
+    {
+        var files = new List<string>();
+        var folders = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var path in Guard.NotNull(paths))
+        {
+            if (File.Exists(path)) files.Add(path);
+            else if (Directory.Exists(path)) Collect(path, folders, files);
+        }
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        return files.Distinct(StringComparer.Ordinal).OrderBy(f => f, StringComparer.Ordinal)
+            .Where(f => seen.Add(IO.InputFile.Stat(f).Identity)).ToList();
+    }
+
+    private void Collect(string folder, HashSet<string> visited, List<string> files)
+    {
+        if (!visited.Add(IO.InputFile.Stat(folder).Identity)) return;
+        IEnumerable<string> entries;
+        try { entries = Directory.EnumerateFileSystemEntries(folder).ToArray(); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return; }
+        foreach (var entry in entries)
+        {
+            if (Directory.Exists(entry)) Collect(entry, visited, files);
+            else if (_loaders.Any(l => entry.EndsWith(l.Extension, StringComparison.OrdinalIgnoreCase))) files.Add(entry);
+        }
     }
 
     private static string CommonRoot(IReadOnlyList<string> paths)

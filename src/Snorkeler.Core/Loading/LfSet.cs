@@ -1,11 +1,18 @@
 namespace Snorkeler.Loading;
 
 /// <summary>
-/// The labelling functions loaded from LF files and folders, the class schema they declare, and the
-/// diagnostics of loading them.
+/// The labelling functions loaded from LF files and folders, the class schema they declare, the
+/// diagnostics of loading them, and the other files loading read (<see cref="Reads"/>).
 /// </summary>
-public sealed record LfSet(LabelSchema? Schema, IReadOnlyList<LabelingFunction> Functions, IReadOnlyList<Diagnostic> Diagnostics)
+/// <param name="Schema">The classes declared, or null.</param>
+/// <param name="Functions">The LFs.</param>
+/// <param name="Diagnostics">Errors and warnings of loading.</param>
+/// <param name="ReadFiles">Files read besides the LF files themselves (keyword lists, <c>#load</c>-ed scripts, <c>#r</c>-ed assemblies), or null for none.</param>
+public sealed record LfSet(LabelSchema? Schema, IReadOnlyList<LabelingFunction> Functions, IReadOnlyList<Diagnostic> Diagnostics, IReadOnlyList<string>? ReadFiles = null)
 {
+    /// <summary>Files read besides the LF files themselves: keyword lists, <c>#load</c>-ed scripts, <c>#r</c>-ed assemblies.</summary>
+    public IReadOnlyList<string> Reads => ReadFiles ?? [];
+
     /// <summary>True when any diagnostic is an error.</summary>
     public bool HasErrors => Diagnostics.Any(d => d.IsError);
 
@@ -25,7 +32,46 @@ public sealed record LfSourceFile(string Path, string Text)
 /// <param name="DataColumns">The data's columns when known (enables unknown-field checks), else null.</param>
 /// <param name="Root">The LF folder: files a loader reads (keyword lists) must be inside it.</param>
 /// <param name="CacheDirectory">Where a loader may cache compiled results, or null for no cache.</param>
-public sealed record LfLoadContext(LabelSchema? Schema, Data.DataSchema? DataColumns, string Root, string? CacheDirectory = null);
+public sealed record LfLoadContext(LabelSchema? Schema, Data.DataSchema? DataColumns, string Root, string? CacheDirectory = null)
+{
+    /// <summary>What the data looks like, for messages about fields it lacks; null when unknown.</summary>
+    public DataHints? Data { get; init; }
+
+    /// <summary>How long code that runs while loading (a script's top level) may take, or null for no limit.</summary>
+    public TimeSpan? TimeBudget { get; init; }
+}
+
+/// <summary>What messages about the data's columns may say besides their names.</summary>
+public sealed class DataHints
+{
+    private readonly Lazy<string?> _textColumn;
+
+    /// <summary>Hints naming the data and, when known, its free-text column.</summary>
+    public DataHints(string name, string? textColumn)
+    {
+        Name = Guard.NotNull(name);
+        _textColumn = new Lazy<string?>(textColumn);
+    }
+
+    private DataHints(string name, Func<string?> textColumn)
+    {
+        Name = name;
+        _textColumn = new Lazy<string?>(textColumn);
+    }
+
+    /// <summary>The hints for a data source: its name, and its free-text column, looked for only when a message needs it.</summary>
+    public static DataHints Of(Data.IDataSource data)
+    {
+        Guard.NotNull(data);
+        return new DataHints(data.Name, () => Data.ColumnGuess.FreeTextColumn(data));
+    }
+
+    /// <summary>The data (its file), as the user named it.</summary>
+    public string Name { get; }
+
+    /// <summary>The column that holds free text, when one stands out (<see cref="Snorkeler.Data.ColumnGuess.FreeTextColumn"/>).</summary>
+    public string? TextColumn => _textColumn.Value;
+}
 
 /// <summary>
 /// Loads one kind of LF file (the rule DSL's <c>.rules</c>, C# scripts' <c>.csx</c>). All files of

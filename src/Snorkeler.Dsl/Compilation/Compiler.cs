@@ -13,10 +13,11 @@ internal static class Compiler
     public static LabelingFunction ToLabelingFunction(CheckedLf lf)
     {
         var location = lf.Syntax.Name.Span.In(lf.Path);
-        return new LabelingFunction(lf.Syntax.Name.Text, schema => Bind(lf, schema), location, lf.SourceHash, lf.Fields);
+        return new LabelingFunction(lf.Syntax.Name.Text, schema => Bind(lf, schema), location, lf.SourceHash, lf.Fields, schema => Explainer.Bind(lf, schema));
     }
 
-    public static Func<DataRow, int> Bind(CheckedLf lf, DataSchema schema)
+    /// <summary>The data column of each field the LF reads, or the SNK0107 error naming the first it lacks.</summary>
+    public static int[] Columns(CheckedLf lf, DataSchema schema)
     {
         var columns = new int[lf.Fields.Count];
         for (var k = 0; k < columns.Length; k++)
@@ -25,7 +26,12 @@ internal static class Compiler
             if (columns[k] < 0)
                 throw new SnorkelerException(RuleMessages.MissingColumn(lf.FieldSpans[k].In(lf.Path), lf.Syntax.Name.Text, lf.Fields[k], schema.Names));
         }
-        var compiler = new Builder(columns);
+        return columns;
+    }
+
+    public static Func<DataRow, int> Bind(CheckedLf lf, DataSchema schema)
+    {
+        var compiler = new Builder(Columns(lf, schema));
         var conditions = lf.Clauses.Select(c => compiler.Bool(c.Condition)).ToArray();
         var labels = lf.Clauses.Select(c => c.Label).ToArray();
         if (conditions.Length == 1)
@@ -42,8 +48,11 @@ internal static class Compiler
         };
     }
 
-    private sealed class Builder(int[] columns)
+    internal sealed class Builder(int[] columns)
     {
+        /// <summary>The data column of the LF's <paramref name="slot"/>-th field.</summary>
+        public int Column(int slot) => columns[slot];
+
         public TextEval Text(Bound b) => b switch
         {
             BoundConstant { Value: string s } => new ConstText(s),

@@ -70,4 +70,5 @@ internal sealed record CheckedLf(
     IReadOnlyList<(Bound Condition, int Label)> Clauses,
     IReadOnlyList<string> Fields,
     IReadOnlyList<TextSpan> FieldSpans,
-    string SourceHash);
+    string SourceHash,
+    IReadOnlyList<string> ConditionTexts);

@@ -3,8 +3,16 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Snorkeler.Data;
 using Snorkeler.Dsl.Syntax;
+using Snorkeler.IO;
 
 namespace Snorkeler.Dsl.Semantics;
+
+/// <summary>A use of a field the data does not have: reported once per field by the loader, at its first use.</summary>
+/// <param name="Name">The field.</param>
+/// <param name="Path">The rule file.</param>
+/// <param name="Span">Where it is used.</param>
+/// <param name="Lets">The <c>let</c> constants visible there (a misspelt constant reads as a field).</param>
+internal sealed record UnknownFieldUse(string Name, string Path, TextSpan Span, IReadOnlyList<string> Lets);
 
 /// <summary>A built-in function: parameter types and result type.</summary>
 internal sealed record FunctionInfo(string Name, RuleType[] Parameters, RuleType Result, string Summary);
@@ -13,8 +21,12 @@ internal sealed record FunctionInfo(string Name, RuleType[] Parameters, RuleType
 /// Resolves and type-checks the items of one file: labels, <c>let</c> constants, fields, functions,
 /// operator operands and regexes. Reports every problem it finds and keeps going.
 /// </summary>
-internal sealed class Checker
+internal sealed partial class Checker
 {
+    /// <summary>A line break with the indentation around it (a condition written over several lines reads as one).</summary>
+    [GeneratedRegex(@"[ \t]*\r?\n[ \t]*")]
+    private static partial Regex LineBreaks();
+
     public static readonly IReadOnlyDictionary<string, FunctionInfo> Functions = new[]
     {
         new FunctionInfo("lower", [RuleType.Text], RuleType.Text, "the text in lower case (invariant culture)"),
@@ -46,8 +58,19 @@ internal sealed class Checker
     private bool _noLabelsReported;
     private bool _invalid;
 
-    public Checker(RulesFile file, LabelSchema? schema, DataSchema? columns, string root, List<Diagnostic> diagnostics, bool reportNoLabels = true)
+    private readonly List<UnknownFieldUse>? _unknownFields;
+
+    /// <param name="file">The parsed file.</param>
+    /// <param name="schema">The classes.</param>
+    /// <param name="columns">The data's columns, when known.</param>
+    /// <param name="root">The LF folder.</param>
+    /// <param name="diagnostics">Receives the diagnostics.</param>
+    /// <param name="reportNoLabels">Report a missing <c>labels</c> declaration (once).</param>
+    /// <param name="unknownFields">Receives uses of fields the data lacks, to be reported once per field; when null they are reported at each use.</param>
+    public Checker(RulesFile file, LabelSchema? schema, DataSchema? columns, string root, List<Diagnostic> diagnostics, bool reportNoLabels = true,
+        List<UnknownFieldUse>? unknownFields = null)
     {
+        _unknownFields = unknownFields;
         _noLabelsReported = !reportNoLabels;
         _file = file;
         _schema = schema;
@@ -121,7 +144,16 @@ internal sealed class Checker
         var hashText = new StringBuilder(_file.Text, lf.Span.Offset, lf.Span.Length, lf.Span.Length + 64);
         foreach (var used in _usedLets) hashText.Append('\n').Append("let ").Append(used).Append(" = ").Append(_letHashText.GetValueOrDefault(used));
         hashText.Append("\nlabels ").Append(_schema?.ToString());
-        return new CheckedLf(lf, FilePath, clauses, _fields, _fieldSpans, LabelingFunction.Hash(hashText.ToString()));
+        var conditions = lf.Clauses.Select(ConditionText).ToArray();
+        return new CheckedLf(lf, FilePath, clauses, _fields, _fieldSpans, LabelingFunction.Hash(hashText.ToString()), conditions);
+    }
+
+    /// <summary>A clause's condition as written: the text between 'when' and 'label' (a condition's span can stop short of closing brackets).</summary>
+    private string ConditionText(WhenClause clause)
+    {
+        var text = _file.Text.AsSpan(clause.Condition.Span.Offset, clause.Label.Span.Offset - clause.Condition.Span.Offset).TrimEnd();
+        if (text.EndsWith("label", StringComparison.Ordinal)) text = text[..^5].TrimEnd();
+        return LineBreaks().Replace(text.ToString(), " ");
     }
 
     private int ResolveLabel(Name label)
@@ -342,8 +374,9 @@ internal sealed class Checker
         }
         if (_columns is not null && _columns.IndexOf(r.Name) < 0)
         {
-            var candidates = _columns.Names.Concat(_lets.Keys);
-            Report(RuleMessages.UnknownField(FilePath, r.Span, r.Name, _columns.Names.Count > 0 ? candidates : []));
+            var use = new UnknownFieldUse(r.Name, FilePath, r.Span, _lets.Keys.ToArray());
+            if (_unknownFields is not null) _unknownFields.Add(use);
+            else Report(RuleMessages.UnknownField(use, 1, _columns, null));
             return Invalid(r.Span);
         }
         var slot = _fields.IndexOf(r.Name);
@@ -392,40 +425,55 @@ internal sealed class Checker
         }
         var folder = Path.GetDirectoryName(Path.GetFullPath(FilePath)) ?? ".";
         string full;
+        bool inside;
         try
         {
-            full = Path.GetFullPath(Path.Combine(folder, file.Value));
+            full = Path.Combine(folder, file.Value);
+            // Every component resolved: a link (to a file or a folder) must not lead outside the LF folder.
+            inside = InputFile.IsInside(full, _root);
         }
-        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or IOException)
         {
             Report(RuleMessages.KeywordFileNotFound(FilePath, file.Span, file.Value));
             return Invalid(c.Span);
         }
-        var root = _root.EndsWith(Path.DirectorySeparatorChar) ? _root : _root + Path.DirectorySeparatorChar;
-        if (!full.StartsWith(root, StringComparison.Ordinal))
+        if (!inside)
         {
             Report(RuleMessages.KeywordFileOutside(FilePath, file.Span, file.Value));
             return Invalid(c.Span);
         }
-        if (!File.Exists(full) && !Directory.Exists(full))
+        var facts = InputFile.Stat(full);
+        var problem = facts.Kind switch
+        {
+            FileKind.Missing => null,
+            FileKind.Directory => "it is a folder",
+            FileKind.Special => "it " + InputFile.NotRegularMessage,
+            _ => facts.Size > MaxKeywordFileBytes ? $"it is larger than {MaxKeywordFileBytes:N0} bytes, the limit for a keyword list" : null,
+        };
+        if (facts.Kind == FileKind.Missing)
         {
             Report(RuleMessages.KeywordFileNotFound(FilePath, file.Span, file.Value));
             return Invalid(c.Span);
         }
-        // A symbolic link inside the folder must not lead outside it either.
-        var target = File.Exists(full) ? new FileInfo(full).ResolveLinkTarget(returnFinalTarget: true)?.FullName : null;
-        if (target is not null && !target.StartsWith(root, StringComparison.Ordinal))
+        if (problem is not null)
         {
-            Report(RuleMessages.KeywordFileOutside(FilePath, file.Span, file.Value));
+            Report(RuleMessages.KeywordFileUnreadable(FilePath, file.Span, file.Value, problem));
             return Invalid(c.Span);
         }
         try
         {
-            var lines = File.ReadAllLines(full)
+            var text = InputFile.ReadAllText(full, MaxKeywordFileBytes, "a keyword list");
+            Reads.Add(full);
+            var lines = text.Split(LineEnds, StringSplitOptions.None)
                 .Select(l => l.Trim())
                 .Where(l => l.Length > 0 && !l.StartsWith('#'))
                 .ToArray();
             return new BoundConstant(lines, RuleType.TextList, c.Span);
+        }
+        catch (SnorkelerException e)
+        {
+            Report(RuleMessages.KeywordFileUnreadable(FilePath, file.Span, file.Value, e.Message));
+            return Invalid(c.Span);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -433,6 +481,14 @@ internal sealed class Checker
             return Invalid(c.Span);
         }
     }
+
+    /// <summary>The largest keyword list <c>lines()</c> reads.</summary>
+    internal const long MaxKeywordFileBytes = 64L << 20;
+
+    private static readonly string[] LineEnds = ["\r\n", "\r", "\n"];
+
+    /// <summary>The keyword files this check read (full paths).</summary>
+    public List<string> Reads { get; } = [];
 
     private static string ConstantText(BoundConstant c) => c.Value switch
     {

@@ -21,12 +21,25 @@ internal sealed class ChildProcess : IDisposable
     /// <summary>snorkeler.dll, copied next to the tests because the Cli project is referenced.</summary>
     public static string Dll => Path.Combine(AppContext.BaseDirectory, "snorkeler.dll");
 
-    public static ChildProcess Start(params string[] args)
+    public static ChildProcess Start(params string[] args) => Start(null, args);
+
+    /// <summary>
+    /// Starts snorkeler with extra environment variables; with <paramref name="limits"/> (bash commands such as
+    /// <c>ulimit -f 64</c>) it runs under a shell that applies them first.
+    /// </summary>
+    public static ChildProcess Start(IReadOnlyDictionary<string, string>? environment, string[] args, string? limits = null)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        var info = new ProcessStartInfo(limits is null ? "dotnet" : "bash") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        if (limits is not null)
+        {
+            info.ArgumentList.Add("-c");
+            info.ArgumentList.Add(limits + "; exec dotnet \"$@\"");
+            info.ArgumentList.Add("bash");
+        }
         info.ArgumentList.Add(Dll);
         foreach (var a in args) info.ArgumentList.Add(a);
         info.Environment["CI"] = "1";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) info.Environment[name] = value;
         var process = new Process { StartInfo = info };
         var child = new ChildProcess(process);
         process.ErrorDataReceived += (_, e) =>

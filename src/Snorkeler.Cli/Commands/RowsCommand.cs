@@ -1,0 +1,230 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Snorkeler.Analysis;
+using Snorkeler.Applying;
+using Snorkeler.IO;
+using Snorkeler.LabelModels;
+
+namespace Snorkeler.Cli.Commands;
+
+/// <summary>
+/// <c>snorkeler rows</c>: the rows behind a number. Applies the LFs to the data (or reads a matrix made from it), picks
+/// the rows of a bucket (an LF fires, is right or wrong against gold, LFs conflict, no LF votes, the label model is
+/// unsure or wrong, combined), and prints a deterministic sample of them with the text that made each rule fire.
+/// </summary>
+internal sealed class RowsCommand : ICommand
+{
+    /// <summary>The label model's margin below which a row counts as uncertain, by default.</summary>
+    private const double DefaultMargin = 0.2;
+
+    public string Name => "rows";
+
+    public string Summary => "show the rows behind a number: where an LF fires, is wrong, conflicts, no LF votes, the model is unsure";
+
+    public IReadOnlyList<OptionSpec> Options { get; } =
+    [
+        new("--data", "FILE", "the data (.csv, .tsv, .jsonl, .parquet, Wrench .json)", Many: true, Required: true),
+        new("--lfs", "PATH", "LF files or folders: applied to --data, or (with --matrix) used to show what made each rule fire", Many: true),
+        new("--matrix", "MATRIX", "a label matrix already made from --data (instead of applying --lfs)"),
+        Gold.ColumnOption,
+        new("--lf", "NAME", "rows where these LFs vote (repeatable; combine with --vote, --correct, --wrong, --conflict)", Many: true),
+        new("--vote", "CLASS", "the class the --lf LFs vote (ABSTAIN: they abstain); without --lf, some LF votes it"),
+        new("--gold", "CLASS", "rows whose gold label is CLASS ('none': rows without one)"),
+        new("--correct", null, "the --lf LFs vote the gold label (without --lf: every voting LF does)"),
+        new("--wrong", null, "the --lf LFs vote another class than the gold label (without --lf: some LF does)"),
+        new("--conflict", null, "LFs disagree (with --lf: these LFs, or this LF and another)"),
+        new("--uncovered", null, "no LF votes"),
+        new("--uncertain", null, $"the label model's two highest probabilities differ by less than --margin (default {DefaultMargin.ToString(CultureInfo.InvariantCulture)})"),
+        new("--margin", "X", "the margin of --uncertain"),
+        new("--model-wrong", null, "the label model's most probable class is not the gold label"),
+        new("--model-right", null, "the label model's most probable class is the gold label"),
+        new("--predicted", "CLASS", "the label model's most probable class is CLASS"),
+        new("--model", "NAME|MODEL.json", "the label model: a saved model file, or a model fitted on the rows (default auto)"),
+        Gold.DevOption("the label model's selection (auto)"),
+        new("--limit", "N", "rows to show (default 10; 0: count only)"),
+        new("--seed", "N", "which rows are sampled (default 0); the same seed shows the same rows"),
+        new("--fields", "A,B,...", "the fields to show (default: the id and the fields the LFs read)"),
+        new("--width", "N", "characters of each field to show around what matched, in text output (default 300; 0: all)"),
+        new("--format", "text|jsonl|markdown", "output format (default text)"),
+        new("--threads", "N", "worker threads for applying LFs"),
+        Inputs.LfTimeoutOption,
+        new("--incremental", null, "reuse each unchanged LF's column from the cache (as 'apply --incremental')"),
+        Inputs.ColumnOption,
+        Inputs.DelimiterOption,
+        Inputs.CacheDirOption,
+    ];
+
+    public int Run(Args args, Terminal terminal, CancellationToken cancellation)
+    {
+        var query = Query(args);
+        var limit = args.Int("--limit", 0, 1_000_000) ?? 10;
+        var seed = args.Int("--seed") ?? 0;
+        var width = args.Int("--width", 0, int.MaxValue) ?? 300;
+        var format = args.Choice("--format", RowsFormat.Text);
+        if (!args.Has("--lfs") && !args.Has("--matrix")) throw new UsageException("give --lfs PATH (the LFs to apply to --data) or --matrix MATRIX (made from --data)");
+        var dataPaths = args.Values("--data");
+        var data = Inputs.OpenData(dataPaths, args);
+        var goldColumn = args.Value("--gold-column");
+        string? temporary = null;
+        try
+        {
+            IReadOnlyList<LabelingFunction>? lfs = null;
+            IMatrixSource matrix;
+            var applyOptions = new ApplyOptions
+            {
+                Threads = args.Int("--threads", 1, 1024) ?? Environment.ProcessorCount,
+                Progress = terminal.Progress("applying"),
+                Cancellation = cancellation,
+                LfTimeBudget = Inputs.LfTimeBudget(args),
+            };
+            if (args.Value("--matrix") is { } matrixPath)
+            {
+                matrix = Gold.OpenMatrix(matrixPath, goldColumn, require: false);
+                if (matrix.RowCount is { } n && n == 0) throw SnorkelerException.InFile(matrixPath, "the matrix has no rows");
+                if (args.Has("--lfs"))
+                {
+                    var set = Inputs.LoadLfs(args.Values("--lfs"), args, data, matrix.Schema, terminal);
+                    if (!set.Functions.Select(f => f.Name).SequenceEqual(matrix.LfNames, StringComparer.Ordinal))
+                        throw SnorkelerException.InFile(matrixPath, $"its LFs ({string.Join(", ", matrix.LfNames)}) are not the LFs of --lfs ({string.Join(", ", set.Functions.Select(f => f.Name))})");
+                    lfs = set.Functions;
+                }
+                if (!matrix.HasGold && goldColumn is not null)
+                {
+                    var column = new Data.GoldColumn(goldColumn, matrix.Schema);
+                    column.IndexIn(data);
+                    matrix = LabelledData.WithGold(matrix, () => column.Cursor(data));
+                }
+            }
+            else
+            {
+                var set = Inputs.LoadLfs(args.Values("--lfs"), args, data, Inputs.SchemaOf(dataPaths), terminal);
+                lfs = set.Functions;
+                // A misspelt LF or class, or gold labels asked of data without them, is reported before the LFs are applied.
+                query.Resolve(lfs.Select(l => l.Name).ToArray(), set.Schema!);
+                if (query.NeedsGold && goldColumn is null && !dataPaths.All(p => p.EndsWith(".json", StringComparison.OrdinalIgnoreCase)))
+                    throw NoGold(query);
+                temporary = Path.Combine(Path.GetTempPath(), $"snorkeler-rows-{Environment.ProcessId}-{Guid.NewGuid():N}.snkm");
+                using var gold = LabelledData.Gold(dataPaths, data, set.Schema!, goldColumn);
+                using (var writer = MatrixWriter.Create(temporary, set.Schema!, lfs.Select(l => l.Name).ToArray(), gold is null ? null : goldColumn ?? "gold"))
+                {
+                    var applied = ApplyCommand.Apply(args, terminal, dataPaths, data, lfs, set.Schema!, block => writer.Write(gold?.Attach(block) ?? block), applyOptions);
+                    if (applied.Rows == 0) throw new SnorkelerException($"{data.Name}: the data has no rows");
+                    writer.Commit();
+                }
+                matrix = MatrixFile.Open(temporary);
+            }
+            query.Resolve(matrix.LfNames, matrix.Schema);
+            if (query.NeedsGold && !matrix.HasGold) throw NoGold(query);
+
+            var model = Model(args, terminal, query, matrix, lfs, applyOptions with { Progress = null }, seed, cancellation);
+            var sample = RowBuckets.Sample(matrix, query, limit, seed, model is null ? null : model.PredictProbabilities, cancellation);
+            var fields = args.Value("--fields") is { } list
+                ? list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                : RowRecords.DefaultFields(data.Schema, lfs ?? [], goldColumn);
+            var records = RowRecords.Read(data, sample.Rows, matrix.LfNames, lfs, fields, cancellation);
+            var heading = Heading(sample, matrix.RowCount, seed);
+            var colour = terminal.Interactive && !Console.IsOutputRedirected && terminal.Out == Console.Out;
+            switch (format)
+            {
+                case RowsFormat.Jsonl:
+                    terminal.Info(heading);
+                    WriteJsonLines(records, matrix.Schema, terminal.Out);
+                    break;
+                case RowsFormat.Markdown:
+                    terminal.Out.Write(RowsText.Markdown(heading, records, matrix.Schema));
+                    break;
+                default:
+                    terminal.Out.Write(RowsText.Text(heading, records, matrix.Schema, lfs, width, colour));
+                    break;
+            }
+            return ExitCode.Ok;
+        }
+        finally
+        {
+            if (temporary is not null)
+            {
+                try { File.Delete(temporary); }
+                catch (IOException) { }
+                catch (UnauthorizedAccessException) { }
+            }
+        }
+    }
+
+    private static UsageException NoGold(RowQuery query)
+        => new($"'{query.Describe()}' compares with gold labels: give --gold-column NAME (the data's column of gold labels)");
+
+    /// <summary>The bucket the options describe.</summary>
+    internal static RowQuery Query(Args args)
+    {
+        if (args.Flag("--correct") && args.Flag("--wrong")) throw new UsageException("--correct and --wrong exclude each other");
+        if (args.Flag("--model-right") && args.Flag("--model-wrong")) throw new UsageException("--model-right and --model-wrong exclude each other");
+        if (args.Has("--margin") && !args.Flag("--uncertain")) throw new UsageException("--margin goes with --uncertain");
+        double? margin = null;
+        if (args.Flag("--uncertain"))
+        {
+            margin = DefaultMargin;
+            if (args.Value("--margin") is { } text)
+            {
+                if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var m) || m is <= 0 or > 1)
+                    throw new UsageException($"--margin expects a number above 0 and at most 1, got '{text}'");
+                margin = m;
+            }
+        }
+        return new RowQuery
+        {
+            Lfs = args.Values("--lf").SelectMany(v => v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).ToArray(),
+            Vote = args.Value("--vote"),
+            Gold = args.Value("--gold"),
+            Correct = args.Flag("--correct") ? true : args.Flag("--wrong") ? false : null,
+            Conflict = args.Flag("--conflict"),
+            Uncovered = args.Flag("--uncovered"),
+            MarginBelow = margin,
+            ModelCorrect = args.Flag("--model-right") ? true : args.Flag("--model-wrong") ? false : null,
+            Predicted = args.Value("--predicted"),
+        };
+    }
+
+    /// <summary>The label model: loaded from a file, or fitted on the matrix (auto by default) when the query needs one or one is named.</summary>
+    private static ILabelModel? Model(Args args, Terminal terminal, RowQuery query, IMatrixSource matrix, IReadOnlyList<LabelingFunction>? lfs,
+        ApplyOptions options, int seed, CancellationToken cancellation)
+    {
+        var name = args.Value("--model");
+        if (name is null && !query.NeedsModel) return null;
+        if (name is not null && name.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+        {
+            var saved = ModelFile.Load(name);
+            LabelModel.CheckCompatible(saved, matrix, "the rows' matrix");
+            return saved;
+        }
+        var kind = LabelModelCatalog.Get(name ?? LabelCommand.DefaultModel);
+        var dev = Gold.OpenDev(args, lfs is null ? null : (_, _) => (lfs, matrix.Schema), options);
+        var model = kind.CreateTrainer(ModelOptions.Defaults).Fit(matrix, new FitContext { Seed = seed, Dev = dev, Cancellation = cancellation });
+        terminal.Info(ModelChoice.Of(model)?.Describe() ?? $"fitted '{model.Name}' on the rows");
+        return model;
+    }
+
+    private static string Heading(RowSample sample, long? rows, int seed)
+        => string.Create(CultureInfo.InvariantCulture,
+            $"{sample.Query.Describe()}: {sample.Matched:N0} of {rows ?? 0:N0} rows{(sample.Rows.Count == 0 ? "" : sample.Rows.Count == sample.Matched ? $", all shown" : $", showing {sample.Rows.Count:N0} (seed {seed})")}");
+
+    private static void WriteJsonLines(IReadOnlyList<RowRecord> records, LabelSchema schema, TextWriter output)
+    {
+        using var buffer = new MemoryStream();
+        foreach (var record in records)
+        {
+            buffer.SetLength(0);
+            using (var json = new Utf8JsonWriter(buffer)) record.WriteJson(json, schema);
+            output.Write(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+            output.Write('\n');
+        }
+    }
+}
+
+/// <summary>How <c>rows</c> prints.</summary>
+internal enum RowsFormat
+{
+    Text,
+    Jsonl,
+    Markdown,
+}

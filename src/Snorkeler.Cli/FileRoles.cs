@@ -1,0 +1,99 @@
+using Snorkeler.IO;
+
+namespace Snorkeler.Cli;
+
+/// <summary>What the values of a path option are to the command.</summary>
+internal enum PathRole
+{
+    /// <summary>Not a file the command reads or writes (a folder for caches, a name...).</summary>
+    None,
+    /// <summary>Files or LF folders the command reads.</summary>
+    Input,
+    /// <summary>A file the command writes (replacing it).</summary>
+    Output,
+}
+
+/// <summary>
+/// The check that runs before a command reads anything: no output may be an input (through a symbolic or hard
+/// link, or another spelling of the path), no two outputs of a run may be one file, and no input option may
+/// name one file twice. Files are compared by their real identity (<see cref="InputFile.Stat"/>: device and
+/// inode on Unix). Each output counts with the files written beside it (a matrix's schema sidecar, a manifest),
+/// each input with the files read beside it (a matrix's schema sidecar, a Wrench split's <c>label.json</c>, the
+/// LF files of an LF folder). A clash is a usage error (exit 2) naming both options.
+/// </summary>
+internal static class FileRoles
+{
+    /// <summary>One file the command touches: the option and value it comes from, and what it is to that value (null: the value itself).</summary>
+    private sealed record Touched(string Option, string Given, string? What, string Path, string Identity)
+    {
+        public override string ToString()
+            => What is null ? $"{Option} '{Given}'" : Given == Path ? $"{What} '{Path}'" : $"{What} '{Path}' of {Option} '{Given}'";
+    }
+
+    /// <summary>A matrix output's schema sidecar (written for .csv and .npy matrices).</summary>
+    public static IEnumerable<string> Sidecar(string matrix)
+        => MatrixFile.FormatOf(matrix) is MatrixFormat.Csv or MatrixFormat.Npy ? [MatrixFile.SchemaSidecar(matrix)] : [];
+
+    /// <summary>An output's provenance manifest.</summary>
+    public static IEnumerable<string> Manifest(string output) => [Snorkeler.Cli.Manifest.PathFor(output)];
+
+    /// <summary>Checks the command line's files; <paramref name="lfReads"/> adds the files the LFs read (keyword lists, #load-ed scripts).</summary>
+    public static void Check(Args args, IEnumerable<string>? lfReads = null)
+    {
+        var inputs = new List<Touched>();
+        var outputs = new List<Touched>();
+        foreach (var spec in args.Specs.Where(s => s.Role != PathRole.None))
+        {
+            var given = args.Values(spec.Name);
+            if (spec.Role == PathRole.Output)
+            {
+                foreach (var value in given)
+                {
+                    outputs.Add(Touch(spec.Name, value, null, value));
+                    foreach (var beside in spec.Beside?.Invoke(value) ?? []) outputs.Add(Touch(spec.Name, value, "the file written beside it", beside));
+                }
+                continue;
+            }
+            var mine = new List<Touched>();
+            foreach (var value in given) mine.AddRange(InputFiles(spec.Name, value));
+            var twice = mine.Where(t => t.What is null).GroupBy(t => t.Identity).FirstOrDefault(g => g.Count() > 1)?.ToArray();
+            if (twice is not null)
+                throw new UsageException($"{spec.Name} names one file twice ('{twice[0].Given}' and '{twice[1].Given}'); give each file once");
+            inputs.AddRange(mine);
+        }
+        if (lfReads is not null)
+            inputs.AddRange(lfReads.Select(f => Touch("--lfs", f, "the file read by the LFs of --lfs", f)));
+
+        for (var i = 0; i < outputs.Count; i++)
+        {
+            var output = outputs[i];
+            if (inputs.FirstOrDefault(input => input.Identity == output.Identity) is { } input)
+                throw new UsageException($"{output} is the same file as {input}; an output must not overwrite an input");
+            for (var j = 0; j < i; j++)
+                if (outputs[j].Identity == output.Identity)
+                    throw new UsageException($"{outputs[j]} and {output} are the same file; give each output its own path");
+        }
+    }
+
+    /// <summary>An input value and the files read with it.</summary>
+    private static IEnumerable<Touched> InputFiles(string option, string value)
+    {
+        var facts = InputFile.Stat(value);
+        if (facts.Kind == FileKind.Directory)
+        {
+            foreach (var file in new Loading.LfProject(Inputs.Loaders).Files([value]))
+                yield return Touch(option, value, "the LF file", file);
+            yield break;
+        }
+        yield return new Touched(option, value, null, value, facts.Identity);
+        var sidecar = MatrixFile.SchemaSidecar(value);
+        if (File.Exists(sidecar)) yield return Touch(option, value, "the schema sidecar", sidecar);
+        if (value.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+        {
+            var labels = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(value)) ?? ".", "label.json");
+            if (File.Exists(labels)) yield return Touch(option, value, "the label.json", labels);
+        }
+    }
+
+    private static Touched Touch(string option, string given, string? what, string path) => new(option, given, what, path, InputFile.Stat(path).Identity);
+}

@@ -1,0 +1,101 @@
+using Snorkeler.Data;
+using Snorkeler.IO;
+
+namespace Snorkeler.Cli;
+
+/// <summary>
+/// The input columns a labels file carries so that its rows join back to the input: the id column (<c>--id-column</c>,
+/// else a column named <c>id</c>, <c>uuid</c>, <c>key</c> or ending in <c>_id</c>) and <c>--keep-columns</c>, read
+/// from the data in row order beside the predictions.
+/// </summary>
+internal sealed class JoinColumns
+{
+    private static readonly string[] IdNames = ["id", "_id", "uuid", "key"];
+
+    public static readonly OptionSpec IdOption = new("--id-column", "NAME", "the input column copied into the labels as the rows' id (default: a column named id or ending in _id, if any)");
+
+    public static readonly OptionSpec KeepOption = new("--keep-columns", "A,B,...", "input columns copied into the labels beside each row (e.g. subject,body)");
+
+    private readonly int[] _columns;
+
+    private JoinColumns(int[] columns, IReadOnlyList<string> names)
+    {
+        _columns = columns;
+        Names = names;
+    }
+
+    /// <summary>No columns: the labels have row numbers only.</summary>
+    public static JoinColumns None { get; } = new([], []);
+
+    /// <summary>The output names of the carried columns, in order (the id first).</summary>
+    public IReadOnlyList<string> Names { get; }
+
+    /// <summary>The columns <paramref name="args"/> ask for in <paramref name="data"/>; a column the data lacks is an error naming the nearest.</summary>
+    public static JoinColumns From(Args args, IDataSource data)
+    {
+        var columns = new List<int>();
+        if (args.Value("--id-column") is { } id) columns.Add(data.Schema.RequireIndex(id, data.Name));
+        else
+        {
+            for (var i = 0; i < data.Schema.Count; i++)
+            {
+                var n = data.Schema.Names[i];
+                if (!IdNames.Contains(n, StringComparer.OrdinalIgnoreCase) && !n.EndsWith("_id", StringComparison.OrdinalIgnoreCase)) continue;
+                columns.Add(i);
+                break;
+            }
+        }
+        foreach (var name in (args.Value("--keep-columns") ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var i = data.Schema.RequireIndex(name, data.Name);
+            if (!columns.Contains(i)) columns.Add(i);
+        }
+        return new JoinColumns(columns.ToArray(), columns.Select(c => data.Schema.Names[c]).ToArray());
+    }
+
+    /// <summary>The labels layout: row numbers, these columns, class names.</summary>
+    public LabelsLayout Layout => new() { Keys = Names };
+
+    /// <summary>The carried values of every row of <paramref name="data"/>, in row order (null for a missing value).</summary>
+    public IEnumerable<string?[]> Read(IDataSource data)
+    {
+        if (_columns.Length == 0) yield break;
+        foreach (var batch in data.ReadBatches(IMatrixSource.DefaultBlockRows))
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var values = new string?[_columns.Length];
+                for (var q = 0; q < _columns.Length; q++)
+                    values[q] = batch.IsMissing(i, _columns[q]) ? null : batch.Text(i, _columns[q]).ToString();
+                yield return values;
+            }
+    }
+
+    /// <summary>
+    /// Collects the rows of one block that go into the labels file (the row number, the carried values, the
+    /// probabilities and the hard label), and writes them.
+    /// </summary>
+    public sealed class Block(int keys)
+    {
+        private readonly List<long> _rows = [];
+        private readonly List<string?>[] _keys = Enumerable.Range(0, keys).Select(_ => new List<string?>()).ToArray();
+        private readonly List<double> _probabilities = [];
+        private readonly List<int> _labels = [];
+
+        public void Add(long row, string?[]? values, ReadOnlySpan<double> probabilities, int label)
+        {
+            _rows.Add(row);
+            for (var q = 0; q < _keys.Length; q++) _keys[q].Add(values![q]);
+            foreach (var p in probabilities) _probabilities.Add(p);
+            _labels.Add(label);
+        }
+
+        public void WriteTo(LabelsWriter writer)
+        {
+            writer.Write(_rows.ToArray(), _keys, _probabilities.ToArray(), _labels.ToArray());
+            _rows.Clear();
+            foreach (var k in _keys) k.Clear();
+            _probabilities.Clear();
+            _labels.Clear();
+        }
+    }
+}

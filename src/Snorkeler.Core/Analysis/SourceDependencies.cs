@@ -1,0 +1,237 @@
+using System.Globalization;
+
+namespace Snorkeler.Analysis;
+
+/// <summary>How two sources depend on each other, from their votes.</summary>
+public enum DependencyKind
+{
+    /// <summary>The two columns are identical: same rows, same labels.</summary>
+    Duplicate,
+
+    /// <summary>They vote on nearly the same rows (Jaccard ≥ 0.9) and nearly always agree (≥ 0.95).</summary>
+    NearDuplicate,
+
+    /// <summary>Nearly every vote of the sparser one (≥ 0.95) falls where the other voted the same label: one looks derived from the other.</summary>
+    Derived,
+
+    /// <summary>
+    /// Conditionally dependent given the class: their joint votes depart from what a conditionally independent
+    /// model of the class explains (normalised conditional mutual information ≥ 0.1, significant at 10⁻⁶).
+    /// </summary>
+    Correlated,
+}
+
+/// <summary>A dependent pair of sources (First &lt; Second, column indices) and the figures behind the verdict.</summary>
+/// <param name="First">The first source's column.</param>
+/// <param name="Second">The second source's column.</param>
+/// <param name="Kind">The strongest kind that applies (duplicate before near-duplicate before derived before correlated).</param>
+/// <param name="CoVotes">Rows where both voted.</param>
+/// <param name="Jaccard">Rows where both voted over rows where either voted.</param>
+/// <param name="Containment">Rows where both voted over the votes of the sparser one.</param>
+/// <param name="Agreement">Share of the rows where both voted on which they voted the same label.</param>
+/// <param name="Dependence">
+/// Conditional mutual information of the two sources' outputs (abstain included) given the class, over the
+/// smaller of their conditional entropies (0: independent given the class, 1: one determines the other); NaN
+/// when no class posteriors were given.
+/// </param>
+public sealed record DependentPair(int First, int Second, DependencyKind Kind, long CoVotes, double Jaccard, double Containment, double Agreement, double Dependence);
+
+/// <summary>
+/// Finds dependent sources from the votes: duplicates, near-duplicates and derived sources from co-vote counts,
+/// and — given class posteriors from a conditionally independent model — pairs whose joint outputs that model
+/// does not explain. Counts only the pairs that vote on the same rows (O(Σ votes per row²)), so it suits sparse
+/// crowd matrices as well as dense LF matrices.
+/// </summary>
+public static class SourceDependencies
+{
+    /// <summary>Smallest normalised conditional mutual information for <see cref="DependencyKind.Correlated"/>.</summary>
+    public const double MinDependence = 0.1;
+
+    /// <summary>
+    /// The dependent pairs of <paramref name="matrix"/>. With <paramref name="posteriors"/> (row-major rows × k class
+    /// probabilities of a conditionally independent model, in row order) pairs that are only statistically
+    /// dependent are reported as <see cref="DependencyKind.Correlated"/> too.
+    /// </summary>
+    public static IReadOnlyList<DependentPair> Find(IMatrixSource matrix, ReadOnlySpan<double> posteriors = default, CancellationToken cancellation = default)
+    {
+        Guard.NotNull(matrix);
+        var m = matrix.LfNames.Count;
+        var k = matrix.Schema.Cardinality;
+        var withModel = !posteriors.IsEmpty;
+        var votes = new long[m];
+        var pairs = new Dictionary<long, PairCounts>();
+        // With posteriors: per source, soft counts of (class, output) with abstain as output k; per pair, the joint.
+        var single = withModel ? new double[m * k * (k + 1)] : [];
+        var classTotals = new double[k];
+        var lfs = new int[m];
+        var labels = new int[m];
+        long row = 0;
+        var width = k + 1;
+        foreach (var block in matrix.ReadBlocks())
+        {
+            cancellation.ThrowIfCancellationRequested();
+            for (var i = 0; i < block.RowCount; i++, row++)
+            {
+                var n = block.CopyVotes(i, lfs, labels);
+                var q = withModel ? posteriors.Slice((int)(row * k), k) : default;
+                if (withModel)
+                    for (var c = 0; c < k; c++) classTotals[c] += q[c];
+                for (var a = 0; a < n; a++)
+                {
+                    votes[lfs[a]]++;
+                    if (withModel)
+                        for (var c = 0; c < k; c++) single[(lfs[a] * k + c) * width + labels[a]] += q[c];
+                    for (var b = a + 1; b < n; b++)
+                    {
+                        var key = (long)lfs[a] * m + lfs[b];
+                        if (!pairs.TryGetValue(key, out var counts)) pairs[key] = counts = new PairCounts(withModel ? k * width * width : 0);
+                        counts.Both++;
+                        if (labels[a] == labels[b]) counts.Same++;
+                        if (withModel)
+                            for (var c = 0; c < k; c++) counts.Joint[(c * width + labels[a]) * width + labels[b]] += q[c];
+                    }
+                }
+            }
+        }
+        if (withModel && posteriors.Length != row * k)
+            throw new ArgumentException($"{posteriors.Length} posteriors for {row} rows of {k} classes", nameof(posteriors));
+        if (withModel)
+            for (var j = 0; j < m; j++)
+            for (var c = 0; c < k; c++)
+            {
+                var voted = 0.0;
+                for (var a = 0; a < k; a++) voted += single[(j * k + c) * width + a];
+                single[(j * k + c) * width + k] = Math.Max(0, classTotals[c] - voted);
+            }
+
+        var result = new List<DependentPair>();
+        foreach (var (key, counts) in pairs.OrderBy(p => p.Key))
+        {
+            var first = (int)(key / m);
+            var second = (int)(key % m);
+            var both = counts.Both;
+            var jaccard = (double)both / (votes[first] + votes[second] - both);
+            var containment = (double)both / Math.Min(votes[first], votes[second]);
+            var agreement = (double)counts.Same / both;
+            var dependence = double.NaN;
+            var significant = false;
+            if (withModel) dependence = Dependence(counts.Joint, single, classTotals, first, second, k, out significant);
+            DependencyKind? kind =
+                votes[first] == both && votes[second] == both && counts.Same == both ? DependencyKind.Duplicate
+                : jaccard >= 0.9 && agreement >= 0.95 ? DependencyKind.NearDuplicate
+                : containment >= 0.95 && agreement >= 0.95 && both >= 5 ? DependencyKind.Derived
+                : significant && dependence >= MinDependence ? DependencyKind.Correlated
+                : null;
+            if (kind is { } found) result.Add(new DependentPair(first, second, found, both, jaccard, containment, agreement, dependence));
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// I(L_i; L_j | Y) over min(H(L_i | Y), H(L_j | Y)), from soft counts with abstain as an output. The joint cells
+    /// where one of the two abstained are the singles' counts minus the co-vote cells. The G statistic
+    /// 2·N·I is compared with a χ² with k·(|A|−1)(|B|−1) degrees of freedom (Wilson–Hilferty) for significance.
+    /// </summary>
+    private static double Dependence(double[] coVotes, double[] single, double[] classTotals, int first, int second, int k, out bool significant)
+    {
+        var width = k + 1;
+        var joint = new double[k * width * width];
+        double mutual = 0, entropyFirst = 0, entropySecond = 0, total = 0;
+        for (var c = 0; c < k; c++)
+        {
+            var nc = classTotals[c];
+            total += nc;
+            if (nc <= 0) continue;
+            // Fill the cells with an abstain from the marginals.
+            var rowSums = new double[width];
+            var colSums = new double[width];
+            for (var a = 0; a < k; a++)
+            for (var b = 0; b < k; b++)
+            {
+                var v = coVotes[(c * width + a) * width + b];
+                joint[(c * width + a) * width + b] = v;
+                rowSums[a] += v;
+                colSums[b] += v;
+            }
+            var abstainBoth = nc;
+            for (var a = 0; a < k; a++)
+            {
+                var onlyFirst = Math.Max(0, single[(first * k + c) * width + a] - rowSums[a]);
+                joint[(c * width + a) * width + k] = onlyFirst;
+                abstainBoth -= rowSums[a] + onlyFirst;
+            }
+            for (var b = 0; b < k; b++)
+            {
+                var onlySecond = Math.Max(0, single[(second * k + c) * width + b] - colSums[b]);
+                joint[(c * width + k) * width + b] = onlySecond;
+                abstainBoth -= onlySecond;
+            }
+            joint[(c * width + k) * width + k] = Math.Max(0, abstainBoth);
+            for (var a = 0; a < width; a++)
+            for (var b = 0; b < width; b++)
+            {
+                var v = joint[(c * width + a) * width + b];
+                if (v <= 0) continue;
+                var pa = single[(first * k + c) * width + a] / nc;
+                var pb = single[(second * k + c) * width + b] / nc;
+                if (pa > 0 && pb > 0) mutual += v * Math.Log(v / nc / (pa * pb));
+            }
+            for (var a = 0; a < width; a++)
+            {
+                var pa = single[(first * k + c) * width + a] / nc;
+                if (pa > 0) entropyFirst -= nc * pa * Math.Log(pa);
+                var pb = single[(second * k + c) * width + a] / nc;
+                if (pb > 0) entropySecond -= nc * pb * Math.Log(pb);
+            }
+        }
+        var g = 2 * Math.Max(0, mutual);
+        var df = Math.Max(1, k * k * k); // k classes × (outputs − 1)² cells
+        var z = (Math.Pow(g / df, 1.0 / 3) - (1 - 2.0 / (9 * df))) / Math.Sqrt(2.0 / (9 * df));
+        significant = z > 4.75; // one-sided p < 10⁻⁶
+        var smaller = Math.Min(entropyFirst, entropySecond);
+        return smaller <= 0 ? 0 : Math.Max(0, mutual) / smaller;
+    }
+
+    /// <summary>
+    /// Groups of sources linked by dependent pairs (connected components), each a sorted list of columns; sources
+    /// in no pair form their own group. Groups come in order of their first column.
+    /// </summary>
+    public static IReadOnlyList<int[]> Groups(int sources, IEnumerable<DependentPair> pairs)
+    {
+        var parent = Enumerable.Range(0, sources).ToArray();
+        int Find(int x)
+        {
+            while (parent[x] != x) x = parent[x] = parent[parent[x]];
+            return x;
+        }
+        foreach (var pair in Guard.NotNull(pairs))
+        {
+            int a = Find(pair.First), b = Find(pair.Second);
+            if (a != b) parent[Math.Max(a, b)] = Math.Min(a, b);
+        }
+        return Enumerable.Range(0, sources).GroupBy(Find).Select(g => g.OrderBy(x => x).ToArray()).OrderBy(g => g[0]).ToArray();
+    }
+
+    /// <summary>One line per pair: "lf_8 and lf_39: duplicate (352 co-votes, agreement 1.000)".</summary>
+    public static string Describe(DependentPair pair, IReadOnlyList<string> names)
+    {
+        Guard.NotNull(pair);
+        Guard.NotNull(names);
+        var kind = pair.Kind switch
+        {
+            DependencyKind.Duplicate => "duplicate",
+            DependencyKind.NearDuplicate => "near-duplicate",
+            DependencyKind.Derived => "derived (one's votes lie within the other's)",
+            _ => "correlated given the class",
+        };
+        var dependence = double.IsNaN(pair.Dependence) ? "" : string.Create(CultureInfo.InvariantCulture, $", dependence {pair.Dependence:F2}");
+        return string.Create(CultureInfo.InvariantCulture, $"{names[pair.First]} and {names[pair.Second]}: {kind} ({pair.CoVotes} co-votes, agreement {pair.Agreement:F3}{dependence})");
+    }
+
+    private sealed class PairCounts(int joint)
+    {
+        public long Both;
+        public long Same;
+        public readonly double[] Joint = new double[joint];
+    }
+}

@@ -1,0 +1,89 @@
+namespace Snorkeler.Data;
+
+/// <summary>
+/// What a data set's columns look like, for messages that help map the names LFs use to the data's columns: the
+/// name a mistyped field probably means, and the free-text column a field such as <c>text</c> probably means.
+/// </summary>
+public static class ColumnGuess
+{
+    /// <summary>Rows looked at by <see cref="FreeTextColumn"/>.</summary>
+    public const int SampleRows = 200;
+
+    /// <summary>
+    /// The column <paramref name="field"/> is probably a misspelling or variant of: the nearest name by edit
+    /// distance (ignoring case), else the one column whose name contains it or is contained in it
+    /// (<c>text</c> and <c>comment_text</c>); null when none is close.
+    /// </summary>
+    public static string? Similar(string field, IReadOnlyList<string> columns)
+    {
+        Guard.NotNull(field);
+        Guard.NotNull(columns);
+        if (Text.Suggest.Nearest(field, columns) is { } near) return near;
+        var containing = columns.Where(c => c.Length > 0 && field.Length > 2
+            && (c.Contains(field, StringComparison.OrdinalIgnoreCase) || field.Contains(c, StringComparison.OrdinalIgnoreCase))).ToList();
+        return containing.Count == 1 ? containing[0] : null;
+    }
+
+    /// <summary>
+    /// The column holding free text, when one stands out in the first <see cref="SampleRows"/> rows: the most words per
+    /// cell on average, at least three, and half again as many as any other column (ids, dates, names and categories
+    /// have one or two). Null when no column stands out or the data cannot be read.
+    /// </summary>
+    public static string? FreeTextColumn(IDataSource data)
+    {
+        Guard.NotNull(data);
+        var m = data.Schema.Count;
+        if (m == 0) return null;
+        var words = new double[m];
+        var cells = new int[m];
+        try
+        {
+            var batch = data.ReadBatches(SampleRows).FirstOrDefault();
+            if (batch is null) return null;
+            for (var i = 0; i < batch.Count; i++)
+            for (var c = 0; c < m; c++)
+            {
+                if (batch.IsMissing(i, c)) continue;
+                cells[c]++;
+                words[c] += WordCount(batch.Text(i, c));
+            }
+        }
+        catch (SnorkelerException) { return null; }
+        var mean = Enumerable.Range(0, m).Select(c => cells[c] == 0 ? 0 : words[c] / cells[c]).ToArray();
+        var best = Array.IndexOf(mean, mean.Max());
+        var second = Enumerable.Range(0, m).Where(c => c != best).Select(c => mean[c]).DefaultIfEmpty(0).Max();
+        return mean[best] >= 3 && mean[best] >= 1.5 * second ? data.Schema.Names[best] : null;
+    }
+
+    /// <summary>
+    /// What probably fixes a field the data lacks, as a message tail: <c>; did you mean 'body'?</c> for a typo of a
+    /// column, of a constant among <paramref name="constants"/>, a <c>--column FIELD=COLUMN</c> mapping to a similar
+    /// or the free-text column, or a delimiter when the data has one column whose name holds one.
+    /// </summary>
+    public static string MissingFieldHint(string field, DataSchema columns, Loading.DataHints? data, IEnumerable<string>? constants = null)
+    {
+        Guard.NotNull(field);
+        Guard.NotNull(columns);
+        var names = columns.Names;
+        if (Text.Suggest.Nearest(field, names) is { } typo) return $"; did you mean '{typo}'?";
+        if (constants is not null && Text.Suggest.Nearest(field, constants) is { } constant) return $"; did you mean the constant '{constant}'?";
+        if (names.Count == 1 && CsvDialect.Candidates.FirstOrDefault(c => names[0].Contains(c, StringComparison.Ordinal)) is var d and not '\0')
+            return $"; the data has one column, '{names[0]}': is it {CsvDialect.Describe(d)}-separated? (--delimiter {(d == '\t' ? "tab" : $"'{d}'")})";
+        if (Similar(field, names) is { } similar) return $"; to read column '{similar}' as '{field}', add --column {field}={similar}";
+        if (data?.TextColumn is { } text) return $"; if column '{text}' holds it, add --column {field}={text}";
+        return $"; map a column to it with --column {field}=COLUMN";
+    }
+
+    private static int WordCount(ReadOnlySpan<char> text)
+    {
+        var count = 0;
+        var inWord = false;
+        foreach (var c in text)
+        {
+            var space = char.IsWhiteSpace(c);
+            if (!space && !inWord) count++;
+            inWord = !space;
+        }
+        return count;
+    }
+}

@@ -1,0 +1,126 @@
+using System.Text;
+
+namespace Snorkeler.Data;
+
+/// <summary>
+/// Finds the field delimiter of a delimited text file from its header and first records, the way a person would:
+/// the delimiter that splits the header into several columns and every record into as many. Spreadsheet programs
+/// in many locales save ".csv" files with semicolons (the comma is their decimal separator), and tab-separated files
+/// are often named ".csv" too; reading them with a comma gives one column named "id;subject;body".
+/// </summary>
+public static class CsvDialect
+{
+    /// <summary>The delimiters tried, in order of preference when several fit equally well.</summary>
+    public static IReadOnlyList<char> Candidates { get; } = [',', ';', '\t', '|'];
+
+    /// <summary>Characters of the file's start that are examined.</summary>
+    private const int SampleChars = 64 * 1024;
+
+    /// <summary>Records examined after the header.</summary>
+    private const int SampleRecords = 100;
+
+    /// <summary>The delimiter a file's extension suggests: tab for <c>.tsv</c>, comma otherwise.</summary>
+    public static char Default(string path) => path.EndsWith(".tsv", StringComparison.OrdinalIgnoreCase) ? '\t' : ',';
+
+    /// <summary>A delimiter's name for messages: "comma", "semicolon", "tab", "'|'".</summary>
+    public static string Describe(char delimiter) => delimiter switch
+    {
+        ',' => "comma",
+        ';' => "semicolon",
+        '\t' => "tab",
+        '|' => "pipe",
+        _ => $"'{delimiter}'",
+    };
+
+    /// <summary>
+    /// The delimiter of <paramref name="path"/>: among <see cref="Candidates"/>, the one that splits the header into
+    /// two or more fields and every sampled record into as many, preferring more fields, then the extension's default
+    /// and the order of <see cref="Candidates"/>; when none fits every record, the one that fits the most. Quoted fields
+    /// (RFC 4180: delimiters, doubled quotes and line breaks inside quotes) are honoured. A file with one column, or
+    /// that cannot be read, gets the extension's default (the reader then reports any problem).
+    /// </summary>
+    public static char Detect(string path)
+    {
+        Guard.NotNull(path);
+        string sample;
+        bool complete;
+        try
+        {
+            using var reader = new StreamReader(path, new UTF8Encoding(false, throwOnInvalidBytes: false), detectEncodingFromByteOrderMarks: true);
+            var buffer = new char[SampleChars];
+            var read = reader.ReadBlock(buffer, 0, buffer.Length);
+            sample = new string(buffer, 0, read);
+            complete = reader.Peek() < 0;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return Default(path); }
+        return Detect(sample, complete, Default(path));
+    }
+
+    /// <summary>The delimiter of a file's first characters (<paramref name="complete"/>: they are the whole file).</summary>
+    public static char Detect(string sample, bool complete, char fallback = ',')
+    {
+        Guard.NotNull(sample);
+        var preference = new[] { fallback }.Concat(Candidates.Where(c => c != fallback)).ToArray();
+        char? best = null;
+        var bestFit = -1.0;
+        var bestFields = 0;
+        foreach (var candidate in preference)
+        {
+            var counts = FieldCounts(sample, candidate, complete);
+            if (counts.Count == 0 || counts[0] < 2) continue;
+            var header = counts[0];
+            var records = counts.Count - 1;
+            var fit = records == 0 ? 1.0 : (double)counts.Skip(1).Count(n => n == header) / records;
+            if (fit > bestFit || (fit == bestFit && header > bestFields))
+            {
+                best = candidate;
+                bestFit = fit;
+                bestFields = header;
+            }
+        }
+        return best ?? fallback;
+    }
+
+    /// <summary>The number of fields of the header and of up to <see cref="SampleRecords"/> records after it (blank lines skipped).</summary>
+    private static List<int> FieldCounts(string text, char delimiter, bool complete)
+    {
+        var counts = new List<int>();
+        var fields = 1;
+        var inQuotes = false;
+        var fieldStart = true;
+        var empty = true;
+        var i = text.Length > 0 && text[0] == '\uFEFF' ? 1 : 0;
+        for (; i < text.Length && counts.Count <= SampleRecords; i++)
+        {
+            var c = text[i];
+            if (inQuotes)
+            {
+                if (c != '"') continue;
+                if (i + 1 < text.Length && text[i + 1] == '"') i++;
+                else inQuotes = false;
+                continue;
+            }
+            if (c is '\n' or '\r')
+            {
+                if (c == '\r' && i + 1 < text.Length && text[i + 1] == '\n') i++;
+                if (!empty) counts.Add(fields);
+                fields = 1;
+                fieldStart = true;
+                empty = true;
+                continue;
+            }
+            empty = false;
+            if (c == delimiter)
+            {
+                fields++;
+                fieldStart = true;
+                continue;
+            }
+            if (c == '"' && fieldStart) inQuotes = true;
+            fieldStart = false;
+        }
+        // The last record counts only when the sample holds all of it.
+        if (!empty && complete && i >= text.Length && !inQuotes) counts.Add(fields);
+        return counts;
+    }
+}

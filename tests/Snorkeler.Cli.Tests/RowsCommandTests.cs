@@ -1,0 +1,189 @@
+using System.Text.Json;
+using Snorkeler.Cli.Tests.Support;
+
+namespace Snorkeler.Cli.Tests;
+
+/// <summary><c>snorkeler rows</c>: the rows behind a number, on the hand-checked tickets and on the YouTube comments.</summary>
+public class RowsCommandTests
+{
+    public static TheoryData<string[], long[]> Buckets => new()
+    {
+        { ["--lf", "invoice"], [1, 6] },
+        { ["--lf", "invoice", "--wrong"], [6] },
+        { ["--lf", "invoice", "--correct"], [1] },
+        { ["--lf", "login", "--vote", "Technical", "--gold", "Account"], [3] },
+        { ["--lf", "password", "--lf", "login", "--conflict"], [3] },
+        { ["--conflict"], [3] },
+        { ["--uncovered"], [5] },
+        { ["--gold", "none"], [5] },
+        { ["--wrong"], [3, 6] },
+        { ["--vote", "billing"], [1, 4, 6] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Buckets))]
+    public void Each_bucket_shows_exactly_its_rows_with_their_line_and_votes(string[] bucket, long[] rows)
+    {
+        // Given
+        using var tickets = new Tickets();
+
+        // When
+        var result = Shell.Run(["rows", "--lfs", tickets.Lfs, "--data", tickets.Data, "--gold-column", "category", "--format", "jsonl", .. bucket]);
+
+        // Then
+        result.ExitCode.ShouldBe(0, result.Error);
+        var records = Records(result.Out);
+        records.Select(r => r.GetProperty("row").GetInt64()).ShouldBe(rows);
+        foreach (var r in records)
+        {
+            r.GetProperty("line").GetInt64().ShouldBe(r.GetProperty("row").GetInt64() + 1);
+            r.GetProperty("fields").GetProperty("ticket_id").GetString().ShouldBe($"T{r.GetProperty("row").GetInt64()}");
+        }
+        result.ErrorLines.ShouldContain(l => l.Contains($": {rows.Length} of 8 rows"));
+    }
+
+    [Fact]
+    public void A_row_shows_the_fields_the_lfs_read_and_what_made_each_rule_fire()
+    {
+        using var tickets = new Tickets();
+
+        var result = Shell.Run("rows", "--lfs", tickets.Lfs, "--data", tickets.Data, "--gold-column", "category", "--lf", "refund", "--format", "jsonl");
+
+        result.ExitCode.ShouldBe(0, result.Error);
+        var first = Records(result.Out)[0];
+        first.GetProperty("gold").GetString().ShouldBe("Billing");
+        first.GetProperty("fields").EnumerateObject().Select(p => p.Name).ShouldBe(["ticket_id", "body"]);
+        first.GetProperty("votes").GetProperty("refund").GetString().ShouldBe("Billing");
+        first.GetProperty("votes").GetProperty("invoice").GetString().ShouldBe("Billing");
+        var matches = first.GetProperty("matches").EnumerateArray().Select(m => (m.GetProperty("lf").GetString(), m.GetProperty("text").GetString(), m.GetProperty("start").GetInt32())).ToList();
+        matches.ShouldBe([("refund", "refund", 9), ("invoice", "invoice", 28)]);
+    }
+
+    [Fact]
+    public void The_text_view_marks_matches_and_says_which_lf_is_wrong()
+    {
+        using var tickets = new Tickets();
+
+        var result = Shell.Run("rows", "--lfs", tickets.Lfs, "--data", tickets.Data, "--gold-column", "category", "--lf", "invoice", "--wrong");
+
+        result.ExitCode.ShouldBe(0, result.Error);
+        result.Out.ShouldBe($"""
+            invoice votes; wrong against gold: 1 of 8 rows, all shown
+
+            row 6 (tickets.csv line 7)  gold Account
+              invoice  Billing    wrong  when body contains "invoice"
+              ticket_id: T6
+              body:      How do I change the address on my [[invoice]]
+
+            """.Replace("\r\n", "\n"));
+    }
+
+    [Fact]
+    public void The_markdown_view_is_a_table_with_matches_in_bold()
+    {
+        using var tickets = new Tickets();
+
+        var result = Shell.Run("rows", "--lfs", tickets.Lfs, "--data", tickets.Data, "--lf", "error_code", "--format", "markdown");
+
+        result.ExitCode.ShouldBe(0, result.Error);
+        var lines = result.Out.Split('\n');
+        lines[0].ShouldBe("**error\\_code votes: 2 of 8 rows, all shown**");
+        lines[2].ShouldBe("| row | line | gold | votes | ticket\\_id | body |");
+        lines[4].ShouldBe("| 2 | 3 |  | error\\_code: Technical | T2 | The app shows **error 500** when I open it |");
+    }
+
+    [Fact]
+    public void A_matrix_and_its_data_give_the_same_rows_as_applying_the_lfs()
+    {
+        // Given
+        using var tickets = new Tickets();
+        Shell.Run("apply", "--lfs", tickets.Lfs, "--data", tickets.Data, "--gold-column", "category", "--out", tickets.File("m.csv")).ExitCode.ShouldBe(0);
+        Shell.Run("apply", "--lfs", tickets.Lfs, "--data", tickets.Data, "--out", tickets.File("plain.snkm")).ExitCode.ShouldBe(0);
+
+        // When
+        var applied = Shell.Run("rows", "--lfs", tickets.Lfs, "--data", tickets.Data, "--gold-column", "category", "--wrong", "--format", "jsonl");
+        var fromMatrix = Shell.Run("rows", "--matrix", tickets.File("m.csv"), "--lfs", tickets.Lfs, "--data", tickets.Data, "--gold-column", "category", "--wrong", "--format", "jsonl");
+        var goldFromData = Shell.Run("rows", "--matrix", tickets.File("plain.snkm"), "--lfs", tickets.Lfs, "--data", tickets.Data, "--gold-column", "category", "--wrong", "--format", "jsonl");
+
+        // Then
+        fromMatrix.ExitCode.ShouldBe(0, fromMatrix.Error);
+        fromMatrix.Out.ShouldBe(applied.Out);
+        goldFromData.Out.ShouldBe(applied.Out);
+    }
+
+    [Fact]
+    public void The_sample_is_deterministic_for_a_seed_and_limited()
+    {
+        using var tickets = new Tickets();
+        string[] Rows(int seed) => ["rows", "--lfs", tickets.Lfs, "--data", tickets.Data, "--limit", "3", "--seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture), "--format", "jsonl"];
+
+        var a = Shell.Run(Rows(1));
+        var b = Shell.Run(Rows(1));
+        var seeds = Enumerable.Range(0, 6).Select(s => Shell.Run(Rows(s)).Out).Distinct().Count();
+
+        a.Out.ShouldBe(b.Out);
+        Records(a.Out).Count.ShouldBe(3);
+        seeds.ShouldBeGreaterThan(1);
+        a.ErrorLines.ShouldContain("every row: 8 of 8 rows, showing 3 (seed 1)");
+    }
+
+    [Theory]
+    [InlineData(new[] { "--lf", "invoce" }, 1, "error: unknown LF 'invoce'; did you mean 'invoice'? (LFs: refund, invoice, error_code, password, login)")]
+    [InlineData(new[] { "--lf", "invoice", "--vote", "Biling" }, 1, "error: unknown class 'Biling'; did you mean 'Billing'? (classes: Billing, Technical, Account, or ABSTAIN)")]
+    [InlineData(new[] { "--lf", "invoice", "--wrong" }, 2, "snorkeler rows: 'invoice votes; wrong against gold' compares with gold labels: give --gold-column NAME (the data's column of gold labels)")]
+    [InlineData(new[] { "--correct", "--wrong" }, 2, "snorkeler rows: --correct and --wrong exclude each other")]
+    [InlineData(new[] { "--fields", "bdy" }, 1, "error: {data}: no column 'bdy'; did you mean 'body'? (columns: ticket_id, subject, body, tier, category)")]
+    public void Mistakes_are_named_with_the_nearest_valid_name(string[] options, int exitCode, string message)
+    {
+        using var tickets = new Tickets();
+
+        var result = Shell.Run(["rows", "--lfs", tickets.Lfs, "--data", tickets.Data, .. options]).ShouldFailWith(exitCode);
+
+        result.ErrorLines[0].ShouldBe(message.Replace("{data}", tickets.Data));
+    }
+
+    [Fact]
+    public void Rows_about_the_label_model_fit_one_and_show_its_probabilities()
+    {
+        using var tickets = new Tickets();
+
+        var result = Shell.Run("rows", "--lfs", tickets.Lfs, "--data", tickets.Data, "--gold-column", "category", "--model", "mv", "--uncertain", "--format", "jsonl");
+
+        result.ExitCode.ShouldBe(0, result.Error);
+        // Ties under majority vote: row 3 (Account against Technical) and row 5 (no votes).
+        Records(result.Out).Select(r => r.GetProperty("row").GetInt64()).ShouldBe([3L, 5L]);
+        Records(result.Out)[0].GetProperty("predicted").GetString().ShouldBe("ABSTAIN");
+    }
+
+    [Fact]
+    public void On_the_youtube_comments_it_shows_where_keyword_my_is_wrong_where_lfs_conflict_and_uncovered_rows()
+    {
+        // Given
+        var data = TestPaths.YouTubeRawCsvs.ToArray();
+        string[] Rows(params string[] bucket) => ["rows", "--lfs", TestPaths.InRepo("labeling-functions", "spam"), "--data", .. data, "--column", "text=CONTENT", "--gold-column", "CLASS", "--limit", "5", .. bucket];
+
+        // When
+        var wrong = Shell.Run(Rows("--lf", "keyword_my", "--wrong"));
+        var conflict = Shell.Run(Rows("--lf", "keyword_my", "--conflict", "--format", "jsonl"));
+        var uncovered = Shell.Run(Rows("--uncovered", "--format", "jsonl"));
+
+        // Then
+        wrong.ExitCode.ShouldBe(0, wrong.Error);
+        wrong.Out.Split('\n')[0].ShouldBe("keyword_my votes; wrong against gold: 48 of 1,956 rows, showing 5 (seed 0)");
+        wrong.Out.ShouldMatch(@"\n  keyword_my +SPAM +wrong  when text contains ""my""\n");
+        System.Text.RegularExpressions.Regex.Matches(wrong.Out, @"\[\[my\]\]", System.Text.RegularExpressions.RegexOptions.IgnoreCase).Count.ShouldBeGreaterThanOrEqualTo(5);
+        foreach (var r in Records(conflict.Out))
+        {
+            var votes = r.GetProperty("votes").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString());
+            votes["keyword_my"].ShouldBe("SPAM");
+            votes.Values.ShouldContain("HAM");
+            r.GetProperty("matches").EnumerateArray().ShouldContain(m => m.GetProperty("lf").GetString() == "keyword_my" && m.GetProperty("text").GetString()!.Equals("my", StringComparison.OrdinalIgnoreCase));
+        }
+        Records(conflict.Out).Count.ShouldBe(5);
+        Records(uncovered.Out).ShouldAllBe(r => r.GetProperty("votes").EnumerateObject().Count() == 0);
+        uncovered.ErrorLines.ShouldContain("no LF votes: 248 of 1,956 rows, showing 5 (seed 0)");
+    }
+
+    private static List<JsonElement> Records(string jsonLines)
+        => jsonLines.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+}

@@ -1,0 +1,148 @@
+using System.Text.Json.Nodes;
+using Snorkeler.LabelModels.Tests.Support;
+using Xunit.Abstractions;
+
+namespace Snorkeler.LabelModels.Tests;
+
+public sealed class AutoTests(ITestOutputHelper output)
+{
+    private double ExpectedAccuracy(ILabelModel model, LabelMatrix scored) => model.Score(scored).ExpectedAccuracy;
+
+    private double MajorityVote(LabelMatrix train, LabelMatrix scored) => ExpectedAccuracy(new MajorityVoteTrainer().Fit(train, FitContext.WithSeed(123)), scored);
+
+    [Theory]
+    [InlineData("youtube")]
+    [InlineData("trec")]
+    [InlineData("tennis")]
+    [InlineData("dog")]
+    public void Without_a_dev_split_it_is_not_below_majority_vote_by_more_than_half_a_point_on_the_shared_sets(string set)
+    {
+        var train = SharedSets.Split(set, "train");
+        var test = SharedSets.Split(set, "test");
+        var model = (AutoModel)new AutoTrainer().Fit(train, FitContext.WithSeed(123));
+        var (auto, mv) = (ExpectedAccuracy(model, test), MajorityVote(train, test));
+        output.WriteLine($"{set}: auto {auto:F4} ({model.Choice}), mv {mv:F4}");
+        auto.ShouldBeGreaterThanOrEqualTo(mv - 0.005);
+    }
+
+    [Theory]
+    [InlineData("bluebird")]
+    [InlineData("rte")]
+    [InlineData("dog")]
+    public void Without_a_dev_split_it_beats_majority_vote_on_the_crowd_sets(string set)
+    {
+        var matrix = SharedSets.CrowdMatrix(set);
+        var model = (AutoModel)new AutoTrainer().Fit(matrix.WithGold([]), FitContext.WithSeed(1));
+        var (auto, mv) = (ExpectedAccuracy(model, matrix), MajorityVote(matrix, matrix));
+        output.WriteLine($"{set}: auto {auto:F4} ({model.Choice}), mv {mv:F4}");
+        auto.ShouldBeGreaterThan(mv);
+    }
+
+    [Theory]
+    [InlineData("youtube", 0.864)]
+    [InlineData("trec", 0.624)]
+    [InlineData("tennis", 0.906)]
+    public void With_the_valid_split_as_dev_it_reaches_the_best_Snorkel_figure_of_the_set_s_readme(string set, double snorkel)
+    {
+        var model = (AutoModel)new AutoTrainer().Fit(SharedSets.Split(set, "train"), FitContext.WithSeed(123) with { Dev = SharedSets.Split(set, "valid") });
+        var auto = ExpectedAccuracy(model, SharedSets.Split(set, "test"));
+        output.WriteLine($"{set}: auto {auto:F4} ({model.Choice}: {model.Selection.Reason})");
+        auto.ShouldBeGreaterThanOrEqualTo(snorkel - 0.0005);
+    }
+
+    [Fact]
+    public void With_a_dev_split_every_candidate_s_score_the_choice_and_the_reason_are_saved_and_loaded()
+    {
+        var train = Generated.Crowd(600, 12, 3, 4, 0.7, seed: 30).Matrix;
+        var dev = Generated.Crowd(150, 12, 3, 4, 0.7, seed: 31).Matrix;
+        var log = new List<string>();
+        var model = (AutoModel)new AutoTrainer().Fit(train.WithGold([]), FitContext.WithSeed(1) with { Dev = dev, Log = log.Add });
+        var selection = model.Selection;
+        selection.Criterion.ShouldStartWith("dev expected-accuracy");
+        selection.Candidates.Count.ShouldBeGreaterThan(AutoTrainer.GridLearningRates.Length * AutoTrainer.GridL2.Length * AutoTrainer.GridEpochs.Length);
+        selection.Unsupervised.ShouldNotBeNull().Criterion.ShouldStartWith("held-out source agreement");
+        log.ShouldContain(l => l.StartsWith("auto: chose ", StringComparison.Ordinal) && l.Contains(selection.Reason, StringComparison.Ordinal));
+
+        using var folder = new TempFolder();
+        ModelFile.Save(model, folder.File("auto.json"));
+        var loaded = (AutoModel)ModelFile.Load(folder.File("auto.json"));
+        loaded.Selection.ToJson().ToJsonString().ShouldBe(selection.ToJson().ToJsonString());
+        loaded.PredictProbabilities(train).ShouldBe(model.PredictProbabilities(train));
+    }
+
+    [Fact]
+    public void Select_by_names_the_metric_and_log_loss_prefers_lower_scores()
+    {
+        var train = Generated.Crowd(600, 12, 3, 4, 0.7, seed: 32).Matrix.WithGold([]);
+        var dev = Generated.Crowd(200, 12, 3, 4, 0.7, seed: 33).Matrix;
+        var model = (AutoModel)new AutoTrainer(AutoOptions.From(new ModelOptions(new Dictionary<string, string> { ["select-by"] = "log-loss" })))
+            .Fit(train, FitContext.WithSeed(1) with { Dev = dev });
+        model.Selection.Criterion.ShouldStartWith("dev log-loss");
+        model.Selection.HigherIsBetter.ShouldBeFalse();
+        var scores = model.Selection.Candidates.Where(c => double.IsFinite(c.Score)).Select(c => c.Score).ToArray();
+        if (!model.Selection.Reason.StartsWith("the unsupervised choice", StringComparison.Ordinal))
+            model.Choice.Score.ShouldBe(scores.Min());
+        Should.Throw<SnorkelerException>(() => AutoOptions.From(new ModelOptions(new Dictionary<string, string> { ["select-by"] = "f1" })))
+            .Message.ShouldBe("--select-by expects expected-accuracy, accuracy, macro-f1 or log-loss, got 'f1'");
+    }
+
+    [Fact]
+    public void A_dev_split_whose_labels_are_noise_does_not_move_it_from_the_unsupervised_choice()
+    {
+        // Given a dev split of 40 rows whose gold labels were drawn at random
+        var train = Generated.Crowd(1500, 20, 2, 5, 1, seed: 34).Matrix.WithGold([]);
+        var dev = Generated.Crowd(40, 20, 2, 5, 1, seed: 35).Matrix;
+        var random = new Random(36);
+        var noise = dev.WithGold(Enumerable.Range(0, dev.RowCount).Select(_ => random.Next(2)).ToArray());
+
+        // When auto selects with it
+        var model = (AutoModel)new AutoTrainer().Fit(train, FitContext.WithSeed(1) with { Dev = noise });
+
+        // Then it keeps the choice it makes without a dev split
+        output.WriteLine(model.Selection.Reason);
+        model.Selection.Reason.ShouldStartWith("the unsupervised choice");
+        model.Choice.Model.ShouldBe(model.Selection.Unsupervised!.Chosen.Model);
+    }
+
+    [Fact]
+    public void Held_out_agreement_ranks_models_as_their_accuracy_does_on_crowd_labels_from_the_Dawid_Skene_model()
+    {
+        // Given crowd labels where a quarter of the workers guess at random, majority vote is clearly worse than Dawid–Skene
+        var set = Generated.Crowd(1500, 30, 3, 5, 0.8, seed: 37);
+        var model = (AutoModel)new AutoTrainer().Fit(set.Matrix.WithGold([]), FitContext.WithSeed(1));
+        var mv = model.Selection.Candidates.Single(c => c.Model == "mv");
+        var ds = model.Selection.Candidates.First(c => c.Model == "dawid-skene");
+        ds.Score.ShouldBeGreaterThan(mv.Score);
+        model.Choice.Model.ShouldNotBe("mv");
+        ExpectedAccuracy(model, set.Matrix).ShouldBeGreaterThan(MajorityVote(set.Matrix, set.Matrix));
+    }
+
+    [Fact]
+    public void An_old_model_file_with_dev_expected_accuracy_scores_still_loads()
+    {
+        var inner = new MajorityVoteTrainer().Fit(Some.Synthetic(50, 3, 2, seed: 1), FitContext.WithSeed(1));
+        var parameters = new JsonObject
+        {
+            ["chosen"] = new JsonObject { ["model"] = "mv", ["options"] = new JsonObject(), ["prior"] = "uniform", ["dev_expected_accuracy"] = 0.75 },
+            ["candidates"] = new JsonArray(new JsonObject { ["model"] = "mv", ["options"] = new JsonObject(), ["prior"] = "uniform", ["dev_expected_accuracy"] = 0.75 }),
+            ["parameters"] = inner.SaveParameters(),
+        };
+        var model = (AutoModel)LabelModelCatalog.Get("auto").Load(inner.Schema, inner.LfNames, inner.ClassPrior, parameters);
+        model.Choice.Score.ShouldBe(0.75);
+        model.Selection.Candidates.Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public void One_snorkel_trajectory_gives_the_models_of_separate_fits_of_each_epoch_count()
+    {
+        var train = SharedSets.Split("youtube", "train");
+        var stats = SufficientStatistics.Compute(train);
+        var prior = ClassPrior.Uniform(2);
+        var trajectory = new SnorkelTrainer(new SnorkelOptions { Epochs = 500, LearningRate = 0.01 }).FitTrajectory(stats, FitContext.WithSeed(123), prior, [100, 500]);
+        trajectory.Count.ShouldBe(2);
+        var separate100 = new SnorkelTrainer(new SnorkelOptions { Epochs = 100 }).Fit(stats, FitContext.WithSeed(123));
+        var separate500 = new SnorkelTrainer(new SnorkelOptions { Epochs = 500 }).Fit(stats, FitContext.WithSeed(123));
+        trajectory[0].SaveParameters().ToJsonString().ShouldBe(separate100.SaveParameters().ToJsonString());
+        trajectory[1].SaveParameters().ToJsonString().ShouldBe(separate500.SaveParameters().ToJsonString());
+    }
+}
