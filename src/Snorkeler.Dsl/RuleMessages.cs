@@ -43,6 +43,14 @@ public static class RuleMessages
         public const string TooDeep = "SNK0014";
         /// <summary>An expression deeper than <see cref="RulesParser.MaxDepth"/> operators.</summary>
         public const string TooLong = "SNK0015";
+        /// <summary>Text in curly, angle or single quotes.</summary>
+        public const string WrongQuotes = "SNK0016";
+        /// <summary>A single '=' where a comparison ('==') is expected.</summary>
+        public const string SingleEquals = "SNK0017";
+        /// <summary>An item keyword (<c>lf</c>, <c>let</c>, <c>labels</c>) indented inside the item before it.</summary>
+        public const string IndentedItem = "SNK0018";
+        /// <summary>A field name with spaces written without backticks.</summary>
+        public const string SpacedFieldName = "SNK0019";
         /// <summary>Two LFs with one name.</summary>
         public const string DuplicateLf = "SNK0101";
         /// <summary>Two <c>let</c> constants with one name in a file.</summary>
@@ -69,6 +77,8 @@ public static class RuleMessages
         public const string ListItemType = "SNK0205";
         /// <summary><c>lines(...)</c> outside a <c>let</c>, or with a non-literal argument.</summary>
         public const string LinesUsage = "SNK0206";
+        /// <summary><c>matches</c> with text on its right instead of a regex.</summary>
+        public const string MatchesText = "SNK0207";
         /// <summary>A regex that does not parse.</summary>
         public const string InvalidRegex = "SNK0301";
         /// <summary>A regex construct the linear-time engine cannot run (backreferences, lookarounds...).</summary>
@@ -104,6 +114,21 @@ public static class RuleMessages
         1 => items[0],
         _ => string.Join(", ", items.Take(items.Count - 1)) + " or " + items[^1],
     };
+
+    internal static Diagnostic WrongQuotes(string path, TextSpan at, string found, string text)
+        => Error(Codes.WrongQuotes, $"{found} is in curly or single quotes; write text in straight double quotes: \"{text}\"", path, at);
+
+    internal static Diagnostic SingleEquals(string path, TextSpan at)
+        => Error(Codes.SingleEquals, "'=' is not a comparison; did you mean '=='?", path, at);
+
+    internal static Diagnostic IndentedItem(string path, TextSpan at, string keyword, int indent)
+        => Error(Codes.IndentedItem, $"'{keyword}' starts a new item, and items start at the beginning of a line: remove the {indent} space{(indent == 1 ? "" : "s")} before it (clauses under an lf are indented, items are not)", path, at);
+
+    internal static Diagnostic SpacedFieldName(string path, TextSpan at, string name)
+        => Error(Codes.SpacedFieldName, $"'{name}' is not one name: write a field name with spaces in backticks, `{name}`", path, at);
+
+    internal static Diagnostic MatchesText(string path, TextSpan at, string text)
+        => Error(Codes.MatchesText, $"'matches' takes a regex between slashes, not text in quotes: write /{text.Replace("/", "\\/", StringComparison.Ordinal)}/ (add i after it to ignore case)", path, at);
 
     internal static Diagnostic TooDeep(string path, TextSpan at)
         => Error(Codes.TooDeep, $"brackets nest deeper than {RulesParser.MaxNesting} levels; split the condition", path, at);

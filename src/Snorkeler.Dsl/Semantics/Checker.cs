@@ -278,6 +278,11 @@ internal sealed partial class Checker
             case "contains any" or "contains all":
                 return new BoundBinary(op, WantOperand(left, RuleType.Text, op, "left"), WantOperand(right, RuleType.TextList, op, "right"), RuleType.Bool, b.Span);
             case "matches":
+                if (right is BoundConstant { Value: string pattern, Type: RuleType.Text })
+                {
+                    Report(RuleMessages.MatchesText(FilePath, right.Span, pattern));
+                    return Invalid(b.Span);
+                }
                 return new BoundBinary(op, WantOperand(left, RuleType.Text, op, "left"), WantOperand(right, RuleType.Regex, op, "right"), RuleType.Bool, b.Span);
             case "in":
             {

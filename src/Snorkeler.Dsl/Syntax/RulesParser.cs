@@ -306,7 +306,60 @@ internal sealed class Grammar
             near = Text.Suggest.Nearest(word, candidates);
             if (expected.Count == 1 && expected[0] == $"'{near}'") near = null;
         }
-        return RuleMessages.Syntax(_path, new TextSpan(at.Position, at.Line, at.Column, length), found, expected, near);
+        var span = new TextSpan(at.Position, at.Line, at.Column, length);
+        return Hint(span, word, near, expected) ?? RuleMessages.Syntax(_path, span, found, expected, near);
+    }
+
+    /// <summary>Quote characters people type for text that the language does not take: curly, low, angle and single quotes.</summary>
+    private const string WrongQuotes = "\u201C\u201D\u201E\u201F\u2018\u2019\u201A\u201B\u00AB\u00BB'";
+
+    /// <summary>
+    /// A syntax error that a domain expert makes for a known reason, said in their words: text in curly or single
+    /// quotes, '=' for '==', an indented item, a field name with spaces written bare. Null for any other error.
+    /// </summary>
+    private Diagnostic? Hint(TextSpan at, string? word, string? near, IReadOnlyList<string> expected)
+    {
+        var offset = at.Offset;
+        if (offset >= _text.Length) return null;
+        var c = _text[offset];
+        var lineStart = _text.LastIndexOf('\n', Math.Max(0, offset - 1)) + 1;
+        if (offset == 0) lineStart = 0;
+        if (WrongQuotes.Contains(c))
+        {
+            var close = offset + 1;
+            while (close < _text.Length && _text[close] != '\n' && !WrongQuotes.Contains(_text[close])) close++;
+            var inner = _text[(offset + 1)..Math.Min(close, _text.Length)];
+            var quoted = close < _text.Length && _text[close] != '\n' ? _text[offset..(close + 1)] : _text[offset..close];
+            return RuleMessages.WrongQuotes(_path, at with { Length = quoted.Length }, quoted, inner.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal));
+        }
+        if (c == '=' && (offset + 1 >= _text.Length || _text[offset + 1] != '=') && expected.Contains("an operator"))
+            return RuleMessages.SingleEquals(_path, at with { Length = 1 });
+        if (word is "lf" or "let" or "labels" && at.Column > 1 && string.IsNullOrWhiteSpace(_text[lineStart..offset]))
+            return RuleMessages.IndentedItem(_path, at, word, at.Column - 1);
+        if (word is not null && near is null && !RulesParser.Keywords.Contains(word) && (expected.Contains("an operator") || expected.Contains("')'") || expected.Contains("']'")))
+        {
+            // Two names in a row: a field name with spaces written bare ("customer tier"); take the words before and after.
+            var start = offset;
+            while (start > lineStart && _text[start - 1] is ' ' or '\t') start--;
+            var before = start;
+            while (before > lineStart && IsIdentifierPart(_text[before - 1])) before--;
+            var previous = _text[before..start];
+            if (previous.Length == 0 || !IsIdentifierStart(previous[0]) || RulesParser.Keywords.Contains(previous)) return null;
+            var end = offset + word.Length;
+            while (true)
+            {
+                var next = end;
+                while (next < _text.Length && _text[next] is ' ' or '\t') next++;
+                var after = next;
+                while (after < _text.Length && IsIdentifierPart(_text[after])) after++;
+                if (after == next || RulesParser.Keywords.Contains(_text[next..after]) || !IsIdentifierStart(_text[next])) break;
+                end = after;
+            }
+            var name = string.Join(' ', _text[before..end].Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries));
+            var from = new TextSpan(before, at.Line, at.Column - (offset - before), end - before);
+            return RuleMessages.SpacedFieldName(_path, from, name);
+        }
+        return null;
     }
 
     /// <summary>How to name the text at <paramref name="offset"/> in a message: a word, a literal, a character, or the end of the file.</summary>
