@@ -187,3 +187,47 @@ public class RowsCommandTests
     private static List<JsonElement> Records(string jsonLines)
         => jsonLines.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
 }
+
+/// <summary>The HTML report of <c>label --report</c> and <c>analyze --report --data</c> shows rows, the model auto chose and warnings.</summary>
+public class ReportRowsTests
+{
+    [Fact]
+    public void The_label_report_shows_example_rows_with_marks_the_model_auto_chose_and_dev_accuracies()
+    {
+        // Given
+        using var tickets = new Tickets();
+
+        // When
+        var result = Shell.Run("label", "--lfs", tickets.Lfs, "--data", tickets.Data, "--dev", tickets.Data, "--gold-column", "category",
+            "--out", tickets.File("l.csv"), "--report", tickets.File("r.html"));
+
+        // Then
+        result.ExitCode.ShouldBe(0, result.Error);
+        var html = File.ReadAllText(tickets.File("r.html"));
+        foreach (var section in new[] { "Label model", "LF summary", "Rows behind the numbers", "Conflicting rows", "Uncovered rows" })
+            html.ShouldContain($">{section}</h2>");
+        html.ShouldContain("<h3>invoice</h3>\n<p class=\"note\">votes on 2 rows; wrong against gold on 1</p>");
+        html.ShouldContain("How do I change the address on my <mark>invoice</mark>");
+        html.ShouldContain("<th>empirical accuracy (dev)</th>");
+        html.ShouldMatch("<p>auto chose [^<]+dev expected accuracy [0-9.]+");
+        html.ShouldContain("<tr class=\"chosen\">");
+        // the uncovered row, and the conflict between password and login
+        html.ShouldContain("Just saying thanks for the help");
+        html.ShouldContain("My <mark>password</mark> reset link does not work, and <mark>login</mark> fails");
+    }
+
+    [Fact]
+    public void The_analyze_report_with_the_data_shows_rows_and_warnings()
+    {
+        using var tickets = new Tickets(rules: Tickets.Rules + "lf never:\n    when body contains \"zzz\" label Account\n");
+        Shell.Run("apply", "--lfs", tickets.Lfs, "--data", tickets.Data, "--gold-column", "category", "--out", tickets.File("m.snkm")).ExitCode.ShouldBe(0);
+
+        var result = Shell.Run("analyze", "--matrix", tickets.File("m.snkm"), "--report", tickets.File("r.html"), "--data", tickets.Data, "--lfs", tickets.Lfs);
+
+        result.ExitCode.ShouldBe(0, result.Error);
+        var html = File.ReadAllText(tickets.File("r.html"));
+        html.ShouldContain("<h2>Warnings</h2>");
+        html.ShouldContain("<code>SNK0701</code>");
+        html.ShouldContain("The app shows <mark>error 500</mark> when I open it");
+    }
+}

@@ -18,6 +18,10 @@ internal sealed class AnalyzeCommand : ICommand
         new("--format", "text|json|markdown", "output format (default text)"),
         new("--report", "REPORT.html", "also write a self-contained HTML report with charts", Role: PathRole.Output),
         new("--model", "MODEL.json", "with --report: a fitted model whose learned LF accuracies, confidences and class balance the report shows", Role: PathRole.Input),
+        new("--data", "FILE", "with --report: the data the matrix was made from, to show example rows", Many: true, Role: PathRole.Input),
+        new("--lfs", "PATH", "with --report and --data: the matrix's LFs, to mark what made each rule fire", Many: true, Role: PathRole.Input),
+        Inputs.ColumnOption,
+        Inputs.DelimiterOption,
     ];
 
     public int Run(Args args, Terminal terminal, CancellationToken cancellation)
@@ -25,21 +29,36 @@ internal sealed class AnalyzeCommand : ICommand
         var format = args.Choice("--format", OutputFormat.Text);
         var matrix = Inputs.OpenMatrix(args.Required("--matrix"), args, terminal);
         var summary = LfSummary.Of(matrix);
+        var warnings = LfWarnings.Check(matrix, cancellation: cancellation);
         if (args.Value("--report") is { } report)
         {
             if (args.Has("--model") && !args.Has("--report")) throw new UsageException("--model goes with --report");
             var model = args.Value("--model") is { } modelPath ? LabelModels.ModelFile.Load(modelPath) : null;
-            WriteReport(report, args.Required("--matrix"), matrix, summary, model);
+            ReportDetails? details = null;
+            if (args.Has("--data"))
+            {
+                var data = Inputs.OpenData(args.Values("--data"), args);
+                IReadOnlyList<LabelingFunction>? lfs = null;
+                if (args.Has("--lfs"))
+                {
+                    lfs = Inputs.LoadLfs(args.Values("--lfs"), args, data, matrix.Schema, terminal).Functions;
+                    if (!lfs.Select(l => l.Name).SequenceEqual(matrix.LfNames, StringComparer.Ordinal)) lfs = null; // names differ: rows without explanations
+                }
+                details = ReportDetails.Examples(matrix, data, lfs, RowRecords.DefaultFields(data.Schema, lfs ?? [], args.Value("--gold-column")), cancellation: cancellation);
+            }
+            else if (args.Has("--lfs")) throw new UsageException("--lfs goes with --report and --data");
+            details = (details ?? new ReportDetails()) with { Warnings = warnings, Selection = model is null ? null : ModelChoice.Of(model) };
+            WriteReport(report, args.Required("--matrix"), matrix, summary, model, details);
             terminal.Info($"wrote {report}");
         }
-        else if (args.Has("--model")) throw new UsageException("--model goes with --report REPORT.html");
+        else if (args.Has("--model") || args.Has("--data")) throw new UsageException($"{(args.Has("--model") ? "--model" : "--data")} goes with --report REPORT.html");
         Write(summary, format, terminal.Out);
-        terminal.Diagnostics(LfWarnings.Check(matrix, cancellation: cancellation));
+        terminal.Diagnostics(warnings);
         return ExitCode.Ok;
     }
 
     /// <summary>Writes the HTML report of a matrix, with a model's view of it when given.</summary>
-    internal static void WriteReport(string path, string title, IMatrixSource matrix, LfSummary summary, LabelModels.ILabelModel? model)
+    internal static void WriteReport(string path, string title, IMatrixSource matrix, LfSummary summary, LabelModels.ILabelModel? model, ReportDetails? details = null)
     {
         ModelDiagnostics? diagnostics = null;
         if (model is not null)
@@ -48,15 +67,12 @@ internal sealed class AnalyzeCommand : ICommand
             diagnostics = new ModelDiagnostics(model.Schema, matrix.LfNames.Count);
             PredictCommand.Predict(model, matrix, TieBreak.Abstain, 0, (block, probabilities, _) => diagnostics.Add(block, probabilities));
         }
-        WriteReport(path, title, matrix, summary, diagnostics, model?.Name);
+        PrepareReport(path, title, matrix, summary, diagnostics, model is null ? null : ModelChoice.NameOf(model), details).Commit();
     }
 
-    /// <summary>Writes the HTML report from diagnostics already gathered while predicting.</summary>
-    internal static void WriteReport(string path, string title, IMatrixSource matrix, LfSummary summary, ModelDiagnostics? diagnostics, string? modelName)
-        => PrepareReport(path, title, matrix, summary, diagnostics, modelName).Commit();
-
     /// <summary>The HTML report, written but not committed (<c>label</c> commits it with its other outputs).</summary>
-    internal static IO.PendingFile PrepareReport(string path, string title, IMatrixSource matrix, LfSummary summary, ModelDiagnostics? diagnostics, string? modelName)
+    internal static IO.PendingFile PrepareReport(string path, string title, IMatrixSource matrix, LfSummary summary, ModelDiagnostics? diagnostics, string? modelName,
+        ReportDetails? details = null)
     {
         long[]? gold = null;
         if (matrix.HasGold)
@@ -66,7 +82,7 @@ internal sealed class AnalyzeCommand : ICommand
                 foreach (var g in block.GoldLabels)
                     if (g >= 0) gold[g]++;
         }
-        var html = HtmlReport.Render(title, summary, diagnostics, modelName, gold);
+        var html = HtmlReport.Render(title, summary, diagnostics, modelName, gold, details);
         return IO.AtomicFile.Prepare(path, stream => stream.Write(System.Text.Encoding.UTF8.GetBytes(html)));
     }
 

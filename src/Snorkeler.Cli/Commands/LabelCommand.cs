@@ -26,7 +26,7 @@ internal sealed class LabelCommand : ICommand
         JoinColumns.KeepOption,
         new("--drop-uncovered", null, "leave out rows on which every LF abstained"),
         new("--matrix-out", "MATRIX", "also write the label matrix (.snkm, .csv, .npy)", Role: PathRole.Output, Beside: m => FileRoles.Sidecar(m).Concat(FileRoles.Manifest(m))),
-        new("--report", "REPORT.html", "also write a self-contained HTML report: LF summary, accuracies, confidences, class balance", Role: PathRole.Output),
+        new("--report", "REPORT.html", "also write a self-contained HTML report: LF summary, accuracies, the model auto chose, warnings, example rows, confidences, class balance", Role: PathRole.Output),
         new("--tie-break", "abstain|random|true-random", "hard label when classes tie (default abstain)"),
         new("--seed", "N", "random seed (default 0)"),
         new("--prior", "P0,P1,...", "the class prior"),
@@ -164,7 +164,16 @@ internal sealed class LabelCommand : ICommand
             var labelsContent = outputs[^1].TemporaryPath;
             var predictSeconds = predictClock.Elapsed.TotalSeconds;
             if (args.Value("--report") is { } report)
-                outputs.Add(AnalyzeCommand.PrepareReport(report, string.Join(", ", dataPaths.Select(Path.GetFileName)), matrix, LfSummary.Of(matrix), diagnostics, model.Name));
+            {
+                var details = ReportDetails.Examples(matrix, data, lfs, RowRecords.DefaultFields(data.Schema, lfs, goldColumn), seed: seed, cancellation: cancellation) with
+                {
+                    Selection = ModelChoice.Of(model),
+                    Dev = dev is null ? null : LfSummary.Of(dev),
+                    Warnings = warnings,
+                };
+                outputs.Add(AnalyzeCommand.PrepareReport(report, string.Join(", ", dataPaths.Select(Path.GetFileName)), matrix, LfSummary.Of(matrix), diagnostics,
+                    ModelChoice.NameOf(model), details));
+            }
             var inputs = dataPaths.Select(p => Manifest.FileEntry(p)).ToArray();
             JsonObject? matrixEntry = null;
             if (matrixOut is not null)

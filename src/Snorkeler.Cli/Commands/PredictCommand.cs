@@ -20,7 +20,7 @@ internal sealed class PredictCommand : ICommand
         new("--tie-break", "abstain|random|true-random", "hard label when classes tie (default abstain)"),
         new("--seed", "N", "seed of the 'random' tie-break (default 0)"),
         Gold.ColumnOption,
-        new("--data", "FILE", "the data the matrix was applied to, to copy its id column and --keep-columns into the output", Many: true),
+        new("--data", "FILE", "the data the matrix was applied to, to copy its id column and --keep-columns into the output", Many: true, Role: PathRole.Input),
         JoinColumns.IdOption,
         JoinColumns.KeepOption,
         Inputs.ColumnOption,

@@ -24,9 +24,9 @@ internal sealed class RowsCommand : ICommand
 
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
-        new("--data", "FILE", "the data (.csv, .tsv, .jsonl, .parquet, Wrench .json)", Many: true, Required: true),
-        new("--lfs", "PATH", "LF files or folders: applied to --data, or (with --matrix) used to show what made each rule fire", Many: true),
-        new("--matrix", "MATRIX", "a label matrix already made from --data (instead of applying --lfs)"),
+        new("--data", "FILE", "the data (.csv, .tsv, .jsonl, .parquet, Wrench .json)", Many: true, Required: true, Role: PathRole.Input),
+        new("--lfs", "PATH", "LF files or folders: applied to --data, or (with --matrix) used to show what made each rule fire", Many: true, Role: PathRole.Input),
+        new("--matrix", "MATRIX", "a label matrix already made from --data (instead of applying --lfs)", Role: PathRole.Input),
         Gold.ColumnOption,
         new("--lf", "NAME", "rows where these LFs vote (repeatable; combine with --vote, --correct, --wrong, --conflict)", Many: true),
         new("--vote", "CLASS", "the class the --lf LFs vote (ABSTAIN: they abstain); without --lf, some LF votes it"),
@@ -40,7 +40,7 @@ internal sealed class RowsCommand : ICommand
         new("--model-wrong", null, "the label model's most probable class is not the gold label"),
         new("--model-right", null, "the label model's most probable class is the gold label"),
         new("--predicted", "CLASS", "the label model's most probable class is CLASS"),
-        new("--model", "NAME|MODEL.json", "the label model: a saved model file, or a model fitted on the rows (default auto)"),
+        new("--model", "NAME|MODEL.json", "the label model: a saved model file, or a model fitted on the rows (default auto)", Role: PathRole.Input),
         Gold.DevOption("the label model's selection (auto)"),
         new("--limit", "N", "rows to show (default 10; 0: count only)"),
         new("--seed", "N", "which rows are sampled (default 0); the same seed shows the same rows"),

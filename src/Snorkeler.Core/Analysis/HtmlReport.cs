@@ -7,8 +7,10 @@ namespace Snorkeler.Analysis;
 /// <summary>
 /// A self-contained HTML report of a label matrix (and, when given, a label model's view of it): the LF
 /// summary table, bar charts of coverage, overlaps and conflicts per LF, learned beside empirical LF
-/// accuracies, the distribution of label confidences and the class balance. Charts are inline SVG, so the
-/// file opens in any browser without a network.
+/// accuracies, the distribution of label confidences and the class balance; with <see cref="ReportDetails"/>, how the
+/// label model was chosen, the warnings, and example rows (per LF where it votes and where it is wrong, conflicting
+/// and uncovered rows) with the text that made each rule fire marked. Charts are inline SVG, so the file opens in any
+/// browser without a network.
 /// </summary>
 public static class HtmlReport
 {
@@ -20,7 +22,9 @@ public static class HtmlReport
     /// <param name="model">The label model's diagnostics, or null.</param>
     /// <param name="modelName">The label model's name, when <paramref name="model"/> is given.</param>
     /// <param name="goldClassCounts">Rows per gold class, when gold labels exist.</param>
-    public static string Render(string title, LfSummary summary, ModelDiagnostics? model = null, string? modelName = null, IReadOnlyList<long>? goldClassCounts = null)
+    /// <param name="details">Example rows, the model's selection, dev accuracies and warnings, or null.</param>
+    public static string Render(string title, LfSummary summary, ModelDiagnostics? model = null, string? modelName = null, IReadOnlyList<long>? goldClassCounts = null,
+        ReportDetails? details = null)
     {
         var html = new StringBuilder();
         var t = WebUtility.HtmlEncode(title);
@@ -35,6 +39,9 @@ public static class HtmlReport
             th:first-child, td:first-child, td.text {"{"} text-align: left; {"}"}
             .note {"{"} color: #666; font-size: 0.85rem; {"}"}
             svg text {"{"} font-family: system-ui, sans-serif; font-size: 12px; fill: #222; {"}"}
+            table.rows td, table.rows th {"{"} text-align: left; vertical-align: top; {"}"} table.rows td.votes {"{"} white-space: nowrap; {"}"} table.rows td.text {"{"} max-width: 640px; overflow-wrap: anywhere; {"}"}
+            mark {"{"} background: #ffd95e; padding: 0 1px; {"}"} .wrong {"{"} color: #b3261e; {"}"} .right {"{"} color: #2e7d32; {"}"} .chosen td {"{"} font-weight: 600; {"}"}
+            h3 {"{"} font-size: 1rem; margin: 1.2rem 0 0.3rem; {"}"} code {"{"} font-size: 0.85rem; {"}"}
             </style></head><body>
             <h1>Snorkeler report: {t}</h1>
             <p>{summary.Rows.ToString("N0", CultureInfo.InvariantCulture)} rows, {summary.Lfs.Count} LFs, classes {WebUtility.HtmlEncode(summary.Schema.ToString())}.
@@ -42,8 +49,18 @@ public static class HtmlReport
 
             """);
 
+        if (details?.Selection is { } selection) html.Append(Selection(selection));
+        if (details?.Warnings is { Count: > 0 } warnings)
+        {
+            html.Append("<h2>Warnings</h2>\n<ul>\n");
+            foreach (var w in warnings)
+                html.Append($"<li><code>{Html(w.Code)}</code> {(w.Location is null ? "" : $"<code>{Html(w.Location.ToString())}</code> ")}{Html(w.Message)}</li>\n");
+            html.Append("</ul>\n");
+        }
+        var dev = details?.Dev;
         html.Append("<h2>LF summary</h2>\n<table><tr><th>LF</th><th>polarity</th><th>coverage</th><th>overlaps</th><th>conflicts</th>");
         if (summary.HasGold) html.Append("<th>correct</th><th>incorrect</th><th>empirical accuracy</th>");
+        if (dev is not null) html.Append("<th>empirical accuracy (dev)</th>");
         if (model is not null) html.Append("<th>learned accuracy</th>");
         html.Append("</tr>\n");
         var learned = model?.LearnedAccuracy;
@@ -53,6 +70,7 @@ public static class HtmlReport
             html.Append($"<tr><td>{WebUtility.HtmlEncode(lf.Name)}</td><td class=\"text\">{WebUtility.HtmlEncode(string.Join(", ", lf.Polarity.Select(summary.Schema.NameOf)))}</td>");
             html.Append($"<td>{F(lf.Coverage)}</td><td>{F(lf.Overlaps)}</td><td>{F(lf.Conflicts)}</td>");
             if (summary.HasGold) html.Append($"<td>{lf.Correct}</td><td>{lf.Incorrect}</td><td>{(lf.EmpiricalAccuracy is { } a ? F(a) : "–")}</td>");
+            if (dev is not null) html.Append($"<td>{(dev.Lfs.FirstOrDefault(d => d.Name == lf.Name)?.EmpiricalAccuracy is { } d ? F(d) : "–")}</td>");
             if (learned is not null) html.Append($"<td>{(double.IsNaN(learned[j]) ? "–" : F(learned[j]))}</td>");
             html.Append("</tr>\n");
         }
@@ -64,6 +82,7 @@ public static class HtmlReport
 
         var accuracySeries = new List<(string, double[])>();
         if (summary.HasGold) accuracySeries.Add(("empirical (gold labels)", summary.Lfs.Select(l => l.EmpiricalAccuracy ?? double.NaN).ToArray()));
+        if (dev is not null) accuracySeries.Add(("empirical (dev set)", summary.Lfs.Select(l => dev.Lfs.FirstOrDefault(d => d.Name == l.Name)?.EmpiricalAccuracy ?? double.NaN).ToArray()));
         if (learned is not null) accuracySeries.Add(($"learned ({modelName ?? "label model"})", learned.ToArray()));
         if (accuracySeries.Count > 0)
         {
@@ -95,9 +114,91 @@ public static class HtmlReport
             var total = Math.Max(1, goldClassCounts.Sum());
             html.Append(GroupedBars(summary.Schema.ClassNames.ToArray(), [("gold labels", goldClassCounts.Select(c => (double)c / total).ToArray())], 1.0));
         }
+        if (details is not null) html.Append(Examples(details, summary.Schema));
         html.Append($"<p class=\"note\">Made by Snorkeler on {DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC.</p>\n</body></html>\n");
         return html.ToString();
     }
+
+    /// <summary>Candidates shown in the visible table of the selection; the rest are folded away.</summary>
+    private const int ShownCandidates = 8;
+
+    /// <summary>How the label model was chosen: the choice and its reason, the best candidates, and every candidate folded away.</summary>
+    private static string Selection(ModelSelection selection)
+    {
+        var html = new StringBuilder("<h2>Label model</h2>\n");
+        html.Append($"<p>{Html(selection.Describe())}.</p>\n");
+        var ranked = selection.Candidates.OrderByDescending(c => c.Score ?? double.NegativeInfinity).ToList();
+        string Table(IEnumerable<ModelCandidate> candidates)
+        {
+            var table = new StringBuilder($"<table class=\"rows\"><tr><th>model</th><th>options</th><th>prior</th><th>{Html(selection.Metric)}</th><th>note</th></tr>\n");
+            foreach (var c in candidates)
+                table.Append($"<tr{(c == selection.Chosen || (c.Model == selection.Chosen.Model && c.Options == selection.Chosen.Options && c.Prior == selection.Chosen.Prior) ? " class=\"chosen\"" : "")}><td>{Html(c.Model)}</td><td>{Html(c.Options)}</td><td>{Html(c.Prior)}</td><td>{(c.Score is { } s ? F(s) : "–")}</td><td>{Html(c.Note ?? "")}</td></tr>\n");
+            return table.Append("</table>\n").ToString();
+        }
+        if (ranked.Count > 1)
+        {
+            html.Append(Table(ranked.Take(ShownCandidates)));
+            if (ranked.Count > ShownCandidates)
+                html.Append($"<details><summary>all {ranked.Count} candidates</summary>\n{Table(ranked)}</details>\n");
+        }
+        return html.ToString();
+    }
+
+    /// <summary>The example rows: per LF where it votes and where it is wrong, then conflicting and uncovered rows.</summary>
+    private static string Examples(ReportDetails details, LabelSchema schema)
+    {
+        var html = new StringBuilder();
+        if (details.Lfs.Count > 0)
+        {
+            html.Append("<h2 id=\"rows\">Rows behind the numbers</h2>\n<p class=\"note\">A few rows of each kind, chosen at random (the same on every run); what made a rule fire is marked. <code>snorkeler rows</code> shows more.</p>\n");
+            foreach (var lf in details.Lfs)
+            {
+                html.Append($"<h3>{Html(lf.Lf)}</h3>\n<p class=\"note\">votes on {Count(lf.Fires.Matched)} rows{(lf.Wrong is null ? "" : $"; wrong against gold on {Count(lf.Wrong.Matched)}")}</p>\n");
+                html.Append(RowsTable(lf.Fires, schema, "where it votes"));
+                if (lf.Wrong is { Rows.Count: > 0 } wrong) html.Append(RowsTable(wrong, schema, "where it is wrong"));
+            }
+        }
+        if (details.Conflicts is { } conflicts)
+            html.Append($"<h2>Conflicting rows</h2>\n<p class=\"note\">{Count(conflicts.Matched)} rows where LFs disagree.</p>\n").Append(RowsTable(conflicts, schema, null));
+        if (details.Uncovered is { } uncovered)
+            html.Append($"<h2>Uncovered rows</h2>\n<p class=\"note\">{Count(uncovered.Matched)} rows no LF votes on: where new LFs would help.</p>\n").Append(RowsTable(uncovered, schema, null));
+        return html.ToString();
+    }
+
+    private static string RowsTable(ExampleRows rows, LabelSchema schema, string? caption)
+    {
+        if (rows.Rows.Count == 0) return "";
+        var fields = rows.Rows[0].Fields.Select(f => f.Name).ToList();
+        var html = new StringBuilder("<table class=\"rows\">");
+        if (caption is not null) html.Append($"<caption class=\"note\" style=\"text-align:left\">{Html(caption)}</caption>");
+        html.Append("<tr><th>row</th><th>gold</th><th>votes</th>");
+        foreach (var f in fields) html.Append($"<th>{Html(f)}</th>");
+        html.Append("</tr>\n");
+        foreach (var r in rows.Rows)
+        {
+            html.Append($"<tr><td>{r.Number.ToString(CultureInfo.InvariantCulture)}</td><td>{(r.Gold >= 0 ? Html(schema.NameOf(r.Gold)) : "")}</td><td class=\"votes\">");
+            html.Append(r.Votes.Count == 0 ? "–" : string.Join("<br>", r.Votes.Select(v =>
+                $"{Html(v.Lf)}: <span class=\"{(r.Gold < 0 ? "" : v.Vote == r.Gold ? "right" : "wrong")}\">{Html(schema.NameOf(v.Vote))}</span>")));
+            html.Append("</td>");
+            foreach (var f in r.Fields)
+            {
+                html.Append("<td class=\"text\">");
+                if (f.Value is not null)
+                {
+                    var matches = r.Votes.Where(v => v.Why is not null).SelectMany(v => v.Why!.Matches).Where(m => m.Field == f.Name).Select(m => (m.Start, m.Length));
+                    foreach (var s in Highlight.Segments(f.Value, matches, 300))
+                        html.Append(s.Matched ? $"<mark>{Html(s.Text)}</mark>" : Html(s.Text));
+                }
+                html.Append("</td>");
+            }
+            html.Append("</tr>\n");
+        }
+        return html.Append("</table>\n").ToString();
+    }
+
+    private static string Html(string text) => WebUtility.HtmlEncode(text);
+
+    private static string Count(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
 
     /// <summary>Horizontal bars, one group per category, one bar per series; values from 0 to <paramref name="max"/>.</summary>
     private static string GroupedBars(IReadOnlyList<string> categories, IReadOnlyList<(string Name, double[] Values)> series, double max)
