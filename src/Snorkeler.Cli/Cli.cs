@@ -41,6 +41,7 @@ internal static class Cli
         new LabelCommand(),
         new CompareCommand(),
         new RowsCommand(),
+        new PreferencesCommand(),
     ];
 
     public static string Version

@@ -280,6 +280,9 @@ public sealed class EbccModel : ILabelModel
     /// <summary>Subtypes per class.</summary>
     public int Subtypes => _subtypes;
 
+    /// <summary>The posterior Dirichlet parameters (class, subtype, confusion counts) and the given prior, for the ELBO (<see cref="Crowd.EbccEvidence"/>).</summary>
+    internal (double[] Class, double[] Subtype, double[] Confusion, double[]? FixedPrior) Posterior => (_classCounts, _subtypeCounts, _confusion, _fixedPrior);
+
     /// <summary>How the variational updates ended (null for a model file that does not record it).</summary>
     public IterativeFit? FitInfo { get; }
 

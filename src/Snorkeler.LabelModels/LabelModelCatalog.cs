@@ -82,6 +82,12 @@ public static class LabelModelCatalog
             o => new WeightedVoteTrainer(WeightedVoteOptions.From(o)), WeightedVoteModel.Load),
         new(FlyingSquidTrainer.ModelName, "FlyingSquid: closed-form triplet accuracy estimates, one-vs-rest for more than two classes",
             o => new FlyingSquidTrainer(FlyingSquidOptions.From(o)), FlyingSquidModel.Load),
+        new(IbccTrainer.ModelName, "IBCC: Bayesian confusion matrices (Dirichlet priors, pooled across annotators) by variational Bayes, best ELBO of several restarts",
+            o => new IbccTrainer(IbccOptions.From(o)), IbccModel.Load),
+        new(MaceTrainer.ModelName, "MACE: each worker answers competently or spams from its own strategy (spammer model) by variational Bayes, best ELBO of several restarts",
+            o => new MaceTrainer(MaceOptions.From(o)), MaceModel.Load),
+        new(GladTrainer.ModelName, "GLAD: worker ability and task difficulty (a right answer with probability σ(ability × easiness)) by EM, best of several restarts",
+            o => new GladTrainer(GladOptions.From(o)), GladModel.Load),
         new(AutoTrainer.ModelName, "auto: chooses the model, options and prior: by held-out source agreement, or with a labelled dev split by a grid search checked out of fold",
             o => new AutoTrainer(AutoOptions.From(o)), AutoModel.Load),
     ];

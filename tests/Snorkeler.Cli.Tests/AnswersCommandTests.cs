@@ -77,3 +77,52 @@ public class AnswersCommandTests
         compare.Out.ShouldContain("mv");
     }
 }
+
+/// <summary>The preferences command: pairwise judgements in, scores and pair probabilities out.</summary>
+public class PreferencesCommandTests
+{
+    [Fact]
+    public void Preferences_ranks_items_writes_pair_probabilities_and_annotator_reliability()
+    {
+        // Given judgements where b beats a and c beats b, mostly, and one annotator who reverses everything
+        using var temp = new TempFolder();
+        var lines = new List<string> { "left,right,worker,winner" };
+        for (var t = 0; t < 12; t++)
+        {
+            lines.Add($"a,b,ann,{(t % 4 == 0 ? "left" : "right")}");
+            lines.Add($"b,c,bob,{(t % 4 == 0 ? "b" : "c")}");
+            lines.Add($"a,c,cyd,{(t % 6 == 0 ? "tie" : "right")}");
+            lines.Add("a,c,rev,left");
+        }
+        var pairs = temp.Write("pairs.csv", string.Join("\n", lines) + "\n");
+
+        // When
+        var result = Shell.Run("preferences", "--pairs", pairs, "--out", temp.File("scores.csv"),
+            "--pair-probabilities", temp.File("probs.csv"), "--annotators-out", temp.File("annotators.csv"));
+
+        // Then
+        result.ExitCode.ShouldBe(0, result.Error);
+        var scores = File.ReadAllLines(temp.File("scores.csv"));
+        scores[0].ShouldBe("rank,item,score,sd,wins,losses,ties,judgements");
+        scores.Skip(1).Select(l => l.Split(',')[1]).ShouldBe(["c", "b", "a"]);
+        var probs = File.ReadAllLines(temp.File("probs.csv"));
+        probs[0].ShouldBe("left,right,p_left,p_right,p_tie,judgements,left_wins,right_wins,ties");
+        probs.Length.ShouldBe(4);
+        double.Parse(probs[1].Split(',')[3], System.Globalization.CultureInfo.InvariantCulture).ShouldBeGreaterThan(0.5);
+        File.ReadAllLines(temp.File("annotators.csv"))[0].ShouldBe("annotator,judgements,ties,agreement,reliability");
+        result.Out.ShouldContain("rev");
+        result.Error.ShouldContain("crowd-bt: 3 items, 48 judgements by 4 annotators");
+    }
+
+    [Fact]
+    public void A_bad_winner_is_an_error_naming_the_file_and_line()
+    {
+        using var temp = new TempFolder();
+        var pairs = temp.Write("pairs.csv", "left,right,winner\nx,y,x\nx,y,both\n");
+
+        var result = Shell.Run("preferences", "--pairs", pairs, "--out", temp.File("s.csv")).ShouldFailWith(1);
+
+        result.ErrorLines[0].ShouldBe($"error: {pairs}(3): winner 'both' is neither left, right, tie nor one of the two items ('x', 'y')");
+        File.Exists(temp.File("s.csv")).ShouldBeFalse();
+    }
+}

@@ -120,7 +120,7 @@ public class FitPredictTests
 
         var result = Shell.Run("fit", "--matrix", Train, "--model", "mvv", "--out", temp.File("m.json")).ShouldFailWith(1);
 
-        result.ErrorLines.ShouldBe(["error: unknown label model 'mvv'; did you mean 'mv'? (models: mv, snorkel, dawid-skene, ebcc, wmv, flyingsquid, auto)"]);
+        result.ErrorLines.ShouldBe(["error: unknown label model 'mvv'; did you mean 'mv'? (models: mv, snorkel, dawid-skene, ebcc, wmv, flyingsquid, ibcc, mace, glad, auto)"]);
         File.Exists(temp.File("m.json")).ShouldBeFalse();
     }
 

@@ -130,7 +130,7 @@ public class ModelFileTests
         Edit(path, j => j["model"] = "mw", reseal: true);
 
         Should.Throw<SnorkelerException>(() => ModelFile.Load(path))
-            .Message.ShouldBe($"{path}: unknown label model 'mw'; did you mean 'mv'? (models: mv, snorkel, dawid-skene, ebcc, wmv, flyingsquid, auto)");
+            .Message.ShouldBe($"{path}: unknown label model 'mw'; did you mean 'mv'? (models: mv, snorkel, dawid-skene, ebcc, wmv, flyingsquid, ibcc, mace, glad, auto)");
     }
 
     [Fact]

@@ -1,0 +1,71 @@
+using System.Globalization;
+using Snorkeler.Analysis;
+using Snorkeler.LabelModels.Preferences;
+
+namespace Snorkeler.Cli.Commands;
+
+/// <summary><c>snorkeler preferences</c>: Bradley–Terry scores from pairwise judgements.</summary>
+internal sealed class PreferencesCommand : ICommand
+{
+    public string Name => "preferences";
+
+    public string Summary => "score items from pairwise judgements (Bradley–Terry; noisy annotators); P(left ≻ right) per pair";
+
+    public IReadOnlyList<OptionSpec> Options { get; } =
+    [
+        new("--pairs", "PAIRS.csv", "judgements, one per line: left,right,worker,winner (winner: left, right, tie, or the winning item)", Required: true),
+        new("--out", "SCORES.csv", "the items' scores, best first: rank,item,score,sd,wins,losses,ties,judgements", Required: true),
+        new("--pair-probabilities", "FILE.csv", "also write P(left ≻ right), P(right ≻ left), P(tie) per judged pair (reward-model targets)"),
+        new("--annotators-out", "FILE.csv", "also write each annotator's judgements, agreement and reliability"),
+        new("--model", "auto|bt|crowd-bt", "bt: judgements at face value; crowd-bt: each annotator may flip preferences (default auto: crowd-bt with several annotators)"),
+        new("--prior-sd", "X", "standard deviation of the scores' Gaussian prior, in log-odds (default 2)"),
+        new("--left-column", "NAME", "the left item column (default left)"),
+        new("--right-column", "NAME", "the right item column (default right)"),
+        new("--worker-column", "NAME", "the annotator column (default worker; optional)"),
+        new("--winner-column", "NAME", "the winner column (default winner)"),
+        new("--format", "text|json|markdown", "how the annotator table on stdout is printed (default text)"),
+    ];
+
+    public int Run(Args args, Terminal terminal, CancellationToken cancellation)
+    {
+        var model = args.Value("--model") ?? "auto";
+        if (model is not ("auto" or "bt" or "crowd-bt")) throw new UsageException($"--model expects auto, bt or crowd-bt, got '{model}'");
+        var priorSd = 2.0;
+        if (args.Value("--prior-sd") is { } sdText && (!double.TryParse(sdText, NumberStyles.Float, CultureInfo.InvariantCulture, out priorSd) || !(priorSd > 0) || double.IsInfinity(priorSd)))
+            throw new UsageException($"--prior-sd expects a positive number, got '{sdText}'");
+        var format = args.Choice("--format", OutputFormat.Text);
+        var data = PreferenceData.Read(args.Required("--pairs"), args.Value("--left-column"), args.Value("--right-column"), args.Value("--worker-column"), args.Value("--winner-column"));
+        var noisy = model == "crowd-bt" || (model == "auto" && data.Annotators.Count > 1);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var fit = BradleyTerry.Fit(data, new BradleyTerryOptions { NoisyAnnotators = noisy, PriorSd = priorSd }, cancellation);
+        PreferenceOutputs.WriteScores(fit, args.Required("--out"));
+        if (args.Value("--pair-probabilities") is { } pairs) PreferenceOutputs.WritePairs(fit, pairs);
+        if (args.Value("--annotators-out") is { } annotators) PreferenceOutputs.WriteAnnotators(fit, annotators);
+        terminal.Info(string.Create(CultureInfo.InvariantCulture,
+            $"{(noisy ? "crowd-bt" : "bt")}: {data.Items.Count:N0} items, {data.Comparisons.Count:N0} judgements by {data.Annotators.Count:N0} annotators; {fit.Iterations} iterations in {clock.Elapsed.TotalSeconds:0.000} s{(fit.TieParameter > 0 ? $"; tie parameter ν = {fit.TieParameter:0.###}" : "")}; wrote {args.Required("--out")}"));
+        WriteAnnotatorTable(fit, format, terminal.Out);
+        return ExitCode.Ok;
+    }
+
+    private static void WriteAnnotatorTable(BradleyTerryFit fit, OutputFormat format, TextWriter output)
+    {
+        var rows = PreferenceOutputs.AnnotatorRows(fit).ToList();
+        string F(double? v) => v is { } x ? x.ToString("0.000", CultureInfo.InvariantCulture) : "-";
+        if (format == OutputFormat.Json)
+        {
+            var json = new System.Text.Json.Nodes.JsonArray(rows.Select(r => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject
+            {
+                ["annotator"] = r.Name,
+                ["judgements"] = r.Judgements,
+                ["ties"] = r.Ties,
+                ["agreement"] = r.Agreement,
+                ["reliability"] = r.Reliability,
+            }).ToArray());
+            output.WriteLine(json.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+            return;
+        }
+        output.Write(Tables.Render(["annotator", "judgements", "ties", "agreement", "reliability"],
+            rows.Select(r => (IReadOnlyList<string>)[r.Name, r.Judgements.ToString(CultureInfo.InvariantCulture), r.Ties.ToString(CultureInfo.InvariantCulture), F(r.Agreement), F(r.Reliability)]).ToList(),
+            format == OutputFormat.Markdown, c => c >= 1));
+    }
+}

@@ -1,0 +1,157 @@
+using System.Text.Json.Nodes;
+
+namespace Snorkeler.LabelModels.Crowd;
+
+/// <summary>The steps the crowd models (IBCC, MACE, GLAD) share: checks, restarts, soft counts, E-steps.</summary>
+internal static class CrowdFit
+{
+    /// <summary>Sources below which a shared prior is not learned from them (empirical Bayes needs a population).</summary>
+    public const int MinPooledSources = 10;
+
+    /// <summary>Throws a clear error for a matrix the models cannot fit.</summary>
+    public static void CheckShape(string model, IMatrixSource train)
+    {
+        var m = (long)train.LfNames.Count;
+        var k = (long)train.Schema.Cardinality;
+        if (m == 0) throw new SnorkelerException($"{model}: the label matrix has no LFs");
+        if (m * k * (k + 1) > 1L << 28) throw new SnorkelerException($"{model}: {m:N0} sources × {k} classes need too many confusion-matrix entries");
+    }
+
+    /// <summary>The random numbers of restart <paramref name="restart"/>: from the seed and the restart (any seed when null).</summary>
+    public static Random RandomFor(int? seed, int restart)
+        => seed is { } s ? new Random(unchecked(s * 1_000_003 + restart * 7_919 + 0x1bcc)) : new Random();
+
+    /// <summary>
+    /// Runs <paramref name="restarts"/> fits (in parallel when the machine has cores to spare) and keeps the one with the
+    /// highest <paramref name="score"/>; ties go to the earlier restart, so the result does not depend on scheduling.
+    /// </summary>
+    public static T BestOf<T>(int restarts, FitContext context, Func<int, T> run, Func<T, double> score)
+    {
+        var results = new T[restarts];
+        if (restarts > 1 && Environment.ProcessorCount > 1)
+            Parallel.For(0, restarts, new ParallelOptions { CancellationToken = context.Cancellation, MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount / 2) },
+                r => results[r] = run(r));
+        else
+            for (var r = 0; r < restarts; r++) results[r] = run(r);
+        var best = 0;
+        for (var r = 1; r < restarts; r++)
+            if (score(results[r]) > score(results[best])) best = r;
+        return results[best];
+    }
+
+    /// <summary>
+    /// Soft counts from posteriors q (rows × k): <c>counts[(j·k + c)·w + a] = Σ_r weight_r q_r(c) [source j voted a on r]</c>,
+    /// and for an LF source the abstain column (a = k) holds the rest of the class's total; class totals too.
+    /// </summary>
+    public static void Counts(CrowdData data, double[] q, double[] counts, double[] classTotals, int w)
+    {
+        var k = data.K;
+        var stripes = Stripes.Count(data.Rows);
+        var local = stripes == 1 ? null : new double[stripes][];
+        var localTotals = stripes == 1 ? null : new double[stripes][];
+        Array.Clear(counts);
+        Array.Clear(classTotals);
+        Stripes.For(data.Rows, (s, from, to) =>
+        {
+            var c0 = local is null ? counts : local[s] = new double[counts.Length];
+            var t0 = localTotals is null ? classTotals : localTotals[s] = new double[k];
+            for (var r = from; r < to; r++)
+            {
+                var weight = data.Weights[r];
+                var qr = q.AsSpan(r * k, k);
+                for (var c = 0; c < k; c++) t0[c] += weight * qr[c];
+                for (var e = data.Starts[r]; e < data.Starts[r + 1]; e++)
+                {
+                    var at = data.Sources[e] * k * w + data.Labels[e];
+                    for (var c = 0; c < k; c++) c0[at + c * w] += weight * qr[c];
+                }
+            }
+        });
+        if (local is not null)
+            for (var s = 0; s < stripes; s++)
+            {
+                var part = local[s];
+                for (var i = 0; i < counts.Length; i++) counts[i] += part[i];
+                for (var c = 0; c < k; c++) classTotals[c] += localTotals![s][c];
+            }
+        if (!data.HasLfs || w == k) return;
+        for (var j = 0; j < data.M; j++)
+        {
+            if (!data.IsLf[j]) continue;
+            for (var c = 0; c < k; c++)
+            {
+                var row = (j * k + c) * w;
+                var voted = 0.0;
+                for (var a = 0; a < k; a++) voted += counts[row + a];
+                counts[row + k] = Math.Max(0, classTotals[c] - voted);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The E-step of a log-linear posterior: <c>q_r(c) ∝ exp(base_c + Σ_votes table[(j·k + a)·k + c])</c>, written into q;
+    /// returns Σ_r weight_r log Σ_c exp(...), the log evidence term of the ELBO (or the log-likelihood under point estimates),
+    /// and the largest change of any q_r(c).
+    /// </summary>
+    public static (double LogEvidence, double Change) EStep(CrowdData data, double[] q, double[] table, double[] baseScores)
+    {
+        var k = data.K;
+        var stripes = Stripes.Count(data.Rows);
+        var partial = new double[stripes];
+        var changes = new double[stripes];
+        Stripes.For(data.Rows, (s, from, to) =>
+        {
+            var scores = new double[k];
+            var next = new double[k];
+            var sum = 0.0;
+            var change = 0.0;
+            for (var r = from; r < to; r++)
+            {
+                baseScores.CopyTo(scores, 0);
+                for (var e = data.Starts[r]; e < data.Starts[r + 1]; e++)
+                {
+                    var t = (data.Sources[e] * k + data.Labels[e]) * k;
+                    for (var c = 0; c < k; c++) scores[c] += table[t + c];
+                }
+                sum += data.Weights[r] * Normalise(scores, next);
+                var row = q.AsSpan(r * k, k);
+                for (var c = 0; c < k; c++)
+                {
+                    change = Math.Max(change, Math.Abs(next[c] - row[c]));
+                    row[c] = next[c];
+                }
+            }
+            partial[s] = sum;
+            changes[s] = change;
+        });
+        var total = 0.0;
+        foreach (var p in partial) total += p;
+        return (total, changes.Max());
+    }
+
+    /// <summary>
+    /// The stopping rule of the variational fits: the ELBO moved by at most <paramref name="tolerance"/> of itself, or no
+    /// posterior probability moved by more than 1e-7 (the hyperparameters may still creep, but the labels are settled).
+    /// </summary>
+    public static bool Converged(double elbo, double previous, double change, double tolerance)
+        => Math.Abs(elbo - previous) <= tolerance * Math.Abs(elbo) || change < 1e-7;
+
+    /// <summary>Writes softmax(scores) into <paramref name="into"/> and returns log Σ exp(scores).</summary>
+    public static double Normalise(ReadOnlySpan<double> scores, Span<double> into)
+    {
+        var max = double.NegativeInfinity;
+        foreach (var v in scores) if (v > max) max = v;
+        var sum = 0.0;
+        for (var c = 0; c < scores.Length; c++) sum += into[c] = Math.Exp(scores[c] - max);
+        for (var c = 0; c < scores.Length; c++) into[c] /= sum;
+        return max + Math.Log(sum);
+    }
+
+    /// <summary>An array of booleans, one per source, from a model file.</summary>
+    public static bool[] ReadFlags(JsonObject parameters, string field, int length)
+    {
+        if (parameters[field] is not JsonArray array || array.Count != length)
+            throw new SnorkelerException($"parameter '{field}' must be an array of {length} booleans");
+        return array.Select((n, i) => n is JsonValue v && v.TryGetValue<bool>(out var b) ? b : throw new SnorkelerException($"parameter '{field}[{i}]' must be true or false")).ToArray();
+    }
+}

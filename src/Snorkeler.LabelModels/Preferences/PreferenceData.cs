@@ -1,0 +1,98 @@
+using Snorkeler.Data;
+
+namespace Snorkeler.LabelModels.Preferences;
+
+/// <summary>The outcome of one pairwise judgement.</summary>
+public enum PreferenceOutcome
+{
+    /// <summary>The left item was preferred.</summary>
+    Left,
+    /// <summary>The right item was preferred.</summary>
+    Right,
+    /// <summary>Neither was preferred.</summary>
+    Tie,
+}
+
+/// <summary>One judgement: item indices, the annotator's index, the outcome.</summary>
+public readonly record struct Comparison(int Left, int Right, int Annotator, PreferenceOutcome Outcome);
+
+/// <summary>
+/// Pairwise preferences as people give them: one line per judgement with the two items, the annotator and
+/// the winner (<c>left,right,worker,winner</c>; the winner is the winning item's id, or <c>left</c>/<c>a</c>,
+/// <c>right</c>/<c>b</c>, <c>tie</c>/<c>draw</c>). Items and annotators are numbered in order of first appearance.
+/// </summary>
+public sealed class PreferenceData
+{
+    /// <summary>Column names read by default.</summary>
+    public const string LeftColumn = "left", RightColumn = "right", WorkerColumn = "worker", WinnerColumn = "winner";
+
+    /// <summary>Creates the data from judgements over named items and annotators.</summary>
+    public PreferenceData(IReadOnlyList<string> items, IReadOnlyList<string> annotators, IReadOnlyList<Comparison> comparisons)
+    {
+        Items = Guard.NotNull(items);
+        Annotators = Guard.NotNull(annotators);
+        Comparisons = Guard.NotNull(comparisons);
+        foreach (var c in comparisons)
+        {
+            if ((uint)c.Left >= (uint)items.Count || (uint)c.Right >= (uint)items.Count || (uint)c.Annotator >= (uint)annotators.Count)
+                throw new ArgumentException($"a comparison refers to item {c.Left} or {c.Right} or annotator {c.Annotator}, outside the lists", nameof(comparisons));
+            if (c.Left == c.Right) throw new ArgumentException($"item '{items[c.Left]}' is compared with itself", nameof(comparisons));
+        }
+    }
+
+    /// <summary>Item ids, by index.</summary>
+    public IReadOnlyList<string> Items { get; }
+
+    /// <summary>Annotator ids, by index.</summary>
+    public IReadOnlyList<string> Annotators { get; }
+
+    /// <summary>The judgements, in file order.</summary>
+    public IReadOnlyList<Comparison> Comparisons { get; }
+
+    /// <summary>
+    /// Reads judgements from CSV, JSON Lines or Parquet. Without a worker column every judgement is one
+    /// annotator's ("-"). A judgement of an item against itself is an error naming the line.
+    /// </summary>
+    public static PreferenceData Read(string path, string? leftColumn = null, string? rightColumn = null, string? workerColumn = null, string? winnerColumn = null)
+    {
+        var source = DataSources.Open(path);
+        var left = source.Schema.RequireIndex(leftColumn ?? LeftColumn, path);
+        var right = source.Schema.RequireIndex(rightColumn ?? RightColumn, path);
+        var winner = source.Schema.RequireIndex(winnerColumn ?? WinnerColumn, path);
+        var worker = workerColumn is not null ? source.Schema.RequireIndex(workerColumn, path) : source.Schema.IndexOf(WorkerColumn);
+        var items = new Dictionary<string, int>(StringComparer.Ordinal);
+        var itemNames = new List<string>();
+        var annotators = new Dictionary<string, int>(StringComparer.Ordinal);
+        var annotatorNames = new List<string>();
+        var comparisons = new List<Comparison>();
+        int Id(Dictionary<string, int> ids, List<string> names, string key)
+        {
+            if (ids.TryGetValue(key, out var id)) return id;
+            ids[key] = names.Count;
+            names.Add(key);
+            return names.Count - 1;
+        }
+        foreach (var batch in source.ReadBatches(8192))
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var line = batch.LineOf(i);
+                var l = batch.Text(i, left).Trim().ToString();
+                var r = batch.Text(i, right).Trim().ToString();
+                if (l.Length == 0 || r.Length == 0) throw SnorkelerException.InFile(path, "an item id is empty", line);
+                if (l == r) throw SnorkelerException.InFile(path, $"item '{l}' is compared with itself", line);
+                var w = batch.Text(i, winner).Trim().ToString();
+                // The winner names an item first (so items called "a" or "tie" are not misread), then a side.
+                var outcome = w == l ? PreferenceOutcome.Left : w == r ? PreferenceOutcome.Right : w.ToLowerInvariant() switch
+                {
+                    "left" or "a" => PreferenceOutcome.Left,
+                    "right" or "b" => PreferenceOutcome.Right,
+                    "tie" or "draw" => PreferenceOutcome.Tie,
+                    _ => throw SnorkelerException.InFile(path, $"winner '{w}' is neither left, right, tie nor one of the two items ('{l}', '{r}')", line),
+                };
+                var who = worker >= 0 && !batch.IsMissing(i, worker) ? batch.Text(i, worker).Trim().ToString() : "-";
+                comparisons.Add(new Comparison(Id(items, itemNames, l), Id(items, itemNames, r), Id(annotators, annotatorNames, who), outcome));
+            }
+        if (comparisons.Count == 0) throw SnorkelerException.InFile(path, "the file has no judgements");
+        return new PreferenceData(itemNames, annotatorNames, comparisons);
+    }
+}

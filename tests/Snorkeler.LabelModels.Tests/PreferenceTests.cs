@@ -1,0 +1,100 @@
+using Snorkeler.LabelModels.Preferences;
+using Snorkeler.LabelModels.Tests.Support;
+
+namespace Snorkeler.LabelModels.Tests;
+
+public sealed class PreferenceTests
+{
+    private static double[] Scores(BradleyTerryFit fit) => Enumerable.Range(0, fit.Data.Items.Count).Select(fit.Score).ToArray();
+
+    [Fact]
+    public void Bradley_Terry_recovers_the_ranking_of_1000_items_from_20000_noisy_comparisons()
+    {
+        // Given judgements drawn from a Bradley–Terry model with ties (each one a noisy outcome of its pair)
+        var (data, truth) = GeneratedPreferences.Draw(items: 1000, judgements: 20000, reliability: Enumerable.Repeat(1.0, 50).ToArray(), scoreSd: 2, nu: 0.3, seed: 11);
+
+        // When
+        var fit = BradleyTerry.Fit(data);
+
+        // Then
+        GeneratedPreferences.Spearman(Scores(fit), truth).ShouldBeGreaterThan(0.95);
+        fit.TieParameter.ShouldBe(0.3, 0.05);
+        fit.FullCovariance.ShouldBeTrue();
+    }
+
+    [Fact]
+    public void The_noisy_annotator_model_recovers_the_ranking_despite_annotators_who_flip_their_preferences_and_finds_them()
+    {
+        // Given 40 annotators, 6 of whom report most preferences the wrong way round
+        var reliability = Enumerable.Range(0, 40).Select(j => j < 6 ? 0.15 : 0.95).ToArray();
+        var (data, truth) = GeneratedPreferences.Draw(items: 1000, judgements: 20000, reliability, scoreSd: 2, nu: 0.3, seed: 12);
+
+        // When
+        var noisy = BradleyTerry.Fit(data, new BradleyTerryOptions { NoisyAnnotators = true });
+        var plain = BradleyTerry.Fit(data);
+
+        // Then
+        var recovered = GeneratedPreferences.Spearman(Scores(noisy), truth);
+        recovered.ShouldBeGreaterThan(0.95);
+        recovered.ShouldBeGreaterThan(GeneratedPreferences.Spearman(Scores(plain), truth) + 0.02);
+        for (var j = 0; j < 40; j++)
+        {
+            if (j < 6) noisy.Reliability(j)!.Value.ShouldBeLessThan(0.3);
+            else noisy.Reliability(j)!.Value.ShouldBeGreaterThan(0.85);
+        }
+        noisy.Agreement(0)!.Value.ShouldBeLessThan(0.3);
+        plain.Reliability(0).ShouldBeNull();
+    }
+
+    [Fact]
+    public void Pair_probabilities_sum_to_one_favour_the_better_item_and_widen_with_uncertainty()
+    {
+        // Given a small set where A beats B often and C is compared once
+        var comparisons = new List<Comparison>();
+        for (var t = 0; t < 30; t++) comparisons.Add(new Comparison(0, 1, 0, t % 5 == 0 ? PreferenceOutcome.Right : PreferenceOutcome.Left));
+        comparisons.Add(new Comparison(2, 1, 0, PreferenceOutcome.Left));
+        var data = new PreferenceData(["A", "B", "C"], ["x"], comparisons);
+
+        // When
+        var fit = BradleyTerry.Fit(data);
+        var (ab, ba, tie) = fit.Probabilities(0, 1);
+        var (cb, _, _) = fit.Probabilities(2, 1);
+
+        // Then
+        (ab + ba + tie).ShouldBe(1, 1e-12);
+        tie.ShouldBe(0);
+        ab.ShouldBeGreaterThan(0.7);
+        fit.Probabilities(1, 0).Left.ShouldBe(ba, 1e-12);
+        fit.ScoreSd(2).ShouldBeGreaterThan(fit.ScoreSd(0));
+        cb.ShouldBeLessThan(BradleyTerry.Probabilities(fit.Score(2) - fit.Score(1), 0).Left);
+    }
+
+    [Fact]
+    public void Fits_are_deterministic_and_scores_have_a_fixed_origin()
+    {
+        var (data, _) = GeneratedPreferences.Draw(items: 50, judgements: 600, reliability: [0.9, 0.9, 0.6], scoreSd: 1, nu: 0.2, seed: 3);
+
+        var first = BradleyTerry.Fit(data, new BradleyTerryOptions { NoisyAnnotators = true });
+        var second = BradleyTerry.Fit(data, new BradleyTerryOptions { NoisyAnnotators = true });
+
+        Scores(first).ShouldBe(Scores(second));
+        Math.Abs(Scores(first).Average()).ShouldBeLessThan(0.2);
+    }
+
+    [Fact]
+    public void Reading_judgements_accepts_sides_item_ids_and_ties_and_names_the_line_of_a_bad_winner()
+    {
+        using var temp = new TempFolder();
+        var good = temp.Write("p.csv", "left,right,worker,winner\nx,y,ann,left\ny,z,ann,z\nx,z,bob,tie\nz,x,bob,B\n");
+        var bad = temp.Write("bad.csv", "left,right,winner\nx,y,x\nx,y,maybe\n");
+
+        var data = PreferenceData.Read(good);
+
+        data.Items.ShouldBe(["x", "y", "z"]);
+        data.Annotators.ShouldBe(["ann", "bob"]);
+        data.Comparisons.Select(c => c.Outcome).ShouldBe([PreferenceOutcome.Left, PreferenceOutcome.Right, PreferenceOutcome.Tie, PreferenceOutcome.Right]);
+        Should.Throw<SnorkelerException>(() => PreferenceData.Read(bad)).Message
+            .ShouldBe($"{bad}(3): winner 'maybe' is neither left, right, tie nor one of the two items ('x', 'y')");
+        PreferenceData.Read(temp.Write("one.csv", "left,right,winner\nx,y,x\n")).Annotators.ShouldBe(["-"]);
+    }
+}
