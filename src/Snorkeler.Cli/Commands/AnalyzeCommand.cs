@@ -34,6 +34,7 @@ internal sealed class AnalyzeCommand : ICommand
         }
         else if (args.Has("--model")) throw new UsageException("--model goes with --report REPORT.html");
         Write(summary, format, terminal.Out);
+        terminal.Diagnostics(LfWarnings.Check(matrix, cancellation: cancellation));
         return ExitCode.Ok;
     }
 
