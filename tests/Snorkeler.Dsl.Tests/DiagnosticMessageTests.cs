@@ -37,14 +37,14 @@ public sealed class DiagnosticMessageTests
         { "SNK0001", Head + "when text contains any label SPAM", "test.rules(3,28): error SNK0001: unexpected keyword 'label', expected a value" },
         { "SNK0001", Head + "when text contains \"x\" label SPAM @", "test.rules(3,39): error SNK0001: unexpected '@', expected 'when'" },
         // hints for the usual mistakes
-        { "SNK0016", Head + "when text contains \u201Crefund\u201D label SPAM", "test.rules(3,24): error SNK0016: \u201Crefund\u201D is in curly or single quotes; write text in straight double quotes: \"refund\"" },
-        { "SNK0016", Head + "when text contains 'my \"best\" song' label SPAM", "test.rules(3,24): error SNK0016: 'my \"best\" song' is in curly or single quotes; write text in straight double quotes: \"my \\\"best\\\" song\"" },
-        { "SNK0016", Head + "when text == \u00ABoui\u00BB label SPAM", "test.rules(3,18): error SNK0016: \u00ABoui\u00BB is in curly or single quotes; write text in straight double quotes: \"oui\"" },
-        { "SNK0017", Head + "when tier = \"gold\" label SPAM", "test.rules(3,15): error SNK0017: '=' is not a comparison; did you mean '=='?" },
-        { "SNK0018", "labels HAM, SPAM\nlf a:\n    when text contains \"x\" label SPAM\n  lf b:\n    when text contains \"y\" label HAM", "test.rules(4,3): error SNK0018: 'lf' starts a new item, and items start at the beginning of a line: remove the 2 spaces before it (clauses under an lf are indented, items are not)" },
-        { "SNK0018", "labels HAM, SPAM\n\tlet w = [\"a\"]", "test.rules(2,2): error SNK0018: 'let' starts a new item, and items start at the beginning of a line: remove the 1 space before it (clauses under an lf are indented, items are not)" },
-        { "SNK0019", Head + "when customer tier == \"gold\" label SPAM", "test.rules(3,10): error SNK0019: 'customer tier' is not one name: write a field name with spaces in backticks, `customer tier`" },
-        { "SNK0019", Head + "when lower(first  name of customer) contains \"a\" label SPAM", "test.rules(3,16): error SNK0019: 'first name of customer' is not one name: write a field name with spaces in backticks, `first name of customer`" },
+        { "SNK0017", Head + "when text contains \u201Crefund\u201D label SPAM", "test.rules(3,24): error SNK0017: \u201Crefund\u201D is in curly or single quotes; write text in straight double quotes: \"refund\"" },
+        { "SNK0017", Head + "when text contains 'my \"best\" song' label SPAM", "test.rules(3,24): error SNK0017: 'my \"best\" song' is in curly or single quotes; write text in straight double quotes: \"my \\\"best\\\" song\"" },
+        { "SNK0017", Head + "when text == \u00ABoui\u00BB label SPAM", "test.rules(3,18): error SNK0017: \u00ABoui\u00BB is in curly or single quotes; write text in straight double quotes: \"oui\"" },
+        { "SNK0018", Head + "when tier = \"gold\" label SPAM", "test.rules(3,15): error SNK0018: '=' is not a comparison; did you mean '=='?" },
+        { "SNK0019", "labels HAM, SPAM\nlf a:\n    when text contains \"x\" label SPAM\n  lf b:\n    when text contains \"y\" label HAM", "test.rules(4,3): error SNK0019: 'lf' starts a new item, and items start at the beginning of a line: remove the 2 spaces before it (clauses under an lf are indented, items are not)" },
+        { "SNK0019", "labels HAM, SPAM\n\tlet w = [\"a\"]", "test.rules(2,2): error SNK0019: 'let' starts a new item, and items start at the beginning of a line: remove the 1 space before it (clauses under an lf are indented, items are not)" },
+        { "SNK0020", Head + "when customer tier == \"gold\" label SPAM", "test.rules(3,10): error SNK0020: 'customer tier' is not one name: write a field name with spaces in backticks, `customer tier`" },
+        { "SNK0020", Head + "when lower(first  name of customer) contains \"a\" label SPAM", "test.rules(3,16): error SNK0020: 'first name of customer' is not one name: write a field name with spaces in backticks, `first name of customer`" },
         { "SNK0207", Head + "when text matches \"check.*out/now\" label SPAM", "test.rules(3,23): error SNK0207: 'matches' takes a regex between slashes, not text in quotes: write /check.*out\\/now/ (add i after it to ignore case)" },
         // lexical
         { "SNK0002", Head + "when text contains \"x label SPAM", "test.rules(3,24): error SNK0002: unterminated text: add the closing '\"' on the same line" },
@@ -116,7 +116,7 @@ public sealed class DiagnosticMessageTests
     {
         // Given
         var codes = typeof(RuleMessages.Codes).GetFields().Select(f => (string)f.GetValue(null)!).ToList();
-        var tested = Cases.Select(c => (string)c[0]).Concat(["SNK0009", "SNK0103", "SNK0107", "SNK0403"])
+        var tested = Cases.Select(c => (string)c[0]).Concat(["SNK0009", "SNK0103", "SNK0107", "SNK0403", "SNK0016" /* 40,000 classes: Reliability.Tests SilentWrongResultTests */])
             .Concat(RuleWarningTests.Cases.Select(c => (string)c[0])).Concat(RuleWarningTests.DataCases.Select(c => (string)c[0])).ToHashSet();
 
         // Then
