@@ -4,7 +4,8 @@ using Snorkeler.Dsl.Syntax;
 namespace Snorkeler.Dsl;
 
 /// <summary>
-/// Every diagnostic of the rule language, in one place: stable codes (SNK0001-SNK0499) and the exact
+/// Every diagnostic of the rule language, in one place: stable codes (SNK0001-SNK0499 errors, SNK0501-SNK0599
+/// warnings) and the exact
 /// wording of each message. docs/rules.md lists them; tests assert them whole.
 /// </summary>
 public static class RuleMessages
@@ -78,6 +79,16 @@ public static class RuleMessages
         public const string KeywordFileOutside = "SNK0402";
         /// <summary>A keyword file that cannot be read.</summary>
         public const string KeywordFileUnreadable = "SNK0403";
+        /// <summary>Warning: text in quotes that names a field, in a test of constants (<c>"customer tier" == "gold"</c>).</summary>
+        public const string TextIsFieldName = "SNK0501";
+        /// <summary>Warning: a test of constants only, which is always true or always false.</summary>
+        public const string ConstantCondition = "SNK0502";
+        /// <summary>Warning: <c>lower(x)</c> compared with text that has capitals (or <c>upper(x)</c> with small letters).</summary>
+        public const string CaseImpossible = "SNK0503";
+        /// <summary>Warning from the data: a field compared with a constant its column never holds.</summary>
+        public const string ValueNeverSeen = "SNK0510";
+        /// <summary>Warning from the data: a field compared with a constant its column holds only in another case.</summary>
+        public const string ValueOtherCase = "SNK0511";
     }
 
     private static string Hint(string? near) => near is null ? "" : $"; did you mean '{near}'?";
@@ -201,6 +212,35 @@ public static class RuleMessages
 
     internal static Diagnostic KeywordFileUnreadable(string path, TextSpan at, string file, string reason)
         => Error(Codes.KeywordFileUnreadable, $"cannot read keyword file '{file}': {reason}", path, at);
+
+    private static Diagnostic Warning(string code, string message, string path, TextSpan span) => new(code, DiagnosticSeverity.Warning, message, span.In(path));
+
+    private static string Always(bool value) => value ? "always true" : "always false";
+
+    internal static Diagnostic TextIsFieldName(string path, TextSpan at, string text, string field, bool value)
+        => Warning(Codes.TextIsFieldName, $"\"{text}\" is text, not the field '{field}': write the field as {FieldSyntax(field)} (as written, the test compares constants and is {Always(value)})", path, at);
+
+    internal static Diagnostic ConstantCondition(string path, TextSpan at, bool value)
+        => Warning(Codes.ConstantCondition, $"this test reads no field of the row, so it is {Always(value)}; write field names bare or in backticks, not in quotes", path, at);
+
+    internal static Diagnostic CaseImpossible(string path, TextSpan at, string function, string text, string fixedText, string op)
+        => Warning(Codes.CaseImpossible, $"{function}(...) never gives \"{text}\" (it has {(function == "lower" ? "capitals" : "small letters")}), so '{op}' is {Always(op == "!=")}; write \"{fixedText}\"", path, at);
+
+    internal static Diagnostic ValueNeverSeen(string path, TextSpan at, string field, string value, string data, IReadOnlyList<string> values, bool moreValues)
+    {
+        var near = Text.Suggest.Nearest(value, values);
+        var listed = values.Count == 0 ? "it is always missing" : moreValues ? $"{values.Count}+ distinct values, e.g. {Quote(values.Take(5))}" : $"values: {Quote(values)}";
+        return Warning(Codes.ValueNeverSeen, $"column '{field}' of {data} never holds \"{value}\"{(near is null ? "" : $"; did you mean \"{near}\"?")} ({listed})", path, at);
+    }
+
+    internal static Diagnostic ValueOtherCase(string path, TextSpan at, string field, string value, string data, string seen)
+        => Warning(Codes.ValueOtherCase, $"column '{field}' of {data} holds \"{seen}\" but never \"{value}\", and == compares case exactly: write \"{seen}\", or compare lower({FieldSyntax(field)}) with \"{seen.ToLowerInvariant()}\"", path, at);
+
+    /// <summary>A field as rule text: bare when it is a plain name, else in backticks.</summary>
+    internal static string FieldSyntax(string field)
+        => field.Length > 0 && Grammar.IsIdentifierStart(field[0]) && field.All(Grammar.IsIdentifierPart) && !RulesParser.Keywords.Contains(field) ? field : $"`{field}`";
+
+    private static string Quote(IEnumerable<string> values) => string.Join(", ", values.Select(v => $"\"{v}\""));
 
     private static string Count(int n, string noun) => n.ToString(CultureInfo.InvariantCulture) + " " + noun + (n == 1 ? "" : "s");
 }

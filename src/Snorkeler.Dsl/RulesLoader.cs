@@ -38,10 +38,11 @@ public sealed class RulesLoader : ILfLoader
         var reads = new List<string>();
         var byName = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
         var unknownFields = new List<UnknownFieldUse>();
+        var fieldNames = FieldNames(parsed, context.DataColumns);
         foreach (var file in parsed)
         {
             var fileDiagnostics = new List<Diagnostic>();
-            var checker = new Checker(file, schema, context.DataColumns, context.Root, fileDiagnostics, reportNoLabels: !labelsAttempted, unknownFields);
+            var checker = new Checker(file, schema, context.DataColumns, context.Root, fileDiagnostics, reportNoLabels: !labelsAttempted, unknownFields, fieldNames);
             var checkedLfs = checker.Check();
             reads.AddRange(checker.Reads);
             foreach (var lf in file.Items.OfType<LfDeclaration>())
@@ -74,6 +75,33 @@ public sealed class RulesLoader : ILfLoader
     {
         var folder = root ?? Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
         return new RulesLoader().Load([new LfSourceFile(path, text)], new LfLoadContext(schema, dataColumns, folder));
+    }
+
+    /// <summary>The names known to be fields: the data's columns, and every name the rule files read as a field (in backticks, or bare and not a constant).</summary>
+    private static HashSet<string> FieldNames(IReadOnlyList<RulesFile> files, Data.DataSchema? columns)
+    {
+        var names = new HashSet<string>(columns?.Names ?? [], StringComparer.Ordinal);
+        foreach (var file in files)
+        {
+            var lets = file.Items.OfType<LetDeclaration>().Select(l => l.Name.Text).ToHashSet(StringComparer.Ordinal);
+            var pending = new Stack<Expression>(file.Items.OfType<LfDeclaration>().SelectMany(lf => lf.Clauses).Select(c => c.Condition));
+            while (pending.Count > 0)
+            {
+                switch (pending.Pop())
+                {
+                    case Reference r when r.Quoted || !lets.Contains(r.Name):
+                        names.Add(r.Name);
+                        break;
+                    case Unary u: pending.Push(u.Operand); break;
+                    case Binary b: pending.Push(b.Left); pending.Push(b.Right); break;
+                    case Between b: pending.Push(b.Value); pending.Push(b.Low); pending.Push(b.High); break;
+                    case IsMissing m: pending.Push(m.Value); break;
+                    case Call c: foreach (var a in c.Arguments) pending.Push(a); break;
+                    case ListLiteral l: foreach (var i in l.Items) pending.Push(i); break;
+                }
+            }
+        }
+        return names;
     }
 
     /// <summary>The classes of the run's first valid <c>labels</c> declaration; reports invalid and conflicting ones.</summary>

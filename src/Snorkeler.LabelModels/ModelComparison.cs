@@ -13,10 +13,14 @@ namespace Snorkeler.LabelModels;
 /// <param name="Accuracy">Accuracy of hard labels under the comparison's tie-break policy.</param>
 /// <param name="MacroF1">Unweighted mean of the classes' F1.</param>
 /// <param name="LogLoss">Mean −ln p(gold), p clipped to [1e-15, 1].</param>
+/// <param name="CalibrationError">
+/// Expected calibration error: rows binned by their top probability into 10 equal-width bins, the row-weighted mean
+/// over bins of |mean top probability − mean expected accuracy|.
+/// </param>
 /// <param name="FitSeconds">Wall-clock seconds to fit on the train split.</param>
 /// <param name="PredictSeconds">Wall-clock seconds to predict the test split's probabilities.</param>
 /// <param name="Std">Standard deviations (sample, n − 1) of the same figures over the seeds, or null for one seed.</param>
-public sealed record ComparisonRow(string Model, double ExpectedAccuracy, double Accuracy, double MacroF1, double LogLoss,
+public sealed record ComparisonRow(string Model, double ExpectedAccuracy, double Accuracy, double MacroF1, double LogLoss, double CalibrationError,
     double FitSeconds, double PredictSeconds, ComparisonRow? Std = null);
 
 /// <summary>The result of <see cref="ModelComparison.Run"/>: rows in the order the models were asked for.</summary>
@@ -26,23 +30,27 @@ public sealed record ComparisonRow(string Model, double ExpectedAccuracy, double
 public sealed record ComparisonResult(IReadOnlyList<ComparisonRow> Rows, TieBreak TieBreak, IReadOnlyList<int> Seeds)
 {
     /// <summary>The JSON keys of each row, in order.</summary>
-    public static readonly IReadOnlyList<string> Keys = ["model", "expected_accuracy", "accuracy", "macro_f1", "log_loss", "fit_seconds", "predict_seconds"];
+    public static readonly IReadOnlyList<string> Keys = ["model", "expected_accuracy", "accuracy", "macro_f1", "log_loss", "calibration_error", "fit_seconds", "predict_seconds"];
 
     /// <summary>A JSON array with one object per model holding exactly <see cref="Keys"/> (means over the seeds).</summary>
     public string ToJson(bool indented = true)
     {
-        var array = new JsonArray(Rows.Select(r => (JsonNode)new JsonObject
-        {
-            ["model"] = r.Model,
-            ["expected_accuracy"] = r.ExpectedAccuracy,
-            ["accuracy"] = r.Accuracy,
-            ["macro_f1"] = r.MacroF1,
-            ["log_loss"] = r.LogLoss,
-            ["fit_seconds"] = r.FitSeconds,
-            ["predict_seconds"] = r.PredictSeconds,
-        }).ToArray());
+        var array = new JsonArray(Rows.Select(r => (JsonNode)RowJson(r)).ToArray());
         return array.ToJsonString(new JsonSerializerOptions { WriteIndented = indented });
     }
+
+    /// <summary>One row as a JSON object with exactly <see cref="Keys"/>.</summary>
+    internal static JsonObject RowJson(ComparisonRow r) => new()
+    {
+        ["model"] = r.Model,
+        ["expected_accuracy"] = r.ExpectedAccuracy,
+        ["accuracy"] = r.Accuracy,
+        ["macro_f1"] = r.MacroF1,
+        ["log_loss"] = r.LogLoss,
+        ["calibration_error"] = r.CalibrationError,
+        ["fit_seconds"] = r.FitSeconds,
+        ["predict_seconds"] = r.PredictSeconds,
+    };
 
     /// <summary>A Markdown table (the accuracy column names the tie-break; "±" gives the std over seeds).</summary>
     public string ToMarkdown()
@@ -52,6 +60,19 @@ public sealed record ComparisonResult(IReadOnlyList<ComparisonRow> Rows, TieBrea
         sb.Append("| ").AppendJoin(" | ", header).AppendLine(" |");
         sb.Append('|').AppendJoin("|", header.Select((_, i) => i == 0 ? "---" : "---:")).AppendLine("|");
         foreach (var cells in Cells()) sb.Append("| ").AppendJoin(" | ", cells).AppendLine(" |");
+        return sb.ToString();
+    }
+
+    /// <summary>CSV with a header of <see cref="Keys"/> (means over the seeds), one line per model.</summary>
+    public string ToCsv()
+    {
+        var sb = new StringBuilder(string.Join(",", Keys)).Append('\n');
+        foreach (var r in Rows)
+        {
+            var model = r.Model.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? $"\"{r.Model.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : r.Model;
+            sb.AppendJoin(",", new[] { r.ExpectedAccuracy, r.Accuracy, r.MacroF1, r.LogLoss, r.CalibrationError, r.FitSeconds, r.PredictSeconds }
+                .Select(v => v.ToString("R", CultureInfo.InvariantCulture)).Prepend(model)).Append('\n');
+        }
         return sb.ToString();
     }
 
@@ -71,7 +92,7 @@ public sealed record ComparisonResult(IReadOnlyList<ComparisonRow> Rows, TieBrea
 
     private string[] Header() =>
     [
-        "model", "expected accuracy", $"accuracy (tie-break: {TieBreakName(TieBreak)})", "macro-F1", "log-loss", "fit s", "predict s",
+        "model", "expected accuracy", $"accuracy (tie-break: {TieBreakName(TieBreak)})", "macro-F1", "log-loss", "calibration error", "fit s", "predict s",
     ];
 
     private IEnumerable<string[]> Cells()
@@ -82,7 +103,8 @@ public sealed record ComparisonResult(IReadOnlyList<ComparisonRow> Rows, TieBrea
             yield return
             [
                 r.Model, F(r.ExpectedAccuracy, r.Std?.ExpectedAccuracy, "F4"), F(r.Accuracy, r.Std?.Accuracy, "F4"), F(r.MacroF1, r.Std?.MacroF1, "F4"),
-                F(r.LogLoss, r.Std?.LogLoss, "F4"), F(r.FitSeconds, r.Std?.FitSeconds, "F3"), F(r.PredictSeconds, r.Std?.PredictSeconds, "F3"),
+                F(r.LogLoss, r.Std?.LogLoss, "F4"), F(r.CalibrationError, r.Std?.CalibrationError, "F4"), F(r.FitSeconds, r.Std?.FitSeconds, "F3"),
+                F(r.PredictSeconds, r.Std?.PredictSeconds, "F3"),
             ];
     }
 
@@ -143,8 +165,8 @@ public static class ModelComparison
                 var model = trainer.Fit(train, context);
                 var fitSeconds = clock.Elapsed.TotalSeconds;
                 LabelModel.CheckCompatible(model, test, "the test split");
-                var (scores, predictSeconds) = ScoreTimed(model, test, tieBreak);
-                runs.Add(new ComparisonRow(spec, scores.ExpectedAccuracy, scores.Accuracy, scores.MacroF1, scores.LogLoss, fitSeconds, predictSeconds));
+                var (scores, calibration, predictSeconds) = ScoreTimed(model, test, tieBreak);
+                runs.Add(new ComparisonRow(spec, scores.ExpectedAccuracy, scores.Accuracy, scores.MacroF1, scores.LogLoss, calibration, fitSeconds, predictSeconds));
                 log?.Invoke($"compare: {spec} seed {seed}: expected accuracy {scores.ExpectedAccuracy:F4}, fit {fitSeconds:F3}s, predict {predictSeconds:F3}s");
             }
             rows.Add(Summarise(spec, runs));
@@ -171,10 +193,11 @@ public static class ModelComparison
         return (spec, kind, values);
     }
 
-    private static (LabelScores Scores, double Seconds) ScoreTimed(ILabelModel model, IMatrixSource test, TieBreak tieBreak)
+    private static (LabelScores Scores, double CalibrationError, double Seconds) ScoreTimed(ILabelModel model, IMatrixSource test, TieBreak tieBreak)
     {
         var k = model.Schema.Cardinality;
         var scores = new MetricsAccumulator(model.Schema, tieBreak);
+        var calibration = new CalibrationBins();
         var clock = new Stopwatch();
         double[] buffer = [];
         foreach (var block in test.ReadBlocks())
@@ -185,8 +208,44 @@ public static class ModelComparison
             model.PredictProbabilities(block, buffer.AsSpan(0, size));
             clock.Stop();
             scores.Add(buffer.AsSpan(0, size), block.GoldLabels, block.FirstRow);
+            for (var i = 0; i < block.RowCount; i++) calibration.Add(buffer.AsSpan(i * k, k), block.Gold(i));
         }
-        return (scores.Result(), clock.Elapsed.TotalSeconds);
+        return (scores.Result(), calibration.Error, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>Expected calibration error over 10 equal-width bins of the top probability (ties share credit, as expected accuracy).</summary>
+    private sealed class CalibrationBins
+    {
+        private const int Bins = 10;
+        private readonly double[] _confidence = new double[Bins];
+        private readonly double[] _correct = new double[Bins];
+        private readonly long[] _rows = new long[Bins];
+
+        public void Add(ReadOnlySpan<double> probabilities, int gold)
+        {
+            if (gold < 0) return;
+            var top = double.NegativeInfinity;
+            foreach (var p in probabilities) top = Math.Max(top, p);
+            var tied = 0;
+            foreach (var p in probabilities) if (p == top) tied++;
+            var bin = Math.Min(Bins - 1, (int)(top * Bins));
+            _confidence[bin] += top;
+            _correct[bin] += probabilities[gold] == top ? 1.0 / tied : 0;
+            _rows[bin]++;
+        }
+
+        public double Error
+        {
+            get
+            {
+                var total = _rows.Sum();
+                if (total == 0) return 0;
+                var error = 0.0;
+                for (var b = 0; b < Bins; b++)
+                    if (_rows[b] > 0) error += Math.Abs(_confidence[b] - _correct[b]) / total;
+                return error;
+            }
+        }
     }
 
     private static ComparisonRow Summarise(string model, List<ComparisonRow> runs)
@@ -198,12 +257,12 @@ public static class ModelComparison
             return Math.Sqrt(runs.Sum(r => (f(r) - mean) * (f(r) - mean)) / (runs.Count - 1));
         }
         var means = new ComparisonRow(model, Mean(r => r.ExpectedAccuracy), Mean(r => r.Accuracy), Mean(r => r.MacroF1), Mean(r => r.LogLoss),
-            Mean(r => r.FitSeconds), Mean(r => r.PredictSeconds));
+            Mean(r => r.CalibrationError), Mean(r => r.FitSeconds), Mean(r => r.PredictSeconds));
         if (runs.Count < 2) return means;
         return means with
         {
             Std = new ComparisonRow(model, Std(r => r.ExpectedAccuracy), Std(r => r.Accuracy), Std(r => r.MacroF1), Std(r => r.LogLoss),
-                Std(r => r.FitSeconds), Std(r => r.PredictSeconds)),
+                Std(r => r.CalibrationError), Std(r => r.FitSeconds), Std(r => r.PredictSeconds)),
         };
     }
 }

@@ -106,7 +106,8 @@ public sealed class DiagnosticMessageTests
     {
         // Given
         var codes = typeof(RuleMessages.Codes).GetFields().Select(f => (string)f.GetValue(null)!).ToList();
-        var tested = Cases.Select(c => (string)c[0]).Concat(["SNK0009", "SNK0103", "SNK0107", "SNK0403"]).ToHashSet();
+        var tested = Cases.Select(c => (string)c[0]).Concat(["SNK0009", "SNK0103", "SNK0107", "SNK0403"])
+            .Concat(RuleWarningTests.Cases.Select(c => (string)c[0])).Concat(RuleWarningTests.DataCases.Select(c => (string)c[0])).ToHashSet();
 
         // Then
         codes.Where(c => !tested.Contains(c)).ShouldBeEmpty();

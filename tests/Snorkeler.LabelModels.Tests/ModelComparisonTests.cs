@@ -35,7 +35,7 @@ public sealed class ModelComparisonTests(ITestOutputHelper output)
         var array = JsonNode.Parse(result.ToJson())!.AsArray();
         array.Count.ShouldBe(2);
         foreach (var row in array)
-            row!.AsObject().Select(p => p.Key).ShouldBe(["model", "expected_accuracy", "accuracy", "macro_f1", "log_loss", "fit_seconds", "predict_seconds"]);
+            row!.AsObject().Select(p => p.Key).ShouldBe(["model", "expected_accuracy", "accuracy", "macro_f1", "log_loss", "calibration_error", "fit_seconds", "predict_seconds"]);
         result.Rows[1].Std.ShouldNotBeNull();
         result.ToMarkdown().ShouldContain("±");
         result.ToText().ShouldContain("accuracy (tie-break: random)");

@@ -25,6 +25,8 @@ internal sealed class AnalyzeCommand : ICommand
         var format = args.Choice("--format", OutputFormat.Text);
         var matrix = Inputs.OpenMatrix(args.Required("--matrix"), args, terminal);
         var summary = LfSummary.Of(matrix);
+        if (args.Has("--model") && !args.Has("--report") && !matrix.SourceKinds.Contains(SourceKind.Annotator))
+            throw new UsageException("--model goes with --report REPORT.html (or with a matrix of annotators' answers, as their consensus)");
         var model = args.Value("--model") is { } modelPath ? LabelModels.ModelFile.Load(modelPath) : null;
         var annotators = Annotators(matrix, model, terminal, cancellation);
         if (args.Value("--report") is { } report)
@@ -32,8 +34,8 @@ internal sealed class AnalyzeCommand : ICommand
             WriteReport(report, args.Required("--matrix"), matrix, summary, model, annotators);
             terminal.Info($"wrote {report}");
         }
-        else if (args.Has("--model") && annotators is null) throw new UsageException("--model goes with --report REPORT.html (or with a matrix of annotators' answers, as their consensus)");
         Write(summary, format, terminal.Out, annotators);
+        terminal.Diagnostics(LfWarnings.Check(matrix, cancellation: cancellation));
         return ExitCode.Ok;
     }
 

@@ -40,11 +40,13 @@ internal sealed class ApplyCommand : ICommand
         using var gold = LabelledData.Gold(dataPaths, data, schema, args.Value("--gold-column"));
         using var writer = MatrixWriter.Create(outPath, schema, lfs.Select(l => l.Name).ToArray(), gold is null ? null : args.Value("--gold-column") ?? "gold");
         var statistics = args.Value("--stats") is null ? null : new LabelModels.SufficientStatistics(schema, lfs.Select(l => l.Name).ToArray());
+        var counts = new Analysis.LfWarnings.Counts(schema, lfs.Select(l => l.Name).ToArray());
         void Sink(LabelMatrix block)
         {
             if (gold is not null) block = gold.Attach(block);
             writer.Write(block);
             statistics?.Add(block);
+            counts.Add(block);
         }
         var options = new ApplyOptions
         {
@@ -61,6 +63,7 @@ internal sealed class ApplyCommand : ICommand
         var shape = Inputs.Shape(dataPaths, args);
         terminal.Info($"applied {lfs.Count} LFs to {result.Rows:N0} rows{(shape is null ? "" : $" ({shape})")} in {result.Elapsed.TotalSeconds:0.00} s ({result.RowsPerSecond:N0} rows/s){(gold is null ? "" : $", {Gold.Describe(gold)}")}; wrote {outPath}");
         ReportFailures(terminal, lfs, result);
+        terminal.Diagnostics(Warnings(counts, lfs, data, args.Value("--gold-column"), cancellation));
         return ExitCode.Ok;
     }
 
@@ -80,6 +83,11 @@ internal sealed class ApplyCommand : ICommand
         terminal.Info($"incremental: {reused} of {lfs.Count} LF columns from the cache, {lfs.Count - reused} evaluated");
         return cached;
     }
+
+    /// <summary>What the data shows about the LFs: the matrix's warnings (from <paramref name="counts"/>) and the rules' comparisons with values the data never holds.</summary>
+    internal static IEnumerable<Diagnostic> Warnings(Analysis.LfWarnings.Counts counts, IReadOnlyList<LabelingFunction> lfs, Data.IDataSource data, string? goldColumn,
+        CancellationToken cancellation)
+        => counts.Warnings(lfs, goldColumn).Concat(Dsl.RuleDataChecks.Check(lfs, data, cancellation));
 
     internal static void ReportFailures(Terminal terminal, IReadOnlyList<LabelingFunction> lfs, ApplyResult result)
     {

@@ -8,19 +8,20 @@ internal sealed class CompareCommand : ICommand
 {
     public string Name => "compare";
 
-    public string Summary => "fit several label models on a train matrix and score them on a test matrix";
+    public string Summary => "fit several label models on a train matrix and score them on a test matrix, or on every data set of a suite folder";
 
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
-        new("--train", "MATRIX", "the training matrix (gold labels unused)", Required: true, Role: PathRole.Input),
-        new("--test", "MATRIX", "the test matrix, with gold labels", Required: true, Role: PathRole.Input),
+        new("--train", "MATRIX", "the training matrix (gold labels unused)", Role: PathRole.Input),
+        new("--test", "MATRIX", "the test matrix, with gold labels", Role: PathRole.Input),
+        new("--suite", "DIR", "instead of --train/--test: every sub-folder of DIR with a Wrench split (train.json, test.json, valid.json as dev)"),
         Gold.DevOption("wmv (accuracies) and auto (selection)"),
         new("--dev-prior", null, "every model also takes its class prior from the dev split"),
         new("--models", "A,B,...", $"models, optionally with options (snorkel:epochs=500); default {string.Join(",", LabelModelCatalog.All.Select(k => k.Name))}"),
         new("--seeds", "N", "fit each model with seeds 0..N-1 and report means and spreads (default 1)"),
         new("--seed", "N", "the first seed (default 0)"),
         new("--tie-break", "abstain|random|true-random", "tie-break policy of the reported accuracy (default random)"),
-        new("--format", "text|json|markdown", "output format (default text)"),
+        new("--format", "text|json|markdown|csv", "output format (default text)"),
         Gold.ColumnOption,
         Gold.LfsForDevOption,
         Inputs.ColumnOption,
@@ -30,12 +31,29 @@ internal sealed class CompareCommand : ICommand
 
     public int Run(Args args, Terminal terminal, CancellationToken cancellation)
     {
-        var format = args.Choice("--format", OutputFormat.Text);
+        var format = args.Choice("--format", CompareFormat.Text);
         var tieBreak = args.Choice("--tie-break", TieBreak.Random);
         var seedCount = args.Int("--seeds", 1, 1000) ?? 1;
         var first = args.Int("--seed") ?? 0;
         var models = (args.Value("--models") ?? string.Join(",", LabelModelCatalog.All.Select(k => k.Name)))
             .Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (args.Value("--suite") is { } suite)
+        {
+            foreach (var single in new[] { "--train", "--test", "--dev", "--dev-prior" })
+                if (args.Has(single)) throw new UsageException($"give --suite DIR or --train/--test, not both ('{single}' with --suite)");
+            var suiteResult = SuiteComparison.Run(suite, JoinOptions(models), Enumerable.Range(first, seedCount).ToArray(), tieBreak,
+                log: terminal.Quiet ? null : terminal.Error.WriteLine, cancellation: cancellation);
+            terminal.Out.Write(format switch
+            {
+                CompareFormat.Json => suiteResult.ToJson() + "\n",
+                CompareFormat.Markdown => suiteResult.ToMarkdown(),
+                CompareFormat.Csv => suiteResult.ToCsv(),
+                _ => suiteResult.ToText(),
+            });
+            return ExitCode.Ok;
+        }
+        foreach (var required in new[] { "--train", "--test" })
+            if (!args.Has(required)) throw new UsageException($"missing required option '{required} MATRIX' (or '--suite DIR')");
         var train = Inputs.OpenMatrix(args.Required("--train"), args, terminal, requireGold: false);
         // Long-format test answers are read with the training matrix's classes and workers, in its order.
         var test = Inputs.OpenMatrix(args.Required("--test"), args, terminal, new MajorityVoteModel(train.Schema, train.LfNames));
@@ -46,8 +64,9 @@ internal sealed class CompareCommand : ICommand
             devForAll: args.Flag("--dev-prior"), log: terminal.Quiet ? null : terminal.Error.WriteLine, cancellation: cancellation);
         terminal.Out.Write(format switch
         {
-            OutputFormat.Json => result.ToJson() + "\n",
-            OutputFormat.Markdown => result.ToMarkdown(),
+            CompareFormat.Json => result.ToJson() + "\n",
+            CompareFormat.Markdown => result.ToMarkdown(),
+            CompareFormat.Csv => result.ToCsv(),
             _ => result.ToText(),
         });
         return ExitCode.Ok;
@@ -65,4 +84,13 @@ internal sealed class CompareCommand : ICommand
         }
         return specs.ToArray();
     }
+}
+
+/// <summary>Output formats of <c>compare</c>.</summary>
+internal enum CompareFormat
+{
+    Text,
+    Json,
+    Markdown,
+    Csv,
 }

@@ -81,9 +81,15 @@ internal sealed class LabelCommand : ICommand
             var goldColumn = args.Value("--gold-column");
             using var trainGold = goldColumn is not null && data.Schema.IndexOf(goldColumn) >= 0 ? LabelledData.Gold(dataPaths, data, schema, goldColumn) : null;
             var matrixGold = trainGold is null ? null : goldColumn;
+            var counts = new LfWarnings.Counts(schema, names);
             using (var writer = MatrixWriter.Create(intermediatePath, schema, names, matrixGold))
             {
-                applied = ApplyCommand.Apply(args, terminal, dataPaths, data, lfs, schema, block => writer.Write(trainGold?.Attach(block) ?? block), applyOptions);
+                applied = ApplyCommand.Apply(args, terminal, dataPaths, data, lfs, schema, block =>
+                {
+                    block = trainGold?.Attach(block) ?? block;
+                    writer.Write(block);
+                    counts.Add(block);
+                }, applyOptions);
                 if (applied.Rows == 0) throw new SnorkelerException($"{data.Name}: the data has no rows to label");
                 outputs.AddRange(writer.Prepare()); // the scratch matrix: deleted in the end, never committed
             }
@@ -94,6 +100,10 @@ internal sealed class LabelCommand : ICommand
 
             // 2. The labelled dev set, if any: a matrix with gold labels, or data labelled by the same LFs.
             var dev = Gold.OpenDev(args, (_, _) => (lfs, schema), applyOptions with { Progress = null });
+            var warnings = ApplyCommand.Warnings(counts, lfs, data, goldColumn, cancellation).ToList();
+            // Accuracy against gold: the training data's gold labels when it has them, else the dev set's.
+            if (trainGold is null && dev is not null) warnings.AddRange(LfWarnings.Check(dev, lfs).Where(w => w.Code == LfWarnings.Codes.BelowChance));
+            terminal.Diagnostics(warnings);
 
             // 3. Fit.
             var context = new FitContext

@@ -13,8 +13,13 @@ internal static class Compiler
     public static LabelingFunction ToLabelingFunction(CheckedLf lf)
     {
         var location = lf.Syntax.Name.Span.In(lf.Path);
-        return new LabelingFunction(lf.Syntax.Name.Text, schema => Bind(lf, schema), location, lf.SourceHash, lf.Fields, schema => Explainer.Bind(lf, schema));
+        var function = new LabelingFunction(lf.Syntax.Name.Text, schema => Bind(lf, schema), location, lf.SourceHash, lf.Fields, schema => Explainer.Bind(lf, schema));
+        RuleDataChecks.Register(function, lf);
+        return function;
     }
+
+    /// <summary>The value of a condition that reads no field.</summary>
+    public static bool Constant(Bound condition) => new Builder([]).Bool(condition).Eval(default);
 
     /// <summary>The data column of each field the LF reads, or the SNK0107 error naming the first it lacks.</summary>
     public static int[] Columns(CheckedLf lf, DataSchema schema)

@@ -59,6 +59,7 @@ internal sealed partial class Checker
     private bool _invalid;
 
     private readonly List<UnknownFieldUse>? _unknownFields;
+    private readonly IReadOnlySet<string> _fieldNames;
 
     /// <param name="file">The parsed file.</param>
     /// <param name="schema">The classes.</param>
@@ -67,9 +68,11 @@ internal sealed partial class Checker
     /// <param name="diagnostics">Receives the diagnostics.</param>
     /// <param name="reportNoLabels">Report a missing <c>labels</c> declaration (once).</param>
     /// <param name="unknownFields">Receives uses of fields the data lacks, to be reported once per field; when null they are reported at each use.</param>
+    /// <param name="fieldNames">Names known to be fields (the data's columns, the fields the rule files read), for the warning on a field name in quotes.</param>
     public Checker(RulesFile file, LabelSchema? schema, DataSchema? columns, string root, List<Diagnostic> diagnostics, bool reportNoLabels = true,
-        List<UnknownFieldUse>? unknownFields = null)
+        List<UnknownFieldUse>? unknownFields = null, IReadOnlySet<string>? fieldNames = null)
     {
+        _fieldNames = fieldNames ?? new HashSet<string>(columns?.Names ?? [], StringComparer.Ordinal);
         _unknownFields = unknownFields;
         _noLabelsReported = !reportNoLabels;
         _file = file;
@@ -140,6 +143,7 @@ internal sealed partial class Checker
             clauses.Add((condition, ResolveLabel(clause.Label)));
         }
         if (_diagnostics.Count != before || _invalid) return null;
+        foreach (var (condition, _) in clauses) _diagnostics.AddRange(RuleLint.Check(FilePath, condition, _fieldNames));
 
         var hashText = new StringBuilder(_file.Text, lf.Span.Offset, lf.Span.Length, lf.Span.Length + 64);
         foreach (var used in _usedLets) hashText.Append('\n').Append("let ").Append(used).Append(" = ").Append(_letHashText.GetValueOrDefault(used));

@@ -46,7 +46,7 @@ internal static class Rules
     public static int Vote(string text, params (string Field, string? Value)[] cells)
     {
         var set = Load(text);
-        set.Diagnostics.ShouldBeEmpty();
+        set.Diagnostics.Where(d => d.IsError).ShouldBeEmpty(); // a constant condition's warning is expected in some tests
         var row = Row(cells);
         return set.Functions.Single().Bind(row.Schema)(row);
     }

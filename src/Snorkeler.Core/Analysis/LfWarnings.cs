@@ -1,0 +1,218 @@
+using System.Globalization;
+
+namespace Snorkeler.Analysis;
+
+/// <summary>
+/// Warnings for LFs that cannot work, computed from what the data shows (a label matrix, its gold labels): an LF
+/// that never votes, one that votes on every row, LFs that vote alike (the label model then counts one piece of
+/// evidence twice), an LF less accurate on gold labels than voting at random, an LF that reads the gold labels
+/// themselves. Codes SNK0701-SNK0799; every message is written here, in one place. Annotators (crowd sources)
+/// are not LFs and get no warnings.
+/// </summary>
+public static class LfWarnings
+{
+    /// <summary>The stable warning codes.</summary>
+    public static class Codes
+    {
+        /// <summary>An LF votes on no row.</summary>
+        public const string NeverVotes = "SNK0701";
+        /// <summary>An LF votes on every row.</summary>
+        public const string AlwaysVotes = "SNK0702";
+        /// <summary>Two LFs vote the same on every row.</summary>
+        public const string Duplicate = "SNK0703";
+        /// <summary>Two LFs vote the same on nearly every row either votes on.</summary>
+        public const string NearDuplicate = "SNK0704";
+        /// <summary>An LF's accuracy on gold labels is below chance.</summary>
+        public const string BelowChance = "SNK0705";
+        /// <summary>An LF reads the column that holds the gold labels.</summary>
+        public const string ReadsGold = "SNK0706";
+    }
+
+    /// <summary>Two LFs agreeing on at least this share of the rows either votes on are near duplicates.</summary>
+    public const double NearDuplicateAgreement = 0.95;
+
+    /// <summary>Near duplicates need at least this many rows where either votes (fewer say little).</summary>
+    public const int NearDuplicateRows = 20;
+
+    /// <summary>Below-chance accuracy needs at least this many labelled votes.</summary>
+    public const int BelowChanceVotes = 10;
+
+    /// <summary>One-sided z of the below-chance test (5% level): chance minus accuracy must exceed this many standard errors.</summary>
+    public const double BelowChanceZ = 1.645;
+
+    /// <summary>Pairs of LFs are compared up to this many LFs (beyond, the pair counts alone would not fit).</summary>
+    public const int MaxPairLfs = 2000;
+
+    /// <summary>
+    /// The warnings the matrix shows, in LF order; <paramref name="lfs"/> (the matrix's LFs) give locations, and
+    /// <paramref name="goldColumn"/> the data column holding gold labels (an LF reading it is a leak).
+    /// </summary>
+    public static IReadOnlyList<Diagnostic> Check(IMatrixSource matrix, IReadOnlyList<LabelingFunction>? lfs = null, string? goldColumn = null,
+        CancellationToken cancellation = default)
+    {
+        Guard.NotNull(matrix);
+        var counts = new Counts(matrix.Schema, matrix.LfNames, matrix.SourceKinds);
+        foreach (var block in matrix.ReadBlocks())
+        {
+            cancellation.ThrowIfCancellationRequested();
+            counts.Add(block);
+        }
+        return counts.Warnings(lfs, goldColumn);
+    }
+
+    /// <summary>
+    /// What the warnings are computed from, gathered block by block as a matrix streams past (while it is written,
+    /// say): votes per LF and class, agreements of pairs of LFs, votes on rows with gold labels.
+    /// </summary>
+    public sealed class Counts
+    {
+        private readonly LabelSchema _schema;
+        private readonly IReadOnlyList<string> _names;
+        private readonly bool[] _isLf;
+        private readonly int _m;
+        private readonly int _k;
+        private readonly bool _pairs;
+        private readonly long[] _coverage;
+        private readonly long[] _votesPerClass;
+        private readonly long[] _correct;
+        private readonly long[] _labelledVotes;
+        private readonly long[] _goldCounts;
+        private readonly long[]? _bothVote;
+        private readonly long[]? _sameVote;
+        private readonly Dictionary<long, (long Both, long Same)>? _sparsePairs;
+        private readonly int[] _lfIndex;
+        private readonly int[] _labels;
+        private long _rows;
+        private long _labelled;
+
+        /// <summary>Empty counts for a matrix of these classes and LFs (annotators, by <paramref name="kinds"/>, get no warnings).</summary>
+        public Counts(LabelSchema schema, IReadOnlyList<string> lfNames, IReadOnlyList<SourceKind>? kinds = null)
+        {
+            _schema = Guard.NotNull(schema);
+            _names = Guard.NotNull(lfNames);
+            _m = lfNames.Count;
+            _k = schema.Cardinality;
+            _isLf = Enumerable.Range(0, _m).Select(j => kinds is null || kinds[j] == SourceKind.LabelingFunction).ToArray();
+            _pairs = _m <= MaxPairLfs;
+            _coverage = new long[_m];
+            _votesPerClass = new long[_m * _k];
+            _correct = new long[_m];
+            _labelledVotes = new long[_m * _k];
+            _goldCounts = new long[_k];
+            // Pair counts (rows both vote, rows both vote alike) in flat arrays for the usual few LFs, a dictionary beyond.
+            if (_pairs && _m <= 512)
+            {
+                _bothVote = new long[_m * _m];
+                _sameVote = new long[_m * _m];
+            }
+            else if (_pairs) _sparsePairs = [];
+            _lfIndex = new int[_m];
+            _labels = new int[_m];
+        }
+
+        /// <summary>Adds a block's rows.</summary>
+        public void Add(LabelMatrix block)
+        {
+            Guard.NotNull(block);
+            var m = _m;
+            var k = _k;
+            for (var i = 0; i < block.RowCount; i++)
+            {
+                _rows++;
+                var n = block.CopyVotes(i, _lfIndex, _labels);
+                var gold = block.HasGold ? block.Gold(i) : LabelSchema.Abstain;
+                if (gold >= 0)
+                {
+                    _labelled++;
+                    _goldCounts[gold]++;
+                }
+                for (var a = 0; a < n; a++)
+                {
+                    var j = _lfIndex[a];
+                    _coverage[j]++;
+                    _votesPerClass[j * k + _labels[a]]++;
+                    if (gold >= 0)
+                    {
+                        _labelledVotes[j * k + _labels[a]]++;
+                        if (_labels[a] == gold) _correct[j]++;
+                    }
+                    if (!_pairs) continue;
+                    for (var b = a + 1; b < n; b++)
+                    {
+                        var key = (long)j * m + _lfIndex[b];
+                        var alike = _labels[a] == _labels[b] ? 1 : 0;
+                        if (_bothVote is not null)
+                        {
+                            _bothVote[(int)key]++;
+                            _sameVote![(int)key] += alike;
+                            continue;
+                        }
+                        var (x, y) = _sparsePairs!.GetValueOrDefault(key);
+                        _sparsePairs![key] = (x + 1, y + alike);
+                    }
+                }
+            }
+        }
+
+        /// <summary>The warnings the rows added so far show; see <see cref="LfWarnings.Check"/>.</summary>
+        public IReadOnlyList<Diagnostic> Warnings(IReadOnlyList<LabelingFunction>? lfs = null, string? goldColumn = null)
+        {
+            var m = _m;
+            var k = _k;
+            var rows = _rows;
+            var warnings = new List<Diagnostic>();
+            SourceLocation? At(int j) => lfs?.FirstOrDefault(l => l.Name == _names[j])?.Location;
+            string Name(int j) => _names[j];
+            for (var j = 0; j < m; j++)
+            {
+                if (!_isLf[j]) continue;
+                if (_coverage[j] == 0 && rows > 0)
+                    warnings.Add(Warning(Codes.NeverVotes, $"LF '{Name(j)}' votes on none of the {N(rows)} rows; check its condition against a few rows ('snorkeler rows --lf {Name(j)} --vote ABSTAIN')", At(j)));
+                else if (_coverage[j] == rows && rows > 1)
+                {
+                    var classes = Enumerable.Range(0, k).Where(c => _votesPerClass[j * k + c] > 0).ToList();
+                    warnings.Add(Warning(Codes.AlwaysVotes, classes.Count == 1
+                        ? $"LF '{Name(j)}' votes {_schema.NameOf(classes[0])} on every row, so it tells no row from another; an LF should abstain where it has no evidence"
+                        : $"LF '{Name(j)}' votes on every row; an LF should abstain where it has no evidence (a catch-all rule last in the LF?)", At(j)));
+                }
+                var votesWithGold = Enumerable.Range(0, k).Sum(c => _labelledVotes[j * k + c]);
+                if (_labelled == 0 || votesWithGold < BelowChanceVotes) continue;
+                // Chance: an LF voting its classes as often as it does, but at random, is right with probability sum_c P(vote c) P(gold c).
+                var chance = 0.0;
+                for (var c = 0; c < k; c++) chance += (double)_labelledVotes[j * k + c] / votesWithGold * _goldCounts[c] / _labelled;
+                var accuracy = (double)_correct[j] / votesWithGold;
+                var error = Math.Sqrt(chance * (1 - chance) / votesWithGold);
+                if (accuracy >= chance || chance - accuracy <= BelowChanceZ * error) continue;
+                var voted = Enumerable.Range(0, k).Where(c => _labelledVotes[j * k + c] > 0).Select(_schema.NameOf).ToList();
+                warnings.Add(Warning(Codes.BelowChance, string.Create(CultureInfo.InvariantCulture,
+                    $"LF '{Name(j)}' is right on {N(_correct[j])} of the {N(votesWithGold)} labelled rows it votes on ({accuracy:0.00}), below chance ({chance:0.00}: voting {string.Join("/", voted)} at random would be right that often); is its class the wrong one? ('snorkeler rows --lf {Name(j)} --wrong')"), At(j)));
+            }
+            if (_pairs)
+            {
+                var counted = _bothVote is not null
+                    ? Enumerable.Range(0, m * m).Where(key => _bothVote[key] > 0).Select(key => ((long)key, _bothVote[key], _sameVote![key]))
+                    : _sparsePairs!.OrderBy(p => p.Key).Select(p => (p.Key, p.Value.Both, p.Value.Same));
+                foreach (var (key, together, same) in counted)
+                {
+                    var a = (int)(key / m);
+                    var b = (int)(key % m);
+                    if (!_isLf[a] || !_isLf[b]) continue;
+                    var either = _coverage[a] + _coverage[b] - together;
+                    if (same == _coverage[a] && same == _coverage[b])
+                        warnings.Add(Warning(Codes.Duplicate, $"LFs '{Name(a)}' and '{Name(b)}' vote the same on every row, so the label model counts the same evidence twice; keep one", At(b)));
+                    else if (either >= NearDuplicateRows && (double)same / either >= NearDuplicateAgreement)
+                        warnings.Add(Warning(Codes.NearDuplicate, string.Create(CultureInfo.InvariantCulture,
+                            $"LFs '{Name(a)}' and '{Name(b)}' vote the same on {N(same)} of the {N(either)} rows either votes on ({(double)same / either:0.0%}); the label model will count much of their evidence twice: keep one, or make them differ"), At(b)));
+                }
+            }
+            if (goldColumn is not null && lfs is not null)
+                foreach (var lf in lfs.Where(l => l.Fields.Contains(goldColumn, StringComparer.OrdinalIgnoreCase)))
+                    warnings.Add(Warning(Codes.ReadsGold, $"LF '{lf.Name}' reads '{goldColumn}', the column of gold labels: its votes copy the answers, and neither its accuracy nor the label model's can be trusted", lf.Location));
+            return warnings;
+        }
+    }
+
+    private static Diagnostic Warning(string code, string message, SourceLocation? at) => new(code, DiagnosticSeverity.Warning, message, at);
+
+    private static string N(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
+}

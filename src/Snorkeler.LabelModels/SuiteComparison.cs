@@ -1,0 +1,229 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Snorkeler.Analysis;
+using Snorkeler.Data;
+
+namespace Snorkeler.LabelModels;
+
+/// <summary>One metric of a suite table: its name, JSON key, direction and how to read it from a row.</summary>
+/// <param name="Name">As table titles show it.</param>
+/// <param name="Key">The JSON and CSV key.</param>
+/// <param name="HigherIsBetter">Direction of "better" (winners and ranks).</param>
+/// <param name="Value">Reads the metric from a comparison row.</param>
+public sealed record SuiteMetric(string Name, string Key, bool HigherIsBetter, Func<ComparisonRow, double> Value);
+
+/// <summary>The comparison of every model on every data set of a suite (see <see cref="SuiteComparison"/>).</summary>
+/// <param name="Sets">Per data set (in name order), the comparison of the models on it.</param>
+/// <param name="Models">The models, in the order asked for.</param>
+/// <param name="TieBreak">The tie-break policy behind accuracy.</param>
+/// <param name="Seeds">The seeds every model was fitted with on every set.</param>
+public sealed record SuiteResult(IReadOnlyList<(string Name, ComparisonResult Result)> Sets, IReadOnlyList<string> Models, TieBreak TieBreak, IReadOnlyList<int> Seeds)
+{
+    /// <summary>The metrics of the tables, in order.</summary>
+    public IReadOnlyList<SuiteMetric> Metrics =>
+    [
+        new("expected accuracy", "expected_accuracy", true, r => r.ExpectedAccuracy),
+        new($"accuracy (tie-break: {ComparisonResult.TieBreakName(TieBreak)})", "accuracy", true, r => r.Accuracy),
+        new("macro-F1", "macro_f1", true, r => r.MacroF1),
+        new("log-loss", "log_loss", false, r => r.LogLoss),
+        new("calibration error", "calibration_error", false, r => r.CalibrationError),
+    ];
+
+    /// <summary>
+    /// Each model's rank on each set under a metric (1 = best; tied means share the mean of their ranks), and the
+    /// average rank over the sets.
+    /// </summary>
+    public (double[][] Ranks, double[] Average) Ranks(SuiteMetric metric)
+    {
+        Guard.NotNull(metric);
+        var ranks = new double[Sets.Count][];
+        for (var s = 0; s < Sets.Count; s++)
+        {
+            var values = Sets[s].Result.Rows.Select(metric.Value).ToArray();
+            ranks[s] = new double[values.Length];
+            for (var a = 0; a < values.Length; a++)
+            {
+                double better = 0, equal = 0;
+                for (var b = 0; b < values.Length; b++)
+                {
+                    if (values[b] == values[a]) equal++;
+                    else if (metric.HigherIsBetter ? values[b] > values[a] : values[b] < values[a]) better++;
+                }
+                ranks[s][a] = better + (equal + 1) / 2;
+            }
+        }
+        var average = Enumerable.Range(0, Models.Count).Select(x => Sets.Count == 0 ? 0 : ranks.Average(r => r[x])).ToArray();
+        return (ranks, average);
+    }
+
+    /// <summary>One Markdown table per metric: a row per set (the winner in bold), then the average rank.</summary>
+    public string ToMarkdown()
+    {
+        var sb = new StringBuilder();
+        foreach (var metric in Metrics)
+        {
+            var (_, average) = Ranks(metric);
+            sb.Append(CultureInfo.InvariantCulture, $"#### {metric.Name} ({(metric.HigherIsBetter ? "higher" : "lower")} is better)").AppendLine().AppendLine();
+            sb.Append("| set | ").AppendJoin(" | ", Models).AppendLine(" |");
+            sb.Append("|---|").AppendJoin("|", Models.Select(_ => "---:")).AppendLine("|");
+            foreach (var (name, result) in Sets)
+                sb.Append("| ").Append(name).Append(" | ").AppendJoin(" | ", Cells(metric, result).Select(c => c.Winner ? $"**{c.Text}**" : c.Text)).AppendLine(" |");
+            sb.Append("| average rank | ").AppendJoin(" | ", average.Select(r => r.ToString("F2", CultureInfo.InvariantCulture))).AppendLine(" |").AppendLine();
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>The same tables as plain text, the winner marked with *.</summary>
+    public string ToText()
+    {
+        var sb = new StringBuilder();
+        foreach (var metric in Metrics)
+        {
+            var (_, average) = Ranks(metric);
+            var rows = new List<string[]> { new[] { "set" }.Concat(Models).ToArray() };
+            foreach (var (name, result) in Sets)
+                rows.Add(new[] { name }.Concat(Cells(metric, result).Select(c => c.Winner ? c.Text + "*" : c.Text)).ToArray());
+            rows.Add(new[] { "average rank" }.Concat(average.Select(r => r.ToString("F2", CultureInfo.InvariantCulture))).ToArray());
+            var widths = Enumerable.Range(0, rows[0].Length).Select(i => rows.Max(r => r[i].Length)).ToArray();
+            sb.AppendLine($"{metric.Name} ({(metric.HigherIsBetter ? "higher" : "lower")} is better; * = best on the set)");
+            foreach (var row in rows)
+                sb.AppendLine(string.Join("  ", row.Select((c, i) => i == 0 ? c.PadRight(widths[i]) : c.PadLeft(widths[i]))).TrimEnd());
+            sb.AppendLine();
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// JSON: <c>seeds</c>, <c>tie_break</c>, <c>models</c>, <c>sets</c> (each with <c>name</c> and its <c>rows</c>: the
+    /// <see cref="ComparisonResult.Keys"/> with means, and <c>std</c> with the standard deviations when there are several
+    /// seeds), <c>winners</c> (per metric key, per set, the best models) and <c>average_rank</c> (per metric key, per model).
+    /// </summary>
+    public string ToJson(bool indented = true)
+    {
+        var winners = new JsonObject();
+        var averageRanks = new JsonObject();
+        foreach (var metric in Metrics)
+        {
+            var perSet = new JsonObject();
+            foreach (var (name, result) in Sets)
+                perSet[name] = new JsonArray(Cells(metric, result).Select((c, i) => (c, i)).Where(x => x.c.Winner).Select(x => (JsonNode)Models[x.i]!).ToArray());
+            winners[metric.Key] = perSet;
+            var (_, average) = Ranks(metric);
+            var ranks = new JsonObject();
+            for (var x = 0; x < Models.Count; x++) ranks[Models[x]] = average[x];
+            averageRanks[metric.Key] = ranks;
+        }
+        var json = new JsonObject
+        {
+            ["seeds"] = new JsonArray(Seeds.Select(s => (JsonNode)s).ToArray()),
+            ["tie_break"] = ComparisonResult.TieBreakName(TieBreak),
+            ["models"] = new JsonArray(Models.Select(m => (JsonNode)m!).ToArray()),
+            ["sets"] = new JsonArray(Sets.Select(s => (JsonNode)new JsonObject
+            {
+                ["name"] = s.Name,
+                ["rows"] = new JsonArray(s.Result.Rows.Select(r => (JsonNode)RowJson(r)).ToArray()),
+            }).ToArray()),
+            ["winners"] = winners,
+            ["average_rank"] = averageRanks,
+        };
+        return json.ToJsonString(new JsonSerializerOptions { WriteIndented = indented });
+    }
+
+    /// <summary>CSV with a header: one line per set, model and metric — <c>set,model,metric,mean,std,rank,winner</c> (std empty for one seed).</summary>
+    public string ToCsv()
+    {
+        var sb = new StringBuilder("set,model,metric,mean,std,rank,winner\n");
+        foreach (var metric in Metrics)
+        {
+            var (ranks, _) = Ranks(metric);
+            for (var s = 0; s < Sets.Count; s++)
+            {
+                var (name, result) = Sets[s];
+                var cells = Cells(metric, result);
+                for (var x = 0; x < Models.Count; x++)
+                {
+                    var row = result.Rows[x];
+                    var std = row.Std is { } d ? metric.Value(d).ToString("R", CultureInfo.InvariantCulture) : "";
+                    sb.Append(CultureInfo.InvariantCulture, $"{Csv(name)},{Csv(Models[x])},{metric.Key},{metric.Value(row).ToString("R", CultureInfo.InvariantCulture)},{std},{ranks[s][x].ToString("R", CultureInfo.InvariantCulture)},{(cells[x].Winner ? "true" : "false")}\n");
+                }
+            }
+        }
+        return sb.ToString();
+    }
+
+    private static string Csv(string text) => text.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? $"\"{text.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : text;
+
+    private static JsonObject RowJson(ComparisonRow r)
+    {
+        var json = ComparisonResult.RowJson(r);
+        if (r.Std is { } std)
+        {
+            var spread = ComparisonResult.RowJson(std);
+            spread.Remove("model");
+            json["std"] = spread;
+        }
+        return json;
+    }
+
+    /// <summary>The cells of one set under a metric: "mean" or "mean ± std", and whether the model is (one of) the best.</summary>
+    private static (string Text, bool Winner)[] Cells(SuiteMetric metric, ComparisonResult result)
+    {
+        var values = result.Rows.Select(metric.Value).ToArray();
+        var best = metric.HigherIsBetter ? values.Max() : values.Min();
+        return result.Rows.Select((r, i) =>
+        {
+            var text = values[i].ToString("F4", CultureInfo.InvariantCulture);
+            if (r.Std is { } std) text += " ± " + metric.Value(std).ToString("F4", CultureInfo.InvariantCulture);
+            return (text, values[i] == best);
+        }).ToArray();
+    }
+}
+
+/// <summary>
+/// Compares label models on a suite of data sets: every sub-folder of a folder that holds a Wrench split
+/// (<c>train.json</c> and <c>test.json</c>, with <c>label.json</c>; <c>valid.json</c> optional) is one set. On each set
+/// every model is fitted on train and scored on test with every seed, exactly as <see cref="ModelComparison.Run"/>
+/// does (the valid split is the dev split of the models that use one).
+/// </summary>
+public static class SuiteComparison
+{
+    /// <summary>The sets of a suite folder: (name, folder), in ordinal name order; an error when there are none.</summary>
+    public static IReadOnlyList<(string Name, string Folder)> Discover(string folder)
+    {
+        Guard.NotNull(folder);
+        if (!Directory.Exists(folder)) throw SnorkelerException.InFile(folder, "no such folder");
+        var sets = Directory.GetDirectories(folder)
+            .Where(d => File.Exists(Path.Combine(d, "train.json")) && File.Exists(Path.Combine(d, "test.json")))
+            .Select(d => (Path.GetFileName(d), d))
+            .OrderBy(s => s.Item1, StringComparer.Ordinal)
+            .ToArray();
+        if (sets.Length == 0) throw SnorkelerException.InFile(folder, "holds no data set: expected sub-folders with train.json and test.json (Wrench format)");
+        return sets;
+    }
+
+    /// <summary>Runs every model on every set of <paramref name="folder"/> with every seed.</summary>
+    public static SuiteResult Run(string folder, IReadOnlyList<string> models, IReadOnlyList<int> seeds, TieBreak tieBreak = TieBreak.Random,
+        Action<string>? log = null, CancellationToken cancellation = default)
+    {
+        Guard.NotNull(models);
+        var sets = new List<(string, ComparisonResult)>();
+        foreach (var (name, path) in Discover(folder))
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var train = WrenchFile.ReadMatrix(Path.Combine(path, "train.json"));
+            var test = WrenchFile.ReadMatrix(Path.Combine(path, "test.json"));
+            var validPath = Path.Combine(path, "valid.json");
+            var dev = File.Exists(validPath) ? WrenchFile.ReadMatrix(validPath) : null;
+            if (!test.HasGold || test.GoldLabels.ToArray().All(g => g < 0))
+                throw SnorkelerException.InFile(Path.Combine(path, "test.json"), "has no gold labels to score against");
+            if (dev is not null && dev.GoldLabels.ToArray().All(g => g < 0)) dev = null;
+            log?.Invoke($"compare: {name}: {train.RowCount:N0} train rows, {test.RowCount:N0} test rows, {train.LfCount} sources, {train.Schema.Cardinality} classes");
+            var result = ModelComparison.Run(train.WithGold([]), test, dev, models, seeds, tieBreak,
+                log: log is null ? null : line => log($"{name}: {line}"), cancellation: cancellation);
+            sets.Add((name, result));
+        }
+        return new SuiteResult(sets, sets[0].Item2.Rows.Select(r => r.Model).ToArray(), tieBreak, seeds.ToArray());
+    }
+}

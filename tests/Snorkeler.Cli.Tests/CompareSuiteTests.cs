@@ -1,0 +1,41 @@
+using Snorkeler.Cli.Tests.Support;
+
+namespace Snorkeler.Cli.Tests;
+
+public sealed class CompareSuiteTests
+{
+    private static string SharedData => Path.Combine(TestPaths.Shared, "data");
+
+    [Fact]
+    public void Compare_suite_scores_every_model_on_every_shared_set_as_CSV()
+    {
+        // When
+        var result = Shell.Run("compare", "--suite", SharedData, "--models", "mv,dawid-skene", "--format", "csv");
+
+        // Then one line per set, model and metric, after the header
+        result.ExitCode.ShouldBe(0, result.Error);
+        var lines = result.Out.TrimEnd('\n').Split('\n');
+        lines[0].ShouldBe("set,model,metric,mean,std,rank,winner");
+        lines.Length.ShouldBe(1 + 4 * 2 * 5);
+        lines.Skip(1).Select(l => l.Split(',')[0]).Distinct().ShouldBe(["dog", "tennis", "trec", "youtube"]);
+        lines.ShouldContain(l => l.StartsWith("youtube,mv,expected_accuracy,0.816,", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Compare_suite_with_a_train_matrix_too_is_a_usage_error()
+        => Shell.Run("compare", "--suite", SharedData, "--train", "x.snkm", "--models", "mv").ShouldFailWith(2)
+            .ErrorLines[0].ShouldBe("snorkeler compare: give --suite DIR or --train/--test, not both ('--train' with --suite)");
+
+    [Fact]
+    public void Compare_without_a_suite_or_a_train_matrix_is_a_usage_error()
+        => Shell.Run("compare", "--models", "mv").ShouldFailWith(2)
+            .ErrorLines[0].ShouldBe("snorkeler compare: missing required option '--train MATRIX' (or '--suite DIR')");
+
+    [Fact]
+    public void Compare_suite_of_a_missing_folder_exits_1_naming_it()
+    {
+        using var temp = new TempFolder();
+        var missing = temp.File("nope");
+        Shell.Run("compare", "--suite", missing, "--models", "mv").ShouldFailWith(1).ErrorLines.ShouldBe([$"error: {missing}: no such folder"]);
+    }
+}

@@ -1,0 +1,73 @@
+using Snorkeler.Cli.Tests.Support;
+
+namespace Snorkeler.Cli.Tests;
+
+/// <summary>Warnings for LFs that cannot work, end to end: check sees the rule text, apply and analyze the data.</summary>
+public class WarningTests
+{
+    private const string Broken = Tickets.Rules + """
+        lf tier_quoted:
+            when "tier" == "gold" label Billing
+
+        lf tier_case:
+            when tier == "Gold" label Billing
+
+        lf refund_again:
+            when lower(body) contains "refund" label Billing
+
+        """;
+
+    [Fact]
+    public void Check_sees_a_field_name_in_quotes_without_the_data()
+    {
+        using var tickets = new Tickets(rules: Broken);
+
+        var result = Shell.Run("check", tickets.Lfs);
+
+        result.ExitCode.ShouldBe(0, result.Error);
+        result.ErrorLines.ShouldContain($"{Path.Combine(tickets.Lfs, "tickets.rules")}(18,10): warning SNK0501: \"tier\" is text, not the field 'tier': write the field as tier (as written, the test compares constants and is always false)");
+        result.Out.ShouldContain("8 LFs");
+    }
+
+    [Fact]
+    public void Apply_warns_with_locations_about_what_the_data_shows_and_analyze_about_the_matrix()
+    {
+        // Given
+        using var tickets = new Tickets(rules: Broken);
+        var rules = Path.Combine(tickets.Lfs, "tickets.rules");
+
+        // When
+        var applied = Shell.Run("apply", "--lfs", tickets.Lfs, "--data", tickets.Data, "--out", tickets.File("m.snkm"));
+        var analyzed = Shell.Run("analyze", "--matrix", tickets.File("m.snkm"));
+
+        // Then
+        applied.ExitCode.ShouldBe(0, applied.Error);
+        applied.ErrorLines.ShouldContain($"{rules}(17,4): warning SNK0701: LF 'tier_quoted' votes on none of the 8 rows; check its condition against a few rows ('snorkeler rows --lf tier_quoted --vote ABSTAIN')");
+        applied.ErrorLines.ShouldContain($"{rules}(23,4): warning SNK0703: LFs 'refund' and 'refund_again' vote the same on every row, so the label model counts the same evidence twice; keep one");
+        applied.ErrorLines.ShouldContain($"{rules}(21,18): warning SNK0511: column 'tier' of {tickets.Data} holds \"gold\" but never \"Gold\", and == compares case exactly: write \"gold\", or compare lower(tier) with \"gold\"");
+        analyzed.ExitCode.ShouldBe(0, analyzed.Error);
+        analyzed.ErrorLines.ShouldContain("warning SNK0701: LF 'tier_case' votes on none of the 8 rows; check its condition against a few rows ('snorkeler rows --lf tier_case --vote ABSTAIN')");
+    }
+
+    [Fact]
+    public void Label_warns_about_an_lf_below_chance_on_the_dev_gold_labels()
+    {
+        // Given: 'backwards' votes Account on the twelve Billing tickets
+        var csv = "id,body,category\n" + string.Concat(Enumerable.Range(1, 24).Select(i => i <= 12 ? $"{i},please refund me,Billing\n" : $"{i},my password,Account\n"));
+        using var tickets = new Tickets(csv, """
+            labels Billing, Technical, Account
+            lf backwards:
+                when body contains "refund" label Account
+            lf password:
+                when body contains "password" label Account
+
+            """);
+
+        // When
+        var result = Shell.Run("label", "--lfs", tickets.Lfs, "--data", tickets.Data, "--model", "mv", "--dev", tickets.Data, "--gold-column", "category", "--out", tickets.File("l.csv"));
+
+        // Then
+        result.ExitCode.ShouldBe(0, result.Error);
+        result.ErrorLines.ShouldContain(l => l.EndsWith("warning SNK0705: LF 'backwards' is right on 0 of the 12 labelled rows it votes on (0.00), below chance (0.50: voting Account at random would be right that often); is its class the wrong one? ('snorkeler rows --lf backwards --wrong')"));
+    }
+}

@@ -1,0 +1,98 @@
+using Snorkeler.Analysis;
+
+namespace Snorkeler.Core.Tests;
+
+/// <summary>Warnings computed from a label matrix, each with its code and whole message.</summary>
+public class LfWarningTests
+{
+    private static readonly LabelSchema HamSpam = new(["HAM", "SPAM"]);
+
+    private static IReadOnlyList<string> Warnings(string[] lfs, int[,] votes, int[]? gold = null)
+        => LfWarnings.Check(LabelMatrix.Create(HamSpam, lfs, votes, gold)).Select(w => w.ToString()).ToList();
+
+    [Fact]
+    public void An_lf_that_never_votes_and_one_that_votes_on_every_row_are_named()
+    {
+        var warnings = Warnings(["never", "always", "some"], new[,] { { -1, 0, 1 }, { -1, 0, -1 }, { -1, 0, 0 } });
+
+        warnings.ShouldBe([
+            "warning SNK0701: LF 'never' votes on none of the 3 rows; check its condition against a few rows ('snorkeler rows --lf never --vote ABSTAIN')",
+            "warning SNK0702: LF 'always' votes HAM on every row, so it tells no row from another; an LF should abstain where it has no evidence",
+        ]);
+    }
+
+    [Fact]
+    public void Identical_lfs_are_duplicates_and_nearly_identical_ones_near_duplicates()
+    {
+        // Given: a and b identical; c agrees with d on 20 of the 21 rows either votes on (95.2%); e agrees with f on 19 of 21 (90.5%)
+        var rows = 40;
+        var votes = new int[rows, 6];
+        for (var i = 0; i < rows; i++)
+        {
+            votes[i, 0] = votes[i, 1] = i % 4 == 0 ? 1 : -1;
+            votes[i, 2] = i < 20 ? 0 : -1;
+            votes[i, 3] = i < 21 ? 0 : -1;
+            votes[i, 4] = i < 19 ? 1 : -1;
+            votes[i, 5] = i < 21 ? 1 : -1;
+        }
+
+        // When
+        var warnings = Warnings(["a", "b", "c", "d", "e", "f"], votes);
+
+        // Then
+        warnings.ShouldBe([
+            "warning SNK0703: LFs 'a' and 'b' vote the same on every row, so the label model counts the same evidence twice; keep one",
+            "warning SNK0704: LFs 'c' and 'd' vote the same on 20 of the 21 rows either votes on (95.2%); the label model will count much of their evidence twice: keep one, or make them differ",
+        ]);
+    }
+
+    [Fact]
+    public void An_lf_well_below_chance_on_gold_labels_is_named_and_one_near_chance_is_not()
+    {
+        // Given: gold SPAM on half the rows; 'bad' votes SPAM on 20 rows of which 4 are SPAM; 'coin' on 20 rows, 9 SPAM
+        var rows = 100;
+        var votes = new int[rows, 2];
+        var gold = new int[rows];
+        for (var i = 0; i < rows; i++)
+        {
+            gold[i] = i < 50 ? 1 : 0;
+            votes[i, 0] = i < 4 || i is >= 50 and < 66 ? 1 : -1;
+            votes[i, 1] = i < 9 || i is >= 50 and < 61 ? 1 : -1;
+        }
+
+        // When
+        var warnings = Warnings(["bad", "coin"], votes, gold);
+
+        // Then
+        warnings.ShouldBe(["warning SNK0705: LF 'bad' is right on 4 of the 20 labelled rows it votes on (0.20), below chance (0.50: voting SPAM at random would be right that often); is its class the wrong one? ('snorkeler rows --lf bad --wrong')"]);
+    }
+
+    [Fact]
+    public void Warnings_carry_the_lfs_location_and_name_an_lf_reading_the_gold_column()
+    {
+        // Given
+        var at = new SourceLocation("t.rules", 4, 4);
+        var lfs = new[] { new LabelingFunction("leak", _ => _ => 1, at, fields: ["Category"]), LabelingFunction.Create("ok", _ => 0) };
+        var matrix = LabelMatrix.Create(HamSpam, ["leak", "ok"], new[,] { { 1, 0 }, { 0, -1 } });
+
+        // When
+        var warnings = LfWarnings.Check(matrix, lfs, goldColumn: "category");
+
+        // Then
+        warnings.Select(w => w.Code).ShouldBe([LfWarnings.Codes.AlwaysVotes, LfWarnings.Codes.ReadsGold]);
+        warnings.ShouldAllBe(w => w.Severity == DiagnosticSeverity.Warning);
+        warnings[0].Location.ShouldBe(at);
+        warnings[1].ToString().ShouldBe("t.rules(4,4): warning SNK0706: LF 'leak' reads 'category', the column of gold labels: its votes copy the answers, and neither its accuracy nor the label model's can be trusted");
+    }
+
+    [Fact]
+    public void Counts_fed_block_by_block_give_the_warnings_of_the_whole_matrix()
+    {
+        var matrix = LabelMatrix.Create(HamSpam, ["a", "b", "c"], Enumerable.Range(0, 3000).SelectMany(i => new[] { i % 2, i % 2, -1 }).ToArray());
+        var counts = new LfWarnings.Counts(matrix.Schema, matrix.LfNames);
+        foreach (var block in matrix.ReadBlocks(128)) counts.Add(block);
+
+        counts.Warnings().Select(w => w.ToString()).ShouldBe(LfWarnings.Check(matrix).Select(w => w.ToString()));
+        counts.Warnings().Select(w => w.Code).ShouldBe(["SNK0702", "SNK0702", "SNK0701", "SNK0703"]);
+    }
+}

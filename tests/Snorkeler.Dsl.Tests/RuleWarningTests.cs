@@ -1,0 +1,109 @@
+using Snorkeler.Data;
+
+namespace Snorkeler.Dsl.Tests;
+
+/// <summary>Warnings for rules that cannot work: seen in the rule text (SNK05xx), and shown by the data (SNK0510, SNK0511).</summary>
+public sealed class RuleWarningTests
+{
+    private const string Head = "labels HAM, SPAM\nlf a:\n    ";
+
+    public static TheoryData<string, string, string[]?, string> Cases => new()
+    {
+        // code, rule text, the data's columns (null: unknown), the whole warning
+        {
+            "SNK0501", Head + "when \"customer tier\" == \"enterprise\" label SPAM", ["body", "customer tier"],
+            "test.rules(3,10): warning SNK0501: \"customer tier\" is text, not the field 'customer tier': write the field as `customer tier` (as written, the test compares constants and is always false)"
+        },
+        {
+            "SNK0501", "labels HAM, SPAM\nlf a:\n    when customer_tier == \"x\" label SPAM\nlf b:\n    when \"customer tier\" != \"gold\" label HAM", null,
+            "test.rules(5,10): warning SNK0501: \"customer tier\" is text, not the field 'customer_tier': write the field as customer_tier (as written, the test compares constants and is always true)"
+        },
+        {
+            "SNK0502", Head + "when \"body\" contains \"refund\" label SPAM", null,
+            "test.rules(3,10): warning SNK0502: this test reads no field of the row, so it is always false; write field names bare or in backticks, not in quotes"
+        },
+        {
+            "SNK0502", Head + "when text contains \"x\" or 3 > 2 label SPAM", null,
+            "test.rules(3,31): warning SNK0502: this test reads no field of the row, so it is always true; write field names bare or in backticks, not in quotes"
+        },
+        {
+            "SNK0503", Head + "when lower(tier) == \"Enterprise\" label SPAM", null,
+            "test.rules(3,25): warning SNK0503: lower(...) never gives \"Enterprise\" (it has capitals), so '==' is always false; write \"enterprise\""
+        },
+        {
+            "SNK0503", Head + "when upper(tier) in [\"GOLD\", \"basic\"] label SPAM", null,
+            "test.rules(3,25): warning SNK0503: upper(...) never gives \"basic\" (it has small letters), so 'in' is always false; write \"BASIC\""
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void A_rule_that_cannot_work_as_written_gets_a_warning(string code, string text, string[]? columns, string expected)
+    {
+        // When
+        var set = Rules.Load(text, columns is null ? null : new DataSchema(columns));
+
+        // Then
+        set.Diagnostics.Select(d => d.ToString()).ShouldBe([expected]);
+        set.Diagnostics[0].Code.ShouldBe(code);
+        set.HasErrors.ShouldBeFalse();
+        set.Functions.Count.ShouldBeGreaterThan(0);
+    }
+
+    [Theory]
+    [InlineData("when true label SPAM")]
+    [InlineData("when lower(tier) == \"gold\" label SPAM")]
+    [InlineData("when tier == \"Gold\" label SPAM")]
+    [InlineData("when text contains \"customer tier\" label SPAM")]
+    public void Rules_that_read_the_row_get_no_warning(string clause)
+    {
+        Rules.Load(Head + clause, new DataSchema(["text", "tier", "customer tier"])).Diagnostics.ShouldBeEmpty();
+    }
+
+    public static TheoryData<string, string, string> DataCases => new()
+    {
+        {
+            "SNK0511", "when tier == \"Gold\" label SPAM",
+            "test.rules(3,18): warning SNK0511: column 'tier' of tickets.csv holds \"gold\" but never \"Gold\", and == compares case exactly: write \"gold\", or compare lower(tier) with \"gold\""
+        },
+        {
+            "SNK0510", "when tier in [\"basic\", \"platinium\"] label SPAM",
+            "test.rules(3,18): warning SNK0510: column 'tier' of tickets.csv never holds \"platinium\"; did you mean \"platinum\"? (values: \"basic\", \"gold\", \"platinum\")"
+        },
+        {
+            "SNK0510", "when trim(`customer tier`) != \"vip\" label SPAM",
+            "test.rules(3,35): warning SNK0510: column 'customer tier' of tickets.csv never holds \"vip\" (values: \"A\", \"B\")"
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(DataCases))]
+    public void A_comparison_with_a_value_the_column_never_holds_gets_a_warning_from_the_data(string code, string clause, string expected)
+    {
+        // Given
+        using var folder = new TempFolder();
+        var data = new CsvSource(folder.Write("tickets.csv", "tier,customer tier,text\ngold, A ,x\nbasic,B,y\nplatinum,A,z\ngold,,w\n"));
+        var set = Rules.Load(Head + clause, data.Schema);
+
+        // When
+        var warnings = RuleDataChecks.Check(set.Functions, data).Select(d => d.ToString().Replace(data.Name, "tickets.csv", StringComparison.Ordinal)
+            .Replace(Path.Combine(Path.GetTempPath(), Rules.FileName), Rules.FileName, StringComparison.Ordinal)).ToList();
+
+        // Then
+        warnings.ShouldBe([expected]);
+        RuleDataChecks.Check(set.Functions, data).Single().Code.ShouldBe(code);
+    }
+
+    [Fact]
+    public void Values_the_data_holds_give_no_warning_and_lfs_that_are_not_rules_are_skipped()
+    {
+        using var folder = new TempFolder();
+        var data = new CsvSource(folder.Write("t.csv", "tier\ngold\nbasic\n"));
+        var set = Rules.Load(Head + "when tier in [\"gold\", \"basic\"] label SPAM", data.Schema);
+        var script = LabelingFunction.Create("code", _ => -1);
+
+        RuleDataChecks.Check([.. set.Functions, script], data).ShouldBeEmpty();
+        RuleDataChecks.HasComparisons([script]).ShouldBeFalse();
+        RuleDataChecks.HasComparisons(set.Functions).ShouldBeTrue();
+    }
+}
