@@ -85,7 +85,7 @@ internal static class Cli
             FileRoles.Check(parsed);
             return command.Run(parsed, terminal, cancellation);
         }
-        catch (UsageException e)
+        catch (Exception e) when (e is UsageException or OptionException)
         {
             stderr.WriteLine($"snorkeler {command.Name}: {e.Message}");
             stderr.WriteLine($"run 'snorkeler {command.Name} --help' for its options");

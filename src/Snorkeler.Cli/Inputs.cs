@@ -69,7 +69,8 @@ internal static class Inputs
         {
             var eq = pair.IndexOf('=', StringComparison.Ordinal);
             if (eq <= 0 || eq == pair.Length - 1) throw new UsageException($"--column expects LF=DATA (e.g. text=CONTENT), got '{pair}'");
-            aliases[pair[..eq]] = pair[(eq + 1)..];
+            if (!aliases.TryAdd(pair[..eq], pair[(eq + 1)..]))
+                throw new UsageException($"--column gives '{pair[..eq]}' twice ('{pair[..eq]}={aliases[pair[..eq]]}' and '{pair}'); give each LF field once");
         }
         return aliases;
     }
@@ -192,6 +193,8 @@ internal static class Inputs
         for (var i = 0; i < parts.Length; i++)
             if (!double.TryParse(parts[i], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out values[i]))
                 throw new UsageException($"{name} expects numbers separated by commas (e.g. 0.6,0.4), got '{text}'");
+        if (values.Any(v => !double.IsFinite(v) || v <= 0))
+            throw new UsageException($"{name} must be positive numbers, got {text}");
         return values;
     }
 }

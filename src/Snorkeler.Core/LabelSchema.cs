@@ -16,13 +16,18 @@ public sealed class LabelSchema : IEquatable<LabelSchema>
     private readonly string[] _names;
     private readonly Dictionary<string, int> _index;
 
+    /// <summary>The most classes a task may have: votes are stored as 16-bit signed numbers (label matrices, .snkm, .npy).</summary>
+    public const int MaxCardinality = short.MaxValue;
+
     /// <summary>Creates a schema from class names in label order.</summary>
-    /// <exception cref="ArgumentException">Fewer than two classes, a blank name, or a repeated name.</exception>
+    /// <exception cref="ArgumentException">Fewer than two or more than <see cref="MaxCardinality"/> classes, a blank name, a name with a line break or another control character, or a repeated name.</exception>
     public LabelSchema(IEnumerable<string> classNames)
     {
         _names = Guard.NotNull(classNames).ToArray();
         if (_names.Length < 2)
             throw new ArgumentException($"a labelling task needs at least two classes, got {_names.Length}", nameof(classNames));
+        if (_names.Length > MaxCardinality)
+            throw new ArgumentException($"a labelling task has at most {MaxCardinality:N0} classes (votes are stored as 16-bit numbers), got {_names.Length:N0}", nameof(classNames));
         _index = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < _names.Length; i++)
         {
@@ -31,6 +36,8 @@ public sealed class LabelSchema : IEquatable<LabelSchema>
                 throw new ArgumentException($"class {i} has an empty name", nameof(classNames));
             if (name == AbstainName)
                 throw new ArgumentException($"'{AbstainName}' is reserved and cannot name a class", nameof(classNames));
+            if (name.Any(char.IsControl))
+                throw new ArgumentException($"class {i} ('{name.Replace("\r", "\\r", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal)}') has a line break or another control character in its name", nameof(classNames));
             if (!_index.TryAdd(name, i))
                 throw new ArgumentException($"class name '{name}' is repeated", nameof(classNames));
         }

@@ -29,3 +29,9 @@ public class SnorkelerException : Exception
     public static SnorkelerException InFile(string path, string message, long? line = null, Exception? inner = null)
         => new(line is { } l ? $"{path}({l}): {message}" : $"{path}: {message}", inner);
 }
+
+/// <summary>
+/// A bad option value found where the option is used (a model's <c>--lr</c>, a <c>--prior</c> that does not fit the
+/// classes): a usage error, which the command line reports with exit code 2 like the options it parses itself.
+/// </summary>
+public sealed class OptionException(string message) : SnorkelerException(message);

@@ -43,6 +43,8 @@ public static class RuleMessages
         public const string TooDeep = "SNK0014";
         /// <summary>An expression deeper than <see cref="RulesParser.MaxDepth"/> operators.</summary>
         public const string TooLong = "SNK0015";
+        /// <summary>A <c>labels</c> line declares more classes than votes can hold.</summary>
+        public const string TooManyLabels = "SNK0016";
         /// <summary>Two LFs with one name.</summary>
         public const string DuplicateLf = "SNK0101";
         /// <summary>Two <c>let</c> constants with one name in a file.</summary>
@@ -135,6 +137,9 @@ public static class RuleMessages
     internal static Diagnostic ConflictingLabels(string path, TextSpan at, LabelSchema mine, SourceLocation first, LabelSchema theirs)
         => Error(Codes.ConflictingLabels, $"labels {string.Join(", ", mine.ClassNames)} differ from labels {string.Join(", ", theirs.ClassNames)} declared at {first}; all rule files share one set of classes", path, at);
 
+    internal static Diagnostic TooManyLabels(string path, TextSpan at, int count)
+        => Error(Codes.TooManyLabels, $"'labels' declares {count:N0} classes; at most {LabelSchema.MaxCardinality:N0} (votes are stored as 16-bit numbers)", path, at);
+
     internal static Diagnostic TooFewLabels(string path, TextSpan at, int count)
         => Error(Codes.TooFewLabels, $"'labels' needs at least two classes, got {count}", path, at);
 
@@ -203,6 +208,9 @@ public static class RuleMessages
 
     internal static Diagnostic UnsupportedRegex(string path, TextSpan at, string construct)
         => Error(Codes.UnsupportedRegex, $"the regex uses {construct}, which the linear-time regex engine cannot run; rewrite it without backreferences, lookarounds or atomic groups", path, at);
+
+    internal static Diagnostic RegexTooLarge(string path, TextSpan at)
+        => Error(Codes.UnsupportedRegex, "the regex is too large for the linear-time regex engine (a counted repetition such as {100000} unrolls into that many states; at most 10,000); use a smaller count or a simpler pattern", path, at);
 
     internal static Diagnostic KeywordFileNotFound(string path, TextSpan at, string file)
         => Error(Codes.KeywordFileNotFound, $"keyword file '{file}' not found next to the rule file", path, at);

@@ -10,8 +10,11 @@ namespace Snorkeler.Dsl;
 /// columns when known), and compiles each <c>lf</c> to a <see cref="LabelingFunction"/>. All rule files
 /// of a run share one <c>labels</c> declaration; files without one use it.
 /// </summary>
-public sealed class RulesLoader : ILfLoader
+public sealed partial class RulesLoader : ILfLoader
 {
+    [System.Text.RegularExpressions.GeneratedRegex("\r(?!\n)")]
+    private static partial System.Text.RegularExpressions.Regex LoneCarriageReturn();
+
     /// <inheritdoc />
     public string Extension => ".rules";
 
@@ -24,7 +27,8 @@ public sealed class RulesLoader : ILfLoader
         var parsed = files.OrderBy(f => f.Path, StringComparer.Ordinal)
             .Select(f =>
             {
-                var result = RulesParser.TryParse(f.Path, f.Text);
+                // A lone CR ends a line too (old Mac files); replacing it with LF keeps every offset, line and column.
+                var result = RulesParser.TryParse(f.Path, f.Text.Contains('\r') ? LoneCarriageReturn().Replace(f.Text, "\n") : f.Text);
                 diagnostics.AddRange(result.Diagnostics);
                 return result.File;
             })
@@ -155,6 +159,11 @@ public sealed class RulesLoader : ILfLoader
         if (labels.Classes.Count < 2)
         {
             diagnostics.Add(RuleMessages.TooFewLabels(path, labels.Span, labels.Classes.Count));
+            ok = false;
+        }
+        if (labels.Classes.Count > LabelSchema.MaxCardinality)
+        {
+            diagnostics.Add(RuleMessages.TooManyLabels(path, labels.Span, labels.Classes.Count));
             ok = false;
         }
         return ok ? new LabelSchema(labels.Classes.Select(c => c.Text)) : null;

@@ -37,9 +37,9 @@ public static class ClassPrior
     public static double[] Validate(IReadOnlyList<double> prior, int k)
     {
         if (prior.Count != k)
-            throw new SnorkelerException($"the class prior has {prior.Count} values but the task has {k} classes");
+            throw new OptionException($"the class prior has {prior.Count} values but the task has {k} classes");
         if (prior.Any(p => !double.IsFinite(p) || p <= 0))
-            throw new SnorkelerException($"the class prior must be positive numbers, got {string.Join(",", prior)}");
+            throw new OptionException($"the class prior must be positive numbers, got {string.Join(",", prior)}");
         var sum = prior.Sum();
         return prior.Select(p => p / sum).ToArray();
     }
@@ -101,7 +101,7 @@ public static class ClassPrior
             "uniform" => PriorEstimate.Uniform,
             "mv" => PriorEstimate.MajorityVote,
             "em" => PriorEstimate.Em,
-            _ => throw new SnorkelerException($"--prior-estimate expects uniform, mv or em, got '{text}'"),
+            _ => throw new OptionException($"--prior-estimate expects uniform, mv or em, got '{text}'"),
         };
     }
 

@@ -22,8 +22,9 @@ public sealed class ModelOptions
         _read.Add(name);
         if (!_values.TryGetValue(name, out var text)) return fallback;
         if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v))
-            throw new SnorkelerException($"--{name} expects a number, got '{text}'");
-        if (v < min || v > max) throw new SnorkelerException($"--{name} must be between {min} and {max}, got {text}");
+            throw new OptionException($"--{name} expects a number, got '{text}'");
+        if (v < min || v > max)
+            throw new OptionException(double.IsPositiveInfinity(max) ? $"--{name} must be at least {min.ToString(CultureInfo.InvariantCulture)}, got {text}" : $"--{name} must be between {min.ToString(CultureInfo.InvariantCulture)} and {max.ToString(CultureInfo.InvariantCulture)}, got {text}");
         return v;
     }
 
@@ -33,8 +34,9 @@ public sealed class ModelOptions
         _read.Add(name);
         if (!_values.TryGetValue(name, out var text)) return fallback;
         if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v))
-            throw new SnorkelerException($"--{name} expects a whole number, got '{text}'");
-        if (v < min || v > max) throw new SnorkelerException($"--{name} must be between {min} and {max}, got {text}");
+            throw new OptionException($"--{name} expects a whole number, got '{text}'");
+        if (v < min || v > max)
+            throw new OptionException(double.IsPositiveInfinity(max) ? $"--{name} must be at least {min.ToString(CultureInfo.InvariantCulture)}, got {text}" : $"--{name} must be between {min.ToString(CultureInfo.InvariantCulture)} and {max.ToString(CultureInfo.InvariantCulture)}, got {text}");
         return v;
     }
 

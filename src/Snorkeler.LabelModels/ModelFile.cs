@@ -103,8 +103,8 @@ public static class ModelFile
         LabelSchema schema;
         try { schema = new LabelSchema(classes); }
         catch (ArgumentException e) { throw Bad($"field 'classes': {e.Message}"); }
-        if (prior.Length != schema.Cardinality || prior.Any(p => !double.IsFinite(p) || p < 0))
-            throw Bad($"field 'prior' must hold {schema.Cardinality} non-negative numbers");
+        if (prior.Length != schema.Cardinality || prior.Any(p => !double.IsFinite(p) || p < 0) || !(prior.Sum() is var total && double.IsFinite(total) && total > 0))
+            throw Bad($"field 'prior' must hold {schema.Cardinality} non-negative numbers with a positive, finite sum");
         var parameters = json["parameters"] as JsonObject ?? throw Bad("field 'parameters' must be an object");
         LabelModelKind kind;
         try { kind = LabelModelCatalog.Get(name); }

@@ -158,9 +158,10 @@ public sealed class SufficientStatistics
     {
         Guard.NotNull(other);
         CheckSame(other.Schema, other.LfNames, "the other statistics");
-        for (var i = 0; i < _votes.Length; i++) _votes[i] += other._votes[i];
-        for (var i = 0; i < _pairs.Length; i++) _pairs[i] += other._pairs[i];
-        RowCount += other.RowCount;
+        // Checked: forged counts must fail, not wrap around to negative numbers.
+        RowCount = checked(RowCount + other.RowCount);
+        for (var i = 0; i < _votes.Length; i++) _votes[i] = checked(_votes[i] + other._votes[i]);
+        for (var i = 0; i < _pairs.Length; i++) _pairs[i] = checked(_pairs[i] + other._pairs[i]);
     }
 
     /// <summary>The sum of several shards' statistics (at least one).</summary>

@@ -6,13 +6,14 @@ namespace Snorkeler.Scripting;
 
 /// <summary>
 /// Compiled scripts on disk, one file per cache key: <c>&lt;dir&gt;/&lt;key&gt;.csxc</c>. The file is a magic
-/// header, the SHA-256 of the body, then the body (factory names, warnings, assembly image, PDB). Writes
+/// header, the SHA-256 of the body, then the body (its own key, factory names, warnings, assembly image, PDB);
+/// an entry whose key is not the one looked up (a file copied under another name) is a miss. Writes
 /// are atomic (temporary file then rename); an entry that fails any check reads as a miss and is rebuilt.
 /// Deleting the folder at any time is safe.
 /// </summary>
 internal static class ScriptCache
 {
-    private static readonly byte[] Magic = "SNKCSX01"u8.ToArray();
+    private static readonly byte[] Magic = "SNKCSX02"u8.ToArray();
 
     /// <summary>The folder: the context's, else <c>SNORKELER_CACHE_DIR</c>, else <c>$XDG_CACHE_HOME/snorkeler</c>, else <c>~/.cache/snorkeler</c> (local app data on Windows); scripts go in its <c>csx</c> subfolder.</summary>
     public static string Folder(string? contextDirectory)
@@ -32,7 +33,7 @@ internal static class ScriptCache
     public static string EntryPath(string folder, string key) => Path.Combine(folder, key + ".csxc");
 
     /// <summary>The entry, or null when it is missing, truncated, corrupt or unreadable.</summary>
-    public static CompiledScripts? TryRead(string path)
+    public static CompiledScripts? TryRead(string path, string key)
     {
         byte[] bytes;
         try
@@ -51,6 +52,7 @@ internal static class ScriptCache
         try
         {
             using var reader = new BinaryReader(new MemoryStream(bytes, headerLength, bytes.Length - headerLength), Encoding.UTF8);
+            if (reader.ReadString() != key) return null;
             var typeName = reader.ReadString();
             var methodName = reader.ReadString();
             var warnings = new StoredDiagnostic[reader.ReadInt32()];
@@ -73,11 +75,12 @@ internal static class ScriptCache
     }
 
     /// <summary>Writes an entry atomically; throws <see cref="SnorkelerException"/> when it cannot.</summary>
-    public static void Write(string path, CompiledScripts compiled)
+    public static void Write(string path, string key, CompiledScripts compiled)
     {
         using var body = new MemoryStream();
         using (var writer = new BinaryWriter(body, Encoding.UTF8, leaveOpen: true))
         {
+            writer.Write(key);
             writer.Write(compiled.TypeName);
             writer.Write(compiled.MethodName);
             writer.Write(compiled.Warnings.Count);

@@ -62,7 +62,7 @@ public sealed class ScriptLoader : ILfLoader
 
         var key = sources.Key(schema);
         var entry = _useCache ? ScriptCache.EntryPath(ScriptCache.Folder(context.CacheDirectory), key) : null;
-        var compiled = entry is null ? null : ScriptCache.TryRead(entry);
+        var compiled = entry is null ? null : ScriptCache.TryRead(entry, key);
         var loaded = compiled is null ? null : Factory(compiled, sources); // null: an entry that passed its checksum but does not load
         var hit = loaded is not null;
         if (loaded is null)
@@ -74,7 +74,7 @@ public sealed class ScriptLoader : ILfLoader
             loaded = Factory(compiled, sources) ?? throw new InvalidOperationException("freshly compiled scripts do not load");
             if (entry is not null)
             {
-                try { ScriptCache.Write(entry, compiled); }
+                try { ScriptCache.Write(entry, key, compiled); }
                 catch (SnorkelerException e)
                 {
                     diagnostics.Add(new Diagnostic(ScriptCodes.CacheWrite, DiagnosticSeverity.Warning, ScriptCodes.CacheWriteMessage(entry, e.Message), null));

@@ -73,8 +73,9 @@ public sealed class ScriptCacheTests : IDisposable
         var cache = _folder.File("cache");
         Load(loader, cache, "a.csx");
         var entry = loader.LastLoad!.CachePath!;
-        var good = ScriptCache.TryRead(entry)!;
-        ScriptCache.Write(entry, good with { Image = [.. good.Image.Take(200)] });
+        var key = loader.LastLoad!.CacheKey!;
+        var good = ScriptCache.TryRead(entry, key)!;
+        ScriptCache.Write(entry, key, good with { Image = [.. good.Image.Take(200)] });
 
         var rebuilt = Load(loader, cache, "a.csx");
         var rebuiltWasHit = loader.LastLoadWasCacheHit;

@@ -96,7 +96,19 @@ internal sealed class FitCommand : ICommand
         {
             if (trainer is not IStatisticsTrainer fromStatistics)
                 throw new SnorkelerException($"model '{kind.Name}' cannot be fitted from statistics; models that can: {string.Join(", ", LabelModelCatalog.All.Where(k => k.CreateTrainer(ModelOptions.Defaults) is IStatisticsTrainer).Select(k => k.Name))}");
-            var statistics = SufficientStatistics.Merge(args.Values("--stats").Select(SufficientStatistics.Load));
+            // Shard by shard, so that counts adding up past the largest number name the file that made them overflow.
+            SufficientStatistics? statistics = null;
+            foreach (var path in args.Values("--stats"))
+            {
+                var shard = SufficientStatistics.Load(path);
+                if (statistics is null) statistics = SufficientStatistics.Merge([shard]);
+                else
+                {
+                    try { statistics.Add(shard); }
+                    catch (OverflowException) { throw SnorkelerException.InFile(path, $"its counts ({shard.RowCount:N0} rows) added to the other shards' overflow; a forged or damaged statistics file?"); }
+                }
+            }
+            if (statistics is null) throw new UsageException("--stats needs at least one file");
             model = fromStatistics.Fit(statistics, context);
             rows = statistics.RowCount;
             lfCount = statistics.LfNames.Count;

@@ -97,6 +97,11 @@ internal sealed class PredictCommand : ICommand
             if (labels.Length < n) labels = new int[n];
             var p = probabilities.AsSpan(0, n * k);
             model.PredictProbabilities(block, p);
+            // Never write a probability that is not a number: parameters out of range (an edited model whose
+            // checksum was recomputed, an overflow) fail the run instead.
+            var bad = p.IndexOfAnyExceptInRange(double.MinValue, double.MaxValue); // NaN and infinities
+            if (bad >= 0)
+                throw new SnorkelerException($"model '{model.Name}' gave probability {p[bad].ToString(CultureInfo.InvariantCulture)} for row {block.FirstRow + bad / k + 1}, which is not a finite number; its parameters are out of range (a damaged or edited model file?)");
             for (var i = 0; i < n; i++) labels[i] = HardLabels.Choose(p.Slice(i * k, k), block.FirstRow + i, tieBreak, seed);
             each(block, p, labels.AsSpan(0, n));
             rows += n;

@@ -233,7 +233,12 @@ public static class Applier
                     {
                         v = f(batch[i]);
                     }
-                    catch (Exception e) when (e is not OutOfMemoryException)
+                    catch (OutOfMemoryException e)
+                    {
+                        // Never recorded as an abstain (the process may be in trouble), but named like any failure.
+                        throw Fail(j, batch, i, "it ran out of memory (OutOfMemoryException)", e);
+                    }
+                    catch (Exception e)
                     {
                         if (!faultTolerant) throw Fail(j, batch, i, $"{e.GetType().Name}: {e.Message}", e);
                         Interlocked.Increment(ref failures[j]);

@@ -13,7 +13,8 @@ namespace Snorkeler.Applying;
 /// Layout under the cache folder: <c>columns/&lt;input key&gt;/&lt;column key&gt;.col</c>, where the input key is
 /// the SHA-256 of the data files' content hashes (in order) and the column aliases, and the column key is the
 /// SHA-256 of the LF's <see cref="LabelingFunction.SourceHash"/> and the classes. A column file is a magic
-/// header, the row count, the SHA-256 of the votes, and the votes (one signed byte per row). A file's content
+/// header, the row count, the SHA-256 of its key (input key and column key) followed by the votes, and the votes
+/// (one signed byte per row): a file copied under another key fails the check and reads as a miss. A file's content
 /// hash is remembered under <c>inputs/</c> by its full path, size and modification time, so an unchanged file
 /// costs one stat; a touched or rewritten file is hashed again (SHA-256 of all bytes). Entries that fail
 /// any check read as misses; writes are atomic; deleting the folder at any time is safe.
@@ -23,7 +24,7 @@ namespace Snorkeler.Applying;
 /// </summary>
 public sealed class ColumnCache
 {
-    private static readonly byte[] Magic = "SNKCOL01"u8.ToArray();
+    private static readonly byte[] Magic = "SNKCOL02"u8.ToArray();
 
     /// <summary>Rows buffered per column write.</summary>
     private const int BlockRows = 65536;
@@ -57,11 +58,12 @@ public sealed class ColumnCache
         var memo = Path.Combine(Folder, "inputs", stamp);
         try
         {
-            if (File.Exists(memo) && File.ReadAllText(memo) is { Length: 64 } known) return known;
+            // The memo repeats its stamp, so a memo copied under another stamp is not believed.
+            if (File.Exists(memo) && File.ReadAllText(memo) is { Length: 129 } known && known.StartsWith(stamp + "\n", StringComparison.Ordinal)) return known[65..];
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
         var hash = FileHash.Sha256(path);
-        TryStore(memo, Encoding.ASCII.GetBytes(hash));
+        TryStore(memo, Encoding.ASCII.GetBytes(stamp + "\n" + hash));
         return hash;
     }
 
@@ -185,6 +187,10 @@ public sealed class ColumnCache
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or SnorkelerException) { }
     }
 
+    /// <summary>What a column file's hash covers before its votes: its key, the input key and column key its path is made of.</summary>
+    private static byte[] KeyOf(string path)
+        => Encoding.UTF8.GetBytes(Path.GetFileName(Path.GetDirectoryName(path)) + "/" + Path.GetFileName(path));
+
     /// <summary>Reads a column file's votes in order; null from <see cref="TryOpen"/> when missing or damaged.</summary>
     private sealed class ColumnReader : IDisposable
     {
@@ -210,8 +216,13 @@ public sealed class ColumnCache
                 if (!header.AsSpan(0, Magic.Length).SequenceEqual(Magic)) { stream.Dispose(); return null; }
                 var rows = BitConverter.ToInt64(header, Magic.Length);
                 if (rows <= 0 || stream.Length != header.Length + rows) { stream.Dispose(); return null; }
-                // Check the votes against their hash before trusting them (one sequential read; columns are small).
-                var hash = SHA256.HashData(stream);
+                // Check the key and votes against their hash before trusting them (one sequential read; columns are small).
+                using var check = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+                check.AppendData(KeyOf(path));
+                var buffer = new byte[1 << 16];
+                int read;
+                while ((read = stream.Read(buffer)) > 0) check.AppendData(buffer, 0, read);
+                var hash = check.GetHashAndReset();
                 if (!hash.AsSpan().SequenceEqual(header.AsSpan(Magic.Length + 8))) { stream.Dispose(); return null; }
                 stream.Position = header.Length;
                 return new ColumnReader(stream, rows);
@@ -240,10 +251,14 @@ public sealed class ColumnCache
         public ColumnWriter(string path)
         {
             _path = path;
-            _temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
+            _hash.AppendData(KeyOf(path));
+            // Named as AtomicFile names temporaries, so that one a killed process left is deleted by the next write.
+            var folder = Path.GetDirectoryName(path)!;
+            _temp = Path.Combine(folder, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
             try
             {
-                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                Directory.CreateDirectory(folder);
+                AtomicFile.DeleteStaleTemporaries(folder, Path.GetFileName(path));
                 _stream = new FileStream(_temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
                 _stream.Write(new byte[Magic.Length + 8 + SHA256.HashSizeInBytes]);
             }

@@ -52,7 +52,7 @@ public sealed class CsvSource : IChunkedSource
     /// <inheritdoc />
     public IEnumerable<RowBatch> ReadBatches(int rowsPerBatch)
     {
-        foreach (var chunk in Chunks(rowsPerBatch)) yield return chunk.Parse();
+        foreach (var chunk in IO.ReadGuard.Each(_path, Chunks(rowsPerBatch))) yield return chunk.Parse();
     }
 
     /// <summary>Chunks of raw records larger than this (bytes) are closed early.</summary>
@@ -65,7 +65,7 @@ public sealed class CsvSource : IChunkedSource
     /// record over 16 MB, a UTF-16 file, a one-column file), it hands the rest of the file, from that
     /// record, to the sequential reader, which gives the same rows or the same error it always gave.
     /// </summary>
-    IEnumerable<RowChunk> IChunkedSource.ReadChunks(int rowsPerBatch) => Chunks(rowsPerBatch);
+    IEnumerable<RowChunk> IChunkedSource.ReadChunks(int rowsPerBatch) => IO.ReadGuard.Each(_path, Chunks(rowsPerBatch));
 
     private IEnumerable<RowChunk> Chunks(int rowsPerBatch)
     {

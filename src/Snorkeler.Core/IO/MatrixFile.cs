@@ -217,7 +217,7 @@ public static class MatrixFile
             using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
             json.WriteStartObject();
             json.WriteString("format", "snorkeler.matrix-schema");
-            json.WriteNumber("version", 1);
+            json.WriteNumber("version", SidecarVersion);
             json.WriteStartArray("classes");
             foreach (var c in schema.ClassNames) json.WriteStringValue(c);
             json.WriteEndArray();
@@ -234,6 +234,9 @@ public static class MatrixFile
             }
             json.WriteEndObject();
         });
+
+    /// <summary>The version of the schema sidecar this Snorkeler writes and reads.</summary>
+    internal const int SidecarVersion = 1;
 
     /// <summary>The largest schema sidecar read (class and LF names only).</summary>
     internal const long MaxSidecarBytes = 64L << 20;
@@ -255,6 +258,8 @@ public static class MatrixFile
         try
         {
             using var doc = JsonDocument.Parse(InputFile.ReadAllBytes(sidecar, MaxSidecarBytes, "a matrix schema file"));
+            if (doc.RootElement.TryGetProperty("version", out var version) && (!version.TryGetInt32(out var v) || v > SidecarVersion))
+                throw SnorkelerException.InFile(sidecar, $"matrix schema file version {version.GetRawText()} is newer than this Snorkeler reads ({SidecarVersion}); upgrade Snorkeler");
             var classes = doc.RootElement.GetProperty("classes").EnumerateArray().Select(e => e.GetString()!).ToArray();
             var lfs = doc.RootElement.TryGetProperty("lfs", out var l) ? l.EnumerateArray().Select(e => e.GetString()!).ToArray() : null;
             var gold = doc.RootElement.TryGetProperty("gold", out var g) && g.ValueKind == JsonValueKind.String ? g.GetString() : null;

@@ -21,12 +21,26 @@ public static class ReadGuard
         catch (Exception e) when (IsAboutContent(e) || (decoder && e is not SnorkelerException and not OperationCanceledException)) { throw Wrap(path, e); }
     }
 
-    /// <summary>The items of <paramref name="items"/>, read under the same guard as <see cref="Run{T}"/>.</summary>
+    /// <summary>
+    /// The items of <paramref name="items"/> (a whole pass over the file), read under the same guard as
+    /// <see cref="Run{T}"/>; a file whose size or modification time changed between the start and the end of the
+    /// pass (truncated or rewritten by another process meanwhile) is an error rather than a shorter result.
+    /// </summary>
     public static IEnumerable<T> Each<T>(string path, IEnumerable<T> items, bool decoder = false)
     {
         Guard.NotNull(items);
-        using var e = Run(path, items.GetEnumerator, decoder);
-        while (Run(path, e.MoveNext, decoder)) yield return e.Current;
+        var before = Snapshot(path);
+        using (var e = Run(path, items.GetEnumerator, decoder))
+            while (Run(path, e.MoveNext, decoder)) yield return e.Current;
+        var after = Snapshot(path);
+        if (after != before)
+            throw SnorkelerException.InFile(path, $"the file changed while it was read ({before.Size:N0} bytes when the pass began, {after.Size:N0} now); rerun on a copy no other process writes");
+    }
+
+    private static (long Size, DateTime Modified) Snapshot(string path)
+    {
+        try { return (InputFile.Stat(path).Size, File.GetLastWriteTimeUtc(path)); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return (-1, default); }
     }
 
     /// <summary>True for the exceptions readers' libraries throw on malformed content (not cancellation, not Snorkeler's own).</summary>

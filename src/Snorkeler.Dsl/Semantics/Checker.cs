@@ -310,11 +310,16 @@ internal sealed partial class Checker
         {
             Report(RuleMessages.InvalidRegex(FilePath, r.Span, RegexReason(e)));
         }
-        catch (NotSupportedException e)
+        catch (NotSupportedException e) when (e.Message.Contains("conjunction with expressions containing", StringComparison.Ordinal))
         {
             // "... in conjunction with expressions containing: 'backreference (\ number)'." → the quoted construct.
             var quoted = e.Message.Split('\'');
             Report(RuleMessages.UnsupportedRegex(FilePath, r.Span, quoted.Length >= 3 ? $"a {quoted[^2]}" : "a construct"));
+        }
+        catch (NotSupportedException)
+        {
+            // "... could result in an automata as large as '100001' nodes, which is larger than the configured limit of '10000'."
+            Report(RuleMessages.RegexTooLarge(FilePath, r.Span));
         }
         catch (ArgumentException e)
         {

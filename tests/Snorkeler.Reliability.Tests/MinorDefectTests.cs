@@ -1,0 +1,157 @@
+using Snorkeler.Data;
+using Snorkeler.Reliability.Tests.Support;
+
+namespace Snorkeler.Reliability.Tests;
+
+/// <summary>
+/// The smaller defects of the adversarial pass: usage errors that exited 1, an LF file listed twice, a repeated
+/// option, old Mac line ends, a sidecar from the future, a garbled regex message, statistics forged to overflow,
+/// data changed by another process during a run, an LF that runs out of memory, and a script that overflows the
+/// stack (its temporaries are cleaned by the next run).
+/// </summary>
+public sealed class MinorDefectTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+    private readonly string _lfs;
+    private readonly string _data;
+
+    public MinorDefectTests()
+    {
+        _lfs = Path.GetDirectoryName(_temp.Write("lfs/spam.rules", "labels HAM, SPAM\n\nlf subscribe:\n    when text contains \"subscribe\" label SPAM\n\nlf song:\n    when text contains \"song\" label HAM\n"))!;
+        _data = _temp.Write("d.csv", "text\nplease subscribe\nnice song\nhello\n");
+    }
+
+    public void Dispose() => _temp.Dispose();
+
+    public static TheoryData<string, string> UsageErrors => new()
+    {
+        { "fit --matrix {c}/matrices/good.csv --model snorkel --out {t}/m.json --lr abc", "snorkeler fit: --lr expects a number, got 'abc'" },
+        { "fit --matrix {c}/matrices/good.csv --model dawid-skene --out {t}/m.json --tol -1", "snorkeler fit: --tol must be at least 0, got -1" },
+        { "fit --matrix {c}/matrices/good.csv --model snorkel --out {t}/m.json --prior 0.2,0.3,0.5", "snorkeler fit: the class prior has 3 values but the task has 2 classes" },
+        { "fit --matrix {c}/matrices/good.csv --model mv --out {t}/m.json --prior 0.5,-0.5", "snorkeler fit: --prior must be positive numbers, got 0.5,-0.5" },
+        { "apply --lfs {c}/lfs/ok --data {c}/data/good.csv --out {t}/m.csv --column text=body --column text=stars", "snorkeler apply: --column gives 'text' twice ('text=body' and 'text=stars'); give each LF field once" },
+    };
+
+    [Theory]
+    [MemberData(nameof(UsageErrors))]
+    public void A_bad_option_value_is_a_usage_error_with_exit_2(string args, string message)
+    {
+        var result = Shell.Run(args.Replace("{c}", Corpus.Root, StringComparison.Ordinal).Replace("{t}", _temp.Path, StringComparison.Ordinal).Split(' '));
+
+        result.ShouldFailWith(2);
+        result.ErrorLines[0].ShouldBe(message);
+    }
+
+    [Fact]
+    public void An_lf_file_given_both_in_its_folder_and_by_itself_is_loaded_once()
+    {
+        var result = Shell.Run("check", _lfs, Path.Combine(_lfs, ".", "spam.rules"));
+
+        result.ExitCode.ShouldBe(0, result.Error);
+        result.Out.ShouldStartWith("ok: 2 LFs");
+    }
+
+    [Fact]
+    public void A_rules_file_with_old_mac_line_ends_parses()
+    {
+        File.WriteAllText(Path.Combine(_lfs, "spam.rules"), "labels HAM, SPAM\r\rlf subscribe:\r    when text contains \"subscribe\" label SPAM\r");
+
+        var result = Shell.Run("apply", "--lfs", _lfs, "--data", _data, "--out", _temp.File("m.csv"));
+
+        result.ExitCode.ShouldBe(0, result.Error);
+        File.ReadAllText(_temp.File("m.csv")).ShouldBe("subscribe\n1\n-1\n-1\n");
+    }
+
+    [Fact]
+    public void A_schema_sidecar_from_a_future_version_is_refused()
+    {
+        var matrix = _temp.File("m.csv");
+        Shell.Run("apply", "--lfs", _lfs, "--data", _data, "--out", matrix).ExitCode.ShouldBe(0);
+        File.WriteAllText(matrix + ".schema.json", File.ReadAllText(matrix + ".schema.json").Replace("\"version\": 1", "\"version\": 99", StringComparison.Ordinal));
+
+        var result = Shell.Run("analyze", "--matrix", matrix).ShouldFailWith(1);
+
+        result.ErrorLines[0].ShouldBe($"error: {matrix}.schema.json: matrix schema file version 99 is newer than this Snorkeler reads (1); upgrade Snorkeler");
+    }
+
+    [Fact]
+    public void A_regex_with_a_huge_counted_repetition_gets_a_readable_message()
+    {
+        var rules = _temp.Write("rx/a.rules", "labels HAM, SPAM\n\nlf a:\n    when text matches /a{100000}/ label SPAM\n");
+
+        var result = Shell.Run("check", _temp.File("rx")).ShouldFailWith(1);
+
+        result.ErrorLines[0].ShouldBe($"{rules}(4,23): error SNK0302: the regex is too large for the linear-time regex engine (a counted repetition such as {{100000}} unrolls into that many states; at most 10,000); use a smaller count or a simpler pattern");
+    }
+
+    [Fact]
+    public void Statistics_forged_to_overflow_when_added_name_the_file()
+    {
+        // Given: two shards, the second forged to hold almost the largest row count (checksum recomputed)
+        Shell.Run("apply", "--lfs", _lfs, "--data", _data, "--out", _temp.File("m.snkm"), "--stats", _temp.File("a.json")).ExitCode.ShouldBe(0);
+        var forged = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(_temp.File("a.json")))!.AsObject();
+        forged["rows"] = long.MaxValue - 1;
+        forged.Remove("checksum");
+        forged["checksum"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(forged.ToJsonString())));
+        var b = _temp.Write("b.json", forged.ToJsonString());
+
+        var result = Shell.Run("fit", "--stats", _temp.File("a.json"), b, "--model", "snorkel", "--out", _temp.File("model.json")).ShouldFailWith(1);
+
+        result.ErrorLines[0].ShouldStartWith($"error: {b}: ");
+        File.Exists(_temp.File("model.json")).ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Data_truncated_by_another_process_during_a_pass_is_an_error_not_a_shorter_result()
+    {
+        // Given: a CSV read batch by batch, truncated after the first batch
+        var path = _temp.Write("big.csv", "text\n" + string.Concat(Enumerable.Range(0, 20_000).Select(i => $"row {i}\n")));
+        var source = new CsvSource(path);
+        var rows = 0;
+
+        // When
+        var error = Should.Throw<SnorkelerException>(() =>
+        {
+            foreach (var batch in source.ReadBatches(100))
+            {
+                rows += batch.Count;
+                if (rows == 100)
+                    using (var file = new FileStream(path, FileMode.Open)) file.SetLength(1000);
+            }
+        });
+
+        // Then
+        error.Message.ShouldStartWith($"{path}: the file changed while it was read (");
+    }
+
+    [Fact]
+    public void An_lf_that_runs_out_of_memory_is_named()
+    {
+        _temp.Write("lfs/hungry.csx", "Lf(\"hungry\", row => new long[int.MaxValue].Length > 0 ? HAM : ABSTAIN);\n");
+
+        var result = Shell.Run("apply", "--lfs", _lfs, "--data", _data, "--out", _temp.File("m.csv"), "--cache-dir", _temp.File("cache"), "--fault-tolerant").ShouldFailWith(1);
+
+        result.ErrorLines[0].ShouldStartWith("error: LF 'hungry' (");
+        result.ErrorLines[0].ShouldContain("failed on row 1");
+        result.ErrorLines[0].ShouldEndWith("it ran out of memory (OutOfMemoryException)");
+    }
+
+    [Fact]
+    public void A_stack_overflow_in_a_script_leaves_temporaries_that_the_next_run_deletes()
+    {
+        // Given: a run killed by a stack overflow in an LF, while its output was being written
+        var script = _temp.Write("lfs/deep.csx", "static int Deep(int n) => n == int.MinValue ? 0 : Deep(n + 1) + 1;\nLf(\"deep\", row => row.Text(\"text\") == \"hello\" ? Deep(0) : ABSTAIN);\n");
+        var output = _temp.File("m.snkm");
+        using (var crash = ChildProcess.Start("apply", "--lfs", _lfs, "--data", _data, "--out", output, "--cache-dir", _temp.File("cache")))
+            crash.Wait(TimeSpan.FromSeconds(180)).ShouldNotBe(0);
+        File.Exists(output).ShouldBeFalse();
+
+        // When: the next run, with the script fixed
+        File.WriteAllText(script, "Lf(\"deep\", row => ABSTAIN);\n");
+        var result = Shell.Run("apply", "--lfs", _lfs, "--data", _data, "--out", output, "--cache-dir", _temp.File("cache"));
+
+        // Then
+        result.ExitCode.ShouldBe(0, result.Error);
+        Directory.GetFiles(_temp.Path).Select(Path.GetFileName).Where(n => n!.StartsWith('.')).ShouldBeEmpty();
+    }
+}
