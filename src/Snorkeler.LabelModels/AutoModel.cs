@@ -146,6 +146,8 @@ public sealed record AutoEntry(string Model, IReadOnlyDictionary<string, string>
 
 /// <summary>
 /// <c>auto</c>: chooses a model, its options and its class prior for the training matrix.
+/// <para><b>On people's answers</b> (a matrix with annotator sources) without a dev split, the variational models are
+/// compared by their evidence lower bound instead (see <c>Crowd.CrowdSelection</c>).</para>
 /// <para><b>Without a dev split</b>, every entry of <see cref="Candidates"/> is fitted, with the class prior estimated
 /// from the votes (Dawid–Skene's EM) unless it learns its own or one is given, and scored by
 /// <b>held-out source agreement</b>: the sources are split into folds, with dependent sources (duplicates,
@@ -232,7 +234,8 @@ public sealed class AutoTrainer : ILabelModelTrainer
         if (train.LfNames.Count == 0) throw new SnorkelerException("auto: the label matrix has no LFs");
         var log = context.Log;
         var quiet = context with { Log = null }; // the candidates' own progress would drown the comparison
-        var unsupervised = Unsupervised(train, quiet, log);
+        // People's answers: the variational models by their evidence (see Crowd.CrowdSelection); else held-out agreement.
+        var unsupervised = Crowd.CrowdSelection.Applies(train) ? CrowdChoice(train, quiet, log) : Unsupervised(train, quiet, log);
         if (context.Dev is not { HasGold: true } dev)
         {
             log?.Invoke($"auto: chose {unsupervised.Selection.Chosen}: {unsupervised.Selection.Reason}");
@@ -246,6 +249,12 @@ public sealed class AutoTrainer : ILabelModelTrainer
     private sealed record Choice(ILabelModel Model, AutoSelection Selection, AutoCandidate Candidate, double[]? EstimatedPrior);
 
     // ---------------------------------------------------------------- without a dev split
+
+    private static Choice CrowdChoice(IMatrixSource train, FitContext context, Action<string>? log)
+    {
+        var (model, selection, chosen) = Crowd.CrowdSelection.Choose(train, context, log);
+        return new Choice(model, selection, chosen, model.ClassPrior.ToArray());
+    }
 
     private static Choice Unsupervised(IMatrixSource train, FitContext context, Action<string>? log)
     {
@@ -460,7 +469,10 @@ public sealed class AutoTrainer : ILabelModelTrainer
             Add(WeightedVoteTrainer.ModelName, new Dictionary<string, string> { ["accuracies"] = "dev" }, source,
                 () => new WeightedVoteTrainer(new WeightedVoteOptions { AccuracySource = "dev" }).Fit(train, context with { Prior = prior, Dev = dev }),
                 _ => CrossFittedWmv(train, dev, context with { Prior = prior }));
-        foreach (var entry in Candidates.Where(e => e.Model != MajorityVoteTrainer.ModelName))
+        var entries = Crowd.CrowdSelection.Applies(train)
+            ? Candidates.Concat(Crowd.CrowdSelection.Candidates.Where(c => c.Model != EbccTrainer.ModelName))
+            : Candidates;
+        foreach (var entry in entries.Where(e => e.Model != MajorityVoteTrainer.ModelName))
         {
             var trainer = LabelModelCatalog.Get(entry.Model).CreateTrainer(new ModelOptions(entry.Options));
             foreach (var (source, prior) in priors.Where(p => p.Source is "dev" or "given"))

@@ -126,3 +126,30 @@ public class PreferencesCommandTests
         File.Exists(temp.File("s.csv")).ShouldBeFalse();
     }
 }
+
+/// <summary>The annotator report of analyze.</summary>
+public class AnnotatorAnalysisTests
+{
+    [Fact]
+    public void Analyze_reports_annotators_agreement_and_the_least_certain_tasks_in_text_json_and_html()
+    {
+        using var temp = new TempFolder();
+        var answers = TestPaths.Crowd("bluebird");
+        var gold = TestPaths.Crowd("bluebird", "gold.csv");
+
+        var text = Shell.Run("analyze", "--matrix", answers, "--gold", gold);
+        var json = Shell.Run("analyze", "--matrix", answers, "--format", "json", "--report", temp.File("r.html"));
+
+        text.ExitCode.ShouldBe(0, text.Error);
+        text.Out.ShouldContain("annotators (consensus: ibcc)");
+        text.Out.ShouldContain("Krippendorff's alpha");
+        text.Out.ShouldContain("least certain tasks");
+        json.ExitCode.ShouldBe(0, json.Error);
+        var document = System.Text.Json.JsonDocument.Parse(json.Out).RootElement;
+        document.GetProperty("annotators").GetProperty("workers").GetArrayLength().ShouldBe(39);
+        document.GetProperty("annotators").GetProperty("least_certain").GetArrayLength().ShouldBe(20);
+        var html = File.ReadAllText(temp.File("r.html"));
+        html.ShouldContain("<h2>Annotators</h2>");
+        html.ShouldContain("<h2>Least certain tasks</h2>");
+    }
+}

@@ -29,11 +29,15 @@ internal sealed class AnalyzeCommand : ICommand
         var format = args.Choice("--format", OutputFormat.Text);
         var matrix = Inputs.OpenMatrix(args.Required("--matrix"), args, terminal);
         var summary = LfSummary.Of(matrix);
+        if (args.Has("--model") && !args.Has("--report") && !matrix.SourceKinds.Contains(SourceKind.Annotator))
+            throw new UsageException("--model goes with --report REPORT.html (or with a matrix of annotators' answers, as their consensus)");
+        if (!args.Has("--report") && args.Has("--data")) throw new UsageException("--data goes with --report REPORT.html");
+        if (!args.Has("--data") && args.Has("--lfs")) throw new UsageException("--lfs goes with --report and --data");
+        var model = args.Value("--model") is { } modelPath ? LabelModels.ModelFile.Load(modelPath) : null;
+        var annotators = Annotators(matrix, model, terminal, cancellation);
         var warnings = LfWarnings.Check(matrix, cancellation: cancellation);
         if (args.Value("--report") is { } report)
         {
-            if (args.Has("--model") && !args.Has("--report")) throw new UsageException("--model goes with --report");
-            var model = args.Value("--model") is { } modelPath ? LabelModels.ModelFile.Load(modelPath) : null;
             ReportDetails? details = null;
             if (args.Has("--data"))
             {
@@ -46,19 +50,33 @@ internal sealed class AnalyzeCommand : ICommand
                 }
                 details = ReportDetails.Examples(matrix, data, lfs, RowRecords.DefaultFields(data.Schema, lfs ?? [], args.Value("--gold-column")), cancellation: cancellation);
             }
-            else if (args.Has("--lfs")) throw new UsageException("--lfs goes with --report and --data");
             details = (details ?? new ReportDetails()) with { Warnings = warnings, Selection = model is null ? null : ModelChoice.Of(model) };
-            WriteReport(report, args.Required("--matrix"), matrix, summary, model, details);
+            WriteReport(report, args.Required("--matrix"), matrix, summary, model, annotators, details);
             terminal.Info($"wrote {report}");
         }
-        else if (args.Has("--model") || args.Has("--data")) throw new UsageException($"{(args.Has("--model") ? "--model" : "--data")} goes with --report REPORT.html");
-        Write(summary, format, terminal.Out);
+        Write(summary, format, terminal.Out, annotators);
         terminal.Diagnostics(warnings);
         return ExitCode.Ok;
     }
 
+    /// <summary>
+    /// The annotator report when the matrix holds people's answers: the consensus is <paramref name="model"/> when given,
+    /// else an <c>ibcc</c> fit (seed 0).
+    /// </summary>
+    internal static AnnotatorReport? Annotators(IMatrixSource matrix, LabelModels.ILabelModel? model, Terminal terminal, CancellationToken cancellation)
+    {
+        if (!matrix.SourceKinds.Contains(SourceKind.Annotator)) return null;
+        var whole = matrix is IO.AnswerMatrix answers ? answers.Matrix : IO.MatrixFile.Concat(matrix.ReadBlocks());
+        if (model is not null) LabelModels.LabelModel.CheckCompatible(model, whole, "the matrix");
+        model ??= new LabelModels.IbccTrainer().Fit(whole, new LabelModels.FitContext { Seed = 0, Cancellation = cancellation });
+        var posteriors = LabelModels.LabelModel.PredictProbabilities(model, whole);
+        terminal.Info($"annotator report: consensus of '{model.Name}'");
+        return AnnotatorReport.Of(whole, posteriors, (matrix as IO.IRowKeys)?.Keys, model.Name);
+    }
+
     /// <summary>Writes the HTML report of a matrix, with a model's view of it when given.</summary>
-    internal static void WriteReport(string path, string title, IMatrixSource matrix, LfSummary summary, LabelModels.ILabelModel? model, ReportDetails? details = null)
+    internal static void WriteReport(string path, string title, IMatrixSource matrix, LfSummary summary, LabelModels.ILabelModel? model, AnnotatorReport? annotators = null,
+        ReportDetails? details = null)
     {
         ModelDiagnostics? diagnostics = null;
         if (model is not null)
@@ -67,12 +85,12 @@ internal sealed class AnalyzeCommand : ICommand
             diagnostics = new ModelDiagnostics(model.Schema, matrix.LfNames.Count);
             PredictCommand.Predict(model, matrix, TieBreak.Abstain, 0, (block, probabilities, _) => diagnostics.Add(block, probabilities));
         }
-        PrepareReport(path, title, matrix, summary, diagnostics, model is null ? null : ModelChoice.NameOf(model), details).Commit();
+        PrepareReport(path, title, matrix, summary, diagnostics, model is null ? null : ModelChoice.NameOf(model), annotators, details).Commit();
     }
 
     /// <summary>The HTML report, written but not committed (<c>label</c> commits it with its other outputs).</summary>
     internal static IO.PendingFile PrepareReport(string path, string title, IMatrixSource matrix, LfSummary summary, ModelDiagnostics? diagnostics, string? modelName,
-        ReportDetails? details = null)
+        AnnotatorReport? annotators = null, ReportDetails? details = null)
     {
         long[]? gold = null;
         if (matrix.HasGold)
@@ -82,19 +100,40 @@ internal sealed class AnalyzeCommand : ICommand
                 foreach (var g in block.GoldLabels)
                     if (g >= 0) gold[g]++;
         }
-        var html = HtmlReport.Render(title, summary, diagnostics, modelName, gold, details);
+        var html = HtmlReport.Render(title, summary, diagnostics, modelName, gold, annotators, details);
         return IO.AtomicFile.Prepare(path, stream => stream.Write(System.Text.Encoding.UTF8.GetBytes(html)));
     }
 
-    internal static void Write(LfSummary summary, OutputFormat format, TextWriter output)
+    private static byte[] Json(Action<Utf8JsonWriter> write)
+    {
+        using var stream = new MemoryStream();
+        using (var json = new Utf8JsonWriter(stream)) write(json);
+        return stream.ToArray();
+    }
+
+    internal static void Write(LfSummary summary, OutputFormat format, TextWriter output, AnnotatorReport? annotators = null)
     {
         if (format == OutputFormat.Json)
         {
             using var stream = new MemoryStream();
-            using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true })) summary.WriteJson(json);
+            using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+            {
+                if (annotators is null) summary.WriteJson(json);
+                else
+                {
+                    // The summary's object with the annotator report as one more member.
+                    var node = System.Text.Json.Nodes.JsonNode.Parse(Json(summary.WriteJson))!.AsObject();
+                    node["annotators"] = System.Text.Json.Nodes.JsonNode.Parse(Json(annotators.WriteJson));
+                    node.WriteTo(json);
+                }
+            }
             output.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
         }
-        else output.Write(summary.ToTable(format == OutputFormat.Markdown));
+        else
+        {
+            output.Write(summary.ToTable(format == OutputFormat.Markdown));
+            if (annotators is not null) output.Write(annotators.ToTable(format == OutputFormat.Markdown));
+        }
     }
 }
 

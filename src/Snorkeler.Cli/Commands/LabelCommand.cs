@@ -172,7 +172,7 @@ internal sealed class LabelCommand : ICommand
                     Warnings = warnings,
                 };
                 outputs.Add(AnalyzeCommand.PrepareReport(report, string.Join(", ", dataPaths.Select(Path.GetFileName)), matrix, LfSummary.Of(matrix), diagnostics,
-                    ModelChoice.NameOf(model), details));
+                    ModelChoice.NameOf(model), details: details));
             }
             var inputs = dataPaths.Select(p => Manifest.FileEntry(p)).ToArray();
             JsonObject? matrixEntry = null;

@@ -22,9 +22,10 @@ public static class HtmlReport
     /// <param name="model">The label model's diagnostics, or null.</param>
     /// <param name="modelName">The label model's name, when <paramref name="model"/> is given.</param>
     /// <param name="goldClassCounts">Rows per gold class, when gold labels exist.</param>
+    /// <param name="annotators">The annotator report, for a matrix of people's answers, or null.</param>
     /// <param name="details">Example rows, the model's selection, dev accuracies and warnings, or null.</param>
     public static string Render(string title, LfSummary summary, ModelDiagnostics? model = null, string? modelName = null, IReadOnlyList<long>? goldClassCounts = null,
-        ReportDetails? details = null)
+        AnnotatorReport? annotators = null, ReportDetails? details = null)
     {
         var html = new StringBuilder();
         var t = WebUtility.HtmlEncode(title);
@@ -115,6 +116,7 @@ public static class HtmlReport
             html.Append(GroupedBars(summary.Schema.ClassNames.ToArray(), [("gold labels", goldClassCounts.Select(c => (double)c / total).ToArray())], 1.0));
         }
         if (details is not null) html.Append(Examples(details, summary.Schema));
+        if (annotators is not null) AppendAnnotators(html, annotators);
         html.Append($"<p class=\"note\">Made by Snorkeler on {DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC.</p>\n</body></html>\n");
         return html.ToString();
     }
@@ -200,6 +202,46 @@ public static class HtmlReport
 
     private static string Count(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
 
+    /// <summary>The annotator sections: agreement statistics, per-worker table with confusion matrices, accuracy bars, least certain tasks.</summary>
+    private static void AppendAnnotators(StringBuilder html, AnnotatorReport report)
+    {
+        var schema = report.Schema;
+        var k = schema.Cardinality;
+        html.Append($"<h2>Annotators</h2>\n<p>Consensus: <b>{WebUtility.HtmlEncode(report.ConsensusModel)}</b>. Krippendorff's α {F(report.KrippendorffAlpha)}, Fleiss' κ {F(report.FleissKappa)}, mean pairwise Cohen's κ {F(report.MeanCohenKappa)} over {report.CohenPairs.ToString("N0", CultureInfo.InvariantCulture)} pairs of workers sharing at least {AnnotatorReport.MinSharedTasks} tasks.</p>\n");
+        html.Append("<p class=\"note\">Estimated accuracy: the consensus probability that the worker's answer is right, averaged over its answers. Agreement: share of answers equal to the consensus label. Spammer score: 0 when a worker's answer depends on the true class, 1 when it does not (random or constant answers). Confusion: rows are the true class (consensus-weighted), columns the answer.</p>\n");
+        html.Append("<table><tr><th>worker</th><th>answers</th><th>estimated accuracy</th>");
+        if (report.HasGold) html.Append("<th>empirical accuracy</th>");
+        html.Append("<th>agreement</th><th>spammer score</th><th>mean κ</th><th>estimated confusion</th></tr>\n");
+        var workers = report.Workers.OrderByDescending(w => w.Answers).ThenBy(w => w.Name, StringComparer.Ordinal).Take(500).ToList();
+        foreach (var w in workers)
+        {
+            html.Append($"<tr><td>{WebUtility.HtmlEncode(w.Name)}</td><td>{w.Answers}</td><td>{F(w.EstimatedAccuracy)}</td>");
+            if (report.HasGold) html.Append($"<td>{(w.EmpiricalAccuracy is { } a ? F(a) : "–")}</td>");
+            html.Append($"<td>{F(w.Agreement)}</td><td>{F(w.SpammerScore)}</td><td>{(w.MeanCohenKappa is { } kappa ? F(kappa) : "–")}</td><td class=\"text\">");
+            html.Append(string.Join(" / ", Enumerable.Range(0, k).Select(c => string.Join(" ", Enumerable.Range(0, k).Select(x => F(w.EstimatedConfusion[c * k + x]))))));
+            html.Append("</td></tr>\n");
+        }
+        html.Append("</table>\n");
+        if (report.Workers.Count > workers.Count) html.Append($"<p class=\"note\">{report.Workers.Count - workers.Count:N0} more workers in <code>analyze --format json</code>.</p>\n");
+        var shown = workers.Take(40).ToList();
+        var series = new List<(string, double[])> { ("estimated (consensus)", shown.Select(w => w.EstimatedAccuracy).ToArray()) };
+        if (report.HasGold) series.Add(("empirical (gold labels)", shown.Select(w => w.EmpiricalAccuracy ?? double.NaN).ToArray()));
+        series.Add(("spammer score", shown.Select(w => w.SpammerScore).ToArray()));
+        html.Append("<h2>Workers with the most answers</h2>\n");
+        html.Append(GroupedBars(shown.Select(w => w.Name).ToArray(), series, 1.0));
+        html.Append("<h2>Least certain tasks</h2>\n<p class=\"note\">The tasks whose consensus is least sure: worth a second look or an expert.</p>\n<table><tr><th>task</th><th>answers</th><th>consensus</th><th>confidence</th><th>votes</th>");
+        if (report.HasGold) html.Append("<th>gold</th>");
+        html.Append("</tr>\n");
+        foreach (var t in report.LeastCertain)
+        {
+            var votes = string.Join(", ", Enumerable.Range(0, k).Where(c => t.Votes[c] > 0).Select(c => $"{schema.NameOf(c)}: {t.Votes[c]}"));
+            html.Append($"<tr><td>{WebUtility.HtmlEncode(t.Task)}</td><td>{t.Answers}</td><td class=\"text\">{WebUtility.HtmlEncode(schema.NameOf(t.Consensus))}</td><td>{F(t.Confidence)}</td><td class=\"text\">{WebUtility.HtmlEncode(votes)}</td>");
+            if (report.HasGold) html.Append($"<td class=\"text\">{(t.Gold >= 0 ? WebUtility.HtmlEncode(schema.NameOf(t.Gold)) : "–")}</td>");
+            html.Append("</tr>\n");
+        }
+        html.Append("</table>\n");
+    }
+
     /// <summary>Horizontal bars, one group per category, one bar per series; values from 0 to <paramref name="max"/>.</summary>
     private static string GroupedBars(IReadOnlyList<string> categories, IReadOnlyList<(string Name, double[] Values)> series, double max)
     {
@@ -261,7 +303,7 @@ public static class HtmlReport
         return svg.ToString();
     }
 
-    private static string F(double v) => v.ToString("0.000", CultureInfo.InvariantCulture);
+    private static string F(double v) => double.IsFinite(v) ? v.ToString("0.000", CultureInfo.InvariantCulture) : "–";
 
     private static string P(double v) => (v * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%";
 

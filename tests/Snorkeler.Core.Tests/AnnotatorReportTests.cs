@@ -1,0 +1,87 @@
+using Snorkeler.Analysis;
+
+namespace Snorkeler.Core.Tests;
+
+public class AnnotatorReportTests
+{
+    private static LabelMatrix Answers(int[,] votes, int[]? gold = null)
+        => LabelMatrix.Create(LabelSchema.Numbered(2), Enumerable.Range(0, votes.GetLength(1)).Select(j => $"w{j}").ToArray(), votes, gold)
+            .WithSourceKinds(Enumerable.Repeat(SourceKind.Annotator, votes.GetLength(1)).ToArray());
+
+    private static double[] Consensus(LabelMatrix matrix)
+    {
+        // The vote shares as the consensus.
+        var q = new double[matrix.RowCount * 2];
+        for (var i = 0; i < matrix.RowCount; i++)
+        {
+            double zero = 0, one = 0;
+            for (var j = 0; j < matrix.LfCount; j++)
+            {
+                if (matrix[i, j] == 0) zero++;
+                if (matrix[i, j] == 1) one++;
+            }
+            q[i * 2] = zero / (zero + one);
+            q[i * 2 + 1] = 1 - q[i * 2];
+        }
+        return q;
+    }
+
+    [Fact]
+    public void Krippendorffs_alpha_and_Fleiss_kappa_match_their_hand_computed_values()
+    {
+        // Given three tasks of two answers: agree on 0, disagree, agree on 1 (and a third worker's missing answers)
+        var matrix = Answers(new[,] { { 0, 0, -1 }, { 0, 1, -1 }, { 1, -1, 1 } });
+
+        // When
+        var report = AnnotatorReport.Of(matrix, Consensus(matrix), null, "mv");
+
+        // Then α = 1 − (n − 1) Σ o_{c≠d} / Σ n_c n_d = 1 − 5 · 2 / 18; Fleiss: P̄ = 2/3, Pe = 1/2
+        report.KrippendorffAlpha.ShouldBe(1 - 10.0 / 18, 1e-12);
+        report.FleissKappa.ShouldBe(1.0 / 3, 1e-12);
+    }
+
+    [Fact]
+    public void A_worker_who_answers_the_same_whatever_the_task_is_a_spammer_and_a_reliable_one_is_not()
+    {
+        // Given 40 tasks, workers 0–2 right, worker 3 always answers 1, worker 4 wrong a quarter of the time
+        var votes = new int[40, 5];
+        var gold = new int[40];
+        for (var i = 0; i < 40; i++)
+        {
+            gold[i] = i % 2;
+            for (var j = 0; j < 3; j++) votes[i, j] = gold[i];
+            votes[i, 3] = 1;
+            votes[i, 4] = i % 4 == 0 ? 1 - gold[i] : gold[i];
+        }
+        var matrix = Answers(votes, gold);
+
+        // When
+        var consensus = gold.SelectMany(g => g == 0 ? new[] { 0.9, 0.1 } : [0.1, 0.9]).ToArray();
+        var report = AnnotatorReport.Of(matrix, consensus, Enumerable.Range(0, 40).Select(i => $"t{i}").ToArray(), "a confident consensus", leastCertain: 3);
+
+        // Then
+        report.Workers[0].SpammerScore.ShouldBeLessThan(0.3); // 1 − TV between its rows, [0.9, 0.1] and [0.1, 0.9] under this consensus
+        report.Workers[3].SpammerScore.ShouldBeGreaterThan(0.9);
+        report.Workers[3].EmpiricalAccuracy.ShouldBe(0.5);
+        report.Workers[4].EmpiricalAccuracy.ShouldBe(0.75);
+        report.Workers[4].Agreement.ShouldBe(0.75);
+        report.Workers[0].EstimatedConfusion.ShouldBe([0.9, 0.1, 0.1, 0.9], 1e-12);
+        report.Workers[0].EstimatedAccuracy.ShouldBe(0.9, 1e-12);
+        report.Workers[3].EmpiricalConfusion.ShouldBe([0L, 20, 0, 20]);
+        report.Workers[0].MeanCohenKappa!.Value.ShouldBeGreaterThan(report.Workers[3].MeanCohenKappa!.Value);
+        report.LeastCertain.Count.ShouldBe(3);
+        report.LeastCertain.ShouldAllBe(t => t.Confidence == 0.9);
+    }
+
+    [Fact]
+    public void The_least_certain_tasks_come_first_with_their_votes()
+    {
+        var matrix = Answers(new[,] { { 0, 0, 0 }, { 0, 1, -1 }, { 1, 1, 0 } });
+
+        var report = AnnotatorReport.Of(matrix, Consensus(matrix), ["a", "b", "c"], "mv", leastCertain: 2);
+
+        report.LeastCertain.Select(t => t.Task).ShouldBe(["b", "c"]);
+        report.LeastCertain[0].Votes.ShouldBe([1, 1]);
+        report.ToTable(markdown: false).ShouldContain("least certain tasks");
+    }
+}
