@@ -19,7 +19,7 @@ public sealed class WorkoutTests
 
     internal static string NameOf(string model) => model.Split(':')[0];
 
-    internal static ILabelModel Fit(string model, LabelMatrix train, FitContext context)
+    internal static ILabelModel Fit(string model, IMatrixSource train, FitContext context)
     {
         var colon = model.IndexOf(':', StringComparison.Ordinal);
         var options = colon < 0 ? ModelOptions.Defaults
