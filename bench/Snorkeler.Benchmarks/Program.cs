@@ -8,6 +8,7 @@ namespace Snorkeler.Benchmarks;
 /// <item><c>e2e [--quick] [--work DIR] [--only PREFIX,...]</c>: generates the data sets and runs every scenario in a fresh child process, printing one table.</item>
 /// <item><c>child SCENARIO ARGS...</c>: one scenario in this process (used by e2e); prints <c>RESULT seconds rows peak-bytes</c>.</item>
 /// <item><c>micro [BenchmarkDotNet args]</c>: the BenchmarkDotNet micro-benchmarks of the hot paths.</item>
+/// <item><c>studio [--quick] [--work DIR]</c>: the studio's edit latency, suggestions and next-rows figures (<see cref="StudioBench"/>).</item>
 /// </list>
 /// </summary>
 public static class Program
@@ -26,6 +27,7 @@ public static class Program
             "micro" => RunMicro(args[1..]),
             "profile-model" => Profile.Run(args[1..]),
             "profile-rules" => ProfileRules.Run(args[1..]),
+            "studio" => StudioBench.Run(args[1..]),
             _ => Usage(args[0]),
         };
     }
