@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using Snorkeler.Cli.Tests.Support;
-using Snorkeler.Tests.Support;
 
 namespace Snorkeler.Cli.Tests;
 
