@@ -64,7 +64,14 @@ internal static class ShortestDouble
             if (q > 32) return Fallback(value, destination);
             var shift = s - q;
             if (shift is <= 0 or > 72) return Fallback(value, destination);
-            var x = m * Pow5[q];
+            // m·5^q: one 64×64-bit multiply while 5^q fits in 64 bits (q ≤ 27, values above ~1e-11).
+            UInt128 x;
+            if (q <= 27)
+            {
+                var high = Math.BigMul(m, (ulong)Pow5[q], out var low);
+                x = new UInt128(high, low);
+            }
+            else x = m * Pow5[q];
             var digits = (ulong)(x >> shift);
             if (digits >= Pow10[17]) return Fallback(value, destination); // z too large: never happens with the estimate from below
             if (digits < Pow10[16]) continue; // the first digit is one place further right
@@ -73,32 +80,63 @@ internal static class ShortestDouble
 
             if (fraction == 0) return PowerOfTwo(digits, rest, shift, q, destination, value);
 
-            // Bisection for the fewest digits n (t = 17 - n digits dropped) whose rounding reads back as the value.
-            int low = 1, high = 17;
-            ulong best = 0;
-            var bestDropped = -1;
-            while (low <= high)
+            // The fewest digits n whose rounding reads back as the value. Most probabilities need 15-17, so 16 is tried
+            // first, then 15, then a bisection over 1..14 (reading back is monotone in n: more digits are never farther).
+            ulong kept;
+            int tie;
+            if (!Reads(digits, rest, shift, 1, bound, out kept, out tie))
             {
-                var n = (low + high) / 2;
-                var dropped = 17 - n;
-                var p = Pow10[dropped];
-                var kept = digits / p;
-                var down = ((UInt128)(digits - kept * p) << shift) | rest;
-                var up = ((UInt128)p << shift) - down;
-                if (down == up) return Fallback(value, destination); // v is exactly between two n-digit decimals
-                var remainder = down < up ? down : up;
-                if (2 * remainder < bound)
-                {
-                    best = down < up ? kept : kept + 1;
-                    bestDropped = dropped;
-                    high = n - 1;
-                }
-                else low = n + 1;
+                // 17 digits (always enough, unless exactly halfway).
+                if (tie != 0 || !Reads(digits, rest, shift, 0, bound, out kept, out tie) || tie != 0) return Fallback(value, destination);
+                return Write(kept, q, destination, value);
             }
-            if (bestDropped < 0) return Fallback(value, destination);
+            if (tie != 0) return Fallback(value, destination);
+            var best = kept;
+            var bestDropped = 1;
+            if (Reads(digits, rest, shift, 2, bound, out kept, out tie))
+            {
+                if (tie != 0) return Fallback(value, destination);
+                best = kept;
+                bestDropped = 2;
+                int lowest = 1, highest = 14;
+                while (lowest <= highest)
+                {
+                    var n = (lowest + highest) / 2;
+                    var ok = Reads(digits, rest, shift, 17 - n, bound, out kept, out tie);
+                    if (tie != 0) return Fallback(value, destination);
+                    if (ok)
+                    {
+                        best = kept;
+                        bestDropped = 17 - n;
+                        highest = n - 1;
+                    }
+                    else lowest = n + 1;
+                }
+            }
+            else if (tie != 0) return Fallback(value, destination);
             return Write(best, q - bestDropped, destination, value);
         }
         return Fallback(value, destination);
+    }
+
+    /// <summary>
+    /// Whether the 17-digit expansion <paramref name="digits"/> (+ <paramref name="rest"/>/2^shift) rounded to drop
+    /// <paramref name="dropped"/> digits reads back as the value; <paramref name="kept"/> is that rounding, and
+    /// <paramref name="tie"/> is nonzero when the value lies exactly between two roundings (left to the runtime).
+    /// </summary>
+    private static bool Reads(ulong digits, UInt128 rest, int shift, int dropped, UInt128 bound, out ulong kept, out int tie)
+    {
+        var p = Pow10[dropped];
+        kept = digits / p;
+        var down = ((UInt128)(digits - kept * p) << shift) | rest;
+        var up = ((UInt128)p << shift) - down;
+        tie = down == up ? 1 : 0;
+        if (up < down)
+        {
+            kept++;
+            return 2 * up < bound;
+        }
+        return 2 * down < bound;
     }
 
     /// <summary>
