@@ -176,11 +176,11 @@ internal static partial class NpyMatrix
                 stream.ReadExactly(buffer, 0, count * _width);
                 if (_width == 1)
                 {
-                    var cells = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, sbyte>(buffer.AsSpan(0, count));
-                    var below = cells.IndexOfAnyExceptInRange((sbyte)-1, sbyte.MaxValue);
+                    var chunk = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, sbyte>(buffer.AsSpan(0, count));
+                    var below = chunk.IndexOfAnyExceptInRange((sbyte)-1, sbyte.MaxValue);
                     if (below >= 0)
-                        throw SnorkelerException.InFile(_path, $"row {(seen + below) / columns}, LF {(seen + below) % columns}: vote {cells[below]} is neither -1 nor a class number");
-                    max = Math.Max(max, Max(cells));
+                        throw SnorkelerException.InFile(_path, $"row {(seen + below) / columns}, LF {(seen + below) % columns}: vote {chunk[below]} is neither -1 nor a class number");
+                    max = Math.Max(max, Max(chunk));
                     seen += count;
                     continue;
                 }
