@@ -26,6 +26,8 @@ public static class ScriptCodes
     public const string UnknownField = "SNK0609";
     /// <summary>The scripts' top-level code (declaring the LFs) ran longer than the time budget.</summary>
     public const string TopLevelTimeout = "SNK0610";
+    /// <summary>A script calls <c>Environment.FailFast</c>, which ends the process without a message, clean-up or exit code.</summary>
+    public const string FailFast = "SNK0611";
 
     internal static string NoLabelsMessage
         => "no classes declared: add a line such as 'Labels(\"HAM\", \"SPAM\");' at the top of a script, or 'labels HAM, SPAM' to a .rules file";
@@ -49,6 +51,9 @@ public static class ScriptCodes
 
     internal static string TopLevelTimeoutMessage(TimeSpan budget)
         => $"the scripts' top-level code did not finish within {budget.TotalSeconds:0.###} s while declaring the LFs (an endless loop? raise the limit with --lf-timeout)";
+
+    internal static string FailFastMessage
+        => "a script must not call Environment.FailFast: it ends the whole process at once, with no message from snorkeler and no clean-up; throw an exception instead (the run then fails naming the LF and the row)";
 
     internal static string CacheWriteMessage(string path, string detail)
         => $"cannot write the script cache '{path}': {detail}; the scripts will be compiled again next run";

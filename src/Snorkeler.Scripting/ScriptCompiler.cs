@@ -55,6 +55,7 @@ internal static class ScriptCompiler
         var diagnostics = result.Diagnostics
             .Where(d => d.Severity is Microsoft.CodeAnalysis.DiagnosticSeverity.Error or Microsoft.CodeAnalysis.DiagnosticSeverity.Warning && !d.IsSuppressed)
             .Select(d => Store(d, schema))
+            .Concat(result.Success ? FailFastCalls(compilation) : [])
             .Distinct()
             .OrderBy(d => d.Path, StringComparer.Ordinal).ThenBy(d => d.Line).ThenBy(d => d.Column).ThenBy(d => d.Code, StringComparer.Ordinal)
             .ToList();
@@ -83,6 +84,27 @@ internal static class ScriptCompiler
             b.Append("const int ").Append(keyword ? "@" : "").Append(name).Append(" = ").Append(i).Append(";\n");
         }
         return b.ToString();
+    }
+
+    /// <summary>
+    /// Calls of <c>Environment.FailFast</c>. Unlike an exception or <c>Environment.Exit</c> (which the CLI turns into a
+    /// failed run), FailFast kills the process before any handler runs, so the only place to report it is here.
+    /// </summary>
+    private static IEnumerable<StoredDiagnostic> FailFastCalls(Compilation compilation)
+    {
+        foreach (var tree in compilation.SyntaxTrees)
+        {
+            if (!tree.GetText().ToString().Contains("FailFast", StringComparison.Ordinal)) continue;
+            var model = compilation.GetSemanticModel(tree);
+            foreach (var call in tree.GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax>())
+            {
+                if (model.GetSymbolInfo(call).Symbol is not IMethodSymbol { Name: "FailFast" } method
+                    || method.ContainingType.ToDisplayString() != "System.Environment") continue;
+                var span = call.GetLocation().GetMappedLineSpan();
+                yield return new StoredDiagnostic(ScriptCodes.FailFast, true, ScriptCodes.FailFastMessage, span.Path,
+                    span.StartLinePosition.Line + 1, span.StartLinePosition.Character + 1, call.Span.Length);
+            }
+        }
     }
 
     private static StoredDiagnostic Store(Microsoft.CodeAnalysis.Diagnostic d, LabelSchema schema)

@@ -61,6 +61,40 @@ public sealed class InterruptionTests(CommentsFixture comments, Xunit.Abstractio
         Leftovers(output).ShouldBeEmpty($"{left} temporary files were left by the kills");
     }
 
+    [Fact]
+    public void Kills_during_label_leave_the_previous_labels_or_none_and_the_next_run_leaves_no_temporary_or_journal()
+    {
+        // Given: label's outputs (labels, manifest, and its intermediate matrix while it runs) in a folder of their own
+        var folder = Directory.CreateDirectory(_temp.File("label-kills")).FullName;
+        var output = Path.Combine(folder, "labels.csv");
+        string[] args = ["label", "--lfs", _lfs, "--data", _data, "--out", output, "--model", "mv", "--quiet"];
+        TimeSpan running;
+        var clock = Stopwatch.StartNew();
+        using (var first = ChildProcess.Start(args)) first.Wait(TimeSpan.FromSeconds(120)).ShouldBe(0, first.Error);
+        running = clock.Elapsed;
+        var complete = File.ReadAllBytes(output);
+        var random = new Random(11);
+
+        for (var kill = 0; kill < 8; kill++)
+        {
+            if (kill % 2 == 0) File.Delete(output);
+            else File.WriteAllBytes(output, complete);
+            var delay = TimeSpan.FromMilliseconds(random.NextDouble() * running.TotalMilliseconds);
+
+            // When: SIGKILL at a random moment of the run
+            using var run = ChildProcess.Start(args);
+            Thread.Sleep(delay);
+            run.Kill();
+
+            // Then
+            if (File.Exists(output)) File.ReadAllBytes(output).ShouldBe(complete, $"kill {kill} after {delay.TotalMilliseconds:0} ms left different labels");
+        }
+        using (var last = ChildProcess.Start(args)) last.Wait(TimeSpan.FromSeconds(120)).ShouldBe(0, last.Error);
+
+        File.ReadAllBytes(output).ShouldBe(complete);
+        Directory.GetFiles(folder).Select(Path.GetFileName).ShouldBe(["labels.csv", "labels.csv.manifest.json"], ignoreOrder: true);
+    }
+
     /// <summary>Waits until the run has created its temporary output (or ended); returns a clock started then.</summary>
     private Stopwatch WaitForTemporary(ChildProcess run, string output)
     {

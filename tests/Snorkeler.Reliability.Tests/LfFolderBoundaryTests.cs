@@ -111,17 +111,24 @@ public sealed class LfFolderBoundaryTests : IDisposable
     [InlineData("analyze --matrix {t}/fifo.csv")]
     [InlineData("predict --model {t}/fifo.json --matrix {c}/matrices/good.csv --out {t}/p.csv")]
     [InlineData("fit --stats {t}/fifo.json --model snorkel --out {t}/model.json")]
+    // Commands that open their data more than once (apply, then read rows or gold labels again) check it first too.
+    [InlineData("label --lfs {c}/lfs/ok --data {t}/fifo.csv --out {t}/l.csv")]
+    [InlineData("rows --lfs {c}/lfs/ok --data {t}/fifo.csv --uncovered")]
+    [InlineData("label --lfs {c}/lfs/ok --data {t}/gold.csv --dev {t}/fifo.csv --gold-column gold --out {t}/l.csv")]
+    [InlineData("fit --matrix {c}/matrices/good.csv --dev {t}/fifo.csv --lfs {c}/lfs/ok --gold-column stars --model auto --out {t}/model.json")]
+    [InlineData("compare --train {c}/matrices/good.csv --test {t}/fifo.csv")]
     public void A_data_matrix_model_or_statistics_file_that_is_a_named_pipe_fails_at_once_naming_it(string args)
     {
         MakeFifo(_temp.File("fifo.csv"));
         MakeFifo(_temp.File("fifo.json"));
+        _temp.Write("gold.csv", "text,gold\nplease subscribe,SPAM\nnice song,HAM\n");
         var filled = args.Replace("{t}", _temp.Path, StringComparison.Ordinal).Replace("{c}", Support.Corpus.Root, StringComparison.Ordinal);
         var fifo = filled.Contains("fifo.csv", StringComparison.Ordinal) ? _temp.File("fifo.csv") : _temp.File("fifo.json");
 
         var result = Run(filled.Split(' '));
 
         result.ShouldFailWith(1);
-        result.ErrorLines[0].ShouldBe($"error: {fifo}: is a named pipe, socket or device, not a regular file (save the content to a file first)");
+        result.ErrorLines[^1].ShouldBe($"error: {fifo}: is a named pipe, socket or device, not a regular file (save the content to a file first)");
     }
 
     /// <summary>Runs the command in-process, failing the test (instead of hanging it) when it does not return within a minute.</summary>

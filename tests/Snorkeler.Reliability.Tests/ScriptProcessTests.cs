@@ -68,4 +68,49 @@ public sealed class ScriptProcessTests : IDisposable
         Lines(run.Error).ShouldContain("error: the process was ended before the command finished (did a script call Environment.Exit?); no output was written");
         Directory.GetFiles(_temp.Path).Select(Path.GetFileName).ShouldBe(["data.csv"], ignoreOrder: true);
     }
+
+    [Theory]
+    [InlineData("check")]
+    [InlineData("apply")]
+    public void A_script_calling_environment_failfast_is_a_compile_error_at_the_call(string command)
+    {
+        var script = _temp.Write("lfs/failfast.csx", "Lf(\"quitter\", row =>\n{\n    if (row.Text(\"text\") == \"buy now\") Environment.FailFast(\"giving up\");\n    return ABSTAIN;\n});\n");
+        string[] args = command == "check"
+            ? ["check", _temp.File("lfs")]
+            : ["apply", "--lfs", _temp.File("lfs"), "--data", _temp.File("data.csv"), "--out", _temp.File("m.snkm")];
+
+        using var run = Start(args);
+        var exit = run.Wait(Generous);
+
+        exit.ShouldBe(1, run.Error);
+        Lines(run.Error)[0].ShouldBe($"{script}(3,40): error SNK0611: a script must not call Environment.FailFast: it ends the whole process at once, "
+            + "with no message from snorkeler and no clean-up; throw an exception instead (the run then fails naming the LF and the row)");
+        Directory.GetFiles(_temp.Path).Select(Path.GetFileName).ShouldBe(["data.csv"], ignoreOrder: true);
+    }
+
+    [Fact]
+    public void A_script_lf_that_overflows_the_stack_fails_loudly_naming_its_method_and_the_next_run_cleans_up()
+    {
+        // Given: an LF that recurses without end on the second row. .NET cannot catch a stack overflow: the runtime
+        // ends the process (SIGABRT) after printing the overflowing frames. Documented in docs/reliability.md.
+        _temp.Write("lfs/deep.csx", "int Deeper(int n) => Deeper(n + 1) + 1;\nLf(\"deep\", row => row.Text(\"text\") == \"buy now\" ? Deeper(0) : ABSTAIN);\n");
+
+        // When
+        using var run = Start("apply", "--lfs", _temp.File("lfs"), "--data", _temp.File("data.csv"), "--out", _temp.File("m.snkm"), "--threads", "1");
+        var exit = run.Wait(Generous);
+
+        // Then: a failure with the method named, never a success and never an output
+        exit.ShouldNotBe(0);
+        exit.ShouldNotBe(1);
+        run.Error.ShouldContain("Stack overflow.");
+        run.Error.ShouldContain("Deeper(Int32)");
+        File.Exists(_temp.File("m.snkm")).ShouldBeFalse();
+
+        // and the next run writing the same output deletes the dead process's temporary
+        File.Delete(_temp.File("lfs/deep.csx"));
+        _temp.Write("lfs/song.rules", "lf song:\n    when text contains \"song\" label HAM\n");
+        using var next = Start("apply", "--lfs", _temp.File("lfs"), "--data", _temp.File("data.csv"), "--out", _temp.File("m.snkm"));
+        next.Wait(Generous).ShouldBe(0, next.Error);
+        Directory.GetFiles(_temp.Path).Select(Path.GetFileName).ShouldBe(["data.csv", "m.snkm"], ignoreOrder: true);
+    }
 }

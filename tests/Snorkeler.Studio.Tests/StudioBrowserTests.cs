@@ -19,6 +19,7 @@ public sealed class StudioBrowserTests
         await using var studio = await StudioHarness.Start(rules: "labels HAM, SPAM\n\nlf keyword_subscribe:\n    when text contains \"subscribe\" label SPAM\n");
         using var browser = Browser();
         var wait = new WebDriverWait(browser, Patience);
+        wait.IgnoreExceptionTypes(typeof(StaleElementReferenceException)); // the page re-renders the element the condition reads
         browser.Navigate().GoToUrl(studio.Server.Url);
         wait.Until(b => b.FindElement(By.TagName("body")).GetAttribute("data-ready") == "true");
         wait.Until(b => b.FindElements(By.CssSelector("#lf-table tbody tr")).Count == 1);
@@ -68,6 +69,7 @@ public sealed class StudioBrowserTests
         await using var studio = await StudioHarness.Start();
         using var browser = Browser();
         var wait = new WebDriverWait(browser, Patience);
+        wait.IgnoreExceptionTypes(typeof(StaleElementReferenceException)); // the page re-renders the element the condition reads
         browser.Navigate().GoToUrl(studio.Server.Url);
         wait.Until(b => b.FindElement(By.TagName("body")).GetAttribute("data-ready") == "true");
         var goldBefore = Text(browser, "#total-accuracy .label");
