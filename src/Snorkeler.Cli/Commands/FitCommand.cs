@@ -79,7 +79,8 @@ internal sealed class FitCommand : ICommand
             Seed = args.Int("--seed") ?? 0,
             Dev = Inputs.OpenDev(args, terminal, train, DevLfs(args, terminal, train?.Schema), new Applying.ApplyOptions { Cancellation = cancellation }),
             Prior = Inputs.Prior(args),
-            Log = terminal.Quiet ? null : terminal.Error.WriteLine,
+            // Every candidate of auto (hundreds with a dev set) only with --verbose; the choice is one line below.
+            Log = terminal.Verbose && !terminal.Quiet ? terminal.Error.WriteLine : null,
             Cancellation = cancellation,
         };
         WarnUnread(options, kind.Name, terminal);

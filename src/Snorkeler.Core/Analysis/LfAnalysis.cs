@@ -38,6 +38,7 @@ public sealed record LfSummary(LabelSchema Schema, long Rows, IReadOnlyList<LfSt
         var sources = new int[m];
         var row = new int[m];
         var counts = new int[k];
+        var anyGold = false;
         foreach (var block in matrix.ReadBlocks())
         {
             for (var i = 0; i < block.RowCount; i++)
@@ -62,6 +63,7 @@ public sealed record LfSummary(LabelSchema Schema, long Rows, IReadOnlyList<LfSt
                     if (counts[v] < voters) conflicts[j]++;
                     if (gold >= 0)
                     {
+                        anyGold = true;
                         if (v == gold) correct[j]++;
                         else incorrect[j]++;
                     }
@@ -69,7 +71,9 @@ public sealed record LfSummary(LabelSchema Schema, long Rows, IReadOnlyList<LfSt
             }
         }
         double Share(long count) => rows == 0 ? 0 : (double)count / rows;
-        var hasGold = matrix.HasGold;
+        // A gold column with no label on any voted row (unlabelled data read with --gold-column) says nothing about accuracy:
+        // "0 correct, 0 incorrect" would read as a measurement.
+        var hasGold = matrix.HasGold && anyGold;
         var lfs = new LfStatistics[m];
         for (var j = 0; j < m; j++)
         {
