@@ -53,6 +53,7 @@ public sealed record LfSummary(LabelSchema Schema, long Rows, IReadOnlyList<LfSt
                 if (voters > 1) overlapped++;
                 if (distinct > 1) conflicted++;
                 var gold = block.HasGold ? block.Gold(i) : -1;
+                if (gold >= 0) anyGold = true;
                 for (var e = 0; e < voters; e++)
                 {
                     var j = sources[e];
@@ -63,7 +64,6 @@ public sealed record LfSummary(LabelSchema Schema, long Rows, IReadOnlyList<LfSt
                     if (counts[v] < voters) conflicts[j]++;
                     if (gold >= 0)
                     {
-                        anyGold = true;
                         if (v == gold) correct[j]++;
                         else incorrect[j]++;
                     }
@@ -71,7 +71,7 @@ public sealed record LfSummary(LabelSchema Schema, long Rows, IReadOnlyList<LfSt
             }
         }
         double Share(long count) => rows == 0 ? 0 : (double)count / rows;
-        // A gold column with no label on any voted row (unlabelled data read with --gold-column) says nothing about accuracy:
+        // A gold column without a single label (unlabelled data read with --gold-column) says nothing about accuracy:
         // "0 correct, 0 incorrect" would read as a measurement.
         var hasGold = matrix.HasGold && anyGold;
         var lfs = new LfStatistics[m];
