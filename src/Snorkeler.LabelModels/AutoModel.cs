@@ -189,6 +189,8 @@ public sealed class AutoTrainer : ILabelModelTrainer
         new(EbccTrainer.ModelName, new Dictionary<string, string>(), true),
         new(SnorkelTrainer.ModelName, new Dictionary<string, string>(), false),
         new(SnorkelTrainer.ModelName, new Dictionary<string, string> { ["epochs"] = "500" }, false),
+        new(SnorkelTrainer.ModelName, new Dictionary<string, string> { ["deps"] = "auto" }, false),
+        new(SnorkelTrainer.ModelName, new Dictionary<string, string> { ["epochs"] = "500", ["deps"] = "auto" }, false),
         new(FlyingSquidTrainer.ModelName, new Dictionary<string, string>(), false),
     ];
 

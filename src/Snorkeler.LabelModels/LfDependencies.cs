@@ -54,6 +54,19 @@ public sealed record LfDependencies
         return pairs.Count == 0 ? None : new LfDependencies(false, pairs);
     }
 
+    /// <summary>
+    /// The dependent LF pairs of <paramref name="matrix"/> as <c>--deps auto</c> finds them: copies and derived LFs from
+    /// the co-votes, and pairs correlated given the class under the posteriors of <paramref name="model"/> (when null,
+    /// of <c>snorkel</c> with the class balance estimated from the votes).
+    /// </summary>
+    public static IReadOnlyList<DependentPair> Find(IMatrixSource matrix, ILabelModel? model = null, CancellationToken cancellation = default)
+    {
+        Guard.NotNull(matrix);
+        model ??= new SnorkelTrainer(new SnorkelOptions { PriorEstimate = PriorEstimate.Em }).Fit(matrix, new FitContext { Seed = 0, Cancellation = cancellation });
+        LabelModel.CheckCompatible(model, matrix);
+        return DependencyModel.Detect(matrix, model, cancellation);
+    }
+
     /// <summary>The command-line spelling: none, auto or A:B,C:D.</summary>
     public override string ToString() => Auto ? "auto" : Pairs.Count == 0 ? "none" : string.Join(",", Pairs.Select(p => $"{p.First}:{p.Second}"));
 

@@ -86,4 +86,24 @@ public sealed class ReportTests
     {
         Shell.Run("analyze", "--matrix", TestPaths.YouTubeFile("test.json"), "--model", "m.json").ShouldFailWith(2);
     }
+
+    [Fact]
+    public void Analyze_reports_the_dependent_LF_pairs_of_TREC_including_its_three_identical_rules()
+    {
+        // When
+        var trec = Path.Combine(TestPaths.Shared, "data", "trec", "train.json");
+        var text = Shell.Run("analyze", "--matrix", trec);
+        var json = Shell.Run("analyze", "--matrix", trec, "--format", "json");
+
+        // Then the text names the pairs and the JSON lists them with their kind
+        text.ExitCode.ShouldBe(0, text.Error);
+        text.Out.ShouldContain("dependent LF pairs");
+        text.Out.ShouldContain("lf_8 and lf_39: duplicate (352 co-votes, agreement 1.000");
+        using var document = JsonDocument.Parse(json.Out);
+        var pairs = document.RootElement.GetProperty("dependent_pairs").EnumerateArray()
+            .Select(p => (p.GetProperty("first").GetString(), p.GetProperty("second").GetString(), p.GetProperty("kind").GetString())).ToList();
+        pairs.ShouldContain(("lf_8", "lf_39", "duplicate"));
+        pairs.ShouldContain(("lf_8", "lf_63", "duplicate"));
+        pairs.ShouldContain(("lf_39", "lf_63", "duplicate"));
+    }
 }

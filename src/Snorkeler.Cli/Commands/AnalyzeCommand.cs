@@ -36,6 +36,7 @@ internal sealed class AnalyzeCommand : ICommand
         var model = args.Value("--model") is { } modelPath ? LabelModels.ModelFile.Load(modelPath) : null;
         var annotators = Annotators(matrix, model, terminal, cancellation);
         var warnings = LfWarnings.Check(matrix, cancellation: cancellation);
+        var dependencies = annotators is null ? Dependencies(matrix, model, terminal, cancellation) : null;
         if (args.Value("--report") is { } report)
         {
             ReportDetails? details = null;
@@ -54,7 +55,7 @@ internal sealed class AnalyzeCommand : ICommand
             WriteReport(report, args.Required("--matrix"), matrix, summary, model, annotators, details);
             terminal.Info($"wrote {report}");
         }
-        Write(summary, format, terminal.Out, annotators);
+        Write(summary, format, terminal.Out, annotators, dependencies is null ? null : (dependencies, matrix.LfNames));
         terminal.Diagnostics(warnings);
         return ExitCode.Ok;
     }
@@ -72,6 +73,20 @@ internal sealed class AnalyzeCommand : ICommand
         var posteriors = LabelModels.LabelModel.PredictProbabilities(model, whole);
         terminal.Info($"annotator report: consensus of '{model.Name}'");
         return AnnotatorReport.Of(whole, posteriors, (matrix as IO.IRowKeys)?.Keys, model.Name);
+    }
+
+    /// <summary>
+    /// The LF pairs that are dependent given the class (copies, derived LFs, correlated pairs), under the posteriors of
+    /// <paramref name="model"/> or of snorkel with the estimated class balance; null (with a note) when snorkel cannot fit.
+    /// </summary>
+    internal static IReadOnlyList<DependentPair>? Dependencies(IMatrixSource matrix, LabelModels.ILabelModel? model, Terminal terminal, CancellationToken cancellation)
+    {
+        try { return LabelModels.LfDependencies.Find(matrix, model, cancellation); }
+        catch (SnorkelerException e)
+        {
+            terminal.Info($"dependent LF pairs not checked: {e.Message}");
+            return null;
+        }
     }
 
     /// <summary>Writes the HTML report of a matrix, with a model's view of it when given.</summary>
@@ -111,19 +126,21 @@ internal sealed class AnalyzeCommand : ICommand
         return stream.ToArray();
     }
 
-    internal static void Write(LfSummary summary, OutputFormat format, TextWriter output, AnnotatorReport? annotators = null)
+    internal static void Write(LfSummary summary, OutputFormat format, TextWriter output, AnnotatorReport? annotators = null,
+        (IReadOnlyList<DependentPair> Pairs, IReadOnlyList<string> Names)? dependencies = null)
     {
         if (format == OutputFormat.Json)
         {
             using var stream = new MemoryStream();
             using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
             {
-                if (annotators is null) summary.WriteJson(json);
+                if (annotators is null && dependencies is null) summary.WriteJson(json);
                 else
                 {
-                    // The summary's object with the annotator report as one more member.
+                    // The summary's object with the annotator report and the dependent pairs as more members.
                     var node = System.Text.Json.Nodes.JsonNode.Parse(Json(summary.WriteJson))!.AsObject();
-                    node["annotators"] = System.Text.Json.Nodes.JsonNode.Parse(Json(annotators.WriteJson));
+                    if (annotators is not null) node["annotators"] = System.Text.Json.Nodes.JsonNode.Parse(Json(annotators.WriteJson));
+                    if (dependencies is { } d) node["dependent_pairs"] = DependenciesJson(d.Pairs, d.Names);
                     node.WriteTo(json);
                 }
             }
@@ -133,8 +150,33 @@ internal sealed class AnalyzeCommand : ICommand
         {
             output.Write(summary.ToTable(format == OutputFormat.Markdown));
             if (annotators is not null) output.Write(annotators.ToTable(format == OutputFormat.Markdown));
+            if (dependencies is { Pairs.Count: > 0 } found)
+            {
+                output.WriteLine();
+                output.WriteLine(format == OutputFormat.Markdown ? "#### Dependent LF pairs" : "dependent LF pairs (label models that assume independent LFs count their evidence twice; snorkel --deps auto models them):");
+                if (format == OutputFormat.Markdown) output.WriteLine();
+                foreach (var pair in found.Pairs)
+                    output.WriteLine((format == OutputFormat.Markdown ? "- " : "  ") + SourceDependencies.Describe(pair, found.Names));
+            }
         }
     }
+
+    private static System.Text.Json.Nodes.JsonArray DependenciesJson(IReadOnlyList<DependentPair> pairs, IReadOnlyList<string> names)
+        => new(pairs.Select(p => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject
+        {
+            ["first"] = names[p.First],
+            ["second"] = names[p.Second],
+            ["kind"] = p.Kind switch
+            {
+                DependencyKind.Duplicate => "duplicate",
+                DependencyKind.NearDuplicate => "near-duplicate",
+                DependencyKind.Derived => "derived",
+                _ => "correlated",
+            },
+            ["co_votes"] = p.CoVotes,
+            ["agreement"] = p.Agreement,
+            ["dependence"] = double.IsFinite(p.Dependence) ? p.Dependence : null,
+        }).ToArray());
 }
 
 /// <summary>How commands print results.</summary>
