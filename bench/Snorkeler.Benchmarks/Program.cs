@@ -10,6 +10,7 @@ namespace Snorkeler.Benchmarks;
 /// <item><c>sizes [--repeat N] [--rows N,...] [--cli PATH] [--env NAME=VALUE]</c>: the whole <c>snorkeler apply</c> process over file sizes (<see cref="WholeProcess"/>).</item>
 /// <item><c>cli-model [...]</c>: the whole <c>snorkeler fit</c> and <c>predict</c> processes on 1 M × 50 × 3 from .snkm and .npy.</item>
 /// <item><c>micro [BenchmarkDotNet args]</c>: the BenchmarkDotNet micro-benchmarks of the hot paths.</item>
+/// <item><c>studio [--quick] [--work DIR]</c>: the studio's edit latency, suggestions and next-rows figures (<see cref="StudioBench"/>).</item>
 /// </list>
 /// </summary>
 public static class Program
@@ -31,6 +32,7 @@ public static class Program
             "profile-model" => Profile.Run(args[1..]),
             "profile-rules" => ProfileRules.Run(args[1..]),
             "profile-format" => ProfileFormat.Run(args[1..]),
+            "studio" => StudioBench.Run(args[1..]),
             _ => Usage(args[0]),
         };
     }

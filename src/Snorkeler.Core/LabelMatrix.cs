@@ -77,6 +77,33 @@ public sealed class LabelMatrix : IMatrixSource
     }
 
     /// <summary>
+    /// Creates a matrix from one column of one-byte votes per LF (each <paramref name="rows"/> long, -1 abstain), as
+    /// an incremental run keeps them, checking every vote is -1 or a class; <paramref name="gold"/>, if given, holds one
+    /// label per row (-1 where unknown). At most <see cref="MaxNarrowCardinality"/> classes.
+    /// </summary>
+    public static LabelMatrix FromColumns(LabelSchema schema, IReadOnlyList<string> lfNames, IReadOnlyList<sbyte[]> columns, int rows, int[]? gold = null)
+    {
+        Guard.NotNull(schema);
+        Guard.NotNull(lfNames);
+        Guard.NotNull(columns);
+        if (schema.Cardinality > MaxNarrowCardinality) throw new ArgumentException($"one-byte columns hold at most {MaxNarrowCardinality} classes, not {schema.Cardinality}", nameof(schema));
+        if (columns.Count != lfNames.Count) throw new ArgumentException($"{columns.Count} columns for {lfNames.Count} LFs", nameof(columns));
+        if (gold is not null && gold.Length != rows) throw new ArgumentException($"{gold.Length} gold labels for {rows} rows", nameof(gold));
+        var m = lfNames.Count;
+        var votes = new sbyte[Math.Max(1, rows * m)];
+        for (var j = 0; j < m; j++)
+        {
+            var column = columns[j];
+            if (column.Length < rows) throw new ArgumentException($"LF '{lfNames[j]}' has {column.Length} votes for {rows} rows", nameof(columns));
+            for (var i = 0; i < rows; i++) votes[i * m + j] = column[i];
+        }
+        if (gold is not null)
+            foreach (var g in gold)
+                if (!schema.IsValidVote(g)) throw new ArgumentOutOfRangeException(nameof(gold), g, $"gold label {g} is not a class of {schema} or -1");
+        return FromNarrow(schema, lfNames.ToArray(), votes, rows, gold, 0);
+    }
+
+    /// <summary>
     /// Wraps row-major one-byte votes without copying, after checking each is -1 or a class. The caller
     /// hands over <paramref name="votes"/> and must not change it afterwards.
     /// </summary>

@@ -82,6 +82,9 @@ internal sealed class Evaluation
 
     public required double Milliseconds { get; init; }
 
+    /// <summary>Where <see cref="Milliseconds"/> went: (stage, milliseconds) in order.</summary>
+    public IReadOnlyList<(string Stage, double Milliseconds)> Stages { get; init; } = [];
+
     /// <summary>The LF's numbers by name.</summary>
     public LfNumbers? Lf(string name) => Numbers.FirstOrDefault(n => n.Name == name);
 }

@@ -313,6 +313,13 @@ public sealed partial class StudioSession : IDisposable
     private Evaluation Compute(LfSet set, IReadOnlyDictionary<string, string> hashes)
     {
         var clock = Stopwatch.StartNew();
+        var stages = new List<(string, double)>();
+        var lap = clock.Elapsed;
+        void Lap(string stage)
+        {
+            stages.Add((stage, (clock.Elapsed - lap).TotalMilliseconds));
+            lap = clock.Elapsed;
+        }
         var schema = set.Schema!;
         var lfs = set.Functions;
         var names = lfs.Select(l => l.Name).ToArray();
@@ -327,6 +334,7 @@ public sealed partial class StudioSession : IDisposable
         }
         Trim(_trainColumns, keys);
         Trim(_devColumns, keys);
+        Lap("apply");
 
         var n = (int)_train.Rows;
         var hand = new int[n];
@@ -345,8 +353,10 @@ public sealed partial class StudioSession : IDisposable
         var goldRows = (devGold?.Count(g => g >= 0) ?? 0) + handRows.Count;
         if (goldRows > 0) gold = Matrix(schema, names, keys, _devColumns, dev?.RowCount ?? 0, devGold ?? [], (handRows, _trainColumns, hand));
 
+        Lap("matrices");
         var summary = LfSummary.Of(train);
         var goldSummary = gold is null ? null : LfSummary.Of(gold);
+        Lap("summaries");
         ILabelModel? model = null;
         string? modelError = null;
         double[]? probabilities = null;
@@ -358,7 +368,9 @@ public sealed partial class StudioSession : IDisposable
             {
                 model = LabelModelCatalog.Get(_settings.Model).CreateTrainer(ModelOptions.Defaults)
                     .Fit(train, new FitContext { Seed = _settings.Seed, Dev = gold });
+                Lap("fit");
                 probabilities = model.PredictProbabilities(train);
+                Lap("predict");
                 var diagnostics = new ModelDiagnostics(schema, lfs.Count);
                 diagnostics.Add(train, probabilities);
                 learned = diagnostics.LearnedAccuracy;
@@ -370,6 +382,7 @@ public sealed partial class StudioSession : IDisposable
                 modelError = e.Message;
             }
         }
+        Lap("model numbers");
         var numbers = new LfNumbers[lfs.Count];
         for (var j = 0; j < lfs.Count; j++)
         {
@@ -399,6 +412,7 @@ public sealed partial class StudioSession : IDisposable
             Hashes = hashes,
             Reapplied = reapplied,
             Milliseconds = clock.Elapsed.TotalMilliseconds,
+            Stages = stages,
         };
     }
 
@@ -437,24 +451,20 @@ public sealed partial class StudioSession : IDisposable
     private static LabelMatrix Matrix(LabelSchema schema, string[] names, string[] keys, Dictionary<string, sbyte[]> cache, int rows, int[] gold,
         (List<int> Rows, Dictionary<string, sbyte[]> Cache, int[] Gold)? extra)
     {
-        var total = rows + (extra?.Rows.Count ?? 0);
-        var builder = new LabelMatrixBuilder(schema, names, Math.Max(1, total));
-        var columns = keys.Select(k => rows > 0 ? cache[k] : []).ToArray();
-        for (var i = 0; i < rows; i++) Add(columns, i, gold[i]);
-        if (extra is { } e)
+        if (extra is not { } e) return LabelMatrix.FromColumns(schema, names, keys.Select(k => cache[k]).ToArray(), rows, gold);
+        var total = rows + e.Rows.Count;
+        var columns = new sbyte[keys.Length][];
+        for (var j = 0; j < keys.Length; j++)
         {
-            var more = keys.Select(k => e.Cache[k]).ToArray();
-            foreach (var i in e.Rows) Add(more, i, e.Gold[i]);
+            var column = columns[j] = new sbyte[total];
+            if (rows > 0) cache[keys[j]].AsSpan(0, rows).CopyTo(column);
+            var more = e.Cache[keys[j]];
+            for (var q = 0; q < e.Rows.Count; q++) column[rows + q] = more[e.Rows[q]];
         }
-        return builder.Build();
-
-        void Add(sbyte[][] votes, int i, int label)
-        {
-            var r = builder.AddRow();
-            for (var j = 0; j < votes.Length; j++)
-                if (votes[j][i] >= 0) builder.Set(r, j, votes[j][i]);
-            builder.SetGold(r, label);
-        }
+        var labels = new int[total];
+        gold.AsSpan(0, rows).CopyTo(labels);
+        for (var q = 0; q < e.Rows.Count; q++) labels[rows + q] = e.Gold[e.Rows[q]];
+        return LabelMatrix.FromColumns(schema, names, columns, total, labels);
     }
 
     /// <inheritdoc />

@@ -271,4 +271,39 @@ public class LabelMatrixTests
         Should.Throw<ArgumentOutOfRangeException>(() => builder.SetGold(1, 0));
         Should.Throw<ArgumentOutOfRangeException>(() => builder.SetGold(-1, 0));
     }
+
+    [Fact]
+    public void A_matrix_from_vote_columns_equals_the_one_built_row_by_row()
+    {
+        var schema = new LabelSchema(["HAM", "SPAM", "OTHER"]);
+        var random = new Random(3);
+        const int rows = 500;
+        var columns = Enumerable.Range(0, 4).Select(_ => Enumerable.Range(0, rows).Select(_ => (sbyte)random.Next(-1, 3)).ToArray()).ToArray();
+        var gold = Enumerable.Range(0, rows).Select(_ => random.Next(-1, 3)).ToArray();
+        var builder = new LabelMatrixBuilder(schema, ["a", "b", "c", "d"]);
+        for (var i = 0; i < rows; i++)
+        {
+            builder.AddRow();
+            for (var j = 0; j < 4; j++) builder.Set(i, j, columns[j][i]);
+            builder.SetGold(i, gold[i]);
+        }
+        var expected = builder.Build();
+
+        var matrix = LabelMatrix.FromColumns(schema, ["a", "b", "c", "d"], columns, rows, gold);
+
+        matrix.RowCount.ShouldBe(rows);
+        matrix.NarrowVotes.ToArray().ShouldBe(expected.NarrowVotes.ToArray());
+        matrix.GoldLabels.ToArray().ShouldBe(gold);
+    }
+
+    [Fact]
+    public void A_matrix_from_vote_columns_rejects_a_vote_that_is_not_a_class()
+    {
+        var schema = new LabelSchema(["HAM", "SPAM"]);
+
+        Should.Throw<ArgumentOutOfRangeException>(() => LabelMatrix.FromColumns(schema, ["a"], [new sbyte[] { 0, 2 }], 2))
+            .Message.ShouldContain("LF 'a' voted 2");
+        Should.Throw<ArgumentException>(() => LabelMatrix.FromColumns(schema, ["a", "b"], [new sbyte[] { 0, 1 }], 2));
+        Should.Throw<ArgumentOutOfRangeException>(() => LabelMatrix.FromColumns(schema, ["a"], [new sbyte[] { 0, 1 }], 2, [0, 5]));
+    }
 }
