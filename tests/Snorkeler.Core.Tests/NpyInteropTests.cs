@@ -37,6 +37,37 @@ public class NpyInteropTests
     }
 
     [Fact]
+    public void An_int8_array_reads_in_blocks_to_the_same_votes_as_the_same_array_in_int64()
+    {
+        using var temp = new TempFolder();
+        var random = new Random(16);
+        var votes = Enumerable.Range(0, 3001 * 7).Select(_ => (long)random.Next(-1, 3)).ToArray();
+        var narrow = temp.File("narrow.npy");
+        var wide = temp.File("wide.npy");
+        File.WriteAllBytes(narrow, Npy("|i1", "(3001, 7)", votes.Select(v => (byte)(sbyte)v).ToArray()));
+        File.WriteAllBytes(wide, Npy("<i8", "(3001, 7)", Int64s(votes)));
+
+        var a = MatrixFile.Open(narrow).ReadBlocks(1000).ToList();
+        var b = MatrixFile.Open(wide).ReadBlocks(1000).ToList();
+
+        a.Select(x => x.FirstRow).ShouldBe([0L, 1000L, 2000L, 3000L]);
+        a.Select(x => x.FirstRow).ShouldBe(b.Select(x => x.FirstRow));
+        MatrixFile.Concat(a).Schema.ClassNames.ShouldBe(["0", "1", "2"]);
+        Some.Votes(MatrixFile.Concat(a)).ShouldBe(Some.Votes(MatrixFile.Concat(b)));
+        Some.Votes(MatrixFile.Concat(a)).ShouldBe(votes.Select(v => (int)v).ToArray());
+    }
+
+    [Fact]
+    public void An_int8_vote_below_minus_one_is_refused_naming_row_and_lf()
+    {
+        using var temp = new TempFolder();
+        var path = temp.File("L.npy");
+        File.WriteAllBytes(path, Npy("|i1", "(2, 2)", [0, 1, 1, unchecked((byte)-3)]));
+
+        Should.Throw<SnorkelerException>(() => MatrixFile.Read(path)).Message.ShouldBe($"{path}: row 1, LF 1: vote -3 is neither -1 nor a class number");
+    }
+
+    [Fact]
     public void A_version_2_header_and_int32_data_are_read()
     {
         using var temp = new TempFolder();

@@ -131,12 +131,14 @@ internal static class ShortestDouble
         var down = ((UInt128)(digits - kept * p) << shift) | rest;
         var up = ((UInt128)p << shift) - down;
         tie = down == up ? 1 : 0;
+        // 2r < bound with bound = 5^q odd: r <= bound / 2 (no 128-bit multiply).
+        var half = bound >> 1;
         if (up < down)
         {
             kept++;
-            return 2 * up < bound;
+            return up <= half;
         }
-        return 2 * down < bound;
+        return down <= half;
     }
 
     /// <summary>
