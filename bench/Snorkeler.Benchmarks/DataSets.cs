@@ -68,10 +68,11 @@ public static class DataSets
     /// A synthetic label matrix (.snkm) from the model the label models assume: a latent class drawn
     /// from a skewed prior; LF j votes with probability coverage_j (5–40 %), and then the true class with
     /// probability accuracy_j (55–90 %), otherwise a uniformly random other class. Fixed seed.
+    /// A <c>.npy</c> matrix is written without its names sidecar, as <c>numpy.save</c> leaves it.
     /// </summary>
-    public static string SyntheticMatrix(string dir, long rows, int lfs, int classes, int seed = 7)
+    public static string SyntheticMatrix(string dir, long rows, int lfs, int classes, int seed = 7, string extension = ".snkm")
     {
-        var path = Path.Combine(dir, $"synthetic-{rows}x{lfs}x{classes}.snkm");
+        var path = Path.Combine(dir, $"synthetic-{rows}x{lfs}x{classes}{extension}");
         if (File.Exists(path)) return path;
         var random = new Random(seed);
         var schema = new LabelSchema(Enumerable.Range(0, classes).Select(c => $"C{c}").ToArray());
@@ -107,6 +108,7 @@ public static class DataSets
             writer.Write(LabelMatrix.Create(schema, names, votes.AsSpan(0, n * lfs)));
         }
         writer.Commit();
+        if (extension == ".npy") File.Delete(MatrixFile.SchemaSidecar(path));
         return path;
     }
 }

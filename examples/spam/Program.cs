@@ -28,8 +28,8 @@ internal static class Program
         usage: dotnet run --project examples/spam -c Release -- [--labels FILE] [--data DIR] [--all]
           --labels FILE  probabilistic labels to train on: a CSV with COMMENT_ID, p_HAM, p_SPAM, label columns
                          (as `snorkeler label` writes); default: apply labeling-functions/spam and fit the auto label model
-          --data DIR     the YouTube data folder (raw/ inside);
-                         default: ../shared/data/youtube beside the repository
+          --data DIR     the folder of the raw YouTube CSVs (Youtube01-Psy.csv ... Youtube05-Shakira.csv, or a raw/
+                         folder holding them); default: examples/spam/data/youtube in the repository
           --all          print every end-model configuration's valid accuracy
         """;
 
@@ -67,8 +67,10 @@ internal static class Program
     {
         var clock = Stopwatch.StartNew();
         var repo = RepositoryRoot();
-        dataFolder ??= Path.GetFullPath(Path.Combine(repo, "..", "shared", "data", "youtube"));
-        var data = SpamData.Load(Path.Combine(dataFolder, "raw"), Path.Combine(repo, "examples", "spam", "data"));
+        dataFolder ??= Path.Combine(repo, "examples", "spam", "data", "youtube");
+        // A Wrench-style data set folder keeps the CSVs in raw/.
+        if (Directory.Exists(Path.Combine(dataFolder, "raw"))) dataFolder = Path.Combine(dataFolder, "raw");
+        var data = SpamData.Load(dataFolder, Path.Combine(repo, "examples", "spam", "data"));
         Console.WriteLine($"split: train {data.Train.Count} (videos 1-4), valid {data.Valid.Count}, test {data.Test.Count} (video 5 by examples/spam/data/*_ids.txt)");
 
         var labels = labelsPath is null ? TrainingLabels(data, repo) : TrainingLabelsFromCsv(data, labelsPath);

@@ -42,6 +42,7 @@ internal static class Cli
         new CompareCommand(),
         new RowsCommand(),
         new PreferencesCommand(),
+        new StudioCommand(),
     ];
 
     public static string Version

@@ -84,12 +84,9 @@ public sealed class LabelMatrix : IMatrixSource
     {
         var k = schema.Cardinality;
         var span = votes.AsSpan(0, rows * lfNames.Count);
-        for (var i = 0; i < span.Length; i++)
-        {
-            var v = span[i];
-            if (v < -1 || v >= k)
-                throw new ArgumentOutOfRangeException(nameof(votes), v, $"row {firstRow + i / lfNames.Count}: LF '{lfNames[i % lfNames.Count]}' voted {v}, which is not a class of {schema} or -1");
-        }
+        var i = span.IndexOfAnyExceptInRange((sbyte)-1, (sbyte)Math.Min(k - 1, sbyte.MaxValue));
+        if (i >= 0)
+            throw new ArgumentOutOfRangeException(nameof(votes), span[i], $"row {firstRow + i / lfNames.Count}: LF '{lfNames[i % lfNames.Count]}' voted {span[i]}, which is not a class of {schema} or -1");
         return new LabelMatrix(schema, lfNames, rows, votes, null, 0, gold, 0, firstRow);
     }
 

@@ -408,7 +408,9 @@ public sealed class AutoTrainer : ILabelModelTrainer
 
         public ILabelModel Fit(ILabelModelTrainer trainer, IMatrixSource source, FitContext context)
         {
-            if (trainer is not IStatisticsTrainer fromStatistics || context.Prior is null) return trainer.Fit(source, context);
+            // Dependency-aware snorkel reads the rows for its pair corrections.
+            if (trainer is not IStatisticsTrainer fromStatistics || context.Prior is null || trainer is SnorkelTrainer { Options.Dependencies.IsNone: false })
+                return trainer.Fit(source, context);
             if (!_computed.TryGetValue(source, out var stats))
             {
                 try { stats = SufficientStatistics.Compute(source, context.Cancellation); }

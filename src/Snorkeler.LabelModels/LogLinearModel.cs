@@ -7,16 +7,19 @@ namespace Snorkeler.LabelModels;
 /// Base of the models whose posterior is <c>P(Y = c | row) ∝ exp(log p_c + Σ_{j: L_j ≠ -1} T[j, L_j, c])</c>
 /// (moment matching, Dawid–Skene, weighted vote). The table T is precomputed once, so prediction adds
 /// k numbers per non-abstain vote; a row where every LF abstained gets the prior (times the model's
-/// optional per-class base score, which Dawid–Skene uses for the likelihood of abstaining).
+/// optional per-class base score, which Dawid–Skene uses for the likelihood of abstaining). Optional pair
+/// corrections (<see cref="PairCorrection"/>) add a term for each dependent pair of LFs that both voted.
 /// </summary>
 public abstract class LogLinearModel : ILabelModel
 {
     private readonly double[] _table;
     private readonly double[] _logPrior;
     private readonly double[] _prior;
+    private readonly PairCorrection[] _pairs;
 
     /// <summary>Creates the model; <paramref name="table"/> is (m · k) × k row-major: entry ((j·k + a)·k + c) is LF j's score for class c when it votes a.</summary>
-    private protected LogLinearModel(LabelSchema schema, IReadOnlyList<string> lfNames, IReadOnlyList<double> prior, double[] table, double[]? baseScores = null)
+    private protected LogLinearModel(LabelSchema schema, IReadOnlyList<string> lfNames, IReadOnlyList<double> prior, double[] table, double[]? baseScores = null,
+        IReadOnlyList<PairCorrection>? pairs = null)
     {
         Schema = Guard.NotNull(schema);
         LfNames = Guard.NotNull(lfNames).ToArray();
@@ -31,7 +34,14 @@ public abstract class LogLinearModel : ILabelModel
         if (table.Length != (long)LfNames.Count * k * k) throw new SnorkelerException($"the score table has {table.Length} entries, expected {LfNames.Count * k * k}");
         if (table.Any(t => !double.IsFinite(t))) throw new SnorkelerException("the score table has a value that is not finite");
         _table = table;
+        _pairs = pairs?.ToArray() ?? [];
+        foreach (var pair in _pairs)
+            if (pair.First < 0 || pair.First >= pair.Second || pair.Second >= LfNames.Count || pair.LogRatio.Length != k * k * k || pair.LogRatio.Any(v => !double.IsFinite(v)))
+                throw new SnorkelerException($"a pair correction must join two of the {LfNames.Count} LFs in order with {k * k * k} finite terms");
     }
+
+    /// <summary>The corrections for dependent LF pairs (empty for a model of independent LFs).</summary>
+    public IReadOnlyList<PairCorrection> PairCorrections => _pairs;
 
     /// <inheritdoc />
     public abstract string Name { get; }
@@ -78,6 +88,7 @@ public abstract class LogLinearModel : ILabelModel
         var table = _table.AsSpan();
         int[]? lfs = block.IsNarrow ? null : new int[m];
         int[]? labels = block.IsNarrow ? null : new int[m];
+        var label = _pairs.Length == 0 || block.IsNarrow ? null : Enumerable.Repeat(-1, m).ToArray();
         for (var i = from; i < to; i++)
         {
             var row = probabilities.Slice(i * k, k);
@@ -92,6 +103,8 @@ public abstract class LogLinearModel : ILabelModel
                     var t = table.Slice((j * k + a) * k, k);
                     for (var c = 0; c < k; c++) row[c] += t[c];
                 }
+                foreach (var pair in _pairs)
+                    AddPair(row, pair, votes[pair.First], votes[pair.Second], k);
             }
             else
             {
@@ -102,9 +115,22 @@ public abstract class LogLinearModel : ILabelModel
                     var t = table.Slice((lfs[e] * k + labels![e]) * k, k);
                     for (var c = 0; c < k; c++) row[c] += t[c];
                 }
+                if (label is not null)
+                {
+                    for (var e = 0; e < n; e++) label[lfs[e]] = labels![e];
+                    foreach (var pair in _pairs) AddPair(row, pair, label[pair.First], label[pair.Second], k);
+                    for (var e = 0; e < n; e++) label[lfs[e]] = -1;
+                }
             }
             Normalise(row);
         }
+    }
+
+    private static void AddPair(Span<double> row, PairCorrection pair, int a, int b, int k)
+    {
+        if (a < 0 || b < 0) return;
+        var terms = pair.LogRatio.AsSpan((a * k + b) * k, k);
+        for (var c = 0; c < k; c++) row[c] += terms[c];
     }
 
     /// <summary>Turns a row's scores into probabilities (softmax by default).</summary>

@@ -132,7 +132,8 @@ public static class ModelComparison
     /// Fits and scores every model once per seed; rows hold means (and standard deviations when there are
     /// several seeds). A model is named alone (<c>snorkel</c>) or with options (<c>snorkel:epochs=500,lr=0.01</c>,
     /// shown so in its row); <paramref name="options"/> gives the options of models named alone (defaults when
-    /// null or when it returns null).
+    /// null or when it returns null). The comparison's own option <c>dev=none</c> (or <c>dev=use</c>) overrides whether
+    /// a model gets the dev split (<c>auto:dev=none</c> is auto without a dev split, beside <c>auto</c> with it).
     /// </summary>
     public static ComparisonResult Run(IMatrixSource train, IMatrixSource test, IMatrixSource? dev, IReadOnlyList<string> modelNames,
         IReadOnlyList<int> seeds, TieBreak tieBreak = TieBreak.Random, Func<string, ModelOptions?>? options = null,
@@ -148,7 +149,7 @@ public static class ModelComparison
         if (dev is { HasGold: false }) throw new SnorkelerException("the dev split has no gold labels");
         var specs = modelNames.Select(ParseSpec).ToArray(); // unknown names and bad options fail before any fit
         var rows = new List<ComparisonRow>();
-        foreach (var (spec, kind, specOptions) in specs)
+        foreach (var (spec, kind, specOptions, useDev) in specs)
         {
             var runs = new List<ComparisonRow>();
             foreach (var seed in seeds)
@@ -158,7 +159,7 @@ public static class ModelComparison
                 var context = new FitContext
                 {
                     Seed = seed,
-                    Dev = devForAll || DevModels.Contains(kind.Name) ? dev : null,
+                    Dev = useDev ?? (devForAll || DevModels.Contains(kind.Name)) ? dev : null,
                     Cancellation = cancellation,
                 };
                 var clock = Stopwatch.StartNew();
@@ -174,12 +175,12 @@ public static class ModelComparison
         return new ComparisonResult(rows, tieBreak, seeds.ToArray());
     }
 
-    /// <summary>Parses <c>name</c> or <c>name:option=value,option=value</c>.</summary>
-    private static (string Spec, LabelModelKind Kind, Dictionary<string, string>? Options) ParseSpec(string spec)
+    /// <summary>Parses <c>name</c> or <c>name:option=value,option=value</c> (<c>dev=none|use</c> is the comparison's own option).</summary>
+    private static (string Spec, LabelModelKind Kind, Dictionary<string, string>? Options, bool? UseDev) ParseSpec(string spec)
     {
         var colon = spec.IndexOf(':', StringComparison.Ordinal);
         var kind = LabelModelCatalog.Get(colon < 0 ? spec : spec[..colon]);
-        if (colon < 0) return (spec, kind, null);
+        if (colon < 0) return (spec, kind, null, null);
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var part in spec[(colon + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
@@ -187,10 +188,18 @@ public static class ModelComparison
             if (eq <= 0) throw new SnorkelerException($"model '{spec}': option '{part}' must be name=value");
             values[part[..eq].TrimStart('-')] = part[(eq + 1)..];
         }
+        bool? useDev = null;
+        if (values.Remove("dev", out var devValue))
+            useDev = devValue switch
+            {
+                "none" => false,
+                "use" => true,
+                _ => throw new SnorkelerException($"model '{spec}': dev expects none or use, got '{devValue}'"),
+            };
         var check = new ModelOptions(values);
         kind.CreateTrainer(check);
         if (check.Unread.FirstOrDefault() is { } unknown) throw new SnorkelerException($"model '{spec}': {kind.Name} has no option '{unknown}'");
-        return (spec, kind, values);
+        return (spec, kind, values.Count == 0 ? null : values, useDev);
     }
 
     private static (LabelScores Scores, double CalibrationError, double Seconds) ScoreTimed(ILabelModel model, IMatrixSource test, TieBreak tieBreak)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Snorkeler.Analysis;
 using Snorkeler.LabelModels.Internal;
 
 namespace Snorkeler.LabelModels;
@@ -27,6 +28,12 @@ public sealed record SnorkelOptions
     /// <summary>The prior when no explicit prior or labelled dev split is given (<c>--prior-estimate</c>: uniform (default, as Snorkel), mv, em).</summary>
     public PriorEstimate PriorEstimate { get; init; } = PriorEstimate.Uniform;
 
+    /// <summary>
+    /// Dependent LF pairs (<c>--deps</c>: none (default, conditional independence as Snorkel), auto (found from the
+    /// votes), or named pairs <c>A:B,C:D</c>): their moments leave the objective and prediction corrects for them.
+    /// </summary>
+    public LfDependencies Dependencies { get; init; } = LfDependencies.None;
+
     /// <summary>Reads the options from the command line's <c>--name value</c> pairs; absent ones keep their defaults.</summary>
     public static SnorkelOptions From(ModelOptions options)
     {
@@ -40,19 +47,25 @@ public sealed record SnorkelOptions
             PrecInit = options.Number("prec-init", d.PrecInit, double.Epsilon, 1),
             Momentum = options.Number("momentum", d.Momentum, 0, 0.999999),
             PriorEstimate = ClassPrior.ReadEstimate(options),
+            Dependencies = LfDependencies.Parse(options.Text("deps")),
         };
     }
 
-    /// <summary>The options as command-line name/value pairs.</summary>
-    public IReadOnlyDictionary<string, string> ToOptionValues() => new Dictionary<string, string>
+    /// <summary>The options as command-line name/value pairs (<c>deps</c> only when there are dependencies).</summary>
+    public IReadOnlyDictionary<string, string> ToOptionValues()
     {
-        ["epochs"] = Epochs.ToString(CultureInfo.InvariantCulture),
-        ["lr"] = LearningRate.ToString("R", CultureInfo.InvariantCulture),
-        ["l2"] = L2.ToString("R", CultureInfo.InvariantCulture),
-        ["prec-init"] = PrecInit.ToString("R", CultureInfo.InvariantCulture),
-        ["momentum"] = Momentum.ToString("R", CultureInfo.InvariantCulture),
-        ["prior-estimate"] = ClassPrior.OptionValue(PriorEstimate),
-    };
+        var values = new Dictionary<string, string>
+        {
+            ["epochs"] = Epochs.ToString(CultureInfo.InvariantCulture),
+            ["lr"] = LearningRate.ToString("R", CultureInfo.InvariantCulture),
+            ["l2"] = L2.ToString("R", CultureInfo.InvariantCulture),
+            ["prec-init"] = PrecInit.ToString("R", CultureInfo.InvariantCulture),
+            ["momentum"] = Momentum.ToString("R", CultureInfo.InvariantCulture),
+            ["prior-estimate"] = ClassPrior.OptionValue(PriorEstimate),
+        };
+        if (!Dependencies.IsNone) values["deps"] = Dependencies.ToString();
+        return values;
+    }
 }
 
 /// <summary>
@@ -95,7 +108,36 @@ public sealed class SnorkelTrainer : IStatisticsTrainer
         CheckShape(train.Schema.Cardinality, train.LfNames.Count);
         var prior = ClassPrior.Resolve(train, context, Options.PriorEstimate);
         var stats = SufficientStatistics.Compute(train, context.Cancellation);
-        return FitWithPrior(stats, context, prior);
+        if (Options.Dependencies.IsNone) return FitWithPrior(stats, context, prior);
+        return FitDependent(train, stats, context, prior);
+    }
+
+    /// <summary>
+    /// The fit with dependent pairs: found (auto: from the votes and the posteriors of the independent fit) or named;
+    /// their moments masked in the objective; then the pair corrections estimated from the rows.
+    /// </summary>
+    private SnorkelModel FitDependent(IMatrixSource train, SufficientStatistics stats, FitContext context, double[] prior)
+    {
+        int m = stats.LfCount, k = stats.Cardinality;
+        IReadOnlyList<(int First, int Second)> pairs;
+        if (Options.Dependencies.Auto)
+        {
+            var independent = FitTrajectory(stats, context with { Log = null }, prior, [Options.Epochs], [])[0];
+            var found = DependencyModel.Detect(train, independent, context.Cancellation);
+            // Strongest first: copies before derived before merely correlated, then by dependence.
+            pairs = found.OrderBy(p => p.Kind).ThenByDescending(p => double.IsNaN(p.Dependence) ? 1 : p.Dependence).ThenBy(p => p.First).ThenBy(p => p.Second)
+                .Select(p => (p.First, p.Second)).ToArray();
+            foreach (var pair in found) context.Log?.Invoke($"snorkel: dependent LFs: {SourceDependencies.Describe(pair, stats.LfNames)}");
+            if (found.Count == 0) context.Log?.Invoke("snorkel: no dependent LFs found; the LFs are modelled as independent");
+        }
+        else pairs = Options.Dependencies.Resolve(stats.LfNames);
+        var model = FitTrajectory(stats, context, prior, [Options.Epochs], pairs)[0];
+        if (pairs.Count == 0) return model;
+        var mu = Enumerable.Range(0, m * k * k).Select(x => model.Mu(x / (k * k), x / k % k, x % k)).ToArray();
+        var forest = DependencyModel.Forest(m, pairs);
+        var corrections = DependencyModel.Corrections(train, k, prior.Select(v => Math.Log(v)).ToArray(), mu.Select(v => Math.Log(v)).ToArray(), forest, pairs, context.Cancellation);
+        context.Log?.Invoke($"snorkel: {pairs.Count} dependent pairs left out of the moments; corrections along {DependencyModel.Describe(forest, stats.LfNames)}");
+        return model.WithDependencies(pairs, corrections);
     }
 
     /// <summary>
@@ -107,6 +149,8 @@ public sealed class SnorkelTrainer : IStatisticsTrainer
         Guard.NotNull(statistics);
         Guard.NotNull(context);
         CheckShape(statistics.Cardinality, statistics.LfCount);
+        if (!Options.Dependencies.IsNone)
+            throw new SnorkelerException($"snorkel --deps {Options.Dependencies} needs the label matrix, not only its statistics: the pair corrections are estimated from the rows");
         if (context.Prior is null && context.Dev is not { HasGold: true } && Options.PriorEstimate != PriorEstimate.Uniform)
             throw new SnorkelerException($"--prior-estimate {ClassPrior.OptionValue(Options.PriorEstimate)} needs the label matrix, not only its statistics; give --prior or a labelled dev split");
         var prior = ClassPrior.Resolve(statistics.Schema, context);
@@ -123,14 +167,17 @@ public sealed class SnorkelTrainer : IStatisticsTrainer
     }
 
     private SnorkelModel FitWithPrior(SufficientStatistics stats, FitContext context, double[] p)
-        => FitTrajectory(stats, context, p, [Options.Epochs])[0];
+        => FitTrajectory(stats, context, p, [Options.Epochs], [])[0];
 
     /// <summary>
     /// Runs the optimisation for the largest of <paramref name="snapshots"/> epochs and returns the model as it
     /// is after each snapshot's number of epochs (clamped and relabelled like a fit of that many epochs, which it
     /// equals exactly): one run gives the fits of several epoch counts, as <c>auto</c>'s search needs.
     /// </summary>
-    internal IReadOnlyList<SnorkelModel> FitTrajectory(SufficientStatistics stats, FitContext context, double[] p, IReadOnlyList<int> snapshots)
+    /// (Pairs in <c>masked</c>, first &lt; second, leave the objective, as MeTaL masks the pairs of a clique:
+    /// dependent LFs' co-votes are not evidence of their accuracies.)
+    internal IReadOnlyList<SnorkelModel> FitTrajectory(SufficientStatistics stats, FitContext context, double[] p, IReadOnlyList<int> snapshots,
+        IReadOnlyList<(int First, int Second)>? masked = null)
     {
         CheckShape(stats.Cardinality, stats.LfCount);
         var n = stats.RowCount;
@@ -149,14 +196,17 @@ public sealed class SnorkelTrainer : IStatisticsTrainer
         var velocity = new double[d * k];
         var grad = new double[d * k];
         var l2Squared = Options.L2 * Options.L2;
-        var moments = SparseMoments(stats);
+        masked ??= [];
+        var partners = new int[m][];
+        for (var j = 0; j < m; j++) partners[j] = masked.Where(x => x.First == j || x.Second == j).Select(x => x.First == j ? x.Second : x.First).Distinct().ToArray();
+        var moments = SparseMoments(stats, masked);
         var last = snapshots.Max();
         context.Log?.Invoke($"snorkel: n={n}, m={m}, k={k}, epochs={last}, lr={Options.LearningRate}, momentum={Options.Momentum}, l2={Options.L2}, prec_init={Options.PrecInit}, init scale={scale:F6}, prior=[{string.Join(", ", p.Select(v => v.ToString("F4", CultureInfo.InvariantCulture)))}]");
         var models = new List<SnorkelModel>();
         for (var epoch = 0; epoch < last; epoch++)
         {
             context.Cancellation.ThrowIfCancellationRequested();
-            Gradient(m, k, mu, muInit, p, diag, moments, l2Squared, grad);
+            Gradient(m, k, mu, muInit, p, diag, moments, partners, l2Squared, grad);
             for (var i = 0; i < mu.Length; i++)
             {
                 velocity[i] = Options.Momentum * velocity[i] + grad[i];
@@ -167,7 +217,7 @@ public sealed class SnorkelTrainer : IStatisticsTrainer
             if (snapshots.Contains(epoch + 1)) models.Add(Snapshot(stats, context, p, mu, Options with { Epochs = epoch + 1 }));
         }
         if (context.Log is not null && (double)m * m * k * k * k <= 1e9)
-            context.Log($"snorkel: final loss {Loss(m, k, mu, muInit, p, diag, stats, l2Squared):G6}");
+            context.Log($"snorkel: final loss {Loss(m, k, mu, muInit, p, diag, stats, masked, l2Squared):G6}");
         return models;
     }
 
@@ -185,15 +235,17 @@ public sealed class SnorkelTrainer : IStatisticsTrainer
     /// The moment matrix O without its diagonal blocks, as sparse rows (compressed): row a's non-zero entries
     /// are <c>columns[starts[a]..starts[a+1]]</c> with values <c>values[...]</c>.
     /// </summary>
-    private static (int[] Starts, int[] Columns, double[] Values) SparseMoments(SufficientStatistics stats)
+    private static (int[] Starts, int[] Columns, double[] Values) SparseMoments(SufficientStatistics stats, IReadOnlyList<(int First, int Second)> masked)
     {
         int m = stats.LfCount, k = stats.Cardinality, d = m * k;
+        var skip = masked.ToHashSet();
         var rows = new List<(int Column, double Value)>[d];
         for (var a = 0; a < d; a++) rows[a] = [];
         double n = stats.RowCount;
         for (var j = 0; j < m; j++)
         for (var l = j + 1; l < m; l++)
         {
+            if (skip.Contains((j, l))) continue;
             var block = stats.PairBlock(j, l);
             for (var a = 0; a < k; a++)
             for (var b = 0; b < k; b++)
@@ -219,10 +271,10 @@ public sealed class SnorkelTrainer : IStatisticsTrainer
     /// <summary>
     /// The gradient of the objective, using <c>(mask ⊙ (O − μPμᵀ)) μ = O' μ − μ P (S − S_j)</c> for the rows of
     /// LF j, where O' is O without diagonal blocks (sparse), <c>S = μᵀμ</c> and <c>S_j = μ_jᵀμ_j</c>: the cost is
-    /// nnz(O)·k + m·k³ per epoch instead of m²·k³.
+    /// nnz(O)·k + m·k³ per epoch instead of m²·k³. Masked partners of j (dependent pairs) leave O' and S − S_j alike.
     /// </summary>
     private static void Gradient(int m, int k, double[] mu, double[] muInit, double[] p, double[] diag,
-        (int[] Starts, int[] Columns, double[] Values) o, double l2Squared, double[] grad)
+        (int[] Starts, int[] Columns, double[] Values) o, int[][] partners, double l2Squared, double[] grad)
     {
         var d = m * k;
         var s = new double[k * k];
@@ -238,13 +290,14 @@ public sealed class SnorkelTrainer : IStatisticsTrainer
         for (var j = 0; j < m; j++)
         {
             Array.Copy(s, rest, s.Length);
-            for (var b = j * k; b < (j + 1) * k; b++)
-            for (var c1 = 0; c1 < k; c1++)
-            {
-                var x = mu[b * k + c1];
-                if (x == 0) continue;
-                for (var c = 0; c < k; c++) rest[c1 * k + c] -= x * mu[b * k + c];
-            }
+            foreach (var l in partners[j].Prepend(j))
+                for (var b = l * k; b < (l + 1) * k; b++)
+                for (var c1 = 0; c1 < k; c1++)
+                {
+                    var x = mu[b * k + c1];
+                    if (x == 0) continue;
+                    for (var c = 0; c < k; c++) rest[c1 * k + c] -= x * mu[b * k + c];
+                }
             for (var a = j * k; a < (j + 1) * k; a++)
             {
                 Array.Clear(om);
@@ -269,8 +322,10 @@ public sealed class SnorkelTrainer : IStatisticsTrainer
         }
     }
 
-    private static double Loss(int m, int k, double[] mu, double[] muInit, double[] p, double[] diag, SufficientStatistics stats, double l2Squared)
+    private static double Loss(int m, int k, double[] mu, double[] muInit, double[] p, double[] diag, SufficientStatistics stats, IReadOnlyList<(int First, int Second)> masked,
+        double l2Squared)
     {
+        var skip = masked.ToHashSet();
         var loss = 0.0;
         for (var i = 0; i < m * k; i++)
         {
@@ -282,6 +337,7 @@ public sealed class SnorkelTrainer : IStatisticsTrainer
         for (var j = 0; j < m; j++)
         for (var l = j + 1; l < m; l++)
         {
+            if (skip.Contains((j, l))) continue;
             var block = stats.PairBlock(j, l);
             for (var a = 0; a < k; a++)
             for (var b = 0; b < k; b++)
@@ -333,16 +389,25 @@ public sealed class SnorkelModel : LogLinearModel
     private readonly JsonObject _settings;
 
     internal SnorkelModel(LabelSchema schema, IReadOnlyList<string> lfNames, IReadOnlyList<double> prior, double[] mu, SnorkelOptions options, int? seed)
-        : this(schema, lfNames, prior, mu, Settings(options, seed))
+        : this(schema, lfNames, prior, mu, Settings(options, seed), [], [])
     {
     }
 
-    private SnorkelModel(LabelSchema schema, IReadOnlyList<string> lfNames, IReadOnlyList<double> prior, double[] mu, JsonObject settings)
-        : base(schema, lfNames, prior, mu.Select(v => Math.Log(v)).ToArray())
+    private SnorkelModel(LabelSchema schema, IReadOnlyList<string> lfNames, IReadOnlyList<double> prior, double[] mu, JsonObject settings,
+        IReadOnlyList<(int First, int Second)> dependencies, IReadOnlyList<PairCorrection> corrections)
+        : base(schema, lfNames, prior, mu.Select(v => Math.Log(v)).ToArray(), pairs: corrections)
     {
         _mu = mu;
         _settings = settings;
+        Dependencies = dependencies;
     }
+
+    /// <summary>The LF pairs modelled as dependent (their moments left out of the fit); empty for independent LFs.</summary>
+    public IReadOnlyList<(int First, int Second)> Dependencies { get; }
+
+    /// <summary>This model with dependent pairs and their corrections.</summary>
+    internal SnorkelModel WithDependencies(IReadOnlyList<(int First, int Second)> dependencies, IReadOnlyList<PairCorrection> corrections)
+        => new(Schema, LfNames, ClassPrior, _mu, _settings, dependencies, corrections);
 
     private static JsonObject Settings(SnorkelOptions options, int? seed)
     {
@@ -372,11 +437,20 @@ public sealed class SnorkelModel : LogLinearModel
     }
 
     /// <inheritdoc />
-    public override JsonObject SaveParameters() => new()
+    public override JsonObject SaveParameters()
     {
-        ["mu"] = Parameters.ToJson(_mu, Schema.Cardinality),
-        ["settings"] = _settings.DeepClone(),
-    };
+        var json = new JsonObject
+        {
+            ["mu"] = Parameters.ToJson(_mu, Schema.Cardinality),
+            ["settings"] = _settings.DeepClone(),
+        };
+        if (Dependencies.Count > 0)
+        {
+            json["dependencies"] = new JsonArray(Dependencies.Select(d => (JsonNode)new JsonArray(LfNames[d.First], LfNames[d.Second])).ToArray());
+            json["corrections"] = new JsonArray(PairCorrections.Select(c => (JsonNode)c.ToJson(LfNames)).ToArray());
+        }
+        return json;
+    }
 
     internal static SnorkelModel Load(LabelSchema schema, IReadOnlyList<string> lfNames, IReadOnlyList<double> prior, JsonObject parameters)
     {
@@ -384,6 +458,21 @@ public sealed class SnorkelModel : LogLinearModel
         var mu = Parameters.Matrix(parameters, "mu", lfNames.Count * k, k, 0, 1);
         if (mu.Any(v => v <= 0)) throw new SnorkelerException("parameter 'mu' must be positive (the fit clamps it to [ε, 1 − ε])");
         var settings = parameters["settings"] as JsonObject ?? [];
-        return new SnorkelModel(schema, lfNames, prior, mu, (JsonObject)settings.DeepClone());
+        var dependencies = (parameters["dependencies"] as JsonArray ?? []).Select((d, i) =>
+        {
+            var names = d as JsonArray;
+            int first = names is { Count: 2 } ? IndexOf(lfNames, names[0]?.ToString()) : -1, second = names is { Count: 2 } ? IndexOf(lfNames, names[1]?.ToString()) : -1;
+            if (first < 0 || second <= first) throw new SnorkelerException($"parameter 'dependencies[{i}]' must name two of the model's LFs in column order");
+            return (first, second);
+        }).ToArray();
+        var corrections = (parameters["corrections"] as JsonArray ?? []).Select((c, i) => PairCorrection.FromJson(c, lfNames, k, $"corrections[{i}]")).ToArray();
+        return new SnorkelModel(schema, lfNames, prior, mu, (JsonObject)settings.DeepClone(), dependencies, corrections);
+    }
+
+    private static int IndexOf(IReadOnlyList<string> names, string? name)
+    {
+        for (var j = 0; j < names.Count; j++)
+            if (names[j] == name) return j;
+        return -1;
     }
 }

@@ -38,4 +38,20 @@ public sealed class CompareSuiteTests
         var missing = temp.File("nope");
         Shell.Run("compare", "--suite", missing, "--models", "mv").ShouldFailWith(1).ErrorLines.ShouldBe([$"error: {missing}: no such folder"]);
     }
+
+    [Fact]
+    public void Model_options_whose_values_hold_colons_stay_with_their_model()
+    {
+        // When snorkel models two named LF pairs and auto is compared without the dev split
+        var youtube = Path.Combine(SharedData, "youtube");
+        var result = Shell.Run("compare", "--train", Path.Combine(youtube, "train.json"), "--test", Path.Combine(youtube, "test.json"),
+            "--dev", Path.Combine(youtube, "valid.json"), "--models", "snorkel:epochs=50,deps=lf_0:lf_3;lf_1:lf_2,mv,auto:dev=none", "--format", "csv");
+
+        // Then three models, each with its options
+        result.ExitCode.ShouldBe(0, result.Error);
+        var lines = result.Out.TrimEnd('\n').Split('\n').Skip(1).ToArray();
+        lines.Length.ShouldBe(3);
+        lines.Select(l => l.StartsWith('"') ? l[1..l.IndexOf('"', 1)] : l[..l.IndexOf(',')])
+            .ShouldBe(["snorkel:epochs=50,deps=lf_0:lf_3;lf_1:lf_2", "mv", "auto:dev=none"]);
+    }
 }

@@ -217,6 +217,27 @@ public class ReportRowsTests
     }
 
     [Fact]
+    public void Unlabelled_training_data_read_with_the_gold_column_claims_no_accuracy_in_the_report()
+    {
+        // Given: training rows whose gold cells are all empty, and the labelled rows as the dev set
+        using var tickets = new Tickets();
+        var unlabelled = tickets.File("unlabelled.csv");
+        File.WriteAllLines(unlabelled, File.ReadAllLines(tickets.Data).Select((line, i) => i == 0 || line.Length == 0 ? line : line[..line.LastIndexOf(',')] + ","));
+
+        // When
+        var result = Shell.Run("label", "--lfs", tickets.Lfs, "--data", unlabelled, "--dev", tickets.Data, "--gold-column", "category",
+            "--out", tickets.File("l.csv"), "--report", tickets.File("r.html"));
+
+        // Then: the dev set's accuracies, and no "0 correct" or "wrong on 0" from the empty column
+        result.ExitCode.ShouldBe(0, result.Error);
+        var html = File.ReadAllText(tickets.File("r.html"));
+        html.ShouldContain("<th>empirical accuracy (dev)</th>");
+        html.ShouldContain("<h3>invoice</h3>\n<p class=\"note\">votes on 2 rows</p>");
+        html.ShouldNotContain("wrong against gold");
+        html.ShouldNotContain("<th>correct</th>");
+    }
+
+    [Fact]
     public void The_analyze_report_with_the_data_shows_rows_and_warnings()
     {
         using var tickets = new Tickets(rules: Tickets.Rules + "lf never:\n    when body contains \"zzz\" label Account\n");

@@ -72,6 +72,18 @@ public class LfSummaryTests
     }
 
     [Fact]
+    public void A_gold_column_without_a_single_label_measures_no_accuracy()
+    {
+        // Given: unlabelled data read with --gold-column, so the matrix has gold labels, all unknown
+        var summary = LfSummary.Of(Some.Matrix(Votes, [-1, -1, -1, -1, -1]));
+
+        // Then: no "0 correct, 0 incorrect" that would read as a measurement
+        summary.HasGold.ShouldBeFalse();
+        summary.Lfs.ShouldAllBe(lf => lf.Correct == null && lf.EmpiricalAccuracy == null);
+        summary.ToTable(markdown: false).ShouldNotContain("emp. acc.");
+    }
+
+    [Fact]
     public void The_summary_is_the_same_read_block_by_block()
     {
         var matrix = Some.RandomMatrix(rows: 500, lfs: 6, k: 3, seed: 9, gold: true);

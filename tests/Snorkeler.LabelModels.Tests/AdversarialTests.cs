@@ -24,9 +24,9 @@ public sealed class AdversarialTests
     public static TheoryData<string, string> ModelsAndCases()
     {
         var data = new TheoryData<string, string>();
-        foreach (var kind in LabelModelCatalog.All)
+        foreach (var model in LabelModelCatalog.All.Select(k => k.Name).Concat(WorkoutTests.Variants))
             foreach (var name in Cases.Keys)
-                data.Add(kind.Name, name);
+                data.Add(model, name);
         return data;
     }
 
@@ -38,12 +38,12 @@ public sealed class AdversarialTests
         ILabelModel fitted;
         try
         {
-            fitted = LabelModelCatalog.Get(model).CreateTrainer(ModelOptions.Defaults).Fit(matrix, FitContext.WithSeed(3));
+            fitted = WorkoutTests.Fit(model, matrix, FitContext.WithSeed(3));
         }
         catch (SnorkelerException e)
         {
             e.Message.ShouldNotBeNullOrWhiteSpace();
-            e.Message.ShouldStartWith(model == "auto" ? "" : model);
+            e.Message.ShouldStartWith(model == "auto" ? "" : WorkoutTests.NameOf(model));
             return;
         }
         Some.CheckedProbabilities(fitted, matrix);

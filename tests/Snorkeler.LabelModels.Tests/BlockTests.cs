@@ -11,9 +11,8 @@ public sealed class BlockTests
     {
         var train = Some.Synthetic(1000, 6, 3, seed: 21);
         var dev = Some.Synthetic(120, 6, 3, seed: 22);
-        var trainer = LabelModelCatalog.Get(model).CreateTrainer(ModelOptions.Defaults);
-        var whole = trainer.Fit(train, FitContext.WithSeed(5) with { Dev = dev });
-        var blocks = trainer.Fit(new SmallBlocks(train, 37), FitContext.WithSeed(5) with { Dev = new SmallBlocks(dev, 11) });
+        var whole = WorkoutTests.Fit(model, train, FitContext.WithSeed(5) with { Dev = dev });
+        var blocks = WorkoutTests.Fit(model, new SmallBlocks(train, 37), FitContext.WithSeed(5) with { Dev = new SmallBlocks(dev, 11) });
         ModelFile.ToJson(blocks).ToJsonString().ShouldBe(ModelFile.ToJson(whole).ToJsonString());
     }
 

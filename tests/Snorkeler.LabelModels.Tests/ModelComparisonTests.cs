@@ -59,4 +59,26 @@ public sealed class ModelComparisonTests(ITestOutputHelper output)
     public void A_test_split_without_gold_labels_is_rejected()
         => Should.Throw<SnorkelerException>(() => ModelComparison.Run(Some.Synthetic(30, 3, 2, seed: 1), Some.Synthetic(30, 3, 2, seed: 2).WithGold([]), null, ["mv"], [1]))
             .Message.ShouldBe("the test split has no gold labels to score against");
+
+    [Fact]
+    public void Dev_none_fits_a_model_without_the_dev_split_beside_the_same_model_with_it()
+    {
+        var train = WrenchFile.ReadMatrix(TestPaths.YouTubeFile("train.json")).WithGold([]);
+        var test = WrenchFile.ReadMatrix(TestPaths.YouTubeFile("test.json"));
+        var dev = WrenchFile.ReadMatrix(TestPaths.YouTubeFile("valid.json"));
+
+        var result = ModelComparison.Run(train, test, dev, ["wmv", "wmv:dev=none", "snorkel:dev=use"], [123]);
+        var alone = ModelComparison.Run(train, test, null, ["wmv"], [123]);
+        var withPrior = ModelComparison.Run(train, test, dev, ["snorkel"], [123], devForAll: true);
+
+        result.Rows.Select(r => r.Model).ShouldBe(["wmv", "wmv:dev=none", "snorkel:dev=use"]);
+        result.Rows[1].ExpectedAccuracy.ShouldBe(alone.Rows[0].ExpectedAccuracy);
+        result.Rows[0].ExpectedAccuracy.ShouldNotBe(result.Rows[1].ExpectedAccuracy);
+        result.Rows[2].ExpectedAccuracy.ShouldBe(withPrior.Rows[0].ExpectedAccuracy);
+    }
+
+    [Fact]
+    public void A_dev_value_other_than_none_or_use_is_rejected()
+        => Should.Throw<SnorkelerException>(() => ModelComparison.Run(Some.Synthetic(30, 3, 2, seed: 1), Some.Synthetic(30, 3, 2, seed: 2), null, ["auto:dev=no"], [1]))
+            .Message.ShouldBe("model 'auto:dev=no': dev expects none or use, got 'no'");
 }

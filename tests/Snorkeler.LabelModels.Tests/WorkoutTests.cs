@@ -10,11 +10,22 @@ public sealed class WorkoutTests
     {
         var data = new TheoryData<string>();
         foreach (var kind in LabelModelCatalog.All) data.Add(kind.Name);
+        foreach (var variant in Variants) data.Add(variant);
         return data;
     }
 
-    private static ILabelModel Fit(string model, LabelMatrix train, FitContext context)
-        => LabelModelCatalog.Get(model).CreateTrainer(ModelOptions.Defaults).Fit(train, context);
+    /// <summary>Model options with their own code paths: "name:option=value" (split at the first colon and equals sign).</summary>
+    internal static readonly string[] Variants = ["snorkel:deps=auto", "snorkel:deps=lf_0:lf_1"];
+
+    internal static string NameOf(string model) => model.Split(':')[0];
+
+    internal static ILabelModel Fit(string model, IMatrixSource train, FitContext context)
+    {
+        var colon = model.IndexOf(':', StringComparison.Ordinal);
+        var options = colon < 0 ? ModelOptions.Defaults
+            : new ModelOptions(new Dictionary<string, string> { [model[(colon + 1)..].Split('=')[0]] = model[(colon + 1)..].Split('=', 2)[1] });
+        return LabelModelCatalog.Get(NameOf(model)).CreateTrainer(options).Fit(train, context);
+    }
 
     [Theory]
     [MemberData(nameof(Models))]
@@ -25,7 +36,7 @@ public sealed class WorkoutTests
         foreach (var context in new[] { FitContext.WithSeed(7), FitContext.WithSeed(7) with { Dev = dev } })
         {
             var fitted = Fit(model, train, context);
-            fitted.Name.ShouldBe(model);
+            fitted.Name.ShouldBe(NameOf(model));
             Some.CheckedProbabilities(fitted, train);
             fitted.Score(train).ExpectedAccuracy.ShouldBeGreaterThan(0.6);
         }
@@ -90,7 +101,7 @@ public sealed class WorkoutTests
         var path = folder.File("model.json");
         ModelFile.Save(fitted, path);
         var loaded = ModelFile.Load(path);
-        loaded.Name.ShouldBe(model);
+        loaded.Name.ShouldBe(NameOf(model));
         loaded.ClassPrior.ShouldBe(fitted.ClassPrior);
         loaded.PredictProbabilities(train).ShouldBe(fitted.PredictProbabilities(train));
         ModelFile.ToJson(loaded).ToJsonString().ShouldBe(ModelFile.ToJson(fitted).ToJsonString());
@@ -113,9 +124,9 @@ public sealed class WorkoutTests
     {
         var train = Some.Synthetic(300, 5, 2, seed: 12);
         var fitted = Fit(model, train, FitContext.WithSeed(7));
-        var kind = LabelModelCatalog.Get(model);
+        var kind = LabelModelCatalog.Get(NameOf(model));
         var parameters = fitted.SaveParameters();
-        kind.Load(fitted.Schema, fitted.LfNames, fitted.ClassPrior, (JsonObject)parameters.DeepClone()).Name.ShouldBe(model);
+        kind.Load(fitted.Schema, fitted.LfNames, fitted.ClassPrior, (JsonObject)parameters.DeepClone()).Name.ShouldBe(NameOf(model));
         if (FindNumbers(parameters) is null) return; // no numeric parameters (mv)
         foreach (var (what, mutate) in new (string, Action<JsonArray>)[]
                  {

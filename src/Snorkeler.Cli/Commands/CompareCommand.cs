@@ -72,13 +72,17 @@ internal sealed class CompareCommand : ICommand
         return ExitCode.Ok;
     }
 
-    /// <summary>Rejoins "snorkel:epochs=500,lr=0.01" specs that the comma split cut apart.</summary>
+    /// <summary>
+    /// Rejoins "snorkel:epochs=500,lr=0.01" specs that the comma split cut apart: a part "name=value" (no colon before
+    /// its equals sign; the value may hold one, as in deps=lf_a:lf_b) continues the previous model.
+    /// </summary>
     private static string[] JoinOptions(string[] parts)
     {
         var specs = new List<string>();
         foreach (var part in parts)
         {
-            if (specs.Count > 0 && part.Contains('=', StringComparison.Ordinal) && !part.Contains(':', StringComparison.Ordinal))
+            var eq = part.IndexOf('=', StringComparison.Ordinal);
+            if (specs.Count > 0 && eq > 0 && !part.AsSpan(0, eq).Contains(':'))
                 specs[^1] += "," + part;
             else specs.Add(part);
         }

@@ -15,6 +15,7 @@ internal sealed class FitCommand : ICommand
         new("--l2", "X", "snorkel: L2 penalty towards the initial parameters (default 0)"),
         new("--momentum", "X", "snorkel: SGD momentum (default 0.9)"),
         new("--prec-init", "X", "snorkel: initial LF precision (default 0.7)"),
+        new("--deps", "none|auto|A:B,...", "snorkel: LF pairs modelled as dependent given the class (default none; auto: found from the votes)"),
         new("--max-iter", "N", "dawid-skene, ebcc, ibcc, mace, glad: iteration cap"),
         new("--tol", "X", "dawid-skene, ebcc, ibcc, mace, glad: convergence tolerance"),
         new("--smoothing", "X", "dawid-skene: Dirichlet pseudo-votes per confusion row"),
@@ -78,7 +79,8 @@ internal sealed class FitCommand : ICommand
             Seed = args.Int("--seed") ?? 0,
             Dev = Inputs.OpenDev(args, terminal, train, DevLfs(args, terminal, train?.Schema), new Applying.ApplyOptions { Cancellation = cancellation }),
             Prior = Inputs.Prior(args),
-            Log = terminal.Quiet ? null : terminal.Error.WriteLine,
+            // Every candidate of auto (hundreds with a dev set) only with --verbose; the choice is one line below.
+            Log = terminal.Verbose && !terminal.Quiet ? terminal.Error.WriteLine : null,
             Cancellation = cancellation,
         };
         WarnUnread(options, kind.Name, terminal);

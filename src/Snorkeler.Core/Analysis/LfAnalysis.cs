@@ -38,6 +38,7 @@ public sealed record LfSummary(LabelSchema Schema, long Rows, IReadOnlyList<LfSt
         var sources = new int[m];
         var row = new int[m];
         var counts = new int[k];
+        var anyGold = false;
         foreach (var block in matrix.ReadBlocks())
         {
             for (var i = 0; i < block.RowCount; i++)
@@ -52,6 +53,7 @@ public sealed record LfSummary(LabelSchema Schema, long Rows, IReadOnlyList<LfSt
                 if (voters > 1) overlapped++;
                 if (distinct > 1) conflicted++;
                 var gold = block.HasGold ? block.Gold(i) : -1;
+                if (gold >= 0) anyGold = true;
                 for (var e = 0; e < voters; e++)
                 {
                     var j = sources[e];
@@ -69,7 +71,9 @@ public sealed record LfSummary(LabelSchema Schema, long Rows, IReadOnlyList<LfSt
             }
         }
         double Share(long count) => rows == 0 ? 0 : (double)count / rows;
-        var hasGold = matrix.HasGold;
+        // A gold column without a single label (unlabelled data read with --gold-column) says nothing about accuracy:
+        // "0 correct, 0 incorrect" would read as a measurement.
+        var hasGold = matrix.HasGold && anyGold;
         var lfs = new LfStatistics[m];
         for (var j = 0; j < m; j++)
         {

@@ -50,11 +50,14 @@ public sealed record ReportDetails
         Guard.NotNull(matrix);
         Guard.NotNull(data);
         Guard.NotNull(fields);
+        // A gold column whose cells are all empty (unlabelled training data read with --gold-column) gives no "wrong" rows
+        // to show; saying "wrong on 0" there would read as a perfect LF.
+        var labelled = matrix.HasGold && HasSomeGold(matrix, cancellation);
         var queries = new List<RowQuery>();
         foreach (var lf in matrix.LfNames)
         {
             queries.Add(new RowQuery { Lfs = [lf] });
-            if (matrix.HasGold) queries.Add(new RowQuery { Lfs = [lf], Correct = false });
+            if (labelled) queries.Add(new RowQuery { Lfs = [lf], Correct = false });
         }
         queries.Add(new RowQuery { Conflict = true });
         queries.Add(new RowQuery { Uncovered = true });
@@ -64,12 +67,24 @@ public sealed record ReportDetails
         var wanted = samples.SelectMany((s, i) => s.Rows.Take(limits[i])).ToList();
         var records = RowRecords.Read(data, wanted, matrix.LfNames, lfs, fields, cancellation).ToDictionary(r => r.Number);
         ExampleRows Rows(int i) => new(samples[i].Query, samples[i].Matched, samples[i].Rows.Take(limits[i]).Select(r => records[r.Index + 1]).ToList());
-        var step = matrix.HasGold ? 2 : 1;
+        var step = labelled ? 2 : 1;
         return new ReportDetails
         {
-            Lfs = matrix.LfNames.Select((lf, j) => new LfExamples(lf, Rows(j * step), matrix.HasGold ? Rows(j * step + 1) : null)).ToList(),
+            Lfs = matrix.LfNames.Select((lf, j) => new LfExamples(lf, Rows(j * step), labelled ? Rows(j * step + 1) : null)).ToList(),
             Conflicts = Rows(queries.Count - 2),
             Uncovered = Rows(queries.Count - 1),
         };
+    }
+
+    private static bool HasSomeGold(IMatrixSource matrix, CancellationToken cancellation)
+    {
+        foreach (var block in matrix.ReadBlocks())
+        {
+            cancellation.ThrowIfCancellationRequested();
+            if (!block.HasGold) continue;
+            for (var i = 0; i < block.RowCount; i++)
+                if (block.Gold(i) >= 0) return true;
+        }
+        return false;
     }
 }

@@ -125,6 +125,17 @@ internal static partial class NpyMatrix
             for (long first = 0; first < _rows || (first == 0 && _rows == 0); first += blockRows)
             {
                 var rows = (int)Math.Min(blockRows, _rows - first);
+                if (_width == 1 && k <= LabelMatrix.MaxNarrowCardinality && rows > 0)
+                {
+                    // int8 cells are the narrow matrix's own layout: one read into the block, one vectorised range check.
+                    var votes = new sbyte[rows * m];
+                    stream.ReadExactly(System.Runtime.InteropServices.MemoryMarshal.AsBytes(votes.AsSpan()));
+                    var bad = votes.AsSpan().IndexOfAnyExceptInRange((sbyte)-1, (sbyte)(k - 1));
+                    if (bad >= 0)
+                        throw SnorkelerException.InFile(_path, $"row {first + bad / m}, LF {bad % m}: vote {votes[bad]} is neither -1 nor a class of {Schema}");
+                    yield return LabelMatrix.FromNarrow(Schema, LfNames, votes, rows, _gold?.AsSpan((int)first, rows).ToArray(), first);
+                    continue;
+                }
                 var builder = new LabelMatrixBuilder(Schema, LfNames, Math.Max(1, rows));
                 if (rows > 0) stream.ReadExactly(bytes, 0, rows * m * _width);
                 for (var i = 0; i < rows; i++)
@@ -163,6 +174,16 @@ internal static partial class NpyMatrix
             {
                 var count = (int)Math.Min(buffer.Length / _width, cells - seen);
                 stream.ReadExactly(buffer, 0, count * _width);
+                if (_width == 1)
+                {
+                    var chunk = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, sbyte>(buffer.AsSpan(0, count));
+                    var below = chunk.IndexOfAnyExceptInRange((sbyte)-1, sbyte.MaxValue);
+                    if (below >= 0)
+                        throw SnorkelerException.InFile(_path, $"row {(seen + below) / columns}, LF {(seen + below) % columns}: vote {chunk[below]} is neither -1 nor a class number");
+                    max = Math.Max(max, Max(chunk));
+                    seen += count;
+                    continue;
+                }
                 for (var c = 0; c < count; c++)
                 {
                     var v = Vote(buffer, c);
@@ -173,6 +194,18 @@ internal static partial class NpyMatrix
                 seen += count;
             }
             return (int)max;
+        }
+
+        private static int Max(ReadOnlySpan<sbyte> cells)
+        {
+            var wide = new System.Numerics.Vector<sbyte>(sbyte.MinValue);
+            var i = 0;
+            for (; i + System.Numerics.Vector<sbyte>.Count <= cells.Length; i += System.Numerics.Vector<sbyte>.Count)
+                wide = System.Numerics.Vector.Max(wide, new System.Numerics.Vector<sbyte>(cells[i..]));
+            int max = sbyte.MinValue;
+            for (var j = 0; j < System.Numerics.Vector<sbyte>.Count; j++) max = Math.Max(max, wide[j]);
+            for (; i < cells.Length; i++) max = Math.Max(max, cells[i]);
+            return max;
         }
 
         private FileStream Open()

@@ -44,8 +44,9 @@ public sealed class LfProject
     /// <param name="cacheDirectory">Where loaders may cache compiled results.</param>
     /// <param name="dataHints">What the data looks like, for messages; null when unknown.</param>
     /// <param name="timeBudget">How long code run while loading (scripts' top level) may take; null for no limit.</param>
+    /// <param name="unsaved">Texts to check instead of what is on disk, by full path (an editor's unsaved buffers); files not listed are read.</param>
     public LfSet Load(IReadOnlyList<string> paths, LabelSchema? schema = null, Data.DataSchema? dataColumns = null, string? cacheDirectory = null,
-        DataHints? dataHints = null, TimeSpan? timeBudget = null)
+        DataHints? dataHints = null, TimeSpan? timeBudget = null, IReadOnlyDictionary<string, string>? unsaved = null)
     {
         var diagnostics = new List<Diagnostic>();
         foreach (var path in paths)
@@ -62,7 +63,7 @@ public sealed class LfProject
             var mine = new List<LfSourceFile>();
             foreach (var f in files.Where(f => f.EndsWith(loader.Extension, StringComparison.OrdinalIgnoreCase)))
             {
-                try { mine.Add(new LfSourceFile(f, IO.InputFile.ReadAllText(f, MaxFileBytes, "an LF file"))); }
+                try { mine.Add(new LfSourceFile(f, unsaved is not null && unsaved.TryGetValue(Path.GetFullPath(f), out var text) ? text : IO.InputFile.ReadAllText(f, MaxFileBytes, "an LF file"))); }
                 catch (SnorkelerException e)
                 {
                     diagnostics.Add(Diagnostic.Error(Codes.Unreadable, $"cannot read LF file {e.Message}", null));

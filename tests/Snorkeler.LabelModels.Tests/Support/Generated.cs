@@ -117,4 +117,31 @@ internal static class Generated
         }
         return new GeneratedSet(LabelMatrix.Create(LabelSchema.Numbered(k), Some.LfNames(m), votes, gold), prior);
     }
+
+    /// <summary>
+    /// One-coin LFs (coverage, accuracies as <see cref="OneCoin"/>) followed by planted dependent LFs: for each
+    /// (source, copies, ρ) of <paramref name="copied"/>, <c>copies</c> more LFs that repeat the source's output (vote or
+    /// abstain) with probability ρ and otherwise draw their own from the source's distribution — so each copy has the
+    /// source's accuracy but is not independent of it given the class (ρ = 1: exact duplicates).
+    /// </summary>
+    public static GeneratedSet WithCopies(int rows, double[] accuracies, (int Source, int Copies, double Rho)[] copied, int k, double coverage, double skew, int seed)
+    {
+        var random = new Random(seed);
+        var prior = Balance(k, skew);
+        var origin = Enumerable.Range(0, accuracies.Length).Concat(copied.SelectMany(c => Enumerable.Repeat(c.Source, c.Copies))).ToArray();
+        var rho = Enumerable.Repeat(0.0, accuracies.Length).Concat(copied.SelectMany(c => Enumerable.Repeat(c.Rho, c.Copies))).ToArray();
+        var m = origin.Length;
+        var votes = new int[rows * m];
+        var gold = new int[rows];
+        int Own(int j, int y) => random.NextDouble() >= coverage ? LabelSchema.Abstain
+            : random.NextDouble() < accuracies[origin[j]] ? y : (y + 1 + random.Next(k - 1)) % k;
+        for (var i = 0; i < rows; i++)
+        {
+            var y = Draw(random, prior);
+            gold[i] = y;
+            for (var j = 0; j < m; j++)
+                votes[i * m + j] = j >= accuracies.Length && random.NextDouble() < rho[j] ? votes[i * m + origin[j]] : Own(j, y);
+        }
+        return new GeneratedSet(LabelMatrix.Create(LabelSchema.Numbered(k), Some.LfNames(m), votes, gold), prior);
+    }
 }

@@ -1,0 +1,93 @@
+using Snorkeler.Applying;
+using Snorkeler.Studio;
+
+namespace Snorkeler.Cli.Commands;
+
+/// <summary>
+/// <c>snorkeler studio</c>: a local web app to write and debug LFs with every number live. Serves the LF folder on
+/// 127.0.0.1 with a random access token, until Ctrl-C.
+/// </summary>
+internal sealed class StudioCommand : ICommand
+{
+    public string Name => "studio";
+
+    public string Summary => "write and debug LFs in the browser, every number live as you type (local, token-protected)";
+
+    public IReadOnlyList<OptionSpec> Options { get; } =
+    [
+        new("--lfs", "DIR", "the LF folder: the only place the studio reads and writes LF files", Required: true, Role: PathRole.Input),
+        new("--data", "FILE", "the unlabelled data (.csv, .tsv, .jsonl, .parquet, Wrench .json)", Many: true, Required: true, Role: PathRole.Input),
+        new("--dev", "FILE", "labelled data the LFs are applied to, for empirical accuracies and the label model's dev accuracy (with --gold-column, or a Wrench split)", Role: PathRole.Input),
+        Gold.ColumnOption,
+        new("--labels", "FILE", "where hand labels are kept (default: DATA.studio-labels.csv beside the first data file)"),
+        new("--sample", "N", "work on a deterministic random sample of N training rows"),
+        new("--port", "N", "the port to listen on (default: any free port)"),
+        new("--model", "NAME", $"the label model (default {StudioSettings.DefaultModel}: it refits in milliseconds; auto takes seconds per edit)"),
+        new("--seed", "N", "seed of the sample, the label model and row sampling (default 0)"),
+        new("--threads", "N", "worker threads for applying LFs"),
+        Inputs.LfTimeoutOption,
+        Inputs.ColumnOption,
+        Inputs.DelimiterOption,
+        Inputs.CacheDirOption,
+    ];
+
+    public int Run(Args args, Terminal terminal, CancellationToken cancellation)
+    {
+        var folder = args.Required("--lfs");
+        if (!Directory.Exists(folder)) throw new UsageException($"--lfs {folder} is not a folder (the studio edits the files of one LF folder)");
+        var dataPaths = args.Values("--data");
+        var sample = args.Int("--sample", 1, int.MaxValue);
+        var port = args.Int("--port", 0, 65535) ?? 0;
+        var seed = args.Int("--seed") ?? 0;
+        var model = args.Value("--model") ?? StudioSettings.DefaultModel;
+        LabelModels.LabelModelCatalog.Get(model); // an unknown name fails before the data is read
+        var goldColumn = args.Value("--gold-column");
+        var devPath = args.Value("--dev");
+        if (goldColumn is not null && devPath is null) throw new UsageException("--gold-column names the --dev file's column of gold labels: give --dev FILE");
+        if (devPath is not null && goldColumn is null && !devPath.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+            throw new UsageException($"--dev {devPath} needs --gold-column NAME naming its column of gold labels");
+
+        var data = Inputs.OpenData(dataPaths, args);
+        var dev = devPath is null ? null : Inputs.OpenData([devPath], args, strictAliases: false);
+        var labels = args.Value("--labels") ?? dataPaths[0] + ".studio-labels.csv";
+        var settings = new StudioSettings
+        {
+            LfFolder = folder,
+            Data = data,
+            Loaders = Inputs.Loaders,
+            Dev = dev,
+            DevGold = dev is null ? null : (schema, rows) =>
+            {
+                using var gold = LabelledData.Gold([devPath!], dev, schema, goldColumn)!;
+                return gold.Take(rows);
+            },
+            GoldColumn = goldColumn,
+            Schema = Inputs.SchemaOf(dataPaths),
+            Sample = sample,
+            Seed = seed,
+            Model = model,
+            CacheDirectory = args.Value("--cache-dir") ?? Environment.GetEnvironmentVariable("SNORKELER_CACHE_DIR"),
+            LfTimeBudget = Inputs.LfTimeBudget(args),
+            Threads = args.Int("--threads", 1, 1024) ?? Environment.ProcessorCount,
+            HandLabelsPath = labels,
+        };
+        terminal.Info($"reading {string.Join(", ", dataPaths)}{(sample is null ? "" : $" (a sample of {sample:N0} rows)")}");
+        using var session = new StudioSession(settings);
+        foreach (var d in session.Diagnostics) terminal.Info(d.ToString());
+        var server = StudioServer.StartAsync(session, port, cancellation: cancellation).GetAwaiter().GetResult();
+        try
+        {
+            terminal.Info($"{session.TrainRows:N0} training rows{(session.DevRows > 0 ? $", {session.DevRows:N0} dev rows" : "")}; hand labels in {session.HandLabelsPath}");
+            terminal.Out.WriteLine($"snorkeler studio: {server.Url}");
+            terminal.Out.Flush();
+            terminal.Info("open the address above in a browser; Ctrl-C stops the studio");
+            server.WaitAsync(cancellation).GetAwaiter().GetResult();
+        }
+        finally
+        {
+            server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+        terminal.Info("studio stopped");
+        return ExitCode.Ok;
+    }
+}

@@ -1,0 +1,68 @@
+using System.Globalization;
+using System.Text;
+using Snorkeler.IO;
+
+namespace Snorkeler.Studio;
+
+/// <summary>
+/// Labels a person gave rows in the studio, kept in a CSV file beside the data (<c>row,label</c>: the 1-based row
+/// number in the data file and the class name). The file is read when the studio starts; every change rewrites it
+/// atomically after reading it again, so labels another program added in the meantime are merged, not lost. A file
+/// at that path that is not such a file is never overwritten: the studio refuses to start.
+/// </summary>
+internal sealed class HandLabels
+{
+    private const string Header = "row,label";
+    private readonly SortedDictionary<long, string> _labels = [];
+    private (long Length, DateTime Written)? _stamp;
+
+    public HandLabels(string path)
+    {
+        Path = System.IO.Path.GetFullPath(Guard.NotNull(path));
+        Merge();
+    }
+
+    /// <summary>The labels file.</summary>
+    public string Path { get; }
+
+    /// <summary>Class name by 0-based row index in the data file.</summary>
+    public IReadOnlyDictionary<long, string> Labels => _labels;
+
+    /// <summary>Sets (or with null removes) the label of a row and writes the file.</summary>
+    public void Set(long row, string? label)
+    {
+        Merge();
+        if (label is null) _labels.Remove(row);
+        else _labels[row] = label;
+        var text = new StringBuilder(Header).Append('\n');
+        foreach (var (r, l) in _labels) text.Append((r + 1).ToString(CultureInfo.InvariantCulture)).Append(',').Append(l).Append('\n');
+        AtomicFile.Write(Path, s => s.Write(Encoding.UTF8.GetBytes(text.ToString())));
+        _stamp = Stamp();
+    }
+
+    /// <summary>Reads the file again when it changed since it was last read or written, keeping this session's labels for rows it also labels.</summary>
+    private void Merge()
+    {
+        var stamp = Stamp();
+        if (stamp is null || stamp == _stamp) return;
+        var lines = File.ReadAllLines(Path);
+        if (lines.Length == 0 || lines[0].Trim() != Header)
+            throw SnorkelerException.InFile(Path, $"is not a studio labels file (its first line is not '{Header}'); move it away or pass another file with --labels");
+        for (var i = 1; i < lines.Length; i++)
+        {
+            var line = lines[i].Trim();
+            if (line.Length == 0) continue;
+            var comma = line.IndexOf(',', StringComparison.Ordinal);
+            if (comma <= 0 || !long.TryParse(line.AsSpan(0, comma), NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number < 1)
+                throw SnorkelerException.InFile(Path, $"line {i + 1}: expected 'ROW,LABEL' with a row number from 1, got '{line}'");
+            _labels.TryAdd(number - 1, line[(comma + 1)..].Trim());
+        }
+        _stamp = stamp;
+    }
+
+    private (long, DateTime)? Stamp()
+    {
+        var info = new FileInfo(Path);
+        return info.Exists ? (info.Length, info.LastWriteTimeUtc) : null;
+    }
+}

@@ -1,0 +1,209 @@
+using System.Globalization;
+using Snorkeler.Analysis;
+
+namespace Snorkeler.Studio;
+
+/// <summary>A piece of a shown field: plain or matched by a rule.</summary>
+public sealed record ShownSegment(string Text, bool Matched);
+
+/// <summary>A field of a shown row, cut into segments with what made rules fire marked; null segments when missing.</summary>
+public sealed record ShownField(string Name, IReadOnlyList<ShownSegment>? Segments);
+
+/// <summary>An LF's vote on a shown row, with the condition that fired when the LF can say.</summary>
+public sealed record ShownVote(string Lf, string Label, string? Condition);
+
+/// <summary>A row as the page shows it.</summary>
+/// <param name="Row">Its 0-based index in the set (training rows: the index hand labels are given by).</param>
+/// <param name="Number">Its 1-based row number in the data file.</param>
+/// <param name="Set">"train" or "dev".</param>
+/// <param name="Fields">The fields the LFs read.</param>
+/// <param name="Votes">The LFs that vote on it.</param>
+/// <param name="Gold">The gold label (dev) or hand label (train), or null.</param>
+/// <param name="Predicted">The label model's most probable class (null when tied or without a model).</param>
+/// <param name="Confidence">The label model's top probability, or null.</param>
+/// <param name="Reason">Why the next-rows queue shows it, or null.</param>
+public sealed record ShownRow(long Row, long Number, string Set, IReadOnlyList<ShownField> Fields, IReadOnlyList<ShownVote> Votes, string? Gold,
+    string? Predicted, double? Confidence, string? Reason);
+
+/// <summary>The rows of a bucket: how many qualify and a sample of them.</summary>
+public sealed record RowsView(string Set, string Query, long Matched, IReadOnlyList<ShownRow> Rows);
+
+public sealed partial class StudioSession
+{
+    /// <summary>The margin under which the label model counts as unsure of a row.</summary>
+    public const double UncertainMargin = 0.2;
+
+    /// <summary>
+    /// The rows of a bucket of <paramref name="set"/> ("train" or "dev"): <paramref name="bucket"/> is <c>fires</c>
+    /// (the LF votes), <c>correct</c>, <c>wrong</c> (against gold), <c>conflict</c>, <c>overlap</c>, <c>uncovered</c>,
+    /// <c>uncertain</c>, <c>model-wrong</c>, <c>model-right</c> or <c>all</c>; <paramref name="lf"/> narrows it to one LF.
+    /// </summary>
+    public RowsView Rows(string set, string? lf, string bucket, int limit, int seed)
+    {
+        lock (_gate)
+        {
+            var e = _current ?? throw new StudioRefusal("the LFs do not check clean yet");
+            var dev = set switch
+            {
+                "train" => false,
+                "dev" => e.Dev is not null ? true : throw new StudioRefusal("there is no dev data (start the studio with --dev FILE --gold-column NAME)"),
+                _ => throw new StudioRefusal($"set must be 'train' or 'dev', got '{set}'"),
+            };
+            if (lf is not null && !e.Lfs.Any(l => l.Name == lf)) throw new StudioRefusal($"unknown LF '{lf}'");
+            string[] lfs = lf is null ? [] : [lf];
+            var query = bucket switch
+            {
+                "all" => new RowQuery(),
+                "fires" => new RowQuery { Lfs = lfs },
+                "correct" => new RowQuery { Lfs = lfs, Correct = true },
+                "wrong" => new RowQuery { Lfs = lfs, Correct = false },
+                "conflict" => new RowQuery { Lfs = lfs, Conflict = true },
+                "uncovered" => new RowQuery { Uncovered = true },
+                "uncertain" => new RowQuery { MarginBelow = UncertainMargin },
+                "model-wrong" => new RowQuery { ModelCorrect = false },
+                "model-right" => new RowQuery { ModelCorrect = true },
+                _ => throw new StudioRefusal($"unknown bucket '{bucket}' (all, fires, correct, wrong, conflict, uncovered, uncertain, model-wrong, model-right)"),
+            };
+            if (query.NeedsModel && e.Model is null) throw new StudioRefusal($"'{bucket}' needs the label model, and none is fitted{(e.ModelError is null ? "" : $": {e.ModelError}")}");
+            var matrix = dev ? e.Dev! : e.Train;
+            var sample = RowBuckets.Sample(matrix, query, Math.Clamp(limit, 0, 500), seed, e.Model is null ? null : e.Model.PredictProbabilities);
+            return new RowsView(set, query.Describe(), sample.Matched, Show(e, dev, sample.Rows, null));
+        }
+    }
+
+    /// <summary>The rows as the page shows them, with their fields, votes, highlights and labels.</summary>
+    private List<ShownRow> Show(Evaluation e, bool dev, IReadOnlyList<SampledRow> rows, IReadOnlyDictionary<long, string>? reasons)
+    {
+        var data = dev ? _dev! : _train;
+        var fields = RowRecords.DefaultFields(data.Schema, e.Lfs, _settings.GoldColumn);
+        if (!dev) fields = fields.Where(f => f != _settings.GoldColumn).ToArray();
+        var records = RowRecords.Read(data, rows, e.Train.LfNames, e.Lfs, fields);
+        var byIndex = rows.ToDictionary(r => r.Index);
+        var shown = new List<ShownRow>(records.Count);
+        foreach (var record in records)
+        {
+            var index = record.Number - 1;
+            var sampled = byIndex[index];
+            var matches = record.Votes.Where(v => v.Why is not null).SelectMany(v => v.Why!.Matches).ToList();
+            var shownFields = record.Fields.Select(f => new ShownField(f.Name, f.Value is null ? null
+                : Highlight.Segments(f.Value, matches.Where(m => m.Field == f.Name).Select(m => (m.Start, m.Length))).Select(s => new ShownSegment(s.Text, s.Matched)).ToArray())).ToArray();
+            var votes = record.Votes.Select(v => new ShownVote(v.Lf, e.Schema.NameOf(v.Vote), v.Why?.Condition)).ToArray();
+            var probabilities = sampled.Probabilities ?? (e.Probabilities is not null && !dev ? e.Probabilities.AsSpan((int)index * e.Schema.Cardinality, e.Schema.Cardinality).ToArray() : null);
+            string? predicted = null;
+            double? confidence = null;
+            if (probabilities is not null)
+            {
+                var (top, _) = Top(probabilities.ToArray());
+                predicted = top >= 0 ? e.Schema.NameOf(top) : null;
+                confidence = probabilities.Max();
+            }
+            var gold = sampled.Gold >= 0 ? e.Schema.NameOf(sampled.Gold) : null;
+            shown.Add(new ShownRow(index, (dev ? index : _train.Original(index)) + 1, dev ? "dev" : "train", shownFields, votes, gold, predicted, confidence,
+                reasons is not null && reasons.TryGetValue(index, out var reason) ? reason : null));
+        }
+        return shown;
+    }
+
+    /// <summary>
+    /// What to look at next: training rows ranked by how much a new or fixed LF there would help. A row scores 1 when
+    /// no LF votes on it, 0.7 when LFs conflict on it, plus up to 0.5 for the label model's doubt (one minus the margin
+    /// between its two most probable classes); hand-labelled rows are left out. The ranking is then made diverse: rows
+    /// are taken greedily by score × (1 − 0.7 × the highest word overlap (Jaccard) with a row already taken), so one
+    /// cluster of near-identical rows cannot fill the queue.
+    /// </summary>
+    public RowsView NextRows(int limit)
+    {
+        lock (_gate)
+        {
+            var e = _current ?? throw new StudioRefusal("the LFs do not check clean yet");
+            var ranked = RankNext(e, Math.Clamp(limit, 1, 500));
+            var sampled = ranked.Select(r => new SampledRow(r.Row, Votes(e.Train, r.Row), e.Train.Gold(r.Row), null)).ToList();
+            var reasons = ranked.ToDictionary(r => (long)r.Row, r => r.Reason);
+            return new RowsView("train", "next rows", ranked.Count, Show(e, false, sampled, reasons));
+        }
+    }
+
+    /// <summary>The queue's rows in order with the reason each is in it (the ranking <see cref="NextRows"/> describes).</summary>
+    internal List<(int Row, string Reason)> RankNext(Evaluation e, int limit)
+    {
+        var n = e.Train.RowCount;
+        var k = e.Schema.Cardinality;
+        var scores = new double[n];
+        var reasons = new string[n];
+        var votes = new int[Math.Max(1, e.Train.LfCount)];
+        var labels = new int[Math.Max(1, e.Train.LfCount)];
+        for (var i = 0; i < n; i++)
+        {
+            if (e.Train.Gold(i) >= 0) { scores[i] = double.NegativeInfinity; continue; }
+            var count = e.Train.CopyVotes(i, votes, labels);
+            var conflict = false;
+            for (var v = 1; v < count; v++) if (labels[v] != labels[0]) conflict = true;
+            double score = count == 0 ? 1 : conflict ? 0.7 : 0;
+            var reason = count == 0 ? "no LF votes" : conflict ? "LFs conflict" : "";
+            if (e.Probabilities is not null)
+            {
+                var p = e.Probabilities.AsSpan(i * k, k);
+                var (_, margin) = Top(p);
+                score += 0.5 * (1 - margin);
+                if (count > 0 && !conflict) reason = string.Create(CultureInfo.InvariantCulture, $"the label model is unsure (margin {margin:0.00})");
+            }
+            scores[i] = score;
+            reasons[i] = reason;
+        }
+        // Diversity among the best candidates only: the greedy pass is quadratic in their number.
+        var candidates = Enumerable.Range(0, n).Where(i => !double.IsNegativeInfinity(scores[i]))
+            .OrderByDescending(i => scores[i]).ThenBy(i => Mix(i)).Take(limit * 8).ToList();
+        var words = candidates.ToDictionary(i => i, i => Words(TrainText(i)).ToHashSet(StringComparer.Ordinal));
+        var taken = new List<(int Row, string Reason)>();
+        var left = new List<int>(candidates);
+        while (taken.Count < limit && left.Count > 0)
+        {
+            var best = -1;
+            var bestScore = double.NegativeInfinity;
+            foreach (var i in left)
+            {
+                var overlap = 0.0;
+                foreach (var (row, _) in taken) overlap = Math.Max(overlap, Jaccard(words[i], words[row]));
+                var s = scores[i] * (1 - 0.7 * overlap);
+                if (s > bestScore) { bestScore = s; best = i; }
+            }
+            taken.Add((best, reasons[best]));
+            left.Remove(best);
+        }
+        return taken;
+    }
+
+    /// <summary>The most probable class (-1 when the top two tie) and its margin over the second.</summary>
+    internal static (int Top, double Margin) Top(ReadOnlySpan<double> p)
+    {
+        if (p.IsEmpty) return (-1, 0);
+        int best = 0, second = -1;
+        for (var c = 1; c < p.Length; c++)
+        {
+            if (p[c] > p[best]) { second = best; best = c; }
+            else if (second < 0 || p[c] > p[second]) second = c;
+        }
+        var margin = second < 0 ? 1 : p[best] - p[second];
+        return (margin > 0 ? best : -1, margin);
+    }
+
+    private static ulong Mix(int i)
+    {
+        var z = (ulong)i * 0x9E3779B97F4A7C15UL;
+        return (z ^ (z >> 29)) * 0xBF58476D1CE4E5B9UL;
+    }
+
+    private static int[] Votes(LabelMatrix matrix, int row)
+    {
+        var votes = new int[matrix.LfCount];
+        matrix.CopyRow(row, votes);
+        return votes;
+    }
+
+    private static double Jaccard(HashSet<string> a, HashSet<string> b)
+    {
+        if (a.Count == 0 && b.Count == 0) return 1;
+        var common = a.Count < b.Count ? a.Count(b.Contains) : b.Count(a.Contains);
+        return (double)common / (a.Count + b.Count - common);
+    }
+}

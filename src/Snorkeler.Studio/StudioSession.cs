@@ -1,0 +1,471 @@
+using System.Diagnostics;
+using System.Text;
+using Snorkeler.Analysis;
+using Snorkeler.Applying;
+using Snorkeler.Data;
+using Snorkeler.IO;
+using Snorkeler.LabelModels;
+using Snorkeler.Loading;
+
+namespace Snorkeler.Studio;
+
+/// <summary>A request the studio refuses (a path outside the LF folder, an unknown LF or class): HTTP 400 or 403.</summary>
+public sealed class StudioRefusal(string message, int status = 400) : Exception(message)
+{
+    /// <summary>The HTTP status to answer with.</summary>
+    public int Status { get; } = status;
+}
+
+/// <summary>
+/// The studio's state, independent of HTTP: the data in memory, the LF folder, the latest evaluation of its LFs and
+/// the history of edits. An edit is checked; when it checks clean, only the LFs whose source changed are applied
+/// to the data (each LF's column of votes is kept in memory by its source hash), the label model is refitted and
+/// every number recomputed. Every public member takes the session's lock: one edit at a time.
+/// </summary>
+public sealed partial class StudioSession : IDisposable
+{
+    /// <summary>The file extensions the studio reads and writes in the LF folder (LF files and keyword lists).</summary>
+    public static readonly IReadOnlyList<string> EditableExtensions = [".rules", ".csx", ".txt"];
+
+    /// <summary>The largest LF file the studio saves.</summary>
+    public const int MaxFileChars = 1 << 20;
+
+    /// <summary>Columns of votes kept in memory before those of LFs no longer in the folder are dropped.</summary>
+    private const int MaxCachedColumns = 512;
+
+    private readonly object _gate = new();
+    private readonly StudioSettings _settings;
+    private readonly MemorySource _train;
+    private readonly MemorySource? _dev;
+    private readonly Dictionary<string, int[]> _devGold = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, sbyte[]> _trainColumns = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, sbyte[]> _devColumns = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _unsaved = new(StringComparer.Ordinal);
+    private readonly List<HistoryEntry> _history = [];
+    private readonly HandLabels _hand;
+    private readonly FileSystemWatcher? _watcher;
+    private readonly Timer _poll;
+    private Dictionary<string, (long, DateTime)> _stamps = new(StringComparer.Ordinal);
+    private Evaluation? _current;
+    private Evaluation? _previous;
+    private LfSet? _lastLoad;
+    private int _evaluations;
+    private bool _disposed;
+
+    /// <summary>Reads the data into memory, loads and evaluates the LF folder, and starts watching it.</summary>
+    public StudioSession(StudioSettings settings)
+    {
+        _settings = Guard.NotNull(settings);
+        Folder = Path.GetFullPath(settings.LfFolder);
+        if (!Directory.Exists(Folder)) throw new SnorkelerException($"{settings.LfFolder}: no such folder (the studio needs the LF folder, e.g. --lfs labeling-functions/spam)");
+        _train = MemorySource.Read(settings.Data, settings.Sample, settings.Seed);
+        if (_train.Rows == 0) throw new SnorkelerException($"{settings.Data.Name}: the data has no rows");
+        if (_train.Rows > int.MaxValue) throw new SnorkelerException($"{settings.Data.Name}: {_train.Rows:N0} rows do not fit in memory; give --sample N");
+        _dev = settings.Dev is null ? null : MemorySource.Read(settings.Dev);
+        _hand = new HandLabels(settings.HandLabelsPath);
+        lock (_gate)
+        {
+            _stamps = Stamps();
+            Reload("start");
+        }
+        // The field the LFs read most, else the column that looks like free text.
+        TextColumn = _current?.Lfs.SelectMany(l => l.Fields).Where(f => _train.Schema.IndexOf(f) >= 0).GroupBy(f => f, StringComparer.Ordinal)
+                         .OrderByDescending(g => g.Count()).Select(g => g.Key).FirstOrDefault()
+                     ?? ColumnGuess.FreeTextColumn(_train) ?? _train.Schema.Names[0];
+        try
+        {
+            _watcher = new FileSystemWatcher(Folder) { IncludeSubdirectories = true, NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size };
+            FileSystemEventHandler changed = (_, _) => _poll?.Change(TimeSpan.FromMilliseconds(150), settings.PollInterval);
+            _watcher.Changed += changed;
+            _watcher.Created += changed;
+            _watcher.Deleted += changed;
+            _watcher.Renamed += (_, _) => _poll?.Change(TimeSpan.FromMilliseconds(150), settings.PollInterval);
+            _watcher.EnableRaisingEvents = true;
+        }
+        catch (Exception e) when (e is IOException or ArgumentException or PlatformNotSupportedException)
+        {
+            _watcher = null; // polling alone picks changes up
+        }
+        _poll = new Timer(_ => PickUpExternalChanges(), null, settings.PollInterval, settings.PollInterval);
+    }
+
+    /// <summary>The LF folder (full path).</summary>
+    public string Folder { get; }
+
+    /// <summary>The column suggestions and the next-rows queue read: the data's free-text column.</summary>
+    public string TextColumn { get; }
+
+    /// <summary>Increases whenever the numbers, the files or the hand labels change.</summary>
+    public int Version { get; private set; }
+
+    /// <summary>Training rows in memory.</summary>
+    public long TrainRows => _train.Rows;
+
+    /// <summary>The training data's name and whether it is a sample.</summary>
+    public string DataName => _train.IsSample ? $"{_train.Name} (sample of {_train.Rows:N0} rows)" : _train.Name;
+
+    /// <summary>Rows of the dev data, or 0.</summary>
+    public long DevRows => _dev?.Rows ?? 0;
+
+    /// <summary>The hand labels file.</summary>
+    public string HandLabelsPath => _hand.Path;
+
+    internal MemorySource TrainData => _train;
+
+    internal MemorySource? DevData => _dev;
+
+    internal HandLabels Hand => _hand;
+
+    internal StudioSettings Settings => _settings;
+
+    /// <summary>The lock every operation takes.</summary>
+    internal object Gate => _gate;
+
+    /// <summary>The latest clean evaluation, or null when the folder never checked clean.</summary>
+    internal Evaluation? Current => _current;
+
+    /// <summary>The evaluation before <see cref="Current"/>, for the deltas.</summary>
+    internal Evaluation? Previous => _previous;
+
+    /// <summary>The diagnostics of the latest load (errors and warnings), for the folder as it is on disk with unsaved buffers.</summary>
+    public IReadOnlyList<Diagnostic> Diagnostics { get { lock (_gate) return _lastLoad?.Diagnostics ?? []; } }
+
+    /// <summary>The edits made since the studio started, oldest first.</summary>
+    public IReadOnlyList<HistoryEntry> History { get { lock (_gate) return _history.ToArray(); } }
+
+    /// <summary>Files under the LF folder the studio can edit, relative to it, in ordinal order.</summary>
+    public IReadOnlyList<string> Files()
+    {
+        lock (_gate)
+            return Directory.EnumerateFiles(Folder, "*", SearchOption.AllDirectories)
+                .Where(f => EditableExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
+                .Select(Relative).OrderBy(f => f, StringComparer.Ordinal).ToArray();
+    }
+
+    /// <summary>A file's text (its unsaved buffer when it has one).</summary>
+    public string Read(string relative)
+    {
+        lock (_gate)
+        {
+            var full = Resolve(relative);
+            if (!File.Exists(full)) throw new StudioRefusal($"no such file in the LF folder: '{relative}'", 404);
+            return InputFile.ReadAllText(full, MaxFileChars, "an LF file");
+        }
+    }
+
+    /// <summary>
+    /// Checks <paramref name="text"/> as the content of <paramref name="relative"/> (with the other files as they are);
+    /// with <paramref name="save"/>, first writes it atomically. When the folder checks clean and its LFs differ from
+    /// the current ones, re-applies the changed LFs, refits and records a history entry. Returns the diagnostics.
+    /// </summary>
+    public IReadOnlyList<Diagnostic> Edit(string relative, string text, bool save)
+    {
+        Guard.NotNull(text);
+        if (text.Length > MaxFileChars) throw new StudioRefusal($"the file is larger than {MaxFileChars:N0} characters", 413);
+        lock (_gate)
+        {
+            var full = Resolve(relative);
+            if (save)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+                AtomicFile.Write(full, s => s.Write(Encoding.UTF8.GetBytes(text)));
+                _unsaved.Remove(full);
+                _stamps = Stamps();
+            }
+            else _unsaved[full] = text;
+            Reload(save ? "save" : "edit");
+            return _lastLoad!.Diagnostics;
+        }
+    }
+
+    /// <summary>Appends <paramref name="ruleText"/> to a rules file (the first one, or a new <c>studio.rules</c>), saves it and re-evaluates.</summary>
+    internal IReadOnlyList<Diagnostic> Append(string ruleText, string reason)
+    {
+        lock (_gate)
+        {
+            var file = Files().FirstOrDefault(f => f.EndsWith(".rules", StringComparison.OrdinalIgnoreCase));
+            var full = file is null ? Path.Combine(Folder, "studio.rules") : Resolve(file);
+            var text = _unsaved.TryGetValue(full, out var buffer) ? buffer : File.Exists(full) ? File.ReadAllText(full) : "";
+            if (text.Length > 0 && !text.EndsWith('\n')) text += "\n";
+            text += (text.Length > 0 ? "\n" : "") + ruleText;
+            AtomicFile.Write(full, s => s.Write(Encoding.UTF8.GetBytes(text)));
+            _unsaved.Remove(full);
+            _stamps = Stamps();
+            Reload(reason);
+            return _lastLoad!.Diagnostics;
+        }
+    }
+
+    /// <summary>The unsaved buffers the page holds (full path → text).</summary>
+    internal IReadOnlyDictionary<string, string> Unsaved => _unsaved;
+
+    /// <summary>Re-reads the folder when a file in it changed on disk (another editor, a git checkout); true when something changed.</summary>
+    public bool PickUpExternalChanges()
+    {
+        lock (_gate)
+        {
+            if (_disposed) return false;
+            var stamps = Stamps();
+            var changed = stamps.Keys.Union(_stamps.Keys).Where(k => !stamps.TryGetValue(k, out var a) || !_stamps.TryGetValue(k, out var b) || a != b).ToList();
+            if (changed.Count == 0) return false;
+            _stamps = stamps;
+            foreach (var path in changed) _unsaved.Remove(path); // the file on disk wins over a buffer of its old text
+            try { Reload("external change"); }
+            catch (Exception e) when (e is SnorkelerException or IOException) { }
+            Version++;
+            return true;
+        }
+    }
+
+    /// <summary>Sets or clears the hand label of training row <paramref name="row"/> (0-based, in memory) and refits.</summary>
+    public void Label(long row, string? label)
+    {
+        lock (_gate)
+        {
+            if (row < 0 || row >= _train.Rows) throw new StudioRefusal($"row {row} is not a training row (0 to {_train.Rows - 1})");
+            var schema = _current?.Schema ?? throw new StudioRefusal("the LFs do not check clean yet, so their classes are not known");
+            if (label is not null && schema.LabelOf(label) is null)
+                throw new StudioRefusal($"unknown class '{label}' (classes: {string.Join(", ", schema.ClassNames)})");
+            _hand.Set(_train.Original(row), label);
+            if (_lastLoad is { HasErrors: false } set) Evaluate(set, "hand label", force: true);
+            Version++;
+        }
+    }
+
+    /// <summary>The full path of <paramref name="relative"/>, refused unless it is an editable file inside the LF folder.</summary>
+    public string Resolve(string relative)
+    {
+        if (string.IsNullOrWhiteSpace(relative)) throw new StudioRefusal("give the file's path relative to the LF folder");
+        if (Path.IsPathRooted(relative) || relative.Contains('\0', StringComparison.Ordinal))
+            throw new StudioRefusal($"'{relative}' is not a path inside the LF folder", 403);
+        var full = Path.GetFullPath(Path.Combine(Folder, relative));
+        if (!Inside(full)) throw new StudioRefusal($"'{relative}' is outside the LF folder", 403);
+        if (!EditableExtensions.Contains(Path.GetExtension(full).ToLowerInvariant()))
+            throw new StudioRefusal($"'{relative}' is not an LF file ({string.Join(", ", EditableExtensions)})", 403);
+        // A link inside the folder must not lead out of it.
+        for (var p = full; p.Length > Folder.Length; p = Path.GetDirectoryName(p)!)
+        {
+            FileSystemInfo info = Directory.Exists(p) ? new DirectoryInfo(p) : new FileInfo(p);
+            if (info.Exists && info.LinkTarget is not null && info.ResolveLinkTarget(true) is { } target && !Inside(target.FullName))
+                throw new StudioRefusal($"'{relative}' links outside the LF folder", 403);
+        }
+        return full;
+    }
+
+    private bool Inside(string full)
+        => full.StartsWith(Folder.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+
+    private string Relative(string full) => Path.GetRelativePath(Folder, full).Replace('\\', '/');
+
+    private Dictionary<string, (long, DateTime)> Stamps()
+    {
+        var stamps = new Dictionary<string, (long, DateTime)>(StringComparer.Ordinal);
+        try
+        {
+            foreach (var f in Directory.EnumerateFiles(Folder, "*", SearchOption.AllDirectories))
+            {
+                if (!EditableExtensions.Contains(Path.GetExtension(f).ToLowerInvariant())) continue;
+                var info = new FileInfo(f);
+                stamps[info.FullName] = (info.Length, info.LastWriteTimeUtc);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        return stamps;
+    }
+
+    /// <summary>Loads the folder (with the unsaved buffers) and, when it checks clean, evaluates it.</summary>
+    private void Reload(string reason)
+    {
+        var set = new LfProject(_settings.Loaders).Load([Folder], _settings.Schema, _train.Schema, _settings.CacheDirectory, DataHints.Of(_train),
+            _settings.LfTimeBudget, _unsaved);
+        _lastLoad = set;
+        if (set.HasErrors) return;
+        Evaluate(set, reason, force: false);
+    }
+
+    /// <summary>Evaluates <paramref name="set"/> unless its LFs are the current ones (or <paramref name="force"/>).</summary>
+    private void Evaluate(LfSet set, string reason, bool force)
+    {
+        var hashes = set.Functions.ToDictionary(f => f.Name, f => f.SourceHash, StringComparer.Ordinal);
+        if (!force && _current is { } current && current.Schema.Equals(set.Schema) && SameLfs(current.Hashes, hashes) && current.Lfs.Select(l => l.Name).SequenceEqual(hashes.Keys)) return;
+        Evaluation next;
+        try { next = Compute(set, hashes); }
+        catch (LfFailedException e)
+        {
+            _lastLoad = set with { Diagnostics = [.. set.Diagnostics, Diagnostic.Error("SNK0950", e.Message, e.Lf.Location)] };
+            return;
+        }
+        _previous = _current;
+        _current = next;
+        var before = _previous?.Hashes ?? new Dictionary<string, string>();
+        _history.Add(new HistoryEntry(_history.Count + 1, DateTime.UtcNow, reason,
+            hashes.Keys.Where(k => !before.ContainsKey(k)).ToArray(),
+            before.Keys.Where(k => !hashes.ContainsKey(k)).ToArray(),
+            hashes.Keys.Where(k => before.TryGetValue(k, out var h) && h != hashes[k]).ToArray(),
+            next.Totals, next.Reapplied, next.Milliseconds));
+        Version++;
+    }
+
+    private static bool SameLfs(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b)
+        => a.Count == b.Count && a.All(p => b.TryGetValue(p.Key, out var h) && h == p.Value);
+
+    /// <summary>Applies the LFs not in memory, assembles the matrices, fits the label model and computes the numbers.</summary>
+    private Evaluation Compute(LfSet set, IReadOnlyDictionary<string, string> hashes)
+    {
+        var clock = Stopwatch.StartNew();
+        var schema = set.Schema!;
+        var lfs = set.Functions;
+        var names = lfs.Select(l => l.Name).ToArray();
+        var keys = lfs.Select(l => l.SourceHash + "\n" + schema).ToArray();
+        var reapplied = Columns(_train, lfs, keys, _trainColumns, schema);
+        int[]? devGold = null;
+        if (_dev is not null)
+        {
+            Columns(_dev, lfs, keys, _devColumns, schema);
+            var schemaKey = schema.ToString();
+            if (!_devGold.TryGetValue(schemaKey, out devGold)) _devGold[schemaKey] = devGold = _settings.DevGold!(schema, (int)_dev.Rows);
+        }
+        Trim(_trainColumns, keys);
+        Trim(_devColumns, keys);
+
+        var n = (int)_train.Rows;
+        var hand = new int[n];
+        Array.Fill(hand, LabelSchema.Abstain);
+        var handRows = new List<int>();
+        foreach (var (original, label) in _hand.Labels)
+        {
+            var row = _train.FromOriginal(original);
+            if (row < 0 || schema.LabelOf(label) is not { } c) continue;
+            hand[row] = c;
+            handRows.Add((int)row);
+        }
+        var train = Matrix(schema, names, keys, _trainColumns, n, hand, null);
+        var dev = _dev is null ? null : Matrix(schema, names, keys, _devColumns, (int)_dev.Rows, devGold!, null);
+        LabelMatrix? gold = null;
+        var goldRows = (devGold?.Count(g => g >= 0) ?? 0) + handRows.Count;
+        if (goldRows > 0) gold = Matrix(schema, names, keys, _devColumns, dev?.RowCount ?? 0, devGold ?? [], (handRows, _trainColumns, hand));
+
+        var summary = LfSummary.Of(train);
+        var goldSummary = gold is null ? null : LfSummary.Of(gold);
+        ILabelModel? model = null;
+        string? modelError = null;
+        double[]? probabilities = null;
+        IReadOnlyList<double>? learned = null;
+        LabelScores? scores = null;
+        if (lfs.Count > 0)
+        {
+            try
+            {
+                model = LabelModelCatalog.Get(_settings.Model).CreateTrainer(ModelOptions.Defaults)
+                    .Fit(train, new FitContext { Seed = _settings.Seed, Dev = gold });
+                probabilities = model.PredictProbabilities(train);
+                var diagnostics = new ModelDiagnostics(schema, lfs.Count);
+                diagnostics.Add(train, probabilities);
+                learned = diagnostics.LearnedAccuracy;
+                if (gold is not null) scores = model.Score(gold);
+            }
+            catch (SnorkelerException e)
+            {
+                model = null;
+                modelError = e.Message;
+            }
+        }
+        var numbers = new LfNumbers[lfs.Count];
+        for (var j = 0; j < lfs.Count; j++)
+        {
+            var s = summary.Lfs[j];
+            var g = goldSummary?.Lfs[j];
+            var location = lfs[j].Location;
+            numbers[j] = new LfNumbers(names[j], location is null ? "" : Relative(Path.GetFullPath(location.Path)), location?.Line ?? 0,
+                s.Polarity.Select(schema.NameOf).ToArray(), s.Coverage, s.Overlaps, s.Conflicts, g?.Correct, g?.Incorrect, g?.EmpiricalAccuracy,
+                learned is null || double.IsNaN(learned[j]) ? null : learned[j]);
+        }
+        var totals = new TotalNumbers(lfs.Count, n, summary.Coverage, summary.Overlap, summary.Conflict, goldRows,
+            model is null ? null : ModelName(model), scores?.Accuracy, scores?.Coverage);
+        return new Evaluation
+        {
+            Id = ++_evaluations,
+            Set = set,
+            Schema = schema,
+            Lfs = lfs,
+            Train = train,
+            Dev = dev,
+            Gold = gold,
+            Model = model,
+            ModelError = modelError,
+            Probabilities = probabilities,
+            Numbers = numbers,
+            Totals = totals,
+            Hashes = hashes,
+            Reapplied = reapplied,
+            Milliseconds = clock.Elapsed.TotalMilliseconds,
+        };
+    }
+
+    /// <summary>auto's choice is named with it ("auto: snorkel"); other models by their name.</summary>
+    private static string ModelName(ILabelModel model) => model.Name;
+
+    /// <summary>Applies the LFs whose columns are not in <paramref name="cache"/> to <paramref name="data"/>; returns how many were applied.</summary>
+    private int Columns(MemorySource data, IReadOnlyList<LabelingFunction> lfs, string[] keys, Dictionary<string, sbyte[]> cache, LabelSchema schema)
+    {
+        var missing = Enumerable.Range(0, lfs.Count).Where(j => !cache.ContainsKey(keys[j])).Distinct().ToArray();
+        // Two LFs with one source (copies under two names) share a key: apply it once.
+        missing = missing.GroupBy(j => keys[j], StringComparer.Ordinal).Select(g => g.First()).ToArray();
+        if (missing.Length == 0) return 0;
+        var columns = missing.Select(_ => new sbyte[data.Rows]).ToArray();
+        Applier.Apply(data, missing.Select(j => lfs[j]).ToArray(), schema, block =>
+        {
+            for (var i = 0; i < block.RowCount; i++)
+                for (var q = 0; q < missing.Length; q++)
+                    columns[q][block.FirstRow + i] = (sbyte)block[i, q];
+        }, new ApplyOptions { Threads = _settings.Threads, LfTimeBudget = _settings.LfTimeBudget });
+        for (var q = 0; q < missing.Length; q++) cache[keys[missing[q]]] = columns[q];
+        return missing.Length;
+    }
+
+    private static void Trim(Dictionary<string, sbyte[]> cache, string[] keep)
+    {
+        if (cache.Count <= MaxCachedColumns) return;
+        var wanted = keep.ToHashSet(StringComparer.Ordinal);
+        foreach (var key in cache.Keys.Where(k => !wanted.Contains(k)).ToArray()) cache.Remove(key);
+    }
+
+    /// <summary>
+    /// A matrix of the cached columns: <paramref name="rows"/> rows of <paramref name="cache"/> with <paramref name="gold"/>,
+    /// then, when given, the <paramref name="extra"/> rows of another cache with their gold labels (hand-labelled training rows).
+    /// </summary>
+    private static LabelMatrix Matrix(LabelSchema schema, string[] names, string[] keys, Dictionary<string, sbyte[]> cache, int rows, int[] gold,
+        (List<int> Rows, Dictionary<string, sbyte[]> Cache, int[] Gold)? extra)
+    {
+        var total = rows + (extra?.Rows.Count ?? 0);
+        var builder = new LabelMatrixBuilder(schema, names, Math.Max(1, total));
+        var columns = keys.Select(k => rows > 0 ? cache[k] : []).ToArray();
+        for (var i = 0; i < rows; i++) Add(columns, i, gold[i]);
+        if (extra is { } e)
+        {
+            var more = keys.Select(k => e.Cache[k]).ToArray();
+            foreach (var i in e.Rows) Add(more, i, e.Gold[i]);
+        }
+        return builder.Build();
+
+        void Add(sbyte[][] votes, int i, int label)
+        {
+            var r = builder.AddRow();
+            for (var j = 0; j < votes.Length; j++)
+                if (votes[j][i] >= 0) builder.Set(r, j, votes[j][i]);
+            builder.SetGold(r, label);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed) return;
+            _disposed = true;
+        }
+        _watcher?.Dispose();
+        _poll.Dispose();
+    }
+}

@@ -1,0 +1,56 @@
+using Snorkeler.Data;
+using Snorkeler.Loading;
+
+namespace Snorkeler.Studio;
+
+/// <summary>What a studio session works on: the LF folder, the data, the labelled dev data, and how to label.</summary>
+public sealed record StudioSettings
+{
+    /// <summary>The LF folder: the only place the studio reads and writes LF files.</summary>
+    public required string LfFolder { get; init; }
+
+    /// <summary>The training data (aliases applied).</summary>
+    public required IDataSource Data { get; init; }
+
+    /// <summary>The LF loaders, rules first (as the command line orders them).</summary>
+    public required IReadOnlyList<ILfLoader> Loaders { get; init; }
+
+    /// <summary>Labelled dev data the LFs are applied to, or null.</summary>
+    public IDataSource? Dev { get; init; }
+
+    /// <summary>The dev data's gold labels in row order (-1 where none), given the LFs' classes and the dev rows; null without dev data.</summary>
+    public Func<LabelSchema, int, int[]>? DevGold { get; init; }
+
+    /// <summary>The dev data's column of gold labels, left out of the fields shown.</summary>
+    public string? GoldColumn { get; init; }
+
+    /// <summary>The classes the data declares (a Wrench split's label.json), or null.</summary>
+    public LabelSchema? Schema { get; init; }
+
+    /// <summary>Work on a deterministic random sample of this many training rows; null for all.</summary>
+    public int? Sample { get; init; }
+
+    /// <summary>Seed of the sample, the label model and row sampling.</summary>
+    public int Seed { get; init; }
+
+    /// <summary>The label model the studio fits unless told otherwise: Snorkel's, which refits in milliseconds (auto's model selection takes seconds).</summary>
+    public const string DefaultModel = "snorkel";
+
+    /// <summary>The label model, by its command-line name.</summary>
+    public string Model { get; init; } = DefaultModel;
+
+    /// <summary>Where compiled C# scripts are cached, or null.</summary>
+    public string? CacheDirectory { get; init; }
+
+    /// <summary>The longest one call of a script LF may take, or null for no limit.</summary>
+    public TimeSpan? LfTimeBudget { get; init; }
+
+    /// <summary>Worker threads for applying LFs.</summary>
+    public int Threads { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>The file hand labels are kept in (beside the data by default).</summary>
+    public required string HandLabelsPath { get; init; }
+
+    /// <summary>How often the LF folder is checked for changes made outside the studio (besides file-system events).</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
+}

@@ -1,0 +1,480 @@
+// snorkeler studio: the page. Plain JavaScript, no libraries: the editor is a textarea over a highlighted <pre>.
+"use strict";
+
+const $ = (selector) => document.querySelector(selector);
+const editor = $("#editor");
+const highlight = $("#highlight");
+
+const studio = {
+  state: null,        // the latest /api/state
+  file: null,         // the file open in the editor
+  saved: "",          // its text as last loaded or saved
+  checkTimer: 0,
+  pending: null,      // the check in flight
+  lastRows: null,     // the last rows request, to refresh after a hand label
+};
+
+// The token arrived in the address; the server set a cookie with it, so the address can drop it.
+if (location.search.includes("token=")) history.replaceState(null, "", location.pathname);
+
+async function api(path, body) {
+  const init = body === undefined ? {} : { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) };
+  const response = await fetch(path, init);
+  const text = await response.text();
+  const data = text ? JSON.parse(text) : null;
+  if (!response.ok) throw new Error(data && data.error ? data.error : `${response.status} ${response.statusText}`);
+  return data;
+}
+
+function escapeHtml(text) {
+  return text.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]));
+}
+
+function setStatus(text) { $("#status").textContent = text; }
+
+// ---- highlighting -------------------------------------------------------------------------------------------
+
+const RULE_KEYWORDS = new Set("labels let lf when label and or not contains any all matches in between is missing true false".split(" "));
+const CSX_KEYWORDS = new Set(("using var static readonly new return if else for foreach while in is not and or null true false " +
+  "string int double bool class record public private internal const switch case default break continue").split(" "));
+
+// Tokens of one line: [kind, text] pairs covering the whole line.
+function tokenizeRules(line, state) {
+  const tokens = [];
+  let i = 0;
+  let previousWord = "";
+  const push = (kind, text) => { tokens.push([kind, text]); i += text.length; };
+  while (i < line.length) {
+    const rest = line.slice(i);
+    let m;
+    if (rest[0] === "#") { push("comment", rest); break; }
+    if ((m = /^"(?:[^"\\]|\\.)*"?/.exec(rest))) { push("string", m[0]); continue; }
+    if ((m = /^`[^`]*`?/.exec(rest))) { push("field", m[0]); continue; }
+    if (previousWord === "matches" && (m = /^\/(?:[^\/\\]|\\.)*\/?[a-z]*/.exec(rest))) { push("regex", m[0]); previousWord = ""; continue; }
+    if ((m = /^\d+(?:\.\d+)?/.exec(rest))) { push("number", m[0]); continue; }
+    if ((m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(rest))) {
+      const word = m[0];
+      let kind = "plain";
+      if (RULE_KEYWORDS.has(word)) kind = "keyword";
+      else if (previousWord === "label" || state.inLabels) kind = "label";
+      else if (previousWord === "lf" || previousWord === "let") kind = "name";
+      else if (/^(lower|upper|trim|length|word_count|starts_with|ends_with|count|number|lines)$/.test(word)) kind = "plain";
+      else kind = "field";
+      if (word === "labels" && i === 0) state.inLabels = true;
+      push(kind, word);
+      previousWord = word;
+      continue;
+    }
+    push("plain", rest[0]);
+  }
+  state.inLabels = false;
+  return tokens;
+}
+
+function tokenizeCsx(line, state) {
+  const tokens = [];
+  let i = 0;
+  const push = (kind, text) => { tokens.push([kind, text]); i += text.length; };
+  while (i < line.length) {
+    const rest = line.slice(i);
+    let m;
+    if (state.inComment) {
+      const end = rest.indexOf("*/");
+      push("comment", end < 0 ? rest : rest.slice(0, end + 2));
+      if (end >= 0) state.inComment = false;
+      continue;
+    }
+    if (rest.startsWith("//")) { push("comment", rest); break; }
+    if (rest.startsWith("/*")) { state.inComment = true; push("comment", "/*"); continue; }
+    if ((m = /^@?"(?:[^"\\]|\\.)*"?/.exec(rest))) { push("string", m[0]); continue; }
+    if ((m = /^\d+(?:\.\d+)?/.exec(rest))) { push("number", m[0]); continue; }
+    if ((m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(rest))) { push(CSX_KEYWORDS.has(m[0]) ? "keyword" : /^[A-Z][A-Z_]+$/.test(m[0]) ? "label" : "plain", m[0]); continue; }
+    push("plain", rest[0]);
+  }
+  return tokens;
+}
+
+// The diagnostics of the open file, by line: [{column, length, severity, message}].
+function diagnosticsByLine() {
+  const byLine = new Map();
+  if (!studio.state) return byLine;
+  for (const d of studio.state.diagnostics) {
+    if (d.file !== studio.file || d.line < 1) continue;
+    if (!byLine.has(d.line)) byLine.set(d.line, []);
+    byLine.get(d.line).push(d);
+  }
+  return byLine;
+}
+
+function renderHighlight() {
+  const text = editor.value;
+  const tokenize = studio.file && studio.file.endsWith(".csx") ? tokenizeCsx : studio.file && studio.file.endsWith(".rules") ? tokenizeRules : null;
+  const marks = diagnosticsByLine();
+  const state = {};
+  const html = text.split("\n").map((line, index) => {
+    const tokens = tokenize ? tokenize(line, state) : [["plain", line]];
+    // Characters of the line covered by a diagnostic: from its column for its length (or the word there).
+    const flags = new Array(line.length + 1).fill(null);
+    for (const d of marks.get(index + 1) || []) {
+      const start = Math.min(Math.max(d.column - 1, 0), line.length);
+      let length = d.length > 0 ? d.length : (/^\S+/.exec(line.slice(start)) || [" "])[0].length;
+      for (let c = start; c < Math.min(line.length + 1, start + length); c++) flags[c] = d;
+    }
+    let out = "";
+    let column = 0;
+    for (const [kind, tokenText] of tokens) {
+      let pieceStart = 0;
+      for (let c = 1; c <= tokenText.length; c++) {
+        if (c === tokenText.length || flags[column + c] !== flags[column + pieceStart]) {
+          const piece = escapeHtml(tokenText.slice(pieceStart, c));
+          const d = flags[column + pieceStart];
+          let span = kind === "plain" ? piece : `<span class="t-${kind}">${piece}</span>`;
+          if (d) span = `<span class="d-${d.severity}" title="${escapeHtml(d.code + ": " + d.message)}">${span}</span>`;
+          out += span;
+          pieceStart = c;
+        }
+      }
+      column += tokenText.length;
+    }
+    const tail = flags[line.length];
+    if (tail) out += `<span class="d-${tail.severity}" title="${escapeHtml(tail.code + ": " + tail.message)}"> </span>`;
+    return out;
+  }).join("\n");
+  highlight.innerHTML = html + "\n";
+  highlight.scrollTop = editor.scrollTop;
+  highlight.scrollLeft = editor.scrollLeft;
+}
+
+editor.addEventListener("scroll", () => {
+  highlight.scrollTop = editor.scrollTop;
+  highlight.scrollLeft = editor.scrollLeft;
+});
+
+editor.addEventListener("keydown", (event) => {
+  if (event.key === "Tab" && !event.shiftKey) {
+    event.preventDefault();
+    document.execCommand("insertText", false, "    ");
+  }
+});
+
+editor.addEventListener("input", () => {
+  renderHighlight();
+  $("#dirty").hidden = editor.value === studio.saved;
+  clearTimeout(studio.checkTimer);
+  studio.checkTimer = setTimeout(check, 250);
+});
+
+document.addEventListener("keydown", (event) => {
+  if ((event.ctrlKey || event.metaKey) && event.key === "s") {
+    event.preventDefault();
+    save();
+  }
+});
+$("#save").addEventListener("click", () => save());
+
+// ---- checking, saving, the state ---------------------------------------------------------------------------
+
+async function check() {
+  if (!studio.file) return;
+  const text = editor.value;
+  const started = performance.now();
+  try {
+    const state = await api("/api/check", { path: studio.file, text });
+    if (editor.value !== text) return; // a newer check follows
+    render(state);
+    setStatus(`checked in ${Math.round(performance.now() - started)} ms`);
+  } catch (error) {
+    setStatus(error.message);
+  }
+}
+
+async function save() {
+  if (!studio.file) return;
+  const text = editor.value;
+  try {
+    const state = await api("/api/save", { path: studio.file, text });
+    studio.saved = text;
+    $("#dirty").hidden = editor.value === studio.saved;
+    render(state);
+    setStatus(`saved ${studio.file}`);
+  } catch (error) {
+    setStatus(error.message);
+  }
+}
+
+async function open(file) {
+  const { text } = await api(`/api/file?path=${encodeURIComponent(file)}`);
+  studio.file = file;
+  studio.saved = text;
+  editor.value = text;
+  $("#file-name").textContent = file;
+  $("#dirty").hidden = true;
+  renderFiles();
+  renderHighlight();
+  renderDiagnostics();
+}
+
+function renderFiles() {
+  const files = studio.state ? studio.state.files : [];
+  $("#files").replaceChildren(...files.map((f) => {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.textContent = f;
+    button.className = f === studio.file ? "active" : "";
+    button.addEventListener("click", () => {
+      if (editor.value !== studio.saved && !confirm(`Discard the unsaved changes to ${studio.file}?`)) return;
+      open(f);
+    });
+    return button;
+  }));
+}
+
+function renderDiagnostics() {
+  const list = $("#diagnostics");
+  const diagnostics = studio.state ? studio.state.diagnostics : [];
+  if (diagnostics.length === 0) {
+    const ok = document.createElement("li");
+    ok.className = "ok";
+    ok.textContent = studio.state && studio.state.clean ? "no problems" : "";
+    list.replaceChildren(ok);
+    return;
+  }
+  list.replaceChildren(...diagnostics.map((d) => {
+    const item = document.createElement("li");
+    item.className = d.severity;
+    item.textContent = d.text;
+    item.addEventListener("click", () => goTo(d.file, d.line, d.column));
+    return item;
+  }));
+}
+
+async function goTo(file, line, column) {
+  if (!file) return;
+  if (file !== studio.file) {
+    if (editor.value !== studio.saved && !confirm(`Discard the unsaved changes to ${studio.file}?`)) return;
+    await open(file);
+  }
+  const lines = editor.value.split("\n");
+  let offset = 0;
+  for (let i = 0; i < Math.min(line - 1, lines.length); i++) offset += lines[i].length + 1;
+  offset += Math.max(0, (column || 1) - 1);
+  editor.focus();
+  editor.setSelectionRange(offset, offset);
+  const lineHeight = parseFloat(getComputedStyle(editor).lineHeight) || 18;
+  editor.scrollTop = Math.max(0, (line - 5) * lineHeight);
+}
+
+function percent(x) { return x === null || x === undefined ? "–" : `${(100 * x).toFixed(1)}%`; }
+
+// A change shown beside a number, in percentage points; "new" for an LF that did not exist before.
+function delta(value, higherIsBetter = true) {
+  if (value === null || value === undefined || Math.abs(value) < 0.0005) return "";
+  const good = higherIsBetter ? value > 0 : value < 0;
+  const sign = value > 0 ? "+" : "−";
+  return `<span class="delta ${good ? "up" : "down"}">${sign}${Math.abs(100 * value).toFixed(1)}</span>`;
+}
+
+function card(label, value, change, rows, id) {
+  const attributes = rows ? ` class="value clickable" data-rows="${escapeHtml(rows)}"` : ` class="value"`;
+  return `<div class="card" id="${id}"><div class="label">${label}</div><div${attributes}>${value}${change}</div></div>`;
+}
+
+function render(state) {
+  const previousFiles = studio.state ? studio.state.files.join("\n") : "";
+  studio.state = state;
+  $("#data-info").textContent = `${state.data} · ${state.rows.toLocaleString()} rows` +
+    (state.devRows ? ` · dev ${state.devRows.toLocaleString()} rows` : "") + ` · classes ${state.classes.join(", ")}`;
+  if (state.files.join("\n") !== previousFiles) renderFiles();
+  renderHighlight();
+  renderDiagnostics();
+  const t = state.totals;
+  const d = state.delta || {};
+  const hasDev = state.devRows > 0;
+  $("#totals").innerHTML = t ? [
+    card("LFs", t.lfs, "", null, "total-lfs"),
+    card("coverage", percent(t.coverage), delta(d.coverage), "set=train&bucket=uncovered", "total-coverage"),
+    card("overlap", percent(t.overlap), delta(d.overlap, true), "set=train&bucket=all", "total-overlap"),
+    card("conflict", percent(t.conflict), delta(d.conflict, false), "set=train&bucket=conflict", "total-conflict"),
+    card(`model accuracy (${t.goldRows} gold rows)`, percent(t.modelAccuracy), delta(d.modelAccuracy), hasDev ? "set=dev&bucket=model-wrong" : "set=train&bucket=model-wrong", "total-accuracy"),
+    card("model coverage (gold)", percent(t.modelCoverage), delta(d.modelCoverage), hasDev ? "set=dev&bucket=uncertain" : "set=train&bucket=uncertain", "total-model-coverage"),
+  ].join("") : `<div class="card"><div class="label">The LF folder does not check clean yet.</div></div>`;
+  $("#model-error").hidden = !state.modelError;
+  $("#model-error").textContent = state.modelError ? `label model: ${state.modelError}` : "";
+  const goldSet = hasDev ? "dev" : "train";
+  $("#lf-table tbody").innerHTML = state.lfs.map(({ numbers: n, delta: c, isNew }) => {
+    const lf = encodeURIComponent(n.name);
+    const changed = isNew || (c && Object.values(c).some((v) => v !== null && Math.abs(v) >= 0.0005));
+    const accuracy = n.empiricalAccuracy === null ? "–" : `${percent(n.empiricalAccuracy)} <small>(${n.correct}/${n.correct + n.incorrect})</small>`;
+    return `<tr data-lf="${escapeHtml(n.name)}"${changed ? ` class="changed"` : ""}>` +
+      `<td class="name">${escapeHtml(n.name)}${isNew ? `<span class="delta new">new</span>` : ""}<span class="where" data-file="${escapeHtml(n.file)}" data-line="${n.line}">${escapeHtml(n.file)}:${n.line}</span></td>` +
+      `<td>${escapeHtml(n.polarity.join(", "))}</td>` +
+      `<td class="coverage"><span class="clickable" data-rows="set=train&lf=${lf}&bucket=fires">${percent(n.coverage)}</span>${c ? delta(c.coverage) : ""}</td>` +
+      `<td class="overlaps"><span class="clickable" data-rows="set=train&lf=${lf}&bucket=fires">${percent(n.overlaps)}</span>${c ? delta(c.overlaps) : ""}</td>` +
+      `<td class="conflicts"><span class="clickable" data-rows="set=train&lf=${lf}&bucket=conflict">${percent(n.conflicts)}</span>${c ? delta(c.conflicts, false) : ""}</td>` +
+      `<td class="empirical"><span class="clickable" data-rows="set=${goldSet}&lf=${lf}&bucket=wrong">${accuracy}</span>${c ? delta(c.empiricalAccuracy) : ""}</td>` +
+      `<td class="learned"><span class="clickable" data-rows="set=train&lf=${lf}&bucket=fires">${percent(n.learnedAccuracy)}</span>${c ? delta(c.learnedAccuracy) : ""}</td>` +
+      `</tr>`;
+  }).join("");
+  renderHistory();
+  const ms = state.milliseconds ? ` · last evaluation ${state.milliseconds.toFixed(0)} ms, ${state.reapplied} LF${state.reapplied === 1 ? "" : "s"} re-applied` : "";
+  $("#status").textContent = `model ${t && t.model ? t.model : "–"}${ms}`;
+  if (!$("#suggestions-panel").hidden) loadSuggestions();
+  if (!$("#next-panel").hidden) loadNext();
+}
+
+function renderHistory() {
+  const history = studio.state.history.slice().reverse();
+  $("#history-panel").innerHTML = `<table><thead><tr><th>#</th><th>time</th><th>what</th><th>changed LFs</th><th>coverage</th><th>model accuracy</th><th>ms</th></tr></thead><tbody>` +
+    history.map((h, i) => {
+      const before = history[i + 1];
+      const lfs = [...h.added.map((n) => "+" + n), ...h.removed.map((n) => "−" + n), ...h.changed.map((n) => "~" + n)].join(" ");
+      return `<tr><td>${h.id}</td><td>${new Date(h.time).toLocaleTimeString()}</td><td>${escapeHtml(h.reason)}</td><td>${escapeHtml(lfs)}</td>` +
+        `<td>${percent(h.totals.coverage)}${before ? delta(h.totals.coverage - before.totals.coverage) : ""}</td>` +
+        `<td>${percent(h.totals.modelAccuracy)}${before && h.totals.modelAccuracy !== null && before.totals.modelAccuracy !== null ? delta(h.totals.modelAccuracy - before.totals.modelAccuracy) : ""}</td>` +
+        `<td>${h.milliseconds.toFixed(0)}</td></tr>`;
+    }).join("") + `</tbody></table>`;
+}
+
+// ---- rows ----------------------------------------------------------------------------------------------------
+
+document.addEventListener("click", (event) => {
+  const target = event.target.closest("[data-rows]");
+  if (target) { showRows(target.dataset.rows); return; }
+  const where = event.target.closest(".where");
+  if (where) goTo(where.dataset.file, Number(where.dataset.line), 1);
+});
+
+function selectTab(panel) {
+  for (const button of document.querySelectorAll("#tabs button")) button.classList.toggle("active", button.dataset.panel === panel);
+  for (const p of document.querySelectorAll(".panel")) p.hidden = p.id !== panel;
+  if (panel === "suggestions-panel") loadSuggestions();
+  if (panel === "next-panel") loadNext();
+}
+for (const button of document.querySelectorAll("#tabs button")) button.addEventListener("click", () => selectTab(button.dataset.panel));
+
+async function showRows(query) {
+  studio.lastRows = query;
+  selectTab("rows-panel");
+  try {
+    const view = await api(`/api/rows?${query}&limit=25`);
+    $("#rows-panel").replaceChildren(rowsTitle(`${view.set}: ${view.query} — ${view.matched.toLocaleString()} rows${view.rows.length < view.matched ? `, ${view.rows.length} shown` : ""}`),
+      ...view.rows.map(renderRow));
+  } catch (error) {
+    $("#rows-panel").replaceChildren(rowsTitle(error.message));
+  }
+}
+
+function rowsTitle(text) {
+  const title = document.createElement("div");
+  title.className = "rows-title";
+  title.textContent = text;
+  return title;
+}
+
+function renderRow(row) {
+  const element = document.createElement("div");
+  element.className = "row";
+  element.dataset.row = row.row;
+  element.dataset.set = row.set;
+  const fields = row.fields.map((f) => {
+    const text = f.segments === null ? "<i>missing</i>" : f.segments.map((s) => s.matched ? `<mark>${escapeHtml(s.text)}</mark>` : escapeHtml(s.text)).join("");
+    return `<div class="field"><span class="fname">${escapeHtml(f.name)}</span>${text}</div>`;
+  }).join("");
+  const votes = row.votes.length === 0 ? `<span class="vote">no LF votes</span>` :
+    row.votes.map((v) => `<span class="vote" title="${escapeHtml(v.condition || "")}">${escapeHtml(v.lf)} → ${escapeHtml(v.label)}</span>`).join(" ");
+  const model = row.predicted ? `model: ${escapeHtml(row.predicted)} (${(100 * row.confidence).toFixed(0)}%)` : row.confidence !== null ? "model: tie" : "";
+  const gold = row.gold ? `<span class="gold">${row.set === "dev" ? "gold" : "hand label"}: ${escapeHtml(row.gold)}</span>` : "";
+  const hand = row.set === "train" && studio.state ? `<span class="hand">label: ${studio.state.classes.map((c) =>
+    `<button type="button" data-label="${escapeHtml(c)}" class="${row.gold === c ? "chosen" : ""}">${escapeHtml(c)}</button>`).join("")}` +
+    (row.gold ? `<button type="button" data-label="">clear</button>` : "") + `</span>` : "";
+  element.innerHTML = `<div class="meta"><span>row ${row.number.toLocaleString()}</span>${row.reason ? `<span>${escapeHtml(row.reason)}</span>` : ""}${gold}<span>${model}</span>${hand}</div>` +
+    fields + `<div>${votes}</div>`;
+  for (const button of element.querySelectorAll(".hand button")) {
+    button.addEventListener("click", async () => {
+      try {
+        const state = await api("/api/label", { row: row.row, label: button.dataset.label || null });
+        render(state);
+        for (const b of element.querySelectorAll(".hand button")) b.classList.toggle("chosen", b.dataset.label !== "" && b.dataset.label === button.dataset.label);
+        setStatus(button.dataset.label ? `row ${row.number} labelled ${button.dataset.label} (saved to ${state.handLabels})` : `row ${row.number}: label cleared`);
+      } catch (error) {
+        setStatus(error.message);
+      }
+    });
+  }
+  return element;
+}
+
+async function loadNext() {
+  try {
+    const view = await api("/api/next?limit=25");
+    $("#next-panel").replaceChildren(rowsTitle("Rows where a new or fixed LF would help most (uncovered, conflicting, uncertain; similar rows spread out)"), ...view.rows.map(renderRow));
+  } catch (error) {
+    $("#next-panel").replaceChildren(rowsTitle(error.message));
+  }
+}
+
+async function loadSuggestions() {
+  try {
+    const suggestions = await api("/api/suggestions?limit=15");
+    const panel = $("#suggestions-panel");
+    if (suggestions.length === 0) { panel.replaceChildren(rowsTitle("No suggestions: no frequent word or phrase in the uncovered or uncertain rows is precise enough.")); return; }
+    panel.replaceChildren(rowsTitle("Keyword rules mined from the rows that need an LF; accept one to add it to the rules file, where you can edit it"),
+      ...suggestions.map((s) => {
+        const element = document.createElement("div");
+        element.className = "suggestion";
+        element.dataset.id = s.id;
+        element.innerHTML = `<div><code>${escapeHtml(s.rule)}</code><div class="stats">coverage ${percent(s.coverage)} · ` +
+          `${s.unlabelled.toLocaleString()} rows that need an LF · precision ≈ ${percent(s.precision)} (${s.precisionFrom === "gold" ? `${s.goldRows} gold rows` : "label model"})</div></div>` +
+          `<div class="actions"><button type="button" class="accept">Accept</button><button type="button" class="reject">Reject</button></div>`;
+        element.querySelector(".accept").addEventListener("click", async () => {
+          try {
+            const state = await api("/api/suggestions/accept", { id: s.id });
+            render(state);
+            const rules = state.files.find((f) => f.endsWith(".rules"));
+            if (rules && (studio.file === rules || editor.value === studio.saved)) await open(rules);
+            setStatus(`added ${s.keyword} → ${s.label}`);
+          } catch (error) { setStatus(error.message); }
+        });
+        element.querySelector(".reject").addEventListener("click", async () => {
+          await api("/api/suggestions/reject", { id: s.id });
+          element.remove();
+        });
+        return element;
+      }));
+  } catch (error) {
+    $("#suggestions-panel").replaceChildren(rowsTitle(error.message));
+  }
+}
+
+// ---- start and follow changes made elsewhere ----------------------------------------------------------------
+
+async function poll() {
+  try {
+    const state = await api("/api/state");
+    if (!studio.state || state.version !== studio.state.version) {
+      const clean = editor.value === studio.saved;
+      render(state);
+      if (studio.file && clean) {
+        // Another editor or a git checkout changed the open file: show its new text unless there are unsaved edits here.
+        const { text } = await api(`/api/file?path=${encodeURIComponent(studio.file)}`);
+        if (text !== studio.saved && editor.value === studio.saved) {
+          studio.saved = text;
+          editor.value = text;
+          renderHighlight();
+          setStatus(`${studio.file} changed on disk; reloaded`);
+        }
+      }
+    }
+  } catch (error) {
+    setStatus(`lost the studio: ${error.message}`);
+  }
+}
+
+(async function start() {
+  const state = await api("/api/state");
+  render(state);
+  const first = state.files.find((f) => f.endsWith(".rules")) || state.files[0];
+  if (first) await open(first);
+  document.body.dataset.ready = "true";
+  setInterval(poll, 1500);
+})();

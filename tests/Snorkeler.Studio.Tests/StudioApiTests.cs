@@ -1,0 +1,319 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace Snorkeler.Studio.Tests;
+
+public sealed class StudioApiTests
+{
+    [Fact]
+    public async Task A_request_without_the_right_token_is_refused()
+    {
+        await using var studio = await StudioHarness.Start();
+        using var anonymous = new HttpClient { BaseAddress = studio.Server.Address };
+
+        (await anonymous.GetAsync("/api/state")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await anonymous.GetAsync("/")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await anonymous.GetAsync("/api/state?token=" + new string('0', studio.Server.Token.Length))).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await anonymous.PostAsJsonAsync("/api/save", new { path = "spam.rules", text = "labels A, B\n" })).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        File.ReadAllText(studio.RulesFile).ShouldContain("keyword_my");
+
+        var page = await anonymous.GetAsync("/?token=" + studio.Server.Token);
+        page.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await page.Content.ReadAsStringAsync()).ShouldContain("<textarea");
+        page.Headers.GetValues("Set-Cookie").Single().ShouldContain("HttpOnly", Case.Insensitive);
+    }
+
+    [Fact]
+    public async Task The_server_listens_on_the_loopback_address_only()
+    {
+        await using var studio = await StudioHarness.Start();
+
+        studio.Server.Address.Host.ShouldBe("127.0.0.1");
+        studio.Server.Url.Query.ShouldBe("?token=" + studio.Server.Token);
+        studio.Server.Token.Length.ShouldBeGreaterThanOrEqualTo(32);
+    }
+
+    [Theory]
+    [InlineData("../outside.rules")]
+    [InlineData("../../etc/passwd")]
+    [InlineData("/etc/passwd")]
+    [InlineData("sub/../../outside.rules")]
+    [InlineData("spam.exe")]
+    public async Task A_path_outside_the_LF_folder_or_not_an_LF_file_is_refused(string path)
+    {
+        await using var studio = await StudioHarness.Start();
+
+        var read = await studio.Client.GetAsync("/api/file?path=" + Uri.EscapeDataString(path));
+        var save = await studio.Client.PostAsJsonAsync("/api/save", new { path, text = "labels HAM, SPAM\n" });
+
+        read.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        save.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        File.Exists(Path.Combine(studio.Temp.Path, "outside.rules")).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task A_link_that_leads_out_of_the_LF_folder_is_refused()
+    {
+        await using var studio = await StudioHarness.Start();
+        var outside = studio.Temp.Write("secret.rules", "labels A, B\n");
+        File.CreateSymbolicLink(Path.Combine(studio.Lfs, "link.rules"), outside);
+
+        var read = await studio.Client.GetAsync("/api/file?path=link.rules");
+
+        read.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task An_oversized_request_is_refused()
+    {
+        await using var studio = await StudioHarness.Start();
+        var huge = new string('x', (int)StudioServer.MaxRequestBytes + 1024);
+
+        var response = await studio.Client.PostAsync("/api/check",
+            new StringContent(JsonSerializer.Serialize(new { path = "spam.rules", text = huge }), Encoding.UTF8, "application/json"));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.RequestEntityTooLarge);
+        File.ReadAllText(studio.RulesFile).ShouldContain("keyword_my");
+    }
+
+    [Fact]
+    public async Task A_misspelt_label_gets_the_checkers_diagnostic_at_its_line_and_column_and_the_numbers_stay()
+    {
+        await using var studio = await StudioHarness.Start();
+        var before = await studio.Get("/api/state");
+        var text = File.ReadAllText(studio.RulesFile).Replace("\"song\" label HAM", "\"song\" label HAMM", StringComparison.Ordinal);
+
+        var state = await studio.Post("/api/check", new { path = "spam.rules", text });
+
+        state.GetProperty("clean").GetBoolean().ShouldBeFalse();
+        var diagnostic = state.GetProperty("diagnostics").EnumerateArray().Single();
+        var line = text.Split('\n').Select((l, i) => (l, i)).Single(p => p.l.Contains("HAMM", StringComparison.Ordinal));
+        diagnostic.GetProperty("code").GetString().ShouldBe("SNK0007");
+        diagnostic.GetProperty("line").GetInt32().ShouldBe(line.i + 1);
+        diagnostic.GetProperty("column").GetInt32().ShouldBe(line.l.IndexOf("HAMM", StringComparison.Ordinal) + 1);
+        diagnostic.GetProperty("text").GetString().ShouldBe($"spam.rules({line.i + 1},{line.l.IndexOf("HAMM", StringComparison.Ordinal) + 1}): error SNK0007: unknown label 'HAMM'; did you mean 'HAM'?");
+        state.GetProperty("totals").GetRawText().ShouldBe(before.GetProperty("totals").GetRawText());
+        File.ReadAllText(studio.RulesFile).ShouldNotContain("HAMM"); // checking does not save
+    }
+
+    [Fact]
+    public async Task An_edit_reapplies_only_the_changed_LF_and_gives_the_numbers_of_a_full_apply_and_analyze()
+    {
+        await using var studio = await StudioHarness.Start();
+        var text = File.ReadAllText(studio.RulesFile).Replace("contains \"song\"", "contains \"songs\"", StringComparison.Ordinal);
+
+        var state = await studio.Post("/api/save", new { path = "spam.rules", text });
+
+        state.GetProperty("reapplied").GetInt32().ShouldBe(1);
+        var train = Analyze(studio, StudioHarness.TrainPath);
+        var dev = Analyze(studio, StudioHarness.DevPath);
+        state.GetProperty("totals").GetProperty("coverage").GetDouble().ShouldBe(train.GetProperty("coverage").GetDouble(), 1e-12);
+        state.GetProperty("totals").GetProperty("conflict").GetDouble().ShouldBe(train.GetProperty("conflict").GetDouble(), 1e-12);
+        foreach (var expected in train.GetProperty("lfs").EnumerateArray())
+        {
+            var name = expected.GetProperty("name").GetString()!;
+            var actual = StudioHarness.Lf(state, name);
+            foreach (var number in new[] { "coverage", "overlaps", "conflicts" })
+                actual.GetProperty(number).GetDouble().ShouldBe(expected.GetProperty(number).GetDouble(), 1e-12, $"{name} {number}");
+            var onDev = dev.GetProperty("lfs").EnumerateArray().Single(l => l.GetProperty("name").GetString() == name);
+            actual.GetProperty("correct").GetInt64().ShouldBe(onDev.GetProperty("correct").GetInt64(), name);
+            actual.GetProperty("incorrect").GetInt64().ShouldBe(onDev.GetProperty("incorrect").GetInt64(), name);
+        }
+    }
+
+    /// <summary>'snorkeler apply' then 'snorkeler analyze --format json' on <paramref name="data"/> with the studio's LF folder.</summary>
+    private static JsonElement Analyze(StudioHarness studio, string data)
+    {
+        var matrix = studio.Temp.File(Path.GetFileNameWithoutExtension(data) + ".snkm");
+        using var quiet = new StringWriter();
+        Cli.Cli.Run(["apply", "--lfs", studio.Lfs, "--data", data, "--out", matrix, "--quiet"], quiet, quiet).ShouldBe(0, quiet.ToString());
+        using var output = new StringWriter();
+        Cli.Cli.Run(["analyze", "--matrix", matrix, "--format", "json", "--quiet"], output, quiet).ShouldBe(0, quiet.ToString());
+        return JsonDocument.Parse(output.ToString()).RootElement.Clone();
+    }
+
+    [Fact]
+    public async Task Each_edit_shows_what_it_changed_and_joins_the_history()
+    {
+        await using var studio = await StudioHarness.Start();
+        var rules = File.ReadAllText(studio.RulesFile);
+
+        var narrowed = await studio.Post("/api/check", new { path = "spam.rules", text = rules.Replace("contains \"my\"", "contains \"my channel\"", StringComparison.Ordinal) });
+        var added = await studio.Post("/api/check", new { path = "spam.rules", text = rules + "\nlf spam_com:\n    when text contains \".com\" label SPAM\n" });
+
+        var my = narrowed.GetProperty("lfs").EnumerateArray().Single(l => l.GetProperty("numbers").GetProperty("name").GetString() == "keyword_my");
+        my.GetProperty("delta").GetProperty("coverage").GetDouble().ShouldBeLessThan(0);
+        added.GetProperty("lfs").EnumerateArray().Single(l => l.GetProperty("numbers").GetProperty("name").GetString() == "spam_com").GetProperty("isNew").GetBoolean().ShouldBeTrue();
+        var history = added.GetProperty("history").EnumerateArray().ToList();
+        history.Count.ShouldBe(3);
+        history[1].GetProperty("changed").EnumerateArray().Select(e => e.GetString()).ShouldBe(["keyword_my"]);
+        history[2].GetProperty("added").EnumerateArray().Select(e => e.GetString()).ShouldBe(["spam_com"]);
+        history[2].GetProperty("changed").GetArrayLength().ShouldBe(1); // keyword_my is back to its saved text
+        added.GetProperty("delta").GetProperty("coverage").GetDouble().ShouldBeGreaterThan(0);
+    }
+
+    [Fact]
+    public async Task Saving_writes_the_file_and_a_change_made_outside_the_studio_is_picked_up()
+    {
+        await using var studio = await StudioHarness.Start();
+        var rules = File.ReadAllText(studio.RulesFile);
+
+        await studio.Post("/api/save", new { path = "spam.rules", text = rules + "\nlf spam_com:\n    when text contains \".com\" label SPAM\n" });
+        File.ReadAllText(studio.RulesFile).ShouldContain("lf spam_com:");
+        Directory.GetFiles(studio.Lfs).Where(f => f.Contains(".tmp", StringComparison.Ordinal)).ShouldBeEmpty();
+
+        File.WriteAllText(studio.RulesFile, rules); // another editor, a git checkout
+        JsonElement state = default;
+        for (var tries = 0; tries < 50; tries++)
+        {
+            state = await studio.Get("/api/state");
+            if (state.GetProperty("lfs").GetArrayLength() == 7) break;
+            await Task.Delay(100);
+        }
+
+        state.GetProperty("lfs").GetArrayLength().ShouldBe(7);
+        state.GetProperty("history").EnumerateArray().Last().GetProperty("reason").GetString().ShouldBe("external change");
+        (await studio.Get("/api/file?path=spam.rules")).GetProperty("text").GetString().ShouldBe(rules);
+    }
+
+    [Fact]
+    public async Task Scripts_are_measured_beside_the_rules()
+    {
+        await using var studio = await StudioHarness.Start(scripts: true);
+
+        var state = await studio.Get("/api/state");
+
+        var script = StudioHarness.Lf(state, "textblob_polarity");
+        script.GetProperty("file").GetString().ShouldBe("nlp.csx");
+        script.GetProperty("coverage").GetDouble().ShouldBeGreaterThan(0);
+        state.GetProperty("files").EnumerateArray().Select(f => f.GetString()).ShouldContain("nlp.csx");
+    }
+
+    [Fact]
+    public async Task The_rows_of_an_LF_show_the_text_that_made_it_fire()
+    {
+        await using var studio = await StudioHarness.Start();
+
+        var rows = await studio.Get("/api/rows?set=train&lf=keyword_subscribe&bucket=fires&limit=5");
+
+        rows.GetProperty("matched").GetInt64().ShouldBeGreaterThan(5);
+        foreach (var row in rows.GetProperty("rows").EnumerateArray())
+        {
+            var matched = row.GetProperty("fields").EnumerateArray().SelectMany(f => f.GetProperty("segments").EnumerateArray())
+                .Where(s => s.GetProperty("matched").GetBoolean()).Select(s => s.GetProperty("text").GetString()!.ToLowerInvariant());
+            matched.ShouldContain("subscribe");
+            row.GetProperty("votes").EnumerateArray().ShouldContain(v => v.GetProperty("lf").GetString() == "keyword_subscribe" && v.GetProperty("label").GetString() == "SPAM");
+        }
+    }
+
+    [Fact]
+    public async Task The_wrong_rows_of_an_LF_on_the_dev_set_disagree_with_their_gold_label()
+    {
+        await using var studio = await StudioHarness.Start();
+        var state = await studio.Get("/api/state");
+
+        var rows = await studio.Get("/api/rows?set=dev&lf=keyword_song&bucket=wrong&limit=50");
+
+        rows.GetProperty("matched").GetInt64().ShouldBe(StudioHarness.Lf(state, "keyword_song").GetProperty("incorrect").GetInt64());
+        foreach (var row in rows.GetProperty("rows").EnumerateArray()) row.GetProperty("gold").GetString().ShouldBe("SPAM");
+    }
+
+    [Fact]
+    public async Task A_hand_label_is_saved_beside_the_data_and_joins_the_gold_rows()
+    {
+        await using var studio = await StudioHarness.Start();
+        var before = await studio.Get("/api/state");
+        var row = (await studio.Get("/api/rows?set=train&bucket=uncovered&limit=1")).GetProperty("rows")[0];
+
+        var after = await studio.Post("/api/label", new { row = row.GetProperty("row").GetInt64(), label = "HAM" });
+
+        after.GetProperty("totals").GetProperty("goldRows").GetInt64().ShouldBe(before.GetProperty("totals").GetProperty("goldRows").GetInt64() + 1);
+        File.ReadAllLines(studio.Session.HandLabelsPath).ShouldBe(["row,label", $"{row.GetProperty("number").GetInt64()},HAM"]);
+        var labelled = await studio.Get("/api/rows?set=train&bucket=all&limit=2000");
+        labelled.GetProperty("rows").EnumerateArray().Single(r => r.GetProperty("gold").ValueKind == JsonValueKind.String).GetProperty("row").GetInt64()
+            .ShouldBe(row.GetProperty("row").GetInt64());
+        (await studio.Client.PostAsJsonAsync("/api/label", new { row = 0, label = "SPAMM" })).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task A_labels_file_the_studio_did_not_write_is_never_overwritten()
+    {
+        using var temp = new TempFolder();
+        Directory.CreateDirectory(temp.File("lfs"));
+        File.Copy(TestPaths.InRepo("labeling-functions", "spam", "spam.rules"), temp.File("lfs/spam.rules"));
+        File.Copy(TestPaths.InRepo("labeling-functions", "spam", "please_words.txt"), temp.File("lfs/please_words.txt"));
+        var settings = StudioHarness.Settings(temp);
+        File.WriteAllText(settings.HandLabelsPath, "id,text\n1,hello\n");
+
+        var refused = Should.Throw<SnorkelerException>(() => new StudioSession(settings));
+
+        refused.Message.ShouldContain("is not a studio labels file");
+        File.ReadAllText(settings.HandLabelsPath).ShouldBe("id,text\n1,hello\n");
+        await Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Labels_another_program_added_to_the_file_are_kept()
+    {
+        await using var studio = await StudioHarness.Start();
+        await studio.Post("/api/label", new { row = 3, label = "SPAM" });
+        File.AppendAllText(studio.Session.HandLabelsPath, "10,HAM\n");
+
+        await studio.Post("/api/label", new { row = 5, label = "HAM" });
+
+        File.ReadAllLines(studio.Session.HandLabelsPath).ShouldBe(["row,label", "4,SPAM", "6,HAM", "10,HAM"]);
+    }
+
+    [Fact]
+    public async Task The_next_rows_queue_starts_with_rows_no_LF_covers_and_leaves_hand_labelled_rows_out()
+    {
+        await using var studio = await StudioHarness.Start();
+        var first = (await studio.Get("/api/next?limit=5")).GetProperty("rows")[0];
+        await studio.Post("/api/label", new { row = first.GetProperty("row").GetInt64(), label = "HAM" });
+
+        var queue = await studio.Get("/api/next?limit=20");
+
+        var rows = queue.GetProperty("rows").EnumerateArray().ToList();
+        rows.Count.ShouldBe(20);
+        rows.ShouldAllBe(r => r.GetProperty("row").GetInt64() != first.GetProperty("row").GetInt64());
+        rows.Take(5).ShouldAllBe(r => r.GetProperty("votes").GetArrayLength() == 0 && r.GetProperty("reason").GetString() == "no LF votes");
+        rows.Select(r => r.GetProperty("row").GetInt64()).Distinct().Count().ShouldBe(20);
+    }
+
+    [Fact]
+    public async Task Accepting_a_suggestion_adds_its_rule_to_the_rules_file_and_rejecting_one_hides_it()
+    {
+        await using var studio = await StudioHarness.Start(rules: "labels HAM, SPAM\n\nlf keyword_subscribe:\n    when text contains \"subscribe\" label SPAM\n");
+
+        var suggestions = (await studio.Get("/api/suggestions?limit=5")).EnumerateArray().ToList();
+        suggestions.Count.ShouldBeGreaterThan(1);
+        var top = suggestions[0];
+        top.GetProperty("precision").GetDouble().ShouldBeGreaterThan(0.65);
+        top.GetProperty("coverage").GetDouble().ShouldBeGreaterThan(0);
+        var state = await studio.Post("/api/suggestions/accept", new { id = top.GetProperty("id").GetString() });
+
+        File.ReadAllText(studio.RulesFile).ShouldContain(top.GetProperty("rule").GetString()!);
+        state.GetProperty("lfs").GetArrayLength().ShouldBe(2);
+        state.GetProperty("clean").GetBoolean().ShouldBeTrue();
+        var second = (await studio.Get("/api/suggestions?limit=5")).EnumerateArray().First();
+        second.GetProperty("id").GetString().ShouldNotBe(top.GetProperty("id").GetString());
+        await studio.Post("/api/suggestions/reject", new { id = second.GetProperty("id").GetString() });
+        (await studio.Get("/api/suggestions?limit=50")).EnumerateArray().ShouldNotContain(s => s.GetProperty("id").GetString() == second.GetProperty("id").GetString());
+    }
+
+    [Fact]
+    public async Task A_sample_holds_the_rows_asked_for_and_numbers_them_as_in_the_file()
+    {
+        await using var studio = await StudioHarness.Start(sample: 300);
+
+        var state = await studio.Get("/api/state");
+        var rows = await studio.Get("/api/rows?set=train&bucket=all&limit=300");
+
+        state.GetProperty("rows").GetInt64().ShouldBe(300);
+        var numbers = rows.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("number").GetInt64()).ToList();
+        numbers.ShouldBeInOrder();
+        numbers.Last().ShouldBeGreaterThan(1000); // spread over the file's 1,586 rows, not its first 300
+    }
+}

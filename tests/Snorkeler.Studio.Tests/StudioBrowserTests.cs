@@ -1,0 +1,107 @@
+using OpenQA.Selenium;
+using OpenQA.Selenium.Chrome;
+using OpenQA.Selenium.Support.UI;
+
+namespace Snorkeler.Studio.Tests;
+
+/// <summary>
+/// The page in a real headless browser: Debian's chromium and chromedriver (.ci/run installs them), driven by Selenium.
+/// Every wait is an explicit wait for what the page must show. With <c>SNORKELER_SCREENSHOTS=DIR</c> the test also
+/// saves the screenshots docs/studio.md uses.
+/// </summary>
+public sealed class StudioBrowserTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task A_person_types_a_rule_sees_the_misspelt_label_fixes_it_sees_the_coverage_opens_its_rows_and_accepts_a_suggestion()
+    {
+        await using var studio = await StudioHarness.Start(rules: "labels HAM, SPAM\n\nlf keyword_subscribe:\n    when text contains \"subscribe\" label SPAM\n");
+        using var browser = Browser();
+        var wait = new WebDriverWait(browser, Patience);
+        browser.Navigate().GoToUrl(studio.Server.Url);
+        wait.Until(b => b.FindElement(By.TagName("body")).GetAttribute("data-ready") == "true");
+        wait.Until(b => b.FindElements(By.CssSelector("#lf-table tbody tr")).Count == 1);
+        var coverageBefore = Text(browser, "#total-coverage .value");
+
+        // Type a rule with a misspelt label: the checker's diagnostic appears in the list and under the word.
+        var editor = browser.FindElement(By.Id("editor"));
+        editor.Click();
+        editor.SendKeys(Keys.Control + Keys.End);
+        editor.SendKeys("\nlf spam_check:\n    when text contains \"check\" label SPAMM");
+        var diagnostic = wait.Until(b => b.FindElements(By.CssSelector("#diagnostics li.error")).FirstOrDefault(d => d.Text.Contains("SNK0007", StringComparison.Ordinal)));
+        diagnostic.Text.ShouldContain("unknown label 'SPAMM'; did you mean 'SPAM'?");
+        wait.Until(b => b.FindElements(By.CssSelector("#highlight .d-error")).Any(e => e.Text.Contains("SPAMM", StringComparison.Ordinal)));
+        Screenshot(browser, "studio-diagnostic.png");
+
+        // Fix it: the diagnostic goes, the new LF gets its numbers and the coverage changes.
+        editor.SendKeys(Keys.Backspace);
+        wait.Until(b => b.FindElements(By.CssSelector("#lf-table tr[data-lf='spam_check']")).Count == 1);
+        wait.Until(b => b.FindElements(By.CssSelector("#diagnostics li.error")).Count == 0);
+        var coverage = wait.Until(b => b.FindElement(By.CssSelector("#lf-table tr[data-lf='spam_check'] td.coverage .clickable")));
+        coverage.Text.ShouldEndWith("%");
+        coverage.Text.ShouldNotBe("0.0%");
+        wait.Until(b => Text(b, "#total-coverage .value") != coverageBefore);
+        browser.FindElement(By.CssSelector("#total-coverage .delta.up")).Text.ShouldStartWith("+");
+
+        // Open the rows of the new LF: each shows the text that made it fire.
+        coverage.Click();
+        var rows = wait.Until(b => b.FindElements(By.CssSelector("#rows-panel .row")).Count > 0 ? b.FindElements(By.CssSelector("#rows-panel .row")) : null);
+        foreach (var row in rows.Take(5))
+            row.FindElements(By.TagName("mark")).Select(m => m.Text.ToLowerInvariant()).ShouldContain("check");
+        Screenshot(browser, "studio-rows.png");
+
+        // Accept the top suggestion: it becomes an LF in the rules file and in the table.
+        browser.FindElement(By.CssSelector("#tabs button[data-panel='suggestions-panel']")).Click();
+        var accept = wait.Until(b => b.FindElements(By.CssSelector("#suggestions-panel .suggestion .accept")).FirstOrDefault());
+        Screenshot(browser, "studio-suggestions.png");
+        var rule = browser.FindElement(By.CssSelector("#suggestions-panel .suggestion code")).Text;
+        accept.Click();
+        wait.Until(b => b.FindElements(By.CssSelector("#lf-table tbody tr")).Count == 3);
+        File.ReadAllText(studio.RulesFile).ShouldContain(rule.Trim());
+        File.ReadAllText(studio.RulesFile).ShouldContain("label SPAM\n"); // the fixed rule was saved with it
+    }
+
+    [Fact]
+    public async Task A_person_labels_a_row_from_the_next_rows_queue_and_the_gold_rows_grow()
+    {
+        await using var studio = await StudioHarness.Start();
+        using var browser = Browser();
+        var wait = new WebDriverWait(browser, Patience);
+        browser.Navigate().GoToUrl(studio.Server.Url);
+        wait.Until(b => b.FindElement(By.TagName("body")).GetAttribute("data-ready") == "true");
+        var goldBefore = Text(browser, "#total-accuracy .label");
+
+        browser.FindElement(By.CssSelector("#tabs button[data-panel='next-panel']")).Click();
+        var first = wait.Until(b => b.FindElements(By.CssSelector("#next-panel .row")).FirstOrDefault());
+        Screenshot(browser, "studio-next.png");
+        first.FindElement(By.CssSelector(".hand button[data-label='HAM']")).Click();
+
+        wait.Until(b => Text(b, "#total-accuracy .label") != goldBefore);
+        File.ReadAllLines(studio.Session.HandLabelsPath).Length.ShouldBe(2);
+        Screenshot(browser, "studio.png");
+    }
+
+    private static string Text(IWebDriver browser, string css) => browser.FindElement(By.CssSelector(css)).Text;
+
+    /// <summary>Headless Debian chromium through its chromedriver; no download, no Selenium Manager.</summary>
+    private static ChromeDriver Browser()
+    {
+        var driver = new[] { "/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver" }.FirstOrDefault(File.Exists)
+            ?? throw new InvalidOperationException("chromedriver is missing: apt-get install -y chromium chromium-driver (.ci/run does)");
+        var options = new ChromeOptions { BinaryLocation = new[] { "/usr/bin/chromium", "/usr/lib/chromium/chromium" }.First(File.Exists) };
+        options.AddArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1500,1000", "--lang=en-US");
+        var service = ChromeDriverService.CreateDefaultService(Path.GetDirectoryName(driver)!, Path.GetFileName(driver));
+        service.SuppressInitialDiagnosticInformation = true;
+        service.HideCommandPromptWindow = true;
+        return new ChromeDriver(service, options, Patience);
+    }
+
+    private static void Screenshot(ChromeDriver browser, string name)
+    {
+        var folder = Environment.GetEnvironmentVariable("SNORKELER_SCREENSHOTS");
+        if (string.IsNullOrEmpty(folder)) return;
+        Directory.CreateDirectory(folder);
+        browser.GetScreenshot().SaveAsFile(Path.Combine(folder, name));
+    }
+}

@@ -1,0 +1,99 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Snorkeler.Applying;
+using Snorkeler.Data;
+
+namespace Snorkeler.Studio.Tests;
+
+/// <summary>
+/// A studio on a real Kestrel server (loopback, a free port) over the YouTube Wrench splits (train.json as the data,
+/// valid.json as the dev set) and a copy of the repository's spam LF folder, with an HTTP client that sends the token.
+/// </summary>
+internal sealed class StudioHarness : IAsyncDisposable
+{
+    private StudioHarness(TempFolder temp, StudioSession session, StudioServer server)
+    {
+        Temp = temp;
+        Session = session;
+        Server = server;
+        Client = new HttpClient { BaseAddress = server.Address };
+        Client.DefaultRequestHeaders.Add(StudioServer.TokenHeader, server.Token);
+    }
+
+    public TempFolder Temp { get; }
+
+    public StudioSession Session { get; }
+
+    public StudioServer Server { get; }
+
+    /// <summary>A client that sends the token.</summary>
+    public HttpClient Client { get; }
+
+    /// <summary>The LF folder (a copy of labeling-functions/spam).</summary>
+    public string Lfs => Temp.File("lfs");
+
+    public string RulesFile => Path.Combine(Lfs, "spam.rules");
+
+    public static string TrainPath => TestPaths.YouTubeFile("train.json");
+
+    public static string DevPath => TestPaths.YouTubeFile("valid.json");
+
+    /// <summary>Starts a studio; <paramref name="scripts"/> copies nlp.csx too, <paramref name="rules"/> replaces spam.rules' text.</summary>
+    public static async Task<StudioHarness> Start(bool scripts = false, string? rules = null, bool dev = true, int? sample = null)
+    {
+        var temp = new TempFolder();
+        var lfs = temp.File("lfs");
+        Directory.CreateDirectory(lfs);
+        foreach (var f in Directory.GetFiles(TestPaths.InRepo("labeling-functions", "spam")))
+            if (scripts || !f.EndsWith(".csx", StringComparison.Ordinal)) File.Copy(f, Path.Combine(lfs, Path.GetFileName(f)));
+        if (rules is not null) File.WriteAllText(Path.Combine(lfs, "spam.rules"), rules);
+        var session = new StudioSession(Settings(temp, dev, sample));
+        var server = await StudioServer.StartAsync(session, 0);
+        return new StudioHarness(temp, session, server);
+    }
+
+    public static StudioSettings Settings(TempFolder temp, bool dev = true, int? sample = null) => new()
+    {
+        LfFolder = temp.File("lfs"),
+        Data = DataSources.Open([TrainPath]),
+        Loaders = Cli.Inputs.Loaders,
+        Schema = WrenchFile.ReadSchema(TrainPath),
+        Dev = dev ? DataSources.Open([DevPath]) : null,
+        DevGold = dev ? (schema, rows) =>
+        {
+            using var gold = LabelledData.Gold([DevPath], DataSources.Open([DevPath]), schema, null)!;
+            return gold.Take(rows);
+        } : null,
+        HandLabelsPath = temp.File("train.studio-labels.csv"),
+        Sample = sample,
+        PollInterval = TimeSpan.FromMilliseconds(200),
+    };
+
+    public async Task<JsonElement> Get(string path)
+    {
+        var response = await Client.GetAsync(path);
+        var text = await response.Content.ReadAsStringAsync();
+        response.IsSuccessStatusCode.ShouldBeTrue($"GET {path}: {(int)response.StatusCode} {text}");
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    public async Task<JsonElement> Post(string path, object body)
+    {
+        var response = await Client.PostAsJsonAsync(path, body);
+        var text = await response.Content.ReadAsStringAsync();
+        response.IsSuccessStatusCode.ShouldBeTrue($"POST {path}: {(int)response.StatusCode} {text}");
+        return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    /// <summary>The numbers of LF <paramref name="name"/> in a state.</summary>
+    public static JsonElement Lf(JsonElement state, string name)
+        => state.GetProperty("lfs").EnumerateArray().Select(l => l.GetProperty("numbers")).Single(n => n.GetProperty("name").GetString() == name);
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await Server.DisposeAsync();
+        Session.Dispose();
+        Temp.Dispose();
+    }
+}
