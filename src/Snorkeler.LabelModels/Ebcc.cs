@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using MathNet.Numerics;
+using Snorkeler.LabelModels.Crowd;
 using Snorkeler.LabelModels.Internal;
 
 namespace Snorkeler.LabelModels;
@@ -14,7 +15,7 @@ public sealed record EbccOptions
     /// <summary>Concentration of each class's Dirichlet prior over its subtypes, split over the M subtypes (<c>--a-pi</c>, &gt; 0; default 0.1).</summary>
     public double SubtypeConcentration { get; init; } = 0.1;
 
-    /// <summary>Dirichlet prior of the class proportions, per class (<c>--alpha</c>, &gt; 0; default 1).</summary>
+    /// <summary>Dirichlet prior of the class proportions, per class, when <see cref="MajorityClassPrior"/> is off (<c>--alpha X</c>, &gt; 0; 1 when not given).</summary>
     public double ClassConcentration { get; init; } = 1;
 
     /// <summary>Prior pseudo-count of a source voting the true class, per (source, class, subtype) (<c>--a-v</c>, &gt; 0; default 4).</summary>
@@ -22,6 +23,15 @@ public sealed record EbccOptions
 
     /// <summary>Prior pseudo-count of a source voting each wrong class (<c>--b-v</c>, &gt; 0; default 1).</summary>
     public double OffDiagonal { get; init; } = 1;
+
+    /// <summary>Fits from different random starts (subtype splits); the one with the highest ELBO is kept (<c>--restarts</c>, 1..100; default 10).</summary>
+    public int Restarts { get; init; } = 10;
+
+    /// <summary>
+    /// The class proportions' Dirichlet prior is majority vote's soft class counts (<c>--alpha mv</c>, the default, as the
+    /// paper's experiments set it) rather than <see cref="ClassConcentration"/> for every class (<c>--alpha X</c>).
+    /// </summary>
+    public bool MajorityClassPrior { get; init; } = true;
 
     /// <summary>Most iterations of the variational updates (<c>--max-iter</c>, 1..100,000; default 500).</summary>
     public int MaxIterations { get; init; } = 500;
@@ -38,7 +48,9 @@ public sealed record EbccOptions
         {
             Subtypes = options.Integer("subtypes", d.Subtypes, 1, 100),
             SubtypeConcentration = options.Number("a-pi", d.SubtypeConcentration, 1e-9, 1e6),
-            ClassConcentration = options.Number("alpha", d.ClassConcentration, 1e-9, 1e6),
+            ClassConcentration = options.Text("alpha") is null or "mv" ? d.ClassConcentration : options.Number("alpha", d.ClassConcentration, 1e-9, 1e6),
+            MajorityClassPrior = options.Text("alpha") is null ? d.MajorityClassPrior : options.Text("alpha") is "mv",
+            Restarts = options.Integer("restarts", d.Restarts, 1, 100),
             Diagonal = options.Number("a-v", d.Diagonal, 1e-9, 1e6),
             OffDiagonal = options.Number("b-v", d.OffDiagonal, 1e-9, 1e6),
             MaxIterations = options.Integer("max-iter", d.MaxIterations, 1, 100_000),
@@ -51,7 +63,8 @@ public sealed record EbccOptions
     {
         ["subtypes"] = Subtypes.ToString(CultureInfo.InvariantCulture),
         ["a-pi"] = SubtypeConcentration.ToString("R", CultureInfo.InvariantCulture),
-        ["alpha"] = ClassConcentration.ToString("R", CultureInfo.InvariantCulture),
+        ["alpha"] = MajorityClassPrior ? "mv" : ClassConcentration.ToString("R", CultureInfo.InvariantCulture),
+        ["restarts"] = Restarts.ToString(CultureInfo.InvariantCulture),
         ["a-v"] = Diagonal.ToString("R", CultureInfo.InvariantCulture),
         ["b-v"] = OffDiagonal.ToString("R", CultureInfo.InvariantCulture),
         ["max-iter"] = MaxIterations.ToString(CultureInfo.InvariantCulture),
@@ -95,27 +108,41 @@ public sealed class EbccTrainer : ILabelModelTrainer
         if ((double)m * k * k * Options.Subtypes > 1 << 24)
             throw new SnorkelerException($"ebcc: {m} LFs × {k} classes × {Options.Subtypes} subtypes need too many confusion entries; use fewer --subtypes, or dawid-skene");
         double[]? fixedPrior = context.Prior is not null || context.Dev is { HasGold: true } ? ClassPrior.Resolve(train.Schema, context) : null;
-        var patterns = VotePatterns.Read(train, context.Cancellation);
-        if (patterns.Rows == 0) throw new SnorkelerException("ebcc: the training matrix has no rows");
-        return Fit(patterns, train.Schema, train.LfNames, fixedPrior, context);
+        var data = CrowdData.Read(train, context.Cancellation);
+        if (data.TotalRows == 0) throw new SnorkelerException("ebcc: the training matrix has no rows");
+        return Fit(data, train.Schema, train.LfNames, fixedPrior, context);
     }
 
-    internal EbccModel Fit(VotePatterns patterns, LabelSchema schema, IReadOnlyList<string> lfNames, double[]? fixedPrior, FitContext context)
+    /// <summary>Runs <see cref="EbccOptions.Restarts"/> fits from seeded random subtype splits and keeps the highest ELBO.</summary>
+    internal EbccModel Fit(CrowdData data, LabelSchema schema, IReadOnlyList<string> lfNames, double[]? fixedPrior, FitContext context)
     {
-        int m = lfNames.Count, k = schema.Cardinality, g = Options.Subtypes, n = patterns.Count;
+        var best = CrowdFit.BestOf(Options.Restarts, context, r => Run(data, schema, lfNames, fixedPrior, CrowdFit.RandomFor(context.Seed, r), context), f => f.Evidence);
+        context.Log?.Invoke(string.Create(CultureInfo.InvariantCulture,
+            $"ebcc: {data.Rows:N0} distinct vote patterns in {data.TotalRows:N0} rows; best of {Options.Restarts} restarts: ELBO {best.Evidence:G10} after {best.FitInfo!.Iterations} iterations"));
+        if (!best.FitInfo!.Converged)
+            context.Log?.Invoke($"warning: ebcc stopped at the iteration cap ({Options.MaxIterations}) before the class posteriors moved by less than {Options.Tolerance:G3}; raise --max-iter or --tol");
+        return best;
+    }
+
+    private EbccModel Run(CrowdData data, LabelSchema schema, IReadOnlyList<string> lfNames, double[]? fixedPrior, Random random, FitContext context)
+    {
+        int m = lfNames.Count, k = schema.Cardinality, g = Options.Subtypes, n = data.Rows;
         var groups = k * g;
-        var random = context.Seed is { } seed ? new Random(seed) : new Random();
 
         // ζ[t, c, g] = q(Y = c, G = g) for pattern t, from majority vote with the subtypes split at random.
         var zeta = new double[n * groups];
         var z = new double[n * k];
+        var classPrior = new double[k];
         for (var t = 0; t < n; t++)
         {
             var row = z.AsSpan(t * k, k);
-            var (start, end) = patterns.Range(t);
-            for (var v = start; v < end; v++) row[patterns.Labels[v]] += 1;
-            var total = end - start;
-            for (var c = 0; c < k; c++) row[c] = total == 0 ? 1.0 / k : row[c] / total;
+            for (var e = data.Starts[t]; e < data.Starts[t + 1]; e++) row[data.Labels[e]] += 1;
+            var total = data.Starts[t + 1] - data.Starts[t];
+            for (var c = 0; c < k; c++)
+            {
+                row[c] = total == 0 ? 1.0 / k : row[c] / total;
+                classPrior[c] += data.Weights[t] * row[c];
+            }
             for (var c = 0; c < k; c++)
             {
                 // A draw from Dir(1, ..., 1): normalised exponentials.
@@ -125,10 +152,14 @@ public sealed class EbccTrainer : ILabelModelTrainer
                 for (var x = 0; x < g; x++) split[x] = split[x] / sum * row[c];
             }
         }
+        // Majority vote's soft class counts as the prior of the class proportions (the paper's empirical prior), or α for each class.
+        for (var c = 0; c < k; c++) classPrior[c] = Options.MajorityClassPrior ? Math.Max(classPrior[c], 1e-3) : Options.ClassConcentration;
 
         var classCounts = new double[k];      // ν
         var subtypeCounts = new double[groups]; // η
         var confusion = new double[m * k * groups]; // μ, layout (source, vote, class, subtype)
+        var counts = new double[confusion.Length];
+        var confusionPrior = ConfusionPrior(k);
         var logClass = new double[k];
         var logSubtype = new double[groups];
         var logConfusion = new double[confusion.Length];
@@ -138,28 +169,31 @@ public sealed class EbccTrainer : ILabelModelTrainer
         {
             context.Cancellation.ThrowIfCancellationRequested();
             // Posterior Dirichlet parameters from the current ζ.
-            Array.Fill(classCounts, Options.ClassConcentration);
             Array.Fill(subtypeCounts, Options.SubtypeConcentration / g);
-            for (var j = 0; j < m; j++)
-            for (var a = 0; a < k; a++)
-                confusion.AsSpan((j * k + a) * groups, groups).Fill(Options.OffDiagonal);
-            for (var j = 0; j < m; j++)
-            for (var c = 0; c < k; c++)
-                confusion.AsSpan((j * k + c) * groups + c * g, g).Fill(Options.Diagonal);
+            Array.Clear(counts);
             for (var t = 0; t < n; t++)
             {
-                var w = (double)patterns.Counts[t];
+                var w = data.Weights[t];
                 var q = zeta.AsSpan(t * groups, groups);
                 for (var x = 0; x < groups; x++) subtypeCounts[x] += w * q[x];
-                var (start, end) = patterns.Range(t);
-                for (var v = start; v < end; v++)
+                for (var e = data.Starts[t]; e < data.Starts[t + 1]; e++)
                 {
-                    var at = (patterns.Lfs[v] * k + patterns.Labels[v]) * groups;
-                    for (var x = 0; x < groups; x++) confusion[at + x] += w * q[x];
+                    var at = (data.Sources[e] * k + data.Labels[e]) * groups;
+                    for (var x = 0; x < groups; x++) counts[at + x] += w * q[x];
                 }
             }
             for (var c = 0; c < k; c++)
+            {
+                classCounts[c] = classPrior[c];
                 for (var x = 0; x < g; x++) classCounts[c] += subtypeCounts[c * g + x] - Options.SubtypeConcentration / g;
+            }
+            for (var j = 0; j < m; j++)
+            for (var a = 0; a < k; a++)
+            for (var c = 0; c < k; c++)
+            {
+                var at = (j * k + a) * groups + c * g;
+                for (var x = 0; x < g; x++) confusion[at + x] = confusionPrior[c * k + a] + counts[at + x];
+            }
             ExpectedLogs(classCounts, subtypeCounts, confusion, fixedPrior, m, k, g, logClass, logSubtype, logConfusion);
 
             // New ζ.
@@ -168,10 +202,9 @@ public sealed class EbccTrainer : ILabelModelTrainer
             {
                 for (var c = 0; c < k; c++)
                     for (var x = 0; x < g; x++) scores[c * g + x] = logClass[c] + logSubtype[c * g + x];
-                var (start, end) = patterns.Range(t);
-                for (var v = start; v < end; v++)
+                for (var e = data.Starts[t]; e < data.Starts[t + 1]; e++)
                 {
-                    var at = (patterns.Lfs[v] * k + patterns.Labels[v]) * groups;
+                    var at = (data.Sources[e] * k + data.Labels[e]) * groups;
                     for (var x = 0; x < groups; x++) scores[x] += logConfusion[at + x];
                 }
                 Numerics.SoftmaxInPlace(scores);
@@ -191,10 +224,18 @@ public sealed class EbccTrainer : ILabelModelTrainer
             }
             fit = new IterativeFit(iteration, false, double.NaN);
         }
-        context.Log?.Invoke($"ebcc: {patterns.Count} distinct vote patterns in {patterns.Rows} rows; {fit.Iterations} iterations{(fit.Converged ? "" : " (not converged)")}");
-        if (!fit.Converged)
-            context.Log?.Invoke($"warning: ebcc stopped at the iteration cap ({Options.MaxIterations}) before the class posteriors moved by less than {Options.Tolerance:G3}; raise --max-iter or --tol");
-        return new EbccModel(schema, lfNames, fixedPrior, classCounts, subtypeCounts, confusion, g, fit);
+        var model = new EbccModel(schema, lfNames, fixedPrior, classCounts, subtypeCounts, confusion, g, fit);
+        model.Evidence = EbccEvidence.Of(model, classPrior, Options.SubtypeConcentration, confusionPrior, data);
+        return model;
+    }
+
+    /// <summary>The configured confusion prior, (class, vote): <see cref="EbccOptions.Diagonal"/> on the true class, <see cref="EbccOptions.OffDiagonal"/> elsewhere.</summary>
+    private double[] ConfusionPrior(int k)
+    {
+        var prior = new double[k * k];
+        for (var c = 0; c < k; c++)
+            for (var a = 0; a < k; a++) prior[c * k + a] = a == c ? Options.Diagonal : Options.OffDiagonal;
+        return prior;
     }
 
     /// <summary>E[log τ], E[log π], E[log V] under the Dirichlet posteriors (ψ(x) − ψ(Σx)); a given prior replaces E[log τ].</summary>
@@ -285,6 +326,9 @@ public sealed class EbccModel : ILabelModel
 
     /// <summary>How the variational updates ended (null for a model file that does not record it).</summary>
     public IterativeFit? FitInfo { get; }
+
+    /// <summary>The evidence lower bound on the training answers (NaN for a loaded model).</summary>
+    internal double Evidence { get; set; } = double.NaN;
 
     /// <summary>
     /// Source <paramref name="lf"/>'s posterior mean probability of voting <paramref name="vote"/> when the row is of

@@ -152,4 +152,49 @@ public class AnnotatorAnalysisTests
         html.ShouldContain("<h2>Annotators</h2>");
         html.ShouldContain("<h2>Least certain tasks</h2>");
     }
+
+    [Fact]
+    public void One_file_of_annotators_and_labelling_functions_fits_and_predicts_end_to_end()
+    {
+        // Given 600 generated tasks (30 % positive): three careful annotators (95 % right) who each saw a third of the
+        // tasks, and four LFs that saw every task: two keyword-like LFs that vote 1 on 60 % of the positives and 10 % of
+        // the negatives and abstain otherwise (no line), and two noisy LFs that always vote, 70 % right
+        var random = new Random(13);
+        var answers = new System.Text.StringBuilder("task,worker,label,kind\n");
+        var gold = new System.Text.StringBuilder("task,label\n");
+        for (var i = 0; i < 600; i++)
+        {
+            var y = random.NextDouble() < 0.3 ? 1 : 0;
+            gold.Append($"t{i},{y}\n");
+            for (var a = 0; a < 3; a++)
+                if (random.NextDouble() < 1.0 / 3) answers.Append($"t{i},person{a},{(random.NextDouble() < 0.95 ? y : 1 - y)},annotator\n");
+            for (var f = 0; f < 2; f++)
+                if (random.NextDouble() < (y == 1 ? 0.6 : 0.1)) answers.Append($"t{i},keyword{f},1,lf\n");
+            for (var f = 0; f < 2; f++) answers.Append($"t{i},noisy{f},{(random.NextDouble() < 0.7 ? y : 1 - y)},lf\n");
+        }
+        using var temp = new TempFolder();
+        var answersPath = temp.Write("answers.csv", answers.ToString());
+        var goldPath = temp.Write("gold.csv", gold.ToString());
+
+        // When
+        var fit = Shell.Run("fit", "--matrix", answersPath, "--kind-column", "kind", "--model", "auto", "--out", temp.File("m.json"), "--seed", "1");
+        var predict = Shell.Run("predict", "--model", temp.File("m.json"), "--matrix", answersPath, "--kind-column", "kind", "--gold", goldPath, "--out", temp.File("p.csv"));
+        Shell.Run("fit", "--matrix", answersPath, "--kind-column", "kind", "--model", "mv", "--out", temp.File("mv.json")).ExitCode.ShouldBe(0);
+        var majority = Shell.Run("predict", "--model", temp.File("mv.json"), "--matrix", answersPath, "--kind-column", "kind", "--gold", goldPath, "--out", temp.File("mv.csv"));
+
+        // Then every task gets a label, and the model, which reads an LF's missing line as its abstain (evidence for class 0
+        // from the keyword LFs) and weighs the careful people above the noisy LFs, beats majority vote clearly
+        fit.ExitCode.ShouldBe(0, fit.Error);
+        predict.ExitCode.ShouldBe(0, predict.Error);
+        File.ReadAllLines(temp.File("p.csv")).Length.ShouldBe(601);
+        var accuracy = ExpectedAccuracy(predict.Out);
+        accuracy.ShouldBeGreaterThan(ExpectedAccuracy(majority.Out) + 0.03, predict.Out + majority.Out);
+        accuracy.ShouldBeGreaterThan(0.87, predict.Out);
+    }
+
+    private static double ExpectedAccuracy(string output)
+    {
+        var line = output.Split('\n').First(l => l.StartsWith("expected accuracy:", StringComparison.Ordinal));
+        return double.Parse(line["expected accuracy:".Length..], System.Globalization.CultureInfo.InvariantCulture);
+    }
 }

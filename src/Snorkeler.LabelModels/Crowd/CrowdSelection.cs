@@ -17,9 +17,6 @@ internal static class CrowdSelection
     /// <summary>True when the matrix holds people's answers (at least one annotator source).</summary>
     public static bool Applies(IMatrixSource train) => train.SourceKinds.Contains(SourceKind.Annotator);
 
-    /// <summary>Seeds of EBCC fits (its start splits subtypes at random; it has no restarts of its own).</summary>
-    public const int EbccSeeds = 3;
-
     /// <summary>The candidates, in order: IBCC (default options: three communities), MACE, EBCC.</summary>
     public static IReadOnlyList<AutoEntry> Candidates { get; } =
     [
@@ -83,16 +80,8 @@ internal static class CrowdSelection
             }
             case EbccTrainer.ModelName:
             {
-                var ebccOptions = EbccOptions.From(options);
-                (ILabelModel Model, double Elbo)? best = null;
-                for (var s = 0; s < EbccSeeds; s++)
-                {
-                    var seeded = context with { Seed = context.Seed is { } seed ? unchecked(seed * EbccSeeds + s) : null, Prior = fixedPrior, Dev = null };
-                    var model = (EbccModel)new EbccTrainer(ebccOptions).Fit(train, seeded);
-                    var elbo = EbccEvidence.Of(model, ebccOptions, data);
-                    if (best is null || elbo > best.Value.Elbo) best = (model, elbo);
-                }
-                return best!.Value;
+                var model = new EbccTrainer(EbccOptions.From(options)).Fit(data, train.Schema, train.LfNames, fixedPrior, context with { Prior = fixedPrior, Dev = null });
+                return (model, model.Evidence);
             }
             default:
                 throw new SnorkelerException($"{entry.Model} has no evidence bound");

@@ -5,11 +5,11 @@ namespace Snorkeler.LabelModels.Crowd;
 /// with each other (restarts) and with the other variational models (<c>auto</c> without gold labels):
 /// <c>Σ_i log Σ_{c,g} exp(E log τ_c + E log π_{c,g} + Σ_j E log V_j[c, g, y_ij]) − KL(q(τ) ‖ p(τ)) − Σ_c KL(q(π_c) ‖ p(π_c))
 /// − Σ_{j,c,g} KL(q(V_j[c, g]) ‖ p(V_j[c, g]))</c>, the bound the mean-field updates climb, evaluated at the fitted
-/// Dirichlet posteriors with the priors of the options it was fitted with.
+/// Dirichlet posteriors with the priors it was fitted with (class proportions' α, subtype concentration, confusion prior (class, vote)).
 /// </summary>
 internal static class EbccEvidence
 {
-    public static double Of(EbccModel model, EbccOptions options, CrowdData data)
+    public static double Of(EbccModel model, double[] classPrior, double subtypeConcentration, double[] confusionPrior, CrowdData data)
     {
         var (classCounts, subtypeCounts, confusion, fixedPrior) = model.Posterior;
         int k = data.K, m = data.M, g = model.Subtypes, groups = k * g;
@@ -40,21 +40,16 @@ internal static class EbccEvidence
             partial[s] = sum;
         });
         var bound = partial.Sum();
-        if (fixedPrior is null) bound -= Dirichlet.Kl(classCounts, Enumerable.Repeat(options.ClassConcentration, k).ToArray());
-        var subtypePrior = Enumerable.Repeat(options.SubtypeConcentration / g, g).ToArray();
+        if (fixedPrior is null) bound -= Dirichlet.Kl(classCounts, classPrior);
+        var subtypePrior = Enumerable.Repeat(subtypeConcentration / g, g).ToArray();
         for (var c = 0; c < k; c++) bound -= Dirichlet.Kl(subtypeCounts.AsSpan(c * g, g), subtypePrior);
         var row = new double[k];
-        var prior = new double[k];
         for (var j = 0; j < m; j++)
         for (var c = 0; c < k; c++)
         for (var x = 0; x < g; x++)
         {
-            for (var a = 0; a < k; a++)
-            {
-                row[a] = confusion[(j * k + a) * groups + c * g + x];
-                prior[a] = a == c ? options.Diagonal : options.OffDiagonal;
-            }
-            bound -= Dirichlet.Kl(row, prior);
+            for (var a = 0; a < k; a++) row[a] = confusion[(j * k + a) * groups + c * g + x];
+            bound -= Dirichlet.Kl(row, confusionPrior.AsSpan(c * k, k));
         }
         return bound;
     }

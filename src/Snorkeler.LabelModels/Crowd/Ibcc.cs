@@ -228,8 +228,10 @@ public sealed class IbccTrainer : ILabelModelTrainer
 }
 
 /// <summary>
-/// A fitted IBCC model: <c>P(Y = c | row) ∝ exp(E[log κ_c] + Σ_j E[log π_j[c, L_j]])</c> over the votes present
-/// (and every LF's abstain), the same posterior the fit computed for its training rows.
+/// A fitted IBCC model: <c>P(Y = c | row) ∝ exp(E[log κ_c] + Σ_j log E[π_j[c, L_j]])</c> over the votes present
+/// (and every LF's abstain), with each source's posterior mean confusion matrix E[π_j] = α_j / Σα_j (the predictive
+/// probability of its next answer). The fit's own posterior uses E[log π_j] instead; the two agree for sources with
+/// many answers, and the predictive does not let one answer nobody gave in training veto a class on a new task.
 /// </summary>
 public sealed class IbccModel : LogLinearModel, IEvidenceModel
 {
@@ -315,7 +317,13 @@ public sealed class IbccModel : LogLinearModel, IEvidenceModel
             for (var c = 0; c < k; c++)
             {
                 var outcomes = isLf[j] ? w : k;
-                Dirichlet.ExpectedLog(alpha.AsSpan((j * k + c) * w, outcomes), logs);
+                // log E[π], the posterior predictive of one more answer, rather than the fit's E[log π]: where the learned
+                // prior put a pseudo-count far below 1 (an error no worker made in training), ψ(α) ≈ −1/α would let one
+                // such answer on a new task veto a class outright.
+                var row = alpha.AsSpan((j * k + c) * w, outcomes);
+                var total = 0.0;
+                foreach (var v in row) total += v;
+                for (var a = 0; a < outcomes; a++) logs[a] = Math.Log(row[a] / total);
                 var abstain = isLf[j] ? logs[k] : 0;
                 baseScores[c] += abstain;
                 for (var a = 0; a < k; a++) table[(j * k + a) * k + c] = logs[a] - abstain;
