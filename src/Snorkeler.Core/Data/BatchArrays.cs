@@ -3,10 +3,11 @@ using System.Collections.Concurrent;
 namespace Snorkeler.Data;
 
 /// <summary>
-/// Arrays of parsed batches handed back once their rows are labelled, for the next batches. A batch of a CSV chunk
-/// is a megabyte or more; allocated afresh each time it lands in memory the operating system has not mapped yet,
-/// and each first touch of a page is a fault (~14 µs each on the benchmark's virtual machine: a third of the time
-/// of a million-row apply). Reused, they stay mapped.
+/// Arrays of parsed data batches and of label-matrix blocks read from files, handed back by their one consumer when
+/// done (the applier's workers, <c>predict</c>), for the next ones. A batch of a CSV chunk is a megabyte or more, a
+/// block of a 50-LF matrix 3 MB; allocated afresh each time, it lands in memory the operating system has not mapped
+/// yet, and each first touch of a page is a fault (~14 µs each on the benchmark's virtual machine: a third of the
+/// time of a million-row apply). Reused, they stay mapped. A consumer that does not hand arrays back changes nothing.
 /// </summary>
 internal static class BatchArrays
 {
