@@ -99,6 +99,7 @@ public sealed class SufficientStatistics
         {
             cancellation.ThrowIfCancellationRequested();
             stats.Add(block);
+            block.ReturnVotes(); // counted and not kept: a block read from a file lends its votes array to the next
         }
         return stats;
     }

@@ -88,4 +88,41 @@ public class LabelsWriterTests
 
         Directory.GetFiles(temp.Path).ShouldBeEmpty();
     }
+
+    [Fact]
+    public void Large_blocks_written_while_the_next_is_formatted_give_the_same_text_as_formatting_row_by_row()
+    {
+        // Given: blocks big enough to be formatted in parallel slices, with an id column and every kind of probability
+        using var temp = new TempFolder();
+        var random = new Random(7);
+        var blocks = Enumerable.Range(0, 3).Select(b =>
+        {
+            var n = 20_000 + b * 3_001;
+            var p = new double[n * 3];
+            for (var i = 0; i < p.Length; i++) p[i] = random.Next(5) == 0 ? random.NextDouble() * 1e-9 : random.NextDouble();
+            var labels = Enumerable.Range(0, n).Select(i => i % 4 - 1).ToArray();
+            var ids = Enumerable.Range(0, n).Select(i => i % 9 == 0 ? null : $"id {b},{i}").ToArray();
+            return (p, labels, ids);
+        }).ToList();
+        var path = temp.File("PROBS.csv");
+
+        // When
+        using (var writer = LabelsWriter.Create(path, Some.Classes(3), "doc_id"))
+        {
+            foreach (var (p, labels, ids) in blocks) writer.Write(ids, p, labels);
+            writer.Commit();
+        }
+
+        // Then
+        var expected = new System.Text.StringBuilder("row,doc_id,p_C0,p_C1,p_C2,label,label_name\n");
+        var row = 0;
+        foreach (var (p, labels, ids) in blocks)
+            for (var i = 0; i < labels.Length; i++)
+            {
+                var id = ids[i] is null ? "" : $"\"{ids[i]}\"";
+                var name = labels[i] < 0 ? "ABSTAIN" : $"C{labels[i]}";
+                expected.Append(System.FormattableString.Invariant($"{++row},{id},{p[i * 3]:R},{p[i * 3 + 1]:R},{p[i * 3 + 2]:R},{labels[i]},{name}\n"));
+            }
+        File.ReadAllText(path).ShouldBe(expected.ToString());
+    }
 }

@@ -52,9 +52,19 @@ internal sealed class PredictCommand : ICommand
         {
             var k = model.Schema.Cardinality;
             var block = new JoinColumns.Block(layout.Keys.Count);
+            var rowNumbers = Array.Empty<long>();
             rows = Predict(model, matrix, tieBreak, seed, (votes, probabilities, labels) =>
             {
                 cancellation.ThrowIfCancellationRequested();
+                if (layout.Keys.Count == 0)
+                {
+                    // Row numbers only: the block goes to the writer as it is.
+                    if (rowNumbers.Length < votes.RowCount) rowNumbers = new long[votes.RowCount];
+                    for (var i = 0; i < votes.RowCount; i++) rowNumbers[i] = votes.FirstRow + i + 1;
+                    writer.Write(rowNumbers.AsSpan(0, votes.RowCount), null, probabilities, labels);
+                    if (votes.HasGold) scores!.Add(probabilities, votes.GoldLabels, votes.FirstRow);
+                    return;
+                }
                 for (var i = 0; i < votes.RowCount; i++)
                 {
                     var row = votes.FirstRow + i;

@@ -136,16 +136,21 @@ public abstract class LabelsWriter : IDisposable
     public IReadOnlyList<PendingFile> Prepare()
     {
         if (_prepared) throw new InvalidOperationException("the labels were already prepared");
-        _prepared = true;
+        // Marked prepared only once complete: a failure here (a background write that failed) leaves the file to Dispose to discard.
         Finish();
         _file.Complete();
+        _prepared = true;
         return [_file];
     }
 
     /// <summary>Discards the file unless committed or handed over by <see cref="Prepare"/>.</summary>
     public void Dispose()
     {
-        if (!_prepared) _file.Dispose();
+        if (!_prepared)
+        {
+            Drain();
+            _file.Dispose();
+        }
         GC.SuppressFinalize(this);
     }
 
@@ -155,6 +160,9 @@ public abstract class LabelsWriter : IDisposable
     private protected abstract void WriteRows(ReadOnlySpan<long> rows, IReadOnlyList<IReadOnlyList<string?>> keys, ReadOnlySpan<double> probabilities, ReadOnlySpan<int> labels);
 
     private protected abstract void Finish();
+
+    /// <summary>Waits for writes still running in the background, ignoring their failure (the file is being discarded).</summary>
+    private protected virtual void Drain() { }
 }
 
 internal sealed class CsvLabelsWriter : LabelsWriter
@@ -170,8 +178,11 @@ internal sealed class CsvLabelsWriter : LabelsWriter
 
     private const int SliceRows = 8192;
 
-    // Reused from block to block (a fresh megabyte per slice and block was mostly page faults and zeroing).
+    // Reused from block to block (a fresh megabyte per slice and block was mostly page faults and zeroing): one set is
+    // formatted into while the other is written.
     private byte[][] _buffers = [];
+    private byte[][] _written = [];
+    private Task _writing = Task.CompletedTask;
     private double[] _probabilities = [];
     private int[] _labels = [];
     private long[] _rows = [];
@@ -238,7 +249,15 @@ internal sealed class CsvLabelsWriter : LabelsWriter
         }
         if (slices == 1) Format(0);
         else Parallel.For(0, slices, Format);
-        for (var s = 0; s < slices; s++) Stream.Write(_buffers[s], 0, lengths[s]);
+        // The block is written in the background while the caller computes the next one (the copy into the page cache
+        // is a sizeable share of a large block's time); blocks are written in order, one at a time.
+        _writing.GetAwaiter().GetResult();
+        var formatted = _buffers;
+        _writing = Task.Run(() =>
+        {
+            for (var s = 0; s < slices; s++) Stream.Write(formatted[s], 0, lengths[s]);
+        });
+        (_buffers, _written) = (_written, _buffers);
     }
 
     /// <summary>Copies <paramref name="values"/> into <paramref name="array"/>, grown when too short (the formatting threads read it).</summary>
@@ -249,7 +268,13 @@ internal sealed class CsvLabelsWriter : LabelsWriter
         return array;
     }
 
-    private protected override void Finish() { }
+    private protected override void Finish() => _writing.GetAwaiter().GetResult();
+
+    private protected override void Drain()
+    {
+        try { _writing.GetAwaiter().GetResult(); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or SnorkelerException or ObjectDisposedException) { }
+    }
 }
 
 internal sealed class JsonLinesLabelsWriter : LabelsWriter

@@ -127,7 +127,13 @@ internal static class ShortestDouble
     private static bool Reads(ulong digits, UInt128 rest, int shift, int dropped, UInt128 bound, out ulong kept, out int tie)
     {
         var p = Pow10[dropped];
-        kept = digits / p;
+        // Most numbers stop at dropping one or two digits: dividing by a constant is a multiply, by a variable a slow division.
+        kept = dropped switch
+        {
+            1 => digits / 10,
+            2 => digits / 100,
+            _ => digits / p,
+        };
         var down = ((UInt128)(digits - kept * p) << shift) | rest;
         var up = ((UInt128)p << shift) - down;
         tie = down == up ? 1 : 0;
@@ -177,7 +183,12 @@ internal static class ShortestDouble
         if (places == 0) return best == 1 ? One(destination) : Fallback(value, destination);
         Span<byte> digits = stackalloc byte[20];
         var count = 0;
-        for (var d = best; d > 0; d /= 10) digits[count++] = (byte)('0' + (int)(d % 10));
+        for (var d = best; d > 0;)
+        {
+            var q = d / 10; // a multiply: one division and no separate remainder
+            digits[count++] = (byte)('0' + (int)(d - q * 10));
+            d = q;
+        }
         // digits holds the significant digits in reverse; the value is 0.(zeros)(digits) with places decimals.
         var zeros = places - count;
         if (zeros < 0) return Fallback(value, destination); // rounded up to 1 or more
