@@ -30,9 +30,8 @@ internal static class FileRoles
             => What is null ? $"{Option} '{Given}'" : Given == Path ? $"{What} '{Path}'" : $"{What} '{Path}' of {Option} '{Given}'";
     }
 
-    /// <summary>A matrix output's schema sidecar (written for .csv and .npy matrices).</summary>
-    public static IEnumerable<string> Sidecar(string matrix)
-        => MatrixFile.FormatOf(matrix) is MatrixFormat.Csv or MatrixFormat.Npy ? [MatrixFile.SchemaSidecar(matrix)] : [];
+    /// <summary>The files written with a matrix output (a .csv or .npy matrix's schema sidecar, a .npy matrix's gold labels).</summary>
+    public static IEnumerable<string> Sidecar(string matrix) => MatrixFile.FilesWrittenWith(matrix);
 
     /// <summary>An output's provenance manifest.</summary>
     public static IEnumerable<string> Manifest(string output) => [Snorkeler.Cli.Manifest.PathFor(output)];
@@ -49,6 +48,8 @@ internal static class FileRoles
             {
                 foreach (var value in given)
                 {
+                    if (InputFile.Stat(value).Kind == FileKind.Special)
+                        throw new UsageException($"{spec.Name} '{value}' is a named pipe, socket or device; an output must be a file (it is written beside, then renamed into place)");
                     outputs.Add(Touch(spec.Name, value, null, value));
                     foreach (var beside in spec.Beside?.Invoke(value) ?? []) outputs.Add(Touch(spec.Name, value, "the file written beside it", beside));
                 }
@@ -86,12 +87,11 @@ internal static class FileRoles
             yield break;
         }
         yield return new Touched(option, value, null, value, facts.Identity);
-        var sidecar = MatrixFile.SchemaSidecar(value);
-        if (File.Exists(sidecar)) yield return Touch(option, value, "the schema sidecar", sidecar);
-        if (value.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+        foreach (var beside in MatrixFile.FilesReadWith(value))
         {
-            var labels = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(value)) ?? ".", "label.json");
-            if (File.Exists(labels)) yield return Touch(option, value, "the label.json", labels);
+            var what = beside.EndsWith(".schema.json", StringComparison.Ordinal) ? "the schema sidecar"
+                : Path.GetFileName(beside) == "label.json" ? "the label.json" : "the gold labels";
+            yield return Touch(option, value, what, beside);
         }
     }
 
