@@ -48,8 +48,6 @@ internal static class FileRoles
             {
                 foreach (var value in given)
                 {
-                    if (InputFile.Stat(value).Kind == FileKind.Special)
-                        throw new UsageException($"{spec.Name} '{value}' is a named pipe, socket or device; an output must be a file (it is written beside, then renamed into place)");
                     outputs.Add(Touch(spec.Name, value, null, value));
                     foreach (var beside in spec.Beside?.Invoke(value) ?? []) outputs.Add(Touch(spec.Name, value, "the file written beside it", beside));
                 }
@@ -68,6 +66,8 @@ internal static class FileRoles
         for (var i = 0; i < outputs.Count; i++)
         {
             var output = outputs[i];
+            if (InputFile.Stat(output.Path).Kind == FileKind.Special)
+                throw new UsageException($"{output} is a named pipe, socket or device; an output must be a file (it is written beside, then renamed into place)");
             if (inputs.FirstOrDefault(input => input.Identity == output.Identity) is { } input)
                 throw new UsageException($"{output} is the same file as {input}; an output must not overwrite an input");
             for (var j = 0; j < i; j++)

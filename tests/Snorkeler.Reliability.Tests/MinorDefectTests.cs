@@ -168,6 +168,41 @@ public sealed class MinorDefectTests : IDisposable
     }
 
     [Fact]
+    public void Rows_shows_control_characters_in_the_data_as_escapes()
+    {
+        // A cell with a terminal escape sequence (clear screen) and a right-to-left override
+        var data = _temp.Write("esc.csv", "text\nplease subscribe \u001b[2J now \u202eevil\n");
+
+        var result = Shell.Run("rows", "--data", data, "--lfs", _lfs, "--lf", "subscribe");
+
+        result.ExitCode.ShouldBe(0, result.Error);
+        result.Out.ShouldContain("\\u001b[2J now \\u202eevil");
+        result.Out.ShouldNotContain('\u001b');
+        result.Out.ShouldNotContain('\u202e');
+    }
+
+    [Fact]
+    public void Json_files_saved_with_a_byte_order_mark_are_read_like_the_others()
+    {
+        // Given: a Wrench split whose label.json, and a CSV matrix whose sidecar, start with a UTF-8 byte-order mark
+        // (as Windows editors save them; the label.json was refused as invalid JSON)
+        byte[] bom = [0xEF, 0xBB, 0xBF];
+        _temp.Write("wrench/train.json", "{\"0\": {\"data\": {\"text\": \"hi\"}, \"label\": 0, \"weak_labels\": [0, -1]}, \"1\": {\"data\": {\"text\": \"buy\"}, \"label\": 1, \"weak_labels\": [1, 1]}}");
+        File.WriteAllBytes(_temp.File("wrench/label.json"), [.. bom, .. "{\"0\": \"HAM\", \"1\": \"SPAM\"}"u8]);
+        var matrix = _temp.File("m.csv");
+        Shell.Run("apply", "--lfs", _lfs, "--data", _data, "--out", matrix).ExitCode.ShouldBe(0);
+        File.WriteAllBytes(matrix + ".schema.json", [.. bom, .. File.ReadAllBytes(matrix + ".schema.json")]);
+
+        // When, Then
+        var wrench = Shell.Run("analyze", "--matrix", _temp.File("wrench/train.json"), "--format", "json");
+        wrench.ExitCode.ShouldBe(0, wrench.Error);
+        wrench.Out.ShouldContain("SPAM");
+        var csv = Shell.Run("analyze", "--matrix", matrix, "--format", "json");
+        csv.ExitCode.ShouldBe(0, csv.Error);
+        csv.Out.ShouldContain("subscribe");
+    }
+
+    [Fact]
     public void A_regex_with_a_huge_counted_repetition_gets_a_readable_message()
     {
         var rules = _temp.Write("rx/a.rules", "labels HAM, SPAM\n\nlf a:\n    when text matches /a{100000}/ label SPAM\n");

@@ -69,6 +69,21 @@ public sealed class OutputTargetTests : IDisposable
         Directory.GetFiles(_temp.Path, "*.tmp").ShouldBeEmpty();
     }
 
+    [Theory]
+    [InlineData("apply", "x.csv", "x.csv.schema.json")]
+    [InlineData("label", "x.csv", "x.csv.manifest.json")]
+    public void A_file_written_beside_an_output_that_is_a_pipe_is_refused_before_the_run(string command, string output, string beside)
+    {
+        // It was found only when the run was done, after the work (exit 1)
+        MakeFifo(_temp.File(beside));
+
+        var result = Shell.Run([.. Arguments(command, null), "--out", _temp.File(output)]);
+
+        result.ShouldFailWith(2);
+        result.ErrorLines[0].ShouldBe($"snorkeler {command}: the file written beside it '{_temp.File(beside)}' of --out '{_temp.File(output)}' is a named pipe, socket or device; an output must be a file (it is written beside, then renamed into place)");
+        result.Error.ShouldNotContain("applied");
+    }
+
     [Fact]
     public void The_outputs_of_preferences_are_one_unit_so_a_failing_one_keeps_the_others_as_they_were()
     {

@@ -295,7 +295,7 @@ public static class MatrixFile
         if (InputFile.Stat(sidecar).Kind == FileKind.Missing) return (null, null, null, null);
         try
         {
-            using var doc = JsonDocument.Parse(InputFile.ReadAllBytes(sidecar, MaxSidecarBytes, "a matrix schema file"));
+            using var doc = JsonDocument.Parse(InputFile.ReadUtf8(sidecar, MaxSidecarBytes, "a matrix schema file"));
             if (doc.RootElement.TryGetProperty("version", out var version) && (!version.TryGetInt32(out var v) || v > SidecarVersion))
                 throw SnorkelerException.InFile(sidecar, $"matrix schema file version {version.GetRawText()} is newer than this Snorkeler reads ({SidecarVersion}); upgrade Snorkeler");
             var classes = Strings(sidecar, doc.RootElement.GetProperty("classes"), "classes");
