@@ -76,26 +76,37 @@ internal sealed class JoinColumns
     /// </summary>
     public sealed class Block(int keys)
     {
-        private readonly List<long> _rows = [];
+        // Plain arrays reused from block to block: a million rows' probabilities go through here.
         private readonly List<string?>[] _keys = Enumerable.Range(0, keys).Select(_ => new List<string?>()).ToArray();
-        private readonly List<double> _probabilities = [];
-        private readonly List<int> _labels = [];
+        private long[] _rows = new long[1024];
+        private double[] _probabilities = new double[1024];
+        private int[] _labels = new int[1024];
+        private int _count;
+        private int _probabilityCount;
 
         public void Add(long row, string?[]? values, ReadOnlySpan<double> probabilities, int label)
         {
-            _rows.Add(row);
+            if (_count == _rows.Length)
+            {
+                Array.Resize(ref _rows, _count * 2);
+                Array.Resize(ref _labels, _count * 2);
+            }
+            if (_probabilityCount + probabilities.Length > _probabilities.Length)
+                Array.Resize(ref _probabilities, Math.Max(_probabilities.Length * 2, _probabilityCount + probabilities.Length));
+            _rows[_count] = row;
+            _labels[_count] = label;
+            _count++;
             for (var q = 0; q < _keys.Length; q++) _keys[q].Add(values![q]);
-            foreach (var p in probabilities) _probabilities.Add(p);
-            _labels.Add(label);
+            probabilities.CopyTo(_probabilities.AsSpan(_probabilityCount));
+            _probabilityCount += probabilities.Length;
         }
 
         public void WriteTo(LabelsWriter writer)
         {
-            writer.Write(_rows.ToArray(), _keys, _probabilities.ToArray(), _labels.ToArray());
-            _rows.Clear();
+            writer.Write(_rows.AsSpan(0, _count), _keys, _probabilities.AsSpan(0, _probabilityCount), _labels.AsSpan(0, _count));
             foreach (var k in _keys) k.Clear();
-            _probabilities.Clear();
-            _labels.Clear();
+            _count = 0;
+            _probabilityCount = 0;
         }
     }
 }

@@ -37,6 +37,8 @@ public sealed class LabelMatrix : IMatrixSource
     private readonly int[]? _gold;
     private readonly int _goldOffset;
     private readonly SourceKind[]? _kinds;
+    // The narrow votes came from BatchArrays and may go back there (ReturnVotes).
+    private bool _pooled;
 
     internal LabelMatrix(LabelSchema schema, IReadOnlyList<string> lfNames, int rows, sbyte[]? narrow, short[]? wide,
         int offset, int[]? gold, int goldOffset, long firstRow, SparseVotes? sparse = null, SourceKind[]? kinds = null)
@@ -115,6 +117,28 @@ public sealed class LabelMatrix : IMatrixSource
         if (i >= 0)
             throw new ArgumentOutOfRangeException(nameof(votes), span[i], $"row {firstRow + i / lfNames.Count}: LF '{lfNames[i % lfNames.Count]}' voted {span[i]}, which is not a class of {schema} or -1");
         return new LabelMatrix(schema, lfNames, rows, votes, null, 0, gold, 0, firstRow);
+    }
+
+    /// <summary>
+    /// <see cref="FromNarrow"/> for votes rented from <see cref="Data.BatchArrays"/>: the one consumer of the block may
+    /// hand them back with <see cref="ReturnVotes"/> when done with it.
+    /// </summary>
+    internal static LabelMatrix FromPooledNarrow(LabelSchema schema, IReadOnlyList<string> lfNames, sbyte[] votes, int rows, int[]? gold, long firstRow)
+    {
+        var block = FromNarrow(schema, lfNames, votes, rows, gold, firstRow);
+        block._pooled = true;
+        return block;
+    }
+
+    /// <summary>
+    /// Hands a block's votes back to <see cref="Data.BatchArrays"/> when they came from there (a block read from a file,
+    /// whole); the caller must be its only holder and must not use it afterwards. Any other block is left alone.
+    /// </summary>
+    internal void ReturnVotes()
+    {
+        if (!_pooled) return;
+        _pooled = false;
+        Data.BatchArrays.Return(_narrow);
     }
 
     /// <summary>

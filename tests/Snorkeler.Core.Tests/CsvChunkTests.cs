@@ -102,6 +102,31 @@ public class CsvChunkTests
     }
 
     [Fact]
+    public void Batch_arrays_handed_back_by_one_run_give_the_next_run_the_same_matrix()
+    {
+        // Given: chunks of different lengths (the second file's rows are longer), so reused arrays are sometimes
+        // too short and sometimes longer than a chunk needs, and an LF reading every column
+        using var temp = new TempFolder();
+        var shortRows = temp.Write("short.csv", Generate(9_000).Text);
+        var longRows = temp.Write("long.csv", Generate(9_000).Text.Replace("plain words", "plain words made much longer than before", StringComparison.Ordinal));
+        var schema = new LabelSchema(["NO", "YES"]);
+        var lf = LabelingFunction.Create("long_row", row => row.Span("id").Length + row.Span("text").Length + row.Span("score").Length > 14 ? 1 : row.IsMissing("score") ? -1 : 0);
+        LabelMatrix Apply(string path, int threads) => Applier.ApplyToMatrix(new CsvSource(path), [lf], schema, new ApplyOptions { Threads = threads, BatchRows = 300 });
+
+        // When
+        var expectedShort = Apply(shortRows, 1);
+        var expectedLong = Apply(longRows, 1);
+        var runs = new[] { Apply(shortRows, 3), Apply(longRows, 3), Apply(shortRows, 2), Apply(longRows, 2) };
+
+        // Then
+        runs[0].NarrowVotes.ToArray().ShouldBe(expectedShort.NarrowVotes.ToArray());
+        runs[1].NarrowVotes.ToArray().ShouldBe(expectedLong.NarrowVotes.ToArray());
+        runs[2].NarrowVotes.ToArray().ShouldBe(expectedShort.NarrowVotes.ToArray());
+        runs[3].NarrowVotes.ToArray().ShouldBe(expectedLong.NarrowVotes.ToArray());
+        expectedLong.NarrowVotes.ToArray().ShouldNotBe(expectedShort.NarrowVotes.ToArray());
+    }
+
+    [Fact]
     public void Applying_to_a_chunked_csv_gives_the_same_matrix_on_one_and_on_several_threads()
     {
         // Given

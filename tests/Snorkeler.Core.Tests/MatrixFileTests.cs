@@ -37,6 +37,39 @@ public class MatrixFileTests
     }
 
     [Theory]
+    [InlineData(".snkm")]
+    [InlineData(".npy")]
+    public void Blocks_whose_votes_are_handed_back_hold_the_same_votes_as_the_whole_matrix(string extension)
+    {
+        // Given: a matrix of several blocks, read block by block with each block's votes handed back before the
+        // next is read (as predict does), so later blocks are read into the arrays of earlier ones
+        using var temp = new TempFolder();
+        var matrix = Some.RandomMatrix(rows: 5_000, lfs: 7, k: 3, seed: 5);
+        var path = temp.File("blocks" + extension);
+        using (var writer = MatrixWriter.Create(path, matrix.Schema, matrix.LfNames))
+        {
+            foreach (var block in matrix.ReadBlocks(700)) writer.Write(block);
+            writer.Commit();
+        }
+        var source = MatrixFile.Open(path);
+
+        // When
+        var votes = new List<int>();
+        var firstRows = new List<long>();
+        foreach (var block in source.ReadBlocks(1_000))
+        {
+            firstRows.Add(block.FirstRow);
+            votes.AddRange(Some.Votes(block));
+            block.ReturnVotes();
+        }
+
+        // Then
+        votes.ShouldBe(Some.Votes(matrix));
+        firstRows.Count.ShouldBeGreaterThan(1);
+        firstRows.ShouldBe(firstRows.Order().Distinct().ToList());
+    }
+
+    [Theory]
     [InlineData(2)]
     [InlineData(200)]
     public void The_binary_format_keeps_gold_labels(int k)

@@ -104,6 +104,7 @@ internal sealed class PredictCommand : ICommand
                 throw new SnorkelerException($"model '{model.Name}' gave probability {p[bad].ToString(CultureInfo.InvariantCulture)} for row {block.FirstRow + bad / k + 1}, which is not a finite number; its parameters are out of range (a damaged or edited model file?)");
             for (var i = 0; i < n; i++) labels[i] = HardLabels.Choose(p.Slice(i * k, k), block.FirstRow + i, tieBreak, seed);
             each(block, p, labels.AsSpan(0, n));
+            block.ReturnVotes(); // nothing keeps a block: its votes go to the next block read
             rows += n;
         }
         return rows;

@@ -165,7 +165,13 @@ public static class Applier
                 while (input.Reader.TryRead(out var item))
                 {
                     (LabelMatrix?, Exception?) result;
-                    try { result = (context.Evaluate(item.Chunk.Parse()), null); }
+                    try
+                    {
+                        var batch = item.Chunk.Parse();
+                        result = (context.Evaluate(batch), null);
+                        // Nothing else holds a fresh chunk's batch: its arrays go to the next chunks (see BatchArrays).
+                        if (item.Chunk.Fresh) batch.ReturnArrays();
+                    }
                     catch (Exception e) { result = (null, e); }
                     lock (gate)
                     {

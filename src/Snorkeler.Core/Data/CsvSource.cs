@@ -249,7 +249,7 @@ public sealed class CsvSource : IChunkedSource
             catch (DecoderFallbackException) { throw InvalidUtf8(); }
             finally { System.Buffers.ArrayPool<byte>.Shared.Return(copy); }
             return SplitPlain(buffers, count, rows, line, first, rowsPerBatch);
-        });
+        }, fresh: true);
     }
 
     /// <summary>
@@ -261,7 +261,7 @@ public sealed class CsvSource : IChunkedSource
     /// </summary>
     private RowBatch SplitPlain(ChunkBuffers buffers, int count, int rows, long line, long first, int rowsPerBatch)
     {
-        var builder = new RowBatchBuilder(Schema, Math.Max(rowsPerBatch, rows), trackLines: true, Math.Max(256, count));
+        var builder = new RowBatchBuilder(Schema, Math.Max(rowsPerBatch, rows), trackLines: true, Math.Max(256, count), pooled: true);
         var chars = buffers.Chars.AsSpan(0, count);
         var width = Schema.Count;
         var delimiter = _delimiter;

@@ -14,10 +14,16 @@ internal interface IChunkedSource : IDataSource
 }
 
 /// <summary>A batch not parsed yet: its rows and first row are known; <see cref="Parse"/> may run on any thread, once.</summary>
-internal sealed class RowChunk(long firstRow, int rows, Func<RowBatch> parse)
+internal sealed class RowChunk(long firstRow, int rows, Func<RowBatch> parse, bool fresh = false)
 {
     /// <summary>A chunk holding an already parsed batch.</summary>
     public RowChunk(RowBatch batch) : this(batch.FirstRow, batch.Count, () => batch) { }
+
+    /// <summary>
+    /// True when <see cref="Parse"/> builds a new batch from <see cref="BatchArrays"/> that only its caller holds, so
+    /// the caller may hand its arrays back (<see cref="RowBatch.ReturnArrays"/>) when done with it.
+    /// </summary>
+    public bool Fresh => fresh;
 
     /// <summary>The 0-based index of the chunk's first row in the whole source.</summary>
     public long FirstRow => firstRow;
@@ -30,5 +36,5 @@ internal sealed class RowChunk(long firstRow, int rows, Func<RowBatch> parse)
 
     /// <summary>The same rows under other column names, row numbering or source name.</summary>
     public RowChunk Rebase(DataSchema schema, long newFirstRow, string? sourceName)
-        => new(newFirstRow, rows, () => parse().Rebase(schema, newFirstRow, sourceName));
+        => new(newFirstRow, rows, () => parse().Rebase(schema, newFirstRow, sourceName), fresh);
 }

@@ -9,9 +9,9 @@ namespace Snorkeler.Data;
 /// </summary>
 public sealed class RowBatch
 {
-    private readonly char[] _chars;
-    private readonly int[] _starts;
-    private readonly int[] _lengths;
+    private char[] _chars;
+    private int[] _starts;
+    private int[] _lengths;
 
     internal RowBatch(DataSchema schema, long firstRow, int count, char[] chars, int[] starts, int[] lengths, long[]? lines, string? sourceName = null)
     {
@@ -32,10 +32,10 @@ public sealed class RowBatch
     public long FirstRow { get; }
 
     /// <summary>Rows in this batch.</summary>
-    public int Count { get; }
+    public int Count { get; private set; }
 
     /// <summary>Per row, the 1-based line of the source file where the row starts, when the format has lines.</summary>
-    internal long[]? Lines { get; }
+    internal long[]? Lines { get; private set; }
 
     /// <summary>Row <paramref name="index"/> of this batch.</summary>
     public DataRow this[int index] => new(this, index);
@@ -56,6 +56,23 @@ public sealed class RowBatch
 
     /// <summary>The file the rows come from, when the source joins several files; null otherwise.</summary>
     public string? SourceName { get; }
+
+    /// <summary>
+    /// Hands the batch's arrays back to <see cref="BatchArrays"/> for the next batches. Only for the one consumer of a
+    /// batch nobody else holds (the applier's worker, with a freshly parsed chunk); the batch is empty afterwards.
+    /// </summary>
+    internal void ReturnArrays()
+    {
+        BatchArrays.Return(_chars);
+        BatchArrays.Return(_starts);
+        BatchArrays.Return(_lengths);
+        BatchArrays.Return(Lines);
+        _chars = [];
+        _starts = [];
+        _lengths = [];
+        Lines = null;
+        Count = 0;
+    }
 
     /// <summary>The same cells under other column names, row numbering or source name.</summary>
     internal RowBatch Rebase(DataSchema schema, long firstRow, string? sourceName) => new(schema, firstRow, Count, _chars, _starts, _lengths, Lines, sourceName);

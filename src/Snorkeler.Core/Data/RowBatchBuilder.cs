@@ -12,6 +12,7 @@ public sealed class RowBatchBuilder
     private int[] _lengths;
     private long[]? _lines;
     private readonly bool _trackLines;
+    private readonly bool _pooled;
     private int _charCapacity;
     private bool _handedOver;
     private int _used;
@@ -24,7 +25,14 @@ public sealed class RowBatchBuilder
     /// <param name="trackLines">Whether rows record their source line.</param>
     /// <param name="charCapacity">Characters to reserve for the first batch (0: a guess from the row capacity); it grows as needed.</param>
     public RowBatchBuilder(DataSchema schema, int rowCapacity, bool trackLines = false, int charCapacity = 0)
+        : this(schema, rowCapacity, trackLines, charCapacity, pooled: false)
     {
+    }
+
+    /// <summary>A builder whose arrays come from <see cref="BatchArrays"/>, for batches whose one consumer hands them back with <see cref="RowBatch.ReturnArrays"/>.</summary>
+    internal RowBatchBuilder(DataSchema schema, int rowCapacity, bool trackLines, int charCapacity, bool pooled)
+    {
+        _pooled = pooled;
         _schema = Guard.NotNull(schema);
         Guard.Positive(rowCapacity);
         RowCapacity = rowCapacity;
@@ -41,6 +49,14 @@ public sealed class RowBatchBuilder
     private void Allocate()
     {
         var cells = Math.Max(1, RowCapacity * _schema.Count);
+        if (_pooled)
+        {
+            _chars = BatchArrays.Rent<char>(_charCapacity);
+            _starts = BatchArrays.Rent<int>(cells);
+            _lengths = BatchArrays.Rent<int>(cells);
+            _lines = _trackLines ? BatchArrays.Rent<long>(RowCapacity) : null;
+            return;
+        }
         _chars = GC.AllocateUninitializedArray<char>(_charCapacity);
         _starts = GC.AllocateUninitializedArray<int>(cells);
         _lengths = GC.AllocateUninitializedArray<int>(cells);

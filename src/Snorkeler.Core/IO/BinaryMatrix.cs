@@ -1,3 +1,5 @@
+using Snorkeler.Data;
+
 namespace Snorkeler.IO;
 
 /// <summary>
@@ -199,9 +201,12 @@ internal sealed class BinaryMatrixSource : IMatrixSource
             }
             if ((long)rows * m > Array.MaxLength) throw Bad($"damaged block at row {first}");
             var voteBytes = rows * m * (_wide ? 2 : 1);
-            var bytes = r.ReadBytes(voteBytes);
+            // Narrow votes go into an array the block's consumer may hand back for the next block (BatchArrays).
+            var narrow = _wide ? null : BatchArrays.Rent<sbyte>(voteBytes);
+            var bytes = _wide ? r.ReadBytes(voteBytes) : null;
+            var read = narrow is null ? bytes!.Length : stream.ReadAtLeast(System.Runtime.InteropServices.MemoryMarshal.AsBytes(narrow.AsSpan(0, voteBytes)), voteBytes, throwOnEndOfStream: false);
             var goldBytes = HasGold ? r.ReadBytes(rows * 2) : null;
-            if (bytes.Length < voteBytes || (goldBytes is not null && goldBytes.Length < rows * 2))
+            if (read < voteBytes || (goldBytes is not null && goldBytes.Length < rows * 2))
                 throw Bad($"truncated in the block starting at row {first}");
             int[]? gold = null;
             if (goldBytes is not null)
@@ -215,11 +220,11 @@ internal sealed class BinaryMatrixSource : IMatrixSource
             }
             try
             {
-                if (!_wide) block = LabelMatrix.FromNarrow(Schema, LfNames, (sbyte[])(Array)bytes, rows, gold, first);
+                if (narrow is not null) block = LabelMatrix.FromPooledNarrow(Schema, LfNames, narrow, rows, gold, first);
                 else
                 {
                     var votes = new int[rows * m];
-                    for (var i = 0; i < votes.Length; i++) votes[i] = BitConverter.ToInt16(bytes, i * 2);
+                    for (var i = 0; i < votes.Length; i++) votes[i] = BitConverter.ToInt16(bytes!, i * 2);
                     block = LabelMatrix.Create(Schema, LfNames, votes, gold);
                     block = block.Slice(0, rows).Rebase(first);
                 }
@@ -228,7 +233,12 @@ internal sealed class BinaryMatrixSource : IMatrixSource
             if (_kinds.Contains(SourceKind.Annotator)) block = block.WithSourceKinds(_kinds);
             first += rows;
             any = true;
-            // Re-chunk to the caller's block size.
+            // Re-chunk to the caller's block size (a block that fits is handed over whole, so its votes can be handed back).
+            if (block.RowCount <= rowsPerBlock)
+            {
+                yield return block;
+                continue;
+            }
             for (var start = 0; start < block.RowCount; start += rowsPerBlock)
                 yield return block.Slice(start, Math.Min(rowsPerBlock, block.RowCount - start));
         }

@@ -170,6 +170,12 @@ internal sealed class CsvLabelsWriter : LabelsWriter
 
     private const int SliceRows = 8192;
 
+    // Reused from block to block (a fresh megabyte per slice and block was mostly page faults and zeroing).
+    private byte[][] _buffers = [];
+    private double[] _probabilities = [];
+    private int[] _labels = [];
+    private long[] _rows = [];
+
     /// <summary>
     /// Formatting the numbers is nearly all the cost of a large block: rows are formatted as UTF-8 in parallel slices,
     /// then written in order (the same text as row by row); probabilities by <see cref="ShortestDouble"/>, the runtime's
@@ -180,12 +186,13 @@ internal sealed class CsvLabelsWriter : LabelsWriter
         var n = labels.Length;
         var k = Schema.Cardinality;
         var slices = n >= 2 * SliceRows && Environment.ProcessorCount > 1 ? (n + SliceRows - 1) / SliceRows : 1;
-        var outputs = new byte[slices][];
+        if (_buffers.Length < slices) Array.Resize(ref _buffers, slices);
         var lengths = new int[slices];
-        var p = probabilities.ToArray();
-        var l = labels.ToArray();
-        var r = rows.ToArray();
+        var p = Reuse(ref _probabilities, probabilities);
+        var l = Reuse(ref _labels, labels);
+        var r = Reuse(ref _rows, rows);
         var quotedKeys = keys.Select(column => column.Select(v => Encoding.UTF8.GetBytes(CsvMatrixWriter.Quote(v ?? "") + ",")).ToArray()).ToArray();
+        var rowBytes = k * (ShortestDouble.MaxLength + 1) + 24 + 64;
         void Format(int slice)
         {
             var from = slice * (n / slices);
@@ -193,7 +200,8 @@ internal sealed class CsvLabelsWriter : LabelsWriter
             var keyBytes = 0;
             foreach (var column in quotedKeys)
                 for (var i = from; i < to; i++) keyBytes += column[i].Length;
-            var buffer = new byte[Math.Max(64, (to - from) * (k * (ShortestDouble.MaxLength + 1) + 24 + 64) + keyBytes)];
+            var need = Math.Max(64, (to - from) * rowBytes + keyBytes);
+            var buffer = _buffers[slice] is { } reused && reused.Length >= need ? reused : GC.AllocateUninitializedArray<byte>(need);
             var used = 0;
             for (var i = from; i < to; i++)
             {
@@ -223,14 +231,22 @@ internal sealed class CsvLabelsWriter : LabelsWriter
                     used += name.Length;
                 }
                 buffer[used++] = (byte)'\n';
-                if (buffer.Length - used < k * (ShortestDouble.MaxLength + 1) + 24 + 64 && i + 1 < to) Array.Resize(ref buffer, buffer.Length * 2);
+                if (buffer.Length - used < rowBytes && i + 1 < to) Array.Resize(ref buffer, buffer.Length * 2);
             }
-            outputs[slice] = buffer;
+            _buffers[slice] = buffer;
             lengths[slice] = used;
         }
         if (slices == 1) Format(0);
         else Parallel.For(0, slices, Format);
-        for (var s = 0; s < slices; s++) Stream.Write(outputs[s], 0, lengths[s]);
+        for (var s = 0; s < slices; s++) Stream.Write(_buffers[s], 0, lengths[s]);
+    }
+
+    /// <summary>Copies <paramref name="values"/> into <paramref name="array"/>, grown when too short (the formatting threads read it).</summary>
+    private static T[] Reuse<T>(ref T[] array, ReadOnlySpan<T> values)
+    {
+        if (array.Length < values.Length) array = GC.AllocateUninitializedArray<T>(values.Length);
+        values.CopyTo(array);
+        return array;
     }
 
     private protected override void Finish() { }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Snorkeler.Data;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -128,12 +129,14 @@ internal static partial class NpyMatrix
                 if (_width == 1 && k <= LabelMatrix.MaxNarrowCardinality && rows > 0)
                 {
                     // int8 cells are the narrow matrix's own layout: one read into the block, one vectorised range check.
-                    var votes = new sbyte[rows * m];
-                    stream.ReadExactly(System.Runtime.InteropServices.MemoryMarshal.AsBytes(votes.AsSpan()));
-                    var bad = votes.AsSpan().IndexOfAnyExceptInRange((sbyte)-1, (sbyte)(k - 1));
+                    // (An array the block's consumer may hand back for the next block: see BatchArrays.)
+                    var votes = BatchArrays.Rent<sbyte>(rows * m);
+                    var cells = votes.AsSpan(0, rows * m);
+                    stream.ReadExactly(System.Runtime.InteropServices.MemoryMarshal.AsBytes(cells));
+                    var bad = cells.IndexOfAnyExceptInRange((sbyte)-1, (sbyte)(k - 1));
                     if (bad >= 0)
                         throw SnorkelerException.InFile(_path, $"row {first + bad / m}, LF {bad % m}: vote {votes[bad]} is neither -1 nor a class of {Schema}");
-                    yield return LabelMatrix.FromNarrow(Schema, LfNames, votes, rows, _gold?.AsSpan((int)first, rows).ToArray(), first);
+                    yield return LabelMatrix.FromPooledNarrow(Schema, LfNames, votes, rows, _gold?.AsSpan((int)first, rows).ToArray(), first);
                     continue;
                 }
                 var builder = new LabelMatrixBuilder(Schema, LfNames, Math.Max(1, rows));
