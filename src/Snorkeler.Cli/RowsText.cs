@@ -99,8 +99,8 @@ internal static class RowsText
         => r.Votes.Where(v => v.Why is not null).SelectMany(v => v.Why!.Matches).Where(m => m.Field == field).Select(m => (m.Start, m.Length));
 
     /// <summary>Line breaks and tabs shown as visible escapes, so one field stays on one line.</summary>
-    /// <summary>Data as text on one line that cannot drive the terminal (an ESC in a cell is shown as <c>\u001b</c>; see <see cref="Text.Printable"/>).</summary>
-    private static string OneLine(string s) => Text.Printable.OneLine(s).Replace("\t", " ", StringComparison.Ordinal);
+    /// <summary>Data as text on one line that cannot drive the terminal (an ESC in a cell is shown as <c>\u001b</c>; see <see cref="Snorkeler.Text.Printable"/>).</summary>
+    private static string OneLine(string s) => Snorkeler.Text.Printable.OneLine(s).Replace("\t", " ", StringComparison.Ordinal);
 
     private static string Escape(string s)
     {
