@@ -63,6 +63,9 @@ internal sealed class Evaluation
     /// <summary>Dev rows and hand-labelled training rows, with their gold labels; null when there are none.</summary>
     public LabelMatrix? Gold { get; init; }
 
+    /// <summary>The hand-labelled training rows, in the order <see cref="Gold"/> holds them after the dev rows.</summary>
+    public IReadOnlyList<int> HandRows { get; init; } = [];
+
     public ILabelModel? Model { get; init; }
 
     /// <summary>Why no model could be fitted, or null.</summary>

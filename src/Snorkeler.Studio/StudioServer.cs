@@ -30,6 +30,9 @@ public sealed class StudioServer : IAsyncDisposable
 
     private const string CookieName = "snorkeler_studio";
 
+    /// <summary>Thread-pool threads available at once, whatever the core count (see <see cref="StartAsync"/>).</summary>
+    private const int MinPoolThreads = 16;
+
     private readonly WebApplication _app;
 
     private StudioServer(WebApplication app, string token, Uri address)
@@ -52,6 +55,11 @@ public sealed class StudioServer : IAsyncDisposable
     public static async Task<StudioServer> StartAsync(StudioSession session, int port = 0, IPAddress? address = null, string? token = null, CancellationToken cancellation = default)
     {
         Guard.NotNull(session);
+        // Requests wait for the session's lock while an edit runs (the page polls its state every 1.5 s), each holding a
+        // thread-pool thread; the edit's applier needs pool threads to wake its workers. The pool starts with one thread
+        // per core and adds more only about twice a second, so on two cores an edit could stall for seconds: start it larger.
+        ThreadPool.GetMinThreads(out var workers, out var completion);
+        ThreadPool.SetMinThreads(Math.Max(workers, MinPoolThreads), completion);
         token ??= Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();

@@ -10,10 +10,13 @@ namespace Snorkeler.Studio;
 /// <param name="Rule">The rule as it would be added to the rules file.</param>
 /// <param name="Coverage">Share of training rows it would vote on.</param>
 /// <param name="Unlabelled">Training rows it would vote on that no LF covers or the label model is unsure of.</param>
-/// <param name="Precision">Estimated share of its votes that are right.</param>
-/// <param name="PrecisionFrom">"gold" (dev rows and hand labels containing it) or "label model" (its mean probability of the class).</param>
+/// <param name="Precision">Estimated share of its votes that are right (gold counts, else the label model's, shrunk towards the class prior).</param>
+/// <param name="PrecisionFrom">What the estimate rests on: "gold" (the gold rows containing it), else "label model" (its probabilities on the training rows containing it).</param>
 /// <param name="GoldRows">Gold rows containing it.</param>
-public sealed record Suggestion(string Id, string Keyword, string Label, string Rule, double Coverage, long Unlabelled, double Precision, string PrecisionFrom, long GoldRows);
+/// <param name="GoldCorrect">Of those, the rows whose gold label is its class.</param>
+/// <param name="Gain">Expected change in the label model's accuracy over the training rows if it were added: the share of rows whose predicted class it would turn from wrong to right, less those it would turn from right to wrong.</param>
+public sealed record Suggestion(string Id, string Keyword, string Label, string Rule, double Coverage, long Unlabelled, double Precision, string PrecisionFrom,
+    long GoldRows, long GoldCorrect, double Gain);
 
 public sealed partial class StudioSession
 {
@@ -52,39 +55,69 @@ public sealed partial class StudioSession
     }
 
     /// <summary>
-    /// Keyword rules worth adding. Candidates are the words (not stop words, three letters or more) and two-word
-    /// phrases most frequent in the training rows that need an LF (no LF votes, or the label model's margin is under
-    /// <see cref="UncertainMargin"/>); each is then measured as the rule would run (<c>contains</c>: a substring,
-    /// ignoring case) on every training row: its coverage, and its class and precision from the gold rows containing it
-    /// (at least <see cref="MinGoldRows"/>), else from the label model's mean probability over the rows containing it.
-    /// Ranked by the rows that need an LF it covers × (precision − 1/classes); those below 1/classes + 0.15 are dropped,
-    /// as are keywords a rule file already holds in quotes and rejected suggestions.
+    /// Keyword rules worth adding, best first. Candidates are the words (not stop words, three letters or more) and
+    /// two-word phrases most frequent in the training rows that need an LF (no LF votes, or the label model's margin is
+    /// under <see cref="UncertainMargin"/>), less keywords a rule file already holds in quotes and rejected suggestions.
+    /// Each is measured as the rule would run (<c>contains</c>: a substring, ignoring case) on every training row and
+    /// gold row (dev rows and hand labels). It votes the class most frequent among the gold rows containing it, with
+    /// the class prior counted as <see cref="PriorRows"/> rows; without such gold rows, the class the label model's
+    /// probabilities on the training rows containing it favour (worth at most <see cref="ModelRows"/> rows). Its precision
+    /// is that share; it is dropped unless it beats the class's prior.
+    /// It is ranked by <see cref="Suggestion.Gain"/>: the training rows whose predicted class its vote would turn (the
+    /// model's probabilities updated by naive Bayes with its precision on the gold rows where the model does not yet
+    /// give its class, <see cref="Gain"/>), times the gain per turned row: the net share of the gold rows it would turn
+    /// from wrong to right, shrunk towards the gain the model's beliefs expect (worth <see cref="PriorRows"/> rows).
+    /// So rows other LFs already label its way count nothing (redundancy), a class the LFs already predict where it
+    /// fires gains nothing, and a keyword that turns gold rows the wrong way sinks.
     /// </summary>
+    /// <remarks>
+    /// Mining reads every training row for each candidate, which takes a while on large data, so it works on a snapshot
+    /// (the evaluation, the rejected suggestions, the rules' text) outside the session's lock: edits are not held up by it.
+    /// </remarks>
     public IReadOnlyList<Suggestion> Suggestions(int limit)
     {
+        Evaluation e;
+        HashSet<string> rejected;
+        string existing;
         lock (_gate)
         {
-            var e = _current ?? throw new StudioRefusal("the LFs do not check clean yet");
+            e = _current ?? throw new StudioRefusal("the LFs do not check clean yet");
             if (_suggestions is { } cached && cached.Evaluation == e.Id && cached.Rejected == _rejected.Count) return cached.List.Take(limit).ToArray();
-            var list = Mine(e);
-            _suggestions = (e.Id, _rejected.Count, list);
-            return list.Take(limit).ToArray();
+            rejected = new HashSet<string>(_rejected, StringComparer.Ordinal);
+            existing = string.Join("\n", Files().Where(f => f.EndsWith(".rules", StringComparison.OrdinalIgnoreCase))
+                .Select(f => _unsaved.TryGetValue(Resolve(f), out var t) ? t : File.ReadAllText(Resolve(f)))).ToLowerInvariant();
+            _trainTexts ??= Texts(_train);
+            if (_dev is not null) _devTexts ??= Texts(_dev);
         }
+        var list = Mine(e, rejected, existing);
+        lock (_gate)
+            if (_current?.Id == e.Id) _suggestions = (e.Id, rejected.Count, list);
+        return list.Take(limit).ToArray();
     }
 
-    private List<Suggestion> Mine(Evaluation e)
+    /// <summary>Rows' worth of belief in the class prior a keyword's precision is shrunk towards (a Dirichlet prior).</summary>
+    public const double PriorRows = 4;
+
+    /// <summary>The most rows' worth of evidence the label model's probabilities add to a keyword's precision.</summary>
+    public const double ModelRows = 10;
+
+    private List<Suggestion> Mine(Evaluation e, HashSet<string> rejected, string existing)
     {
-        var train = _trainTexts ??= Texts(_train);
-        var dev = _dev is null ? [] : _devTexts ??= Texts(_dev);
+        var train = _trainTexts!;
+        var dev = _devTexts ?? [];
         var n = train.Length;
         var k = e.Schema.Cardinality;
+        var goldLabels = e.Gold is null ? [] : e.Gold.GoldLabels.ToArray();
+        var prior = Prior(e, goldLabels);
+        // The gold rows (dev rows, then hand-labelled training rows, as the gold matrix holds them) and the model's beliefs there.
+        var goldTexts = dev.Concat(e.HandRows.Select(i => train[i])).ToArray();
+        var goldBeliefs = e.Gold is not null && e.Model is not null ? LabelModels.LabelModel.PredictProbabilities(e.Model, e.Gold) : null;
+        var covered = new bool[n];
         var needs = new bool[n];
-        var lfs = new int[Math.Max(1, e.Train.LfCount)];
-        var labels = new int[Math.Max(1, e.Train.LfCount)];
         for (var i = 0; i < n; i++)
         {
-            if (e.Train.CopyVotes(i, lfs, labels) == 0) needs[i] = true;
-            else if (e.Probabilities is not null && ResolvedMargin(e.Probabilities.AsSpan(i * k, k)) < UncertainMargin) needs[i] = true;
+            covered[i] = e.Train.VoteCount(i) > 0;
+            needs[i] = !covered[i] || e.Probabilities is not null && ResolvedMargin(e.Probabilities.AsSpan(i * k, k)) < UncertainMargin;
         }
         // Document frequency of words and two-word phrases in the rows that need an LF.
         var frequency = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -106,58 +139,152 @@ public sealed partial class StudioSession
         }
         if (targets == 0) return [];
         var minimum = Math.Max(3, targets / 500);
-        var existing = string.Join("\n", Files().Where(f => f.EndsWith(".rules", StringComparison.OrdinalIgnoreCase))
-            .Select(f => _unsaved.TryGetValue(Resolve(f), out var t) ? t : File.ReadAllText(Resolve(f)))).ToLowerInvariant();
         var candidates = frequency.Where(p => p.Value >= minimum && !existing.Contains($"\"{p.Key}\"", StringComparison.Ordinal))
             .OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).Take(150).Select(p => p.Key).ToList();
 
-        var goldLabels = e.Gold is null ? [] : e.Gold.GoldLabels.ToArray();
-        var handRows = Enumerable.Range(0, n).Where(i => e.Train.Gold(i) >= 0).ToArray();
         var names = e.Lfs.Select(l => l.Name).ToHashSet(StringComparer.Ordinal);
         var result = new List<Suggestion>();
+        var fires = new List<int>();
+        var soft = new double[k];
+        var goldCounts = new long[k];
+        var goldFires = new List<int>();
         foreach (var keyword in candidates)
         {
-            long covered = 0, useful = 0;
-            var probability = new double[k];
+            fires.Clear();
+            Array.Clear(soft);
+            Array.Clear(goldCounts);
+            long useful = 0, softRows = 0;
             for (var i = 0; i < n; i++)
             {
                 if (!train[i].Contains(keyword, StringComparison.Ordinal)) continue;
-                covered++;
+                fires.Add(i);
                 if (needs[i]) useful++;
-                if (e.Probabilities is not null)
-                    for (var c = 0; c < k; c++) probability[c] += e.Probabilities[i * k + c];
+                // Every row it fires on, covered or not: counting only the rows the LFs cover would ask the LFs
+                // whether the keyword agrees with them, and so favour keywords that fire where the LFs already vote.
+                if (e.Probabilities is null) continue;
+                softRows++;
+                for (var c = 0; c < k; c++) soft[c] += e.Probabilities[i * k + c];
             }
-            // Gold rows: the dev rows, then the hand-labelled training rows (the gold matrix's order).
-            var goldCounts = new long[k];
-            long goldRows = 0;
-            for (var i = 0; i < dev.Length; i++)
-                if (goldLabels[i] >= 0 && dev[i].Contains(keyword, StringComparison.Ordinal)) { goldCounts[goldLabels[i]]++; goldRows++; }
-            foreach (var i in handRows)
-                if (train[i].Contains(keyword, StringComparison.Ordinal)) { goldCounts[e.Train.Gold(i)]++; goldRows++; }
-            int label;
-            double precision;
-            string from;
-            if (goldRows >= MinGoldRows)
-            {
-                label = Array.IndexOf(goldCounts, goldCounts.Max());
-                precision = (double)goldCounts[label] / goldRows;
-                from = "gold";
-            }
-            else if (e.Probabilities is not null && covered > 0)
-            {
-                label = Array.IndexOf(probability, probability.Max());
-                precision = probability[label] / covered;
-                from = "label model";
-            }
-            else continue;
-            if (precision < 1.0 / k + 0.15 || useful == 0) continue;
+            goldFires.Clear();
+            for (var j = 0; j < goldTexts.Length; j++)
+                if (goldLabels[j] >= 0 && goldTexts[j].Contains(keyword, StringComparison.Ordinal)) { goldCounts[goldLabels[j]]++; goldFires.Add(j); }
+            long goldRows = goldFires.Count;
+            // The label model speaks only for keywords no gold row contains: it was fitted on the LFs, so on rows they
+            // cover it repeats them, and its beliefs elsewhere are spread thin.
+            var weight = softRows == 0 || goldRows > 0 ? 0 : Math.Min(1, ModelRows / softRows);
+            var label = 0;
+            for (var c = 1; c < k; c++)
+                if (PriorRows * prior[c] + weight * soft[c] + goldCounts[c] > PriorRows * prior[label] + weight * soft[label] + goldCounts[label]) label = c;
+            var precision = (PriorRows * prior[label] + weight * soft[label] + goldCounts[label]) / (PriorRows + weight * softRows + goldRows);
+            if (precision <= prior[label] || fires.Count == 0) continue;
             var id = $"{keyword}\n{e.Schema.NameOf(label)}";
-            if (_rejected.Contains(id)) continue;
+            if (rejected.Contains(id)) continue;
+            // Its vote matters only on rows the model does not already give its class, so its precision for the vote is
+            // measured on the gold rows containing it there (a keyword inside another, "man" in "how many", or one that
+            // fires where the LFs already vote its class, is judged where it would change something).
+            long elsewhere = 0, elsewhereRight = 0;
+            foreach (var j in goldFires)
+            {
+                if (goldBeliefs is not null && Top(goldBeliefs.AsSpan(j * k, k)).Top == label) continue;
+                elsewhere++;
+                if (goldLabels[j] == label) elsewhereRight++;
+            }
+            var votePrecision = goldRows == 0 ? precision : (PriorRows * prior[label] + elsewhereRight) / (PriorRows + elsewhere);
+            var vote = VoteLikelihood(label, votePrecision, prior);
+            // The training rows whose predicted class its vote would turn, with the gain the model's beliefs expect there;
+            // then the gold rows it would turn, scored against their labels. Per turned row, what the gold rows say,
+            // shrunk towards what the model expects (worth PriorRows rows).
+            double expected = 0, realised = 0;
+            long turned = 0, turnedGold = 0;
+            foreach (var i in fires)
+                if (Turns(e.Probabilities is null ? prior : e.Probabilities.AsSpan(i * k, k), vote, -1, out var g, out _)) { expected += g; turned++; }
+            foreach (var j in goldFires)
+                if (Turns(goldBeliefs is null ? prior : goldBeliefs.AsSpan(j * k, k), vote, goldLabels[j], out _, out var r)) { realised += r; turnedGold++; }
+            if (turned == 0) continue;
+            var gain = turned * (realised + PriorRows * expected / turned) / (turnedGold + PriorRows);
+            if (gain <= 0) continue;
+            var from = goldRows > 0 ? "gold" : "label model";
             var name = RuleName(keyword, e.Schema.NameOf(label), names);
             var rule = $"lf {name}:\n    when {FieldName(TextColumn)} contains \"{keyword.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)}\" label {e.Schema.NameOf(label)}\n";
-            result.Add(new Suggestion(id, keyword, e.Schema.NameOf(label), rule, (double)covered / n, useful, precision, from, goldRows));
+            result.Add(new Suggestion(id, keyword, e.Schema.NameOf(label), rule, (double)fires.Count / n, useful, precision, from, goldRows, goldCounts[label], gain / n));
         }
-        return result.OrderByDescending(s => s.Unlabelled * (s.Precision - 1.0 / k)).ThenBy(s => s.Id, StringComparer.Ordinal).ToList();
+        return result.OrderByDescending(s => s.Gain).ThenBy(s => s.Id, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>
+    /// The class prior suggestions start from: the label model's, else the gold rows' class frequencies (add-one smoothed,
+    /// so uniform without gold); kept off 0 and 1 so odds stay finite.
+    /// </summary>
+    private static double[] Prior(Evaluation e, int[] gold)
+    {
+        var k = e.Schema.Cardinality;
+        double[] prior;
+        if (e.Model is not null && e.Model.ClassPrior.Count == k) prior = e.Model.ClassPrior.ToArray();
+        else
+        {
+            prior = Enumerable.Repeat(1.0, k).ToArray();
+            foreach (var g in gold) if (g >= 0 && g < k) prior[g]++;
+        }
+        var total = prior.Sum();
+        for (var c = 0; c < k; c++) prior[c] = Math.Clamp(prior[c] / total, 1e-3, 1 - 1e-3);
+        return prior;
+    }
+
+    /// <summary>
+    /// How likely each class makes a vote for <paramref name="label"/> by an LF of precision <paramref name="precision"/>:
+    /// P(vote | class) ∝ P(class | vote) / P(class), that is precision / prior for its class and (1 − precision) / (1 − prior)
+    /// for the others (the votes it gets wrong spread over them as the prior does).
+    /// </summary>
+    internal static double[] VoteLikelihood(int label, double precision, IReadOnlyList<double> prior)
+    {
+        var likelihood = new double[prior.Count];
+        for (var c = 0; c < likelihood.Length; c++) likelihood[c] = c == label ? precision / prior[label] : (1 - precision) / (1 - prior[label]);
+        return likelihood;
+    }
+
+    /// <summary>
+    /// The expected change in accuracy on one row when its class probabilities <paramref name="belief"/> are updated by
+    /// a new LF's vote there (<paramref name="likelihood"/> of each class, <see cref="VoteLikelihood"/>), as naive Bayes
+    /// would: 0 when the most probable class stays the same,
+    /// else the updated probability of the new prediction minus that of the old one (a tie counts its classes' mean, as a
+    /// tie broken at random would score).
+    /// </summary>
+    internal static double Gain(ReadOnlySpan<double> belief, ReadOnlySpan<double> likelihood)
+        => Turns(belief, likelihood, -1, out var expected, out _) ? expected : 0;
+
+    /// <summary>
+    /// Whether the update of <see cref="Gain"/> changes the row's predicted class; if so, <paramref name="expected"/> is its
+    /// gain and <paramref name="realised"/> the change in being right for a row whose gold label is <paramref name="gold"/>
+    /// (a tie of t classes counts 1/t when the gold label is among them).
+    /// </summary>
+    private static bool Turns(ReadOnlySpan<double> belief, ReadOnlySpan<double> likelihood, int gold, out double expected, out double realised)
+    {
+        expected = realised = 0;
+        double top = double.NegativeInfinity, newTop = double.NegativeInfinity, z = 0;
+        for (var c = 0; c < belief.Length; c++)
+        {
+            var updated = belief[c] * likelihood[c];
+            top = Math.Max(top, belief[c]);
+            newTop = Math.Max(newTop, updated);
+            z += updated;
+        }
+        if (z <= 0) return false;
+        double before = 0, after = 0;
+        int tiedBefore = 0, tiedAfter = 0;
+        bool same = true, goldBefore = false, goldAfter = false;
+        for (var c = 0; c < belief.Length; c++)
+        {
+            var updated = belief[c] * likelihood[c];
+            var wasTop = belief[c] >= top * (1 - 1e-12);
+            var isTop = updated >= newTop * (1 - 1e-12);
+            if (wasTop) { before += updated; tiedBefore++; goldBefore |= c == gold; }
+            if (isTop) { after += updated; tiedAfter++; goldAfter |= c == gold; }
+            same &= wasTop == isTop;
+        }
+        if (same) return false;
+        expected = (after / tiedAfter - before / tiedBefore) / z;
+        realised = (goldAfter ? 1.0 / tiedAfter : 0) - (goldBefore ? 1.0 / tiedBefore : 0);
+        return true;
     }
 
     private static double ResolvedMargin(ReadOnlySpan<double> p) => Top(p).Margin;

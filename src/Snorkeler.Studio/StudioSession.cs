@@ -43,6 +43,8 @@ public sealed partial class StudioSession : IDisposable
     private readonly Dictionary<string, string> _unsaved = new(StringComparer.Ordinal);
     private readonly List<HistoryEntry> _history = [];
     private readonly HandLabels _hand;
+    private readonly LfProject _project;
+    private readonly DataHints _hints;
     private readonly FileSystemWatcher? _watcher;
     private readonly Timer _poll;
     private Dictionary<string, (long, DateTime)> _stamps = new(StringComparer.Ordinal);
@@ -63,6 +65,8 @@ public sealed partial class StudioSession : IDisposable
         if (_train.Rows > int.MaxValue) throw new SnorkelerException($"{settings.Data.Name}: {_train.Rows:N0} rows do not fit in memory; give --sample N");
         _dev = settings.Dev is null ? null : MemorySource.Read(settings.Dev);
         _hand = new HandLabels(settings.HandLabelsPath);
+        _project = new LfProject(settings.Loaders.Select(l => new RememberingLoader(l)).ToArray());
+        _hints = DataHints.Of(_train);
         lock (_gate)
         {
             _stamps = Stamps();
@@ -199,10 +203,16 @@ public sealed partial class StudioSession : IDisposable
     /// <summary>The unsaved buffers the page holds (full path → text).</summary>
     internal IReadOnlyDictionary<string, string> Unsaved => _unsaved;
 
-    /// <summary>Re-reads the folder when a file in it changed on disk (another editor, a git checkout); true when something changed.</summary>
+    /// <summary>
+    /// Re-reads the folder when a file in it changed on disk (another editor, a git checkout); true when something changed.
+    /// While an edit holds the session it returns false at once: the next poll looks again, and a poll never holds a
+    /// thread-pool thread waiting (two blocked pool threads on two cores starve the applier's channel, whose
+    /// continuations run on the pool, for as long as the pool takes to add threads: seconds).
+    /// </summary>
     public bool PickUpExternalChanges()
     {
-        lock (_gate)
+        if (!Monitor.TryEnter(_gate)) return false;
+        try
         {
             if (_disposed) return false;
             var stamps = Stamps();
@@ -214,6 +224,10 @@ public sealed partial class StudioSession : IDisposable
             catch (Exception e) when (e is SnorkelerException or IOException) { }
             Version++;
             return true;
+        }
+        finally
+        {
+            Monitor.Exit(_gate);
         }
     }
 
@@ -273,11 +287,13 @@ public sealed partial class StudioSession : IDisposable
         return stamps;
     }
 
-    /// <summary>Loads the folder (with the unsaved buffers) and, when it checks clean, evaluates it.</summary>
+    /// <summary>
+    /// Loads the folder (with the unsaved buffers) and, when it checks clean, evaluates it. Each kind of file is loaded
+    /// again only when its files changed (<see cref="RememberingLoader"/>).
+    /// </summary>
     private void Reload(string reason)
     {
-        var set = new LfProject(_settings.Loaders).Load([Folder], _settings.Schema, _train.Schema, _settings.CacheDirectory, DataHints.Of(_train),
-            _settings.LfTimeBudget, _unsaved);
+        var set = _project.Load([Folder], _settings.Schema, _train.Schema, _settings.CacheDirectory, _hints, _settings.LfTimeBudget, _unsaved);
         _lastLoad = set;
         if (set.HasErrors) return;
         Evaluate(set, reason, force: false);
@@ -369,7 +385,7 @@ public sealed partial class StudioSession : IDisposable
                 model = LabelModelCatalog.Get(_settings.Model).CreateTrainer(ModelOptions.Defaults)
                     .Fit(train, new FitContext { Seed = _settings.Seed, Dev = gold });
                 Lap("fit");
-                probabilities = model.PredictProbabilities(train);
+                probabilities = DistinctRows.Predict(model, train);
                 Lap("predict");
                 var diagnostics = new ModelDiagnostics(schema, lfs.Count);
                 diagnostics.Add(train, probabilities);
@@ -404,6 +420,7 @@ public sealed partial class StudioSession : IDisposable
             Train = train,
             Dev = dev,
             Gold = gold,
+            HandRows = handRows,
             Model = model,
             ModelError = modelError,
             Probabilities = probabilities,

@@ -265,6 +265,7 @@ async function goTo(file, line, column) {
 }
 
 function percent(x) { return x === null || x === undefined ? "–" : `${(100 * x).toFixed(1)}%`; }
+function gainPoints(x) { return `+${(100 * x).toFixed(1)} pp`; }
 
 // A change shown beside a number, in percentage points; "new" for an LF that did not exist before.
 function delta(value, higherIsBetter = true) {
@@ -417,14 +418,15 @@ async function loadSuggestions() {
   try {
     const suggestions = await api("/api/suggestions?limit=15");
     const panel = $("#suggestions-panel");
-    if (suggestions.length === 0) { panel.replaceChildren(rowsTitle("No suggestions: no frequent word or phrase in the uncovered or uncertain rows is precise enough.")); return; }
-    panel.replaceChildren(rowsTitle("Keyword rules mined from the rows that need an LF; accept one to add it to the rules file, where you can edit it"),
+    if (suggestions.length === 0) { panel.replaceChildren(rowsTitle("No suggestions: no frequent word or phrase in the uncovered or uncertain rows would change what the label model predicts.")); return; }
+    panel.replaceChildren(rowsTitle("Keyword rules mined from the rows that need an LF, best expected gain in the label model's accuracy first; accept one to add it to the rules file, where you can edit it"),
       ...suggestions.map((s) => {
         const element = document.createElement("div");
         element.className = "suggestion";
         element.dataset.id = s.id;
-        element.innerHTML = `<div><code>${escapeHtml(s.rule)}</code><div class="stats">coverage ${percent(s.coverage)} · ` +
-          `${s.unlabelled.toLocaleString()} rows that need an LF · precision ≈ ${percent(s.precision)} (${s.precisionFrom === "gold" ? `${s.goldRows} gold rows` : "label model"})</div></div>` +
+        const evidence = s.goldRows > 0 ? `${s.goldCorrect} of ${s.goldRows} gold rows${s.precisionFrom === "gold" ? "" : " and the label model"}` : "label model";
+        element.innerHTML = `<div><code>${escapeHtml(s.rule)}</code><div class="stats">expected gain ${gainPoints(s.gain)} accuracy · coverage ${percent(s.coverage)} · ` +
+          `${s.unlabelled.toLocaleString()} rows that need an LF · precision ≈ ${percent(s.precision)} (${evidence})</div></div>` +
           `<div class="actions"><button type="button" class="accept">Accept</button><button type="button" class="reject">Reject</button></div>`;
         element.querySelector(".accept").addEventListener("click", async () => {
           try {

@@ -1,0 +1,56 @@
+namespace Snorkeler.Studio.Tests;
+
+public sealed class SuggestionTests
+{
+    [Theory]
+    // belief (HAM, SPAM), the vote's class, its precision, prior (0.5, 0.5) → expected gain in accuracy on the row
+    [InlineData(0.2, 0.8, 1, 0.9, 0.0)] // already predicted SPAM: nothing to gain
+    [InlineData(0.5, 0.5, 1, 0.9, 0.4)] // a tie (a coin flip, right half the time) becomes SPAM at 0.9
+    [InlineData(0.99, 0.01, 1, 0.9, 0.0)] // too sure of HAM for the vote to turn it
+    [InlineData(0.7, 0.3, 1, 0.9, 0.5882352941)] // turned: (0.3·1.8 − 0.7·0.2) / (0.3·1.8 + 0.7·0.2)
+    [InlineData(0.7, 0.3, 0, 0.9, 0.0)] // agrees with the prediction
+    public void A_keyword_gains_only_on_rows_where_it_would_change_the_predicted_class(double ham, double spam, int label, double precision, double expected)
+    {
+        var gain = StudioSession.Gain([ham, spam], StudioSession.VoteLikelihood(label, precision, [0.5, 0.5]));
+
+        gain.ShouldBe(expected, 1e-9);
+    }
+
+    [Fact]
+    public void A_vote_for_a_rare_class_counts_its_precision_against_that_class_prior()
+    {
+        // Precision 0.3 for a class of prior 0.1 triples that class's likelihood (0.3 / 0.1) against 0.7 / 0.9 for the others:
+        // not enough to turn a row at the prior (0.1 · 3 < 0.6 · 0.78), enough where the class is a close second (0.35 · 3 > 0.45 · 0.78).
+        double[] prior = [0.6, 0.3, 0.1];
+        StudioSession.Gain([0.6, 0.3, 0.1], StudioSession.VoteLikelihood(2, 0.3, prior)).ShouldBe(0);
+        StudioSession.Gain([0.45, 0.2, 0.35], StudioSession.VoteLikelihood(2, 0.3, prior)).ShouldBeGreaterThan(0);
+    }
+
+    [Fact]
+    public async Task Suggestions_are_ranked_by_expected_gain_and_none_repeats_what_an_LF_already_labels()
+    {
+        await using var studio = await StudioHarness.Start(rules: "labels HAM, SPAM\n\nlf keyword_check:\n    when text contains \"check\" label SPAM\n");
+
+        var suggestions = (await studio.Get("/api/suggestions?limit=50")).EnumerateArray().ToList();
+
+        suggestions.Count.ShouldBeGreaterThan(5);
+        var gains = suggestions.Select(s => s.GetProperty("gain").GetDouble()).ToList();
+        gains.ShouldAllBe(g => g > 0);
+        gains.ShouldBe(gains.OrderByDescending(g => g).ToList());
+        // Every row containing "check out" already gets SPAM from keyword_check: a SPAM rule there would change nothing.
+        suggestions.ShouldNotContain(s => s.GetProperty("keyword").GetString()!.Contains("check", StringComparison.Ordinal) && s.GetProperty("label").GetString() == "SPAM");
+        // Counts are shrunk towards the prior: a keyword right on every gold row it is in is not given precision 1.
+        suggestions.ShouldContain(s => s.GetProperty("goldRows").GetInt64() > 0 && s.GetProperty("goldCorrect").GetInt64() == s.GetProperty("goldRows").GetInt64());
+        suggestions.ShouldAllBe(s => s.GetProperty("precision").GetDouble() < 1);
+    }
+
+    [Fact]
+    public async Task Probabilities_computed_once_per_distinct_row_of_votes_equal_the_models_on_every_row()
+    {
+        await using var studio = await StudioHarness.Start();
+        var e = studio.Session.Current!;
+
+        e.Probabilities.ShouldNotBeNull();
+        e.Probabilities.ShouldBe(LabelModels.LabelModel.PredictProbabilities(e.Model!, e.Train));
+    }
+}
