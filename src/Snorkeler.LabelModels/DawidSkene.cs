@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using Snorkeler.LabelModels.Internal;
 
@@ -65,6 +66,12 @@ public sealed record DawidSkeneOptions
     /// <summary>The prior when no explicit prior or labelled dev split is given (<c>--prior-estimate</c>: em (default: EM learns it), uniform, mv).</summary>
     public PriorEstimate PriorEstimate { get; init; } = PriorEstimate.Em;
 
+    /// <summary>
+    /// Whether sources with identical votes on every training row count once as a group (default: each of g copies
+    /// enters the likelihood with weight 1/g) or each as an independent witness (<c>--duplicates once|each</c>).
+    /// </summary>
+    public bool CountDuplicatesOnce { get; init; } = true;
+
     /// <summary>Reads the options from the command line's <c>--name value</c> pairs.</summary>
     public static DawidSkeneOptions From(ModelOptions options)
     {
@@ -84,6 +91,13 @@ public sealed record DawidSkeneOptions
                 var text => throw new SnorkelerException($"--confusion expects full or one-coin, got '{text}'"),
             },
             PriorEstimate = ClassPrior.ReadEstimate(options, PriorEstimate.Em),
+            CountDuplicatesOnce = options.Text("duplicates") switch
+            {
+                null => d.CountDuplicatesOnce,
+                "once" => true,
+                "each" => false,
+                var text => throw new SnorkelerException($"--duplicates expects once or each, got '{text}'"),
+            },
         };
     }
 
@@ -108,6 +122,7 @@ public sealed record DawidSkeneOptions
         ["tol"] = Tolerance.ToString("R", CultureInfo.InvariantCulture),
         ["smoothing"] = Smoothing.ToString("R", CultureInfo.InvariantCulture),
         ["prior-estimate"] = ClassPrior.OptionValue(PriorEstimate),
+        ["duplicates"] = CountDuplicatesOnce ? "once" : "each",
     };
 }
 
@@ -185,7 +200,7 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
             $"dawid-skene: abstain {DawidSkeneOptions.Spelling(Options.Abstain)}, {(Options.Confusion == ConfusionModel.OneCoin ? "one-coin" : "full")} confusion; {patterns.Count} distinct vote patterns in {patterns.Rows} rows; {fit.Iterations} EM iterations, objective {fit.Objective:G8}{(fit.Converged ? "" : " (not converged)")}"));
         if (!fit.Converged)
             context.Log?.Invoke($"warning: dawid-skene stopped at the iteration cap ({Options.MaxIterations}) before the objective changed by less than {Options.Tolerance:G3} of itself; raise --max-iter or --tol");
-        return new DawidSkeneModel(schema, lfNames, em.Prior, em.Confusion(), em.AbstainIsOutcome, Options.Abstain, fit);
+        return new DawidSkeneModel(schema, lfNames, em.Prior, em.Confusion(), em.AbstainIsOutcome, em.Weights, Options.Abstain, fit);
     }
 
     /// <summary>The class balance EM learns from the training matrix with default options (the <c>em</c> prior estimate).</summary>
@@ -221,6 +236,7 @@ internal sealed class DawidSkeneEm
     private readonly bool[] _oneCoin;          // per source: one accuracy instead of a full matrix
     private readonly bool[] _outcome;          // per source: abstain is an outcome (else a missing observation)
     private readonly int[] _single;            // per source: the one class it votes when it is modelled by hit and false-alarm rates, else -1
+    private readonly double[] _weight;         // per source: 1/g when g sources have identical columns (counted once), else 1
     private readonly double[] _q;              // posterior per pattern, patterns × k
     private readonly double[] _counts;         // soft counts (source, vote, class), m × k × k
     private readonly double[] _classTotals;
@@ -248,6 +264,7 @@ internal sealed class DawidSkeneEm
         _oneCoin = new bool[m];
         _outcome = new bool[m];
         _single = new int[m];
+        _weight = options.CountDuplicatesOnce ? patterns.CopyWeights() : Enumerable.Repeat(1.0, m).ToArray();
         for (var j = 0; j < m; j++)
         {
             // A source that only ever votes one class says the same whatever Y is. With abstains missing its votes
@@ -267,6 +284,9 @@ internal sealed class DawidSkeneEm
 
     /// <summary>Per source: true when its abstains are outcomes.</summary>
     public bool[] AbstainIsOutcome => _outcome.ToArray();
+
+    /// <summary>Per source: the weight of its factor in the likelihood (1/g for each of g identical sources, else 1).</summary>
+    public double[] Weights => _weight.ToArray();
 
     /// <summary>
     /// The confusion matrices as probabilities, (source, class) rows of k + 1 outcomes; the abstain entry is 0
@@ -326,18 +346,20 @@ internal sealed class DawidSkeneEm
         return fit;
     }
 
+    /// <summary>Majority vote (identical sources counted once), ties sharing.</summary>
     private void InitialiseFromMajorityVote()
     {
         for (var t = 0; t < _patterns.Count; t++)
         {
             var row = _q.AsSpan(t * _k, _k);
             var (start, end) = _patterns.Range(t);
-            for (var v = start; v < end; v++) row[_patterns.Labels[v]] += 1;
+            for (var v = start; v < end; v++) row[_patterns.Labels[v]] += _weight[_patterns.Lfs[v]];
             var max = 0.0;
             foreach (var x in row) max = Math.Max(max, x);
+            // Weighted counts of 1/g each may sum to an integer only up to rounding: ties within 1e-9 share.
             var tied = 0;
-            foreach (var x in row) if (x == max) tied++;
-            for (var c = 0; c < _k; c++) row[c] = row[c] == max ? 1.0 / tied : 0;
+            foreach (var x in row) if (x >= max - 1e-9) tied++;
+            for (var c = 0; c < _k; c++) row[c] = row[c] >= max - 1e-9 ? 1.0 / tied : 0;
         }
     }
 
@@ -385,13 +407,13 @@ internal sealed class DawidSkeneEm
             for (var j = 0; j < _m; j++)
             for (var a = 0; a < k; a++)
             {
-                var n = _counts[(j * k + a) * k + c];
+                var n = _weight[j] * _counts[(j * k + a) * k + c];
                 row[a] += n;
                 voted += n;
                 if (a == c) right += n;
             }
             all += voted;
-            var possible = _classTotals[c] * _m;
+            var possible = _classTotals[c] * _weight.Sum();
             row[k] = Math.Max(0, possible - voted);
             _centreCoverage[c] = possible > 0 ? Math.Clamp(voted / possible, Floor, 1 - Floor) : 0.5;
             Normalise(row.AsSpan(0, k), _centreVotes.AsSpan(c * k, k));
@@ -403,10 +425,11 @@ internal sealed class DawidSkeneEm
         {
             var t = _single[j];
             if (t < 0) continue;
+            var w = _weight[j];
             for (var c = 0; c < k; c++)
             {
-                if (c == t) { hits += _counts[(j * k + t) * k + c]; hitRows += _classTotals[c]; }
-                else { alarms += _counts[(j * k + t) * k + c]; alarmRows += _classTotals[c]; }
+                if (c == t) { hits += w * _counts[(j * k + t) * k + c]; hitRows += w * _classTotals[c]; }
+                else { alarms += w * _counts[(j * k + t) * k + c]; alarmRows += w * _classTotals[c]; }
             }
         }
         _centreHit = Math.Clamp(hitRows > 0 ? hits / hitRows : 0.5, Floor, 1 - Floor);
@@ -519,7 +542,7 @@ internal sealed class DawidSkeneEm
         {
             baseScore[c] = Math.Log(Prior[c]);
             for (var j = 0; j < _m; j++)
-                if (_outcome[j]) baseScore[c] += _logConfusion[(j * k + c) * width + k];
+                if (_outcome[j]) baseScore[c] += _weight[j] * _logConfusion[(j * k + c) * width + k];
         }
         var ll = 0.0;
         for (var t = 0; t < _patterns.Count; t++)
@@ -532,10 +555,11 @@ internal sealed class DawidSkeneEm
                 var j = _patterns.Lfs[v];
                 var at = j * k * width;
                 var a = _patterns.Labels[v];
+                var w = _weight[j];
                 if (_outcome[j])
-                    for (var c = 0; c < k; c++) scores[c] += _logConfusion[at + c * width + a] - _logConfusion[at + c * width + k];
+                    for (var c = 0; c < k; c++) scores[c] += w * (_logConfusion[at + c * width + a] - _logConfusion[at + c * width + k]);
                 else
-                    for (var c = 0; c < k; c++) scores[c] += _logConfusion[at + c * width + a];
+                    for (var c = 0; c < k; c++) scores[c] += w * _logConfusion[at + c * width + a];
             }
             ll += _patterns.Counts[t] * Numerics.LogSoftmaxInPlace(scores);
             for (var c = 0; c < k; c++) scores[c] = Math.Exp(scores[c]);
@@ -543,41 +567,48 @@ internal sealed class DawidSkeneEm
         return ll;
     }
 
-    /// <summary>Log-density (up to constants) of the Dirichlet priors at the current parameters.</summary>
+    /// <summary>
+    /// Log-density (up to constants) of the Dirichlet priors at the current parameters, each source's term weighted like
+    /// its likelihood factor (so that the M-step of a weighted source is the unweighted one and EM stays monotone).
+    /// </summary>
     private double LogPriorDensity()
+    {
+        var sum = 0.0;
+        if (_learnPrior)
+            for (var c = 0; c < _k; c++) sum += Math.Log(Prior[c]);
+        for (var j = 0; j < _m; j++) sum += _weight[j] * SourceLogPriorDensity(j);
+        return sum;
+    }
+
+    private double SourceLogPriorDensity(int j)
     {
         int k = _k, width = _width;
         var s = _options.Smoothing;
         var sum = 0.0;
-        if (_learnPrior)
-            for (var c = 0; c < k; c++) sum += Math.Log(Prior[c]);
-        for (var j = 0; j < _m; j++)
+        if (_single[j] >= 0)
         {
-            if (_single[j] >= 0)
-            {
-                var (hit, falseAlarm) = Rates(j);
-                sum += s * (_centreHit * Math.Log(hit) + (1 - _centreHit) * Math.Log(1 - hit));
-                sum += s * (_centreFalseAlarm * Math.Log(falseAlarm) + (1 - _centreFalseAlarm) * Math.Log(1 - falseAlarm));
-                continue;
-            }
-            if (_oneCoin[j])
-            {
-                var accuracy = Math.Exp(_logConfusion[j * k * width]) / (_outcome[j] ? 1 - Math.Exp(_logConfusion[j * k * width + k]) : 1);
-                sum += s * (_centreAccuracy * Math.Log(accuracy) + (1 - _centreAccuracy) * Math.Log(1 - accuracy));
-                if (_outcome[j])
-                    for (var c = 0; c < k; c++)
-                    {
-                        var abstain = Math.Exp(_logConfusion[(j * k + c) * width + k]);
-                        sum += s * ((1 - _centreCoverage[c]) * Math.Log(abstain) + _centreCoverage[c] * Math.Log(1 - abstain));
-                    }
-                continue;
-            }
-            for (var c = 0; c < k; c++)
-                if (_outcome[j])
-                    for (var a = 0; a <= k; a++) sum += s * _centreOutcomes[c * width + a] * _logConfusion[(j * k + c) * width + a];
-                else
-                    for (var a = 0; a < k; a++) sum += s * _centreVotes[c * k + a] * _logConfusion[(j * k + c) * width + a];
+            var (hit, falseAlarm) = Rates(j);
+            sum += s * (_centreHit * Math.Log(hit) + (1 - _centreHit) * Math.Log(1 - hit));
+            sum += s * (_centreFalseAlarm * Math.Log(falseAlarm) + (1 - _centreFalseAlarm) * Math.Log(1 - falseAlarm));
+            return sum;
         }
+        if (_oneCoin[j])
+        {
+            var accuracy = Math.Exp(_logConfusion[j * k * width]) / (_outcome[j] ? 1 - Math.Exp(_logConfusion[j * k * width + k]) : 1);
+            sum += s * (_centreAccuracy * Math.Log(accuracy) + (1 - _centreAccuracy) * Math.Log(1 - accuracy));
+            if (_outcome[j])
+                for (var c = 0; c < k; c++)
+                {
+                    var abstain = Math.Exp(_logConfusion[(j * k + c) * width + k]);
+                    sum += s * ((1 - _centreCoverage[c]) * Math.Log(abstain) + _centreCoverage[c] * Math.Log(1 - abstain));
+                }
+            return sum;
+        }
+        for (var c = 0; c < k; c++)
+            if (_outcome[j])
+                for (var a = 0; a <= k; a++) sum += s * _centreOutcomes[c * width + a] * _logConfusion[(j * k + c) * width + a];
+            else
+                for (var a = 0; a < k; a++) sum += s * _centreVotes[c * k + a] * _logConfusion[(j * k + c) * width + a];
         return sum;
     }
 
@@ -594,7 +625,7 @@ internal sealed class DawidSkeneEm
         for (var j = 0; j < _m; j++)
         for (var a = 0; a < k; a++)
         for (var c = 0; c < k; c++)
-            agreement[a * k + c] += _counts[(j * k + a) * k + c];
+            agreement[a * k + c] += _weight[j] * _counts[(j * k + a) * k + c];
         var target = Enumerable.Range(0, k).ToArray(); // latent class c becomes class target[c]
         var groups = _learnPrior
             ? [Enumerable.Range(0, k).ToArray()]
@@ -636,13 +667,15 @@ public sealed class DawidSkeneModel : LogLinearModel
 {
     private readonly double[] _confusion;
     private readonly bool[] _outcome;
+    private readonly double[] _weights;
 
     internal DawidSkeneModel(LabelSchema schema, IReadOnlyList<string> lfNames, IReadOnlyList<double> prior, double[] confusion, bool[] abstainIsOutcome,
-        AbstainMode abstain, IterativeFit? fit)
-        : base(schema, lfNames, prior, Table(confusion, abstainIsOutcome, schema.Cardinality), BaseScores(confusion, abstainIsOutcome, schema.Cardinality))
+        double[] weights, AbstainMode abstain, IterativeFit? fit)
+        : base(schema, lfNames, prior, Table(confusion, abstainIsOutcome, weights, schema.Cardinality), BaseScores(confusion, abstainIsOutcome, weights, schema.Cardinality))
     {
         _confusion = confusion;
         _outcome = abstainIsOutcome;
+        _weights = weights;
         Abstain = abstain;
         FitInfo = fit;
     }
@@ -660,6 +693,12 @@ public sealed class DawidSkeneModel : LogLinearModel
     public bool AbstainIsOutcome(int lf) => _outcome[lf];
 
     /// <summary>
+    /// The weight of source <paramref name="lf"/>'s factor in the posterior: 1/g when it was one of g sources with identical
+    /// votes on every training row (so that the group counts once), else 1.
+    /// </summary>
+    public double SourceWeight(int lf) => _weights[lf];
+
+    /// <summary>
     /// π_j[c, a] = P(L_j = a | Y = c). For a source whose abstains are outcomes, <paramref name="vote"/> = -1 gives the
     /// probability of abstaining; for the others the probabilities are those of the votes given that the source voted.
     /// </summary>
@@ -670,7 +709,7 @@ public sealed class DawidSkeneModel : LogLinearModel
         return _confusion[(lf * k + cls) * (k + 1) + (vote < 0 ? k : vote)];
     }
 
-    private static double[] Table(double[] confusion, bool[] outcome, int k)
+    private static double[] Table(double[] confusion, bool[] outcome, double[] weights, int k)
     {
         var m = outcome.Length;
         var table = new double[m * k * k];
@@ -679,17 +718,17 @@ public sealed class DawidSkeneModel : LogLinearModel
         for (var c = 0; c < k; c++)
         {
             var at = (j * k + c) * (k + 1);
-            table[(j * k + a) * k + c] = Math.Log(confusion[at + a]) - (outcome[j] ? Math.Log(confusion[at + k]) : 0);
+            table[(j * k + a) * k + c] = weights[j] * (Math.Log(confusion[at + a]) - (outcome[j] ? Math.Log(confusion[at + k]) : 0));
         }
         return table;
     }
 
-    private static double[] BaseScores(double[] confusion, bool[] outcome, int k)
+    private static double[] BaseScores(double[] confusion, bool[] outcome, double[] weights, int k)
     {
         var scores = new double[k];
         for (var c = 0; c < k; c++)
             for (var j = 0; j < outcome.Length; j++)
-                if (outcome[j]) scores[c] += Math.Log(confusion[(j * k + c) * (k + 1) + k]);
+                if (outcome[j]) scores[c] += weights[j] * Math.Log(confusion[(j * k + c) * (k + 1) + k]);
         return scores;
     }
 
@@ -702,6 +741,7 @@ public sealed class DawidSkeneModel : LogLinearModel
             ["abstain_is_outcome"] = new JsonArray(_outcome.Select(o => (JsonNode)o).ToArray()),
             ["confusion"] = Parameters.ToJson(_confusion, Schema.Cardinality + 1),
         };
+        if (_weights.Any(w => w != 1)) json["weights"] = new JsonArray(_weights.Select(w => (JsonNode)w).ToArray());
         if (FitInfo is not null) json["fit"] = FitInfo.ToJson();
         return json;
     }
@@ -739,7 +779,13 @@ public sealed class DawidSkeneModel : LogLinearModel
                 Parameters.CheckDistributions(Enumerable.Range(0, k).SelectMany(c => rows.Skip(c * (k + 1)).Take(k)).ToArray(), k, "confusion");
             }
         }
-        return new DawidSkeneModel(schema, lfNames, prior, confusion, outcome, abstain, IterativeFit.FromJson(parameters["fit"]));
+        // Files without weights (older versions, or no identical sources): every source weighs 1.
+        var weights = parameters["weights"] is null
+            ? Enumerable.Repeat(1.0, m).ToArray()
+            : parameters["weights"] is JsonArray w && w.Count == m && w.All(x => x is JsonValue v && v.TryGetValue<double>(out var d) && d > 0 && d <= 1)
+                ? w.Select(x => x!.GetValue<double>()).ToArray()
+                : throw new SnorkelerException($"parameter 'weights' must be {m} numbers in (0, 1]");
+        return new DawidSkeneModel(schema, lfNames, prior, confusion, outcome, weights, abstain, IterativeFit.FromJson(parameters["fit"]));
     }
 }
 
@@ -782,6 +828,43 @@ internal sealed class VotePatterns
 
     private int[]? _classesVoted;
     private int[]? _someClass;
+
+    /// <summary>
+    /// Per source: 1/g when g sources (itself included) have identical columns — the same label on the same rows,
+    /// abstaining on the others — else 1 (also for sources that never voted). O(votes).
+    /// </summary>
+    public double[] CopyWeights()
+    {
+        var columns = new List<long>[LfCount];
+        for (var j = 0; j < LfCount; j++) columns[j] = [];
+        for (var t = 0; t < Count; t++)
+        {
+            var (start, end) = Range(t);
+            for (var v = start; v < end; v++) columns[Lfs[v]].Add(((long)t << 24) | (uint)Labels[v]);
+        }
+        var weights = new double[LfCount];
+        Array.Fill(weights, 1.0);
+        var groups = Enumerable.Range(0, LfCount).Where(j => columns[j].Count > 0)
+            .GroupBy(j => columns[j], ColumnComparer.Instance);
+        foreach (var group in groups)
+        {
+            var members = group.ToArray();
+            foreach (var j in members) weights[j] = 1.0 / members.Length;
+        }
+        return weights;
+    }
+
+    private sealed class ColumnComparer : IEqualityComparer<List<long>>
+    {
+        public static readonly ColumnComparer Instance = new();
+        public bool Equals(List<long>? x, List<long>? y) => x is not null && y is not null && CollectionsMarshal.AsSpan(x).SequenceEqual(CollectionsMarshal.AsSpan(y));
+        public int GetHashCode(List<long> column)
+        {
+            var hash = new HashCode();
+            foreach (var x in column) hash.Add(x);
+            return hash.ToHashCode();
+        }
+    }
 
     private void CountClasses(int k)
     {

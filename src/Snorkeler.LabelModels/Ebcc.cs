@@ -24,8 +24,14 @@ public sealed record EbccOptions
     /// <summary>Prior pseudo-count of a source voting each wrong class (<c>--b-v</c>, &gt; 0; default 1).</summary>
     public double OffDiagonal { get; init; } = 1;
 
-    /// <summary>Fits from different random starts (subtype splits); the one with the highest ELBO is kept (<c>--restarts</c>, 1..100; default 10).</summary>
-    public int Restarts { get; init; } = 10;
+    /// <summary>
+    /// Fits from different random starting points; the one with the highest ELBO is kept (<c>--restarts</c>, 1..100). Null (<c>auto</c>, the
+    /// default): 10 on up to <see cref="CrowdFit.FullRestartAnswers"/> answers, fewer in proportion beyond (at least 1).
+    /// </summary>
+    public int? Restarts { get; init; }
+
+    /// <summary>Restarts when <see cref="Restarts"/> is not given, on up to <see cref="CrowdFit.FullRestartAnswers"/> answers.</summary>
+    public const int DefaultRestarts = 10;
 
     /// <summary>
     /// The class proportions' Dirichlet prior is majority vote's soft class counts (<c>--alpha mv</c>, the default, as the
@@ -50,7 +56,7 @@ public sealed record EbccOptions
             SubtypeConcentration = options.Number("a-pi", d.SubtypeConcentration, 1e-9, 1e6),
             ClassConcentration = options.Text("alpha") is null or "mv" ? d.ClassConcentration : options.Number("alpha", d.ClassConcentration, 1e-9, 1e6),
             MajorityClassPrior = options.Text("alpha") is null ? d.MajorityClassPrior : options.Text("alpha") is "mv",
-            Restarts = options.Integer("restarts", d.Restarts, 1, 100),
+            Restarts = CrowdFit.ReadRestarts(options),
             Diagonal = options.Number("a-v", d.Diagonal, 1e-9, 1e6),
             OffDiagonal = options.Number("b-v", d.OffDiagonal, 1e-9, 1e6),
             MaxIterations = options.Integer("max-iter", d.MaxIterations, 1, 100_000),
@@ -64,7 +70,7 @@ public sealed record EbccOptions
         ["subtypes"] = Subtypes.ToString(CultureInfo.InvariantCulture),
         ["a-pi"] = SubtypeConcentration.ToString("R", CultureInfo.InvariantCulture),
         ["alpha"] = MajorityClassPrior ? "mv" : ClassConcentration.ToString("R", CultureInfo.InvariantCulture),
-        ["restarts"] = Restarts.ToString(CultureInfo.InvariantCulture),
+        ["restarts"] = Restarts?.ToString(CultureInfo.InvariantCulture) ?? "auto",
         ["a-v"] = Diagonal.ToString("R", CultureInfo.InvariantCulture),
         ["b-v"] = OffDiagonal.ToString("R", CultureInfo.InvariantCulture),
         ["max-iter"] = MaxIterations.ToString(CultureInfo.InvariantCulture),
@@ -116,9 +122,10 @@ public sealed class EbccTrainer : ILabelModelTrainer
     /// <summary>Runs <see cref="EbccOptions.Restarts"/> fits from seeded random subtype splits and keeps the highest ELBO.</summary>
     internal EbccModel Fit(CrowdData data, LabelSchema schema, IReadOnlyList<string> lfNames, double[]? fixedPrior, FitContext context)
     {
-        var best = CrowdFit.BestOf(Options.Restarts, context, r => Run(data, schema, lfNames, fixedPrior, CrowdFit.RandomFor(context.Seed, r), context), f => f.Evidence);
+        var restarts = CrowdFit.Restarts(Options.Restarts, EbccOptions.DefaultRestarts, data.WeightedVotes);
+        var best = CrowdFit.BestOf(restarts, context, r => Run(data, schema, lfNames, fixedPrior, CrowdFit.RandomFor(context.Seed, r), context), f => f.Evidence);
         context.Log?.Invoke(string.Create(CultureInfo.InvariantCulture,
-            $"ebcc: {data.Rows:N0} distinct vote patterns in {data.TotalRows:N0} rows; best of {Options.Restarts} restarts: ELBO {best.Evidence:G10} after {best.FitInfo!.Iterations} iterations"));
+            $"ebcc: {data.Rows:N0} distinct vote patterns in {data.TotalRows:N0} rows; best of {restarts} restarts: ELBO {best.Evidence:G10} after {best.FitInfo!.Iterations} iterations"));
         if (!best.FitInfo!.Converged)
             context.Log?.Invoke($"warning: ebcc stopped at the iteration cap ({Options.MaxIterations}) before the class posteriors moved by less than {Options.Tolerance:G3}; raise --max-iter or --tol");
         return best;
@@ -164,24 +171,51 @@ public sealed class EbccTrainer : ILabelModelTrainer
         var logSubtype = new double[groups];
         var logConfusion = new double[confusion.Length];
         var fit = new IterativeFit(Options.MaxIterations, false, double.NaN);
-        var scores = new double[groups];
+        // The passes over the rows run in stripes (Stripes): each stripe's soft counts are kept apart and added in
+        // stripe order, so the fit does not depend on the thread count. One stripe adds straight into the totals.
+        var stripes = Stripes.Count(n, confusion.Length);
+        var stripeCounts = new double[stripes][];
+        var stripeSubtypes = new double[stripes][];
+        for (var s = 0; s < stripes; s++)
+        {
+            stripeCounts[s] = stripes == 1 ? counts : new double[counts.Length];
+            stripeSubtypes[s] = stripes == 1 ? subtypeCounts : new double[groups];
+        }
+        var changes = new double[stripes];
         for (var iteration = 1; iteration <= Options.MaxIterations; iteration++)
         {
             context.Cancellation.ThrowIfCancellationRequested();
             // Posterior Dirichlet parameters from the current ζ.
             Array.Fill(subtypeCounts, Options.SubtypeConcentration / g);
             Array.Clear(counts);
-            for (var t = 0; t < n; t++)
+            Stripes.For(n, stripes, (s, from, to) =>
             {
-                var w = data.Weights[t];
-                var q = zeta.AsSpan(t * groups, groups);
-                for (var x = 0; x < groups; x++) subtypeCounts[x] += w * q[x];
-                for (var e = data.Starts[t]; e < data.Starts[t + 1]; e++)
+                var own = stripeCounts[s];
+                var subtypes = stripeSubtypes[s];
+                if (stripes > 1)
                 {
-                    var at = (data.Sources[e] * k + data.Labels[e]) * groups;
-                    for (var x = 0; x < groups; x++) counts[at + x] += w * q[x];
+                    Array.Clear(own);
+                    Array.Clear(subtypes);
                 }
-            }
+                for (var t = from; t < to; t++)
+                {
+                    var w = data.Weights[t];
+                    var q = zeta.AsSpan(t * groups, groups);
+                    for (var x = 0; x < groups; x++) subtypes[x] += w * q[x];
+                    for (var e = data.Starts[t]; e < data.Starts[t + 1]; e++)
+                    {
+                        var at = (data.Sources[e] * k + data.Labels[e]) * groups;
+                        for (var x = 0; x < groups; x++) own[at + x] += w * q[x];
+                    }
+                }
+            });
+            if (stripes > 1)
+                for (var s = 0; s < stripes; s++)
+                {
+                    var own = stripeCounts[s];
+                    for (var i = 0; i < counts.Length; i++) counts[i] += own[i];
+                    for (var x = 0; x < groups; x++) subtypeCounts[x] += stripeSubtypes[s][x];
+                }
             for (var c = 0; c < k; c++)
             {
                 classCounts[c] = classPrior[c];
@@ -197,26 +231,32 @@ public sealed class EbccTrainer : ILabelModelTrainer
             ExpectedLogs(classCounts, subtypeCounts, confusion, fixedPrior, m, k, g, logClass, logSubtype, logConfusion);
 
             // New ζ.
-            var change = 0.0;
-            for (var t = 0; t < n; t++)
+            Stripes.For(n, stripes, (s, from, to) =>
             {
-                for (var c = 0; c < k; c++)
-                    for (var x = 0; x < g; x++) scores[c * g + x] = logClass[c] + logSubtype[c * g + x];
-                for (var e = data.Starts[t]; e < data.Starts[t + 1]; e++)
+                var scores = new double[groups];
+                var change = 0.0;
+                for (var t = from; t < to; t++)
                 {
-                    var at = (data.Sources[e] * k + data.Labels[e]) * groups;
-                    for (var x = 0; x < groups; x++) scores[x] += logConfusion[at + x];
+                    for (var c = 0; c < k; c++)
+                        for (var x = 0; x < g; x++) scores[c * g + x] = logClass[c] + logSubtype[c * g + x];
+                    for (var e = data.Starts[t]; e < data.Starts[t + 1]; e++)
+                    {
+                        var at = (data.Sources[e] * k + data.Labels[e]) * groups;
+                        for (var x = 0; x < groups; x++) scores[x] += logConfusion[at + x];
+                    }
+                    Numerics.SoftmaxInPlace(scores);
+                    scores.CopyTo(zeta, t * groups);
+                    for (var c = 0; c < k; c++)
+                    {
+                        var p = 0.0;
+                        for (var x = 0; x < g; x++) p += scores[c * g + x];
+                        change = Math.Max(change, Math.Abs(p - z[t * k + c]));
+                        z[t * k + c] = p;
+                    }
                 }
-                Numerics.SoftmaxInPlace(scores);
-                scores.CopyTo(zeta, t * groups);
-                for (var c = 0; c < k; c++)
-                {
-                    var p = 0.0;
-                    for (var x = 0; x < g; x++) p += scores[c * g + x];
-                    change = Math.Max(change, Math.Abs(p - z[t * k + c]));
-                    z[t * k + c] = p;
-                }
-            }
+                changes[s] = change;
+            });
+            var change = changes.Max();
             if (change <= Options.Tolerance)
             {
                 fit = new IterativeFit(iteration, true, double.NaN);

@@ -131,4 +131,57 @@ public sealed class CrowdModelTests
         Accuracy(right, crowd).ShouldBeGreaterThan(MajorityVote(crowd));
         Accuracy(wrong, asLfs).ShouldBeLessThan(Accuracy(right, crowd) - 0.3);
     }
+
+    [Theory]
+    [InlineData(null, 5_000, 5)]
+    [InlineData(null, 100_000, 5)]
+    [InlineData(null, 250_000, 2)]
+    [InlineData(null, 6_000_000, 1)]
+    [InlineData(3, 6_000_000, 3)]
+    public void Default_restarts_are_cut_in_proportion_beyond_100000_answers_and_given_ones_are_kept(int? given, double answers, int expected)
+        => Crowd.CrowdFit.Restarts(given, IbccOptions.DefaultRestarts, answers).ShouldBe(expected);
+
+    [Fact]
+    public void Restarts_auto_is_read_from_the_command_line_and_written_back()
+    {
+        IbccOptions.From(new ModelOptions(new Dictionary<string, string> { ["restarts"] = "auto" })).Restarts.ShouldBeNull();
+        IbccOptions.From(new ModelOptions(new Dictionary<string, string> { ["restarts"] = "7" })).Restarts.ShouldBe(7);
+        new EbccOptions().ToOptionValues()["restarts"].ShouldBe("auto");
+        Should.Throw<SnorkelerException>(() => MaceOptions.From(new ModelOptions(new Dictionary<string, string> { ["restarts"] = "0" })));
+    }
+
+    [Fact]
+    public void A_sample_of_the_answers_keeps_about_the_asked_number_in_task_order_and_is_the_same_for_a_seed()
+    {
+        // Given 4,000 tasks with about 5 answers each (about 20,000 answers)
+        var data = Crowd.CrowdData.Read(Crowds.Generate(new CrowdSpec { Tasks = 4000, Workers = 100, Seed = 12 }));
+
+        // When a quarter is asked for, twice with one seed
+        var first = data.Sample(data.WeightedVotes / 4, new Random(3));
+        var second = data.Sample(data.WeightedVotes / 4, new Random(3));
+
+        // Then
+        first.WeightedVotes.ShouldBeInRange(data.WeightedVotes / 4 * 0.9, data.WeightedVotes / 4 * 1.1);
+        first.Sources.ShouldBe(second.Sources);
+        first.Labels.ShouldBe(second.Labels);
+        first.TotalRows.ShouldBe((long)first.Weights.Sum());
+        data.Sample(data.WeightedVotes, new Random(3)).ShouldBeSameAs(data);
+    }
+
+    [Fact]
+    public void EBCC_over_many_rows_runs_its_passes_in_stripes_and_gives_the_same_fit_every_time()
+    {
+        // Given 20,000 tasks (more than two stripes of rows)
+        var matrix = Crowds.Generate(new CrowdSpec { Tasks = 20_000, Workers = 40, AnswersPerTask = 3, Seed = 21 });
+        var trainer = new EbccTrainer(new EbccOptions { Restarts = 1, Subtypes = 2 });
+
+        // When
+        var first = trainer.Fit(matrix, FitContext.WithSeed(4));
+        var second = trainer.Fit(matrix, FitContext.WithSeed(4));
+
+        // Then
+        Crowd.Stripes.Count(20_000, 40 * 2 * 4).ShouldBeGreaterThan(1);
+        first.PredictProbabilities(matrix).ShouldBe(second.PredictProbabilities(matrix));
+        Accuracy(first, matrix).ShouldBeGreaterThan(MajorityVote(matrix));
+    }
 }

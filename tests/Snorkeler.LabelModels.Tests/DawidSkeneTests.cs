@@ -182,6 +182,38 @@ public sealed class DawidSkeneTests(ITestOutputHelper output)
         ds.ShouldBeGreaterThan(mv);
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(4)]
+    public void Sources_with_identical_columns_count_once_so_copies_change_no_posterior(int k)
+    {
+        // Given four LFs of known accuracy, and the same matrix with the weakest LF copied three more times
+        var set = Generated.WithCopies(3000, [0.8, 0.75, 0.7, 0.6], [(3, 3, 1.0)], k, coverage: 0.6, skew: 0.8, seed: 41);
+        var votes = new int[3000 * 4];
+        for (var i = 0; i < 3000; i++)
+            for (var j = 0; j < 4; j++) votes[i * 4 + j] = set.Matrix[i, j];
+        var original = LabelMatrix.Create(set.Matrix.Schema, Some.LfNames(4), votes, set.Matrix.GoldLabels);
+
+        // When Dawid–Skene is fitted to both, for the same number of iterations
+        var fixedIterations = new DawidSkeneOptions { Tolerance = 0, MaxIterations = 100 };
+        var once = Fit(set.Matrix, fixedIterations);
+        var each = Fit(set.Matrix, fixedIterations with { CountDuplicatesOnce = false });
+        var reference = Fit(original, fixedIterations);
+
+        // Then with duplicates counted once the copies weigh 1/4 each and every posterior is the one without them
+        Enumerable.Range(3, 4).Select(once.SourceWeight).ShouldAllBe(w => w == 0.25);
+        var expected = reference.PredictProbabilities(original);
+        var actual = once.PredictProbabilities(set.Matrix);
+        output.WriteLine($"largest difference {expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max():G3}");
+        for (var x = 0; x < expected.Length; x++) actual[x].ShouldBe(expected[x], 1e-9);
+        var loaded = (DawidSkeneModel)LabelModelCatalog.Get("dawid-skene").Load(once.Schema, once.LfNames, once.ClassPrior, once.SaveParameters());
+        loaded.PredictProbabilities(set.Matrix).ShouldBe(actual);
+
+        // and counted each, the weak LF's four votes outweigh the others, which costs accuracy
+        output.WriteLine($"k {k}: once {ExpectedAccuracy(once, set.Matrix):F4}, each {ExpectedAccuracy(each, set.Matrix):F4}");
+        ExpectedAccuracy(once, set.Matrix).ShouldBeGreaterThan(ExpectedAccuracy(each, set.Matrix));
+    }
+
     [Fact]
     public void A_model_file_written_before_the_abstain_option_loads_with_abstain_as_an_outcome()
     {
@@ -213,5 +245,7 @@ public sealed class DawidSkeneTests(ITestOutputHelper output)
             .Message.ShouldBe("--abstain expects missing or vote, got 'skip'");
         Should.Throw<SnorkelerException>(() => DawidSkeneOptions.From(new ModelOptions(new Dictionary<string, string> { ["confusion"] = "two-coin" })))
             .Message.ShouldBe("--confusion expects full or one-coin, got 'two-coin'");
+        Should.Throw<SnorkelerException>(() => DawidSkeneOptions.From(new ModelOptions(new Dictionary<string, string> { ["duplicates"] = "twice" })))
+            .Message.ShouldBe("--duplicates expects once or each, got 'twice'");
     }
 }

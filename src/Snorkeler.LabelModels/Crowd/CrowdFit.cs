@@ -17,6 +17,21 @@ internal static class CrowdFit
         if (m * k * (k + 1) > 1L << 28) throw new SnorkelerException($"{model}: {m:N0} sources × {k} classes need too many confusion-matrix entries");
     }
 
+    /// <summary>Answers up to which a crowd model runs all its default restarts.</summary>
+    public const double FullRestartAnswers = 100_000;
+
+    /// <summary>
+    /// The restarts to run: <paramref name="given"/>, or <paramref name="fallback"/> cut in proportion beyond
+    /// <see cref="FullRestartAnswers"/> answers (at least one). Restarts guard against a poor local optimum, which many
+    /// answers per worker make rare, while each costs a pass over every answer per iteration.
+    /// </summary>
+    public static int Restarts(int? given, int fallback, double answers)
+        => given ?? (int)Math.Clamp(Math.Ceiling(fallback * FullRestartAnswers / Math.Max(1, answers)), 1, fallback);
+
+    /// <summary><c>--restarts N</c> (1..100), or null for <c>auto</c> or when not given.</summary>
+    public static int? ReadRestarts(ModelOptions options)
+        => options.Text("restarts") is null or "auto" ? null : options.Integer("restarts", 1, 1, 100);
+
     /// <summary>The random numbers of restart <paramref name="restart"/>: from the seed and the restart (any seed when null).</summary>
     public static Random RandomFor(int? seed, int restart)
         => seed is { } s ? new Random(unchecked(s * 1_000_003 + restart * 7_919 + 0x1bcc)) : new Random();

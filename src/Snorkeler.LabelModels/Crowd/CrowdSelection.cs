@@ -10,10 +10,16 @@ namespace Snorkeler.LabelModels.Crowd;
 /// 22 generated with confusion-matrix, one-coin, difficulty and correlated workers, spammers, skewed activity, skewed
 /// and up to 10 classes; docs/annotators.md), choosing by ELBO lost 0.012 accuracy on average to the best model of each
 /// set in hindsight (at most 0.050), against 0.028 (at most 0.148) for held-out source agreement, which suits LFs but
-/// not sparse crowds whose held-out workers answered few tasks.
+/// not sparse crowds whose held-out workers answered few tasks. On more than <see cref="SampleAnswers"/> answers the
+/// models are compared on a seeded random sample of the tasks holding about that many (one restart each), and only the
+/// chosen model is fitted on all of them: the comparison then costs a fixed amount, and the full fit's restarts are cut
+/// down in proportion to the answers (<see cref="CrowdFit.Restarts"/>).
 /// </summary>
 internal static class CrowdSelection
 {
+    /// <summary>Answers above which the models are compared on a random sample of the tasks holding about this many.</summary>
+    public const double SampleAnswers = 200_000;
+
     /// <summary>True when the matrix holds people's answers (at least one annotator source).</summary>
     public static bool Applies(IMatrixSource train) => train.SourceKinds.Contains(SourceKind.Annotator);
 
@@ -29,6 +35,10 @@ internal static class CrowdSelection
     public static (ILabelModel Model, AutoSelection Selection, AutoCandidate Chosen) Choose(IMatrixSource train, FitContext context, Action<string>? log)
     {
         var data = CrowdData.Read(train, context.Cancellation);
+        var sample = data.Sample(SampleAnswers, CrowdFit.RandomFor(context.Seed, 1_001));
+        int? restarts = sample == data ? null : 1;
+        if (sample != data)
+            log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"auto: models compared on a sample of {sample.Rows:N0} of {data.Rows:N0} tasks ({sample.WeightedVotes:N0} answers), one restart each"));
         var fixedPrior = context.Prior is { } p ? ClassPrior.Validate(p, train.Schema.Cardinality) : null;
         var prior = fixedPrior is null ? "learned" : "given";
         var candidates = new List<AutoCandidate>();
@@ -38,7 +48,7 @@ internal static class CrowdSelection
             context.Cancellation.ThrowIfCancellationRequested();
             try
             {
-                var (model, elbo) = Fit(entry, data, train, fixedPrior, context);
+                var (model, elbo) = Fit(entry, sample, train, fixedPrior, context, restarts);
                 candidates.Add(new AutoCandidate(entry.Model, entry.Options, prior, elbo));
                 models.Add(model);
                 log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"auto: {candidates[^1]}: ELBO {elbo:F2}"));
@@ -60,27 +70,28 @@ internal static class CrowdSelection
             $"the answers come from annotators, so the variational models are compared by their evidence: highest ELBO ({chosen.Score:F2}{(double.IsNaN(runnerUp) ? "" : $"; next {runnerUp:F2}")})");
         var selection = new AutoSelection("ELBO", "evidence lower bound of each variational model on the answers (its best restart): Bayesian model selection without gold labels",
             true, candidates, chosen, reason);
-        return (models[best]!, selection, chosen);
+        var fitted = sample == data ? models[best]! : Fit(Candidates[best], data, train, fixedPrior, context, null).Model;
+        return (fitted, selection, chosen);
     }
 
-    private static (ILabelModel Model, double Elbo) Fit(AutoEntry entry, CrowdData data, IMatrixSource train, double[]? fixedPrior, FitContext context)
+    private static (ILabelModel Model, double Elbo) Fit(AutoEntry entry, CrowdData data, IMatrixSource train, double[]? fixedPrior, FitContext context, int? restarts)
     {
         var options = new ModelOptions(entry.Options);
         switch (entry.Model)
         {
             case IbccTrainer.ModelName:
             {
-                var model = new IbccTrainer(IbccOptions.From(options)).Fit(data, train.Schema, train.LfNames, fixedPrior, context);
+                var model = new IbccTrainer(IbccOptions.From(options) with { Restarts = restarts }).Fit(data, train.Schema, train.LfNames, fixedPrior, context);
                 return (model, model.Evidence);
             }
             case MaceTrainer.ModelName:
             {
-                var model = new MaceTrainer(MaceOptions.From(options)).Fit(data, train.Schema, train.LfNames, fixedPrior, context);
+                var model = new MaceTrainer(MaceOptions.From(options) with { Restarts = restarts }).Fit(data, train.Schema, train.LfNames, fixedPrior, context);
                 return (model, model.Evidence);
             }
             case EbccTrainer.ModelName:
             {
-                var model = new EbccTrainer(EbccOptions.From(options)).Fit(data, train.Schema, train.LfNames, fixedPrior, context with { Prior = fixedPrior, Dev = null });
+                var model = new EbccTrainer(EbccOptions.From(options) with { Restarts = restarts }).Fit(data, train.Schema, train.LfNames, fixedPrior, context with { Prior = fixedPrior, Dev = null });
                 return (model, model.Evidence);
             }
             default:

@@ -8,8 +8,14 @@ namespace Snorkeler.LabelModels;
 /// <summary>Options of GLAD, the item-difficulty model (<c>glad</c>).</summary>
 public sealed record GladOptions
 {
-    /// <summary>Fits from different starting points; the highest log-posterior is kept (<c>--restarts</c>, 1..100; default 3).</summary>
-    public int Restarts { get; init; } = 3;
+    /// <summary>
+    /// Fits from different starting points; the highest log-posterior is kept (<c>--restarts</c>, 1..100). Null (<c>auto</c>, the
+    /// default): 3 on up to <see cref="CrowdFit.FullRestartAnswers"/> answers, fewer in proportion beyond (at least 1).
+    /// </summary>
+    public int? Restarts { get; init; }
+
+    /// <summary>Restarts when <see cref="Restarts"/> is not given, on up to <see cref="CrowdFit.FullRestartAnswers"/> answers.</summary>
+    public const int DefaultRestarts = 3;
 
     /// <summary>Most EM iterations per restart (<c>--max-iter</c>, 1..100,000; default 200).</summary>
     public int MaxIterations { get; init; } = 200;
@@ -27,7 +33,7 @@ public sealed record GladOptions
         var d = new GladOptions();
         return new GladOptions
         {
-            Restarts = options.Integer("restarts", d.Restarts, 1, 100),
+            Restarts = CrowdFit.ReadRestarts(options),
             MaxIterations = options.Integer("max-iter", d.MaxIterations, 1, 100_000),
             Tolerance = options.Number("tol", d.Tolerance, 0),
             AbilityMean = options.Number("ability-prior", d.AbilityMean, -10, 10),
@@ -37,7 +43,7 @@ public sealed record GladOptions
     /// <summary>The options as command-line name/value pairs.</summary>
     public IReadOnlyDictionary<string, string> ToOptionValues() => new Dictionary<string, string>
     {
-        ["restarts"] = Restarts.ToString(CultureInfo.InvariantCulture),
+        ["restarts"] = Restarts?.ToString(CultureInfo.InvariantCulture) ?? "auto",
         ["max-iter"] = MaxIterations.ToString(CultureInfo.InvariantCulture),
         ["tol"] = Tolerance.ToString("R", CultureInfo.InvariantCulture),
         ["ability-prior"] = AbilityMean.ToString("R", CultureInfo.InvariantCulture),
@@ -80,9 +86,10 @@ public sealed class GladTrainer : ILabelModelTrainer
         CrowdFit.CheckShape(ModelName, train);
         double[]? fixedPrior = context.Prior is not null || context.Dev is { HasGold: true } ? ClassPrior.Resolve(train.Schema, context) : null;
         var data = CrowdData.Read(train, context.Cancellation);
-        var best = CrowdFit.BestOf(Options.Restarts, context, restart => Run(data, fixedPrior, restart, context), f => f.LogPosterior);
+        var restarts = CrowdFit.Restarts(Options.Restarts, GladOptions.DefaultRestarts, data.WeightedVotes);
+        var best = CrowdFit.BestOf(restarts, context, restart => Run(data, fixedPrior, restart, context), f => f.LogPosterior);
         context.Log?.Invoke(string.Create(CultureInfo.InvariantCulture,
-            $"glad: {data.Rows:N0} distinct rows, {data.WeightedVotes:N0} votes; best of {Options.Restarts} restarts: log-posterior {best.LogPosterior:G10} after {best.Iterations} iterations (restart {best.Restart})"));
+            $"glad: {data.Rows:N0} distinct rows, {data.WeightedVotes:N0} votes; best of {restarts} restarts: log-posterior {best.LogPosterior:G10} after {best.Iterations} iterations (restart {best.Restart})"));
         var answers = new double[data.M];
         for (var r = 0; r < data.Rows; r++)
             for (var e = data.Starts[r]; e < data.Starts[r + 1]; e++) answers[data.Sources[e]] += data.Weights[r];

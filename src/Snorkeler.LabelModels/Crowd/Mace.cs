@@ -8,8 +8,14 @@ namespace Snorkeler.LabelModels;
 /// <summary>Options of MACE, the spammer model (<c>mace</c>).</summary>
 public sealed record MaceOptions
 {
-    /// <summary>Fits from different starting points; the highest ELBO is kept (<c>--restarts</c>, 1..100; default 5).</summary>
-    public int Restarts { get; init; } = 5;
+    /// <summary>
+    /// Fits from different starting points; the highest ELBO is kept (<c>--restarts</c>, 1..100). Null (<c>auto</c>, the
+    /// default): 5 on up to <see cref="CrowdFit.FullRestartAnswers"/> answers, fewer in proportion beyond (at least 1).
+    /// </summary>
+    public int? Restarts { get; init; }
+
+    /// <summary>Restarts when <see cref="Restarts"/> is not given, on up to <see cref="CrowdFit.FullRestartAnswers"/> answers.</summary>
+    public const int DefaultRestarts = 5;
 
     /// <summary>Most variational iterations per restart (<c>--max-iter</c>, 1..100,000; default 500).</summary>
     public int MaxIterations { get; init; } = 500;
@@ -42,7 +48,7 @@ public sealed record MaceOptions
         var d = new MaceOptions();
         return new MaceOptions
         {
-            Restarts = options.Integer("restarts", d.Restarts, 1, 100),
+            Restarts = CrowdFit.ReadRestarts(options),
             MaxIterations = options.Integer("max-iter", d.MaxIterations, 1, 100_000),
             Tolerance = options.Number("tol", d.Tolerance, 0),
             CompetentCount = options.Number("competence-prior", d.CompetentCount, 1e-6, 1e6),
@@ -56,7 +62,7 @@ public sealed record MaceOptions
     /// <summary>The options as command-line name/value pairs.</summary>
     public IReadOnlyDictionary<string, string> ToOptionValues() => new Dictionary<string, string>
     {
-        ["restarts"] = Restarts.ToString(CultureInfo.InvariantCulture),
+        ["restarts"] = Restarts?.ToString(CultureInfo.InvariantCulture) ?? "auto",
         ["max-iter"] = MaxIterations.ToString(CultureInfo.InvariantCulture),
         ["tol"] = Tolerance.ToString("R", CultureInfo.InvariantCulture),
         ["competence-prior"] = CompetentCount.ToString("R", CultureInfo.InvariantCulture),
@@ -109,9 +115,10 @@ public sealed class MaceTrainer : ILabelModelTrainer
 
     internal MaceModel Fit(CrowdData data, LabelSchema schema, IReadOnlyList<string> names, double[]? fixedPrior, FitContext context)
     {
-        var best = CrowdFit.BestOf(Options.Restarts, context, restart => Run(data, fixedPrior, restart, context), f => f.Elbo);
+        var restarts = CrowdFit.Restarts(Options.Restarts, MaceOptions.DefaultRestarts, data.WeightedVotes);
+        var best = CrowdFit.BestOf(restarts, context, restart => Run(data, fixedPrior, restart, context), f => f.Elbo);
         context.Log?.Invoke(string.Create(CultureInfo.InvariantCulture,
-            $"mace: {data.Rows:N0} distinct rows, {data.WeightedVotes:N0} votes; best of {Options.Restarts} restarts: ELBO {best.Elbo:G10} after {best.Iterations} iterations (restart {best.Restart})"));
+            $"mace: {data.Rows:N0} distinct rows, {data.WeightedVotes:N0} votes; best of {restarts} restarts: ELBO {best.Elbo:G10} after {best.Iterations} iterations (restart {best.Restart})"));
         return new MaceModel(schema, names, best.Competence, best.Strategy, best.Nu, fixedPrior, best.Elbo);
     }
 

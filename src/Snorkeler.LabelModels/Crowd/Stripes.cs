@@ -15,14 +15,25 @@ internal static class Stripes
     /// <summary>The stripes of <paramref name="rows"/> rows: at most 16, each at least <see cref="MinRows"/> (one when fewer).</summary>
     public static int Count(int rows) => Math.Clamp(rows / MinRows, 1, 16);
 
+    /// <summary>Scratch values all stripes of one pass may hold together (128 MB of doubles).</summary>
+    public const int MaxScratch = 1 << 24;
+
+    /// <summary>
+    /// As <see cref="Count(int)"/>, but with fewer stripes when each needs <paramref name="scratch"/> values of its own
+    /// (partial sums), so that they hold at most <see cref="MaxScratch"/> together.
+    /// </summary>
+    public static int Count(int rows, long scratch) => (int)Math.Clamp(Math.Min(rows / MinRows, MaxScratch / Math.Max(1, scratch)), 1, 16);
+
     /// <summary>Stripe <paramref name="stripe"/>'s rows, [from, to).</summary>
     public static (int From, int To) Range(int rows, int stripes, int stripe)
         => ((int)((long)rows * stripe / stripes), (int)((long)rows * (stripe + 1) / stripes));
 
     /// <summary>Runs <paramref name="body"/> on every stripe (in parallel when there are several).</summary>
-    public static void For(int rows, Action<int, int, int> body)
+    public static void For(int rows, Action<int, int, int> body) => For(rows, Count(rows), body);
+
+    /// <summary>Runs <paramref name="body"/> on each of <paramref name="stripes"/> stripes (in parallel when there are several).</summary>
+    public static void For(int rows, int stripes, Action<int, int, int> body)
     {
-        var stripes = Count(rows);
         if (stripes == 1)
         {
             body(0, 0, rows);
