@@ -63,6 +63,10 @@ internal sealed class Args
             }
             if (taken == 0) throw new UsageException($"option '{name}' needs a value ({spec.Value})");
         }
+        // An empty value ('--lfs ""', '--gold-column=') is never meant: as a path it names nothing, as a name it matches nothing.
+        foreach (var (name, values) in args._values)
+            if (byName[name].Value is { } placeholder && values.Any(string.IsNullOrWhiteSpace))
+                throw new UsageException($"option '{name}' needs a value ({placeholder}), got an empty one");
         foreach (var spec in specs.Where(s => s.Required))
             if (!args._values.ContainsKey(spec.Name))
                 throw new UsageException($"missing required option '{spec.Name} {spec.Value}'");
@@ -93,6 +97,17 @@ internal sealed class Args
         if (text is null) return null;
         if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v) || v < min || v > max)
             throw new UsageException($"option '{name}' expects a whole number{(min > int.MinValue ? $" from {min}" : "")}{(max < int.MaxValue ? $" to {max}" : "")}, got '{text}'");
+        return v;
+    }
+
+    /// <summary>A finite number from <paramref name="min"/> (above it, when <paramref name="aboveMin"/>) to <paramref name="max"/>; NaN and infinities are usage errors.</summary>
+    public double? Number(string name, double min, double max, bool aboveMin = false)
+    {
+        var text = Value(name);
+        if (text is null) return null;
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v) || (aboveMin ? v <= min : v < min) || v > max)
+            throw new UsageException(string.Create(CultureInfo.InvariantCulture,
+                $"option '{name}' expects a number {(aboveMin ? "above" : "from")} {min}{(double.IsPositiveInfinity(max) ? "" : $" {(aboveMin ? "and at most" : "to")} {max}")}, got '{text}'"));
         return v;
     }
 

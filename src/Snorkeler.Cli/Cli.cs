@@ -69,7 +69,7 @@ internal static class Cli
         if (command is null)
         {
             var near = Text.Suggest.Nearest(tokens[0], Commands.Select(c => c.Name));
-            stderr.WriteLine($"snorkeler: unknown command '{tokens[0]}'{(near is null ? "" : $"; did you mean '{near}'?")} (run 'snorkeler --help')");
+            stderr.WriteLine($"snorkeler: unknown command '{Text.Printable.OneLine(tokens[0])}'{(near is null ? "" : $"; did you mean '{near}'?")} (run 'snorkeler --help')");
             return ExitCode.Usage;
         }
         if (tokens.Skip(1).Any(t => t is "--help" or "-h"))
@@ -88,7 +88,7 @@ internal static class Cli
         }
         catch (Exception e) when (e is UsageException or OptionException)
         {
-            stderr.WriteLine($"snorkeler {command.Name}: {e.Message}");
+            stderr.WriteLine($"snorkeler {command.Name}: {Text.Printable.OneLine(e.Message)}");
             stderr.WriteLine($"run 'snorkeler {command.Name} --help' for its options");
             return ExitCode.Usage;
         }
@@ -112,13 +112,13 @@ internal static class Cli
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            stderr.WriteLine($"error: {e.Message}");
+            stderr.WriteLine($"error: {Text.Printable.OneLine(e.Message)}");
             if (terminal.Verbose) stderr.WriteLine(e);
             return ExitCode.BadInput;
         }
         catch (Exception e)
         {
-            stderr.WriteLine($"internal error: {e.GetType().Name}: {e.Message}");
+            stderr.WriteLine($"internal error: {e.GetType().Name}: {Text.Printable.OneLine(e.Message)}");
             stderr.WriteLine(terminal.Verbose ? e.ToString() : "this is a bug in snorkeler; rerun with --verbose for the stack trace and report it");
             return ExitCode.Internal;
         }

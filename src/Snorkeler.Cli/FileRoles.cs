@@ -30,9 +30,8 @@ internal static class FileRoles
             => What is null ? $"{Option} '{Given}'" : Given == Path ? $"{What} '{Path}'" : $"{What} '{Path}' of {Option} '{Given}'";
     }
 
-    /// <summary>A matrix output's schema sidecar (written for .csv and .npy matrices).</summary>
-    public static IEnumerable<string> Sidecar(string matrix)
-        => MatrixFile.FormatOf(matrix) is MatrixFormat.Csv or MatrixFormat.Npy ? [MatrixFile.SchemaSidecar(matrix)] : [];
+    /// <summary>The files written with a matrix output (a .csv or .npy matrix's schema sidecar, a .npy matrix's gold labels).</summary>
+    public static IEnumerable<string> Sidecar(string matrix) => MatrixFile.FilesWrittenWith(matrix);
 
     /// <summary>An output's provenance manifest.</summary>
     public static IEnumerable<string> Manifest(string output) => [Snorkeler.Cli.Manifest.PathFor(output)];
@@ -67,6 +66,8 @@ internal static class FileRoles
         for (var i = 0; i < outputs.Count; i++)
         {
             var output = outputs[i];
+            if (InputFile.Stat(output.Path).Kind == FileKind.Special)
+                throw new UsageException($"{output} is a named pipe, socket or device; an output must be a file (it is written beside, then renamed into place)");
             if (inputs.FirstOrDefault(input => input.Identity == output.Identity) is { } input)
                 throw new UsageException($"{output} is the same file as {input}; an output must not overwrite an input");
             for (var j = 0; j < i; j++)
@@ -86,12 +87,11 @@ internal static class FileRoles
             yield break;
         }
         yield return new Touched(option, value, null, value, facts.Identity);
-        var sidecar = MatrixFile.SchemaSidecar(value);
-        if (File.Exists(sidecar)) yield return Touch(option, value, "the schema sidecar", sidecar);
-        if (value.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+        foreach (var beside in MatrixFile.FilesReadWith(value))
         {
-            var labels = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(value)) ?? ".", "label.json");
-            if (File.Exists(labels)) yield return Touch(option, value, "the label.json", labels);
+            var what = beside.EndsWith(".schema.json", StringComparison.Ordinal) ? "the schema sidecar"
+                : Path.GetFileName(beside) == "label.json" ? "the label.json" : "the gold labels";
+            yield return Touch(option, value, what, beside);
         }
     }
 

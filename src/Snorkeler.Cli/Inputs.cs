@@ -195,6 +195,6 @@ internal static class Inputs
                 throw new UsageException($"{name} expects numbers separated by commas (e.g. 0.6,0.4), got '{text}'");
         if (values.Any(v => !double.IsFinite(v) || v <= 0))
             throw new UsageException($"{name} must be positive numbers, got {text}");
-        return values;
+        return LabelModels.ClassPrior.Validate(values, values.Length); // normalised: every model sees shares summing to 1
     }
 }

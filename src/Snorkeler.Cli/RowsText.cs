@@ -34,7 +34,7 @@ internal static class RowsText
             var nameWidth = r.Fields.Select(f => f.Name.Length).DefaultIfEmpty(0).Max();
             foreach (var f in r.Fields)
             {
-                text.Append("  ").Append((f.Name + ":").PadRight(nameWidth + 1)).Append(' ');
+                text.Append("  ").Append((OneLine(f.Name) + ":").PadRight(nameWidth + 1)).Append(' ');
                 if (f.Value is null) text.Append("(missing)");
                 else
                     foreach (var s in Highlight.Segments(f.Value, Matches(r, f.Name), width))
@@ -99,7 +99,8 @@ internal static class RowsText
         => r.Votes.Where(v => v.Why is not null).SelectMany(v => v.Why!.Matches).Where(m => m.Field == field).Select(m => (m.Start, m.Length));
 
     /// <summary>Line breaks and tabs shown as visible escapes, so one field stays on one line.</summary>
-    private static string OneLine(string s) => s.Replace("\r", "\\r", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal).Replace("\t", " ", StringComparison.Ordinal);
+    /// <summary>Data as text on one line that cannot drive the terminal (an ESC in a cell is shown as <c>\u001b</c>; see <see cref="Snorkeler.Text.Printable"/>).</summary>
+    private static string OneLine(string s) => Snorkeler.Text.Printable.OneLine(s).Replace("\t", " ", StringComparison.Ordinal);
 
     private static string Escape(string s)
     {

@@ -22,10 +22,10 @@ internal sealed class Terminal(TextWriter stdout, TextWriter stderr, bool intera
            && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"))
            && !string.Equals(Environment.GetEnvironmentVariable("TERM"), "dumb", StringComparison.Ordinal);
 
-    /// <summary>A status line on stderr (suppressed by --quiet).</summary>
+    /// <summary>A status line on stderr (suppressed by --quiet); input it quotes cannot break the line or drive the terminal.</summary>
     public void Info(string message)
     {
-        if (!Quiet) Error.WriteLine(message);
+        if (!Quiet) Error.WriteLine(Text.Printable.OneLine(message));
     }
 
     /// <summary>Progress that rewrites one stderr line, only on an interactive terminal.</summary>

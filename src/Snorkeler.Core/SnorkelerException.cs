@@ -14,14 +14,12 @@ public class SnorkelerException : Exception
     private const int MaxMessage = 4000;
 
     /// <summary>
-    /// Keeps the one-line promise when a message quotes input: line breaks become visible <c>\n</c>/<c>\r</c>,
-    /// and a message longer than <see cref="MaxMessage"/> characters is cut.
+    /// Keeps the one-line promise when a message quotes input: line breaks and other control characters become
+    /// visible escapes (<see cref="Text.Printable"/>), and a message longer than <see cref="MaxMessage"/> characters is cut.
     /// </summary>
     private static string OneLine(string message)
     {
-        Guard.NotNull(message);
-        if (message.AsSpan().IndexOfAny('\n', '\r') >= 0)
-            message = message.Replace("\r", "\\r", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
+        message = Text.Printable.OneLine(Guard.NotNull(message));
         return message.Length <= MaxMessage ? message : string.Concat(message.AsSpan(0, MaxMessage), $"... ({message.Length - MaxMessage:N0} more characters)");
     }
 

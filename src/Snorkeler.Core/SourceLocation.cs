@@ -32,7 +32,7 @@ public sealed record Diagnostic(string Code, DiagnosticSeverity Severity, string
     public override string ToString()
     {
         var severity = Severity == DiagnosticSeverity.Error ? "error" : "warning";
-        return Location is null ? $"{severity} {Code}: {Message}" : $"{Location}: {severity} {Code}: {Message}";
+        return Text.Printable.OneLine(Location is null ? $"{severity} {Code}: {Message}" : $"{Location}: {severity} {Code}: {Message}");
     }
 }
 

@@ -37,7 +37,7 @@ public sealed record AutoOptions
                 "accuracy" => AutoMetric.Accuracy,
                 "macro-f1" => AutoMetric.MacroF1,
                 "log-loss" => AutoMetric.LogLoss,
-                _ => throw new SnorkelerException($"--select-by expects expected-accuracy, accuracy, macro-f1 or log-loss, got '{text}'"),
+                _ => throw new OptionException($"--select-by expects expected-accuracy, accuracy, macro-f1 or log-loss, got '{text}'"),
             },
         };
     }

@@ -40,8 +40,14 @@ public static class ClassPrior
             throw new OptionException($"the class prior has {prior.Count} values but the task has {k} classes");
         if (prior.Any(p => !double.IsFinite(p) || p <= 0))
             throw new OptionException($"the class prior must be positive numbers, got {string.Join(",", prior)}");
+        // Huge values (1e308, 1e308) overflow the sum: then they are scaled by the largest first.
         var sum = prior.Sum();
-        return prior.Select(p => p / sum).ToArray();
+        var scale = double.IsFinite(sum) ? 1 : prior.Max();
+        if (scale != 1) sum = prior.Sum(p => p / scale);
+        var normalised = prior.Select(p => p / scale / sum).ToArray();
+        if (normalised.Any(p => !(p > 0)))
+            throw new OptionException($"the class prior {string.Join(",", prior)} gives a class a share too small to represent; give shares within a factor of 1e300 of each other");
+        return normalised;
     }
 
     /// <summary>

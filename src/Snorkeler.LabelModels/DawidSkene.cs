@@ -88,7 +88,7 @@ public sealed record DawidSkeneOptions
                 null => d.Confusion,
                 "full" => ConfusionModel.Full,
                 "one-coin" => ConfusionModel.OneCoin,
-                var text => throw new SnorkelerException($"--confusion expects full or one-coin, got '{text}'"),
+                var text => throw new OptionException($"--confusion expects full or one-coin, got '{text}'"),
             },
             PriorEstimate = ClassPrior.ReadEstimate(options, PriorEstimate.Em),
             CountDuplicatesOnce = options.Text("duplicates") switch
@@ -107,7 +107,7 @@ public sealed record DawidSkeneOptions
         null => fallback,
         "missing" => AbstainMode.Missing,
         "vote" => AbstainMode.Vote,
-        var text => throw new SnorkelerException($"--abstain expects missing or vote, got '{text}'"),
+        var text => throw new OptionException($"--abstain expects missing or vote, got '{text}'"),
     };
 
     /// <summary>The command-line spelling of an abstain mode.</summary>

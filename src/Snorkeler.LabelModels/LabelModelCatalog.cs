@@ -101,7 +101,7 @@ public static class LabelModelCatalog
         var kind = Kinds.FirstOrDefault(k => string.Equals(k.Name, name, StringComparison.OrdinalIgnoreCase));
         if (kind is not null) return kind;
         var near = Text.Suggest.Nearest(name, Kinds.Select(k => k.Name));
-        throw new SnorkelerException($"unknown label model '{name}'{(near is null ? "" : $"; did you mean '{near}'?")} (models: {string.Join(", ", Kinds.Select(k => k.Name))})");
+        throw new OptionException($"unknown label model '{name}'{(near is null ? "" : $"; did you mean '{near}'?")} (models: {string.Join(", ", Kinds.Select(k => k.Name))})");
     }
 
     /// <summary>Adds a model kind (used by the models of this assembly at start-up, and by extensions).</summary>

@@ -46,9 +46,9 @@ public sealed record LfDependencies
         {
             var colon = part.IndexOf(':', StringComparison.Ordinal);
             if (colon <= 0 || colon == part.Length - 1 || part.IndexOf(':', colon + 1) >= 0)
-                throw new SnorkelerException($"--deps expects none, auto or LF pairs A:B,C:D, got '{part}'");
+                throw new OptionException($"--deps expects none, auto or LF pairs A:B,C:D, got '{part}'");
             var (first, second) = (part[..colon].Trim(), part[(colon + 1)..].Trim());
-            if (first == second) throw new SnorkelerException($"--deps: '{part}' pairs an LF with itself");
+            if (first == second) throw new OptionException($"--deps: '{part}' pairs an LF with itself");
             pairs.Add((first, second));
         }
         return pairs.Count == 0 ? None : new LfDependencies(false, pairs);

@@ -143,7 +143,7 @@ public static class ModelComparison
         Guard.NotNull(test);
         Guard.NotNull(modelNames);
         Guard.NotNull(seeds);
-        if (modelNames.Count == 0) throw new SnorkelerException("no models to compare");
+        if (modelNames.Count == 0) throw new OptionException("no models to compare");
         if (seeds.Count == 0) throw new SnorkelerException("no seeds to compare with");
         if (!test.HasGold) throw new SnorkelerException("the test split has no gold labels to score against");
         if (dev is { HasGold: false }) throw new SnorkelerException("the dev split has no gold labels");
@@ -185,7 +185,7 @@ public static class ModelComparison
         foreach (var part in spec[(colon + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var eq = part.IndexOf('=', StringComparison.Ordinal);
-            if (eq <= 0) throw new SnorkelerException($"model '{spec}': option '{part}' must be name=value");
+            if (eq <= 0) throw new OptionException($"model '{spec}': option '{part}' must be name=value");
             values[part[..eq].TrimStart('-')] = part[(eq + 1)..];
         }
         bool? useDev = null;
@@ -194,7 +194,7 @@ public static class ModelComparison
             {
                 "none" => false,
                 "use" => true,
-                _ => throw new SnorkelerException($"model '{spec}': dev expects none or use, got '{devValue}'"),
+                _ => throw new OptionException($"model '{spec}': dev expects none or use, got '{devValue}'"),
             };
         var check = new ModelOptions(values);
         kind.CreateTrainer(check);

@@ -31,8 +31,32 @@ public static class ModelFile
             ["parameters"] = model.SaveParameters(),
         };
         if (fitInfo is not null) json["fit"] = fitInfo;
+        if (FirstNonFinite(json, "") is { } bad)
+            throw new SnorkelerException($"model '{model.Name}' has {bad.Path} = {bad.Value}, which is not a finite number; the fit went out of range (try other options, a --prior, or another model); nothing was written");
         json["checksum"] = Checksum(json);
         return json;
+    }
+
+    /// <summary>The first number in <paramref name="node"/> that is NaN or infinite (JSON cannot hold it, and no model should), with its path.</summary>
+    private static (string Path, string Value)? FirstNonFinite(JsonNode? node, string path)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                foreach (var (key, child) in o)
+                    if (FirstNonFinite(child, path.Length == 0 ? key : $"{path}.{key}") is { } found) return found;
+                return null;
+            case JsonArray a:
+                for (var i = 0; i < a.Count; i++)
+                    if (FirstNonFinite(a[i], $"{path}[{i}]") is { } found) return found;
+                return null;
+            case JsonValue v when v.TryGetValue<double>(out var d) && !double.IsFinite(d):
+                return (path, d.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            case JsonValue v when v.TryGetValue<float>(out var f) && !float.IsFinite(f):
+                return (path, f.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            default:
+                return null;
+        }
     }
 
     /// <summary>Writes the model file atomically.</summary>

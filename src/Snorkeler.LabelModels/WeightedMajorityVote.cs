@@ -23,7 +23,7 @@ public sealed record WeightedVoteOptions
     {
         Guard.NotNull(options);
         var source = options.Text("accuracies", "auto")!;
-        if (source is not ("auto" or "dev" or "snorkel")) throw new SnorkelerException($"--accuracies expects auto, dev or snorkel, got '{source}'");
+        if (source is not ("auto" or "dev" or "snorkel")) throw new OptionException($"--accuracies expects auto, dev or snorkel, got '{source}'");
         return new WeightedVoteOptions
         {
             AccuracySource = source,

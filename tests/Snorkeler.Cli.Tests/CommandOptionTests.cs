@@ -6,6 +6,22 @@ namespace Snorkeler.Cli.Tests;
 public class CommandOptionTests
 {
     [Fact]
+    public void Every_option_naming_a_file_says_whether_the_command_reads_or_writes_it()
+    {
+        // The check that no output overwrites an input only sees options with a role; a file option without one
+        // (as preferences' were) lets an output destroy an input. Folders of caches and suites are not files.
+        string[] notFiles = ["--cache-dir", "--suite"];
+        var missing = Cli.Commands
+            .SelectMany(c => c.Options.Select(o => (Command: c.Name, Option: o)))
+            .Where(x => x.Option.Role == PathRole.None && !notFiles.Contains(x.Option.Name)
+                        && x.Option.Value is { } v && System.Text.RegularExpressions.Regex.IsMatch(v, @"FILE|PATH|MATRIX|MODEL|LABELS|REPORT|DIR|\.(csv|json|html)"))
+            .Select(x => $"{x.Command} {x.Option.Name} {x.Option.Value}")
+            .ToList();
+
+        missing.ShouldBeEmpty();
+    }
+
+    [Fact]
     public void Apply_with_an_lf_folder_holding_no_lf_files_exits_1_with_the_diagnostic()
     {
         // Given

@@ -118,9 +118,9 @@ public class FitPredictTests
     {
         using var temp = new TempFolder();
 
-        var result = Shell.Run("fit", "--matrix", Train, "--model", "mvv", "--out", temp.File("m.json")).ShouldFailWith(1);
+        var result = Shell.Run("fit", "--matrix", Train, "--model", "mvv", "--out", temp.File("m.json")).ShouldFailWith(2);
 
-        result.ErrorLines.ShouldBe(["error: unknown label model 'mvv'; did you mean 'mv'? (models: mv, snorkel, dawid-skene, ebcc, wmv, flyingsquid, ibcc, mace, glad, auto)"]);
+        result.ErrorLines[0].ShouldBe("snorkeler fit: unknown label model 'mvv'; did you mean 'mv'? (models: mv, snorkel, dawid-skene, ebcc, wmv, flyingsquid, ibcc, mace, glad, auto)");
         File.Exists(temp.File("m.json")).ShouldBeFalse();
     }
 

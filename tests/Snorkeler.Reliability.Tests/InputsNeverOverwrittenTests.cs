@@ -25,6 +25,9 @@ public sealed class InputsNeverOverwrittenTests : IDisposable
         Shell.Run("fit", "--matrix", _temp.File("m.csv"), "--model", "mv", "--out", _temp.File("model.json")).ExitCode.ShouldBe(0);
         Directory.CreateDirectory(_temp.File("wrench"));
         foreach (var f in Directory.GetFiles(Corpus.File("wrench", "out-of-range"))) File.Copy(f, _temp.File(Path.Combine("wrench", Path.GetFileName(f))));
+        _temp.Write("pairs.csv", "left,right,worker,winner\na,b,w1,left\nb,c,w2,right\na,c,w1,tie\n");
+        _temp.Write("labelled.csv", "text,label\nplease subscribe,1\nnice song,0\n");
+        Shell.Run("apply", "--lfs", _temp.File("lfs"), "--data", _temp.File("labelled.csv"), "--gold-column", "label", "--out", _temp.File("g.npy")).ExitCode.ShouldBe(0);
         File.WriteAllText(_temp.File("wrench/train.json"), "{\"0\": {\"data\": {\"text\": \"hi\"}, \"label\": 0, \"weak_labels\": [0, -1]}, \"1\": {\"data\": {\"text\": \"buy\"}, \"label\": 1, \"weak_labels\": [1, 1]}}");
     }
 
@@ -53,6 +56,14 @@ public sealed class InputsNeverOverwrittenTests : IDisposable
         { "fit: one statistics file twice", "fit --stats {t}/stats.json {t}/./stats.json --model mv --out {t}/new.json", "snorkeler fit: --stats names one file twice ('{t}/stats.json' and '{t}/./stats.json'); give each file once" },
         { "predict: the labels are the matrix", "predict --model {t}/model.json --matrix {t}/m.csv --out {t}/m.csv", "snorkeler predict: --out '{t}/m.csv' is the same file as --matrix '{t}/m.csv'; an output must not overwrite an input" },
         { "predict: the labels are the model", "predict --model {t}/model.json --matrix {t}/m.csv --out {t}/model.json", "snorkeler predict: --out '{t}/model.json' is the same file as --model '{t}/model.json'; an output must not overwrite an input" },
+        { "preferences: the scores are the judgements", "preferences --pairs {t}/pairs.csv --out {t}/pairs.csv", "snorkeler preferences: --out '{t}/pairs.csv' is the same file as --pairs '{t}/pairs.csv'; an output must not overwrite an input" },
+        { "preferences: the annotators on the judgements through a link", "preferences --pairs {t}/pairs.csv --out {t}/s.csv --annotators-out {t}/lfs/../pairs.csv", "snorkeler preferences: --annotators-out '{t}/lfs/../pairs.csv' is the same file as --pairs '{t}/pairs.csv'; an output must not overwrite an input" },
+        { "preferences: the scores and the pair probabilities on one path", "preferences --pairs {t}/pairs.csv --out {t}/s.csv --pair-probabilities {t}/./s.csv", "snorkeler preferences: --out '{t}/s.csv' and --pair-probabilities '{t}/./s.csv' are the same file; give each output its own path" },
+        { "fit: the model is a NumPy matrix's gold labels", "fit --matrix {t}/g.npy --model mv --out {t}/g.gold.npy", "snorkeler fit: --out '{t}/g.gold.npy' is the same file as the gold labels '{t}/g.gold.npy' of --matrix '{t}/g.npy'; an output must not overwrite an input" },
+        { "apply: the statistics on a NumPy matrix's gold labels", "apply --lfs {t}/lfs --data {t}/labelled.csv --gold-column label --out {t}/n.npy --stats {t}/n.gold.npy", "snorkeler apply: the file written beside it '{t}/n.gold.npy' of --out '{t}/n.npy' and --stats '{t}/n.gold.npy' are the same file; give each output its own path" },
+        { "label: the matrix's gold labels on the report", "label --lfs {t}/lfs --data {t}/labelled.csv --out {t}/x.csv --matrix-out {t}/y.npy --report {t}/y.gold.npy", "snorkeler label: the file written beside it '{t}/y.gold.npy' of --matrix-out '{t}/y.npy' and --report '{t}/y.gold.npy' are the same file; give each output its own path" },
+        { "studio: the hand labels are the data", "studio --lfs {t}/lfs --data {t}/d.csv --labels {t}/hard.csv", "snorkeler studio: --labels '{t}/hard.csv' is the same file as --data '{t}/d.csv'; an output must not overwrite an input" },
+        { "studio: the hand labels are an LF file", "studio --lfs {t}/lfs --data {t}/d.csv --labels {t}/lfs/spam.rules", "snorkeler studio: --labels '{t}/lfs/spam.rules' is the same file as the LF file '{t}/lfs/spam.rules' of --lfs '{t}/lfs'; an output must not overwrite an input" },
         { "analyze: the report is the matrix", "analyze --matrix {t}/m.csv --report {t}/m.csv", "snorkeler analyze: --report '{t}/m.csv' is the same file as --matrix '{t}/m.csv'; an output must not overwrite an input" },
     };
 

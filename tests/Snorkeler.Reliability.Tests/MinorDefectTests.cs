@@ -19,6 +19,8 @@ public sealed class MinorDefectTests : IDisposable
     {
         _lfs = Path.GetDirectoryName(_temp.Write("lfs/spam.rules", "labels HAM, SPAM\n\nlf subscribe:\n    when text contains \"subscribe\" label SPAM\n\nlf song:\n    when text contains \"song\" label HAM\n"))!;
         _data = _temp.Write("d.csv", "text\nplease subscribe\nnice song\nhello\n");
+        _temp.Write("pairs.csv", "left,right,worker,winner\na,b,w1,left\nb,c,w2,right\n");
+        _temp.Write("gold.csv", "a,b,label\n1,0,1\n0,-1,0\n1,1,1\n");
     }
 
     public void Dispose() => _temp.Dispose();
@@ -30,7 +32,79 @@ public sealed class MinorDefectTests : IDisposable
         { "fit --matrix {c}/matrices/good.csv --model snorkel --out {t}/m.json --prior 0.2,0.3,0.5", "snorkeler fit: the class prior has 3 values but the task has 2 classes" },
         { "fit --matrix {c}/matrices/good.csv --model mv --out {t}/m.json --prior 0.5,-0.5", "snorkeler fit: --prior must be positive numbers, got 0.5,-0.5" },
         { "apply --lfs {c}/lfs/ok --data {c}/data/good.csv --out {t}/m.csv --column text=body --column text=stars", "snorkeler apply: --column gives 'text' twice ('text=body' and 'text=stars'); give each LF field once" },
+        { "rows --data {c}/data/good.csv --matrix {c}/matrices/good.csv --uncertain --margin NaN", "snorkeler rows: option '--margin' expects a number above 0 and at most 1, got 'NaN'" },
+        { "preferences --pairs {t}/pairs.csv --out {t}/s.csv --prior-sd Infinity", "snorkeler preferences: option '--prior-sd' expects a number above 0, got 'Infinity'" },
+        { "compare --train {c}/matrices/good.csv --test {c}/matrices/good.csv --models mv --seeds 3 --seed 2147483647", "snorkeler compare: option '--seed' expects a whole number to 2147483645, got '2147483647'" },
+        { "fit --matrix {c}/matrices/good.csv --model snorkel --out {t}/m.json --deps keyword_song:", "snorkeler fit: --deps expects none, auto or LF pairs A:B,C:D, got 'keyword_song:'" },
+        { "fit --matrix {c}/matrices/good.csv --model dawid-skene --out {t}/m.json --confusion two-coin", "snorkeler fit: --confusion expects full or one-coin, got 'two-coin'" },
+        { "fit --matrix {c}/matrices/good.csv --model ibcc --out {t}/m.json --pool maybe", "snorkeler fit: --pool expects true or false, got 'maybe'" },
+        { "compare --train {t}/gold.csv --test {t}/gold.csv --gold-column label --models snorkel:=5", "snorkeler compare: model 'snorkel:=5': option '=5' must be name=value" },
+        { "fit --matrix {c}/matrices/good.csv --model snorkel --out {t}/m.json --prior 1e-320,1e300", "snorkeler fit: the class prior 1E-320,1E+300 gives a class a share too small to represent; give shares within a factor of 1e300 of each other" },
     };
+
+    [Theory]
+    [InlineData("apply", "--lfs")]
+    [InlineData("apply", "--data")]
+    [InlineData("apply", "--out")]
+    [InlineData("fit", "--gold-column")]
+    [InlineData("label", "--id-column")]
+    public void An_empty_option_value_is_a_usage_error_not_an_internal_error(string command, string option)
+    {
+        // '--lfs ""' was an internal error (exit 3), '--data ""' said ': no such file', '--gold-column ""' was ignored
+        string[] args = command switch
+        {
+            "apply" => ["apply", "--lfs", _lfs, "--data", _data, "--out", _temp.File("m.csv")],
+            "fit" => ["fit", "--matrix", Corpus.File("matrices", "good.csv"), "--model", "mv", "--out", _temp.File("m.json")],
+            _ => ["label", "--lfs", _lfs, "--data", _data, "--out", _temp.File("l.csv"), "--model", "mv"],
+        };
+        var at = Array.IndexOf(args, option);
+        args = at >= 0 ? [.. args[..(at + 1)], "", .. args[(at + 2)..]] : [.. args, option, ""];
+
+        var result = Shell.Run(args);
+
+        result.ShouldFailWith(2);
+        result.ErrorLines[0].ShouldStartWith($"snorkeler {command}: option '{option}' needs a value (");
+        result.ErrorLines[0].ShouldEndWith("), got an empty one");
+    }
+
+    [Theory]
+    [InlineData("mv")]
+    [InlineData("snorkel")]
+    [InlineData("dawid-skene")]
+    [InlineData("ebcc")]
+    [InlineData("wmv")]
+    [InlineData("flyingsquid")]
+    [InlineData("ibcc")]
+    [InlineData("mace")]
+    [InlineData("glad")]
+    public void A_prior_of_huge_numbers_is_read_as_shares_without_overflow(string model)
+    {
+        // 1e308 + 1e308 overflows a double: once it gave an internal error (ebcc), a hang (dawid-skene) or a "diverged" fit
+        var matrix = _temp.Write("votes.csv", "a,b,c\n1,1,-1\n0,-1,0\n1,0,1\n0,0,-1\n1,1,1\n-1,0,0\n1,-1,1\n0,0,0\n");
+        var result = Shell.Run("fit", "--matrix", matrix, "--model", model, "--out", _temp.File("m.json"), "--prior", "1e308,1e308");
+
+        result.ExitCode.ShouldBe(0, result.Error);
+        var prior = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(_temp.File("m.json")))!["prior"]!.AsArray().Select(p => p!.GetValue<double>()).ToArray();
+        prior.ShouldAllBe(p => double.IsFinite(p) && p > 0);
+        prior.Sum().ShouldBe(1, 1e-9);
+    }
+
+    [Fact]
+    public void Control_characters_in_names_from_a_file_are_shown_as_escapes_in_messages()
+    {
+        // Given: a header with a NUL, a terminal escape sequence and a right-to-left override
+        var data = _temp.Write("odd.csv", "te\0xt,\u001b[2Jclear,\u202eevil\nhello,1,2\n");
+
+        // When
+        var result = Shell.Run("apply", "--lfs", _lfs, "--data", data, "--out", _temp.File("m.csv"));
+
+        // Then: one line naming the columns, with every control character visible
+        result.ShouldFailWith(1);
+        result.ErrorLines[0].ShouldEndWith("(columns: te\\u0000xt, \\u001b[2Jclear, \\u202eevil)");
+        result.Error.ShouldNotContain('\0');
+        result.Error.ShouldNotContain('\u001b');
+        result.Error.ShouldNotContain('\u202e');
+    }
 
     [Theory]
     [MemberData(nameof(UsageErrors))]
@@ -72,6 +146,60 @@ public sealed class MinorDefectTests : IDisposable
         var result = Shell.Run("analyze", "--matrix", matrix).ShouldFailWith(1);
 
         result.ErrorLines[0].ShouldBe($"error: {matrix}.schema.json: matrix schema file version 99 is newer than this Snorkeler reads (1); upgrade Snorkeler");
+    }
+
+    [Theory]
+    [InlineData("classes", "[null, \"SPAM\"]")]
+    [InlineData("lfs", "[null, \"song\"]")]
+    [InlineData("annotators", "[null]")]
+    [InlineData("classes", "\"HAM,SPAM\"")]
+    public void A_schema_sidecar_with_something_other_than_names_where_names_belong_is_refused_naming_it(string field, string value)
+    {
+        // "annotators": [null] was an internal error (a NullReferenceException)
+        var matrix = _temp.File("m.csv");
+        Shell.Run("apply", "--lfs", _lfs, "--data", _data, "--out", matrix).ExitCode.ShouldBe(0);
+        var sidecar = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(matrix + ".schema.json"))!.AsObject();
+        sidecar[field] = System.Text.Json.Nodes.JsonNode.Parse(value);
+        File.WriteAllText(matrix + ".schema.json", sidecar.ToJsonString());
+
+        var result = Shell.Run("analyze", "--matrix", matrix).ShouldFailWith(1);
+
+        result.ErrorLines[0].ShouldBe($"error: {matrix}.schema.json: invalid matrix schema file: field '{field}' must be an array of strings");
+    }
+
+    [Fact]
+    public void Rows_shows_control_characters_in_the_data_as_escapes()
+    {
+        // A cell with a terminal escape sequence (clear screen) and a right-to-left override
+        var data = _temp.Write("esc.csv", "text\nplease subscribe \u001b[2J now \u202eevil\n");
+
+        var result = Shell.Run("rows", "--data", data, "--lfs", _lfs, "--lf", "subscribe");
+
+        result.ExitCode.ShouldBe(0, result.Error);
+        result.Out.ShouldContain("\\u001b[2J now \\u202eevil");
+        result.Out.ShouldNotContain('\u001b');
+        result.Out.ShouldNotContain('\u202e');
+    }
+
+    [Fact]
+    public void Json_files_saved_with_a_byte_order_mark_are_read_like_the_others()
+    {
+        // Given: a Wrench split whose label.json, and a CSV matrix whose sidecar, start with a UTF-8 byte-order mark
+        // (as Windows editors save them; the label.json was refused as invalid JSON)
+        byte[] bom = [0xEF, 0xBB, 0xBF];
+        _temp.Write("wrench/train.json", "{\"0\": {\"data\": {\"text\": \"hi\"}, \"label\": 0, \"weak_labels\": [0, -1]}, \"1\": {\"data\": {\"text\": \"buy\"}, \"label\": 1, \"weak_labels\": [1, 1]}}");
+        File.WriteAllBytes(_temp.File("wrench/label.json"), [.. bom, .. "{\"0\": \"HAM\", \"1\": \"SPAM\"}"u8]);
+        var matrix = _temp.File("m.csv");
+        Shell.Run("apply", "--lfs", _lfs, "--data", _data, "--out", matrix).ExitCode.ShouldBe(0);
+        File.WriteAllBytes(matrix + ".schema.json", [.. bom, .. File.ReadAllBytes(matrix + ".schema.json")]);
+
+        // When, Then
+        var wrench = Shell.Run("analyze", "--matrix", _temp.File("wrench/train.json"), "--format", "json");
+        wrench.ExitCode.ShouldBe(0, wrench.Error);
+        wrench.Out.ShouldContain("SPAM");
+        var csv = Shell.Run("analyze", "--matrix", matrix, "--format", "json");
+        csv.ExitCode.ShouldBe(0, csv.Error);
+        csv.Out.ShouldContain("subscribe");
     }
 
     [Fact]

@@ -34,7 +34,7 @@ internal sealed class CompareCommand : ICommand
         var format = args.Choice("--format", CompareFormat.Text);
         var tieBreak = args.Choice("--tie-break", TieBreak.Random);
         var seedCount = args.Int("--seeds", 1, 1000) ?? 1;
-        var first = args.Int("--seed") ?? 0;
+        var first = args.Int("--seed", int.MinValue, int.MaxValue - seedCount + 1) ?? 0; // seeds first..first+N-1 must be numbers too
         var models = (args.Value("--models") ?? string.Join(",", LabelModelCatalog.All.Select(k => k.Name)))
             .Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         if (args.Value("--suite") is { } suite)

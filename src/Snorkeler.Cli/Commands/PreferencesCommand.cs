@@ -13,10 +13,10 @@ internal sealed class PreferencesCommand : ICommand
 
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
-        new("--pairs", "PAIRS.csv", "judgements, one per line: left,right,worker,winner (winner: left, right, tie, or the winning item)", Required: true),
-        new("--out", "SCORES.csv", "the items' scores, best first: rank,item,score,sd,wins,losses,ties,judgements", Required: true),
-        new("--pair-probabilities", "FILE.csv", "also write P(left ≻ right), P(right ≻ left), P(tie) per judged pair (reward-model targets)"),
-        new("--annotators-out", "FILE.csv", "also write each annotator's judgements, agreement and reliability"),
+        new("--pairs", "PAIRS.csv", "judgements, one per line: left,right,worker,winner (winner: left, right, tie, or the winning item)", Required: true, Role: PathRole.Input),
+        new("--out", "SCORES.csv", "the items' scores, best first: rank,item,score,sd,wins,losses,ties,judgements", Required: true, Role: PathRole.Output),
+        new("--pair-probabilities", "FILE.csv", "also write P(left ≻ right), P(right ≻ left), P(tie) per judged pair (reward-model targets)", Role: PathRole.Output),
+        new("--annotators-out", "FILE.csv", "also write each annotator's judgements, agreement and reliability", Role: PathRole.Output),
         new("--model", "auto|bt|crowd-bt", "bt: judgements at face value; crowd-bt: each annotator may flip preferences (default auto: crowd-bt with several annotators)"),
         new("--prior-sd", "X", "standard deviation of the scores' Gaussian prior, in log-odds (default 2)"),
         new("--left-column", "NAME", "the left item column (default left)"),
@@ -30,17 +30,13 @@ internal sealed class PreferencesCommand : ICommand
     {
         var model = args.Value("--model") ?? "auto";
         if (model is not ("auto" or "bt" or "crowd-bt")) throw new UsageException($"--model expects auto, bt or crowd-bt, got '{model}'");
-        var priorSd = 2.0;
-        if (args.Value("--prior-sd") is { } sdText && (!double.TryParse(sdText, NumberStyles.Float, CultureInfo.InvariantCulture, out priorSd) || !(priorSd > 0) || double.IsInfinity(priorSd)))
-            throw new UsageException($"--prior-sd expects a positive number, got '{sdText}'");
+        var priorSd = args.Number("--prior-sd", 0, double.PositiveInfinity, aboveMin: true) ?? 2.0;
         var format = args.Choice("--format", OutputFormat.Text);
         var data = PreferenceData.Read(args.Required("--pairs"), args.Value("--left-column"), args.Value("--right-column"), args.Value("--worker-column"), args.Value("--winner-column"));
         var noisy = model == "crowd-bt" || (model == "auto" && data.Annotators.Count > 1);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var fit = BradleyTerry.Fit(data, new BradleyTerryOptions { NoisyAnnotators = noisy, PriorSd = priorSd }, cancellation);
-        PreferenceOutputs.WriteScores(fit, args.Required("--out"));
-        if (args.Value("--pair-probabilities") is { } pairs) PreferenceOutputs.WritePairs(fit, pairs);
-        if (args.Value("--annotators-out") is { } annotators) PreferenceOutputs.WriteAnnotators(fit, annotators);
+        PreferenceOutputs.Write(fit, args.Required("--out"), args.Value("--pair-probabilities"), args.Value("--annotators-out"));
         terminal.Info(string.Create(CultureInfo.InvariantCulture,
             $"{(noisy ? "crowd-bt" : "bt")}: {data.Items.Count:N0} items, {data.Comparisons.Count:N0} judgements by {data.Annotators.Count:N0} annotators; {fit.Iterations} iterations in {clock.Elapsed.TotalSeconds:0.000} s{(fit.TieParameter > 0 ? $"; tie parameter ν = {fit.TieParameter:0.###}" : "")}; wrote {args.Required("--out")}"));
         WriteAnnotatorTable(fit, format, terminal.Out);

@@ -163,13 +163,7 @@ internal sealed class RowsCommand : ICommand
         double? margin = null;
         if (args.Flag("--uncertain"))
         {
-            margin = DefaultMargin;
-            if (args.Value("--margin") is { } text)
-            {
-                if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var m) || m is <= 0 or > 1)
-                    throw new UsageException($"--margin expects a number above 0 and at most 1, got '{text}'");
-                margin = m;
-            }
+            margin = args.Number("--margin", 0, 1, aboveMin: true) ?? DefaultMargin;
         }
         return new RowQuery
         {

@@ -23,7 +23,7 @@ public static class WrenchFile
             throw SnorkelerException.InFile(path, $"no label.json beside it ({labelPath}); Wrench data sets name their classes there");
         try
         {
-            using var doc = JsonDocument.Parse(IO.InputFile.ReadAllBytes(labelPath, IO.MatrixFile.MaxSidecarBytes, "a label.json"));
+            using var doc = JsonDocument.Parse(IO.InputFile.ReadUtf8(labelPath, IO.MatrixFile.MaxSidecarBytes, "a label.json"));
             if (doc.RootElement.ValueKind != JsonValueKind.Object)
                 throw SnorkelerException.InFile(labelPath, "expected an object such as {\"0\": \"HAM\", \"1\": \"SPAM\"}");
             var byLabel = new SortedDictionary<int, string>();

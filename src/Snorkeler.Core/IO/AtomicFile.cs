@@ -54,7 +54,12 @@ public static class AtomicFile
     /// <summary>Starts an atomic write; <see cref="PendingFile.Commit"/> publishes it, disposing without commit discards it.</summary>
     public static PendingFile Begin(string path)
     {
-        var full = Path.GetFullPath(path);
+        // Through a symbolic link the file it names is replaced (in its own folder), never the link itself.
+        string full;
+        try { full = InputFile.RealPath(Path.GetFullPath(path)); }
+        catch (IOException e) { throw new SnorkelerException($"{path}: cannot write: {e.Message}", e); }
+        if (InputFile.Stat(full).Kind == FileKind.Special)
+            throw new SnorkelerException($"{path}: is a named pipe, socket or device, expected a file to write");
         var folder = Path.GetDirectoryName(full) ?? ".";
         var name = Path.GetFileName(full);
         if (name.Length == 0) throw new SnorkelerException($"{path}: names a folder, expected a file name");

@@ -171,6 +171,16 @@ public static class InputFile
     }
 
     /// <summary>
+    /// Reads a whole regular UTF-8 file of at most <paramref name="maxBytes"/> bytes for a JSON parser, without the
+    /// byte-order mark Windows editors put first (which <see cref="System.Text.Json"/> would reject as an invalid value).
+    /// </summary>
+    public static ReadOnlyMemory<byte> ReadUtf8(string path, long maxBytes, string what)
+    {
+        var bytes = ReadAllBytes(path, maxBytes, what);
+        return bytes.AsSpan().StartsWith(Encoding.UTF8.Preamble) ? bytes.AsMemory(Encoding.UTF8.Preamble.Length) : bytes;
+    }
+
+    /// <summary>
     /// Reads a whole regular text file of at most <paramref name="maxBytes"/> bytes as UTF-8 (a byte-order mark
     /// picks UTF-8, UTF-16 or UTF-32, as <see cref="File.ReadAllText(string)"/> does).
     /// </summary>

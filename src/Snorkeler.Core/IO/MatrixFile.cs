@@ -45,6 +45,44 @@ public static class MatrixFile
     public static string SchemaSidecar(string path) => path + ".schema.json";
 
     /// <summary>
+    /// The files written with a matrix at <paramref name="path"/>: the schema sidecar of a CSV or NumPy matrix, and
+    /// a NumPy matrix's gold-label file (written when the matrix has gold labels).
+    /// </summary>
+    public static IEnumerable<string> FilesWrittenWith(string path)
+    {
+        var format = Path.GetExtension(path).ToLowerInvariant();
+        if (format is ".csv" or ".npy") yield return SchemaSidecar(path);
+        if (format == ".npy") yield return NpyGoldFile(path);
+    }
+
+    /// <summary>
+    /// The files that exist and would be read with a matrix or data file at <paramref name="path"/>: its schema
+    /// sidecar, the gold-label file the sidecar names, a Wrench split's <c>label.json</c>. A sidecar that cannot be
+    /// read adds nothing here (reading the matrix reports it).
+    /// </summary>
+    public static IEnumerable<string> FilesReadWith(string path)
+    {
+        var sidecar = SchemaSidecar(path);
+        if (File.Exists(sidecar))
+        {
+            yield return sidecar;
+            string? gold = null;
+            try { gold = ReadSidecar(path).Gold; }
+            catch (SnorkelerException) { }
+            if (gold is not null && path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
+            {
+                var goldPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", gold);
+                if (File.Exists(goldPath)) yield return goldPath;
+            }
+        }
+        if (path.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+        {
+            var labels = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", "label.json");
+            if (File.Exists(labels)) yield return labels;
+        }
+    }
+
+    /// <summary>
     /// Opens a matrix file for block-by-block reading, with its gold labels when it has them (a CSV or NumPy
     /// matrix whose schema sidecar names them, a <c>.snkm</c> written with gold, a Wrench split).
     /// <paramref name="goldColumn"/> asks for gold labels: for a CSV matrix it names the column holding them (it is
@@ -257,13 +295,13 @@ public static class MatrixFile
         if (InputFile.Stat(sidecar).Kind == FileKind.Missing) return (null, null, null, null);
         try
         {
-            using var doc = JsonDocument.Parse(InputFile.ReadAllBytes(sidecar, MaxSidecarBytes, "a matrix schema file"));
+            using var doc = JsonDocument.Parse(InputFile.ReadUtf8(sidecar, MaxSidecarBytes, "a matrix schema file"));
             if (doc.RootElement.TryGetProperty("version", out var version) && (!version.TryGetInt32(out var v) || v > SidecarVersion))
                 throw SnorkelerException.InFile(sidecar, $"matrix schema file version {version.GetRawText()} is newer than this Snorkeler reads ({SidecarVersion}); upgrade Snorkeler");
-            var classes = doc.RootElement.GetProperty("classes").EnumerateArray().Select(e => e.GetString()!).ToArray();
-            var lfs = doc.RootElement.TryGetProperty("lfs", out var l) ? l.EnumerateArray().Select(e => e.GetString()!).ToArray() : null;
+            var classes = Strings(sidecar, doc.RootElement.GetProperty("classes"), "classes");
+            var lfs = doc.RootElement.TryGetProperty("lfs", out var l) ? Strings(sidecar, l, "lfs") : null;
             var gold = doc.RootElement.TryGetProperty("gold", out var g) && g.ValueKind == JsonValueKind.String ? g.GetString() : null;
-            var annotators = doc.RootElement.TryGetProperty("annotators", out var a) ? a.EnumerateArray().Select(e => e.GetString()!).ToArray() : null;
+            var annotators = doc.RootElement.TryGetProperty("annotators", out var a) ? Strings(sidecar, a, "annotators") : null;
             return (new LabelSchema(classes), lfs, gold, annotators);
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or ArgumentException)
@@ -271,6 +309,12 @@ public static class MatrixFile
             throw SnorkelerException.InFile(sidecar, $"invalid matrix schema file: {e.Message}");
         }
     }
+
+    /// <summary>A field that must be an array of strings (a null in it would reach the readers as a missing name).</summary>
+    private static string[] Strings(string sidecar, JsonElement field, string name)
+        => field.ValueKind == JsonValueKind.Array && field.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String)
+            ? field.EnumerateArray().Select(e => e.GetString()!).ToArray()
+            : throw SnorkelerException.InFile(sidecar, $"invalid matrix schema file: field '{name}' must be an array of strings");
 
     /// <summary>Where a NumPy matrix keeps its gold labels: <c>m.npy</c> → <c>m.gold.npy</c>, a 1-D array beside it.</summary>
     public static string NpyGoldFile(string path) => Path.ChangeExtension(path, null) + ".gold.npy";

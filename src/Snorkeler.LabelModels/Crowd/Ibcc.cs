@@ -76,7 +76,7 @@ public sealed record IbccOptions
         null => fallback,
         "true" or "yes" or "1" => true,
         "false" or "no" or "0" => false,
-        var text => throw new SnorkelerException($"--{name} expects true or false, got '{text}'"),
+        var text => throw new OptionException($"--{name} expects true or false, got '{text}'"),
     };
 
     /// <summary>The options as command-line name/value pairs.</summary>

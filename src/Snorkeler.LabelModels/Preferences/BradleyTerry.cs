@@ -292,13 +292,15 @@ public static class PreferenceOutputs
     /// One line per item, best first: <c>rank,item,score,sd,wins,losses,ties,judgements</c> (score and sd in log-odds units;
     /// wins and losses as judged, before any annotator is discounted).
     /// </summary>
-    public static void WriteScores(BradleyTerryFit fit, string path)
+    public static void WriteScores(BradleyTerryFit fit, string path) => Publish(PrepareScores(fit, path));
+
+    private static IO.PendingFile PrepareScores(BradleyTerryFit fit, string path)
     {
         Guard.NotNull(fit);
         var n = fit.Data.Items.Count;
         var (wins, losses, ties) = Tallies(fit.Data);
         var order = Enumerable.Range(0, n).OrderByDescending(fit.Score).ThenBy(i => i).ToArray();
-        Write(path, "rank,item,score,sd,wins,losses,ties,judgements", order.Select((i, r) =>
+        return Prepare(path, "rank,item,score,sd,wins,losses,ties,judgements", order.Select((i, r) =>
             $"{r + 1},{Quote(fit.Data.Items[i])},{N(fit.Score(i))},{N(fit.ScoreSd(i))},{wins[i]},{losses[i]},{ties[i]},{wins[i] + losses[i] + ties[i]}"));
     }
 
@@ -307,7 +309,9 @@ public static class PreferenceOutputs
     /// <c>left,right,p_left,p_right,p_tie,judgements,left_wins,right_wins,ties</c>, where p_left = P(left ≻ right) under the fitted
     /// scores and their uncertainty.
     /// </summary>
-    public static void WritePairs(BradleyTerryFit fit, string path)
+    public static void WritePairs(BradleyTerryFit fit, string path) => Publish(PreparePairs(fit, path));
+
+    private static IO.PendingFile PreparePairs(BradleyTerryFit fit, string path)
     {
         Guard.NotNull(fit);
         var pairs = new Dictionary<(int, int), int[]>();
@@ -321,7 +325,7 @@ public static class PreferenceOutputs
             }
             tally[(int)c.Outcome]++;
         }
-        Write(path, "left,right,p_left,p_right,p_tie,judgements,left_wins,right_wins,ties", order.Select(pair =>
+        return Prepare(path, "left,right,p_left,p_right,p_tie,judgements,left_wins,right_wins,ties", order.Select(pair =>
         {
             var (l, r) = pair;
             var (pl, pr, pt) = fit.Probabilities(l, r);
@@ -334,8 +338,10 @@ public static class PreferenceOutputs
     /// One line per annotator: <c>annotator,judgements,ties,agreement,reliability</c> (agreement: share of their wins that
     /// agree with the fitted scores; reliability: the noisy-annotator model's η, empty for plain Bradley–Terry).
     /// </summary>
-    public static void WriteAnnotators(BradleyTerryFit fit, string path)
-        => Write(path, "annotator,judgements,ties,agreement,reliability", AnnotatorRows(fit).Select(a =>
+    public static void WriteAnnotators(BradleyTerryFit fit, string path) => Publish(PrepareAnnotators(fit, path));
+
+    private static IO.PendingFile PrepareAnnotators(BradleyTerryFit fit, string path)
+        => Prepare(path, "annotator,judgements,ties,agreement,reliability", AnnotatorRows(fit).Select(a =>
             $"{Quote(a.Name)},{a.Judgements},{a.Ties},{(a.Agreement is { } g ? N(g) : "")},{(a.Reliability is { } e ? N(e) : "")}"));
 
     /// <summary>Per annotator: name, judgements, ties, agreement with the fitted scores, reliability (null for plain Bradley–Terry).</summary>
@@ -367,8 +373,33 @@ public static class PreferenceOutputs
         return (wins, losses, ties);
     }
 
-    private static void Write(string path, string header, IEnumerable<string> lines)
-        => IO.AtomicFile.Write(path, stream =>
+    /// <summary>
+    /// Writes the scores and, when their paths are given, the pair probabilities and the annotators, as one unit:
+    /// all three files are new, or (if any fails) all are as they were.
+    /// </summary>
+    public static void Write(BradleyTerryFit fit, string scores, string? pairs = null, string? annotators = null)
+    {
+        var prepared = new List<IO.PendingFile>();
+        try
+        {
+            prepared.Add(PrepareScores(fit, scores));
+            if (pairs is not null) prepared.Add(PreparePairs(fit, pairs));
+            if (annotators is not null) prepared.Add(PrepareAnnotators(fit, annotators));
+            IO.AtomicFile.Commit(prepared);
+        }
+        finally
+        {
+            foreach (var file in prepared) file.Dispose();
+        }
+    }
+
+    private static void Publish(IO.PendingFile file)
+    {
+        using (file) IO.AtomicFile.Commit([file]);
+    }
+
+    private static IO.PendingFile Prepare(string path, string header, IEnumerable<string> lines)
+        => IO.AtomicFile.Prepare(path, stream =>
         {
             using var text = new StreamWriter(stream, new System.Text.UTF8Encoding(false), 1 << 16, leaveOpen: true) { NewLine = "\n" };
             text.WriteLine(header);

@@ -1,0 +1,51 @@
+using System.Globalization;
+using System.Text;
+
+namespace Snorkeler.Text;
+
+/// <summary>
+/// Makes a message that quotes input safe to print on one line: it may hold any text a file contains (a column
+/// or class name, a path), and a terminal or log reader must see it as written, not act on it.
+/// </summary>
+public static class Printable
+{
+    /// <summary>
+    /// Line breaks become <c>\n</c>/<c>\r</c>, and every other character that is not shown as itself becomes a visible
+    /// <c>\uXXXX</c>: control characters (NUL, ESC, which starts terminal escape sequences, DEL, C1 controls), the
+    /// bidirectional overrides and isolates that reorder what follows them, and lone UTF-16 surrogates. Tabs stay.
+    /// </summary>
+    public static string OneLine(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var i = 0;
+        while (i < text.Length && !NeedsEscape(text, i)) i++;
+        if (i == text.Length) return text;
+        var result = new StringBuilder(text.Length + 16).Append(text, 0, i);
+        for (; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (!NeedsEscape(text, i))
+            {
+                result.Append(c);
+                if (char.IsHighSurrogate(c)) result.Append(text[++i]);
+                continue;
+            }
+            result.Append(c switch
+            {
+                '\n' => "\\n",
+                '\r' => "\\r",
+                _ => string.Create(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}"),
+            });
+        }
+        return result.ToString();
+    }
+
+    private static bool NeedsEscape(string text, int i)
+    {
+        var c = text[i];
+        if (c == '\t') return false;
+        if (char.IsHighSurrogate(c)) return i + 1 >= text.Length || !char.IsLowSurrogate(text[i + 1]);
+        if (char.IsLowSurrogate(c)) return true; // a low surrogate reached here has no high one before it
+        return char.IsControl(c) || c is (>= '\u202a' and <= '\u202e') or (>= '\u2066' and <= '\u2069') or '\u200e' or '\u200f' or '\u061c';
+    }
+}
