@@ -5,14 +5,16 @@ namespace Snorkeler.Studio;
 /// <summary>
 /// A data set read once into memory, so an edit re-applies one LF without parsing the file again. With a sample
 /// size, a deterministic random sample of the rows (the rows with the lowest hash of seed and row index, kept in
-/// file order); <see cref="Original"/> maps a row back to its index in the file.
+/// file order); <see cref="Original"/> maps a row back to its index in the file. Each row keeps the file and line it
+/// came from (a sample too), for the rows the page shows and for messages about an LF that fails on a row.
 /// </summary>
 internal sealed class MemorySource : IDataSource
 {
-    /// <summary>Rows per batch: the applier's default, so <see cref="ReadBatches"/> hands back the stored batches.</summary>
+    /// <summary>Rows per batch read from the source: the applier's default, so <see cref="ReadBatches"/> hands back the stored batches.</summary>
     public const int BatchRows = 4096;
 
     private readonly List<RowBatch> _batches;
+    private readonly long[] _firstRows; // of each batch, for finding a row's batch
     private readonly long[]? _original;
 
     private MemorySource(string name, DataSchema schema, List<RowBatch> batches, long rows, long[]? original)
@@ -20,6 +22,7 @@ internal sealed class MemorySource : IDataSource
         Name = name;
         Schema = schema;
         _batches = batches;
+        _firstRows = batches.Select(b => b.FirstRow).ToArray();
         Rows = rows;
         _original = original;
     }
@@ -29,29 +32,35 @@ internal sealed class MemorySource : IDataSource
     {
         Guard.NotNull(source);
         var batches = new List<RowBatch>();
-        long rows = 0;
-        long[]? chosen = null;
-        if (sample is not null)
+        if (sample is null)
         {
-            // Which rows: the lowest hashes of (seed, index), found in a first pass over the indexes only.
-            var keep = new PriorityQueue<long, ulong>();
-            long total = 0;
+            // Every row, copied: a source may reuse its batches' arrays for the next batch.
+            var all = new Copier(source.Schema, BatchRows, batches);
             foreach (var batch in source.ReadBatches(BatchRows))
             {
                 cancellation.ThrowIfCancellationRequested();
-                for (var i = 0; i < batch.Count; i++, total++)
-                {
-                    var h = ~Mix((ulong)seed, (ulong)total); // the queue's head is the highest hash kept
-                    if (keep.Count < sample.Value) keep.Enqueue(total, h);
-                    else if (keep.TryPeek(out _, out var worst) && h > worst) keep.DequeueEnqueue(total, h);
-                }
+                for (var i = 0; i < batch.Count; i++) all.Add(batch, i);
             }
-            chosen = new long[keep.Count];
-            for (var i = 0; keep.TryDequeue(out var index, out _); i++) chosen[i] = index;
-            Array.Sort(chosen);
+            all.Flush();
+            return new MemorySource(source.Name, source.Schema, batches, all.Rows, null);
         }
-        // Copied into batches of exactly BatchRows rows, so row r is in batch r / BatchRows.
-        var builder = new RowBatchBuilder(source.Schema, BatchRows);
+        // Which rows: the lowest hashes of (seed, index), found in a first pass over the indexes only.
+        var keep = new PriorityQueue<long, ulong>();
+        long total = 0;
+        foreach (var batch in source.ReadBatches(BatchRows))
+        {
+            cancellation.ThrowIfCancellationRequested();
+            for (var i = 0; i < batch.Count; i++, total++)
+            {
+                var h = ~Mix((ulong)seed, (ulong)total); // the queue's head is the highest hash kept
+                if (keep.Count < sample.Value) keep.Enqueue(total, h);
+                else if (keep.TryPeek(out _, out var worst) && h > worst) keep.DequeueEnqueue(total, h);
+            }
+        }
+        var chosen = new long[keep.Count];
+        for (var i = 0; keep.TryDequeue(out var index, out _); i++) chosen[i] = index;
+        Array.Sort(chosen);
+        var copier = new Copier(source.Schema, BatchRows, batches);
         var next = 0;
         long seen = 0;
         foreach (var batch in source.ReadBatches(BatchRows))
@@ -59,27 +68,53 @@ internal sealed class MemorySource : IDataSource
             cancellation.ThrowIfCancellationRequested();
             for (var i = 0; i < batch.Count; i++, seen++)
             {
-                if (chosen is not null)
-                {
-                    if (next == chosen.Length || chosen[next] != seen) continue;
-                    next++;
-                }
-                CopyRow(builder, batch, i);
-                if (builder.Count == BatchRows)
-                {
-                    batches.Add(builder.Build(rows));
-                    rows += BatchRows;
-                }
+                if (next == chosen.Length || chosen[next] != seen) continue;
+                next++;
+                copier.Add(batch, i);
             }
-            if (chosen is not null && next == chosen.Length) break;
+            if (next == chosen.Length) break;
         }
-        if (builder.Count > 0)
+        copier.Flush();
+        return new MemorySource(source.Name, source.Schema, batches, copier.Rows, chosen);
+    }
+
+    /// <summary>Copies rows into batches of at most a given size, starting a new batch where the rows' file changes.</summary>
+    private sealed class Copier(DataSchema schema, int rowsPerBatch, List<RowBatch> into)
+    {
+        private readonly RowBatchBuilder _builder = new(schema, rowsPerBatch, trackLines: true);
+        private string? _source;
+
+        /// <summary>Rows copied (flushed or not).</summary>
+        public long Rows { get; private set; }
+
+        private long _flushed;
+
+        public RowBatch? Add(RowBatch batch, int row)
         {
-            var n = builder.Count;
-            batches.Add(builder.Build(rows));
-            rows += n;
+            RowBatch? full = null;
+            if (_builder.Count > 0 && !string.Equals(batch.SourceName, _source, StringComparison.Ordinal)) full = Flush();
+            _source = batch.SourceName;
+            _builder.BeginRow(batch.LineOf(row) ?? 0);
+            for (var c = 0; c < batch.Schema.Count; c++)
+            {
+                if (batch.IsMissing(row, c)) _builder.AddMissing();
+                else _builder.Add(batch.Text(row, c));
+            }
+            _builder.EndRow();
+            Rows++;
+            if (_builder.Count == _builder.RowCapacity) full ??= Flush();
+            return full;
         }
-        return new MemorySource(source.Name, source.Schema, batches, rows, chosen);
+
+        public RowBatch? Flush()
+        {
+            if (_builder.Count == 0) return null;
+            var count = _builder.Count;
+            var batch = _builder.Build(_flushed, _source);
+            _flushed += count;
+            into.Add(batch);
+            return batch;
+        }
     }
 
     /// <inheritdoc />
@@ -108,9 +143,23 @@ internal sealed class MemorySource : IDataSource
     /// <summary>One field of one row, or null when missing.</summary>
     public string? Text(long row, int column)
     {
-        var batch = _batches[(int)(row / BatchRows)];
-        var i = (int)(row - batch.FirstRow);
+        var (batch, i) = Find(row);
         return batch.IsMissing(i, column) ? null : batch.Text(i, column).ToString();
+    }
+
+    /// <summary>The file row <paramref name="row"/> came from (null for a single file: the data's name) and its 1-based line there, when known.</summary>
+    public (string? File, long? Line) Origin(long row)
+    {
+        var (batch, i) = Find(row);
+        return (batch.SourceName, batch.LineOf(i) is > 0 and var line ? line : null);
+    }
+
+    private (RowBatch Batch, int Index) Find(long row)
+    {
+        var b = Array.BinarySearch(_firstRows, row);
+        if (b < 0) b = ~b - 1;
+        var batch = _batches[b];
+        return (batch, (int)(row - batch.FirstRow));
     }
 
     /// <inheritdoc />
@@ -121,38 +170,18 @@ internal sealed class MemorySource : IDataSource
             yield return new RowBatchBuilder(Schema, 1).Build(0);
             yield break;
         }
-        if (rowsPerBatch == BatchRows)
+        if (_batches.All(b => b.Count <= rowsPerBatch))
         {
             foreach (var b in _batches) yield return b;
             yield break;
         }
-        // Another batch size: copy the rows into batches of that size.
-        var builder = new RowBatchBuilder(Schema, rowsPerBatch);
-        long first = 0;
+        // Smaller batches than those held: copy the rows.
+        var copied = new List<RowBatch>();
+        var copier = new Copier(Schema, rowsPerBatch, copied);
         foreach (var batch in _batches)
-        {
             for (var i = 0; i < batch.Count; i++)
-            {
-                CopyRow(builder, batch, i);
-                if (builder.Count == rowsPerBatch)
-                {
-                    yield return builder.Build(first);
-                    first += rowsPerBatch;
-                }
-            }
-        }
-        if (builder.Count > 0) yield return builder.Build(first);
-    }
-
-    private static void CopyRow(RowBatchBuilder builder, RowBatch batch, int row)
-    {
-        builder.BeginRow();
-        for (var c = 0; c < batch.Schema.Count; c++)
-        {
-            if (batch.IsMissing(row, c)) builder.AddMissing();
-            else builder.Add(batch.Text(row, c));
-        }
-        builder.EndRow();
+                if (copier.Add(batch, i) is { } full) yield return full;
+        if (copier.Flush() is { } last) yield return last;
     }
 
     /// <summary>SplitMix64 of the seed and the index: a fixed pseudo-random order of the rows.</summary>

@@ -22,8 +22,10 @@ public sealed record ShownVote(string Lf, string Label, string? Condition);
 /// <param name="Predicted">The label model's most probable class (null when tied or without a model).</param>
 /// <param name="Confidence">The label model's top probability, or null.</param>
 /// <param name="Reason">Why the next-rows queue shows it, or null.</param>
+/// <param name="File">The file it comes from (the data's name when it is one file).</param>
+/// <param name="Line">Its 1-based line in that file, when the format has lines.</param>
 public sealed record ShownRow(long Row, long Number, string Set, IReadOnlyList<ShownField> Fields, IReadOnlyList<ShownVote> Votes, string? Gold,
-    string? Predicted, double? Confidence, string? Reason);
+    string? Predicted, double? Confidence, string? Reason, string File, long? Line);
 
 /// <summary>The rows of a bucket: how many qualify and a sample of them.</summary>
 public sealed record RowsView(string Set, string Query, long Matched, IReadOnlyList<ShownRow> Rows);
@@ -99,7 +101,7 @@ public sealed partial class StudioSession
             }
             var gold = sampled.Gold >= 0 ? e.Schema.NameOf(sampled.Gold) : null;
             shown.Add(new ShownRow(index, (dev ? index : _train.Original(index)) + 1, dev ? "dev" : "train", shownFields, votes, gold, predicted, confidence,
-                reasons is not null && reasons.TryGetValue(index, out var reason) ? reason : null));
+                reasons is not null && reasons.TryGetValue(index, out var reason) ? reason : null, Path.GetFileName(record.File), record.Line is > 0 ? record.Line : null));
         }
         return shown;
     }

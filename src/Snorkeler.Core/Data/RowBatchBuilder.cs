@@ -135,11 +135,14 @@ public sealed class RowBatchBuilder
     /// <summary>Ends the current row without the column-count fill (used with <see cref="ClearRow"/> and <see cref="Set"/>).</summary>
     public void EndSetRow() => _rows++;
 
-    /// <summary>Hands over the rows as a batch and starts a new, empty one.</summary>
-    public RowBatch Build(long firstRow)
+    /// <summary>
+    /// Hands over the rows as a batch and starts a new, empty one; <paramref name="sourceName"/> names the file the rows
+    /// come from when the data joins several (<see cref="RowBatch.SourceName"/>).
+    /// </summary>
+    public RowBatch Build(long firstRow, string? sourceName = null)
     {
         if (_handedOver) Allocate();
-        var batch = new RowBatch(_schema, firstRow, _rows, _chars, _starts, _lengths, _lines);
+        var batch = new RowBatch(_schema, firstRow, _rows, _chars, _starts, _lengths, _lines, sourceName);
         // The next batch's arrays are allocated when its first row begins: a builder used for one batch allocates once.
         _charCapacity = Math.Max(256, Math.Min(_chars.Length, Math.Max(1, RowCapacity * _schema.Count) * 64));
         _handedOver = true;

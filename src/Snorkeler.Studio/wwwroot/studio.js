@@ -388,7 +388,8 @@ function renderRow(row) {
   const hand = row.set === "train" && studio.state ? `<span class="hand">label: ${studio.state.classes.map((c) =>
     `<button type="button" data-label="${escapeHtml(c)}" class="${row.gold === c ? "chosen" : ""}">${escapeHtml(c)}</button>`).join("")}` +
     (row.gold ? `<button type="button" data-label="">clear</button>` : "") + `</span>` : "";
-  element.innerHTML = `<div class="meta"><span>row ${row.number.toLocaleString()}</span>${row.reason ? `<span>${escapeHtml(row.reason)}</span>` : ""}${gold}<span>${model}</span>${hand}</div>` +
+  const where = row.line ? `<span title="row ${row.number.toLocaleString()} of the data">${escapeHtml(row.file)} line ${row.line.toLocaleString()}</span>` : `<span>row ${row.number.toLocaleString()}</span>`;
+  element.innerHTML = `<div class="meta">${where}${row.reason ? `<span>${escapeHtml(row.reason)}</span>` : ""}${gold}<span>${model}</span>${hand}</div>` +
     fields + `<div>${votes}</div>`;
   for (const button of element.querySelectorAll(".hand button")) {
     button.addEventListener("click", async () => {
