@@ -96,7 +96,7 @@ public sealed record DawidSkeneOptions
                 null => d.CountDuplicatesOnce,
                 "once" => true,
                 "each" => false,
-                var text => throw new SnorkelerException($"--duplicates expects once or each, got '{text}'"),
+                var text => throw new OptionException($"--duplicates expects once or each, got '{text}'"),
             },
         };
     }

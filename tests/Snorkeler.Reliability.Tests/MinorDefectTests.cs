@@ -38,6 +38,8 @@ public sealed class MinorDefectTests : IDisposable
         { "fit --matrix {c}/matrices/good.csv --model snorkel --out {t}/m.json --deps keyword_song:", "snorkeler fit: --deps expects none, auto or LF pairs A:B,C:D, got 'keyword_song:'" },
         { "fit --matrix {c}/matrices/good.csv --model dawid-skene --out {t}/m.json --confusion two-coin", "snorkeler fit: --confusion expects full or one-coin, got 'two-coin'" },
         { "fit --matrix {c}/matrices/good.csv --model ibcc --out {t}/m.json --pool maybe", "snorkeler fit: --pool expects true or false, got 'maybe'" },
+        { "fit --matrix {c}/matrices/good.csv --model dawid-skene --out {t}/m.json --duplicates twice", "snorkeler fit: --duplicates expects once or each, got 'twice'" },
+        { "fit --matrix {c}/matrices/good.csv --model ibcc --out {t}/m.json --restarts many", "snorkeler fit: --restarts expects auto or a whole number, got 'many'" },
         { "compare --train {t}/gold.csv --test {t}/gold.csv --gold-column label --models snorkel:=5", "snorkeler compare: model 'snorkel:=5': option '=5' must be name=value" },
         { "fit --matrix {c}/matrices/good.csv --model snorkel --out {t}/m.json --prior 1e-320,1e300", "snorkeler fit: the class prior 1E-320,1E+300 gives a class a share too small to represent; give shares within a factor of 1e300 of each other" },
     };

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 
 namespace Snorkeler.LabelModels.Crowd;
@@ -30,7 +31,13 @@ internal static class CrowdFit
 
     /// <summary><c>--restarts N</c> (1..100), or null for <c>auto</c> or when not given.</summary>
     public static int? ReadRestarts(ModelOptions options)
-        => options.Text("restarts") is null or "auto" ? null : options.Integer("restarts", 1, 1, 100);
+        => options.Text("restarts") switch
+        {
+            null or "auto" => null,
+            var text when !int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out _)
+                => throw new OptionException($"--restarts expects auto or a whole number, got '{text}'"),
+            _ => options.Integer("restarts", 1, 1, 100),
+        };
 
     /// <summary>The random numbers of restart <paramref name="restart"/>: from the seed and the restart (any seed when null).</summary>
     public static Random RandomFor(int? seed, int restart)
