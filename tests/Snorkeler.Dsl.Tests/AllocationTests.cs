@@ -34,11 +34,16 @@ public sealed class AllocationTests
         for (var warm = 0; warm < 100; warm++)
             for (var r = 0; r < batch.Count; r++) sum += vote(batch[r]);
 
-        // When
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var n = 0; n < 1000; n++)
-            for (var r = 0; r < batch.Count; r++) sum += vote(batch[r]);
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        // When: the least of three rounds (the runtime may allocate once while it swaps in optimised code; an
+        // evaluator that allocates per row allocates in every round)
+        var allocated = long.MaxValue;
+        for (var round = 0; round < 3; round++)
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var n = 0; n < 1000; n++)
+                for (var r = 0; r < batch.Count; r++) sum += vote(batch[r]);
+            allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
 
         // Then
         allocated.ShouldBe(0, $"votes summed to {sum}");

@@ -110,7 +110,7 @@ public sealed class InterruptionTests(CommentsFixture comments, Xunit.Abstractio
 
         // Given: a run that has started writing
         var output = _temp.File("interrupted.snkm");
-        using var run = ChildProcess.Start("apply", "--lfs", _lfs, "--data", _data, "--out", output, "--threads", "1");
+        using var run = ChildProcess.Start("apply", "--lfs", _lfs, "--data", comments.LargeData, "--out", output, "--threads", "1");
         var clock = Stopwatch.StartNew();
         while (Leftovers(output).Length == 0 && !run.Process.HasExited && clock.Elapsed < TimeSpan.FromSeconds(60)) Thread.Sleep(5);
         run.Process.HasExited.ShouldBeFalse($"the run ended before it could be interrupted: {run.Error}");
@@ -168,6 +168,23 @@ public sealed class CommentsFixture : IDisposable
     public string Lfs { get; }
 
     public string Data { get; }
+
+    /// <summary>
+    /// Twenty times <see cref="Data"/>, written on first use, for a run that must still be working when a signal
+    /// arrives (60,000 rows take ~0.2 s on one thread, less than the time between seeing the run start and signalling it).
+    /// </summary>
+    public string LargeData
+    {
+        get
+        {
+            lock (Temp)
+            {
+                var path = Temp.File("comments-large.csv");
+                if (!File.Exists(path)) WriteComments(path, 1_200_000);
+                return path;
+            }
+        }
+    }
 
     public void Dispose() => Temp.Dispose();
 
