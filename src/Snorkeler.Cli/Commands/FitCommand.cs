@@ -86,6 +86,7 @@ internal sealed class FitCommand : ICommand
             Cancellation = cancellation,
         };
         WarnUnread(options, kind.Name, terminal);
+        StartupTrace.Mark("fit: matrix opened");
         var clock = Stopwatch.StartNew();
         ILabelModel model;
         long rows;
@@ -118,6 +119,7 @@ internal sealed class FitCommand : ICommand
             lfCount = statistics.LfNames.Count;
         }
         var seconds = clock.Elapsed.TotalSeconds;
+        StartupTrace.Mark("fit: fitted");
         var outPath = args.Required("--out");
         ModelFile.Save(model, outPath, new JsonObject
         {
