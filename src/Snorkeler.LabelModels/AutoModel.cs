@@ -270,20 +270,12 @@ public sealed class AutoTrainer : ILabelModelTrainer
             estimated ??= ClassPrior.Uniform(k);
             log?.Invoke($"auto: class balance estimated from the votes (EM): [{string.Join(", ", estimated.Select(x => x.ToString("F3", CultureInfo.InvariantCulture)))}]");
         }
-        var sample = Sample(train, CriterionRows, context.Cancellation);
-        var pairs = SourceDependencies.Find(sample, cancellation: context.Cancellation);
-        // Copies (duplicates, near-duplicates) are held out together, or a fit would see the held-out source through its twin.
-        var copies = pairs.Where(p => p.Kind is DependencyKind.Duplicate or DependencyKind.NearDuplicate).ToArray();
-        var groups = SourceDependencies.Groups(sample.LfCount, copies);
-        foreach (var pair in copies) log?.Invoke($"auto: dependent sources kept in one fold: {SourceDependencies.Describe(pair, sample.LfNames)}");
-        var folds = Math.Min(SourceFolds, groups.Count);
-        var fold = new int[sample.LfCount];
-        for (var g = 0; g < groups.Count; g++)
-            foreach (var j in groups[g]) fold[j] = g % folds;
-        var masked = folds < 2 ? [] : Enumerable.Range(0, folds).Select(f => Mask(sample, j => fold[j] != f)).ToArray();
+        var sources = HeldOutSources.Build(train, CriterionRows, SourceFolds, context.Cancellation);
+        foreach (var pair in sources.Copies) log?.Invoke($"auto: dependent sources kept in one fold: {SourceDependencies.Describe(pair, sources.Sample.LfNames)}");
+        var folds = sources.Count;
         // A fit without a fold must not see the fold through the prior either: the estimate is redone per fold.
         var maskedPriors = given is not null || folds < 2 ? null
-            : masked.Select(x => ClassPrior.Estimate(x, context, PriorEstimate.Em)).ToArray();
+            : sources.Masked.Select(x => ClassPrior.Estimate(x, context, PriorEstimate.Em)).ToArray();
 
         var candidates = new List<AutoCandidate>();
         var models = new List<ILabelModel?>();
@@ -298,8 +290,7 @@ public sealed class AutoTrainer : ILabelModelTrainer
             {
                 var trainer = LabelModelCatalog.Get(entry.Model).CreateTrainer(new ModelOptions(entry.Options));
                 var model = statistics.Fit(trainer, train, fitContext);
-                var foldPriors = masked.Select((_, f) => prior is null || given is not null ? prior : maskedPriors![f]).ToArray();
-                var score = folds < 2 ? 0 : HeldOutAgreement(trainer, masked, foldPriors, sample, fold, fitContext, statistics);
+                var score = folds < 2 ? 0 : sources.Agreement((x, f) => statistics.Fit(trainer, x, fitContext with { Prior = prior is null || given is not null ? prior : maskedPriors![f] }), context.Cancellation);
                 var candidate = new AutoCandidate(entry.Model, entry.Options, priorSource, score);
                 candidates.Add(candidate);
                 models.Add(model);
@@ -318,86 +309,11 @@ public sealed class AutoTrainer : ILabelModelTrainer
         var reason = folds < 2
             ? "with fewer than two independent groups of sources no source can be held out, so majority vote is kept"
             : string.Create(CultureInfo.InvariantCulture,
-                $"highest held-out source agreement (κ {chosen.Score:F4}; majority vote {candidates[0].Score:F4}) over {folds} folds of {sample.LfCount} sources, {sample.RowCount:N0} rows");
+                $"highest held-out source agreement (κ {chosen.Score:F4}; majority vote {candidates[0].Score:F4}) over {folds} folds of {sources.Sample.LfCount} sources, {sources.Sample.RowCount:N0} rows");
         var selection = new AutoSelection("held-out source agreement κ",
             $"held-out source agreement: Cohen's κ between the labels of a fit without a fold of sources and that fold's outputs ({folds} folds, dependent sources together)",
             true, candidates, chosen, reason);
         return new Choice(models[best]!, selection, chosen, estimated);
-    }
-
-    /// <summary>Mean κ over held-out sources (weighted by their votes) of the labels from fits without their fold.</summary>
-    private static double HeldOutAgreement(ILabelModelTrainer trainer, LabelMatrix[] masked, double[]?[] priors, LabelMatrix sample, int[] fold, FitContext context,
-        StatisticsCache statistics)
-    {
-        int k = sample.Schema.Cardinality, m = sample.LfCount, n = sample.RowCount;
-        // The classes each source votes, to tell single-class sources (compared on every row) from the others.
-        var classes = new HashSet<int>[m];
-        for (var j = 0; j < m; j++) classes[j] = [];
-        var lfs = new int[m];
-        var labels = new int[m];
-        for (var i = 0; i < n; i++)
-        {
-            var count = sample.CopyVotes(i, lfs, labels);
-            for (var v = 0; v < count; v++) classes[lfs[v]].Add(labels[v]);
-        }
-        double weighted = 0, weights = 0;
-        for (var f = 0; f < masked.Length; f++)
-        {
-            context.Cancellation.ThrowIfCancellationRequested();
-            var model = statistics.Fit(trainer, masked[f], context with { Prior = priors[f] });
-            var q = model.PredictProbabilities(masked[f]);
-            var classTotals = new double[k];
-            for (var i = 0; i < n; i++)
-                for (var c = 0; c < k; c++) classTotals[c] += q[i * k + c];
-            // Per held-out source: agreement sum, rows observed, predicted mass per class, votes per class.
-            var agree = new double[m];
-            var predicted = new double[m * k];
-            var voted = new double[m * k];
-            var firedMass = new double[m]; // Σ over fired rows of q(its class), for single-class sources
-            for (var i = 0; i < n; i++)
-            {
-                var count = sample.CopyVotes(i, lfs, labels);
-                for (var v = 0; v < count; v++)
-                {
-                    var j = lfs[v];
-                    if (fold[j] != f) continue;
-                    var a = labels[v];
-                    agree[j] += q[i * k + a];
-                    for (var c = 0; c < k; c++) predicted[j * k + c] += q[i * k + c];
-                    voted[j * k + a]++;
-                    firedMass[j] += q[i * k + a];
-                }
-            }
-            for (var j = 0; j < m; j++)
-            {
-                if (fold[j] != f || classes[j].Count == 0) continue;
-                double kappa, weight;
-                var votes = 0.0;
-                for (var c = 0; c < k; c++) votes += voted[j * k + c];
-                if (classes[j].Count == 1 && sample.KindOf(j) == SourceKind.LabelingFunction)
-                {
-                    // Fires (votes t) or not, against labelled t or not, over every row.
-                    var t = classes[j].First();
-                    var fired = votes / n;
-                    var labelledT = classTotals[t] / n;
-                    var observed = (firedMass[j] + (n - votes - (classTotals[t] - firedMass[j]))) / n;
-                    var chance = labelledT * fired + (1 - labelledT) * (1 - fired);
-                    kappa = chance >= 1 ? 0 : (observed - chance) / (1 - chance);
-                    weight = votes;
-                }
-                else
-                {
-                    var observed = agree[j] / votes;
-                    var chance = 0.0;
-                    for (var c = 0; c < k; c++) chance += predicted[j * k + c] / votes * (voted[j * k + c] / votes);
-                    kappa = chance >= 1 ? 0 : (observed - chance) / (1 - chance);
-                    weight = votes;
-                }
-                weighted += kappa * weight;
-                weights += weight;
-            }
-        }
-        return weights == 0 ? 0 : weighted / weights;
     }
 
     /// <summary>
@@ -605,42 +521,7 @@ public sealed class AutoTrainer : ILabelModelTrainer
         if (source is LabelMatrix matrix) return matrix;
         var blocks = source.ReadBlocks().ToList();
         if (blocks.Count == 1) return blocks[0];
-        return Copy(source, int.MaxValue, _ => true, keepGold: true, CancellationToken.None);
-    }
-
-    /// <summary>At most <paramref name="rows"/> rows of the source, evenly spaced, as one sparse matrix.</summary>
-    private static LabelMatrix Sample(IMatrixSource source, int rows, CancellationToken cancellation)
-        => Copy(source, rows, _ => true, keepGold: false, cancellation);
-
-    private static LabelMatrix Mask(LabelMatrix matrix, Func<int, bool> keep) => Copy(matrix, int.MaxValue, keep, keepGold: false, CancellationToken.None);
-
-    private static LabelMatrix Copy(IMatrixSource source, int rows, Func<int, bool> keep, bool keepGold, CancellationToken cancellation)
-    {
-        var total = source.RowCount ?? source.ReadBlocks().Sum(b => (long)b.RowCount);
-        var stride = Math.Max(1.0, (double)total / rows);
-        var builder = new SparseLabelMatrixBuilder(source.Schema, source.LfNames);
-        var lfs = new int[source.LfNames.Count];
-        var labels = new int[lfs.Length];
-        long index = 0;
-        double next = 0;
-        IReadOnlyList<SourceKind>? kinds = null;
-        foreach (var block in source.ReadBlocks())
-        {
-            cancellation.ThrowIfCancellationRequested();
-            kinds ??= block.HasAnnotators ? block.SourceKinds : null;
-            for (var i = 0; i < block.RowCount; i++, index++)
-            {
-                if (index < (long)next) continue;
-                next += stride;
-                var row = builder.AddRow();
-                var count = block.CopyVotes(i, lfs, labels);
-                for (var v = 0; v < count; v++)
-                    if (keep(lfs[v])) builder.Add(lfs[v], labels[v]);
-                if (keepGold && block.HasGold) builder.SetGold(row, block.Gold(i));
-            }
-        }
-        if (kinds is not null) builder.SetSourceKinds(kinds);
-        return builder.Build();
+        return HeldOutSources.Copy(source, int.MaxValue, _ => true, keepGold: true, CancellationToken.None);
     }
 }
 

@@ -72,6 +72,15 @@ public sealed record DawidSkeneOptions
     /// </summary>
     public bool CountDuplicatesOnce { get; init; } = true;
 
+    /// <summary>
+    /// Whether the EM fit is checked against majority vote's model (<c>--guard mv|none</c>; default none): when its labels
+    /// agree less with held-out sources than majority vote's do, by more than two standard errors (<see cref="MajorityVoteGuard"/>),
+    /// the sources' confusion matrices are not trusted and every source gets the same one-coin accuracy, the model under
+    /// which majority vote is the Bayes rule. Off by default: on sparse single-class LFs held-out κ is near 0 and can
+    /// prefer majority vote to a fit that is far better.
+    /// </summary>
+    public bool GuardAgainstMajorityVote { get; init; }
+
     /// <summary>Reads the options from the command line's <c>--name value</c> pairs.</summary>
     public static DawidSkeneOptions From(ModelOptions options)
     {
@@ -98,6 +107,13 @@ public sealed record DawidSkeneOptions
                 "each" => false,
                 var text => throw new OptionException($"--duplicates expects once or each, got '{text}'"),
             },
+            GuardAgainstMajorityVote = options.Text("guard") switch
+            {
+                null => d.GuardAgainstMajorityVote,
+                "mv" => true,
+                "none" => false,
+                var text => throw new OptionException($"--guard expects mv or none, got '{text}'"),
+            },
         };
     }
 
@@ -123,6 +139,7 @@ public sealed record DawidSkeneOptions
         ["smoothing"] = Smoothing.ToString("R", CultureInfo.InvariantCulture),
         ["prior-estimate"] = ClassPrior.OptionValue(PriorEstimate),
         ["duplicates"] = CountDuplicatesOnce ? "once" : "each",
+        ["guard"] = GuardAgainstMajorityVote ? "mv" : "none",
     };
 }
 
@@ -143,6 +160,29 @@ public sealed record IterativeFit(int Iterations, bool Converged, double Objecti
         var converged = json["converged"] is JsonValue c && c.TryGetValue<bool>(out var b) ? b : throw new SnorkelerException("parameter 'fit.converged' must be true or false");
         var objective = json["objective"] is JsonValue o && o.TryGetValue<double>(out var x) ? x : double.NaN;
         return new IterativeFit(iterations, converged, objective);
+    }
+}
+
+/// <summary>
+/// The check of a Dawid–Skene fit against majority vote: the held-out source agreement (Cohen's κ between the labels of
+/// a fit without a fold of sources and that fold's outputs, as <c>auto</c> scores candidates) of the EM fit and of majority
+/// vote, and whether the fit was replaced by majority vote's model because its agreement was lower.
+/// </summary>
+/// <param name="Agreement">Held-out source agreement of the EM fit.</param>
+/// <param name="MajorityVoteAgreement">Held-out source agreement of majority vote.</param>
+/// <param name="Replaced">True when every source got one shared accuracy (majority vote's model) instead of its EM confusion matrix.</param>
+public sealed record MajorityVoteGuard(double Agreement, double MajorityVoteAgreement, bool Replaced)
+{
+    /// <summary>As JSON for the model file.</summary>
+    public JsonObject ToJson() => new() { ["agreement"] = Agreement, ["majority_vote_agreement"] = MajorityVoteAgreement, ["replaced"] = Replaced };
+
+    /// <summary>Reads the record saved by <see cref="ToJson"/>, or null when absent.</summary>
+    internal static MajorityVoteGuard? FromJson(JsonNode? node)
+    {
+        if (node is not JsonObject json) return null;
+        static double Number(JsonNode? x, string name) => x is JsonValue v && v.TryGetValue<double>(out var d) && double.IsFinite(d) ? d : throw new SnorkelerException($"parameter 'guard.{name}' must be a number");
+        var replaced = json["replaced"] is JsonValue r && r.TryGetValue<bool>(out var b) ? b : throw new SnorkelerException("parameter 'guard.replaced' must be true or false");
+        return new MajorityVoteGuard(Number(json["agreement"], "agreement"), Number(json["majority_vote_agreement"], "majority_vote_agreement"), replaced);
     }
 }
 
@@ -188,7 +228,59 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
         else if (Options.PriorEstimate != PriorEstimate.Em) fixedPrior = ClassPrior.Estimate(train, context, Options.PriorEstimate);
         var patterns = VotePatterns.Read(train, context.Cancellation);
         if (patterns.Rows == 0) throw new SnorkelerException("dawid-skene: the training matrix has no rows");
-        return FitModel(patterns, train.Schema, train.LfNames, fixedPrior, context);
+        var model = FitModel(patterns, train.Schema, train.LfNames, fixedPrior, context);
+        return Options.GuardAgainstMajorityVote && k > 1 ? CheckAgainstMajorityVote(train, patterns, model, fixedPrior, context) : model;
+    }
+
+    /// <summary>
+    /// Dawid–Skene's likelihood cannot tell a good fit from a collapsed one when the sources break its assumptions (LFs of
+    /// one class that never fire together, a catch-all rule, copies): EM then finds latent classes that are not the task's
+    /// classes and can fall far below majority vote. Majority vote is the Bayes rule of the model in which every source
+    /// has the same one-coin accuracy; the two are compared by held-out source agreement (the criterion <c>auto</c> uses,
+    /// on at most <see cref="AutoTrainer.CriterionRows"/> rows), and the fit is kept unless majority vote's is higher.
+    /// </summary>
+    private DawidSkeneModel CheckAgainstMajorityVote(IMatrixSource train, VotePatterns patterns, DawidSkeneModel model, double[]? fixedPrior, FitContext context)
+    {
+        var sources = HeldOutSources.Build(train, AutoTrainer.CriterionRows, AutoTrainer.SourceFolds, context.Cancellation);
+        if (sources.Count < 2) return model;
+        var quiet = context with { Log = null };
+        var unguarded = new DawidSkeneTrainer(Options with { GuardAgainstMajorityVote = false });
+        var (kappa, weight) = sources.PerSource((x, _) => unguarded.Fit(x, quiet), context.Cancellation);
+        var majority = new MajorityVoteTrainer();
+        var (majorityKappa, _) = sources.PerSource((x, _) => majority.Fit(x, quiet), context.Cancellation);
+        // Paired over the held-out sources: the vote-weighted mean difference of κ and its standard error. Held-out κ is
+        // noisy where sources are sparse (near 0 for rare single-class LFs), so the fit is replaced only when majority vote
+        // agrees better by more than two standard errors, not whenever it is ahead.
+        var total = Math.Max(weight.Sum(), 1e-300);
+        double agreement = 0, majorityAgreement = 0;
+        for (var j = 0; j < weight.Length; j++)
+        {
+            agreement += weight[j] * kappa[j] / total;
+            majorityAgreement += weight[j] * majorityKappa[j] / total;
+        }
+        var difference = majorityAgreement - agreement;
+        var variance = 0.0;
+        for (var j = 0; j < weight.Length; j++)
+        {
+            var deviation = majorityKappa[j] - kappa[j] - difference;
+            variance += weight[j] * weight[j] * deviation * deviation / (total * total);
+        }
+        var replaced = difference > 2 * Math.Sqrt(variance);
+        var guard = new MajorityVoteGuard(agreement, majorityAgreement, replaced);
+        context.Log?.Invoke(replaced
+            ? string.Create(CultureInfo.InvariantCulture, $"dawid-skene: held-out source agreement κ {agreement:F4} is below majority vote's {majorityAgreement:F4}: the EM confusion matrices are not kept; every source gets one shared accuracy (majority vote's model)")
+            : string.Create(CultureInfo.InvariantCulture, $"dawid-skene: held-out source agreement κ {agreement:F4} (majority vote {majorityAgreement:F4}): the EM fit is kept"));
+        if (!replaced) return model.WithGuard(guard);
+        var k = train.Schema.Cardinality;
+        var m = train.LfNames.Count;
+        var accuracy = Math.Clamp(patterns.MajorityVoteAgreement(k), 1.0 / k + 0.01, 0.99);
+        var confusion = new double[m * k * (k + 1)];
+        for (var j = 0; j < m; j++)
+        for (var c = 0; c < k; c++)
+        for (var a = 0; a < k; a++)
+            confusion[(j * k + c) * (k + 1) + a] = a == c ? accuracy : (1 - accuracy) / (k - 1);
+        return new DawidSkeneModel(train.Schema, train.LfNames, fixedPrior ?? ClassPrior.Uniform(k), confusion, new bool[m], Enumerable.Repeat(1.0, m).ToArray(),
+            Options.Abstain, model.FitInfo, guard);
     }
 
     /// <summary>Fits on vote patterns already read (shared by <c>auto</c>'s candidates).</summary>
@@ -670,7 +762,7 @@ public sealed class DawidSkeneModel : LogLinearModel
     private readonly double[] _weights;
 
     internal DawidSkeneModel(LabelSchema schema, IReadOnlyList<string> lfNames, IReadOnlyList<double> prior, double[] confusion, bool[] abstainIsOutcome,
-        double[] weights, AbstainMode abstain, IterativeFit? fit)
+        double[] weights, AbstainMode abstain, IterativeFit? fit, MajorityVoteGuard? guard = null)
         : base(schema, lfNames, prior, Table(confusion, abstainIsOutcome, weights, schema.Cardinality), BaseScores(confusion, abstainIsOutcome, weights, schema.Cardinality))
     {
         _confusion = confusion;
@@ -678,7 +770,10 @@ public sealed class DawidSkeneModel : LogLinearModel
         _weights = weights;
         Abstain = abstain;
         FitInfo = fit;
+        GuardCheck = guard;
     }
+
+    internal DawidSkeneModel WithGuard(MajorityVoteGuard guard) => new(Schema, LfNames, ClassPrior, _confusion, _outcome, _weights, Abstain, FitInfo, guard);
 
     /// <inheritdoc />
     public override string Name => DawidSkeneTrainer.ModelName;
@@ -688,6 +783,9 @@ public sealed class DawidSkeneModel : LogLinearModel
 
     /// <summary>How EM ended (null for a model file that does not record it).</summary>
     public IterativeFit? FitInfo { get; }
+
+    /// <summary>The check against majority vote (null when it did not run: <c>guard none</c>, fewer than two folds of sources, or an older file).</summary>
+    public MajorityVoteGuard? GuardCheck { get; }
 
     /// <summary>True when source <paramref name="lf"/>'s abstains are outcomes of its confusion matrix (else missing observations).</summary>
     public bool AbstainIsOutcome(int lf) => _outcome[lf];
@@ -743,6 +841,7 @@ public sealed class DawidSkeneModel : LogLinearModel
         };
         if (_weights.Any(w => w != 1)) json["weights"] = new JsonArray(_weights.Select(w => (JsonNode)w).ToArray());
         if (FitInfo is not null) json["fit"] = FitInfo.ToJson();
+        if (GuardCheck is not null) json["guard"] = GuardCheck.ToJson();
         return json;
     }
 
@@ -785,7 +884,7 @@ public sealed class DawidSkeneModel : LogLinearModel
             : parameters["weights"] is JsonArray w && w.Count == m && w.All(x => x is JsonValue v && v.TryGetValue<double>(out var d) && d > 0 && d <= 1)
                 ? w.Select(x => x!.GetValue<double>()).ToArray()
                 : throw new SnorkelerException($"parameter 'weights' must be {m} numbers in (0, 1]");
-        return new DawidSkeneModel(schema, lfNames, prior, confusion, outcome, weights, abstain, IterativeFit.FromJson(parameters["fit"]));
+        return new DawidSkeneModel(schema, lfNames, prior, confusion, outcome, weights, abstain, IterativeFit.FromJson(parameters["fit"]), MajorityVoteGuard.FromJson(parameters["guard"]));
     }
 }
 
@@ -811,6 +910,25 @@ internal sealed class VotePatterns
 
     /// <summary>Sources (columns) of the matrix the patterns were read from.</summary>
     public int LfCount { get; private init; }
+
+    /// <summary>The share of votes that agree with majority vote (ties sharing), over all rows: the pooled one-coin accuracy of majority vote's model.</summary>
+    public double MajorityVoteAgreement(int k)
+    {
+        double agree = 0, votes = 0;
+        var counts = new double[k];
+        for (var t = 0; t < Count; t++)
+        {
+            var (start, end) = Range(t);
+            if (start == end) continue;
+            Array.Clear(counts);
+            for (var v = start; v < end; v++) counts[Labels[v]]++;
+            var max = counts.Max();
+            var tied = counts.Count(x => x == max);
+            for (var v = start; v < end; v++) agree += Counts[t] * (counts[Labels[v]] == max ? 1.0 / tied : 0);
+            votes += Counts[t] * (end - start);
+        }
+        return votes > 0 ? agree / votes : 1.0 / k;
+    }
 
     /// <summary>How many different classes source <paramref name="lf"/> ever voted.</summary>
     public int ClassesVoted(int lf, int k)

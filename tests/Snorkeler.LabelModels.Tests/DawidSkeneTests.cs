@@ -35,6 +35,10 @@ public sealed class DawidSkeneTests(ITestOutputHelper output)
         var mv = ExpectedAccuracy(new MajorityVoteTrainer().Fit(set.Matrix, FitContext.WithSeed(1)), set.Matrix);
         output.WriteLine($"mv {mv:F4}, dawid-skene {ExpectedAccuracy(model, set.Matrix):F4}");
         ExpectedAccuracy(model, set.Matrix).ShouldBeGreaterThan(mv + 0.02);
+        // and the check against majority vote, when asked for, keeps the EM fit
+        var check = Fit(set.Matrix, new DawidSkeneOptions { GuardAgainstMajorityVote = true }).GuardCheck.ShouldNotBeNull();
+        check.Replaced.ShouldBeFalse();
+        check.Agreement.ShouldBeGreaterThan(check.MajorityVoteAgreement);
     }
 
     [Fact]
@@ -169,6 +173,33 @@ public sealed class DawidSkeneTests(ITestOutputHelper output)
         ds.ShouldBeGreaterThanOrEqualTo(mv - 0.01);
     }
 
+    [Fact]
+    public void When_the_EM_fit_agrees_less_with_held_out_sources_than_majority_vote_every_source_gets_one_shared_accuracy()
+    {
+        // Given TREC's LFs (a catch-all rule, rules of one class that never fire together, copies), on which EM's latent
+        // classes are not the task's classes
+        var train = SharedSets.Split("trec", "train");
+        var test = SharedSets.Split("trec", "test");
+
+        // When Dawid–Skene is fitted with and without the check against majority vote
+        var guarded = new DawidSkeneTrainer(new DawidSkeneOptions { GuardAgainstMajorityVote = true }).FitModel(train, FitContext.WithSeed(123));
+        var unguarded = new DawidSkeneTrainer().FitModel(train, FitContext.WithSeed(123));
+
+        // Then the check finds the EM fit less consistent with held-out sources and keeps majority vote's model: the same
+        // labels as majority vote, with probabilities from one shared accuracy; without it the fit is far below
+        var check = guarded.GuardCheck.ShouldNotBeNull();
+        output.WriteLine($"held-out κ: EM {check.Agreement:F4}, majority vote {check.MajorityVoteAgreement:F4}");
+        check.Replaced.ShouldBeTrue();
+        unguarded.GuardCheck.ShouldBeNull();
+        var mv = ExpectedAccuracy(new MajorityVoteTrainer().Fit(train, FitContext.WithSeed(123)), test);
+        ExpectedAccuracy(guarded, test).ShouldBe(mv, 1e-12);
+        ExpectedAccuracy(unguarded, test).ShouldBeLessThan(mv - 0.1);
+        Enumerable.Range(0, guarded.LfNames.Count).ShouldAllBe(j => guarded.Confusion(j, 0, 0) == guarded.Confusion(0, 1, 1));
+        var loaded = (DawidSkeneModel)LabelModelCatalog.Get("dawid-skene").Load(guarded.Schema, guarded.LfNames, guarded.ClassPrior, guarded.SaveParameters());
+        loaded.GuardCheck.ShouldBe(check);
+        loaded.PredictProbabilities(test).ShouldBe(guarded.PredictProbabilities(test));
+    }
+
     [Theory]
     [InlineData("bluebird")]
     [InlineData("rte")]
@@ -247,5 +278,7 @@ public sealed class DawidSkeneTests(ITestOutputHelper output)
             .Message.ShouldBe("--confusion expects full or one-coin, got 'two-coin'");
         Should.Throw<SnorkelerException>(() => DawidSkeneOptions.From(new ModelOptions(new Dictionary<string, string> { ["duplicates"] = "twice" })))
             .Message.ShouldBe("--duplicates expects once or each, got 'twice'");
+        Should.Throw<SnorkelerException>(() => DawidSkeneOptions.From(new ModelOptions(new Dictionary<string, string> { ["guard"] = "yes" })))
+            .Message.ShouldBe("--guard expects mv or none, got 'yes'");
     }
 }

@@ -23,6 +23,7 @@ internal sealed class FitCommand : ICommand
         new("--abstain", "missing|vote", "dawid-skene: an abstain is a missing observation (default) or an outcome"),
         new("--confusion", "full|one-coin", "dawid-skene: full confusion matrices (default) or one accuracy per source"),
         new("--duplicates", "once|each", "dawid-skene: identical sources counted once between them (default) or each in full"),
+        new("--guard", "mv|none", "dawid-skene: keep majority vote's model when the fit agrees less with held-out sources (default none)"),
         new("--select-by", "expected-accuracy|accuracy|macro-f1|log-loss", "auto: the dev-split metric candidates are compared by (default expected-accuracy)"),
         new("--subtypes", "N", "ebcc: subtypes per class (default 10)"),
         new("--a-pi", "X", "ebcc: Dirichlet concentration over a class's subtypes (default 0.1)"),

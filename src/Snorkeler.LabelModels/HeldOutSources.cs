@@ -1,0 +1,174 @@
+using Snorkeler.Analysis;
+
+namespace Snorkeler.LabelModels;
+
+/// <summary>
+/// Held-out source agreement, the unsupervised criterion of <c>auto</c> and of <c>dawid-skene</c>'s guard: the sources are
+/// split into folds (duplicated and near-duplicated sources in one fold, or a fit would see a held-out source through
+/// its twin); a model is refitted without each fold and its labels are compared with the held-out sources' outputs by
+/// Cohen's κ (a source that only votes one class on every row, firing against not firing; the others on the rows they
+/// voted), averaged over the held-out sources weighted by their votes.
+/// </summary>
+internal sealed class HeldOutSources
+{
+    private readonly int[] _fold;
+
+    private HeldOutSources(LabelMatrix sample, int[] fold, LabelMatrix[] masked, IReadOnlyList<DependentPair> copies)
+    {
+        Sample = sample;
+        _fold = fold;
+        Masked = masked;
+        Copies = copies;
+    }
+
+    /// <summary>The rows the criterion reads (at most the number asked for, evenly spaced).</summary>
+    public LabelMatrix Sample { get; }
+
+    /// <summary>Per fold, the sample without that fold's sources.</summary>
+    public LabelMatrix[] Masked { get; }
+
+    /// <summary>The pairs of copies kept in one fold.</summary>
+    public IReadOnlyList<DependentPair> Copies { get; }
+
+    /// <summary>Folds formed (fewer than 2: no source can be held out, and <see cref="Agreement"/> must not be used).</summary>
+    public int Count => Masked.Length;
+
+    /// <summary>Samples at most <paramref name="rows"/> rows of <paramref name="train"/> and splits its sources into at most <paramref name="folds"/> folds.</summary>
+    public static HeldOutSources Build(IMatrixSource train, int rows, int folds, CancellationToken cancellation)
+    {
+        var sample = Copy(train, rows, _ => true, keepGold: false, cancellation);
+        var pairs = SourceDependencies.Find(sample, cancellation: cancellation);
+        var copies = pairs.Where(p => p.Kind is DependencyKind.Duplicate or DependencyKind.NearDuplicate).ToArray();
+        var groups = SourceDependencies.Groups(sample.LfCount, copies);
+        folds = Math.Min(folds, groups.Count);
+        var fold = new int[sample.LfCount];
+        for (var g = 0; g < groups.Count; g++)
+            foreach (var j in groups[g]) fold[j] = g % folds;
+        var masked = folds < 2 ? [] : Enumerable.Range(0, folds).Select(f => Copy(sample, int.MaxValue, j => fold[j] != f, keepGold: false, CancellationToken.None)).ToArray();
+        return new HeldOutSources(sample, fold, masked, copies);
+    }
+
+    /// <summary>Mean κ over held-out sources (weighted by their votes) of the labels of <paramref name="fit"/>(masked sample, fold) on the sample.</summary>
+    public double Agreement(Func<LabelMatrix, int, ILabelModel> fit, CancellationToken cancellation)
+    {
+        var (kappa, weight) = PerSource(fit, cancellation);
+        double weighted = 0, weights = 0;
+        for (var j = 0; j < kappa.Length; j++)
+        {
+            weighted += kappa[j] * weight[j];
+            weights += weight[j];
+        }
+        return weights == 0 ? 0 : weighted / weights;
+    }
+
+    /// <summary>
+    /// Per source, the κ of its held-out fit's labels and its weight (its votes; 0 for a source that never voted), in source order:
+    /// what <see cref="Agreement"/> averages.
+    /// </summary>
+    public (double[] Kappa, double[] Weight) PerSource(Func<LabelMatrix, int, ILabelModel> fit, CancellationToken cancellation)
+    {
+        var sample = Sample;
+        var masked = Masked;
+        var fold = _fold;
+        int k = sample.Schema.Cardinality, m = sample.LfCount, n = sample.RowCount;
+        // The classes each source votes, to tell single-class sources (compared on every row) from the others.
+        var classes = new HashSet<int>[m];
+        for (var j = 0; j < m; j++) classes[j] = [];
+        var lfs = new int[m];
+        var labels = new int[m];
+        for (var i = 0; i < n; i++)
+        {
+            var count = sample.CopyVotes(i, lfs, labels);
+            for (var v = 0; v < count; v++) classes[lfs[v]].Add(labels[v]);
+        }
+        var kappas = new double[m];
+        var weightOf = new double[m];
+        for (var f = 0; f < masked.Length; f++)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var model = fit(masked[f], f);
+            var q = model.PredictProbabilities(masked[f]);
+            var classTotals = new double[k];
+            for (var i = 0; i < n; i++)
+                for (var c = 0; c < k; c++) classTotals[c] += q[i * k + c];
+            // Per held-out source: agreement sum, rows observed, predicted mass per class, votes per class.
+            var agree = new double[m];
+            var predicted = new double[m * k];
+            var voted = new double[m * k];
+            var firedMass = new double[m]; // Σ over fired rows of q(its class), for single-class sources
+            for (var i = 0; i < n; i++)
+            {
+                var count = sample.CopyVotes(i, lfs, labels);
+                for (var v = 0; v < count; v++)
+                {
+                    var j = lfs[v];
+                    if (fold[j] != f) continue;
+                    var a = labels[v];
+                    agree[j] += q[i * k + a];
+                    for (var c = 0; c < k; c++) predicted[j * k + c] += q[i * k + c];
+                    voted[j * k + a]++;
+                    firedMass[j] += q[i * k + a];
+                }
+            }
+            for (var j = 0; j < m; j++)
+            {
+                if (fold[j] != f || classes[j].Count == 0) continue;
+                double kappa, weight;
+                var votes = 0.0;
+                for (var c = 0; c < k; c++) votes += voted[j * k + c];
+                if (classes[j].Count == 1 && sample.KindOf(j) == SourceKind.LabelingFunction)
+                {
+                    // Fires (votes t) or not, against labelled t or not, over every row.
+                    var t = classes[j].First();
+                    var fired = votes / n;
+                    var labelledT = classTotals[t] / n;
+                    var observed = (firedMass[j] + (n - votes - (classTotals[t] - firedMass[j]))) / n;
+                    var chance = labelledT * fired + (1 - labelledT) * (1 - fired);
+                    kappa = chance >= 1 ? 0 : (observed - chance) / (1 - chance);
+                    weight = votes;
+                }
+                else
+                {
+                    var observed = agree[j] / votes;
+                    var chance = 0.0;
+                    for (var c = 0; c < k; c++) chance += predicted[j * k + c] / votes * (voted[j * k + c] / votes);
+                    kappa = chance >= 1 ? 0 : (observed - chance) / (1 - chance);
+                    weight = votes;
+                }
+                kappas[j] = kappa;
+                weightOf[j] = weight;
+            }
+        }
+        return (kappas, weightOf);
+    }
+
+    /// <summary>At most <paramref name="rows"/> rows of the source, evenly spaced, as one sparse matrix, with the votes of the sources <paramref name="keep"/> accepts.</summary>
+    internal static LabelMatrix Copy(IMatrixSource source, int rows, Func<int, bool> keep, bool keepGold, CancellationToken cancellation)
+    {
+        var total = source.RowCount ?? source.ReadBlocks().Sum(b => (long)b.RowCount);
+        var stride = Math.Max(1.0, (double)total / rows);
+        var builder = new SparseLabelMatrixBuilder(source.Schema, source.LfNames);
+        var lfs = new int[source.LfNames.Count];
+        var labels = new int[lfs.Length];
+        long index = 0;
+        double next = 0;
+        IReadOnlyList<SourceKind>? kinds = null;
+        foreach (var block in source.ReadBlocks())
+        {
+            cancellation.ThrowIfCancellationRequested();
+            kinds ??= block.HasAnnotators ? block.SourceKinds : null;
+            for (var i = 0; i < block.RowCount; i++, index++)
+            {
+                if (index < (long)next) continue;
+                next += stride;
+                var row = builder.AddRow();
+                var count = block.CopyVotes(i, lfs, labels);
+                for (var v = 0; v < count; v++)
+                    if (keep(lfs[v])) builder.Add(lfs[v], labels[v]);
+                if (keepGold && block.HasGold) builder.SetGold(row, block.Gold(i));
+            }
+        }
+        if (kinds is not null) builder.SetSourceKinds(kinds);
+        return builder.Build();
+    }
+}
