@@ -17,6 +17,7 @@ internal static class Program
     /// </summary>
     public static int Main(string[] args)
     {
+        StartupTrace.Mark("Main");
         var interrupt = new CancellationTokenSource(); // never disposed: a signal may arrive while the process exits
         var state = new RunState();
         Console.CancelKeyPress += (_, e) =>
@@ -41,6 +42,7 @@ internal static class Program
         };
         var code = Cli.Run(args, Console.Out, Console.Error, interrupt.Token);
         state.Finished = true;
+        StartupTrace.Mark("command done");
         Console.Out.Flush();
         Console.Error.Flush();
         Environment.Exit(code); // threads a script started must not keep the process alive

@@ -14,6 +14,8 @@ public sealed class LabelingFunction
 {
     private readonly Func<DataSchema, Func<DataRow, int>> _bind;
     private readonly Func<DataSchema, Func<DataRow, LfExplanation?>>? _explain;
+    private readonly string? _hashedText;
+    private string? _sourceHash;
 
     /// <summary>Creates an LF from a binder.</summary>
     /// <param name="name">The LF's name, unique within a run.</param>
@@ -22,15 +24,21 @@ public sealed class LabelingFunction
     /// <param name="sourceHash">A hash of the LF's source text, for provenance and caching; computed from the name when null.</param>
     /// <param name="fields">The data fields the LF reads, when known.</param>
     /// <param name="explain">Given the data's columns, returns what made the LF vote on a row (null when it abstains); null when the LF cannot say.</param>
+    /// <param name="hashedText">
+    /// Instead of <paramref name="sourceHash"/>: the text whose <see cref="Hash"/> is the source hash, computed when
+    /// first asked for. A run that never asks (a plain <c>apply</c>) then does not load the cryptography library.
+    /// </param>
     public LabelingFunction(string name, Func<DataSchema, Func<DataRow, int>> bind, SourceLocation? location = null,
-        string? sourceHash = null, IReadOnlyList<string>? fields = null, Func<DataSchema, Func<DataRow, LfExplanation?>>? explain = null)
+        string? sourceHash = null, IReadOnlyList<string>? fields = null, Func<DataSchema, Func<DataRow, LfExplanation?>>? explain = null,
+        string? hashedText = null)
     {
         _explain = explain;
         if (string.IsNullOrWhiteSpace(name)) throw new ArgumentException("an LF needs a name", nameof(name));
         Name = name;
         _bind = Guard.NotNull(bind);
         Location = location;
-        SourceHash = sourceHash ?? Hash(name);
+        _sourceHash = sourceHash;
+        _hashedText = hashedText ?? name;
         Fields = fields ?? [];
     }
 
@@ -59,7 +67,7 @@ public sealed class LabelingFunction
     public SourceLocation? Location { get; }
 
     /// <summary>A hash (hex SHA-256) of the LF's source: changes whenever the LF's definition changes.</summary>
-    public string SourceHash { get; }
+    public string SourceHash => _sourceHash ??= Hash(_hashedText!); // the same text on every thread
 
     /// <summary>Data fields the LF reads, when known (empty when not).</summary>
     public IReadOnlyList<string> Fields { get; }

@@ -36,6 +36,7 @@ internal sealed class ApplyCommand : ICommand
         var set = Inputs.LoadLfs(args.Values("--lfs"), args, data, Inputs.SchemaOf(dataPaths), terminal);
         var lfs = set.Functions;
         var schema = set.Schema!;
+        StartupTrace.Mark("apply: data opened, LFs loaded");
 
         using var gold = LabelledData.Gold(dataPaths, data, schema, args.Value("--gold-column"));
         using var writer = MatrixWriter.Create(outPath, schema, lfs.Select(l => l.Name).ToArray(), gold is null ? null : args.Value("--gold-column") ?? "gold");
@@ -57,8 +58,10 @@ internal sealed class ApplyCommand : ICommand
             LfTimeBudget = Inputs.LfTimeBudget(args),
         };
         var result = Apply(args, terminal, dataPaths, data, lfs, schema, Sink, options);
+        StartupTrace.Mark("apply: rows applied");
         if (result.Rows == 0) throw new SnorkelerException($"{data.Name}: the data has no rows to label");
         writer.Commit();
+        StartupTrace.Mark("apply: matrix committed");
         if (statistics is not null) statistics.Save(args.Value("--stats")!);
         var shape = Inputs.Shape(dataPaths, args);
         terminal.Info($"applied {lfs.Count} LFs to {result.Rows:N0} rows{(shape is null ? "" : $" ({shape})")} in {result.Elapsed.TotalSeconds:0.00} s ({result.RowsPerSecond:N0} rows/s){(gold is null ? "" : $", {Gold.Describe(gold)}")}; wrote {outPath}");

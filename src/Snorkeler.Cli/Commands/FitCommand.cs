@@ -87,6 +87,7 @@ internal sealed class FitCommand : ICommand
             Cancellation = cancellation,
         };
         WarnUnread(options, kind.Name, terminal);
+        StartupTrace.Mark("fit: matrix opened");
         var clock = Stopwatch.StartNew();
         ILabelModel model;
         long rows;
@@ -119,6 +120,7 @@ internal sealed class FitCommand : ICommand
             lfCount = statistics.LfNames.Count;
         }
         var seconds = clock.Elapsed.TotalSeconds;
+        StartupTrace.Mark("fit: fitted");
         var outPath = args.Required("--out");
         ModelFile.Save(model, outPath, new JsonObject
         {

@@ -36,6 +36,7 @@ internal sealed class PredictCommand : ICommand
         var matrixPath = args.Required("--matrix");
         var matrix = Inputs.OpenMatrix(matrixPath, args, terminal, model);
         LabelModel.CheckCompatible(model, matrix, matrixPath);
+        StartupTrace.Mark("predict: model loaded, matrix opened");
         var outPath = args.Required("--out");
         LabelsWriter.CheckExtension(outPath);
         var scores = matrix.HasGold ? new MetricsAccumulator(model.Schema, tieBreak, seed) : null;
@@ -86,6 +87,7 @@ internal sealed class PredictCommand : ICommand
             });
             if (carried is not null && join.Names.Count > 0 && carried.MoveNext())
                 throw SnorkelerException.InFile(data!.Name, $"has more rows than the matrix ({rows:N0}); give the data the matrix was applied to");
+            StartupTrace.Mark("predict: probabilities computed and formatted");
             writer.Commit();
         }
         terminal.Info($"labelled {rows:N0} rows with '{model.Name}' in {clock.Elapsed.TotalSeconds:0.000} s; wrote {outPath}");

@@ -13,7 +13,7 @@ internal static class Compiler
     public static LabelingFunction ToLabelingFunction(CheckedLf lf)
     {
         var location = lf.Syntax.Name.Span.In(lf.Path);
-        var function = new LabelingFunction(lf.Syntax.Name.Text, schema => Bind(lf, schema), location, lf.SourceHash, lf.Fields, schema => Explainer.Bind(lf, schema));
+        var function = new LabelingFunction(lf.Syntax.Name.Text, schema => Bind(lf, schema), location, null, lf.Fields, schema => Explainer.Bind(lf, schema), lf.HashedText);
         RuleDataChecks.Register(function, lf);
         return function;
     }

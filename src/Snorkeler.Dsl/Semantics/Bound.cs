@@ -63,12 +63,15 @@ internal sealed record BoundBetween(Bound Value, Bound Low, Bound High, TextSpan
 /// <summary><c>is [not] missing</c>.</summary>
 internal sealed record BoundIsMissing(Bound Value, bool Negated, TextSpan Span) : Bound(RuleType.Bool, Span);
 
-/// <summary>A checked LF: clauses with resolved labels, the fields it reads, and where they are first used.</summary>
+/// <summary>
+/// A checked LF: clauses with resolved labels, the fields it reads, and where they are first used; <c>HashedText</c> is
+/// its text with the <c>let</c>s it uses and the labels, whose hash is the LF's source hash.
+/// </summary>
 internal sealed record CheckedLf(
     LfDeclaration Syntax,
     string Path,
     IReadOnlyList<(Bound Condition, int Label)> Clauses,
     IReadOnlyList<string> Fields,
     IReadOnlyList<TextSpan> FieldSpans,
-    string SourceHash,
+    string HashedText,
     IReadOnlyList<string> ConditionTexts);

@@ -149,7 +149,7 @@ internal sealed partial class Checker
         foreach (var used in _usedLets) hashText.Append('\n').Append("let ").Append(used).Append(" = ").Append(_letHashText.GetValueOrDefault(used));
         hashText.Append("\nlabels ").Append(_schema?.ToString());
         var conditions = lf.Clauses.Select(ConditionText).ToArray();
-        return new CheckedLf(lf, FilePath, clauses, _fields, _fieldSpans, LabelingFunction.Hash(hashText.ToString()), conditions);
+        return new CheckedLf(lf, FilePath, clauses, _fields, _fieldSpans, hashText.ToString(), conditions);
     }
 
     /// <summary>A clause's condition as written: the text between 'when' and 'label' (a condition's span can stop short of closing brackets).</summary>

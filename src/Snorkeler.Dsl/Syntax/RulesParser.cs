@@ -96,8 +96,18 @@ public static class RulesParser
            && (at + word.Length >= text.Length || !Grammar.IsIdentifierPart(text[at + word.Length]));
 }
 
-/// <summary>A token: its text and where it is.</summary>
-internal readonly record struct Token(string Text, TextSpan Span);
+/// <summary>
+/// A token: its text and where it is. A class, as are the parser's other intermediate results: Sprache's generic
+/// combinators over reference types share the code precompiled in its ReadyToRun image, while every value-type
+/// instantiation (a struct token, a tuple) is JIT-compiled when the rules are loaded (~60 methods each).
+/// </summary>
+internal sealed record Token(string Text, TextSpan Span);
+
+/// <summary>The arguments of a call and its closing parenthesis.</summary>
+internal sealed record CallArguments(IReadOnlyList<Expression> Values, Token Close);
+
+/// <summary>An operator and the operand on its right, in a chain of binary operators.</summary>
+internal sealed record OperatorOperand(Token Operator, Expression Right);
 
 /// <summary>The grammar of one file; lexical problems found while parsing are collected, not thrown.</summary>
 internal sealed class Grammar
@@ -143,7 +153,7 @@ internal sealed class Grammar
         var arguments = from open in Symbol("(")
                         from values in items.XOptional()
                         from close in Symbol(")").Expect(values.IsDefined ? ["','", "')'"] : ["a value", "')'"])
-                        select (Values: values.GetOrElse([]), Close: close);
+                        select new CallArguments(values.GetOrElse([]), close);
         var callOrReference = from id in name
                               from args in arguments.XOptional()
                               select args.IsDefined
@@ -464,8 +474,8 @@ internal sealed class Grammar
 
     private static Parser<Expression> Chain(Parser<Expression> operand, Parser<Token> op)
         => from first in operand
-           from rest in (from o in op from right in operand select (o, right)).XMany()
-           select rest.Aggregate(first, (left, p) => new Binary(p.o.Text, left, p.right, p.o.Span, left.Span.To(p.right.Span)));
+           from rest in (from o in op from right in operand select new OperatorOperand(o, right)).XMany()
+           select rest.Aggregate(first, (left, p) => new Binary(p.Operator.Text, left, p.Right, p.Operator.Span, left.Span.To(p.Right.Span)));
 
     private static bool ScanNumber(IInput i, out IInput end, out string text)
     {
