@@ -17,7 +17,7 @@ public class AnalyzeCommandTests
         var result = Shell.Run("analyze", "--matrix", Train, "--format", "json");
 
         // Then
-        result.ExitCode.ShouldBe(0, result.Error);
+        result.ShouldSucceed();
         using var json = JsonDocument.Parse(result.Out);
         json.RootElement.GetProperty("rows").GetInt64().ShouldBe(1586);
         var lfs = json.RootElement.GetProperty("lfs").EnumerateArray().ToList();
@@ -40,7 +40,7 @@ public class AnalyzeCommandTests
     {
         var result = Shell.Run("analyze", "--matrix", Train, "--format", format);
 
-        result.ExitCode.ShouldBe(0, result.Error);
+        result.ShouldSucceed();
         for (var j = 0; j < 10; j++) result.Out.ShouldContain($"lf_{j} ");
         result.Out.ShouldContain("emp. acc.");
         if (format == "markdown") result.Out.Split('\n')[0].ShouldStartWith("| lf ");
@@ -65,13 +65,13 @@ public sealed class ReportTests
         // Given
         using var temp = new TempFolder();
         var train = TestPaths.YouTubeFile("train.json");
-        Shell.Run("fit", "--matrix", train, "--model", "snorkel", "--out", temp.File("model.json")).ExitCode.ShouldBe(0);
+        Shell.Run("fit", "--matrix", train, "--model", "snorkel", "--out", temp.File("model.json")).ShouldSucceed();
 
         // When
         var result = Shell.Run("analyze", "--matrix", TestPaths.YouTubeFile("test.json"), "--report", temp.File("report.html"), "--model", temp.File("model.json"));
 
         // Then
-        result.ExitCode.ShouldBe(0, result.Error);
+        result.ShouldSucceed();
         var html = File.ReadAllText(temp.File("report.html"));
         html.ShouldStartWith("<!DOCTYPE html>");
         for (var j = 0; j < 10; j++) html.ShouldContain($"<td>lf_{j}</td>");
@@ -96,7 +96,7 @@ public sealed class ReportTests
         var json = Shell.Run("analyze", "--matrix", trec, "--format", "json");
 
         // Then the text names the pairs and the JSON lists them with their kind
-        text.ExitCode.ShouldBe(0, text.Error);
+        text.ShouldSucceed();
         text.Out.ShouldContain("dependent LF pairs");
         text.Out.ShouldContain("lf_8 and lf_39: duplicate (352 co-votes, agreement 1.000");
         using var document = JsonDocument.Parse(json.Out);

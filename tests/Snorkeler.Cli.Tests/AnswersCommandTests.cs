@@ -19,9 +19,9 @@ public class AnswersCommandTests
         var predict = Shell.Run("predict", "--model", model, "--matrix", answers, "--out", probs);
 
         // Then
-        fit.ExitCode.ShouldBe(0, fit.Error);
+        fit.ShouldSucceed();
         fit.Error.ShouldContain("6 answers, 3 tasks, 3 workers, classes no=0, yes=1");
-        predict.ExitCode.ShouldBe(0, predict.Error);
+        predict.ShouldSucceed();
         File.ReadAllLines(probs).ShouldBe(["row,task,p_no,p_yes,label,label_name", "1,t1,0.3333333333333333,0.6666666666666666,1,yes", "2,t2,1,0,0,no", "3,t3,0,1,1,yes"]);
     }
 
@@ -34,13 +34,13 @@ public class AnswersCommandTests
         var fresh = temp.Write("new.csv", "task,worker,label\n7,b,1\n7,zed,0\n8,a,0\n");
         var gold = temp.Write("gold.csv", "task,label\n7,1\n8,1\n");
         var model = temp.File("m.json");
-        Shell.Run("fit", "--matrix", train, "--model", "mv", "--out", model).ExitCode.ShouldBe(0);
+        Shell.Run("fit", "--matrix", train, "--model", "mv", "--out", model).ShouldSucceed();
 
         // When
         var result = Shell.Run("predict", "--model", model, "--matrix", fresh, "--gold", gold, "--out", temp.File("p.jsonl"));
 
         // Then
-        result.ExitCode.ShouldBe(0, result.Error);
+        result.ShouldSucceed();
         result.Error.ShouldContain("1 answers of workers the model does not know were left out");
         result.Out.ShouldContain("rows with gold labels: 2");
         result.Out.ShouldContain("expected accuracy: 0.500");
@@ -54,9 +54,7 @@ public class AnswersCommandTests
         var wide = temp.Write("wide.csv", "lf_a,lf_b\n1,0\n");
         var gold = temp.Write("gold.csv", "task,label\n0,1\n");
 
-        var result = Shell.Run("analyze", "--matrix", wide, "--gold", gold).ShouldFailWith(1);
-
-        result.ErrorLines[0].ShouldBe($"error: {wide}: a gold file joins on task ids, which only long-format answers (task,worker,label) have");
+        Shell.Run("analyze", "--matrix", wide, "--gold", gold).ShouldFailWith(1, $"error: {wide}: a gold file joins on task ids, which only long-format answers (task,worker,label) have");
     }
 
     [Fact]
@@ -71,9 +69,9 @@ public class AnswersCommandTests
         var compare = Shell.Run("compare", "--train", answers, "--test", answers, "--gold", gold, "--models", "mv", "--tie-break", "abstain");
 
         // Then
-        analyze.ExitCode.ShouldBe(0, analyze.Error);
+        analyze.ShouldSucceed();
         analyze.Out.ShouldContain("\"rows\": 800");
-        compare.ExitCode.ShouldBe(0, compare.Error);
+        compare.ShouldSucceed();
         compare.Out.ShouldContain("mv");
     }
 }
@@ -101,7 +99,7 @@ public class PreferencesCommandTests
             "--pair-probabilities", temp.File("probs.csv"), "--annotators-out", temp.File("annotators.csv"));
 
         // Then
-        result.ExitCode.ShouldBe(0, result.Error);
+        result.ShouldSucceed();
         var scores = File.ReadAllLines(temp.File("scores.csv"));
         scores[0].ShouldBe("rank,item,score,sd,wins,losses,ties,judgements");
         scores.Skip(1).Select(l => l.Split(',')[1]).ShouldBe(["c", "b", "a"]);
@@ -120,9 +118,7 @@ public class PreferencesCommandTests
         using var temp = new TempFolder();
         var pairs = temp.Write("pairs.csv", "left,right,winner\nx,y,x\nx,y,both\n");
 
-        var result = Shell.Run("preferences", "--pairs", pairs, "--out", temp.File("s.csv")).ShouldFailWith(1);
-
-        result.ErrorLines[0].ShouldBe($"error: {pairs}(3): winner 'both' is neither left, right, tie nor one of the two items ('x', 'y')");
+        Shell.Run("preferences", "--pairs", pairs, "--out", temp.File("s.csv")).ShouldFailWith(1, $"error: {pairs}(3): winner 'both' is neither left, right, tie nor one of the two items ('x', 'y')");
         File.Exists(temp.File("s.csv")).ShouldBeFalse();
     }
 }
@@ -140,11 +136,11 @@ public class AnnotatorAnalysisTests
         var text = Shell.Run("analyze", "--matrix", answers, "--gold", gold);
         var json = Shell.Run("analyze", "--matrix", answers, "--format", "json", "--report", temp.File("r.html"));
 
-        text.ExitCode.ShouldBe(0, text.Error);
+        text.ShouldSucceed();
         text.Out.ShouldContain("annotators (consensus: ibcc)");
         text.Out.ShouldContain("Krippendorff's alpha");
         text.Out.ShouldContain("least certain tasks");
-        json.ExitCode.ShouldBe(0, json.Error);
+        json.ShouldSucceed();
         var document = System.Text.Json.JsonDocument.Parse(json.Out).RootElement;
         document.GetProperty("annotators").GetProperty("workers").GetArrayLength().ShouldBe(39);
         document.GetProperty("annotators").GetProperty("least_certain").GetArrayLength().ShouldBe(20);
@@ -179,13 +175,13 @@ public class AnnotatorAnalysisTests
         // When
         var fit = Shell.Run("fit", "--matrix", answersPath, "--kind-column", "kind", "--model", "auto", "--out", temp.File("m.json"), "--seed", "1");
         var predict = Shell.Run("predict", "--model", temp.File("m.json"), "--matrix", answersPath, "--kind-column", "kind", "--gold", goldPath, "--out", temp.File("p.csv"));
-        Shell.Run("fit", "--matrix", answersPath, "--kind-column", "kind", "--model", "mv", "--out", temp.File("mv.json")).ExitCode.ShouldBe(0);
+        Shell.Run("fit", "--matrix", answersPath, "--kind-column", "kind", "--model", "mv", "--out", temp.File("mv.json")).ShouldSucceed();
         var majority = Shell.Run("predict", "--model", temp.File("mv.json"), "--matrix", answersPath, "--kind-column", "kind", "--gold", goldPath, "--out", temp.File("mv.csv"));
 
         // Then every task gets a label, and the model, which weighs the careful people above the noisy LFs, beats majority
         // vote clearly
-        fit.ExitCode.ShouldBe(0, fit.Error);
-        predict.ExitCode.ShouldBe(0, predict.Error);
+        fit.ShouldSucceed();
+        predict.ShouldSucceed();
         File.ReadAllLines(temp.File("p.csv")).Length.ShouldBe(601);
         var accuracy = ExpectedAccuracy(predict.Out);
         accuracy.ShouldBeGreaterThan(ExpectedAccuracy(majority.Out) + 0.03, predict.Out + majority.Out);

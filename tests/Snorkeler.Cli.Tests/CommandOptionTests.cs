@@ -64,9 +64,7 @@ public class CommandOptionTests
     [InlineData("analyze", "--matrix=x.snkm", "--format=json", "--format=text")]
     public void A_bad_option_value_exits_2(params string[] args)
     {
-        var result = Shell.Run(args).ShouldFailWith(2);
-
-        result.ErrorLines[0].ShouldStartWith($"snorkeler {args[0]}: ");
+        var result = Shell.Run(args).ShouldFailStartingWith(2, $"snorkeler {args[0]}: ");
         result.ErrorLines[^1].ShouldBe($"run 'snorkeler {args[0]} --help' for its options");
     }
 
@@ -78,7 +76,7 @@ public class CommandOptionTests
 
         var result = Shell.Run("analyze", "--matrix=" + path, "--gold-column", "gold", "--format", "json");
 
-        result.ExitCode.ShouldBe(0, result.Error);
+        result.ShouldSucceed();
         using var json = System.Text.Json.JsonDocument.Parse(result.Out);
         var lfs = json.RootElement.GetProperty("lfs");
         lfs.GetArrayLength().ShouldBe(2);
@@ -104,8 +102,8 @@ public class CommandOptionTests
         var predict = Shell.Run("predict", "--model", temp.File("mv.json"), "--matrix", matrix, "--out", temp.File("p.csv"), "--quiet");
 
         // Then
-        fit.ExitCode.ShouldBe(0, fit.Error);
-        predict.ExitCode.ShouldBe(0, predict.Error);
+        fit.ShouldSucceed();
+        predict.ShouldSucceed();
         predict.Error.ShouldBeEmpty();
         File.ReadAllLines(temp.File("p.csv")).Length.ShouldBe(1587);
         predict.Out.ShouldContain("rows with gold labels: 1586");
@@ -115,7 +113,7 @@ public class CommandOptionTests
     public void Predict_with_a_matrix_of_other_classes_exits_1_naming_them()
     {
         using var temp = new TempFolder();
-        Shell.Run("fit", "--matrix", TestPaths.YouTubeFile("train.json"), "--model", "mv", "--out", temp.File("mv.json")).ExitCode.ShouldBe(0);
+        Shell.Run("fit", "--matrix", TestPaths.YouTubeFile("train.json"), "--model", "mv", "--out", temp.File("mv.json")).ShouldSucceed();
         var other = temp.File("other.snkm");
         MatrixFile.Write(other, LabelMatrix.Create(new LabelSchema(["NEG", "POS"]), Enumerable.Range(0, 10).Select(j => $"lf_{j}").ToArray(), new int[10]));
 
@@ -129,9 +127,7 @@ public class CommandOptionTests
         using var temp = new TempFolder();
         var missing = temp.File("nope");
 
-        var result = Shell.Run("check", missing).ShouldFailWith(1);
-
-        result.ErrorLines[0].ShouldBe($"error SNK0901: no such file or folder: '{missing}'");
+        Shell.Run("check", missing).ShouldFailWith(1, $"error SNK0901: no such file or folder: '{missing}'");
     }
 
     [Fact]
@@ -146,15 +142,15 @@ public class CommandOptionTests
             foreach (var block in whole.ReadBlocks(16)) writer.Write(block);
             writer.Commit();
         }
-        Shell.Run("fit", "--matrix", TestPaths.YouTubeFile("train.json"), "--model", "mv", "--out", temp.File("mv.json")).ExitCode.ShouldBe(0);
+        Shell.Run("fit", "--matrix", TestPaths.YouTubeFile("train.json"), "--model", "mv", "--out", temp.File("mv.json")).ShouldSucceed();
 
         // When
         var fromWrench = Shell.Run("predict", "--model", temp.File("mv.json"), "--matrix", TestPaths.YouTubeFile("test.json"), "--out", temp.File("a.csv"), "--tie-break", "random", "--seed", "3");
         var fromBlocks = Shell.Run("predict", "--model", temp.File("mv.json"), "--matrix", blocked, "--out", temp.File("b.csv"), "--tie-break", "random", "--seed", "3");
 
         // Then
-        fromWrench.ExitCode.ShouldBe(0, fromWrench.Error);
-        fromBlocks.ExitCode.ShouldBe(0, fromBlocks.Error);
+        fromWrench.ShouldSucceed();
+        fromBlocks.ShouldSucceed();
         File.ReadAllText(temp.File("b.csv")).ShouldBe(File.ReadAllText(temp.File("a.csv")));
         fromBlocks.Out.ShouldBe(fromWrench.Out);
     }

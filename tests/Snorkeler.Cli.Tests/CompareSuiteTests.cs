@@ -13,7 +13,7 @@ public sealed class CompareSuiteTests
         var result = Shell.Run("compare", "--suite", SharedData, "--models", "mv,dawid-skene", "--format", "csv");
 
         // Then one line per set, model and metric, after the header
-        result.ExitCode.ShouldBe(0, result.Error);
+        result.ShouldSucceed();
         var lines = result.Out.TrimEnd('\n').Split('\n');
         lines[0].ShouldBe("set,model,metric,mean,std,rank,winner");
         lines.Length.ShouldBe(1 + 4 * 2 * 5);
@@ -31,10 +31,10 @@ public sealed class CompareSuiteTests
         var crowd = Shell.Run("compare", "--train", answers, "--test", answers, "--gold", TestPaths.Crowd("bluebird", "gold.csv"), "--format", "csv");
 
         // Then each runs the defaults of its kind, in order
-        lfs.ExitCode.ShouldBe(0, lfs.Error);
+        lfs.ShouldSucceed();
         lfs.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split(',')[0])
             .ShouldBe(["mv", "wmv", "snorkel", "dawid-skene", "ebcc", "flyingsquid", "auto"]);
-        crowd.ExitCode.ShouldBe(0, crowd.Error);
+        crowd.ShouldSucceed();
         crowd.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split(',')[0])
             .ShouldBe(["mv", "dawid-skene", "ibcc", "mace", "glad", "ebcc", "auto"]);
     }
@@ -66,7 +66,7 @@ public sealed class CompareSuiteTests
             "--dev", Path.Combine(youtube, "valid.json"), "--models", "snorkel:epochs=50,deps=lf_0:lf_3;lf_1:lf_2,mv,auto:dev=none", "--format", "csv");
 
         // Then three models, each with its options
-        result.ExitCode.ShouldBe(0, result.Error);
+        result.ShouldSucceed();
         var lines = result.Out.TrimEnd('\n').Split('\n').Skip(1).ToArray();
         lines.Length.ShouldBe(3);
         lines.Select(l => l.StartsWith('"') ? l[1..l.IndexOf('"', 1)] : l[..l.IndexOf(',')])

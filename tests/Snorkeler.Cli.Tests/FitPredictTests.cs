@@ -12,7 +12,7 @@ public class FitPredictTests
     {
         var model = temp.File("mv.json");
         var fit = Shell.Run("fit", "--matrix", Train, "--model", "mv", "--out", model);
-        fit.ExitCode.ShouldBe(0, fit.Error);
+        fit.ShouldSucceed();
         return model;
     }
 
@@ -29,7 +29,7 @@ public class FitPredictTests
         var result = Shell.Run("predict", "--model", model, "--matrix", Test, "--out", probs);
 
         // Then
-        result.ExitCode.ShouldBe(0, result.Error);
+        result.ShouldSucceed();
         var lines = File.ReadAllLines(probs);
         lines[0].ShouldBe("row,p_HAM,p_SPAM,label,label_name");
         lines.Length.ShouldBe(251);
@@ -62,8 +62,8 @@ public class FitPredictTests
         var second = Shell.Run("predict", "--model", model, "--matrix", Test, "--out", temp.File("b.csv"), "--tie-break", "random", "--seed", "5");
 
         // Then
-        first.ExitCode.ShouldBe(0, first.Error);
-        second.ExitCode.ShouldBe(0, second.Error);
+        first.ShouldSucceed();
+        second.ShouldSucceed();
         File.ReadAllText(temp.File("a.csv")).ShouldBe(File.ReadAllText(temp.File("b.csv")));
         first.Out.ShouldBe(second.Out);
         first.Out.ShouldContain("accuracy (tie-break random)");
@@ -147,7 +147,7 @@ public class FitPredictTests
 
         var result = Shell.Run("fit", "--matrix", Train, "--model", "mv", "--out", temp.File("m.json"), "--epochs", "5");
 
-        result.ExitCode.ShouldBe(0, result.Error);
+        result.ShouldSucceed();
         result.Error.ShouldContain("warning: option --epochs does not apply to model 'mv' and was ignored");
     }
 }

@@ -20,9 +20,9 @@ public class GoldTests
         var analyzed = Shell.Run("analyze", "--matrix", tickets.File(matrix), "--format", "json");
 
         // Then
-        applied.ExitCode.ShouldBe(0, applied.Error);
+        applied.ShouldSucceed();
         applied.Error.ShouldContain("gold labels on 7 of 8 rows");
-        analyzed.ExitCode.ShouldBe(0, analyzed.Error);
+        analyzed.ShouldSucceed();
         using var json = JsonDocument.Parse(analyzed.Out);
         var lfs = json.RootElement.GetProperty("lfs").EnumerateArray().ToDictionary(l => l.GetProperty("name").GetString()!);
         (int Correct, int Incorrect) Counts(string lf) => (lfs[lf].GetProperty("correct").GetInt32(), lfs[lf].GetProperty("incorrect").GetInt32());
@@ -39,7 +39,7 @@ public class GoldTests
     public void Asking_analyze_for_gold_a_matrix_lacks_is_an_error_not_silence(string matrix)
     {
         using var tickets = new Tickets();
-        Shell.Run("apply", "--lfs", tickets.Lfs, "--data", tickets.Data, "--out", tickets.File(matrix)).ExitCode.ShouldBe(0);
+        Shell.Run("apply", "--lfs", tickets.Lfs, "--data", tickets.Data, "--out", tickets.File(matrix)).ShouldSucceed();
 
         var result = Shell.Run("analyze", "--matrix", tickets.File(matrix), "--gold-column", "category").ShouldFailWith(1);
 
@@ -62,8 +62,8 @@ public class GoldTests
     {
         // Given
         using var tickets = new Tickets();
-        Shell.Run("apply", "--lfs", tickets.Lfs, "--data", tickets.Data, "--gold-column", "category", "--out", tickets.File("dev.snkm")).ExitCode.ShouldBe(0);
-        Shell.Run("apply", "--lfs", tickets.Lfs, "--data", tickets.Data, "--out", tickets.File("train.snkm")).ExitCode.ShouldBe(0);
+        Shell.Run("apply", "--lfs", tickets.Lfs, "--data", tickets.Data, "--gold-column", "category", "--out", tickets.File("dev.snkm")).ShouldSucceed();
+        Shell.Run("apply", "--lfs", tickets.Lfs, "--data", tickets.Data, "--out", tickets.File("train.snkm")).ShouldSucceed();
 
         // When
         var fromMatrix = Shell.Run("fit", "--matrix", tickets.File("train.snkm"), "--model", "wmv", "--accuracies", "dev", "--dev", tickets.File("dev.snkm"), "--out", tickets.File("a.json"));
@@ -74,14 +74,14 @@ public class GoldTests
         var compare = Shell.Run("compare", "--train", tickets.File("train.snkm"), "--test", tickets.File("dev.snkm"), "--models", "mv,wmv", "--dev", tickets.Data, "--lfs", tickets.Lfs, "--gold-column", "category", "--format", "json");
 
         // Then
-        fromMatrix.ExitCode.ShouldBe(0, fromMatrix.Error);
-        fromData.ExitCode.ShouldBe(0, fromData.Error);
+        fromMatrix.ShouldSucceed();
+        fromData.ShouldSucceed();
         Parameters(tickets.File("a.json")).ShouldBe(Parameters(tickets.File("b.json")));
         withoutLfs.ShouldFailWith(2).ErrorLines[0].ShouldContain($"--dev {tickets.Data} is a data file: give --lfs PATH");
-        labelFromMatrix.ExitCode.ShouldBe(0, labelFromMatrix.Error);
-        labelFromData.ExitCode.ShouldBe(0, labelFromData.Error);
+        labelFromMatrix.ShouldSucceed();
+        labelFromData.ShouldSucceed();
         File.ReadAllText(tickets.File("a.csv")).ShouldBe(File.ReadAllText(tickets.File("b.csv")));
-        compare.ExitCode.ShouldBe(0, compare.Error);
+        compare.ShouldSucceed();
         JsonDocument.Parse(compare.Out).RootElement.GetArrayLength().ShouldBe(2);
     }
 
@@ -89,23 +89,21 @@ public class GoldTests
     public void A_dev_matrix_without_gold_labels_is_an_error_saying_how_to_add_them()
     {
         using var tickets = new Tickets();
-        Shell.Run("apply", "--lfs", tickets.Lfs, "--data", tickets.Data, "--out", tickets.File("m.snkm")).ExitCode.ShouldBe(0);
+        Shell.Run("apply", "--lfs", tickets.Lfs, "--data", tickets.Data, "--out", tickets.File("m.snkm")).ShouldSucceed();
 
-        var result = Shell.Run("fit", "--matrix", tickets.File("m.snkm"), "--model", "auto", "--dev", tickets.File("m.snkm"), "--out", tickets.File("a.json")).ShouldFailWith(1);
-
-        result.ErrorLines[0].ShouldStartWith($"error: {tickets.File("m.snkm")}: the dev set has no gold labels");
+        Shell.Run("fit", "--matrix", tickets.File("m.snkm"), "--model", "auto", "--dev", tickets.File("m.snkm"), "--out", tickets.File("a.json")).ShouldFailStartingWith(1, $"error: {tickets.File("m.snkm")}: the dev set has no gold labels");
     }
 
     [Fact]
     public void Predict_scores_a_matrix_that_carries_gold_labels()
     {
         using var tickets = new Tickets();
-        Shell.Run("apply", "--lfs", tickets.Lfs, "--data", tickets.Data, "--gold-column", "category", "--out", tickets.File("m.csv")).ExitCode.ShouldBe(0);
-        Shell.Run("fit", "--matrix", tickets.File("m.csv"), "--model", "mv", "--out", tickets.File("mv.json")).ExitCode.ShouldBe(0);
+        Shell.Run("apply", "--lfs", tickets.Lfs, "--data", tickets.Data, "--gold-column", "category", "--out", tickets.File("m.csv")).ShouldSucceed();
+        Shell.Run("fit", "--matrix", tickets.File("m.csv"), "--model", "mv", "--out", tickets.File("mv.json")).ShouldSucceed();
 
         var result = Shell.Run("predict", "--model", tickets.File("mv.json"), "--matrix", tickets.File("m.csv"), "--out", tickets.File("p.csv"));
 
-        result.ExitCode.ShouldBe(0, result.Error);
+        result.ShouldSucceed();
         result.Out.ShouldContain("rows with gold labels: 7");
     }
 
@@ -140,7 +138,7 @@ public class DataShapeTests
         var analyzed = Shell.Run("analyze", "--matrix", tickets.File("m.csv"), "--format", "json");
 
         // Then
-        result.ExitCode.ShouldBe(0, result.Error);
+        result.ShouldSucceed();
         result.Error.ShouldContain($"applied 5 LFs to 8 rows ({name}-separated, detected)");
         using var json = System.Text.Json.JsonDocument.Parse(analyzed.Out);
         json.RootElement.GetProperty("lfs")[1].GetProperty("incorrect").GetInt32().ShouldBe(1);

@@ -37,7 +37,7 @@ public class IncrementalAndShardTests
         using var temp = new TempFolder();
         var rules = CopyRules(temp);
         var first = Apply(temp, rules, "first.snkm", "--incremental");
-        first.ExitCode.ShouldBe(0, first.Error);
+        first.ShouldSucceed();
         first.Error.ShouldContain("0 of 7 LF columns from the cache");
 
         // When one LF changes
@@ -46,9 +46,9 @@ public class IncrementalAndShardTests
         var full = Apply(temp, rules, "full.snkm");
 
         // Then only it is evaluated, and the rows equal a full apply's
-        again.ExitCode.ShouldBe(0, again.Error);
+        again.ShouldSucceed();
         again.Error.ShouldContain("6 of 7 LF columns from the cache, 1 evaluated");
-        full.ExitCode.ShouldBe(0, full.Error);
+        full.ShouldSucceed();
         Votes(temp.File("again.snkm")).ShouldBe(Votes(temp.File("full.snkm")));
         Votes(temp.File("again.snkm")).ShouldNotBe(Votes(temp.File("first.snkm")));
     }
@@ -65,7 +65,7 @@ public class IncrementalAndShardTests
         var again = Apply(temp, rules, "again.snkm", "--incremental");
 
         // Then
-        again.ExitCode.ShouldBe(0, again.Error);
+        again.ShouldSucceed();
         again.Error.ShouldContain("7 of 7 LF columns from the cache, 0 evaluated");
         Votes(temp.File("again.snkm")).ShouldBe(Votes(temp.File("first.snkm")));
         MatrixFile.Read(temp.File("again.snkm")).LfNames.ShouldBe(MatrixFile.Read(temp.File("first.snkm")).LfNames);
@@ -87,7 +87,7 @@ public class IncrementalAndShardTests
         var again = Apply(temp, rules, "again.snkm", "--incremental");
 
         // Then
-        again.ExitCode.ShouldBe(0, again.Error);
+        again.ShouldSucceed();
         again.Error.ShouldContain("6 of 7 LF columns from the cache, 1 evaluated");
         Votes(temp.File("again.snkm")).ShouldBe(Votes(temp.File("first.snkm")));
     }
@@ -100,13 +100,13 @@ public class IncrementalAndShardTests
         var rules = CopyRules(temp);
         string[] Label(string output) => ["label", "--lfs", rules, .. RawData, "--out", temp.File(output), "--cache-dir", temp.File("cache"), "--incremental"];
         var first = Shell.Run(Label("first.csv"));
-        first.ExitCode.ShouldBe(0, first.Error);
+        first.ShouldSucceed();
 
         // When
         var again = Shell.Run(Label("again.csv"));
 
         // Then
-        again.ExitCode.ShouldBe(0, again.Error);
+        again.ShouldSucceed();
         again.Error.ShouldContain("7 of 7 LF columns from the cache, 0 evaluated");
         File.ReadAllText(temp.File("again.csv")).ShouldBe(File.ReadAllText(temp.File("first.csv")));
     }
@@ -124,19 +124,19 @@ public class IncrementalAndShardTests
         {
             var path = temp.File($"shard{s}.stats.json");
             var apply = Shell.Run(["apply", "--lfs", rules, "--data", .. shards[s], "--column", "text=CONTENT", "--out", temp.File($"shard{s}.snkm"), "--stats", path]);
-            apply.ExitCode.ShouldBe(0, apply.Error);
+            apply.ShouldSucceed();
             stats.Add(path);
         }
         var whole = Shell.Run(["apply", "--lfs", rules, .. RawData, "--out", temp.File("all.snkm")]);
-        whole.ExitCode.ShouldBe(0, whole.Error);
+        whole.ShouldSucceed();
 
         // When
         var fromStats = Shell.Run(["fit", "--stats", .. stats, "--model", "snorkel", "--out", temp.File("from-stats.json"), "--seed", "3"]);
         var fromMatrix = Shell.Run("fit", "--matrix", temp.File("all.snkm"), "--model", "snorkel", "--out", temp.File("from-matrix.json"), "--seed", "3");
 
         // Then the fitted parameters are the same
-        fromStats.ExitCode.ShouldBe(0, fromStats.Error);
-        fromMatrix.ExitCode.ShouldBe(0, fromMatrix.Error);
+        fromStats.ShouldSucceed();
+        fromMatrix.ShouldSucceed();
         var a = LabelModels.ModelFile.Load(temp.File("from-stats.json"));
         var b = LabelModels.ModelFile.Load(temp.File("from-matrix.json"));
         var matrix = MatrixFile.Read(temp.File("all.snkm"));

@@ -16,7 +16,7 @@ public class JoinBackTests
         var result = Shell.Run("label", "--lfs", tickets.Lfs, "--data", tickets.Data, "--model", "mv", "--keep-columns", "subject", "--drop-uncovered", "--out", tickets.File("l.csv"));
 
         // Then
-        result.ExitCode.ShouldBe(0, result.Error);
+        result.ShouldSucceed();
         var lines = File.ReadAllLines(tickets.File("l.csv"));
         lines[0].ShouldBe("row,ticket_id,subject,p_Billing,p_Technical,p_Account,label,label_name");
         lines.Skip(1).Select(l => l.Split(',')[0]).ShouldBe(["1", "2", "3", "4", "6", "7", "8"]);
@@ -35,7 +35,7 @@ public class JoinBackTests
         var result = Shell.Run("label", "--lfs", tickets.Lfs, "--data", tickets.Data, "--dev", tickets.Data, "--gold-column", "category", "--out", tickets.File("l.csv"));
 
         // Then
-        result.ExitCode.ShouldBe(0, result.Error);
+        result.ShouldSucceed();
         var line = result.ErrorLines.Single(l => l.StartsWith("auto chose ", StringComparison.Ordinal));
         line.ShouldMatch(@"^auto chose \S+.* \(prior: \w+\): dev expected accuracy \d\.\d{3} \(.+\)$");
         using var manifest = JsonDocument.Parse(File.ReadAllText(tickets.File("l.csv.manifest.json")));
@@ -56,7 +56,7 @@ public class JoinBackTests
     public void Fit_prints_the_model_auto_chose()
     {
         using var tickets = new Tickets();
-        Shell.Run("apply", "--lfs", tickets.Lfs, "--data", tickets.Data, "--gold-column", "category", "--out", tickets.File("m.snkm")).ExitCode.ShouldBe(0);
+        Shell.Run("apply", "--lfs", tickets.Lfs, "--data", tickets.Data, "--gold-column", "category", "--out", tickets.File("m.snkm")).ShouldSucceed();
 
         var withDev = Shell.Run("fit", "--matrix", tickets.File("m.snkm"), "--model", "auto", "--dev", tickets.File("m.snkm"), "--out", tickets.File("a.json"));
         var withoutDev = Shell.Run("fit", "--matrix", tickets.File("m.snkm"), "--model", "auto", "--out", tickets.File("b.json"));
@@ -70,15 +70,15 @@ public class JoinBackTests
     {
         // Given
         using var tickets = new Tickets();
-        Shell.Run("apply", "--lfs", tickets.Lfs, "--data", tickets.Data, "--out", tickets.File("m.snkm")).ExitCode.ShouldBe(0);
-        Shell.Run("fit", "--matrix", tickets.File("m.snkm"), "--model", "mv", "--out", tickets.File("mv.json")).ExitCode.ShouldBe(0);
+        Shell.Run("apply", "--lfs", tickets.Lfs, "--data", tickets.Data, "--out", tickets.File("m.snkm")).ShouldSucceed();
+        Shell.Run("fit", "--matrix", tickets.File("m.snkm"), "--model", "mv", "--out", tickets.File("mv.json")).ShouldSucceed();
 
         // When
         var result = Shell.Run("predict", "--model", tickets.File("mv.json"), "--matrix", tickets.File("m.snkm"), "--data", tickets.Data, "--keep-columns", "tier", "--out", tickets.File("p.jsonl"));
         var withoutData = Shell.Run("predict", "--model", tickets.File("mv.json"), "--matrix", tickets.File("m.snkm"), "--keep-columns", "tier", "--out", tickets.File("q.csv"));
 
         // Then
-        result.ExitCode.ShouldBe(0, result.Error);
+        result.ShouldSucceed();
         var rows = File.ReadAllLines(tickets.File("p.jsonl")).Select(l => JsonDocument.Parse(l).RootElement).ToList();
         rows.Count.ShouldBe(8);
         rows[6].GetProperty("row").GetInt64().ShouldBe(7);

@@ -47,7 +47,7 @@ public sealed class LabelCommandTests
         var result = Label(temp, temp.File("labels.csv"));
 
         // Then
-        result.ExitCode.ShouldBe(0, result.Error);
+        result.ShouldSucceed();
         var lines = File.ReadAllLines(temp.File("labels.csv"));
         lines[0].ShouldBe("row,COMMENT_ID,p_HAM,p_SPAM,label,label_name");
         lines.Length.ShouldBe(1 + 350 + 350);
@@ -120,7 +120,7 @@ public sealed class LabelCommandTests
         var result = Label(temp, temp.File(name), "--drop-uncovered");
 
         // Then
-        result.ExitCode.ShouldBe(0, result.Error);
+        result.ShouldSucceed();
         var rows = Snorkeler.Data.DataSources.Open(temp.File(name));
         rows.Schema.Names.ShouldBe(["row", "COMMENT_ID", "p_HAM", "p_SPAM", "label", "label_name"]);
         var rowNumbers = rows.ReadBatches(1000).SelectMany(b => Enumerable.Range(0, b.Count).Select(i => long.Parse(b.Text(i, 0), System.Globalization.CultureInfo.InvariantCulture))).ToList();

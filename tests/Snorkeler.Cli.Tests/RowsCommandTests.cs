@@ -31,7 +31,7 @@ public class RowsCommandTests
         var result = Shell.Run(["rows", "--lfs", tickets.Lfs, "--data", tickets.Data, "--gold-column", "category", "--format", "jsonl", .. bucket]);
 
         // Then
-        result.ExitCode.ShouldBe(0, result.Error);
+        result.ShouldSucceed();
         var records = Records(result.Out);
         records.Select(r => r.GetProperty("row").GetInt64()).ShouldBe(rows);
         foreach (var r in records)
@@ -49,7 +49,7 @@ public class RowsCommandTests
 
         var result = Shell.Run("rows", "--lfs", tickets.Lfs, "--data", tickets.Data, "--gold-column", "category", "--lf", "refund", "--format", "jsonl");
 
-        result.ExitCode.ShouldBe(0, result.Error);
+        result.ShouldSucceed();
         var first = Records(result.Out)[0];
         first.GetProperty("gold").GetString().ShouldBe("Billing");
         first.GetProperty("fields").EnumerateObject().Select(p => p.Name).ShouldBe(["ticket_id", "body"]);
@@ -66,7 +66,7 @@ public class RowsCommandTests
 
         var result = Shell.Run("rows", "--lfs", tickets.Lfs, "--data", tickets.Data, "--gold-column", "category", "--lf", "invoice", "--wrong");
 
-        result.ExitCode.ShouldBe(0, result.Error);
+        result.ShouldSucceed();
         result.Out.ShouldBe($"""
             invoice votes; wrong against gold: 1 of 8 rows, all shown
 
@@ -85,7 +85,7 @@ public class RowsCommandTests
 
         var result = Shell.Run("rows", "--lfs", tickets.Lfs, "--data", tickets.Data, "--lf", "error_code", "--format", "markdown");
 
-        result.ExitCode.ShouldBe(0, result.Error);
+        result.ShouldSucceed();
         var lines = result.Out.Split('\n');
         lines[0].ShouldBe("**error\\_code votes: 2 of 8 rows, all shown**");
         lines[2].ShouldBe("| row | line | gold | votes | ticket\\_id | body |");
@@ -97,8 +97,8 @@ public class RowsCommandTests
     {
         // Given
         using var tickets = new Tickets();
-        Shell.Run("apply", "--lfs", tickets.Lfs, "--data", tickets.Data, "--gold-column", "category", "--out", tickets.File("m.csv")).ExitCode.ShouldBe(0);
-        Shell.Run("apply", "--lfs", tickets.Lfs, "--data", tickets.Data, "--out", tickets.File("plain.snkm")).ExitCode.ShouldBe(0);
+        Shell.Run("apply", "--lfs", tickets.Lfs, "--data", tickets.Data, "--gold-column", "category", "--out", tickets.File("m.csv")).ShouldSucceed();
+        Shell.Run("apply", "--lfs", tickets.Lfs, "--data", tickets.Data, "--out", tickets.File("plain.snkm")).ShouldSucceed();
 
         // When
         var applied = Shell.Run("rows", "--lfs", tickets.Lfs, "--data", tickets.Data, "--gold-column", "category", "--wrong", "--format", "jsonl");
@@ -106,7 +106,7 @@ public class RowsCommandTests
         var goldFromData = Shell.Run("rows", "--matrix", tickets.File("plain.snkm"), "--lfs", tickets.Lfs, "--data", tickets.Data, "--gold-column", "category", "--wrong", "--format", "jsonl");
 
         // Then
-        fromMatrix.ExitCode.ShouldBe(0, fromMatrix.Error);
+        fromMatrix.ShouldSucceed();
         fromMatrix.Out.ShouldBe(applied.Out);
         goldFromData.Out.ShouldBe(applied.Out);
     }
@@ -149,7 +149,7 @@ public class RowsCommandTests
 
         var result = Shell.Run("rows", "--lfs", tickets.Lfs, "--data", tickets.Data, "--gold-column", "category", "--model", "mv", "--uncertain", "--format", "jsonl");
 
-        result.ExitCode.ShouldBe(0, result.Error);
+        result.ShouldSucceed();
         // Ties under majority vote: row 3 (Account against Technical) and row 5 (no votes).
         Records(result.Out).Select(r => r.GetProperty("row").GetInt64()).ShouldBe([3L, 5L]);
         Records(result.Out)[0].GetProperty("predicted").GetString().ShouldBe("ABSTAIN");
@@ -168,7 +168,7 @@ public class RowsCommandTests
         var uncovered = Shell.Run(Rows("--uncovered", "--format", "jsonl"));
 
         // Then
-        wrong.ExitCode.ShouldBe(0, wrong.Error);
+        wrong.ShouldSucceed();
         wrong.Out.Split('\n')[0].ShouldBe("keyword_my votes; wrong against gold: 48 of 1,956 rows, showing 5 (seed 0)");
         wrong.Out.ShouldMatch(@"\n  keyword_my +SPAM +wrong  when text contains ""my""\n");
         System.Text.RegularExpressions.Regex.Matches(wrong.Out, @"\[\[my\]\]", System.Text.RegularExpressions.RegexOptions.IgnoreCase).Count.ShouldBeGreaterThanOrEqualTo(5);
@@ -202,7 +202,7 @@ public class ReportRowsTests
             "--out", tickets.File("l.csv"), "--report", tickets.File("r.html"));
 
         // Then
-        result.ExitCode.ShouldBe(0, result.Error);
+        result.ShouldSucceed();
         var html = File.ReadAllText(tickets.File("r.html"));
         foreach (var section in new[] { "Label model", "LF summary", "Rows behind the numbers", "Conflicting rows", "Uncovered rows" })
             html.ShouldContain($">{section}</h2>");
@@ -229,7 +229,7 @@ public class ReportRowsTests
             "--out", tickets.File("l.csv"), "--report", tickets.File("r.html"));
 
         // Then: the dev set's accuracies, and no "0 correct" or "wrong on 0" from the empty column
-        result.ExitCode.ShouldBe(0, result.Error);
+        result.ShouldSucceed();
         var html = File.ReadAllText(tickets.File("r.html"));
         html.ShouldContain("<th>empirical accuracy (dev)</th>");
         html.ShouldContain("<h3>invoice</h3>\n<p class=\"note\">votes on 2 rows</p>");
@@ -241,11 +241,11 @@ public class ReportRowsTests
     public void The_analyze_report_with_the_data_shows_rows_and_warnings()
     {
         using var tickets = new Tickets(rules: Tickets.Rules + "lf never:\n    when body contains \"zzz\" label Account\n");
-        Shell.Run("apply", "--lfs", tickets.Lfs, "--data", tickets.Data, "--gold-column", "category", "--out", tickets.File("m.snkm")).ExitCode.ShouldBe(0);
+        Shell.Run("apply", "--lfs", tickets.Lfs, "--data", tickets.Data, "--gold-column", "category", "--out", tickets.File("m.snkm")).ShouldSucceed();
 
         var result = Shell.Run("analyze", "--matrix", tickets.File("m.snkm"), "--report", tickets.File("r.html"), "--data", tickets.Data, "--lfs", tickets.Lfs);
 
-        result.ExitCode.ShouldBe(0, result.Error);
+        result.ShouldSucceed();
         var html = File.ReadAllText(tickets.File("r.html"));
         html.ShouldContain("<h2>Warnings</h2>");
         html.ShouldContain("<code>SNK0701</code>");

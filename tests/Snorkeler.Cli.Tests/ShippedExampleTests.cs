@@ -33,11 +33,11 @@ public class ShippedExampleTests
         var wrong = Shell.Run("rows", "--lfs", lfs, "--data", labelled, "--gold-column", "category", "--lf", "account_word", "--wrong", "--limit", "0");
 
         // Then: the quoted field name and the LF it silences, and the rows where account_word is wrong
-        applied.ExitCode.ShouldBe(0, applied.Error);
+        applied.ShouldSucceed();
         applied.ErrorLines.ShouldContain(l => l.Contains("warning SNK0501: \"customer tier\" is text, not the field 'customer tier'"));
         applied.ErrorLines.ShouldContain(l => l.Contains("warning SNK0701: LF 'enterprise_sso' votes on none of the 150 rows"));
         applied.ErrorLines.ShouldContain(l => l.Contains("gold labels on 150 of 150 rows"));
-        wrong.ExitCode.ShouldBe(0, wrong.Error);
+        wrong.ShouldSucceed();
         wrong.Out.Split('\n')[0].ShouldBe("account_word votes; wrong against gold: 7 of 150 rows");
     }
 }

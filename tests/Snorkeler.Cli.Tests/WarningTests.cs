@@ -24,7 +24,7 @@ public class WarningTests
 
         var result = Shell.Run("check", tickets.Lfs);
 
-        result.ExitCode.ShouldBe(0, result.Error);
+        result.ShouldSucceed();
         result.ErrorLines.ShouldContain($"{Path.Combine(tickets.Lfs, "tickets.rules")}(18,10): warning SNK0501: \"tier\" is text, not the field 'tier': write the field as tier (as written, the test compares constants and is always false)");
         result.Out.ShouldContain("8 LFs");
     }
@@ -41,11 +41,11 @@ public class WarningTests
         var analyzed = Shell.Run("analyze", "--matrix", tickets.File("m.snkm"));
 
         // Then
-        applied.ExitCode.ShouldBe(0, applied.Error);
+        applied.ShouldSucceed();
         applied.ErrorLines.ShouldContain($"{rules}(17,4): warning SNK0701: LF 'tier_quoted' votes on none of the 8 rows; check its condition against a few rows ('snorkeler rows --lf tier_quoted --vote ABSTAIN')");
         applied.ErrorLines.ShouldContain($"{rules}(23,4): warning SNK0703: LFs 'refund' and 'refund_again' vote the same on every row, so the label model counts the same evidence twice; keep one");
         applied.ErrorLines.ShouldContain($"{rules}(21,18): warning SNK0511: column 'tier' of {tickets.Data} holds \"gold\" but never \"Gold\", and == compares case exactly: write \"gold\", or compare lower(tier) with \"gold\"");
-        analyzed.ExitCode.ShouldBe(0, analyzed.Error);
+        analyzed.ShouldSucceed();
         analyzed.ErrorLines.ShouldContain("warning SNK0701: LF 'tier_case' votes on none of the 8 rows; check its condition against a few rows ('snorkeler rows --lf tier_case --vote ABSTAIN')");
     }
 
@@ -67,7 +67,7 @@ public class WarningTests
         var result = Shell.Run("label", "--lfs", tickets.Lfs, "--data", tickets.Data, "--model", "mv", "--dev", tickets.Data, "--gold-column", "category", "--out", tickets.File("l.csv"));
 
         // Then
-        result.ExitCode.ShouldBe(0, result.Error);
+        result.ShouldSucceed();
         result.ErrorLines.ShouldContain(l => l.EndsWith("warning SNK0705: LF 'backwards' is right on 0 of the 12 labelled rows it votes on (0.00), below chance (0.50: voting Account at random would be right that often); is its class the wrong one? ('snorkeler rows --lf backwards --wrong')"));
     }
 }

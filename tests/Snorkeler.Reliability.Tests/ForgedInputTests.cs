@@ -77,7 +77,7 @@ public sealed class ForgedInputTests : IDisposable
     {
         // Given: a valid matrix whose first block's row count is forged
         var path = _temp.File("m.snkm");
-        Shell.Run("apply", "--lfs", _lfs, "--data", _temp.Write("d.csv", "text\nsubscribe\nhello\n"), "--out", path).ExitCode.ShouldBe(0);
+        Shell.Run("apply", "--lfs", _lfs, "--data", _temp.Write("d.csv", "text\nsubscribe\nhello\n"), "--out", path).ShouldSucceed();
         var bytes = File.ReadAllBytes(path);
         var header = 4 + 2 + 2 + 1 + 4 + (4 + 3) + (4 + 3) + 4 + (4 + 9) + 8; // magic, version, width, gold, k + names, m + names, n
         BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(header), rows);
@@ -115,7 +115,7 @@ public sealed class ForgedInputTests : IDisposable
 
         var result = Shell.Run("apply", "--lfs", _lfs, "--data", data, "--out", _temp.File("*.csv"));
 
-        result.ExitCode.ShouldBe(0, result.Error);
+        result.ShouldSucceed();
         File.ReadAllText(_temp.File("*.csv")).ShouldBe("subscribe\n1\n");
         File.Exists(other).ShouldBeTrue();
     }

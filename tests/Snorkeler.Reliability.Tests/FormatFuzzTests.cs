@@ -41,7 +41,7 @@ public sealed class FormatFuzzTests : IDisposable
     private static void Ok(params string[] args)
     {
         var result = Shell.Run(args);
-        result.ExitCode.ShouldBe(0, result.Error);
+        result.ShouldSucceed();
     }
 
     public static TheoryData<string, string, string> Formats => new()

@@ -21,13 +21,13 @@ public sealed class InputsNeverOverwrittenTests : IDisposable
         Run("ln", _temp.File("d.csv"), _temp.File("hard.csv"));
         _temp.Write("lfs/spam.rules", "labels HAM, SPAM\n\nlet words = lines(\"words.txt\")\n\nlf keyword_any:\n    when text contains any words label SPAM\n\nlf keyword_song:\n    when text contains \"song\" label HAM\n");
         _temp.Write("lfs/words.txt", "subscribe\ncheck out\n");
-        Shell.Run("apply", "--lfs", _temp.File("lfs"), "--data", _temp.File("d.csv"), "--out", _temp.File("m.csv"), "--stats", _temp.File("stats.json")).ExitCode.ShouldBe(0);
-        Shell.Run("fit", "--matrix", _temp.File("m.csv"), "--model", "mv", "--out", _temp.File("model.json")).ExitCode.ShouldBe(0);
+        Shell.Run("apply", "--lfs", _temp.File("lfs"), "--data", _temp.File("d.csv"), "--out", _temp.File("m.csv"), "--stats", _temp.File("stats.json")).ShouldSucceed();
+        Shell.Run("fit", "--matrix", _temp.File("m.csv"), "--model", "mv", "--out", _temp.File("model.json")).ShouldSucceed();
         Directory.CreateDirectory(_temp.File("wrench"));
         foreach (var f in Directory.GetFiles(Corpus.File("wrench", "out-of-range"))) File.Copy(f, _temp.File(Path.Combine("wrench", Path.GetFileName(f))));
         _temp.Write("pairs.csv", "left,right,worker,winner\na,b,w1,left\nb,c,w2,right\na,c,w1,tie\n");
         _temp.Write("labelled.csv", "text,label\nplease subscribe,1\nnice song,0\n");
-        Shell.Run("apply", "--lfs", _temp.File("lfs"), "--data", _temp.File("labelled.csv"), "--gold-column", "label", "--out", _temp.File("g.npy")).ExitCode.ShouldBe(0);
+        Shell.Run("apply", "--lfs", _temp.File("lfs"), "--data", _temp.File("labelled.csv"), "--gold-column", "label", "--out", _temp.File("g.npy")).ShouldSucceed();
         File.WriteAllText(_temp.File("wrench/train.json"), "{\"0\": {\"data\": {\"text\": \"hi\"}, \"label\": 0, \"weak_labels\": [0, -1]}, \"1\": {\"data\": {\"text\": \"buy\"}, \"label\": 1, \"weak_labels\": [1, 1]}}");
     }
 
@@ -79,8 +79,7 @@ public sealed class InputsNeverOverwrittenTests : IDisposable
         var result = Shell.Run(Fill(args).Split(' '));
 
         // Then: exit 2, both options named, and every file as it was (no input overwritten, no output written)
-        result.ShouldFailWith(2);
-        result.ErrorLines[0].ShouldBe(Fill(message), @case);
+        result.ShouldFailWith(2, Fill(message), @case);
         Snapshot().ShouldBe(before, @case);
     }
 
@@ -89,7 +88,7 @@ public sealed class InputsNeverOverwrittenTests : IDisposable
     {
         var result = Shell.Run("apply", "--lfs", _temp.File("lfs"), "--data", _temp.File("d.csv"), "--out", _temp.File("lfs/m.csv"), "--stats", _temp.File("lfs/stats.json"));
 
-        result.ExitCode.ShouldBe(0, result.Error);
+        result.ShouldSucceed();
         File.Exists(_temp.File("lfs/m.csv.schema.json")).ShouldBeTrue();
     }
 

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Snorkeler.Reliability.Tests.Support;
 
 namespace Snorkeler.Reliability.Tests;
 
@@ -47,8 +47,7 @@ public sealed class LfFolderBoundaryTests : IDisposable
         var result = Run("check", _temp.File("lfs"));
 
         // Then
-        result.ShouldFailWith(1);
-        result.ErrorLines[0].ShouldBe($"{rules}(3,19): error SNK0402: keyword file '{keywordPath}' is outside the labelling-function folder", @case);
+        result.ShouldFailWith(1, $"{rules}(3,19): error SNK0402: keyword file '{keywordPath}' is outside the labelling-function folder", @case);
     }
 
     [Fact]
@@ -60,7 +59,7 @@ public sealed class LfFolderBoundaryTests : IDisposable
 
         var result = Run("apply", "--lfs", _temp.File("lfs"), "--data", _temp.File("data.csv"), "--out", _temp.File("m.csv"));
 
-        result.ExitCode.ShouldBe(0, result.Error);
+        result.ShouldSucceed();
         File.ReadAllText(_temp.File("m.csv")).ShouldBe("keyword_any\n1\n-1\n");
     }
 
@@ -69,15 +68,14 @@ public sealed class LfFolderBoundaryTests : IDisposable
     [InlineData("apply")]
     public void A_keyword_file_that_is_a_named_pipe_fails_at_once_instead_of_waiting_for_a_writer(string command)
     {
-        MakeFifo(_temp.File("lfs/words.txt"));
+        Files.MakeFifo(_temp.File("lfs/words.txt"));
         var rules = Rules("words.txt");
 
         var result = command == "check"
             ? Run("check", _temp.File("lfs"))
             : Run("apply", "--lfs", _temp.File("lfs"), "--data", _temp.File("data.csv"), "--out", _temp.File("m.csv"));
 
-        result.ShouldFailWith(1);
-        result.ErrorLines[0].ShouldBe($"{rules}(3,19): error SNK0403: cannot read keyword file 'words.txt': it is a named pipe, socket or device, not a regular file (save the content to a file first)");
+        result.ShouldFailWith(1, $"{rules}(3,19): error SNK0403: cannot read keyword file 'words.txt': it is a named pipe, socket or device, not a regular file (save the content to a file first)");
     }
 
     [Fact]
@@ -89,20 +87,18 @@ public sealed class LfFolderBoundaryTests : IDisposable
 
         var result = Run("check", _temp.File("lfs"));
 
-        result.ShouldFailWith(1);
-        result.ErrorLines[0].ShouldBe($"{rules}(3,19): error SNK0403: cannot read keyword file 'words.txt': it is larger than 67,108,864 bytes, the limit for a keyword list");
+        result.ShouldFailWith(1, $"{rules}(3,19): error SNK0403: cannot read keyword file 'words.txt': it is larger than 67,108,864 bytes, the limit for a keyword list");
     }
 
     [Fact]
     public void An_lf_file_that_is_a_named_pipe_is_reported_instead_of_blocking()
     {
         _temp.Write("lfs/a.rules", "labels HAM, SPAM\n\nlf keyword_song:\n    when text contains \"song\" label HAM\n");
-        MakeFifo(_temp.File("lfs/b.rules"));
+        Files.MakeFifo(_temp.File("lfs/b.rules"));
 
         var result = Run("check", _temp.File("lfs"));
 
-        result.ShouldFailWith(1);
-        result.ErrorLines[0].ShouldBe($"error SNK0905: cannot read LF file {_temp.File("lfs/b.rules")}: is a named pipe, socket or device, not a regular file (save the content to a file first)");
+        result.ShouldFailWith(1, $"error SNK0905: cannot read LF file {_temp.File("lfs/b.rules")}: is a named pipe, socket or device, not a regular file (save the content to a file first)");
     }
 
     [Theory]
@@ -119,8 +115,8 @@ public sealed class LfFolderBoundaryTests : IDisposable
     [InlineData("compare --train {c}/matrices/good.csv --test {t}/fifo.csv")]
     public void A_data_matrix_model_or_statistics_file_that_is_a_named_pipe_fails_at_once_naming_it(string args)
     {
-        MakeFifo(_temp.File("fifo.csv"));
-        MakeFifo(_temp.File("fifo.json"));
+        Files.MakeFifo(_temp.File("fifo.csv"));
+        Files.MakeFifo(_temp.File("fifo.json"));
         _temp.Write("gold.csv", "text,gold\nplease subscribe,SPAM\nnice song,HAM\n");
         var filled = args.Replace("{t}", _temp.Path, StringComparison.Ordinal).Replace("{c}", Support.Corpus.Root, StringComparison.Ordinal);
         var fifo = filled.Contains("fifo.csv", StringComparison.Ordinal) ? _temp.File("fifo.csv") : _temp.File("fifo.json");
@@ -137,13 +133,5 @@ public sealed class LfFolderBoundaryTests : IDisposable
         var run = Task.Run(() => Shell.Run(args));
         run.Wait(TimeSpan.FromMinutes(1)).ShouldBeTrue($"snorkeler {string.Join(' ', args)} did not return");
         return run.Result;
-    }
-
-    private static void MakeFifo(string path)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        using var mkfifo = Process.Start(new ProcessStartInfo("mkfifo", [path]) { UseShellExecute = false })!;
-        mkfifo.WaitForExit();
-        mkfifo.ExitCode.ShouldBe(0);
     }
 }

@@ -64,8 +64,7 @@ public sealed class MinorDefectTests : IDisposable
 
         var result = Shell.Run(args);
 
-        result.ShouldFailWith(2);
-        result.ErrorLines[0].ShouldStartWith($"snorkeler {command}: option '{option}' needs a value (");
+        result.ShouldFailStartingWith(2, $"snorkeler {command}: option '{option}' needs a value (");
         result.ErrorLines[0].ShouldEndWith("), got an empty one");
     }
 
@@ -85,7 +84,7 @@ public sealed class MinorDefectTests : IDisposable
         var matrix = _temp.Write("votes.csv", "a,b,c\n1,1,-1\n0,-1,0\n1,0,1\n0,0,-1\n1,1,1\n-1,0,0\n1,-1,1\n0,0,0\n");
         var result = Shell.Run("fit", "--matrix", matrix, "--model", model, "--out", _temp.File("m.json"), "--prior", "1e308,1e308");
 
-        result.ExitCode.ShouldBe(0, result.Error);
+        result.ShouldSucceed();
         var prior = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(_temp.File("m.json")))!["prior"]!.AsArray().Select(p => p!.GetValue<double>()).ToArray();
         prior.ShouldAllBe(p => double.IsFinite(p) && p > 0);
         prior.Sum().ShouldBe(1, 1e-9);
@@ -114,8 +113,7 @@ public sealed class MinorDefectTests : IDisposable
     {
         var result = Shell.Run(args.Replace("{c}", Corpus.Root, StringComparison.Ordinal).Replace("{t}", _temp.Path, StringComparison.Ordinal).Split(' '));
 
-        result.ShouldFailWith(2);
-        result.ErrorLines[0].ShouldBe(message);
+        result.ShouldFailWith(2, message);
     }
 
     [Fact]
@@ -123,7 +121,7 @@ public sealed class MinorDefectTests : IDisposable
     {
         var result = Shell.Run("check", _lfs, Path.Combine(_lfs, ".", "spam.rules"));
 
-        result.ExitCode.ShouldBe(0, result.Error);
+        result.ShouldSucceed();
         result.Out.ShouldStartWith("ok: 2 LFs");
     }
 
@@ -134,7 +132,7 @@ public sealed class MinorDefectTests : IDisposable
 
         var result = Shell.Run("apply", "--lfs", _lfs, "--data", _data, "--out", _temp.File("m.csv"));
 
-        result.ExitCode.ShouldBe(0, result.Error);
+        result.ShouldSucceed();
         File.ReadAllText(_temp.File("m.csv")).ShouldBe("subscribe\n1\n-1\n-1\n");
     }
 
@@ -142,12 +140,10 @@ public sealed class MinorDefectTests : IDisposable
     public void A_schema_sidecar_from_a_future_version_is_refused()
     {
         var matrix = _temp.File("m.csv");
-        Shell.Run("apply", "--lfs", _lfs, "--data", _data, "--out", matrix).ExitCode.ShouldBe(0);
+        Shell.Run("apply", "--lfs", _lfs, "--data", _data, "--out", matrix).ShouldSucceed();
         File.WriteAllText(matrix + ".schema.json", File.ReadAllText(matrix + ".schema.json").Replace("\"version\": 1", "\"version\": 99", StringComparison.Ordinal));
 
-        var result = Shell.Run("analyze", "--matrix", matrix).ShouldFailWith(1);
-
-        result.ErrorLines[0].ShouldBe($"error: {matrix}.schema.json: matrix schema file version 99 is newer than this Snorkeler reads (1); upgrade Snorkeler");
+        Shell.Run("analyze", "--matrix", matrix).ShouldFailWith(1, $"error: {matrix}.schema.json: matrix schema file version 99 is newer than this Snorkeler reads (1); upgrade Snorkeler");
     }
 
     [Theory]
@@ -159,14 +155,12 @@ public sealed class MinorDefectTests : IDisposable
     {
         // "annotators": [null] was an internal error (a NullReferenceException)
         var matrix = _temp.File("m.csv");
-        Shell.Run("apply", "--lfs", _lfs, "--data", _data, "--out", matrix).ExitCode.ShouldBe(0);
+        Shell.Run("apply", "--lfs", _lfs, "--data", _data, "--out", matrix).ShouldSucceed();
         var sidecar = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(matrix + ".schema.json"))!.AsObject();
         sidecar[field] = System.Text.Json.Nodes.JsonNode.Parse(value);
         File.WriteAllText(matrix + ".schema.json", sidecar.ToJsonString());
 
-        var result = Shell.Run("analyze", "--matrix", matrix).ShouldFailWith(1);
-
-        result.ErrorLines[0].ShouldBe($"error: {matrix}.schema.json: invalid matrix schema file: field '{field}' must be an array of strings");
+        Shell.Run("analyze", "--matrix", matrix).ShouldFailWith(1, $"error: {matrix}.schema.json: invalid matrix schema file: field '{field}' must be an array of strings");
     }
 
     [Fact]
@@ -177,7 +171,7 @@ public sealed class MinorDefectTests : IDisposable
 
         var result = Shell.Run("rows", "--data", data, "--lfs", _lfs, "--lf", "subscribe");
 
-        result.ExitCode.ShouldBe(0, result.Error);
+        result.ShouldSucceed();
         result.Out.ShouldContain("\\u001b[2J now \\u202eevil");
         result.Out.ShouldNotContain('\u001b');
         result.Out.ShouldNotContain('\u202e');
@@ -192,15 +186,15 @@ public sealed class MinorDefectTests : IDisposable
         _temp.Write("wrench/train.json", "{\"0\": {\"data\": {\"text\": \"hi\"}, \"label\": 0, \"weak_labels\": [0, -1]}, \"1\": {\"data\": {\"text\": \"buy\"}, \"label\": 1, \"weak_labels\": [1, 1]}}");
         File.WriteAllBytes(_temp.File("wrench/label.json"), [.. bom, .. "{\"0\": \"HAM\", \"1\": \"SPAM\"}"u8]);
         var matrix = _temp.File("m.csv");
-        Shell.Run("apply", "--lfs", _lfs, "--data", _data, "--out", matrix).ExitCode.ShouldBe(0);
+        Shell.Run("apply", "--lfs", _lfs, "--data", _data, "--out", matrix).ShouldSucceed();
         File.WriteAllBytes(matrix + ".schema.json", [.. bom, .. File.ReadAllBytes(matrix + ".schema.json")]);
 
         // When, Then
         var wrench = Shell.Run("analyze", "--matrix", _temp.File("wrench/train.json"), "--format", "json");
-        wrench.ExitCode.ShouldBe(0, wrench.Error);
+        wrench.ShouldSucceed();
         wrench.Out.ShouldContain("SPAM");
         var csv = Shell.Run("analyze", "--matrix", matrix, "--format", "json");
-        csv.ExitCode.ShouldBe(0, csv.Error);
+        csv.ShouldSucceed();
         csv.Out.ShouldContain("subscribe");
     }
 
@@ -218,16 +212,14 @@ public sealed class MinorDefectTests : IDisposable
     public void Statistics_forged_to_overflow_when_added_name_the_file()
     {
         // Given: two shards, the second forged to hold almost the largest row count (checksum recomputed)
-        Shell.Run("apply", "--lfs", _lfs, "--data", _data, "--out", _temp.File("m.snkm"), "--stats", _temp.File("a.json")).ExitCode.ShouldBe(0);
+        Shell.Run("apply", "--lfs", _lfs, "--data", _data, "--out", _temp.File("m.snkm"), "--stats", _temp.File("a.json")).ShouldSucceed();
         var forged = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(_temp.File("a.json")))!.AsObject();
         forged["rows"] = long.MaxValue - 1;
         forged.Remove("checksum");
         forged["checksum"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(forged.ToJsonString())));
         var b = _temp.Write("b.json", forged.ToJsonString());
 
-        var result = Shell.Run("fit", "--stats", _temp.File("a.json"), b, "--model", "snorkel", "--out", _temp.File("model.json")).ShouldFailWith(1);
-
-        result.ErrorLines[0].ShouldStartWith($"error: {b}: ");
+        Shell.Run("fit", "--stats", _temp.File("a.json"), b, "--model", "snorkel", "--out", _temp.File("model.json")).ShouldFailStartingWith(1, $"error: {b}: ");
         File.Exists(_temp.File("model.json")).ShouldBeFalse();
     }
 
@@ -259,9 +251,7 @@ public sealed class MinorDefectTests : IDisposable
     {
         _temp.Write("lfs/hungry.csx", "Lf(\"hungry\", row => new long[int.MaxValue].Length > 0 ? HAM : ABSTAIN);\n");
 
-        var result = Shell.Run("apply", "--lfs", _lfs, "--data", _data, "--out", _temp.File("m.csv"), "--cache-dir", _temp.File("cache"), "--fault-tolerant").ShouldFailWith(1);
-
-        result.ErrorLines[0].ShouldStartWith("error: LF 'hungry' (");
+        var result = Shell.Run("apply", "--lfs", _lfs, "--data", _data, "--out", _temp.File("m.csv"), "--cache-dir", _temp.File("cache"), "--fault-tolerant").ShouldFailStartingWith(1, "error: LF 'hungry' (");
         result.ErrorLines[0].ShouldContain("failed on row 1");
         result.ErrorLines[0].ShouldEndWith("it ran out of memory (OutOfMemoryException)");
     }
@@ -281,7 +271,7 @@ public sealed class MinorDefectTests : IDisposable
         var result = Shell.Run("apply", "--lfs", _lfs, "--data", _data, "--out", output, "--cache-dir", _temp.File("cache"));
 
         // Then
-        result.ExitCode.ShouldBe(0, result.Error);
+        result.ShouldSucceed();
         Directory.GetFiles(_temp.Path).Select(Path.GetFileName).Where(n => n!.StartsWith('.')).ShouldBeEmpty();
     }
 }

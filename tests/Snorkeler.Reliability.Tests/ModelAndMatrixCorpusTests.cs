@@ -13,7 +13,7 @@ public sealed class ModelAndMatrixCorpusTests : IDisposable
     public ModelAndMatrixCorpusTests()
     {
         _model = _temp.File("mv.json");
-        Shell.Run("fit", "--matrix", _matrix, "--model", "mv", "--out", _model).ExitCode.ShouldBe(0);
+        Shell.Run("fit", "--matrix", _matrix, "--model", "mv", "--out", _model).ShouldSucceed();
     }
 
     public void Dispose() => _temp.Dispose();
@@ -34,9 +34,7 @@ public sealed class ModelAndMatrixCorpusTests : IDisposable
         var text = File.ReadAllText(_model);
         var truncated = _temp.Write("truncated.json", text[..(text.Length / 2)]);
 
-        var result = Predict(truncated).ShouldFailWith(1);
-
-        result.ErrorLines[0].ShouldStartWith($"error: {truncated}(");
+        var result = Predict(truncated).ShouldFailStartingWith(1, $"error: {truncated}(");
         result.ErrorLines[0].ShouldContain("not valid JSON (truncated or damaged?)");
         result.ErrorLines.Length.ShouldBe(1);
         File.Exists(_temp.File("labels.csv")).ShouldBeFalse();

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Snorkeler.Reliability.Tests.Support;
 
 namespace Snorkeler.Reliability.Tests;
 
@@ -17,7 +17,7 @@ public sealed class OutputTargetTests : IDisposable
         _temp.Write("lfs/spam.rules", "labels HAM, SPAM\n\nlf subscribe:\n    when text contains \"subscribe\" label SPAM\n\nlf song:\n    when text contains \"song\" label HAM\n");
         var data = _temp.Write("d.csv", "text\nplease subscribe\nnice song\nhello\n");
         _matrix = _temp.File("m.snkm");
-        Shell.Run("apply", "--lfs", _temp.File("lfs"), "--data", data, "--out", _matrix).ExitCode.ShouldBe(0);
+        Shell.Run("apply", "--lfs", _temp.File("lfs"), "--data", data, "--out", _matrix).ShouldSucceed();
     }
 
     public void Dispose() => _temp.Dispose();
@@ -34,7 +34,7 @@ public sealed class OutputTargetTests : IDisposable
         var result = Shell.Run("fit", "--matrix", _matrix, "--model", "mv", "--out", _temp.File("model.json"));
 
         // Then: the link is still a link, its target holds the model, and no temporary is left in either folder
-        result.ExitCode.ShouldBe(0, result.Error);
+        result.ShouldSucceed();
         new FileInfo(_temp.File("model.json")).LinkTarget.ShouldBe(_temp.File("models/real.json"));
         File.ReadAllText(_temp.File("models/real.json")).ShouldContain("snorkeler.label-model");
         Directory.GetFiles(_temp.Path, "*.tmp", SearchOption.AllDirectories).ShouldBeEmpty();
@@ -54,7 +54,7 @@ public sealed class OutputTargetTests : IDisposable
         var device = _temp.File($"null{Extension(command, option)}");
         File.CreateSymbolicLink(device, "/dev/null");
         var pipe = _temp.File($"pipe{Extension(command, option)}");
-        MakeFifo(pipe);
+        Files.MakeFifo(pipe);
 
         foreach (var target in new[] { device, pipe })
         {
@@ -75,7 +75,7 @@ public sealed class OutputTargetTests : IDisposable
     public void A_file_written_beside_an_output_that_is_a_pipe_is_refused_before_the_run(string command, string output, string beside)
     {
         // It was found only when the run was done, after the work (exit 1)
-        MakeFifo(_temp.File(beside));
+        Files.MakeFifo(_temp.File(beside));
 
         var result = Shell.Run([.. Arguments(command, null), "--out", _temp.File(output)]);
 
@@ -126,14 +126,7 @@ public sealed class OutputTargetTests : IDisposable
     private string Model()
     {
         var path = _temp.File("model.json");
-        if (!File.Exists(path)) Shell.Run("fit", "--matrix", _matrix, "--model", "mv", "--out", path).ExitCode.ShouldBe(0);
+        if (!File.Exists(path)) Shell.Run("fit", "--matrix", _matrix, "--model", "mv", "--out", path).ShouldSucceed();
         return path;
-    }
-
-    private static void MakeFifo(string path)
-    {
-        using var process = Process.Start(new ProcessStartInfo("mkfifo", [path]) { UseShellExecute = false })!;
-        process.WaitForExit();
-        process.ExitCode.ShouldBe(0);
     }
 }

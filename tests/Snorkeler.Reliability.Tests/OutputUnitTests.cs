@@ -30,7 +30,7 @@ public sealed class OutputUnitTests : IDisposable
     {
         // Given: an old matrix with its sidecar, then a run killed right after renaming the new matrix
         var matrix = _temp.File("m.csv");
-        Shell.Run("apply", "--lfs", _temp.File("old"), "--data", _temp.File("data.csv"), "--out", matrix).ExitCode.ShouldBe(0);
+        Shell.Run("apply", "--lfs", _temp.File("old"), "--data", _temp.File("data.csv"), "--out", matrix).ShouldSucceed();
         using (var run = ChildProcess.Start(new Dictionary<string, string> { ["SNORKELER_TEST_KILL_AFTER_RENAMES"] = "1" },
                    ["apply", "--lfs", _temp.File("lfs"), "--data", _temp.File("data.csv"), "--out", matrix]))
             run.Wait(Generous).ShouldNotBe(0);
@@ -42,7 +42,7 @@ public sealed class OutputUnitTests : IDisposable
         var result = Shell.Run("analyze", "--matrix", matrix, "--format", "json");
 
         // Then: it completed the unit first
-        result.ExitCode.ShouldBe(0, result.Error);
+        result.ShouldSucceed();
         File.ReadAllText(matrix + ".schema.json").ShouldContain("keyword_song");
         result.Out.ShouldContain("keyword_song");
         Hidden().ShouldBeEmpty();
@@ -59,7 +59,7 @@ public sealed class OutputUnitTests : IDisposable
 
         var result = Shell.Run(args);
 
-        result.ExitCode.ShouldBe(0, result.Error);
+        result.ShouldSucceed();
         foreach (var f in new[] { labels, labels + ".manifest.json", _temp.File("m.npy"), _temp.File("m.npy.schema.json"), _temp.File("m.npy.manifest.json") })
             File.Exists(f).ShouldBeTrue(f);
         Hidden().ShouldBeEmpty();

@@ -47,7 +47,7 @@ public sealed class ParquetFooterTests : IDisposable
         var lfs = _temp.Write("lfs/spam.rules", "labels HAM, SPAM\n\nlf subscribe:\n    when CONTENT contains \"subscribe\" label SPAM\n\nlf song:\n    when CONTENT contains \"song\" label HAM\n");
         var path = _temp.File("labels.parquet");
         var result = Shell.Run("label", "--lfs", lfs, "--data", TestPaths.YouTubeRawCsvs[1], "--out", path, "--model", "mv");
-        result.ExitCode.ShouldBe(0, result.Error);
+        result.ShouldSucceed();
         return path;
     }
 

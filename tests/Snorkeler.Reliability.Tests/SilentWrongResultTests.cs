@@ -56,9 +56,9 @@ public sealed class SilentWrongResultTests : IDisposable
         _temp.Write("b/b.csx", "Labels(\"HAM\", \"SPAM\");\nLf(\"from_b\", row => SPAM);\n");
         var data = _temp.Write("d.csv", "text\nx\n");
         var cache = _temp.File("cache");
-        Shell.Run("apply", "--lfs", _temp.File("a"), "--data", data, "--out", _temp.File("a.csv"), "--cache-dir", cache).ExitCode.ShouldBe(0);
+        Shell.Run("apply", "--lfs", _temp.File("a"), "--data", data, "--out", _temp.File("a.csv"), "--cache-dir", cache).ShouldSucceed();
         var entryA = Directory.GetFiles(cache, "*.csxc", SearchOption.AllDirectories).Single();
-        Shell.Run("apply", "--lfs", _temp.File("b"), "--data", data, "--out", _temp.File("b.csv"), "--cache-dir", cache).ExitCode.ShouldBe(0);
+        Shell.Run("apply", "--lfs", _temp.File("b"), "--data", data, "--out", _temp.File("b.csv"), "--cache-dir", cache).ShouldSucceed();
         var entryB = Directory.GetFiles(cache, "*.csxc", SearchOption.AllDirectories).Single(f => f != entryA);
         File.Copy(entryA, entryB, overwrite: true);
 
@@ -66,7 +66,7 @@ public sealed class SilentWrongResultTests : IDisposable
         var result = Shell.Run("apply", "--lfs", _temp.File("b"), "--data", data, "--out", _temp.File("b2.csv"), "--cache-dir", cache);
 
         // Then: B's own LF ran
-        result.ExitCode.ShouldBe(0, result.Error);
+        result.ShouldSucceed();
         File.ReadAllText(_temp.File("b2.csv")).ShouldBe("from_b\n1\n");
     }
 
@@ -78,7 +78,7 @@ public sealed class SilentWrongResultTests : IDisposable
         var data = _temp.Write("d.csv", "text\na\nb\nab\n");
         var cache = _temp.File("cache");
         string[] args = ["apply", "--lfs", _temp.File("lfs"), "--data", data, "--out", _temp.File("m.csv"), "--incremental", "--cache-dir", cache];
-        Shell.Run(args).ExitCode.ShouldBe(0);
+        Shell.Run(args).ShouldSucceed();
         var expected = File.ReadAllText(_temp.File("m.csv"));
         var columns = Directory.GetFiles(cache, "*.col", SearchOption.AllDirectories);
         columns.Length.ShouldBe(2);
@@ -88,7 +88,7 @@ public sealed class SilentWrongResultTests : IDisposable
         var result = Shell.Run(args);
 
         // Then
-        result.ExitCode.ShouldBe(0, result.Error);
+        result.ShouldSucceed();
         File.ReadAllText(_temp.File("m.csv")).ShouldBe(expected);
         result.Error.ShouldContain("1 of 2 LF columns from the cache");
     }
@@ -99,9 +99,7 @@ public sealed class SilentWrongResultTests : IDisposable
     {
         var model = ForgedModel(json => json[field] = JsonNode.Parse(value));
 
-        var result = Shell.Run("predict", "--model", model, "--matrix", Support.Corpus.File("matrices", "good.csv"), "--out", _temp.File("p.csv")).ShouldFailWith(1);
-
-        result.ErrorLines[0].ShouldBe($"error: {model}: {message}");
+        Shell.Run("predict", "--model", model, "--matrix", Support.Corpus.File("matrices", "good.csv"), "--out", _temp.File("p.csv")).ShouldFailWith(1, $"error: {model}: {message}");
         File.Exists(_temp.File("p.csv")).ShouldBeFalse();
     }
 
@@ -130,7 +128,7 @@ public sealed class SilentWrongResultTests : IDisposable
     private string ForgedModel(Action<JsonObject> edit, string kind = "mv")
     {
         var path = _temp.File($"{kind}.json");
-        Shell.Run("fit", "--matrix", Support.Corpus.File("matrices", "good.csv"), "--model", kind, "--out", path).ExitCode.ShouldBe(0);
+        Shell.Run("fit", "--matrix", Support.Corpus.File("matrices", "good.csv"), "--model", kind, "--out", path).ShouldSucceed();
         var json = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
         edit(json);
         json.Remove("checksum");

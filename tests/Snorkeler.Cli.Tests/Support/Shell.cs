@@ -14,6 +14,27 @@ internal sealed record CliResult(int ExitCode, string Out, string Error)
         ErrorLines.ShouldAllBe(l => !l.StartsWith("   at ") && !l.Contains("Exception:") && !l.StartsWith("internal error"));
         return this;
     }
+
+    /// <summary>Checks the run failed as <see cref="ShouldFailWith(int)"/> says, and that its first line on stderr is <paramref name="firstLine"/>.</summary>
+    public CliResult ShouldFailWith(int exitCode, string firstLine, string? customMessage = null)
+    {
+        ShouldFailWith(exitCode).ErrorLines[0].ShouldBe(firstLine, customMessage);
+        return this;
+    }
+
+    /// <summary>Checks the run failed as <see cref="ShouldFailWith(int)"/> says, with a first line on stderr starting with <paramref name="prefix"/>.</summary>
+    public CliResult ShouldFailStartingWith(int exitCode, string prefix, string? customMessage = null)
+    {
+        ShouldFailWith(exitCode).ErrorLines[0].ShouldStartWith(prefix, customMessage: customMessage);
+        return this;
+    }
+
+    /// <summary>Checks the run succeeded (exit 0), showing its stderr otherwise.</summary>
+    public CliResult ShouldSucceed()
+    {
+        ExitCode.ShouldBe(0, $"stdout: {Out}\nstderr: {Error}");
+        return this;
+    }
 }
 
 /// <summary>Runs the snorkeler command in-process, non-interactively, capturing its output.</summary>
