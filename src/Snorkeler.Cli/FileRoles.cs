@@ -11,6 +11,8 @@ internal enum PathRole
     Input,
     /// <summary>A file the command writes (replacing it).</summary>
     Output,
+    /// <summary>A folder (a cache, a suite of data sets): it may be missing, but if it exists it must be a folder.</summary>
+    Folder,
 }
 
 /// <summary>
@@ -41,7 +43,15 @@ internal static class FileRoles
     {
         var inputs = new List<Touched>();
         var outputs = new List<Touched>();
-        foreach (var spec in args.Specs.Where(s => s.Role != PathRole.None))
+        foreach (var spec in args.Specs.Where(s => s.Role == PathRole.Folder))
+        {
+            foreach (var value in args.Values(spec.Name)) RequireFolder(spec.Name, value);
+            // the cache folder can come from the environment too (Inputs.CacheRoot)
+            if (spec.Name == Inputs.CacheDirOption.Name && args.Values(spec.Name).Count == 0
+                && Environment.GetEnvironmentVariable("SNORKELER_CACHE_DIR") is { Length: > 0 } fromEnvironment)
+                RequireFolder("SNORKELER_CACHE_DIR", fromEnvironment);
+        }
+        foreach (var spec in args.Specs.Where(s => s.Role is PathRole.Input or PathRole.Output))
         {
             var given = args.Values(spec.Name);
             if (spec.Role == PathRole.Output)
@@ -74,6 +84,14 @@ internal static class FileRoles
                 if (outputs[j].Identity == output.Identity)
                     throw new UsageException($"{outputs[j]} and {output} are the same file; give each output its own path");
         }
+    }
+
+    // A pipe or a file where a folder belongs was taken as "no cache" silently; a missing folder is created when needed
+    private static void RequireFolder(string option, string value)
+    {
+        var kind = InputFile.Stat(value).Kind;
+        if (kind is FileKind.Missing or FileKind.Directory) return;
+        throw new UsageException($"{option} '{value}' is {(kind == FileKind.Special ? "a named pipe, socket or device" : "a file")}, not a folder");
     }
 
     /// <summary>An input value and the files read with it.</summary>

@@ -12,7 +12,7 @@ internal static class Inputs
 
     public static readonly OptionSpec ColumnOption = new("--column", "LF=DATA", "read the data column DATA where LFs say LF (e.g. text=CONTENT); repeatable", Many: true);
 
-    public static readonly OptionSpec CacheDirOption = new("--cache-dir", "DIR", "where compiled C# scripts are cached (default $SNORKELER_CACHE_DIR or ~/.cache/snorkeler)");
+    public static readonly OptionSpec CacheDirOption = new("--cache-dir", "DIR", "where compiled C# scripts are cached (default $SNORKELER_CACHE_DIR or ~/.cache/snorkeler)", Role: PathRole.Folder);
 
     public static readonly OptionSpec LfTimeoutOption = new("--lf-timeout", "SECONDS", "fail the run when one call of a script LF runs longer than this on one row, or scripts' top-level code longer than this while loading (default 10; 0: no limit)");
 

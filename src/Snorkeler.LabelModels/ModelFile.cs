@@ -86,7 +86,7 @@ public static class ModelFile
         JsonObject json;
         try
         {
-            json = JsonNode.Parse(text) as JsonObject ?? throw SnorkelerException.InFile(path, "not a Snorkeler model file (expected a JSON object)");
+            json = StrictJson.Node(text) as JsonObject ?? throw SnorkelerException.InFile(path, "not a Snorkeler model file (expected a JSON object)");
         }
         catch (JsonException e)
         {

@@ -229,7 +229,7 @@ public sealed class SufficientStatistics
         JsonObject json;
         try
         {
-            json = JsonNode.Parse(InputFile.ReadAllText(path, ModelFile.MaxFileBytes, "a statistics file")) as JsonObject ?? throw SnorkelerException.InFile(path, "not a Snorkeler statistics file (expected a JSON object)");
+            json = StrictJson.Node(InputFile.ReadAllText(path, ModelFile.MaxFileBytes, "a statistics file")) as JsonObject ?? throw SnorkelerException.InFile(path, "not a Snorkeler statistics file (expected a JSON object)");
         }
         catch (JsonException e) { throw SnorkelerException.InFile(path, $"not valid JSON (truncated or damaged?): {e.Message}", e.LineNumber + 1); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -245,7 +245,7 @@ public sealed class SufficientStatistics
         SnorkelerException Bad(string message) => SnorkelerException.InFile(path, message);
         if (json["format"]?.GetValueKind() != JsonValueKind.String || json["format"]!.GetValue<string>() != Format)
             throw Bad($"not a Snorkeler statistics file (field 'format' must be \"{Format}\")");
-        var version = json["version"]?.GetValueKind() == JsonValueKind.Number ? json["version"]!.GetValue<int>() : -1;
+        var version = json["version"] is JsonValue v && v.TryGetValue<int>(out var whole) ? whole : -1;
         if (version < 1) throw Bad("field 'version' is missing or not a positive whole number");
         if (version > Version) throw Bad($"statistics file version {version} is newer than this Snorkeler reads ({Version}); upgrade Snorkeler");
         var expected = json["checksum"]?.GetValueKind() == JsonValueKind.String ? json["checksum"]!.GetValue<string>() : throw Bad("field 'checksum' is missing");

@@ -14,7 +14,7 @@ internal sealed class CompareCommand : ICommand
     [
         new("--train", "MATRIX", "the training matrix (gold labels unused)", Role: PathRole.Input),
         new("--test", "MATRIX", "the test matrix, with gold labels", Role: PathRole.Input),
-        new("--suite", "DIR", "instead of --train/--test: every sub-folder of DIR with a Wrench split (train.json, test.json, valid.json as dev)"),
+        new("--suite", "DIR", "instead of --train/--test: every sub-folder of DIR with a Wrench split (train.json, test.json, valid.json as dev)", Role: PathRole.Folder),
         Gold.DevOption("wmv (accuracies) and auto (selection)"),
         new("--dev-prior", null, "every model also takes its class prior from the dev split"),
         new("--models", "A,B,...", $"models, optionally with options (snorkel:epochs=500); default on LF matrices {string.Join(",", LabelModelCatalog.ComparisonDefaults(annotators: false))}, on annotators' answers {string.Join(",", LabelModelCatalog.ComparisonDefaults(annotators: true))}"),

@@ -76,7 +76,7 @@ public sealed class JsonLinesSource : IDataSource
             number++;
             if (string.IsNullOrWhiteSpace(text)) continue;
             JsonDocument doc;
-            try { doc = JsonDocument.Parse(text); }
+            try { doc = IO.StrictJson.Document(text); }
             catch (JsonException e)
             {
                 var message = e.Message;

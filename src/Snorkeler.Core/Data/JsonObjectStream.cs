@@ -24,6 +24,7 @@ internal static class JsonObjectStream
         string? key = null;
         long keyLine = 1;
         Member? pending = null;
+        var seen = new Dictionary<string, long>(StringComparer.Ordinal); // row ids and their lines: an id given twice is an error
 
         bool Fill()
         {
@@ -92,6 +93,8 @@ internal static class JsonObjectStream
                             if (!System.Text.Unicode.Utf8.IsValid(reader.ValueSpan)) throw TextFiles.InvalidUtf8(path);
                             key = reader.GetString();
                             keyLine = line;
+                            if (!seen.TryAdd(key!, line))
+                                throw SnorkelerException.InFile(path, $"row \"{key}\" is given twice (first on line {seen[key!]}); each row needs its own id", line);
                             phase = 2;
                             break;
                         case 1 when reader.TokenType == JsonTokenType.EndObject:

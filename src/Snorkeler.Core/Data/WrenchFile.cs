@@ -23,7 +23,7 @@ public static class WrenchFile
             throw SnorkelerException.InFile(path, $"no label.json beside it ({labelPath}); Wrench data sets name their classes there");
         try
         {
-            using var doc = JsonDocument.Parse(IO.InputFile.ReadUtf8(labelPath, IO.MatrixFile.MaxSidecarBytes, "a label.json"));
+            using var doc = IO.StrictJson.Document(IO.InputFile.ReadUtf8(labelPath, IO.MatrixFile.MaxSidecarBytes, "a label.json"));
             if (doc.RootElement.ValueKind != JsonValueKind.Object)
                 throw SnorkelerException.InFile(labelPath, "expected an object such as {\"0\": \"HAM\", \"1\": \"SPAM\"}");
             var byLabel = new SortedDictionary<int, string>();
@@ -31,7 +31,11 @@ public static class WrenchFile
             {
                 if (!int.TryParse(p.Name, NumberStyles.None, CultureInfo.InvariantCulture, out var label) || p.Value.ValueKind != JsonValueKind.String)
                     throw SnorkelerException.InFile(labelPath, $"entry \"{p.Name}\" must map a class number to a name");
-                byLabel[label] = p.Value.GetString()!;
+                // "00" or "01" would be read as 0 or 1 and could silently stand for another class than meant
+                if (p.Name != label.ToString(CultureInfo.InvariantCulture))
+                    throw SnorkelerException.InFile(labelPath, $"class key \"{p.Name}\" is not written as a plain number (write \"{label.ToString(CultureInfo.InvariantCulture)}\")");
+                if (!byLabel.TryAdd(label, p.Value.GetString()!))
+                    throw SnorkelerException.InFile(labelPath, $"class {label} is named twice");
             }
             if (byLabel.Count < 2 || byLabel.Keys.First() != 0 || byLabel.Keys.Last() != byLabel.Count - 1)
                 throw SnorkelerException.InFile(labelPath, "classes must be numbered 0, 1, ... without gaps, at least two");

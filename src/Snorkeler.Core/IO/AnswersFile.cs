@@ -196,24 +196,29 @@ public static class AnswersFile
         var taskColumn = source.Schema.IndexOf(taskName) is var t and >= 0 ? t : source.Schema.RequireIndex(MatrixReadOptions.DefaultTaskColumn, path);
         var labelName = options.LabelColumn ?? MatrixReadOptions.DefaultLabelColumn;
         var labelColumn = source.Schema.IndexOf(labelName) is var l and >= 0 ? l : source.Schema.RequireIndex(MatrixReadOptions.DefaultLabelColumn, path);
-        var pending = new List<(int Task, int Label)>();
+        var pending = new Dictionary<int, (int Label, string Text, long? Line)>();
         long unmatched = 0;
         foreach (var batch in source.ReadBatches(8192))
             for (var i = 0; i < batch.Count; i++)
             {
                 var label = batch.Text(i, labelColumn).Trim();
                 if (label.IsEmpty || label.SequenceEqual("-1")) continue;
-                var task = tasks.Find(batch.Text(i, taskColumn).Trim());
-                var id = labels.Add(label, path, batch.LineOf(i));
+                var taskText = batch.Text(i, taskColumn).Trim();
+                var task = tasks.Find(taskText);
+                var line = batch.LineOf(i);
+                var id = labels.Add(label, path, line);
                 if (task < 0) { unmatched++; continue; }
-                pending.Add((task, id));
+                // one task, two different gold labels: which one is true is not ours to guess
+                if (pending.TryGetValue(task, out var first) && first.Label != id)
+                    throw SnorkelerException.InFile(path, $"task '{taskText.ToString()}' has two gold labels: '{first.Text}'{(first.Line is { } firstLine ? $" (line {firstLine})" : "")} and '{label.ToString()}'; give each task one", line);
+                pending.TryAdd(task, (id, label.ToString(), line));
             }
         // Classes are only known once answers and gold are both read: keep label ids, resolve in Read.
         var gold = new int[tasks.Count];
         Array.Fill(gold, LabelSchema.Abstain);
-        foreach (var (task, id) in pending) gold[task] = GoldId(id);
+        foreach (var (task, (id, _, _)) in pending) gold[task] = GoldId(id);
         labels.GoldIds = gold;
-        return (gold, unmatched, pending.Select(p => p.Task).Distinct().Count());
+        return (gold, unmatched, pending.Count);
     }
 
     /// <summary>Maps a label id to a gold placeholder below -1 and back (it is its own inverse).</summary>

@@ -295,9 +295,18 @@ public static class MatrixFile
         if (InputFile.Stat(sidecar).Kind == FileKind.Missing) return (null, null, null, null);
         try
         {
-            using var doc = JsonDocument.Parse(InputFile.ReadUtf8(sidecar, MaxSidecarBytes, "a matrix schema file"));
-            if (doc.RootElement.TryGetProperty("version", out var version) && (!version.TryGetInt32(out var v) || v > SidecarVersion))
-                throw SnorkelerException.InFile(sidecar, $"matrix schema file version {version.GetRawText()} is newer than this Snorkeler reads ({SidecarVersion}); upgrade Snorkeler");
+            using var doc = StrictJson.Document(InputFile.ReadUtf8(sidecar, MaxSidecarBytes, "a matrix schema file"));
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+                throw SnorkelerException.InFile(sidecar, "invalid matrix schema file: expected a JSON object such as {\"version\": 1, \"classes\": [...]}");
+            if (doc.RootElement.TryGetProperty("version", out var version))
+            {
+                if (version.ValueKind != JsonValueKind.Number || !version.TryGetInt32(out var v) || v < 1)
+                    throw SnorkelerException.InFile(sidecar, $"invalid matrix schema file: version {version.GetRawText()} is not a version number (a whole number from 1)");
+                if (v > SidecarVersion)
+                    throw SnorkelerException.InFile(sidecar, $"matrix schema file version {v} is newer than this Snorkeler reads ({SidecarVersion}); upgrade Snorkeler");
+            }
+            if (doc.RootElement.TryGetProperty("gold", out var goldField) && goldField.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))
+                throw SnorkelerException.InFile(sidecar, "invalid matrix schema file: field 'gold' must be a string");
             var classes = Strings(sidecar, doc.RootElement.GetProperty("classes"), "classes");
             var lfs = doc.RootElement.TryGetProperty("lfs", out var l) ? Strings(sidecar, l, "lfs") : null;
             var gold = doc.RootElement.TryGetProperty("gold", out var g) && g.ValueKind == JsonValueKind.String ? g.GetString() : null;

@@ -118,6 +118,12 @@ internal sealed class ChildProcess : IDisposable
         if (SysKill(Process.Id, 2) != 0) throw new InvalidOperationException($"kill -INT {Process.Id} failed: errno {Marshal.GetLastPInvokeError()}");
     }
 
+    /// <summary>Sends SIGTERM, as a service manager or <c>kill</c> does (Unix only).</summary>
+    public void Terminate()
+    {
+        if (SysKill(Process.Id, 15) != 0 && !Process.HasExited) throw new InvalidOperationException($"kill -TERM {Process.Id} failed: errno {Marshal.GetLastPInvokeError()}");
+    }
+
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int SysKill(int pid, int signal);
 
