@@ -92,6 +92,17 @@ public static class LabelModelCatalog
             o => new AutoTrainer(AutoOptions.From(o)), AutoModel.Load),
     ];
 
+    /// <summary>
+    /// The models <c>compare</c> runs when none are named. On LF matrices: the models built for LFs (<c>mv</c>, <c>wmv</c>,
+    /// <c>snorkel</c>, <c>dawid-skene</c>, <c>ebcc</c>, <c>flyingsquid</c>, <c>auto</c>); the crowd models (<c>ibcc</c>,
+    /// <c>mace</c>, <c>glad</c>) assume people who may each answer any class, and put nearly every row in one class
+    /// when sources only ever vote one. On people's answers (<paramref name="annotators"/>): <c>mv</c>,
+    /// <c>dawid-skene</c> and the crowd models, <c>ebcc</c> and <c>auto</c>.
+    /// </summary>
+    public static IReadOnlyList<string> ComparisonDefaults(bool annotators) => annotators
+        ? [MajorityVoteTrainer.ModelName, DawidSkeneTrainer.ModelName, IbccTrainer.ModelName, MaceTrainer.ModelName, GladTrainer.ModelName, EbccTrainer.ModelName, AutoTrainer.ModelName]
+        : [MajorityVoteTrainer.ModelName, WeightedVoteTrainer.ModelName, SnorkelTrainer.ModelName, DawidSkeneTrainer.ModelName, EbccTrainer.ModelName, FlyingSquidTrainer.ModelName, AutoTrainer.ModelName];
+
     /// <summary>All models, in the order help lists them.</summary>
     public static IReadOnlyList<LabelModelKind> All => Kinds;
 

@@ -22,6 +22,24 @@ public sealed class CompareSuiteTests
     }
 
     [Fact]
+    public void Compare_without_models_runs_the_LF_models_on_an_LF_matrix_and_the_crowd_models_on_answers()
+    {
+        // When compare is given no --models, on YouTube's LF matrix and on the bluebird annotators' answers
+        var youtube = Path.Combine(SharedData, "youtube");
+        var lfs = Shell.Run("compare", "--train", Path.Combine(youtube, "train.json"), "--test", Path.Combine(youtube, "test.json"), "--format", "csv");
+        var answers = TestPaths.Crowd("bluebird");
+        var crowd = Shell.Run("compare", "--train", answers, "--test", answers, "--gold", TestPaths.Crowd("bluebird", "gold.csv"), "--format", "csv");
+
+        // Then each runs the defaults of its kind, in order
+        lfs.ExitCode.ShouldBe(0, lfs.Error);
+        lfs.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split(',')[0])
+            .ShouldBe(["mv", "wmv", "snorkel", "dawid-skene", "ebcc", "flyingsquid", "auto"]);
+        crowd.ExitCode.ShouldBe(0, crowd.Error);
+        crowd.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split(',')[0])
+            .ShouldBe(["mv", "dawid-skene", "ibcc", "mace", "glad", "ebcc", "auto"]);
+    }
+
+    [Fact]
     public void Compare_suite_with_a_train_matrix_too_is_a_usage_error()
         => Shell.Run("compare", "--suite", SharedData, "--train", "x.snkm", "--models", "mv").ShouldFailWith(2)
             .ErrorLines[0].ShouldBe("snorkeler compare: give --suite DIR or --train/--test, not both ('--train' with --suite)");

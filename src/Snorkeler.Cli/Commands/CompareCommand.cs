@@ -17,7 +17,7 @@ internal sealed class CompareCommand : ICommand
         new("--suite", "DIR", "instead of --train/--test: every sub-folder of DIR with a Wrench split (train.json, test.json, valid.json as dev)"),
         Gold.DevOption("wmv (accuracies) and auto (selection)"),
         new("--dev-prior", null, "every model also takes its class prior from the dev split"),
-        new("--models", "A,B,...", $"models, optionally with options (snorkel:epochs=500); default {string.Join(",", LabelModelCatalog.All.Select(k => k.Name))}"),
+        new("--models", "A,B,...", $"models, optionally with options (snorkel:epochs=500); default on LF matrices {string.Join(",", LabelModelCatalog.ComparisonDefaults(annotators: false))}, on annotators' answers {string.Join(",", LabelModelCatalog.ComparisonDefaults(annotators: true))}"),
         new("--seeds", "N", "fit each model with seeds 0..N-1 and report means and spreads (default 1)"),
         new("--seed", "N", "the first seed (default 0)"),
         new("--tie-break", "abstain|random|true-random", "tie-break policy of the reported accuracy (default random)"),
@@ -35,10 +35,11 @@ internal sealed class CompareCommand : ICommand
         var tieBreak = args.Choice("--tie-break", TieBreak.Random);
         var seedCount = args.Int("--seeds", 1, 1000) ?? 1;
         var first = args.Int("--seed", int.MinValue, int.MaxValue - seedCount + 1) ?? 0; // seeds first..first+N-1 must be numbers too
-        var models = (args.Value("--models") ?? string.Join(",", LabelModelCatalog.All.Select(k => k.Name)))
-            .Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var named = args.Value("--models")?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         if (args.Value("--suite") is { } suite)
         {
+            // A suite holds Wrench splits: LF matrices.
+            var models = named ?? [.. LabelModelCatalog.ComparisonDefaults(annotators: false)];
             foreach (var single in new[] { "--train", "--test", "--dev", "--dev-prior" })
                 if (args.Has(single)) throw new UsageException($"give --suite DIR or --train/--test, not both ('{single}' with --suite)");
             var suiteResult = SuiteComparison.Run(suite, JoinOptions(models), Enumerable.Range(first, seedCount).ToArray(), tieBreak,
@@ -60,7 +61,8 @@ internal sealed class CompareCommand : ICommand
         if (!test.HasGold) throw SnorkelerException.InFile(args.Required("--test"), "the test matrix has no gold labels to score against; store them with 'snorkeler apply --gold-column NAME' (or give --gold GOLD.csv for answers)");
         var dev = Inputs.OpenDev(args, terminal, train, FitCommand.DevLfs(args, terminal, train.Schema), new Applying.ApplyOptions { Cancellation = cancellation });
         if (args.Flag("--dev-prior") && dev is null) throw new UsageException("--dev-prior needs --dev FILE");
-        var result = ModelComparison.Run(train, test, dev, JoinOptions(models), Enumerable.Range(first, seedCount).ToArray(), tieBreak,
+        var defaults = LabelModelCatalog.ComparisonDefaults(annotators: train.SourceKinds.Contains(SourceKind.Annotator));
+        var result = ModelComparison.Run(train, test, dev, JoinOptions(named ?? [.. defaults]), Enumerable.Range(first, seedCount).ToArray(), tieBreak,
             devForAll: args.Flag("--dev-prior"), log: terminal.Quiet ? null : terminal.Error.WriteLine, cancellation: cancellation);
         terminal.Out.Write(format switch
         {
