@@ -23,7 +23,7 @@ public static class CrowdBench
         Log($"{answersPath}: {new FileInfo(answersPath).Length / 1048576.0:N0} MB");
         string Out(string name) => Path.Combine(work, "crowd", name);
 
-        var rows = new List<string>();
+        var table = new MarkdownTable("lrrrrrrrr", "model", "fit s", "fit CPU s", "fit peak", "predict s", "predict CPU s", "predict peak", "fit + predict s", "accuracy");
         foreach (var model in models)
         {
             var modelPath = Out($"model-{model}.json");
@@ -32,16 +32,14 @@ public static class CrowdBench
             var predict = EndToEnd.Child(["cli", "predict", "--model", modelPath, "--matrix", answersPath, "--out", Out($"labels-{model}.csv"), "--quiet"]);
             Log($"predict {model}: {predict.Seconds:0.0} s, CPU {predict.Cpu:0.0} s, peak {predict.Peak / 1048576.0:N0} MB");
             var accuracy = Accuracy(Out($"labels-{model}.csv"), goldPath);
-            rows.Add(string.Create(CultureInfo.InvariantCulture,
-                $"| {model} | {fit.Seconds:0.0} | {fit.Cpu:0.0} | {fit.Peak / 1048576.0:N0} MB | {predict.Seconds:0.0} | {predict.Cpu:0.0} | {predict.Peak / 1048576.0:N0} MB | {fit.Seconds + predict.Seconds:0.0} | {accuracy:0.0000} |"));
+            table.Add($"{model}", $"{fit.Seconds:0.0}", $"{fit.Cpu:0.0}", $"{fit.Peak / 1048576.0:N0} MB", $"{predict.Seconds:0.0}", $"{predict.Cpu:0.0}",
+                $"{predict.Peak / 1048576.0:N0} MB", $"{fit.Seconds + predict.Seconds:0.0}", $"{accuracy:0.0000}");
         }
 
         Console.WriteLine();
         Console.WriteLine($"crowd: {tasks:N0} tasks, {workers:N0} workers, {answers:N0} answers (target); load average {LoadAverage()}");
         Console.WriteLine();
-        Console.WriteLine("| model | fit s | fit CPU s | fit peak | predict s | predict CPU s | predict peak | fit + predict s | accuracy |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
-        foreach (var row in rows) Console.WriteLine(row);
+        table.Print();
         return 0;
     }
 

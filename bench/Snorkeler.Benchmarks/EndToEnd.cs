@@ -89,11 +89,10 @@ public static class EndToEnd
         Console.WriteLine($"load average before/after: {LoadAverage()}");
         Console.WriteLine();
         // CPU seconds (user + system, all threads) are steadier than wall-clock time on a shared machine.
-        Console.WriteLine("| scenario | rows | seconds | rows/s | CPU s | rows per CPU s | peak working set | target |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---|");
+        var table = new MarkdownTable("lrrrrrrl", "scenario", "rows", "seconds", "rows/s", "CPU s", "rows per CPU s", "peak working set", "target");
         foreach (var (s, seconds, peak, cpu) in results)
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {s.Name} | {s.Rows:N0} | {seconds:0.000} | {s.Rows / seconds:N0} | {cpu:0.00} | {s.Rows / cpu:N0} | {peak / 1048576.0:N0} MB | {s.Target} |"));
+            table.Add($"{s.Name}", $"{s.Rows:N0}", $"{seconds:0.000}", $"{s.Rows / seconds:N0}", $"{cpu:0.00}", $"{s.Rows / cpu:N0}", $"{peak / 1048576.0:N0} MB", $"{s.Target}");
+        table.Print();
         return 0;
     }
 

@@ -40,11 +40,10 @@ public static class WholeProcess
         Console.WriteLine();
         Console.WriteLine($"{o.Describe()}; load average before: {load}, after: {LoadAverage()}");
         Console.WriteLine();
-        Console.WriteLine($"| rows | wall s | CPU s | peak memory | rows per wall s | rate / {reference.Rows:N0}-row rate |");
-        Console.WriteLine("|---:|---:|---:|---:|---:|---:|");
+        var table = new MarkdownTable("rrrrrr", "rows", "wall s", "CPU s", "peak memory", "rows per wall s", string.Create(CultureInfo.InvariantCulture, $"rate / {reference.Rows:N0}-row rate"));
         foreach (var (n, best) in results)
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {n:N0} | {best.Wall:0.000} | {best.Cpu:0.00} | {best.PeakBytes / 1048576.0:N0} MB | {n / best.Wall:N0} | {n / best.Wall / referenceRate * 100:0} % |"));
+            table.Add($"{n:N0}", $"{best.Wall:0.000}", $"{best.Cpu:0.00}", $"{best.PeakBytes / 1048576.0:N0} MB", $"{n / best.Wall:N0}", $"{n / best.Wall / referenceRate * 100:0} %");
+        table.Print();
         return 0;
     }
 
@@ -56,23 +55,21 @@ public static class WholeProcess
         var snkm = DataSets.SyntheticMatrix(o.Work, n, 50, 3);
         var npy = DataSets.SyntheticMatrix(o.Work, n, 50, 3, extension: ".npy");
         var load = LoadAverage();
-        var lines = new List<string>();
+        var table = new MarkdownTable("lrrrrrr", "matrix", "fit wall s", "fit CPU s", "predict wall s", "predict CPU s", "fit + predict wall s", "peak memory");
         foreach (var matrix in new[] { snkm, npy })
         {
             var model = Path.Combine(o.Work, "cli-model.json");
             var fit = o.Best(["fit", "--matrix", matrix, "--model", "snorkel", "--seed", "0", "--out", model, "--quiet"]);
             var predict = o.Best(["predict", "--model", model, "--matrix", matrix, "--out", Path.Combine(o.Work, "cli-model-probs.csv"), "--quiet"]);
             var name = Path.GetExtension(matrix);
-            lines.Add(string.Create(CultureInfo.InvariantCulture,
-                $"| {name} | {fit.Wall:0.000} | {fit.Cpu:0.00} | {predict.Wall:0.000} | {predict.Cpu:0.00} | {fit.Wall + predict.Wall:0.000} | {Math.Max(fit.PeakBytes, predict.PeakBytes) / 1048576.0:N0} MB |"));
-            Log(lines[^1]);
+            table.Add($"{name}", $"{fit.Wall:0.000}", $"{fit.Cpu:0.00}", $"{predict.Wall:0.000}", $"{predict.Cpu:0.00}", $"{fit.Wall + predict.Wall:0.000}",
+                $"{Math.Max(fit.PeakBytes, predict.PeakBytes) / 1048576.0:N0} MB");
+            Log(table.Last);
         }
         Console.WriteLine();
         Console.WriteLine($"{o.Describe()}; {n:N0} × 50 × 3; load average before: {load}, after: {LoadAverage()}");
         Console.WriteLine();
-        Console.WriteLine("| matrix | fit wall s | fit CPU s | predict wall s | predict CPU s | fit + predict wall s | peak memory |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
-        foreach (var line in lines) Console.WriteLine(line);
+        table.Print();
         return 0;
     }
 

@@ -147,7 +147,7 @@ public sealed record AutoEntry(string Model, IReadOnlyDictionary<string, string>
 /// <summary>
 /// <c>auto</c>: chooses a model, its options and its class prior for the training matrix.
 /// <para><b>On people's answers</b> (a matrix with annotator sources) without a dev split, the variational models are
-/// compared by their evidence lower bound instead (see <c>Crowd.CrowdSelection</c>).</para>
+/// fitted with the crowd default instead, EBCC with one subtype per class (see <c>Crowd.CrowdSelection</c>).</para>
 /// <para><b>Without a dev split</b>, every entry of <see cref="Candidates"/> is fitted, with the class prior estimated
 /// from the votes (Dawid–Skene's EM) unless it learns its own or one is given, and scored by
 /// <b>held-out source agreement</b>: the sources are split into folds, with dependent sources (duplicates,
@@ -236,7 +236,7 @@ public sealed class AutoTrainer : ILabelModelTrainer
         if (train.LfNames.Count == 0) throw new SnorkelerException("auto: the label matrix has no LFs");
         var log = context.Log;
         var quiet = context with { Log = null }; // the candidates' own progress would drown the comparison
-        // People's answers: the variational models by their evidence (see Crowd.CrowdSelection); else held-out agreement.
+        // People's answers: the crowd default (see Crowd.CrowdSelection); else held-out agreement.
         var unsupervised = Crowd.CrowdSelection.Applies(train) ? CrowdChoice(train, quiet, log) : Unsupervised(train, quiet, log);
         if (context.Dev is not { HasGold: true } dev)
         {
@@ -390,7 +390,7 @@ public sealed class AutoTrainer : ILabelModelTrainer
                 () => new WeightedVoteTrainer(new WeightedVoteOptions { AccuracySource = "dev" }).Fit(train, context with { Prior = prior, Dev = dev }),
                 _ => CrossFittedWmv(train, dev, context with { Prior = prior }));
         var entries = Crowd.CrowdSelection.Applies(train)
-            ? Candidates.Concat(Crowd.CrowdSelection.Candidates.Where(c => c.Model != EbccTrainer.ModelName))
+            ? Candidates.Concat(Crowd.CrowdSelection.Candidates).Append(Crowd.CrowdSelection.Default)
             : Candidates;
         foreach (var entry in entries.Where(e => e.Model != MajorityVoteTrainer.ModelName))
         {

@@ -45,6 +45,13 @@ public sealed record EbccOptions
     /// <summary>Stop when no posterior probability of a class changes by more than this in an iteration (<c>--tol</c>, ≥ 0; default 1e-4).</summary>
     public double Tolerance { get; init; } = 1e-4;
 
+    /// <summary>
+    /// Stop too when the ELBO moves by less than this share of itself in an iteration (<c>--elbo-tol</c>, ≥ 0; default 1e-7,
+    /// about 1e-7 nats an answer; 0 turns it off). On a million tasks some class posterior always moves by more than
+    /// <see cref="Tolerance"/> long after the bound has settled.
+    /// </summary>
+    public double ElboTolerance { get; init; } = 1e-7;
+
     /// <summary>Reads the options from the command line's <c>--name value</c> pairs.</summary>
     public static EbccOptions From(ModelOptions options)
     {
@@ -61,6 +68,7 @@ public sealed record EbccOptions
             OffDiagonal = options.Number("b-v", d.OffDiagonal, 1e-9, 1e6),
             MaxIterations = options.Integer("max-iter", d.MaxIterations, 1, 100_000),
             Tolerance = options.Number("tol", d.Tolerance, 0, 1),
+            ElboTolerance = options.Number("elbo-tol", d.ElboTolerance, 0, 1),
         };
     }
 
@@ -75,6 +83,7 @@ public sealed record EbccOptions
         ["b-v"] = OffDiagonal.ToString("R", CultureInfo.InvariantCulture),
         ["max-iter"] = MaxIterations.ToString(CultureInfo.InvariantCulture),
         ["tol"] = Tolerance.ToString("R", CultureInfo.InvariantCulture),
+        ["elbo-tol"] = ElboTolerance.ToString("R", CultureInfo.InvariantCulture),
     };
 }
 
@@ -127,7 +136,7 @@ public sealed class EbccTrainer : ILabelModelTrainer
         context.Log?.Invoke(string.Create(CultureInfo.InvariantCulture,
             $"ebcc: {data.Rows:N0} distinct vote patterns in {data.TotalRows:N0} rows; best of {restarts} restarts: ELBO {best.Evidence:G10} after {best.FitInfo!.Iterations} iterations"));
         if (!best.FitInfo!.Converged)
-            context.Log?.Invoke($"warning: ebcc stopped at the iteration cap ({Options.MaxIterations}) before the class posteriors moved by less than {Options.Tolerance:G3}; raise --max-iter or --tol");
+            context.Log?.Invoke($"warning: ebcc stopped at the iteration cap ({Options.MaxIterations}) before the class posteriors moved by less than {Options.Tolerance:G3} or the ELBO by less than {Options.ElboTolerance:G3} of itself; raise --max-iter, --tol or --elbo-tol");
         return best;
     }
 
@@ -182,6 +191,9 @@ public sealed class EbccTrainer : ILabelModelTrainer
             stripeSubtypes[s] = stripes == 1 ? subtypeCounts : new double[groups];
         }
         var changes = new double[stripes];
+        var normalisers = new double[stripes];
+        var elbo = double.NaN;
+        var subtypePrior = Enumerable.Repeat(Options.SubtypeConcentration / g, g).ToArray();
         for (var iteration = 1; iteration <= Options.MaxIterations; iteration++)
         {
             context.Cancellation.ThrowIfCancellationRequested();
@@ -235,16 +247,13 @@ public sealed class EbccTrainer : ILabelModelTrainer
             {
                 var scores = new double[groups];
                 var change = 0.0;
+                var normaliser = 0.0;
                 for (var t = from; t < to; t++)
                 {
-                    for (var c = 0; c < k; c++)
-                        for (var x = 0; x < g; x++) scores[c * g + x] = logClass[c] + logSubtype[c * g + x];
-                    for (var e = data.Starts[t]; e < data.Starts[t + 1]; e++)
-                    {
-                        var at = (data.Sources[e] * k + data.Labels[e]) * groups;
-                        for (var x = 0; x < groups; x++) scores[x] += logConfusion[at + x];
-                    }
-                    Numerics.SoftmaxInPlace(scores);
+                    RowScores(data.Sources.AsSpan(data.Starts[t], data.Starts[t + 1] - data.Starts[t]), data.Labels.AsSpan(data.Starts[t]),
+                        logClass, logSubtype, logConfusion, k, g, scores);
+                    normaliser += data.Weights[t] * Numerics.LogSoftmaxInPlace(scores);
+                    for (var x = 0; x < groups; x++) scores[x] = Math.Exp(scores[x]);
                     scores.CopyTo(zeta, t * groups);
                     for (var c = 0; c < k; c++)
                     {
@@ -255,18 +264,16 @@ public sealed class EbccTrainer : ILabelModelTrainer
                     }
                 }
                 changes[s] = change;
+                normalisers[s] = normaliser;
             });
-            var change = changes.Max();
-            if (change <= Options.Tolerance)
-            {
-                fit = new IterativeFit(iteration, true, double.NaN);
-                break;
-            }
-            fit = new IterativeFit(iteration, false, double.NaN);
+            // The bound at the current q(τ, π, V) with ζ just optimised for them (EbccEvidence); the updates raise it every iteration.
+            var previous = elbo;
+            elbo = normalisers.Sum() - EbccEvidence.Divergence(classCounts, subtypeCounts, confusion, fixedPrior, classPrior, subtypePrior, confusionPrior, m, k, g);
+            var settled = Math.Abs(elbo - previous) <= Options.ElboTolerance * Math.Abs(elbo);
+            fit = new IterativeFit(iteration, changes.Max() <= Options.Tolerance || settled, elbo);
+            if (fit.Converged) break;
         }
-        var model = new EbccModel(schema, lfNames, fixedPrior, classCounts, subtypeCounts, confusion, g, fit);
-        model.Evidence = EbccEvidence.Of(model, classPrior, Options.SubtypeConcentration, confusionPrior, data);
-        return model;
+        return new EbccModel(schema, lfNames, fixedPrior, classCounts, subtypeCounts, confusion, g, fit) { Evidence = elbo };
     }
 
     /// <summary>The configured confusion prior, (class, vote): <see cref="EbccOptions.Diagonal"/> on the true class, <see cref="EbccOptions.OffDiagonal"/> elsewhere.</summary>
@@ -276,6 +283,23 @@ public sealed class EbccTrainer : ILabelModelTrainer
         for (var c = 0; c < k; c++)
             for (var a = 0; a < k; a++) prior[c * k + a] = a == c ? Options.Diagonal : Options.OffDiagonal;
         return prior;
+    }
+
+    /// <summary>
+    /// The log weight of each (class, subtype) of a row, <c>E log τ_c + E log π_cg + Σ_votes E log V_j[c, g, a]</c>, into
+    /// <paramref name="scores"/> (k · g): the E-step, the ELBO and prediction all start from it.
+    /// </summary>
+    internal static void RowScores(ReadOnlySpan<int> sources, ReadOnlySpan<int> labels, double[] logClass, double[] logSubtype, double[] logConfusion,
+        int k, int g, Span<double> scores)
+    {
+        var groups = k * g;
+        for (var c = 0; c < k; c++)
+            for (var x = 0; x < g; x++) scores[c * g + x] = logClass[c] + logSubtype[c * g + x];
+        for (var e = 0; e < sources.Length; e++)
+        {
+            var terms = logConfusion.AsSpan((sources[e] * k + labels[e]) * groups, groups);
+            for (var x = 0; x < groups; x++) scores[x] += terms[x];
+        }
     }
 
     /// <summary>E[log τ], E[log π], E[log V] under the Dirichlet posteriors (ψ(x) − ψ(Σx)); a given prior replaces E[log τ].</summary>
@@ -361,14 +385,11 @@ public sealed class EbccModel : ILabelModel
     /// <summary>Subtypes per class.</summary>
     public int Subtypes => _subtypes;
 
-    /// <summary>The posterior Dirichlet parameters (class, subtype, confusion counts) and the given prior, for the ELBO (<see cref="Crowd.EbccEvidence"/>).</summary>
-    internal (double[] Class, double[] Subtype, double[] Confusion, double[]? FixedPrior) Posterior => (_classCounts, _subtypeCounts, _confusion, _fixedPrior);
-
     /// <summary>How the variational updates ended (null for a model file that does not record it).</summary>
     public IterativeFit? FitInfo { get; }
 
     /// <summary>The evidence lower bound on the training answers (NaN for a loaded model).</summary>
-    internal double Evidence { get; set; } = double.NaN;
+    internal double Evidence { get; init; } = double.NaN;
 
     /// <summary>
     /// Source <paramref name="lf"/>'s posterior mean probability of voting <paramref name="vote"/> when the row is of
@@ -401,14 +422,8 @@ public sealed class EbccModel : ILabelModel
         var scores = new double[groups];
         for (var i = 0; i < block.RowCount; i++)
         {
-            for (var c = 0; c < k; c++)
-                for (var x = 0; x < g; x++) scores[c * g + x] = _logClass[c] + _logSubtype[c * g + x];
             var count = block.CopyVotes(i, lfs, labels);
-            for (var v = 0; v < count; v++)
-            {
-                var at = (lfs[v] * k + labels[v]) * groups;
-                for (var x = 0; x < groups; x++) scores[x] += _logConfusion[at + x];
-            }
+            EbccTrainer.RowScores(lfs.AsSpan(0, count), labels, _logClass, _logSubtype, _logConfusion, k, g, scores);
             Numerics.SoftmaxInPlace(scores);
             var row = probabilities.Slice(i * k, k);
             var total = 0.0;

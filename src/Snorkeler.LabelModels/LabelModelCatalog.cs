@@ -30,13 +30,21 @@ public sealed class ModelOptions
 
     /// <summary>A whole-number option, or <paramref name="fallback"/> when absent.</summary>
     public int Integer(string name, int fallback, int min = int.MinValue, int max = int.MaxValue)
+        => IntegerOrWord(name, [], min, max) ?? fallback;
+
+    /// <summary>
+    /// A whole-number option that may instead be one of <paramref name="words"/> (<c>--restarts auto</c>): the number, or
+    /// null when absent or a word. Anything else is refused naming the words and the number.
+    /// </summary>
+    public int? IntegerOrWord(string name, IReadOnlyList<string> words, int min = int.MinValue, int max = int.MaxValue)
     {
+        Guard.NotNull(words);
         _read.Add(name);
-        if (!_values.TryGetValue(name, out var text)) return fallback;
+        if (!_values.TryGetValue(name, out var text) || words.Contains(text, StringComparer.Ordinal)) return null;
         if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v))
-            throw new OptionException($"--{name} expects a whole number, got '{text}'");
+            throw new OptionException($"--{name} expects {string.Concat(words.Select(w => w + " or "))}a whole number, got '{text}'");
         if (v < min || v > max)
-            throw new OptionException(double.IsPositiveInfinity(max) ? $"--{name} must be at least {min.ToString(CultureInfo.InvariantCulture)}, got {text}" : $"--{name} must be between {min.ToString(CultureInfo.InvariantCulture)} and {max.ToString(CultureInfo.InvariantCulture)}, got {text}");
+            throw new OptionException(max == int.MaxValue ? $"--{name} must be at least {min.ToString(CultureInfo.InvariantCulture)}, got {text}" : $"--{name} must be between {min.ToString(CultureInfo.InvariantCulture)} and {max.ToString(CultureInfo.InvariantCulture)}, got {text}");
         return v;
     }
 

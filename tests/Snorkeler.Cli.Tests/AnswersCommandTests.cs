@@ -182,8 +182,8 @@ public class AnnotatorAnalysisTests
         Shell.Run("fit", "--matrix", answersPath, "--kind-column", "kind", "--model", "mv", "--out", temp.File("mv.json")).ExitCode.ShouldBe(0);
         var majority = Shell.Run("predict", "--model", temp.File("mv.json"), "--matrix", answersPath, "--kind-column", "kind", "--gold", goldPath, "--out", temp.File("mv.csv"));
 
-        // Then every task gets a label, and the model, which reads an LF's missing line as its abstain (evidence for class 0
-        // from the keyword LFs) and weighs the careful people above the noisy LFs, beats majority vote clearly
+        // Then every task gets a label, and the model, which weighs the careful people above the noisy LFs, beats majority
+        // vote clearly
         fit.ExitCode.ShouldBe(0, fit.Error);
         predict.ExitCode.ShouldBe(0, predict.Error);
         File.ReadAllLines(temp.File("p.csv")).Length.ShouldBe(601);

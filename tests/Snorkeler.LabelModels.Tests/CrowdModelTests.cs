@@ -151,24 +151,6 @@ public sealed class CrowdModelTests
     }
 
     [Fact]
-    public void A_sample_of_the_answers_keeps_about_the_asked_number_in_task_order_and_is_the_same_for_a_seed()
-    {
-        // Given 4,000 tasks with about 5 answers each (about 20,000 answers)
-        var data = Crowd.CrowdData.Read(Crowds.Generate(new CrowdSpec { Tasks = 4000, Workers = 100, Seed = 12 }));
-
-        // When a quarter is asked for, twice with one seed
-        var first = data.Sample(data.WeightedVotes / 4, new Random(3));
-        var second = data.Sample(data.WeightedVotes / 4, new Random(3));
-
-        // Then
-        first.WeightedVotes.ShouldBeInRange(data.WeightedVotes / 4 * 0.9, data.WeightedVotes / 4 * 1.1);
-        first.Sources.ShouldBe(second.Sources);
-        first.Labels.ShouldBe(second.Labels);
-        first.TotalRows.ShouldBe((long)first.Weights.Sum());
-        data.Sample(data.WeightedVotes, new Random(3)).ShouldBeSameAs(data);
-    }
-
-    [Fact]
     public void EBCC_over_many_rows_runs_its_passes_in_stripes_and_gives_the_same_fit_every_time()
     {
         // Given 20,000 tasks (more than two stripes of rows)
@@ -183,5 +165,28 @@ public sealed class CrowdModelTests
         Crowd.Stripes.Count(20_000, 40 * 2 * 4).ShouldBeGreaterThan(1);
         first.PredictProbabilities(matrix).ShouldBe(second.PredictProbabilities(matrix));
         Accuracy(first, matrix).ShouldBeGreaterThan(MajorityVote(matrix));
+    }
+
+    [Fact]
+    public void EBCC_stops_when_its_ELBO_settles_and_saves_the_bound_it_reached()
+    {
+        // Given a crowd, and the label-change rule turned off (--tol 0)
+        var matrix = Crowds.Generate(new CrowdSpec { Tasks = 1_500, Workers = 40, Classes = 3, AnswersPerTask = 4, Seed = 22 });
+        EbccModel Fit(double elboTolerance, int cap) => (EbccModel)new EbccTrainer(new EbccOptions { Restarts = 1, Tolerance = 0, ElboTolerance = elboTolerance, MaxIterations = cap })
+            .Fit(matrix, FitContext.WithSeed(5));
+
+        // When the ELBO rule is on, and when it is off too
+        var settled = Fit(1e-6, 500);
+        var capped = Fit(0, 20);
+
+        // Then the ELBO rule stops the fit before the cap and the bound is saved; with both rules off it runs to the cap
+        settled.FitInfo!.Converged.ShouldBeTrue();
+        settled.FitInfo.Iterations.ShouldBeLessThan(500);
+        settled.FitInfo.Objective.ShouldBe(settled.Evidence);
+        capped.FitInfo!.Converged.ShouldBeFalse();
+        capped.FitInfo.Iterations.ShouldBe(20);
+        // (coordinate ascent: more iterations from the same start never lower the bound)
+        if (settled.FitInfo.Iterations > 20) settled.Evidence.ShouldBeGreaterThanOrEqualTo(capped.Evidence - 1e-6 * Math.Abs(capped.Evidence));
+        Accuracy(settled, matrix).ShouldBeGreaterThan(MajorityVote(matrix));
     }
 }

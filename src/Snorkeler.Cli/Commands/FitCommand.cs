@@ -18,6 +18,7 @@ internal sealed class FitCommand : ICommand
         new("--deps", "none|auto|A:B,...", "snorkel: LF pairs modelled as dependent given the class (default none; auto: found from the votes)"),
         new("--max-iter", "N", "dawid-skene, ebcc, ibcc, mace, glad: iteration cap"),
         new("--tol", "X", "dawid-skene, ebcc, ibcc, mace, glad: convergence tolerance"),
+        new("--elbo-tol", "X", "ebcc: stop too when the ELBO moves by less than this share of itself (default 1e-7; 0: off)"),
         new("--smoothing", "X", "dawid-skene: Dirichlet pseudo-votes per confusion row"),
         new("--abstain", "missing|vote", "dawid-skene: an abstain is a missing observation (default) or an outcome"),
         new("--confusion", "full|one-coin", "dawid-skene: full confusion matrices (default) or one accuracy per source"),

@@ -116,34 +116,6 @@ internal sealed class CrowdData
         return new CrowdData(k, m, starts.ToArray(), sources.ToArray(), labels.ToArray(), weights.ToArray(), total, isLf, patternOf.ToArray());
     }
 
-    /// <summary>
-    /// The rows (distinct patterns) of a seeded random subset holding about <paramref name="answers"/> votes, in their
-    /// original order; all rows when there are no more votes than that.
-    /// </summary>
-    public CrowdData Sample(double answers, Random random)
-    {
-        var total = WeightedVotes;
-        if (total <= answers) return this;
-        var share = answers / total;
-        var rows = new List<int>();
-        for (var r = 0; r < Rows; r++)
-            if (random.NextDouble() < share) rows.Add(r);
-        var starts = new int[rows.Count + 1];
-        var sources = new List<int>();
-        var labels = new List<int>();
-        var weights = new double[rows.Count];
-        for (var i = 0; i < rows.Count; i++)
-        {
-            var r = rows[i];
-            sources.AddRange(new ReadOnlySpan<int>(Sources, Starts[r], Starts[r + 1] - Starts[r]));
-            labels.AddRange(new ReadOnlySpan<int>(Labels, Starts[r], Starts[r + 1] - Starts[r]));
-            starts[i + 1] = sources.Count;
-            weights[i] = Weights[r];
-        }
-        var patternOf = Enumerable.Range(0, rows.Count).ToArray();
-        return new CrowdData(K, M, starts, sources.ToArray(), labels.ToArray(), weights, (long)weights.Sum(), IsLf, patternOf);
-    }
-
     private static int Hash(int[] lfs, int[] votes, int n)
     {
         var hash = new HashCode();

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 
 namespace Snorkeler.LabelModels.Crowd;
@@ -30,14 +29,7 @@ internal static class CrowdFit
         => given ?? (int)Math.Clamp(Math.Ceiling(fallback * FullRestartAnswers / Math.Max(1, answers)), 1, fallback);
 
     /// <summary><c>--restarts N</c> (1..100), or null for <c>auto</c> or when not given.</summary>
-    public static int? ReadRestarts(ModelOptions options)
-        => options.Text("restarts") switch
-        {
-            null or "auto" => null,
-            var text when !int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out _)
-                => throw new OptionException($"--restarts expects auto or a whole number, got '{text}'"),
-            _ => options.Integer("restarts", 1, 1, 100),
-        };
+    public static int? ReadRestarts(ModelOptions options) => options.IntegerOrWord("restarts", ["auto"], 1, 100);
 
     /// <summary>The random numbers of restart <paramref name="restart"/>: from the seed and the restart (any seed when null).</summary>
     public static Random RandomFor(int? seed, int restart)

@@ -28,7 +28,7 @@ internal static class SharedSets
     }
 
     /// <summary>
-    /// A crowd set as a task × worker matrix (workers in order of first answer; missing answers are abstains) with
+    /// A crowd set as a task × worker matrix of annotators (workers in order of first answer; a missing answer is missing, not an abstain) with
     /// the gold labels attached; the crowd protocol fits on all tasks and scores on those with gold.
     /// </summary>
     public static LabelMatrix CrowdMatrix(string set)
@@ -50,6 +50,6 @@ internal static class SharedSets
         foreach (var g in File.ReadAllLines(DataFile("crowd", set, "gold.csv")).Skip(1).Select(l => l.Split(',')))
             if (tasks.TryGetValue(g[0], out var task)) gold[task] = int.Parse(g[1], System.Globalization.CultureInfo.InvariantCulture);
         var names = workers.Keys.Select(w => $"worker_{w}").ToArray();
-        return LabelMatrix.Create(LabelSchema.Numbered(k), names, votes, gold);
+        return LabelMatrix.Create(LabelSchema.Numbered(k), names, votes, gold).WithSourceKinds(Enumerable.Repeat(SourceKind.Annotator, names.Length).ToArray());
     }
 }
