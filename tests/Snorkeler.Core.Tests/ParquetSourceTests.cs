@@ -82,6 +82,6 @@ public class ParquetSourceTests
         using var temp = new TempFolder();
         var path = temp.Write("fake.parquet", "id,text\n1,x\n");
 
-        Should.Throw<SnorkelerException>(() => DataSources.Open(path)).Message.ShouldStartWith($"{path}: not a readable Parquet file");
+        Should.Throw<SnorkelerException>(() => DataSources.Open(path)).Message.ShouldStartWith($"{path}: not a Parquet file: it does not start and end with the magic 'PAR1'");
     }
 }

@@ -19,10 +19,17 @@ public sealed class ParquetSource : IDataSource
     {
         _path = Guard.NotNull(path);
         using var stream = WrenchFile.Open(path);
+        // Parquet.Net trusts the file (a damaged footer once made it loop for ever), so the structure is checked first
+        IO.ReadGuard.Run(path, () => { ParquetCheck.Footer(path, stream); return 0; });
+        Parquet.Meta.FileMetaData meta;
         try
         {
-            var reader = ParquetReader.CreateAsync(stream).GetAwaiter().GetResult();
-            try { _fields = reader.Schema.GetDataFields(); }
+            var reader = ParquetReader.CreateAsync(new ParquetCheck.EndCheckedStream(stream), leaveStreamOpen: true).GetAwaiter().GetResult();
+            try
+            {
+                _fields = reader.Schema.GetDataFields();
+                meta = reader.Metadata ?? throw new InvalidDataException("no metadata");
+            }
             finally { reader.DisposeAsync().AsTask().GetAwaiter().GetResult(); }
         }
         catch (Exception e) when (e is not SnorkelerException and not OperationCanceledException) // the decoder's errors are about the file
@@ -32,6 +39,7 @@ public sealed class ParquetSource : IDataSource
         var nested = _fields.FirstOrDefault(f => f.IsArray || f.Path.ToList().Count > 1);
         if (nested is not null)
             throw SnorkelerException.InFile(path, $"column '{nested.Path}' is nested or repeated; only flat columns can be labelled");
+        IO.ReadGuard.Run(path, () => { ParquetCheck.Contents(path, stream, meta); return 0; });
         Schema = IO.ReadGuard.Run(path, () => new DataSchema(_fields.Select(f => f.Name)));
     }
 
@@ -47,7 +55,7 @@ public sealed class ParquetSource : IDataSource
     private IEnumerable<RowBatch> ReadBatchesCore(int rowsPerBatch)
     {
         Guard.Positive(rowsPerBatch);
-        using var stream = WrenchFile.Open(_path);
+        using var stream = new ParquetCheck.EndCheckedStream(WrenchFile.Open(_path));
         var reader = ParquetReader.CreateAsync(stream).GetAwaiter().GetResult();
         try
         {

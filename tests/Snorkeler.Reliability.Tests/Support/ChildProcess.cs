@@ -24,12 +24,51 @@ internal sealed class ChildProcess : IDisposable
     public static ChildProcess Start(params string[] args) => Start(null, args);
 
     /// <summary>
+    /// Whether children start through <c>env --default-signal=INT</c> (GNU coreutils 8.31 and later). A process
+    /// started from a background job of a non-interactive shell (<c>dotnet test &amp;</c> in a script, nohup, some CI
+    /// runners) inherits SIGINT as ignored, passes that on to its children, and .NET keeps ignoring it; the children
+    /// must see SIGINT as a terminal's Ctrl-C delivers it whatever launched the suite.
+    /// </summary>
+    private static readonly Lazy<bool> DefaultSignals = new(() =>
+    {
+        try
+        {
+            using var probe = Process.Start(new ProcessStartInfo("env", ["--default-signal=INT", "true"]) { UseShellExecute = false, RedirectStandardError = true });
+            if (probe is null) return false;
+            probe.StandardError.ReadToEnd();
+            return probe.WaitForExit(10_000) && probe.ExitCode == 0;
+        }
+        catch (System.ComponentModel.Win32Exception) { return false; } // no env on this system
+    });
+
+    /// <summary>
+    /// True when SIGINT reaches snorkeler started by <see cref="Start(string[])"/>: children start with it at its default
+    /// disposition, or this process does not ignore it (Linux: bit 2 of <c>SigIgn</c> in /proc/self/status).
+    /// </summary>
+    public static bool InterruptsReachChildren
+    {
+        get
+        {
+            if (DefaultSignals.Value) return true;
+            var ignored = File.Exists("/proc/self/status")
+                ? File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal))
+                : null;
+            return ignored is null || (Convert.ToUInt64(ignored["SigIgn:".Length..].Trim(), 16) & (1UL << 1)) == 0;
+        }
+    }
+
+    /// <summary>
     /// Starts snorkeler with extra environment variables; with <paramref name="limits"/> (bash commands such as
     /// <c>ulimit -f 64</c>) it runs under a shell that applies them first.
     /// </summary>
     public static ChildProcess Start(IReadOnlyDictionary<string, string>? environment, string[] args, string? limits = null)
     {
-        var info = new ProcessStartInfo(limits is null ? "dotnet" : "bash") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        var info = new ProcessStartInfo(DefaultSignals.Value ? "env" : limits is null ? "dotnet" : "bash") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        if (DefaultSignals.Value)
+        {
+            info.ArgumentList.Add("--default-signal=INT");
+            info.ArgumentList.Add(limits is null ? "dotnet" : "bash");
+        }
         if (limits is not null)
         {
             info.ArgumentList.Add("-c");
