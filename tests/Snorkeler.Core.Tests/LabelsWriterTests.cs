@@ -38,6 +38,42 @@ public class LabelsWriterTests
         File.ReadAllText(path).ShouldBe("row,p_HAM,p_SPAM,label,label_name\n1,1,0,0,HAM\n2,0,1,1,SPAM\n");
     }
 
+    [Fact]
+    public void Labels_flushed_to_disk_while_being_written_are_whole_after_the_commit_and_gone_when_discarded()
+    {
+        // Given: blocks of labels adding up to more text than the writer leaves unflushed (8 MB) before it flushes
+        using var temp = new TempFolder();
+        var kept = temp.File("kept.csv");
+        var discarded = temp.File("discarded.csv");
+        const int blocks = 6, rows = 40_000;
+        var probabilities = new double[rows * 3];
+        var labels = new int[rows];
+        for (var i = 0; i < rows; i++)
+        {
+            probabilities[i * 3] = 1.0 / (i + 3);
+            probabilities[i * 3 + 1] = 0.5;
+            probabilities[i * 3 + 2] = 0.5 - 1.0 / (i + 3);
+            labels[i] = i % 3 == 0 ? -1 : 1;
+        }
+        var schema = new LabelSchema(["A", "B", "C"]);
+
+        // When
+        foreach (var path in new[] { kept, discarded })
+        {
+            using var writer = LabelsWriter.Create(path, schema);
+            for (var b = 0; b < blocks; b++) writer.Write(null, probabilities, labels);
+            if (path == kept) writer.Commit();
+        }
+
+        // Then: every row, in order; the discarded file and every temporary file are gone
+        var lines = File.ReadAllLines(kept);
+        lines.Length.ShouldBe(1 + blocks * rows);
+        new FileInfo(kept).Length.ShouldBeGreaterThan(8 << 20);
+        lines[^1].ShouldBe(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{blocks * rows},{1.0 / (rows + 2):R},0.5,{0.5 - 1.0 / (rows + 2):R},-1,ABSTAIN"));
+        File.Exists(discarded).ShouldBeFalse();
+        Directory.GetFiles(temp.Path).Select(Path.GetFileName).ShouldBe(["kept.csv"]);
+    }
+
     [Theory]
     [InlineData("l.csv")]
     [InlineData("l.jsonl")]

@@ -12,6 +12,7 @@ public sealed class CrowdModelTests
     [Theory]
     [InlineData(IbccTrainer.ModelName)]
     [InlineData(MaceTrainer.ModelName)]
+    [InlineData(AutoTrainer.ModelName)]
     public void The_Bayesian_models_beat_majority_vote_across_varied_generated_crowds(string model)
     {
         // Given ten crowds: confusion matrices, one-coin workers, spammers, skewed activity, skewed and many classes

@@ -253,6 +253,20 @@ public sealed class PendingFile : IDisposable
     /// <summary>Flushes the content to disk and renames it over the destination.</summary>
     public void Commit() => AtomicFile.Commit([this]);
 
+    /// <summary>
+    /// Flushes what was written so far to disk, the file staying open: a writer that does this in the background as it
+    /// goes (<c>predict</c>'s probabilities) leaves <see cref="Commit"/> only the last part to wait for.
+    /// </summary>
+    public void FlushToDisk()
+    {
+        lock (_gate)
+        {
+            if (_done || _completed) return;
+            Stream.Flush();
+            OutputStream.Guard(Destination, () => _file.Flush(flushToDisk: true));
+        }
+    }
+
     /// <summary>Flushes the content to disk and closes the stream; the content can then be read at <see cref="TemporaryPath"/>.</summary>
     public void Complete()
     {

@@ -103,6 +103,9 @@ public abstract class LabelsWriter : IDisposable
     /// <summary>The stream being written.</summary>
     private protected Stream Stream => _file.Stream;
 
+    /// <summary>Flushes what was written so far to disk (see <see cref="PendingFile.FlushToDisk"/>).</summary>
+    private protected void FlushWrittenToDisk() => _file.FlushToDisk();
+
     /// <summary>Appends rows numbered on from the rows written so far, with the first key column (an id) when the layout has one.</summary>
     public void Write(IReadOnlyList<string?>? ids, ReadOnlySpan<double> probabilities, ReadOnlySpan<int> labels)
     {
@@ -178,11 +181,15 @@ internal sealed class CsvLabelsWriter : LabelsWriter
 
     private const int SliceRows = 8192;
 
+    /// <summary>How much text the background writer leaves unflushed before it flushes it to disk.</summary>
+    private const long SyncBytes = 8 << 20;
+
     // Reused from block to block (a fresh megabyte per slice and block was mostly page faults and zeroing): one set is
     // formatted into while the other is written.
     private byte[][] _buffers = [];
     private byte[][] _written = [];
     private Task _writing = Task.CompletedTask;
+    private long _unsynced;
     private double[] _probabilities = [];
     private int[] _labels = [];
     private long[] _rows = [];
@@ -256,6 +263,14 @@ internal sealed class CsvLabelsWriter : LabelsWriter
         _writing = Task.Run(() =>
         {
             for (var s = 0; s < slices; s++) Stream.Write(formatted[s], 0, lengths[s]);
+            // The text goes to disk as it is written, here in the background, rather than all at once when the file is
+            // committed (75 MB took ~66 ms of fsync at the end of a 1 M-row predict).
+            _unsynced += lengths.Sum();
+            if (_unsynced >= SyncBytes)
+            {
+                FlushWrittenToDisk();
+                _unsynced = 0;
+            }
         });
         (_buffers, _written) = (_written, _buffers);
     }
