@@ -27,7 +27,9 @@ public class ShortestDoubleTests
     private static IEnumerable<double> Edges()
     {
         foreach (var v in new[] { 0.0, -0.0, 1.0, 0.5, 0.25, 0.1, 0.2, 0.3, 1e-4, 1e-5, 1e-15, 1e-16, 0.9999999999999999, 2.0, -0.5, 1e300,
-                     double.Epsilon, double.NaN, double.PositiveInfinity, 0.000099999999999999991, 0.00010000000000000002, 0.1 + 0.2, 1.0 / 3, 2.0 / 3 })
+                     double.Epsilon, double.NaN, double.PositiveInfinity, 0.000099999999999999991, 0.00010000000000000002, 0.1 + 0.2, 1.0 / 3, 2.0 / 3,
+                     // Every count of digits, odd and even, plain and with an exponent (digits are written two at a time).
+                     0.01, 0.09, 0.12, 0.123, 0.12345678901234568, 5e-6, 1.5e-5, 1.2345678901234567E-05, 9.87654321e-10, 9.999999999999999E-05, 0.99 })
         {
             yield return v;
             yield return Math.BitIncrement(v);

@@ -181,32 +181,28 @@ internal static class ShortestDouble
             places--;
         }
         if (places == 0) return best == 1 ? One(destination) : Fallback(value, destination);
-        Span<byte> digits = stackalloc byte[20];
-        var count = 0;
-        for (var d = best; d > 0;)
-        {
-            var q = d / 10; // a multiply: one division and no separate remainder
-            digits[count++] = (byte)('0' + (int)(d - q * 10));
-            d = q;
-        }
-        // digits holds the significant digits in reverse; the value is 0.(zeros)(digits) with places decimals.
+        var count = DigitCount(best);
+        // The value is 0.(zeros)(digits) with places decimals.
         var zeros = places - count;
         if (zeros < 0) return Fallback(value, destination); // rounded up to 1 or more
         var exponent = -(zeros + 1);
-        var w = 0;
         if (exponent >= -5 + 1)
         {
-            destination[w++] = (byte)'0';
-            destination[w++] = (byte)'.';
-            for (var i = 0; i < zeros; i++) destination[w++] = (byte)'0';
-            for (var i = count - 1; i >= 0; i--) destination[w++] = digits[i];
-            return w;
+            destination[0] = (byte)'0';
+            destination[1] = (byte)'.';
+            destination.Slice(2, zeros).Fill((byte)'0');
+            var end = 2 + zeros + count;
+            WriteDigits(best, destination[..end]);
+            return end;
         }
-        destination[w++] = digits[count - 1];
+        // d.dddE-xx: the digits go one place right, then the first moves back before the point.
+        WriteDigits(best, destination[..(count + 1)]);
+        var w = 1;
+        destination[0] = destination[1];
         if (count > 1)
         {
-            destination[w++] = (byte)'.';
-            for (var i = count - 2; i >= 0; i--) destination[w++] = digits[i];
+            destination[1] = (byte)'.';
+            w = count + 1;
         }
         destination[w++] = (byte)'E';
         destination[w++] = (byte)'-';
@@ -214,6 +210,39 @@ internal static class ShortestDouble
         destination[w++] = (byte)('0' + e / 10);
         destination[w++] = (byte)('0' + e % 10);
         return w;
+    }
+
+    /// <summary>The decimal digits of 0 &lt; value &lt; 10^18.</summary>
+    private static int DigitCount(ulong value)
+    {
+        var count = 1;
+        while (count < Pow10.Length && value >= Pow10[count]) count++;
+        return count;
+    }
+
+    /// <summary>"00" to "99": digits are written two at a time.</summary>
+    private static ReadOnlySpan<byte> DigitPairs => "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"u8;
+
+    /// <summary>Writes the decimal digits of <paramref name="value"/> right-aligned to end where <paramref name="destination"/> ends.</summary>
+    private static void WriteDigits(ulong value, Span<byte> destination)
+    {
+        var pairs = DigitPairs;
+        var w = destination.Length;
+        while (value >= 100)
+        {
+            var q = value / 100; // a multiply: one division and no separate remainder
+            var r = (int)(value - q * 100) * 2;
+            destination[--w] = pairs[r + 1];
+            destination[--w] = pairs[r];
+            value = q;
+        }
+        if (value >= 10)
+        {
+            var r = (int)value * 2;
+            destination[--w] = pairs[r + 1];
+            destination[--w] = pairs[r];
+        }
+        else destination[--w] = (byte)('0' + (int)value);
     }
 
     private static int One(Span<byte> destination)
