@@ -198,7 +198,8 @@ internal static class ShortestDouble
         {
             destination[0] = (byte)'0';
             destination[1] = (byte)'.';
-            destination.Slice(2, zeros).Fill((byte)'0');
+            // At most three zeros: a loop, not Span.Fill (whose byte instance starts as tier-0 code, and is slower for so few).
+            for (var z = 2; z < 2 + zeros; z++) destination[z] = (byte)'0';
             var end = 2 + zeros + count;
             WriteDigits(best, destination[..end]);
             return end;
