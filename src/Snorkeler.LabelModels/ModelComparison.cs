@@ -175,6 +175,25 @@ public static class ModelComparison
         return new ComparisonResult(rows, tieBreak, seeds.ToArray());
     }
 
+    /// <summary>
+    /// Splits a comma-separated model list (<c>mv,snorkel:epochs=500,lr=0.01,auto</c>) into specs: a part
+    /// <c>name=value</c> with no colon before its equals sign (the value may hold one, as in <c>deps=lf_a:lf_b</c>)
+    /// continues the previous model's options.
+    /// </summary>
+    public static string[] ParseModelList(string list)
+    {
+        Guard.NotNull(list);
+        var specs = new List<string>();
+        foreach (var part in list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var eq = part.IndexOf('=', StringComparison.Ordinal);
+            if (specs.Count > 0 && eq > 0 && !part.AsSpan(0, eq).Contains(':'))
+                specs[^1] += "," + part;
+            else specs.Add(part);
+        }
+        return specs.ToArray();
+    }
+
     /// <summary>Parses <c>name</c> or <c>name:option=value,option=value</c> (<c>dev=none|use</c> is the comparison's own option).</summary>
     private static (string Spec, LabelModelKind Kind, Dictionary<string, string>? Options, bool? UseDev) ParseSpec(string spec)
     {

@@ -35,14 +35,14 @@ internal sealed class CompareCommand : ICommand
         var tieBreak = args.Choice("--tie-break", TieBreak.Random);
         var seedCount = args.Int("--seeds", 1, 1000) ?? 1;
         var first = args.Int("--seed", int.MinValue, int.MaxValue - seedCount + 1) ?? 0; // seeds first..first+N-1 must be numbers too
-        var named = args.Value("--models")?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var named = args.Value("--models") is { } list ? ModelComparison.ParseModelList(list) : null;
         if (args.Value("--suite") is { } suite)
         {
             // A suite holds Wrench splits: LF matrices.
             var models = named ?? [.. LabelModelCatalog.ComparisonDefaults(annotators: false)];
             foreach (var single in new[] { "--train", "--test", "--dev", "--dev-prior" })
                 if (args.Has(single)) throw new UsageException($"give --suite DIR or --train/--test, not both ('{single}' with --suite)");
-            var suiteResult = SuiteComparison.Run(suite, JoinOptions(models), Enumerable.Range(first, seedCount).ToArray(), tieBreak,
+            var suiteResult = SuiteComparison.Run(suite, models, Enumerable.Range(first, seedCount).ToArray(), tieBreak,
                 log: terminal.Quiet ? null : terminal.Error.WriteLine, cancellation: cancellation);
             terminal.Out.Write(format switch
             {
@@ -62,7 +62,7 @@ internal sealed class CompareCommand : ICommand
         var dev = Inputs.OpenDev(args, terminal, train, FitCommand.DevLfs(args, terminal, train.Schema), new Applying.ApplyOptions { Cancellation = cancellation });
         if (args.Flag("--dev-prior") && dev is null) throw new UsageException("--dev-prior needs --dev FILE");
         var defaults = LabelModelCatalog.ComparisonDefaults(annotators: train.SourceKinds.Contains(SourceKind.Annotator));
-        var result = ModelComparison.Run(train, test, dev, JoinOptions(named ?? [.. defaults]), Enumerable.Range(first, seedCount).ToArray(), tieBreak,
+        var result = ModelComparison.Run(train, test, dev, named ?? [.. defaults], Enumerable.Range(first, seedCount).ToArray(), tieBreak,
             devForAll: args.Flag("--dev-prior"), log: terminal.Quiet ? null : terminal.Error.WriteLine, cancellation: cancellation);
         terminal.Out.Write(format switch
         {
@@ -72,23 +72,6 @@ internal sealed class CompareCommand : ICommand
             _ => result.ToText(),
         });
         return ExitCode.Ok;
-    }
-
-    /// <summary>
-    /// Rejoins "snorkel:epochs=500,lr=0.01" specs that the comma split cut apart: a part "name=value" (no colon before
-    /// its equals sign; the value may hold one, as in deps=lf_a:lf_b) continues the previous model.
-    /// </summary>
-    private static string[] JoinOptions(string[] parts)
-    {
-        var specs = new List<string>();
-        foreach (var part in parts)
-        {
-            var eq = part.IndexOf('=', StringComparison.Ordinal);
-            if (specs.Count > 0 && eq > 0 && !part.AsSpan(0, eq).Contains(':'))
-                specs[^1] += "," + part;
-            else specs.Add(part);
-        }
-        return specs.ToArray();
     }
 }
 

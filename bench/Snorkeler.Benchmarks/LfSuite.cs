@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using System.Globalization;
+using Snorkeler.Analysis;
+using Snorkeler.LabelModels;
+
+namespace Snorkeler.Benchmarks;
+
+/// <summary>
+/// Label models measured on generated LF data sets beyond the shared four (<see cref="LfSuiteGenerator"/>):
+/// <list type="bullet">
+/// <item><c>lf-suite generate --out DIR --seed S [--sets N] [--train-rows N] [--valid-rows N] [--test-rows N]</c>
+/// writes N Wrench-format sets (16 by default: the seven families in turn) into DIR, each with a readme.txt.</item>
+/// <item><c>lf-suite run --dir DIR[,DIR...] [--models LIST] [--seed S] [--metric expected-accuracy|accuracy|macro-f1]</c>
+/// runs <c>snorkeler compare --suite DIR</c>'s comparison in process (fit on train without gold, score on test,
+/// valid as the dev split of <c>auto</c> and <c>wmv</c>) and prints per set majority vote's figure and every
+/// model's difference to it, then per model the mean and worst difference, the sets below majority vote by more
+/// than one and half a point, and the fit seconds.</item>
+/// </list>
+/// </summary>
+public static class LfSuite
+{
+    /// <summary>The models <c>run</c> compares by default.</summary>
+    public const string DefaultModels = "mv,snorkel,dawid-skene,dawid-skene:guard=mv,ebcc,flyingsquid,auto:dev=none,auto";
+
+    public static int Run(string[] args)
+    {
+        switch (args.FirstOrDefault())
+        {
+            case "generate": return Generate(args[1..]);
+            case "run": return RunSuite(args[1..]);
+            default:
+                Console.Error.WriteLine("usage: lf-suite generate --out DIR --seed S [--sets N] [--train-rows N] [--valid-rows N] [--test-rows N]");
+                Console.Error.WriteLine("       lf-suite run --dir DIR[,DIR...] [--models LIST] [--seed S] [--metric expected-accuracy|accuracy|macro-f1]");
+                return 2;
+        }
+    }
+
+    private static int Generate(string[] args)
+    {
+        if (Option(args, "--out") is not { } output || Option(args, "--seed") is not { } seedText)
+        {
+            Console.Error.WriteLine("lf-suite generate: --out DIR and --seed S are required");
+            return 2;
+        }
+        var seed = int.Parse(seedText, CultureInfo.InvariantCulture);
+        var sets = Int(args, "--sets") ?? 16;
+        var clock = Stopwatch.StartNew();
+        var specs = LfSuiteGenerator.Suite(seed, sets, Int(args, "--train-rows"), Int(args, "--valid-rows") ?? 200, Int(args, "--test-rows") ?? 500);
+        foreach (var spec in specs)
+        {
+            LfSuiteGenerator.Write(spec, Path.Combine(output, spec.Name));
+            Log($"{spec.Name}: {spec.TrainRows} train rows, {spec.Lfs.Count} LFs, {spec.Classes} classes: {spec.Summary}");
+        }
+        Log($"{specs.Count} sets in {output} ({clock.Elapsed.TotalSeconds:0.0} s)");
+        return 0;
+    }
+
+    private static int RunSuite(string[] args)
+    {
+        if (Option(args, "--dir") is not { } dirs)
+        {
+            Console.Error.WriteLine("lf-suite run: --dir DIR is required");
+            return 2;
+        }
+        var models = ModelComparison.ParseModelList(Option(args, "--models") ?? DefaultModels);
+        if (!models.Contains(MajorityVoteTrainer.ModelName)) models = [MajorityVoteTrainer.ModelName, .. models];
+        var seed = Int(args, "--seed") ?? 0;
+        var metricName = Option(args, "--metric") ?? "expected-accuracy";
+        Func<ComparisonRow, double>? metric = metricName switch
+        {
+            "expected-accuracy" => r => r.ExpectedAccuracy,
+            "accuracy" => r => r.Accuracy,
+            "macro-f1" => r => r.MacroF1,
+            _ => null,
+        };
+        if (metric is null)
+        {
+            Console.Error.WriteLine($"lf-suite run: --metric expects expected-accuracy, accuracy or macro-f1, got '{metricName}'");
+            return 2;
+        }
+
+        var folders = dirs.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var sets = new List<(string Name, ComparisonResult Result)>();
+        var clock = Stopwatch.StartNew();
+        foreach (var folder in folders)
+        {
+            var suite = SuiteComparison.Run(folder, models, [seed], TieBreak.Random, log: Log);
+            var prefix = folders.Length > 1 ? Path.GetFileName(Path.TrimEndingDirectorySeparator(folder)) + "/" : "";
+            sets.AddRange(suite.Sets.Select(s => (prefix + s.Name, s.Result)));
+        }
+        var others = models.Where(m => m != MajorityVoteTrainer.ModelName).ToArray();
+
+        var perSet = new MarkdownTable("l" + new string('r', others.Length + 1), ["set", $"mv ({metricName})", .. others.Select(m => $"{m} − mv")]);
+        var differences = others.ToDictionary(m => m, _ => new List<double>());
+        var fitSeconds = models.ToDictionary(m => m, _ => 0.0);
+        foreach (var (name, result) in sets)
+        {
+            var rows = result.Rows.ToDictionary(r => r.Model);
+            var mv = metric(rows[MajorityVoteTrainer.ModelName]);
+            foreach (var m in models) fitSeconds[m] += rows[m].FitSeconds;
+            var cells = new List<FormattableString> { $"{name}", $"{mv:0.000}" };
+            foreach (var m in others)
+            {
+                var difference = metric(rows[m]) - mv;
+                differences[m].Add(difference);
+                cells.Add($"{difference:+0.000;−0.000;0.000}");
+            }
+            perSet.Add([.. cells]);
+        }
+
+        var summary = new MarkdownTable("lrrrrr", "model", "mean − mv", "worst − mv", "sets < mv − 1 pt", "sets < mv − 0.5 pt", "fit s (all sets)");
+        foreach (var m in others)
+        {
+            var d = differences[m];
+            summary.Add($"{m}", $"{d.Average():+0.000;−0.000;0.000}", $"{d.Min():+0.000;−0.000;0.000}", $"{d.Count(x => x < -0.01)} of {d.Count}",
+                $"{d.Count(x => x < -0.005)} of {d.Count}", $"{fitSeconds[m]:0.0}");
+        }
+        Console.WriteLine();
+        perSet.Print();
+        Console.WriteLine();
+        summary.Print();
+        Log(string.Create(CultureInfo.InvariantCulture, $"{sets.Count} sets, {models.Length} models, seed {seed}: {clock.Elapsed.TotalSeconds:0.0} s"));
+        return 0;
+    }
+
+    private static string? Option(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+
+    private static int? Int(string[] args, string name) => Option(args, name) is { } text ? int.Parse(text, CultureInfo.InvariantCulture) : null;
+
+    private static void Log(string message) => Console.Error.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] {message}");
+}

@@ -1,0 +1,96 @@
+using Snorkeler.Benchmarks;
+using Snorkeler.Data;
+
+namespace Snorkeler.LabelModels.Tests;
+
+/// <summary>The generated LF suite of the benchmarks (bench/Snorkeler.Benchmarks/LfSuiteGenerator.cs), on small sets.</summary>
+public sealed class LfSuiteTests
+{
+    private static IReadOnlyList<LfSetSpec> SmallSuite(int seed) => LfSuiteGenerator.Suite(seed, sets: 7, trainRows: 300, validRows: 40, testRows: 60);
+
+    private static Dictionary<string, byte[]> WriteAll(IReadOnlyList<LfSetSpec> specs, string folder)
+    {
+        foreach (var spec in specs) LfSuiteGenerator.Write(spec, Path.Combine(folder, spec.Name));
+        return Directory.GetFiles(folder, "*", SearchOption.AllDirectories)
+            .ToDictionary(f => Path.GetRelativePath(folder, f), File.ReadAllBytes);
+    }
+
+    [Fact]
+    public void One_seed_writes_the_same_bytes_twice_and_another_seed_writes_other_sets()
+    {
+        using var first = new TempFolder();
+        using var second = new TempFolder();
+        using var other = new TempFolder();
+
+        var a = WriteAll(SmallSuite(5), first.Path);
+        var b = WriteAll(SmallSuite(5), second.Path);
+        var c = WriteAll(SmallSuite(6), other.Path);
+
+        a.Keys.Order().ShouldBe(b.Keys.Order());
+        a.Count.ShouldBe(7 * 5); // train, valid, test, label.json, readme.txt per set
+        a.Keys.ShouldNotContain(k => k.EndsWith(".tmp", StringComparison.Ordinal));
+        foreach (var (file, bytes) in a) b[file].ShouldBe(bytes, file);
+        a.Count(x => x.Key.EndsWith("train.json", StringComparison.Ordinal) && c.TryGetValue(x.Key, out var o) && o.AsSpan().SequenceEqual(x.Value)).ShouldBe(0);
+    }
+
+    [Fact]
+    public void Every_family_is_written_as_a_Wrench_set_that_the_reader_and_the_suite_comparison_take_with_its_shape_and_gold()
+    {
+        using var folder = new TempFolder();
+        var specs = SmallSuite(3);
+        WriteAll(specs, folder.Path);
+
+        specs.Select(s => s.Family).ShouldBe(Enum.GetValues<LfFamily>());
+        foreach (var spec in specs)
+        {
+            var (train, valid, test) = LfSuiteGenerator.Draw(spec);
+            foreach (var (split, drawn) in new[] { ("train", train), ("valid", valid), ("test", test) })
+            {
+                var matrix = WrenchFile.ReadMatrix(Path.Combine(folder.Path, spec.Name, split + ".json"));
+                matrix.Schema.Cardinality.ShouldBe(spec.Classes, spec.Name);
+                matrix.LfCount.ShouldBe(spec.Lfs.Count, spec.Name);
+                matrix.RowCount.ShouldBe(drawn.Rows, spec.Name);
+                matrix.GoldLabels.ToArray().ShouldBe(drawn.Gold, $"{spec.Name} {split}");
+                for (var i = 0; i < drawn.Rows; i++)
+                    for (var j = 0; j < spec.Lfs.Count; j++)
+                        matrix[i, j].ShouldBe(drawn.Votes[i * spec.Lfs.Count + j]);
+            }
+            File.ReadAllText(Path.Combine(folder.Path, spec.Name, "readme.txt")).ShouldContain("family: ");
+        }
+
+        var suite = SuiteComparison.Run(folder.Path, ["mv"], [0]);
+        suite.Sets.Select(s => s.Name).ShouldBe(specs.Select(s => s.Name));
+        suite.Sets.ShouldAllBe(s => s.Result.Rows[0].ExpectedAccuracy > 0);
+    }
+
+    [Fact]
+    public void The_drawn_votes_have_each_familys_structure()
+    {
+        var specs = LfSuiteGenerator.Suite(11, sets: 7, trainRows: 3000, validRows: 10, testRows: 10);
+        foreach (var spec in specs)
+        {
+            var train = LfSuiteGenerator.Draw(spec).Train;
+            var m = spec.Lfs.Count;
+            for (var i = 0; i < train.Rows; i++)
+            {
+                var row = train.Row(i);
+                for (var j = 0; j < m; j++)
+                {
+                    var lf = spec.Lfs[j];
+                    if (row[j] >= 0 && lf.Target >= 0) row[j].ShouldBe(lf.Target, $"{spec.Name}: a single-class LF votes its class");
+                    if (lf.Kind == LfKind.Copy) row[j].ShouldBe(row[lf.Source]);
+                    if (lf.Kind == LfKind.Subset && row[j] >= 0) row[j].ShouldBe(row[lf.Source], $"{spec.Name}: LF {j} fires only where LF {lf.Source} does");
+                    if (lf.Kind == LfKind.Slice && row[j] >= 0)
+                        for (var o = 0; o < m; o++)
+                            if (o != j && spec.Lfs[o].Kind == LfKind.Slice && spec.Lfs[o].Target == lf.Target) row[o].ShouldBe(-1, $"{spec.Name}: slices {j} and {o} fire together");
+                }
+            }
+            var uncovered = Enumerable.Range(0, train.Rows).Count(i => !train.Row(i).ContainsAnyExcept(-1)) / (double)train.Rows;
+            if (spec.Family == LfFamily.Uncovered) uncovered.ShouldBeInRange(0.15, 0.65);
+            if (spec.Family == LfFamily.Independent) uncovered.ShouldBeLessThan(0.5);
+        }
+        specs.Single(s => s.Family == LfFamily.Derived).Lfs.ShouldContain(lf => lf.Kind == LfKind.Copy);
+        specs.Single(s => s.Family == LfFamily.Exclusive).Lfs.Count(lf => lf.Kind == LfKind.Slice).ShouldBeGreaterThanOrEqualTo(6);
+        specs.Single(s => s.Family == LfFamily.ManyClasses).Classes.ShouldBeInRange(6, 10);
+    }
+}
