@@ -183,9 +183,10 @@ public sealed class AutoTrainer : ILabelModelTrainer
     private static readonly List<AutoEntry> Entries =
     [
         new(MajorityVoteTrainer.ModelName, new Dictionary<string, string>(), false),
-        new(DawidSkeneTrainer.ModelName, new Dictionary<string, string>(), true),
-        new(DawidSkeneTrainer.ModelName, new Dictionary<string, string> { ["abstain"] = "vote" }, true),
-        new(DawidSkeneTrainer.ModelName, new Dictionary<string, string> { ["confusion"] = "one-coin" }, true),
+        // auto is itself the check against majority vote, so its Dawid–Skene candidates are fitted without the guard.
+        new(DawidSkeneTrainer.ModelName, new Dictionary<string, string> { ["guard"] = "none" }, true),
+        new(DawidSkeneTrainer.ModelName, new Dictionary<string, string> { ["abstain"] = "vote", ["guard"] = "none" }, true),
+        new(DawidSkeneTrainer.ModelName, new Dictionary<string, string> { ["confusion"] = "one-coin", ["guard"] = "none" }, true),
         new(EbccTrainer.ModelName, new Dictionary<string, string>(), true),
         new(SnorkelTrainer.ModelName, new Dictionary<string, string>(), false),
         new(SnorkelTrainer.ModelName, new Dictionary<string, string> { ["epochs"] = "500" }, false),

@@ -8,4 +8,10 @@ namespace Snorkeler.LabelModels;
 internal static class JsonChecksum
 {
     public static string Of(JsonObject json) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json.ToJsonString())));
+
+    /// <summary>
+    /// Starts loading the platform's hash library (OpenSSL on Linux: ~10-15 ms at its first use) on the thread pool,
+    /// so that checking a file read and parsed meanwhile does not wait for it.
+    /// </summary>
+    public static void Prepare() => ThreadPool.UnsafeQueueUserWorkItem(static _ => SHA256.HashData(ReadOnlySpan<byte>.Empty), (object?)null);
 }

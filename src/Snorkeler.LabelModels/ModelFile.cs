@@ -76,6 +76,7 @@ public static class ModelFile
     /// <summary>Reads and validates a model file; every problem is a <see cref="SnorkelerException"/> naming the file.</summary>
     public static ILabelModel Load(string path)
     {
+        JsonChecksum.Prepare();
         string text;
         try { text = InputFile.ReadAllText(path, MaxFileBytes, "a model file"); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

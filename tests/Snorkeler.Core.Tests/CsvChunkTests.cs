@@ -11,8 +11,11 @@ namespace Snorkeler.Core.Tests;
 /// </summary>
 public class CsvChunkTests
 {
-    /// <summary>Rows of every kind the splitter meets, with the line each starts on; optionally one odd row (a stray quote) at <paramref name="oddAt"/>.</summary>
-    private static (string Text, List<string?[]> Rows, List<long> Lines) Generate(int rows, int? oddAt = null, string newline = "\n")
+    /// <summary>
+    /// Rows of every kind the splitter meets, with the line each starts on; optionally one odd row (a stray quote) at
+    /// <paramref name="oddAt"/>, and ids lengthened by <paramref name="padding"/> characters.
+    /// </summary>
+    private static (string Text, List<string?[]> Rows, List<long> Lines) Generate(int rows, int? oddAt = null, string newline = "\n", int padding = 0)
     {
         var random = new Random(11);
         var text = new StringBuilder("id,text,score" + newline);
@@ -39,8 +42,9 @@ public class CsvChunkTests
                 raw = cell;
             }
             var score = random.Next(3) == 0 ? null : (i % 100).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            text.Append(i).Append(',').Append(raw).Append(',').Append(score).Append(newline);
-            expected.Add([i.ToString(System.Globalization.CultureInfo.InvariantCulture), cell, score]);
+            var id = i.ToString(System.Globalization.CultureInfo.InvariantCulture) + new string('-', padding);
+            text.Append(id).Append(',').Append(raw).Append(',').Append(score).Append(newline);
+            expected.Add([id, cell, score]);
             lines.Add(line);
             line += 1 + raw.Count(c => c == '\n');
         }
@@ -68,6 +72,27 @@ public class CsvChunkTests
         actual.Count.ShouldBe(expected.Count);
         for (var i = 0; i < expected.Count; i++) actual[i].ShouldBe(expected[i], $"row {i}");
         Rows.Lines(source, rowsPerBatch).ShouldBe(lines.Select(l => (long?)l).ToList());
+    }
+
+    [Theory]
+    [InlineData("\n", null)]
+    [InlineData("\r\n", 49_000)]
+    public void Chunked_reading_of_a_file_larger_than_the_read_buffer_gives_the_rows_and_lines_of_the_text(string newline, int? oddAt)
+    {
+        // Given: 50,000 rows of ~200 bytes (10 MB), past the first read (512 KB) and its doublings and past the 8 MB
+        // buffer, whose pending chunk then moves to its front
+        using var temp = new TempFolder();
+        var (text, expected, lines) = Generate(50_000, oddAt, newline, padding: 180);
+        var path = temp.Write("data.csv", text);
+
+        // When
+        var source = new CsvSource(path);
+        var actual = Rows.Of(source, 4096);
+
+        // Then
+        actual.Count.ShouldBe(expected.Count);
+        Enumerable.Range(0, expected.Count).FirstOrDefault(i => !actual[i].SequenceEqual(expected[i]), -1).ShouldBe(-1, "the first row read wrongly");
+        Rows.Lines(source, 4096).SequenceEqual(lines.Select(l => (long?)l)).ShouldBeTrue();
     }
 
     [Fact]

@@ -36,7 +36,7 @@ public sealed class DawidSkeneTests(ITestOutputHelper output)
         output.WriteLine($"mv {mv:F4}, dawid-skene {ExpectedAccuracy(model, set.Matrix):F4}");
         ExpectedAccuracy(model, set.Matrix).ShouldBeGreaterThan(mv + 0.02);
         // and the check against majority vote, when asked for, keeps the EM fit
-        var check = Fit(set.Matrix, new DawidSkeneOptions { GuardAgainstMajorityVote = true }).GuardCheck.ShouldNotBeNull();
+        var check = Fit(set.Matrix, new DawidSkeneOptions { GuardMode = GuardMode.Mv }).GuardCheck.ShouldNotBeNull();
         check.Replaced.ShouldBeFalse();
         check.Agreement.ShouldBeGreaterThan(check.MajorityVoteAgreement);
     }
@@ -83,7 +83,7 @@ public sealed class DawidSkeneTests(ITestOutputHelper output)
                      new DawidSkeneOptions { Confusion = ConfusionModel.OneCoin },
                      new DawidSkeneOptions { Abstain = AbstainMode.Vote, Confusion = ConfusionModel.OneCoin },
                  })
-        foreach (var matrix in new[] { Generated.Crowd(500, 15, 3, 4, 0.7, seed: 14).Matrix, Generated.SingleClassLfs(1500, 8, 2, 0.5, seed: 15).Matrix })
+        foreach (var matrix in new[] { Generated.Crowd(500, 15, 3, 4, 0.7, seed: 14).Matrix, Generated.SingleClassLfs(1500, 8, 2, 0.5, seed: 15).Matrix, Generated.ExclusiveLfs(1500, 3, 3, true, seed: 16).Matrix })
         {
             var previous = double.NegativeInfinity;
             for (var iterations = 1; iterations <= 12; iterations++)
@@ -161,6 +161,7 @@ public sealed class DawidSkeneTests(ITestOutputHelper output)
 
     [Theory]
     [InlineData("youtube")]
+    [InlineData("trec")]
     [InlineData("tennis")]
     [InlineData("dog")]
     public void On_the_shared_sets_it_is_not_below_majority_vote_by_more_than_a_point(string set)
@@ -173,6 +174,80 @@ public sealed class DawidSkeneTests(ITestOutputHelper output)
         ds.ShouldBeGreaterThanOrEqualTo(mv - 0.01);
     }
 
+    [Theory]
+    [InlineData(4, 4, true, 31)]
+    [InlineData(6, 5, true, 32)]
+    [InlineData(6, 5, false, 33)]
+    public void Single_class_LFs_of_one_class_that_never_fire_together_are_one_source_and_keep_it_near_majority_vote(int k, int perClass, bool catchAll, int seed)
+    {
+        // Given per class several single-class LFs that each cover their own slice of the class (never firing together)
+        var set = Generated.ExclusiveLfs(4000, k, perClass, catchAll, seed);
+        var mv = ExpectedAccuracy(new MajorityVoteTrainer().Fit(set.Matrix, FitContext.WithSeed(1)), set.Matrix);
+
+        // When Dawid–Skene groups them (the default) and when it reads them as independent witnesses (no guard either way)
+        var grouped = Fit(set.Matrix, new DawidSkeneOptions { GuardMode = GuardMode.None });
+        var independent = Fit(set.Matrix, new DawidSkeneOptions { GuardMode = GuardMode.None, GroupExclusiveSources = false });
+        var guarded = Fit(set.Matrix);
+        output.WriteLine($"k {k}, {perClass} per class, catch-all {catchAll}: mv {mv:F4}, grouped {ExpectedAccuracy(grouped, set.Matrix):F4}, independent {ExpectedAccuracy(independent, set.Matrix):F4}, default {ExpectedAccuracy(guarded, set.Matrix):F4}");
+
+        // Then each class's LFs form one group, and the grouped fit is far better than the independent one and not below
+        // majority vote by more than a point
+        grouped.ExclusiveGroups.Count.ShouldBe(k);
+        grouped.ExclusiveGroups.ShouldAllBe(g => g.Count == perClass);
+        independent.ExclusiveGroups.ShouldBeEmpty();
+        ExpectedAccuracy(grouped, set.Matrix).ShouldBeGreaterThan(ExpectedAccuracy(independent, set.Matrix) + 0.05);
+        ExpectedAccuracy(grouped, set.Matrix).ShouldBeGreaterThan(mv - 0.01);
+        ExpectedAccuracy(guarded, set.Matrix).ShouldBeGreaterThan(mv - 0.01);
+        var loaded = (DawidSkeneModel)LabelModelCatalog.Get("dawid-skene").Load(grouped.Schema, grouped.LfNames, grouped.ClassPrior, grouped.SaveParameters());
+        loaded.ExclusiveGroups.ShouldBe(grouped.ExclusiveGroups);
+        loaded.PredictProbabilities(set.Matrix).Zip(grouped.PredictProbabilities(set.Matrix), (a, b) => Math.Abs(a - b)).Max().ShouldBeLessThan(1e-12);
+        Some.CheckedProbabilities(grouped, set.Matrix);
+    }
+
+    [Fact]
+    public void A_group_member_that_votes_together_with_another_on_new_rows_still_gets_finite_probabilities()
+    {
+        var set = Generated.ExclusiveLfs(2000, 3, 3, catchAll: false, seed: 34);
+        var model = Fit(set.Matrix, new DawidSkeneOptions { GuardMode = GuardMode.None });
+        model.ExclusiveGroups.ShouldNotBeEmpty();
+        var group = model.ExclusiveGroups[0];
+        var votes = Enumerable.Repeat(LabelSchema.Abstain, 9).ToArray();
+        var t = Enumerable.Range(0, 3).Single(a => model.Confusion(group[0], 0, a) > 1e-5); // the class the group votes
+        votes[group[0]] = t;
+        votes[group[1]] = t;
+        Some.CheckedProbabilities(model, LabelMatrix.Create(LabelSchema.Numbered(3), model.LfNames, votes, null));
+    }
+
+    [Fact]
+    public void A_model_file_with_overlapping_or_overfull_exclusive_groups_is_rejected()
+    {
+        var set = Generated.ExclusiveLfs(2000, 3, 3, catchAll: false, seed: 35);
+        var model = Fit(set.Matrix, new DawidSkeneOptions { GuardMode = GuardMode.None });
+        var catalog = LabelModelCatalog.Get("dawid-skene");
+        foreach (var (groups, message) in new (JsonNode, string)[]
+                 {
+                     (new JsonArray(new JsonArray(0, 1), new JsonArray(1, 2)), "more than one group"),
+                     (new JsonArray(new JsonArray(0)), "at least two"),
+                     (new JsonArray(new JsonArray(0, 9)), "source indices"),
+                     (new JsonObject(), "at least two"),
+                 })
+        {
+            var parameters = model.SaveParameters();
+            parameters["exclusive_groups"] = groups;
+            Should.Throw<SnorkelerException>(() => catalog.Load(model.Schema, model.LfNames, model.ClassPrior, parameters)).Message.ShouldContain(message);
+        }
+        var overfull = model.SaveParameters();
+        var confusion = (JsonArray)overfull["confusion"]!;
+        for (var row = 0; row < 6; row++)
+        {
+            // Sources 0 and 1 (class 0) each voting on 60 % of every class's rows cannot be one group.
+            var values = new JsonArray(0.6, 1e-6, 1e-6, 0.4 - 2e-6);
+            confusion[row] = values;
+        }
+        overfull["exclusive_groups"] = new JsonArray(new JsonArray(0, 1));
+        Should.Throw<SnorkelerException>(() => catalog.Load(model.Schema, model.LfNames, model.ClassPrior, overfull)).Message.ShouldContain("not below 1");
+    }
+
     [Fact]
     public void When_the_EM_fit_agrees_less_with_held_out_sources_than_majority_vote_every_source_gets_one_shared_accuracy()
     {
@@ -182,8 +257,8 @@ public sealed class DawidSkeneTests(ITestOutputHelper output)
         var test = SharedSets.Split("trec", "test");
 
         // When Dawid–Skene is fitted with and without the check against majority vote
-        var guarded = new DawidSkeneTrainer(new DawidSkeneOptions { GuardAgainstMajorityVote = true }).FitModel(train, FitContext.WithSeed(123));
-        var unguarded = new DawidSkeneTrainer().FitModel(train, FitContext.WithSeed(123));
+        var guarded = new DawidSkeneTrainer(new DawidSkeneOptions { GuardMode = GuardMode.Mv }).FitModel(train, FitContext.WithSeed(123));
+        var unguarded = new DawidSkeneTrainer(new DawidSkeneOptions { GuardMode = GuardMode.None }).FitModel(train, FitContext.WithSeed(123));
 
         // Then the check finds the EM fit less consistent with held-out sources and keeps majority vote's model: the same
         // labels as majority vote, with probabilities from one shared accuracy; without it the fit is far below
@@ -279,6 +354,8 @@ public sealed class DawidSkeneTests(ITestOutputHelper output)
         Should.Throw<SnorkelerException>(() => DawidSkeneOptions.From(new ModelOptions(new Dictionary<string, string> { ["duplicates"] = "twice" })))
             .Message.ShouldBe("--duplicates expects once or each, got 'twice'");
         Should.Throw<SnorkelerException>(() => DawidSkeneOptions.From(new ModelOptions(new Dictionary<string, string> { ["guard"] = "yes" })))
-            .Message.ShouldBe("--guard expects mv or none, got 'yes'");
+            .Message.ShouldBe("--guard expects auto, mv or none, got 'yes'");
+        Should.Throw<SnorkelerException>(() => DawidSkeneOptions.From(new ModelOptions(new Dictionary<string, string> { ["exclusive"] = "merged" })))
+            .Message.ShouldBe("--exclusive expects group or independent, got 'merged'");
     }
 }

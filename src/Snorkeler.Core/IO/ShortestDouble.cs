@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace Snorkeler.IO;
 
@@ -37,6 +38,12 @@ internal static class ShortestDouble
     }
 
     /// <summary>Writes <paramref name="value"/> into <paramref name="destination"/> (at least <see cref="MaxLength"/> bytes); returns the bytes written.</summary>
+    /// <remarks>
+    /// Compiled fully optimised at its first call: ReadyToRun leaves out code using <see cref="UInt128"/>, so it would
+    /// otherwise start as unoptimised tier-0 code (the 128-bit operators not inlined) and format a large share of a
+    /// 1 M-row <c>predict</c>'s probabilities that way before the tier-1 code arrives (docs/benchmarks.md).
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Format(double value, Span<byte> destination)
     {
         if (value == 0)
@@ -124,6 +131,7 @@ internal static class ShortestDouble
     /// <paramref name="dropped"/> digits reads back as the value; <paramref name="kept"/> is that rounding, and
     /// <paramref name="tie"/> is nonzero when the value lies exactly between two roundings (left to the runtime).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool Reads(ulong digits, UInt128 rest, int shift, int dropped, UInt128 bound, out ulong kept, out int tie)
     {
         var p = Pow10[dropped];
@@ -190,7 +198,8 @@ internal static class ShortestDouble
         {
             destination[0] = (byte)'0';
             destination[1] = (byte)'.';
-            destination.Slice(2, zeros).Fill((byte)'0');
+            // At most three zeros: a loop, not Span.Fill (whose byte instance starts as tier-0 code, and is slower for so few).
+            for (var z = 2; z < 2 + zeros; z++) destination[z] = (byte)'0';
             var end = 2 + zeros + count;
             WriteDigits(best, destination[..end]);
             return end;

@@ -415,10 +415,10 @@ internal sealed class Matches(TextEval text, Regex regex) : BoolEval
     internal static Regex Faster(Regex regex)
     {
         if ((regex.Options & RegexOptions.NonBacktracking) == 0 || !IsSimple(regex.ToString())) return regex;
-        return new Regex(regex.ToString(), (regex.Options & ~RegexOptions.NonBacktracking) | RegexOptions.Compiled);
+        return Semantics.RegexBuilds.Get(regex.ToString(), Semantics.RegexBuilds.BacktrackingOptions(regex.Options));
     }
 
-    private static bool IsSimple(string pattern)
+    internal static bool IsSimple(string pattern)
     {
         var quantifiers = 0;
         var inClass = false;

@@ -304,12 +304,9 @@ internal sealed partial class Checker
 
     private Bound BindRegex(RegexLiteral r)
     {
-        var options = RegexOptions.NonBacktracking | RegexOptions.CultureInvariant;
-        foreach (var flag in r.Flags)
-            options |= flag switch { 'i' => RegexOptions.IgnoreCase, 'm' => RegexOptions.Multiline, _ => RegexOptions.Singleline };
         try
         {
-            return new BoundConstant(new Regex(r.Pattern, options), RuleType.Regex, r.Span);
+            return new BoundConstant(RegexBuilds.Get(r.Pattern, RegexBuilds.CheckedOptions(r.Flags)), RuleType.Regex, r.Span);
         }
         catch (RegexParseException e)
         {

@@ -134,7 +134,10 @@ internal sealed class Grammar
         var regex = Scan(ScanRegex, "a regex").Select(t =>
         {
             var slash = t.Text.LastIndexOf('\u0000');
-            return (Expression)new RegexLiteral(t.Text[..slash], t.Text[(slash + 1)..], t.Span);
+            var literal = new RegexLiteral(t.Text[..slash], t.Text[(slash + 1)..], t.Span);
+            // Built on another core while the rest is parsed and checked (see RegexBuilds).
+            Semantics.RegexBuilds.Start(literal.Pattern, literal.Flags);
+            return (Expression)literal;
         });
         var field = Scan(ScanBacktick, "a field").Select(t => (Expression)new Reference(t.Text, true, t.Span));
         var boolean = Keyword("true").Or(Keyword("false")).Select(t => (Expression)new BoolLiteral(t.Text == "true", t.Span));

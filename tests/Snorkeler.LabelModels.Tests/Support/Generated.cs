@@ -119,6 +119,48 @@ internal static class Generated
     }
 
     /// <summary>
+    /// TREC-like LFs: per class <paramref name="perClass"/> single-class LFs that never fire together, each covering its own
+    /// 5–20 % slice of its class's rows and false-alarming on 0.2–2 % of other rows (again at most one LF of a class per
+    /// row); with <paramref name="catchAll"/>, a last LF voting class 0 on 80 % of its rows and on 50 % of the others.
+    /// </summary>
+    public static GeneratedSet ExclusiveLfs(int rows, int k, int perClass, bool catchAll, int seed)
+    {
+        var random = new Random(seed);
+        var prior = Balance(k, 1.0);
+        var m = k * perClass + (catchAll ? 1 : 0);
+        var hit = new double[k * perClass];
+        var alarm = new double[k * perClass];
+        for (var j = 0; j < hit.Length; j++)
+        {
+            hit[j] = 0.05 + 0.15 * random.NextDouble();
+            alarm[j] = 0.002 + 0.018 * random.NextDouble();
+        }
+        var votes = new int[rows * m];
+        Array.Fill(votes, LabelSchema.Abstain);
+        var gold = new int[rows];
+        for (var i = 0; i < rows; i++)
+        {
+            var y = Draw(random, prior);
+            gold[i] = y;
+            for (var c = 0; c < k; c++)
+            {
+                // At most one LF of class c fires: member j with its own probability, none with the rest.
+                var u = random.NextDouble();
+                for (var x = 0; x < perClass; x++)
+                {
+                    var j = c * perClass + x;
+                    u -= c == y ? hit[j] : alarm[j];
+                    if (u >= 0) continue;
+                    votes[i * m + j] = c;
+                    break;
+                }
+            }
+            if (catchAll && random.NextDouble() < (y == 0 ? 0.8 : 0.5)) votes[i * m + m - 1] = 0;
+        }
+        return new GeneratedSet(LabelMatrix.Create(LabelSchema.Numbered(k), Some.LfNames(m), votes, gold), prior);
+    }
+
+    /// <summary>
     /// One-coin LFs (coverage, accuracies as <see cref="OneCoin"/>) followed by planted dependent LFs: for each
     /// (source, copies, ρ) of <paramref name="copied"/>, <c>copies</c> more LFs that repeat the source's output (vote or
     /// abstain) with probability ρ and otherwise draw their own from the source's distribution — so each copy has the
