@@ -142,7 +142,12 @@ public sealed record AutoSelection(string Metric, string Criterion, bool HigherI
 /// <param name="Model">The model's command-line name.</param>
 /// <param name="Options">Its options (name without dashes → value).</param>
 /// <param name="LearnsPrior">True when the model learns the class balance in its fit (EM models); the others get the estimated prior.</param>
-public sealed record AutoEntry(string Model, IReadOnlyDictionary<string, string> Options, bool LearnsPrior);
+/// <param name="ReadsSingleClassSources">
+/// False for a model whose abstains are missing observations throughout (ebcc): a source that only ever votes one class then
+/// says the same whatever the class, so without a dev split such a model is not a candidate when most votes come from
+/// single-class sources (it puts nearly every row in one class, and held-out κ, near 0 for every candidate there, cannot tell).
+/// </param>
+public sealed record AutoEntry(string Model, IReadOnlyDictionary<string, string> Options, bool LearnsPrior, bool ReadsSingleClassSources = true);
 
 /// <summary>
 /// <c>auto</c>: chooses a model, its options and its class prior for the training matrix.
@@ -187,7 +192,7 @@ public sealed class AutoTrainer : ILabelModelTrainer
         new(DawidSkeneTrainer.ModelName, new Dictionary<string, string> { ["guard"] = "none" }, true),
         new(DawidSkeneTrainer.ModelName, new Dictionary<string, string> { ["abstain"] = "vote", ["guard"] = "none" }, true),
         new(DawidSkeneTrainer.ModelName, new Dictionary<string, string> { ["confusion"] = "one-coin", ["guard"] = "none" }, true),
-        new(EbccTrainer.ModelName, new Dictionary<string, string>(), true),
+        new(EbccTrainer.ModelName, new Dictionary<string, string>(), true, ReadsSingleClassSources: false),
         new(SnorkelTrainer.ModelName, new Dictionary<string, string>(), false),
         new(SnorkelTrainer.ModelName, new Dictionary<string, string> { ["epochs"] = "500" }, false),
         new(SnorkelTrainer.ModelName, new Dictionary<string, string> { ["deps"] = "auto" }, false),
@@ -281,17 +286,41 @@ public sealed class AutoTrainer : ILabelModelTrainer
         var candidates = new List<AutoCandidate>();
         var models = new List<ILabelModel?>();
         var statistics = new StatisticsCache();
+        var singleClassShare = SingleClassVoteShare(sources.Sample, context.Cancellation);
+        var majorityAbsurd = 0.0;
+        var kappas = new Dictionary<int, (double[] Kappa, double[] Weight)>(); // per scored candidate (by index): κ of each held-out source
         foreach (var entry in Candidates)
         {
             context.Cancellation.ThrowIfCancellationRequested();
             var (priorSource, prior) = given is not null ? ("given", given) : entry.LearnsPrior ? ("learned", null) : ("em", estimated);
             if (entry.Model == MajorityVoteTrainer.ModelName) (priorSource, prior) = ("none", null);
+            if (!entry.ReadsSingleClassSources && singleClassShare >= 0.5)
+            {
+                var why = string.Create(CultureInfo.InvariantCulture, $"{singleClassShare:P0} of the votes come from sources that only vote one class, which this model (abstains missing) cannot read");
+                candidates.Add(new AutoCandidate(entry.Model, entry.Options, priorSource, double.NaN, why));
+                models.Add(null);
+                log?.Invoke($"auto: {entry.Model} skipped: {why}");
+                continue;
+            }
             var fitContext = context with { Prior = prior, Dev = null };
             try
             {
                 var trainer = LabelModelCatalog.Get(entry.Model).CreateTrainer(new ModelOptions(entry.Options));
                 var model = statistics.Fit(trainer, train, fitContext);
-                var score = folds < 2 ? 0 : sources.Agreement((x, f) => statistics.Fit(trainer, x, fitContext with { Prior = prior is null || given is not null ? prior : maskedPriors![f] }), context.Cancellation);
+                var absurd = AbsurdVoteShare(model, sources.Sample);
+                if (candidates.Count == 0) majorityAbsurd = absurd;
+                else if (absurd > majorityAbsurd + 0.01)
+                {
+                    var why = string.Create(CultureInfo.InvariantCulture, $"its labels make sources casting {absurd:P1} of the votes right less than half as often as a uniform guess (majority vote: {majorityAbsurd:P1})");
+                    var rejected = new AutoCandidate(entry.Model, entry.Options, priorSource, double.NaN, why);
+                    candidates.Add(rejected);
+                    models.Add(null);
+                    log?.Invoke($"auto: {rejected}: rejected: {why}");
+                    continue;
+                }
+                var (perSource, weight) = folds < 2 ? ([], []) : sources.PerSource((x, f) => statistics.Fit(trainer, x, fitContext with { Prior = prior is null || given is not null ? prior : maskedPriors![f] }), context.Cancellation);
+                var score = HeldOutSources.Mean(perSource, weight);
+                kappas[candidates.Count] = (perSource, weight);
                 var candidate = new AutoCandidate(entry.Model, entry.Options, priorSource, score);
                 candidates.Add(candidate);
                 models.Add(model);
@@ -306,15 +335,80 @@ public sealed class AutoTrainer : ILabelModelTrainer
         }
         var best = Best(candidates, higherIsBetter: true);
         if (best < 0) throw new SnorkelerException("auto: every candidate model failed; see the log");
-        var chosen = candidates[best];
         var reason = folds < 2
             ? "with fewer than two independent groups of sources no source can be held out, so majority vote is kept"
             : string.Create(CultureInfo.InvariantCulture,
-                $"highest held-out source agreement (κ {chosen.Score:F4}; majority vote {candidates[0].Score:F4}) over {folds} folds of {sources.Sample.LfCount} sources, {sources.Sample.RowCount:N0} rows");
+                $"highest held-out source agreement (κ {candidates[best].Score:F4}; majority vote {candidates[0].Score:F4}) over {folds} folds of {sources.Sample.LfCount} sources, {sources.Sample.RowCount:N0} rows");
+        // When the held-out sources agree with majority vote's labels no better than chance, within two standard errors (LFs of
+        // one class that never fire together, sparse single-class LFs), the criterion has no signal to rank the candidates by.
+        if (best > 0 && kappas.TryGetValue(0, out var majority) && majority.Kappa.Length > 0)
+        {
+            var (signal, error) = HeldOutSources.PairedDifference(majority.Kappa, new double[majority.Kappa.Length], majority.Weight);
+            if (signal <= 2 * error)
+            {
+                reason = string.Create(CultureInfo.InvariantCulture,
+                    $"held-out sources agree with majority vote's labels no better than chance (κ {signal:F4} ± {error:F4} over {folds} folds of {sources.Sample.LfCount} sources, {sources.Sample.RowCount:N0} rows), so agreement cannot rank the candidates (best: {candidates[best]}, κ {candidates[best].Score:F4})");
+                best = 0;
+            }
+        }
+        var chosen = candidates[best];
         var selection = new AutoSelection("held-out source agreement κ",
             $"held-out source agreement: Cohen's κ between the labels of a fit without a fold of sources and that fold's outputs ({folds} folds, dependent sources together)",
             true, candidates, chosen, reason);
         return new Choice(models[best]!, selection, chosen, estimated);
+    }
+
+    /// <summary>
+    /// The share of votes cast by sources whose precision under the model's labels — the mean probability the model gives
+    /// the class a source voted, over its votes — is below 1/(2k): sources the model calls right less than half as often
+    /// as a uniform guess. Every label model assumes its sources are better than random; a fit that says otherwise for a
+    /// share of the votes has found latent classes that are not the task's (Dawid–Skene with abstains as outcomes on LFs of
+    /// one class that never fire together: precision 0 for whole classes of LFs).
+    /// </summary>
+    internal static double AbsurdVoteShare(ILabelModel model, LabelMatrix matrix)
+    {
+        var k = matrix.Schema.Cardinality;
+        var m = matrix.LfNames.Count;
+        var probabilities = model.PredictProbabilities(matrix);
+        var votes = new double[m];
+        var right = new double[m];
+        var lfs = new int[m];
+        var labels = new int[m];
+        long row = 0;
+        foreach (var block in matrix.ReadBlocks())
+        {
+            for (var i = 0; i < block.RowCount; i++, row++)
+            {
+                var count = block.CopyVotes(i, lfs, labels);
+                for (var v = 0; v < count; v++)
+                {
+                    votes[lfs[v]]++;
+                    right[lfs[v]] += probabilities[row * k + labels[v]];
+                }
+            }
+        }
+        double absurd = 0, all = 0;
+        for (var j = 0; j < m; j++)
+        {
+            all += votes[j];
+            if (votes[j] > 0 && right[j] / votes[j] < 0.5 / k) absurd += votes[j];
+        }
+        return all > 0 ? absurd / all : 0;
+    }
+
+    /// <summary>The share of votes cast by sources that only ever vote one class.</summary>
+    internal static double SingleClassVoteShare(IMatrixSource matrix, CancellationToken cancellation)
+    {
+        var k = matrix.Schema.Cardinality;
+        var patterns = VotePatterns.Read(matrix, cancellation);
+        var votes = patterns.VotesPerSource();
+        double single = 0, all = 0;
+        for (var j = 0; j < votes.Length; j++)
+        {
+            all += votes[j];
+            if (votes[j] > 0 && patterns.ClassesVoted(j, k) == 1) single += votes[j];
+        }
+        return all > 0 ? single / all : 0;
     }
 
     /// <summary>

@@ -297,12 +297,7 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
     {
         var k = model.Schema.Cardinality;
         var m = model.LfNames.Count;
-        var votes = new double[m];
-        for (var t = 0; t < patterns.Count; t++)
-        {
-            var (start, end) = patterns.Range(t);
-            for (var v = start; v < end; v++) votes[patterns.Lfs[v]] += patterns.Counts[t];
-        }
+        var votes = patterns.VotesPerSource();
         double suspect = 0, all = 0;
         for (var j = 0; j < m; j++)
         {
@@ -335,23 +330,11 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
         // Paired over the held-out sources: the vote-weighted mean difference of κ and its standard error. Held-out κ is
         // noisy where sources are sparse (near 0 for rare single-class LFs), so a fit that is not suspect is replaced only
         // when majority vote agrees better by more than two standard errors, not whenever it is ahead.
-        var total = Math.Max(weight.Sum(), 1e-300);
-        double agreement = 0, majorityAgreement = 0;
-        for (var j = 0; j < weight.Length; j++)
-        {
-            agreement += weight[j] * kappa[j] / total;
-            majorityAgreement += weight[j] * majorityKappa[j] / total;
-        }
-        var difference = majorityAgreement - agreement;
-        var variance = 0.0;
-        for (var j = 0; j < weight.Length; j++)
-        {
-            var deviation = majorityKappa[j] - kappa[j] - difference;
-            variance += weight[j] * weight[j] * deviation * deviation / (total * total);
-        }
+        var (difference, standardError) = HeldOutSources.PairedDifference(majorityKappa, kappa, weight);
+        var (agreement, majorityAgreement) = (HeldOutSources.Mean(kappa, weight), HeldOutSources.Mean(majorityKappa, weight));
         // A suspect fit (sources right less often than a uniform guess) must agree at least as well as majority vote; any other fit
         // is replaced only when majority vote is clearly ahead.
-        var replaced = suspect >= SuspectVoteShare ? difference > 0 : difference > 2 * Math.Sqrt(variance);
+        var replaced = suspect >= SuspectVoteShare ? difference > 0 : difference > 2 * standardError;
         var guard = new MajorityVoteGuard(agreement, majorityAgreement, replaced) { SuspectShare = suspect };
         context.Log?.Invoke(replaced
             ? string.Create(CultureInfo.InvariantCulture, $"dawid-skene: held-out source agreement κ {agreement:F4} is below majority vote's {majorityAgreement:F4}: the EM confusion matrices are not kept; every source gets one shared accuracy (majority vote's model)")
@@ -1162,6 +1145,18 @@ internal sealed class VotePatterns
             votes += Counts[t] * (end - start);
         }
         return votes > 0 ? agree / votes : 1.0 / k;
+    }
+
+    /// <summary>Votes cast by each source over all rows.</summary>
+    public double[] VotesPerSource()
+    {
+        var votes = new double[LfCount];
+        for (var t = 0; t < Count; t++)
+        {
+            var (start, end) = Range(t);
+            for (var v = start; v < end; v++) votes[Lfs[v]] += Counts[t];
+        }
+        return votes;
     }
 
     /// <summary>How many different classes source <paramref name="lf"/> ever voted.</summary>

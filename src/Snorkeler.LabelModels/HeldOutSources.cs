@@ -52,6 +52,12 @@ internal sealed class HeldOutSources
     public double Agreement(Func<LabelMatrix, int, ILabelModel> fit, CancellationToken cancellation)
     {
         var (kappa, weight) = PerSource(fit, cancellation);
+        return Mean(kappa, weight);
+    }
+
+    /// <summary>The weighted mean of per-source κ (0 when no source has weight).</summary>
+    public static double Mean(double[] kappa, double[] weight)
+    {
         double weighted = 0, weights = 0;
         for (var j = 0; j < kappa.Length; j++)
         {
@@ -59,6 +65,25 @@ internal sealed class HeldOutSources
             weights += weight[j];
         }
         return weights == 0 ? 0 : weighted / weights;
+    }
+
+    /// <summary>
+    /// Paired over the held-out sources: the weighted mean of <c>a_j − b_j</c> and its standard error. Held-out κ is noisy where
+    /// sources are sparse (near 0 for rare single-class LFs), so one fit is preferred to another only by more than this error.
+    /// </summary>
+    public static (double Difference, double StandardError) PairedDifference(double[] a, double[] b, double[] weight)
+    {
+        var total = weight.Sum();
+        if (total <= 0) return (0, 0);
+        var difference = 0.0;
+        for (var j = 0; j < weight.Length; j++) difference += weight[j] * (a[j] - b[j]) / total;
+        var variance = 0.0;
+        for (var j = 0; j < weight.Length; j++)
+        {
+            var deviation = a[j] - b[j] - difference;
+            variance += weight[j] * weight[j] * deviation * deviation / (total * total);
+        }
+        return (difference, Math.Sqrt(variance));
     }
 
     /// <summary>

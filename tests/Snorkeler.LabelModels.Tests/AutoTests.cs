@@ -26,6 +26,63 @@ public sealed class AutoTests(ITestOutputHelper output)
     }
 
     [Theory]
+    [InlineData(4, 4, true, 51)]
+    [InlineData(6, 5, true, 52)]
+    [InlineData(5, 3, false, 53)]
+    public void Without_a_dev_split_on_single_class_LFs_that_never_fire_together_it_is_not_below_majority_vote(int k, int perClass, bool catchAll, int seed)
+    {
+        // Given TREC-shaped LFs (per class several single-class LFs that never fire together), where held-out κ is near 0
+        // for every candidate and models that cannot read single-class LFs collapse
+        var set = Generated.ExclusiveLfs(3000, k, perClass, catchAll, seed);
+        var log = new List<string>();
+
+        // When auto chooses without a dev split
+        var model = (AutoModel)new AutoTrainer().Fit(set.Matrix.WithGold([]), FitContext.WithSeed(1) with { Log = log.Add });
+
+        // Then ebcc (abstains missing) is not a candidate, no candidate whose labels call LFs far worse than random is
+        // chosen, and the labels are not below majority vote's by more than half a point
+        var (auto, mv) = (ExpectedAccuracy(model, set.Matrix), MajorityVote(set.Matrix, set.Matrix));
+        output.WriteLine($"k {k}, {perClass} per class, catch-all {catchAll}: auto {auto:F4} ({model.Choice}), mv {mv:F4}");
+        foreach (var line in log.Where(l => l.Contains("rejected") || l.Contains("skipped") || l.Contains("chose"))) output.WriteLine(line);
+        log.ShouldContain(l => l.StartsWith("auto: ebcc skipped: 100 % of the votes come from sources that only vote one class", StringComparison.Ordinal));
+        model.Selection.Candidates.Where(c => c.Model == EbccTrainer.ModelName).ShouldAllBe(c => double.IsNaN(c.Score));
+        auto.ShouldBeGreaterThanOrEqualTo(mv - 0.005);
+    }
+
+    [Fact]
+    public void The_absurd_vote_share_counts_the_votes_of_LFs_a_model_calls_right_less_than_half_as_often_as_a_uniform_guess()
+    {
+        // Given TREC's LFs and two real fits: majority vote, and Dawid–Skene with every abstain an outcome and no guard, whose
+        // latent classes are not the task's (it calls whole groups of LFs almost always wrong)
+        var train = SharedSets.Split("trec", "train");
+        var k = train.Schema.Cardinality;
+        var majority = new MajorityVoteTrainer().Fit(train, FitContext.WithSeed(1));
+        var collapsed = new DawidSkeneTrainer(new DawidSkeneOptions { Abstain = AbstainMode.Vote, GuardMode = GuardMode.None }).Fit(train.WithGold([]), FitContext.WithSeed(1));
+
+        // Then the share matches a direct count from each model's probabilities: per LF, the mean probability of the class
+        // it voted over its votes, below 1/(2k)
+        double Direct(ILabelModel model)
+        {
+            var p = model.PredictProbabilities(train);
+            var (votes, right) = (new double[train.LfCount], new double[train.LfCount]);
+            for (var i = 0; i < train.RowCount; i++)
+            for (var j = 0; j < train.LfCount; j++)
+                if (train[i, j] is var vote and >= 0)
+                {
+                    votes[j]++;
+                    right[j] += p[i * k + vote];
+                }
+            return Enumerable.Range(0, votes.Length).Where(j => votes[j] > 0 && right[j] / votes[j] < 0.5 / k).Sum(j => votes[j]) / votes.Sum();
+        }
+        var (mvShare, collapsedShare) = (AutoTrainer.AbsurdVoteShare(majority, train), AutoTrainer.AbsurdVoteShare(collapsed, train));
+        output.WriteLine($"majority vote {mvShare:F4}, dawid-skene --abstain vote {collapsedShare:F4}");
+        mvShare.ShouldBe(Direct(majority), 1e-12);
+        collapsedShare.ShouldBe(Direct(collapsed), 1e-12);
+        mvShare.ShouldBe(0);
+        collapsedShare.ShouldBeGreaterThan(0.1);
+    }
+
+    [Theory]
     [InlineData("bluebird", 0.889)]
     [InlineData("rte", 0.931)]
     [InlineData("dog", 0.840)]
