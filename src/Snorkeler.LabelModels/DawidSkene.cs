@@ -1209,7 +1209,7 @@ internal sealed class VotePatterns
     public int[][] ExclusiveGroups(int[] single, double[] weight)
     {
         var fires = new long[LfCount];
-        var together = new HashSet<long>();
+        var together = new Dictionary<int, HashSet<int>>(); // source → the same-class single-class sources it ever voted with
         var present = new List<int>();
         for (var t = 0; t < Count; t++)
         {
@@ -1225,19 +1225,36 @@ internal sealed class VotePatterns
             for (var x = 0; x < present.Count; x++)
             for (var y = x + 1; y < present.Count; y++)
                 if (single[present[x]] == single[present[y]])
-                    together.Add(((long)Math.Min(present[x], present[y]) << 32) | (uint)Math.Max(present[x], present[y]));
+                {
+                    Partners(present[x]).Add(present[y]);
+                    Partners(present[y]).Add(present[x]);
+                }
         }
-        var groups = new List<List<int>>();
+        // Each group keeps the union of its members' partners, so a source is checked against a group in O(1).
+        var groups = new List<(List<int> Members, HashSet<int> Partners)>();
         var order = Enumerable.Range(0, LfCount).Where(j => fires[j] > 0).OrderBy(j => single[j]).ThenByDescending(j => fires[j]).ThenBy(j => j);
         var first = 0; // the first group of the current class
         foreach (var j in order)
         {
-            if (first < groups.Count && single[groups[first][0]] != single[j]) first = groups.Count;
-            var home = groups.Skip(first).FirstOrDefault(g => g.All(i => !together.Contains(((long)Math.Min(i, j) << 32) | (uint)Math.Max(i, j))));
-            if (home is null) groups.Add([j]);
-            else home.Add(j);
+            if (first < groups.Count && single[groups[first].Members[0]] != single[j]) first = groups.Count;
+            var home = -1;
+            for (var g = first; g < groups.Count && home < 0; g++)
+                if (!groups[g].Partners.Contains(j)) home = g;
+            if (home < 0)
+            {
+                groups.Add(([], []));
+                home = groups.Count - 1;
+            }
+            groups[home].Members.Add(j);
+            if (together.TryGetValue(j, out var partners)) groups[home].Partners.UnionWith(partners);
         }
-        return groups.Where(g => g.Count > 1).Select(g => g.ToArray()).ToArray();
+        return groups.Where(g => g.Members.Count > 1).Select(g => g.Members.ToArray()).ToArray();
+
+        HashSet<int> Partners(int source)
+        {
+            if (!together.TryGetValue(source, out var set)) together[source] = set = [];
+            return set;
+        }
     }
 
     private sealed class ColumnComparer : IEqualityComparer<List<long>>
