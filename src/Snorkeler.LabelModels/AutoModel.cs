@@ -289,6 +289,13 @@ public sealed class AutoTrainer : ILabelModelTrainer
         var singleClassShare = SingleClassVoteShare(sources.Sample, context.Cancellation);
         var majorityAbsurd = 0.0;
         var kappas = new Dictionary<int, (double[] Kappa, double[] Weight)>(); // per scored candidate (by index): κ of each held-out source
+        // A candidate left out (not fitted, rejected or failed) keeps its place with a NaN score and the reason.
+        void Drop(AutoCandidate dropped, string heading)
+        {
+            candidates.Add(dropped);
+            models.Add(null);
+            log?.Invoke($"auto: {heading}: {dropped.Note}");
+        }
         foreach (var entry in Candidates)
         {
             context.Cancellation.ThrowIfCancellationRequested();
@@ -296,10 +303,9 @@ public sealed class AutoTrainer : ILabelModelTrainer
             if (entry.Model == MajorityVoteTrainer.ModelName) (priorSource, prior) = ("none", null);
             if (!entry.ReadsSingleClassSources && singleClassShare >= 0.5)
             {
-                var why = string.Create(CultureInfo.InvariantCulture, $"{singleClassShare:P0} of the votes come from sources that only vote one class, which this model (abstains missing) cannot read");
-                candidates.Add(new AutoCandidate(entry.Model, entry.Options, priorSource, double.NaN, why));
-                models.Add(null);
-                log?.Invoke($"auto: {entry.Model} skipped: {why}");
+                Drop(new AutoCandidate(entry.Model, entry.Options, priorSource, double.NaN,
+                    string.Create(CultureInfo.InvariantCulture, $"{singleClassShare:P0} of the votes come from sources that only vote one class, which this model (abstains missing) cannot read")),
+                    $"{entry.Model} skipped");
                 continue;
             }
             var fitContext = context with { Prior = prior, Dev = null };
@@ -311,11 +317,9 @@ public sealed class AutoTrainer : ILabelModelTrainer
                 if (candidates.Count == 0) majorityAbsurd = absurd;
                 else if (absurd > majorityAbsurd + 0.01)
                 {
-                    var why = string.Create(CultureInfo.InvariantCulture, $"its labels make sources casting {absurd:P1} of the votes right less than half as often as a uniform guess (majority vote: {majorityAbsurd:P1})");
-                    var rejected = new AutoCandidate(entry.Model, entry.Options, priorSource, double.NaN, why);
-                    candidates.Add(rejected);
-                    models.Add(null);
-                    log?.Invoke($"auto: {rejected}: rejected: {why}");
+                    var rejected = new AutoCandidate(entry.Model, entry.Options, priorSource, double.NaN,
+                        string.Create(CultureInfo.InvariantCulture, $"its labels make sources casting {absurd:P1} of the votes right less than half as often as a uniform guess (majority vote: {majorityAbsurd:P1})"));
+                    Drop(rejected, $"{rejected}: rejected");
                     continue;
                 }
                 var (perSource, weight) = folds < 2 ? ([], []) : sources.PerSource((x, f) => statistics.Fit(trainer, x, fitContext with { Prior = prior is null || given is not null ? prior : maskedPriors![f] }), context.Cancellation);
@@ -328,9 +332,7 @@ public sealed class AutoTrainer : ILabelModelTrainer
             }
             catch (SnorkelerException e)
             {
-                candidates.Add(new AutoCandidate(entry.Model, entry.Options, priorSource, double.NaN, e.Message));
-                models.Add(null);
-                log?.Invoke($"auto: {entry.Model} skipped: {e.Message}");
+                Drop(new AutoCandidate(entry.Model, entry.Options, priorSource, double.NaN, e.Message), $"{entry.Model} skipped");
             }
         }
         var best = Best(candidates, higherIsBetter: true);

@@ -208,7 +208,7 @@ public sealed record IterativeFit(int Iterations, bool Converged, double Objecti
 /// <param name="Replaced">True when every source got one shared accuracy (majority vote's model) instead of its EM confusion matrix.</param>
 public sealed record MajorityVoteGuard(double Agreement, double MajorityVoteAgreement, bool Replaced)
 {
-    /// <summary>The share of votes the fit read against the class they name (<see cref="DawidSkeneTrainer.SuspectShare"/>); NaN in older files.</summary>
+    /// <summary>The share of votes from single-class sources the fit finds right less often than a uniform guess (<see cref="DawidSkeneTrainer.SuspectShare"/>); NaN in older files.</summary>
     public double SuspectShare { get; init; } = double.NaN;
 
     /// <summary>As JSON for the model file.</summary>
@@ -363,7 +363,7 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
             $"dawid-skene: abstain {DawidSkeneOptions.Spelling(Options.Abstain)}, {(Options.Confusion == ConfusionModel.OneCoin ? "one-coin" : "full")} confusion{grouped}; {patterns.Count} distinct vote patterns in {patterns.Rows} rows; {fit.Iterations} EM iterations, objective {fit.Objective:G8}{(fit.Converged ? "" : " (not converged)")}"));
         if (!fit.Converged)
             context.Log?.Invoke($"warning: dawid-skene stopped at the iteration cap ({Options.MaxIterations}) before the objective changed by less than {Options.Tolerance:G3} of itself; raise --max-iter or --tol");
-        return new DawidSkeneModel(schema, lfNames, em.Prior, em.Confusion(), em.AbstainIsOutcome, em.Weights, Options.Abstain, fit, groups: em.ExclusiveGroups);
+        return new DawidSkeneModel(schema, lfNames, em.Prior, em.Confusion(), em.AbstainIsOutcome, em.Weights, Options.Abstain, fit, groups: groups);
     }
 
     /// <summary>The class balance EM learns from the training matrix with default options (the <c>em</c> prior estimate).</summary>
@@ -917,12 +917,19 @@ public sealed class DawidSkeneModel : LogLinearModel
 
     internal DawidSkeneModel(LabelSchema schema, IReadOnlyList<string> lfNames, IReadOnlyList<double> prior, double[] confusion, bool[] abstainIsOutcome,
         double[] weights, AbstainMode abstain, IterativeFit? fit, MajorityVoteGuard? guard = null, int[][]? groups = null)
-        : base(schema, lfNames, prior, Table(confusion, abstainIsOutcome, weights, groups ?? [], schema.Cardinality), BaseScores(confusion, abstainIsOutcome, weights, groups ?? [], schema.Cardinality))
+        : this(schema, lfNames, prior, confusion, abstainIsOutcome, weights, abstain, fit, guard, groups ?? [],
+            AbstainLogs(confusion, abstainIsOutcome, groups ?? [], schema.Cardinality))
+    {
+    }
+
+    private DawidSkeneModel(LabelSchema schema, IReadOnlyList<string> lfNames, IReadOnlyList<double> prior, double[] confusion, bool[] abstainIsOutcome,
+        double[] weights, AbstainMode abstain, IterativeFit? fit, MajorityVoteGuard? guard, int[][] groups, double[] abstainLogs)
+        : base(schema, lfNames, prior, Table(confusion, abstainLogs, weights, schema.Cardinality), BaseScores(abstainLogs, weights, groups, schema.Cardinality))
     {
         _confusion = confusion;
         _outcome = abstainIsOutcome;
         _weights = weights;
-        _groups = groups ?? [];
+        _groups = groups;
         Abstain = abstain;
         FitInfo = fit;
         GuardCheck = guard;
@@ -969,10 +976,9 @@ public sealed class DawidSkeneModel : LogLinearModel
         return _confusion[(lf * k + cls) * (k + 1) + (vote < 0 ? k : vote)];
     }
 
-    private static double[] Table(double[] confusion, bool[] outcome, double[] weights, int[][] groups, int k)
+    private static double[] Table(double[] confusion, double[] abstain, double[] weights, int k)
     {
-        var m = outcome.Length;
-        var abstain = AbstainLogs(confusion, outcome, groups, k);
+        var m = weights.Length;
         var table = new double[m * k * k];
         for (var j = 0; j < m; j++)
         for (var a = 0; a < k; a++)
@@ -981,15 +987,14 @@ public sealed class DawidSkeneModel : LogLinearModel
         return table;
     }
 
-    private static double[] BaseScores(double[] confusion, bool[] outcome, double[] weights, int[][] groups, int k)
+    private static double[] BaseScores(double[] abstain, double[] weights, int[][] groups, int k)
     {
-        var abstain = AbstainLogs(confusion, outcome, groups, k);
         var scores = new double[k];
-        var counted = new bool[outcome.Length];
+        var counted = new bool[weights.Length];
         foreach (var group in groups)
             for (var i = 1; i < group.Length; i++) counted[group[i]] = true; // a group's abstain term enters once
         for (var c = 0; c < k; c++)
-            for (var j = 0; j < outcome.Length; j++)
+            for (var j = 0; j < weights.Length; j++)
                 if (!counted[j]) scores[c] += weights[j] * abstain[j * k + c];
         return scores;
     }
