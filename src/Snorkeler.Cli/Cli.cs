@@ -42,7 +42,9 @@ internal static class Cli
         new CompareCommand(),
         new RowsCommand(),
         new PreferencesCommand(),
+#if !SNORKELER_NATIVE
         new StudioCommand(),
+#endif
     ];
 
     public static string Version
@@ -51,9 +53,9 @@ internal static class Cli
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellation = default, bool? interactive = null)
     {
         var terminal = new Terminal(stdout, stderr, interactive ?? Terminal.DetectInteractive());
-        var tokens = args.ToList();
-        terminal.Verbose = tokens.Remove("--verbose") | tokens.Remove("-v");
-        terminal.Quiet = tokens.Remove("--quiet") | tokens.Remove("-q");
+        var tokens = WithoutGlobalOptions(args, out var verbose, out var quiet);
+        terminal.Verbose = verbose;
+        terminal.Quiet = quiet;
         if (tokens.Count == 0 || tokens[0] is "--help" or "-h" or "help")
         {
             if (tokens.Count > 1 && Find(tokens[1]) is { } c) { PrintHelp(c, stdout); return ExitCode.Ok; }
@@ -79,10 +81,7 @@ internal static class Cli
         }
         try
         {
-            var rest = tokens.Skip(1).ToArray();
-            // 'check PATH...' is short for 'check --lfs PATH...' (as its help says).
-            if (command.Positional is { } positional && rest.Length > 0 && !rest[0].StartsWith("--", StringComparison.Ordinal)) rest = [positional, .. rest];
-            var parsed = Args.Parse(command.Name, rest, command.Options);
+            var parsed = Parse(command, tokens);
             FileRoles.Check(parsed);
             return command.Run(parsed, terminal, cancellation);
         }
@@ -122,6 +121,35 @@ internal static class Cli
             stderr.WriteLine(terminal.Verbose ? e.ToString() : "this is a bug in snorkeler; rerun with --verbose for the stack trace and report it");
             return ExitCode.Internal;
         }
+    }
+
+    /// <summary>
+    /// The command an invocation runs and its options, parsed as <see cref="Run"/> parses them; null when it runs
+    /// none (no arguments, help, <c>--version</c>, an unknown command) or its options do not parse (Run reports them).
+    /// </summary>
+    public static (ICommand Command, Args Args)? Invocation(string[] args)
+    {
+        var tokens = WithoutGlobalOptions(args, out _, out _);
+        if (tokens.Count == 0 || Find(tokens[0]) is not { } command || tokens.Skip(1).Any(t => t is "--help" or "-h")) return null;
+        try { return (command, Parse(command, tokens)); }
+        catch (Exception e) when (e is UsageException or OptionException) { return null; }
+    }
+
+    private static List<string> WithoutGlobalOptions(string[] args, out bool verbose, out bool quiet)
+    {
+        var tokens = args.ToList();
+        verbose = tokens.Remove("--verbose") | tokens.Remove("-v");
+        quiet = tokens.Remove("--quiet") | tokens.Remove("-q");
+        return tokens;
+    }
+
+    /// <summary>The options after the command name (<paramref name="tokens"/>[0]).</summary>
+    private static Args Parse(ICommand command, List<string> tokens)
+    {
+        var rest = tokens.Skip(1).ToArray();
+        // 'check PATH...' is short for 'check --lfs PATH...' (as its help says).
+        if (command.Positional is { } positional && rest.Length > 0 && !rest[0].StartsWith("--", StringComparison.Ordinal)) rest = [positional, .. rest];
+        return Args.Parse(command.Name, rest, command.Options);
     }
 
     private static ICommand? Find(string name) => Commands.FirstOrDefault(c => c.Name == name);

@@ -8,7 +8,11 @@ namespace Snorkeler.Cli;
 internal static class Inputs
 {
     /// <summary>The LF loaders, in order: rules first (they declare the classes), then scripts.</summary>
+#if SNORKELER_NATIVE
+    public static IReadOnlyList<ILfLoader> Loaders { get; } = [new Dsl.RulesLoader()];
+#else
     public static IReadOnlyList<ILfLoader> Loaders { get; } = [new Dsl.RulesLoader(), new Scripting.ScriptLoader()];
+#endif
 
     public static readonly OptionSpec ColumnOption = new("--column", "LF=DATA", "read the data column DATA where LFs say LF (e.g. text=CONTENT); repeatable", Many: true);
 

@@ -18,6 +18,9 @@ internal static class Program
     public static int Main(string[] args)
     {
         StartupTrace.Mark("Main");
+#if SNORKELER_NATIVE
+        if (ManagedHandOff.Needed(args)) return ManagedHandOff.Run(args);
+#endif
         var interrupt = new CancellationTokenSource(); // never disposed: a signal may arrive while the process exits
         var state = new RunState();
         Console.CancelKeyPress += (_, e) =>

@@ -138,7 +138,7 @@ public static class AtomicFile
             if (!name.StartsWith('.') || ProcessIdOf(name, ".commit") is not { } pid || pid == Environment.ProcessId || IsRunning(pid)) continue;
             try
             {
-                var renames = JsonSerializer.Deserialize<string[][]>(File.ReadAllBytes(journal)) ?? [];
+                var renames = JsonSerializer.Deserialize(File.ReadAllBytes(journal), JournalJson.Default.StringArrayArray) ?? [];
                 foreach (var r in renames)
                     if (r is [var temp, var destination] && File.Exists(temp)) File.Move(temp, destination, overwrite: true);
                 File.Delete(journal);
@@ -182,7 +182,7 @@ public static class AtomicFile
     {
         var first = files[0].Destination;
         var journal = Path.Combine(Path.GetDirectoryName(first) ?? ".", $".{Path.GetFileName(first)}.{Environment.ProcessId}.commit");
-        var content = JsonSerializer.SerializeToUtf8Bytes(files.Select(f => new[] { f.TemporaryPath, f.Destination }).ToArray());
+        var content = JsonSerializer.SerializeToUtf8Bytes(files.Select(f => new[] { f.TemporaryPath, f.Destination }).ToArray(), JournalJson.Default.StringArrayArray);
         var temp = Path.Combine(Path.GetDirectoryName(first) ?? ".", $".{Path.GetFileName(first)}.commit.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
         {
@@ -384,3 +384,7 @@ internal sealed class OutputStream(FileStream inner, string destination) : Strea
         return Task.CompletedTask;
     }
 }
+
+/// <summary>The commit journal's JSON (pairs of paths), generated at build time so that the native front end (Native AOT) can read and write it.</summary>
+[System.Text.Json.Serialization.JsonSerializable(typeof(string[][]))]
+internal sealed partial class JournalJson : System.Text.Json.Serialization.JsonSerializerContext;

@@ -114,21 +114,27 @@ public sealed class LfProject
     /// under its first path. Linked folders are followed, each folder once, so a link to an ancestor cannot
     /// loop. Paths that do not exist are skipped.
     /// </summary>
-    public IReadOnlyList<string> Files(IReadOnlyList<string> paths)
+    public IReadOnlyList<string> Files(IReadOnlyList<string> paths) => Files(paths, Extensions.ToArray());
+
+    /// <summary>
+    /// The files under <paramref name="paths"/> as <see cref="Files(IReadOnlyList{string})"/> finds them for loaders
+    /// of these <paramref name="extensions"/> (with the dot: <c>.csx</c>).
+    /// </summary>
+    public static IReadOnlyList<string> Files(IReadOnlyList<string> paths, IReadOnlyList<string> extensions)
     {
         var files = new List<string>();
         var folders = new HashSet<string>(StringComparer.Ordinal);
         foreach (var path in Guard.NotNull(paths))
         {
             if (File.Exists(path)) files.Add(path);
-            else if (Directory.Exists(path)) Collect(path, folders, files);
+            else if (Directory.Exists(path)) Collect(path, extensions, folders, files);
         }
         var seen = new HashSet<string>(StringComparer.Ordinal);
         return files.Distinct(StringComparer.Ordinal).OrderBy(f => f, StringComparer.Ordinal)
             .Where(f => seen.Add(IO.InputFile.Stat(f).Identity)).ToList();
     }
 
-    private void Collect(string folder, HashSet<string> visited, List<string> files)
+    private static void Collect(string folder, IReadOnlyList<string> extensions, HashSet<string> visited, List<string> files)
     {
         if (!visited.Add(IO.InputFile.Stat(folder).Identity)) return;
         IEnumerable<string> entries;
@@ -136,8 +142,8 @@ public sealed class LfProject
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return; }
         foreach (var entry in entries)
         {
-            if (Directory.Exists(entry)) Collect(entry, visited, files);
-            else if (_loaders.Any(l => entry.EndsWith(l.Extension, StringComparison.OrdinalIgnoreCase))) files.Add(entry);
+            if (Directory.Exists(entry)) Collect(entry, extensions, visited, files);
+            else if (extensions.Any(e => entry.EndsWith(e, StringComparison.OrdinalIgnoreCase))) files.Add(entry);
         }
     }
 

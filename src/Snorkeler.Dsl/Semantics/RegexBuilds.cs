@@ -37,7 +37,7 @@ internal static class RegexBuilds
     {
         var options = CheckedOptions(flags);
         Queue(pattern, options);
-        if (Matches.IsSimple(pattern)) Queue(pattern, BacktrackingOptions(options));
+        if (Matches.WantsBacktracking(pattern)) Queue(pattern, BacktrackingOptions(options));
     }
 
     /// <summary>The regex, built here if no one started it; throws what <c>new Regex(pattern, options)</c> throws.</summary>

@@ -144,7 +144,7 @@ internal static class Parameters
     public static JsonArray ToJson(double[] values, int columns)
     {
         var rows = new JsonArray();
-        for (var r = 0; r < values.Length / columns; r++) rows.Add(ToJson(values.Skip(r * columns).Take(columns)));
+        for (var r = 0; r < values.Length / columns; r++) rows.Add((JsonNode)ToJson(values.Skip(r * columns).Take(columns))); // the JsonNode overload: Add<T> needs run-time code generation
         return rows;
     }
 
