@@ -15,6 +15,8 @@ namespace Snorkeler.Benchmarks;
 /// valid as the dev split of <c>auto</c> and <c>wmv</c>) and prints per set majority vote's figure and every
 /// model's difference to it, then per model the mean and worst difference, the sets below majority vote by more
 /// than one and half a point, and the fit seconds (all sets, and the slowest set).</item>
+/// <item><c>lf-suite auto-rules --dir DIR[,DIR...] [--seed S] [--candidates]</c>: <c>auto</c>'s dev-split selection against
+/// other rules on the same candidates (<see cref="AutoRules"/>).</item>
 /// </list>
 /// </summary>
 public static class LfSuite
@@ -28,9 +30,11 @@ public static class LfSuite
         {
             case "generate": return Generate(args[1..]);
             case "run": return RunSuite(args[1..]);
+            case "auto-rules": return AutoRules.Run(args[1..]);
             default:
                 Console.Error.WriteLine("usage: lf-suite generate --out DIR --seed S [--sets N] [--train-rows N] [--valid-rows N] [--test-rows N]");
                 Console.Error.WriteLine("       lf-suite run --dir DIR[,DIR...] [--models LIST] [--seed S] [--metric expected-accuracy|accuracy|macro-f1]");
+                Console.Error.WriteLine("       lf-suite auto-rules --dir DIR[,DIR...] [--seed S] [--candidates]");
                 return 2;
         }
     }
@@ -128,7 +132,7 @@ public static class LfSuite
         return 0;
     }
 
-    private static string? Option(string[] args, string name)
+    internal static string? Option(string[] args, string name)
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
@@ -136,5 +140,5 @@ public static class LfSuite
 
     private static int? Int(string[] args, string name) => Option(args, name) is { } text ? int.Parse(text, CultureInfo.InvariantCulture) : null;
 
-    private static void Log(string message) => Console.Error.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] {message}");
+    internal static void Log(string message) => Console.Error.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] {message}");
 }

@@ -235,7 +235,16 @@ public sealed class AutoTrainer : ILabelModelTrainer
     public string Name => ModelName;
 
     /// <inheritdoc />
-    public ILabelModel Fit(IMatrixSource train, FitContext context)
+    public ILabelModel Fit(IMatrixSource train, FitContext context) => FitWithCandidates(train, context).Model;
+
+    /// <summary>
+    /// A fit with everything the selection saw: the chosen model, every dev-split candidate (fitted, with its dev
+    /// probabilities; empty without a dev split) and the unsupervised choice. For studies of selection rules
+    /// (<c>Snorkeler.Benchmarks lf-suite auto-rules</c>), which score them all on a test split.
+    /// </summary>
+    internal sealed record FitRecord(AutoModel Model, IReadOnlyList<Scored> Candidates, ILabelModel Unsupervised);
+
+    internal FitRecord FitWithCandidates(IMatrixSource train, FitContext context)
     {
         Guard.NotNull(train);
         Guard.NotNull(context);
@@ -247,11 +256,11 @@ public sealed class AutoTrainer : ILabelModelTrainer
         if (context.Dev is not { HasGold: true } dev)
         {
             log?.Invoke($"auto: chose {unsupervised.Selection.Chosen}: {unsupervised.Selection.Reason}");
-            return new AutoModel(unsupervised.Model, unsupervised.Selection);
+            return new FitRecord(new AutoModel(unsupervised.Model, unsupervised.Selection), [], unsupervised.Model);
         }
-        var (model, selection) = Supervised(train, LabelMatrixOf(dev), quiet, log, unsupervised);
+        var (model, selection, scored) = Supervised(train, LabelMatrixOf(dev), quiet, log, unsupervised);
         log?.Invoke($"auto: chose {selection.Chosen}: {selection.Reason}");
-        return new AutoModel(model, selection);
+        return new FitRecord(new AutoModel(model, selection), scored, unsupervised.Model);
     }
 
     private sealed record Choice(ILabelModel Model, AutoSelection Selection, AutoCandidate Candidate, double[]? EstimatedPrior);
@@ -438,9 +447,10 @@ public sealed class AutoTrainer : ILabelModelTrainer
 
     // ---------------------------------------------------------------- with a dev split
 
-    private sealed record Scored(AutoCandidate Candidate, ILabelModel? Model, double[]? DevProbabilities);
+    /// <summary>A dev-split candidate: its record, its fitted model and its dev probabilities (null when the fit failed).</summary>
+    internal sealed record Scored(AutoCandidate Candidate, ILabelModel? Model, double[]? DevProbabilities);
 
-    private (ILabelModel Model, AutoSelection Selection) Supervised(IMatrixSource train, LabelMatrix dev, FitContext context, Action<string>? log, Choice unsupervised)
+    private (ILabelModel Model, AutoSelection Selection, IReadOnlyList<Scored> Scored) Supervised(IMatrixSource train, LabelMatrix dev, FitContext context, Action<string>? log, Choice unsupervised)
     {
         LabelModel.CheckCompatible(new MajorityVoteModel(train.Schema, train.LfNames), dev, "the dev split");
         var k = train.Schema.Cardinality;
@@ -560,9 +570,9 @@ public sealed class AutoTrainer : ILabelModelTrainer
             AutoMetric.LogLoss => "dev log-loss",
             _ => "dev expected accuracy",
         };
-        if (trusted) return (scored[best].Model!, new AutoSelection(metricName, criterion, higher, candidates, devBest, reason, unsupervised.Selection));
+        if (trusted) return (scored[best].Model!, new AutoSelection(metricName, criterion, higher, candidates, devBest, reason, unsupervised.Selection), scored);
         var kept = unsupervised.Candidate with { Score = fallbackScore };
-        return (unsupervised.Model, new AutoSelection(metricName, criterion, higher, candidates, kept, reason, unsupervised.Selection));
+        return (unsupervised.Model, new AutoSelection(metricName, criterion, higher, candidates, kept, reason, unsupervised.Selection), scored);
     }
 
     /// <summary>The index of the best finite score (ties to the earlier), or -1.</summary>

@@ -136,6 +136,24 @@ public sealed class AutoTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_fit_with_its_candidates_keeps_each_candidate_s_model_and_the_dev_probabilities_it_was_scored_by()
+    {
+        // Given a generated crowd with a dev split
+        var train = Generated.Crowd(300, 8, 3, 4, 0.7, seed: 30).Matrix.WithGold([]);
+        var dev = Generated.Crowd(100, 8, 3, 4, 0.7, seed: 31).Matrix;
+
+        // When auto is fitted with its candidates kept
+        var record = new AutoTrainer().FitWithCandidates(train, FitContext.WithSeed(1) with { Dev = dev });
+
+        // Then they are the candidates of its selection record, in order, each with the model and dev probabilities it was scored by
+        var selection = record.Model.Selection;
+        record.Candidates.Select(c => $"{c.Candidate} {c.Candidate.Score:R}").ShouldBe(selection.Candidates.Select(c => $"{c} {c.Score:R}"));
+        record.Unsupervised.Name.ShouldBe(selection.Unsupervised!.Chosen.Model);
+        foreach (var c in record.Candidates.Where(c => c.Model is not null && c.Candidate.Model != WeightedVoteTrainer.ModelName)) // wmv's are cross-fitted
+            c.DevProbabilities.ShouldBe(c.Model!.PredictProbabilities(dev));
+    }
+
+    [Fact]
     public void Select_by_names_the_metric_and_log_loss_prefers_lower_scores()
     {
         var train = Generated.Crowd(600, 12, 3, 4, 0.7, seed: 32).Matrix.WithGold([]);
