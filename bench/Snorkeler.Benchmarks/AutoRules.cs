@@ -145,11 +145,17 @@ public static class AutoRules
 
         public void PrintCandidates(string set)
         {
-            var rows = Candidates.Select(c => (c.Name, Dev: DevRows.Average(i => Credits(c.Dev)[i]), Test: TestScore(c.Test)))
+            var rows = Candidates.Select(c => (c.Name, Dev: DevScore(c.Dev), Test: TestScore(c.Test)))
                 .OrderByDescending(c => c.Dev).ThenByDescending(c => c.Test).ToList();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{set}: {rows.Count} candidates (dev / test expected accuracy); unsupervised choice {DevRows.Average(i => Credits(_unsupervisedDev)[i]):0.000} / {TestScore(_unsupervisedTest):0.000}"));
+                $"{set}: {rows.Count} candidates (dev / test expected accuracy); unsupervised choice {DevScore(_unsupervisedDev):0.000} / {TestScore(_unsupervisedTest):0.000}"));
             foreach (var (name, dev, test) in rows) Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {dev:0.000}  {test:0.000}  {name}"));
+        }
+
+        private double DevScore(double[] probabilities)
+        {
+            var credits = Credits(probabilities);
+            return DevRows.Average(i => credits[i]);
         }
 
         public double TestScore(double[] probabilities)
