@@ -138,8 +138,8 @@ public static class AutoRules
                 ["tied-mean"] = TestScore(Mean(tied.Select(c => Candidates[c].Test))),
                 ["top-5-mean"] = TestScore(Mean(top.Select(c => Candidates[c].Test))),
                 ["log-loss"] = test[ArgMax(logLoss.Select(x => -x).ToArray())],
-                ["shrink"] = lead > leadError ? test[best] : TestScore(_unsupervisedTest),
-                ["shrink-mean"] = lead > leadError ? test[best] : TestScore(Mean([Candidates[best].Test, _unsupervisedTest])),
+                ["shrink"] = lead > leadError * (1 + 1e-9) ? test[best] : TestScore(_unsupervisedTest),
+                ["shrink-mean"] = lead > leadError * (1 + 1e-9) ? test[best] : TestScore(Mean([Candidates[best].Test, _unsupervisedTest])),
             };
         }
 
