@@ -399,9 +399,10 @@ internal sealed class Matches(TextEval text, Regex regex) : BoolEval
 
     private readonly Regex _safe = regex;
     private readonly Regex _fast = Faster(regex);
+    private readonly LiteralGap? _gap = System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeCompiled ? null : LiteralGap.Of(regex.ToString(), regex.Options);
 
     public override bool Eval(DataRow row)
-        => text.Eval(row, out var s) && (s.Length <= BacktrackingLimit ? _fast : _safe).IsMatch(s);
+        => text.Eval(row, out var s) && (_gap?.IsMatch(s) ?? (s.Length <= BacktrackingLimit ? _fast : _safe).IsMatch(s));
 
     /// <summary>
     /// The checker compiles every regex with the non-backtracking engine, which bounds the time of any
