@@ -138,18 +138,24 @@ public static class AutoRules
                 ["tied-mean"] = TestScore(Mean(tied.Select(c => Candidates[c].Test))),
                 ["top-5-mean"] = TestScore(Mean(top.Select(c => Candidates[c].Test))),
                 ["log-loss"] = test[ArgMax(logLoss.Select(x => -x).ToArray())],
-                ["shrink"] = lead > leadError ? test[best] : TestScore(_unsupervisedTest),
-                ["shrink-mean"] = lead > leadError ? test[best] : TestScore(Mean([Candidates[best].Test, _unsupervisedTest])),
+                ["shrink"] = lead > leadError * (1 + 1e-9) ? test[best] : TestScore(_unsupervisedTest),
+                ["shrink-mean"] = lead > leadError * (1 + 1e-9) ? test[best] : TestScore(Mean([Candidates[best].Test, _unsupervisedTest])),
             };
         }
 
         public void PrintCandidates(string set)
         {
-            var rows = Candidates.Select(c => (c.Name, Dev: DevRows.Average(i => Credits(c.Dev)[i]), Test: TestScore(c.Test)))
+            var rows = Candidates.Select(c => (c.Name, Dev: DevScore(c.Dev), Test: TestScore(c.Test)))
                 .OrderByDescending(c => c.Dev).ThenByDescending(c => c.Test).ToList();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{set}: {rows.Count} candidates (dev / test expected accuracy); unsupervised choice {DevRows.Average(i => Credits(_unsupervisedDev)[i]):0.000} / {TestScore(_unsupervisedTest):0.000}"));
+                $"{set}: {rows.Count} candidates (dev / test expected accuracy); unsupervised choice {DevScore(_unsupervisedDev):0.000} / {TestScore(_unsupervisedTest):0.000}"));
             foreach (var (name, dev, test) in rows) Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {dev:0.000}  {test:0.000}  {name}"));
+        }
+
+        private double DevScore(double[] probabilities)
+        {
+            var credits = Credits(probabilities);
+            return DevRows.Average(i => credits[i]);
         }
 
         public double TestScore(double[] probabilities)

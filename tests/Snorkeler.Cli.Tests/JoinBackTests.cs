@@ -47,7 +47,7 @@ public class JoinBackTests
         var candidates = model.GetProperty("selection").GetProperty("candidates").EnumerateArray().ToList();
         candidates.Count.ShouldBeGreaterThan(5);
         var best = candidates.Where(c => c.GetProperty("score").ValueKind == JsonValueKind.Number).Max(c => c.GetProperty("score").GetDouble());
-        // auto takes the best dev score unless choosing by the dev split does not beat its unsupervised choice out of fold.
+        // auto takes the best dev score unless its lead over the unsupervised choice is within one paired standard error.
         if (!chosen.GetProperty("note").GetString()!.StartsWith("the unsupervised choice", StringComparison.Ordinal))
             chosen.GetProperty("score").GetDouble().ShouldBe(best);
     }
