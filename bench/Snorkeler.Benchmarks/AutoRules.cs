@@ -118,14 +118,14 @@ public static class AutoRules
         public Dictionary<string, double> Rules()
         {
             var credits = Candidates.Select(c => Credits(c.Dev)).ToArray();
-            var devScore = credits.Select(c => DevRows.Average(i => c[i])).ToArray();
+            var devScore = credits.Select(c => c.Average()).ToArray();
             var test = Candidates.Select(c => TestScore(c.Test)).ToArray();
             var best = ArgMax(devScore);
             var unsupervisedCredits = Credits(_unsupervisedDev);
-            var (lead, leadError) = Paired(credits[best], unsupervisedCredits);
+            var (lead, leadError) = AutoTrainer.Paired(credits[best], unsupervisedCredits);
             var tied = Enumerable.Range(0, Candidates.Count).Where(c =>
             {
-                var (difference, error) = Paired(credits[best], credits[c]);
+                var (difference, error) = AutoTrainer.Paired(credits[best], credits[c]);
                 return difference <= error + 1e-12;
             });
             var top = Enumerable.Range(0, Candidates.Count).OrderByDescending(c => devScore[c]).ThenBy(c => c).Take(5);
@@ -138,8 +138,8 @@ public static class AutoRules
                 ["tied-mean"] = TestScore(Mean(tied.Select(c => Candidates[c].Test))),
                 ["top-5-mean"] = TestScore(Mean(top.Select(c => Candidates[c].Test))),
                 ["log-loss"] = test[ArgMax(logLoss.Select(x => -x).ToArray())],
-                ["shrink"] = lead > leadError * (1 + 1e-9) ? test[best] : TestScore(_unsupervisedTest),
-                ["shrink-mean"] = lead > leadError * (1 + 1e-9) ? test[best] : TestScore(Mean([Candidates[best].Test, _unsupervisedTest])),
+                ["shrink"] = AutoTrainer.Leads(lead, leadError) ? test[best] : TestScore(_unsupervisedTest),
+                ["shrink-mean"] = AutoTrainer.Leads(lead, leadError) ? test[best] : TestScore(Mean([Candidates[best].Test, _unsupervisedTest])),
             };
         }
 
@@ -152,11 +152,7 @@ public static class AutoRules
             foreach (var (name, dev, test) in rows) Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {dev:0.000}  {test:0.000}  {name}"));
         }
 
-        private double DevScore(double[] probabilities)
-        {
-            var credits = Credits(probabilities);
-            return DevRows.Average(i => credits[i]);
-        }
+        private double DevScore(double[] probabilities) => Credits(probabilities).Average();
 
         public double TestScore(double[] probabilities)
         {
@@ -165,27 +161,8 @@ public static class AutoRules
             return scores.Result().ExpectedAccuracy;
         }
 
-        /// <summary>Each dev row's expected-accuracy credit: 1/t when the gold label is among the t classes tied on top, else 0.</summary>
-        private double[] Credits(double[] probabilities)
-        {
-            var credits = new double[_devGold.Length];
-            foreach (var i in DevRows)
-            {
-                var tied = HardLabels.TopCount(probabilities.AsSpan(i * _k, _k), _devGold[i], out var contains);
-                credits[i] = contains ? 1.0 / tied : 0;
-            }
-            return credits;
-        }
-
-        /// <summary>The mean dev difference a − b and its standard error, paired over the dev rows.</summary>
-        private (double Mean, double Error) Paired(double[] a, double[] b)
-        {
-            var n = DevRows.Length;
-            var d = DevRows.Select(i => a[i] - b[i]).ToArray();
-            var mean = d.Average();
-            var variance = n > 1 ? d.Sum(x => (x - mean) * (x - mean)) / (n - 1) : 0;
-            return (mean, Math.Sqrt(variance / n));
-        }
+        /// <summary>Each dev row's expected-accuracy credit, in <see cref="DevRows"/>' order, as auto scores it.</summary>
+        private double[] Credits(double[] probabilities) => AutoTrainer.RowScores(probabilities, _devGold, DevRows, _k, AutoMetric.ExpectedAccuracy);
 
         private static double[] Mean(IEnumerable<double[]> probabilities)
         {

@@ -550,9 +550,8 @@ public sealed class AutoTrainer : ILabelModelTrainer
             // than one paired standard error. The dev-best's lead is optimistic (it is the best of hundreds), so a lead within
             // the noise of the dev split is not taken as evidence (docs/label-models.md: measured against an out-of-fold check
             // of the selection and six other rules).
-            var (lead, error) = PairedLead(scored[best].DevProbabilities!, fallback, gold, devRows, k, metric);
-            // A lead of one row and no loss equals its standard error exactly; rounding must not decide it.
-            trusted = lead > error * (1 + 1e-9);
+            var (lead, error) = Paired(RowScores(scored[best].DevProbabilities!, gold, devRows, k, metric), RowScores(fallback, gold, devRows, k, metric));
+            trusted = Leads(lead, error);
             reason = trusted
                 ? string.Create(CultureInfo.InvariantCulture, $"best dev {name} ({devBest.Score:F4}); it leads the unsupervised choice ({fallbackScore:F4}) by {lead:F4} per dev row, more than one paired standard error ({error:F4}, {devRows.Length} dev rows)")
                 : string.Create(CultureInfo.InvariantCulture, $"the unsupervised choice ({unsupervised.Selection.Chosen}, dev {name} {fallbackScore:F4}) was kept: the dev-best ({devBest}, {devBest.Score:F4}) leads it by {lead:F4} per dev row, not more than one paired standard error ({error:F4}, {devRows.Length} dev rows)");
@@ -599,28 +598,37 @@ public sealed class AutoTrainer : ILabelModelTrainer
     }
 
     /// <summary>
-    /// How much better probabilities <paramref name="a"/> score than <paramref name="b"/> per dev row under the metric (expected
-    /// accuracy's credit, accuracy with the seeded random tie-break, or log-loss, where lower is better), and the standard error
-    /// of that mean difference, paired over the rows.
+    /// Each of <paramref name="rows"/>' score under the metric, in their order: expected accuracy's credit (1/t when the
+    /// gold class is among the t classes tied on top), accuracy with the seeded random tie-break, or the log-probability of
+    /// the gold class (minus log-loss, so that higher is better for all three).
     /// </summary>
-    internal static (double Lead, double Error) PairedLead(double[] a, double[] b, int[] gold, int[] rows, int k, AutoMetric metric)
-    {
-        double RowScore(double[] p, int i)
+    internal static double[] RowScores(double[] probabilities, int[] gold, int[] rows, int k, AutoMetric metric)
+        => rows.Select(i =>
         {
-            var row = p.AsSpan(i * k, k);
+            var row = probabilities.AsSpan(i * k, k);
             return metric switch
             {
-                AutoMetric.Accuracy => HardLabels.Choose(row, i, TieBreak.Random) == gold[i] ? 1 : 0,
-                AutoMetric.LogLoss => Math.Log(Math.Clamp(row[gold[i]], 1e-15, 1.0)), // −log-loss: higher is better
+                AutoMetric.Accuracy => HardLabels.Choose(row, i, TieBreak.Random) == gold[i] ? 1.0 : 0,
+                AutoMetric.LogLoss => Math.Log(Math.Clamp(row[gold[i]], 1e-15, 1.0)),
                 _ => HardLabels.TopCount(row, gold[i], out var contains) is var tied && contains ? 1.0 / tied : 0,
             };
-        }
-        var d = rows.Select(i => RowScore(a, i) - RowScore(b, i)).ToArray();
-        if (d.Length == 0) return (0, 0);
+        }).ToArray();
+
+    /// <summary>The mean of <c>a_i − b_i</c> over paired row scores and its standard error.</summary>
+    internal static (double Lead, double Error) Paired(double[] a, double[] b)
+    {
+        if (a.Length == 0) return (0, 0);
+        var d = a.Zip(b, (x, y) => x - y).ToArray();
         var mean = d.Average();
         var variance = d.Length > 1 ? d.Sum(x => (x - mean) * (x - mean)) / (d.Length - 1) : 0;
         return (mean, Math.Sqrt(variance / d.Length));
     }
+
+    /// <summary>
+    /// Whether a paired lead is more than one standard error: evidence enough for the dev-best to replace the unsupervised
+    /// choice. A lead of one row and no loss equals its standard error exactly; rounding must not decide it.
+    /// </summary>
+    internal static bool Leads(double lead, double error) => lead > error * (1 + 1e-9);
 
     /// <summary>The index of the best finite score (ties to the earlier), or -1.</summary>
     private static int Best(IReadOnlyList<AutoCandidate> candidates, bool higherIsBetter)

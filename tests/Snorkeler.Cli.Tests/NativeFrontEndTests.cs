@@ -146,14 +146,8 @@ public sealed class NativeFrontEndTests(NativeFrontEndTests.Published published)
         public Published()
         {
             var folder = TestPaths.InRepo("tests", "Snorkeler.Cli.Tests", "obj", "native-front-end");
-            var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var a in new[] { "publish", TestPaths.InRepo("src", "Snorkeler.Native"), "-c", "Release", "-o", folder, "-p:SnorkelerReadyToRun=false", "-nologo" })
-                info.ArgumentList.Add(a);
-            using var process = Process.Start(info)!;
-            var stderr = process.StandardError.ReadToEndAsync();
-            var stdout = process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            process.ExitCode.ShouldBe(0, $"dotnet publish src/Snorkeler.Native failed:\n{stdout}\n{stderr.Result}");
+            var publish = Run("dotnet", "publish", TestPaths.InRepo("src", "Snorkeler.Native"), "-c", "Release", "-o", folder, "-p:SnorkelerReadyToRun=false", "-nologo");
+            publish.Code.ShouldBe(0, $"dotnet publish src/Snorkeler.Native failed:\n{publish.Out}\n{publish.Error}");
             Native = Path.Combine(folder, "snorkeler");
             Managed = Path.Combine(folder, "managed", "snorkeler");
         }
