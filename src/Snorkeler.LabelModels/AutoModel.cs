@@ -511,7 +511,7 @@ public sealed class AutoTrainer : ILabelModelTrainer
                 var (source, prior) = entry.LearnsPrior ? ("learned", (double[]?)null) : ("em", priors.First(p => p.Source == "em").Prior);
                 Add(entry.Model, entry.Options, source, () => trainer.Fit(train, context with { Prior = prior, Dev = null }));
             }
-            if (entry.Model == DawidSkeneTrainer.ModelName)
+            if (entry.Model is DawidSkeneTrainer.ModelName or EbccTrainer.ModelName)
             {
                 // Semi-supervised EM: the dev rows join the fit clamped to their gold class; scored out of fold like wmv.
                 var options = new Dictionary<string, string>(entry.Options) { ["dev-gold"] = "clamp" };

@@ -168,15 +168,21 @@ public sealed record DawidSkeneOptions
                 "independent" => false,
                 var text => throw new OptionException($"--exclusive expects group or independent, got '{text}'"),
             },
-            DevGold = options.Text("dev-gold") switch
-            {
-                null => d.DevGold,
-                "prior" => DevGoldUse.Prior,
-                "clamp" => DevGoldUse.Clamp,
-                var text => throw new OptionException($"--dev-gold expects prior or clamp, got '{text}'"),
-            },
+            DevGold = ReadDevGold(options, d.DevGold),
         };
     }
+
+    /// <summary>Reads the <c>dev-gold</c> option (<c>prior</c> or <c>clamp</c>).</summary>
+    internal static DevGoldUse ReadDevGold(ModelOptions options, DevGoldUse fallback) => options.Text("dev-gold") switch
+    {
+        null => fallback,
+        "prior" => DevGoldUse.Prior,
+        "clamp" => DevGoldUse.Clamp,
+        var text => throw new OptionException($"--dev-gold expects prior or clamp, got '{text}'"),
+    };
+
+    /// <summary>The command-line spelling of a use of dev gold.</summary>
+    internal static string Spelling(DevGoldUse use) => use == DevGoldUse.Clamp ? "clamp" : "prior";
 
     /// <summary>Reads the <c>abstain</c> option (<c>missing</c> or <c>vote</c>).</summary>
     internal static AbstainMode ReadAbstain(ModelOptions options, AbstainMode fallback) => options.Text("abstain") switch
@@ -202,7 +208,7 @@ public sealed record DawidSkeneOptions
         ["duplicates"] = CountDuplicatesOnce ? "once" : "each",
         ["guard"] = GuardMode switch { GuardMode.Auto => "auto", GuardMode.Mv => "mv", _ => "none" },
         ["exclusive"] = GroupExclusiveSources ? "group" : "independent",
-        ["dev-gold"] = DevGold == DevGoldUse.Clamp ? "clamp" : "prior",
+        ["dev-gold"] = Spelling(DevGold),
     };
 }
 
