@@ -12,10 +12,10 @@ public static class StartupTrace
     private static readonly bool On = Environment.GetEnvironmentVariable("SNORKELER_TIMINGS") == "1";
     private static readonly DateTime Started = On ? Process.GetCurrentProcess().StartTime.ToUniversalTime() : default;
 
-    /// <summary>Writes "snorkeler-timing: MS ms wall MS ms CPU WHAT" (since the process started) to stderr when tracing is on.</summary>
+    /// <summary>Writes "snorkeler-timing: MS ms wall MS ms CPU N GCs MB MB allocated WHAT" (since the process started) to stderr when tracing is on.</summary>
     public static void Mark(string what)
     {
         if (!On) return;
-        Console.Error.WriteLine($"snorkeler-timing: {(DateTime.UtcNow - Started).TotalMilliseconds,7:0} ms wall {Environment.CpuUsage.TotalTime.TotalMilliseconds,7:0} ms CPU  {what}");
+        Console.Error.WriteLine($"snorkeler-timing: {(DateTime.UtcNow - Started).TotalMilliseconds,7:0} ms wall {Environment.CpuUsage.TotalTime.TotalMilliseconds,7:0} ms CPU {GC.CollectionCount(0),4} GCs {GC.GetTotalAllocatedBytes() / 1048576.0,7:0.0} MB allocated  {what}");
     }
 }

@@ -79,7 +79,7 @@ public class CsvChunkTests
     [InlineData("\r\n", 49_000)]
     public void Chunked_reading_of_a_file_larger_than_the_read_buffer_gives_the_rows_and_lines_of_the_text(string newline, int? oddAt)
     {
-        // Given: 50,000 rows of ~200 bytes (10 MB), past the first read (512 KB) and its doublings and past the 8 MB
+        // Given: 50,000 rows of ~200 bytes (10 MB), past the first read (320 KB) and its doubling and past the 576 KB
         // buffer, whose pending chunk then moves to its front
         using var temp = new TempFolder();
         var (text, expected, lines) = Generate(50_000, oddAt, newline, padding: 180);
@@ -167,5 +167,67 @@ public class CsvChunkTests
         // Then
         four.RowCount.ShouldBe(20_000);
         four.NarrowVotes.ToArray().ShouldBe(one.NarrowVotes.ToArray());
+    }
+
+    [Fact]
+    public void Records_longer_than_the_read_buffer_among_short_ones_are_read_whole()
+    {
+        // Given: short rows with three records of 0.7, 1.5 and 3 MB among them (longer than the read buffer, so it grows
+        // while a chunk is pending and again when the record starts a chunk)
+        using var temp = new TempFolder();
+        var sizes = new Dictionary<int, int> { [100] = 700_000, [2_000] = 1_500_000, [4_321] = 3_000_000 };
+        var expected = new List<string?[]>();
+        var lines = new List<string> { "id,text,score" };
+        for (var i = 0; i < 6_000; i++)
+        {
+            var cell = sizes.TryGetValue(i, out var length) ? new string('x', length) : i % 2 == 0 ? $"row {i}" : $"row, {i}";
+            lines.Add($"{i},{(cell.Contains(',') ? $"\"{cell}\"" : cell)},{i % 7}");
+            expected.Add([$"{i}", cell, $"{i % 7}"]);
+        }
+        var path = temp.Write("data.csv", string.Join('\n', lines) + "\n");
+
+        // When
+        var actual = Rows.Of(new CsvSource(path), 4096);
+
+        // Then
+        actual.Count.ShouldBe(expected.Count);
+        Enumerable.Range(0, expected.Count).FirstOrDefault(i => !actual[i].SequenceEqual(expected[i]), -1).ShouldBe(-1, "the first row read wrongly");
+    }
+
+    [Fact]
+    public void Blocks_have_the_batch_rows_whatever_the_chunks_and_reused_vote_arrays_give_the_same_votes_on_any_thread_count()
+    {
+        // Given: rows of ~55 bytes, so a 256 KB chunk holds ~4,700 of them, fewer than a batch of 9,000; a sink that
+        // copies what it keeps, as ReuseBlocks requires
+        using var temp = new TempFolder();
+        var path = temp.Write("data.csv", Generate(30_000, padding: 40).Text);
+        var schema = new LabelSchema(["NO", "YES", "MAYBE"]);
+        LabelingFunction[] lfs =
+        [
+            LabelingFunction.Create("has_comma", row => row.IsMissing("text") ? -1 : row.Span("text").Contains(',') ? 1 : 0),
+            LabelingFunction.Create("score", row => row.IsMissing("score") ? -1 : row.Span("score")[^1] % 3),
+        ];
+        var sizes = new List<int>();
+        int[] Run(int threads, bool reuse)
+        {
+            var votes = new List<int>();
+            Applier.Apply(new CsvSource(path), lfs, schema, block =>
+            {
+                sizes.Add(block.RowCount);
+                for (var i = 0; i < block.RowCount; i++)
+                for (var j = 0; j < block.LfCount; j++) votes.Add(block[i, j]);
+            }, new ApplyOptions { Threads = threads, BatchRows = 9_000, ReuseBlocks = reuse });
+            return [.. votes];
+        }
+
+        // When
+        var expected = Run(1, reuse: false);
+        var runs = new[] { Run(1, reuse: true), Run(2, reuse: true), Run(3, reuse: true), Run(3, reuse: true) };
+
+        // Then
+        expected.Length.ShouldBe(60_000);
+        expected.Distinct().Count().ShouldBe(4);
+        foreach (var run in runs) run.ShouldBe(expected);
+        sizes.ShouldBe(Enumerable.Repeat<int[]>([9_000, 9_000, 9_000, 3_000], 5).SelectMany(b => b));
     }
 }

@@ -56,6 +56,7 @@ internal sealed class ApplyCommand : ICommand
             Progress = terminal.Progress("applying"),
             Cancellation = cancellation,
             LfTimeBudget = Inputs.LfTimeBudget(args),
+            ReuseBlocks = true, // the sink writes and counts each block and keeps none
         };
         var result = Apply(args, terminal, dataPaths, data, lfs, schema, Sink, options);
         StartupTrace.Mark("apply: rows applied");
@@ -63,7 +64,7 @@ internal sealed class ApplyCommand : ICommand
         writer.Commit();
         StartupTrace.Mark("apply: matrix committed");
         if (statistics is not null) statistics.Save(args.Value("--stats")!);
-        var shape = Inputs.Shape(dataPaths, args);
+        var shape = terminal.Quiet ? null : Inputs.Shape(dataPaths, args); // for the status line only: it opens every file again
         terminal.Info($"applied {lfs.Count} LFs to {result.Rows:N0} rows{(shape is null ? "" : $" ({shape})")} in {result.Elapsed.TotalSeconds:0.00} s ({result.RowsPerSecond:N0} rows/s){(gold is null ? "" : $", {Gold.Describe(gold)}")}; wrote {outPath}");
         ReportFailures(terminal, lfs, result);
         terminal.Diagnostics(Warnings(counts, lfs, data, args.Value("--gold-column"), cancellation));

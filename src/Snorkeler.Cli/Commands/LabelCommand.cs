@@ -89,11 +89,11 @@ internal sealed class LabelCommand : ICommand
                     block = trainGold?.Attach(block) ?? block;
                     writer.Write(block);
                     counts.Add(block);
-                }, applyOptions);
+                }, applyOptions with { ReuseBlocks = true }); // the sink writes and counts each block and keeps none
                 if (applied.Rows == 0) throw new SnorkelerException($"{data.Name}: the data has no rows to label");
                 outputs.AddRange(writer.Prepare()); // the scratch matrix: deleted in the end, never committed
             }
-            var shape = Inputs.Shape(dataPaths, args);
+            var shape = terminal.Quiet ? null : Inputs.Shape(dataPaths, args);
             terminal.Info($"applied {lfs.Count} LFs to {applied.Rows:N0} rows{(shape is null ? "" : $" ({shape})")} in {applied.Elapsed.TotalSeconds:0.00} s{(trainGold is null ? "" : $", {Gold.Describe(trainGold)}")}");
             ApplyCommand.ReportFailures(terminal, lfs, applied);
             var matrix = MatrixFile.OpenBinary(outputs[0].TemporaryPath);

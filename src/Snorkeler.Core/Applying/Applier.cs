@@ -31,6 +31,13 @@ public sealed record ApplyOptions
     /// </summary>
     public TimeSpan? LfTimeBudget { get; init; }
 
+    /// <summary>
+    /// True when the sink is done with each block by the time it returns (it writes or counts the votes and keeps no
+    /// reference): the block's vote array then serves later blocks instead of fresh memory, whose first-touch page
+    /// faults were a third of those of a 1 M-row apply (docs/benchmarks.md). Default false: the blocks are the sink's.
+    /// </summary>
+    public bool ReuseBlocks { get; init; }
+
     /// <summary>Set by <see cref="LfWatchdog.Run"/> on the run it watches.</summary>
     internal LfWatchdog? Watchdog { get; init; }
 }
@@ -83,25 +90,29 @@ public static class Applier
         var names = lfs.Select(l => l.Name).ToArray();
         var bound = lfs.Select((l, j) => LfWatchdog.Watch(options.Watchdog, l, j, l.Bind(source.Schema))).ToArray();
         var failures = new long[lfs.Count];
-        var context = new Context(source, lfs, names, bound, schema, failures, options.FaultTolerant);
+        var context = new Context(source, lfs, names, bound, schema, failures, options.FaultTolerant, options.ReuseBlocks);
         long rows = 0;
         var threads = Math.Max(1, options.Threads);
 
+        var blocks = new Reblocker(options.BatchRows, schema, names, options.ReuseBlocks, block =>
+        {
+            sink(block);
+            rows += block.RowCount;
+            options.Progress?.Invoke(rows);
+        });
         if (threads == 1)
         {
             foreach (var batch in source.ReadBatches(options.BatchRows))
             {
                 options.Cancellation.ThrowIfCancellationRequested();
-                var block = context.Evaluate(batch);
-                sink(block);
-                rows += block.RowCount;
-                options.Progress?.Invoke(rows);
+                blocks.Add(context.Evaluate(batch));
             }
         }
         else
         {
-            rows = RunParallel(context, sink, options, threads);
+            RunParallel(context, blocks.Add, options, threads);
         }
+        blocks.Flush();
         return new ApplyResult(rows, failures, clock.Elapsed);
     }
 
@@ -114,7 +125,7 @@ public static class Applier
         return IO.MatrixFile.Concat(blocks);
     }
 
-    private static long RunParallel(Context context, Action<LabelMatrix> sink, ApplyOptions options, int threads)
+    private static void RunParallel(Context context, Action<LabelMatrix> sink, ApplyOptions options, int threads)
     {
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(options.Cancellation);
         var token = cancel.Token;
@@ -182,7 +193,7 @@ public static class Applier
             }
         }, token, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
 
-        long next = 0, rows = 0;
+        long next = 0;
         try
         {
             while (true)
@@ -199,8 +210,6 @@ public static class Applier
                 }
                 if (result.Error is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(result.Error).Throw();
                 sink(result.Block!);
-                rows += result.Block!.RowCount;
-                options.Progress?.Invoke(rows);
                 slots.Release();
                 next++;
             }
@@ -213,11 +222,72 @@ public static class Applier
             try { Task.WaitAll([reader, .. workers]); }
             catch (AggregateException) { }
         }
-        return rows;
+    }
+
+    /// <summary>
+    /// Passes the evaluated blocks on in blocks of exactly <paramref name="rows"/> rows (the last one shorter), whatever
+    /// the batches a source was read in: a CSV file is parsed in chunks of a few hundred KB (few pages of fresh memory
+    /// touched), yet the sink sees the same blocks as always, so written matrices stay byte-identical. A block that
+    /// already fits the grid passes through uncopied. With <paramref name="reuse"/> the sink keeps nothing, so every
+    /// block's vote array is handed back to <see cref="BatchArrays"/> once the sink returns.
+    /// </summary>
+    private sealed class Reblocker(int rows, LabelSchema schema, string[] names, bool reuse, Action<LabelMatrix> sink)
+    {
+        private readonly int _m = names.Length;
+        private sbyte[]? _narrow;
+        private int[]? _wide;
+        private int _count;
+        private long _first;
+
+        public void Add(LabelMatrix block)
+        {
+            if (_count == 0 && block.RowCount == rows)
+            {
+                Emit(block);
+                return;
+            }
+            var row = _wide is null && block.IsNarrow ? null : new int[_m];
+            for (var done = 0; done < block.RowCount;)
+            {
+                if (_count == 0) _first = block.FirstRow + done;
+                var take = Math.Min(rows - _count, block.RowCount - done);
+                if (block.IsNarrow && _wide is null)
+                {
+                    _narrow ??= reuse ? BatchArrays.Rent<sbyte>(Math.Max(1, rows * _m)) : new sbyte[Math.Max(1, rows * _m)];
+                    block.NarrowVotes.Slice(done * _m, take * _m).CopyTo(_narrow.AsSpan(_count * _m));
+                }
+                else
+                {
+                    _wide ??= new int[Math.Max(1, rows * _m)];
+                    for (var i = 0; i < take; i++) block.CopyRow(done + i, _wide.AsSpan((_count + i) * _m, _m));
+                }
+                _count += take;
+                done += take;
+                if (_count == rows) Flush();
+            }
+            if (reuse) block.ReturnVotes();
+        }
+
+        /// <summary>Passes on the rows collected so far.</summary>
+        public void Flush()
+        {
+            if (_count == 0) return;
+            var block = _wide is not null
+                ? LabelMatrix.Create(schema, names, _wide.AsSpan(0, _count * _m)).Rebase(_first)
+                : reuse ? LabelMatrix.FromPooledNarrow(schema, names, _narrow!, _count, null, _first) : LabelMatrix.FromNarrow(schema, names, _narrow!, _count, null, _first);
+            (_narrow, _wide, _count) = (null, null, 0);
+            Emit(block);
+        }
+
+        private void Emit(LabelMatrix block)
+        {
+            sink(block);
+            if (reuse) block.ReturnVotes();
+        }
     }
 
     private sealed class Context(IDataSource source, IReadOnlyList<LabelingFunction> lfs, string[] names, Func<DataRow, int>[] bound,
-        LabelSchema schema, long[] failures, bool faultTolerant)
+        LabelSchema schema, long[] failures, bool faultTolerant, bool reuse)
     {
         public IDataSource Source => source;
 
@@ -227,7 +297,8 @@ public static class Applier
             var k = schema.Cardinality;
             var n = batch.Count;
             var narrow = k <= LabelMatrix.MaxNarrowCardinality;
-            var small = narrow ? new sbyte[Math.Max(1, n * m)] : null;
+            // Every cell is written below, so a reused array needs no clearing.
+            var small = !narrow ? null : reuse ? BatchArrays.Rent<sbyte>(Math.Max(1, n * m)) : new sbyte[Math.Max(1, n * m)];
             var wide = narrow ? null : new int[n * m];
             for (var j = 0; j < m; j++)
             {
@@ -257,7 +328,7 @@ public static class Applier
                 }
             }
             return small is not null
-                ? LabelMatrix.FromNarrow(schema, names, small, n, null, batch.FirstRow)
+                ? reuse ? LabelMatrix.FromPooledNarrow(schema, names, small, n, null, batch.FirstRow) : LabelMatrix.FromNarrow(schema, names, small, n, null, batch.FirstRow)
                 : LabelMatrix.Create(schema, names, wide).Rebase(batch.FirstRow);
         }
 

@@ -55,8 +55,12 @@ public sealed class CsvSource : IChunkedSource
         foreach (var chunk in IO.ReadGuard.Each(_path, Chunks(rowsPerBatch))) yield return chunk.Parse();
     }
 
-    /// <summary>Chunks of raw records larger than this (bytes) are closed early.</summary>
-    private const int ChunkBytes = 8 << 20;
+    /// <summary>
+    /// Chunks of raw records larger than this (bytes) are closed early. Every chunk in flight holds its bytes, their
+    /// UTF-16 text and its batch, so the chunk size sets how much memory a run touches: 8 MB chunks faulted in 26 MB
+    /// before the first 100 K rows were done, 256 KB chunks 12 MB (docs/benchmarks.md).
+    /// </summary>
+    private const int ChunkBytes = 256 << 10;
 
     /// <summary>
     /// Splits the file into chunks of whole records, to be parsed on any thread. The split scans the
@@ -73,10 +77,10 @@ public sealed class CsvSource : IChunkedSource
         var width = Schema.Count;
         using var stream = OpenStream();
         // Sized for the file when it is small (a buffer one byte longer than the file also marks its end at once).
-        var buffer = GC.AllocateUninitializedArray<byte>((int)Math.Clamp(stream.Length + 1, 4096, ChunkBytes + (1 << 16)));
-        // The buffer's pages are faulted in as they are first read into (~14 µs a page on a virtual machine: 30 ms for
-        // 8 MB), so it is filled in doubling steps the first time round and the first chunk goes to a worker after
-        // ~1 MB rather than 8 MB. Reads are short only at the end of the file.
+        var buffer = GC.AllocateUninitializedArray<byte>((int)Math.Clamp(stream.Length + 1, 4096, 2 * ChunkBytes + (1 << 16)));
+        // The buffer's pages are faulted in as they are first read into (~14 µs a page on a virtual machine), so it is
+        // filled in doubling steps the first time round and the first chunk goes to a worker as soon as it is read.
+        // Reads are short only at the end of the file.
         var touched = Math.Min(buffer.Length, FirstRead);
         var filled = ReadFully(stream, buffer, 0, touched);
         var eof = filled < touched;
@@ -363,7 +367,7 @@ public sealed class CsvSource : IChunkedSource
     }
 
     /// <summary>The first read of a file, in bytes; later ones double it until the buffer is full (see <see cref="Chunks"/>).</summary>
-    private const int FirstRead = 512 << 10;
+    private const int FirstRead = ChunkBytes + (1 << 16);
 
     /// <summary>Reads <paramref name="count"/> bytes into <paramref name="buffer"/> at <paramref name="offset"/>, fewer only at the end of the stream.</summary>
     private static int ReadFully(Stream stream, byte[] buffer, int offset, int count)
