@@ -1364,9 +1364,9 @@ internal sealed class VotePatterns
     public static VotePatterns Read(IMatrixSource source, CancellationToken cancellation) => Read(source, null, cancellation);
 
     /// <summary>
-    /// The patterns of <paramref name="source"/>'s rows, then those of <paramref name="labelled"/>'s rows, each of which
-    /// with a gold label is clamped to it (<see cref="Clamp"/>; a row without one joins as unlabelled). A clamped pattern is
-    /// the votes and the gold class, so it never merges with an unlabelled row of the same votes.
+    /// The patterns of <paramref name="source"/>'s rows, then those of <paramref name="labelled"/>'s rows with a gold label,
+    /// each clamped to it (<see cref="Clamp"/>; rows without one are left out, so that a fold of dev rows whose gold is hidden
+    /// stays out of the fit). A clamped pattern is the votes and the gold class, so it never merges with an unlabelled row.
     /// </summary>
     public static VotePatterns Read(IMatrixSource source, IMatrixSource? labelled, CancellationToken cancellation)
     {
@@ -1412,9 +1412,14 @@ internal sealed class VotePatterns
         foreach (var block in labelled.ReadBlocks())
         {
             cancellation.ThrowIfCancellationRequested();
-            var gold = block.HasGold ? block.GoldLabels : default;
-            for (var i = 0; i < block.RowCount; i++) Add(block, i, gold.IsEmpty ? -1 : Math.Max(-1, gold[i]));
-            patterns.Rows += block.RowCount;
+            if (!block.HasGold) continue;
+            var gold = block.GoldLabels;
+            for (var i = 0; i < block.RowCount; i++)
+                if (gold[i] >= 0)
+                {
+                    Add(block, i, gold[i]);
+                    patterns.Rows++;
+                }
         }
         return patterns;
     }

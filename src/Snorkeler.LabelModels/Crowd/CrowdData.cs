@@ -74,7 +74,7 @@ internal sealed class CrowdData
 
     /// <summary>
     /// Reads <paramref name="source"/>'s rows, then <paramref name="labelled"/>'s, each of which with a gold label is clamped to
-    /// it (<see cref="Clamps"/>; one without joins as unlabelled). A clamped row merges only with rows of the same votes and gold.
+    /// it (<see cref="Clamps"/>; rows without one are left out). A clamped row merges only with rows of the same votes and gold.
     /// </summary>
     public static CrowdData Read(IMatrixSource source, IMatrixSource? labelled, CancellationToken cancellation = default)
     {
@@ -129,9 +129,14 @@ internal sealed class CrowdData
         foreach (var block in labelled?.ReadBlocks() ?? [])
         {
             cancellation.ThrowIfCancellationRequested();
-            var gold = block.HasGold ? block.GoldLabels.ToArray() : null;
-            for (var i = 0; i < block.RowCount; i++) Add(block, i, gold is null ? -1 : Math.Max(-1, gold[i]));
-            total += block.RowCount;
+            if (!block.HasGold) continue;
+            var gold = block.GoldLabels.ToArray();
+            for (var i = 0; i < block.RowCount; i++)
+                if (gold[i] >= 0)
+                {
+                    Add(block, i, gold[i]);
+                    total++;
+                }
         }
         return new CrowdData(k, m, starts.ToArray(), sources.ToArray(), labels.ToArray(), weights.ToArray(), total, isLf, patternOf.ToArray(), clamps.ToArray());
     }
