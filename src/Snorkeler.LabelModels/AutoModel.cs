@@ -497,7 +497,7 @@ public sealed class AutoTrainer : ILabelModelTrainer
         foreach (var (source, prior) in priors)
             Add(WeightedVoteTrainer.ModelName, new Dictionary<string, string> { ["accuracies"] = "dev" }, source,
                 () => new WeightedVoteTrainer(new WeightedVoteOptions { AccuracySource = "dev" }).Fit(train, context with { Prior = prior, Dev = dev }),
-                _ => CrossFittedWmv(train, dev, context with { Prior = prior }));
+                _ => CrossFitted(d => new WeightedVoteTrainer(new WeightedVoteOptions { AccuracySource = "dev" }).Fit(train, context with { Prior = prior, Dev = d }), dev));
         var entries = Crowd.CrowdSelection.Applies(train)
             ? Candidates.Concat(Crowd.CrowdSelection.Candidates).Append(Crowd.CrowdSelection.Default)
             : Candidates;
@@ -510,6 +510,14 @@ public sealed class AutoTrainer : ILabelModelTrainer
             {
                 var (source, prior) = entry.LearnsPrior ? ("learned", (double[]?)null) : ("em", priors.First(p => p.Source == "em").Prior);
                 Add(entry.Model, entry.Options, source, () => trainer.Fit(train, context with { Prior = prior, Dev = null }));
+            }
+            if (entry.Model is DawidSkeneTrainer.ModelName or EbccTrainer.ModelName)
+            {
+                // Semi-supervised EM: the dev rows join the fit clamped to their gold class; scored out of fold like wmv.
+                var options = new Dictionary<string, string>(entry.Options) { ["dev-gold"] = "clamp" };
+                var semi = LabelModelCatalog.Get(entry.Model).CreateTrainer(new ModelOptions(options));
+                Add(entry.Model, options, context.Prior is null ? "learned" : "given", () => semi.Fit(train, context with { Dev = dev }),
+                    _ => CrossFitted(d => semi.Fit(train, context with { Dev = d }), dev));
             }
         }
         if (stats is not null)
@@ -584,7 +592,7 @@ public sealed class AutoTrainer : ILabelModelTrainer
                 : string.Create(CultureInfo.InvariantCulture, $"the unsupervised choice ({unsupervised.Selection.Chosen}, dev {name} {fallbackScore:F4}) was kept: choosing by the dev split did not beat it out of fold ({outOfFoldScore:F4} on {devRows.Length} dev rows, {folds} folds; dev-best {devBest} {devBest.Score:F4})");
             check = "selection checked out of fold against the unsupervised choice";
         }
-        var criterion = $"dev {name}{(metric == AutoMetric.Accuracy ? " (tie-break: random)" : "")}, wmv's accuracies cross-fitted in {DevFolds} folds; {check}";
+        var criterion = $"dev {name}{(metric == AutoMetric.Accuracy ? " (tie-break: random)" : "")}, wmv's accuracies and semi-supervised EM cross-fitted in {DevFolds} folds; {check}";
         var metricName = metric switch
         {
             AutoMetric.Accuracy => "dev accuracy",
@@ -659,8 +667,11 @@ public sealed class AutoTrainer : ILabelModelTrainer
         };
     }
 
-    /// <summary>wmv's dev probabilities with each fold's rows predicted from accuracies estimated on the other folds.</summary>
-    private static double[] CrossFittedWmv(IMatrixSource train, LabelMatrix dev, FitContext context)
+    /// <summary>
+    /// The dev probabilities of a model that fits on the dev split's gold labels (wmv's accuracies, semi-supervised EM), each
+    /// fold's rows predicted by a fit that saw the other folds' gold only (the fold's rows stay in the dev split, unlabelled).
+    /// </summary>
+    private static double[] CrossFitted(Func<LabelMatrix, ILabelModel> fitWithDev, LabelMatrix dev)
     {
         var k = dev.Schema.Cardinality;
         var gold = dev.GoldLabels.ToArray();
@@ -669,8 +680,7 @@ public sealed class AutoTrainer : ILabelModelTrainer
         {
             var fitGold = gold.Select((g, i) => i % DevFolds == f ? LabelSchema.Abstain : g).ToArray();
             if (fitGold.All(g => g < 0)) fitGold = gold;
-            var model = new WeightedVoteTrainer(new WeightedVoteOptions { AccuracySource = "dev" }).Fit(train, context with { Dev = dev.WithGold(fitGold) });
-            var probabilities = model.PredictProbabilities(dev);
+            var probabilities = fitWithDev(dev.WithGold(fitGold)).PredictProbabilities(dev);
             for (var i = f; i < dev.RowCount; i += DevFolds) probabilities.AsSpan(i * k, k).CopyTo(result.AsSpan(i * k, k));
         }
         return result;

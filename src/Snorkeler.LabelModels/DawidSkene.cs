@@ -55,6 +55,19 @@ public enum GuardMode
     Mv,
 }
 
+/// <summary>What Dawid–Skene does with a labelled dev split's gold labels (option <c>dev-gold</c>).</summary>
+public enum DevGoldUse
+{
+    /// <summary>Their class frequencies (add-one smoothed) are the fixed class prior; the fit reads the training rows only.</summary>
+    Prior,
+
+    /// <summary>
+    /// Semi-supervised EM: the dev rows join the training rows with their posteriors clamped to their gold class, so that
+    /// the confusion matrices and the class prior are learned from the gold rows and the unlabelled rows together.
+    /// </summary>
+    Clamp,
+}
+
 /// <summary>Options of the Dawid–Skene model (<c>dawid-skene</c>).</summary>
 public sealed record DawidSkeneOptions
 {
@@ -107,6 +120,13 @@ public sealed record DawidSkeneOptions
     /// </summary>
     public bool GroupExclusiveSources { get; init; } = true;
 
+    /// <summary>
+    /// What a labelled dev split's gold labels are for (<c>--dev-gold prior|clamp</c>; default prior): the class prior, or
+    /// semi-supervised EM on the training and dev rows with the dev rows clamped to their gold class (<see cref="DevGoldUse"/>).
+    /// Without a labelled dev split this option does nothing.
+    /// </summary>
+    public DevGoldUse DevGold { get; init; } = DevGoldUse.Prior;
+
     /// <summary>Reads the options from the command line's <c>--name value</c> pairs.</summary>
     public static DawidSkeneOptions From(ModelOptions options)
     {
@@ -148,8 +168,21 @@ public sealed record DawidSkeneOptions
                 "independent" => false,
                 var text => throw new OptionException($"--exclusive expects group or independent, got '{text}'"),
             },
+            DevGold = ReadDevGold(options, d.DevGold),
         };
     }
+
+    /// <summary>Reads the <c>dev-gold</c> option (<c>prior</c> or <c>clamp</c>).</summary>
+    internal static DevGoldUse ReadDevGold(ModelOptions options, DevGoldUse fallback) => options.Text("dev-gold") switch
+    {
+        null => fallback,
+        "prior" => DevGoldUse.Prior,
+        "clamp" => DevGoldUse.Clamp,
+        var text => throw new OptionException($"--dev-gold expects prior or clamp, got '{text}'"),
+    };
+
+    /// <summary>The command-line spelling of a use of dev gold.</summary>
+    internal static string Spelling(DevGoldUse use) => use == DevGoldUse.Clamp ? "clamp" : "prior";
 
     /// <summary>Reads the <c>abstain</c> option (<c>missing</c> or <c>vote</c>).</summary>
     internal static AbstainMode ReadAbstain(ModelOptions options, AbstainMode fallback) => options.Text("abstain") switch
@@ -175,6 +208,7 @@ public sealed record DawidSkeneOptions
         ["duplicates"] = CountDuplicatesOnce ? "once" : "each",
         ["guard"] = GuardMode switch { GuardMode.Auto => "auto", GuardMode.Mv => "mv", _ => "none" },
         ["exclusive"] = GroupExclusiveSources ? "group" : "independent",
+        ["dev-gold"] = Spelling(DevGold),
     };
 }
 
@@ -268,13 +302,21 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
         var m = train.LfNames.Count;
         if (m == 0) throw new SnorkelerException("dawid-skene: the label matrix has no LFs");
         if ((long)m * k * (k + 1) > 1L << 27) throw new SnorkelerException($"dawid-skene: {m} LFs × {k} classes need too many confusion-matrix entries");
+        var clamped = Options.DevGold == DevGoldUse.Clamp && context.Dev is { HasGold: true } ? context.Dev : null;
         double[]? fixedPrior = null;
-        if (context.Prior is not null || context.Dev is { HasGold: true }) fixedPrior = ClassPrior.Resolve(train.Schema, context);
+        if (clamped is not null)
+        {
+            // Semi-supervised: the prior is learned from the gold and unlabelled rows unless one is given.
+            LabelModel.CheckCompatible(new MajorityVoteModel(train.Schema, train.LfNames), clamped, "dawid-skene: the dev split");
+            if (context.Prior is not null) fixedPrior = ClassPrior.Resolve(train.Schema, context);
+        }
+        else if (context.Prior is not null || context.Dev is { HasGold: true }) fixedPrior = ClassPrior.Resolve(train.Schema, context);
         else if (Options.PriorEstimate != PriorEstimate.Em) fixedPrior = ClassPrior.Estimate(train, context, Options.PriorEstimate);
-        var patterns = VotePatterns.Read(train, context.Cancellation);
+        var patterns = VotePatterns.Read(train, clamped, context.Cancellation);
         if (patterns.Rows == 0) throw new SnorkelerException("dawid-skene: the training matrix has no rows");
         var model = FitModel(patterns, train.Schema, train.LfNames, fixedPrior, context);
-        if (k < 2 || Options.GuardMode == GuardMode.None) return model;
+        // Gold rows name the classes, so EM cannot settle on latent classes that are not the task's: no guard.
+        if (k < 2 || Options.GuardMode == GuardMode.None || clamped is not null) return model;
         var suspect = SuspectShare(model, patterns);
         if (Options.GuardMode == GuardMode.Auto)
         {
@@ -359,8 +401,9 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
         var fit = em.Run(context.Cancellation);
         var groups = em.ExclusiveGroups;
         var grouped = groups.Length == 0 ? "" : $"; {groups.Sum(g => g.Length)} single-class sources in {groups.Length} groups that never vote together";
+        var gold = patterns.ClampedRows is var n && n > 0 ? $", {n} of them dev rows clamped to their gold class" : "";
         context.Log?.Invoke(string.Create(CultureInfo.InvariantCulture,
-            $"dawid-skene: abstain {DawidSkeneOptions.Spelling(Options.Abstain)}, {(Options.Confusion == ConfusionModel.OneCoin ? "one-coin" : "full")} confusion{grouped}; {patterns.Count} distinct vote patterns in {patterns.Rows} rows; {fit.Iterations} EM iterations, objective {fit.Objective:G8}{(fit.Converged ? "" : " (not converged)")}"));
+            $"dawid-skene: abstain {DawidSkeneOptions.Spelling(Options.Abstain)}, {(Options.Confusion == ConfusionModel.OneCoin ? "one-coin" : "full")} confusion{grouped}; {patterns.Count} distinct vote patterns in {patterns.Rows} rows{gold}; {fit.Iterations} EM iterations, objective {fit.Objective:G8}{(fit.Converged ? "" : " (not converged)")}"));
         if (!fit.Converged)
             context.Log?.Invoke($"warning: dawid-skene stopped at the iteration cap ({Options.MaxIterations}) before the objective changed by less than {Options.Tolerance:G3} of itself; raise --max-iter or --tol");
         return new DawidSkeneModel(schema, lfNames, em.Prior, em.Confusion(), em.AbstainIsOutcome, em.Weights, Options.Abstain, fit, groups: groups);
@@ -538,7 +581,17 @@ internal sealed class DawidSkeneEm
             var tied = 0;
             foreach (var x in row) if (x >= max - 1e-9) tied++;
             for (var c = 0; c < _k; c++) row[c] = row[c] >= max - 1e-9 ? 1.0 / tied : 0;
+            ClampToGold(t, row);
         }
+    }
+
+    /// <summary>A labelled row's posterior is its gold class (semi-supervised EM); an unlabelled row's is left as it is.</summary>
+    private void ClampToGold(int pattern, Span<double> row)
+    {
+        var gold = _patterns.Clamp(pattern);
+        if (gold < 0) return;
+        row.Clear();
+        row[gold] = 1;
     }
 
     /// <summary>Soft counts of (source, vote, class) and of each class, from the current posteriors.</summary>
@@ -797,8 +850,13 @@ internal sealed class DawidSkeneEm
                 else
                     for (var c = 0; c < k; c++) scores[c] += w * _logConfusion[at + c * width + a];
             }
-            ll += _patterns.Counts[t] * Numerics.LogSoftmaxInPlace(scores);
+            // A labelled row contributes the log of P(its gold class, its votes); an unlabelled one the log of P(its votes).
+            var gold = _patterns.Clamp(t);
+            var joint = gold >= 0 ? scores[gold] : 0;
+            var evidence = Numerics.LogSoftmaxInPlace(scores);
+            ll += _patterns.Counts[t] * (gold >= 0 ? joint : evidence);
             for (var c = 0; c < k; c++) scores[c] = Math.Exp(scores[c]);
+            ClampToGold(t, scores);
         }
         return ll;
     }
@@ -864,6 +922,7 @@ internal sealed class DawidSkeneEm
     /// </summary>
     private void FixLabelPermutation()
     {
+        if (_patterns.HasClamps) return; // gold rows name the classes
         var k = _k;
         CountVotes();
         var agreement = new double[k * k]; // [vote a, latent class c]
@@ -1130,6 +1189,17 @@ internal sealed class VotePatterns
 
     public (int Start, int End) Range(int pattern) => (_starts[pattern], _starts[pattern + 1]);
 
+    private readonly List<int> _clamps = [];
+
+    /// <summary>The gold class a pattern's rows are clamped to (labelled rows of a semi-supervised fit), or -1.</summary>
+    public int Clamp(int pattern) => _clamps[pattern];
+
+    /// <summary>Whether any pattern is clamped to a gold class.</summary>
+    public bool HasClamps { get; private set; }
+
+    /// <summary>Rows clamped to a gold class.</summary>
+    public long ClampedRows => Enumerable.Range(0, Count).Where(t => _clamps[t] >= 0).Sum(t => Counts[t]);
+
     /// <summary>Sources (columns) of the matrix the patterns were read from.</summary>
     public int LfCount { get; private init; }
 
@@ -1291,40 +1361,59 @@ internal sealed class VotePatterns
         _classesVoted = classes;
     }
 
-    public static VotePatterns Read(IMatrixSource source, CancellationToken cancellation)
+    public static VotePatterns Read(IMatrixSource source, CancellationToken cancellation) => Read(source, null, cancellation);
+
+    /// <summary>
+    /// The patterns of <paramref name="source"/>'s rows, then those of <paramref name="labelled"/>'s rows, each of which
+    /// with a gold label is clamped to it (<see cref="Clamp"/>; a row without one joins as unlabelled). A clamped pattern is
+    /// the votes and the gold class, so it never merges with an unlabelled row of the same votes.
+    /// </summary>
+    public static VotePatterns Read(IMatrixSource source, IMatrixSource? labelled, CancellationToken cancellation)
     {
         var m = source.LfNames.Count;
         var patterns = new VotePatterns { LfCount = m };
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
         var lfs = new int[m];
         var labels = new int[m];
-        var key = new char[3 * m];
+        var key = new char[3 * m + 1];
+        void Add(LabelMatrix block, int i, int clamp)
+        {
+            var count = block.CopyVotes(i, lfs, labels);
+            for (var v = 0; v < count; v++)
+            {
+                key[3 * v] = (char)(lfs[v] & 0xFFFF);
+                key[3 * v + 1] = (char)(lfs[v] >> 16);
+                key[3 * v + 2] = (char)labels[v];
+            }
+            key[3 * count] = (char)(clamp + 1);
+            var text = new string(key, 0, 3 * count + 1);
+            if (index.TryGetValue(text, out var t)) patterns.Counts[t]++;
+            else
+            {
+                index[text] = patterns.Count;
+                for (var v = 0; v < count; v++)
+                {
+                    patterns.Lfs.Add(lfs[v]);
+                    patterns.Labels.Add(labels[v]);
+                }
+                patterns._starts.Add(patterns.Lfs.Count);
+                patterns.Counts.Add(1);
+                patterns._clamps.Add(clamp);
+                if (clamp >= 0) patterns.HasClamps = true;
+            }
+        }
         foreach (var block in source.ReadBlocks())
         {
             cancellation.ThrowIfCancellationRequested();
-            for (var i = 0; i < block.RowCount; i++)
-            {
-                var count = block.CopyVotes(i, lfs, labels);
-                for (var v = 0; v < count; v++)
-                {
-                    key[3 * v] = (char)(lfs[v] & 0xFFFF);
-                    key[3 * v + 1] = (char)(lfs[v] >> 16);
-                    key[3 * v + 2] = (char)labels[v];
-                }
-                var text = new string(key, 0, 3 * count);
-                if (index.TryGetValue(text, out var t)) patterns.Counts[t]++;
-                else
-                {
-                    index[text] = patterns.Count;
-                    for (var v = 0; v < count; v++)
-                    {
-                        patterns.Lfs.Add(lfs[v]);
-                        patterns.Labels.Add(labels[v]);
-                    }
-                    patterns._starts.Add(patterns.Lfs.Count);
-                    patterns.Counts.Add(1);
-                }
-            }
+            for (var i = 0; i < block.RowCount; i++) Add(block, i, -1);
+            patterns.Rows += block.RowCount;
+        }
+        if (labelled is null) return patterns;
+        foreach (var block in labelled.ReadBlocks())
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var gold = block.HasGold ? block.GoldLabels : default;
+            for (var i = 0; i < block.RowCount; i++) Add(block, i, gold.IsEmpty ? -1 : Math.Max(-1, gold[i]));
             patterns.Rows += block.RowCount;
         }
         return patterns;

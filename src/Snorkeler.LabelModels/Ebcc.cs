@@ -52,6 +52,13 @@ public sealed record EbccOptions
     /// </summary>
     public double ElboTolerance { get; init; } = 1e-7;
 
+    /// <summary>
+    /// What a labelled dev split's gold labels are for (<c>--dev-gold prior|clamp</c>; default prior): the fixed class prior,
+    /// or a semi-supervised fit in which the dev rows join the training rows with their class clamped to their gold label
+    /// (the class proportions then learned, unless a prior is given). Without a labelled dev split this option does nothing.
+    /// </summary>
+    public DevGoldUse DevGold { get; init; } = DevGoldUse.Prior;
+
     /// <summary>Reads the options from the command line's <c>--name value</c> pairs.</summary>
     public static EbccOptions From(ModelOptions options)
     {
@@ -69,6 +76,7 @@ public sealed record EbccOptions
             MaxIterations = options.Integer("max-iter", d.MaxIterations, 1, 100_000),
             Tolerance = options.Number("tol", d.Tolerance, 0, 1),
             ElboTolerance = options.Number("elbo-tol", d.ElboTolerance, 0, 1),
+            DevGold = DawidSkeneOptions.ReadDevGold(options, d.DevGold),
         };
     }
 
@@ -84,6 +92,7 @@ public sealed record EbccOptions
         ["max-iter"] = MaxIterations.ToString(CultureInfo.InvariantCulture),
         ["tol"] = Tolerance.ToString("R", CultureInfo.InvariantCulture),
         ["elbo-tol"] = ElboTolerance.ToString("R", CultureInfo.InvariantCulture),
+        ["dev-gold"] = DawidSkeneOptions.Spelling(DevGold),
     };
 }
 
@@ -122,8 +131,11 @@ public sealed class EbccTrainer : ILabelModelTrainer
         if (m == 0) throw new SnorkelerException("ebcc: the label matrix has no LFs");
         if ((double)m * k * k * Options.Subtypes > 1 << 24)
             throw new SnorkelerException($"ebcc: {m} LFs × {k} classes × {Options.Subtypes} subtypes need too many confusion entries; use fewer --subtypes, or dawid-skene");
-        double[]? fixedPrior = context.Prior is not null || context.Dev is { HasGold: true } ? ClassPrior.Resolve(train.Schema, context) : null;
-        var data = CrowdData.Read(train, context.Cancellation);
+        var clamped = Options.DevGold == DevGoldUse.Clamp && context.Dev is { HasGold: true } ? context.Dev : null;
+        if (clamped is not null) LabelModel.CheckCompatible(new MajorityVoteModel(train.Schema, train.LfNames), clamped, "ebcc: the dev split");
+        // Semi-supervised, the class proportions are learned from the gold and unlabelled rows unless a prior is given.
+        double[]? fixedPrior = context.Prior is not null || (clamped is null && context.Dev is { HasGold: true }) ? ClassPrior.Resolve(train.Schema, context) : null;
+        var data = CrowdData.Read(train, clamped, context.Cancellation);
         if (data.TotalRows == 0) throw new SnorkelerException("ebcc: the training matrix has no rows");
         return Fit(data, train.Schema, train.LfNames, fixedPrior, context);
     }
@@ -154,11 +166,13 @@ public sealed class EbccTrainer : ILabelModelTrainer
             var row = z.AsSpan(t * k, k);
             for (var e = data.Starts[t]; e < data.Starts[t + 1]; e++) row[data.Labels[e]] += 1;
             var total = data.Starts[t + 1] - data.Starts[t];
-            for (var c = 0; c < k; c++)
+            for (var c = 0; c < k; c++) row[c] = total == 0 ? 1.0 / k : row[c] / total;
+            if (data.Clamps[t] >= 0)
             {
-                row[c] = total == 0 ? 1.0 / k : row[c] / total;
-                classPrior[c] += data.Weights[t] * row[c];
+                row.Clear();
+                row[data.Clamps[t]] = 1;
             }
+            for (var c = 0; c < k; c++) classPrior[c] += data.Weights[t] * row[c];
             for (var c = 0; c < k; c++)
             {
                 // A draw from Dir(1, ..., 1): normalised exponentials.
@@ -252,6 +266,10 @@ public sealed class EbccTrainer : ILabelModelTrainer
                 {
                     RowScores(data.Sources.AsSpan(data.Starts[t], data.Starts[t + 1] - data.Starts[t]), data.Labels.AsSpan(data.Starts[t]),
                         logClass, logSubtype, logConfusion, k, g, scores);
+                    // A labelled row's class is observed: only its gold class's subtypes stay, and its bound term is log Σ over them.
+                    if (data.Clamps[t] is var gold and >= 0)
+                        for (var x = 0; x < groups; x++)
+                            if (x / g != gold) scores[x] = double.NegativeInfinity;
                     normaliser += data.Weights[t] * Numerics.LogSoftmaxInPlace(scores);
                     for (var x = 0; x < groups; x++) scores[x] = Math.Exp(scores[x]);
                     scores.CopyTo(zeta, t * groups);

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Globalization;
 using Snorkeler.Cli.Tests.Support;
 
@@ -149,5 +150,26 @@ public class FitPredictTests
 
         result.ShouldSucceed();
         result.Error.ShouldContain("warning: option --epochs does not apply to model 'mv' and was ignored");
+    }
+
+    [Fact]
+    public void Dawid_Skene_with_dev_gold_clamp_fits_on_the_dev_rows_gold_and_rejects_other_values_of_the_option()
+    {
+        // Given the youtube splits
+        using var temp = new TempFolder();
+        var dev = TestPaths.YouTubeFile("valid.json");
+
+        // When dawid-skene is fitted with the dev split giving the prior (default), and with its rows clamped to their gold class
+        Shell.Run("fit", "--matrix", Train, "--model", "dawid-skene", "--dev", dev, "--out", temp.File("prior.json")).ShouldSucceed();
+        Shell.Run("fit", "--matrix", Train, "--model", "dawid-skene", "--dev", dev, "--dev-gold", "clamp", "--out", temp.File("clamp.json")).ShouldSucceed();
+
+        // Then the semi-supervised model differs (prior learned, confusion matrices from the gold rows too) and scores on test
+        var clamped = JsonNode.Parse(File.ReadAllText(temp.File("clamp.json")))!;
+        var prior = JsonNode.Parse(File.ReadAllText(temp.File("prior.json")))!;
+        clamped["parameters"]!["confusion"]!.ToJsonString().ShouldNotBe(prior["parameters"]!["confusion"]!.ToJsonString());
+        Shell.Run("predict", "--model", temp.File("clamp.json"), "--matrix", Test, "--out", temp.File("p.csv")).ShouldSucceed()
+            .Out.ShouldContain("expected accuracy: 0.");
+        var bad = Shell.Run("fit", "--matrix", Train, "--model", "dawid-skene", "--dev", dev, "--dev-gold", "yes", "--out", temp.File("x.json")).ShouldFailWith(2);
+        bad.Error.ShouldContain("--dev-gold expects prior or clamp, got 'yes'");
     }
 }

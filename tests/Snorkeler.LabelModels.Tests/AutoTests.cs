@@ -149,8 +149,36 @@ public sealed class AutoTests(ITestOutputHelper output)
         var selection = record.Model.Selection;
         record.Candidates.Select(c => $"{c.Candidate} {c.Candidate.Score:R}").ShouldBe(selection.Candidates.Select(c => $"{c} {c.Score:R}"));
         record.Unsupervised.Name.ShouldBe(selection.Unsupervised!.Chosen.Model);
-        foreach (var c in record.Candidates.Where(c => c.Model is not null && c.Candidate.Model != WeightedVoteTrainer.ModelName)) // wmv's are cross-fitted
+        // (wmv's and semi-supervised EM's dev probabilities are cross-fitted)
+        foreach (var c in record.Candidates.Where(c => c.Model is not null && c.Candidate.Model != WeightedVoteTrainer.ModelName && !c.Candidate.Options.ContainsKey("dev-gold")))
             c.DevProbabilities.ShouldBe(c.Model!.PredictProbabilities(dev));
+    }
+
+    [Fact]
+    public void Semi_supervised_candidates_are_scored_on_dev_rows_whose_gold_their_fit_did_not_see()
+    {
+        // Given crowd labels and a dev split whose gold labels were shuffled among its rows (so they say nothing about the votes)
+        var train = Generated.Crowd(100, 60, 3, 3, 1, seed: 44).Matrix.WithGold([]);
+        var dev = Generated.Crowd(200, 60, 3, 3, 1, seed: 45).Matrix;
+        var random = new Random(46);
+        var shuffled = dev.GoldLabels.ToArray();
+        random.Shuffle(shuffled);
+        var noise = dev.WithGold(shuffled);
+
+        // When auto fits its candidates with it
+        var record = new AutoTrainer().FitWithCandidates(train, FitContext.WithSeed(1) with { Dev = noise });
+
+        // Then each semi-supervised candidate (Dawid–Skene's three, EBCC) says so in its options and scores at chance on the dev split
+        // (cross-fitted), while Dawid–Skene with full confusion matrices, scored on the rows whose gold it saw, would score well above chance
+        var semi = record.Candidates.Where(c => c.Candidate.Options.TryGetValue("dev-gold", out var use) && use == "clamp").ToArray();
+        semi.Select(c => c.Candidate.Model).ShouldBe([DawidSkeneTrainer.ModelName, DawidSkeneTrainer.ModelName, DawidSkeneTrainer.ModelName, EbccTrainer.ModelName], ignoreOrder: true);
+        foreach (var c in semi)
+        {
+            var seen = c.Model!.Score(noise).ExpectedAccuracy;
+            output.WriteLine($"{c.Candidate}: cross-fitted {c.Candidate.Score:F4}, on the gold it saw {seen:F4}");
+            c.Candidate.Score.ShouldBeLessThan(1.0 / 3 + 0.08);
+            if (c.Candidate.Model == DawidSkeneTrainer.ModelName && !c.Candidate.Options.ContainsKey("confusion")) seen.ShouldBeGreaterThan(c.Candidate.Score + 0.1);
+        }
     }
 
     [Fact]

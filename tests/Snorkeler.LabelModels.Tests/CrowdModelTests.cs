@@ -190,4 +190,40 @@ public sealed class CrowdModelTests
         if (settled.FitInfo.Iterations > 20) settled.Evidence.ShouldBeGreaterThanOrEqualTo(capped.Evidence - 1e-6 * Math.Abs(capped.Evidence));
         Accuracy(settled, matrix).ShouldBeGreaterThan(MajorityVote(matrix));
     }
+
+    [Fact]
+    public void EBCC_with_a_few_gold_rows_clamped_recovers_the_confusion_matrices_better_than_without_them()
+    {
+        var (unsupervisedErrors, semiErrors) = (new List<double>(), new List<double>());
+        var options = new EbccOptions { Subtypes = 1, Restarts = 2 };
+        foreach (var seed in new[] { 48, 49, 50, 51 })
+        {
+            // Given sparse crowd labels from the Dawid–Skene model (3 answers a task from 30 workers, 3 classes), 50 of 300 tasks with gold
+            var set = Generated.Crowd(300, 30, 3, 3, skew: 0.7, seed: seed);
+            var train = set.Matrix.Slice(0, 250).WithGold([]);
+            var dev = set.Matrix.Slice(250, 50);
+
+            // When EBCC is fitted on the training rows alone, and with the dev rows clamped to their gold class
+            var unsupervised = (EbccModel)new EbccTrainer(options).Fit(train, FitContext.WithSeed(1));
+            var semi = (EbccModel)new EbccTrainer(options with { DevGold = DevGoldUse.Clamp }).Fit(train, FitContext.WithSeed(1) with { Dev = dev });
+            semi.FitInfo!.Converged.ShouldBeTrue();
+            unsupervisedErrors.Add(Error(unsupervised, set));
+            semiErrors.Add(Error(semi, set));
+        }
+
+        // Then the semi-supervised confusion matrices are closer to the true ones on every draw
+        Console.WriteLine($"EBCC {string.Join(", ", unsupervisedErrors.Select(e => e.ToString("F4")))}; semi {string.Join(", ", semiErrors.Select(e => e.ToString("F4")))}");
+        for (var x = 0; x < semiErrors.Count; x++) semiErrors[x].ShouldBeLessThan(unsupervisedErrors[x]);
+
+        static double Error(EbccModel model, GeneratedSet set)
+        {
+            var k = model.Schema.Cardinality;
+            var errors = new List<double>();
+            for (var w = 0; w < model.LfNames.Count; w++)
+            for (var c = 0; c < k; c++)
+            for (var a = 0; a < k; a++)
+                errors.Add(Math.Abs(model.Confusion(w, c, a) - set.Confusion![w][c * k + a]));
+            return errors.Average();
+        }
+    }
 }

@@ -15,7 +15,7 @@ public sealed class WorkoutTests
     }
 
     /// <summary>Model options with their own code paths: "name:option=value" (split at the first colon and equals sign).</summary>
-    internal static readonly string[] Variants = ["snorkel:deps=auto", "snorkel:deps=lf_0:lf_1"];
+    internal static readonly string[] Variants = ["snorkel:deps=auto", "snorkel:deps=lf_0:lf_1", "dawid-skene:dev-gold=clamp", "ebcc:dev-gold=clamp"];
 
     internal static string NameOf(string model) => model.Split(':')[0];
 

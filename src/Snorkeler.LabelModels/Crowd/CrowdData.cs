@@ -7,8 +7,9 @@ namespace Snorkeler.LabelModels.Crowd;
 /// </summary>
 internal sealed class CrowdData
 {
-    private CrowdData(int k, int m, int[] starts, int[] sources, int[] labels, double[] weights, long totalRows, bool[] isLf, int[] patternOf)
+    private CrowdData(int k, int m, int[] starts, int[] sources, int[] labels, double[] weights, long totalRows, bool[] isLf, int[] patternOf, int[] clamps)
     {
+        Clamps = clamps;
         PatternOf = patternOf;
         K = k;
         M = m;
@@ -48,6 +49,9 @@ internal sealed class CrowdData
     /// <summary>Rows of the matrix.</summary>
     public long TotalRows { get; }
 
+    /// <summary>Per distinct row: the gold class its rows are clamped to (labelled rows of a semi-supervised fit), or -1.</summary>
+    public int[] Clamps { get; }
+
     /// <summary>Per source: true for a labelling function (its no-vote is an abstain, an outcome), false for an annotator (missing).</summary>
     public bool[] IsLf { get; }
 
@@ -66,7 +70,13 @@ internal sealed class CrowdData
     }
 
     /// <summary>Reads the matrix's votes, merging identical rows (in first-seen order, so the result is deterministic).</summary>
-    public static CrowdData Read(IMatrixSource source, CancellationToken cancellation = default)
+    public static CrowdData Read(IMatrixSource source, CancellationToken cancellation = default) => Read(source, null, cancellation);
+
+    /// <summary>
+    /// Reads <paramref name="source"/>'s rows, then <paramref name="labelled"/>'s, each of which with a gold label is clamped to
+    /// it (<see cref="Clamps"/>; one without joins as unlabelled). A clamped row merges only with rows of the same votes and gold.
+    /// </summary>
+    public static CrowdData Read(IMatrixSource source, IMatrixSource? labelled, CancellationToken cancellation = default)
     {
         Guard.NotNull(source);
         var k = source.Schema.Cardinality;
@@ -82,43 +92,54 @@ internal sealed class CrowdData
         var lfs = new int[m];
         var votes = new int[m];
         var patternOf = new List<int>();
+        var clamps = new List<int>();
         long total = 0;
+        void Add(LabelMatrix block, int i, int clamp)
+        {
+            var n = block.CopyVotes(i, lfs, votes);
+            var start = sources.Count;
+            for (var e = 0; e < n; e++)
+            {
+                sources.Add(lfs[e]);
+                labels.Add(votes[e]);
+            }
+            var pattern = new Pattern(start, n, clamp, Hash(lfs, votes, n, clamp));
+            if (index.TryGetValue(pattern, out var existing))
+            {
+                patternOf.Add(existing);
+                weights[existing]++;
+                sources.Truncate(start);
+                labels.Truncate(start);
+            }
+            else
+            {
+                index.Add(pattern, weights.Count);
+                patternOf.Add(weights.Count);
+                weights.Add(1);
+                clamps.Add(clamp);
+                starts.Add(sources.Count);
+            }
+        }
         foreach (var block in source.ReadBlocks())
         {
             cancellation.ThrowIfCancellationRequested();
-            for (var i = 0; i < block.RowCount; i++)
-            {
-                var n = block.CopyVotes(i, lfs, votes);
-                var start = sources.Count;
-                for (var e = 0; e < n; e++)
-                {
-                    sources.Add(lfs[e]);
-                    labels.Add(votes[e]);
-                }
-                var pattern = new Pattern(start, n, Hash(lfs, votes, n));
-                if (index.TryGetValue(pattern, out var existing))
-                {
-                    patternOf.Add(existing);
-                    weights[existing]++;
-                    sources.Truncate(start);
-                    labels.Truncate(start);
-                }
-                else
-                {
-                    index.Add(pattern, weights.Count);
-                    patternOf.Add(weights.Count);
-                    weights.Add(1);
-                    starts.Add(sources.Count);
-                }
-            }
+            for (var i = 0; i < block.RowCount; i++) Add(block, i, -1);
             total += block.RowCount;
         }
-        return new CrowdData(k, m, starts.ToArray(), sources.ToArray(), labels.ToArray(), weights.ToArray(), total, isLf, patternOf.ToArray());
+        foreach (var block in labelled?.ReadBlocks() ?? [])
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var gold = block.HasGold ? block.GoldLabels.ToArray() : null;
+            for (var i = 0; i < block.RowCount; i++) Add(block, i, gold is null ? -1 : Math.Max(-1, gold[i]));
+            total += block.RowCount;
+        }
+        return new CrowdData(k, m, starts.ToArray(), sources.ToArray(), labels.ToArray(), weights.ToArray(), total, isLf, patternOf.ToArray(), clamps.ToArray());
     }
 
-    private static int Hash(int[] lfs, int[] votes, int n)
+    private static int Hash(int[] lfs, int[] votes, int n, int clamp)
     {
         var hash = new HashCode();
+        hash.Add(clamp);
         for (var e = 0; e < n; e++)
         {
             hash.Add(lfs[e]);
@@ -162,12 +183,12 @@ internal sealed class CrowdData
         return q;
     }
 
-    private readonly record struct Pattern(int Start, int Length, int HashCode);
+    private readonly record struct Pattern(int Start, int Length, int Clamp, int HashCode);
 
     private sealed class PatternComparer(Growing sources, Growing labels) : IEqualityComparer<Pattern>
     {
         public bool Equals(Pattern a, Pattern b)
-            => a.HashCode == b.HashCode && a.Length == b.Length
+            => a.HashCode == b.HashCode && a.Length == b.Length && a.Clamp == b.Clamp
                && sources.Span(a.Start, a.Length).SequenceEqual(sources.Span(b.Start, b.Length))
                && labels.Span(a.Start, a.Length).SequenceEqual(labels.Span(b.Start, b.Length));
 
