@@ -194,6 +194,7 @@ public static class Applier
         }, token, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
 
         long next = 0;
+        var finished = false;
         try
         {
             while (true)
@@ -215,10 +216,13 @@ public static class Applier
             }
             if (readError is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(readError).Throw();
             options.Cancellation.ThrowIfCancellationRequested();
+            finished = true;
         }
         finally
         {
-            cancel.Cancel();
+            // After a full read the workers leave when the input is drained. Cancelling them then would make each throw,
+            // and an exception's stack trace costs a native build ~90 page faults of metadata lookups.
+            if (!finished) cancel.Cancel();
             try { Task.WaitAll([reader, .. workers]); }
             catch (AggregateException) { }
         }

@@ -240,8 +240,8 @@ public sealed class CsvSource : IChunkedSource
 
 
     /// <summary>
-    /// A chunk owning a (pooled) copy of its bytes. Parsing decodes them (strict UTF-8) into a per-thread
-    /// character buffer and splits that into one batch sized for the chunk.
+    /// A chunk owning a (pooled) copy of its bytes. Parsing decodes them (strict UTF-8) into a pooled character array
+    /// that becomes the batch's text: the fields are located in it, not copied out of it.
     /// </summary>
     private RowChunk MakeChunk(ReadOnlySpan<byte> bytes, int rows, long line, long first, int rowsPerBatch)
     {
@@ -250,43 +250,49 @@ public sealed class CsvSource : IChunkedSource
         bytes.CopyTo(copy);
         return new RowChunk(first, rows, () =>
         {
-            var buffers = t_buffers ??= new ChunkBuffers();
+            // UTF-8 never decodes to more UTF-16 units than it has bytes.
+            var chars = BatchArrays.Rent<char>(Math.Max(1, length));
             int count;
-            try
+            try { count = StrictUtf8.GetChars(copy, 0, length, chars, 0); }
+            catch (DecoderFallbackException)
             {
-                if (buffers.Chars.Length < length) buffers.Chars = new char[Math.Max(length, buffers.Chars.Length * 2)];
-                count = StrictUtf8.GetChars(copy, 0, length, buffers.Chars, 0);
+                BatchArrays.Return(chars);
+                throw InvalidUtf8();
             }
-            catch (DecoderFallbackException) { throw InvalidUtf8(); }
             finally { System.Buffers.ArrayPool<byte>.Shared.Return(copy); }
-            return SplitPlain(buffers, count, rows, line, first, rowsPerBatch);
+            return SplitPlain(chars, count, rows, line, first, rowsPerBatch);
         }, fresh: true);
     }
 
     /// <summary>
-    /// Splits a decoded chunk into a batch. The chunk passed <see cref="ScanRecord"/>, so it is plain RFC 4180
-    /// with the right number of fields in every record and no lone CR: a quoted field runs to its closing quote
-    /// (doubled quotes inside stand for one), any other field to the next delimiter or line end, and an empty
-    /// field is missing, as Sylvan reads them (the tests compare both). This is 2–3× cheaper than Sylvan's
-    /// general state machine, which the sequential reader still uses for everything else.
+    /// Splits a decoded chunk into a batch over the same characters. The chunk passed <see cref="ScanRecord"/>, so it
+    /// is plain RFC 4180 with the right number of fields in every record and no lone CR: a quoted field runs to its
+    /// closing quote (doubled quotes inside stand for one, made single where they are, which only shortens the field),
+    /// any other field to the next delimiter or line end, and an empty field is missing, as Sylvan reads them (the tests
+    /// compare both). This is 2–3× cheaper than Sylvan's general state machine, which the sequential reader still uses
+    /// for everything else.
     /// </summary>
-    private RowBatch SplitPlain(ChunkBuffers buffers, int count, int rows, long line, long first, int rowsPerBatch)
+    private RowBatch SplitPlain(char[] text, int count, int rows, long line, long first, int rowsPerBatch)
     {
-        var builder = new RowBatchBuilder(Schema, Math.Max(rowsPerBatch, rows), trackLines: true, Math.Max(256, count), pooled: true);
-        var chars = buffers.Chars.AsSpan(0, count);
         var width = Schema.Count;
+        var cells = Math.Max(1, Math.Max(rowsPerBatch, rows) * width);
+        var starts = BatchArrays.Rent<int>(cells);
+        var lengths = BatchArrays.Rent<int>(cells);
+        var lines = BatchArrays.Rent<long>(Math.Max(rowsPerBatch, rows));
+        var chars = text.AsSpan(0, count);
         var delimiter = _delimiter;
         var pos = 0;
+        var cell = 0;
         for (var r = 0; r < rows; r++)
         {
-            builder.BeginRow(line);
+            lines[r] = line;
             var recordStart = pos;
-            for (var c = 0; c < width; c++)
+            for (var c = 0; c < width; c++, cell++)
             {
-                ReadOnlySpan<char> field;
+                int start, length;
                 if (pos < count && chars[pos] == '"')
                 {
-                    var start = ++pos;
+                    start = ++pos;
                     var escaped = false;
                     while (true)
                     {
@@ -299,52 +305,42 @@ public sealed class CsvSource : IChunkedSource
                         }
                         break;
                     }
-                    field = escaped ? Unescape(chars[start..pos], buffers) : chars[start..pos];
+                    length = escaped ? Unescape(chars[start..pos]) : pos - start;
                     pos++;
                 }
                 else
                 {
                     var end = chars[pos..].IndexOfAny(delimiter, '\n', '\r');
                     if (end < 0) end = count - pos;
-                    field = chars.Slice(pos, end);
+                    start = pos;
+                    length = end;
                     pos += end;
                 }
-                if (field.IsEmpty) builder.AddMissing();
-                else builder.Add(field);
+                starts[cell] = start;
+                lengths[cell] = length == 0 ? -1 : length;
                 if (c < width - 1) pos++; // the delimiter
             }
             if (pos < count && chars[pos] == '\r') pos++;
             if (pos < count && chars[pos] == '\n') pos++;
-            builder.EndRow();
             line += chars[recordStart..pos].Count('\n');
         }
         if (pos != count) throw new InvalidOperationException($"a CSV chunk of {rows} records at line {line} did not split into them");
-        return builder.Build(first);
+        return new RowBatch(Schema, first, rows, text, starts, lengths, lines);
     }
 
-    /// <summary>A quoted field's text with each doubled quote made single.</summary>
-    private static ReadOnlySpan<char> Unescape(ReadOnlySpan<char> quoted, ChunkBuffers buffers)
+    /// <summary>Makes each doubled quote of a quoted field's text single, in place; returns the new length.</summary>
+    private static int Unescape(Span<char> quoted)
     {
-        if (buffers.Field.Length < quoted.Length) buffers.Field = new char[Math.Max(quoted.Length, buffers.Field.Length * 2)];
         var n = 0;
         for (var i = 0; i < quoted.Length; i++)
         {
-            buffers.Field[n++] = quoted[i];
+            quoted[n++] = quoted[i];
             if (quoted[i] == '"') i++;
         }
-        return buffers.Field.AsSpan(0, n);
+        return n;
     }
 
     private static readonly UTF8Encoding StrictUtf8 = new(false, throwOnInvalidBytes: true);
-
-    [ThreadStatic] private static ChunkBuffers? t_buffers;
-
-    /// <summary>A worker thread's reusable buffers for parsing chunks.</summary>
-    private sealed class ChunkBuffers
-    {
-        public char[] Chars = new char[1 << 20];
-        public char[] Field = new char[1 << 10];
-    }
 
     /// <summary>The sequential reader: from the file's start (with its header) or from a record boundary.</summary>
     private IEnumerable<RowChunk> Sequential(int rowsPerBatch, long offset, long line, long first)
