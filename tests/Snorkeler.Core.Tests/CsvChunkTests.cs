@@ -79,7 +79,7 @@ public class CsvChunkTests
     [InlineData("\r\n", 49_000)]
     public void Chunked_reading_of_a_file_larger_than_the_read_buffer_gives_the_rows_and_lines_of_the_text(string newline, int? oddAt)
     {
-        // Given: 50,000 rows of ~200 bytes (10 MB), past the first read (320 KB) and its doubling and past the 576 KB
+        // Given: 50,000 rows of ~200 bytes (10 MB), past the first read (192 KB) and its doubling and past the 320 KB
         // buffer, whose pending chunk then moves to its front
         using var temp = new TempFolder();
         var (text, expected, lines) = Generate(50_000, oddAt, newline, padding: 180);
@@ -197,7 +197,7 @@ public class CsvChunkTests
     [Fact]
     public void Blocks_have_the_batch_rows_whatever_the_chunks_and_reused_vote_arrays_give_the_same_votes_on_any_thread_count()
     {
-        // Given: rows of ~55 bytes, so a 256 KB chunk holds ~4,700 of them, fewer than a batch of 9,000; a sink that
+        // Given: rows of ~55 bytes, so a 128 KB chunk holds ~2,400 of them, fewer than a batch of 9,000; a sink that
         // copies what it keeps, as ReuseBlocks requires
         using var temp = new TempFolder();
         var path = temp.Write("data.csv", Generate(30_000, padding: 40).Text);

@@ -57,10 +57,13 @@ public sealed class CsvSource : IChunkedSource
 
     /// <summary>
     /// Chunks of raw records larger than this (bytes) are closed early. Every chunk in flight holds its bytes, their
-    /// UTF-16 text and its batch, so the chunk size sets how much memory a run touches: 8 MB chunks faulted in 26 MB
-    /// before the first 100 K rows were done, 256 KB chunks 12 MB (docs/benchmarks.md).
+    /// UTF-16 text and its batch, so the chunk size sets how much fresh memory a run touches before its arrays come back
+    /// for reuse (8 MB chunks faulted in 26 MB before the first 100 K rows were done), while each chunk also costs its
+    /// hand-offs between threads. Files up to 32 MB are read in 128 KB chunks, larger ones in 256 KB chunks: on 100 K
+    /// rows (17 MB) 128 KB chunks took 62 ms against 70, on 1 M rows 256 KB chunks took 335 ms against 354
+    /// (docs/benchmarks.md).
     /// </summary>
-    private const int ChunkBytes = 256 << 10;
+    internal static int ChunkBytes(long fileLength) => fileLength <= 32 << 20 ? 128 << 10 : 256 << 10;
 
     /// <summary>
     /// Splits the file into chunks of whole records, to be parsed on any thread. The split scans the
@@ -76,12 +79,13 @@ public sealed class CsvSource : IChunkedSource
         Guard.Positive(rowsPerBatch);
         var width = Schema.Count;
         using var stream = OpenStream();
+        var chunkBytes = ChunkBytes(stream.Length);
         // Sized for the file when it is small (a buffer one byte longer than the file also marks its end at once).
-        var buffer = GC.AllocateUninitializedArray<byte>((int)Math.Clamp(stream.Length + 1, 4096, 2 * ChunkBytes + (1 << 16)));
+        var buffer = GC.AllocateUninitializedArray<byte>((int)Math.Clamp(stream.Length + 1, 4096, 2 * chunkBytes + (1 << 16)));
         // The buffer's pages are faulted in as they are first read into (~14 µs a page on a virtual machine), so it is
         // filled in doubling steps the first time round and the first chunk goes to a worker as soon as it is read.
         // Reads are short only at the end of the file.
-        var touched = Math.Min(buffer.Length, FirstRead);
+        var touched = Math.Min(buffer.Length, chunkBytes + (1 << 16));
         var filled = ReadFully(stream, buffer, 0, touched);
         var eof = filled < touched;
         var pos = 0;
@@ -149,7 +153,7 @@ public sealed class CsvSource : IChunkedSource
                 pos = end;
                 rows++;
             }
-            if (rows > 0 && (end == 0 || rows == rowsPerBatch || pos - chunkStart >= ChunkBytes))
+            if (rows > 0 && (end == 0 || rows == rowsPerBatch || pos - chunkStart >= chunkBytes))
             {
                 var chunk = MakeChunk(buffer.AsSpan(chunkStart, pos - chunkStart), rows, line, first, rowsPerBatch);
                 line += buffer.AsSpan(chunkStart, pos - chunkStart).Count((byte)'\n');
@@ -364,8 +368,6 @@ public sealed class CsvSource : IChunkedSource
         }
     }
 
-    /// <summary>The first read of a file, in bytes; later ones double it until the buffer is full (see <see cref="Chunks"/>).</summary>
-    private const int FirstRead = ChunkBytes + (1 << 16);
 
     /// <summary>Reads <paramref name="count"/> bytes into <paramref name="buffer"/> at <paramref name="offset"/>, fewer only at the end of the stream.</summary>
     private static int ReadFully(Stream stream, byte[] buffer, int offset, int count)
