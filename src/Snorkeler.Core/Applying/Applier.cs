@@ -250,7 +250,6 @@ public static class Applier
                 Emit(block);
                 return;
             }
-            var row = _wide is null && block.IsNarrow ? null : new int[_m];
             for (var done = 0; done < block.RowCount;)
             {
                 if (_count == 0) _first = block.FirstRow + done;
