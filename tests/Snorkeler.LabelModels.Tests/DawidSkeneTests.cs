@@ -359,24 +359,14 @@ public sealed class DawidSkeneTests(ITestOutputHelper output)
             var unsupervised = Fit(train);
             var semi = Fit(train, new DawidSkeneOptions { DevGold = DevGoldUse.Clamp }, FitContext.WithSeed(1) with { Dev = dev });
             semi.FitInfo!.Converged.ShouldBeTrue();
-            unsupervisedErrors.Add(Error(unsupervised, set));
-            semiErrors.Add(Error(semi, set));
+            unsupervisedErrors.Add(set.ConfusionError(unsupervised.Confusion));
+            semiErrors.Add(set.ConfusionError(semi.Confusion));
         }
 
         // Then the semi-supervised confusion matrices are closer to the true ones on every draw
         output.WriteLine($"mean confusion error per draw: EM {string.Join(", ", unsupervisedErrors.Select(e => e.ToString("F4")))}; semi-supervised {string.Join(", ", semiErrors.Select(e => e.ToString("F4")))}");
         for (var x = 0; x < semiErrors.Count; x++) semiErrors[x].ShouldBeLessThan(unsupervisedErrors[x]);
 
-        static double Error(DawidSkeneModel model, GeneratedSet set)
-        {
-            var k = model.Schema.Cardinality;
-            var errors = new List<double>();
-            for (var w = 0; w < model.LfNames.Count; w++)
-            for (var c = 0; c < k; c++)
-            for (var a = 0; a < k; a++)
-                errors.Add(Math.Abs(model.Confusion(w, c, a) - set.Confusion![w][c * k + a]));
-            return errors.Average();
-        }
     }
 
     [Fact]

@@ -4,7 +4,20 @@ namespace Snorkeler.LabelModels.Tests.Support;
 /// <param name="Matrix">Votes with the gold labels attached.</param>
 /// <param name="Prior">The true class balance.</param>
 /// <param name="Confusion">Per source, the true k × k confusion P(vote a | Y = c) given that it votes (row-major), or null.</param>
-internal sealed record GeneratedSet(LabelMatrix Matrix, double[] Prior, double[][]? Confusion = null);
+internal sealed record GeneratedSet(LabelMatrix Matrix, double[] Prior, double[][]? Confusion = null)
+{
+    /// <summary>The mean absolute difference between a fitted model's confusion entries P(vote a | class c) of every source and the generating ones.</summary>
+    public double ConfusionError(Func<int, int, int, double> fitted)
+    {
+        var k = Matrix.Schema.Cardinality;
+        var errors = new List<double>();
+        for (var w = 0; w < Matrix.LfCount; w++)
+        for (var c = 0; c < k; c++)
+        for (var a = 0; a < k; a++)
+            errors.Add(Math.Abs(fitted(w, c, a) - Confusion![w][c * k + a]));
+        return errors.Average();
+    }
+}
 
 /// <summary>Label matrices drawn from known generative models, for checking that fits recover what generated them.</summary>
 internal static class Generated
