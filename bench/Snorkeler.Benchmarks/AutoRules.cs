@@ -71,16 +71,13 @@ public static class AutoRules
             var d = differences[rule];
             summary.Add($"{rule}", $"{d.Average():+0.0000;−0.0000;0.0000}", $"{d.Min():+0.000;−0.000;0.000}", $"{d.Max():+0.000;−0.000;0.000}", $"{d.Count(x => x < -0.01)} of {d.Count}");
         }
-        Console.WriteLine();
-        perSet.Print();
-        Console.WriteLine();
-        summary.Print();
+        MarkdownTable.PrintAll(perSet, summary);
         LfSuite.Log(string.Create(CultureInfo.InvariantCulture, $"{sets.Count} sets, seed {seed}: {clock.Elapsed.TotalSeconds:0.0} s"));
         return 0;
     }
 
     /// <summary>A folder with train.json is one set; otherwise its subfolders that have one, by name.</summary>
-    private static IEnumerable<(string Name, string Folder)> SetsIn(string dir)
+    internal static IEnumerable<(string Name, string Folder)> SetsIn(string dir)
     {
         var leaf = Path.GetFileName(Path.TrimEndingDirectorySeparator(dir));
         if (File.Exists(Path.Combine(dir, "train.json"))) return [(leaf, dir)];
@@ -164,13 +161,7 @@ public static class AutoRules
         /// <summary>Each dev row's expected-accuracy credit, in <see cref="DevRows"/>' order, as auto scores it.</summary>
         private double[] Credits(double[] probabilities) => AutoTrainer.RowScores(probabilities, _devGold, DevRows, _k, AutoMetric.ExpectedAccuracy);
 
-        private static double[] Mean(IEnumerable<double[]> probabilities)
-        {
-            var all = probabilities.ToList();
-            var mean = new double[all[0].Length];
-            foreach (var p in all) for (var x = 0; x < mean.Length; x++) mean[x] += p[x] / all.Count;
-            return mean;
-        }
+        private static double[] Mean(IEnumerable<double[]> probabilities) => WrenchReference.SetData.Average(probabilities);
 
         private static int ArgMax(double[] values)
         {

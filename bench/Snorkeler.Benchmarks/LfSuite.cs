@@ -17,6 +17,8 @@ namespace Snorkeler.Benchmarks;
 /// than one and half a point, and the fit seconds (all sets, and the slowest set).</item>
 /// <item><c>lf-suite auto-rules --dir DIR[,DIR...] [--seed S] [--candidates]</c>: <c>auto</c>'s dev-split selection against
 /// other rules on the same candidates (<see cref="AutoRules"/>).</item>
+/// <item><c>lf-suite wrench --dir DIR[,DIR...] [--seed S] [--cache DIR] [--candidates N]</c>: <c>auto --dev</c>, majority vote and <c>auto</c>
+/// without dev against Snorkel tuned by the Wrench protocol (<see cref="WrenchReference"/>).</item>
 /// </list>
 /// </summary>
 public static class LfSuite
@@ -31,10 +33,12 @@ public static class LfSuite
             case "generate": return Generate(args[1..]);
             case "run": return RunSuite(args[1..]);
             case "auto-rules": return AutoRules.Run(args[1..]);
+            case "wrench": return WrenchReference.Run(args[1..]);
             default:
                 Console.Error.WriteLine("usage: lf-suite generate --out DIR --seed S [--sets N] [--train-rows N] [--valid-rows N] [--test-rows N]");
                 Console.Error.WriteLine("       lf-suite run --dir DIR[,DIR...] [--models LIST] [--seed S] [--metric expected-accuracy|accuracy|macro-f1]");
                 Console.Error.WriteLine("       lf-suite auto-rules --dir DIR[,DIR...] [--seed S] [--candidates]");
+                Console.Error.WriteLine("       lf-suite wrench --dir DIR[,DIR...] [--seed S] [--cache DIR] [--candidates N]");
                 return 2;
         }
     }
@@ -124,10 +128,7 @@ public static class LfSuite
             summary.Add($"{m}", $"{d.Average():+0.000;−0.000;0.000}", $"{d.Min():+0.000;−0.000;0.000}", $"{d.Count(x => x < -0.01)} of {d.Count}",
                 $"{d.Count(x => x < -0.005)} of {d.Count}", $"{fitSeconds[m]:0.0}", $"{slowest[m].Seconds:0.0} ({slowest[m].Set})");
         }
-        Console.WriteLine();
-        perSet.Print();
-        Console.WriteLine();
-        summary.Print();
+        MarkdownTable.PrintAll(perSet, summary);
         Log(string.Create(CultureInfo.InvariantCulture, $"{sets.Count} sets, {models.Length} models, seed {seed}: {clock.Elapsed.TotalSeconds:0.0} s"));
         return 0;
     }

@@ -31,5 +31,15 @@ internal sealed class MarkdownTable(string alignment, params string[] headers)
         foreach (var row in _rows) Console.WriteLine(Line(row));
     }
 
+    /// <summary>Prints the tables in turn, each after a blank line (the per-set table, then the summary).</summary>
+    public static void PrintAll(params MarkdownTable[] tables)
+    {
+        foreach (var table in tables)
+        {
+            Console.WriteLine();
+            table.Print();
+        }
+    }
+
     private static string Line(string[] cells) => "| " + string.Join(" | ", cells) + " |";
 }

@@ -1,0 +1,313 @@
+using System.Diagnostics;
+using System.Globalization;
+using Snorkeler.Data;
+using Snorkeler.LabelModels;
+
+namespace Snorkeler.Benchmarks;
+
+/// <summary>
+/// <c>lf-suite wrench --dir DIR[,DIR...] [--seed S] [--cache DIR] [--candidates N]</c>: <c>auto --dev</c> against Snorkel tuned by the Wrench
+/// protocol, on Wrench-format sets (a folder with train.json, valid.json and test.json, or a folder of such folders).
+/// <c>auto</c> is fitted once per set (train without gold, valid as its dev split); its candidates, its unsupervised choice
+/// and its pick are scored on test (expected accuracy). The reference is reproduced from <c>auto</c>'s own snorkel grid,
+/// which contains Wrench's (snorkel reproduces Snorkel 0.10's LabelModel to 1e-6):
+/// <para><b>Wrench-tuned snorkel</b> (<c>wrench</c>): among the grid's snorkel fits (lr × l2 × epochs × prior, not the fixed
+/// snorkel entries), those with the highest dev <i>accuracy</i> (hard labels, ties between classes broken by the seeded
+/// random policy, as Wrench's <c>acc</c> metric with <c>tie_break_policy="random"</c>); Wrench's grid search keeps the
+/// first of them in its shuffled trial order, so the figure is the mean test score over the tied fits (the expected value
+/// of that pick). <c>wrench-first</c> is the first tied fit in the grid's order.</para>
+/// Other rules pick from the same candidates by their dev scores alone (see <see cref="Rules"/>). Prints per set every
+/// rule's figure, then per rule the mean, the mean and worst difference to <c>wrench</c>, the sets more than half a point
+/// and more than a point below it, the mean difference to <c>auto</c> and the sets more than a point below and above it,
+/// and the sets more than a point below the unsupervised choice and majority vote. <c>--cache DIR</c> keeps each set's
+/// fitted probabilities (per set and seed, whatever the code), so that rules can be compared again without refitting;
+/// <c>--candidates N</c> also prints the N candidates best on dev.
+/// </summary>
+public static class WrenchReference
+{
+    public static int Run(string[] args)
+    {
+        if (LfSuite.Option(args, "--dir") is not { } dirs)
+        {
+            Console.Error.WriteLine("lf-suite wrench: --dir DIR is required");
+            return 2;
+        }
+        var seed = LfSuite.Option(args, "--seed") is { } s ? int.Parse(s, CultureInfo.InvariantCulture) : 0;
+        var cache = LfSuite.Option(args, "--cache");
+        var sets = dirs.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).SelectMany(AutoRules.SetsIn).ToList();
+        var clock = Stopwatch.StartNew();
+        var names = Rules.Select(r => r.Name).ToArray();
+        var perSet = new MarkdownTable("l" + new string('r', names.Length + 1), ["set", "dev rows", .. names]);
+        var figures = names.ToDictionary(n => n, _ => new List<double>());
+        foreach (var (name, folder) in sets)
+        {
+            var data = Load(name, folder, seed, cache);
+            var cells = new List<FormattableString> { $"{name}", $"{data.DevGold.Count(g => g >= 0)}" };
+            foreach (var (rule, pick) in Rules)
+            {
+                var figure = data.TestScore(pick(data));
+                figures[rule].Add(figure);
+                cells.Add($"{figure:0.000}");
+            }
+            perSet.Add([.. cells]);
+            LfSuite.Log(perSet.Last);
+            if (LfSuite.Option(args, "--candidates") is { } top) data.PrintCandidates(name, int.Parse(top, CultureInfo.InvariantCulture));
+        }
+        var reference = figures["wrench"];
+        var summary = new MarkdownTable("lrrrrrrrrr", "rule", "mean", "mean − wrench", "worst − wrench", "sets < wrench − 0.5 pt", "sets < wrench − 1 pt",
+            "mean − auto", "sets < / > auto ∓ 1 pt", "sets < unsupervised − 1 pt", "sets < mv − 1 pt");
+        int Below(string rule, string other, double margin) => figures[rule].Zip(figures[other], (a, b) => a - b).Count(x => x < -margin);
+        foreach (var rule in names)
+        {
+            var d = figures[rule].Zip(reference, (a, b) => a - b).ToList();
+            var a = figures[rule].Zip(figures["auto"], (x, y) => x - y).ToList();
+            summary.Add($"{rule}", $"{figures[rule].Average():0.0000}", $"{d.Average():+0.0000;−0.0000;0.0000}", $"{d.Min():+0.000;−0.000;0.000}",
+                $"{d.Count(x => x < -0.005)} of {d.Count}", $"{d.Count(x => x < -0.01)} of {d.Count}", $"{a.Average():+0.0000;−0.0000;0.0000}",
+                $"{a.Count(x => x < -0.01)} / {a.Count(x => x > 0.01)}", $"{Below(rule, "unsupervised", 0.01)}", $"{Below(rule, "mv", 0.01)}");
+        }
+        MarkdownTable.PrintAll(perSet, summary);
+        LfSuite.Log(string.Create(CultureInfo.InvariantCulture, $"{sets.Count} sets, seed {seed}: {clock.Elapsed.TotalSeconds:0.0} s"));
+        return 0;
+    }
+
+    /// <summary>
+    /// The rules compared: each gives the test probabilities it would label with, chosen from the candidates' dev scores
+    /// alone. "Shrink" keeps an anchor unless the dev-best (expected accuracy) leads it by more than one paired standard error
+    /// of the per-row credit difference; the anchors are the unsupervised choice, the Wrench pick (its tied fits' mean), or
+    /// one of the two chosen on dev.
+    /// </summary>
+    internal static readonly (string Name, Func<SetData, double[]> Pick)[] Rules =
+    [
+        ("mv", d => d.Candidates[0].Test),
+        ("unsupervised", d => d.UnsupervisedTest),
+        ("auto", d => d.AutoTest),
+        ("wrench", d => d.Mean(d.WrenchTied)),
+        ("wrench-first", d => d.Candidates[d.WrenchTied[0]].Test),
+        // Wrench's rule by dev expected accuracy instead of accuracy.
+        ("wrench-ea", d => d.Mean(d.TiedBest(d.Grid, d.DevExpected))),
+        // The best test score among the tied fits: what a lucky trial order gives (an upper bound of the protocol).
+        ("wrench-luckiest", d => d.WrenchTied.Select(c => d.Candidates[c].Test).MaxBy(d.TestScore)!),
+        // auto's rule until 3 December 2026: the dev-best is the first of the tied in the candidates' order.
+        ("shrink", d => d.Shrink(d.UnsupervisedDev, d.UnsupervisedTest, 1, d.AllTied[0])),
+        ("shrink-0.5", d => d.Shrink(d.UnsupervisedDev, d.UnsupervisedTest, 0.5, d.AllTied[0])),
+        // Ties on dev expected accuracy go to the lowest dev log-loss: auto's rule since 4 December 2026.
+        ("shrink-ll", d => d.Shrink(d.UnsupervisedDev, d.UnsupervisedTest, 1, d.AllBestByLogLoss)),
+        // The dev-best is the mean of every candidate tied on dev (an ensemble auto cannot save as one model).
+        ("shrink-tied", d => d.ShrinkTied(d.UnsupervisedDev, d.UnsupervisedTest)),
+        ("shrink-wrench", d => d.Shrink(d.WrenchDev, d.Mean(d.WrenchTied), 1, d.AllTied[0])),
+        // The anchor is the Wrench pick when its (optimistic) dev score beats the unsupervised choice's, else that choice.
+        ("better-anchor", d => d.ShrinkEither(d.Credits(d.WrenchDev).Average() > d.Credits(d.UnsupervisedDev).Average())),
+        // The anchor is the Wrench pick when Wrench's selection, checked out of fold, beats the unsupervised choice.
+        ("cross", d => d.ShrinkEither(d.CrossFitted(d.DevAccuracy) > d.Credits(d.UnsupervisedDev).Average())),
+        // As cross, with single models: the grid pick and the dev-best tied on dev go to the lowest dev log-loss.
+        ("cross-ll", d => d.CrossFitted(d.DevExpected) > d.Credits(d.UnsupervisedDev).Average()
+            ? d.Shrink(d.Candidates[d.GridBestByLogLoss].Dev, d.Candidates[d.GridBestByLogLoss].Test, 1, d.AllBestByLogLoss)
+            : d.Shrink(d.UnsupervisedDev, d.UnsupervisedTest, 1, d.AllBestByLogLoss)),
+        ("auto+wrench", d => SetData.Average([d.AutoTest, d.Mean(d.WrenchTied)])),
+    ];
+
+    /// <summary>One set's fitted candidates: dev and test probabilities, gold, and auto's own pick.</summary>
+    internal sealed class SetData
+    {
+        public required int K { get; init; }
+        public required int[] DevGold { get; init; }
+        public required int[] TestGold { get; init; }
+        public required List<(string Name, bool InGrid, double[] Dev, double[] Test)> Candidates { get; init; }
+        public required double[] UnsupervisedDev { get; init; }
+        public required double[] UnsupervisedTest { get; init; }
+        public required double[] AutoTest { get; init; }
+
+        private int[]? _devRows;
+        private int[]? _grid;
+        private double[][]? _credits;
+        private double[][]? _hits;
+
+        public int[] DevRows => _devRows ??= Enumerable.Range(0, DevGold.Length).Where(i => DevGold[i] >= 0).ToArray();
+
+        /// <summary>The indices of the snorkel grid's candidates (lr × l2 × epochs × prior), in the grid's order.</summary>
+        public int[] Grid => _grid ??= Enumerable.Range(0, Candidates.Count).Where(c => Candidates[c].InGrid).ToArray();
+
+        /// <summary>Each candidate's expected-accuracy credit per dev row (as auto scores it).</summary>
+        public double[][] DevCredits => _credits ??= Candidates.Select(c => Credits(c.Dev)).ToArray();
+
+        /// <summary>Each candidate's accuracy per dev row (hard labels, seeded random tie-break).</summary>
+        public double[][] DevHits => _hits ??= Candidates.Select(c => AutoTrainer.RowScores(c.Dev, DevGold, DevRows, K, AutoMetric.Accuracy)).ToArray();
+
+        public double[] DevAccuracy(int c) => DevHits[c];
+
+        public double[] DevExpected(int c) => DevCredits[c];
+
+        public double[] Credits(double[] devProbabilities) => AutoTrainer.RowScores(devProbabilities, DevGold, DevRows, K, AutoMetric.ExpectedAccuracy);
+
+        /// <summary>The candidates among <paramref name="among"/> with the highest mean row score, in their order.</summary>
+        public int[] TiedBest(int[] among, Func<int, double[]> rowScores)
+        {
+            var means = among.Select(c => rowScores(c).Average()).ToArray();
+            var best = means.Max();
+            return among.Where((_, x) => means[x] >= best - 1e-12).ToArray();
+        }
+
+        /// <summary>The Wrench pick: the grid's fits tied on the best dev accuracy.</summary>
+        public int[] WrenchTied => TiedBest(Grid, DevAccuracy);
+
+        /// <summary>Among the grid's fits tied on the best dev expected accuracy, the one with the lowest dev log-loss.</summary>
+        public int GridBestByLogLoss => TiedBest(Grid, DevExpected).MinBy(DevLogLoss);
+
+        /// <summary>A candidate's mean −ln p(gold) over the dev rows.</summary>
+        public double DevLogLoss(int c) => -AutoTrainer.RowScores(Candidates[c].Dev, DevGold, DevRows, K, AutoMetric.LogLoss).Average();
+
+        /// <summary>Among all candidates tied on the best dev expected accuracy, the one with the lowest dev log-loss.</summary>
+        public int AllBestByLogLoss => AllTied.MinBy(DevLogLoss);
+
+        /// <summary>As <see cref="Shrink"/>, the dev-best being the mean of every candidate tied on the best dev expected accuracy.</summary>
+        public double[] ShrinkTied(double[] anchorDev, double[] anchorTest)
+        {
+            var tied = AllTied;
+            var (lead, error) = AutoTrainer.Paired(Credits(Average(tied.Select(c => Candidates[c].Dev))), Credits(anchorDev));
+            return lead > error * (1 + 1e-9) ? Mean(tied) : anchorTest;
+        }
+
+        /// <summary>Every candidate tied on the best dev expected accuracy.</summary>
+        public int[] AllTied => TiedBest(Enumerable.Range(0, Candidates.Count).ToArray(), DevExpected);
+
+        /// <summary>The Wrench pick's dev probabilities (the mean of the tied fits').</summary>
+        public double[] WrenchDev => Average(WrenchTied.Select(c => Candidates[c].Dev));
+
+        /// <summary>
+        /// The dev-best candidate <paramref name="devBest"/> when it leads the anchor by more than <paramref name="errors"/>
+        /// paired standard errors of the per-row credit difference, else the anchor.
+        /// </summary>
+        public double[] Shrink(double[] anchorDev, double[] anchorTest, double errors, int devBest)
+        {
+            var (lead, error) = AutoTrainer.Paired(DevCredits[devBest], Credits(anchorDev));
+            return lead > errors * error * (1 + 1e-9) ? Candidates[devBest].Test : anchorTest;
+        }
+
+        /// <summary>Shrink towards the Wrench pick when <paramref name="wrench"/>, else towards the unsupervised choice.</summary>
+        public double[] ShrinkEither(bool wrench)
+            => wrench ? Shrink(WrenchDev, Mean(WrenchTied), 1, AllTied[0]) : Shrink(UnsupervisedDev, UnsupervisedTest, 1, AllTied[0]);
+
+        /// <summary>
+        /// The grid's selection checked out of fold: in 5 folds of the dev rows, the grid fit best by
+        /// <paramref name="rowScores"/> on the other four (the first if tied) is scored on the fifth; the mean credit over all
+        /// dev rows.
+        /// </summary>
+        public double CrossFitted(Func<int, double[]> rowScores)
+        {
+            const int folds = 5;
+            double total = 0;
+            for (var f = 0; f < folds; f++)
+            {
+                var inner = Enumerable.Range(0, DevRows.Length).Where(x => x % folds != f).ToArray();
+                var outer = Enumerable.Range(0, DevRows.Length).Where(x => x % folds == f).ToArray();
+                var chosen = TiedBest(Grid, c => inner.Select(x => rowScores(c)[x]).ToArray())[0];
+                total += outer.Sum(x => DevCredits[chosen][x]);
+            }
+            return total / DevRows.Length;
+        }
+
+        /// <summary>The <paramref name="top"/> candidates best on dev: dev expected accuracy, accuracy and log-loss, test expected accuracy.</summary>
+        public void PrintCandidates(string set, int top)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{set}: unsupervised {Credits(UnsupervisedDev).Average():0.000} / {TestScore(UnsupervisedTest):0.000}; wrench pick: {WrenchTied.Length} tied"));
+            foreach (var c in Enumerable.Range(0, Candidates.Count).OrderByDescending(c => DevCredits[c].Average()).ThenBy(c => c).Take(top))
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  {DevCredits[c].Average():0.000} {DevHits[c].Average():0.000} {DevLogLoss(c):0.0000}  {TestScore(Candidates[c].Test):0.000}  {Candidates[c].Name}"));
+        }
+
+        public double[] Mean(IEnumerable<int> candidates) => Average(candidates.Select(c => Candidates[c].Test));
+
+        /// <summary>The mean of several models' probabilities, entry by entry (an ensemble of them).</summary>
+        public static double[] Average(IEnumerable<double[]> probabilities)
+        {
+            var all = probabilities.ToList();
+            var mean = new double[all[0].Length];
+            foreach (var p in all) for (var x = 0; x < mean.Length; x++) mean[x] += p[x] / all.Count;
+            return mean;
+        }
+
+        /// <summary>Expected accuracy on test: the gold class's share of the top (1/t when among t tied classes).</summary>
+        public double TestScore(double[] probabilities)
+            => AutoTrainer.RowScores(probabilities, TestGold, Enumerable.Range(0, TestGold.Length).Where(i => TestGold[i] >= 0).ToArray(), K, AutoMetric.ExpectedAccuracy).Average();
+    }
+
+    private static SetData Load(string name, string folder, int seed, string? cache)
+    {
+        var file = cache is null ? null : Path.Combine(cache, $"{name.Replace('/', '_')}.seed{seed}.bin");
+        if (file is not null && File.Exists(file)) return Read(file);
+        var train = WrenchFile.ReadMatrix(Path.Combine(folder, "train.json"));
+        var dev = WrenchFile.ReadMatrix(Path.Combine(folder, "valid.json"));
+        var test = WrenchFile.ReadMatrix(Path.Combine(folder, "test.json"));
+        var fit = new AutoTrainer().FitWithCandidates(train, new FitContext { Seed = seed, Dev = dev });
+        var data = new SetData
+        {
+            K = dev.Schema.Cardinality,
+            DevGold = dev.GoldLabels.ToArray(),
+            TestGold = test.GoldLabels.ToArray(),
+            Candidates = fit.Candidates.Where(c => c.Model is not null && c.DevProbabilities is not null)
+                .Select(c => (c.Candidate.ToString(), c.Candidate.Model == SnorkelTrainer.ModelName && c.Candidate.Options.ContainsKey("lr"),
+                    c.DevProbabilities!, c.Model!.PredictProbabilities(test))).ToList(),
+            UnsupervisedDev = fit.Unsupervised.PredictProbabilities(dev),
+            UnsupervisedTest = fit.Unsupervised.PredictProbabilities(test),
+            AutoTest = fit.Model.PredictProbabilities(test),
+        };
+        if (file is not null)
+        {
+            Directory.CreateDirectory(cache!);
+            Write(file, data);
+        }
+        return data;
+    }
+
+    private static void Write(string file, SetData data)
+    {
+        using var writer = new BinaryWriter(File.Create(file));
+        writer.Write(data.K);
+        WriteInts(writer, data.DevGold);
+        WriteInts(writer, data.TestGold);
+        writer.Write(data.Candidates.Count);
+        foreach (var (name, inGrid, dev, test) in data.Candidates)
+        {
+            writer.Write(name);
+            writer.Write(inGrid);
+            WriteDoubles(writer, dev);
+            WriteDoubles(writer, test);
+        }
+        WriteDoubles(writer, data.UnsupervisedDev);
+        WriteDoubles(writer, data.UnsupervisedTest);
+        WriteDoubles(writer, data.AutoTest);
+    }
+
+    private static SetData Read(string file)
+    {
+        using var reader = new BinaryReader(File.OpenRead(file));
+        var k = reader.ReadInt32();
+        var devGold = ReadInts(reader);
+        var testGold = ReadInts(reader);
+        var count = reader.ReadInt32();
+        var candidates = new List<(string, bool, double[], double[])>();
+        for (var c = 0; c < count; c++) candidates.Add((reader.ReadString(), reader.ReadBoolean(), ReadDoubles(reader), ReadDoubles(reader)));
+        return new SetData
+        {
+            K = k, DevGold = devGold, TestGold = testGold, Candidates = candidates,
+            UnsupervisedDev = ReadDoubles(reader), UnsupervisedTest = ReadDoubles(reader), AutoTest = ReadDoubles(reader),
+        };
+    }
+
+    private static void WriteInts(BinaryWriter writer, int[] values)
+    {
+        writer.Write(values.Length);
+        foreach (var v in values) writer.Write(v);
+    }
+
+    private static void WriteDoubles(BinaryWriter writer, double[] values)
+    {
+        writer.Write(values.Length);
+        foreach (var v in values) writer.Write(v);
+    }
+
+    private static int[] ReadInts(BinaryReader reader) => Enumerable.Range(0, reader.ReadInt32()).Select(_ => reader.ReadInt32()).ToArray();
+
+    private static double[] ReadDoubles(BinaryReader reader) => Enumerable.Range(0, reader.ReadInt32()).Select(_ => reader.ReadDouble()).ToArray();
+}
