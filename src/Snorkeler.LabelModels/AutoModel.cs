@@ -72,7 +72,7 @@ public sealed record AutoCandidate(string Model, IReadOnlyDictionary<string, str
 /// <param name="Metric">The scores' short name: "held-out source agreement κ", "dev expected-accuracy", ...</param>
 /// <param name="Criterion">What the scores measure, in words.</param>
 /// <param name="HigherIsBetter">Whether a higher score is better (false for log-loss).</param>
-/// <param name="Candidates">Every candidate in the order tried (ties went to the earlier one).</param>
+/// <param name="Candidates">Every candidate in the order tried (with a dev split, ties went to the lower dev log-loss, then to the earlier one; without, to the earlier one).</param>
 /// <param name="Chosen">The candidate whose model makes the predictions.</param>
 /// <param name="Reason">One or two sentences: why this one.</param>
 /// <param name="Unsupervised">
@@ -165,7 +165,8 @@ public sealed record AutoEntry(string Model, IReadOnlyDictionary<string, string>
 /// <para><b>With a labelled dev split</b>, a grid is searched: majority vote; wmv with dev accuracies (scored
 /// out of fold); snorkel over lr × l2 × epochs × prior (one optimisation per lr × l2 × prior gives every epoch count,
 /// from statistics computed once); every entry of <see cref="Candidates"/> with the dev prior and with its
-/// unsupervised prior. Each is scored on the dev split by <c>select-by</c>. Small dev splits make the best score
+/// unsupervised prior. Each is scored on the dev split by <c>select-by</c>; candidates tied on it are told apart by their
+/// dev log-loss (then the earlier wins). Small dev splits make the best score
 /// optimistic, so the choice shrinks towards the unsupervised one (which never saw the dev split): the dev-best
 /// candidate replaces it only when it leads it by more than one standard error of the per-row difference, paired
 /// over the dev rows (with <c>macro-f1</c>, which does not split into rows, the selection is checked out of fold
@@ -547,7 +548,7 @@ public sealed class AutoTrainer : ILabelModelTrainer
         var fallback = unsupervised.Model.PredictProbabilities(dev);
         var fallbackScore = Metric(fallback, gold, devRows, dev.Schema, metric);
         var candidates = scored.Select(s => s.Candidate).ToList();
-        var best = Best(candidates, higher);
+        var best = DevBest(scored, c => scored[c].Candidate.Score, higher, devRows, gold, dev.Schema);
         if (best < 0) throw new SnorkelerException("auto: every candidate model failed; see the log");
 
         var devBest = candidates[best];
@@ -576,14 +577,7 @@ public sealed class AutoTrainer : ILabelModelTrainer
             for (var f = 0; f < folds; f++)
             {
                 var inner = devRows.Where((_, x) => x % folds != f).ToArray();
-                var chosen = -1;
-                var chosenScore = 0.0;
-                for (var c = 0; c < scored.Count; c++)
-                {
-                    if (scored[c].DevProbabilities is not { } probabilities) continue;
-                    var score = Metric(probabilities, gold, inner, dev.Schema, metric);
-                    if (chosen < 0 || score > chosenScore) (chosen, chosenScore) = (c, score);
-                }
+                var chosen = DevBest(scored, c => Metric(scored[c].DevProbabilities!, gold, inner, dev.Schema, metric), higher, inner, gold, dev.Schema);
                 foreach (var i in devRows.Where((_, x) => x % folds == f))
                     scored[chosen].DevProbabilities!.AsSpan(i * k, k).CopyTo(outOfFold.AsSpan(i * k, k));
             }
@@ -652,6 +646,33 @@ public sealed class AutoTrainer : ILabelModelTrainer
         }
         return best;
     }
+
+    /// <summary>
+    /// The index of the candidate best on the given dev rows by <paramref name="score"/> (finite scores of fitted candidates
+    /// only), or -1. Ties are the rule, not the exception: expected accuracy on n dev rows moves in steps of 1/n and dozens of
+    /// candidates share the top, so which of them comes first in the list decided the choice. They go to the lowest log-loss
+    /// on the same rows (a proper score that still separates fits with the same labels), then to the earlier. With log-loss
+    /// as the metric itself there is nothing left to break ties by.
+    /// </summary>
+    private static int DevBest(IReadOnlyList<Scored> scored, Func<int, double> score, bool higherIsBetter, int[] rows, int[] gold, LabelSchema schema)
+    {
+        var scores = Enumerable.Range(0, scored.Count).Select(c => scored[c].DevProbabilities is null ? double.NaN : score(c)).ToArray();
+        var best = -1;
+        for (var c = 0; c < scores.Length; c++)
+            if (double.IsFinite(scores[c]) && (best < 0 || (higherIsBetter ? scores[c] > scores[best] : scores[c] < scores[best]))) best = c;
+        if (best < 0 || !higherIsBetter) return best;
+        var bestLoss = Metric(scored[best].DevProbabilities!, gold, rows, schema, AutoMetric.LogLoss);
+        for (var c = best + 1; c < scores.Length; c++)
+        {
+            if (!(scores[c] >= scores[best] - TieTolerance)) continue;
+            var loss = Metric(scored[c].DevProbabilities!, gold, rows, schema, AutoMetric.LogLoss);
+            if (loss < bestLoss) (best, bestLoss) = (c, loss);
+        }
+        return best;
+    }
+
+    /// <summary>Dev scores closer than this are tied (sums of the same row credits in another order differ in the last bits).</summary>
+    private const double TieTolerance = 1e-12;
 
     /// <summary>The metric of the probabilities on the given rows of the dev split.</summary>
     private static double Metric(double[] probabilities, int[] gold, int[] rows, LabelSchema schema, AutoMetric metric)

@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using Snorkeler.Benchmarks;
+using Snorkeler.Data;
 using Snorkeler.LabelModels.Tests.Support;
 using Xunit.Abstractions;
 
@@ -213,6 +215,31 @@ public sealed class AutoTests(ITestOutputHelper output)
         output.WriteLine(model.Selection.Reason);
         model.Selection.Reason.ShouldStartWith("the unsupervised choice");
         model.Choice.Model.ShouldBe(model.Selection.Unsupervised!.Chosen.Model);
+    }
+
+    [Fact]
+    public void With_a_dev_split_candidates_tied_on_it_go_to_the_lowest_dev_log_loss_not_to_the_first_in_the_list()
+    {
+        // Given a generated set with derived LFs and a dev split of 50 rows (suite seed 4, set 11), where dozens of candidates
+        // tie on dev expected accuracy and the first of the best, in the list's order, is below majority vote on test
+        using var folder = new TempFolder();
+        var spec = LfSuiteGenerator.Suite(4, validRows: 50)[10];
+        LfSuiteGenerator.Write(spec, folder.Path);
+        var train = WrenchFile.ReadMatrix(folder.File("train.json"));
+        var dev = WrenchFile.ReadMatrix(folder.File("valid.json"));
+        var test = WrenchFile.ReadMatrix(folder.File("test.json"));
+
+        // When auto selects with it
+        var record = new AutoTrainer().FitWithCandidates(train, FitContext.WithSeed(0) with { Dev = dev });
+
+        // Then the dev-best it chose has the lowest dev log-loss of the candidates tied with it, and it is not below majority vote
+        double LogLoss(AutoTrainer.Scored c) => c.Model!.Score(dev).LogLoss;
+        var chosen = record.Candidates.Single(c => ReferenceEquals(c.Candidate, record.Model.Choice));
+        var tied = record.Candidates.Where(c => c.DevProbabilities is not null && Math.Abs(c.Candidate.Score - chosen.Candidate.Score) < 1e-9).ToList();
+        output.WriteLine($"{spec.Name}: chose {chosen.Candidate} (dev log-loss {LogLoss(chosen):F4}) of {tied.Count} tied at {chosen.Candidate.Score:F4}; first tied: {tied[0].Candidate} ({LogLoss(tied[0]):F4})");
+        tied.Count.ShouldBeGreaterThan(1);
+        LogLoss(chosen).ShouldBe(tied.Min(LogLoss));
+        ExpectedAccuracy(record.Model, test).ShouldBeGreaterThanOrEqualTo(MajorityVote(train, test));
     }
 
     [Fact]
