@@ -87,10 +87,10 @@ public static class WrenchReference
         ("wrench-ea", d => d.Mean(d.TiedBest(d.Grid, d.DevExpected))),
         // The best test score among the tied fits: what a lucky trial order gives (an upper bound of the protocol).
         ("wrench-luckiest", d => d.WrenchTied.Select(c => d.Candidates[c].Test).MaxBy(d.TestScore)!),
-        // auto's rule until 3 December 2026: the dev-best is the first of the tied in the candidates' order.
+        // auto's rule until the evening of 3 December 2026: the dev-best is the first of the tied in the candidates' order.
         ("shrink", d => d.Shrink(d.UnsupervisedDev, d.UnsupervisedTest, 1, d.AllTied[0])),
         ("shrink-0.5", d => d.Shrink(d.UnsupervisedDev, d.UnsupervisedTest, 0.5, d.AllTied[0])),
-        // Ties on dev expected accuracy go to the lowest dev log-loss: auto's rule since 4 December 2026.
+        // Ties on dev expected accuracy go to the lowest dev log-loss: auto's rule since then.
         ("shrink-ll", d => d.Shrink(d.UnsupervisedDev, d.UnsupervisedTest, 1, d.AllBestByLogLoss)),
         // The dev-best is the mean of every candidate tied on dev (an ensemble auto cannot save as one model).
         ("shrink-tied", d => d.ShrinkTied(d.UnsupervisedDev, d.UnsupervisedTest)),
