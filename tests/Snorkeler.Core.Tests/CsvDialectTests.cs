@@ -42,6 +42,59 @@ public class CsvDialectTests
     }
 
     [Fact]
+    public void A_record_far_into_the_file_still_decides_the_delimiter()
+    {
+        // Given a header that splits on both commas and semicolons, 60 long records that do too (~15 K characters),
+        // then 40 that split on semicolons only
+        using var temp = new TempFolder();
+        var filler = new string('x', 240);
+        var lines = new List<string> { "a,b;c" };
+        lines.AddRange(Enumerable.Range(0, 60).Select(i => $"{i}{filler},y;z"));
+        lines.AddRange(Enumerable.Range(60, 40).Select(i => $"{i}{filler};y"));
+        var path = temp.Write("late.csv", string.Join("\n", lines) + "\n");
+
+        // When / Then: read only as far as the first records, comma (the default) would fit every one
+        CsvDialect.Detect(path).ShouldBe(';');
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    [InlineData(7)]
+    [InlineData(8)]
+    public void A_file_gets_the_delimiter_of_its_first_64_K_characters(int seed)
+    {
+        // Given a generated file whose header splits on two candidates; its records split on both up to a random
+        // record and on one of them after it. Records of 5 to 1,500 characters, quoted fields holding delimiters and
+        // line breaks, CRLF or LF.
+        var random = new Random(seed);
+        var candidates = CsvDialect.Candidates.OrderBy(_ => random.Next()).ToArray();
+        var (kept, dropped) = (candidates[0], candidates[1]);
+        var newline = random.Next(2) == 0 ? "\n" : "\r\n";
+        var longest = new[] { 20, 200, 1500 }[random.Next(3)];
+        var records = random.Next(20, 400);
+        var change = random.Next(records);
+        var text = new System.Text.StringBuilder($"id{kept}text{dropped}label{newline}");
+        for (var r = 0; r < records; r++)
+        {
+            var body = new string('w', random.Next(5, longest));
+            var field = random.Next(4) == 0 ? $"\"{body}{dropped}{kept}\"\"q\"\"{newline}more\"" : body;
+            text.Append(r < change ? $"{r}{kept}{field}{dropped}{r % 2}{newline}" : $"{r}{kept}{field}{newline}");
+        }
+        using var temp = new TempFolder();
+        var path = temp.Write("generated.csv", text.ToString());
+        var all = text.ToString();
+        var sample = all.Length > 64 * 1024 ? all[..(64 * 1024)] : all;
+
+        // When / Then: the same answer as from the whole 64 K-character sample
+        CsvDialect.Detect(path).ShouldBe(CsvDialect.Detect(sample, complete: all.Length <= 64 * 1024), $"{records} records up to {longest} characters, changing at {change}");
+    }
+
+    [Fact]
     public void A_tab_separated_file_named_tsv_prefers_tab_when_both_fit()
     {
         CsvDialect.Detect("a\tb,c\n1\t2,3\n", complete: true, fallback: '\t').ShouldBe('\t');

@@ -132,8 +132,8 @@ internal static class Compiler
                 case "contains any": return new ContainsAny(CaselessText(b.Left), (string[])((BoundConstant)b.Right).Value);
                 case "contains all": return new ContainsAll(CaselessText(b.Left), (string[])((BoundConstant)b.Right).Value);
                 case "matches":
-                    var regex = (Regex)((BoundConstant)b.Right).Value;
-                    return new Matches((regex.Options & RegexOptions.IgnoreCase) != 0 ? CaselessText(b.Left) : Text(b.Left), regex);
+                    var pattern = (RulePattern)((BoundConstant)b.Right).Value;
+                    return new Matches((pattern.Options & RegexOptions.IgnoreCase) != 0 ? CaselessText(b.Left) : Text(b.Left), pattern);
                 case "in":
                     return b.Right.Type == RuleType.NumberList
                         ? new InNumbers(Number(b.Left), (double[])((BoundConstant)b.Right).Value)

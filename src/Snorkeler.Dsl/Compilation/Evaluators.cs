@@ -392,17 +392,28 @@ internal sealed class ContainsAll(TextEval text, string[] needles) : BoolEval
     }
 }
 
-internal sealed class Matches(TextEval text, Regex regex) : BoolEval
+internal sealed class Matches : BoolEval
 {
     /// <summary>The longest text given to the backtracking engine; longer texts use the linear-time one.</summary>
     internal const int BacktrackingLimit = 1024;
 
-    private readonly Regex _safe = regex;
-    private readonly Regex _fast = Faster(regex);
-    private readonly LiteralGap? _gap = System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeCompiled ? null : LiteralGap.Of(regex.ToString(), regex.Options);
+    private readonly TextEval _text;
+    private readonly LiteralGap? _gap;
+    private readonly Regex? _safe;
+    private readonly Regex? _fast;
+
+    /// <summary>Under Native AOT a <c>LITERAL.*LITERAL</c> pattern runs without an engine (and none is built); others on the engines below.</summary>
+    public Matches(TextEval text, Semantics.RulePattern pattern)
+    {
+        _text = text;
+        _gap = Semantics.RegexBuilds.NeedsEngine(pattern.Pattern) ? null : LiteralGap.Of(pattern.Pattern, pattern.Options);
+        if (_gap is not null) return;
+        _safe = pattern.Regex;
+        _fast = Faster(_safe);
+    }
 
     public override bool Eval(DataRow row)
-        => text.Eval(row, out var s) && (_gap?.IsMatch(s) ?? (s.Length <= BacktrackingLimit ? _fast : _safe).IsMatch(s));
+        => _text.Eval(row, out var s) && (_gap?.IsMatch(s) ?? (s.Length <= BacktrackingLimit ? _fast! : _safe!).IsMatch(s));
 
     /// <summary>
     /// The checker compiles every regex with the non-backtracking engine, which bounds the time of any

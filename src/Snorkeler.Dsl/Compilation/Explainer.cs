@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.RegularExpressions;
 using Snorkeler.Data;
 using Snorkeler.Dsl.Semantics;
 
@@ -58,8 +57,8 @@ internal static class Explainer
                 case BoundBinary { Operator: "contains any" or "contains all", Right: BoundConstant { Value: string[] needles } } list:
                     Find(list.Left, row, needles, matches);
                     return;
-                case BoundBinary { Operator: "matches", Right: BoundConstant { Value: Regex regex } } matchesRegex:
-                    if (Field(matchesRegex.Left, row) is { } field && Text(matchesRegex.Left, row) is { } text && regex.Match(text) is { Success: true } m)
+                case BoundBinary { Operator: "matches", Right: BoundConstant { Value: RulePattern pattern } } matchesRegex:
+                    if (Field(matchesRegex.Left, row) is { } field && Text(matchesRegex.Left, row) is { } text && pattern.Regex.Match(text) is { Success: true } m)
                         matches.Add(new TextMatch(field.Name, field.Shift + m.Index, m.Length));
                     return;
                 case BoundBinary { Operator: "==" or "in", Left.Type: RuleType.Text } equal:

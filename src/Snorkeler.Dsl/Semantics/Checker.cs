@@ -306,7 +306,9 @@ internal sealed partial class Checker
     {
         try
         {
-            return new BoundConstant(RegexBuilds.Get(r.Pattern, RegexBuilds.CheckedOptions(r.Flags)), RuleType.Regex, r.Span);
+            var options = RegexBuilds.CheckedOptions(r.Flags);
+            if (RegexBuilds.NeedsEngine(r.Pattern)) _ = RegexBuilds.Get(r.Pattern, options); // what does not build is reported below
+            return new BoundConstant(new RulePattern(r.Pattern, options), RuleType.Regex, r.Span);
         }
         catch (RegexParseException e)
         {
@@ -508,7 +510,7 @@ internal sealed partial class Checker
         bool b => b ? "true" : "false",
         string[] a => "[" + string.Join("\u0001", a) + "]",
         double[] a => "[" + string.Join(",", a.Select(d => d.ToString("R", CultureInfo.InvariantCulture))) + "]",
-        Regex r => "/" + r + "/" + r.Options,
+        RulePattern r => r.ToString(),
         _ => c.Value.ToString() ?? "",
     };
 }

@@ -35,10 +35,20 @@ internal static class RegexBuilds
     /// <summary>Starts building the regexes a literal <c>/pattern/flags</c> needs (the checked one, and the fast one when the pattern is simple).</summary>
     public static void Start(string pattern, string flags)
     {
+        if (!NeedsEngine(pattern)) return;
         var options = CheckedOptions(flags);
         Queue(pattern, options);
         if (Matches.WantsBacktracking(pattern)) Queue(pattern, BacktrackingOptions(options));
     }
+
+    /// <summary>
+    /// Whether running <paramref name="pattern"/> takes a regex engine. Under Native AOT a <c>LITERAL.*LITERAL</c> pattern
+    /// runs as a <see cref="LiteralGap"/> and needs none; such a pattern is valid and supported on every engine, so
+    /// the checker has nothing to find in it either. Not building its non-backtracking automaton saves ~1 ms of a
+    /// run's fixed cost (docs/benchmarks.md, sixth pass).
+    /// </summary>
+    public static bool NeedsEngine(string pattern)
+        => System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeCompiled || !LiteralGap.Applies(pattern);
 
     /// <summary>The regex, built here if no one started it; throws what <c>new Regex(pattern, options)</c> throws.</summary>
     public static Regex Get(string pattern, RegexOptions options) => Entry(pattern, options).Value;
@@ -62,4 +72,20 @@ internal static class RegexBuilds
             catch (Exception) { }
         }, build, preferLocal: false);
     }
+}
+
+/// <summary>
+/// A rule's regex literal as the checker binds it: the pattern and the options it is checked and run with. The
+/// <see cref="Regex"/> itself is built (or taken from <see cref="RegexBuilds"/>) only when something runs it.
+/// </summary>
+internal sealed class RulePattern(string pattern, RegexOptions options)
+{
+    public string Pattern => pattern;
+
+    public RegexOptions Options => options;
+
+    /// <summary>The regex on the non-backtracking engine.</summary>
+    public Regex Regex => RegexBuilds.Get(pattern, options);
+
+    public override string ToString() => "/" + pattern + "/" + options;
 }
