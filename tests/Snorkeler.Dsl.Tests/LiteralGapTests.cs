@@ -35,6 +35,32 @@ public sealed class LiteralGapTests
         }
     }
 
+    [Theory]
+    [InlineData("kit.*is", "i")]
+    [InlineData("Sigma\u03a3.*\u00e9-x", "i")]
+    [InlineData("kit.*is", "")]
+    public void Every_code_unit_in_place_of_a_pattern_character_matches_as_the_regex_engine_says(string pattern, string flags)
+    {
+        // Given every UTF-16 code unit put in place of each character of the pattern's literals in a text that matches
+        var options = Semantics.RegexBuilds.CheckedOptions(flags);
+        var regex = new Regex(pattern, options);
+        var gap = LiteralGap.Of(pattern, options).ShouldNotBeNull();
+        var text = pattern.Replace(".*", " ", StringComparison.Ordinal);
+        for (var at = 0; at < text.Length; at++)
+        {
+            if (text[at] == ' ') continue;
+            var chars = text.ToCharArray();
+            for (var unit = 0; unit < 65536; unit++)
+            {
+                chars[at] = (char)unit;
+                var candidate = new string(chars);
+
+                // When / Then
+                gap.IsMatch(candidate).ShouldBe(regex.IsMatch(candidate), $"U+{unit:X4} at {at} of /{pattern}/{flags}");
+            }
+        }
+    }
+
     [Fact]
     public void The_youtube_comments_get_the_regex_engines_votes()
     {

@@ -49,13 +49,14 @@ public static class CsvDialect
     public static char Detect(string path)
     {
         Guard.NotNull(path);
-        string sample;
+        char[] buffer;
+        int read;
         bool complete;
         try
         {
             using var reader = new StreamReader(path, new UTF8Encoding(false, throwOnInvalidBytes: false), detectEncodingFromByteOrderMarks: true);
-            var buffer = new char[FirstSampleChars];
-            var read = reader.ReadBlock(buffer, 0, buffer.Length);
+            buffer = new char[FirstSampleChars];
+            read = reader.ReadBlock(buffer, 0, buffer.Length);
             complete = reader.Peek() < 0;
             while (!complete && buffer.Length < SampleChars && !Settled(buffer.AsSpan(0, read)))
             {
@@ -63,16 +64,17 @@ public static class CsvDialect
                 read += reader.ReadBlock(buffer, read, buffer.Length - read);
                 complete = reader.Peek() < 0;
             }
-            sample = new string(buffer, 0, read);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return Default(path); }
-        return Detect(sample, complete, Default(path));
+        return Detect(buffer.AsSpan(0, read), complete, Default(path));
     }
 
     /// <summary>The delimiter of a file's first characters (<paramref name="complete"/>: they are the whole file).</summary>
     public static char Detect(string sample, bool complete, char fallback = ',')
+        => Detect(Guard.NotNull(sample).AsSpan(), complete, fallback);
+
+    private static char Detect(ReadOnlySpan<char> sample, bool complete, char fallback)
     {
-        Guard.NotNull(sample);
         var preference = new[] { fallback }.Concat(Candidates.Where(c => c != fallback)).ToArray();
         char? best = null;
         var bestFit = -1.0;

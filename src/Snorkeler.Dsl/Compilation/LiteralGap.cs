@@ -18,12 +18,6 @@ namespace Snorkeler.Dsl.Compilation;
 /// </summary>
 internal sealed class LiteralGap
 {
-    /// <summary>Every UTF-16 code unit once, for asking the regex engine which of them a character matches.</summary>
-    private static readonly Lazy<string> AllChars = new(() => string.Create(65536, 0, static (span, _) =>
-    {
-        for (var i = 0; i < span.Length; i++) span[i] = (char)i;
-    }));
-
     private readonly SearchValues<char>[] _first;
     private readonly SearchValues<char>[] _second;
     private readonly bool _singleline;
@@ -31,19 +25,31 @@ internal sealed class LiteralGap
     private LiteralGap(string first, string second, RegexOptions options)
     {
         options &= ~(RegexOptions.NonBacktracking | RegexOptions.Compiled);
-        var sets = new Dictionary<char, SearchValues<char>>();
-        SearchValues<char> Set(char c)
-        {
-            if (sets.TryGetValue(c, out var set)) return set;
-            var probe = new Regex(Regex.Escape(c.ToString()), options);
-            var all = AllChars.Value;
-            var members = new List<char>();
-            foreach (var m in probe.EnumerateMatches(all)) members.Add(all[m.Index]);
-            return sets[c] = SearchValues.Create(members.ToArray());
-        }
-        _first = first.Select(Set).ToArray();
-        _second = second.Select(Set).ToArray();
+        var sets = CharacterSets(first + second, options);
+        _first = first.Select(c => sets[c]).ToArray();
+        _second = second.Select(c => sets[c]).ToArray();
         _singleline = (options & RegexOptions.Singleline) != 0;
+    }
+
+    /// <summary>
+    /// The characters each of <paramref name="chars"/> matches as a pattern on its own: each character's probe runs over
+    /// every UTF-16 code unit, a block at a time. (The 65,536-character text they ran on before was a fresh 128 KB and
+    /// ~1 ms of a run's fixed cost; one probe for all the characters is slower still, its class is not searched with
+    /// vector instructions: docs/benchmarks.md, sixth pass.)
+    /// </summary>
+    private static Dictionary<char, SearchValues<char>> CharacterSets(string chars, RegexOptions options)
+    {
+        var distinct = chars.Distinct().ToArray();
+        var probes = distinct.Select(c => new Regex(Regex.Escape(c.ToString()), options)).ToArray();
+        var members = distinct.Select(_ => new List<char>()).ToArray();
+        Span<char> block = stackalloc char[4096];
+        for (var start = 0; start < 65536; start += block.Length)
+        {
+            for (var i = 0; i < block.Length; i++) block[i] = (char)(start + i);
+            for (var k = 0; k < probes.Length; k++)
+                foreach (var m in probes[k].EnumerateMatches(block)) members[k].Add(block[m.Index]);
+        }
+        return distinct.Select((c, k) => (c, k)).ToDictionary(p => p.c, p => SearchValues.Create(members[p.k].ToArray()));
     }
 
     /// <summary>The two-literal form of <paramref name="pattern"/> with these options, or null when it is not <c>LITERAL.*LITERAL</c>.</summary>
