@@ -54,7 +54,8 @@ internal sealed class FitCommand : ICommand
 
     public string Summary => "fit a label model on a label matrix and save it as JSON";
 
-    public IReadOnlyList<OptionSpec> Options { get; } =
+    /// <summary>Built on first use: its model list initialises the model catalog, which every other command's start would pay for (docs/benchmarks.md, sixth pass).</summary>
+    public IReadOnlyList<OptionSpec> Options => field ??=
     [
         new("--matrix", "MATRIX", "the training label matrix (.snkm, .csv, .npy, Wrench .json, or answers task,worker,label in .csv/.jsonl/.parquet)", Role: PathRole.Input),
         new("--stats", "FILE", "instead of --matrix: sufficient statistics written by 'apply --stats', added up across shards", Many: true, Role: PathRole.Input),
