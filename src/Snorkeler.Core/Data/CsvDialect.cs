@@ -19,7 +19,7 @@ public static class CsvDialect
     /// <summary>
     /// Characters read first. When the header and <see cref="SampleRecords"/> records fit in them under every candidate,
     /// the rest of the sample cannot change the answer (counting stops there), and it is not read: 64 K characters
-    /// were a fresh 256 KB (the buffer and the string) and ~1 ms of a small run (docs/benchmarks.md, sixth pass).
+    /// were a fresh 256 KB (the buffer and the string) at every start (docs/benchmarks.md, sixth pass).
     /// </summary>
     private const int FirstSampleChars = 8 * 1024;
 

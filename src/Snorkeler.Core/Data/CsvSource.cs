@@ -454,7 +454,7 @@ public sealed class CsvSource : IChunkedSource
 
     /// <summary>
     /// The buffers (characters) of the reader that only reads the header when the source is opened; it grows them up to
-    /// the longest record allowed. 64 K buffers were a fresh 384 KB and ~1 ms of a small run (docs/benchmarks.md, sixth pass).
+    /// the longest record allowed. 64 K buffers were a fresh ~300 KB at every start (docs/benchmarks.md, sixth pass).
     /// </summary>
     private const int HeaderBufferChars = 4096;
 

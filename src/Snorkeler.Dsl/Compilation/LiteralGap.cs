@@ -33,8 +33,8 @@ internal sealed class LiteralGap
 
     /// <summary>
     /// The characters each of <paramref name="chars"/> matches as a pattern on its own: each character's probe runs over
-    /// every UTF-16 code unit, a block at a time. (The 65,536-character text they ran on before was a fresh 128 KB and
-    /// ~1 ms of a run's fixed cost; one probe for all the characters is slower still, its class is not searched with
+    /// every UTF-16 code unit, a block at a time. (The 65,536-character text they ran on before was a fresh 128 KB at
+    /// every start; one probe for all the characters is slower still, its class is not searched with
     /// vector instructions: docs/benchmarks.md, sixth pass.)
     /// </summary>
     private static Dictionary<char, SearchValues<char>> CharacterSets(string chars, RegexOptions options)
