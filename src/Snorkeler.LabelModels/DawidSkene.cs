@@ -127,6 +127,15 @@ public sealed record DawidSkeneOptions
     /// </summary>
     public DevGoldUse DevGold { get; init; } = DevGoldUse.Prior;
 
+    /// <summary>
+    /// Whether a source whose every vote on the training rows is also another source's vote, with the same label, is modelled
+    /// given that source (<c>--derived given</c>, default: <c>P(it votes a | Y = c, its parent votes a)</c>, the parent's vote
+    /// counting once) or as an independent witness (<c>--derived independent</c>). A rule and a narrower variant of it
+    /// ("free" and "free money") agree wherever the narrower one fires; read as independent, that agreement looks like
+    /// competence and both get accuracies near 1.
+    /// </summary>
+    public bool ConditionDerivedSources { get; init; } = true;
+
     /// <summary>Reads the options from the command line's <c>--name value</c> pairs.</summary>
     public static DawidSkeneOptions From(ModelOptions options)
     {
@@ -169,6 +178,13 @@ public sealed record DawidSkeneOptions
                 var text => throw new OptionException($"--exclusive expects group or independent, got '{text}'"),
             },
             DevGold = ReadDevGold(options, d.DevGold),
+            ConditionDerivedSources = options.Text("derived") switch
+            {
+                null => d.ConditionDerivedSources,
+                "given" => true,
+                "independent" => false,
+                var text => throw new OptionException($"--derived expects given or independent, got '{text}'"),
+            },
         };
     }
 
@@ -209,6 +225,7 @@ public sealed record DawidSkeneOptions
         ["guard"] = GuardMode switch { GuardMode.Auto => "auto", GuardMode.Mv => "mv", _ => "none" },
         ["exclusive"] = GroupExclusiveSources ? "group" : "independent",
         ["dev-gold"] = Spelling(DevGold),
+        ["derived"] = ConditionDerivedSources ? "given" : "independent",
     };
 }
 
@@ -315,6 +332,8 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
         var patterns = VotePatterns.Read(train, clamped, context.Cancellation);
         if (patterns.Rows == 0) throw new SnorkelerException("dawid-skene: the training matrix has no rows");
         var model = FitModel(patterns, train.Schema, train.LfNames, fixedPrior, context);
+        if (fixedPrior is null && clamped is null && model.ExclusiveGroups.Count > 0 && k >= 2)
+            model = UniformUnlessRejected(patterns, train.Schema, train.LfNames, model, context);
         // Gold rows name the classes, so EM cannot settle on latent classes that are not the task's: no guard.
         if (k < 2 || Options.GuardMode == GuardMode.None || clamped is not null) return model;
         var suspect = SuspectShare(model, patterns);
@@ -325,6 +344,32 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
                 $"dawid-skene: {suspect:P1} of the votes come from single-class sources the fit finds right less often than a uniform guess: checking the fit against majority vote"));
         }
         return CheckAgainstMajorityVote(train, patterns, model, fixedPrior, suspect, context);
+    }
+
+    /// <summary>Significance level of the test of the uniform class balance (<see cref="UniformUnlessRejected"/>).</summary>
+    public const double BalanceTestLevel = 0.05;
+
+    /// <summary>
+    /// Independent single-class sources of one class identify the class balance by how often they fire together
+    /// (<c>P(both) / (P(a) P(b)) ≈ 1 / p_t</c>); an exclusive group never does, so with groups the balance rests on the few
+    /// rows where sources of different classes fire together, and the likelihood is nearly flat along it. EM then stays
+    /// near majority vote's start, which spreads the rows no source votes on evenly over the classes and so gives them to
+    /// the classes whose rules fire most (generated, 5 classes, 44 % of rows without a vote: 0.468 against the uniform
+    /// balance's 0.608). The fit with the uniform balance is kept unless the likelihood-ratio test rejects it:
+    /// <c>2 (ℓ_learned − ℓ_uniform) ≥ χ²_{k−1}(1 − level)</c>, ℓ the penalised log-likelihood (the Dirichlet terms of the
+    /// confusion rows in both; the learned prior's own term left out).
+    /// </summary>
+    private DawidSkeneModel UniformUnlessRejected(VotePatterns patterns, LabelSchema schema, IReadOnlyList<string> lfNames, DawidSkeneModel learned, FitContext context)
+    {
+        var k = schema.Cardinality;
+        if (learned.FitInfo is not { } fit || !double.IsFinite(fit.Objective)) return learned;
+        var uniform = FitModel(patterns, schema, lfNames, ClassPrior.Uniform(k), context with { Log = null });
+        var statistic = 2 * (fit.Objective - learned.ClassPrior.Sum(Math.Log) - uniform.FitInfo!.Objective);
+        var critical = MathNet.Numerics.Distributions.ChiSquared.InvCDF(k - 1, 1 - BalanceTestLevel);
+        var kept = statistic >= critical;
+        context.Log?.Invoke(string.Create(CultureInfo.InvariantCulture,
+            $"dawid-skene: exclusive groups leave the class balance weakly identified; likelihood ratio against the uniform balance {statistic:F2} ({(kept ? "≥" : "<")} χ²({k - 1}) {critical:F2} at {BalanceTestLevel:P0}): {(kept ? "the learned balance is kept" : "the uniform balance is used")}"));
+        return kept ? learned : uniform;
     }
 
     /// <summary>The share of votes from which <see cref="GuardMode.Auto"/> checks a fit against majority vote.</summary>
@@ -344,7 +389,7 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
         for (var j = 0; j < m; j++)
         {
             all += votes[j];
-            if (votes[j] == 0 || patterns.ClassesVoted(j, k) != 1) continue;
+            if (votes[j] == 0 || patterns.ClassesVoted(j, k) != 1 || model.DerivedParent(j) >= 0) continue;
             var only = patterns.OnlyClass(j, k);
             var voting = 0.0;
             for (var c = 0; c < k; c++) voting += model.ClassPrior[c] * model.Confusion(j, c, only);
@@ -406,7 +451,10 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
             $"dawid-skene: abstain {DawidSkeneOptions.Spelling(Options.Abstain)}, {(Options.Confusion == ConfusionModel.OneCoin ? "one-coin" : "full")} confusion{grouped}; {patterns.Count} distinct vote patterns in {patterns.Rows} rows{gold}; {fit.Iterations} EM iterations, objective {fit.Objective:G8}{(fit.Converged ? "" : " (not converged)")}"));
         if (!fit.Converged)
             context.Log?.Invoke($"warning: dawid-skene stopped at the iteration cap ({Options.MaxIterations}) before the objective changed by less than {Options.Tolerance:G3} of itself; raise --max-iter or --tol");
-        return new DawidSkeneModel(schema, lfNames, em.Prior, em.Confusion(), em.AbstainIsOutcome, em.Weights, Options.Abstain, fit, groups: groups);
+        var derived = new DerivedSources(em.Parents, em.Keep());
+        if (derived.Any)
+            context.Log?.Invoke($"dawid-skene: {derived.Parent.Count(p => p >= 0)} sources whose every vote is another source's vote are modelled given that source (--derived given)");
+        return new DawidSkeneModel(schema, lfNames, em.Prior, em.Confusion(), em.AbstainIsOutcome, em.Weights, Options.Abstain, fit, groups: groups, derived: derived);
     }
 
     /// <summary>The class balance EM learns from the training matrix with default options (the <c>em</c> prior estimate).</summary>
@@ -445,6 +493,8 @@ internal sealed class DawidSkeneEm
     private readonly double[] _weight;         // per source: 1/g when g sources have identical columns (counted once), else 1
     private readonly int[] _group;             // per source: its exclusive group (single-class sources of one class that never fire together), else -1
     private readonly int[][] _members;         // per exclusive group: its sources, the first one carrying the group's abstain term
+    private readonly int[] _parent;            // per source: the source whose votes contain all of its votes (a derived source), else -1
+    private readonly int[][] _children;        // per source: the derived sources whose parent it is
     private readonly double[] _q;              // posterior per pattern, patterns × k
     private readonly double[] _counts;         // soft counts (source, vote, class), m × k × k
     private readonly double[] _classTotals;
@@ -473,6 +523,9 @@ internal sealed class DawidSkeneEm
         _outcome = new bool[m];
         _single = new int[m];
         _weight = options.CountDuplicatesOnce ? patterns.CopyWeights() : Enumerable.Repeat(1.0, m).ToArray();
+        _parent = options.ConditionDerivedSources ? patterns.Parents() : Enumerable.Repeat(-1, m).ToArray();
+        var children = Enumerable.Range(0, m).ToLookup(j => _parent[j]);
+        _children = Enumerable.Range(0, m).Select(p => children[p].ToArray()).ToArray();
         for (var j = 0; j < m; j++)
         {
             // A source that only ever votes one class says the same whatever Y is. With abstains missing its votes
@@ -480,10 +533,11 @@ internal sealed class DawidSkeneEm
             // calling the sources of other classes always wrong). Its evidence is when it votes, so its abstains are
             // outcomes, modelled by a hit rate P(votes t | Y = t) and one false-alarm rate P(votes t | Y ≠ t) — unless
             // a full matrix with abstain as a vote was asked for.
-            var single = patterns.ClassesVoted(j, k) == 1;
-            _outcome[j] = options.Abstain == AbstainMode.Vote || single;
+            var single = patterns.ClassesVoted(j, k) == 1 && _parent[j] < 0;
+            // A derived source's abstains are explained by its parent: where the parent votes a, it keeps the vote or not.
+            _outcome[j] = (options.Abstain == AbstainMode.Vote || single) && _parent[j] < 0;
             _single[j] = single && !(options.Abstain == AbstainMode.Vote && options.Confusion == ConfusionModel.Full) ? patterns.OnlyClass(j, k) : -1;
-            _oneCoin[j] = options.Confusion == ConfusionModel.OneCoin && !single;
+            _oneCoin[j] = options.Confusion == ConfusionModel.OneCoin && !single && _parent[j] < 0;
         }
         _members = options.GroupExclusiveSources ? patterns.ExclusiveGroups(_single, _weight) : [];
         _group = new int[m];
@@ -507,6 +561,22 @@ internal sealed class DawidSkeneEm
     /// <summary>Per source: the weight of its factor in the likelihood (1/g for each of g identical sources, else 1).</summary>
     public double[] Weights => _weight.ToArray();
 
+    /// <summary>Per source: its parent when it is a derived source (every vote of it is the parent's vote), else -1.</summary>
+    public int[] Parents => _parent.ToArray();
+
+    /// <summary>
+    /// Per derived source b, (class c, vote a): <c>P(b votes a | Y = c, its parent votes a)</c>, m × k × k (0 for other sources).
+    /// </summary>
+    public double[] Keep()
+    {
+        var keep = new double[_m * _k * _k];
+        for (var j = 0; j < _m; j++)
+            if (_parent[j] >= 0)
+                for (var c = 0; c < _k; c++)
+                for (var a = 0; a < _k; a++) keep[(j * _k + c) * _k + a] = Math.Exp(_logConfusion[(j * _k + c) * _width + a]);
+        return keep;
+    }
+
     /// <summary>
     /// The confusion matrices as probabilities, (source, class) rows of k + 1 outcomes; the abstain entry is 0
     /// for a source whose abstains are missing observations (its k vote probabilities sum to 1).
@@ -523,7 +593,21 @@ internal sealed class DawidSkeneEm
             // A group member's own abstain probability is 1 − its voting probability (the group's is kept internally).
             result[at + _k] = !_outcome[j] ? 0 : _group[j] >= 0 ? 1 - voted : Math.Exp(_logConfusion[at + _k]);
         }
+        // A derived source's row, for reading only (prediction uses its keep rates): P(votes a | Y = c, it voted), proportional
+        // to keep[c, a] times its parent's P(votes a | c). A parent has strictly more votes, so parents come first in this order.
+        foreach (var j in Enumerable.Range(0, _m).Where(j => _parent[j] >= 0).OrderBy(j => Depth(j)))
+            for (var c = 0; c < _k; c++)
+            {
+                var at = (j * _k + c) * _width;
+                var from = (_parent[j] * _k + c) * _width;
+                var total = 0.0;
+                for (var a = 0; a < _k; a++) total += result[at + a] = Math.Exp(_logConfusion[at + a]) * result[from + a];
+                for (var a = 0; a < _k; a++) result[at + a] = total > 0 ? result[at + a] / total : 1.0 / _k;
+                result[at + _k] = 0;
+            }
         return result;
+
+        int Depth(int j) => _parent[j] < 0 ? 0 : 1 + Depth(_parent[j]);
     }
 
     /// <summary>
@@ -705,6 +789,11 @@ internal sealed class DawidSkeneEm
         }
         for (var j = 0; j < _m; j++)
         {
+            if (_parent[j] >= 0)
+            {
+                SetKeepRows(j);
+                continue;
+            }
             if (_group[j] >= 0)
             {
                 if (_members[_group[j]][0] == j) SetGroupRows(_group[j]);
@@ -822,6 +911,40 @@ internal sealed class DawidSkeneEm
         }
     }
 
+    /// <summary>The centre of derived source j's keep rates: the share of its parent's votes it repeats.</summary>
+    private double KeepCentre(int j)
+    {
+        double kept = 0, offered = 0;
+        for (var a = 0; a < _k; a++)
+        for (var c = 0; c < _k; c++)
+        {
+            kept += _counts[(j * _k + a) * _k + c];
+            offered += _counts[(_parent[j] * _k + a) * _k + c];
+        }
+        return Math.Clamp(offered > 0 ? kept / offered : 0.5, Floor, 1 - Floor);
+    }
+
+    /// <summary>
+    /// Derived source j's rows: keep[c, a] = P(j votes a | Y = c, parent votes a), the mean of its Beta posterior with
+    /// <c>smoothing</c> pseudo-votes centred on the share of the parent's votes it repeats. Stored as logs in the k vote entries.
+    /// </summary>
+    private void SetKeepRows(int j)
+    {
+        var s = _options.Smoothing;
+        var centre = KeepCentre(j);
+        var p = _parent[j];
+        for (var c = 0; c < _k; c++)
+        {
+            var row = _logConfusion.AsSpan((j * _k + c) * _width, _width);
+            for (var a = 0; a < _k; a++)
+                row[a] = Math.Log((_counts[(j * _k + a) * _k + c] + s * centre) / (_counts[(p * _k + a) * _k + c] + s));
+            row[_k] = 0;
+        }
+    }
+
+    /// <summary>Log-probability that derived source j does not repeat its parent's vote a on a row of class c.</summary>
+    private double LogDrop(int j, int c, int a) => Math.Log(1 - Math.Exp(_logConfusion[(j * _k + c) * _width + a]));
+
     /// <summary>Posteriors from the current parameters; returns the log-likelihood of the votes.</summary>
     private double ExpectationStep()
     {
@@ -845,10 +968,15 @@ internal sealed class DawidSkeneEm
                 var at = j * k * width;
                 var a = _patterns.Labels[v];
                 var w = _weight[j];
-                if (_outcome[j])
+                if (_parent[j] >= 0)
+                    // Repeating the parent's vote; the parent's entry below already holds the log of not repeating it.
+                    for (var c = 0; c < k; c++) scores[c] += w * (_logConfusion[at + c * width + a] - LogDrop(j, c, a));
+                else if (_outcome[j])
                     for (var c = 0; c < k; c++) scores[c] += w * (_logConfusion[at + c * width + a] - _logConfusion[at + c * width + k]);
                 else
                     for (var c = 0; c < k; c++) scores[c] += w * _logConfusion[at + c * width + a];
+                foreach (var b in _children[j])
+                    for (var c = 0; c < k; c++) scores[c] += _weight[b] * LogDrop(b, c, a);
             }
             // A labelled row contributes the log of P(its gold class, its votes); an unlabelled one the log of P(its votes).
             var gold = _patterns.Clamp(t);
@@ -879,6 +1007,14 @@ internal sealed class DawidSkeneEm
         int k = _k, width = _width;
         var s = _options.Smoothing;
         var sum = 0.0;
+        if (_parent[j] >= 0)
+        {
+            var centre = KeepCentre(j);
+            for (var c = 0; c < k; c++)
+            for (var a = 0; a < k; a++)
+                sum += s * (centre * _logConfusion[(j * k + c) * width + a] + (1 - centre) * LogDrop(j, c, a));
+            return sum;
+        }
         if (_group[j] >= 0)
         {
             if (_members[_group[j]][0] != j) return 0;
@@ -973,28 +1109,41 @@ public sealed class DawidSkeneModel : LogLinearModel
     private readonly bool[] _outcome;
     private readonly double[] _weights;
     private readonly int[][] _groups;
+    private readonly DerivedSources _derived;
 
     internal DawidSkeneModel(LabelSchema schema, IReadOnlyList<string> lfNames, IReadOnlyList<double> prior, double[] confusion, bool[] abstainIsOutcome,
-        double[] weights, AbstainMode abstain, IterativeFit? fit, MajorityVoteGuard? guard = null, int[][]? groups = null)
+        double[] weights, AbstainMode abstain, IterativeFit? fit, MajorityVoteGuard? guard = null, int[][]? groups = null, DerivedSources? derived = null)
         : this(schema, lfNames, prior, confusion, abstainIsOutcome, weights, abstain, fit, guard, groups ?? [],
-            AbstainLogs(confusion, abstainIsOutcome, groups ?? [], schema.Cardinality))
+            derived ?? DerivedSources.None(lfNames.Count, schema.Cardinality), AbstainLogs(confusion, abstainIsOutcome, groups ?? [], schema.Cardinality))
     {
     }
 
     private DawidSkeneModel(LabelSchema schema, IReadOnlyList<string> lfNames, IReadOnlyList<double> prior, double[] confusion, bool[] abstainIsOutcome,
-        double[] weights, AbstainMode abstain, IterativeFit? fit, MajorityVoteGuard? guard, int[][] groups, double[] abstainLogs)
-        : base(schema, lfNames, prior, Table(confusion, abstainLogs, weights, schema.Cardinality), BaseScores(abstainLogs, weights, groups, schema.Cardinality))
+        double[] weights, AbstainMode abstain, IterativeFit? fit, MajorityVoteGuard? guard, int[][] groups, DerivedSources derived, double[] abstainLogs)
+        : base(schema, lfNames, prior, Table(confusion, abstainLogs, weights, derived, schema.Cardinality), BaseScores(abstainLogs, weights, groups, schema.Cardinality))
     {
         _confusion = confusion;
         _outcome = abstainIsOutcome;
         _weights = weights;
         _groups = groups;
+        _derived = derived;
         Abstain = abstain;
         FitInfo = fit;
         GuardCheck = guard;
     }
 
-    internal DawidSkeneModel WithGuard(MajorityVoteGuard guard) => new(Schema, LfNames, ClassPrior, _confusion, _outcome, _weights, Abstain, FitInfo, guard, _groups);
+    internal DawidSkeneModel WithGuard(MajorityVoteGuard guard) => new(Schema, LfNames, ClassPrior, _confusion, _outcome, _weights, Abstain, FitInfo, guard, _groups, _derived);
+
+    /// <summary>The parent of a derived source (<c>--derived given</c>: every vote of it was the parent's vote on the training rows), or -1.</summary>
+    public int DerivedParent(int lf) => _derived.Parent[lf];
+
+    /// <summary>For a derived source: <c>P(it votes <paramref name="vote"/> | Y = <paramref name="cls"/>, its parent votes <paramref name="vote"/>)</c>.</summary>
+    public double Keep(int lf, int cls, int vote)
+    {
+        if (_derived.Parent[lf] < 0) throw new ArgumentOutOfRangeException(nameof(lf), lf, $"LF {lf} is not a derived source in this model");
+        var k = Schema.Cardinality;
+        return _derived.Keep[(lf * k + cls) * k + vote];
+    }
 
     /// <summary>
     /// The groups of single-class sources of one class that never voted together on the training rows (<c>--exclusive group</c>):
@@ -1026,7 +1175,9 @@ public sealed class DawidSkeneModel : LogLinearModel
 
     /// <summary>
     /// π_j[c, a] = P(L_j = a | Y = c). For a source whose abstains are outcomes, <paramref name="vote"/> = -1 gives the
-    /// probability of abstaining; for the others the probabilities are those of the votes given that the source voted.
+    /// probability of abstaining; for the others the probabilities are those of the votes given that the source voted. For a
+    /// derived source (<see cref="DerivedParent"/>) this is implied by its keep rates and its parent's row and is for reading:
+    /// its factor in the posterior is <see cref="Keep"/>.
     /// </summary>
     public double Confusion(int lf, int cls, int vote)
     {
@@ -1035,14 +1186,29 @@ public sealed class DawidSkeneModel : LogLinearModel
         return _confusion[(lf * k + cls) * (k + 1) + (vote < 0 ? k : vote)];
     }
 
-    private static double[] Table(double[] confusion, double[] abstain, double[] weights, int k)
+    private static double[] Table(double[] confusion, double[] abstain, double[] weights, DerivedSources derived, int k)
     {
         var m = weights.Length;
         var table = new double[m * k * k];
         for (var j = 0; j < m; j++)
-        for (var a = 0; a < k; a++)
-        for (var c = 0; c < k; c++)
-            table[(j * k + a) * k + c] = weights[j] * (Math.Log(confusion[(j * k + c) * (k + 1) + a]) - abstain[j * k + c]);
+        {
+            var parent = derived.Parent[j];
+            for (var a = 0; a < k; a++)
+            for (var c = 0; c < k; c++)
+            {
+                if (parent < 0)
+                {
+                    table[(j * k + a) * k + c] += weights[j] * (Math.Log(confusion[(j * k + c) * (k + 1) + a]) - abstain[j * k + c]);
+                    continue;
+                }
+                // A derived source b repeats its parent's vote a with probability keep[c, a]: where the parent votes a the
+                // factor is 1 − keep (held in the parent's entry), and where b votes too, keep (b's entry holds the ratio).
+                var keep = derived.Keep[(j * k + c) * k + a];
+                var drop = Math.Log(1 - keep);
+                table[(j * k + a) * k + c] += weights[j] * (Math.Log(keep) - drop);
+                table[(parent * k + a) * k + c] += weights[j] * drop;
+            }
+        }
         return table;
     }
 
@@ -1092,6 +1258,7 @@ public sealed class DawidSkeneModel : LogLinearModel
         if (FitInfo is not null) json["fit"] = FitInfo.ToJson();
         if (GuardCheck is not null) json["guard"] = GuardCheck.ToJson();
         if (_groups.Length > 0) json["exclusive_groups"] = new JsonArray(_groups.Select(g => (JsonNode)new JsonArray(g.Select(j => (JsonNode)j).ToArray())).ToArray());
+        if (_derived.Any) json["derived"] = _derived.ToJson(Schema.Cardinality);
         return json;
     }
 
@@ -1135,7 +1302,10 @@ public sealed class DawidSkeneModel : LogLinearModel
                 ? w.Select(x => x!.GetValue<double>()).ToArray()
                 : throw new SnorkelerException($"parameter 'weights' must be {m} numbers in (0, 1]");
         var groups = LoadGroups(parameters["exclusive_groups"], confusion, outcome, weights, k);
-        return new DawidSkeneModel(schema, lfNames, prior, confusion, outcome, weights, abstain, IterativeFit.FromJson(parameters["fit"]), MajorityVoteGuard.FromJson(parameters["guard"]), groups);
+        var derived = DerivedSources.FromJson(parameters["derived"], m, k);
+        foreach (var j in Enumerable.Range(0, m).Where(j => derived.Parent[j] >= 0))
+            if (outcome[j] || groups.Any(g => g.Contains(j))) throw new SnorkelerException($"parameter 'derived': source {j} is derived, so its abstains cannot be outcomes nor can it be in an exclusive group");
+        return new DawidSkeneModel(schema, lfNames, prior, confusion, outcome, weights, abstain, IterativeFit.FromJson(parameters["fit"]), MajorityVoteGuard.FromJson(parameters["guard"]), groups, derived);
     }
 
     /// <summary>Reads and checks <c>exclusive_groups</c>: disjoint lists of at least two sources whose abstains are outcomes, weight 1, and whose voting probabilities per class sum below 1.</summary>
@@ -1166,6 +1336,54 @@ public sealed class DawidSkeneModel : LogLinearModel
             }
         }
         return groups;
+    }
+}
+
+/// <summary>
+/// Dawid–Skene's derived sources: per source its parent (-1 for a source modelled on its own) and, m × k × k, the keep rates
+/// <c>P(source votes a | Y = c, parent votes a)</c> at (source, c, a).
+/// </summary>
+/// <param name="Parent">Per source: its parent, or -1.</param>
+/// <param name="Keep">Keep rates, 0 for sources without a parent.</param>
+internal sealed record DerivedSources(int[] Parent, double[] Keep)
+{
+    public static DerivedSources None(int m, int k) => new(Enumerable.Repeat(-1, m).ToArray(), new double[m * k * k]);
+
+    public bool Any => Parent.Any(p => p >= 0);
+
+    public JsonArray ToJson(int k) => new(Enumerable.Range(0, Parent.Length).Where(j => Parent[j] >= 0)
+        .Select(j => (JsonNode)new JsonObject
+        {
+            ["lf"] = j,
+            ["parent"] = Parent[j],
+            ["keep"] = Parameters.ToJson(Keep.AsSpan(j * k * k, k * k).ToArray(), k),
+        }).ToArray());
+
+    /// <summary>Reads <c>derived</c> (absent: none) and checks it: parents in range, no source its own ancestor, keep rates in (0, 1).</summary>
+    public static DerivedSources FromJson(JsonNode? node, int m, int k)
+    {
+        var derived = None(m, k);
+        if (node is null) return derived;
+        const string shape = "parameter 'derived' must be a list of {lf, parent, keep}";
+        if (node is not JsonArray array) throw new SnorkelerException(shape);
+        foreach (var item in array)
+        {
+            if (item is not JsonObject entry) throw new SnorkelerException(shape);
+            var lf = entry["lf"] is JsonValue l && l.TryGetValue<int>(out var x) && x >= 0 && x < m ? x : throw new SnorkelerException($"{shape}: lf must be 0..{m - 1}");
+            var parent = entry["parent"] is JsonValue p && p.TryGetValue<int>(out var y) && y >= 0 && y < m && y != lf ? y : throw new SnorkelerException($"{shape}: parent must be 0..{m - 1}, not the lf itself");
+            if (derived.Parent[lf] >= 0) throw new SnorkelerException($"parameter 'derived': source {lf} is listed twice");
+            derived.Parent[lf] = parent;
+            var keep = Parameters.Matrix(new JsonObject { ["keep"] = entry["keep"]?.DeepClone() }, "keep", k, k, 0, 1);
+            if (keep.Any(v => !(v > 0 && v < 1))) throw new SnorkelerException($"parameter 'derived': source {lf}'s keep rates must lie strictly between 0 and 1");
+            keep.CopyTo(derived.Keep, lf * k * k);
+        }
+        for (var j = 0; j < m; j++)
+        {
+            var steps = 0;
+            for (var a = derived.Parent[j]; a >= 0; a = derived.Parent[a])
+                if (++steps > m) throw new SnorkelerException($"parameter 'derived': source {j} is its own ancestor");
+        }
+        return derived;
     }
 }
 
@@ -1274,6 +1492,44 @@ internal sealed class VotePatterns
             foreach (var j in members) weights[j] = 1.0 / members.Length;
         }
         return weights;
+    }
+
+    /// <summary>
+    /// Per source j, its parent: a source that voted, with the same label, on every row j voted on and on strictly more rows
+    /// (so never an identical copy, and the relation has no cycles); among several, the one with the fewest votes, then the
+    /// lowest index. -1 when there is none. Candidates start as the sources voting with j on its first row and only shrink,
+    /// so the cost is about the votes times the few candidates left.
+    /// </summary>
+    public int[] Parents()
+    {
+        var m = LfCount;
+        var votes = VotesPerSource();
+        var candidates = new List<int>?[m];
+        var seen = new bool[m];
+        var mark = new int[m];
+        Array.Fill(mark, -1);
+        for (var t = 0; t < Count; t++)
+        {
+            var (start, end) = Range(t);
+            for (var v = start; v < end; v++) mark[Lfs[v]] = Labels[v];
+            for (var v = start; v < end; v++)
+            {
+                var j = Lfs[v];
+                var a = Labels[v];
+                if (!seen[j])
+                {
+                    seen[j] = true;
+                    for (var u = start; u < end; u++)
+                        if (Lfs[u] != j && Labels[u] == a && votes[Lfs[u]] > votes[j]) (candidates[j] ??= []).Add(Lfs[u]);
+                }
+                else if (candidates[j] is { Count: > 0 } list) list.RemoveAll(p => mark[p] != a);
+            }
+            for (var v = start; v < end; v++) mark[Lfs[v]] = -1;
+        }
+        var parents = new int[m];
+        for (var j = 0; j < m; j++)
+            parents[j] = candidates[j] is { Count: > 0 } list ? list.OrderBy(p => votes[p]).ThenBy(p => p).First() : -1;
+        return parents;
     }
 
     /// <summary>

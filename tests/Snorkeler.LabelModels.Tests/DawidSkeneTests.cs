@@ -204,6 +204,104 @@ public sealed class DawidSkeneTests(ITestOutputHelper output)
         Some.CheckedProbabilities(grouped, set.Matrix);
     }
 
+    [Theory]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    public void With_exclusive_groups_the_rows_no_rule_reaches_follow_the_uniform_balance_unless_the_votes_reject_it(int k)
+    {
+        // Given, on twelve draws, per class three single-class LFs that never fire together on evenly balanced classes whose
+        // LFs cover different shares of them (so most rows no LF votes on belong to the classes covered least)
+        var differences = new List<double>();
+        for (var seed = 61; seed < 73; seed++)
+        {
+            var set = Generated.ExclusiveLfs(6000, k, 3, catchAll: false, seed);
+            var mv = ExpectedAccuracy(new MajorityVoteTrainer().Fit(set.Matrix, FitContext.WithSeed(1)), set.Matrix);
+            var logs = new List<string>();
+
+            // When Dawid–Skene is fitted with its defaults
+            var model = Fit(set.Matrix, context: FitContext.WithSeed(1) with { Log = logs.Add });
+            differences.Add(ExpectedAccuracy(model, set.Matrix) - mv);
+            output.WriteLine($"k {k}, seed {seed}: mv {mv:F4}, dawid-skene {ExpectedAccuracy(model, set.Matrix):F4}; {logs.Single(l => l.Contains("likelihood ratio"))}");
+
+            // Then the likelihood does not reject the uniform balance, which the fit keeps
+            logs.ShouldContain(l => l.Contains("the uniform balance is used"));
+            model.ClassPrior.ShouldAllBe(p => Math.Abs(p - 1.0 / k) < 1e-12);
+        }
+
+        // and it is never more than a point below majority vote (with EM's own balance it was on 12 of these 36 draws, by up
+        // to 3 points: that balance gives the rows without a vote to the classes whose rules fire most), and above it on average
+        differences.ShouldAllBe(d => d > -0.01);
+        differences.Average().ShouldBeGreaterThan(0.01);
+    }
+
+    [Fact]
+    public void With_exclusive_groups_a_balance_the_votes_show_clearly_is_kept()
+    {
+        // Given exclusive LFs with a catch-all on a skewed balance (class 0 is 60 % of rows), whose co-firing reveals it
+        var set = Generated.ExclusiveLfs(20000, 3, 3, catchAll: true, seed: 64, skew: 0.5);
+        var logs = new List<string>();
+
+        // When Dawid–Skene is fitted with its defaults
+        var model = Fit(set.Matrix, context: FitContext.WithSeed(1) with { Log = logs.Add });
+        foreach (var line in logs) output.WriteLine(line);
+        output.WriteLine($"prior {string.Join(" ", model.ClassPrior.Select(p => p.ToString("F3")))}, true {string.Join(" ", set.Prior.Select(p => p.ToString("F3")))}");
+
+        // Then the test rejects the uniform balance and the learned one is kept
+        logs.ShouldContain(l => l.Contains("the learned balance is kept"));
+        model.ClassPrior[0].ShouldBeGreaterThan(0.45);
+    }
+
+    [Theory]
+    [InlineData(2, 51)]
+    [InlineData(3, 52)]
+    public void A_narrower_variant_of_a_weak_rule_is_modelled_given_the_rule_so_their_agreement_is_not_read_as_competence(int k, int seed)
+    {
+        // Given four one-coin LFs and a narrower variant of the weakest (accuracy 0.55) that repeats its vote on 80 % of the
+        // rows where it is right and 30 % of those where it is wrong
+        var set = Generated.WithSubsets(4000, [0.8, 0.75, 0.7, 0.55], [(3, 0.8, 0.3)], k, coverage: 0.4, skew: 0.8, seed);
+        var mv = ExpectedAccuracy(new MajorityVoteTrainer().Fit(set.Matrix, FitContext.WithSeed(1)), set.Matrix);
+
+        // When Dawid–Skene models the variant given the rule (the default) and as an independent witness
+        var given = Fit(set.Matrix, new DawidSkeneOptions { GuardMode = GuardMode.None });
+        var independent = Fit(set.Matrix, new DawidSkeneOptions { GuardMode = GuardMode.None, ConditionDerivedSources = false });
+        double Accuracy(DawidSkeneModel model, int lf) => Enumerable.Range(0, k).Sum(c => set.Prior[c] * model.Confusion(lf, c, c));
+        output.WriteLine($"k {k}: mv {mv:F4}, given {ExpectedAccuracy(given, set.Matrix):F4} (weak LF {Accuracy(given, 3):F3}), independent {ExpectedAccuracy(independent, set.Matrix):F4} (weak LF {Accuracy(independent, 3):F3})");
+
+        // Then the variant's parent is the weak rule and no other LF has one, the rule's accuracy is recovered where the
+        // independent model inflates it, and the labels are better than both the independent model's and majority vote's
+        Enumerable.Range(0, 5).Select(given.DerivedParent).ShouldBe([-1, -1, -1, -1, 3]);
+        Enumerable.Range(0, 5).Select(independent.DerivedParent).ShouldAllBe(p => p == -1);
+        Accuracy(given, 3).ShouldBe(0.55, 0.06);
+        Accuracy(independent, 3).ShouldBeGreaterThan(Accuracy(given, 3) + 0.1);
+        ExpectedAccuracy(given, set.Matrix).ShouldBeGreaterThan(ExpectedAccuracy(independent, set.Matrix) + 0.01);
+        ExpectedAccuracy(given, set.Matrix).ShouldBeGreaterThan(mv);
+
+        // and the model file keeps the parents and keep rates, and a variant voting where its rule abstains (new rows) stays finite
+        var loaded = (DawidSkeneModel)LabelModelCatalog.Get("dawid-skene").Load(given.Schema, given.LfNames, given.ClassPrior, given.SaveParameters());
+        loaded.DerivedParent(4).ShouldBe(3);
+        loaded.PredictProbabilities(set.Matrix).ShouldBe(given.PredictProbabilities(set.Matrix));
+        Some.CheckedProbabilities(given, set.Matrix);
+        Some.CheckedProbabilities(given, Some.Matrix(k, [[-1, -1, -1, -1, 1], [0, -1, -1, 1, 0], [-1, -1, -1, -1, -1]]));
+    }
+
+    [Fact]
+    public void A_model_file_whose_derived_sources_form_a_cycle_or_leave_the_unit_interval_is_rejected()
+    {
+        var set = Generated.WithSubsets(2000, [0.8, 0.7, 0.6], [(2, 0.8, 0.3)], 2, coverage: 0.5, skew: 1, seed: 53);
+        var model = Fit(set.Matrix, new DawidSkeneOptions { GuardMode = GuardMode.None });
+        model.DerivedParent(3).ShouldBe(2);
+        void Rejected(Action<JsonObject> edit, string message)
+        {
+            var parameters = model.SaveParameters();
+            edit(parameters);
+            Should.Throw<SnorkelerException>(() => LabelModelCatalog.Get("dawid-skene").Load(model.Schema, model.LfNames, model.ClassPrior, parameters)).Message.ShouldContain(message);
+        }
+        Rejected(p => p["derived"]!.AsArray().Add(new JsonObject { ["lf"] = 2, ["parent"] = 3, ["keep"] = p["derived"]![0]!["keep"]!.DeepClone() }), "its own ancestor");
+        Rejected(p => p["derived"]![0]!["keep"]![0]![0] = 1.0, "strictly between 0 and 1");
+        Rejected(p => p["derived"]![0]!["parent"] = 3, "not the lf itself");
+    }
+
     [Fact]
     public void A_group_member_that_votes_together_with_another_on_new_rows_still_gets_finite_probabilities()
     {
@@ -268,7 +366,7 @@ public sealed class DawidSkeneTests(ITestOutputHelper output)
         unguarded.GuardCheck.ShouldBeNull();
         var mv = ExpectedAccuracy(new MajorityVoteTrainer().Fit(train, FitContext.WithSeed(123)), test);
         ExpectedAccuracy(guarded, test).ShouldBe(mv, 1e-12);
-        ExpectedAccuracy(unguarded, test).ShouldBeLessThan(mv - 0.1);
+        ExpectedAccuracy(unguarded, test).ShouldBeLessThan(mv - 0.05);
         Enumerable.Range(0, guarded.LfNames.Count).ShouldAllBe(j => guarded.Confusion(j, 0, 0) == guarded.Confusion(0, 1, 1));
         var loaded = (DawidSkeneModel)LabelModelCatalog.Get("dawid-skene").Load(guarded.Schema, guarded.LfNames, guarded.ClassPrior, guarded.SaveParameters());
         loaded.GuardCheck.ShouldBe(check);

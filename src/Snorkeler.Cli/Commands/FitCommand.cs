@@ -25,6 +25,7 @@ internal sealed class FitCommand : ICommand
         new("--duplicates", "once|each", "dawid-skene: identical sources counted once between them (default) or each in full"),
         new("--guard", "auto|mv|none", "dawid-skene: keep majority vote's model when the fit agrees less with held-out sources (auto, default: checked when the fit finds LFs right less often than a uniform guess)"),
         new("--exclusive", "group|independent", "dawid-skene: single-class LFs of one class that never vote together as one source (group, default) or as independent ones"),
+        new("--derived", "given|independent", "dawid-skene: an LF whose every vote is another LF's vote (a narrower variant of it) modelled given that LF (given, default) or as an independent one"),
         new("--dev-gold", "prior|clamp", "dawid-skene, ebcc: with --dev, its gold frequencies are the prior (prior, default), or its rows join the fit clamped to their gold class (clamp: semi-supervised EM)"),
         new("--select-by", "expected-accuracy|accuracy|macro-f1|log-loss", "auto: the dev-split metric candidates are compared by (default expected-accuracy)"),
         new("--subtypes", "N", "ebcc: subtypes per class (default 10)"),

@@ -135,11 +135,12 @@ internal static class Generated
     /// TREC-like LFs: per class <paramref name="perClass"/> single-class LFs that never fire together, each covering its own
     /// 5–20 % slice of its class's rows and false-alarming on 0.2–2 % of other rows (again at most one LF of a class per
     /// row); with <paramref name="catchAll"/>, a last LF voting class 0 on 80 % of its rows and on 50 % of the others.
+    /// Class balance p_c ∝ <paramref name="skew"/>^c.
     /// </summary>
-    public static GeneratedSet ExclusiveLfs(int rows, int k, int perClass, bool catchAll, int seed)
+    public static GeneratedSet ExclusiveLfs(int rows, int k, int perClass, bool catchAll, int seed, double skew = 1.0)
     {
         var random = new Random(seed);
-        var prior = Balance(k, 1.0);
+        var prior = Balance(k, skew);
         var m = k * perClass + (catchAll ? 1 : 0);
         var hit = new double[k * perClass];
         var alarm = new double[k * perClass];
@@ -196,6 +197,36 @@ internal static class Generated
             gold[i] = y;
             for (var j = 0; j < m; j++)
                 votes[i * m + j] = j >= accuracies.Length && random.NextDouble() < rho[j] ? votes[i * m + origin[j]] : Own(j, y);
+        }
+        return new GeneratedSet(LabelMatrix.Create(LabelSchema.Numbered(k), Some.LfNames(m), votes, gold), prior);
+    }
+
+    /// <summary>
+    /// One-coin LFs (coverage, accuracies as <see cref="OneCoin"/>) followed by derived LFs: for each (source, keep right,
+    /// keep wrong) of <paramref name="subsets"/>, an LF that repeats the source's vote where the source is right with
+    /// probability keep right, where it is wrong with probability keep wrong, and otherwise abstains — a narrower variant of
+    /// a rule, more precise than the rule and firing only where it fires.
+    /// </summary>
+    public static GeneratedSet WithSubsets(int rows, double[] accuracies, (int Source, double KeepRight, double KeepWrong)[] subsets, int k, double coverage, double skew, int seed)
+    {
+        var random = new Random(seed);
+        var prior = Balance(k, skew);
+        var m = accuracies.Length + subsets.Length;
+        var votes = new int[rows * m];
+        var gold = new int[rows];
+        for (var i = 0; i < rows; i++)
+        {
+            var y = Draw(random, prior);
+            gold[i] = y;
+            for (var j = 0; j < accuracies.Length; j++)
+                votes[i * m + j] = random.NextDouble() >= coverage ? LabelSchema.Abstain
+                    : random.NextDouble() < accuracies[j] ? y : (y + 1 + random.Next(k - 1)) % k;
+            for (var x = 0; x < subsets.Length; x++)
+            {
+                var vote = votes[i * m + subsets[x].Source];
+                var keep = vote == y ? subsets[x].KeepRight : subsets[x].KeepWrong;
+                votes[i * m + accuracies.Length + x] = vote >= 0 && random.NextDouble() < keep ? vote : LabelSchema.Abstain;
+            }
         }
         return new GeneratedSet(LabelMatrix.Create(LabelSchema.Numbered(k), Some.LfNames(m), votes, gold), prior);
     }
