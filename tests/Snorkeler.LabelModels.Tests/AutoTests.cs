@@ -233,7 +233,11 @@ public sealed class AutoTests(ITestOutputHelper output)
         var record = new AutoTrainer().FitWithCandidates(train, FitContext.WithSeed(0) with { Dev = dev });
 
         // Then the dev-best it chose has the lowest dev log-loss of the candidates tied with it, and it is not below majority vote
-        double LogLoss(AutoTrainer.Scored c) => c.Model!.Score(dev).LogLoss;
+        // The log-loss of the dev probabilities auto scores: cross-fitted for the semi-supervised candidates, whose final model
+        // saw every dev row's gold (its own dev log-loss is optimistic).
+        var gold = dev.GoldLabels.ToArray();
+        var rows = Enumerable.Range(0, dev.RowCount).ToArray();
+        double LogLoss(AutoTrainer.Scored c) => -AutoTrainer.RowScores(c.DevProbabilities!, gold, rows, dev.Schema.Cardinality, AutoMetric.LogLoss).Average();
         var chosen = record.Candidates.Single(c => ReferenceEquals(c.Candidate, record.Model.Choice));
         var tied = record.Candidates.Where(c => c.DevProbabilities is not null && Math.Abs(c.Candidate.Score - chosen.Candidate.Score) < 1e-9).ToList();
         output.WriteLine($"{spec.Name}: chose {chosen.Candidate} (dev log-loss {LogLoss(chosen):F4}) of {tied.Count} tied at {chosen.Candidate.Score:F4}; first tied: {tied[0].Candidate} ({LogLoss(tied[0]):F4})");
