@@ -125,49 +125,20 @@ public static class Applier
         return IO.MatrixFile.Concat(blocks);
     }
 
+    /// <summary>
+    /// The calling thread reads the chunks and passes the evaluated blocks to the sink in order; <paramref name="threads"/>
+    /// workers parse and evaluate them. At most <c>3 × threads</c> chunks are between reading and the sink. Reading on
+    /// the sink's thread (it was a fourth thread) leaves one thread per core and a worker: reading a chunk takes a few
+    /// tens of µs, evaluating it a few hundred, so the caller mostly waits (docs/benchmarks.md, sixth pass).
+    /// </summary>
     private static void RunParallel(Context context, Action<LabelMatrix> sink, ApplyOptions options, int threads)
     {
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(options.Cancellation);
         var token = cancel.Token;
         var window = threads * 3;
-        using var slots = new SemaphoreSlim(window, window);
         var input = Channel.CreateBounded<(long Seq, RowChunk Chunk)>(new BoundedChannelOptions(window) { SingleWriter = true });
         var done = new Dictionary<long, (LabelMatrix? Block, Exception? Error)>();
         var gate = new object();
-        long produced = -1;
-        Exception? readError = null;
-
-        var reader = Task.Factory.StartNew(() =>
-        {
-            long seq = 0;
-            try
-            {
-                // A chunked source (CSV) only splits its text here; the workers parse it. Others parse here.
-                var chunks = context.Source is IChunkedSource chunked
-                    ? chunked.ReadChunks(options.BatchRows)
-                    : context.Source.ReadBatches(options.BatchRows).Select(b => new RowChunk(b));
-                foreach (var chunk in chunks)
-                {
-                    slots.Wait(token);
-                    if (!input.Writer.TryWrite((seq, chunk))) input.Writer.WriteAsync((seq, chunk), token).AsTask().GetAwaiter().GetResult();
-                    seq++;
-                }
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !token.IsCancellationRequested)
-            {
-                readError = e;
-            }
-            catch (OperationCanceledException) { }
-            finally
-            {
-                lock (gate)
-                {
-                    produced = seq;
-                    Monitor.PulseAll(gate);
-                }
-                input.Writer.TryComplete();
-            }
-        }, token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
         var workers = Enumerable.Range(0, threads).Select(_ => Task.Factory.StartNew(() =>
         {
@@ -193,25 +164,49 @@ public static class Applier
             }
         }, token, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
 
-        long next = 0;
+        // A chunked source (CSV) only splits its text here; the workers parse it. Others parse here.
+        using var chunks = (context.Source is IChunkedSource chunked
+            ? chunked.ReadChunks(options.BatchRows)
+            : context.Source.ReadBatches(options.BatchRows).Select(b => new RowChunk(b))).GetEnumerator();
+        long produced = 0, next = 0;
+        var reading = true;
+        Exception? readError = null;
         var finished = false;
         try
         {
             while (true)
             {
+                // Keep the window full: the workers never wait for a chunk the reader could have read.
+                while (reading && produced - next < window)
+                {
+                    options.Cancellation.ThrowIfCancellationRequested();
+                    try { reading = chunks.MoveNext(); }
+                    catch (Exception e) when (e is not OperationCanceledException || !options.Cancellation.IsCancellationRequested)
+                    {
+                        // The rows read before the failure are still evaluated and passed on; the failure is thrown after them.
+                        readError = e;
+                        reading = false;
+                    }
+                    if (!reading)
+                    {
+                        input.Writer.TryComplete();
+                        break;
+                    }
+                    if (!input.Writer.TryWrite((produced, chunks.Current))) throw new InvalidOperationException("the chunk window overflowed");
+                    produced++;
+                }
+                if (next == produced && !reading) break;
                 (LabelMatrix? Block, Exception? Error) result;
                 lock (gate)
                 {
-                    while (!done.ContainsKey(next) && (produced < 0 || next < produced))
+                    while (!done.Remove(next, out result))
                     {
                         options.Cancellation.ThrowIfCancellationRequested();
                         Monitor.Wait(gate, 100);
                     }
-                    if (!done.Remove(next, out result)) break;
                 }
                 if (result.Error is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(result.Error).Throw();
                 sink(result.Block!);
-                slots.Release();
                 next++;
             }
             if (readError is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(readError).Throw();
@@ -220,10 +215,11 @@ public static class Applier
         }
         finally
         {
+            input.Writer.TryComplete();
             // After a full read the workers leave when the input is drained. Cancelling them then would make each throw,
             // and an exception's stack trace costs a native build ~90 page faults of metadata lookups.
             if (!finished) cancel.Cancel();
-            try { Task.WaitAll([reader, .. workers]); }
+            try { Task.WaitAll(workers); }
             catch (AggregateException) { }
         }
     }
