@@ -242,6 +242,43 @@ public class ApplierTests
         LabelingFunction.Create("plain", _ => Abstain).Describe().ShouldBe("'plain'");
         Should.Throw<ArgumentException>(() => LabelingFunction.Create(" ", _ => Abstain));
     }
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(4)]
+    public void A_read_failure_comes_after_the_blocks_read_before_it_in_row_order(int threads)
+    {
+        // Given a source whose seventh batch cannot be read
+        var frame = new Microsoft.Data.Analysis.DataFrame(new Microsoft.Data.Analysis.StringDataFrameColumn("text", Enumerable.Range(0, 100).Select(i => $"row {i}")));
+        var source = new FailingAfter(new DataFrameSource(frame, "rows"), batches: 6);
+        var firstRows = new List<long>();
+
+        // When
+        var error = Should.Throw<SnorkelerException>(() => Applier.Apply(source, KeywordLfs(), Some.HamSpam, block => firstRows.Add(block.FirstRow),
+            new ApplyOptions { Threads = threads, BatchRows = 7 }));
+
+        // Then: the six batches read reached the sink, in order, and then the failure
+        error.Message.ShouldBe("rows: the disk went away");
+        firstRows.ShouldBe([0L, 7, 14, 21, 28, 35]);
+    }
+
+    private sealed class FailingAfter(IDataSource inner, int batches) : IDataSource
+    {
+        public string Name => inner.Name;
+
+        public DataSchema Schema => inner.Schema;
+
+        public IEnumerable<RowBatch> ReadBatches(int rowsPerBatch)
+        {
+            var read = 0;
+            foreach (var batch in inner.ReadBatches(rowsPerBatch))
+            {
+                if (read++ == batches) throw new SnorkelerException($"{Name}: the disk went away");
+                yield return batch;
+            }
+        }
+    }
+
     [Fact]
     public void A_failure_on_a_source_without_lines_names_the_row_of_the_source()
     {
