@@ -347,7 +347,7 @@ public sealed class AutoTrainer : ILabelModelTrainer
                 Drop(new AutoCandidate(entry.Model, entry.Options, priorSource, double.NaN, e.Message), $"{entry.Model} skipped");
             }
         }
-        var best = Best(candidates, higherIsBetter: true);
+        var best = Best(candidates.Select(c => c.Score).ToArray(), higherIsBetter: true);
         if (best < 0) throw new SnorkelerException("auto: every candidate model failed; see the log");
         var reason = folds < 2
             ? "with fewer than two independent groups of sources no source can be held out, so majority vote is kept"
@@ -635,15 +635,11 @@ public sealed class AutoTrainer : ILabelModelTrainer
     internal static bool Leads(double lead, double error) => lead > error * (1 + 1e-9);
 
     /// <summary>The index of the best finite score (ties to the earlier), or -1.</summary>
-    private static int Best(IReadOnlyList<AutoCandidate> candidates, bool higherIsBetter)
+    private static int Best(IReadOnlyList<double> scores, bool higherIsBetter)
     {
         var best = -1;
-        for (var c = 0; c < candidates.Count; c++)
-        {
-            var s = candidates[c].Score;
-            if (!double.IsFinite(s)) continue;
-            if (best < 0 || (higherIsBetter ? s > candidates[best].Score : s < candidates[best].Score)) best = c;
-        }
+        for (var c = 0; c < scores.Count; c++)
+            if (double.IsFinite(scores[c]) && (best < 0 || (higherIsBetter ? scores[c] > scores[best] : scores[c] < scores[best]))) best = c;
         return best;
     }
 
@@ -657,9 +653,7 @@ public sealed class AutoTrainer : ILabelModelTrainer
     private static int DevBest(IReadOnlyList<Scored> scored, Func<int, double> score, bool higherIsBetter, int[] rows, int[] gold, LabelSchema schema)
     {
         var scores = Enumerable.Range(0, scored.Count).Select(c => scored[c].DevProbabilities is null ? double.NaN : score(c)).ToArray();
-        var best = -1;
-        for (var c = 0; c < scores.Length; c++)
-            if (double.IsFinite(scores[c]) && (best < 0 || (higherIsBetter ? scores[c] > scores[best] : scores[c] < scores[best]))) best = c;
+        var best = Best(scores, higherIsBetter);
         if (best < 0 || !higherIsBetter) return best;
         var bestLoss = Metric(scored[best].DevProbabilities!, gold, rows, schema, AutoMetric.LogLoss);
         for (var c = best + 1; c < scores.Length; c++)

@@ -49,39 +49,46 @@ public static class CsvDialect
     public static char Detect(string path)
     {
         Guard.NotNull(path);
-        char[] buffer;
-        int read;
-        bool complete;
+        var fallback = Default(path);
+        List<int>[] counts;
         try
         {
             using var reader = new StreamReader(path, new UTF8Encoding(false, throwOnInvalidBytes: false), detectEncodingFromByteOrderMarks: true);
-            buffer = new char[FirstSampleChars];
-            read = reader.ReadBlock(buffer, 0, buffer.Length);
-            complete = reader.Peek() < 0;
-            while (!complete && buffer.Length < SampleChars && !Settled(buffer.AsSpan(0, read)))
+            var buffer = new char[FirstSampleChars];
+            var read = reader.ReadBlock(buffer, 0, buffer.Length);
+            var complete = reader.Peek() < 0;
+            counts = FieldCounts(buffer.AsSpan(0, read), complete, fallback);
+            // Unsettled while some candidate's count runs to the end of a full buffer: more of the file could change it.
+            while (!complete && buffer.Length < SampleChars && counts.Any(c => c.Count <= SampleRecords))
             {
                 Array.Resize(ref buffer, Math.Min(buffer.Length * 4, SampleChars));
                 read += reader.ReadBlock(buffer, read, buffer.Length - read);
                 complete = reader.Peek() < 0;
+                counts = FieldCounts(buffer.AsSpan(0, read), complete, fallback);
             }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return Default(path); }
-        return Detect(buffer.AsSpan(0, read), complete, Default(path));
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return fallback; }
+        return Choose(counts, fallback);
     }
 
     /// <summary>The delimiter of a file's first characters (<paramref name="complete"/>: they are the whole file).</summary>
     public static char Detect(string sample, bool complete, char fallback = ',')
-        => Detect(Guard.NotNull(sample).AsSpan(), complete, fallback);
+        => Choose(FieldCounts(Guard.NotNull(sample), complete, fallback), fallback);
 
-    private static char Detect(ReadOnlySpan<char> sample, bool complete, char fallback)
+    /// <summary>The delimiters tried, in order of preference: the fallback, then the other <see cref="Candidates"/>.</summary>
+    private static char[] Preference(char fallback) => [fallback, .. Candidates.Where(c => c != fallback)];
+
+    /// <summary>The delimiter that the field counts of each delimiter of <see cref="Preference"/> (in that order) point to.</summary>
+    private static char Choose(List<int>[] countsPerDelimiter, char fallback)
     {
-        var preference = new[] { fallback }.Concat(Candidates.Where(c => c != fallback)).ToArray();
+        var preference = Preference(fallback);
         char? best = null;
         var bestFit = -1.0;
         var bestFields = 0;
-        foreach (var candidate in preference)
+        for (var at = 0; at < preference.Length; at++)
         {
-            var counts = FieldCounts(sample, candidate, complete);
+            var candidate = preference[at];
+            var counts = countsPerDelimiter[at];
             if (counts.Count == 0 || counts[0] < 2) continue;
             var header = counts[0];
             var records = counts.Count - 1;
@@ -96,12 +103,13 @@ public static class CsvDialect
         return best ?? fallback;
     }
 
-    /// <summary>Whether every candidate's count stops within <paramref name="text"/> (a full buffer: more of the file follows).</summary>
-    private static bool Settled(ReadOnlySpan<char> text)
+    /// <summary>The field counts (<see cref="FieldCounts(ReadOnlySpan{char}, char, bool)"/>) of each delimiter of <see cref="Preference"/>, in that order.</summary>
+    private static List<int>[] FieldCounts(ReadOnlySpan<char> text, bool complete, char fallback)
     {
-        foreach (var candidate in Candidates)
-            if (FieldCounts(text, candidate, complete: false).Count <= SampleRecords) return false;
-        return true;
+        var preference = Preference(fallback);
+        var counts = new List<int>[preference.Length];
+        for (var i = 0; i < counts.Length; i++) counts[i] = FieldCounts(text, preference[i], complete);
+        return counts;
     }
 
     /// <summary>The number of fields of the header and of up to <see cref="SampleRecords"/> records after it (blank lines skipped).</summary>
