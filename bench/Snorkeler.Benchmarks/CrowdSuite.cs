@@ -12,7 +12,8 @@ namespace Snorkeler.Benchmarks;
 /// skewed activity, skewed and up to 10 classes, one weak crowd). Each model is fitted without gold on all the tasks
 /// (seed 0, as <c>snorkeler fit --seed 0</c>) and scored by expected accuracy against the truth; the summary gives the
 /// generated crowds' mean and worst gain over majority vote. Accuracy only, no timing. A model may carry options:
-/// <c>--models ebcc/subtypes=1,ebcc</c>.
+/// <c>--models ebcc/subtypes=1,ebcc</c>. <c>crowd-suite generate</c> writes the generated crowds as Wrench-format sets
+/// with dev splits instead (<see cref="Generate"/>).
 /// </summary>
 public static class CrowdSuite
 {
@@ -21,6 +22,7 @@ public static class CrowdSuite
 
     public static int Run(string[] args)
     {
+        if (args.FirstOrDefault() == "generate") return Generate(args[1..]);
         var models = (Option(args, "--models") ?? "mv,ibcc,mace,ebcc,auto").Split(',');
         var seeds = (Option(args, "--seeds") ?? "40,71").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
         var shared = Option(args, "--shared") ?? Path.Combine(DataSets.RepoRoot, "..", "shared", "data", "crowd");
@@ -68,6 +70,44 @@ public static class CrowdSuite
         table.Add([(FormattableString)$"**generated ({generated}): worst gain over mv**", .. models.Select(m => (FormattableString)$"{gains[m].DefaultIfEmpty(double.NaN).Min():+0.000;-0.000}"), (FormattableString)$""]);
         Console.WriteLine();
         table.Print();
+        return 0;
+    }
+
+    /// <summary>
+    /// <c>crowd-suite generate --out DIR --seed S [--valid-share F] [--test-share F]</c>: the generated crowds of
+    /// <see cref="Crowds.Suite"/> as Wrench-format sets, one worker a column (-1 where that worker did not answer),
+    /// the tasks split at random into train, valid and test (20 % each by default, like the shared dog set), so that
+    /// <c>lf-suite wrench</c> and <c>lf-suite auto-rules</c> measure <c>auto --dev</c> on crowds read as a wide matrix,
+    /// as a held-out Wrench crowd set would come.
+    /// </summary>
+    private static int Generate(string[] args)
+    {
+        if (Option(args, "--out") is not { } output || Option(args, "--seed") is not { } seedText)
+        {
+            Console.Error.WriteLine("crowd-suite generate: --out DIR and --seed S are required");
+            return 2;
+        }
+        var seed = int.Parse(seedText, CultureInfo.InvariantCulture);
+        var validShare = double.Parse(Option(args, "--valid-share") ?? "0.2", CultureInfo.InvariantCulture);
+        var testShare = double.Parse(Option(args, "--test-share") ?? "0.2", CultureInfo.InvariantCulture);
+        if (!(validShare > 0 && testShare > 0 && validShare + testShare < 1))
+        {
+            Console.Error.WriteLine("crowd-suite generate: --valid-share and --test-share must be positive and sum to less than 1");
+            return 2;
+        }
+        var specs = Crowds.Suite(seed);
+        for (var s = 0; s < specs.Count; s++)
+        {
+            var spec = specs[s];
+            var matrix = Crowds.Generate(spec);
+            var (train, valid, test) = LfSuiteGenerator.SplitRows(matrix, validShare, testShare, spec.Seed + 1_000_003); // the shuffle apart from the crowd's own stream
+            var (k, m) = (spec.Classes, matrix.LfNames.Count);
+            var name = $"{s + 1:00}-{spec.Model.ToString().ToLowerInvariant()}";
+            var readme = string.Create(CultureInfo.InvariantCulture,
+                $"Generated crowd {name} (Snorkeler.Benchmarks crowd-suite generate --seed {seed})\n{spec}, seed {spec.Seed}\nrows: train {train.Rows}, valid {valid.Rows}, test {test.Rows}; one worker a column, -1 where the worker did not answer\n");
+            LfSuiteGenerator.WriteSet(Path.Combine(output, name), k, train, valid, test, readme);
+            Log($"{name}: {train.Rows} train / {valid.Rows} valid / {test.Rows} test tasks, {m} workers, {k} classes: {spec}");
+        }
         return 0;
     }
 

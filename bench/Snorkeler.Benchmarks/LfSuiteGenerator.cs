@@ -424,15 +424,49 @@ public static class LfSuiteGenerator
     /// </summary>
     public static void Write(LfSetSpec spec, string folder)
     {
-        Directory.CreateDirectory(folder);
         var (train, valid, test) = Draw(spec);
+        WriteSet(folder, spec.Classes, train, valid, test, Readme(spec, train));
+    }
+
+    /// <summary>
+    /// A matrix's rows (with their gold) shuffled by <paramref name="seed"/> and cut into train, valid and test, valid and
+    /// test taking the given shares of the rows (rounded), train the rest; every source a column, -1 where it did not vote.
+    /// </summary>
+    public static (GeneratedSplit Train, GeneratedSplit Valid, GeneratedSplit Test) SplitRows(LabelMatrix matrix, double validShare, double testShare, int seed)
+    {
+        var (m, n) = (matrix.LfCount, matrix.RowCount);
+        var dense = matrix.ToDense();
+        var votes = new int[n * m];
+        for (var i = 0; i < n; i++)
+            for (var j = 0; j < m; j++) votes[i * m + j] = dense[i, j];
+        var gold = matrix.GoldLabels.ToArray();
+        var order = Enumerable.Range(0, n).ToArray();
+        new Random(seed).Shuffle(order);
+        var testRows = (int)Math.Round(testShare * n);
+        var validRows = (int)Math.Round(validShare * n);
+        if (testRows < 1 || validRows < 1 || testRows + validRows >= n)
+            throw new ArgumentException($"shares {validShare} (valid) and {testShare} (test) of {n} rows leave a split empty");
+        GeneratedSplit Split(int from, int count)
+        {
+            var rows = order.AsSpan(from, count).ToArray();
+            var splitVotes = new int[count * m];
+            for (var x = 0; x < count; x++) votes.AsSpan(rows[x] * m, m).CopyTo(splitVotes.AsSpan(x * m, m));
+            return new GeneratedSplit(rows.Select(r => gold[r]).ToArray(), splitVotes, m);
+        }
+        return (Split(testRows + validRows, n - testRows - validRows), Split(testRows, validRows), Split(0, testRows));
+    }
+
+    /// <summary>Writes a set's three splits, <c>label.json</c> (classes C0, C1, ...) and its readme in Wrench's layout.</summary>
+    public static void WriteSet(string folder, int classes, GeneratedSplit train, GeneratedSplit valid, GeneratedSplit test, string readme)
+    {
+        Directory.CreateDirectory(folder);
         WriteSplit(Path.Combine(folder, "train.json"), train);
         WriteSplit(Path.Combine(folder, "valid.json"), valid);
         WriteSplit(Path.Combine(folder, "test.json"), test);
         var labels = new StringBuilder("{");
-        for (var c = 0; c < spec.Classes; c++) labels.Append(CultureInfo.InvariantCulture, $"{(c == 0 ? "" : ", ")}\"{c}\": \"C{c}\"");
+        for (var c = 0; c < classes; c++) labels.Append(CultureInfo.InvariantCulture, $"{(c == 0 ? "" : ", ")}\"{c}\": \"C{c}\"");
         WriteText(Path.Combine(folder, "label.json"), labels.Append("}\n").ToString());
-        WriteText(Path.Combine(folder, "readme.txt"), Readme(spec, train));
+        WriteText(Path.Combine(folder, "readme.txt"), readme);
     }
 
     /// <summary>Wrench's layout, one row a line: <c>"i": {"data": {"row": i}, "label": y, "weak_labels": [...]}</c>.</summary>

@@ -92,6 +92,8 @@ public static class WrenchReference
         ("shrink-0.5", d => d.Shrink(d.UnsupervisedDev, d.UnsupervisedTest, 0.5, d.AllTied[0])),
         // Ties on dev expected accuracy go to the lowest dev log-loss: auto's rule since then.
         ("shrink-ll", d => d.Shrink(d.UnsupervisedDev, d.UnsupervisedTest, 1, d.AllBestByLogLoss)),
+        // The dev-best (ties to the lowest dev log-loss) without shrinkage: does the shrinkage keep a better candidate out?
+        ("dev-best", d => d.Candidates[d.AllBestByLogLoss].Test),
         // The dev-best is the mean of every candidate tied on dev (an ensemble auto cannot save as one model).
         ("shrink-tied", d => d.ShrinkTied(d.UnsupervisedDev, d.UnsupervisedTest)),
         ("shrink-wrench", d => d.Shrink(d.WrenchDev, d.Mean(d.WrenchTied), 1, d.AllTied[0])),

@@ -1,5 +1,6 @@
 using Snorkeler.Benchmarks;
 using Snorkeler.Data;
+using Snorkeler.LabelModels.Tests.Support;
 
 namespace Snorkeler.LabelModels.Tests;
 
@@ -92,5 +93,26 @@ public sealed class LfSuiteTests
         specs.Single(s => s.Family == LfFamily.Derived).Lfs.ShouldContain(lf => lf.Kind == LfKind.Copy);
         specs.Single(s => s.Family == LfFamily.Exclusive).Lfs.Count(lf => lf.Kind == LfKind.Slice).ShouldBeGreaterThanOrEqualTo(6);
         specs.Single(s => s.Family == LfFamily.ManyClasses).Classes.ShouldBeInRange(6, 10);
+    }
+
+    [Fact]
+    public void A_crowd_split_into_train_valid_and_test_keeps_each_tasks_answers_and_gold_once_in_the_shares_asked()
+    {
+        var crowd = Crowds.Generate(new CrowdSpec { Seed = 4, Tasks = 203, Workers = 12, Classes = 3, AnswersPerTask = 4 });
+        var dense = crowd.ToDense();
+        var tasks = Enumerable.Range(0, dense.RowCount)
+            .Select(i => string.Join(",", Enumerable.Range(0, dense.LfCount).Select(j => dense[i, j])) + ":" + dense.GoldLabels[i])
+            .ToList();
+
+        var (train, valid, test) = LfSuiteGenerator.SplitRows(crowd, validShare: 0.3, testShare: 0.2, seed: 9);
+
+        (valid.Rows, test.Rows, train.Rows).ShouldBe((61, 41, 101));
+        var written = new[] { train, valid, test }
+            .SelectMany(split => Enumerable.Range(0, split.Rows).Select(i => string.Join(",", split.Row(i).ToArray()) + ":" + split.Gold[i]))
+            .ToList();
+        written.Order().ShouldBe(tasks.Order());
+        written.Take(train.Rows).ShouldNotBe(tasks.Take(train.Rows), "the rows are shuffled before the cut");
+        LfSuiteGenerator.SplitRows(crowd, 0.3, 0.2, 9).Valid.Votes.ShouldBe(valid.Votes);
+        Should.Throw<ArgumentException>(() => LfSuiteGenerator.SplitRows(crowd, 0.5, 0.5, 9)).Message.ShouldContain("leave a split empty");
     }
 }
