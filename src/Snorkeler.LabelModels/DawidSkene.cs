@@ -47,7 +47,8 @@ public enum GuardMode
     /// <summary>
     /// When the fit is suspect: single-class sources carrying at least <see cref="DawidSkeneTrainer.SuspectVoteShare"/> of the
     /// votes are, by the fit, right less often than a uniform guess (precision below 1/k). That happens when EM's latent
-    /// classes are not the task's classes.
+    /// classes are not the task's classes. With this mode and <see cref="Mv"/>, a fit on votes that are all for one class is
+    /// replaced by majority vote's model unchecked.
     /// </summary>
     Auto,
 
@@ -252,21 +253,30 @@ public sealed record IterativeFit(int Iterations, bool Converged, double Objecti
 /// <summary>
 /// The check of a Dawid–Skene fit against majority vote: the held-out source agreement (Cohen's κ between the labels of
 /// a fit without a fold of sources and that fold's outputs, as <c>auto</c> scores candidates) of the EM fit and of majority
-/// vote, and whether the fit was replaced by majority vote's model because its agreement was lower.
+/// vote, and whether the fit was replaced by majority vote's model because its agreement was lower, or because every vote
+/// is for one class (<see cref="OneClassVoted"/>, no agreement measured).
 /// </summary>
-/// <param name="Agreement">Held-out source agreement of the EM fit.</param>
-/// <param name="MajorityVoteAgreement">Held-out source agreement of majority vote.</param>
+/// <param name="Agreement">Held-out source agreement of the EM fit (NaN when not measured).</param>
+/// <param name="MajorityVoteAgreement">Held-out source agreement of majority vote (NaN when not measured).</param>
 /// <param name="Replaced">True when every source got one shared accuracy (majority vote's model) instead of its EM confusion matrix.</param>
 public sealed record MajorityVoteGuard(double Agreement, double MajorityVoteAgreement, bool Replaced)
 {
     /// <summary>The share of votes from single-class sources the fit finds right less often than a uniform guess (<see cref="DawidSkeneTrainer.SuspectShare"/>); NaN in older files.</summary>
     public double SuspectShare { get; init; } = double.NaN;
 
+    /// <summary>
+    /// True when every vote on the training rows is for one class, so that no vote tells two classes apart and the fit was
+    /// replaced without measuring agreement (<see cref="DawidSkeneTrainer.FitModel(IMatrixSource, FitContext)"/>).
+    /// </summary>
+    public bool OneClassVoted { get; init; }
+
     /// <summary>As JSON for the model file.</summary>
     public JsonObject ToJson()
     {
-        var json = new JsonObject { ["agreement"] = Agreement, ["majority_vote_agreement"] = MajorityVoteAgreement, ["replaced"] = Replaced };
+        static JsonNode? Finite(double x) => double.IsFinite(x) ? x : null;
+        var json = new JsonObject { ["agreement"] = Finite(Agreement), ["majority_vote_agreement"] = Finite(MajorityVoteAgreement), ["replaced"] = Replaced };
         if (double.IsFinite(SuspectShare)) json["suspect_vote_share"] = SuspectShare;
+        if (OneClassVoted) json["one_class_voted"] = true;
         return json;
     }
 
@@ -278,7 +288,11 @@ public sealed record MajorityVoteGuard(double Agreement, double MajorityVoteAgre
         var replaced = json["replaced"] is JsonValue r && r.TryGetValue<bool>(out var b) ? b : throw new SnorkelerException("parameter 'guard.replaced' must be true or false");
         var suspect = json["suspect_vote_share"] is null ? double.NaN : Number(json["suspect_vote_share"], "suspect_vote_share");
         if (double.IsFinite(suspect) && suspect is < 0 or > 1) throw new SnorkelerException("parameter 'guard.suspect_vote_share' must be in [0, 1]");
-        return new MajorityVoteGuard(Number(json["agreement"], "agreement"), Number(json["majority_vote_agreement"], "majority_vote_agreement"), replaced) { SuspectShare = suspect };
+        var oneClass = json["one_class_voted"] is null ? false
+            : json["one_class_voted"] is JsonValue o && o.TryGetValue<bool>(out var one) ? one : throw new SnorkelerException("parameter 'guard.one_class_voted' must be true or false");
+        // Agreement is not measured (null) only when the fit was replaced because every vote is for one class.
+        double Agreement(string name) => oneClass && replaced && json[name] is null ? double.NaN : Number(json[name], name);
+        return new MajorityVoteGuard(Agreement("agreement"), Agreement("majority_vote_agreement"), replaced) { SuspectShare = suspect, OneClassVoted = oneClass };
     }
 }
 
@@ -337,6 +351,15 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
         // Gold rows name the classes, so EM cannot settle on latent classes that are not the task's: no guard.
         if (k < 2 || Options.GuardMode == GuardMode.None || clamped is not null) return model;
         var suspect = SuspectShare(model, patterns);
+        // With every vote for one class no vote contrasts two classes: EM's classes are built from which sources stay silent
+        // together, and its likelihood has near-equal maxima that read the silences in opposite ways (generated, 2 classes,
+        // 8 LFs all voting class 1, 12 draws: from 0.32 below to 0.20 above majority vote). Held-out κ cannot tell them apart
+        // either (near 0 for every fit), so no agreement is measured.
+        if (patterns.ClassesVotedByAny(k) == 1)
+        {
+            context.Log?.Invoke("dawid-skene: every vote is for one class, so no vote tells two classes apart and the fit rests on when sources are silent: majority vote's model is kept (every source one shared accuracy)");
+            return MajorityVoteModel(train, patterns, model, fixedPrior, new MajorityVoteGuard(double.NaN, double.NaN, true) { SuspectShare = suspect, OneClassVoted = true });
+        }
         if (Options.GuardMode == GuardMode.Auto)
         {
             if (suspect < SuspectVoteShare) return model;
@@ -426,7 +449,15 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
         context.Log?.Invoke(replaced
             ? string.Create(CultureInfo.InvariantCulture, $"dawid-skene: held-out source agreement κ {agreement:F4} is below majority vote's {majorityAgreement:F4}: the EM confusion matrices are not kept; every source gets one shared accuracy (majority vote's model)")
             : string.Create(CultureInfo.InvariantCulture, $"dawid-skene: held-out source agreement κ {agreement:F4} (majority vote {majorityAgreement:F4}): the EM fit is kept"));
-        if (!replaced) return model.WithGuard(guard);
+        return replaced ? MajorityVoteModel(train, patterns, model, fixedPrior, guard) : model.WithGuard(guard);
+    }
+
+    /// <summary>
+    /// Majority vote's model in Dawid–Skene's form, replacing an EM fit: every source one shared accuracy (majority vote's
+    /// agreement rate) and the given prior or the uniform one, under which its labels are majority vote's.
+    /// </summary>
+    private DawidSkeneModel MajorityVoteModel(IMatrixSource train, VotePatterns patterns, DawidSkeneModel model, double[]? fixedPrior, MajorityVoteGuard guard)
+    {
         var k = train.Schema.Cardinality;
         var m = train.LfNames.Count;
         var accuracy = Math.Clamp(patterns.MajorityVoteAgreement(k), 1.0 / k + 0.01, 0.99);
@@ -1450,6 +1481,14 @@ internal sealed class VotePatterns
             for (var v = start; v < end; v++) votes[Lfs[v]] += Counts[t];
         }
         return votes;
+    }
+
+    /// <summary>How many different classes get a vote from any source on these rows.</summary>
+    public int ClassesVotedByAny(int k)
+    {
+        var voted = new bool[k];
+        foreach (var a in Labels) voted[a] = true;
+        return voted.Count(v => v);
     }
 
     /// <summary>How many different classes source <paramref name="lf"/> ever voted.</summary>

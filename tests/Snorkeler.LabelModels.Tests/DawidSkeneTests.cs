@@ -159,6 +159,52 @@ public sealed class DawidSkeneTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public void When_every_LF_votes_one_class_it_keeps_majority_vote_s_model_where_EM_reads_silences_as_a_class()
+    {
+        // Given, on twelve draws, two skewed classes and LFs that all vote the larger one (none votes class 0), less precise than
+        // its share of the rows (so they fire on class 0's rows more often than on the others')
+        var differences = new List<double>();
+        var unguarded = new List<double>();
+        var fits = new List<(DawidSkeneModel Model, List<string> Logs, LabelMatrix Matrix)>();
+        for (var seed = 40; seed < 52; seed++)
+        {
+            var set = Generated.OneClassVoted(8000, 8, 0.85, seed);
+            var mv = ExpectedAccuracy(new MajorityVoteTrainer().Fit(set.Matrix, FitContext.WithSeed(1)), set.Matrix);
+
+            // When Dawid–Skene is fitted with its defaults, and without the guard
+            var logs = new List<string>();
+            var model = Fit(set.Matrix, context: FitContext.WithSeed(1) with { Log = logs.Add });
+            var em = Fit(set.Matrix, new DawidSkeneOptions { GuardMode = GuardMode.None });
+            differences.Add(ExpectedAccuracy(model, set.Matrix) - mv);
+            unguarded.Add(ExpectedAccuracy(em, set.Matrix) - mv);
+            fits.Add((model, logs, set.Matrix));
+            output.WriteLine($"seed {seed}: mv {mv:F4}, dawid-skene {ExpectedAccuracy(model, set.Matrix):F4}, EM fit {ExpectedAccuracy(em, set.Matrix):F4} (class 0 prior {em.ClassPrior[0]:F3}; true {set.Prior[0]:F3})");
+        }
+
+        // Then it is never below majority vote by more than a point: its labels are majority vote's
+        differences.ShouldAllBe(d => d > -0.01);
+        differences.ShouldAllBe(d => Math.Abs(d) < 1e-12);
+
+        // as it keeps majority vote's model, and says why in the log and the model file (kept on saving and loading)
+        foreach (var (model, logs, matrix) in fits)
+        {
+            logs.ShouldContain(l => l.Contains("every vote is for one class"));
+            model.GuardCheck.ShouldNotBeNull().OneClassVoted.ShouldBeTrue();
+            model.GuardCheck.Replaced.ShouldBeTrue();
+            var loaded = (DawidSkeneModel)LabelModelCatalog.Get("dawid-skene").Load(model.Schema, model.LfNames, model.ClassPrior, model.SaveParameters());
+            loaded.GuardCheck.ShouldNotBeNull().OneClassVoted.ShouldBeTrue();
+            loaded.PredictProbabilities(matrix).ShouldBe(model.PredictProbabilities(matrix));
+            Some.CheckedProbabilities(model, matrix);
+        }
+
+        // where EM's own fit swings between far above and far below majority vote: its likelihood has near-equal maxima that
+        // read the silences in opposite ways
+        output.WriteLine($"EM fit − mv: {string.Join(", ", unguarded.Select(d => d.ToString("+0.000;−0.000")))}");
+        unguarded.Count(d => d < -0.01).ShouldBeGreaterThan(0);
+        unguarded.Count(d => d > 0.01).ShouldBeGreaterThan(0);
+    }
+
     [Theory]
     [InlineData("youtube")]
     [InlineData("trec")]

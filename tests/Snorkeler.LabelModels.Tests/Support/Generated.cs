@@ -132,6 +132,34 @@ internal static class Generated
     }
 
     /// <summary>
+    /// Two classes, class 1 the larger (share <paramref name="majority"/>), and <paramref name="m"/> LFs that all vote class 1, none
+    /// class 0: LF j covers 4–22 % of the rows with precision 0.6–0.9, so it fires on class 1's rows with chance coverage ×
+    /// precision / p_1 and on class 0's with coverage × (1 − precision) / p_0.
+    /// </summary>
+    public static GeneratedSet OneClassVoted(int rows, int m, double majority, int seed)
+    {
+        var random = new Random(seed);
+        double[] prior = [1 - majority, majority];
+        var fire = new double[m * 2];
+        for (var j = 0; j < m; j++)
+        {
+            var coverage = 0.04 + 0.18 * random.NextDouble();
+            var precision = 0.6 + 0.3 * random.NextDouble();
+            fire[j * 2 + 1] = coverage * precision / prior[1];
+            fire[j * 2] = Math.Min(0.95, coverage * (1 - precision) / prior[0]);
+        }
+        var votes = new int[rows * m];
+        var gold = new int[rows];
+        for (var i = 0; i < rows; i++)
+        {
+            var y = Draw(random, prior);
+            gold[i] = y;
+            for (var j = 0; j < m; j++) votes[i * m + j] = random.NextDouble() < fire[j * 2 + y] ? 1 : LabelSchema.Abstain;
+        }
+        return new GeneratedSet(LabelMatrix.Create(LabelSchema.Numbered(2), Some.LfNames(m), votes, gold), prior);
+    }
+
+    /// <summary>
     /// TREC-like LFs: per class <paramref name="perClass"/> single-class LFs that never fire together, each covering its own
     /// 5–20 % slice of its class's rows and false-alarming on 0.2–2 % of other rows (again at most one LF of a class per
     /// row); with <paramref name="catchAll"/>, a last LF voting class 0 on 80 % of its rows and on 50 % of the others.
