@@ -32,7 +32,10 @@ internal sealed class ApplyCommand : ICommand
         var outPath = args.Required("--out");
         MatrixFile.FormatOf(outPath);
         var threads = args.Int("--threads", 1, 1024) ?? Environment.ProcessorCount;
-        var data = Inputs.OpenData(dataPaths, args);
+        var opened = Inputs.OpenData(dataPaths, args);
+        // With workers, the first chunks are read and parsed on the second core while the LFs load (docs/benchmarks.md).
+        using var readAhead = threads > 1 && !args.Flag("--incremental") ? new Data.ReadAheadSource(opened, new ApplyOptions().BatchRows, Applier.ChunksInFlight(threads), parsed: threads) : null;
+        var data = (Data.IDataSource?)readAhead ?? opened;
         var set = Inputs.LoadLfs(args.Values("--lfs"), args, data, Inputs.SchemaOf(dataPaths), terminal);
         var lfs = set.Functions;
         var schema = set.Schema!;

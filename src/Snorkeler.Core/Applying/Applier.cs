@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Threading.Channels;
 using Snorkeler.Data;
 
 namespace Snorkeler.Applying;
@@ -116,6 +115,9 @@ public static class Applier
         return new ApplyResult(rows, failures, clock.Elapsed);
     }
 
+    /// <summary>The most chunks between reading and the sink with <paramref name="threads"/> workers: three each, so none waits for the reader.</summary>
+    public static int ChunksInFlight(int threads) => 3 * Math.Max(1, threads);
+
     /// <summary>Applies <paramref name="lfs"/> and returns the whole matrix in memory.</summary>
     public static LabelMatrix ApplyToMatrix(IDataSource source, IReadOnlyList<LabelingFunction> lfs, LabelSchema schema, ApplyOptions? options = null)
     {
@@ -127,24 +129,25 @@ public static class Applier
 
     /// <summary>
     /// The calling thread reads the chunks and passes the evaluated blocks to the sink in order; <paramref name="threads"/>
-    /// workers parse and evaluate them. At most <c>3 × threads</c> chunks are between reading and the sink. Reading on
+    /// workers parse and evaluate them. At most <see cref="ChunksInFlight"/> chunks are between reading and the sink. Reading on
     /// the sink's thread (it was a fourth thread) leaves one thread per core and a worker: reading a chunk takes a few
     /// tens of µs, evaluating it a few hundred, so the caller mostly waits (docs/benchmarks.md, sixth pass).
     /// </summary>
     private static void RunParallel(Context context, Action<LabelMatrix> sink, ApplyOptions options, int threads)
     {
-        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(options.Cancellation);
-        var token = cancel.Token;
-        var window = threads * 3;
-        var input = Channel.CreateBounded<(long Seq, RowChunk Chunk)>(new BoundedChannelOptions(window) { SingleWriter = true });
+        var window = ChunksInFlight(threads);
+        var input = new ChunkQueue();
         var done = new Dictionary<long, (LabelMatrix? Block, Exception? Error)>();
         var gate = new object();
 
-        var workers = Enumerable.Range(0, threads).Select(_ => Task.Factory.StartNew(() =>
+        // Plain threads waiting on a monitor: a channel's asynchronous wait completes through the thread pool, which
+        // then starts its own workers and puts one more thread between the reader and each worker (docs/benchmarks.md).
+        var workers = new Thread[threads];
+        for (var w = 0; w < threads; w++)
         {
-            while (input.Reader.WaitToReadAsync(token).AsTask().GetAwaiter().GetResult())
+            workers[w] = new Thread(() =>
             {
-                while (input.Reader.TryRead(out var item))
+                while (input.Take() is { } item)
                 {
                     (LabelMatrix?, Exception?) result;
                     try
@@ -158,11 +161,12 @@ public static class Applier
                     lock (gate)
                     {
                         done[item.Seq] = result;
-                        Monitor.PulseAll(gate);
+                        Monitor.Pulse(gate);
                     }
                 }
-            }
-        }, token, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
+            }) { IsBackground = true, Name = "snorkeler apply" };
+            workers[w].Start();
+        }
 
         // A chunked source (CSV) only splits its text here; the workers parse it. Others parse here.
         using var chunks = (context.Source is IChunkedSource chunked
@@ -189,10 +193,10 @@ public static class Applier
                     }
                     if (!reading)
                     {
-                        input.Writer.TryComplete();
+                        input.Complete(abandon: false);
                         break;
                     }
-                    if (!input.Writer.TryWrite((produced, chunks.Current))) throw new InvalidOperationException("the chunk window overflowed");
+                    input.Add(produced, chunks.Current);
                     produced++;
                 }
                 if (next == produced && !reading) break;
@@ -215,12 +219,53 @@ public static class Applier
         }
         finally
         {
-            input.Writer.TryComplete();
-            // After a full read the workers leave when the input is drained. Cancelling them then would make each throw,
-            // and an exception's stack trace costs a native build ~90 page faults of metadata lookups.
-            if (!finished) cancel.Cancel();
-            try { Task.WaitAll(workers); }
-            catch (AggregateException) { }
+            // After a full read the workers leave when the queue is drained; otherwise they leave at once.
+            input.Complete(abandon: !finished);
+            foreach (var worker in workers) worker.Join();
+        }
+    }
+
+    /// <summary>
+    /// The chunks between the reader and the workers, in reading order. Only the caller adds, and it never has more
+    /// than its window of chunks out, so the queue needs no bound of its own.
+    /// </summary>
+    private sealed class ChunkQueue
+    {
+        private readonly Queue<(long Seq, RowChunk Chunk)> _items = new();
+        private bool _complete;
+
+        public void Add(long seq, RowChunk chunk)
+        {
+            lock (_items)
+            {
+                _items.Enqueue((seq, chunk));
+                Monitor.Pulse(_items);
+            }
+        }
+
+        /// <summary>No more chunks; with <paramref name="abandon"/> the ones still queued are dropped too.</summary>
+        public void Complete(bool abandon)
+        {
+            lock (_items)
+            {
+                _complete = true;
+                if (abandon) _items.Clear();
+                Monitor.PulseAll(_items);
+            }
+        }
+
+        /// <summary>The next chunk, waiting for one; null once the queue is complete and empty.</summary>
+        public (long Seq, RowChunk Chunk)? Take()
+        {
+            lock (_items)
+            {
+                while (_items.Count == 0)
+                {
+                    if (_complete) return null;
+                    Monitor.Wait(_items);
+                }
+                return _items.Dequeue();
+            }
         }
     }
 
