@@ -95,4 +95,35 @@ public class LfWarningTests
         counts.Warnings().Select(w => w.ToString()).ShouldBe(LfWarnings.Check(matrix).Select(w => w.ToString()));
         counts.Warnings().Select(w => w.Code).ShouldBe(["SNK0702", "SNK0702", "SNK0701", "SNK0703"]);
     }
+
+    [Fact]
+    public void Dense_and_sparse_blocks_of_the_same_votes_and_gold_give_the_same_warnings()
+    {
+        // Given: a copy of an LF, an LF mostly wrong on gold, one that never votes and one that votes on every row
+        var random = new Random(7);
+        var gold = Enumerable.Range(0, 2000).Select(i => random.Next(10) == 0 ? -1 : i % 2).ToArray();
+        var votes = Enumerable.Range(0, 2000).SelectMany(i =>
+        {
+            var a = random.Next(3) == 0 ? -1 : i % 2;
+            var wrong = random.Next(4) == 0 ? -1 : random.Next(5) == 0 ? i % 2 : 1 - i % 2;
+            return new[] { a, a, wrong, -1, random.Next(2) };
+        }).ToArray();
+        var dense = LabelMatrix.Create(HamSpam, ["a", "copy", "wrong", "never", "always"], votes, gold);
+        var sparse = dense.ToSparse();
+
+        // When
+        var fromDense = new LfWarnings.Counts(dense.Schema, dense.LfNames);
+        var fromSparse = new LfWarnings.Counts(dense.Schema, dense.LfNames);
+        foreach (var block in dense.ReadBlocks(300)) fromDense.Add(block);
+        foreach (var block in sparse.ReadBlocks(300)) fromSparse.Add(block);
+
+        // Then
+        dense.IsNarrow.ShouldBeTrue();
+        sparse.IsSparse.ShouldBeTrue();
+        var warnings = fromDense.Warnings().Select(w => w.ToString()).ToList();
+        warnings.ShouldBe(fromSparse.Warnings().Select(w => w.ToString()));
+        fromDense.Warnings().Select(w => w.Code).Distinct().Count().ShouldBeGreaterThanOrEqualTo(3);
+        warnings.ShouldContain(w => w.Contains("'wrong'"));
+        warnings.ShouldContain(w => w.Contains("'copy'"));
+    }
 }

@@ -116,11 +116,26 @@ public static class LfWarnings
             Guard.NotNull(block);
             var m = _m;
             var k = _k;
+            // A dense one-byte block (what the applier writes) is read in place rather than copied out row by row.
+            var narrow = block.IsNarrow ? block.NarrowVotes : default;
+            var hasGold = block.HasGold;
             for (var i = 0; i < block.RowCount; i++)
             {
                 _rows++;
-                var n = block.CopyVotes(i, _lfIndex, _labels);
-                var gold = block.HasGold ? block.Gold(i) : LabelSchema.Abstain;
+                int n;
+                if (block.IsNarrow)
+                {
+                    n = 0;
+                    var row = narrow.Slice(i * m, m);
+                    for (var j = 0; j < row.Length; j++)
+                    {
+                        if (row[j] == LabelSchema.Abstain) continue;
+                        _lfIndex[n] = j;
+                        _labels[n++] = row[j];
+                    }
+                }
+                else n = block.CopyVotes(i, _lfIndex, _labels);
+                var gold = hasGold ? block.Gold(i) : LabelSchema.Abstain;
                 if (gold >= 0)
                 {
                     _labelled++;
