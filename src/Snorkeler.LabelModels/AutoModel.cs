@@ -154,8 +154,8 @@ public sealed record AutoEntry(string Model, IReadOnlyDictionary<string, string>
 /// <para><b>On people's answers</b> (a matrix with annotator sources) without a dev split, the variational models are
 /// fitted with the crowd default instead, EBCC with one subtype per class (see <c>Crowd.CrowdSelection</c>). A wide matrix of
 /// LFs that looks like people's answers (<c>Crowd.CrowdRecognition</c>: every source votes independently of the class, rows
-/// get equally many votes) is read as annotators, and without a dev split only majority vote and the crowd default are
-/// candidates, compared as below.</para>
+/// get equally many votes) is read as annotators when there is no dev split, and only majority vote and the crowd default
+/// are then candidates, compared as below.</para>
 /// <para><b>Without a dev split</b>, every entry of <see cref="Candidates"/> is fitted, with the class prior estimated
 /// from the votes (Dawid–Skene's EM) unless it learns its own or one is given, and scored by
 /// <b>held-out source agreement</b>: the sources are split into folds, with dependent sources (duplicates,
@@ -257,11 +257,14 @@ public sealed class AutoTrainer : ILabelModelTrainer
         if (train.LfNames.Count == 0) throw new SnorkelerException("auto: the label matrix has no LFs");
         var log = context.Log;
         var quiet = context with { Log = null }; // the candidates' own progress would drown the comparison
-        // A wide matrix whose columns answer independently of the class is people's answers read as LFs (see Crowd.CrowdRecognition):
-        // they become annotators, and without a dev split majority vote and the crowd default are compared by held-out agreement
-        // (the crowd default alone fell 4.5–7.5 points below majority vote on weak 2-class crowds of 3 answers a task).
+        // Without a dev split, a wide matrix whose columns answer independently of the class is people's answers read as LFs (see
+        // Crowd.CrowdRecognition): they become annotators, and majority vote and the crowd default are compared by held-out
+        // agreement (the crowd default alone fell 4.5–7.5 points below majority vote on weak 2-class crowds of 3 answers a task).
+        // With a dev split the matrix is left as it is: there the change gained on the crowds it was designed on and not on
+        // those held out (docs/label-models.md).
         string? recognised = null;
-        if (!Crowd.CrowdSelection.Applies(train) && Crowd.CrowdRecognition.Test(train, context.Cancellation) is { LooksLikePeople: true } evidence)
+        if (context.Dev is not { HasGold: true } && !Crowd.CrowdSelection.Applies(train)
+            && Crowd.CrowdRecognition.Test(train, context.Cancellation) is { LooksLikePeople: true } evidence)
         {
             recognised = $"its sources vote independently of the class, as people asked at random do ({evidence}), so they are read as annotators (-1: not asked) and only majority vote and the crowd default are compared; ";
             log?.Invoke($"auto: {recognised}");
@@ -276,7 +279,6 @@ public sealed class AutoTrainer : ILabelModelTrainer
             return new FitRecord(new AutoModel(unsupervised.Model, unsupervised.Selection), [], unsupervised.Model);
         }
         var (model, selection, scored) = Supervised(train, LabelMatrixOf(dev), quiet, log, unsupervised);
-        if (recognised is not null) selection = selection with { Reason = recognised + selection.Reason };
         log?.Invoke($"auto: chose {selection.Chosen}: {selection.Reason}");
         return new FitRecord(new AutoModel(model, selection), scored, unsupervised.Model);
     }

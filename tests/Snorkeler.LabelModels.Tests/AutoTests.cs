@@ -296,7 +296,7 @@ public sealed class AutoTests(ITestOutputHelper output)
 
         // Then it keeps the choice it makes without a dev split
         output.WriteLine(model.Selection.Reason);
-        model.Selection.Reason.ShouldContain("the unsupervised choice (");
+        model.Selection.Reason.ShouldStartWith("the unsupervised choice");
         model.Choice.Model.ShouldBe(model.Selection.Unsupervised!.Chosen.Model);
     }
 
