@@ -152,7 +152,10 @@ public sealed record AutoEntry(string Model, IReadOnlyDictionary<string, string>
 /// <summary>
 /// <c>auto</c>: chooses a model, its options and its class prior for the training matrix.
 /// <para><b>On people's answers</b> (a matrix with annotator sources) without a dev split, the variational models are
-/// fitted with the crowd default instead, EBCC with one subtype per class (see <c>Crowd.CrowdSelection</c>).</para>
+/// fitted with the crowd default instead, EBCC with one subtype per class (see <c>Crowd.CrowdSelection</c>). A wide matrix of
+/// LFs that looks like people's answers (<c>Crowd.CrowdRecognition</c>: every source votes independently of the class, rows
+/// get equally many votes) is read as annotators when there is no dev split, and only majority vote and the crowd default
+/// are then candidates, compared as below.</para>
 /// <para><b>Without a dev split</b>, every entry of <see cref="Candidates"/> is fitted, with the class prior estimated
 /// from the votes (Dawid–Skene's EM) unless it learns its own or one is given, and scored by
 /// <b>held-out source agreement</b>: the sources are split into folds, with dependent sources (duplicates,
@@ -254,8 +257,22 @@ public sealed class AutoTrainer : ILabelModelTrainer
         if (train.LfNames.Count == 0) throw new SnorkelerException("auto: the label matrix has no LFs");
         var log = context.Log;
         var quiet = context with { Log = null }; // the candidates' own progress would drown the comparison
+        // Without a dev split, a wide matrix whose columns answer independently of the class is people's answers read as LFs (see
+        // Crowd.CrowdRecognition): they become annotators, and majority vote and the crowd default are compared by held-out
+        // agreement (the crowd default alone fell 4.5–7.5 points below majority vote on weak 2-class crowds of 3 answers a task).
+        // With a dev split the matrix is left as it is: there the change gained on the crowds it was designed on and not on
+        // those held out (docs/label-models.md).
+        string? recognised = null;
+        if (context.Dev is not { HasGold: true } && !Crowd.CrowdSelection.Applies(train)
+            && Crowd.CrowdRecognition.Test(train, context.Cancellation) is { LooksLikePeople: true } evidence)
+        {
+            recognised = $"its sources vote independently of the class, as people asked at random do ({evidence}), so they are read as annotators (-1: not asked) and only majority vote and the crowd default are compared; ";
+            log?.Invoke($"auto: {recognised}");
+            train = Crowd.CrowdRecognition.AsAnnotators(train);
+        }
         // People's answers: the crowd default (see Crowd.CrowdSelection); else held-out agreement.
-        var unsupervised = Crowd.CrowdSelection.Applies(train) ? CrowdChoice(train, quiet, log) : Unsupervised(train, quiet, log);
+        var unsupervised = recognised is not null ? Unsupervised(train, quiet, log, [Candidates.First(e => e.Model == MajorityVoteTrainer.ModelName), Crowd.CrowdSelection.Default], recognised)
+            : Crowd.CrowdSelection.Applies(train) ? CrowdChoice(train, quiet, log) : Unsupervised(train, quiet, log);
         if (context.Dev is not { HasGold: true } dev)
         {
             log?.Invoke($"auto: chose {unsupervised.Selection.Chosen}: {unsupervised.Selection.Reason}");
@@ -276,7 +293,7 @@ public sealed class AutoTrainer : ILabelModelTrainer
         return new Choice(model, selection, chosen, model.ClassPrior.ToArray());
     }
 
-    private static Choice Unsupervised(IMatrixSource train, FitContext context, Action<string>? log)
+    private static Choice Unsupervised(IMatrixSource train, FitContext context, Action<string>? log, IReadOnlyList<AutoEntry>? entries = null, string? recognised = null)
     {
         var k = train.Schema.Cardinality;
         var given = context.Prior is { } p ? ClassPrior.Validate(p, k) : null;
@@ -308,7 +325,7 @@ public sealed class AutoTrainer : ILabelModelTrainer
             models.Add(null);
             log?.Invoke($"auto: {heading}: {dropped.Note}");
         }
-        foreach (var entry in Candidates)
+        foreach (var entry in entries ?? Candidates)
         {
             context.Cancellation.ThrowIfCancellationRequested();
             var (priorSource, prior) = given is not null ? ("given", given) : entry.LearnsPrior ? ("learned", null) : ("em", estimated);
@@ -366,6 +383,7 @@ public sealed class AutoTrainer : ILabelModelTrainer
             }
         }
         var chosen = candidates[best];
+        if (recognised is not null) reason = recognised + reason;
         var selection = new AutoSelection("held-out source agreement κ",
             $"held-out source agreement: Cohen's κ between the labels of a fit without a fold of sources and that fold's outputs ({folds} folds, dependent sources together)",
             true, candidates, chosen, reason);

@@ -225,7 +225,7 @@ public static class MatrixFile
     }
 
     /// <summary>A wide matrix source with each source's kind declared by the reader's options.</summary>
-    private sealed class AnnotatedSource(IMatrixSource inner, SourceKind[] kinds) : IMatrixSource
+    internal sealed class AnnotatedSource(IMatrixSource inner, SourceKind[] kinds) : IMatrixSource
     {
         public LabelSchema Schema => inner.Schema;
 
