@@ -68,10 +68,6 @@ internal static class CrowdRecognition
         var counts = new int[k];
         var lfs = new int[m];
         var labels = new int[m];
-        var votes = new long[m];
-        var firstClass = new int[m];
-        var multiClass = new bool[m];
-        Array.Fill(firstClass, -1);
         double rows = 0, perRow = 0, perRowSquared = 0;
         foreach (var block in matrix.ReadBlocks())
         {
@@ -82,13 +78,6 @@ internal static class CrowdRecognition
                 rows++;
                 perRow += n;
                 perRowSquared += (double)n * n;
-                for (var v = 0; v < n; v++)
-                {
-                    var j = lfs[v];
-                    votes[j]++;
-                    if (firstClass[j] < 0) firstClass[j] = labels[v];
-                    else if (firstClass[j] != labels[v]) multiClass[j] = true;
-                }
                 if (n < 2) continue;
                 Array.Clear(counts);
                 for (var v = 0; v < n; v++) counts[labels[v]]++;
@@ -132,15 +121,9 @@ internal static class CrowdRecognition
             df += classes - 1;
             tested++;
         }
-        double single = 0, cast = 0;
-        for (var j = 0; j < m; j++)
-        {
-            cast += votes[j];
-            if (!multiClass[j]) single += votes[j];
-        }
         var mean = rows > 0 ? perRow / rows : 0;
         var dispersion = mean > 0 ? Math.Max(0, perRowSquared / rows - mean * mean) / mean : double.NaN;
-        return new CrowdEvidence(chiSquare, df, tested, cast > 0 ? single / cast : 0, dispersion);
+        return new CrowdEvidence(chiSquare, df, tested, AutoTrainer.SingleClassVoteShare(matrix, cancellation), dispersion);
     }
 
     /// <summary>Adds <paramref name="weight"/>, shared by the tied classes, to the majority class of <paramref name="counts"/> with one vote for <paramref name="removed"/> taken away.</summary>
