@@ -370,7 +370,7 @@ public sealed class CsvSource : IChunkedSource
 
 
     /// <summary>Reads <paramref name="count"/> bytes into <paramref name="buffer"/> at <paramref name="offset"/>, fewer only at the end of the stream.</summary>
-    private static int ReadFully(Stream stream, byte[] buffer, int offset, int count)
+    internal static int ReadFully(Stream stream, byte[] buffer, int offset, int count)
     {
         var total = 0;
         while (total < count)

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace Snorkeler.Data;
 
@@ -7,10 +8,20 @@ namespace Snorkeler.Data;
 /// A JSON Lines file: one JSON object per line (blank lines skipped). The columns are the keys of the
 /// first object; a key that later rows lack is missing there, and keys the first row does not have
 /// are ignored. Strings are text, numbers and booleans their JSON text, null missing, nested values raw JSON.
+/// <para>
+/// The file is split into chunks of whole lines (one scan of the bytes for line ends), each parsed on any thread, so
+/// <c>apply</c>'s workers share the parsing as they do a CSV file's. A file with a UTF-16 or UTF-32 byte-order mark,
+/// and the rest of a file from a line too long for the chunk buffer, go to the sequential reader, which gives the
+/// same rows or the same error.
+/// </para>
 /// </summary>
-public sealed class JsonLinesSource : IDataSource
+public sealed class JsonLinesSource : IChunkedSource
 {
+    /// <summary>A line longer than this goes to the sequential reader (with the rest of the file) rather than into a chunk.</summary>
+    internal const int LongestChunkedLine = 16 << 20;
+
     private readonly string _path;
+    private readonly byte[][] _columnNames;
 
     /// <summary>Opens the file and reads the first object's keys as the columns.</summary>
     public JsonLinesSource(string path)
@@ -23,6 +34,7 @@ public sealed class JsonLinesSource : IDataSource
                     return new DataSchema(doc.RootElement.EnumerateObject().Select(p => p.Name).Distinct(StringComparer.Ordinal));
             throw SnorkelerException.InFile(path, "the file is empty (expected one JSON object per line)");
         });
+        _columnNames = Schema.Names.Select(n => Encoding.UTF8.GetBytes(n)).ToArray();
     }
 
     /// <inheritdoc />
@@ -32,26 +44,238 @@ public sealed class JsonLinesSource : IDataSource
     public DataSchema Schema { get; } = new([]);
 
     /// <inheritdoc />
-    public IEnumerable<RowBatch> ReadBatches(int rowsPerBatch) => IO.ReadGuard.Each(_path, ReadBatchesCore(rowsPerBatch));
+    public IEnumerable<RowBatch> ReadBatches(int rowsPerBatch)
+    {
+        foreach (var chunk in IO.ReadGuard.Each(_path, Chunks(rowsPerBatch))) yield return chunk.Parse();
+    }
 
-    private IEnumerable<RowBatch> ReadBatchesCore(int rowsPerBatch)
+    IEnumerable<RowChunk> IChunkedSource.ReadChunks(int rowsPerBatch) => IO.ReadGuard.Each(_path, Chunks(rowsPerBatch));
+
+    /// <summary>
+    /// Splits the file into chunks of whole lines, at most <paramref name="rowsPerBatch"/> rows (blank lines do not count)
+    /// and about <see cref="CsvSource.ChunkBytes"/> bytes each. Line ends are LF, CRLF or a lone CR, as for the sequential
+    /// reader; a CR at the end of what was read waits for the next byte, so a CRLF is never split.
+    /// </summary>
+    private IEnumerable<RowChunk> Chunks(int rowsPerBatch)
     {
         Guard.Positive(rowsPerBatch);
-        var builder = new RowBatchBuilder(Schema, rowsPerBatch, trackLines: true);
-        long first = 0;
-        foreach (var (line, doc) in Lines())
+        using var stream = WrenchFile.Open(_path);
+        var chunkBytes = CsvSource.ChunkBytes(stream.Length);
+        // Sized for the file when it is small (one byte longer than the file also marks its end at once).
+        var buffer = GC.AllocateUninitializedArray<byte>((int)Math.Clamp(stream.Length + 1, 4096, 2 * chunkBytes));
+        var filled = CsvSource.ReadFully(stream, buffer, 0, buffer.Length);
+        var eof = filled < buffer.Length;
+        if ((filled >= 2 && ((buffer[0] == 0xFF && buffer[1] == 0xFE) || (buffer[0] == 0xFE && buffer[1] == 0xFF)))
+            || (filled >= 4 && buffer[0] == 0 && buffer[1] == 0 && buffer[2] == 0xFE && buffer[3] == 0xFF))
         {
-            using (doc)
+            // UTF-16 or UTF-32: the sequential reader decodes them.
+            foreach (var batch in ReadBatchesCore(rowsPerBatch, offset: 0, line: 0, first: 0)) yield return new RowChunk(batch);
+            yield break;
+        }
+        var pos = filled >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF ? 3 : 0;
+        long bufferOffset = 0; // file offset of buffer[0]
+        long line = 0;         // lines before pos
+        long first = 0;        // rows in the chunks made so far
+        var chunkStart = pos;
+        var chunkLine = line;
+        var rows = 0;
+        while (true)
+        {
+            var end = pos < filled ? buffer.AsSpan(pos, filled - pos).IndexOfAny((byte)'\r', (byte)'\n') : -1;
+            int after;
+            if (end >= 0 && (buffer[pos + end] == (byte)'\n' || pos + end + 1 < filled || eof))
+                after = pos + end + 1 + (buffer[pos + end] == (byte)'\r' && pos + end + 1 < filled && buffer[pos + end + 1] == (byte)'\n' ? 1 : 0);
+            else if (eof)
+                after = filled; // the last line has no line end (or there is nothing left)
+            else
             {
-                builder.BeginRow(line);
-                builder.ClearRow();
-                foreach (var p in doc.RootElement.EnumerateObject())
+                // The line runs past what was read: move the pending chunk to the front (or grow the buffer) and read on.
+                if (filled - chunkStart > LongestChunkedLine) break;
+                if (chunkStart == 0 && filled == buffer.Length) Array.Resize(ref buffer, buffer.Length * 2);
+                else if (filled == buffer.Length)
                 {
-                    var column = Schema.IndexOf(p.Name);
-                    if (column >= 0) JsonCells.Set(builder, column, p.Value);
+                    Buffer.BlockCopy(buffer, chunkStart, buffer, 0, filled - chunkStart);
+                    bufferOffset += chunkStart;
+                    filled -= chunkStart;
+                    pos -= chunkStart;
+                    chunkStart = 0;
                 }
-                builder.EndSetRow();
+                var read = CsvSource.ReadFully(stream, buffer, filled, buffer.Length - filled);
+                filled += read;
+                eof = read == 0 || filled < buffer.Length;
+                continue;
             }
+            if (pos == after) break; // end of the file
+            line++;
+            var content = end >= 0 ? end : after - pos;
+            if (!IsBlank(buffer.AsSpan(pos, content))) rows++;
+            pos = after;
+            if (rows == rowsPerBatch || (rows > 0 && pos - chunkStart >= chunkBytes))
+            {
+                yield return MakeChunk(buffer.AsSpan(chunkStart, pos - chunkStart), rows, chunkLine, first, rowsPerBatch);
+                first += rows;
+                rows = 0;
+                chunkStart = pos;
+                chunkLine = line;
+            }
+        }
+        if (pos < filled || !eof)
+        {
+            // A line longer than a chunk may hold: the sequential reader takes over from the pending chunk's first line.
+            foreach (var batch in ReadBatchesCore(rowsPerBatch, bufferOffset + chunkStart, chunkLine, first))
+            {
+                first += batch.Count;
+                yield return new RowChunk(batch);
+            }
+            yield break;
+        }
+        if (rows > 0 || first == 0) yield return MakeChunk(buffer.AsSpan(chunkStart, pos - chunkStart), rows, chunkLine, first, rowsPerBatch);
+    }
+
+    /// <summary>A chunk owning a pooled copy of its bytes, parsed on any thread.</summary>
+    private RowChunk MakeChunk(ReadOnlySpan<byte> bytes, int rows, long line, long first, int rowsPerBatch)
+    {
+        var copy = BatchArrays.Rent<byte>(Math.Max(1, bytes.Length));
+        var length = bytes.Length;
+        bytes.CopyTo(copy);
+        return new RowChunk(first, rows, () =>
+        {
+            try { return IO.ReadGuard.Run(_path, () => ParseChunk(copy, length, rows, line, first, rowsPerBatch)); }
+            finally { BatchArrays.Return(copy); }
+        }, fresh: true);
+    }
+
+    /// <summary>Parses the lines of a chunk (after <paramref name="line"/> lines of the file) into a batch of <paramref name="rows"/> rows.</summary>
+    private RowBatch ParseChunk(byte[] bytes, int length, int rows, long line, long first, int rowsPerBatch)
+    {
+        var data = bytes.AsMemory(0, length);
+        if (!Utf8.IsValid(data.Span)) throw TextFiles.InvalidUtf8(_path);
+        // Decoded values are never longer (in UTF-16 units) than the bytes they come from.
+        var builder = new RowBatchBuilder(Schema, Math.Max(rows, rowsPerBatch), trackLines: true, Math.Max(256, length), pooled: true);
+        var scratch = new FlatRowScratch();
+        var pos = 0;
+        while (pos < length)
+        {
+            var span = data.Span;
+            var end = span[pos..].IndexOfAny((byte)'\r', (byte)'\n');
+            var content = end < 0 ? length - pos : end;
+            var after = end < 0 ? length : pos + end + 1 + (span[pos + end] == (byte)'\r' && pos + end + 1 < length && span[pos + end + 1] == (byte)'\n' ? 1 : 0);
+            line++;
+            var text = span.Slice(pos, content);
+            if (!IsBlank(text) && !TryAddFlatRow(builder, text, line, ref scratch))
+            {
+                using var doc = Parse(data.Slice(pos, content), line);
+                AddRow(builder, doc, line);
+            }
+            pos = after;
+        }
+        if (builder.Count != rows) throw new InvalidOperationException($"a JSON Lines chunk of {rows} rows after line {line} held {builder.Count}");
+        return builder.Build(first);
+    }
+
+    /// <summary>The keys of the line being read (offsets into it) and room for unescaped strings, reused line after line.</summary>
+    private struct FlatRowScratch
+    {
+        public (int Start, int Length)[]? Keys;
+        public char[]? Text;
+    }
+
+    /// <summary>
+    /// Adds the row of a line holding a flat object (string, number, boolean and null values, keys without escapes) with
+    /// <see cref="Utf8JsonReader"/>, the cells decoded straight into the batch: the same cells as <see cref="AddRow"/> reads
+    /// from a <see cref="JsonDocument"/>, at a fraction of the cost. Returns false, leaving the row to be redone, for
+    /// anything else — a nested value, an escaped or repeated key, invalid JSON — which the document parse then reads or
+    /// reports with its own message.
+    /// </summary>
+    private bool TryAddFlatRow(RowBatchBuilder builder, ReadOnlySpan<byte> line, long number, ref FlatRowScratch scratch)
+    {
+        builder.BeginRow(number);
+        builder.ClearRow();
+        var keys = scratch.Keys ??= new (int, int)[64];
+        var count = 0;
+        var reader = new Utf8JsonReader(line, isFinalBlock: true, state: default);
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return false;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueIsEscaped || count == keys.Length) return false;
+                var key = reader.ValueSpan;
+                var start = (int)reader.TokenStartIndex + 1;
+                for (var i = 0; i < count; i++)
+                    if (line.Slice(keys[i].Start, keys[i].Length).SequenceEqual(key)) return false;
+                keys[count++] = (start, key.Length);
+                var column = ColumnOf(key);
+                if (!reader.Read()) return false;
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.Null:
+                        break;
+                    case JsonTokenType.String when reader.ValueIsEscaped:
+                        if (column < 0) break;
+                        var room = scratch.Text is { } t && t.Length >= reader.ValueSpan.Length ? t : scratch.Text = new char[Math.Max(256, reader.ValueSpan.Length)];
+                        builder.Set(column, room.AsSpan(0, reader.CopyString(room)));
+                        break;
+                    case JsonTokenType.String or JsonTokenType.Number or JsonTokenType.True or JsonTokenType.False:
+                        if (column >= 0) builder.SetUtf8(column, reader.ValueSpan);
+                        break;
+                    default:
+                        return false;
+                }
+            }
+            // The object must have closed and nothing but white space may follow it.
+            if (reader.TokenType != JsonTokenType.EndObject || reader.Read()) return false;
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            return false;
+        }
+        builder.EndSetRow();
+        return true;
+    }
+
+    /// <summary>The column a key (valid UTF-8, unescaped) names, or -1: an exact match, else <see cref="DataSchema.IndexOf"/>'s case-insensitive one.</summary>
+    private int ColumnOf(ReadOnlySpan<byte> key)
+    {
+        var names = _columnNames;
+        for (var c = 0; c < names.Length; c++)
+            if (key.SequenceEqual(names[c])) return c;
+        return Schema.IndexOf(Encoding.UTF8.GetString(key));
+    }
+
+    /// <summary>
+    /// True for a line the sequential reader skips (<see cref="string.IsNullOrWhiteSpace"/> of its text). Almost every
+    /// line starts with '{', so the text is decoded only for lines that start with neither '{' nor ASCII blanks.
+    /// </summary>
+    private static bool IsBlank(ReadOnlySpan<byte> line)
+    {
+        var text = line.TrimStart(" \t\v\f"u8);
+        if (text.IsEmpty) return true;
+        if (text[0] == (byte)'{') return false;
+        if (!Utf8.IsValid(text)) return false; // the chunk's parse reports the bytes
+        return string.IsNullOrWhiteSpace(Encoding.UTF8.GetString(text));
+    }
+
+    /// <summary>The row of a parsed line: its keys that are columns become cells, the others are ignored.</summary>
+    private void AddRow(RowBatchBuilder builder, JsonDocument doc, long line)
+    {
+        builder.BeginRow(line);
+        builder.ClearRow();
+        foreach (var p in doc.RootElement.EnumerateObject())
+        {
+            var column = Schema.IndexOf(p.Name);
+            if (column >= 0) JsonCells.Set(builder, column, p.Value);
+        }
+        builder.EndSetRow();
+    }
+
+    /// <summary>The sequential reader: from the file's start, or from the start of a line after <paramref name="line"/> lines.</summary>
+    private IEnumerable<RowBatch> ReadBatchesCore(int rowsPerBatch, long offset, long line, long first)
+    {
+        var builder = new RowBatchBuilder(Schema, rowsPerBatch, trackLines: true);
+        foreach (var (number, doc) in Lines(offset, line))
+        {
+            using (doc) AddRow(builder, doc, number);
             if (builder.Count == rowsPerBatch)
             {
                 yield return builder.Build(first);
@@ -61,11 +285,12 @@ public sealed class JsonLinesSource : IDataSource
         if (builder.Count > 0 || first == 0) yield return builder.Build(first);
     }
 
-    private IEnumerable<(long Line, JsonDocument Doc)> Lines()
+    /// <summary>The non-blank lines parsed, from the file's start or from byte <paramref name="offset"/> (a line start, after <paramref name="number"/> lines).</summary>
+    private IEnumerable<(long Line, JsonDocument Doc)> Lines(long offset = 0, long number = 0)
     {
         using var stream = WrenchFile.Open(_path);
-        using var reader = new StreamReader(stream, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true, 1 << 16);
-        long number = 0;
+        stream.Position = offset;
+        using var reader = new StreamReader(stream, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: offset == 0, 1 << 16);
         var lines = new BoundedLines(reader, _path, JsonObjectStream.MaxRecordBytes);
         while (true)
         {
@@ -75,21 +300,31 @@ public sealed class JsonLinesSource : IDataSource
             if (text is null) yield break;
             number++;
             if (string.IsNullOrWhiteSpace(text)) continue;
-            JsonDocument doc;
-            try { doc = IO.StrictJson.Document(text); }
-            catch (JsonException e)
-            {
-                var message = e.Message;
-                var cut = message.IndexOf(" LineNumber", StringComparison.Ordinal);
-                throw SnorkelerException.InFile(_path, $"invalid JSON: {(cut > 0 ? message[..cut] : message).TrimEnd('.', ' ')}", number);
-            }
-            if (doc.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                doc.Dispose();
-                throw SnorkelerException.InFile(_path, "each line must be a JSON object", number);
-            }
-            yield return (number, doc);
+            yield return (number, Parse(text, number));
         }
+    }
+
+    /// <summary>One line's object (from its text or its UTF-8 bytes: the same parser, the same messages).</summary>
+    private JsonDocument Parse(string text, long line) => Checked(() => IO.StrictJson.Document(text), line);
+
+    private JsonDocument Parse(ReadOnlyMemory<byte> utf8, long line) => Checked(() => IO.StrictJson.Document(utf8), line);
+
+    private JsonDocument Checked(Func<JsonDocument> parse, long line)
+    {
+        JsonDocument doc;
+        try { doc = parse(); }
+        catch (JsonException e)
+        {
+            var message = e.Message;
+            var cut = message.IndexOf(" LineNumber", StringComparison.Ordinal);
+            throw SnorkelerException.InFile(_path, $"invalid JSON: {(cut > 0 ? message[..cut] : message).TrimEnd('.', ' ')}", line);
+        }
+        if (doc.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            doc.Dispose();
+            throw SnorkelerException.InFile(_path, "each line must be a JSON object", line);
+        }
+        return doc;
     }
 
     /// <summary>

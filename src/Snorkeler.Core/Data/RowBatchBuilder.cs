@@ -116,6 +116,19 @@ public sealed class RowBatchBuilder
         _used += text.Length;
     }
 
+    /// <summary>Sets cell <paramref name="column"/> of the current row from valid UTF-8, decoded straight into the batch's text.</summary>
+    internal void SetUtf8(int column, ReadOnlySpan<byte> utf8)
+    {
+        var cell = _rows * _schema.Count + column;
+        // UTF-8 never decodes to more UTF-16 units than it has bytes.
+        if (_used + utf8.Length > _chars.Length)
+            Array.Resize(ref _chars, Math.Max(_chars.Length * 2, _used + utf8.Length));
+        var length = System.Text.Encoding.UTF8.GetChars(utf8, _chars.AsSpan(_used));
+        _starts[cell] = _used;
+        _lengths[cell] = length;
+        _used += length;
+    }
+
     /// <summary>Marks every cell of the current row missing, before <see cref="Set"/> fills some.</summary>
     public void ClearRow()
     {
