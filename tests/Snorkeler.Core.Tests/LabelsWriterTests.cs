@@ -78,6 +78,43 @@ public class LabelsWriterTests
     [InlineData("l.csv")]
     [InlineData("l.jsonl")]
     [InlineData("l.parquet")]
+    public void Rows_written_in_blocks_of_every_size_come_back_in_order_with_their_probabilities(string name)
+    {
+        // Given: 60,000 rows (several megabytes of text, more than one write of formatted text) in blocks of 1 to 25,000 rows
+        using var temp = new TempFolder();
+        var path = temp.File(name);
+        var random = new Random(3);
+        const int n = 60_000;
+        var probabilities = Enumerable.Range(0, n).SelectMany(_ => { var p = random.NextDouble(); return new[] { p, 1 - p }; }).ToArray();
+        var labels = Enumerable.Range(0, n).Select(i => probabilities[2 * i] >= 0.5 ? 0 : 1).ToArray();
+
+        // When
+        using (var writer = LabelsWriter.Create(path, Some.HamSpam, new LabelsLayout()))
+        {
+            var done = 0;
+            foreach (var size in new[] { 1, 2, 25_000, 7, 34_990 })
+            {
+                writer.Write(null, probabilities.AsSpan(2 * done, 2 * size), labels.AsSpan(done, size));
+                done += size;
+            }
+            writer.Commit();
+        }
+
+        // Then
+        var rows = DataSources.Open(path).ReadBatches(4096).SelectMany(b => Enumerable.Range(0, b.Count).Select(i => (Row: b[i].Text("row"), P: b[i].Number("p_HAM"), Label: b[i].Text("label")))).ToList();
+        rows.Count.ShouldBe(n);
+        for (var i = 0; i < n; i++)
+        {
+            rows[i].Row.ShouldBe((i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            rows[i].P.ShouldBe(probabilities[2 * i]);
+            rows[i].Label.ShouldBe(labels[i].ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+
+    [Theory]
+    [InlineData("l.csv")]
+    [InlineData("l.jsonl")]
+    [InlineData("l.parquet")]
     public void Every_format_keeps_the_given_row_numbers_and_carried_columns(string name)
     {
         // Given: rows 2 and 5 of a data set, with an id and a kept text column (one value missing)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -294,12 +295,18 @@ internal sealed class CsvLabelsWriter : LabelsWriter
 
 internal sealed class JsonLinesLabelsWriter : LabelsWriter
 {
+    /// <summary>Formatted text passed to the file at a time.</summary>
+    private const int WriteBytes = 1 << 20;
+
+    // The writer formats into memory, not into the file's stream: flushing a Utf8JsonWriter flushes its stream too, and
+    // a flush for every row's line end was a write system call a row (1 M rows: 12.4 s, against 1.1 s for CSV).
+    private readonly ArrayBufferWriter<byte> _text = new(WriteBytes + (64 << 10));
     private readonly Utf8JsonWriter _json;
     private readonly JsonEncodedText[] _names;
 
     public JsonLinesLabelsWriter(string path, LabelSchema schema, LabelsLayout layout) : base(path, schema, layout)
     {
-        _json = new Utf8JsonWriter(Stream, new JsonWriterOptions { Indented = false, SkipValidation = true });
+        _json = new Utf8JsonWriter(_text, new JsonWriterOptions { Indented = false, SkipValidation = true });
         _names = Columns.Select(c => JsonEncodedText.Encode(c)).ToArray();
     }
 
@@ -321,12 +328,25 @@ internal sealed class JsonLinesLabelsWriter : LabelsWriter
             if (Layout.LabelNames) _json.WriteString(_names[column], NameOf(labels[i]));
             _json.WriteEndObject();
             _json.Flush();
-            Stream.WriteByte((byte)'\n');
-            _json.Reset(Stream);
+            _text.GetSpan(1)[0] = (byte)'\n';
+            _text.Advance(1);
+            _json.Reset();
+            if (_text.WrittenCount >= WriteBytes) WriteText();
         }
+        WriteText();
     }
 
-    private protected override void Finish() => _json.Flush();
+    private void WriteText()
+    {
+        Stream.Write(_text.WrittenSpan);
+        _text.ResetWrittenCount();
+    }
+
+    private protected override void Finish()
+    {
+        _json.Flush();
+        WriteText();
+    }
 }
 
 internal sealed class ParquetLabelsWriter : LabelsWriter
