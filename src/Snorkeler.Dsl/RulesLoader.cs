@@ -24,15 +24,19 @@ public sealed partial class RulesLoader : ILfLoader
         ArgumentNullException.ThrowIfNull(files);
         ArgumentNullException.ThrowIfNull(context);
         var diagnostics = new List<Diagnostic>();
-        var parsed = files.OrderBy(f => f.Path, StringComparer.Ordinal)
-            .Select(f =>
-            {
-                // A lone CR ends a line too (old Mac files); replacing it with LF keeps every offset, line and column.
-                var result = RulesParser.TryParse(f.Path, f.Text.Contains('\r') ? LoneCarriageReturn().Replace(f.Text, "\n") : f.Text);
-                diagnostics.AddRange(result.Diagnostics);
-                return result.File;
-            })
-            .ToList();
+        // Plain loops and sorts here and in FieldNames: in a native build each LINQ operator applied to another's result
+        // (Select after OrderBy or OfType, ThenBy) is a generic virtual call resolved at run time, ~0.5 ms of every
+        // start that loads rules (docs/benchmarks.md, eighth pass).
+        var inPathOrder = files.Select((f, k) => (File: f, Index: k)).ToList();
+        inPathOrder.Sort((a, b) => StringComparer.Ordinal.Compare(a.File.Path, b.File.Path) is var c && c != 0 ? c : a.Index.CompareTo(b.Index));
+        var parsed = new List<RulesFile>(inPathOrder.Count);
+        foreach (var (f, _) in inPathOrder)
+        {
+            // A lone CR ends a line too (old Mac files); replacing it with LF keeps every offset, line and column.
+            var result = RulesParser.TryParse(f.Path, f.Text.Contains('\r') ? LoneCarriageReturn().Replace(f.Text, "\n") : f.Text);
+            diagnostics.AddRange(result.Diagnostics);
+            parsed.Add(result.File);
+        }
 
         var schema = DeclaredSchema(parsed, diagnostics) ?? context.Schema;
         // A labels line that failed to parse or validate has its own diagnostic; "no classes declared" on every LF would only repeat it.
@@ -66,11 +70,7 @@ public sealed partial class RulesLoader : ILfLoader
         // A field the data lacks is one mistake however often it is used (often a missing --column mapping): one error, at its first use.
         foreach (var uses in unknownFields.GroupBy(u => u.Name, StringComparer.Ordinal))
             diagnostics.Add(RuleMessages.UnknownField(uses.First(), uses.Count(), context.DataColumns!, context.Data));
-        var ordered = diagnostics
-            .OrderBy(d => d.Location?.Path, StringComparer.Ordinal)
-            .ThenBy(d => d.Location?.Line)
-            .ThenBy(d => d.Location?.Column)
-            .ToList();
+        var ordered = RulesParser.InSourceOrder(diagnostics);
         return new LfSet(schema, functions, ordered, reads.Distinct(StringComparer.Ordinal).ToArray());
     }
 
@@ -87,8 +87,14 @@ public sealed partial class RulesLoader : ILfLoader
         var names = new HashSet<string>(columns?.Names ?? [], StringComparer.Ordinal);
         foreach (var file in files)
         {
-            var lets = file.Items.OfType<LetDeclaration>().Select(l => l.Name.Text).ToHashSet(StringComparer.Ordinal);
-            var pending = new Stack<Expression>(file.Items.OfType<LfDeclaration>().SelectMany(lf => lf.Clauses).Select(c => c.Condition));
+            var lets = new HashSet<string>(StringComparer.Ordinal);
+            var pending = new Stack<Expression>();
+            foreach (var item in file.Items)
+            {
+                if (item is LetDeclaration let) lets.Add(let.Name.Text);
+                else if (item is LfDeclaration lf)
+                    foreach (var clause in lf.Clauses) pending.Push(clause.Condition);
+            }
             while (pending.Count > 0)
             {
                 switch (pending.Pop())

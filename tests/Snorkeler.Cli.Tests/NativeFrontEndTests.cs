@@ -100,6 +100,19 @@ public sealed class NativeFrontEndTests(NativeFrontEndTests.Published published)
         studio.ShouldBe(Run(published.Managed, "studio", "--lfs", folder, "--port", "x"));
     }
 
+    [Fact]
+    public void A_script_named_after_an_equals_sign_is_handed_to_the_managed_cli()
+    {
+        // The native build decides without parsing the options when no argument names a script, a Parquet file or a
+        // folder; a value written as --lfs=FILE must still be seen.
+        using var temp = new TempFolder();
+        var script = temp.Write("broken.csx", "LF(\"x\", row => );\n");
+        var native = Run(published.Native, "check", $"--lfs={script}");
+        native.Code.ShouldBe(1);
+        native.Error.ShouldContain($"{script}(1,");
+        native.ShouldBe(Run(published.Managed, "check", $"--lfs={script}"));
+    }
+
     /// <summary>Runs the same command with both executables, each writing <c>native-NAME</c> or <c>managed-NAME</c>; the runs' results carry the written bytes.</summary>
     private (Result Native, Result Managed) BothWrite(TempFolder temp, string name, Func<string, string[]> args)
     {

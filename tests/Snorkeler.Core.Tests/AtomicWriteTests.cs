@@ -81,6 +81,34 @@ public class AtomicWriteTests
             .Message.ShouldContain("does not exist");
     }
 
+    [Fact]
+    public void A_write_completes_a_dead_process_journal_and_deletes_its_stale_temporaries_in_the_same_folder()
+    {
+        // Given: a unit of two files whose process (a PID above any Linux pid_max, so never running) was killed
+        // after the first rename, and a temporary of the file to be written left by another dead run
+        using var temp = new TempFolder();
+        const int dead = int.MaxValue;
+        var matrix = temp.Write("m.snkm", "new matrix");
+        var schema = temp.File("m.snkm.schema.json");
+        var schemaTemporary = temp.Write($".m.snkm.schema.json.{dead}.0123456789abcdef0123456789abcdef.tmp", "new schema");
+        var journal = temp.Write($".m.snkm.{dead}.commit",
+            System.Text.Json.JsonSerializer.Serialize(new[] { new[] { temp.File("gone.tmp"), matrix }, new[] { schemaTemporary, schema } }));
+        var output = temp.Write("out.txt", "previous");
+        var stale = temp.Write($".out.txt.{dead}.0123456789abcdef0123456789abcdef.tmp", "half");
+        var running = temp.Write($".out.txt.{Environment.ProcessId}.0123456789abcdef0123456789abcdef.tmp", "in progress");
+
+        // When
+        AtomicFile.Write(output, s => s.Write("next"u8));
+
+        // Then: the journal's remaining rename is done and the journal gone; only the running process's temporary is left
+        File.ReadAllText(schema).ShouldBe("new schema");
+        File.ReadAllText(output).ShouldBe("next");
+        Directory.GetFiles(temp.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal)
+            .ShouldBe([Path.GetFileName(running), "m.snkm", "m.snkm.schema.json", "out.txt"]);
+        File.Exists(journal).ShouldBeFalse();
+        File.Exists(stale).ShouldBeFalse();
+    }
+
     /// <summary>Every file of a folder as "name: base64 content", in name order.</summary>
     private static string[] Snapshot(string folder)
         => Directory.GetFiles(folder).Order(StringComparer.Ordinal)

@@ -10,7 +10,7 @@ internal sealed class AnalyzeCommand : ICommand
 
     public string Summary => "per-LF polarity, coverage, overlaps, conflicts and (with gold labels) accuracy";
 
-    public IReadOnlyList<OptionSpec> Options { get; } =
+    public IReadOnlyList<OptionSpec> Options => field ??=
     [
         new("--matrix", "MATRIX", "a label matrix (.snkm, .csv, .npy) or a Wrench .json split", Required: true, Role: PathRole.Input),
         Gold.ColumnOption,

@@ -10,7 +10,7 @@ internal sealed class ApplyCommand : ICommand
 
     public string Summary => "apply LFs to data and write the label matrix (.snkm, .csv or .npy)";
 
-    public IReadOnlyList<OptionSpec> Options { get; } =
+    public IReadOnlyList<OptionSpec> Options => field ??=
     [
         new("--lfs", "PATH", "LF files (.rules, .csx) or folders of them", Many: true, Required: true, Role: PathRole.Input),
         new("--data", "FILE", "data: .csv, .tsv, .jsonl, .parquet or a Wrench .json split; several files are read one after another", Many: true, Required: true, Role: PathRole.Input),

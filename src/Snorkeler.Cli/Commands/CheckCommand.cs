@@ -11,7 +11,7 @@ internal sealed class CheckCommand : ICommand
 
     public string Summary => "validate LF files and folders; compiler-style diagnostics; exit 1 on any error";
 
-    public IReadOnlyList<OptionSpec> Options { get; } =
+    public IReadOnlyList<OptionSpec> Options => field ??=
     [
         new("--lfs", "PATH", "LF files or folders to check (the paths may also follow 'check' directly)", Many: true, Role: PathRole.Input),
         new("--data", "FILE", "a data file whose columns the LFs may use (enables unknown-field checks)", Many: true, Role: PathRole.Input),

@@ -11,7 +11,7 @@ internal sealed class PreferencesCommand : ICommand
 
     public string Summary => "score items from pairwise judgements (Bradley–Terry; noisy annotators); P(left ≻ right) per pair";
 
-    public IReadOnlyList<OptionSpec> Options { get; } =
+    public IReadOnlyList<OptionSpec> Options => field ??=
     [
         new("--pairs", "PAIRS.csv", "judgements, one per line: left,right,worker,winner (winner: left, right, tie, or the winning item)", Required: true, Role: PathRole.Input),
         new("--out", "SCORES.csv", "the items' scores, best first: rank,item,score,sd,wins,losses,ties,judgements", Required: true, Role: PathRole.Output),

@@ -22,7 +22,7 @@ internal sealed class RowsCommand : ICommand
 
     public string Summary => "show the rows behind a number: where an LF fires, is wrong, conflicts, no LF votes, the model is unsure";
 
-    public IReadOnlyList<OptionSpec> Options { get; } =
+    public IReadOnlyList<OptionSpec> Options => field ??=
     [
         new("--data", "FILE", "the data (.csv, .tsv, .jsonl, .parquet, Wrench .json)", Many: true, Required: true, Role: PathRole.Input),
         new("--lfs", "PATH", "LF files or folders: applied to --data, or (with --matrix) used to show what made each rule fire", Many: true, Role: PathRole.Input),

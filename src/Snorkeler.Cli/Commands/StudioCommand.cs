@@ -13,7 +13,7 @@ internal sealed class StudioCommand : ICommand
 
     public string Summary => "write and debug LFs in the browser, every number live as you type (local, token-protected)";
 
-    public IReadOnlyList<OptionSpec> Options { get; } =
+    public IReadOnlyList<OptionSpec> Options => field ??=
     [
         new("--lfs", "DIR", "the LF folder: the only place the studio reads and writes LF files", Required: true, Role: PathRole.Input),
         new("--data", "FILE", "the unlabelled data (.csv, .tsv, .jsonl, .parquet, Wrench .json)", Many: true, Required: true, Role: PathRole.Input),

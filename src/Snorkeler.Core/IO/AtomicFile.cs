@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.IO.Enumeration;
 using System.Text.Json;
 
 namespace Snorkeler.IO;
@@ -66,8 +67,10 @@ public static class AtomicFile
         if (!Directory.Exists(folder))
             throw new SnorkelerException($"{path}: the folder '{folder}' does not exist");
         if (Directory.Exists(full)) throw new SnorkelerException($"{path}: is a folder, expected a file name");
-        CompleteInterruptedCommits(folder);
-        DeleteStaleTemporaries(folder, name);
+        // One listing of the folder for both clean-ups (each listed it before: two scans of a busy /tmp per output).
+        var (journals, temporaries) = Leftovers(folder);
+        CompleteInterruptedCommits(journals);
+        DeleteStaleTemporaries(temporaries, name);
         var temp = Path.Combine(folder, $".{name}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         try
         {
@@ -127,11 +130,10 @@ public static class AtomicFile
     /// are in <paramref name="folder"/>). Readers call it before reading a file that may belong to such a unit;
     /// writers before writing. Best effort: a folder that cannot be written is left as it is.
     /// </summary>
-    public static void CompleteInterruptedCommits(string folder)
+    public static void CompleteInterruptedCommits(string folder) => CompleteInterruptedCommits(Leftovers(folder).Journals);
+
+    private static void CompleteInterruptedCommits(IReadOnlyList<string> journals)
     {
-        string[] journals;
-        try { journals = Directory.GetFiles(folder, "*.commit"); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException) { return; }
         foreach (var journal in journals)
         {
             var name = Path.GetFileName(journal);
@@ -154,19 +156,42 @@ public static class AtomicFile
     /// are touched, so concurrent writers of the same file are safe. Names are compared as text (a name with
     /// <c>*</c> or <c>?</c> is not a pattern).
     /// </summary>
-    internal static void DeleteStaleTemporaries(string folder, string name)
+    internal static void DeleteStaleTemporaries(string folder, string name) => DeleteStaleTemporaries(Leftovers(folder).Temporaries, name);
+
+    private static void DeleteStaleTemporaries(IReadOnlyList<string> candidates, string name)
     {
-        string[] candidates;
-        try { candidates = Directory.GetFiles(folder, "*.tmp"); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException) { return; }
         var prefix = "." + name + ".";
         foreach (var file in candidates)
         {
             var fileName = Path.GetFileName(file);
             if (!fileName.StartsWith(prefix, StringComparison.Ordinal) || ProcessIdOf(fileName, ".tmp") is not { } pid
                 || pid == Environment.ProcessId || IsRunning(pid)) continue;
+            // A journal completed just before may have renamed it away already; deleting a missing file is no error.
             TryDelete(file);
         }
+    }
+
+    /// <summary>
+    /// The journals (<c>*.commit</c>) and temporary files (<c>*.tmp</c>) in <paramref name="folder"/>, from one listing
+    /// (empty when the folder cannot be listed). Only those names become strings, not every entry of a busy folder.
+    /// </summary>
+    private static (List<string> Journals, List<string> Temporaries) Leftovers(string folder)
+    {
+        var journals = new List<string>();
+        var temporaries = new List<string>();
+        try
+        {
+            var entries = new FileSystemEnumerable<string>(folder, (ref FileSystemEntry e) => e.ToFullPath(), new EnumerationOptions { IgnoreInaccessible = false, AttributesToSkip = 0 })
+            {
+                ShouldIncludePredicate = (ref FileSystemEntry e) => !e.IsDirectory && (e.FileName.EndsWith(".commit", StringComparison.Ordinal) || e.FileName.EndsWith(".tmp", StringComparison.Ordinal)),
+            };
+            foreach (var path in entries) (path.EndsWith(".commit", StringComparison.Ordinal) ? journals : temporaries).Add(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return ([], []);
+        }
+        return (journals, temporaries);
     }
 
     /// <summary>The PID in <c>....PID.SUFFIX</c> or <c>....PID.GUID.SUFFIX</c> names, or null.</summary>

@@ -149,7 +149,9 @@ public static class InputFile
     {
         var facts = RequireRegular(path);
         if (facts.Size > maxBytes) throw TooLarge(path, maxBytes, what);
-        using var stream = OpenRead(path, 1 << 16);
+        // Unbuffered: the content is read straight into its array. A 64 KB stream buffer for a rule file of a few
+        // hundred bytes was fresh memory, 16 pages faulted in at every start (docs/benchmarks.md, eighth pass).
+        using var stream = OpenRead(path, bufferSize: 0);
         var exact = new byte[facts.Size];
         var filled = stream.ReadAtLeast(exact, exact.Length, throwOnEndOfStream: false);
         if (filled < exact.Length) return exact[..filled]; // it shrank meanwhile

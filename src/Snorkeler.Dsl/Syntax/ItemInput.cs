@@ -24,6 +24,9 @@ internal sealed class ItemInput : IInput
     public int Position { get; }
     public int Line { get; }
     public int Column { get; }
+    /// <summary>Where this item's text ends (the next item's start, or the end of the file).</summary>
+    public int End => _end;
+
     public bool AtEnd => Position >= _end;
     public char Current => Source[Position];
     public IDictionary<object, object> Memos => _memos ??= new Dictionary<object, object>();
@@ -33,6 +36,24 @@ internal sealed class ItemInput : IInput
         if (AtEnd) throw new InvalidOperationException("the input is already at its end");
         var c = Source[Position];
         return new ItemInput(Source, Position + 1, _end, c == '\n' ? Line + 1 : Line, c == '\n' ? 1 : Column + 1);
+    }
+
+    /// <summary>
+    /// The input <paramref name="count"/> characters on, made in one step: the scanners move over whole words, blanks
+    /// and comments this way instead of through one <see cref="Advance"/> (one new input) per character.
+    /// </summary>
+    public ItemInput Forward(int count)
+    {
+        if (count == 0) return this;
+        if (count < 0 || Position + count > _end) throw new ArgumentOutOfRangeException(nameof(count), count, "the input ends before that");
+        var line = Line;
+        var column = Column;
+        for (var k = Position; k < Position + count; k++)
+        {
+            if (Source[k] == '\n') { line++; column = 1; }
+            else column++;
+        }
+        return new ItemInput(Source, Position + count, _end, line, column);
     }
 
     public bool Equals(IInput? other) => other is not null && ReferenceEquals(Source, other.Source) && Position == other.Position;

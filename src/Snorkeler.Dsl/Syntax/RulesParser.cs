@@ -74,6 +74,30 @@ public static class RulesParser
         return result.HasErrors ? throw new DiagnosticsException(result.Diagnostics) : result.File;
     }
 
+    /// <summary>
+    /// <paramref name="diagnostics"/> ordered by path (when <paramref name="byPath"/>; ordinal), line and column, each
+    /// missing one first and ties kept in their order, as <c>OrderBy(path).ThenBy(line).ThenBy(column)</c> orders them.
+    /// A sort of a list: in a native build every <c>ThenBy</c> (a generic virtual method) is resolved at run time, on
+    /// the start-up path of every command that loads rules (docs/benchmarks.md, eighth pass).
+    /// </summary>
+    internal static List<Diagnostic> InSourceOrder(IEnumerable<Diagnostic> diagnostics, bool byPath = true)
+    {
+        var keyed = new List<(Diagnostic Diagnostic, int Index)>();
+        foreach (var d in diagnostics) keyed.Add((d, keyed.Count));
+        keyed.Sort((a, b) =>
+        {
+            var x = a.Diagnostic.Location;
+            var y = b.Diagnostic.Location;
+            var c = byPath ? StringComparer.Ordinal.Compare(x?.Path, y?.Path) : 0;
+            if (c == 0) c = Nullable.Compare(x?.Line, y?.Line);
+            if (c == 0) c = Nullable.Compare(x?.Column, y?.Column);
+            return c != 0 ? c : a.Index.CompareTo(b.Index);
+        });
+        var ordered = new List<Diagnostic>(keyed.Count);
+        foreach (var (d, _) in keyed) ordered.Add(d);
+        return ordered;
+    }
+
     /// <summary>The offsets, lines and columns where top-level items start.</summary>
     internal static List<(int Offset, int Line)> ItemStarts(string text)
     {
@@ -106,9 +130,6 @@ internal sealed record Token(string Text, TextSpan Span);
 /// <summary>The arguments of a call and its closing parenthesis.</summary>
 internal sealed record CallArguments(IReadOnlyList<Expression> Values, Token Close);
 
-/// <summary>An operator and the operand on its right, in a chain of binary operators.</summary>
-internal sealed record OperatorOperand(Token Operator, Expression Right);
-
 /// <summary>The grammar of one file; lexical problems found while parsing are collected, not thrown.</summary>
 internal sealed class Grammar
 {
@@ -140,7 +161,7 @@ internal sealed class Grammar
             return (Expression)literal;
         });
         var field = Scan(ScanBacktick, "a field").Select(t => (Expression)new Reference(t.Text, true, t.Span));
-        var boolean = Keyword("true").Or(Keyword("false")).Select(t => (Expression)new BoolLiteral(t.Text == "true", t.Span));
+        var boolean = ParserExtensions.FirstOf(Keyword("true"), Keyword("false")).Select(t => (Expression)new BoolLiteral(t.Text == "true", t.Span));
 
         var items = from first in expression
                     from rest in (from comma in Symbol(",") from item in expression select item).XMany()
@@ -162,25 +183,25 @@ internal sealed class Grammar
                               select args.IsDefined
                                   ? (Expression)new Call(id, args.Get().Values, id.Span.To(args.Get().Close.Span))
                                   : new Reference(id.Text, false, id.Span);
-        var primary = number.Or(textLiteral).Or(regex).Or(list).Or(parenthesised).Or(boolean).Or(field).Or(callOrReference)
+        var primary = ParserExtensions.FirstOf(number, textLiteral, regex, list, parenthesised, boolean, field, callOrReference)
             .Expect("a value");
 
         var unary = from signs in Symbol("-").Many()
                     from operand in primary
                     select signs.Reverse().Aggregate(operand, (e, s) => new Unary("-", e, s.Span.To(e.Span)));
-        var multiplicative = Chain(unary, Symbol("*").Or(Symbol("/")));
-        var additive = Chain(multiplicative, Symbol("+").Or(Symbol("-")));
+        var multiplicative = Chain(unary, ParserExtensions.FirstOf(Symbol("*"), Symbol("/")));
+        var additive = Chain(multiplicative, ParserExtensions.FirstOf(Symbol("+"), Symbol("-")));
 
-        var comparison = from op in Symbol("==").Or(Symbol("!=")).Or(Symbol("<=")).Or(Symbol(">=")).Or(Symbol("<")).Or(Symbol(">"))
+        var comparison = from op in ParserExtensions.FirstOf(Symbol("=="), Symbol("!="), Symbol("<="), Symbol(">="), Symbol("<"), Symbol(">"))
                          from right in additive
                          select (Func<Expression, Expression>)(left => new Binary(op.Text, left, right, op.Span, left.Span.To(right.Span)));
         var contains = from op in Keyword("contains")
-                       from mode in Keyword("any").Or(Keyword("all")).XOptional()
+                       from mode in ParserExtensions.FirstOf(Keyword("any"), Keyword("all")).XOptional()
                        from right in additive
                        select (Func<Expression, Expression>)(left => new Binary(
                            mode.IsDefined ? "contains " + mode.Get().Text : "contains", left, right,
                            mode.IsDefined ? op.Span.To(mode.Get().Span) : op.Span, left.Span.To(right.Span)));
-        var matches = from op in Keyword("matches").Or(Keyword("in"))
+        var matches = from op in ParserExtensions.FirstOf(Keyword("matches"), Keyword("in"))
                       from right in additive
                       select (Func<Expression, Expression>)(left => new Binary(op.Text, left, right, op.Span, left.Span.To(right.Span)));
         var between = from op in Keyword("between")
@@ -193,7 +214,7 @@ internal sealed class Grammar
                         from missing in Keyword("missing").Expect(not.IsDefined ? ["'missing'"] : ["'not'", "'missing'"])
                         select (Func<Expression, Expression>)(left => new IsMissing(left, not.IsDefined, left.Span.To(missing.Span)));
         var predicate = from left in additive
-                        from tail in comparison.Or(contains).Or(matches).Or(between).Or(isMissing).XOptional()
+                        from tail in ParserExtensions.FirstOf(comparison, contains, matches, between, isMissing).XOptional()
                         select tail.IsDefined ? tail.Get()(left) : left;
         var negation = from nots in Keyword("not").Many()
                        from operand in predicate
@@ -223,7 +244,7 @@ internal sealed class Grammar
                  from clauses in clause.XAtLeastOnce()
                  from end in End("'when'")
                  select (Item)new LfDeclaration(id, clauses.ToList(), keyword.Span.To(clauses.Last().Span));
-        _item = labels.Or(let).Or(lf).Expect("'labels'", "'let'", "'lf'");
+        _item = ParserExtensions.FirstOf(labels, let, lf).Expect("'labels'", "'let'", "'lf'");
     }
 
     public RulesParseResult ParseFile()
@@ -254,8 +275,8 @@ internal sealed class Grammar
             // A lexical error (an unterminated text, say) usually causes the syntax error after it: report only the cause.
             else if (_lexical.Count == lexicalBefore) syntax.Add(SyntaxError(result));
         }
-        var diagnostics = syntax.Concat(_lexical.Values)
-            .OrderBy(d => d.Location?.Line).ThenBy(d => d.Location?.Column).ToList();
+        syntax.AddRange(_lexical.Values);
+        var diagnostics = RulesParser.InSourceOrder(syntax, byPath: false);
         return new RulesParseResult(new RulesFile(_path, _text, items, new TextSpan(0, 1, 1, _text.Length)), diagnostics);
     }
 
@@ -410,64 +431,95 @@ internal sealed class Grammar
 
     internal static bool IsIdentifierPart(char c) => char.IsLetterOrDigit(c) || c == '_';
 
+    /// <summary>The input after the blanks and comments at <paramref name="i"/>.</summary>
     private static IInput Skip(IInput i)
     {
-        while (!i.AtEnd)
+        var item = (ItemInput)i;
+        var text = item.Source;
+        var at = item.Position;
+        while (at < item.End)
         {
-            if (char.IsWhiteSpace(i.Current)) i = i.Advance();
-            else if (i.Current == '#')
-                while (!i.AtEnd && i.Current != '\n') i = i.Advance();
+            if (char.IsWhiteSpace(text[at])) at++;
+            else if (text[at] == '#')
+                while (at < item.End && text[at] != '\n') at++;
             else break;
         }
-        return i;
+        return item.Forward(at - item.Position);
+    }
+
+    /// <summary>Where the word at <paramref name="i"/> ends (its position when no word starts there).</summary>
+    private static int WordEnd(ItemInput i)
+    {
+        var at = i.Position;
+        if (at >= i.End || !IsIdentifierStart(i.Source[at])) return at;
+        while (at < i.End && IsIdentifierPart(i.Source[at])) at++;
+        return at;
     }
 
     private static TextSpan SpanOf(IInput start, IInput end) => new(start.Position, start.Line, start.Column, end.Position - start.Position);
 
     private delegate bool Scanner(IInput start, out IInput end, out string text);
 
-    private static Parser<Token> Scan(Scanner scan, string expectation) => i =>
-        scan(i, out var end, out var text)
-            ? Result.Success(new Token(text, SpanOf(i, end)), Skip(end))
-            : Result.Failure<Token>(i, $"expected {expectation}", [expectation]);
+    private static Parser<Token> Scan(Scanner scan, string expectation)
+    {
+        var message = $"expected {expectation}";
+        string[] expected = [expectation];
+        return i =>
+            scan(i, out var end, out var text)
+                ? Result.Success(new Token(text, SpanOf(i, end)), Skip(end))
+                : Result.Failure<Token>(i, message, expected);
+    }
 
     private static bool ScanWord(IInput i, out IInput end, out string text)
     {
-        end = i;
-        text = "";
-        if (i.AtEnd || !IsIdentifierStart(i.Current)) return false;
-        while (!end.AtEnd && IsIdentifierPart(end.Current)) end = end.Advance();
-        text = i.Source[i.Position..end.Position];
-        return true;
+        var item = (ItemInput)i;
+        var wordEnd = WordEnd(item);
+        end = item.Forward(wordEnd - item.Position);
+        text = item.Source[item.Position..wordEnd];
+        return wordEnd > item.Position;
     }
 
+    // A keyword is compared where it stands: most attempts fail (an operator tried after every operand), and a failed
+    // one allocates nothing but its result.
     private static Parser<Token> Keyword(string keyword)
     {
         var expectation = $"'{keyword}'";
-        return i => ScanWord(i, out var end, out var word) && word == keyword
-            ? Result.Success(new Token(word, SpanOf(i, end)), Skip(end))
-            : Result.Failure<Token>(i, $"expected {expectation}", [expectation]);
+        var message = $"expected {expectation}";
+        string[] expected = [expectation];
+        return i =>
+        {
+            var item = (ItemInput)i;
+            var wordEnd = WordEnd(item);
+            return wordEnd - item.Position == keyword.Length && string.CompareOrdinal(item.Source, item.Position, keyword, 0, keyword.Length) == 0
+                ? Result.Success(new Token(keyword, SpanOf(i, item.Forward(keyword.Length))), Skip(item.Forward(keyword.Length)))
+                : Result.Failure<Token>(i, message, expected);
+        };
     }
 
-    private static Parser<Name> Identifier() => i =>
-        ScanWord(i, out var end, out var word) && !RulesParser.Keywords.Contains(word)
-            ? Result.Success(new Name(word, SpanOf(i, end)), Skip(end))
-            : Result.Failure<Name>(i, "expected a name", ["a name"]);
+    private static Parser<Name> Identifier()
+    {
+        string[] expected = ["a name"];
+        return i =>
+            ScanWord(i, out var end, out var word) && !RulesParser.Keywords.Contains(word)
+                ? Result.Success(new Name(word, SpanOf(i, end)), Skip(end))
+                : Result.Failure<Name>(i, "expected a name", expected);
+    }
 
     private static Parser<Token> Symbol(string symbol)
     {
         var expectation = $"'{symbol}'";
+        var message = $"expected {expectation}";
+        string[] expected = [expectation];
         return i =>
         {
-            var end = i;
-            foreach (var c in symbol)
-            {
-                if (end.AtEnd || end.Current != c) return Result.Failure<Token>(i, $"expected {expectation}", [expectation]);
-                end = end.Advance();
-            }
+            var item = (ItemInput)i;
+            var after = item.Position + symbol.Length;
+            if (after > item.End || string.CompareOrdinal(item.Source, item.Position, symbol, 0, symbol.Length) != 0)
+                return Result.Failure<Token>(i, message, expected);
             // '<' must not be the start of '<=', '=' not of '=='.
-            if (symbol.Length == 1 && symbol[0] is '<' or '>' or '=' or '!' && !end.AtEnd && end.Current == '=')
-                return Result.Failure<Token>(i, $"expected {expectation}", [expectation]);
+            if (symbol.Length == 1 && symbol[0] is '<' or '>' or '=' or '!' && after < item.End && item.Source[after] == '=')
+                return Result.Failure<Token>(i, message, expected);
+            var end = item.Forward(symbol.Length);
             return Result.Success(new Token(symbol, SpanOf(i, end)), Skip(end));
         };
     }
@@ -475,10 +527,29 @@ internal sealed class Grammar
     private static Parser<IInput> End(params string[] expected) => i =>
         i.AtEnd ? Result.Success(i, i) : Result.Failure<IInput>(i, "expected the end of the item", expected);
 
-    private static Parser<Expression> Chain(Parser<Expression> operand, Parser<Token> op)
-        => from first in operand
-           from rest in (from o in op from right in operand select new OperatorOperand(o, right)).XMany()
-           select rest.Aggregate(first, (left, p) => new Binary(p.Operator.Text, left, p.Right, p.Operator.Span, left.Span.To(p.Right.Span)));
+    /// <summary>
+    /// Operands joined by left-associative operators, in one loop. It returns what
+    /// <c>from first in operand from rest in (from o in op from right in operand select ...).XMany() select ...</c>
+    /// returns (the same trees, and the same failures: an operator with no operand after it fails where the operand
+    /// does), without the closures and results Sprache's combinators make at every step, a parse's main allocation.
+    /// </summary>
+    private static Parser<Expression> Chain(Parser<Expression> operand, Parser<Token> op) => i =>
+    {
+        var first = operand(i);
+        if (!first.WasSuccessful) return first;
+        var left = first.Value;
+        var at = first.Remainder;
+        while (true)
+        {
+            var o = op(at);
+            if (!o.WasSuccessful)
+                return o.Remainder == at ? Result.Success(left, at) : Result.Failure<Expression>(o.Remainder, o.Message, o.Expectations);
+            var right = operand(o.Remainder);
+            if (!right.WasSuccessful) return right;
+            left = new Binary(o.Value.Text, left, right.Value, o.Value.Span, left.Span.To(right.Value.Span));
+            at = right.Remainder;
+        }
+    };
 
     private static bool ScanNumber(IInput i, out IInput end, out string text)
     {
@@ -633,6 +704,41 @@ internal sealed class Grammar
 
 internal static class ParserExtensions
 {
+    /// <summary>
+    /// The first of <paramref name="options"/> that parses, as <c>options[0].Or(options[1]).Or(...)</c> chooses it, with
+    /// the same failure when none does (the one that got furthest; at a tie the earlier one, expecting what each of the
+    /// tied ones expected), but without the result, closure and expectation union each <c>Or</c> makes per attempt.
+    /// </summary>
+    public static Parser<T> FirstOf<T>(params Parser<T>[] options) => i =>
+    {
+        var result = options[0](i);
+        List<IEnumerable<string>>? tied = null; // the expectations of the failures tied with result, once there are any
+        for (var k = 1; k < options.Length; k++)
+        {
+            if (result.WasSuccessful)
+            {
+                // Or tries the next option only after a success that consumed nothing, and keeps that success if it fails.
+                if (!result.Remainder.Equals(i)) return result;
+                var next = options[k](i);
+                if (next.WasSuccessful) result = next;
+                continue;
+            }
+            var r = options[k](i);
+            if (r.WasSuccessful || r.Remainder.Position > result.Remainder.Position)
+            {
+                result = r;
+                tied = null;
+            }
+            else if (r.Remainder.Position == result.Remainder.Position)
+            {
+                tied ??= [result.Expectations];
+                tied.Add(r.Expectations);
+            }
+        }
+        // Merged only when read (most failures are dropped by an alternative or an optional part that follows).
+        return tied is null ? result : Result.Failure<T>(result.Remainder, result.Message, tied.SelectMany(e => e).Distinct());
+    };
+
     /// <summary>Replaces what a parser expects when it fails without consuming input (Sprache's Named with several names).</summary>
     public static Parser<T> Expect<T>(this Parser<T> parser, params string[] expected) => i =>
     {
