@@ -144,7 +144,7 @@ public sealed class EbccTrainer : ILabelModelTrainer
     internal EbccModel Fit(CrowdData data, LabelSchema schema, IReadOnlyList<string> lfNames, double[]? fixedPrior, FitContext context)
     {
         var restarts = CrowdFit.Restarts(Options.Restarts, EbccOptions.DefaultRestarts, data.WeightedVotes);
-        var best = CrowdFit.BestOf(restarts, context, r => Run(data, schema, lfNames, fixedPrior, CrowdFit.RandomFor(context.Seed, r), context), f => f.Evidence);
+        var best = CrowdFit.BestOf(restarts, context, data.Rows, r => Run(data, schema, lfNames, fixedPrior, CrowdFit.RandomFor(context.Seed, r), context), f => f.Evidence);
         context.Log?.Invoke(string.Create(CultureInfo.InvariantCulture,
             $"ebcc: {data.Rows:N0} distinct vote patterns in {data.TotalRows:N0} rows; best of {restarts} restarts: ELBO {best.Evidence:G10} after {best.FitInfo!.Iterations} iterations"));
         if (!best.FitInfo!.Converged)
