@@ -144,7 +144,7 @@ public sealed class EbccTrainer : ILabelModelTrainer
     internal EbccModel Fit(CrowdData data, LabelSchema schema, IReadOnlyList<string> lfNames, double[]? fixedPrior, FitContext context)
     {
         var restarts = CrowdFit.Restarts(Options.Restarts, EbccOptions.DefaultRestarts, data.WeightedVotes);
-        var best = CrowdFit.BestOf(restarts, context, r => Run(data, schema, lfNames, fixedPrior, CrowdFit.RandomFor(context.Seed, r), context), f => f.Evidence);
+        var best = CrowdFit.BestOf(restarts, context, data.Rows, r => Run(data, schema, lfNames, fixedPrior, CrowdFit.RandomFor(context.Seed, r), context), f => f.Evidence);
         context.Log?.Invoke(string.Create(CultureInfo.InvariantCulture,
             $"ebcc: {data.Rows:N0} distinct vote patterns in {data.TotalRows:N0} rows; best of {restarts} restarts: ELBO {best.Evidence:G10} after {best.FitInfo!.Iterations} iterations"));
         if (!best.FitInfo!.Converged)
@@ -156,54 +156,66 @@ public sealed class EbccTrainer : ILabelModelTrainer
     {
         int m = lfNames.Count, k = schema.Cardinality, g = Options.Subtypes, n = data.Rows;
         var groups = k * g;
+        var confusionLength = m * k * groups;
+        // One pass over the rows per iteration does both updates: a row's new ζ (E-step, from the current Dirichlet posteriors)
+        // is added straight into the next iteration's soft counts, so ζ is never stored. The passes run in stripes (Stripes):
+        // each stripe's soft counts are kept apart and added in stripe order, so the fit does not depend on the thread count.
+        // One stripe adds straight into the totals.
+        var stripes = Stripes.Count(n, confusionLength);
+        var counts = new double[confusionLength];      // soft counts of (source, vote, class, subtype), for the next iteration
+        var nextSubtypes = new double[groups];          // η for the next iteration
+        var stripeCounts = new double[stripes][];
+        var stripeSubtypes = new double[stripes][];
+        for (var s = 0; s < stripes; s++)
+        {
+            stripeCounts[s] = stripes == 1 ? counts : new double[confusionLength];
+            stripeSubtypes[s] = stripes == 1 ? nextSubtypes : new double[groups];
+        }
+        Array.Fill(nextSubtypes, Options.SubtypeConcentration / g);
 
-        // ζ[t, c, g] = q(Y = c, G = g) for pattern t, from majority vote with the subtypes split at random.
-        var zeta = new double[n * groups];
+        // ζ[t, c, g] = q(Y = c, G = g) for pattern t, from majority vote with the subtypes split at random; the draws run in row
+        // order, stripe after stripe, into each stripe's soft counts.
         var z = new double[n * k];
         var classPrior = new double[k];
-        for (var t = 0; t < n; t++)
+        var weighted = new double[groups];
+        for (var s = 0; s < stripes; s++)
         {
-            var row = z.AsSpan(t * k, k);
-            for (var e = data.Starts[t]; e < data.Starts[t + 1]; e++) row[data.Labels[e]] += 1;
-            var total = data.Starts[t + 1] - data.Starts[t];
-            for (var c = 0; c < k; c++) row[c] = total == 0 ? 1.0 / k : row[c] / total;
-            if (data.Clamps[t] >= 0)
+            var (from, to) = Stripes.Range(n, stripes, s);
+            for (var t = from; t < to; t++)
             {
-                row.Clear();
-                row[data.Clamps[t]] = 1;
-            }
-            for (var c = 0; c < k; c++) classPrior[c] += data.Weights[t] * row[c];
-            for (var c = 0; c < k; c++)
-            {
-                // A draw from Dir(1, ..., 1): normalised exponentials.
-                var split = zeta.AsSpan(t * groups + c * g, g);
-                var sum = 0.0;
-                for (var x = 0; x < g; x++) sum += split[x] = -Math.Log(1 - random.NextDouble());
-                for (var x = 0; x < g; x++) split[x] = split[x] / sum * row[c];
+                var row = z.AsSpan(t * k, k);
+                for (var e = data.Starts[t]; e < data.Starts[t + 1]; e++) row[data.Labels[e]] += 1;
+                var total = data.Starts[t + 1] - data.Starts[t];
+                for (var c = 0; c < k; c++) row[c] = total == 0 ? 1.0 / k : row[c] / total;
+                if (data.Clamps[t] >= 0)
+                {
+                    row.Clear();
+                    row[data.Clamps[t]] = 1;
+                }
+                for (var c = 0; c < k; c++) classPrior[c] += data.Weights[t] * row[c];
+                for (var c = 0; c < k; c++)
+                {
+                    // A draw from Dir(1, ..., 1): normalised exponentials.
+                    var split = weighted.AsSpan(c * g, g);
+                    var sum = 0.0;
+                    for (var x = 0; x < g; x++) sum += split[x] = -Math.Log(1 - random.NextDouble());
+                    for (var x = 0; x < g; x++) split[x] = split[x] / sum * row[c];
+                }
+                AddCounts(data, t, weighted, stripeCounts[s], stripeSubtypes[s], k, groups);
             }
         }
+        if (stripes > 1) AddStripes(stripeCounts, stripeSubtypes, counts, nextSubtypes);
         // Majority vote's soft class counts as the prior of the class proportions (the paper's empirical prior), or α for each class.
         for (var c = 0; c < k; c++) classPrior[c] = Options.MajorityClassPrior ? Math.Max(classPrior[c], 1e-3) : Options.ClassConcentration;
 
         var classCounts = new double[k];      // ν
         var subtypeCounts = new double[groups]; // η
-        var confusion = new double[m * k * groups]; // μ, layout (source, vote, class, subtype)
-        var counts = new double[confusion.Length];
+        var confusion = new double[confusionLength]; // μ, layout (source, vote, class, subtype)
         var confusionPrior = ConfusionPrior(k);
         var logClass = new double[k];
         var logSubtype = new double[groups];
-        var logConfusion = new double[confusion.Length];
+        var logConfusion = new double[confusionLength];
         var fit = new IterativeFit(Options.MaxIterations, false, double.NaN);
-        // The passes over the rows run in stripes (Stripes): each stripe's soft counts are kept apart and added in
-        // stripe order, so the fit does not depend on the thread count. One stripe adds straight into the totals.
-        var stripes = Stripes.Count(n, confusion.Length);
-        var stripeCounts = new double[stripes][];
-        var stripeSubtypes = new double[stripes][];
-        for (var s = 0; s < stripes; s++)
-        {
-            stripeCounts[s] = stripes == 1 ? counts : new double[counts.Length];
-            stripeSubtypes[s] = stripes == 1 ? subtypeCounts : new double[groups];
-        }
         var changes = new double[stripes];
         var normalisers = new double[stripes];
         var elbo = double.NaN;
@@ -211,37 +223,9 @@ public sealed class EbccTrainer : ILabelModelTrainer
         for (var iteration = 1; iteration <= Options.MaxIterations; iteration++)
         {
             context.Cancellation.ThrowIfCancellationRequested();
-            // Posterior Dirichlet parameters from the current ζ.
-            Array.Fill(subtypeCounts, Options.SubtypeConcentration / g);
-            Array.Clear(counts);
-            Stripes.For(n, stripes, (s, from, to) =>
-            {
-                var own = stripeCounts[s];
-                var subtypes = stripeSubtypes[s];
-                if (stripes > 1)
-                {
-                    Array.Clear(own);
-                    Array.Clear(subtypes);
-                }
-                for (var t = from; t < to; t++)
-                {
-                    var w = data.Weights[t];
-                    var q = zeta.AsSpan(t * groups, groups);
-                    for (var x = 0; x < groups; x++) subtypes[x] += w * q[x];
-                    for (var e = data.Starts[t]; e < data.Starts[t + 1]; e++)
-                    {
-                        var at = (data.Sources[e] * k + data.Labels[e]) * groups;
-                        for (var x = 0; x < groups; x++) own[at + x] += w * q[x];
-                    }
-                }
-            });
-            if (stripes > 1)
-                for (var s = 0; s < stripes; s++)
-                {
-                    var own = stripeCounts[s];
-                    for (var i = 0; i < counts.Length; i++) counts[i] += own[i];
-                    for (var x = 0; x < groups; x++) subtypeCounts[x] += stripeSubtypes[s][x];
-                }
+            // Posterior Dirichlet parameters from the soft counts of the last ζ.
+            (subtypeCounts, nextSubtypes) = (nextSubtypes, subtypeCounts);
+            if (stripes == 1) stripeSubtypes[0] = nextSubtypes;
             for (var c = 0; c < k; c++)
             {
                 classCounts[c] = classPrior[c];
@@ -256,9 +240,18 @@ public sealed class EbccTrainer : ILabelModelTrainer
             }
             ExpectedLogs(classCounts, subtypeCounts, confusion, fixedPrior, m, k, g, logClass, logSubtype, logConfusion);
 
-            // New ζ.
+            // New ζ, and its soft counts.
+            Array.Fill(nextSubtypes, Options.SubtypeConcentration / g);
+            Array.Clear(counts);
             Stripes.For(n, stripes, (s, from, to) =>
             {
+                var own = stripeCounts[s];
+                var subtypes = stripeSubtypes[s];
+                if (stripes > 1)
+                {
+                    Array.Clear(own);
+                    Array.Clear(subtypes);
+                }
                 var scores = new double[groups];
                 var change = 0.0;
                 var normaliser = 0.0;
@@ -270,9 +263,7 @@ public sealed class EbccTrainer : ILabelModelTrainer
                     if (data.Clamps[t] is var gold and >= 0)
                         for (var x = 0; x < groups; x++)
                             if (x / g != gold) scores[x] = double.NegativeInfinity;
-                    normaliser += data.Weights[t] * Numerics.LogSoftmaxInPlace(scores);
-                    for (var x = 0; x < groups; x++) scores[x] = Math.Exp(scores[x]);
-                    scores.CopyTo(zeta, t * groups);
+                    normaliser += data.Weights[t] * Numerics.SoftmaxReturningLogNormaliser(scores);
                     for (var c = 0; c < k; c++)
                     {
                         var p = 0.0;
@@ -280,10 +271,12 @@ public sealed class EbccTrainer : ILabelModelTrainer
                         change = Math.Max(change, Math.Abs(p - z[t * k + c]));
                         z[t * k + c] = p;
                     }
+                    AddCounts(data, t, scores, own, subtypes, k, groups);
                 }
                 changes[s] = change;
                 normalisers[s] = normaliser;
             });
+            if (stripes > 1) AddStripes(stripeCounts, stripeSubtypes, counts, nextSubtypes);
             // The bound at the current q(τ, π, V) with ζ just optimised for them (EbccEvidence); the updates raise it every iteration.
             var previous = elbo;
             elbo = normalisers.Sum() - EbccEvidence.Divergence(classCounts, subtypeCounts, confusion, fixedPrior, classPrior, subtypePrior, confusionPrior, m, k, g);
@@ -292,6 +285,29 @@ public sealed class EbccTrainer : ILabelModelTrainer
             if (fit.Converged) break;
         }
         return new EbccModel(schema, lfNames, fixedPrior, classCounts, subtypeCounts, confusion, g, fit) { Evidence = elbo };
+    }
+
+    /// <summary>
+    /// Adds pattern <paramref name="t"/>'s ζ (<paramref name="q"/>, k · g), times its weight, to the subtype counts and to the
+    /// soft counts of each of its votes; <paramref name="q"/> is left holding the weighted values.
+    /// </summary>
+    private static void AddCounts(CrowdData data, int t, double[] q, double[] counts, double[] subtypes, int k, int groups)
+    {
+        var w = data.Weights[t];
+        Numerics.Scale(q, w);
+        Numerics.AddTo(subtypes, q);
+        for (var e = data.Starts[t]; e < data.Starts[t + 1]; e++)
+            Numerics.AddTo(counts.AsSpan((data.Sources[e] * k + data.Labels[e]) * groups, groups), q);
+    }
+
+    /// <summary>Adds the stripes' soft counts into the totals in stripe order (the subtype totals already hold their prior).</summary>
+    private static void AddStripes(double[][] stripeCounts, double[][] stripeSubtypes, double[] counts, double[] subtypes)
+    {
+        for (var s = 0; s < stripeCounts.Length; s++)
+        {
+            Numerics.AddTo(counts, stripeCounts[s]);
+            Numerics.AddTo(subtypes, stripeSubtypes[s]);
+        }
     }
 
     /// <summary>The configured confusion prior, (class, vote): <see cref="EbccOptions.Diagonal"/> on the true class, <see cref="EbccOptions.OffDiagonal"/> elsewhere.</summary>
@@ -314,10 +330,7 @@ public sealed class EbccTrainer : ILabelModelTrainer
         for (var c = 0; c < k; c++)
             for (var x = 0; x < g; x++) scores[c * g + x] = logClass[c] + logSubtype[c * g + x];
         for (var e = 0; e < sources.Length; e++)
-        {
-            var terms = logConfusion.AsSpan((sources[e] * k + labels[e]) * groups, groups);
-            for (var x = 0; x < groups; x++) scores[x] += terms[x];
-        }
+            Numerics.AddTo(scores[..groups], logConfusion.AsSpan((sources[e] * k + labels[e]) * groups, groups));
     }
 
     /// <summary>E[log τ], E[log π], E[log V] under the Dirichlet posteriors (ψ(x) − ψ(Σx)); a given prior replaces E[log τ].</summary>

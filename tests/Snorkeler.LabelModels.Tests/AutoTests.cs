@@ -12,6 +12,22 @@ public sealed class AutoTests(ITestOutputHelper output)
 
     private double MajorityVote(LabelMatrix train, LabelMatrix scored) => ExpectedAccuracy(new MajorityVoteTrainer().Fit(train, FitContext.WithSeed(123)), scored);
 
+    [Fact]
+    public void Held_out_fits_of_the_ebcc_candidate_run_one_restart_and_other_candidates_and_the_crowd_default_are_refitted_as_they_are()
+    {
+        // Given auto's candidates
+        var candidates = AutoTrainer.Candidates;
+
+        // When
+        var criterion = candidates.Select(AutoTrainer.CriterionTrainer).ToArray();
+
+        // Then
+        for (var i = 0; i < candidates.Count; i++)
+            if (candidates[i].Model == EbccTrainer.ModelName) criterion[i].ShouldBeOfType<EbccTrainer>().Options.Restarts.ShouldBe(1);
+            else criterion[i].ShouldBeNull();
+        AutoTrainer.CriterionTrainer(Crowd.CrowdSelection.Default).ShouldBeNull();
+    }
+
     [Theory]
     [InlineData("youtube")]
     [InlineData("trec")]
@@ -237,6 +253,27 @@ public sealed class AutoTests(ITestOutputHelper output)
         // (wmv's and semi-supervised EM's dev probabilities are cross-fitted)
         foreach (var c in record.Candidates.Where(c => c.Model is not null && c.Candidate.Model != WeightedVoteTrainer.ModelName && !c.Candidate.Options.ContainsKey("dev-gold")))
             c.DevProbabilities.ShouldBe(c.Model!.PredictProbabilities(dev));
+    }
+
+    [Fact]
+    public void With_a_dev_split_a_candidate_that_learns_its_prior_is_not_fitted_again_after_the_unsupervised_selection()
+    {
+        // Given a generated set of independent LFs with a dev split (suite seed 1, set 1), on which the unsupervised selection
+        // chooses a model that learns its prior (Dawid–Skene)
+        using var folder = new TempFolder();
+        LfSuiteGenerator.Write(LfSuiteGenerator.Suite(1)[0], folder.Path);
+        var train = WrenchFile.ReadMatrix(folder.File("train.json"));
+        var dev = WrenchFile.ReadMatrix(folder.File("valid.json"));
+
+        // When auto is fitted with its candidates kept
+        var record = new AutoTrainer().FitWithCandidates(train, FitContext.WithSeed(1) with { Dev = dev });
+
+        // Then the dev search scored that very fit as its learned-prior candidate
+        var unsupervised = record.Model.Selection.Unsupervised!.Chosen;
+        unsupervised.PriorSource.ShouldBe("learned");
+        var scored = record.Candidates.Single(c => c.Candidate.Model == unsupervised.Model && c.Candidate.PriorSource == "learned"
+            && c.Candidate.Options.OrderBy(o => o.Key).SequenceEqual(unsupervised.Options.OrderBy(o => o.Key)));
+        scored.Model.ShouldBeSameAs(record.Unsupervised);
     }
 
     [Fact]

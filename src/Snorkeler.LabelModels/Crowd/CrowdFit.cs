@@ -37,13 +37,16 @@ internal static class CrowdFit
 
     /// <summary>
     /// Runs <paramref name="restarts"/> fits (in parallel when the machine has cores to spare) and keeps the one with the
-    /// highest <paramref name="score"/>; ties go to the earlier restart, so the result does not depend on scheduling.
+    /// highest <paramref name="score"/>; ties go to the earlier restart, so the result does not depend on scheduling. On
+    /// <paramref name="rows"/> rows that make one stripe (<see cref="Stripes"/>) a fit runs on one thread, so the restarts may
+    /// take every core; otherwise half, the fits' own stripes taking the rest.
     /// </summary>
-    public static T BestOf<T>(int restarts, FitContext context, Func<int, T> run, Func<T, double> score)
+    public static T BestOf<T>(int restarts, FitContext context, int rows, Func<int, T> run, Func<T, double> score)
     {
         var results = new T[restarts];
+        var threads = Stripes.Count(rows) == 1 ? Environment.ProcessorCount : Math.Max(1, Environment.ProcessorCount / 2);
         if (restarts > 1 && Environment.ProcessorCount > 1)
-            Parallel.For(0, restarts, new ParallelOptions { CancellationToken = context.Cancellation, MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount / 2) },
+            Parallel.For(0, restarts, new ParallelOptions { CancellationToken = context.Cancellation, MaxDegreeOfParallelism = threads },
                 r => results[r] = run(r));
         else
             for (var r = 0; r < restarts; r++) results[r] = run(r);

@@ -87,7 +87,7 @@ public sealed class GladTrainer : ILabelModelTrainer
         double[]? fixedPrior = context.Prior is not null || context.Dev is { HasGold: true } ? ClassPrior.Resolve(train.Schema, context) : null;
         var data = CrowdData.Read(train, context.Cancellation);
         var restarts = CrowdFit.Restarts(Options.Restarts, GladOptions.DefaultRestarts, data.WeightedVotes);
-        var best = CrowdFit.BestOf(restarts, context, restart => Run(data, fixedPrior, restart, context), f => f.LogPosterior);
+        var best = CrowdFit.BestOf(restarts, context, data.Rows, restart => Run(data, fixedPrior, restart, context), f => f.LogPosterior);
         context.Log?.Invoke(string.Create(CultureInfo.InvariantCulture,
             $"glad: {data.Rows:N0} distinct rows, {data.WeightedVotes:N0} votes; best of {restarts} restarts: log-posterior {best.LogPosterior:G10} after {best.Iterations} iterations (restart {best.Restart})"));
         var answers = new double[data.M];

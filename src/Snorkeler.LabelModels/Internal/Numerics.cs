@@ -1,3 +1,7 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Text.Json.Nodes;
 
 namespace Snorkeler.LabelModels.Internal;
@@ -85,6 +89,90 @@ internal static class Numerics
         var log = max + Math.Log(sum);
         for (var c = 0; c < scores.Length; c++) scores[c] -= log;
         return log;
+    }
+
+    /// <summary>
+    /// <c>target[i] += source[i]</c>, several at a time (<see cref="Vector{T}"/>): each element is one addition, as in a plain
+    /// loop, so the sums are the same to the bit.
+    /// </summary>
+    public static void AddTo(Span<double> target, ReadOnlySpan<double> source)
+    {
+        var n = target.Length;
+        if (source.Length < n) throw new ArgumentException($"{source.Length} values to add to {n}", nameof(source));
+        ref var t = ref MemoryMarshal.GetReference(target);
+        ref var f = ref MemoryMarshal.GetReference(source);
+        nuint i = 0;
+        if (Vector512.IsHardwareAccelerated)
+            for (; (int)i + Vector512<double>.Count <= n; i += (nuint)Vector512<double>.Count)
+                (Vector512.LoadUnsafe(ref t, i) + Vector512.LoadUnsafe(ref f, i)).StoreUnsafe(ref t, i);
+        if (Vector256.IsHardwareAccelerated)
+            for (; (int)i + Vector256<double>.Count <= n; i += (nuint)Vector256<double>.Count)
+                (Vector256.LoadUnsafe(ref t, i) + Vector256.LoadUnsafe(ref f, i)).StoreUnsafe(ref t, i);
+        for (; (int)i < n; i++) Unsafe.Add(ref t, i) += Unsafe.Add(ref f, i);
+    }
+
+    /// <summary><c>values[i] *= factor</c>; each element is one multiplication, as in a plain loop.</summary>
+    public static void Scale(Span<double> values, double factor)
+    {
+        var i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var vectors = MemoryMarshal.Cast<double, Vector<double>>(values);
+            var by = new Vector<double>(factor);
+            for (var v = 0; v < vectors.Length; v++) vectors[v] *= by;
+            i = vectors.Length * Vector<double>.Count;
+        }
+        for (; i < values.Length; i++) values[i] *= factor;
+    }
+
+    /// <summary>
+    /// <c>values[i] = exp(values[i])</c> with the vector exponential (<see cref="Vector.Exp(Vector{double})"/>) for every
+    /// element, the last few too (padded), so a value's exponential does not depend on where it sits. It may differ from
+    /// <see cref="Math.Exp"/> in the last bit; exp(−∞) is 0.
+    /// </summary>
+    public static void ExpInPlace(Span<double> values)
+    {
+        var width = Vector<double>.Count;
+        var i = 0;
+        for (; i + width <= values.Length; i += width)
+            Vector.Exp(new Vector<double>(values[i..])).CopyTo(values[i..]);
+        if (i == values.Length) return;
+        Span<double> tail = stackalloc double[width];
+        values[i..].CopyTo(tail);
+        Vector.Exp(new Vector<double>(tail)).CopyTo(tail);
+        tail[..(values.Length - i)].CopyTo(values[i..]);
+    }
+
+    /// <summary>
+    /// Softmax in place, <c>exp(s − max) / Σ exp(s − max)</c> with the exponentials taken once by <see cref="ExpInPlace"/>,
+    /// returning the log-sum-exp as <see cref="LogSoftmaxInPlace"/> does. Several values at a time (<see cref="Vector{T}"/>):
+    /// the sum is added up lane by lane, so it may differ from a plain loop's in the last bits.
+    /// </summary>
+    public static double SoftmaxReturningLogNormaliser(Span<double> scores)
+    {
+        var vectors = Vector.IsHardwareAccelerated ? MemoryMarshal.Cast<double, Vector<double>>(scores) : [];
+        var tail = vectors.Length * Vector<double>.Count;
+        var max = double.NegativeInfinity;
+        if (vectors.Length > 0)
+        {
+            var most = vectors[0];
+            for (var v = 1; v < vectors.Length; v++) most = Vector.Max(most, vectors[v]);
+            for (var i = 0; i < Vector<double>.Count; i++) max = Math.Max(max, most[i]);
+        }
+        for (var c = tail; c < scores.Length; c++) max = Math.Max(max, scores[c]);
+        var shift = new Vector<double>(max);
+        for (var v = 0; v < vectors.Length; v++) vectors[v] -= shift;
+        for (var c = tail; c < scores.Length; c++) scores[c] -= max;
+        ExpInPlace(scores);
+        var lanes = Vector<double>.Zero;
+        for (var v = 0; v < vectors.Length; v++) lanes += vectors[v];
+        var sum = 0.0;
+        for (var i = 0; i < Vector<double>.Count; i++) sum += lanes[i];
+        for (var c = tail; c < scores.Length; c++) sum += scores[c];
+        var by = new Vector<double>(sum);
+        for (var v = 0; v < vectors.Length; v++) vectors[v] /= by;
+        for (var c = tail; c < scores.Length; c++) scores[c] /= sum;
+        return max + Math.Log(sum);
     }
 
     /// <summary>
