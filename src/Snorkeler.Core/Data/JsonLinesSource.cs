@@ -84,7 +84,7 @@ public sealed class JsonLinesSource : IChunkedSource
             var end = pos < filled ? buffer.AsSpan(pos, filled - pos).IndexOfAny((byte)'\r', (byte)'\n') : -1;
             int after;
             if (end >= 0 && (buffer[pos + end] == (byte)'\n' || pos + end + 1 < filled || eof))
-                after = pos + end + 1 + (buffer[pos + end] == (byte)'\r' && pos + end + 1 < filled && buffer[pos + end + 1] == (byte)'\n' ? 1 : 0);
+                after = AfterLineEnd(buffer.AsSpan(0, filled), pos + end);
             else if (eof)
                 after = filled; // the last line has no line end (or there is nothing left)
             else
@@ -153,13 +153,13 @@ public sealed class JsonLinesSource : IChunkedSource
         // Decoded values are never longer (in UTF-16 units) than the bytes they come from.
         var builder = new RowBatchBuilder(Schema, Math.Max(rows, rowsPerBatch), trackLines: true, Math.Max(256, length), pooled: true);
         var scratch = new FlatRowScratch();
+        var span = data.Span;
         var pos = 0;
         while (pos < length)
         {
-            var span = data.Span;
             var end = span[pos..].IndexOfAny((byte)'\r', (byte)'\n');
             var content = end < 0 ? length - pos : end;
-            var after = end < 0 ? length : pos + end + 1 + (span[pos + end] == (byte)'\r' && pos + end + 1 < length && span[pos + end + 1] == (byte)'\n' ? 1 : 0);
+            var after = end < 0 ? length : AfterLineEnd(span, pos + end);
             line++;
             var text = span.Slice(pos, content);
             if (!IsBlank(text) && !TryAddFlatRow(builder, text, line, ref scratch))
@@ -172,6 +172,10 @@ public sealed class JsonLinesSource : IChunkedSource
         if (builder.Count != rows) throw new InvalidOperationException($"a JSON Lines chunk of {rows} rows after line {line} held {builder.Count}");
         return builder.Build(first);
     }
+
+    /// <summary>The index just past the line end (LF, CRLF or a lone CR) at <paramref name="at"/>.</summary>
+    private static int AfterLineEnd(ReadOnlySpan<byte> data, int at)
+        => at + 1 + (data[at] == (byte)'\r' && at + 1 < data.Length && data[at + 1] == (byte)'\n' ? 1 : 0);
 
     /// <summary>The keys of the line being read (offsets into it) and room for unescaped strings, reused line after line.</summary>
     private struct FlatRowScratch
@@ -315,9 +319,7 @@ public sealed class JsonLinesSource : IChunkedSource
         try { doc = parse(); }
         catch (JsonException e)
         {
-            var message = e.Message;
-            var cut = message.IndexOf(" LineNumber", StringComparison.Ordinal);
-            throw SnorkelerException.InFile(_path, $"invalid JSON: {(cut > 0 ? message[..cut] : message).TrimEnd('.', ' ')}", line);
+            throw SnorkelerException.InFile(_path, $"invalid JSON: {JsonObjectStream.Friendly(e.Message)}", line);
         }
         if (doc.RootElement.ValueKind != JsonValueKind.Object)
         {

@@ -490,9 +490,10 @@ internal sealed class Grammar
         {
             var item = (ItemInput)i;
             var wordEnd = WordEnd(item);
-            return wordEnd - item.Position == keyword.Length && string.CompareOrdinal(item.Source, item.Position, keyword, 0, keyword.Length) == 0
-                ? Result.Success(new Token(keyword, SpanOf(i, item.Forward(keyword.Length))), Skip(item.Forward(keyword.Length)))
-                : Result.Failure<Token>(i, message, expected);
+            if (wordEnd - item.Position != keyword.Length || string.CompareOrdinal(item.Source, item.Position, keyword, 0, keyword.Length) != 0)
+                return Result.Failure<Token>(i, message, expected);
+            var end = item.Forward(keyword.Length);
+            return Result.Success(new Token(keyword, SpanOf(i, end)), Skip(end));
         };
     }
 
