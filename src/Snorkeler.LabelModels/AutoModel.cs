@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Snorkeler.Analysis;
+using Snorkeler.LabelModels.Internal;
 
 namespace Snorkeler.LabelModels;
 
@@ -470,18 +471,22 @@ public sealed class AutoTrainer : ILabelModelTrainer
     private sealed class StatisticsCache
     {
         private readonly Dictionary<IMatrixSource, SufficientStatistics?> _computed = new(ReferenceEqualityComparer.Instance);
+        private readonly Lock _lock = new();
 
         public ILabelModel Fit(ILabelModelTrainer trainer, IMatrixSource source, FitContext context)
         {
             // Dependency-aware snorkel reads the rows for its pair corrections.
             if (trainer is not IStatisticsTrainer fromStatistics || context.Prior is null || trainer is SnorkelTrainer { Options.Dependencies.IsNone: false })
                 return trainer.Fit(source, context);
-            if (!_computed.TryGetValue(source, out var stats))
-            {
-                try { stats = SufficientStatistics.Compute(source, context.Cancellation); }
-                catch (SnorkelerException) { stats = null; }
-                _computed[source] = stats;
-            }
+            SufficientStatistics? stats;
+            lock (_lock)
+                if (!_computed.TryGetValue(source, out stats))
+                {
+                    // Computed under the lock: fits of one source wait for its statistics (fold fits each have their own source).
+                    try { stats = SufficientStatistics.Compute(source, context.Cancellation); }
+                    catch (SnorkelerException) { stats = null; }
+                    _computed[source] = stats;
+                }
             return stats is null ? trainer.Fit(source, context) : fromStatistics.Fit(stats, context);
         }
     }
@@ -563,17 +568,23 @@ public sealed class AutoTrainer : ILabelModelTrainer
             }
         }
         if (stats is not null)
-            foreach (var lr in GridLearningRates)
-            foreach (var l2 in GridL2)
-            foreach (var (source, prior) in priors)
+        {
+            // The grid's runs are independent (each from the same seed), so they run side by side and are added in grid order.
+            var runs = (from lr in GridLearningRates from l2 in GridL2 from prior in priors
+                        select (Options: new SnorkelOptions { Epochs = GridEpochs.Max(), LearningRate = lr, L2 = l2 }, prior.Source, prior.Prior)).ToArray();
+            var fits = InParallel.Map(runs.Length, context.Cancellation, r =>
             {
-                var options = new SnorkelOptions { Epochs = GridEpochs.Max(), LearningRate = lr, L2 = l2 };
-                IReadOnlyList<SnorkelModel> trajectory;
-                try { trajectory = new SnorkelTrainer(options).FitTrajectory(stats, context with { Prior = prior }, prior, GridEpochs); }
-                catch (SnorkelerException e)
+                var (options, _, prior) = runs[r];
+                try { return (Trajectory: (IReadOnlyList<SnorkelModel>?)new SnorkelTrainer(options).FitTrajectory(stats, context with { Prior = prior }, prior, GridEpochs), Failure: (string?)null); }
+                catch (SnorkelerException e) { return (null, e.Message); }
+            });
+            for (var r = 0; r < runs.Length; r++)
+            {
+                var (options, source, _) = runs[r];
+                if (fits[r].Trajectory is not { } trajectory)
                 {
                     foreach (var epochs in GridEpochs)
-                        scored.Add(new Scored(new AutoCandidate(SnorkelTrainer.ModelName, (options with { Epochs = epochs }).ToOptionValues(), source, double.NaN, e.Message), null, null));
+                        scored.Add(new Scored(new AutoCandidate(SnorkelTrainer.ModelName, (options with { Epochs = epochs }).ToOptionValues(), source, double.NaN, fits[r].Failure), null, null));
                     continue;
                 }
                 for (var x = 0; x < trajectory.Count; x++)
@@ -582,6 +593,7 @@ public sealed class AutoTrainer : ILabelModelTrainer
                     Add(SnorkelTrainer.ModelName, (options with { Epochs = GridEpochs[x] }).ToOptionValues(), source, () => model);
                 }
             }
+        }
 
         // The unsupervised choice, scored on the dev split (it never saw it).
         var fallback = unsupervised.Model.PredictProbabilities(dev);

@@ -1,4 +1,5 @@
 using Snorkeler.Analysis;
+using Snorkeler.LabelModels.Internal;
 
 namespace Snorkeler.LabelModels;
 
@@ -108,11 +109,11 @@ internal sealed class HeldOutSources
         }
         var kappas = new double[m];
         var weightOf = new double[m];
+        // The folds' fits are independent: they run side by side (a failure is the lowest fold's, as in a loop).
+        var labelled = InParallel.Map(masked.Length, cancellation, f => fit(masked[f], f).PredictProbabilities(masked[f]));
         for (var f = 0; f < masked.Length; f++)
         {
-            cancellation.ThrowIfCancellationRequested();
-            var model = fit(masked[f], f);
-            var q = model.PredictProbabilities(masked[f]);
+            var q = labelled[f];
             var classTotals = new double[k];
             for (var i = 0; i < n; i++)
                 for (var c = 0; c < k; c++) classTotals[c] += q[i * k + c];

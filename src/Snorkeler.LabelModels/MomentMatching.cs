@@ -1,4 +1,7 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Numerics;
 using System.Text.Json.Nodes;
 using Snorkeler.Analysis;
 using Snorkeler.LabelModels.Internal;
@@ -176,8 +179,9 @@ public sealed class SnorkelTrainer : IStatisticsTrainer
     /// </summary>
     /// (Pairs in <c>masked</c>, first &lt; second, leave the objective, as MeTaL masks the pairs of a clique:
     /// dependent LFs' co-votes are not evidence of their accuracies.)
+    /// (<paramref name="vectors"/>: false runs the gradient's plain loops, for the test that the vector code gives their bits.)
     internal IReadOnlyList<SnorkelModel> FitTrajectory(SufficientStatistics stats, FitContext context, double[] p, IReadOnlyList<int> snapshots,
-        IReadOnlyList<(int First, int Second)>? masked = null)
+        IReadOnlyList<(int First, int Second)>? masked = null, bool vectors = true)
     {
         CheckShape(stats.Cardinality, stats.LfCount);
         var n = stats.RowCount;
@@ -203,16 +207,19 @@ public sealed class SnorkelTrainer : IStatisticsTrainer
         var last = snapshots.Max();
         context.Log?.Invoke($"snorkel: n={n}, m={m}, k={k}, epochs={last}, lr={Options.LearningRate}, momentum={Options.Momentum}, l2={Options.L2}, prec_init={Options.PrecInit}, init scale={scale:F6}, prior=[{string.Join(", ", p.Select(v => v.ToString("F4", CultureInfo.InvariantCulture)))}]");
         var models = new List<SnorkelModel>();
+        var gradient = new Gradient(m, k, muInit, p, diag, moments, partners, l2Squared, vectors);
         for (var epoch = 0; epoch < last; epoch++)
         {
             context.Cancellation.ThrowIfCancellationRequested();
-            Gradient(m, k, mu, muInit, p, diag, moments, partners, l2Squared, grad);
+            gradient.Compute(mu, grad);
+            var finite = true;
             for (var i = 0; i < mu.Length; i++)
             {
                 velocity[i] = Options.Momentum * velocity[i] + grad[i];
                 mu[i] -= Options.LearningRate * velocity[i];
+                finite &= double.IsFinite(mu[i]);
             }
-            if (mu.Any(v => !double.IsFinite(v)))
+            if (!finite)
                 throw new SnorkelerException($"snorkel: the fit diverged at epoch {epoch + 1}; reduce --lr (now {Options.LearningRate})");
             if (snapshots.Contains(epoch + 1)) models.Add(Snapshot(stats, context, p, mu, Options with { Epochs = epoch + 1 }));
         }
@@ -273,51 +280,140 @@ public sealed class SnorkelTrainer : IStatisticsTrainer
     /// LF j, where O' is O without diagonal blocks (sparse), <c>S = μᵀμ</c> and <c>S_j = μ_jᵀμ_j</c>: the cost is
     /// nnz(O)·k + m·k³ per epoch instead of m²·k³. Masked partners of j (dependent pairs) leave O' and S − S_j alike.
     /// </summary>
-    private static void Gradient(int m, int k, double[] mu, double[] muInit, double[] p, double[] diag,
-        (int[] Starts, int[] Columns, double[] Values) o, int[][] partners, double l2Squared, double[] grad)
+    /// (O'μ, nearly all of an epoch, takes each row of μ as vectors of its k classes, padded with zeros to whole vectors:
+    /// lane c does the additions of the scalar loop over c in the same order, so the gradient is the same to the bit. Two
+    /// rows of O' are summed side by side, so that two chains of additions are in flight.)
+    private sealed class Gradient
     {
-        var d = m * k;
-        var s = new double[k * k];
-        for (var b = 0; b < d; b++)
-        for (var c1 = 0; c1 < k; c1++)
+        private readonly int _m, _k, _width;
+        private readonly bool _vectors;
+        private readonly double[] _muInit, _p, _diag, _values;
+        private readonly int[] _starts, _columns;
+        private readonly int[][] _selfAndPartners;
+        private readonly double _l2Squared;
+        private readonly double[] _s, _rest, _om, _padded;
+
+        public Gradient(int m, int k, double[] muInit, double[] p, double[] diag, (int[] Starts, int[] Columns, double[] Values) o,
+            int[][] partners, double l2Squared, bool vectors)
         {
-            var x = mu[b * k + c1];
-            if (x == 0) continue;
-            for (var c = 0; c < k; c++) s[c1 * k + c] += x * mu[b * k + c];
+            (_m, _k, _muInit, _p, _diag, _l2Squared) = (m, k, muInit, p, diag, l2Squared);
+            var lanes = Vector<double>.Count;
+            _vectors = vectors && Vector.IsHardwareAccelerated && k <= 4 * lanes;
+            _width = _vectors ? (k + lanes - 1) / lanes * lanes : k;
+            (_starts, _values) = (o.Starts, o.Values);
+            _columns = Array.ConvertAll(o.Columns, c => c * _width);
+            _selfAndPartners = new int[m][];
+            for (var j = 0; j < m; j++) _selfAndPartners[j] = [j, .. partners[j]];
+            _s = new double[k * _width];
+            _rest = new double[k * _width];
+            _om = new double[k * _width];
+            _padded = new double[m * k * _width];
         }
-        var rest = new double[k * k];
-        var om = new double[k];
-        for (var j = 0; j < m; j++)
+
+        public void Compute(double[] mu, double[] grad)
         {
-            Array.Copy(s, rest, s.Length);
-            foreach (var l in partners[j].Prepend(j))
-                for (var b = l * k; b < (l + 1) * k; b++)
-                for (var c1 = 0; c1 < k; c1++)
-                {
-                    var x = mu[b * k + c1];
-                    if (x == 0) continue;
-                    for (var c = 0; c < k; c++) rest[c1 * k + c] -= x * mu[b * k + c];
-                }
-            for (var a = j * k; a < (j + 1) * k; a++)
+            int m = _m, k = _k, d = m * k, w = _width;
+            for (var b = 0; b < d; b++)
+                mu.AsSpan(b * k, k).CopyTo(_padded.AsSpan(b * w, k));
+            // S = μᵀμ and rest = S − Σ μ_lᵀμ_l, row c1 of each at c1·w; each row takes x·(row b of μ) with x = μ[b, c1].
+            var s = _s;
+            Array.Clear(s);
+            for (var b = 0; b < d; b++)
+            for (var c1 = 0; c1 < k; c1++)
             {
-                Array.Clear(om);
-                for (var e = o.Starts[a]; e < o.Starts[a + 1]; e++)
+                var x = mu[b * k + c1];
+                if (x != 0) Add(s, c1 * w, x, _padded, b * w);
+            }
+            var rest = _rest;
+            var om = _om;
+            var p = _p;
+            for (var j = 0; j < m; j++)
+            {
+                Array.Copy(s, rest, s.Length);
+                foreach (var l in _selfAndPartners[j])
+                    for (var b = l * k; b < (l + 1) * k; b++)
+                    for (var c1 = 0; c1 < k; c1++)
+                    {
+                        var x = mu[b * k + c1];
+                        if (x != 0) Add(rest, c1 * w, -x, _padded, b * w);
+                    }
+                MomentsTimesMu(j * k);
+                for (var a = j * k; a < (j + 1) * k; a++)
                 {
-                    var v = o.Values[e];
-                    var b = o.Columns[e] * k;
-                    for (var c = 0; c < k; c++) om[c] += v * mu[b + c];
+                    var row = (a - j * k) * w;
+                    var sum = 0.0;
+                    for (var c1 = 0; c1 < k; c1++) sum += mu[a * k + c1] * p[c1];
+                    var r = sum - _diag[a];
+                    for (var c1 = 0; c1 < k; c1++)
+                    {
+                        var x = mu[a * k + c1] * p[c1];
+                        if (x != 0) Add(om, row, -x, rest, c1 * w);
+                    }
+                    for (var c = 0; c < k; c++)
+                        grad[a * k + c] = -4 * p[c] * om[row + c] + 2 * r * p[c] + 2 * _l2Squared * (mu[a * k + c] - _muInit[a * k + c]);
                 }
-                var sum = 0.0;
-                for (var c1 = 0; c1 < k; c1++) sum += mu[a * k + c1] * p[c1];
-                var r = sum - diag[a];
-                for (var c1 = 0; c1 < k; c1++)
+            }
+        }
+
+        // target[i] += x · source[i] for i < width, several at a time; with x negated, the same bits as target[i] -= |x| · source[i].
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private void Add(double[] target, int at, double x, double[] source, int from)
+        {
+            ref var t = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(target), at);
+            ref var f = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(source), from);
+            if (_vectors)
+            {
+                var by = new Vector<double>(x);
+                for (nuint i = 0; i < (nuint)_width; i += (nuint)Vector<double>.Count)
+                    (Vector.LoadUnsafe(ref t, i) + by * Vector.LoadUnsafe(ref f, i)).StoreUnsafe(ref t, i);
+            }
+            else
+                for (var i = 0; i < _width; i++) Unsafe.Add(ref t, i) += x * Unsafe.Add(ref f, i);
+        }
+
+        // Row t of _om = Σ_e O'[first + t, e] μ[e], for the k rows of one LF, the terms added in the order of each row's entries.
+        private void MomentsTimesMu(int first)
+        {
+            int k = _k, w = _width;
+            if (!_vectors)
+            {
+                Array.Clear(_om);
+                for (var t = 0; t < k; t++)
+                    for (var e = _starts[first + t]; e < _starts[first + t + 1]; e++)
+                    {
+                        var v = _values[e];
+                        var b = _columns[e];
+                        for (var c = 0; c < k; c++) _om[t * w + c] += v * _padded[b + c];
+                    }
+                return;
+            }
+            ref var padded = ref MemoryMarshal.GetArrayDataReference(_padded);
+            ref var om = ref MemoryMarshal.GetArrayDataReference(_om);
+            for (var lane = 0; lane < w; lane += Vector<double>.Count)
+            {
+                var t = 0;
+                for (; t + 1 < k; t += 2)
                 {
-                    var x = mu[a * k + c1] * p[c1];
-                    if (x == 0) continue;
-                    for (var c = 0; c < k; c++) om[c] -= x * rest[c1 * k + c];
+                    int e = _starts[first + t], end = _starts[first + t + 1];
+                    int f = end, fEnd = _starts[first + t + 2];
+                    Vector<double> sum = Vector<double>.Zero, next = Vector<double>.Zero;
+                    for (; e < end && f < fEnd; e++, f++)
+                    {
+                        sum += new Vector<double>(_values[e]) * Vector.LoadUnsafe(ref padded, (nuint)(_columns[e] + lane));
+                        next += new Vector<double>(_values[f]) * Vector.LoadUnsafe(ref padded, (nuint)(_columns[f] + lane));
+                    }
+                    for (; e < end; e++) sum += new Vector<double>(_values[e]) * Vector.LoadUnsafe(ref padded, (nuint)(_columns[e] + lane));
+                    for (; f < fEnd; f++) next += new Vector<double>(_values[f]) * Vector.LoadUnsafe(ref padded, (nuint)(_columns[f] + lane));
+                    sum.StoreUnsafe(ref om, (nuint)(t * w + lane));
+                    next.StoreUnsafe(ref om, (nuint)((t + 1) * w + lane));
                 }
-                for (var c = 0; c < k; c++)
-                    grad[a * k + c] = -4 * p[c] * om[c] + 2 * r * p[c] + 2 * l2Squared * (mu[a * k + c] - muInit[a * k + c]);
+                if (t < k)
+                {
+                    var sum = Vector<double>.Zero;
+                    for (var e = _starts[first + t]; e < _starts[first + t + 1]; e++)
+                        sum += new Vector<double>(_values[e]) * Vector.LoadUnsafe(ref padded, (nuint)(_columns[e] + lane));
+                    sum.StoreUnsafe(ref om, (nuint)(t * w + lane));
+                }
             }
         }
     }

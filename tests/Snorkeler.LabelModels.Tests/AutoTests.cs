@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Snorkeler.Benchmarks;
 using Snorkeler.Data;
+using Snorkeler.LabelModels.Internal;
 using Snorkeler.LabelModels.Tests.Support;
 using Xunit.Abstractions;
 
@@ -407,5 +408,48 @@ public sealed class AutoTests(ITestOutputHelper output)
         var separate500 = new SnorkelTrainer(new SnorkelOptions { Epochs = 500 }).Fit(stats, FitContext.WithSeed(123));
         trajectory[0].SaveParameters().ToJsonString().ShouldBe(separate100.SaveParameters().ToJsonString());
         trajectory[1].SaveParameters().ToJsonString().ShouldBe(separate500.SaveParameters().ToJsonString());
+    }
+
+    [Theory]
+    [InlineData(2, 0)]
+    [InlineData(3, 1)]
+    [InlineData(4, 2)]
+    [InlineData(5, 0)]
+    [InlineData(8, 3)]
+    [InlineData(10, 1)]
+    [InlineData(13, 2)]
+    [InlineData(17, 0)]
+    public void The_vectorised_snorkel_gradient_gives_the_plain_loops_parameters_to_the_bit(int k, int dependentPairs)
+    {
+        // Given sparse and dense votes of k classes (vector widths 4 or 8 padded, and past the vector path at 17 classes)
+        var train = Some.Synthetic(400, 12, k, seed: k, coverage: k % 2 == 0 ? 0.3 : 0.8);
+        var stats = SufficientStatistics.Compute(train);
+        var prior = Enumerable.Range(1, k).Select(c => 2.0 * c / (k * (k + 1))).ToArray();
+        (int, int)[] masked = [.. Enumerable.Range(0, dependentPairs).Select(x => (x, x + 5))];
+        var options = new SnorkelOptions { Epochs = 300, LearningRate = 0.01, L2 = 0.1 };
+
+        // When the same trajectory runs with and without the vector code
+        var vectors = new SnorkelTrainer(options).FitTrajectory(stats, FitContext.WithSeed(3), prior, [50, 300], masked);
+        var plain = new SnorkelTrainer(options).FitTrajectory(stats, FitContext.WithSeed(3), prior, [50, 300], masked, vectors: false);
+
+        // Then every parameter is the same double
+        for (var x = 0; x < 2; x++)
+            vectors[x].SaveParameters().ToJsonString().ShouldBe(plain[x].SaveParameters().ToJsonString());
+    }
+
+    [Fact]
+    public void Runs_side_by_side_return_in_order_and_rethrow_the_first_failure_unwrapped()
+    {
+        InParallel.Map(100, CancellationToken.None, i => i * i).ShouldBe(Enumerable.Range(0, 100).Select(i => i * i).ToArray());
+        var failure = Should.Throw<SnorkelerException>(() => InParallel.Map(50, CancellationToken.None, i =>
+        {
+            if (i % 7 == 3) throw new SnorkelerException($"run {i} failed");
+            Thread.Sleep(50 - i);
+            return i;
+        }));
+        failure.Message.ShouldBe("run 3 failed");
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        Should.Throw<OperationCanceledException>(() => InParallel.Map(10, cancelled.Token, i => i));
     }
 }
