@@ -179,9 +179,9 @@ public sealed class SnorkelTrainer : IStatisticsTrainer
     /// </summary>
     /// (Pairs in <c>masked</c>, first &lt; second, leave the objective, as MeTaL masks the pairs of a clique:
     /// dependent LFs' co-votes are not evidence of their accuracies.)
-    /// (<paramref name="vectors"/>: false runs the gradient's plain loops, for the test that the vector code gives their bits.)
+    /// (<paramref name="plain"/>: the gradient's plain loops over every row, for the test that the fast code gives their bits.)
     internal IReadOnlyList<SnorkelModel> FitTrajectory(SufficientStatistics stats, FitContext context, double[] p, IReadOnlyList<int> snapshots,
-        IReadOnlyList<(int First, int Second)>? masked = null, bool vectors = true)
+        IReadOnlyList<(int First, int Second)>? masked = null, bool plain = false)
     {
         CheckShape(stats.Cardinality, stats.LfCount);
         var n = stats.RowCount;
@@ -207,7 +207,7 @@ public sealed class SnorkelTrainer : IStatisticsTrainer
         var last = snapshots.Max();
         context.Log?.Invoke($"snorkel: n={n}, m={m}, k={k}, epochs={last}, lr={Options.LearningRate}, momentum={Options.Momentum}, l2={Options.L2}, prec_init={Options.PrecInit}, init scale={scale:F6}, prior=[{string.Join(", ", p.Select(v => v.ToString("F4", CultureInfo.InvariantCulture)))}]");
         var models = new List<SnorkelModel>();
-        var gradient = new Gradient(m, k, muInit, p, diag, moments, partners, l2Squared, vectors);
+        var gradient = new Gradient(m, k, muInit, p, diag, moments, partners, l2Squared, plain);
         for (var epoch = 0; epoch < last; epoch++)
         {
             context.Cancellation.ThrowIfCancellationRequested();
@@ -282,23 +282,25 @@ public sealed class SnorkelTrainer : IStatisticsTrainer
     /// </summary>
     /// (O'μ, nearly all of an epoch, takes each row of μ as vectors of its k classes, padded with zeros to whole vectors:
     /// lane c does the additions of the scalar loop over c in the same order, so the gradient is the same to the bit. Two
-    /// rows of O' are summed side by side, so that two chains of additions are in flight.)
+    /// rows of O' are summed side by side, so that two chains of additions are in flight. A row of μ for a class its LF never
+    /// votes starts at zero, has no moments and no diagonal target, so its gradient is zero and it stays zero: such rows,
+    /// all but one of each single-class LF's, are skipped, and their gradient left at the zero the loops would write.)
     private sealed class Gradient
     {
         private readonly int _m, _k, _width;
         private readonly bool _vectors;
         private readonly double[] _muInit, _p, _diag, _values;
         private readonly int[] _starts, _columns;
-        private readonly int[][] _selfAndPartners;
+        private readonly int[][] _selfAndPartners, _live;
         private readonly double _l2Squared;
         private readonly double[] _s, _rest, _om, _padded;
 
         public Gradient(int m, int k, double[] muInit, double[] p, double[] diag, (int[] Starts, int[] Columns, double[] Values) o,
-            int[][] partners, double l2Squared, bool vectors)
+            int[][] partners, double l2Squared, bool plain)
         {
             (_m, _k, _muInit, _p, _diag, _l2Squared) = (m, k, muInit, p, diag, l2Squared);
             var lanes = Vector<double>.Count;
-            _vectors = vectors && Vector.IsHardwareAccelerated && k <= 4 * lanes;
+            _vectors = !plain && Vector.IsHardwareAccelerated && k <= 4 * lanes;
             _width = _vectors ? (k + lanes - 1) / lanes * lanes : k;
             (_starts, _values) = (o.Starts, o.Values);
             _columns = Array.ConvertAll(o.Columns, c => c * _width);
@@ -308,22 +310,27 @@ public sealed class SnorkelTrainer : IStatisticsTrainer
             _rest = new double[k * _width];
             _om = new double[k * _width];
             _padded = new double[m * k * _width];
+            _live = new int[m][];
+            for (var j = 0; j < m; j++)
+                _live[j] = [.. Enumerable.Range(j * k, k).Where(a => plain || diag[a] != 0 || o.Starts[a] != o.Starts[a + 1] || muInit.AsSpan(a * k, k).ContainsAnyExcept(0.0))];
         }
 
         public void Compute(double[] mu, double[] grad)
         {
-            int m = _m, k = _k, d = m * k, w = _width;
-            for (var b = 0; b < d; b++)
-                mu.AsSpan(b * k, k).CopyTo(_padded.AsSpan(b * w, k));
+            int m = _m, k = _k, w = _width;
+            foreach (var rows in _live)
+                foreach (var b in rows)
+                    mu.AsSpan(b * k, k).CopyTo(_padded.AsSpan(b * w, k));
             // S = μᵀμ and rest = S − Σ μ_lᵀμ_l, row c1 of each at c1·w; each row takes x·(row b of μ) with x = μ[b, c1].
             var s = _s;
             Array.Clear(s);
-            for (var b = 0; b < d; b++)
-            for (var c1 = 0; c1 < k; c1++)
-            {
-                var x = mu[b * k + c1];
-                if (x != 0) Add(s, c1 * w, x, _padded, b * w);
-            }
+            foreach (var rows in _live)
+                foreach (var b in rows)
+                    for (var c1 = 0; c1 < k; c1++)
+                    {
+                        var x = mu[b * k + c1];
+                        if (x != 0) Add(s, c1 * w, x, _padded, b * w);
+                    }
             var rest = _rest;
             var om = _om;
             var p = _p;
@@ -331,14 +338,14 @@ public sealed class SnorkelTrainer : IStatisticsTrainer
             {
                 Array.Copy(s, rest, s.Length);
                 foreach (var l in _selfAndPartners[j])
-                    for (var b = l * k; b < (l + 1) * k; b++)
-                    for (var c1 = 0; c1 < k; c1++)
-                    {
-                        var x = mu[b * k + c1];
-                        if (x != 0) Add(rest, c1 * w, -x, _padded, b * w);
-                    }
+                    foreach (var b in _live[l])
+                        for (var c1 = 0; c1 < k; c1++)
+                        {
+                            var x = mu[b * k + c1];
+                            if (x != 0) Add(rest, c1 * w, -x, _padded, b * w);
+                        }
                 MomentsTimesMu(j * k);
-                for (var a = j * k; a < (j + 1) * k; a++)
+                foreach (var a in _live[j])
                 {
                     var row = (a - j * k) * w;
                     var sum = 0.0;
