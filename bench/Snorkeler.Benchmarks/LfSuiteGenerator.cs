@@ -147,6 +147,30 @@ public static class LfSuiteGenerator
         return result;
     }
 
+    /// <summary>
+    /// One set of a chosen shape (to time or score a model on a real benchmark's dimensions): <paramref name="lfs"/>
+    /// conditionally independent LFs over <paramref name="classes"/> classes (balance drawn in [0.5, 1.5], normalised),
+    /// each single-class (voting class j mod k) or multi-class, with coverage and accuracy drawn uniformly from the ranges.
+    /// </summary>
+    public static LfSetSpec Shape(int seed, int trainRows, int lfs, int classes, bool singleClass, (double Low, double High) coverage,
+        (double Low, double High) accuracy, int validRows = 200, int testRows = 500)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(lfs, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(classes, 2);
+        var random = new Random(Mix(seed, 0));
+        var prior = Weights(random, classes, 0.5, 1.5);
+        var drawn = new List<GeneratedLf>();
+        for (var j = 0; j < lfs; j++)
+        {
+            var a = Uniform(random, accuracy.Low, accuracy.High);
+            var c = Uniform(random, coverage.Low, coverage.High);
+            drawn.Add(singleClass ? SingleClass(j % classes, a, c, prior) : MultiClass(random, a, c, classes));
+        }
+        var summary = string.Create(CultureInfo.InvariantCulture,
+            $"{classes} classes, {lfs} conditionally independent {(singleClass ? "single" : "multi")}-class LFs, accuracy {accuracy.Low:0.##}–{accuracy.High:0.##}, coverage {coverage.Low:P0}–{coverage.High:P0}");
+        return new LfSetSpec("shape", LfFamily.Independent, Mix(seed, 1), prior, new double[classes], drawn, trainRows, validRows, testRows, summary);
+    }
+
     /// <summary>SplitMix64's finaliser of (seed, index), as a non-negative int seed.</summary>
     private static int Mix(int seed, int index)
     {
@@ -503,7 +527,7 @@ public static class LfSuiteGenerator
     {
         var sb = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
-        sb.Append(inv, $"Generated LF data set {spec.Name} (Snorkeler.Benchmarks lf-suite generate)\n\n");
+        sb.Append(inv, $"Generated LF data set {spec.Name} (Snorkeler.Benchmarks lf-suite {(spec.Name == "shape" ? "shape" : "generate")})\n\n");
         sb.Append(inv, $"family: {Kebab(spec.Family)}\n{spec.Summary}\n");
         sb.Append(inv, $"rows: train {spec.TrainRows}, valid {spec.ValidRows}, test {spec.TestRows}; row seed {spec.Seed}\n");
         sb.Append(inv, $"classes: {string.Join(", ", spec.Prior.Select((p, c) => $"C{c} {p:P1}"))}\n");
