@@ -28,17 +28,23 @@ public static class WholeProcess
         Log($"generating data in {o.Work} ...");
         var files = rows.Select(n => DataSets.YouTubeCsv(o.Work, n)).ToArray();
         var load = LoadAverage();
-        var results = new List<(long Rows, Run Best)>();
-        for (var i = 0; i < rows.Length; i++)
-        {
-            var best = o.Best(["apply", "--lfs", rules, "--data", files[i], "--column", "text=CONTENT", "--out", Path.Combine(o.Work, "sizes.snkm"), "--quiet"]);
-            results.Add((rows[i], best));
-            Log($"{rows[i]:N0} rows: {best.Wall:0.000} s wall, {best.Cpu:0.00} s CPU, {best.PeakBytes / 1048576.0:N0} MB");
-        }
+        // Rounds: each runs every size once, so that the sizes compared are measured in the same minutes (this machine's speed
+        // drifts by tens of per cent within minutes: docs/benchmarks.md); the best of the rounds is kept per size.
+        var runs = rows.Select(_ => new List<Run>()).ToArray();
+        for (var round = 0; round < o.Repeat; round++)
+            for (var i = 0; i < rows.Length; i++)
+            {
+                // One output per size: replacing a 10 M-row matrix would charge its deletion to the next size's run.
+                var output = Path.Combine(o.Work, string.Create(CultureInfo.InvariantCulture, $"sizes-{rows[i]}.snkm"));
+                var run = Time(o.Cli, ["apply", "--lfs", rules, "--data", files[i], "--column", "text=CONTENT", "--out", output, "--quiet"], o.Environment);
+                runs[i].Add(run);
+                Log($"round {round + 1}: {rows[i]:N0} rows: {run.Wall:0.000} s wall, {run.Cpu:0.00} s CPU, {run.PeakBytes / 1048576.0:N0} MB");
+            }
+        var results = rows.Select((n, i) => (Rows: n, Best: Options.BestOf(runs[i]))).ToList();
         var reference = results[^1];
         var referenceRate = reference.Rows / reference.Best.Wall;
         Console.WriteLine();
-        Console.WriteLine($"{o.Describe()}; load average before: {load}, after: {LoadAverage()}");
+        Console.WriteLine($"{o.Describe()} (in rounds: each round runs every size once); load average before: {load}, after: {LoadAverage()}");
         Console.WriteLine();
         var table = new MarkdownTable("rrrrrr", "rows", "wall s", "CPU s", "peak memory", "rows per wall s", string.Create(CultureInfo.InvariantCulture, $"rate / {reference.Rows:N0}-row rate"));
         foreach (var (n, best) in results)
@@ -102,11 +108,10 @@ public static class WholeProcess
             => $"`{Cli}`, fastest of {Repeat} runs{(Environment.Count > 0 ? ", " + string.Join(' ', Environment.Select(e => $"{e.Key}={e.Value}")) : "")}";
 
         /// <summary>Runs the CLI <see cref="Repeat"/> times; the least wall time, least CPU time and least peak of the runs.</summary>
-        public Run Best(string[] cliArgs)
-        {
-            var runs = Enumerable.Range(0, Repeat).Select(_ => Time(Cli, cliArgs, Environment)).ToList();
-            return new Run(runs.Min(r => r.Wall), runs.Min(r => r.Cpu), runs.Min(r => r.PeakBytes));
-        }
+        public Run Best(string[] cliArgs) => BestOf(Enumerable.Range(0, Repeat).Select(_ => Time(Cli, cliArgs, Environment)).ToList());
+
+        /// <summary>The least wall time, least CPU time and least peak of <paramref name="runs"/>.</summary>
+        public static Run BestOf(IReadOnlyList<Run> runs) => new(runs.Min(r => r.Wall), runs.Min(r => r.Cpu), runs.Min(r => r.PeakBytes));
     }
 
     /// <summary>
