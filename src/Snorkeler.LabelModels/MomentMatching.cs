@@ -1,7 +1,7 @@
 using System.Globalization;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Numerics;
 using System.Text.Json.Nodes;
 using Snorkeler.Analysis;
 using Snorkeler.LabelModels.Internal;
