@@ -129,4 +129,24 @@ public sealed class DependencyTests(ITestOutputHelper output)
         output.WriteLine($"auto chose {auto.Choice}: {Score(auto):F4}; snorkel --deps auto {Score(dependent):F4}; independent {Score(independent):F4}");
         Score(auto).ShouldBeGreaterThan(Score(dependent) - 0.02);
     }
+
+    [Fact]
+    public void Finding_dependent_pairs_among_many_single_class_LFs_keeps_only_the_co_votes_that_occur()
+    {
+        // Given SemEval's shape: 164 sparse single-class LFs of 9 classes on 1,749 rows, and the posteriors of a fit
+        var spec = Snorkeler.Benchmarks.LfSuiteGenerator.Shape(3, 1749, 164, 9, singleClass: true, (0.005, 0.04), (0.45, 0.97));
+        var (split, _, _) = Snorkeler.Benchmarks.LfSuiteGenerator.Draw(spec);
+        var train = LabelMatrix.Create(LabelSchema.Numbered(9), Some.LfNames(164), split.Votes, []);
+        var posteriors = new SnorkelTrainer(new SnorkelOptions()).FitModel(train, FitContext.WithSeed(1)).PredictProbabilities(train);
+
+        // When the pairs are measured
+        SourceDependencies.Find(train, posteriors); // once for the code paths' first calls
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var pairs = SourceDependencies.Find(train, posteriors);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        // Then the counts take a few megabytes, not a k³ table for each of the ~10,000 pairs that ever vote together (~70 MB)
+        output.WriteLine($"{allocated / 1e6:F1} MB allocated, {pairs.Count} dependent pairs");
+        allocated.ShouldBeLessThan(20_000_000);
+    }
 }

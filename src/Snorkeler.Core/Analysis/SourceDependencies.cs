@@ -84,11 +84,14 @@ public static class SourceDependencies
                     for (var b = a + 1; b < n; b++)
                     {
                         var key = (long)lfs[a] * m + lfs[b];
-                        if (!pairs.TryGetValue(key, out var counts)) pairs[key] = counts = new PairCounts(withModel ? k * width * width : 0);
+                        if (!pairs.TryGetValue(key, out var counts)) pairs[key] = counts = new PairCounts();
                         counts.Both++;
                         if (labels[a] == labels[b]) counts.Same++;
                         if (withModel)
-                            for (var c = 0; c < k; c++) counts.Joint[(c * width + labels[a]) * width + labels[b]] += q[c];
+                        {
+                            var byClass = counts.CoVotes(labels[a] * k + labels[b], k);
+                            for (var c = 0; c < k; c++) byClass[c] += q[c];
+                        }
                     }
                 }
             }
@@ -105,6 +108,7 @@ public static class SourceDependencies
             }
 
         var result = new List<DependentPair>();
+        var joint = withModel ? new double[k * width * width] : [];
         foreach (var (key, counts) in pairs.OrderBy(p => p.Key))
         {
             var first = (int)(key / m);
@@ -115,7 +119,7 @@ public static class SourceDependencies
             var agreement = (double)counts.Same / both;
             var dependence = double.NaN;
             var significant = false;
-            if (withModel) dependence = Dependence(counts.Joint, single, classTotals, first, second, k, out significant);
+            if (withModel) dependence = Dependence(counts, joint, single, classTotals, first, second, k, out significant);
             DependencyKind? kind =
                 votes[first] == both && votes[second] == both && counts.Same == both ? DependencyKind.Duplicate
                 : jaccard >= 0.9 && agreement >= 0.95 ? DependencyKind.NearDuplicate
@@ -132,10 +136,12 @@ public static class SourceDependencies
     /// where one of the two abstained are the singles' counts minus the co-vote cells. The G statistic
     /// 2·N·I is compared with a χ² with k·(|A|−1)(|B|−1) degrees of freedom (Wilson–Hilferty) for significance.
     /// </summary>
-    private static double Dependence(double[] coVotes, double[] single, double[] classTotals, int first, int second, int k, out bool significant)
+    private static double Dependence(PairCounts counts, double[] joint, double[] single, double[] classTotals, int first, int second, int k, out bool significant)
     {
         var width = k + 1;
-        var joint = new double[k * width * width];
+        Array.Clear(joint);
+        foreach (var (votes, byClass) in counts.Joint!)
+            for (var c = 0; c < k; c++) joint[(c * width + votes / k) * width + votes % k] = byClass[c];
         double mutual = 0, entropyFirst = 0, entropySecond = 0, total = 0;
         for (var c = 0; c < k; c++)
         {
@@ -148,8 +154,7 @@ public static class SourceDependencies
             for (var a = 0; a < k; a++)
             for (var b = 0; b < k; b++)
             {
-                var v = coVotes[(c * width + a) * width + b];
-                joint[(c * width + a) * width + b] = v;
+                var v = joint[(c * width + a) * width + b];
                 rowSums[a] += v;
                 colSums[b] += v;
             }
@@ -228,10 +233,23 @@ public static class SourceDependencies
         return string.Create(CultureInfo.InvariantCulture, $"{names[pair.First]} and {names[pair.Second]}: {kind} ({pair.CoVotes} co-votes, agreement {pair.Agreement:F3}{dependence})");
     }
 
-    private sealed class PairCounts(int joint)
+    private sealed class PairCounts
     {
         public long Both;
         public long Same;
-        public readonly double[] Joint = new double[joint];
+
+        /// <summary>
+        /// With posteriors: soft counts of the co-votes per class, by the pair of votes (first's · k + second's). Only the
+        /// pairs of votes that occur are kept: one for two single-class LFs, where a dense k³ table per pair of LFs took
+        /// ~90 MB on 164 LFs of 9 classes.
+        /// </summary>
+        public Dictionary<int, double[]>? Joint;
+
+        public double[] CoVotes(int votes, int k)
+        {
+            Joint ??= [];
+            if (!Joint.TryGetValue(votes, out var byClass)) Joint[votes] = byClass = new double[k];
+            return byClass;
+        }
     }
 }
