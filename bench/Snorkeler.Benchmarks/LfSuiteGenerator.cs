@@ -92,8 +92,9 @@ public sealed record GeneratedLf(LfKind Kind, int Target, double[] Fire, double[
 /// <param name="ValidRows">Rows of valid.json.</param>
 /// <param name="TestRows">Rows of test.json.</param>
 /// <param name="Summary">One line on the parameters drawn.</param>
+/// <param name="Command">The <c>lf-suite</c> command that writes it (named in its readme).</param>
 public sealed record LfSetSpec(string Name, LfFamily Family, int Seed, double[] Prior, double[] Blank, IReadOnlyList<GeneratedLf> Lfs,
-    int TrainRows, int ValidRows, int TestRows, string Summary)
+    int TrainRows, int ValidRows, int TestRows, string Summary, string Command = "generate")
 {
     /// <summary>Number of classes.</summary>
     public int Classes => Prior.Length;
@@ -168,7 +169,7 @@ public static class LfSuiteGenerator
         }
         var summary = string.Create(CultureInfo.InvariantCulture,
             $"{classes} classes, {lfs} conditionally independent {(singleClass ? "single" : "multi")}-class LFs, accuracy {accuracy.Low:0.##}–{accuracy.High:0.##}, coverage {coverage.Low:P0}–{coverage.High:P0}");
-        return new LfSetSpec("shape", LfFamily.Independent, Mix(seed, 1), prior, new double[classes], drawn, trainRows, validRows, testRows, summary);
+        return new LfSetSpec("shape", LfFamily.Independent, Mix(seed, 1), prior, new double[classes], drawn, trainRows, validRows, testRows, summary, "shape");
     }
 
     /// <summary>SplitMix64's finaliser of (seed, index), as a non-negative int seed.</summary>
@@ -527,7 +528,7 @@ public static class LfSuiteGenerator
     {
         var sb = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
-        sb.Append(inv, $"Generated LF data set {spec.Name} (Snorkeler.Benchmarks lf-suite {(spec.Name == "shape" ? "shape" : "generate")})\n\n");
+        sb.Append(inv, $"Generated LF data set {spec.Name} (Snorkeler.Benchmarks lf-suite {spec.Command})\n\n");
         sb.Append(inv, $"family: {Kebab(spec.Family)}\n{spec.Summary}\n");
         sb.Append(inv, $"rows: train {spec.TrainRows}, valid {spec.ValidRows}, test {spec.TestRows}; row seed {spec.Seed}\n");
         sb.Append(inv, $"classes: {string.Join(", ", spec.Prior.Select((p, c) => $"C{c} {p:P1}"))}\n");

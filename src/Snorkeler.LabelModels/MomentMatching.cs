@@ -318,19 +318,19 @@ public sealed class SnorkelTrainer : IStatisticsTrainer
         public void Compute(double[] mu, double[] grad)
         {
             int m = _m, k = _k, w = _width;
-            foreach (var rows in _live)
-                foreach (var b in rows)
-                    mu.AsSpan(b * k, k).CopyTo(_padded.AsSpan(b * w, k));
             // S = μᵀμ and rest = S − Σ μ_lᵀμ_l, row c1 of each at c1·w; each row takes x·(row b of μ) with x = μ[b, c1].
             var s = _s;
             Array.Clear(s);
             foreach (var rows in _live)
                 foreach (var b in rows)
+                {
+                    mu.AsSpan(b * k, k).CopyTo(_padded.AsSpan(b * w, k));
                     for (var c1 = 0; c1 < k; c1++)
                     {
                         var x = mu[b * k + c1];
                         if (x != 0) Add(s, c1 * w, x, _padded, b * w);
                     }
+                }
             var rest = _rest;
             var om = _om;
             var p = _p;
