@@ -152,14 +152,18 @@ public static class LfSuiteGenerator
     /// One set of a chosen shape (to time or score a model on a real benchmark's dimensions): <paramref name="lfs"/>
     /// conditionally independent LFs over <paramref name="classes"/> classes (balance drawn in [0.5, 1.5], normalised),
     /// each single-class (voting class j mod k) or multi-class, with coverage and accuracy drawn uniformly from the ranges.
+    /// <paramref name="balance"/>, when given, is the class balance instead (normalised; the other draws stay as without it).
     /// </summary>
     public static LfSetSpec Shape(int seed, int trainRows, int lfs, int classes, bool singleClass, (double Low, double High) coverage,
-        (double Low, double High) accuracy, int validRows = 200, int testRows = 500)
+        (double Low, double High) accuracy, int validRows = 200, int testRows = 500, double[]? balance = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(lfs, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(classes, 2);
+        if (balance is not null && (balance.Length != classes || balance.Any(b => !(b > 0))))
+            throw new ArgumentException($"the balance needs {classes} positive shares", nameof(balance));
         var random = new Random(Mix(seed, 0));
         var prior = Weights(random, classes, 0.5, 1.5);
+        if (balance is not null) prior = balance.Select(b => b / balance.Sum()).ToArray();
         var drawn = new List<GeneratedLf>();
         for (var j = 0; j < lfs; j++)
         {

@@ -70,7 +70,7 @@ public sealed record AutoCandidate(string Model, IReadOnlyDictionary<string, str
 /// The record of <c>auto</c>'s choice: the criterion, every candidate's score, the choice and why. Saved in the model
 /// file (<c>parameters.selection</c>) so that a run can say afterwards what it chose and on what evidence.
 /// </summary>
-/// <param name="Metric">The scores' short name: "held-out source agreement κ", "dev expected-accuracy", ...</param>
+/// <param name="Metric">The scores' short name: "held-out source agreement", "dev expected-accuracy", ...</param>
 /// <param name="Criterion">What the scores measure, in words.</param>
 /// <param name="HigherIsBetter">Whether a higher score is better (false for log-loss).</param>
 /// <param name="Candidates">Every candidate in the order tried (with a dev split, ties went to the lower dev log-loss, then to the earlier one; without, to the earlier one).</param>
@@ -161,11 +161,12 @@ public sealed record AutoEntry(string Model, IReadOnlyDictionary<string, string>
 /// from the votes (Dawid–Skene's EM) unless it learns its own or one is given, and scored by
 /// <b>held-out source agreement</b>: the sources are split into folds, with dependent sources (duplicates,
 /// near-duplicates, derived sources, see <see cref="SourceDependencies"/>) kept in one fold; each candidate is refitted
-/// without a fold and its labels are compared with the held-out sources' outputs by Cohen's κ (chance-corrected
-/// agreement: a source that only votes one class is compared on every row, firing against not firing; others on
-/// the rows they voted), averaged over the held-out sources weighted by their votes. The best κ wins, ties to
-/// the earlier candidate (majority vote first). At most <see cref="CriterionRows"/> rows (evenly spaced) enter
-/// the criterion.</para>
+/// without a fold and its labels are compared with the held-out sources' outputs (<see cref="HeldOutSources.Scores"/>: a
+/// source that only votes one class by Cohen's κ on every row, firing against labelled its class or not; any other source by
+/// the share of its votes the fit's hard labels name, above the share a guess from its own votes would name), averaged
+/// over the held-out sources weighted by their votes. The best score wins, ties to the earlier candidate (majority vote
+/// first), unless held-out sources agree with majority vote's labels no better than chance by κ (then the criterion has
+/// no signal and majority vote is kept). At most <see cref="CriterionRows"/> rows (evenly spaced) enter the criterion.</para>
 /// <para><b>With a labelled dev split</b>, a grid is searched: majority vote; wmv with dev accuracies (scored
 /// out of fold); snorkel over lr × l2 × epochs × prior (one optimisation per lr × l2 × prior gives every epoch count,
 /// from statistics computed once); every entry of <see cref="Candidates"/> with the dev prior and with its
@@ -358,13 +359,13 @@ public sealed class AutoTrainer : ILabelModelTrainer
                     continue;
                 }
                 var foldTrainer = CriterionTrainer(entry) ?? trainer;
-                var (perSource, weight) = folds < 2 ? ([], []) : sources.PerSource((x, f) => statistics.Fit(foldTrainer, x, fitContext with { Prior = prior is null || given is not null ? prior : maskedPriors![f] }), context.Cancellation);
-                var score = HeldOutSources.Mean(perSource, weight);
-                kappas[candidates.Count] = (perSource, weight);
+                var scores = folds < 2 ? new HeldOutScores([], [], []) : sources.Scores((x, f) => statistics.Fit(foldTrainer, x, fitContext with { Prior = prior is null || given is not null ? prior : maskedPriors![f] }), context.Cancellation);
+                var score = HeldOutSources.Mean(scores.Agreement, scores.Weight);
+                kappas[candidates.Count] = (scores.Kappa, scores.Weight);
                 var candidate = new AutoCandidate(entry.Model, entry.Options, priorSource, score);
                 candidates.Add(candidate);
                 models.Add(model);
-                log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"auto: {candidate}: held-out source agreement κ {score:F4}"));
+                log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"auto: {candidate}: held-out source agreement {score:F4}"));
             }
             catch (SnorkelerException e)
             {
@@ -376,7 +377,7 @@ public sealed class AutoTrainer : ILabelModelTrainer
         var reason = folds < 2
             ? "with fewer than two independent groups of sources no source can be held out, so majority vote is kept"
             : string.Create(CultureInfo.InvariantCulture,
-                $"highest held-out source agreement (κ {candidates[best].Score:F4}; majority vote {candidates[0].Score:F4}) over {folds} folds of {sources.Sample.LfCount} sources, {sources.Sample.RowCount:N0} rows");
+                $"highest held-out source agreement ({candidates[best].Score:F4}; majority vote {candidates[0].Score:F4}) over {folds} folds of {sources.Sample.LfCount} sources, {sources.Sample.RowCount:N0} rows");
         // When the held-out sources agree with majority vote's labels no better than chance, within two standard errors (LFs of
         // one class that never fire together, sparse single-class LFs), the criterion has no signal to rank the candidates by.
         if (best > 0 && kappas.TryGetValue(0, out var majority) && majority.Kappa.Length > 0)
@@ -385,14 +386,14 @@ public sealed class AutoTrainer : ILabelModelTrainer
             if (signal <= 2 * error)
             {
                 reason = string.Create(CultureInfo.InvariantCulture,
-                    $"held-out sources agree with majority vote's labels no better than chance (κ {signal:F4} ± {error:F4} over {folds} folds of {sources.Sample.LfCount} sources, {sources.Sample.RowCount:N0} rows), so agreement cannot rank the candidates (best: {candidates[best]}, κ {candidates[best].Score:F4})");
+                    $"held-out sources agree with majority vote's labels no better than chance (κ {signal:F4} ± {error:F4} over {folds} folds of {sources.Sample.LfCount} sources, {sources.Sample.RowCount:N0} rows), so agreement cannot rank the candidates (best: {candidates[best]}, {candidates[best].Score:F4})");
                 best = 0;
             }
         }
         var chosen = candidates[best];
         if (recognised is not null) reason = recognised + reason;
-        var selection = new AutoSelection("held-out source agreement κ",
-            $"held-out source agreement: Cohen's κ between the labels of a fit without a fold of sources and that fold's outputs ({folds} folds, dependent sources together)",
+        var selection = new AutoSelection("held-out source agreement",
+            $"held-out source agreement: how often the labels of a fit without a fold of sources name the held-out sources' votes, above what a guess from each source's own votes would (Cohen's κ for sources that vote one class; {folds} folds, dependent sources together)",
             true, candidates, chosen, reason);
         return new Choice(models[best]!, selection, chosen, estimated, learned);
     }

@@ -6,9 +6,9 @@ namespace Snorkeler.LabelModels;
 /// <summary>
 /// Held-out source agreement, the unsupervised criterion of <c>auto</c> and of <c>dawid-skene</c>'s guard: the sources are
 /// split into folds (duplicated and near-duplicated sources in one fold, or a fit would see a held-out source through
-/// its twin); a model is refitted without each fold and its labels are compared with the held-out sources' outputs by
-/// Cohen's κ (a source that only votes one class on every row, firing against not firing; the others on the rows they
-/// voted), averaged over the held-out sources weighted by their votes.
+/// its twin); a model is refitted without each fold and its labels are compared with the held-out sources' outputs, per
+/// source (<see cref="Scores"/>), and averaged over the held-out sources weighted by their votes. <c>dawid-skene</c>'s
+/// guard compares by Cohen's κ; <c>auto</c> ranks its candidates by the agreement score.
 /// </summary>
 internal sealed class HeldOutSources
 {
@@ -93,6 +93,23 @@ internal sealed class HeldOutSources
     /// </summary>
     public (double[] Kappa, double[] Weight) PerSource(Func<LabelMatrix, int, ILabelModel> fit, CancellationToken cancellation)
     {
+        var scores = Scores(fit, cancellation);
+        return (scores.Kappa, scores.Weight);
+    }
+
+    /// <summary>
+    /// Per source, in source order: the κ of its held-out fit's labels (as <see cref="PerSource"/>), its <b>agreement</b> score
+    /// and its weight. The agreement score is κ for a source that only votes one class; for the others it is the share of
+    /// its votes that the fit's hard labels name (ties share), rescaled by the share a guess drawn from the source's own votes
+    /// would name: <c>(A − c) / (1 − c)</c> with <c>c = Σ_a share_a²</c> (c depends on the source only, so the ranking is
+    /// that of A). Unlike κ, whose chance term grows with the fit's own class balance, this does not mark a fit down for
+    /// labelling most rows the majority class when most rows are of it: under Dawid–Skene's assumption (each source names a
+    /// row's true class more often than any other class) a fit that moves a row to its true class raises it, so on sources
+    /// that err alike on every class it ranks fits as their accuracy does. Hard labels, because a share of probabilities
+    /// would reward confidence as well as the labels.
+    /// </summary>
+    public HeldOutScores Scores(Func<LabelMatrix, int, ILabelModel> fit, CancellationToken cancellation)
+    {
         var sample = Sample;
         var masked = Masked;
         var fold = _fold;
@@ -108,12 +125,14 @@ internal sealed class HeldOutSources
             for (var v = 0; v < count; v++) classes[lfs[v]].Add(labels[v]);
         }
         var kappas = new double[m];
+        var agreements = new double[m];
         var weightOf = new double[m];
         // The folds' fits are independent: they run side by side (a failure is the lowest fold's, as in a loop).
         var labelled = InParallel.Map(masked.Length, cancellation, f => fit(masked[f], f).PredictProbabilities(masked[f]));
         for (var f = 0; f < masked.Length; f++)
         {
             var q = labelled[f];
+            var hard = HardLabels(q, k);
             var classTotals = new double[k];
             for (var i = 0; i < n; i++)
                 for (var c = 0; c < k; c++) classTotals[c] += q[i * k + c];
@@ -122,6 +141,7 @@ internal sealed class HeldOutSources
             var predicted = new double[m * k];
             var voted = new double[m * k];
             var firedMass = new double[m]; // Σ over fired rows of q(its class), for single-class sources
+            var hardAgree = new double[m]; // Σ over voted rows of the hard label's share of the vote's class
             for (var i = 0; i < n; i++)
             {
                 var count = sample.CopyVotes(i, lfs, labels);
@@ -131,6 +151,7 @@ internal sealed class HeldOutSources
                     if (fold[j] != f) continue;
                     var a = labels[v];
                     agree[j] += q[i * k + a];
+                    hardAgree[j] += hard[i * k + a];
                     for (var c = 0; c < k; c++) predicted[j * k + c] += q[i * k + c];
                     voted[j * k + a]++;
                     firedMass[j] += q[i * k + a];
@@ -139,9 +160,9 @@ internal sealed class HeldOutSources
             for (var j = 0; j < m; j++)
             {
                 if (fold[j] != f || classes[j].Count == 0) continue;
-                double kappa, weight;
                 var votes = 0.0;
                 for (var c = 0; c < k; c++) votes += voted[j * k + c];
+                weightOf[j] = votes;
                 if (classes[j].Count == 1 && sample.KindOf(j) == SourceKind.LabelingFunction)
                 {
                     // Fires (votes t) or not, against labelled t or not, over every row.
@@ -150,22 +171,44 @@ internal sealed class HeldOutSources
                     var labelledT = classTotals[t] / n;
                     var observed = (firedMass[j] + (n - votes - (classTotals[t] - firedMass[j]))) / n;
                     var chance = labelledT * fired + (1 - labelledT) * (1 - fired);
-                    kappa = chance >= 1 ? 0 : (observed - chance) / (1 - chance);
-                    weight = votes;
+                    kappas[j] = chance >= 1 ? 0 : (observed - chance) / (1 - chance);
+                    agreements[j] = kappas[j];
                 }
                 else
                 {
                     var observed = agree[j] / votes;
                     var chance = 0.0;
-                    for (var c = 0; c < k; c++) chance += predicted[j * k + c] / votes * (voted[j * k + c] / votes);
-                    kappa = chance >= 1 ? 0 : (observed - chance) / (1 - chance);
-                    weight = votes;
+                    var guess = 0.0;
+                    for (var c = 0; c < k; c++)
+                    {
+                        var share = voted[j * k + c] / votes;
+                        chance += predicted[j * k + c] / votes * share;
+                        guess += share * share;
+                    }
+                    kappas[j] = chance >= 1 ? 0 : (observed - chance) / (1 - chance);
+                    agreements[j] = guess >= 1 ? 0 : (hardAgree[j] / votes - guess) / (1 - guess);
                 }
-                kappas[j] = kappa;
-                weightOf[j] = weight;
             }
         }
-        return (kappas, weightOf);
+        return new HeldOutScores(kappas, agreements, weightOf);
+    }
+
+    /// <summary>The hard labels of probabilities <paramref name="q"/> (rows × k): 1 on the most probable class, shared among ties.</summary>
+    internal static double[] HardLabels(double[] q, int k)
+    {
+        var hard = new double[q.Length];
+        for (var i = 0; i < q.Length / k; i++)
+        {
+            var row = q.AsSpan(i * k, k);
+            var top = double.NegativeInfinity;
+            foreach (var p in row) top = Math.Max(top, p);
+            var tied = 0;
+            foreach (var p in row)
+                if (p >= top - 1e-12) tied++;
+            for (var c = 0; c < k; c++)
+                if (row[c] >= top - 1e-12) hard[i * k + c] = 1.0 / tied;
+        }
+        return hard;
     }
 
     /// <summary>At most <paramref name="rows"/> rows of the source, evenly spaced, as one sparse matrix, with the votes of the sources <paramref name="keep"/> accepts.</summary>
@@ -198,3 +241,6 @@ internal sealed class HeldOutSources
         return builder.Build();
     }
 }
+
+/// <summary>Per held-out source: κ, the agreement score (see <see cref="HeldOutSources.Scores"/>) and the weight (its votes).</summary>
+internal sealed record HeldOutScores(double[] Kappa, double[] Agreement, double[] Weight);
