@@ -21,6 +21,8 @@ namespace Snorkeler.Benchmarks;
 /// other rules on the same candidates (<see cref="AutoRules"/>).</item>
 /// <item><c>lf-suite wrench --dir DIR[,DIR...] [--seed S] [--cache DIR] [--candidates N]</c>: <c>auto --dev</c>, majority vote and <c>auto</c>
 /// without dev against Snorkel tuned by the Wrench protocol (<see cref="WrenchReference"/>).</item>
+/// <item><c>lf-suite gold-ceiling --dir DIR[,DIR...] [--alpha A,...]</c>: Dawid–Skene's model counted from gold labels, scored on
+/// test: what a model of the sources' confusions reaches when told the classes (<see cref="GoldCeiling"/>).</item>
 /// </list>
 /// </summary>
 public static class LfSuite
@@ -37,12 +39,14 @@ public static class LfSuite
             case "run": return RunSuite(args[1..]);
             case "auto-rules": return AutoRules.Run(args[1..]);
             case "wrench": return WrenchReference.Run(args[1..]);
+            case "gold-ceiling": return GoldCeiling.Run(args[1..]);
             default:
                 Console.Error.WriteLine("usage: lf-suite generate --out DIR --seed S [--sets N] [--train-rows N] [--valid-rows N] [--test-rows N]");
                 Console.Error.WriteLine("       lf-suite shape --out DIR --seed S --train-rows N --lfs M --classes K [--single-class] [--coverage LO-HI] [--accuracy LO-HI] [--balance P0,P1,...] [--valid-rows N] [--test-rows N]");
                 Console.Error.WriteLine("       lf-suite run --dir DIR[,DIR...] [--models LIST] [--seed S] [--metric expected-accuracy|accuracy|macro-f1]");
                 Console.Error.WriteLine("       lf-suite auto-rules --dir DIR[,DIR...] [--seed S] [--candidates]");
                 Console.Error.WriteLine("       lf-suite wrench --dir DIR[,DIR...] [--seed S] [--cache DIR] [--candidates N]");
+                Console.Error.WriteLine("       lf-suite gold-ceiling --dir DIR[,DIR...] [--alpha A,...]");
                 return 2;
         }
     }
