@@ -8,7 +8,8 @@ namespace Snorkeler.Benchmarks;
 /// on a Wrench-format set when it is told the classes. Dawid–Skene's model (class prior × one confusion matrix per source;
 /// abstains missing, but an outcome for a source that only ever votes one class, as <c>dawid-skene</c> reads them) is
 /// fitted by counting, not EM: from the gold labels of train (where it has them) and valid, each source's row for class c
-/// is its outcomes on gold-c rows plus <c>A</c> pseudo-counts per outcome; the prior is the gold classes' shares plus one. Test is scored by expected accuracy (ties share). Two more figures bracket it: the same counts from
+/// is its outcomes on gold-c rows plus <c>A</c> pseudo-counts per outcome (A &gt; 0); the prior is the gold classes' counts plus
+/// one. A figure whose split has no gold rows is printed as a dash; a set that cannot be read is reported and skipped. Test is scored by expected accuracy (ties share). Two more figures bracket it: the same counts from
 /// valid's gold alone (what a dev split of that size could teach), and from test's own gold (the model fitted on the rows
 /// it scores: no longer a prediction, the model class's ceiling on that split). A label model without gold that reaches
 /// the first figure does as well as the gold of both splits allows.
@@ -23,20 +24,42 @@ public static class GoldCeiling
             return 2;
         }
         var alphas = (LfSuite.Option(args, "--alpha") ?? "0.1,0.5,1,2,5").Split(',').Select(a => double.Parse(a, CultureInfo.InvariantCulture)).ToArray();
+        if (alphas.Any(a => !(a > 0) || !double.IsFinite(a)))
+        {
+            Console.Error.WriteLine("lf-suite gold-ceiling: every --alpha must be a positive number");
+            return 2;
+        }
         var table = new MarkdownTable("lrrrrr", "set", "α", "train + valid gold", "valid gold", "test gold (in-sample)", "majority vote");
         foreach (var (name, folder) in dirs.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).SelectMany(AutoRules.SetsIn))
         {
-            var train = WrenchFile.ReadMatrix(Path.Combine(folder, "train.json"));
-            var valid = WrenchFile.ReadMatrix(Path.Combine(folder, "valid.json"));
-            var test = WrenchFile.ReadMatrix(Path.Combine(folder, "test.json"));
+            LabelMatrix train, valid, test;
+            try
+            {
+                train = WrenchFile.ReadMatrix(Path.Combine(folder, "train.json"));
+                valid = WrenchFile.ReadMatrix(Path.Combine(folder, "valid.json"));
+                test = WrenchFile.ReadMatrix(Path.Combine(folder, "test.json"));
+            }
+            catch (SnorkelerException e)
+            {
+                Console.Error.WriteLine($"lf-suite gold-ceiling: {name} skipped: {e.Message}");
+                continue;
+            }
+            if (train.LfCount != test.LfCount || valid.LfCount != test.LfCount)
+            {
+                Console.Error.WriteLine($"lf-suite gold-ceiling: {name} skipped: its splits have different numbers of sources");
+                continue;
+            }
+            if (!Labelled(test).Any())
+            {
+                Console.Error.WriteLine($"lf-suite gold-ceiling: {name} skipped: test.json has no gold labels");
+                continue;
+            }
             var majority = Score(test, null, null, null);
             var single = SingleClass(train, valid, test);
+            string Figure(LabelMatrix[] labelled, double alpha)
+                => labelled.Any(x => Labelled(x).Any()) ? Fitted(labelled, alpha, test, single).ToString("0.000", CultureInfo.InvariantCulture) : "–";
             foreach (var alpha in alphas)
-            {
-                var labelled = Labelled(train).Any() ? new[] { train, valid } : [valid];
-                table.Add($"{name}", $"{alpha:0.###}", $"{Fitted(labelled, alpha, test, single):0.000}", $"{Fitted([valid], alpha, test, single):0.000}",
-                    $"{Fitted([test], alpha, test, single):0.000}", $"{majority:0.000}");
-            }
+                table.Add($"{name}", $"{alpha:0.###}", $"{Figure([train, valid], alpha)}", $"{Figure([valid], alpha)}", $"{Figure([test], alpha)}", $"{majority:0.000}");
         }
         table.Print();
         return 0;

@@ -159,7 +159,7 @@ public static class LfSuiteGenerator
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(lfs, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(classes, 2);
-        if (balance is not null && (balance.Length != classes || balance.Any(b => !(b > 0))))
+        if (balance is not null && (balance.Length != classes || balance.Any(b => !(b > 0) || !double.IsFinite(b))))
             throw new ArgumentException($"the balance needs {classes} positive shares", nameof(balance));
         var random = new Random(Mix(seed, 0));
         var prior = Weights(random, classes, 0.5, 1.5);

@@ -56,7 +56,7 @@ internal sealed class HeldOutSources
         return Mean(kappa, weight);
     }
 
-    /// <summary>The weighted mean of per-source κ (0 when no source has weight).</summary>
+    /// <summary>The weighted mean of per-source scores, κ or agreement (0 when no source has weight).</summary>
     public static double Mean(double[] kappa, double[] weight)
     {
         double weighted = 0, weights = 0;
