@@ -1,4 +1,5 @@
 using System.Globalization;
+using Snorkeler.Analysis;
 using Snorkeler.Data;
 
 namespace Snorkeler.Benchmarks;
@@ -148,9 +149,8 @@ public static class GoldCeiling
                 for (var j = 0; j < m; j++)
                     if (singleClass![j] && !voted[j])
                         for (var c = 0; c < k; c++) scores[c] += logConfusion[(j * k + c) * w + k];
-            var top = scores.Max();
-            var tied = scores.Count(s => s >= top - 1e-9);
-            if (scores[test.GoldLabels[i]] >= top - 1e-9) credit += 1.0 / tied;
+            var tied = HardLabels.TopCount(scores, test.GoldLabels[i], out var named);
+            if (named) credit += 1.0 / tied;
             rows++;
         }
         return credit / rows;

@@ -163,7 +163,11 @@ public static class LfSuiteGenerator
             throw new ArgumentException($"the balance needs {classes} positive shares", nameof(balance));
         var random = new Random(Mix(seed, 0));
         var prior = Weights(random, classes, 0.5, 1.5);
-        if (balance is not null) prior = balance.Select(b => b / balance.Sum()).ToArray();
+        if (balance is not null)
+        {
+            var total = balance.Sum();
+            prior = balance.Select(b => b / total).ToArray();
+        }
         var drawn = new List<GeneratedLf>();
         for (var j = 0; j < lfs; j++)
         {

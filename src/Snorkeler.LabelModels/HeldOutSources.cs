@@ -100,9 +100,9 @@ internal sealed class HeldOutSources
     /// <summary>
     /// Per source, in source order: the κ of its held-out fit's labels (as <see cref="PerSource"/>), its <b>agreement</b> score
     /// and its weight. The agreement score is κ for a source that only votes one class; for the others it is the share of
-    /// its votes that the fit's hard labels name (ties share), rescaled by the share a guess drawn from the source's own votes
-    /// would name: <c>(A − c) / (1 − c)</c> with <c>c = Σ_a share_a²</c> (c depends on the source only, so the ranking is
-    /// that of A). Unlike κ, whose chance term grows with the fit's own class balance, this does not mark a fit down for
+    /// its votes that the fit's hard labels name (ties share, as in expected accuracy: <see cref="HardLabels.TopCount"/>),
+    /// rescaled by the share a guess drawn from the source's own votes would name: <c>(A − c) / (1 − c)</c> with
+    /// <c>c = Σ_a share_a²</c> (c depends on the source only, so the ranking is that of A). Unlike κ, whose chance term grows with the fit's own class balance, this does not mark a fit down for
     /// labelling most rows the majority class when most rows are of it: under Dawid–Skene's assumption (each source names a
     /// row's true class more often than any other class) a fit that moves a row to its true class raises it, so on sources
     /// that err alike on every class it ranks fits as their accuracy does. Hard labels, because a share of probabilities
@@ -132,7 +132,6 @@ internal sealed class HeldOutSources
         for (var f = 0; f < masked.Length; f++)
         {
             var q = labelled[f];
-            var hard = HardLabels(q, k);
             var classTotals = new double[k];
             for (var i = 0; i < n; i++)
                 for (var c = 0; c < k; c++) classTotals[c] += q[i * k + c];
@@ -151,7 +150,7 @@ internal sealed class HeldOutSources
                     if (fold[j] != f) continue;
                     var a = labels[v];
                     agree[j] += q[i * k + a];
-                    hardAgree[j] += hard[i * k + a];
+                    hardAgree[j] += HardLabels.TopCount(q.AsSpan(i * k, k), a, out var named) is var tied && named ? 1.0 / tied : 0;
                     for (var c = 0; c < k; c++) predicted[j * k + c] += q[i * k + c];
                     voted[j * k + a]++;
                     firedMass[j] += q[i * k + a];
@@ -191,24 +190,6 @@ internal sealed class HeldOutSources
             }
         }
         return new HeldOutScores(kappas, agreements, weightOf);
-    }
-
-    /// <summary>The hard labels of probabilities <paramref name="q"/> (rows × k): 1 on the most probable class, shared among ties.</summary>
-    internal static double[] HardLabels(double[] q, int k)
-    {
-        var hard = new double[q.Length];
-        for (var i = 0; i < q.Length / k; i++)
-        {
-            var row = q.AsSpan(i * k, k);
-            var top = double.NegativeInfinity;
-            foreach (var p in row) top = Math.Max(top, p);
-            var tied = 0;
-            foreach (var p in row)
-                if (p >= top - 1e-12) tied++;
-            for (var c = 0; c < k; c++)
-                if (row[c] >= top - 1e-12) hard[i * k + c] = 1.0 / tied;
-        }
-        return hard;
     }
 
     /// <summary>At most <paramref name="rows"/> rows of the source, evenly spaced, as one sparse matrix, with the votes of the sources <paramref name="keep"/> accepts.</summary>

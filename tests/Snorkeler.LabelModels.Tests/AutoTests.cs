@@ -474,14 +474,6 @@ public sealed class AutoTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Hard_labels_put_all_of_a_row_on_its_most_probable_class_and_share_it_among_tied_classes()
-    {
-        var third = 1.0 / 3;
-        var hard = HeldOutSources.HardLabels([0.2, 0.5, 0.3, 0.4, 0.4, 0.2, third, third, third, 0, 0, 1], 3);
-        hard.ShouldBe([0, 1, 0, 0.5, 0.5, 0, third, third, third, 0, 0, 1]);
-    }
-
-    [Fact]
     public void Runs_side_by_side_return_in_order_and_rethrow_the_first_failure_unwrapped()
     {
         InParallel.Map(100, CancellationToken.None, i => i * i).ShouldBe(Enumerable.Range(0, 100).Select(i => i * i).ToArray());
