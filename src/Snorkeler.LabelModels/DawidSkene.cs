@@ -82,11 +82,22 @@ public sealed record DawidSkeneOptions
     public double Tolerance { get; init; } = 1e-7;
 
     /// <summary>
-    /// Strength of the Dirichlet prior on each confusion row, in pseudo-votes (<c>--smoothing</c>, &gt; 0; default 5).
-    /// The prior is centred on the pooled confusion matrix of all sources under majority vote, so a source
-    /// with a few votes behaves like the average source instead of becoming certain.
+    /// Strength of the Dirichlet prior on each confusion row, in pseudo-votes (<c>--smoothing N</c>, &gt; 0; 5 unless
+    /// given). The prior is centred on the pooled confusion matrix of all sources under majority vote, so a source
+    /// with a few votes behaves like the average source instead of becoming certain. With <see cref="SmoothingFromSpread"/>
+    /// this is the least strength.
     /// </summary>
     public double Smoothing { get; init; } = 5;
+
+    /// <summary>
+    /// Whether the strength is learned from how much the sources differ (<c>--smoothing auto</c>, the default; a number
+    /// fixes it). When every source is modelled alike (all full matrices, as annotators are, or all one-coin), EM first
+    /// runs at <see cref="Smoothing"/>; the spread of the sources' rows around their pooled row, beyond what their vote
+    /// counts explain, then gives an empirical-Bayes strength per class (never below <see cref="Smoothing"/>), and EM
+    /// continues with it. Sources that differ no more than counting noise are read as one average source, so that weak
+    /// annotators with a few answers each are not weighted by the noise in their own counts.
+    /// </summary>
+    public bool SmoothingFromSpread { get; init; } = true;
 
     /// <summary>Abstain as a missing observation (default) or as an outcome (<c>--abstain missing|vote</c>).</summary>
     public AbstainMode Abstain { get; init; } = AbstainMode.Missing;
@@ -146,7 +157,8 @@ public sealed record DawidSkeneOptions
         {
             MaxIterations = options.Integer("max-iter", d.MaxIterations, 1, 100_000),
             Tolerance = options.Number("tol", d.Tolerance, 0),
-            Smoothing = options.Number("smoothing", d.Smoothing, 1e-9, 1e9),
+            Smoothing = options.Text("smoothing") is null or "auto" ? d.Smoothing : ReadSmoothing(options),
+            SmoothingFromSpread = options.Text("smoothing") is { } smoothing ? smoothing == "auto" : d.SmoothingFromSpread,
             Abstain = ReadAbstain(options, d.Abstain),
             Confusion = options.Text("confusion") switch
             {
@@ -189,6 +201,15 @@ public sealed record DawidSkeneOptions
         };
     }
 
+    /// <summary>A fixed <c>smoothing</c>: a number of pseudo-votes in (0, 10⁹].</summary>
+    private static double ReadSmoothing(ModelOptions options)
+    {
+        var text = options.Text("smoothing");
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
+            throw new OptionException($"--smoothing expects auto or a number of pseudo-votes, got '{text}'");
+        return options.Number("smoothing", value, 1e-9, 1e9);
+    }
+
     /// <summary>Reads the <c>dev-gold</c> option (<c>prior</c> or <c>clamp</c>).</summary>
     internal static DevGoldUse ReadDevGold(ModelOptions options, DevGoldUse fallback) => options.Text("dev-gold") switch
     {
@@ -220,7 +241,7 @@ public sealed record DawidSkeneOptions
         ["confusion"] = Confusion == ConfusionModel.OneCoin ? "one-coin" : "full",
         ["max-iter"] = MaxIterations.ToString(CultureInfo.InvariantCulture),
         ["tol"] = Tolerance.ToString("R", CultureInfo.InvariantCulture),
-        ["smoothing"] = Smoothing.ToString("R", CultureInfo.InvariantCulture),
+        ["smoothing"] = SmoothingFromSpread ? "auto" : Smoothing.ToString("R", CultureInfo.InvariantCulture),
         ["prior-estimate"] = ClassPrior.OptionValue(PriorEstimate),
         ["duplicates"] = CountDuplicatesOnce ? "once" : "each",
         ["guard"] = GuardMode switch { GuardMode.Auto => "auto", GuardMode.Mv => "mv", _ => "none" },
@@ -500,7 +521,8 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
     internal static double[] EstimatePrior(VotePatterns patterns, int m, int k, CancellationToken cancellation)
     {
         if (patterns.Rows == 0 || m == 0) return ClassPrior.Uniform(k);
-        var em = new DawidSkeneEm(patterns, m, k, new DawidSkeneOptions(), null);
+        // The estimate documented in docs/label-models.md (class balance without gold): EM at the fixed strength.
+        var em = new DawidSkeneEm(patterns, m, k, new DawidSkeneOptions { SmoothingFromSpread = false }, null);
         em.Run(cancellation);
         return em.Prior;
     }
@@ -544,12 +566,14 @@ internal sealed class DawidSkeneEm
         _width = k + 1;
         _options = options;
         _fixedPrior = fixedPrior;
-        _learnPrior = fixedPrior is null;
+        _learnPrior = true; // a fixed prior is set after a first run that learns it (Run)
         Prior = fixedPrior?.ToArray() ?? ClassPrior.Uniform(k);
         _q = new double[patterns.Count * k];
         _counts = new double[m * k * k];
         _classTotals = new double[k];
         _logConfusion = new double[m * k * _width];
+        _rowStrength = Enumerable.Repeat(options.Smoothing, k).ToArray();
+        _coinStrength = options.Smoothing;
         _oneCoin = new bool[m];
         _outcome = new bool[m];
         _single = new int[m];
@@ -651,23 +675,38 @@ internal sealed class DawidSkeneEm
         InitialiseFromMajorityVote();
         CountVotes();
         SetPriorCentres();
-        if (_fixedPrior is null) return Iterate(cancellation);
-        _learnPrior = true;
-        var first = Iterate(cancellation);
-        _learnPrior = false;
-        _fixedPrior.CopyTo(Prior, 0);
+        var fit = Iterate(cancellation);
+        var stage = fit.Iterations;
+        if (_fixedPrior is not null)
+        {
+            _learnPrior = false;
+            _fixedPrior.CopyTo(Prior, 0);
+            (fit, stage) = Continue(fit, _options.MaxIterations, cancellation);
+        }
+        // With gold rows clamped, the sources' quality is read from the gold, not pooled towards majority vote's matrix.
+        if (!_options.SmoothingFromSpread || _patterns.HasClamps || stage >= _options.MaxIterations) return fit;
+        // The strengths are read from a fit at the floor strength and then held: re-read at every step, they would
+        // feed on themselves (rows pulled together look alike, and look alike because they were pulled together).
         CountVotes();
-        var second = Iterate(cancellation);
-        return second with { Iterations = first.Iterations + second.Iterations };
+        if (!SetStrengths()) return fit;
+        return Continue(fit, _options.MaxIterations - stage, cancellation).Fit;
+    }
+
+    /// <summary>Runs EM on from <paramref name="before"/> for at most <paramref name="most"/> iterations; the counts add up.</summary>
+    private (IterativeFit Fit, int Iterations) Continue(IterativeFit before, int most, CancellationToken cancellation)
+    {
+        CountVotes();
+        var after = Iterate(cancellation, most);
+        return (after with { Iterations = before.Iterations + after.Iterations }, after.Iterations);
     }
 
     private bool _learnPrior;
 
-    private IterativeFit Iterate(CancellationToken cancellation)
+    private IterativeFit Iterate(CancellationToken cancellation, int? most = null)
     {
         var previous = double.NegativeInfinity;
         var fit = new IterativeFit(0, false, double.NegativeInfinity);
-        for (var iteration = 1; iteration <= _options.MaxIterations; iteration++)
+        for (var iteration = 1; iteration <= (most ?? _options.MaxIterations); iteration++)
         {
             cancellation.ThrowIfCancellationRequested();
             if (iteration > 1) CountVotes();
@@ -808,6 +847,102 @@ internal sealed class DawidSkeneEm
         for (var a = 0; a < into.Length; a++) into[a] /= total;
     }
 
+    private readonly double[] _rowStrength;    // pseudo-votes per class on the confusion rows of full-matrix sources whose abstains are missing
+    private double _coinStrength;              // pseudo-votes on a one-coin source's accuracy
+
+    /// <summary>
+    /// With <c>smoothing auto</c>, sets the prior strength of the confusion rows (one per class) or of the one-coin accuracy
+    /// to the empirical-Bayes strength read from how far the sources' current rows lie from their pooled row
+    /// (<see cref="SpreadStrength"/>), when every source that votes is modelled alike (all full matrices over their votes,
+    /// abstains missing, or all one-coin): the prior's centre, the pooled majority-vote matrix, is then these sources' own
+    /// centre. Rows with abstain as an outcome keep <c>smoothing</c>: there single-class LFs of different classes are full
+    /// rows too, and they are not alike.
+    /// False when no strength rose above <c>smoothing</c> (the fit at the floor stands as it is).
+    /// </summary>
+    private bool SetStrengths()
+    {
+        var floor = _options.Smoothing;
+        int k = _k;
+        var voting = new List<int>();
+        for (var j = 0; j < _m; j++)
+            if (Enumerable.Range(0, k).Any(c => Voted(j, c) > 0)) voting.Add(j);
+        if (voting.Count == 0 || voting.Any(j => _parent[j] >= 0 || _group[j] >= 0 || _single[j] >= 0)) return false;
+        var rows = new List<(double Weight, double Total, double[] Counts)>();
+        if (voting.All(j => _oneCoin[j]))
+        {
+            foreach (var j in voting)
+            {
+                double right = 0, all = 0;
+                for (var c = 0; c < k; c++)
+                {
+                    right += _counts[(j * k + c) * k + c];
+                    all += Voted(j, c);
+                }
+                rows.Add((_weight[j], all, [right, all - right]));
+            }
+            _coinStrength = SpreadStrength(rows, floor);
+            return _coinStrength > floor;
+        }
+        if (voting.Any(j => _oneCoin[j] || _outcome[j])) return false;
+        for (var c = 0; c < k; c++)
+        {
+            rows.Clear();
+            foreach (var j in voting)
+            {
+                var counts = new double[k];
+                for (var a = 0; a < k; a++) counts[a] = _counts[(j * k + a) * k + c];
+                rows.Add((_weight[j], counts.Sum(), counts));
+            }
+            _rowStrength[c] = SpreadStrength(rows, floor);
+        }
+        return _rowStrength.Any(x => x > floor);
+    }
+
+    /// <summary>Most pseudo-votes an estimated strength takes (the sources are then all read as the pooled source).</summary>
+    private const double MostStrength = 1e6;
+
+    /// <summary>
+    /// Method-of-moments strength s of a Dirichlet prior shared by the sources' rows (per source: its weight w_j, 1/g for
+    /// each of g identical sources; its row total n_j; its counts over the outcomes), around their pooled row p̄: under that
+    /// Dirichlet-multinomial the spread S = Σ_j w_j n_j |p̂_j − p̄|² has expectation D [ρ (N − Q / N) + (1 − ρ)(J − 1)],
+    /// with D = 1 − |p̄|², N = Σ w_j n_j, Q = Σ w_j n_j², J = Σ w_j and ρ = 1 / (s + 1). Spread no larger than counting
+    /// noise gives the most strength; fewer than three sources with votes, or no spread to read, give
+    /// <paramref name="floor"/>; the strength is never below it.
+    /// </summary>
+    internal static double SpreadStrength(IReadOnlyList<(double Weight, double Total, double[] Counts)> rows, double floor)
+    {
+        double n = 0, squares = 0, sources = 0;
+        double[]? pooled = null;
+        foreach (var (weight, total, counts) in rows)
+        {
+            if (total <= 0) continue;
+            pooled ??= new double[counts.Length];
+            for (var a = 0; a < counts.Length; a++) pooled[a] += weight * counts[a];
+            n += weight * total;
+            squares += weight * total * total;
+            sources += weight;
+        }
+        if (pooled is null || sources < 3 - 1e-9) return floor;
+        for (var a = 0; a < pooled.Length; a++) pooled[a] /= n;
+        var d = 1.0;
+        foreach (var p in pooled) d -= p * p;
+        var between = n - squares / n - (sources - 1);
+        if (d <= 1e-12 || between <= 0) return floor;
+        var spread = 0.0;
+        foreach (var (weight, total, counts) in rows)
+        {
+            if (total <= 0) continue;
+            for (var a = 0; a < counts.Length; a++)
+            {
+                var e = counts[a] / total - pooled[a];
+                spread += weight * total * e * e;
+            }
+        }
+        var rho = (spread / d - (sources - 1)) / between;
+        var most = Math.Max(floor, MostStrength);
+        return rho <= 1 / (most + 1) ? most : Math.Clamp(1 / rho - 1, floor, most);
+    }
+
     private void MaximisationStep()
     {
         int k = _k, width = _width;
@@ -852,7 +987,7 @@ internal sealed class DawidSkeneEm
                     right += _counts[(j * k + c) * k + c];
                     all += Voted(j, c);
                 }
-                var accuracy = (right + s * _centreAccuracy) / (all + s);
+                var accuracy = (right + _coinStrength * _centreAccuracy) / (all + _coinStrength);
                 var wrong = (1 - accuracy) / (k - 1);
                 for (var c = 0; c < k; c++)
                 {
@@ -881,8 +1016,9 @@ internal sealed class DawidSkeneEm
                 else
                 {
                     var centre = _centreVotes.AsSpan(c * k, k);
-                    var denominator = voted + s;
-                    for (var a = 0; a < k; a++) row[a] = Math.Log((_counts[(j * k + a) * k + c] + s * centre[a]) / denominator);
+                    var strength = _rowStrength[c];
+                    var denominator = voted + strength;
+                    for (var a = 0; a < k; a++) row[a] = Math.Log((_counts[(j * k + a) * k + c] + strength * centre[a]) / denominator);
                     row[k] = 0;
                 }
             }
@@ -1065,7 +1201,7 @@ internal sealed class DawidSkeneEm
         if (_oneCoin[j])
         {
             var accuracy = Math.Exp(_logConfusion[j * k * width]) / (_outcome[j] ? 1 - Math.Exp(_logConfusion[j * k * width + k]) : 1);
-            sum += s * (_centreAccuracy * Math.Log(accuracy) + (1 - _centreAccuracy) * Math.Log(1 - accuracy));
+            sum += _coinStrength * (_centreAccuracy * Math.Log(accuracy) + (1 - _centreAccuracy) * Math.Log(1 - accuracy));
             if (_outcome[j])
                 for (var c = 0; c < k; c++)
                 {
@@ -1078,7 +1214,7 @@ internal sealed class DawidSkeneEm
             if (_outcome[j])
                 for (var a = 0; a <= k; a++) sum += s * _centreOutcomes[c * width + a] * _logConfusion[(j * k + c) * width + a];
             else
-                for (var a = 0; a < k; a++) sum += s * _centreVotes[c * k + a] * _logConfusion[(j * k + c) * width + a];
+                for (var a = 0; a < k; a++) sum += _rowStrength[c] * _centreVotes[c * k + a] * _logConfusion[(j * k + c) * width + a];
         return sum;
     }
 

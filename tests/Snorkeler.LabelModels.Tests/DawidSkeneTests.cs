@@ -499,9 +499,10 @@ public sealed class DawidSkeneTests(ITestOutputHelper output)
             var train = set.Matrix.Slice(0, 250).WithGold([]);
             var dev = set.Matrix.Slice(250, 50);
 
-            // When EM is fitted on the training rows alone, and with the dev rows clamped to their gold class
-            var unsupervised = Fit(train);
-            var semi = Fit(train, new DawidSkeneOptions { DevGold = DevGoldUse.Clamp }, FitContext.WithSeed(1) with { Dev = dev });
+            // When EM is fitted on the training rows alone, and with the dev rows clamped to their gold class, both at the fixed
+            // prior strength (a strength learned from the workers' spread is not used with gold rows)
+            var unsupervised = Fit(train, new DawidSkeneOptions { SmoothingFromSpread = false });
+            var semi = Fit(train, new DawidSkeneOptions { DevGold = DevGoldUse.Clamp, SmoothingFromSpread = false }, FitContext.WithSeed(1) with { Dev = dev });
             semi.FitInfo!.Converged.ShouldBeTrue();
             unsupervisedErrors.Add(set.ConfusionError(unsupervised.Confusion));
             semiErrors.Add(set.ConfusionError(semi.Confusion));
@@ -511,6 +512,64 @@ public sealed class DawidSkeneTests(ITestOutputHelper output)
         output.WriteLine($"mean confusion error per draw: EM {string.Join(", ", unsupervisedErrors.Select(e => e.ToString("F4")))}; semi-supervised {string.Join(", ", semiErrors.Select(e => e.ToString("F4")))}");
         for (var x = 0; x < semiErrors.Count; x++) semiErrors[x].ShouldBeLessThan(unsupervisedErrors[x]);
 
+    }
+
+    [Fact]
+    public void On_weak_crowds_of_three_answers_a_task_the_strength_learned_from_the_workers_spread_keeps_it_at_majority_vote()
+    {
+        // Given eight draws of a weak crowd: 30 workers right 60–75 % of the time, 3 answers a task, 2 classes, 1,000 tasks
+        // (600 to fit on, 400 to score), so that each worker gives about 60 answers and their counted accuracies differ
+        // mostly by counting noise
+        var (learned, fixedFive) = (new List<double>(), new List<double>());
+        foreach (var seed in Enumerable.Range(1, 8))
+        {
+            var crowd = Crowds.Generate(new CrowdSpec
+            {
+                Tasks = 1000, Workers = 30, Classes = 2, AnswersPerTask = 3, Model = WorkerModel.Confusion, AccuracyLow = 0.6, AccuracyHigh = 0.75, Seed = seed,
+            });
+            var (train, test) = (crowd.Slice(0, 600), crowd.Slice(600, 400));
+            var mv = ExpectedAccuracy(new MajorityVoteTrainer().Fit(train, FitContext.WithSeed(1)), test);
+
+            // When Dawid–Skene is fitted with its default strength (learned) and with 5 pseudo-votes fixed
+            learned.Add(ExpectedAccuracy(Fit(train), test) - mv);
+            fixedFive.Add(ExpectedAccuracy(Fit(train, new DawidSkeneOptions { SmoothingFromSpread = false }), test) - mv);
+        }
+
+        // Then the learned strength reads the workers as alike and stays at majority vote on every draw, where 5 pseudo-votes
+        // let EM weight them by their noise and fall below it
+        output.WriteLine($"learned − mv: {string.Join(", ", learned.Select(x => x.ToString("+0.000;-0.000")))}");
+        output.WriteLine($"fixed 5 − mv: {string.Join(", ", fixedFive.Select(x => x.ToString("+0.000;-0.000")))}");
+        learned.ShouldAllBe(x => x >= -0.01);
+        learned.Average().ShouldBeGreaterThanOrEqualTo(-0.002);
+        fixedFive.Average().ShouldBeLessThan(learned.Average() - 0.01);
+    }
+
+    [Fact]
+    public void The_learned_strength_is_large_for_sources_that_differ_by_counting_noise_and_the_population_s_own_for_sources_that_truly_differ()
+    {
+        var random = new Random(3);
+        (double Weight, double Total, double[] Counts) Row(double p, int n)
+        {
+            var right = Enumerable.Range(0, n).Count(_ => random.NextDouble() < p);
+            return (1, n, [right, n - right]);
+        }
+
+        // Given 30 sources with 60 votes each drawn at one accuracy, and 30 with 2,000 votes each at accuracies 0.55–0.95
+        var alike = Enumerable.Range(0, 30).Select(_ => Row(0.7, 60)).ToList();
+        var unlike = Enumerable.Range(0, 30).Select(j => Row(0.55 + 0.4 * j / 29, 2000)).ToList();
+
+        // Then the spread of the first is counting noise (the most strength: they are read as one source), and the second's is
+        // the population's own: accuracies uniform on [0.55, 0.95] vary by 0.4² / 12 around 0.75, so ρ = 0.0133 / 0.1875 and
+        // s = 1 / ρ − 1 ≈ 13 pseudo-votes, little beside 2,000 votes
+        var (strong, weak) = (DawidSkeneEm.SpreadStrength(alike, 5), DawidSkeneEm.SpreadStrength(unlike, 5));
+        output.WriteLine($"alike {strong:F1}, unlike {weak:F1}");
+        strong.ShouldBe(1e6);
+        weak.ShouldBeInRange(8, 20);
+
+        // and g identical sources weighing 1/g each count as one; fewer than three sources give the floor
+        var copied = unlike.Take(10).Concat(unlike.Take(10)).Select(r => r with { Weight = 0.5 }).Concat(unlike.Skip(10)).ToList();
+        DawidSkeneEm.SpreadStrength(copied, 5).ShouldBe(weak, 1e-9);
+        DawidSkeneEm.SpreadStrength(alike.Take(2).ToList(), 5).ShouldBe(5);
     }
 
     [Fact]
@@ -559,5 +618,21 @@ public sealed class DawidSkeneTests(ITestOutputHelper output)
             .Message.ShouldBe("--guard expects auto, mv or none, got 'yes'");
         Should.Throw<SnorkelerException>(() => DawidSkeneOptions.From(new ModelOptions(new Dictionary<string, string> { ["exclusive"] = "merged" })))
             .Message.ShouldBe("--exclusive expects group or independent, got 'merged'");
+        Should.Throw<SnorkelerException>(() => DawidSkeneOptions.From(new ModelOptions(new Dictionary<string, string> { ["smoothing"] = "lots" })))
+            .Message.ShouldBe("--smoothing expects auto or a number of pseudo-votes, got 'lots'");
+        Should.Throw<SnorkelerException>(() => DawidSkeneOptions.From(new ModelOptions(new Dictionary<string, string> { ["smoothing"] = "0" })))
+            .Message.ShouldStartWith("--smoothing must be between");
+    }
+
+    [Fact]
+    public void The_prior_strength_is_learned_unless_a_number_of_pseudo_votes_is_given_and_the_choice_is_saved_as_given()
+    {
+        static DawidSkeneOptions Read(string? value) => DawidSkeneOptions.From(new ModelOptions(value is null ? null : new Dictionary<string, string> { ["smoothing"] = value }));
+        (Read(null).SmoothingFromSpread, Read(null).Smoothing).ShouldBe((true, 5.0));
+        (Read("auto").SmoothingFromSpread, Read("auto").Smoothing).ShouldBe((true, 5.0));
+        (Read("12").SmoothingFromSpread, Read("12").Smoothing).ShouldBe((false, 12.0));
+        Read(null).ToOptionValues()["smoothing"].ShouldBe("auto");
+        Read("12").ToOptionValues()["smoothing"].ShouldBe("12");
+        Read(Read("12").ToOptionValues()["smoothing"]).ShouldBe(Read("12"));
     }
 }
