@@ -501,6 +501,8 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
         var gold = patterns.ClampedRows is var n && n > 0 ? $", {n} of them dev rows clamped to their gold class" : "";
         context.Log?.Invoke(string.Create(CultureInfo.InvariantCulture,
             $"dawid-skene: abstain {DawidSkeneOptions.Spelling(Options.Abstain)}, {(Options.Confusion == ConfusionModel.OneCoin ? "one-coin" : "full")} confusion{grouped}; {patterns.Count} distinct vote patterns in {patterns.Rows} rows{gold}; {fit.Iterations} EM iterations, objective {fit.Objective:G8}{(fit.Converged ? "" : " (not converged)")}"));
+        if (em.LearnedStrength is { } learned)
+            context.Log?.Invoke("dawid-skene: prior strength learned from the sources' spread (--smoothing auto): " + learned + " pseudo-votes a row");
         if (!fit.Converged)
             context.Log?.Invoke($"warning: dawid-skene stopped at the iteration cap ({Options.MaxIterations}) before the objective changed by less than {Options.Tolerance:G3} of itself; raise --max-iter or --tol");
         var derived = new DerivedSources(em.Parents, em.Keep());
@@ -689,8 +691,14 @@ internal sealed class DawidSkeneEm
         // feed on themselves (rows pulled together look alike, and look alike because they were pulled together).
         CountVotes();
         if (!SetStrengths()) return fit;
+        LearnedStrength = _oneCoin.Any(x => x)
+            ? _coinStrength.ToString("G4", CultureInfo.InvariantCulture) + " (one-coin accuracy)"
+            : string.Join(", ", _rowStrength.Select((x, c) => string.Create(CultureInfo.InvariantCulture, $"class {c} {x:G4}")));
         return Continue(fit, _options.MaxIterations - stage, cancellation).Fit;
     }
+
+    /// <summary>The strengths learned with <c>smoothing auto</c>, for the log; null when the fit kept <c>smoothing</c>.</summary>
+    public string? LearnedStrength { get; private set; }
 
     /// <summary>Runs EM on from <paramref name="before"/> for at most <paramref name="most"/> iterations; the counts add up.</summary>
     private (IterativeFit Fit, int Iterations) Continue(IterativeFit before, int most, CancellationToken cancellation)

@@ -542,6 +542,20 @@ public sealed class DawidSkeneTests(ITestOutputHelper output)
         learned.ShouldAllBe(x => x >= -0.01);
         learned.Average().ShouldBeGreaterThanOrEqualTo(-0.002);
         fixedFive.Average().ShouldBeLessThan(learned.Average() - 0.01);
+
+        // and the log says what it learned; on workers that truly differ (the crowd of the first test: 55–95 % right, about
+        // 300 answers each) the strength stays small beside their answers
+        var log = new List<string>();
+        Fit(Crowds.Generate(new CrowdSpec { Tasks = 1000, Workers = 30, Classes = 2, AnswersPerTask = 3, AccuracyLow = 0.6, AccuracyHigh = 0.75, Seed = 1 }).Slice(0, 600),
+            context: FitContext.WithSeed(1) with { Log = log.Add });
+        log.ShouldContain(l => l.StartsWith("dawid-skene: prior strength learned from the sources' spread (--smoothing auto): class 0 ", StringComparison.Ordinal));
+        log.Clear();
+        Fit(Generated.Crowd(3000, 40, 3, 4, skew: 0.6, seed: 11).Matrix, context: FitContext.WithSeed(1) with { Log = log.Add });
+        var line = log.Single(l => l.Contains("prior strength learned", StringComparison.Ordinal));
+        output.WriteLine(line);
+        var strengths = System.Text.RegularExpressions.Regex.Matches(line, @"class \d+ ([0-9.]+)").Select(m => double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        strengths.Count.ShouldBe(3);
+        strengths.ShouldAllBe(x => x >= 5 && x < 30);
     }
 
     [Fact]
