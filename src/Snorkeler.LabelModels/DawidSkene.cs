@@ -777,6 +777,18 @@ internal sealed class DawidSkeneEm
     }
 
     /// <summary>Voted soft count of source j on class c rows.</summary>
+    /// <summary>A one-coin source's soft counts: votes for the row's class, and all its votes.</summary>
+    private (double Right, double All) CoinCounts(int j)
+    {
+        double right = 0, all = 0;
+        for (var c = 0; c < _k; c++)
+        {
+            right += _counts[(j * _k + c) * _k + c];
+            all += Voted(j, c);
+        }
+        return (right, all);
+    }
+
     private double Voted(int j, int c)
     {
         var sum = 0.0;
@@ -880,12 +892,7 @@ internal sealed class DawidSkeneEm
         {
             foreach (var j in voting)
             {
-                double right = 0, all = 0;
-                for (var c = 0; c < k; c++)
-                {
-                    right += _counts[(j * k + c) * k + c];
-                    all += Voted(j, c);
-                }
+                var (right, all) = CoinCounts(j);
                 rows.Add((_weight[j], all, [right, all - right]));
             }
             _coinStrength = SpreadStrength(rows, floor);
@@ -989,12 +996,7 @@ internal sealed class DawidSkeneEm
             }
             if (_oneCoin[j])
             {
-                double right = 0, all = 0;
-                for (var c = 0; c < k; c++)
-                {
-                    right += _counts[(j * k + c) * k + c];
-                    all += Voted(j, c);
-                }
+                var (right, all) = CoinCounts(j);
                 var accuracy = (right + _coinStrength * _centreAccuracy) / (all + _coinStrength);
                 var wrong = (1 - accuracy) / (k - 1);
                 for (var c = 0; c < k; c++)
