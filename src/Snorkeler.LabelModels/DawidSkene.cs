@@ -148,6 +148,15 @@ public sealed record DawidSkeneOptions
     /// </summary>
     public bool ConditionDerivedSources { get; init; } = true;
 
+    /// <summary>
+    /// Whether a matrix that does not say which sources are people is tested for being people's answers (<c>--people auto</c>,
+    /// default: <see cref="Crowd.CrowdRecognition"/>, every source voting independently of the class, about as many votes
+    /// on every row, most votes from sources that vote several classes) and then read as annotators, or read as given
+    /// (<c>--people given</c>). An annotator's -1 means "not asked": it is never an outcome, and a person is never read as a
+    /// single-class rule, one of an exclusive group or a source derived from another.
+    /// </summary>
+    public bool RecognisePeople { get; init; } = true;
+
     /// <summary>Reads the options from the command line's <c>--name value</c> pairs.</summary>
     public static DawidSkeneOptions From(ModelOptions options)
     {
@@ -197,6 +206,13 @@ public sealed record DawidSkeneOptions
                 "given" => true,
                 "independent" => false,
                 var text => throw new OptionException($"--derived expects given or independent, got '{text}'"),
+            },
+            RecognisePeople = options.Text("people") switch
+            {
+                null => d.RecognisePeople,
+                "auto" => true,
+                "given" => false,
+                var text => throw new OptionException($"--people expects auto or given, got '{text}'"),
             },
         };
     }
@@ -248,6 +264,7 @@ public sealed record DawidSkeneOptions
         ["exclusive"] = GroupExclusiveSources ? "group" : "independent",
         ["dev-gold"] = Spelling(DevGold),
         ["derived"] = ConditionDerivedSources ? "given" : "independent",
+        ["people"] = RecognisePeople ? "auto" : "given",
     };
 }
 
@@ -366,6 +383,16 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
         else if (Options.PriorEstimate != PriorEstimate.Em) fixedPrior = ClassPrior.Estimate(train, context, Options.PriorEstimate);
         var patterns = VotePatterns.Read(train, clamped, context.Cancellation);
         if (patterns.Rows == 0) throw new SnorkelerException("dawid-skene: the training matrix has no rows");
+        if (Options.RecognisePeople && clamped is null && !patterns.Annotator.Contains(true)
+            && Crowd.CrowdRecognition.Test(patterns, k) is { LooksLikePeople: true } evidence)
+        {
+            // People asked at random (a Wrench crowd set, one worker a column): a worker's few answers can all be one class,
+            // or all fall on rows another worker answered alike, by chance; read as rules they became single-class sources
+            // with silences as evidence, exclusive groups and derived sources (generated one-coin crowds: 1-6 points below
+            // majority vote; docs/label-models.md).
+            context.Log?.Invoke($"dawid-skene: the sources vote independently of the class, as people asked at random do ({evidence}), so they are read as annotators (-1: not asked; --people given keeps them as LFs)");
+            patterns.ReadAsPeople();
+        }
         var model = FitModel(patterns, train.Schema, train.LfNames, fixedPrior, context);
         if (fixedPrior is null && clamped is null && model.ExclusiveGroups.Count > 0 && k >= 2)
             model = UniformUnlessRejected(patterns, train.Schema, train.LfNames, model, context);
@@ -383,8 +410,12 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
         }
         if (Options.GuardMode == GuardMode.Auto)
         {
-            if (suspect < SuspectVoteShare) return model;
-            context.Log?.Invoke(string.Create(CultureInfo.InvariantCulture,
+            // On people's answers the check always runs: there held-out agreement is the only sign that EM read chance
+            // (a few answers a worker, constant spammers) as skill (generated crowds of 3 answers a task with 20 % constant
+            // spammers: from 6.7 points below to 10 above majority vote unchecked).
+            var people = Array.TrueForAll(patterns.Annotator, x => x);
+            if (suspect < SuspectVoteShare && !people) return model;
+            context.Log?.Invoke(people ? "dawid-skene: people's answers: checking the fit against majority vote" : string.Create(CultureInfo.InvariantCulture,
                 $"dawid-skene: {suspect:P1} of the votes come from single-class sources the fit finds right less often than a uniform guess: checking the fit against majority vote"));
         }
         return CheckAgainstMajorityVote(train, patterns, model, fixedPrior, suspect, context);
@@ -433,7 +464,9 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
         for (var j = 0; j < m; j++)
         {
             all += votes[j];
-            if (votes[j] == 0 || patterns.ClassesVoted(j, k) != 1 || model.DerivedParent(j) >= 0) continue;
+            // A person who answers one class whatever the task (a constant spammer) is right as often as that class is
+            // common: no sign of a fit gone wrong.
+            if (votes[j] == 0 || patterns.ClassesVoted(j, k) != 1 || model.DerivedParent(j) >= 0 || patterns.Annotator[j]) continue;
             var only = patterns.OnlyClass(j, k);
             var voting = 0.0;
             for (var c = 0; c < k; c++) voting += model.ClassPrior[c] * model.Confusion(j, c, only);
@@ -575,6 +608,7 @@ internal sealed class DawidSkeneEm
         _classTotals = new double[k];
         _logConfusion = new double[m * k * _width];
         _rowStrength = Enumerable.Repeat(options.Smoothing, k).ToArray();
+        _centre = new double[k];
         _coinStrength = options.Smoothing;
         _oneCoin = new bool[m];
         _outcome = new bool[m];
@@ -590,7 +624,7 @@ internal sealed class DawidSkeneEm
             // calling the sources of other classes always wrong). Its evidence is when it votes, so its abstains are
             // outcomes, modelled by a hit rate P(votes t | Y = t) and one false-alarm rate P(votes t | Y ≠ t) — unless
             // a full matrix with abstain as a vote was asked for.
-            var single = patterns.ClassesVoted(j, k) == 1 && _parent[j] < 0;
+            var single = patterns.ClassesVoted(j, k) == 1 && _parent[j] < 0 && !patterns.Annotator[j];
             // A derived source's abstains are explained by its parent: where the parent votes a, it keeps the vote or not.
             _outcome[j] = (options.Abstain == AbstainMode.Vote || single) && _parent[j] < 0;
             _single[j] = single && !(options.Abstain == AbstainMode.Vote && options.Confusion == ConfusionModel.Full) ? patterns.OnlyClass(j, k) : -1;
@@ -677,6 +711,7 @@ internal sealed class DawidSkeneEm
         InitialiseFromMajorityVote();
         CountVotes();
         SetPriorCentres();
+        if (_options.SmoothingFromSpread && !_patterns.HasClamps && Array.TrueForAll(_patterns.Annotator, x => x)) ReadSkills();
         var fit = Iterate(cancellation);
         var stage = fit.Iterations;
         if (_fixedPrior is not null)
@@ -693,7 +728,8 @@ internal sealed class DawidSkeneEm
         if (!SetStrengths()) return fit;
         LearnedStrength = _oneCoin.Any(x => x)
             ? _coinStrength.ToString("G4", CultureInfo.InvariantCulture) + " (one-coin accuracy)"
-            : string.Join(", ", _rowStrength.Select((x, c) => string.Create(CultureInfo.InvariantCulture, $"class {c} {x:G4}")));
+            : string.Join(", ", _rowStrength.Select((x, c) => string.Create(CultureInfo.InvariantCulture, $"class {c} {x:G4}")))
+              + (_skill is null ? "" : string.Create(CultureInfo.InvariantCulture, $", around each annotator's own skill (its agreement with the others' majority, {_skillStrength:G4} pseudo-answers)"));
         return Continue(fit, _options.MaxIterations - stage, cancellation).Fit;
     }
 
@@ -869,6 +905,8 @@ internal sealed class DawidSkeneEm
 
     private readonly double[] _rowStrength;    // pseudo-votes per class on the confusion rows of full-matrix sources whose abstains are missing
     private double _coinStrength;              // pseudo-votes on a one-coin source's accuracy
+    private double[]? _skill;                  // per annotator: its skill, when the rows centre on it (RowCentre; else null)
+    private readonly double[] _centre;         // scratch: one source's row centre
 
     /// <summary>
     /// With <c>smoothing auto</c>, sets the prior strength of the confusion rows (one per class) or of the one-coin accuracy
@@ -899,18 +937,133 @@ internal sealed class DawidSkeneEm
             return _coinStrength > floor;
         }
         if (voting.Any(j => _oneCoin[j] || _outcome[j])) return false;
+        // Annotators whose skills differ beyond counting noise (ReadSkills) centre their rows on their own skill (the pooled
+        // rows' pattern of errors kept), so that a class's rows only learn what the annotator's skill does not already say:
+        // with a few answers a class a row stays at its annotator's skill instead of the pooled one (10 classes, about 18
+        // answers an annotator: the pooled rows were 2.3 points below majority vote, these 0.3 above).
+        _skill = _skillFound;
         for (var c = 0; c < k; c++)
         {
             rows.Clear();
+            var centres = _skill is null ? null : new List<double[]>();
             foreach (var j in voting)
             {
                 var counts = new double[k];
                 for (var a = 0; a < k; a++) counts[a] = _counts[(j * k + a) * k + c];
                 rows.Add((_weight[j], counts.Sum(), counts));
+                centres?.Add(RowCentre(j, c).ToArray());
             }
-            _rowStrength[c] = SpreadStrength(rows, floor);
+            _rowStrength[c] = centres is null ? SpreadStrength(rows, floor) : CentredStrength(rows, centres, floor);
         }
-        return _rowStrength.Any(x => x > floor);
+        return _skill is not null || _rowStrength.Any(x => x > floor);
+    }
+
+    private double[]? _skillFound;             // the skills ReadSkills found (null: none beyond counting noise), used from the learned-strength stage on
+    private double _skillStrength;             // pseudo-votes on an annotator's agreement when its skill was read
+
+    /// <summary>
+    /// Reads each annotator's skill from its agreement with the majority of the <i>other</i> answers on its tasks (ties
+    /// sharing), when the annotators differ in it beyond counting noise (<see cref="SpreadStrength"/> below its most).
+    /// The skill is the logit of its agreement, shrunk towards the pooled one by that strength, minus the pooled one's logit.
+    /// Leaving its own answer out matters: counted in, every agreement is inflated and the inflation varies with chance
+    /// (on weak crowds of 3 answers a task the skills then cost 1 point against majority vote).
+    /// </summary>
+    private void ReadSkills()
+    {
+        var (right, all) = LeaveOneOutAgreement();
+        var rows = new List<(double Weight, double Total, double[] Counts)>();
+        double pooledRight = 0, pooledAll = 0;
+        for (var j = 0; j < _m; j++)
+        {
+            if (all[j] <= 0) continue;
+            rows.Add((_weight[j], all[j], [right[j], all[j] - right[j]]));
+            pooledRight += _weight[j] * right[j];
+            pooledAll += _weight[j] * all[j];
+        }
+        var strength = SpreadStrength(rows, _options.Smoothing);
+        if (strength >= MostStrength || pooledAll <= 0) return;
+        var pooled = Math.Clamp(pooledRight / pooledAll, Floor, 1 - Floor);
+        _skillStrength = strength;
+        _skillFound = new double[_m];
+        for (var j = 0; j < _m; j++)
+            _skillFound[j] = Logit((right[j] + strength * pooled) / (all[j] + strength)) - Logit(pooled);
+    }
+
+    /// <summary>Per source, its votes' agreement with the majority of the other votes on their rows (ties sharing), and its votes on rows with other votes.</summary>
+    private (double[] Right, double[] All) LeaveOneOutAgreement()
+    {
+        var right = new double[_m];
+        var all = new double[_m];
+        var counts = new double[_k];
+        for (var t = 0; t < _patterns.Count; t++)
+        {
+            var (start, end) = _patterns.Range(t);
+            if (end - start < 2) continue;
+            Array.Clear(counts);
+            for (var v = start; v < end; v++) counts[_patterns.Labels[v]] += _weight[_patterns.Lfs[v]];
+            var w = (double)_patterns.Counts[t];
+            for (var v = start; v < end; v++)
+            {
+                var j = _patterns.Lfs[v];
+                var a = _patterns.Labels[v];
+                counts[a] -= _weight[j];
+                var max = counts.Max();
+                if (max > 1e-9)
+                {
+                    // Weighted counts of 1/g each may sum to an integer only up to rounding: ties within 1e-9 share.
+                    var tied = counts.Count(x => x >= max - 1e-9);
+                    all[j] += w;
+                    if (counts[a] >= max - 1e-9) right[j] += w / tied;
+                }
+                counts[a] += _weight[j];
+            }
+        }
+        return (right, all);
+    }
+
+    private static double Logit(double p) => Math.Log(p / (1 - p));
+
+    /// <summary>
+    /// The prior centre of source j's row for class c over its votes: the pooled row, or with <see cref="_skill"/> the pooled
+    /// row with its right vote's logit moved by the source's skill and the wrong votes scaled to fill the rest.
+    /// </summary>
+    private ReadOnlySpan<double> RowCentre(int j, int c)
+    {
+        var pooled = _centreVotes.AsSpan(c * _k, _k);
+        if (_skill is null) return pooled;
+        var right = pooled[c];
+        var moved = 1 / (1 + Math.Exp(-(Logit(right) + _skill[j])));
+        for (var a = 0; a < _k; a++) _centre[a] = a == c ? moved : pooled[a] * (1 - moved) / (1 - right);
+        return _centre;
+    }
+
+    /// <summary>
+    /// Method-of-moments strength s of Dirichlet priors with known centres μ_j (one per source): under them
+    /// Σ_j w_j n_j |p̂_j − μ_j|² has expectation Σ_j w_j D_j [1 + (n_j − 1) ρ], D_j = 1 − |μ_j|², ρ = 1 / (s + 1).
+    /// </summary>
+    internal static double CentredStrength(IReadOnlyList<(double Weight, double Total, double[] Counts)> rows, IReadOnlyList<double[]> centres, double floor)
+    {
+        double spread = 0, noise = 0, between = 0, sources = 0;
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var (weight, total, counts) = rows[i];
+            if (total <= 0) continue;
+            var centre = centres[i];
+            var d = 1.0;
+            foreach (var p in centre) d -= p * p;
+            for (var a = 0; a < counts.Length; a++)
+            {
+                var e = counts[a] / total - centre[a];
+                spread += weight * total * e * e;
+            }
+            noise += weight * d;
+            between += weight * d * (total - 1);
+            sources += weight;
+        }
+        if (sources < 3 - 1e-9 || between <= 1e-12) return floor;
+        var rho = (spread - noise) / between;
+        var most = Math.Max(floor, MostStrength);
+        return rho <= 1 / (most + 1) ? most : Math.Clamp(1 / rho - 1, floor, most);
     }
 
     /// <summary>Most pseudo-votes an estimated strength takes (the sources are then all read as the pooled source).</summary>
@@ -1025,7 +1178,7 @@ internal sealed class DawidSkeneEm
                 }
                 else
                 {
-                    var centre = _centreVotes.AsSpan(c * k, k);
+                    var centre = RowCentre(j, c);
                     var strength = _rowStrength[c];
                     var denominator = voted + strength;
                     for (var a = 0; a < k; a++) row[a] = Math.Log((_counts[(j * k + a) * k + c] + strength * centre[a]) / denominator);
@@ -1224,7 +1377,10 @@ internal sealed class DawidSkeneEm
             if (_outcome[j])
                 for (var a = 0; a <= k; a++) sum += s * _centreOutcomes[c * width + a] * _logConfusion[(j * k + c) * width + a];
             else
-                for (var a = 0; a < k; a++) sum += _rowStrength[c] * _centreVotes[c * k + a] * _logConfusion[(j * k + c) * width + a];
+            {
+                var centre = RowCentre(j, c);
+                for (var a = 0; a < k; a++) sum += _rowStrength[c] * centre[a] * _logConfusion[(j * k + c) * width + a];
+            }
         return sum;
     }
 
@@ -1598,6 +1754,16 @@ internal sealed class VotePatterns
     /// <summary>Sources (columns) of the matrix the patterns were read from.</summary>
     public int LfCount { get; private init; }
 
+    /// <summary>
+    /// Per source: true for a person (<see cref="SourceKind.Annotator"/>), whose -1 means the row was not shown to them. A
+    /// person is never read as a single-class rule, a group of rules or a rule derived from another: which rows they were
+    /// asked, and so which classes and partners their few answers happen to show, is chance.
+    /// </summary>
+    public bool[] Annotator { get; private set; } = [];
+
+    /// <summary>Reads every source as a person (<see cref="Crowd.CrowdRecognition"/> found the matrix to be people's answers).</summary>
+    public void ReadAsPeople() => Array.Fill(Annotator, true);
+
     /// <summary>The share of votes that agree with majority vote (ties sharing), over all rows: the pooled one-coin accuracy of majority vote's model.</summary>
     public double MajorityVoteAgreement(int k)
     {
@@ -1704,8 +1870,9 @@ internal sealed class VotePatterns
                 if (!seen[j])
                 {
                     seen[j] = true;
+                    if (Annotator[j]) continue;
                     for (var u = start; u < end; u++)
-                        if (Lfs[u] != j && Labels[u] == a && votes[Lfs[u]] > votes[j]) (candidates[j] ??= []).Add(Lfs[u]);
+                        if (Lfs[u] != j && !Annotator[Lfs[u]] && Labels[u] == a && votes[Lfs[u]] > votes[j]) (candidates[j] ??= []).Add(Lfs[u]);
                 }
                 else if (candidates[j] is { Count: > 0 } list) list.RemoveAll(p => mark[p] != a);
             }
@@ -1812,7 +1979,7 @@ internal sealed class VotePatterns
     public static VotePatterns Read(IMatrixSource source, IMatrixSource? labelled, CancellationToken cancellation)
     {
         var m = source.LfNames.Count;
-        var patterns = new VotePatterns { LfCount = m };
+        var patterns = new VotePatterns { LfCount = m, Annotator = source.SourceKinds.Select(kind => kind == SourceKind.Annotator).ToArray() };
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
         var lfs = new int[m];
         var labels = new int[m];

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Snorkeler.LabelModels.Crowd;
 
 /// <summary>
-/// The outcome of <see cref="CrowdRecognition.Test"/>: the dispersion of the presence-against-class tables of the sources.
+/// The outcome of <see cref="CrowdRecognition.Test(IMatrixSource, CancellationToken)"/>: the dispersion of the presence-against-class tables of the sources.
 /// </summary>
 /// <param name="ChiSquare">Σ over the tested sources of Pearson's χ² of (voted, not voted) × class.</param>
 /// <param name="DegreesOfFreedom">Σ over the tested sources of (classes seen − 1).</param>
@@ -57,8 +57,13 @@ internal static class CrowdRecognition
     public static CrowdEvidence Test(IMatrixSource matrix, CancellationToken cancellation = default)
     {
         Guard.NotNull(matrix);
-        var k = matrix.Schema.Cardinality;
-        var m = matrix.LfNames.Count;
+        return Test(VotePatterns.Read(matrix, cancellation), matrix.Schema.Cardinality);
+    }
+
+    /// <summary>The same test on rows already read as vote patterns (each pattern counting as its rows).</summary>
+    internal static CrowdEvidence Test(VotePatterns patterns, int k)
+    {
+        var m = patterns.LfCount;
         // present[j, c]: class mass of the rows j voted on (majority of the others); presentAll[j, c]: the same rows' mass
         // as every row is counted in total[c] (one vote in turn left out), so the rows j did not vote on are total − presentAll.
         var present = new double[m * k];
@@ -66,31 +71,27 @@ internal static class CrowdRecognition
         var total = new double[k];
         var rowMass = new double[k];
         var counts = new int[k];
-        var lfs = new int[m];
-        var labels = new int[m];
         double rows = 0, perRow = 0, perRowSquared = 0;
-        foreach (var block in matrix.ReadBlocks())
+        for (var t = 0; t < patterns.Count; t++)
         {
-            cancellation.ThrowIfCancellationRequested();
-            for (var i = 0; i < block.RowCount; i++)
+            var (start, end) = patterns.Range(t);
+            var n = end - start;
+            double weight = patterns.Counts[t];
+            rows += weight;
+            perRow += weight * n;
+            perRowSquared += weight * n * n;
+            if (n < 2) continue;
+            Array.Clear(counts);
+            for (var v = start; v < end; v++) counts[patterns.Labels[v]]++;
+            Array.Clear(rowMass);
+            for (var c = 0; c < k; c++)
+                if (counts[c] > 0) AddMajorityWithout(counts, c, weight * counts[c] / n, rowMass);
+            for (var c = 0; c < k; c++) total[c] += rowMass[c];
+            for (var v = start; v < end; v++)
             {
-                var n = block.CopyVotes(i, lfs, labels);
-                rows++;
-                perRow += n;
-                perRowSquared += (double)n * n;
-                if (n < 2) continue;
-                Array.Clear(counts);
-                for (var v = 0; v < n; v++) counts[labels[v]]++;
-                Array.Clear(rowMass);
-                for (var c = 0; c < k; c++)
-                    if (counts[c] > 0) AddMajorityWithout(counts, c, (double)counts[c] / n, rowMass);
-                for (var c = 0; c < k; c++) total[c] += rowMass[c];
-                for (var v = 0; v < n; v++)
-                {
-                    var j = lfs[v];
-                    AddMajorityWithout(counts, labels[v], 1.0, present.AsSpan(j * k, k));
-                    for (var c = 0; c < k; c++) presentAll[j * k + c] += rowMass[c];
-                }
+                var j = patterns.Lfs[v];
+                AddMajorityWithout(counts, patterns.Labels[v], weight, present.AsSpan(j * k, k));
+                for (var c = 0; c < k; c++) presentAll[j * k + c] += rowMass[c];
             }
         }
         double chiSquare = 0;
@@ -123,7 +124,7 @@ internal static class CrowdRecognition
         }
         var mean = rows > 0 ? perRow / rows : 0;
         var dispersion = mean > 0 ? Math.Max(0, perRowSquared / rows - mean * mean) / mean : double.NaN;
-        return new CrowdEvidence(chiSquare, df, tested, AutoTrainer.SingleClassVoteShare(matrix, cancellation), dispersion);
+        return new CrowdEvidence(chiSquare, df, tested, AutoTrainer.SingleClassVoteShare(patterns, k), dispersion);
     }
 
     /// <summary>Adds <paramref name="weight"/>, shared by the tied classes, to the majority class of <paramref name="counts"/> with one vote for <paramref name="removed"/> taken away.</summary>
