@@ -152,8 +152,8 @@ public sealed record DawidSkeneOptions
     /// Whether a matrix that does not say which sources are people is tested for being people's answers (<c>--people auto</c>,
     /// default: <see cref="Crowd.CrowdRecognition"/>, every source voting independently of the class, about as many votes
     /// on every row, most votes from sources that vote several classes) and then read as annotators, or read as given
-    /// (<c>--people given</c>). An annotator's -1 means "not asked": it is never an outcome, and a person is never read as a
-    /// single-class rule, one of an exclusive group or a source derived from another.
+    /// (<c>--people given</c>). An annotator's -1 means "not asked" (an outcome only with <c>--abstain vote</c>), and a person
+    /// is never read as a single-class rule, one of an exclusive group or a source derived from another.
     /// </summary>
     public bool RecognisePeople { get; init; } = true;
 
