@@ -42,6 +42,9 @@ public static class ClassPrior
             throw new OptionException($"the class prior must be positive numbers, got {string.Join(",", prior)}");
         // Huge values (1e308, 1e308) overflow the sum: then they are scaled by the largest first.
         var sum = prior.Sum();
+        // A prior already normalised up to rounding is kept bit for bit, so that validating it again (a saved model loaded)
+        // cannot move its last digits.
+        if (Math.Abs(sum - 1) <= 1e-12) return prior.ToArray();
         var scale = double.IsFinite(sum) ? 1 : prior.Max();
         if (scale != 1) sum = prior.Sum(p => p / scale);
         var normalised = prior.Select(p => p / scale / sum).ToArray();

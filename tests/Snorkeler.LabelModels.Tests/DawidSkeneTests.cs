@@ -786,4 +786,38 @@ public sealed class DawidSkeneTests(ITestOutputHelper output)
         Read(Read("given").ToOptionValues()["people"]).ShouldBe(Read("given"));
         Should.Throw<SnorkelerException>(() => Read("yes")).Message.ShouldBe("--people expects auto or given, got 'yes'");
     }
+
+    [Fact]
+    public void A_crowd_read_as_people_with_skills_saves_and_loads_identically_and_gives_finite_probabilities_where_no_one_answered()
+    {
+        // Given a 10-class crowd delivered as a wide matrix (recognised as people, skills read), and rows to label that no
+        // worker answered, that one worker answered, or that only a worker unseen in the fit answered
+        var crowd = AsLfs(Crowds.Generate(new CrowdSpec
+        {
+            Tasks = 600, Workers = 100, Classes = 10, AnswersPerTask = 5, Model = WorkerModel.OneCoin, AccuracyLow = 0.3, AccuracyHigh = 0.8, Seed = 4,
+        }));
+        var train = crowd.Slice(0, 360).WithGold([]);
+        var log = new List<string>();
+        var model = Fit(train, context: FitContext.WithSeed(1) with { Log = log.Add });
+        log.ShouldContain(l => l.Contains("own skill", StringComparison.Ordinal));
+        var (m, k) = (crowd.LfCount, 10);
+        var votes = new int[3 * m];
+        Array.Fill(votes, LabelSchema.Abstain);
+        votes[m + 7] = 3;
+        votes[2 * m + (m - 1)] = 5;
+        var odd = LabelMatrix.Create(crowd.Schema, crowd.LfNames, votes, [-1, -1, -1]);
+
+        // When saved and loaded (a prior normalised up to rounding used to be normalised again on loading, which moved the
+        // last digits of the probabilities of this fit)
+        using var folder = new TempFolder();
+        ModelFile.Save(model, folder.File("ds.json"));
+        var loaded = ModelFile.Load(folder.File("ds.json"));
+
+        // Then both label every row alike, with finite probabilities that sum to one
+        loaded.PredictProbabilities(crowd).ShouldBe(model.PredictProbabilities(crowd));
+        loaded.PredictProbabilities(odd).ShouldBe(model.PredictProbabilities(odd));
+        Some.CheckedProbabilities(loaded, crowd);
+        var probabilities = Some.CheckedProbabilities(loaded, odd);
+        probabilities.Length.ShouldBe(3 * k);
+    }
 }
