@@ -414,7 +414,7 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
             // On people's answers the check always runs: there held-out agreement is the only sign that EM read chance
             // (a few answers a worker, constant spammers) as skill (generated crowds of 3 answers a task with 20 % constant
             // spammers: from 6.7 points below to 10 above majority vote unchecked).
-            var people = Array.TrueForAll(patterns.Annotator, x => x);
+            var people = patterns.AllPeople;
             if (suspect < SuspectVoteShare && !people) return model;
             context.Log?.Invoke(people ? "dawid-skene: people's answers: checking the fit against majority vote" : string.Create(CultureInfo.InvariantCulture,
                 $"dawid-skene: {suspect:P1} of the votes come from single-class sources the fit finds right less often than a uniform guess: checking the fit against majority vote"));
@@ -712,7 +712,6 @@ internal sealed class DawidSkeneEm
         InitialiseFromMajorityVote();
         CountVotes();
         SetPriorCentres();
-        if (_options.SmoothingFromSpread && !_patterns.HasClamps && Array.TrueForAll(_patterns.Annotator, x => x)) ReadSkills();
         var fit = Iterate(cancellation);
         var stage = fit.Iterations;
         if (_fixedPrior is not null)
@@ -813,7 +812,6 @@ internal sealed class DawidSkeneEm
         }
     }
 
-    /// <summary>Voted soft count of source j on class c rows.</summary>
     /// <summary>A one-coin source's soft counts: votes for the row's class, and all its votes.</summary>
     private (double Right, double All) CoinCounts(int j)
     {
@@ -826,6 +824,7 @@ internal sealed class DawidSkeneEm
         return (right, all);
     }
 
+    /// <summary>Voted soft count of source j on class c rows.</summary>
     private double Voted(int j, int c)
     {
         var sum = 0.0;
@@ -926,15 +925,9 @@ internal sealed class DawidSkeneEm
         for (var j = 0; j < _m; j++)
             if (Enumerable.Range(0, k).Any(c => Voted(j, c) > 0)) voting.Add(j);
         if (voting.Count == 0 || voting.Any(j => _parent[j] >= 0 || _group[j] >= 0 || _single[j] >= 0)) return false;
-        var rows = new List<(double Weight, double Total, double[] Counts)>();
         if (voting.All(j => _oneCoin[j]))
         {
-            foreach (var j in voting)
-            {
-                var (right, all) = CoinCounts(j);
-                rows.Add((_weight[j], all, [right, all - right]));
-            }
-            _coinStrength = SpreadStrength(rows, floor);
+            _coinStrength = SpreadStrength(CoinRows(voting, CoinCounts), floor);
             return _coinStrength > floor;
         }
         if (voting.Any(j => _oneCoin[j] || _outcome[j])) return false;
@@ -942,7 +935,8 @@ internal sealed class DawidSkeneEm
         // rows' pattern of errors kept), so that a class's rows only learn what the annotator's skill does not already say:
         // with a few answers a class a row stays at its annotator's skill instead of the pooled one (10 classes, about 18
         // answers an annotator: the pooled rows were 2.3 points below majority vote, these 0.3 above).
-        _skill = _skillFound;
+        if (_patterns.AllPeople) ReadSkills();
+        var rows = new List<(double Weight, double Total, double[] Counts)>();
         for (var c = 0; c < k; c++)
         {
             rows.Clear();
@@ -959,7 +953,6 @@ internal sealed class DawidSkeneEm
         return _skill is not null || _rowStrength.Any(x => x > floor);
     }
 
-    private double[]? _skillFound;             // the skills ReadSkills found (null: none beyond counting noise), used from the learned-strength stage on
     private double _skillStrength;             // pseudo-votes on an annotator's agreement when its skill was read
 
     /// <summary>
@@ -972,23 +965,29 @@ internal sealed class DawidSkeneEm
     private void ReadSkills()
     {
         var (right, all) = LeaveOneOutAgreement();
-        var rows = new List<(double Weight, double Total, double[] Counts)>();
+        var rows = CoinRows(Enumerable.Range(0, _m).Where(j => all[j] > 0), j => (right[j], all[j]));
         double pooledRight = 0, pooledAll = 0;
-        for (var j = 0; j < _m; j++)
+        foreach (var (weight, total, counts) in rows)
         {
-            if (all[j] <= 0) continue;
-            rows.Add((_weight[j], all[j], [right[j], all[j] - right[j]]));
-            pooledRight += _weight[j] * right[j];
-            pooledAll += _weight[j] * all[j];
+            pooledRight += weight * counts[0];
+            pooledAll += weight * total;
         }
         var strength = SpreadStrength(rows, _options.Smoothing);
         if (strength >= MostStrength || pooledAll <= 0) return;
         var pooled = Math.Clamp(pooledRight / pooledAll, Floor, 1 - Floor);
         _skillStrength = strength;
-        _skillFound = new double[_m];
+        _skill = new double[_m];
         for (var j = 0; j < _m; j++)
-            _skillFound[j] = Logit((right[j] + strength * pooled) / (all[j] + strength)) - Logit(pooled);
+            _skill[j] = Logit((right[j] + strength * pooled) / (all[j] + strength)) - Logit(pooled);
     }
+
+    /// <summary>The rows <see cref="SpreadStrength"/> reads accuracies from: per source, its weight, its votes, and (right, wrong).</summary>
+    private List<(double Weight, double Total, double[] Counts)> CoinRows(IEnumerable<int> sources, Func<int, (double Right, double All)> counts)
+        => sources.Select(j =>
+        {
+            var (right, all) = counts(j);
+            return (_weight[j], all, new[] { right, all - right });
+        }).ToList();
 
     /// <summary>Per source, its votes' agreement with the majority of the other votes on their rows (ties sharing), and its votes on rows with other votes.</summary>
     private (double[] Right, double[] All) LeaveOneOutAgreement()
@@ -1008,13 +1007,11 @@ internal sealed class DawidSkeneEm
                 var j = _patterns.Lfs[v];
                 var a = _patterns.Labels[v];
                 counts[a] -= _weight[j];
-                var max = counts.Max();
-                if (max > 1e-9)
+                if (counts.Max() > 1e-9)
                 {
-                    // Weighted counts of 1/g each may sum to an integer only up to rounding: ties within 1e-9 share.
-                    var tied = counts.Count(x => x >= max - 1e-9);
                     all[j] += w;
-                    if (counts[a] >= max - 1e-9) right[j] += w / tied;
+                    var tied = Analysis.HardLabels.TopCount(counts, a, out var named);
+                    if (named) right[j] += w / tied;
                 }
                 counts[a] += _weight[j];
             }
@@ -1761,6 +1758,9 @@ internal sealed class VotePatterns
     /// asked, and so which classes and partners their few answers happen to show, is chance.
     /// </summary>
     public bool[] Annotator { get; private set; } = [];
+
+    /// <summary>True when every source is a person.</summary>
+    public bool AllPeople => Array.TrueForAll(Annotator, x => x);
 
     /// <summary>Reads every source as a person (<see cref="Crowd.CrowdRecognition"/> found the matrix to be people's answers).</summary>
     public void ReadAsPeople() => Array.Fill(Annotator, true);

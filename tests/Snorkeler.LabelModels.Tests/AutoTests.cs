@@ -124,8 +124,6 @@ public sealed class AutoTests(ITestOutputHelper output)
         collapsedShare.ShouldBeGreaterThan(0.1);
     }
 
-    private static LabelMatrix AsLfs(LabelMatrix matrix) => matrix.WithSourceKinds(Enumerable.Repeat(SourceKind.LabelingFunction, matrix.LfCount).ToArray());
-
     [Theory]
     [InlineData(31)]
     [InlineData(32)]
@@ -141,7 +139,7 @@ public sealed class AutoTests(ITestOutputHelper output)
             Tasks = 600, Workers = 100, Classes = 10, AnswersPerTask = 5, Model = WorkerModel.OneCoin, AccuracyLow = 0.3, AccuracyHigh = 0.8, Seed = seed,
         });
         // split as crowd-suite generate splits it (360 train, 120 valid, 120 test tasks)
-        var (train, test) = (AsLfs(crowd).Slice(0, 360), AsLfs(crowd).Slice(480, 120));
+        var (train, test) = (Crowds.AsLfs(crowd).Slice(0, 360), Crowds.AsLfs(crowd).Slice(480, 120));
 
         // When auto chooses without a dev split
         var model = (AutoModel)new AutoTrainer().Fit(train.WithGold([]), FitContext.WithSeed(1));
@@ -173,7 +171,7 @@ public sealed class AutoTests(ITestOutputHelper output)
         var crowds = new List<(string Name, LabelMatrix Matrix)>
         {
             ("dog", SharedSets.Split("dog", "train")),
-            ("generated", AsLfs(Crowds.Generate(new CrowdSpec { Tasks = 600, Workers = 200, Classes = 3, AnswersPerTask = 3, ConstantSpammers = 0.1, ActivitySkew = 1.2, Seed = 35 }))),
+            ("generated", Crowds.AsLfs(Crowds.Generate(new CrowdSpec { Tasks = 600, Workers = 200, Classes = 3, AnswersPerTask = 3, ConstantSpammers = 0.1, ActivitySkew = 1.2, Seed = 35 }))),
         };
 
         // When each is tested, Then only the crowds look like people

@@ -651,8 +651,6 @@ public sealed class DawidSkeneTests(ITestOutputHelper output)
         Read(Read("12").ToOptionValues()["smoothing"]).ShouldBe(Read("12"));
     }
 
-    private static LabelMatrix AsLfs(LabelMatrix matrix) => matrix.WithSourceKinds(Enumerable.Repeat(SourceKind.LabelingFunction, matrix.LfCount).ToArray());
-
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
@@ -667,8 +665,8 @@ public sealed class DawidSkeneTests(ITestOutputHelper output)
         // When it is fitted as people, as a wide matrix that does not say so (read as LFs), and as LFs on purpose
         var people = Fit(train);
         var log = new List<string>();
-        var recognised = Fit(AsLfs(train), context: FitContext.WithSeed(1) with { Log = log.Add });
-        var asRules = Fit(AsLfs(train), new DawidSkeneOptions { RecognisePeople = false });
+        var recognised = Fit(Crowds.AsLfs(train), context: FitContext.WithSeed(1) with { Log = log.Add });
+        var asRules = Fit(Crowds.AsLfs(train), new DawidSkeneOptions { RecognisePeople = false });
 
         // Then as people no worker is a rule of one class, in a group or derived, and read as LFs the columns are recognised
         // as people and give the same fit; kept as LFs, chance patterns become such structure
@@ -678,7 +676,7 @@ public sealed class DawidSkeneTests(ITestOutputHelper output)
         log.ShouldContain(l => l.StartsWith("dawid-skene: the sources vote independently of the class, as people asked at random do (", StringComparison.Ordinal));
         (asRules.ExclusiveGroups.Count + Enumerable.Range(0, train.LfCount).Count(j => asRules.DerivedParent(j) >= 0)).ShouldBeGreaterThan(0);
         var mv = ExpectedAccuracy(new MajorityVoteTrainer().Fit(train, FitContext.WithSeed(1)), test);
-        output.WriteLine($"seed {seed}: mv {mv:F4}, as people {ExpectedAccuracy(people, test):F4}, as rules {ExpectedAccuracy(asRules, AsLfs(test)):F4}");
+        output.WriteLine($"seed {seed}: mv {mv:F4}, as people {ExpectedAccuracy(people, test):F4}, as rules {ExpectedAccuracy(asRules, Crowds.AsLfs(test)):F4}");
         ExpectedAccuracy(people, test).ShouldBeGreaterThanOrEqualTo(mv - 0.005);
     }
 
@@ -792,7 +790,7 @@ public sealed class DawidSkeneTests(ITestOutputHelper output)
     {
         // Given a 10-class crowd delivered as a wide matrix (recognised as people, skills read), and rows to label that no
         // worker answered, that one worker answered, or that only a worker unseen in the fit answered
-        var crowd = AsLfs(Crowds.Generate(new CrowdSpec
+        var crowd = Crowds.AsLfs(Crowds.Generate(new CrowdSpec
         {
             Tasks = 600, Workers = 100, Classes = 10, AnswersPerTask = 5, Model = WorkerModel.OneCoin, AccuracyLow = 0.3, AccuracyHigh = 0.8, Seed = 4,
         }));

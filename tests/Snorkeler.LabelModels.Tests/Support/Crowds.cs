@@ -124,6 +124,9 @@ public static class Crowds
         return matrix.WithSourceKinds(Enumerable.Repeat(SourceKind.Annotator, m).ToArray());
     }
 
+    /// <summary>The same matrix with every source an LF, as a wide crowd file that does not say which columns are people comes.</summary>
+    public static LabelMatrix AsLfs(LabelMatrix matrix) => matrix.WithSourceKinds(Enumerable.Repeat(SourceKind.LabelingFunction, matrix.LfCount).ToArray());
+
     private static int Draw(ReadOnlySpan<double> p, Random random)
     {
         var u = random.NextDouble();
