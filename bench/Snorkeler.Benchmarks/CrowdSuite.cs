@@ -74,8 +74,8 @@ public static class CrowdSuite
     }
 
     /// <summary>
-    /// <c>crowd-suite generate --out DIR --seed S [--valid-share F] [--test-share F]</c>: the generated crowds of
-    /// <see cref="Crowds.Suite"/> as Wrench-format sets, one worker a column (-1 where that worker did not answer),
+    /// <c>crowd-suite generate --out DIR --seed S [--valid-share F] [--test-share F] [--family suite|large]</c>: the generated
+    /// crowds of <see cref="Crowds.Suite"/> (or, with <c>--family large</c>, <see cref="Crowds.LargeSuite"/>) as Wrench-format sets, one worker a column (-1 where that worker did not answer),
     /// the tasks split at random into train, valid and test (20 % each by default, like the shared dog set), so that
     /// <c>lf-suite wrench</c> and <c>lf-suite auto-rules</c> measure <c>auto --dev</c> on crowds read as a wide matrix,
     /// as a held-out Wrench crowd set would come.
@@ -95,14 +95,20 @@ public static class CrowdSuite
             Console.Error.WriteLine("crowd-suite generate: --valid-share and --test-share must be positive and sum to less than 1");
             return 2;
         }
-        var specs = Crowds.Suite(seed);
+        var family = Option(args, "--family") ?? "suite";
+        if (family is not ("suite" or "large"))
+        {
+            Console.Error.WriteLine("crowd-suite generate: --family must be suite or large");
+            return 2;
+        }
+        var specs = family == "large" ? Crowds.LargeSuite(seed) : Crowds.Suite(seed);
         for (var s = 0; s < specs.Count; s++)
         {
             var spec = specs[s];
             var matrix = Crowds.Generate(spec);
             var (train, valid, test) = LfSuiteGenerator.SplitRows(matrix, validShare, testShare, spec.Seed + 1_000_003); // the shuffle apart from the crowd's own stream
             var (k, m) = (spec.Classes, matrix.LfNames.Count);
-            var name = $"{s + 1:00}-{spec.Model.ToString().ToLowerInvariant()}";
+            var name = $"{s + 1:00}-{(family == "large" ? "large-" : "")}{spec.Model.ToString().ToLowerInvariant()}";
             var readme = string.Create(CultureInfo.InvariantCulture,
                 $"Generated crowd {name} (Snorkeler.Benchmarks crowd-suite generate --seed {seed})\n{spec}, seed {spec.Seed}\nrows: train {train.Rows}, valid {valid.Rows}, test {test.Rows}; one worker a column, -1 where the worker did not answer\n");
             LfSuiteGenerator.WriteSet(Path.Combine(output, name), k, train, valid, test, readme);

@@ -20,7 +20,7 @@ namespace Snorkeler.Benchmarks;
 /// rule's figure, then per rule the mean, the mean and worst difference to <c>wrench</c>, the sets more than half a point
 /// and more than a point below it, the mean difference to <c>auto</c> and the sets more than a point below and above it,
 /// and the sets more than a point below the unsupervised choice and majority vote. <c>--cache DIR</c> keeps each set's
-/// fitted probabilities (per set and seed, whatever the code), so that rules can be compared again without refitting;
+/// fitted probabilities (per set folder and seed, whatever the code), so that rules can be compared again without refitting;
 /// <c>--candidates N</c> also prints the N candidates best on dev.
 /// </summary>
 public static class WrenchReference
@@ -106,6 +106,14 @@ public static class WrenchReference
             ? d.Shrink(d.Candidates[d.GridBestByLogLoss].Dev, d.Candidates[d.GridBestByLogLoss].Test, 1, d.AllBestByLogLoss)
             : d.Shrink(d.UnsupervisedDev, d.UnsupervisedTest, 1, d.AllBestByLogLoss)),
         ("auto+wrench", d => SetData.Average([d.AutoTest, d.Mean(d.WrenchTied)])),
+        // The mean of every candidate within one paired standard error of the dev-best on dev (a Rashomon set), anchor included when it is.
+        ("se-mean", d => d.Mean(d.WithinError(d.AllBestByLogLoss, 1))),
+        // Shrink: the dev-best when it leads the unsupervised choice by more than one error, as auto; the set's mean then, the anchor else.
+        ("shrink-se-mean", d => d.Shrink(d.UnsupervisedDev, d.UnsupervisedTest, 1, d.AllBestByLogLoss) == d.UnsupervisedTest
+            ? SetData.Average([d.UnsupervisedTest, .. d.WithinError(d.AllBestByLogLoss, 1).Select(c => d.Candidates[c].Test)])
+            : d.Mean(d.WithinError(d.AllBestByLogLoss, 1))),
+        // The anchor and the dev-best, half each.
+        ("anchor+best", d => SetData.Average([d.UnsupervisedTest, d.Candidates[d.AllBestByLogLoss].Test])),
     ];
 
     /// <summary>One set's fitted candidates: dev and test probabilities, gold, and auto's own pick.</summary>
@@ -168,6 +176,14 @@ public static class WrenchReference
             var (lead, error) = AutoTrainer.Paired(Credits(Average(tied.Select(c => Candidates[c].Dev))), Credits(anchorDev));
             return lead > error * (1 + 1e-9) ? Mean(tied) : anchorTest;
         }
+
+        /// <summary>The candidates whose dev credit trails <paramref name="best"/>'s by no more than <paramref name="errors"/> paired standard errors.</summary>
+        public int[] WithinError(int best, double errors)
+            => Enumerable.Range(0, Candidates.Count).Where(c =>
+            {
+                var (lead, error) = AutoTrainer.Paired(DevCredits[best], DevCredits[c]);
+                return lead <= errors * error * (1 + 1e-9);
+            }).ToArray();
 
         /// <summary>Every candidate tied on the best dev expected accuracy.</summary>
         public int[] AllTied => TiedBest(Enumerable.Range(0, Candidates.Count).ToArray(), DevExpected);
@@ -236,7 +252,9 @@ public static class WrenchReference
 
     private static SetData Load(string name, string folder, int seed, string? cache)
     {
-        var file = cache is null ? null : Path.Combine(cache, $"{name.Replace('/', '_')}.seed{seed}.bin");
+        // The full folder path is part of the key: sets of different suites often share a name (01-independent, ...).
+        var key = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Path.GetFullPath(folder))))[..12];
+        var file = cache is null ? null : Path.Combine(cache, $"{name.Replace('/', '_')}.{key}.seed{seed}.bin");
         if (file is not null && File.Exists(file)) return Read(file);
         var train = WrenchFile.ReadMatrix(Path.Combine(folder, "train.json"));
         var dev = WrenchFile.ReadMatrix(Path.Combine(folder, "valid.json"));

@@ -431,7 +431,10 @@ public sealed class AutoTrainer : ILabelModelTrainer
     /// the class a source voted, over its votes — is below 1/(2k): sources the model calls right less than half as often
     /// as a uniform guess. Every label model assumes its sources are better than random; a fit that says otherwise for a
     /// share of the votes has found latent classes that are not the task's (Dawid–Skene with abstains as outcomes on LFs of
-    /// one class that never fire together: precision 0 for whole classes of LFs).
+    /// one class that never fire together: precision 0 for whole classes of LFs). Annotators are left out: a crowd has people
+    /// who give one answer whatever the task (right as often as that class is common) or answer a class for another, and
+    /// most people answer a few tasks each, so a person called mostly wrong says nothing about the fit; Dawid–Skene checks
+    /// its fit on people's answers against majority vote itself.
     /// </summary>
     internal static double AbsurdVoteShare(ILabelModel model, LabelMatrix matrix)
     {
@@ -455,11 +458,12 @@ public sealed class AutoTrainer : ILabelModelTrainer
                 }
             }
         }
+        var kinds = matrix.SourceKinds;
         double absurd = 0, all = 0;
         for (var j = 0; j < m; j++)
         {
             all += votes[j];
-            if (votes[j] > 0 && right[j] / votes[j] < 0.5 / k) absurd += votes[j];
+            if (votes[j] > 0 && kinds[j] != SourceKind.Annotator && right[j] / votes[j] < 0.5 / k) absurd += votes[j];
         }
         return all > 0 ? absurd / all : 0;
     }

@@ -124,6 +124,58 @@ public sealed class AutoTests(ITestOutputHelper output)
         collapsedShare.ShouldBeGreaterThan(0.1);
     }
 
+    [Fact]
+    public void People_do_not_count_towards_the_absurd_vote_share_though_the_same_columns_read_as_LFs_do()
+    {
+        // Given a 4-class crowd with skewed classes where a sixth of the workers give one answer whatever the task, and Dawid–Skene's
+        // labels, under which such a worker giving a rare class is right about as often as the class is common
+        var crowd = Crowds.Generate(new CrowdSpec
+        {
+            Tasks = 1500, Workers = 120, Classes = 4, AnswersPerTask = 6, ClassPrior = [0.6, 0.2, 0.12, 0.08], ConstantSpammers = 0.17, Seed = 71,
+        });
+        var asLfs = Crowds.AsLfs(crowd);
+        var fit = new DawidSkeneTrainer().Fit(crowd.WithGold([]), FitContext.WithSeed(1));
+        fit.Score(crowd).ExpectedAccuracy.ShouldBeGreaterThan(new MajorityVoteTrainer().Fit(crowd, FitContext.WithSeed(1)).Score(crowd).ExpectedAccuracy);
+
+        // When the share is counted with the columns read as LFs and as people
+        var (lfShare, peopleShare) = (AutoTrainer.AbsurdVoteShare(fit, asLfs), AutoTrainer.AbsurdVoteShare(fit, crowd));
+
+        // Then as LFs the rare-class constant answers count (an LF that is almost always wrong is a sign of a fit gone wrong);
+        // as people they do not
+        output.WriteLine($"as LFs {lfShare:P2}, as people {peopleShare:P2}");
+        lfShare.ShouldBeGreaterThan(0.01);
+        peopleShare.ShouldBe(0);
+    }
+
+    [Theory]
+    [InlineData(72)]
+    [InlineData(73)]
+    public void Without_a_dev_split_a_recognised_crowd_with_constant_answerers_of_rare_classes_still_compares_Dawid_Skene(int seed)
+    {
+        // Given a wide crowd matrix not marked as people (so auto recognises it): 4 skewed classes, power-law activity, a sixth
+        // of the workers giving one answer whatever the task and a tenth guessing; Dawid–Skene's labels make those giving a
+        // rare class right less than half as often as a uniform guess, which rejected it as a collapsed fit
+        var spec = new CrowdSpec
+        {
+            Tasks = 2000, Workers = 300, Classes = 4, AnswersPerTask = 6, ClassPrior = [0.6, 0.2, 0.12, 0.08], ConstantSpammers = 0.17,
+            RandomSpammers = 0.1, ActivitySkew = 1.2, AccuracyLow = 0.35, AccuracyHigh = 0.85, Seed = seed,
+        };
+        var crowd = Crowds.AsLfs(Crowds.Generate(spec));
+        var (train, test) = (crowd.Slice(0, 1200), crowd.Slice(1200, 800));
+        var log = new List<string>();
+
+        // When auto fits without a dev split
+        var model = (AutoModel)new AutoTrainer().Fit(train.WithGold([]), FitContext.WithSeed(1) with { Log = log.Add });
+
+        // Then Dawid–Skene is scored, not rejected, and auto is not below majority vote
+        foreach (var line in log.Where(l => l.Contains("rejected") || l.Contains("chose"))) output.WriteLine(line);
+        var (auto, mv) = (ExpectedAccuracy(model, test), MajorityVote(train, test));
+        output.WriteLine($"auto {auto:F4} ({model.Choice}), majority vote {mv:F4}");
+        log.ShouldNotContain(l => l.Contains("rejected", StringComparison.Ordinal));
+        double.IsFinite(model.Selection.Candidates.Single(c => c.Model == DawidSkeneTrainer.ModelName).Score).ShouldBeTrue();
+        auto.ShouldBeGreaterThanOrEqualTo(mv - 0.005);
+    }
+
     [Theory]
     [InlineData(31)]
     [InlineData(32)]

@@ -156,4 +156,18 @@ public static class Crowds
         new() { Seed = seed + 9, Model = WorkerModel.Confusion, Tasks = 1000, Workers = 30, Classes = 2, AnswersPerTask = 3, AccuracyLow = 0.6, AccuracyHigh = 0.75 },
         new() { Seed = seed + 10, Model = WorkerModel.OneCoin, Tasks = 2000, Workers = 500, Classes = 5, AnswersPerTask = 3, ActivitySkew = 1, AccuracyLow = 0.4, AccuracyHigh = 0.9, ConstantSpammers = 0.1 },
     ];
+
+    /// <summary>
+    /// Crowds shaped like the large public sets of Zheng et al.'s truth-inference benchmark (VLDB 2017): adult-content
+    /// rating (11,040 tasks, 825 workers, 4 classes, about 8 answers a task) and relevance judgements (20,232 tasks, 766
+    /// workers, 4 classes, about 5 answers a task), with skewed classes, power-law activity, and workers who guess or give
+    /// one answer whatever the task; plus a smaller adult-shaped crowd with fewer answers a task.
+    /// </summary>
+    public static IReadOnlyList<CrowdSpec> LargeSuite(int seed) =>
+    [
+        new() { Seed = seed, Model = WorkerModel.Confusion, Tasks = 11040, Workers = 825, Classes = 4, AnswersPerTask = 8.4, ClassPrior = [0.55, 0.2, 0.15, 0.1], RandomSpammers = 0.2, ConstantSpammers = 0.1, ActivitySkew = 1.2, AccuracyLow = 0.3, AccuracyHigh = 0.85 },
+        new() { Seed = seed + 1, Model = WorkerModel.OneCoin, Tasks = 11040, Workers = 825, Classes = 4, AnswersPerTask = 8.4, ClassPrior = [0.55, 0.2, 0.15, 0.1], RandomSpammers = 0.2, ConstantSpammers = 0.1, ActivitySkew = 1.2, AccuracyLow = 0.3, AccuracyHigh = 0.85 },
+        new() { Seed = seed + 2, Model = WorkerModel.Confusion, Tasks = 20232, Workers = 766, Classes = 4, AnswersPerTask = 4.9, ClassPrior = [0.35, 0.3, 0.2, 0.15], RandomSpammers = 0.25, ConstantSpammers = 0.1, ActivitySkew = 1, AccuracyLow = 0.3, AccuracyHigh = 0.7 },
+        new() { Seed = seed + 3, Model = WorkerModel.Confusion, Tasks = 3000, Workers = 825, Classes = 4, AnswersPerTask = 6, ClassPrior = [0.6, 0.2, 0.12, 0.08], RandomSpammers = 0.2, ConstantSpammers = 0.15, ActivitySkew = 1.5, AccuracyLow = 0.3, AccuracyHigh = 0.85 },
+    ];
 }
