@@ -154,7 +154,8 @@ public sealed class AutoTests(ITestOutputHelper output)
     {
         // Given a wide crowd matrix not marked as people (so auto recognises it): 4 skewed classes, power-law activity, a sixth
         // of the workers giving one answer whatever the task and a tenth guessing; Dawid–Skene's labels make those giving a
-        // rare class right less than half as often as a uniform guess, which rejected it as a collapsed fit
+        // rare class right less than half as often as a uniform guess, which rejected it as a collapsed fit before people
+        // were left out of that check
         var spec = new CrowdSpec
         {
             Tasks = 2000, Workers = 300, Classes = 4, AnswersPerTask = 6, ClassPrior = [0.6, 0.2, 0.12, 0.08], ConstantSpammers = 0.17,
