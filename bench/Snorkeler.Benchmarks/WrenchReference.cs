@@ -121,6 +121,8 @@ public static class WrenchReference
         ("shrink-cv0", d => d.CrossFittedLead(d.UnsupervisedDev) is var (lead, _) && lead > 1e-12 ? d.Candidates[d.AllBestByLogLoss].Test : d.UnsupervisedTest),
         // Both: the lead must be above one error in full and out of fold (auto's rule made stricter).
         ("shrink-both", d => d.CrossFittedLead(d.UnsupervisedDev) is var (lead, _) && lead > 1e-12 ? d.Shrink(d.UnsupervisedDev, d.UnsupervisedTest, 1, d.AllBestByLogLoss) : d.UnsupervisedTest),
+        // auto's rule, the dev-best also required to be no worse than the unsupervised choice in dev log-loss.
+        ("shrink-ll-guard", d => d.DevLogLoss(d.AllBestByLogLoss) <= d.LogLoss(d.UnsupervisedDev) + 1e-12 ? d.Shrink(d.UnsupervisedDev, d.UnsupervisedTest, 1, d.AllBestByLogLoss) : d.UnsupervisedTest),
         // Snorkel 0.10's LabelModel with its defaults (lr 0.01, l2 0, 100 epochs, uniform prior) and with 500 epochs: the
         // other two figures of a shared set's readme.
         ("snorkel-defaults", d => d.GridFit(100, "0.01", "uniform")),
@@ -180,6 +182,9 @@ public static class WrenchReference
 
         /// <summary>A candidate's mean −ln p(gold) over the dev rows.</summary>
         public double DevLogLoss(int c) => -AutoTrainer.RowScores(Candidates[c].Dev, DevGold, DevRows, K, AutoMetric.LogLoss).Average();
+
+        /// <summary>Mean −ln p(gold) over the dev rows of these dev probabilities.</summary>
+        public double LogLoss(double[] devProbabilities) => -AutoTrainer.RowScores(devProbabilities, DevGold, DevRows, K, AutoMetric.LogLoss).Average();
 
         /// <summary>Among all candidates tied on the best dev expected accuracy, the one with the lowest dev log-loss.</summary>
         public int AllBestByLogLoss => AllTied.MinBy(DevLogLoss);

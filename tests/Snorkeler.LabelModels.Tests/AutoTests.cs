@@ -412,6 +412,34 @@ public sealed class AutoTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void With_a_dev_split_a_dev_best_that_leads_in_labels_but_has_worse_dev_probabilities_does_not_replace_the_unsupervised_choice()
+    {
+        // Given a generated set with copies of one LF and an LF firing on subsets of others' rows (lf-suite seed 241, set 4) and
+        // its 200-row dev split, where weighted majority vote with dev accuracies names 6 more dev rows right than the
+        // unsupervised choice (Dawid–Skene), more than one paired standard error, with a higher dev log-loss
+        using var folder = new TempFolder();
+        var spec = LfSuiteGenerator.Suite(241)[3];
+        LfSuiteGenerator.Write(spec, folder.Path);
+        var train = WrenchFile.ReadMatrix(folder.File("train.json"));
+        var dev = WrenchFile.ReadMatrix(folder.File("valid.json"));
+        var test = WrenchFile.ReadMatrix(folder.File("test.json"));
+
+        // When auto selects with it
+        var record = new AutoTrainer().FitWithCandidates(train, FitContext.WithSeed(0) with { Dev = dev });
+
+        // Then the unsupervised choice is kept and the reason names the dev log-loss; on test the kept model is the better one
+        var model = record.Model;
+        var devBest = record.Candidates.Where(c => c.Model is not null && c.DevProbabilities is not null).MaxBy(c => c.Candidate.Score)!;
+        var (kept, best) = (ExpectedAccuracy(model, test), ExpectedAccuracy(devBest.Model!, test));
+        output.WriteLine($"{model.Selection.Reason}; test: kept {kept:F4}, dev-best {best:F4}, majority vote {MajorityVote(train, test):F4}");
+        model.Selection.Reason.ShouldStartWith("the unsupervised choice");
+        model.Selection.Reason.ShouldContain("more than one paired standard error");
+        model.Selection.Reason.ShouldContain("but its dev log-loss is higher");
+        model.Choice.Model.ShouldBe(model.Selection.Unsupervised!.Chosen.Model);
+        kept.ShouldBeGreaterThan(best);
+    }
+
+    [Fact]
     public void With_a_dev_split_candidates_tied_on_it_go_to_the_lowest_dev_log_loss_not_to_the_first_in_the_list()
     {
         // Given a generated set of sparse single-class LFs and a dev split of 50 rows (suite seed 4, set 16), where over a hundred
