@@ -181,7 +181,7 @@ public static class WrenchReference
         public int GridBestByLogLoss => TiedBest(Grid, DevExpected).MinBy(DevLogLoss);
 
         /// <summary>A candidate's mean −ln p(gold) over the dev rows.</summary>
-        public double DevLogLoss(int c) => -AutoTrainer.RowScores(Candidates[c].Dev, DevGold, DevRows, K, AutoMetric.LogLoss).Average();
+        public double DevLogLoss(int c) => LogLoss(Candidates[c].Dev);
 
         /// <summary>Mean −ln p(gold) over the dev rows of these dev probabilities.</summary>
         public double LogLoss(double[] devProbabilities) => -AutoTrainer.RowScores(devProbabilities, DevGold, DevRows, K, AutoMetric.LogLoss).Average();

@@ -174,9 +174,9 @@ public sealed record AutoEntry(string Model, IReadOnlyDictionary<string, string>
 /// dev log-loss (then the earlier wins). Small dev splits make the best score
 /// optimistic, so the choice shrinks towards the unsupervised one (which never saw the dev split): the dev-best
 /// candidate replaces it only when it leads it by more than one standard error of the per-row difference, paired
-/// over the dev rows, and (with expected accuracy or accuracy) its dev log-loss is no higher (with <c>macro-f1</c>, which does not split into rows, the selection is checked out of fold
-/// instead: in 5 folds of the dev rows, the candidate best on the other folds labels the held-out fold, and these
-/// labels must beat the unsupervised choice). The record (<see cref="AutoSelection"/>) is logged and saved in the
+/// over the dev rows, and (with expected accuracy or accuracy) its dev log-loss is no higher (with <c>macro-f1</c>,
+/// which does not split into rows, the selection is checked out of fold instead: in 5 folds of the dev rows, the
+/// candidate best on the other folds labels the held-out fold, and these labels must beat the unsupervised choice). The record (<see cref="AutoSelection"/>) is logged and saved in the
 /// model file.</para>
 /// </summary>
 public sealed class AutoTrainer : ILabelModelTrainer
@@ -636,19 +636,22 @@ public sealed class AutoTrainer : ILabelModelTrainer
             // the dev rows (log-loss): a lead in labels bought with worse probabilities was, on held-out sets, more often luck
             // of the dev split than a better model.
             var (lead, error) = Paired(RowScores(scored[best].DevProbabilities!, gold, devRows, k, metric), RowScores(fallback, gold, devRows, k, metric));
-            var (bestLogLoss, fallbackLogLoss) = metric == AutoMetric.LogLoss ? (0.0, 0.0)
-                : (-RowScores(scored[best].DevProbabilities!, gold, devRows, k, AutoMetric.LogLoss).Average(), -RowScores(fallback, gold, devRows, k, AutoMetric.LogLoss).Average());
             var leads = Leads(lead, error);
-            var calibrated = bestLogLoss <= fallbackLogLoss + 1e-12;
-            trusted = leads && calibrated;
+            string? worseCalibrated = null; // why a leading dev-best is not taken, when its dev log-loss is higher
+            if (metric != AutoMetric.LogLoss)
+            {
+                var (bestLoss, fallbackLoss) = (Metric(scored[best].DevProbabilities!, gold, devRows, dev.Schema, AutoMetric.LogLoss), Metric(fallback, gold, devRows, dev.Schema, AutoMetric.LogLoss));
+                if (bestLoss > fallbackLoss + TieTolerance)
+                    worseCalibrated = string.Create(CultureInfo.InvariantCulture, $", but its dev log-loss is higher ({bestLoss:F4} against {fallbackLoss:F4})");
+            }
+            trusted = leads && worseCalibrated is null;
+            var paired = string.Create(CultureInfo.InvariantCulture, $"one paired standard error ({error:F4}, {devRows.Length} dev rows)");
             reason = trusted
-                ? string.Create(CultureInfo.InvariantCulture, $"best dev {name} ({devBest.Score:F4}); it leads the unsupervised choice ({fallbackScore:F4}) by {lead:F4} per dev row, more than one paired standard error ({error:F4}, {devRows.Length} dev rows)")
-                : leads
-                    ? string.Create(CultureInfo.InvariantCulture, $"the unsupervised choice ({unsupervised.Selection.Chosen}, dev {name} {fallbackScore:F4}) was kept: the dev-best ({devBest}, {devBest.Score:F4}) leads it by {lead:F4} per dev row, more than one paired standard error ({error:F4}, {devRows.Length} dev rows), but its dev log-loss is higher ({bestLogLoss:F4} against {fallbackLogLoss:F4})")
-                    : string.Create(CultureInfo.InvariantCulture, $"the unsupervised choice ({unsupervised.Selection.Chosen}, dev {name} {fallbackScore:F4}) was kept: the dev-best ({devBest}, {devBest.Score:F4}) leads it by {lead:F4} per dev row, not more than one paired standard error ({error:F4}, {devRows.Length} dev rows)");
-            check = metric == AutoMetric.LogLoss
-                ? "the dev-best replaces the unsupervised choice only when it leads it by more than one paired standard error"
-                : "the dev-best replaces the unsupervised choice only when it leads it by more than one paired standard error and its dev log-loss is no higher";
+                ? string.Create(CultureInfo.InvariantCulture, $"best dev {name} ({devBest.Score:F4}); it leads the unsupervised choice ({fallbackScore:F4}) by {lead:F4} per dev row, more than {paired}")
+                : string.Create(CultureInfo.InvariantCulture, $"the unsupervised choice ({unsupervised.Selection.Chosen}, dev {name} {fallbackScore:F4}) was kept: the dev-best ({devBest}, {devBest.Score:F4}) leads it by {lead:F4} per dev row, ")
+                  + (leads ? $"more than {paired}{worseCalibrated}" : $"not more than {paired}");
+            check = "the dev-best replaces the unsupervised choice only when it leads it by more than one paired standard error"
+                    + (metric == AutoMetric.LogLoss ? "" : " and its dev log-loss is no higher");
         }
         else
         {

@@ -47,8 +47,8 @@ public enum GuardMode
     /// <summary>
     /// When the fit is suspect: single-class sources carrying at least <see cref="DawidSkeneTrainer.SuspectVoteShare"/> of the
     /// votes are, by the fit, right less often than a uniform guess (precision below 1/k). That happens when EM's latent
-    /// classes are not the task's classes. And always on people's answers (every source an annotator). With this mode and <see cref="Mv"/>, a fit on votes that are all for one class is
-    /// replaced by majority vote's model unchecked.
+    /// classes are not the task's classes. And always on people's answers (every source an annotator). With this mode and
+    /// <see cref="Mv"/>, a fit on votes that are all for one class is replaced by majority vote's model unchecked.
     /// </summary>
     Auto,
 
@@ -117,10 +117,9 @@ public sealed record DawidSkeneOptions
     /// <summary>
     /// When the EM fit is checked against majority vote's model (<c>--guard auto|mv|none</c>; default auto: on people's
     /// answers, and when the fit finds sources carrying a share of the votes right less often than a uniform guess,
-    /// <see cref="GuardMode.Auto"/>). When the fit's
-    /// labels agree less with held-out sources than majority vote's do, by more than two standard errors
-    /// (<see cref="MajorityVoteGuard"/>), the sources' confusion matrices are not trusted and every source gets the same
-    /// one-coin accuracy, the model under which majority vote is the Bayes rule. Not always on: on sparse single-class LFs
+    /// <see cref="GuardMode.Auto"/>). When the fit's labels agree less with held-out sources than majority vote's do, by
+    /// more than two standard errors (<see cref="MajorityVoteGuard"/>), the sources' confusion matrices are not trusted and
+    /// every source gets the same one-coin accuracy, the model under which majority vote is the Bayes rule. Not always on: on sparse single-class LFs
     /// held-out κ is near 0 and can prefer majority vote to a fit that is far better.
     /// </summary>
     public GuardMode GuardMode { get; init; } = GuardMode.Auto;
