@@ -11,7 +11,11 @@ namespace Snorkeler.Cli;
 /// <param name="Role">Whether its values are files the command reads or writes (see <see cref="FileRoles"/>).</param>
 /// <param name="Beside">For an output: the other files written with it (a schema sidecar, a manifest), given its path.</param>
 internal sealed record OptionSpec(string Name, string? Value, string Help, bool Many = false, bool Required = false,
-    PathRole Role = PathRole.None, Func<string, IEnumerable<string>>? Beside = null);
+    PathRole Role = PathRole.None, Func<string, IEnumerable<string>>? Beside = null)
+{
+    /// <summary>A value of only whitespace is meant (<c>--delimiter ' '</c>), not an empty one.</summary>
+    public bool Blank { get; init; }
+}
 
 /// <summary>A usage error: exit code 2 with a message naming the bad token.</summary>
 internal sealed class UsageException(string message) : Exception(message);
@@ -65,7 +69,7 @@ internal sealed class Args
         }
         // An empty value ('--lfs ""', '--gold-column=') is never meant: as a path it names nothing, as a name it matches nothing.
         foreach (var (name, values) in args._values)
-            if (byName[name].Value is { } placeholder && values.Any(string.IsNullOrWhiteSpace))
+            if (byName[name].Value is { } placeholder && values.Any(v => v.Length == 0 || (string.IsNullOrWhiteSpace(v) && !byName[name].Blank)))
                 throw new UsageException($"option '{name}' needs a value ({placeholder}), got an empty one");
         foreach (var spec in specs.Where(s => s.Required))
             if (!args._values.ContainsKey(spec.Name))

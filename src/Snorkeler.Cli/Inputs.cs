@@ -24,11 +24,24 @@ internal static class Inputs
     public static TimeSpan? LfTimeBudget(Args args)
         => (args.Int("--lf-timeout", 0, 24 * 3600) ?? 10) is var seconds and > 0 ? TimeSpan.FromSeconds(seconds) : null;
 
-    public static readonly OptionSpec DelimiterOption = new("--delimiter", "CHAR", "the field delimiter of CSV data: , ; | tab or any one character (default: detected from the header and first rows)");
+    public static readonly OptionSpec DelimiterOption = new("--delimiter", "CHAR", "the field delimiter of CSV data: , ; | tab space or another ASCII punctuation character (default: detected from the header and first rows)") { Blank = true };
 
     /// <summary>The data files with the <c>--column</c> aliases; <paramref name="strictAliases"/> false skips aliases whose data column is missing but whose LF name exists (a dev file already in the LFs' names).</summary>
     public static IDataSource OpenData(IReadOnlyList<string> paths, Args args, bool strictAliases = true)
         => DataSources.WithAliases(DataSources.Open(paths, CsvOptions(args)), Aliases(args), strictAliases);
+
+    /// <summary>
+    /// Fails unless <paramref name="data"/> has as many rows as <paramref name="matrix"/> (read from
+    /// <paramref name="matrixPath"/>): data given beside a matrix must be the data it was made from, or rows would be
+    /// shown beside another row's votes.
+    /// </summary>
+    public static void RequireMatrixRows(IDataSource data, IMatrixSource matrix, string matrixPath, CancellationToken cancellation)
+    {
+        var expected = matrix.RowCount ?? matrix.ReadBlocks().Sum(b => (long)b.RowCount);
+        var rows = DataSources.CountRows(data, cancellation);
+        if (rows != expected)
+            throw SnorkelerException.InFile(data.Name, $"has {rows:N0} rows, but the label matrix {matrixPath} has {expected:N0}; give the data the matrix was made from");
+    }
 
     /// <summary>How delimited text is read: <c>--delimiter</c>, else detected per file.</summary>
     public static CsvOptions? CsvOptions(Args args)
@@ -38,11 +51,13 @@ internal static class Inputs
         var delimiter = text.ToLowerInvariant() switch
         {
             "tab" or "\\t" or "\t" => '\t',
+            "space" or " " => ' ',
             "comma" => ',',
             "semicolon" => ';',
             "pipe" => '|',
-            _ when text.Length == 1 && text[0] is not ('"' or '\r' or '\n') => text[0],
-            _ => throw new UsageException($"--delimiter expects one character (, ; |) or 'tab', got '{text}'"),
+            // Sylvan reads a delimiter that is ASCII punctuation, a symbol, a space or a tab; a letter or digit would split words and numbers.
+            _ when text.Length == 1 && char.IsAscii(text[0]) && (char.IsPunctuation(text[0]) || char.IsSymbol(text[0])) && text[0] != '"' => text[0],
+            _ => throw new UsageException($"--delimiter expects one ASCII punctuation character or symbol (, ; | : ^ ~ ...), 'tab' or 'space', got '{text}'"),
         };
         return new CsvOptions { Delimiter = delimiter };
     }

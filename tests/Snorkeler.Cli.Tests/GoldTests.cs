@@ -155,6 +155,40 @@ public class DataShapeTests
         result.ErrorLines[0].ShouldContain("has no such column; the data has one column, 'ticket_id,subject,body,tier,category': is it comma-separated? (--delimiter ',')");
     }
 
+    [Theory]
+    [InlineData(' ', "space", "space")]
+    [InlineData(' ', " ", "space")]
+    [InlineData(':', ":", "':'")]
+    [InlineData('^', "^", "'^'")]
+    public void A_delimiter_given_as_punctuation_or_space_reads_the_file(char delimiter, string option, string name)
+    {
+        // Given: the tickets separated by a delimiter detection does not try
+        var csv = string.Join("\n", Tickets.Csv.Split('\n').Select(line => Reseparate(line, delimiter)));
+        using var tickets = new Tickets(csv);
+
+        // When
+        var result = Shell.Run("apply", "--lfs", tickets.Lfs, "--data", tickets.Data, "--delimiter", option, "--gold-column", "category", "--out", tickets.File("m.csv"));
+
+        // Then
+        result.ShouldSucceed();
+        result.Error.ShouldContain($"applied 5 LFs to 8 rows ({name}-separated)");
+    }
+
+    [Theory]
+    [InlineData("x")]
+    [InlineData("1")]
+    [InlineData("é")]
+    [InlineData("\"")]
+    [InlineData(";;")]
+    public void A_delimiter_that_is_a_letter_a_digit_a_quote_or_not_ascii_is_a_usage_error_not_a_crash(string option)
+    {
+        using var tickets = new Tickets();
+
+        var result = Shell.Run("apply", "--lfs", tickets.Lfs, "--data", tickets.Data, "--delimiter", option, "--out", tickets.File("m.csv")).ShouldFailWith(2);
+
+        result.ErrorLines[0].ShouldBe($"snorkeler apply: --delimiter expects one ASCII punctuation character or symbol (, ; | : ^ ~ ...), 'tab' or 'space', got '{option}'");
+    }
+
     [Fact]
     public void A_missing_text_field_suggests_the_column_mapping_to_the_free_text_column()
     {

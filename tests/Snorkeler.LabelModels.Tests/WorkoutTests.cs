@@ -65,6 +65,27 @@ public sealed class WorkoutTests
 
     [Theory]
     [MemberData(nameof(Models))]
+    public void A_matrix_without_a_single_vote_gets_the_uniform_prior_at_every_seed(string model)
+    {
+        // Given: three classes, four LFs that never vote (a wrong column mapping leaves every LF abstaining)
+        var votes = new int[40, 4];
+        for (var i = 0; i < 40; i++)
+            for (var j = 0; j < 4; j++) votes[i, j] = LabelSchema.Abstain;
+        var train = LabelMatrix.Create(LabelSchema.Numbered(3), ["lf_0", "lf_1", "lf_2", "lf_3"], votes);
+
+        foreach (var seed in new[] { 0, 5, 7, 11 })
+        {
+            // When
+            var probabilities = Fit(model, train, FitContext.WithSeed(seed)).PredictProbabilities(train);
+
+            // Then: nothing tells one class from another, so no class is preferred
+            probabilities.Length.ShouldBe(40 * 3);
+            foreach (var p in probabilities) p.ShouldBe(1.0 / 3, 1e-9, $"{model} at seed {seed}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Models))]
     public void Fit_rejects_a_matrix_without_LFs_with_a_clear_message(string model)
     {
         var empty = LabelMatrix.Create(LabelSchema.Numbered(2), [], [], [0, 1, 0]);

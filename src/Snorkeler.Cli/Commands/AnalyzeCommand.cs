@@ -43,6 +43,7 @@ internal sealed class AnalyzeCommand : ICommand
             if (args.Has("--data"))
             {
                 var data = Inputs.OpenData(args.Values("--data"), args);
+                Inputs.RequireMatrixRows(data, matrix, args.Required("--matrix"), cancellation);
                 IReadOnlyList<LabelingFunction>? lfs = null;
                 if (args.Has("--lfs"))
                 {

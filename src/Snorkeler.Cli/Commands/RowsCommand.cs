@@ -82,6 +82,7 @@ internal sealed class RowsCommand : ICommand
             {
                 matrix = Gold.OpenMatrix(matrixPath, goldColumn, require: false);
                 if (matrix.RowCount is { } n && n == 0) throw SnorkelerException.InFile(matrixPath, "the matrix has no rows");
+                Inputs.RequireMatrixRows(data, matrix, matrixPath, cancellation);
                 if (args.Has("--lfs"))
                 {
                     var set = Inputs.LoadLfs(args.Values("--lfs"), args, data, matrix.Schema, terminal);

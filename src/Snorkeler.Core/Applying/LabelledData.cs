@@ -29,9 +29,9 @@ public static class LabelledData
         if (paths.Count == 0 || !paths.All(p => p.EndsWith(".json", StringComparison.OrdinalIgnoreCase))) return null;
         return GoldCursor.From(paths.Select(p =>
         {
-            var split = WrenchFile.ReadMatrix(p);
-            if (!split.Schema.Equals(schema)) throw SnorkelerException.InFile(p, $"its classes {split.Schema} differ from the LFs' {schema}");
-            return split.GoldLabels.ToArray();
+            var classes = WrenchFile.ReadSchema(p);
+            if (!classes.Equals(schema)) throw SnorkelerException.InFile(p, $"its classes {classes} differ from the LFs' {schema}");
+            return WrenchFile.ReadGold(p);
         }));
     }
 

@@ -36,6 +36,7 @@ public static class CsvDialect
         ';' => "semicolon",
         '\t' => "tab",
         '|' => "pipe",
+        ' ' => "space",
         _ => $"'{delimiter}'",
     };
 

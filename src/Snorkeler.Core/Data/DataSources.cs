@@ -50,6 +50,36 @@ public static class DataSources
     public static IDataSource WithAliases(IDataSource source, IReadOnlyDictionary<string, string> aliases, bool strict = true)
         => aliases.Count == 0 ? source : new AliasedSource(source, aliases, strict);
 
+    /// <summary>
+    /// The rows of <paramref name="source"/>, counted from where its records start and end where it can be (delimited
+    /// text, JSON Lines) rather than by parsing them: a check that data given beside a matrix is the data it was made from.
+    /// </summary>
+    public static long CountRows(IDataSource source, CancellationToken cancellation = default)
+    {
+        Guard.NotNull(source);
+        switch (source)
+        {
+            case ConcatSource concat:
+                return concat.Parts.Sum(p => CountRows(p, cancellation));
+            case IChunkedSource chunked:
+                long rows = 0;
+                foreach (var chunk in chunked.ReadChunks(IMatrixSource.DefaultBlockRows))
+                {
+                    cancellation.ThrowIfCancellationRequested();
+                    rows += chunk.Rows;
+                }
+                return rows;
+            default:
+                long count = 0;
+                foreach (var batch in source.ReadBatches(IMatrixSource.DefaultBlockRows))
+                {
+                    cancellation.ThrowIfCancellationRequested();
+                    count += batch.Count;
+                }
+                return count;
+        }
+    }
+
     private sealed class ConcatSource : IDataSource
     {
         private readonly IDataSource[] _parts;
@@ -62,6 +92,8 @@ public static class DataSources
                 if (!p.Schema.Names.SequenceEqual(Schema.Names, StringComparer.Ordinal))
                     throw SnorkelerException.InFile(p.Name, $"its columns ({string.Join(", ", p.Schema.Names)}) differ from {parts[0].Name}'s ({string.Join(", ", Schema.Names)})");
         }
+
+        public IReadOnlyList<IDataSource> Parts => _parts;
 
         public string Name => string.Join(" + ", _parts.Select(p => p.Name));
 

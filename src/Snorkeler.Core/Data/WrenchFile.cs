@@ -87,16 +87,38 @@ public static class WrenchFile
                     throw SnorkelerException.InFile(path, $"row \"{member.Key}\": weak label {j} is {vote.GetRawText()}, expected -1 or a class 0..{schema.Cardinality - 1}", member.Line);
                 builder.Set(row, j++, v);
             }
-            var gold = LabelSchema.Abstain;
-            if (root.TryGetProperty("label", out var label) && label.ValueKind != JsonValueKind.Null)
-            {
-                if (label.ValueKind != JsonValueKind.Number || !label.TryGetInt32(out gold) || !schema.IsValidVote(gold))
-                    throw SnorkelerException.InFile(path, $"row \"{member.Key}\": label {label.GetRawText()} is not a class 0..{schema.Cardinality - 1}", member.Line);
-            }
-            builder.SetGold(row, gold);
+            builder.SetGold(row, Gold(path, schema, member));
         }
         if (builder is null) throw SnorkelerException.InFile(path, "the file has no rows");
         return builder.Build();
+    }
+
+    /// <summary>
+    /// The gold labels of a Wrench split's rows (-1 where a row has none), in row order: its <c>label</c> fields only, so
+    /// a split of data without weak labels has gold labels too.
+    /// </summary>
+    public static int[] ReadGold(string path) => IO.ReadGuard.Run(path, () =>
+    {
+        var schema = ReadSchema(path);
+        var gold = new List<int>();
+        using var stream = Open(path);
+        foreach (var member in JsonObjectStream.Read(stream, path))
+        {
+            if (member.Value.RootElement.ValueKind != JsonValueKind.Object)
+                throw SnorkelerException.InFile(path, $"row \"{member.Key}\" is not a JSON object", member.Line);
+            gold.Add(Gold(path, schema, member));
+        }
+        if (gold.Count == 0) throw SnorkelerException.InFile(path, "the file has no rows");
+        return gold.ToArray();
+    });
+
+    /// <summary>A row's gold label: its <c>label</c>, or -1 when it has none (absent or null).</summary>
+    private static int Gold(string path, LabelSchema schema, JsonObjectStream.Member member)
+    {
+        if (!member.Value.RootElement.TryGetProperty("label", out var label) || label.ValueKind == JsonValueKind.Null) return LabelSchema.Abstain;
+        if (label.ValueKind != JsonValueKind.Number || !label.TryGetInt32(out var gold) || !schema.IsValidVote(gold))
+            throw SnorkelerException.InFile(path, $"row \"{member.Key}\": label {label.GetRawText()} is not a class 0..{schema.Cardinality - 1}", member.Line);
+        return gold;
     }
 
     /// <summary>Opens a Wrench split as a data source over its rows' <c>data</c> fields.</summary>
@@ -121,13 +143,10 @@ public static class WrenchFile
             {
                 builder.BeginRow(member.Line);
                 builder.ClearRow();
-                if (member.Value.RootElement.ValueKind == JsonValueKind.Object && member.Value.RootElement.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object)
+                foreach (var field in Data(path, member).EnumerateObject())
                 {
-                    foreach (var field in data.EnumerateObject())
-                    {
-                        var column = Schema.IndexOf(field.Name);
-                        if (column >= 0) JsonCells.Set(builder, column, field.Value);
-                    }
+                    var column = Schema.IndexOf(field.Name);
+                    if (column >= 0) JsonCells.Set(builder, column, field.Value);
                 }
                 builder.EndSetRow();
                 if (builder.Count == rowsPerBatch)
@@ -143,13 +162,15 @@ public static class WrenchFile
         {
             using var stream = Open(path);
             foreach (var member in JsonObjectStream.Read(stream, path))
-            {
-                if (member.Value.RootElement.ValueKind != JsonValueKind.Object || !member.Value.RootElement.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Object)
-                    throw SnorkelerException.InFile(path, $"row \"{member.Key}\" has no \"data\" object", member.Line);
-                return new DataSchema(data.EnumerateObject().Select(p => p.Name).Distinct(StringComparer.Ordinal));
-            }
+                return new DataSchema(Data(path, member).EnumerateObject().Select(p => p.Name).Distinct(StringComparer.Ordinal));
             throw SnorkelerException.InFile(path, "the file has no rows");
         }
+
+        /// <summary>A row's <c>data</c> object; a row without one is an error naming it, whichever row it is.</summary>
+        private static JsonElement Data(string path, JsonObjectStream.Member member)
+            => member.Value.RootElement.ValueKind == JsonValueKind.Object && member.Value.RootElement.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object
+                ? data
+                : throw SnorkelerException.InFile(path, $"row \"{member.Key}\" has no \"data\" object", member.Line);
     }
 }
 

@@ -28,7 +28,15 @@ internal static class CrowdFit
     public static int Restarts(int? given, int fallback, double answers)
         => given ?? (int)Math.Clamp(Math.Ceiling(fallback * FullRestartAnswers / Math.Max(1, answers)), 1, fallback);
 
-    /// <summary><c>--restarts N</c> (1..100), or null for <c>auto</c> or when not given.</summary>
+    /// <summary>
+    /// The class prior and restarts of a variational fit to a matrix without a single vote: the given prior, else uniform,
+    /// and one restart from majority vote's (uniform) start. Nothing tells one class from another there, yet a learned
+    /// class balance drifts to one class from a random start (each sweep's expected log-weights favour the class already
+    /// ahead), which labelled every row of an uncovered data set with one class at probability 1.
+    /// </summary>
+    public static (double[] Prior, int Restarts) NothingToLearn(double[]? prior, int k) => (prior ?? ClassPrior.Uniform(k), 1);
+
+
     public static int? ReadRestarts(ModelOptions options) => options.IntegerOrWord("restarts", ["auto"], 1, 100);
 
     /// <summary>The random numbers of restart <paramref name="restart"/>: from the seed and the restart (any seed when null).</summary>
