@@ -34,6 +34,7 @@ internal sealed class JoinColumns
     public static JoinColumns From(Args args, IDataSource data)
     {
         var columns = new List<int>();
+        var names = new List<string>();
         if (args.Value("--id-column") is { } id) columns.Add(data.Schema.RequireIndex(id, data.Name));
         else
         {
@@ -45,12 +46,16 @@ internal sealed class JoinColumns
                 break;
             }
         }
+        names.AddRange(columns.Select(c => data.Schema.Names[c]));
         foreach (var name in (args.Value("--keep-columns") ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
             var i = data.Schema.RequireIndex(name, data.Name);
-            if (!columns.Contains(i)) columns.Add(i);
+            if (columns.Contains(i)) continue;
+            columns.Add(i);
+            // A column asked for by its name in the file (CONTENT, read by the LFs as text) keeps that name in the output.
+            names.Add(string.Equals(name, data.Schema.Names[i], StringComparison.OrdinalIgnoreCase) ? data.Schema.Names[i] : data.Schema.FileName(i));
         }
-        return new JoinColumns(columns.ToArray(), columns.Select(c => data.Schema.Names[c]).ToArray());
+        return new JoinColumns(columns.ToArray(), names.ToArray());
     }
 
     /// <summary>The labels layout: row numbers, these columns, class names.</summary>

@@ -43,10 +43,24 @@ internal static class Program
             Console.Error.WriteLine("error: the process was ended before the command finished (did a script call Environment.Exit?); no output was written");
             Environment.ExitCode = ExitCode.BadInput;
         };
-        var code = Cli.Run(args, Console.Out, Console.Error, interrupt.Token);
+        // A thread a script started that throws would end the process with the runtime's dump and exit code 134.
+        AppDomain.CurrentDomain.UnhandledException += (_, e) =>
+        {
+            if (state.Finished || state.Ending) return;
+            state.Ending = true;
+            var what = e.ExceptionObject is Exception x ? $"{x.GetType().Name}: {x.Message}" : "an exception";
+            Console.Error.WriteLine($"error: a thread outside the command failed ({Text.Printable.OneLine(what)}); did a script start a thread that threw? no output was written");
+            IO.AtomicFile.DiscardPending();
+            Environment.Exit(ExitCode.BadInput);
+        };
+        // Results go to the standard output the process was given; anything else writing to Console.Out (a script's
+        // Console.WriteLine) goes to stderr, so 'rows --format jsonl > rows.jsonl' and other piped results stay parseable.
+        var stdout = Terminal.StandardOutput = Console.Out;
+        Console.SetOut(Console.Error);
+        var code = Cli.Run(args, stdout, Console.Error, interrupt.Token);
         state.Finished = true;
         StartupTrace.Mark("command done");
-        Console.Out.Flush();
+        stdout.Flush();
         Console.Error.Flush();
         Environment.Exit(code); // threads a script started must not keep the process alive
         return code;

@@ -8,6 +8,12 @@ internal sealed class Terminal(TextWriter stdout, TextWriter stderr, bool intera
 {
     public TextWriter Out { get; } = stdout;
 
+    /// <summary>The process's own standard output (Console.Out is pointed at stderr while a command runs; see Program.Main).</summary>
+    public static TextWriter? StandardOutput { get; set; }
+
+    /// <summary>True when results go to the process's standard output rather than a writer a test or the studio gave.</summary>
+    public bool WritesToStandardOutput => Out == (StandardOutput ?? Console.Out);
+
     public TextWriter Error { get; } = stderr;
 
     public bool Interactive { get; } = interactive;

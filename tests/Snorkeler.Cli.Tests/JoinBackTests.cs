@@ -88,6 +88,46 @@ public class JoinBackTests
         withoutData.ShouldFailWith(2);
     }
 
+    [Theory]
+    [InlineData("message", "message")]
+    [InlineData("body", "body")]
+    [InlineData("MESSAGE", "message")]
+    public void A_column_read_under_another_name_is_kept_by_either_name(string kept, string header)
+    {
+        // Given: the LFs read 'body', which this file calls 'message'
+        using var tickets = new Tickets(Tickets.Csv.Replace("ticket_id,subject,body,", "ticket_id,subject,message,"));
+
+        // When
+        var result = Shell.Run("label", "--lfs", tickets.Lfs, "--data", tickets.Data, "--column", "body=message", "--model", "mv", "--keep-columns", kept, "--out", tickets.File("l.csv"));
+
+        // Then
+        result.ShouldSucceed();
+        var lines = File.ReadAllLines(tickets.File("l.csv"));
+        lines[0].ShouldBe($"row,ticket_id,{header},p_Billing,p_Technical,p_Account,label,label_name");
+        lines[1].ShouldStartWith("1,T1,");
+    }
+
+    [Fact]
+    public void A_name_that_matches_two_columns_only_when_case_is_ignored_is_an_error_naming_both()
+    {
+        using var tickets = new Tickets(Tickets.Csv.Replace("ticket_id,subject,body,", "SUBJECT,Subject,body,"));
+
+        var result = Shell.Run("label", "--lfs", tickets.Lfs, "--data", tickets.Data, "--model", "mv", "--keep-columns", "subject", "--out", tickets.File("l.csv")).ShouldFailWith(1);
+
+        result.ErrorLines[0].ShouldBe($"error: {tickets.Data}: 'subject' matches the columns 'SUBJECT' and 'Subject' when case is ignored; give the exact name");
+    }
+
+    [Fact]
+    public void An_output_in_a_folder_that_does_not_exist_is_refused_before_any_work_naming_the_output()
+    {
+        using var tickets = new Tickets();
+        var output = Path.Combine(tickets.File("missing"), "l.csv");
+
+        var result = Shell.Run("label", "--lfs", tickets.Lfs, "--data", tickets.Data, "--model", "mv", "--out", output).ShouldFailWith(1);
+
+        result.ErrorLines.ShouldBe([$"error: {output}: the folder '{tickets.File("missing")}' does not exist"]);
+    }
+
     [Fact]
     public void A_kept_column_the_data_lacks_is_an_error_naming_the_nearest()
     {

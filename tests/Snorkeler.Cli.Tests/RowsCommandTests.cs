@@ -42,6 +42,37 @@ public class RowsCommandTests
         result.ErrorLines.ShouldContain(l => l.Contains($": {rows.Length} of 8 rows"));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(-1)]
+    public void Data_beside_a_matrix_with_another_row_count_is_refused_rather_than_shown_beside_other_rows_votes(int extraRows)
+    {
+        // Given: a matrix of the eight tickets, and data with one row more or one less
+        using var tickets = new Tickets();
+        Shell.Run("apply", "--lfs", tickets.Lfs, "--data", tickets.Data, "--out", tickets.File("m.snkm")).ShouldSucceed();
+        var lines = Tickets.Csv.TrimEnd('\n').Split('\n').ToList();
+        if (extraRows > 0) lines.Add("T9,Another,Please send the invoice again,free,Billing");
+        else lines.RemoveAt(lines.Count - 1);
+        var other = tickets.File("other.csv");
+        File.WriteAllText(other, string.Join('\n', lines) + "\n");
+
+        // When
+        var result = Shell.Run("rows", "--data", other, "--matrix", tickets.File("m.snkm"), "--lf", "invoice").ShouldFailWith(1);
+
+        // Then
+        result.ErrorLines.ShouldBe([$"error: {other}: has {8 + extraRows} rows, but the label matrix {tickets.File("m.snkm")} has 8; give the data the matrix was made from"]);
+    }
+
+    [Fact]
+    public void An_lf_named_twice_is_a_usage_error()
+    {
+        using var tickets = new Tickets();
+
+        var result = Shell.Run("rows", "--lfs", tickets.Lfs, "--data", tickets.Data, "--lf", "invoice", "--lf", "invoice", "--conflict").ShouldFailWith(2);
+
+        result.ErrorLines[0].ShouldBe("snorkeler rows: --lf names 'invoice' twice; give each LF once");
+    }
+
     [Fact]
     public void A_row_shows_the_fields_the_lfs_read_and_what_made_each_rule_fire()
     {

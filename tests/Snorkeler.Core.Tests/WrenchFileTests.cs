@@ -87,6 +87,37 @@ public class WrenchFileTests
     }
 
     [Fact]
+    public void A_row_without_a_data_object_is_an_error_whichever_row_it_is()
+    {
+        using var temp = new TempFolder();
+        var path = Split(temp, """
+            {
+              "0": {"data": {"text": "good"}, "label": 1, "weak_labels": [1]},
+              "1": {"label": 0, "weak_labels": [0]}
+            }
+            """);
+
+        var error = Should.Throw<SnorkelerException>(() => DataSources.Open(path).ReadBatches(100).ToList());
+
+        error.Message.ShouldBe($"{path}(3): row \"1\" has no \"data\" object");
+    }
+
+    [Fact]
+    public void The_gold_labels_of_a_split_without_weak_labels_are_read_from_its_label_fields()
+    {
+        using var temp = new TempFolder();
+        var path = Split(temp, """
+            {
+              "0": {"data": {"text": "good"}, "label": 1},
+              "1": {"data": {"text": "bad"}, "label": null},
+              "2": {"data": {"text": "so-so"}}
+            }
+            """);
+
+        WrenchFile.ReadGold(path).ShouldBe([1, -1, -1]);
+    }
+
+    [Fact]
     public void A_split_without_label_json_beside_it_is_an_error()
     {
         using var temp = new TempFolder();

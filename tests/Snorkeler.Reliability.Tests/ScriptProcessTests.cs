@@ -57,6 +57,35 @@ public sealed class ScriptProcessTests : IDisposable
     }
 
     [Fact]
+    public void A_thread_a_script_starts_that_throws_fails_the_run_with_one_line_and_leaves_no_output()
+    {
+        _temp.Write("lfs/thrower.csx", "Lf(\"song\", row => row.Text(\"text\").Contains(\"song\") ? HAM : ABSTAIN);\nnew System.Threading.Thread(() => throw new InvalidOperationException(\"from the background\")).Start();\nSystem.Threading.Thread.Sleep(2000);\n");
+
+        using var run = Start("apply", "--lfs", _temp.File("lfs"), "--data", _temp.File("data.csv"), "--out", _temp.File("m.csv"));
+        var exit = run.Wait(Generous);
+
+        exit.ShouldBe(1, run.Error);
+        Lines(run.Error).ShouldBe(["error: a thread outside the command failed (InvalidOperationException: from the background); did a script start a thread that threw? no output was written"]);
+        Directory.GetFiles(_temp.Path).Select(Path.GetFileName).ShouldBe(["data.csv"], ignoreOrder: true);
+    }
+
+    [Fact]
+    public void What_a_script_writes_to_the_console_goes_to_stderr_so_results_on_stdout_stay_parseable()
+    {
+        _temp.Write("lfs/chatty.csx", "Console.WriteLine(\"loading\");\nLf(\"song\", row => { Console.WriteLine(\"row \" + row.Index); return row.Text(\"text\").Contains(\"song\") ? HAM : ABSTAIN; });\n");
+
+        using var run = Start("rows", "--lfs", _temp.File("lfs"), "--data", _temp.File("data.csv"), "--lf", "song", "--format", "jsonl", "--threads", "1");
+        var exit = run.Wait(Generous);
+
+        exit.ShouldBe(0, run.Error);
+        var results = Lines(run.Output);
+        results.Length.ShouldBe(1, run.Output);
+        System.Text.Json.JsonDocument.Parse(results[0]).RootElement.GetProperty("row").GetInt64().ShouldBe(1);
+        Lines(run.Error).ShouldContain("loading");
+        Lines(run.Error).ShouldContain("row 0");
+    }
+
+    [Fact]
     public void A_script_lf_that_ends_the_process_makes_the_run_fail_loudly_and_leaves_no_output_or_temporary()
     {
         _temp.Write("lfs/exit.csx", "Lf(\"quitter\", row => { if (row.Text(\"text\") == \"buy now\") Environment.Exit(0); return ABSTAIN; });\n");

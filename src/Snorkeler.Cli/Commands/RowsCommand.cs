@@ -125,7 +125,7 @@ internal sealed class RowsCommand : ICommand
                 : RowRecords.DefaultFields(data.Schema, lfs ?? [], goldColumn);
             var records = RowRecords.Read(data, sample.Rows, matrix.LfNames, lfs, fields, cancellation);
             var heading = Heading(sample, matrix.RowCount, seed);
-            var colour = terminal.Interactive && !Console.IsOutputRedirected && terminal.Out == Console.Out;
+            var colour = terminal.Interactive && !Console.IsOutputRedirected && terminal.WritesToStandardOutput;
             switch (format)
             {
                 case RowsFormat.Jsonl:
@@ -166,9 +166,12 @@ internal sealed class RowsCommand : ICommand
         {
             margin = args.Number("--margin", 0, 1, aboveMin: true) ?? DefaultMargin;
         }
+        var lfs = args.Values("--lf").SelectMany(v => v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).ToArray();
+        if (lfs.GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            throw new UsageException($"--lf names '{twice.Key}' twice; give each LF once");
         return new RowQuery
         {
-            Lfs = args.Values("--lf").SelectMany(v => v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).ToArray(),
+            Lfs = lfs,
             Vote = args.Value("--vote"),
             Gold = args.Value("--gold"),
             Correct = args.Flag("--correct") ? true : args.Flag("--wrong") ? false : null,

@@ -3,9 +3,11 @@ namespace Snorkeler.Data;
 /// <summary>The column names of a data source, in order.</summary>
 public sealed class DataSchema
 {
+    private const int Ambiguous = -2;
     private readonly string[] _names;
     private readonly Dictionary<string, int> _exact;
     private readonly Dictionary<string, int> _ignoreCase;
+    private readonly DataSchema? _original;
 
     /// <summary>Creates a schema. Names must be unique (ordinal).</summary>
     public DataSchema(IEnumerable<string> columnNames)
@@ -17,8 +19,18 @@ public sealed class DataSchema
         {
             if (!_exact.TryAdd(_names[i], i))
                 throw new ArgumentException($"column '{_names[i]}' appears twice", nameof(columnNames));
-            _ignoreCase.TryAdd(_names[i], i);
+            if (!_ignoreCase.TryAdd(_names[i], i)) _ignoreCase[_names[i]] = Ambiguous; // 'Text' and 'TEXT': neither is meant by 'text'
         }
+    }
+
+    /// <summary>
+    /// The columns of <paramref name="original"/> under new names (<c>--column text=CONTENT</c>): a name is looked up
+    /// among the new names first, then among the file's own, so <c>CONTENT</c> still finds the column read as <c>text</c>.
+    /// </summary>
+    public DataSchema(IEnumerable<string> columnNames, DataSchema original) : this(columnNames)
+    {
+        _original = Guard.NotNull(original);
+        if (original.Count != _names.Length) throw new ArgumentException($"{_names.Length} names for {original.Count} columns", nameof(columnNames));
     }
 
     /// <summary>Column names in order.</summary>
@@ -31,7 +43,14 @@ public sealed class DataSchema
     /// The index of a column: an exact match first, then the one case-insensitive match; -1 when none.
     /// </summary>
     public int IndexOf(string name)
-        => _exact.TryGetValue(name, out var i) ? i : _ignoreCase.TryGetValue(name, out i) ? i : -1;
+    {
+        if (_exact.TryGetValue(name, out var i)) return i;
+        if (_ignoreCase.TryGetValue(name, out i)) return i == Ambiguous ? -1 : i;
+        return _original?.IndexOf(name) ?? -1;
+    }
+
+    /// <summary>The column's name in the file, before <c>--column</c> renamed it (its name when it was not renamed).</summary>
+    public string FileName(int column) => _original?.FileName(column) ?? _names[column];
 
     /// <summary>The index of a column, or an exception naming the column and the ones that exist.</summary>
     public int RequireIndex(string name, string? sourceName = null)
@@ -39,6 +58,9 @@ public sealed class DataSchema
         var i = IndexOf(name);
         if (i >= 0) return i;
         var where = sourceName is null ? "" : $"{sourceName}: ";
+        var alike = _names.Where(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase)).ToArray();
+        if (alike.Length > 1)
+            throw new SnorkelerException($"{where}'{name}' matches the columns {string.Join(" and ", alike.Select(n => $"'{n}'"))} when case is ignored; give the exact name");
         var hint = Text.Suggest.Nearest(name, _names) is { } near ? $"; did you mean '{near}'?" : "";
         throw new SnorkelerException($"{where}no column '{name}'{hint} (columns: {string.Join(", ", _names)})");
     }

@@ -138,7 +138,7 @@ public static class DataSources
                     throw new SnorkelerException($"{inner.Name}: cannot name column '{column}' '{alias}': a column '{alias}' already exists");
                 names[i] = alias;
             }
-            Schema = new DataSchema(names);
+            Schema = new DataSchema(names, inner.Schema);
         }
 
         public string Name => _inner.Name;

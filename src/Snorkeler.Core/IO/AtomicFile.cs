@@ -81,7 +81,14 @@ public static class AtomicFile
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new SnorkelerException($"{path}: cannot write: {e.Message}", e);
+            // .NET's message names the temporary file, which the user never asked for: name the folder instead.
+            var reason = e switch
+            {
+                UnauthorizedAccessException => "permission denied",
+                FileNotFoundException or DirectoryNotFoundException => "the folder does not take new files",
+                _ => e.Message.Replace(temp, full, StringComparison.Ordinal),
+            };
+            throw new SnorkelerException($"{path}: cannot create a file in '{folder}': {reason}", e);
         }
     }
 

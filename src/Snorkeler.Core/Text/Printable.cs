@@ -18,7 +18,7 @@ public static class Printable
     {
         ArgumentNullException.ThrowIfNull(text);
         var i = 0;
-        while (i < text.Length && !NeedsEscape(text, i)) i++;
+        while (i < text.Length && !NeedsEscape(text, i)) i += char.IsHighSurrogate(text[i]) ? 2 : 1; // a valid pair is passed whole
         if (i == text.Length) return text;
         var result = new StringBuilder(text.Length + 16).Append(text, 0, i);
         for (; i < text.Length; i++)

@@ -8,6 +8,7 @@ namespace Snorkeler.Reliability.Tests.Support;
 internal sealed class ChildProcess : IDisposable
 {
     private readonly StringBuilder _stderr = new();
+    private readonly StringBuilder _stdout = new();
 
     private ChildProcess(Process process) => Process = process;
 
@@ -16,6 +17,12 @@ internal sealed class ChildProcess : IDisposable
     public string Error
     {
         get { lock (_stderr) return _stderr.ToString(); }
+    }
+
+    /// <summary>What the child wrote to stdout, line by line (complete once <see cref="Wait"/> returned).</summary>
+    public string Output
+    {
+        get { lock (_stdout) return _stdout.ToString(); }
     }
 
     /// <summary>snorkeler.dll, copied next to the tests because the Cli project is referenced.</summary>
@@ -86,7 +93,11 @@ internal sealed class ChildProcess : IDisposable
             if (e.Data is null) return;
             lock (child._stderr) child._stderr.AppendLine(e.Data);
         };
-        process.OutputDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            lock (child._stdout) child._stdout.AppendLine(e.Data);
+        };
         process.Start();
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();
