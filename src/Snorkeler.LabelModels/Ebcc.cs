@@ -143,6 +143,7 @@ public sealed class EbccTrainer : ILabelModelTrainer
     /// <summary>Runs <see cref="EbccOptions.Restarts"/> fits from seeded random subtype splits and keeps the highest ELBO.</summary>
     internal EbccModel Fit(CrowdData data, LabelSchema schema, IReadOnlyList<string> lfNames, double[]? fixedPrior, FitContext context)
     {
+        CrowdFit.RequireThreeVoting(EbccTrainer.ModelName, data, lfNames);
         // Without a vote, subtypes too would drift apart from their random start and tilt the classes: one subtype a class.
         if (data.WeightedVotes == 0 && Options.Subtypes > 1) return new EbccTrainer(Options with { Subtypes = 1 }).Fit(data, schema, lfNames, fixedPrior, context);
         var restarts = CrowdFit.Restarts(Options.Restarts, EbccOptions.DefaultRestarts, data.WeightedVotes);

@@ -1,3 +1,4 @@
+using Snorkeler.Data;
 using Snorkeler.LabelModels.Tests.Support;
 
 namespace Snorkeler.LabelModels.Tests;
@@ -8,6 +9,30 @@ public sealed class CrowdModelTests
     private static double Accuracy(ILabelModel model, LabelMatrix matrix) => model.Score(matrix).ExpectedAccuracy;
 
     private static double MajorityVote(LabelMatrix matrix) => Accuracy(new MajorityVoteTrainer().Fit(matrix, FitContext.WithSeed(0)), matrix);
+
+    [Theory]
+    [InlineData(IbccTrainer.ModelName, 1)]
+    [InlineData(IbccTrainer.ModelName, 2)]
+    [InlineData(EbccTrainer.ModelName, 1)]
+    [InlineData(EbccTrainer.ModelName, 2)]
+    public void A_confusion_model_refuses_a_matrix_where_fewer_than_three_sources_vote_and_auto_fits_it_without_them(string model, int voting)
+    {
+        // Given: YouTube's train split with only its first LFs left voting (the others abstain everywhere)
+        var split = WrenchFile.ReadMatrix(TestPaths.YouTubeFile("train.json"));
+        var votes = new int[split.RowCount, split.LfCount];
+        for (var i = 0; i < split.RowCount; i++)
+            for (var j = 0; j < split.LfCount; j++) votes[i, j] = j < voting ? split[i, j] : LabelSchema.Abstain;
+        var matrix = LabelMatrix.Create(split.Schema, split.LfNames, votes, split.GoldLabels);
+
+        // When
+        var error = Should.Throw<SnorkelerException>(() => LabelModelCatalog.Get(model).CreateTrainer(ModelOptions.Defaults).Fit(matrix, FitContext.WithSeed(0)));
+        var auto = new AutoTrainer().Fit(matrix, FitContext.WithSeed(0));
+
+        // Then: the model says why (it labelled every row with one class before), and auto still labels the rows
+        error.Message.ShouldStartWith($"{model}: only 'lf_0' {(voting == 1 ? "votes" : "and 'lf_1' vote")} on this matrix");
+        error.Message.ShouldEndWith("(use mv or dawid-skene)");
+        Accuracy(auto, matrix).ShouldBeGreaterThanOrEqualTo(MajorityVote(matrix) - 0.005);
+    }
 
     [Theory]
     [InlineData(IbccTrainer.ModelName)]

@@ -29,6 +29,20 @@ internal static class CrowdFit
         => given ?? (int)Math.Clamp(Math.Ceiling(fallback * FullRestartAnswers / Math.Max(1, answers)), 1, fallback);
 
     /// <summary>
+    /// Refuses a matrix on which only one or two sources vote: a model of each source's confusion cannot tell their
+    /// accuracies apart without a third to check them against, and its fit then labels every row with one class (ibcc,
+    /// reading an LF's abstain as an outcome, explained the votes by how often each class abstains) or ignores the
+    /// votes (ebcc). A matrix without a vote gets the prior instead (<see cref="NothingToLearn"/>).
+    /// </summary>
+    public static void RequireThreeVoting(string model, CrowdData data, IReadOnlyList<string> names)
+    {
+        var voting = data.Sources.Distinct().Order().ToArray();
+        if (voting.Length is 0 or >= 3) return;
+        var which = string.Join(" and ", voting.Select(j => $"'{names[j]}'"));
+        throw new SnorkelerException($"{model}: only {which} {(voting.Length == 1 ? "votes" : "vote")} on this matrix; a model of each source's confusion needs at least three voting sources to tell their accuracies apart (use mv or dawid-skene)");
+    }
+
+    /// <summary>
     /// The class prior and restarts of a variational fit to a matrix without a single vote: the given prior, else uniform,
     /// and one restart from majority vote's (uniform) start. Nothing tells one class from another there, yet a learned
     /// class balance drifts to one class from a random start (each sweep's expected log-weights favour the class already

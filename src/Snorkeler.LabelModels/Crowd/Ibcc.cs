@@ -134,6 +134,7 @@ public sealed class IbccTrainer : ILabelModelTrainer
 
     internal IbccModel Fit(CrowdData data, LabelSchema schema, IReadOnlyList<string> names, double[]? fixedPrior, FitContext context)
     {
+        CrowdFit.RequireThreeVoting(IbccTrainer.ModelName, data, names);
         var restarts = CrowdFit.Restarts(Options.Restarts, IbccOptions.DefaultRestarts, data.WeightedVotes);
         if (data.WeightedVotes == 0) (fixedPrior, restarts) = CrowdFit.NothingToLearn(fixedPrior, data.K);
         var best = CrowdFit.BestOf(restarts, context, data.Rows, restart => Run(data, fixedPrior, restart, context), f => f.Elbo);
