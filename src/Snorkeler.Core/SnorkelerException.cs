@@ -25,7 +25,16 @@ public class SnorkelerException : Exception
 
     /// <summary>Creates an exception about a file: <c>path: message</c>, or <c>path(line): message</c>.</summary>
     public static SnorkelerException InFile(string path, string message, long? line = null, Exception? inner = null)
-        => new(line is { } l ? $"{path}({l}): {message}" : $"{path}: {message}", inner);
+        => new(line is { } l ? $"{path}({l}): {message}" : $"{path}: {message}", inner) { File = path, Line = line, Detail = message };
+
+    /// <summary>For <see cref="InFile"/>'s exceptions: the file, so a caller can place the message (an LF file's diagnostic).</summary>
+    public string? File { get; private init; }
+
+    /// <summary>For <see cref="InFile"/>'s exceptions: the 1-based line, when the message names one.</summary>
+    public long? Line { get; private init; }
+
+    /// <summary>For <see cref="InFile"/>'s exceptions: the message without its <c>path(line):</c> prefix.</summary>
+    public string? Detail { get; private init; }
 }
 
 /// <summary>

@@ -65,6 +65,17 @@ public class JsonLinesSourceTests
     }
 
     [Fact]
+    public void A_key_too_long_to_be_a_column_name_is_a_short_error_naming_the_line()
+    {
+        using var temp = new TempFolder();
+        var path = temp.Write("long.jsonl", "\n{\"" + new string('k', 100_000) + "\": 1, \"body\": \"good\"}\n");
+
+        var error = Should.Throw<SnorkelerException>(() => new JsonLinesSource(path));
+
+        error.Message.ShouldBe($"{path}(2): a key is 100,000 characters long (at most 1,024 for a column name): '{new string('k', 40)}…'");
+    }
+
+    [Fact]
     public void An_empty_file_is_an_error_naming_it()
     {
         using var temp = new TempFolder();

@@ -59,6 +59,21 @@ public class LfProjectTests
     }
 
     [Fact]
+    public void An_lf_file_that_is_not_utf8_is_SNK0905_at_the_line_of_the_first_bad_byte()
+    {
+        // Given: a rule saved as Windows-1252 ('ni\xF1o'), which was read with U+FFFD for the ñ and never fired
+        using var temp = new TempFolder();
+        var path = temp.File("latin1.lfs");
+        File.WriteAllBytes(path, [.. "labels HAM, SPAM\nlf a:\n    when text contains \"ni"u8, 0xF1, .. "o\" label SPAM\n"u8]);
+
+        // When
+        var set = new LfProject([new TestLoader()]).Load([path]);
+
+        // Then
+        set.Diagnostics.ShouldHaveSingleItem().ToString().ShouldBe($"{path}(3,1): error SNK0905: cannot read the LF file: invalid UTF-8 at byte 49 (save the file as UTF-8)");
+    }
+
+    [Fact]
     public void A_folder_without_lf_files_is_SNK0902()
     {
         using var temp = new TempFolder();

@@ -3,6 +3,9 @@ namespace Snorkeler.Data;
 /// <summary>The column names of a data source, in order.</summary>
 public sealed class DataSchema
 {
+    /// <summary>The longest column name a data file may have: messages that list the columns stay short.</summary>
+    public const int MaxColumnName = 1024;
+
     private const int Ambiguous = -2;
     private readonly string[] _names;
     private readonly Dictionary<string, int> _exact;
@@ -47,6 +50,18 @@ public sealed class DataSchema
         if (_exact.TryGetValue(name, out var i)) return i;
         if (_ignoreCase.TryGetValue(name, out i)) return i == Ambiguous ? -1 : i;
         return _original?.IndexOf(name) ?? -1;
+    }
+
+    /// <summary>
+    /// The keys of a JSON record as columns: every key once, none longer than <see cref="MaxColumnName"/> (a longer one is
+    /// an error naming <paramref name="path"/> and <paramref name="line"/>, not a message of a hundred thousand characters).
+    /// </summary>
+    public static DataSchema OfKeys(System.Text.Json.JsonElement record, string path, long line)
+    {
+        var names = record.EnumerateObject().Select(p => p.Name).Distinct(StringComparer.Ordinal).ToArray();
+        if (names.FirstOrDefault(n => n.Length > MaxColumnName) is { } longest)
+            throw SnorkelerException.InFile(path, $"a key is {longest.Length:N0} characters long (at most {MaxColumnName:N0} for a column name): '{longest[..40]}…'", line);
+        return new DataSchema(names);
     }
 
     /// <summary>The column's name in the file, before <c>--column</c> renamed it (its name when it was not renamed).</summary>

@@ -29,9 +29,9 @@ public sealed class JsonLinesSource : IChunkedSource
         _path = Guard.NotNull(path);
         Schema = IO.ReadGuard.Run(path, () =>
         {
-            foreach (var (_, doc) in Lines())
+            foreach (var (line, doc) in Lines())
                 using (doc)
-                    return new DataSchema(doc.RootElement.EnumerateObject().Select(p => p.Name).Distinct(StringComparer.Ordinal));
+                    return DataSchema.OfKeys(doc.RootElement, path, line);
             throw SnorkelerException.InFile(path, "the file is empty (expected one JSON object per line)");
         });
         _columnNames = Schema.Names.Select(n => Encoding.UTF8.GetBytes(n)).ToArray();

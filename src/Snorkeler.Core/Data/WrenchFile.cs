@@ -162,7 +162,7 @@ public static class WrenchFile
         {
             using var stream = Open(path);
             foreach (var member in JsonObjectStream.Read(stream, path))
-                return new DataSchema(Data(path, member).EnumerateObject().Select(p => p.Name).Distinct(StringComparer.Ordinal));
+                return DataSchema.OfKeys(Data(path, member), path, member.Line);
             throw SnorkelerException.InFile(path, "the file has no rows");
         }
 

@@ -184,14 +184,19 @@ public static class InputFile
 
     /// <summary>
     /// Reads a whole regular text file of at most <paramref name="maxBytes"/> bytes as UTF-8 (a byte-order mark
-    /// picks UTF-8, UTF-16 or UTF-32, as <see cref="File.ReadAllText(string)"/> does).
+    /// picks UTF-8, UTF-16 or UTF-32, as <see cref="File.ReadAllText(string)"/> does). Bytes that are not UTF-8 are an
+    /// error naming the line: an LF file saved as Windows-1252 ("ni\xF1o") was read with U+FFFD in place of the ñ,
+    /// and its rule then never fired, as data files with such bytes are refused.
     /// </summary>
     public static string ReadAllText(string path, long maxBytes, string what)
     {
         var bytes = ReadAllBytes(path, maxBytes, what);
-        using var reader = new StreamReader(new MemoryStream(bytes), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-        return reader.ReadToEnd();
+        using var reader = new StreamReader(new MemoryStream(bytes), StrictUtf8, detectEncodingFromByteOrderMarks: true);
+        try { return reader.ReadToEnd(); }
+        catch (DecoderFallbackException) { throw Data.TextFiles.InvalidUtf8(path); }
     }
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private static SnorkelerException TooLarge(string path, long maxBytes, string what)
         => SnorkelerException.InFile(path, string.Create(CultureInfo.InvariantCulture,

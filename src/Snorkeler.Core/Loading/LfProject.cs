@@ -64,6 +64,10 @@ public sealed class LfProject
             foreach (var f in files.Where(f => f.EndsWith(loader.Extension, StringComparison.OrdinalIgnoreCase)))
             {
                 try { mine.Add(new LfSourceFile(f, unsaved is not null && unsaved.TryGetValue(Path.GetFullPath(f), out var text) ? text : IO.InputFile.ReadAllText(f, MaxFileBytes, "an LF file"))); }
+                catch (SnorkelerException e) when (e.File == f && e.Line is { } line && e.Detail is { } detail)
+                {
+                    diagnostics.Add(Diagnostic.Error(Codes.Unreadable, $"cannot read the LF file: {detail}", new SourceLocation(f, (int)Math.Min(line, int.MaxValue), 1)));
+                }
                 catch (SnorkelerException e)
                 {
                     diagnostics.Add(Diagnostic.Error(Codes.Unreadable, $"cannot read LF file {e.Message}", null));
