@@ -267,6 +267,40 @@ public sealed class StudioApiTests
     }
 
     [Fact]
+    public void The_default_labels_file_is_hidden_beside_the_data_so_a_data_glob_does_not_match_it()
+    {
+        using var temp = new TempFolder();
+        var data = temp.Write("raw/Youtube01-Psy.csv", "CONTENT\nhello\n");
+
+        var path = StudioSettings.DefaultHandLabelsPath(data);
+
+        path.ShouldBe(temp.File("raw/.Youtube01-Psy.csv.studio-labels.csv"));
+        File.WriteAllText(path, "row,label\n1,HAM\n");
+        ShellGlob(temp.File("raw"), "*.csv").ShouldBe("Youtube01-Psy.csv");
+        ShellGlob(temp.File("raw"), "*").ShouldBe("Youtube01-Psy.csv");
+    }
+
+    /// <summary>What the shell expands <paramref name="pattern"/> to in <paramref name="folder"/>.</summary>
+    private static string ShellGlob(string folder, string pattern)
+    {
+        using var shell = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("/bin/sh", ["-c", "echo " + pattern])
+            { WorkingDirectory = folder, RedirectStandardOutput = true })!;
+        var output = shell.StandardOutput.ReadToEnd().Trim();
+        shell.WaitForExit();
+        return output;
+    }
+
+    [Fact]
+    public void A_labels_file_under_the_old_default_name_is_still_used()
+    {
+        using var temp = new TempFolder();
+        var data = temp.Write("raw/Youtube01-Psy.csv", "CONTENT\nhello\n");
+        var old = temp.Write("raw/Youtube01-Psy.csv.studio-labels.csv", "row,label\n1,HAM\n");
+
+        StudioSettings.DefaultHandLabelsPath(data).ShouldBe(old);
+    }
+
+    [Fact]
     public async Task The_next_rows_queue_starts_with_rows_no_LF_covers_and_leaves_hand_labelled_rows_out()
     {
         await using var studio = await StudioHarness.Start();
