@@ -137,13 +137,30 @@ public sealed partial class StudioSession : IDisposable
     /// <summary>The edits made since the studio started, oldest first.</summary>
     public IReadOnlyList<HistoryEntry> History { get { lock (_gate) return _history.ToArray(); } }
 
-    /// <summary>Files under the LF folder the studio can edit, relative to it, in ordinal order.</summary>
+    /// <summary>
+    /// The folder walk: links (to files or folders) are not followed, so the files listed, the files loaded and the
+    /// paths <see cref="Resolve"/> accepts are the same ones, a link cannot lead out of the folder and a link to an
+    /// ancestor cannot loop. (The hidden and system attributes are not skipped, as with <see cref="SearchOption.AllDirectories"/>.)
+    /// </summary>
+    private static readonly EnumerationOptions Walk = new() { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint };
+
+    /// <summary>Files under the LF folder the studio can edit, relative to it, in ordinal order (links are not followed).</summary>
     public IReadOnlyList<string> Files()
     {
-        lock (_gate)
-            return Directory.EnumerateFiles(Folder, "*", SearchOption.AllDirectories)
-                .Where(f => EditableExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
-                .Select(Relative).OrderBy(f => f, StringComparer.Ordinal).ToArray();
+        lock (_gate) return FullFiles().Select(Relative).ToArray();
+    }
+
+    private List<string> FullFiles()
+    {
+        try
+        {
+            return Directory.EnumerateFiles(Folder, "*", Walk).Where(f => EditableExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
+                .Order(StringComparer.Ordinal).ToList();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
     }
 
     /// <summary>A file's text (its unsaved buffer when it has one).</summary>
@@ -256,12 +273,12 @@ public sealed partial class StudioSession : IDisposable
         if (!Inside(full)) throw new StudioRefusal($"'{relative}' is outside the LF folder", 403);
         if (!EditableExtensions.Contains(Path.GetExtension(full).ToLowerInvariant()))
             throw new StudioRefusal($"'{relative}' is not an LF file ({string.Join(", ", EditableExtensions)})", 403);
-        // A link inside the folder must not lead out of it.
+        // Links are not followed (see Walk): a path through one is not one of the folder's files, wherever it leads.
         for (var p = full; p.Length > Folder.Length; p = Path.GetDirectoryName(p)!)
         {
             FileSystemInfo info = Directory.Exists(p) ? new DirectoryInfo(p) : new FileInfo(p);
-            if (info.Exists && info.LinkTarget is not null && info.ResolveLinkTarget(true) is { } target && !Inside(target.FullName))
-                throw new StudioRefusal($"'{relative}' links outside the LF folder", 403);
+            if (info.LinkTarget is not null)
+                throw new StudioRefusal($"'{relative}' goes through a link ('{Relative(p)}'); the studio opens only the LF folder's own files, not links", 403);
         }
         return full;
     }
@@ -274,16 +291,11 @@ public sealed partial class StudioSession : IDisposable
     private Dictionary<string, (long, DateTime)> Stamps()
     {
         var stamps = new Dictionary<string, (long, DateTime)>(StringComparer.Ordinal);
-        try
+        foreach (var f in FullFiles())
         {
-            foreach (var f in Directory.EnumerateFiles(Folder, "*", SearchOption.AllDirectories))
-            {
-                if (!EditableExtensions.Contains(Path.GetExtension(f).ToLowerInvariant())) continue;
-                var info = new FileInfo(f);
-                stamps[info.FullName] = (info.Length, info.LastWriteTimeUtc);
-            }
+            var info = new FileInfo(f);
+            if (info.Exists) stamps[info.FullName] = (info.Length, info.LastWriteTimeUtc);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
         return stamps;
     }
 
@@ -293,7 +305,9 @@ public sealed partial class StudioSession : IDisposable
     /// </summary>
     private void Reload(string reason)
     {
-        var set = _project.Load([Folder], _settings.Schema, _train.Schema, _settings.CacheDirectory, _hints, _settings.LfTimeBudget, _unsaved);
+        // The files the studio lists, not the folder: the loader would follow links the studio does not.
+        var files = FullFiles();
+        var set = _project.Load(files.Count > 0 ? files : [Folder], _settings.Schema, _train.Schema, _settings.CacheDirectory, _hints, _settings.LfTimeBudget, _unsaved);
         _lastLoad = set;
         if (set.HasErrors) return;
         Evaluate(set, reason, force: false);

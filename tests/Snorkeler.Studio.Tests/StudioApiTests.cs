@@ -66,6 +66,28 @@ public sealed class StudioApiTests
     }
 
     [Fact]
+    public async Task Linked_folders_are_not_followed_so_the_file_list_the_LFs_and_the_paths_opened_agree()
+    {
+        await using var studio = await StudioHarness.Start();
+        var outside = studio.Temp.File("outside");
+        Directory.CreateDirectory(outside);
+        File.WriteAllText(Path.Combine(outside, "o.rules"), "labels HAM, SPAM\n\nlf outside_lf:\n    when text contains \"zzz\" label SPAM\n");
+        File.WriteAllText(Path.Combine(outside, "secret.txt"), "secret\n");
+        Directory.CreateSymbolicLink(Path.Combine(studio.Lfs, "sub"), outside);
+        Directory.CreateSymbolicLink(Path.Combine(studio.Lfs, "loop"), ".");
+        File.AppendAllText(studio.RulesFile, "\n# a change the studio picks up\n");
+
+        var state = await studio.StateWhen(s => s.GetProperty("history").GetArrayLength() > 1 || s.GetProperty("version").GetInt32() > 1);
+        var loop = await studio.Raw("/api/file?path=loop/spam.rules");
+
+        state.GetProperty("files").EnumerateArray().Select(f => f.GetString()).ShouldBe(["please_words.txt", "spam.rules"]);
+        state.GetProperty("lfs").GetArrayLength().ShouldBe(7);
+        state.GetProperty("diagnostics").GetArrayLength().ShouldBe(0);
+        loop.Status.ShouldBe(HttpStatusCode.Forbidden);
+        loop.Body.GetProperty("error").GetString().ShouldBe("'loop/spam.rules' goes through a link ('loop'); the studio opens only the LF folder's own files, not links");
+    }
+
+    [Fact]
     public async Task An_oversized_request_is_refused()
     {
         await using var studio = await StudioHarness.Start();
@@ -165,13 +187,7 @@ public sealed class StudioApiTests
         Directory.GetFiles(studio.Lfs).Where(f => f.Contains(".tmp", StringComparison.Ordinal)).ShouldBeEmpty();
 
         File.WriteAllText(studio.RulesFile, rules); // another editor, a git checkout
-        JsonElement state = default;
-        for (var tries = 0; tries < 50; tries++)
-        {
-            state = await studio.Get("/api/state");
-            if (state.GetProperty("lfs").GetArrayLength() == 7) break;
-            await Task.Delay(100);
-        }
+        var state = await studio.StateWhen(s => s.GetProperty("lfs").GetArrayLength() == 7);
 
         state.GetProperty("lfs").GetArrayLength().ShouldBe(7);
         state.GetProperty("history").EnumerateArray().Last().GetProperty("reason").GetString().ShouldBe("external change");
