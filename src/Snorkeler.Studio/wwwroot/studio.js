@@ -17,13 +17,17 @@ const studio = {
 // The token arrived in the address; the server set a cookie with it, so the address can drop it.
 if (location.search.includes("token=")) history.replaceState(null, "", location.pathname);
 
+// A failed request throws an Error with the server's message (its JSON "error", or its text: a 403 is plain text) and the status.
 async function api(path, body) {
   const init = body === undefined ? {} : { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) };
   const response = await fetch(path, init);
   const text = await response.text();
-  const data = text ? JSON.parse(text) : null;
-  if (!response.ok) throw new Error(data && data.error ? data.error : `${response.status} ${response.statusText}`);
-  return data;
+  const isJson = (response.headers.get("Content-Type") || "").startsWith("application/json");
+  if (!response.ok) {
+    const message = isJson && text ? JSON.parse(text).error : text.trim();
+    throw Object.assign(new Error(message || `${response.status} ${response.statusText}`), { status: response.status });
+  }
+  return isJson && text ? JSON.parse(text) : null;
 }
 
 function escapeHtml(text) {
