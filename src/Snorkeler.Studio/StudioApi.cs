@@ -17,19 +17,25 @@ public sealed record LfDelta(double Coverage, double Overlaps, double Conflicts,
 /// <summary>The change of the headline numbers since the previous evaluation.</summary>
 public sealed record TotalsDelta(double Coverage, double Overlap, double Conflict, double? ModelAccuracy, double? ModelCoverage);
 
-/// <summary>Everything the page shows besides rows: files, diagnostics, numbers with deltas, history.</summary>
+/// <summary>Everything the page shows besides rows: files (with the version of each on disk), diagnostics, numbers with deltas, history.</summary>
 public sealed record StudioState(int Version, string Data, long Rows, long DevRows, string TextColumn, string HandLabels, IReadOnlyList<string> Classes,
-    IReadOnlyList<string> Files, IReadOnlyList<DiagnosticView> Diagnostics, bool Clean, IReadOnlyList<LfView> Lfs, TotalNumbers? Totals, TotalsDelta? Delta,
+    IReadOnlyList<string> Files, IReadOnlyDictionary<string, string> Versions, IReadOnlyList<DiagnosticView> Diagnostics, bool Clean, IReadOnlyList<LfView> Lfs, TotalNumbers? Totals, TotalsDelta? Delta,
     string? ModelError, IReadOnlyList<HistoryEntry> History, int Reapplied, double Milliseconds, int HandLabelled);
 
-/// <summary>A file's text.</summary>
-public sealed record FileText(string Path, string Text);
+/// <summary>
+/// A file's text and the version of the file it was edited from (<see cref="StudioSession.VersionOf"/>); a save without a
+/// version overwrites whatever is on disk.
+/// </summary>
+public sealed record FileText(string Path, string Text, string? Version = null);
+
+/// <summary>A file whose unsaved edits the page discards, or null for every file (the page starts afresh).</summary>
+public sealed record DiscardRequest(string? Path);
 
 /// <summary>A hand label: a training row (0-based, as rows carry it) and a class name, or null to clear it.</summary>
-public sealed record LabelRequest(long Row, string? Label);
+public sealed record LabelRequest(long? Row, string? Label);
 
 /// <summary>A suggestion to accept or reject.</summary>
-public sealed record SuggestionRequest(string Id);
+public sealed record SuggestionRequest(string? Id);
 
 /// <summary>The JSON API under <c>/api</c>.</summary>
 public static class StudioApi
@@ -39,35 +45,40 @@ public static class StudioApi
     {
         Guard.NotNull(app);
         Guard.NotNull(session);
+        // Errors, bad JSON included, are answered by ApiErrors; numbers in the query are parsed here, so their messages name them.
         var api = app.MapGroup("/api");
-        api.AddEndpointFilter(async (context, next) =>
-        {
-            try { return await next(context); }
-            catch (StudioRefusal e) { return Results.Json(new { error = e.Message }, statusCode: e.Status); }
-            catch (SnorkelerException e) { return Results.Json(new { error = e.Message }, statusCode: StatusCodes.Status400BadRequest); }
-            catch (BadHttpRequestException e) { return Results.Json(new { error = e.Message }, statusCode: e.StatusCode); }
-        });
         api.MapGet("/state", () => State(session, poll: true));
-        api.MapGet("/file", (string path) => new FileText(path, session.Read(path)));
+        api.MapGet("/file", (string? path) => session.Read(path ?? ""));
         api.MapPost("/check", (FileText body) =>
         {
-            session.Edit(body.Path, body.Text ?? "", save: false);
+            session.Edit(body.Path, body.Text ?? "", save: false, body.Version);
             return State(session);
         });
         api.MapPost("/save", (FileText body) =>
         {
-            session.Edit(body.Path, body.Text ?? "", save: true);
+            lock (session.Gate)
+            {
+                // The version written, not the one on disk by the time the state is read: a change made in between must show.
+                var saved = session.Edit(body.Path, body.Text ?? "", save: true, body.Version)!;
+                var state = State(session);
+                return state with { Versions = new Dictionary<string, string>(state.Versions, StringComparer.Ordinal) { [session.Name(body.Path)] = saved } };
+            }
+        });
+        api.MapPost("/discard", (DiscardRequest body) =>
+        {
+            session.Discard(body.Path);
             return State(session);
         });
-        api.MapGet("/rows", (string? set, string? lf, string? bucket, int? limit, int? seed)
-            => session.Rows(set ?? "train", string.IsNullOrEmpty(lf) ? null : lf, bucket ?? "fires", limit ?? 20, seed ?? 0));
-        api.MapGet("/next", (int? limit) => session.NextRows(limit ?? 20));
+        api.MapGet("/rows", (string? set, string? lf, string? bucket, string? limit, string? seed)
+            => session.Rows(set ?? "train", string.IsNullOrEmpty(lf) ? null : lf, bucket ?? "fires", Count(limit, "limit", 20), Number(seed, "seed", 0)));
+        api.MapGet("/next", (string? limit) => session.NextRows(Count(limit, "limit", 20)));
         api.MapPost("/label", (LabelRequest body) =>
         {
-            session.Label(body.Row, string.IsNullOrEmpty(body.Label) ? null : body.Label);
+            var row = body.Row ?? throw new StudioRefusal("give the row to label ('row', as /api/rows lists it)");
+            session.Label(row, string.IsNullOrEmpty(body.Label) ? null : body.Label);
             return State(session);
         });
-        api.MapGet("/suggestions", (int? limit) => session.Suggestions(limit ?? 10));
+        api.MapGet("/suggestions", (string? limit) => session.Suggestions(Count(limit, "limit", 10)));
         api.MapPost("/suggestions/accept", (SuggestionRequest body) =>
         {
             session.Accept(body.Id);
@@ -78,6 +89,17 @@ public static class StudioApi
             session.Reject(body.Id);
             return Results.Ok();
         });
+    }
+
+    /// <summary>A whole number from 0 given in the query as <paramref name="name"/>, or <paramref name="fallback"/> when absent.</summary>
+    private static int Count(string? value, string name, int fallback) => Number(value, name, fallback, min: 0);
+
+    /// <summary>A whole number (from <paramref name="min"/>) given in the query as <paramref name="name"/>, or <paramref name="fallback"/> when absent.</summary>
+    private static int Number(string? value, string name, int fallback, int min = int.MinValue)
+    {
+        if (string.IsNullOrEmpty(value)) return fallback;
+        if (int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) && n >= min) return n;
+        throw new StudioRefusal($"'{name}' must be a whole number{(min == 0 ? " from 0" : "")}, not '{value}'");
     }
 
     /// <summary>The page's state; with <paramref name="poll"/>, after picking up changes made outside the studio.</summary>
@@ -105,7 +127,7 @@ public static class StudioApi
                 delta = new TotalsDelta(a.Coverage - b.Coverage, a.Overlap - b.Overlap, a.Conflict - b.Conflict, Minus(a.ModelAccuracy, b.ModelAccuracy), Minus(a.ModelCoverage, b.ModelCoverage));
             }
             return new StudioState(session.Version, session.DataName, session.TrainRows, session.DevRows, session.TextColumn, session.HandLabelsPath,
-                current?.Schema.ClassNames ?? [], session.Files(), diagnostics, !session.Diagnostics.Any(d => d.IsError), lfs, current?.Totals, delta,
+                current?.Schema.ClassNames ?? [], session.Files(), session.Versions(), diagnostics, !session.Diagnostics.Any(d => d.IsError), lfs, current?.Totals, delta,
                 current?.ModelError, session.History, current?.Reapplied ?? 0, current?.Milliseconds ?? 0, session.Hand.Labels.Count);
         }
     }

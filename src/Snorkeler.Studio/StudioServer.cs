@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -69,6 +70,8 @@ public sealed class StudioServer : IAsyncDisposable
             k.AddServerHeader = false;
             k.Listen(address ?? IPAddress.Loopback, port);
         });
+        // A request that cannot be bound (bad JSON, a field of the wrong type) throws, so ApiErrors answers it with a message.
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
@@ -92,7 +95,7 @@ public sealed class StudioServer : IAsyncDisposable
             context.Response.Headers["Cache-Control"] = "no-store";
             context.Response.Headers["X-Content-Type-Options"] = "nosniff";
             context.Response.Headers["Content-Security-Policy"] = "default-src 'self'; style-src 'self'; script-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'";
-            await next(context);
+            await ApiErrors.Handle(context, () => next(context));
         });
         app.MapGet("/", () => Asset("index.html", "text/html; charset=utf-8"));
         app.MapGet("/studio.js", () => Asset("studio.js", "text/javascript; charset=utf-8"));

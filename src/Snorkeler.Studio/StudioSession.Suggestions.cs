@@ -290,7 +290,7 @@ public sealed partial class StudioSession
     private static double ResolvedMargin(ReadOnlySpan<double> p) => Top(p).Margin;
 
     /// <summary>Adds suggestion <paramref name="id"/>'s rule to the rules file and re-evaluates.</summary>
-    public Suggestion Accept(string id)
+    public Suggestion Accept(string? id)
     {
         lock (_gate)
         {
@@ -301,18 +301,18 @@ public sealed partial class StudioSession
     }
 
     /// <summary>Hides suggestion <paramref name="id"/> for the rest of the session.</summary>
-    public void Reject(string id)
+    public void Reject(string? id)
     {
         lock (_gate)
         {
-            Find(id);
-            _rejected.Add(id);
+            _rejected.Add(Find(id).Id);
             Version++;
         }
     }
 
-    private Suggestion Find(string id)
-        => (_suggestions?.List ?? (IEnumerable<Suggestion>)Suggestions(int.MaxValue)).FirstOrDefault(s => s.Id == id)
+    private Suggestion Find(string? id)
+        => string.IsNullOrEmpty(id) ? throw new StudioRefusal("give the suggestion's id ('id', as /api/suggestions lists it)")
+           : (_suggestions?.List ?? (IEnumerable<Suggestion>)Suggestions(int.MaxValue)).FirstOrDefault(s => s.Id == id)
            ?? Suggestions(int.MaxValue).FirstOrDefault(s => s.Id == id)
            ?? throw new StudioRefusal($"no suggestion '{id.Replace('\n', ' ')}' (the suggestions change with every edit; reload them)", 404);
 

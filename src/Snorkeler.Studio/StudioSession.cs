@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Security.Cryptography;
 using System.Text;
 using Snorkeler.Analysis;
 using Snorkeler.Applying;
@@ -9,7 +10,7 @@ using Snorkeler.Loading;
 
 namespace Snorkeler.Studio;
 
-/// <summary>A request the studio refuses (a path outside the LF folder, an unknown LF or class): HTTP 400 or 403.</summary>
+/// <summary>A request the studio refuses (a path outside the LF folder, an unknown LF or class, a file changed since it was loaded): HTTP 4xx.</summary>
 public sealed class StudioRefusal(string message, int status = 400) : Exception(message)
 {
     /// <summary>The HTTP status to answer with.</summary>
@@ -41,6 +42,8 @@ public sealed partial class StudioSession : IDisposable
     private readonly Dictionary<string, sbyte[]> _trainColumns = new(StringComparer.Ordinal);
     private readonly Dictionary<string, sbyte[]> _devColumns = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _unsaved = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string?> _unsavedBase = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ((long, DateTime) Stamp, string Version)> _versions = new(StringComparer.Ordinal);
     private readonly List<HistoryEntry> _history = [];
     private readonly HandLabels _hand;
     private readonly LfProject _project;
@@ -137,48 +140,134 @@ public sealed partial class StudioSession : IDisposable
     /// <summary>The edits made since the studio started, oldest first.</summary>
     public IReadOnlyList<HistoryEntry> History { get { lock (_gate) return _history.ToArray(); } }
 
-    /// <summary>Files under the LF folder the studio can edit, relative to it, in ordinal order.</summary>
+    /// <summary>
+    /// The folder walk: links (to files or folders) are not followed, so the files listed, the files loaded and the
+    /// paths <see cref="Resolve"/> accepts are the same ones, a link cannot lead out of the folder and a link to an
+    /// ancestor cannot loop. (The hidden and system attributes are not skipped, as with <see cref="SearchOption.AllDirectories"/>.)
+    /// </summary>
+    private static readonly EnumerationOptions Walk = new() { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint };
+
+    /// <summary>Files under the LF folder the studio can edit, relative to it, in ordinal order (links are not followed).</summary>
     public IReadOnlyList<string> Files()
     {
-        lock (_gate)
-            return Directory.EnumerateFiles(Folder, "*", SearchOption.AllDirectories)
-                .Where(f => EditableExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
-                .Select(Relative).OrderBy(f => f, StringComparer.Ordinal).ToArray();
+        lock (_gate) return FullFiles().Select(Relative).ToArray();
     }
 
-    /// <summary>A file's text (its unsaved buffer when it has one).</summary>
-    public string Read(string relative)
+    private List<string> FullFiles()
+    {
+        try
+        {
+            return Directory.EnumerateFiles(Folder, "*", Walk).Where(f => EditableExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
+                .Order(StringComparer.Ordinal).ToList();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>A file's text on disk and its version (see <see cref="VersionOf"/>).</summary>
+    public FileText Read(string relative)
     {
         lock (_gate)
         {
             var full = Resolve(relative);
             if (!File.Exists(full)) throw new StudioRefusal($"no such file in the LF folder: '{relative}'", 404);
-            return InputFile.ReadAllText(full, MaxFileChars, "an LF file");
+            var text = ReadText(full);
+            return new FileText(relative, text, VersionOf(text));
         }
     }
 
     /// <summary>
-    /// Checks <paramref name="text"/> as the content of <paramref name="relative"/> (with the other files as they are);
-    /// with <paramref name="save"/>, first writes it atomically. When the folder checks clean and its LFs differ from
-    /// the current ones, re-applies the changed LFs, refits and records a history entry. Returns the diagnostics.
+    /// The version of an LF file's text: the start of its SHA-256. A save names the version it was based on, so a change
+    /// made since (another editor, another tab) is not overwritten unseen.
     /// </summary>
-    public IReadOnlyList<Diagnostic> Edit(string relative, string text, bool save)
+    public static string VersionOf(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Guard.NotNull(text))))[..16];
+
+    /// <summary>The version of each file as it is on disk, by path relative to the LF folder.</summary>
+    public IReadOnlyDictionary<string, string> Versions()
+    {
+        lock (_gate)
+        {
+            var versions = new SortedDictionary<string, string>(StringComparer.Ordinal);
+            foreach (var (full, stamp) in Stamps())
+            {
+                if (!_versions.TryGetValue(full, out var known) || known.Stamp != stamp)
+                {
+                    try { _versions[full] = known = (stamp, VersionOf(ReadText(full))); }
+                    catch (Exception e) when (e is SnorkelerException or IOException or UnauthorizedAccessException) { continue; }
+                }
+                versions[Relative(full)] = known.Version;
+            }
+            return versions;
+        }
+    }
+
+    private static string ReadText(string full) => InputFile.ReadAllText(full, MaxFileChars, "an LF file");
+
+    /// <summary>
+    /// Checks <paramref name="text"/> as the content of <paramref name="relative"/> (with the other files as they are);
+    /// with <paramref name="save"/>, first writes it atomically. <paramref name="version"/> is the version of the file the
+    /// text was edited from (<see cref="Read"/>): a save is refused (409) when the file changed on disk since, and an
+    /// unsaved buffer remembers it; null saves over whatever is there. When the folder checks clean and its LFs differ from
+    /// the current ones, re-applies the changed LFs, refits and records a history entry. Returns the version saved (null
+    /// when checking only).
+    /// </summary>
+    public string? Edit(string relative, string text, bool save, string? version = null)
     {
         Guard.NotNull(text);
         if (text.Length > MaxFileChars) throw new StudioRefusal($"the file is larger than {MaxFileChars:N0} characters", 413);
         lock (_gate)
         {
             var full = Resolve(relative);
-            if (save)
+            if (!save)
             {
-                Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-                AtomicFile.Write(full, s => s.Write(Encoding.UTF8.GetBytes(text)));
-                _unsaved.Remove(full);
-                _stamps = Stamps();
+                _unsaved[full] = text;
+                _unsavedBase[full] = version;
+                Reload("edit");
+                return null;
             }
-            else _unsaved[full] = text;
-            Reload(save ? "save" : "edit");
-            return _lastLoad!.Diagnostics;
+            if (version is not null) RefuseIfChanged(full, version);
+            Write(full, text);
+            Reload("save");
+            return VersionOf(text);
+        }
+    }
+
+    /// <summary>Refuses (409) to write <paramref name="full"/> when its text on disk is no longer the <paramref name="version"/> the page loaded.</summary>
+    private void RefuseIfChanged(string full, string version)
+    {
+        var now = File.Exists(full) ? VersionOf(ReadText(full)) : null;
+        if (now != version)
+            throw new StudioRefusal($"{Relative(full)} {(now is null ? "was deleted" : "changed")} on disk since this page loaded it (another editor, a git checkout or another " +
+                                    "studio tab saved it): reload it to see the change, or save again to overwrite it", 409);
+    }
+
+    /// <summary>Writes <paramref name="text"/> to <paramref name="full"/> atomically; its unsaved buffer goes.</summary>
+    private void Write(string full, string text)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        AtomicFile.Write(full, s => s.Write(Encoding.UTF8.GetBytes(text)));
+        _unsaved.Remove(full);
+        _unsavedBase.Remove(full);
+        _stamps = Stamps();
+    }
+
+    /// <summary>
+    /// Drops the unsaved buffer of <paramref name="relative"/> (of every file when null): the page discarded its edits,
+    /// or started afresh. The numbers follow the files on disk again.
+    /// </summary>
+    public void Discard(string? relative)
+    {
+        lock (_gate)
+        {
+            var removed = false;
+            foreach (var full in relative is null ? _unsaved.Keys.ToList() : [Resolve(relative)])
+            {
+                removed |= _unsaved.Remove(full);
+                _unsavedBase.Remove(full);
+            }
+            if (removed) Reload("discard");
         }
     }
 
@@ -189,12 +278,12 @@ public sealed partial class StudioSession : IDisposable
         {
             var file = Files().FirstOrDefault(f => f.EndsWith(".rules", StringComparison.OrdinalIgnoreCase));
             var full = file is null ? Path.Combine(Folder, "studio.rules") : Resolve(file);
+            // The page's unsaved edits of the file go in with the rule, unless the file changed on disk since they were begun.
+            if (_unsaved.ContainsKey(full) && _unsavedBase[full] is { } based) RefuseIfChanged(full, based);
             var text = _unsaved.TryGetValue(full, out var buffer) ? buffer : File.Exists(full) ? File.ReadAllText(full) : "";
             if (text.Length > 0 && !text.EndsWith('\n')) text += "\n";
             text += (text.Length > 0 ? "\n" : "") + ruleText;
-            AtomicFile.Write(full, s => s.Write(Encoding.UTF8.GetBytes(text)));
-            _unsaved.Remove(full);
-            _stamps = Stamps();
+            Write(full, text);
             Reload(reason);
             return _lastLoad!.Diagnostics;
         }
@@ -205,6 +294,8 @@ public sealed partial class StudioSession : IDisposable
 
     /// <summary>
     /// Re-reads the folder when a file in it changed on disk (another editor, a git checkout); true when something changed.
+    /// A file with an unsaved buffer is still checked with the buffer, the text the page shows; the page sees the file's new
+    /// version in the state and offers to reload it, and a save over it is refused until the person chooses.
     /// While an edit holds the session it returns false at once: the next poll looks again, and a poll never holds a
     /// thread-pool thread waiting (two blocked pool threads on two cores starve the applier's channel, whose
     /// continuations run on the pool, for as long as the pool takes to add threads: seconds).
@@ -219,7 +310,6 @@ public sealed partial class StudioSession : IDisposable
             var changed = stamps.Keys.Union(_stamps.Keys).Where(k => !stamps.TryGetValue(k, out var a) || !_stamps.TryGetValue(k, out var b) || a != b).ToList();
             if (changed.Count == 0) return false;
             _stamps = stamps;
-            foreach (var path in changed) _unsaved.Remove(path); // the file on disk wins over a buffer of its old text
             try { Reload("external change"); }
             catch (Exception e) when (e is SnorkelerException or IOException) { }
             Version++;
@@ -256,15 +346,18 @@ public sealed partial class StudioSession : IDisposable
         if (!Inside(full)) throw new StudioRefusal($"'{relative}' is outside the LF folder", 403);
         if (!EditableExtensions.Contains(Path.GetExtension(full).ToLowerInvariant()))
             throw new StudioRefusal($"'{relative}' is not an LF file ({string.Join(", ", EditableExtensions)})", 403);
-        // A link inside the folder must not lead out of it.
+        // Links are not followed (see Walk): a path through one is not one of the folder's files, wherever it leads.
         for (var p = full; p.Length > Folder.Length; p = Path.GetDirectoryName(p)!)
         {
             FileSystemInfo info = Directory.Exists(p) ? new DirectoryInfo(p) : new FileInfo(p);
-            if (info.Exists && info.LinkTarget is not null && info.ResolveLinkTarget(true) is { } target && !Inside(target.FullName))
-                throw new StudioRefusal($"'{relative}' links outside the LF folder", 403);
+            if (info.LinkTarget is not null)
+                throw new StudioRefusal($"'{relative}' goes through a link ('{Relative(p)}'); the studio opens only the LF folder's own files, not links", 403);
         }
         return full;
     }
+
+    /// <summary>The name the file list gives <paramref name="relative"/> (refused as <see cref="Resolve"/> refuses).</summary>
+    internal string Name(string relative) => Relative(Resolve(relative));
 
     private bool Inside(string full)
         => full.StartsWith(Folder.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal);
@@ -274,16 +367,11 @@ public sealed partial class StudioSession : IDisposable
     private Dictionary<string, (long, DateTime)> Stamps()
     {
         var stamps = new Dictionary<string, (long, DateTime)>(StringComparer.Ordinal);
-        try
+        foreach (var f in FullFiles())
         {
-            foreach (var f in Directory.EnumerateFiles(Folder, "*", SearchOption.AllDirectories))
-            {
-                if (!EditableExtensions.Contains(Path.GetExtension(f).ToLowerInvariant())) continue;
-                var info = new FileInfo(f);
-                stamps[info.FullName] = (info.Length, info.LastWriteTimeUtc);
-            }
+            var info = new FileInfo(f);
+            if (info.Exists) stamps[info.FullName] = (info.Length, info.LastWriteTimeUtc);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
         return stamps;
     }
 
@@ -293,7 +381,9 @@ public sealed partial class StudioSession : IDisposable
     /// </summary>
     private void Reload(string reason)
     {
-        var set = _project.Load([Folder], _settings.Schema, _train.Schema, _settings.CacheDirectory, _hints, _settings.LfTimeBudget, _unsaved);
+        // The files the studio lists, not the folder: the loader would follow links the studio does not.
+        var files = FullFiles();
+        var set = _project.Load(files.Count > 0 ? files : [Folder], _settings.Schema, _train.Schema, _settings.CacheDirectory, _hints, _settings.LfTimeBudget, _unsaved);
         _lastLoad = set;
         if (set.HasErrors) return;
         Evaluate(set, reason, force: false);

@@ -53,4 +53,18 @@ public sealed record StudioSettings
 
     /// <summary>How often the LF folder is checked for changes made outside the studio (besides file-system events).</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Where hand labels are kept unless told: <c>.DATA.studio-labels.csv</c> beside the first data file. The leading dot
+    /// keeps it out of what a shell's <c>*.csv</c> or <c>*</c> expands to, so <c>--data raw/*.csv</c> still names only the
+    /// data once a row is labelled. A labels file under the name studios before used (<c>DATA.studio-labels.csv</c>, which
+    /// such a glob matches) is still used when it is there and the new one is not.
+    /// </summary>
+    public static string DefaultHandLabelsPath(string firstDataFile)
+    {
+        Guard.NotNull(firstDataFile);
+        var hidden = Path.Combine(Path.GetDirectoryName(firstDataFile) ?? "", "." + Path.GetFileName(firstDataFile) + ".studio-labels.csv");
+        var old = firstDataFile + ".studio-labels.csv";
+        return !File.Exists(hidden) && File.Exists(old) ? old : hidden;
+    }
 }

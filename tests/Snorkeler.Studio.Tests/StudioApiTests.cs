@@ -66,6 +66,28 @@ public sealed class StudioApiTests
     }
 
     [Fact]
+    public async Task Linked_folders_are_not_followed_so_the_file_list_the_LFs_and_the_paths_opened_agree()
+    {
+        await using var studio = await StudioHarness.Start();
+        var outside = studio.Temp.File("outside");
+        Directory.CreateDirectory(outside);
+        File.WriteAllText(Path.Combine(outside, "o.rules"), "labels HAM, SPAM\n\nlf outside_lf:\n    when text contains \"zzz\" label SPAM\n");
+        File.WriteAllText(Path.Combine(outside, "secret.txt"), "secret\n");
+        Directory.CreateSymbolicLink(Path.Combine(studio.Lfs, "sub"), outside);
+        Directory.CreateSymbolicLink(Path.Combine(studio.Lfs, "loop"), ".");
+        File.AppendAllText(studio.RulesFile, "\n# a change the studio picks up\n");
+
+        var state = await studio.StateWhen(s => s.GetProperty("history").GetArrayLength() > 1 || s.GetProperty("version").GetInt32() > 1);
+        var loop = await studio.Raw("/api/file?path=loop/spam.rules");
+
+        state.GetProperty("files").EnumerateArray().Select(f => f.GetString()).ShouldBe(["please_words.txt", "spam.rules"]);
+        state.GetProperty("lfs").GetArrayLength().ShouldBe(7);
+        state.GetProperty("diagnostics").GetArrayLength().ShouldBe(0);
+        loop.Status.ShouldBe(HttpStatusCode.Forbidden);
+        loop.Body.GetProperty("error").GetString().ShouldBe("'loop/spam.rules' goes through a link ('loop'); the studio opens only the LF folder's own files, not links");
+    }
+
+    [Fact]
     public async Task An_oversized_request_is_refused()
     {
         await using var studio = await StudioHarness.Start();
@@ -165,13 +187,7 @@ public sealed class StudioApiTests
         Directory.GetFiles(studio.Lfs).Where(f => f.Contains(".tmp", StringComparison.Ordinal)).ShouldBeEmpty();
 
         File.WriteAllText(studio.RulesFile, rules); // another editor, a git checkout
-        JsonElement state = default;
-        for (var tries = 0; tries < 50; tries++)
-        {
-            state = await studio.Get("/api/state");
-            if (state.GetProperty("lfs").GetArrayLength() == 7) break;
-            await Task.Delay(100);
-        }
+        var state = await studio.StateWhen(s => s.GetProperty("lfs").GetArrayLength() == 7);
 
         state.GetProperty("lfs").GetArrayLength().ShouldBe(7);
         state.GetProperty("history").EnumerateArray().Last().GetProperty("reason").GetString().ShouldBe("external change");
@@ -264,6 +280,40 @@ public sealed class StudioApiTests
         await studio.Post("/api/label", new { row = 5, label = "HAM" });
 
         File.ReadAllLines(studio.Session.HandLabelsPath).ShouldBe(["row,label", "4,SPAM", "6,HAM", "10,HAM"]);
+    }
+
+    [Fact]
+    public void The_default_labels_file_is_hidden_beside_the_data_so_a_data_glob_does_not_match_it()
+    {
+        using var temp = new TempFolder();
+        var data = temp.Write("raw/Youtube01-Psy.csv", "CONTENT\nhello\n");
+
+        var path = StudioSettings.DefaultHandLabelsPath(data);
+
+        path.ShouldBe(temp.File("raw/.Youtube01-Psy.csv.studio-labels.csv"));
+        File.WriteAllText(path, "row,label\n1,HAM\n");
+        ShellGlob(temp.File("raw"), "*.csv").ShouldBe("Youtube01-Psy.csv");
+        ShellGlob(temp.File("raw"), "*").ShouldBe("Youtube01-Psy.csv");
+    }
+
+    /// <summary>What the shell expands <paramref name="pattern"/> to in <paramref name="folder"/>.</summary>
+    private static string ShellGlob(string folder, string pattern)
+    {
+        using var shell = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("/bin/sh", ["-c", "echo " + pattern])
+            { WorkingDirectory = folder, RedirectStandardOutput = true })!;
+        var output = shell.StandardOutput.ReadToEnd().Trim();
+        shell.WaitForExit();
+        return output;
+    }
+
+    [Fact]
+    public void A_labels_file_under_the_old_default_name_is_still_used()
+    {
+        using var temp = new TempFolder();
+        var data = temp.Write("raw/Youtube01-Psy.csv", "CONTENT\nhello\n");
+        var old = temp.Write("raw/Youtube01-Psy.csv.studio-labels.csv", "row,label\n1,HAM\n");
+
+        StudioSettings.DefaultHandLabelsPath(data).ShouldBe(old);
     }
 
     [Fact]

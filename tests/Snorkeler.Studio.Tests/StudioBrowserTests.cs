@@ -18,25 +18,19 @@ public sealed class StudioBrowserTests
     {
         await using var studio = await StudioHarness.Start(rules: "labels HAM, SPAM\n\nlf keyword_subscribe:\n    when text contains \"subscribe\" label SPAM\n");
         using var browser = Browser();
-        var wait = new WebDriverWait(browser, Patience);
-        wait.IgnoreExceptionTypes(typeof(StaleElementReferenceException)); // the page re-renders the element the condition reads
-        browser.Navigate().GoToUrl(studio.Server.Url);
-        wait.Until(b => b.FindElement(By.TagName("body")).GetAttribute("data-ready") == "true");
+        var wait = Open(browser, studio);
         wait.Until(b => b.FindElements(By.CssSelector("#lf-table tbody tr")).Count == 1);
         var coverageBefore = Text(browser, "#total-coverage .value");
 
         // Type a rule with a misspelt label: the checker's diagnostic appears in the list and under the word.
-        var editor = browser.FindElement(By.Id("editor"));
-        editor.Click();
-        editor.SendKeys(Keys.Control + Keys.End);
-        editor.SendKeys("\nlf spam_check:\n    when text contains \"check\" label SPAMM");
+        TypeAtTheEnd(browser, "\nlf spam_check:\n    when text contains \"check\" label SPAMM");
         var diagnostic = wait.Until(b => b.FindElements(By.CssSelector("#diagnostics li.error")).FirstOrDefault(d => d.Text.Contains("SNK0007", StringComparison.Ordinal)));
         diagnostic.Text.ShouldContain("unknown label 'SPAMM'; did you mean 'SPAM'?");
         wait.Until(b => b.FindElements(By.CssSelector("#highlight .d-error")).Any(e => e.Text.Contains("SPAMM", StringComparison.Ordinal)));
         Screenshot(browser, "studio-diagnostic.png");
 
         // Fix it: the diagnostic goes, the new LF gets its numbers and the coverage changes.
-        editor.SendKeys(Keys.Backspace);
+        browser.FindElement(By.Id("editor")).SendKeys(Keys.Backspace);
         wait.Until(b => b.FindElements(By.CssSelector("#lf-table tr[data-lf='spam_check']")).Count == 1);
         wait.Until(b => b.FindElements(By.CssSelector("#diagnostics li.error")).Count == 0);
         var coverage = wait.Until(b => b.FindElement(By.CssSelector("#lf-table tr[data-lf='spam_check'] td.coverage .clickable")));
@@ -68,10 +62,7 @@ public sealed class StudioBrowserTests
     {
         await using var studio = await StudioHarness.Start();
         using var browser = Browser();
-        var wait = new WebDriverWait(browser, Patience);
-        wait.IgnoreExceptionTypes(typeof(StaleElementReferenceException)); // the page re-renders the element the condition reads
-        browser.Navigate().GoToUrl(studio.Server.Url);
-        wait.Until(b => b.FindElement(By.TagName("body")).GetAttribute("data-ready") == "true");
+        var wait = Open(browser, studio);
         var goldBefore = Text(browser, "#total-accuracy .label");
 
         browser.FindElement(By.CssSelector("#tabs button[data-panel='next-panel']")).Click();
@@ -82,6 +73,93 @@ public sealed class StudioBrowserTests
         wait.Until(b => Text(b, "#total-accuracy .label") != goldBefore);
         File.ReadAllLines(studio.Session.HandLabelsPath).Length.ShouldBe(2);
         Screenshot(browser, "studio.png");
+    }
+
+    [Fact]
+    public async Task A_person_discards_an_edit_by_opening_another_file_and_the_numbers_follow_the_file_on_disk_again()
+    {
+        await using var studio = await StudioHarness.Start();
+        using var browser = Browser();
+        var wait = Open(browser, studio);
+        wait.Until(b => b.FindElements(By.CssSelector("#lf-table tbody tr")).Count == 7);
+
+        TypeAtTheEnd(browser, "\nlf spam_check:\n    when text contains \"check\" label SPAM");
+        wait.Until(b => b.FindElements(By.CssSelector("#lf-table tbody tr")).Count == 8);
+        browser.FindElements(By.CssSelector("#files button")).Single(f => f.Text == "please_words.txt").Click();
+        wait.Until(Alert)!.Accept();
+
+        wait.Until(b => b.FindElements(By.CssSelector("#lf-table tbody tr")).Count == 7);
+        Text(browser, "#file-name").ShouldBe("please_words.txt");
+    }
+
+    [Fact]
+    public async Task A_person_saving_a_file_another_editor_changed_is_offered_to_reload_it_or_to_overwrite_it()
+    {
+        await using var studio = await StudioHarness.Start();
+        using var browser = Browser();
+        var wait = Open(browser, studio);
+        var editor = browser.FindElement(By.Id("editor"));
+
+        // Reload: the other editor's change is shown and the page's edit dropped.
+        TypeAtTheEnd(browser, "\nlf spam_check:\n    when text contains \"check\" label SPAM");
+        wait.Until(b => b.FindElements(By.CssSelector("#lf-table tbody tr")).Count == 8);
+        File.AppendAllText(studio.RulesFile, "\n# another editor\n");
+        browser.FindElement(By.Id("save")).Click();
+        wait.Until(b => b.FindElement(By.Id("conflict")).Displayed && Text(b, "#conflict-message").Contains("changed on disk", StringComparison.Ordinal));
+        File.ReadAllText(studio.RulesFile).ShouldNotContain("spam_check");
+        browser.FindElement(By.Id("conflict-reload")).Click();
+        wait.Until(b => editor.GetDomProperty("value")!.Contains("# another editor", StringComparison.Ordinal));
+        editor.GetDomProperty("value")!.ShouldNotContain("spam_check");
+        wait.Until(b => b.FindElements(By.CssSelector("#lf-table tbody tr")).Count == 7);
+        browser.FindElement(By.Id("conflict")).Displayed.ShouldBeFalse();
+
+        // Overwrite: the page's text is saved over the other editor's.
+        TypeAtTheEnd(browser, "\nlf spam_check:\n    when text contains \"check\" label SPAM");
+        wait.Until(b => b.FindElements(By.CssSelector("#lf-table tbody tr")).Count == 8);
+        File.AppendAllText(studio.RulesFile, "\n# another editor again\n");
+        browser.FindElement(By.Id("save")).Click();
+        wait.Until(b => b.FindElement(By.Id("conflict")).Displayed);
+        browser.FindElement(By.Id("conflict-overwrite")).Click();
+        wait.Until(_ => File.ReadAllText(studio.RulesFile).Contains("spam_check", StringComparison.Ordinal));
+        File.ReadAllText(studio.RulesFile).ShouldNotContain("# another editor again");
+        wait.Until(b => !b.FindElement(By.Id("conflict")).Displayed && !b.FindElement(By.Id("dirty")).Displayed);
+    }
+
+    [Fact]
+    public async Task A_page_whose_token_is_no_longer_accepted_shows_what_the_server_says()
+    {
+        await using var studio = await StudioHarness.Start();
+        using var browser = Browser();
+        var wait = Open(browser, studio);
+
+        browser.Manage().Cookies.DeleteAllCookies(); // as after the studio restarted with a new token
+
+        wait.Until(b => Text(b, "#status").StartsWith("lost the studio: ", StringComparison.Ordinal));
+        Text(browser, "#status").ShouldBe("lost the studio: snorkeler studio: open the address with the token the command printed (…/?token=…)");
+    }
+
+    /// <summary>Opens the studio's address and waits until the page is ready.</summary>
+    private static WebDriverWait Open(ChromeDriver browser, StudioHarness studio)
+    {
+        var wait = new WebDriverWait(browser, Patience);
+        wait.IgnoreExceptionTypes(typeof(StaleElementReferenceException)); // the page re-renders the element the condition reads
+        browser.Navigate().GoToUrl(studio.Server.Url);
+        wait.Until(b => b.FindElement(By.TagName("body")).GetAttribute("data-ready") == "true");
+        return wait;
+    }
+
+    private static void TypeAtTheEnd(IWebDriver browser, string text)
+    {
+        var editor = browser.FindElement(By.Id("editor"));
+        editor.Click();
+        editor.SendKeys(Keys.Control + Keys.End);
+        editor.SendKeys(text);
+    }
+
+    private static IAlert? Alert(IWebDriver browser)
+    {
+        try { return browser.SwitchTo().Alert(); }
+        catch (NoAlertPresentException) { return null; }
     }
 
     private static string Text(IWebDriver browser, string css) => browser.FindElement(By.CssSelector(css)).Text;

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Snorkeler.Applying;
@@ -83,6 +84,29 @@ internal sealed class StudioHarness : IAsyncDisposable
         var text = await response.Content.ReadAsStringAsync();
         response.IsSuccessStatusCode.ShouldBeTrue($"POST {path}: {(int)response.StatusCode} {text}");
         return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    /// <summary>Sends <paramref name="json"/> as it is (POST) or nothing (GET) and returns the status and the JSON answer (default when it is not JSON).</summary>
+    public async Task<(HttpStatusCode Status, JsonElement Body)> Raw(string path, string? json = null)
+    {
+        using var response = json is null
+            ? await Client.GetAsync(path)
+            : await Client.PostAsync(path, new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+        var text = await response.Content.ReadAsStringAsync();
+        var isJson = response.Content.Headers.ContentType?.MediaType == "application/json";
+        return (response.StatusCode, isJson ? JsonDocument.Parse(text).RootElement.Clone() : default);
+    }
+
+    /// <summary>Polls the state until <paramref name="done"/> holds (the studio picks up changes on disk within its poll interval).</summary>
+    public async Task<JsonElement> StateWhen(Func<JsonElement, bool> done)
+    {
+        var state = await Get("/api/state");
+        for (var tries = 0; tries < 100 && !done(state); tries++)
+        {
+            await Task.Delay(100);
+            state = await Get("/api/state");
+        }
+        return state;
     }
 
     /// <summary>The numbers of LF <paramref name="name"/> in a state.</summary>

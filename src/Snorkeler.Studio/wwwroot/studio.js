@@ -9,6 +9,7 @@ const studio = {
   state: null,        // the latest /api/state
   file: null,         // the file open in the editor
   saved: "",          // its text as last loaded or saved
+  version: null,      // the version of the file on disk that text is (the server refuses a save over another)
   checkTimer: 0,
   pending: null,      // the check in flight
   lastRows: null,     // the last rows request, to refresh after a hand label
@@ -17,13 +18,17 @@ const studio = {
 // The token arrived in the address; the server set a cookie with it, so the address can drop it.
 if (location.search.includes("token=")) history.replaceState(null, "", location.pathname);
 
+// A failed request throws an Error with the server's message (its JSON "error", or its text: a 403 is plain text) and the status.
 async function api(path, body) {
   const init = body === undefined ? {} : { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) };
   const response = await fetch(path, init);
   const text = await response.text();
-  const data = text ? JSON.parse(text) : null;
-  if (!response.ok) throw new Error(data && data.error ? data.error : `${response.status} ${response.statusText}`);
-  return data;
+  const isJson = (response.headers.get("Content-Type") || "").startsWith("application/json");
+  if (!response.ok) {
+    const message = isJson && text ? JSON.parse(text).error : text.trim();
+    throw Object.assign(new Error(message || `${response.status} ${response.statusText}`), { status: response.status });
+  }
+  return isJson && text ? JSON.parse(text) : null;
 }
 
 function escapeHtml(text) {
@@ -179,7 +184,7 @@ async function check() {
   const text = editor.value;
   const started = performance.now();
   try {
-    const state = await api("/api/check", { path: studio.file, text });
+    const state = await api("/api/check", { path: studio.file, text, version: studio.version });
     if (editor.value !== text) return; // a newer check follows
     render(state);
     setStatus(`checked in ${Math.round(performance.now() - started)} ms`);
@@ -188,30 +193,55 @@ async function check() {
   }
 }
 
-async function save() {
+// Saves over the version the editor was loaded from; with overwrite, over whatever is on disk.
+async function save(overwrite = false) {
   if (!studio.file) return;
   const text = editor.value;
   try {
-    const state = await api("/api/save", { path: studio.file, text });
+    const state = await api("/api/save", { path: studio.file, text, version: overwrite ? null : studio.version });
     studio.saved = text;
+    studio.version = state.versions[studio.file];
     $("#dirty").hidden = editor.value === studio.saved;
+    showConflict(null);
     render(state);
     setStatus(`saved ${studio.file}`);
   } catch (error) {
+    if (error.status === 409) showConflict(error.message);
     setStatus(error.message);
   }
 }
 
+// The file changed on disk under unsaved edits: the person chooses to reload it or to overwrite it (null hides the choice).
+function showConflict(message) {
+  $("#conflict").hidden = message === null;
+  $("#conflict-message").textContent = message || "";
+}
+$("#conflict-reload").addEventListener("click", () => discardAndOpen(studio.file));
+$("#conflict-overwrite").addEventListener("click", () => save(true));
+
 async function open(file) {
-  const { text } = await api(`/api/file?path=${encodeURIComponent(file)}`);
+  const { text, version } = await api(`/api/file?path=${encodeURIComponent(file)}`);
   studio.file = file;
   studio.saved = text;
+  studio.version = version;
   editor.value = text;
   $("#file-name").textContent = file;
   $("#dirty").hidden = true;
+  showConflict(null);
   renderFiles();
   renderHighlight();
   renderDiagnostics();
+}
+
+// Opens a file after the editor's unsaved edits were discarded: the server drops them too, so the numbers follow the disk.
+async function discardAndOpen(file) {
+  if (studio.file && editor.value !== studio.saved) render(await api("/api/discard", { path: studio.file }));
+  await open(file);
+}
+
+// Whether the person lets the editor's unsaved edits go.
+function mayDiscard() {
+  return editor.value === studio.saved || confirm(`Discard the unsaved changes to ${studio.file}?`);
 }
 
 function renderFiles() {
@@ -222,8 +252,7 @@ function renderFiles() {
     button.textContent = f;
     button.className = f === studio.file ? "active" : "";
     button.addEventListener("click", () => {
-      if (editor.value !== studio.saved && !confirm(`Discard the unsaved changes to ${studio.file}?`)) return;
-      open(f);
+      if (mayDiscard()) discardAndOpen(f).catch((error) => setStatus(error.message));
     });
     return button;
   }));
@@ -251,8 +280,8 @@ function renderDiagnostics() {
 async function goTo(file, line, column) {
   if (!file) return;
   if (file !== studio.file) {
-    if (editor.value !== studio.saved && !confirm(`Discard the unsaved changes to ${studio.file}?`)) return;
-    await open(file);
+    if (!mayDiscard()) return;
+    await discardAndOpen(file);
   }
   const lines = editor.value.split("\n");
   let offset = 0;
@@ -457,14 +486,18 @@ async function poll() {
     if (!studio.state || state.version !== studio.state.version) {
       const clean = editor.value === studio.saved;
       render(state);
-      if (studio.file && clean) {
-        // Another editor or a git checkout changed the open file: show its new text unless there are unsaved edits here.
-        const { text } = await api(`/api/file?path=${encodeURIComponent(studio.file)}`);
-        if (text !== studio.saved && editor.value === studio.saved) {
-          studio.saved = text;
-          editor.value = text;
-          renderHighlight();
-          setStatus(`${studio.file} changed on disk; reloaded`);
+      if (studio.file && state.versions[studio.file] !== studio.version) {
+        // Another editor or a git checkout changed the open file: show its new text, or with unsaved edits here, offer to.
+        if (!clean) showConflict(`${studio.file} changed on disk while you have unsaved edits here: reload it, or overwrite it with yours`);
+        else {
+          const { text, version } = await api(`/api/file?path=${encodeURIComponent(studio.file)}`);
+          if (editor.value === studio.saved) {
+            studio.saved = text;
+            studio.version = version;
+            editor.value = text;
+            renderHighlight();
+            setStatus(`${studio.file} changed on disk; reloaded`);
+          }
         }
       }
     }
@@ -473,8 +506,14 @@ async function poll() {
   }
 }
 
+// Leaving or reloading the page drops its unsaved edits (a new page starts from the files on disk): ask first.
+window.addEventListener("beforeunload", (event) => {
+  if (editor.value !== studio.saved) event.preventDefault();
+});
+
 (async function start() {
-  const state = await api("/api/state");
+  // Unsaved edits the server holds for an earlier page (closed, reloaded) are not in this editor: drop them.
+  const state = await api("/api/discard", {});
   render(state);
   const first = state.files.find((f) => f.endsWith(".rules")) || state.files[0];
   if (first) await open(first);

@@ -1,0 +1,68 @@
+using System.Reflection;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http;
+
+namespace Snorkeler.Studio;
+
+/// <summary>
+/// Answers every failed request with <c>{"error": "..."}</c> and a 4xx status: refusals, bad input data, and requests the
+/// framework cannot bind (bad JSON, a field of the wrong type, no body), whose messages are put in the reader's words and
+/// name the field. Anything else is a defect: 500, with the same shape, so the page can show it.
+/// </summary>
+internal static partial class ApiErrors
+{
+    /// <summary>Runs <paramref name="next"/> and answers its failure.</summary>
+    public static async Task Handle(HttpContext context, Func<Task> next)
+    {
+        try
+        {
+            await next();
+        }
+        catch (Exception e) when (!context.Response.HasStarted && e is not OperationCanceledException)
+        {
+            var (status, message) = e switch
+            {
+                StudioRefusal r => (r.Status, r.Message),
+                SnorkelerException => (StatusCodes.Status400BadRequest, e.Message),
+                BadHttpRequestException b => (b.StatusCode, Describe(b)),
+                _ => (StatusCodes.Status500InternalServerError, $"the studio failed: {e.GetType().Name}: {e.Message}"),
+            };
+            context.Response.Clear();
+            context.Response.StatusCode = status;
+            await context.Response.WriteAsJsonAsync(new { error = message });
+        }
+    }
+
+    /// <summary>What was wrong with a request the framework could not bind, in the reader's words.</summary>
+    private static string Describe(BadHttpRequestException e)
+    {
+        if (e.InnerException is JsonException json)
+        {
+            var field = json.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : null;
+            // "could not be converted to" names the request's type (Snorkeler.Studio.FileText); the field's type says what was wanted.
+            var wrongType = ConvertedTo().Match(json.Message);
+            if (field is not null && wrongType.Success && typeof(ApiErrors).Assembly.GetType(wrongType.Groups["type"].Value) is { } request
+                && request.GetProperty(field, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase) is { } property)
+                return $"'{field}' in the request body must be {Kind(Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType)}";
+            var reason = json.InnerException?.Message ?? json.Message;
+            var cut = reason.IndexOf(" Path:", StringComparison.Ordinal);
+            if (cut < 0) cut = reason.IndexOf(" LineNumber:", StringComparison.Ordinal);
+            return $"the request body is not valid JSON (line {json.LineNumber + 1}, byte {json.BytePositionInLine + 1}): {(cut < 0 ? reason : reason[..cut]).Trim()}";
+        }
+        if (e.Message.Contains("body", StringComparison.Ordinal) && e.Message.Contains("provided", StringComparison.Ordinal))
+            return "the request needs a JSON body";
+        return e.Message;
+    }
+
+    /// <summary>A field's type as the JSON a person would write for it.</summary>
+    private static string Kind(Type type)
+        => type == typeof(string) ? "a string"
+            : type == typeof(int) || type == typeof(long) ? "a whole number"
+            : type == typeof(double) ? "a number"
+            : type == typeof(bool) ? "true or false"
+            : "a " + type.Name;
+
+    [GeneratedRegex(@"could not be converted to (?<type>\S+?)\.?(\s|$)")]
+    private static partial Regex ConvertedTo();
+}

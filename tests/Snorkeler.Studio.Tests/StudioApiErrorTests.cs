@@ -1,0 +1,33 @@
+using System.Net;
+using System.Text.Json;
+
+namespace Snorkeler.Studio.Tests;
+
+/// <summary>Bad input gets a 4xx answer with a JSON error a person can act on, never a 500 or an empty body.</summary>
+public sealed class StudioApiErrorTests
+{
+    [Theory]
+    [InlineData("/api/suggestions/accept", """{"id":null}""", "give the suggestion's id ('id', as /api/suggestions lists it)")]
+    [InlineData("/api/suggestions/reject", """{"id":null}""", "give the suggestion's id ('id', as /api/suggestions lists it)")]
+    [InlineData("/api/suggestions/reject", """{}""", "give the suggestion's id ('id', as /api/suggestions lists it)")]
+    [InlineData("/api/check", """{"path":"spam.rules",""", "the request body is not valid JSON (line 1, byte 21): Expected start of a property name or value, but instead reached end of data.")]
+    [InlineData("/api/check", """{"path":"spam.rules","text":123}""", "'text' in the request body must be a string")]
+    [InlineData("/api/label", """{"row":"abc"}""", "'row' in the request body must be a whole number")]
+    [InlineData("/api/label", """{"label":"HAM"}""", "give the row to label ('row', as /api/rows lists it)")]
+    [InlineData("/api/check", "", "the request needs a JSON body")]
+    [InlineData("/api/rows?limit=abc", null, "'limit' must be a whole number from 0, not 'abc'")]
+    [InlineData("/api/rows?limit=-5", null, "'limit' must be a whole number from 0, not '-5'")]
+    [InlineData("/api/rows?seed=1.5", null, "'seed' must be a whole number, not '1.5'")]
+    [InlineData("/api/next?limit=-1", null, "'limit' must be a whole number from 0, not '-1'")]
+    [InlineData("/api/suggestions?limit=x", null, "'limit' must be a whole number from 0, not 'x'")]
+    public async Task Bad_input_gets_a_400_with_a_JSON_error_naming_the_field(string path, string? body, string message)
+    {
+        await using var studio = await StudioHarness.Start();
+
+        var (status, answer) = await studio.Raw(path, body);
+
+        status.ShouldBe(HttpStatusCode.BadRequest);
+        answer.ValueKind.ShouldBe(JsonValueKind.Object, "the answer is JSON");
+        answer.GetProperty("error").GetString().ShouldBe(message);
+    }
+}

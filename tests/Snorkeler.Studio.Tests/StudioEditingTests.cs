@@ -1,0 +1,116 @@
+using System.Net;
+using System.Text.Json;
+
+namespace Snorkeler.Studio.Tests;
+
+/// <summary>Unsaved edits, discards and saves when the file also changes elsewhere (another editor, another tab).</summary>
+public sealed class StudioEditingTests
+{
+    private static int LfCount(JsonElement state) => state.GetProperty("lfs").GetArrayLength();
+
+    private static string WithoutKeywordMy(string rules)
+    {
+        var start = rules.IndexOf("lf keyword_my:", StringComparison.Ordinal);
+        var end = rules.IndexOf("lf ", start + 3, StringComparison.Ordinal);
+        return rules[..start] + rules[end..];
+    }
+
+    [Fact]
+    public async Task Discarding_an_unsaved_edit_puts_the_numbers_back_to_the_file_on_disk()
+    {
+        await using var studio = await StudioHarness.Start();
+        var rules = File.ReadAllText(studio.RulesFile);
+        var edited = await studio.Post("/api/check", new { path = "spam.rules", text = WithoutKeywordMy(rules) });
+        LfCount(edited).ShouldBe(6);
+
+        var discarded = await studio.Post("/api/discard", new { path = "spam.rules" });
+        var afterAnotherSave = await studio.Post("/api/save", new { path = "please_words.txt", text = File.ReadAllText(Path.Combine(studio.Lfs, "please_words.txt")) });
+
+        LfCount(discarded).ShouldBe(7);
+        LfCount(afterAnotherSave).ShouldBe(7);
+        discarded.GetProperty("history").EnumerateArray().Last().GetProperty("reason").GetString().ShouldBe("discard");
+    }
+
+    [Fact]
+    public async Task A_page_that_starts_afresh_discards_every_unsaved_edit()
+    {
+        await using var studio = await StudioHarness.Start();
+        await studio.Post("/api/check", new { path = "spam.rules", text = WithoutKeywordMy(File.ReadAllText(studio.RulesFile)) });
+
+        var fresh = await studio.Post("/api/discard", new { });
+
+        LfCount(fresh).ShouldBe(7);
+        studio.Session.Unsaved.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_change_on_disk_to_a_file_with_unsaved_edits_keeps_the_edits_and_shows_the_new_version()
+    {
+        await using var studio = await StudioHarness.Start();
+        var loaded = await studio.Get("/api/file?path=spam.rules");
+        var version = loaded.GetProperty("version").GetString();
+        await studio.Post("/api/check", new { path = "spam.rules", text = WithoutKeywordMy(loaded.GetProperty("text").GetString()!), version });
+
+        File.AppendAllText(studio.RulesFile, "\n# another editor\n");
+        var state = await studio.StateWhen(s => s.GetProperty("versions").GetProperty("spam.rules").GetString() != version);
+
+        state.GetProperty("versions").GetProperty("spam.rules").GetString().ShouldNotBe(version);
+        LfCount(state).ShouldBe(6); // the numbers still follow the text the page shows
+    }
+
+    [Fact]
+    public async Task Saving_over_a_change_made_since_the_file_was_loaded_is_refused_with_409_and_saving_without_a_version_overwrites()
+    {
+        await using var studio = await StudioHarness.Start();
+        var loaded = await studio.Get("/api/file?path=spam.rules");
+        var version = loaded.GetProperty("version").GetString();
+        var rules = loaded.GetProperty("text").GetString()!;
+        var tabA = rules + "\nlf added_by_a:\n    when text contains \"added\" label SPAM\n";
+        var tabB = rules.Replace("< 5", "< 6", StringComparison.Ordinal);
+
+        var savedByA = await studio.Post("/api/save", new { path = "spam.rules", text = tabA, version });
+        var (status, refusal) = await studio.Raw("/api/save", JsonSerializer.Serialize(new { path = "spam.rules", text = tabB, version }));
+
+        savedByA.GetProperty("versions").GetProperty("spam.rules").GetString().ShouldNotBe(version);
+        status.ShouldBe(HttpStatusCode.Conflict);
+        refusal.GetProperty("error").GetString().ShouldBe(
+            "spam.rules changed on disk since this page loaded it (another editor, a git checkout or another studio tab saved it): reload it to see the change, or save again to overwrite it");
+        File.ReadAllText(studio.RulesFile).ShouldBe(tabA);
+
+        await studio.Post("/api/save", new { path = "spam.rules", text = tabB });
+        File.ReadAllText(studio.RulesFile).ShouldBe(tabB);
+    }
+
+    [Fact]
+    public async Task A_file_changed_by_another_editor_while_the_page_has_unsaved_edits_is_not_overwritten()
+    {
+        await using var studio = await StudioHarness.Start();
+        var loaded = await studio.Get("/api/file?path=spam.rules");
+        var version = loaded.GetProperty("version").GetString();
+        var edit = WithoutKeywordMy(loaded.GetProperty("text").GetString()!);
+        await studio.Post("/api/check", new { path = "spam.rules", text = edit, version });
+        File.AppendAllText(studio.RulesFile, "\n# another editor\n");
+
+        var (status, _) = await studio.Raw("/api/save", JsonSerializer.Serialize(new { path = "spam.rules", text = edit, version }));
+
+        status.ShouldBe(HttpStatusCode.Conflict);
+        File.ReadAllText(studio.RulesFile).ShouldEndWith("# another editor\n");
+    }
+
+    [Fact]
+    public async Task Accepting_a_suggestion_does_not_append_to_unsaved_edits_of_a_file_that_changed_on_disk()
+    {
+        await using var studio = await StudioHarness.Start(rules: "labels HAM, SPAM\n\nlf keyword_subscribe:\n    when text contains \"subscribe\" label SPAM\n");
+        var loaded = await studio.Get("/api/file?path=spam.rules");
+        var version = loaded.GetProperty("version").GetString();
+        await studio.Post("/api/check", new { path = "spam.rules", text = loaded.GetProperty("text").GetString() + "\n# mine\n", version });
+        File.AppendAllText(studio.RulesFile, "\n# another editor\n");
+        var top = (await studio.Get("/api/suggestions?limit=1"))[0];
+
+        var (status, refusal) = await studio.Raw("/api/suggestions/accept", JsonSerializer.Serialize(new { id = top.GetProperty("id").GetString() }));
+
+        status.ShouldBe(HttpStatusCode.Conflict);
+        refusal.GetProperty("error").GetString()!.ShouldStartWith("spam.rules changed on disk since this page loaded it");
+        File.ReadAllText(studio.RulesFile).ShouldEndWith("# another editor\n");
+    }
+}
