@@ -19,7 +19,7 @@ internal sealed class StudioCommand : ICommand
         new("--data", "FILE", "the unlabelled data (.csv, .tsv, .jsonl, .parquet, Wrench .json)", Many: true, Required: true, Role: PathRole.Input),
         new("--dev", "FILE", "labelled data the LFs are applied to, for empirical accuracies and the label model's dev accuracy (with --gold-column, or a Wrench split)", Role: PathRole.Input),
         Gold.ColumnOption,
-        new("--labels", "FILE", "where hand labels are kept (default: DATA.studio-labels.csv beside the first data file)", Role: PathRole.Output),
+        new("--labels", "FILE", "where hand labels are kept (default: .DATA.studio-labels.csv beside the first data file, hidden from data globs)", Role: PathRole.Output),
         new("--sample", "N", "work on a deterministic random sample of N training rows"),
         new("--port", "N", "the port to listen on (default: any free port)"),
         new("--model", "NAME", $"the label model (default {StudioSettings.DefaultModel}: it refits in milliseconds; auto takes seconds per edit)"),
@@ -49,7 +49,7 @@ internal sealed class StudioCommand : ICommand
 
         var data = Inputs.OpenData(dataPaths, args);
         var dev = devPath is null ? null : Inputs.OpenData([devPath], args, strictAliases: false);
-        var labels = args.Value("--labels") ?? dataPaths[0] + ".studio-labels.csv";
+        var labels = args.Value("--labels") ?? StudioSettings.DefaultHandLabelsPath(dataPaths[0]);
         var settings = new StudioSettings
         {
             LfFolder = folder,
