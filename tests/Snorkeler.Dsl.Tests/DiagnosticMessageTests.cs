@@ -182,6 +182,22 @@ public sealed class DiagnosticMessageTests
     }
 
     [Fact]
+    public void Lexical_errors_on_a_long_line_and_on_a_short_line_are_both_reported()
+    {
+        // Given: an unknown escape at (3,100025) and one at (4,25), which a key of line * 100000 + column takes for one place
+        var text = Head + "when text contains \"" + new string('x', 100_000) + "\\q\" label SPAM\n    when text contains \"\\q\" label HAM";
+
+        // When
+        var diagnostics = Rules.Diagnostics(text);
+
+        // Then
+        diagnostics.ShouldBe([
+            "test.rules(3,100025): error SNK0005: unknown escape '\\q' in text; use \\\", \\\\, \\n, \\r or \\t",
+            "test.rules(4,25): error SNK0005: unknown escape '\\q' in text; use \\\", \\\\, \\n, \\r or \\t",
+        ]);
+    }
+
+    [Fact]
     public void Several_errors_in_one_file_are_all_reported_in_order()
     {
         // Given

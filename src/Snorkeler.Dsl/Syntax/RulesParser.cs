@@ -137,7 +137,7 @@ internal sealed class Grammar
 
     private readonly string _path;
     private readonly string _text;
-    private readonly SortedDictionary<(int Offset, string Code), Diagnostic> _lexical = new();
+    private readonly SortedDictionary<(int Line, int Column, string Code), Diagnostic> _lexical = new();
 
     private readonly Parser<Expression> _expression;
     private readonly Parser<Item> _item;
@@ -700,7 +700,8 @@ internal sealed class Grammar
         return true;
     }
 
-    private void Lexical(Diagnostic d) => _lexical.TryAdd((d.Location!.Line * 100000 + d.Location.Column, d.Code), d);
+    /// <summary>Records a lexical diagnostic once: a token scanned again (by an alternative that backtracks) reports it again.</summary>
+    private void Lexical(Diagnostic d) => _lexical.TryAdd((d.Location!.Line, d.Location.Column, d.Code), d);
 }
 
 internal static class ParserExtensions
