@@ -182,6 +182,18 @@ public sealed class DiagnosticMessageTests
     }
 
     [Fact]
+    public void A_character_outside_the_BMP_is_named_by_its_code_point_not_by_half_of_its_surrogate_pair()
+    {
+        // When: the emoji is two UTF-16 units, and columns count UTF-16 units
+        var diagnostic = Rules.Load("labels HAM, SPAM\nlf spam_\U0001F600:\n    when text contains \"x\" label SPAM").Diagnostics.Single();
+
+        // Then (the message, not ToString: Core's Printable.OneLine escapes the low surrogate of any pair)
+        diagnostic.Code.ShouldBe("SNK0001");
+        (diagnostic.Location!.Line, diagnostic.Location.Column, diagnostic.Location.Length).ShouldBe((2, 9, 2));
+        diagnostic.Message.ShouldBe("unexpected character U+1F600 '\U0001F600', expected ':'");
+    }
+
+    [Fact]
     public void Lexical_errors_on_a_long_line_and_on_a_short_line_are_both_reported()
     {
         // Given: an unknown escape at (3,100025) and one at (4,25), which a key of line * 100000 + column takes for one place

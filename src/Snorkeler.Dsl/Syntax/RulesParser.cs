@@ -420,6 +420,9 @@ internal sealed class Grammar
             var literal = _text[offset..end];
             return ($"text {(literal.Length > 30 ? literal[..27] + "..." : literal)}", end - offset, null);
         }
+        // A character outside the BMP is a surrogate pair: named by its code point, and shown (columns count UTF-16 units).
+        if (char.IsHighSurrogate(c) && end < _text.Length && char.IsLowSurrogate(_text[end]))
+            return ($"character U+{char.ConvertToUtf32(c, _text[end]):X4} '{_text[offset..(end + 1)]}'", 2, null);
         if (char.IsSurrogate(c) || char.IsControl(c) || char.IsWhiteSpace(c))
             return ($"character U+{(int)c:X4}", 1, null);
         return ($"'{c}'", 1, null);
