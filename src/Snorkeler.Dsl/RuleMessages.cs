@@ -123,8 +123,19 @@ public static class RuleMessages
     internal static Diagnostic SingleEquals(string path, TextSpan at)
         => Error(Codes.SingleEquals, "'=' is not a comparison; did you mean '=='?", path, at);
 
-    internal static Diagnostic IndentedItem(string path, TextSpan at, string keyword, int indent)
-        => Error(Codes.IndentedItem, $"'{keyword}' starts a new item, and items start at the beginning of a line: remove the {indent} space{(indent == 1 ? "" : "s")} before it (clauses under an lf are indented, items are not)", path, at);
+    internal static Diagnostic IndentedItem(string path, TextSpan at, string keyword, string indentation)
+        => Error(Codes.IndentedItem, $"'{keyword}' starts a new item, and items start at the beginning of a line: remove the {Blanks(indentation)} before it (clauses under an lf are indented, items are not)", path, at);
+
+    /// <summary>Indentation in words: "2 spaces", "the tab", or, when spaces and tabs are mixed, "indentation".</summary>
+    private static string Blanks(string indentation)
+    {
+        foreach (var (blank, name) in new[] { (' ', "space"), ('\t', "tab") })
+        {
+            if (indentation.Any(c => c != blank)) continue;
+            return indentation.Length == 1 ? name : Count(indentation.Length, name);
+        }
+        return "indentation";
+    }
 
     internal static Diagnostic SpacedFieldName(string path, TextSpan at, string name)
         => Error(Codes.SpacedFieldName, $"'{name}' is not one name: write a field name with spaces in backticks, `{name}`", path, at);

@@ -42,7 +42,9 @@ public sealed class DiagnosticMessageTests
         { "SNK0017", Head + "when text == \u00ABoui\u00BB label SPAM", "test.rules(3,18): error SNK0017: \u00ABoui\u00BB is in curly or single quotes; write text in straight double quotes: \"oui\"" },
         { "SNK0018", Head + "when tier = \"gold\" label SPAM", "test.rules(3,15): error SNK0018: '=' is not a comparison; did you mean '=='?" },
         { "SNK0019", "labels HAM, SPAM\nlf a:\n    when text contains \"x\" label SPAM\n  lf b:\n    when text contains \"y\" label HAM", "test.rules(4,3): error SNK0019: 'lf' starts a new item, and items start at the beginning of a line: remove the 2 spaces before it (clauses under an lf are indented, items are not)" },
-        { "SNK0019", "labels HAM, SPAM\n\tlet w = [\"a\"]", "test.rules(2,2): error SNK0019: 'let' starts a new item, and items start at the beginning of a line: remove the 1 space before it (clauses under an lf are indented, items are not)" },
+        { "SNK0019", "labels HAM, SPAM\n\tlet w = [\"a\"]", "test.rules(2,2): error SNK0019: 'let' starts a new item, and items start at the beginning of a line: remove the tab before it (clauses under an lf are indented, items are not)" },
+        { "SNK0019", "  labels HAM, SPAM\nlf a:\n    when text contains \"x\" label SPAM", "test.rules(1,3): error SNK0019: 'labels' starts a new item, and items start at the beginning of a line: remove the 2 spaces before it (clauses under an lf are indented, items are not)" },
+        { "SNK0019", "labels HAM, SPAM\n \tlf a:\n    when text contains \"x\" label SPAM", "test.rules(2,3): error SNK0019: 'lf' starts a new item, and items start at the beginning of a line: remove the indentation before it (clauses under an lf are indented, items are not)" },
         { "SNK0020", Head + "when customer tier == \"gold\" label SPAM", "test.rules(3,10): error SNK0020: 'customer tier' is not one name: write a field name with spaces in backticks, `customer tier`" },
         { "SNK0020", Head + "when lower(first  name of customer) contains \"a\" label SPAM", "test.rules(3,16): error SNK0020: 'first name of customer' is not one name: write a field name with spaces in backticks, `first name of customer`" },
         { "SNK0207", Head + "when text matches \"check.*out/now\" label SPAM", "test.rules(3,23): error SNK0207: 'matches' takes a regex between slashes, not text in quotes: write /check.*out\\/now/ (add i after it to ignore case)" },
@@ -207,6 +209,20 @@ public sealed class DiagnosticMessageTests
             "test.rules(3,100025): error SNK0005: unknown escape '\\q' in text; use \\\", \\\\, \\n, \\r or \\t",
             "test.rules(4,25): error SNK0005: unknown escape '\\q' in text; use \\\", \\\\, \\n, \\r or \\t",
         ]);
+    }
+
+    [Fact]
+    public void Every_indented_item_is_reported_the_first_included_and_each_is_still_parsed()
+    {
+        // Given: a whole file indented by four spaces (pasted from somewhere)
+        var text = "    labels HAM, SPAM\n\n    let w = [\"a\"]\n\n    lf a:\n        when text contains any w label SPAM\n";
+
+        // When
+        var diagnostics = Rules.Diagnostics(text);
+
+        // Then: one SNK0019 per item, and none of what follows from dropping an item (no classes, an unknown constant)
+        diagnostics.ShouldBe(new[] { (1, "labels"), (3, "let"), (5, "lf") }.Select(item =>
+            $"test.rules({item.Item1},5): error SNK0019: '{item.Item2}' starts a new item, and items start at the beginning of a line: remove the 4 spaces before it (clauses under an lf are indented, items are not)"));
     }
 
     [Fact]

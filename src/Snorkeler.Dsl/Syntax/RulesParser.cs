@@ -14,8 +14,8 @@ public sealed record RulesParseResult(RulesFile File, IReadOnlyList<Diagnostic> 
 
 /// <summary>
 /// Parses <c>.rules</c> files (see docs/rules.md) with Sprache. The file is split into top-level items
-/// (lines starting at column 1 with <c>labels</c>, <c>let</c> or <c>lf</c>) and each item is parsed on
-/// its own, so one mistake does not hide the errors of the items after it.
+/// (lines starting with <c>labels</c>, <c>let</c> or <c>lf</c>, which must be at column 1) and each item is
+/// parsed on its own, so one mistake does not hide the errors of the items after it.
 /// </summary>
 public static class RulesParser
 {
@@ -98,19 +98,30 @@ public static class RulesParser
         return ordered;
     }
 
-    /// <summary>The offsets, lines and columns where top-level items start.</summary>
-    internal static List<(int Offset, int Line)> ItemStarts(string text)
+    /// <summary>
+    /// The offsets, lines and columns where top-level items start: every line whose first word is <c>labels</c>, <c>let</c>
+    /// or <c>lf</c>. These are keywords, so such a line starts an item even when it is indented (an error the parser
+    /// reports, at each such item, after which it parses the item as if it were not indented).
+    /// </summary>
+    internal static List<(int Offset, int Line, int Column)> ItemStarts(string text)
     {
-        var starts = new List<(int, int)>();
+        var starts = new List<(int, int, int)>();
         var line = 1;
+        var lineStart = 0;
         for (var i = 0; i < text.Length; i++)
         {
-            if (i == 0 || text[i - 1] == '\n')
+            if (text[i] == '\n')
+            {
+                line++;
+                lineStart = i + 1;
+            }
+            else if (!char.IsWhiteSpace(text[i]))
             {
                 if (StartsWithWord(text, i, "lf") || StartsWithWord(text, i, "let") || StartsWithWord(text, i, "labels"))
-                    starts.Add((i, line));
+                    starts.Add((i, line, i - lineStart + 1));
+                // The rest of the line is not its first word.
+                while (i + 1 < text.Length && text[i + 1] != '\n') i++;
             }
-            if (text[i] == '\n') line++;
         }
         return starts;
     }
@@ -252,13 +263,18 @@ internal sealed class Grammar
         var items = new List<Item>();
         var syntax = new List<Diagnostic>();
         var starts = RulesParser.ItemStarts(_text);
-        if (starts.Count == 0 || starts[0].Offset != 0) starts.Insert(0, (0, 1));
+        if (starts.Count == 0 || starts[0].Offset != 0) starts.Insert(0, (0, 1, 1));
         for (var k = 0; k < starts.Count; k++)
         {
-            var (offset, line) = starts[k];
+            var (offset, line, column) = starts[k];
             var end = k + 1 < starts.Count ? starts[k + 1].Offset : _text.Length;
-            var input = Skip(new ItemInput(_text, offset, end, line, 1));
+            var input = Skip(new ItemInput(_text, offset, end, line, column));
             if (input.AtEnd) continue;
+            if (column > 1)
+            {
+                var keyword = _text[offset..WordEnd((ItemInput)input)];
+                syntax.Add(RuleMessages.IndentedItem(_path, new TextSpan(offset, line, column, keyword.Length), keyword, _text[(offset - column + 1)..offset]));
+            }
             if (TooDeep(input.Position, end) is { } deep)
             {
                 syntax.Add(RuleMessages.TooDeep(_path, deep));
@@ -349,7 +365,7 @@ internal sealed class Grammar
 
     /// <summary>
     /// A syntax error that a domain expert makes for a known reason, said in their words: text in curly or single
-    /// quotes, '=' for '==', an indented item, a field name with spaces written bare. Null for any other error.
+    /// quotes, '=' for '==', a field name with spaces written bare. Null for any other error.
     /// </summary>
     private Diagnostic? Hint(TextSpan at, string? word, string? near, IReadOnlyList<string> expected)
     {
@@ -368,8 +384,6 @@ internal sealed class Grammar
         }
         if (c == '=' && (offset + 1 >= _text.Length || _text[offset + 1] != '=') && expected.Contains("an operator"))
             return RuleMessages.SingleEquals(_path, at with { Length = 1 });
-        if (word is "lf" or "let" or "labels" && at.Column > 1 && string.IsNullOrWhiteSpace(_text[lineStart..offset]))
-            return RuleMessages.IndentedItem(_path, at, word, at.Column - 1);
         if (word is not null && near is null && !RulesParser.Keywords.Contains(word) && (expected.Contains("an operator") || expected.Contains("')'") || expected.Contains("']'")))
         {
             // Two names in a row: a field name with spaces written bare ("customer tier"); take the words before and after.
