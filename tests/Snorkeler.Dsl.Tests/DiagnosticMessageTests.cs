@@ -63,7 +63,7 @@ public sealed class DiagnosticMessageTests
         { "SNK0012", "labels HAM, ABSTAIN", "test.rules(1,13): error SNK0012: 'ABSTAIN' is implicit (-1) and cannot be declared as a class" },
         { "SNK0013", "labels HAM, SPAM\nlabels HAM, SPAM", "test.rules(2,1): error SNK0013: 'labels' is already declared at test.rules(1,1)" },
         { "SNK0014", Head + "when " + new string('(', 70) + "text" + new string(')', 70) + " label SPAM", "test.rules(3,74): error SNK0014: brackets nest deeper than 64 levels; split the condition" },
-        { "SNK0015", Head + "when true" + string.Concat(Enumerable.Repeat(" or false", 1000)) + " label SPAM", "test.rules(3,10): error SNK0015: the expression chains more than 1000 operators; split it into several clauses" },
+        { "SNK0015", Head + "when true" + string.Concat(Enumerable.Repeat(" or false", 1001)) + " label SPAM", "test.rules(3,10): error SNK0015: the expression chains more than 1000 operators; split it into several clauses" },
         // names
         { "SNK0101", Head + "when text contains \"x\" label SPAM\nlf a:\n    when text contains \"y\" label SPAM", "test.rules(4,4): error SNK0101: LF 'a' is already defined at test.rules(2,4)" },
         { "SNK0102", "labels HAM, SPAM\nlet w = [\"a\"]\nlet w = [\"b\"]", "test.rules(3,5): error SNK0102: 'w' is already defined at test.rules(2,5)" },
@@ -209,6 +209,22 @@ public sealed class DiagnosticMessageTests
             "test.rules(3,100025): error SNK0005: unknown escape '\\q' in text; use \\\", \\\\, \\n, \\r or \\t",
             "test.rules(4,25): error SNK0005: unknown escape '\\q' in text; use \\\", \\\\, \\n, \\r or \\t",
         ]);
+    }
+
+    [Theory]
+    [InlineData(" or false")]
+    [InlineData(" and true")]
+    public void An_expression_of_exactly_1000_operators_is_accepted_as_the_limit_says(string link)
+    {
+        // Given: true and 1000 links after it
+        var text = Head + "when true" + string.Concat(Enumerable.Repeat(link, 1000)) + " label SPAM";
+
+        // When
+        var set = Rules.Load(text);
+
+        // Then
+        set.Diagnostics.ShouldBeEmpty();
+        Rules.Vote(text, ("text", "x")).ShouldBe(1);
     }
 
     [Fact]

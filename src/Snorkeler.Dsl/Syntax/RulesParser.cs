@@ -29,15 +29,15 @@ public static class RulesParser
     /// <summary>Brackets may nest this deep; deeper text is reported instead of parsed.</summary>
     public const int MaxNesting = 64;
 
-    /// <summary>An expression tree may be this deep (a chain of 1000 'and' is 1000 deep); deeper ones are reported.</summary>
+    /// <summary>An expression may chain at most this many operators (1000 'and's, or 1000 nested 'not's); longer chains are reported.</summary>
     public const int MaxDepth = 1000;
 
-    /// <summary>The depth of an expression tree, computed without recursion.</summary>
+    /// <summary>The most operators on one path from the root of an expression tree to a leaf (0 for a value), computed without recursion.</summary>
     internal static int Depth(Expression root)
     {
         var max = 0;
         var stack = new Stack<(Expression Node, int Depth)>();
-        stack.Push((root, 1));
+        stack.Push((root, 0));
         while (stack.Count > 0)
         {
             var (node, depth) = stack.Pop();
