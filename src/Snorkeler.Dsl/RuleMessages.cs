@@ -242,8 +242,16 @@ public static class RuleMessages
     internal static Diagnostic InvalidRegex(string path, TextSpan at, string reason)
         => Error(Codes.InvalidRegex, $"invalid regex: {reason}", path, at);
 
-    internal static Diagnostic UnsupportedRegex(string path, TextSpan at, string construct)
-        => Error(Codes.UnsupportedRegex, $"the regex uses {construct}, which the linear-time regex engine cannot run; rewrite it without backreferences, lookarounds or atomic groups", path, at);
+    /// <summary>A regex construct the engine rejects, named as .NET names it ("backreference (\ number)"), or null when its name is not known.</summary>
+    internal static Diagnostic UnsupportedRegex(string path, TextSpan at, string? construct)
+        => Error(Codes.UnsupportedRegex, $"the regex uses {WithArticle(construct ?? "construct")}, which the linear-time regex engine cannot run; rewrite it without backreferences, lookarounds or atomic groups", path, at);
+
+    /// <summary>"a backreference (\ number)", "an ...", and no article for a plural: "atomic subexpressions (?> pattern)".</summary>
+    private static string WithArticle(string noun)
+    {
+        var words = noun.Split(" (")[0];
+        return words.EndsWith('s') ? noun : ("aeiou".Contains(noun[0]) ? "an " : "a ") + noun;
+    }
 
     internal static Diagnostic RegexTooLarge(string path, TextSpan at)
         => Error(Codes.UnsupportedRegex, "the regex is too large for the linear-time regex engine (a counted repetition such as {100000} unrolls into that many states; at most 10,000); use a smaller count or a simpler pattern", path, at);

@@ -302,6 +302,8 @@ internal sealed partial class Checker
         }
     }
 
+    private const string UnsupportedConstruct = "conjunction with expressions containing: '";
+
     private Bound BindRegex(RegexLiteral r)
     {
         try
@@ -314,11 +316,12 @@ internal sealed partial class Checker
         {
             Report(RuleMessages.InvalidRegex(FilePath, r.Span, RegexReason(e)));
         }
-        catch (NotSupportedException e) when (e.Message.Contains("conjunction with expressions containing", StringComparison.Ordinal))
+        catch (NotSupportedException e) when (e.Message.Contains(UnsupportedConstruct, StringComparison.Ordinal))
         {
-            // "... in conjunction with expressions containing: 'backreference (\ number)'." → the quoted construct.
-            var quoted = e.Message.Split('\'');
-            Report(RuleMessages.UnsupportedRegex(FilePath, r.Span, quoted.Length >= 3 ? $"a {quoted[^2]}" : "a construct"));
+            // "... in conjunction with expressions containing: 'backreference (\ number)'." → the quoted construct, which may hold quotes itself.
+            var from = e.Message.IndexOf(UnsupportedConstruct, StringComparison.Ordinal) + UnsupportedConstruct.Length;
+            var to = e.Message.LastIndexOf('\'');
+            Report(RuleMessages.UnsupportedRegex(FilePath, r.Span, to > from ? e.Message[from..to] : null));
         }
         catch (NotSupportedException)
         {
