@@ -253,8 +253,26 @@ public static class RuleMessages
         return words.EndsWith('s') ? noun : ("aeiou".Contains(noun[0]) ? "an " : "a ") + noun;
     }
 
-    internal static Diagnostic RegexTooLarge(string path, TextSpan at)
-        => Error(Codes.UnsupportedRegex, "the regex is too large for the linear-time regex engine (a counted repetition such as {100000} unrolls into that many states; at most 10,000); use a smaller count or a simpler pattern", path, at);
+    /// <summary>A regex whose automaton would pass the engine's 10,000 states, said by what makes it so: a counted repetition, or many alternatives (a word list).</summary>
+    internal static Diagnostic RegexTooLarge(string path, TextSpan at, Semantics.RegexSize size)
+    {
+        const string tooLarge = "the regex is too large for the linear-time regex engine";
+        if (size.LargestCount > 1 && size.LargestCount >= size.Alternatives)
+            return Error(Codes.UnsupportedRegex, $"{tooLarge} (a counted repetition such as {{100000}} unrolls into that many states; at most 10,000); use a smaller count or a simpler pattern", path, at);
+        return size.Alternatives > 1
+            ? Error(Codes.UnsupportedRegex, $"{tooLarge} (its {Thousands(size.Alternatives)} alternatives need more than 10,000 states); {UseContainsAny}", path, at)
+            : Error(Codes.UnsupportedRegex, $"{tooLarge} (it needs more than 10,000 states); use a simpler pattern", path, at);
+    }
+
+    /// <summary>A regex longer than <see cref="Semantics.RegexBuilds.MaxPatternLength"/>, refused before it is built.</summary>
+    internal static Diagnostic RegexTooLong(string path, TextSpan at, Semantics.RegexSize size)
+        => Error(Codes.UnsupportedRegex, $"the regex is {Thousands(size.Length)} characters long, more than the {Thousands(Semantics.RegexBuilds.MaxPatternLength)} a regex may have"
+            + (size.Alternatives > 1 ? $" (it has {Thousands(size.Alternatives)} alternatives); {UseContainsAny}" : "; use a simpler pattern"), path, at);
+
+    /// <summary>The language's own way to test a word list, which has no size limit (docs/rules.md, let and contains any).</summary>
+    private const string UseContainsAny = "for a list of words, write them as a list (let words = [\"free\", \"win\"]) or in a keyword file (let words = lines(\"words.txt\")) and test 'text contains any words', which finds any of them in the text, ignoring case";
+
+    private static string Thousands(int n) => n.ToString("N0", CultureInfo.InvariantCulture);
 
     internal static Diagnostic KeywordFileNotFound(string path, TextSpan at, string file)
         => Error(Codes.KeywordFileNotFound, $"keyword file '{file}' not found next to the rule file", path, at);

@@ -230,6 +230,45 @@ public sealed class DiagnosticMessageTests
         Rules.Vote(text, ("text", "x")).ShouldBe(1);
     }
 
+    private static string WordList(int words) => string.Join("|", Enumerable.Range(0, words).Select(k => $"word{k}"));
+
+    private const string UseContainsAny = "for a list of words, write them as a list (let words = [\"free\", \"win\"]) or in a keyword file (let words = lines(\"words.txt\")) and test 'text contains any words', which finds any of them in the text, ignoring case";
+
+    [Fact]
+    public void A_regex_of_a_thousand_alternative_words_is_too_large_for_its_alternatives_not_for_a_counted_repetition()
+    {
+        // When
+        var diagnostics = Rules.Diagnostics(Head + $"when text matches /\\b({WordList(1000)})\\b/ label SPAM");
+
+        // Then
+        diagnostics.ShouldBe([$"test.rules(3,23): error SNK0302: the regex is too large for the linear-time regex engine (its 1,000 alternatives need more than 10,000 states); {UseContainsAny}"]);
+    }
+
+    [Fact]
+    public void A_regex_too_large_for_neither_alternatives_nor_a_count_is_said_to_be_too_large()
+    {
+        // When
+        var diagnostics = Rules.Diagnostics(Head + $"when text matches /{new string('a', 12_000)}/ label SPAM");
+
+        // Then
+        diagnostics.ShouldBe(["test.rules(3,23): error SNK0302: the regex is too large for the linear-time regex engine (it needs more than 10,000 states); use a simpler pattern"]);
+    }
+
+    [Fact]
+    public void A_regex_longer_than_the_limit_is_rejected_before_the_engine_spends_seconds_building_it()
+    {
+        // Given: 100,000 words, about 1 MB, which the engine takes some 30 s to reject
+        var text = Head + $"when text matches /\\b({WordList(100_000)})\\b/ label SPAM";
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        // When
+        var diagnostics = Rules.Diagnostics(text);
+
+        // Then
+        diagnostics.ShouldBe([$"test.rules(3,23): error SNK0302: the regex is 988,895 characters long, more than the 50,000 a regex may have (it has 100,000 alternatives); {UseContainsAny}"]);
+        clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(5));
+    }
+
     [Fact]
     public void Every_indented_item_is_reported_the_first_included_and_each_is_still_parsed()
     {

@@ -306,6 +306,11 @@ internal sealed partial class Checker
 
     private Bound BindRegex(RegexLiteral r)
     {
+        if (r.Pattern.Length > RegexBuilds.MaxPatternLength)
+        {
+            Report(RuleMessages.RegexTooLong(FilePath, r.Span, RegexSize.Of(r.Pattern)));
+            return Invalid(r.Span);
+        }
         try
         {
             var options = RegexBuilds.CheckedOptions(r.Flags);
@@ -326,7 +331,7 @@ internal sealed partial class Checker
         catch (NotSupportedException)
         {
             // "... could result in an automata as large as '100001' nodes, which is larger than the configured limit of '10000'."
-            Report(RuleMessages.RegexTooLarge(FilePath, r.Span));
+            Report(RuleMessages.RegexTooLarge(FilePath, r.Span, RegexSize.Of(r.Pattern)));
         }
         catch (ArgumentException e)
         {
