@@ -284,6 +284,35 @@ public sealed class DiagnosticMessageTests
     }
 
     [Fact]
+    public void Errors_and_warnings_of_every_phase_come_out_in_line_and_column_order()
+    {
+        // Given: an unknown field (found last, once for all its uses), a warning (found after the checks), a syntax error, a lexical error and a type error
+        var text = """
+            labels HAM, SPAM
+            lf a:
+                when txet contains "x" label SPAM
+            lf w:
+                when "body" contains "refund" label SPAM
+            lf b:
+                whne text contains "y" label SPAM
+            lf c:
+                when text contains "\q" or word_count(text) contains "z" label HAM
+            """;
+
+        // When
+        var diagnostics = Rules.Diagnostics(text, new DataSchema(["text"]));
+
+        // Then
+        diagnostics.Select(d => d[..d.IndexOf(':')] + d[d.IndexOf(' ')..d.IndexOf(':', d.IndexOf(' '))]).ShouldBe([
+            "test.rules(3,10) error SNK0103",
+            "test.rules(5,10) warning SNK0502",
+            "test.rules(7,5) error SNK0001",
+            "test.rules(9,25) error SNK0005",
+            "test.rules(9,32) error SNK0201",
+        ]);
+    }
+
+    [Fact]
     public void Several_errors_in_one_file_are_all_reported_in_order()
     {
         // Given
