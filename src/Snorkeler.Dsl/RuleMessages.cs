@@ -123,8 +123,19 @@ public static class RuleMessages
     internal static Diagnostic SingleEquals(string path, TextSpan at)
         => Error(Codes.SingleEquals, "'=' is not a comparison; did you mean '=='?", path, at);
 
-    internal static Diagnostic IndentedItem(string path, TextSpan at, string keyword, int indent)
-        => Error(Codes.IndentedItem, $"'{keyword}' starts a new item, and items start at the beginning of a line: remove the {indent} space{(indent == 1 ? "" : "s")} before it (clauses under an lf are indented, items are not)", path, at);
+    internal static Diagnostic IndentedItem(string path, TextSpan at, string keyword, string indentation)
+        => Error(Codes.IndentedItem, $"'{keyword}' starts a new item, and items start at the beginning of a line: remove the {Blanks(indentation)} before it (clauses under an lf are indented, items are not)", path, at);
+
+    /// <summary>Indentation in words: "2 spaces", "the tab", or, when spaces and tabs are mixed, "indentation".</summary>
+    private static string Blanks(string indentation)
+    {
+        foreach (var (blank, name) in new[] { (' ', "space"), ('\t', "tab") })
+        {
+            if (indentation.Any(c => c != blank)) continue;
+            return indentation.Length == 1 ? name : Count(indentation.Length, name);
+        }
+        return "indentation";
+    }
 
     internal static Diagnostic SpacedFieldName(string path, TextSpan at, string name)
         => Error(Codes.SpacedFieldName, $"'{name}' is not one name: write a field name with spaces in backticks, `{name}`", path, at);
@@ -231,11 +242,37 @@ public static class RuleMessages
     internal static Diagnostic InvalidRegex(string path, TextSpan at, string reason)
         => Error(Codes.InvalidRegex, $"invalid regex: {reason}", path, at);
 
-    internal static Diagnostic UnsupportedRegex(string path, TextSpan at, string construct)
-        => Error(Codes.UnsupportedRegex, $"the regex uses {construct}, which the linear-time regex engine cannot run; rewrite it without backreferences, lookarounds or atomic groups", path, at);
+    /// <summary>A regex construct the engine rejects, named as .NET names it ("backreference (\ number)"), or null when its name is not known.</summary>
+    internal static Diagnostic UnsupportedRegex(string path, TextSpan at, string? construct)
+        => Error(Codes.UnsupportedRegex, $"the regex uses {WithArticle(construct ?? "construct")}, which the linear-time regex engine cannot run; rewrite it without backreferences, lookarounds or atomic groups", path, at);
 
-    internal static Diagnostic RegexTooLarge(string path, TextSpan at)
-        => Error(Codes.UnsupportedRegex, "the regex is too large for the linear-time regex engine (a counted repetition such as {100000} unrolls into that many states; at most 10,000); use a smaller count or a simpler pattern", path, at);
+    /// <summary>"a backreference (\ number)", "an ...", and no article for a plural: "atomic subexpressions (?> pattern)".</summary>
+    private static string WithArticle(string noun)
+    {
+        var words = noun.Split(" (")[0];
+        return words.EndsWith('s') ? noun : ("aeiou".Contains(noun[0]) ? "an " : "a ") + noun;
+    }
+
+    /// <summary>A regex whose automaton would pass the engine's 10,000 states, said by what makes it so: a counted repetition, or many alternatives (a word list).</summary>
+    internal static Diagnostic RegexTooLarge(string path, TextSpan at, Semantics.RegexSize size)
+    {
+        const string tooLarge = "the regex is too large for the linear-time regex engine";
+        if (size.LargestCount > 1 && size.LargestCount >= size.Alternatives)
+            return Error(Codes.UnsupportedRegex, $"{tooLarge} (a counted repetition such as {{100000}} unrolls into that many states; at most 10,000); use a smaller count or a simpler pattern", path, at);
+        return size.Alternatives > 1
+            ? Error(Codes.UnsupportedRegex, $"{tooLarge} (its {Thousands(size.Alternatives)} alternatives need more than 10,000 states); {UseContainsAny}", path, at)
+            : Error(Codes.UnsupportedRegex, $"{tooLarge} (it needs more than 10,000 states); use a simpler pattern", path, at);
+    }
+
+    /// <summary>A regex longer than <see cref="Semantics.RegexBuilds.MaxPatternLength"/>, refused before it is built.</summary>
+    internal static Diagnostic RegexTooLong(string path, TextSpan at, Semantics.RegexSize size)
+        => Error(Codes.UnsupportedRegex, $"the regex is {Thousands(size.Length)} characters long, more than the {Thousands(Semantics.RegexBuilds.MaxPatternLength)} a regex may have"
+            + (size.Alternatives > 1 ? $" (it has {Thousands(size.Alternatives)} alternatives); {UseContainsAny}" : "; use a simpler pattern"), path, at);
+
+    /// <summary>The language's own way to test a word list, which has no size limit (docs/rules.md, let and contains any).</summary>
+    private const string UseContainsAny = "for a list of words, write them as a list (let words = [\"free\", \"win\"]) or in a keyword file (let words = lines(\"words.txt\")) and test 'text contains any words', which finds any of them in the text, ignoring case";
+
+    private static string Thousands(int n) => n.ToString("N0", CultureInfo.InvariantCulture);
 
     internal static Diagnostic KeywordFileNotFound(string path, TextSpan at, string file)
         => Error(Codes.KeywordFileNotFound, $"keyword file '{file}' not found next to the rule file", path, at);

@@ -42,7 +42,9 @@ public sealed class DiagnosticMessageTests
         { "SNK0017", Head + "when text == \u00ABoui\u00BB label SPAM", "test.rules(3,18): error SNK0017: \u00ABoui\u00BB is in curly or single quotes; write text in straight double quotes: \"oui\"" },
         { "SNK0018", Head + "when tier = \"gold\" label SPAM", "test.rules(3,15): error SNK0018: '=' is not a comparison; did you mean '=='?" },
         { "SNK0019", "labels HAM, SPAM\nlf a:\n    when text contains \"x\" label SPAM\n  lf b:\n    when text contains \"y\" label HAM", "test.rules(4,3): error SNK0019: 'lf' starts a new item, and items start at the beginning of a line: remove the 2 spaces before it (clauses under an lf are indented, items are not)" },
-        { "SNK0019", "labels HAM, SPAM\n\tlet w = [\"a\"]", "test.rules(2,2): error SNK0019: 'let' starts a new item, and items start at the beginning of a line: remove the 1 space before it (clauses under an lf are indented, items are not)" },
+        { "SNK0019", "labels HAM, SPAM\n\tlet w = [\"a\"]", "test.rules(2,2): error SNK0019: 'let' starts a new item, and items start at the beginning of a line: remove the tab before it (clauses under an lf are indented, items are not)" },
+        { "SNK0019", "  labels HAM, SPAM\nlf a:\n    when text contains \"x\" label SPAM", "test.rules(1,3): error SNK0019: 'labels' starts a new item, and items start at the beginning of a line: remove the 2 spaces before it (clauses under an lf are indented, items are not)" },
+        { "SNK0019", "labels HAM, SPAM\n \tlf a:\n    when text contains \"x\" label SPAM", "test.rules(2,3): error SNK0019: 'lf' starts a new item, and items start at the beginning of a line: remove the indentation before it (clauses under an lf are indented, items are not)" },
         { "SNK0020", Head + "when customer tier == \"gold\" label SPAM", "test.rules(3,10): error SNK0020: 'customer tier' is not one name: write a field name with spaces in backticks, `customer tier`" },
         { "SNK0020", Head + "when lower(first  name of customer) contains \"a\" label SPAM", "test.rules(3,16): error SNK0020: 'first name of customer' is not one name: write a field name with spaces in backticks, `first name of customer`" },
         { "SNK0207", Head + "when text matches \"check.*out/now\" label SPAM", "test.rules(3,23): error SNK0207: 'matches' takes a regex between slashes, not text in quotes: write /check.*out\\/now/ (add i after it to ignore case)" },
@@ -61,7 +63,7 @@ public sealed class DiagnosticMessageTests
         { "SNK0012", "labels HAM, ABSTAIN", "test.rules(1,13): error SNK0012: 'ABSTAIN' is implicit (-1) and cannot be declared as a class" },
         { "SNK0013", "labels HAM, SPAM\nlabels HAM, SPAM", "test.rules(2,1): error SNK0013: 'labels' is already declared at test.rules(1,1)" },
         { "SNK0014", Head + "when " + new string('(', 70) + "text" + new string(')', 70) + " label SPAM", "test.rules(3,74): error SNK0014: brackets nest deeper than 64 levels; split the condition" },
-        { "SNK0015", Head + "when true" + string.Concat(Enumerable.Repeat(" or false", 1000)) + " label SPAM", "test.rules(3,10): error SNK0015: the expression chains more than 1000 operators; split it into several clauses" },
+        { "SNK0015", Head + "when true" + string.Concat(Enumerable.Repeat(" or false", 1001)) + " label SPAM", "test.rules(3,10): error SNK0015: the expression chains more than 1000 operators; split it into several clauses" },
         // names
         { "SNK0101", Head + "when text contains \"x\" label SPAM\nlf a:\n    when text contains \"y\" label SPAM", "test.rules(4,4): error SNK0101: LF 'a' is already defined at test.rules(2,4)" },
         { "SNK0102", "labels HAM, SPAM\nlet w = [\"a\"]\nlet w = [\"b\"]", "test.rules(3,5): error SNK0102: 'w' is already defined at test.rules(2,5)" },
@@ -91,6 +93,9 @@ public sealed class DiagnosticMessageTests
         // regexes
         { "SNK0301", Head + "when text matches /(a/ label SPAM", "test.rules(3,23): error SNK0301: invalid regex: not enough )'s (at offset 2)" },
         { "SNK0302", Head + "when text matches /(a)\\1/ label SPAM", "test.rules(3,23): error SNK0302: the regex uses a backreference (\\ number), which the linear-time regex engine cannot run; rewrite it without backreferences, lookarounds or atomic groups" },
+        { "SNK0302", Head + "when text matches /(?>a)/ label SPAM", "test.rules(3,23): error SNK0302: the regex uses atomic subexpressions (?> pattern), which the linear-time regex engine cannot run; rewrite it without backreferences, lookarounds or atomic groups" },
+        { "SNK0302", Head + "when text matches /\\Ga/ label SPAM", "test.rules(3,23): error SNK0302: the regex uses contiguous matches (\\G), which the linear-time regex engine cannot run; rewrite it without backreferences, lookarounds or atomic groups" },
+        { "SNK0302", Head + "when text matches /(?<x>a)(?<y-x>b)/ label SPAM", "test.rules(3,23): error SNK0302: the regex uses a balancing group (?<name1-name2>subexpression) or (?'name1-name2' subexpression), which the linear-time regex engine cannot run; rewrite it without backreferences, lookarounds or atomic groups" },
         // keyword files
         { "SNK0401", "labels HAM, SPAM\nlet w = lines(\"nope.txt\")", "test.rules(2,15): error SNK0401: keyword file 'nope.txt' not found next to the rule file" },
         { "SNK0402", "labels HAM, SPAM\nlet w = lines(\"../outside.txt\")", "test.rules(2,15): error SNK0402: keyword file '../outside.txt' is outside the labelling-function folder" },
@@ -179,6 +184,132 @@ public sealed class DiagnosticMessageTests
         // Then
         diagnostics.Count.ShouldBe(1);
         diagnostics[0].ToString().ShouldStartWith("test.rules(2,15): error SNK0403: cannot read keyword file 'words.txt': ");
+    }
+
+    [Fact]
+    public void A_character_outside_the_BMP_is_named_by_its_code_point_not_by_half_of_its_surrogate_pair()
+    {
+        // When: the emoji is two UTF-16 units, and columns count UTF-16 units
+        var diagnostic = Rules.Load("labels HAM, SPAM\nlf spam_\U0001F600:\n    when text contains \"x\" label SPAM").Diagnostics.Single();
+
+        // Then (the message, not ToString: Core's Printable.OneLine escapes the low surrogate of any pair)
+        diagnostic.Code.ShouldBe("SNK0001");
+        (diagnostic.Location!.Line, diagnostic.Location.Column, diagnostic.Location.Length).ShouldBe((2, 9, 2));
+        diagnostic.Message.ShouldBe("unexpected character U+1F600 '\U0001F600', expected ':'");
+    }
+
+    [Fact]
+    public void Lexical_errors_on_a_long_line_and_on_a_short_line_are_both_reported()
+    {
+        // Given: an unknown escape at (3,100025) and one at (4,25), which a key of line * 100000 + column takes for one place
+        var text = Head + "when text contains \"" + new string('x', 100_000) + "\\q\" label SPAM\n    when text contains \"\\q\" label HAM";
+
+        // When
+        var diagnostics = Rules.Diagnostics(text);
+
+        // Then
+        diagnostics.ShouldBe([
+            "test.rules(3,100025): error SNK0005: unknown escape '\\q' in text; use \\\", \\\\, \\n, \\r or \\t",
+            "test.rules(4,25): error SNK0005: unknown escape '\\q' in text; use \\\", \\\\, \\n, \\r or \\t",
+        ]);
+    }
+
+    [Theory]
+    [InlineData(" or false")]
+    [InlineData(" and true")]
+    public void An_expression_of_exactly_1000_operators_is_accepted_as_the_limit_says(string link)
+    {
+        // Given: true and 1000 links after it
+        var text = Head + "when true" + string.Concat(Enumerable.Repeat(link, 1000)) + " label SPAM";
+
+        // When
+        var set = Rules.Load(text);
+
+        // Then
+        set.Diagnostics.ShouldBeEmpty();
+        Rules.Vote(text, ("text", "x")).ShouldBe(1);
+    }
+
+    private static string WordList(int words) => string.Join("|", Enumerable.Range(0, words).Select(k => $"word{k}"));
+
+    private const string UseContainsAny = "for a list of words, write them as a list (let words = [\"free\", \"win\"]) or in a keyword file (let words = lines(\"words.txt\")) and test 'text contains any words', which finds any of them in the text, ignoring case";
+
+    [Fact]
+    public void A_regex_of_a_thousand_alternative_words_is_too_large_for_its_alternatives_not_for_a_counted_repetition()
+    {
+        // When
+        var diagnostics = Rules.Diagnostics(Head + $"when text matches /\\b({WordList(1000)})\\b/ label SPAM");
+
+        // Then
+        diagnostics.ShouldBe([$"test.rules(3,23): error SNK0302: the regex is too large for the linear-time regex engine (its 1,000 alternatives need more than 10,000 states); {UseContainsAny}"]);
+    }
+
+    [Fact]
+    public void A_regex_too_large_for_neither_alternatives_nor_a_count_is_said_to_be_too_large()
+    {
+        // When
+        var diagnostics = Rules.Diagnostics(Head + $"when text matches /{new string('a', 12_000)}/ label SPAM");
+
+        // Then
+        diagnostics.ShouldBe(["test.rules(3,23): error SNK0302: the regex is too large for the linear-time regex engine (it needs more than 10,000 states); use a simpler pattern"]);
+    }
+
+    [Fact]
+    public void A_regex_longer_than_the_limit_is_rejected_before_the_engine_spends_seconds_building_it()
+    {
+        // Given: 100,000 words, about 1 MB, which the engine takes some 30 s to reject
+        var text = Head + $"when text matches /\\b({WordList(100_000)})\\b/ label SPAM";
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        // When
+        var diagnostics = Rules.Diagnostics(text);
+
+        // Then
+        diagnostics.ShouldBe([$"test.rules(3,23): error SNK0302: the regex is 988,895 characters long, more than the 50,000 a regex may have (it has 100,000 alternatives); {UseContainsAny}"]);
+        clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public void Every_indented_item_is_reported_the_first_included_and_each_is_still_parsed()
+    {
+        // Given: a whole file indented by four spaces (pasted from somewhere)
+        var text = "    labels HAM, SPAM\n\n    let w = [\"a\"]\n\n    lf a:\n        when text contains any w label SPAM\n";
+
+        // When
+        var diagnostics = Rules.Diagnostics(text);
+
+        // Then: one SNK0019 per item, and none of what follows from dropping an item (no classes, an unknown constant)
+        diagnostics.ShouldBe(new[] { (1, "labels"), (3, "let"), (5, "lf") }.Select(item =>
+            $"test.rules({item.Item1},5): error SNK0019: '{item.Item2}' starts a new item, and items start at the beginning of a line: remove the 4 spaces before it (clauses under an lf are indented, items are not)"));
+    }
+
+    [Fact]
+    public void Errors_and_warnings_of_every_phase_come_out_in_line_and_column_order()
+    {
+        // Given: an unknown field (found last, once for all its uses), a warning (found after the checks), a syntax error, a lexical error and a type error
+        var text = """
+            labels HAM, SPAM
+            lf a:
+                when txet contains "x" label SPAM
+            lf w:
+                when "body" contains "refund" label SPAM
+            lf b:
+                whne text contains "y" label SPAM
+            lf c:
+                when text contains "\q" or word_count(text) contains "z" label HAM
+            """;
+
+        // When
+        var diagnostics = Rules.Diagnostics(text, new DataSchema(["text"]));
+
+        // Then
+        diagnostics.Select(d => d[..d.IndexOf(':')] + d[d.IndexOf(' ')..d.IndexOf(':', d.IndexOf(' '))]).ShouldBe([
+            "test.rules(3,10) error SNK0103",
+            "test.rules(5,10) warning SNK0502",
+            "test.rules(7,5) error SNK0001",
+            "test.rules(9,25) error SNK0005",
+            "test.rules(9,32) error SNK0201",
+        ]);
     }
 
     [Fact]

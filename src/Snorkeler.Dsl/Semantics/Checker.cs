@@ -302,8 +302,15 @@ internal sealed partial class Checker
         }
     }
 
+    private const string UnsupportedConstruct = "conjunction with expressions containing: '";
+
     private Bound BindRegex(RegexLiteral r)
     {
+        if (r.Pattern.Length > RegexBuilds.MaxPatternLength)
+        {
+            Report(RuleMessages.RegexTooLong(FilePath, r.Span, RegexSize.Of(r.Pattern)));
+            return Invalid(r.Span);
+        }
         try
         {
             var options = RegexBuilds.CheckedOptions(r.Flags);
@@ -314,16 +321,17 @@ internal sealed partial class Checker
         {
             Report(RuleMessages.InvalidRegex(FilePath, r.Span, RegexReason(e)));
         }
-        catch (NotSupportedException e) when (e.Message.Contains("conjunction with expressions containing", StringComparison.Ordinal))
+        catch (NotSupportedException e) when (e.Message.Contains(UnsupportedConstruct, StringComparison.Ordinal))
         {
-            // "... in conjunction with expressions containing: 'backreference (\ number)'." → the quoted construct.
-            var quoted = e.Message.Split('\'');
-            Report(RuleMessages.UnsupportedRegex(FilePath, r.Span, quoted.Length >= 3 ? $"a {quoted[^2]}" : "a construct"));
+            // "... in conjunction with expressions containing: 'backreference (\ number)'." → the quoted construct, which may hold quotes itself.
+            var from = e.Message.IndexOf(UnsupportedConstruct, StringComparison.Ordinal) + UnsupportedConstruct.Length;
+            var to = e.Message.LastIndexOf('\'');
+            Report(RuleMessages.UnsupportedRegex(FilePath, r.Span, to > from ? e.Message[from..to] : null));
         }
         catch (NotSupportedException)
         {
             // "... could result in an automata as large as '100001' nodes, which is larger than the configured limit of '10000'."
-            Report(RuleMessages.RegexTooLarge(FilePath, r.Span));
+            Report(RuleMessages.RegexTooLarge(FilePath, r.Span, RegexSize.Of(r.Pattern)));
         }
         catch (ArgumentException e)
         {

@@ -14,8 +14,8 @@ public sealed record RulesParseResult(RulesFile File, IReadOnlyList<Diagnostic> 
 
 /// <summary>
 /// Parses <c>.rules</c> files (see docs/rules.md) with Sprache. The file is split into top-level items
-/// (lines starting at column 1 with <c>labels</c>, <c>let</c> or <c>lf</c>) and each item is parsed on
-/// its own, so one mistake does not hide the errors of the items after it.
+/// (lines starting with <c>labels</c>, <c>let</c> or <c>lf</c>, which must be at column 1) and each item is
+/// parsed on its own, so one mistake does not hide the errors of the items after it.
 /// </summary>
 public static class RulesParser
 {
@@ -29,15 +29,15 @@ public static class RulesParser
     /// <summary>Brackets may nest this deep; deeper text is reported instead of parsed.</summary>
     public const int MaxNesting = 64;
 
-    /// <summary>An expression tree may be this deep (a chain of 1000 'and' is 1000 deep); deeper ones are reported.</summary>
+    /// <summary>An expression may chain at most this many operators (1000 'and's, or 1000 nested 'not's); longer chains are reported.</summary>
     public const int MaxDepth = 1000;
 
-    /// <summary>The depth of an expression tree, computed without recursion.</summary>
+    /// <summary>The most operators on one path from the root of an expression tree to a leaf (0 for a value), computed without recursion.</summary>
     internal static int Depth(Expression root)
     {
         var max = 0;
         var stack = new Stack<(Expression Node, int Depth)>();
-        stack.Push((root, 1));
+        stack.Push((root, 0));
         while (stack.Count > 0)
         {
             var (node, depth) = stack.Pop();
@@ -98,19 +98,30 @@ public static class RulesParser
         return ordered;
     }
 
-    /// <summary>The offsets, lines and columns where top-level items start.</summary>
-    internal static List<(int Offset, int Line)> ItemStarts(string text)
+    /// <summary>
+    /// The offsets, lines and columns where top-level items start: every line whose first word is <c>labels</c>, <c>let</c>
+    /// or <c>lf</c>. These are keywords, so such a line starts an item even when it is indented (an error the parser
+    /// reports, at each such item, after which it parses the item as if it were not indented).
+    /// </summary>
+    internal static List<(int Offset, int Line, int Column)> ItemStarts(string text)
     {
-        var starts = new List<(int, int)>();
+        var starts = new List<(int, int, int)>();
         var line = 1;
+        var lineStart = 0;
         for (var i = 0; i < text.Length; i++)
         {
-            if (i == 0 || text[i - 1] == '\n')
+            if (text[i] == '\n')
+            {
+                line++;
+                lineStart = i + 1;
+            }
+            else if (!char.IsWhiteSpace(text[i]))
             {
                 if (StartsWithWord(text, i, "lf") || StartsWithWord(text, i, "let") || StartsWithWord(text, i, "labels"))
-                    starts.Add((i, line));
+                    starts.Add((i, line, i - lineStart + 1));
+                // The rest of the line is not its first word.
+                while (i + 1 < text.Length && text[i + 1] != '\n') i++;
             }
-            if (text[i] == '\n') line++;
         }
         return starts;
     }
@@ -137,7 +148,7 @@ internal sealed class Grammar
 
     private readonly string _path;
     private readonly string _text;
-    private readonly SortedDictionary<(int Offset, string Code), Diagnostic> _lexical = new();
+    private readonly SortedDictionary<(int Line, int Column, string Code), Diagnostic> _lexical = new();
 
     private readonly Parser<Expression> _expression;
     private readonly Parser<Item> _item;
@@ -252,13 +263,18 @@ internal sealed class Grammar
         var items = new List<Item>();
         var syntax = new List<Diagnostic>();
         var starts = RulesParser.ItemStarts(_text);
-        if (starts.Count == 0 || starts[0].Offset != 0) starts.Insert(0, (0, 1));
+        if (starts.Count == 0 || starts[0].Offset != 0) starts.Insert(0, (0, 1, 1));
         for (var k = 0; k < starts.Count; k++)
         {
-            var (offset, line) = starts[k];
+            var (offset, line, column) = starts[k];
             var end = k + 1 < starts.Count ? starts[k + 1].Offset : _text.Length;
-            var input = Skip(new ItemInput(_text, offset, end, line, 1));
+            var input = Skip(new ItemInput(_text, offset, end, line, column));
             if (input.AtEnd) continue;
+            if (column > 1)
+            {
+                var keyword = _text[offset..WordEnd((ItemInput)input)];
+                syntax.Add(RuleMessages.IndentedItem(_path, new TextSpan(offset, line, column, keyword.Length), keyword, _text[(offset - column + 1)..offset]));
+            }
             if (TooDeep(input.Position, end) is { } deep)
             {
                 syntax.Add(RuleMessages.TooDeep(_path, deep));
@@ -349,7 +365,7 @@ internal sealed class Grammar
 
     /// <summary>
     /// A syntax error that a domain expert makes for a known reason, said in their words: text in curly or single
-    /// quotes, '=' for '==', an indented item, a field name with spaces written bare. Null for any other error.
+    /// quotes, '=' for '==', a field name with spaces written bare. Null for any other error.
     /// </summary>
     private Diagnostic? Hint(TextSpan at, string? word, string? near, IReadOnlyList<string> expected)
     {
@@ -368,8 +384,6 @@ internal sealed class Grammar
         }
         if (c == '=' && (offset + 1 >= _text.Length || _text[offset + 1] != '=') && expected.Contains("an operator"))
             return RuleMessages.SingleEquals(_path, at with { Length = 1 });
-        if (word is "lf" or "let" or "labels" && at.Column > 1 && string.IsNullOrWhiteSpace(_text[lineStart..offset]))
-            return RuleMessages.IndentedItem(_path, at, word, at.Column - 1);
         if (word is not null && near is null && !RulesParser.Keywords.Contains(word) && (expected.Contains("an operator") || expected.Contains("')'") || expected.Contains("']'")))
         {
             // Two names in a row: a field name with spaces written bare ("customer tier"); take the words before and after.
@@ -420,6 +434,9 @@ internal sealed class Grammar
             var literal = _text[offset..end];
             return ($"text {(literal.Length > 30 ? literal[..27] + "..." : literal)}", end - offset, null);
         }
+        // A character outside the BMP is a surrogate pair: named by its code point, and shown (columns count UTF-16 units).
+        if (char.IsHighSurrogate(c) && end < _text.Length && char.IsLowSurrogate(_text[end]))
+            return ($"character U+{char.ConvertToUtf32(c, _text[end]):X4} '{_text[offset..(end + 1)]}'", 2, null);
         if (char.IsSurrogate(c) || char.IsControl(c) || char.IsWhiteSpace(c))
             return ($"character U+{(int)c:X4}", 1, null);
         return ($"'{c}'", 1, null);
@@ -700,7 +717,8 @@ internal sealed class Grammar
         return true;
     }
 
-    private void Lexical(Diagnostic d) => _lexical.TryAdd((d.Location!.Line * 100000 + d.Location.Column, d.Code), d);
+    /// <summary>Records a lexical diagnostic once: a token scanned again (by an alternative that backtracks) reports it again.</summary>
+    private void Lexical(Diagnostic d) => _lexical.TryAdd((d.Location!.Line, d.Location.Column, d.Code), d);
 }
 
 internal static class ParserExtensions
