@@ -48,6 +48,26 @@ public class LfProjectTests
     }
 
     [Fact]
+    public void Diagnostics_of_several_files_come_out_in_path_and_position_order()
+    {
+        // Given: an unreadable file found while reading, and a duplicate name found after loading, in an earlier file
+        using var temp = new TempFolder();
+        var a = temp.Write("a.lfs", "labels HAM, SPAM\nlf x\n");
+        var b = temp.Write("b.lfs", "\nlf x\n");
+        var c = temp.File("c.lfs");
+        File.WriteAllBytes(c, [.. "lf y\n"u8, 0xFF, .. "\n"u8]);
+
+        // When
+        var set = new LfProject([new TestLoader()]).Load([a, b, c]);
+
+        // Then
+        set.Diagnostics.Select(d => d.ToString()).ShouldBe([
+            $"{b}(2,1): error SNK0903: LF name 'x' is already used at {a}(2,1)",
+            $"{c}(2,1): error SNK0905: cannot read the LF file: invalid UTF-8 at byte 5 (save the file as UTF-8)",
+        ]);
+    }
+
+    [Fact]
     public void A_path_that_does_not_exist_is_SNK0901()
     {
         using var temp = new TempFolder();
