@@ -1,0 +1,69 @@
+using Snorkeler.Cli.Tests.Support;
+
+namespace Snorkeler.Cli.Tests;
+
+/// <summary>Matrix files whose votes, rows or bytes do not add up: every command and every model refuses them with one line naming the file.</summary>
+public class DamagedMatrixTests
+{
+    private static readonly string[] XY = ["x", "y"];
+    private static readonly string[] ABC = ["a", "b", "c"];
+
+    private static string WriteBytes(TempFolder temp, string name, byte[] bytes)
+    {
+        var path = temp.File(name);
+        File.WriteAllBytes(path, bytes);
+        return path;
+    }
+
+    private static string HalfOfAMatrix(TempFolder temp)
+    {
+        var whole = RawMatrix.Snkm(XY, ABC, Enumerable.Range(0, 40).Select(i => new sbyte[] { (sbyte)(i % 2), -1, 1 }).ToArray());
+        return WriteBytes(temp, "half.snkm", whole[..(whole.Length / 2)]);
+    }
+
+    [Theory]
+    [InlineData("mv")]
+    [InlineData("snorkel")]
+    public void Fit_refuses_a_truncated_snkm_whatever_the_model(string model)
+    {
+        using var temp = new TempFolder();
+        var path = HalfOfAMatrix(temp);
+
+        Shell.Run("fit", "--matrix", path, "--model", model, "--out", temp.File("m.json"))
+            .ShouldFailStartingWith(1, $"error: {path}: truncated");
+
+        File.Exists(temp.File("m.json")).ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Fit_mv_refuses_a_snkm_whose_header_promises_more_rows_than_it_holds()
+    {
+        using var temp = new TempFolder();
+        var path = WriteBytes(temp, "more.snkm", RawMatrix.Snkm(XY, ABC, [[0, 1, -1], [1, 1, 1]], rowCount: 3));
+
+        Shell.Run("fit", "--matrix", path, "--model", "mv", "--out", temp.File("m.json"))
+            .ShouldFailWith(1, $"error: {path}: the header says 3 rows but the file holds 2");
+    }
+
+    [Fact]
+    public void Fit_mv_refuses_an_npy_vote_that_is_not_a_class()
+    {
+        using var temp = new TempFolder();
+        var path = WriteBytes(temp, "m.npy", RawMatrix.Npy([[0, 1], [1, -1], [-1, 5]]));
+        temp.Write("m.npy.schema.json", """{"format": "snorkeler.matrix-schema", "version": 1, "classes": ["x", "y"]}""");
+
+        Shell.Run("fit", "--matrix", path, "--model", "mv", "--out", temp.File("m.json"))
+            .ShouldFailStartingWith(1, $"error: {path}: ");
+    }
+
+    [Fact]
+    public void Compare_refuses_a_truncated_training_matrix_for_mv()
+    {
+        using var temp = new TempFolder();
+        var train = HalfOfAMatrix(temp);
+        var test = WriteBytes(temp, "test.snkm", RawMatrix.Snkm(XY, ABC, [[0, 1, -1], [1, 1, 1]], gold: [0, 1]));
+
+        Shell.Run("compare", "--train", train, "--test", test, "--models", "mv")
+            .ShouldFailStartingWith(1, $"error: {train}: truncated");
+    }
+}
