@@ -121,6 +121,41 @@ public class PreferencesCommandTests
         Shell.Run("preferences", "--pairs", pairs, "--out", temp.File("s.csv")).ShouldFailWith(1, $"error: {pairs}(3): winner 'both' is neither left, right, tie nor one of the two items ('x', 'y')");
         File.Exists(temp.File("s.csv")).ShouldBeFalse();
     }
+
+    private const string FourJudgements = "left,right,worker,winner\na,b,w1,left\nb,c,w1,right\na,c,w2,a\nc,a,w2,tie\n";
+
+    [Theory]
+    [InlineData("1e-300")]
+    [InlineData("1e-155")]
+    [InlineData("0.0009")]
+    [InlineData("1001")]
+    [InlineData("1e308")]
+    public void A_prior_sd_outside_its_range_is_a_usage_error_giving_the_range(string sd)
+    {
+        using var temp = new TempFolder();
+        var pairs = temp.Write("pairs.csv", FourJudgements);
+
+        Shell.Run("preferences", "--pairs", pairs, "--out", temp.File("s.csv"), "--prior-sd", sd, "--model", "bt")
+            .ShouldFailWith(2, $"snorkeler preferences: option '--prior-sd' expects a number from 0.001 to 1000, got '{sd}'");
+    }
+
+    [Fact]
+    public void A_fit_that_stops_at_the_iteration_cap_says_so_and_its_pair_probabilities_still_mirror_each_other()
+    {
+        // Given four judgements, which a nearly flat prior (sd 1000) lets drift for longer than the cap
+        using var temp = new TempFolder();
+        var pairs = temp.Write("pairs.csv", FourJudgements);
+
+        // When
+        var result = Shell.Run("preferences", "--pairs", pairs, "--out", temp.File("s.csv"), "--pair-probabilities", temp.File("p.csv"), "--prior-sd", "1000");
+
+        // Then
+        result.ShouldSucceed();
+        result.ErrorLines.ShouldContain("warning: the fit stopped at its cap of 2,000 iterations before the scores settled; they and their probabilities may be off (a smaller --prior-sd, such as the default 2, settles sooner)");
+        var rows = File.ReadAllLines(temp.File("p.csv")).Skip(1).Select(l => l.Split(',')).ToDictionary(c => (c[0], c[1]));
+        rows[("a", "c")][2].ShouldBe(rows[("c", "a")][3]);
+        rows[("a", "c")][3].ShouldBe(rows[("c", "a")][2]);
+    }
 }
 
 /// <summary>The annotator report of analyze.</summary>
