@@ -66,4 +66,38 @@ public class DamagedMatrixTests
         Shell.Run("compare", "--train", train, "--test", test, "--models", "mv")
             .ShouldFailStartingWith(1, $"error: {train}: truncated");
     }
+
+    [Theory]
+    [InlineData("analyze")]
+    [InlineData("fit")]
+    public void A_snkm_vote_that_is_not_a_class_is_one_line_naming_the_file_row_and_lf(string command)
+    {
+        using var temp = new TempFolder();
+        var path = WriteBytes(temp, "m.snkm", RawMatrix.Snkm(XY, ABC, [[0, 1, 7], [1, 1, 1]]));
+        string[] args = command == "fit" ? ["fit", "--matrix", path, "--model", "snorkel", "--out", temp.File("m.json")] : ["analyze", "--matrix", path];
+
+        Shell.Run(args).ShouldFailWith(1, $"error: {path}: row 0: LF 'c' voted 7, which is not a class of x=0, y=1 or -1");
+    }
+
+    [Fact]
+    public void A_wrench_label_file_with_a_repeated_class_is_one_line_naming_it()
+    {
+        using var temp = new TempFolder();
+        var labels = temp.Write("label.json", """{"0": "A", "1": "A"}""");
+        var train = temp.Write("train.json", """{"0": {"data": {"text": "a"}, "label": 0, "weak_labels": [0, -1]}}""");
+
+        Shell.Run("fit", "--matrix", train, "--model", "snorkel", "--out", temp.File("m.json"))
+            .ShouldFailWith(1, $"error: {labels}: class name 'A' is repeated");
+    }
+
+    [Fact]
+    public void A_schema_sidecar_with_one_class_is_one_line_naming_it_and_the_field()
+    {
+        using var temp = new TempFolder();
+        var path = WriteBytes(temp, "m.npy", RawMatrix.Npy([[0, 1], [1, -1]]));
+        var sidecar = temp.Write("m.npy.schema.json", """{"format": "snorkeler.matrix-schema", "version": 1, "classes": ["x"]}""");
+
+        Shell.Run("analyze", "--matrix", path)
+            .ShouldFailWith(1, $"error: {sidecar}: invalid matrix schema file: field 'classes': a labelling task needs at least two classes, got 1");
+    }
 }

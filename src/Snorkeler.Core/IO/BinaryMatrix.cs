@@ -224,7 +224,11 @@ internal sealed class BinaryMatrixSource : IMatrixSource
                 else
                 {
                     var votes = new int[rows * m];
-                    for (var i = 0; i < votes.Length; i++) votes[i] = BitConverter.ToInt16(bytes!, i * 2);
+                    for (var i = 0; i < votes.Length; i++)
+                    {
+                        votes[i] = BitConverter.ToInt16(bytes!, i * 2);
+                        if (!Schema.IsValidVote(votes[i])) throw Bad(LabelMatrix.NotAClass(Schema, first + i / m, LfNames[i % m], votes[i]));
+                    }
                     block = LabelMatrix.Create(Schema, LfNames, votes, gold);
                     block = block.Slice(0, rows).Rebase(first);
                 }

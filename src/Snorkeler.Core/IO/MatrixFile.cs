@@ -311,7 +311,10 @@ public static class MatrixFile
             var lfs = doc.RootElement.TryGetProperty("lfs", out var l) ? Strings(sidecar, l, "lfs") : null;
             var gold = doc.RootElement.TryGetProperty("gold", out var g) && g.ValueKind == JsonValueKind.String ? g.GetString() : null;
             var annotators = doc.RootElement.TryGetProperty("annotators", out var a) ? Strings(sidecar, a, "annotators") : null;
-            return (new LabelSchema(classes), lfs, gold, annotators);
+            LabelSchema schema;
+            try { schema = new LabelSchema(classes); }
+            catch (ArgumentException e) { throw SnorkelerException.InFile(sidecar, $"invalid matrix schema file: field 'classes': {e.Message}"); }
+            return (schema, lfs, gold, annotators);
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or ArgumentException)
         {
