@@ -124,9 +124,9 @@ public sealed class LabelMatrix : IMatrixSource
         return new LabelMatrix(schema, lfNames, rows, votes, null, 0, gold, 0, firstRow);
     }
 
-    /// <summary>The reason a vote is refused: <c>row 3: LF 'x' voted 7, which is not a class of ... or -1</c> (<paramref name="row"/> 0-based).</summary>
+    /// <summary>The reason a vote is refused: <c>row 3: LF 'x' voted 7, which is not a class of ... or -1</c> (<paramref name="row"/> 0-based, shown 1-based as errors number rows).</summary>
     internal static string NotAClass(LabelSchema schema, long row, string lf, int vote)
-        => $"row {row}: LF '{lf}' voted {vote}, which is not a class of {schema} or -1";
+        => $"row {row + 1}: LF '{lf}' voted {vote}, which is not a class of {schema} or -1";
 
     /// <summary>
     /// <see cref="FromNarrow"/> for votes rented from <see cref="Data.BatchArrays"/>: the one consumer of the block may
@@ -163,13 +163,13 @@ public sealed class LabelMatrix : IMatrixSource
         if (gold is not null && gold.Length < rows) throw new ArgumentException($"{gold.Length} gold labels for {rows} rows", nameof(gold));
         for (var i = 0; i < rows; i++)
         {
-            if (rowStarts[i + 1] < rowStarts[i]) throw new ArgumentException($"row {i}: offsets decrease", nameof(rowStarts));
+            if (rowStarts[i + 1] < rowStarts[i]) throw new ArgumentException($"row {i + 1}: offsets decrease", nameof(rowStarts));
             for (var v = rowStarts[i]; v < rowStarts[i + 1]; v++)
             {
                 if ((uint)lfs[v] >= (uint)lfNames.Count || (v > rowStarts[i] && lfs[v] <= lfs[v - 1]))
-                    throw new InvalidValueException($"row {firstRow + i}: LF indices must be increasing and below {lfNames.Count}", nameof(lfs));
+                    throw new InvalidValueException($"row {firstRow + i + 1}: LF indices must be increasing and below {lfNames.Count}", nameof(lfs));
                 if (labels[v] < 0 || labels[v] >= schema.Cardinality)
-                    throw new InvalidVoteException($"row {firstRow + i}: LF '{lfNames[lfs[v]]}' voted {labels[v]}, which is not a class of {schema}", nameof(labels), labels[v]);
+                    throw new InvalidVoteException($"row {firstRow + i + 1}: LF '{lfNames[lfs[v]]}' voted {labels[v]}, which is not a class of {schema}", nameof(labels), labels[v]);
             }
         }
         return new LabelMatrix(schema, lfNames, rows, null, null, 0, gold, 0, firstRow, new SparseVotes(rowStarts, lfs, labels), kinds);

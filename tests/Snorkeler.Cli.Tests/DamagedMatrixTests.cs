@@ -76,7 +76,7 @@ public class DamagedMatrixTests
         var path = WriteBytes(temp, "m.snkm", RawMatrix.Snkm(XY, ABC, [[0, 1, 7], [1, 1, 1]]));
         string[] args = command == "fit" ? ["fit", "--matrix", path, "--model", "snorkel", "--out", temp.File("m.json")] : ["analyze", "--matrix", path];
 
-        Shell.Run(args).ShouldFailWith(1, $"error: {path}: row 0: LF 'c' voted 7, which is not a class of x=0, y=1 or -1");
+        Shell.Run(args).ShouldFailWith(1, $"error: {path}: row 1: LF 'c' voted 7, which is not a class of x=0, y=1 or -1");
     }
 
     [Fact]
@@ -99,5 +99,24 @@ public class DamagedMatrixTests
 
         Shell.Run("analyze", "--matrix", path)
             .ShouldFailWith(1, $"error: {sidecar}: invalid matrix schema file: field 'classes': a labelling task needs at least two classes, got 1");
+    }
+
+    [Fact]
+    public void An_npy_vote_that_is_not_a_class_is_named_by_its_1_based_row_and_lf()
+    {
+        using var temp = new TempFolder();
+        var path = WriteBytes(temp, "m.npy", RawMatrix.Npy([[0, 1], [1, -1], [-1, 5]]));
+        temp.Write("m.npy.schema.json", """{"format": "snorkeler.matrix-schema", "version": 1, "classes": ["x", "y"]}""");
+
+        Shell.Run("analyze", "--matrix", path).ShouldFailWith(1, $"error: {path}: row 3, LF 2: vote 5 is neither -1 nor a class of x=0, y=1");
+    }
+
+    [Fact]
+    public void A_snkm_gold_label_out_of_range_is_named_by_its_1_based_row()
+    {
+        using var temp = new TempFolder();
+        var path = WriteBytes(temp, "m.snkm", RawMatrix.Snkm(XY, ABC, [[0, 1, -1], [1, 1, 1]], gold: [0, 9]));
+
+        Shell.Run("analyze", "--matrix", path).ShouldFailWith(1, $"error: {path}: row 2: gold label 9 is out of range");
     }
 }
