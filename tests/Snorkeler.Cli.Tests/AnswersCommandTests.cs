@@ -25,6 +25,30 @@ public class AnswersCommandTests
         File.ReadAllLines(probs).ShouldBe(["row,task,p_no,p_yes,label,label_name", "1,t1,0.3333333333333333,0.6666666666666666,1,yes", "2,t2,1,0,0,no", "3,t3,0,1,1,yes"]);
     }
 
+    [Theory]
+    [InlineData("fit")]
+    [InlineData("predict")]
+    public void An_output_must_not_overwrite_the_label_json_an_answers_file_takes_its_classes_from(string command)
+    {
+        // Given
+        using var temp = new TempFolder();
+        var labels = temp.Write("label.json", """{"0": "no", "1": "yes"}""");
+        var answers = temp.Write("answers.csv", "task,worker,label\nt1,a,yes\nt1,b,no\nt2,a,no\n");
+        Directory.CreateDirectory(temp.File("models"));
+        var model = temp.File("models/m.json");
+        Shell.Run("fit", "--matrix", answers, "--model", "mv", "--out", model).ShouldSucceed();
+        string[] args = command == "fit"
+            ? ["fit", "--matrix", answers, "--model", "mv", "--out", labels]
+            : ["predict", "--model", model, "--matrix", answers, "--out", labels];
+
+        // When
+        var result = Shell.Run(args);
+
+        // Then
+        result.ShouldFailWith(2, $"snorkeler {command}: --out '{labels}' is the same file as the label.json '{labels}' of --matrix '{answers}'; an output must not overwrite an input");
+        File.ReadAllText(labels).ShouldBe("""{"0": "no", "1": "yes"}""");
+    }
+
     [Fact]
     public void Predict_reads_new_answers_with_the_models_workers_and_scores_against_a_gold_file()
     {
