@@ -21,6 +21,13 @@ public class DamagedMatrixTests
         return WriteBytes(temp, "half.snkm", whole[..(whole.Length / 2)]);
     }
 
+    /// <summary>A two-class .npy (its sidecar names x and y) whose 3rd row's 2nd LF voted 5.</summary>
+    private static string NpyWithAFiveInRow3(TempFolder temp)
+    {
+        temp.Write("m.npy.schema.json", """{"format": "snorkeler.matrix-schema", "version": 1, "classes": ["x", "y"]}""");
+        return WriteBytes(temp, "m.npy", RawMatrix.Npy([[0, 1], [1, -1], [-1, 5]]));
+    }
+
     [Theory]
     [InlineData("mv")]
     [InlineData("snorkel")]
@@ -49,11 +56,10 @@ public class DamagedMatrixTests
     public void Fit_mv_refuses_an_npy_vote_that_is_not_a_class()
     {
         using var temp = new TempFolder();
-        var path = WriteBytes(temp, "m.npy", RawMatrix.Npy([[0, 1], [1, -1], [-1, 5]]));
-        temp.Write("m.npy.schema.json", """{"format": "snorkeler.matrix-schema", "version": 1, "classes": ["x", "y"]}""");
+        var path = NpyWithAFiveInRow3(temp);
 
         Shell.Run("fit", "--matrix", path, "--model", "mv", "--out", temp.File("m.json"))
-            .ShouldFailStartingWith(1, $"error: {path}: ");
+            .ShouldFailWith(1, $"error: {path}: row 3, LF 2: vote 5 is neither -1 nor a class of x=0, y=1");
     }
 
     [Fact]
@@ -105,8 +111,7 @@ public class DamagedMatrixTests
     public void An_npy_vote_that_is_not_a_class_is_named_by_its_1_based_row_and_lf()
     {
         using var temp = new TempFolder();
-        var path = WriteBytes(temp, "m.npy", RawMatrix.Npy([[0, 1], [1, -1], [-1, 5]]));
-        temp.Write("m.npy.schema.json", """{"format": "snorkeler.matrix-schema", "version": 1, "classes": ["x", "y"]}""");
+        var path = NpyWithAFiveInRow3(temp);
 
         Shell.Run("analyze", "--matrix", path).ShouldFailWith(1, $"error: {path}: row 3, LF 2: vote 5 is neither -1 nor a class of x=0, y=1");
     }
