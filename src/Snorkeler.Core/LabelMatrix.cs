@@ -72,7 +72,12 @@ public sealed class LabelMatrix : IMatrixSource
         for (var i = 0; i < rows; i++)
         {
             var row = builder.AddRow();
-            for (var j = 0; j < lfNames.Count; j++) builder.Set(row, j, votes[i * lfNames.Count + j]);
+            for (var j = 0; j < lfNames.Count; j++)
+            {
+                var vote = votes[i * lfNames.Count + j];
+                if (!schema.IsValidVote(vote)) throw new InvalidVoteException(NotAClass(schema, i, lfNames[j], vote), nameof(votes), vote);
+                builder.Set(row, j, vote);
+            }
             if (!gold.IsEmpty) builder.SetGold(row, gold[i]);
         }
         return builder.Build();
@@ -101,7 +106,7 @@ public sealed class LabelMatrix : IMatrixSource
         }
         if (gold is not null)
             foreach (var g in gold)
-                if (!schema.IsValidVote(g)) throw new ArgumentOutOfRangeException(nameof(gold), g, $"gold label {g} is not a class of {schema} or -1");
+                if (!schema.IsValidVote(g)) throw new InvalidVoteException($"gold label {g} is not a class of {schema} or -1", nameof(gold), g);
         return FromNarrow(schema, lfNames.ToArray(), votes, rows, gold, 0);
     }
 
@@ -115,9 +120,13 @@ public sealed class LabelMatrix : IMatrixSource
         var span = votes.AsSpan(0, rows * lfNames.Count);
         var i = span.IndexOfAnyExceptInRange((sbyte)-1, (sbyte)Math.Min(k - 1, sbyte.MaxValue));
         if (i >= 0)
-            throw new ArgumentOutOfRangeException(nameof(votes), span[i], $"row {firstRow + i / lfNames.Count}: LF '{lfNames[i % lfNames.Count]}' voted {span[i]}, which is not a class of {schema} or -1");
+            throw new InvalidVoteException(NotAClass(schema, firstRow + i / lfNames.Count, lfNames[i % lfNames.Count], span[i]), nameof(votes), span[i]);
         return new LabelMatrix(schema, lfNames, rows, votes, null, 0, gold, 0, firstRow);
     }
+
+    /// <summary>The reason a vote is refused: <c>row 3: LF 'x' voted 7, which is not a class of ... or -1</c> (<paramref name="row"/> 0-based, shown 1-based as errors number rows).</summary>
+    internal static string NotAClass(LabelSchema schema, long row, string lf, int vote)
+        => $"row {row + 1}: LF '{lf}' voted {vote}, which is not a class of {schema} or -1";
 
     /// <summary>
     /// <see cref="FromNarrow"/> for votes rented from <see cref="Data.BatchArrays"/>: the one consumer of the block may
@@ -154,13 +163,13 @@ public sealed class LabelMatrix : IMatrixSource
         if (gold is not null && gold.Length < rows) throw new ArgumentException($"{gold.Length} gold labels for {rows} rows", nameof(gold));
         for (var i = 0; i < rows; i++)
         {
-            if (rowStarts[i + 1] < rowStarts[i]) throw new ArgumentException($"row {i}: offsets decrease", nameof(rowStarts));
+            if (rowStarts[i + 1] < rowStarts[i]) throw new ArgumentException($"row {i + 1}: offsets decrease", nameof(rowStarts));
             for (var v = rowStarts[i]; v < rowStarts[i + 1]; v++)
             {
                 if ((uint)lfs[v] >= (uint)lfNames.Count || (v > rowStarts[i] && lfs[v] <= lfs[v - 1]))
-                    throw new ArgumentException($"row {firstRow + i}: LF indices must be increasing and below {lfNames.Count}", nameof(lfs));
+                    throw new InvalidValueException($"row {firstRow + i + 1}: LF indices must be increasing and below {lfNames.Count}", nameof(lfs));
                 if (labels[v] < 0 || labels[v] >= schema.Cardinality)
-                    throw new ArgumentOutOfRangeException(nameof(labels), labels[v], $"row {firstRow + i}: LF '{lfNames[lfs[v]]}' voted {labels[v]}, which is not a class of {schema}");
+                    throw new InvalidVoteException($"row {firstRow + i + 1}: LF '{lfNames[lfs[v]]}' voted {labels[v]}, which is not a class of {schema}", nameof(labels), labels[v]);
             }
         }
         return new LabelMatrix(schema, lfNames, rows, null, null, 0, gold, 0, firstRow, new SparseVotes(rowStarts, lfs, labels), kinds);

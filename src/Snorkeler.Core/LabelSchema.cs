@@ -25,21 +25,21 @@ public sealed class LabelSchema : IEquatable<LabelSchema>
     {
         _names = Guard.NotNull(classNames).ToArray();
         if (_names.Length < 2)
-            throw new ArgumentException($"a labelling task needs at least two classes, got {_names.Length}", nameof(classNames));
+            throw new InvalidValueException($"a labelling task needs at least two classes, got {_names.Length}", nameof(classNames));
         if (_names.Length > MaxCardinality)
-            throw new ArgumentException($"a labelling task has at most {MaxCardinality:N0} classes (votes are stored as 16-bit numbers), got {_names.Length:N0}", nameof(classNames));
+            throw new InvalidValueException($"a labelling task has at most {MaxCardinality:N0} classes (votes are stored as 16-bit numbers), got {_names.Length:N0}", nameof(classNames));
         _index = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < _names.Length; i++)
         {
             var name = _names[i];
             if (string.IsNullOrWhiteSpace(name))
-                throw new ArgumentException($"class {i} has an empty name", nameof(classNames));
+                throw new InvalidValueException($"class {i} has an empty name", nameof(classNames));
             if (name == AbstainName)
-                throw new ArgumentException($"'{AbstainName}' is reserved and cannot name a class", nameof(classNames));
+                throw new InvalidValueException($"'{AbstainName}' is reserved and cannot name a class", nameof(classNames));
             if (name.Any(char.IsControl))
-                throw new ArgumentException($"class {i} ('{name.Replace("\r", "\\r", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal)}') has a line break or another control character in its name", nameof(classNames));
+                throw new InvalidValueException($"class {i} ('{name.Replace("\r", "\\r", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal)}') has a line break or another control character in its name", nameof(classNames));
             if (!_index.TryAdd(name, i))
-                throw new ArgumentException($"class name '{name}' is repeated", nameof(classNames));
+                throw new InvalidValueException($"class name '{name}' is repeated", nameof(classNames));
         }
     }
 
@@ -78,4 +78,30 @@ public sealed class LabelSchema : IEquatable<LabelSchema>
 
     /// <summary>The classes with their labels, e.g. <c>HAM=0, SPAM=1</c>.</summary>
     public override string ToString() => string.Join(", ", _names.Select((n, i) => $"{n}={i}"));
+}
+
+/// <summary>
+/// An <see cref="ArgumentException"/> about what a value holds (a repeated class name, LF indices out of order) whose
+/// <see cref="Message"/> is the reason alone: readers report it after the file's name, so .NET's " (Parameter 'x')"
+/// must not reach the one-line error.
+/// </summary>
+internal sealed class InvalidValueException : ArgumentException
+{
+    private readonly string _reason;
+
+    public InvalidValueException(string reason, string paramName) : base(reason, paramName) => _reason = reason;
+
+    /// <inheritdoc />
+    public override string Message => _reason;
+}
+
+/// <summary>An <see cref="ArgumentOutOfRangeException"/> for a vote or label that is not a class, whose <see cref="Message"/> is the reason alone (see <see cref="InvalidValueException"/>).</summary>
+internal sealed class InvalidVoteException : ArgumentOutOfRangeException
+{
+    private readonly string _reason;
+
+    public InvalidVoteException(string reason, string paramName, int vote) : base(paramName, vote, reason) => _reason = reason;
+
+    /// <inheritdoc />
+    public override string Message => _reason;
 }

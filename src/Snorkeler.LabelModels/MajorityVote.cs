@@ -5,7 +5,9 @@ namespace Snorkeler.LabelModels;
 /// <summary>
 /// Majority vote: each row's probability for a class is that class's share of the row's non-abstain
 /// votes; a row with no votes gets the uniform distribution, and tied classes share equally (hard
-/// labels then follow the tie-break policy). Fitting learns nothing but checks the shapes.
+/// labels then follow the tie-break policy). Fitting learns nothing, but reads the matrix once so that a
+/// damaged file (truncated, a vote that is not a class, a row count that does not add up) fails here as it does
+/// for every other model rather than giving a model.
 /// </summary>
 public sealed class MajorityVoteTrainer : ILabelModelTrainer
 {
@@ -20,6 +22,8 @@ public sealed class MajorityVoteTrainer : ILabelModelTrainer
     {
         Guard.NotNull(train);
         if (train.LfNames.Count == 0) throw new SnorkelerException("mv: the label matrix has no LFs");
+        // The readers check the votes, gold labels and row count as they go: reading is the validation.
+        foreach (var _ in train.ReadBlocks()) context.Cancellation.ThrowIfCancellationRequested();
         return new MajorityVoteModel(train.Schema, train.LfNames.ToArray());
     }
 }

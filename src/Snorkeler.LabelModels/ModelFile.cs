@@ -151,7 +151,8 @@ public static class ModelFile
         }
     }
 
-    private static string[] Strings(JsonObject json, string field, string path)
+    /// <summary>A field that must be an array of strings.</summary>
+    internal static string[] Strings(JsonObject json, string field, string path)
     {
         if (json[field] is not JsonArray array || array.Any(a => a?.GetValueKind() != JsonValueKind.String))
             throw SnorkelerException.InFile(path, $"field '{field}' must be an array of strings");

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Snorkeler.IO;
@@ -253,22 +254,17 @@ public sealed class SufficientStatistics
         copy.Remove("checksum");
         if (!string.Equals(expected, Checksum(copy), StringComparison.OrdinalIgnoreCase))
             throw Bad("checksum mismatch: the file was edited or damaged after it was written; recompute the statistics");
-        try
-        {
-            var classes = ((JsonArray)json["classes"]!).Select(n => n!.GetValue<string>()).ToArray();
-            var lfs = ((JsonArray)json["lfs"]!).Select(n => n!.GetValue<string>()).ToArray();
-            var stats = new SufficientStatistics(new LabelSchema(classes), lfs);
-            var rows = json["rows"]!.GetValue<long>();
-            if (rows < 0) throw Bad("field 'rows' must not be negative");
-            stats.RowCount = rows;
-            ReadCounts(json["votes"] as JsonArray ?? throw Bad("field 'votes' must be an array"), stats._votes, "votes", rows, Bad);
-            ReadCounts(json["pairs"] as JsonArray ?? throw Bad("field 'pairs' must be an array"), stats._pairs, "pairs", rows, Bad);
-            return stats;
-        }
-        catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException or InvalidCastException or NullReferenceException)
-        {
-            throw Bad($"the statistics are invalid: {e.Message}");
-        }
+        var classes = ModelFile.Strings(json, "classes", path);
+        var lfs = ModelFile.Strings(json, "lfs", path);
+        LabelSchema schema;
+        try { schema = new LabelSchema(classes); }
+        catch (ArgumentException e) { throw Bad($"field 'classes': {e.Message}"); }
+        var stats = new SufficientStatistics(schema, lfs);
+        var rows = Count(json["rows"], "field 'rows'", long.MaxValue, Bad);
+        stats.RowCount = rows;
+        ReadCounts(json["votes"] as JsonArray ?? throw Bad("field 'votes' must be an array"), stats._votes, "votes", rows, Bad);
+        ReadCounts(json["pairs"] as JsonArray ?? throw Bad("field 'pairs' must be an array"), stats._pairs, "pairs", rows, Bad);
+        return stats;
     }
 
     private static void ReadCounts(JsonArray array, long[] into, string field, long rows, Func<string, SnorkelerException> bad)
@@ -276,11 +272,15 @@ public sealed class SufficientStatistics
         if (array.Count != into.Length) throw bad($"field '{field}' has {array.Count} counts, expected {into.Length}");
         for (var i = 0; i < into.Length; i++)
         {
-            var v = array[i]!.GetValue<long>();
-            if (v < 0 || v > rows) throw bad($"field '{field}': count {i} is {v}, outside 0..{rows}");
-            into[i] = v;
+            into[i] = Count(array[i], $"field '{field}': count {i}", rows, bad);
         }
     }
+
+    /// <summary>A JSON number that is a whole number from 0 to <paramref name="max"/>; <paramref name="what"/> names it in the error.</summary>
+    private static long Count(JsonNode? node, string what, long max, Func<string, SnorkelerException> bad)
+        => node is JsonValue value && value.GetValueKind() == JsonValueKind.Number && value.TryGetValue<long>(out var v) && v >= 0 && v <= max
+            ? v
+            : throw bad(string.Create(CultureInfo.InvariantCulture, $"{what} must be a whole number from 0 to {max:N0}, got {node?.ToJsonString() ?? "nothing"}"));
 
     private static string Checksum(JsonObject json) => JsonChecksum.Of(json);
 }

@@ -25,6 +25,30 @@ public class AnswersCommandTests
         File.ReadAllLines(probs).ShouldBe(["row,task,p_no,p_yes,label,label_name", "1,t1,0.3333333333333333,0.6666666666666666,1,yes", "2,t2,1,0,0,no", "3,t3,0,1,1,yes"]);
     }
 
+    [Theory]
+    [InlineData("fit")]
+    [InlineData("predict")]
+    public void An_output_must_not_overwrite_the_label_json_an_answers_file_takes_its_classes_from(string command)
+    {
+        // Given
+        using var temp = new TempFolder();
+        var labels = temp.Write("label.json", """{"0": "no", "1": "yes"}""");
+        var answers = temp.Write("answers.csv", "task,worker,label\nt1,a,yes\nt1,b,no\nt2,a,no\n");
+        Directory.CreateDirectory(temp.File("models"));
+        var model = temp.File("models/m.json");
+        Shell.Run("fit", "--matrix", answers, "--model", "mv", "--out", model).ShouldSucceed();
+        string[] args = command == "fit"
+            ? ["fit", "--matrix", answers, "--model", "mv", "--out", labels]
+            : ["predict", "--model", model, "--matrix", answers, "--out", labels];
+
+        // When
+        var result = Shell.Run(args);
+
+        // Then
+        result.ShouldFailWith(2, $"snorkeler {command}: --out '{labels}' is the same file as the label.json '{labels}' of --matrix '{answers}'; an output must not overwrite an input");
+        File.ReadAllText(labels).ShouldBe("""{"0": "no", "1": "yes"}""");
+    }
+
     [Fact]
     public void Predict_reads_new_answers_with_the_models_workers_and_scores_against_a_gold_file()
     {
@@ -120,6 +144,41 @@ public class PreferencesCommandTests
 
         Shell.Run("preferences", "--pairs", pairs, "--out", temp.File("s.csv")).ShouldFailWith(1, $"error: {pairs}(3): winner 'both' is neither left, right, tie nor one of the two items ('x', 'y')");
         File.Exists(temp.File("s.csv")).ShouldBeFalse();
+    }
+
+    private const string FourJudgements = "left,right,worker,winner\na,b,w1,left\nb,c,w1,right\na,c,w2,a\nc,a,w2,tie\n";
+
+    [Theory]
+    [InlineData("1e-300")]
+    [InlineData("1e-155")]
+    [InlineData("0.0009")]
+    [InlineData("1001")]
+    [InlineData("1e308")]
+    public void A_prior_sd_outside_its_range_is_a_usage_error_giving_the_range(string sd)
+    {
+        using var temp = new TempFolder();
+        var pairs = temp.Write("pairs.csv", FourJudgements);
+
+        Shell.Run("preferences", "--pairs", pairs, "--out", temp.File("s.csv"), "--prior-sd", sd, "--model", "bt")
+            .ShouldFailWith(2, $"snorkeler preferences: option '--prior-sd' expects a number from 0.001 to 1000, got '{sd}'");
+    }
+
+    [Fact]
+    public void A_fit_that_stops_at_the_iteration_cap_says_so_and_its_pair_probabilities_still_mirror_each_other()
+    {
+        // Given four judgements, which a nearly flat prior (sd 1000) lets drift for longer than the cap
+        using var temp = new TempFolder();
+        var pairs = temp.Write("pairs.csv", FourJudgements);
+
+        // When
+        var result = Shell.Run("preferences", "--pairs", pairs, "--out", temp.File("s.csv"), "--pair-probabilities", temp.File("p.csv"), "--prior-sd", "1000");
+
+        // Then
+        result.ShouldSucceed();
+        result.ErrorLines.ShouldContain("warning: the fit stopped at its cap of 2,000 iterations before the scores settled; they and their probabilities may be off (a smaller --prior-sd, such as the default 2, settles sooner)");
+        var rows = File.ReadAllLines(temp.File("p.csv")).Skip(1).Select(l => l.Split(',')).ToDictionary(c => (c[0], c[1]));
+        rows[("a", "c")][2].ShouldBe(rows[("c", "a")][3]);
+        rows[("a", "c")][3].ShouldBe(rows[("c", "a")][2]);
     }
 }
 

@@ -76,6 +76,9 @@ public class LabelMatrixTests
 
         error.Message.ShouldContain("LF 'lf_0'");
         error.Message.ShouldContain($"voted {vote}");
+        error.ActualValue.ShouldBe(vote);
+        error.Message.ShouldNotContain("Parameter");
+        error.Message.ShouldNotContain("Actual value");
     }
 
     [Fact]

@@ -57,6 +57,12 @@ public class LabelSchemaTests
     }
 
     [Fact]
+    public void A_rejected_schema_message_is_the_reason_alone_for_readers_to_put_after_a_file_name()
+    {
+        Should.Throw<ArgumentException>(() => new LabelSchema(["HAM", "HAM"])).Message.ShouldBe("class name 'HAM' is repeated");
+    }
+
+    [Fact]
     public void A_numbered_schema_names_classes_by_their_labels()
     {
         LabelSchema.Numbered(3).ClassNames.ShouldBe(["0", "1", "2"]);

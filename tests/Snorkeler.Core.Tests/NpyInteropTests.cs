@@ -64,7 +64,7 @@ public class NpyInteropTests
         var path = temp.File("L.npy");
         File.WriteAllBytes(path, Npy("|i1", "(2, 2)", [0, 1, 1, unchecked((byte)-3)]));
 
-        Should.Throw<SnorkelerException>(() => MatrixFile.Read(path)).Message.ShouldBe($"{path}: row 1, LF 1: vote -3 is neither -1 nor a class number");
+        Should.Throw<SnorkelerException>(() => MatrixFile.Read(path)).Message.ShouldBe($"{path}: row 2, LF 2: vote -3 is neither -1 nor a class number");
     }
 
     [Fact]
@@ -106,7 +106,7 @@ public class NpyInteropTests
         var path = temp.File("L.npy");
         File.WriteAllBytes(path, Npy("<i8", "(2, 2)", Int64s(0, 1, 1, -3)));
 
-        Should.Throw<SnorkelerException>(() => MatrixFile.Read(path)).Message.ShouldBe($"{path}: row 1, LF 1: vote -3 is neither -1 nor a class number");
+        Should.Throw<SnorkelerException>(() => MatrixFile.Read(path)).Message.ShouldBe($"{path}: row 2, LF 2: vote -3 is neither -1 nor a class number");
     }
 
     [Fact]

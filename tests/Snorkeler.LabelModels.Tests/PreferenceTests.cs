@@ -97,4 +97,25 @@ public sealed class PreferenceTests
             .ShouldBe($"{bad}(3): winner 'maybe' is neither left, right, tie nor one of the two items ('x', 'y')");
         PreferenceData.Read(temp.Write("one.csv", "left,right,winner\nx,y,x\n")).Annotators.ShouldBe(["-"]);
     }
+
+    [Theory]
+    [InlineData(1e-300)]
+    [InlineData(1e308)]
+    [InlineData(double.NaN)]
+    public void A_prior_sd_outside_its_range_is_refused_as_an_option_error(double sd)
+    {
+        var (data, _) = GeneratedPreferences.Draw(items: 5, judgements: 20, reliability: [1.0], scoreSd: 1, nu: 0, seed: 4);
+
+        Should.Throw<OptionException>(() => BradleyTerry.Fit(data, new BradleyTerryOptions { PriorSd = sd })).Message
+            .ShouldStartWith("the prior standard deviation must be from 0.001 to 1000, got ");
+    }
+
+    [Fact]
+    public void A_fit_says_whether_it_settled_before_the_iteration_cap()
+    {
+        var (data, _) = GeneratedPreferences.Draw(items: 20, judgements: 200, reliability: [1.0], scoreSd: 1, nu: 0.2, seed: 5);
+
+        BradleyTerry.Fit(data).Converged.ShouldBeTrue();
+        BradleyTerry.Fit(data, new BradleyTerryOptions { MaxIterations = 2 }).Converged.ShouldBeFalse();
+    }
 }

@@ -123,4 +123,35 @@ public sealed class SufficientStatisticsTests
         Should.Throw<SnorkelerException>(() => new SnorkelTrainer(new SnorkelOptions { PriorEstimate = PriorEstimate.MajorityVote }).Fit(stats, FitContext.WithSeed(1)))
             .Message.ShouldContain("needs the label matrix");
     }
+
+    [Theory]
+    [InlineData("votes", "0.5")]
+    [InlineData("pairs", "1e300")]
+    [InlineData("votes", "\"3\"")]
+    public void A_count_that_is_not_a_whole_number_is_an_error_naming_the_field_and_count(string field, string count)
+    {
+        // Given statistics whose first count of a field is replaced, with the checksum made to match
+        var json = SufficientStatistics.Compute(Some.Matrix(2, [[0, 1, -1], [1, 1, 0], [-1, 0, 0], [1, -1, 1]])).ToJson();
+        json.Remove("checksum");
+        ((System.Text.Json.Nodes.JsonArray)json[field]!)[0] = System.Text.Json.Nodes.JsonNode.Parse(count);
+        json["checksum"] = JsonChecksum.Of(json);
+
+        // When
+        var error = Should.Throw<SnorkelerException>(() => SufficientStatistics.FromJson(json, "s.json"));
+
+        // Then
+        error.Message.ShouldBe($"s.json: field '{field}': count 0 must be a whole number from 0 to 4, got {count}");
+    }
+
+    [Fact]
+    public void Repeated_class_names_are_an_error_naming_the_field_without_the_parameter_name()
+    {
+        var json = SufficientStatistics.Compute(Some.Matrix(2, [[0, 1, -1], [1, 1, 0], [-1, 0, 0], [1, -1, 1]])).ToJson();
+        json.Remove("checksum");
+        json["classes"] = new System.Text.Json.Nodes.JsonArray("A", "A");
+        json["checksum"] = JsonChecksum.Of(json);
+
+        Should.Throw<SnorkelerException>(() => SufficientStatistics.FromJson(json, "s.json")).Message
+            .ShouldBe("s.json: field 'classes': class name 'A' is repeated");
+    }
 }

@@ -18,7 +18,7 @@ internal sealed class PreferencesCommand : ICommand
         new("--pair-probabilities", "FILE.csv", "also write P(left ≻ right), P(right ≻ left), P(tie) per judged pair (reward-model targets)", Role: PathRole.Output),
         new("--annotators-out", "FILE.csv", "also write each annotator's judgements, agreement and reliability", Role: PathRole.Output),
         new("--model", "auto|bt|crowd-bt", "bt: judgements at face value; crowd-bt: each annotator may flip preferences (default auto: crowd-bt with several annotators)"),
-        new("--prior-sd", "X", "standard deviation of the scores' Gaussian prior, in log-odds (default 2)"),
+        new("--prior-sd", "X", "standard deviation of the scores' Gaussian prior, in log-odds, from 0.001 to 1000 (default 2)"),
         new("--left-column", "NAME", "the left item column (default left)"),
         new("--right-column", "NAME", "the right item column (default right)"),
         new("--worker-column", "NAME", "the annotator column (default worker; optional)"),
@@ -30,12 +30,15 @@ internal sealed class PreferencesCommand : ICommand
     {
         var model = args.Value("--model") ?? "auto";
         if (model is not ("auto" or "bt" or "crowd-bt")) throw new UsageException($"--model expects auto, bt or crowd-bt, got '{model}'");
-        var priorSd = args.Number("--prior-sd", 0, double.PositiveInfinity, aboveMin: true) ?? 2.0;
+        var priorSd = args.Number("--prior-sd", BradleyTerryOptions.MinPriorSd, BradleyTerryOptions.MaxPriorSd) ?? 2.0;
         var format = args.Choice("--format", OutputFormat.Text);
         var data = PreferenceData.Read(args.Required("--pairs"), args.Value("--left-column"), args.Value("--right-column"), args.Value("--worker-column"), args.Value("--winner-column"));
         var noisy = model == "crowd-bt" || (model == "auto" && data.Annotators.Count > 1);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var fit = BradleyTerry.Fit(data, new BradleyTerryOptions { NoisyAnnotators = noisy, PriorSd = priorSd }, cancellation);
+        if (!fit.Converged)
+            terminal.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"warning: the fit stopped at its cap of {fit.Options.MaxIterations:N0} iterations before the scores settled; they and their probabilities may be off (a smaller --prior-sd, such as the default 2, settles sooner)"));
         PreferenceOutputs.Write(fit, args.Required("--out"), args.Value("--pair-probabilities"), args.Value("--annotators-out"));
         terminal.Info(string.Create(CultureInfo.InvariantCulture,
             $"{(noisy ? "crowd-bt" : "bt")}: {data.Items.Count:N0} items, {data.Comparisons.Count:N0} judgements by {data.Annotators.Count:N0} annotators; {fit.Iterations} iterations in {clock.Elapsed.TotalSeconds:0.000} s{(fit.TieParameter > 0 ? $"; tie parameter ν = {fit.TieParameter:0.###}" : "")}; wrote {args.Required("--out")}"));

@@ -199,7 +199,7 @@ internal sealed class BinaryMatrixSource : IMatrixSource
                     yield return block.Slice(start, Math.Min(rowsPerBlock, block.RowCount - start));
                 continue;
             }
-            if ((long)rows * m > Array.MaxLength) throw Bad($"damaged block at row {first}");
+            if ((long)rows * m > Array.MaxLength) throw Bad($"damaged block at row {first + 1}");
             var voteBytes = rows * m * (_wide ? 2 : 1);
             // Narrow votes go into an array the block's consumer may hand back for the next block (BatchArrays).
             var narrow = _wide ? null : BatchArrays.Rent<sbyte>(voteBytes);
@@ -207,7 +207,7 @@ internal sealed class BinaryMatrixSource : IMatrixSource
             var read = narrow is null ? bytes!.Length : stream.ReadAtLeast(System.Runtime.InteropServices.MemoryMarshal.AsBytes(narrow.AsSpan(0, voteBytes)), voteBytes, throwOnEndOfStream: false);
             var goldBytes = HasGold ? r.ReadBytes(rows * 2) : null;
             if (read < voteBytes || (goldBytes is not null && goldBytes.Length < rows * 2))
-                throw Bad($"truncated in the block starting at row {first}");
+                throw Bad($"truncated in the block starting at row {first + 1}");
             int[]? gold = null;
             if (goldBytes is not null)
             {
@@ -215,7 +215,7 @@ internal sealed class BinaryMatrixSource : IMatrixSource
                 for (var i = 0; i < rows; i++)
                 {
                     gold[i] = BitConverter.ToInt16(goldBytes, i * 2);
-                    if (!Schema.IsValidVote(gold[i])) throw Bad($"row {first + i}: gold label {gold[i]} is out of range");
+                    if (!Schema.IsValidVote(gold[i])) throw Bad($"row {first + i + 1}: gold label {gold[i]} is out of range");
                 }
             }
             try
@@ -224,7 +224,11 @@ internal sealed class BinaryMatrixSource : IMatrixSource
                 else
                 {
                     var votes = new int[rows * m];
-                    for (var i = 0; i < votes.Length; i++) votes[i] = BitConverter.ToInt16(bytes!, i * 2);
+                    for (var i = 0; i < votes.Length; i++)
+                    {
+                        votes[i] = BitConverter.ToInt16(bytes!, i * 2);
+                        if (!Schema.IsValidVote(votes[i])) throw Bad(LabelMatrix.NotAClass(Schema, first + i / m, LfNames[i % m], votes[i]));
+                    }
                     block = LabelMatrix.Create(Schema, LfNames, votes, gold);
                     block = block.Slice(0, rows).Rebase(first);
                 }
@@ -251,15 +255,15 @@ internal sealed class BinaryMatrixSource : IMatrixSource
         try
         {
             var votes = r.ReadInt32();
-            if (votes < 0 || rows == int.MinValue) throw Bad($"damaged sparse block at row {first}");
+            if (votes < 0 || rows == int.MinValue) throw Bad($"damaged sparse block at row {first + 1}");
             var starts = new int[rows + 1];
             for (var i = 0; i < rows; i++)
             {
                 var count = r.ReadInt32();
-                if (count < 0 || count > LfNames.Count || starts[i] + (long)count > votes) throw Bad($"damaged sparse block at row {first + i}");
+                if (count < 0 || count > LfNames.Count || starts[i] + (long)count > votes) throw Bad($"damaged sparse block at row {first + i + 1}");
                 starts[i + 1] = starts[i] + count;
             }
-            if (starts[rows] != votes) throw Bad($"damaged sparse block at row {first}: the row counts do not add up to its votes");
+            if (starts[rows] != votes) throw Bad($"damaged sparse block at row {first + 1}: the row counts do not add up to its votes");
             var lfs = new int[votes];
             for (var v = 0; v < votes; v++) lfs[v] = r.ReadInt32();
             var labels = new short[votes];
@@ -271,12 +275,12 @@ internal sealed class BinaryMatrixSource : IMatrixSource
                 for (var i = 0; i < rows; i++)
                 {
                     gold[i] = r.ReadInt16();
-                    if (!Schema.IsValidVote(gold[i])) throw Bad($"row {first + i}: gold label {gold[i]} is out of range");
+                    if (!Schema.IsValidVote(gold[i])) throw Bad($"row {first + i + 1}: gold label {gold[i]} is out of range");
                 }
             }
             return LabelMatrix.FromSparse(Schema, LfNames, starts, lfs, labels, gold, first, _kinds);
         }
-        catch (EndOfStreamException) { throw Bad($"truncated in the sparse block starting at row {first}"); }
+        catch (EndOfStreamException) { throw Bad($"truncated in the sparse block starting at row {first + 1}"); }
         catch (ArgumentException e) { throw Bad(e.Message); }
     }
 

@@ -57,7 +57,7 @@ public static class MatrixFile
 
     /// <summary>
     /// The files that exist and would be read with a matrix or data file at <paramref name="path"/>: its schema
-    /// sidecar, the gold-label file the sidecar names, a Wrench split's <c>label.json</c>. A sidecar that cannot be
+    /// sidecar, the gold-label file the sidecar names, the <c>label.json</c> of a Wrench split or a long-format answers file. A sidecar that cannot be
     /// read adds nothing here (reading the matrix reports it).
     /// </summary>
     public static IEnumerable<string> FilesReadWith(string path)
@@ -75,11 +75,19 @@ public static class MatrixFile
                 if (File.Exists(goldPath)) yield return goldPath;
             }
         }
-        if (path.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+        // A Wrench split and a long-format answers file both take their classes from the label.json beside them.
+        if (path.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || IsReadableLongFormat(path))
         {
             var labels = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", "label.json");
             if (File.Exists(labels)) yield return labels;
         }
+    }
+
+    /// <summary>True when <paramref name="path"/> is a long-format answers file; one whose header cannot be read is not (reading it reports why).</summary>
+    private static bool IsReadableLongFormat(string path)
+    {
+        try { return AnswersFile.IsLongFormat(path, new MatrixReadOptions()); }
+        catch (SnorkelerException) { return false; }
     }
 
     /// <summary>
@@ -311,7 +319,10 @@ public static class MatrixFile
             var lfs = doc.RootElement.TryGetProperty("lfs", out var l) ? Strings(sidecar, l, "lfs") : null;
             var gold = doc.RootElement.TryGetProperty("gold", out var g) && g.ValueKind == JsonValueKind.String ? g.GetString() : null;
             var annotators = doc.RootElement.TryGetProperty("annotators", out var a) ? Strings(sidecar, a, "annotators") : null;
-            return (new LabelSchema(classes), lfs, gold, annotators);
+            LabelSchema schema;
+            try { schema = new LabelSchema(classes); }
+            catch (ArgumentException e) { throw SnorkelerException.InFile(sidecar, $"invalid matrix schema file: field 'classes': {e.Message}"); }
+            return (schema, lfs, gold, annotators);
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or ArgumentException)
         {

@@ -135,7 +135,7 @@ internal static partial class NpyMatrix
                     stream.ReadExactly(System.Runtime.InteropServices.MemoryMarshal.AsBytes(cells));
                     var bad = cells.IndexOfAnyExceptInRange((sbyte)-1, (sbyte)(k - 1));
                     if (bad >= 0)
-                        throw SnorkelerException.InFile(_path, $"row {first + bad / m}, LF {bad % m}: vote {votes[bad]} is neither -1 nor a class of {Schema}");
+                        throw SnorkelerException.InFile(_path, $"{Cell(first * m + bad, m)}: vote {votes[bad]} is neither -1 nor a class of {Schema}");
                     yield return LabelMatrix.FromPooledNarrow(Schema, LfNames, votes, rows, _gold?.AsSpan((int)first, rows).ToArray(), first);
                     continue;
                 }
@@ -148,7 +148,7 @@ internal static partial class NpyMatrix
                     {
                         var v = Vote(bytes, i * m + j);
                         if (v < -1 || v >= k)
-                            throw SnorkelerException.InFile(_path, $"row {first + i}, LF {j}: vote {v} is neither -1 nor a class of {Schema}");
+                            throw SnorkelerException.InFile(_path, $"{Cell((first + i) * m + j, m)}: vote {v} is neither -1 nor a class of {Schema}");
                         if (v >= 0) builder.Set(row, j, (int)v);
                     }
                     if (_gold is not null) builder.SetGold(row, _gold[first + i]);
@@ -182,7 +182,7 @@ internal static partial class NpyMatrix
                     var chunk = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, sbyte>(buffer.AsSpan(0, count));
                     var below = chunk.IndexOfAnyExceptInRange((sbyte)-1, sbyte.MaxValue);
                     if (below >= 0)
-                        throw SnorkelerException.InFile(_path, $"row {(seen + below) / columns}, LF {(seen + below) % columns}: vote {chunk[below]} is neither -1 nor a class number");
+                        throw SnorkelerException.InFile(_path, $"{Cell(seen + below, columns)}: vote {chunk[below]} is neither -1 nor a class number");
                     max = Math.Max(max, Max(chunk));
                     seen += count;
                     continue;
@@ -191,7 +191,7 @@ internal static partial class NpyMatrix
                 {
                     var v = Vote(buffer, c);
                     if (v < -1 || v > short.MaxValue)
-                        throw SnorkelerException.InFile(_path, $"row {(seen + c) / columns}, LF {(seen + c) % columns}: vote {v} is neither -1 nor a class number");
+                        throw SnorkelerException.InFile(_path, $"{Cell(seen + c, columns)}: vote {v} is neither -1 nor a class number");
                     if (v > max) max = v;
                 }
                 seen += count;
@@ -261,12 +261,15 @@ internal static partial class NpyMatrix
                 _ => BitConverter.ToInt64(data.Slice((int)(i * 8), 8)),
             };
             if (v < -1 || v > short.MaxValue)
-                throw SnorkelerException.InFile(path, twoDimensional ? $"row {i / columns}, LF {i % columns}: vote {v} is neither -1 nor a class number" : $"row {i}: gold label {v} is neither -1 nor a class number");
+                throw SnorkelerException.InFile(path, twoDimensional ? $"{Cell(i, columns)}: vote {v} is neither -1 nor a class number" : $"row {i + 1}: gold label {v} is neither -1 nor a class number");
             values[i] = (int)v;
             if (v > max) max = (int)v;
         }
         return (rows, columns, values, max);
     }
+
+    /// <summary>Where the cell at row-major <paramref name="index"/> is, 1-based as errors number rows and LFs: <c>row 3, LF 2</c>.</summary>
+    private static string Cell(long index, int columns) => $"row {index / columns + 1}, LF {index % columns + 1}";
 
     [GeneratedRegex(@"'descr':\s*'([^']+)'")]
     private static partial Regex DescrPattern();

@@ -1,3 +1,4 @@
+using System.Globalization;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace Snorkeler.LabelModels.Preferences;
@@ -11,8 +12,21 @@ public sealed record BradleyTerryOptions
     /// </summary>
     public bool NoisyAnnotators { get; init; }
 
-    /// <summary>Standard deviation of the Gaussian prior on each score, in log-odds units (default 2; &gt; 0).</summary>
+    /// <summary>Standard deviation of the Gaussian prior on each score, in log-odds units (default 2; from <see cref="MinPriorSd"/> to <see cref="MaxPriorSd"/>).</summary>
     public double PriorSd { get; init; } = 2;
+
+    /// <summary>
+    /// The smallest prior standard deviation: far below it the precision 1/σ² overflows and the Laplace covariance is no
+    /// longer a positive definite matrix (near 1e-154), and the scores are all but 0 long before.
+    /// </summary>
+    public const double MinPriorSd = 1e-3;
+
+    /// <summary>
+    /// The largest prior standard deviation: far above it the prior no longer fixes the scores' origin, their variances
+    /// (σ²) swamp the variance of a difference, which cancellation then loses, and P(a ≻ c) stops being 1 − P(c ≻ a) (1e6 and up);
+    /// a score of 1000 log-odds is already certainty.
+    /// </summary>
+    public const double MaxPriorSd = 1e3;
 
     /// <summary>Beta prior of an annotator's reliability η: pseudo-counts of agreeing and flipped judgements (default 4 and 1: most people mostly agree with the truth).</summary>
     public (double Agree, double Flip) ReliabilityPrior { get; init; } = (4, 1);
@@ -48,6 +62,9 @@ public static class BradleyTerry
     {
         Guard.NotNull(data);
         options ??= new BradleyTerryOptions();
+        if (!(options.PriorSd >= BradleyTerryOptions.MinPriorSd && options.PriorSd <= BradleyTerryOptions.MaxPriorSd))
+            throw new OptionException(string.Create(CultureInfo.InvariantCulture,
+                $"the prior standard deviation must be from {BradleyTerryOptions.MinPriorSd} to {BradleyTerryOptions.MaxPriorSd}, got {options.PriorSd}"));
         var n = data.Items.Count;
         var a = data.Annotators.Count;
         var comparisons = data.Comparisons;
@@ -68,6 +85,7 @@ public static class BradleyTerry
         var previous = double.NegativeInfinity;
         var objective = double.NegativeInfinity;
         var iterations = 0;
+        var converged = false;
         var gradient = new double[n];
         while (iterations < options.MaxIterations)
         {
@@ -114,11 +132,15 @@ public static class BradleyTerry
                 scores[i] += (gradient[i] - precision * scores[i]) / (degree[i] / 2 + precision);
             if (hasTies) logNu = TieStep(comparisons, scores, logNu);
             objective = LogPosterior(comparisons, scores, reliability, Math.Exp(logNu), precision, options);
-            if (Math.Abs(objective - previous) <= options.Tolerance * Math.Abs(objective)) break;
+            if (Math.Abs(objective - previous) <= options.Tolerance * Math.Abs(objective))
+            {
+                converged = true;
+                break;
+            }
             previous = objective;
         }
         var covariance = Covariance(comparisons, scores, Math.Exp(logNu), reliability, precision, n, options.FullCovarianceItems);
-        return new BradleyTerryFit(data, options, scores, covariance, hasTies ? Math.Exp(logNu) : 0, options.NoisyAnnotators ? reliability : null, objective, iterations);
+        return new BradleyTerryFit(data, options, scores, covariance, hasTies ? Math.Exp(logNu) : 0, options.NoisyAnnotators ? reliability : null, objective, iterations, converged);
     }
 
     /// <summary>P(left ≻ right), P(right ≻ left), P(tie) for a score difference d and tie parameter ν.</summary>
@@ -216,7 +238,7 @@ public sealed class BradleyTerryFit
     private readonly ScoreCovariance _covariance;
     private readonly double[]? _reliability;
 
-    internal BradleyTerryFit(PreferenceData data, BradleyTerryOptions options, double[] scores, ScoreCovariance covariance, double tie, double[]? reliability, double logPosterior, int iterations)
+    internal BradleyTerryFit(PreferenceData data, BradleyTerryOptions options, double[] scores, ScoreCovariance covariance, double tie, double[]? reliability, double logPosterior, int iterations, bool converged)
     {
         Data = data;
         Options = options;
@@ -226,6 +248,7 @@ public sealed class BradleyTerryFit
         _reliability = reliability;
         LogPosterior = logPosterior;
         Iterations = iterations;
+        Converged = converged;
     }
 
     /// <summary>The judgements fitted.</summary>
@@ -243,6 +266,9 @@ public sealed class BradleyTerryFit
     /// <summary>Iterations run.</summary>
     public int Iterations { get; }
 
+    /// <summary>False when the fit stopped at <see cref="BradleyTerryOptions.MaxIterations"/> before the log-posterior settled.</summary>
+    public bool Converged { get; }
+
     /// <summary>True when the uncertainty is the full Laplace covariance (else the diagonal approximation).</summary>
     public bool FullCovariance => _covariance.Full is not null;
 
@@ -259,7 +285,9 @@ public sealed class BradleyTerryFit
     public (double Left, double Right, double Tie) Probabilities(int left, int right)
     {
         var mean = _scores[left] - _scores[right];
-        var variance = _covariance.Variance(left) + _covariance.Variance(right) - 2 * _covariance.Covariance(left, right);
+        // Summed in one order whichever item is on the left, so that P(a ≻ c) is exactly 1 − P(c ≻ a) − P(tie).
+        var (i, j) = left < right ? (left, right) : (right, left);
+        var variance = _covariance.Variance(i) + _covariance.Variance(j) - 2 * _covariance.Covariance(i, j);
         return BradleyTerry.Probabilities(mean / Math.Sqrt(1 + Math.PI * Math.Max(0, variance) / 8), TieParameter);
     }
 

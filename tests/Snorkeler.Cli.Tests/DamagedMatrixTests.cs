@@ -1,0 +1,127 @@
+using Snorkeler.Cli.Tests.Support;
+
+namespace Snorkeler.Cli.Tests;
+
+/// <summary>Matrix files whose votes, rows or bytes do not add up: every command and every model refuses them with one line naming the file.</summary>
+public class DamagedMatrixTests
+{
+    private static readonly string[] XY = ["x", "y"];
+    private static readonly string[] ABC = ["a", "b", "c"];
+
+    private static string WriteBytes(TempFolder temp, string name, byte[] bytes)
+    {
+        var path = temp.File(name);
+        File.WriteAllBytes(path, bytes);
+        return path;
+    }
+
+    private static string HalfOfAMatrix(TempFolder temp)
+    {
+        var whole = RawMatrix.Snkm(XY, ABC, Enumerable.Range(0, 40).Select(i => new sbyte[] { (sbyte)(i % 2), -1, 1 }).ToArray());
+        return WriteBytes(temp, "half.snkm", whole[..(whole.Length / 2)]);
+    }
+
+    /// <summary>A two-class .npy (its sidecar names x and y) whose 3rd row's 2nd LF voted 5.</summary>
+    private static string NpyWithAFiveInRow3(TempFolder temp)
+    {
+        temp.Write("m.npy.schema.json", """{"format": "snorkeler.matrix-schema", "version": 1, "classes": ["x", "y"]}""");
+        return WriteBytes(temp, "m.npy", RawMatrix.Npy([[0, 1], [1, -1], [-1, 5]]));
+    }
+
+    [Theory]
+    [InlineData("mv")]
+    [InlineData("snorkel")]
+    public void Fit_refuses_a_truncated_snkm_whatever_the_model(string model)
+    {
+        using var temp = new TempFolder();
+        var path = HalfOfAMatrix(temp);
+
+        Shell.Run("fit", "--matrix", path, "--model", model, "--out", temp.File("m.json"))
+            .ShouldFailStartingWith(1, $"error: {path}: truncated");
+
+        File.Exists(temp.File("m.json")).ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Fit_mv_refuses_a_snkm_whose_header_promises_more_rows_than_it_holds()
+    {
+        using var temp = new TempFolder();
+        var path = WriteBytes(temp, "more.snkm", RawMatrix.Snkm(XY, ABC, [[0, 1, -1], [1, 1, 1]], rowCount: 3));
+
+        Shell.Run("fit", "--matrix", path, "--model", "mv", "--out", temp.File("m.json"))
+            .ShouldFailWith(1, $"error: {path}: the header says 3 rows but the file holds 2");
+    }
+
+    [Fact]
+    public void Fit_mv_refuses_an_npy_vote_that_is_not_a_class()
+    {
+        using var temp = new TempFolder();
+        var path = NpyWithAFiveInRow3(temp);
+
+        Shell.Run("fit", "--matrix", path, "--model", "mv", "--out", temp.File("m.json"))
+            .ShouldFailWith(1, $"error: {path}: row 3, LF 2: vote 5 is neither -1 nor a class of x=0, y=1");
+    }
+
+    [Fact]
+    public void Compare_refuses_a_truncated_training_matrix_for_mv()
+    {
+        using var temp = new TempFolder();
+        var train = HalfOfAMatrix(temp);
+        var test = WriteBytes(temp, "test.snkm", RawMatrix.Snkm(XY, ABC, [[0, 1, -1], [1, 1, 1]], gold: [0, 1]));
+
+        Shell.Run("compare", "--train", train, "--test", test, "--models", "mv")
+            .ShouldFailStartingWith(1, $"error: {train}: truncated");
+    }
+
+    [Theory]
+    [InlineData("analyze")]
+    [InlineData("fit")]
+    public void A_snkm_vote_that_is_not_a_class_is_one_line_naming_the_file_row_and_lf(string command)
+    {
+        using var temp = new TempFolder();
+        var path = WriteBytes(temp, "m.snkm", RawMatrix.Snkm(XY, ABC, [[0, 1, 7], [1, 1, 1]]));
+        string[] args = command == "fit" ? ["fit", "--matrix", path, "--model", "snorkel", "--out", temp.File("m.json")] : ["analyze", "--matrix", path];
+
+        Shell.Run(args).ShouldFailWith(1, $"error: {path}: row 1: LF 'c' voted 7, which is not a class of x=0, y=1 or -1");
+    }
+
+    [Fact]
+    public void A_wrench_label_file_with_a_repeated_class_is_one_line_naming_it()
+    {
+        using var temp = new TempFolder();
+        var labels = temp.Write("label.json", """{"0": "A", "1": "A"}""");
+        var train = temp.Write("train.json", """{"0": {"data": {"text": "a"}, "label": 0, "weak_labels": [0, -1]}}""");
+
+        Shell.Run("fit", "--matrix", train, "--model", "snorkel", "--out", temp.File("m.json"))
+            .ShouldFailWith(1, $"error: {labels}: class name 'A' is repeated");
+    }
+
+    [Fact]
+    public void A_schema_sidecar_with_one_class_is_one_line_naming_it_and_the_field()
+    {
+        using var temp = new TempFolder();
+        var path = WriteBytes(temp, "m.npy", RawMatrix.Npy([[0, 1], [1, -1]]));
+        var sidecar = temp.Write("m.npy.schema.json", """{"format": "snorkeler.matrix-schema", "version": 1, "classes": ["x"]}""");
+
+        Shell.Run("analyze", "--matrix", path)
+            .ShouldFailWith(1, $"error: {sidecar}: invalid matrix schema file: field 'classes': a labelling task needs at least two classes, got 1");
+    }
+
+    [Fact]
+    public void An_npy_vote_that_is_not_a_class_is_named_by_its_1_based_row_and_lf()
+    {
+        using var temp = new TempFolder();
+        var path = NpyWithAFiveInRow3(temp);
+
+        Shell.Run("analyze", "--matrix", path).ShouldFailWith(1, $"error: {path}: row 3, LF 2: vote 5 is neither -1 nor a class of x=0, y=1");
+    }
+
+    [Fact]
+    public void A_snkm_gold_label_out_of_range_is_named_by_its_1_based_row()
+    {
+        using var temp = new TempFolder();
+        var path = WriteBytes(temp, "m.snkm", RawMatrix.Snkm(XY, ABC, [[0, 1, -1], [1, 1, 1]], gold: [0, 9]));
+
+        Shell.Run("analyze", "--matrix", path).ShouldFailWith(1, $"error: {path}: row 2: gold label 9 is out of range");
+    }
+}
