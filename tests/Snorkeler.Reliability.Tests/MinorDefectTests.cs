@@ -33,7 +33,7 @@ public sealed class MinorDefectTests : IDisposable
         { "fit --matrix {c}/matrices/good.csv --model mv --out {t}/m.json --prior 0.5,-0.5", "snorkeler fit: --prior must be positive numbers, got 0.5,-0.5" },
         { "apply --lfs {c}/lfs/ok --data {c}/data/good.csv --out {t}/m.csv --column text=body --column text=stars", "snorkeler apply: --column gives 'text' twice ('text=body' and 'text=stars'); give each LF field once" },
         { "rows --data {c}/data/good.csv --matrix {c}/matrices/good.csv --uncertain --margin NaN", "snorkeler rows: option '--margin' expects a number above 0 and at most 1, got 'NaN'" },
-        { "preferences --pairs {t}/pairs.csv --out {t}/s.csv --prior-sd Infinity", "snorkeler preferences: option '--prior-sd' expects a number above 0, got 'Infinity'" },
+        { "preferences --pairs {t}/pairs.csv --out {t}/s.csv --prior-sd Infinity", "snorkeler preferences: option '--prior-sd' expects a number from 0.001 to 1000, got 'Infinity'" },
         { "compare --train {c}/matrices/good.csv --test {c}/matrices/good.csv --models mv --seeds 3 --seed 2147483647", "snorkeler compare: option '--seed' expects a whole number to 2147483645, got '2147483647'" },
         { "fit --matrix {c}/matrices/good.csv --model snorkel --out {t}/m.json --deps keyword_song:", "snorkeler fit: --deps expects none, auto or LF pairs A:B,C:D, got 'keyword_song:'" },
         { "fit --matrix {c}/matrices/good.csv --model dawid-skene --out {t}/m.json --confusion two-coin", "snorkeler fit: --confusion expects full or one-coin, got 'two-coin'" },
