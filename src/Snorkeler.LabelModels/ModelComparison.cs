@@ -148,6 +148,8 @@ public static class ModelComparison
         if (!test.HasGold) throw new SnorkelerException("the test split has no gold labels to score against");
         if (dev is { HasGold: false }) throw new SnorkelerException("the dev split has no gold labels");
         var specs = modelNames.Select(ParseSpec).ToArray(); // unknown names and bad options fail before any fit
+        if (modelNames.GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            throw new OptionException($"--models names '{twice.Key}' twice; give each model once");
         var rows = new List<ComparisonRow>();
         foreach (var (spec, kind, specOptions, useDev) in specs)
         {
@@ -217,7 +219,7 @@ public static class ModelComparison
             };
         var check = new ModelOptions(values);
         kind.CreateTrainer(check);
-        if (check.Unread.FirstOrDefault() is { } unknown) throw new SnorkelerException($"model '{spec}': {kind.Name} has no option '{unknown}'");
+        if (check.Unread.FirstOrDefault() is { } unknown) throw new OptionException($"model '{spec}': {kind.Name} has no option '{unknown}'");
         return (spec, kind, values.Count == 0 ? null : values, useDev);
     }
 

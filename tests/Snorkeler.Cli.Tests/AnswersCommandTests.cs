@@ -82,6 +82,21 @@ public class AnswersCommandTests
     }
 
     [Fact]
+    public void Predicting_answers_none_of_whose_workers_the_model_knows_says_so_rather_than_calling_the_file_empty()
+    {
+        // Given: a model of YouTube's ten LFs
+        using var temp = new TempFolder();
+        Shell.Run("fit", "--matrix", TestPaths.YouTubeFile("train.json"), "--model", "mv", "--out", temp.File("m.json")).ShouldSucceed();
+        var answers = TestPaths.Crowd("rte");
+
+        // When
+        var result = Shell.Run("predict", "--model", temp.File("m.json"), "--matrix", answers, "--out", temp.File("p.csv")).ShouldFailWith(1);
+
+        // Then
+        result.ErrorLines[0].ShouldBe($"error: {answers}: none of its 8,000 answers is by a source of the model (its sources: lf_0, lf_1, lf_2, lf_3, lf_4, … (10 in all)); was the model fitted on these workers' answers?");
+    }
+
+    [Fact]
     public void Analyze_and_compare_read_the_shared_crowd_sets_in_long_format()
     {
         // Given

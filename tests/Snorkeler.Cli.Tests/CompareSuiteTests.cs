@@ -6,6 +6,18 @@ public sealed class CompareSuiteTests
 {
     private static string SharedData => Path.Combine(TestPaths.Shared, "data");
 
+    [Theory]
+    [InlineData("snorkel:foo=1", "snorkeler compare: model 'snorkel:foo=1': snorkel has no option 'foo'")]
+    [InlineData("mv,dawid-skene,mv", "snorkeler compare: --models names 'mv' twice; give each model once")]
+    public void An_unknown_model_option_or_a_model_named_twice_is_a_usage_error(string models, string message)
+    {
+        var youtube = Path.Combine(SharedData, "youtube");
+
+        var result = Shell.Run("compare", "--train", Path.Combine(youtube, "train.json"), "--test", Path.Combine(youtube, "test.json"), "--models", models).ShouldFailWith(2);
+
+        result.ErrorLines[0].ShouldBe(message);
+    }
+
     [Fact]
     public void Compare_suite_scores_every_model_on_every_shared_set_as_CSV()
     {

@@ -40,6 +40,10 @@ public static class AnswersFile
                && header.IndexOf(options.LabelColumn ?? MatrixReadOptions.DefaultLabelColumn) >= 0;
     }
 
+    /// <summary>The first few names of a list, for a message.</summary>
+    private static string Some(IReadOnlyList<string> names)
+        => string.Join(", ", names.Take(5)) + (names.Count > 5 ? $", … ({names.Count:N0} in all)" : "");
+
     /// <summary>Reads a long-format file into an in-memory matrix keyed by task.</summary>
     public static AnswerMatrix Read(string path, MatrixReadOptions? options = null)
     {
@@ -96,6 +100,8 @@ public static class AnswersFile
 
         var schema = labels.Resolve(path);
         var classOf = labels.ClassOf(schema);
+        if (tasks.Count == 0 && unknown > 0)
+            throw SnorkelerException.InFile(path, $"none of its {unknown:N0} answers is by a source of the model (its sources: {Some(options.Sources!)}); was the model fitted on these workers' answers?");
         if (tasks.Count == 0) throw SnorkelerException.InFile(path, "the file has no answers");
 
         // Rows by task (counting sort keeps file order within a task), then each row by worker.
