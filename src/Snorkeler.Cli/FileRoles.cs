@@ -76,7 +76,7 @@ internal static class FileRoles
         for (var i = 0; i < outputs.Count; i++)
         {
             var output = outputs[i];
-            if (output.What is null) RequireWritablePlace(output);
+            if (output.What is null) AtomicFile.RequirePlace(output.Given);
             if (InputFile.Stat(output.Path).Kind == FileKind.Special)
                 throw new UsageException($"{output} is a named pipe, socket or device; an output must be a file (it is written beside, then renamed into place)");
             if (inputs.FirstOrDefault(input => input.Identity == output.Identity) is { } input)
@@ -84,23 +84,6 @@ internal static class FileRoles
             for (var j = 0; j < i; j++)
                 if (outputs[j].Identity == output.Identity)
                     throw new UsageException($"{outputs[j]} and {output} are the same file; give each output its own path");
-        }
-    }
-
-    /// <summary>
-    /// An output's folder must exist and the output must not be one, checked before any work: else the error came at the
-    /// end of a long run, naming an internal file (label's intermediate matrix) or .NET's words.
-    /// </summary>
-    private static void RequireWritablePlace(Touched output)
-    {
-        var full = Path.GetFullPath(output.Path);
-        if (InputFile.Stat(full).Kind == FileKind.Directory) throw new SnorkelerException($"{output.Given}: is a folder, expected a file name");
-        var folder = Path.GetDirectoryName(full) ?? ".";
-        switch (InputFile.Stat(folder).Kind)
-        {
-            case FileKind.Directory: return;
-            case FileKind.Missing: throw new SnorkelerException($"{output.Given}: the folder '{folder}' does not exist");
-            default: throw new SnorkelerException($"{output.Given}: '{folder}' is a file, not a folder");
         }
     }
 

@@ -143,11 +143,11 @@ public sealed class EbccTrainer : ILabelModelTrainer
     /// <summary>Runs <see cref="EbccOptions.Restarts"/> fits from seeded random subtype splits and keeps the highest ELBO.</summary>
     internal EbccModel Fit(CrowdData data, LabelSchema schema, IReadOnlyList<string> lfNames, double[]? fixedPrior, FitContext context)
     {
-        CrowdFit.RequireThreeVoting(EbccTrainer.ModelName, data, lfNames);
+        var voting = CrowdFit.RequireThreeVoting(EbccTrainer.ModelName, data, lfNames);
         // Without a vote, subtypes too would drift apart from their random start and tilt the classes: one subtype a class.
-        if (data.WeightedVotes == 0 && Options.Subtypes > 1) return new EbccTrainer(Options with { Subtypes = 1 }).Fit(data, schema, lfNames, fixedPrior, context);
+        if (voting == 0 && Options.Subtypes > 1) return new EbccTrainer(Options with { Subtypes = 1 }).Fit(data, schema, lfNames, fixedPrior, context);
         var restarts = CrowdFit.Restarts(Options.Restarts, EbccOptions.DefaultRestarts, data.WeightedVotes);
-        if (data.WeightedVotes == 0) (fixedPrior, restarts) = CrowdFit.NothingToLearn(fixedPrior, schema.Cardinality);
+        if (voting == 0) (fixedPrior, restarts) = CrowdFit.NothingToLearn(fixedPrior, schema.Cardinality);
         var best = CrowdFit.BestOf(restarts, context, data.Rows, r => Run(data, schema, lfNames, fixedPrior, CrowdFit.RandomFor(context.Seed, r), context), f => f.Evidence);
         context.Log?.Invoke(string.Create(CultureInfo.InvariantCulture,
             $"ebcc: {data.Rows:N0} distinct vote patterns in {data.TotalRows:N0} rows; best of {restarts} restarts: ELBO {best.Evidence:G10} after {best.FitInfo!.Iterations} iterations"));

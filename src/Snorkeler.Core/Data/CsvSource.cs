@@ -499,7 +499,6 @@ public sealed class CsvSource : IChunkedSource
         return new DataSchema(names);
     }
 
-
     private SnorkelerException InvalidUtf8() => TextFiles.InvalidUtf8(_path);
 
     private SnorkelerException Malformed(CsvFormatException e, long line)

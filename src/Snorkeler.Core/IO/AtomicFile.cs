@@ -52,6 +52,23 @@ public static class AtomicFile
         }
     }
 
+    /// <summary>
+    /// Fails unless <paramref name="path"/> can be written: its folder exists and it is not a folder itself. Commands
+    /// check their outputs with it before any work (else the error came at the end of a long run); <see cref="Begin"/> again.
+    /// </summary>
+    public static void RequirePlace(string path, string? fullPath = null)
+    {
+        var full = fullPath ?? Path.GetFullPath(path);
+        if (InputFile.Stat(full).Kind == FileKind.Directory) throw new SnorkelerException($"{path}: is a folder, expected a file name");
+        var folder = Path.GetDirectoryName(full) ?? ".";
+        switch (InputFile.Stat(folder).Kind)
+        {
+            case FileKind.Directory: return;
+            case FileKind.Missing: throw new SnorkelerException($"{path}: the folder '{folder}' does not exist");
+            default: throw new SnorkelerException($"{path}: '{folder}' is a file, not a folder");
+        }
+    }
+
     /// <summary>Starts an atomic write; <see cref="PendingFile.Commit"/> publishes it, disposing without commit discards it.</summary>
     public static PendingFile Begin(string path)
     {
@@ -64,9 +81,7 @@ public static class AtomicFile
         var folder = Path.GetDirectoryName(full) ?? ".";
         var name = Path.GetFileName(full);
         if (name.Length == 0) throw new SnorkelerException($"{path}: names a folder, expected a file name");
-        if (!Directory.Exists(folder))
-            throw new SnorkelerException($"{path}: the folder '{folder}' does not exist");
-        if (Directory.Exists(full)) throw new SnorkelerException($"{path}: is a folder, expected a file name");
+        RequirePlace(path, full);
         // One listing of the folder for both clean-ups (each listed it before: two scans of a busy /tmp per output).
         var (journals, temporaries) = Leftovers(folder);
         CompleteInterruptedCommits(journals);

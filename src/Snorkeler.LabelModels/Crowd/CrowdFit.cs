@@ -34,10 +34,11 @@ internal static class CrowdFit
     /// reading an LF's abstain as an outcome, explained the votes by how often each class abstains) or ignores the
     /// votes (ebcc). A matrix without a vote gets the prior instead (<see cref="NothingToLearn"/>).
     /// </summary>
-    public static void RequireThreeVoting(string model, CrowdData data, IReadOnlyList<string> names)
+    /// <returns>How many sources vote (0, or 3 and more).</returns>
+    public static int RequireThreeVoting(string model, CrowdData data, IReadOnlyList<string> names)
     {
         var voting = data.Sources.Distinct().Order().ToArray();
-        if (voting.Length is 0 or >= 3) return;
+        if (voting.Length is 0 or >= 3) return voting.Length;
         var which = string.Join(" and ", voting.Select(j => $"'{names[j]}'"));
         throw new SnorkelerException($"{model}: only {which} {(voting.Length == 1 ? "votes" : "vote")} on this matrix; a model of each source's confusion needs at least three voting sources to tell their accuracies apart (use mv or dawid-skene)");
     }
@@ -50,7 +51,7 @@ internal static class CrowdFit
     /// </summary>
     public static (double[] Prior, int Restarts) NothingToLearn(double[]? prior, int k) => (prior ?? ClassPrior.Uniform(k), 1);
 
-
+    /// <summary><c>--restarts N</c> (1..100), or null for <c>auto</c> or when not given.</summary>
     public static int? ReadRestarts(ModelOptions options) => options.IntegerOrWord("restarts", ["auto"], 1, 100);
 
     /// <summary>The random numbers of restart <paramref name="restart"/>: from the seed and the restart (any seed when null).</summary>

@@ -134,9 +134,9 @@ public sealed class IbccTrainer : ILabelModelTrainer
 
     internal IbccModel Fit(CrowdData data, LabelSchema schema, IReadOnlyList<string> names, double[]? fixedPrior, FitContext context)
     {
-        CrowdFit.RequireThreeVoting(IbccTrainer.ModelName, data, names);
+        var voting = CrowdFit.RequireThreeVoting(IbccTrainer.ModelName, data, names);
         var restarts = CrowdFit.Restarts(Options.Restarts, IbccOptions.DefaultRestarts, data.WeightedVotes);
-        if (data.WeightedVotes == 0) (fixedPrior, restarts) = CrowdFit.NothingToLearn(fixedPrior, data.K);
+        if (voting == 0) (fixedPrior, restarts) = CrowdFit.NothingToLearn(fixedPrior, data.K);
         var best = CrowdFit.BestOf(restarts, context, data.Rows, restart => Run(data, fixedPrior, restart, context), f => f.Elbo);
         context.Log?.Invoke(string.Create(CultureInfo.InvariantCulture,
             $"ibcc: {data.Rows:N0} distinct rows, {data.WeightedVotes:N0} votes; best of {restarts} restarts: ELBO {best.Elbo:G10} after {best.Iterations} iterations (restart {best.Restart})"));
