@@ -22,7 +22,7 @@ internal sealed partial class ScriptSources
     ];
 
     /// <summary>Bump when the way scripts are compiled or the cache format changes.</summary>
-    private const string Format = "snorkeler-csx/1";
+    private const string Format = "snorkeler-csx/2";
 
     private ScriptSources(IReadOnlyList<ScriptText> texts, IReadOnlyList<string> references)
     {
