@@ -16,18 +16,22 @@ public static class ScriptCodes
     public const string UnknownLabel = "SNK0604";
     /// <summary>Two script LFs share a name.</summary>
     public const string DuplicateName = "SNK0605";
-    /// <summary>An LF's name is blank, or its function null.</summary>
+    /// <summary>An LF's name is blank, starts or ends with a space or holds a control character, or its function is null.</summary>
     public const string InvalidName = "SNK0606";
     /// <summary>A script threw while its LFs were being declared.</summary>
     public const string ScriptThrew = "SNK0607";
     /// <summary>The compiled scripts could not be written to the cache (a warning: the next run recompiles).</summary>
     public const string CacheWrite = "SNK0608";
-    /// <summary>A script reads a field by a literal name the data does not have (a warning: binding the LF will fail).</summary>
+    /// <summary>A script reads a field by a literal name the data does not have (an error: the read throws on the first row that reaches it).</summary>
     public const string UnknownField = "SNK0609";
     /// <summary>The scripts' top-level code (declaring the LFs) ran longer than the time budget.</summary>
     public const string TopLevelTimeout = "SNK0610";
     /// <summary>A script calls <c>Environment.FailFast</c>, which ends the process without a message, clean-up or exit code.</summary>
     public const string FailFast = "SNK0611";
+    /// <summary>The scripts' top-level code recursed so deeply that the stack ran out (caught by the guard every body starts with).</summary>
+    public const string StackExhausted = "SNK0612";
+    /// <summary>A script references a NuGet package (<c>#r "nuget: ..."</c>), which scripts cannot do.</summary>
+    public const string NuGetReference = "SNK0613";
 
     internal static string NoLabelsMessage
         => "no classes declared: add a line such as 'Labels(\"HAM\", \"SPAM\");' at the top of a script, or 'labels HAM, SPAM' to a .rules file";
@@ -46,8 +50,8 @@ public static class ScriptCodes
 
     internal static string InvalidNameMessage => "an LF needs a non-blank name and a function: Lf(\"keyword_my\", row => ...)";
 
-    internal static string ScriptThrewMessage(Exception e)
-        => $"the script threw {e.GetType().Name} while declaring its LFs: {e.Message}";
+    internal static string ScriptThrewMessage(Exception e, bool initialisingStatics)
+        => $"the script threw {e.GetType().Name} while {(initialisingStatics ? "initialising its static fields" : "declaring its LFs")}: {e.Message}";
 
     internal static string TopLevelTimeoutMessage(TimeSpan budget)
         => $"the scripts' top-level code did not finish within {budget.TotalSeconds:0.###} s while declaring the LFs (an endless loop? raise the limit with --lf-timeout)";
@@ -61,6 +65,38 @@ public static class ScriptCodes
     internal static string UnknownFieldMessage(string name, Data.DataSchema columns, int uses, Loading.DataHints? data)
         => $"no column '{name}' in {data?.Name ?? "the data"}{(uses > 1 ? $" (read {uses} times)" : "")}{Data.ColumnGuess.MissingFieldHint(name, columns, data)} (columns: {string.Join(", ", columns.Names)})";
 
-    internal static string VoteOutOfRangeMessage(LabelingFunction lf, int vote, long row, LabelSchema schema)
-        => $"LF {lf.Describe()} returned {vote} for row {row}; a vote is {LabelSchema.Abstain} ({LabelSchema.AbstainName}) or a class: {schema}";
+    internal static string NuGetReferenceMessage
+        => "NuGet references are not supported: put the package's DLL (from its .nupkg, a zip file: lib/<framework>/Name.dll) beside the scripts and reference the file, as in #r \"lib/Name.dll\"";
+
+    internal static string StackExhaustedMessage
+        => "the scripts' top-level code recursed too deeply and ran out of stack while declaring the LFs (an endless recursion?)";
+
+    /// <summary>Why a script LF's name cannot be a column of the label matrix (or cannot be typed to select it), or null when it can.</summary>
+    internal static string? BadNameMessage(string name)
+    {
+        foreach (var c in name)
+            if (IsControl(c))
+                return $"LF name '{Escaped(name)}' contains the control character U+{(int)c:X4}: a name is a column of the label matrix and must fit on one line; use letters, digits and '_'";
+        if (name != name.Trim())
+            return $"LF name '{Escaped(name)}' starts or ends with a space, which no one sees in a table; write it as '{Escaped(name.Trim())}'";
+        // A letter and a combining accent (e + U+0301) looks like the accented letter (é) but is another name, which no
+        // one could type to select the LF. Normalising to NFC would need ICU, which the invariant-globalisation build lacks.
+        foreach (var c in name)
+            if (c is >= '\u0300' and <= '\u036F')
+                return $"LF name '{name}' writes an accent as a separate combining character (U+{(int)c:X4}); type the accented letter itself (é, not e followed by U+0301), so the name is the one people type";
+        return null;
+    }
+
+    private static bool IsControl(char c) => char.IsControl(c) || c is '\u2028' or '\u2029';
+
+    /// <summary>A name with its control characters written as escapes (<c>\n</c>, <c>\u0007</c>), so a message stays on one line.</summary>
+    private static string Escaped(string name)
+        => string.Concat(name.Select(c => c switch
+        {
+            '\n' => "\\n",
+            '\r' => "\\r",
+            '\t' => "\\t",
+            _ when IsControl(c) => $"\\u{(int)c:X4}",
+            _ => c.ToString(),
+        }));
 }

@@ -19,8 +19,12 @@ internal sealed record StoredDiagnostic(string Code, bool IsError, string Messag
             Path is null ? null : new SourceLocation(sources.DisplayPath(Path), Line, Column, Length));
 }
 
-/// <summary>The compiled scripts: an assembly image (and its portable PDB) and the submission's factory method.</summary>
-internal sealed record CompiledScripts(string TypeName, string MethodName, byte[] Image, byte[]? Pdb, IReadOnlyList<StoredDiagnostic> Warnings);
+/// <summary>
+/// The compiled scripts: an assembly image (and its portable PDB), the submission's factory method, and where the
+/// compiled text has columns the scripts as written do not (<see cref="ScriptRewriter"/>).
+/// </summary>
+internal sealed record CompiledScripts(string TypeName, string MethodName, byte[] Image, byte[]? Pdb, IReadOnlyList<StoredDiagnostic> Warnings,
+    IReadOnlyList<ColumnShift> Shifts);
 
 /// <summary>
 /// Compiles all scripts of a run as ONE Roslyn script submission: a generated prelude <c>#load</c>s every
@@ -28,7 +32,7 @@ internal sealed record CompiledScripts(string TypeName, string MethodName, byte[
 /// needed) and declares the class constants. The only type this file shares with the cache-hit path is
 /// <see cref="CompiledScripts"/>, so a cache hit never loads the compiler.
 /// </summary>
-internal static class ScriptCompiler
+internal static partial class ScriptCompiler
 {
     /// <summary>The generated prelude's file name (in the LF root; never written to disk).</summary>
     public const string PreludeName = "snorkeler-prelude.g.csx";
@@ -37,33 +41,53 @@ internal static class ScriptCompiler
     {
         var prelude = Prelude(sources, schema);
         var preludePath = Path.Combine(ScriptSources.Normalize(root), PreludeName);
+        var compilation = Compilation(prelude, preludePath, sources, guarded: null);
+
+        // Diagnostics come from the scripts as written, so every line and column is the user's.
+        var diagnostics = compilation.GetDiagnostics()
+            .Where(d => d.Severity is Microsoft.CodeAnalysis.DiagnosticSeverity.Error or Microsoft.CodeAnalysis.DiagnosticSeverity.Warning && !d.IsSuppressed)
+            .Select(d => Store(d, schema))
+            .ToList();
+        if (!diagnostics.Any(d => d.IsError)) diagnostics.AddRange(FailFastCalls(compilation));
+        diagnostics = diagnostics.Distinct()
+            .OrderBy(d => d.Path, StringComparer.Ordinal).ThenBy(d => d.Line).ThenBy(d => d.Column).ThenBy(d => d.Code, StringComparer.Ordinal)
+            .ToList();
+        if (diagnostics.Any(d => d.IsError)) return (null, diagnostics);
+
+        // The code that runs is rewritten (stack guards, progress marks); it compiles whenever the scripts as written do.
+        var rewritten = compilation.SyntaxTrees
+            .Where(t => sources.ByFullPath.ContainsKey(ScriptSources.Normalize(t.FilePath)))
+            .Select(t => (Path: ScriptSources.Normalize(t.FilePath), Code: ScriptRewriter.Rewrite(t, compilation.GetSemanticModel(t), ScriptSources.Normalize(t.FilePath))))
+            .ToList();
+        var guarded = rewritten.ToDictionary(r => r.Path, r => r.Code.Text, StringComparer.Ordinal);
+        var emitted = Compilation(prelude, preludePath, sources, guarded);
+        using var image = new MemoryStream();
+        using var pdb = new MemoryStream();
+        var result = emitted.Emit(image, pdb, options: new EmitOptions(debugInformationFormat: DebugInformationFormat.PortablePdb));
+        if (!result.Success)
+            throw new InvalidOperationException("the rewritten scripts do not compile: " + string.Join("; ", result.Diagnostics.Where(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error)));
+
+        var entry = emitted.GetEntryPoint(CancellationToken.None)
+            ?? throw new InvalidOperationException("a script compilation has a factory entry point");
+        return (new CompiledScripts(entry.ContainingType.MetadataName, entry.MetadataName, image.ToArray(), pdb.ToArray(), diagnostics,
+            rewritten.SelectMany(r => r.Code.Shifts).ToArray()), diagnostics);
+    }
+
+    /// <summary>The scripts' compilation; with <paramref name="guarded"/>, the scripts' texts are those (by full path).</summary>
+    private static Compilation Compilation(string prelude, string preludePath, ScriptSources sources, IReadOnlyDictionary<string, string>? guarded)
+    {
+        var folder = Path.GetDirectoryName(preludePath)!;
         var options = ScriptOptions.Default
             .WithFilePath(preludePath)
             .WithFileEncoding(Encoding.UTF8)
             .AddReferences(typeof(DataRow).Assembly, typeof(ScriptGlobals).Assembly, typeof(Regex).Assembly, typeof(Enumerable).Assembly)
             .WithImports(ScriptSources.Imports)
-            .WithSourceResolver(new ScriptSourceResolver(sources, Path.GetDirectoryName(preludePath)!))
-            .WithMetadataResolver(new RegularFilesOnly(ScriptMetadataResolver.Default.WithBaseDirectory(Path.GetDirectoryName(preludePath)!)))
+            .WithSourceResolver(new ScriptSourceResolver(sources, folder, guarded))
+            .WithMetadataResolver(new RegularFilesOnly(ScriptMetadataResolver.Default.WithBaseDirectory(folder)))
             .WithOptimizationLevel(OptimizationLevel.Release)
             .WithEmitDebugInformation(true)
             .WithAllowUnsafe(false);
-        var compilation = CSharpScript.Create(prelude, options, typeof(ScriptGlobals)).GetCompilation();
-
-        using var image = new MemoryStream();
-        using var pdb = new MemoryStream();
-        var result = compilation.Emit(image, pdb, options: new EmitOptions(debugInformationFormat: DebugInformationFormat.PortablePdb));
-        var diagnostics = result.Diagnostics
-            .Where(d => d.Severity is Microsoft.CodeAnalysis.DiagnosticSeverity.Error or Microsoft.CodeAnalysis.DiagnosticSeverity.Warning && !d.IsSuppressed)
-            .Select(d => Store(d, schema))
-            .Concat(result.Success ? FailFastCalls(compilation) : [])
-            .Distinct()
-            .OrderBy(d => d.Path, StringComparer.Ordinal).ThenBy(d => d.Line).ThenBy(d => d.Column).ThenBy(d => d.Code, StringComparer.Ordinal)
-            .ToList();
-        if (!result.Success || diagnostics.Any(d => d.IsError)) return (null, diagnostics);
-
-        var entry = compilation.GetEntryPoint(CancellationToken.None)
-            ?? throw new InvalidOperationException("a script compilation has a factory entry point");
-        return (new CompiledScripts(entry.ContainingType.MetadataName, entry.MetadataName, image.ToArray(), pdb.ToArray(), diagnostics), diagnostics);
+        return CSharpScript.Create(prelude, options, typeof(ScriptGlobals)).GetCompilation();
     }
 
     /// <summary>
@@ -115,6 +139,12 @@ internal static class ScriptCompiler
         if (!d.Location.IsInSource) return new StoredDiagnostic(code, isError, message, null, 0, 0, 0);
         var span = d.Location.GetMappedLineSpan();
         var length = span.StartLinePosition.Line == span.EndLinePosition.Line ? span.EndLinePosition.Character - span.StartLinePosition.Character : 0;
+        if (code == "CS0006" && d.Location.SourceTree is { } referencing
+            && NuGetRegex().IsMatch(referencing.GetText().ToString(d.Location.SourceSpan)))
+        {
+            code = ScriptCodes.NuGetReference;
+            message = ScriptCodes.NuGetReferenceMessage;
+        }
         if (code == "CS0103" && d.Location.SourceTree is { } tree)
         {
             var name = tree.GetText().ToString(d.Location.SourceSpan);
@@ -138,6 +168,9 @@ internal static class ScriptCompiler
         if (exact is not null) return exact;
         return name == name.ToUpperInvariant() && name.Any(char.IsLetter) ? Suggest.Nearest(name, candidates) : null;
     }
+
+    [GeneratedRegex(@"^#r\s*""\s*nuget:", RegexOptions.IgnoreCase)]
+    private static partial Regex NuGetRegex();
 
     /// <summary>
     /// <c>#r</c> resolved as Roslyn does, but only to regular files: opening a FIFO would block the compiler
@@ -163,8 +196,8 @@ internal static class ScriptCompiler
         public override int GetHashCode() => inner.GetHashCode();
     }
 
-    /// <summary>Serves the scripts' texts as given to the loader (not re-read from disk); other <c>#load</c>s from disk.</summary>
-    private sealed class ScriptSourceResolver(ScriptSources sources, string baseDirectory) : SourceReferenceResolver
+    /// <summary>Serves the scripts' texts as given to the loader (not re-read from disk), or their guarded forms; other <c>#load</c>s from disk.</summary>
+    private sealed class ScriptSourceResolver(ScriptSources sources, string baseDirectory, IReadOnlyDictionary<string, string>? guarded) : SourceReferenceResolver
     {
         private readonly SourceFileResolver _files = new([], baseDirectory);
 
@@ -179,7 +212,7 @@ internal static class ScriptCompiler
 
         public override Stream OpenRead(string resolvedPath)
             => sources.ByFullPath.TryGetValue(ScriptSources.Normalize(resolvedPath), out var t)
-                ? new MemoryStream(Encoding.UTF8.GetBytes(t.Text), writable: false)
+                ? new MemoryStream(Encoding.UTF8.GetBytes(guarded?.GetValueOrDefault(t.FullPath) ?? t.Text), writable: false)
                 : IO.InputFile.Stat(resolvedPath).Kind == IO.FileKind.Regular ? _files.OpenRead(resolvedPath) : throw new IOException(IO.InputFile.NotRegularMessage);
 
         public override bool Equals(object? other) => ReferenceEquals(this, other);

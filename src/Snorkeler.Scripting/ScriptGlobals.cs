@@ -28,6 +28,22 @@ public sealed class ScriptGlobals
 
     internal IReadOnlyList<Diagnostic> Diagnostics => _diagnostics;
 
+    /// <summary>The top-level statement that started last (the compiler's file path), or null before the first.</summary>
+    internal Reached? LastReached => Volatile.Read(ref _reached);
+
+    private Reached? _reached;
+
+    /// <summary>
+    /// Not for scripts: the loader puts a call before every top-level statement (see <c>ScriptRewriter</c>), so that
+    /// top-level code that never finishes is reported at the statement that runs.
+    /// </summary>
+    /// <param name="column">The statement's column.</param>
+    /// <param name="line">The statement's line (filled in by the compiler).</param>
+    /// <param name="file">The statement's file (filled in by the compiler).</param>
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+    public void SnorkelerReached(int column, [CallerLineNumber] int line = 0, [CallerFilePath] string file = "")
+        => Volatile.Write(ref _reached, new Reached(file, line, column));
+
     /// <summary>
     /// Declares a labelling function: <c>Lf("keyword_my", row =&gt; row.Text("text").Contains("my") ? SPAM : ABSTAIN);</c>.
     /// Leave <paramref name="line"/> and <paramref name="file"/> to the compiler: they place the LF in its file.
@@ -56,6 +72,9 @@ public sealed class ScriptGlobals
             caller?.GetFileName() is { } file ? _locate(file, caller.GetFileLineNumber(), nameof(Labels)) : null));
     }
 }
+
+/// <summary>A top-level statement that started: the file is the compiler's full path.</summary>
+internal sealed record Reached(string File, int Line, int Column);
 
 /// <summary>One <c>Lf(...)</c> call: the file is the compiler's full path.</summary>
 internal sealed record Declared(string Name, Func<DataRow, int> Vote, string File, int Line);

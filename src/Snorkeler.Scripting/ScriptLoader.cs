@@ -94,8 +94,8 @@ public sealed class ScriptLoader : ILfLoader
         return new LfSet(schema, functions, diagnostics, sources.Texts.Where(t => !t.Listed).Select(t => t.FullPath).Concat(sources.References).ToArray());
     }
 
-    /// <summary>The submission's factory method and the load context holding its assembly.</summary>
-    private sealed record LoadedScripts(MethodInfo Factory, AssemblyLoadContext Context);
+    /// <summary>The submission's factory method, the load context holding its assembly, and the compiled code's column shifts.</summary>
+    private sealed record LoadedScripts(MethodInfo Factory, AssemblyLoadContext Context, IReadOnlyList<ColumnShift> Shifts);
 
     /// <summary>Loads the compiled assembly into a new context and finds the submission's factory; null when it does not load.</summary>
     private static LoadedScripts? Factory(CompiledScripts compiled, ScriptSources sources)
@@ -106,7 +106,7 @@ public sealed class ScriptLoader : ILfLoader
             var assembly = context.LoadFromStream(new MemoryStream(compiled.Image), compiled.Pdb is null ? null : new MemoryStream(compiled.Pdb));
             var factory = assembly.GetType(compiled.TypeName, throwOnError: false)
                 ?.GetMethod(compiled.MethodName, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static);
-            return factory is null ? null : new LoadedScripts(factory, context);
+            return factory is null ? null : new LoadedScripts(factory, context, compiled.Shifts);
         }
         catch (Exception e) when (e is BadImageFormatException or FileLoadException or TypeLoadException)
         {
@@ -123,6 +123,7 @@ public sealed class ScriptLoader : ILfLoader
     {
         var globals = new ScriptGlobals(schema, sources.Locate);
         Exception? failure = null;
+        var initialising = false;
         var topLevel = new Thread(() =>
         {
             try
@@ -130,22 +131,31 @@ public sealed class ScriptLoader : ILfLoader
                 // Slot 0 holds the globals, slot 1 the submission (Roslyn's ScriptExecutionState layout).
                 var task = (Task<object>)loaded.Factory.Invoke(null, [new object?[] { globals, null }])!;
                 task.GetAwaiter().GetResult();
+                initialising = true;
+                // Script-level static fields are initialised on first use, which may be an LF's first row: a throwing
+                // initialiser is reported here, at its line, instead of as a TypeInitializationException at apply time.
+                System.Runtime.CompilerServices.RuntimeHelpers.RunClassConstructor(loaded.Factory.DeclaringType!.TypeHandle);
             }
             catch (Exception e)
             {
-                failure = e is TargetInvocationException { InnerException: { } i } ? i : e;
+                failure = e;
+                while (failure is TargetInvocationException or TypeInitializationException && failure.InnerException is { } inner) failure = inner;
             }
         }, maxStackSize: 16 << 20) { IsBackground = true, Name = "snorkeler-script-top-level" };
         topLevel.Start();
-        if (!topLevel.Join(budget ?? Timeout.InfiniteTimeSpan))
+        var finished = topLevel.Join(budget ?? Timeout.InfiniteTimeSpan);
+        var running = initialising || globals.LastReached is not { } r ? null : new SourceLocation(sources.DisplayPath(r.File), r.Line, r.Column);
+        if (!finished)
         {
-            var first = sources.Listed.First();
-            diagnostics.Add(Diagnostic.Error(ScriptCodes.TopLevelTimeout, ScriptCodes.TopLevelTimeoutMessage(budget!.Value), new SourceLocation(first.DisplayPath, 1, 1)));
+            diagnostics.Add(Diagnostic.Error(ScriptCodes.TopLevelTimeout, ScriptCodes.TopLevelTimeoutMessage(budget!.Value),
+                running ?? new SourceLocation(sources.Listed.First().DisplayPath, 1, 1)));
             return [];
         }
         if (failure is not null)
         {
-            diagnostics.Add(Diagnostic.Error(ScriptCodes.ScriptThrew, ScriptCodes.ScriptThrewMessage(failure), ThrowSite(failure, sources)));
+            var message = failure is InsufficientExecutionStackException ? ScriptCodes.StackExhaustedMessage : ScriptCodes.ScriptThrewMessage(failure, initialising);
+            diagnostics.Add(Diagnostic.Error(failure is InsufficientExecutionStackException ? ScriptCodes.StackExhausted : ScriptCodes.ScriptThrew, message,
+                ThrowSite(failure, sources, loaded, running)));
             return [];
         }
         diagnostics.AddRange(globals.Diagnostics);
@@ -161,54 +171,60 @@ public sealed class ScriptLoader : ILfLoader
                 diagnostics.Add(Diagnostic.Error(ScriptCodes.InvalidName, ScriptCodes.InvalidNameMessage, location));
                 continue;
             }
+            if (ScriptCodes.BadNameMessage(d.Name) is { } bad)
+            {
+                diagnostics.Add(Diagnostic.Error(ScriptCodes.InvalidName, bad, location));
+                continue;
+            }
             if (!byName.TryAdd(d.Name, location))
             {
                 diagnostics.Add(Diagnostic.Error(ScriptCodes.DuplicateName, ScriptCodes.DuplicateNameMessage(d.Name, byName[d.Name]), location));
                 continue;
             }
-            functions.Add(Checked(d, location, schema, key, loaded.Context, fields));
+            functions.Add(Checked(d, location, key, loaded.Context, fields));
         }
         return functions;
     }
 
     /// <summary>
-    /// The LF, with votes checked against the classes (an out-of-range vote throws naming the LF and the row).
+    /// The LF. Its votes are checked by the applier, like every LF's (an out-of-range vote fails the run naming the LF and the row).
     /// The LF holds the scripts' load context: a collectible context whose object is collected starts unloading
     /// even while its code runs, and then every later load into it fails, such as the first call that needs an
     /// assembly the scripts <c>#r</c> (the runtime loads it lazily, on that call).
     /// Its fields are those the scripts read by a literal name (shared by every LF of the scripts, which share code).
     /// </summary>
-    private static LabelingFunction Checked(Declared d, SourceLocation location, LabelSchema schema, string key, AssemblyLoadContext context, IReadOnlyList<string> fields)
+    private static LabelingFunction Checked(Declared d, SourceLocation location, string key, AssemblyLoadContext context, IReadOnlyList<string> fields)
     {
         var vote = d.Vote;
-        var k = schema.Cardinality;
-        LabelingFunction? lf = null;
-        lf = new LabelingFunction(d.Name, _ =>
+        return new LabelingFunction(d.Name, _ =>
         {
             GC.KeepAlive(context); // captured: the binder and the per-row function share one closure holding the context
-            return row =>
-            {
-                var v = vote(row);
-                if (v < LabelSchema.Abstain || v >= k)
-                    throw new SnorkelerException(ScriptCodes.VoteOutOfRangeMessage(lf!, v, row.Index, schema));
-                return v;
-            };
+            return row => vote(row);
         }, location, LabelingFunction.Hash(d.Name + "\n" + key), fields);
-        return lf;
     }
 
-    /// <summary>The script line an exception came from, via the compiled scripts' PDB, else null.</summary>
-    private static SourceLocation? ThrowSite(Exception e, ScriptSources sources)
+    /// <summary>
+    /// The script line an exception came from, via the compiled scripts' PDB. A failed range check (an array or string index)
+    /// is raised by a runtime helper the JIT calls from the end of the method, and that frame says it was at IL offset 0,
+    /// the method's start, which is no place in the script: then the place is <paramref name="fallback"/> (the top-level
+    /// statement running), else the start of the frame's script, else of the first script.
+    /// </summary>
+    private static SourceLocation ThrowSite(Exception e, ScriptSources sources, LoadedScripts loaded, SourceLocation? fallback)
     {
+        var first = new SourceLocation(sources.Listed.First().DisplayPath, 1, 1);
+        MethodBase? callee = null;
         foreach (var frame in new StackTrace(e, fNeedFileInfo: true).GetFrames())
         {
-            var file = frame.GetFileName();
-            if (file is null || frame.GetFileLineNumber() <= 0) continue;
-            var full = ScriptSources.Normalize(file);
-            if (sources.ByFullPath.ContainsKey(full))
-                return new SourceLocation(sources.DisplayPath(full), frame.GetFileLineNumber(), Math.Max(1, frame.GetFileColumnNumber()));
+            var method = frame.GetMethod();
+            var file = frame.GetFileName() is { } f ? ScriptSources.Normalize(f) : null;
+            if (method?.Module.Assembly == loaded.Factory.Module.Assembly && frame.GetILOffset() == 0 && callee?.DeclaringType?.FullName == "System.ThrowHelper")
+                return fallback ?? (file is not null && sources.ByFullPath.ContainsKey(file) ? new SourceLocation(sources.DisplayPath(file), 1, 1) : first);
+            callee = method;
+            var line = frame.GetFileLineNumber();
+            if (file is null || line <= 0 || !sources.ByFullPath.ContainsKey(file)) continue;
+            return new SourceLocation(sources.DisplayPath(file), line, Math.Max(1, ScriptRewriter.Original(loaded.Shifts, file, line, frame.GetFileColumnNumber())));
         }
-        return null;
+        return fallback ?? first;
     }
 
     /// <summary>

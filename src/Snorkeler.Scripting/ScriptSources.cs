@@ -22,7 +22,7 @@ internal sealed partial class ScriptSources
     ];
 
     /// <summary>Bump when the way scripts are compiled or the cache format changes.</summary>
-    private const string Format = "snorkeler-csx/1";
+    private const string Format = "snorkeler-csx/2";
 
     private ScriptSources(IReadOnlyList<ScriptText> texts, IReadOnlyList<string> references)
     {
@@ -130,9 +130,10 @@ internal sealed partial class ScriptSources
     }
 
     /// <summary>
-    /// Warnings for fields read by a literal name (<c>row.Text("txt")</c>) that the data does not have, one per
-    /// field, at its first use. The check is textual, so it sees every <c>.Text("...")</c>, <c>.Span</c>,
-    /// <c>.IsMissing</c> and <c>.Number</c> call.
+    /// Errors for fields read by a literal name (<c>row.Text("txt")</c>) that the data does not have, one per field,
+    /// at its first use: reading a missing column throws, so apply would fail on the first row that reaches the read.
+    /// The check is textual, so it sees every <c>.Text("...")</c>, <c>.Span</c>, <c>.IsMissing</c> and <c>.Number</c>
+    /// call outside a <c>//</c> comment line.
     /// </summary>
     public IEnumerable<Diagnostic> UnknownFields(Data.DataSchema columns, Loading.DataHints? data = null)
     {
@@ -141,14 +142,17 @@ internal sealed partial class ScriptSources
         {
             var lines = t.Text.Split('\n');
             for (var i = 0; i < lines.Length; i++)
+            {
+                if (lines[i].TrimStart().StartsWith("//", StringComparison.Ordinal)) continue;
                 foreach (Match m in FieldRegex().Matches(lines[i]))
                 {
                     var name = m.Groups["name"];
                     if (columns.IndexOf(name.Value) < 0) uses.Add((name.Value, new SourceLocation(t.DisplayPath, i + 1, name.Index, name.Length + 2)));
                 }
+            }
         }
         foreach (var field in uses.GroupBy(u => u.Name, StringComparer.Ordinal))
-            yield return new Diagnostic(ScriptCodes.UnknownField, DiagnosticSeverity.Warning, ScriptCodes.UnknownFieldMessage(field.Key, columns, field.Count(), data), field.First().At);
+            yield return new Diagnostic(ScriptCodes.UnknownField, DiagnosticSeverity.Error, ScriptCodes.UnknownFieldMessage(field.Key, columns, field.Count(), data), field.First().At);
     }
 
     /// <summary>The fields the scripts read by a literal name (<c>row.Text("text")</c>), in order of first use.</summary>

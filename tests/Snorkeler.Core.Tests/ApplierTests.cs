@@ -290,4 +290,47 @@ public class ApplierTests
 
         error.Message.ShouldBe("LF 'explodes' failed on row 3 of comments: InvalidOperationException: kaboom");
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void An_lf_that_runs_out_of_stack_is_reported_in_one_line_naming_the_lf_and_the_row(bool watched)
+    {
+        // Given: what the stack guard that script bodies start with throws on an endless recursion
+        using var temp = new TempFolder();
+        var path = temp.Write("data.csv", "text\na\nb\n");
+        var deep = LabelingFunction.Create("deep", row => row.Index == 1 ? throw new InsufficientExecutionStackException() : Abstain, new SourceLocation("lfs/a.csx", 2, 1));
+
+        // When
+        var error = Should.Throw<LfFailedException>(() => Applier.ApplyToMatrix(new CsvSource(path), [deep], Some.HamSpam,
+            new ApplyOptions { Threads = 2, LfTimeBudget = watched ? TimeSpan.FromMinutes(1) : null }));
+
+        // Then
+        error.Message.ShouldBe($"LF 'deep' (lfs/a.csx(2,1)) failed on row 2 ({path} line 3): it recursed too deeply and ran out of stack (an endless recursion?)");
+    }
+
+    [Fact]
+    public void A_snorkeler_exception_from_an_lf_is_reported_by_its_message_alone()
+    {
+        using var temp = new TempFolder();
+        var path = temp.Write("data.csv", "text\na\n");
+        var reads = LabelingFunction.Create("reads", row => row.Text("txt").Length);
+
+        var error = Should.Throw<LfFailedException>(() => Applier.ApplyToMatrix(new CsvSource(path), [reads], Some.HamSpam, new ApplyOptions { Threads = 1 }));
+
+        error.Message.ShouldBe($"LF 'reads' failed on row 1 ({path} line 2): no column 'txt'; did you mean 'text'? (columns: text)");
+    }
+
+    [Fact]
+    public void A_static_initialiser_that_threw_is_reported_by_its_cause()
+    {
+        using var temp = new TempFolder();
+        var path = temp.Write("data.csv", "text\na\n");
+        var cause = new IndexOutOfRangeException("Index was outside the bounds of the array.");
+        var statics = LabelingFunction.Create("statics", _ => throw new TypeInitializationException("Submission#0", cause));
+
+        var error = Should.Throw<LfFailedException>(() => Applier.ApplyToMatrix(new CsvSource(path), [statics], Some.HamSpam, new ApplyOptions { Threads = 1 }));
+
+        error.Message.ShouldBe($"LF 'statics' failed on row 1 ({path} line 2): a static initialiser threw IndexOutOfRangeException: Index was outside the bounds of the array.");
+    }
 }

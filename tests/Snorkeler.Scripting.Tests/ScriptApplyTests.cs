@@ -49,14 +49,14 @@ public sealed class ScriptApplyTests(ApplyScriptsFixture fixture) : IClassFixtur
     }
 
     [Fact]
-    public void An_out_of_range_vote_throws_naming_the_LF_its_location_and_the_row()
+    public void An_out_of_range_vote_fails_the_run_naming_the_LF_its_location_and_the_row_once()
     {
         var lf = fixture.Lf("out_of_range");
-        var vote = lf.Bind(fixture.Data.Schema);
 
-        vote(fixture.Row(0)).ShouldBe(LabelSchema.Abstain);
-        var e = Should.Throw<SnorkelerException>(() => vote(fixture.Row(1)));
-        e.Message.ShouldBe($"LF 'out_of_range' ({fixture.Folder.File("a.csx")}(4,1)) returned 7 for row 1; a vote is -1 (ABSTAIN) or a class: NEG=0, POS=1");
+        var e = Should.Throw<Applying.LfFailedException>(() => Applying.Applier.ApplyToMatrix(fixture.Data, [lf], fixture.Set.Schema!, new Applying.ApplyOptions { Threads = 1 }));
+
+        e.Message.ShouldStartWith($"LF 'out_of_range' ({fixture.Folder.File("a.csx")}(4,1)) failed on row 2 ");
+        e.Message.ShouldEndWith(": it returned 7, which is neither -1 (abstain) nor a class (NEG=0, POS=1)");
     }
 
     [Fact]

@@ -171,16 +171,16 @@ public sealed class ScriptFieldAndLabelCallTests : IDisposable
     }
 
     [Fact]
-    public void A_field_the_data_does_not_have_is_a_warning_with_a_suggestion_when_the_columns_are_known()
+    public void A_field_the_data_does_not_have_is_an_error_with_a_suggestion_when_the_columns_are_known()
     {
-        var path = _folder.Write("fields.csx", "Lf(\"a\", row => row.Text(\"txt\").Length > 3 ? HAM : ABSTAIN);\n");
+        var path = _folder.Write("fields.csx", "Lf(\"a\", row => row.Text(\"txt\").Length > 3 ? HAM : ABSTAIN);\n// Lf(\"b\", row => row.Text(\"old\").Length > 3 ? HAM : ABSTAIN);\n");
         var loader = new ScriptLoader(useCache: false);
 
         var set = loader.Load([new Loading.LfSourceFile(path, File.ReadAllText(path))],
             new Loading.LfLoadContext(ScriptTestKit.HamSpam, new Data.DataSchema(["text", "author"]), _folder.Path));
 
         set.Diagnostics.Select(d => d.ToString()).ShouldBe([
-            $"{path}(1,25): warning SNK0609: no column 'txt' in the data; did you mean 'text'? (columns: text, author)",
+            $"{path}(1,25): error SNK0609: no column 'txt' in the data; did you mean 'text'? (columns: text, author)",
         ]);
         set.Functions.Single().Name.ShouldBe("a");
     }

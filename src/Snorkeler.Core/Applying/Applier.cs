@@ -361,7 +361,7 @@ public static class Applier
                     }
                     catch (Exception e)
                     {
-                        if (!faultTolerant) throw Fail(j, batch, i, $"{e.GetType().Name}: {e.Message}", e);
+                        if (!faultTolerant) throw Fail(j, batch, i, Problem(e), e);
                         Interlocked.Increment(ref failures[j]);
                         v = LabelSchema.Abstain;
                     }
@@ -375,6 +375,19 @@ public static class Applier
                 ? reuse ? LabelMatrix.FromPooledNarrow(schema, names, small, n, null, batch.FirstRow) : LabelMatrix.FromNarrow(schema, names, small, n, null, batch.FirstRow)
                 : LabelMatrix.Create(schema, names, wide).Rebase(batch.FirstRow);
         }
+
+        /// <summary>
+        /// What an exception says went wrong: a <see cref="SnorkelerException"/>'s message is written for users and stands
+        /// alone; others keep their type's name (<c>NullReferenceException</c> tells a script's author more than its message).
+        /// </summary>
+        private static string Problem(Exception e) => e switch
+        {
+            // RuntimeHelpers.EnsureSufficientExecutionStack, which scripts call in every body (a real overflow kills the process).
+            InsufficientExecutionStackException => "it recursed too deeply and ran out of stack (an endless recursion?)",
+            TypeInitializationException { InnerException: { } cause } => $"a static initialiser threw {Problem(cause)}",
+            SnorkelerException => e.Message,
+            _ => $"{e.GetType().Name}: {e.Message}",
+        };
 
         private LfFailedException Fail(int lf, RowBatch batch, int row, string problem, Exception? inner)
         {
