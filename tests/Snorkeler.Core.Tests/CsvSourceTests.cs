@@ -214,6 +214,28 @@ public class CsvSourceTests
         error.Message.ShouldStartWith($"{path}(5): invalid UTF-8");
     }
 
+    [Theory]
+    [InlineData("id,text\r1,\"lone\rcr\"\r2,caf", 4)]
+    [InlineData("id,text\r\n1,\"lone\rcr\"\r\n2,caf", 4)]
+    [InlineData("id,text\n1,\"crlf\r\nin\"\n2,caf", 4)]
+    [InlineData("id,text\n1,fine\r", 3)]
+    public void Invalid_utf8_is_reported_on_the_line_the_csv_reader_counts_for_its_other_errors(string before, long line)
+    {
+        // Given: a file whose bad byte follows lone CRs (which end CSV records and lines), or a CRLF, or a CR right before it
+        using var temp = new TempFolder();
+        var path = temp.File("data.csv");
+        File.WriteAllBytes(path, [.. Encoding.UTF8.GetBytes(before), 0xE9, (byte)'\n']);
+        var ragged = temp.Write("ragged.csv", before + "x,y,extra\n");
+
+        // When
+        var utf8 = Should.Throw<SnorkelerException>(() => Rows.Of(new CsvSource(path)));
+        var fields = Should.Throw<SnorkelerException>(() => Rows.Of(new CsvSource(ragged)));
+
+        // Then: both on the same line as a ragged record in the bad byte's place
+        utf8.Message.ShouldStartWith($"{path}({line}): invalid UTF-8");
+        fields.Message.ShouldStartWith($"{ragged}({line}): the row has ");
+    }
+
     [Fact]
     public void A_missing_file_is_an_error_naming_it()
     {

@@ -499,7 +499,7 @@ public sealed class CsvSource : IChunkedSource
         return new DataSchema(names);
     }
 
-    private SnorkelerException InvalidUtf8() => TextFiles.InvalidUtf8(_path);
+    private SnorkelerException InvalidUtf8() => TextFiles.InvalidUtf8(_path, loneCrEndsLine: true);
 
     private SnorkelerException Malformed(CsvFormatException e, long line)
         => e is CsvRecordTooLargeException

@@ -8,11 +8,13 @@ internal static class TextFiles
 {
     /// <summary>
     /// The error for a file that is not valid UTF-8, naming the line of the first bad byte (readers
-    /// decode ahead of the row they report, so the line is found by scanning the bytes again).
+    /// decode ahead of the row they report, so the line is found by scanning the bytes again). Lines end at LF;
+    /// with <paramref name="loneCrEndsLine"/> (CSV, whose records also end at a lone CR) at a CR not followed by LF too.
     /// </summary>
-    public static SnorkelerException InvalidUtf8(string path)
+    public static SnorkelerException InvalidUtf8(string path, bool loneCrEndsLine = false)
     {
         long line = 1;
+        var pendingCr = false;
         try
         {
             using var stream = IO.InputFile.OpenRead(path);
@@ -25,9 +27,12 @@ internal static class TextFiles
                 var length = carry + read;
                 var final = read == 0;
                 var status = Utf8.ToUtf16(buffer.AsSpan(0, length), chars, out var consumed, out _, replaceInvalidSequences: false, isFinalBlock: final);
-                line += buffer.AsSpan(0, consumed).Count((byte)'\n');
+                line += loneCrEndsLine ? LineBreaks(buffer.AsSpan(0, consumed), ref pendingCr) : buffer.AsSpan(0, consumed).Count((byte)'\n');
                 if (status == OperationStatus.InvalidData)
+                {
+                    if (pendingCr) line++; // the bad byte is not the LF of a CRLF
                     return SnorkelerException.InFile(path, $"invalid UTF-8 at byte {stream.Position - length + consumed} (save the file as UTF-8)", line);
+                }
                 carry = length - consumed;
                 Buffer.BlockCopy(buffer, consumed, buffer, 0, carry);
                 if (final) break;
@@ -35,5 +40,18 @@ internal static class TextFiles
         }
         catch (IOException) { }
         return SnorkelerException.InFile(path, "invalid UTF-8 (save the file as UTF-8)");
+    }
+
+    /// <summary>LF, CRLF and lone CR line ends in <paramref name="bytes"/>; a CR ending one span is settled by the next.</summary>
+    private static int LineBreaks(ReadOnlySpan<byte> bytes, ref bool pendingCr)
+    {
+        var breaks = 0;
+        foreach (var b in bytes)
+        {
+            if (b == (byte)'\n') breaks++;
+            else if (pendingCr) breaks++;
+            pendingCr = b == (byte)'\r';
+        }
+        return breaks;
     }
 }
