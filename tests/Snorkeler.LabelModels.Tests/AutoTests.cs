@@ -279,6 +279,30 @@ public sealed class AutoTests(ITestOutputHelper output)
     }
 
     [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void On_the_answers_of_one_or_two_people_it_takes_majority_vote_where_a_confusion_model_cannot_tell_them_apart(int people)
+    {
+        // Given the answers of bluebird's first one or two workers only (every worker answered every task)
+        var full = SharedSets.CrowdMatrix("bluebird");
+        var votes = new int[full.RowCount * people];
+        for (var i = 0; i < full.RowCount; i++)
+            for (var j = 0; j < people; j++) votes[i * people + j] = full[i, j];
+        var matrix = LabelMatrix.Create(full.Schema, full.LfNames.Take(people).ToArray(), votes, [])
+            .WithSourceKinds(Enumerable.Repeat(SourceKind.Annotator, people).ToArray());
+        var log = new List<string>();
+
+        // When auto fits without a dev split (its crowd default, ebcc, refuses fewer than three voting sources)
+        var model = (AutoModel)new AutoTrainer().Fit(matrix, FitContext.WithSeed(0) with { Log = log.Add });
+
+        // Then it is majority vote, says why, and labels as majority vote does
+        model.Choice.Model.ShouldBe(MajorityVoteTrainer.ModelName);
+        model.Selection.Reason.ShouldContain($"only {people} annotator");
+        log.ShouldContain(l => l.Contains("too few for a model of each one's confusion", StringComparison.Ordinal));
+        model.PredictProbabilities(matrix).ShouldBe(new MajorityVoteTrainer().Fit(matrix, FitContext.WithSeed(0)).PredictProbabilities(matrix));
+    }
+
+    [Theory]
     [InlineData("youtube", 0.864)]
     [InlineData("trec", 0.624)]
     [InlineData("tennis", 0.906)]

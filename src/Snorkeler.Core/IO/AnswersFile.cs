@@ -347,13 +347,17 @@ public static class AnswersFile
 /// <param name="GoldUnmatched">Gold labels for tasks with no answer, left out.</param>
 public sealed record AnswersReport(long Lines, long Answers, long Repeats, long Empty, long UnknownWorkerAnswers, int GoldTasks, long GoldUnmatched)
 {
+    private static string Count(long n, string noun) => string.Create(CultureInfo.InvariantCulture, $"{n:N0} {noun}{(n == 1 ? "" : "s")}");
+
+    private static string Were(long n) => n == 1 ? "was" : "were";
+
     /// <summary>One-line notes on anything left out or resolved, for a log (empty when nothing was).</summary>
     public IEnumerable<string> Notes()
     {
-        if (Repeats > 0) yield return $"{Repeats:N0} repeated answers of a worker to the same task were resolved by the repeats rule";
-        if (Empty > 0) yield return $"{Empty:N0} lines with an empty label were skipped";
-        if (UnknownWorkerAnswers > 0) yield return $"{UnknownWorkerAnswers:N0} answers of workers the model does not know were left out";
-        if (GoldUnmatched > 0) yield return $"{GoldUnmatched:N0} gold labels for tasks without answers were left out";
+        if (Repeats > 0) yield return $"{Count(Repeats, "repeated answer")} of a worker to the same task {Were(Repeats)} resolved by the repeats rule";
+        if (Empty > 0) yield return $"{Count(Empty, "line")} with an empty label {Were(Empty)} skipped";
+        if (UnknownWorkerAnswers > 0) yield return $"{Count(UnknownWorkerAnswers, "answer")} of workers the model does not know {Were(UnknownWorkerAnswers)} left out";
+        if (GoldUnmatched > 0) yield return $"{Count(GoldUnmatched, "gold label")} for tasks without answers {Were(GoldUnmatched)} left out";
     }
 }
 

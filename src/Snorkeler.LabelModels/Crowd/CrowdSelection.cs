@@ -28,11 +28,24 @@ internal static class CrowdSelection
     /// <summary>The model <c>auto</c> fits on people's answers without a dev split: EBCC with one subtype per class.</summary>
     public static AutoEntry Default { get; } = new(EbccTrainer.ModelName, new Dictionary<string, string> { ["subtypes"] = "1" }, true);
 
-    /// <summary>Fits <see cref="Default"/> on all the answers; its ELBO is recorded as its score.</summary>
+    /// <summary>
+    /// Fits <see cref="Default"/> on all the answers; its ELBO is recorded as its score. Where only one or two people
+    /// answer, a model of each one's confusion cannot tell their accuracies apart (<see cref="CrowdFit.RequireThreeVoting"/>),
+    /// so majority vote is fitted instead.
+    /// </summary>
     public static (ILabelModel Model, AutoSelection Selection, AutoCandidate Chosen) Choose(IMatrixSource train, FitContext context, Action<string>? log)
     {
         var data = CrowdData.Read(train, context.Cancellation);
         var fixedPrior = context.Prior is { } p ? ClassPrior.Validate(p, train.Schema.Cardinality) : null;
+        var voting = data.Sources.Distinct().Count();
+        if (voting is 1 or 2)
+        {
+            var vote = new AutoCandidate(MajorityVoteTrainer.ModelName, new Dictionary<string, string>(), "none", double.NaN);
+            var few = new AutoSelection("none", "majority vote, without gold labels", true, [vote], vote,
+                $"only {voting} {(voting == 1 ? "annotator answers" : "annotators answer")}, too few for a model of each one's confusion (it needs three to tell their accuracies apart), so auto takes majority vote");
+            log?.Invoke($"auto: {few.Reason}");
+            return (new MajorityVoteTrainer().Fit(train, context), few, vote);
+        }
         var options = EbccOptions.From(new ModelOptions(Default.Options));
         var model = new EbccTrainer(options).Fit(data, train.Schema, train.LfNames, fixedPrior, context with { Prior = fixedPrior, Dev = null });
         var chosen = new AutoCandidate(Default.Model, Default.Options, fixedPrior is null ? "learned" : "given", model.Evidence);
