@@ -16,7 +16,7 @@ internal sealed class PredictCommand : ICommand
     [
         new("--model", "MODEL.json", "a model saved by 'snorkeler fit'", Required: true, Role: PathRole.Input),
         new("--matrix", "MATRIX", "the label matrix to label (same LFs as the model)", Required: true, Role: PathRole.Input),
-        new("--out", "PROBS.csv", "the probabilities: one p_<class> column per class, then 'label' (.csv, .jsonl or .parquet); for long-format answers a 'task' column first", Required: true, Role: PathRole.Output),
+        new("--out", "PROBS.csv", "the probabilities (.csv, .jsonl or .parquet): 'row' (1-based), then 'task' for long-format answers or the --id-column and --keep-columns, one p_<class> column per class, 'label' and 'label_name'", Required: true, Role: PathRole.Output),
         new("--tie-break", "abstain|random|true-random", "hard label when classes tie (default abstain)"),
         new("--seed", "N", "seed of the 'random' tie-break (default 0)"),
         Gold.ColumnOption,
