@@ -175,6 +175,13 @@ internal static class Inputs
     public static IMatrixSource OpenMatrix(string path, Args args, Terminal? terminal, LabelModels.ILabelModel? model = null, bool requireGold = true)
         => OpenMatrix(path, ReadOptions(args, path, model, requireGold), terminal);
 
+    /// <summary>A training matrix: opened as <see cref="OpenMatrix(string, Args, Terminal?, LabelModels.ILabelModel?, bool)"/> without gold labels, and refused naming the file when it has no LFs to fit on.</summary>
+    public static IMatrixSource OpenTraining(string path, Args args, Terminal? terminal)
+    {
+        var matrix = OpenMatrix(path, args, terminal, requireGold: false);
+        return matrix.LfNames.Count > 0 ? matrix : throw SnorkelerException.InFile(path, LabelModels.LabelModel.NoLfs);
+    }
+
     /// <summary>
     /// The labelled dev set of <c>--dev</c> (see <see cref="Gold.OpenDev"/>); long-format answers are read like the
     /// training matrix, with its classes and workers and the <c>--gold</c> labels.

@@ -212,16 +212,19 @@ public static class SuiteComparison
         foreach (var (name, path) in Discover(folder))
         {
             cancellation.ThrowIfCancellationRequested();
-            var train = WrenchFile.ReadMatrix(Path.Combine(path, "train.json"));
-            var test = WrenchFile.ReadMatrix(Path.Combine(path, "test.json"));
+            var trainPath = Path.Combine(path, "train.json");
+            var testPath = Path.Combine(path, "test.json");
+            var train = WrenchFile.ReadMatrix(trainPath);
+            var test = WrenchFile.ReadMatrix(testPath);
             var validPath = Path.Combine(path, "valid.json");
             var dev = File.Exists(validPath) ? WrenchFile.ReadMatrix(validPath) : null;
+            if (train.LfCount == 0) throw SnorkelerException.InFile(trainPath, LabelModel.NoLfs);
             if (!test.HasGold || test.GoldLabels.ToArray().All(g => g < 0))
-                throw SnorkelerException.InFile(Path.Combine(path, "test.json"), "has no gold labels to score against");
+                throw SnorkelerException.InFile(testPath, "has no gold labels to score against");
             if (dev is not null && dev.GoldLabels.ToArray().All(g => g < 0)) dev = null;
             log?.Invoke($"compare: {name}: {train.RowCount:N0} train rows, {test.RowCount:N0} test rows, {train.LfCount} sources, {train.Schema.Cardinality} classes");
             var result = ModelComparison.Run(train.WithGold([]), test, dev, models, seeds, tieBreak,
-                log: log is null ? null : line => log($"{name}: {line}"), cancellation: cancellation);
+                log: log is null ? null : line => log($"{name}: {line}"), cancellation: cancellation, testName: testPath, devName: validPath);
             sets.Add((name, result));
         }
         return new SuiteResult(sets, sets[0].Item2.Rows.Select(r => r.Model).ToArray(), tieBreak, seeds.ToArray());

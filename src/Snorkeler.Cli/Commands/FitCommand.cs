@@ -81,11 +81,12 @@ internal sealed class FitCommand : ICommand
         var trainer = kind.CreateTrainer(options);
         if (!args.Has("--matrix") && !args.Has("--stats")) throw new UsageException("missing required option '--matrix MATRIX' (or '--stats FILE...')");
         if (args.Has("--matrix") && args.Has("--stats")) throw new UsageException("give --matrix MATRIX or --stats FILE..., not both");
-        var train = args.Value("--matrix") is { } matrixPath ? Inputs.OpenMatrix(matrixPath, args, terminal, requireGold: false) : null;
+        var train = args.Value("--matrix") is { } matrixPath ? Inputs.OpenTraining(matrixPath, args, terminal) : null;
         var context = new FitContext
         {
             Seed = args.Int("--seed") ?? 0,
             Dev = Inputs.OpenDev(args, terminal, train, DevLfs(args, terminal, train?.Schema), new Applying.ApplyOptions { Cancellation = cancellation }),
+            DevName = args.Value("--dev"),
             Prior = Inputs.Prior(args),
             // Every candidate of auto (hundreds with a dev set) only with --verbose; the choice is one line below.
             Log = terminal.Verbose && !terminal.Quiet ? terminal.Error.WriteLine : null,
@@ -115,7 +116,7 @@ internal sealed class FitCommand : ICommand
                 if (statistics is null) statistics = SufficientStatistics.Merge([shard]);
                 else
                 {
-                    try { statistics.Add(shard); }
+                    try { statistics.Add(shard, path); }
                     catch (OverflowException) { throw SnorkelerException.InFile(path, $"its counts ({shard.RowCount:N0} rows) added to the other shards' overflow; a forged or damaged statistics file?"); }
                 }
             }

@@ -192,12 +192,12 @@ internal sealed class RowsCommand : ICommand
         if (name is not null && name.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
         {
             var saved = ModelFile.Load(name);
-            LabelModel.CheckCompatible(saved, matrix, "the rows' matrix");
+            LabelModel.CheckCompatible(saved, matrix, args.Value("--matrix") ?? "the rows' matrix");
             return saved;
         }
         var kind = LabelModelCatalog.Get(name ?? LabelCommand.DefaultModel);
         var dev = Gold.OpenDev(args, lfs is null ? null : (_, _) => (lfs, matrix.Schema), options);
-        var model = kind.CreateTrainer(ModelOptions.Defaults).Fit(matrix, new FitContext { Seed = seed, Dev = dev, Cancellation = cancellation });
+        var model = kind.CreateTrainer(ModelOptions.Defaults).Fit(matrix, new FitContext { Seed = seed, Dev = dev, DevName = args.Value("--dev"), Cancellation = cancellation });
         terminal.Info(ModelChoice.Of(model)?.Describe() ?? $"fitted '{model.Name}' on the rows");
         return model;
     }
