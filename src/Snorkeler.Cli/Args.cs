@@ -99,9 +99,13 @@ internal sealed class Args
     {
         var text = Value(name);
         if (text is null) return null;
-        if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v) || v < min || v > max)
-            throw new UsageException($"option '{name}' expects a whole number{(min > int.MinValue ? $" from {min}" : "")}{(max < int.MaxValue ? $" to {max}" : "")}, got '{text}'");
-        return v;
+        var whole = System.Numerics.BigInteger.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var big);
+        if (!whole || big < min || big > max)
+            // A whole number out of range ('--seed 2147483648') is told the whole range, not that it is no whole number.
+            throw new UsageException(whole
+                ? $"option '{name}' expects a whole number from {min} to {max}, got '{text}'"
+                : $"option '{name}' expects a whole number{(min > int.MinValue ? $" from {min}" : "")}{(max < int.MaxValue ? $" to {max}" : "")}, got '{text}'");
+        return (int)big;
     }
 
     /// <summary>A finite number from <paramref name="min"/> (above it, when <paramref name="aboveMin"/>) to <paramref name="max"/>; NaN and infinities are usage errors.</summary>
