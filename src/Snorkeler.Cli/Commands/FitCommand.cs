@@ -128,10 +128,10 @@ internal sealed class FitCommand : ICommand
         var seconds = clock.Elapsed.TotalSeconds;
         StartupTrace.Mark("fit: fitted");
         var outPath = args.Required("--out");
+        // No wall time in the file: the same inputs and seed give the same bytes (the time is on the status line below).
         ModelFile.Save(model, outPath, new JsonObject
         {
             ["seed"] = context.Seed,
-            ["fit_seconds"] = Math.Round(seconds, 4),
             ["train_rows"] = rows,
             ["snorkeler_version"] = Cli.Version,
         });
