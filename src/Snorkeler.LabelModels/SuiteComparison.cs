@@ -189,17 +189,25 @@ public sealed record SuiteResult(IReadOnlyList<(string Name, ComparisonResult Re
 /// </summary>
 public static class SuiteComparison
 {
-    /// <summary>The sets of a suite folder: (name, folder), in ordinal name order; an error when there are none.</summary>
+    /// <summary>
+    /// The sets of a suite folder: (name, folder), in ordinal name order; an error when there are none, or when a
+    /// sub-folder holds half a split (train.json without test.json, or the reverse), which would otherwise be left out
+    /// of the tables unnoticed. Sub-folders with neither are not sets and are passed over.
+    /// </summary>
     public static IReadOnlyList<(string Name, string Folder)> Discover(string folder)
     {
         Guard.NotNull(folder);
         if (!Directory.Exists(folder)) throw SnorkelerException.InFile(folder, "no such folder");
-        var sets = Directory.GetDirectories(folder)
-            .Where(d => File.Exists(Path.Combine(d, "train.json")) && File.Exists(Path.Combine(d, "test.json")))
-            .Select(d => (Path.GetFileName(d), d))
-            .OrderBy(s => s.Item1, StringComparer.Ordinal)
-            .ToArray();
-        if (sets.Length == 0) throw SnorkelerException.InFile(folder, "holds no data set: expected sub-folders with train.json and test.json (Wrench format)");
+        var sets = new List<(string, string)>();
+        foreach (var d in Directory.GetDirectories(folder))
+        {
+            var (train, test) = (File.Exists(Path.Combine(d, "train.json")), File.Exists(Path.Combine(d, "test.json")));
+            if (train && test) sets.Add((Path.GetFileName(d), d));
+            else if (train || test)
+                throw SnorkelerException.InFile(d, $"has {(train ? "train.json but no test.json" : "test.json but no train.json")}; a set of the suite needs both (move the folder out of the suite to leave it out)");
+        }
+        sets.Sort((a, b) => StringComparer.Ordinal.Compare(a.Item1, b.Item1));
+        if (sets.Count == 0) throw SnorkelerException.InFile(folder, "holds no data set: expected sub-folders with train.json and test.json (Wrench format)");
         return sets;
     }
 
