@@ -15,6 +15,12 @@ internal sealed record OptionSpec(string Name, string? Value, string Help, bool 
 {
     /// <summary>A value of only whitespace is meant (<c>--delimiter ' '</c>), not an empty one.</summary>
     public bool Blank { get; init; }
+
+    /// <summary>
+    /// An input read by itself (a model or statistics file): no schema sidecar or <c>label.json</c> beside it is read
+    /// with it, so none is an input of the run (a model in a Wrench folder does not make its label.json one).
+    /// </summary>
+    public bool Alone { get; init; }
 }
 
 /// <summary>A usage error: exit code 2 with a message naming the bad token.</summary>

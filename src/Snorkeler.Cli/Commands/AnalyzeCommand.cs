@@ -17,7 +17,7 @@ internal sealed class AnalyzeCommand : ICommand
         .. Inputs.MatrixOptions,
         new("--format", "text|json|markdown", "output format (default text)"),
         new("--report", "REPORT.html", "also write a self-contained HTML report with charts", Role: PathRole.Output),
-        new("--model", "MODEL.json", "with --report: a fitted model whose learned LF accuracies, confidences and class balance the report shows", Role: PathRole.Input),
+        new("--model", "MODEL.json", "with --report: a fitted model whose learned LF accuracies, confidences and class balance the report shows", Role: PathRole.Input) { Alone = true },
         new("--data", "FILE", "with --report: the data the matrix was made from, to show example rows", Many: true, Role: PathRole.Input),
         new("--lfs", "PATH", "with --report and --data: the matrix's LFs, to mark what made each rule fire", Many: true, Role: PathRole.Input),
         Inputs.ColumnOption,

@@ -60,7 +60,7 @@ internal sealed class FitCommand : ICommand
     public IReadOnlyList<OptionSpec> Options => field ??=
     [
         new("--matrix", "MATRIX", "the training label matrix (.snkm, .csv, .npy, Wrench .json, or answers task,worker,label in .csv/.jsonl/.parquet)", Role: PathRole.Input),
-        new("--stats", "FILE", "instead of --matrix: sufficient statistics written by 'apply --stats', added up across shards", Many: true, Role: PathRole.Input),
+        new("--stats", "FILE", "instead of --matrix: sufficient statistics written by 'apply --stats', added up across shards", Many: true, Role: PathRole.Input) { Alone = true },
         new("--model", "NAME", $"label model: {string.Join(", ", LabelModelCatalog.All.Select(k => k.Name))}", Required: true),
         new("--out", "MODEL.json", "where to save the fitted model", Required: true, Role: PathRole.Output),
         Gold.DevOption("the class prior, weights and model selection"),
