@@ -15,6 +15,12 @@ internal sealed record OptionSpec(string Name, string? Value, string Help, bool 
 {
     /// <summary>A value of only whitespace is meant (<c>--delimiter ' '</c>), not an empty one.</summary>
     public bool Blank { get; init; }
+
+    /// <summary>
+    /// An input read by itself (a model or statistics file): no schema sidecar or <c>label.json</c> beside it is read
+    /// with it, so none is an input of the run (a model in a Wrench folder does not make its label.json one).
+    /// </summary>
+    public bool Alone { get; init; }
 }
 
 /// <summary>A usage error: exit code 2 with a message naming the bad token.</summary>
@@ -99,9 +105,13 @@ internal sealed class Args
     {
         var text = Value(name);
         if (text is null) return null;
-        if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v) || v < min || v > max)
-            throw new UsageException($"option '{name}' expects a whole number{(min > int.MinValue ? $" from {min}" : "")}{(max < int.MaxValue ? $" to {max}" : "")}, got '{text}'");
-        return v;
+        var whole = System.Numerics.BigInteger.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var big);
+        if (!whole || big < min || big > max)
+            // A whole number out of range ('--seed 2147483648') is told the whole range, not that it is no whole number.
+            throw new UsageException(whole
+                ? $"option '{name}' expects a whole number from {min} to {max}, got '{text}'"
+                : $"option '{name}' expects a whole number{(min > int.MinValue ? $" from {min}" : "")}{(max < int.MaxValue ? $" to {max}" : "")}, got '{text}'");
+        return (int)big;
     }
 
     /// <summary>A finite number from <paramref name="min"/> (above it, when <paramref name="aboveMin"/>) to <paramref name="max"/>; NaN and infinities are usage errors.</summary>

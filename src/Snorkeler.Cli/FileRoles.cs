@@ -64,7 +64,7 @@ internal static class FileRoles
                 continue;
             }
             var mine = new List<Touched>();
-            foreach (var value in given) mine.AddRange(InputFiles(spec.Name, value));
+            foreach (var value in given) mine.AddRange(InputFiles(spec, value));
             var twice = mine.Where(t => t.What is null).GroupBy(t => t.Identity).FirstOrDefault(g => g.Count() > 1)?.ToArray();
             if (twice is not null)
                 throw new UsageException($"{spec.Name} names one file twice ('{twice[0].Given}' and '{twice[1].Given}'); give each file once");
@@ -96,8 +96,9 @@ internal static class FileRoles
     }
 
     /// <summary>An input value and the files read with it.</summary>
-    private static IEnumerable<Touched> InputFiles(string option, string value)
+    private static IEnumerable<Touched> InputFiles(OptionSpec spec, string value)
     {
+        var option = spec.Name;
         var facts = InputFile.Stat(value);
         if (facts.Kind == FileKind.Directory)
         {
@@ -106,6 +107,7 @@ internal static class FileRoles
             yield break;
         }
         yield return new Touched(option, value, null, value, facts.Identity);
+        if (spec.Alone) yield break;
         foreach (var beside in MatrixFile.FilesReadWith(value))
         {
             var what = beside.EndsWith(".schema.json", StringComparison.Ordinal) ? "the schema sidecar"

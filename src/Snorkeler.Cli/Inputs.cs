@@ -175,6 +175,13 @@ internal static class Inputs
     public static IMatrixSource OpenMatrix(string path, Args args, Terminal? terminal, LabelModels.ILabelModel? model = null, bool requireGold = true)
         => OpenMatrix(path, ReadOptions(args, path, model, requireGold), terminal);
 
+    /// <summary>A training matrix: opened as <see cref="OpenMatrix(string, Args, Terminal?, LabelModels.ILabelModel?, bool)"/> without gold labels, and refused naming the file when it has no LFs to fit on.</summary>
+    public static IMatrixSource OpenTraining(string path, Args args, Terminal? terminal)
+    {
+        var matrix = OpenMatrix(path, args, terminal, requireGold: false);
+        return matrix.LfNames.Count > 0 ? matrix : throw SnorkelerException.InFile(path, LabelModels.LabelModel.NoLfs);
+    }
+
     /// <summary>
     /// The labelled dev set of <c>--dev</c> (see <see cref="Gold.OpenDev"/>); long-format answers are read like the
     /// training matrix, with its classes and workers and the <c>--gold</c> labels.
@@ -214,6 +221,10 @@ internal static class Inputs
                 throw new UsageException($"{name} expects numbers separated by commas (e.g. 0.6,0.4), got '{text}'");
         if (values.Any(v => !double.IsFinite(v) || v <= 0))
             throw new UsageException($"{name} must be positive numbers, got {text}");
+        // 1e-320,1 sums to 1 and so passed normalisation untouched, but a subnormal share breaks the models' logarithms
+        // (flyingsquid: "the base scores must be 2 finite numbers"); the rule is the one normalisation already states.
+        if (values.Max() / values.Min() > 1e300)
+            throw new UsageException($"{name} {text} gives a class a share too small to represent; give shares within a factor of 1e300 of each other");
         return LabelModels.ClassPrior.Validate(values, values.Length); // normalised: every model sees shares summing to 1
     }
 }

@@ -519,13 +519,13 @@ public sealed class AutoTrainer : ILabelModelTrainer
 
     private (ILabelModel Model, AutoSelection Selection, IReadOnlyList<Scored> Scored) Supervised(IMatrixSource train, LabelMatrix dev, FitContext context, Action<string>? log, Choice unsupervised)
     {
-        LabelModel.CheckCompatible(new MajorityVoteModel(train.Schema, train.LfNames), dev, "the dev split");
+        LabelModel.CheckCompatible(new MajorityVoteModel(train.Schema, train.LfNames), dev, context.DevWhere);
         var k = train.Schema.Cardinality;
         var metric = Options.SelectBy;
         var higher = metric != AutoMetric.LogLoss;
         var gold = dev.GoldLabels.ToArray();
         var devRows = Enumerable.Range(0, dev.RowCount).Where(i => gold[i] >= 0).ToArray();
-        if (devRows.Length == 0) throw new SnorkelerException("auto: the dev split has no rows with a gold label");
+        if (devRows.Length == 0) throw new SnorkelerException(context.DevName is null ? "auto: the dev split has no rows with a gold label" : $"{context.DevName}: the dev split has no rows with a gold label");
 
         var priors = new List<(string Source, double[] Prior)>();
         if (context.Prior is { } given) priors.Add(("given", ClassPrior.Validate(given, k)));

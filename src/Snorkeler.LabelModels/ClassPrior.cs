@@ -16,7 +16,7 @@ public static class ClassPrior
         if (context.Prior is { } given) return Validate(given, k);
         if (context.Dev is { HasGold: true } dev)
         {
-            if (!dev.Schema.Equals(schema)) throw new SnorkelerException($"the dev split: classes {dev.Schema} differ from the training matrix's {schema}");
+            if (!dev.Schema.Equals(schema)) throw new SnorkelerException($"{context.DevWhere}: classes {dev.Schema} differ from the training matrix's {schema}");
             return FromGold(dev, k);
         }
         return fallback ?? Uniform(k);

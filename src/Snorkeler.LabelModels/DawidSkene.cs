@@ -376,7 +376,7 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
         if (clamped is not null)
         {
             // Semi-supervised: the prior is learned from the gold and unlabelled rows unless one is given.
-            LabelModel.CheckCompatible(new MajorityVoteModel(train.Schema, train.LfNames), clamped, "dawid-skene: the dev split");
+            LabelModel.CheckCompatible(new MajorityVoteModel(train.Schema, train.LfNames), clamped, context.DevName ?? "dawid-skene: the dev split");
             if (context.Prior is not null) fixedPrior = ClassPrior.Resolve(train.Schema, context);
         }
         else if (context.Prior is not null || context.Dev is { HasGold: true }) fixedPrior = ClassPrior.Resolve(train.Schema, context);

@@ -132,7 +132,7 @@ public sealed class EbccTrainer : ILabelModelTrainer
         if ((double)m * k * k * Options.Subtypes > 1 << 24)
             throw new SnorkelerException($"ebcc: {m} LFs × {k} classes × {Options.Subtypes} subtypes need too many confusion entries; use fewer --subtypes, or dawid-skene");
         var clamped = Options.DevGold == DevGoldUse.Clamp && context.Dev is { HasGold: true } ? context.Dev : null;
-        if (clamped is not null) LabelModel.CheckCompatible(new MajorityVoteModel(train.Schema, train.LfNames), clamped, "ebcc: the dev split");
+        if (clamped is not null) LabelModel.CheckCompatible(new MajorityVoteModel(train.Schema, train.LfNames), clamped, context.DevName ?? "ebcc: the dev split");
         // Semi-supervised, the class proportions are learned from the gold and unlabelled rows unless a prior is given.
         double[]? fixedPrior = context.Prior is not null || (clamped is null && context.Dev is { HasGold: true }) ? ClassPrior.Resolve(train.Schema, context) : null;
         var data = CrowdData.Read(train, clamped, context.Cancellation);

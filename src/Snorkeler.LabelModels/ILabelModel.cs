@@ -62,6 +62,9 @@ public sealed record FitContext
     /// <summary>A labelled dev split (gold labels) for the prior, weights and model selection, or null.</summary>
     public IMatrixSource? Dev { get; init; }
 
+    /// <summary>What errors about the dev split call it (its file, so a message names the file at fault); null: "the dev split".</summary>
+    public string? DevName { get; init; }
+
     /// <summary>An explicit class prior, or null to use the dev split's frequencies, or else the model's default.</summary>
     public IReadOnlyList<double>? Prior { get; init; }
 
@@ -70,6 +73,9 @@ public sealed record FitContext
 
     /// <summary>Cancels a long fit.</summary>
     public CancellationToken Cancellation { get; init; }
+
+    /// <summary>The dev split's name in errors: <see cref="DevName"/>, else "the dev split".</summary>
+    internal string DevWhere => DevName ?? "the dev split";
 
     /// <summary>A context with defaults and the given seed.</summary>
     public static FitContext WithSeed(int? seed) => new() { Seed = seed };

@@ -5,6 +5,12 @@ namespace Snorkeler.LabelModels;
 /// <summary>Operations every label model shares: checks, prediction over blocks, scoring.</summary>
 public static class LabelModel
 {
+    /// <summary>
+    /// Why a matrix without LFs cannot be fitted, for a caller that knows its file (<c>PATH: the label matrix has no LFs; ...</c>):
+    /// checked before any fit, since each model's own check cannot name the file.
+    /// </summary>
+    public const string NoLfs = "the label matrix has no LFs; a label model needs at least one";
+
     /// <summary>Throws a clear error unless <paramref name="matrix"/> has the model's classes and LFs in the same order.</summary>
     public static void CheckCompatible(ILabelModel model, IMatrixSource matrix, string? matrixName = null)
     {

@@ -41,11 +41,12 @@ public sealed class ModelOptions
         Guard.NotNull(words);
         _read.Add(name);
         if (!_values.TryGetValue(name, out var text) || words.Contains(text, StringComparer.Ordinal)) return null;
-        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v))
+        // A whole number beyond int's range ('--epochs 9999999999') is out of range, not "no whole number".
+        if (!System.Numerics.BigInteger.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v))
             throw new OptionException($"--{name} expects {string.Concat(words.Select(w => w + " or "))}a whole number, got '{text}'");
         if (v < min || v > max)
             throw new OptionException(max == int.MaxValue ? $"--{name} must be at least {min.ToString(CultureInfo.InvariantCulture)}, got {text}" : $"--{name} must be between {min.ToString(CultureInfo.InvariantCulture)} and {max.ToString(CultureInfo.InvariantCulture)}, got {text}");
-        return v;
+        return (int)v;
     }
 
     /// <summary>A text option, or <paramref name="fallback"/> when absent.</summary>

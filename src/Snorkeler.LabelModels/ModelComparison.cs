@@ -134,10 +134,12 @@ public static class ModelComparison
     /// shown so in its row); <paramref name="options"/> gives the options of models named alone (defaults when
     /// null or when it returns null). The comparison's own option <c>dev=none</c> (or <c>dev=use</c>) overrides whether
     /// a model gets the dev split (<c>auto:dev=none</c> is auto without a dev split, beside <c>auto</c> with it).
+    /// <paramref name="testName"/> and <paramref name="devName"/> are what errors call the splits (their files), else
+    /// "the test split" and "the dev split".
     /// </summary>
     public static ComparisonResult Run(IMatrixSource train, IMatrixSource test, IMatrixSource? dev, IReadOnlyList<string> modelNames,
         IReadOnlyList<int> seeds, TieBreak tieBreak = TieBreak.Random, Func<string, ModelOptions?>? options = null,
-        bool devForAll = false, Action<string>? log = null, CancellationToken cancellation = default)
+        bool devForAll = false, Action<string>? log = null, CancellationToken cancellation = default, string? testName = null, string? devName = null)
     {
         Guard.NotNull(train);
         Guard.NotNull(test);
@@ -145,8 +147,8 @@ public static class ModelComparison
         Guard.NotNull(seeds);
         if (modelNames.Count == 0) throw new OptionException("no models to compare");
         if (seeds.Count == 0) throw new SnorkelerException("no seeds to compare with");
-        if (!test.HasGold) throw new SnorkelerException("the test split has no gold labels to score against");
-        if (dev is { HasGold: false }) throw new SnorkelerException("the dev split has no gold labels");
+        if (!test.HasGold) throw new SnorkelerException(testName is null ? "the test split has no gold labels to score against" : $"{testName}: has no gold labels to score against");
+        if (dev is { HasGold: false }) throw new SnorkelerException(devName is null ? "the dev split has no gold labels" : $"{devName}: has no gold labels");
         var specs = modelNames.Select(ParseSpec).ToArray(); // unknown names and bad options fail before any fit
         if (modelNames.GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
             throw new OptionException($"--models names '{twice.Key}' twice; give each model once");
@@ -162,12 +164,13 @@ public static class ModelComparison
                 {
                     Seed = seed,
                     Dev = useDev ?? (devForAll || DevModels.Contains(kind.Name)) ? dev : null,
+                    DevName = devName,
                     Cancellation = cancellation,
                 };
                 var clock = Stopwatch.StartNew();
                 var model = trainer.Fit(train, context);
                 var fitSeconds = clock.Elapsed.TotalSeconds;
-                LabelModel.CheckCompatible(model, test, "the test split");
+                LabelModel.CheckCompatible(model, test, testName ?? "the test split");
                 var (scores, calibration, predictSeconds) = ScoreTimed(model, test, tieBreak);
                 runs.Add(new ComparisonRow(spec, scores.ExpectedAccuracy, scores.Accuracy, scores.MacroF1, scores.LogLoss, calibration, fitSeconds, predictSeconds));
                 log?.Invoke($"compare: {spec} seed {seed}: expected accuracy {scores.ExpectedAccuracy:F4}, fit {fitSeconds:F3}s, predict {predictSeconds:F3}s");

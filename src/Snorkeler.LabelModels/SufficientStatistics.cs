@@ -12,7 +12,7 @@ namespace Snorkeler.LabelModels;
 /// counts divided by <c>n</c>; an LF's own off-diagonal block is always 0 (an LF votes once per row)
 /// and is not stored. Counts, not means, so statistics of shards add up exactly, in any order, to the
 /// statistics of the whole: <c>fit --stats A B C</c> gives the same parameters as one fit over all rows.
-/// Accumulate with <see cref="Add(LabelMatrix)"/> (block by block), merge with <see cref="Add(SufficientStatistics)"/>.
+/// Accumulate with <see cref="Add(LabelMatrix)"/> (block by block), merge with <see cref="Add(SufficientStatistics, string?)"/>.
 /// </summary>
 public sealed class SufficientStatistics
 {
@@ -155,11 +155,14 @@ public sealed class SufficientStatistics
         RowCount += to - from;
     }
 
-    /// <summary>Adds another shard's statistics (same classes and LFs, in the same order).</summary>
-    public void Add(SufficientStatistics other)
+    /// <summary>
+    /// Adds another shard's statistics (same classes and LFs, in the same order); <paramref name="otherName"/> is what
+    /// errors call it (its file), else "the other statistics".
+    /// </summary>
+    public void Add(SufficientStatistics other, string? otherName = null)
     {
         Guard.NotNull(other);
-        CheckSame(other.Schema, other.LfNames, "the other statistics");
+        CheckSame(other.Schema, other.LfNames, otherName ?? "the other statistics");
         // Checked: forged counts must fail, not wrap around to negative numbers.
         RowCount = checked(RowCount + other.RowCount);
         for (var i = 0; i < _votes.Length; i++) _votes[i] = checked(_votes[i] + other._votes[i]);

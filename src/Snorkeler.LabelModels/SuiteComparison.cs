@@ -189,17 +189,25 @@ public sealed record SuiteResult(IReadOnlyList<(string Name, ComparisonResult Re
 /// </summary>
 public static class SuiteComparison
 {
-    /// <summary>The sets of a suite folder: (name, folder), in ordinal name order; an error when there are none.</summary>
+    /// <summary>
+    /// The sets of a suite folder: (name, folder), in ordinal name order; an error when there are none, or when a
+    /// sub-folder holds half a split (train.json without test.json, or the reverse), which would otherwise be left out
+    /// of the tables unnoticed. Sub-folders with neither are not sets and are passed over.
+    /// </summary>
     public static IReadOnlyList<(string Name, string Folder)> Discover(string folder)
     {
         Guard.NotNull(folder);
         if (!Directory.Exists(folder)) throw SnorkelerException.InFile(folder, "no such folder");
-        var sets = Directory.GetDirectories(folder)
-            .Where(d => File.Exists(Path.Combine(d, "train.json")) && File.Exists(Path.Combine(d, "test.json")))
-            .Select(d => (Path.GetFileName(d), d))
-            .OrderBy(s => s.Item1, StringComparer.Ordinal)
-            .ToArray();
-        if (sets.Length == 0) throw SnorkelerException.InFile(folder, "holds no data set: expected sub-folders with train.json and test.json (Wrench format)");
+        var sets = new List<(string, string)>();
+        foreach (var d in Directory.GetDirectories(folder))
+        {
+            var (train, test) = (File.Exists(Path.Combine(d, "train.json")), File.Exists(Path.Combine(d, "test.json")));
+            if (train && test) sets.Add((Path.GetFileName(d), d));
+            else if (train || test)
+                throw SnorkelerException.InFile(d, $"has {(train ? "train.json but no test.json" : "test.json but no train.json")}; a set of the suite needs both (move the folder out of the suite to leave it out)");
+        }
+        sets.Sort((a, b) => StringComparer.Ordinal.Compare(a.Item1, b.Item1));
+        if (sets.Count == 0) throw SnorkelerException.InFile(folder, "holds no data set: expected sub-folders with train.json and test.json (Wrench format)");
         return sets;
     }
 
@@ -212,16 +220,19 @@ public static class SuiteComparison
         foreach (var (name, path) in Discover(folder))
         {
             cancellation.ThrowIfCancellationRequested();
-            var train = WrenchFile.ReadMatrix(Path.Combine(path, "train.json"));
-            var test = WrenchFile.ReadMatrix(Path.Combine(path, "test.json"));
+            var trainPath = Path.Combine(path, "train.json");
+            var testPath = Path.Combine(path, "test.json");
+            var train = WrenchFile.ReadMatrix(trainPath);
+            var test = WrenchFile.ReadMatrix(testPath);
             var validPath = Path.Combine(path, "valid.json");
             var dev = File.Exists(validPath) ? WrenchFile.ReadMatrix(validPath) : null;
+            if (train.LfCount == 0) throw SnorkelerException.InFile(trainPath, LabelModel.NoLfs);
             if (!test.HasGold || test.GoldLabels.ToArray().All(g => g < 0))
-                throw SnorkelerException.InFile(Path.Combine(path, "test.json"), "has no gold labels to score against");
+                throw SnorkelerException.InFile(testPath, "has no gold labels to score against");
             if (dev is not null && dev.GoldLabels.ToArray().All(g => g < 0)) dev = null;
             log?.Invoke($"compare: {name}: {train.RowCount:N0} train rows, {test.RowCount:N0} test rows, {train.LfCount} sources, {train.Schema.Cardinality} classes");
             var result = ModelComparison.Run(train.WithGold([]), test, dev, models, seeds, tieBreak,
-                log: log is null ? null : line => log($"{name}: {line}"), cancellation: cancellation);
+                log: log is null ? null : line => log($"{name}: {line}"), cancellation: cancellation, testName: testPath, devName: validPath);
             sets.Add((name, result));
         }
         return new SuiteResult(sets, sets[0].Item2.Rows.Select(r => r.Model).ToArray(), tieBreak, seeds.ToArray());

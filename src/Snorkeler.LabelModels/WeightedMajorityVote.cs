@@ -70,7 +70,7 @@ public sealed class WeightedVoteTrainer : ILabelModelTrainer
         double[] prior;
         if (source == "dev")
         {
-            LabelModel.CheckCompatible(new MajorityVoteModel(train.Schema, train.LfNames), context.Dev!, "the dev split");
+            LabelModel.CheckCompatible(new MajorityVoteModel(train.Schema, train.LfNames), context.Dev!, context.DevWhere);
             accuracies = DevAccuracies(context.Dev!, m);
             prior = ClassPrior.Resolve(train, context, Options.Snorkel.PriorEstimate);
         }

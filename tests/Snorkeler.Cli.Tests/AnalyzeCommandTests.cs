@@ -60,6 +60,24 @@ public class AnalyzeCommandTests
 public sealed class ReportTests
 {
     [Fact]
+    public void A_report_with_a_model_of_other_classes_fails_with_one_error_and_no_dependency_note_before_it()
+    {
+        // Given a model fitted on a matrix of classes 0 and 1, and the YouTube matrix of HAM and SPAM
+        using var temp = new TempFolder();
+        var votes = temp.Write("votes.csv", "a,b,c\n1,1,-1\n0,-1,0\n1,0,1\n");
+        Shell.Run("fit", "--matrix", votes, "--model", "mv", "--out", temp.File("model.json")).ShouldSucceed();
+        var matrix = TestPaths.YouTubeFile("test.json");
+
+        // When
+        var result = Shell.Run("analyze", "--matrix", matrix, "--report", temp.File("report.html"), "--model", temp.File("model.json"));
+
+        // Then the mismatch is the only line ("dependent LF pairs not checked: the matrix: classes ..." came first)
+        result.ShouldFailStartingWith(1, $"error: {matrix}: classes HAM=0, SPAM=1 differ from the model's ");
+        result.ErrorLines.Length.ShouldBe(1);
+        File.Exists(temp.File("report.html")).ShouldBeFalse();
+    }
+
+    [Fact]
     public void The_report_is_one_self_contained_html_file_with_every_lf_and_its_charts()
     {
         // Given

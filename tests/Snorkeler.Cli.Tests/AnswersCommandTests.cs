@@ -161,6 +161,19 @@ public class PreferencesCommandTests
         File.Exists(temp.File("s.csv")).ShouldBeFalse();
     }
 
+    [Theory]
+    [InlineData("x,y,,x")]
+    [InlineData("x,y,  ,x")]
+    public void An_empty_worker_cell_is_an_error_naming_the_file_and_line_as_in_long_format_answers(string line)
+    {
+        // It was read as an annotator called ""
+        using var temp = new TempFolder();
+        var pairs = temp.Write("pairs.csv", $"left,right,worker,winner\nx,y,w1,x\n{line}\n");
+
+        Shell.Run("preferences", "--pairs", pairs, "--out", temp.File("s.csv")).ShouldFailWith(1, $"error: {pairs}(3): column 'worker' is empty");
+        File.Exists(temp.File("s.csv")).ShouldBeFalse();
+    }
+
     private const string FourJudgements = "left,right,worker,winner\na,b,w1,left\nb,c,w1,right\na,c,w2,a\nc,a,w2,tie\n";
 
     [Theory]

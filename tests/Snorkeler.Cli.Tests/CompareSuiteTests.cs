@@ -51,6 +51,28 @@ public sealed class CompareSuiteTests
             .ShouldBe(["mv", "dawid-skene", "ibcc", "mace", "glad", "ebcc", "auto"]);
     }
 
+    [Theory]
+    [InlineData("train.json", "has train.json but no test.json")]
+    [InlineData("test.json", "has test.json but no train.json")]
+    public void Compare_suite_refuses_a_sub_folder_holding_half_a_split_naming_it(string file, string message)
+    {
+        // Given a suite of YouTube and a folder with only one file of a split (it was skipped without a word)
+        using var temp = new TempFolder();
+        var youtube = Path.Combine(SharedData, "youtube");
+        void Copy(string folder, params string[] names)
+        {
+            Directory.CreateDirectory(temp.File(folder));
+            foreach (var name in names) File.Copy(Path.Combine(youtube, name), temp.File(Path.Combine(folder, name)));
+        }
+        Copy("a", "train.json", "test.json", "label.json");
+        Copy("b", file, "label.json");
+        var half = temp.File("b");
+        Directory.CreateDirectory(temp.File("notes")); // neither file: not a set
+
+        Shell.Run("compare", "--suite", temp.Path, "--models", "mv")
+            .ShouldFailWith(1, $"error: {half}: {message}; a set of the suite needs both (move the folder out of the suite to leave it out)");
+    }
+
     [Fact]
     public void Compare_suite_with_a_train_matrix_too_is_a_usage_error()
         => Shell.Run("compare", "--suite", SharedData, "--train", "x.snkm", "--models", "mv").ShouldFailWith(2)

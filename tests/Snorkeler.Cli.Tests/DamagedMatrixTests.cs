@@ -124,4 +124,51 @@ public class DamagedMatrixTests
 
         Shell.Run("analyze", "--matrix", path).ShouldFailWith(1, $"error: {path}: row 2: gold label 9 is out of range");
     }
+
+    [Theory]
+    [InlineData("analyze")]
+    [InlineData("fit")]
+    public void A_snkm_with_bytes_after_its_end_marker_is_refused_naming_the_file(string command)
+    {
+        using var temp = new TempFolder();
+        var path = WriteBytes(temp, "trail.snkm", [.. RawMatrix.Snkm(XY, ABC, [[0, 1, -1], [1, 1, 1]]), 1, 2, 3]);
+
+        var args = command == "fit" ? new[] { "fit", "--matrix", path, "--model", "mv", "--out", temp.File("m.json") } : ["analyze", "--matrix", path];
+        Shell.Run(args).ShouldFailWith(1, $"error: {path}: 3 bytes after the end marker (a damaged or concatenated file?)");
+        File.Exists(temp.File("m.json")).ShouldBeFalse();
+    }
+
+    [Fact]
+    public void A_snkm_lf_name_that_is_not_valid_UTF8_is_refused_naming_the_file()
+    {
+        // Given an LF name whose bytes are no UTF-8 (it became U+FFFD and read without complaint)
+        using var temp = new TempFolder();
+        var path = WriteBytes(temp, "badutf.snkm", RawMatrix.Snkm(XY, ABC, [[0, 1, -1]], lfNameBytes: [[0x61], [0xC3, 0x28], [0x63]]));
+
+        Shell.Run("analyze", "--matrix", path).ShouldFailWith(1, $"error: {path}: damaged header (a class or LF name is not valid UTF-8)");
+    }
+
+    [Theory]
+    [InlineData("\"x\"")]
+    [InlineData("\"snorkeler.label-model\"")]
+    [InlineData("1")]
+    public void A_schema_sidecar_of_another_format_is_refused_naming_it_and_the_field(string format)
+    {
+        using var temp = new TempFolder();
+        var path = WriteBytes(temp, "m.npy", RawMatrix.Npy([[0, 1], [1, -1]]));
+        var sidecar = temp.Write("m.npy.schema.json", $$"""{"format": {{format}}, "version": 1, "classes": ["x", "y"]}""");
+
+        Shell.Run("analyze", "--matrix", path)
+            .ShouldFailWith(1, $"error: {sidecar}: invalid matrix schema file: field 'format' is {format}, not \"snorkeler.matrix-schema\"");
+    }
+
+    [Fact]
+    public void A_schema_sidecar_without_a_format_field_is_still_read()
+    {
+        using var temp = new TempFolder();
+        var path = WriteBytes(temp, "m.npy", RawMatrix.Npy([[0, 1], [1, -1]]));
+        temp.Write("m.npy.schema.json", """{"classes": ["x", "y"]}""");
+
+        Shell.Run("analyze", "--matrix", path).ShouldSucceed();
+    }
 }

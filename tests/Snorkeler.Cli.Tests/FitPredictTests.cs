@@ -6,6 +6,28 @@ namespace Snorkeler.Cli.Tests;
 
 public class FitPredictTests
 {
+    [Fact]
+    public void An_output_named_label_json_beside_a_model_or_statistics_file_is_not_taken_for_their_label_json()
+    {
+        // Given a folder holding a label.json, a model and statistics: neither file reads the label.json beside it
+        using var temp = new TempFolder();
+        var votes = temp.Write("votes.csv", "a,b,c\n1,1,-1\n0,-1,0\n1,0,1\n0,0,-1\n");
+        var labels = temp.Write("d/label.json", """{"0": "x", "1": "y"}""");
+        var model = temp.File("d/m.json");
+        var stats = temp.File("d/s.stats.json");
+        Shell.Run("fit", "--matrix", votes, "--model", "mv", "--out", model).ShouldSucceed();
+        Shell.Run("apply", "--lfs", TestPaths.InRepo("labeling-functions", "spam"), "--data", TestPaths.YouTubeRawCsvs[0], "--column", "text=CONTENT",
+            "--out", temp.File("m.snkm"), "--stats", stats).ShouldSucceed();
+
+        // When outputs are written over that label.json
+        var fit = Shell.Run("fit", "--stats", stats, "--model", "snorkel", "--out", labels);
+        var predict = Shell.Run("predict", "--model", model, "--matrix", votes, "--out", labels);
+
+        // Then neither is refused as overwriting an input (predict goes on to refuse the .json extension)
+        fit.ShouldSucceed();
+        predict.ShouldFailWith(1, $"error: {labels}: unknown labels format '.json' (expected .csv, .jsonl or .parquet)");
+    }
+
     private static readonly string Train = TestPaths.YouTubeFile("train.json");
     private static readonly string Test = TestPaths.YouTubeFile("test.json");
 

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Snorkeler.Cli.Tests.Support;
 using Snorkeler.IO;
 using Snorkeler.LabelModels;
 
@@ -184,5 +185,35 @@ public class ModelFileTests
 
         loaded.Schema.ShouldBe(model.Schema);
         loaded.LfNames.ShouldBe(model.LfNames);
+    }
+
+    public static TheoryData<string> EveryModel => new(LabelModelCatalog.All.Select(k => k.Name));
+
+    [Theory]
+    [MemberData(nameof(EveryModel))]
+    public void Fitting_twice_with_one_seed_writes_byte_identical_model_files(string model)
+    {
+        // Given a small matrix (three LFs, so that flyingsquid has a triplet)
+        using var temp = new TempFolder();
+        var matrix = temp.Write("votes.csv", "a,b,c\n1,1,-1\n0,-1,0\n1,0,1\n0,0,-1\n1,1,1\n-1,0,0\n1,-1,1\n0,0,0\n");
+
+        // When the same fit runs twice
+        Shell.Run("fit", "--matrix", matrix, "--model", model, "--seed", "7", "--out", temp.File("1.json")).ShouldSucceed();
+        Shell.Run("fit", "--matrix", matrix, "--model", model, "--seed", "7", "--out", temp.File("2.json")).ShouldSucceed();
+
+        // Then the files are the same bytes: no wall time in them (it made the checksums differ)
+        File.ReadAllText(temp.File("1.json")).ShouldNotContain("fit_seconds");
+        File.ReadAllBytes(temp.File("2.json")).ShouldBe(File.ReadAllBytes(temp.File("1.json")));
+    }
+
+    [Fact]
+    public void A_model_file_with_the_fit_seconds_earlier_builds_wrote_still_loads_and_predicts()
+    {
+        using var temp = new TempFolder();
+        var path = temp.File("old.json");
+        ModelFile.Save(new MajorityVoteTrainer().Fit(Train, FitContext.WithSeed(0)), path,
+            new JsonObject { ["seed"] = 0, ["fit_seconds"] = 0.0123, ["train_rows"] = Train.RowCount, ["snorkeler_version"] = "0.1.0" });
+
+        Shell.Run("predict", "--model", path, "--matrix", TestPaths.YouTubeFile("test.json"), "--out", temp.File("p.csv")).ShouldSucceed();
     }
 }

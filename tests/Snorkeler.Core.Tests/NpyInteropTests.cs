@@ -121,13 +121,13 @@ public class NpyInteropTests
     }
 
     [Fact]
-    public void A_csv_vote_outside_the_sidecars_classes_is_refused()
+    public void A_csv_vote_outside_the_sidecars_classes_is_refused_naming_its_line_and_column()
     {
         using var temp = new TempFolder();
         var path = temp.Write("L.csv", "a,b\n0,2\n");
         File.WriteAllText(MatrixFile.SchemaSidecar(path), """{"classes": ["HAM", "SPAM"], "lfs": ["a", "b"]}""");
 
-        Should.Throw<SnorkelerException>(() => MatrixFile.Read(path)).Message.ShouldBe($"{path}: a label of 2 is out of range for classes HAM=0, SPAM=1");
+        Should.Throw<SnorkelerException>(() => MatrixFile.Read(path)).Message.ShouldBe($"{path}(2): column 'b': a label of 2 is out of range for classes HAM=0, SPAM=1");
     }
 
     [Fact]

@@ -5,6 +5,14 @@ namespace Snorkeler.LabelModels.Tests;
 /// <summary>Degenerate and hostile matrices: every model gives finite probabilities summing to 1, or a clear error.</summary>
 public sealed class AdversarialTests
 {
+    [Theory]
+    [InlineData(0.01, 0.0, "reduce --lr (now 0.01)")]
+    [InlineData(5.0, 0.1, "reduce --lr (now 5) or --l2 (now 0.1)")]
+    [InlineData(0.01, 1e308, "reduce --l2 (now 1E+308): with --lr 0.01 its penalty alone overshoots (lr·l2² must stay below 1 + momentum = 1.9)")]
+    [InlineData(0.01, 14.0, "reduce --l2 (now 14): with --lr 0.01 its penalty alone overshoots (lr·l2² must stay below 1 + momentum = 1.9)")]
+    public void Divergence_advice_names_l2_when_its_penalty_alone_overshoots_and_lr_otherwise(double lr, double l2, string advice)
+        => SnorkelTrainer.DivergenceAdvice(new SnorkelOptions { LearningRate = lr, L2 = l2 }).ShouldBe(advice);
+
     private static readonly Dictionary<string, Func<LabelMatrix>> Cases = new()
     {
         ["all abstain"] = () => Some.Matrix(2, Enumerable.Range(0, 20).Select(_ => new[] { -1, -1, -1, -1 }).ToArray()),

@@ -34,14 +34,14 @@ public sealed class MinorDefectTests : IDisposable
         { "apply --lfs {c}/lfs/ok --data {c}/data/good.csv --out {t}/m.csv --column text=body --column text=stars", "snorkeler apply: --column gives 'text' twice ('text=body' and 'text=stars'); give each LF field once" },
         { "rows --data {c}/data/good.csv --matrix {c}/matrices/good.csv --uncertain --margin NaN", "snorkeler rows: option '--margin' expects a number above 0 and at most 1, got 'NaN'" },
         { "preferences --pairs {t}/pairs.csv --out {t}/s.csv --prior-sd Infinity", "snorkeler preferences: option '--prior-sd' expects a number from 0.001 to 1000, got 'Infinity'" },
-        { "compare --train {c}/matrices/good.csv --test {c}/matrices/good.csv --models mv --seeds 3 --seed 2147483647", "snorkeler compare: option '--seed' expects a whole number to 2147483645, got '2147483647'" },
+        { "compare --train {c}/matrices/good.csv --test {c}/matrices/good.csv --models mv --seeds 3 --seed 2147483647", "snorkeler compare: option '--seed' expects a whole number from -2147483648 to 2147483645, got '2147483647'" },
         { "fit --matrix {c}/matrices/good.csv --model snorkel --out {t}/m.json --deps keyword_song:", "snorkeler fit: --deps expects none, auto or LF pairs A:B,C:D, got 'keyword_song:'" },
         { "fit --matrix {c}/matrices/good.csv --model dawid-skene --out {t}/m.json --confusion two-coin", "snorkeler fit: --confusion expects full or one-coin, got 'two-coin'" },
         { "fit --matrix {c}/matrices/good.csv --model ibcc --out {t}/m.json --pool maybe", "snorkeler fit: --pool expects true or false, got 'maybe'" },
         { "fit --matrix {c}/matrices/good.csv --model dawid-skene --out {t}/m.json --duplicates twice", "snorkeler fit: --duplicates expects once or each, got 'twice'" },
         { "fit --matrix {c}/matrices/good.csv --model ibcc --out {t}/m.json --restarts many", "snorkeler fit: --restarts expects auto or a whole number, got 'many'" },
         { "compare --train {t}/gold.csv --test {t}/gold.csv --gold-column label --models snorkel:=5", "snorkeler compare: model 'snorkel:=5': option '=5' must be name=value" },
-        { "fit --matrix {c}/matrices/good.csv --model snorkel --out {t}/m.json --prior 1e-320,1e300", "snorkeler fit: the class prior 1E-320,1E+300 gives a class a share too small to represent; give shares within a factor of 1e300 of each other" },
+        { "fit --matrix {c}/matrices/good.csv --model snorkel --out {t}/m.json --prior 1e-320,1e300", "snorkeler fit: --prior 1e-320,1e300 gives a class a share too small to represent; give shares within a factor of 1e300 of each other" },
     };
 
     [Theory]

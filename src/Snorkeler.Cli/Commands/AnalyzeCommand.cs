@@ -17,7 +17,7 @@ internal sealed class AnalyzeCommand : ICommand
         .. Inputs.MatrixOptions,
         new("--format", "text|json|markdown", "output format (default text)"),
         new("--report", "REPORT.html", "also write a self-contained HTML report with charts", Role: PathRole.Output),
-        new("--model", "MODEL.json", "a fitted model: with --report, its learned LF accuracies, confidences and class balance are shown; on people's answers, its labels are the consensus the annotator report scores workers against", Role: PathRole.Input),
+        new("--model", "MODEL.json", "a fitted model: with --report, its learned LF accuracies, confidences and class balance are shown; on people's answers, its labels are the consensus the annotator report scores workers against", Role: PathRole.Input) { Alone = true },
         new("--data", "FILE", "with --report: the data the matrix was made from, to show example rows", Many: true, Role: PathRole.Input),
         new("--lfs", "PATH", "with --report and --data: the matrix's LFs, to mark what made each rule fire", Many: true, Role: PathRole.Input),
         Inputs.ColumnOption,
@@ -34,6 +34,8 @@ internal sealed class AnalyzeCommand : ICommand
         if (!args.Has("--report") && args.Has("--data")) throw new UsageException("--data goes with --report REPORT.html");
         if (!args.Has("--data") && args.Has("--lfs")) throw new UsageException("--lfs goes with --report and --data");
         var model = args.Value("--model") is { } modelPath ? LabelModels.ModelFile.Load(modelPath) : null;
+        // Before anything uses the model: a mismatch is the run's one error, not first a note from the dependency check.
+        if (model is not null) LabelModels.LabelModel.CheckCompatible(model, matrix, args.Required("--matrix"));
         var annotators = Annotators(matrix, model, terminal, cancellation);
         var warnings = LfWarnings.Check(matrix, cancellation: cancellation);
         var dependencies = annotators is null ? Dependencies(matrix, model, terminal, cancellation) : null;
@@ -62,14 +64,13 @@ internal sealed class AnalyzeCommand : ICommand
     }
 
     /// <summary>
-    /// The annotator report when the matrix holds people's answers: the consensus is <paramref name="model"/> when given,
-    /// else an <c>ibcc</c> fit (seed 0).
+    /// The annotator report when the matrix holds people's answers: the consensus is <paramref name="model"/> when given
+    /// (checked against the matrix by the caller), else an <c>ibcc</c> fit (seed 0).
     /// </summary>
     internal static AnnotatorReport? Annotators(IMatrixSource matrix, LabelModels.ILabelModel? model, Terminal terminal, CancellationToken cancellation)
     {
         if (!matrix.SourceKinds.Contains(SourceKind.Annotator)) return null;
         var whole = matrix is IO.AnswerMatrix answers ? answers.Matrix : IO.MatrixFile.Concat(matrix.ReadBlocks());
-        if (model is not null) LabelModels.LabelModel.CheckCompatible(model, whole, "the matrix");
         model ??= new LabelModels.IbccTrainer().Fit(whole, new LabelModels.FitContext { Seed = 0, Cancellation = cancellation });
         var posteriors = LabelModels.LabelModel.PredictProbabilities(model, whole);
         terminal.Info($"annotator report: consensus of '{model.Name}'");

@@ -56,7 +56,7 @@ internal sealed class CompareCommand : ICommand
         }
         foreach (var required in new[] { "--train", "--test" })
             if (!args.Has(required)) throw new UsageException($"missing required option '{required} MATRIX' (or '--suite DIR')");
-        var train = Inputs.OpenMatrix(args.Required("--train"), args, terminal, requireGold: false);
+        var train = Inputs.OpenTraining(args.Required("--train"), args, terminal);
         // Long-format test answers are read with the training matrix's classes and workers, in its order.
         var test = Inputs.OpenMatrix(args.Required("--test"), args, terminal, new MajorityVoteModel(train.Schema, train.LfNames));
         if (!test.HasGold) throw SnorkelerException.InFile(args.Required("--test"), "the test matrix has no gold labels to score against; store them with 'snorkeler apply --gold-column NAME' (or give --gold GOLD.csv for answers)");
@@ -64,7 +64,8 @@ internal sealed class CompareCommand : ICommand
         if (args.Flag("--dev-prior") && dev is null) throw new UsageException("--dev-prior needs --dev FILE");
         var defaults = LabelModelCatalog.ComparisonDefaults(annotators: train.SourceKinds.Contains(SourceKind.Annotator));
         var result = ModelComparison.Run(train, test, dev, named ?? [.. defaults], Enumerable.Range(first, seedCount).ToArray(), tieBreak,
-            devForAll: args.Flag("--dev-prior"), log: terminal.Quiet ? null : terminal.Error.WriteLine, cancellation: cancellation);
+            devForAll: args.Flag("--dev-prior"), log: terminal.Quiet ? null : terminal.Error.WriteLine, cancellation: cancellation,
+            testName: args.Required("--test"), devName: args.Value("--dev"));
         terminal.Out.Write(format switch
         {
             CompareFormat.Json => result.ToJson() + "\n",

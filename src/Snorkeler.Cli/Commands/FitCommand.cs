@@ -60,7 +60,7 @@ internal sealed class FitCommand : ICommand
     public IReadOnlyList<OptionSpec> Options => field ??=
     [
         new("--matrix", "MATRIX", "the training label matrix (.snkm, .csv, .npy, Wrench .json, or answers task,worker,label in .csv/.jsonl/.parquet)", Role: PathRole.Input),
-        new("--stats", "FILE", "instead of --matrix: sufficient statistics written by 'apply --stats', added up across shards", Many: true, Role: PathRole.Input),
+        new("--stats", "FILE", "instead of --matrix: sufficient statistics written by 'apply --stats', added up across shards", Many: true, Role: PathRole.Input) { Alone = true },
         new("--model", "NAME", $"label model: {string.Join(", ", LabelModelCatalog.All.Select(k => k.Name))}", Required: true),
         new("--out", "MODEL.json", "where to save the fitted model", Required: true, Role: PathRole.Output),
         Gold.DevOption("the class prior, weights and model selection"),
@@ -81,11 +81,12 @@ internal sealed class FitCommand : ICommand
         var trainer = kind.CreateTrainer(options);
         if (!args.Has("--matrix") && !args.Has("--stats")) throw new UsageException("missing required option '--matrix MATRIX' (or '--stats FILE...')");
         if (args.Has("--matrix") && args.Has("--stats")) throw new UsageException("give --matrix MATRIX or --stats FILE..., not both");
-        var train = args.Value("--matrix") is { } matrixPath ? Inputs.OpenMatrix(matrixPath, args, terminal, requireGold: false) : null;
+        var train = args.Value("--matrix") is { } matrixPath ? Inputs.OpenTraining(matrixPath, args, terminal) : null;
         var context = new FitContext
         {
             Seed = args.Int("--seed") ?? 0,
             Dev = Inputs.OpenDev(args, terminal, train, DevLfs(args, terminal, train?.Schema), new Applying.ApplyOptions { Cancellation = cancellation }),
+            DevName = args.Value("--dev"),
             Prior = Inputs.Prior(args),
             // Every candidate of auto (hundreds with a dev set) only with --verbose; the choice is one line below.
             Log = terminal.Verbose && !terminal.Quiet ? terminal.Error.WriteLine : null,
@@ -115,7 +116,7 @@ internal sealed class FitCommand : ICommand
                 if (statistics is null) statistics = SufficientStatistics.Merge([shard]);
                 else
                 {
-                    try { statistics.Add(shard); }
+                    try { statistics.Add(shard, path); }
                     catch (OverflowException) { throw SnorkelerException.InFile(path, $"its counts ({shard.RowCount:N0} rows) added to the other shards' overflow; a forged or damaged statistics file?"); }
                 }
             }
@@ -127,10 +128,10 @@ internal sealed class FitCommand : ICommand
         var seconds = clock.Elapsed.TotalSeconds;
         StartupTrace.Mark("fit: fitted");
         var outPath = args.Required("--out");
+        // No wall time in the file: the same inputs and seed give the same bytes (the time is on the status line below).
         ModelFile.Save(model, outPath, new JsonObject
         {
             ["seed"] = context.Seed,
-            ["fit_seconds"] = Math.Round(seconds, 4),
             ["train_rows"] = rows,
             ["snorkeler_version"] = Cli.Version,
         });

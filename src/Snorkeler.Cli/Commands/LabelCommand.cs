@@ -110,6 +110,7 @@ internal sealed class LabelCommand : ICommand
             {
                 Seed = seed,
                 Dev = dev,
+                DevName = args.Value("--dev"),
                 Prior = Inputs.Prior(args),
                 Log = terminal.Verbose ? terminal.Error.WriteLine : null,
                 Cancellation = cancellation,

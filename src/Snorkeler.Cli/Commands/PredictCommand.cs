@@ -14,7 +14,7 @@ internal sealed class PredictCommand : ICommand
 
     public IReadOnlyList<OptionSpec> Options => field ??=
     [
-        new("--model", "MODEL.json", "a model saved by 'snorkeler fit'", Required: true, Role: PathRole.Input),
+        new("--model", "MODEL.json", "a model saved by 'snorkeler fit'", Required: true, Role: PathRole.Input) { Alone = true },
         new("--matrix", "MATRIX", "the label matrix to label (same LFs as the model)", Required: true, Role: PathRole.Input),
         new("--out", "PROBS.csv", "the probabilities (.csv, .jsonl or .parquet): 'row' (1-based), then 'task' for long-format answers or the --id-column and --keep-columns, one p_<class> column per class, 'label' and 'label_name'", Required: true, Role: PathRole.Output),
         new("--tie-break", "abstain|random|true-random", "hard label when classes tie (default abstain)"),

@@ -40,7 +40,7 @@ internal sealed class RowsCommand : ICommand
         new("--model-wrong", null, "the label model's most probable class is not the gold label"),
         new("--model-right", null, "the label model's most probable class is the gold label"),
         new("--predicted", "CLASS", "the label model's most probable class is CLASS"),
-        new("--model", "NAME|MODEL.json", "the label model: a saved model file, or a model fitted on the rows (default auto)", Role: PathRole.Input),
+        new("--model", "NAME|MODEL.json", "the label model: a saved model file, or a model fitted on the rows (default auto)", Role: PathRole.Input) { Alone = true },
         Gold.DevOption("the label model's selection (auto)"),
         new("--limit", "N", "rows to show (default 10; 0: count only)"),
         new("--seed", "N", "which rows are sampled (default 0); the same seed shows the same rows"),
@@ -192,12 +192,12 @@ internal sealed class RowsCommand : ICommand
         if (name is not null && name.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
         {
             var saved = ModelFile.Load(name);
-            LabelModel.CheckCompatible(saved, matrix, "the rows' matrix");
+            LabelModel.CheckCompatible(saved, matrix, args.Value("--matrix") ?? "the rows' matrix");
             return saved;
         }
         var kind = LabelModelCatalog.Get(name ?? LabelCommand.DefaultModel);
         var dev = Gold.OpenDev(args, lfs is null ? null : (_, _) => (lfs, matrix.Schema), options);
-        var model = kind.CreateTrainer(ModelOptions.Defaults).Fit(matrix, new FitContext { Seed = seed, Dev = dev, Cancellation = cancellation });
+        var model = kind.CreateTrainer(ModelOptions.Defaults).Fit(matrix, new FitContext { Seed = seed, Dev = dev, DevName = args.Value("--dev"), Cancellation = cancellation });
         terminal.Info(ModelChoice.Of(model)?.Describe() ?? $"fitted '{model.Name}' on the rows");
         return model;
     }

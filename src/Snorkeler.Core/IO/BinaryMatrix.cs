@@ -188,7 +188,12 @@ internal sealed class BinaryMatrixSource : IMatrixSource
             int rows;
             try { rows = r.ReadInt32(); }
             catch (EndOfStreamException) { throw Bad($"truncated after row {first} (no end marker)"); }
-            if (rows == 0) break;
+            if (rows == 0)
+            {
+                // Bytes after the end marker are damage (a file appended to, or two written into one), not rows to drop silently.
+                if (stream.Length > stream.Position) throw Bad($"{stream.Length - stream.Position:N0} bytes after the end marker (a damaged or concatenated file?)");
+                break;
+            }
             LabelMatrix block;
             if (rows < 0)
             {

@@ -45,32 +45,33 @@ internal static class CsvMatrix
             {
                 foreach (var c in lfColumns)
                 {
-                    var v = Parse(batch, i, c, path, source.Schema);
+                    var v = Parse(batch, i, c, path, source.Schema, schema);
                     votes.Add(v);
                     if (v > max) max = v;
                 }
                 if (goldIndex < 0) continue;
                 var g = gold is not null
                     ? batch.IsMissing(i, goldIndex) ? LabelSchema.Abstain : gold.Parse(batch.Text(i, goldIndex), path, batch.LineOf(i))
-                    : Parse(batch, i, goldIndex, path, source.Schema);
+                    : Parse(batch, i, goldIndex, path, source.Schema, schema);
                 goldLabels.Add(g);
                 if (g > max) max = g;
             }
         }
-        schema ??= MatrixFile.InferSchema(max);
-        if (max >= schema.Cardinality)
-            throw SnorkelerException.InFile(path, $"a label of {max} is out of range for classes {schema}");
+        schema ??= MatrixFile.InferSchema(max); // without a sidecar the classes are 0..max: no label is out of range
         if (names.Length == 0) throw SnorkelerException.InFile(path, "the matrix has no LF columns");
         var matrix = LabelMatrix.Create(schema, names, votes.ToArray());
         return goldIndex < 0 ? matrix : matrix.WithGold(goldLabels.ToArray());
     }
 
-    private static int Parse(RowBatch batch, int row, int column, string path, DataSchema schema)
+    /// <summary>A cell's label: -1 (or empty) or a class number, below <paramref name="classes"/>' count when the sidecar gives them.</summary>
+    private static int Parse(RowBatch batch, int row, int column, string path, DataSchema schema, LabelSchema? classes)
     {
         if (batch.IsMissing(row, column)) return LabelSchema.Abstain;
         var text = batch.Text(row, column).Trim();
         if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v) || v < -1 || v > short.MaxValue)
             throw SnorkelerException.InFile(path, $"column '{schema.Names[column]}': '{text}' is not a label (-1 or a class number)", batch.LineOf(row));
+        if (classes is not null && v >= classes.Cardinality)
+            throw SnorkelerException.InFile(path, $"column '{schema.Names[column]}': a label of {v} is out of range for classes {classes}", batch.LineOf(row));
         return v;
     }
 }

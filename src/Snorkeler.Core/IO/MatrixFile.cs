@@ -262,7 +262,7 @@ public static class MatrixFile
         {
             using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
             json.WriteStartObject();
-            json.WriteString("format", "snorkeler.matrix-schema");
+            json.WriteString("format", SidecarFormat);
             json.WriteNumber("version", SidecarVersion);
             json.WriteStartArray("classes");
             foreach (var c in schema.ClassNames) json.WriteStringValue(c);
@@ -280,6 +280,9 @@ public static class MatrixFile
             }
             json.WriteEndObject();
         });
+
+    /// <summary>The value of a schema sidecar's "format" field (optional in a hand-written one).</summary>
+    internal const string SidecarFormat = "snorkeler.matrix-schema";
 
     /// <summary>The version of the schema sidecar this Snorkeler writes and reads.</summary>
     internal const int SidecarVersion = 1;
@@ -313,6 +316,9 @@ public static class MatrixFile
                 if (v > SidecarVersion)
                     throw SnorkelerException.InFile(sidecar, $"matrix schema file version {v} is newer than this Snorkeler reads ({SidecarVersion}); upgrade Snorkeler");
             }
+            // A sidecar of another format (or a misspelt one) is not ours to read as classes; one without a format is (hand-written).
+            if (doc.RootElement.TryGetProperty("format", out var format) && !(format.ValueKind == JsonValueKind.String && format.GetString() == SidecarFormat))
+                throw SnorkelerException.InFile(sidecar, $"invalid matrix schema file: field 'format' is {format.GetRawText()}, not \"{SidecarFormat}\"");
             if (doc.RootElement.TryGetProperty("gold", out var goldField) && goldField.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))
                 throw SnorkelerException.InFile(sidecar, "invalid matrix schema file: field 'gold' must be a string");
             var classes = Strings(sidecar, doc.RootElement.GetProperty("classes"), "classes");
@@ -354,8 +360,12 @@ public static class MatrixFile
     {
         var length = r.ReadInt32();
         if (length is < 0 or > 1 << 20) throw SnorkelerException.InFile(path, "damaged matrix file (bad name length)");
-        return Encoding.UTF8.GetString(r.ReadBytes(length));
+        // Strict: a damaged name must not become U+FFFD and then fail to match the model's LF name, or match another's.
+        try { return StrictUtf8.GetString(r.ReadBytes(length)); }
+        catch (DecoderFallbackException) { throw SnorkelerException.InFile(path, "damaged header (a class or LF name is not valid UTF-8)"); }
     }
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     internal static int ReadInt32(ReadOnlySpan<byte> bytes) => BinaryPrimitives.ReadInt32LittleEndian(bytes);
 }

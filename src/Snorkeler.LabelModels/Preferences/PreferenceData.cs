@@ -51,7 +51,7 @@ public sealed class PreferenceData
 
     /// <summary>
     /// Reads judgements from CSV, JSON Lines or Parquet. Without a worker column every judgement is one
-    /// annotator's ("-"). A judgement of an item against itself is an error naming the line.
+    /// annotator's ("-"). A judgement of an item against itself, or with an empty worker cell, is an error naming the line.
     /// </summary>
     public static PreferenceData Read(string path, string? leftColumn = null, string? rightColumn = null, string? workerColumn = null, string? winnerColumn = null)
     {
@@ -89,7 +89,9 @@ public sealed class PreferenceData
                     "tie" or "draw" => PreferenceOutcome.Tie,
                     _ => throw SnorkelerException.InFile(path, $"winner '{w}' is neither left, right, tie nor one of the two items ('{l}', '{r}')", line),
                 };
-                var who = worker >= 0 && !batch.IsMissing(i, worker) ? batch.Text(i, worker).Trim().ToString() : "-";
+                // As in long-format answers: a worker column with an empty cell is a hole in the data, not an annotator called "".
+                var who = worker < 0 ? "-" : batch.IsMissing(i, worker) ? "" : batch.Text(i, worker).Trim().ToString();
+                if (who.Length == 0) throw SnorkelerException.InFile(path, $"column '{source.Schema.Names[worker]}' is empty", line);
                 comparisons.Add(new Comparison(Id(items, itemNames, l), Id(items, itemNames, r), Id(annotators, annotatorNames, who), outcome));
             }
         if (comparisons.Count == 0) throw SnorkelerException.InFile(path, "the file has no judgements");
