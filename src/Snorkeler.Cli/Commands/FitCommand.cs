@@ -98,11 +98,13 @@ internal sealed class FitCommand : ICommand
         ILabelModel model;
         long rows;
         int lfCount;
+        var source = "LF";
         if (train is not null)
         {
             model = trainer.Fit(train, context);
             rows = train.RowCount ?? 0;
             lfCount = train.LfNames.Count;
+            if (train.SourceKinds.Count > 0 && train.SourceKinds.All(k => k == SourceKind.Annotator)) source = "worker";
         }
         else
         {
@@ -135,7 +137,7 @@ internal sealed class FitCommand : ICommand
             ["train_rows"] = rows,
             ["snorkeler_version"] = Cli.Version,
         });
-        terminal.Info($"fitted '{model.Name}' on {rows:N0} rows × {lfCount} LFs in {seconds:0.000} s; wrote {outPath}");
+        terminal.Info($"fitted '{model.Name}' on {rows:N0} rows × {lfCount} {source}{(lfCount == 1 ? "" : "s")} in {seconds:0.000} s; wrote {outPath}");
         if (ModelChoice.Of(model) is { } selection) terminal.Info(selection.Describe());
         return ExitCode.Ok;
     }
