@@ -65,7 +65,7 @@ public class AnswersCommandTests
 
         // Then
         result.ShouldSucceed();
-        result.Error.ShouldContain("1 answers of workers the model does not know were left out");
+        result.Error.ShouldContain("1 answer of workers the model does not know was left out");
         result.Out.ShouldContain("rows with gold labels: 2");
         result.Out.ShouldContain("expected accuracy: 0.500");
         File.ReadAllLines(temp.File("p.jsonl"))[0].ShouldStartWith("{\"row\":1,\"task\":\"7\"");
