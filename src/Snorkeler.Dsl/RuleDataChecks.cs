@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Text.RegularExpressions;
 using Snorkeler.Data;
 using Snorkeler.Dsl.Semantics;
 
@@ -8,7 +9,9 @@ namespace Snorkeler.Dsl;
 /// Warnings the data shows about rules: a field compared exactly (<c>==</c>, <c>!=</c>, <c>in</c>) with text its column
 /// never holds (SNK0510, with the nearest value the column does hold), or holds only in another case (SNK0511:
 /// <c>tier == "Gold"</c> where the data says <c>gold</c>). One pass over the columns involved; nothing is read when no
-/// rule compares a field with a constant.
+/// rule compares a field with a constant. A regex without the <c>i</c> flag that matches no value of its column as written
+/// but some ignoring case (SNK0512: <c>/^why/</c> on questions that start with "Why") is found in the same pass; each such
+/// regex is run only until it matches a value as written.
 /// </summary>
 public static class RuleDataChecks
 {
@@ -24,7 +27,7 @@ public static class RuleDataChecks
     internal static void Register(LabelingFunction lf, CheckedLf rule) => Rules.AddOrUpdate(lf, rule);
 
     /// <summary>True when some rule among <paramref name="lfs"/> compares a field with a constant (so <see cref="Check"/> reads the data).</summary>
-    public static bool HasComparisons(IEnumerable<LabelingFunction> lfs) => Comparisons(lfs).Any();
+    public static bool HasComparisons(IEnumerable<LabelingFunction> lfs) => Comparisons(lfs).Any() || CaseSensitivePatterns(lfs).Any();
 
     /// <summary>The warnings <paramref name="data"/> shows about the rules among <paramref name="lfs"/> (other LFs are skipped).</summary>
     public static IReadOnlyList<Diagnostic> Check(IReadOnlyList<LabelingFunction> lfs, IDataSource data, CancellationToken cancellation = default)
@@ -32,7 +35,9 @@ public static class RuleDataChecks
         Guard.NotNull(lfs);
         Guard.NotNull(data);
         var comparisons = Comparisons(lfs).Where(c => data.Schema.IndexOf(c.Field) >= 0).ToList();
-        if (comparisons.Count == 0) return [];
+        var patterns = CaseSensitivePatterns(lfs).Where(p => data.Schema.IndexOf(p.Field) >= 0)
+            .Select(p => new PatternValues(p, data.Schema.IndexOf(p.Field))).ToList();
+        if (comparisons.Count == 0 && patterns.Count == 0) return [];
         var columns = comparisons.GroupBy(c => (Column: data.Schema.IndexOf(c.Field), c.Trimmed))
             .Select(g => new ColumnValues(g.Key.Column, g.Key.Trimmed, g.SelectMany(c => c.Values)))
             .ToList();
@@ -42,6 +47,10 @@ public static class RuleDataChecks
             foreach (var column in columns)
                 for (var i = 0; i < batch.Count; i++)
                     if (!batch.IsMissing(i, column.Column)) column.See(batch.Text(i, column.Column));
+            foreach (var pattern in patterns)
+                for (var i = 0; i < batch.Count && !pattern.MatchedAsWritten; i++)
+                    if (!batch.IsMissing(i, pattern.Column)) pattern.See(batch.Text(i, pattern.Column));
+            if (columns.Count == 0 && patterns.All(p => p.MatchedAsWritten)) break;
         }
         var warnings = new List<Diagnostic>();
         foreach (var c in comparisons)
@@ -55,7 +64,64 @@ public static class RuleDataChecks
                     : RuleMessages.ValueNeverSeen(c.Path, c.Span, c.Field, value, data.Name, seen.Values.Order(StringComparer.Ordinal).ToList(), seen.MoreValues));
             }
         }
+        foreach (var p in patterns.Where(p => !p.MatchedAsWritten && p.IgnoringCase > 0))
+            warnings.Add(RuleMessages.RegexCase(p.Pattern.Path, p.Pattern.Span, p.Pattern.Body, p.Pattern.Flags, p.Pattern.Field, data.Name, p.IgnoringCase, p.Example!));
         return warnings;
+    }
+
+    /// <summary>A field tested with a regex that tells capitals from small letters, where.</summary>
+    private sealed record CaseSensitivePattern(string Path, Syntax.TextSpan Span, string Field, bool Trimmed, Semantics.RulePattern Regex)
+    {
+        /// <summary>The pattern as written between the slashes.</summary>
+        public string Body => Regex.Pattern.Replace("/", "\\/", StringComparison.Ordinal);
+
+        /// <summary>The flags written after the closing slash.</summary>
+        public string Flags => ((Regex.Options & RegexOptions.Multiline) != 0 ? "m" : "") + ((Regex.Options & RegexOptions.Singleline) != 0 ? "s" : "");
+    }
+
+    private static IEnumerable<CaseSensitivePattern> CaseSensitivePatterns(IEnumerable<LabelingFunction> lfs)
+    {
+        foreach (var lf in lfs)
+        {
+            if (!Rules.TryGetValue(lf, out var rule)) continue;
+            foreach (var (condition, _) in rule.Clauses)
+            foreach (var atom in RuleLint.Atoms(condition))
+            {
+                if (atom is not BoundBinary { Operator: "matches", Right: BoundConstant { Value: RulePattern regex } right } binary
+                    || (regex.Options & RegexOptions.IgnoreCase) != 0 || !regex.Pattern.Any(char.IsLetter) || FieldOf(binary.Left) is not { } field) continue;
+                yield return new CaseSensitivePattern(rule.Path, right.Span, rule.Fields[field.Slot], field.Trimmed, regex);
+            }
+        }
+    }
+
+    /// <summary>Whether a case-sensitive regex matches some value of its column as written, and how many it matches only ignoring case.</summary>
+    private sealed class PatternValues(CaseSensitivePattern pattern, int column)
+    {
+        private readonly Regex _asWritten = pattern.Regex.Regex;
+        private readonly Regex _ignoringCase = new(pattern.Regex.Pattern, pattern.Regex.Options | RegexOptions.IgnoreCase);
+
+        public CaseSensitivePattern Pattern => pattern;
+
+        public int Column => column;
+
+        public bool MatchedAsWritten { get; private set; }
+
+        public long IgnoringCase { get; private set; }
+
+        public string? Example { get; private set; }
+
+        public void See(ReadOnlySpan<char> cell)
+        {
+            if (pattern.Trimmed) cell = cell.Trim();
+            if (_asWritten.IsMatch(cell))
+            {
+                MatchedAsWritten = true;
+                return;
+            }
+            if (!_ignoringCase.IsMatch(cell)) return;
+            IgnoringCase++;
+            Example ??= cell.ToString();
+        }
     }
 
     /// <summary>A field compared exactly with constants, where.</summary>

@@ -53,6 +53,8 @@ public static class RuleMessages
         public const string IndentedItem = "SNK0019";
         /// <summary>A field name with spaces written without backticks.</summary>
         public const string SpacedFieldName = "SNK0020";
+        /// <summary>A two-argument function written between its arguments, as if it were an operator (<c>text starts_with "why"</c>).</summary>
+        public const string FunctionAsOperator = "SNK0021";
         /// <summary>Two LFs with one name.</summary>
         public const string DuplicateLf = "SNK0101";
         /// <summary>Two <c>let</c> constants with one name in a file.</summary>
@@ -101,6 +103,8 @@ public static class RuleMessages
         public const string ValueNeverSeen = "SNK0510";
         /// <summary>Warning from the data: a field compared with a constant its column holds only in another case.</summary>
         public const string ValueOtherCase = "SNK0511";
+        /// <summary>Warning from the data: a regex without the <c>i</c> flag that matches no value of its column as written, but some ignoring case.</summary>
+        public const string RegexCase = "SNK0512";
     }
 
     private static string Hint(string? near) => near is null ? "" : $"; did you mean '{near}'?";
@@ -139,6 +143,9 @@ public static class RuleMessages
 
     internal static Diagnostic SpacedFieldName(string path, TextSpan at, string name)
         => Error(Codes.SpacedFieldName, $"'{name}' is not one name: write a field name with spaces in backticks, `{name}`", path, at);
+
+    internal static Diagnostic FunctionAsOperator(string path, TextSpan at, string function, string left, string right)
+        => Error(Codes.FunctionAsOperator, $"'{function}' is a function, not an operator: write {function}({left}, {right})", path, at);
 
     internal static Diagnostic MatchesText(string path, TextSpan at, string text)
         => Error(Codes.MatchesText, $"'matches' takes a regex between slashes, not text in quotes: write /{text.Replace("/", "\\/", StringComparison.Ordinal)}/ (add i after it to ignore case)", path, at);
@@ -302,6 +309,12 @@ public static class RuleMessages
         var listed = values.Count == 0 ? "it is always missing" : moreValues ? $"{values.Count}+ distinct values, e.g. {Quote(values.Take(5))}" : $"values: {Quote(values)}";
         return Warning(Codes.ValueNeverSeen, $"column '{field}' of {data} never holds \"{value}\"{(near is null ? "" : $"; did you mean \"{near}\"?")} ({listed})", path, at);
     }
+
+    internal static Diagnostic RegexCase(string path, TextSpan at, string pattern, string flags, string field, string data, long ignoringCase, string example)
+        => Warning(Codes.RegexCase, $"/{pattern}/{flags} matches no value of column '{field}' of {data}, but {ignoringCase:N0} ignoring case (such as \"{Shorten(example)}\"); a regex tells capitals from small letters unless it ends with i: write /{pattern}/{flags}i", path, at);
+
+    /// <summary>A value quoted in a message: its first 60 characters.</summary>
+    private static string Shorten(string value) => value.Length <= 60 ? value : value[..57] + "...";
 
     internal static Diagnostic ValueOtherCase(string path, TextSpan at, string field, string value, string data, string seen)
         => Warning(Codes.ValueOtherCase, $"column '{field}' of {data} holds \"{seen}\" but never \"{value}\", and == compares case exactly: write \"{seen}\", or compare lower({FieldSyntax(field)}) with \"{seen.ToLowerInvariant()}\"", path, at);

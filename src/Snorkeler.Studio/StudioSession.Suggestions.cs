@@ -49,6 +49,9 @@ public sealed partial class StudioSession
         return texts;
     }
 
+    /// <summary>A word worth a rule by itself: three letters or more, not a stop word, not a number.</summary>
+    private static bool IsKeyword(string word) => word.Length >= 3 && !StopWords.Contains(word) && !word.All(char.IsDigit);
+
     private static IEnumerable<string> Words(string text)
     {
         foreach (Match m in WordPattern.Matches(text)) yield return m.Value;
@@ -56,7 +59,7 @@ public sealed partial class StudioSession
 
     /// <summary>
     /// Keyword rules worth adding, best first. Candidates are the words (not stop words, three letters or more) and
-    /// two-word phrases most frequent in the training rows that need an LF (no LF votes, or the label model's margin is
+    /// two-word phrases holding such a word most frequent in the training rows that need an LF (no LF votes, or the label model's margin is
     /// under <see cref="UncertainMargin"/>), less keywords a rule file already holds in quotes and rejected suggestions.
     /// Each is measured as the rule would run (<c>contains</c>: a substring, ignoring case) on every training row and
     /// gold row (dev rows and hand labels). It votes the class most frequent among the gold rows containing it, with
@@ -131,8 +134,9 @@ public sealed partial class StudioSession
             string? last = null;
             foreach (var w in Words(train[i]))
             {
-                if (w.Length >= 3 && !StopWords.Contains(w) && !w.All(char.IsDigit)) seen.Add(w);
-                if (last is not null && !(StopWords.Contains(last) && StopWords.Contains(w))) seen.Add(last + " " + w);
+                if (IsKeyword(w)) seen.Add(w);
+                // A phrase needs a word that could be a keyword by itself: "s a" (from "what 's a") as 'contains "s a"' fires inside "was a", "is a".
+                if (last is not null && (IsKeyword(last) || IsKeyword(w))) seen.Add(last + " " + w);
                 last = w;
             }
             foreach (var g in seen) frequency[g] = frequency.GetValueOrDefault(g) + 1;

@@ -47,6 +47,8 @@ public sealed class DiagnosticMessageTests
         { "SNK0019", "labels HAM, SPAM\n \tlf a:\n    when text contains \"x\" label SPAM", "test.rules(2,3): error SNK0019: 'lf' starts a new item, and items start at the beginning of a line: remove the indentation before it (clauses under an lf are indented, items are not)" },
         { "SNK0020", Head + "when customer tier == \"gold\" label SPAM", "test.rules(3,10): error SNK0020: 'customer tier' is not one name: write a field name with spaces in backticks, `customer tier`" },
         { "SNK0020", Head + "when lower(first  name of customer) contains \"a\" label SPAM", "test.rules(3,16): error SNK0020: 'first name of customer' is not one name: write a field name with spaces in backticks, `first name of customer`" },
+        { "SNK0021", Head + "when text starts_with \"why\" label SPAM", "test.rules(3,15): error SNK0021: 'starts_with' is a function, not an operator: write starts_with(text, \"why\")" },
+        { "SNK0021", Head + "when `first name` ends_with \"a\" and text contains \"b\" label SPAM", "test.rules(3,23): error SNK0021: 'ends_with' is a function, not an operator: write ends_with(`first name`, \"a\")" },
         { "SNK0207", Head + "when text matches \"check.*out/now\" label SPAM", "test.rules(3,23): error SNK0207: 'matches' takes a regex between slashes, not text in quotes: write /check.*out\\/now/ (add i after it to ignore case)" },
         // lexical
         { "SNK0002", Head + "when text contains \"x label SPAM", "test.rules(3,24): error SNK0002: unterminated text: add the closing '\"' on the same line" },

@@ -74,6 +74,10 @@ public sealed class RuleWarningTests
             "SNK0510", "when trim(`customer tier`) != \"vip\" label SPAM",
             "test.rules(3,35): warning SNK0510: column 'customer tier' of tickets.csv never holds \"vip\" (values: \"A\", \"B\")"
         },
+        {
+            "SNK0512", "when text matches /^why/ label SPAM",
+            "test.rules(3,23): warning SNK0512: /^why/ matches no value of column 'text' of tickets.csv, but 1 ignoring case (such as \"Why not\"); a regex tells capitals from small letters unless it ends with i: write /^why/i"
+        },
     };
 
     [Theory]
@@ -82,7 +86,7 @@ public sealed class RuleWarningTests
     {
         // Given
         using var folder = new TempFolder();
-        var data = new CsvSource(folder.Write("tickets.csv", "tier,customer tier,text\ngold, A ,x\nbasic,B,y\nplatinum,A,z\ngold,,w\n"));
+        var data = new CsvSource(folder.Write("tickets.csv", "tier,customer tier,text\ngold, A ,x\nbasic,B,y\nplatinum,A,Why not\ngold,,w\n"));
         var set = Rules.Load(Head + clause, data.Schema);
 
         // When
@@ -92,6 +96,19 @@ public sealed class RuleWarningTests
         // Then
         warnings.ShouldBe([expected]);
         RuleDataChecks.Check(set.Functions, data).Single().Code.ShouldBe(code);
+    }
+
+    [Theory]
+    [InlineData("when text matches /^why/ label SPAM")]
+    [InlineData("when text matches /^why/i label SPAM")]
+    [InlineData("when text matches /[0-9]/ label SPAM")]
+    public void A_regex_that_matches_some_row_as_written_or_matches_none_ignoring_case_gets_no_warning(string clause)
+    {
+        using var folder = new TempFolder();
+        var data = new CsvSource(folder.Write("t.csv", "text\nWhy not\nwhy so\n"));
+        var set = Rules.Load(Head + clause, data.Schema);
+
+        RuleDataChecks.Check(set.Functions, data).ShouldBeEmpty();
     }
 
     [Fact]

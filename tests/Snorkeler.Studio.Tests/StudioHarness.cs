@@ -39,8 +39,14 @@ internal sealed class StudioHarness : IAsyncDisposable
 
     public static string DevPath => TestPaths.YouTubeFile("valid.json");
 
-    /// <summary>Starts a studio; <paramref name="scripts"/> copies nlp.csx too, <paramref name="rules"/> replaces spam.rules' text.</summary>
-    public static async Task<StudioHarness> Start(bool scripts = false, string? rules = null, bool dev = true, int? sample = null)
+    /// <summary>A Wrench split of the shared data set <paramref name="set"/> (youtube, trec).</summary>
+    public static string SplitPath(string set, string split) => Path.Combine(TestPaths.Shared, "data", set, split + ".json");
+
+    /// <summary>
+    /// Starts a studio; <paramref name="scripts"/> copies nlp.csx too, <paramref name="rules"/> replaces spam.rules' text,
+    /// <paramref name="set"/> names another shared Wrench data set (its train and valid splits) instead of YouTube.
+    /// </summary>
+    public static async Task<StudioHarness> Start(bool scripts = false, string? rules = null, bool dev = true, int? sample = null, string set = "youtube")
     {
         var temp = new TempFolder();
         var lfs = temp.File("lfs");
@@ -48,21 +54,21 @@ internal sealed class StudioHarness : IAsyncDisposable
         foreach (var f in Directory.GetFiles(TestPaths.InRepo("labeling-functions", "spam")))
             if (scripts || !f.EndsWith(".csx", StringComparison.Ordinal)) File.Copy(f, Path.Combine(lfs, Path.GetFileName(f)));
         if (rules is not null) File.WriteAllText(Path.Combine(lfs, "spam.rules"), rules);
-        var session = new StudioSession(Settings(temp, dev, sample));
+        var session = new StudioSession(Settings(temp, dev, sample, set));
         var server = await StudioServer.StartAsync(session, 0);
         return new StudioHarness(temp, session, server);
     }
 
-    public static StudioSettings Settings(TempFolder temp, bool dev = true, int? sample = null) => new()
+    public static StudioSettings Settings(TempFolder temp, bool dev = true, int? sample = null, string set = "youtube") => new()
     {
         LfFolder = temp.File("lfs"),
-        Data = DataSources.Open([TrainPath]),
+        Data = DataSources.Open([SplitPath(set, "train")]),
         Loaders = Cli.Inputs.Loaders,
-        Schema = WrenchFile.ReadSchema(TrainPath),
-        Dev = dev ? DataSources.Open([DevPath]) : null,
+        Schema = WrenchFile.ReadSchema(SplitPath(set, "train")),
+        Dev = dev ? DataSources.Open([SplitPath(set, "valid")]) : null,
         DevGold = dev ? (schema, rows) =>
         {
-            using var gold = LabelledData.Gold([DevPath], DataSources.Open([DevPath]), schema, null)!;
+            using var gold = LabelledData.Gold([SplitPath(set, "valid")], DataSources.Open([SplitPath(set, "valid")]), schema, null)!;
             return gold.Take(rows);
         } : null,
         HandLabelsPath = temp.File("train.studio-labels.csv"),

@@ -45,6 +45,19 @@ public sealed class SuggestionTests
     }
 
     [Fact]
+    public async Task A_suggested_phrase_holds_a_word_that_could_be_a_keyword_on_its_own()
+    {
+        // TREC writes "what 's a ...": the phrase "s a" would be a rule 'contains "s a"', which fires inside "was a", "is a", "has a".
+        await using var studio = await StudioHarness.Start(set: "trec",
+            rules: "labels ABBR, DESC, ENTY, HUM, LOC, NUM\n\nlf who:\n    when text matches /^who/i label HUM\n");
+
+        var keywords = (await studio.Get("/api/suggestions?limit=150")).EnumerateArray().Select(s => s.GetProperty("keyword").GetString()!).ToList();
+
+        keywords.ShouldNotBeEmpty();
+        keywords.Where(k => k.Contains(' ', StringComparison.Ordinal) && k.Split(' ').All(w => w.Length < 3)).ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task Probabilities_computed_once_per_distinct_row_of_votes_equal_the_models_on_every_row()
     {
         await using var studio = await StudioHarness.Start();

@@ -384,6 +384,8 @@ internal sealed class Grammar
         }
         if (c == '=' && (offset + 1 >= _text.Length || _text[offset + 1] != '=') && expected.Contains("an operator"))
             return RuleMessages.SingleEquals(_path, at with { Length = 1 });
+        if (word is not null && InfixFunctions.Contains(word) && expected.Contains("an operator") && FunctionAsOperator(at, word, lineStart) is { } function)
+            return function;
         if (word is not null && near is null && !RulesParser.Keywords.Contains(word) && (expected.Contains("an operator") || expected.Contains("')'") || expected.Contains("']'")))
         {
             // Two names in a row: a field name with spaces written bare ("customer tier"); take the words before and after.
@@ -408,6 +410,45 @@ internal sealed class Grammar
             return RuleMessages.SpacedFieldName(_path, from, name);
         }
         return null;
+    }
+
+    /// <summary>The two-argument functions people write between their arguments, as they would write <c>contains</c>.</summary>
+    private static readonly HashSet<string> InfixFunctions = new(StringComparer.Ordinal) { "starts_with", "ends_with", "count" };
+
+    /// <summary>
+    /// <c>text starts_with "why"</c>: the function <paramref name="function"/> at <paramref name="at"/> follows a field (a name or a
+    /// backtick-quoted one); the message writes the call with that field and the text or name after the function.
+    /// </summary>
+    private Diagnostic? FunctionAsOperator(TextSpan at, string function, int lineStart)
+    {
+        var start = at.Offset;
+        while (start > lineStart && _text[start - 1] is ' ' or '\t') start--;
+        var before = start;
+        if (before > lineStart && _text[before - 1] == '`')
+        {
+            before = _text.LastIndexOf('`', before - 2, before - 1 - lineStart);
+            if (before < lineStart) return null;
+        }
+        else
+        {
+            while (before > lineStart && IsIdentifierPart(_text[before - 1])) before--;
+            if (before == start || !IsIdentifierStart(_text[before]) || RulesParser.Keywords.Contains(_text[before..start])) return null;
+        }
+        var next = at.Offset + function.Length;
+        while (next < _text.Length && _text[next] is ' ' or '\t') next++;
+        var after = next;
+        if (after < _text.Length && _text[after] == '"')
+        {
+            after++;
+            while (after < _text.Length && _text[after] is not ('"' or '\n')) after += _text[after] == '\\' ? 2 : 1;
+            after = Math.Min(after + 1, _text.Length);
+        }
+        else
+        {
+            while (after < _text.Length && IsIdentifierPart(_text[after])) after++;
+        }
+        var right = after > next && !RulesParser.Keywords.Contains(_text[next..after]) ? _text[next..after] : "...";
+        return RuleMessages.FunctionAsOperator(_path, at with { Length = function.Length }, function, _text[before..start], right);
     }
 
     /// <summary>How to name the text at <paramref name="offset"/> in a message: a word, a literal, a character, or the end of the file.</summary>
