@@ -272,7 +272,7 @@ public sealed class AutoTrainer : ILabelModelTrainer
         Guard.NotNull(context);
         if (train.LfNames.Count == 0) throw new SnorkelerException("auto: the label matrix has no LFs");
         var log = context.Log;
-        var quiet = context with { Log = null }; // the candidates' own progress would drown the comparison
+        var quiet = context.Quiet; // the candidates' own progress would drown the comparison
         // Without a dev split, a wide matrix whose columns answer independently of the class is people's answers read as LFs (see
         // Crowd.CrowdRecognition): they become annotators, and majority vote and Dawid–Skene are compared by held-out
         // agreement (RecognisedCrowdCandidates).

@@ -438,7 +438,7 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
     {
         var k = schema.Cardinality;
         if (learned.FitInfo is not { } fit || !double.IsFinite(fit.Objective)) return learned;
-        var uniform = FitModel(patterns, schema, lfNames, ClassPrior.Uniform(k), context with { Log = null });
+        var uniform = FitModel(patterns, schema, lfNames, ClassPrior.Uniform(k), context.Quiet);
         var statistic = 2 * (fit.Objective - learned.ClassPrior.Sum(Math.Log) - uniform.FitInfo!.Objective);
         var critical = MathNet.Numerics.Distributions.ChiSquared.InvCDF(k - 1, 1 - BalanceTestLevel);
         var kept = statistic >= critical;
@@ -486,7 +486,7 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
     {
         var sources = HeldOutSources.Build(train, AutoTrainer.CriterionRows, AutoTrainer.SourceFolds, context.Cancellation);
         if (sources.Count < 2) return model;
-        var quiet = context with { Log = null };
+        var quiet = context.Quiet;
         var unguarded = new DawidSkeneTrainer(Options with { GuardMode = GuardMode.None });
         var (kappa, weight) = sources.PerSource((x, _) => unguarded.Fit(x, quiet), context.Cancellation);
         var majority = new MajorityVoteTrainer();
@@ -537,7 +537,7 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
         if (em.LearnedStrength is { } learned)
             context.Log?.Invoke("dawid-skene: prior strength learned from the sources' spread (--smoothing auto): " + learned + " pseudo-votes a row");
         if (!fit.Converged)
-            context.Log?.Invoke($"warning: dawid-skene stopped at the iteration cap ({Options.MaxIterations}) before the objective changed by less than {Options.Tolerance:G3} of itself; raise --max-iter or --tol");
+            context.Warning($"warning: dawid-skene stopped at the iteration cap ({Options.MaxIterations}) before the objective changed by less than {Options.Tolerance:G3} of itself; raise --max-iter or --tol");
         var derived = new DerivedSources(em.Parents, em.Keep());
         if (derived.Any)
             context.Log?.Invoke($"dawid-skene: {derived.Parent.Count(p => p >= 0)} sources whose every vote is another source's vote are modelled given that source (--derived given)");

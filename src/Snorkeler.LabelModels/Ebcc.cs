@@ -151,8 +151,12 @@ public sealed class EbccTrainer : ILabelModelTrainer
         var best = CrowdFit.BestOf(restarts, context, data.Rows, r => Run(data, schema, lfNames, fixedPrior, CrowdFit.RandomFor(context.Seed, r), context), f => f.Evidence);
         context.Log?.Invoke(string.Create(CultureInfo.InvariantCulture,
             $"ebcc: {data.Rows:N0} distinct vote patterns in {data.TotalRows:N0} rows; best of {restarts} restarts: ELBO {best.Evidence:G10} after {best.FitInfo!.Iterations} iterations"));
+        // Abstains are missing to ebcc, so a source that only votes one class says the same whatever the class (docs/label-models.md).
+        if ((context.Warn ?? context.Log) is not null && data.HasLfs && data.SingleClassVoteShare() is var single and >= 0.5)
+            context.Warning(string.Create(CultureInfo.InvariantCulture,
+                $"warning: ebcc: {single * 100:F0}% of the votes come from LFs that only ever vote one class; ebcc reads an abstain as a missing answer, so such an LF says the same whatever the class and the fit may put most rows in one class; use snorkel, dawid-skene or auto"));
         if (!best.FitInfo!.Converged)
-            context.Log?.Invoke($"warning: ebcc stopped at the iteration cap ({Options.MaxIterations}) before the class posteriors moved by less than {Options.Tolerance:G3} or the ELBO by less than {Options.ElboTolerance:G3} of itself; raise --max-iter, --tol or --elbo-tol");
+            context.Warning($"warning: ebcc stopped at the iteration cap ({Options.MaxIterations}) before the class posteriors moved by less than {Options.Tolerance:G3} or the ELBO by less than {Options.ElboTolerance:G3} of itself; raise --max-iter, --tol or --elbo-tol");
         return best;
     }
 

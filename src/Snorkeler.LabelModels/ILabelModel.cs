@@ -71,8 +71,20 @@ public sealed record FitContext
     /// <summary>Progress messages (stderr on the command line), or null.</summary>
     public Action<string>? Log { get; init; }
 
+    /// <summary>
+    /// Warnings about the fit a user should see whatever the verbosity (a fit stopped at its iteration cap, a model that
+    /// cannot read this matrix's sources): stderr on the command line, also with --quiet. Null sends them to <see cref="Log"/>.
+    /// </summary>
+    public Action<string>? Warn { get; init; }
+
     /// <summary>Cancels a long fit.</summary>
     public CancellationToken Cancellation { get; init; }
+
+    /// <summary>This context for a fit inside another (a candidate, a restart, a start): no progress and no warnings of its own.</summary>
+    internal FitContext Quiet => this with { Log = null, Warn = null };
+
+    /// <summary>Writes a warning to <see cref="Warn"/>, else to <see cref="Log"/>.</summary>
+    internal void Warning(string message) => (Warn ?? Log)?.Invoke(message);
 
     /// <summary>The dev split's name in errors: <see cref="DevName"/>, else "the dev split".</summary>
     internal string DevWhere => DevName ?? "the dev split";

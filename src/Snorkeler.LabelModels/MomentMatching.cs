@@ -125,7 +125,7 @@ public sealed class SnorkelTrainer : IStatisticsTrainer
         IReadOnlyList<(int First, int Second)> pairs;
         if (Options.Dependencies.Auto)
         {
-            var independent = FitTrajectory(stats, context with { Log = null }, prior, [Options.Epochs], [])[0];
+            var independent = FitTrajectory(stats, context.Quiet, prior, [Options.Epochs], [])[0];
             var found = DependencyModel.Detect(train, independent, context.Cancellation);
             // Strongest first: copies before derived before merely correlated, then by dependence.
             pairs = found.OrderBy(p => p.Kind).ThenByDescending(p => double.IsNaN(p.Dependence) ? 1 : p.Dependence).ThenBy(p => p.First).ThenBy(p => p.Second)

@@ -28,6 +28,31 @@ public class FitPredictTests
         predict.ShouldFailWith(1, $"error: {labels}: unknown labels format '.json' (expected .csv, .jsonl or .parquet)");
     }
 
+    [Fact]
+    public void Warnings_about_a_fit_are_printed_without_verbose_and_with_quiet_and_auto_s_candidates_print_none()
+    {
+        // Given YouTube's LFs, each of which only ever votes one class
+        using var temp = new TempFolder();
+
+        // When dawid-skene stops at its cap, ebcc is fitted where it cannot read the LFs, and auto compares candidates
+        var capped = Shell.Run("fit", "--matrix", Train, "--model", "dawid-skene", "--max-iter", "2", "--out", temp.File("ds.json"), "--quiet");
+        var ebcc = Shell.Run("fit", "--matrix", Train, "--model", "ebcc", "--out", temp.File("ebcc.json"));
+        var label = Shell.Run("label", "--lfs", TestPaths.InRepo("labeling-functions", "spam"), "--data", TestPaths.YouTubeRawCsvs[0], "--column", "text=CONTENT",
+            "--model", "ebcc", "--out", temp.File("labels.csv"), "--quiet");
+        var auto = Shell.Run("fit", "--matrix", Train, "--model", "auto", "--out", temp.File("auto.json"));
+
+        // Then each warning is one line on stderr, and auto's own fits stay silent
+        capped.ShouldSucceed();
+        capped.Error.ShouldStartWith("warning: dawid-skene stopped at the iteration cap (2) before the objective changed");
+        const string singleClass = "warning: ebcc: 100% of the votes come from LFs that only ever vote one class;";
+        ebcc.ShouldSucceed();
+        ebcc.Error.ShouldStartWith(singleClass);
+        label.ShouldSucceed();
+        label.Error.ShouldContain(singleClass);
+        auto.ShouldSucceed();
+        auto.Error.ShouldNotContain("warning");
+    }
+
     private static readonly string Train = TestPaths.YouTubeFile("train.json");
     private static readonly string Test = TestPaths.YouTubeFile("test.json");
 

@@ -90,6 +90,7 @@ internal sealed class FitCommand : ICommand
             Prior = Inputs.Prior(args),
             // Every candidate of auto (hundreds with a dev set) only with --verbose; the choice is one line below.
             Log = terminal.Verbose && !terminal.Quiet ? terminal.Error.WriteLine : null,
+            Warn = terminal.Error.WriteLine,
             Cancellation = cancellation,
         };
         WarnUnread(options, kind.Name, terminal);

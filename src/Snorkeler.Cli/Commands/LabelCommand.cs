@@ -113,6 +113,7 @@ internal sealed class LabelCommand : ICommand
                 DevName = args.Value("--dev"),
                 Prior = Inputs.Prior(args),
                 Log = terminal.Verbose ? terminal.Error.WriteLine : null,
+                Warn = terminal.Error.WriteLine,
                 Cancellation = cancellation,
             };
             FitCommand.WarnUnread(modelOptions, kind.Name, terminal);

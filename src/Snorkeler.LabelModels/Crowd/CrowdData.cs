@@ -58,6 +58,28 @@ internal sealed class CrowdData
     /// <summary>True when some source is a labelling function.</summary>
     public bool HasLfs { get; }
 
+    /// <summary>The share of the (row-weighted) votes cast by sources that only ever vote one class.</summary>
+    public double SingleClassVoteShare()
+    {
+        var votes = new double[M];
+        var only = new int[M];
+        Array.Fill(only, -1);
+        for (var t = 0; t < Rows; t++)
+            for (var e = Starts[t]; e < Starts[t + 1]; e++)
+            {
+                var j = Sources[e];
+                votes[j] += Weights[t];
+                only[j] = only[j] == -1 || only[j] == Labels[e] ? Labels[e] : -2;
+            }
+        double single = 0, all = 0;
+        for (var j = 0; j < M; j++)
+        {
+            all += votes[j];
+            if (only[j] >= 0) single += votes[j];
+        }
+        return all > 0 ? single / all : 0;
+    }
+
     /// <summary>Total votes (answers) over the distinct rows, each counted once per matrix row it stands for.</summary>
     public double WeightedVotes
     {
