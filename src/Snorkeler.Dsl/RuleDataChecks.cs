@@ -29,13 +29,18 @@ public static class RuleDataChecks
     /// <summary>True when some rule among <paramref name="lfs"/> compares a field with a constant (so <see cref="Check"/> reads the data).</summary>
     public static bool HasComparisons(IEnumerable<LabelingFunction> lfs) => Comparisons(lfs).Any() || CaseSensitivePatterns(lfs).Any();
 
-    /// <summary>The warnings <paramref name="data"/> shows about the rules among <paramref name="lfs"/> (other LFs are skipped).</summary>
-    public static IReadOnlyList<Diagnostic> Check(IReadOnlyList<LabelingFunction> lfs, IDataSource data, CancellationToken cancellation = default)
+    /// <summary>
+    /// The warnings <paramref name="data"/> shows about the rules among <paramref name="lfs"/> (other LFs are skipped). With
+    /// <paramref name="silent"/> (the LFs that voted on no row), only their case-sensitive regexes are tried ignoring case:
+    /// a regex that never matches would otherwise cost a second pass over all the data for every LF that has one.
+    /// </summary>
+    public static IReadOnlyList<Diagnostic> Check(IReadOnlyList<LabelingFunction> lfs, IDataSource data, CancellationToken cancellation = default,
+        IReadOnlySet<LabelingFunction>? silent = null)
     {
         Guard.NotNull(lfs);
         Guard.NotNull(data);
         var comparisons = Comparisons(lfs).Where(c => data.Schema.IndexOf(c.Field) >= 0).ToList();
-        var patterns = CaseSensitivePatterns(lfs).Where(p => data.Schema.IndexOf(p.Field) >= 0)
+        var patterns = CaseSensitivePatterns(silent is null ? lfs : lfs.Where(silent.Contains)).Where(p => data.Schema.IndexOf(p.Field) >= 0)
             .Select(p => new PatternValues(p, data.Schema.IndexOf(p.Field))).ToList();
         if (comparisons.Count == 0 && patterns.Count == 0) return [];
         var columns = comparisons.GroupBy(c => (Column: data.Schema.IndexOf(c.Field), c.Trimmed))

@@ -112,6 +112,23 @@ public sealed class RuleWarningTests
     }
 
     [Fact]
+    public void Case_sensitive_regexes_are_tried_ignoring_case_only_for_the_lfs_said_to_have_voted_on_no_row()
+    {
+        // Given a rule whose case-sensitive regex matches a row only ignoring case
+        using var folder = new TempFolder();
+        var data = new CsvSource(folder.Write("t.csv", "text\nWhy not\nsure\n"));
+        var set = Rules.Load(Head + "when text matches /^why/ label SPAM", data.Schema);
+
+        // When the caller says which LFs voted on no row (apply knows from the matrix)
+        var silent = RuleDataChecks.Check(set.Functions, data, silent: set.Functions.ToHashSet());
+        var voted = RuleDataChecks.Check(set.Functions, data, silent: new HashSet<LabelingFunction>());
+
+        // Then a silent LF is warned, and one that voted costs no pass over the data and gets no warning
+        silent.ShouldHaveSingleItem().Code.ShouldBe("SNK0512");
+        voted.ShouldBeEmpty();
+    }
+
+    [Fact]
     public void Values_the_data_holds_give_no_warning_and_lfs_that_are_not_rules_are_skipped()
     {
         using var folder = new TempFolder();

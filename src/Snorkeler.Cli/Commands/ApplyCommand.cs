@@ -94,7 +94,9 @@ internal sealed class ApplyCommand : ICommand
     /// <summary>What the data shows about the LFs: the matrix's warnings (from <paramref name="counts"/>) and the rules' comparisons with values the data never holds.</summary>
     internal static IEnumerable<Diagnostic> Warnings(Analysis.LfWarnings.Counts counts, IReadOnlyList<LabelingFunction> lfs, Data.IDataSource data, string? goldColumn,
         CancellationToken cancellation)
-        => counts.Warnings(lfs, goldColumn).Concat(Dsl.RuleDataChecks.Check(lfs, data, cancellation));
+        => counts.Warnings(lfs, goldColumn).Concat(Dsl.RuleDataChecks.Check(lfs, data, cancellation,
+            // Only an LF that voted on no row has its case-sensitive regexes tried ignoring case: the others cost no extra pass.
+            silent: lfs.Where((_, j) => counts.Coverage(j) == 0).ToHashSet()));
 
     internal static void ReportFailures(Terminal terminal, IReadOnlyList<LabelingFunction> lfs, ApplyResult result)
     {

@@ -110,6 +110,9 @@ public static class LfWarnings
             _labels = new int[_m];
         }
 
+        /// <summary>How many rows source <paramref name="j"/> voted on so far.</summary>
+        public long Coverage(int j) => _coverage[j];
+
         /// <summary>Adds a block's rows.</summary>
         public void Add(LabelMatrix block)
         {
