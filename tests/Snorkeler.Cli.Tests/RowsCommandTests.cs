@@ -42,6 +42,24 @@ public class RowsCommandTests
         result.ErrorLines.ShouldContain(l => l.Contains($": {rows.Length} of 8 rows"));
     }
 
+    [Fact]
+    public void The_heading_breaks_the_rows_down_by_gold_class_when_they_have_more_than_one()
+    {
+        // Given the tickets, where Billing is voted on T1 and T4 (gold Billing) and T6 (gold Account), and no LF votes on T5 (no gold)
+        using var tickets = new Tickets();
+
+        // When
+        var billing = Shell.Run("rows", "--lfs", tickets.Lfs, "--data", tickets.Data, "--gold-column", "category", "--vote", "billing");
+        var uncovered = Shell.Run("rows", "--lfs", tickets.Lfs, "--data", tickets.Data, "--gold-column", "category", "--uncovered");
+        var noGold = Shell.Run("rows", "--lfs", tickets.Lfs, "--data", tickets.Data, "--vote", "billing");
+
+        // Then
+        billing.ShouldSucceed();
+        billing.Out.ShouldStartWith("some LF votes Billing: 3 of 8 rows (gold: Billing 67%, Account 33%), all shown");
+        uncovered.Out.ShouldStartWith("no LF votes: 1 of 8 rows, all shown");
+        noGold.Out.ShouldStartWith("some LF votes Billing: 3 of 8 rows, all shown");
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(-1)]
@@ -212,7 +230,7 @@ public class RowsCommandTests
         }
         Records(conflict.Out).Count.ShouldBe(5);
         Records(uncovered.Out).ShouldAllBe(r => r.GetProperty("votes").EnumerateObject().Count() == 0);
-        uncovered.ErrorLines.ShouldContain("no LF votes: 248 of 1,956 rows, showing 5 (seed 0)");
+        uncovered.ErrorLines.ShouldContain("no LF votes: 248 of 1,956 rows (gold: HAM 75%, SPAM 25%), showing 5 (seed 0)");
     }
 
     private static List<JsonElement> Records(string jsonLines)

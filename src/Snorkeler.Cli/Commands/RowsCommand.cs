@@ -124,7 +124,7 @@ internal sealed class RowsCommand : ICommand
                 ? list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
                 : RowRecords.DefaultFields(data.Schema, lfs ?? [], goldColumn);
             var records = RowRecords.Read(data, sample.Rows, matrix.LfNames, lfs, fields, cancellation);
-            var heading = Heading(sample, matrix.RowCount, seed);
+            var heading = Heading(sample, matrix.RowCount, seed, matrix.Schema);
             var colour = terminal.Interactive && !Console.IsOutputRedirected && terminal.WritesToStandardOutput;
             switch (format)
             {
@@ -202,9 +202,20 @@ internal sealed class RowsCommand : ICommand
         return model;
     }
 
-    private static string Heading(RowSample sample, long? rows, int seed)
+    private static string Heading(RowSample sample, long? rows, int seed, LabelSchema schema)
         => string.Create(CultureInfo.InvariantCulture,
-            $"{sample.Query.Describe()}: {sample.Matched:N0} of {rows ?? 0:N0} rows{(sample.Rows.Count == 0 ? "" : sample.Rows.Count == sample.Matched ? $", all shown" : $", showing {sample.Rows.Count:N0} (seed {seed})")}");
+            $"{sample.Query.Describe()}: {sample.Matched:N0} of {rows ?? 0:N0} rows{GoldShares(sample, schema)}{(sample.Rows.Count == 0 ? "" : sample.Rows.Count == sample.Matched ? $", all shown" : $", showing {sample.Rows.Count:N0} (seed {seed})")}");
+
+    /// <summary>" (gold: ENTY 38%, HUM 20%, ...)": the rows' gold classes, most first, when they have more than one.</summary>
+    private static string GoldShares(RowSample sample, LabelSchema schema)
+    {
+        if (sample.ByGold is not { } counts || sample.Matched == 0 || counts.Count(c => c > 0) < 2) return "";
+        var k = schema.Cardinality;
+        var shares = counts.Select((n, c) => (Name: c < k ? schema.NameOf(c) : "none", Count: n))
+            .Where(s => s.Count > 0).OrderByDescending(s => s.Count).ThenBy(s => s.Name, StringComparer.Ordinal)
+            .Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Name} {100.0 * s.Count / sample.Matched:F0}%"));
+        return $" (gold: {string.Join(", ", shares)})";
+    }
 
     private static void WriteJsonLines(IReadOnlyList<RowRecord> records, LabelSchema schema, TextWriter output)
     {

@@ -21,7 +21,11 @@ public sealed record SampledRow(long Index, IReadOnlyList<int> Votes, int Gold, 
 /// <param name="Query">The query.</param>
 /// <param name="Matched">Rows that qualify.</param>
 /// <param name="Rows">The sample, in row order (at most the limit asked for).</param>
-public sealed record RowSample(RowQuery Query, long Matched, IReadOnlyList<SampledRow> Rows);
+/// <param name="ByGold">
+/// When the matrix has gold labels: how many of the rows that qualify have each gold class (index c), and last how many have
+/// none; null otherwise. Which class the uncovered or wrongly labelled rows belong to says where LFs are needed next.
+/// </param>
+public sealed record RowSample(RowQuery Query, long Matched, IReadOnlyList<SampledRow> Rows, IReadOnlyList<long>? ByGold = null);
 
 /// <summary>
 /// The rows behind every number (Snorkel's <c>get_label_buckets</c>, made first-class): in one streaming pass over a
@@ -54,6 +58,7 @@ public static class RowBuckets
         var m = matrix.LfNames.Count;
         var k = matrix.Schema.Cardinality;
         var matched = new long[resolved.Length];
+        var byGold = matrix.HasGold ? resolved.Select(_ => new long[k + 1]).ToArray() : null;
         var kept = resolved.Select(_ => new PriorityQueue<SampledRow, (ulong, long)>()).ToArray();
         var votes = new int[m];
         double[] probabilities = [];
@@ -77,6 +82,7 @@ public static class RowBuckets
                 {
                     if (!resolved[q].Matches(votes, gold, p)) continue;
                     matched[q]++;
+                    if (byGold is not null) byGold[q][gold >= 0 ? gold : k]++;
                     if (limit == 0) continue;
                     // A max-heap of the `limit` lowest priorities: the queue dequeues its smallest, so priorities are negated.
                     var key = (ulong.MaxValue - priority, -index);
@@ -87,7 +93,7 @@ public static class RowBuckets
             }
         }
         return resolved.Select((r, q) => new RowSample(r.Query, matched[q],
-            kept[q].UnorderedItems.Select(e => e.Element).OrderBy(s => s.Index).ToArray())).ToArray();
+            kept[q].UnorderedItems.Select(e => e.Element).OrderBy(s => s.Index).ToArray(), byGold?[q])).ToArray();
     }
 
     /// <summary>A row's sampling priority: SplitMix64 of the seed and the row index.</summary>
