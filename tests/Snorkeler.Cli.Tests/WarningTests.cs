@@ -42,11 +42,46 @@ public class WarningTests
 
         // Then
         applied.ShouldSucceed();
-        applied.ErrorLines.ShouldContain($"{rules}(17,4): warning SNK0701: LF 'tier_quoted' votes on none of the 8 rows; check its condition against a few rows ('snorkeler rows --lf tier_quoted --vote ABSTAIN')");
+        applied.ErrorLines.ShouldContain($"{rules}(17,4): warning SNK0701: LF 'tier_quoted' votes on none of the 8 rows; check its condition against a few rows ('snorkeler rows --lfs {tickets.Lfs} --data {tickets.Data} --lf tier_quoted --vote ABSTAIN')");
         applied.ErrorLines.ShouldContain($"{rules}(23,4): warning SNK0703: LFs 'refund' and 'refund_again' vote the same on every row, so the label model counts the same evidence twice; keep one");
         applied.ErrorLines.ShouldContain($"{rules}(21,18): warning SNK0511: column 'tier' of {tickets.Data} holds \"gold\" but never \"Gold\", and == compares case exactly: write \"gold\", or compare lower(tier) with \"gold\"");
         analyzed.ShouldSucceed();
         analyzed.ErrorLines.ShouldContain("warning SNK0701: LF 'tier_case' votes on none of the 8 rows; check its condition against a few rows ('snorkeler rows --lf tier_case --vote ABSTAIN')");
+    }
+
+    [Fact]
+    public void The_rows_command_an_lf_voting_on_no_row_is_pointed_to_runs_on_the_same_inputs()
+    {
+        // Given a run with the options that say how to read the data
+        using var tickets = new Tickets(rules: Broken);
+        var applied = Shell.Run("apply", "--lfs", tickets.Lfs, "--data", tickets.Data, "--column", "body=body", "--delimiter", ",", "--out", tickets.File("m.snkm"));
+        var suggested = applied.ErrorLines.Single(l => l.Contains("LF 'tier_quoted' votes on none", StringComparison.Ordinal));
+
+        // When the command it suggests is run (the temporary paths hold no character a shell would read otherwise)
+        var command = suggested[(suggested.IndexOf("('snorkeler ", StringComparison.Ordinal) + 12)..^2].Split(' ');
+        var rows = Shell.Run([.. command, "--limit", "0"]);
+
+        // Then it reads the same rows with the same options
+        command.ShouldContain("--column");
+        command.ShouldContain("--delimiter");
+        rows.ShouldSucceed();
+        rows.Out.ShouldStartWith("tier_quoted abstains: 8 of 8 rows");
+    }
+
+    [Theory]
+    [InlineData("plain/data.csv")]
+    [InlineData("my data.csv")]
+    [InlineData("it's $HOME.csv")]
+    [InlineData("text=CONTENT")]
+    [InlineData(";")]
+    public void A_value_in_a_suggested_command_is_quoted_so_that_a_shell_reads_it_back_unchanged(string value)
+    {
+        using var bash = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("bash", ["-c", "printf '%s' " + Commands.ApplyCommand.ShellWord(value)])
+            { RedirectStandardOutput = true })!;
+        var read = bash.StandardOutput.ReadToEnd();
+        bash.WaitForExit();
+
+        read.ShouldBe(value);
     }
 
     [Fact]

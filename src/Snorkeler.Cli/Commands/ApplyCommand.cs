@@ -70,9 +70,29 @@ internal sealed class ApplyCommand : ICommand
         var shape = terminal.Quiet ? null : Inputs.Shape(dataPaths, args); // for the status line only: it opens every file again
         terminal.Info($"applied {lfs.Count} LFs to {result.Rows:N0} rows{(shape is null ? "" : $" ({shape})")} in {result.Elapsed.TotalSeconds:0.00} s ({result.RowsPerSecond:N0} rows/s){(gold is null ? "" : $", {Gold.Describe(gold)}")}; wrote {outPath}");
         ReportFailures(terminal, lfs, result);
-        terminal.Diagnostics(Warnings(counts, lfs, data, args.Value("--gold-column"), cancellation));
+        terminal.Diagnostics(Warnings(counts, lfs, data, args.Value("--gold-column"), args, cancellation));
         return ExitCode.Ok;
     }
+
+    /// <summary>The <c>snorkeler rows</c> command that reads the same LFs and data as this run, as a shell takes it.</summary>
+    internal static string RowsCommand(Args args)
+    {
+        var command = new System.Text.StringBuilder("snorkeler rows");
+        foreach (var option in (string[])["--lfs", "--data", "--column", "--delimiter"])
+        {
+            var values = args.Values(option);
+            if (values.Count == 0) continue;
+            command.Append(' ').Append(option);
+            foreach (var value in values) command.Append(' ').Append(ShellWord(value));
+        }
+        return command.ToString();
+    }
+
+    /// <summary>A word a POSIX shell reads back as <paramref name="value"/>: as it is when plain, else in single quotes.</summary>
+    internal static string ShellWord(string value)
+        => value.Length > 0 && value.All(c => char.IsAsciiLetterOrDigit(c) || "_./=:@%+,-".Contains(c))
+            ? value
+            : "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
     /// <summary>Applies the LFs, through the column cache when <c>--incremental</c> is given, and ends the progress line.</summary>
     internal static ApplyResult Apply(Args args, Terminal terminal, IReadOnlyList<string> dataPaths, Data.IDataSource data,
@@ -93,8 +113,8 @@ internal sealed class ApplyCommand : ICommand
 
     /// <summary>What the data shows about the LFs: the matrix's warnings (from <paramref name="counts"/>) and the rules' comparisons with values the data never holds.</summary>
     internal static IEnumerable<Diagnostic> Warnings(Analysis.LfWarnings.Counts counts, IReadOnlyList<LabelingFunction> lfs, Data.IDataSource data, string? goldColumn,
-        CancellationToken cancellation)
-        => counts.Warnings(lfs, goldColumn).Concat(Dsl.RuleDataChecks.Check(lfs, data, cancellation,
+        Args args, CancellationToken cancellation)
+        => counts.Warnings(lfs, goldColumn, RowsCommand(args)).Concat(Dsl.RuleDataChecks.Check(lfs, data, cancellation,
             // Only an LF that voted on no row has its case-sensitive regexes tried ignoring case: the others cost no extra pass.
             silent: lfs.Where((_, j) => counts.Coverage(j) == 0).ToHashSet()));
 

@@ -172,8 +172,11 @@ public static class LfWarnings
             }
         }
 
-        /// <summary>The warnings the rows added so far show; see <see cref="LfWarnings.Check"/>.</summary>
-        public IReadOnlyList<Diagnostic> Warnings(IReadOnlyList<LabelingFunction>? lfs = null, string? goldColumn = null)
+        /// <summary>
+        /// The warnings the rows added so far show; see <see cref="LfWarnings.Check"/>. <paramref name="rowsCommand"/> is the
+        /// <c>snorkeler rows</c> command, with the run's inputs, that an LF voting on no row is told to check its condition with.
+        /// </summary>
+        public IReadOnlyList<Diagnostic> Warnings(IReadOnlyList<LabelingFunction>? lfs = null, string? goldColumn = null, string? rowsCommand = null)
         {
             var m = _m;
             var k = _k;
@@ -185,7 +188,7 @@ public static class LfWarnings
             {
                 if (!_isLf[j]) continue;
                 if (_coverage[j] == 0 && rows > 0)
-                    warnings.Add(Warning(Codes.NeverVotes, $"LF '{Name(j)}' votes on none of the {N(rows)} rows; check its condition against a few rows ('snorkeler rows --lf {Name(j)} --vote ABSTAIN')", At(j)));
+                    warnings.Add(Warning(Codes.NeverVotes, $"LF '{Name(j)}' votes on none of the {N(rows)} rows; check its condition against a few rows ('{rowsCommand ?? "snorkeler rows"} --lf {Name(j)} --vote ABSTAIN')", At(j)));
                 else if (_coverage[j] == rows && rows > 1)
                 {
                     var classes = Enumerable.Range(0, k).Where(c => _votesPerClass[j * k + c] > 0).ToList();
