@@ -68,6 +68,16 @@ public class WarningTests
         rows.Out.ShouldStartWith("tier_quoted abstains: 8 of 8 rows");
     }
 
+    [Fact]
+    public void Check_counts_one_warning_in_the_singular()
+    {
+        // The shipped tickets rules have one deliberate mistake, a field name in quotes (SNK0502)
+        var result = Shell.Run("check", TestPaths.InRepo("labeling-functions", "tickets"));
+
+        result.ShouldSucceed();
+        result.Out.ShouldStartWith("ok: 8 LFs, classes BILLING=0, TECHNICAL=1, ACCOUNT=2, 1 warning" + Environment.NewLine);
+    }
+
     [Theory]
     [InlineData("plain/data.csv")]
     [InlineData("my data.csv")]

@@ -41,7 +41,7 @@ internal sealed class CheckCommand : ICommand
             terminal.Error.WriteLine($"{errors} error{(errors == 1 ? "" : "s")}, {warnings} warning{(warnings == 1 ? "" : "s")}");
             return ExitCode.BadInput;
         }
-        terminal.Out.WriteLine($"ok: {set.Functions.Count} LFs, classes {set.Schema}{(warnings > 0 ? $", {warnings} warnings" : "")}");
+        terminal.Out.WriteLine($"ok: {set.Functions.Count} LFs, classes {set.Schema}{(warnings > 0 ? $", {warnings} warning{(warnings == 1 ? "" : "s")}" : "")}");
         if (data is null) terminal.Info("field names were not checked against data; add --data FILE to check them");
         return ExitCode.Ok;
     }
