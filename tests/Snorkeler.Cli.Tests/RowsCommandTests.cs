@@ -15,6 +15,8 @@ public class RowsCommandTests
         { ["--lf", "password", "--lf", "login", "--conflict"], [3] },
         { ["--conflict"], [3] },
         { ["--uncovered"], [5] },
+        { ["--covered"], [1, 2, 3, 4, 6, 7, 8] },
+        { ["--covered", "--gold", "Account"], [3, 6, 8] },
         { ["--gold", "none"], [5] },
         { ["--wrong"], [3, 6] },
         { ["--vote", "billing"], [1, 4, 6] },
@@ -181,6 +183,7 @@ public class RowsCommandTests
     [InlineData(new[] { "--lf", "invoice", "--vote", "Biling" }, 1, "error: unknown class 'Biling'; did you mean 'Billing'? (classes: Billing, Technical, Account, or ABSTAIN)")]
     [InlineData(new[] { "--lf", "invoice", "--wrong" }, 2, "snorkeler rows: 'invoice votes; wrong against gold' compares with gold labels: give --gold-column NAME (the data's column of gold labels)")]
     [InlineData(new[] { "--correct", "--wrong" }, 2, "snorkeler rows: --correct and --wrong exclude each other")]
+    [InlineData(new[] { "--covered", "--uncovered" }, 2, "snorkeler rows: --covered and --uncovered exclude each other")]
     [InlineData(new[] { "--fields", "bdy" }, 1, "error: {data}: no column 'bdy'; did you mean 'body'? (columns: ticket_id, subject, body, tier, category)")]
     public void Mistakes_are_named_with_the_nearest_valid_name(string[] options, int exitCode, string message)
     {

@@ -35,6 +35,7 @@ internal sealed class RowsCommand : ICommand
         new("--wrong", null, "the --lf LFs vote another class than the gold label (without --lf: some LF does)"),
         new("--conflict", null, "LFs disagree (with --lf: these LFs, or this LF and another)"),
         new("--uncovered", null, "no LF votes"),
+        new("--covered", null, "some LF votes (e.g. with --model-wrong: the mistakes LFs could fix, without the rows the prior alone labels)"),
         new("--uncertain", null, $"the label model's two highest probabilities differ by less than --margin (default {DefaultMargin.ToString(CultureInfo.InvariantCulture)})"),
         new("--margin", "X", "the margin of --uncertain"),
         new("--model-wrong", null, "the label model's most probable class is not the gold label"),
@@ -160,6 +161,7 @@ internal sealed class RowsCommand : ICommand
     {
         if (args.Flag("--correct") && args.Flag("--wrong")) throw new UsageException("--correct and --wrong exclude each other");
         if (args.Flag("--model-right") && args.Flag("--model-wrong")) throw new UsageException("--model-right and --model-wrong exclude each other");
+        if (args.Flag("--covered") && args.Flag("--uncovered")) throw new UsageException("--covered and --uncovered exclude each other");
         if (args.Has("--margin") && !args.Flag("--uncertain")) throw new UsageException("--margin goes with --uncertain");
         double? margin = null;
         if (args.Flag("--uncertain"))
@@ -177,6 +179,7 @@ internal sealed class RowsCommand : ICommand
             Correct = args.Flag("--correct") ? true : args.Flag("--wrong") ? false : null,
             Conflict = args.Flag("--conflict"),
             Uncovered = args.Flag("--uncovered"),
+            Covered = args.Flag("--covered"),
             MarginBelow = margin,
             ModelCorrect = args.Flag("--model-right") ? true : args.Flag("--model-wrong") ? false : null,
             Predicted = args.Value("--predicted"),

@@ -35,6 +35,9 @@ public sealed record RowQuery
     /// <summary>No LF votes on the row.</summary>
     public bool Uncovered { get; init; }
 
+    /// <summary>Some LF votes on the row (with <see cref="ModelCorrect"/>: the model's mistakes the LFs could change, not the prior's guesses).</summary>
+    public bool Covered { get; init; }
+
     /// <summary>The label model is unsure: its two highest probabilities differ by less than this (a tie is 0).</summary>
     public double? MarginBelow { get; init; }
 
@@ -63,6 +66,7 @@ public sealed record RowQuery
         if (Correct is { } right) parts.Add(right ? "right against gold" : Lfs.Count == 0 ? "some LF wrong against gold" : "wrong against gold");
         if (Gold is not null) parts.Add(IsNone(Gold) ? "no gold label" : $"gold {Gold}");
         if (Uncovered) parts.Add("no LF votes");
+        if (Covered) parts.Add("some LF votes");
         if (MarginBelow is { } margin) parts.Add(string.Create(CultureInfo.InvariantCulture, $"the label model is unsure (margin below {margin:0.###})"));
         if (Predicted is not null) parts.Add(IsAbstain(Predicted) ? "the label model's top classes tie" : $"the label model says {Predicted}");
         if (ModelCorrect is { } model) parts.Add(model ? "the label model agrees with gold" : "the label model disagrees with gold");
@@ -138,6 +142,7 @@ public sealed class ResolvedRowQuery
         if (q.Uncovered)
             foreach (var v in votes)
                 if (v >= 0) return false;
+        if (q.Covered && !votes.ContainsAnyExceptInRange(int.MinValue, LabelSchema.Abstain)) return false;
         foreach (var j in _lfs)
         {
             var v = votes[j];
