@@ -245,7 +245,7 @@ public class AnnotatorAnalysisTests
         var json = Shell.Run("analyze", "--matrix", answers, "--format", "json", "--report", temp.File("r.html"));
 
         text.ShouldSucceed();
-        text.Out.ShouldContain("annotators (consensus: ibcc)");
+        text.Out.ShouldContain("annotators (consensus: auto)");
         text.Out.ShouldContain("Krippendorff's alpha");
         text.Out.ShouldContain("least certain tasks");
         json.ShouldSucceed();
@@ -255,6 +255,27 @@ public class AnnotatorAnalysisTests
         var html = File.ReadAllText(temp.File("r.html"));
         html.ShouldContain("<h2>Annotators</h2>");
         html.ShouldContain("<h2>Least certain tasks</h2>");
+    }
+
+    [Fact]
+    public void The_annotator_reports_consensus_is_by_default_the_label_that_fit_auto_and_predict_give_each_task()
+    {
+        // Given: the labels a project exports, from fit --model auto and predict
+        using var temp = new TempFolder();
+        var answers = TestPaths.Crowd("rte");
+        Shell.Run("fit", "--matrix", answers, "--model", "auto", "--out", temp.File("m.json")).ShouldSucceed();
+        Shell.Run("predict", "--model", temp.File("m.json"), "--matrix", answers, "--out", temp.File("p.csv")).ShouldSucceed();
+        var exported = File.ReadLines(temp.File("p.csv")).Skip(1).Select(line => line.Split(',')).ToDictionary(cells => cells[1], cells => cells[^1]);
+
+        // When
+        var json = Shell.Run("analyze", "--matrix", answers, "--format", "json");
+
+        // Then: the least certain tasks' consensus is the exported label, not another model's
+        json.ShouldSucceed();
+        var report = System.Text.Json.JsonDocument.Parse(json.Out).RootElement.GetProperty("annotators");
+        report.GetProperty("consensus_model").GetString().ShouldBe("auto");
+        foreach (var task in report.GetProperty("least_certain").EnumerateArray())
+            task.GetProperty("consensus").GetString().ShouldBe(exported[task.GetProperty("task").GetString()!], $"task {task.GetProperty("task")}");
     }
 
     [Fact]
