@@ -206,6 +206,7 @@ internal static class Inputs
             var r = answers.Report;
             terminal.Info($"{path}: {r.Answers:N0} answers, {answers.RowCount:N0} tasks, {answers.LfNames.Count:N0} workers, classes {answers.Schema}{(answers.HasGold ? $", gold labels for {r.GoldTasks:N0} tasks" : "")}; {(answers.Matrix.IsSparse ? "sparse" : "dense")} storage");
             foreach (var note in r.Notes()) terminal.Info($"{path}: {note}");
+            foreach (var warning in r.Warnings()) terminal.Error.WriteLine(Text.Printable.OneLine($"warning: {path}: {warning}"));
         }
         return matrix;
     }

@@ -72,6 +72,27 @@ public class AnswersCommandTests
     }
 
     [Fact]
+    public void Predict_warns_about_new_tasks_answered_only_by_workers_the_model_does_not_know_and_names_those_workers()
+    {
+        // Given: task 9 was answered only by workers who were not in the fit
+        using var temp = new TempFolder();
+        var train = temp.Write("train.csv", "task,worker,label\n1,a,1\n1,b,1\n2,a,0\n2,b,0\n");
+        var fresh = temp.Write("new.csv", "task,worker,label\n7,b,1\n9,zed,0\n9,yan,0\n8,a,0\n");
+        var model = temp.File("m.json");
+        Shell.Run("fit", "--matrix", train, "--model", "mv", "--out", model).ShouldSucceed();
+
+        // When
+        var result = Shell.Run("predict", "--model", model, "--matrix", fresh, "--out", temp.File("p.csv"), "--quiet");
+
+        // Then: the task missing from the output is named even with --quiet, and so are the workers with --quiet off
+        result.ShouldSucceed();
+        result.ErrorLines.ShouldBe([$"warning: {fresh}: 1 task has only answers of workers the model does not know and is not in the output: 9"]);
+        File.ReadAllLines(temp.File("p.csv")).Select(line => line.Split(',')[1]).ShouldBe(["task", "7", "8"]);
+        Shell.Run("predict", "--model", model, "--matrix", fresh, "--out", temp.File("p.csv")).Error
+            .ShouldContain("2 answers of workers the model does not know were left out (2 workers: zed, yan)");
+    }
+
+    [Fact]
     public void A_gold_file_with_a_wide_matrix_is_an_error_naming_the_matrix()
     {
         using var temp = new TempFolder();
@@ -224,7 +245,7 @@ public class AnnotatorAnalysisTests
         var json = Shell.Run("analyze", "--matrix", answers, "--format", "json", "--report", temp.File("r.html"));
 
         text.ShouldSucceed();
-        text.Out.ShouldContain("annotators (consensus: ibcc)");
+        text.Out.ShouldContain("annotators (consensus: auto)");
         text.Out.ShouldContain("Krippendorff's alpha");
         text.Out.ShouldContain("least certain tasks");
         json.ShouldSucceed();
@@ -234,6 +255,27 @@ public class AnnotatorAnalysisTests
         var html = File.ReadAllText(temp.File("r.html"));
         html.ShouldContain("<h2>Annotators</h2>");
         html.ShouldContain("<h2>Least certain tasks</h2>");
+    }
+
+    [Fact]
+    public void The_annotator_reports_consensus_is_by_default_the_label_that_fit_auto_and_predict_give_each_task()
+    {
+        // Given: the labels a project exports, from fit --model auto and predict
+        using var temp = new TempFolder();
+        var answers = TestPaths.Crowd("rte");
+        Shell.Run("fit", "--matrix", answers, "--model", "auto", "--out", temp.File("m.json")).ShouldSucceed();
+        Shell.Run("predict", "--model", temp.File("m.json"), "--matrix", answers, "--out", temp.File("p.csv")).ShouldSucceed();
+        var exported = File.ReadLines(temp.File("p.csv")).Skip(1).Select(line => line.Split(',')).ToDictionary(cells => cells[1], cells => cells[^1]);
+
+        // When
+        var json = Shell.Run("analyze", "--matrix", answers, "--format", "json");
+
+        // Then: the least certain tasks' consensus is the exported label, not another model's
+        json.ShouldSucceed();
+        var report = System.Text.Json.JsonDocument.Parse(json.Out).RootElement.GetProperty("annotators");
+        report.GetProperty("consensus_model").GetString().ShouldBe("auto");
+        foreach (var task in report.GetProperty("least_certain").EnumerateArray())
+            task.GetProperty("consensus").GetString().ShouldBe(exported[task.GetProperty("task").GetString()!], $"task {task.GetProperty("task")}");
     }
 
     [Fact]

@@ -65,13 +65,14 @@ internal sealed class AnalyzeCommand : ICommand
 
     /// <summary>
     /// The annotator report when the matrix holds people's answers: the consensus is <paramref name="model"/> when given
-    /// (checked against the matrix by the caller), else an <c>ibcc</c> fit (seed 0).
+    /// (checked against the matrix by the caller), else an <c>auto</c> fit (seed 0), the model <c>fit --model auto</c>
+    /// fits, so that the report scores workers against the labels a user exports.
     /// </summary>
     internal static AnnotatorReport? Annotators(IMatrixSource matrix, LabelModels.ILabelModel? model, Terminal terminal, CancellationToken cancellation)
     {
         if (!matrix.SourceKinds.Contains(SourceKind.Annotator)) return null;
         var whole = matrix is IO.AnswerMatrix answers ? answers.Matrix : IO.MatrixFile.Concat(matrix.ReadBlocks());
-        model ??= new LabelModels.IbccTrainer().Fit(whole, new LabelModels.FitContext { Seed = 0, Cancellation = cancellation });
+        model ??= new LabelModels.AutoTrainer().Fit(whole, new LabelModels.FitContext { Seed = 0, Cancellation = cancellation });
         var posteriors = LabelModels.LabelModel.PredictProbabilities(model, whole);
         terminal.Info($"annotator report: consensus of '{model.Name}'");
         return AnnotatorReport.Of(whole, posteriors, (matrix as IO.IRowKeys)?.Keys, model.Name);

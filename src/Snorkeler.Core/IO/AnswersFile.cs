@@ -66,6 +66,9 @@ public static class AnswersFile
         var answerWorker = new GrowingArray<int>();
         var answerLabel = new GrowingArray<int>();
         long empty = 0, unknown = 0;
+        // Who the unknown answers came from, and their tasks: a task none of whose answers is kept has no row.
+        var unknownWorkers = new KeyTable();
+        var unknownTasks = new KeyTable();
         foreach (var batch in source.ReadBatches(8192))
         {
             for (var i = 0; i < batch.Count; i++)
@@ -77,7 +80,13 @@ public static class AnswersFile
                 var labelText = batch.Text(i, labelColumn).Trim();
                 if (labelText.IsEmpty || labelText.SequenceEqual("-1")) { empty++; continue; }
                 var worker = fixedSources ? workers.Find(batch.Text(i, workerColumn).Trim()) : workers.Add(batch.Text(i, workerColumn).Trim());
-                if (worker < 0) { unknown++; continue; }
+                if (worker < 0)
+                {
+                    unknown++;
+                    unknownWorkers.Add(batch.Text(i, workerColumn).Trim());
+                    unknownTasks.Add(batch.Text(i, taskColumn).Trim());
+                    continue;
+                }
                 if (kindColumn >= 0)
                 {
                     var kind = ParseKind(batch.Text(i, kindColumn).Trim(), path, batch.LineOf(i));
@@ -117,6 +126,7 @@ public static class AnswersFile
         var keys = new long[Math.Max(1, MaxRow(rowStarts))];
         var kept = 0;
         long repeats = 0;
+        string? firstRepeat = null;
         var starts = new int[tasks.Count + 1];
         for (var t = 0; t < tasks.Count; t++)
         {
@@ -136,6 +146,7 @@ public static class AnswersFile
                 if (kept > starts[t] && lfs[kept - 1] == worker)
                 {
                     repeats++;
+                    firstRepeat ??= $"worker '{workers.Name(worker)}' on task '{tasks.Name(t)}'";
                     if (options.Repeats == RepeatedAnswers.Error)
                         throw SnorkelerException.InFile(path, $"worker '{workers.Name(worker)}' answered task '{tasks.Name(t)}' more than once (choose which answer counts with --repeats first|last)");
                     if (options.Repeats == RepeatedAnswers.Last) votes[kept - 1] = label;
@@ -161,7 +172,13 @@ public static class AnswersFile
             MatrixStorage.Dense => DenseOrError(matrix, path),
             _ => (long)tasks.Count * workers.Count <= Array.MaxLength ? matrix.WithStorage(MatrixStorage.Auto) : matrix,
         };
-        var report = new AnswersReport(n + empty + unknown, kept, repeats, empty, unknown, goldLabelled, goldUnmatched);
+        var report = new AnswersReport(n + empty + unknown, kept, repeats, empty, unknown, goldLabelled, goldUnmatched)
+        {
+            FirstRepeat = firstRepeat,
+            // Empty lists are the shared empty array, so reports compare equal as values when nothing was left out.
+            UnknownWorkers = unknownWorkers.Count == 0 ? [] : [.. unknownWorkers.Names],
+            TasksWithoutKnownAnswers = unknownTasks.Count == 0 ? [] : [.. unknownTasks.Names.Where(task => tasks.Find(task) < 0)],
+        };
         return new AnswerMatrix(matrix, tasks.Names, report);
     }
 
@@ -347,17 +364,40 @@ public static class AnswersFile
 /// <param name="GoldUnmatched">Gold labels for tasks with no answer, left out.</param>
 public sealed record AnswersReport(long Lines, long Answers, long Repeats, long Empty, long UnknownWorkerAnswers, int GoldTasks, long GoldUnmatched)
 {
+    /// <summary>The first repeated answer, as <c>worker 'w' on task 't'</c>, so that the count can be checked; null without repeats.</summary>
+    public string? FirstRepeat { get; init; }
+
+    /// <summary>The workers outside the given sources whose answers were left out, in order of first appearance.</summary>
+    public IReadOnlyList<string> UnknownWorkers { get; init; } = [];
+
+    /// <summary>Tasks all of whose answers were left out as unknown workers' answers: they have no row, so no label.</summary>
+    public IReadOnlyList<string> TasksWithoutKnownAnswers { get; init; } = [];
+
     private static string Count(long n, string noun) => string.Create(CultureInfo.InvariantCulture, $"{n:N0} {noun}{(n == 1 ? "" : "s")}");
 
     private static string Were(long n) => n == 1 ? "was" : "were";
 
+    /// <summary>The first few names of a list, for a message.</summary>
+    private static string Some(IReadOnlyList<string> names)
+        => string.Join(", ", names.Take(5)) + (names.Count > 5 ? ", …" : "");
+
     /// <summary>One-line notes on anything left out or resolved, for a log (empty when nothing was).</summary>
     public IEnumerable<string> Notes()
     {
-        if (Repeats > 0) yield return $"{Count(Repeats, "repeated answer")} of a worker to the same task {Were(Repeats)} resolved by the repeats rule";
+        if (Repeats > 0) yield return $"{Count(Repeats, "repeated answer")} of a worker to the same task {Were(Repeats)} resolved by the repeats rule (e.g. {FirstRepeat})";
         if (Empty > 0) yield return $"{Count(Empty, "line")} with an empty label {Were(Empty)} skipped";
-        if (UnknownWorkerAnswers > 0) yield return $"{Count(UnknownWorkerAnswers, "answer")} of workers the model does not know {Were(UnknownWorkerAnswers)} left out";
+        if (UnknownWorkerAnswers > 0)
+            yield return $"{Count(UnknownWorkerAnswers, "answer")} of workers the model does not know {Were(UnknownWorkerAnswers)} left out "
+                         + $"({Count(UnknownWorkers.Count, "worker")}: {Some(UnknownWorkers)}); a model fitted on answers that include theirs would use them";
         if (GoldUnmatched > 0) yield return $"{Count(GoldUnmatched, "gold label")} for tasks without answers {Were(GoldUnmatched)} left out";
+    }
+
+    /// <summary>What a caller should not miss (empty when nothing): tasks that get no label because no answer of theirs was kept.</summary>
+    public IEnumerable<string> Warnings()
+    {
+        var n = TasksWithoutKnownAnswers.Count;
+        if (n > 0)
+            yield return $"{Count(n, "task")} {(n == 1 ? "has" : "have")} only answers of workers the model does not know and {(n == 1 ? "is" : "are")} not in the output: {Some(TasksWithoutKnownAnswers)}";
     }
 }
 
