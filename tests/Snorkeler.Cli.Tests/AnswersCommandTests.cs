@@ -322,4 +322,20 @@ public class AnnotatorAnalysisTests
         var line = output.Split('\n').First(l => l.StartsWith("expected accuracy:", StringComparison.Ordinal));
         return double.Parse(line["expected accuracy:".Length..], System.Globalization.CultureInfo.InvariantCulture);
     }
+
+    [Fact]
+    public void Answers_whose_columns_are_not_named_as_expected_are_told_how_to_name_them()
+    {
+        // Given an annotation tool's export with its own column names
+        using var temp = new TempFolder();
+        var export = temp.Write("export.csv", "task,annotator,answer\nq1,ann,cat\nq1,bob,dog\nq2,ann,cat\n");
+
+        // When it is read as it is, and with its columns named
+        var asIs = Shell.Run("fit", "--matrix", export, "--model", "mv", "--out", temp.File("m.json"));
+        var named = Shell.Run("fit", "--matrix", export, "--worker-column", "annotator", "--label-column", "answer", "--model", "mv", "--out", temp.File("m.json"));
+
+        // Then the error says how to read it as answers, and that works
+        asIs.ShouldFailStartingWith(1, $"error: {export}(2): column 'task': 'q1' is not a label (-1 or a class number); if the file holds people's answers, one per line, name its columns task, worker and label, or give --task-column, --worker-column and --label-column");
+        named.ShouldSucceed();
+    }
 }

@@ -63,13 +63,19 @@ internal static class CsvMatrix
         return goldIndex < 0 ? matrix : matrix.WithGold(goldLabels.ToArray());
     }
 
+    /// <summary>
+    /// What a file without a schema sidecar may have meant instead of a wide matrix: people's answers, whose columns were
+    /// not recognised by name (an export's <c>task,annotator,answer</c>).
+    /// </summary>
+    private const string AnswersHint = "; if the file holds people's answers, one per line, name its columns task, worker and label, or give --task-column, --worker-column and --label-column";
+
     /// <summary>A cell's label: -1 (or empty) or a class number, below <paramref name="classes"/>' count when the sidecar gives them.</summary>
     private static int Parse(RowBatch batch, int row, int column, string path, DataSchema schema, LabelSchema? classes)
     {
         if (batch.IsMissing(row, column)) return LabelSchema.Abstain;
         var text = batch.Text(row, column).Trim();
         if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v) || v < -1 || v > short.MaxValue)
-            throw SnorkelerException.InFile(path, $"column '{schema.Names[column]}': '{text}' is not a label (-1 or a class number)", batch.LineOf(row));
+            throw SnorkelerException.InFile(path, $"column '{schema.Names[column]}': '{text}' is not a label (-1 or a class number){(classes is null ? AnswersHint : "")}", batch.LineOf(row));
         if (classes is not null && v >= classes.Cardinality)
             throw SnorkelerException.InFile(path, $"column '{schema.Names[column]}': a label of {v} is out of range for classes {classes}", batch.LineOf(row));
         return v;
