@@ -84,4 +84,21 @@ public class AnnotatorReportTests
         report.LeastCertain[0].Votes.ShouldBe([1, 1]);
         report.ToTable(markdown: false).ShouldContain("least certain tasks");
     }
+
+    [Fact]
+    public void Workers_with_as_many_answers_are_listed_with_numbers_by_value_then_other_names()
+    {
+        // Given workers named 29, 3, b, 30 and a, each answering every task
+        var names = new[] { "29", "3", "b", "30", "a" };
+        var matrix = LabelMatrix.Create(LabelSchema.Numbered(2), names, new[,] { { 0, 0, 1, 0, 0 }, { 1, 1, 1, 0, 1 } })
+            .WithSourceKinds(Enumerable.Repeat(SourceKind.Annotator, names.Length).ToArray());
+
+        // When the report is written as a table
+        var table = AnnotatorReport.Of(matrix, Consensus(matrix), ["t1", "t2"], "mv").ToTable(markdown: true);
+
+        // Then the rows run 3, 29, 30, a, b
+        var order = table.Split('\n').Where(l => l.StartsWith("| ", StringComparison.Ordinal)).Select(l => l.Split('|')[1].Trim())
+            .Where(names.Contains).ToArray();
+        order.ShouldBe(["3", "29", "30", "a", "b"]);
+    }
 }

@@ -321,6 +321,16 @@ public sealed record AnnotatorReport(LabelSchema Schema, string ConsensusModel, 
         json.WriteEndArray();
     }
 
+    /// <summary>Worker names in order, numbers by value ("3" before "29"), numbers before other names, the rest ordinally.</summary>
+    private static readonly Comparer<string> NumbersByValue = Comparer<string>.Create((a, b) =>
+    {
+        var aIsNumber = long.TryParse(a, NumberStyles.None, CultureInfo.InvariantCulture, out var u);
+        var bIsNumber = long.TryParse(b, NumberStyles.None, CultureInfo.InvariantCulture, out var v);
+        if (aIsNumber && bIsNumber && u != v) return u.CompareTo(v);
+        if (aIsNumber != bIsNumber) return aIsNumber ? -1 : 1;
+        return string.CompareOrdinal(a, b);
+    });
+
     /// <summary>
     /// The report as text or Markdown: the set's agreement statistics, a table of the <paramref name="maxWorkers"/> workers with
     /// the most answers (JSON has them all), and the least certain tasks.
@@ -334,7 +344,7 @@ public sealed record AnnotatorReport(LabelSchema Schema, string ConsensusModel, 
         if (markdown) text.Append('\n');
         var header = new List<string> { "worker", "answers", "est. acc.", "agreement", "spammer", "mean κ" };
         if (HasGold) header.Add("emp. acc.");
-        var shown = Workers.OrderByDescending(w => w.Answers).ThenBy(w => w.Name, StringComparer.Ordinal).Take(maxWorkers).ToList();
+        var shown = Workers.OrderByDescending(w => w.Answers).ThenBy(w => w.Name, NumbersByValue).Take(maxWorkers).ToList();
         var rows = shown.Select(w =>
         {
             var cells = new List<string> { w.Name, w.Answers.ToString(CultureInfo.InvariantCulture), F(w.EstimatedAccuracy), F(w.Agreement), F(w.SpammerScore), w.MeanCohenKappa is { } kappa ? F(kappa) : "-" };
