@@ -35,6 +35,7 @@ internal sealed class Args
     {
         var args = new Args { Specs = specs };
         var byName = specs.ToDictionary(s => s.Name, StringComparer.Ordinal);
+        (string Name, string Value)? single = null; // the one-value option whose value came just before
         for (var i = 0; i < tokens.Count; i++)
         {
             var token = tokens[i];
@@ -46,7 +47,10 @@ internal sealed class Args
                 name = eq > 0 ? token[..eq] : token;
                 if (eq > 0) inline = token[(eq + 1)..];
             }
+            else if (single is { } before)
+                throw new UsageException($"unexpected argument '{token}': {before.Name} takes one value, and has '{before.Value}'");
             else throw new UsageException($"unexpected argument '{token}'{(specs.FirstOrDefault(s => s.Many) is { } many ? $" (values of {many.Name} follow it directly)" : "")}");
+            single = null;
             if (!byName.TryGetValue(name, out var spec))
             {
                 var near = Text.Suggest.Nearest(name, byName.Keys);
@@ -72,6 +76,7 @@ internal sealed class Args
                 if (!spec.Many) break;
             }
             if (taken == 0) throw new UsageException($"option '{name}' needs a value ({spec.Value})");
+            if (!spec.Many) single = (name, list[^1]);
         }
         // An empty value ('--lfs ""', '--gold-column=') is never meant: as a path it names nothing, as a name it matches nothing.
         foreach (var (name, values) in args._values)

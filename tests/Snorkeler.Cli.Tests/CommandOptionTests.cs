@@ -38,6 +38,15 @@ public class CommandOptionTests
         File.Exists(temp.File("m.snkm")).ShouldBeFalse();
     }
 
+    [Theory]
+    [InlineData(new[] { "fit", "--matrix", "b1.csv", "b2.csv", "--model", "mv", "--out", "m.json" }, "snorkeler fit: unexpected argument 'b2.csv': --matrix takes one value, and has 'b1.csv'")]
+    [InlineData(new[] { "fit", "--model", "mv", "extra", "--matrix", "b1.csv", "--out", "m.json" }, "snorkeler fit: unexpected argument 'extra': --model takes one value, and has 'mv'")]
+    [InlineData(new[] { "fit", "stray", "--model", "mv" }, "snorkeler fit: unexpected argument 'stray' (values of --stats follow it directly)")]
+    public void A_stray_argument_names_the_one_value_option_it_follows(string[] arguments, string message)
+    {
+        Shell.Run(arguments).ShouldFailWith(2, message);
+    }
+
     [Fact]
     public void Check_of_a_missing_path_exits_1_with_SNK0901()
     {
