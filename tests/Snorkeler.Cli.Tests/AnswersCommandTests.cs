@@ -258,6 +258,30 @@ public class AnnotatorAnalysisTests
     }
 
     [Fact]
+    public void Least_certain_sets_how_many_tasks_that_most_need_another_answer_are_listed()
+    {
+        // Given rte's answers (800 tasks)
+        using var temp = new TempFolder();
+        var answers = TestPaths.Crowd("rte");
+
+        // When
+        var fifty = Shell.Run("analyze", "--matrix", answers, "--least-certain", "50", "--format", "json");
+        var none = Shell.Run("analyze", "--matrix", answers, "--least-certain", "0", "--report", temp.File("r.html"));
+        var lfs = Shell.Run("analyze", "--matrix", TestPaths.YouTubeFile("train.json"), "--least-certain", "5");
+
+        // Then 50 tasks, least certain first; none and no empty section; a usage error where there are no annotators
+        fifty.ShouldSucceed();
+        var tasks = System.Text.Json.JsonDocument.Parse(fifty.Out).RootElement.GetProperty("annotators").GetProperty("least_certain")
+            .EnumerateArray().Select(t => t.GetProperty("confidence").GetDouble()).ToArray();
+        tasks.Length.ShouldBe(50);
+        tasks.ShouldBeInOrder();
+        none.ShouldSucceed();
+        none.Out.ShouldNotContain("least certain tasks");
+        File.ReadAllText(temp.File("r.html")).ShouldNotContain("Least certain tasks");
+        lfs.ShouldFailWith(2, "snorkeler analyze: --least-certain goes with a matrix of annotators' answers (the annotator report's least certain tasks)");
+    }
+
+    [Fact]
     public void The_annotator_reports_consensus_is_by_default_the_label_that_fit_auto_and_predict_give_each_task()
     {
         // Given: the labels a project exports, from fit --model auto and predict

@@ -18,6 +18,7 @@ internal sealed class AnalyzeCommand : ICommand
         new("--format", "text|json|markdown", "output format (default text)"),
         new("--report", "REPORT.html", "also write a self-contained HTML report with charts", Role: PathRole.Output),
         new("--model", "MODEL.json", "a fitted model: with --report, its learned LF accuracies, confidences and class balance are shown; on people's answers, its labels are the consensus the annotator report scores workers against", Role: PathRole.Input) { Alone = true },
+        new("--least-certain", "N", "on people's answers: how many of the least certain tasks the annotator report lists, the ones that most need another answer (default 20; 0: none)"),
         new("--data", "FILE", "with --report: the data the matrix was made from, to show example rows", Many: true, Role: PathRole.Input),
         new("--lfs", "PATH", "with --report and --data: the matrix's LFs, to mark what made each rule fire", Many: true, Role: PathRole.Input),
         Inputs.ColumnOption,
@@ -31,12 +32,14 @@ internal sealed class AnalyzeCommand : ICommand
         var summary = LfSummary.Of(matrix);
         if (args.Has("--model") && !args.Has("--report") && !matrix.SourceKinds.Contains(SourceKind.Annotator))
             throw new UsageException("--model goes with --report REPORT.html (or with a matrix of annotators' answers, as their consensus)");
+        if (args.Has("--least-certain") && !matrix.SourceKinds.Contains(SourceKind.Annotator))
+            throw new UsageException("--least-certain goes with a matrix of annotators' answers (the annotator report's least certain tasks)");
         if (!args.Has("--report") && args.Has("--data")) throw new UsageException("--data goes with --report REPORT.html");
         if (!args.Has("--data") && args.Has("--lfs")) throw new UsageException("--lfs goes with --report and --data");
         var model = args.Value("--model") is { } modelPath ? LabelModels.ModelFile.Load(modelPath) : null;
         // Before anything uses the model: a mismatch is the run's one error, not first a note from the dependency check.
         if (model is not null) LabelModels.LabelModel.CheckCompatible(model, matrix, args.Required("--matrix"));
-        var annotators = Annotators(matrix, model, terminal, cancellation);
+        var annotators = Annotators(matrix, model, terminal, cancellation, args.Int("--least-certain", 0) ?? DefaultLeastCertain);
         var warnings = LfWarnings.Check(matrix, cancellation: cancellation);
         var dependencies = annotators is null ? Dependencies(matrix, model, terminal, cancellation) : null;
         if (args.Value("--report") is { } report)
@@ -68,15 +71,19 @@ internal sealed class AnalyzeCommand : ICommand
     /// (checked against the matrix by the caller), else an <c>auto</c> fit (seed 0), the model <c>fit --model auto</c>
     /// fits, so that the report scores workers against the labels a user exports.
     /// </summary>
-    internal static AnnotatorReport? Annotators(IMatrixSource matrix, LabelModels.ILabelModel? model, Terminal terminal, CancellationToken cancellation)
+    internal static AnnotatorReport? Annotators(IMatrixSource matrix, LabelModels.ILabelModel? model, Terminal terminal, CancellationToken cancellation,
+        int leastCertain = DefaultLeastCertain)
     {
         if (!matrix.SourceKinds.Contains(SourceKind.Annotator)) return null;
         var whole = matrix is IO.AnswerMatrix answers ? answers.Matrix : IO.MatrixFile.Concat(matrix.ReadBlocks());
         model ??= new LabelModels.AutoTrainer().Fit(whole, new LabelModels.FitContext { Seed = 0, Cancellation = cancellation });
         var posteriors = LabelModels.LabelModel.PredictProbabilities(model, whole);
         terminal.Info($"annotator report: consensus of '{model.Name}'");
-        return AnnotatorReport.Of(whole, posteriors, (matrix as IO.IRowKeys)?.Keys, model.Name);
+        return AnnotatorReport.Of(whole, posteriors, (matrix as IO.IRowKeys)?.Keys, model.Name, leastCertain);
     }
+
+    /// <summary>How many of the least certain tasks the annotator report lists unless told.</summary>
+    private const int DefaultLeastCertain = 20;
 
     /// <summary>
     /// The LF pairs that are dependent given the class (copies, derived LFs, correlated pairs), under the posteriors of

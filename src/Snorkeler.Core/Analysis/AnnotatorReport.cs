@@ -353,6 +353,7 @@ public sealed record AnnotatorReport(LabelSchema Schema, string ConsensusModel, 
         }).ToList();
         text.Append(Tables.Render(header, rows, markdown, c => c >= 1));
         if (Workers.Count > shown.Count) text.Append($"({Workers.Count - shown.Count:N0} more workers in --format json)\n");
+        if (LeastCertain.Count == 0) return text.ToString();
         text.Append(markdown ? "\n## Least certain tasks\n\n" : "\nleast certain tasks\n");
         var taskHeader = new List<string> { "task", "answers", "consensus", "confidence", "votes" };
         if (HasGold) taskHeader.Add("gold");

@@ -229,6 +229,7 @@ public static class HtmlReport
         series.Add(("spammer score", shown.Select(w => w.SpammerScore).ToArray()));
         html.Append("<h2>Workers with the most answers</h2>\n");
         html.Append(GroupedBars(shown.Select(w => w.Name).ToArray(), series, 1.0));
+        if (report.LeastCertain.Count == 0) return;
         html.Append("<h2>Least certain tasks</h2>\n<p class=\"note\">The tasks whose consensus is least sure: worth a second look or an expert.</p>\n<table><tr><th>task</th><th>answers</th><th>consensus</th><th>confidence</th><th>votes</th>");
         if (report.HasGold) html.Append("<th>gold</th>");
         html.Append("</tr>\n");
