@@ -56,8 +56,9 @@ internal static partial class ScriptCompiler
 
         // The code that runs is rewritten (stack guards, progress marks); it compiles whenever the scripts as written do.
         var rewritten = compilation.SyntaxTrees
-            .Where(t => sources.ByFullPath.ContainsKey(ScriptSources.Normalize(t.FilePath)))
-            .Select(t => (Path: ScriptSources.Normalize(t.FilePath), Code: ScriptRewriter.Rewrite(t, compilation.GetSemanticModel(t), ScriptSources.Normalize(t.FilePath))))
+            .Select(t => (Tree: t, Path: ScriptSources.Normalize(t.FilePath)))
+            .Where(t => sources.ByFullPath.ContainsKey(t.Path))
+            .Select(t => (t.Path, Code: ScriptRewriter.Rewrite(t.Tree, compilation.GetSemanticModel(t.Tree), t.Path)))
             .ToList();
         var guarded = rewritten.ToDictionary(r => r.Path, r => r.Code.Text, StringComparer.Ordinal);
         var emitted = Compilation(prelude, preludePath, sources, guarded);

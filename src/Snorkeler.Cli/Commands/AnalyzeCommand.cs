@@ -39,7 +39,7 @@ internal sealed class AnalyzeCommand : ICommand
         var model = args.Value("--model") is { } modelPath ? LabelModels.ModelFile.Load(modelPath) : null;
         // Before anything uses the model: a mismatch is the run's one error, not first a note from the dependency check.
         if (model is not null) LabelModels.LabelModel.CheckCompatible(model, matrix, args.Required("--matrix"));
-        var annotators = Annotators(matrix, model, terminal, cancellation, args.Int("--least-certain", 0) ?? DefaultLeastCertain);
+        var annotators = Annotators(matrix, model, terminal, cancellation, args.Int("--least-certain", 0) ?? AnnotatorReport.DefaultLeastCertain);
         var warnings = LfWarnings.Check(matrix, cancellation: cancellation);
         var dependencies = annotators is null ? Dependencies(matrix, model, terminal, cancellation) : null;
         if (args.Value("--report") is { } report)
@@ -72,7 +72,7 @@ internal sealed class AnalyzeCommand : ICommand
     /// fits, so that the report scores workers against the labels a user exports.
     /// </summary>
     internal static AnnotatorReport? Annotators(IMatrixSource matrix, LabelModels.ILabelModel? model, Terminal terminal, CancellationToken cancellation,
-        int leastCertain = DefaultLeastCertain)
+        int leastCertain = AnnotatorReport.DefaultLeastCertain)
     {
         if (!matrix.SourceKinds.Contains(SourceKind.Annotator)) return null;
         var whole = matrix is IO.AnswerMatrix answers ? answers.Matrix : IO.MatrixFile.Concat(matrix.ReadBlocks());
@@ -81,9 +81,6 @@ internal sealed class AnalyzeCommand : ICommand
         terminal.Info($"annotator report: consensus of '{model.Name}'");
         return AnnotatorReport.Of(whole, posteriors, (matrix as IO.IRowKeys)?.Keys, model.Name, leastCertain);
     }
-
-    /// <summary>How many of the least certain tasks the annotator report lists unless told.</summary>
-    private const int DefaultLeastCertain = 20;
 
     /// <summary>
     /// The LF pairs that are dependent given the class (copies, derived LFs, correlated pairs), under the posteriors of

@@ -41,6 +41,9 @@ public sealed record UncertainTask(string Task, long Row, int Answers, int Conse
 public sealed record AnnotatorReport(LabelSchema Schema, string ConsensusModel, IReadOnlyList<WorkerStatistics> Workers, double KrippendorffAlpha, double FleissKappa,
     double MeanCohenKappa, long CohenPairs, IReadOnlyList<UncertainTask> LeastCertain, bool HasGold)
 {
+    /// <summary>How many of the least certain tasks a report lists unless told.</summary>
+    public const int DefaultLeastCertain = 20;
+
     /// <summary>Shared tasks two workers need before their Cohen's κ counts.</summary>
     public const int MinSharedTasks = 5;
 
@@ -51,7 +54,7 @@ public sealed record AnnotatorReport(LabelSchema Schema, string ConsensusModel, 
     /// Computes the report. <paramref name="posteriors"/> holds the consensus class probabilities (rows × k);
     /// <paramref name="keys"/> the task ids (null: row numbers); <paramref name="leastCertain"/> how many tasks to list.
     /// </summary>
-    public static AnnotatorReport Of(LabelMatrix matrix, ReadOnlySpan<double> posteriors, IReadOnlyList<string>? keys, string consensusModel, int leastCertain = 20)
+    public static AnnotatorReport Of(LabelMatrix matrix, ReadOnlySpan<double> posteriors, IReadOnlyList<string>? keys, string consensusModel, int leastCertain = DefaultLeastCertain)
     {
         Guard.NotNull(matrix);
         int n = matrix.RowCount, m = matrix.LfCount, k = matrix.Schema.Cardinality;
