@@ -212,7 +212,7 @@ public sealed class AutoTrainer : ILabelModelTrainer
     /// The candidates on a wide matrix recognised as people's answers without a dev split: majority vote and Dawid–Skene,
     /// which reads them as annotators (each worker's rows centred on the worker's own skill). On generated crowds read as
     /// LFs this pair fell more than half a point below majority vote on 11 of 181 sets, against 34 for majority vote and the
-    /// crowd default (EBCC), which fell up to 7.5 points below on weak crowds of 3 answers a task (docs/label-models.md).
+    /// crowd default (EBCC), which fell up to 7.5 points below on weak crowds of 3 answers a task (docs/label-models-measurements.md).
     /// </summary>
     internal static IReadOnlyList<AutoEntry> RecognisedCrowdCandidates { get; } =
     [
@@ -277,7 +277,7 @@ public sealed class AutoTrainer : ILabelModelTrainer
         // Crowd.CrowdRecognition): they become annotators, and majority vote and Dawid–Skene are compared by held-out
         // agreement (RecognisedCrowdCandidates).
         // With a dev split the matrix is left as it is: there the change gained on the crowds it was designed on and not on
-        // those held out (docs/label-models.md).
+        // those held out (docs/label-models-measurements.md).
         string? recognised = null;
         if (context.Dev is not { HasGold: true } && !Crowd.CrowdSelection.Applies(train)
             && Crowd.CrowdRecognition.Test(train, context.Cancellation) is { LooksLikePeople: true } evidence)
@@ -416,7 +416,7 @@ public sealed class AutoTrainer : ILabelModelTrainer
     /// The trainer of a candidate's fits without a fold of sources, when it differs from the candidate's own: EBCC with its
     /// default options (the LF candidate; not the crowd default) runs one restart there instead of 10 (fewer on many
     /// answers). Its restarts cost a full fit each and guard the fit on all rows against a poor optimum; the held-out
-    /// agreement of one fit per fold chose the same models on every set measured (docs/label-models.md, <c>auto</c>), at a
+    /// agreement of one fit per fold chose the same models on every set measured (docs/label-models-measurements.md, <c>auto</c>'s cost on dense sets), at a
     /// tenth of the fold fits' cost on sets of up to 100,000 answers.
     /// </summary>
     internal static ILabelModelTrainer? CriterionTrainer(AutoEntry entry)
@@ -581,7 +581,7 @@ public sealed class AutoTrainer : ILabelModelTrainer
             {
                 // Semi-supervised EM: the dev rows join the fit clamped to their gold class; scored out of fold like wmv (each
                 // fold's rows left out of the fit that predicts them). Semi-supervised ebcc is not tried: on the shared sets it
-                // was never chosen and cost ~10 s of CPU on dog (docs/label-models.md).
+                // was never chosen and cost ~10 s of CPU on dog (docs/label-models-measurements.md).
                 var options = new Dictionary<string, string>(entry.Options) { ["dev-gold"] = "clamp" };
                 var semi = LabelModelCatalog.Get(entry.Model).CreateTrainer(new ModelOptions(options));
                 Add(entry.Model, options, context.Prior is null ? "learned" : "given", () => semi.Fit(train, context with { Dev = dev }),
@@ -631,7 +631,7 @@ public sealed class AutoTrainer : ILabelModelTrainer
         {
             // Shrinkage towards the unsupervised choice: the dev-best replaces it only when it leads it on the dev rows by more
             // than one paired standard error. The dev-best's lead is optimistic (it is the best of hundreds), so a lead within
-            // the noise of the dev split is not taken as evidence (docs/label-models.md: measured against an out-of-fold check
+            // the noise of the dev split is not taken as evidence (docs/label-models-measurements.md: measured against an out-of-fold check
             // of the selection and six other rules). With a hard-label metric the dev-best must also be no worse calibrated on
             // the dev rows (log-loss): a lead in labels bought with worse probabilities was, on held-out sets, more often luck
             // of the dev split than a better model.

@@ -389,7 +389,7 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
             // People asked at random (a Wrench crowd set, one worker a column): a worker's few answers can all be one class,
             // or all fall on rows another worker answered alike, by chance; read as rules they became single-class sources
             // with silences as evidence, exclusive groups and derived sources (generated one-coin crowds: 1-6 points below
-            // majority vote; docs/label-models.md).
+            // majority vote; docs/label-models-measurements.md).
             context.Log?.Invoke($"dawid-skene: the sources vote independently of the class, as people asked at random do ({evidence}), so they are read as annotators (-1: not asked; --people given keeps them as LFs)");
             patterns.ReadAsPeople();
         }
@@ -556,7 +556,7 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
     internal static double[] EstimatePrior(VotePatterns patterns, int m, int k, CancellationToken cancellation)
     {
         if (patterns.Rows == 0 || m == 0) return ClassPrior.Uniform(k);
-        // The estimate documented in docs/label-models.md (class balance without gold): EM at the fixed strength.
+        // The estimate documented in docs/label-models.md (class prior; measured in docs/label-models-measurements.md): EM at the fixed strength.
         var em = new DawidSkeneEm(patterns, m, k, new DawidSkeneOptions { SmoothingFromSpread = false }, null);
         em.Run(cancellation);
         return em.Prior;

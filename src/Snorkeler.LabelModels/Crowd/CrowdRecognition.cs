@@ -43,7 +43,7 @@ internal sealed record CrowdEvidence(double ChiSquare, int DegreesOfFreedom, int
 /// cannot see an LF's dependence (15 of 32 LF sets of 200 rows pass it), so two more marks of a crowd are required: every
 /// row gets about as many votes (a platform asks each task of r people; LFs that fire independently give counts that vary
 /// like a sum of coin flips, variance near the mean) and most votes come from sources that vote several classes
-/// (docs/label-models.md, "Crowds read as LFs are recognised as people's answers").
+/// (docs/label-models-measurements.md, "Crowds read as LFs are recognised as people's answers").
 /// </summary>
 internal static class CrowdRecognition
 {
