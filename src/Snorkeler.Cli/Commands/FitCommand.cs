@@ -44,7 +44,7 @@ internal sealed class FitCommand : ICommand
         new("--spam-prior", "X", "mace: Beta prior pseudo-count of spammed answers"),
         new("--strategy-prior", "X", "mace: Dirichlet prior pseudo-count of each label when spamming"),
         new("--ability-prior", "X", "glad: mean of the Gaussian prior on worker ability"),
-        new("--prior-estimate", "uniform|mv|em", "snorkel, dawid-skene: the prior when neither --prior nor --dev gives one"),
+        new("--prior-estimate", "uniform|mv|em", "snorkel, dawid-skene, wmv, flyingsquid: the prior when neither --prior nor --dev gives one"),
         new("--accuracies", "auto|dev|snorkel", "wmv: where LF accuracies come from"),
         new("--max-accuracy", "X", "wmv, flyingsquid: cap on an LF's estimated accuracy"),
         new("--partners", "N", "flyingsquid: triplet partners per LF"),
