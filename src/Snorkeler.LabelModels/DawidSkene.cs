@@ -727,9 +727,21 @@ internal sealed class DawidSkeneEm
         if (!SetStrengths()) return fit;
         LearnedStrength = _oneCoin.Any(x => x)
             ? _coinStrength.ToString("G4", CultureInfo.InvariantCulture) + " (one-coin accuracy)"
-            : string.Join(", ", _rowStrength.Select((x, c) => string.Create(CultureInfo.InvariantCulture, $"class {c} {x:G4}")))
+            : StrengthsByClass(_rowStrength)
               + (_skill is null ? "" : string.Create(CultureInfo.InvariantCulture, $", around each annotator's own skill (its agreement with the others' majority, {_skillStrength:G4} pseudo-answers)"));
         return Continue(fit, _options.MaxIterations - stage, cancellation).Fit;
+    }
+
+    /// <summary>
+    /// Each class's strength for the log; past a dozen classes the classes sharing a strength are listed together (by count
+    /// when many), so that a fit over hundreds of classes logs a line, not a page.
+    /// </summary>
+    private static string StrengthsByClass(double[] strengths)
+    {
+        string Text(double x) => x.ToString("G4", CultureInfo.InvariantCulture);
+        if (strengths.Length <= 12) return string.Join(", ", strengths.Select((x, c) => $"class {c} {Text(x)}"));
+        return string.Join("; ", Enumerable.Range(0, strengths.Length).GroupBy(c => Text(strengths[c])).Select(g =>
+            g.Count() <= 5 ? $"{g.Key} for class{(g.Count() == 1 ? "" : "es")} {string.Join(", ", g)}" : $"{g.Key} for {g.Count()} classes"));
     }
 
     /// <summary>The strengths learned with <c>smoothing auto</c>, for the log; null when the fit kept <c>smoothing</c>.</summary>

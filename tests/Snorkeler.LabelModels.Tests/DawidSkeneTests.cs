@@ -560,6 +560,27 @@ public sealed class DawidSkeneTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Over_many_classes_the_learned_strengths_are_logged_in_one_short_line_grouping_classes_that_share_one()
+    {
+        // Given workers answering 200 tasks of 60 classes
+        var crowd = Crowds.Generate(new CrowdSpec { Tasks = 200, Workers = 12, Classes = 60, AnswersPerTask = 3, AccuracyLow = 0.6, AccuracyHigh = 0.9, Seed = 5 });
+        var log = new List<string>();
+
+        // When Dawid–Skene learns its prior strength with the log on
+        Fit(crowd, context: FitContext.WithSeed(1) with { Log = log.Add });
+
+        // Then the strengths are one line that names no class one by one when many share a strength, and accounts for all 60
+        var line = log.Single(l => l.Contains("prior strength learned", StringComparison.Ordinal));
+        output.WriteLine(line);
+        line.Length.ShouldBeLessThan(400);
+        var groups = line[(line.IndexOf("auto): ", StringComparison.Ordinal) + 7)..line.IndexOf(" pseudo-votes", StringComparison.Ordinal)].Split(", around")[0].Split("; ");
+        var counted = groups.Sum(g => System.Text.RegularExpressions.Regex.Match(g, @"for (\d+) classes$") is { Success: true } many
+            ? int.Parse(many.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)
+            : g[(g.IndexOf(" for class", StringComparison.Ordinal) + 10)..].TrimStart('e', 's').Split(',').Length);
+        counted.ShouldBe(60);
+    }
+
+    [Fact]
     public void The_learned_strength_is_large_for_sources_that_differ_by_counting_noise_and_the_population_s_own_for_sources_that_truly_differ()
     {
         var random = new Random(3);
