@@ -38,9 +38,11 @@ public sealed partial class StudioSession
     /// <summary>
     /// The rows of a bucket of <paramref name="set"/> ("train" or "dev"): <paramref name="bucket"/> is <c>fires</c>
     /// (the LF votes), <c>correct</c>, <c>wrong</c> (against gold), <c>conflict</c>, <c>overlap</c>, <c>uncovered</c>,
-    /// <c>uncertain</c>, <c>model-wrong</c>, <c>model-right</c> or <c>all</c>; <paramref name="lf"/> narrows it to one LF.
+    /// <c>uncertain</c>, <c>model-wrong</c>, <c>model-right</c> or <c>all</c>; <paramref name="lf"/> narrows it to one LF;
+    /// <paramref name="covered"/> true keeps the rows some LF votes on, false the rows no LF votes on (as <c>rows --covered</c>
+    /// and <c>--uncovered</c>: <c>model-wrong</c> with true is the model's mistakes without the rows it labels by its prior alone).
     /// </summary>
-    public RowsView Rows(string set, string? lf, string bucket, int limit, int seed)
+    public RowsView Rows(string set, string? lf, string bucket, int limit, int seed, bool? covered = null)
     {
         lock (_gate)
         {
@@ -66,6 +68,13 @@ public sealed partial class StudioSession
                 "model-right" => new RowQuery { ModelCorrect = true },
                 _ => throw new StudioRefusal($"unknown bucket '{bucket}' (all, fires, correct, wrong, conflict, uncovered, uncertain, model-wrong, model-right)"),
             };
+            if (covered is { } some)
+            {
+                // Refused rather than answered with no rows, as 'rows --covered --uncovered' is.
+                if (some ? query.Uncovered : query.Lfs.Count > 0 || query.Correct is not null || query.Conflict)
+                    throw new StudioRefusal($"bucket '{bucket}' holds only rows {(some ? "no" : "some")} LF votes on, so covered={(some ? "true" : "false")} would leave none");
+                query = some ? query with { Covered = true } : query with { Uncovered = true };
+            }
             if (query.NeedsModel && e.Model is null) throw new StudioRefusal($"'{bucket}' needs the label model, and none is fitted{(e.ModelError is null ? "" : $": {e.ModelError}")}");
             var matrix = dev ? e.Dev! : e.Train;
             var sample = RowBuckets.Sample(matrix, query, Math.Clamp(limit, 0, 500), seed, e.Model is null ? null : e.Model.PredictProbabilities);

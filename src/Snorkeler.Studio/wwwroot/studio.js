@@ -304,9 +304,9 @@ function delta(value, higherIsBetter = true) {
   return `<span class="delta ${good ? "up" : "down"}">${sign}${Math.abs(100 * value).toFixed(1)}</span>`;
 }
 
-function card(label, value, change, rows, id) {
+function card(label, value, change, rows, id, title = "") {
   const attributes = rows ? ` class="value clickable" data-rows="${escapeHtml(rows)}"` : ` class="value"`;
-  return `<div class="card" id="${id}"><div class="label">${label}</div><div${attributes}>${value}${change}</div></div>`;
+  return `<div class="card" id="${id}"${title ? ` title="${escapeHtml(title)}"` : ""}><div class="label">${label}</div><div${attributes}>${value}${change}</div></div>`;
 }
 
 function render(state) {
@@ -320,17 +320,23 @@ function render(state) {
   const t = state.totals;
   const d = state.delta || {};
   const hasDev = state.devRows > 0;
+  const goldSet = hasDev ? "dev" : "train";
+  // A model with a class prior labels every row, the ones no LF votes on too; ties are what it leaves unlabelled.
+  const tied = t && t.modelCoverage !== null && t.modelCoverage < 1 ? `, ${Math.round((1 - t.modelCoverage) * t.goldRows)} tied` : "";
   $("#totals").innerHTML = t ? [
     card("LFs", t.lfs, "", null, "total-lfs"),
-    card("coverage", percent(t.coverage), delta(d.coverage), "set=train&bucket=uncovered", "total-coverage"),
+    card("coverage", percent(t.coverage), delta(d.coverage), "set=train&bucket=uncovered", "total-coverage", "share of training rows some LF votes on"),
     card("overlap", percent(t.overlap), delta(d.overlap, true), "set=train&bucket=all", "total-overlap"),
     card("conflict", percent(t.conflict), delta(d.conflict, false), "set=train&bucket=conflict", "total-conflict"),
-    card(`model accuracy (${t.goldRows} gold rows)`, percent(t.modelAccuracy), delta(d.modelAccuracy), hasDev ? "set=dev&bucket=model-wrong" : "set=train&bucket=model-wrong", "total-accuracy"),
-    card("model coverage (gold)", percent(t.modelCoverage), delta(d.modelCoverage), hasDev ? "set=dev&bucket=uncertain" : "set=train&bucket=uncertain", "total-model-coverage"),
+    card(`model accuracy (${t.goldRows} gold rows${tied})`, percent(t.modelAccuracy), delta(d.modelAccuracy), `set=${goldSet}&bucket=model-wrong`, "total-accuracy",
+      "the label model's accuracy on every gold row, the rows no LF votes on too (it gives them its prior's top class)"),
+    card(`model accuracy, covered (${t.coveredGoldRows} gold rows)`, percent(t.modelAccuracyCovered), delta(d.modelAccuracyCovered),
+      `set=${goldSet}&bucket=model-wrong&covered=true`, "total-accuracy-covered", "the label model's accuracy on the gold rows some LF votes on: the rows the LFs decide"),
+    card("coverage (gold)", percent(t.goldCoverage), delta(d.goldCoverage), hasDev ? "set=dev&bucket=uncovered" : null, "total-gold-coverage",
+      "share of the gold rows some LF votes on"),
   ].join("") : `<div class="card"><div class="label">The LF folder does not check clean yet.</div></div>`;
   $("#model-error").hidden = !state.modelError;
   $("#model-error").textContent = state.modelError ? `label model: ${state.modelError}` : "";
-  const goldSet = hasDev ? "dev" : "train";
   $("#lf-table tbody").innerHTML = state.lfs.map(({ numbers: n, delta: c, isNew }) => {
     const lf = encodeURIComponent(n.name);
     const changed = isNew || (c && Object.values(c).some((v) => v !== null && Math.abs(v) >= 0.0005));
@@ -352,15 +358,19 @@ function render(state) {
   if (!$("#next-panel").hidden) loadNext();
 }
 
+// The change from one number to another, when both exist.
+function change(now, before) { return now === null || before === null ? "" : delta(now - before); }
+
 function renderHistory() {
   const history = studio.state.history.slice().reverse();
-  $("#history-panel").innerHTML = `<table><thead><tr><th>#</th><th>time</th><th>what</th><th>changed LFs</th><th>coverage</th><th>model accuracy</th><th>ms</th></tr></thead><tbody>` +
+  $("#history-panel").innerHTML = `<table><thead><tr><th>#</th><th>time</th><th>what</th><th>changed LFs</th><th>coverage</th><th>model accuracy</th><th>covered</th><th>ms</th></tr></thead><tbody>` +
     history.map((h, i) => {
       const before = history[i + 1];
       const lfs = [...h.added.map((n) => "+" + n), ...h.removed.map((n) => "−" + n), ...h.changed.map((n) => "~" + n)].join(" ");
       return `<tr><td>${h.id}</td><td>${new Date(h.time).toLocaleTimeString()}</td><td>${escapeHtml(h.reason)}</td><td>${escapeHtml(lfs)}</td>` +
         `<td>${percent(h.totals.coverage)}${before ? delta(h.totals.coverage - before.totals.coverage) : ""}</td>` +
-        `<td>${percent(h.totals.modelAccuracy)}${before && h.totals.modelAccuracy !== null && before.totals.modelAccuracy !== null ? delta(h.totals.modelAccuracy - before.totals.modelAccuracy) : ""}</td>` +
+        `<td>${percent(h.totals.modelAccuracy)}${before ? change(h.totals.modelAccuracy, before.totals.modelAccuracy) : ""}</td>` +
+        `<td>${percent(h.totals.modelAccuracyCovered)}${before ? change(h.totals.modelAccuracyCovered, before.totals.modelAccuracyCovered) : ""}</td>` +
         `<td>${h.milliseconds.toFixed(0)}</td></tr>`;
     }).join("") + `</tbody></table>`;
 }
