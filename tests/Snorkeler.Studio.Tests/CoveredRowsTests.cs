@@ -53,6 +53,28 @@ public sealed partial class CoveredRowsTests
         Rows(uncovered).ShouldAllBe(r => r.GetProperty("votes").GetArrayLength() == 0);
     }
 
+    [Fact]
+    public async Task The_gold_rows_behind_the_model_accuracy_hold_the_hand_labelled_rows_with_the_dev_rows()
+    {
+        await using var studio = await StudioHarness.Start(set: "trec", rules: StudioHarness.TrecRules);
+        // A training question the 'who' rule votes HUM on, labelled otherwise by hand: a mistake of the model the LFs decide.
+        var labelled = (await studio.Get("/api/rows?set=train&lf=who&limit=1")).GetProperty("rows")[0].GetProperty("row").GetInt64();
+        var totals = (await studio.Post("/api/label", new { row = labelled, label = "ENTY" })).GetProperty("totals");
+
+        var gold = await studio.Get("/api/rows?set=gold&bucket=model-wrong&covered=true&limit=500");
+        var dev = await studio.Get("/api/rows?set=dev&bucket=model-wrong&covered=true&limit=500");
+        var uncovered = await studio.Get("/api/rows?set=gold&bucket=uncovered&limit=0");
+
+        totals.GetProperty("goldRows").GetInt64().ShouldBe(501);
+        var coveredRows = totals.GetProperty("coveredGoldRows").GetInt64();
+        gold.GetProperty("matched").GetInt64().ShouldBe(coveredRows - (long)Math.Round(totals.GetProperty("modelAccuracyCovered").GetDouble() * coveredRows));
+        gold.GetProperty("matched").GetInt64().ShouldBe(dev.GetProperty("matched").GetInt64() + 1);
+        var hand = Rows(gold).Single(r => r.GetProperty("set").GetString() == "train");
+        hand.GetProperty("row").GetInt64().ShouldBe(labelled);
+        hand.GetProperty("gold").GetString().ShouldBe("ENTY");
+        uncovered.GetProperty("matched").GetInt64().ShouldBe(501 - coveredRows);
+    }
+
     private static List<JsonElement> Rows(JsonElement view) => view.GetProperty("rows").EnumerateArray().ToList();
 
     /// <summary>

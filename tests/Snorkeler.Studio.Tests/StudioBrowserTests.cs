@@ -130,7 +130,7 @@ public sealed class StudioBrowserTests
     {
         await using var studio = await StudioHarness.Start(set: "trec", rules: StudioHarness.TrecRules);
         var totals = (await studio.Get("/api/state")).GetProperty("totals");
-        var coveredWrong = (await studio.Get("/api/rows?set=dev&bucket=model-wrong&covered=true&limit=0")).GetProperty("matched").GetInt64();
+        var coveredWrong = (await studio.Get("/api/rows?set=gold&bucket=model-wrong&covered=true&limit=0")).GetProperty("matched").GetInt64();
         using var browser = Browser();
         var wait = Open(browser, studio);
 
@@ -142,14 +142,14 @@ public sealed class StudioBrowserTests
 
         browser.FindElement(By.CssSelector("#total-accuracy-covered .value")).Click();
         wait.Until(b => Text(b, "#rows-panel .rows-title").Contains("some LF votes", StringComparison.Ordinal));
-        Text(browser, "#rows-panel .rows-title").ShouldBe($"dev: some LF votes; the label model disagrees with gold — {coveredWrong} rows");
+        Text(browser, "#rows-panel .rows-title").ShouldBe($"gold: some LF votes; the label model disagrees with gold — {coveredWrong} rows");
         var rows = browser.FindElements(By.CssSelector("#rows-panel .row"));
         rows.Count.ShouldBe((int)coveredWrong);
         rows.ShouldAllBe(r => !r.Text.Contains("no LF votes", StringComparison.Ordinal));
         Screenshot(browser, "studio-covered.png");
 
         browser.FindElement(By.CssSelector("#total-accuracy .value")).Click();
-        wait.Until(b => Text(b, "#rows-panel .rows-title").StartsWith("dev: the label model disagrees with gold", StringComparison.Ordinal));
+        wait.Until(b => Text(b, "#rows-panel .rows-title").StartsWith("gold: the label model disagrees with gold", StringComparison.Ordinal));
         browser.FindElements(By.CssSelector("#rows-panel .row")).ShouldContain(r => r.Text.Contains("no LF votes", StringComparison.Ordinal));
     }
 

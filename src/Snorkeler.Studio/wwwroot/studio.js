@@ -319,8 +319,8 @@ function render(state) {
   renderDiagnostics();
   const t = state.totals;
   const d = state.delta || {};
-  const hasDev = state.devRows > 0;
-  const goldSet = hasDev ? "dev" : "train";
+  // The gold numbers (model accuracy, empirical accuracy) are measured on the dev rows and the hand-labelled rows
+  // together: set=gold lists the rows behind them from both.
   // A model with a class prior labels every row, the ones no LF votes on too; ties are what it leaves unlabelled.
   const tied = t && t.modelCoverage !== null && t.modelCoverage < 1 ? `, ${Math.round((1 - t.modelCoverage) * t.goldRows)} tied` : "";
   $("#totals").innerHTML = t ? [
@@ -328,11 +328,11 @@ function render(state) {
     card("coverage", percent(t.coverage), delta(d.coverage), "set=train&bucket=uncovered", "total-coverage", "share of training rows some LF votes on"),
     card("overlap", percent(t.overlap), delta(d.overlap, true), "set=train&bucket=all", "total-overlap"),
     card("conflict", percent(t.conflict), delta(d.conflict, false), "set=train&bucket=conflict", "total-conflict"),
-    card(`model accuracy (${t.goldRows} gold rows${tied})`, percent(t.modelAccuracy), delta(d.modelAccuracy), `set=${goldSet}&bucket=model-wrong`, "total-accuracy",
+    card(`model accuracy (${t.goldRows} gold rows${tied})`, percent(t.modelAccuracy), delta(d.modelAccuracy), `set=gold&bucket=model-wrong`, "total-accuracy",
       "the label model's accuracy on every gold row, the rows no LF votes on too (it gives them its prior's top class)"),
     card(`model accuracy, covered (${t.coveredGoldRows} gold rows)`, percent(t.modelAccuracyCovered), delta(d.modelAccuracyCovered),
-      `set=${goldSet}&bucket=model-wrong&covered=true`, "total-accuracy-covered", "the label model's accuracy on the gold rows some LF votes on: the rows the LFs decide"),
-    card("coverage (gold)", percent(t.goldCoverage), delta(d.goldCoverage), hasDev ? "set=dev&bucket=uncovered" : null, "total-gold-coverage",
+      `set=gold&bucket=model-wrong&covered=true`, "total-accuracy-covered", "the label model's accuracy on the gold rows some LF votes on: the rows the LFs decide"),
+    card("coverage (gold)", percent(t.goldCoverage), delta(d.goldCoverage), "set=gold&bucket=uncovered", "total-gold-coverage",
       "share of the gold rows some LF votes on"),
   ].join("") : `<div class="card"><div class="label">The LF folder does not check clean yet.</div></div>`;
   $("#model-error").hidden = !state.modelError;
@@ -347,7 +347,7 @@ function render(state) {
       `<td class="coverage"><span class="clickable" data-rows="set=train&lf=${lf}&bucket=fires">${percent(n.coverage)}</span>${c ? delta(c.coverage) : ""}</td>` +
       `<td class="overlaps"><span class="clickable" data-rows="set=train&lf=${lf}&bucket=fires">${percent(n.overlaps)}</span>${c ? delta(c.overlaps) : ""}</td>` +
       `<td class="conflicts"><span class="clickable" data-rows="set=train&lf=${lf}&bucket=conflict">${percent(n.conflicts)}</span>${c ? delta(c.conflicts, false) : ""}</td>` +
-      `<td class="empirical"><span class="clickable" data-rows="set=${goldSet}&lf=${lf}&bucket=wrong">${accuracy}</span>${c ? delta(c.empiricalAccuracy) : ""}</td>` +
+      `<td class="empirical"><span class="clickable" data-rows="set=gold&lf=${lf}&bucket=wrong">${accuracy}</span>${c ? delta(c.empiricalAccuracy) : ""}</td>` +
       `<td class="learned"><span class="clickable" data-rows="set=train&lf=${lf}&bucket=fires">${percent(n.learnedAccuracy)}</span>${c ? delta(c.learnedAccuracy) : ""}</td>` +
       `</tr>`;
   }).join("");
