@@ -60,16 +60,17 @@ public sealed partial class StudioSession
                 "correct" => new RowQuery { Lfs = lfs, Correct = true },
                 "wrong" => new RowQuery { Lfs = lfs, Correct = false },
                 "conflict" => new RowQuery { Lfs = lfs, Conflict = true },
+                "overlap" => new RowQuery { Lfs = lfs, Overlap = true },
                 "uncovered" => new RowQuery { Uncovered = true },
                 "uncertain" => new RowQuery { MarginBelow = UncertainMargin },
                 "model-wrong" => new RowQuery { ModelCorrect = false },
                 "model-right" => new RowQuery { ModelCorrect = true },
-                _ => throw new StudioRefusal($"unknown bucket '{bucket}' (all, fires, correct, wrong, conflict, uncovered, uncertain, model-wrong, model-right)"),
+                _ => throw new StudioRefusal($"unknown bucket '{bucket}' (all, fires, correct, wrong, conflict, overlap, uncovered, uncertain, model-wrong, model-right)"),
             };
             if (covered is { } some)
             {
                 // Refused rather than answered with no rows, as 'rows --covered --uncovered' is.
-                if (some ? query.Uncovered : query.Lfs.Count > 0 || query.Correct is not null || query.Conflict)
+                if (some ? query.Uncovered : query.Lfs.Count > 0 || query.Correct is not null || query.Conflict || query.Overlap)
                     throw new StudioRefusal($"bucket '{bucket}' holds only rows {(some ? "no" : "some")} LF votes on, so covered={(some ? "true" : "false")} would leave none");
                 query = some ? query with { Covered = true } : query with { Uncovered = true };
             }

@@ -326,7 +326,7 @@ function render(state) {
   $("#totals").innerHTML = t ? [
     card("LFs", t.lfs, "", null, "total-lfs"),
     card("coverage", percent(t.coverage), delta(d.coverage), "set=train&bucket=uncovered", "total-coverage", "share of training rows some LF votes on"),
-    card("overlap", percent(t.overlap), delta(d.overlap, true), "set=train&bucket=all", "total-overlap"),
+    card("overlap", percent(t.overlap), delta(d.overlap, true), "set=train&bucket=overlap", "total-overlap", "share of training rows two or more LFs vote on"),
     card("conflict", percent(t.conflict), delta(d.conflict, false), "set=train&bucket=conflict", "total-conflict"),
     card(`model accuracy (${t.goldRows} gold rows${tied})`, percent(t.modelAccuracy), delta(d.modelAccuracy), `set=gold&bucket=model-wrong`, "total-accuracy",
       "the label model's accuracy on every gold row, the rows no LF votes on too (it gives them its prior's top class)"),
@@ -345,7 +345,7 @@ function render(state) {
       `<td class="name">${escapeHtml(n.name)}${isNew ? `<span class="delta new">new</span>` : ""}<span class="where" data-file="${escapeHtml(n.file)}" data-line="${n.line}">${escapeHtml(n.file)}:${n.line}</span></td>` +
       `<td>${escapeHtml(n.polarity.join(", "))}</td>` +
       `<td class="coverage"><span class="clickable" data-rows="set=train&lf=${lf}&bucket=fires">${percent(n.coverage)}</span>${c ? delta(c.coverage) : ""}</td>` +
-      `<td class="overlaps"><span class="clickable" data-rows="set=train&lf=${lf}&bucket=fires">${percent(n.overlaps)}</span>${c ? delta(c.overlaps) : ""}</td>` +
+      `<td class="overlaps"><span class="clickable" data-rows="set=train&lf=${lf}&bucket=overlap">${percent(n.overlaps)}</span>${c ? delta(c.overlaps) : ""}</td>` +
       `<td class="conflicts"><span class="clickable" data-rows="set=train&lf=${lf}&bucket=conflict">${percent(n.conflicts)}</span>${c ? delta(c.conflicts, false) : ""}</td>` +
       `<td class="empirical"><span class="clickable" data-rows="set=gold&lf=${lf}&bucket=wrong">${accuracy}</span>${c ? delta(c.empiricalAccuracy) : ""}</td>` +
       `<td class="learned"><span class="clickable" data-rows="set=train&lf=${lf}&bucket=fires">${percent(n.learnedAccuracy)}</span>${c ? delta(c.learnedAccuracy) : ""}</td>` +
