@@ -319,10 +319,10 @@ function render(state) {
   renderDiagnostics();
   const t = state.totals;
   const d = state.delta || {};
-  // The gold numbers (model accuracy, empirical accuracy) are measured on the dev rows and the hand-labelled rows
-  // together: set=gold lists the rows behind them from both.
   // A model with a class prior labels every row, the ones no LF votes on too; ties are what it leaves unlabelled.
   const tied = t && t.modelCoverage !== null && t.modelCoverage < 1 ? `, ${Math.round((1 - t.modelCoverage) * t.goldRows)} tied` : "";
+  // The gold numbers (model accuracy, empirical accuracy) are measured on the dev rows and the hand-labelled rows
+  // together: set=gold lists the rows behind them from both.
   $("#totals").innerHTML = t ? [
     card("LFs", t.lfs, "", null, "total-lfs"),
     card("coverage", percent(t.coverage), delta(d.coverage), "set=train&bucket=uncovered", "total-coverage", "share of training rows some LF votes on"),
