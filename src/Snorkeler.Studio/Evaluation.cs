@@ -26,9 +26,22 @@ public sealed record LfNumbers(string Name, string File, int Line, IReadOnlyList
 /// <param name="Conflict">Share of training rows where LFs disagree.</param>
 /// <param name="GoldRows">Rows with a gold label (dev rows and hand-labelled rows).</param>
 /// <param name="Model">The label model's name (auto's choice), or null.</param>
-/// <param name="ModelAccuracy">The label model's accuracy on the gold rows it labels; null without gold or a model.</param>
-/// <param name="ModelCoverage">Share of the gold rows the label model labels (its top classes do not tie); null without gold or a model.</param>
-public sealed record TotalNumbers(int Lfs, long Rows, double Coverage, double Overlap, double Conflict, long GoldRows, string? Model, double? ModelAccuracy, double? ModelCoverage);
+/// <param name="ModelAccuracy">
+/// Share of the gold rows whose label model's most probable class is the gold label (a tie counts as wrong); null without
+/// gold or a model. Rows no LF votes on count too: the model gives them its class prior's top class.
+/// </param>
+/// <param name="ModelCoverage">
+/// Share of the gold rows whose label model's top classes do not tie; null without gold or a model. A model with a class
+/// prior labels rows no LF votes on too, so this is not the LFs' coverage: see <paramref name="GoldCoverage"/>.
+/// </param>
+/// <param name="CoveredGoldRows">Gold rows some LF votes on.</param>
+/// <param name="GoldCoverage">Share of the gold rows some LF votes on; null without gold rows.</param>
+/// <param name="ModelAccuracyCovered">
+/// <paramref name="ModelAccuracy"/> on the gold rows some LF votes on (the rows the LFs decide, not the prior); null without
+/// such rows or a model.
+/// </param>
+public sealed record TotalNumbers(int Lfs, long Rows, double Coverage, double Overlap, double Conflict, long GoldRows, string? Model, double? ModelAccuracy,
+    double? ModelCoverage, long CoveredGoldRows, double? GoldCoverage, double? ModelAccuracyCovered);
 
 /// <summary>What one edit did: the LFs it added, removed and changed, and the change in the headline numbers.</summary>
 /// <param name="Id">1, 2, ... since the studio started.</param>

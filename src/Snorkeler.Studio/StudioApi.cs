@@ -15,7 +15,8 @@ public sealed record LfView(LfNumbers Numbers, LfDelta? Delta, bool IsNew);
 public sealed record LfDelta(double Coverage, double Overlaps, double Conflicts, double? EmpiricalAccuracy, double? LearnedAccuracy);
 
 /// <summary>The change of the headline numbers since the previous evaluation.</summary>
-public sealed record TotalsDelta(double Coverage, double Overlap, double Conflict, double? ModelAccuracy, double? ModelCoverage);
+public sealed record TotalsDelta(double Coverage, double Overlap, double Conflict, double? ModelAccuracy, double? ModelCoverage, double? GoldCoverage,
+    double? ModelAccuracyCovered);
 
 /// <summary>Everything the page shows besides rows: files (with the version of each on disk), diagnostics, numbers with deltas, history.</summary>
 public sealed record StudioState(int Version, string Data, long Rows, long DevRows, string TextColumn, string HandLabels, IReadOnlyList<string> Classes,
@@ -69,8 +70,9 @@ public static class StudioApi
             session.Discard(body.Path);
             return State(session);
         });
-        api.MapGet("/rows", (string? set, string? lf, string? bucket, string? limit, string? seed)
-            => session.Rows(set ?? "train", string.IsNullOrEmpty(lf) ? null : lf, bucket ?? "fires", Count(limit, "limit", 20), Number(seed, "seed", 0)));
+        api.MapGet("/rows", (string? set, string? lf, string? bucket, string? limit, string? seed, string? covered)
+            => session.Rows(set ?? "train", string.IsNullOrEmpty(lf) ? null : lf, bucket ?? "fires", Count(limit, "limit", 20), Number(seed, "seed", 0),
+                Flag(covered, "covered")));
         api.MapGet("/next", (string? limit) => session.NextRows(Count(limit, "limit", 20)));
         api.MapPost("/label", (LabelRequest body) =>
         {
@@ -102,6 +104,15 @@ public static class StudioApi
         throw new StudioRefusal($"'{name}' must be a whole number{(min == 0 ? " from 0" : "")}, not '{value}'");
     }
 
+    /// <summary><c>true</c> or <c>false</c> given in the query as <paramref name="name"/>, or null when absent.</summary>
+    private static bool? Flag(string? value, string name) => value switch
+    {
+        null or "" => null,
+        "true" => true,
+        "false" => false,
+        _ => throw new StudioRefusal($"'{name}' must be true or false, not '{value}'"),
+    };
+
     /// <summary>The page's state; with <paramref name="poll"/>, after picking up changes made outside the studio.</summary>
     public static StudioState State(StudioSession session, bool poll = false)
     {
@@ -124,7 +135,8 @@ public static class StudioApi
             if (current is not null && previous is not null)
             {
                 var (a, b) = (current.Totals, previous.Totals);
-                delta = new TotalsDelta(a.Coverage - b.Coverage, a.Overlap - b.Overlap, a.Conflict - b.Conflict, Minus(a.ModelAccuracy, b.ModelAccuracy), Minus(a.ModelCoverage, b.ModelCoverage));
+                delta = new TotalsDelta(a.Coverage - b.Coverage, a.Overlap - b.Overlap, a.Conflict - b.Conflict, Minus(a.ModelAccuracy, b.ModelAccuracy), Minus(a.ModelCoverage, b.ModelCoverage),
+                    Minus(a.GoldCoverage, b.GoldCoverage), Minus(a.ModelAccuracyCovered, b.ModelAccuracyCovered));
             }
             return new StudioState(session.Version, session.DataName, session.TrainRows, session.DevRows, session.TextColumn, session.HandLabelsPath,
                 current?.Schema.ClassNames ?? [], session.Files(), session.Versions(), diagnostics, !session.Diagnostics.Any(d => d.IsError), lfs, current?.Totals, delta,

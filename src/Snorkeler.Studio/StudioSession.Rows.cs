@@ -36,21 +36,21 @@ public sealed partial class StudioSession
     public const double UncertainMargin = 0.2;
 
     /// <summary>
-    /// The rows of a bucket of <paramref name="set"/> ("train" or "dev"): <paramref name="bucket"/> is <c>fires</c>
+    /// The rows of a bucket of <paramref name="set"/> ("train", "dev", or "gold": the dev rows with a gold label and the
+    /// hand-labelled training rows): <paramref name="bucket"/> is <c>fires</c>
     /// (the LF votes), <c>correct</c>, <c>wrong</c> (against gold), <c>conflict</c>, <c>overlap</c>, <c>uncovered</c>,
-    /// <c>uncertain</c>, <c>model-wrong</c>, <c>model-right</c> or <c>all</c>; <paramref name="lf"/> narrows it to one LF.
+    /// <c>uncertain</c>, <c>model-wrong</c>, <c>model-right</c> or <c>all</c>; <paramref name="lf"/> narrows it to one LF;
+    /// <paramref name="covered"/> true keeps the rows some LF votes on, false the rows no LF votes on (as <c>rows --covered</c>
+    /// and <c>--uncovered</c>: <c>model-wrong</c> with true is the model's mistakes without the rows it labels by its prior alone).
     /// </summary>
-    public RowsView Rows(string set, string? lf, string bucket, int limit, int seed)
+    public RowsView Rows(string set, string? lf, string bucket, int limit, int seed, bool? covered = null)
     {
         lock (_gate)
         {
             var e = _current ?? throw new StudioRefusal("the LFs do not check clean yet");
-            var dev = set switch
-            {
-                "train" => false,
-                "dev" => e.Dev is not null ? true : throw new StudioRefusal("there is no dev data (start the studio with --dev FILE --gold-column NAME)"),
-                _ => throw new StudioRefusal($"set must be 'train' or 'dev', got '{set}'"),
-            };
+            if (set is not ("train" or "dev" or "gold")) throw new StudioRefusal($"set must be 'train', 'dev' or 'gold', got '{set}'");
+            if (set == "dev" && e.Dev is null) throw new StudioRefusal("there is no dev data (start the studio with --dev FILE --gold-column NAME)");
+            if (set == "gold" && e.Gold is null) throw new StudioRefusal("there are no gold rows yet (start the studio with --dev FILE, or label training rows by hand)");
             if (lf is not null && !e.Lfs.Any(l => l.Name == lf)) throw new StudioRefusal($"unknown LF '{lf}'");
             string[] lfs = lf is null ? [] : [lf];
             var query = bucket switch
@@ -60,17 +60,46 @@ public sealed partial class StudioSession
                 "correct" => new RowQuery { Lfs = lfs, Correct = true },
                 "wrong" => new RowQuery { Lfs = lfs, Correct = false },
                 "conflict" => new RowQuery { Lfs = lfs, Conflict = true },
+                "overlap" => new RowQuery { Lfs = lfs, Overlap = true },
                 "uncovered" => new RowQuery { Uncovered = true },
                 "uncertain" => new RowQuery { MarginBelow = UncertainMargin },
                 "model-wrong" => new RowQuery { ModelCorrect = false },
                 "model-right" => new RowQuery { ModelCorrect = true },
-                _ => throw new StudioRefusal($"unknown bucket '{bucket}' (all, fires, correct, wrong, conflict, uncovered, uncertain, model-wrong, model-right)"),
+                _ => throw new StudioRefusal($"unknown bucket '{bucket}' (all, fires, correct, wrong, conflict, overlap, uncovered, uncertain, model-wrong, model-right)"),
             };
+            if (covered is { } some)
+            {
+                // Refused rather than answered with no rows, as 'rows --covered --uncovered' is.
+                if (some ? query.Uncovered : query.Lfs.Count > 0 || query.Correct is not null || query.Conflict || query.Overlap)
+                    throw new StudioRefusal($"bucket '{bucket}' holds only rows {(some ? "no" : "some")} LF votes on, so covered={(some ? "true" : "false")} would leave none");
+                query = some ? query with { Covered = true } : query with { Uncovered = true };
+            }
             if (query.NeedsModel && e.Model is null) throw new StudioRefusal($"'{bucket}' needs the label model, and none is fitted{(e.ModelError is null ? "" : $": {e.ModelError}")}");
-            var matrix = dev ? e.Dev! : e.Train;
-            var sample = RowBuckets.Sample(matrix, query, Math.Clamp(limit, 0, 500), seed, e.Model is null ? null : e.Model.PredictProbabilities);
+            PredictBlock? predict = e.Model is null ? null : e.Model.PredictProbabilities;
+            limit = Math.Clamp(limit, 0, 500);
+            if (set == "gold") return GoldRows(e, query, limit, seed, predict);
+            var dev = set == "dev";
+            var sample = RowBuckets.Sample(dev ? e.Dev! : e.Train, query, limit, seed, predict);
             return new RowsView(set, query.Describe(), sample.Matched, Show(e, dev, sample.Rows, null));
         }
+    }
+
+    /// <summary>
+    /// The rows of a bucket among the gold rows, the rows the model accuracy and the empirical accuracies are measured on:
+    /// the dev rows with a gold label and the hand-labelled training rows (each shown as the row of its own set).
+    /// </summary>
+    private RowsView GoldRows(Evaluation e, RowQuery query, int limit, int seed, PredictBlock? predict)
+    {
+        var gold = e.Gold!;
+        var devRows = e.Dev?.RowCount ?? 0;
+        // The gold matrix holds every dev row, a row without a gold label too: sample enough to leave them out.
+        var withoutGold = (int)(gold.RowCount - e.Totals.GoldRows);
+        var sample = RowBuckets.Sample(gold, query, limit + withoutGold, seed, predict);
+        var rows = sample.Rows.Where(r => r.Gold >= 0).Take(limit).ToList();
+        var fromDev = rows.Where(r => r.Index < devRows).ToList();
+        var fromTrain = rows.Where(r => r.Index >= devRows).Select(r => r with { Index = e.HandRows[(int)r.Index - devRows] }).OrderBy(r => r.Index).ToList();
+        List<ShownRow> shown = [.. fromDev.Count == 0 ? [] : Show(e, true, fromDev, null), .. fromTrain.Count == 0 ? [] : Show(e, false, fromTrain, null)];
+        return new RowsView("gold", query.Describe(), sample.Matched - sample.ByGold![^1], shown);
     }
 
     /// <summary>The rows as the page shows them, with their fields, votes, highlights and labels.</summary>

@@ -499,8 +499,10 @@ public sealed partial class StudioSession : IDisposable
                 s.Polarity.Select(schema.NameOf).ToArray(), s.Coverage, s.Overlaps, s.Conflicts, g?.Correct, g?.Incorrect, g?.EmpiricalAccuracy,
                 learned is null || double.IsNaN(learned[j]) ? null : learned[j]);
         }
+        var (coveredGold, coveredRight) = gold is null ? (0, 0) : Covered(gold, scores is null ? null : model);
         var totals = new TotalNumbers(lfs.Count, n, summary.Coverage, summary.Overlap, summary.Conflict, goldRows,
-            model is null ? null : ModelName(model), scores?.Accuracy, scores?.Coverage);
+            model is null ? null : ModelName(model), scores?.Accuracy, scores?.Coverage, coveredGold,
+            goldRows == 0 ? null : (double)coveredGold / goldRows, scores is null || coveredGold == 0 ? null : (double)coveredRight / coveredGold);
         return new Evaluation
         {
             Id = ++_evaluations,
@@ -521,6 +523,21 @@ public sealed partial class StudioSession : IDisposable
             Milliseconds = clock.Elapsed.TotalMilliseconds,
             Stages = stages,
         };
+    }
+
+    /// <summary>
+    /// The gold rows of <paramref name="gold"/> some LF votes on, and how many of them <paramref name="model"/> gets right, as
+    /// <c>rows --covered</c> and <c>--model-right</c> count them. The model's accuracy over every gold row mixes in the rows it
+    /// labels by its class prior alone, which no LF can be credited or blamed for.
+    /// </summary>
+    private static (long Rows, long Right) Covered(LabelMatrix gold, ILabelModel? model)
+    {
+        RowQuery covered = new() { Covered = true };
+        var samples = RowBuckets.Sample(gold, model is null ? [covered] : [covered, covered with { ModelCorrect = true }], 0,
+            predict: model is null ? null : model.PredictProbabilities);
+        // The last count by gold class is of the rows without a gold label (dev rows can lack one).
+        var rows = samples[0].Matched - samples[0].ByGold![^1];
+        return (rows, model is null ? 0 : samples[1].Matched);
     }
 
     /// <summary>auto's choice is named with it ("auto: snorkel"); other models by their name.</summary>

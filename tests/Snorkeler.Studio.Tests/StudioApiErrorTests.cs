@@ -18,6 +18,10 @@ public sealed class StudioApiErrorTests
     [InlineData("/api/rows?limit=abc", null, "'limit' must be a whole number from 0, not 'abc'")]
     [InlineData("/api/rows?limit=-5", null, "'limit' must be a whole number from 0, not '-5'")]
     [InlineData("/api/rows?seed=1.5", null, "'seed' must be a whole number, not '1.5'")]
+    [InlineData("/api/rows?set=dev&bucket=model-wrong&covered=yes", null, "'covered' must be true or false, not 'yes'")]
+    [InlineData("/api/rows?bucket=uncovered&covered=true", null, "bucket 'uncovered' holds only rows no LF votes on, so covered=true would leave none")]
+    [InlineData("/api/rows?set=dev&lf=keyword_my&bucket=wrong&covered=false", null, "bucket 'wrong' holds only rows some LF votes on, so covered=false would leave none")]
+    [InlineData("/api/rows?set=golden", null, "set must be 'train', 'dev' or 'gold', got 'golden'")]
     [InlineData("/api/next?limit=-1", null, "'limit' must be a whole number from 0, not '-1'")]
     [InlineData("/api/suggestions?limit=x", null, "'limit' must be a whole number from 0, not 'x'")]
     public async Task Bad_input_gets_a_400_with_a_JSON_error_naming_the_field(string path, string? body, string message)

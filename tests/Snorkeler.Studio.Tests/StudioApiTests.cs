@@ -145,6 +145,27 @@ public sealed class StudioApiTests
         }
     }
 
+    [Fact]
+    public async Task The_overlap_rows_are_the_rows_analyze_counts_in_the_overlaps()
+    {
+        await using var studio = await StudioHarness.Start();
+        var state = await studio.Get("/api/state");
+        var rows = state.GetProperty("rows").GetInt64();
+
+        var all = await studio.Get("/api/rows?set=train&bucket=overlap&limit=500");
+        var my = await studio.Get("/api/rows?set=train&lf=keyword_my&bucket=overlap&limit=500");
+
+        var train = Analyze(studio, StudioHarness.TrainPath);
+        all.GetProperty("query").GetString().ShouldBe("two or more LFs vote");
+        all.GetProperty("matched").GetInt64().ShouldBe((long)Math.Round(train.GetProperty("overlap").GetDouble() * rows));
+        all.GetProperty("rows").EnumerateArray().ShouldAllBe(r => r.GetProperty("votes").GetArrayLength() >= 2);
+        var expected = train.GetProperty("lfs").EnumerateArray().Single(l => l.GetProperty("name").GetString() == "keyword_my").GetProperty("overlaps").GetDouble();
+        my.GetProperty("query").GetString().ShouldBe("keyword_my votes; another LF votes too");
+        my.GetProperty("matched").GetInt64().ShouldBe((long)Math.Round(expected * rows));
+        my.GetProperty("rows").EnumerateArray().ShouldAllBe(r => r.GetProperty("votes").GetArrayLength() >= 2
+            && r.GetProperty("votes").EnumerateArray().Any(v => v.GetProperty("lf").GetString() == "keyword_my"));
+    }
+
     /// <summary>'snorkeler apply' then 'snorkeler analyze --format json' on <paramref name="data"/> with the studio's LF folder.</summary>
     private static JsonElement Analyze(StudioHarness studio, string data)
     {

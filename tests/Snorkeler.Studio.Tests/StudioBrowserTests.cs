@@ -126,6 +126,36 @@ public sealed class StudioBrowserTests
     }
 
     [Fact]
+    public async Task A_person_sees_the_model_accuracy_where_LFs_vote_beside_the_overall_one_and_opens_only_the_mistakes_LFs_decide()
+    {
+        await using var studio = await StudioHarness.Start(set: "trec", rules: StudioHarness.TrecRules);
+        var totals = (await studio.Get("/api/state")).GetProperty("totals");
+        var coveredWrong = (await studio.Get("/api/rows?set=gold&bucket=model-wrong&covered=true&limit=0")).GetProperty("matched").GetInt64();
+        using var browser = Browser();
+        var wait = Open(browser, studio);
+
+        Text(browser, "#total-accuracy .value").ShouldBe(Percent(totals.GetProperty("modelAccuracy").GetDouble()));
+        Text(browser, "#total-accuracy-covered .label").ShouldBe($"model accuracy, covered ({totals.GetProperty("coveredGoldRows").GetInt64()} gold rows)");
+        Text(browser, "#total-accuracy-covered .value").ShouldBe(Percent(totals.GetProperty("modelAccuracyCovered").GetDouble()));
+        Text(browser, "#total-gold-coverage .value").ShouldBe(Percent(totals.GetProperty("goldCoverage").GetDouble()));
+        browser.FindElements(By.Id("total-model-coverage")).ShouldBeEmpty(); // 100.0% here: the prior labels the uncovered rows
+
+        browser.FindElement(By.CssSelector("#total-accuracy-covered .value")).Click();
+        wait.Until(b => Text(b, "#rows-panel .rows-title").Contains("some LF votes", StringComparison.Ordinal));
+        Text(browser, "#rows-panel .rows-title").ShouldBe($"gold: some LF votes; the label model disagrees with gold — {coveredWrong} rows");
+        var rows = browser.FindElements(By.CssSelector("#rows-panel .row"));
+        rows.Count.ShouldBe((int)coveredWrong);
+        rows.ShouldAllBe(r => !r.Text.Contains("no LF votes", StringComparison.Ordinal));
+        Screenshot(browser, "studio-covered.png");
+
+        browser.FindElement(By.CssSelector("#total-accuracy .value")).Click();
+        wait.Until(b => Text(b, "#rows-panel .rows-title").StartsWith("gold: the label model disagrees with gold", StringComparison.Ordinal));
+        browser.FindElements(By.CssSelector("#rows-panel .row")).ShouldContain(r => r.Text.Contains("no LF votes", StringComparison.Ordinal));
+    }
+
+    private static string Percent(double share) => (100 * share).ToString("F1", System.Globalization.CultureInfo.InvariantCulture) + "%";
+
+    [Fact]
     public async Task A_page_whose_token_is_no_longer_accepted_shows_what_the_server_says()
     {
         await using var studio = await StudioHarness.Start();

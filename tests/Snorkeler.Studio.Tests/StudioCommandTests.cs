@@ -25,15 +25,17 @@ public sealed class StudioCommandTests
         stdout.ToString().ShouldBeEmpty();
     }
 
-    [Fact]
-    public async Task The_command_serves_until_interrupted_and_prints_its_address_with_the_token()
+    [Theory]
+    [InlineData()]
+    [InlineData("--no-browser")] // Jupyter's flag, typed from habit: the studio never opens a browser anyway
+    public async Task The_command_serves_until_interrupted_and_prints_its_address_with_the_token(params string[] more)
     {
         using var temp = new TempFolder();
         var stdout = new StringWriter();
         using var stderr = new StringWriter();
         using var stop = new CancellationTokenSource();
         var run = Task.Run(() => Cli.Cli.Run(["studio", "--lfs", TestPaths.InRepo("labeling-functions", "spam"), "--data", StudioHarness.TrainPath,
-            "--labels", temp.File("labels.csv"), "--quiet"], TextWriter.Synchronized(stdout), stderr, stop.Token));
+            "--labels", temp.File("labels.csv"), "--quiet", .. more], TextWriter.Synchronized(stdout), stderr, stop.Token));
         string? line = null;
         for (var tries = 0; tries < 600 && line is null; tries++)
         {

@@ -24,6 +24,8 @@ internal sealed class StudioCommand : ICommand
         new("--port", "N", "the port to listen on (default: any free port)"),
         new("--model", "NAME", $"the label model (default {StudioSettings.DefaultModel}: it refits in milliseconds; auto takes seconds per edit)"),
         new("--seed", "N", "seed of the sample, the label model and row sampling (default 0)"),
+        // Jupyter's flag, typed from habit: accepted, since what it asks for is what the studio always does.
+        new("--no-browser", null, "does nothing: the studio never opens a browser; open the address it prints"),
         new("--threads", "N", "worker threads for applying LFs"),
         Inputs.LfTimeoutOption,
         Inputs.ColumnOption,

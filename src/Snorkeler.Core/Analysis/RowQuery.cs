@@ -32,6 +32,12 @@ public sealed record RowQuery
     /// </summary>
     public bool Conflict { get; init; }
 
+    /// <summary>
+    /// LFs overlap: with none of <see cref="Lfs"/>, two or more LFs vote on the row (any classes); with LFs, another LF votes
+    /// too (analyze's overlaps).
+    /// </summary>
+    public bool Overlap { get; init; }
+
     /// <summary>No LF votes on the row.</summary>
     public bool Uncovered { get; init; }
 
@@ -61,6 +67,7 @@ public sealed record RowQuery
         if (Lfs.Count > 0 && !Conflict)
             parts.Add(Vote is null ? $"{lfs} vote{(Lfs.Count == 1 ? "s" : "")}" : IsAbstain(Vote) ? $"{lfs} abstain{(Lfs.Count == 1 ? "s" : "")}" : $"{lfs} vote{(Lfs.Count == 1 ? "s" : "")} {Vote}");
         else if (Vote is not null) parts.Add(IsAbstain(Vote) ? "some LF abstains" : $"some LF votes {Vote}");
+        if (Overlap) parts.Add(Lfs.Count == 0 ? "two or more LFs vote" : "another LF votes too");
         if (Conflict)
             parts.Add(Lfs.Count switch { 0 => "LFs disagree", 1 => $"{lfs} disagrees with another LF", _ => $"{lfs} disagree" });
         if (Correct is { } right) parts.Add(right ? "right against gold" : Lfs.Count == 0 ? "some LF wrong against gold" : "wrong against gold");
@@ -155,6 +162,7 @@ public sealed class ResolvedRowQuery
             if (q.Correct is { } right && !AllOrSomeRight(votes, gold, right)) return false;
         }
         if (q.Conflict && !Conflicts(votes)) return false;
+        if (q.Overlap && !Overlaps(votes)) return false;
         if (q.NeedsModel)
         {
             var (top, margin) = Top(probabilities);
@@ -176,6 +184,15 @@ public sealed class ResolvedRowQuery
             if (v != gold) return !right;
         }
         return right && any;
+    }
+
+    /// <summary>With LFs named, an LF not named votes (the named ones' own votes are checked apart); without, two or more LFs vote.</summary>
+    private bool Overlaps(ReadOnlySpan<int> votes)
+    {
+        var voting = 0;
+        for (var j = 0; j < votes.Length; j++)
+            if (votes[j] >= 0 && Array.IndexOf(_lfs, j) < 0) voting++;
+        return voting >= (_lfs.Length == 0 ? 2 : 1);
     }
 
     private bool Conflicts(ReadOnlySpan<int> votes)

@@ -304,9 +304,9 @@ function delta(value, higherIsBetter = true) {
   return `<span class="delta ${good ? "up" : "down"}">${sign}${Math.abs(100 * value).toFixed(1)}</span>`;
 }
 
-function card(label, value, change, rows, id) {
+function card(label, value, change, rows, id, title = "") {
   const attributes = rows ? ` class="value clickable" data-rows="${escapeHtml(rows)}"` : ` class="value"`;
-  return `<div class="card" id="${id}"><div class="label">${label}</div><div${attributes}>${value}${change}</div></div>`;
+  return `<div class="card" id="${id}"${title ? ` title="${escapeHtml(title)}"` : ""}><div class="label">${label}</div><div${attributes}>${value}${change}</div></div>`;
 }
 
 function render(state) {
@@ -319,18 +319,24 @@ function render(state) {
   renderDiagnostics();
   const t = state.totals;
   const d = state.delta || {};
-  const hasDev = state.devRows > 0;
+  // A model with a class prior labels every row, the ones no LF votes on too; ties are what it leaves unlabelled.
+  const tied = t && t.modelCoverage !== null && t.modelCoverage < 1 ? `, ${Math.round((1 - t.modelCoverage) * t.goldRows)} tied` : "";
+  // The gold numbers (model accuracy, empirical accuracy) are measured on the dev rows and the hand-labelled rows
+  // together: set=gold lists the rows behind them from both.
   $("#totals").innerHTML = t ? [
     card("LFs", t.lfs, "", null, "total-lfs"),
-    card("coverage", percent(t.coverage), delta(d.coverage), "set=train&bucket=uncovered", "total-coverage"),
-    card("overlap", percent(t.overlap), delta(d.overlap, true), "set=train&bucket=all", "total-overlap"),
+    card("coverage", percent(t.coverage), delta(d.coverage), "set=train&bucket=uncovered", "total-coverage", "share of training rows some LF votes on"),
+    card("overlap", percent(t.overlap), delta(d.overlap, true), "set=train&bucket=overlap", "total-overlap", "share of training rows two or more LFs vote on"),
     card("conflict", percent(t.conflict), delta(d.conflict, false), "set=train&bucket=conflict", "total-conflict"),
-    card(`model accuracy (${t.goldRows} gold rows)`, percent(t.modelAccuracy), delta(d.modelAccuracy), hasDev ? "set=dev&bucket=model-wrong" : "set=train&bucket=model-wrong", "total-accuracy"),
-    card("model coverage (gold)", percent(t.modelCoverage), delta(d.modelCoverage), hasDev ? "set=dev&bucket=uncertain" : "set=train&bucket=uncertain", "total-model-coverage"),
+    card(`model accuracy (${t.goldRows} gold rows${tied})`, percent(t.modelAccuracy), delta(d.modelAccuracy), `set=gold&bucket=model-wrong`, "total-accuracy",
+      "the label model's accuracy on every gold row, the rows no LF votes on too (it gives them its prior's top class)"),
+    card(`model accuracy, covered (${t.coveredGoldRows} gold rows)`, percent(t.modelAccuracyCovered), delta(d.modelAccuracyCovered),
+      `set=gold&bucket=model-wrong&covered=true`, "total-accuracy-covered", "the label model's accuracy on the gold rows some LF votes on: the rows the LFs decide"),
+    card("coverage (gold)", percent(t.goldCoverage), delta(d.goldCoverage), "set=gold&bucket=uncovered", "total-gold-coverage",
+      "share of the gold rows some LF votes on"),
   ].join("") : `<div class="card"><div class="label">The LF folder does not check clean yet.</div></div>`;
   $("#model-error").hidden = !state.modelError;
   $("#model-error").textContent = state.modelError ? `label model: ${state.modelError}` : "";
-  const goldSet = hasDev ? "dev" : "train";
   $("#lf-table tbody").innerHTML = state.lfs.map(({ numbers: n, delta: c, isNew }) => {
     const lf = encodeURIComponent(n.name);
     const changed = isNew || (c && Object.values(c).some((v) => v !== null && Math.abs(v) >= 0.0005));
@@ -339,9 +345,9 @@ function render(state) {
       `<td class="name">${escapeHtml(n.name)}${isNew ? `<span class="delta new">new</span>` : ""}<span class="where" data-file="${escapeHtml(n.file)}" data-line="${n.line}">${escapeHtml(n.file)}:${n.line}</span></td>` +
       `<td>${escapeHtml(n.polarity.join(", "))}</td>` +
       `<td class="coverage"><span class="clickable" data-rows="set=train&lf=${lf}&bucket=fires">${percent(n.coverage)}</span>${c ? delta(c.coverage) : ""}</td>` +
-      `<td class="overlaps"><span class="clickable" data-rows="set=train&lf=${lf}&bucket=fires">${percent(n.overlaps)}</span>${c ? delta(c.overlaps) : ""}</td>` +
+      `<td class="overlaps"><span class="clickable" data-rows="set=train&lf=${lf}&bucket=overlap">${percent(n.overlaps)}</span>${c ? delta(c.overlaps) : ""}</td>` +
       `<td class="conflicts"><span class="clickable" data-rows="set=train&lf=${lf}&bucket=conflict">${percent(n.conflicts)}</span>${c ? delta(c.conflicts, false) : ""}</td>` +
-      `<td class="empirical"><span class="clickable" data-rows="set=${goldSet}&lf=${lf}&bucket=wrong">${accuracy}</span>${c ? delta(c.empiricalAccuracy) : ""}</td>` +
+      `<td class="empirical"><span class="clickable" data-rows="set=gold&lf=${lf}&bucket=wrong">${accuracy}</span>${c ? delta(c.empiricalAccuracy) : ""}</td>` +
       `<td class="learned"><span class="clickable" data-rows="set=train&lf=${lf}&bucket=fires">${percent(n.learnedAccuracy)}</span>${c ? delta(c.learnedAccuracy) : ""}</td>` +
       `</tr>`;
   }).join("");
@@ -352,15 +358,19 @@ function render(state) {
   if (!$("#next-panel").hidden) loadNext();
 }
 
+// The change from one number to another, when both exist.
+function change(now, before) { return now === null || before === null ? "" : delta(now - before); }
+
 function renderHistory() {
   const history = studio.state.history.slice().reverse();
-  $("#history-panel").innerHTML = `<table><thead><tr><th>#</th><th>time</th><th>what</th><th>changed LFs</th><th>coverage</th><th>model accuracy</th><th>ms</th></tr></thead><tbody>` +
+  $("#history-panel").innerHTML = `<table><thead><tr><th>#</th><th>time</th><th>what</th><th>changed LFs</th><th>coverage</th><th>model accuracy</th><th>covered</th><th>ms</th></tr></thead><tbody>` +
     history.map((h, i) => {
       const before = history[i + 1];
       const lfs = [...h.added.map((n) => "+" + n), ...h.removed.map((n) => "−" + n), ...h.changed.map((n) => "~" + n)].join(" ");
       return `<tr><td>${h.id}</td><td>${new Date(h.time).toLocaleTimeString()}</td><td>${escapeHtml(h.reason)}</td><td>${escapeHtml(lfs)}</td>` +
         `<td>${percent(h.totals.coverage)}${before ? delta(h.totals.coverage - before.totals.coverage) : ""}</td>` +
-        `<td>${percent(h.totals.modelAccuracy)}${before && h.totals.modelAccuracy !== null && before.totals.modelAccuracy !== null ? delta(h.totals.modelAccuracy - before.totals.modelAccuracy) : ""}</td>` +
+        `<td>${percent(h.totals.modelAccuracy)}${before ? change(h.totals.modelAccuracy, before.totals.modelAccuracy) : ""}</td>` +
+        `<td>${percent(h.totals.modelAccuracyCovered)}${before ? change(h.totals.modelAccuracyCovered, before.totals.modelAccuracyCovered) : ""}</td>` +
         `<td>${h.milliseconds.toFixed(0)}</td></tr>`;
     }).join("") + `</tbody></table>`;
 }
