@@ -31,7 +31,7 @@ internal sealed class Args
 {
     private readonly Dictionary<string, List<string>> _values = new(StringComparer.Ordinal);
 
-    public static Args Parse(string command, IReadOnlyList<string> tokens, IReadOnlyList<OptionSpec> specs)
+    public static Args Parse(string command, IReadOnlyList<string> tokens, IReadOnlyList<OptionSpec> specs, Func<string, string?>? elsewhere = null)
     {
         var args = new Args { Specs = specs };
         var byName = specs.ToDictionary(s => s.Name, StringComparer.Ordinal);
@@ -53,6 +53,7 @@ internal sealed class Args
             single = null;
             if (!byName.TryGetValue(name, out var spec))
             {
+                if (elsewhere?.Invoke(name) is { } instead) throw new UsageException($"unknown option '{name}': {instead}");
                 var near = Text.Suggest.Nearest(name, byName.Keys);
                 throw new UsageException($"unknown option '{name}'{(near is null ? "" : $"; did you mean '{near}'?")}");
             }

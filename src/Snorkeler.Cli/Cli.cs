@@ -29,6 +29,12 @@ internal interface ICommand
     /// <summary>The option that bare arguments belong to (<c>check PATH...</c>), or null.</summary>
     string? Positional => null;
 
+    /// <summary>
+    /// For an option this command does not take but another does (<c>label --matrix</c>), what to run instead, told
+    /// in place of the nearest name; null when there is nothing to say.
+    /// </summary>
+    string? Elsewhere(string option) => null;
+
     int Run(Args args, Terminal terminal, CancellationToken cancellation);
 }
 
@@ -153,7 +159,7 @@ internal static class Cli
         var rest = tokens.Skip(1).ToArray();
         // 'check PATH...' is short for 'check --lfs PATH...' (as its help says).
         if (command.Positional is { } positional && rest.Length > 0 && !rest[0].StartsWith("--", StringComparison.Ordinal)) rest = [positional, .. rest];
-        return Args.Parse(command.Name, rest, command.Options);
+        return Args.Parse(command.Name, rest, command.Options, command.Elsewhere);
     }
 
     private static ICommand? Find(string name) => Commands.FirstOrDefault(c => c.Name == name);

@@ -173,13 +173,23 @@ internal static class Inputs
     /// long-format reading left out. With <paramref name="requireGold"/>, <c>--gold-column</c> asks for gold labels.
     /// </summary>
     public static IMatrixSource OpenMatrix(string path, Args args, Terminal? terminal, LabelModels.ILabelModel? model = null, bool requireGold = true)
-        => OpenMatrix(path, ReadOptions(args, path, model, requireGold), terminal);
+        => OpenMatrix([path], args, terminal, model, requireGold);
 
-    /// <summary>A training matrix: opened as <see cref="OpenMatrix(string, Args, Terminal?, LabelModels.ILabelModel?, bool)"/> without gold labels, and refused naming the file when it has no LFs to fit on.</summary>
-    public static IMatrixSource OpenTraining(string path, Args args, Terminal? terminal)
+    /// <summary>
+    /// Opens the matrix of an option that takes several files (<c>--matrix b1.csv b2.csv</c>): one file as it is, or
+    /// several files of answers in long format as one matrix (a task in two files is one task); wide matrices are not combined.
+    /// </summary>
+    public static IMatrixSource OpenMatrix(IReadOnlyList<string> paths, Args args, Terminal? terminal, LabelModels.ILabelModel? model = null, bool requireGold = true)
+        => OpenMatrix(paths, ReadOptions(args, paths[0], model, requireGold), terminal);
+
+    /// <summary>The matrix files of an option, as one name for messages and report titles.</summary>
+    public static string MatrixName(IReadOnlyList<string> paths) => string.Join(", ", paths);
+
+    /// <summary>A training matrix: opened as <see cref="OpenMatrix(IReadOnlyList{string}, Args, Terminal?, LabelModels.ILabelModel?, bool)"/> without gold labels, and refused naming the file when it has no LFs to fit on.</summary>
+    public static IMatrixSource OpenTraining(IReadOnlyList<string> paths, Args args, Terminal? terminal)
     {
-        var matrix = OpenMatrix(path, args, terminal, requireGold: false);
-        return matrix.LfNames.Count > 0 ? matrix : throw SnorkelerException.InFile(path, LabelModels.LabelModel.NoLfs);
+        var matrix = OpenMatrix(paths, args, terminal, requireGold: false);
+        return matrix.LfNames.Count > 0 ? matrix : throw SnorkelerException.InFile(MatrixName(paths), LabelModels.LabelModel.NoLfs);
     }
 
     /// <summary>
@@ -197,9 +207,12 @@ internal static class Inputs
         return Gold.OpenDev(args, lfs, options);
     }
 
-    private static IMatrixSource OpenMatrix(string path, MatrixReadOptions options, Terminal? terminal)
+    private static IMatrixSource OpenMatrix(string path, MatrixReadOptions options, Terminal? terminal) => OpenMatrix([path], options, terminal);
+
+    private static IMatrixSource OpenMatrix(IReadOnlyList<string> paths, MatrixReadOptions options, Terminal? terminal)
     {
-        var matrix = MatrixFile.Open(path, options);
+        var path = MatrixName(paths);
+        var matrix = MatrixFile.Open(paths, options);
         if (matrix.RowCount == 0) throw SnorkelerException.InFile(path, "the matrix has no rows");
         if (matrix is AnswerMatrix answers && terminal is not null)
         {

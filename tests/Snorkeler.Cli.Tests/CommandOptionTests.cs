@@ -39,9 +39,9 @@ public class CommandOptionTests
     }
 
     [Theory]
-    [InlineData(new[] { "fit", "--matrix", "b1.csv", "b2.csv", "--model", "mv", "--out", "m.json" }, "snorkeler fit: unexpected argument 'b2.csv': --matrix takes one value, and has 'b1.csv'")]
+    [InlineData(new[] { "fit", "--matrix", "b1.csv", "b2.csv", "--model", "mv", "--out", "m.json", "n.json" }, "snorkeler fit: unexpected argument 'n.json': --out takes one value, and has 'm.json'")]
     [InlineData(new[] { "fit", "--model", "mv", "extra", "--matrix", "b1.csv", "--out", "m.json" }, "snorkeler fit: unexpected argument 'extra': --model takes one value, and has 'mv'")]
-    [InlineData(new[] { "fit", "stray", "--model", "mv" }, "snorkeler fit: unexpected argument 'stray' (values of --stats follow it directly)")]
+    [InlineData(new[] { "fit", "stray", "--model", "mv" }, "snorkeler fit: unexpected argument 'stray' (values of --matrix follow it directly)")]
     public void A_stray_argument_names_the_one_value_option_it_follows(string[] arguments, string message)
     {
         Shell.Run(arguments).ShouldFailWith(2, message);
@@ -68,8 +68,8 @@ public class CommandOptionTests
     [InlineData("apply", "--lfs", "l", "--data", "d.csv", "--out", "m.snkm", "--threads", "0")]
     [InlineData("predict", "--model", "m.json", "--matrix", "x.snkm", "--out", "p.csv", "--seed", "abc")]
     [InlineData("predict", "--model", "m.json", "--matrix", "x.snkm", "--out", "p.csv", "--tie-break", "coin")]
-    [InlineData("fit", "--model", "mv", "--matrix", "x.snkm", "--out", "m.json", "--matrix", "y.snkm")]
-    [InlineData("analyze", "--matrix", "x.snkm", "stray")]
+    [InlineData("fit", "--model", "mv", "--out", "m.json", "--matrix")]
+    [InlineData("analyze", "stray", "--matrix", "x.snkm")]
     [InlineData("analyze", "--matrix=x.snkm", "--format=json", "--format=text")]
     public void A_bad_option_value_exits_2(params string[] args)
     {
@@ -162,5 +162,44 @@ public class CommandOptionTests
         fromBlocks.ShouldSucceed();
         File.ReadAllText(temp.File("b.csv")).ShouldBe(File.ReadAllText(temp.File("a.csv")));
         fromBlocks.Out.ShouldBe(fromWrench.Out);
+    }
+
+    [Fact]
+    public void Label_given_a_matrix_points_to_fit_then_predict()
+    {
+        // When
+        var label = Shell.Run("label", "--matrix", "answers.csv");
+
+        // Then
+        label.ShouldFailWith(2, "snorkeler label: unknown option '--matrix': label applies LFs to --data; to label a matrix or people's answers (task,worker,label), "
+                                + "run 'snorkeler fit --matrix MATRIX --model auto --out MODEL.json', then 'snorkeler predict --model MODEL.json --matrix MATRIX --out LABELS.csv'");
+    }
+
+    [Fact]
+    public void Preferences_without_its_columns_names_the_option_that_picks_the_column()
+    {
+        // Given
+        using var temp = new TempFolder();
+        var pairs = temp.Write("p.csv", "a,b,who,won\nx,y,1,x\n");
+
+        // When
+        var run = Shell.Run("preferences", "--pairs", pairs, "--out", temp.File("s.csv"));
+
+        // Then
+        run.ShouldFailWith(1, $"error: {pairs}: no column 'left' (columns: a, b, who, won); give --left-column NAME to read another column");
+    }
+
+    [Fact]
+    public void Answers_without_a_worker_column_name_the_option_that_picks_it()
+    {
+        // Given JSON Lines answers whose worker key is 'rater'
+        using var temp = new TempFolder();
+        var answers = temp.Write("a.jsonl", "{\"task\": \"t\", \"rater\": \"r\", \"label\": 1}\n");
+
+        // When
+        var fit = Shell.Run("fit", "--matrix", answers, "--model", "mv", "--out", temp.File("m.json"));
+
+        // Then
+        fit.ShouldFailWith(1, $"error: {answers}: no column 'worker' (columns: task, rater, label); give --worker-column NAME to read another column");
     }
 }

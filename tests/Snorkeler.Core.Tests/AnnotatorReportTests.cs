@@ -86,6 +86,36 @@ public class AnnotatorReportTests
     }
 
     [Fact]
+    public void The_least_certain_table_fits_100_columns_with_long_task_ids_and_class_names_and_keeps_every_count()
+    {
+        // Given RTE-like classes and tasks keyed by 36-character ids, each task answered 7 to 3
+        var schema = new LabelSchema(["entailment", "no_entailment"]);
+        var votes = new int[4, 10];
+        for (var i = 0; i < 4; i++)
+            for (var j = 0; j < 10; j++) votes[i, j] = j < 7 - i % 2 ? 0 : 1;
+        var matrix = LabelMatrix.Create(schema, Enumerable.Range(0, 10).Select(j => $"w{j}").ToArray(), votes, [0, 1, 0, 1])
+            .WithSourceKinds(Enumerable.Repeat(SourceKind.Annotator, 10).ToArray());
+        var ids = Enumerable.Range(0, 4).Select(i => new Guid(i, 0, 0, new byte[8]).ToString()).ToArray();
+
+        // When
+        var table = AnnotatorReport.Of(matrix, Consensus(matrix), ids, "mv").ToTable(markdown: false);
+
+        // Then every line of the least certain tasks fits, and the votes are told per class in the order given above them
+        var section = table[table.IndexOf("least certain tasks", StringComparison.Ordinal)..].Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        section[0].ShouldBe("least certain tasks (votes: answers for entailment/no_entailment)");
+        section.ShouldAllBe(line => line.Length <= 100);
+        section.Skip(3).Select(l => l.Split("  ", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[4]).ShouldBe(["7/3", "6/4", "7/3", "6/4"], ignoreOrder: true);
+
+        // And with ten classes of which each task got two, naming those two ("0:1 9:1") is narrower than ten counts, so it stays
+        var many = LabelMatrix.Create(LabelSchema.Numbered(10), ["w0", "w1"], new[,] { { 0, 9 }, { 3, 4 } }).WithSourceKinds([SourceKind.Annotator, SourceKind.Annotator]);
+        var q = new double[20];
+        q[0] = q[9] = q[13] = q[14] = 0.5;
+        var tenClasses = AnnotatorReport.Of(many, q, ["a", "b"], "mv").ToTable(markdown: false);
+        tenClasses.ShouldContain("\nleast certain tasks\n");
+        tenClasses.ShouldContain("0:1 9:1");
+    }
+
+    [Fact]
     public void Workers_with_as_many_answers_are_listed_with_numbers_by_value_then_other_names()
     {
         // Given workers named 29, 3, b, 30 and a, each answering every task

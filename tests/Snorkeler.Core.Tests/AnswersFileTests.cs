@@ -88,7 +88,65 @@ public class AnswersFileTests
         var path = temp.Write("answers.csv", "task,worker,label\nt,w,1\nt,w,0\n");
 
         Should.Throw<SnorkelerException>(() => AnswersFile.Read(path, new MatrixReadOptions { Repeats = RepeatedAnswers.Error }))
-            .Message.ShouldBe($"{path}: worker 'w' answered task 't' more than once (choose which answer counts with --repeats first|last)");
+            .Message.ShouldBe($"{path}(3): worker 'w' answered task 't' more than once (choose which answer counts with --repeats first|last); the first answer is on line 2");
+    }
+
+    [Fact]
+    public void Several_files_are_read_as_one_whatever_their_format_and_column_order()
+    {
+        // Given the answers of one file split over a CSV, a TSV with its columns in another order, and JSON Lines
+        using var temp = new TempFolder();
+        var whole = temp.Write("all.csv", "task,worker,label\nt1,a,yes\nt1,b,no\nt2,a,no\nt2,c,no\nt3,b,yes\nt1,c,yes\n");
+        var first = temp.Write("b1.csv", "task,worker,label\nt1,a,yes\nt1,b,no\n");
+        var second = temp.Write("b2.tsv", "label\tworker\ttask\nno\ta\tt2\nno\tc\tt2\nyes\tb\tt3\n");
+        var third = temp.Write("b3.jsonl", "{\"worker\": \"c\", \"task\": \"t1\", \"label\": \"yes\"}\n");
+
+        // When
+        var one = AnswersFile.Read(whole);
+        var three = (AnswerMatrix)MatrixFile.Open([first, second, third], new MatrixReadOptions());
+
+        // Then t1, answered in the first and the last file, is one task
+        three.Keys.ShouldBe(["t1", "t2", "t3"]);
+        three.LfNames.ShouldBe(one.LfNames);
+        three.Schema.ShouldBe(one.Schema);
+        Cells(three.Matrix).ShouldBe(Cells(one.Matrix));
+        three.Report.ShouldBe(one.Report);
+    }
+
+    [Fact]
+    public void A_worker_answering_a_task_in_two_files_follows_the_repeats_rule_and_the_note_names_both_files()
+    {
+        // Given a batch and a later correction of worker w on task t
+        using var temp = new TempFolder();
+        var batch = temp.Write("b1.csv", "task,worker,label\nt,w,1\nt,v,1\n");
+        var fix = temp.Write("fix.jsonl", "{\"task\": \"t\", \"worker\": \"w\", \"label\": 0}\n");
+
+        // When
+        var last = AnswersFile.Read([batch, fix]);
+        var first = AnswersFile.Read([batch, fix], new MatrixReadOptions { Repeats = RepeatedAnswers.First });
+        var error = Should.Throw<SnorkelerException>(() => AnswersFile.Read([batch, fix], new MatrixReadOptions { Repeats = RepeatedAnswers.Error }));
+
+        // Then
+        last.Matrix[0, 0].ShouldBe(0);
+        first.Matrix[0, 0].ShouldBe(1);
+        last.Report.Notes().ShouldContain($"1 repeated answer of a worker to the same task was resolved by the repeats rule (e.g. worker 'w' on task 't' in {batch} and {fix})");
+        error.Message.ShouldBe($"{fix}(1): worker 'w' answered task 't' more than once (choose which answer counts with --repeats first|last); the first answer is on {batch} line 2");
+    }
+
+    [Fact]
+    public void A_wide_matrix_among_several_files_is_refused_naming_it()
+    {
+        // Given answers and an LF matrix
+        using var temp = new TempFolder();
+        var answers = temp.Write("b1.csv", "task,worker,label\nt,w,1\nt,v,0\n");
+        var wide = temp.Write("lfs.csv", "lf_a,lf_b\n1,0\n");
+
+        // When
+        var error = Should.Throw<SnorkelerException>(() => MatrixFile.Open([answers, wide], new MatrixReadOptions()));
+
+        // Then
+        error.Message.ShouldBe($"{wide}: has no task, worker and label columns, so it is a wide label matrix, which is not combined with other files, as a wide label matrix's rows have no task ids to join on; "
+                               + "if it holds people's answers, give --task-column, --worker-column and --label-column");
     }
 
     [Fact]
@@ -209,6 +267,8 @@ public class AnswersFileTests
     }
 
     private sealed record Answer(int Task, string Worker, int Label);
+
+    private static int[] Cells(LabelMatrix m) => [.. Enumerable.Range(0, m.RowCount).SelectMany(i => Enumerable.Range(0, m.LfCount).Select(j => m[i, j]))];
 
     private static void WriteParquet(string path, int[] tasks, string[] workers, int[] labels)
     {

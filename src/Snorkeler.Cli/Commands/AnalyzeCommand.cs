@@ -12,7 +12,7 @@ internal sealed class AnalyzeCommand : ICommand
 
     public IReadOnlyList<OptionSpec> Options => field ??=
     [
-        new("--matrix", "MATRIX", "a label matrix (.snkm, .csv, .npy) or a Wrench .json split", Required: true, Role: PathRole.Input),
+        new("--matrix", "MATRIX", "a label matrix (.snkm, .csv, .npy), a Wrench .json split, or answers task,worker,label; several answer files (task,worker,label) are read as one", Many: true, Required: true, Role: PathRole.Input),
         Gold.ColumnOption,
         .. Inputs.MatrixOptions,
         new("--format", "text|json|markdown", "output format (default text)"),
@@ -28,7 +28,8 @@ internal sealed class AnalyzeCommand : ICommand
     public int Run(Args args, Terminal terminal, CancellationToken cancellation)
     {
         var format = args.Choice("--format", OutputFormat.Text);
-        var matrix = Inputs.OpenMatrix(args.Required("--matrix"), args, terminal);
+        var matrixName = Inputs.MatrixName(args.Values("--matrix"));
+        var matrix = Inputs.OpenMatrix(args.Values("--matrix"), args, terminal);
         var summary = LfSummary.Of(matrix);
         if (args.Has("--model") && !args.Has("--report") && !matrix.SourceKinds.Contains(SourceKind.Annotator))
             throw new UsageException("--model goes with --report REPORT.html (or with a matrix of annotators' answers, as their consensus)");
@@ -38,7 +39,7 @@ internal sealed class AnalyzeCommand : ICommand
         if (!args.Has("--data") && args.Has("--lfs")) throw new UsageException("--lfs goes with --report and --data");
         var model = args.Value("--model") is { } modelPath ? LabelModels.ModelFile.Load(modelPath) : null;
         // Before anything uses the model: a mismatch is the run's one error, not first a note from the dependency check.
-        if (model is not null) LabelModels.LabelModel.CheckCompatible(model, matrix, args.Required("--matrix"));
+        if (model is not null) LabelModels.LabelModel.CheckCompatible(model, matrix, matrixName);
         var annotators = Annotators(matrix, model, terminal, cancellation, args.Int("--least-certain", 0) ?? AnnotatorReport.DefaultLeastCertain);
         var warnings = LfWarnings.Check(matrix, cancellation: cancellation);
         var dependencies = annotators is null ? Dependencies(matrix, model, terminal, cancellation) : null;
@@ -48,7 +49,7 @@ internal sealed class AnalyzeCommand : ICommand
             if (args.Has("--data"))
             {
                 var data = Inputs.OpenData(args.Values("--data"), args);
-                Inputs.RequireMatrixRows(data, matrix, args.Required("--matrix"), cancellation);
+                Inputs.RequireMatrixRows(data, matrix, matrixName, cancellation);
                 IReadOnlyList<LabelingFunction>? lfs = null;
                 if (args.Has("--lfs"))
                 {
@@ -58,7 +59,7 @@ internal sealed class AnalyzeCommand : ICommand
                 details = ReportDetails.Examples(matrix, data, lfs, RowRecords.DefaultFields(data.Schema, lfs ?? [], args.Value("--gold-column")), cancellation: cancellation);
             }
             details = (details ?? new ReportDetails()) with { Warnings = warnings, Selection = model is null ? null : ModelChoice.Of(model) };
-            WriteReport(report, args.Required("--matrix"), matrix, summary, model, annotators, details);
+            WriteReport(report, matrixName, matrix, summary, model, annotators, details);
             terminal.Info($"wrote {report}");
         }
         Write(summary, format, terminal.Out, annotators, dependencies is null ? null : (dependencies, matrix.LfNames));

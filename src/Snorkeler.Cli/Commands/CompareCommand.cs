@@ -13,8 +13,8 @@ internal sealed class CompareCommand : ICommand
     /// <summary>Built on first use: its default model lists initialises the model catalog, which every other command's start would pay for (docs/benchmarks.md, sixth pass).</summary>
     public IReadOnlyList<OptionSpec> Options => field ??=
     [
-        new("--train", "MATRIX", "the training matrix (gold labels unused)", Role: PathRole.Input),
-        new("--test", "MATRIX", "the test matrix, with gold labels", Role: PathRole.Input),
+        new("--train", "MATRIX", "the training matrix (gold labels unused); several answer files (task,worker,label) are read as one", Many: true, Role: PathRole.Input),
+        new("--test", "MATRIX", "the test matrix, with gold labels; several answer files (task,worker,label) are read as one", Many: true, Role: PathRole.Input),
         new("--suite", "DIR", "instead of --train/--test: every sub-folder of DIR with a Wrench split (train.json, test.json, valid.json as dev)", Role: PathRole.Folder),
         Gold.DevOption("wmv (accuracies) and auto (selection)"),
         new("--dev-prior", null, "every model also takes its class prior from the dev split"),
@@ -56,16 +56,17 @@ internal sealed class CompareCommand : ICommand
         }
         foreach (var required in new[] { "--train", "--test" })
             if (!args.Has(required)) throw new UsageException($"missing required option '{required} MATRIX' (or '--suite DIR')");
-        var train = Inputs.OpenTraining(args.Required("--train"), args, terminal);
+        var train = Inputs.OpenTraining(args.Values("--train"), args, terminal);
+        var testName = Inputs.MatrixName(args.Values("--test"));
         // Long-format test answers are read with the training matrix's classes and workers, in its order.
-        var test = Inputs.OpenMatrix(args.Required("--test"), args, terminal, new MajorityVoteModel(train.Schema, train.LfNames));
-        if (!test.HasGold) throw SnorkelerException.InFile(args.Required("--test"), "the test matrix has no gold labels to score against; store them with 'snorkeler apply --gold-column NAME' (or give --gold GOLD.csv for answers)");
+        var test = Inputs.OpenMatrix(args.Values("--test"), args, terminal, new MajorityVoteModel(train.Schema, train.LfNames));
+        if (!test.HasGold) throw SnorkelerException.InFile(testName, "the test matrix has no gold labels to score against; store them with 'snorkeler apply --gold-column NAME' (or give --gold GOLD.csv for answers)");
         var dev = Inputs.OpenDev(args, terminal, train, FitCommand.DevLfs(args, terminal, train.Schema), new Applying.ApplyOptions { Cancellation = cancellation });
         if (args.Flag("--dev-prior") && dev is null) throw new UsageException("--dev-prior needs --dev FILE");
         var defaults = LabelModelCatalog.ComparisonDefaults(annotators: train.SourceKinds.Contains(SourceKind.Annotator));
         var result = ModelComparison.Run(train, test, dev, named ?? [.. defaults], Enumerable.Range(first, seedCount).ToArray(), tieBreak,
             devForAll: args.Flag("--dev-prior"), log: terminal.Quiet ? null : terminal.Error.WriteLine, cancellation: cancellation,
-            testName: args.Required("--test"), devName: args.Value("--dev"));
+            testName: testName, devName: args.Value("--dev"));
         terminal.Out.Write(format switch
         {
             CompareFormat.Json => result.ToJson() + "\n",

@@ -40,6 +40,10 @@ internal sealed class LabelCommand : ICommand
         .. FitCommand.ModelOptionSpecs,
     ];
 
+    public string? Elsewhere(string option) => option == "--matrix"
+        ? "label applies LFs to --data; to label a matrix or people's answers (task,worker,label), run 'snorkeler fit --matrix MATRIX --model auto --out MODEL.json', then 'snorkeler predict --model MODEL.json --matrix MATRIX --out LABELS.csv'"
+        : null;
+
     public int Run(Args args, Terminal terminal, CancellationToken cancellation)
     {
         var total = Stopwatch.StartNew();

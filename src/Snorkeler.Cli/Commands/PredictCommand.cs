@@ -15,7 +15,7 @@ internal sealed class PredictCommand : ICommand
     public IReadOnlyList<OptionSpec> Options => field ??=
     [
         new("--model", "MODEL.json", "a model saved by 'snorkeler fit'", Required: true, Role: PathRole.Input) { Alone = true },
-        new("--matrix", "MATRIX", "the label matrix to label (same LFs as the model)", Required: true, Role: PathRole.Input),
+        new("--matrix", "MATRIX", "the label matrix to label (same LFs as the model); several answer files (task,worker,label) are read as one", Many: true, Required: true, Role: PathRole.Input),
         new("--out", "PROBS.csv", "the probabilities (.csv, .jsonl or .parquet): 'row' (1-based), then 'task' for long-format answers or the --id-column and --keep-columns, one p_<class> column per class, 'label' and 'label_name'", Required: true, Role: PathRole.Output),
         new("--tie-break", "abstain|random|true-random", "hard label when classes tie (default abstain)"),
         new("--seed", "N", "seed of the 'random' tie-break (default 0)"),
@@ -33,9 +33,8 @@ internal sealed class PredictCommand : ICommand
         var tieBreak = args.Choice("--tie-break", TieBreak.Abstain);
         var seed = args.Int("--seed") ?? 0;
         var model = ModelFile.Load(args.Required("--model"));
-        var matrixPath = args.Required("--matrix");
-        var matrix = Inputs.OpenMatrix(matrixPath, args, terminal, model);
-        LabelModel.CheckCompatible(model, matrix, matrixPath);
+        var matrix = Inputs.OpenMatrix(args.Values("--matrix"), args, terminal, model);
+        LabelModel.CheckCompatible(model, matrix, Inputs.MatrixName(args.Values("--matrix")));
         StartupTrace.Mark("predict: model loaded, matrix opened");
         var outPath = args.Required("--out");
         LabelsWriter.CheckExtension(outPath);

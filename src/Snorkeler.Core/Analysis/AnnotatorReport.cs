@@ -357,15 +357,21 @@ public sealed record AnnotatorReport(LabelSchema Schema, string ConsensusModel, 
         text.Append(Tables.Render(header, rows, markdown, c => c >= 1));
         if (Workers.Count > shown.Count) text.Append($"({Workers.Count - shown.Count:N0} more workers in --format json)\n");
         if (LeastCertain.Count == 0) return text.ToString();
-        text.Append(markdown ? "\n## Least certain tasks\n\n" : "\nleast certain tasks\n");
+        // Text keeps to 100 columns: votes are counts in class order (7/3), the order told once above the table,
+        // unless naming each class that has votes is narrower (many classes, few of them voted for).
+        var named = LeastCertain.Select(t => string.Join(" ", Enumerable.Range(0, Schema.Cardinality).Where(c => t.Votes[c] > 0).Select(c => $"{Schema.NameOf(c)}:{t.Votes[c]}"))).ToList();
+        var counted = LeastCertain.Select(t => string.Join("/", t.Votes)).ToList();
+        var byOrder = !markdown && counted.Max(v => v.Length) < named.Max(v => v.Length);
+        text.Append(markdown ? "\n## Least certain tasks\n\n"
+            : byOrder ? $"\nleast certain tasks (votes: answers for {string.Join("/", Enumerable.Range(0, Schema.Cardinality).Select(Schema.NameOf))})\n"
+            : "\nleast certain tasks\n");
         var taskHeader = new List<string> { "task", "answers", "consensus", "confidence", "votes" };
         if (HasGold) taskHeader.Add("gold");
-        var taskRows = LeastCertain.Select(t =>
+        var taskRows = LeastCertain.Select((t, i) =>
         {
             var cells = new List<string>
             {
-                t.Task, t.Answers.ToString(CultureInfo.InvariantCulture), Schema.NameOf(t.Consensus), F(t.Confidence),
-                string.Join(" ", Enumerable.Range(0, Schema.Cardinality).Where(c => t.Votes[c] > 0).Select(c => $"{Schema.NameOf(c)}:{t.Votes[c]}")),
+                t.Task, t.Answers.ToString(CultureInfo.InvariantCulture), Schema.NameOf(t.Consensus), F(t.Confidence), byOrder ? counted[i] : named[i],
             };
             if (HasGold) cells.Add(t.Gold >= 0 ? Schema.NameOf(t.Gold) : "-");
             return (IReadOnlyList<string>)cells;

@@ -67,8 +67,11 @@ public sealed class DataSchema
     /// <summary>The column's name in the file, before <c>--column</c> renamed it (its name when it was not renamed).</summary>
     public string FileName(int column) => _original?.FileName(column) ?? _names[column];
 
-    /// <summary>The index of a column, or an exception naming the column and the ones that exist.</summary>
-    public int RequireIndex(string name, string? sourceName = null)
+    /// <summary>
+    /// The index of a column, or an exception naming the column and the ones that exist, and <paramref name="option"/>
+    /// (<c>--left-column</c>) when given: the option that reads the column under another name.
+    /// </summary>
+    public int RequireIndex(string name, string? sourceName = null, string? option = null)
     {
         var i = IndexOf(name);
         if (i >= 0) return i;
@@ -77,6 +80,6 @@ public sealed class DataSchema
         if (alike.Length > 1)
             throw new SnorkelerException($"{where}'{name}' matches the columns {string.Join(" and ", alike.Select(n => $"'{n}'"))} when case is ignored; give the exact name");
         var hint = Text.Suggest.Nearest(name, _names) is { } near ? $"; did you mean '{near}'?" : "";
-        throw new SnorkelerException($"{where}no column '{name}'{hint} (columns: {string.Join(", ", _names)})");
+        throw new SnorkelerException($"{where}no column '{name}'{hint} (columns: {string.Join(", ", _names)}){(option is null ? "" : $"; give {option} NAME to read another column")}");
     }
 }

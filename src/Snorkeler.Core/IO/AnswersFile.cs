@@ -45,15 +45,25 @@ public static class AnswersFile
         => string.Join(", ", names.Take(5)) + (names.Count > 5 ? $", … ({names.Count:N0} in all)" : "");
 
     /// <summary>Reads a long-format file into an in-memory matrix keyed by task.</summary>
-    public static AnswerMatrix Read(string path, MatrixReadOptions? options = null)
+    public static AnswerMatrix Read(string path, MatrixReadOptions? options = null) => Read([path], options);
+
+    /// <summary>
+    /// Reads several long-format files (batches of answers) into one matrix keyed by task, as if they were one file
+    /// with the lines of the first file first: a task answered in two files is one row, and a worker answering a task
+    /// in two files follows <see cref="MatrixReadOptions.Repeats"/> in that order (the last file's answer counts by
+    /// default). Each file is CSV, TSV, JSON Lines or Parquet with its own column order; errors name the file and line.
+    /// </summary>
+    public static AnswerMatrix Read(IReadOnlyList<string> paths, MatrixReadOptions? options = null)
     {
+        Guard.NotNull(paths);
+        if (paths.Count == 0) throw new ArgumentException("no answer files given", nameof(paths));
         options ??= new MatrixReadOptions();
-        var source = DataSources.Open(path);
-        var taskColumn = source.Schema.RequireIndex(options.TaskColumn ?? MatrixReadOptions.DefaultTaskColumn, path);
-        var workerColumn = source.Schema.RequireIndex(options.WorkerColumn ?? MatrixReadOptions.DefaultWorkerColumn, path);
-        var labelColumn = source.Schema.RequireIndex(options.LabelColumn ?? MatrixReadOptions.DefaultLabelColumn, path);
-        var kindColumn = options.KindColumn is { } kc ? source.Schema.RequireIndex(kc, path) : -1;
-        var labels = new LabelTable(options.Schema ?? SchemaBeside(path));
+        var seen = new Dictionary<string, string>(OperatingSystem.IsWindows() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
+        foreach (var p in paths)
+            if (!seen.TryAdd(Path.GetFullPath(p), p))
+                throw SnorkelerException.InFile(p, $"is given twice (also as {seen[Path.GetFullPath(p)]}); give each answer file once");
+        var path = string.Join(", ", paths); // the files as one, for what concerns them all
+        var labels = new LabelTable(options.Schema ?? SchemaBeside(paths));
 
         var tasks = new KeyTable();
         var workers = new KeyTable();
@@ -65,40 +75,51 @@ public static class AnswersFile
         var answerTask = new GrowingArray<int>();
         var answerWorker = new GrowingArray<int>();
         var answerLabel = new GrowingArray<int>();
+        var fileEnds = new int[paths.Count]; // answers read up to the end of each file, to tell which file an answer came from
         long empty = 0, unknown = 0;
         // Who the unknown answers came from, and their tasks: a task none of whose answers is kept has no row.
         var unknownWorkers = new KeyTable();
         var unknownTasks = new KeyTable();
-        foreach (var batch in source.ReadBatches(8192))
+        for (var f = 0; f < paths.Count; f++)
         {
-            for (var i = 0; i < batch.Count; i++)
+            var file = paths[f];
+            var columns = Columns(file, options);
+            ReadGuard.Run(file, () =>
             {
-                if (batch.IsMissing(i, taskColumn) || batch.Text(i, taskColumn).Trim().IsEmpty)
-                    throw SnorkelerException.InFile(path, $"column '{source.Schema.Names[taskColumn]}' is empty", batch.LineOf(i));
-                if (batch.IsMissing(i, workerColumn) || batch.Text(i, workerColumn).Trim().IsEmpty)
-                    throw SnorkelerException.InFile(path, $"column '{source.Schema.Names[workerColumn]}' is empty", batch.LineOf(i));
-                var labelText = batch.Text(i, labelColumn).Trim();
-                if (labelText.IsEmpty || labelText.SequenceEqual("-1")) { empty++; continue; }
-                var worker = fixedSources ? workers.Find(batch.Text(i, workerColumn).Trim()) : workers.Add(batch.Text(i, workerColumn).Trim());
-                if (worker < 0)
+                foreach (var batch in columns.Source.ReadBatches(8192))
                 {
-                    unknown++;
-                    unknownWorkers.Add(batch.Text(i, workerColumn).Trim());
-                    unknownTasks.Add(batch.Text(i, taskColumn).Trim());
-                    continue;
+                    for (var i = 0; i < batch.Count; i++)
+                    {
+                        if (batch.IsMissing(i, columns.Task) || batch.Text(i, columns.Task).Trim().IsEmpty)
+                            throw SnorkelerException.InFile(file, $"column '{columns.Source.Schema.Names[columns.Task]}' is empty", batch.LineOf(i));
+                        if (batch.IsMissing(i, columns.Worker) || batch.Text(i, columns.Worker).Trim().IsEmpty)
+                            throw SnorkelerException.InFile(file, $"column '{columns.Source.Schema.Names[columns.Worker]}' is empty", batch.LineOf(i));
+                        var labelText = batch.Text(i, columns.Label).Trim();
+                        if (labelText.IsEmpty || labelText.SequenceEqual("-1")) { empty++; continue; }
+                        var worker = fixedSources ? workers.Find(batch.Text(i, columns.Worker).Trim()) : workers.Add(batch.Text(i, columns.Worker).Trim());
+                        if (worker < 0)
+                        {
+                            unknown++;
+                            unknownWorkers.Add(batch.Text(i, columns.Worker).Trim());
+                            unknownTasks.Add(batch.Text(i, columns.Task).Trim());
+                            continue;
+                        }
+                        if (columns.Kind >= 0)
+                        {
+                            var kind = ParseKind(batch.Text(i, columns.Kind).Trim(), file, batch.LineOf(i));
+                            if (worker == kinds.Count) kinds.Add(kind);
+                            else if (kinds[worker] is null) kinds[worker] = kind;
+                            else if (kinds[worker] != kind)
+                                throw SnorkelerException.InFile(file, $"source '{workers.Name(worker)}' is of kind '{KindName(kind)}' here but '{KindName(kinds[worker]!.Value)}' on an earlier line", batch.LineOf(i));
+                        }
+                        answerTask.Add(tasks.Add(batch.Text(i, columns.Task).Trim()));
+                        answerWorker.Add(worker);
+                        answerLabel.Add(labels.Add(labelText, file, batch.LineOf(i)));
+                    }
                 }
-                if (kindColumn >= 0)
-                {
-                    var kind = ParseKind(batch.Text(i, kindColumn).Trim(), path, batch.LineOf(i));
-                    if (worker == kinds.Count) kinds.Add(kind);
-                    else if (kinds[worker] is null) kinds[worker] = kind;
-                    else if (kinds[worker] != kind)
-                        throw SnorkelerException.InFile(path, $"source '{workers.Name(worker)}' is of kind '{KindName(kind)}' here but '{KindName(kinds[worker]!.Value)}' on an earlier line", batch.LineOf(i));
-                }
-                answerTask.Add(tasks.Add(batch.Text(i, taskColumn).Trim()));
-                answerWorker.Add(worker);
-                answerLabel.Add(labels.Add(labelText, path, batch.LineOf(i)));
-            }
+                return 0;
+            });
+            fileEnds[f] = answerTask.Count;
         }
 
         int[]? gold = null;
@@ -111,7 +132,7 @@ public static class AnswersFile
         var classOf = labels.ClassOf(schema);
         if (tasks.Count == 0 && unknown > 0)
             throw SnorkelerException.InFile(path, $"none of its {unknown:N0} answers is by a source of the model (its sources: {Some(options.Sources!)}); was the model fitted on these workers' answers?");
-        if (tasks.Count == 0) throw SnorkelerException.InFile(path, "the file has no answers");
+        if (tasks.Count == 0) throw SnorkelerException.InFile(path, paths.Count == 1 ? "the file has no answers" : "the files have no answers");
 
         // Rows by task (counting sort keeps file order within a task), then each row by worker.
         var n = answerTask.Count;
@@ -127,6 +148,7 @@ public static class AnswersFile
         var kept = 0;
         long repeats = 0;
         string? firstRepeat = null;
+        var keptAnswer = -1; // the answer whose vote was kept last, in file order
         var starts = new int[tasks.Count + 1];
         for (var t = 0; t < tasks.Count; t++)
         {
@@ -146,14 +168,17 @@ public static class AnswersFile
                 if (kept > starts[t] && lfs[kept - 1] == worker)
                 {
                     repeats++;
-                    firstRepeat ??= $"worker '{workers.Name(worker)}' on task '{tasks.Name(t)}'";
                     if (options.Repeats == RepeatedAnswers.Error)
-                        throw SnorkelerException.InFile(path, $"worker '{workers.Name(worker)}' answered task '{tasks.Name(t)}' more than once (choose which answer counts with --repeats first|last)");
+                        throw RepeatError(paths, options, workers.Name(worker), tasks.Name(t));
+                    firstRepeat ??= $"worker '{workers.Name(worker)}' on task '{tasks.Name(t)}'"
+                                    + (paths.Count == 1 ? "" : InFiles(paths[FileOf(fileEnds, keptAnswer)], paths[FileOf(fileEnds, a)]));
                     if (options.Repeats == RepeatedAnswers.Last) votes[kept - 1] = label;
+                    keptAnswer = a;
                     continue;
                 }
                 lfs[kept] = worker;
                 votes[kept++] = label;
+                keptAnswer = a;
             }
             starts[t + 1] = kept;
         }
@@ -164,7 +189,7 @@ public static class AnswersFile
         }
 
         var kindArray = new SourceKind[workers.Count];
-        for (var w = 0; w < workers.Count; w++) kindArray[w] = kindColumn >= 0 && w < kinds.Count && kinds[w] is { } k ? k : SourceKind.Annotator;
+        for (var w = 0; w < workers.Count; w++) kindArray[w] = options.KindColumn is not null && w < kinds.Count && kinds[w] is { } k ? k : SourceKind.Annotator;
         var matrix = LabelMatrix.FromSparse(schema, workers.Names, starts, lfs, votes, gold, 0, kindArray);
         matrix = options.Storage switch
         {
@@ -189,6 +214,55 @@ public static class AnswersFile
         return max;
     }
 
+    /// <summary>The columns of one answers file, found in its own header (files may order them differently).</summary>
+    private static (IDataSource Source, int Task, int Worker, int Label, int Kind) Columns(string path, MatrixReadOptions options)
+    {
+        var source = DataSources.Open(path);
+        return (source,
+            source.Schema.RequireIndex(options.TaskColumn ?? MatrixReadOptions.DefaultTaskColumn, path, "--task-column"),
+            source.Schema.RequireIndex(options.WorkerColumn ?? MatrixReadOptions.DefaultWorkerColumn, path, "--worker-column"),
+            source.Schema.RequireIndex(options.LabelColumn ?? MatrixReadOptions.DefaultLabelColumn, path, "--label-column"),
+            options.KindColumn is { } kind ? source.Schema.RequireIndex(kind, path, "--kind-column") : -1);
+    }
+
+    /// <summary>The index of the file answer <paramref name="answer"/> was read from.</summary>
+    private static int FileOf(int[] fileEnds, int answer)
+    {
+        var f = 0;
+        while (answer >= fileEnds[f]) f++;
+        return f;
+    }
+
+    private static string InFiles(string first, string second)
+        => first == second ? $" in {second}" : $" in {first} and {second}";
+
+    /// <summary>
+    /// The error for a worker's second answer to a task under <see cref="RepeatedAnswers.Error"/>, naming the file and
+    /// line of that answer and where the first was: the lines are found again by a second pass, only on this path.
+    /// </summary>
+    private static SnorkelerException RepeatError(IReadOnlyList<string> paths, MatrixReadOptions options, string worker, string task)
+    {
+        var found = new List<(string File, long? Line)>(2);
+        foreach (var file in paths)
+        {
+            var columns = Columns(file, options);
+            foreach (var batch in columns.Source.ReadBatches(8192))
+                for (var i = 0; i < batch.Count && found.Count < 2; i++)
+                {
+                    var label = batch.Text(i, columns.Label).Trim();
+                    if (label.IsEmpty || label.SequenceEqual("-1")) continue;
+                    if (batch.Text(i, columns.Task).Trim().SequenceEqual(task) && batch.Text(i, columns.Worker).Trim().SequenceEqual(worker))
+                        found.Add((file, batch.LineOf(i)));
+                }
+            if (found.Count == 2) break;
+        }
+        var message = $"worker '{worker}' answered task '{task}' more than once (choose which answer counts with --repeats first|last)";
+        if (found.Count < 2) return SnorkelerException.InFile(string.Join(", ", paths), message);
+        var (firstFile, firstLine) = found[0];
+        var where = firstLine is { } l ? (firstFile == found[1].File ? $"line {l}" : $"{firstFile} line {l}") : firstFile;
+        return SnorkelerException.InFile(found[1].File, $"{message}; the first answer is on {where}", found[1].Line);
+    }
+
     private static LabelMatrix DenseOrError(LabelMatrix matrix, string path)
     {
         if ((long)matrix.RowCount * matrix.LfCount > Array.MaxLength)
@@ -203,6 +277,23 @@ public static class AnswersFile
         if (text.Equals("annotator", StringComparison.OrdinalIgnoreCase)) return SourceKind.Annotator;
         if (text.Equals("lf", StringComparison.OrdinalIgnoreCase)) return SourceKind.LabelingFunction;
         throw SnorkelerException.InFile(path, $"source kind '{text}' is neither 'annotator' nor 'lf'", line);
+    }
+
+    /// <summary>
+    /// The classes the <c>label.json</c> files beside <paramref name="paths"/> name, or null when there is none; files
+    /// in folders whose <c>label.json</c> name other classes are an error naming both.
+    /// </summary>
+    private static LabelSchema? SchemaBeside(IReadOnlyList<string> paths)
+    {
+        (string Path, LabelSchema Schema)? first = null;
+        foreach (var path in paths)
+        {
+            if (SchemaBeside(path) is not { } schema) continue;
+            if (first is null) first = (path, schema);
+            else if (!first.Value.Schema.Equals(schema))
+                throw SnorkelerException.InFile(path, $"the label.json beside it names the classes {schema}, but the one beside {first.Value.Path} names {first.Value.Schema}; give answers of one set of classes");
+        }
+        return first?.Schema;
     }
 
     /// <summary>The classes <c>label.json</c> beside <paramref name="path"/> names, or null when there is none.</summary>

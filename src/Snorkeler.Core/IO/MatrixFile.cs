@@ -37,8 +37,8 @@ public static class MatrixFile
         ".csv" => MatrixFormat.Csv,
         ".npy" => MatrixFormat.Npy,
         ".json" => MatrixFormat.Wrench,
-        ".jsonl" or ".ndjson" or ".parquet" => MatrixFormat.Answers,
-        var ext => throw new SnorkelerException($"{path}: unknown matrix format '{ext}' (expected .snkm, .csv, .npy, a Wrench .json split, or answers in long format: .csv, .jsonl, .parquet)"),
+        ".tsv" or ".jsonl" or ".ndjson" or ".parquet" => MatrixFormat.Answers,
+        var ext => throw new SnorkelerException($"{path}: unknown matrix format '{ext}' (expected .snkm, .csv, .npy, a Wrench .json split, or answers in long format: .csv, .tsv, .jsonl, .parquet)"),
     };
 
     /// <summary>The sidecar holding class and LF names for CSV and NumPy matrices.</summary>
@@ -105,6 +105,38 @@ public static class MatrixFile
     /// columns is long format.
     /// </summary>
     public static IMatrixSource Open(string path, MatrixReadOptions options) => ReadGuard.Run(path, () => OpenUnguarded(path, options));
+
+    /// <summary>
+    /// Opens one matrix file as <see cref="Open(string, MatrixReadOptions)"/>, or several files of answers in long
+    /// format as one matrix (see <see cref="AnswersFile.Read(IReadOnlyList{string}, MatrixReadOptions?)"/>). Wide
+    /// matrices are not combined: their rows have no ids to join on, so a wide file among several is an error naming it.
+    /// </summary>
+    public static IMatrixSource Open(IReadOnlyList<string> paths, MatrixReadOptions options)
+    {
+        Guard.NotNull(paths);
+        Guard.NotNull(options);
+        if (paths.Count == 1) return Open(paths[0], options);
+        if (paths.Count == 0) throw new ArgumentException("no matrix files given", nameof(paths));
+        foreach (var path in paths)
+        {
+            InputFile.RequireRegular(path, "a matrix file");
+            var format = FormatOf(path);
+            if (format == MatrixFormat.Answers || (format == MatrixFormat.Csv && ReadGuard.Run(path, () => AnswersFile.IsLongFormat(path, options)))) continue;
+            const string wide = "is not combined with other files, as a wide label matrix's rows have no task ids to join on";
+            if (format == MatrixFormat.Csv)
+                throw SnorkelerException.InFile(path, $"has no task, worker and label columns, so it is a wide label matrix, which {wide}; "
+                                                      + "if it holds people's answers, give --task-column, --worker-column and --label-column");
+            throw SnorkelerException.InFile(path, $"{WideName(format)} {wide}; give it alone (several files are read as one only when all hold answers in long format, task,worker,label)");
+        }
+        return AnswersFile.Read(paths, options);
+    }
+
+    private static string WideName(MatrixFormat format) => format switch
+    {
+        MatrixFormat.Binary => "a .snkm matrix",
+        MatrixFormat.Wrench => "a Wrench split",
+        _ => "a .npy matrix",
+    };
 
     private static IMatrixSource OpenUnguarded(string path, MatrixReadOptions options)
     {

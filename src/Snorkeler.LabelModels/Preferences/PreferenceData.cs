@@ -56,10 +56,10 @@ public sealed class PreferenceData
     public static PreferenceData Read(string path, string? leftColumn = null, string? rightColumn = null, string? workerColumn = null, string? winnerColumn = null)
     {
         var source = DataSources.Open(path);
-        var left = source.Schema.RequireIndex(leftColumn ?? LeftColumn, path);
-        var right = source.Schema.RequireIndex(rightColumn ?? RightColumn, path);
-        var winner = source.Schema.RequireIndex(winnerColumn ?? WinnerColumn, path);
-        var worker = workerColumn is not null ? source.Schema.RequireIndex(workerColumn, path) : source.Schema.IndexOf(WorkerColumn);
+        var left = source.Schema.RequireIndex(leftColumn ?? LeftColumn, path, "--left-column");
+        var right = source.Schema.RequireIndex(rightColumn ?? RightColumn, path, "--right-column");
+        var winner = source.Schema.RequireIndex(winnerColumn ?? WinnerColumn, path, "--winner-column");
+        var worker = workerColumn is not null ? source.Schema.RequireIndex(workerColumn, path, "--worker-column") : source.Schema.IndexOf(WorkerColumn);
         var items = new Dictionary<string, int>(StringComparer.Ordinal);
         var itemNames = new List<string>();
         var annotators = new Dictionary<string, int>(StringComparer.Ordinal);
