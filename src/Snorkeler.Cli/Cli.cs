@@ -62,6 +62,20 @@ internal static class Cli
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellation = default, bool? interactive = null)
     {
+        try
+        {
+            return RunCommand(args, stdout, stderr, cancellation, interactive);
+        }
+        catch (SnorkelerException e) when (e.InnerException is IOException && stdout is StandardOutput)
+        {
+            // Usage, help and --version, written before a command runs (a command's own failures are caught below).
+            stderr.WriteLine($"error: {e.Message}");
+            return ExitCode.BadInput;
+        }
+    }
+
+    private static int RunCommand(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellation, bool? interactive)
+    {
         var terminal = new Terminal(stdout, stderr, interactive ?? Terminal.DetectInteractive());
         var tokens = WithoutGlobalOptions(args, out var verbose, out var quiet);
         terminal.Verbose = verbose;

@@ -55,12 +55,18 @@ internal static class Program
         };
         // Results go to the standard output the process was given; anything else writing to Console.Out (a script's
         // Console.WriteLine) goes to stderr, so 'rows --format jsonl > rows.jsonl' and other piped results stay parseable.
-        var stdout = Terminal.StandardOutput = Console.Out;
+        var stdout = Terminal.StandardOutput = new StandardOutput(Console.Out);
         Console.SetOut(Console.Error);
         var code = Cli.Run(args, stdout, Console.Error, interrupt.Token);
         state.Finished = true;
         StartupTrace.Mark("command done");
-        stdout.Flush();
+        try { stdout.Flush(); }
+        catch (SnorkelerException e) when (code == ExitCode.Ok) // a failed run has said why already
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            code = ExitCode.BadInput;
+        }
+        catch (SnorkelerException) { }
         Console.Error.Flush();
         Environment.Exit(code); // threads a script started must not keep the process alive
         return code;

@@ -19,6 +19,34 @@ public sealed class CompareSuiteTests
     }
 
     [Fact]
+    public void Compare_in_a_build_script_prints_the_table_alone_on_stdout_and_one_status_line_on_stderr()
+    {
+        // Given YouTube's splits, and compare run as a script runs it (stderr not a terminal) and on a terminal
+        var youtube = Path.Combine(SharedData, "youtube");
+        string[] run = ["compare", "--train", Path.Combine(youtube, "train.json"), "--test", Path.Combine(youtube, "test.json"), "--models", "mv,snorkel", "--seeds", "2"];
+
+        // When
+        var script = Shell.Run(run);
+        var quiet = Shell.Run([.. run, "--quiet"]);
+        var stdout = new StringWriter { NewLine = "\n" };
+        var stderr = new StringWriter { NewLine = "\n" };
+        var code = global::Snorkeler.Cli.Cli.Run(run, stdout, stderr, CancellationToken.None, interactive: true);
+
+        // Then the script's stderr has one line, not a line per fit; a terminal still shows each fit as it ends
+        script.ShouldSucceed();
+        var lines = script.Out.TrimEnd('\n').Split('\n');
+        lines[0].ShouldStartWith("model    expected acc.  accuracy*");
+        lines.Max(l => l.Length).ShouldBeLessThanOrEqualTo(100);
+        script.ErrorLines.Length.ShouldBe(1, script.Error);
+        script.ErrorLines[0].ShouldStartWith($"compared 2 models on {Path.Combine(youtube, "test.json")}, 2 seeds, in ");
+        quiet.ShouldSucceed();
+        quiet.Error.ShouldBeEmpty();
+        quiet.Out.Split('\n').Select(l => l.Length > 60 ? l[..60] : l).ShouldBe(lines.Append("").Select(l => l.Length > 60 ? l[..60] : l)); // the same table but for the times
+        code.ShouldBe(0);
+        stderr.ToString().Split('\n').Count(l => l.StartsWith("compare: ", StringComparison.Ordinal)).ShouldBe(4);
+    }
+
+    [Fact]
     public void Compare_suite_scores_every_model_on_every_shared_set_as_CSV()
     {
         // When

@@ -38,7 +38,50 @@ public sealed class ModelComparisonTests(ITestOutputHelper output)
             row!.AsObject().Select(p => p.Key).ShouldBe(["model", "expected_accuracy", "accuracy", "macro_f1", "log_loss", "calibration_error", "fit_seconds", "predict_seconds"]);
         result.Rows[1].Std.ShouldNotBeNull();
         result.ToMarkdown().ShouldContain("±");
-        result.ToText().ShouldContain("accuracy (tie-break: random)");
+        result.ToText().ShouldContain("* accuracy under --tie-break random");
+    }
+
+    [Fact]
+    public void The_CSV_writes_tiny_and_large_figures_in_plain_decimals_that_read_back_exactly()
+    {
+        // Given a model fitted in two microseconds, and one whose log-loss is huge
+        var result = new ComparisonResult(
+            [new("mv", 0.8125, 0.75, 0.7, 34.538776394910684, 1e-17, 2.024439555570717E-06, 5e-324), new("snorkel", 1, 1, 1, 1e16, 0, 0.25, 1e-300)],
+            TieBreak.Random, [1]);
+
+        // When
+        var lines = result.ToCsv().TrimEnd('\n').Split('\n');
+
+        // Then
+        lines[1].ShouldBe("mv,0.8125,0.75,0.7,34.538776394910684,0.00000000000000001,0.000002024439555570717,0." + new string('0', 323) + "5");
+        lines[2].ShouldBe("snorkel,1,1,1,10000000000000000,0,0.25,0." + new string('0', 299) + "1");
+        double.Parse(lines[1].Split(',')[7], System.Globalization.CultureInfo.InvariantCulture).ShouldBe(5e-324);
+    }
+
+    [Fact]
+    public void The_text_table_of_the_seven_default_models_fits_100_columns_with_the_tie_break_in_a_footnote()
+    {
+        // Given the default models' scores on one seed (as on YouTube) and on three
+        ComparisonRow Row(string model, double ea, ComparisonRow? std = null) => new(model, ea, ea - 0.008, ea - 0.015, 0.4403, 0.077, 1.15, 0.001, std);
+        string[] models = ["mv", "wmv", "snorkel", "dawid-skene", "ebcc", "flyingsquid", "auto"];
+        var one = new ComparisonResult(models.Select(m => Row(m, 0.816)).ToList(), TieBreak.Random, [0]);
+        var three = new ComparisonResult(models.Select(m => Row(m, 0.816, Row("", 0.0123))).ToList(), TieBreak.Abstain, [4, 5, 6]);
+
+        // When
+        var single = one.ToText().TrimEnd('\n').Split('\n');
+        var seeds = three.ToText().TrimEnd('\n').Split('\n');
+
+        // Then every line fits, no figure is lost, and the footnotes say what the short headers leave out
+        single.Max(l => l.Length).ShouldBeLessThanOrEqualTo(100);
+        seeds.Max(l => l.Length).ShouldBeLessThanOrEqualTo(100);
+        single[0].ShouldBe("model        expected acc.  accuracy*  macro-F1  log-loss  calib. error  fit s  predict s");
+        single[5].ShouldBe("dawid-skene         0.8160     0.8080    0.8010    0.4403        0.0770  1.150      0.001");
+        single[^1].ShouldBe("* accuracy under --tie-break random");
+        seeds[2].ShouldBe("mv                  0.8160     0.8080    0.8010    0.4403        0.0770  1.150      0.001");
+        seeds[3].ShouldBe("  ±                 0.0123     0.0043   -0.0027    0.4403        0.0770  1.150      0.001");
+        seeds[^2].ShouldBe("* accuracy under --tie-break abstain");
+        seeds[^1].ShouldBe("± sample standard deviation over the 3 seeds 4..6");
+        three.ToMarkdown().ShouldContain("| mv | 0.8160 ± 0.0123 | 0.8080 ± 0.0043 |");
     }
 
     [Fact]

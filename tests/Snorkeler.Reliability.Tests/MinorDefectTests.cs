@@ -45,6 +45,26 @@ public sealed class MinorDefectTests : IDisposable
     };
 
     [Theory]
+    [InlineData("--version")]
+    [InlineData("--help")]
+    [InlineData("check", "--help")]
+    [InlineData("check", "{lfs}")]
+    public void Results_that_cannot_be_written_to_standard_output_are_an_error_that_says_so(params string[] args)
+    {
+        // Given standard output on a full disk (as under '> results.txt' when the disk fills)
+        var resolved = args.Select(a => a.Replace("{lfs}", _lfs, StringComparison.Ordinal)).ToArray();
+
+        // When
+        using var child = ChildProcess.Start(null, resolved, limits: "exec >/dev/full");
+        var code = child.Wait(TimeSpan.FromSeconds(60));
+
+        // Then exit 1 with one line naming standard output (was a bare "No space left on device", or for --help and
+        // --version a report of a failed script thread)
+        code.ShouldBe(1, child.Error);
+        child.Error.TrimEnd().ShouldBe("error: cannot write to standard output: No space left on device");
+    }
+
+    [Theory]
     [InlineData("apply", "--lfs")]
     [InlineData("apply", "--data")]
     [InlineData("apply", "--out")]

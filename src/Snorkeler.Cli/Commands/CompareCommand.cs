@@ -37,6 +37,11 @@ internal sealed class CompareCommand : ICommand
         var seedCount = args.Int("--seeds", 1, 1000) ?? 1;
         var first = args.Int("--seed", int.MinValue, int.MaxValue - seedCount + 1) ?? 0; // seeds first..first+N-1 must be numbers too
         var named = args.Value("--models") is { } list ? ModelComparison.ParseModelList(list) : null;
+        // A line per fit is progress: on a terminal it shows a long comparison moving; a build log gets the closing status line alone.
+        Action<string>? progress = terminal.Interactive && !terminal.Quiet ? terminal.Error.WriteLine : null;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        string Seeds() => seedCount == 1 ? "1 seed" : $"{seedCount} seeds";
+        static string Models(int count) => count == 1 ? "1 model" : $"{count} models";
         if (args.Value("--suite") is { } suite)
         {
             // A suite holds Wrench splits: LF matrices.
@@ -44,7 +49,7 @@ internal sealed class CompareCommand : ICommand
             foreach (var single in new[] { "--train", "--test", "--dev", "--dev-prior" })
                 if (args.Has(single)) throw new UsageException($"give --suite DIR or --train/--test, not both ('{single}' with --suite)");
             var suiteResult = SuiteComparison.Run(suite, models, Enumerable.Range(first, seedCount).ToArray(), tieBreak,
-                log: terminal.Quiet ? null : terminal.Error.WriteLine, cancellation: cancellation);
+                log: progress, cancellation: cancellation);
             terminal.Out.Write(format switch
             {
                 CompareFormat.Json => suiteResult.ToJson() + "\n",
@@ -52,6 +57,7 @@ internal sealed class CompareCommand : ICommand
                 CompareFormat.Csv => suiteResult.ToCsv(),
                 _ => suiteResult.ToText(),
             });
+            terminal.Info($"compared {Models(suiteResult.Models.Count)} on {suiteResult.Sets.Count} sets of {suite}, {Seeds()}, in {clock.Elapsed.TotalSeconds:F2} s");
             return ExitCode.Ok;
         }
         foreach (var required in new[] { "--train", "--test" })
@@ -65,7 +71,7 @@ internal sealed class CompareCommand : ICommand
         if (args.Flag("--dev-prior") && dev is null) throw new UsageException("--dev-prior needs --dev FILE");
         var defaults = LabelModelCatalog.ComparisonDefaults(annotators: train.SourceKinds.Contains(SourceKind.Annotator));
         var result = ModelComparison.Run(train, test, dev, named ?? [.. defaults], Enumerable.Range(first, seedCount).ToArray(), tieBreak,
-            devForAll: args.Flag("--dev-prior"), log: terminal.Quiet ? null : terminal.Error.WriteLine, cancellation: cancellation,
+            devForAll: args.Flag("--dev-prior"), log: progress, cancellation: cancellation,
             testName: testName, devName: args.Value("--dev"));
         terminal.Out.Write(format switch
         {
@@ -74,6 +80,7 @@ internal sealed class CompareCommand : ICommand
             CompareFormat.Csv => result.ToCsv(),
             _ => result.ToText(),
         });
+        terminal.Info($"compared {Models(result.Rows.Count)} on {args.Required("--test")}, {Seeds()}, in {clock.Elapsed.TotalSeconds:F2} s");
         return ExitCode.Ok;
     }
 }
