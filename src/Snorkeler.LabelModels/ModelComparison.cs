@@ -71,7 +71,7 @@ public sealed record ComparisonResult(IReadOnlyList<ComparisonRow> Rows, TieBrea
         {
             var model = r.Model.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? $"\"{r.Model.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : r.Model;
             sb.AppendJoin(",", new[] { r.ExpectedAccuracy, r.Accuracy, r.MacroF1, r.LogLoss, r.CalibrationError, r.FitSeconds, r.PredictSeconds }
-                .Select(IO.ShortestDouble.ToText).Prepend(model)).Append('\n');
+                .Select(v => v.ToString("R", CultureInfo.InvariantCulture)).Prepend(model)).Append('\n');
         }
         return sb.ToString();
     }

@@ -145,8 +145,8 @@ public sealed record SuiteResult(IReadOnlyList<(string Name, ComparisonResult Re
                 for (var x = 0; x < Models.Count; x++)
                 {
                     var row = result.Rows[x];
-                    var std = row.Std is { } d ? IO.ShortestDouble.ToText(metric.Value(d)) : "";
-                    sb.Append(CultureInfo.InvariantCulture, $"{Csv(name)},{Csv(Models[x])},{metric.Key},{IO.ShortestDouble.ToText(metric.Value(row))},{std},{IO.ShortestDouble.ToText(ranks[s][x])},{(cells[x].Winner ? "true" : "false")}\n");
+                    var std = row.Std is { } d ? metric.Value(d).ToString("R", CultureInfo.InvariantCulture) : "";
+                    sb.Append(CultureInfo.InvariantCulture, $"{Csv(name)},{Csv(Models[x])},{metric.Key},{metric.Value(row).ToString("R", CultureInfo.InvariantCulture)},{std},{ranks[s][x].ToString("R", CultureInfo.InvariantCulture)},{(cells[x].Winner ? "true" : "false")}\n");
                 }
             }
         }

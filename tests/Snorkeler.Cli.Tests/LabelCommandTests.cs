@@ -134,37 +134,6 @@ public sealed class LabelCommandTests
     }
 
     [Fact]
-    public void Csv_labels_write_tiny_probabilities_as_plain_decimals_that_read_back_as_the_json_lines_doubles_on_any_thread_count()
-    {
-        // Given the spam rules on the five raw YouTube files, whose snorkel fit gives probabilities below 1e-6
-        using var temp = new TempFolder();
-        string[] run = ["label", "--lfs", TestPaths.InRepo("labeling-functions", "spam"), "--data", .. TestPaths.YouTubeRawCsvs,
-            "--column", "text=CONTENT", "--model", "snorkel", "--cache-dir", temp.File("cache"), "--quiet"];
-
-        // When the labels are written as CSV (with the default threads and with one) and as JSON Lines
-        Shell.Run([.. run, "--out", temp.File("labels.csv")]).ShouldSucceed();
-        Shell.Run([.. run, "--out", temp.File("one-thread.csv"), "--threads", "1"]).ShouldSucceed();
-        Shell.Run([.. run, "--out", temp.File("labels.jsonl")]).ShouldSucceed();
-
-        // Then no CSV number has an exponent, each reads back as the very double JSON Lines holds, and the bytes do not depend on threads
-        var csv = File.ReadAllLines(temp.File("labels.csv")).Skip(1).Select(l => l.Split(',')).ToList();
-        var json = File.ReadAllLines(temp.File("labels.jsonl")).Select(l => JsonDocument.Parse(l).RootElement).ToList();
-        csv.Count.ShouldBe(1956);
-        json.Count.ShouldBe(1956);
-        var tiny = 0;
-        for (var i = 0; i < csv.Count; i++)
-            foreach (var (column, cell) in new[] { ("p_HAM", csv[i][2]), ("p_SPAM", csv[i][3]) })
-            {
-                cell.ShouldNotContain("E", customMessage: $"row {i + 1}");
-                var expected = json[i].GetProperty(column).GetDouble();
-                BitConverter.DoubleToInt64Bits(double.Parse(cell, System.Globalization.CultureInfo.InvariantCulture)).ShouldBe(BitConverter.DoubleToInt64Bits(expected), $"row {i + 1}: {cell}");
-                if (expected < 1e-6) tiny++;
-            }
-        tiny.ShouldBeGreaterThan(0);
-        File.ReadAllBytes(temp.File("one-thread.csv")).ShouldBe(File.ReadAllBytes(temp.File("labels.csv")));
-    }
-
-    [Fact]
     public void Label_with_an_unknown_output_format_is_a_clear_error_before_any_work()
     {
         using var temp = WithLfs();

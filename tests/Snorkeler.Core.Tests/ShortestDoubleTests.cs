@@ -45,97 +45,29 @@ public class ShortestDoubleTests
         }
     }
 
-    /// <summary>Doubles of any magnitude and sign, the runtime's fallback's share of the work.</summary>
-    private static IEnumerable<double> Anywhere(int seed, int count)
-    {
-        var random = new Random(seed);
-        for (var i = 0; i < count; i++)
-        {
-            var any = BitConverter.Int64BitsToDouble(random.NextInt64(long.MinValue, long.MaxValue));
-            if (double.IsFinite(any)) yield return any;
-            yield return BitConverter.Int64BitsToDouble(random.NextInt64(1, 0x0010000000000000L)); // subnormal
-            yield return Math.Pow(10, 616 * random.NextDouble() - 308);
-        }
-        foreach (var v in new[] { 1e-300, 5e-324, 1 - 1e-16, -5e-324, 2.2250738585072014E-308, -2.2250738585072009E-308, double.MaxValue,
-                     double.MinValue, 1e15, 1e16, 123456789012345680000.0, 1.5e300, 1e-5, 0.0001, -1e-7 })
-        {
-            yield return v;
-            yield return Math.BitIncrement(v);
-            yield return Math.BitDecrement(v);
-        }
-    }
-
     [Fact]
-    public void Every_double_is_written_in_plain_decimal_notation_with_the_runtime_s_round_trip_digits_and_reads_back_the_same()
+    public void Every_double_is_written_as_the_runtime_writes_its_round_trip_text_and_reads_back_the_same()
     {
         var buffer = new byte[ShortestDouble.MaxLength];
         var expected = new byte[64];
         var failures = new List<string>();
-        foreach (var v in Edges().Concat(Samples(seed: 16, count: 300_000)).Concat(Anywhere(seed: 17, count: 100_000)))
+        foreach (var v in Edges().Concat(Samples(seed: 16, count: 300_000)))
         {
             var n = ShortestDouble.Format(v, buffer);
             v.TryFormat(expected, out var m, "R", CultureInfo.InvariantCulture).ShouldBeTrue();
             var text = Encoding.ASCII.GetString(buffer, 0, n);
             var runtime = Encoding.ASCII.GetString(expected, 0, m);
-            if (!double.IsFinite(v))
+            if (double.IsNaN(v))
             {
-                text.ShouldBe(runtime);
+                text.ShouldBe("NaN");
                 continue;
             }
             var readsBack = ReadsBack(text, v);
-            var plain = text.All(c => c is '-' or '.' or (>= '0' and <= '9'));
             // The runtime's text for some powers of two (2^-25 among them) reads back as the double below; ours must not.
-            if (!readsBack || !plain || (Digits(text) != Digits(runtime) && ReadsBack(runtime, v)))
+            if (!readsBack || (text != runtime && ReadsBack(runtime, v)))
                 failures.Add($"{BitConverter.DoubleToInt64Bits(v):X16}: {text} (reads back: {readsBack}); the runtime writes {runtime}");
         }
         failures.Take(10).ShouldBeEmpty();
-    }
-
-    [Fact]
-    public void No_plain_decimal_with_fewer_places_reads_back_as_the_same_double()
-    {
-        // Given doubles of every magnitude below 1e15, whose texts have a decimal point
-        var buffer = new byte[ShortestDouble.MaxLength];
-        var failures = new List<string>();
-        foreach (var v in Edges().Concat(Samples(seed: 18, count: 20_000)).Concat(Anywhere(seed: 19, count: 20_000)))
-        {
-            if (!double.IsFinite(v)) continue;
-            var text = Encoding.ASCII.GetString(buffer, 0, ShortestDouble.Format(v, buffer));
-            var point = text.IndexOf('.', StringComparison.Ordinal);
-            if (point < 0) continue;
-
-            // When the text is cut one place shorter, rounded down and up
-            var places = text.Length - point - 1;
-            var cut = text[..^1].TrimEnd('.');
-            var up = RoundUpLastPlace(cut);
-
-            // Then neither reads back (no decimal with fewer places lies between them, so none reads back)
-            if (ReadsBack(cut, v) || ReadsBack(up, v))
-                failures.Add($"{text}: {cut} or {up} reads back too ({places} places)");
-        }
-        failures.Take(10).ShouldBeEmpty();
-    }
-
-    [Theory]
-    [InlineData(2.024439555570717E-06, "0.000002024439555570717")]
-    [InlineData(1 - 1e-16, "0.9999999999999999")]
-    [InlineData(1.3966042322621774E-07, "0.00000013966042322621774")]
-    [InlineData(-7.5e-5, "-0.000075")]
-    [InlineData(1e16, "10000000000000000")]
-    [InlineData(1.25e17, "125000000000000000")]
-    [InlineData(0.5, "0.5")]
-    public void Small_and_large_numbers_are_written_without_an_exponent(double value, string expected)
-        => ShortestDouble.ToText(value).ShouldBe(expected);
-
-    [Fact]
-    public void The_smallest_doubles_are_written_with_all_their_zeros_and_fit_the_longest_text()
-    {
-        var text = ShortestDouble.ToText(double.Epsilon);
-
-        ShortestDouble.ToText(1e-300).ShouldBe("0." + new string('0', 299) + "1");
-        text.ShouldBe("0." + new string('0', 323) + "5");
-        ReadsBack(text, double.Epsilon).ShouldBeTrue();
-        ShortestDouble.ToText(-2.2250738585072009E-308).Length.ShouldBeLessThanOrEqualTo(ShortestDouble.MaxLength);
     }
 
     [Fact]
@@ -146,35 +78,8 @@ public class ShortestDoubleTests
 
         var text = Encoding.ASCII.GetString(buffer, 0, ShortestDouble.Format(v, buffer));
 
-        text.ShouldBe("0.000000029802322387695312");
+        text.ShouldBe("2.9802322387695312E-08");
         ReadsBack(text, v).ShouldBeTrue();
-    }
-
-    /// <summary>The significant digits of a number's text, plain or with an exponent: "2.5E-07" and "0.00000025" both give "25".</summary>
-    private static string Digits(string text)
-    {
-        var e = text.IndexOfAny(['E', 'e']);
-        var mantissa = e < 0 ? text : text[..e];
-        return mantissa.Replace("-", "", StringComparison.Ordinal).Replace(".", "", StringComparison.Ordinal).TrimStart('0').TrimEnd('0');
-    }
-
-    /// <summary>"0.0123" → "0.0124", "0.99" → "1.00": the decimal one unit in the last place above.</summary>
-    private static string RoundUpLastPlace(string text)
-    {
-        var chars = text.ToCharArray();
-        var i = chars.Length - 1;
-        for (; i >= 0; i--)
-        {
-            if (chars[i] is '.' or '-') continue;
-            if (chars[i] != '9')
-            {
-                chars[i]++;
-                return new string(chars);
-            }
-            chars[i] = '0';
-        }
-        var sign = text.StartsWith('-') ? "-" : "";
-        return sign + "1" + new string(chars).TrimStart('-');
     }
 
     private static bool ReadsBack(string text, double v)

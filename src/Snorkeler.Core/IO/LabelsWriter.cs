@@ -197,8 +197,8 @@ internal sealed class CsvLabelsWriter : LabelsWriter
 
     /// <summary>
     /// Formatting the numbers is nearly all the cost of a large block: rows are formatted as UTF-8 in parallel slices,
-    /// then written in order (the same text as row by row); probabilities by <see cref="ShortestDouble"/>: the runtime's
-    /// round-trip digits in plain decimal notation, several times faster.
+    /// then written in order (the same text as row by row); probabilities by <see cref="ShortestDouble"/>, the runtime's
+    /// round-trip text several times faster.
     /// </summary>
     private protected override void WriteRows(ReadOnlySpan<long> rows, IReadOnlyList<IReadOnlyList<string?>> keys, ReadOnlySpan<double> probabilities, ReadOnlySpan<int> labels)
     {
@@ -211,17 +211,7 @@ internal sealed class CsvLabelsWriter : LabelsWriter
         var l = Reuse(ref _labels, labels);
         var r = Reuse(ref _rows, rows);
         var quotedKeys = keys.Select(column => column.Select(v => Encoding.UTF8.GetBytes(CsvMatrixWriter.Quote(v ?? "") + ",")).ToArray()).ToArray();
-        // Buffers are sized for probabilities in (1e-15, 1], and grown before any row that might not fit, so a rare
-        // tiny or out-of-range number (hundreds of characters in plain notation) costs one resize, not every row's room.
-        var rowBytes = k * (ShortestDouble.ProbabilityLength + 1) + 24 + 64;
-        var longestRow = k * (ShortestDouble.MaxLength + 1) + 24 + 64;
-        int NextKeyBytes(int row)
-        {
-            var bytes = 0;
-            if (row < n)
-                foreach (var column in quotedKeys) bytes += column[row].Length;
-            return bytes;
-        }
+        var rowBytes = k * (ShortestDouble.MaxLength + 1) + 24 + 64;
         void Format(int slice)
         {
             var from = slice * (n / slices);
@@ -229,7 +219,7 @@ internal sealed class CsvLabelsWriter : LabelsWriter
             var keyBytes = 0;
             foreach (var column in quotedKeys)
                 for (var i = from; i < to; i++) keyBytes += column[i].Length;
-            var need = Math.Max(64, (to - from) * rowBytes + keyBytes + longestRow);
+            var need = Math.Max(64, (to - from) * rowBytes + keyBytes);
             var buffer = _buffers[slice] is { } reused && reused.Length >= need ? reused : GC.AllocateUninitializedArray<byte>(need);
             var used = 0;
             for (var i = from; i < to; i++)
@@ -260,7 +250,7 @@ internal sealed class CsvLabelsWriter : LabelsWriter
                     used += name.Length;
                 }
                 buffer[used++] = (byte)'\n';
-                if (buffer.Length - used < longestRow + NextKeyBytes(i + 1) && i + 1 < to) Array.Resize(ref buffer, Math.Max(buffer.Length * 2, used + longestRow + NextKeyBytes(i + 1)));
+                if (buffer.Length - used < rowBytes && i + 1 < to) Array.Resize(ref buffer, buffer.Length * 2);
             }
             _buffers[slice] = buffer;
             lengths[slice] = used;

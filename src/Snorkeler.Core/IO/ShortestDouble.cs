@@ -4,13 +4,9 @@ using System.Runtime.CompilerServices;
 namespace Snorkeler.IO;
 
 /// <summary>
-/// Writes a double as UTF-8 in plain decimal notation with the digits of <c>double.TryFormat(..., "R", InvariantCulture)</c>
-/// (the fewest digits that read back as the same double): <c>0.000002024439555570717</c> where the runtime writes
-/// <c>2.024439555570717E-06</c>, which spreadsheets and many readers of CSV take for text or round. The number is
-/// the same, so it reads back as exactly the same double, and no plain decimal with fewer characters does. 4-8×
-/// faster than the runtime for the numbers label models write: probabilities in [1e-15, 1]. Anything else
-/// (negative, above 1, tiny, subnormal) goes to the runtime's formatter, whose text is then written out in plain
-/// notation; NaN and infinities keep the runtime's names.
+/// Writes a double as UTF-8 exactly as <c>double.TryFormat(..., "R", InvariantCulture)</c> does (the shortest text that
+/// reads back as the same double), 4-8× faster for the numbers label models write: probabilities in [1e-15, 1].
+/// Anything else (negative, above 1, tiny, subnormal, NaN) goes to the runtime's formatter.
 /// </summary>
 /// <remarks>
 /// The runtime finds the shortest digits with Grisu3 and falls back to Dragon4, through a general number buffer.
@@ -26,21 +22,8 @@ namespace Snorkeler.IO;
 /// </remarks>
 internal static class ShortestDouble
 {
-    /// <summary>
-    /// The longest text written: a negative double near 1e-308 with 17 digits, "-0." then 307 zeros and the digits
-    /// (the last digit of any double lies at or above 10^-325; the largest double has 309 digits).
-    /// </summary>
-    public const int MaxLength = 330;
-
-    /// <summary>The longest text of a number in (1e-15, 1), the probabilities nearly every row has: "0." and 32 places.</summary>
-    public const int ProbabilityLength = 34;
-
-    /// <summary>The plain decimal text of <paramref name="value"/> (see the class summary).</summary>
-    public static string ToText(double value)
-    {
-        Span<byte> text = stackalloc byte[MaxLength];
-        return System.Text.Encoding.ASCII.GetString(text[..Format(value, text)]);
-    }
+    /// <summary>The longest text written: "-1.2345678901234567E-308".</summary>
+    public const int MaxLength = 32;
 
     private static readonly ulong[] Pow10 = Powers<ulong>(10, 18);
 
@@ -197,7 +180,7 @@ internal static class ShortestDouble
         return Fallback(value, destination);
     }
 
-    /// <summary>Writes best · 10^-places as "0.000ddd".</summary>
+    /// <summary>Writes best · 10^-places as "0.000ddd" (from 1e-4 up) or "d.dddE-0x" below, as the runtime does.</summary>
     private static int Write(ulong best, int places, Span<byte> destination, double value)
     {
         while (best % 10 == 0 && places > 0)
@@ -210,13 +193,32 @@ internal static class ShortestDouble
         // The value is 0.(zeros)(digits) with places decimals.
         var zeros = places - count;
         if (zeros < 0) return Fallback(value, destination); // rounded up to 1 or more
-        destination[0] = (byte)'0';
-        destination[1] = (byte)'.';
-        // At most 31 zeros: a loop, not Span.Fill (whose byte instance starts as tier-0 code, and is slower for a few).
-        for (var z = 2; z < 2 + zeros; z++) destination[z] = (byte)'0';
-        var end = 2 + zeros + count;
-        WriteDigits(best, destination[..end]);
-        return end;
+        var exponent = -(zeros + 1);
+        if (exponent >= -5 + 1)
+        {
+            destination[0] = (byte)'0';
+            destination[1] = (byte)'.';
+            // At most three zeros: a loop, not Span.Fill (whose byte instance starts as tier-0 code, and is slower for so few).
+            for (var z = 2; z < 2 + zeros; z++) destination[z] = (byte)'0';
+            var end = 2 + zeros + count;
+            WriteDigits(best, destination[..end]);
+            return end;
+        }
+        // d.dddE-xx: the digits go one place right, then the first moves back before the point.
+        WriteDigits(best, destination[..(count + 1)]);
+        var w = 1;
+        destination[0] = destination[1];
+        if (count > 1)
+        {
+            destination[1] = (byte)'.';
+            w = count + 1;
+        }
+        destination[w++] = (byte)'E';
+        destination[w++] = (byte)'-';
+        var e = -exponent;
+        destination[w++] = (byte)('0' + e / 10);
+        destination[w++] = (byte)('0' + e % 10);
+        return w;
     }
 
     /// <summary>The decimal digits of 0 &lt; value &lt; 10^18.</summary>
@@ -260,55 +262,7 @@ internal static class ShortestDouble
 
     private static int Fallback(double value, Span<byte> destination)
     {
-        Span<byte> runtime = stackalloc byte[32];
-        value.TryFormat(runtime, out var written, "R", CultureInfo.InvariantCulture);
-        return Plain(runtime[..written], destination);
-    }
-
-    /// <summary>
-    /// Rewrites the runtime's text in plain notation ("d.dddE-xx" as "0.0…0dddd", "d.dddE+xx" as "dddd0…0"): the same
-    /// digits, so the same number. Text without an exponent (plain, NaN, infinities) is copied.
-    /// </summary>
-    private static int Plain(ReadOnlySpan<byte> text, Span<byte> destination)
-    {
-        var e = text.IndexOf((byte)'E');
-        if (e < 0)
-        {
-            text.CopyTo(destination);
-            return text.Length;
-        }
-        var w = 0;
-        var mantissa = text[..e];
-        if (mantissa[0] == '-')
-        {
-            destination[w++] = (byte)'-';
-            mantissa = mantissa[1..];
-        }
-        Span<byte> digits = stackalloc byte[mantissa.Length];
-        var count = 0;
-        foreach (var c in mantissa)
-            if (c != '.') digits[count++] = c;
-        digits = digits[..count];
-        var exponent = int.Parse(text[(e + 1)..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
-        var point = exponent + 1; // digits before the decimal point
-        if (point <= 0)
-        {
-            destination[w++] = (byte)'0';
-            destination[w++] = (byte)'.';
-            destination.Slice(w, -point).Fill((byte)'0');
-            w += -point;
-            digits.CopyTo(destination[w..]);
-            return w + count;
-        }
-        if (point >= count)
-        {
-            digits.CopyTo(destination[w..]);
-            destination.Slice(w + count, point - count).Fill((byte)'0');
-            return w + point;
-        }
-        digits[..point].CopyTo(destination[w..]);
-        destination[w + point] = (byte)'.';
-        digits[point..].CopyTo(destination[(w + point + 1)..]);
-        return w + count + 1;
+        value.TryFormat(destination, out var written, "R", CultureInfo.InvariantCulture);
+        return written;
     }
 }

@@ -313,7 +313,7 @@ public sealed class BradleyTerryFit
     }
 }
 
-/// <summary>Writes a fit's results as CSV files, atomically (all numbers invariant culture, plain decimals with the fewest digits that read back exactly).</summary>
+/// <summary>Writes a fit's results as CSV files, atomically (all numbers invariant culture, shortest round-trip text).</summary>
 public static class PreferenceOutputs
 {
     /// <summary>
@@ -434,8 +434,7 @@ public static class PreferenceOutputs
             foreach (var line in lines) text.WriteLine(line);
         });
 
-    /// <summary>Plain decimal notation that reads back as the same double (no exponent, which spreadsheets mangle).</summary>
-    private static string N(double v) => IO.ShortestDouble.ToText(v);
+    private static string N(double v) => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 
     private static string Quote(string s)
         => s.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : s;
