@@ -99,6 +99,8 @@ public static class RuleMessages
         public const string ConstantCondition = "SNK0502";
         /// <summary>Warning: <c>lower(x)</c> compared with text that has capitals (or <c>upper(x)</c> with small letters).</summary>
         public const string CaseImpossible = "SNK0503";
+        /// <summary>Warning: a <c>let</c> constant that no rule uses (directly, or through another constant that a rule uses).</summary>
+        public const string UnusedLet = "SNK0504";
         /// <summary>Warning from the data: a field compared with a constant its column never holds.</summary>
         public const string ValueNeverSeen = "SNK0510";
         /// <summary>Warning from the data: a field compared with a constant its column holds only in another case.</summary>
@@ -114,12 +116,11 @@ public static class RuleMessages
     internal static Diagnostic Syntax(string path, TextSpan at, string found, IReadOnlyList<string> expected, string? near)
         => Error(Codes.Syntax, $"unexpected {found}, expected {Alternatives(expected)}{Hint(near)}", path, at);
 
-    internal static string Alternatives(IReadOnlyList<string> items) => items.Count switch
-    {
-        0 => "something else",
-        1 => items[0],
-        _ => string.Join(", ", items.Take(items.Count - 1)) + " or " + items[^1],
-    };
+    internal static string Alternatives(IReadOnlyList<string> items) => items.Count == 0 ? "something else" : Listed(items, "or");
+
+    /// <summary>"a", "a or b", "a, b or c" (with <paramref name="conjunction"/> before the last).</summary>
+    private static string Listed(IReadOnlyList<string> items, string conjunction)
+        => items.Count == 1 ? items[0] : string.Join(", ", items.Take(items.Count - 1)) + $" {conjunction} " + items[^1];
 
     internal static Diagnostic WrongQuotes(string path, TextSpan at, string found, string text)
         => Error(Codes.WrongQuotes, $"{found} is in curly or single quotes; write text in straight double quotes: \"{text}\"", path, at);
@@ -302,6 +303,11 @@ public static class RuleMessages
 
     internal static Diagnostic CaseImpossible(string path, TextSpan at, string function, string text, string fixedText, string op)
         => Warning(Codes.CaseImpossible, $"{function}(...) never gives \"{text}\" (it has {(function == "lower" ? "capitals" : "small letters")}), so '{op}' is {Always(op == "!=")}; write \"{fixedText}\"", path, at);
+
+    internal static Diagnostic UnusedLet(string path, TextSpan at, string name, IReadOnlyList<string> usedBy)
+        => Warning(Codes.UnusedLet, usedBy.Count == 0
+            ? $"'{name}' is defined but no rule uses it; use it in a condition or remove it"
+            : $"'{name}' is used only by {Listed(usedBy.Select(u => $"'{u}'").ToArray(), "and")}, which no rule uses either, so it is unused too", path, at);
 
     internal static Diagnostic ValueNeverSeen(string path, TextSpan at, string field, string value, string data, IReadOnlyList<string> values, bool moreValues)
     {
