@@ -101,6 +101,8 @@ public static class RuleMessages
         public const string CaseImpossible = "SNK0503";
         /// <summary>Warning: a <c>let</c> constant that no rule uses (directly, or through another constant that a rule uses).</summary>
         public const string UnusedLet = "SNK0504";
+        /// <summary>Warning: a rule file with no item (empty, or comments only).</summary>
+        public const string EmptyFile = "SNK0505";
         /// <summary>Warning from the data: a field compared with a constant its column never holds.</summary>
         public const string ValueNeverSeen = "SNK0510";
         /// <summary>Warning from the data: a field compared with a constant its column holds only in another case.</summary>
@@ -308,6 +310,9 @@ public static class RuleMessages
         => Warning(Codes.UnusedLet, usedBy.Count == 0
             ? $"'{name}' is defined but no rule uses it; use it in a condition or remove it"
             : $"'{name}' is used only by {Listed(usedBy.Select(u => $"'{u}'").ToArray(), "and")}, which no rule uses either, so it is unused too", path, at);
+
+    internal static Diagnostic EmptyFile(string path)
+        => Warning(Codes.EmptyFile, "the file declares no LF: it holds no labels, let or lf line (only comments or blank lines); add an LF (lf name: when ... label CLASS) or remove the file", path, new TextSpan(0, 1, 1, 0));
 
     internal static Diagnostic ValueNeverSeen(string path, TextSpan at, string field, string value, string data, IReadOnlyList<string> values, bool moreValues)
     {

@@ -35,6 +35,7 @@ public sealed partial class RulesLoader : ILfLoader
             // A lone CR ends a line too (old Mac files); replacing it with LF keeps every offset, line and column.
             var result = RulesParser.TryParse(f.Path, f.Text.Contains('\r') ? LoneCarriageReturn().Replace(f.Text, "\n") : f.Text);
             diagnostics.AddRange(result.Diagnostics);
+            if (result.File.Items.Count == 0 && result.Diagnostics.Count == 0) diagnostics.Add(RuleMessages.EmptyFile(f.Path));
             parsed.Add(result.File);
         }
 

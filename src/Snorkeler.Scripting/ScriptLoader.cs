@@ -183,6 +183,17 @@ public sealed class ScriptLoader : ILfLoader
             }
             functions.Add(Checked(d, location, key, loaded.Context, fields));
         }
+        var declaring = globals.Declared.Select(d => ScriptSources.Normalize(d.File)).ToHashSet(StringComparer.Ordinal);
+        foreach (var script in sources.Listed)
+        {
+            // A script of helpers only (methods, fields, a Labels line) is fine; one with no code, or whose Lf calls never ran, is a mistake.
+            if (declaring.Contains(script.FullPath)) continue;
+            var code = ScriptText.Code(script.Text);
+            var call = ScriptText.FirstLfCall(code);
+            if (call is null && !ScriptText.IsEmpty(code)) continue;
+            diagnostics.Add(new Diagnostic(ScriptCodes.NoLfDeclared, DiagnosticSeverity.Warning, ScriptCodes.NoLfDeclaredMessage(call is not null),
+                new SourceLocation(script.DisplayPath, call?.Line ?? 1, call?.Column ?? 1, call is null ? 0 : 2)));
+        }
         return functions;
     }
 

@@ -98,6 +98,9 @@ public sealed class DiagnosticMessageTests
         { "SNK0302", Head + "when text matches /(?>a)/ label SPAM", "test.rules(3,23): error SNK0302: the regex uses atomic subexpressions (?> pattern), which the linear-time regex engine cannot run; rewrite it without backreferences, lookarounds or atomic groups" },
         { "SNK0302", Head + "when text matches /\\Ga/ label SPAM", "test.rules(3,23): error SNK0302: the regex uses contiguous matches (\\G), which the linear-time regex engine cannot run; rewrite it without backreferences, lookarounds or atomic groups" },
         { "SNK0302", Head + "when text matches /(?<x>a)(?<y-x>b)/ label SPAM", "test.rules(3,23): error SNK0302: the regex uses a balancing group (?<name1-name2>subexpression) or (?'name1-name2' subexpression), which the linear-time regex engine cannot run; rewrite it without backreferences, lookarounds or atomic groups" },
+        // a file with no item
+        { "SNK0505", "", "test.rules(1,1): warning SNK0505: the file declares no LF: it holds no labels, let or lf line (only comments or blank lines); add an LF (lf name: when ... label CLASS) or remove the file" },
+        { "SNK0505", "# spam rules, to do\n\n   # later\n", "test.rules(1,1): warning SNK0505: the file declares no LF: it holds no labels, let or lf line (only comments or blank lines); add an LF (lf name: when ... label CLASS) or remove the file" },
         // keyword files
         { "SNK0401", "labels HAM, SPAM\nlet w = lines(\"nope.txt\")", "test.rules(2,15): error SNK0401: keyword file 'nope.txt' not found next to the rule file" },
         { "SNK0402", "labels HAM, SPAM\nlet w = lines(\"../outside.txt\")", "test.rules(2,15): error SNK0402: keyword file '../outside.txt' is outside the labelling-function folder" },
