@@ -58,7 +58,7 @@ internal static partial class ScriptCompiler
         var rewritten = compilation.SyntaxTrees
             .Select(t => (Tree: t, Path: ScriptSources.Normalize(t.FilePath)))
             .Where(t => sources.ByFullPath.ContainsKey(t.Path))
-            .Select(t => (t.Path, Code: ScriptRewriter.Rewrite(t.Tree, compilation.GetSemanticModel(t.Tree), t.Path)))
+            .Select((t, i) => (t.Path, Code: ScriptRewriter.Rewrite(t.Tree, compilation.GetSemanticModel(t.Tree), t.Path, i)))
             .ToList();
         var guarded = rewritten.ToDictionary(r => r.Path, r => r.Code.Text, StringComparer.Ordinal);
         var emitted = Compilation(prelude, preludePath, sources, guarded);
