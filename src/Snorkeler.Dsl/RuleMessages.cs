@@ -118,6 +118,9 @@ public static class RuleMessages
     internal static Diagnostic Syntax(string path, TextSpan at, string found, IReadOnlyList<string> expected, string? near)
         => Error(Codes.Syntax, $"unexpected {found}, expected {Alternatives(expected)}{Hint(near)}", path, at);
 
+    internal static Diagnostic StrayClose(string path, TextSpan at, IReadOnlyList<string> expected)
+        => Error(Codes.Syntax, $"unexpected ')', expected {Alternatives(expected)}: no '(' before it is open; remove it, or add the '(' it should close", path, at);
+
     internal static string Alternatives(IReadOnlyList<string> items) => items.Count == 0 ? "something else" : Listed(items, "or");
 
     /// <summary>"a", "a or b", "a, b or c" (with <paramref name="conjunction"/> before the last).</summary>
@@ -174,8 +177,14 @@ public static class RuleMessages
     internal static Diagnostic UnterminatedField(string path, TextSpan at)
         => Error(Codes.UnterminatedField, "unterminated field name: add the closing '`' on the same line", path, at);
 
-    internal static Diagnostic UnknownLabel(string path, TextSpan at, string name, IEnumerable<string> classes)
-        => Error(Codes.UnknownLabel, $"unknown label '{name}'{Hint(Text.Suggest.Nearest(name, classes))}", path, at);
+    /// <summary>An unknown class: the class it is a typo of, else the classes (often declared out of sight, by the data set's label.json).</summary>
+    internal static Diagnostic UnknownLabel(string path, TextSpan at, string name, IReadOnlyList<string> classes)
+    {
+        const int listed = 20;
+        var near = Text.Suggest.Nearest(name, classes);
+        var names = classes.Count <= listed ? string.Join(", ", classes) : string.Join(", ", classes.Take(listed)) + $" and {Thousands(classes.Count - listed)} more";
+        return Error(Codes.UnknownLabel, near is not null ? $"unknown label '{name}'{Hint(near)}" : $"unknown label '{name}' (classes: {names}, or {LabelSchema.AbstainName})", path, at);
+    }
 
     internal static Diagnostic NoLabels(string path, TextSpan at)
         => Error(Codes.NoLabels, "no classes declared: add a line such as 'labels HAM, SPAM' to a .rules file", path, at);
