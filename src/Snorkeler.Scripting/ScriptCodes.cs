@@ -47,6 +47,10 @@ public static class ScriptCodes
     internal static string UnknownLabelMessage(string name, string? suggestion, LabelSchema schema)
         => $"unknown label '{name}'{(suggestion is null ? "" : $"; did you mean '{suggestion}'?")} (classes: {string.Join(", ", schema.ClassNames)}, or {LabelSchema.AbstainName})";
 
+    /// <summary>Roslyn's "the name 'PERSON' does not exist" for a name in capitals that is near no class: it may still be meant as one.</summary>
+    internal static string NotAClassHint(string message, string name, LabelSchema schema)
+        => $"{message}; if '{name}' is meant as a class, the classes are {string.Join(", ", schema.ClassNames)}, or {LabelSchema.AbstainName}";
+
     internal static string DuplicateNameMessage(string name, SourceLocation first)
         => $"LF name '{name}' is already used at {first}";
 

@@ -55,6 +55,14 @@ public sealed class ScriptDiagnosticTests : IDisposable
     }
 
     [Fact]
+    public void A_name_in_capitals_near_no_class_keeps_its_roslyn_error_and_lists_the_classes()
+    {
+        var errors = Errors(ScriptTestKit.HamSpam, ("labels.csx", "Lf(\"keyword_my\", row => row.Text(\"text\").Contains(\"my\") ? PERSON : ABSTAIN);\n"));
+
+        errors.ShouldBe([$"{PathOf("labels.csx")}(1,59): error CS0103: The name 'PERSON' does not exist in the current context; if 'PERSON' is meant as a class, the classes are HAM, SPAM, or ABSTAIN"]);
+    }
+
+    [Fact]
     public void An_error_in_the_second_script_points_at_the_second_script()
     {
         var errors = Errors(ScriptTestKit.HamSpam,
