@@ -372,8 +372,18 @@ internal sealed partial class Checker
         var dot = message.IndexOf(". ", StringComparison.Ordinal);
         var reason = dot >= 0 ? message[(dot + 2)..].TrimEnd('.') : message;
         if (reason.Length > 0) reason = char.ToLowerInvariant(reason[0]) + reason[1..];
-        return $"{reason} (at offset {e.Offset.ToString(CultureInfo.InvariantCulture)})";
+        return $"{reason} (at offset {e.Offset.ToString(CultureInfo.InvariantCulture)}){LiteralHint(e.Error)}";
     }
+
+    /// <summary>The errors a pattern gets when a character meant as itself has a meaning in regexes: how to write it.</summary>
+    private static string LiteralHint(RegexParseError error) => error switch
+    {
+        RegexParseError.InsufficientClosingParentheses => "; to match '(' itself, write \\(",
+        RegexParseError.InsufficientOpeningParentheses => "; to match ')' itself, write \\)",
+        RegexParseError.UnterminatedBracket => "; to match '[' itself, write \\[",
+        RegexParseError.QuantifierAfterNothing => "; to match '*', '+' or '?' itself, write \\*, \\+ or \\?",
+        _ => "",
+    };
 
     private Bound BindList(ListLiteral l)
     {
