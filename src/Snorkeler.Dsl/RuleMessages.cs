@@ -99,6 +99,10 @@ public static class RuleMessages
         public const string ConstantCondition = "SNK0502";
         /// <summary>Warning: <c>lower(x)</c> compared with text that has capitals (or <c>upper(x)</c> with small letters).</summary>
         public const string CaseImpossible = "SNK0503";
+        /// <summary>Warning: a <c>let</c> constant that no rule uses (directly, or through another constant that a rule uses).</summary>
+        public const string UnusedLet = "SNK0504";
+        /// <summary>Warning: a rule file with no item (empty, or comments only).</summary>
+        public const string EmptyFile = "SNK0505";
         /// <summary>Warning from the data: a field compared with a constant its column never holds.</summary>
         public const string ValueNeverSeen = "SNK0510";
         /// <summary>Warning from the data: a field compared with a constant its column holds only in another case.</summary>
@@ -114,12 +118,14 @@ public static class RuleMessages
     internal static Diagnostic Syntax(string path, TextSpan at, string found, IReadOnlyList<string> expected, string? near)
         => Error(Codes.Syntax, $"unexpected {found}, expected {Alternatives(expected)}{Hint(near)}", path, at);
 
-    internal static string Alternatives(IReadOnlyList<string> items) => items.Count switch
-    {
-        0 => "something else",
-        1 => items[0],
-        _ => string.Join(", ", items.Take(items.Count - 1)) + " or " + items[^1],
-    };
+    internal static Diagnostic StrayClose(string path, TextSpan at, IReadOnlyList<string> expected)
+        => Error(Codes.Syntax, $"unexpected ')', expected {Alternatives(expected)}: no '(' before it is open; remove it, or add the '(' it should close", path, at);
+
+    internal static string Alternatives(IReadOnlyList<string> items) => items.Count == 0 ? "something else" : Listed(items, "or");
+
+    /// <summary>"a", "a or b", "a, b or c" (with <paramref name="conjunction"/> before the last).</summary>
+    private static string Listed(IReadOnlyList<string> items, string conjunction)
+        => items.Count == 1 ? items[0] : string.Join(", ", items.Take(items.Count - 1)) + $" {conjunction} " + items[^1];
 
     internal static Diagnostic WrongQuotes(string path, TextSpan at, string found, string text)
         => Error(Codes.WrongQuotes, $"{found} is in curly or single quotes; write text in straight double quotes: \"{text}\"", path, at);
@@ -171,8 +177,14 @@ public static class RuleMessages
     internal static Diagnostic UnterminatedField(string path, TextSpan at)
         => Error(Codes.UnterminatedField, "unterminated field name: add the closing '`' on the same line", path, at);
 
-    internal static Diagnostic UnknownLabel(string path, TextSpan at, string name, IEnumerable<string> classes)
-        => Error(Codes.UnknownLabel, $"unknown label '{name}'{Hint(Text.Suggest.Nearest(name, classes))}", path, at);
+    /// <summary>An unknown class: the class it is a typo of, else the classes (often declared out of sight, by the data set's label.json).</summary>
+    internal static Diagnostic UnknownLabel(string path, TextSpan at, string name, IReadOnlyList<string> classes)
+    {
+        const int listed = 20;
+        var near = Text.Suggest.Nearest(name, classes);
+        var names = classes.Count <= listed ? string.Join(", ", classes) : string.Join(", ", classes.Take(listed)) + $" and {Thousands(classes.Count - listed)} more";
+        return Error(Codes.UnknownLabel, near is not null ? $"unknown label '{name}'{Hint(near)}" : $"unknown label '{name}' (classes: {names}, or {LabelSchema.AbstainName})", path, at);
+    }
 
     internal static Diagnostic NoLabels(string path, TextSpan at)
         => Error(Codes.NoLabels, "no classes declared: add a line such as 'labels HAM, SPAM' to a .rules file", path, at);
@@ -302,6 +314,14 @@ public static class RuleMessages
 
     internal static Diagnostic CaseImpossible(string path, TextSpan at, string function, string text, string fixedText, string op)
         => Warning(Codes.CaseImpossible, $"{function}(...) never gives \"{text}\" (it has {(function == "lower" ? "capitals" : "small letters")}), so '{op}' is {Always(op == "!=")}; write \"{fixedText}\"", path, at);
+
+    internal static Diagnostic UnusedLet(string path, TextSpan at, string name, IReadOnlyList<string> usedBy)
+        => Warning(Codes.UnusedLet, usedBy.Count == 0
+            ? $"'{name}' is defined but no rule uses it; use it in a condition or remove it"
+            : $"'{name}' is used only by {Listed(usedBy.Select(u => $"'{u}'").ToArray(), "and")}, which no rule uses either, so it is unused too", path, at);
+
+    internal static Diagnostic EmptyFile(string path)
+        => Warning(Codes.EmptyFile, "the file declares no LF: it holds no labels, let or lf line (only comments or blank lines); add an LF (lf name: when ... label CLASS) or remove the file", path, new TextSpan(0, 1, 1, 0));
 
     internal static Diagnostic ValueNeverSeen(string path, TextSpan at, string field, string value, string data, IReadOnlyList<string> values, bool moreValues)
     {

@@ -35,6 +35,7 @@ public sealed partial class RulesLoader : ILfLoader
             // A lone CR ends a line too (old Mac files); replacing it with LF keeps every offset, line and column.
             var result = RulesParser.TryParse(f.Path, f.Text.Contains('\r') ? LoneCarriageReturn().Replace(f.Text, "\n") : f.Text);
             diagnostics.AddRange(result.Diagnostics);
+            if (result.File.Items.Count == 0 && result.Diagnostics.Count == 0) diagnostics.Add(RuleMessages.EmptyFile(f.Path));
             parsed.Add(result.File);
         }
 
@@ -47,11 +48,13 @@ public sealed partial class RulesLoader : ILfLoader
         var byName = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
         var unknownFields = new List<UnknownFieldUse>();
         var fieldNames = FieldNames(parsed, context.DataColumns);
+        var checkers = new List<Checker>(parsed.Count);
         foreach (var file in parsed)
         {
             var fileDiagnostics = new List<Diagnostic>();
             var checker = new Checker(file, schema, context.DataColumns, context.Root, fileDiagnostics, reportNoLabels: !labelsAttempted, unknownFields, fieldNames);
             var checkedLfs = checker.Check();
+            checkers.Add(checker);
             reads.AddRange(checker.Reads);
             foreach (var lf in file.Items.OfType<LfDeclaration>())
             {
@@ -70,6 +73,14 @@ public sealed partial class RulesLoader : ILfLoader
         // A field the data lacks is one mistake however often it is used (often a missing --column mapping): one error, at its first use.
         foreach (var uses in unknownFields.GroupBy(u => u.Name, StringComparer.Ordinal))
             diagnostics.Add(RuleMessages.UnknownField(uses.First(), uses.Count(), context.DataColumns!, context.Data));
+        // Decided last, once every error is known: an item with an error may not show every constant it reads.
+        var withErrors = diagnostics.Where(d => d.IsError && d.Location is not null).Select(d => d.Location!.Path).ToHashSet(StringComparer.Ordinal);
+        foreach (var (file, checker) in parsed.Zip(checkers))
+        {
+            if (withErrors.Contains(file.Path) || diagnostics.Any(d => d.IsError && d.Location is null)) continue;
+            foreach (var (let, usedBy) in checker.UnusedLets())
+                diagnostics.Add(RuleMessages.UnusedLet(file.Path, let.Name.Span, let.Name.Text, usedBy));
+        }
         var ordered = RulesParser.InSourceOrder(diagnostics);
         return new LfSet(schema, functions, ordered, reads.Distinct(StringComparer.Ordinal).ToArray());
     }

@@ -32,6 +32,8 @@ public static class ScriptCodes
     public const string StackExhausted = "SNK0612";
     /// <summary>A script references a NuGet package (<c>#r "nuget: ..."</c>), which scripts cannot do.</summary>
     public const string NuGetReference = "SNK0613";
+    /// <summary>Warning: a listed script declared no LF: it holds no code, or none of its <c>Lf(...)</c> calls ran.</summary>
+    public const string NoLfDeclared = "SNK0614";
 
     internal static string NoLabelsMessage
         => "no classes declared: add a line such as 'Labels(\"HAM\", \"SPAM\");' at the top of a script, or 'labels HAM, SPAM' to a .rules file";
@@ -44,6 +46,10 @@ public static class ScriptCodes
 
     internal static string UnknownLabelMessage(string name, string? suggestion, LabelSchema schema)
         => $"unknown label '{name}'{(suggestion is null ? "" : $"; did you mean '{suggestion}'?")} (classes: {string.Join(", ", schema.ClassNames)}, or {LabelSchema.AbstainName})";
+
+    /// <summary>Roslyn's "the name 'PERSON' does not exist" for a name in capitals that is near no class: it may still be meant as one.</summary>
+    internal static string NotAClassHint(string message, string name, LabelSchema schema)
+        => $"{message}; if '{name}' is meant as a class, the classes are {string.Join(", ", schema.ClassNames)}, or {LabelSchema.AbstainName}";
 
     internal static string DuplicateNameMessage(string name, SourceLocation first)
         => $"LF name '{name}' is already used at {first}";
@@ -64,6 +70,11 @@ public static class ScriptCodes
 
     internal static string UnknownFieldMessage(string name, Data.DataSchema columns, int uses, Loading.DataHints? data)
         => $"no column '{name}' in {data?.Name ?? "the data"}{(uses > 1 ? $" (read {uses} times)" : "")}{Data.ColumnGuess.MissingFieldHint(name, columns, data)} (columns: {string.Join(", ", columns.Names)})";
+
+    internal static string NoLfDeclaredMessage(bool hasLfCalls)
+        => hasLfCalls
+            ? "the script declares no LF: its Lf(...) calls did not run when the scripts were loaded (inside a method that is never called, or under a condition that was false?)"
+            : "the script declares no LF: it holds no code (only comments, blank lines or usings); add Lf(\"name\", row => ...) or remove the file";
 
     internal static string NuGetReferenceMessage
         => "NuGet references are not supported: put the package's DLL (from its .nupkg, a zip file: lib/<framework>/Name.dll) beside the scripts and reference the file, as in #r \"lib/Name.dll\"";

@@ -58,7 +58,7 @@ internal static partial class ScriptCompiler
         var rewritten = compilation.SyntaxTrees
             .Select(t => (Tree: t, Path: ScriptSources.Normalize(t.FilePath)))
             .Where(t => sources.ByFullPath.ContainsKey(t.Path))
-            .Select(t => (t.Path, Code: ScriptRewriter.Rewrite(t.Tree, compilation.GetSemanticModel(t.Tree), t.Path)))
+            .Select((t, i) => (t.Path, Code: ScriptRewriter.Rewrite(t.Tree, compilation.GetSemanticModel(t.Tree), t.Path, i)))
             .ToList();
         var guarded = rewritten.ToDictionary(r => r.Path, r => r.Code.Text, StringComparer.Ordinal);
         var emitted = Compilation(prelude, preludePath, sources, guarded);
@@ -154,6 +154,7 @@ internal static partial class ScriptCompiler
                 code = ScriptCodes.UnknownLabel;
                 message = ScriptCodes.UnknownLabelMessage(name, suggestion, schema);
             }
+            else if (LooksLikeClass(name)) message = ScriptCodes.NotAClassHint(message, name, schema);
         }
         return new StoredDiagnostic(code, isError, message, span.Path, span.StartLinePosition.Line + 1, span.StartLinePosition.Character + 1, length);
     }
@@ -167,8 +168,11 @@ internal static partial class ScriptCompiler
         var candidates = schema.ClassNames.Append(LabelSchema.AbstainName).ToArray();
         var exact = candidates.FirstOrDefault(c => string.Equals(c, name, StringComparison.OrdinalIgnoreCase));
         if (exact is not null) return exact;
-        return name == name.ToUpperInvariant() && name.Any(char.IsLetter) ? Suggest.Nearest(name, candidates) : null;
+        return LooksLikeClass(name) ? Suggest.Nearest(name, candidates) : null;
     }
+
+    /// <summary>A name written as the class constants are: in capitals.</summary>
+    private static bool LooksLikeClass(string name) => name == name.ToUpperInvariant() && name.Any(char.IsLetter);
 
     [GeneratedRegex(@"^#r\s*""\s*nuget:", RegexOptions.IgnoreCase)]
     private static partial Regex NuGetRegex();

@@ -44,6 +44,33 @@ public sealed class ScriptGlobals
     public void SnorkelerReached(int column, [CallerLineNumber] int line = 0, [CallerFilePath] string file = "")
         => Volatile.Write(ref _reached, new Reached(file, line, column));
 
+    /// <summary>The script-level static field whose initialiser started last on this thread, or null before the first.</summary>
+    [ThreadStatic] private static Reached? t_initialising;
+
+    /// <summary>Takes (and clears) where this thread last started a static field's initialiser.</summary>
+    internal static Reached? TakeInitialising()
+    {
+        var at = t_initialising;
+        t_initialising = null;
+        return at;
+    }
+
+    /// <summary>
+    /// Not for scripts: the loader puts a field initialised with this call before every script-level static field that has an
+    /// initialiser (see <c>ScriptRewriter</c>), so that a failed range check in one, which the runtime reports without
+    /// a line, is reported at its field.
+    /// </summary>
+    /// <param name="column">The field's column.</param>
+    /// <param name="line">The field's line (filled in by the compiler).</param>
+    /// <param name="file">The field's file (filled in by the compiler).</param>
+    /// <returns>True.</returns>
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+    public static bool SnorkelerInitialising(int column, [CallerLineNumber] int line = 0, [CallerFilePath] string file = "")
+    {
+        t_initialising = new Reached(file, line, column);
+        return true;
+    }
+
     /// <summary>
     /// Declares a labelling function: <c>Lf("keyword_my", row =&gt; row.Text("text").Contains("my") ? SPAM : ABSTAIN);</c>.
     /// Leave <paramref name="line"/> and <paramref name="file"/> to the compiler: they place the LF in its file.

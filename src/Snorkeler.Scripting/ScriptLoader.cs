@@ -123,7 +123,9 @@ public sealed class ScriptLoader : ILfLoader
     {
         var globals = new ScriptGlobals(schema, sources.Locate);
         Exception? failure = null;
+        Reached? field = null;
         var initialising = false;
+        var inStatics = false;
         var topLevel = new Thread(() =>
         {
             try
@@ -138,8 +140,14 @@ public sealed class ScriptLoader : ILfLoader
             }
             catch (Exception e)
             {
+                // Where a static initialiser started last: read here, on the thread that ran them.
+                field = ScriptGlobals.TakeInitialising();
                 failure = e;
-                while (failure is TargetInvocationException or TypeInitializationException && failure.InnerException is { } inner) failure = inner;
+                while (failure is TargetInvocationException or TypeInitializationException && failure.InnerException is { } inner)
+                {
+                    inStatics |= failure is TypeInitializationException;
+                    failure = inner;
+                }
             }
         }, maxStackSize: 16 << 20) { IsBackground = true, Name = "snorkeler-script-top-level" };
         topLevel.Start();
@@ -153,6 +161,11 @@ public sealed class ScriptLoader : ILfLoader
         }
         if (failure is not null)
         {
+            // An exception out of a static initialiser comes through the static constructor's TypeInitializationException
+            // (or is thrown by RunClassConstructor after the top level): the field that was initialising is the best place
+            // when the stack trace has none.
+            if (field is not null && (initialising || inStatics))
+                running = new SourceLocation(sources.DisplayPath(field.File), field.Line, field.Column);
             var message = failure is InsufficientExecutionStackException ? ScriptCodes.StackExhaustedMessage : ScriptCodes.ScriptThrewMessage(failure, initialising);
             diagnostics.Add(Diagnostic.Error(failure is InsufficientExecutionStackException ? ScriptCodes.StackExhausted : ScriptCodes.ScriptThrew, message,
                 ThrowSite(failure, sources, loaded, running)));
@@ -183,6 +196,17 @@ public sealed class ScriptLoader : ILfLoader
             }
             functions.Add(Checked(d, location, key, loaded.Context, fields));
         }
+        var declaring = globals.Declared.Select(d => ScriptSources.Normalize(d.File)).ToHashSet(StringComparer.Ordinal);
+        foreach (var script in sources.Listed)
+        {
+            // A script of helpers only (methods, fields, a Labels line) is fine; one with no code, or whose Lf calls never ran, is a mistake.
+            if (declaring.Contains(script.FullPath)) continue;
+            var code = ScriptText.Code(script.Text);
+            var call = ScriptText.FirstLfCall(code);
+            if (call is null && !ScriptText.IsEmpty(code)) continue;
+            diagnostics.Add(new Diagnostic(ScriptCodes.NoLfDeclared, DiagnosticSeverity.Warning, ScriptCodes.NoLfDeclaredMessage(call is not null),
+                new SourceLocation(script.DisplayPath, call?.Line ?? 1, call?.Column ?? 1, call is null ? 0 : 2)));
+        }
         return functions;
     }
 
@@ -206,8 +230,9 @@ public sealed class ScriptLoader : ILfLoader
     /// <summary>
     /// The script line an exception came from, via the compiled scripts' PDB. A failed range check (an array or string index)
     /// is raised by a runtime helper the JIT calls from the end of the method, and that frame says it was at IL offset 0,
-    /// the method's start, which is no place in the script: then the place is <paramref name="fallback"/> (the top-level
-    /// statement running), else the start of the frame's script, else of the first script.
+    /// the method's start, which is no place in the script: then the place is <paramref name="fallback"/> (the static field
+    /// whose initialiser was running, else the top-level statement running), else the start of the frame's script, else of
+    /// the first script.
     /// </summary>
     private static SourceLocation ThrowSite(Exception e, ScriptSources sources, LoadedScripts loaded, SourceLocation? fallback)
     {
@@ -217,7 +242,7 @@ public sealed class ScriptLoader : ILfLoader
         {
             var method = frame.GetMethod();
             var file = frame.GetFileName() is { } f ? ScriptSources.Normalize(f) : null;
-            if (method?.Module.Assembly == loaded.Factory.Module.Assembly && frame.GetILOffset() == 0 && callee?.DeclaringType?.FullName == "System.ThrowHelper")
+            if (method?.Module.Assembly == loaded.Factory.Module.Assembly && frame.GetILOffset() == 0 && IsThrowHelper(callee))
                 return fallback ?? (file is not null && sources.ByFullPath.ContainsKey(file) ? new SourceLocation(sources.DisplayPath(file), 1, 1) : first);
             callee = method;
             var line = frame.GetFileLineNumber();
@@ -226,6 +251,10 @@ public sealed class ScriptLoader : ILfLoader
         }
         return fallback ?? first;
     }
+
+    /// <summary>The runtime's helpers that raise the exceptions of failed checks: System.ThrowHelper, and in .NET 10 Internal.Runtime.CompilerHelpers.ThrowHelpers.</summary>
+    private static bool IsThrowHelper(MethodBase? method)
+        => method?.DeclaringType?.FullName is "System.ThrowHelper" or "Internal.Runtime.CompilerHelpers.ThrowHelpers";
 
     /// <summary>
     /// Each load gets its own collectible context: a cached assembly may be loaded again in the same process,

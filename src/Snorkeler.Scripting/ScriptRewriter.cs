@@ -21,6 +21,10 @@ internal sealed record ColumnShift(string Path, int Line, int Column, int Added)
 /// (<c>Expression&lt;Func&lt;...&gt;&gt;</c>) are left alone: they are data, not code.</item>
 /// <item>Every top-level statement (and instance field: a script's <c>var x = ...;</c>) first tells the globals where it is (<see cref="ScriptGlobals.SnorkelerReached"/>), so
 /// top-level code that never finishes is reported at the statement that runs.</item>
+/// <item>Every script-level static field with an initialiser follows, on its line, a field whose initialiser records where
+/// it is (<see cref="ScriptGlobals.SnorkelerInitialising"/>): static initialisers run in text order, and a failed range
+/// check in one is raised from a block the JIT puts at the end of the static constructor, whose frame maps to the
+/// constructor's first line, the first static field, whichever field failed.</item>
 /// </list>
 /// Diagnostics come from compiling the text as written; the <see cref="ColumnShift"/>s map the compiled code's columns back.
 /// </summary>
@@ -37,7 +41,11 @@ internal static class ScriptRewriter
     private readonly record struct Change(int Start, int Length, string Text, long Rank);
 
     /// <summary>The tree's text as compiled to run, and where it has extra characters; <paramref name="model"/> tells what each body returns.</summary>
-    public static (string Text, IReadOnlyList<ColumnShift> Shifts) Rewrite(SyntaxTree tree, SemanticModel model, string path)
+    /// <param name="tree">The script as written.</param>
+    /// <param name="model">The semantic model of <paramref name="tree"/>.</param>
+    /// <param name="path">The script's path.</param>
+    /// <param name="index">The script's number in the compilation, which keeps the names of added fields apart from other scripts'.</param>
+    public static (string Text, IReadOnlyList<ColumnShift> Shifts) Rewrite(SyntaxTree tree, SemanticModel model, string path, int index)
     {
         var changes = new List<Change>();
         foreach (var node in tree.GetRoot().DescendantNodes())
@@ -50,6 +58,10 @@ internal static class ScriptRewriter
                 case FieldDeclarationSyntax { Parent: CompilationUnitSyntax } field // a script's 'var x = ...;', initialised in order with the statements
                     when !field.Modifiers.Any(m => m.IsKind(SyntaxKind.StaticKeyword) || m.IsKind(SyntaxKind.ConstKeyword)):
                     Mark(changes, field);
+                    break;
+                case FieldDeclarationSyntax { Parent: CompilationUnitSyntax } field
+                    when field.Modifiers.Any(m => m.IsKind(SyntaxKind.StaticKeyword)) && field.Declaration.Variables.Any(v => v.Initializer is not null):
+                    MarkStatic(changes, field, index);
                     break;
                 case AnonymousFunctionExpressionSyntax f when !IsExpressionTree(f, model):
                     GuardFunction(changes, f.Block, f.ExpressionBody, model.GetSymbolInfo(f).Symbol as IMethodSymbol);
@@ -134,6 +146,14 @@ internal static class ScriptRewriter
     {
         var column = statement.GetLocation().GetLineSpan().StartLinePosition.Character + 1;
         changes.Add(new Change(statement.SpanStart, 0, $"{nameof(ScriptGlobals.SnorkelerReached)}({column}); ", Opening(statement)));
+    }
+
+    private static void MarkStatic(List<Change> changes, FieldDeclarationSyntax field, int index)
+    {
+        var column = field.GetLocation().GetLineSpan().StartLinePosition.Character + 1;
+        changes.Add(new Change(field.SpanStart, 0,
+            $"static readonly bool __snorkelerField{index}_{field.SpanStart} = global::Snorkeler.Scripting.ScriptGlobals.{nameof(ScriptGlobals.SnorkelerInitialising)}({column}); ",
+            Opening(field)));
     }
 
     private static void GuardBlock(List<Change> changes, BlockSyntax block)

@@ -1,3 +1,4 @@
+using System.Text;
 using Snorkeler.Core.Tests.Support;
 using Snorkeler.Loading;
 
@@ -91,6 +92,33 @@ public class LfProjectTests
 
         // Then
         set.Diagnostics.ShouldHaveSingleItem().ToString().ShouldBe($"{path}(3,1): error SNK0905: cannot read the LF file: invalid UTF-8 at byte 49 (save the file as UTF-8)");
+    }
+
+    [Fact]
+    public void An_lf_file_saved_as_utf16_without_a_byte_order_mark_is_SNK0905_saying_so()
+    {
+        // Given: what a Windows editor's "Unicode" encoding writes, less the byte order mark; it read as "l\0f\0..." and was
+        // reported as "unexpected 'l', expected 'labels', 'let' or 'lf'; did you mean 'lf'?"
+        using var temp = new TempFolder();
+        var path = temp.File("utf16.lfs");
+        File.WriteAllBytes(path, Encoding.Unicode.GetBytes("labels HAM, SPAM\nlf a\n"));
+
+        // When
+        var set = new LfProject([new TestLoader()]).Load([path]);
+
+        // Then
+        set.Diagnostics.ShouldHaveSingleItem().ToString().ShouldBe(
+            $"{path}(1,1): error SNK0905: cannot read the LF file: the file has a NUL byte beside every character, as text saved as UTF-16 without a byte order mark has (save the file as UTF-8)");
+    }
+
+    [Fact]
+    public void An_lf_file_with_a_stray_nul_character_is_SNK0905_at_its_line()
+    {
+        using var temp = new TempFolder();
+        var path = temp.Write("nul.lfs", "labels HAM, SPAM\nlf a\n  x\0y\n");
+
+        new LfProject([new TestLoader()]).Load([path]).Diagnostics.ShouldHaveSingleItem().ToString().ShouldBe(
+            $"{path}(3,1): error SNK0905: cannot read the LF file: a NUL character (U+0000) at column 4, which is not text (remove it, and save the file as UTF-8)");
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Snorkeler.Data;
+using Snorkeler.Loading;
 
 namespace Snorkeler.Dsl.Tests;
 
@@ -34,6 +35,10 @@ public sealed class RuleWarningTests
             "SNK0503", Head + "when upper(tier) in [\"GOLD\", \"basic\"] label SPAM", null,
             "test.rules(3,25): warning SNK0503: upper(...) never gives \"basic\" (it has small letters), so 'in' is always false; write \"BASIC\""
         },
+        {
+            "SNK0504", "labels HAM, SPAM\nlet person_words = [\"who\", \"whom\"]\nlf a:\n    when text matches /^who/i label HAM", null,
+            "test.rules(2,5): warning SNK0504: 'person_words' is defined but no rule uses it; use it in a condition or remove it"
+        },
     };
 
     [Theory]
@@ -58,6 +63,62 @@ public sealed class RuleWarningTests
     public void Rules_that_read_the_row_get_no_warning(string clause)
     {
         Rules.Load(Head + clause, new DataSchema(["text", "tier", "customer tier"])).Diagnostics.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void A_let_used_only_by_another_let_that_a_rule_uses_gets_no_warning()
+    {
+        // Given constants reached from a rule through other constants (a list item, a copy)
+        const string text = "labels HAM, SPAM\nlet who = \"who\"\nlet words = [who, \"whom\"]\nlet same = words\nlf a:\n    when text contains any same label HAM";
+
+        // Then
+        Rules.Diagnostics(text).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void A_let_used_only_by_an_unused_let_is_reported_with_the_let_that_uses_it()
+    {
+        // Given 'who' is used by 'words', which no rule uses
+        const string text = "labels HAM, SPAM\nlet who = \"who\"\nlet words = [who, \"whom\"]\nlf a:\n    when text contains \"why\" label HAM";
+
+        // Then both are reported, so that one pass of the file finds both
+        Rules.Diagnostics(text).ShouldBe([
+            "test.rules(2,5): warning SNK0504: 'who' is used only by 'words', which no rule uses either, so it is unused too",
+            "test.rules(3,5): warning SNK0504: 'words' is defined but no rule uses it; use it in a condition or remove it",
+        ]);
+    }
+
+    [Theory]
+    [InlineData("when txet contains any words label HAM", "SNK0103")] // reported by the loader after the items are checked
+    [InlineData("when text contains any wordz label HAM", "SNK0103")] // a misspelt constant reads as a field
+    [InlineData("when text contains any words label HAMM", "SNK0007")]
+    [InlineData("when text contains any words label HAM\nlf b:\n    whne text label SPAM", "SNK0001")]
+    public void A_file_with_an_error_gets_no_unused_let_warning(string clause, string error)
+    {
+        // Given a file whose constant might be used once its error is fixed
+        var text = "labels HAM, SPAM\nlet words = [\"who\"]\nlf a:\n    " + clause;
+
+        // When
+        var diagnostics = Rules.Load(text, new DataSchema(["text"])).Diagnostics;
+
+        // Then only the error is reported
+        diagnostics.Select(d => d.Code).Distinct().ShouldBe([error]);
+    }
+
+    [Fact]
+    public void An_unused_let_is_reported_in_a_file_without_errors_when_another_file_has_one()
+    {
+        // Given
+        using var folder = new TempFolder();
+        var clean = folder.Write("a.rules", "labels HAM, SPAM\nlet unused = 3\nlf a:\n    when text contains \"x\" label HAM\n");
+        var broken = folder.Write("b.rules", "let words = [\"y\"]\nlf b:\n    when txet contains any words label SPAM\n");
+
+        // When
+        var set = new RulesLoader().Load([new LfSourceFile(clean, File.ReadAllText(clean)), new LfSourceFile(broken, File.ReadAllText(broken))],
+            new LfLoadContext(null, new DataSchema(["text"]), folder.Path));
+
+        // Then
+        set.Diagnostics.Select(d => (d.Code, Path.GetFileName(d.Location!.Path))).ShouldBe([("SNK0504", "a.rules"), ("SNK0103", "b.rules")]);
     }
 
     public static TheoryData<string, string, string> DataCases => new()

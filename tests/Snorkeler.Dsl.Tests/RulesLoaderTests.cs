@@ -74,7 +74,7 @@ public sealed class RulesLoaderTests
         using var folder = new TempFolder();
         folder.Write("lists/words.txt", "free\n");
         folder.Write("elsewhere/words.txt", "free\n");
-        var rules = folder.Write("spam/a.rules", "labels HAM, SPAM\nlet ok = lines(\"../lists/words.txt\")\n");
+        var rules = folder.Write("spam/a.rules", "labels HAM, SPAM\nlet ok = lines(\"../lists/words.txt\")\nlf a:\n    when text contains any ok label SPAM\n");
 
         // When
         var inside = new RulesLoader().Load([new LfSourceFile(rules, File.ReadAllText(rules))], new LfLoadContext(null, null, folder.Path));

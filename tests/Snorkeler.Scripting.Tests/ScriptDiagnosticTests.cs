@@ -55,6 +55,14 @@ public sealed class ScriptDiagnosticTests : IDisposable
     }
 
     [Fact]
+    public void A_name_in_capitals_near_no_class_keeps_its_roslyn_error_and_lists_the_classes()
+    {
+        var errors = Errors(ScriptTestKit.HamSpam, ("labels.csx", "Lf(\"keyword_my\", row => row.Text(\"text\").Contains(\"my\") ? PERSON : ABSTAIN);\n"));
+
+        errors.ShouldBe([$"{PathOf("labels.csx")}(1,59): error CS0103: The name 'PERSON' does not exist in the current context; if 'PERSON' is meant as a class, the classes are HAM, SPAM, or ABSTAIN"]);
+    }
+
+    [Fact]
     public void An_error_in_the_second_script_points_at_the_second_script()
     {
         var errors = Errors(ScriptTestKit.HamSpam,
@@ -111,6 +119,48 @@ public sealed class ScriptDiagnosticTests : IDisposable
         d.Code.ShouldBe(ScriptCodes.ScriptThrew);
         d.Message.ShouldStartWith("the script threw RegexParseException while declaring its LFs: ");
         d.Location.ShouldBe(new SourceLocation(PathOf("throws.csx"), 2, 15)); // "new Regex(...)", found through the PDB
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("// keyword LFs, to do\n\n/* Lf(\"later\", row => HAM); */\nusing System.Buffers;\n")]
+    public void A_script_with_no_code_is_a_warning_naming_it(string text)
+    {
+        // When
+        var set = ScriptTestKit.Load(_loader, _folder, ScriptTestKit.HamSpam, ("a.csx", "Lf(\"a\", row => HAM);\n"), ("empty.csx", text));
+
+        // Then
+        set.Diagnostics.Select(d => d.ToString()).ShouldBe([
+            $"{PathOf("empty.csx")}(1,1): warning SNK0614: the script declares no LF: it holds no code (only comments, blank lines or usings); add Lf(\"name\", row => ...) or remove the file",
+        ]);
+        set.Functions.Select(f => f.Name).ShouldBe(["a"]);
+    }
+
+    [Fact]
+    public void A_script_whose_Lf_calls_do_not_run_is_a_warning_at_its_first_call()
+    {
+        // When
+        var set = ScriptTestKit.Load(_loader, _folder, ScriptTestKit.HamSpam, ("a.csx", "Lf(\"a\", row => HAM);\n"),
+            ("never.csx", "// declared in a method nobody calls\nvoid Declare()\n{\n    Lf(\"b\", row => SPAM);\n}\n"));
+
+        // Then
+        set.Diagnostics.Select(d => d.ToString()).ShouldBe([
+            $"{PathOf("never.csx")}(4,5): warning SNK0614: the script declares no LF: its Lf(...) calls did not run when the scripts were loaded (inside a method that is never called, or under a condition that was false?)",
+        ]);
+    }
+
+    [Fact]
+    public void Scripts_of_helpers_or_classes_only_and_a_helper_that_declares_for_another_get_no_warning()
+    {
+        // When
+        var set = ScriptTestKit.Load(_loader, _folder, null,
+            ("labels.csx", "Labels(\"HAM\", \"SPAM\");\n"),
+            ("helpers.csx", "static bool IsShort(string s) => s.Length < 10;\nvoid DeclareShort() => Lf(\"short\", row => IsShort(row.Text(\"text\")) ? HAM : ABSTAIN);\n"),
+            ("main.csx", "DeclareShort();\n"));
+
+        // Then the LF counts for the script that holds its Lf call
+        set.Diagnostics.ShouldBeEmpty();
+        set.Functions.Select(f => f.Name).ShouldBe(["short"]);
     }
 
     [Fact]

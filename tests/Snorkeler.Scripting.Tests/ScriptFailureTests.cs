@@ -165,6 +165,37 @@ public sealed class ScriptFailureTests : IDisposable
         set.Diagnostics.ShouldHaveSingleItem().Location.ShouldBe(new SourceLocation(PathOf("a.csx"), 1, 30));
     }
 
+    [Theory]
+    [InlineData("static int C = A[5];", 5, 1)] // a failed range check: its frame has no line of its own
+    [InlineData("static int C = \"abc\"[5];", 5, 1)]
+    [InlineData("static int C = Get(5);\nstatic int Get(int i) => A[i];", 5, 1)]
+    [InlineData("static int C = checked(int.MaxValue + B);", 5, 1)] // an overflow check, raised the same way
+    [InlineData("  static int C = A[5], D = 2;", 5, 3)]
+    [InlineData("static int C = Fail();\nstatic int Fail() => throw new InvalidOperationException(\"no\");", 6, 22)] // a throw: its own line
+    [InlineData("static string C = ((string)null).Trim();", 5, 1)]
+    public void A_static_field_initialiser_that_fails_is_reported_at_its_field_not_at_the_first_static_field(string field, int line, int column)
+    {
+        // Given two static fields that initialise, then one that fails
+        var text = "Lf(\"a\", row => HAM);\nstatic int[] A = new int[2];\nstatic int B = 1;\n\n" + field + "\n";
+
+        // When
+        var d = Load(("a.csx", text)).Diagnostics.ShouldHaveSingleItem();
+
+        // Then
+        d.Code.ShouldBe(ScriptCodes.ScriptThrew);
+        d.Message.ShouldStartWith("the script threw ");
+        d.Message.ShouldContain(" while initialising its static fields: ");
+        d.Location!.ShouldBe(new SourceLocation(PathOf("a.csx"), line, column));
+    }
+
+    [Fact]
+    public void A_static_field_read_by_the_top_level_that_fails_a_range_check_is_reported_at_its_field()
+    {
+        var text = "Lf(\"a\", row => HAM);\nstatic int[] A = new int[2];\nstatic int C = A[5];\nvar c = C;\n";
+
+        Load(("a.csx", text)).Diagnostics.ShouldHaveSingleItem().Location!.ShouldBe(new SourceLocation(PathOf("a.csx"), 3, 1));
+    }
+
     [Fact]
     public void A_static_field_initialiser_that_throws_is_reported_when_the_scripts_load_with_its_cause()
     {

@@ -192,8 +192,25 @@ public static class InputFile
     {
         var bytes = ReadAllBytes(path, maxBytes, what);
         using var reader = new StreamReader(new MemoryStream(bytes), StrictUtf8, detectEncodingFromByteOrderMarks: true);
-        try { return reader.ReadToEnd(); }
+        string text;
+        try { text = reader.ReadToEnd(); }
         catch (DecoderFallbackException) { throw Data.TextFiles.InvalidUtf8(path); }
+        return text.Contains('\0') ? throw NulCharacter(path, text) : text;
+    }
+
+    /// <summary>
+    /// A NUL is valid UTF-8 but never text. A file saved as UTF-16 without a byte order mark reads as ASCII with a NUL after
+    /// every character, which the rule parser reported as "unexpected 'l'" at the file's first letter.
+    /// </summary>
+    private static SnorkelerException NulCharacter(string path, string text)
+    {
+        var at = text.IndexOf('\0');
+        var line = text.AsSpan(0, at).Count('\n') + 1;
+        var column = at - (at == 0 ? 0 : text.LastIndexOf('\n', at - 1) + 1) + 1;
+        var nuls = text.AsSpan().Count('\0');
+        return SnorkelerException.InFile(path, nuls * 4 >= text.Length
+            ? "the file has a NUL byte beside every character, as text saved as UTF-16 without a byte order mark has (save the file as UTF-8)"
+            : string.Create(CultureInfo.InvariantCulture, $"a NUL character (U+0000) at column {column}, which is not text (remove it, and save the file as UTF-8)"), line);
     }
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);

@@ -49,6 +49,8 @@ internal sealed partial class Checker
     private readonly Dictionary<string, LetDeclaration> _allLets = new(StringComparer.Ordinal);
     private readonly Dictionary<string, BoundConstant> _lets = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _letHashText = new(StringComparer.Ordinal);
+    /// <summary>For each <c>let</c> used, the <c>let</c> constants that use it; null among them stands for an LF.</summary>
+    private readonly Dictionary<string, HashSet<string?>> _letUsers = new(StringComparer.Ordinal);
 
     // State of the item being checked.
     private string? _let;
@@ -110,6 +112,29 @@ internal sealed partial class Checker
             }
         }
         return result;
+    }
+
+    /// <summary>
+    /// The <c>let</c> constants no rule uses, with the constants that use them (empty when none does): a constant
+    /// used only by unused constants is unused too. Call after <see cref="Check"/>; meaningful only for a file
+    /// without errors (an item with an error may not show all the names it reads).
+    /// </summary>
+    public IEnumerable<(LetDeclaration Let, IReadOnlyList<string> UsedBy)> UnusedLets()
+    {
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<string>(_letUsers.Where(u => u.Value.Contains(null)).Select(u => u.Key));
+        while (pending.TryPop(out var name))
+        {
+            if (!used.Add(name)) continue;
+            foreach (var (other, users) in _letUsers)
+                if (users.Contains(name)) pending.Push(other);
+        }
+        foreach (var let in _allLets.Values)
+        {
+            if (used.Contains(let.Name.Text)) continue;
+            var users = _letUsers.TryGetValue(let.Name.Text, out var u) ? u.OfType<string>().Order(StringComparer.Ordinal).ToArray() : [];
+            yield return (let, users);
+        }
     }
 
     private void CheckLet(LetDeclaration let)
@@ -347,8 +372,18 @@ internal sealed partial class Checker
         var dot = message.IndexOf(". ", StringComparison.Ordinal);
         var reason = dot >= 0 ? message[(dot + 2)..].TrimEnd('.') : message;
         if (reason.Length > 0) reason = char.ToLowerInvariant(reason[0]) + reason[1..];
-        return $"{reason} (at offset {e.Offset.ToString(CultureInfo.InvariantCulture)})";
+        return $"{reason} (at offset {e.Offset.ToString(CultureInfo.InvariantCulture)}){LiteralHint(e.Error)}";
     }
+
+    /// <summary>The errors a pattern gets when a character meant as itself has a meaning in regexes: how to write it.</summary>
+    private static string LiteralHint(RegexParseError error) => error switch
+    {
+        RegexParseError.InsufficientClosingParentheses => "; to match '(' itself, write \\(",
+        RegexParseError.InsufficientOpeningParentheses => "; to match ')' itself, write \\)",
+        RegexParseError.UnterminatedBracket => "; to match '[' itself, write \\[",
+        RegexParseError.QuantifierAfterNothing => "; to match '*', '+' or '?' itself, write \\*, \\+ or \\?",
+        _ => "",
+    };
 
     private Bound BindList(ListLiteral l)
     {
@@ -376,6 +411,8 @@ internal sealed partial class Checker
             if (_lets.TryGetValue(r.Name, out var value))
             {
                 _usedLets.Add(r.Name);
+                if (!_letUsers.TryGetValue(r.Name, out var users)) _letUsers[r.Name] = users = [];
+                users.Add(_let);
                 return value with { Span = r.Span };
             }
             if (_allLets.TryGetValue(r.Name, out var later))

@@ -183,11 +183,11 @@ internal sealed class Grammar
                    select (Expression)new ListLiteral(values.GetOrElse([]), open.Span.To(close.Span));
         var parenthesised = from open in Symbol("(")
                             from inner in expression
-                            from close in Symbol(")").Expect("an operator", "')'")
+                            from close in Symbol(")").Expect("an operator", Closing(open))
                             select inner;
         var arguments = from open in Symbol("(")
                         from values in items.XOptional()
-                        from close in Symbol(")").Expect(values.IsDefined ? ["','", "')'"] : ["a value", "')'"])
+                        from close in Symbol(")").Expect(values.IsDefined ? ["','", Closing(open)] : ["a value", Closing(open)])
                         select new CallArguments(values.GetOrElse([]), close);
         var callOrReference = from id in name
                               from args in arguments.XOptional()
@@ -357,8 +357,16 @@ internal sealed class Grammar
             if (expected.Count == 1 && expected[0] == $"'{near}'") near = null;
         }
         var span = new TextSpan(at.Position, at.Line, at.Column, length);
+        // The parser took every ')' before this one as closing a '(': one it does not expect closes nothing.
+        if (found == "')'" && !expected.Any(IsClosing)) return RuleMessages.StrayClose(_path, span, expected);
         return Hint(span, word, near, expected) ?? RuleMessages.Syntax(_path, span, found, expected, near);
     }
+
+    /// <summary>What a '(' expects at its end: "')' to close the '(' at line 2, column 10" (an unclosed bracket is often far from where it shows).</summary>
+    private static string Closing(Token open)
+        => string.Create(CultureInfo.InvariantCulture, $"')' to close the '(' at line {open.Span.Line}, column {open.Span.Column}");
+
+    private static bool IsClosing(string expectation) => expectation.StartsWith("')'", StringComparison.Ordinal);
 
     /// <summary>Quote characters people type for text that the language does not take: curly, low, angle and single quotes.</summary>
     private const string WrongQuotes = "\u201C\u201D\u201E\u201F\u2018\u2019\u201A\u201B\u00AB\u00BB'";
@@ -386,7 +394,7 @@ internal sealed class Grammar
             return RuleMessages.SingleEquals(_path, at with { Length = 1 });
         if (word is not null && InfixFunctions.Contains(word) && expected.Contains("an operator") && FunctionAsOperator(at, word, lineStart) is { } function)
             return function;
-        if (word is not null && near is null && !RulesParser.Keywords.Contains(word) && (expected.Contains("an operator") || expected.Contains("')'") || expected.Contains("']'")))
+        if (word is not null && near is null && !RulesParser.Keywords.Contains(word) && (expected.Contains("an operator") || expected.Any(IsClosing) || expected.Contains("']'")))
         {
             // Two names in a row: a field name with spaces written bare ("customer tier"); take the words before and after.
             var start = offset;
