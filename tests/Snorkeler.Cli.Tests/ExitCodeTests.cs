@@ -188,4 +188,25 @@ public sealed class DiagnosticOutputTests
 
         result.ErrorLines.ShouldBe([$"{path}(4,37): error SNK0007: unknown label 'SPAMM'; did you mean 'SPAM'?", "1 error, 0 warnings"]);
     }
+
+    [Fact]
+    public void Check_with_warnings_as_errors_fails_a_file_whose_only_diagnostic_is_a_warning_and_passes_a_clean_one()
+    {
+        // Given a rule file that checks clean but for an unused let, and the same file without it
+        using var temp = new TempFolder();
+        var warned = temp.Write("warned.rules", "labels HAM, SPAM\nlet unused_words = [\"free\", \"win\"]\nlf has_link:\n    when text contains \"http\" label SPAM\n");
+        var clean = temp.Write("clean.rules", "labels HAM, SPAM\nlf has_link:\n    when text contains \"http\" label SPAM\n");
+
+        // When each is checked with and without --warnings-as-errors
+        var lenient = Support.Shell.Run("check", warned);
+        var strict = Support.Shell.Run("check", warned, "--warnings-as-errors");
+        var cleanStrict = Support.Shell.Run("check", clean, "--warnings-as-errors");
+
+        // Then the warning passes by default, fails the strict run with the usual summary line, and a clean file passes both ways
+        lenient.ShouldSucceed();
+        strict.ShouldFailWith(1);
+        strict.ErrorLines.ShouldContain(l => l.Contains("warning SNK0504", StringComparison.Ordinal));
+        strict.ErrorLines[^1].ShouldBe("0 errors, 1 warning");
+        cleanStrict.ShouldSucceed();
+    }
 }

@@ -9,7 +9,7 @@ internal sealed class CheckCommand : ICommand
 
     public string? Positional => "--lfs";
 
-    public string Summary => "validate LF files and folders; compiler-style diagnostics; exit 1 on any error";
+    public string Summary => "validate LF files and folders; compiler-style diagnostics; exit 1 on any error (or warning, with --warnings-as-errors)";
 
     public IReadOnlyList<OptionSpec> Options => field ??=
     [
@@ -19,6 +19,7 @@ internal sealed class CheckCommand : ICommand
         Inputs.DelimiterOption,
         Inputs.CacheDirOption,
         Inputs.LfTimeoutOption,
+        new("--warnings-as-errors", null, "exit 1 on any warning too (for CI: an unused let, a rule that cannot fire, an empty file)"),
     ];
 
     public int Run(Args args, Terminal terminal, CancellationToken cancellation)
@@ -36,7 +37,7 @@ internal sealed class CheckCommand : ICommand
         terminal.Diagnostics(set.Diagnostics);
         var errors = set.Diagnostics.Count(d => d.IsError);
         var warnings = set.Diagnostics.Count - errors;
-        if (errors > 0)
+        if (errors > 0 || (warnings > 0 && args.Flag("--warnings-as-errors")))
         {
             terminal.Error.WriteLine($"{errors} error{(errors == 1 ? "" : "s")}, {warnings} warning{(warnings == 1 ? "" : "s")}");
             return ExitCode.BadInput;
