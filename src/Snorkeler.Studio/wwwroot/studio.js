@@ -467,7 +467,7 @@ async function loadSuggestions() {
     const suggestions = await api("/api/suggestions?limit=15");
     const panel = $("#suggestions-panel");
     if (suggestions.length === 0) { panel.replaceChildren(rowsTitle("No suggestions: no frequent word or phrase in the uncovered or uncertain rows would change what the label model predicts.")); return; }
-    panel.replaceChildren(rowsTitle("Keyword rules mined from the rows that need an LF: those more often right than wrong (at 95 % confidence) first, then by precision and the rows they label; accept one to add it to the rules file, where you can edit it"),
+    panel.replaceChildren(rowsTitle("Keyword rules mined from the rows that need an LF: those more often right than wrong (at 95\u00a0% confidence) first, then by precision and the rows they label; accept one to add it to the rules file, where you can edit it"),
       ...suggestions.map((s) => {
         const element = document.createElement("div");
         element.className = "suggestion";
