@@ -9,7 +9,7 @@ using Snorkeler.Studio;
 namespace Snorkeler.Benchmarks;
 
 /// <summary>
-/// <c>studio [--quick] [--work DIR]</c>: the studio's figures (docs/benchmarks.md, docs/studio.md).
+/// <c>studio [--quick] [--work DIR] [--only latency,suggestions,ranking,queue]</c>: the studio's figures (docs/benchmarks.md, docs/studio.md).
 /// <list type="number">
 /// <item>Edit → updated numbers: the time of <c>POST /api/check</c> (one rule edited, each time to new text; the answer carries every number
 /// on the page) on a real loopback server, on the raw YouTube comments (five files) and on 100,000 rows.</item>
@@ -24,7 +24,7 @@ public static class StudioBench
 {
     private static readonly LabelSchema SpamClasses = new(["HAM", "SPAM"]);
 
-    /// <summary>Runs every part, or those named by <c>--only latency,suggestions,queue</c>.</summary>
+    /// <summary>Runs every part but the ranking, or those named by <c>--only latency,suggestions,ranking,queue</c>.</summary>
     public static int Run(string[] args)
     {
         var quick = args.Contains("--quick");
@@ -36,6 +36,12 @@ public static class StudioBench
         {
             Latency("raw YouTube (5 files)", DataSets.RawFiles(), work, quick ? 10 : 40);
             Latency("YouTube repeated to 100,000 rows", [DataSets.YouTubeCsv(work, 100_000)], work, quick ? 10 : 40);
+        }
+        if (only.Contains("ranking"))
+        {
+            var youtube = Path.GetDirectoryName(DataSets.RawYouTube)!;
+            Ranking("YouTube", youtube, work, "spam/spam.rules");
+            Ranking("TREC", Path.Combine(Path.GetDirectoryName(youtube)!, "trec"), work, "trec/question-words.rules");
         }
         if (only.Contains("suggestions"))
         {
@@ -116,6 +122,105 @@ public static class StudioBench
             }
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"suggestions, {name}, {strategy} of 10 at each of 10 steps: test accuracy {accuracies.Average():F3} ± {Sd(accuracies):F3} (min {accuracies.Min():F3}, max {accuracies.Max():F3}; {string.Join(" ", accuracies.Select(a => a.ToString("F3", CultureInfo.InvariantCulture)))}), {seeds} seeds, {clock.Elapsed.TotalSeconds:F1} s; seed 0 accepted: {picked}"));
+        }
+    }
+
+
+    /// <summary>Orders of the suggestions compared by <c>--only ranking</c>: the studio's, then alternatives, best first.</summary>
+    private static readonly (string Name, Func<Suggestion, double> Score)[] Orders =
+    [
+        ("studio: bound > ½ first, then bound × √rows", s => 0),
+        ("gain (the ranking before)", s => s.Gain),
+        ("bound × rows needing an LF", s => s.PrecisionBound * s.Unlabelled),
+        ("bound × √rows", s => s.PrecisionBound * Math.Sqrt(s.Unlabelled)),
+        ("(2·bound − 1) × √rows", s => (2 * s.PrecisionBound - 1) * Math.Sqrt(s.Unlabelled)),
+        ("bound > ½ first, then bound × rows", s => (s.PrecisionBound > 0.5 ? 1e6 : 0) + s.PrecisionBound * s.Unlabelled),
+        ("bound > ½ first, then rows", s => (s.PrecisionBound > 0.5 ? 1e6 : 0) + s.Unlabelled),
+        ("bound × log(1 + rows)", s => s.PrecisionBound * Math.Log(1 + s.Unlabelled)),
+        ("(2·bound − 1) × rows", s => (2 * s.PrecisionBound - 1) * s.Unlabelled),
+        ("bound × gain", s => s.PrecisionBound * s.Gain),
+    ];
+
+    /// <summary>
+    /// The suggestions' precision judged on rows whose gold the ranking never saw (the training split's labels; the
+    /// studio sees only the dev split's): for each order of <see cref="Orders"/>, 10 steps from a rules file with only
+    /// the classes, each accepting that order's top suggestion, and once from the rules file <paramref name="startName"/> (under labeling-functions); at each of these
+    /// 11 states the mean precision of the top 1, 5 and 10 suggestions on the training rows each fires on, and the
+    /// share of training rows no LF votes on that they fire on (added coverage); then the test accuracy after the 10 steps.
+    /// </summary>
+    private static void Ranking(string name, string split, string work, string startName)
+    {
+        var train = Path.Combine(split, "train.json");
+        var test = Path.Combine(split, "test.json");
+        var schema = WrenchFile.ReadSchema(train) ?? throw new InvalidOperationException($"{split}: no label.json");
+        var classes = $"labels {string.Join(", ", schema.ClassNames)}\n";
+        var start = File.ReadAllText(Path.Combine(DataSets.RepoRoot, "labeling-functions", startName));
+        var data = DataSources.Open([train]);
+        var texts = new List<string>();
+        foreach (var batch in data.ReadBatches(4096))
+            for (var i = 0; i < batch.Count; i++) texts.Add(batch[i].Text(batch.Schema.IndexOf("text")).ToLowerInvariant());
+        int[] gold;
+        using (var cursor = LabelledData.Gold([train], data, schema, null)!) gold = cursor.Take(texts.Count);
+        int[] ks = [1, 5, 10];
+        Console.WriteLine($"ranking, {name}: held-out precision of the top k (training rows' gold), added coverage of the top k (training rows no LF votes on), 11 states (10 steps of accepting the top + {startName})");
+        Console.WriteLine("| order | top-1 | top-5 | top-10 | added coverage top-1 | top-5 | top-10 | test accuracy after 10 steps | accepted | top 5 from the start rules (bound·rows needing an LF) |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---|---|");
+        foreach (var (order, score) in Orders)
+        {
+            var precision = ks.ToDictionary(k => k, _ => new List<double>());
+            var coverage = ks.ToDictionary(k => k, _ => new List<double>());
+            void Measure(StudioSession session, IReadOnlyList<Suggestion> shown)
+            {
+                var e = session.Current!;
+                foreach (var k in ks)
+                {
+                    var top = shown.Take(k).ToList();
+                    if (top.Count == 0) continue;
+                    var added = new HashSet<int>();
+                    var shares = new List<double>();
+                    foreach (var s in top)
+                    {
+                        var label = schema.LabelOf(s.Label)!.Value;
+                        int fires = 0, right = 0;
+                        for (var i = 0; i < texts.Count; i++)
+                        {
+                            if (!texts[i].Contains(s.Keyword, StringComparison.Ordinal)) continue;
+                            fires++;
+                            if (gold[i] == label) right++;
+                            if (e.Train.VoteCount(i) == 0) added.Add(i);
+                        }
+                        shares.Add(fires == 0 ? 0 : (double)right / fires);
+                    }
+                    precision[k].Add(shares.Average());
+                    coverage[k].Add((double)added.Count / texts.Count);
+                }
+            }
+            IReadOnlyList<Suggestion> Shown(StudioSession session)
+                => order.StartsWith("studio", StringComparison.Ordinal) ? session.Suggestions(int.MaxValue)
+                   : session.Suggestions(int.MaxValue).OrderByDescending(score).ThenBy(s => s.Id, StringComparer.Ordinal).ToList();
+            var accepted = new List<string>();
+            double accuracy;
+            var probe = "";
+            using (var session = new StudioSession(Settings(Folder(work, classes, scripts: false), DataSources.Open([train]), Path.Combine(split, "valid.json"), work, schema)))
+            {
+                for (var step = 0; step < 10; step++)
+                {
+                    var shown = Shown(session);
+                    if (shown.Count == 0) break;
+                    Measure(session, shown);
+                    session.Accept(shown[0].Id);
+                    accepted.Add($"{shown[0].Keyword}→{shown[0].Label}");
+                }
+                accuracy = TestScore(session, test);
+            }
+            using (var session = new StudioSession(Settings(Folder(work, start, scripts: false), DataSources.Open([train]), Path.Combine(split, "valid.json"), work, schema)))
+            {
+                var shown = Shown(session);
+                Measure(session, shown);
+                probe = string.Join(", ", shown.Take(5).Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Keyword}→{s.Label} {s.PrecisionBound:F2}·{s.Unlabelled}")));
+            }
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {order} | {string.Join(" | ", ks.Select(k => precision[k].Average().ToString("F3", CultureInfo.InvariantCulture)))} | {string.Join(" | ", ks.Select(k => coverage[k].Average().ToString("F3", CultureInfo.InvariantCulture)))} | {accuracy:F3} | {string.Join(", ", accepted)} | {probe} |"));
         }
     }
 

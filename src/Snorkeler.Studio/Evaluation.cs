@@ -40,8 +40,12 @@ public sealed record LfNumbers(string Name, string File, int Line, IReadOnlyList
 /// <paramref name="ModelAccuracy"/> on the gold rows some LF votes on (the rows the LFs decide, not the prior); null without
 /// such rows or a model.
 /// </param>
+/// <param name="UncertainCoveredGoldRows">
+/// Of the gold rows some LF votes on, those where the label model's two most probable classes are less than
+/// <see cref="StudioSession.UncertainMargin"/> apart: rows the LFs decide, but barely; null without a model.
+/// </param>
 public sealed record TotalNumbers(int Lfs, long Rows, double Coverage, double Overlap, double Conflict, long GoldRows, string? Model, double? ModelAccuracy,
-    double? ModelCoverage, long CoveredGoldRows, double? GoldCoverage, double? ModelAccuracyCovered);
+    double? ModelCoverage, long CoveredGoldRows, double? GoldCoverage, double? ModelAccuracyCovered, long? UncertainCoveredGoldRows);
 
 /// <summary>What one edit did: the LFs it added, removed and changed, and the change in the headline numbers.</summary>
 /// <param name="Id">1, 2, ... since the studio started.</param>

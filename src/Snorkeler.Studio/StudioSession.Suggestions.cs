@@ -14,9 +14,11 @@ namespace Snorkeler.Studio;
 /// <param name="PrecisionFrom">What the estimate rests on: "gold" (the gold rows containing it), else "label model" (its probabilities on the training rows containing it).</param>
 /// <param name="GoldRows">Gold rows containing it.</param>
 /// <param name="GoldCorrect">Of those, the rows whose gold label is its class.</param>
+/// <param name="Evidence">Rows' worth of evidence behind <paramref name="Precision"/>: the gold rows containing it, else the label model's (at most <see cref="StudioSession.ModelRows"/>), plus the prior's <see cref="StudioSession.PriorRows"/>.</param>
+/// <param name="PrecisionBound">A lower confidence bound on <paramref name="Precision"/> (Wilson's, one-sided 95 %, over <paramref name="Evidence"/> rows).</param>
 /// <param name="Gain">Expected change in the label model's accuracy over the training rows if it were added: the share of rows whose predicted class it would turn from wrong to right, less those it would turn from right to wrong.</param>
 public sealed record Suggestion(string Id, string Keyword, string Label, string Rule, double Coverage, long Unlabelled, double Precision, string PrecisionFrom,
-    long GoldRows, long GoldCorrect, double Gain);
+    long GoldRows, long GoldCorrect, double Evidence, double PrecisionBound, double Gain);
 
 public sealed partial class StudioSession
 {
@@ -66,12 +68,15 @@ public sealed partial class StudioSession
     /// the class prior counted as <see cref="PriorRows"/> rows; without such gold rows, the class the label model's
     /// probabilities on the training rows containing it favour (worth at most <see cref="ModelRows"/> rows). Its precision
     /// is that share; it is dropped unless it beats the class's prior.
-    /// It is ranked by <see cref="Suggestion.Gain"/>: the training rows whose predicted class its vote would turn (the
+    /// It is kept only when <see cref="Suggestion.Gain"/> is positive: the training rows whose predicted class its vote would turn (the
     /// model's probabilities updated by naive Bayes with its precision on the gold rows where the model does not yet
     /// give its class, <see cref="Gain"/>), times the gain per turned row: the net share of the gold rows it would turn
     /// from wrong to right, shrunk towards the gain the model's beliefs expect (worth <see cref="PriorRows"/> rows).
     /// So rows other LFs already label its way count nothing (redundancy), a class the LFs already predict where it
-    /// fires gains nothing, and a keyword that turns gold rows the wrong way sinks.
+    /// fires gains nothing, and a keyword that turns gold rows the wrong way is dropped. The rest are ordered by
+    /// <see cref="Ranked"/>: precise first, not the largest expected gain first, since a suggestion right half the
+    /// time costs the person checking it more than it gives (on TREC, "name → HUM" at 47 % came before
+    /// "country → LOC" at 15 of 16).
     /// </summary>
     /// <remarks>
     /// Mining reads every training row for each candidate, which takes a while on large data, so it works on a snapshot
@@ -179,7 +184,8 @@ public sealed partial class StudioSession
             var label = 0;
             for (var c = 1; c < k; c++)
                 if (PriorRows * prior[c] + weight * soft[c] + goldCounts[c] > PriorRows * prior[label] + weight * soft[label] + goldCounts[label]) label = c;
-            var precision = (PriorRows * prior[label] + weight * soft[label] + goldCounts[label]) / (PriorRows + weight * softRows + goldRows);
+            var evidence = PriorRows + weight * softRows + goldRows;
+            var precision = (PriorRows * prior[label] + weight * soft[label] + goldCounts[label]) / evidence;
             if (precision <= prior[label] || fires.Count == 0) continue;
             var id = $"{keyword}\n{e.Schema.NameOf(label)}";
             if (rejected.Contains(id)) continue;
@@ -210,9 +216,37 @@ public sealed partial class StudioSession
             var from = goldRows > 0 ? "gold" : "label model";
             var name = RuleName(keyword, e.Schema.NameOf(label), names);
             var rule = $"lf {name}:\n    when {FieldName(TextColumn)} contains \"{keyword.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)}\" label {e.Schema.NameOf(label)}\n";
-            result.Add(new Suggestion(id, keyword, e.Schema.NameOf(label), rule, (double)fires.Count / n, useful, precision, from, goldRows, goldCounts[label], gain / n));
+            result.Add(new Suggestion(id, keyword, e.Schema.NameOf(label), rule, (double)fires.Count / n, useful, precision, from, goldRows, goldCounts[label],
+                evidence, LowerBound(precision, evidence), gain / n));
         }
-        return result.OrderByDescending(s => s.Gain).ThenBy(s => s.Id, StringComparer.Ordinal).ToList();
+        return Ranked(result);
+    }
+
+    /// <summary>The precision bound above which a suggestion counts as precise: more often right than wrong, at 95 % confidence.</summary>
+    public const double PreciseBound = 0.5;
+
+    /// <summary>
+    /// Suggestions in the order they are shown: the precise ones (<see cref="Suggestion.PrecisionBound"/> above
+    /// <see cref="PreciseBound"/>) first, each group by the bound times the square root of the rows needing an LF it
+    /// votes on; so 4 times the rows weigh as much as twice the bound, and a keyword on a handful of rows does not
+    /// outrank a precise one on a hundred.
+    /// </summary>
+    internal static List<Suggestion> Ranked(IEnumerable<Suggestion> suggestions)
+        => suggestions.OrderByDescending(s => s.PrecisionBound > PreciseBound).ThenByDescending(s => s.PrecisionBound * Math.Sqrt(s.Unlabelled))
+            .ThenBy(s => s.Id, StringComparer.Ordinal).ToList();
+
+    /// <summary>z of a one-sided 95 % bound.</summary>
+    private const double BoundZ = 1.6449;
+
+    /// <summary>
+    /// Wilson's lower confidence bound on a share <paramref name="p"/> measured on <paramref name="rows"/> rows (one-sided 95 %):
+    /// (p + z²/2n − z·√(p(1 − p)/n + z²/4n²)) / (1 + z²/n).
+    /// </summary>
+    internal static double LowerBound(double p, double rows)
+    {
+        if (rows <= 0) return 0;
+        var z2 = BoundZ * BoundZ;
+        return Math.Max(0, (p + z2 / (2 * rows) - BoundZ * Math.Sqrt(p * (1 - p) / rows + z2 / (4 * rows * rows))) / (1 + z2 / rows));
     }
 
     /// <summary>

@@ -499,10 +499,11 @@ public sealed partial class StudioSession : IDisposable
                 s.Polarity.Select(schema.NameOf).ToArray(), s.Coverage, s.Overlaps, s.Conflicts, g?.Correct, g?.Incorrect, g?.EmpiricalAccuracy,
                 learned is null || double.IsNaN(learned[j]) ? null : learned[j]);
         }
-        var (coveredGold, coveredRight) = gold is null ? (0, 0) : Covered(gold, scores is null ? null : model);
+        var (coveredGold, coveredRight, coveredUncertain) = gold is null ? (0, 0, 0) : Covered(gold, scores is null ? null : model);
         var totals = new TotalNumbers(lfs.Count, n, summary.Coverage, summary.Overlap, summary.Conflict, goldRows,
             model is null ? null : ModelName(model), scores?.Accuracy, scores?.Coverage, coveredGold,
-            goldRows == 0 ? null : (double)coveredGold / goldRows, scores is null || coveredGold == 0 ? null : (double)coveredRight / coveredGold);
+            goldRows == 0 ? null : (double)coveredGold / goldRows, scores is null || coveredGold == 0 ? null : (double)coveredRight / coveredGold,
+            scores is null ? null : coveredUncertain);
         return new Evaluation
         {
             Id = ++_evaluations,
@@ -526,18 +527,19 @@ public sealed partial class StudioSession : IDisposable
     }
 
     /// <summary>
-    /// The gold rows of <paramref name="gold"/> some LF votes on, and how many of them <paramref name="model"/> gets right, as
-    /// <c>rows --covered</c> and <c>--model-right</c> count them. The model's accuracy over every gold row mixes in the rows it
-    /// labels by its class prior alone, which no LF can be credited or blamed for.
+    /// The gold rows of <paramref name="gold"/> some LF votes on, how many of them <paramref name="model"/> gets right, and on
+    /// how many it is unsure, as <c>rows --covered</c>, <c>--model-right</c> and <c>--uncertain</c> count them. The model's
+    /// accuracy over every gold row mixes in the rows it labels by its class prior alone, which no LF can be credited or blamed for.
     /// </summary>
-    private static (long Rows, long Right) Covered(LabelMatrix gold, ILabelModel? model)
+    private static (long Rows, long Right, long Uncertain) Covered(LabelMatrix gold, ILabelModel? model)
     {
         RowQuery covered = new() { Covered = true };
-        var samples = RowBuckets.Sample(gold, model is null ? [covered] : [covered, covered with { ModelCorrect = true }], 0,
+        var samples = RowBuckets.Sample(gold,
+            model is null ? [covered] : [covered, covered with { ModelCorrect = true }, covered with { MarginBelow = UncertainMargin }], 0,
             predict: model is null ? null : model.PredictProbabilities);
         // The last count by gold class is of the rows without a gold label (dev rows can lack one).
         var rows = samples[0].Matched - samples[0].ByGold![^1];
-        return (rows, model is null ? 0 : samples[1].Matched);
+        return model is null ? (rows, 0, 0) : (rows, samples[1].Matched, samples[2].Matched - samples[2].ByGold![^1]);
     }
 
     /// <summary>auto's choice is named with it ("auto: snorkel"); other models by their name.</summary>

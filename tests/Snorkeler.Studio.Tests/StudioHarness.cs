@@ -41,30 +41,9 @@ internal sealed class StudioHarness : IAsyncDisposable
 
     /// <summary>
     /// A first set of TREC rules, as a person starts: one per question word, covering about a quarter of the questions, so
-    /// most rows get the label model's class prior alone.
+    /// most rows get the label model's class prior alone (labeling-functions/trec/question-words.rules).
     /// </summary>
-    public const string TrecRules = """
-        labels ABBR, DESC, ENTY, HUM, LOC, NUM
-
-        lf who:
-            when text matches /^who\b/ label HUM
-
-        lf where:
-            when text matches /^where\b/ label LOC
-
-        lf how_many:
-            when text contains "how many" label NUM
-
-        lf when_q:
-            when text matches /^when\b/ label NUM
-
-        lf why:
-            when text matches /^why\b/ label DESC
-
-        lf stand_for:
-            when text contains "stand for" label ABBR
-
-        """;
+    public static readonly string TrecRules = File.ReadAllText(TestPaths.InRepo("labeling-functions", "trec", "question-words.rules"));
 
     /// <summary>A Wrench split of the shared data set <paramref name="set"/> (youtube, trec).</summary>
     public static string SplitPath(string set, string split) => Path.Combine(TestPaths.Shared, "data", set, split + ".json");

@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Snorkeler.Studio.Tests;
 
 public sealed class SuggestionTests
@@ -27,22 +29,56 @@ public sealed class SuggestionTests
     }
 
     [Fact]
-    public async Task Suggestions_are_ranked_by_expected_gain_and_none_repeats_what_an_LF_already_labels()
+    public async Task Suggestions_all_gain_come_precise_first_and_none_repeats_what_an_LF_already_labels()
     {
         await using var studio = await StudioHarness.Start(rules: "labels HAM, SPAM\n\nlf keyword_check:\n    when text contains \"check\" label SPAM\n");
 
         var suggestions = (await studio.Get("/api/suggestions?limit=50")).EnumerateArray().ToList();
 
         suggestions.Count.ShouldBeGreaterThan(5);
-        var gains = suggestions.Select(s => s.GetProperty("gain").GetDouble()).ToList();
-        gains.ShouldAllBe(g => g > 0);
-        gains.ShouldBe(gains.OrderByDescending(g => g).ToList());
+        suggestions.Select(s => s.GetProperty("gain").GetDouble()).ShouldAllBe(g => g > 0);
+        var bounds = suggestions.Select(s => s.GetProperty("precisionBound").GetDouble()).ToList();
+        bounds.ShouldAllBe(b => b > 0 && b < 1);
+        // The precise ones (bound above one half) first, each group by bound × √(rows needing an LF).
+        var precise = bounds.TakeWhile(b => b > StudioSession.PreciseBound).Count();
+        precise.ShouldBeGreaterThan(0);
+        bounds.Skip(precise).ShouldAllBe(b => b <= StudioSession.PreciseBound);
+        var scores = suggestions.Select(s => s.GetProperty("precisionBound").GetDouble() * Math.Sqrt(s.GetProperty("unlabelled").GetInt64())).ToList();
+        scores.Take(precise).ShouldBe(scores.Take(precise).OrderByDescending(x => x));
+        scores.Skip(precise).ShouldBe(scores.Skip(precise).OrderByDescending(x => x));
         // Every row containing "check out" already gets SPAM from keyword_check: a SPAM rule there would change nothing.
         suggestions.ShouldNotContain(s => s.GetProperty("keyword").GetString()!.Contains("check", StringComparison.Ordinal) && s.GetProperty("label").GetString() == "SPAM");
         // Counts are shrunk towards the prior: a keyword right on every gold row it is in is not given precision 1.
         suggestions.ShouldContain(s => s.GetProperty("goldRows").GetInt64() > 0 && s.GetProperty("goldCorrect").GetInt64() == s.GetProperty("goldRows").GetInt64());
         suggestions.ShouldAllBe(s => s.GetProperty("precision").GetDouble() < 1);
     }
+
+    [Fact]
+    public async Task On_TREC_a_keyword_right_on_15_of_16_gold_rows_comes_before_one_right_half_the_time_on_more_rows()
+    {
+        // The question-word rules leave "what country ..." and "name the ..." questions to the prior; "name" votes HUM on
+        // three times the rows "country" votes LOC on, but is right on about half of its gold rows.
+        await using var studio = await StudioHarness.Start(set: "trec", rules: StudioHarness.TrecRules);
+
+        var suggestions = (await studio.Get("/api/suggestions?limit=150")).EnumerateArray().ToList();
+        string Key(JsonElement s) => $"{s.GetProperty("keyword").GetString()} → {s.GetProperty("label").GetString()}";
+        var country = suggestions.FindIndex(s => Key(s) == "country → LOC");
+        var name = suggestions.FindIndex(s => Key(s) == "name → HUM");
+
+        country.ShouldBeGreaterThanOrEqualTo(0);
+        name.ShouldBeGreaterThan(country);
+        suggestions[name].GetProperty("unlabelled").GetInt64().ShouldBeGreaterThan(2 * suggestions[country].GetProperty("unlabelled").GetInt64());
+        suggestions[0].GetProperty("precisionBound").GetDouble().ShouldBeGreaterThan(StudioSession.PreciseBound);
+    }
+
+    [Theory]
+    // share, rows → Wilson's one-sided 95 % lower bound
+    [InlineData(0.5, 0, 0.0)]
+    [InlineData(0.78, 20, 0.5998)]
+    [InlineData(0.78, 200, 0.7283)]
+    [InlineData(1.0, 4, 0.5965)]
+    public void The_precision_bound_rises_towards_the_share_as_the_rows_behind_it_grow(double share, double rows, double bound)
+        => StudioSession.LowerBound(share, rows).ShouldBe(bound, 1e-3);
 
     [Fact]
     public async Task A_suggested_phrase_holds_a_word_that_could_be_a_keyword_on_its_own()

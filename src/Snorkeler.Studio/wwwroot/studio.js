@@ -304,9 +304,12 @@ function delta(value, higherIsBetter = true) {
   return `<span class="delta ${good ? "up" : "down"}">${sign}${Math.abs(100 * value).toFixed(1)}</span>`;
 }
 
-function card(label, value, change, rows, id, title = "") {
+// A number of the totals; `more` is a second, smaller link under it: [text, rows, title].
+function card(label, value, change, rows, id, title = "", more = null) {
   const attributes = rows ? ` class="value clickable" data-rows="${escapeHtml(rows)}"` : ` class="value"`;
-  return `<div class="card" id="${id}"${title ? ` title="${escapeHtml(title)}"` : ""}><div class="label">${label}</div><div${attributes}>${value}${change}</div></div>`;
+  const link = !more ? "" : more[1] ? `<div class="more clickable" data-rows="${escapeHtml(more[1])}" title="${escapeHtml(more[2])}">${more[0]}</div>`
+    : `<div class="more" title="${escapeHtml(more[2])}">${more[0]}</div>`;
+  return `<div class="card" id="${id}"${title ? ` title="${escapeHtml(title)}"` : ""}><div class="label">${label}</div><div${attributes}>${value}${change}</div>${link}</div>`;
 }
 
 function render(state) {
@@ -331,7 +334,12 @@ function render(state) {
     card(`model accuracy (${t.goldRows} gold rows${tied})`, percent(t.modelAccuracy), delta(d.modelAccuracy), `set=gold&bucket=model-wrong`, "total-accuracy",
       "the label model's accuracy on every gold row, the rows no LF votes on too (it gives them its prior's top class)"),
     card(`model accuracy, covered (${t.coveredGoldRows} gold rows)`, percent(t.modelAccuracyCovered), delta(d.modelAccuracyCovered),
-      `set=gold&bucket=model-wrong&covered=true`, "total-accuracy-covered", "the label model's accuracy on the gold rows some LF votes on: the rows the LFs decide"),
+      `set=gold&bucket=model-wrong&covered=true`, "total-accuracy-covered", "the label model's accuracy on the gold rows some LF votes on: the rows the LFs decide",
+      // Where the LFs vote and the model still hesitates (weak or disagreeing LFs); the uncovered rows, which a prior leaves
+      // uncertain too, are behind the coverage cards.
+      t.uncertainCoveredGoldRows === null ? null : [`${t.uncertainCoveredGoldRows} uncertain`,
+        t.uncertainCoveredGoldRows > 0 ? "set=gold&bucket=uncertain&covered=true" : null,
+        "the gold rows some LF votes on where the label model's two most probable classes are less than 0.2 apart"]),
     card("coverage (gold)", percent(t.goldCoverage), delta(d.goldCoverage), "set=gold&bucket=uncovered", "total-gold-coverage",
       "share of the gold rows some LF votes on"),
   ].join("") : `<div class="card"><div class="label">The LF folder does not check clean yet.</div></div>`;
@@ -459,14 +467,14 @@ async function loadSuggestions() {
     const suggestions = await api("/api/suggestions?limit=15");
     const panel = $("#suggestions-panel");
     if (suggestions.length === 0) { panel.replaceChildren(rowsTitle("No suggestions: no frequent word or phrase in the uncovered or uncertain rows would change what the label model predicts.")); return; }
-    panel.replaceChildren(rowsTitle("Keyword rules mined from the rows that need an LF, best expected gain in the label model's accuracy first; accept one to add it to the rules file, where you can edit it"),
+    panel.replaceChildren(rowsTitle("Keyword rules mined from the rows that need an LF: those more often right than wrong (at 95\u00a0% confidence) first, then by precision and the rows they label; accept one to add it to the rules file, where you can edit it"),
       ...suggestions.map((s) => {
         const element = document.createElement("div");
         element.className = "suggestion";
         element.dataset.id = s.id;
         const evidence = s.goldRows > 0 ? `${s.goldCorrect} of ${s.goldRows} gold rows${s.precisionFrom === "gold" ? "" : " and the label model"}` : "label model";
         element.innerHTML = `<div><code>${escapeHtml(s.rule)}</code><div class="stats">expected gain ${gainPoints(s.gain)} accuracy · coverage ${percent(s.coverage)} · ` +
-          `${s.unlabelled.toLocaleString()} rows that need an LF · precision ≈ ${percent(s.precision)} (${evidence})</div></div>` +
+          `${s.unlabelled.toLocaleString()} rows that need an LF · precision ≈ ${percent(s.precision)}, at least ${percent(s.precisionBound)} (${evidence})</div></div>` +
           `<div class="actions"><button type="button" class="accept">Accept</button><button type="button" class="reject">Reject</button></div>`;
         element.querySelector(".accept").addEventListener("click", async () => {
           try {
