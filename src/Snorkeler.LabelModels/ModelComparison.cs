@@ -97,10 +97,13 @@ public sealed record ComparisonResult(IReadOnlyList<ComparisonRow> Rows, TieBrea
         Line(widths.Select(w => new string('-', w)).ToArray());
         foreach (var r in rows) Line(r);
         sb.Append("* accuracy under --tie-break ").AppendLine(TieBreakName(TieBreak));
-        if (Seeds.Count > 1)
-            sb.Append(CultureInfo.InvariantCulture, $"± sample standard deviation over the {Seeds.Count} seeds {Seeds[0]}..{Seeds[^1]}").AppendLine();
+        if (Seeds.Count > 1) sb.AppendLine(SpreadFootnote(Seeds));
         return sb.ToString();
     }
+
+    /// <summary>The footnote under text tables whose "±" lines hold the spreads over several seeds.</summary>
+    internal static string SpreadFootnote(IReadOnlyList<int> seeds) =>
+        string.Create(CultureInfo.InvariantCulture, $"± sample standard deviation over the {seeds.Count} seeds {seeds[0]}..{seeds[^1]}");
 
     private string[] Header() =>
     [
