@@ -80,7 +80,7 @@ internal sealed class CompareCommand : ICommand
             CompareFormat.Csv => result.ToCsv(),
             _ => result.ToText(),
         });
-        terminal.Info($"compared {Models(result.Rows.Count)} on {args.Required("--test")}, {Seeds()}, in {clock.Elapsed.TotalSeconds:F2} s");
+        terminal.Info($"compared {Models(result.Rows.Count)} on {testName}, {Seeds()}, in {clock.Elapsed.TotalSeconds:F2} s");
         return ExitCode.Ok;
     }
 }
