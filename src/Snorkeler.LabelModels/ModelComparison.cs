@@ -97,10 +97,13 @@ public sealed record ComparisonResult(IReadOnlyList<ComparisonRow> Rows, TieBrea
         Line(widths.Select(w => new string('-', w)).ToArray());
         foreach (var r in rows) Line(r);
         sb.Append("* accuracy under --tie-break ").AppendLine(TieBreakName(TieBreak));
-        if (Seeds.Count > 1)
-            sb.Append(CultureInfo.InvariantCulture, $"± sample standard deviation over the {Seeds.Count} seeds {Seeds[0]}..{Seeds[^1]}").AppendLine();
+        if (Seeds.Count > 1) sb.AppendLine(SpreadFootnote(Seeds));
         return sb.ToString();
     }
+
+    /// <summary>The footnote under text tables whose "±" lines hold the spreads over several seeds.</summary>
+    internal static string SpreadFootnote(IReadOnlyList<int> seeds) =>
+        string.Create(CultureInfo.InvariantCulture, $"± sample standard deviation over the {seeds.Count} seeds {seeds[0]}..{seeds[^1]}");
 
     private string[] Header() =>
     [
@@ -150,12 +153,14 @@ public static class ModelComparison
     /// shown so in its row); <paramref name="options"/> gives the options of models named alone (defaults when
     /// null or when it returns null). The comparison's own option <c>dev=none</c> (or <c>dev=use</c>) overrides whether
     /// a model gets the dev split (<c>auto:dev=none</c> is auto without a dev split, beside <c>auto</c> with it).
-    /// <paramref name="testName"/> and <paramref name="devName"/> are what errors call the splits (their files), else
-    /// "the test split" and "the dev split".
+    /// <paramref name="testName"/>, <paramref name="devName"/> and <paramref name="trainName"/> are what errors call the
+    /// splits (their files), else "the test split", "the dev split" and "the training matrix". A test split whose classes
+    /// or LFs differ from the training matrix's is an error saying what differs, before any fit.
     /// </summary>
     public static ComparisonResult Run(IMatrixSource train, IMatrixSource test, IMatrixSource? dev, IReadOnlyList<string> modelNames,
         IReadOnlyList<int> seeds, TieBreak tieBreak = TieBreak.Random, Func<string, ModelOptions?>? options = null,
-        bool devForAll = false, Action<string>? log = null, CancellationToken cancellation = default, string? testName = null, string? devName = null)
+        bool devForAll = false, Action<string>? log = null, CancellationToken cancellation = default, string? testName = null, string? devName = null,
+        string? trainName = null)
     {
         Guard.NotNull(train);
         Guard.NotNull(test);
@@ -165,6 +170,8 @@ public static class ModelComparison
         if (seeds.Count == 0) throw new SnorkelerException("no seeds to compare with");
         if (!test.HasGold) throw new SnorkelerException(testName is null ? "the test split has no gold labels to score against" : $"{testName}: has no gold labels to score against");
         if (dev is { HasGold: false }) throw new SnorkelerException(devName is null ? "the dev split has no gold labels" : $"{devName}: has no gold labels");
+        if (Difference(train, test, trainName is null ? "the training matrix" : $"the training matrix {trainName}") is { } difference)
+            throw new SnorkelerException($"{testName ?? "the test split"}: {difference}");
         var specs = modelNames.Select(ParseSpec).ToArray(); // unknown names and bad options fail before any fit
         if (modelNames.GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
             throw new OptionException($"--models names '{twice.Key}' twice; give each model once");
@@ -194,6 +201,37 @@ public static class ModelComparison
             rows.Add(Summarise(spec, runs));
         }
         return new ComparisonResult(rows, tieBreak, seeds.ToArray());
+    }
+
+    /// <summary>
+    /// How the test split's classes or LFs differ from the training matrix's, or null when they are the same in the same
+    /// order (a model fitted on one scores the other by LF position, so names out of place would be scored wrongly).
+    /// </summary>
+    private static string? Difference(IMatrixSource train, IMatrixSource test, string training)
+    {
+        if (!train.Schema.Equals(test.Schema))
+            return $"its classes {test.Schema} differ from those of {training}, {train.Schema}";
+        var (trained, tested) = (train.LfNames, test.LfNames);
+        if (trained.SequenceEqual(tested, StringComparer.Ordinal)) return null;
+        static string Names(IEnumerable<string> names)
+        {
+            var list = names.ToList();
+            var shown = string.Join(", ", list.Take(3).Select(n => $"'{n}'"));
+            return list.Count > 3 ? $"{shown} and {list.Count - 3} more" : shown;
+        }
+        static string Only(List<string> names, string matrix) => $"{Names(names)} {(names.Count == 1 ? "is" : "are")} only in {matrix}";
+        var missing = trained.Except(tested, StringComparer.Ordinal).ToList();
+        var extra = tested.Except(trained, StringComparer.Ordinal).ToList();
+        var what = new List<string>();
+        if (trained.Count != tested.Count) what.Add($"it has {tested.Count} LFs, the training matrix {trained.Count}");
+        if (missing.Count > 0) what.Add(Only(missing, "the training matrix"));
+        if (extra.Count > 0) what.Add(Only(extra, "the test matrix"));
+        if (missing.Count == 0 && extra.Count == 0 && trained.Count == tested.Count)
+        {
+            var j = Enumerable.Range(0, trained.Count).First(x => !string.Equals(trained[x], tested[x], StringComparison.Ordinal));
+            what.Add($"the same LFs in another order (LF {j + 1} is '{tested[j]}' in the test matrix, '{trained[j]}' in the training matrix)");
+        }
+        return $"its LFs differ from those of {training}: {string.Join("; ", what)}; scores need the training matrix's LFs in the same order";
     }
 
     /// <summary>

@@ -19,6 +19,26 @@ public sealed class CompareSuiteTests
     }
 
     [Fact]
+    public void A_test_matrix_with_other_LFs_than_the_training_matrix_is_an_error_naming_both_files_and_the_LFs_that_differ()
+    {
+        // Given YouTube's test split with its last LF renamed
+        using var temp = new TempFolder();
+        var (train, test) = (TestPaths.YouTubeFile("train.json"), TestPaths.YouTubeFile("test.json"));
+        var votes = IO.MatrixFile.Read(test);
+        var renamed = LabelMatrix.Create(votes.Schema, [.. votes.LfNames.Take(9), "keyword_extra"], Enumerable.Range(0, votes.RowCount)
+            .SelectMany(i => Enumerable.Range(0, votes.LfCount).Select(j => votes[i, j])).ToArray(), votes.GoldLabels.ToArray());
+        var other = temp.File("other.snkm");
+        IO.MatrixFile.Write(other, renamed);
+
+        // When it is the test matrix of a comparison
+        var result = Shell.Run("compare", "--train", train, "--test", other, "--models", "mv").ShouldFailWith(1);
+
+        // Then the error names the test file, the training file and the LFs found in one of them only
+        result.ErrorLines.ShouldBe([$"error: {other}: its LFs differ from those of the training matrix {train}: 'lf_9' is only in the training matrix; "
+            + "'keyword_extra' is only in the test matrix; scores need the training matrix's LFs in the same order"]);
+    }
+
+    [Fact]
     public void Compare_in_a_build_script_prints_the_table_alone_on_stdout_and_one_status_line_on_stderr()
     {
         // Given YouTube's splits, and compare run as a script runs it (stderr not a terminal) and on a terminal

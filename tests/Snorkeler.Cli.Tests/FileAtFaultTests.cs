@@ -34,12 +34,13 @@ public sealed class FileAtFaultTests : IDisposable
         var suite = Path.Combine(_temp.Path, "suite");
         Split("suite/a", "train.json", XY, ThreeLfs);
         Split("suite/a", "test.json", XY, ThreeLfs);
-        Split("suite/b", "train.json", XY, ThreeLfs);
+        var train = Split("suite/b", "train.json", XY, ThreeLfs);
         var test = Split("suite/b", "test.json", XY, TwoLfs);
 
-        // When it is compared, Then the error (after set a's status lines) names set b's test.json
+        // When it is compared, Then the error (after set a's status lines) names set b's test.json, its train.json and what differs
         Shell.Run("compare", "--suite", suite, "--models", "mv").ShouldFailWith(1)
-            .ErrorLines[^1].ShouldBe($"error: {test}: has 2 LFs but the model was fitted on 3");
+            .ErrorLines[^1].ShouldBe($"error: {test}: its LFs differ from those of the training matrix {train}: it has 2 LFs, the training matrix 3; "
+                + "'lf_2' is only in the training matrix; scores need the training matrix's LFs in the same order");
     }
 
     [Fact]
@@ -49,7 +50,7 @@ public sealed class FileAtFaultTests : IDisposable
         var test = Split("b", "test.json", XYZ, ThreeLfs);
 
         Shell.Run("compare", "--train", train, "--test", test, "--models", "mv")
-            .ShouldFailWith(1, $"error: {test}: classes x=0, y=1, z=2 differ from the model's x=0, y=1");
+            .ShouldFailWith(1, $"error: {test}: its classes x=0, y=1, z=2 differ from those of the training matrix {train}, x=0, y=1");
     }
 
     [Theory]

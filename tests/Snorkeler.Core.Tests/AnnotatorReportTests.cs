@@ -116,6 +116,32 @@ public class AnnotatorReportTests
     }
 
     [Fact]
+    public void Every_line_of_the_text_report_fits_100_columns_with_the_agreement_wrapped_after_a_comma_and_Markdown_keeps_it_whole()
+    {
+        // Given 60 workers who each answer every task of 30, most of them right: 1,770 pairs, as many as RTE's 1,254
+        var votes = new int[30, 60];
+        var gold = new int[30];
+        for (var i = 0; i < 30; i++)
+        {
+            gold[i] = i % 2;
+            for (var j = 0; j < 60; j++) votes[i, j] = (i + j) % 7 == 0 ? 1 - gold[i] : gold[i];
+        }
+        var matrix = Answers(votes, gold);
+        var report = AnnotatorReport.Of(matrix, Consensus(matrix), Enumerable.Range(0, 30).Select(i => $"t{i}").ToArray(), "auto");
+
+        // When
+        var text = report.ToTable(markdown: false).Split('\n');
+        var markdown = report.ToTable(markdown: true);
+
+        // Then every line fits, the agreement breaks between its figures, and no figure is lost
+        text.ShouldAllBe(line => line.Length <= 100);
+        var at = Array.FindIndex(text, l => l.StartsWith("Krippendorff's alpha", StringComparison.Ordinal));
+        text[at].ShouldBe($"Krippendorff's alpha {report.KrippendorffAlpha:0.000}, Fleiss' kappa {report.FleissKappa:0.000},");
+        text[at + 1].ShouldBe($"  mean pairwise Cohen's kappa {report.MeanCohenKappa:0.000} over 1,770 pairs sharing at least 5 tasks");
+        markdown.ShouldContain($"Fleiss' kappa {report.FleissKappa:0.000}, mean pairwise Cohen's kappa {report.MeanCohenKappa:0.000} over 1,770 pairs");
+    }
+
+    [Fact]
     public void Workers_with_as_many_answers_are_listed_with_numbers_by_value_then_other_names()
     {
         // Given workers named 29, 3, b, 30 and a, each answering every task

@@ -81,6 +81,21 @@ public sealed class ModelComparisonTests(ITestOutputHelper output)
         => Should.Throw<SnorkelerException>(() => ModelComparison.Run(Some.Synthetic(30, 3, 2, seed: 1), Some.Synthetic(30, 3, 2, seed: 2), null, ["mv", "snorkle"], [1]))
             .Message.ShouldStartWith("unknown label model 'snorkle'; did you mean 'snorkel'?");
 
+    [Theory]
+    [InlineData(new[] { "b", "a", "c" }, "test.csv: its LFs differ from those of the training matrix train.csv: the same LFs in another order (LF 1 is 'b' in the test matrix, 'a' in the training matrix); scores need the training matrix's LFs in the same order")]
+    [InlineData(new[] { "a", "b" }, "test.csv: its LFs differ from those of the training matrix train.csv: it has 2 LFs, the training matrix 3; 'c' is only in the training matrix; scores need the training matrix's LFs in the same order")]
+    [InlineData(new[] { "a", "b", "c", "d", "e", "f", "g" }, "test.csv: its LFs differ from those of the training matrix train.csv: it has 7 LFs, the training matrix 3; 'd', 'e', 'f' and 1 more are only in the test matrix; scores need the training matrix's LFs in the same order")]
+    public void A_test_split_whose_LFs_differ_from_the_training_matrix_s_is_rejected_before_any_fit_saying_what_differs(string[] testLfs, string message)
+    {
+        // Given a training matrix of LFs a, b, c and a test split of others
+        var train = LabelMatrix.Create(LabelSchema.Numbered(2), ["a", "b", "c"], new int[4, 3]);
+        var test = LabelMatrix.Create(LabelSchema.Numbered(2), testLfs, new int[4, testLfs.Length], [0, 1, 0, 1]);
+
+        // When they are compared, then the error names both and says what differs (snorkel would have fitted first)
+        Should.Throw<SnorkelerException>(() => ModelComparison.Run(train, test, null, ["snorkel:epochs=100000"], [1], testName: "test.csv", trainName: "train.csv"))
+            .Message.ShouldBe(message);
+    }
+
     [Fact]
     public void A_test_split_without_gold_labels_is_rejected()
         => Should.Throw<SnorkelerException>(() => ModelComparison.Run(Some.Synthetic(30, 3, 2, seed: 1), Some.Synthetic(30, 3, 2, seed: 2).WithGold([]), null, ["mv"], [1]))

@@ -72,6 +72,30 @@ public sealed class SuiteComparisonTests
     }
 
     [Fact]
+    public void The_text_tables_of_the_seven_default_models_on_four_sets_with_three_seeds_fit_100_columns_with_spreads_on_their_own_lines()
+    {
+        // Given the default models' scores on four sets with three seeds (a log-loss above 10, as mv's on trec)
+        string[] models = ["mv", "wmv", "snorkel", "dawid-skene", "ebcc", "flyingsquid", "auto"];
+        ComparisonRow Row(string model, double value, ComparisonRow? std = null) => new(model, value, value, value, value * 12.5, value / 10, 1, 0, std);
+        ComparisonResult Set(double offset) => new(models.Select((m, i) => Row(m, 0.8 + offset + i / 1000.0, Row(m, 0.0036))).ToList(), Analysis.TieBreak.Random, [0, 1, 2]);
+        var result = new SuiteResult([("dog", Set(0.03)), ("tennis", Set(0.02)), ("trec", Set(0.01)), ("youtube", Set(0))], models, Analysis.TieBreak.Random, [0, 1, 2]);
+
+        // When
+        var lines = result.ToText().TrimEnd('\n').Split('\n');
+
+        // Then every line fits, each mean keeps its spread on the line under it, and the footnote says what ± is
+        lines.Max(l => l.Length).ShouldBeLessThanOrEqualTo(100);
+        lines[1].ShouldBe("set               mv      wmv   snorkel   dawid-skene     ebcc   flyingsquid     auto");
+        lines[2].ShouldBe("dog           0.8300   0.8310    0.8320        0.8330   0.8340        0.8350   0.8360*");
+        lines[3].ShouldBe("  ±           0.0036   0.0036    0.0036        0.0036   0.0036        0.0036   0.0036");
+        lines[10].ShouldBe("average rank    7.00     6.00      5.00          4.00     3.00          2.00     1.00");
+        lines.ShouldContain("dog           10.3750*  10.3875   10.4000       10.4125   10.4250       10.4375   10.4500");
+        lines.ShouldContain("  ±            0.0450    0.0450    0.0450        0.0450    0.0450        0.0450    0.0450");
+        lines[^1].ShouldBe("± sample standard deviation over the 3 seeds 0..2");
+        result.ToMarkdown().ShouldContain("| dog | 0.8300 ± 0.0036 | 0.8310 ± 0.0036 |");
+    }
+
+    [Fact]
     public void A_folder_without_data_sets_is_an_error_naming_it()
     {
         using var folder = new TempFolder();

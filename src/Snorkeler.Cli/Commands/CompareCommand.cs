@@ -72,7 +72,7 @@ internal sealed class CompareCommand : ICommand
         var defaults = LabelModelCatalog.ComparisonDefaults(annotators: train.SourceKinds.Contains(SourceKind.Annotator));
         var result = ModelComparison.Run(train, test, dev, named ?? [.. defaults], Enumerable.Range(first, seedCount).ToArray(), tieBreak,
             devForAll: args.Flag("--dev-prior"), log: progress, cancellation: cancellation,
-            testName: testName, devName: args.Value("--dev"));
+            testName: testName, devName: args.Value("--dev"), trainName: Inputs.MatrixName(args.Values("--train")));
         terminal.Out.Write(format switch
         {
             CompareFormat.Json => result.ToJson() + "\n",

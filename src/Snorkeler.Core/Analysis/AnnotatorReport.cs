@@ -341,9 +341,11 @@ public sealed record AnnotatorReport(LabelSchema Schema, string ConsensusModel, 
     public string ToTable(bool markdown, int maxWorkers = 50)
     {
         var text = new System.Text.StringBuilder();
-        text.Append(markdown ? "\n## Annotators\n\n" : "\nannotators (consensus: ").Append(markdown ? $"Consensus: {ConsensusModel}.\n\n" : ConsensusModel + ")\n");
-        text.Append(string.Create(CultureInfo.InvariantCulture,
-            $"Krippendorff's alpha {F(KrippendorffAlpha)}, Fleiss' kappa {F(FleissKappa)}, mean pairwise Cohen's kappa {F(MeanCohenKappa)} over {CohenPairs:N0} pairs sharing at least {MinSharedTasks} tasks\n"));
+        text.Append(markdown ? "\n## Annotators\n\n" : "\n").Append(markdown ? $"Consensus: {ConsensusModel}.\n\n" : Tables.Wrap($"annotators (consensus: {ConsensusModel})"));
+        var agreement = string.Create(CultureInfo.InvariantCulture,
+            $"Krippendorff's alpha {F(KrippendorffAlpha)}, Fleiss' kappa {F(FleissKappa)}, mean pairwise Cohen's kappa {F(MeanCohenKappa)} over {CohenPairs:N0} pairs sharing at least {MinSharedTasks} tasks");
+        // Markdown keeps the sentence on one line (a renderer wraps it); text keeps to 100 columns.
+        text.Append(markdown ? agreement + "\n" : Tables.Wrap(agreement));
         if (markdown) text.Append('\n');
         var header = new List<string> { "worker", "answers", "est. acc.", "agreement", "spammer", "mean κ" };
         if (HasGold) header.Add("emp. acc.");
@@ -363,7 +365,7 @@ public sealed record AnnotatorReport(LabelSchema Schema, string ConsensusModel, 
         var counted = LeastCertain.Select(t => string.Join("/", t.Votes)).ToList();
         var byOrder = !markdown && counted.Max(v => v.Length) < named.Max(v => v.Length);
         text.Append(markdown ? "\n## Least certain tasks\n\n"
-            : byOrder ? $"\nleast certain tasks (votes: answers for {string.Join("/", Enumerable.Range(0, Schema.Cardinality).Select(Schema.NameOf))})\n"
+            : byOrder ? "\n" + Tables.Wrap($"least certain tasks (votes: answers for {string.Join("/", Enumerable.Range(0, Schema.Cardinality).Select(Schema.NameOf))})")
             : "\nleast certain tasks\n");
         var taskHeader = new List<string> { "task", "answers", "consensus", "confidence", "votes" };
         if (HasGold) taskHeader.Add("gold");

@@ -154,6 +154,36 @@ public sealed record LfSummary(LabelSchema Schema, long Rows, IReadOnlyList<LfSt
 /// <summary>Renders text and Markdown tables.</summary>
 public static class Tables
 {
+    /// <summary>
+    /// A line of text broken into lines of at most <paramref name="width"/> characters, each ending in a newline: after a
+    /// comma where it can (a clause stays whole), else between words; the lines after the first are indented by two
+    /// spaces. A word longer than the width stays whole.
+    /// </summary>
+    internal static string Wrap(string line, int width = 100)
+    {
+        var clauses = line.Split(", ");
+        var lines = new List<string>();
+        var current = "";
+        void Add(string piece)
+        {
+            if (current.Length == 0) current = piece;
+            else if (current.Length + 1 + piece.Length <= width) current += " " + piece;
+            else
+            {
+                lines.Add(current);
+                current = "  " + piece;
+            }
+        }
+        for (var i = 0; i < clauses.Length; i++)
+        {
+            var clause = i < clauses.Length - 1 ? clauses[i] + "," : clauses[i];
+            if (clause.Length + 2 <= width) Add(clause);
+            else foreach (var word in clause.Split(' ')) Add(word);
+        }
+        lines.Add(current);
+        return string.Join("\n", lines) + "\n";
+    }
+
     /// <summary>A table with a header row; columns for which <paramref name="rightAligned"/> holds are right-aligned.</summary>
     public static string Render(IReadOnlyList<string> header, IReadOnlyList<IReadOnlyList<string>> rows, bool markdown, Func<int, bool>? rightAligned = null)
     {
