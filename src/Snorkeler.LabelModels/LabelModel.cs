@@ -11,6 +11,44 @@ public static class LabelModel
     /// </summary>
     public const string NoLfs = "the label matrix has no LFs; a label model needs at least one";
 
+    /// <summary>
+    /// How <paramref name="other"/>'s classes or LFs differ from the training matrix's, or null when they are the same in
+    /// the same order: a model fitted on one reads the other's LFs by position, so names out of place would be read wrongly.
+    /// The text starts "its classes …" or "its LFs …", for the caller to put the other matrix's file before it.
+    /// </summary>
+    /// <param name="train">The training matrix.</param>
+    /// <param name="other">A test or dev split, read with a model fitted on <paramref name="train"/>.</param>
+    /// <param name="training">What the text calls the training matrix ("the training matrix train.json").</param>
+    /// <param name="otherMatrix">What it calls the other ("the test matrix", "the dev split").</param>
+    public static string? Difference(IMatrixSource train, IMatrixSource other, string training, string otherMatrix)
+    {
+        Guard.NotNull(train);
+        Guard.NotNull(other);
+        if (!train.Schema.Equals(other.Schema))
+            return $"its classes {other.Schema} differ from those of {training}, {train.Schema}";
+        var (trained, read) = (train.LfNames, other.LfNames);
+        if (trained.SequenceEqual(read, StringComparer.Ordinal)) return null;
+        static string Names(IEnumerable<string> names)
+        {
+            var list = names.ToList();
+            var shown = string.Join(", ", list.Take(3).Select(n => $"'{n}'"));
+            return list.Count > 3 ? $"{shown} and {list.Count - 3} more" : shown;
+        }
+        static string Only(List<string> names, string matrix) => $"{Names(names)} {(names.Count == 1 ? "is" : "are")} only in {matrix}";
+        var missing = trained.Except(read, StringComparer.Ordinal).ToList();
+        var extra = read.Except(trained, StringComparer.Ordinal).ToList();
+        var what = new List<string>();
+        if (trained.Count != read.Count) what.Add($"it has {read.Count} LFs, the training matrix {trained.Count}");
+        if (missing.Count > 0) what.Add(Only(missing, "the training matrix"));
+        if (extra.Count > 0) what.Add(Only(extra, otherMatrix));
+        if (missing.Count == 0 && extra.Count == 0 && trained.Count == read.Count)
+        {
+            var j = Enumerable.Range(0, trained.Count).First(x => !string.Equals(trained[x], read[x], StringComparison.Ordinal));
+            what.Add($"the same LFs in another order (LF {j + 1} is '{read[j]}' in {otherMatrix}, '{trained[j]}' in the training matrix)");
+        }
+        return $"its LFs differ from those of {training}: {string.Join("; ", what)}; a model fitted on one reads the other's LFs by position, so they must be the same in the same order";
+    }
+
     /// <summary>Throws a clear error unless <paramref name="matrix"/> has the model's classes and LFs in the same order.</summary>
     public static void CheckCompatible(ILabelModel model, IMatrixSource matrix, string? matrixName = null)
     {

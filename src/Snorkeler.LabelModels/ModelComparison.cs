@@ -170,8 +170,10 @@ public static class ModelComparison
         if (seeds.Count == 0) throw new SnorkelerException("no seeds to compare with");
         if (!test.HasGold) throw new SnorkelerException(testName is null ? "the test split has no gold labels to score against" : $"{testName}: has no gold labels to score against");
         if (dev is { HasGold: false }) throw new SnorkelerException(devName is null ? "the dev split has no gold labels" : $"{devName}: has no gold labels");
-        if (Difference(train, test, trainName is null ? "the training matrix" : $"the training matrix {trainName}") is { } difference)
+        if (LabelModel.Difference(train, test, trainName is null ? "the training matrix" : $"the training matrix {trainName}", "the test matrix") is { } difference)
             throw new SnorkelerException($"{testName ?? "the test split"}: {difference}");
+        if (dev is not null && LabelModel.Difference(train, dev, trainName is null ? "the training matrix" : $"the training matrix {trainName}", "the dev split") is { } devDifference)
+            throw new SnorkelerException($"{devName ?? "the dev split"}: {devDifference}");
         var specs = modelNames.Select(ParseSpec).ToArray(); // unknown names and bad options fail before any fit
         if (modelNames.GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
             throw new OptionException($"--models names '{twice.Key}' twice; give each model once");
@@ -201,37 +203,6 @@ public static class ModelComparison
             rows.Add(Summarise(spec, runs));
         }
         return new ComparisonResult(rows, tieBreak, seeds.ToArray());
-    }
-
-    /// <summary>
-    /// How the test split's classes or LFs differ from the training matrix's, or null when they are the same in the same
-    /// order (a model fitted on one scores the other by LF position, so names out of place would be scored wrongly).
-    /// </summary>
-    private static string? Difference(IMatrixSource train, IMatrixSource test, string training)
-    {
-        if (!train.Schema.Equals(test.Schema))
-            return $"its classes {test.Schema} differ from those of {training}, {train.Schema}";
-        var (trained, tested) = (train.LfNames, test.LfNames);
-        if (trained.SequenceEqual(tested, StringComparer.Ordinal)) return null;
-        static string Names(IEnumerable<string> names)
-        {
-            var list = names.ToList();
-            var shown = string.Join(", ", list.Take(3).Select(n => $"'{n}'"));
-            return list.Count > 3 ? $"{shown} and {list.Count - 3} more" : shown;
-        }
-        static string Only(List<string> names, string matrix) => $"{Names(names)} {(names.Count == 1 ? "is" : "are")} only in {matrix}";
-        var missing = trained.Except(tested, StringComparer.Ordinal).ToList();
-        var extra = tested.Except(trained, StringComparer.Ordinal).ToList();
-        var what = new List<string>();
-        if (trained.Count != tested.Count) what.Add($"it has {tested.Count} LFs, the training matrix {trained.Count}");
-        if (missing.Count > 0) what.Add(Only(missing, "the training matrix"));
-        if (extra.Count > 0) what.Add(Only(extra, "the test matrix"));
-        if (missing.Count == 0 && extra.Count == 0 && trained.Count == tested.Count)
-        {
-            var j = Enumerable.Range(0, trained.Count).First(x => !string.Equals(trained[x], tested[x], StringComparison.Ordinal));
-            what.Add($"the same LFs in another order (LF {j + 1} is '{tested[j]}' in the test matrix, '{trained[j]}' in the training matrix)");
-        }
-        return $"its LFs differ from those of {training}: {string.Join("; ", what)}; scores need the training matrix's LFs in the same order";
     }
 
     /// <summary>

@@ -35,7 +35,7 @@ public sealed class CompareSuiteTests
 
         // Then the error names the test file, the training file and the LFs found in one of them only
         result.ErrorLines.ShouldBe([$"error: {other}: its LFs differ from those of the training matrix {train}: 'lf_9' is only in the training matrix; "
-            + "'keyword_extra' is only in the test matrix; scores need the training matrix's LFs in the same order"]);
+            + "'keyword_extra' is only in the test matrix; a model fitted on one reads the other's LFs by position, so they must be the same in the same order"]);
     }
 
     [Fact]

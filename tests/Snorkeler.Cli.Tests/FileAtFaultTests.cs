@@ -40,7 +40,7 @@ public sealed class FileAtFaultTests : IDisposable
         // When it is compared, Then the error (after set a's status lines) names set b's test.json, its train.json and what differs
         Shell.Run("compare", "--suite", suite, "--models", "mv").ShouldFailWith(1)
             .ErrorLines[^1].ShouldBe($"error: {test}: its LFs differ from those of the training matrix {train}: it has 2 LFs, the training matrix 3; "
-                + "'lf_2' is only in the training matrix; scores need the training matrix's LFs in the same order");
+                + "'lf_2' is only in the training matrix; a model fitted on one reads the other's LFs by position, so they must be the same in the same order");
     }
 
     [Fact]
@@ -62,7 +62,36 @@ public sealed class FileAtFaultTests : IDisposable
         var dev = Split("b", "valid.json", XYZ, ThreeLfs);
 
         Shell.Run("fit", "--matrix", train, "--dev", dev, "--model", model, option, value, "--out", _temp.File("m.json"))
-            .ShouldFailStartingWith(1, $"error: {dev}: classes x=0, y=1, z=2 differ from the ");
+            .ShouldFailWith(1, $"error: {dev}: its classes x=0, y=1, z=2 differ from those of the training matrix {train}, x=0, y=1");
+    }
+
+    [Theory]
+    [InlineData("snorkel")] // reads only the dev split's gold, and took a dev split of other LFs without a word
+    [InlineData("auto")]
+    [InlineData("wmv")]
+    public void Fit_names_the_dev_file_whose_LFs_differ_from_the_training_matrix_before_any_fit(string model)
+    {
+        // Given a dev split with one LF fewer than the training matrix
+        var train = Split("a", "train.json", XY, ThreeLfs);
+        var dev = Split("b", "valid.json", XY, TwoLfs);
+        var output = _temp.File("m.json");
+
+        // When a model is fitted with it, Then the error names both files and what differs, and no model is written
+        Shell.Run("fit", "--matrix", train, "--dev", dev, "--model", model, "--out", output)
+            .ShouldFailWith(1, $"error: {dev}: its LFs differ from those of the training matrix {train}: it has 2 LFs, the training matrix 3; "
+                + "'lf_2' is only in the training matrix; a model fitted on one reads the other's LFs by position, so they must be the same in the same order");
+        File.Exists(output).ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Compare_names_the_dev_file_whose_LFs_differ_from_the_training_matrix()
+    {
+        var train = Split("a", "train.json", XY, ThreeLfs);
+        var test = Split("a", "test.json", XY, ThreeLfs);
+        var dev = Split("b", "valid.json", XY, TwoLfs);
+
+        Shell.Run("compare", "--train", train, "--test", test, "--dev", dev, "--models", "mv,wmv").ShouldFailWith(1)
+            .ErrorLines[^1].ShouldStartWith($"error: {dev}: its LFs differ from those of the training matrix {train}: it has 2 LFs, the training matrix 3;");
     }
 
     [Fact]

@@ -82,9 +82,9 @@ public sealed class ModelComparisonTests(ITestOutputHelper output)
             .Message.ShouldStartWith("unknown label model 'snorkle'; did you mean 'snorkel'?");
 
     [Theory]
-    [InlineData(new[] { "b", "a", "c" }, "test.csv: its LFs differ from those of the training matrix train.csv: the same LFs in another order (LF 1 is 'b' in the test matrix, 'a' in the training matrix); scores need the training matrix's LFs in the same order")]
-    [InlineData(new[] { "a", "b" }, "test.csv: its LFs differ from those of the training matrix train.csv: it has 2 LFs, the training matrix 3; 'c' is only in the training matrix; scores need the training matrix's LFs in the same order")]
-    [InlineData(new[] { "a", "b", "c", "d", "e", "f", "g" }, "test.csv: its LFs differ from those of the training matrix train.csv: it has 7 LFs, the training matrix 3; 'd', 'e', 'f' and 1 more are only in the test matrix; scores need the training matrix's LFs in the same order")]
+    [InlineData(new[] { "b", "a", "c" }, "test.csv: its LFs differ from those of the training matrix train.csv: the same LFs in another order (LF 1 is 'b' in the test matrix, 'a' in the training matrix); a model fitted on one reads the other's LFs by position, so they must be the same in the same order")]
+    [InlineData(new[] { "a", "b" }, "test.csv: its LFs differ from those of the training matrix train.csv: it has 2 LFs, the training matrix 3; 'c' is only in the training matrix; a model fitted on one reads the other's LFs by position, so they must be the same in the same order")]
+    [InlineData(new[] { "a", "b", "c", "d", "e", "f", "g" }, "test.csv: its LFs differ from those of the training matrix train.csv: it has 7 LFs, the training matrix 3; 'd', 'e', 'f' and 1 more are only in the test matrix; a model fitted on one reads the other's LFs by position, so they must be the same in the same order")]
     public void A_test_split_whose_LFs_differ_from_the_training_matrix_s_is_rejected_before_any_fit_saying_what_differs(string[] testLfs, string message)
     {
         // Given a training matrix of LFs a, b, c and a test split of others

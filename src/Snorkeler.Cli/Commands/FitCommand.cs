@@ -93,6 +93,9 @@ internal sealed class FitCommand : ICommand
             Warn = terminal.Error.WriteLine,
             Cancellation = cancellation,
         };
+        if (train is not null && context.Dev is not null
+            && LabelModel.Difference(train, context.Dev, $"the training matrix {Inputs.MatrixName(args.Values("--matrix"))}", "the dev split") is { } difference)
+            throw SnorkelerException.InFile(args.Required("--dev"), difference);
         WarnUnread(options, kind.Name, terminal);
         StartupTrace.Mark("fit: matrix opened");
         var clock = Stopwatch.StartNew();
