@@ -170,9 +170,10 @@ public static class ModelComparison
         if (seeds.Count == 0) throw new SnorkelerException("no seeds to compare with");
         if (!test.HasGold) throw new SnorkelerException(testName is null ? "the test split has no gold labels to score against" : $"{testName}: has no gold labels to score against");
         if (dev is { HasGold: false }) throw new SnorkelerException(devName is null ? "the dev split has no gold labels" : $"{devName}: has no gold labels");
-        if (LabelModel.Difference(train, test, trainName is null ? "the training matrix" : $"the training matrix {trainName}", "the test matrix") is { } difference)
+        var training = trainName is null ? "the training matrix" : $"the training matrix {trainName}";
+        if (LabelModel.Difference(train, test, training, "the test matrix") is { } difference)
             throw new SnorkelerException($"{testName ?? "the test split"}: {difference}");
-        if (dev is not null && LabelModel.Difference(train, dev, trainName is null ? "the training matrix" : $"the training matrix {trainName}", "the dev split") is { } devDifference)
+        if (dev is not null && LabelModel.Difference(train, dev, training, "the dev split") is { } devDifference)
             throw new SnorkelerException($"{devName ?? "the dev split"}: {devDifference}");
         var specs = modelNames.Select(ParseSpec).ToArray(); // unknown names and bad options fail before any fit
         if (modelNames.GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)

@@ -468,6 +468,7 @@ public sealed partial class StudioSession : IDisposable
         double[]? probabilities = null;
         IReadOnlyList<double>? learned = null;
         LabelScores? scores = null;
+        double[]? goldProbabilities = null;
         if (lfs.Count > 0)
         {
             try
@@ -480,7 +481,14 @@ public sealed partial class StudioSession : IDisposable
                 var diagnostics = new ModelDiagnostics(schema, lfs.Count);
                 diagnostics.Add(train, probabilities);
                 learned = diagnostics.LearnedAccuracy;
-                if (gold is not null) scores = model.Score(gold);
+                if (gold is not null)
+                {
+                    // Predicted once: the scores and the covered rows' counts below both read them.
+                    goldProbabilities = model.PredictProbabilities(gold);
+                    var accumulator = new MetricsAccumulator(schema);
+                    accumulator.Add(goldProbabilities, gold.GoldLabels, gold.FirstRow);
+                    scores = accumulator.Result();
+                }
             }
             catch (SnorkelerException e)
             {
@@ -499,7 +507,7 @@ public sealed partial class StudioSession : IDisposable
                 s.Polarity.Select(schema.NameOf).ToArray(), s.Coverage, s.Overlaps, s.Conflicts, g?.Correct, g?.Incorrect, g?.EmpiricalAccuracy,
                 learned is null || double.IsNaN(learned[j]) ? null : learned[j]);
         }
-        var (coveredGold, coveredRight, coveredUncertain) = gold is null ? (0, 0, 0) : Covered(gold, scores is null ? null : model);
+        var (coveredGold, coveredRight, coveredUncertain) = gold is null ? (0, 0, 0) : Covered(gold, scores is null ? null : goldProbabilities);
         var totals = new TotalNumbers(lfs.Count, n, summary.Coverage, summary.Overlap, summary.Conflict, goldRows,
             model is null ? null : ModelName(model), scores?.Accuracy, scores?.Coverage, coveredGold,
             goldRows == 0 ? null : (double)coveredGold / goldRows, scores is null || coveredGold == 0 ? null : (double)coveredRight / coveredGold,
@@ -527,19 +535,21 @@ public sealed partial class StudioSession : IDisposable
     }
 
     /// <summary>
-    /// The gold rows of <paramref name="gold"/> some LF votes on, how many of them <paramref name="model"/> gets right, and on
+    /// The gold rows of <paramref name="gold"/> some LF votes on, how many of them the label model gets right (its <paramref name="probabilities"/> of the gold rows), and on
     /// how many it is unsure, as <c>rows --covered</c>, <c>--model-right</c> and <c>--uncertain</c> count them. The model's
     /// accuracy over every gold row mixes in the rows it labels by its class prior alone, which no LF can be credited or blamed for.
     /// </summary>
-    private static (long Rows, long Right, long Uncertain) Covered(LabelMatrix gold, ILabelModel? model)
+    private static (long Rows, long Right, long Uncertain) Covered(LabelMatrix gold, double[]? probabilities)
     {
         RowQuery covered = new() { Covered = true };
+        var k = gold.Schema.Cardinality;
         var samples = RowBuckets.Sample(gold,
-            model is null ? [covered] : [covered, covered with { ModelCorrect = true }, covered with { MarginBelow = UncertainMargin }], 0,
-            predict: model is null ? null : model.PredictProbabilities);
+            probabilities is null ? [covered] : [covered, covered with { ModelCorrect = true }, covered with { MarginBelow = UncertainMargin }], 0,
+            predict: probabilities is null ? null
+                : (block, into) => probabilities.AsSpan((int)(block.FirstRow - gold.FirstRow) * k, block.RowCount * k).CopyTo(into));
         // The last count by gold class is of the rows without a gold label (dev rows can lack one).
         var rows = samples[0].Matched - samples[0].ByGold![^1];
-        return model is null ? (rows, 0, 0) : (rows, samples[1].Matched, samples[2].Matched - samples[2].ByGold![^1]);
+        return probabilities is null ? (rows, 0, 0) : (rows, samples[1].Matched, samples[2].Matched - samples[2].ByGold![^1]);
     }
 
     /// <summary>auto's choice is named with it ("auto: snorkel"); other models by their name.</summary>
