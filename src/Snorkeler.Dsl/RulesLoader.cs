@@ -75,12 +75,13 @@ public sealed partial class RulesLoader : ILfLoader
             diagnostics.Add(RuleMessages.UnknownField(uses.First(), uses.Count(), context.DataColumns!, context.Data));
         // Decided last, once every error is known: an item with an error may not show every constant it reads.
         var withErrors = diagnostics.Where(d => d.IsError && d.Location is not null).Select(d => d.Location!.Path).ToHashSet(StringComparer.Ordinal);
-        foreach (var (file, checker) in parsed.Zip(checkers))
-        {
-            if (withErrors.Contains(file.Path) || diagnostics.Any(d => d.IsError && d.Location is null)) continue;
-            foreach (var (let, usedBy) in checker.UnusedLets())
-                diagnostics.Add(RuleMessages.UnusedLet(file.Path, let.Name.Span, let.Name.Text, usedBy));
-        }
+        if (!diagnostics.Any(d => d.IsError && d.Location is null)) // an error of no file may concern any
+            foreach (var (file, checker) in parsed.Zip(checkers))
+            {
+                if (withErrors.Contains(file.Path)) continue;
+                foreach (var (let, usedBy) in checker.UnusedLets())
+                    diagnostics.Add(RuleMessages.UnusedLet(file.Path, let.Name.Span, let.Name.Text, usedBy));
+            }
         var ordered = RulesParser.InSourceOrder(diagnostics);
         return new LfSet(schema, functions, ordered, reads.Distinct(StringComparer.Ordinal).ToArray());
     }
