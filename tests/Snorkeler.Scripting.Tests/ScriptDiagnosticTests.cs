@@ -163,6 +163,78 @@ public sealed class ScriptDiagnosticTests : IDisposable
         set.Functions.Select(f => f.Name).ShouldBe(["short"]);
     }
 
+    [Theory]
+    [InlineData("void Declare() { var site = \"http://example.com\"; Lf(\"b\", row => site.Length > 0 ? SPAM : ABSTAIN); }\n", 1, 51)]
+    [InlineData("var glob = \"logs/*.txt\";\nvoid Declare() => Lf(\"b\", row => SPAM);\n", 2, 19)]
+    public void An_Lf_call_after_a_string_holding_comment_marks_is_still_found(string text, int line, int column)
+    {
+        // When
+        var set = ScriptTestKit.Load(_loader, _folder, ScriptTestKit.HamSpam, ("a.csx", "Lf(\"a\", row => HAM);\n"), ("never.csx", text));
+
+        // Then
+        set.Diagnostics.Select(d => d.ToString()).ShouldBe([
+            $"{PathOf("never.csx")}({line},{column}): warning SNK0614: the script declares no LF: its Lf(...) calls did not run when the scripts were loaded (inside a method that is never called, or under a condition that was false?)",
+        ]);
+    }
+
+    [Fact]
+    public void A_string_or_a_name_that_mentions_Lf_is_not_an_Lf_call()
+    {
+        // When: a helper script whose text says Lf( only in a string and in a method's name
+        var set = ScriptTestKit.Load(_loader, _folder, ScriptTestKit.HamSpam, ("a.csx", "Lf(\"a\", row => Shout(Usage) ? HAM : ABSTAIN);\n"),
+            ("help.csx", "static string Usage = \"declare one with Lf(name, vote)\";\nstatic bool Shout(string s) => SelfLf(s);\nstatic bool SelfLf(string s) => s.Length > 0;\n"));
+
+        // Then
+        set.Diagnostics.ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData("Console.WriteLine(\"spam rules loaded\");\n", 1, 1)]
+    [InlineData("// set up\n\n  if (DateTime.Now.Year > 2000) Console.Write(\"\");\n", 3, 3)]
+    public void A_script_that_only_runs_statements_that_declare_nothing_is_a_warning_at_its_first_statement(string text, int line, int column)
+    {
+        // When
+        var set = ScriptTestKit.Load(_loader, _folder, ScriptTestKit.HamSpam, ("a.csx", "Lf(\"a\", row => HAM);\n"), ("run.csx", text));
+
+        // Then
+        set.Diagnostics.Select(d => d.ToString()).ShouldBe([
+            $"{PathOf("run.csx")}({line},{column}): warning SNK0614: the script declares no LF: it runs statements, but none calls Lf(...) and it defines nothing other scripts use (no method, class, field or variable); add Lf(\"name\", row => ...) or remove the file",
+        ]);
+    }
+
+    [Fact]
+    public void A_script_that_only_declares_variables_other_scripts_use_gets_no_warning()
+    {
+        // When: the words are a top-level variable, shared with the scripts loaded after it
+        var set = ScriptTestKit.Load(_loader, _folder, ScriptTestKit.HamSpam,
+            ("a_words.csx", "var spamWords = new[] { \"free\", \"win\" };\n"),
+            ("b_main.csx", "Lf(\"spam_word\", row => spamWords.Contains(row.Text(\"text\")) ? SPAM : ABSTAIN);\n"));
+
+        // Then
+        set.Diagnostics.ShouldBeEmpty();
+        ScriptTestKit.Votes(set.Functions, ScriptTestKit.Texts(_folder, "free", "hello")).Select(r => r.Single()).ShouldBe([1, -1]);
+    }
+
+    [Fact]
+    public void The_warnings_of_scripts_that_declare_no_LF_are_the_same_when_the_scripts_load_from_the_cache()
+    {
+        // Given
+        (string, string)[] scripts = [("a.csx", "Lf(\"a\", row => HAM);\n"), ("empty.csx", "// nothing yet\n"),
+            ("never.csx", "void Declare() => Lf(\"b\", row => SPAM);\n"), ("run.csx", "Console.Write(\"\");\n")];
+        var compiled = ScriptTestKit.Load(_loader, _folder, ScriptTestKit.HamSpam, scripts).Diagnostics.Select(d => d.ToString()).ToArray();
+        _loader.LastLoadWasCacheHit.ShouldBeFalse();
+
+        // When
+        var cached = ScriptTestKit.Load(_loader, _folder, ScriptTestKit.HamSpam, scripts).Diagnostics.Select(d => d.ToString()).ToArray();
+
+        // Then
+        _loader.LastLoadWasCacheHit.ShouldBeTrue();
+        cached.ShouldBe(compiled);
+        compiled.Select(d => d[..d.IndexOf(':', PathOf("").Length)]).ShouldBe([
+            $"{PathOf("empty.csx")}(1,1)", $"{PathOf("never.csx")}(1,19)", $"{PathOf("run.csx")}(1,1)",
+        ]);
+    }
+
     [Fact]
     public void Scripts_without_declared_classes_are_an_error()
     {
