@@ -56,8 +56,8 @@ public static class ScriptCodes
 
     internal static string InvalidNameMessage => "an LF needs a non-blank name and a function: Lf(\"keyword_my\", row => ...)";
 
-    internal static string ScriptThrewMessage(Exception e, bool initialisingStatics)
-        => $"the script threw {e.GetType().Name} while {(initialisingStatics ? "initialising its static fields" : "declaring its LFs")}: {e.Message}";
+    internal static string ScriptThrewMessage(Exception e, bool initialisingStatics, string? detail = null)
+        => $"the script threw {e.GetType().Name} while {(initialisingStatics ? "initialising its static fields" : "declaring its LFs")}: {detail ?? e.Message}";
 
     internal static string TopLevelTimeoutMessage(TimeSpan budget, bool initialisingStatics) => initialisingStatics
         ? $"the script did not finish initialising its static fields within {budget.TotalSeconds:0.###} s (an endless loop? raise the limit with --lf-timeout)"

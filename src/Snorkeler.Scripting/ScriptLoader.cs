@@ -169,9 +169,16 @@ public sealed class ScriptLoader : ILfLoader
             // when the stack trace has none.
             if (field is not null && (initialising || inStatics))
                 running = new SourceLocation(sources.DisplayPath(field.File), field.Line, field.Column);
+            var site = ThrowSite(failure, sources, loaded, running);
             var message = failure is InsufficientExecutionStackException ? ScriptCodes.StackExhaustedMessage : ScriptCodes.ScriptThrewMessage(failure, initialising);
-            diagnostics.Add(Diagnostic.Error(failure is InsufficientExecutionStackException ? ScriptCodes.StackExhausted : ScriptCodes.ScriptThrew, message,
-                ThrowSite(failure, sources, loaded, running)));
+            if (failure is System.Text.RegularExpressions.RegexParseException regex && sources.Texts.FirstOrDefault(t => t.DisplayPath == site.Path) is { } script
+                && ScriptRegexFault.Locate(script.Text, site.Line, site.Column, regex) is { } fault)
+            {
+                // A pattern written as a literal: at its character at fault, and without the exception's 0-based offset.
+                site = site with { Line = fault.Line, Column = fault.Column, Length = 1 };
+                message = ScriptCodes.ScriptThrewMessage(failure, initialising, "invalid regex: " + Snorkeler.Text.RegexFaults.Reason(fault.Pattern, regex));
+            }
+            diagnostics.Add(Diagnostic.Error(failure is InsufficientExecutionStackException ? ScriptCodes.StackExhausted : ScriptCodes.ScriptThrew, message, site));
             return [];
         }
         diagnostics.AddRange(globals.Diagnostics);

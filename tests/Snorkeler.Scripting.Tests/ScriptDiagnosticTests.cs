@@ -110,15 +110,31 @@ public sealed class ScriptDiagnosticTests : IDisposable
     [Fact]
     public void A_script_that_throws_while_declaring_is_reported_at_the_throwing_line()
     {
+        // Given: a pattern computed at run time, which is written nowhere as a whole
         var set = ScriptTestKit.Load(_loader, _folder, ScriptTestKit.HamSpam, ("throws.csx", """
             Lf("fine", row => HAM);
-            var pattern = new Regex("(unclosed");
+            var pattern = new Regex("(" + "unclosed");
             """));
 
         var d = set.Diagnostics.ShouldHaveSingleItem();
         d.Code.ShouldBe(ScriptCodes.ScriptThrew);
-        d.Message.ShouldStartWith("the script threw RegexParseException while declaring its LFs: ");
+        d.Message.ShouldBe("the script threw RegexParseException while declaring its LFs: Invalid pattern '(unclosed' at offset 9. Not enough )'s.");
         d.Location.ShouldBe(new SourceLocation(PathOf("throws.csx"), 2, 15)); // "new Regex(...)", found through the PDB
+    }
+
+    [Theory]
+    [InlineData("var pattern = new Regex(\"(unclosed\");", 26, "while declaring its LFs: invalid regex: this '(' is never closed; close it with ')', or to match '(' itself, write \\(")]
+    [InlineData("static readonly Regex Words = new Regex(\"\\\\bfree\\\\b)\", RegexOptions.IgnoreCase);", 52, "while initialising its static fields: invalid regex: this ')' closes no '('; remove it, or to match ')' itself, write \\)")]
+    [InlineData("var ok = Regex.IsMatch(\"x\", @\"say \"\"hi\"\" [\");", 42, "while declaring its LFs: invalid regex: this '[' starts a set that is never closed; close it with ']', or to match '[' itself, write \\[")]
+    [InlineData("var r = new Regex(\"caf\u00e9\\u00e9 )\");", 31, "while declaring its LFs: invalid regex: this ')' closes no '('; remove it, or to match ')' itself, write \\)")]
+    [InlineData("var r = new Regex(\"\\U0001F600)\");", 30, "while declaring its LFs: invalid regex: this ')' closes no '('; remove it, or to match ')' itself, write \\)")]
+    public void A_regex_written_as_a_string_literal_that_does_not_parse_is_reported_at_the_character_at_fault(string line, int column, string message)
+    {
+        // When
+        var set = ScriptTestKit.Load(_loader, _folder, ScriptTestKit.HamSpam, ("throws.csx", "Lf(\"fine\", row => HAM);\n" + line + "\n"));
+
+        // Then
+        set.Diagnostics.Select(d => d.ToString()).ShouldBe([$"{PathOf("throws.csx")}(2,{column}): error SNK0607: the script threw RegexParseException {message}"]);
     }
 
     [Theory]

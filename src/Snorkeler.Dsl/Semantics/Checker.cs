@@ -344,7 +344,7 @@ internal sealed partial class Checker
         }
         catch (RegexParseException e)
         {
-            Report(RuleMessages.InvalidRegex(FilePath, RegexFault.Locate(r, e), RegexFault.Reason(r.Pattern, e)));
+            Report(RuleMessages.InvalidRegex(FilePath, RegexFault.Locate(r, e), Snorkeler.Text.RegexFaults.Reason(r.Pattern, e)));
         }
         catch (NotSupportedException e) when (e.Message.Contains(UnsupportedConstruct, StringComparison.Ordinal))
         {
