@@ -6,14 +6,14 @@ namespace Snorkeler.Scripting;
 
 /// <summary>
 /// Compiled scripts on disk, one file per cache key: <c>&lt;dir&gt;/&lt;key&gt;.csxc</c>. The file is a magic
-/// header, the SHA-256 of the body, then the body (its own key, factory names, warnings, column shifts, assembly image, PDB);
+/// header, the SHA-256 of the body, then the body (its own key, factory names, warnings, column shifts, what each listed script holds, assembly image, PDB);
 /// an entry whose key is not the one looked up (a file copied under another name) is a miss. Writes
 /// are atomic (temporary file then rename); an entry that fails any check reads as a miss and is rebuilt.
 /// Deleting the folder at any time is safe.
 /// </summary>
 internal static class ScriptCache
 {
-    private static readonly byte[] Magic = "SNKCSX03"u8.ToArray();
+    private static readonly byte[] Magic = "SNKCSX04"u8.ToArray();
 
     /// <summary>The folder: the context's, else <c>SNORKELER_CACHE_DIR</c>, else <c>$XDG_CACHE_HOME/snorkeler</c>, else <c>~/.cache/snorkeler</c> (local app data on Windows); scripts go in its <c>csx</c> subfolder.</summary>
     public static string Folder(string? contextDirectory)
@@ -66,9 +66,17 @@ internal static class ScriptCache
             }
             var shifts = new ColumnShift[reader.ReadInt32()];
             for (var i = 0; i < shifts.Length; i++) shifts[i] = new ColumnShift(reader.ReadString(), reader.ReadInt32(), reader.ReadInt32(), reader.ReadInt32());
+            var contents = new ScriptContent[reader.ReadInt32()];
+            for (var i = 0; i < contents.Length; i++)
+            {
+                var script = reader.ReadString();
+                var kind = reader.ReadInt32();
+                if (!Enum.IsDefined((ScriptContentKind)kind)) return null;
+                contents[i] = new ScriptContent(script, (ScriptContentKind)kind, reader.ReadInt32(), reader.ReadInt32());
+            }
             var image = reader.ReadBytes(reader.ReadInt32());
             var pdb = reader.ReadBytes(reader.ReadInt32());
-            return new CompiledScripts(typeName, methodName, image, pdb.Length == 0 ? null : pdb, warnings, shifts);
+            return new CompiledScripts(typeName, methodName, image, pdb.Length == 0 ? null : pdb, warnings, shifts, contents);
         }
         catch (Exception e) when (e is EndOfStreamException or IOException or ArgumentException)
         {
@@ -103,6 +111,14 @@ internal static class ScriptCache
                 writer.Write(s.Line);
                 writer.Write(s.Column);
                 writer.Write(s.Added);
+            }
+            writer.Write(compiled.Contents.Count);
+            foreach (var c in compiled.Contents)
+            {
+                writer.Write(c.Path);
+                writer.Write((int)c.Kind);
+                writer.Write(c.Line);
+                writer.Write(c.Column);
             }
             writer.Write(compiled.Image.Length);
             writer.Write(compiled.Image);

@@ -56,11 +56,12 @@ public static class ScriptCodes
 
     internal static string InvalidNameMessage => "an LF needs a non-blank name and a function: Lf(\"keyword_my\", row => ...)";
 
-    internal static string ScriptThrewMessage(Exception e, bool initialisingStatics)
-        => $"the script threw {e.GetType().Name} while {(initialisingStatics ? "initialising its static fields" : "declaring its LFs")}: {e.Message}";
+    internal static string ScriptThrewMessage(Exception e, bool initialisingStatics, string? detail = null)
+        => $"the script threw {e.GetType().Name} while {(initialisingStatics ? "initialising its static fields" : "declaring its LFs")}: {detail ?? e.Message}";
 
-    internal static string TopLevelTimeoutMessage(TimeSpan budget)
-        => $"the scripts' top-level code did not finish within {budget.TotalSeconds:0.###} s while declaring the LFs (an endless loop? raise the limit with --lf-timeout)";
+    internal static string TopLevelTimeoutMessage(TimeSpan budget, bool initialisingStatics) => initialisingStatics
+        ? $"the script did not finish initialising its static fields within {budget.TotalSeconds:0.###} s (an endless loop? raise the limit with --lf-timeout)"
+        : $"the scripts' top-level code did not finish within {budget.TotalSeconds:0.###} s while declaring the LFs (an endless loop? raise the limit with --lf-timeout)";
 
     internal static string FailFastMessage
         => "a script must not call Environment.FailFast: it ends the whole process at once, with no message from snorkeler and no clean-up; throw an exception instead (the run then fails naming the LF and the row)";
@@ -71,10 +72,12 @@ public static class ScriptCodes
     internal static string UnknownFieldMessage(string name, Data.DataSchema columns, int uses, Loading.DataHints? data)
         => $"no column '{name}' in {data?.Name ?? "the data"}{(uses > 1 ? $" (read {uses} times)" : "")}{Data.ColumnGuess.MissingFieldHint(name, columns, data)} (columns: {string.Join(", ", columns.Names)})";
 
-    internal static string NoLfDeclaredMessage(bool hasLfCalls)
-        => hasLfCalls
-            ? "the script declares no LF: its Lf(...) calls did not run when the scripts were loaded (inside a method that is never called, or under a condition that was false?)"
-            : "the script declares no LF: it holds no code (only comments, blank lines or usings); add Lf(\"name\", row => ...) or remove the file";
+    internal static string NoLfDeclaredMessage(ScriptContentKind content) => content switch
+    {
+        ScriptContentKind.CallsLf => "the script declares no LF: its Lf(...) calls did not run when the scripts were loaded (inside a method that is never called, or under a condition that was false?)",
+        ScriptContentKind.StatementsOnly => "the script declares no LF: it runs statements, but none calls Lf(...) and it defines nothing other scripts use (no method, class, field or variable); add Lf(\"name\", row => ...) or remove the file",
+        _ => "the script declares no LF: it holds no code (only comments, blank lines or usings); add Lf(\"name\", row => ...) or remove the file",
+    };
 
     internal static string NuGetReferenceMessage
         => "NuGet references are not supported: put the package's DLL (from its .nupkg, a zip file: lib/<framework>/Name.dll) beside the scripts and reference the file, as in #r \"lib/Name.dll\"";

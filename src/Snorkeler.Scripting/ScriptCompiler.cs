@@ -20,11 +20,11 @@ internal sealed record StoredDiagnostic(string Code, bool IsError, string Messag
 }
 
 /// <summary>
-/// The compiled scripts: an assembly image (and its portable PDB), the submission's factory method, and where the
-/// compiled text has columns the scripts as written do not (<see cref="ScriptRewriter"/>).
+/// The compiled scripts: an assembly image (and its portable PDB), the submission's factory method, where the
+/// compiled text has columns the scripts as written do not (<see cref="ScriptRewriter"/>), and what each listed script holds.
 /// </summary>
 internal sealed record CompiledScripts(string TypeName, string MethodName, byte[] Image, byte[]? Pdb, IReadOnlyList<StoredDiagnostic> Warnings,
-    IReadOnlyList<ColumnShift> Shifts);
+    IReadOnlyList<ColumnShift> Shifts, IReadOnlyList<ScriptContent> Contents);
 
 /// <summary>
 /// Compiles all scripts of a run as ONE Roslyn script submission: a generated prelude <c>#load</c>s every
@@ -70,8 +70,13 @@ internal static partial class ScriptCompiler
 
         var entry = emitted.GetEntryPoint(CancellationToken.None)
             ?? throw new InvalidOperationException("a script compilation has a factory entry point");
+        var contents = compilation.SyntaxTrees
+            .Select(t => (Tree: t, Path: ScriptSources.Normalize(t.FilePath)))
+            .Where(t => sources.ByFullPath.TryGetValue(t.Path, out var text) && text.Listed)
+            .Select(t => ScriptContentReader.Of(t.Tree, t.Path))
+            .ToArray();
         return (new CompiledScripts(entry.ContainingType.MetadataName, entry.MetadataName, image.ToArray(), pdb.ToArray(), diagnostics,
-            rewritten.SelectMany(r => r.Code.Shifts).ToArray()), diagnostics);
+            rewritten.SelectMany(r => r.Code.Shifts).ToArray(), contents), diagnostics);
     }
 
     /// <summary>The scripts' compilation; with <paramref name="guarded"/>, the scripts' texts are those (by full path).</summary>

@@ -31,7 +31,17 @@ public sealed class ScriptGlobals
     /// <summary>The top-level statement that started last (the compiler's file path), or null before the first.</summary>
     internal Reached? LastReached => Volatile.Read(ref _reached);
 
+    /// <summary>The script-level static field whose initialiser started last (the compiler's file path), or null before the first.</summary>
+    internal Reached? LastInitialising => Volatile.Read(ref _initialising);
+
+    /// <summary>The statement or static field initialiser that started last, or null before the first.</summary>
+    internal Reached? Running => LastInitialising is { } initialiser && (LastReached is not { } statement || initialiser.Order > statement.Order) ? initialiser : LastReached;
+
     private Reached? _reached;
+    private Reached? _initialising;
+
+    /// <summary>How many places were marked: the later of a statement and a field has the higher <see cref="Reached.Order"/>.</summary>
+    private long _marks;
 
     /// <summary>
     /// Not for scripts: the loader puts a call before every top-level statement (see <c>ScriptRewriter</c>), so that
@@ -42,18 +52,17 @@ public sealed class ScriptGlobals
     /// <param name="file">The statement's file (filled in by the compiler).</param>
     [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
     public void SnorkelerReached(int column, [CallerLineNumber] int line = 0, [CallerFilePath] string file = "")
-        => Volatile.Write(ref _reached, new Reached(file, line, column));
+        => Volatile.Write(ref _reached, new Reached(file, line, column, Interlocked.Increment(ref _marks)));
 
-    /// <summary>The script-level static field whose initialiser started last on this thread, or null before the first.</summary>
-    [ThreadStatic] private static Reached? t_initialising;
+    /// <summary>
+    /// The globals of the load whose scripts run on this thread. Static initialisers cannot reach the globals (they are
+    /// an instance), but they run on the thread that first touches the submission's statics, the load's top-level
+    /// thread; each load has its own thread and globals, so loads running at once never see each other's fields.
+    /// </summary>
+    [ThreadStatic] private static ScriptGlobals? t_loading;
 
-    /// <summary>Takes (and clears) where this thread last started a static field's initialiser.</summary>
-    internal static Reached? TakeInitialising()
-    {
-        var at = t_initialising;
-        t_initialising = null;
-        return at;
-    }
+    /// <summary>Makes this thread's static field initialisers mark their place in these globals, where any thread can read it.</summary>
+    internal void RunScriptsOnThisThread() => t_loading = this;
 
     /// <summary>
     /// Not for scripts: the loader puts a field initialised with this call before every script-level static field that has an
@@ -67,7 +76,8 @@ public sealed class ScriptGlobals
     [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
     public static bool SnorkelerInitialising(int column, [CallerLineNumber] int line = 0, [CallerFilePath] string file = "")
     {
-        t_initialising = new Reached(file, line, column);
+        if (t_loading is { } globals)
+            Volatile.Write(ref globals._initialising, new Reached(file, line, column, Interlocked.Increment(ref globals._marks), IsStaticField: true));
         return true;
     }
 
@@ -80,7 +90,7 @@ public sealed class ScriptGlobals
     /// <param name="line">The line of the call (filled in by the compiler).</param>
     /// <param name="file">The file of the call (filled in by the compiler).</param>
     public void Lf(string name, Func<DataRow, int> vote, [CallerLineNumber] int line = 0, [CallerFilePath] string file = "")
-        => _declared.Add(new Declared(name, vote, file, line));
+        => _declared.Add(new Declared(name, vote, file, line, Running?.File));
 
     /// <summary>
     /// Declares the classes of a script-only folder, in label order: <c>Labels("HAM", "SPAM");</c> at the top
@@ -100,8 +110,11 @@ public sealed class ScriptGlobals
     }
 }
 
-/// <summary>A top-level statement that started: the file is the compiler's full path.</summary>
-internal sealed record Reached(string File, int Line, int Column);
+/// <summary>A top-level statement or static field initialiser that started: the file is the compiler's full path; the order counts the marks of its load.</summary>
+internal sealed record Reached(string File, int Line, int Column, long Order, bool IsStaticField = false);
 
-/// <summary>One <c>Lf(...)</c> call: the file is the compiler's full path.</summary>
-internal sealed record Declared(string Name, Func<DataRow, int> Vote, string File, int Line);
+/// <summary>
+/// One <c>Lf(...)</c> call: the file is the compiler's full path; <paramref name="During"/> that of the top-level statement
+/// or static field that was running (which differs from the call's file when a helper in another script declares the LF).
+/// </summary>
+internal sealed record Declared(string Name, Func<DataRow, int> Vote, string File, int Line, string? During);

@@ -94,8 +94,8 @@ public sealed class ScriptLoader : ILfLoader
         return new LfSet(schema, functions, diagnostics, sources.Texts.Where(t => !t.Listed).Select(t => t.FullPath).Concat(sources.References).ToArray());
     }
 
-    /// <summary>The submission's factory method, the load context holding its assembly, and the compiled code's column shifts.</summary>
-    private sealed record LoadedScripts(MethodInfo Factory, AssemblyLoadContext Context, IReadOnlyList<ColumnShift> Shifts);
+    /// <summary>The submission's factory method, the load context holding its assembly, the compiled code's column shifts, and what each listed script holds.</summary>
+    private sealed record LoadedScripts(MethodInfo Factory, AssemblyLoadContext Context, IReadOnlyList<ColumnShift> Shifts, IReadOnlyList<ScriptContent> Contents);
 
     /// <summary>Loads the compiled assembly into a new context and finds the submission's factory; null when it does not load.</summary>
     private static LoadedScripts? Factory(CompiledScripts compiled, ScriptSources sources)
@@ -106,7 +106,7 @@ public sealed class ScriptLoader : ILfLoader
             var assembly = context.LoadFromStream(new MemoryStream(compiled.Image), compiled.Pdb is null ? null : new MemoryStream(compiled.Pdb));
             var factory = assembly.GetType(compiled.TypeName, throwOnError: false)
                 ?.GetMethod(compiled.MethodName, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static);
-            return factory is null ? null : new LoadedScripts(factory, context, compiled.Shifts);
+            return factory is null ? null : new LoadedScripts(factory, context, compiled.Shifts, compiled.Contents);
         }
         catch (Exception e) when (e is BadImageFormatException or FileLoadException or TypeLoadException)
         {
@@ -128,6 +128,7 @@ public sealed class ScriptLoader : ILfLoader
         var inStatics = false;
         var topLevel = new Thread(() =>
         {
+            globals.RunScriptsOnThisThread();
             try
             {
                 // Slot 0 holds the globals, slot 1 the submission (Roslyn's ScriptExecutionState layout).
@@ -140,8 +141,7 @@ public sealed class ScriptLoader : ILfLoader
             }
             catch (Exception e)
             {
-                // Where a static initialiser started last: read here, on the thread that ran them.
-                field = ScriptGlobals.TakeInitialising();
+                field = globals.LastInitialising;
                 failure = e;
                 while (failure is TargetInvocationException or TypeInitializationException && failure.InnerException is { } inner)
                 {
@@ -155,7 +155,10 @@ public sealed class ScriptLoader : ILfLoader
         var running = initialising || globals.LastReached is not { } r ? null : new SourceLocation(sources.DisplayPath(r.File), r.Line, r.Column);
         if (!finished)
         {
-            diagnostics.Add(Diagnostic.Error(ScriptCodes.TopLevelTimeout, ScriptCodes.TopLevelTimeoutMessage(budget!.Value),
+            // Still running: a static field's initialiser when one started after the last top-level statement did.
+            var statics = globals.Running is { IsStaticField: true } f ? f : null;
+            if (statics is not null) running = new SourceLocation(sources.DisplayPath(statics.File), statics.Line, statics.Column);
+            diagnostics.Add(Diagnostic.Error(ScriptCodes.TopLevelTimeout, ScriptCodes.TopLevelTimeoutMessage(budget!.Value, statics is not null),
                 running ?? new SourceLocation(sources.Listed.First().DisplayPath, 1, 1)));
             return [];
         }
@@ -166,9 +169,16 @@ public sealed class ScriptLoader : ILfLoader
             // when the stack trace has none.
             if (field is not null && (initialising || inStatics))
                 running = new SourceLocation(sources.DisplayPath(field.File), field.Line, field.Column);
+            var site = ThrowSite(failure, sources, loaded, running);
             var message = failure is InsufficientExecutionStackException ? ScriptCodes.StackExhaustedMessage : ScriptCodes.ScriptThrewMessage(failure, initialising);
-            diagnostics.Add(Diagnostic.Error(failure is InsufficientExecutionStackException ? ScriptCodes.StackExhausted : ScriptCodes.ScriptThrew, message,
-                ThrowSite(failure, sources, loaded, running)));
+            if (failure is System.Text.RegularExpressions.RegexParseException regex && sources.Texts.FirstOrDefault(t => t.DisplayPath == site.Path) is { } script
+                && ScriptRegexFault.Locate(script.Text, site.Line, site.Column, regex) is { } fault)
+            {
+                // A pattern written as a literal: at its character at fault, and without the exception's 0-based offset.
+                site = site with { Line = fault.Line, Column = fault.Column, Length = 1 };
+                message = ScriptCodes.ScriptThrewMessage(failure, initialising, "invalid regex: " + Snorkeler.Text.RegexFaults.Reason(fault.Pattern, regex));
+            }
+            diagnostics.Add(Diagnostic.Error(failure is InsufficientExecutionStackException ? ScriptCodes.StackExhausted : ScriptCodes.ScriptThrew, message, site));
             return [];
         }
         diagnostics.AddRange(globals.Diagnostics);
@@ -196,16 +206,16 @@ public sealed class ScriptLoader : ILfLoader
             }
             functions.Add(Checked(d, location, key, loaded.Context, fields));
         }
-        var declaring = globals.Declared.Select(d => ScriptSources.Normalize(d.File)).ToHashSet(StringComparer.Ordinal);
+        // An LF counts for the script its Lf call is written in and for the one whose statement was running (main.csx calling a helper of helpers.csx).
+        var declaring = globals.Declared.SelectMany(d => d.During is null ? [d.File] : new[] { d.File, d.During })
+            .Select(ScriptSources.Normalize).ToHashSet(StringComparer.Ordinal);
+        var contents = loaded.Contents.ToDictionary(c => c.Path, StringComparer.Ordinal);
         foreach (var script in sources.Listed)
         {
-            // A script of helpers only (methods, fields, a Labels line) is fine; one with no code, or whose Lf calls never ran, is a mistake.
-            if (declaring.Contains(script.FullPath)) continue;
-            var code = ScriptText.Code(script.Text);
-            var call = ScriptText.FirstLfCall(code);
-            if (call is null && !ScriptText.IsEmpty(code)) continue;
-            diagnostics.Add(new Diagnostic(ScriptCodes.NoLfDeclared, DiagnosticSeverity.Warning, ScriptCodes.NoLfDeclaredMessage(call is not null),
-                new SourceLocation(script.DisplayPath, call?.Line ?? 1, call?.Column ?? 1, call is null ? 0 : 2)));
+            // A script that shares code (methods, fields, variables, a Labels line) is fine; one with no code, only statements that declare nothing, or Lf calls that never ran, is a mistake.
+            if (declaring.Contains(script.FullPath) || !contents.TryGetValue(script.FullPath, out var content) || content.Kind == ScriptContentKind.SharesCode) continue;
+            diagnostics.Add(new Diagnostic(ScriptCodes.NoLfDeclared, DiagnosticSeverity.Warning, ScriptCodes.NoLfDeclaredMessage(content.Kind),
+                new SourceLocation(script.DisplayPath, content.Line, content.Column, content.Kind == ScriptContentKind.CallsLf ? 2 : 0)));
         }
         return functions;
     }

@@ -6,36 +6,7 @@ using Snorkeler.Loading;
 namespace Snorkeler.Scripting;
 
 /// <summary>One script text: the full path the compiler sees, and the path shown in messages.</summary>
-internal sealed partial record ScriptText(string FullPath, string DisplayPath, string Text, bool Listed)
-{
-    /// <summary>
-    /// The text with its comments blanked (line breaks kept, so positions stay). Textual, so a "//" or "/*" inside a
-    /// string literal blanks the line from there; that is enough to tell whether a script holds code (something
-    /// precedes such a string) and where it calls Lf.
-    /// </summary>
-    public static string Code(string text) => CommentRegex().Replace(text, m => Regex.Replace(m.Value, "[^\n]", " "));
-
-    /// <summary>True when code (from <see cref="Code"/>) is only white space and using directives.</summary>
-    public static bool IsEmpty(string code) => string.IsNullOrWhiteSpace(UsingRegex().Replace(code, ""));
-
-    /// <summary>The line and column of the first <c>Lf(...)</c> call in code (from <see cref="Code"/>), or null when it has none.</summary>
-    public static (int Line, int Column)? FirstLfCall(string code)
-    {
-        var m = LfCallRegex().Match(code);
-        if (!m.Success) return null;
-        var lineStart = code.LastIndexOf('\n', Math.Max(0, m.Index - 1)) + 1;
-        return (code.AsSpan(0, m.Index).Count('\n') + 1, m.Index - lineStart + 1);
-    }
-
-    [GeneratedRegex(@"//[^\n]*|/\*[\s\S]*?(?:\*/|$)")]
-    private static partial Regex CommentRegex();
-
-    [GeneratedRegex(@"^[ \t]*(?:global[ \t]+)?using[ \t][^;\n]*;[ \t]*\r?$", RegexOptions.Multiline)]
-    private static partial Regex UsingRegex();
-
-    [GeneratedRegex(@"\bLf\s*\(")]
-    private static partial Regex LfCallRegex();
-}
+internal sealed record ScriptText(string FullPath, string DisplayPath, string Text, bool Listed);
 
 /// <summary>
 /// Everything a compilation of the scripts depends on, found without Roslyn (so a cache hit never loads
@@ -51,7 +22,7 @@ internal sealed partial class ScriptSources
     ];
 
     /// <summary>Bump when the way scripts are compiled or the cache format changes.</summary>
-    private const string Format = "snorkeler-csx/2";
+    private const string Format = "snorkeler-csx/3";
 
     private ScriptSources(IReadOnlyList<ScriptText> texts, IReadOnlyList<string> references)
     {

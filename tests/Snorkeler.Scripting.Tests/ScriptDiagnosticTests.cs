@@ -110,15 +110,31 @@ public sealed class ScriptDiagnosticTests : IDisposable
     [Fact]
     public void A_script_that_throws_while_declaring_is_reported_at_the_throwing_line()
     {
+        // Given: a pattern computed at run time, which is written nowhere as a whole
         var set = ScriptTestKit.Load(_loader, _folder, ScriptTestKit.HamSpam, ("throws.csx", """
             Lf("fine", row => HAM);
-            var pattern = new Regex("(unclosed");
+            var pattern = new Regex("(" + "unclosed");
             """));
 
         var d = set.Diagnostics.ShouldHaveSingleItem();
         d.Code.ShouldBe(ScriptCodes.ScriptThrew);
-        d.Message.ShouldStartWith("the script threw RegexParseException while declaring its LFs: ");
+        d.Message.ShouldBe("the script threw RegexParseException while declaring its LFs: Invalid pattern '(unclosed' at offset 9. Not enough )'s.");
         d.Location.ShouldBe(new SourceLocation(PathOf("throws.csx"), 2, 15)); // "new Regex(...)", found through the PDB
+    }
+
+    [Theory]
+    [InlineData("var pattern = new Regex(\"(unclosed\");", 26, "while declaring its LFs: invalid regex: this '(' is never closed; close it with ')', or to match '(' itself, write \\(")]
+    [InlineData("static readonly Regex Words = new Regex(\"\\\\bfree\\\\b)\", RegexOptions.IgnoreCase);", 52, "while initialising its static fields: invalid regex: this ')' closes no '('; remove it, or to match ')' itself, write \\)")]
+    [InlineData("var ok = Regex.IsMatch(\"x\", @\"say \"\"hi\"\" [\");", 42, "while declaring its LFs: invalid regex: this '[' starts a set that is never closed; close it with ']', or to match '[' itself, write \\[")]
+    [InlineData("var r = new Regex(\"caf\u00e9\\u00e9 )\");", 31, "while declaring its LFs: invalid regex: this ')' closes no '('; remove it, or to match ')' itself, write \\)")]
+    [InlineData("var r = new Regex(\"\\U0001F600)\");", 30, "while declaring its LFs: invalid regex: this ')' closes no '('; remove it, or to match ')' itself, write \\)")]
+    public void A_regex_written_as_a_string_literal_that_does_not_parse_is_reported_at_the_character_at_fault(string line, int column, string message)
+    {
+        // When
+        var set = ScriptTestKit.Load(_loader, _folder, ScriptTestKit.HamSpam, ("throws.csx", "Lf(\"fine\", row => HAM);\n" + line + "\n"));
+
+        // Then
+        set.Diagnostics.Select(d => d.ToString()).ShouldBe([$"{PathOf("throws.csx")}(2,{column}): error SNK0607: the script threw RegexParseException {message}"]);
     }
 
     [Theory]
@@ -161,6 +177,78 @@ public sealed class ScriptDiagnosticTests : IDisposable
         // Then the LF counts for the script that holds its Lf call
         set.Diagnostics.ShouldBeEmpty();
         set.Functions.Select(f => f.Name).ShouldBe(["short"]);
+    }
+
+    [Theory]
+    [InlineData("void Declare() { var site = \"http://example.com\"; Lf(\"b\", row => site.Length > 0 ? SPAM : ABSTAIN); }\n", 1, 51)]
+    [InlineData("var glob = \"logs/*.txt\";\nvoid Declare() => Lf(\"b\", row => SPAM);\n", 2, 19)]
+    public void An_Lf_call_after_a_string_holding_comment_marks_is_still_found(string text, int line, int column)
+    {
+        // When
+        var set = ScriptTestKit.Load(_loader, _folder, ScriptTestKit.HamSpam, ("a.csx", "Lf(\"a\", row => HAM);\n"), ("never.csx", text));
+
+        // Then
+        set.Diagnostics.Select(d => d.ToString()).ShouldBe([
+            $"{PathOf("never.csx")}({line},{column}): warning SNK0614: the script declares no LF: its Lf(...) calls did not run when the scripts were loaded (inside a method that is never called, or under a condition that was false?)",
+        ]);
+    }
+
+    [Fact]
+    public void A_string_or_a_name_that_mentions_Lf_is_not_an_Lf_call()
+    {
+        // When: a helper script whose text says Lf( only in a string and in a method's name
+        var set = ScriptTestKit.Load(_loader, _folder, ScriptTestKit.HamSpam, ("a.csx", "Lf(\"a\", row => Shout(Usage) ? HAM : ABSTAIN);\n"),
+            ("help.csx", "static string Usage = \"declare one with Lf(name, vote)\";\nstatic bool Shout(string s) => SelfLf(s);\nstatic bool SelfLf(string s) => s.Length > 0;\n"));
+
+        // Then
+        set.Diagnostics.ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData("Console.WriteLine(\"spam rules loaded\");\n", 1, 1)]
+    [InlineData("// set up\n\n  if (DateTime.Now.Year > 2000) Console.Write(\"\");\n", 3, 3)]
+    public void A_script_that_only_runs_statements_that_declare_nothing_is_a_warning_at_its_first_statement(string text, int line, int column)
+    {
+        // When
+        var set = ScriptTestKit.Load(_loader, _folder, ScriptTestKit.HamSpam, ("a.csx", "Lf(\"a\", row => HAM);\n"), ("run.csx", text));
+
+        // Then
+        set.Diagnostics.Select(d => d.ToString()).ShouldBe([
+            $"{PathOf("run.csx")}({line},{column}): warning SNK0614: the script declares no LF: it runs statements, but none calls Lf(...) and it defines nothing other scripts use (no method, class, field or variable); add Lf(\"name\", row => ...) or remove the file",
+        ]);
+    }
+
+    [Fact]
+    public void A_script_that_only_declares_variables_other_scripts_use_gets_no_warning()
+    {
+        // When: the words are a top-level variable, shared with the scripts loaded after it
+        var set = ScriptTestKit.Load(_loader, _folder, ScriptTestKit.HamSpam,
+            ("a_words.csx", "var spamWords = new[] { \"free\", \"win\" };\n"),
+            ("b_main.csx", "Lf(\"spam_word\", row => spamWords.Contains(row.Text(\"text\")) ? SPAM : ABSTAIN);\n"));
+
+        // Then
+        set.Diagnostics.ShouldBeEmpty();
+        ScriptTestKit.Votes(set.Functions, ScriptTestKit.Texts(_folder, "free", "hello")).Select(r => r.Single()).ShouldBe([1, -1]);
+    }
+
+    [Fact]
+    public void The_warnings_of_scripts_that_declare_no_LF_are_the_same_when_the_scripts_load_from_the_cache()
+    {
+        // Given
+        (string, string)[] scripts = [("a.csx", "Lf(\"a\", row => HAM);\n"), ("empty.csx", "// nothing yet\n"),
+            ("never.csx", "void Declare() => Lf(\"b\", row => SPAM);\n"), ("run.csx", "Console.Write(\"\");\n")];
+        var compiled = ScriptTestKit.Load(_loader, _folder, ScriptTestKit.HamSpam, scripts).Diagnostics.Select(d => d.ToString()).ToArray();
+        _loader.LastLoadWasCacheHit.ShouldBeFalse();
+
+        // When
+        var cached = ScriptTestKit.Load(_loader, _folder, ScriptTestKit.HamSpam, scripts).Diagnostics.Select(d => d.ToString()).ToArray();
+
+        // Then
+        _loader.LastLoadWasCacheHit.ShouldBeTrue();
+        cached.ShouldBe(compiled);
+        compiled.Select(d => d[..d.IndexOf(':', PathOf("").Length)]).ShouldBe([
+            $"{PathOf("empty.csx")}(1,1)", $"{PathOf("never.csx")}(1,19)", $"{PathOf("run.csx")}(1,1)",
+        ]);
     }
 
     [Fact]

@@ -217,6 +217,95 @@ public sealed class ScriptFailureTests : IDisposable
         ]);
     }
 
+    /// <summary>Loads the scripts with a top-level time budget of 0.3 s.</summary>
+    private IEnumerable<string> DiagnosticsWithin300Ms(params (string Name, string Text)[] scripts)
+    {
+        var files = scripts.Select(s => new LfSourceFile(_folder.Write(s.Name, s.Text), s.Text)).ToArray();
+        return _loader.Load(files, new LfLoadContext(ScriptTestKit.HamSpam, null, _folder.Path) { TimeBudget = TimeSpan.FromMilliseconds(300) })
+            .Diagnostics.Select(d => d.ToString());
+    }
+
+    /// <summary>A helper that never returns (sleeping, so the abandoned thread does not take a core from the other tests).</summary>
+    private const string Spin = "static int Spin() { while (true) System.Threading.Thread.Sleep(50); }\n";
+
+    [Fact]
+    public void A_static_field_initialiser_that_never_finishes_is_reported_at_its_field_in_its_own_script()
+    {
+        // Given: the second script's second static field spins; the first script's statics are fine
+        var a = ("a.csx", "static int A = 1;\nLf(\"a\", row => A > 0 ? HAM : ABSTAIN);\n");
+        var b = ("b.csx", "Lf(\"b\", row => HAM);\nstatic int B = 2;\n  static int C = Spin();\n" + Spin);
+
+        // When
+        var diagnostics = DiagnosticsWithin300Ms(a, b);
+
+        // Then
+        diagnostics.ShouldBe([
+            $"{PathOf("b.csx")}(3,3): error SNK0610: the script did not finish initialising its static fields within 0.3 s (an endless loop? raise the limit with --lf-timeout)",
+        ]);
+    }
+
+    [Fact]
+    public void A_static_field_initialiser_that_a_top_level_statement_starts_and_never_finishes_is_reported_at_its_field()
+    {
+        // Given: the first script's top level reads the second script's static field, whose initialiser spins
+        var a = ("a.csx", "var n = B;\nLf(\"a\", row => HAM);\n");
+        var b = ("b.csx", "Lf(\"b\", row => HAM);\nstatic int B = Spin();\n" + Spin);
+
+        // When
+        var diagnostics = DiagnosticsWithin300Ms(a, b);
+
+        // Then
+        diagnostics.ShouldBe([
+            $"{PathOf("b.csx")}(2,1): error SNK0610: the script did not finish initialising its static fields within 0.3 s (an endless loop? raise the limit with --lf-timeout)",
+        ]);
+    }
+
+    [Fact]
+    public void Loads_running_at_once_each_report_the_static_field_of_their_own_scripts()
+    {
+        // Given: four folders whose hanging field is on a different line of b.csx each
+        var folders = Enumerable.Range(1, 4).Select(_ => new TempFolder()).ToArray();
+        try
+        {
+            var loads = folders.Select((folder, k) =>
+            {
+                var b = "Lf(\"b\", row => HAM);\n" + string.Concat(Enumerable.Repeat("static int Fine{0} = {0};\n", k + 1).Select((f, i) => string.Format(f, i)))
+                    + "static int Hangs = Spin();\n" + Spin;
+                var files = new[] { ("a.csx", "Lf(\"a\", row => HAM);\n"), ("b.csx", b) }
+                    .Select(s => new LfSourceFile(folder.Write(s.Item1, s.Item2), s.Item2)).ToArray();
+                return (Files: files, Folder: folder, HangLine: k + 3);
+            }).ToArray();
+
+            // When: loaded on four threads at once
+            var results = loads.AsParallel().WithDegreeOfParallelism(4).Select(l => new ScriptLoader(useCache: false)
+                .Load(l.Files, new LfLoadContext(ScriptTestKit.HamSpam, null, l.Folder.Path) { TimeBudget = TimeSpan.FromMilliseconds(300) })
+                .Diagnostics.Single().Location).ToArray();
+
+            // Then
+            results.ShouldBe(loads.Select(l => new SourceLocation(l.Folder.File("b.csx"), l.HangLine, 1)));
+        }
+        finally
+        {
+            foreach (var folder in folders) folder.Dispose();
+        }
+    }
+
+    [Fact]
+    public void Top_level_code_that_never_finishes_after_the_static_fields_were_initialised_is_reported_at_its_statement()
+    {
+        // Given: a static field read (and initialised) by the first statement, then a loop in the second script
+        var a = ("a.csx", "static int A = 1;\nvar n = A;\nLf(\"a\", row => HAM);\n");
+        var b = ("b.csx", "var m = 0;\nwhile (m >= 0) System.Threading.Thread.Sleep(50);\n");
+
+        // When
+        var diagnostics = DiagnosticsWithin300Ms(a, b);
+
+        // Then
+        diagnostics.ShouldBe([
+            $"{PathOf("b.csx")}(2,1): error SNK0610: the scripts' top-level code did not finish within 0.3 s while declaring the LFs (an endless loop? raise the limit with --lf-timeout)",
+        ]);
+    }
+
     [Fact]
     public void A_nuget_reference_says_that_nuget_is_not_supported_and_what_to_do_instead()
     {

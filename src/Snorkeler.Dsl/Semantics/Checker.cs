@@ -344,7 +344,7 @@ internal sealed partial class Checker
         }
         catch (RegexParseException e)
         {
-            Report(RuleMessages.InvalidRegex(FilePath, r.Span, RegexReason(e)));
+            Report(RuleMessages.InvalidRegex(FilePath, RegexFault.Locate(r, e), Snorkeler.Text.RegexFaults.Reason(r.Pattern, e)));
         }
         catch (NotSupportedException e) when (e.Message.Contains(UnsupportedConstruct, StringComparison.Ordinal))
         {
@@ -364,26 +364,6 @@ internal sealed partial class Checker
         }
         return Invalid(r.Span);
     }
-
-    /// <summary>The parser's reason without the pattern it repeats ("Invalid pattern '...' at offset 3. Not enough )'s." → "not enough )'s at offset 3").</summary>
-    private static string RegexReason(RegexParseException e)
-    {
-        var message = e.Message;
-        var dot = message.IndexOf(". ", StringComparison.Ordinal);
-        var reason = dot >= 0 ? message[(dot + 2)..].TrimEnd('.') : message;
-        if (reason.Length > 0) reason = char.ToLowerInvariant(reason[0]) + reason[1..];
-        return $"{reason} (at offset {e.Offset.ToString(CultureInfo.InvariantCulture)}){LiteralHint(e.Error)}";
-    }
-
-    /// <summary>The errors a pattern gets when a character meant as itself has a meaning in regexes: how to write it.</summary>
-    private static string LiteralHint(RegexParseError error) => error switch
-    {
-        RegexParseError.InsufficientClosingParentheses => "; to match '(' itself, write \\(",
-        RegexParseError.InsufficientOpeningParentheses => "; to match ')' itself, write \\)",
-        RegexParseError.UnterminatedBracket => "; to match '[' itself, write \\[",
-        RegexParseError.QuantifierAfterNothing => "; to match '*', '+' or '?' itself, write \\*, \\+ or \\?",
-        _ => "",
-    };
 
     private Bound BindList(ListLiteral l)
     {
