@@ -16,16 +16,23 @@ internal static class Gold
     public static OptionSpec DevOption(string use)
         => new("--dev", "FILE", $"labelled data for {use}: a matrix with gold labels (apply --gold-column), or a data file the LFs are applied to (with --lfs and --gold-column)", Role: PathRole.Input);
 
+    /// <summary>
+    /// <c>--dev</c> of the commands that also read a training matrix of answers (<c>fit</c>, <c>compare</c>): labelled
+    /// data as <see cref="DevOption"/> says, or answers in long format with <c>--gold</c>, given in several files when they come in batches.
+    /// </summary>
+    public static OptionSpec DevAnswersOption(string use)
+        => new("--dev", "FILE", $"labelled data for {use}: a matrix with gold labels (apply --gold-column), a data file the LFs are applied to (with --lfs and --gold-column), or answers (task,worker,label) with --gold; several answer files are read as one", Many: true, Role: PathRole.Input);
+
     public static readonly OptionSpec LfsForDevOption = new("--lfs", "PATH", "the LFs to apply to a --dev data file (the training matrix's LFs)", Many: true, Role: PathRole.Input);
 
     /// <summary>
-    /// Opens a matrix. With <paramref name="require"/> the matrix must carry gold labels (from its file, or in the
-    /// CSV column <paramref name="goldColumn"/>); otherwise <paramref name="goldColumn"/> is used only to tell a CSV
-    /// matrix's gold column from its LFs.
+    /// Opens a matrix, or several files of long-format answers as one. With <paramref name="require"/> the matrix must
+    /// carry gold labels (from its file, or in the CSV column <paramref name="goldColumn"/>); otherwise
+    /// <paramref name="goldColumn"/> is used only to tell a CSV matrix's gold column from its LFs.
     /// </summary>
-    public static IMatrixSource OpenMatrix(string path, string? goldColumn, bool require)
+    public static IMatrixSource OpenMatrix(IReadOnlyList<string> paths, string? goldColumn, bool require)
     {
-        return Inputs.OpenMatrix(path, require ? goldColumn : CsvGoldColumn(path, goldColumn));
+        return Inputs.OpenMatrix(paths, require ? goldColumn : CsvGoldColumn(paths[0], goldColumn));
     }
 
     /// <summary><paramref name="goldColumn"/> when <paramref name="path"/> is a CSV with that column, else null.</summary>
@@ -48,7 +55,7 @@ internal static class Gold
         var wrench = path.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
         if (MatrixFile.IsMatrix(path) || (wrench && lfs is null))
         {
-            var matrix = MatrixFile.Concat(OpenMatrix(path, goldColumn, require: false).ReadBlocks());
+            var matrix = MatrixFile.Concat(OpenMatrix([path], goldColumn, require: false).ReadBlocks());
             if (!matrix.HasGold)
                 throw SnorkelerException.InFile(path, $"the dev set has no gold labels; write them into the matrix with 'snorkeler apply --gold-column NAME', or pass the data file with --gold-column");
             return RequireLabelled(matrix, path);

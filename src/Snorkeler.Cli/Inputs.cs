@@ -165,19 +165,14 @@ internal static class Inputs
         };
     }
 
-    /// <summary>Opens a matrix; an empty one (a header and no rows) is an error, since nothing can be learnt from it.</summary>
-    public static IMatrixSource OpenMatrix(string path, string? goldColumn = null) => OpenMatrix(path, new MatrixReadOptions { GoldColumn = goldColumn }, null);
-
-    /// <summary>
-    /// Opens a matrix with the command's matrix options (and a model's classes and sources), noting on stderr what
-    /// long-format reading left out. With <paramref name="requireGold"/>, <c>--gold-column</c> asks for gold labels.
-    /// </summary>
-    public static IMatrixSource OpenMatrix(string path, Args args, Terminal? terminal, LabelModels.ILabelModel? model = null, bool requireGold = true)
-        => OpenMatrix([path], args, terminal, model, requireGold);
+    /// <summary>Opens a matrix (or several files of long-format answers as one); an empty one (a header and no rows) is an error, since nothing can be learnt from it.</summary>
+    public static IMatrixSource OpenMatrix(IReadOnlyList<string> paths, string? goldColumn = null) => OpenMatrix(paths, new MatrixReadOptions { GoldColumn = goldColumn }, null);
 
     /// <summary>
     /// Opens the matrix of an option that takes several files (<c>--matrix b1.csv b2.csv</c>): one file as it is, or
     /// several files of answers in long format as one matrix (a task in two files is one task); wide matrices are not combined.
+    /// The command's matrix options (and a model's classes and sources) say how; what long-format reading left out is
+    /// noted on stderr. With <paramref name="requireGold"/>, <c>--gold-column</c> asks for gold labels.
     /// </summary>
     public static IMatrixSource OpenMatrix(IReadOnlyList<string> paths, Args args, Terminal? terminal, LabelModels.ILabelModel? model = null, bool requireGold = true)
         => OpenMatrix(paths, ReadOptions(args, paths[0], model, requireGold), terminal);
@@ -193,21 +188,50 @@ internal static class Inputs
     }
 
     /// <summary>
+    /// Refuses, naming it, a file among several <c>--dev</c> files that holds no answers in long format (a data file, a
+    /// wide matrix): only answers have task ids to join files on. Run before the training matrix is read, as it reads only headers.
+    /// </summary>
+    public static void RequireDevFiles(Args args)
+    {
+        var paths = args.Values("--dev");
+        if (paths.Count < 2) return;
+        var options = ReadOptions(args, paths[0]);
+        foreach (var path in paths)
+        {
+            InputFile.RequireRegular(path, "a dev file");
+            if (!AnswersFile.HasAnswerColumns(path, options))
+                throw SnorkelerException.InFile(path, $"{NotAnswers(path)} is not combined with other --dev files; several are read as one only when all hold answers in long format (task,worker,label), so give it alone");
+        }
+    }
+
+    /// <summary>
     /// The labelled dev set of <c>--dev</c> (see <see cref="Gold.OpenDev"/>); long-format answers are read like the
-    /// training matrix, with its classes and workers and the <c>--gold</c> labels.
+    /// training matrix, with its classes and workers and the <c>--gold</c> labels, and several answer files as one
+    /// (<see cref="RequireDevFiles"/> says why other files come alone).
     /// </summary>
     public static IMatrixSource? OpenDev(Args args, Terminal terminal, IMatrixSource? train,
         Func<string, IDataSource, (IReadOnlyList<LabelingFunction> Lfs, LabelSchema Schema)>? lfs, Applying.ApplyOptions options)
     {
-        if (args.Value("--dev") is { } path && AnswersFile.HasAnswerColumns(path, ReadOptions(args, path)))
+        var paths = args.Values("--dev");
+        if (paths.Count == 0) return null;
+        if (paths.Count > 1 || AnswersFile.HasAnswerColumns(paths[0], ReadOptions(args, paths[0])))
         {
-            var dev = OpenMatrix(path, args, terminal, train is null ? null : new LabelModels.MajorityVoteModel(train.Schema, train.LfNames));
-            return dev.HasGold ? dev : throw SnorkelerException.InFile(path, "the dev answers have no gold labels; give them with --gold GOLD.csv");
+            var dev = OpenMatrix(paths, args, terminal, train is null ? null : new LabelModels.MajorityVoteModel(train.Schema, train.LfNames));
+            return dev.HasGold ? dev : throw SnorkelerException.InFile(MatrixName(paths), "the dev answers have no gold labels; give them with --gold GOLD.csv");
         }
         return Gold.OpenDev(args, lfs, options);
     }
 
-    private static IMatrixSource OpenMatrix(string path, MatrixReadOptions options, Terminal? terminal) => OpenMatrix([path], options, terminal);
+    /// <summary>What a file that holds no long-format answers is, for a message.</summary>
+    private static string NotAnswers(string path)
+        => Path.GetExtension(path).ToLowerInvariant() switch
+        {
+            ".json" => "a Wrench split",
+            ".snkm" => "a .snkm matrix",
+            ".npy" => "a .npy matrix",
+            _ when MatrixFile.IsMatrix(path) => "a wide label matrix",
+            _ => "a data file (no task, worker and label columns)",
+        };
 
     private static IMatrixSource OpenMatrix(IReadOnlyList<string> paths, MatrixReadOptions options, Terminal? terminal)
     {

@@ -79,17 +79,25 @@ public sealed record ComparisonResult(IReadOnlyList<ComparisonRow> Rows, TieBrea
     /// <summary>
     /// A plain-text table with aligned columns, 89 characters wide for model names of up to 11 characters, so that it
     /// fits a 100-column terminal or build log: short headers, the tie-break in a footnote, and with several seeds the
-    /// spreads on a line of their own under each model's means (inline, "0.8160 ± 0.0012" made it 126 wide).
+    /// spreads on a line of their own under each model's means (inline, "0.8160 ± 0.0012" made it 126 wide). Longer
+    /// model names (<c>flyingsquid:min-correlation=0.05,partners=4</c>) are cut with an ellipsis to keep it to 100
+    /// columns, each still standing for its own model alone; Markdown, JSON and CSV keep them whole.
     /// </summary>
     public string ToText()
     {
         string[] header = ["model", "expected acc.", "accuracy*", "macro-F1", "log-loss", "calib. error", "fit s", "predict s"];
-        var rows = new List<string[]>();
-        foreach (var r in Rows)
+        List<string[]> Lines(IReadOnlyList<string> names)
         {
-            rows.Add([r.Model, .. Figures(r)]);
-            if (r.Std is { } std) rows.Add(["  ±", .. Figures(std)]);
+            var lines = new List<string[]>();
+            for (var x = 0; x < Rows.Count; x++)
+            {
+                lines.Add([names[x], .. Figures(Rows[x])]);
+                if (Rows[x].Std is { } std) lines.Add(["  ±", .. Figures(std)]);
+            }
+            return lines;
         }
+        var models = Rows.Select(r => r.Model).ToList();
+        var rows = Lines(Tables.Shorten(models, models, Tables.RoomFor(header, Lines(models), 0, least: 12)));
         var widths = header.Select((h, i) => Math.Max(h.Length, rows.Count == 0 ? 0 : rows.Max(r => r[i].Length))).ToArray();
         var sb = new StringBuilder();
         void Line(IReadOnlyList<string> cells) => sb.AppendLine(string.Join("  ", cells.Select((c, i) => i == 0 ? c.PadRight(widths[i]) : c.PadLeft(widths[i]))).TrimEnd());

@@ -79,33 +79,104 @@ public sealed record SuiteResult(IReadOnlyList<(string Name, ComparisonResult Re
     /// The same tables as plain text, the winner marked with *. With several seeds each set's spreads stand on a "±" line
     /// under its means, as in <see cref="ComparisonResult.ToText"/>, so that a column is as wide as its model's name or a
     /// mean, not "0.8160 ± 0.0012": 90 characters for the seven default models on the four shared sets (inline spreads
-    /// made it 143).
+    /// made it 143). Every line keeps to <see cref="TextWidth"/> columns: a model name longer than
+    /// <see cref="HeaderWidth"/> stands over its column on several lines, broken after its ':' and ','s; models that do
+    /// not fit one table go on to another of the same rows, each with the set column; set names longer than a third of
+    /// the width are cut with an ellipsis, each still standing for its own set alone. Markdown, JSON and CSV keep every name whole.
     /// </summary>
     public string ToText()
     {
-        var sb = new StringBuilder();
-        foreach (var metric in Metrics)
+        var setNames = Tables.Shorten(Sets.Select(s => s.Name).ToList(), Sets.Select(s => s.Name).ToList(), TextWidth / 3);
+        var setWidth = setNames.Append("average rank").Max(n => n.Length);
+        var heads = Models.Select(m => HeaderLines(m, TextWidth - setWidth - 3)).ToArray();
+        // Each metric's cells, per model; every figure keeps one character after it for the winner's *, so that the decimal points line up.
+        var cells = Metrics.Select(metric =>
         {
             var (_, average) = Ranks(metric);
-            // Every figure keeps one character after it for the winner's *, so that the decimal points line up.
-            List<string[]> rows = [["set", .. Models.Select(m => m + " ")]];
-            foreach (var (name, result) in Sets)
+            var columns = Models.Select(_ => new List<string>()).ToArray();
+            foreach (var (_, result) in Sets)
             {
                 var values = result.Rows.Select(metric.Value).ToArray();
                 var best = Best(metric, values);
-                rows.Add([name, .. values.Select(v => Figure(v) + (v == best ? "*" : " "))]);
+                for (var x = 0; x < Models.Count; x++) columns[x].Add(Figure(values[x]) + (values[x] == best ? "*" : " "));
                 if (result.Rows.All(r => r.Std is not null))
-                    rows.Add(["  ±", .. result.Rows.Select(r => Figure(metric.Value(r.Std!)) + " ")]);
+                    for (var x = 0; x < Models.Count; x++) columns[x].Add(Figure(metric.Value(result.Rows[x].Std!)) + " ");
             }
-            rows.Add(["average rank", .. average.Select(r => r.ToString("F2", CultureInfo.InvariantCulture) + " ")]);
-            var widths = Enumerable.Range(0, rows[0].Length).Select(i => rows.Max(r => r[i].Length)).ToArray();
+            for (var x = 0; x < Models.Count; x++) columns[x].Add(average[x].ToString("F2", CultureInfo.InvariantCulture) + " ");
+            return columns;
+        }).ToArray();
+        int Width(int metric, int x) => Math.Max(heads[x].Max(l => l.Length) + 1, cells[metric][x].Max(c => c.Length));
+        // The models are split into tables by their widest column over the metrics, so that each metric's tables hold the same models.
+        var groups = new List<List<int>>();
+        var used = TextWidth;
+        for (var x = 0; x < Models.Count; x++)
+        {
+            var width = Enumerable.Range(0, cells.Length).Max(m => Width(m, x));
+            if (used + 2 + width > TextWidth)
+            {
+                groups.Add([]);
+                used = setWidth;
+            }
+            groups[^1].Add(x);
+            used += 2 + width;
+        }
+        var labels = new List<string>();
+        foreach (var (name, result) in Sets.Select((s, i) => (setNames[i], s.Result)))
+        {
+            labels.Add(name);
+            if (result.Rows.All(r => r.Std is not null)) labels.Add("  ±");
+        }
+        labels.Add("average rank");
+
+        var sb = new StringBuilder();
+        for (var m = 0; m < Metrics.Count; m++)
+        {
+            var metric = Metrics[m];
             sb.AppendLine($"{metric.Name} ({(metric.HigherIsBetter ? "higher" : "lower")} is better; * = best on the set)");
-            foreach (var row in rows)
-                sb.AppendLine(string.Join("  ", row.Select((c, i) => i == 0 ? c.PadRight(widths[i]) : c.PadLeft(widths[i]))).TrimEnd());
-            sb.AppendLine();
+            foreach (var group in groups)
+            {
+                void Line(string first, Func<int, string> cell)
+                    => sb.AppendLine(string.Join("  ", group.Select(x => cell(x).PadLeft(Width(m, x))).Prepend(first.PadRight(setWidth))).TrimEnd());
+                var depth = group.Max(x => heads[x].Length);
+                for (var line = 0; line < depth; line++)
+                    Line(line == depth - 1 ? "set" : "", x => line - (depth - heads[x].Length) is var at and >= 0 ? heads[x][at] + " " : "");
+                for (var r = 0; r < labels.Count; r++) Line(labels[r], x => cells[m][x][r]);
+                sb.AppendLine();
+            }
         }
         if (Seeds.Count > 1) sb.AppendLine(ComparisonResult.SpreadFootnote(Seeds));
         return sb.ToString();
+    }
+
+    /// <summary>The width text tables keep to: a terminal's or a build log's.</summary>
+    private const int TextWidth = 100;
+
+    /// <summary>The longest model name that stands on one line over its column in the text tables.</summary>
+    private const int HeaderWidth = 15;
+
+    /// <summary>
+    /// A model name as the lines of its column's header: whole when it is at most <see cref="HeaderWidth"/> long, else
+    /// broken after its ':' and ','s (<c>snorkel:</c>, <c>epochs=500,</c>, <c>lr=0.01</c>), pieces joined while they fit
+    /// the longest of them or <see cref="HeaderWidth"/>; a piece longer than <paramref name="room"/> is split at that width.
+    /// </summary>
+    private static string[] HeaderLines(string name, int room)
+    {
+        if (name.Length <= HeaderWidth) return [name];
+        var pieces = new List<string>();
+        var start = 0;
+        for (var i = 0; i < name.Length; i++)
+            if (name[i] is ':' or ',' || i == name.Length - 1)
+            {
+                for (var piece = name[start..(i + 1)]; piece.Length > 0; piece = piece[Math.Min(room, piece.Length)..])
+                    pieces.Add(piece[..Math.Min(room, piece.Length)]);
+                start = i + 1;
+            }
+        var width = Math.Max(HeaderWidth, pieces.Max(p => p.Length));
+        var lines = new List<string>();
+        foreach (var piece in pieces)
+            if (lines.Count > 0 && lines[^1].Length + piece.Length <= width) lines[^1] += piece;
+            else lines.Add(piece);
+        return [.. lines];
     }
 
     /// <summary>

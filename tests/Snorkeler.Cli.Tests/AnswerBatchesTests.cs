@@ -7,15 +7,22 @@ namespace Snorkeler.Cli.Tests;
 public class AnswerBatchesTests
 {
     /// <summary>RTE's answers split in three: a CSV, a TSV with its columns in another order, and JSON Lines, beside its label.json.</summary>
-    private static string[] SplitRte(TempFolder temp)
+    private static string[] SplitRte(TempFolder temp) => Split(temp, RteAnswers(), "b");
+
+    /// <summary>RTE's answer lines, each as task, worker, label.</summary>
+    private static string[][] RteAnswers() => [.. File.ReadAllLines(TestPaths.Crowd("rte")).Skip(1).Select(l => l.Split(','))];
+
+    /// <summary>
+    /// <paramref name="rows"/> split in three consecutive parts, <paramref name="prefix"/>1.csv, <paramref name="prefix"/>2.tsv
+    /// with its columns in another order and <paramref name="prefix"/>3.jsonl, beside RTE's label.json.
+    /// </summary>
+    private static string[] Split(TempFolder temp, string[][] rows, string prefix)
     {
-        var lines = File.ReadAllLines(TestPaths.Crowd("rte"));
-        var rows = lines.Skip(1).Select(l => l.Split(',')).ToArray();
         var third = rows.Length / 3;
-        File.Copy(TestPaths.Crowd("rte", "label.json"), temp.File("label.json"));
-        var csv = temp.Write("b1.csv", string.Concat(rows[..third].Select(r => $"{r[0]},{r[1]},{r[2]}\n").Prepend("task,worker,label\n")));
-        var tsv = temp.Write("b2.tsv", string.Concat(rows[third..(2 * third)].Select(r => $"{r[2]}\t{r[1]}\t{r[0]}\n").Prepend("label\tworker\ttask\n")));
-        var jsonl = temp.Write("b3.jsonl", string.Concat(rows[(2 * third)..].Select(r => JsonSerializer.Serialize(new { worker = r[1], task = r[0], label = r[2] }) + "\n")));
+        if (!File.Exists(temp.File("label.json"))) File.Copy(TestPaths.Crowd("rte", "label.json"), temp.File("label.json"));
+        var csv = temp.Write($"{prefix}1.csv", string.Concat(rows[..third].Select(r => $"{r[0]},{r[1]},{r[2]}\n").Prepend("task,worker,label\n")));
+        var tsv = temp.Write($"{prefix}2.tsv", string.Concat(rows[third..(2 * third)].Select(r => $"{r[2]}\t{r[1]}\t{r[0]}\n").Prepend("label\tworker\ttask\n")));
+        var jsonl = temp.Write($"{prefix}3.jsonl", string.Concat(rows[(2 * third)..].Select(r => JsonSerializer.Serialize(new { worker = r[1], task = r[0], label = r[2] }) + "\n")));
         return [csv, tsv, jsonl];
     }
 
@@ -64,7 +71,8 @@ public class AnswerBatchesTests
         // Then
         fit.ShouldSucceed();
         fit.Error.ShouldContain($"{batches[0]}, {fix}: 1 repeated answer of a worker to the same task was resolved by the repeats rule (e.g. worker '1' on task '1' in {batches[0]} and {fix})");
-        strict.ShouldFailWith(1, $"error: {fix}(2): worker '1' answered task '1' more than once (choose which answer counts with --repeats first|last); the first answer is on {batches[0]} line 2");
+        // (after the training matrix's status line)
+        strict.ShouldFailWith(1).ErrorLines[^1].ShouldBe($"error: {fix}(2): worker '1' answered task '1' more than once (choose which answer counts with --repeats first|last); the first answer is on {batches[0]} line 2");
     }
 
     [Fact]
@@ -116,5 +124,122 @@ public class AnswerBatchesTests
         // Then
         fit.ShouldFailWith(1, $"error: {TestPaths.YouTubeFile("train.json")}: a Wrench split is not combined with other files, as a wide label matrix's rows have no task ids to join on; "
                               + "give it alone (several files are read as one only when all hold answers in long format, task,worker,label)");
+    }
+
+    /// <summary>RTE's answers on its first 400 tasks, a dev split: in one file, and split in three (dev1.csv, dev2.tsv, dev3.jsonl).</summary>
+    private static (string One, string[] Three) RteDev(TempFolder temp)
+    {
+        var rows = RteAnswers().Where(r => int.Parse(r[0], System.Globalization.CultureInfo.InvariantCulture) <= 400).ToArray();
+        var one = temp.Write("dev.csv", string.Concat(rows.Select(r => $"{r[0]},{r[1]},{r[2]}\n").Prepend("task,worker,label\n")));
+        return (one, Split(temp, rows, "dev"));
+    }
+
+    [Fact]
+    public void Fit_with_rte_dev_answers_split_into_three_files_writes_the_model_the_one_dev_file_gives_byte_for_byte()
+    {
+        // Given
+        using var temp = new TempFolder();
+        var (one, three) = RteDev(temp);
+        var train = TestPaths.Crowd("rte");
+        var gold = TestPaths.Crowd("rte", "gold.csv");
+
+        // When fitted with the dev rows clamped to their gold class (dawid-skene) and with dev accuracies (wmv)
+        var clampOne = Shell.Run("fit", "--matrix", train, "--dev", one, "--gold", gold, "--model", "dawid-skene", "--dev-gold", "clamp", "--seed", "3", "--out", temp.File("clamp1.json"));
+        var clampThree = Shell.Run(["fit", "--matrix", train, "--dev", .. three, "--gold", gold, "--model", "dawid-skene", "--dev-gold", "clamp", "--seed", "3", "--out", temp.File("clamp3.json")]);
+        var wmvOne = Shell.Run("fit", "--matrix", train, "--dev", one, "--gold", gold, "--model", "wmv", "--accuracies", "dev", "--out", temp.File("wmv1.json"));
+        var wmvThree = Shell.Run("fit", "--matrix", train, "--dev", three[0], "--dev", three[1], "--dev", three[2], "--gold", gold, "--model", "wmv", "--accuracies", "dev", "--out", temp.File("wmv3.json"));
+
+        // Then a task whose answers straddle two files is one task
+        clampThree.ShouldSucceed();
+        clampThree.Error.ShouldContain($"{string.Join(", ", three)}: 4,000 answers, 400 tasks, 164 workers, classes 0=0, 1=1, gold labels for 400 tasks");
+        clampOne.Error.ShouldContain($"{one}: 4,000 answers, 400 tasks, 164 workers, classes 0=0, 1=1, gold labels for 400 tasks");
+        File.ReadAllBytes(temp.File("clamp3.json")).ShouldBe(File.ReadAllBytes(temp.File("clamp1.json")));
+        wmvThree.ShouldSucceed();
+        File.ReadAllBytes(temp.File("wmv3.json")).ShouldBe(File.ReadAllBytes(temp.File("wmv1.json")));
+        File.ReadAllBytes(temp.File("wmv1.json")).ShouldNotBe(File.ReadAllBytes(temp.File("clamp1.json")));
+    }
+
+    [Fact]
+    public void Compare_reads_several_dev_answer_files_as_one()
+    {
+        // Given
+        using var temp = new TempFolder();
+        var (one, three) = RteDev(temp);
+        var rte = TestPaths.Crowd("rte");
+        var gold = TestPaths.Crowd("rte", "gold.csv");
+
+        // When every model takes its prior from the dev split
+        var fromOne = Shell.Run("compare", "--train", rte, "--test", rte, "--dev", one, "--dev-prior", "--gold", gold, "--models", "mv,wmv,dawid-skene", "--format", "csv");
+        var fromThree = Shell.Run(["compare", "--train", rte, "--test", rte, "--dev", .. three, "--dev-prior", "--gold", gold, "--models", "mv,wmv,dawid-skene", "--format", "csv"]);
+
+        // Then
+        fromThree.ShouldSucceed();
+        Scores(fromThree.Out).ShouldBe(Scores(fromOne.Out));
+        fromOne.ShouldSucceed();
+    }
+
+    [Fact]
+    public void Dev_answers_in_several_files_follow_the_repeats_rule_across_files_and_need_gold_labels()
+    {
+        // Given the first dev batch, and a batch answering its first task again
+        using var temp = new TempFolder();
+        var (_, three) = RteDev(temp);
+        var fix = temp.Write("fix.csv", "task,worker,label\n1,1,0\n");
+        var rte = TestPaths.Crowd("rte");
+        var gold = TestPaths.Crowd("rte", "gold.csv");
+
+        // When
+        var strict = Shell.Run("fit", "--matrix", rte, "--dev", three[0], fix, "--gold", gold, "--repeats", "error", "--model", "wmv", "--out", temp.File("m.json"));
+        var last = Shell.Run("fit", "--matrix", rte, "--dev", three[0], fix, "--gold", gold, "--model", "wmv", "--out", temp.File("m.json"));
+        var noGold = Shell.Run(["fit", "--matrix", rte, "--dev", .. three, "--model", "wmv", "--out", temp.File("m.json")]);
+
+        // Then
+        // (after the training matrix's status line)
+        strict.ShouldFailWith(1).ErrorLines[^1].ShouldBe($"error: {fix}(2): worker '1' answered task '1' more than once (choose which answer counts with --repeats first|last); the first answer is on {three[0]} line 2");
+        last.ShouldSucceed();
+        last.Error.ShouldContain($"{three[0]}, {fix}: 1 repeated answer of a worker to the same task was resolved by the repeats rule (e.g. worker '1' on task '1' in {three[0]} and {fix})");
+        noGold.ShouldFailWith(1).ErrorLines[^1].ShouldBe($"error: {string.Join(", ", three)}: the dev answers have no gold labels; give them with --gold GOLD.csv");
+    }
+
+    [Fact]
+    public void A_wrench_split_or_a_data_file_among_several_dev_files_is_refused_in_one_line_naming_it()
+    {
+        // Given
+        using var temp = new TempFolder();
+        var (_, three) = RteDev(temp);
+        var data = temp.Write("sentences.csv", "id,text,gold\n1,a cat,1\n2,a dog,0\n");
+        var wrench = TestPaths.YouTubeFile("valid.json");
+        var rte = TestPaths.Crowd("rte");
+
+        // When
+        var withWrench = Shell.Run("fit", "--matrix", rte, "--dev", three[0], wrench, "--model", "wmv", "--out", temp.File("m.json"));
+        var withData = Shell.Run("compare", "--train", rte, "--test", rte, "--dev", three[0], data, "--gold-column", "gold", "--models", "mv,wmv");
+
+        // Then
+        withWrench.ShouldFailWith(1, $"error: {wrench}: a Wrench split is not combined with other --dev files; several are read as one only when all hold answers in long format (task,worker,label), so give it alone");
+        withData.ShouldFailWith(1, $"error: {data}: a data file (no task, worker and label columns) is not combined with other --dev files; several are read as one only when all hold answers in long format (task,worker,label), so give it alone");
+        withData.Out.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Rows_reads_several_answer_files_as_the_one_file_beside_the_data_whose_rows_are_its_tasks()
+    {
+        // Given RTE's answers in three files, and a data file with a row per task in the order the tasks first appear
+        using var temp = new TempFolder();
+        var batches = SplitRte(temp);
+        var tasks = RteAnswers().Select(r => r[0]).Distinct().ToArray();
+        var data = temp.Write("sentences.csv", string.Concat(tasks.Select(t => $"{t},sentence {t}\n").Prepend("id,text\n")));
+
+        // When
+        var one = Shell.Run("rows", "--data", data, "--matrix", TestPaths.Crowd("rte"), "--conflict", "--limit", "3", "--format", "jsonl");
+        var three = Shell.Run(["rows", "--data", data, "--matrix", .. batches, "--conflict", "--limit", "3", "--format", "jsonl"]);
+        var wide = Shell.Run("rows", "--data", data, "--matrix", batches[0], TestPaths.YouTubeFile("train.json"), "--conflict");
+
+        // Then
+        three.ShouldSucceed();
+        three.Out.ShouldBe(one.Out);
+        one.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length.ShouldBe(3);
+        wide.ShouldFailWith(1, $"error: {TestPaths.YouTubeFile("train.json")}: a Wrench split is not combined with other files, as a wide label matrix's rows have no task ids to join on; "
+                               + "give it alone (several files are read as one only when all hold answers in long format, task,worker,label)");
     }
 }

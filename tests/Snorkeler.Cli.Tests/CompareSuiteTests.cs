@@ -1,4 +1,5 @@
 using Snorkeler.Cli.Tests.Support;
+using Snorkeler.LabelModels;
 
 namespace Snorkeler.Cli.Tests;
 
@@ -153,5 +154,131 @@ public sealed class CompareSuiteTests
         lines.Length.ShouldBe(3);
         lines.Select(l => l.StartsWith('"') ? l[1..l.IndexOf('"', 1)] : l[..l.IndexOf(',')])
             .ShouldBe(["snorkel:epochs=50,deps=lf_0:lf_3;lf_1:lf_2", "mv", "auto:dev=none"]);
+    }
+
+    /// <summary>Models with options, whose names are up to 44 characters long: ten of them do not fit one 100-column table.</summary>
+    private const string LongModels = "mv,wmv,snorkel:epochs=500,lr=0.01,snorkel:epochs=200,lr=0.05,dawid-skene:smoothing=auto,confusion=one-coin,"
+        + "dawid-skene:abstain=vote,flyingsquid:min-correlation=0.05,partners=4,flyingsquid,ebcc:subtypes=2,auto:dev=none";
+
+    private static readonly string[] LongModelNames = ModelComparison.ParseModelList(LongModels);
+
+    /// <summary>A suite of two sets with long names that differ only at their end, each YouTube's test split as train and test.</summary>
+    private static (string Suite, string[] Sets) LongNamedSuite(TempFolder temp)
+    {
+        string[] sets = ["youtube_comments_collected_in_the_second_crawl_of_2015_part_one", "youtube_comments_collected_in_the_second_crawl_of_2015_part_two"];
+        foreach (var set in sets)
+        {
+            Directory.CreateDirectory(temp.File(set));
+            File.Copy(TestPaths.YouTubeFile("label.json"), Path.Combine(temp.File(set), "label.json"));
+            File.Copy(TestPaths.YouTubeFile("test.json"), Path.Combine(temp.File(set), "train.json"));
+            File.Copy(TestPaths.YouTubeFile("test.json"), Path.Combine(temp.File(set), "test.json"));
+        }
+        return (temp.Path, sets);
+    }
+
+    /// <summary>True when <paramref name="shown"/> is <paramref name="name"/>, or <paramref name="name"/> cut with an ellipsis (its start, "…", its end).</summary>
+    private static bool StandsFor(string shown, string name)
+    {
+        var cut = shown.IndexOf('…', StringComparison.Ordinal);
+        return cut < 0 ? shown == name
+            : name.Length >= shown.Length - 1 && name.StartsWith(shown[..cut], StringComparison.Ordinal) && name.EndsWith(shown[(cut + 1)..], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_suite_text_tables_of_ten_models_with_long_names_split_into_several_tables_of_100_columns_each_with_the_set_column()
+    {
+        // Given
+        using var temp = new TempFolder();
+        var (suite, sets) = LongNamedSuite(temp);
+
+        // When
+        var text = Shell.Run("compare", "--suite", suite, "--models", LongModels);
+        var csv = Shell.Run("compare", "--suite", suite, "--models", LongModels, "--format", "csv");
+
+        // Then every line fits, and each metric has several tables, each with the two sets and the average rank
+        text.ShouldSucceed();
+        var lines = text.Out.Split('\n');
+        lines.ShouldAllBe(l => l.Length <= 100);
+        var tables = Tables(lines);
+        tables.Count.ShouldBeGreaterThan(5);
+        (tables.Count % 5).ShouldBe(0);
+        foreach (var table in tables)
+        {
+            var setRows = table.Skip(HeaderLines(table)).ToList();
+            setRows.Count.ShouldBe(3);
+            setRows[2].ShouldStartWith("average rank");
+        }
+
+        // And the header lines of the tables of one metric give every model's whole name, in order, each once
+        var perMetric = tables.Count / 5;
+        for (var m = 0; m < 5; m++)
+            tables.Skip(m * perMetric).Take(perMetric).SelectMany(HeaderNames).ShouldBe(LongModelNames);
+
+        // And the set names, cut to fit, each stand for their own set alone; CSV keeps them whole
+        var shownSets = tables[0].Skip(HeaderLines(tables[0])).Take(2).Select(Shown).ToArray();
+        shownSets[0].ShouldNotBe(shownSets[1]);
+        for (var i = 0; i < 2; i++)
+        {
+            StandsFor(shownSets[i], sets[i]).ShouldBeTrue(shownSets[i]);
+            StandsFor(shownSets[i], sets[1 - i]).ShouldBeFalse(shownSets[i]);
+        }
+        csv.Out.ShouldContain($"{sets[1]},\"snorkel:epochs=500,lr=0.01\",expected_accuracy,");
+    }
+
+    [Fact]
+    public void The_compare_text_table_of_models_with_long_names_fits_100_columns_each_name_standing_for_its_model_alone()
+    {
+        // Given
+        var (train, test) = (TestPaths.YouTubeFile("test.json"), TestPaths.YouTubeFile("test.json"));
+
+        // When
+        var text = Shell.Run("compare", "--train", train, "--test", test, "--models", LongModels);
+
+        // Then
+        text.ShouldSucceed();
+        var lines = text.Out.Split('\n');
+        lines.ShouldAllBe(l => l.Length <= 100);
+        var shown = lines.Skip(2).Take(LongModelNames.Length).Select(Shown).ToArray();
+        for (var i = 0; i < shown.Length; i++)
+            LongModelNames.Where(name => StandsFor(shown[i], name)).ShouldBe([LongModelNames[i]], shown[i]);
+    }
+
+    /// <summary>The first cell of a table line (names here have no spaces).</summary>
+    private static string Shown(string line) => line.Split(' ')[0];
+
+    /// <summary>How many lines a table's header takes: its last line starts with the set column's "set".</summary>
+    private static int HeaderLines(List<string> table) => table.FindIndex(l => l.StartsWith("set ", StringComparison.Ordinal)) + 1;
+
+    /// <summary>The text tables: runs of lines after a title line ("... is better; * = best on the set)"), up to a blank line.</summary>
+    private static List<List<string>> Tables(string[] lines)
+    {
+        var tables = new List<List<string>>();
+        List<string>? current = null;
+        foreach (var line in lines)
+        {
+            if (line.EndsWith("* = best on the set)", StringComparison.Ordinal) || (current is null && tables.Count > 0 && line.Length > 0 && !line.StartsWith('±')))
+            {
+                current = [];
+                if (!line.EndsWith("* = best on the set)", StringComparison.Ordinal)) current.Add(line);
+                tables.Add(current);
+            }
+            else if (line.Length == 0) current = null;
+            else current?.Add(line);
+        }
+        return tables;
+    }
+
+    /// <summary>
+    /// The model names a table's header gives: the pieces of a name stand on successive header lines, right-aligned
+    /// to the end of its column (one character before, the winner's *), so pieces ending at one place are one name.
+    /// </summary>
+    private static IEnumerable<string> HeaderNames(List<string> table)
+    {
+        var ends = new SortedDictionary<int, string>();
+        foreach (var line in table.Take(HeaderLines(table)))
+            foreach (System.Text.RegularExpressions.Match piece in System.Text.RegularExpressions.Regex.Matches(line, @"\S+"))
+                if (piece.Value != "set")
+                    ends[piece.Index + piece.Length] = ends.GetValueOrDefault(piece.Index + piece.Length, "") + piece.Value;
+        return ends.Values;
     }
 }

@@ -157,4 +157,91 @@ public class AnnotatorReportTests
             .Where(names.Contains).ToArray();
         order.ShouldBe(["3", "29", "30", "a", "b"]);
     }
+
+    /// <summary>True when <paramref name="shown"/> is <paramref name="name"/>, or <paramref name="name"/> cut with an ellipsis (its start, "…", its end).</summary>
+    private static bool StandsFor(string shown, string name)
+    {
+        var cut = shown.IndexOf('…', StringComparison.Ordinal);
+        return cut < 0 ? shown == name
+            : name.Length >= shown.Length - 1 && name.StartsWith(shown[..cut], StringComparison.Ordinal) && name.EndsWith(shown[(cut + 1)..], StringComparison.Ordinal);
+    }
+
+    /// <summary>The cells of a text table's rows (after its header and dashes), up to the first blank line; cells are two or more spaces apart.</summary>
+    private static string[][] Rows(string[] lines, string headerStart)
+        => [.. lines.SkipWhile(l => !l.StartsWith(headerStart, StringComparison.Ordinal)).Skip(2).TakeWhile(l => l.Length > 0 && !l.StartsWith('('))
+            .Select(l => System.Text.RegularExpressions.Regex.Split(l.Trim(), " {2,}"))];
+
+    [Fact]
+    public void Long_worker_names_task_ids_and_class_names_are_cut_in_text_to_fit_100_columns_each_standing_for_its_own_name_alone()
+    {
+        // Given workers, tasks and classes with 60- to 80-character names that differ only at their end
+        string[] classes = ["entailment_as_judged_under_the_second_revision_of_the_annotation_guideline",
+            "no_entailment_as_judged_under_the_second_revision_of_the_annotation_guideline"];
+        var workers = Enumerable.Range(1, 8).Select(j => $"annotator_recruited_through_the_spring_campaign_of_the_vendor_batch_{j:00}").Append("w").ToArray();
+        var tasks = Enumerable.Range(1, 12).Select(i => $"question_from_the_held_out_pool_of_the_textual_entailment_set_item_{i:0000}").ToArray();
+        var votes = new int[tasks.Length, workers.Length];
+        var gold = new int[tasks.Length];
+        for (var i = 0; i < tasks.Length; i++)
+        {
+            gold[i] = i % 2;
+            for (var j = 0; j < workers.Length; j++) votes[i, j] = (i + j) % 3 == 0 ? 1 - gold[i] : gold[i];
+        }
+        var matrix = LabelMatrix.Create(new LabelSchema(classes), workers, votes, gold).WithSourceKinds(Enumerable.Repeat(SourceKind.Annotator, workers.Length).ToArray());
+        var report = AnnotatorReport.Of(matrix, Consensus(matrix), tasks, "mv");
+
+        // When
+        var text = report.ToTable(markdown: false).Split('\n');
+        var markdown = report.ToTable(markdown: true);
+        using var buffer = new MemoryStream();
+        using (var json = new System.Text.Json.Utf8JsonWriter(buffer)) report.WriteJson(json);
+        var jsonText = System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+
+        // Then every line fits, and every cut name stands for one name only
+        text.ShouldAllBe(line => line.Length <= 100);
+        var workerCells = Rows(text, "worker ").Select(r => r[0]).ToArray();
+        workerCells.Length.ShouldBe(workers.Length);
+        workerCells.ShouldContain(c => c.Contains('…'));
+        foreach (var cell in workerCells) workers.Count(w => StandsFor(cell, w)).ShouldBe(1, cell);
+        workerCells.Select(c => workers.Single(w => StandsFor(c, w))).ShouldBe(workers, ignoreOrder: true);
+        var taskRows = Rows(text, "task ");
+        taskRows.Length.ShouldBe(tasks.Length);
+        foreach (var row in taskRows)
+        {
+            row[0].ShouldContain('…');
+            tasks.Count(t => StandsFor(row[0], t)).ShouldBe(1, row[0]);
+            classes.Count(c => StandsFor(row[2], c)).ShouldBe(1, row[2]); // consensus
+            classes.Count(c => StandsFor(row[5], c)).ShouldBe(1, row[5]); // gold
+        }
+        taskRows.Select(r => r[0]).Distinct().Count().ShouldBe(tasks.Length);
+
+        // And Markdown and JSON keep every name whole
+        foreach (var name in workers.Concat(tasks).Concat(classes))
+        {
+            markdown.ShouldContain(name);
+            jsonText.ShouldContain(name);
+        }
+    }
+
+    [Fact]
+    public void The_least_certain_title_names_many_long_classes_in_order_on_lines_within_100_columns()
+    {
+        // Given six classes with 40-character names, each task answered for all six
+        var classes = Enumerable.Range(0, 6).Select(c => $"category_{c}_of_the_topic_taxonomy_second_edition").ToArray();
+        var votes = new int[6, 6];
+        for (var i = 0; i < 6; i++)
+            for (var j = 0; j < 6; j++) votes[i, j] = (i + j) % 6;
+        var matrix = LabelMatrix.Create(new LabelSchema(classes), Enumerable.Range(0, 6).Select(j => $"w{j}").ToArray(), votes)
+            .WithSourceKinds(Enumerable.Repeat(SourceKind.Annotator, 6).ToArray());
+        var q = Enumerable.Repeat(1.0 / 6, 36).ToArray();
+
+        // When
+        var text = AnnotatorReport.Of(matrix, q, Enumerable.Range(0, 6).Select(i => $"t{i}").ToArray(), "mv").ToTable(markdown: false).Split('\n');
+
+        // Then
+        text.ShouldAllBe(line => line.Length <= 100);
+        var title = text.SkipWhile(l => !l.StartsWith("least certain tasks", StringComparison.Ordinal)).TakeWhile(l => !l.StartsWith("task ", StringComparison.Ordinal)).ToArray();
+        title.Length.ShouldBeGreaterThan(2);
+        string.Concat(title.Select(l => l.Trim())).ShouldEndWith("answers for " + string.Join("/", classes) + ")");
+        Rows(text, "task ").ShouldAllBe(r => r[4] == "1/1/1/1/1/1");
+    }
 }

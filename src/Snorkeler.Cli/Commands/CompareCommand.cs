@@ -16,7 +16,7 @@ internal sealed class CompareCommand : ICommand
         new("--train", "MATRIX", "the training matrix (gold labels unused); several answer files (task,worker,label) are read as one", Many: true, Role: PathRole.Input),
         new("--test", "MATRIX", "the test matrix, with gold labels; several answer files (task,worker,label) are read as one", Many: true, Role: PathRole.Input),
         new("--suite", "DIR", "instead of --train/--test: every sub-folder of DIR with a Wrench split (train.json, test.json, valid.json as dev)", Role: PathRole.Folder),
-        Gold.DevOption("wmv (accuracies) and auto (selection)"),
+        Gold.DevAnswersOption("wmv (accuracies) and auto (selection)"),
         new("--dev-prior", null, "every model also takes its class prior from the dev split"),
         new("--models", "A,B,...", $"models, optionally with options (snorkel:epochs=500); default on LF matrices {string.Join(",", LabelModelCatalog.ComparisonDefaults(annotators: false))}, on annotators' answers {string.Join(",", LabelModelCatalog.ComparisonDefaults(annotators: true))}"),
         new("--seeds", "N", "fit each model with seeds 0..N-1 and report means and spreads (default 1)"),
@@ -62,6 +62,7 @@ internal sealed class CompareCommand : ICommand
         }
         foreach (var required in new[] { "--train", "--test" })
             if (!args.Has(required)) throw new UsageException($"missing required option '{required} MATRIX' (or '--suite DIR')");
+        Inputs.RequireDevFiles(args);
         var train = Inputs.OpenTraining(args.Values("--train"), args, terminal);
         var testName = Inputs.MatrixName(args.Values("--test"));
         // Long-format test answers are read with the training matrix's classes and workers, in its order.
@@ -72,7 +73,7 @@ internal sealed class CompareCommand : ICommand
         var defaults = LabelModelCatalog.ComparisonDefaults(annotators: train.SourceKinds.Contains(SourceKind.Annotator));
         var result = ModelComparison.Run(train, test, dev, named ?? [.. defaults], Enumerable.Range(first, seedCount).ToArray(), tieBreak,
             devForAll: args.Flag("--dev-prior"), log: progress, cancellation: cancellation,
-            testName: testName, devName: args.Value("--dev"), trainName: Inputs.MatrixName(args.Values("--train")));
+            testName: testName, devName: args.Has("--dev") ? Inputs.MatrixName(args.Values("--dev")) : null, trainName: Inputs.MatrixName(args.Values("--train")));
         terminal.Out.Write(format switch
         {
             CompareFormat.Json => result.ToJson() + "\n",

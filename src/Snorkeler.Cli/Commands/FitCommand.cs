@@ -63,7 +63,7 @@ internal sealed class FitCommand : ICommand
         new("--stats", "FILE", "instead of --matrix: sufficient statistics written by 'apply --stats', added up across shards", Many: true, Role: PathRole.Input) { Alone = true },
         new("--model", "NAME", $"label model: {string.Join(", ", LabelModelCatalog.All.Select(k => k.Name))}", Required: true),
         new("--out", "MODEL.json", "where to save the fitted model", Required: true, Role: PathRole.Output),
-        Gold.DevOption("the class prior, weights and model selection"),
+        Gold.DevAnswersOption("the class prior, weights and model selection"),
         new("--seed", "N", "random seed (default 0); same inputs and seed give the same model"),
         new("--prior", "P0,P1,...", "the class prior, one number per class"),
         Gold.ColumnOption,
@@ -81,12 +81,13 @@ internal sealed class FitCommand : ICommand
         var trainer = kind.CreateTrainer(options);
         if (!args.Has("--matrix") && !args.Has("--stats")) throw new UsageException("missing required option '--matrix MATRIX' (or '--stats FILE...')");
         if (args.Has("--matrix") && args.Has("--stats")) throw new UsageException("give --matrix MATRIX or --stats FILE..., not both");
+        Inputs.RequireDevFiles(args);
         var train = args.Has("--matrix") ? Inputs.OpenTraining(args.Values("--matrix"), args, terminal) : null;
         var context = new FitContext
         {
             Seed = args.Int("--seed") ?? 0,
             Dev = Inputs.OpenDev(args, terminal, train, DevLfs(args, terminal, train?.Schema), new Applying.ApplyOptions { Cancellation = cancellation }),
-            DevName = args.Value("--dev"),
+            DevName = args.Has("--dev") ? Inputs.MatrixName(args.Values("--dev")) : null,
             Prior = Inputs.Prior(args),
             // Every candidate of auto (hundreds with a dev set) only with --verbose; the choice is one line below.
             Log = terminal.Verbose && !terminal.Quiet ? terminal.Error.WriteLine : null,
@@ -95,7 +96,7 @@ internal sealed class FitCommand : ICommand
         };
         if (train is not null && context.Dev is not null
             && LabelModel.Difference(train, context.Dev, $"the training matrix {Inputs.MatrixName(args.Values("--matrix"))}", "the dev split") is { } difference)
-            throw SnorkelerException.InFile(args.Required("--dev"), difference);
+            throw SnorkelerException.InFile(Inputs.MatrixName(args.Values("--dev")), difference);
         WarnUnread(options, kind.Name, terminal);
         StartupTrace.Mark("fit: matrix opened");
         var clock = Stopwatch.StartNew();

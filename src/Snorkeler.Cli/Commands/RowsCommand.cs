@@ -26,7 +26,7 @@ internal sealed class RowsCommand : ICommand
     [
         new("--data", "FILE", "the data (.csv, .tsv, .jsonl, .parquet, Wrench .json)", Many: true, Required: true, Role: PathRole.Input),
         new("--lfs", "PATH", "LF files or folders: applied to --data, or (with --matrix) used to show what made each rule fire", Many: true, Role: PathRole.Input),
-        new("--matrix", "MATRIX", "a label matrix already made from --data (instead of applying --lfs)", Role: PathRole.Input),
+        new("--matrix", "MATRIX", "a label matrix already made from --data (instead of applying --lfs), or answers (task,worker,label) whose tasks, in order of first appearance, are --data's rows; several answer files are read as one", Many: true, Role: PathRole.Input),
         Gold.ColumnOption,
         new("--lf", "NAME", "rows where these LFs vote (repeatable; combine with --vote, --correct, --wrong, --conflict)", Many: true),
         new("--vote", "CLASS", "the class the --lf LFs vote (ABSTAIN: they abstain); without --lf, some LF votes it"),
@@ -79,9 +79,10 @@ internal sealed class RowsCommand : ICommand
                 Cancellation = cancellation,
                 LfTimeBudget = Inputs.LfTimeBudget(args),
             };
-            if (args.Value("--matrix") is { } matrixPath)
+            if (args.Has("--matrix"))
             {
-                matrix = Gold.OpenMatrix(matrixPath, goldColumn, require: false);
+                var matrixPath = Inputs.MatrixName(args.Values("--matrix"));
+                matrix = Gold.OpenMatrix(args.Values("--matrix"), goldColumn, require: false);
                 if (matrix.RowCount is { } n && n == 0) throw SnorkelerException.InFile(matrixPath, "the matrix has no rows");
                 Inputs.RequireMatrixRows(data, matrix, matrixPath, cancellation);
                 if (args.Has("--lfs"))
@@ -195,7 +196,7 @@ internal sealed class RowsCommand : ICommand
         if (name is not null && name.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
         {
             var saved = ModelFile.Load(name);
-            LabelModel.CheckCompatible(saved, matrix, args.Value("--matrix") ?? "the rows' matrix");
+            LabelModel.CheckCompatible(saved, matrix, args.Has("--matrix") ? Inputs.MatrixName(args.Values("--matrix")) : "the rows' matrix");
             return saved;
         }
         var kind = LabelModelCatalog.Get(name ?? LabelCommand.DefaultModel);

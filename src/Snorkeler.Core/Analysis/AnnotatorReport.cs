@@ -354,28 +354,52 @@ public sealed record AnnotatorReport(LabelSchema Schema, string ConsensusModel, 
         {
             var cells = new List<string> { w.Name, w.Answers.ToString(CultureInfo.InvariantCulture), F(w.EstimatedAccuracy), F(w.Agreement), F(w.SpammerScore), w.MeanCohenKappa is { } kappa ? F(kappa) : "-" };
             if (HasGold) cells.Add(w.EmpiricalAccuracy is { } a ? F(a) : "-");
-            return (IReadOnlyList<string>)cells;
+            return cells;
         }).ToList();
+        if (!markdown)
+        {
+            // Text keeps to 100 columns: a long worker name is cut, still telling it from every other worker's.
+            var names = Tables.Shorten(shown.Select(w => w.Name).ToList(), Workers.Select(w => w.Name).ToList(), Tables.RoomFor(header, rows, 0, least: 12));
+            for (var i = 0; i < rows.Count; i++) rows[i][0] = names[i];
+        }
         text.Append(Tables.Render(header, rows, markdown, c => c >= 1));
         if (Workers.Count > shown.Count) text.Append($"({Workers.Count - shown.Count:N0} more workers in --format json)\n");
         if (LeastCertain.Count == 0) return text.ToString();
-        // Text keeps to 100 columns: votes are counts in class order (7/3), the order told once above the table,
-        // unless naming each class that has votes is narrower (many classes, few of them voted for).
-        var named = LeastCertain.Select(t => string.Join(" ", Enumerable.Range(0, Schema.Cardinality).Where(c => t.Votes[c] > 0).Select(c => $"{Schema.NameOf(c)}:{t.Votes[c]}"))).ToList();
-        var counted = LeastCertain.Select(t => string.Join("/", t.Votes)).ToList();
-        var byOrder = !markdown && counted.Max(v => v.Length) < named.Max(v => v.Length);
-        text.Append(markdown ? "\n## Least certain tasks\n\n"
-            : byOrder ? "\n" + Tables.Wrap($"least certain tasks (votes: answers for {string.Join("/", Enumerable.Range(0, Schema.Cardinality).Select(Schema.NameOf))})")
-            : "\nleast certain tasks\n");
         var taskHeader = new List<string> { "task", "answers", "consensus", "confidence", "votes" };
         if (HasGold) taskHeader.Add("gold");
+        // Text keeps to 100 columns: votes are counts in class order (7/3), the order told once above the table,
+        // unless naming each class that has votes is narrower (many classes, few of them voted for); and long task
+        // ids and class names are cut, the longer of the two first.
+        var allClasses = Enumerable.Range(0, Schema.Cardinality).Select(Schema.NameOf).ToList();
+        var (taskWidth, classWidth) = (LeastCertain.Max(t => t.Task.Length), allClasses.Max(c => c.Length));
+        var counted = LeastCertain.Select(t => string.Join("/", t.Votes)).ToList();
+        string Named(UncertainTask t, IReadOnlyList<string> classes)
+            => string.Join(" ", Enumerable.Range(0, Schema.Cardinality).Where(c => t.Votes[c] > 0).Select(c => $"{classes[c]}:{t.Votes[c]}"));
+        var byOrder = !markdown && counted.Max(v => v.Length) < LeastCertain.Max(t => Named(t, allClasses).Length);
+        if (!markdown)
+        {
+            var votesWidth = Math.Max("votes".Length, byOrder ? counted.Max(v => v.Length) : LeastCertain.Max(t => Named(t, allClasses).Length));
+            var fixedWidth = "answers".Length + "confidence".Length + votesWidth + 2 * (taskHeader.Count - 1);
+            int Width() => Math.Max(4, taskWidth) + Math.Max(9, classWidth) + (HasGold ? Math.Max(4, classWidth) : 0) + fixedWidth;
+            const int least = 12;
+            while (Width() > 100 && (taskWidth > least || classWidth > least))
+            {
+                if (taskWidth >= classWidth && taskWidth > least) taskWidth--;
+                else classWidth--;
+            }
+        }
+        IReadOnlyList<string> classNames = markdown ? allClasses : Tables.Shorten(allClasses, allClasses, classWidth);
+        var taskNames = markdown ? LeastCertain.Select(t => t.Task).ToArray() : Tables.Shorten(LeastCertain.Select(t => t.Task).ToList(), LeastCertain.Select(t => t.Task).ToList(), taskWidth);
+        text.Append(markdown ? "\n## Least certain tasks\n\n"
+            : byOrder ? "\n" + Tables.Wrap($"least certain tasks (votes: answers for {string.Join("/", classNames)})")
+            : "\nleast certain tasks\n");
         var taskRows = LeastCertain.Select((t, i) =>
         {
             var cells = new List<string>
             {
-                t.Task, t.Answers.ToString(CultureInfo.InvariantCulture), Schema.NameOf(t.Consensus), F(t.Confidence), byOrder ? counted[i] : named[i],
+                taskNames[i], t.Answers.ToString(CultureInfo.InvariantCulture), classNames[t.Consensus], F(t.Confidence), byOrder ? counted[i] : Named(t, classNames),
             };
-            if (HasGold) cells.Add(t.Gold >= 0 ? Schema.NameOf(t.Gold) : "-");
+            if (HasGold) cells.Add(t.Gold >= 0 ? classNames[t.Gold] : "-");
             return (IReadOnlyList<string>)cells;
         }).ToList();
         text.Append(Tables.Render(taskHeader, taskRows, markdown, c => c is 1 or 3));

@@ -156,18 +156,19 @@ public static class Tables
 {
     /// <summary>
     /// A line of text broken into lines of at most <paramref name="width"/> characters, each ending in a newline: after a
-    /// comma where it can (a clause stays whole), else between words; the lines after the first are indented by two
-    /// spaces. A word longer than the width stays whole.
+    /// comma where it can (a clause stays whole), else between words, and a word too long for a line (a list of class
+    /// names, <c>a/b/c</c>) after a slash; the lines after the first are indented by two spaces. A word longer than the
+    /// width with no slash stays whole.
     /// </summary>
     internal static string Wrap(string line, int width = 100)
     {
         var clauses = line.Split(", ");
         var lines = new List<string>();
         var current = "";
-        void Add(string piece)
+        void Add(string piece, string glue = " ")
         {
             if (current.Length == 0) current = piece;
-            else if (current.Length + 1 + piece.Length <= width) current += " " + piece;
+            else if (current.Length + glue.Length + piece.Length <= width) current += glue + piece;
             else
             {
                 lines.Add(current);
@@ -178,10 +179,63 @@ public static class Tables
         {
             var clause = i < clauses.Length - 1 ? clauses[i] + "," : clauses[i];
             if (clause.Length + 2 <= width) Add(clause);
-            else foreach (var word in clause.Split(' ')) Add(word);
+            else
+                foreach (var word in clause.Split(' '))
+                {
+                    if (word.Length + 2 <= width || !word.Contains('/', StringComparison.Ordinal)) Add(word);
+                    else
+                    {
+                        var parts = word.Split('/');
+                        for (var p = 0; p < parts.Length; p++) Add(p < parts.Length - 1 ? parts[p] + "/" : parts[p], p == 0 ? " " : "");
+                    }
+                }
         }
         lines.Add(current);
         return string.Join("\n", lines) + "\n";
+    }
+
+    /// <summary>
+    /// The names of <paramref name="shown"/> as a text table shows them in at most <paramref name="width"/> characters:
+    /// a longer name is cut with an ellipsis, at its end (<c>annotator_from_the_spr…</c>) or, when that cut would also fit
+    /// another name of <paramref name="all"/>, keeping its end too (<c>annotator_from…batch_02</c>), so that a cut name
+    /// stands for one name only; when no cut of that width does, the name is cut less (or shown whole). Markdown, JSON and
+    /// CSV show names whole.
+    /// </summary>
+    internal static string[] Shorten(IReadOnlyList<string> shown, IReadOnlyList<string> all, int width)
+        => [.. shown.Select(name => name.Length <= width ? name : Cut(name, all, Math.Max(width, 2)))];
+
+    /// <summary>
+    /// The first cut of <paramref name="name"/> that no other of <paramref name="all"/> fits: fewest characters first; of
+    /// those, the one keeping the most of its start, else one whose kept end is whole words (<c>…batch_02</c>, not <c>…h_02</c>).
+    /// </summary>
+    private static string Cut(string name, IReadOnlyList<string> all, int width)
+    {
+        for (var length = width; length < name.Length; length++)
+        {
+            var ends = Enumerable.Range(1, length - 2).ToLookup(e => char.IsLetterOrDigit(name[^(e + 1)])); // false: the end is whole words
+            foreach (var end in ends[false].Prepend(0).Concat(ends[true]))
+            {
+                var start = length - 1 - end;
+                var (head, tail) = (name[..start], name[^end..]);
+                if (!all.Any(other => other != name && other.Length >= start + end
+                                      && other.StartsWith(head, StringComparison.Ordinal) && other.EndsWith(tail, StringComparison.Ordinal)))
+                    return head + "…" + tail;
+            }
+        }
+        return name;
+    }
+
+    /// <summary>
+    /// The room column <paramref name="column"/> of a text table has when the whole table is to fit
+    /// <paramref name="width"/> columns: the width less the other columns and the two spaces between columns, at least
+    /// <paramref name="least"/>.
+    /// </summary>
+    internal static int RoomFor(IReadOnlyList<string> header, IReadOnlyList<IReadOnlyList<string>> rows, int column, int least, int width = 100)
+    {
+        var others = 2 * (header.Count - 1);
+        for (var c = 0; c < header.Count; c++)
+            if (c != column) others += Math.Max(header[c].Length, rows.Select(r => r[c].Length).DefaultIfEmpty(0).Max());
+        return Math.Max(least, width - others);
     }
 
     /// <summary>A table with a header row; columns for which <paramref name="rightAligned"/> holds are right-aligned.</summary>
