@@ -88,7 +88,7 @@ internal static class JsonObjectStream
                             phase = 1;
                             break;
                         case 0:
-                            throw SnorkelerException.InFile(path, "expected a JSON object of rows ({\"0\": {...}, ...})", line);
+                            throw SnorkelerException.InFile(path, $"the file holds {Kind(reader.TokenType)}, but a .json file is read as a Wrench split ({SplitShape}); {LinesHint}", line);
                         case 1 when reader.TokenType == JsonTokenType.PropertyName:
                             if (!System.Text.Unicode.Utf8.IsValid(reader.ValueSpan)) throw TextFiles.InvalidUtf8(path);
                             key = reader.GetString();
@@ -127,6 +127,33 @@ internal static class JsonObjectStream
                 throw SnorkelerException.InFile(path, phase == 0 ? "the file is empty" : "unexpected end of file (truncated JSON?)", line);
         }
     }
+
+    /// <summary>The layout of a Wrench split, for messages about a file that has another.</summary>
+    internal const string SplitShape = "one JSON object of rows: {\"0\": {\"data\": {...}, \"label\": 1}, ...}";
+
+    /// <summary>What to do with records in another layout: JSON Lines is the JSON data format that is not a split.</summary>
+    internal const string LinesHint = "for data with one JSON object per line, name the file .jsonl (a JSON array of records: write one per line)";
+
+    /// <summary>A JSON value's kind in words.</summary>
+    internal static string Kind(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "true/false",
+        JsonValueKind.Null => "null",
+        _ => "an object",
+    };
+
+    private static string Kind(JsonTokenType token) => token switch
+    {
+        JsonTokenType.StartArray => "a JSON array",
+        JsonTokenType.String => "a JSON string",
+        JsonTokenType.Number => "a JSON number",
+        JsonTokenType.True or JsonTokenType.False => "true/false",
+        JsonTokenType.Null => "null",
+        _ => "something other than an object",
+    };
 
     internal static string Friendly(string message)
     {
