@@ -78,4 +78,53 @@ public sealed class NewUserTests : IDisposable
         // Then the labels are the same, byte for byte
         File.ReadAllText(_temp.File("j.csv")).ShouldBe(File.ReadAllText(_temp.File("c.csv")));
     }
+
+    /// <summary>Records as CSV, every field quoted, under a header of <paramref name="columns"/> (none when null).</summary>
+    private string WriteCsv(string name, string[]? columns, IEnumerable<IEnumerable<string>> records)
+    {
+        static string Line(IEnumerable<string> fields) => string.Join(",", fields.Select(f => "\"" + f.Replace("\"", "\"\"") + "\"")) + "\n";
+        return _temp.Write(name, (columns is null ? "" : Line(columns)) + string.Concat(records.Select(Line)));
+    }
+
+    private static readonly string[] Columns = ["COMMENT_ID", "AUTHOR", "DATE", "CONTENT", "CLASS"];
+
+    [Fact]
+    public void Gold_labels_written_as_floats_by_pandas_are_read_as_class_numbers()
+    {
+        // Given Psy's comments with CLASS as pandas writes an integer column with a missing value: 1.0, 0.0 and one empty cell
+        var (lfs, records) = PsyComments();
+        var data = WriteCsv("floats.csv", Columns, records.Select((r, i) => Columns.Select(c => c != "CLASS" ? r[c] : i == 0 ? "" : r[c] + ".0")));
+
+        // When the LFs are applied with the gold column
+        var applied = Shell.Run("apply", "--lfs", lfs, "--data", data, "--gold-column", "CLASS", "--out", _temp.File("m.snkm"));
+
+        // Then every labelled row's gold label is read, as the class number it stands for
+        applied.ShouldSucceed();
+        applied.Error.ShouldContain("gold labels on 349 of 350 rows");
+        var analyzed = Shell.Run("analyze", "--matrix", _temp.File("m.snkm"), "--format", "json").ShouldSucceed();
+        Shell.Run("apply", "--lfs", lfs, "--data", TestPaths.YouTubeRawCsvs[0], "--gold-column", "CLASS", "--out", _temp.File("raw.snkm")).ShouldSucceed();
+        var raw = Shell.Run("analyze", "--matrix", _temp.File("raw.snkm"), "--format", "json").ShouldSucceed();
+        int Correct(string json) => JsonDocument.Parse(json).RootElement.GetProperty("lfs").EnumerateArray().Sum(l => l.GetProperty("correct").GetInt32());
+        records[0]["CONTENT"].ShouldNotContain("http"); // the row without gold has no vote of these LFs
+        records[0]["CONTENT"].Split(' ').Length.ShouldBeGreaterThan(3);
+        Correct(analyzed.Out).ShouldBe(Correct(raw.Out));
+
+        // and a fraction that is not zero is still no class
+        var half = WriteCsv("half.csv", Columns, records.Select((r, i) => Columns.Select(c => c == "CLASS" && i == 2 ? "0.5" : r[c])));
+        Shell.Run("apply", "--lfs", lfs, "--data", half, "--gold-column", "CLASS", "--out", _temp.File("h.snkm"))
+            .ShouldFailWith(1, $"error: {half}(4): column 'CLASS': '0.5' is not a class (HAM, SPAM) or a class number 0..1");
+    }
+
+    [Fact]
+    public void A_csv_without_a_header_line_is_an_error_asking_for_one()
+    {
+        // Given Psy's comments without their header line, so that the first comment's cells are taken for column names
+        var (lfs, records) = PsyComments();
+        var data = WriteCsv("noheader.csv", null, records.Select(r => Columns.Select(c => r[c])));
+
+        // When they are labelled, Then the error on the field the LFs read asks for a header line
+        var result = Shell.Run("label", "--lfs", lfs, "--data", data, "--out", _temp.File("labels.csv")).ShouldFailWith(1);
+        result.ErrorLines[0].ShouldStartWith($"{Path.Combine(lfs, "yt.rules")}(4,10): error SNK0103: unknown field 'CONTENT' (used 2 times): {data} has no such column; "
+            + $"the first line of {data} looks like a row, not a header ('{records[0]["DATE"]}' is a date): add a header line naming the columns (columns: ");
+    }
 }
