@@ -127,4 +127,16 @@ public sealed class NewUserTests : IDisposable
         result.ErrorLines[0].ShouldStartWith($"{Path.Combine(lfs, "yt.rules")}(4,10): error SNK0103: unknown field 'CONTENT' (used 2 times): {data} has no such column; "
             + $"the first line of {data} looks like a row, not a header ('{records[0]["DATE"]}' is a date): add a header line naming the columns (columns: ");
     }
+
+    [Fact]
+    public void A_misspelt_keep_column_under_a_column_mapping_suggests_the_file_s_own_column_name()
+    {
+        // Given the comments read with --column text=CONTENT, so that the schema calls CONTENT 'text'
+        var (lfs, _) = PsyComments();
+        var data = TestPaths.YouTubeRawCsvs[0];
+
+        // When a column to keep is misspelt, Then the error suggests the name in the file and lists the columns as the file has them
+        Shell.Run("label", "--lfs", lfs, "--data", data, "--column", "text=CONTENT", "--keep-columns", "CONTNT", "--out", _temp.File("labels.csv"))
+            .ShouldFailWith(1, $"error: {data}: no column 'CONTNT'; did you mean 'CONTENT'? (columns: COMMENT_ID, AUTHOR, DATE, CONTENT (read as text), CLASS)");
+    }
 }
