@@ -139,4 +139,36 @@ public sealed class NewUserTests : IDisposable
         Shell.Run("label", "--lfs", lfs, "--data", data, "--column", "text=CONTENT", "--keep-columns", "CONTNT", "--out", _temp.File("labels.csv"))
             .ShouldFailWith(1, $"error: {data}: no column 'CONTNT'; did you mean 'CONTENT'? (columns: COMMENT_ID, AUTHOR, DATE, CONTENT (read as text), CLASS)");
     }
+
+    [Fact]
+    public void The_rows_command_a_below_chance_warning_gives_runs_as_written_and_shows_the_wrong_rows()
+    {
+        // Given LFs of which 'short' is below chance on Psy's comments (right on 19 of the 57 it votes on)
+        var (lfs, _) = PsyComments();
+        var psy = TestPaths.YouTubeRawCsvs[0];
+
+        // When they are applied with the gold column
+        var applied = Shell.Run("apply", "--lfs", lfs, "--data", psy, "--gold-column", "CLASS", "--out", _temp.File("m.snkm")).ShouldSucceed();
+
+        // Then the warning's command names the LFs, the data and the gold column, and runs
+        var command = $"snorkeler rows --lfs {lfs} --data {psy} --gold-column CLASS --lf short --wrong";
+        applied.ErrorLines.ShouldContain(l => l.EndsWith($"warning SNK0705: LF 'short' is right on 19 of the 57 labelled rows it votes on (0.33), below chance (0.50: voting HAM at random would be right that often); is its class the wrong one? ('{command}')"));
+        Shell.Run([.. command.Split(' ').Skip(1)]).ShouldSucceed().Out.ShouldStartWith("short votes; wrong against gold: 38 of 350 rows");
+    }
+
+    [Fact]
+    public void Label_points_a_below_chance_warning_from_the_dev_set_at_the_dev_file()
+    {
+        // Given unlabelled comments (Psy's without CLASS) and Psy's labelled comments as the dev set
+        var (lfs, records) = PsyComments();
+        var psy = TestPaths.YouTubeRawCsvs[0];
+        string[] unlabelled = ["COMMENT_ID", "AUTHOR", "DATE", "CONTENT"];
+        var data = WriteCsv("unlabelled.csv", unlabelled, records.Select(r => unlabelled.Select(c => r[c])));
+
+        // When they are labelled
+        var result = Shell.Run("label", "--lfs", lfs, "--data", data, "--dev", psy, "--gold-column", "CLASS", "--model", "mv", "--out", _temp.File("l.csv")).ShouldSucceed();
+
+        // Then the rows command of the warning reads the dev file, where the gold labels are
+        result.ErrorLines.ShouldContain(l => l.EndsWith($"is its class the wrong one? ('snorkeler rows --lfs {lfs} --data {psy} --gold-column CLASS --lf short --wrong')"));
+    }
 }
