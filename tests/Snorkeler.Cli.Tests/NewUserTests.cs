@@ -171,4 +171,39 @@ public sealed class NewUserTests : IDisposable
         // Then the rows command of the warning reads the dev file, where the gold labels are
         result.ErrorLines.ShouldContain(l => l.EndsWith($"is its class the wrong one? ('snorkeler rows --lfs {lfs} --data {psy} --gold-column CLASS --lf short --wrong')"));
     }
+
+    [Theory]
+    [InlineData("--matrix-out", "m.txt", 1, "error: {0}: unknown matrix format '.txt' (a matrix is written as .snkm, .csv or .npy)")]
+    [InlineData("--prior", "0.9", 2, "snorkeler label: the class prior has 1 values but the task has 2 classes (HAM, SPAM)")]
+    public void Label_refuses_an_option_the_fit_or_the_writer_would_refuse_before_applying_any_LF(string option, string value, int exitCode, string message)
+    {
+        var (lfs, _) = PsyComments();
+        var path = value.EndsWith(".txt", StringComparison.Ordinal) ? _temp.File(value) : value;
+
+        var result = Shell.Run("label", "--lfs", lfs, "--data", TestPaths.YouTubeRawCsvs[0], option, path, "--out", _temp.File("labels.csv"));
+
+        // The error comes first: no 'applied 2 LFs to 350 rows' line before it
+        result.ShouldFailWith(exitCode, string.Format(System.Globalization.CultureInfo.InvariantCulture, message, path));
+        File.Exists(_temp.File("labels.csv")).ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Label_refuses_a_dev_data_file_without_its_gold_column_before_applying_any_LF()
+    {
+        var (lfs, _) = PsyComments();
+        var dev = TestPaths.YouTubeRawCsvs[4];
+
+        Shell.Run("label", "--lfs", lfs, "--data", TestPaths.YouTubeRawCsvs[0], "--dev", dev, "--out", _temp.File("labels.csv"))
+            .ShouldFailWith(2, $"snorkeler label: --dev {dev} needs --gold-column NAME naming the column with its gold labels (columns: COMMENT_ID, AUTHOR, DATE, CONTENT, CLASS)");
+    }
+
+    [Fact]
+    public void Apply_to_a_matrix_name_of_no_format_lists_the_formats_a_matrix_is_written_in()
+    {
+        var (lfs, _) = PsyComments();
+        var output = _temp.File("m.txt");
+
+        Shell.Run("apply", "--lfs", lfs, "--data", TestPaths.YouTubeRawCsvs[0], "--out", output)
+            .ShouldFailWith(1, $"error: {output}: unknown matrix format '.txt' (a matrix is written as .snkm, .csv or .npy)");
+    }
 }

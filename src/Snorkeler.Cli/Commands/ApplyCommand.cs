@@ -30,7 +30,7 @@ internal sealed class ApplyCommand : ICommand
     {
         var dataPaths = args.Values("--data");
         var outPath = args.Required("--out");
-        MatrixFile.FormatOf(outPath);
+        MatrixWriter.CheckExtension(outPath);
         var threads = args.Int("--threads", 1, 1024) ?? Environment.ProcessorCount;
         var opened = Inputs.OpenData(dataPaths, args);
         // With workers, the first chunks are read and parsed on the second core while the LFs load (docs/benchmarks.md).

@@ -50,6 +50,7 @@ internal sealed class LabelCommand : ICommand
         var dataPaths = args.Values("--data");
         var outPath = args.Required("--out");
         LabelsWriter.CheckExtension(outPath);
+        if (args.Value("--matrix-out") is { } matrixPath) MatrixWriter.CheckExtension(matrixPath);
         var seed = args.Int("--seed") ?? 0;
         var tieBreak = args.Choice("--tie-break", TieBreak.Abstain);
         var modelName = args.Value("--model") ?? DefaultModel;
@@ -63,6 +64,10 @@ internal sealed class LabelCommand : ICommand
         var schema = set.Schema!;
         var names = lfs.Select(l => l.Name).ToArray();
         var join = JoinColumns.From(args, data);
+        // What the fit would refuse, refused before the LFs are applied: a prior of another class count, a dev file without its gold column.
+        if (Inputs.Prior(args) is { } prior && prior.Count != schema.Cardinality)
+            throw new UsageException($"the class prior has {prior.Count} values but the task has {schema.Cardinality} classes ({string.Join(", ", schema.ClassNames)})");
+        Gold.CheckDevGoldColumn(args);
 
         // 1. Apply, streaming the matrix to a temporary file (.OUT.matrix.snkm.PID.GUID.tmp: never committed, and
         // cleaned by the next run writing OUT if this process is killed).
