@@ -44,7 +44,7 @@ public sealed class NewUserTests : IDisposable
 
         // When they are labelled, Then the error says the file is not a split and how to name JSON Lines
         Shell.Run("label", "--lfs", lfs, "--data", data, "--out", _temp.File("labels.csv"))
-            .ShouldFailWith(1, $"error: {data}(1): \"COMMENT_ID\" holds a string, not a row object: a .json file is read as a Wrench split "
+            .ShouldFailWith(1, $"error: {data}(1): \"COMMENT_ID\" holds a JSON string, not a row object: a .json file is read as a Wrench split "
                 + "(one JSON object of rows: {\"0\": {\"data\": {...}, \"label\": 1}, ...}); for data with one JSON object per line, name the file .jsonl "
                 + "(a JSON array of records: write one per line)");
         File.Exists(_temp.File("labels.csv")).ShouldBeFalse();

@@ -88,7 +88,7 @@ internal static class JsonObjectStream
                             phase = 1;
                             break;
                         case 0:
-                            throw SnorkelerException.InFile(path, $"the file holds {Kind(reader.TokenType)}, but a .json file is read as a Wrench split ({SplitShape}); {LinesHint}", line);
+                            throw SnorkelerException.InFile(path, $"the file holds {Kind(KindOf(reader.TokenType))}, but a .json file is read as a Wrench split ({SplitShape}); {LinesHint}", line);
                         case 1 when reader.TokenType == JsonTokenType.PropertyName:
                             if (!System.Text.Unicode.Utf8.IsValid(reader.ValueSpan)) throw TextFiles.InvalidUtf8(path);
                             key = reader.GetString();
@@ -137,22 +137,25 @@ internal static class JsonObjectStream
     /// <summary>A JSON value's kind in words.</summary>
     internal static string Kind(JsonValueKind kind) => kind switch
     {
-        JsonValueKind.Array => "an array",
-        JsonValueKind.String => "a string",
-        JsonValueKind.Number => "a number",
+        JsonValueKind.Array => "a JSON array",
+        JsonValueKind.String => "a JSON string",
+        JsonValueKind.Number => "a JSON number",
         JsonValueKind.True or JsonValueKind.False => "true/false",
         JsonValueKind.Null => "null",
-        _ => "an object",
+        JsonValueKind.Object => "a JSON object",
+        _ => "something other than an object",
     };
 
-    private static string Kind(JsonTokenType token) => token switch
+    /// <summary>The kind of the value a token starts.</summary>
+    private static JsonValueKind KindOf(JsonTokenType token) => token switch
     {
-        JsonTokenType.StartArray => "a JSON array",
-        JsonTokenType.String => "a JSON string",
-        JsonTokenType.Number => "a JSON number",
-        JsonTokenType.True or JsonTokenType.False => "true/false",
-        JsonTokenType.Null => "null",
-        _ => "something other than an object",
+        JsonTokenType.StartArray => JsonValueKind.Array,
+        JsonTokenType.String => JsonValueKind.String,
+        JsonTokenType.Number => JsonValueKind.Number,
+        JsonTokenType.True => JsonValueKind.True,
+        JsonTokenType.False => JsonValueKind.False,
+        JsonTokenType.Null => JsonValueKind.Null,
+        _ => JsonValueKind.Undefined,
     };
 
     internal static string Friendly(string message)
