@@ -36,11 +36,12 @@ public sealed class NewUserTests : IDisposable
     }
 
     [Fact]
-    public void Json_lines_saved_as_a_json_file_are_an_error_saying_to_name_the_file_jsonl()
+    public void Json_lines_saved_as_a_json_file_are_an_error_saying_to_name_the_file_jsonl_which_then_labels_as_the_csv_does()
     {
         // Given the comments as JSON Lines in a file named .json (which Snorkeler reads as a Wrench split)
         var (lfs, records) = PsyComments();
-        var data = _temp.Write("comments.json", string.Concat(records.Select(r => JsonSerializer.Serialize(r) + "\n")));
+        var lines = string.Concat(records.Select(r => JsonSerializer.Serialize(r) + "\n"));
+        var data = _temp.Write("comments.json", lines);
 
         // When they are labelled, Then the error says the file is not a split and how to name JSON Lines
         Shell.Run("label", "--lfs", lfs, "--data", data, "--out", _temp.File("labels.csv"))
@@ -48,6 +49,12 @@ public sealed class NewUserTests : IDisposable
                 + "(one JSON object of rows: {\"0\": {\"data\": {...}, \"label\": 1}, ...}); for data with one JSON object per line, name the file .jsonl "
                 + "(a JSON array of records: write one per line)");
         File.Exists(_temp.File("labels.csv")).ShouldBeFalse();
+
+        // and, renamed as the error says, the file gives the labels the CSV gives, byte for byte
+        var renamed = _temp.Write("comments.jsonl", lines);
+        Shell.Run("label", "--lfs", lfs, "--data", renamed, "--gold-column", "CLASS", "--model", "mv", "--out", _temp.File("j.csv")).ShouldSucceed();
+        Shell.Run("label", "--lfs", lfs, "--data", TestPaths.YouTubeRawCsvs[0], "--gold-column", "CLASS", "--model", "mv", "--out", _temp.File("c.csv")).ShouldSucceed();
+        File.ReadAllText(_temp.File("j.csv")).ShouldBe(File.ReadAllText(_temp.File("c.csv")));
     }
 
     [Fact]
@@ -62,21 +69,6 @@ public sealed class NewUserTests : IDisposable
             .ShouldFailWith(1, $"error: {data}(1): the file holds a JSON array, but a .json file is read as a Wrench split "
                 + "(one JSON object of rows: {\"0\": {\"data\": {...}, \"label\": 1}, ...}); for data with one JSON object per line, name the file .jsonl "
                 + "(a JSON array of records: write one per line)");
-    }
-
-    [Fact]
-    public void The_same_comments_as_json_lines_label_exactly_as_the_csv_does()
-    {
-        // Given the comments as JSON Lines, named .jsonl
-        var (lfs, records) = PsyComments();
-        var data = _temp.Write("comments.jsonl", string.Concat(records.Select(r => JsonSerializer.Serialize(r) + "\n")));
-
-        // When both are labelled with the gold column
-        Shell.Run("label", "--lfs", lfs, "--data", data, "--gold-column", "CLASS", "--model", "mv", "--out", _temp.File("j.csv")).ShouldSucceed();
-        Shell.Run("label", "--lfs", lfs, "--data", TestPaths.YouTubeRawCsvs[0], "--gold-column", "CLASS", "--model", "mv", "--out", _temp.File("c.csv")).ShouldSucceed();
-
-        // Then the labels are the same, byte for byte
-        File.ReadAllText(_temp.File("j.csv")).ShouldBe(File.ReadAllText(_temp.File("c.csv")));
     }
 
     /// <summary>Records as CSV, every field quoted, under a header of <paramref name="columns"/> (none when null).</summary>
