@@ -198,4 +198,19 @@ public sealed class NewUserTests : IDisposable
         Shell.Run("apply", "--lfs", lfs, "--data", TestPaths.YouTubeRawCsvs[0], "--out", output)
             .ShouldFailWith(1, $"error: {output}: unknown matrix format '.txt' (a matrix is written as .snkm, .csv or .npy)");
     }
+
+    [Fact]
+    public void A_field_json_lines_have_on_later_lines_only_is_an_error_saying_to_give_the_first_line_every_key()
+    {
+        // Given JSON Lines whose first comment has no AUTHOR key (as writers that leave out nulls make them), and an LF reading AUTHOR
+        var (_, records) = PsyComments();
+        records[0].Remove("AUTHOR");
+        var data = _temp.Write("comments.jsonl", string.Concat(records.Select(r => JsonSerializer.Serialize(r) + "\n")));
+        var rules = _temp.Write("by-author/a.rules", "labels HAM, SPAM\n\nlf shouting_author:\n    when AUTHOR matches /^[A-Z ]+$/ label SPAM\n");
+
+        // When the LFs are checked against the data, Then the error says why AUTHOR is no column and what to do
+        Shell.Run("check", rules, "--data", data).ShouldFailWith(1,
+            $"{rules}(4,10): error SNK0103: unknown field 'AUTHOR': {data} has no such column; 'AUTHOR' is a key of later lines but not of the first, "
+            + "whose keys are a JSON Lines file's columns: give the first line every key (null where it has no value) (columns: COMMENT_ID, DATE, CONTENT, CLASS)");
+    }
 }
