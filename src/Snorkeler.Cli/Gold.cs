@@ -64,10 +64,23 @@ internal static class Gold
             throw new UsageException($"--dev {path} is a data file: give --lfs PATH to label it with the same LFs (or a matrix written by 'snorkeler apply --gold-column NAME')");
         var data = Inputs.OpenData([path], args, strictAliases: false);
         var (functions, schema) = lfs(path, data);
-        using var gold = LabelledData.Gold([path], data, schema, goldColumn)
-            ?? throw new UsageException($"--dev {path} needs --gold-column NAME naming the column with its gold labels (columns: {string.Join(", ", data.Schema.Names)})");
+        using var gold = LabelledData.Gold([path], data, schema, goldColumn) ?? throw NoGoldColumn(path, data);
         return RequireLabelled(LabelledData.Apply(data, functions, schema, gold, options with { Progress = null }), path);
     }
+
+    /// <summary>
+    /// Refuses, before any work, a <c>--dev</c> data file without <c>--gold-column</c> (a matrix or a Wrench split carries
+    /// its gold labels): <see cref="OpenDev"/> would, but only after the training data had been labelled.
+    /// </summary>
+    public static void CheckDevGoldColumn(Args args)
+    {
+        if (args.Value("--dev") is not { } path || args.Value("--gold-column") is not null) return;
+        if (MatrixFile.IsMatrix(path) || path.EndsWith(".json", StringComparison.OrdinalIgnoreCase)) return;
+        throw NoGoldColumn(path, Inputs.OpenData([path], args, strictAliases: false));
+    }
+
+    private static UsageException NoGoldColumn(string path, Data.IDataSource data)
+        => new($"--dev {path} needs --gold-column NAME naming the column with its gold labels (columns: {string.Join(", ", data.Schema.Names)})");
 
     private static LabelMatrix RequireLabelled(LabelMatrix dev, string path)
     {

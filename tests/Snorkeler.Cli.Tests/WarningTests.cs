@@ -113,6 +113,6 @@ public class WarningTests
 
         // Then
         result.ShouldSucceed();
-        result.ErrorLines.ShouldContain(l => l.EndsWith("warning SNK0705: LF 'backwards' is right on 0 of the 12 labelled rows it votes on (0.00), below chance (0.50: voting Account at random would be right that often); is its class the wrong one? ('snorkeler rows --lf backwards --wrong')"));
+        result.ErrorLines.ShouldContain(l => l.EndsWith($"warning SNK0705: LF 'backwards' is right on 0 of the 12 labelled rows it votes on (0.00), below chance (0.50: voting Account at random would be right that often); is its class the wrong one? ('snorkeler rows --lfs {tickets.Lfs} --data {tickets.Data} --gold-column category --lf backwards --wrong')"));
     }
 }

@@ -30,7 +30,7 @@ internal sealed class ApplyCommand : ICommand
     {
         var dataPaths = args.Values("--data");
         var outPath = args.Required("--out");
-        MatrixFile.FormatOf(outPath);
+        MatrixWriter.CheckExtension(outPath);
         var threads = args.Int("--threads", 1, 1024) ?? Environment.ProcessorCount;
         var opened = Inputs.OpenData(dataPaths, args);
         // With workers, the first chunks are read and parsed on the second core while the LFs load (docs/benchmarks.md).
@@ -70,17 +70,22 @@ internal sealed class ApplyCommand : ICommand
         var shape = terminal.Quiet ? null : Inputs.Shape(dataPaths, args); // for the status line only: it opens every file again
         terminal.Info($"applied {lfs.Count} LFs to {result.Rows:N0} rows{(shape is null ? "" : $" ({shape})")} in {result.Elapsed.TotalSeconds:0.00} s ({result.RowsPerSecond:N0} rows/s){(gold is null ? "" : $", {Gold.Describe(gold)}")}; wrote {outPath}");
         ReportFailures(terminal, lfs, result);
-        terminal.Diagnostics(Warnings(counts, lfs, data, args.Value("--gold-column"), args, cancellation));
+        terminal.Diagnostics(Warnings(counts, lfs, data, args.Value("--gold-column"), dataHasGold: gold is not null, args, cancellation));
         return ExitCode.Ok;
     }
 
-    /// <summary>The <c>snorkeler rows</c> command that reads the same LFs and data as this run, as a shell takes it.</summary>
-    internal static string RowsCommand(Args args)
+    /// <summary>
+    /// The <c>snorkeler rows</c> command that reads the same LFs and data as this run (or the LFs and <paramref name="data"/>,
+    /// a dev file), as a shell takes it; with <paramref name="gold"/>, the <c>--gold-column</c> too, which buckets about
+    /// gold (<c>--wrong</c>) need.
+    /// </summary>
+    internal static string RowsCommand(Args args, bool gold = false, string? data = null)
     {
         var command = new System.Text.StringBuilder("snorkeler rows");
-        foreach (var option in (string[])["--lfs", "--data", "--column", "--delimiter"])
+        foreach (var option in (string[])["--lfs", "--data", "--column", "--delimiter", "--gold-column"])
         {
-            var values = args.Values(option);
+            if (option == "--gold-column" && !gold) continue;
+            var values = option == "--data" && data is not null ? [data] : args.Values(option);
             if (values.Count == 0) continue;
             command.Append(' ').Append(option);
             foreach (var value in values) command.Append(' ').Append(ShellWord(value));
@@ -112,9 +117,11 @@ internal sealed class ApplyCommand : ICommand
     }
 
     /// <summary>What the data shows about the LFs: the matrix's warnings (from <paramref name="counts"/>) and the rules' comparisons with values the data never holds.</summary>
+    /// <paramref name="dataHasGold"/> says whether the data holds the gold column, so that the rows command shown for
+    /// an LF below chance can show its wrong rows.
     internal static IEnumerable<Diagnostic> Warnings(Analysis.LfWarnings.Counts counts, IReadOnlyList<LabelingFunction> lfs, Data.IDataSource data, string? goldColumn,
-        Args args, CancellationToken cancellation)
-        => counts.Warnings(lfs, goldColumn, RowsCommand(args)).Concat(Dsl.RuleDataChecks.Check(lfs, data, cancellation,
+        bool dataHasGold, Args args, CancellationToken cancellation)
+        => counts.Warnings(lfs, goldColumn, RowsCommand(args, dataHasGold)).Concat(Dsl.RuleDataChecks.Check(lfs, data, cancellation,
             // Only an LF that voted on no row has its case-sensitive regexes tried ignoring case: the others cost no extra pass.
             silent: lfs.Where((_, j) => counts.Coverage(j) == 0).ToHashSet()));
 

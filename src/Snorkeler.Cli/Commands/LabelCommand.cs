@@ -50,6 +50,7 @@ internal sealed class LabelCommand : ICommand
         var dataPaths = args.Values("--data");
         var outPath = args.Required("--out");
         LabelsWriter.CheckExtension(outPath);
+        if (args.Value("--matrix-out") is { } matrixPath) MatrixWriter.CheckExtension(matrixPath);
         var seed = args.Int("--seed") ?? 0;
         var tieBreak = args.Choice("--tie-break", TieBreak.Abstain);
         var modelName = args.Value("--model") ?? DefaultModel;
@@ -63,6 +64,10 @@ internal sealed class LabelCommand : ICommand
         var schema = set.Schema!;
         var names = lfs.Select(l => l.Name).ToArray();
         var join = JoinColumns.From(args, data);
+        // What the fit would refuse, refused before the LFs are applied: a prior of another class count, a dev file without its gold column.
+        if (Inputs.Prior(args) is { } prior && prior.Count != schema.Cardinality)
+            throw new UsageException($"the class prior has {prior.Count} values but the task has {schema.Cardinality} classes ({string.Join(", ", schema.ClassNames)})");
+        Gold.CheckDevGoldColumn(args);
 
         // 1. Apply, streaming the matrix to a temporary file (.OUT.matrix.snkm.PID.GUID.tmp: never committed, and
         // cleaned by the next run writing OUT if this process is killed).
@@ -104,9 +109,15 @@ internal sealed class LabelCommand : ICommand
 
             // 2. The labelled dev set, if any: a matrix with gold labels, or data labelled by the same LFs.
             var dev = Gold.OpenDev(args, (_, _) => (lfs, schema), applyOptions with { Progress = null });
-            var warnings = ApplyCommand.Warnings(counts, lfs, data, goldColumn, args, cancellation).ToList();
-            // Accuracy against gold: the training data's gold labels when it has them, else the dev set's.
-            if (trainGold is null && dev is not null) warnings.AddRange(LfWarnings.Check(dev, lfs).Where(w => w.Code == LfWarnings.Codes.BelowChance));
+            var warnings = ApplyCommand.Warnings(counts, lfs, data, goldColumn, dataHasGold: trainGold is not null, args, cancellation).ToList();
+            // Accuracy against gold: the training data's gold labels when it has them, else the dev set's (whose wrong rows
+            // 'rows' shows when the dev set is a data file).
+            if (trainGold is null && dev is not null)
+            {
+                var devPath = args.Value("--dev")!;
+                var devRows = MatrixFile.IsMatrix(devPath) ? null : ApplyCommand.RowsCommand(args, gold: goldColumn is not null, data: devPath);
+                warnings.AddRange(LfWarnings.Check(dev, lfs, rowsCommand: devRows, cancellation: cancellation).Where(w => w.Code == LfWarnings.Codes.BelowChance));
+            }
             terminal.Diagnostics(warnings);
 
             // 3. Fit.

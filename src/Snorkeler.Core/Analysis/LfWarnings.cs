@@ -45,10 +45,12 @@ public static class LfWarnings
 
     /// <summary>
     /// The warnings the matrix shows, in LF order; <paramref name="lfs"/> (the matrix's LFs) give locations, and
-    /// <paramref name="goldColumn"/> the data column holding gold labels (an LF reading it is a leak).
+    /// <paramref name="goldColumn"/> the data column holding gold labels (an LF reading it is a leak), and
+    /// <paramref name="rowsCommand"/> the <c>snorkeler rows</c> command with the inputs the matrix was made from, which
+    /// the warnings tell to run (see <see cref="Counts.Warnings"/>).
     /// </summary>
     public static IReadOnlyList<Diagnostic> Check(IMatrixSource matrix, IReadOnlyList<LabelingFunction>? lfs = null, string? goldColumn = null,
-        CancellationToken cancellation = default)
+        string? rowsCommand = null, CancellationToken cancellation = default)
     {
         Guard.NotNull(matrix);
         var counts = new Counts(matrix.Schema, matrix.LfNames, matrix.SourceKinds);
@@ -57,7 +59,7 @@ public static class LfWarnings
             cancellation.ThrowIfCancellationRequested();
             counts.Add(block);
         }
-        return counts.Warnings(lfs, goldColumn);
+        return counts.Warnings(lfs, goldColumn, rowsCommand);
     }
 
     /// <summary>
@@ -174,7 +176,8 @@ public static class LfWarnings
 
         /// <summary>
         /// The warnings the rows added so far show; see <see cref="LfWarnings.Check"/>. <paramref name="rowsCommand"/> is the
-        /// <c>snorkeler rows</c> command, with the run's inputs, that an LF voting on no row is told to check its condition with.
+        /// <c>snorkeler rows</c> command, with the run's inputs, that an LF voting on no row is told to check its condition
+        /// with, and an LF below chance to look at its wrong rows with (so it names the gold column when there is one).
         /// </summary>
         public IReadOnlyList<Diagnostic> Warnings(IReadOnlyList<LabelingFunction>? lfs = null, string? goldColumn = null, string? rowsCommand = null)
         {
@@ -206,7 +209,7 @@ public static class LfWarnings
                 if (accuracy >= chance || chance - accuracy <= BelowChanceZ * error) continue;
                 var voted = Enumerable.Range(0, k).Where(c => _labelledVotes[j * k + c] > 0).Select(_schema.NameOf).ToList();
                 warnings.Add(Warning(Codes.BelowChance, string.Create(CultureInfo.InvariantCulture,
-                    $"LF '{Name(j)}' is right on {N(_correct[j])} of the {N(votesWithGold)} labelled rows it votes on ({accuracy:0.00}), below chance ({chance:0.00}: voting {string.Join("/", voted)} at random would be right that often); is its class the wrong one? ('snorkeler rows --lf {Name(j)} --wrong')"), At(j)));
+                    $"LF '{Name(j)}' is right on {N(_correct[j])} of the {N(votesWithGold)} labelled rows it votes on ({accuracy:0.00}), below chance ({chance:0.00}: voting {string.Join("/", voted)} at random would be right that often); is its class the wrong one? ('{rowsCommand ?? "snorkeler rows"} --lf {Name(j)} --wrong')"), At(j)));
             }
             if (_pairs)
             {

@@ -58,7 +58,8 @@ public static class ColumnGuess
     /// <summary>
     /// What probably fixes a field the data lacks, as a message tail: <c>; did you mean 'body'?</c> for a typo of a
     /// column, of a constant among <paramref name="constants"/>, a <c>--column FIELD=COLUMN</c> mapping to a similar
-    /// or the free-text column, or a delimiter when the data has one column whose name holds one.
+    /// or the free-text column, a delimiter when the data has one column whose name holds one, a first JSON Lines line
+    /// with every key when later lines have the field, or a header line when the first line is a row.
     /// </summary>
     public static string MissingFieldHint(string field, DataSchema columns, Loading.DataHints? data, IEnumerable<string>? constants = null)
     {
@@ -69,9 +70,31 @@ public static class ColumnGuess
         if (constants is not null && Text.Suggest.Nearest(field, constants) is { } constant) return $"; did you mean the constant '{constant}'?";
         if (names.Count == 1 && CsvDialect.Candidates.FirstOrDefault(c => names[0].Contains(c, StringComparison.Ordinal)) is var d and not '\0')
             return $"; the data has one column, '{names[0]}': is it {CsvDialect.Describe(d)}-separated? (--delimiter {(d == '\t' ? "tab" : $"'{d}'")})";
+        if (data?.LaterKeys.FirstOrDefault(k => string.Equals(k, field, StringComparison.OrdinalIgnoreCase)) is { } key)
+            return $"; '{key}' is a key of later lines but not of the first, whose keys are a JSON Lines file's columns: give the first line every key (null where it has no value)";
+        if (RowLikeName(names) is { } cell)
+            return $"; the first line of {data?.Name ?? "the data"} looks like a row, not a header ({cell}): add a header line naming the columns";
         if (Similar(field, names) is { } similar) return $"; to read column '{similar}' as '{field}', add --column {field}={similar}";
         if (data?.TextColumn is { } text) return $"; if column '{text}' holds it, add --column {field}={text}";
         return $"; map a column to it with --column {field}=COLUMN";
+    }
+
+    /// <summary>
+    /// Why a header reads as a data row (a file without a header line): one of its names is a number or a date and
+    /// time (<c>'1' is a number</c>), which no one names a column; null for a plausible header. (A long sentence is a
+    /// plausible name: survey exports name columns by their questions.)
+    /// </summary>
+    private static string? RowLikeName(IReadOnlyList<string> names)
+    {
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        foreach (var name in names)
+        {
+            if (double.TryParse(name, System.Globalization.NumberStyles.Float, invariant, out _)) return $"'{name}' is a number";
+            if (DateTime.TryParseExact(name, ["yyyy-MM-dd", "yyyy-MM-ddTHH:mm:ss", "yyyy-MM-ddTHH:mm:ss.FFFFFFF", "yyyy-MM-dd HH:mm:ss"], invariant,
+                    System.Globalization.DateTimeStyles.None, out _))
+                return $"'{name}' is a date";
+        }
+        return null;
     }
 
     private static int WordCount(ReadOnlySpan<char> text)

@@ -79,7 +79,10 @@ public sealed class DataSchema
         var alike = _names.Where(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase)).ToArray();
         if (alike.Length > 1)
             throw new SnorkelerException($"{where}'{name}' matches the columns {string.Join(" and ", alike.Select(n => $"'{n}'"))} when case is ignored; give the exact name");
-        var hint = Text.Suggest.Nearest(name, _names) is { } near ? $"; did you mean '{near}'?" : "";
-        throw new SnorkelerException($"{where}no column '{name}'{hint} (columns: {string.Join(", ", _names)}){(option is null ? "" : $"; give {option} NAME to read another column")}");
+        // Under --column text=CONTENT the column is found by either name, so both are suggested and listed.
+        var known = _original is null ? _names : _names.Concat(Enumerable.Range(0, Count).Select(FileName).Where(n => !_exact.ContainsKey(n))).ToArray();
+        var hint = Text.Suggest.Nearest(name, known) is { } near ? $"; did you mean '{near}'?" : "";
+        var listed = Enumerable.Range(0, Count).Select(c => FileName(c) == _names[c] ? _names[c] : $"{FileName(c)} (read as {_names[c]})");
+        throw new SnorkelerException($"{where}no column '{name}'{hint} (columns: {string.Join(", ", listed)}){(option is null ? "" : $"; give {option} NAME to read another column")}");
     }
 }

@@ -4,7 +4,7 @@ namespace Snorkeler.Data;
 
 /// <summary>
 /// A data column holding gold (true) labels, and how its cells become labels: a class name (exactly, else
-/// ignoring case when that picks one class), or a class number; an empty cell, a missing value or <c>-1</c> is
+/// ignoring case when that picks one class), or a class number (<c>1</c>, or <c>1.0</c> as pandas writes it); an empty cell, a missing value or <c>-1</c> is
 /// "no gold label" (<see cref="LabelSchema.Abstain"/>). Anything else is an error naming the file, the line and
 /// the nearest class. The same rules serve every command and every format, so gold written as names in one file
 /// and as numbers in another means the same.
@@ -36,12 +36,23 @@ public sealed class GoldColumn
     public int? TryParse(ReadOnlySpan<char> cell)
     {
         var text = cell.Trim();
-        if (text.IsEmpty || text.SequenceEqual("-1")) return LabelSchema.Abstain;
+        if (text.IsEmpty) return LabelSchema.Abstain;
         var s = text.ToString();
         if (Schema.LabelOf(s) is { } exact) return exact;
         if (_ignoreCase.TryGetValue(s, out var label)) return label;
-        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number < Schema.Cardinality) return number;
+        // pandas writes an integer column that has missing values as floats ("1.0", and "" for NaN): a zero fraction is
+        // still a class number, as long as no class is named so (checked above).
+        var whole = WithoutZeroFraction(text);
+        if (whole.SequenceEqual("-1")) return LabelSchema.Abstain;
+        if (int.TryParse(whole, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number < Schema.Cardinality) return number;
         return null;
+    }
+
+    /// <summary><paramref name="text"/> without a fraction of zeros (<c>1.0</c> → <c>1</c>), else unchanged.</summary>
+    private static ReadOnlySpan<char> WithoutZeroFraction(ReadOnlySpan<char> text)
+    {
+        var dot = text.IndexOf('.');
+        return dot > 0 && dot < text.Length - 1 && !text[(dot + 1)..].ContainsAnyExcept('0') ? text[..dot] : text;
     }
 
     /// <summary>The label of a cell, or a <see cref="SnorkelerException"/> naming <paramref name="source"/>, its line and the nearest class.</summary>

@@ -37,6 +37,32 @@ public sealed class JsonLinesSource : IChunkedSource
         _columnNames = Schema.Names.Select(n => Encoding.UTF8.GetBytes(n)).ToArray();
     }
 
+    /// <summary>Lines after the first that <see cref="KeysBeyondFirstLine"/> reads.</summary>
+    internal const int KeySampleLines = 1000;
+
+    /// <summary>True for a file name the JSON Lines reader reads (<c>.jsonl</c>, <c>.ndjson</c>).</summary>
+    internal static bool IsJsonLines(string path)
+        => path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".ndjson", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The keys of the next <see cref="KeySampleLines"/> lines that the first line lacks, in order of appearance: they are
+    /// not columns, so a message about a field the data lacks can say where it is. Empty when the file cannot be read.
+    /// </summary>
+    internal static IReadOnlyCollection<string> KeysBeyondFirstLine(string path)
+    {
+        var keys = new List<string>();
+        try
+        {
+            var source = new JsonLinesSource(path);
+            foreach (var (_, doc) in source.Lines().Skip(1).Take(KeySampleLines))
+                using (doc)
+                    foreach (var p in doc.RootElement.EnumerateObject())
+                        if (source.Schema.IndexOf(p.Name) < 0 && !keys.Contains(p.Name, StringComparer.Ordinal)) keys.Add(p.Name);
+        }
+        catch (Exception e) when (e is SnorkelerException or IOException) { }
+        return keys;
+    }
+
     /// <inheritdoc />
     public string Name => _path;
 

@@ -88,7 +88,7 @@ internal static class JsonObjectStream
                             phase = 1;
                             break;
                         case 0:
-                            throw SnorkelerException.InFile(path, "expected a JSON object of rows ({\"0\": {...}, ...})", line);
+                            throw SnorkelerException.InFile(path, $"the file holds {Kind(KindOf(reader.TokenType))}, but a .json file is read as a Wrench split ({SplitShape}); {LinesHint}", line);
                         case 1 when reader.TokenType == JsonTokenType.PropertyName:
                             if (!System.Text.Unicode.Utf8.IsValid(reader.ValueSpan)) throw TextFiles.InvalidUtf8(path);
                             key = reader.GetString();
@@ -127,6 +127,36 @@ internal static class JsonObjectStream
                 throw SnorkelerException.InFile(path, phase == 0 ? "the file is empty" : "unexpected end of file (truncated JSON?)", line);
         }
     }
+
+    /// <summary>The layout of a Wrench split, for messages about a file that has another.</summary>
+    internal const string SplitShape = "one JSON object of rows: {\"0\": {\"data\": {...}, \"label\": 1}, ...}";
+
+    /// <summary>What to do with records in another layout: JSON Lines is the JSON data format that is not a split.</summary>
+    internal const string LinesHint = "for data with one JSON object per line, name the file .jsonl (a JSON array of records: write one per line)";
+
+    /// <summary>A JSON value's kind in words.</summary>
+    internal static string Kind(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Array => "a JSON array",
+        JsonValueKind.String => "a JSON string",
+        JsonValueKind.Number => "a JSON number",
+        JsonValueKind.True or JsonValueKind.False => "true/false",
+        JsonValueKind.Null => "null",
+        JsonValueKind.Object => "a JSON object",
+        _ => "something other than an object",
+    };
+
+    /// <summary>The kind of the value a token starts.</summary>
+    private static JsonValueKind KindOf(JsonTokenType token) => token switch
+    {
+        JsonTokenType.StartArray => JsonValueKind.Array,
+        JsonTokenType.String => JsonValueKind.String,
+        JsonTokenType.Number => JsonValueKind.Number,
+        JsonTokenType.True => JsonValueKind.True,
+        JsonTokenType.False => JsonValueKind.False,
+        JsonTokenType.Null => JsonValueKind.Null,
+        _ => JsonValueKind.Undefined,
+    };
 
     internal static string Friendly(string message)
     {

@@ -67,8 +67,8 @@ public static class WrenchFile
         using var stream = Open(path);
         foreach (var member in JsonObjectStream.Read(stream, path))
         {
-            var root = member.Value.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("weak_labels", out var weak) || weak.ValueKind != JsonValueKind.Array)
+            var root = Row(path, member);
+            if (!root.TryGetProperty("weak_labels", out var weak) || weak.ValueKind != JsonValueKind.Array)
                 throw SnorkelerException.InFile(path, $"row \"{member.Key}\" has no \"weak_labels\" array", member.Line);
             var count = weak.GetArrayLength();
             if (lfCount < 0)
@@ -104,13 +104,22 @@ public static class WrenchFile
         using var stream = Open(path);
         foreach (var member in JsonObjectStream.Read(stream, path))
         {
-            if (member.Value.RootElement.ValueKind != JsonValueKind.Object)
-                throw SnorkelerException.InFile(path, $"row \"{member.Key}\" is not a JSON object", member.Line);
+            Row(path, member);
             gold.Add(Gold(path, schema, member));
         }
         if (gold.Count == 0) throw SnorkelerException.InFile(path, "the file has no rows");
         return gold.ToArray();
     });
+
+    /// <summary>
+    /// A row's object. A member whose value is not an object is taken for the sign of another format: JSON Lines named
+    /// <c>.json</c> reads as an object whose members are the first record's fields ("COMMENT_ID": "z13...").
+    /// </summary>
+    private static JsonElement Row(string path, JsonObjectStream.Member member)
+        => member.Value.RootElement is { ValueKind: JsonValueKind.Object } row
+            ? row
+            : throw SnorkelerException.InFile(path, $"\"{member.Key}\" holds {JsonObjectStream.Kind(member.Value.RootElement.ValueKind)}, not a row object: "
+                + $"a .json file is read as a Wrench split ({JsonObjectStream.SplitShape}); {JsonObjectStream.LinesHint}", member.Line);
 
     /// <summary>A row's gold label: its <c>label</c>, or -1 when it has none (absent or null).</summary>
     private static int Gold(string path, LabelSchema schema, JsonObjectStream.Member member)
@@ -168,7 +177,7 @@ public static class WrenchFile
 
         /// <summary>A row's <c>data</c> object; a row without one is an error naming it, whichever row it is.</summary>
         private static JsonElement Data(string path, JsonObjectStream.Member member)
-            => member.Value.RootElement.ValueKind == JsonValueKind.Object && member.Value.RootElement.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object
+            => Row(path, member).TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object
                 ? data
                 : throw SnorkelerException.InFile(path, $"row \"{member.Key}\" has no \"data\" object", member.Line);
     }

@@ -30,14 +30,30 @@ public abstract class MatrixWriter : IDisposable
     /// </summary>
     public static MatrixWriter Create(string path, LabelSchema schema, IReadOnlyList<string> lfNames, string? goldColumn = null,
         IReadOnlyList<SourceKind>? kinds = null, bool sparse = false)
-        => MatrixFile.FormatOf(path) switch
+        => CheckExtension(path) switch
         {
             MatrixFormat.Binary => new BinaryMatrixWriter(path, schema, lfNames, goldColumn, kinds, sparse),
             MatrixFormat.Csv => new CsvMatrixWriter(path, schema, lfNames, goldColumn) { Kinds = kinds },
-            MatrixFormat.Npy => new NpyMatrixWriter(path, schema, lfNames, goldColumn) { Kinds = kinds },
-            MatrixFormat.Answers => throw new SnorkelerException($"{path}: long-format answers are read, not written; write .snkm, .csv or .npy"),
-            _ => throw new SnorkelerException($"{path}: Wrench .json matrices are read-only; write .snkm, .csv or .npy"),
+            _ => new NpyMatrixWriter(path, schema, lfNames, goldColumn) { Kinds = kinds },
         };
+
+    /// <summary>
+    /// The format a matrix written to <paramref name="path"/> gets, or an error naming the formats that can be written
+    /// (reading takes more: Wrench splits and long-format answers), so a command can refuse the name before any work.
+    /// </summary>
+    public static MatrixFormat CheckExtension(string path)
+    {
+        var ext = System.IO.Path.GetExtension(path).ToLowerInvariant();
+        return ext switch
+        {
+            ".snkm" => MatrixFormat.Binary,
+            ".csv" => MatrixFormat.Csv,
+            ".npy" => MatrixFormat.Npy,
+            ".tsv" or ".jsonl" or ".ndjson" or ".parquet" => throw new SnorkelerException($"{path}: long-format answers are read, not written; write .snkm, .csv or .npy"),
+            ".json" => throw new SnorkelerException($"{path}: Wrench .json matrices are read-only; write .snkm, .csv or .npy"),
+            _ => throw new SnorkelerException($"{path}: unknown matrix format '{ext}' (a matrix is written as .snkm, .csv or .npy)"),
+        };
+    }
 
     /// <summary>The name of the gold labels' column when the matrix stores gold labels, else null.</summary>
     public string? GoldColumn { get; }

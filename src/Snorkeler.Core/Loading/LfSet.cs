@@ -45,6 +45,7 @@ public sealed record LfLoadContext(LabelSchema? Schema, Data.DataSchema? DataCol
 public sealed class DataHints
 {
     private readonly Lazy<string?> _textColumn;
+    private readonly Lazy<IReadOnlyCollection<string>> _laterKeys = new(() => []);
 
     /// <summary>Hints naming the data and, when known, its free-text column.</summary>
     public DataHints(string name, string? textColumn)
@@ -53,18 +54,29 @@ public sealed class DataHints
         _textColumn = new Lazy<string?>(textColumn);
     }
 
-    private DataHints(string name, Func<string?> textColumn)
+    private DataHints(string name, Func<string?> textColumn, Func<IReadOnlyCollection<string>>? laterKeys)
     {
         Name = name;
         _textColumn = new Lazy<string?>(textColumn);
+        if (laterKeys is not null) _laterKeys = new(laterKeys);
     }
 
-    /// <summary>The hints for a data source: its name, and its free-text column, looked for only when a message needs it.</summary>
+    /// <summary>
+    /// The hints for a data source: its name, its free-text column, and for a JSON Lines file the keys its later lines
+    /// have and its first line lacks (which are not columns), each looked for only when a message needs it.
+    /// </summary>
     public static DataHints Of(Data.IDataSource data)
     {
         Guard.NotNull(data);
-        return new DataHints(data.Name, () => Data.ColumnGuess.FreeTextColumn(data));
+        var name = data.Name;
+        Func<IReadOnlyCollection<string>>? laterKeys = Data.JsonLinesSource.IsJsonLines(name) && File.Exists(name)
+            ? () => Data.JsonLinesSource.KeysBeyondFirstLine(name)
+            : null;
+        return new DataHints(name, () => Data.ColumnGuess.FreeTextColumn(data), laterKeys);
     }
+
+    /// <summary>Keys of a JSON Lines file's later lines that its first line lacks (a sample of the lines; empty for other data).</summary>
+    internal IReadOnlyCollection<string> LaterKeys => _laterKeys.Value;
 
     /// <summary>The data (its file), as the user named it.</summary>
     public string Name { get; }
