@@ -213,4 +213,28 @@ public sealed class NewUserTests : IDisposable
             $"{rules}(4,10): error SNK0103: unknown field 'AUTHOR': {data} has no such column; 'AUTHOR' is a key of later lines but not of the first, "
             + "whose keys are a JSON Lines file's columns: give the first line every key (null where it has no value) (columns: COMMENT_ID, DATE, CONTENT, CLASS)");
     }
+
+    [Theory]
+    [InlineData("label")]
+    [InlineData("analyze")]
+    public void A_report_named_anything_but_html_is_refused_before_any_work_as_the_report_is_an_html_page(string command)
+    {
+        var (lfs, _) = PsyComments();
+        var data = TestPaths.YouTubeRawCsvs[0];
+        var matrix = _temp.File("m.snkm");
+        Shell.Run("apply", "--lfs", lfs, "--data", data, "--out", matrix).ShouldSucceed();
+        var report = _temp.File("report.pdf");
+        string[] args = command == "label"
+            ? ["label", "--lfs", lfs, "--data", data, "--out", _temp.File("labels.csv"), "--report", report]
+            : ["analyze", "--matrix", matrix, "--report", report];
+
+        Shell.Run(args).ShouldFailWith(1, $"error: {report}: the report is an HTML page; name it .html "
+            + "(for the tables as text, JSON or Markdown, use 'snorkeler analyze --format text|json|markdown')");
+        File.Exists(report).ShouldBeFalse();
+        File.Exists(_temp.File("labels.csv")).ShouldBeFalse();
+
+        args[^1] = _temp.File("REPORT.HTM");
+        Shell.Run(args).ShouldSucceed();
+        File.ReadAllText(args[^1]).ShouldStartWith("<!DOCTYPE html>");
+    }
 }

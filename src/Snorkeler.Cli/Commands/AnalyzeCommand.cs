@@ -28,6 +28,7 @@ internal sealed class AnalyzeCommand : ICommand
     public int Run(Args args, Terminal terminal, CancellationToken cancellation)
     {
         var format = args.Choice("--format", OutputFormat.Text);
+        if (args.Value("--report") is { } reportPath) HtmlReport.CheckExtension(reportPath);
         var matrixName = Inputs.MatrixName(args.Values("--matrix"));
         var matrix = Inputs.OpenMatrix(args.Values("--matrix"), args, terminal);
         var summary = LfSummary.Of(matrix);

@@ -51,6 +51,7 @@ internal sealed class LabelCommand : ICommand
         var outPath = args.Required("--out");
         LabelsWriter.CheckExtension(outPath);
         if (args.Value("--matrix-out") is { } matrixPath) MatrixWriter.CheckExtension(matrixPath);
+        if (args.Value("--report") is { } reportPath) HtmlReport.CheckExtension(reportPath);
         var seed = args.Int("--seed") ?? 0;
         var tieBreak = args.Choice("--tie-break", TieBreak.Abstain);
         var modelName = args.Value("--model") ?? DefaultModel;

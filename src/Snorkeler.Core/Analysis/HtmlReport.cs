@@ -14,6 +14,17 @@ namespace Snorkeler.Analysis;
 /// </summary>
 public static class HtmlReport
 {
+    /// <summary>
+    /// Refuses, before any work, a report path that does not name an HTML page (<c>.html</c> or <c>.htm</c>): the report is
+    /// HTML only, and a <c>report.pdf</c> or <c>report.md</c> would hold HTML under a name that says otherwise.
+    /// </summary>
+    public static void CheckExtension(string path)
+    {
+        var ext = System.IO.Path.GetExtension(path).ToLowerInvariant();
+        if (ext is not (".html" or ".htm"))
+            throw new SnorkelerException($"{path}: the report is an HTML page; name it .html (for the tables as text, JSON or Markdown, use 'snorkeler analyze --format text|json|markdown')");
+    }
+
     private static readonly string[] Palette = ["#4269d0", "#efb118", "#ff725c", "#6cc5b0", "#3ca951", "#ff8ab7", "#a463f2", "#97bbf5"];
 
     /// <summary>Renders the report.</summary>
