@@ -1226,8 +1226,7 @@ internal sealed class DawidSkeneEm
                 {
                     var centre = _centreOutcomes.AsSpan(c * width, width);
                     var denominator = _classTotals[c] + s;
-                    var logs = new RepeatedLog();
-                    for (var a = 0; a < k; a++) row[a] = logs.Of((Count(j, a, c) + s * centre[a]) / denominator);
+                    SmoothedLogs(j, c, row[..k], centre[..k], s, denominator);
                     row[k] = Math.Log((Math.Max(0, _classTotals[c] - voted) + s * centre[k]) / denominator);
                 }
                 else
@@ -1235,12 +1234,23 @@ internal sealed class DawidSkeneEm
                     var centre = RowCentre(j, c);
                     var strength = _rowStrength[c];
                     var denominator = voted + strength;
-                    var logs = new RepeatedLog();
-                    for (var a = 0; a < k; a++) row[a] = logs.Of((Count(j, a, c) + strength * centre[a]) / denominator);
+                    SmoothedLogs(j, c, row[..k], centre, strength, denominator);
                     row[k] = 0;
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// <c>row[a] = log((n_j[a, c] + strength · centre[a]) / denominator)</c> for every vote a: first as if source j never cast a
+    /// (its count 0), then the votes it casts. Over many classes most votes are never cast and the first pass, with no count
+    /// to look up and the same logs repeating, is most of the work.
+    /// </summary>
+    private void SmoothedLogs(int j, int c, Span<double> row, ReadOnlySpan<double> centre, double strength, double denominator)
+    {
+        var logs = new RepeatedLog();
+        for (var a = 0; a < row.Length; a++) row[a] = logs.Of(strength * centre[a] / denominator);
+        foreach (var a in _votes[j]) row[a] = Math.Log((Count(j, a, c) + strength * centre[a]) / denominator);
     }
 
     /// <summary>
@@ -1581,9 +1591,10 @@ public sealed class DawidSkeneModel : LogLinearModel
         for (var j = 0; j < m; j++)
         {
             var parent = derived.Parent[j];
+            // Along a confusion row (class c, every vote a) the logs repeat; across the rows, seldom.
             var logs = new RepeatedLog();
-            for (var a = 0; a < k; a++)
             for (var c = 0; c < k; c++)
+            for (var a = 0; a < k; a++)
             {
                 if (parent < 0)
                 {
