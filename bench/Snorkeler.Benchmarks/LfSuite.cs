@@ -8,8 +8,8 @@ namespace Snorkeler.Benchmarks;
 /// <summary>
 /// Label models measured on generated LF data sets beyond the shared four (<see cref="LfSuiteGenerator"/>):
 /// <list type="bullet">
-/// <item><c>lf-suite shape --out DIR --seed S --train-rows N --lfs M --classes K [--single-class] [--coverage LO-HI] [--accuracy LO-HI] [--balance P0,P1,...]</c>:
-/// one set of a chosen shape (a real benchmark's rows, LFs and classes), independent LFs (<see cref="LfSuiteGenerator.Shape"/>).</item>
+/// <item><c>lf-suite shape --out DIR --seed S --train-rows N --lfs M --classes K [--single-class] [--coverage LO-HI] [--accuracy LO-HI] [--balance P0,P1,...] [--classes-per-lf LO-HI]</c>:
+/// one set of a chosen shape (a real benchmark's rows, LFs and classes), independent LFs, each voting one class, every class or (--classes-per-lf) a few (<see cref="LfSuiteGenerator.Shape"/>).</item>
 /// <item><c>lf-suite generate --out DIR --seed S [--sets N] [--train-rows N] [--valid-rows N] [--test-rows N]</c>
 /// writes N Wrench-format sets (16 by default: the seven families in turn) into DIR, each with a readme.txt.</item>
 /// <item><c>lf-suite run --dir DIR[,DIR...] [--models LIST] [--seed S] [--metric expected-accuracy|accuracy|macro-f1]</c>
@@ -42,7 +42,7 @@ public static class LfSuite
             case "gold-ceiling": return GoldCeiling.Run(args[1..]);
             default:
                 Console.Error.WriteLine("usage: lf-suite generate --out DIR --seed S [--sets N] [--train-rows N] [--valid-rows N] [--test-rows N]");
-                Console.Error.WriteLine("       lf-suite shape --out DIR --seed S --train-rows N --lfs M --classes K [--single-class] [--coverage LO-HI] [--accuracy LO-HI] [--balance P0,P1,...] [--valid-rows N] [--test-rows N]");
+                Console.Error.WriteLine("       lf-suite shape --out DIR --seed S --train-rows N --lfs M --classes K [--single-class] [--coverage LO-HI] [--accuracy LO-HI] [--balance P0,P1,...] [--classes-per-lf LO-HI] [--valid-rows N] [--test-rows N]");
                 Console.Error.WriteLine("       lf-suite run --dir DIR[,DIR...] [--models LIST] [--seed S] [--metric expected-accuracy|accuracy|macro-f1]");
                 Console.Error.WriteLine("       lf-suite auto-rules --dir DIR[,DIR...] [--seed S] [--candidates]");
                 Console.Error.WriteLine("       lf-suite wrench --dir DIR[,DIR...] [--seed S] [--cache DIR] [--candidates N]");
@@ -86,7 +86,8 @@ public static class LfSuite
         }
         var spec = LfSuiteGenerator.Shape(seed, rows, lfs, classes, args.Contains("--single-class"), Range(Option(args, "--coverage") ?? "0.02-0.6"),
             Range(Option(args, "--accuracy") ?? "0.55-0.95"), Int(args, "--valid-rows") ?? 200, Int(args, "--test-rows") ?? 500,
-            Option(args, "--balance")?.Split(',').Select(b => double.Parse(b, CultureInfo.InvariantCulture)).ToArray());
+            Option(args, "--balance")?.Split(',').Select(b => double.Parse(b, CultureInfo.InvariantCulture)).ToArray(),
+            Option(args, "--classes-per-lf") is { } few ? ((int)Range(few).Item1, (int)Range(few).Item2) : null);
         LfSuiteGenerator.Write(spec, output);
         Log($"{output}: {spec.TrainRows} train rows, {spec.Lfs.Count} LFs, {spec.Classes} classes: {spec.Summary}");
         return 0;

@@ -51,8 +51,10 @@ public enum LfKind
 /// <param name="KeepRight">Subset: the chance it keeps a row where the source is right.</param>
 /// <param name="KeepWrong">Subset: the chance it keeps a row where the source is wrong.</param>
 /// <param name="Note">What the LF was drawn as (the readme's words).</param>
+/// <param name="Voted">Conditional over a few classes: the classes it votes (then <paramref name="Confusion"/> is |Voted| × |Voted|, and on a
+/// row of another class it votes one of them uniformly); null when it may vote every class.</param>
 public sealed record GeneratedLf(LfKind Kind, int Target, double[] Fire, double[] Confusion, double Low, double High, double FalseAlarm,
-    int Source, double KeepRight, double KeepWrong, string Note)
+    int Source, double KeepRight, double KeepWrong, string Note, int[]? Voted = null)
 {
     /// <summary>Its vote on a row: <paramref name="positions"/> holds the row's position in each class group, <paramref name="votes"/> the earlier LFs' votes.</summary>
     public int Vote(int y, ReadOnlySpan<double> positions, ReadOnlySpan<int> votes, Random random)
@@ -62,12 +64,14 @@ public sealed record GeneratedLf(LfKind Kind, int Target, double[] Fire, double[
             case LfKind.Conditional:
                 if (random.NextDouble() >= Fire[y]) return -1;
                 if (Target >= 0) return Target;
-                var k = Fire.Length;
+                var own = Voted is null ? y : Array.IndexOf(Voted, y);
+                if (own < 0) return Voted![random.Next(Voted.Length)];
+                var k = Voted?.Length ?? Fire.Length;
                 var u = random.NextDouble();
-                var row = Confusion.AsSpan(y * k, k);
+                var row = Confusion.AsSpan(own * k, k);
                 var v = 0;
                 while (v < k - 1 && u >= row[v]) v++;
-                return v;
+                return Voted is null ? v : Voted[v];
             case LfKind.Slice:
                 var p = positions[Target];
                 return p >= Low && p < (y == Target ? High : Low + FalseAlarm) ? Target : -1;
@@ -153,9 +157,11 @@ public static class LfSuiteGenerator
     /// conditionally independent LFs over <paramref name="classes"/> classes (balance drawn in [0.5, 1.5], normalised),
     /// each single-class (voting class j mod k) or multi-class, with coverage and accuracy drawn uniformly from the ranges.
     /// <paramref name="balance"/>, when given, is the class balance instead (normalised; the other draws stay as without it).
+    /// <paramref name="classesPerLf"/>, when given, makes every LF vote a few classes (<see cref="FewClasses"/>), as in a
+    /// fine-grained taxonomy, instead of one or all of them.
     /// </summary>
     public static LfSetSpec Shape(int seed, int trainRows, int lfs, int classes, bool singleClass, (double Low, double High) coverage,
-        (double Low, double High) accuracy, int validRows = 200, int testRows = 500, double[]? balance = null)
+        (double Low, double High) accuracy, int validRows = 200, int testRows = 500, double[]? balance = null, (int Low, int High)? classesPerLf = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(lfs, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(classes, 2);
@@ -173,10 +179,12 @@ public static class LfSuiteGenerator
         {
             var a = Uniform(random, accuracy.Low, accuracy.High);
             var c = Uniform(random, coverage.Low, coverage.High);
-            drawn.Add(singleClass ? SingleClass(j % classes, a, c, prior) : MultiClass(random, a, c, classes));
+            drawn.Add(classesPerLf is { } few ? FewClasses(random, j % classes, random.Next(few.Low, few.High + 1), a, c, prior)
+                : singleClass ? SingleClass(j % classes, a, c, prior) : MultiClass(random, a, c, classes));
         }
+        var kind = classesPerLf is { } range ? $"{range.Low}–{range.High}-class" : singleClass ? "single-class" : "multi-class";
         var summary = string.Create(CultureInfo.InvariantCulture,
-            $"{classes} classes, {lfs} conditionally independent {(singleClass ? "single" : "multi")}-class LFs, accuracy {accuracy.Low:0.##}–{accuracy.High:0.##}, coverage {coverage.Low:P0}–{coverage.High:P0}");
+            $"{classes} classes, {lfs} conditionally independent {kind} LFs, accuracy {accuracy.Low:0.##}–{accuracy.High:0.##}, {(classesPerLf is null ? "coverage" : "recall on their classes")} {coverage.Low:P0}–{coverage.High:P0}");
         return new LfSetSpec("shape", LfFamily.Independent, Mix(seed, 1), prior, new double[classes], drawn, trainRows, validRows, testRows, summary, "shape");
     }
 
@@ -376,6 +384,37 @@ public static class LfSuiteGenerator
         }
         return new GeneratedLf(LfKind.Conditional, -1, Enumerable.Repeat(coverage, k).ToArray(), confusion, 0, 0, 0, -1, 0, 0,
             string.Create(CultureInfo.InvariantCulture, $"multi-class, accuracy {accuracy:0.00}, coverage {coverage:P1}"));
+    }
+
+    /// <summary>
+    /// An LF of a fine-grained taxonomy: it votes <paramref name="count"/> classes (<paramref name="first"/>, so that the LFs
+    /// cover the classes in turn, and others drawn at random), firing on <paramref name="recall"/> of their rows. Of its votes
+    /// a share <paramref name="accuracy"/> is right; with one class its errors are all false alarms on other classes' rows,
+    /// with more, half are false alarms (voting one of its classes uniformly) and half confuse its classes with each other.
+    /// </summary>
+    private static GeneratedLf FewClasses(Random random, int first, int count, double accuracy, double recall, double[] prior)
+    {
+        var k = prior.Length;
+        count = Math.Clamp(count, 1, k - 1);
+        var voted = new List<int> { first };
+        while (voted.Count < count)
+            if (random.Next(k) is var c && !voted.Contains(c)) voted.Add(c);
+        var share = voted.Sum(c => prior[c]);
+        var alarms = count == 1 ? 1 - accuracy : (1 - accuracy) / 2; // share of its votes on other classes' rows
+        var inside = Math.Min(1, accuracy / (1 - alarms)); // chance a vote on one of its classes' rows is right
+        var outside = Math.Min(0.95, recall * share * alarms / ((1 - alarms) * (1 - share)));
+        var fire = new double[k];
+        Array.Fill(fire, outside);
+        foreach (var c in voted) fire[c] = recall;
+        var confusion = new double[count * count];
+        for (var i = 0; i < count; i++)
+        {
+            var row = confusion.AsSpan(i * count, count);
+            for (var v = 0; v < count; v++) row[v] = v == i ? inside : (1 - inside) / (count - 1);
+            for (var v = 1; v < count; v++) row[v] += row[v - 1];
+        }
+        return new GeneratedLf(LfKind.Conditional, -1, fire, confusion, 0, 0, 0, -1, 0, 0,
+            string.Create(CultureInfo.InvariantCulture, $"votes classes {string.Join(" ", voted)}, accuracy {accuracy:0.00}, recall {recall:P1}"), [.. voted]);
     }
 
     /// <summary>Per-class blank chances proportional to <paramref name="shape"/> (capped at 0.95) so that <paramref name="uncovered"/> of rows get no vote.</summary>

@@ -225,15 +225,58 @@ internal static class Numerics
 }
 
 /// <summary>Reads and checks model parameters from JSON; every problem is a <see cref="SnorkelerException"/>.</summary>
+/// <summary>
+/// Math.Log that reuses its last result when asked for the same number again: along a confusion row over many classes most
+/// entries are one smoothed value (the votes a source never casts), so most logs repeat.
+/// </summary>
+internal struct RepeatedLog()
+{
+    private double _x = double.NaN, _log;
+
+    public double Of(double x) => x == _x ? _log : _log = Math.Log(_x = x);
+}
+
 internal static class Parameters
 {
     public static JsonArray ToJson(IEnumerable<double> values) => new(values.Select(v => (JsonNode)v!).ToArray());
 
+    /// <summary>
+    /// A rows × columns matrix as an array of rows. A row of at least <see cref="SparseColumns"/> columns in which one value
+    /// fills all but under a quarter of the entries is written as <c>{"fill": x, "at": [columns], "values": [entries]}</c>:
+    /// a confusion row over 1,000 classes is mostly one smoothed value, and written in full four sources made a 120 MB file.
+    /// </summary>
     public static JsonArray ToJson(double[] values, int columns)
     {
         var rows = new JsonArray();
-        for (var r = 0; r < values.Length / columns; r++) rows.Add((JsonNode)ToJson(values.Skip(r * columns).Take(columns))); // the JsonNode overload: Add<T> needs run-time code generation
+        for (var r = 0; r < values.Length / columns; r++)
+        {
+            var row = values.AsSpan(r * columns, columns);
+            rows.Add(Sparse(row) ?? (JsonNode)ToJson(row.ToArray())); // the JsonNode overload: Add<T> needs run-time code generation
+        }
         return rows;
+    }
+
+    /// <summary>Rows narrower than this are always written in full.</summary>
+    public const int SparseColumns = 16;
+
+    /// <summary>The row as fill value and exceptions, or null when it is narrow or has no value filling over three quarters of it.</summary>
+    private static JsonObject? Sparse(ReadOnlySpan<double> row)
+    {
+        if (row.Length < SparseColumns) return null;
+        var counts = new Dictionary<double, int>();
+        foreach (var x in row) counts[x] = counts.GetValueOrDefault(x) + 1;
+        // The most common value; ties go to the smallest, so that the same row is always written alike.
+        var fill = counts.OrderByDescending(p => p.Value).ThenBy(p => p.Key).First();
+        if (row.Length - fill.Value >= row.Length / 4.0) return null;
+        var at = new JsonArray();
+        var entries = new JsonArray();
+        for (var c = 0; c < row.Length; c++)
+        {
+            if (row[c].Equals(fill.Key)) continue;
+            at.Add((JsonNode)c);
+            entries.Add((JsonNode)row[c]);
+        }
+        return new JsonObject { ["fill"] = fill.Key, ["at"] = at, ["values"] = entries };
     }
 
     /// <summary>A flat array of numbers of the given length, each within [min, max].</summary>
@@ -246,7 +289,10 @@ internal static class Parameters
         return values;
     }
 
-    /// <summary>A rows × columns matrix of numbers (array of arrays), each within [min, max], flattened row-major.</summary>
+    /// <summary>
+    /// A rows × columns matrix of numbers (an array of rows, each an array or a sparse row as <see cref="ToJson(double[], int)"/>
+    /// writes it), each within [min, max], flattened row-major.
+    /// </summary>
     public static double[] Matrix(JsonObject parameters, string field, int rows, int columns, double min = double.NegativeInfinity, double max = double.PositiveInfinity)
     {
         if (parameters[field] is not JsonArray array) throw new SnorkelerException($"parameter '{field}' is missing or not an array");
@@ -254,11 +300,33 @@ internal static class Parameters
         var values = new double[(long)rows * columns];
         for (var r = 0; r < rows; r++)
         {
+            var into = values.AsSpan(r * columns, columns);
+            if (array[r] is JsonObject sparse)
+            {
+                SparseRow(sparse, into, $"{field}[{r}]", min, max);
+                continue;
+            }
             if (array[r] is not JsonArray row || row.Count != columns)
-                throw new SnorkelerException($"parameter '{field}' row {r} must be an array of {columns} numbers");
-            for (var c = 0; c < columns; c++) values[r * columns + c] = Number(row[c], $"{field}[{r}][{c}]", min, max);
+                throw new SnorkelerException($"parameter '{field}' row {r} must be an array of {columns} numbers or {{\"fill\", \"at\", \"values\"}}");
+            for (var c = 0; c < columns; c++) into[c] = Number(row[c], $"{field}[{r}][{c}]", min, max);
         }
         return values;
+    }
+
+    /// <summary>Reads a sparse row: every entry <c>fill</c> except those at the columns <c>at</c> (increasing), which hold <c>values</c>.</summary>
+    private static void SparseRow(JsonObject row, Span<double> into, string name, double min, double max)
+    {
+        if (row.Count != 3 || row["at"] is not JsonArray at || row["values"] is not JsonArray entries || at.Count != entries.Count)
+            throw new SnorkelerException($"parameter '{name}' must be an array of {into.Length} numbers or {{\"fill\": x, \"at\": [columns], \"values\": [entries]}} with as many values as columns");
+        into.Fill(Number(row["fill"], $"{name}.fill", min, max));
+        var previous = -1;
+        for (var i = 0; i < at.Count; i++)
+        {
+            if (at[i] is not JsonValue v || !v.TryGetValue<int>(out var c) || c <= previous || c >= into.Length)
+                throw new SnorkelerException($"parameter '{name}.at' must hold increasing columns in 0..{into.Length - 1}");
+            into[c] = Number(entries[i], $"{name}.values[{i}]", min, max);
+            previous = c;
+        }
     }
 
     /// <summary>Checks that every row of <paramref name="columns"/> values is a distribution: positive entries summing to 1 (to 1e-6).</summary>

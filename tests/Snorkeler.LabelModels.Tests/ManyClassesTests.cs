@@ -1,0 +1,97 @@
+using System.Text.Json.Nodes;
+using Snorkeler.LabelModels.Tests.Support;
+
+namespace Snorkeler.LabelModels.Tests;
+
+/// <summary>Label models over fine-grained taxonomies: hundreds of classes, each source voting a few of them.</summary>
+public sealed class ManyClassesTests
+{
+    /// <summary>
+    /// <paramref name="rows"/> rows of <paramref name="k"/> classes (uniform) and <paramref name="m"/> sources, source j voting
+    /// the classes 3j, 3j + 1 and 3j + 2 (mod k): on 60 % of those classes' rows, right 80 % of the time, else another of its three.
+    /// </summary>
+    private static LabelMatrix FewClassesEach(int rows, int m, int k, int seed)
+    {
+        var random = new Random(seed);
+        var votes = new int[rows * m];
+        var gold = new int[rows];
+        for (var i = 0; i < rows; i++)
+        {
+            var y = gold[i] = random.Next(k);
+            for (var j = 0; j < m; j++)
+            {
+                var own = Enumerable.Range(0, 3).Select(x => (3 * j + x) % k).ToArray();
+                votes[i * m + j] = Array.IndexOf(own, y) >= 0 && random.NextDouble() < 0.6
+                    ? random.NextDouble() < 0.8 ? y : own[random.Next(3)]
+                    : LabelSchema.Abstain;
+            }
+        }
+        return LabelMatrix.Create(LabelSchema.Numbered(k), Some.LfNames(m), votes, gold);
+    }
+
+    [Fact]
+    public void A_dawid_skene_model_over_500_classes_is_saved_in_a_small_file_and_loads_with_identical_predictions()
+    {
+        // Given 20 sources voting 3 of 500 classes each
+        var train = FewClassesEach(3000, 20, 500, seed: 5);
+        var model = new DawidSkeneTrainer().Fit(train, FitContext.WithSeed(1));
+
+        // When it is saved and loaded
+        using var folder = new TempFolder();
+        var path = folder.File("ds.json");
+        ModelFile.Save(model, path);
+        var loaded = ModelFile.Load(path);
+
+        // Then the file holds the rows that are mostly one value sparsely (in full: 20 × 500 × 501 numbers, about 100 MB)
+        new FileInfo(path).Length.ShouldBeLessThan(2_000_000);
+        // and the loaded model is the fitted one
+        loaded.PredictProbabilities(train).ShouldBe(model.PredictProbabilities(train));
+        ModelFile.ToJson(loaded).ToJsonString().ShouldBe(ModelFile.ToJson(model).ToJsonString());
+        Some.CheckedProbabilities(loaded, train);
+    }
+
+    /// <summary>Parameters of a dawid-skene model over 20 classes and one source whose rows are given by <paramref name="row"/>.</summary>
+    private static JsonObject OneSource(Func<int, JsonNode> row) => new()
+    {
+        ["abstain"] = "missing",
+        ["abstain_is_outcome"] = new JsonArray(false),
+        ["confusion"] = new JsonArray(Enumerable.Range(0, 20).Select(row).ToArray()),
+    };
+
+    [Fact]
+    public void A_sparse_confusion_row_reads_as_its_fill_value_except_at_the_columns_it_lists()
+    {
+        // Given rows of 21 outcomes over 20 classes: 0.6 on the class, 0.4 / 19 elsewhere, no abstain
+        var wrong = 0.4 / 19;
+        var parameters = OneSource(c => new JsonObject
+        {
+            ["fill"] = wrong,
+            ["at"] = new JsonArray(c, 20),
+            ["values"] = new JsonArray(0.6, 0.0),
+        });
+
+        // When loaded
+        var model = (DawidSkeneModel)LabelModelCatalog.Get("dawid-skene").Load(LabelSchema.Numbered(20), Some.LfNames(1), ClassPrior.Uniform(20), parameters);
+
+        // Then every entry is the fill value but the listed ones
+        model.Confusion(0, 3, 3).ShouldBe(0.6);
+        model.Confusion(0, 3, 4).ShouldBe(wrong);
+        model.Confusion(0, 19, 0).ShouldBe(wrong);
+    }
+
+    [Theory]
+    [InlineData("[5, 2]", "parameter 'confusion[0].at' must hold increasing columns in 0..20")]
+    [InlineData("[5, 21]", "parameter 'confusion[0].at' must hold increasing columns in 0..20")]
+    [InlineData("[5]", "with as many values as columns")]
+    public void A_sparse_confusion_row_with_columns_out_of_order_out_of_range_or_unmatched_is_refused(string at, string message)
+    {
+        var parameters = OneSource(c => new JsonObject
+        {
+            ["fill"] = 0.4 / 19,
+            ["at"] = JsonNode.Parse(at),
+            ["values"] = new JsonArray(0.6, 0.0),
+        });
+        Should.Throw<SnorkelerException>(() => LabelModelCatalog.Get("dawid-skene").Load(LabelSchema.Numbered(20), Some.LfNames(1), ClassPrior.Uniform(20), parameters))
+            .Message.ShouldContain(message);
+    }
+}
