@@ -224,7 +224,6 @@ internal static class Numerics
     }
 }
 
-/// <summary>Reads and checks model parameters from JSON; every problem is a <see cref="SnorkelerException"/>.</summary>
 /// <summary>
 /// Math.Log that reuses its last result when asked for the same number again: along a confusion row over many classes most
 /// entries are one smoothed value (the votes a source never casts), so most logs repeat.
@@ -236,6 +235,7 @@ internal struct RepeatedLog()
     public double Of(double x) => x == _x ? _log : _log = Math.Log(_x = x);
 }
 
+/// <summary>Reads and checks model parameters from JSON; every problem is a <see cref="SnorkelerException"/>.</summary>
 internal static class Parameters
 {
     public static JsonArray ToJson(IEnumerable<double> values) => new(values.Select(v => (JsonNode)v!).ToArray());
