@@ -104,7 +104,8 @@ public sealed record EbccOptions
 /// each confusion row ~ Dir(a_v on the true class, b_v elsewhere). Fitted by mean-field variational inference
 /// from majority vote (subtypes split at random, seeded), until no class posterior moves by more than the
 /// tolerance. Abstains are missing observations; rows are read once with <see cref="LabelMatrix.CopyVotes"/> and
-/// grouped by vote pattern, so an iteration costs O(votes · k · M). The class prior is learned unless it is given
+/// grouped by vote pattern, so the E-step costs O(votes · k · M); the confusion posteriors are updated only for the
+/// (source, vote) pairs the answers cast (<see cref="EbccVotes"/>). The class prior is learned unless it is given
 /// or comes from the dev split.
 /// </summary>
 public sealed class EbccTrainer : ILabelModelTrainer
@@ -148,7 +149,13 @@ public sealed class EbccTrainer : ILabelModelTrainer
         if (voting == 0 && Options.Subtypes > 1) return new EbccTrainer(Options with { Subtypes = 1 }).Fit(data, schema, lfNames, fixedPrior, context);
         var restarts = CrowdFit.Restarts(Options.Restarts, EbccOptions.DefaultRestarts, data.WeightedVotes);
         if (voting == 0) (fixedPrior, restarts) = CrowdFit.NothingToLearn(fixedPrior, schema.Cardinality);
-        var best = CrowdFit.BestOf(restarts, context, data.Rows, r => Run(data, schema, lfNames, fixedPrior, CrowdFit.RandomFor(context.Seed, r), context), f => f.Evidence);
+        var votes = new EbccVotes(data, lfNames.Count, schema.Cardinality, Options.Subtypes, Options.Diagonal, Options.OffDiagonal);
+        var fitted = CrowdFit.BestOf(restarts, context, data.Rows, r => Run(data, votes, schema, lfNames, fixedPrior, CrowdFit.RandomFor(context.Seed, r), context), f => f.Evidence);
+        // Only the kept fit becomes a model: its dense confusion (m · k² · M) is built once, not once a restart.
+        var best = new EbccModel(schema, lfNames, fixedPrior, fitted.ClassCounts, fitted.SubtypeCounts, votes.Dense(fitted.Confusion), Options.Subtypes, fitted.Info)
+        {
+            Evidence = fitted.Evidence,
+        };
         context.Log?.Invoke(string.Create(CultureInfo.InvariantCulture,
             $"ebcc: {data.Rows:N0} distinct vote patterns in {data.TotalRows:N0} rows; best of {restarts} restarts: ELBO {best.Evidence:G10} after {best.FitInfo!.Iterations} iterations"));
         // Abstains are missing to ebcc, so a source that only votes one class says the same whatever the class (docs/label-models.md).
@@ -160,23 +167,28 @@ public sealed class EbccTrainer : ILabelModelTrainer
         return best;
     }
 
-    private EbccModel Run(CrowdData data, LabelSchema schema, IReadOnlyList<string> lfNames, double[]? fixedPrior, Random random, FitContext context)
+    /// <summary>One restart's Dirichlet posteriors: the confusion for the cast rows only (<see cref="EbccVotes"/> slots).</summary>
+    private sealed record Restart(double[] ClassCounts, double[] SubtypeCounts, double[] Confusion, IterativeFit Info, double Evidence);
+
+    private Restart Run(CrowdData data, EbccVotes votes, LabelSchema schema, IReadOnlyList<string> lfNames, double[]? fixedPrior, Random random, FitContext context)
     {
         int m = lfNames.Count, k = schema.Cardinality, g = Options.Subtypes, n = data.Rows;
         var groups = k * g;
         var confusionLength = m * k * groups;
+        var castLength = votes.Count * groups;
         // One pass over the rows per iteration does both updates: a row's new ζ (E-step, from the current Dirichlet posteriors)
         // is added straight into the next iteration's soft counts, so ζ is never stored. The passes run in stripes (Stripes):
         // each stripe's soft counts are kept apart and added in stripe order, so the fit does not depend on the thread count.
-        // One stripe adds straight into the totals.
+        // One stripe adds straight into the totals. The stripe count is the one the dense counts (m · k² · M) gave, as it sets
+        // the order of the sums.
         var stripes = Stripes.Count(n, confusionLength);
-        var counts = new double[confusionLength];      // soft counts of (source, vote, class, subtype), for the next iteration
+        var counts = new double[castLength];      // soft counts of (cast row, class, subtype), for the next iteration
         var nextSubtypes = new double[groups];          // η for the next iteration
         var stripeCounts = new double[stripes][];
         var stripeSubtypes = new double[stripes][];
         for (var s = 0; s < stripes; s++)
         {
-            stripeCounts[s] = stripes == 1 ? counts : new double[confusionLength];
+            stripeCounts[s] = stripes == 1 ? counts : new double[castLength];
             stripeSubtypes[s] = stripes == 1 ? nextSubtypes : new double[groups];
         }
         Array.Fill(nextSubtypes, Options.SubtypeConcentration / g);
@@ -209,7 +221,7 @@ public sealed class EbccTrainer : ILabelModelTrainer
                     for (var x = 0; x < g; x++) sum += split[x] = -Math.Log(1 - random.NextDouble());
                     for (var x = 0; x < g; x++) split[x] = split[x] / sum * row[c];
                 }
-                AddCounts(data, t, weighted, stripeCounts[s], stripeSubtypes[s], k, groups);
+                AddCounts(data, votes.Slots, t, weighted, stripeCounts[s], stripeSubtypes[s], k, groups);
             }
         }
         if (stripes > 1) AddStripes(stripeCounts, stripeSubtypes, counts, nextSubtypes);
@@ -218,11 +230,12 @@ public sealed class EbccTrainer : ILabelModelTrainer
 
         var classCounts = new double[k];      // ν
         var subtypeCounts = new double[groups]; // η
-        var confusion = new double[confusionLength]; // μ, layout (source, vote, class, subtype)
-        var confusionPrior = ConfusionPrior(k);
+        var confusion = new double[castLength]; // μ of the cast rows, layout (slot, class, subtype); the others stay the prior
         var logClass = new double[k];
         var logSubtype = new double[groups];
-        var logConfusion = new double[confusionLength];
+        var logConfusion = new double[castLength];
+        var sums = new double[m * groups];    // Σ_a μ[j, a, c, g]
+        var psiSums = new double[m * groups]; // its digamma
         var fit = new IterativeFit(Options.MaxIterations, false, double.NaN);
         var changes = new double[stripes];
         var normalisers = new double[stripes];
@@ -240,13 +253,14 @@ public sealed class EbccTrainer : ILabelModelTrainer
                 for (var x = 0; x < g; x++) classCounts[c] += subtypeCounts[c * g + x] - Options.SubtypeConcentration / g;
             }
             for (var j = 0; j < m; j++)
-            for (var a = 0; a < k; a++)
+            foreach (var a in votes.Cast[j])
             for (var c = 0; c < k; c++)
             {
-                var at = (j * k + a) * groups + c * g;
-                for (var x = 0; x < g; x++) confusion[at + x] = confusionPrior[c * k + a] + counts[at + x];
+                var at = votes.Slots[j * k + a] * groups + c * g;
+                for (var x = 0; x < g; x++) confusion[at + x] = votes.Prior(c, a) + counts[at + x];
             }
-            ExpectedLogs(classCounts, subtypeCounts, confusion, fixedPrior, m, k, g, logClass, logSubtype, logConfusion);
+            ClassLogs(classCounts, subtypeCounts, fixedPrior, k, g, logClass, logSubtype);
+            CastLogs(votes, confusion, m, k, g, sums, psiSums, logConfusion);
 
             // New ζ, and its soft counts.
             Array.Fill(nextSubtypes, Options.SubtypeConcentration / g);
@@ -266,7 +280,7 @@ public sealed class EbccTrainer : ILabelModelTrainer
                 for (var t = from; t < to; t++)
                 {
                     RowScores(data.Sources.AsSpan(data.Starts[t], data.Starts[t + 1] - data.Starts[t]), data.Labels.AsSpan(data.Starts[t]),
-                        logClass, logSubtype, logConfusion, k, g, scores);
+                        logClass, logSubtype, logConfusion, votes.Slots, k, g, scores);
                     // A labelled row's class is observed: only its gold class's subtypes stay, and its bound term is log Σ over them.
                     if (data.Clamps[t] is var gold and >= 0)
                         for (var x = 0; x < groups; x++)
@@ -279,7 +293,7 @@ public sealed class EbccTrainer : ILabelModelTrainer
                         change = Math.Max(change, Math.Abs(p - z[t * k + c]));
                         z[t * k + c] = p;
                     }
-                    AddCounts(data, t, scores, own, subtypes, k, groups);
+                    AddCounts(data, votes.Slots, t, scores, own, subtypes, k, groups);
                 }
                 changes[s] = change;
                 normalisers[s] = normaliser;
@@ -287,25 +301,25 @@ public sealed class EbccTrainer : ILabelModelTrainer
             if (stripes > 1) AddStripes(stripeCounts, stripeSubtypes, counts, nextSubtypes);
             // The bound at the current q(τ, π, V) with ζ just optimised for them (EbccEvidence); the updates raise it every iteration.
             var previous = elbo;
-            elbo = normalisers.Sum() - EbccEvidence.Divergence(classCounts, subtypeCounts, confusion, fixedPrior, classPrior, subtypePrior, confusionPrior, m, k, g);
+            elbo = normalisers.Sum() - EbccEvidence.Divergence(classCounts, subtypeCounts, fixedPrior, classPrior, subtypePrior, votes, confusion, sums, psiSums, k, g);
             var settled = Math.Abs(elbo - previous) <= Options.ElboTolerance * Math.Abs(elbo);
             fit = new IterativeFit(iteration, changes.Max() <= Options.Tolerance || settled, elbo);
             if (fit.Converged) break;
         }
-        return new EbccModel(schema, lfNames, fixedPrior, classCounts, subtypeCounts, confusion, g, fit) { Evidence = elbo };
+        return new Restart(classCounts, subtypeCounts, confusion, fit, elbo);
     }
 
     /// <summary>
     /// Adds pattern <paramref name="t"/>'s ζ (<paramref name="q"/>, k · g), times its weight, to the subtype counts and to the
     /// soft counts of each of its votes; <paramref name="q"/> is left holding the weighted values.
     /// </summary>
-    private static void AddCounts(CrowdData data, int t, double[] q, double[] counts, double[] subtypes, int k, int groups)
+    private static void AddCounts(CrowdData data, int[] slots, int t, double[] q, double[] counts, double[] subtypes, int k, int groups)
     {
         var w = data.Weights[t];
         Numerics.Scale(q, w);
         Numerics.AddTo(subtypes, q);
         for (var e = data.Starts[t]; e < data.Starts[t + 1]; e++)
-            Numerics.AddTo(counts.AsSpan((data.Sources[e] * k + data.Labels[e]) * groups, groups), q);
+            Numerics.AddTo(counts.AsSpan(slots[data.Sources[e] * k + data.Labels[e]] * groups, groups), q);
     }
 
     /// <summary>Adds the stripes' soft counts into the totals in stripe order (the subtype totals already hold their prior).</summary>
@@ -318,27 +332,22 @@ public sealed class EbccTrainer : ILabelModelTrainer
         }
     }
 
-    /// <summary>The configured confusion prior, (class, vote): <see cref="EbccOptions.Diagonal"/> on the true class, <see cref="EbccOptions.OffDiagonal"/> elsewhere.</summary>
-    private double[] ConfusionPrior(int k)
-    {
-        var prior = new double[k * k];
-        for (var c = 0; c < k; c++)
-            for (var a = 0; a < k; a++) prior[c * k + a] = a == c ? Options.Diagonal : Options.OffDiagonal;
-        return prior;
-    }
-
     /// <summary>
     /// The log weight of each (class, subtype) of a row, <c>E log τ_c + E log π_cg + Σ_votes E log V_j[c, g, a]</c>, into
-    /// <paramref name="scores"/> (k · g): the E-step, the ELBO and prediction all start from it.
+    /// <paramref name="scores"/> (k · g): the E-step, the ELBO and prediction all start from it. <paramref name="logConfusion"/>'s
+    /// rows are (source, vote), or the cast rows' <paramref name="slots"/> when given.
     /// </summary>
     internal static void RowScores(ReadOnlySpan<int> sources, ReadOnlySpan<int> labels, double[] logClass, double[] logSubtype, double[] logConfusion,
-        int k, int g, Span<double> scores)
+        int[]? slots, int k, int g, Span<double> scores)
     {
         var groups = k * g;
         for (var c = 0; c < k; c++)
             for (var x = 0; x < g; x++) scores[c * g + x] = logClass[c] + logSubtype[c * g + x];
         for (var e = 0; e < sources.Length; e++)
-            Numerics.AddTo(scores[..groups], logConfusion.AsSpan((sources[e] * k + labels[e]) * groups, groups));
+        {
+            var row = sources[e] * k + labels[e];
+            Numerics.AddTo(scores[..groups], logConfusion.AsSpan((slots is null ? row : slots[row]) * groups, groups));
+        }
     }
 
     /// <summary>E[log τ], E[log π], E[log V] under the Dirichlet posteriors (ψ(x) − ψ(Σx)); a given prior replaces E[log τ].</summary>
@@ -346,6 +355,46 @@ public sealed class EbccTrainer : ILabelModelTrainer
         double[] logClass, double[] logSubtype, double[] logConfusion)
     {
         var groups = k * g;
+        ClassLogs(classCounts, subtypeCounts, fixedPrior, k, g, logClass, logSubtype);
+        var totals = new double[groups];
+        // Most entries repeat the prior (never-cast votes): their digamma is computed once a run of equal values.
+        double last = double.NaN, psiLast = double.NaN;
+        for (var j = 0; j < m; j++)
+        {
+            Array.Clear(totals);
+            for (var a = 0; a < k; a++)
+                for (var x = 0; x < groups; x++) totals[x] += confusion[(j * k + a) * groups + x];
+            for (var x = 0; x < groups; x++) totals[x] = SpecialFunctions.DiGamma(totals[x]);
+            for (var a = 0; a < k; a++)
+            for (var x = 0; x < groups; x++)
+            {
+                var at = (j * k + a) * groups + x;
+                if (confusion[at] != last) (last, psiLast) = (confusion[at], SpecialFunctions.DiGamma(confusion[at]));
+                logConfusion[at] = psiLast - totals[x];
+            }
+        }
+    }
+
+    /// <summary>E[log V] of the cast rows (<see cref="EbccVotes"/> slots), and each (source, class, subtype)'s total and its digamma.</summary>
+    private static void CastLogs(EbccVotes votes, double[] confusion, int m, int k, int g, double[] sums, double[] psiSums, double[] logConfusion)
+    {
+        var groups = k * g;
+        for (var j = 0; j < m; j++)
+        {
+            var total = sums.AsSpan(j * groups, groups);
+            votes.Totals(j, confusion, total);
+            for (var x = 0; x < groups; x++) psiSums[j * groups + x] = SpecialFunctions.DiGamma(total[x]);
+            foreach (var a in votes.Cast[j])
+            {
+                var at = votes.Slots[j * k + a] * groups;
+                for (var x = 0; x < groups; x++) logConfusion[at + x] = SpecialFunctions.DiGamma(confusion[at + x]) - psiSums[j * groups + x];
+            }
+        }
+    }
+
+    /// <summary>E[log τ] (or the log of a given prior) and E[log π].</summary>
+    private static void ClassLogs(double[] classCounts, double[] subtypeCounts, double[]? fixedPrior, int k, int g, double[] logClass, double[] logSubtype)
+    {
         if (fixedPrior is not null)
             for (var c = 0; c < k; c++) logClass[c] = Math.Log(fixedPrior[c]);
         else
@@ -359,20 +408,6 @@ public sealed class EbccTrainer : ILabelModelTrainer
             for (var x = 0; x < g; x++) all += subtypeCounts[c * g + x];
             all = SpecialFunctions.DiGamma(all);
             for (var x = 0; x < g; x++) logSubtype[c * g + x] = SpecialFunctions.DiGamma(subtypeCounts[c * g + x]) - all;
-        }
-        var totals = new double[groups];
-        for (var j = 0; j < m; j++)
-        {
-            Array.Clear(totals);
-            for (var a = 0; a < k; a++)
-                for (var x = 0; x < groups; x++) totals[x] += confusion[(j * k + a) * groups + x];
-            for (var x = 0; x < groups; x++) totals[x] = SpecialFunctions.DiGamma(totals[x]);
-            for (var a = 0; a < k; a++)
-            for (var x = 0; x < groups; x++)
-            {
-                var at = (j * k + a) * groups + x;
-                logConfusion[at] = SpecialFunctions.DiGamma(confusion[at]) - totals[x];
-            }
         }
     }
 }
@@ -462,7 +497,7 @@ public sealed class EbccModel : ILabelModel
         for (var i = 0; i < block.RowCount; i++)
         {
             var count = block.CopyVotes(i, lfs, labels);
-            EbccTrainer.RowScores(lfs.AsSpan(0, count), labels, _logClass, _logSubtype, _logConfusion, k, g, scores);
+            EbccTrainer.RowScores(lfs.AsSpan(0, count), labels, _logClass, _logSubtype, _logConfusion, null, k, g, scores);
             Numerics.SoftmaxInPlace(scores);
             var row = probabilities.Slice(i * k, k);
             var total = 0.0;

@@ -50,6 +50,24 @@ public sealed class ManyClassesTests
         Some.CheckedProbabilities(loaded, train);
     }
 
+    [Fact]
+    public void An_ebcc_fit_over_200_classes_keeps_confusion_rows_only_for_the_votes_the_sources_cast()
+    {
+        // Given 20 sources voting 3 of 200 classes each: with 5 subtypes, 20 × 200 × 200 × 5 = 4 M confusion entries (32 MB)
+        var train = FewClassesEach(2000, 20, 200, seed: 5);
+        var trainer = new EbccTrainer(new EbccOptions { Subtypes = 5, Restarts = 1 });
+
+        // When fitted (one restart, one stripe: all on this thread, whatever other tests run beside it)
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var model = trainer.Fit(train, FitContext.WithSeed(1));
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        // Then besides the model's two dense arrays (its posteriors and their logs, 64 MB) the updates held little: dense soft
+        // counts, posteriors and logs for every (source, vote) would add 96 MB
+        allocated.ShouldBeLessThan(96_000_000);
+        Some.CheckedProbabilities(model, train);
+    }
+
     /// <summary>Parameters of a dawid-skene model over 20 classes and one source whose rows are given by <paramref name="row"/>.</summary>
     private static JsonObject OneSource(Func<int, JsonNode> row) => new()
     {

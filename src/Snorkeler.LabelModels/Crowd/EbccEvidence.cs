@@ -12,22 +12,14 @@ internal static class EbccEvidence
     /// <summary>
     /// The Kullback–Leibler terms: the class proportions' (unless the prior is given), each class's subtype weights' and
     /// each confusion row's posterior from its prior (class proportions' α, subtype concentration split over the
-    /// subtypes, confusion prior (class, vote)).
+    /// subtypes, confusion prior (class, vote)); the confusion rows come from <paramref name="votes"/> (cast rows in
+    /// <paramref name="confusion"/>, each row's total and its digamma in <paramref name="sums"/>, <paramref name="psiSums"/>).
     /// </summary>
-    public static double Divergence(double[] classCounts, double[] subtypeCounts, double[] confusion, double[]? fixedPrior, double[] classPrior,
-        double[] subtypePrior, double[] confusionPrior, int m, int k, int g)
+    public static double Divergence(double[] classCounts, double[] subtypeCounts, double[]? fixedPrior, double[] classPrior, double[] subtypePrior,
+        EbccVotes votes, double[] confusion, double[] sums, double[] psiSums, int k, int g)
     {
-        var groups = k * g;
         var divergence = fixedPrior is null ? Dirichlet.Kl(classCounts, classPrior) : 0;
         for (var c = 0; c < k; c++) divergence += Dirichlet.Kl(subtypeCounts.AsSpan(c * g, g), subtypePrior);
-        var row = new double[k];
-        for (var j = 0; j < m; j++)
-        for (var c = 0; c < k; c++)
-        for (var x = 0; x < g; x++)
-        {
-            for (var a = 0; a < k; a++) row[a] = confusion[(j * k + a) * groups + c * g + x];
-            divergence += Dirichlet.Kl(row, confusionPrior.AsSpan(c * k, k));
-        }
-        return divergence;
+        return votes.Divergence(divergence, confusion, sums, psiSums);
     }
 }

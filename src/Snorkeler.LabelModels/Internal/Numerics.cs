@@ -111,6 +111,21 @@ internal static class Numerics
         for (; (int)i < n; i++) Unsafe.Add(ref t, i) += Unsafe.Add(ref f, i);
     }
 
+    /// <summary><c>target[i] += value</c>, several at a time; each element is one addition, as in a plain loop.</summary>
+    public static void AddConstant(Span<double> target, double value)
+    {
+        var n = target.Length;
+        ref var t = ref MemoryMarshal.GetReference(target);
+        nuint i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var by = Vector256.Create(value);
+            for (; (int)i + Vector256<double>.Count <= n; i += (nuint)Vector256<double>.Count)
+                (Vector256.LoadUnsafe(ref t, i) + by).StoreUnsafe(ref t, i);
+        }
+        for (; (int)i < n; i++) Unsafe.Add(ref t, i) += value;
+    }
+
     /// <summary><c>values[i] *= factor</c>; each element is one multiplication, as in a plain loop.</summary>
     public static void Scale(Span<double> values, double factor)
     {
