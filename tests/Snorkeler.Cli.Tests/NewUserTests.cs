@@ -189,6 +189,27 @@ public sealed class NewUserTests : IDisposable
             .ShouldFailWith(2, $"snorkeler label: --dev {dev} needs --gold-column NAME naming the column with its gold labels (columns: COMMENT_ID, AUTHOR, DATE, CONTENT, CLASS)");
     }
 
+    [Theory]
+    [InlineData("rows")]
+    [InlineData("studio")]
+    public void Rows_and_studio_refuse_a_dev_data_file_without_its_gold_column_before_applying_any_LF(string command)
+    {
+        // Given a dev data file and no --gold-column naming its gold labels, and training data whose last line is
+        // malformed, which applying the LFs would reach
+        var (lfs, _) = PsyComments();
+        var dev = TestPaths.YouTubeRawCsvs[4];
+        var data = _temp.Write("comments.csv", File.ReadAllText(TestPaths.YouTubeRawCsvs[0]).TrimEnd() + "\nx,\"unclosed,2015,hi,0\n");
+        string[] args = command == "rows"
+            ? ["rows", "--lfs", lfs, "--data", data, "--model", "auto", "--dev", dev]
+            : ["studio", "--lfs", lfs, "--data", data, "--dev", dev];
+
+        // When
+        var result = Shell.Run(args);
+
+        // Then the refusal comes before any row is labelled: not the malformed line's error
+        result.ShouldFailWith(2, $"snorkeler {command}: --dev {dev} needs --gold-column NAME naming the column with its gold labels (columns: COMMENT_ID, AUTHOR, DATE, CONTENT, CLASS)");
+    }
+
     [Fact]
     public void Apply_to_a_matrix_name_of_no_format_lists_the_formats_a_matrix_is_written_in()
     {
