@@ -189,6 +189,25 @@ public sealed class NewUserTests : IDisposable
             .ShouldFailWith(2, $"snorkeler label: --dev {dev} needs --gold-column NAME naming the column with its gold labels (columns: COMMENT_ID, AUTHOR, DATE, CONTENT, CLASS)");
     }
 
+    [Fact]
+    public void A_column_mapping_whose_left_name_no_LF_reads_is_named_with_the_mapping_the_LFs_need_not_a_rename_of_their_field()
+    {
+        // Given the spam LFs (rules and a script), which read 'text', and a mapping that misspells it on its left side
+        var lfs = TestPaths.InRepo("labeling-functions", "spam");
+        var data = TestPaths.YouTubeRawCsvs[0];
+
+        // When
+        var result = Shell.Run("check", lfs, "--data", data, "--column", "txt=CONTENT");
+
+        // Then each error points at the mapping, not at the LFs' field
+        result.ShouldFailWith(1);
+        result.ErrorLines.ShouldBe([
+            $"{Path.Combine(lfs, "nlp.csx")}(12,34): error SNK0609: no column 'text' in {data} (read 3 times); --column txt=CONTENT maps 'txt', which no LF reads; did you mean --column text=CONTENT? (columns: COMMENT_ID, AUTHOR, DATE, txt, CLASS)",
+            $"{Path.Combine(lfs, "spam.rules")}(9,10): error SNK0103: unknown field 'text' (used 7 times): {data} has no such column; --column txt=CONTENT maps 'txt', which no LF reads; did you mean --column text=CONTENT? (columns: COMMENT_ID, AUTHOR, DATE, txt, CLASS)",
+            "2 errors, 0 warnings",
+        ]);
+    }
+
     [Theory]
     [InlineData("rows")]
     [InlineData("studio")]
