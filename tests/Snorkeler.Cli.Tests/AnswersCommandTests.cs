@@ -367,14 +367,6 @@ public class AnnotatorAnalysisTests
 /// <summary>Text tables of long-format answers with long worker and class names.</summary>
 public class LongNameAnswerTests
 {
-    /// <summary>True when <paramref name="shown"/> is <paramref name="name"/>, or <paramref name="name"/> cut with an ellipsis (its start, "…", its end).</summary>
-    private static bool StandsFor(string shown, string name)
-    {
-        var cut = shown.IndexOf('…', StringComparison.Ordinal);
-        return cut < 0 ? shown == name
-            : name.Length >= shown.Length - 1 && name.StartsWith(shown[..cut], StringComparison.Ordinal) && name.EndsWith(shown[(cut + 1)..], StringComparison.Ordinal);
-    }
-
     [Fact]
     public void Analyze_cuts_long_worker_and_class_names_in_the_per_source_table_so_every_text_line_fits_100_columns()
     {
@@ -403,10 +395,10 @@ public class LongNameAnswerTests
         rows.ShouldContain(r => r[0].Contains('…'));
         foreach (var row in rows)
         {
-            workers.Count(w => StandsFor(row[0], w)).ShouldBe(1, row[0]);
-            foreach (var name in row[1].Split(',')) classes.Count(c => StandsFor(name, c)).ShouldBe(1, name);
+            workers.Count(w => CutNames.StandsFor(row[0], w)).ShouldBe(1, row[0]);
+            foreach (var name in row[1].Split(',')) classes.Count(c => CutNames.StandsFor(name, c)).ShouldBe(1, name);
         }
-        rows.Select(r => workers.Single(w => StandsFor(r[0], w))).ShouldBe(workers, ignoreOrder: true);
+        rows.Select(r => workers.Single(w => CutNames.StandsFor(r[0], w))).ShouldBe(workers, ignoreOrder: true);
 
         // And Markdown and JSON keep every name whole
         foreach (var name in workers.Concat(classes))
