@@ -218,9 +218,10 @@ public static class RuleMessages
     /// constants), and says what probably fixes it: the column it is a typo of, a misspelt constant, a
     /// <c>--column</c> mapping to a similar or free-text column, or a delimiter when the data has one column.
     /// </summary>
-    internal static Diagnostic UnknownField(Semantics.UnknownFieldUse first, int uses, Data.DataSchema columns, Loading.DataHints? data)
+    internal static Diagnostic UnknownField(Semantics.UnknownFieldUse first, int uses, Data.DataSchema columns, Loading.DataHints? data,
+        IEnumerable<string>? read = null)
     {
-        var hint = Data.ColumnGuess.MissingFieldHint(first.Name, columns, data, first.Lets);
+        var hint = Data.ColumnGuess.MissingFieldHint(first.Name, columns, data, first.Lets, read);
         var times = uses > 1 ? $" (used {uses} times)" : "";
         return Error(Codes.UnknownField, $"unknown field '{first.Name}'{times}: {data?.Name ?? "the data"} has no such column{hint} (columns: {string.Join(", ", columns.Names)})", first.Path, first.Span);
     }

@@ -72,7 +72,7 @@ public sealed partial class RulesLoader : ILfLoader
         }
         // A field the data lacks is one mistake however often it is used (often a missing --column mapping): one error, at its first use.
         foreach (var uses in unknownFields.GroupBy(u => u.Name, StringComparer.Ordinal))
-            diagnostics.Add(RuleMessages.UnknownField(uses.First(), uses.Count(), context.DataColumns!, context.Data));
+            diagnostics.Add(RuleMessages.UnknownField(uses.First(), uses.Count(), context.DataColumns!, context.Data, RuleFields(parsed)));
         // Decided last, once every error is known: an item with an error may not show every constant it reads.
         var withErrors = diagnostics.Where(d => d.IsError && d.Location is not null).Select(d => d.Location!.Path).ToHashSet(StringComparer.Ordinal);
         if (!diagnostics.Any(d => d.IsError && d.Location is null)) // an error of no file may concern any
@@ -96,7 +96,15 @@ public sealed partial class RulesLoader : ILfLoader
     /// <summary>The names known to be fields: the data's columns, and every name the rule files read as a field (in backticks, or bare and not a constant).</summary>
     private static HashSet<string> FieldNames(IReadOnlyList<RulesFile> files, Data.DataSchema? columns)
     {
-        var names = new HashSet<string>(columns?.Names ?? [], StringComparer.Ordinal);
+        var names = RuleFields(files);
+        names.UnionWith(columns?.Names ?? []);
+        return names;
+    }
+
+    /// <summary>The fields the rules read by name (a reference that is not a <c>let</c> of its file).</summary>
+    private static HashSet<string> RuleFields(IReadOnlyList<RulesFile> files)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var file in files)
         {
             var lets = new HashSet<string>(StringComparer.Ordinal);

@@ -69,8 +69,8 @@ public static class ScriptCodes
     internal static string CacheWriteMessage(string path, string detail)
         => $"cannot write the script cache '{path}': {detail}; the scripts will be compiled again next run";
 
-    internal static string UnknownFieldMessage(string name, Data.DataSchema columns, int uses, Loading.DataHints? data)
-        => $"no column '{name}' in {data?.Name ?? "the data"}{(uses > 1 ? $" (read {uses} times)" : "")}{Data.ColumnGuess.MissingFieldHint(name, columns, data)} (columns: {string.Join(", ", columns.Names)})";
+    internal static string UnknownFieldMessage(string name, Data.DataSchema columns, int uses, Loading.DataHints? data, IEnumerable<string>? read = null)
+        => $"no column '{name}' in {data?.Name ?? "the data"}{(uses > 1 ? $" (read {uses} times)" : "")}{Data.ColumnGuess.MissingFieldHint(name, columns, data, read: read)} (columns: {string.Join(", ", columns.Names)})";
 
     internal static string NoLfDeclaredMessage(ScriptContentKind content) => content switch
     {

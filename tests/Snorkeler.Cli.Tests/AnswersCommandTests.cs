@@ -363,3 +363,48 @@ public class AnnotatorAnalysisTests
         named.ShouldSucceed();
     }
 }
+
+/// <summary>Text tables of long-format answers with long worker and class names.</summary>
+public class LongNameAnswerTests
+{
+    [Fact]
+    public void Analyze_cuts_long_worker_and_class_names_in_the_per_source_table_so_every_text_line_fits_100_columns()
+    {
+        // Given 12 workers whose 48-character ids share a 44-character prefix, answering 30 tasks in four long-named classes
+        using var temp = new TempFolder();
+        var workers = Enumerable.Range(1, 12).Select(j => $"annotator-recruited-through-the-vendor-batch-{j:000}").ToArray();
+        var classes = Enumerable.Range(0, 4).Select(c => $"category_{(char)('a' + c)}_of_the_topic_taxonomy_second_edition").ToArray();
+        var csv = new System.Text.StringBuilder("task,worker,label\n");
+        for (var t = 0; t < 30; t++)
+            for (var j = 0; j < workers.Length; j++)
+                csv.Append($"task{t},{workers[j]},{classes[(t + (j % 4 == 0 ? t / 3 + j : 0)) % 4]}\n");
+        var answers = temp.Write("answers.csv", csv.ToString());
+
+        // When
+        var text = Shell.Run("analyze", "--matrix", answers);
+        var markdown = Shell.Run("analyze", "--matrix", answers, "--format", "markdown");
+        var json = Shell.Run("analyze", "--matrix", answers, "--format", "json");
+
+        // Then every line of the text fits, and each name in the per-source table stands for one worker alone
+        text.ShouldSucceed();
+        var lines = text.Out.Split('\n');
+        lines.ShouldAllBe(line => line.Length <= 100);
+        var rows = lines.Skip(2).TakeWhile(l => !l.StartsWith("(all)", StringComparison.Ordinal))
+            .Select(l => System.Text.RegularExpressions.Regex.Split(l.Trim(), " {2,}")).ToArray();
+        rows.Length.ShouldBe(workers.Length);
+        rows.ShouldContain(r => r[0].Contains('…'));
+        foreach (var row in rows)
+        {
+            workers.Count(w => CutNames.StandsFor(row[0], w)).ShouldBe(1, row[0]);
+            foreach (var name in row[1].Split(',')) classes.Count(c => CutNames.StandsFor(name, c)).ShouldBe(1, name);
+        }
+        rows.Select(r => workers.Single(w => CutNames.StandsFor(r[0], w))).ShouldBe(workers, ignoreOrder: true);
+
+        // And Markdown and JSON keep every name whole
+        foreach (var name in workers.Concat(classes))
+        {
+            markdown.Out.ShouldContain(name);
+            json.Out.ShouldContain(name);
+        }
+    }
+}

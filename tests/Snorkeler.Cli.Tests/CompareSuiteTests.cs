@@ -176,14 +176,6 @@ public sealed class CompareSuiteTests
         return (temp.Path, sets);
     }
 
-    /// <summary>True when <paramref name="shown"/> is <paramref name="name"/>, or <paramref name="name"/> cut with an ellipsis (its start, "…", its end).</summary>
-    private static bool StandsFor(string shown, string name)
-    {
-        var cut = shown.IndexOf('…', StringComparison.Ordinal);
-        return cut < 0 ? shown == name
-            : name.Length >= shown.Length - 1 && name.StartsWith(shown[..cut], StringComparison.Ordinal) && name.EndsWith(shown[(cut + 1)..], StringComparison.Ordinal);
-    }
-
     [Fact]
     public void The_suite_text_tables_of_ten_models_with_long_names_split_into_several_tables_of_100_columns_each_with_the_set_column()
     {
@@ -219,8 +211,8 @@ public sealed class CompareSuiteTests
         shownSets[0].ShouldNotBe(shownSets[1]);
         for (var i = 0; i < 2; i++)
         {
-            StandsFor(shownSets[i], sets[i]).ShouldBeTrue(shownSets[i]);
-            StandsFor(shownSets[i], sets[1 - i]).ShouldBeFalse(shownSets[i]);
+            CutNames.StandsFor(shownSets[i], sets[i]).ShouldBeTrue(shownSets[i]);
+            CutNames.StandsFor(shownSets[i], sets[1 - i]).ShouldBeFalse(shownSets[i]);
         }
         csv.Out.ShouldContain($"{sets[1]},\"snorkel:epochs=500,lr=0.01\",expected_accuracy,");
     }
@@ -240,7 +232,7 @@ public sealed class CompareSuiteTests
         lines.ShouldAllBe(l => l.Length <= 100);
         var shown = lines.Skip(2).Take(LongModelNames.Length).Select(Shown).ToArray();
         for (var i = 0; i < shown.Length; i++)
-            LongModelNames.Where(name => StandsFor(shown[i], name)).ShouldBe([LongModelNames[i]], shown[i]);
+            LongModelNames.Where(name => CutNames.StandsFor(shown[i], name)).ShouldBe([LongModelNames[i]], shown[i]);
     }
 
     /// <summary>The first cell of a table line (names here have no spaces).</summary>

@@ -190,6 +190,46 @@ public sealed class NewUserTests : IDisposable
     }
 
     [Fact]
+    public void A_column_mapping_whose_left_name_no_LF_reads_is_named_with_the_mapping_the_LFs_need_not_a_rename_of_their_field()
+    {
+        // Given the spam LFs (rules and a script), which read 'text', and a mapping that misspells it on its left side
+        var lfs = TestPaths.InRepo("labeling-functions", "spam");
+        var data = TestPaths.YouTubeRawCsvs[0];
+
+        // When
+        var result = Shell.Run("check", lfs, "--data", data, "--column", "txt=CONTENT");
+
+        // Then each error points at the mapping, not at the LFs' field
+        result.ShouldFailWith(1);
+        result.ErrorLines.ShouldBe([
+            $"{Path.Combine(lfs, "nlp.csx")}(12,34): error SNK0609: no column 'text' in {data} (read 3 times); --column txt=CONTENT maps 'txt', which no LF reads; did you mean --column text=CONTENT? (columns: COMMENT_ID, AUTHOR, DATE, txt, CLASS)",
+            $"{Path.Combine(lfs, "spam.rules")}(9,10): error SNK0103: unknown field 'text' (used 7 times): {data} has no such column; --column txt=CONTENT maps 'txt', which no LF reads; did you mean --column text=CONTENT? (columns: COMMENT_ID, AUTHOR, DATE, txt, CLASS)",
+            "2 errors, 0 warnings",
+        ]);
+    }
+
+    [Theory]
+    [InlineData("rows")]
+    [InlineData("studio")]
+    public void Rows_and_studio_refuse_a_dev_data_file_without_its_gold_column_before_applying_any_LF(string command)
+    {
+        // Given a dev data file and no --gold-column naming its gold labels, and training data whose last line is
+        // malformed, which applying the LFs would reach
+        var (lfs, _) = PsyComments();
+        var dev = TestPaths.YouTubeRawCsvs[4];
+        var data = _temp.Write("comments.csv", File.ReadAllText(TestPaths.YouTubeRawCsvs[0]).TrimEnd() + "\nx,\"unclosed,2015,hi,0\n");
+        string[] args = command == "rows"
+            ? ["rows", "--lfs", lfs, "--data", data, "--model", "auto", "--dev", dev]
+            : ["studio", "--lfs", lfs, "--data", data, "--dev", dev];
+
+        // When
+        var result = Shell.Run(args);
+
+        // Then the refusal comes before any row is labelled: not the malformed line's error
+        result.ShouldFailWith(2, $"snorkeler {command}: --dev {dev} needs --gold-column NAME naming the column with its gold labels (columns: COMMENT_ID, AUTHOR, DATE, CONTENT, CLASS)");
+    }
+
+    [Fact]
     public void Apply_to_a_matrix_name_of_no_format_lists_the_formats_a_matrix_is_written_in()
     {
         var (lfs, _) = PsyComments();

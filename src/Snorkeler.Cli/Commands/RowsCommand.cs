@@ -64,6 +64,7 @@ internal sealed class RowsCommand : ICommand
         var width = args.Int("--width", 0, int.MaxValue) ?? 300;
         var format = args.Choice("--format", RowsFormat.Text);
         if (!args.Has("--lfs") && !args.Has("--matrix")) throw new UsageException("give --lfs PATH (the LFs to apply to --data) or --matrix MATRIX (made from --data)");
+        Gold.CheckDevGoldColumn(args);
         var dataPaths = args.Values("--data");
         var data = Inputs.OpenData(dataPaths, args);
         var goldColumn = args.Value("--gold-column");

@@ -46,8 +46,10 @@ internal sealed class StudioCommand : ICommand
         var goldColumn = args.Value("--gold-column");
         var devPath = args.Value("--dev");
         if (goldColumn is not null && devPath is null) throw new UsageException("--gold-column names the --dev file's column of gold labels: give --dev FILE");
-        if (devPath is not null && goldColumn is null && !devPath.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
-            throw new UsageException($"--dev {devPath} needs --gold-column NAME naming its column of gold labels");
+        // The studio applies the LFs as they are edited to the dev data, so a matrix of votes already made will not do.
+        if (devPath is not null && !devPath.EndsWith(".json", StringComparison.OrdinalIgnoreCase) && IO.MatrixFile.IsMatrix(devPath))
+            throw new UsageException($"--dev {devPath} is a label matrix: the studio applies the LFs being edited to the dev set, so give its data file (with --gold-column NAME)");
+        Gold.CheckDevGoldColumn(args);
 
         var data = Inputs.OpenData(dataPaths, args);
         var dev = devPath is null ? null : Inputs.OpenData([devPath], args, strictAliases: false);

@@ -142,8 +142,43 @@ public sealed record LfSummary(LabelSchema Schema, long Rows, IReadOnlyList<LfSt
         var total = new List<string> { "(all)", "", F(Coverage), F(Overlap), F(Conflict) };
         if (HasGold) total.AddRange(["", "", ""]);
         rows.Add(total);
-        var text = Tables.Render(header, rows, markdown, rightAligned: c => c >= 2);
-        return text + (markdown ? "" : $"{N(Rows)} rows, {Lfs.Count} LFs, classes {Schema}\n");
+        if (markdown) return Tables.Render(header, rows, markdown, rightAligned: c => c >= 2);
+        FitNames(header, rows);
+        return Tables.Render(header, rows, markdown, rightAligned: c => c >= 2) + Tables.Wrap($"{N(Rows)} rows, {Lfs.Count} LFs, classes {Schema}");
+    }
+
+    /// <summary>
+    /// Cuts the source names (column 0) and the class names of the polarities (column 1) of a text table's
+    /// <paramref name="rows"/> so that the table fits 100 columns, each cut name standing for one name alone: the wider
+    /// of the two columns gives up a character first, neither below 12; a polarity that would not fit even with class
+    /// names of 12 characters is told as a count (<c>40 classes</c>).
+    /// </summary>
+    private void FitNames(IReadOnlyList<string> header, List<List<string>> rows)
+    {
+        const int least = 12;
+        var others = 2 * (header.Count - 1);
+        for (var c = 2; c < header.Count; c++) others += Math.Max(header[c].Length, rows.Max(r => r[c].Length));
+        var room = 100 - others;
+        var allClasses = Enumerable.Range(0, Schema.Cardinality).Select(Schema.NameOf).ToList();
+        var cuts = new Dictionary<int, string[]>();
+        string[] ClassNames(int width) => cuts.TryGetValue(width, out var names) ? names : cuts[width] = Tables.Shorten(allClasses, allClasses, width);
+        string Polarity(LfStatistics lf, int width) => string.Join(",", lf.Polarity.Select(c => ClassNames(width)[c]));
+        var nameWidth = rows.Max(r => r[0].Length);
+        var listed = Lfs.Select(lf => lf.Polarity.Sum(c => Math.Min(least, allClasses[c].Length) + 1) - 1 <= room - Math.Min(least, nameWidth)).ToArray();
+        int PolarityWidth(int width) => Lfs.Select((lf, j) => listed[j] ? Polarity(lf, width).Length : 0).Append("polarity".Length).Max();
+        var classWidth = Math.Max(least, allClasses.Max(c => c.Length));
+        while (nameWidth + PolarityWidth(classWidth) > room)
+        {
+            if (nameWidth > least && (nameWidth >= PolarityWidth(classWidth) || classWidth == least)) nameWidth--;
+            else if (classWidth > least) classWidth--;
+            else break;
+        }
+        var names = Tables.Shorten(Lfs.Select(lf => lf.Name).ToList(), Lfs.Select(lf => lf.Name).ToList(), nameWidth);
+        for (var j = 0; j < Lfs.Count; j++)
+        {
+            rows[j][0] = names[j];
+            rows[j][1] = listed[j] ? Polarity(Lfs[j], classWidth) : $"{Lfs[j].Polarity.Count} classes";
+        }
     }
 
     private static string F(double v) => v.ToString("0.000", CultureInfo.InvariantCulture);

@@ -59,13 +59,17 @@ public static class ColumnGuess
     /// What probably fixes a field the data lacks, as a message tail: <c>; did you mean 'body'?</c> for a typo of a
     /// column, of a constant among <paramref name="constants"/>, a <c>--column FIELD=COLUMN</c> mapping to a similar
     /// or the free-text column, a delimiter when the data has one column whose name holds one, a first JSON Lines line
-    /// with every key when later lines have the field, or a header line when the first line is a row.
+    /// with every key when later lines have the field, or a header line when the first line is a row. Given the fields
+    /// the LFs <paramref name="read"/>, a <c>--column</c> mapping whose new name no LF reads and is like
+    /// <paramref name="field"/> is taken for a typo on the mapping's left side.
     /// </summary>
-    public static string MissingFieldHint(string field, DataSchema columns, Loading.DataHints? data, IEnumerable<string>? constants = null)
+    public static string MissingFieldHint(string field, DataSchema columns, Loading.DataHints? data, IEnumerable<string>? constants = null,
+        IEnumerable<string>? read = null)
     {
         Guard.NotNull(field);
         Guard.NotNull(columns);
         var names = columns.Names;
+        if (read is not null && MisnamedMapping(field, columns, read) is { } mapping) return mapping;
         if (Text.Suggest.Nearest(field, names) is { } typo) return $"; did you mean '{typo}'?";
         if (constants is not null && Text.Suggest.Nearest(field, constants) is { } constant) return $"; did you mean the constant '{constant}'?";
         if (names.Count == 1 && CsvDialect.Candidates.FirstOrDefault(c => names[0].Contains(c, StringComparison.Ordinal)) is var d and not '\0')
@@ -77,6 +81,21 @@ public static class ColumnGuess
         if (Similar(field, names) is { } similar) return $"; to read column '{similar}' as '{field}', add --column {field}={similar}";
         if (data?.TextColumn is { } text) return $"; if column '{text}' holds it, add --column {field}={text}";
         return $"; map a column to it with --column {field}=COLUMN";
+    }
+
+    /// <summary>
+    /// <c>; --column txt=CONTENT maps 'txt', which no LF reads; did you mean --column text=CONTENT?</c> when a column
+    /// renamed by <c>--column</c> has a name no LF reads (ignoring case) that is like <paramref name="field"/>; else null.
+    /// </summary>
+    private static string? MisnamedMapping(string field, DataSchema columns, IEnumerable<string> read)
+    {
+        var readNames = new HashSet<string>(read, StringComparer.OrdinalIgnoreCase);
+        var unread = Enumerable.Range(0, columns.Count)
+            .Where(c => columns.FileName(c) != columns.Names[c] && !readNames.Contains(columns.Names[c]))
+            .ToDictionary(c => columns.Names[c], columns.FileName, StringComparer.Ordinal);
+        if (Similar(field, [.. unread.Keys]) is not { } alias) return null;
+        var column = unread[alias];
+        return $"; --column {alias}={column} maps '{alias}', which no LF reads; did you mean --column {field}={column}?";
     }
 
     /// <summary>
