@@ -48,6 +48,22 @@ public class AnalyzeCommandTests
     }
 
     [Fact]
+    public void The_table_of_peoples_answers_names_its_sources_workers_and_its_rows_tasks_as_the_line_above_it_does()
+    {
+        var text = Shell.Run("analyze", "--matrix", TestPaths.Crowd("bluebird"));
+        var markdown = Shell.Run("analyze", "--matrix", TestPaths.Crowd("bluebird"), "--format", "markdown");
+        var lfs = Shell.Run("analyze", "--matrix", Train);
+
+        text.ShouldSucceed();
+        text.Out.ShouldStartWith("worker  polarity  coverage  overlaps  conflicts\n");
+        text.Out.ShouldContain("\n108 tasks, 39 workers, classes 0=0, 1=1\n");
+        text.Out.ShouldNotContain(" LFs");
+        markdown.Out.ShouldContain("| worker |");
+        lfs.Out.ShouldStartWith("lf ");
+        lfs.Out.ShouldContain("1586 rows, 10 LFs, classes HAM=0, SPAM=1");
+    }
+
+    [Fact]
     public void An_unknown_format_is_a_usage_error_suggesting_the_nearest()
     {
         var result = Shell.Run("analyze", "--matrix", Train, "--format", "jsno").ShouldFailWith(2);

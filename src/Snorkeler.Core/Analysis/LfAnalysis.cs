@@ -23,6 +23,12 @@ public sealed record LfStatistics(string Name, IReadOnlyList<int> Polarity, doub
 /// <summary>The statistics of every LF of a matrix and of the matrix as a whole.</summary>
 public sealed record LfSummary(LabelSchema Schema, long Rows, IReadOnlyList<LfStatistics> Lfs, double Coverage, double Overlap, double Conflict, bool HasGold)
 {
+    /// <summary>
+    /// Whether every source is a person (answers read as annotators): the text table then names its sources workers and
+    /// its rows tasks, as the line describing the answers does. JSON keeps its <c>lfs</c> and <c>rows</c> fields.
+    /// </summary>
+    public bool People { get; init; }
+
     /// <summary>Computes the summary block by block (constant memory in the number of rows).</summary>
     public static LfSummary Of(IMatrixSource matrix)
     {
@@ -82,7 +88,10 @@ public sealed record LfSummary(LabelSchema Schema, long Rows, IReadOnlyList<LfSt
             lfs[j] = new LfStatistics(matrix.LfNames[j], polarity, Share(coverage[j]), Share(overlaps[j]), Share(conflicts[j]), perClass,
                 hasGold ? correct[j] : null, hasGold ? incorrect[j] : null);
         }
-        return new LfSummary(matrix.Schema, rows, lfs, Share(covered), Share(overlapped), Share(conflicted), hasGold);
+        return new LfSummary(matrix.Schema, rows, lfs, Share(covered), Share(overlapped), Share(conflicted), hasGold)
+        {
+            People = m > 0 && matrix.SourceKinds.All(kind => kind == SourceKind.Annotator),
+        };
     }
 
     /// <summary>The summary as JSON: <c>rows</c>, <c>classes</c>, <c>coverage</c>, <c>overlap</c>, <c>conflict</c>, and <c>lfs</c> (per LF: <c>name</c>, <c>polarity</c>, <c>coverage</c>, <c>overlaps</c>, <c>conflicts</c>, <c>votes</c>, and with gold labels <c>correct</c>, <c>incorrect</c>, <c>empirical_accuracy</c>).</summary>
@@ -126,7 +135,7 @@ public sealed record LfSummary(LabelSchema Schema, long Rows, IReadOnlyList<LfSt
     /// <summary>The summary as an aligned text table (for terminals) or a Markdown table.</summary>
     public string ToTable(bool markdown)
     {
-        var header = new List<string> { "lf", "polarity", "coverage", "overlaps", "conflicts" };
+        var header = new List<string> { People ? "worker" : "lf", "polarity", "coverage", "overlaps", "conflicts" };
         if (HasGold) header.AddRange(["correct", "incorrect", "emp. acc."]);
         var rows = Lfs.Select(lf =>
         {
@@ -144,7 +153,7 @@ public sealed record LfSummary(LabelSchema Schema, long Rows, IReadOnlyList<LfSt
         rows.Add(total);
         if (markdown) return Tables.Render(header, rows, markdown, rightAligned: c => c >= 2);
         FitNames(header, rows);
-        return Tables.Render(header, rows, markdown, rightAligned: c => c >= 2) + Tables.Wrap($"{N(Rows)} rows, {Lfs.Count} LFs, classes {Schema}");
+        return Tables.Render(header, rows, markdown, rightAligned: c => c >= 2) + Tables.Wrap(People ? $"{N(Rows)} tasks, {N(Lfs.Count)} workers, classes {Schema}" : $"{N(Rows)} rows, {Lfs.Count} LFs, classes {Schema}");
     }
 
     /// <summary>
