@@ -141,6 +141,39 @@ public sealed class CrowdModelTests
         first.Evidence.ShouldBeGreaterThanOrEqualTo(one.Evidence);
     }
 
+    [Theory]
+    [InlineData(new[] { 1.0, 2, 3, 4, 5, 6 }, 5)]
+    [InlineData(new[] { 1.0, 3, 2, 3, 1 }, 1)]
+    [InlineData(new[] { 2.0, 1, 2, double.NaN, 2 }, 0)]
+    [InlineData(new[] { double.NaN, 1, 2, 3, 4 }, 0)]
+    [InlineData(new[] { 1.0, double.NaN, 0, 1.5, double.NaN, 1.5 }, 3)]
+    public void Restarts_too_large_to_run_side_by_side_hold_only_restart_0_and_the_best_so_far(double[] scores, int chosen)
+    {
+        // Given restarts whose working memory forbids running two at once, each finding its score above
+        var finished = new List<WeakReference<double[]>>();
+        var mostHeld = 0;
+        double[] Run(int restart)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            lock (finished)
+            {
+                mostHeld = Math.Max(mostHeld, finished.Count(f => f.TryGetTarget(out _)));
+                var result = new[] { scores[restart], restart };
+                finished.Add(new WeakReference<double[]>(result));
+                return result;
+            }
+        }
+
+        // When the best of them is kept
+        var best = Crowd.CrowdFit.BestOf(scores.Length, FitContext.WithSeed(0), rows: 10, Run, r => r[0], bytesPerRestart: long.MaxValue);
+
+        // Then it is the first of the highest scores (restart 0 unless strictly beaten; a NaN never wins), and no restart
+        // started while more than two finished ones were still held
+        best[1].ShouldBe(chosen);
+        mostHeld.ShouldBeLessThanOrEqualTo(2);
+    }
+
     [Fact]
     public void Missing_answers_of_annotators_are_not_read_as_abstains()
     {

@@ -58,25 +58,64 @@ internal static class CrowdFit
     public static Random RandomFor(int? seed, int restart)
         => seed is { } s ? new Random(unchecked(s * 1_000_003 + restart * 7_919 + 0x1bcc)) : new Random();
 
+    /// <summary>Working memory up to which restarts run side by side: beyond it they run one after another.</summary>
+    public const long ParallelRestartBytes = 1L << 30;
+
     /// <summary>
     /// Runs <paramref name="restarts"/> fits (in parallel when the machine has cores to spare) and keeps the one with the
     /// highest <paramref name="score"/>; ties go to the earlier restart, so the result does not depend on scheduling. On
     /// <paramref name="rows"/> rows that make one stripe (<see cref="Stripes"/>) a fit runs on one thread, so the restarts may
-    /// take every core; otherwise half, the fits' own stripes taking the rest.
+    /// take every core; otherwise half, the fits' own stripes taking the rest. Restarts that each need
+    /// <paramref name="bytesPerRestart"/> of working memory run side by side only while together they stay within
+    /// <see cref="ParallelRestartBytes"/>; of the finished fits only restart 0's and the best of the others are held, and
+    /// each fit let go is handed to <paramref name="discard"/> (whose arrays a later restart may then reuse).
     /// </summary>
-    public static T BestOf<T>(int restarts, FitContext context, int rows, Func<int, T> run, Func<T, double> score)
+    public static T BestOf<T>(int restarts, FitContext context, int rows, Func<int, T> run, Func<T, double> score, long bytesPerRestart = 0, Action<T>? discard = null)
     {
-        var results = new T[restarts];
+        var kept = new Kept<T>(score, discard);
         var threads = Stripes.Count(rows) == 1 ? Environment.ProcessorCount : Math.Max(1, Environment.ProcessorCount / 2);
+        threads = (int)Math.Clamp(ParallelRestartBytes / Math.Max(1, bytesPerRestart), 1, threads);
         if (restarts > 1 && Environment.ProcessorCount > 1)
             Parallel.For(0, restarts, new ParallelOptions { CancellationToken = context.Cancellation, MaxDegreeOfParallelism = threads },
-                r => results[r] = run(r));
+                r => kept.Offer(r, run(r)));
         else
-            for (var r = 0; r < restarts; r++) results[r] = run(r);
-        var best = 0;
-        for (var r = 1; r < restarts; r++)
-            if (score(results[r]) > score(results[best])) best = r;
-        return results[best];
+            for (var r = 0; r < restarts; r++) kept.Offer(r, run(r));
+        return kept.Choice;
+    }
+
+    /// <summary>
+    /// The finished restarts <see cref="BestOf"/> still needs, in whatever order they finish: restart 0's and the best of the
+    /// others (highest score, the lower restart on a tie, NaN never). The choice is that of a scan in restart order that
+    /// moves on only to a strictly higher score: restart 0 when its score is NaN or no other beats it, else the best other.
+    /// </summary>
+    private sealed class Kept<T>(Func<T, double> score, Action<T>? discard)
+    {
+        private readonly Lock _gate = new();
+        private T? _first;
+        private double _firstScore;
+        private T? _best;
+        private double _bestScore;
+        private int _bestRestart = -1;
+
+        public void Offer(int restart, T result)
+        {
+            var s = score(result);
+            var dropped = default(T);
+            var drops = true;
+            lock (_gate)
+            {
+                if (restart == 0) (_first, _firstScore, drops) = (result, s, false);
+                else if (!double.IsNaN(s) && (_bestRestart < 0 || s > _bestScore || (s == _bestScore && restart < _bestRestart)))
+                {
+                    (dropped, drops) = (_best, _bestRestart > 0);
+                    (_best, _bestScore, _bestRestart) = (result, s, restart);
+                }
+                else dropped = result;
+            }
+            if (drops) discard?.Invoke(dropped!);
+        }
+
+        public T Choice => _bestRestart > 0 && _bestScore > _firstScore ? _best! : _first!;
     }
 
     /// <summary>

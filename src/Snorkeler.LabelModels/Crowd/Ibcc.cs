@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Snorkeler.LabelModels.Crowd;
@@ -137,7 +138,12 @@ public sealed class IbccTrainer : ILabelModelTrainer
         var voting = CrowdFit.RequireThreeVoting(IbccTrainer.ModelName, data, names);
         var restarts = CrowdFit.Restarts(Options.Restarts, IbccOptions.DefaultRestarts, data.WeightedVotes);
         if (voting == 0) (fixedPrior, restarts) = CrowdFit.NothingToLearn(fixedPrior, data.K);
-        var best = CrowdFit.BestOf(restarts, context, data.Rows, restart => Run(data, fixedPrior, restart, context), f => f.Elbo);
+        // A restart's alpha, E[log π] and soft counts (m·k·(k+1) each) and its E-step table (m·k²).
+        var working = sizeof(double) * (3L * data.M * data.K * (data.K + 1) + (long)data.M * data.K * data.K);
+        var spare = new ConcurrentBag<Scratch>();
+        var spareAlpha = new ConcurrentBag<double[]>();
+        var best = CrowdFit.BestOf(restarts, context, data.Rows, restart => Run(data, fixedPrior, restart, context, spare, spareAlpha), f => f.Elbo, working,
+            discard: f => spareAlpha.Add(f.Alpha));
         context.Log?.Invoke(string.Create(CultureInfo.InvariantCulture,
             $"ibcc: {data.Rows:N0} distinct rows, {data.WeightedVotes:N0} votes; best of {restarts} restarts: ELBO {best.Elbo:G10} after {best.Iterations} iterations (restart {best.Restart})"));
         return new IbccModel(schema, names, data.IsLf, best.Alpha, best.Nu, fixedPrior, best.Elbo);
@@ -145,7 +151,27 @@ public sealed class IbccTrainer : ILabelModelTrainer
 
     private sealed record State(double[] Alpha, double[] Nu, double Elbo, int Iterations, int Restart);
 
-    private State Run(CrowdData data, double[]? fixedPrior, int restart, FitContext context)
+    /// <summary>
+    /// The working arrays a restart leaves behind for the next (each as large as the confusion matrices): taken from a
+    /// finished restart and cleared, they start as new ones do, while the next restart does not allocate (and page in)
+    /// arrays the garbage collector has yet to take back.
+    /// </summary>
+    private sealed class Scratch(int m, int k)
+    {
+        public double[] ElogPi { get; } = new double[m * k * (k + 1)];
+        public double[] Counts { get; } = new double[m * k * (k + 1)];
+        public double[] Table { get; } = new double[m * k * k]; // (j, a, c): contiguous over c for the E-step
+
+        public Scratch Cleared()
+        {
+            Array.Clear(ElogPi);
+            Array.Clear(Counts);
+            Array.Clear(Table);
+            return this;
+        }
+    }
+
+    private State Run(CrowdData data, double[]? fixedPrior, int restart, FitContext context, ConcurrentBag<Scratch> spare, ConcurrentBag<double[]> spareAlpha)
     {
         var k = data.K;
         var w = k + 1;
@@ -153,13 +179,14 @@ public sealed class IbccTrainer : ILabelModelTrainer
         var q = data.Initial(restart, CrowdFit.RandomFor(context.Seed, restart));
         var lfPrior = PriorCounts(k, Options.Diagonal);
         var communities = new Communities(data, Pooled(k) ? Options.Communities : 1, Options.Diagonal, Options.OffDiagonal, learn: Pooled(k));
-        var alpha = new double[m * k * w];
+        var alpha = spareAlpha.TryTake(out var lost) ? Cleared(lost) : new double[m * k * w];
         var nu = new double[k];
-        var table = new double[m * k * k]; // (j, a, c): contiguous over c for the E-step
+        var scratch = spare.TryTake(out var left) ? left.Cleared() : new Scratch(m, k);
+        var table = scratch.Table;
         var baseScores = new double[k];
         var elogKappa = new double[k];
-        var elogPi = new double[m * k * w];
-        var counts = new double[m * k * w];
+        var elogPi = scratch.ElogPi;
+        var counts = scratch.Counts;
         var classTotals = new double[k];
         var classPrior = Enumerable.Repeat(Options.ClassPriorCount, k).ToArray();
         var previous = double.NegativeInfinity;
@@ -207,7 +234,14 @@ public sealed class IbccTrainer : ILabelModelTrainer
             if (CrowdFit.Converged(elbo, previous, change, Options.Tolerance)) break;
             previous = elbo;
         }
+        spare.Add(scratch);
         return new State(alpha, nu, elbo, iteration, restart);
+    }
+
+    private static double[] Cleared(double[] values)
+    {
+        Array.Clear(values);
+        return values;
     }
 
     /// <summary>Classes up to which the annotators' prior is learned (a k × k Dirichlet per community costs O(k²) digammas per fixed-point step).</summary>
