@@ -31,14 +31,18 @@ public static class MatrixFile
     internal const ushort BinaryVersion = 2;
 
     /// <summary>The format a path's extension names.</summary>
-    public static MatrixFormat FormatOf(string path) => Path.GetExtension(path).ToLowerInvariant() switch
+    public static MatrixFormat FormatOf(string path)
+        => KnownFormat(path) ?? throw new SnorkelerException($"{path}: unknown matrix format '{Path.GetExtension(path).ToLowerInvariant()}' (expected .snkm, .csv, .npy, a Wrench .json split, or answers in long format: .csv, .tsv, .jsonl, .parquet)");
+
+    /// <summary>The format a path's extension names, or null for an extension no matrix has.</summary>
+    internal static MatrixFormat? KnownFormat(string path) => Path.GetExtension(path).ToLowerInvariant() switch
     {
         ".snkm" => MatrixFormat.Binary,
         ".csv" => MatrixFormat.Csv,
         ".npy" => MatrixFormat.Npy,
         ".json" => MatrixFormat.Wrench,
         ".tsv" or ".jsonl" or ".ndjson" or ".parquet" => MatrixFormat.Answers,
-        var ext => throw new SnorkelerException($"{path}: unknown matrix format '{ext}' (expected .snkm, .csv, .npy, a Wrench .json split, or answers in long format: .csv, .tsv, .jsonl, .parquet)"),
+        _ => null,
     };
 
     /// <summary>The sidecar holding class and LF names for CSV and NumPy matrices.</summary>

@@ -41,19 +41,13 @@ public abstract class MatrixWriter : IDisposable
     /// The format a matrix written to <paramref name="path"/> gets, or an error naming the formats that can be written
     /// (reading takes more: Wrench splits and long-format answers), so a command can refuse the name before any work.
     /// </summary>
-    public static MatrixFormat CheckExtension(string path)
+    public static MatrixFormat CheckExtension(string path) => MatrixFile.KnownFormat(path) switch
     {
-        var ext = System.IO.Path.GetExtension(path).ToLowerInvariant();
-        return ext switch
-        {
-            ".snkm" => MatrixFormat.Binary,
-            ".csv" => MatrixFormat.Csv,
-            ".npy" => MatrixFormat.Npy,
-            ".tsv" or ".jsonl" or ".ndjson" or ".parquet" => throw new SnorkelerException($"{path}: long-format answers are read, not written; write .snkm, .csv or .npy"),
-            ".json" => throw new SnorkelerException($"{path}: Wrench .json matrices are read-only; write .snkm, .csv or .npy"),
-            _ => throw new SnorkelerException($"{path}: unknown matrix format '{ext}' (a matrix is written as .snkm, .csv or .npy)"),
-        };
-    }
+        MatrixFormat.Answers => throw new SnorkelerException($"{path}: long-format answers are read, not written; write .snkm, .csv or .npy"),
+        MatrixFormat.Wrench => throw new SnorkelerException($"{path}: Wrench .json matrices are read-only; write .snkm, .csv or .npy"),
+        { } format => format,
+        null => throw new SnorkelerException($"{path}: unknown matrix format '{System.IO.Path.GetExtension(path).ToLowerInvariant()}' (a matrix is written as .snkm, .csv or .npy)"),
+    };
 
     /// <summary>The name of the gold labels' column when the matrix stores gold labels, else null.</summary>
     public string? GoldColumn { get; }
