@@ -24,7 +24,7 @@ public sealed partial class RulesLoader : ILfLoader
         ArgumentNullException.ThrowIfNull(files);
         ArgumentNullException.ThrowIfNull(context);
         var diagnostics = new List<Diagnostic>();
-        // Plain loops and sorts here and in FieldNames: in a native build each LINQ operator applied to another's result
+        // Plain loops and sorts here and in RuleFields: in a native build each LINQ operator applied to another's result
         // (Select after OrderBy or OfType, ThenBy) is a generic virtual call resolved at run time, ~0.5 ms of every
         // start that loads rules (docs/benchmarks.md, eighth pass).
         var inPathOrder = files.Select((f, k) => (File: f, Index: k)).ToList();
@@ -47,7 +47,10 @@ public sealed partial class RulesLoader : ILfLoader
         var reads = new List<string>();
         var byName = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
         var unknownFields = new List<UnknownFieldUse>();
-        var fieldNames = FieldNames(parsed, context.DataColumns);
+        // The names known to be fields: the rules' and the data's columns.
+        var ruleFields = RuleFields(parsed);
+        var fieldNames = new HashSet<string>(ruleFields, StringComparer.Ordinal);
+        fieldNames.UnionWith(context.DataColumns?.Names ?? []);
         var checkers = new List<Checker>(parsed.Count);
         foreach (var file in parsed)
         {
@@ -72,7 +75,7 @@ public sealed partial class RulesLoader : ILfLoader
         }
         // A field the data lacks is one mistake however often it is used (often a missing --column mapping): one error, at its first use.
         foreach (var uses in unknownFields.GroupBy(u => u.Name, StringComparer.Ordinal))
-            diagnostics.Add(RuleMessages.UnknownField(uses.First(), uses.Count(), context.DataColumns!, context.Data, RuleFields(parsed)));
+            diagnostics.Add(RuleMessages.UnknownField(uses.First(), uses.Count(), context.DataColumns!, context.Data, ruleFields));
         // Decided last, once every error is known: an item with an error may not show every constant it reads.
         var withErrors = diagnostics.Where(d => d.IsError && d.Location is not null).Select(d => d.Location!.Path).ToHashSet(StringComparer.Ordinal);
         if (!diagnostics.Any(d => d.IsError && d.Location is null)) // an error of no file may concern any
@@ -93,15 +96,7 @@ public sealed partial class RulesLoader : ILfLoader
         return new RulesLoader().Load([new LfSourceFile(path, text)], new LfLoadContext(schema, dataColumns, folder));
     }
 
-    /// <summary>The names known to be fields: the data's columns, and every name the rule files read as a field (in backticks, or bare and not a constant).</summary>
-    private static HashSet<string> FieldNames(IReadOnlyList<RulesFile> files, Data.DataSchema? columns)
-    {
-        var names = RuleFields(files);
-        names.UnionWith(columns?.Names ?? []);
-        return names;
-    }
-
-    /// <summary>The fields the rules read by name (a reference that is not a <c>let</c> of its file).</summary>
+    /// <summary>The fields the rules read by name (in backticks, or bare and not a <c>let</c> of its file).</summary>
     private static HashSet<string> RuleFields(IReadOnlyList<RulesFile> files)
     {
         var names = new HashSet<string>(StringComparer.Ordinal);

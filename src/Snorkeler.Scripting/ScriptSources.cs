@@ -151,8 +151,9 @@ internal sealed partial class ScriptSources
                 }
             }
         }
+        var read = uses.Count > 0 ? FieldNames() : [];
         foreach (var field in uses.GroupBy(u => u.Name, StringComparer.Ordinal))
-            yield return new Diagnostic(ScriptCodes.UnknownField, DiagnosticSeverity.Error, ScriptCodes.UnknownFieldMessage(field.Key, columns, field.Count(), data, FieldNames()), field.First().At);
+            yield return new Diagnostic(ScriptCodes.UnknownField, DiagnosticSeverity.Error, ScriptCodes.UnknownFieldMessage(field.Key, columns, field.Count(), data, read), field.First().At);
     }
 
     /// <summary>The fields the scripts read by a literal name (<c>row.Text("text")</c>), in order of first use.</summary>

@@ -60,11 +60,10 @@ public static class RegexFaults
         var (error, offset) = (e.Error, e.Offset);
         if (pattern.Length == 0) return (0, 0);
         var last = Math.Clamp(offset - 1, 0, pattern.Length - 1);
-        var (group, set) = OpenAtEnd(pattern);
         var start = error switch
         {
-            RegexParseError.InsufficientClosingParentheses => group,
-            RegexParseError.UnterminatedBracket => set,
+            RegexParseError.InsufficientClosingParentheses => OpenAtEnd(pattern).Group,
+            RegexParseError.UnterminatedBracket => OpenAtEnd(pattern).Set,
             RegexParseError.ReversedQuantifierRange => pattern.LastIndexOf('{', last),
             RegexParseError.ReversedCharacterRange => last >= 2 && pattern[last - 1] == '-' ? last - 2 : -1,
             RegexParseError.UnterminatedComment => pattern.LastIndexOf("(?#", last, StringComparison.Ordinal),
