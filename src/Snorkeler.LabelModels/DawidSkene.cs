@@ -606,8 +606,11 @@ internal sealed class DawidSkeneEm
         _learnPrior = true; // a fixed prior is set after a first run that learns it (Run)
         Prior = fixedPrior?.ToArray() ?? ClassPrior.Uniform(k);
         _q = new double[patterns.Count * k];
-        (_votes, _slot) = VoteSlots(patterns, m, k);
-        _counts = new double[_votes.Sum(v => v.Length) * k];
+        // Stored for the votes cast only, the counts take Σ_j |votes_j| × k, not m × k × k (over 1,000 classes, 40 LFs
+        // casting 1–4 votes each: 1 MB, not 320 MB).
+        var cast = new CastVotes(CollectionsMarshal.AsSpan(patterns.Lfs), CollectionsMarshal.AsSpan(patterns.Labels), m, k);
+        (_votes, _slot) = (cast.Votes, cast.Slot);
+        _counts = new double[cast.Count * k];
         _classTotals = new double[k];
         _logConfusion = new double[m * k * _width];
         _rowStrength = Enumerable.Repeat(options.Smoothing, k).ToArray();
@@ -638,31 +641,6 @@ internal sealed class DawidSkeneEm
         Array.Fill(_group, -1);
         for (var g = 0; g < _members.Length; g++)
             foreach (var j in _members[g]) _group[j] = g;
-    }
-
-    /// <summary>
-    /// Per source the votes it casts, and per (source, vote) its row of the soft counts: stored for the votes cast only, the
-    /// counts take Σ_j |votes_j| × k, not m × k × k (over 1,000 classes, 40 LFs casting 1–4 votes each: 1 MB, not 320 MB).
-    /// </summary>
-    private static (int[][] Votes, int[] Slot) VoteSlots(VotePatterns patterns, int m, int k)
-    {
-        var slot = new int[m * k];
-        Array.Fill(slot, -1);
-        for (var v = 0; v < patterns.Votes; v++) slot[patterns.Lfs[v] * k + patterns.Labels[v]] = 0;
-        var votes = new int[m][];
-        var next = 0;
-        for (var j = 0; j < m; j++)
-        {
-            var cast = new List<int>();
-            for (var a = 0; a < k; a++)
-                if (slot[j * k + a] == 0)
-                {
-                    cast.Add(a);
-                    slot[j * k + a] = next++;
-                }
-            votes[j] = [.. cast];
-        }
-        return (votes, slot);
     }
 
     /// <summary>Soft count of source j's votes a on class c rows (0 for a vote it never casts).</summary>
@@ -931,7 +909,6 @@ internal sealed class DawidSkeneEm
     private const double Unseen = 1e-6;
 
     private static readonly double LogUnseen = Math.Log(Unseen);
-
 
     /// <summary>Hit rate h (its class t) and false-alarm rate f (the other classes) of single-class source j, Beta-smoothed.</summary>
     private (double Hit, double FalseAlarm) Rates(int j)

@@ -18,20 +18,8 @@ internal sealed class EbccVotes
     public EbccVotes(CrowdData data, int m, int k, int g, double diagonal, double offDiagonal)
     {
         (_k, _g, _diagonal, _offDiagonal) = (k, g, diagonal, offDiagonal);
-        Slots = new int[m * k];
-        for (var e = 0; e < data.Sources.Length; e++) Slots[data.Sources[e] * k + data.Labels[e]] = 1;
-        Cast = new int[m][];
-        var cast = new List<int>();
-        for (var j = 0; j < m; j++)
-        {
-            cast.Clear();
-            for (var a = 0; a < k; a++)
-                if (Slots[j * k + a] == 1) cast.Add(a);
-            Cast[j] = cast.ToArray();
-        }
-        var slot = 0;
-        for (var i = 0; i < Slots.Length; i++) Slots[i] = Slots[i] == 1 ? slot++ : -1;
-        Count = slot;
+        var cast = new CastVotes(data.Sources, data.Labels, m, k);
+        (Slots, Cast, Count) = (cast.Slot, cast.Votes, cast.Count);
     }
 
     /// <summary>The slot of row (source j, vote a) at <c>j·k + a</c>, or −1 where no answer casts it.</summary>
