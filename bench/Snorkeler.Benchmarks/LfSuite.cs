@@ -23,6 +23,8 @@ namespace Snorkeler.Benchmarks;
 /// without dev against Snorkel tuned by the Wrench protocol (<see cref="WrenchReference"/>).</item>
 /// <item><c>lf-suite gold-ceiling --dir DIR[,DIR...] [--alpha A,...]</c>: Dawid–Skene's model counted from gold labels, scored on
 /// test: what a model of the sources' confusions reaches when told the classes (<see cref="GoldCeiling"/>).</item>
+/// <item><c>lf-suite learned-accuracy --dir DIR[,DIR...] [--models LIST] [--rules SETFOLDER=RULES,...]</c>: how far each model's learned LF
+/// accuracies, read from its parameters or from its posteriors, are from the LFs' test accuracies (<see cref="LearnedAccuracy"/>).</item>
 /// </list>
 /// </summary>
 public static class LfSuite
@@ -40,6 +42,7 @@ public static class LfSuite
             case "auto-rules": return AutoRules.Run(args[1..]);
             case "wrench": return WrenchReference.Run(args[1..]);
             case "gold-ceiling": return GoldCeiling.Run(args[1..]);
+            case "learned-accuracy": return LearnedAccuracy.Run(args[1..]);
             default:
                 Console.Error.WriteLine("usage: lf-suite generate --out DIR --seed S [--sets N] [--train-rows N] [--valid-rows N] [--test-rows N]");
                 Console.Error.WriteLine("       lf-suite shape --out DIR --seed S --train-rows N --lfs M --classes K [--single-class] [--coverage LO-HI] [--accuracy LO-HI] [--balance P0,P1,...] [--classes-per-lf LO-HI] [--valid-rows N] [--test-rows N]");
@@ -47,6 +50,7 @@ public static class LfSuite
                 Console.Error.WriteLine("       lf-suite auto-rules --dir DIR[,DIR...] [--seed S] [--candidates]");
                 Console.Error.WriteLine("       lf-suite wrench --dir DIR[,DIR...] [--seed S] [--cache DIR] [--candidates N]");
                 Console.Error.WriteLine("       lf-suite gold-ceiling --dir DIR[,DIR...] [--alpha A,...]");
+                Console.Error.WriteLine("       lf-suite learned-accuracy --dir DIR[,DIR...] [--models LIST] [--rules SETFOLDER=RULES,...]");
                 return 2;
         }
     }

@@ -266,7 +266,7 @@ public static class StudioBench
             $"next rows (spam.rules, 7 LFs, {e.Totals.Model}): wrong or uncovered in the queue's first 50: {queueShare:F3}; in 50 random rows: {randomShares.Average():F3} ± {Sd(randomShares):F3} ({seeds} seeds); in all {e.Train.RowCount:N0} rows: {all:F3}"));
     }
 
-    private static StudioSettings Settings(string folder, IDataSource data, string dev, string work, LabelSchema schema) => new()
+    internal static StudioSettings Settings(string folder, IDataSource data, string dev, string work, LabelSchema schema) => new()
     {
         LfFolder = folder,
         Data = data,
@@ -282,7 +282,7 @@ public static class StudioBench
         CacheDirectory = Path.Combine(work, "cache"),
     };
 
-    private static string Folder(string work, string rules, bool scripts)
+    internal static string Folder(string work, string rules, bool scripts)
     {
         var folder = Path.Combine(work, "studio-lfs-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);

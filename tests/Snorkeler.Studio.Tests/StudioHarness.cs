@@ -50,9 +50,11 @@ internal sealed class StudioHarness : IAsyncDisposable
 
     /// <summary>
     /// Starts a studio; <paramref name="scripts"/> copies nlp.csx too, <paramref name="rules"/> replaces spam.rules' text,
-    /// <paramref name="set"/> names another shared Wrench data set (its train and valid splits) instead of YouTube.
+    /// <paramref name="set"/> names another shared Wrench data set (its train and valid splits) instead of YouTube;
+    /// <paramref name="devFile"/> replaces the valid split as the dev data (with <paramref name="goldColumn"/>, a file whose gold labels are in that column).
     /// </summary>
-    public static async Task<StudioHarness> Start(bool scripts = false, string? rules = null, bool dev = true, int? sample = null, string set = "youtube")
+    public static async Task<StudioHarness> Start(bool scripts = false, string? rules = null, bool dev = true, int? sample = null, string set = "youtube",
+        string? devFile = null, string? goldColumn = null)
     {
         var temp = new TempFolder();
         var lfs = temp.File("lfs");
@@ -60,27 +62,32 @@ internal sealed class StudioHarness : IAsyncDisposable
         foreach (var f in Directory.GetFiles(TestPaths.InRepo("labeling-functions", "spam")))
             if (scripts || !f.EndsWith(".csx", StringComparison.Ordinal)) File.Copy(f, Path.Combine(lfs, Path.GetFileName(f)));
         if (rules is not null) File.WriteAllText(Path.Combine(lfs, "spam.rules"), rules);
-        var session = new StudioSession(Settings(temp, dev, sample, set));
+        var session = new StudioSession(Settings(temp, dev, sample, set, devFile, goldColumn));
         var server = await StudioServer.StartAsync(session, 0);
         return new StudioHarness(temp, session, server);
     }
 
-    public static StudioSettings Settings(TempFolder temp, bool dev = true, int? sample = null, string set = "youtube") => new()
+    public static StudioSettings Settings(TempFolder temp, bool dev = true, int? sample = null, string set = "youtube", string? devFile = null, string? goldColumn = null)
     {
-        LfFolder = temp.File("lfs"),
-        Data = DataSources.Open([SplitPath(set, "train")]),
-        Loaders = Cli.Inputs.Loaders,
-        Schema = WrenchFile.ReadSchema(SplitPath(set, "train")),
-        Dev = dev ? DataSources.Open([SplitPath(set, "valid")]) : null,
-        DevGold = dev ? (schema, rows) =>
+        var devPath = devFile ?? SplitPath(set, "valid");
+        return new()
         {
-            using var gold = LabelledData.Gold([SplitPath(set, "valid")], DataSources.Open([SplitPath(set, "valid")]), schema, null)!;
-            return gold.Take(rows);
-        } : null,
-        HandLabelsPath = temp.File("train.studio-labels.csv"),
-        Sample = sample,
-        PollInterval = TimeSpan.FromMilliseconds(200),
-    };
+            LfFolder = temp.File("lfs"),
+            Data = DataSources.Open([SplitPath(set, "train")]),
+            Loaders = Cli.Inputs.Loaders,
+            Schema = WrenchFile.ReadSchema(SplitPath(set, "train")),
+            Dev = dev ? DataSources.Open([devPath]) : null,
+            GoldColumn = goldColumn,
+            DevGold = dev ? (schema, rows) =>
+            {
+                using var gold = LabelledData.Gold([devPath], DataSources.Open([devPath]), schema, goldColumn)!;
+                return gold.Take(rows);
+            } : null,
+            HandLabelsPath = temp.File("train.studio-labels.csv"),
+            Sample = sample,
+            PollInterval = TimeSpan.FromMilliseconds(200),
+        };
+    }
 
     public async Task<JsonElement> Get(string path)
     {

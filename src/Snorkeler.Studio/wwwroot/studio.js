@@ -356,7 +356,9 @@ function render(state) {
       `<td class="overlaps"><span class="clickable" data-rows="set=train&lf=${lf}&bucket=overlap">${percent(n.overlaps)}</span>${c ? delta(c.overlaps) : ""}</td>` +
       `<td class="conflicts"><span class="clickable" data-rows="set=train&lf=${lf}&bucket=conflict">${percent(n.conflicts)}</span>${c ? delta(c.conflicts, false) : ""}</td>` +
       `<td class="empirical"><span class="clickable" data-rows="set=gold&lf=${lf}&bucket=wrong">${accuracy}</span>${c ? delta(c.empiricalAccuracy) : ""}</td>` +
-      `<td class="learned"><span class="clickable" data-rows="set=train&lf=${lf}&bucket=fires">${percent(n.learnedAccuracy)}</span>${c ? delta(c.learnedAccuracy) : ""}</td>` +
+      `<td class="learned"><span class="clickable" data-rows="set=train&lf=${lf}&bucket=fires">${percent(n.learnedAccuracy)}</span>${c ? delta(c.learnedAccuracy) : ""}` +
+      // Alone on its rows, an LF gives the model nothing to check its votes against (docs/studio.md, "What the learned accuracy is").
+      (n.learnedAccuracy !== null && n.overlaps === 0 ? `<span class="alone" title="${aloneNote}">?</span>` : "") + `</td>` +
       `</tr>`;
   }).join("");
   renderHistory();
@@ -399,6 +401,9 @@ function selectTab(panel) {
   if (panel === "next-panel") loadNext();
 }
 for (const button of document.querySelectorAll("#tabs button")) button.addEventListener("click", () => selectTab(button.dataset.panel));
+
+const aloneNote = "no other LF votes on the rows this one votes on, so the label model has nothing to check its votes against: " +
+  "this figure is not evidence of its accuracy (with snorkel it stays near where the fit starts); read the empirical accuracy";
 
 async function showRows(query) {
   studio.lastRows = query;
