@@ -222,6 +222,34 @@ public static class SourceDependencies
     {
         Guard.NotNull(pair);
         Guard.NotNull(names);
+        return Describe(pair, names[pair.First], names[pair.Second]);
+    }
+
+    /// <summary>
+    /// <see cref="Describe(DependentPair, IReadOnlyList{string})"/> in at most <paramref name="width"/> characters, as a
+    /// text table's names are cut: the longer of the two names gives up a character first, neither below 12, and each
+    /// cut stands for one name of <paramref name="names"/> only (<see cref="Tables.Shorten"/>), so the line may run over
+    /// where that needs more.
+    /// </summary>
+    internal static string Describe(DependentPair pair, IReadOnlyList<string> names, int width)
+    {
+        string first = names[pair.First], second = names[pair.Second];
+        var whole = Describe(pair, first, second);
+        if (whole.Length <= width) return whole;
+        const int least = 12;
+        var room = width - (whole.Length - first.Length - second.Length);
+        int a = first.Length, b = second.Length;
+        while (a + b > room)
+        {
+            if (a > least && (a >= b || b <= least)) a--;
+            else if (b > least) b--;
+            else break;
+        }
+        return Describe(pair, Tables.Shorten([first], names, a)[0], Tables.Shorten([second], names, b)[0]);
+    }
+
+    private static string Describe(DependentPair pair, string first, string second)
+    {
         var kind = pair.Kind switch
         {
             DependencyKind.Duplicate => "duplicate",
@@ -230,7 +258,7 @@ public static class SourceDependencies
             _ => "correlated given the class",
         };
         var dependence = double.IsNaN(pair.Dependence) ? "" : string.Create(CultureInfo.InvariantCulture, $", dependence {pair.Dependence:F2}");
-        return string.Create(CultureInfo.InvariantCulture, $"{names[pair.First]} and {names[pair.Second]}: {kind} ({pair.CoVotes} co-votes, agreement {pair.Agreement:F3}{dependence})");
+        return string.Create(CultureInfo.InvariantCulture, $"{first} and {second}: {kind} ({pair.CoVotes} co-votes, agreement {pair.Agreement:F3}{dependence})");
     }
 
     private sealed class PairCounts
