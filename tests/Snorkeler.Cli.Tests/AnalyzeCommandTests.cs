@@ -93,6 +93,22 @@ public class AnalyzeCommandTests
     }
 
     [Fact]
+    public void A_dependent_pair_of_short_names_too_long_for_one_line_keeps_its_names_whole_and_goes_on_to_a_second_line()
+    {
+        // Given the spam LFs applied to videos 1-4, as getting-started does
+        using var temp = new TempFolder();
+        Shell.Run(["apply", "--lfs", TestPaths.InRepo("labeling-functions", "spam"), "--data", .. TestPaths.YouTubeRawCsvs.Take(4), "--column", "text=CONTENT",
+            "--out", temp.File("train.snkm")]).ShouldSucceed();
+
+        // When
+        var text = Shell.Run("analyze", "--matrix", temp.File("train.snkm"));
+
+        // Then its 104 characters are broken after a comma, not its names cut to 12 (keyword_ple…) and broken too
+        text.ShouldSucceed();
+        text.Out.ShouldEndWith("\n  keyword_my and keyword_please: correlated given the class (120 co-votes, agreement 1.000,\n    dependence 0.11)\n");
+    }
+
+    [Fact]
     public void An_unknown_format_is_a_usage_error_suggesting_the_nearest()
     {
         var result = Shell.Run("analyze", "--matrix", Train, "--format", "jsno").ShouldFailWith(2);

@@ -172,7 +172,7 @@ internal sealed class AnalyzeCommand : ICommand
                 else
                 {
                     output.WriteLine("dependent LF pairs (counted twice by models of independent LFs; snorkel --deps auto models them):");
-                    // Names are cut no shorter than 12 characters; what then still runs over goes on to an indented line.
+                    // What still runs over once names are cut (no shorter than 12 characters) goes on to an indented line.
                     foreach (var pair in found.Pairs)
                         foreach (var line in Tables.Wrap(SourceDependencies.Describe(pair, found.Names, 98), 98).Split('\n', StringSplitOptions.RemoveEmptyEntries))
                             output.WriteLine("  " + line);

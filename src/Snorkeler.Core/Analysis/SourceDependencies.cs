@@ -226,18 +226,21 @@ public static class SourceDependencies
     }
 
     /// <summary>
-    /// <see cref="Describe(DependentPair, IReadOnlyList{string})"/> in at most <paramref name="width"/> characters, as a
-    /// text table's names are cut: the longer of the two names gives up a character first, neither below 12, and each
-    /// cut stands for one name of <paramref name="names"/> only (<see cref="Tables.Shorten"/>), so the line may run over
-    /// where that needs more.
+    /// <see cref="Describe(DependentPair, IReadOnlyList{string})"/> for a text of <paramref name="width"/> columns, its
+    /// names cut as a text table's are: the longer of the two gives up a character first, neither below 12, and each cut
+    /// stands for one name of <paramref name="names"/> only (<see cref="Tables.Shorten"/>). They are cut so that the line
+    /// fits when cuts to 12 characters can make it; else only as far as its first clause (up to the co-votes) needs, the
+    /// caller breaking the rest after a comma (<see cref="Tables.Wrap"/>), so that short names are not cut for nothing.
     /// </summary>
     internal static string Describe(DependentPair pair, IReadOnlyList<string> names, int width)
     {
+        const int least = 12;
         string first = names[pair.First], second = names[pair.Second];
         var whole = Describe(pair, first, second);
         if (whole.Length <= width) return whole;
-        const int least = 12;
-        var room = width - (whole.Length - first.Length - second.Length);
+        var rest = whole.Length - first.Length - second.Length;
+        var firstClause = whole.IndexOf(", ", first.Length + second.Length, StringComparison.Ordinal) + 1 - first.Length - second.Length;
+        var room = Math.Min(first.Length, least) + Math.Min(second.Length, least) <= width - rest ? width - rest : width - firstClause;
         int a = first.Length, b = second.Length;
         while (a + b > room)
         {
