@@ -37,7 +37,10 @@ public sealed class JsonLinesSource : IChunkedSource
         _columnNames = Schema.Names.Select(n => Encoding.UTF8.GetBytes(n)).ToArray();
     }
 
-    /// <summary>How many characters of a file <see cref="LaterLineWithKey"/> reads at most (64 Mi, about a tenth of a second).</summary>
+    /// <summary>
+    /// How many characters of a file <see cref="LaterLineWithKey"/> reads at most: 64 Mi, about 0.2 s (a <c>check</c> whose
+    /// LF reads a key no line of a 70 MB file has took 0.44 s, against 0.25 s on a two-line file).
+    /// </summary>
     internal const long KeySearchChars = 64L << 20;
 
     /// <summary>True for a file name the JSON Lines reader reads (<c>.jsonl</c>, <c>.ndjson</c>).</summary>
