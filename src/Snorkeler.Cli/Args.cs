@@ -21,6 +21,13 @@ internal sealed record OptionSpec(string Name, string? Value, string Help, bool 
     /// with it, so none is an input of the run (a model in a Wrench folder does not make its label.json one).
     /// </summary>
     public bool Alone { get; init; }
+
+    /// <summary>
+    /// Its values are data or matrix files, read by their extension (never folders): a value after the first that is
+    /// neither an existing file nor named like one is a stray token (<c>--dev answers.csv typo</c>), refused as a usage
+    /// error by <see cref="FileRoles.Check"/> rather than reported as a missing file.
+    /// </summary>
+    public bool DataFiles { get; init; }
 }
 
 /// <summary>A usage error: exit code 2 with a message naming the bad token.</summary>

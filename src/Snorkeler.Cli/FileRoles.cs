@@ -63,6 +63,7 @@ internal static class FileRoles
                 }
                 continue;
             }
+            if (spec.DataFiles) RequireNoStrayToken(spec.Name, given);
             var mine = new List<Touched>();
             foreach (var value in given) mine.AddRange(InputFiles(spec, value));
             var twice = mine.Where(t => t.What is null).GroupBy(t => t.Identity).FirstOrDefault(g => g.Count() > 1)?.ToArray();
@@ -85,6 +86,19 @@ internal static class FileRoles
                 if (outputs[j].Identity == output.Identity)
                     throw new UsageException($"{outputs[j]} and {output} are the same file; give each output its own path");
         }
+    }
+
+    /// <summary>
+    /// An option of data or matrix files takes every token up to the next option, so a stray word after its files
+    /// (<c>--dev answers.csv typo</c>) would be read as one more file and reported missing; a later value that is no
+    /// file and has no extension a data or matrix file has is taken for what it is, a token that belongs nowhere.
+    /// </summary>
+    private static void RequireNoStrayToken(string option, IReadOnlyList<string> values)
+    {
+        foreach (var value in values.Skip(1))
+            if (InputFile.Stat(value).Kind == FileKind.Missing && MatrixFile.KnownFormat(value) is null
+                && !Path.GetExtension(value).Equals(".txt", StringComparison.OrdinalIgnoreCase))
+                throw new UsageException($"unexpected argument '{value}': there is no such file, and {option} reads files ending .csv, .tsv, .jsonl, .ndjson, .parquet, .json, .snkm or .npy");
     }
 
     // A pipe or a file where a folder belongs was taken as "no cache" silently; a missing folder is created when needed

@@ -21,7 +21,7 @@ internal static class Gold
     /// data as <see cref="DevOption"/> says, or answers in long format with <c>--gold</c>, given in several files when they come in batches.
     /// </summary>
     public static OptionSpec DevAnswersOption(string use)
-        => new("--dev", "FILE", $"labelled data for {use}: a matrix with gold labels (apply --gold-column), a data file the LFs are applied to (with --lfs and --gold-column), or answers (task,worker,label) with --gold; several answer files are read as one", Many: true, Role: PathRole.Input);
+        => new("--dev", "FILE", $"labelled data for {use}: a matrix with gold labels (apply --gold-column), a data file the LFs are applied to (with --lfs and --gold-column), or answers (task,worker,label) with --gold; several answer files are read as one", Many: true, Role: PathRole.Input) { DataFiles = true };
 
     public static readonly OptionSpec LfsForDevOption = new("--lfs", "PATH", "the LFs to apply to a --dev data file (the training matrix's LFs)", Many: true, Role: PathRole.Input);
 
@@ -60,8 +60,7 @@ internal static class Gold
                 throw SnorkelerException.InFile(path, $"the dev set has no gold labels; write them into the matrix with 'snorkeler apply --gold-column NAME', or pass the data file with --gold-column");
             return RequireLabelled(matrix, path);
         }
-        if (lfs is null)
-            throw new UsageException($"--dev {path} is a data file: give --lfs PATH to label it with the same LFs (or a matrix written by 'snorkeler apply --gold-column NAME')");
+        if (lfs is null) throw DataDevWithoutLfs(path);
         var data = Inputs.OpenData([path], args, strictAliases: false);
         var (functions, schema) = lfs(path, data);
         using var gold = LabelledData.Gold([path], data, schema, goldColumn) ?? throw NoGoldColumn(path, data);
@@ -78,6 +77,20 @@ internal static class Gold
         if (MatrixFile.IsMatrix(path) || path.EndsWith(".json", StringComparison.OrdinalIgnoreCase)) return;
         throw NoGoldColumn(path, Inputs.OpenData([path], args, strictAliases: false));
     }
+
+    /// <summary>
+    /// Refuses, before any work, a <c>--dev</c> data file when the run has no LFs to label it with (<c>rows --matrix</c>
+    /// without <c>--lfs</c>): <see cref="OpenDev"/> would, but only when the label model is fitted.
+    /// </summary>
+    public static void CheckDevLfs(Args args)
+    {
+        if (args.Has("--lfs") || args.Value("--dev") is not { } path || !File.Exists(path)) return;
+        if (MatrixFile.IsMatrix(path) || path.EndsWith(".json", StringComparison.OrdinalIgnoreCase)) return;
+        throw DataDevWithoutLfs(path);
+    }
+
+    private static UsageException DataDevWithoutLfs(string path)
+        => new($"--dev {path} is a data file: give --lfs PATH to label it with the same LFs (or a matrix written by 'snorkeler apply --gold-column NAME')");
 
     private static UsageException NoGoldColumn(string path, Data.IDataSource data)
         => new($"--dev {path} needs --gold-column NAME naming the column with its gold labels (columns: {string.Join(", ", data.Schema.Names)})");

@@ -64,6 +64,51 @@ public class AnalyzeCommandTests
     }
 
     [Fact]
+    public void The_dependent_pairs_of_LFs_with_long_names_are_cut_to_100_columns_as_the_table_is_and_kept_whole_in_markdown_and_json()
+    {
+        // Given two copies of one LF and two other LFs, all with long names alike but for their ends, on 300 rows
+        using var temp = new TempFolder();
+        const string Stem = "keyword_in_the_comment_body_asking_the_reader_to_subscribe_to_the_channel_";
+        string[] names = [Stem + "first_copy", Stem + "second_copy", Stem + "checks_out", Stem + "song_words"];
+        var rows = Enumerable.Range(0, 300).Select(i => $"{(i % 3 == 0 ? 1 : -1)},{(i % 3 == 0 ? 1 : -1)},{(i % 4 == 0 ? 1 : -1)},{(i % 2 == 0 ? 0 : -1)}\n");
+        var matrix = temp.Write("votes.csv", string.Concat(rows.Prepend(string.Join(",", names) + "\n")));
+
+        // When
+        var text = Shell.Run("analyze", "--matrix", matrix);
+        var markdown = Shell.Run("analyze", "--matrix", matrix, "--format", "markdown");
+        var json = Shell.Run("analyze", "--matrix", matrix, "--format", "json");
+
+        // Then every text line fits 100 columns and the pair's cut names each stand for its own LF
+        text.ShouldSucceed();
+        foreach (var line in text.Out.Split('\n')) line.Length.ShouldBeLessThanOrEqualTo(100, line);
+        var pair = text.Out.Split('\n').Single(l => l.Contains(": duplicate (", StringComparison.Ordinal));
+        var shown = pair.Trim()[..pair.Trim().IndexOf(": duplicate", StringComparison.Ordinal)].Split(" and ");
+        CutNames.StandsFor(shown[0], names[0]).ShouldBeTrue(pair);
+        CutNames.StandsFor(shown[1], names[1]).ShouldBeTrue(pair);
+        pair.ShouldContain("…");
+        markdown.Out.ShouldContain($"- {names[0]} and {names[1]}: duplicate (100 co-votes, agreement 1.000");
+        using var document = JsonDocument.Parse(json.Out);
+        var first = document.RootElement.GetProperty("dependent_pairs")[0];
+        (first.GetProperty("first").GetString(), first.GetProperty("second").GetString()).ShouldBe((names[0], names[1]));
+    }
+
+    [Fact]
+    public void A_dependent_pair_of_short_names_too_long_for_one_line_keeps_its_names_whole_and_goes_on_to_a_second_line()
+    {
+        // Given the spam LFs applied to videos 1-4, as getting-started does
+        using var temp = new TempFolder();
+        Shell.Run(["apply", "--lfs", TestPaths.InRepo("labeling-functions", "spam"), "--data", .. TestPaths.YouTubeRawCsvs.Take(4), "--column", "text=CONTENT",
+            "--out", temp.File("train.snkm")]).ShouldSucceed();
+
+        // When
+        var text = Shell.Run("analyze", "--matrix", temp.File("train.snkm"));
+
+        // Then its 104 characters are broken after a comma, not its names cut to 12 (keyword_ple…) and broken too
+        text.ShouldSucceed();
+        text.Out.ShouldEndWith("\n  keyword_my and keyword_please: correlated given the class (120 co-votes, agreement 1.000,\n    dependence 0.11)\n");
+    }
+
+    [Fact]
     public void An_unknown_format_is_a_usage_error_suggesting_the_nearest()
     {
         var result = Shell.Run("analyze", "--matrix", Train, "--format", "jsno").ShouldFailWith(2);
@@ -113,6 +158,28 @@ public sealed class ReportTests
             html.ShouldContain($"<h2>{section}</h2>");
         System.Text.RegularExpressions.Regex.Matches(html, "<svg ").Count.ShouldBe(4);
         html.Replace("http://www.w3.org/2000/svg", "", StringComparison.Ordinal).ShouldNotContain("http", Case.Insensitive);
+    }
+
+    [Fact]
+    public void The_report_of_peoples_answers_counts_tasks_and_workers_as_the_text_of_analyze_does()
+    {
+        // Given
+        using var temp = new TempFolder();
+
+        // When
+        var people = Shell.Run("analyze", "--matrix", TestPaths.Crowd("bluebird"), "--report", temp.File("people.html"));
+        var lfs = Shell.Run("analyze", "--matrix", TestPaths.YouTubeFile("test.json"), "--report", temp.File("lfs.html"));
+
+        // Then
+        people.ShouldSucceed();
+        people.Out.ShouldContain("108 tasks, 39 workers, classes 0=0, 1=1");
+        var html = File.ReadAllText(temp.File("people.html"));
+        html.ShouldContain("<p>108 tasks, 39 workers, classes 0=0, 1=1.");
+        html.ShouldContain("The workers together cover 100.0% of the tasks");
+        html.ShouldContain("<th>worker</th>");
+        html.ShouldNotContain(" LFs,");
+        lfs.ShouldSucceed();
+        File.ReadAllText(temp.File("lfs.html")).ShouldContain("<p>250 rows, 10 LFs, classes HAM=0, SPAM=1.");
     }
 
     [Fact]

@@ -179,6 +179,30 @@ public class AnswerBatchesTests
     }
 
     [Fact]
+    public void A_stray_word_after_the_dev_answer_files_is_a_usage_error_naming_it_while_a_missing_answers_file_is_no_such_file()
+    {
+        // Given RTE's dev answers in three files
+        using var temp = new TempFolder();
+        var (_, three) = RteDev(temp);
+        var rte = TestPaths.Crowd("rte");
+        var gold = TestPaths.Crowd("rte", "gold.csv");
+        var missing = temp.File("dev4.csv");
+
+        // When a word that is no file follows them (it was read as a fourth dev file: "typo: no such file", exit 1)
+        var fit = Shell.Run(["fit", "--matrix", rte, "--dev", .. three, "typo", "--gold", gold, "--model", "wmv", "--out", temp.File("m.json")]);
+        var compare = Shell.Run(["compare", "--train", rte, "--test", rte, "--dev", .. three, "typo", "--gold", gold, "--models", "mv"]);
+        var missingFile = Shell.Run(["fit", "--matrix", rte, "--dev", .. three, missing, "--gold", gold, "--model", "wmv", "--out", temp.File("m.json")]);
+        var fine = Shell.Run(["fit", "--matrix", rte, "--dev", .. three, "--gold", gold, "--model", "wmv", "--out", temp.File("m.json")]);
+
+        // Then
+        const string Stray = "unexpected argument 'typo': there is no such file, and --dev reads files ending .csv, .tsv, .jsonl, .ndjson, .parquet, .json, .snkm or .npy";
+        fit.ShouldFailWith(2, $"snorkeler fit: {Stray}").ErrorLines.Length.ShouldBe(2); // and "run 'snorkeler fit --help' for its options"
+        compare.ShouldFailWith(2, $"snorkeler compare: {Stray}");
+        missingFile.ShouldFailWith(1).ErrorLines[^1].ShouldBe($"error: {missing}: no such file");
+        fine.ShouldSucceed();
+    }
+
+    [Fact]
     public void Dev_answers_in_several_files_follow_the_repeats_rule_across_files_and_need_gold_labels()
     {
         // Given the first dev batch, and a batch answering its first task again

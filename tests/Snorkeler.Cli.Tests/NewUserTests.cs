@@ -250,8 +250,32 @@ public sealed class NewUserTests : IDisposable
 
         // When the LFs are checked against the data, Then the error says why AUTHOR is no column and what to do
         Shell.Run("check", rules, "--data", data).ShouldFailWith(1,
-            $"{rules}(4,10): error SNK0103: unknown field 'AUTHOR': {data} has no such column; 'AUTHOR' is a key of later lines but not of the first, "
+            $"{rules}(4,10): error SNK0103: unknown field 'AUTHOR': {data} has no such column; 'AUTHOR' is a key of line 2 of {data} but not of its first line, "
             + "whose keys are a JSON Lines file's columns: give the first line every key (null where it has no value) (columns: COMMENT_ID, DATE, CONTENT, CLASS)");
+    }
+
+    [Fact]
+    public void A_key_json_lines_have_only_in_a_second_file_or_past_their_thousandth_line_is_found_and_its_file_and_line_named()
+    {
+        // Given Psy's comments without AUTHOR in two JSON Lines files, the second with AUTHOR on its 3rd line only; and the
+        // comments again in one file of 1,500 lines whose 1,400th alone has AUTHOR
+        var (_, records) = PsyComments();
+        string Line(Dictionary<string, string> record, bool author)
+            => JsonSerializer.Serialize(record.Where(p => author || p.Key != "AUTHOR").ToDictionary(p => p.Key, p => p.Value)) + "\n";
+        var first = _temp.Write("first.jsonl", string.Concat(records.Take(100).Select(r => Line(r, false))));
+        var second = _temp.Write("second.jsonl", string.Concat(records.Skip(100).Select((r, i) => Line(r, i == 2))));
+        var many = Enumerable.Range(0, 1500).Select(i => records[i % records.Count]).ToArray();
+        var deepFile = _temp.Write("long.jsonl", string.Concat(many.Select((r, i) => Line(r, i == 1399))));
+        var rules = _temp.Write("by-author/a.rules", "labels HAM, SPAM\n\nlf shouting_author:\n    when AUTHOR matches /^[A-Z ]+$/ label SPAM\n");
+        const string Tail = "but not of its first line, whose keys are a JSON Lines file's columns: give the first line every key (null where it has no value) (columns: COMMENT_ID, DATE, CONTENT, CLASS)";
+
+        // When the LFs are checked against the data
+        var two = Shell.Run("check", rules, "--data", first, second);
+        var deep = Shell.Run("check", rules, "--data", deepFile);
+
+        // Then (it said: map a column to it with --column AUTHOR=COLUMN)
+        two.ShouldFailWith(1, $"{rules}(4,10): error SNK0103: unknown field 'AUTHOR': {first} + {second} has no such column; 'AUTHOR' is a key of line 3 of {second} {Tail}");
+        deep.ShouldFailWith(1, $"{rules}(4,10): error SNK0103: unknown field 'AUTHOR': {deepFile} has no such column; 'AUTHOR' is a key of line 1,400 of {deepFile} {Tail}");
     }
 
     [Theory]

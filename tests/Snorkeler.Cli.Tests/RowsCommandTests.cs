@@ -84,6 +84,25 @@ public class RowsCommandTests
     }
 
     [Fact]
+    public void A_dev_data_file_beside_a_matrix_without_lfs_is_refused_up_front_in_one_line_saying_to_give_lfs()
+    {
+        // Given a matrix of the tickets, and a damaged one
+        using var tickets = new Tickets();
+        Shell.Run("apply", "--lfs", tickets.Lfs, "--data", tickets.Data, "--out", tickets.File("m.snkm")).ShouldSucceed();
+        var damaged = tickets.Write("damaged.snkm", "not a matrix");
+        const string Refusal = "snorkeler rows: --dev {0} is a data file: give --lfs PATH to label it with the same LFs (or a matrix written by 'snorkeler apply --gold-column NAME')";
+
+        // When the tickets are the dev set of a bucket that needs no model (the dev set was ignored), and of one that does
+        // with a matrix that cannot be read (its error came first)
+        var noModel = Shell.Run("rows", "--data", tickets.Data, "--matrix", tickets.File("m.snkm"), "--dev", tickets.Data, "--gold-column", "category", "--lf", "invoice");
+        var beforeReading = Shell.Run("rows", "--data", tickets.Data, "--matrix", damaged, "--dev", tickets.Data, "--gold-column", "category", "--uncertain");
+
+        // Then
+        noModel.ShouldFailWith(2, string.Format(System.Globalization.CultureInfo.InvariantCulture, Refusal, tickets.Data));
+        beforeReading.ShouldFailWith(2, string.Format(System.Globalization.CultureInfo.InvariantCulture, Refusal, tickets.Data));
+    }
+
+    [Fact]
     public void An_lf_named_twice_is_a_usage_error()
     {
         using var tickets = new Tickets();

@@ -12,14 +12,14 @@ internal sealed class AnalyzeCommand : ICommand
 
     public IReadOnlyList<OptionSpec> Options => field ??=
     [
-        new("--matrix", "MATRIX", "a label matrix (.snkm, .csv, .npy), a Wrench .json split, or answers task,worker,label; several answer files (task,worker,label) are read as one", Many: true, Required: true, Role: PathRole.Input),
+        new("--matrix", "MATRIX", "a label matrix (.snkm, .csv, .npy), a Wrench .json split, or answers task,worker,label; several answer files (task,worker,label) are read as one", Many: true, Required: true, Role: PathRole.Input) { DataFiles = true },
         Gold.ColumnOption,
         .. Inputs.MatrixOptions,
         new("--format", "text|json|markdown", "output format (default text)"),
         new("--report", "REPORT.html", "also write a self-contained HTML report with charts", Role: PathRole.Output),
         new("--model", "MODEL.json", "a fitted model: with --report, its learned LF accuracies, confidences and class balance are shown; on people's answers, its labels are the consensus the annotator report scores workers against", Role: PathRole.Input) { Alone = true },
         new("--least-certain", "N", "on people's answers: how many of the least certain tasks the annotator report lists, the ones that most need another answer (default 20; 0: none)"),
-        new("--data", "FILE", "with --report: the data the matrix was made from, to show example rows", Many: true, Role: PathRole.Input),
+        new("--data", "FILE", "with --report: the data the matrix was made from, to show example rows", Many: true, Role: PathRole.Input) { DataFiles = true },
         new("--lfs", "PATH", "with --report and --data: the matrix's LFs, to mark what made each rule fire", Many: true, Role: PathRole.Input),
         Inputs.ColumnOption,
         Inputs.DelimiterOption,
@@ -162,10 +162,21 @@ internal sealed class AnalyzeCommand : ICommand
             if (dependencies is { Pairs.Count: > 0 } found)
             {
                 output.WriteLine();
-                output.WriteLine(format == OutputFormat.Markdown ? "#### Dependent LF pairs" : "dependent LF pairs (label models that assume independent LFs count their evidence twice; snorkel --deps auto models them):");
-                if (format == OutputFormat.Markdown) output.WriteLine();
-                foreach (var pair in found.Pairs)
-                    output.WriteLine((format == OutputFormat.Markdown ? "- " : "  ") + SourceDependencies.Describe(pair, found.Names));
+                // Text fits 100 columns as the table above it does; Markdown keeps names whole.
+                if (format == OutputFormat.Markdown)
+                {
+                    output.WriteLine("#### Dependent LF pairs");
+                    output.WriteLine();
+                    foreach (var pair in found.Pairs) output.WriteLine("- " + SourceDependencies.Describe(pair, found.Names));
+                }
+                else
+                {
+                    output.WriteLine("dependent LF pairs (counted twice by models of independent LFs; snorkel --deps auto models them):");
+                    // What still runs over once names are cut (no shorter than 12 characters) goes on to an indented line.
+                    foreach (var pair in found.Pairs)
+                        foreach (var line in Tables.Wrap(SourceDependencies.Describe(pair, found.Names, 98), 98).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+                            output.WriteLine("  " + line);
+                }
             }
         }
     }

@@ -13,7 +13,7 @@ internal sealed class ApplyCommand : ICommand
     public IReadOnlyList<OptionSpec> Options => field ??=
     [
         new("--lfs", "PATH", "LF files (.rules, .csx) or folders of them", Many: true, Required: true, Role: PathRole.Input),
-        new("--data", "FILE", "data: .csv, .tsv, .jsonl, .parquet or a Wrench .json split; several files are read one after another", Many: true, Required: true, Role: PathRole.Input),
+        new("--data", "FILE", "data: .csv, .tsv, .jsonl, .parquet or a Wrench .json split; several files are read one after another", Many: true, Required: true, Role: PathRole.Input) { DataFiles = true },
         new("--out", "MATRIX", "the label matrix to write; the extension picks the format", Required: true, Role: PathRole.Output, Beside: FileRoles.Sidecar),
         new("--threads", "N", "worker threads (default: the number of cores)"),
         new("--fault-tolerant", null, "an LF that throws abstains on that row; failures are counted and reported"),

@@ -14,7 +14,7 @@ internal sealed class CheckCommand : ICommand
     public IReadOnlyList<OptionSpec> Options => field ??=
     [
         new("--lfs", "PATH", "LF files or folders to check (the paths may also follow 'check' directly)", Many: true, Role: PathRole.Input),
-        new("--data", "FILE", "a data file whose columns the LFs may use (enables unknown-field checks)", Many: true, Role: PathRole.Input),
+        new("--data", "FILE", "a data file whose columns the LFs may use (enables unknown-field checks)", Many: true, Role: PathRole.Input) { DataFiles = true },
         Inputs.ColumnOption,
         Inputs.DelimiterOption,
         Inputs.CacheDirOption,

@@ -13,8 +13,8 @@ internal sealed class CompareCommand : ICommand
     /// <summary>Built on first use: its default model lists initialises the model catalog, which every other command's start would pay for (docs/benchmarks.md, sixth pass).</summary>
     public IReadOnlyList<OptionSpec> Options => field ??=
     [
-        new("--train", "MATRIX", "the training matrix (gold labels unused); several answer files (task,worker,label) are read as one", Many: true, Role: PathRole.Input),
-        new("--test", "MATRIX", "the test matrix, with gold labels; several answer files (task,worker,label) are read as one", Many: true, Role: PathRole.Input),
+        new("--train", "MATRIX", "the training matrix (gold labels unused); several answer files (task,worker,label) are read as one", Many: true, Role: PathRole.Input) { DataFiles = true },
+        new("--test", "MATRIX", "the test matrix, with gold labels; several answer files (task,worker,label) are read as one", Many: true, Role: PathRole.Input) { DataFiles = true },
         new("--suite", "DIR", "instead of --train/--test: every sub-folder of DIR with a Wrench split (train.json, test.json, valid.json as dev)", Role: PathRole.Folder),
         Gold.DevAnswersOption("wmv (accuracies) and auto (selection)"),
         new("--dev-prior", null, "every model also takes its class prior from the dev split"),

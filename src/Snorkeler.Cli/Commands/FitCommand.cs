@@ -59,7 +59,7 @@ internal sealed class FitCommand : ICommand
     /// <summary>Built on first use: its model list initialises the model catalog, which every other command's start would pay for (docs/benchmarks.md, sixth pass).</summary>
     public IReadOnlyList<OptionSpec> Options => field ??=
     [
-        new("--matrix", "MATRIX", "the training label matrix (.snkm, .csv, .npy, Wrench .json, or answers task,worker,label in .csv/.jsonl/.parquet); several answer files (task,worker,label) are read as one", Many: true, Role: PathRole.Input),
+        new("--matrix", "MATRIX", "the training label matrix (.snkm, .csv, .npy, Wrench .json, or answers task,worker,label in .csv/.jsonl/.parquet); several answer files (task,worker,label) are read as one", Many: true, Role: PathRole.Input) { DataFiles = true },
         new("--stats", "FILE", "instead of --matrix: sufficient statistics written by 'apply --stats', added up across shards", Many: true, Role: PathRole.Input) { Alone = true },
         new("--model", "NAME", $"label model: {string.Join(", ", LabelModelCatalog.All.Select(k => k.Name))}", Required: true),
         new("--out", "MODEL.json", "where to save the fitted model", Required: true, Role: PathRole.Output),

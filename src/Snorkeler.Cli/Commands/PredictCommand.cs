@@ -15,12 +15,12 @@ internal sealed class PredictCommand : ICommand
     public IReadOnlyList<OptionSpec> Options => field ??=
     [
         new("--model", "MODEL.json", "a model saved by 'snorkeler fit'", Required: true, Role: PathRole.Input) { Alone = true },
-        new("--matrix", "MATRIX", "the label matrix to label (same LFs as the model); several answer files (task,worker,label) are read as one", Many: true, Required: true, Role: PathRole.Input),
+        new("--matrix", "MATRIX", "the label matrix to label (same LFs as the model); several answer files (task,worker,label) are read as one", Many: true, Required: true, Role: PathRole.Input) { DataFiles = true },
         new("--out", "PROBS.csv", "the probabilities (.csv, .jsonl or .parquet): 'row' (1-based), then 'task' for long-format answers or the --id-column and --keep-columns, one p_<class> column per class, 'label' and 'label_name'", Required: true, Role: PathRole.Output),
         new("--tie-break", "abstain|random|true-random", "hard label when classes tie (default abstain)"),
         new("--seed", "N", "seed of the 'random' tie-break (default 0)"),
         Gold.ColumnOption,
-        new("--data", "FILE", "the data the matrix was applied to, to copy its id column and --keep-columns into the output", Many: true, Role: PathRole.Input),
+        new("--data", "FILE", "the data the matrix was applied to, to copy its id column and --keep-columns into the output", Many: true, Role: PathRole.Input) { DataFiles = true },
         JoinColumns.IdOption,
         JoinColumns.KeepOption,
         Inputs.ColumnOption,

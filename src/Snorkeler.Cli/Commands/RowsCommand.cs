@@ -24,9 +24,9 @@ internal sealed class RowsCommand : ICommand
 
     public IReadOnlyList<OptionSpec> Options => field ??=
     [
-        new("--data", "FILE", "the data (.csv, .tsv, .jsonl, .parquet, Wrench .json)", Many: true, Required: true, Role: PathRole.Input),
+        new("--data", "FILE", "the data (.csv, .tsv, .jsonl, .parquet, Wrench .json)", Many: true, Required: true, Role: PathRole.Input) { DataFiles = true },
         new("--lfs", "PATH", "LF files or folders: applied to --data, or (with --matrix) used to show what made each rule fire", Many: true, Role: PathRole.Input),
-        new("--matrix", "MATRIX", "a label matrix already made from --data (instead of applying --lfs), or answers (task,worker,label) whose tasks, in order of first appearance, are --data's rows; several answer files are read as one", Many: true, Role: PathRole.Input),
+        new("--matrix", "MATRIX", "a label matrix already made from --data (instead of applying --lfs), or answers (task,worker,label) whose tasks, in order of first appearance, are --data's rows; several answer files are read as one", Many: true, Role: PathRole.Input) { DataFiles = true },
         Gold.ColumnOption,
         new("--lf", "NAME", "rows where these LFs vote (repeatable; combine with --vote, --correct, --wrong, --conflict)", Many: true),
         new("--vote", "CLASS", "the class the --lf LFs vote (ABSTAIN: they abstain); without --lf, some LF votes it"),
@@ -64,6 +64,7 @@ internal sealed class RowsCommand : ICommand
         var width = args.Int("--width", 0, int.MaxValue) ?? 300;
         var format = args.Choice("--format", RowsFormat.Text);
         if (!args.Has("--lfs") && !args.Has("--matrix")) throw new UsageException("give --lfs PATH (the LFs to apply to --data) or --matrix MATRIX (made from --data)");
+        Gold.CheckDevLfs(args);
         Gold.CheckDevGoldColumn(args);
         var dataPaths = args.Values("--data");
         var data = Inputs.OpenData(dataPaths, args);

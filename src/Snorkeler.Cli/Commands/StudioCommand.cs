@@ -16,7 +16,7 @@ internal sealed class StudioCommand : ICommand
     public IReadOnlyList<OptionSpec> Options => field ??=
     [
         new("--lfs", "DIR", "the LF folder: the only place the studio reads and writes LF files", Required: true, Role: PathRole.Input),
-        new("--data", "FILE", "the unlabelled data (.csv, .tsv, .jsonl, .parquet, Wrench .json)", Many: true, Required: true, Role: PathRole.Input),
+        new("--data", "FILE", "the unlabelled data (.csv, .tsv, .jsonl, .parquet, Wrench .json)", Many: true, Required: true, Role: PathRole.Input) { DataFiles = true },
         new("--dev", "FILE", "labelled data the LFs are applied to, for empirical accuracies and the label model's dev accuracy (with --gold-column, or a Wrench split)", Role: PathRole.Input),
         Gold.ColumnOption,
         new("--labels", "FILE", "where hand labels are kept (default: .DATA.studio-labels.csv beside the first data file, hidden from data globs)", Role: PathRole.Output),

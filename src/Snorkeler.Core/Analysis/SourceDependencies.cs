@@ -222,6 +222,37 @@ public static class SourceDependencies
     {
         Guard.NotNull(pair);
         Guard.NotNull(names);
+        return Describe(pair, names[pair.First], names[pair.Second]);
+    }
+
+    /// <summary>
+    /// <see cref="Describe(DependentPair, IReadOnlyList{string})"/> for a text of <paramref name="width"/> columns, its
+    /// names cut as a text table's are: the longer of the two gives up a character first, neither below 12, and each cut
+    /// stands for one name of <paramref name="names"/> only (<see cref="Tables.Shorten"/>). They are cut so that the line
+    /// fits when cuts to 12 characters can make it; else only as far as its first clause (up to the co-votes) needs, the
+    /// caller breaking the rest after a comma (<see cref="Tables.Wrap"/>), so that short names are not cut for nothing.
+    /// </summary>
+    internal static string Describe(DependentPair pair, IReadOnlyList<string> names, int width)
+    {
+        const int least = 12;
+        string first = names[pair.First], second = names[pair.Second];
+        var whole = Describe(pair, first, second);
+        if (whole.Length <= width) return whole;
+        var rest = whole.Length - first.Length - second.Length;
+        var firstClause = whole.IndexOf(", ", first.Length + second.Length, StringComparison.Ordinal) + 1 - first.Length - second.Length;
+        var room = Math.Min(first.Length, least) + Math.Min(second.Length, least) <= width - rest ? width - rest : width - firstClause;
+        int a = first.Length, b = second.Length;
+        while (a + b > room)
+        {
+            if (a > least && (a >= b || b <= least)) a--;
+            else if (b > least) b--;
+            else break;
+        }
+        return Describe(pair, Tables.Shorten([first], names, a)[0], Tables.Shorten([second], names, b)[0]);
+    }
+
+    private static string Describe(DependentPair pair, string first, string second)
+    {
         var kind = pair.Kind switch
         {
             DependencyKind.Duplicate => "duplicate",
@@ -230,7 +261,7 @@ public static class SourceDependencies
             _ => "correlated given the class",
         };
         var dependence = double.IsNaN(pair.Dependence) ? "" : string.Create(CultureInfo.InvariantCulture, $", dependence {pair.Dependence:F2}");
-        return string.Create(CultureInfo.InvariantCulture, $"{names[pair.First]} and {names[pair.Second]}: {kind} ({pair.CoVotes} co-votes, agreement {pair.Agreement:F3}{dependence})");
+        return string.Create(CultureInfo.InvariantCulture, $"{first} and {second}: {kind} ({pair.CoVotes} co-votes, agreement {pair.Agreement:F3}{dependence})");
     }
 
     private sealed class PairCounts

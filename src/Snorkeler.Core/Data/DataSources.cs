@@ -32,6 +32,21 @@ public static class DataSources
     public static IDataSource Open(IReadOnlyList<string> paths, CsvOptions? csv = null)
         => Concat(Guard.NotNull(paths).Select(p => Open(p, csv)).ToArray());
 
+    /// <summary>What joins the names of the files of several as one source's name (<c>a.jsonl + b.jsonl</c>).</summary>
+    private const string PartSeparator = " + ";
+
+    /// <summary>
+    /// The files a source's <see cref="IDataSource.Name"/> names: the file itself, or the files of several read as one
+    /// (<see cref="Concat"/>), whatever wraps them (renamed columns, read-ahead, the studio's copy in memory) since each
+    /// keeps the name. Empty when the name is no file.
+    /// </summary>
+    internal static IReadOnlyList<string> FilesOf(string name)
+    {
+        if (File.Exists(name)) return [name];
+        var parts = name.Split(PartSeparator);
+        return parts.Length > 1 && parts.All(File.Exists) ? parts : [];
+    }
+
     /// <summary>Joins sources into one (rows of the first first); all must have the same columns.</summary>
     public static IDataSource Concat(IReadOnlyList<IDataSource> sources)
         => Guard.NotNull(sources).Count switch
@@ -95,7 +110,7 @@ public static class DataSources
 
         public IReadOnlyList<IDataSource> Parts => _parts;
 
-        public string Name => string.Join(" + ", _parts.Select(p => p.Name));
+        public string Name => string.Join(PartSeparator, _parts.Select(p => p.Name));
 
         public DataSchema Schema { get; }
 

@@ -45,7 +45,8 @@ public sealed record LfLoadContext(LabelSchema? Schema, Data.DataSchema? DataCol
 public sealed class DataHints
 {
     private readonly Lazy<string?> _textColumn;
-    private readonly Lazy<IReadOnlyCollection<string>> _laterKeys = new(() => []);
+    private readonly IReadOnlyList<string> _jsonLines = [];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, LaterKey?> _laterKeys = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Hints naming the data and, when known, its free-text column.</summary>
     public DataHints(string name, string? textColumn)
@@ -54,29 +55,38 @@ public sealed class DataHints
         _textColumn = new Lazy<string?>(textColumn);
     }
 
-    private DataHints(string name, Func<string?> textColumn, Func<IReadOnlyCollection<string>>? laterKeys)
+    private DataHints(string name, Func<string?> textColumn, IReadOnlyList<string> jsonLines)
     {
         Name = name;
         _textColumn = new Lazy<string?>(textColumn);
-        if (laterKeys is not null) _laterKeys = new(laterKeys);
+        _jsonLines = jsonLines;
     }
 
     /// <summary>
-    /// The hints for a data source: its name, its free-text column, and for a JSON Lines file the keys its later lines
-    /// have and its first line lacks (which are not columns), each looked for only when a message needs it.
+    /// The hints for a data source: its name, its free-text column, and for JSON Lines files the keys their later lines
+    /// have and their first lines lack (which are not columns), each looked for only when a message needs it.
     /// </summary>
     public static DataHints Of(Data.IDataSource data)
     {
         Guard.NotNull(data);
         var name = data.Name;
-        Func<IReadOnlyCollection<string>>? laterKeys = Data.JsonLinesSource.IsJsonLines(name) && File.Exists(name)
-            ? () => Data.JsonLinesSource.KeysBeyondFirstLine(name)
-            : null;
-        return new DataHints(name, () => Data.ColumnGuess.FreeTextColumn(data), laterKeys);
+        return new DataHints(name, () => Data.ColumnGuess.FreeTextColumn(data), [.. Data.DataSources.FilesOf(name).Where(Data.JsonLinesSource.IsJsonLines)]);
     }
 
-    /// <summary>Keys of a JSON Lines file's later lines that its first line lacks (a sample of the lines; empty for other data).</summary>
-    internal IReadOnlyCollection<string> LaterKeys => _laterKeys.Value;
+    /// <summary>
+    /// Where a line after the first of one of the data's JSON Lines files, in the order given, has <paramref name="field"/>
+    /// (ignoring case) as a key that is no column; null when none does (or the data has no JSON Lines file).
+    /// </summary>
+    internal LaterKey? LaterKeyOf(string field)
+        => _jsonLines.Count == 0 ? null : _laterKeys.GetOrAdd(field, f =>
+        {
+            foreach (var file in _jsonLines)
+                if (Data.JsonLinesSource.LaterLineWithKey(file, f) is var (line, key)) return new LaterKey(file, line, key);
+            return null;
+        });
+
+    /// <summary>A key of a JSON Lines file's line that the file's first line lacks.</summary>
+    internal sealed record LaterKey(string File, long Line, string Key);
 
     /// <summary>The data (its file), as the user named it.</summary>
     public string Name { get; }
