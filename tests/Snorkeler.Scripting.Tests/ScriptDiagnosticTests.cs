@@ -138,6 +138,23 @@ public sealed class ScriptDiagnosticTests : IDisposable
     }
 
     [Theory]
+    [InlineData("\n", 5, 6)]
+    [InlineData("\r\n", 5, 6)]
+    public void A_regex_in_a_multi_line_raw_string_that_does_not_parse_is_reported_at_the_character_at_fault(string lineBreak, int line, int column)
+    {
+        // Given: the pattern's third line holds a ')' that closes nothing; the value's lines lose the closing line's indentation
+        var script = string.Join(lineBreak, "Lf(\"fine\", row => HAM);", "var r = new Regex(\"\"\"", "    ok|  y", "", "    x)|end", "    \"\"\");", "");
+
+        // When
+        var set = ScriptTestKit.Load(_loader, _folder, ScriptTestKit.HamSpam, ("throws.csx", script));
+
+        // Then
+        set.Diagnostics.Select(d => d.ToString()).ShouldBe([
+            $"{PathOf("throws.csx")}({line},{column}): error SNK0607: the script threw RegexParseException while declaring its LFs: invalid regex: this ')' closes no '('; remove it, or to match ')' itself, write \\)",
+        ]);
+    }
+
+    [Theory]
     [InlineData("")]
     [InlineData("// keyword LFs, to do\n\n/* Lf(\"later\", row => HAM); */\nusing System.Buffers;\n")]
     public void A_script_with_no_code_is_a_warning_naming_it(string text)
