@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using Snorkeler.Data;
 using Snorkeler.Loading;
 
@@ -140,82 +139,11 @@ public sealed class MutationFuzzTests
         {
             return [$"{name}: throws {e.InnerException!.GetType().Name}: {e.InnerException.Message}: {mutant.Describe()}"];
         }
-        return Misplaced(path, mutant, loaded.Diagnostics.Where(d => d.IsError).ToList()).Select(p => $"{name}: {p}: {mutant.Describe()}");
+        // Errors about a name the file defines nowhere (a field the data lacks, no classes) are at its first use, the only
+        // place there is. A class misspelt or lost in the 'labels' line is reported at each use (SNK0007) as a use of an
+        // unknown class, whose suggestion may be another class ('NUM' after 'labels HUM, NUMNUM': did you mean 'HUM'?):
+        // a known gap, let through.
+        return Placement.Problems(path, mutant, loaded.Diagnostics.Where(d => d.IsError).ToList(), d => d.Code is "SNK0103" or "SNK0008" or "SNK0007", dotNetWords: true)
+            .Select(p => $"{name}: {p}: {mutant.Describe()}");
     }
-
-    /// <summary>
-    /// Errors out of shape (not <c>path(line,col): error SNKnnnn: message</c> on one line), outside the file, with a
-    /// message that names .NET, or all after the change.
-    /// </summary>
-    internal static IEnumerable<string> Misplaced(string path, Mutant mutant, IReadOnlyList<Diagnostic> errors)
-    {
-        var lines = LineStarts(mutant.Text);
-        var shape = new Regex($@"^{Regex.Escape(path)}\((\d+),(\d+)\): error SNK\d{{4}}: \S[^\n\r]*$");
-        int? first = null;
-        foreach (var d in errors)
-        {
-            var formatted = d.ToString();
-            if (!shape.IsMatch(formatted)) { yield return $"out of shape «{formatted}»"; continue; }
-            if (Leaks(d.Message)) yield return $"names .NET «{formatted}»";
-            var at = d.Location!;
-            if (at.Line > lines.Count) { yield return $"line {at.Line} past the last ({lines.Count}) «{formatted}»"; continue; }
-            var lineEnd = at.Line < lines.Count ? lines[at.Line] : mutant.Text.Length + 1;
-            var offset = lines[at.Line - 1] + at.Column - 1;
-            // A column may point at the line break (or the end of the file): where something is missing.
-            if (at.Column < 1 || offset >= lineEnd) { yield return $"column {at.Column} outside line {at.Line} «{formatted}»"; continue; }
-            first = Math.Min(first ?? int.MaxValue, offset);
-        }
-        if (first is { } f && !AtTheChange(mutant, lines, f) && !errors.Any(d => LeadsToTheChange(d, mutant, lines)))
-            yield return $"first error at offset {f}, after the change «{errors[0]}»";
-    }
-
-    /// <summary>
-    /// Whether an error at <paramref name="offset"/> is at the change: before its end, at the token right after it on its
-    /// line (what follows a deleted token), or at the end of the line it ends on (where something is missing).
-    /// </summary>
-    private static bool AtTheChange(Mutant mutant, List<int> lines, int offset)
-    {
-        var next = mutant.End;
-        while (next < mutant.Text.Length && mutant.Text[next] is ' ' or '\t') next++;
-        return offset <= next || LineOf(lines, offset) == LineOf(lines, mutant.End);
-    }
-
-    /// <summary>
-    /// Whether an error after the change sends the reader to it: it names a line at or before the change, or a word
-    /// written in the change (a class misspelt in 'labels', reported where it is used, lists the classes); or it is
-    /// about a name the file defines nowhere (a field the data lacks, no classes), whose first use is the only place there is.
-    /// A class misspelt or lost in the 'labels' line is reported at each use (SNK0007) as a use of an unknown class, whose
-    /// suggestion may be another class ('NUM' after 'labels HUM, NUMNUM': did you mean 'HUM'?): a known gap, let through.
-    /// </summary>
-    private static bool LeadsToTheChange(Diagnostic d, Mutant mutant, List<int> lines)
-    {
-        if (d.Code is "SNK0103" or "SNK0008" or "SNK0007") return true;
-        if (Regex.Matches(d.Message, @"(?:\bline |\.rules\()(\d+)\b").Any(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) <= LineOf(lines, mutant.End)))
-            return true;
-        var from = mutant.Start;
-        while (from > 0 && (char.IsLetterOrDigit(mutant.Text[from - 1]) || mutant.Text[from - 1] == '_')) from--;
-        var to = mutant.End;
-        while (to < mutant.Text.Length && (char.IsLetterOrDigit(mutant.Text[to]) || mutant.Text[to] == '_')) to++;
-        return Regex.Matches(mutant.Text[from..to], @"\w+").Any(w => Regex.IsMatch(d.Message, $@"\b{Regex.Escape(w.Value)}\b"));
-    }
-
-    private static int LineOf(List<int> lines, int offset)
-    {
-        var k = lines.BinarySearch(offset);
-        return k >= 0 ? k + 1 : ~k;
-    }
-
-    /// <summary>Where each line starts, lines ending at LF, CRLF or a lone CR (as the loader reads them).</summary>
-    private static List<int> LineStarts(string text)
-    {
-        var starts = new List<int> { 0 };
-        for (var i = 0; i < text.Length; i++)
-            if (text[i] == '\n' || (text[i] == '\r' && (i + 1 == text.Length || text[i + 1] != '\n'))) starts.Add(i + 1);
-        return starts;
-    }
-
-    private static bool Leaks(string message)
-        => message.Contains("System.", StringComparison.Ordinal) || message.Contains("Exception", StringComparison.Ordinal)
-           || message.Contains(" at Snorkeler", StringComparison.Ordinal) || message.Contains("Sprache", StringComparison.Ordinal)
-           || message.Contains("Parameter '", StringComparison.Ordinal) || message.Contains("offset", StringComparison.OrdinalIgnoreCase);
 }

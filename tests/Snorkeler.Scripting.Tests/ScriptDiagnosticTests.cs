@@ -137,6 +137,17 @@ public sealed class ScriptDiagnosticTests : IDisposable
         set.Diagnostics.Select(d => d.ToString()).ShouldBe([$"{PathOf("throws.csx")}(2,{column}): error SNK0607: the script threw RegexParseException {message}"]);
     }
 
+    [Fact]
+    public void A_compiler_message_does_not_name_the_class_the_script_is_compiled_into()
+    {
+        // When: two fields of one name (CS0102), and a call that fits two methods (CS0121, which names both)
+        var errors = Errors(ScriptTestKit.HamSpam, ("twice.csx", "static int a = 1;\nstatic int a = 2;\nvoid F(long x) { }\nvoid F(double x) { }\nF(1u);\nLf(\"x\", row => HAM);\n"));
+
+        // Then
+        errors.ShouldAllBe(e => !e.Contains("Submission", StringComparison.Ordinal));
+        errors.ShouldContain($"{PathOf("twice.csx")}(2,12): error CS0102: The script already contains a definition for 'a'");
+    }
+
     [Theory]
     [InlineData("\n", 5, 6)]
     [InlineData("\r\n", 5, 6)]

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 
 namespace Snorkeler.Tests.Support;
@@ -140,6 +141,95 @@ internal sealed partial class Mutator(string source, IReadOnlyList<string> vocab
                                       && (t.Offset + t.Length >= source.Length || source[t.Offset + t.Length] != '(')).ToList();
         if (uses.Count == 0) return Misspell(random);
         var (offset, length) = uses[random.Next(uses.Count)];
-        return Edit("missing field", offset, length, source.Substring(offset, length) + "_gone");
+        var name = source.Substring(offset, length);
+        // A field named in a string ("text" of a script's row.Text("text")) is renamed inside its quotes.
+        return Edit("missing field", offset, length, name.EndsWith('"') ? name[..^1] + "_gone\"" : name + "_gone");
     }
+}
+
+/// <summary>
+/// What is wrong with the errors of loading a mutant: one out of shape (not <c>path(line,col): error SNKnnnn: message</c>
+/// on one line), outside the file, with a message that shows .NET's insides, or the first one after the change and
+/// leading the reader nowhere near it.
+/// </summary>
+internal static partial class Placement
+{
+    /// <param name="path">The path the mutant was loaded under.</param>
+    /// <param name="mutant">The mutant.</param>
+    /// <param name="errors">The errors of loading it.</param>
+    /// <param name="elsewhere">Errors rightly after the change: about a name defined elsewhere or nowhere.</param>
+    /// <param name="dotNetWords">Whether a message may not name .NET types ("System.", "Exception"): true for rules, false for
+    /// scripts, whose compiler messages name the script's own .NET types.</param>
+    public static IEnumerable<string> Problems(string path, Mutant mutant, IReadOnlyList<Diagnostic> errors, Func<Diagnostic, bool> elsewhere, bool dotNetWords)
+    {
+        var lines = LineStarts(mutant.Text);
+        // Scripts report the C# compiler's errors under its codes (CS1002), as docs/scripts.md shows.
+        var shape = new Regex($@"^{Regex.Escape(path)}\((\d+),(\d+)\): error {(dotNetWords ? "SNK" : "(?:SNK|CS)")}\d{{4}}: \S[^\n\r]*$");
+        int? first = null;
+        foreach (var d in errors)
+        {
+            var formatted = d.ToString();
+            if (!shape.IsMatch(formatted)) { yield return $"out of shape «{formatted}»"; continue; }
+            if (Leaks(d.Message, dotNetWords)) yield return $"shows .NET «{formatted}»";
+            var at = d.Location!;
+            if (at.Line > lines.Count) { yield return $"line {at.Line} past the last ({lines.Count}) «{formatted}»"; continue; }
+            var lineEnd = at.Line < lines.Count ? lines[at.Line] : mutant.Text.Length + 1;
+            var offset = lines[at.Line - 1] + at.Column - 1;
+            // A column may point at the line break (or the end of the file): where something is missing.
+            if (at.Column < 1 || offset >= lineEnd) { yield return $"column {at.Column} outside line {at.Line} «{formatted}»"; continue; }
+            first = Math.Min(first ?? int.MaxValue, offset);
+        }
+        if (first is { } f && !AtTheChange(mutant, lines, f) && !errors.Any(d => elsewhere(d) || LeadsToTheChange(d, mutant, lines)))
+            yield return $"first error at offset {f}, after the change «{errors[0]}»";
+    }
+
+    /// <summary>
+    /// Whether an error at <paramref name="offset"/> is at the change: before its end, at the token right after it on its
+    /// line (what follows a deleted token), or on the line it ends on (a bracket it leaves open, something missing at the line's end).
+    /// </summary>
+    private static bool AtTheChange(Mutant mutant, List<int> lines, int offset)
+    {
+        var next = mutant.End;
+        while (next < mutant.Text.Length && mutant.Text[next] is ' ' or '\t') next++;
+        return offset <= next || LineOf(lines, offset) == LineOf(lines, mutant.End);
+    }
+
+    /// <summary>Whether a message sends the reader to the change: it names a line at or before it, or a word written in it (a misspelt declaration, reported at its uses).</summary>
+    private static bool LeadsToTheChange(Diagnostic d, Mutant mutant, List<int> lines)
+    {
+        if (LineMention().Matches(d.Message).Any(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) <= LineOf(lines, mutant.End)))
+            return true;
+        var from = mutant.Start;
+        while (from > 0 && (char.IsLetterOrDigit(mutant.Text[from - 1]) || mutant.Text[from - 1] == '_')) from--;
+        var to = mutant.End;
+        while (to < mutant.Text.Length && (char.IsLetterOrDigit(mutant.Text[to]) || mutant.Text[to] == '_')) to++;
+        return Regex.Matches(mutant.Text[from..to], @"\w+").Any(w => Regex.IsMatch(d.Message, $@"\b{Regex.Escape(w.Value)}\b"));
+    }
+
+    // "at line 9", "x.rules(9,19)"
+    [GeneratedRegex(@"(?:\bline |\.\w+\()(\d+)\b")]
+    private static partial Regex LineMention();
+
+    /// <summary>Where each line starts, lines ending at LF, CRLF or a lone CR (as the loaders read them).</summary>
+    private static List<int> LineStarts(string text)
+    {
+        var starts = new List<int> { 0 };
+        for (var i = 0; i < text.Length; i++)
+            if (text[i] == '\n' || (text[i] == '\r' && (i + 1 == text.Length || text[i + 1] != '\n'))) starts.Add(i + 1);
+        return starts;
+    }
+
+    private static int LineOf(List<int> lines, int offset)
+    {
+        var k = lines.BinarySearch(offset);
+        return k >= 0 ? k + 1 : ~k;
+    }
+
+    /// <summary>A stack frame, a parameter dump, a parser library's name, the class Roslyn wraps a script in; with <paramref name="dotNetWords"/>, a .NET type or exception too.</summary>
+    private static bool Leaks(string message, bool dotNetWords)
+        => message.Contains(" at Snorkeler", StringComparison.Ordinal) || message.Contains("   at ", StringComparison.Ordinal)
+           || message.Contains("Sprache", StringComparison.Ordinal) || message.Contains("Parameter '", StringComparison.Ordinal)
+           || message.Contains("Submission#", StringComparison.Ordinal)
+           || (dotNetWords && (message.Contains("System.", StringComparison.Ordinal) || message.Contains("Exception", StringComparison.Ordinal)
+                               || message.Contains("offset", StringComparison.OrdinalIgnoreCase)));
 }
