@@ -81,6 +81,8 @@ internal sealed partial class Mutator(string source, IReadOnlyList<string> vocab
     private Mutant One(Random random)
     {
         var at = random.Next(source.Length + 1);
+        // A text cut down to nothing (a mutant mutated again) has no token: put one in.
+        if (_tokens.Count < 2) return Edit("insert token", at, 0, vocabulary[random.Next(vocabulary.Count)]);
         var token = _tokens[random.Next(_tokens.Count)];
         var (offset, length) = token;
         var text = source[offset..(offset + length)];
@@ -122,6 +124,7 @@ internal sealed partial class Mutator(string source, IReadOnlyList<string> vocab
     private Mutant Misspell(Random random)
     {
         var words = _tokens.Where(t => char.IsLetter(source[t.Offset]) && t.Length > 1).ToList();
+        if (words.Count == 0) return Edit("insert token", 0, 0, vocabulary[random.Next(vocabulary.Count)]);
         var (offset, length) = words[random.Next(words.Count)];
         var word = source.Substring(offset, length);
         var k = random.Next(length - 1);
