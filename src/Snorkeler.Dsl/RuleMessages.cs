@@ -183,7 +183,11 @@ public static class RuleMessages
         const int listed = 20;
         var near = Text.Suggest.Nearest(name, classes);
         var names = classes.Count <= listed ? string.Join(", ", classes) : string.Join(", ", classes.Take(listed)) + $" and {Thousands(classes.Count - listed)} more";
-        return Error(Codes.UnknownLabel, near is not null ? $"unknown label '{name}'{Hint(near)}" : $"unknown label '{name}' (classes: {names}, or {LabelSchema.AbstainName})", path, at);
+        if (near is null) return Error(Codes.UnknownLabel, $"unknown label '{name}' (classes: {names}, or {LabelSchema.AbstainName})", path, at);
+        // Every class as near as the nearest: 'NUM' against HUM and NM (NUM misspelt in 'labels') names both, not the first.
+        var distance = Text.Suggest.Distance(name.ToLowerInvariant(), near.ToLowerInvariant());
+        var tied = classes.Where(c => Text.Suggest.Distance(name.ToLowerInvariant(), c.ToLowerInvariant()) == distance).Select(c => $"'{c}'").ToList();
+        return Error(Codes.UnknownLabel, $"unknown label '{name}'; did you mean {Listed(tied, "or")}?", path, at);
     }
 
     internal static Diagnostic NoLabels(string path, TextSpan at)
@@ -237,6 +241,10 @@ public static class RuleMessages
 
     internal static string MissingColumn(SourceLocation at, string lf, string field, IReadOnlyList<string> columns)
         => $"{at}: error {Codes.MissingColumn}: LF '{lf}' reads field '{field}' but the data has no such column{Hint(Text.Suggest.Nearest(field, columns))} (columns: {string.Join(", ", columns)})";
+
+    /// <summary>A type error about a constant, with where the constant is defined: "...; got text ('words' is defined at line 4)".</summary>
+    internal static Diagnostic WithDefinition(Diagnostic d, string name, TextSpan defined)
+        => d with { Message = string.Create(CultureInfo.InvariantCulture, $"{d.Message} ('{name}' is defined at line {defined.Line})") };
 
     internal static Diagnostic OperandType(string path, TextSpan at, string op, string expected, string side, string actual)
         => Error(Codes.OperandType, $"'{op}' needs {expected} on its {side}, got {actual}", path, at);

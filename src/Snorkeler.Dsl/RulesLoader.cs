@@ -32,8 +32,11 @@ public sealed partial class RulesLoader : ILfLoader
         var parsed = new List<RulesFile>(inPathOrder.Count);
         foreach (var (f, _) in inPathOrder)
         {
-            // A lone CR ends a line too (old Mac files); replacing it with LF keeps every offset, line and column.
-            var result = RulesParser.TryParse(f.Path, f.Text.Contains('\r') ? LoneCarriageReturn().Replace(f.Text, "\n") : f.Text);
+            // A lone CR ends a line too (old Mac files); replacing it with LF keeps every offset, line and column. A
+            // byte-order mark (text not read through a decoder, such as an editor's unsaved buffer) is not part of the
+            // file, as a decoder would drop it and editors do not show it: columns of line 1 count from after it.
+            var text = f.Text.StartsWith('\uFEFF') ? f.Text[1..] : f.Text;
+            var result = RulesParser.TryParse(f.Path, text.Contains('\r') ? LoneCarriageReturn().Replace(text, "\n") : text);
             diagnostics.AddRange(result.Diagnostics);
             if (result.File.Items.Count == 0 && result.Diagnostics.Count == 0) diagnostics.Add(RuleMessages.EmptyFile(f.Path));
             parsed.Add(result.File);

@@ -4,7 +4,7 @@ namespace Snorkeler.Scripting;
 /// The diagnostic codes of C# script LFs (SNK0600-SNK0699). Roslyn's own codes (CS1002, CS0103 ...)
 /// pass through unchanged. All messages are written here, in one place.
 /// </summary>
-public static class ScriptCodes
+public static partial class ScriptCodes
 {
     /// <summary>Neither the <c>.rules</c> files nor any script declares the classes.</summary>
     public const string NoLabels = "SNK0601";
@@ -53,6 +53,22 @@ public static class ScriptCodes
 
     internal static string DuplicateNameMessage(string name, SourceLocation first)
         => $"LF name '{name}' is already used at {first}";
+
+    /// <summary>
+    /// A compiler message without the class Roslyn wraps a script in, which the script never names: "The type
+    /// 'Submission#0' already contains a definition for 'x'" says "The script already contains ...", and a member
+    /// "'Submission#0.Score(string)'" is "'Score(string)'".
+    /// </summary>
+    internal static string WithoutSubmission(string message)
+        => message.Contains("Submission#", StringComparison.Ordinal)
+            ? SubmissionType().Replace(SubmissionMember().Replace(message, ""), "the script").Replace("The type the script", "The script", StringComparison.Ordinal)
+            : message;
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"Submission#\d+\.")]
+    private static partial System.Text.RegularExpressions.Regex SubmissionMember();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"'Submission#\d+'")]
+    private static partial System.Text.RegularExpressions.Regex SubmissionType();
 
     internal static string InvalidNameMessage => "an LF needs a non-blank name and a function: Lf(\"keyword_my\", row => ...)";
 

@@ -141,7 +141,7 @@ internal static partial class ScriptCompiler
     {
         var isError = d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error;
         var code = d.Id;
-        var message = d.GetMessage(CultureInfo.InvariantCulture);
+        var message = ScriptCodes.WithoutSubmission(d.GetMessage(CultureInfo.InvariantCulture));
         if (!d.Location.IsInSource) return new StoredDiagnostic(code, isError, message, null, 0, 0, 0);
         var span = d.Location.GetMappedLineSpan();
         var length = span.StartLinePosition.Line == span.EndLinePosition.Line ? span.EndLinePosition.Character - span.StartLinePosition.Character : 0;

@@ -45,6 +45,8 @@ internal static class ScriptRegexFault
         var written = token.Text;
         if (token.IsKind(SyntaxKind.SingleLineRawStringLiteralToken))
             return written.TakeWhile(c => c == '"').Count() + index;
+        if (token.IsKind(SyntaxKind.MultiLineRawStringLiteralToken))
+            return RawWrittenAt(written, token.ValueText, index);
         if (!token.IsKind(SyntaxKind.StringLiteralToken)) return null;
         var verbatim = written.StartsWith('@');
         var i = verbatim ? 2 : 1;
@@ -57,6 +59,33 @@ internal static class ScriptRegexFault
             i += width;
         }
         return i;
+    }
+
+    /// <summary>
+    /// Where character <paramref name="index"/> of a multi-line raw string's value is written. The value is the lines
+    /// between the line of the opening quotes and the line of the closing ones, each without the closing line's
+    /// indentation (a line of blanks only may be shorter, and is empty), joined by their line breaks as written.
+    /// Null when the value does not read so (the text is checked as it is walked).
+    /// </summary>
+    private static int? RawWrittenAt(string written, string value, int index)
+    {
+        var closing = written.LastIndexOf('\n') + 1;
+        var indent = written.Length - closing - written.Reverse().TakeWhile(c => c == '"').Count();
+        var at = written.IndexOf('\n') + 1;
+        var k = 0;
+        while (at > 0 && at < closing)
+        {
+            var lineEnd = written.IndexOf('\n', at);
+            var blank = string.IsNullOrWhiteSpace(written[at..lineEnd]);
+            var from = blank ? lineEnd - (written[lineEnd - 1] == '\r' ? 1 : 0) : at + indent;
+            for (var p = from; p <= lineEnd && k < value.Length; p++, k++)
+            {
+                if (value[k] != written[p]) return null;
+                if (k == index) return p;
+            }
+            at = lineEnd + 1;
+        }
+        return null;
     }
 
     /// <summary>How many characters the character written at <paramref name="i"/> of a regular string takes, and how many it makes.</summary>

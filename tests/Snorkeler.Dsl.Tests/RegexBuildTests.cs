@@ -23,7 +23,7 @@ public sealed class RegexBuildTests
     private static readonly string[] Expected =
     [
         "test.rules(3,24): error SNK0301: invalid regex: this '(' is never closed; close it with ')', or to match '(' itself, write \\(",
-        "test.rules(5,23): error SNK0302: the regex uses a backreference (\\ number), which the linear-time regex engine cannot run; rewrite it without backreferences, lookarounds or atomic groups",
+        "test.rules(5,27): error SNK0302: the regex uses a backreference (\\ number), which the linear-time regex engine cannot run; rewrite it without backreferences, lookarounds or atomic groups",
         "test.rules(7,23): error SNK0302: the regex is too large for the linear-time regex engine (a counted repetition such as {100000} unrolls into that many states; at most 10,000); use a smaller count or a simpler pattern",
         "test.rules(11,25): error SNK0301: invalid regex: [x-y] range in reverse order",
     ];

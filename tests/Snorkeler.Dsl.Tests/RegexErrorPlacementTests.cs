@@ -42,6 +42,28 @@ public sealed class RegexErrorPlacementTests
     };
 
     [Theory]
+    [InlineData("/(a)\\1/", 27, 2, "a backreference (\\ number)")]
+    [InlineData("/(?<w>a)\\k<w>/", 31, 5, "a backreference (\\ number)")]
+    [InlineData("/a(?=b)/", 25, 3, "a positive lookahead (?= pattern) or positive lookbehind (?<= pattern)")]
+    [InlineData("/x(?<!y)z/", 25, 4, "a negative lookahead (?! pattern) or negative lookbehind (?<! pattern)")]
+    [InlineData("/ab(?>a)/", 26, 3, "atomic subexpressions (?> pattern)")]
+    [InlineData("/a\\Ga/", 25, 2, "contiguous matches (\\G)")]
+    [InlineData("/(?<x>a)(?<y-x>b)/", 31, 7, "a balancing group (?<name1-name2>subexpression) or (?'name1-name2' subexpression)")]
+    [InlineData("/(a)?(?(1)b|c)/", 28, 3, null)]
+    // a set, a comment and an escaped slash before it: '(?=' in a set or a comment is no lookahead, '\/' is two columns
+    [InlineData("/[(?=]a(?#(?=)\\/(b)\\1/", 42, 2, "a backreference (\\ number)")]
+    public void A_regex_construct_the_engine_cannot_run_is_reported_at_its_first_character(string regex, int column, int length, string? named)
+    {
+        // When
+        var d = Rules.Load(Head + $"when text matches {regex} label SPAM").Diagnostics.ShouldHaveSingleItem();
+
+        // Then
+        d.Code.ShouldBe("SNK0302");
+        (d.Location!.Line, d.Location.Column, d.Location.Length).ShouldBe((3, column, length));
+        if (named is not null) d.Message.ShouldStartWith($"the regex uses {named}, which");
+    }
+
+    [Theory]
     [MemberData(nameof(Cases))]
     public void An_invalid_regex_is_reported_at_the_character_that_is_wrong(string text, string expected)
     {

@@ -137,6 +137,34 @@ public sealed class ScriptDiagnosticTests : IDisposable
         set.Diagnostics.Select(d => d.ToString()).ShouldBe([$"{PathOf("throws.csx")}(2,{column}): error SNK0607: the script threw RegexParseException {message}"]);
     }
 
+    [Fact]
+    public void A_compiler_message_does_not_name_the_class_the_script_is_compiled_into()
+    {
+        // When: two fields of one name (CS0102), and a call that fits two methods (CS0121, which names both)
+        var errors = Errors(ScriptTestKit.HamSpam, ("twice.csx", "static int a = 1;\nstatic int a = 2;\nvoid F(long x) { }\nvoid F(double x) { }\nF(1u);\nLf(\"x\", row => HAM);\n"));
+
+        // Then
+        errors.ShouldAllBe(e => !e.Contains("Submission", StringComparison.Ordinal));
+        errors.ShouldContain($"{PathOf("twice.csx")}(2,12): error CS0102: The script already contains a definition for 'a'");
+    }
+
+    [Theory]
+    [InlineData("\n", 5, 6)]
+    [InlineData("\r\n", 5, 6)]
+    public void A_regex_in_a_multi_line_raw_string_that_does_not_parse_is_reported_at_the_character_at_fault(string lineBreak, int line, int column)
+    {
+        // Given: the pattern's third line holds a ')' that closes nothing; the value's lines lose the closing line's indentation
+        var script = string.Join(lineBreak, "Lf(\"fine\", row => HAM);", "var r = new Regex(\"\"\"", "    ok|  y", "", "    x)|end", "    \"\"\");", "");
+
+        // When
+        var set = ScriptTestKit.Load(_loader, _folder, ScriptTestKit.HamSpam, ("throws.csx", script));
+
+        // Then
+        set.Diagnostics.Select(d => d.ToString()).ShouldBe([
+            $"{PathOf("throws.csx")}({line},{column}): error SNK0607: the script threw RegexParseException while declaring its LFs: invalid regex: this ')' closes no '('; remove it, or to match ')' itself, write \\)",
+        ]);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("// keyword LFs, to do\n\n/* Lf(\"later\", row => HAM); */\nusing System.Buffers;\n")]

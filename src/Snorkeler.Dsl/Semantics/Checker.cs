@@ -214,8 +214,19 @@ internal sealed partial class Checker
         if (b.Type == RuleType.Field && want is RuleType.Text or RuleType.Number or RuleType.Bool) return new BoundConvert(b, want, b.Span);
         if (b.Type == RuleType.EmptyList && want is RuleType.TextList or RuleType.NumberList)
             return new BoundConstant(want == RuleType.TextList ? Array.Empty<string>() : Array.Empty<double>(), want, b.Span);
-        Report(error(b.Type));
+        var wrong = error(b.Type);
+        // A constant of the wrong type may be right where it is used and wrong where it is defined: say where that is.
+        if (LetAt(b.Span) is { } let) wrong = RuleMessages.WithDefinition(wrong, let.Name.Text, let.Name.Span);
+        Report(wrong);
         return Invalid(b.Span);
+    }
+
+    /// <summary>The <c>let</c> whose name is written at <paramref name="span"/> (a use of it), or null.</summary>
+    private LetDeclaration? LetAt(TextSpan span)
+    {
+        if (span.Length == 0 || span.Offset + span.Length > _file.Text.Length || !Grammar.IsIdentifierStart(_file.Text[span.Offset])) return null;
+        var name = _file.Text.Substring(span.Offset, span.Length);
+        return _lets.ContainsKey(name) && _allLets.TryGetValue(name, out var let) && let.Span.Offset < span.Offset ? let : null;
     }
 
     private Bound WantOperand(Bound b, RuleType want, string op, string side)
@@ -351,7 +362,8 @@ internal sealed partial class Checker
             // "... in conjunction with expressions containing: 'backreference (\ number)'." → the quoted construct, which may hold quotes itself.
             var from = e.Message.IndexOf(UnsupportedConstruct, StringComparison.Ordinal) + UnsupportedConstruct.Length;
             var to = e.Message.LastIndexOf('\'');
-            Report(RuleMessages.UnsupportedRegex(FilePath, r.Span, to > from ? e.Message[from..to] : null));
+            var construct = to > from ? e.Message[from..to] : null;
+            Report(RuleMessages.UnsupportedRegex(FilePath, RegexFault.LocateUnsupported(r, construct), construct));
         }
         catch (NotSupportedException)
         {

@@ -150,6 +150,12 @@ internal sealed class Grammar
     private readonly string _text;
     private readonly SortedDictionary<(int Line, int Column, string Code), Diagnostic> _lexical = new();
 
+    /// <summary>The offsets where a token read so far ends, to place an error where something is missing (see <see cref="AfterPrevious"/>).</summary>
+    private readonly System.Collections.BitArray _tokenEnds;
+
+    /// <summary>Where the item being parsed starts (its first token).</summary>
+    private int _itemStart;
+
     private readonly Parser<Expression> _expression;
     private readonly Parser<Item> _item;
 
@@ -157,6 +163,7 @@ internal sealed class Grammar
     {
         _path = path;
         _text = text;
+        _tokenEnds = new System.Collections.BitArray(text.Length + 1);
 
         var expression = Parse.Ref(() => _expression!);
         var name = Identifier();
@@ -281,6 +288,7 @@ internal sealed class Grammar
                 continue;
             }
             var lexicalBefore = _lexical.Count;
+            _itemStart = input.Position;
             var result = _item(input);
             if (result.WasSuccessful)
             {
@@ -359,7 +367,28 @@ internal sealed class Grammar
         var span = new TextSpan(at.Position, at.Line, at.Column, length);
         // The parser took every ')' before this one as closing a '(': one it does not expect closes nothing.
         if (found == "')'" && !expected.Any(IsClosing)) return RuleMessages.StrayClose(_path, span, expected);
-        return Hint(span, word, near, expected) ?? RuleMessages.Syntax(_path, span, found, expected, near);
+        if (Hint(span, word, near, expected) is { } hint) return hint;
+        // A keyword, or the end, is right where it stands: what is wrong is missing before it.
+        var rightHere = at.AtEnd || (word is not null && RulesParser.Keywords.Contains(word));
+        if (!rightHere || AfterPrevious((ItemInput)at) is not { } missing) return RuleMessages.Syntax(_path, span, found, expected, near);
+        var foundAt = at.Position < _text.Length ? string.Create(CultureInfo.InvariantCulture, $"{found} on line {at.Line}") : found;
+        return RuleMessages.Syntax(_path, missing, foundAt, expected, near);
+    }
+
+    /// <summary>
+    /// Where something is missing when the parser stopped at the first token of a later line than the token before it
+    /// (<c>label</c> at a line's end, then the next item): right after that token, not at the next line's first word,
+    /// as compilers place a missing token. Null when the two tokens share a line, or the item has no token before.
+    /// </summary>
+    private TextSpan? AfterPrevious(ItemInput at)
+    {
+        var previous = at.Position;
+        while (previous > _itemStart && !_tokenEnds[previous]) previous--;
+        if (previous <= _itemStart) return null;
+        var breaks = _text.AsSpan(previous, at.Position - previous).Count('\n');
+        if (breaks == 0) return null;
+        var lineStart = _text.LastIndexOf('\n', previous - 1) + 1;
+        return new TextSpan(previous, at.Line - breaks, previous - lineStart + 1, 0);
     }
 
     /// <summary>What a '(' expects at its end: "')' to close the '(' at line 2, column 10" (an unclosed bracket is often far from where it shows).</summary>
@@ -486,10 +515,17 @@ internal sealed class Grammar
         // A character outside the BMP is a surrogate pair: named by its code point, and shown (columns count UTF-16 units).
         if (char.IsHighSurrogate(c) && end < _text.Length && char.IsLowSurrogate(_text[end]))
             return ($"character U+{char.ConvertToUtf32(c, _text[end]):X4} '{_text[offset..(end + 1)]}'", 2, null);
-        if (char.IsSurrogate(c) || char.IsControl(c) || char.IsWhiteSpace(c))
+        if (char.IsSurrogate(c) || char.IsControl(c) || char.IsWhiteSpace(c) || Unseen(c))
             return ($"character U+{(int)c:X4}", 1, null);
         return ($"'{c}'", 1, null);
     }
+
+    /// <summary>
+    /// A character that does not show as itself between quotes: invisible ones (a byte-order mark, a zero-width space, a
+    /// direction override), a combining mark (drawn over the quote), a private or unassigned code point.
+    /// </summary>
+    private static bool Unseen(char c) => CharUnicodeInfo.GetUnicodeCategory(c) is UnicodeCategory.Format or UnicodeCategory.NonSpacingMark
+        or UnicodeCategory.EnclosingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.PrivateUse or UnicodeCategory.OtherNotAssigned;
 
     // ---- tokens ----
 
@@ -497,12 +533,13 @@ internal sealed class Grammar
 
     internal static bool IsIdentifierPart(char c) => char.IsLetterOrDigit(c) || c == '_';
 
-    /// <summary>The input after the blanks and comments at <paramref name="i"/>.</summary>
-    private static IInput Skip(IInput i)
+    /// <summary>The input after the blanks and comments at <paramref name="i"/>, which ends a token (noted in <see cref="_tokenEnds"/>).</summary>
+    private IInput Skip(IInput i)
     {
         var item = (ItemInput)i;
         var text = item.Source;
         var at = item.Position;
+        _tokenEnds[at] = true;
         while (at < item.End)
         {
             if (char.IsWhiteSpace(text[at])) at++;
@@ -526,7 +563,7 @@ internal sealed class Grammar
 
     private delegate bool Scanner(IInput start, out IInput end, out string text);
 
-    private static Parser<Token> Scan(Scanner scan, string expectation)
+    private Parser<Token> Scan(Scanner scan, string expectation)
     {
         var message = $"expected {expectation}";
         string[] expected = [expectation];
@@ -547,7 +584,7 @@ internal sealed class Grammar
 
     // A keyword is compared where it stands: most attempts fail (an operator tried after every operand), and a failed
     // one allocates nothing but its result.
-    private static Parser<Token> Keyword(string keyword)
+    private Parser<Token> Keyword(string keyword)
     {
         var expectation = $"'{keyword}'";
         var message = $"expected {expectation}";
@@ -563,7 +600,7 @@ internal sealed class Grammar
         };
     }
 
-    private static Parser<Name> Identifier()
+    private Parser<Name> Identifier()
     {
         string[] expected = ["a name"];
         return i =>
@@ -572,7 +609,7 @@ internal sealed class Grammar
                 : Result.Failure<Name>(i, "expected a name", expected);
     }
 
-    private static Parser<Token> Symbol(string symbol)
+    private Parser<Token> Symbol(string symbol)
     {
         var expectation = $"'{symbol}'";
         var message = $"expected {expectation}";
