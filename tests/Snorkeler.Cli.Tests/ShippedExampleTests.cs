@@ -40,4 +40,28 @@ public class ShippedExampleTests
         wrong.ShouldSucceed();
         wrong.Out.Split('\n')[0].ShouldBe("account_word votes; wrong against gold: 7 of 150 rows");
     }
+
+    [Fact]
+    public void The_preference_example_ranks_the_replies_as_its_readme_says()
+    {
+        // Given
+        using var temp = new TempFolder();
+        var pairs = TestPaths.InRepo("examples", "preferences", "judgements.csv");
+
+        // When
+        var crowd = Shell.Run("preferences", "--pairs", pairs, "--out", temp.File("crowd.csv"), "--annotators-out", temp.File("workers.csv"));
+        var plain = Shell.Run("preferences", "--pairs", pairs, "--out", temp.File("plain.csv"), "--model", "bt");
+
+        // Then: Crowd-BT finds the annotator who flips and recovers the true order; face value swaps d and e
+        crowd.ShouldSucceed();
+        plain.ShouldSucceed();
+        Ranking(temp.File("crowd.csv")).ShouldBe(["reply-a", "reply-b", "reply-c", "reply-d", "reply-e"]);
+        Ranking(temp.File("plain.csv")).ShouldBe(["reply-a", "reply-b", "reply-c", "reply-e", "reply-d"]);
+        var reliability = File.ReadAllLines(temp.File("workers.csv")).Skip(1).Select(l => l.Split(','))
+            .ToDictionary(f => f[0], f => double.Parse(f[^1], System.Globalization.CultureInfo.InvariantCulture));
+        reliability["w3"].ShouldBeLessThan(reliability["w1"]);
+        reliability["w3"].ShouldBeLessThan(0.5);
+    }
+
+    private static string[] Ranking(string scores) => File.ReadAllLines(scores).Skip(1).Select(l => l.Split(',')[1]).ToArray();
 }

@@ -70,6 +70,26 @@ public sealed class PreferenceTests
     }
 
     [Fact]
+    public void Score_standard_deviations_match_the_scatter_of_the_fitted_scores_around_the_true_ones()
+    {
+        // Given 300 draws of five items judged 400 times each
+        var squaredZ = new List<double>();
+        for (var seed = 0; seed < 300; seed++)
+        {
+            var (data, truth) = GeneratedPreferences.Draw(items: 5, judgements: 400, reliability: [1.0], scoreSd: 1, nu: 0, seed: seed);
+
+            // When
+            var fit = BradleyTerry.Fit(data);
+
+            // Then each fitted score sits about one reported standard deviation from the true one (both measured from their mean)
+            var trueMean = truth.Average();
+            var fittedMean = Enumerable.Range(0, 5).Average(fit.Score);
+            for (var i = 0; i < 5; i++) squaredZ.Add(Math.Pow((fit.Score(i) - fittedMean - (truth[i] - trueMean)) / fit.ScoreSd(i), 2));
+        }
+        squaredZ.Average().ShouldBeInRange(0.75, 1.35);
+    }
+
+    [Fact]
     public void Fits_are_deterministic_and_scores_have_a_fixed_origin()
     {
         var (data, _) = GeneratedPreferences.Draw(items: 50, judgements: 600, reliability: [0.9, 0.9, 0.6], scoreSd: 1, nu: 0.2, seed: 3);

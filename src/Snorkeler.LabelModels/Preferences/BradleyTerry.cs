@@ -219,7 +219,26 @@ public static class BradleyTerry
             hessian[c.Left, c.Right] -= info;
             hessian[c.Right, c.Left] -= info;
         }
-        return hessian is null ? new ScoreCovariance(null, diagonal.Select(d => 1 / d).ToArray()) : new ScoreCovariance(hessian.Cholesky().Solve(Matrix<double>.Build.DenseIdentity(n)), null);
+        return hessian is null ? new ScoreCovariance(null, diagonal.Select(d => 1 / d).ToArray()) : new ScoreCovariance(Centred(hessian.Cholesky().Solve(Matrix<double>.Build.DenseIdentity(n))), null);
+    }
+
+    /// <summary>
+    /// The covariance of the scores less their mean, <c>(I − 11ᵀ/n) Σ (I − 11ᵀ/n)</c>. The judgements say nothing about where
+    /// the scores' origin lies (only the prior places it), so Σ holds a shared shift of variance about σ²/n that every item
+    /// carries; it is left out. Differences between items, and so every pair probability, are unchanged.
+    /// </summary>
+    private static Matrix<double> Centred(Matrix<double> covariance)
+    {
+        var n = covariance.RowCount;
+        var rowMeans = new double[n];
+        for (var i = 0; i < n; i++)
+        {
+            var sum = 0.0;
+            for (var j = 0; j < n; j++) sum += covariance[i, j];
+            rowMeans[i] = sum / n;
+        }
+        var mean = rowMeans.Sum() / n;
+        return Matrix<double>.Build.Dense(n, n, (i, j) => covariance[i, j] - rowMeans[i] - rowMeans[j] + mean);
     }
 }
 
@@ -275,7 +294,10 @@ public sealed class BradleyTerryFit
     /// <summary>Item i's score (posterior mode; log-odds units, origin fixed by the prior).</summary>
     public double Score(int item) => _scores[item];
 
-    /// <summary>Item i's score standard deviation (Laplace).</summary>
+    /// <summary>
+    /// Item i's score standard deviation (Laplace) about the mean of all scores: the scores' origin is arbitrary, so the
+    /// uncertainty of a shift they all share is not counted.
+    /// </summary>
     public double ScoreSd(int item) => Math.Sqrt(_covariance.Variance(item));
 
     /// <summary>
