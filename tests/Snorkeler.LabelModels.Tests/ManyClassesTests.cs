@@ -68,6 +68,41 @@ public sealed class ManyClassesTests
         Some.CheckedProbabilities(model, train);
     }
 
+    [Fact]
+    public void A_mace_fit_over_500_classes_keeps_e_step_rows_only_for_the_answers_the_workers_give()
+    {
+        // Given 20 sources voting 3 of 500 classes each: a dense E-step table is 20 × 500 × 500 entries (40 MB)
+        var train = FewClassesEach(1000, 20, 500, seed: 6);
+        var trainer = new MaceTrainer(new MaceOptions { Restarts = 1 });
+
+        // When fitted (one restart, one stripe: all on this thread)
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var model = trainer.Fit(train, FitContext.WithSeed(1));
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        // Then besides the model's own table (40 MB) the fit held little: the dense E-step table would add 40 MB
+        allocated.ShouldBeLessThan(60_000_000);
+        Some.CheckedProbabilities(model, train);
+    }
+
+    [Fact]
+    public void An_ibcc_fit_over_500_classes_keeps_e_step_rows_only_for_the_votes_the_sources_cast()
+    {
+        // Given 20 sources voting 3 of 500 classes each: α, E[log π] and the soft counts are 20 × 500 × 501 entries each
+        // (40 MB), and so is a dense E-step table (20 × 500 × 500)
+        var train = FewClassesEach(1000, 20, 500, seed: 6);
+        var trainer = new IbccTrainer(new IbccOptions { Restarts = 1 });
+
+        // When fitted (one restart, one stripe: all on this thread)
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var model = trainer.Fit(train, FitContext.WithSeed(1));
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        // Then the fit allocated those three and the model's table (160 MB) and little more: the dense E-step table would add 40 MB
+        allocated.ShouldBeLessThan(180_000_000);
+        Some.CheckedProbabilities(model, train);
+    }
+
     /// <summary>Parameters of a dawid-skene model over 20 classes and one source whose rows are given by <paramref name="row"/>.</summary>
     private static JsonObject OneSource(Func<int, JsonNode> row) => new()
     {
