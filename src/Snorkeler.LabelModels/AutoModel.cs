@@ -335,7 +335,13 @@ public sealed class AutoTrainer : ILabelModelTrainer
         var models = new List<ILabelModel?>();
         var statistics = new StatisticsCache();
         var singleClassShare = SingleClassVoteShare(sources.Sample, context.Cancellation);
-        var learned = new Dictionary<AutoEntry, ILabelModel>(ReferenceEqualityComparer.Instance);
+        // The dev-split search reuses the fits with a learned prior; without a dev split nothing does.
+        var learned = context.Dev is { HasGold: true } ? new Dictionary<AutoEntry, ILabelModel>(ReferenceEqualityComparer.Instance) : null;
+        var list = (entries ?? Candidates).ToArray();
+        // Per entry: whether a later entry fits from moment statistics, so that the statistics computed for it are kept.
+        var statisticsLater = new bool[list.Length];
+        for (var e = list.Length - 2; e >= 0; e--)
+            statisticsLater[e] = statisticsLater[e + 1] || ReadsStatistics(list[e + 1], given is not null || !list[e + 1].LearnsPrior);
         var majorityAbsurd = 0.0;
         var kappas = new Dictionary<int, (double[] Kappa, double[] Weight)>(); // per scored candidate (by index): κ of each held-out source
         // A candidate left out (not fitted, rejected or failed) keeps its place with a NaN score and the reason.
@@ -345,8 +351,9 @@ public sealed class AutoTrainer : ILabelModelTrainer
             models.Add(null);
             log?.Invoke($"auto: {heading}: {dropped.Note}");
         }
-        foreach (var entry in entries ?? Candidates)
+        for (var x = 0; x < list.Length; x++)
         {
+            var entry = list[x];
             context.Cancellation.ThrowIfCancellationRequested();
             var (priorSource, prior) = given is not null ? ("given", given) : entry.LearnsPrior ? ("learned", null) : ("em", estimated);
             if (entry.Model == MajorityVoteTrainer.ModelName) (priorSource, prior) = ("none", null);
@@ -361,8 +368,9 @@ public sealed class AutoTrainer : ILabelModelTrainer
             try
             {
                 var trainer = LabelModelCatalog.Get(entry.Model).CreateTrainer(new ModelOptions(entry.Options));
-                var model = statistics.Fit(trainer, train, fitContext);
-                if (prior is null && entry.LearnsPrior) learned[entry] = model;
+                var keep = statisticsLater[x];
+                var model = statistics.Fit(trainer, train, fitContext, keep);
+                if (learned is not null && prior is null && entry.LearnsPrior) learned[entry] = model;
                 var absurd = AbsurdVoteShare(model, sources.Sample);
                 if (candidates.Count == 0) majorityAbsurd = absurd;
                 else if (absurd > majorityAbsurd + 0.01)
@@ -373,12 +381,13 @@ public sealed class AutoTrainer : ILabelModelTrainer
                     continue;
                 }
                 var foldTrainer = CriterionTrainer(entry) ?? trainer;
-                var scores = folds < 2 ? new HeldOutScores([], [], []) : sources.Scores((x, f) => statistics.Fit(foldTrainer, x, fitContext with { Prior = prior is null || given is not null ? prior : maskedPriors![f] }), context.Cancellation);
+                var scores = folds < 2 ? new HeldOutScores([], [], []) : sources.Scores((x, f) => statistics.Fit(foldTrainer, x, fitContext with { Prior = prior is null || given is not null ? prior : maskedPriors![f] }, keep), context.Cancellation);
                 var score = HeldOutSources.Mean(scores.Agreement, scores.Weight);
                 kappas[candidates.Count] = (scores.Kappa, scores.Weight);
                 var candidate = new AutoCandidate(entry.Model, entry.Options, priorSource, score);
                 candidates.Add(candidate);
                 models.Add(model);
+                LetGoBeaten(models, candidates);
                 log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"auto: {candidate}: held-out source agreement {score:F4}"));
             }
             catch (SnorkelerException e)
@@ -486,29 +495,62 @@ public sealed class AutoTrainer : ILabelModelTrainer
     }
 
     /// <summary>
-    /// The moment statistics of each matrix, computed once and shared by the candidates that fit from them
-    /// (snorkel, flyingsquid: one pass over the rows per matrix instead of one per candidate).
+    /// Lets go of the fits that can no longer be chosen (sets them to null): only majority vote's (the first; the choice when
+    /// the criterion has no signal) and the best so far by <see cref="Best"/> can be. At 1,000 classes a Dawid–Skene fit holds
+    /// 640 MB (its confusion and its score table), and three of them were held to the end.
     /// </summary>
-    private sealed class StatisticsCache
+    internal static void LetGoBeaten(IList<ILabelModel?> models, IReadOnlyList<AutoCandidate> candidates)
+    {
+        var leader = Best(candidates.Select(c => c.Score).ToArray(), higherIsBetter: true);
+        for (var c = 1; c < models.Count; c++)
+            if (c != leader) models[c] = null;
+    }
+
+    /// <summary>Whether <c>auto</c> fits the entry from moment statistics (given a prior: <paramref name="hasPrior"/>) rather than from the rows.</summary>
+    private static bool ReadsStatistics(AutoEntry entry, bool hasPrior)
+        => hasPrior && entry.Model != MajorityVoteTrainer.ModelName
+           && StatisticsCache.FitsFromStatistics(LabelModelCatalog.Get(entry.Model).CreateTrainer(new ModelOptions(entry.Options)));
+
+    /// <summary>
+    /// The moment statistics of each matrix, computed once and shared by the candidates that fit from them
+    /// (snorkel, flyingsquid: one pass over the rows per matrix instead of one per candidate). Statistics no later candidate
+    /// reads are let go after their fit (at 200 classes and 40 LFs, 250 MB for each matrix: the sample and its five folds).
+    /// </summary>
+    internal sealed class StatisticsCache
     {
         private readonly Dictionary<IMatrixSource, SufficientStatistics?> _computed = new(ReferenceEqualityComparer.Instance);
         private readonly Lock _lock = new();
 
-        public ILabelModel Fit(ILabelModelTrainer trainer, IMatrixSource source, FitContext context)
+        /// <summary>Matrices whose statistics are held for later fits.</summary>
+        public int Held
         {
-            // Dependency-aware snorkel reads the rows for its pair corrections.
-            if (trainer is not IStatisticsTrainer fromStatistics || context.Prior is null || trainer is SnorkelTrainer { Options.Dependencies.IsNone: false })
-                return trainer.Fit(source, context);
+            get
+            {
+                lock (_lock) return _computed.Count;
+            }
+        }
+
+        /// <summary>Dependency-aware snorkel reads the rows for its pair corrections; the other statistics trainers read only the statistics.</summary>
+        public static bool FitsFromStatistics(ILabelModelTrainer trainer)
+            => trainer is IStatisticsTrainer and not SnorkelTrainer { Options.Dependencies.IsNone: false };
+
+        /// <summary>The fit of <paramref name="source"/>, from its statistics when the trainer reads them; kept for later fits when <paramref name="keep"/>.</summary>
+        public ILabelModel Fit(ILabelModelTrainer trainer, IMatrixSource source, FitContext context, bool keep)
+        {
+            if (context.Prior is null || !FitsFromStatistics(trainer)) return trainer.Fit(source, context);
             SufficientStatistics? stats;
             lock (_lock)
+            {
                 if (!_computed.TryGetValue(source, out stats))
                 {
                     // Computed under the lock: fits of one source wait for its statistics (fold fits each have their own source).
                     try { stats = SufficientStatistics.Compute(source, context.Cancellation); }
                     catch (SnorkelerException) { stats = null; }
-                    _computed[source] = stats;
                 }
-            return stats is null ? trainer.Fit(source, context) : fromStatistics.Fit(stats, context);
+                if (keep) _computed[source] = stats;
+                else _computed.Remove(source);
+            }
+            return stats is null ? trainer.Fit(source, context) : ((IStatisticsTrainer)trainer).Fit(stats, context);
         }
     }
 

@@ -590,4 +590,47 @@ public sealed class AutoTests(ITestOutputHelper output)
         cancelled.Cancel();
         Should.Throw<OperationCanceledException>(() => InParallel.Map(10, cancelled.Token, i => i));
     }
+
+    [Fact]
+    public void Auto_lets_go_of_every_candidate_fit_but_majority_votes_and_the_best_so_far()
+    {
+        // Given four scored candidates, majority vote first, and their fits
+        var train = Some.Synthetic(200, 5, 3, seed: 1);
+        var fits = Enumerable.Range(0, 5).Select(_ => (ILabelModel?)new MajorityVoteTrainer().Fit(train, FitContext.WithSeed(1))).ToList();
+        var held = fits.ToArray();
+        var candidates = new[] { 0.10, 0.30, double.NaN, 0.30, 0.20 }
+            .Select(score => new AutoCandidate("mv", new Dictionary<string, string>(), "none", score)).ToArray();
+
+        // When the fits that can no longer be chosen are let go
+        AutoTrainer.LetGoBeaten(fits, candidates);
+
+        // Then majority vote's and the leader's are held (ties to the earlier, as the choice), the others are not
+        fits[0].ShouldBeSameAs(held[0]);
+        fits[1].ShouldBeSameAs(held[1]);
+        fits.Skip(2).ShouldAllBe(f => f == null);
+    }
+
+    [Fact]
+    public void Auto_holds_moment_statistics_only_while_a_later_candidate_reads_them_and_fits_the_same_either_way()
+    {
+        // Given a matrix and flyingsquid, which fits from its moment statistics
+        var train = Some.Synthetic(500, 6, 3, seed: 2);
+        var trainer = new FlyingSquidTrainer();
+        var context = FitContext.WithSeed(1) with { Prior = ClassPrior.Uniform(3) };
+        var cache = new AutoTrainer.StatisticsCache();
+
+        // When it is fitted for a later candidate, again, and for the last one
+        var first = cache.Fit(trainer, train, context, keep: true);
+        var heldBetween = cache.Held;
+        var second = cache.Fit(trainer, train, context, keep: true);
+        var last = cache.Fit(trainer, train, context, keep: false);
+
+        // Then the statistics were held between the fits and let go after the last, and every fit is the same
+        heldBetween.ShouldBe(1);
+        cache.Held.ShouldBe(0);
+        second.PredictProbabilities(train).ShouldBe(first.PredictProbabilities(train));
+        last.PredictProbabilities(train).ShouldBe(first.PredictProbabilities(train));
+        cache.Fit(trainer, train, context, keep: false).PredictProbabilities(train).ShouldBe(first.PredictProbabilities(train));
+        cache.Held.ShouldBe(0);
+    }
 }

@@ -29,6 +29,14 @@ public sealed class ManyClassesTests
         return LabelMatrix.Create(LabelSchema.Numbered(k), Some.LfNames(m), votes, gold);
     }
 
+    /// <summary>A fit and the bytes it allocated: one restart on one stripe runs on this thread, whatever other tests run beside it.</summary>
+    private static (ILabelModel Model, long Allocated) FitOnThisThread(ILabelModelTrainer trainer, LabelMatrix train)
+    {
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var model = trainer.Fit(train, FitContext.WithSeed(1));
+        return (model, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
     [Fact]
     public void A_dawid_skene_model_over_500_classes_is_saved_in_a_small_file_and_loads_with_identical_predictions()
     {
@@ -58,13 +66,40 @@ public sealed class ManyClassesTests
         var trainer = new EbccTrainer(new EbccOptions { Subtypes = 5, Restarts = 1 });
 
         // When fitted (one restart, one stripe: all on this thread, whatever other tests run beside it)
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        var model = trainer.Fit(train, FitContext.WithSeed(1));
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        var (model, allocated) = FitOnThisThread(trainer, train);
 
         // Then besides the model's two dense arrays (its posteriors and their logs, 64 MB) the updates held little: dense soft
         // counts, posteriors and logs for every (source, vote) would add 96 MB
         allocated.ShouldBeLessThan(96_000_000);
+        Some.CheckedProbabilities(model, train);
+    }
+
+    [Fact]
+    public void A_mace_fit_over_500_classes_keeps_e_step_rows_only_for_the_answers_the_workers_give()
+    {
+        // Given 20 sources voting 3 of 500 classes each: a dense E-step table is 20 × 500 × 500 entries (40 MB)
+        var train = FewClassesEach(1000, 20, 500, seed: 6);
+
+        // When fitted with one restart
+        var (model, allocated) = FitOnThisThread(new MaceTrainer(new MaceOptions { Restarts = 1 }), train);
+
+        // Then besides the model's own table (40 MB) the fit held little: the dense E-step table would add 40 MB
+        allocated.ShouldBeLessThan(60_000_000);
+        Some.CheckedProbabilities(model, train);
+    }
+
+    [Fact]
+    public void An_ibcc_fit_over_500_classes_keeps_e_step_rows_only_for_the_votes_the_sources_cast()
+    {
+        // Given 20 sources voting 3 of 500 classes each: α, E[log π] and the soft counts are 20 × 500 × 501 entries each
+        // (40 MB), and so is a dense E-step table (20 × 500 × 500)
+        var train = FewClassesEach(1000, 20, 500, seed: 6);
+
+        // When fitted with one restart
+        var (model, allocated) = FitOnThisThread(new IbccTrainer(new IbccOptions { Restarts = 1 }), train);
+
+        // Then the fit allocated those three and the model's table (160 MB) and little more: the dense E-step table would add 40 MB
+        allocated.ShouldBeLessThan(180_000_000);
         Some.CheckedProbabilities(model, train);
     }
 

@@ -138,11 +138,12 @@ public sealed class IbccTrainer : ILabelModelTrainer
         var voting = CrowdFit.RequireThreeVoting(IbccTrainer.ModelName, data, names);
         var restarts = CrowdFit.Restarts(Options.Restarts, IbccOptions.DefaultRestarts, data.WeightedVotes);
         if (voting == 0) (fixedPrior, restarts) = CrowdFit.NothingToLearn(fixedPrior, data.K);
-        // A restart's alpha, E[log π] and soft counts (m·k·(k+1) each) and its E-step table (m·k²).
-        var working = sizeof(double) * (3L * data.M * data.K * (data.K + 1) + (long)data.M * data.K * data.K);
+        var cast = CrowdFit.Cast(data);
+        // A restart's alpha, E[log π] and soft counts (m·k·(k+1) each) and its E-step table (a row of k per cast vote).
+        var working = sizeof(double) * (3L * data.M * data.K * (data.K + 1) + (long)cast.Count * data.K);
         var spare = new ConcurrentBag<Scratch>();
         var spareAlpha = new ConcurrentBag<double[]>();
-        var best = CrowdFit.BestOf(restarts, context, data.Rows, restart => Run(data, fixedPrior, restart, context, spare, spareAlpha), f => f.Elbo, working,
+        var best = CrowdFit.BestOf(restarts, context, data.Rows, restart => Run(data, cast, fixedPrior, restart, context, spare, spareAlpha), f => f.Elbo, working,
             discard: f => spareAlpha.Add(f.Alpha));
         context.Log?.Invoke(string.Create(CultureInfo.InvariantCulture,
             $"ibcc: {data.Rows:N0} distinct rows, {data.WeightedVotes:N0} votes; best of {restarts} restarts: ELBO {best.Elbo:G10} after {best.Iterations} iterations (restart {best.Restart})"));
@@ -156,11 +157,11 @@ public sealed class IbccTrainer : ILabelModelTrainer
     /// finished restart and cleared, they start as new ones do, while the next restart does not allocate (and page in)
     /// arrays the garbage collector has yet to take back.
     /// </summary>
-    private sealed class Scratch(int m, int k)
+    private sealed class Scratch(int m, int k, int cast)
     {
         public double[] ElogPi { get; } = new double[m * k * (k + 1)];
         public double[] Counts { get; } = new double[m * k * (k + 1)];
-        public double[] Table { get; } = new double[m * k * k]; // (j, a, c): contiguous over c for the E-step
+        public double[] Table { get; } = new double[cast * k]; // (cast vote (j, a), c): contiguous over c for the E-step
 
         public Scratch Cleared()
         {
@@ -171,7 +172,7 @@ public sealed class IbccTrainer : ILabelModelTrainer
         }
     }
 
-    private State Run(CrowdData data, double[]? fixedPrior, int restart, FitContext context, ConcurrentBag<Scratch> spare, ConcurrentBag<double[]> spareAlpha)
+    private State Run(CrowdData data, CastVotes cast, double[]? fixedPrior, int restart, FitContext context, ConcurrentBag<Scratch> spare, ConcurrentBag<double[]> spareAlpha)
     {
         var k = data.K;
         var w = k + 1;
@@ -181,7 +182,7 @@ public sealed class IbccTrainer : ILabelModelTrainer
         var communities = new Communities(data, Pooled(k) ? Options.Communities : 1, Options.Diagonal, Options.OffDiagonal, learn: Pooled(k));
         var alpha = spareAlpha.TryTake(out var lost) ? Cleared(lost) : new double[m * k * w];
         var nu = new double[k];
-        var scratch = spare.TryTake(out var left) ? left.Cleared() : new Scratch(m, k);
+        var scratch = spare.TryTake(out var left) ? left.Cleared() : new Scratch(m, k, cast.Count);
         var table = scratch.Table;
         var baseScores = new double[k];
         var elogKappa = new double[k];
@@ -221,9 +222,9 @@ public sealed class IbccTrainer : ILabelModelTrainer
             {
                 var abstain = data.IsLf[j] ? elogPi[(j * k + c) * w + k] : 0;
                 baseScores[c] += abstain;
-                for (var a = 0; a < k; a++) table[(j * k + a) * k + c] = elogPi[(j * k + c) * w + a] - abstain;
+                foreach (var a in cast.Votes[j]) table[cast.Slot[j * k + a] * k + c] = elogPi[(j * k + c) * w + a] - abstain;
             }
-            var (logEvidence, change) = CrowdFit.EStep(data, q, table, baseScores);
+            var (logEvidence, change) = CrowdFit.EStep(data, q, table, cast, baseScores);
             var kl = fixedPrior is null ? Dirichlet.Kl(nu, classPrior) : 0;
             for (var j = 0; j < m; j++)
             {

@@ -139,7 +139,8 @@ public sealed class MaceTrainer : ILabelModelTrainer
         // Start from the majority-vote posteriors as if every worker were 80% competent with a uniform strategy.
         var tables = new Tables(m, k);
         tables.Set(m, k, j => (Math.Log(0.8), Math.Log(0.2)), (j, a) => -Math.Log(k));
-        var table = new double[m * k * k];
+        var cast = CrowdFit.Cast(data);
+        var table = new double[cast.Count * k]; // the E-step's rows: one per (worker, answer) the answers cast
         var baseScores = new double[k];
         var elbo = double.NegativeInfinity;
         var previous = double.NegativeInfinity;
@@ -168,10 +169,10 @@ public sealed class MaceTrainer : ILabelModelTrainer
                 Dirichlet.ExpectedLog(competence.AsSpan(j * 2, 2), two);
                 return (two[0], two[1]);
             }, null, strategy);
-            tables.Fill(table, m, k);
+            tables.Fill(table, m, k, cast);
             if (fixedPrior is null) Dirichlet.ExpectedLog(nu, baseScores);
             else for (var c = 0; c < k; c++) baseScores[c] = Math.Log(fixedPrior[c]);
-            var (logEvidence, change) = CrowdFit.EStep(data, q, table, baseScores);
+            var (logEvidence, change) = CrowdFit.EStep(data, q, table, cast, baseScores);
             var kl = fixedPrior is null ? Dirichlet.Kl(nu, classPrior) : 0;
             for (var j = 0; j < m; j++)
             {
@@ -254,16 +255,21 @@ public sealed class MaceTrainer : ILabelModelTrainer
             }
         }
 
-        /// <summary>table[(j·k + a)·k + c] = log(θ̃_j [a = c] + (1 − θ)~_j ξ̃_j[a]).</summary>
-        public void Fill(double[] table, int m, int k)
+        /// <summary>
+        /// table[(j·k + a)·k + c] = log(θ̃_j [a = c] + (1 − θ)~_j ξ̃_j[a]) for every answer a; with <paramref name="cast"/>, only
+        /// for the answers each worker gave, at row <c>cast.Slot[j·k + a]</c> (the E-step's table).
+        /// </summary>
+        public void Fill(double[] table, int m, int k, CastVotes? cast = null)
         {
+            var every = cast is null ? Enumerable.Range(0, k).ToArray() : null;
             for (var j = 0; j < m; j++)
-            for (var a = 0; a < k; a++)
+            foreach (var a in cast?.Votes[j] ?? every!)
             {
                 var spam = SpamTimesStrategy[j * k + a];
+                var row = (cast is null ? j * k + a : cast.Slot[j * k + a]) * k;
                 // A wrong answer of a worker who never spams has probability e^(E log(1 − θ) + E log ξ), which can underflow.
-                table.AsSpan((j * k + a) * k, k).Fill(Math.Log(Math.Max(spam, 1e-300)));
-                table[(j * k + a) * k + a] = Math.Log(Competent[j] + spam);
+                table.AsSpan(row, k).Fill(Math.Log(Math.Max(spam, 1e-300)));
+                table[row + a] = Math.Log(Competent[j] + spam);
             }
         }
     }
