@@ -148,6 +148,16 @@ public sealed class ScriptDiagnosticTests : IDisposable
         errors.ShouldContain($"{PathOf("twice.csx")}(2,12): error CS0102: The script already contains a definition for 'a'");
     }
 
+    [Fact]
+    public void A_method_defined_twice_is_reported_as_the_scripts_in_a_sentence_that_reads()
+    {
+        // When: two methods of one signature (CS0111, whose message names the type as "Type '...'")
+        var errors = Errors(ScriptTestKit.HamSpam, ("twice.csx", "int F(int x) => x;\nint F(int y) => y;\nLf(\"x\", row => HAM);\n"));
+
+        // Then
+        errors.ShouldBe([$"{PathOf("twice.csx")}(2,5): error CS0111: The script already defines a member called 'F' with the same parameter types"]);
+    }
+
     [Theory]
     [InlineData("\n", 5, 6)]
     [InlineData("\r\n", 5, 6)]
