@@ -159,12 +159,16 @@ public sealed class ScriptDiagnosticTests : IDisposable
     }
 
     [Theory]
-    [InlineData("\n", 5, 6)]
-    [InlineData("\r\n", 5, 6)]
-    public void A_regex_in_a_multi_line_raw_string_that_does_not_parse_is_reported_at_the_character_at_fault(string lineBreak, int line, int column)
+    [InlineData("\n", "", 5, 6)]
+    [InlineData("\r\n", "", 5, 6)]
+    [InlineData("\n", "  ", 5, 6)]
+    [InlineData("\n", "        ", 5, 6)]
+    [InlineData("\r\n", "        ", 5, 6)]
+    public void A_regex_in_a_multi_line_raw_string_that_does_not_parse_is_reported_at_the_character_at_fault(string lineBreak, string blank, int line, int column)
     {
-        // Given: the pattern's third line holds a ')' that closes nothing; the value's lines lose the closing line's indentation
-        var script = string.Join(lineBreak, "Lf(\"fine\", row => HAM);", "var r = new Regex(\"\"\"", "    ok|  y", "", "    x)|end", "    \"\"\");", "");
+        // Given: the pattern's third line holds a ')' that closes nothing; the value's lines lose the closing line's indentation,
+        // and a line of blanks only keeps what it has beyond that indentation (an editor that indents blank lines: "    ")
+        var script = string.Join(lineBreak, "Lf(\"fine\", row => HAM);", "var r = new Regex(\"\"\"", "    ok|  y", blank, "    x)|end", "    \"\"\");", "");
 
         // When
         var set = ScriptTestKit.Load(_loader, _folder, ScriptTestKit.HamSpam, ("throws.csx", script));
