@@ -56,18 +56,21 @@ public static partial class ScriptCodes
 
     /// <summary>
     /// A compiler message without the class Roslyn wraps a script in, which the script never names: "The type
-    /// 'Submission#0' already contains a definition for 'x'" says "The script already contains ...", and a member
-    /// "'Submission#0.Score(string)'" is "'Score(string)'".
+    /// 'Submission#0' already contains a definition for 'x'" (CS0102) and "Type 'Submission#0' already defines a member
+    /// called 'F' ..." (CS0111) say "The script already ...", and a member "'Submission#0.Score(string)'" is "'Score(string)'".
     /// </summary>
     internal static string WithoutSubmission(string message)
-        => message.Contains("Submission#", StringComparison.Ordinal)
-            ? SubmissionType().Replace(SubmissionMember().Replace(message, ""), "the script").Replace("The type the script", "The script", StringComparison.Ordinal)
-            : message;
+    {
+        if (!message.Contains("Submission#", StringComparison.Ordinal)) return message;
+        var plain = SubmissionType().Replace(SubmissionMember().Replace(message, ""), "the script");
+        return plain.StartsWith("the script", StringComparison.Ordinal) ? "T" + plain[1..] : plain;
+    }
 
     [System.Text.RegularExpressions.GeneratedRegex(@"Submission#\d+\.")]
     private static partial System.Text.RegularExpressions.Regex SubmissionMember();
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"'Submission#\d+'")]
+    /// <summary>The wrapper class as a message names it, with the words "the type" or "type" before it.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?:\b(?:[Tt]he )?[Tt]ype )?'Submission#\d+'")]
     private static partial System.Text.RegularExpressions.Regex SubmissionType();
 
     internal static string InvalidNameMessage => "an LF needs a non-blank name and a function: Lf(\"keyword_my\", row => ...)";

@@ -64,7 +64,8 @@ internal static class ScriptRegexFault
     /// <summary>
     /// Where character <paramref name="index"/> of a multi-line raw string's value is written. The value is the lines
     /// between the line of the opening quotes and the line of the closing ones, each without the closing line's
-    /// indentation (a line of blanks only may be shorter, and is empty), joined by their line breaks as written.
+    /// indentation (a line of blanks only may be shorter, and is then empty; a longer one keeps its blanks beyond the
+    /// indentation), joined by their line breaks as written.
     /// Null when the value does not read so (the text is checked as it is walked).
     /// </summary>
     private static int? RawWrittenAt(string written, string value, int index)
@@ -76,8 +77,8 @@ internal static class ScriptRegexFault
         while (at > 0 && at < closing)
         {
             var lineEnd = written.IndexOf('\n', at);
-            var blank = string.IsNullOrWhiteSpace(written[at..lineEnd]);
-            var from = blank ? lineEnd - (written[lineEnd - 1] == '\r' ? 1 : 0) : at + indent;
+            var content = lineEnd - (lineEnd > at && written[lineEnd - 1] == '\r' ? 1 : 0);
+            var from = content - at < indent && string.IsNullOrWhiteSpace(written[at..content]) ? content : at + indent;
             for (var p = from; p <= lineEnd && k < value.Length; p++, k++)
             {
                 if (value[k] != written[p]) return null;

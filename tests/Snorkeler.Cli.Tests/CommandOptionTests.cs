@@ -42,6 +42,8 @@ public class CommandOptionTests
     [InlineData(new[] { "fit", "--matrix", "b1.csv", "b2.csv", "--model", "mv", "--out", "m.json", "n.json" }, "snorkeler fit: unexpected argument 'n.json': --out takes one value, and has 'm.json'")]
     [InlineData(new[] { "fit", "--model", "mv", "extra", "--matrix", "b1.csv", "--out", "m.json" }, "snorkeler fit: unexpected argument 'extra': --model takes one value, and has 'mv'")]
     [InlineData(new[] { "fit", "stray", "--model", "mv" }, "snorkeler fit: unexpected argument 'stray' (values of --matrix follow it directly)")]
+    [InlineData(new[] { "apply", "--lfs", "l", "--data", "d.csv", "typo", "--out", "m.snkm" }, "snorkeler apply: unexpected argument 'typo': there is no such file, and --data reads files ending .csv, .tsv, .jsonl, .ndjson, .parquet or .json")]
+    [InlineData(new[] { "fit", "--matrix", "b1.csv", "typo", "--model", "mv", "--out", "m.json" }, "snorkeler fit: unexpected argument 'typo': there is no such file, and --matrix reads files ending .csv, .tsv, .jsonl, .ndjson, .parquet, .json, .snkm or .npy")]
     public void A_stray_argument_names_the_one_value_option_it_follows(string[] arguments, string message)
     {
         Shell.Run(arguments).ShouldFailWith(2, message);

@@ -148,13 +148,27 @@ public sealed class ScriptDiagnosticTests : IDisposable
         errors.ShouldContain($"{PathOf("twice.csx")}(2,12): error CS0102: The script already contains a definition for 'a'");
     }
 
-    [Theory]
-    [InlineData("\n", 5, 6)]
-    [InlineData("\r\n", 5, 6)]
-    public void A_regex_in_a_multi_line_raw_string_that_does_not_parse_is_reported_at_the_character_at_fault(string lineBreak, int line, int column)
+    [Fact]
+    public void A_method_defined_twice_is_reported_as_the_scripts_in_a_sentence_that_reads()
     {
-        // Given: the pattern's third line holds a ')' that closes nothing; the value's lines lose the closing line's indentation
-        var script = string.Join(lineBreak, "Lf(\"fine\", row => HAM);", "var r = new Regex(\"\"\"", "    ok|  y", "", "    x)|end", "    \"\"\");", "");
+        // When: two methods of one signature (CS0111, whose message names the type as "Type '...'")
+        var errors = Errors(ScriptTestKit.HamSpam, ("twice.csx", "int F(int x) => x;\nint F(int y) => y;\nLf(\"x\", row => HAM);\n"));
+
+        // Then
+        errors.ShouldBe([$"{PathOf("twice.csx")}(2,5): error CS0111: The script already defines a member called 'F' with the same parameter types"]);
+    }
+
+    [Theory]
+    [InlineData("\n", "", 5, 6)]
+    [InlineData("\r\n", "", 5, 6)]
+    [InlineData("\n", "  ", 5, 6)]
+    [InlineData("\n", "        ", 5, 6)]
+    [InlineData("\r\n", "        ", 5, 6)]
+    public void A_regex_in_a_multi_line_raw_string_that_does_not_parse_is_reported_at_the_character_at_fault(string lineBreak, string blank, int line, int column)
+    {
+        // Given: the pattern's third line holds a ')' that closes nothing; the value's lines lose the closing line's indentation,
+        // and a line of blanks only keeps what it has beyond that indentation (an editor that indents blank lines: "    ")
+        var script = string.Join(lineBreak, "Lf(\"fine\", row => HAM);", "var r = new Regex(\"\"\"", "    ok|  y", blank, "    x)|end", "    \"\"\");", "");
 
         // When
         var set = ScriptTestKit.Load(_loader, _folder, ScriptTestKit.HamSpam, ("throws.csx", script));
