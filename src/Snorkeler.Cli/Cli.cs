@@ -172,9 +172,45 @@ internal static class Cli
     {
         var rest = tokens.Skip(1).ToArray();
         // 'check PATH...' is short for 'check --lfs PATH...' (as its help says).
-        if (command.Positional is { } positional && rest.Length > 0 && !rest[0].StartsWith("--", StringComparison.Ordinal)) rest = [positional, .. rest];
+        if (command.Positional is { } positional)
+        {
+            if (rest.Length > 0 && !rest[0].StartsWith("--", StringComparison.Ordinal)) rest = [positional, .. rest];
+            rest = PositionalAfterDataFiles(rest, command.Options, positional);
+        }
         return Args.Parse(command.Name, rest, command.Options, command.Elsewhere);
     }
+
+    /// <summary>
+    /// 'check --data d.csv labeling-functions/spam': the LF folder after the data file is one of the paths to check, not a
+    /// second data file — values of a data-file option are never folders nor LF files, so those go to the positional option.
+    /// </summary>
+    private static string[] PositionalAfterDataFiles(string[] tokens, IReadOnlyList<OptionSpec> specs, string positional)
+    {
+        var byName = specs.ToDictionary(s => s.Name, StringComparer.Ordinal);
+        var kept = new List<string>(tokens.Length);
+        var moved = new List<string>();
+        OptionSpec? current = null;
+        var taken = 0;
+        foreach (var token in tokens)
+        {
+            if (token.StartsWith("--", StringComparison.Ordinal) && token.Length > 2)
+            {
+                current = byName.GetValueOrDefault(token.Split('=', 2)[0]);
+                taken = 0;
+                kept.Add(token);
+            }
+            else if (current is { Many: true, DataFiles: true } && taken > 0 && IsLfPath(token)) moved.Add(token);
+            else
+            {
+                taken++;
+                kept.Add(token);
+            }
+        }
+        return moved.Count == 0 ? tokens : [.. kept, positional, .. moved];
+    }
+
+    private static bool IsLfPath(string token)
+        => Directory.Exists(token) || Inputs.Loaders.Any(l => token.EndsWith(l.Extension, StringComparison.OrdinalIgnoreCase));
 
     private static ICommand? Find(string name) => Commands.FirstOrDefault(c => c.Name == name);
 

@@ -142,6 +142,24 @@ public class CommandOptionTests
     }
 
     [Fact]
+    public void Check_reads_an_lf_folder_or_file_after_its_data_file_as_a_path_to_check()
+    {
+        // Given the ticket rules, whose data file names the field 'customer tier' they warn about
+        var data = TestPaths.InRepo("examples", "tickets", "labelled.csv");
+        var folder = TestPaths.InRepo("labeling-functions", "tickets");
+
+        // When the paths follow --data's file instead of the command
+        var afterFolder = Shell.Run("check", "--data", data, folder);
+        var afterFile = Shell.Run("check", "--data", data, Path.Combine(folder, "tickets.rules"));
+
+        // Then they are checked against that data, as 'check PATH --data FILE' is
+        afterFolder.ShouldSucceed();
+        afterFolder.Out.ShouldStartWith("ok: 8 LFs, classes BILLING=0, TECHNICAL=1, ACCOUNT=2, 1 warning");
+        afterFile.ShouldSucceed();
+        afterFile.Out.ShouldBe(Shell.Run("check", Path.Combine(folder, "tickets.rules"), "--data", data).Out);
+    }
+
+    [Fact]
     public void Predict_labels_a_matrix_stored_in_many_blocks_exactly_as_the_same_matrix_in_one()
     {
         // Given: the test split as a Wrench file (one block) and as a .snkm written in blocks of 16 rows
