@@ -50,7 +50,7 @@ public sealed class JsonLinesSource : IChunkedSource
     /// <summary>
     /// The first line after the first whose object has <paramref name="field"/> (ignoring case) as a key that the first
     /// line lacks, with the key as written: it is not a column, so a message about a field the data lacks can say where it
-    /// is. Only lines whose text holds the field's name are parsed, within the first <see cref="KeySearchChars"/>
+    /// is. Only lines whose text holds the field's name in quotes are parsed (a key written with escapes is not found), within the first <see cref="KeySearchChars"/>
     /// characters of the file; null when none has it or the file cannot be read.
     /// </summary>
     internal static (long Line, string Key)? LaterLineWithKey(string path, string field)
@@ -58,11 +58,13 @@ public sealed class JsonLinesSource : IChunkedSource
         try
         {
             var source = new JsonLinesSource(path);
+            // A key is written in quotes: a short name ('a', 'id') is in the text of most lines, its quoted form in few.
+            var quoted = $"\"{field}\"";
             long read = 0;
             foreach (var (line, text) in source.TextLines().Skip(1))
             {
                 if ((read += text.Length + 1) > KeySearchChars) break;
-                if (!text.Contains(field, StringComparison.OrdinalIgnoreCase)) continue;
+                if (!text.Contains(quoted, StringComparison.OrdinalIgnoreCase)) continue;
                 using var doc = source.Parse(text, line);
                 if (doc.RootElement.ValueKind != JsonValueKind.Object) continue;
                 foreach (var p in doc.RootElement.EnumerateObject())
