@@ -124,7 +124,7 @@ public static class RuleMessages
     internal static string Alternatives(IReadOnlyList<string> items) => items.Count == 0 ? "something else" : Listed(items, "or");
 
     /// <summary>"a", "a or b", "a, b or c" (with <paramref name="conjunction"/> before the last).</summary>
-    private static string Listed(IReadOnlyList<string> items, string conjunction)
+    internal static string Listed(IReadOnlyList<string> items, string conjunction)
         => items.Count == 1 ? items[0] : string.Join(", ", items.Take(items.Count - 1)) + $" {conjunction} " + items[^1];
 
     internal static Diagnostic WrongQuotes(string path, TextSpan at, string found, string text)
@@ -177,18 +177,26 @@ public static class RuleMessages
     internal static Diagnostic UnterminatedField(string path, TextSpan at)
         => Error(Codes.UnterminatedField, "unterminated field name: add the closing '`' on the same line", path, at);
 
-    /// <summary>An unknown class: the class it is a typo of, else the classes (often declared out of sight, by the data set's label.json).</summary>
-    internal static Diagnostic UnknownLabel(string path, TextSpan at, string name, IReadOnlyList<string> classes)
+    /// <summary>
+    /// An unknown class: the class it is a typo of, and the classes with where they are declared (<paramref name="declaredAt"/>,
+    /// "line 2" or "base.rules(2,1)"; null when they come from the data set's label.json), as the slip may be there.
+    /// </summary>
+    internal static Diagnostic UnknownLabel(string path, TextSpan at, string name, IReadOnlyList<string> classes, string? declaredAt)
     {
         const int listed = 20;
         var near = Text.Suggest.Nearest(name, classes);
         var names = classes.Count <= listed ? string.Join(", ", classes) : string.Join(", ", classes.Take(listed)) + $" and {Thousands(classes.Count - listed)} more";
-        if (near is null) return Error(Codes.UnknownLabel, $"unknown label '{name}' (classes: {names}, or {LabelSchema.AbstainName})", path, at);
+        var list = $"(classes: {names}, or {LabelSchema.AbstainName}{(declaredAt is null ? "" : $"; declared at {declaredAt}")})";
+        if (near is null) return Error(Codes.UnknownLabel, $"unknown label '{name}' {list}", path, at);
         // Every class as near as the nearest: 'NUM' against HUM and NM (NUM misspelt in 'labels') names both, not the first.
         var distance = Text.Suggest.Distance(name.ToLowerInvariant(), near.ToLowerInvariant());
         var tied = classes.Where(c => Text.Suggest.Distance(name.ToLowerInvariant(), c.ToLowerInvariant()) == distance).Select(c => $"'{c}'").ToList();
-        return Error(Codes.UnknownLabel, $"unknown label '{name}'; did you mean {Listed(tied, "or")}?", path, at);
+        return Error(Codes.UnknownLabel, $"unknown label '{name}'; did you mean {Listed(tied, "or")}? {list}", path, at);
     }
+
+    /// <summary>An unknown class used at several places, which is a declared class no rule uses spelt otherwise: reported once, at the declaration.</summary>
+    internal static Diagnostic MisspeltClass(string path, TextSpan at, string name, string declared, string usedAt)
+        => Error(Codes.UnknownLabel, $"unknown label '{name}' at {usedAt}, and no rule labels '{declared}', declared here: did you mean '{name}'?", path, at);
 
     internal static Diagnostic NoLabels(string path, TextSpan at)
         => Error(Codes.NoLabels, "no classes declared: add a line such as 'labels HAM, SPAM' to a .rules file", path, at);

@@ -42,7 +42,7 @@ public sealed partial class RulesLoader : ILfLoader
             parsed.Add(result.File);
         }
 
-        var schema = DeclaredSchema(parsed, diagnostics) ?? context.Schema;
+        var schema = DeclaredSchema(parsed, diagnostics, out var declared) ?? context.Schema;
         // A labels line that failed to parse or validate has its own diagnostic; "no classes declared" on every LF would only repeat it.
         var labelsAttempted = parsed.Any(f => RulesParser.ItemStarts(f.Text).Any(s => string.CompareOrdinal(f.Text, s.Offset, "labels", 0, 6) == 0));
 
@@ -50,6 +50,7 @@ public sealed partial class RulesLoader : ILfLoader
         var reads = new List<string>();
         var byName = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
         var unknownFields = new List<UnknownFieldUse>();
+        var unknownLabels = new List<UnknownLabelUse>();
         // The names known to be fields: the rules' and the data's columns.
         var ruleFields = RuleFields(parsed);
         var fieldNames = new HashSet<string>(ruleFields, StringComparer.Ordinal);
@@ -58,7 +59,7 @@ public sealed partial class RulesLoader : ILfLoader
         foreach (var file in parsed)
         {
             var fileDiagnostics = new List<Diagnostic>();
-            var checker = new Checker(file, schema, context.DataColumns, context.Root, fileDiagnostics, reportNoLabels: !labelsAttempted, unknownFields, fieldNames);
+            var checker = new Checker(file, schema, context.DataColumns, context.Root, fileDiagnostics, unknownLabels, reportNoLabels: !labelsAttempted, unknownFields, fieldNames);
             var checkedLfs = checker.Check();
             checkers.Add(checker);
             reads.AddRange(checker.Reads);
@@ -79,6 +80,7 @@ public sealed partial class RulesLoader : ILfLoader
         // A field the data lacks is one mistake however often it is used (often a missing --column mapping): one error, at its first use.
         foreach (var uses in unknownFields.GroupBy(u => u.Name, StringComparer.Ordinal))
             diagnostics.Add(RuleMessages.UnknownField(uses.First(), uses.Count(), context.DataColumns!, context.Data, ruleFields));
+        if (schema is not null) diagnostics.AddRange(UnknownLabels.Report(unknownLabels, schema, declared, parsed));
         // Decided last, once every error is known: an item with an error may not show every constant it reads.
         var withErrors = diagnostics.Where(d => d.IsError && d.Location is not null).Select(d => d.Location!.Path).ToHashSet(StringComparer.Ordinal);
         if (!diagnostics.Any(d => d.IsError && d.Location is null)) // an error of no file may concern any
@@ -133,9 +135,10 @@ public sealed partial class RulesLoader : ILfLoader
     }
 
     /// <summary>The classes of the run's first valid <c>labels</c> declaration; reports invalid and conflicting ones.</summary>
-    private static LabelSchema? DeclaredSchema(IReadOnlyList<RulesFile> files, List<Diagnostic> diagnostics)
+    private static LabelSchema? DeclaredSchema(IReadOnlyList<RulesFile> files, List<Diagnostic> diagnostics, out LabelsDeclared? declaration)
     {
         LabelSchema? schema = null;
+        declaration = null;
         SourceLocation? schemaAt = null;
         foreach (var file in files)
         {
@@ -155,6 +158,7 @@ public sealed partial class RulesLoader : ILfLoader
                 {
                     schema = declared;
                     schemaAt = at;
+                    declaration = new LabelsDeclared(file.Path, labels);
                 }
                 else if (!schema.Equals(declared))
                     diagnostics.Add(RuleMessages.ConflictingLabels(file.Path, labels.Span, declared, schemaAt!, schema));

@@ -44,6 +44,10 @@ public static partial class ScriptCodes
     internal static string ConflictingLabelsMessage(LabelSchema declared, LabelSchema other, string otherWhere)
         => $"this script declares classes {declared} but {otherWhere} declared {other}";
 
+    /// <summary>Roslyn's message for a close bracket it never found, placed at the open bracket: where Roslyn reported it.</summary>
+    internal static string NeverClosed(string message, string open, int line, int column)
+        => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{message}: this '{open}' is never closed; the compiler expected its close by line {line}, column {column}");
+
     internal static string UnknownLabelMessage(string name, string? suggestion, LabelSchema schema)
         => $"unknown label '{name}'{(suggestion is null ? "" : $"; did you mean '{suggestion}'?")} (classes: {string.Join(", ", schema.ClassNames)}, or {LabelSchema.AbstainName})";
 

@@ -161,6 +161,14 @@ internal static partial class ScriptCompiler
             }
             else if (LooksLikeClass(name)) message = ScriptCodes.NotAClassHint(message, name, schema);
         }
+        // A bracket left open on an earlier line: the error goes to it, saying where Roslyn stopped looking.
+        if (UnclosedBracket.MayBe(code) && UnclosedBracket.Of(d) is { } open
+            && open.GetLocation().GetMappedLineSpan() is var opened && opened.StartLinePosition.Line < span.StartLinePosition.Line)
+        {
+            message = ScriptCodes.NeverClosed(message, open.Text, span.StartLinePosition.Line + 1, span.StartLinePosition.Character + 1);
+            span = opened;
+            length = open.Span.Length;
+        }
         return new StoredDiagnostic(code, isError, message, span.Path, span.StartLinePosition.Line + 1, span.StartLinePosition.Character + 1, length);
     }
 

@@ -173,7 +173,7 @@ public sealed class DiagnosticOutputTests
 
         code.ShouldBe(1);
         var lines = stderr.ToString().Split('\n');
-        lines[0].ShouldBe($"{path}(4,37): error SNK0007: unknown label 'SPAMM'; did you mean 'SPAM'?");
+        lines[0].ShouldBe($"{path}(4,37): error SNK0007: unknown label 'SPAMM'; did you mean 'SPAM'? (classes: HAM, SPAM, or ABSTAIN; declared at line 1)");
         lines[1].ShouldBe("    when text contains \"free\" label SPAMM");
         lines[2].ShouldBe("                                    ^^^^^");
     }
@@ -186,7 +186,7 @@ public sealed class DiagnosticOutputTests
 
         var result = Support.Shell.Run("check", path).ShouldFailWith(1);
 
-        result.ErrorLines.ShouldBe([$"{path}(4,37): error SNK0007: unknown label 'SPAMM'; did you mean 'SPAM'?", "1 error, 0 warnings"]);
+        result.ErrorLines.ShouldBe([$"{path}(4,37): error SNK0007: unknown label 'SPAMM'; did you mean 'SPAM'? (classes: HAM, SPAM, or ABSTAIN; declared at line 1)", "1 error, 0 warnings"]);
     }
 
     [Fact]

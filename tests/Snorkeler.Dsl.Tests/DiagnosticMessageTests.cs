@@ -60,8 +60,8 @@ public sealed class DiagnosticMessageTests
         { "SNK0005", Head + "when text contains \"a\\q\" label SPAM", "test.rules(3,26): error SNK0005: unknown escape '\\q' in text; use \\\", \\\\, \\n, \\r or \\t" },
         { "SNK0006", Head + "when `first name contains \"a\" label SPAM", "test.rules(3,10): error SNK0006: unterminated field name: add the closing '`' on the same line" },
         // labels
-        { "SNK0007", Head + "when text contains \"x\" label SPAMM", "test.rules(3,34): error SNK0007: unknown label 'SPAMM'; did you mean 'SPAM'?" },
-        { "SNK0007", Head + "when text contains \"x\" label EGGS", "test.rules(3,34): error SNK0007: unknown label 'EGGS' (classes: HAM, SPAM, or ABSTAIN)" },
+        { "SNK0007", Head + "when text contains \"x\" label SPAMM", "test.rules(3,34): error SNK0007: unknown label 'SPAMM'; did you mean 'SPAM'? (classes: HAM, SPAM, or ABSTAIN; declared at line 1)" },
+        { "SNK0007", Head + "when text contains \"x\" label EGGS", "test.rules(3,34): error SNK0007: unknown label 'EGGS' (classes: HAM, SPAM, or ABSTAIN; declared at line 1)" },
         { "SNK0008", "lf a:\n    when text contains \"x\" label SPAM", "test.rules(2,34): error SNK0008: no classes declared: add a line such as 'labels HAM, SPAM' to a .rules file" },
         { "SNK0010", "labels HAM", "test.rules(1,1): error SNK0010: 'labels' needs at least two classes, got 1" },
         { "SNK0011", "labels HAM, HAM", "test.rules(1,13): error SNK0011: class 'HAM' is declared twice" },
@@ -344,7 +344,7 @@ public sealed class DiagnosticMessageTests
         // Then
         set.Diagnostics.Select(d => d.ToString()).ShouldBe([
             "test.rules(3,5): error SNK0001: unexpected 'whne', expected 'when'",
-            "test.rules(5,34): error SNK0007: unknown label 'SPAMM'; did you mean 'SPAM'?",
+            "test.rules(5,34): error SNK0007: unknown label 'SPAMM'; did you mean 'SPAM'? (classes: HAM, SPAM, or ABSTAIN; declared at line 1)",
             "test.rules(9,10): error SNK0105: unknown function 'lowr'; did you mean 'lower'?",
         ]);
         set.Functions.Select(f => f.Name).ShouldBe(["c"]);

@@ -81,6 +81,6 @@ public sealed class FuzzFindingTests
         const string text = "labels HUM, LOC, NM\nlf a:\n    when text contains \"how many\" label NUM\n";
 
         // When / Then
-        Rules.Diagnostics(text).ShouldBe(["test.rules(3,41): error SNK0007: unknown label 'NUM'; did you mean 'HUM' or 'NM'?"]);
+        Rules.Diagnostics(text).ShouldBe(["test.rules(3,41): error SNK0007: unknown label 'NUM'; did you mean 'HUM' or 'NM'? (classes: HUM, LOC, NM, or ABSTAIN; declared at line 1)"]);
     }
 }

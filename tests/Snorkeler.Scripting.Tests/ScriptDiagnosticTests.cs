@@ -329,6 +329,46 @@ public sealed class ScriptDiagnosticTests : IDisposable
 
         errors.ShouldBe([$"{PathOf("a.csx")}(1,1): error SNK0602: {message}; write it as 'Labels(\"HAM\", \"SPAM\");' with string literals"]);
     }
+
+    [Fact]
+    public void A_bracket_never_closed_is_reported_at_the_bracket_not_where_the_compiler_gave_up()
+    {
+        // Given: a '(' opened on line 4 and never closed; the compiler looks for its ')' down to the '}' on line 6
+        var errors = Errors(ScriptTestKit.HamSpam, ("words.csx", """
+            var words = new List<string>
+            {
+                "my",
+                string.Concat("please",
+                "subscribe",
+            };
+            Lf("keyword_my", row => words.Any(w => row.Text("text").Contains(w)) ? SPAM : ABSTAIN);
+            """));
+
+        // Then: Roslyn's code, at the '(', saying where the compiler stopped looking
+        errors.ShouldBe([$"{PathOf("words.csx")}(4,18): error CS1026: ) expected: this '(' is never closed; the compiler expected its close by line 5, column 17", $"{PathOf("words.csx")}(5,17): error CS1525: Invalid expression term '}}'"]);
+    }
+
+    [Fact]
+    public void A_brace_never_closed_is_reported_at_the_brace()
+    {
+        // Given: the lambda's block opened on line 1 and never closed
+        var errors = Errors(ScriptTestKit.HamSpam, ("block.csx", """
+            Lf("keyword_my", row => {
+                var text = row.Text("text");
+                return text.Contains("my") ? SPAM : ABSTAIN;
+            );
+            """));
+
+        errors[0].ShouldStartWith($"{PathOf("block.csx")}(1,25): error CS1513: }} expected: this '{{' is never closed");
+    }
+
+    [Fact]
+    public void A_close_bracket_missing_on_the_line_of_its_open_bracket_stays_where_the_compiler_puts_it()
+    {
+        var errors = Errors(ScriptTestKit.HamSpam, ("line.csx", "Lf(\"keyword_my\", row => row.Text(\"text\").Contains(\"my\" ? SPAM : ABSTAIN);\n"));
+
+        errors.ShouldContain($"{PathOf("line.csx")}(1,73): error CS1026: ) expected");
+    }
 }
 
 public sealed class ScriptFieldAndLabelCallTests : IDisposable
@@ -364,4 +404,5 @@ public sealed class ScriptFieldAndLabelCallTests : IDisposable
         ]);
         set.Functions.Single().Name.ShouldBe("a");
     }
+
 }

@@ -112,10 +112,11 @@ public sealed class StudioApiTests
         state.GetProperty("clean").GetBoolean().ShouldBeFalse();
         var diagnostic = state.GetProperty("diagnostics").EnumerateArray().Single();
         var line = text.Split('\n').Select((l, i) => (l, i)).Single(p => p.l.Contains("HAMM", StringComparison.Ordinal));
+        var declared = text.Split('\n').ToList().FindIndex(l => l.StartsWith("labels ", StringComparison.Ordinal)) + 1;
         diagnostic.GetProperty("code").GetString().ShouldBe("SNK0007");
         diagnostic.GetProperty("line").GetInt32().ShouldBe(line.i + 1);
         diagnostic.GetProperty("column").GetInt32().ShouldBe(line.l.IndexOf("HAMM", StringComparison.Ordinal) + 1);
-        diagnostic.GetProperty("text").GetString().ShouldBe($"spam.rules({line.i + 1},{line.l.IndexOf("HAMM", StringComparison.Ordinal) + 1}): error SNK0007: unknown label 'HAMM'; did you mean 'HAM'?");
+        diagnostic.GetProperty("text").GetString().ShouldBe($"spam.rules({line.i + 1},{line.l.IndexOf("HAMM", StringComparison.Ordinal) + 1}): error SNK0007: unknown label 'HAMM'; did you mean 'HAM'? (classes: HAM, SPAM, or ABSTAIN; declared at line {declared})");
         state.GetProperty("totals").GetRawText().ShouldBe(before.GetProperty("totals").GetRawText());
         File.ReadAllText(studio.RulesFile).ShouldNotContain("HAMM"); // checking does not save
     }

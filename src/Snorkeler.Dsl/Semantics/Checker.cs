@@ -14,6 +14,12 @@ namespace Snorkeler.Dsl.Semantics;
 /// <param name="Lets">The <c>let</c> constants visible there (a misspelt constant reads as a field).</param>
 internal sealed record UnknownFieldUse(string Name, string Path, TextSpan Span, IReadOnlyList<string> Lets);
 
+/// <summary>A <c>label</c> naming a class not declared: reported by the loader, which sees every use and the declaration.</summary>
+/// <param name="Name">The class as written.</param>
+/// <param name="Path">The rule file.</param>
+/// <param name="Span">Where it is written.</param>
+internal sealed record UnknownLabelUse(string Name, string Path, TextSpan Span);
+
 /// <summary>A built-in function: parameter types and result type.</summary>
 internal sealed record FunctionInfo(string Name, RuleType[] Parameters, RuleType Result, string Summary);
 
@@ -61,6 +67,7 @@ internal sealed partial class Checker
     private bool _invalid;
 
     private readonly List<UnknownFieldUse>? _unknownFields;
+    private readonly List<UnknownLabelUse> _unknownLabels;
     private readonly IReadOnlySet<string> _fieldNames;
 
     /// <param name="file">The parsed file.</param>
@@ -71,9 +78,11 @@ internal sealed partial class Checker
     /// <param name="reportNoLabels">Report a missing <c>labels</c> declaration (once).</param>
     /// <param name="unknownFields">Receives uses of fields the data lacks, to be reported once per field; when null they are reported at each use.</param>
     /// <param name="fieldNames">Names known to be fields (the data's columns, the fields the rule files read), for the warning on a field name in quotes.</param>
-    public Checker(RulesFile file, LabelSchema? schema, DataSchema? columns, string root, List<Diagnostic> diagnostics, bool reportNoLabels = true,
-        List<UnknownFieldUse>? unknownFields = null, IReadOnlySet<string>? fieldNames = null)
+    /// <param name="unknownLabels">Receives the uses of classes not declared, for the loader to report.</param>
+    public Checker(RulesFile file, LabelSchema? schema, DataSchema? columns, string root, List<Diagnostic> diagnostics, List<UnknownLabelUse> unknownLabels,
+        bool reportNoLabels = true, List<UnknownFieldUse>? unknownFields = null, IReadOnlySet<string>? fieldNames = null)
     {
+        _unknownLabels = unknownLabels;
         _fieldNames = fieldNames ?? new HashSet<string>(columns?.Names ?? [], StringComparer.Ordinal);
         _unknownFields = unknownFields;
         _noLabelsReported = !reportNoLabels;
@@ -196,7 +205,8 @@ internal sealed partial class Checker
             return LabelSchema.Abstain;
         }
         if (_schema.LabelOf(label.Text) is { } value) return value;
-        Report(RuleMessages.UnknownLabel(FilePath, label.Span, label.Text, _schema.ClassNames));
+        _unknownLabels.Add(new UnknownLabelUse(label.Text, FilePath, label.Span));
+        _invalid = true;
         return LabelSchema.Abstain;
     }
 
