@@ -3,10 +3,10 @@ using Snorkeler.Cli.Tests.Support;
 namespace Snorkeler.Cli.Tests;
 
 /// <summary>
-/// Faults the data fuzz (<see cref="DataMutationFuzzTests"/>) found named at the wrong line: each error names the line
-/// the fault is on, not the start of the record holding it.
+/// What the data fuzz (<see cref="DataMutationFuzzTests"/>) found: faults in a Wrench row named at the row's first line
+/// instead of their own, and a class name of 100,000 characters that made <c>analyze</c> run for minutes.
 /// </summary>
-public sealed class DataFaultLineTests : IDisposable
+public sealed class DataFuzzFindingTests : IDisposable
 {
     private readonly TempFolder _temp = new();
 
@@ -82,5 +82,25 @@ public sealed class DataFaultLineTests : IDisposable
 
         // When it is analysed, Then the error names line 22, not line 20 where the row starts
         Shell.Run("analyze", "--matrix", path).ShouldFailWith(1, $"error: {path}(22): row \"2\": label 5 is not a class 0..1");
+    }
+
+    [Fact]
+    public async Task Analyze_shows_a_class_named_with_a_hundred_thousand_characters_within_seconds()
+    {
+        // Given a split whose label.json names class 0 with 100,000 characters (a huge field pasted in)
+        var path = Split();
+        var name = "HA" + new string('x', 100_000) + "M";
+        File.WriteAllText(Path.Combine(Path.GetDirectoryName(path)!, "label.json"), $"{{\"0\": \"{name}\", \"1\": \"SPAM\"}}");
+
+        // When it is analysed, Then the table is shown within seconds (the polarity column narrowed one character at a
+        // time from the name's length, cutting every class name at each step: minutes), with the name cut to fit
+        using var cancel = new CancellationTokenSource();
+        var run = Task.Run(() => Shell.Run(cancel.Token, "analyze", "--matrix", path));
+        var done = await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(20))) == run;
+        cancel.Cancel();
+        done.ShouldBeTrue("analyze still running after 20 s");
+        var result = (await run).ShouldSucceed();
+        result.Out.Split('\n').ShouldAllBe(l => l.Length <= 100 || l.StartsWith("  HA", StringComparison.Ordinal));
+        result.Out.ShouldContain("HAxxxxxxxxxx");
     }
 }
