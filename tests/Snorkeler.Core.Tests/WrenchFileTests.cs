@@ -61,7 +61,7 @@ public class WrenchFileTests
     }
 
     [Fact]
-    public void A_vote_outside_the_classes_is_an_error_naming_the_row()
+    public void A_vote_outside_the_classes_is_an_error_naming_the_row_and_the_line_the_vote_is_on()
     {
         using var temp = new TempFolder();
         var path = Split(temp, """
@@ -74,7 +74,8 @@ public class WrenchFileTests
 
         var error = Should.Throw<SnorkelerException>(() => WrenchFile.ReadMatrix(path));
 
-        error.Message.ShouldBe($"{path}(3): row \"1\": weak label 1 is 2, expected -1 or a class 0..1");
+        // Line 4, where the vote is, not line 3, where its row starts
+        error.Message.ShouldBe($"{path}(4): row \"1\": weak label 1 is 2, expected -1 or a class 0..1");
     }
 
     [Fact]

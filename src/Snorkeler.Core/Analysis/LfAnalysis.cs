@@ -175,7 +175,9 @@ public sealed record LfSummary(LabelSchema Schema, long Rows, IReadOnlyList<LfSt
         var nameWidth = rows.Max(r => r[0].Length);
         var listed = Lfs.Select(lf => lf.Polarity.Sum(c => Math.Min(least, allClasses[c].Length) + 1) - 1 <= room - Math.Min(least, nameWidth)).ToArray();
         int PolarityWidth(int width) => Lfs.Select((lf, j) => listed[j] ? Polarity(lf, width).Length : 0).Append("polarity".Length).Max();
-        var classWidth = Math.Max(least, allClasses.Max(c => c.Length));
+        // A class name wider than the room is cut to it anyway: starting there, not at a name of 100,000 characters,
+        // keeps the narrowing below to a hundred steps (each cuts every class name).
+        var classWidth = Math.Max(least, Math.Min(room, allClasses.Max(c => c.Length)));
         while (nameWidth + PolarityWidth(classWidth) > room)
         {
             if (nameWidth > least && (nameWidth >= PolarityWidth(classWidth) || classWidth == least)) nameWidth--;

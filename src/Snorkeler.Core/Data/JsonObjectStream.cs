@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace Snorkeler.Data;
@@ -8,7 +10,21 @@ namespace Snorkeler.Data;
 /// </summary>
 internal static class JsonObjectStream
 {
-    public readonly record struct Member(string Key, JsonDocument Value, long Line);
+    /// <summary>A member: its key, its value, the line its key is on and the line its value starts on.</summary>
+    public readonly record struct Member(string Key, JsonDocument Value, long Line, long ValueLine)
+    {
+        /// <summary>
+        /// The line <paramref name="element"/>, a part of <see cref="Value"/>, starts on (or, with <paramref name="end"/>, ends on):
+        /// a fault inside a row spread over many lines is named where it is.
+        /// </summary>
+        public long LineOf(JsonElement element, bool end = false)
+        {
+            var whole = JsonMarshal.GetRawUtf8Value(Value.RootElement);
+            var part = JsonMarshal.GetRawUtf8Value(element);
+            var offset = (int)Unsafe.ByteOffset(ref MemoryMarshal.GetReference(whole), ref MemoryMarshal.GetReference(part)) + (end ? Math.Max(0, part.Length - 1) : 0);
+            return offset >= 0 && offset <= whole.Length ? ValueLine + whole[..offset].Count((byte)'\n') : ValueLine;
+        }
+    }
 
     /// <summary>The largest JSON record (a Wrench row, a JSON Lines line) read: memory stays bounded per record.</summary>
     public const int MaxRecordBytes = 64 << 20;
@@ -67,11 +83,13 @@ internal static class JsonObjectStream
                             doc!.Dispose();
                             throw TextFiles.InvalidUtf8(path);
                         }
-                        var valueLine = keyLine;
-                        line += span.Slice((int)before, (int)(reader.BytesConsumed - before)).Count((byte)'\n');
+                        var value = span.Slice((int)before, (int)(reader.BytesConsumed - before));
+                        // The value starts after the blanks and the colon that follow its key.
+                        var valueLine = line + value[..Math.Max(0, value.IndexOfAnyExcept(" \t\r\n:"u8))].Count((byte)'\n');
+                        line += value.Count((byte)'\n');
                         progressed = true;
                         phase = 1;
-                        var member = new Member(key!, doc!, valueLine);
+                        var member = new Member(key!, doc!, keyLine, valueLine);
                         state = reader.CurrentState;
                         var consumed = (int)reader.BytesConsumed;
                         consumedTotal += consumed;
@@ -124,8 +142,17 @@ internal static class JsonObjectStream
                 consumedTotal = 0;
             }
             if (!Fill() && !progressed)
-                throw SnorkelerException.InFile(path, phase == 0 ? "the file is empty" : "unexpected end of file (truncated JSON?)", line);
+                throw phase == 0 && buffer.AsSpan(0, filled).IndexOfAnyExcept(" \t\r\n"u8) < 0
+                    ? SnorkelerException.InFile(path, "the file is empty", line)
+                    : SnorkelerException.InFile(path, "unexpected end of file (truncated JSON?)", LastLine(line, buffer.AsSpan(0, filled)));
         }
+    }
+
+    /// <summary>The line a file ends on, <paramref name="rest"/> being what was left unread from <paramref name="line"/> on: the last line with something on it.</summary>
+    private static long LastLine(long line, ReadOnlySpan<byte> rest)
+    {
+        var end = rest.LastIndexOfAnyExcept(" \t\r\n"u8);
+        return line + (end < 0 ? 0 : rest[..end].Count((byte)'\n'));
     }
 
     /// <summary>The layout of a Wrench split, for messages about a file that has another.</summary>

@@ -78,13 +78,14 @@ public static class WrenchFile
                 builder = new LabelMatrixBuilder(schema, Enumerable.Range(0, count).Select(j => $"lf_{j}").ToArray(), 4096);
             }
             else if (count != lfCount)
-                throw SnorkelerException.InFile(path, $"row \"{member.Key}\" has {count} weak labels but the first row (line {firstLine}) has {lfCount}", member.Line);
+                throw SnorkelerException.InFile(path, $"row \"{member.Key}\" has {count} weak labels but the first row (line {firstLine}) has {lfCount}",
+                    count > lfCount ? member.LineOf(weak[lfCount]) : member.LineOf(weak, end: true)); // the first label too many, or the list's end where one is missing
             var row = builder!.AddRow();
             var j = 0;
             foreach (var vote in weak.EnumerateArray())
             {
                 if (vote.ValueKind != JsonValueKind.Number || !vote.TryGetInt32(out var v) || !schema.IsValidVote(v))
-                    throw SnorkelerException.InFile(path, $"row \"{member.Key}\": weak label {j} is {vote.GetRawText()}, expected -1 or a class 0..{schema.Cardinality - 1}", member.Line);
+                    throw SnorkelerException.InFile(path, $"row \"{member.Key}\": weak label {j} is {vote.GetRawText()}, expected -1 or a class 0..{schema.Cardinality - 1}", member.LineOf(vote));
                 builder.Set(row, j++, v);
             }
             builder.SetGold(row, Gold(path, schema, member));
@@ -126,7 +127,7 @@ public static class WrenchFile
     {
         if (!member.Value.RootElement.TryGetProperty("label", out var label) || label.ValueKind == JsonValueKind.Null) return LabelSchema.Abstain;
         if (label.ValueKind != JsonValueKind.Number || !label.TryGetInt32(out var gold) || !schema.IsValidVote(gold))
-            throw SnorkelerException.InFile(path, $"row \"{member.Key}\": label {label.GetRawText()} is not a class 0..{schema.Cardinality - 1}", member.Line);
+            throw SnorkelerException.InFile(path, $"row \"{member.Key}\": label {label.GetRawText()} is not a class 0..{schema.Cardinality - 1}", member.LineOf(label));
         return gold;
     }
 
