@@ -88,36 +88,17 @@ public static class RegexFaults
     private static (int Group, int Set) OpenAtEnd(string pattern)
     {
         var groups = new Stack<int>();
-        var set = -1;
-        var depth = 0;
-        var firstMember = 0;
         for (var i = 0; i < pattern.Length; i++)
         {
-            var c = pattern[i];
-            if (c == '\\')
+            switch (pattern[i])
             {
-                i++;
-                continue;
-            }
-            if (depth > 0)
-            {
-                if (c == ']' && i != firstMember)
-                {
-                    if (--depth == 0) set = -1;
-                }
-                else if (c == '[' && pattern[i - 1] == '-')
-                {
-                    depth++;
-                    firstMember = FirstMember(pattern, i);
-                }
-                continue;
-            }
-            switch (c)
-            {
+                case '\\':
+                    i++;
+                    break;
                 case '[':
-                    set = i;
-                    depth = 1;
-                    firstMember = FirstMember(pattern, i);
+                    var end = SetEnd(pattern, i);
+                    if (end == pattern.Length) return (groups.Count > 0 ? groups.Peek() : -1, i);
+                    i = end;
                     break;
                 case '(' when string.CompareOrdinal(pattern, i, "(?#", 0, 3) == 0:
                     var close = pattern.IndexOf(')', i);
@@ -132,7 +113,31 @@ public static class RegexFaults
                     break;
             }
         }
-        return (groups.Count > 0 ? groups.Peek() : -1, set);
+        return (groups.Count > 0 ? groups.Peek() : -1, -1);
+    }
+
+    /// <summary>
+    /// The index of the ']' that closes the set opened at <paramref name="open"/>, or the pattern's length when none does,
+    /// as the .NET parser reads sets: '\' escapes the next character, a ']' first in a set (after a '^') is a member,
+    /// '-[' opens a subtracted set inside it.
+    /// </summary>
+    public static int SetEnd(string pattern, int open)
+    {
+        Guard.NotNull(pattern);
+        var depth = 0;
+        var firstMember = -1;
+        for (var i = open; i < pattern.Length; i++)
+        {
+            var c = pattern[i];
+            if (c == '\\') i++;
+            else if (c == '[' && (i == open || pattern[i - 1] == '-'))
+            {
+                depth++;
+                firstMember = FirstMember(pattern, i);
+            }
+            else if (c == ']' && i != firstMember && --depth == 0) return i;
+        }
+        return pattern.Length;
     }
 
     /// <summary>Where the members of the set opened at <paramref name="open"/> start (after a '^').</summary>

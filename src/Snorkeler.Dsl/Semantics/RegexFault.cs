@@ -60,7 +60,7 @@ internal static class RegexFault
                 else if (next == 'G') found.Add((i, 2, "contiguous"));
                 i++;
             }
-            else if (c == '[') i = SetEnd(pattern, i);
+            else if (c == '[') i = RegexFaults.SetEnd(pattern, i);
             else if (c == '(' && i + 2 < pattern.Length && pattern[i + 1] == '?')
             {
                 var rest = pattern.AsSpan(i + 2);
@@ -84,26 +84,6 @@ internal static class RegexFault
     {
         var at = from < pattern.Length ? pattern.IndexOf(close, from) : -1;
         return at < 0 ? pattern.Length : at + 1;
-    }
-
-    /// <summary>The index of the ']' that closes the set opened at <paramref name="open"/> (a ']' first in the set is a member; '-[' opens a subtracted set).</summary>
-    private static int SetEnd(string pattern, int open)
-    {
-        var depth = 0;
-        for (var i = open; i < pattern.Length; i++)
-        {
-            var c = pattern[i];
-            if (c == '\\') { i++; continue; }
-            if (c == '[' && (i == open || pattern[i - 1] == '-'))
-            {
-                depth++;
-                var first = i + 1 < pattern.Length && pattern[i + 1] == '^' ? i + 2 : i + 1;
-                if (first < pattern.Length && pattern[first] == ']') i = first;
-                else i = first - 1;
-            }
-            else if (c == ']' && --depth == 0) return i;
-        }
-        return pattern.Length;
     }
 
     /// <summary>The span of the file of characters <paramref name="start"/>.. of the pattern of <paramref name="literal"/>.</summary>
