@@ -12,42 +12,79 @@ internal sealed class AnalyzeCommand : ICommand
 
     public IReadOnlyList<OptionSpec> Options => field ??=
     [
-        new("--matrix", "MATRIX", "a label matrix (.snkm, .csv, .npy), a Wrench .json split, or answers task,worker,label; several answer files (task,worker,label) are read as one", Many: true, Required: true, Role: PathRole.Input) { DataFiles = true },
+        new("--matrix", "MATRIX", "a label matrix (.snkm, .csv, .npy), a Wrench .json split, or answers task,worker,label; several answer files (task,worker,label) are read as one (or, instead, --lfs and --data)", Many: true, Role: PathRole.Input) { DataFiles = true },
         Gold.ColumnOption,
         .. Inputs.MatrixOptions,
         new("--format", "text|json|markdown", "output format (default text)"),
         new("--report", "REPORT.html", "also write a self-contained HTML report with charts", Role: PathRole.Output),
         new("--model", "MODEL.json", "a fitted model: with --report, its learned LF accuracies, confidences and class balance are shown; on people's answers, its labels are the consensus the annotator report scores workers against", Role: PathRole.Input) { Alone = true },
         new("--least-certain", "N", "on people's answers: how many of the least certain tasks the annotator report lists, the ones that most need another answer (default 20; 0: none)"),
-        new("--data", "FILE", "with --report: the data the matrix was made from, to show example rows", Many: true, Role: PathRole.Input) { DataFiles = true },
-        new("--lfs", "PATH", "with --report and --data: the matrix's LFs, to mark what made each rule fire", Many: true, Role: PathRole.Input),
+        new("--lfs", "PATH", "LF files or folders: without --matrix, applied to --data (nothing written); with --matrix, --report and --data, the matrix's LFs, to mark what made each rule fire", Many: true, Role: PathRole.Input),
+        new("--data", "FILE", "the data --lfs are applied to; with --matrix and --report, the data the matrix was made from, to show example rows", Many: true, Role: PathRole.Input) { DataFiles = true },
+        new("--threads", "N", "worker threads for applying LFs"),
+        Inputs.LfTimeoutOption,
+        new("--incremental", null, "reuse each unchanged LF's column from the cache (as 'apply --incremental')"),
         Inputs.ColumnOption,
         Inputs.DelimiterOption,
+        Inputs.CacheDirOption,
     ];
 
     public int Run(Args args, Terminal terminal, CancellationToken cancellation)
     {
-        var format = args.Choice("--format", OutputFormat.Text);
+        _ = args.Choice("--format", OutputFormat.Text); // a misspelt format is a usage error before any work
         if (args.Value("--report") is { } reportPath) HtmlReport.CheckExtension(reportPath);
-        var matrixName = Inputs.MatrixName(args.Values("--matrix"));
-        var matrix = Inputs.OpenMatrix(args.Values("--matrix"), args, terminal);
+        if (args.Has("--matrix"))
+        {
+            if (!args.Has("--report") && args.Has("--data")) throw new UsageException("--data goes with --report REPORT.html, or with --lfs without --matrix");
+            if (!args.Has("--data") && args.Has("--lfs")) throw new UsageException("--lfs goes with --data: without --matrix, the LFs applied to it; with --matrix and --report, what made each rule fire");
+            foreach (var option in (string[])["--threads", "--lf-timeout", "--incremental", "--cache-dir"])
+                if (args.Has(option)) throw new UsageException($"{option} goes with --lfs and --data without --matrix (the LFs applied here)");
+            return Analyze(args, terminal, Inputs.MatrixName(args.Values("--matrix")), Inputs.OpenMatrix(args.Values("--matrix"), args, terminal), null, cancellation);
+        }
+        if (!args.Has("--lfs") || !args.Has("--data"))
+            throw new UsageException("give --matrix MATRIX, or --lfs PATH and --data FILE (the LFs are applied to the data, nothing is written)");
+        // The data's LF summary without an apply run of its own: the LFs are applied to a matrix that lives as long as the command.
+        var dataPaths = args.Values("--data");
+        var data = Inputs.OpenData(dataPaths, args);
+        var set = Inputs.LoadLfs(args.Values("--lfs"), args, data, Inputs.SchemaOf(dataPaths), terminal);
+        var options = new Applying.ApplyOptions
+        {
+            Threads = args.Int("--threads", 1, 1024) ?? Environment.ProcessorCount,
+            Progress = terminal.Progress("applying"),
+            Cancellation = cancellation,
+            LfTimeBudget = Inputs.LfTimeBudget(args),
+        };
+        var goldColumn = args.Value("--gold-column");
+        using var applied = AppliedMatrix.Apply(args, terminal, dataPaths, data, set.Functions, set.Schema!, goldColumn, options, Name, countWarnings: true);
+        var warnings = ApplyCommand.Warnings(applied.Counts!, set.Functions, data, goldColumn, dataHasGold: applied.Matrix.HasGold, args, cancellation).ToArray();
+        return Analyze(args, terminal, data.Name, applied.Matrix, (data, set.Functions, warnings), cancellation);
+    }
+
+    /// <summary>
+    /// The summary of <paramref name="matrix"/>; <paramref name="applied"/> holds the data, the LFs and their warnings
+    /// when the LFs were applied here (without them, <c>--data</c> and <c>--lfs</c> only feed the report's examples).
+    /// </summary>
+    private static int Analyze(Args args, Terminal terminal, string matrixName, IMatrixSource matrix,
+        (Data.IDataSource Data, IReadOnlyList<LabelingFunction> Lfs, IReadOnlyList<Diagnostic> Warnings)? applied, CancellationToken cancellation)
+    {
+        var format = args.Choice("--format", OutputFormat.Text);
         var summary = LfSummary.Of(matrix);
         if (args.Has("--model") && !args.Has("--report") && !matrix.SourceKinds.Contains(SourceKind.Annotator))
             throw new UsageException("--model goes with --report REPORT.html (or with a matrix of annotators' answers, as their consensus)");
         if (args.Has("--least-certain") && !matrix.SourceKinds.Contains(SourceKind.Annotator))
             throw new UsageException("--least-certain goes with a matrix of annotators' answers (the annotator report's least certain tasks)");
-        if (!args.Has("--report") && args.Has("--data")) throw new UsageException("--data goes with --report REPORT.html");
-        if (!args.Has("--data") && args.Has("--lfs")) throw new UsageException("--lfs goes with --report and --data");
         var model = args.Value("--model") is { } modelPath ? LabelModels.ModelFile.Load(modelPath) : null;
         // Before anything uses the model: a mismatch is the run's one error, not first a note from the dependency check.
         if (model is not null) LabelModels.LabelModel.CheckCompatible(model, matrix, matrixName);
         var annotators = Annotators(matrix, model, terminal, cancellation, args.Int("--least-certain", 0) ?? AnnotatorReport.DefaultLeastCertain);
-        var warnings = LfWarnings.Check(matrix, cancellation: cancellation);
+        var warnings = applied?.Warnings ?? LfWarnings.Check(matrix, cancellation: cancellation);
         var dependencies = annotators is null ? Dependencies(matrix, model, terminal, cancellation) : null;
         if (args.Value("--report") is { } report)
         {
             ReportDetails? details = null;
-            if (args.Has("--data"))
+            if (applied is { } a)
+                details = ReportDetails.Examples(matrix, a.Data, a.Lfs, RowRecords.DefaultFields(a.Data.Schema, a.Lfs, args.Value("--gold-column")), cancellation: cancellation);
+            else if (args.Has("--data"))
             {
                 var data = Inputs.OpenData(args.Values("--data"), args);
                 Inputs.RequireMatrixRows(data, matrix, matrixName, cancellation);

@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using Snorkeler.Analysis;
 using Snorkeler.Applying;
-using Snorkeler.IO;
 using Snorkeler.LabelModels;
 
 namespace Snorkeler.Cli.Commands;
@@ -69,7 +68,7 @@ internal sealed class RowsCommand : ICommand
         var dataPaths = args.Values("--data");
         var data = Inputs.OpenData(dataPaths, args);
         var goldColumn = args.Value("--gold-column");
-        string? temporary = null;
+        AppliedMatrix? applied = null;
         try
         {
             IReadOnlyList<LabelingFunction>? lfs = null;
@@ -109,15 +108,8 @@ internal sealed class RowsCommand : ICommand
                 query.Resolve(lfs.Select(l => l.Name).ToArray(), set.Schema!);
                 if (query.NeedsGold && goldColumn is null && !dataPaths.All(p => p.EndsWith(".json", StringComparison.OrdinalIgnoreCase)))
                     throw NoGold(query);
-                temporary = Path.Combine(Path.GetTempPath(), $"snorkeler-rows-{Environment.ProcessId}-{Guid.NewGuid():N}.snkm");
-                using var gold = LabelledData.Gold(dataPaths, data, set.Schema!, goldColumn);
-                using (var writer = MatrixWriter.Create(temporary, set.Schema!, lfs.Select(l => l.Name).ToArray(), gold is null ? null : goldColumn ?? "gold"))
-                {
-                    var applied = ApplyCommand.Apply(args, terminal, dataPaths, data, lfs, set.Schema!, block => writer.Write(gold?.Attach(block) ?? block), applyOptions);
-                    if (applied.Rows == 0) throw new SnorkelerException($"{data.Name}: the data has no rows");
-                    writer.Commit();
-                }
-                matrix = MatrixFile.Open(temporary);
+                applied = AppliedMatrix.Apply(args, terminal, dataPaths, data, lfs, set.Schema!, goldColumn, applyOptions, Name);
+                matrix = applied.Matrix;
             }
             query.Resolve(matrix.LfNames, matrix.Schema);
             if (query.NeedsGold && !matrix.HasGold) throw NoGold(query);
@@ -147,12 +139,7 @@ internal sealed class RowsCommand : ICommand
         }
         finally
         {
-            if (temporary is not null)
-            {
-                try { File.Delete(temporary); }
-                catch (IOException) { }
-                catch (UnauthorizedAccessException) { }
-            }
+            applied?.Dispose();
         }
     }
 

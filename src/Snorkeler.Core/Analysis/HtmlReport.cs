@@ -170,15 +170,15 @@ public static class HtmlReport
             html.Append("<h2 id=\"rows\">Rows behind the numbers</h2>\n<p class=\"note\">A few rows of each kind, chosen at random (the same on every run); what made a rule fire is marked. <code>snorkeler rows</code> shows more.</p>\n");
             foreach (var lf in details.Lfs)
             {
-                html.Append($"<h3>{Html(lf.Lf)}</h3>\n<p class=\"note\">votes on {Count(lf.Fires.Matched)} rows{(lf.Wrong is null ? "" : $"; wrong against gold on {Count(lf.Wrong.Matched)}")}</p>\n");
+                html.Append($"<h3>{Html(lf.Lf)}</h3>\n<p class=\"note\">votes on {RowCount(lf.Fires.Matched)}{(lf.Wrong is null ? "" : $"; wrong against gold on {Count(lf.Wrong.Matched)}")}</p>\n");
                 html.Append(RowsTable(lf.Fires, schema, "where it votes"));
                 if (lf.Wrong is { Rows.Count: > 0 } wrong) html.Append(RowsTable(wrong, schema, "where it is wrong"));
             }
         }
         if (details.Conflicts is { } conflicts)
-            html.Append($"<h2>Conflicting rows</h2>\n<p class=\"note\">{Count(conflicts.Matched)} rows where LFs disagree.</p>\n").Append(RowsTable(conflicts, schema, null));
+            html.Append($"<h2>Conflicting rows</h2>\n<p class=\"note\">{RowCount(conflicts.Matched)} where LFs disagree.</p>\n").Append(RowsTable(conflicts, schema, null));
         if (details.Uncovered is { } uncovered)
-            html.Append($"<h2>Uncovered rows</h2>\n<p class=\"note\">{Count(uncovered.Matched)} rows no LF votes on: where new LFs would help.</p>\n").Append(RowsTable(uncovered, schema, null));
+            html.Append($"<h2>Uncovered rows</h2>\n<p class=\"note\">{RowCount(uncovered.Matched)} no LF votes on: where new LFs would help.</p>\n").Append(RowsTable(uncovered, schema, null));
         return html.ToString();
     }
 
@@ -216,6 +216,9 @@ public static class HtmlReport
     private static string Html(string text) => WebUtility.HtmlEncode(text);
 
     private static string Count(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
+
+    /// <summary>"1 row", "2 rows", "1,956 rows".</summary>
+    private static string RowCount(long n) => $"{Count(n)} {(n == 1 ? "row" : "rows")}";
 
     /// <summary>The annotator sections: agreement statistics, per-worker table with confusion matrices, accuracy bars, least certain tasks.</summary>
     private static void AppendAnnotators(StringBuilder html, AnnotatorReport report)

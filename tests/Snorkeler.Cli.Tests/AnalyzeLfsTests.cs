@@ -1,0 +1,107 @@
+using System.Text.Json;
+using Snorkeler.Cli.Tests.Support;
+
+namespace Snorkeler.Cli.Tests;
+
+/// <summary><c>snorkeler analyze --lfs L --data D</c>: the LF summary of data without a matrix written first.</summary>
+public class AnalyzeLfsTests
+{
+    [Fact]
+    public void Analyze_given_lfs_and_data_gives_the_summary_of_the_matrix_apply_would_write()
+    {
+        // Given the tickets, and the matrix apply writes of them with their gold column
+        using var tickets = new Tickets();
+        var matrix = tickets.File("tickets.snkm");
+        Shell.Run("apply", "--lfs", tickets.Lfs, "--data", tickets.Data, "--gold-column", "category", "--out", matrix).ShouldSucceed();
+
+        // When
+        var direct = Shell.Run("analyze", "--lfs", tickets.Lfs, "--data", tickets.Data, "--gold-column", "category", "--format", "json");
+        var fromMatrix = Shell.Run("analyze", "--matrix", matrix, "--format", "json");
+
+        // Then the same summary, accuracies from the gold column included (invoice: right on row 1, wrong on row 6)
+        direct.ShouldSucceed();
+        direct.Out.ShouldBe(fromMatrix.Out);
+        using var json = JsonDocument.Parse(direct.Out);
+        var invoice = json.RootElement.GetProperty("lfs").EnumerateArray().Single(l => l.GetProperty("name").GetString() == "invoice");
+        invoice.GetProperty("correct").GetInt64().ShouldBe(1);
+        invoice.GetProperty("incorrect").GetInt64().ShouldBe(1);
+    }
+
+    [Fact]
+    public void Analyze_given_lfs_and_data_writes_no_matrix_and_leaves_no_temporary_file()
+    {
+        // Given
+        using var tickets = new Tickets();
+        var before = Directory.GetFiles(Path.GetTempPath(), "snorkeler-analyze-*");
+
+        // When
+        var result = Shell.Run("analyze", "--lfs", tickets.Lfs, "--data", tickets.Data);
+
+        // Then
+        result.ShouldSucceed();
+        result.Out.ShouldContain("8 rows, 5 LFs, classes Billing=0, Technical=1, Account=2");
+        Directory.GetFiles(Path.GetTempPath(), "snorkeler-analyze-*").ShouldBe(before);
+        Directory.GetFiles(Path.GetDirectoryName(tickets.Data)!).ShouldBe([tickets.Data]);
+    }
+
+    [Fact]
+    public void Analyze_given_lfs_places_an_lf_that_never_votes_at_its_line_and_names_the_rows_command_to_run()
+    {
+        // Given a sixth rule whose word is in no ticket
+        using var tickets = new Tickets(rules: Tickets.Rules + "lf shipping:\n    when body contains \"parcel\" label Billing\n");
+        var rules = Path.Combine(tickets.Lfs, "tickets.rules");
+
+        // When
+        var result = Shell.Run("analyze", "--lfs", tickets.Lfs, "--data", tickets.Data, "--gold-column", "category");
+
+        // Then the warning apply gives, with the place of the LF, after the table
+        result.ShouldSucceed();
+        result.Out.ShouldContain("shipping");
+        result.ErrorLines.ShouldContain($"{rules}(17,4): warning SNK0701: LF 'shipping' votes on none of the 8 rows; check its condition against a few rows " +
+            $"('snorkeler rows --lfs {tickets.Lfs} --data {tickets.Data} --gold-column category --lf shipping --vote ABSTAIN')");
+    }
+
+    [Fact]
+    public void The_report_of_analyze_given_lfs_shows_the_rows_as_the_report_of_a_matrix_with_its_data_and_lfs_does()
+    {
+        // Given
+        using var tickets = new Tickets();
+        var matrix = tickets.File("tickets.snkm");
+        Shell.Run("apply", "--lfs", tickets.Lfs, "--data", tickets.Data, "--gold-column", "category", "--out", matrix).ShouldSucceed();
+        var direct = tickets.File("direct.html");
+        var fromMatrix = tickets.File("matrix.html");
+
+        // When
+        Shell.Run("analyze", "--lfs", tickets.Lfs, "--data", tickets.Data, "--gold-column", "category", "--report", direct).ShouldSucceed();
+        Shell.Run("analyze", "--matrix", matrix, "--lfs", tickets.Lfs, "--data", tickets.Data, "--gold-column", "category", "--report", fromMatrix).ShouldSucceed();
+
+        // Then the same report but for its title (the data's name, not the matrix's) and the warnings, which name the LF
+        // file's lines when the LFs were applied here; the conflicting row (T3) and the uncovered one (T5) are shown in both
+        var html = File.ReadAllText(direct);
+        html.ShouldContain("reset link does not work");
+        html.ShouldContain("1 row where LFs disagree.");
+        html.ShouldContain("Just saying thanks for the help");
+        Rows(html).ShouldBe(Rows(File.ReadAllText(fromMatrix)));
+    }
+
+    [Theory]
+    [InlineData(new[] { "analyze" }, "snorkeler analyze: give --matrix MATRIX, or --lfs PATH and --data FILE (the LFs are applied to the data, nothing is written)")]
+    [InlineData(new[] { "analyze", "--lfs", "LFS" }, "snorkeler analyze: give --matrix MATRIX, or --lfs PATH and --data FILE (the LFs are applied to the data, nothing is written)")]
+    [InlineData(new[] { "analyze", "--data", "DATA" }, "snorkeler analyze: give --matrix MATRIX, or --lfs PATH and --data FILE (the LFs are applied to the data, nothing is written)")]
+    [InlineData(new[] { "analyze", "--matrix", "DATA", "--threads", "2" }, "snorkeler analyze: --threads goes with --lfs and --data without --matrix (the LFs applied here)")]
+    [InlineData(new[] { "analyze", "--matrix", "DATA", "--lfs", "LFS" }, "snorkeler analyze: --lfs goes with --data: without --matrix, the LFs applied to it; with --matrix and --report, what made each rule fire")]
+    public void Analyze_says_which_inputs_it_needs(string[] args, string message)
+    {
+        // Given
+        using var tickets = new Tickets();
+
+        // When
+        var result = Shell.Run(args.Select(a => a switch { "LFS" => tickets.Lfs, "DATA" => tickets.Data, _ => a }).ToArray());
+
+        // Then
+        result.ShouldFailWith(2, message);
+    }
+
+    /// <summary>The report's sections of example rows (from the first section of rows to the end).</summary>
+    private static string Rows(string html) => html[html.IndexOf("<h2>Conflicting rows", StringComparison.Ordinal)..];
+}
