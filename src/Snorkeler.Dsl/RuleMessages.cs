@@ -121,11 +121,7 @@ public static class RuleMessages
     internal static Diagnostic StrayClose(string path, TextSpan at, IReadOnlyList<string> expected)
         => Error(Codes.Syntax, $"unexpected ')', expected {Alternatives(expected)}: no '(' before it is open; remove it, or add the '(' it should close", path, at);
 
-    internal static string Alternatives(IReadOnlyList<string> items) => items.Count == 0 ? "something else" : Listed(items, "or");
-
-    /// <summary>"a", "a or b", "a, b or c" (with <paramref name="conjunction"/> before the last).</summary>
-    internal static string Listed(IReadOnlyList<string> items, string conjunction)
-        => items.Count == 1 ? items[0] : string.Join(", ", items.Take(items.Count - 1)) + $" {conjunction} " + items[^1];
+    internal static string Alternatives(IReadOnlyList<string> items) => items.Count == 0 ? "something else" : Text.Listing.Join(items, "or");
 
     internal static Diagnostic WrongQuotes(string path, TextSpan at, string found, string text)
         => Error(Codes.WrongQuotes, $"{found} is in curly or single quotes; write text in straight double quotes: \"{text}\"", path, at);
@@ -191,7 +187,7 @@ public static class RuleMessages
         // Every class as near as the nearest: 'NUM' against HUM and NM (NUM misspelt in 'labels') names both, not the first.
         var distance = Text.Suggest.Distance(name.ToLowerInvariant(), near.ToLowerInvariant());
         var tied = classes.Where(c => Text.Suggest.Distance(name.ToLowerInvariant(), c.ToLowerInvariant()) == distance).Select(c => $"'{c}'").ToList();
-        return Error(Codes.UnknownLabel, $"unknown label '{name}'; did you mean {Listed(tied, "or")}? {list}", path, at);
+        return Error(Codes.UnknownLabel, $"unknown label '{name}'; did you mean {Text.Listing.Join(tied, "or")}? {list}", path, at);
     }
 
     /// <summary>An unknown class used at several places, which is a declared class no rule uses spelt otherwise: reported once, at the declaration.</summary>
@@ -335,7 +331,7 @@ public static class RuleMessages
     internal static Diagnostic UnusedLet(string path, TextSpan at, string name, IReadOnlyList<string> usedBy)
         => Warning(Codes.UnusedLet, usedBy.Count == 0
             ? $"'{name}' is defined but no rule uses it; use it in a condition or remove it"
-            : $"'{name}' is used only by {Listed(usedBy.Select(u => $"'{u}'").ToArray(), "and")}, which no rule uses either, so it is unused too", path, at);
+            : $"'{name}' is used only by {Text.Listing.Join(usedBy.Select(u => $"'{u}'").ToArray(), "and")}, which no rule uses either, so it is unused too", path, at);
 
     internal static Diagnostic EmptyFile(string path)
         => Warning(Codes.EmptyFile, "the file declares no LF: it holds no labels, let or lf line (only comments or blank lines); add an LF (lf name: when ... label CLASS) or remove the file", path, new TextSpan(0, 1, 1, 0));

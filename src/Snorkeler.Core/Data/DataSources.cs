@@ -3,8 +3,14 @@ namespace Snorkeler.Data;
 /// <summary>Opens data files by their extension, joins several files, and renames columns.</summary>
 public static class DataSources
 {
-    /// <summary>The file extensions <see cref="Open(string)"/> reads.</summary>
-    public static IReadOnlyList<string> Extensions { get; } = [".csv", ".tsv", ".jsonl", ".ndjson", ".parquet", ".json (Wrench)"];
+    /// <summary>
+    /// The endings of the files <see cref="Open(string)"/> reads, the one list messages name them from (<c>.txt</c>,
+    /// read as delimited text too, is not offered).
+    /// </summary>
+    internal static IReadOnlyList<string> Endings { get; } = [".csv", ".tsv", ".jsonl", ".ndjson", ".parquet", ".json"];
+
+    /// <summary>The file extensions <see cref="Open(string)"/> reads, <c>.json</c> named as the Wrench split it is read as.</summary>
+    public static IReadOnlyList<string> Extensions { get; } = [.. Endings.Select(e => e == ".json" ? ".json (Wrench)" : e)];
 
     /// <summary>
     /// Opens a data file: <c>.csv</c>/<c>.tsv</c> as delimited text, <c>.jsonl</c>/<c>.ndjson</c> as JSON Lines,

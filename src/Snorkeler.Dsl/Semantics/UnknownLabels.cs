@@ -67,8 +67,8 @@ internal static class UnknownLabels
         if (list.All(u => u.Path == from))
         {
             var lines = list.Select(u => u.Span.Line).Distinct().Select(l => l.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
-            return (lines.Count == 1 ? "line " : "lines ") + RuleMessages.Listed(lines, "and");
+            return (lines.Count == 1 ? "line " : "lines ") + Text.Listing.Join(lines, "and");
         }
-        return RuleMessages.Listed(list.Select(u => Place(u.Span, u.Path, from)).Distinct().ToList(), "and");
+        return Text.Listing.Join(list.Select(u => Place(u.Span, u.Path, from)).Distinct().ToList(), "and");
     }
 }
