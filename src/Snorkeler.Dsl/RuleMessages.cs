@@ -178,17 +178,7 @@ public static class RuleMessages
     /// "line 2" or "base.rules(2,1)"; null when they come from the data set's label.json), as the slip may be there.
     /// </summary>
     internal static Diagnostic UnknownLabel(string path, TextSpan at, string name, IReadOnlyList<string> classes, string? declaredAt)
-    {
-        const int listed = 20;
-        var near = Text.Suggest.Nearest(name, classes);
-        var names = classes.Count <= listed ? string.Join(", ", classes) : string.Join(", ", classes.Take(listed)) + $" and {Thousands(classes.Count - listed)} more";
-        var list = $"(classes: {names}, or {LabelSchema.AbstainName}{(declaredAt is null ? "" : $"; declared at {declaredAt}")})";
-        if (near is null) return Error(Codes.UnknownLabel, $"unknown label '{name}' {list}", path, at);
-        // Every class as near as the nearest: 'NUM' against HUM and NM (NUM misspelt in 'labels') names both, not the first.
-        var distance = Text.Suggest.Distance(name.ToLowerInvariant(), near.ToLowerInvariant());
-        var tied = classes.Where(c => Text.Suggest.Distance(name.ToLowerInvariant(), c.ToLowerInvariant()) == distance).Select(c => $"'{c}'").ToList();
-        return Error(Codes.UnknownLabel, $"unknown label '{name}'; did you mean {Text.Listing.Join(tied, "or")}? {list}", path, at);
-    }
+        => Error(Codes.UnknownLabel, Text.LabelMessages.UnknownLabel(name, Text.LabelMessages.Meant(name, classes), classes, declaredAt), path, at);
 
     /// <summary>An unknown class used at several places, which is a declared class no rule uses spelt otherwise: reported once, at the declaration.</summary>
     internal static Diagnostic MisspeltClass(string path, TextSpan at, string name, string declared, string usedAt)

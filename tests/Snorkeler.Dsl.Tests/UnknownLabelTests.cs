@@ -119,4 +119,18 @@ public sealed class UnknownLabelTests
             "test.rules(4,34): error SNK0007: unknown label 'SPAMM'; did you mean 'SPAM'? (classes: HAM, SPAM, or ABSTAIN)",
         ]);
     }
+
+    [Fact]
+    public void Of_hundreds_of_classes_an_unknown_label_lists_the_first_twenty_and_how_many_more()
+    {
+        // Given 300 classes C001..C300 and a rule labelling OTHER, near none of them
+        var classes = Enumerable.Range(1, 300).Select(i => $"C{i:D3}").ToArray();
+        var text = $"labels {string.Join(", ", classes)}\nlf a:\n    when text contains \"x\" label OTHER\n";
+
+        // When / Then
+        Rules.Diagnostics(text).ShouldBe([
+            "test.rules(3,34): error SNK0007: unknown label 'OTHER' (classes: C001, C002, C003, C004, C005, C006, C007, C008, C009, C010, "
+            + "C011, C012, C013, C014, C015, C016, C017, C018, C019, C020 and 280 more, or ABSTAIN; declared at line 1)",
+        ]);
+    }
 }

@@ -57,8 +57,7 @@ internal static class UnknownLabels
     private static int Distance(string a, string b) => Text.Suggest.Distance(a.ToLowerInvariant(), b.ToLowerInvariant());
 
     /// <summary>"line 2" in the same file, else "other.rules(2,1)".</summary>
-    private static string Place(TextSpan span, string path, string from)
-        => path == from ? FormattableString.Invariant($"line {span.Line}") : span.In(path).ToString();
+    private static string Place(TextSpan span, string path, string from) => Text.LabelMessages.Place(span.In(path), from);
 
     /// <summary>"lines 3, 5 and 7" when all are in <paramref name="from"/>, else each: "line 3 and other.rules(7,34)".</summary>
     private static string Places(IEnumerable<UnknownLabelUse> uses, string from)
