@@ -44,7 +44,7 @@ public class AnalyzeCommandTests
         for (var j = 0; j < 10; j++) result.Out.ShouldContain($"lf_{j} ");
         result.Out.ShouldContain("emp. acc.");
         if (format == "markdown") result.Out.Split('\n')[0].ShouldStartWith("| lf ");
-        else result.Out.ShouldContain("1586 rows, 10 LFs, classes HAM=0, SPAM=1");
+        else result.Out.ShouldContain("1,586 rows, 10 LFs, classes HAM=0, SPAM=1");
     }
 
     [Fact]
@@ -60,7 +60,7 @@ public class AnalyzeCommandTests
         text.Out.ShouldNotContain(" LFs");
         markdown.Out.ShouldContain("| worker |");
         lfs.Out.ShouldStartWith("lf ");
-        lfs.Out.ShouldContain("1586 rows, 10 LFs, classes HAM=0, SPAM=1");
+        lfs.Out.ShouldContain("1,586 rows, 10 LFs, classes HAM=0, SPAM=1");
     }
 
     [Fact]

@@ -153,8 +153,12 @@ public sealed record LfSummary(LabelSchema Schema, long Rows, IReadOnlyList<LfSt
         rows.Add(total);
         if (markdown) return Tables.Render(header, rows, markdown, rightAligned: c => c >= 2);
         FitNames(header, rows);
-        return Tables.Render(header, rows, markdown, rightAligned: c => c >= 2) + Tables.Wrap(People ? $"{N(Rows)} tasks, {N(Lfs.Count)} workers, classes {Schema}" : $"{N(Rows)} rows, {Lfs.Count} LFs, classes {Schema}");
+        return Tables.Render(header, rows, markdown, rightAligned: c => c >= 2) + Tables.Wrap($"{Counted}, classes {Schema}");
     }
+
+    /// <summary>"1,956 rows, 10 LFs", or for people's answers "108 tasks, 39 workers": the text table's last line and the HTML report's first say it alike.</summary>
+    internal string Counted
+        => string.Create(CultureInfo.InvariantCulture, $"{Rows:N0} {(People ? "tasks" : "rows")}, {Lfs.Count:N0} {(People ? "workers" : "LFs")}");
 
     /// <summary>
     /// Cuts the source names (column 0) and the class names of the polarities (column 1) of a text table's
