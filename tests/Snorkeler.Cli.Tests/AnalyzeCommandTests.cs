@@ -93,6 +93,33 @@ public class AnalyzeCommandTests
     }
 
     [Fact]
+    public void A_dependent_pair_of_names_holding_commas_is_cut_and_broken_by_its_clauses_not_at_the_commas_of_its_names()
+    {
+        // Given LFs named with ", " (the second with one among its last characters), the second voting on half the
+        // first's rows alike: a derived pair, whose line of 170 characters is too long for one line
+        using var temp = new TempFolder();
+        const string Stem = "keyword, in the comment asking the reader to subscribe_";
+        string[] names = [Stem + "all, a", Stem + "some, ok", "other_lf"];
+        var rows = Enumerable.Range(0, 300).Select(i => $"{(i % 2 == 0 ? 1 : -1)},{(i % 4 == 0 ? 1 : -1)},{(i % 3 == 0 ? 0 : -1)}\n");
+        var matrix = temp.Write("votes.csv", string.Concat(rows.Prepend(string.Join(",", names.Select(n => $"\"{n}\"")) + "\n")));
+
+        // When
+        var text = Shell.Run("analyze", "--matrix", matrix);
+
+        // Then the names are cut so that the pair and its kind fit the first line, each standing for its LF, and the
+        // agreement goes on to the next (the second name was cut too little, and broken across lines at a space)
+        text.ShouldSucceed();
+        var lines = text.Out[(text.Out.IndexOf("dependent LF pairs", StringComparison.Ordinal))..].Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines.Length.ShouldBe(3, text.Out);
+        lines[1].ShouldEndWith(": derived (one's votes lie within the other's) (75 co-votes,");
+        lines[1].Length.ShouldBeLessThanOrEqualTo(100);
+        var shown = lines[1].Trim()[..lines[1].Trim().IndexOf(": derived", StringComparison.Ordinal)].Split(" and ");
+        CutNames.StandsFor(shown[0], names[0]).ShouldBeTrue(lines[1]);
+        CutNames.StandsFor(shown[1], names[1]).ShouldBeTrue(lines[1]);
+        lines[2].ShouldBe("    agreement 1.000, dependence 0.33)");
+    }
+
+    [Fact]
     public void A_dependent_pair_of_short_names_too_long_for_one_line_keeps_its_names_whole_and_goes_on_to_a_second_line()
     {
         // Given the spam LFs applied to videos 1-4, as getting-started does
