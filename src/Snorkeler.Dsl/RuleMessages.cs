@@ -177,8 +177,8 @@ public static class RuleMessages
     /// An unknown class: the class it is a typo of, and the classes with where they are declared (<paramref name="declaredAt"/>,
     /// "line 2" or "base.rules(2,1)"; null when they come from the data set's label.json), as the slip may be there.
     /// </summary>
-    internal static Diagnostic UnknownLabel(string path, TextSpan at, string name, IReadOnlyList<string> classes, string? declaredAt)
-        => Error(Codes.UnknownLabel, Text.LabelMessages.UnknownLabel(name, Text.LabelMessages.Meant(name, classes), classes, declaredAt), path, at);
+    internal static Diagnostic UnknownLabel(string path, TextSpan at, string name, IReadOnlyList<string> classes, string? declaredAt, string? usedAt)
+        => Error(Codes.UnknownLabel, Text.LabelMessages.UnknownLabel(name, Text.LabelMessages.Meant(name, classes), classes, declaredAt, usedAt), path, at);
 
     /// <summary>An unknown class used at several places, which is a declared class no rule uses spelt otherwise: reported once, at the declaration.</summary>
     internal static Diagnostic MisspeltClass(string path, TextSpan at, string name, string declared, string usedAt)

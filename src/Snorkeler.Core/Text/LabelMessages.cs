@@ -23,13 +23,15 @@ public static class LabelMessages
     /// <summary>
     /// <c>unknown label 'SPAMM'; did you mean 'SPAM'? (classes: HAM, SPAM, or ABSTAIN; declared at line 1)</c>: the
     /// classes <paramref name="meant"/> (none, one, or several as near), and where the classes are declared
-    /// (<see cref="Place"/>; null when that is not known, as for classes from a data set's label.json).
+    /// (<see cref="Place"/>; null when that is not known, as for classes from a data set's label.json). With
+    /// <paramref name="usedAt"/>, one message for every use of the name: <c>unknown label 'SPAMM' at lines 3 and 5; ...</c>.
     /// </summary>
-    public static string UnknownLabel(string name, IReadOnlyList<string> meant, IReadOnlyList<string> classes, string? declaredAt)
+    public static string UnknownLabel(string name, IReadOnlyList<string> meant, IReadOnlyList<string> classes, string? declaredAt, string? usedAt = null)
     {
         Guard.NotNull(meant);
         var guess = meant.Count == 0 ? "" : $"; did you mean {Listing.Join([.. meant.Select(m => $"'{m}'")], "or")}?";
-        return $"unknown label '{name}'{guess} (classes: {Classes(classes)}{(declaredAt is null ? "" : $"; declared at {declaredAt}")})";
+        var at = usedAt is null ? "" : $" at {usedAt}";
+        return $"unknown label '{name}'{at}{guess} (classes: {Classes(classes)}{(declaredAt is null ? "" : $"; declared at {declaredAt}")})";
     }
 
     /// <summary>
