@@ -1,5 +1,3 @@
-using Snorkeler.Loading;
-
 namespace Snorkeler.Dsl.Tests;
 
 /// <summary>
@@ -98,8 +96,7 @@ public sealed class UnknownLabelTests
         var second = folder.Write("b.rules", "lf a:\n    when text contains \"x\" label SPAM\nlf b:\n    when text contains \"y\" label SPAM\nlf c:\n    when text contains \"z\" label HAMM\n");
 
         // When
-        var set = new RulesLoader().Load([new LfSourceFile(first, File.ReadAllText(first)), new LfSourceFile(second, File.ReadAllText(second))],
-            new LfLoadContext(null, null, folder.Path));
+        var set = Rules.LoadFiles(folder.Path, first, second);
 
         // Then
         set.Diagnostics.Select(d => d.ToString()).ShouldBe([
@@ -129,8 +126,7 @@ public sealed class UnknownLabelTests
         var second = folder.Write("b.rules", "lf c:\n    when text contains \"z\" label OTHER\n");
 
         // When
-        var set = new RulesLoader().Load([new LfSourceFile(first, File.ReadAllText(first)), new LfSourceFile(second, File.ReadAllText(second))],
-            new LfLoadContext(null, null, folder.Path));
+        var set = Rules.LoadFiles(folder.Path, first, second);
 
         // Then
         set.Diagnostics.Select(d => d.ToString()).ShouldBe([
