@@ -98,12 +98,12 @@ internal static class FileRoles
         foreach (var value in values.Skip(1))
             if (InputFile.Stat(value).Kind == FileKind.Missing && MatrixFile.KnownFormat(value) is null
                 && !Path.GetExtension(value).Equals(".txt", StringComparison.OrdinalIgnoreCase))
-                throw new UsageException($"unexpected argument '{value}': there is no such file, and {option} reads files ending {(option == "--data" ? DataEndings : DataOrMatrixEndings)}");
+                throw new UsageException($"unexpected argument '{value}': there is no such file, and {option} reads files ending {Text.Listing.Join(option == "--data" ? DataEndings : DataOrMatrixEndings, "or")}");
     }
 
     // --data takes data only (apply, label, rows ...); the others take matrices, answers or (--dev) either
-    private const string DataEndings = ".csv, .tsv, .jsonl, .ndjson, .parquet or .json";
-    private const string DataOrMatrixEndings = ".csv, .tsv, .jsonl, .ndjson, .parquet, .json, .snkm or .npy";
+    private static readonly IReadOnlyList<string> DataEndings = Data.DataSources.Endings;
+    private static readonly IReadOnlyList<string> DataOrMatrixEndings = [.. Data.DataSources.Endings, .. MatrixFile.MatrixOnlyEndings];
 
     // A pipe or a file where a folder belongs was taken as "no cache" silently; a missing folder is created when needed
     private static void RequireFolder(string option, string value)

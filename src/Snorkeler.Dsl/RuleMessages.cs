@@ -121,11 +121,7 @@ public static class RuleMessages
     internal static Diagnostic StrayClose(string path, TextSpan at, IReadOnlyList<string> expected)
         => Error(Codes.Syntax, $"unexpected ')', expected {Alternatives(expected)}: no '(' before it is open; remove it, or add the '(' it should close", path, at);
 
-    internal static string Alternatives(IReadOnlyList<string> items) => items.Count == 0 ? "something else" : Listed(items, "or");
-
-    /// <summary>"a", "a or b", "a, b or c" (with <paramref name="conjunction"/> before the last).</summary>
-    internal static string Listed(IReadOnlyList<string> items, string conjunction)
-        => items.Count == 1 ? items[0] : string.Join(", ", items.Take(items.Count - 1)) + $" {conjunction} " + items[^1];
+    internal static string Alternatives(IReadOnlyList<string> items) => items.Count == 0 ? "something else" : Text.Listing.Join(items, "or");
 
     internal static Diagnostic WrongQuotes(string path, TextSpan at, string found, string text)
         => Error(Codes.WrongQuotes, $"{found} is in curly or single quotes; write text in straight double quotes: \"{text}\"", path, at);
@@ -181,18 +177,8 @@ public static class RuleMessages
     /// An unknown class: the class it is a typo of, and the classes with where they are declared (<paramref name="declaredAt"/>,
     /// "line 2" or "base.rules(2,1)"; null when they come from the data set's label.json), as the slip may be there.
     /// </summary>
-    internal static Diagnostic UnknownLabel(string path, TextSpan at, string name, IReadOnlyList<string> classes, string? declaredAt)
-    {
-        const int listed = 20;
-        var near = Text.Suggest.Nearest(name, classes);
-        var names = classes.Count <= listed ? string.Join(", ", classes) : string.Join(", ", classes.Take(listed)) + $" and {Thousands(classes.Count - listed)} more";
-        var list = $"(classes: {names}, or {LabelSchema.AbstainName}{(declaredAt is null ? "" : $"; declared at {declaredAt}")})";
-        if (near is null) return Error(Codes.UnknownLabel, $"unknown label '{name}' {list}", path, at);
-        // Every class as near as the nearest: 'NUM' against HUM and NM (NUM misspelt in 'labels') names both, not the first.
-        var distance = Text.Suggest.Distance(name.ToLowerInvariant(), near.ToLowerInvariant());
-        var tied = classes.Where(c => Text.Suggest.Distance(name.ToLowerInvariant(), c.ToLowerInvariant()) == distance).Select(c => $"'{c}'").ToList();
-        return Error(Codes.UnknownLabel, $"unknown label '{name}'; did you mean {Listed(tied, "or")}? {list}", path, at);
-    }
+    internal static Diagnostic UnknownLabel(string path, TextSpan at, string name, IReadOnlyList<string> classes, string? declaredAt, string? usedAt)
+        => Error(Codes.UnknownLabel, Text.LabelMessages.UnknownLabel(name, Text.LabelMessages.Meant(name, classes), classes, declaredAt, usedAt), path, at);
 
     /// <summary>An unknown class used at several places, which is a declared class no rule uses spelt otherwise: reported once, at the declaration.</summary>
     internal static Diagnostic MisspeltClass(string path, TextSpan at, string name, string declared, string usedAt)
@@ -335,7 +321,7 @@ public static class RuleMessages
     internal static Diagnostic UnusedLet(string path, TextSpan at, string name, IReadOnlyList<string> usedBy)
         => Warning(Codes.UnusedLet, usedBy.Count == 0
             ? $"'{name}' is defined but no rule uses it; use it in a condition or remove it"
-            : $"'{name}' is used only by {Listed(usedBy.Select(u => $"'{u}'").ToArray(), "and")}, which no rule uses either, so it is unused too", path, at);
+            : $"'{name}' is used only by {Text.Listing.Join(usedBy.Select(u => $"'{u}'").ToArray(), "and")}, which no rule uses either, so it is unused too", path, at);
 
     internal static Diagnostic EmptyFile(string path)
         => Warning(Codes.EmptyFile, "the file declares no LF: it holds no labels, let or lf line (only comments or blank lines); add an LF (lf name: when ... label CLASS) or remove the file", path, new TextSpan(0, 1, 1, 0));

@@ -48,12 +48,13 @@ public static partial class ScriptCodes
     internal static string NeverClosed(string message, string open, int line, int column)
         => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{message}: this '{open}' is never closed; the compiler expected its close by line {line}, column {column}");
 
-    internal static string UnknownLabelMessage(string name, string? suggestion, LabelSchema schema)
-        => $"unknown label '{name}'{(suggestion is null ? "" : $"; did you mean '{suggestion}'?")} (classes: {string.Join(", ", schema.ClassNames)}, or {LabelSchema.AbstainName})";
+    /// <summary>The classes a name was meant to be, the classes, and where a script declares them (<paramref name="declaredAt"/>, when one does).</summary>
+    internal static string UnknownLabelMessage(string name, IReadOnlyList<string> meant, LabelSchema schema, string? declaredAt)
+        => Text.LabelMessages.UnknownLabel(name, meant, schema.ClassNames, declaredAt);
 
     /// <summary>Roslyn's "the name 'PERSON' does not exist" for a name in capitals that is near no class: it may still be meant as one.</summary>
     internal static string NotAClassHint(string message, string name, LabelSchema schema)
-        => $"{message}; if '{name}' is meant as a class, the classes are {string.Join(", ", schema.ClassNames)}, or {LabelSchema.AbstainName}";
+        => $"{message}; if '{name}' is meant as a class, the classes are {Text.LabelMessages.Classes(schema.ClassNames)}";
 
     internal static string DuplicateNameMessage(string name, SourceLocation first)
         => $"LF name '{name}' is already used at {first}";

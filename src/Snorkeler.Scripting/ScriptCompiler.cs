@@ -37,7 +37,11 @@ internal static partial class ScriptCompiler
     /// <summary>The generated prelude's file name (in the LF root; never written to disk).</summary>
     public const string PreludeName = "snorkeler-prelude.g.csx";
 
-    public static (CompiledScripts? Compiled, IReadOnlyList<StoredDiagnostic> Diagnostics) Compile(ScriptSources sources, LabelSchema schema, string root)
+    /// <param name="sources">The scripts.</param>
+    /// <param name="schema">The classes, compiled in as constants.</param>
+    /// <param name="declaredAt">Where a script declares the classes, for messages about a label naming none; null when they come from elsewhere.</param>
+    /// <param name="root">The LF root, where the prelude is placed.</param>
+    public static (CompiledScripts? Compiled, IReadOnlyList<StoredDiagnostic> Diagnostics) Compile(ScriptSources sources, LabelSchema schema, SourceLocation? declaredAt, string root)
     {
         var prelude = Prelude(sources, schema);
         var preludePath = Path.Combine(ScriptSources.Normalize(root), PreludeName);
@@ -46,7 +50,7 @@ internal static partial class ScriptCompiler
         // Diagnostics come from the scripts as written, so every line and column is the user's.
         var diagnostics = compilation.GetDiagnostics()
             .Where(d => d.Severity is Microsoft.CodeAnalysis.DiagnosticSeverity.Error or Microsoft.CodeAnalysis.DiagnosticSeverity.Warning && !d.IsSuppressed)
-            .Select(d => Store(d, schema))
+            .Select(d => Store(d, schema, declaredAt, sources))
             .ToList();
         if (!diagnostics.Any(d => d.IsError)) diagnostics.AddRange(FailFastCalls(compilation));
         diagnostics = diagnostics.Distinct()
@@ -137,7 +141,7 @@ internal static partial class ScriptCompiler
         }
     }
 
-    private static StoredDiagnostic Store(Microsoft.CodeAnalysis.Diagnostic d, LabelSchema schema)
+    private static StoredDiagnostic Store(Microsoft.CodeAnalysis.Diagnostic d, LabelSchema schema, SourceLocation? declaredAt, ScriptSources sources)
     {
         var isError = d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error;
         var code = d.Id;
@@ -154,10 +158,11 @@ internal static partial class ScriptCompiler
         if (code == "CS0103" && d.Location.SourceTree is { } tree)
         {
             var name = tree.GetText().ToString(d.Location.SourceSpan);
-            if (UnknownLabel(name, schema) is { } suggestion)
+            if (UnknownLabel(name, schema) is { Count: > 0 } meant)
             {
                 code = ScriptCodes.UnknownLabel;
-                message = ScriptCodes.UnknownLabelMessage(name, suggestion, schema);
+                var declared = declaredAt is null ? null : LabelMessages.Place(declaredAt, sources.DisplayPath(span.Path));
+                message = ScriptCodes.UnknownLabelMessage(name, meant, schema, declared);
             }
             else if (LooksLikeClass(name)) message = ScriptCodes.NotAClassHint(message, name, schema);
         }
@@ -173,15 +178,16 @@ internal static partial class ScriptCompiler
     }
 
     /// <summary>
-    /// The class a missing name was probably meant to be: an upper-case name (how classes are written) within
-    /// typo distance of a class or ABSTAIN, or any name equal to one but for case (<c>spam</c>).
+    /// The classes a missing name was probably meant to be: for an upper-case name (how classes are written) those
+    /// within typo distance of it (ABSTAIN among them), as near as the nearest; for any name, the one equal to it but for
+    /// case (<c>spam</c>). Empty when none.
     /// </summary>
-    private static string? UnknownLabel(string name, LabelSchema schema)
+    private static IReadOnlyList<string> UnknownLabel(string name, LabelSchema schema)
     {
         var candidates = schema.ClassNames.Append(LabelSchema.AbstainName).ToArray();
         var exact = candidates.FirstOrDefault(c => string.Equals(c, name, StringComparison.OrdinalIgnoreCase));
-        if (exact is not null) return exact;
-        return LooksLikeClass(name) ? Suggest.Nearest(name, candidates) : null;
+        if (exact is not null) return [exact];
+        return LooksLikeClass(name) ? LabelMessages.Meant(name, candidates) : [];
     }
 
     /// <summary>A name written as the class constants are: in capitals.</summary>

@@ -11,8 +11,9 @@ internal static partial class ScriptLabels
     /// <summary>
     /// The classes in force: the <c>.rules</c> files' (<paramref name="declared"/>) when given, else the
     /// scripts' one declaration; diagnostics for malformed or conflicting declarations. Null when none.
+    /// <paramref name="declaredAt"/> is where a script declares them: null when they come from elsewhere.
     /// </summary>
-    public static LabelSchema? Resolve(ScriptSources sources, LabelSchema? declared, List<Diagnostic> diagnostics)
+    public static LabelSchema? Resolve(ScriptSources sources, LabelSchema? declared, List<Diagnostic> diagnostics, out SourceLocation? declaredAt)
     {
         LabelSchema? schema = declared;
         SourceLocation? firstAt = null;
@@ -47,6 +48,7 @@ internal static partial class ScriptLabels
                 }
             }
         }
+        declaredAt = firstAt;
         return schema;
     }
 

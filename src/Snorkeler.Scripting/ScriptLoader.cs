@@ -50,7 +50,7 @@ public sealed class ScriptLoader : ILfLoader
         if (files.Count == 0) return new LfSet(context.Schema, [], diagnostics);
 
         var sources = ScriptSources.Gather(files);
-        var schema = ScriptLabels.Resolve(sources, context.Schema, diagnostics);
+        var schema = ScriptLabels.Resolve(sources, context.Schema, diagnostics, out var declaredAt);
         if (schema is null && !diagnostics.Any(d => d.IsError))
         {
             diagnostics.Add(Diagnostic.Error(ScriptCodes.NoLabels, ScriptCodes.NoLabelsMessage, new SourceLocation(files[0].Path, 1, 1)));
@@ -67,7 +67,7 @@ public sealed class ScriptLoader : ILfLoader
         var hit = loaded is not null;
         if (loaded is null)
         {
-            var (fresh, compileDiagnostics) = ScriptCompiler.Compile(sources, schema, context.Root);
+            var (fresh, compileDiagnostics) = ScriptCompiler.Compile(sources, schema, declaredAt, context.Root);
             diagnostics.AddRange(compileDiagnostics.Select(d => d.ToDiagnostic(sources)));
             if (fresh is null) return Done(sources, schema, [], diagnostics, key, entry, false, clock);
             compiled = fresh;

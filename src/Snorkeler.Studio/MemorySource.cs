@@ -17,10 +17,11 @@ internal sealed class MemorySource : IDataSource
     private readonly long[] _firstRows; // of each batch, for finding a row's batch
     private readonly long[]? _original;
 
-    private MemorySource(string name, DataSchema schema, List<RowBatch> batches, long rows, long[]? original)
+    private MemorySource(IDataSource source, List<RowBatch> batches, long rows, long[]? original)
     {
-        Name = name;
-        Schema = schema;
+        Name = source.Name;
+        Files = source.Files;
+        Schema = source.Schema;
         _batches = batches;
         _firstRows = batches.Select(b => b.FirstRow).ToArray();
         Rows = rows;
@@ -42,7 +43,7 @@ internal sealed class MemorySource : IDataSource
                 for (var i = 0; i < batch.Count; i++) all.Add(batch, i);
             }
             all.Flush();
-            return new MemorySource(source.Name, source.Schema, batches, all.Rows, null);
+            return new MemorySource(source, batches, all.Rows, null);
         }
         // Which rows: the lowest hashes of (seed, index), found in a first pass over the indexes only.
         var keep = new PriorityQueue<long, ulong>();
@@ -75,7 +76,7 @@ internal sealed class MemorySource : IDataSource
             if (next == chosen.Length) break;
         }
         copier.Flush();
-        return new MemorySource(source.Name, source.Schema, batches, copier.Rows, chosen);
+        return new MemorySource(source, batches, copier.Rows, chosen);
     }
 
     /// <summary>Copies rows into batches of at most a given size, starting a new batch where the rows' file changes.</summary>
@@ -119,6 +120,9 @@ internal sealed class MemorySource : IDataSource
 
     /// <inheritdoc />
     public string Name { get; }
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> Files { get; }
 
     /// <inheritdoc />
     public DataSchema Schema { get; }

@@ -44,7 +44,7 @@ public class AnalyzeCommandTests
         for (var j = 0; j < 10; j++) result.Out.ShouldContain($"lf_{j} ");
         result.Out.ShouldContain("emp. acc.");
         if (format == "markdown") result.Out.Split('\n')[0].ShouldStartWith("| lf ");
-        else result.Out.ShouldContain("1586 rows, 10 LFs, classes HAM=0, SPAM=1");
+        else result.Out.ShouldContain("1,586 rows, 10 LFs, classes HAM=0, SPAM=1");
     }
 
     [Fact]
@@ -60,7 +60,7 @@ public class AnalyzeCommandTests
         text.Out.ShouldNotContain(" LFs");
         markdown.Out.ShouldContain("| worker |");
         lfs.Out.ShouldStartWith("lf ");
-        lfs.Out.ShouldContain("1586 rows, 10 LFs, classes HAM=0, SPAM=1");
+        lfs.Out.ShouldContain("1,586 rows, 10 LFs, classes HAM=0, SPAM=1");
     }
 
     [Fact]
@@ -90,6 +90,33 @@ public class AnalyzeCommandTests
         using var document = JsonDocument.Parse(json.Out);
         var first = document.RootElement.GetProperty("dependent_pairs")[0];
         (first.GetProperty("first").GetString(), first.GetProperty("second").GetString()).ShouldBe((names[0], names[1]));
+    }
+
+    [Fact]
+    public void A_dependent_pair_of_names_holding_commas_is_cut_and_broken_by_its_clauses_not_at_the_commas_of_its_names()
+    {
+        // Given LFs named with ", " (the second with one among its last characters), the second voting on half the
+        // first's rows alike: a derived pair, whose line of 170 characters is too long for one line
+        using var temp = new TempFolder();
+        const string Stem = "keyword, in the comment asking the reader to subscribe_";
+        string[] names = [Stem + "all, a", Stem + "some, ok", "other_lf"];
+        var rows = Enumerable.Range(0, 300).Select(i => $"{(i % 2 == 0 ? 1 : -1)},{(i % 4 == 0 ? 1 : -1)},{(i % 3 == 0 ? 0 : -1)}\n");
+        var matrix = temp.Write("votes.csv", string.Concat(rows.Prepend(string.Join(",", names.Select(n => $"\"{n}\"")) + "\n")));
+
+        // When
+        var text = Shell.Run("analyze", "--matrix", matrix);
+
+        // Then the names are cut so that the pair and its kind fit the first line, each standing for its LF, and the
+        // agreement goes on to the next (the second name was cut too little, and broken across lines at a space)
+        text.ShouldSucceed();
+        var lines = text.Out[(text.Out.IndexOf("dependent LF pairs", StringComparison.Ordinal))..].Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines.Length.ShouldBe(3, text.Out);
+        lines[1].ShouldEndWith(": derived (one's votes lie within the other's) (75 co-votes,");
+        lines[1].Length.ShouldBeLessThanOrEqualTo(100);
+        var shown = lines[1].Trim()[..lines[1].Trim().IndexOf(": derived", StringComparison.Ordinal)].Split(" and ");
+        CutNames.StandsFor(shown[0], names[0]).ShouldBeTrue(lines[1]);
+        CutNames.StandsFor(shown[1], names[1]).ShouldBeTrue(lines[1]);
+        lines[2].ShouldBe("    agreement 1.000, dependence 0.33)");
     }
 
     [Fact]

@@ -96,4 +96,23 @@ public class JsonLinesSourceTests
         Rows.Of(source).Single().ShouldBe(["x"]);
         Should.Throw<SnorkelerException>(() => DataSources.Open(temp.Write("data.xml", "<a/>"))).Message.ShouldContain("unknown data format '.xml'");
     }
+
+    [Fact]
+    public void A_key_of_a_later_line_is_found_in_every_file_read_as_one_even_one_whose_name_holds_a_plus()
+    {
+        // Given two JSON Lines files read as one, renamed, the first named with " + " in it, and the second with
+        // AUTHOR on its 3rd line only
+        using var temp = new TempFolder();
+        var first = temp.Write("ham + spam.jsonl", "{\"id\": 1, \"body\": \"hi\"}\n");
+        var second = temp.Write("more.jsonl", "{\"id\": 2, \"body\": \"a\"}\n{\"id\": 3, \"body\": \"b\"}\n{\"id\": 4, \"body\": \"c\", \"AUTHOR\": \"Z\"}\n");
+        var data = DataSources.WithAliases(DataSources.Open([first, second]), new Dictionary<string, string> { ["text"] = "body" });
+
+        // When a message asks why AUTHOR is no column
+        var hint = ColumnGuess.MissingFieldHint("AUTHOR", data.Schema, Loading.DataHints.Of(data));
+
+        // Then the second file is searched (the files were found by splitting the name on " + ", which this name defeats)
+        data.Files.ShouldBe([first, second]);
+        hint.ShouldBe($"; 'AUTHOR' is a key of line 3 of {second} but not of its first line, whose keys are a JSON Lines file's columns: "
+            + "give the first line every key (null where it has no value)");
+    }
 }

@@ -123,6 +123,24 @@ public class LfSummaryTests
     }
 
     [Fact]
+    public void Analyze_text_and_the_html_report_count_rows_and_lfs_alike_with_thousands_separators()
+    {
+        // Given 1,234 rows of 1,001 LFs' votes, as LFs and as workers
+        var lfs = LfSummary.Of(Some.RandomMatrix(rows: 1_234, lfs: 1_001, k: 2, seed: 5));
+        var workers = lfs with { People = true };
+
+        // When
+        var text = new[] { lfs, workers }.Select(s => s.ToTable(markdown: false)).ToArray();
+        var html = new[] { lfs, workers }.Select(s => HtmlReport.Render("counts", s)).ToArray();
+
+        // Then (text said 1234 rows, 1001 LFs)
+        text[0].ShouldEndWith("\n1,234 rows, 1,001 LFs, classes C0=0, C1=1\n");
+        text[1].ShouldEndWith("\n1,234 tasks, 1,001 workers, classes C0=0, C1=1\n");
+        html[0].ShouldContain("<p>1,234 rows, 1,001 LFs, classes C0=0, C1=1.");
+        html[1].ShouldContain("<p>1,234 tasks, 1,001 workers, classes C0=0, C1=1.");
+    }
+
+    [Fact]
     public void The_tables_list_every_lf_and_the_totals()
     {
         var summary = LfSummary.Of(Some.Matrix(Votes, Gold));

@@ -1,5 +1,4 @@
 using Snorkeler.Data;
-using Snorkeler.Loading;
 
 namespace Snorkeler.Dsl.Tests;
 
@@ -158,8 +157,7 @@ public sealed class DiagnosticMessageTests
         var second = folder.Write("b.rules", "labels SPAM, HAM\n");
 
         // When
-        var set = new RulesLoader().Load([new LfSourceFile(first, File.ReadAllText(first)), new LfSourceFile(second, File.ReadAllText(second))],
-            new LfLoadContext(null, null, folder.Path));
+        var set = Rules.LoadFiles(folder.Path, first, second);
 
         // Then
         set.Diagnostics.Select(d => d.ToString()).ShouldBe([

@@ -55,6 +55,36 @@ public sealed class ScriptDiagnosticTests : IDisposable
     }
 
     [Fact]
+    public void A_misspelt_label_names_where_a_script_declares_the_classes()
+    {
+        // Given the classes declared by a script (no .rules file), and a label misspelt there and in another script
+        var errors = Errors(null,
+            ("a.csx", "// classes\nLabels(\"HAM\", \"SPAM\", \"EGGS\");\nLf(\"a\", row => SPAMM);\n"),
+            ("b.csx", "Lf(\"b\", row => EGGZ);\n"));
+
+        // Then each names the classes and their declaration, as SNK0007 does in rule files
+        errors.ShouldBe([
+            $"{PathOf("a.csx")}(3,16): error SNK0604: unknown label 'SPAMM'; did you mean 'SPAM'? (classes: HAM, SPAM, EGGS, or ABSTAIN; declared at line 2)",
+            $"{PathOf("b.csx")}(1,16): error SNK0604: unknown label 'EGGZ'; did you mean 'EGGS'? (classes: HAM, SPAM, EGGS, or ABSTAIN; declared at {PathOf("a.csx")}(2,1))",
+        ]);
+    }
+
+    [Fact]
+    public void Of_hundreds_of_classes_an_unknown_label_lists_the_first_twenty_and_how_many_more()
+    {
+        // Given 300 classes C001..C300 and a label misspelt C0011
+        var classes = new LabelSchema(Enumerable.Range(1, 300).Select(i => $"C{i:D3}"));
+        var errors = Errors(classes, ("labels.csx", "Lf(\"a\", row => C0011);\nLf(\"b\", row => PERSON);\n"));
+
+        // Then the classes are listed as SNK0007 lists them, in the unknown label and in the hint of a name near no class
+        const string Classes = "C001, C002, C003, C004, C005, C006, C007, C008, C009, C010, C011, C012, C013, C014, C015, C016, C017, C018, C019, C020 and 280 more, or ABSTAIN";
+        errors.ShouldBe([
+            $"{PathOf("labels.csx")}(1,16): error SNK0604: unknown label 'C0011'; did you mean 'C001' or 'C011'? (classes: {Classes})",
+            $"{PathOf("labels.csx")}(2,16): error CS0103: The name 'PERSON' does not exist in the current context; if 'PERSON' is meant as a class, the classes are {Classes}",
+        ]);
+    }
+
+    [Fact]
     public void A_name_in_capitals_near_no_class_keeps_its_roslyn_error_and_lists_the_classes()
     {
         var errors = Errors(ScriptTestKit.HamSpam, ("labels.csx", "Lf(\"keyword_my\", row => row.Text(\"text\").Contains(\"my\") ? PERSON : ABSTAIN);\n"));

@@ -56,7 +56,7 @@ public static class HtmlReport
             h3 {"{"} font-size: 1rem; margin: 1.2rem 0 0.3rem; {"}"} code {"{"} font-size: 0.85rem; {"}"}
             </style></head><body>
             <h1>Snorkeler report: {t}</h1>
-            <p>{Counted(summary)}, classes {WebUtility.HtmlEncode(summary.Schema.ToString())}.
+            <p>{summary.Counted}, classes {WebUtility.HtmlEncode(summary.Schema.ToString())}.
             The {(summary.People ? "workers" : "LFs")} together cover {P(summary.Coverage)} of the {(summary.People ? "tasks" : "rows")}; {P(summary.Overlap)} have two or more {(summary.People ? "answers" : "votes")} and {P(summary.Conflict)} a conflict.</p>
 
             """);
@@ -131,10 +131,6 @@ public static class HtmlReport
         html.Append($"<p class=\"note\">Made by Snorkeler on {DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC.</p>\n</body></html>\n");
         return html.ToString();
     }
-
-    /// <summary>"1,956 rows, 10 LFs", or for people's answers "108 tasks, 39 workers", as <c>analyze</c>'s text says it.</summary>
-    private static string Counted(LfSummary summary)
-        => string.Create(CultureInfo.InvariantCulture, $"{summary.Rows:N0} {(summary.People ? "tasks" : "rows")}, {summary.Lfs.Count:N0} {(summary.People ? "workers" : "LFs")}");
 
     /// <summary>Candidates shown in the visible table of the selection; the rest are folded away.</summary>
     private const int ShownCandidates = 8;

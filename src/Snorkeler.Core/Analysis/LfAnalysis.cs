@@ -153,8 +153,12 @@ public sealed record LfSummary(LabelSchema Schema, long Rows, IReadOnlyList<LfSt
         rows.Add(total);
         if (markdown) return Tables.Render(header, rows, markdown, rightAligned: c => c >= 2);
         FitNames(header, rows);
-        return Tables.Render(header, rows, markdown, rightAligned: c => c >= 2) + Tables.Wrap(People ? $"{N(Rows)} tasks, {N(Lfs.Count)} workers, classes {Schema}" : $"{N(Rows)} rows, {Lfs.Count} LFs, classes {Schema}");
+        return Tables.Render(header, rows, markdown, rightAligned: c => c >= 2) + Tables.Wrap($"{Counted}, classes {Schema}");
     }
+
+    /// <summary>"1,956 rows, 10 LFs", or for people's answers "108 tasks, 39 workers": the text table's last line and the HTML report's first say it alike.</summary>
+    internal string Counted
+        => string.Create(CultureInfo.InvariantCulture, $"{Rows:N0} {(People ? "tasks" : "rows")}, {Lfs.Count:N0} {(People ? "workers" : "LFs")}");
 
     /// <summary>
     /// Cuts the source names (column 0) and the class names of the polarities (column 1) of a text table's
@@ -206,9 +210,14 @@ public static class Tables
     /// names, <c>a/b/c</c>) after a slash; the lines after the first are indented by two spaces. A word longer than the
     /// width with no slash stays whole.
     /// </summary>
-    internal static string Wrap(string line, int width = 100)
+    internal static string Wrap(string line, int width = 100) => Wrap(line.Split(", "), width);
+
+    /// <summary>
+    /// <see cref="Wrap(string, int)"/> for a line given as the clauses that joined by ", " make it, so that a comma
+    /// within a clause (in an LF's name) is no place to break.
+    /// </summary>
+    internal static string Wrap(IReadOnlyList<string> clauses, int width = 100)
     {
-        var clauses = line.Split(", ");
         var lines = new List<string>();
         var current = "";
         void Add(string piece, string glue = " ")
@@ -221,9 +230,9 @@ public static class Tables
                 current = "  " + piece;
             }
         }
-        for (var i = 0; i < clauses.Length; i++)
+        for (var i = 0; i < clauses.Count; i++)
         {
-            var clause = i < clauses.Length - 1 ? clauses[i] + "," : clauses[i];
+            var clause = i < clauses.Count - 1 ? clauses[i] + "," : clauses[i];
             if (clause.Length + 2 <= width) Add(clause);
             else
                 foreach (var word in clause.Split(' '))

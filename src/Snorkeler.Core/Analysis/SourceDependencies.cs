@@ -222,7 +222,7 @@ public static class SourceDependencies
     {
         Guard.NotNull(pair);
         Guard.NotNull(names);
-        return Describe(pair, names[pair.First], names[pair.Second]);
+        return string.Join(", ", Clauses(pair, names[pair.First], names[pair.Second]));
     }
 
     /// <summary>
@@ -230,16 +230,18 @@ public static class SourceDependencies
     /// names cut as a text table's are: the longer of the two gives up a character first, neither below 12, and each cut
     /// stands for one name of <paramref name="names"/> only (<see cref="Tables.Shorten"/>). They are cut so that the line
     /// fits when cuts to 12 characters can make it; else only as far as its first clause (up to the co-votes) needs, the
-    /// caller breaking the rest after a comma (<see cref="Tables.Wrap"/>), so that short names are not cut for nothing.
+    /// caller breaking the rest after a comma (<see cref="Tables.Wrap(IReadOnlyList{string}, int)"/>), so that short names
+    /// are not cut for nothing. The line comes as its clauses, measured and broken as such: a name may hold ", " too.
     /// </summary>
-    internal static string Describe(DependentPair pair, IReadOnlyList<string> names, int width)
+    internal static IReadOnlyList<string> Describe(DependentPair pair, IReadOnlyList<string> names, int width)
     {
         const int least = 12;
         string first = names[pair.First], second = names[pair.Second];
-        var whole = Describe(pair, first, second);
-        if (whole.Length <= width) return whole;
-        var rest = whole.Length - first.Length - second.Length;
-        var firstClause = whole.IndexOf(", ", first.Length + second.Length, StringComparison.Ordinal) + 1 - first.Length - second.Length;
+        var whole = Clauses(pair, first, second);
+        var length = whole.Sum(c => c.Length) + ", ".Length * (whole.Count - 1);
+        if (length <= width) return whole;
+        var rest = length - first.Length - second.Length;
+        var firstClause = whole[0].Length + ",".Length - first.Length - second.Length;
         var room = Math.Min(first.Length, least) + Math.Min(second.Length, least) <= width - rest ? width - rest : width - firstClause;
         int a = first.Length, b = second.Length;
         while (a + b > room)
@@ -248,10 +250,11 @@ public static class SourceDependencies
             else if (b > least) b--;
             else break;
         }
-        return Describe(pair, Tables.Shorten([first], names, a)[0], Tables.Shorten([second], names, b)[0]);
+        return Clauses(pair, Tables.Shorten([first], names, a)[0], Tables.Shorten([second], names, b)[0]);
     }
 
-    private static string Describe(DependentPair pair, string first, string second)
+    /// <summary>The clauses that joined by ", " make a pair's line: the pair, its kind and co-votes; the agreement; the dependence, when known.</summary>
+    private static IReadOnlyList<string> Clauses(DependentPair pair, string first, string second)
     {
         var kind = pair.Kind switch
         {
@@ -260,8 +263,14 @@ public static class SourceDependencies
             DependencyKind.Derived => "derived (one's votes lie within the other's)",
             _ => "correlated given the class",
         };
-        var dependence = double.IsNaN(pair.Dependence) ? "" : string.Create(CultureInfo.InvariantCulture, $", dependence {pair.Dependence:F2}");
-        return string.Create(CultureInfo.InvariantCulture, $"{first} and {second}: {kind} ({pair.CoVotes} co-votes, agreement {pair.Agreement:F3}{dependence})");
+        var clauses = new List<string>
+        {
+            string.Create(CultureInfo.InvariantCulture, $"{first} and {second}: {kind} ({pair.CoVotes} co-votes"),
+            string.Create(CultureInfo.InvariantCulture, $"agreement {pair.Agreement:F3}"),
+        };
+        if (!double.IsNaN(pair.Dependence)) clauses.Add(string.Create(CultureInfo.InvariantCulture, $"dependence {pair.Dependence:F2}"));
+        clauses[^1] += ")";
+        return clauses;
     }
 
     private sealed class PairCounts

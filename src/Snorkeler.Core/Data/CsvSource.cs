@@ -40,6 +40,9 @@ public sealed class CsvSource : IChunkedSource
     /// <inheritdoc />
     public string Name => _path;
 
+    /// <inheritdoc />
+    public IReadOnlyList<string> Files => [_path];
+
     /// <summary>The field delimiter in use.</summary>
     public char Delimiter => _delimiter;
 

@@ -3,8 +3,14 @@ namespace Snorkeler.Data;
 /// <summary>Opens data files by their extension, joins several files, and renames columns.</summary>
 public static class DataSources
 {
-    /// <summary>The file extensions <see cref="Open(string)"/> reads.</summary>
-    public static IReadOnlyList<string> Extensions { get; } = [".csv", ".tsv", ".jsonl", ".ndjson", ".parquet", ".json (Wrench)"];
+    /// <summary>
+    /// The endings of the files <see cref="Open(string)"/> reads, the one list messages name them from (<c>.txt</c>,
+    /// read as delimited text too, is not offered).
+    /// </summary>
+    internal static IReadOnlyList<string> Endings { get; } = [".csv", ".tsv", ".jsonl", ".ndjson", ".parquet", ".json"];
+
+    /// <summary>The file extensions <see cref="Open(string)"/> reads, <c>.json</c> named as the Wrench split it is read as.</summary>
+    public static IReadOnlyList<string> Extensions { get; } = [.. Endings.Select(e => e == ".json" ? ".json (Wrench)" : e)];
 
     /// <summary>
     /// Opens a data file: <c>.csv</c>/<c>.tsv</c> as delimited text, <c>.jsonl</c>/<c>.ndjson</c> as JSON Lines,
@@ -34,18 +40,6 @@ public static class DataSources
 
     /// <summary>What joins the names of the files of several as one source's name (<c>a.jsonl + b.jsonl</c>).</summary>
     private const string PartSeparator = " + ";
-
-    /// <summary>
-    /// The files a source's <see cref="IDataSource.Name"/> names: the file itself, or the files of several read as one
-    /// (<see cref="Concat"/>), whatever wraps them (renamed columns, read-ahead, the studio's copy in memory) since each
-    /// keeps the name. Empty when the name is no file.
-    /// </summary>
-    internal static IReadOnlyList<string> FilesOf(string name)
-    {
-        if (File.Exists(name)) return [name];
-        var parts = name.Split(PartSeparator);
-        return parts.Length > 1 && parts.All(File.Exists) ? parts : [];
-    }
 
     /// <summary>Joins sources into one (rows of the first first); all must have the same columns.</summary>
     public static IDataSource Concat(IReadOnlyList<IDataSource> sources)
@@ -112,6 +106,8 @@ public static class DataSources
 
         public string Name => string.Join(PartSeparator, _parts.Select(p => p.Name));
 
+        public IReadOnlyList<string> Files => [.. _parts.SelectMany(p => p.Files)];
+
         public DataSchema Schema { get; }
 
         public IEnumerable<RowBatch> ReadBatches(int rowsPerBatch)
@@ -157,6 +153,8 @@ public static class DataSources
         }
 
         public string Name => _inner.Name;
+
+        public IReadOnlyList<string> Files => _inner.Files;
 
         public DataSchema Schema { get; }
 

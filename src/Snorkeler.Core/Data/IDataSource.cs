@@ -9,6 +9,13 @@ public interface IDataSource
     /// <summary>A name for messages (usually the file path).</summary>
     string Name { get; }
 
+    /// <summary>
+    /// The files the rows are read from, in row order: one, several when files are read as one, none when the rows come
+    /// from no file. A source that wraps another (renaming its columns, reading ahead, copying it into memory) gives the
+    /// other's. Not parsed from <see cref="Name"/>, as a file name may hold whatever joins several.
+    /// </summary>
+    IReadOnlyList<string> Files => [];
+
     /// <summary>The columns.</summary>
     DataSchema Schema { get; }
 

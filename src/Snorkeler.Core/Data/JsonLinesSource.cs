@@ -79,6 +79,9 @@ public sealed class JsonLinesSource : IChunkedSource
     public string Name => _path;
 
     /// <inheritdoc />
+    public IReadOnlyList<string> Files => [_path];
+
+    /// <inheritdoc />
     public DataSchema Schema { get; } = new([]);
 
     /// <inheritdoc />

@@ -47,6 +47,9 @@ public sealed class ParquetSource : IDataSource
     public string Name => _path;
 
     /// <inheritdoc />
+    public IReadOnlyList<string> Files => [_path];
+
+    /// <inheritdoc />
     public DataSchema Schema { get; }
 
     /// <inheritdoc />

@@ -49,6 +49,9 @@ public sealed class ReadAheadSource : IChunkedSource, IDisposable
     public string Name => _inner.Name;
 
     /// <inheritdoc />
+    public IReadOnlyList<string> Files => _inner.Files;
+
+    /// <inheritdoc />
     public DataSchema Schema => _inner.Schema;
 
     /// <inheritdoc />

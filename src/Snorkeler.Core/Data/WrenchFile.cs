@@ -140,6 +140,8 @@ public static class WrenchFile
     {
         public string Name => path;
 
+        public IReadOnlyList<string> Files => [path];
+
         public DataSchema Schema { get; } = IO.ReadGuard.Run(path, () => ReadDataSchema(path));
 
         public IEnumerable<RowBatch> ReadBatches(int rowsPerBatch) => IO.ReadGuard.Each(path, ReadBatchesCore(rowsPerBatch));

@@ -34,6 +34,9 @@ public static class MatrixFile
     public static MatrixFormat FormatOf(string path)
         => KnownFormat(path) ?? throw new SnorkelerException($"{path}: unknown matrix format '{Path.GetExtension(path).ToLowerInvariant()}' (expected .snkm, .csv, .npy, a Wrench .json split, or answers in long format: .csv, .tsv, .jsonl, .parquet)");
 
+    /// <summary>The endings of matrix files that are no data file (<see cref="Data.DataSources.Endings"/> are both).</summary>
+    internal static IReadOnlyList<string> MatrixOnlyEndings { get; } = [".snkm", ".npy"];
+
     /// <summary>The format a path's extension names, or null for an extension no matrix has.</summary>
     internal static MatrixFormat? KnownFormat(string path) => Path.GetExtension(path).ToLowerInvariant() switch
     {

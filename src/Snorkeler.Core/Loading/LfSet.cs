@@ -69,8 +69,7 @@ public sealed class DataHints
     public static DataHints Of(Data.IDataSource data)
     {
         Guard.NotNull(data);
-        var name = data.Name;
-        return new DataHints(name, () => Data.ColumnGuess.FreeTextColumn(data), [.. Data.DataSources.FilesOf(name).Where(Data.JsonLinesSource.IsJsonLines)]);
+        return new DataHints(data.Name, () => Data.ColumnGuess.FreeTextColumn(data), [.. data.Files.Where(Data.JsonLinesSource.IsJsonLines)]);
     }
 
     /// <summary>

@@ -7,7 +7,9 @@ internal sealed record LabelsDeclared(string Path, LabelsDeclaration Syntax);
 
 /// <summary>
 /// Reports the <c>label</c>s that name no declared class (SNK0007), once every file is checked: a class misspelt where
-/// it is declared shows only at its uses, and only all of them together say so.
+/// it is declared shows only at its uses, and only all of them together say so. Otherwise a name is reported once, at
+/// its first use, naming the others: each needs the same fix (a class removed from the <c>labels</c> line but still
+/// used by many rules gave an error a use, each saying the same).
 /// </summary>
 internal static class UnknownLabels
 {
@@ -25,8 +27,9 @@ internal static class UnknownLabels
                 yield return RuleMessages.MisspeltClass(declared.Path, misspelt.Span, group.Key, misspelt.Text, Places(group, declared.Path));
                 continue;
             }
-            foreach (var use in group)
-                yield return RuleMessages.UnknownLabel(use.Path, use.Span, use.Name, schema.ClassNames, declared is null ? null : Place(declared.Syntax.Span, declared.Path, use.Path));
+            var first = group.First();
+            yield return RuleMessages.UnknownLabel(first.Path, first.Span, first.Name, schema.ClassNames,
+                declared is null ? null : Place(declared.Syntax.Span, declared.Path, first.Path), group.Count() > 1 ? Places(group, first.Path) : null);
         }
     }
 
@@ -57,8 +60,7 @@ internal static class UnknownLabels
     private static int Distance(string a, string b) => Text.Suggest.Distance(a.ToLowerInvariant(), b.ToLowerInvariant());
 
     /// <summary>"line 2" in the same file, else "other.rules(2,1)".</summary>
-    private static string Place(TextSpan span, string path, string from)
-        => path == from ? FormattableString.Invariant($"line {span.Line}") : span.In(path).ToString();
+    private static string Place(TextSpan span, string path, string from) => Text.LabelMessages.Place(span.In(path), from);
 
     /// <summary>"lines 3, 5 and 7" when all are in <paramref name="from"/>, else each: "line 3 and other.rules(7,34)".</summary>
     private static string Places(IEnumerable<UnknownLabelUse> uses, string from)
@@ -67,8 +69,8 @@ internal static class UnknownLabels
         if (list.All(u => u.Path == from))
         {
             var lines = list.Select(u => u.Span.Line).Distinct().Select(l => l.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
-            return (lines.Count == 1 ? "line " : "lines ") + RuleMessages.Listed(lines, "and");
+            return (lines.Count == 1 ? "line " : "lines ") + Text.Listing.Join(lines, "and");
         }
-        return RuleMessages.Listed(list.Select(u => Place(u.Span, u.Path, from)).Distinct().ToList(), "and");
+        return Text.Listing.Join(list.Select(u => Place(u.Span, u.Path, from)).Distinct().ToList(), "and");
     }
 }

@@ -23,6 +23,10 @@ internal static class Rules
         };
     }
 
+    /// <summary>Loads rule files of <paramref name="folder"/> together, as one run, in the order given.</summary>
+    public static LfSet LoadFiles(string folder, params string[] paths)
+        => new RulesLoader().Load([.. paths.Select(p => new LfSourceFile(p, File.ReadAllText(p)))], new LfLoadContext(null, null, folder));
+
     /// <summary>The diagnostics of rule text, formatted, with the path shortened to <see cref="FileName"/>.</summary>
     public static IReadOnlyList<string> Diagnostics(string text, DataSchema? columns = null)
         => Load(text, columns).Diagnostics.Select(d => d.ToString()).ToList();
