@@ -118,7 +118,7 @@ public sealed class UnknownLabelTests
     }
 
     [Fact]
-    public void An_unknown_label_used_in_several_rule_files_is_reported_at_its_first_use_naming_the_others_by_file()
+    public void An_unknown_label_used_in_several_rule_files_is_reported_once_in_each_file_so_that_an_editor_showing_either_marks_it()
     {
         // Given: OTHER removed from the labels line of a.rules, still labelled twice in a.rules and once in b.rules
         using var folder = new TempFolder();
@@ -130,7 +130,8 @@ public sealed class UnknownLabelTests
 
         // Then
         set.Diagnostics.Select(d => d.ToString()).ShouldBe([
-            $"{first}(3,34): error SNK0007: unknown label 'OTHER' at line 3, line 5 and {second}(2,34) (classes: HAM, SPAM, or ABSTAIN; declared at line 1)",
+            $"{first}(3,34): error SNK0007: unknown label 'OTHER' at lines 3 and 5 (classes: HAM, SPAM, or ABSTAIN; declared at line 1)",
+            $"{second}(2,34): error SNK0007: unknown label 'OTHER' (classes: HAM, SPAM, or ABSTAIN; declared at {first}(1,1))",
         ]);
     }
 

@@ -7,9 +7,9 @@ internal sealed record LabelsDeclared(string Path, LabelsDeclaration Syntax);
 
 /// <summary>
 /// Reports the <c>label</c>s that name no declared class (SNK0007), once every file is checked: a class misspelt where
-/// it is declared shows only at its uses, and only all of them together say so. Otherwise a name is reported once, at
-/// its first use, naming the others: each needs the same fix (a class removed from the <c>labels</c> line but still
-/// used by many rules gave an error a use, each saying the same).
+/// it is declared shows only at its uses, and only all of them together say so. Otherwise a name is reported once per
+/// file, at its first use there, naming the others: each needs the same fix (a class removed from the <c>labels</c> line
+/// but still used by many rules gave an error a use, each saying the same), and an editor showing one file still marks it.
 /// </summary>
 internal static class UnknownLabels
 {
@@ -27,9 +27,13 @@ internal static class UnknownLabels
                 yield return RuleMessages.MisspeltClass(declared.Path, misspelt.Span, group.Key, misspelt.Text, Places(group, declared.Path));
                 continue;
             }
-            var first = group.First();
-            yield return RuleMessages.UnknownLabel(first.Path, first.Span, first.Name, schema.ClassNames,
-                declared is null ? null : Place(declared.Syntax.Span, declared.Path, first.Path), group.Count() > 1 ? Places(group, first.Path) : null);
+            // Once per file: an editor showing one file still marks its uses there.
+            foreach (var inFile in group.GroupBy(u => u.Path, StringComparer.Ordinal))
+            {
+                var first = inFile.First();
+                yield return RuleMessages.UnknownLabel(first.Path, first.Span, first.Name, schema.ClassNames,
+                    declared is null ? null : Place(declared.Syntax.Span, declared.Path, first.Path), inFile.Count() > 1 ? Places(inFile, first.Path) : null);
+            }
         }
     }
 
