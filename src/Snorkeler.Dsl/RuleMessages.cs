@@ -55,6 +55,8 @@ public static class RuleMessages
         public const string SpacedFieldName = "SNK0020";
         /// <summary>A two-argument function written between its arguments, as if it were an operator (<c>text starts_with "why"</c>).</summary>
         public const string FunctionAsOperator = "SNK0021";
+        /// <summary>A ':' after <c>labels</c>, as after an LF's name (<c>labels: HAM, SPAM</c>).</summary>
+        public const string LabelsColon = "SNK0022";
         /// <summary>Two LFs with one name.</summary>
         public const string DuplicateLf = "SNK0101";
         /// <summary>Two <c>let</c> constants with one name in a file.</summary>
@@ -148,6 +150,11 @@ public static class RuleMessages
 
     internal static Diagnostic FunctionAsOperator(string path, TextSpan at, string function, string left, string right)
         => Error(Codes.FunctionAsOperator, $"'{function}' is a function, not an operator: write {function}({left}, {right})", path, at);
+
+    internal static Diagnostic LabelsColon(string path, TextSpan at, string classes)
+        => Error(Codes.LabelsColon, classes.Length == 0
+            ? "'labels' takes no ':' (an lf's name does): write the classes after it, as in 'labels HAM, SPAM'"
+            : $"'labels' takes no ':' (an lf's name does): write 'labels {classes}'", path, at);
 
     internal static Diagnostic MatchesText(string path, TextSpan at, string text)
         => Error(Codes.MatchesText, $"'matches' takes a regex between slashes, not text in quotes: write /{text.Replace("/", "\\/", StringComparison.Ordinal)}/ (add i after it to ignore case)", path, at);

@@ -12,7 +12,7 @@ public sealed class DiagnosticMessageTests
         // SNK0001: syntax, one case per grammar rule
         { "SNK0001", "hello world", "test.rules(1,1): error SNK0001: unexpected 'hello', expected 'labels', 'let' or 'lf'" },
         { "SNK0001", "labels HAM SPAM", "test.rules(1,12): error SNK0001: unexpected 'SPAM', expected ','" },
-        { "SNK0001", "labels", "test.rules(1,7): error SNK0001: unexpected end of file, expected a name" },
+        { "SNK0001", "labels", "test.rules(1,7): error SNK0001: unexpected end of file, expected a class name" },
         { "SNK0001", "let = 5", "test.rules(1,5): error SNK0001: unexpected '=', expected a name" },
         { "SNK0001", "let x 5", "test.rules(1,7): error SNK0001: unexpected number 5, expected '='" },
         { "SNK0001", "let x = 5 6", "test.rules(1,11): error SNK0001: unexpected number 6, expected an operator" },
@@ -49,6 +49,8 @@ public sealed class DiagnosticMessageTests
         { "SNK0019", "labels HAM, SPAM\n \tlf a:\n    when text contains \"x\" label SPAM", "test.rules(2,3): error SNK0019: 'lf' starts a new item, and items start at the beginning of a line: remove the indentation before it (clauses under an lf are indented, items are not)" },
         { "SNK0020", Head + "when customer tier == \"gold\" label SPAM", "test.rules(3,10): error SNK0020: 'customer tier' is not one name: write a field name with spaces in backticks, `customer tier`" },
         { "SNK0020", Head + "when lower(first  name of customer) contains \"a\" label SPAM", "test.rules(3,16): error SNK0020: 'first name of customer' is not one name: write a field name with spaces in backticks, `first name of customer`" },
+        { "SNK0022", "labels: HAM, SPAM  # the classes\nlf a:\n    when text contains \"x\" label SPAM", "test.rules(1,7): error SNK0022: 'labels' takes no ':' (an lf's name does): write 'labels HAM, SPAM'" },
+        { "SNK0022", "labels :\nlf a:\n    when text contains \"x\" label SPAM", "test.rules(1,8): error SNK0022: 'labels' takes no ':' (an lf's name does): write the classes after it, as in 'labels HAM, SPAM'" },
         { "SNK0021", Head + "when text starts_with \"why\" label SPAM", "test.rules(3,15): error SNK0021: 'starts_with' is a function, not an operator: write starts_with(text, \"why\")" },
         { "SNK0021", Head + "when `first name` ends_with \"a\" and text contains \"b\" label SPAM", "test.rules(3,23): error SNK0021: 'ends_with' is a function, not an operator: write ends_with(`first name`, \"a\")" },
         { "SNK0207", Head + "when text matches \"check.*out/now\" label SPAM", "test.rules(3,23): error SNK0207: 'matches' takes a regex between slashes, not text in quotes: write /check.*out\\/now/ (add i after it to ignore case)" },

@@ -204,7 +204,7 @@ public sealed class DiagnosticSnippetTests
         var shown = DiagnosticSnippet.Format(diagnostic, text);
 
         // Then
-        shown.ShouldBe("test.rules(1,7): error SNK0001: unexpected end of file, expected a name\nlabels\n      ^");
+        shown.ShouldBe("test.rules(1,7): error SNK0001: unexpected end of file, expected a class name\nlabels\n      ^");
     }
 }
 

@@ -241,7 +241,7 @@ internal sealed class Grammar
         _expression = Chain(conjunction, Keyword("or"));
 
         var labels = from keyword in Keyword("labels")
-                     from first in name
+                     from first in name.Expect("a class name")
                      from rest in (from comma in Symbol(",") from n in name select n).XMany()
                      from end in End("','")
                      select (Item)new LabelsDeclaration(new[] { first }.Concat(rest).ToList(), keyword.Span.To(rest.LastOrDefault()?.Span ?? first.Span));
@@ -418,6 +418,13 @@ internal sealed class Grammar
             var inner = _text[(offset + 1)..Math.Min(close, _text.Length)];
             var quoted = close < _text.Length && _text[close] != '\n' ? _text[offset..(close + 1)] : _text[offset..close];
             return RuleMessages.WrongQuotes(_path, at with { Length = quoted.Length }, quoted, inner.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal));
+        }
+        if (c == ':' && _text.AsSpan(lineStart, offset - lineStart).TrimEnd() is "labels")
+        {
+            var lineEnd = _text.IndexOf('\n', offset);
+            var rest = _text[(offset + 1)..(lineEnd < 0 ? _text.Length : lineEnd)];
+            if (rest.IndexOf('#', StringComparison.Ordinal) is >= 0 and var comment) rest = rest[..comment];
+            return RuleMessages.LabelsColon(_path, at with { Length = 1 }, rest.Trim());
         }
         if (c == '=' && (offset + 1 >= _text.Length || _text[offset + 1] != '=') && expected.Contains("an operator"))
             return RuleMessages.SingleEquals(_path, at with { Length = 1 });
