@@ -58,7 +58,6 @@ public class ExitCodeTests
     }
 
     [Theory]
-    [InlineData("analyze", "--format", "json")]
     [InlineData("fit", "--model", "mv", "--out", "m.json")]
     [InlineData("predict", "--model", "m.json", "--out", "p.csv")]
     public void A_missing_required_option_exits_2_naming_it(params string[] args)
