@@ -226,6 +226,25 @@ public sealed class StudioBrowserTests
         alone.ShouldNotContain("many");
     }
 
+    [Fact]
+    public async Task A_person_on_a_laptop_screen_sees_the_whole_LF_table_without_scrolling_the_page_sideways()
+    {
+        // Given a window 1,280 pixels wide, where the table's rows of names, places and seven columns ran past the page's edge
+        await using var studio = await StudioHarness.Start();
+        using var browser = Browser();
+        browser.Manage().Window.Size = new System.Drawing.Size(1280, 900);
+        var wait = Open(browser, studio);
+        wait.Until(b => b.FindElements(By.CssSelector("#lf-table tbody tr")).Count > 0);
+
+        // Then the page is no wider than the window, and the last column, the learned accuracy, is inside it
+        var widths = (IReadOnlyCollection<object>)browser.ExecuteScript(
+            "const d = document.documentElement, th = document.querySelector('#lf-table th:last-child').getBoundingClientRect();" +
+            "return [d.scrollWidth, d.clientWidth, Math.ceil(th.right)];")!;
+        var (page, window, lastColumn) = (Convert.ToInt64(widths.ElementAt(0)), Convert.ToInt64(widths.ElementAt(1)), Convert.ToInt64(widths.ElementAt(2)));
+        page.ShouldBeLessThanOrEqualTo(window);
+        lastColumn.ShouldBeLessThanOrEqualTo(window);
+    }
+
     private static string Percent(double share) => (100 * share).ToString("F1", System.Globalization.CultureInfo.InvariantCulture) + "%";
 
     [Fact]
