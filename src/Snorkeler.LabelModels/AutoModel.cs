@@ -306,6 +306,13 @@ public sealed class AutoTrainer : ILabelModelTrainer
 
     // ---------------------------------------------------------------- without a dev split
 
+    /// <summary>The choice without a dev split among <paramref name="entries"/> instead of <see cref="Candidates"/> (for tests of the selection).</summary>
+    internal static (ILabelModel Model, AutoSelection Selection) ChooseAmong(IMatrixSource train, FitContext context, IReadOnlyList<AutoEntry> entries)
+    {
+        var choice = Unsupervised(Guard.NotNull(train), Guard.NotNull(context).Quiet, context.Log, entries);
+        return (choice.Model, choice.Selection);
+    }
+
     private static Choice CrowdChoice(IMatrixSource train, FitContext context, Action<string>? log)
     {
         var (model, selection, chosen) = Crowd.CrowdSelection.Choose(train, context, log);
@@ -344,12 +351,24 @@ public sealed class AutoTrainer : ILabelModelTrainer
             statisticsLater[e] = statisticsLater[e + 1] || ReadsStatistics(list[e + 1], given is not null || !list[e + 1].LearnsPrior);
         var majorityAbsurd = 0.0;
         var kappas = new Dictionary<int, (double[] Kappa, double[] Weight)>(); // per scored candidate (by index): κ of each held-out source
+        var refits = new Dictionary<int, Func<ILabelModel>>(); // per scored candidate: its fit on all rows, made again (or late)
+        var deferred = new HashSet<int>(); // scored candidates not yet fitted on all rows
         // A candidate left out (not fitted, rejected or failed) keeps its place with a NaN score and the reason.
         void Drop(AutoCandidate dropped, string heading)
         {
             candidates.Add(dropped);
             models.Add(null);
             log?.Invoke($"auto: {heading}: {dropped.Note}");
+        }
+        // Why a fit is rejected, or null: its labels call the sources casting more of the votes absurd than majority vote's
+        // labels do (the first candidate's share, majority vote's, is the yardstick).
+        string? Absurd(ILabelModel model)
+        {
+            var absurd = AbsurdVoteShare(model, sources.Sample);
+            if (candidates.Count == 0) majorityAbsurd = absurd;
+            else if (absurd > majorityAbsurd + 0.01)
+                return string.Create(CultureInfo.InvariantCulture, $"its labels make sources casting {absurd:P1} of the votes right less than half as often as a uniform guess (majority vote: {majorityAbsurd:P1})");
+            return null;
         }
         for (var x = 0; x < list.Length; x++)
         {
@@ -369,22 +388,29 @@ public sealed class AutoTrainer : ILabelModelTrainer
             {
                 var trainer = LabelModelCatalog.Get(entry.Model).CreateTrainer(new ModelOptions(entry.Options));
                 var keep = statisticsLater[x];
-                var model = statistics.Fit(trainer, train, fitContext, keep);
-                if (learned is not null && prior is null && entry.LearnsPrior) learned[entry] = model;
-                var absurd = AbsurdVoteShare(model, sources.Sample);
-                if (candidates.Count == 0) majorityAbsurd = absurd;
-                else if (absurd > majorityAbsurd + 0.01)
+                // A candidate whose fits without a fold are cheaper than its own (EBCC: one restart instead of ten) is fitted on
+                // all rows only if it leads, unless the dev-split search reuses that fit: on dense LF sets its own fit was most of
+                // auto's time, and it seldom leads there. The choice is the same: an absurd fit is rejected when it would lead.
+                var defer = learned is null && folds >= 2 && CriterionTrainer(entry) is not null;
+                ILabelModel? model = null;
+                if (!defer)
                 {
-                    var rejected = new AutoCandidate(entry.Model, entry.Options, priorSource, double.NaN,
-                        string.Create(CultureInfo.InvariantCulture, $"its labels make sources casting {absurd:P1} of the votes right less than half as often as a uniform guess (majority vote: {majorityAbsurd:P1})"));
-                    Drop(rejected, $"{rejected}: rejected");
-                    continue;
+                    model = statistics.Fit(trainer, train, fitContext, keep);
+                    if (learned is not null && prior is null && entry.LearnsPrior) learned[entry] = model;
+                    if (Absurd(model) is { } note)
+                    {
+                        var rejected = new AutoCandidate(entry.Model, entry.Options, priorSource, double.NaN, note);
+                        Drop(rejected, $"{rejected}: rejected");
+                        continue;
+                    }
                 }
                 var foldTrainer = CriterionTrainer(entry) ?? trainer;
                 var scores = folds < 2 ? new HeldOutScores([], [], []) : sources.Scores((x, f) => statistics.Fit(foldTrainer, x, fitContext with { Prior = prior is null || given is not null ? prior : maskedPriors![f] }, keep), context.Cancellation);
                 var score = HeldOutSources.Mean(scores.Agreement, scores.Weight);
                 kappas[candidates.Count] = (scores.Kappa, scores.Weight);
                 var candidate = new AutoCandidate(entry.Model, entry.Options, priorSource, score);
+                refits[candidates.Count] = () => statistics.Fit(trainer, train, fitContext, keep: false);
+                if (defer) deferred.Add(candidates.Count);
                 candidates.Add(candidate);
                 models.Add(model);
                 LetGoBeaten(models, candidates);
@@ -396,6 +422,24 @@ public sealed class AutoTrainer : ILabelModelTrainer
             }
         }
         var best = Best(candidates.Select(c => c.Score).ToArray(), higherIsBetter: true);
+        // The leader's fit on all rows: a deferred one's now (rejected, as any other, when absurd or when it fails, and the
+        // next one leads), or a beaten one's again, let go while a deferred candidate led (the same fit: same rows and seed).
+        while (best >= 0 && models[best] is null)
+        {
+            string? note;
+            try
+            {
+                if (deferred.Contains(best)) log?.Invoke($"auto: {candidates[best]} leads: fitted on all rows");
+                var model = refits[best]();
+                note = deferred.Contains(best) ? Absurd(model) : null;
+                if (note is null) models[best] = model;
+            }
+            catch (SnorkelerException e) { note = e.Message; }
+            if (note is null) break;
+            candidates[best] = candidates[best] with { Score = double.NaN, Note = note };
+            log?.Invoke($"auto: {candidates[best]}: rejected: {note}");
+            best = Best(candidates.Select(c => c.Score).ToArray(), higherIsBetter: true);
+        }
         if (best < 0) throw new SnorkelerException("auto: every candidate model failed; see the log");
         var reason = folds < 2
             ? "with fewer than two independent groups of sources no source can be held out, so majority vote is kept"

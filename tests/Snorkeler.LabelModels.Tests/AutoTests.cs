@@ -30,6 +30,40 @@ public sealed class AutoTests(ITestOutputHelper output)
     }
 
     [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Without_a_dev_split_ebcc_is_fitted_on_all_rows_only_when_it_leads_and_then_as_it_is_on_its_own(bool ebccCanLead)
+    {
+        // Given LFs that vote every class with accuracies from 0.5 to 0.9, and auto's candidates cut to majority vote and ebcc,
+        // or to majority vote, Dawid–Skene and ebcc
+        var set = Generated.OneCoin(3000, [0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9], 3, coverage: 0.6, skew: 0.3, seed: 7);
+        var train = set.Matrix.WithGold([]);
+        var entries = AutoTrainer.Candidates.Where(e => e.Model == EbccTrainer.ModelName || e.Model == MajorityVoteTrainer.ModelName
+            || (!ebccCanLead && e.Model == DawidSkeneTrainer.ModelName && e.Options.Count == 1)).ToArray();
+        var log = new List<string>();
+
+        // When auto chooses among them
+        var (model, selection) = AutoTrainer.ChooseAmong(train, FitContext.WithSeed(5) with { Log = log.Add }, entries);
+
+        // Then ebcc's fit on all rows (ten restarts, the cost of ten held-out fits) is made only when it leads, and it is then
+        // ebcc's own fit; when Dawid–Skene leads, ebcc's held-out score is recorded all the same
+        var ebcc = selection.Candidates.Single(c => c.Model == EbccTrainer.ModelName);
+        double.IsFinite(ebcc.Score).ShouldBeTrue();
+        var fittedOnAllRows = log.Count(l => l.StartsWith("auto: ebcc (prior: learned) leads: fitted on all rows", StringComparison.Ordinal));
+        if (ebccCanLead)
+        {
+            selection.Chosen.Model.ShouldBe(EbccTrainer.ModelName);
+            fittedOnAllRows.ShouldBe(1);
+            model.PredictProbabilities(train).ShouldBe(new EbccTrainer().Fit(train, FitContext.WithSeed(5)).PredictProbabilities(train));
+        }
+        else
+        {
+            selection.Chosen.Model.ShouldBe(DawidSkeneTrainer.ModelName);
+            fittedOnAllRows.ShouldBe(0);
+        }
+    }
+
+    [Theory]
     [InlineData("youtube")]
     [InlineData("trec")]
     [InlineData("tennis")]
