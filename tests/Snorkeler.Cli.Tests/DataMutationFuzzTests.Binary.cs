@@ -18,6 +18,7 @@ public sealed partial class DataMutationFuzzTests
     [
         new("yt.parquet", [], ["apply --lfs {lfs} --data {d}/yt.parquet --column text=CONTENT --out {o}/m.snkm", "label --lfs {lfs} --data {d}/yt.parquet --column text=CONTENT --model mv --keep-columns AUTHOR,Posted --out {o}/labels.parquet", "rows --lfs {lfs} --data {d}/yt.parquet --column text=CONTENT --gold-column CLASS --limit 2"], Lines: false),
         new("answers.parquet", ["label.json"], ["fit --matrix {d}/answers.parquet --model dawid-skene --out {o}/model.json", "analyze --matrix {d}/answers.parquet"], Lines: false),
+        new("gold.parquet", ["answers.csv", "label.json"], ["analyze --matrix {d}/answers.csv --gold {d}/gold.parquet"], Lines: false),
         new("m.npy", ["m.npy.schema.json", "m.gold.npy", "model.json"], ["analyze --matrix {d}/m.npy", "fit --matrix {d}/m.npy --model snorkel --out {o}/model.json", "predict --model {d}/model.json --matrix {d}/m.npy --out {o}/p.csv"], Lines: false),
         new("m.gold.npy", ["m.npy", "m.npy.schema.json"], ["analyze --matrix {d}/m.npy"], Lines: false),
     ];
@@ -63,7 +64,14 @@ public sealed partial class DataMutationFuzzTests
         public long Label { get; set; }
     }
 
-    /// <summary><see cref="Inputs"/>, and the binary files: YouTube comments and rte answers as Parquet (written by Parquet.Net, in several row groups), the spam matrix as .npy with its gold labels.</summary>
+    /// <summary>Gold labels by task.</summary>
+    public sealed class Gold
+    {
+        public string? Task { get; set; }
+        public string? Label { get; set; }
+    }
+
+    /// <summary><see cref="Inputs"/>, and the binary files: YouTube comments, rte answers and their gold labels as Parquet (written by Parquet.Net, in several row groups), the spam matrix as .npy with its gold labels.</summary>
     internal static string BinaryInputs(string folder)
     {
         Inputs(folder);
@@ -84,6 +92,7 @@ public sealed partial class DataMutationFuzzTests
         Write(In("yt.parquet"), comments);
         var answers = File.ReadLines(In("answers.csv")).Skip(1).Select(l => l.Split(',')).Select(f => new Answer { Task = f[0], Worker = f[1], Label = long.Parse(f[2], CultureInfo.InvariantCulture) }).ToArray();
         Write(In("answers.parquet"), answers);
+        Write(In("gold.parquet"), File.ReadLines(In("gold.csv")).Skip(1).Select(l => l.Split(',')).Select(f => new Gold { Task = f[0], Label = f[1] }).ToArray());
         Ok("apply", "--lfs", In("lfs"), "--data", In("yt.csv"), "--column", "text=CONTENT", "--gold-column", "CLASS", "--out", In("m.npy"));
         return folder;
     }
