@@ -26,8 +26,7 @@ public sealed partial class DataMutationFuzzTests
     [Fact]
     public void Binary_mutants_of_parquet_and_npy_files_end_in_one_line_errors_naming_them()
     {
-        var count = int.Parse(Environment.GetEnvironmentVariable("SNORKELER_FUZZ_MUTANTS") ?? "200", CultureInfo.InvariantCulture);
-        var seed = int.Parse(Environment.GetEnvironmentVariable("SNORKELER_FUZZ_SEED") ?? "3903", CultureInfo.InvariantCulture);
+        var (count, seed) = Scale(200, 3903);
         var inputs = BinaryInputs(_temp.File("inputs"));
         var problems = new List<string>();
         foreach (var target in BinaryTargets)

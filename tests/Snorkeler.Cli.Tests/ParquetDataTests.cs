@@ -39,6 +39,13 @@ public sealed class ParquetDataTests : IDisposable
         return path;
     }
 
+    /// <summary>The file's bytes and where its footer (the schema and row groups) starts.</summary>
+    private static (byte[] Bytes, int Footer) Footer(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        return (bytes, bytes.Length - 8 - BitConverter.ToInt32(bytes, bytes.Length - 8));
+    }
+
     private CliResult Apply(params string[] data) => Shell.Run(["apply", "--lfs", _lfs, "--data", .. data, "--out", _temp.File("m.csv")]);
 
     [Fact]
@@ -89,11 +96,9 @@ public sealed class ParquetDataTests : IDisposable
     {
         // Given a file whose column chunk names a column path the schema does not have (its footer's second 'text' changed)
         var path = Parquet("renamed.parquet", Texts.Select(t => new Text { text = t }));
-        var bytes = File.ReadAllBytes(path);
-        var footer = bytes.Length - 8 - BitConverter.ToInt32(bytes, bytes.Length - 8);
+        var (bytes, footer) = Footer(path);
         var schema = bytes.AsSpan(footer).IndexOf("text"u8) + footer;
-        var chunk = bytes.AsSpan(schema + 4).IndexOf("text"u8) + schema + 4;
-        bytes[chunk] = (byte)'T';
+        bytes[bytes.AsSpan(schema + 4).IndexOf("text"u8) + schema + 4] = (byte)'T';
         File.WriteAllBytes(path, bytes);
 
         // When, Then: the decoder's error says where (before: the file alone)
@@ -105,8 +110,7 @@ public sealed class ParquetDataTests : IDisposable
     {
         // Given a file whose column name in the schema has a byte that is not UTF-8 (before: read as column 't\uFFFDxt')
         var path = Parquet("name.parquet", Texts.Select(t => new Text { text = t }));
-        var bytes = File.ReadAllBytes(path);
-        var footer = bytes.Length - 8 - BitConverter.ToInt32(bytes, bytes.Length - 8);
+        var (bytes, footer) = Footer(path);
         var name = bytes.AsSpan(footer).IndexOf("text"u8) + footer;
         bytes[name + 1] = 0xFF;
         File.WriteAllBytes(path, bytes);

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
 using Snorkeler.Cli.Tests.Support;
 
 namespace Snorkeler.Cli.Tests;
@@ -11,7 +9,7 @@ namespace Snorkeler.Cli.Tests;
 /// stop it that way, never with a stack trace or a hang. A bigger run: SNORKELER_FUZZ_MUTANTS (and SNORKELER_FUZZ_SEED)
 /// with <c>--filter StudioStartupTests</c>.
 /// </summary>
-public sealed partial class StudioStartupTests : IDisposable
+public sealed class StudioStartupTests : IDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private readonly TempFolder _temp = new();
@@ -152,8 +150,7 @@ public sealed partial class StudioStartupTests : IDisposable
     [Fact]
     public async Task Mutants_of_the_data_and_LF_files_start_the_studio_or_stop_it_with_one_line_naming_the_file()
     {
-        var count = int.Parse(Environment.GetEnvironmentVariable("SNORKELER_FUZZ_MUTANTS") ?? "40", CultureInfo.InvariantCulture);
-        var seed = int.Parse(Environment.GetEnvironmentVariable("SNORKELER_FUZZ_SEED") ?? "3904", CultureInfo.InvariantCulture);
+        var (count, seed) = DataMutationFuzzTests.Scale(40, 3904);
         var problems = new List<string>();
         var rules = Path.Combine(_lfs, "tickets.rules");
         var sound = new Dictionary<string, byte[]> { [_data] = File.ReadAllBytes(_data), [rules] = File.ReadAllBytes(rules) };
@@ -168,9 +165,7 @@ public sealed partial class StudioStartupTests : IDisposable
             }
             File.WriteAllBytes(file, original);
         }
-        if (problems.Count > 0 && Environment.GetEnvironmentVariable("SNORKELER_FUZZ_REPORT") is { Length: > 0 } report)
-            File.AppendAllLines(report, problems.Select(p => p.ReplaceLineEndings("⏎")));
-        problems.ShouldBeEmpty();
+        DataMutationFuzzTests.Report(problems);
     }
 
     /// <summary>What is wrong with a studio run on a damaged file: served runs end in 0; stopped runs in 1, with one error line naming the file.</summary>
@@ -178,9 +173,6 @@ public sealed partial class StudioStartupTests : IDisposable
     {
         if (run.Error.Contains("   at ", StringComparison.Ordinal) || run.Error.Contains("Exception", StringComparison.Ordinal)) return $"shows .NET «{run.Error}»";
         if (run.Served) return run.ExitCode == 0 ? null : $"served, then exit {run.ExitCode} «{run.Error}»";
-        if (run.ExitCode != 1) return $"exit {run.ExitCode} «{run.Error}»";
-        var errors = run.ErrorLines.Where(l => l.StartsWith("error", StringComparison.Ordinal) || l.StartsWith("snorkeler", StringComparison.Ordinal)).ToList();
-        if (errors.Count != 1) return $"{errors.Count} error lines «{run.Error}»";
-        return Regex.IsMatch(errors[0], $@"(?<![\w.-]){Regex.Escape(file)}\b") ? null : $"names another file «{errors[0]}»";
+        return run.ExitCode != 1 ? $"exit {run.ExitCode} «{run.Error}»" : DataMutationFuzzTests.OneErrorNaming(run.ErrorLines, file).Problem;
     }
 }
