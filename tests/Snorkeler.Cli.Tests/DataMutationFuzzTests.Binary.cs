@@ -8,7 +8,8 @@ namespace Snorkeler.Cli.Tests;
 
 /// <summary>
 /// The binary data files the CLI reads, Parquet data and answers and NumPy .npy matrices and gold labels (and the text
-/// formats the text fuzz leaves out: TSV data, answers, gold labels and judgements as JSON Lines), damaged by
+/// formats the text fuzz leaves out: TSV data, answers, gold labels and judgements as JSON Lines, and the splits of a
+/// compare --suite set), damaged by
 /// <see cref="DataMutator"/>'s edits and by <see cref="BinaryMutator"/>'s, which know where their footers, headers and
 /// data lie; the same checks as the text files' (<see cref="Problems"/>). A bigger run: SNORKELER_FUZZ_MUTANTS=5000
 /// (and SNORKELER_FUZZ_SEED) with <c>--filter Binary</c>.
@@ -24,6 +25,10 @@ public sealed partial class DataMutationFuzzTests
         new("answers.jsonl", ["label.json", "gold.jsonl"], ["fit --matrix {d}/answers.jsonl --model dawid-skene --out {o}/model.json", "analyze --matrix {d}/answers.jsonl --gold {d}/gold.jsonl"]),
         new("gold.jsonl", ["answers.jsonl", "label.json"], ["analyze --matrix {d}/answers.jsonl --gold {d}/gold.jsonl"]),
         new("judgements.jsonl", [], ["preferences --pairs {d}/judgements.jsonl --out {o}/scores.csv"]),
+        new("suite/a/test.json", ["suite/a/train.json", "suite/a/valid.json", "suite/a/label.json"], ["compare --suite {d}/suite --models mv,wmv"]),
+        new("suite/a/train.json", ["suite/a/test.json", "suite/a/valid.json", "suite/a/label.json"], ["compare --suite {d}/suite --models mv,wmv"]),
+        new("suite/a/valid.json", ["suite/a/train.json", "suite/a/test.json", "suite/a/label.json"], ["compare --suite {d}/suite --models mv,wmv"]),
+        new("suite/a/label.json", ["suite/a/train.json", "suite/a/test.json", "suite/a/valid.json"], ["compare --suite {d}/suite --models mv,wmv"]),
         new("m.npy", ["m.npy.schema.json", "m.gold.npy", "model.json"], ["analyze --matrix {d}/m.npy", "fit --matrix {d}/m.npy --model snorkel --out {o}/model.json", "predict --model {d}/model.json --matrix {d}/m.npy --out {o}/p.csv"], Lines: false),
         new("m.gold.npy", ["m.npy", "m.npy.schema.json"], ["analyze --matrix {d}/m.npy"], Lines: false),
     ];
@@ -31,7 +36,7 @@ public sealed partial class DataMutationFuzzTests
     [Fact]
     public void Binary_mutants_of_parquet_and_npy_files_end_in_one_line_errors_naming_them()
     {
-        var (count, seed) = Scale(270, 3903);
+        var (count, seed) = Scale(390, 3903);
         var inputs = BinaryInputs(_temp.File("inputs"));
         var problems = new List<string>();
         foreach (var target in BinaryTargets)
@@ -103,6 +108,9 @@ public sealed partial class DataMutationFuzzTests
         Write(In("answers.parquet"), answers);
         Write(In("gold.parquet"), File.ReadLines(In("gold.csv")).Skip(1).Select(l => l.Split(',')).Select(f => new Gold { Task = f[0], Label = f[1] }).ToArray());
         Ok("apply", "--lfs", In("lfs"), "--data", In("yt.csv"), "--column", "text=CONTENT", "--gold-column", "CLASS", "--out", In("m.npy"));
+        // A suite of one set, each of its splits the 12-row Wrench split, for compare --suite.
+        Directory.CreateDirectory(In("suite/a"));
+        foreach (var split in new[] { "train.json", "test.json", "valid.json", "label.json" }) File.Copy(In(split == "label.json" ? "label.json" : "valid.json"), In("suite/a/" + split));
         // The text formats the text fuzz does not read: tab-separated data, and answers, gold labels and judgements as JSON Lines.
         File.WriteAllLines(In("yt.tsv"), comments.Select(c => $"{c.COMMENT_ID}\t{c.CONTENT?.ReplaceLineEndings(" ").Replace('\t', ' ')}\t{c.CLASS}").Prepend("id\ttext\tlabel"));
         static string Json(params (string Key, string Value)[] fields) => new JsonObject(fields.Select(f => KeyValuePair.Create(f.Key, (JsonNode?)f.Value))).ToJsonString();

@@ -108,8 +108,13 @@ public sealed partial class DataMutationFuzzTests : IDisposable
         var work = Path.Combine(inputs, "work", Path.GetFileNameWithoutExtension(target.File) + "-" + Path.GetExtension(target.File).TrimStart('.'));
         var outputs = Path.Combine(work, "out");
         Directory.CreateDirectory(outputs);
-        foreach (var beside in target.Beside) File.Copy(Path.Combine(inputs, beside), Path.Combine(work, beside), overwrite: true);
+        foreach (var beside in target.Beside)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(work, beside))!);
+            File.Copy(Path.Combine(inputs, beside), Path.Combine(work, beside), overwrite: true);
+        }
         var damaged = Path.Combine(work, target.File);
+        Directory.CreateDirectory(Path.GetDirectoryName(damaged)!);
         File.WriteAllBytes(damaged, mutant.Bytes);
         var problems = new List<string>();
         foreach (var command in target.Commands)
