@@ -5,7 +5,7 @@ namespace Snorkeler.Cli.Tests;
 /// <summary>
 /// <c>snorkeler studio</c> started on broken files: bad data, dev data or hand labels end it at once with exit 1 and one
 /// line naming the file; broken LFs start it, with their diagnostics on stderr, as docs/studio.md says; hand labels it
-/// cannot use start it with a warning naming their line. The damaged data and LF files of a seeded fuzz either start it or
+/// cannot use start it with a warning naming their line. The damaged data, LF and hand labels files of a seeded fuzz either start it or
 /// stop it that way, never with a stack trace or a hang. A bigger run: SNORKELER_FUZZ_MUTANTS (and SNORKELER_FUZZ_SEED)
 /// with <c>--filter StudioStartupTests</c>.
 /// </summary>
@@ -148,19 +148,20 @@ public sealed class StudioStartupTests : IDisposable
     }
 
     [Fact]
-    public async Task Mutants_of_the_data_and_LF_files_start_the_studio_or_stop_it_with_one_line_naming_the_file()
+    public async Task Mutants_of_the_data_LF_and_hand_labels_files_start_the_studio_or_stop_it_with_one_line_naming_the_file()
     {
-        var (count, seed) = DataMutationFuzzTests.Scale(40, 3904);
+        var (count, seed) = DataMutationFuzzTests.Scale(45, 3904);
         var problems = new List<string>();
         var rules = Path.Combine(_lfs, "tickets.rules");
-        var sound = new Dictionary<string, byte[]> { [_data] = File.ReadAllBytes(_data), [rules] = File.ReadAllBytes(rules) };
+        var hand = _temp.Write("hand.csv", "row,label\n1,BILLING\n4,TECHNICAL\n9,ACCOUNT\n");
+        var sound = new Dictionary<string, byte[]> { [_data] = File.ReadAllBytes(_data), [rules] = File.ReadAllBytes(rules), [hand] = File.ReadAllBytes(hand) };
         foreach (var (file, original) in sound)
         {
-            foreach (var mutant in new DataMutator(original).Random(seed, Math.Max(1, count / 2)))
+            foreach (var mutant in new DataMutator(original).Random(seed, Math.Max(1, count / sound.Count)).Prepend(DataMutant.Of(DataMutant.Sound, original, original)))
             {
                 File.WriteAllBytes(file, mutant.Bytes);
                 var run = await Studio("--data", _data, "--gold-column", "category", "--dev", _data);
-                var problem = Problem(run, Path.GetFileName(file));
+                var problem = mutant.Kind == DataMutant.Sound && !run.Served ? $"the sound file does not start it «{run.Error}»" : Problem(run, Path.GetFileName(file));
                 if (problem is not null) problems.Add($"{Path.GetFileName(file)}: {problem}: {mutant.Describe()}");
             }
             File.WriteAllBytes(file, original);
