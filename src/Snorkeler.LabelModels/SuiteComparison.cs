@@ -289,6 +289,9 @@ public static class SuiteComparison
         var sets = new List<(string, string)>();
         foreach (var d in Directory.GetDirectories(folder))
         {
+            foreach (var split in new[] { "train.json", "test.json", "valid.json" })
+                if (Directory.Exists(Path.Combine(d, split)))
+                    throw SnorkelerException.InFile(Path.Combine(d, split), "is a folder, not a Wrench split file (move it out of the suite's set, or out of the suite)");
             var (train, test) = (File.Exists(Path.Combine(d, "train.json")), File.Exists(Path.Combine(d, "test.json")));
             if (train && test) sets.Add((Path.GetFileName(d), d));
             else if (train || test)
@@ -299,9 +302,12 @@ public static class SuiteComparison
         return sets;
     }
 
-    /// <summary>Runs every model on every set of <paramref name="folder"/> with every seed.</summary>
+    /// <summary>
+    /// Runs every model on every set of <paramref name="folder"/> with every seed. A set's valid.json without gold labels
+    /// is no dev split: the set is compared without one, and <paramref name="warn"/> says so.
+    /// </summary>
     public static SuiteResult Run(string folder, IReadOnlyList<string> models, IReadOnlyList<int> seeds, TieBreak tieBreak = TieBreak.Random,
-        Action<string>? log = null, CancellationToken cancellation = default)
+        Action<string>? log = null, CancellationToken cancellation = default, Action<string>? warn = null)
     {
         Guard.NotNull(models);
         var sets = new List<(string, ComparisonResult)>();
@@ -317,7 +323,11 @@ public static class SuiteComparison
             if (train.LfCount == 0) throw SnorkelerException.InFile(trainPath, LabelModel.NoLfs);
             if (!test.HasGold || test.GoldLabels.ToArray().All(g => g < 0))
                 throw SnorkelerException.InFile(testPath, "has no gold labels to score against");
-            if (dev is not null && dev.GoldLabels.ToArray().All(g => g < 0)) dev = null;
+            if (dev is not null && (!dev.HasGold || dev.GoldLabels.ToArray().All(g => g < 0)))
+            {
+                warn?.Invoke($"{validPath}: no gold labels, so set '{name}' is compared without a dev split (the models that use one run without it)");
+                dev = null;
+            }
             log?.Invoke($"compare: {name}: {train.RowCount:N0} train rows, {test.RowCount:N0} test rows, {train.LfCount} sources, {train.Schema.Cardinality} classes");
             var result = ModelComparison.Run(train.WithGold([]), test, dev, models, seeds, tieBreak,
                 log: log is null ? null : line => log($"{name}: {line}"), cancellation: cancellation, testName: testPath, devName: validPath, trainName: trainPath);

@@ -14,6 +14,7 @@ internal sealed class HandLabels
 {
     private const string Header = "row,label";
     private readonly SortedDictionary<long, string> _labels = [];
+    private readonly Dictionary<long, int> _lines = [];
     private (long Length, DateTime Written)? _stamp;
 
     public HandLabels(string path)
@@ -27,6 +28,9 @@ internal sealed class HandLabels
 
     /// <summary>Class name by 0-based row index in the data file.</summary>
     public IReadOnlyDictionary<long, string> Labels => _labels;
+
+    /// <summary>The 1-based line of the file a row's label was read from, when it was read from the file.</summary>
+    public int? LineOf(long row) => _lines.TryGetValue(row, out var line) ? line : null;
 
     /// <summary>Sets (or with null removes) the label of a row and writes the file.</summary>
     public void Set(long row, string? label)
@@ -54,8 +58,8 @@ internal sealed class HandLabels
             if (line.Length == 0) continue;
             var comma = line.IndexOf(',', StringComparison.Ordinal);
             if (comma <= 0 || !long.TryParse(line.AsSpan(0, comma), NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number < 1)
-                throw SnorkelerException.InFile(Path, $"line {i + 1}: expected 'ROW,LABEL' with a row number from 1, got '{line}'");
-            _labels.TryAdd(number - 1, line[(comma + 1)..].Trim());
+                throw SnorkelerException.InFile(Path, $"expected 'ROW,LABEL' with a row number from 1, got '{line}'", i + 1);
+            if (_labels.TryAdd(number - 1, line[(comma + 1)..].Trim())) _lines[number - 1] = i + 1;
         }
         _stamp = stamp;
     }

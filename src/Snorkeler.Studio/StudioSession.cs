@@ -96,6 +96,27 @@ public sealed partial class StudioSession : IDisposable
         _poll = new Timer(_ => PickUpExternalChanges(), null, settings.PollInterval, settings.PollInterval);
     }
 
+    /// <summary>
+    /// The hand labels the studio reads but cannot use, one line each naming the labels file and line: a row past the end
+    /// of the data (a labels file of other data?) and a class the LFs do not declare (renamed since?). They stay in the
+    /// file; the numbers leave them out.
+    /// </summary>
+    public IReadOnlyList<string> HandLabelWarnings()
+    {
+        LabelSchema? schema;
+        lock (_gate) schema = _current?.Schema;
+        var warnings = new List<string>();
+        foreach (var (row, label) in _hand.Labels)
+        {
+            var at = _hand.LineOf(row) is { } line ? $"{_hand.Path}({line})" : _hand.Path;
+            if (!_train.IsSample && _train.FromOriginal(row) < 0)
+                warnings.Add($"warning: {at}: row {row + 1:N0} is past the data's {_train.Rows:N0} rows; its label is not used (a labels file of other data?)");
+            else if (schema is not null && schema.LabelOf(label) is null)
+                warnings.Add($"warning: {at}: row {row + 1:N0}'s label '{label}' is not a class of the LFs ({string.Join(", ", schema.ClassNames)}); it is not used");
+        }
+        return warnings;
+    }
+
     /// <summary>The LF folder (full path).</summary>
     public string Folder { get; }
 

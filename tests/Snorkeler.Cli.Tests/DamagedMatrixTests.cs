@@ -171,4 +171,55 @@ public class DamagedMatrixTests
 
         Shell.Run("analyze", "--matrix", path).ShouldSucceed();
     }
+
+    [Theory]
+    [InlineData("appended", "2 bytes after the array's data, which shape (2, 2) of |i1 makes 4 bytes (a damaged or concatenated file?)")]
+    [InlineData("{'descr': '|i1', 'fortran_order':True, 'shape': (2, 2), }", "Fortran-ordered arrays are not supported; save with numpy.ascontiguousarray")]
+    [InlineData("{'descr': '|i1', 'fortran_order': False, 'shape': (2, 2), ", "damaged .npy header: the dictionary is never closed (no '}')")]
+    [InlineData("{'descr': '|i1', 'fortran_order': False, 'shape': (2, 2), 'shape': (4, 1)}", "damaged .npy header: it names 'shape' twice")]
+    [InlineData("{'descr': '|i1', 'fortran_order': False, 'shape': (1000000000000, 0), }", "the array has shape (1000000000000, 0): no column, and a label matrix has one per LF")]
+    [InlineData("version 4", "unsupported .npy format version 4.0 (Snorkeler reads 1.0, 2.0 and 3.0, as numpy writes them)")]
+    public async Task An_npy_whose_header_or_size_does_not_fit_its_data_is_refused_naming_the_fault(string damage, string message)
+    {
+        // Given a 2 × 2 matrix with bytes after its data, a header numpy would not read or one that makes the data another shape
+        // (before: read as it came, the Fortran order missed without its space; the (n, 0) shape hung; version 4 was "truncated")
+        using var temp = new TempFolder();
+        sbyte[][] votes = [[0, 1], [1, -1]];
+        var bytes = damage switch
+        {
+            "appended" => [.. RawMatrix.Npy(votes), 1, 1],
+            "version 4" => RawMatrix.Npy(votes).Select((b, i) => i == 6 ? (byte)4 : b).ToArray(),
+            _ => RawMatrix.Npy(votes, damage),
+        };
+        var path = WriteBytes(temp, "m.npy", bytes);
+
+        // When
+        var result = await Task.Run(() => Shell.Run("analyze", "--matrix", path)).WaitAsync(TimeSpan.FromSeconds(20));
+
+        // Then
+        result.ShouldFailWith(1, $"error: {path}: {message}");
+    }
+
+    [Theory]
+    [InlineData("appended", "{0}: 1 byte after the array's data, which shape (2,) of |i1 makes 2 bytes (a damaged or concatenated file?)")]
+    [InlineData("7", "{0}: row 2: gold label 7 is out of range for classes x=0, y=1")]
+    [InlineData("3 rows", "{0}: holds 3 gold labels but the matrix {1} has 2 rows")]
+    public void A_damaged_npy_gold_file_is_the_file_named(string damage, string message)
+    {
+        // Given a matrix whose sidecar names gold labels in m.gold.npy, damaged (before: its extra byte was read as
+        // nothing, and an out-of-range label was blamed on the matrix)
+        using var temp = new TempFolder();
+        var path = WriteBytes(temp, "m.npy", RawMatrix.Npy([[0, 1], [1, -1]]));
+        temp.Write("m.npy.schema.json", """{"classes": ["x", "y"], "gold": "m.gold.npy"}""");
+        var gold = RawMatrix.Npy([[0], [1]], "{'descr': '|i1', 'fortran_order': False, 'shape': (2,), }");
+        gold = damage switch
+        {
+            "appended" => [.. gold, 0],
+            "7" => [.. gold[..^1], 7],
+            _ => RawMatrix.Npy([[0], [1], [1]], "{'descr': '|i1', 'fortran_order': False, 'shape': (3,), }"),
+        };
+        var goldPath = WriteBytes(temp, "m.gold.npy", gold);
+
+        Shell.Run("analyze", "--matrix", path).ShouldFailWith(1, "error: " + string.Format(System.Globalization.CultureInfo.InvariantCulture, message, goldPath, path));
+    }
 }

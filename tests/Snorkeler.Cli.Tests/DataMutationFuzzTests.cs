@@ -44,20 +44,26 @@ public sealed partial class DataMutationFuzzTests : IDisposable
     [Fact]
     public void Three_hundred_mutants_of_the_data_files_end_in_one_line_errors_at_the_change()
     {
-        var count = int.Parse(Environment.GetEnvironmentVariable("SNORKELER_FUZZ_MUTANTS") ?? "300", CultureInfo.InvariantCulture);
-        var seed = int.Parse(Environment.GetEnvironmentVariable("SNORKELER_FUZZ_SEED") ?? "3802", CultureInfo.InvariantCulture);
+        var (count, seed) = Scale(300, 3802);
         var inputs = Inputs(_temp.File("inputs"));
         var problems = new List<string>();
         foreach (var target in Targets)
         {
             var mutator = new DataMutator(File.ReadAllBytes(Path.Combine(inputs, target.File)));
-            foreach (var mutant in mutator.Random(seed, Math.Max(1, count / Targets.Length)))
+            foreach (var mutant in mutator.Random(seed, Math.Max(1, count / Targets.Length)).Prepend(DataMutant.Of(DataMutant.Sound, mutator.Source, mutator.Source)))
                 problems.AddRange(Problems(inputs, target, mutant));
         }
         Report(problems);
     }
 
-    private static void Report(List<string> problems)
+    /// <summary>How many mutants and which seed: the defaults, or SNORKELER_FUZZ_MUTANTS and SNORKELER_FUZZ_SEED for a run by hand.</summary>
+    internal static (int Count, int Seed) Scale(int count, int seed)
+    {
+        static int Env(string name, int otherwise) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? int.Parse(v, CultureInfo.InvariantCulture) : otherwise;
+        return (Env("SNORKELER_FUZZ_MUTANTS", count), Env("SNORKELER_FUZZ_SEED", seed));
+    }
+
+    internal static void Report(List<string> problems)
     {
         if (problems.Count == 0) return;
         if (Environment.GetEnvironmentVariable("SNORKELER_FUZZ_REPORT") is { Length: > 0 } file) File.AppendAllLines(file, problems.Select(p => p.ReplaceLineEndings("⏎")));
@@ -88,7 +94,8 @@ public sealed partial class DataMutationFuzzTests : IDisposable
         File.Copy(TestPaths.YouTubeFile("label.json"), In("label.json"), overwrite: true);
         File.WriteAllLines(In("yt.jsonl"), trimmed.Select(kv => new JsonObject { ["text"] = kv.Value!["data"]!["text"]!.DeepClone(), ["label"] = kv.Value!["label"]!.DeepClone() }.ToJsonString()));
         Ok("apply", "--lfs", lfs, "--data", In("yt.csv"), "--column", "text=CONTENT", "--out", In("m.snkm"), "--stats", In("stats.json"));
-        Ok("apply", "--lfs", lfs, "--data", In("yt.csv"), "--column", "text=CONTENT", "--out", In("m.csv"));
+        // with gold labels, which compare scores against
+        Ok("apply", "--lfs", lfs, "--data", In("yt.csv"), "--column", "text=CONTENT", "--gold-column", "CLASS", "--out", In("m.csv"));
         Ok("fit", "--matrix", In("m.snkm"), "--model", "snorkel", "--out", In("model.json"));
         return folder;
     }
@@ -101,8 +108,13 @@ public sealed partial class DataMutationFuzzTests : IDisposable
         var work = Path.Combine(inputs, "work", Path.GetFileNameWithoutExtension(target.File) + "-" + Path.GetExtension(target.File).TrimStart('.'));
         var outputs = Path.Combine(work, "out");
         Directory.CreateDirectory(outputs);
-        foreach (var beside in target.Beside) File.Copy(Path.Combine(inputs, beside), Path.Combine(work, beside), overwrite: true);
+        foreach (var beside in target.Beside)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(work, beside))!);
+            File.Copy(Path.Combine(inputs, beside), Path.Combine(work, beside), overwrite: true);
+        }
         var damaged = Path.Combine(work, target.File);
+        Directory.CreateDirectory(Path.GetDirectoryName(damaged)!);
         File.WriteAllBytes(damaged, mutant.Bytes);
         var problems = new List<string>();
         foreach (var command in target.Commands)
@@ -129,6 +141,8 @@ public sealed partial class DataMutationFuzzTests : IDisposable
             yield break;
         }
         var result = run.Result;
+        // the fuzz means something only if the file it damages is read when sound
+        if (mutant.Kind == DataMutant.Sound && result.ExitCode != 0) { yield return $"the sound file fails, exit {result.ExitCode} «{Flat(result.Error)}»"; yield break; }
         if (result.ExitCode is not (0 or 1)) { yield return $"exit {result.ExitCode} «{Flat(result.Error)}»"; yield break; }
         if (result.Error.Contains("   at ", StringComparison.Ordinal) || result.Error.Contains("Exception", StringComparison.Ordinal))
             yield return $"shows .NET «{Flat(result.Error)}»";
@@ -148,10 +162,8 @@ public sealed partial class DataMutationFuzzTests : IDisposable
             if (!diagnostics.All(d => Regex.IsMatch(d, $@"(?<![\w.-]){name}\b"))) yield return $"a diagnostic names another file «{Flat(result.Error)}»";
             yield break;
         }
-        var errors = result.ErrorLines.Where(l => l.StartsWith("error", StringComparison.Ordinal) || l.StartsWith("snorkeler", StringComparison.Ordinal)).ToList();
-        if (errors.Count != 1) { yield return $"{errors.Count} error lines «{Flat(result.Error)}»"; yield break; }
-        var error = errors[0];
-        if (!Regex.IsMatch(error, $@"(?<![\w.-]){name}\b")) { yield return $"names another file «{error}»"; yield break; }
+        var (error, problem) = OneErrorNaming(result.ErrorLines, target.File);
+        if (problem is not null) { yield return problem; yield break; }
         if (!target.Lines) yield break;
         var at = Regex.Match(error, $@"(?<![\w.-]){name}\((\d+)\)");
         if (!at.Success) yield break;
@@ -160,6 +172,14 @@ public sealed partial class DataMutationFuzzTests : IDisposable
         // A row that lacks a member ("row \"3\" has no \"weak_labels\" array") has no line of its own to name but its first.
         else if (line < mutant.FirstLine && !error.Contains("\" has no \"", StringComparison.Ordinal) && !OnlyBlanksBetween(mutant, line))
             yield return $"line {line} before the change «{error}»";
+    }
+
+    /// <summary>The one error line among <paramref name="errorLines"/>, or what is wrong: none or several, or one not naming <paramref name="file"/>.</summary>
+    internal static (string Error, string? Problem) OneErrorNaming(IReadOnlyList<string> errorLines, string file)
+    {
+        var errors = errorLines.Where(l => l.StartsWith("error", StringComparison.Ordinal) || l.StartsWith("snorkeler", StringComparison.Ordinal)).ToList();
+        if (errors.Count != 1) return ("", $"{errors.Count} error lines «{Flat(string.Join("\n", errorLines))}»");
+        return Regex.IsMatch(errors[0], $@"(?<![\w.-]){Regex.Escape(file)}\b") ? (errors[0], null) : (errors[0], $"names another file «{errors[0]}»");
     }
 
     [GeneratedRegex(@"^\S.*\(\d+,\d+\): error SNK\d{4}: ")]

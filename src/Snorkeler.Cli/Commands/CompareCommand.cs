@@ -49,7 +49,7 @@ internal sealed class CompareCommand : ICommand
             foreach (var single in new[] { "--train", "--test", "--dev", "--dev-prior" })
                 if (args.Has(single)) throw new UsageException($"give --suite DIR or --train/--test, not both ('{single}' with --suite)");
             var suiteResult = SuiteComparison.Run(suite, models, Enumerable.Range(first, seedCount).ToArray(), tieBreak,
-                log: progress, cancellation: cancellation);
+                log: progress, cancellation: cancellation, warn: line => terminal.Error.WriteLine("warning: " + line));
             terminal.Out.Write(format switch
             {
                 CompareFormat.Json => suiteResult.ToJson() + "\n",

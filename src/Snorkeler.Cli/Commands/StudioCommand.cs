@@ -78,6 +78,9 @@ internal sealed class StudioCommand : ICommand
         terminal.Info($"reading {string.Join(", ", dataPaths)}{(sample is null ? "" : $" (a sample of {sample:N0} rows)")}");
         using var session = new StudioSession(settings);
         foreach (var d in session.Diagnostics) terminal.Info(d.ToString());
+        var unused = session.HandLabelWarnings();
+        foreach (var w in unused.Take(5)) terminal.Error.WriteLine(w);
+        if (unused.Count > 5) terminal.Error.WriteLine($"warning: {session.HandLabelsPath}: {unused.Count - 5:N0} more hand labels are not used");
         var server = StudioServer.StartAsync(session, port, cancellation: cancellation).GetAwaiter().GetResult();
         try
         {

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Text.Unicode;
 
 namespace Snorkeler.Data;
 
@@ -238,6 +239,14 @@ internal static class ParquetCheck
                     return true;
                 case Thrift.Struct:
                     return Struct(field.Struct!, depth + 1, out why);
+                case Thrift.Binary when ReferenceEquals(owner, Thrift.SchemaElement) && id == 4:
+                    // a column's name: Parquet.Net would put U+FFFD where its bytes are not UTF-8, and the column would
+                    // be read under a name no one wrote; names are read strictly, as .snkm's are
+                    if (!VarInt32(out var length, out why)) return false;
+                    var start = Position;
+                    if (length > int.MaxValue) return Fail(out why, $"a length of {length:N0} bytes");
+                    if (!Bytes((int)length, out why)) return false;
+                    return Utf8.IsValid(_bytes.Slice(start, (int)length)) || Fail(out why, $"a column name is not valid UTF-8 (at byte {start:N0})");
                 default:
                     return Skip(field.Wire, depth + 1, out why);
             }
@@ -372,7 +381,7 @@ internal static class ParquetCheck
             (10, S(new Shape("IntType", Numbered(F(Byte), F(Bool))))), (11, S(Empty)), (12, S(Empty)), (13, S(Empty)), (14, S(Empty)),
             (15, S(Empty)), (16, S(new Shape("VariantType", Numbered(F(Byte))))), (17, S(new Shape("GeometryType", Numbered(F(Binary))))),
             (18, S(new Shape("GeographyType", Numbered(F(Binary), F(I32))))));
-        private static readonly Shape SchemaElement = new("SchemaElement",
+        public static readonly Shape SchemaElement = new("SchemaElement",
             Numbered(F(I32), F(I32), F(I32), F(Binary), F(I32), F(I32), F(I32), F(I32), F(I32), S(LogicalType)));
         private static readonly Shape Statistics = new("Statistics",
             Numbered(F(Binary), F(Binary), F(I64), F(I64), F(Binary), F(Binary), F(Bool), F(Bool)));

@@ -39,6 +39,13 @@ public sealed class ParquetSource : IDataSource
         var nested = _fields.FirstOrDefault(f => f.IsArray || f.Path.ToList().Count > 1);
         if (nested is not null)
             throw SnorkelerException.InFile(path, $"column '{nested.Path}' is nested or repeated; only flat columns can be labelled");
+        var unreadable = _fields.FirstOrDefault(f => !IsText(TypeOf(f)) && !Cells.ContainsKey(TypeOf(f)));
+        if (unreadable is not null)
+        {
+            var t = TypeOf(unreadable);
+            var what = t == typeof(byte[]) || t == typeof(ReadOnlyMemory<byte>) ? "holds raw bytes (BYTE_ARRAY without a string annotation)" : $"has type {t.Name}";
+            throw SnorkelerException.InFile(path, $"column '{unreadable.Name}' {what}, which cannot be read as a cell; write the file without it, or with it as text");
+        }
         IO.ReadGuard.Run(path, () => { ParquetCheck.Contents(path, stream, meta); return 0; });
         Schema = IO.ReadGuard.Run(path, () => new DataSchema(_fields.Select(f => f.Name)));
     }
@@ -69,7 +76,15 @@ public sealed class ParquetSource : IDataSource
             using var group = reader.OpenRowGroupReader(g);
             var rows = checked((int)group.RowCount);
             var columns = new string?[_fields.Length][];
-            for (var c = 0; c < _fields.Length; c++) columns[c] = ReadColumn(group, _fields[c], rows);
+            for (var c = 0; c < _fields.Length; c++)
+            {
+                // the decoder's own message says what is wrong but not where
+                try { columns[c] = ReadColumn(group, _fields[c], rows); }
+                catch (Exception e) when (e is not SnorkelerException and not OperationCanceledException)
+                {
+                    throw IO.ReadGuard.Wrap(_path, e, $"column '{_fields[c].Name}' of row group {g}");
+                }
+            }
             for (var start = 0; start < rows; start += rowsPerBatch)
             {
                 var count = Math.Min(rowsPerBatch, rows - start);
@@ -98,36 +113,38 @@ public sealed class ParquetSource : IDataSource
         }
     }
 
-    private string?[] ReadColumn(ParquetRowGroupReader group, DataField field, int rows)
+    private static Type TypeOf(DataField field) => Nullable.GetUnderlyingType(field.ClrType) ?? field.ClrType;
+
+    // Parquet.Net 6 reports UTF-8 string columns as ReadOnlyMemory<char>; they read as strings.
+    private static bool IsText(Type t) => t == typeof(string) || t == typeof(ReadOnlyMemory<char>);
+
+    /// <summary>How each type of flat column other than text becomes cells: numbers in invariant culture, dates ISO 8601.</summary>
+    private static readonly Dictionary<Type, Func<ParquetRowGroupReader, DataField, int, string?[]>> Cells = new()
     {
-        var t = Nullable.GetUnderlyingType(field.ClrType) ?? field.ClrType;
-        // Parquet.Net 6 reports UTF-8 string columns as ReadOnlyMemory<char>; they read as strings.
-        if (t == typeof(string) || t == typeof(ReadOnlyMemory<char>))
-        {
-            var values = new string?[rows];
-            group.ReadAsync(field, values.AsMemory(), null).AsTask().GetAwaiter().GetResult();
-            return values;
-        }
-        return t switch
-        {
-            _ when t == typeof(bool) => Read<bool>(group, field, rows, v => v ? "true" : "false"),
-            _ when t == typeof(sbyte) => Read<sbyte>(group, field, rows, v => v.ToString(CultureInfo.InvariantCulture)),
-            _ when t == typeof(byte) => Read<byte>(group, field, rows, v => v.ToString(CultureInfo.InvariantCulture)),
-            _ when t == typeof(short) => Read<short>(group, field, rows, v => v.ToString(CultureInfo.InvariantCulture)),
-            _ when t == typeof(ushort) => Read<ushort>(group, field, rows, v => v.ToString(CultureInfo.InvariantCulture)),
-            _ when t == typeof(int) => Read<int>(group, field, rows, v => v.ToString(CultureInfo.InvariantCulture)),
-            _ when t == typeof(uint) => Read<uint>(group, field, rows, v => v.ToString(CultureInfo.InvariantCulture)),
-            _ when t == typeof(long) => Read<long>(group, field, rows, v => v.ToString(CultureInfo.InvariantCulture)),
-            _ when t == typeof(ulong) => Read<ulong>(group, field, rows, v => v.ToString(CultureInfo.InvariantCulture)),
-            _ when t == typeof(float) => Read<float>(group, field, rows, v => v.ToString("R", CultureInfo.InvariantCulture)),
-            _ when t == typeof(double) => Read<double>(group, field, rows, v => v.ToString("R", CultureInfo.InvariantCulture)),
-            _ when t == typeof(decimal) => Read<decimal>(group, field, rows, v => v.ToString(CultureInfo.InvariantCulture)),
-            _ when t == typeof(DateTime) => Read<DateTime>(group, field, rows, v => v.ToString("O", CultureInfo.InvariantCulture)),
-            _ when t == typeof(DateTimeOffset) => Read<DateTimeOffset>(group, field, rows, v => v.ToString("O", CultureInfo.InvariantCulture)),
-            _ when t == typeof(DateOnly) => Read<DateOnly>(group, field, rows, v => v.ToString("O", CultureInfo.InvariantCulture)),
-            _ when t == typeof(TimeSpan) => Read<TimeSpan>(group, field, rows, v => v.ToString("c", CultureInfo.InvariantCulture)),
-            _ => throw SnorkelerException.InFile(_path, $"column '{field.Name}' has type {t.Name}, which cannot be read as a cell"),
-        };
+        [typeof(bool)] = (g, f, n) => Read<bool>(g, f, n, v => v ? "true" : "false"),
+        [typeof(sbyte)] = (g, f, n) => Read<sbyte>(g, f, n, v => v.ToString(CultureInfo.InvariantCulture)),
+        [typeof(byte)] = (g, f, n) => Read<byte>(g, f, n, v => v.ToString(CultureInfo.InvariantCulture)),
+        [typeof(short)] = (g, f, n) => Read<short>(g, f, n, v => v.ToString(CultureInfo.InvariantCulture)),
+        [typeof(ushort)] = (g, f, n) => Read<ushort>(g, f, n, v => v.ToString(CultureInfo.InvariantCulture)),
+        [typeof(int)] = (g, f, n) => Read<int>(g, f, n, v => v.ToString(CultureInfo.InvariantCulture)),
+        [typeof(uint)] = (g, f, n) => Read<uint>(g, f, n, v => v.ToString(CultureInfo.InvariantCulture)),
+        [typeof(long)] = (g, f, n) => Read<long>(g, f, n, v => v.ToString(CultureInfo.InvariantCulture)),
+        [typeof(ulong)] = (g, f, n) => Read<ulong>(g, f, n, v => v.ToString(CultureInfo.InvariantCulture)),
+        [typeof(float)] = (g, f, n) => Read<float>(g, f, n, v => v.ToString("R", CultureInfo.InvariantCulture)),
+        [typeof(double)] = (g, f, n) => Read<double>(g, f, n, v => v.ToString("R", CultureInfo.InvariantCulture)),
+        [typeof(decimal)] = (g, f, n) => Read<decimal>(g, f, n, v => v.ToString(CultureInfo.InvariantCulture)),
+        [typeof(DateTime)] = (g, f, n) => Read<DateTime>(g, f, n, v => v.ToString("O", CultureInfo.InvariantCulture)),
+        [typeof(DateTimeOffset)] = (g, f, n) => Read<DateTimeOffset>(g, f, n, v => v.ToString("O", CultureInfo.InvariantCulture)),
+        [typeof(DateOnly)] = (g, f, n) => Read<DateOnly>(g, f, n, v => v.ToString("O", CultureInfo.InvariantCulture)),
+        [typeof(TimeSpan)] = (g, f, n) => Read<TimeSpan>(g, f, n, v => v.ToString("c", CultureInfo.InvariantCulture)),
+    };
+
+    private static string?[] ReadColumn(ParquetRowGroupReader group, DataField field, int rows)
+    {
+        if (!IsText(TypeOf(field))) return Cells[TypeOf(field)](group, field, rows);
+        var values = new string?[rows];
+        group.ReadAsync(field, values.AsMemory(), null).AsTask().GetAwaiter().GetResult();
+        return values;
     }
 
     private static string?[] Read<T>(ParquetRowGroupReader group, DataField field, int rows, Func<T, string> format) where T : struct

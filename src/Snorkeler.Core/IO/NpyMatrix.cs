@@ -1,7 +1,6 @@
 using System.Globalization;
 using Snorkeler.Data;
 using System.Text;
-using System.Text.RegularExpressions;
 
 namespace Snorkeler.IO;
 
@@ -11,7 +10,7 @@ namespace Snorkeler.IO;
 /// LFs are named <c>lf_0</c>, ... and classes numbered up to the largest vote.
 /// Load it in Python with <c>numpy.load(path)</c>.
 /// </summary>
-internal static partial class NpyMatrix
+internal static class NpyMatrix
 {
     private static readonly byte[] Magic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
 
@@ -55,52 +54,29 @@ internal static partial class NpyMatrix
         {
             _path = path;
             using var stream = Open();
-            var prefix = new byte[12];
-            var got = stream.ReadAtLeast(prefix, prefix.Length, throwOnEndOfStream: false);
-            if (got < 10 || !prefix.AsSpan(0, 6).SequenceEqual(Magic)) throw SnorkelerException.InFile(path, "not a NumPy .npy file");
-            int headerLength;
-            if (prefix[6] == 1) { headerLength = prefix[8] | prefix[9] << 8; _dataStart = 10 + headerLength; }
-            else if (got >= 12) { headerLength = BitConverter.ToInt32(prefix, 8); _dataStart = 12 + headerLength; }
-            else throw SnorkelerException.InFile(path, "damaged .npy header");
-            if (headerLength < 0 || _dataStart > stream.Length) throw SnorkelerException.InFile(path, "damaged .npy header (truncated)");
-            var dictBytes = new byte[headerLength];
-            stream.Position = _dataStart - headerLength;
-            stream.ReadExactly(dictBytes);
-            var dict = Encoding.ASCII.GetString(dictBytes);
-            var descr = DescrPattern().Match(dict);
-            var shape = ShapePattern().Match(dict);
-            if (!descr.Success || !shape.Success) throw SnorkelerException.InFile(path, "the .npy header has no dtype or 2-D shape");
-            if (dict.Contains("'fortran_order': True", StringComparison.Ordinal))
-                throw SnorkelerException.InFile(path, "Fortran-ordered arrays are not supported; save with numpy.ascontiguousarray");
-            if (!long.TryParse(shape.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out _rows)
-                || !int.TryParse(shape.Groups[2].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var columns))
-                throw SnorkelerException.InFile(path, "the .npy shape is too large");
-            _width = descr.Groups[1].Value switch
-            {
-                "|i1" or "<i1" or "i1" => 1,
-                "<i2" => 2,
-                "<i4" => 4,
-                "<i8" => 8,
-                var d => throw SnorkelerException.InFile(path, $"dtype '{d}' is not a little-endian integer type"),
-            };
-            if ((double)_rows * columns * _width > stream.Length - _dataStart)
-                throw SnorkelerException.InFile(path, $"the file is truncated: shape ({_rows}, {columns}) needs {_rows * columns * _width} data bytes");
+            var header = NpyHeader.Read(path, stream, dimensions: 2);
+            (_dataStart, _width, _rows) = (header.DataStart, header.Width, header.Shape[0]);
+            var columns = checked((int)header.Shape[1]);
             var (schema, names, goldFile) = MatrixFile.ReadSidecar(path);
             names ??= Enumerable.Range(0, columns).Select(j => $"lf_{j}").ToArray();
             if (names.Length != columns) throw SnorkelerException.InFile(MatrixFile.SchemaSidecar(path), $"names {names.Length} LFs but the array has {columns} columns");
             LfNames = names;
             var goldMax = -1;
+            string? goldPath = null;
             if (goldFile is not null)
             {
-                var goldPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", goldFile);
+                // beside the matrix as the user named it, so that errors name it the same way
+                goldPath = Path.Join(Path.GetDirectoryName(path), goldFile);
                 if (!File.Exists(goldPath)) throw SnorkelerException.InFile(MatrixFile.SchemaSidecar(path), $"names gold-label file '{goldFile}' but there is no such file beside the matrix");
                 var (goldRows, _, labels, max) = ReadArray(goldPath, twoDimensional: false);
-                if (goldRows != _rows) throw SnorkelerException.InFile(goldPath, $"holds {goldRows} gold labels but the matrix has {_rows} rows");
+                // either file may be the damaged one, so the error names both
+                if (goldRows != _rows) throw SnorkelerException.InFile(goldPath, $"holds {goldRows:N0} gold labels but the matrix {path} has {_rows:N0} rows");
                 _gold = labels;
                 goldMax = max;
             }
             Schema = schema ?? MatrixFile.InferSchema(Math.Max(goldMax, MaxVote(columns)));
-            if (goldMax >= Schema.Cardinality) throw SnorkelerException.InFile(path, $"a gold label of {goldMax} is out of range for classes {Schema}");
+            if (goldMax >= Schema.Cardinality)
+                throw SnorkelerException.InFile(goldPath!, $"row {Array.IndexOf(_gold!, goldMax) + 1}: gold label {goldMax} is out of range for classes {Schema}");
         }
 
         public LabelSchema Schema { get; }
@@ -223,31 +199,11 @@ internal static partial class NpyMatrix
         byte[] bytes;
         try { bytes = InputFile.ReadAllBytes(path, Array.MaxLength, "a .npy matrix"); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw SnorkelerException.InFile(path, e.Message); }
-        if (bytes.Length < 10 || !bytes.AsSpan(0, 6).SequenceEqual(Magic))
-            throw SnorkelerException.InFile(path, "not a NumPy .npy file");
-        int headerLength, dataStart;
-        if (bytes[6] == 1) { headerLength = bytes[8] | bytes[9] << 8; dataStart = 10 + headerLength; }
-        else if (bytes.Length >= 12) { headerLength = BitConverter.ToInt32(bytes, 8); dataStart = 12 + headerLength; }
-        else throw SnorkelerException.InFile(path, "damaged .npy header");
-        if (dataStart > bytes.Length) throw SnorkelerException.InFile(path, "damaged .npy header (truncated)");
-        var dict = Encoding.ASCII.GetString(bytes, dataStart - headerLength, headerLength);
-        var descr = DescrPattern().Match(dict);
-        var shape = twoDimensional ? ShapePattern().Match(dict) : VectorShapePattern().Match(dict);
-        if (!descr.Success || !shape.Success) throw SnorkelerException.InFile(path, $"the .npy header has no dtype or {(twoDimensional ? "2-D" : "1-D")} shape");
-        if (dict.Contains("'fortran_order': True", StringComparison.Ordinal))
-            throw SnorkelerException.InFile(path, "Fortran-ordered arrays are not supported; save with numpy.ascontiguousarray");
-        var rows = int.Parse(shape.Groups[1].Value, CultureInfo.InvariantCulture);
-        var columns = twoDimensional ? int.Parse(shape.Groups[2].Value, CultureInfo.InvariantCulture) : 1;
-        var width = descr.Groups[1].Value switch
-        {
-            "|i1" or "<i1" or "i1" => 1,
-            "<i2" => 2,
-            "<i4" => 4,
-            "<i8" => 8,
-            var d => throw SnorkelerException.InFile(path, $"dtype '{d}' is not a little-endian integer type"),
-        };
-        if ((long)rows * columns * width > bytes.Length - dataStart)
-            throw SnorkelerException.InFile(path, $"the file is truncated: shape ({rows}, {columns}) needs {(long)rows * columns * width} data bytes");
+        using var stream = new MemoryStream(bytes, writable: false);
+        var header = NpyHeader.Read(path, stream, twoDimensional ? 2 : 1);
+        var (dataStart, width) = ((int)header.DataStart, header.Width);
+        var rows = checked((int)header.Shape[0]);
+        var columns = twoDimensional ? checked((int)header.Shape[1]) : 1;
         var values = new int[(long)rows * columns];
         var data = bytes.AsSpan(dataStart);
         var max = -1;
@@ -270,15 +226,6 @@ internal static partial class NpyMatrix
 
     /// <summary>Where the cell at row-major <paramref name="index"/> is, 1-based as errors number rows and LFs: <c>row 3, LF 2</c>.</summary>
     private static string Cell(long index, int columns) => $"row {index / columns + 1}, LF {index % columns + 1}";
-
-    [GeneratedRegex(@"'descr':\s*'([^']+)'")]
-    private static partial Regex DescrPattern();
-
-    [GeneratedRegex(@"'shape':\s*\(\s*(\d+)\s*,\s*(\d+)\s*,?\s*\)")]
-    private static partial Regex ShapePattern();
-
-    [GeneratedRegex(@"'shape':\s*\(\s*(\d+)\s*,\s*\)")]
-    private static partial Regex VectorShapePattern();
 }
 
 internal sealed class NpyMatrixWriter : MatrixWriter

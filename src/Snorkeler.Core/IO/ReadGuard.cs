@@ -51,8 +51,8 @@ public static class ReadGuard
                or NotSupportedException or KeyNotFoundException or InvalidDataException or IOException or OutOfMemoryException
                || e.GetType().Namespace?.StartsWith("Parquet", StringComparison.Ordinal) == true; // the Parquet library's own (Thrift) errors
 
-    /// <summary>The one-line error for <paramref name="e"/> while reading <paramref name="path"/>.</summary>
-    public static SnorkelerException Wrap(string path, Exception e)
+    /// <summary>The one-line error for <paramref name="e"/> while reading <paramref name="path"/>, at <paramref name="where"/> in it when given (<c>column 'text' of row group 2</c>).</summary>
+    public static SnorkelerException Wrap(string path, Exception e, string? where = null)
     {
         Guard.NotNull(e);
         var reason = e switch
@@ -63,7 +63,7 @@ public static class ReadGuard
             IOException => e.Message,
             _ => $"damaged or not in the expected format ({FirstSentence(e.Message)})",
         };
-        return SnorkelerException.InFile(path, reason, inner: e);
+        return SnorkelerException.InFile(path, where is null ? reason : $"{where}: {reason}", inner: e);
     }
 
     private static string FirstSentence(string message)

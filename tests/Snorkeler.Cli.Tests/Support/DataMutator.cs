@@ -10,6 +10,9 @@ namespace Snorkeler.Cli.Tests.Support;
 /// </summary>
 internal sealed record DataMutant(string Kind, byte[] Bytes, int Start, int End)
 {
+    /// <summary>The kind of the "mutant" that is the file unchanged.</summary>
+    public const string Sound = "sound";
+
     public static DataMutant Of(string kind, byte[] original, byte[] bytes)
     {
         var shorter = Math.Min(original.Length, bytes.Length);
@@ -55,6 +58,9 @@ internal sealed record DataMutant(string Kind, byte[] Bytes, int Start, int End)
 /// </summary>
 internal sealed partial class DataMutator(byte[] source)
 {
+    /// <summary>The file the mutants are made from.</summary>
+    public byte[] Source => source;
+
     private static readonly string[] Numbers = ["NaN", "Infinity", "-Infinity", "-0", "-1", "-2", "-7", "99", "32768", "2147483648", "1e999", "0.5", "1.0", "", "null", "true"];
     private static readonly string[] Words = ["abc", "SPAM", "HAM", "cat", "\"\"", "null", "-", "x y"];
     private static readonly byte[][] Strange =

@@ -34,10 +34,10 @@ internal static class RawMatrix
         return bytes.ToArray();
     }
 
-    /// <summary>A version-1 <c>.npy</c> of int8 votes, rows × LFs.</summary>
-    public static byte[] Npy(sbyte[][] rows)
+    /// <summary>A version-1 <c>.npy</c> of int8 votes, rows × LFs, under the header dict numpy writes for them or <paramref name="dict"/>.</summary>
+    public static byte[] Npy(sbyte[][] rows, string? dict = null)
     {
-        var header = $"{{'descr': '|i1', 'fortran_order': False, 'shape': ({rows.Length}, {rows[0].Length}), }}";
+        var header = dict ?? $"{{'descr': '|i1', 'fortran_order': False, 'shape': ({rows.Length}, {rows[0].Length}), }}";
         var aligned = (10 + header.Length + 1 + 63) / 64 * 64;
         header = header.PadRight(aligned - 10 - 1) + "\n";
         using var bytes = new MemoryStream();

@@ -1,0 +1,121 @@
+using System.Text.Json.Nodes;
+using Snorkeler.Cli.Tests.Support;
+
+namespace Snorkeler.Cli.Tests;
+
+/// <summary>
+/// Odd folders in a <c>compare --suite</c> folder, beside a sound set: each is a one-line error naming the set's folder or
+/// file (exit 1), or is passed over as docs/cli.md says (a folder with neither train.json nor test.json, a file), or is
+/// run with a warning that says what was left out; never a crash.
+/// </summary>
+public sealed class CompareSuiteFolderTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    /// <summary>A set of YouTube's test split as both train.json and test.json, with its label.json and valid.json; <paramref name="edit"/> changes a split's rows.</summary>
+    private string Set(string name, Func<string, JsonObject, JsonObject>? edit = null, params string[] leaveOut)
+    {
+        var folder = Directory.CreateDirectory(_temp.File(Path.Combine("suite", name))).FullName;
+        foreach (var (file, from) in new[] { ("train.json", "test.json"), ("test.json", "test.json"), ("valid.json", "valid.json"), ("label.json", "label.json") })
+        {
+            if (leaveOut.Contains(file)) continue;
+            var text = File.ReadAllText(TestPaths.YouTubeFile(from));
+            if (edit is not null && file != "label.json") text = edit(file, JsonNode.Parse(text)!.AsObject()).ToJsonString();
+            File.WriteAllText(Path.Combine(folder, file), text);
+        }
+        return folder;
+    }
+
+    private static JsonObject EachRow(JsonObject split, Action<JsonObject> change)
+    {
+        foreach (var (_, row) in split) change(row!.AsObject());
+        return split;
+    }
+
+    private CliResult Compare() => Shell.Run("compare", "--suite", _temp.File("suite"), "--models", "mv,wmv", "--format", "csv");
+
+    public static TheoryData<string, string> Faults => new()
+    {
+        { "no label.json", "error: {b}/train.json: no label.json beside it" },
+        { "test.json is a folder", "error: {b}/test.json: is a folder, not a Wrench split file (move it out of the suite's set, or out of the suite)" },
+        { "train.json alone", "error: {b}: has train.json but no test.json; a set of the suite needs both (move the folder out of the suite to leave it out)" },
+        { "test with an LF fewer", "error: {b}/test.json: its LFs differ from those of the training matrix {b}/train.json: it has 9 LFs, the training matrix 10;" },
+        { "valid with an LF fewer", "error: {b}/valid.json: its LFs differ from those of the training matrix {b}/train.json: it has 9 LFs, the training matrix 10;" },
+        { "test with a third class", "error: {b}/test.json(" },
+        { "test without gold", "error: {b}/test.json: has no gold labels to score against" },
+        { "train without rows", "error: {b}/train.json: the file has no rows" },
+        { "train without LFs", "error: {b}/train.json: the label matrix has no LFs; a label model needs at least one" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Faults))]
+    public void A_broken_set_beside_a_sound_one_is_a_one_line_error_naming_its_folder_or_file(string fault, string firstLine)
+    {
+        // Given a sound set 'a' and a broken set 'b'
+        Set("a");
+        var b = fault switch
+        {
+            "no label.json" => Set("b", null, "label.json"),
+            "test.json is a folder" => Directory.CreateDirectory(Path.Combine(Set("b", null, "test.json"), "test.json")).Parent!.FullName,
+            "train.json alone" => Set("b", null, "test.json"),
+            "test with an LF fewer" => Set("b", (f, s) => f == "test.json" ? EachRow(s, r => r["weak_labels"]!.AsArray().RemoveAt(9)) : s),
+            "valid with an LF fewer" => Set("b", (f, s) => f == "valid.json" ? EachRow(s, r => r["weak_labels"]!.AsArray().RemoveAt(9)) : s),
+            "test with a third class" => Set("b", (f, s) => f == "test.json" ? EachRow(s, r => r["label"] = 2) : s),
+            "test without gold" => Set("b", (f, s) => f == "test.json" ? EachRow(s, r => r["label"] = -1) : s),
+            "train without rows" => Set("b", (f, s) => f == "train.json" ? [] : s),
+            _ => Set("b", (f, s) => f == "train.json" ? EachRow(s, r => r["weak_labels"] = new JsonArray()) : s),
+        };
+
+        // When
+        var result = Compare();
+
+        // Then
+        result.ShouldFailStartingWith(1, firstLine.Replace("{b}", b, StringComparison.Ordinal), fault);
+        result.ErrorLines.Length.ShouldBe(1, result.Error);
+        result.Out.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Folders_and_files_that_are_not_sets_are_passed_over_and_the_sets_compared()
+    {
+        // Given a set beside an empty folder, a folder of notes, a file, and a set one level down (not a set of this suite)
+        Set("a");
+        Directory.CreateDirectory(_temp.File("suite/empty"));
+        _temp.Write("suite/notes/README.md", "the sets come from Wrench");
+        _temp.Write("suite/results.csv", "set,model\n");
+        Set(Path.Combine("deeper", "c"));
+
+        // When
+        var result = Compare();
+
+        // Then
+        result.ShouldSucceed();
+        result.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split(',')[0]).Distinct().ShouldBe(["a"]);
+    }
+
+    [Fact]
+    public void A_valid_split_without_gold_labels_is_left_out_with_a_warning_naming_it()
+    {
+        // Given a set whose valid.json has no gold labels (before: wmv ran without its dev split, and nothing said so)
+        var a = Set("a", (f, s) => f == "valid.json" ? EachRow(s, r => r["label"] = -1) : s);
+
+        // When
+        var result = Compare();
+
+        // Then
+        result.ShouldSucceed();
+        result.ErrorLines[0].ShouldBe($"warning: {Path.Combine(a, "valid.json")}: no gold labels, so set 'a' is compared without a dev split (the models that use one run without it)");
+    }
+
+    [Fact]
+    public void An_empty_suite_folder_or_a_file_given_as_the_suite_says_so()
+    {
+        Directory.CreateDirectory(_temp.File("suite"));
+        var file = _temp.Write("suite.txt", "not a folder");
+
+        Compare().ShouldFailWith(1, $"error: {_temp.File("suite")}: holds no data set: expected sub-folders with train.json and test.json (Wrench format)");
+        Shell.Run("compare", "--suite", file, "--models", "mv").ShouldFailWith(2, $"snorkeler compare: --suite '{file}' is a file, not a folder");
+    }
+}
