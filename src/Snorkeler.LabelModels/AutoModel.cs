@@ -166,7 +166,9 @@ public sealed record AutoEntry(string Model, IReadOnlyDictionary<string, string>
 /// the share of its votes the fit's hard labels name, above the share a guess from its own votes would name), averaged
 /// over the held-out sources weighted by their votes. The best score wins, ties to the earlier candidate (majority vote
 /// first), unless held-out sources agree with majority vote's labels no better than chance by κ (then the criterion has
-/// no signal and majority vote is kept). At most <see cref="CriterionRows"/> rows (evenly spaced) enter the criterion.</para>
+/// no signal and majority vote is kept). At most <see cref="CriterionRows"/> rows (evenly spaced) enter the criterion. A
+/// candidate whose held-out fits are cheaper than its own (<see cref="CriterionTrainer"/>: EBCC) is fitted on all rows only
+/// when it leads, and is checked then.</para>
 /// <para><b>With a labelled dev split</b>, a grid is searched: majority vote; wmv with dev accuracies (scored
 /// out of fold); snorkel over lr × l2 × epochs × prior (one optimisation per lr × l2 × prior gives every epoch count,
 /// from statistics computed once); every entry of <see cref="Candidates"/> with the dev prior and with its
