@@ -173,6 +173,22 @@ public class DamagedMatrixTests
     }
 
     [Theory]
+    [InlineData("|i1")]
+    [InlineData("<i1")]
+    [InlineData(">i1")]
+    [InlineData("=i1")]
+    public void An_npy_of_bytes_is_read_whatever_byte_order_its_dtype_names(string descr)
+    {
+        // Given a 2 × 2 matrix of one-byte votes whose dtype carries any byte-order mark (a byte has none)
+        using var temp = new TempFolder();
+        var path = WriteBytes(temp, "m.npy", RawMatrix.Npy([[0, 1], [1, -1]], $"{{'descr': '{descr}', 'fortran_order': False, 'shape': (2, 2), }}"));
+
+        // When / Then
+        var result = Shell.Run("analyze", "--matrix", path, "--format", "json").ShouldSucceed();
+        result.Out.ShouldContain("\"rows\": 2");
+    }
+
+    [Theory]
     [InlineData("appended", "2 bytes after the array's data, which shape (2, 2) of |i1 makes 4 bytes (a damaged or concatenated file?)")]
     [InlineData("{'descr': '|i1', 'fortran_order':True, 'shape': (2, 2), }", "Fortran-ordered arrays are not supported; save with numpy.ascontiguousarray")]
     [InlineData("{'descr': '|i1', 'fortran_order': False, 'shape': (2, 2), ", "damaged .npy header: the dictionary is never closed (no '}')")]

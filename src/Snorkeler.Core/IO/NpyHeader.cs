@@ -51,7 +51,8 @@ internal sealed record NpyHeader(long DataStart, int Width, long[] Shape)
         if (dict["shape"] is not long[] shape) throw Bad("the .npy header's 'shape' is not a tuple of whole numbers");
         var width = descr switch
         {
-            "|i1" or "<i1" or "i1" => 1,
+            // A byte has no byte order: numpy writes '|i1', and reads '<i1', '>i1' and '=i1' as the same type.
+            "|i1" or "<i1" or ">i1" or "=i1" or "i1" => 1,
             "<i2" => 2,
             "<i4" => 4,
             "<i8" => 8,
