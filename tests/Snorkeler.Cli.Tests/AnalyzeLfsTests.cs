@@ -90,6 +90,9 @@ public class AnalyzeLfsTests
     [InlineData(new[] { "analyze", "--data", "DATA" }, "snorkeler analyze: give --matrix MATRIX, or --lfs PATH and --data FILE (the LFs are applied to the data, nothing is written)")]
     [InlineData(new[] { "analyze", "--matrix", "DATA", "--threads", "2" }, "snorkeler analyze: --threads goes with --lfs and --data without --matrix (the LFs applied here)")]
     [InlineData(new[] { "analyze", "--matrix", "DATA", "--lfs", "LFS" }, "snorkeler analyze: --lfs goes with --data: without --matrix, the LFs applied to it; with --matrix and --report, what made each rule fire")]
+    [InlineData(new[] { "analyze", "--lfs", "LFS", "--data", "DATA", "--gold", "DATA" }, "snorkeler analyze: --gold goes with --matrix (gold labels of answers in long format); with --lfs and --data, name the data's gold column: --gold-column NAME")]
+    [InlineData(new[] { "analyze", "--lfs", "LFS", "--data", "DATA", "--storage", "dense" }, "snorkeler analyze: --storage goes with --matrix (it says how to read the matrix; with --lfs and --data the matrix is the LFs' votes on the data)")]
+    [InlineData(new[] { "analyze", "--lfs", "LFS", "--data", "DATA", "--task-column", "id" }, "snorkeler analyze: --task-column goes with --matrix (it says how to read the matrix; with --lfs and --data the matrix is the LFs' votes on the data)")]
     public void Analyze_says_which_inputs_it_needs(string[] args, string message)
     {
         // Given

@@ -131,6 +131,25 @@ public class NpyInteropTests
     }
 
     [Fact]
+    public void An_npy_matrix_reads_the_gold_labels_its_sidecar_names_by_a_full_path()
+    {
+        // Given a matrix whose hand-written sidecar names its gold labels by their full path, in another folder
+        // (before: the path was joined to the matrix's folder, and the file was "no such file beside the matrix")
+        using var temp = new TempFolder();
+        var path = temp.File("L.npy");
+        File.WriteAllBytes(path, Npy("|i1", "(2, 2)", [0, 1, 1, unchecked((byte)-1)]));
+        var gold = Path.Combine(Directory.CreateDirectory(temp.File("labels")).FullName, "dev-gold.npy");
+        File.WriteAllBytes(gold, Npy("|i1", "(2,)", [1, 0]));
+        File.WriteAllText(MatrixFile.SchemaSidecar(path), $$"""{"classes": ["HAM", "SPAM"], "gold": {{System.Text.Json.JsonSerializer.Serialize(gold)}}}""");
+
+        // When
+        var matrix = MatrixFile.Read(path);
+
+        // Then
+        matrix.GoldLabels.ToArray().ShouldBe([1, 0]);
+    }
+
+    [Fact]
     public void Every_enumeration_of_a_binary_matrix_starts_again_from_the_first_row()
     {
         using var temp = new TempFolder();

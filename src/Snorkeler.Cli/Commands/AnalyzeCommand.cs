@@ -43,6 +43,12 @@ internal sealed class AnalyzeCommand : ICommand
         }
         if (!args.Has("--lfs") || !args.Has("--data"))
             throw new UsageException("give --matrix MATRIX, or --lfs PATH and --data FILE (the LFs are applied to the data, nothing is written)");
+        // The options that say how to read a matrix have none to read here: ignored, a --gold would leave out the accuracies unsaid.
+        foreach (var option in Inputs.MatrixOptions.Select(o => o.Name))
+            if (args.Has(option))
+                throw new UsageException(option == "--gold"
+                    ? "--gold goes with --matrix (gold labels of answers in long format); with --lfs and --data, name the data's gold column: --gold-column NAME"
+                    : $"{option} goes with --matrix (it says how to read the matrix; with --lfs and --data the matrix is the LFs' votes on the data)");
         // The data's LF summary without an apply run of its own: the LFs are applied to a matrix that lives as long as the command.
         var dataPaths = args.Values("--data");
         var data = Inputs.OpenData(dataPaths, args);
