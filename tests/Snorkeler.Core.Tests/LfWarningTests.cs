@@ -22,6 +22,16 @@ public class LfWarningTests
     }
 
     [Fact]
+    public void An_lf_silent_on_data_of_one_row_is_named_in_the_singular()
+    {
+        var warnings = Warnings(["never", "some"], new[,] { { -1, 1 } });
+
+        warnings.ShouldBe([
+            "warning SNK0701: LF 'never' does not vote on the one row; check its condition against a few rows ('snorkeler rows --lf never --vote ABSTAIN')",
+        ]);
+    }
+
+    [Fact]
     public void Identical_lfs_are_duplicates_and_nearly_identical_ones_near_duplicates()
     {
         // Given: a and b identical; c agrees with d on 20 of the 21 rows either votes on (95.2%); e agrees with f on 19 of 21 (90.5%)

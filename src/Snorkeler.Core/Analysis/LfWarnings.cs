@@ -191,7 +191,7 @@ public static class LfWarnings
             {
                 if (!_isLf[j]) continue;
                 if (_coverage[j] == 0 && rows > 0)
-                    warnings.Add(Warning(Codes.NeverVotes, $"LF '{Name(j)}' votes on none of the {N(rows)} rows; check its condition against a few rows ('{rowsCommand ?? "snorkeler rows"} --lf {Name(j)} --vote ABSTAIN')", At(j)));
+                    warnings.Add(Warning(Codes.NeverVotes, $"LF '{Name(j)}' {(rows == 1 ? "does not vote on the one row" : $"votes on none of the {N(rows)} rows")}; check its condition against a few rows ('{rowsCommand ?? "snorkeler rows"} --lf {Name(j)} --vote ABSTAIN')", At(j)));
                 else if (_coverage[j] == rows && rows > 1)
                 {
                     var classes = Enumerable.Range(0, k).Where(c => _votesPerClass[j * k + c] > 0).ToList();
