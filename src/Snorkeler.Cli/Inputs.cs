@@ -26,6 +26,19 @@ internal static class Inputs
 
     public static readonly OptionSpec DelimiterOption = new("--delimiter", "CHAR", "the field delimiter of CSV data: , ; | tab space or another ASCII punctuation character (default: detected from the header and first rows)") { Blank = true };
 
+    /// <summary>
+    /// How a command applies LFs: on <c>--threads</c> workers (default: every core), with a progress line, stopping on
+    /// Ctrl-C, a script LF's call bounded by <c>--lf-timeout</c>, and with <c>--fault-tolerant</c> where the command has it.
+    /// </summary>
+    public static Applying.ApplyOptions ApplyOptions(Args args, Terminal terminal, CancellationToken cancellation) => new()
+    {
+        Threads = args.Int("--threads", 1, 1024) ?? Environment.ProcessorCount,
+        FaultTolerant = args.Flag("--fault-tolerant"),
+        Progress = terminal.Progress("applying"),
+        Cancellation = cancellation,
+        LfTimeBudget = LfTimeBudget(args),
+    };
+
     /// <summary>The data files with the <c>--column</c> aliases; <paramref name="strictAliases"/> false skips aliases whose data column is missing but whose LF name exists (a dev file already in the LFs' names).</summary>
     public static IDataSource OpenData(IReadOnlyList<string> paths, Args args, bool strictAliases = true)
         => DataSources.WithAliases(DataSources.Open(paths, CsvOptions(args)), Aliases(args), strictAliases);

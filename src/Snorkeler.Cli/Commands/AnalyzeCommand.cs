@@ -53,13 +53,7 @@ internal sealed class AnalyzeCommand : ICommand
         var dataPaths = args.Values("--data");
         var data = Inputs.OpenData(dataPaths, args);
         var set = Inputs.LoadLfs(args.Values("--lfs"), args, data, Inputs.SchemaOf(dataPaths), terminal);
-        var options = new Applying.ApplyOptions
-        {
-            Threads = args.Int("--threads", 1, 1024) ?? Environment.ProcessorCount,
-            Progress = terminal.Progress("applying"),
-            Cancellation = cancellation,
-            LfTimeBudget = Inputs.LfTimeBudget(args),
-        };
+        var options = Inputs.ApplyOptions(args, terminal, cancellation);
         var goldColumn = args.Value("--gold-column");
         using var applied = AppliedMatrix.Apply(args, terminal, dataPaths, data, set.Functions, set.Schema!, goldColumn, options, Name, countWarnings: true);
         var warnings = ApplyCommand.Warnings(applied.Counts!, set.Functions, data, goldColumn, dataHasGold: applied.Matrix.HasGold, args, cancellation).ToArray();

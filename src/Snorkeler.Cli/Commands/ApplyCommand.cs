@@ -31,7 +31,8 @@ internal sealed class ApplyCommand : ICommand
         var dataPaths = args.Values("--data");
         var outPath = args.Required("--out");
         MatrixWriter.CheckExtension(outPath);
-        var threads = args.Int("--threads", 1, 1024) ?? Environment.ProcessorCount;
+        var options = Inputs.ApplyOptions(args, terminal, cancellation) with { ReuseBlocks = true }; // the sink writes and counts each block and keeps none
+        var threads = options.Threads;
         var opened = Inputs.OpenData(dataPaths, args);
         // With workers, the first chunks are read and parsed on the second core while the LFs load (docs/benchmarks.md).
         using var readAhead = threads > 1 && !args.Flag("--incremental") ? new Data.ReadAheadSource(opened, new ApplyOptions().BatchRows, Applier.ChunksInFlight(threads), parsed: threads) : null;
@@ -52,15 +53,7 @@ internal sealed class ApplyCommand : ICommand
             statistics?.Add(block);
             counts.Add(block);
         }
-        var options = new ApplyOptions
-        {
-            Threads = threads,
-            FaultTolerant = args.Flag("--fault-tolerant"),
-            Progress = terminal.Progress("applying"),
-            Cancellation = cancellation,
-            LfTimeBudget = Inputs.LfTimeBudget(args),
-            ReuseBlocks = true, // the sink writes and counts each block and keeps none
-        };
+        options = options with { Progress = terminal.Progress("applying") }; // its rate counted from here, not from loading the LFs
         var result = Apply(args, terminal, dataPaths, data, lfs, schema, Sink, options);
         StartupTrace.Mark("apply: rows applied");
         if (result.Rows == 0) throw new SnorkelerException($"{data.Name}: the data has no rows to label");

@@ -74,14 +74,7 @@ internal sealed class LabelCommand : ICommand
         // cleaned by the next run writing OUT if this process is killed).
         var matrixOut = args.Value("--matrix-out");
         var intermediatePath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(outPath)) ?? ".", $"{Path.GetFileName(outPath)}.matrix.snkm");
-        var applyOptions = new ApplyOptions
-        {
-            Threads = args.Int("--threads", 1, 1024) ?? Environment.ProcessorCount,
-            FaultTolerant = args.Flag("--fault-tolerant"),
-            Progress = terminal.Progress("applying"),
-            Cancellation = cancellation,
-            LfTimeBudget = Inputs.LfTimeBudget(args),
-        };
+        var applyOptions = Inputs.ApplyOptions(args, terminal, cancellation);
         // Every output (labels, manifest, report, matrix with its companions and manifest) is committed at the end, as one unit.
         var outputs = new List<PendingFile>();
         try

@@ -73,13 +73,7 @@ internal sealed class RowsCommand : ICommand
         {
             IReadOnlyList<LabelingFunction>? lfs = null;
             IMatrixSource matrix;
-            var applyOptions = new ApplyOptions
-            {
-                Threads = args.Int("--threads", 1, 1024) ?? Environment.ProcessorCount,
-                Progress = terminal.Progress("applying"),
-                Cancellation = cancellation,
-                LfTimeBudget = Inputs.LfTimeBudget(args),
-            };
+            var applyOptions = Inputs.ApplyOptions(args, terminal, cancellation);
             if (args.Has("--matrix"))
             {
                 var matrixPath = Inputs.MatrixName(args.Values("--matrix"));
