@@ -63,6 +63,12 @@ public static class MatrixFile
     }
 
     /// <summary>
+    /// The gold-label file a .npy matrix's sidecar names, <paramref name="gold"/>: beside the matrix, or where it says when
+    /// it is a full path (the reader and the overwrite guard must agree on it).
+    /// </summary>
+    internal static string GoldBeside(string matrixPath, string gold) => Path.Combine(Path.GetDirectoryName(matrixPath) ?? "", gold);
+
+    /// <summary>
     /// The files that exist and would be read with a matrix or data file at <paramref name="path"/>: its schema
     /// sidecar, the gold-label file the sidecar names, the <c>label.json</c> of a Wrench split or a long-format answers file. A sidecar that cannot be
     /// read adds nothing here (reading the matrix reports it).
@@ -78,7 +84,7 @@ public static class MatrixFile
             catch (SnorkelerException) { }
             if (gold is not null && path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
             {
-                var goldPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", gold);
+                var goldPath = GoldBeside(Path.GetFullPath(path), gold);
                 if (File.Exists(goldPath)) yield return goldPath;
             }
         }

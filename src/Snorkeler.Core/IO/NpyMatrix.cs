@@ -67,7 +67,7 @@ internal static class NpyMatrix
             {
                 // beside the matrix as the user named it, so that errors name it the same way (Combine, not Join: a
                 // sidecar may name the file by its full path)
-                goldPath = Path.Combine(Path.GetDirectoryName(path) ?? "", goldFile);
+                goldPath = MatrixFile.GoldBeside(path, goldFile);
                 if (!File.Exists(goldPath)) throw SnorkelerException.InFile(MatrixFile.SchemaSidecar(path), $"names gold-label file '{goldFile}' but there is no such file beside the matrix");
                 var (goldRows, _, labels, max) = ReadArray(goldPath, twoDimensional: false);
                 // either file may be the damaged one, so the error names both
