@@ -12,12 +12,11 @@ internal sealed class AppliedMatrix : IDisposable
 {
     private readonly string _path;
 
-    private AppliedMatrix(string path, IMatrixSource matrix, Analysis.LfWarnings.Counts? counts, ApplyResult result)
+    private AppliedMatrix(string path, IMatrixSource matrix, Analysis.LfWarnings.Counts? counts)
     {
         _path = path;
         Matrix = matrix;
         Counts = counts;
-        Result = result;
     }
 
     /// <summary>The matrix, with the data's gold labels when it has them.</summary>
@@ -25,9 +24,6 @@ internal sealed class AppliedMatrix : IDisposable
 
     /// <summary>What the LF warnings are computed from, when asked for.</summary>
     public Analysis.LfWarnings.Counts? Counts { get; }
-
-    /// <summary>The run: rows, failures per LF, speed.</summary>
-    public ApplyResult Result { get; }
 
     /// <summary>
     /// Applies <paramref name="lfs"/> to <paramref name="data"/> (through the column cache with <c>--incremental</c>),
@@ -42,11 +38,10 @@ internal sealed class AppliedMatrix : IDisposable
         {
             var names = lfs.Select(l => l.Name).ToArray();
             var counts = countWarnings ? new Analysis.LfWarnings.Counts(schema, names) : null;
-            ApplyResult result;
             using (var gold = LabelledData.Gold(dataPaths, data, schema, goldColumn))
             using (var writer = MatrixWriter.Create(path, schema, names, gold is null ? null : goldColumn ?? "gold"))
             {
-                result = Commands.ApplyCommand.Apply(args, terminal, dataPaths, data, lfs, schema, block =>
+                var result = Commands.ApplyCommand.Apply(args, terminal, dataPaths, data, lfs, schema, block =>
                 {
                     if (gold is not null) block = gold.Attach(block);
                     writer.Write(block);
@@ -55,7 +50,7 @@ internal sealed class AppliedMatrix : IDisposable
                 if (result.Rows == 0) throw new SnorkelerException($"{data.Name}: the data has no rows");
                 writer.Commit();
             }
-            return new AppliedMatrix(path, MatrixFile.Open(path), counts, result);
+            return new AppliedMatrix(path, MatrixFile.Open(path), counts);
         }
         catch
         {

@@ -39,7 +39,12 @@ internal sealed class HandLabels
         if (label is null) _labels.Remove(row);
         else _labels[row] = label;
         var text = new StringBuilder(Header).Append('\n');
-        foreach (var (r, l) in _labels) text.Append((r + 1).ToString(CultureInfo.InvariantCulture)).Append(',').Append(l).Append('\n');
+        _lines.Clear();
+        foreach (var (r, l) in _labels)
+        {
+            text.Append((r + 1).ToString(CultureInfo.InvariantCulture)).Append(',').Append(l).Append('\n');
+            _lines[r] = _lines.Count + 2; // after the header, in row order, as written
+        }
         AtomicFile.Write(Path, s => s.Write(Encoding.UTF8.GetBytes(text.ToString())));
         _stamp = Stamp();
     }

@@ -79,11 +79,8 @@ public sealed class ParquetSource : IDataSource
             for (var c = 0; c < _fields.Length; c++)
             {
                 // the decoder's own message says what is wrong but not where
-                try { columns[c] = ReadColumn(group, _fields[c], rows); }
-                catch (Exception e) when (e is not SnorkelerException and not OperationCanceledException)
-                {
-                    throw IO.ReadGuard.Wrap(_path, e, $"column '{_fields[c].Name}' of row group {g}");
-                }
+                var field = _fields[c];
+                columns[c] = IO.ReadGuard.Run(_path, () => ReadColumn(group, field, rows), decoder: true, where: $"column '{field.Name}' of row group {g}");
             }
             for (var start = 0; start < rows; start += rowsPerBatch)
             {

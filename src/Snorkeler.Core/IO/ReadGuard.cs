@@ -14,11 +14,12 @@ public static class ReadGuard
     /// <param name="path">The file read.</param>
     /// <param name="read">The reading.</param>
     /// <param name="decoder">True when <paramref name="read"/> is a third-party decoder of the file (Parquet): any exception it throws is then about the content.</param>
-    public static T Run<T>(string path, Func<T> read, bool decoder = false)
+    /// <param name="where">The part of the file read, named in the error (<c>column 'text' of row group 2</c>), when the decoder's message does not say.</param>
+    public static T Run<T>(string path, Func<T> read, bool decoder = false, string? where = null)
     {
         Guard.NotNull(read);
         try { return read(); }
-        catch (Exception e) when (IsAboutContent(e) || (decoder && e is not SnorkelerException and not OperationCanceledException)) { throw Wrap(path, e); }
+        catch (Exception e) when (IsAboutContent(e) || (decoder && e is not SnorkelerException and not OperationCanceledException)) { throw Wrap(path, e, where); }
     }
 
     /// <summary>
