@@ -424,6 +424,20 @@ public sealed class AutoTrainer : ILabelModelTrainer
             }
         }
         var best = Best(candidates.Select(c => c.Score).ToArray(), higherIsBetter: true);
+        // When the held-out sources agree with majority vote's labels no better than chance, within two standard errors (LFs of
+        // one class that never fire together, sparse single-class LFs), the criterion has no signal to rank the candidates by.
+        // Decided before a deferred leader is fitted on all rows, a fit that would then go unused.
+        string? noSignal = null;
+        if (best > 0 && kappas.TryGetValue(0, out var majority) && majority.Kappa.Length > 0)
+        {
+            var (signal, error) = HeldOutSources.PairedDifference(majority.Kappa, new double[majority.Kappa.Length], majority.Weight);
+            if (signal <= 2 * error)
+            {
+                noSignal = string.Create(CultureInfo.InvariantCulture,
+                    $"held-out sources agree with majority vote's labels no better than chance (κ {signal:F4} ± {error:F4} over {folds} folds of {sources.Sample.LfCount} sources, {sources.Sample.RowCount:N0} rows), so agreement cannot rank the candidates (best: {candidates[best]}, {candidates[best].Score:F4})");
+                best = 0;
+            }
+        }
         // The leader's fit on all rows: a deferred one's now (rejected, as any other, when absurd or when it fails, and the
         // next one leads), or a beaten one's again, let go while a deferred candidate led (the same fit: same rows and seed).
         while (best >= 0 && models[best] is null)
@@ -443,22 +457,10 @@ public sealed class AutoTrainer : ILabelModelTrainer
             best = Best(candidates.Select(c => c.Score).ToArray(), higherIsBetter: true);
         }
         if (best < 0) throw new SnorkelerException("auto: every candidate model failed; see the log");
-        var reason = folds < 2
+        var reason = noSignal ?? (folds < 2
             ? "with fewer than two independent groups of sources no source can be held out, so majority vote is kept"
             : string.Create(CultureInfo.InvariantCulture,
-                $"highest held-out source agreement ({candidates[best].Score:F4}; majority vote {candidates[0].Score:F4}) over {folds} folds of {sources.Sample.LfCount} sources, {sources.Sample.RowCount:N0} rows");
-        // When the held-out sources agree with majority vote's labels no better than chance, within two standard errors (LFs of
-        // one class that never fire together, sparse single-class LFs), the criterion has no signal to rank the candidates by.
-        if (best > 0 && kappas.TryGetValue(0, out var majority) && majority.Kappa.Length > 0)
-        {
-            var (signal, error) = HeldOutSources.PairedDifference(majority.Kappa, new double[majority.Kappa.Length], majority.Weight);
-            if (signal <= 2 * error)
-            {
-                reason = string.Create(CultureInfo.InvariantCulture,
-                    $"held-out sources agree with majority vote's labels no better than chance (κ {signal:F4} ± {error:F4} over {folds} folds of {sources.Sample.LfCount} sources, {sources.Sample.RowCount:N0} rows), so agreement cannot rank the candidates (best: {candidates[best]}, {candidates[best].Score:F4})");
-                best = 0;
-            }
-        }
+                $"highest held-out source agreement ({candidates[best].Score:F4}; majority vote {candidates[0].Score:F4}) over {folds} folds of {sources.Sample.LfCount} sources, {sources.Sample.RowCount:N0} rows"));
         var chosen = candidates[best];
         if (recognised is not null) reason = recognised + reason;
         var selection = new AutoSelection("held-out source agreement",

@@ -63,6 +63,28 @@ public sealed class AutoTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public void Without_a_dev_split_a_leading_ebcc_is_not_fitted_on_all_rows_when_the_held_out_sources_show_no_signal()
+    {
+        // Given LFs that vote every class at random (right as often as a guess), where ebcc leads majority vote on held-out
+        // agreement by noise alone, and auto's candidates cut to majority vote and ebcc
+        var set = Generated.OneCoin(2000, [0.34, 0.34, 0.34, 0.34, 0.34, 0.34], 3, coverage: 0.7, skew: 0, seed: 4);
+        var train = set.Matrix.WithGold([]);
+        var entries = AutoTrainer.Candidates.Where(e => e.Model == EbccTrainer.ModelName || e.Model == MajorityVoteTrainer.ModelName).ToArray();
+        var log = new List<string>();
+
+        // When auto chooses among them
+        var (model, selection) = AutoTrainer.ChooseAmong(train, FitContext.WithSeed(5) with { Log = log.Add }, entries);
+
+        // Then ebcc led, majority vote is kept for want of a signal, and ebcc's ten-restart fit on all rows was never made
+        var ebcc = selection.Candidates.Single(c => c.Model == EbccTrainer.ModelName);
+        ebcc.Score.ShouldBeGreaterThan(selection.Candidates[0].Score);
+        selection.Chosen.Model.ShouldBe(MajorityVoteTrainer.ModelName);
+        selection.Reason.ShouldContain("no better than chance");
+        log.ShouldNotContain(l => l.Contains("leads: fitted on all rows", StringComparison.Ordinal));
+        model.PredictProbabilities(train).ShouldBe(new MajorityVoteTrainer().Fit(train, FitContext.WithSeed(5)).PredictProbabilities(train));
+    }
+
     [Theory]
     [InlineData("youtube")]
     [InlineData("trec")]
