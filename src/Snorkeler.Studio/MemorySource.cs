@@ -17,7 +17,7 @@ internal sealed class MemorySource : IDataSource
     private readonly long[] _firstRows; // of each batch, for finding a row's batch
     private readonly long[]? _original;
 
-    private MemorySource(IDataSource source, List<RowBatch> batches, long rows, long[]? original)
+    private MemorySource(IDataSource source, List<RowBatch> batches, long rows, long[]? original, long fileRows)
     {
         Name = source.Name;
         Files = source.Files;
@@ -26,6 +26,7 @@ internal sealed class MemorySource : IDataSource
         _firstRows = batches.Select(b => b.FirstRow).ToArray();
         Rows = rows;
         _original = original;
+        FileRows = fileRows;
     }
 
     /// <summary>Reads <paramref name="source"/> into memory; with <paramref name="sample"/>, keeps that many rows at most.</summary>
@@ -43,7 +44,7 @@ internal sealed class MemorySource : IDataSource
                 for (var i = 0; i < batch.Count; i++) all.Add(batch, i);
             }
             all.Flush();
-            return new MemorySource(source, batches, all.Rows, null);
+            return new MemorySource(source, batches, all.Rows, null, all.Rows);
         }
         // Which rows: the lowest hashes of (seed, index), found in a first pass over the indexes only.
         var keep = new PriorityQueue<long, ulong>();
@@ -76,7 +77,7 @@ internal sealed class MemorySource : IDataSource
             if (next == chosen.Length) break;
         }
         copier.Flush();
-        return new MemorySource(source, batches, copier.Rows, chosen);
+        return new MemorySource(source, batches, copier.Rows, chosen, total);
     }
 
     /// <summary>Copies rows into batches of at most a given size, starting a new batch where the rows' file changes.</summary>
@@ -129,6 +130,9 @@ internal sealed class MemorySource : IDataSource
 
     /// <summary>Rows held.</summary>
     public long Rows { get; }
+
+    /// <summary>Rows in the file (the data's rows, sampled or not).</summary>
+    public long FileRows { get; }
 
     /// <summary>True when the rows are a sample of the file's.</summary>
     public bool IsSample => _original is not null;

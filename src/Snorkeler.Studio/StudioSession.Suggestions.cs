@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace Snorkeler.Studio;
 
 /// <summary>A candidate keyword rule mined from the data.</summary>
-/// <param name="Id">Its id for accept and reject (the keyword and class).</param>
+/// <param name="Id">Its id for accept and reject (<c>keyword:CLASS</c>).</param>
 /// <param name="Keyword">The word or phrase (the rule's <c>contains</c> text).</param>
 /// <param name="Label">The class it would vote.</param>
 /// <param name="Rule">The rule as it would be added to the rules file.</param>
@@ -187,7 +187,8 @@ public sealed partial class StudioSession
             var evidence = PriorRows + weight * softRows + goldRows;
             var precision = (PriorRows * prior[label] + weight * soft[label] + goldCounts[label]) / evidence;
             if (precision <= prior[label] || fires.Count == 0) continue;
-            var id = $"{keyword}\n{e.Schema.NameOf(label)}";
+            // A keyword holds letters, digits, apostrophes and at most one space, never ':', so the id reads and pastes as written.
+            var id = $"{keyword}:{e.Schema.NameOf(label)}";
             if (rejected.Contains(id)) continue;
             // Its vote matters only on rows the model does not already give its class, so its precision for the vote is
             // measured on the gold rows containing it there (a keyword inside another, "man" in "how many", or one that
@@ -352,7 +353,7 @@ public sealed partial class StudioSession
         => string.IsNullOrEmpty(id) ? throw new StudioRefusal("give the suggestion's id ('id', as /api/suggestions lists it)")
            : (_suggestions?.List ?? (IEnumerable<Suggestion>)Suggestions(int.MaxValue)).FirstOrDefault(s => s.Id == id)
            ?? Suggestions(int.MaxValue).FirstOrDefault(s => s.Id == id)
-           ?? throw new StudioRefusal($"no suggestion '{id.Replace('\n', ' ')}' (the suggestions change with every edit; reload them)", 404);
+           ?? throw new StudioRefusal($"no suggestion '{id}' (the suggestions change with every edit; reload them)", 404);
 
     private static string RuleName(string keyword, string label, HashSet<string> taken)
     {

@@ -109,12 +109,20 @@ public sealed partial class StudioSession : IDisposable
         foreach (var (row, label) in _hand.Labels)
         {
             var at = _hand.LineOf(row) is { } line ? $"{_hand.Path}({line})" : _hand.Path;
-            if (!_train.IsSample && _train.FromOriginal(row) < 0)
-                warnings.Add($"warning: {at}: row {row + 1:N0} is past the data's {_train.Rows:N0} rows; its label is not used (a labels file of other data?)");
+            if (row >= _train.FileRows)
+                warnings.Add($"warning: {at}: row {row + 1:N0} is past the data's {_train.FileRows:N0} rows; its label is not used (a labels file of other data?)");
             else if (schema is not null && schema.LabelOf(label) is null)
-                warnings.Add($"warning: {at}: row {row + 1:N0}'s label '{label}' is not a class of the LFs ({string.Join(", ", schema.ClassNames)}); it is not used");
+                warnings.Add($"warning: {at}: row {row + 1:N0}'s label '{label}' is not a class of the LFs ({UnknownClass(label, schema)}); it is not used");
         }
         return warnings;
+    }
+
+    // "did you mean 'SPAM'? classes: HAM, SPAM", the classes cut as the LF diagnostics cut them.
+    private static string UnknownClass(string label, LabelSchema schema)
+    {
+        var meant = Text.LabelMessages.Meant(label, schema.ClassNames);
+        var guess = meant.Count == 0 ? "" : $"did you mean {Text.Listing.Join([.. meant.Select(m => $"'{m}'")], "or")}? ";
+        return $"{guess}classes: {Text.LabelMessages.Names(schema.ClassNames)}";
     }
 
     /// <summary>The LF folder (full path).</summary>
@@ -350,7 +358,7 @@ public sealed partial class StudioSession : IDisposable
             if (row < 0 || row >= _train.Rows) throw new StudioRefusal($"row {row} is not a training row (0 to {_train.Rows - 1})");
             var schema = _current?.Schema ?? throw new StudioRefusal("the LFs do not check clean yet, so their classes are not known");
             if (label is not null && schema.LabelOf(label) is null)
-                throw new StudioRefusal($"unknown class '{label}' (classes: {string.Join(", ", schema.ClassNames)})");
+                throw new StudioRefusal($"unknown class '{label}' ({UnknownClass(label, schema)})");
             _hand.Set(_train.Original(row), label);
             if (_lastLoad is { HasErrors: false } set) Evaluate(set, "hand label", force: true);
             Version++;

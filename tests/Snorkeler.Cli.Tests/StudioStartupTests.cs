@@ -130,19 +130,23 @@ public sealed class StudioStartupTests : IDisposable
         run.ErrorLines.ShouldContain(l => l.Contains("tickets.rules(", StringComparison.Ordinal) && l.Contains("error SNK0007: unknown label 'BILING'", StringComparison.Ordinal));
     }
 
-    [Fact]
-    public async Task Hand_labels_the_studio_cannot_use_start_it_with_a_warning_naming_their_line()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Hand_labels_the_studio_cannot_use_start_it_with_a_warning_naming_their_line(bool sample)
     {
-        // Given hand labels of a class the LFs do not declare and of a row past the data's 19 (before: left out silently)
-        var hand = _temp.Write("hand.csv", "row,label\n1,BILLING\n250,ACCOUNT\n3,SHIPPING\n");
+        // Given hand labels of a class the LFs do not declare, of a misspelt class, and of a row past the data's 19 (before:
+        // left out silently; with a sample of the rows, still left out silently)
+        var hand = _temp.Write("hand.csv", "row,label\n1,BILLING\n250,ACCOUNT\n3,SHIPPING\n5,TECHNICL\n");
 
         // When
-        var run = await Studio("--data", _data, "--quiet");
+        var run = await Studio(["--data", _data, "--quiet", .. sample ? new[] { "--sample", "10" } : []]);
 
         // Then
         run.Served.ShouldBeTrue(run.Error);
         run.ErrorLines.ShouldBe([
-            $"warning: {hand}(4): row 3's label 'SHIPPING' is not a class of the LFs (BILLING, TECHNICAL, ACCOUNT); it is not used",
+            $"warning: {hand}(4): row 3's label 'SHIPPING' is not a class of the LFs (classes: BILLING, TECHNICAL, ACCOUNT); it is not used",
+            $"warning: {hand}(5): row 5's label 'TECHNICL' is not a class of the LFs (did you mean 'TECHNICAL'? classes: BILLING, TECHNICAL, ACCOUNT); it is not used",
             $"warning: {hand}(3): row 250 is past the data's 19 rows; its label is not used (a labels file of other data?)",
         ]);
     }

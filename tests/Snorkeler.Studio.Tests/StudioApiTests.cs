@@ -364,6 +364,7 @@ public sealed class StudioApiTests
         var top = suggestions[0];
         top.GetProperty("precision").GetDouble().ShouldBeGreaterThan(0.65);
         top.GetProperty("coverage").GetDouble().ShouldBeGreaterThan(0);
+        top.GetProperty("id").GetString().ShouldBe($"{top.GetProperty("keyword").GetString()}:{top.GetProperty("label").GetString()}");
         var state = await studio.Post("/api/suggestions/accept", new { id = top.GetProperty("id").GetString() });
 
         File.ReadAllText(studio.RulesFile).ShouldContain(top.GetProperty("rule").GetString()!);

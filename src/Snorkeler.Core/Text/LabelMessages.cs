@@ -12,12 +12,14 @@ public static class LabelMessages
     public const int ClassesListed = 20;
 
     /// <summary>"HAM, SPAM, or ABSTAIN"; past <see cref="ClassesListed"/> classes, the first of them "and 280 more, or ABSTAIN".</summary>
-    public static string Classes(IReadOnlyList<string> classes)
+    public static string Classes(IReadOnlyList<string> classes) => $"{Names(classes)}, or {LabelSchema.AbstainName}";
+
+    /// <summary>"HAM, SPAM"; past <see cref="ClassesListed"/> classes, the first of them "and 280 more".</summary>
+    public static string Names(IReadOnlyList<string> classes)
     {
         Guard.NotNull(classes);
-        var names = classes.Count <= ClassesListed ? string.Join(", ", classes)
+        return classes.Count <= ClassesListed ? string.Join(", ", classes)
             : string.Join(", ", classes.Take(ClassesListed)) + string.Create(CultureInfo.InvariantCulture, $" and {classes.Count - ClassesListed:N0} more");
-        return $"{names}, or {LabelSchema.AbstainName}";
     }
 
     /// <summary>
