@@ -93,7 +93,7 @@ internal static class Gold
         => new($"--dev {path} is a data file: give --lfs PATH to label it with the same LFs (or a matrix written by 'snorkeler apply --gold-column NAME')");
 
     private static UsageException NoGoldColumn(string path, Data.IDataSource data)
-        => new($"--dev {path} needs --gold-column NAME naming the column with its gold labels (columns: {string.Join(", ", data.Schema.Names)})");
+        => new($"--dev {path} needs --gold-column NAME naming the column with its gold labels (columns: {data.Schema.Listed})");
 
     private static LabelMatrix RequireLabelled(LabelMatrix dev, string path)
     {

@@ -228,7 +228,7 @@ public static class RuleMessages
     {
         var hint = Data.ColumnGuess.MissingFieldHint(first.Name, columns, data, first.Lets, read);
         var times = uses > 1 ? $" (used {uses} times)" : "";
-        return Error(Codes.UnknownField, $"unknown field '{first.Name}'{times}: {data?.Name ?? "the data"} has no such column{hint} (columns: {string.Join(", ", columns.Names)})", first.Path, first.Span);
+        return Error(Codes.UnknownField, $"unknown field '{first.Name}'{times}: {data?.Name ?? "the data"} has no such column{hint} (columns: {columns.Listed})", first.Path, first.Span);
     }
 
     internal static Diagnostic LetBeforeDefinition(string path, TextSpan at, string name, SourceLocation definition)
@@ -240,8 +240,8 @@ public static class RuleMessages
     internal static Diagnostic LetNotConstant(string path, TextSpan at, string let)
         => Error(Codes.LetNotConstant, $"'let {let}' must be a constant: text, a number, true/false, a list, a regex or lines(\"file\")", path, at);
 
-    internal static string MissingColumn(SourceLocation at, string lf, string field, IReadOnlyList<string> columns)
-        => $"{at}: error {Codes.MissingColumn}: LF '{lf}' reads field '{field}' but the data has no such column{Hint(Text.Suggest.Nearest(field, columns))} (columns: {string.Join(", ", columns)})";
+    internal static string MissingColumn(SourceLocation at, string lf, string field, Data.DataSchema columns)
+        => $"{at}: error {Codes.MissingColumn}: LF '{lf}' reads field '{field}' but the data has no such column{Hint(Text.Suggest.Nearest(field, columns.Names))} (columns: {columns.Listed})";
 
     /// <summary>A type error about a constant, with where the constant is defined: "...; got text ('words' is defined at line 4)".</summary>
     internal static Diagnostic WithDefinition(Diagnostic d, string name, TextSpan defined)

@@ -94,7 +94,7 @@ public static partial class ScriptCodes
         => $"cannot write the script cache '{path}': {detail}; the scripts will be compiled again next run";
 
     internal static string UnknownFieldMessage(string name, Data.DataSchema columns, int uses, Loading.DataHints? data, IEnumerable<string>? read = null)
-        => $"no column '{name}' in {data?.Name ?? "the data"}{(uses > 1 ? $" (read {uses} times)" : "")}{Data.ColumnGuess.MissingFieldHint(name, columns, data, read: read)} (columns: {string.Join(", ", columns.Names)})";
+        => $"no column '{name}' in {data?.Name ?? "the data"}{(uses > 1 ? $" (read {uses} times)" : "")}{Data.ColumnGuess.MissingFieldHint(name, columns, data, read: read)} (columns: {columns.Listed})";
 
     internal static string NoLfDeclaredMessage(ScriptContentKind content) => content switch
     {

@@ -202,8 +202,8 @@ public sealed class NewUserTests : IDisposable
         // Then each error points at the mapping, not at the LFs' field
         result.ShouldFailWith(1);
         result.ErrorLines.ShouldBe([
-            $"{Path.Combine(lfs, "nlp.csx")}(12,34): error SNK0609: no column 'text' in {data} (read 3 times); --column txt=CONTENT maps 'txt', which no LF reads; did you mean --column text=CONTENT? (columns: COMMENT_ID, AUTHOR, DATE, txt, CLASS)",
-            $"{Path.Combine(lfs, "spam.rules")}(9,10): error SNK0103: unknown field 'text' (used 7 times): {data} has no such column; --column txt=CONTENT maps 'txt', which no LF reads; did you mean --column text=CONTENT? (columns: COMMENT_ID, AUTHOR, DATE, txt, CLASS)",
+            $"{Path.Combine(lfs, "nlp.csx")}(12,34): error SNK0609: no column 'text' in {data} (read 3 times); --column txt=CONTENT maps 'txt', which no LF reads; did you mean --column text=CONTENT? (columns: COMMENT_ID, AUTHOR, DATE, CONTENT (read as txt), CLASS)",
+            $"{Path.Combine(lfs, "spam.rules")}(9,10): error SNK0103: unknown field 'text' (used 7 times): {data} has no such column; --column txt=CONTENT maps 'txt', which no LF reads; did you mean --column text=CONTENT? (columns: COMMENT_ID, AUTHOR, DATE, CONTENT (read as txt), CLASS)",
             "2 errors, 0 warnings",
         ]);
     }

@@ -82,7 +82,12 @@ public sealed class DataSchema
         // Under --column text=CONTENT the column is found by either name, so both are suggested and listed.
         var known = _original is null ? _names : _names.Concat(Enumerable.Range(0, Count).Select(FileName).Where(n => !_exact.ContainsKey(n))).ToArray();
         var hint = Text.Suggest.Nearest(name, known) is { } near ? $"; did you mean '{near}'?" : "";
-        var listed = Enumerable.Range(0, Count).Select(c => FileName(c) == _names[c] ? _names[c] : $"{FileName(c)} (read as {_names[c]})");
-        throw new SnorkelerException($"{where}no column '{name}'{hint} (columns: {string.Join(", ", listed)}){(option is null ? "" : $"; give {option} NAME to read another column")}");
+        throw new SnorkelerException($"{where}no column '{name}'{hint} (columns: {Listed}){(option is null ? "" : $"; give {option} NAME to read another column")}");
     }
+
+    /// <summary>
+    /// The columns as messages list them: "COMMENT_ID, CONTENT (read as text)", each by its name in the file, and the name
+    /// <c>--column</c> gave it after it.
+    /// </summary>
+    public string Listed => string.Join(", ", Enumerable.Range(0, Count).Select(c => FileName(c) == _names[c] ? _names[c] : $"{FileName(c)} (read as {_names[c]})"));
 }

@@ -75,7 +75,7 @@ public sealed class GoldColumn
         if (i >= 0) return i;
         var near = Text.Suggest.Nearest(Name, data.Schema.Names);
         throw SnorkelerException.InFile(data.Name,
-            $"no gold column '{Name}'{(near is null ? "" : $"; did you mean '{near}'?")} (columns: {string.Join(", ", data.Schema.Names)})");
+            $"no gold column '{Name}'{(near is null ? "" : $"; did you mean '{near}'?")} (columns: {data.Schema.Listed})");
     }
 
     /// <summary>

@@ -29,7 +29,7 @@ internal static class Compiler
         {
             columns[k] = schema.IndexOf(lf.Fields[k]);
             if (columns[k] < 0)
-                throw new SnorkelerException(RuleMessages.MissingColumn(lf.FieldSpans[k].In(lf.Path), lf.Syntax.Name.Text, lf.Fields[k], schema.Names));
+                throw new SnorkelerException(RuleMessages.MissingColumn(lf.FieldSpans[k].In(lf.Path), lf.Syntax.Name.Text, lf.Fields[k], schema));
         }
         return columns;
     }
