@@ -395,7 +395,7 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
         }
         var model = FitModel(patterns, train.Schema, train.LfNames, fixedPrior, context);
         if (fixedPrior is null && clamped is null && model.ExclusiveGroups.Count > 0 && k >= 2)
-            model = UniformUnlessRejected(patterns, train.Schema, train.LfNames, model, context);
+            model = UndecidedUnlessRejected(patterns, train.Schema, train.LfNames, model, context);
         // Gold rows name the classes, so EM cannot settle on latent classes that are not the task's: no guard.
         if (k < 2 || Options.GuardMode == GuardMode.None || clamped is not null) return model;
         var suspect = SuspectShare(model, patterns);
@@ -421,30 +421,46 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
         return CheckAgainstMajorityVote(train, patterns, model, fixedPrior, suspect, context);
     }
 
-    /// <summary>Significance level of the test of the uniform class balance (<see cref="UniformUnlessRejected"/>).</summary>
+    /// <summary>Significance level of the test of the class balance with exclusive groups (<see cref="UndecidedUnlessRejected"/>).</summary>
     public const double BalanceTestLevel = 0.05;
 
     /// <summary>
     /// Independent single-class sources of one class identify the class balance by how often they fire together
     /// (<c>P(both) / (P(a) P(b)) ≈ 1 / p_t</c>); an exclusive group never does, so with groups the balance rests on the few
-    /// rows where sources of different classes fire together, and the likelihood is nearly flat along it. EM then stays
-    /// near majority vote's start, which spreads the rows no source votes on evenly over the classes and so gives them to
-    /// the classes whose rules fire most (generated, 5 classes, 44 % of rows without a vote: 0.468 against the uniform
-    /// balance's 0.608). The fit with the uniform balance is kept unless the likelihood-ratio test rejects it:
-    /// <c>2 (ℓ_learned − ℓ_uniform) ≥ χ²_{k−1}(1 − level)</c>, ℓ the penalised log-likelihood (the Dirichlet terms of the
-    /// confusion rows in both; the learned prior's own term left out).
+    /// rows where sources of different classes fire together, and the likelihood is nearly flat along it. What the votes do
+    /// fix is each class's share of the rows some source votes on; the balance only decides the rows no source votes on,
+    /// <c>P(Y = c | silent) ∝ π_c · P(silent | c)</c>. EM stays near majority vote's start, whose near-tie there falls to
+    /// whichever class is a hair ahead; a uniform balance gives them all to the class whose rules fire least, right only
+    /// when the classes happen to be even (generated exclusive sets: from 22 points above to 3.8 below majority vote).
+    /// Neither is evidence, so the balance used is the one under which a row without a vote is undecided — the same
+    /// posterior for every class, <c>π_c ∝ 1 / P(silent | c)</c>, found by one refit at that balance and set again from the
+    /// refit — which labels those rows as majority vote does and the rows with votes by the sources' fitted quality. It is
+    /// kept unless the likelihood-ratio test rejects it: <c>2 (ℓ_learned − ℓ_undecided) ≥ χ²_{k−1}(1 − level)</c>, ℓ the
+    /// penalised log-likelihood (the Dirichlet terms of the confusion rows in both; the learned prior's own term left out).
     /// </summary>
-    private DawidSkeneModel UniformUnlessRejected(VotePatterns patterns, LabelSchema schema, IReadOnlyList<string> lfNames, DawidSkeneModel learned, FitContext context)
+    private DawidSkeneModel UndecidedUnlessRejected(VotePatterns patterns, LabelSchema schema, IReadOnlyList<string> lfNames, DawidSkeneModel learned, FitContext context)
     {
         var k = schema.Cardinality;
         if (learned.FitInfo is not { } fit || !double.IsFinite(fit.Objective)) return learned;
-        var uniform = FitModel(patterns, schema, lfNames, ClassPrior.Uniform(k), context.Quiet);
-        var statistic = 2 * (fit.Objective - learned.ClassPrior.Sum(Math.Log) - uniform.FitInfo!.Objective);
+        var refit = FitModel(patterns, schema, lfNames, UndecidedBalance(learned), context.Quiet);
+        var undecided = refit.WithPrior(UndecidedBalance(refit));
+        var statistic = 2 * (fit.Objective - learned.ClassPrior.Sum(Math.Log) - refit.FitInfo!.Objective);
         var critical = MathNet.Numerics.Distributions.ChiSquared.InvCDF(k - 1, 1 - BalanceTestLevel);
         var kept = statistic >= critical;
         context.Log?.Invoke(string.Create(CultureInfo.InvariantCulture,
-            $"dawid-skene: exclusive groups leave the class balance weakly identified; likelihood ratio against the uniform balance {statistic:F2} ({(kept ? "≥" : "<")} χ²({k - 1}) {critical:F2} at {BalanceTestLevel:P0}): {(kept ? "the learned balance is kept" : "the uniform balance is used")}"));
-        return kept ? learned : uniform;
+            $"dawid-skene: exclusive groups leave the class balance weakly identified; likelihood ratio against the balance that leaves rows without a vote undecided {statistic:F2} ({(kept ? "≥" : "<")} χ²({k - 1}) {critical:F2} at {BalanceTestLevel:P0}): {(kept ? "the learned balance is kept" : "that balance is used")}"));
+        return kept ? learned : undecided;
+    }
+
+    /// <summary>The class balance under which <paramref name="model"/> gives a row no source votes on the same probability for every class.</summary>
+    private static double[] UndecidedBalance(DawidSkeneModel model)
+    {
+        var silent = model.SilentLogLikelihood();
+        var least = silent.Min();
+        var balance = silent.Select(x => Math.Exp(least - x)).ToArray(); // ∝ 1 / P(silent | c), the largest 1
+        var sum = balance.Sum();
+        for (var c = 0; c < balance.Length; c++) balance[c] /= sum;
+        return balance;
     }
 
     /// <summary>The share of votes from which <see cref="GuardMode.Auto"/> checks a fit against majority vote.</summary>
@@ -1508,6 +1524,13 @@ public sealed class DawidSkeneModel : LogLinearModel
     }
 
     internal DawidSkeneModel WithGuard(MajorityVoteGuard guard) => new(Schema, LfNames, ClassPrior, _confusion, _outcome, _weights, Abstain, FitInfo, guard, _groups, _derived);
+
+    /// <summary>The same sources under another class prior.</summary>
+    internal DawidSkeneModel WithPrior(double[] prior) => new(Schema, LfNames, prior, _confusion, _outcome, _weights, Abstain, FitInfo, GuardCheck, _groups, _derived);
+
+    /// <summary>Per class c: the log-probability that no source votes on a row of class c.</summary>
+    internal double[] SilentLogLikelihood()
+        => BaseScores(AbstainLogs(_confusion, _outcome, _groups, Schema.Cardinality), _weights, _groups, Schema.Cardinality);
 
     /// <summary>The parent of a derived source (<c>--derived given</c>: every vote of it was the parent's vote on the training rows), or -1.</summary>
     public int DerivedParent(int lf) => _derived.Parent[lf];
