@@ -83,12 +83,13 @@ internal sealed class FitCommand : ICommand
         if (args.Has("--matrix") && args.Has("--stats")) throw new UsageException("give --matrix MATRIX or --stats FILE..., not both");
         Inputs.RequireDevFiles(args);
         var train = args.Has("--matrix") ? Inputs.OpenTraining(args.Values("--matrix"), args, terminal) : null;
+        var prior = train is null ? Inputs.Prior(args) : Inputs.Prior(args, train.Schema);
         var context = new FitContext
         {
             Seed = args.Int("--seed") ?? 0,
             Dev = Inputs.OpenDev(args, terminal, train, DevLfs(args, terminal, train?.Schema), new Applying.ApplyOptions { Cancellation = cancellation }),
             DevName = args.Has("--dev") ? Inputs.MatrixName(args.Values("--dev")) : null,
-            Prior = Inputs.Prior(args),
+            Prior = prior,
             // Every candidate of auto (hundreds with a dev set) only with --verbose; the choice is one line below.
             Log = terminal.Verbose && !terminal.Quiet ? terminal.Error.WriteLine : null,
             Warn = terminal.Error.WriteLine,
@@ -128,6 +129,7 @@ internal sealed class FitCommand : ICommand
                 }
             }
             if (statistics is null) throw new UsageException("--stats needs at least one file");
+            _ = Inputs.Prior(args, statistics.Schema);
             model = fromStatistics.Fit(statistics, context);
             rows = statistics.RowCount;
             lfCount = statistics.LfNames.Count;
