@@ -177,6 +177,24 @@ public sealed class OptionEdgeValueTests : IDisposable
     }
 
     [Theory]
+    [InlineData("auto", "--select-by", "accuracy")]
+    [InlineData("dawid-skene", "--dev-gold", "clamp")]
+    [InlineData("ebcc", "--dev-gold", "clamp")]
+    public void An_option_that_only_a_dev_split_gives_a_use_is_warned_about_without_one_and_not_with_one(string model, string option, string value)
+    {
+        // Given a model option that acts on the labelled dev split (auto chose by held-out agreement, silently)
+        var warning = $"warning: option {option} applies only with a labelled dev split (--dev) and was ignored";
+
+        // When fitted without --dev, then with it
+        var without = Fit(model, option, value).ShouldSucceed();
+        var with = Shell.Run("fit", "--matrix", Train, "--dev", TestPaths.YouTubeFile("valid.json"), "--model", model, "--out", _temp.File("d.json"), option, value).ShouldSucceed();
+
+        // Then only the run without one says it was ignored
+        without.ErrorLines.ShouldContain(warning);
+        with.ErrorLines.ShouldNotContain(warning);
+    }
+
+    [Theory]
     [InlineData("snorkel:epochs=5,epochs=6", "snorkeler compare: model 'snorkel:epochs=5,epochs=6': option 'epochs' is given twice; give it once")]
     [InlineData("snorkel:epochs=NaN", "snorkeler compare: --epochs expects a whole number, got 'NaN'")]
     [InlineData("snorkel:lr=0", "snorkeler compare: --lr must be above 0 and at most 10, got 0")]

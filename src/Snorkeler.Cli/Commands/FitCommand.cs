@@ -98,7 +98,7 @@ internal sealed class FitCommand : ICommand
         if (train is not null && context.Dev is not null
             && LabelModel.Difference(train, context.Dev, $"the training matrix {Inputs.MatrixName(args.Values("--matrix"))}", "the dev split") is { } difference)
             throw SnorkelerException.InFile(Inputs.MatrixName(args.Values("--dev")), difference);
-        WarnUnread(options, kind.Name, terminal);
+        WarnUnread(options, kind.Name, terminal, context.Dev is not null);
         StartupTrace.Mark("fit: matrix opened");
         var clock = Stopwatch.StartNew();
         ILabelModel model;
@@ -165,9 +165,15 @@ internal sealed class FitCommand : ICommand
         return new ModelOptions(values);
     }
 
-    internal static void WarnUnread(ModelOptions options, string model, Terminal terminal)
+    /// <summary>Model options that only a labelled dev split gives a use: without one the model reads them and does nothing with them.</summary>
+    private static readonly string[] DevOnlyOptions = ["select-by", "dev-gold"];
+
+    internal static void WarnUnread(ModelOptions options, string model, Terminal terminal, bool hasDev)
     {
         foreach (var name in options.Unread)
             terminal.Error.WriteLine($"warning: option --{name} does not apply to model '{model}' and was ignored");
+        // 'fit --model auto --select-by accuracy' without --dev chose by held-out agreement, saying nothing of --select-by.
+        foreach (var name in DevOnlyOptions.Where(n => !hasDev && options.Given.ContainsKey(n) && !options.Unread.Contains(n)))
+            terminal.Error.WriteLine($"warning: option --{name} applies only with a labelled dev split (--dev) and was ignored");
     }
 }

@@ -124,7 +124,7 @@ internal sealed class LabelCommand : ICommand
                 Warn = terminal.Error.WriteLine,
                 Cancellation = cancellation,
             };
-            FitCommand.WarnUnread(modelOptions, kind.Name, terminal);
+            FitCommand.WarnUnread(modelOptions, kind.Name, terminal, dev is not null);
             var fitClock = Stopwatch.StartNew();
             var model = trainer.Fit(matrix, context);
             var fitSeconds = fitClock.Elapsed.TotalSeconds;
