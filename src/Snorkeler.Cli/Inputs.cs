@@ -278,4 +278,16 @@ internal static class Inputs
             throw new UsageException($"{name} {text} gives a class a share too small to represent; give shares within a factor of 1e300 of each other");
         return LabelModels.ClassPrior.Validate(values, values.Length); // normalised: every model sees shares summing to 1
     }
+
+    /// <summary>
+    /// <see cref="Prior(Args, string)"/>, with one number per class of <paramref name="schema"/>: refused before any fit,
+    /// as mv (which ignores the prior) took a prior of another length and wmv failed in its inner snorkel fit.
+    /// </summary>
+    public static IReadOnlyList<double>? Prior(Args args, LabelSchema schema, string name = "--prior")
+    {
+        var prior = Prior(args, name);
+        if (prior is not null && prior.Count != schema.Cardinality)
+            throw new UsageException($"{name} {args.Value(name)} has {prior.Count} number{(prior.Count == 1 ? "" : "s")} but the task has {schema.Cardinality} classes ({string.Join(", ", schema.ClassNames)}); give one per class");
+        return prior;
+    }
 }

@@ -24,7 +24,10 @@ public sealed class ModelOptions
         if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v))
             throw new OptionException($"--{name} expects a number, got '{text}'");
         if (v < min || v > max)
-            throw new OptionException(double.IsPositiveInfinity(max) ? $"--{name} must be at least {min.ToString(CultureInfo.InvariantCulture)}, got {text}" : $"--{name} must be between {min.ToString(CultureInfo.InvariantCulture)} and {max.ToString(CultureInfo.InvariantCulture)}, got {text}");
+            // A lowest value of double.Epsilon means "above 0": '--lr 0' is told that, not "between 5E-324 and 10".
+            throw new OptionException(min == double.Epsilon
+                ? $"--{name} must be above 0{(double.IsPositiveInfinity(max) ? "" : $" and at most {max.ToString(CultureInfo.InvariantCulture)}")}, got {text}"
+                : double.IsPositiveInfinity(max) ? $"--{name} must be at least {min.ToString(CultureInfo.InvariantCulture)}, got {text}" : $"--{name} must be between {min.ToString(CultureInfo.InvariantCulture)} and {max.ToString(CultureInfo.InvariantCulture)}, got {text}");
         return v;
     }
 

@@ -244,7 +244,9 @@ public static class ModelComparison
         {
             var eq = part.IndexOf('=', StringComparison.Ordinal);
             if (eq <= 0) throw new OptionException($"model '{spec}': option '{part}' must be name=value");
-            values[part[..eq].TrimStart('-')] = part[(eq + 1)..];
+            // 'snorkel:epochs=5,epochs=6' is refused, as 'fit --epochs 5 --epochs 6' is, rather than the last one kept.
+            if (!values.TryAdd(part[..eq].TrimStart('-'), part[(eq + 1)..]))
+                throw new OptionException($"model '{spec}': option '{part[..eq].TrimStart('-')}' is given twice; give it once");
         }
         bool? useDev = null;
         if (values.Remove("dev", out var devValue))

@@ -166,7 +166,7 @@ public sealed class NewUserTests : IDisposable
 
     [Theory]
     [InlineData("--matrix-out", "m.txt", 1, "error: {0}: unknown matrix format '.txt' (a matrix is written as .snkm, .csv or .npy)")]
-    [InlineData("--prior", "0.9", 2, "snorkeler label: the class prior has 1 values but the task has 2 classes (HAM, SPAM)")]
+    [InlineData("--prior", "0.9", 2, "snorkeler label: --prior 0.9 has 1 number but the task has 2 classes (HAM, SPAM); give one per class")]
     public void Label_refuses_an_option_the_fit_or_the_writer_would_refuse_before_applying_any_LF(string option, string value, int exitCode, string message)
     {
         var (lfs, _) = PsyComments();

@@ -29,7 +29,7 @@ public sealed class MinorDefectTests : IDisposable
     {
         { "fit --matrix {c}/matrices/good.csv --model snorkel --out {t}/m.json --lr abc", "snorkeler fit: --lr expects a number, got 'abc'" },
         { "fit --matrix {c}/matrices/good.csv --model dawid-skene --out {t}/m.json --tol -1", "snorkeler fit: --tol must be at least 0, got -1" },
-        { "fit --matrix {c}/matrices/good.csv --model snorkel --out {t}/m.json --prior 0.2,0.3,0.5", "snorkeler fit: the class prior has 3 values but the task has 2 classes" },
+        { "fit --matrix {c}/matrices/good.csv --model snorkel --out {t}/m.json --prior 0.2,0.3,0.5", "snorkeler fit: --prior 0.2,0.3,0.5 has 3 numbers but the task has 2 classes (0, 1); give one per class" },
         { "fit --matrix {c}/matrices/good.csv --model mv --out {t}/m.json --prior 0.5,-0.5", "snorkeler fit: --prior must be positive numbers, got 0.5,-0.5" },
         { "apply --lfs {c}/lfs/ok --data {c}/data/good.csv --out {t}/m.csv --column text=body --column text=stars", "snorkeler apply: --column gives 'text' twice ('text=body' and 'text=stars'); give each LF field once" },
         { "rows --data {c}/data/good.csv --matrix {c}/matrices/good.csv --uncertain --margin NaN", "snorkeler rows: option '--margin' expects a number above 0 and at most 1, got 'NaN'" },

@@ -32,6 +32,7 @@ internal sealed class AnalyzeCommand : ICommand
     public int Run(Args args, Terminal terminal, CancellationToken cancellation)
     {
         _ = args.Choice("--format", OutputFormat.Text); // a misspelt format is a usage error before any work
+        _ = args.Int("--least-certain", 0); // and so is a bad count, rather than after the answers are read and reported
         if (args.Value("--report") is { } reportPath) HtmlReport.CheckExtension(reportPath);
         if (args.Has("--matrix"))
         {

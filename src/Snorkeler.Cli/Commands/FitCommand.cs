@@ -83,12 +83,13 @@ internal sealed class FitCommand : ICommand
         if (args.Has("--matrix") && args.Has("--stats")) throw new UsageException("give --matrix MATRIX or --stats FILE..., not both");
         Inputs.RequireDevFiles(args);
         var train = args.Has("--matrix") ? Inputs.OpenTraining(args.Values("--matrix"), args, terminal) : null;
+        var prior = train is null ? Inputs.Prior(args) : Inputs.Prior(args, train.Schema);
         var context = new FitContext
         {
             Seed = args.Int("--seed") ?? 0,
             Dev = Inputs.OpenDev(args, terminal, train, DevLfs(args, terminal, train?.Schema), new Applying.ApplyOptions { Cancellation = cancellation }),
             DevName = args.Has("--dev") ? Inputs.MatrixName(args.Values("--dev")) : null,
-            Prior = Inputs.Prior(args),
+            Prior = prior,
             // Every candidate of auto (hundreds with a dev set) only with --verbose; the choice is one line below.
             Log = terminal.Verbose && !terminal.Quiet ? terminal.Error.WriteLine : null,
             Warn = terminal.Error.WriteLine,
@@ -97,7 +98,7 @@ internal sealed class FitCommand : ICommand
         if (train is not null && context.Dev is not null
             && LabelModel.Difference(train, context.Dev, $"the training matrix {Inputs.MatrixName(args.Values("--matrix"))}", "the dev split") is { } difference)
             throw SnorkelerException.InFile(Inputs.MatrixName(args.Values("--dev")), difference);
-        WarnUnread(options, kind.Name, terminal);
+        WarnUnread(options, kind.Name, terminal, context.Dev is not null);
         StartupTrace.Mark("fit: matrix opened");
         var clock = Stopwatch.StartNew();
         ILabelModel model;
@@ -128,6 +129,7 @@ internal sealed class FitCommand : ICommand
                 }
             }
             if (statistics is null) throw new UsageException("--stats needs at least one file");
+            _ = Inputs.Prior(args, statistics.Schema);
             model = fromStatistics.Fit(statistics, context);
             rows = statistics.RowCount;
             lfCount = statistics.LfNames.Count;
@@ -163,9 +165,15 @@ internal sealed class FitCommand : ICommand
         return new ModelOptions(values);
     }
 
-    internal static void WarnUnread(ModelOptions options, string model, Terminal terminal)
+    /// <summary>Model options that only a labelled dev split gives a use: without one the model reads them and does nothing with them.</summary>
+    private static readonly string[] DevOnlyOptions = ["select-by", "dev-gold"];
+
+    internal static void WarnUnread(ModelOptions options, string model, Terminal terminal, bool hasDev)
     {
         foreach (var name in options.Unread)
             terminal.Error.WriteLine($"warning: option --{name} does not apply to model '{model}' and was ignored");
+        // 'fit --model auto --select-by accuracy' without --dev chose by held-out agreement, saying nothing of --select-by.
+        foreach (var name in DevOnlyOptions.Where(n => !hasDev && options.Given.ContainsKey(n) && !options.Unread.Contains(n)))
+            terminal.Error.WriteLine($"warning: option --{name} applies only with a labelled dev split (--dev) and was ignored");
     }
 }

@@ -66,8 +66,7 @@ internal sealed class LabelCommand : ICommand
         var names = lfs.Select(l => l.Name).ToArray();
         var join = JoinColumns.From(args, data);
         // What the fit would refuse, refused before the LFs are applied: a prior of another class count, a dev file without its gold column.
-        if (Inputs.Prior(args) is { } prior && prior.Count != schema.Cardinality)
-            throw new UsageException($"the class prior has {prior.Count} values but the task has {schema.Cardinality} classes ({string.Join(", ", schema.ClassNames)})");
+        _ = Inputs.Prior(args, schema);
         Gold.CheckDevGoldColumn(args);
 
         // 1. Apply, streaming the matrix to a temporary file (.OUT.matrix.snkm.PID.GUID.tmp: never committed, and
@@ -125,7 +124,7 @@ internal sealed class LabelCommand : ICommand
                 Warn = terminal.Error.WriteLine,
                 Cancellation = cancellation,
             };
-            FitCommand.WarnUnread(modelOptions, kind.Name, terminal);
+            FitCommand.WarnUnread(modelOptions, kind.Name, terminal, dev is not null);
             var fitClock = Stopwatch.StartNew();
             var model = trainer.Fit(matrix, context);
             var fitSeconds = fitClock.Elapsed.TotalSeconds;
