@@ -176,8 +176,15 @@ public sealed class FlyingSquidModel : LogLinearModel
     private readonly double[] _accuracies;
 
     internal FlyingSquidModel(LabelSchema schema, IReadOnlyList<string> lfNames, IReadOnlyList<double> prior, double[] accuracies)
-        : base(schema, lfNames, prior, Table(accuracies, lfNames.Count, schema.Cardinality), prior.Select(p => -Math.Log(1 - p / prior.Sum())).ToArray())
+        : base(schema, lfNames, prior, Table(accuracies, lfNames.Count, schema.Cardinality), BaseScores(prior))
         => _accuracies = accuracies;
+
+    // −log(1 − p_c), with 1 − p_c summed from the other classes' shares: a share near 1 (a prior 1e16 : 1) made 1 − p_c 0.
+    private static double[] BaseScores(IReadOnlyList<double> prior)
+    {
+        var total = prior.Sum();
+        return prior.Select((_, c) => -Math.Log(prior.Where((_, d) => d != c).Sum() / total)).ToArray();
+    }
 
     /// <inheritdoc />
     public override string Name => FlyingSquidTrainer.ModelName;
