@@ -28,17 +28,15 @@ public sealed record AutoOptions
     public static AutoOptions From(ModelOptions options)
     {
         Guard.NotNull(options);
-        var text = options.Text("select-by");
         return new AutoOptions
         {
-            SelectBy = text switch
+            SelectBy = options.Word("select-by", "expected-accuracy", "accuracy", "macro-f1", "log-loss") switch
             {
-                null => AutoMetric.ExpectedAccuracy,
-                "expected-accuracy" => AutoMetric.ExpectedAccuracy,
+                null or "expected-accuracy" => AutoMetric.ExpectedAccuracy,
                 "accuracy" => AutoMetric.Accuracy,
                 "macro-f1" => AutoMetric.MacroF1,
                 "log-loss" => AutoMetric.LogLoss,
-                _ => throw new OptionException($"--select-by expects expected-accuracy, accuracy, macro-f1 or log-loss, got '{text}'"),
+                _ => throw new System.Diagnostics.UnreachableException(),
             },
         };
     }

@@ -103,14 +103,13 @@ public static class ClassPrior
     /// <summary>Reads the <c>prior-estimate</c> option: <c>uniform</c> (default), <c>mv</c> or <c>em</c>.</summary>
     public static PriorEstimate ReadEstimate(ModelOptions options, PriorEstimate fallback = PriorEstimate.Uniform)
     {
-        var text = Guard.NotNull(options).Text("prior-estimate");
-        return text switch
+        return Guard.NotNull(options).Word("prior-estimate", "uniform", "mv", "em") switch
         {
             null => fallback,
             "uniform" => PriorEstimate.Uniform,
             "mv" => PriorEstimate.MajorityVote,
             "em" => PriorEstimate.Em,
-            _ => throw new OptionException($"--prior-estimate expects uniform, mv or em, got '{text}'"),
+            _ => throw new System.Diagnostics.UnreachableException(),
         };
     }
 

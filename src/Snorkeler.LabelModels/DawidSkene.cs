@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
@@ -166,56 +167,58 @@ public sealed record DawidSkeneOptions
         {
             MaxIterations = options.Integer("max-iter", d.MaxIterations, 1, 100_000),
             Tolerance = options.Number("tol", d.Tolerance, 0),
-            Smoothing = options.Text("smoothing") is null or "auto" ? d.Smoothing : ReadSmoothing(options),
-            SmoothingFromSpread = options.Text("smoothing") is { } smoothing ? smoothing == "auto" : d.SmoothingFromSpread,
+            Smoothing = IsAuto(options.Text("smoothing")) ? d.Smoothing : ReadSmoothing(options),
+            SmoothingFromSpread = options.Text("smoothing") is { } smoothing ? IsAuto(smoothing) : d.SmoothingFromSpread,
             Abstain = ReadAbstain(options, d.Abstain),
-            Confusion = options.Text("confusion") switch
+            Confusion = options.Word("confusion", "full", "one-coin") switch
             {
                 null => d.Confusion,
                 "full" => ConfusionModel.Full,
                 "one-coin" => ConfusionModel.OneCoin,
-                var text => throw new OptionException($"--confusion expects full or one-coin, got '{text}'"),
+                _ => throw new UnreachableException(),
             },
             PriorEstimate = ClassPrior.ReadEstimate(options, PriorEstimate.Em),
-            CountDuplicatesOnce = options.Text("duplicates") switch
+            CountDuplicatesOnce = options.Word("duplicates", "once", "each") switch
             {
                 null => d.CountDuplicatesOnce,
                 "once" => true,
                 "each" => false,
-                var text => throw new OptionException($"--duplicates expects once or each, got '{text}'"),
+                _ => throw new UnreachableException(),
             },
-            GuardMode = options.Text("guard") switch
+            GuardMode = options.Word("guard", "auto", "mv", "none") switch
             {
                 null => d.GuardMode,
                 "auto" => GuardMode.Auto,
                 "mv" => GuardMode.Mv,
                 "none" => GuardMode.None,
-                var text => throw new OptionException($"--guard expects auto, mv or none, got '{text}'"),
+                _ => throw new UnreachableException(),
             },
-            GroupExclusiveSources = options.Text("exclusive") switch
+            GroupExclusiveSources = options.Word("exclusive", "group", "independent") switch
             {
                 null => d.GroupExclusiveSources,
                 "group" => true,
                 "independent" => false,
-                var text => throw new OptionException($"--exclusive expects group or independent, got '{text}'"),
+                _ => throw new UnreachableException(),
             },
             DevGold = ReadDevGold(options, d.DevGold),
-            ConditionDerivedSources = options.Text("derived") switch
+            ConditionDerivedSources = options.Word("derived", "given", "independent") switch
             {
                 null => d.ConditionDerivedSources,
                 "given" => true,
                 "independent" => false,
-                var text => throw new OptionException($"--derived expects given or independent, got '{text}'"),
+                _ => throw new UnreachableException(),
             },
-            RecognisePeople = options.Text("people") switch
+            RecognisePeople = options.Word("people", "auto", "given") switch
             {
                 null => d.RecognisePeople,
                 "auto" => true,
                 "given" => false,
-                var text => throw new OptionException($"--people expects auto or given, got '{text}'"),
+                _ => throw new UnreachableException(),
             },
         };
     }
+
+    private static bool IsAuto(string? smoothing) => smoothing is null || smoothing.Equals("auto", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>A fixed <c>smoothing</c>: a number of pseudo-votes in (0, 10⁹].</summary>
     private static double ReadSmoothing(ModelOptions options)
@@ -227,24 +230,24 @@ public sealed record DawidSkeneOptions
     }
 
     /// <summary>Reads the <c>dev-gold</c> option (<c>prior</c> or <c>clamp</c>).</summary>
-    internal static DevGoldUse ReadDevGold(ModelOptions options, DevGoldUse fallback) => options.Text("dev-gold") switch
+    internal static DevGoldUse ReadDevGold(ModelOptions options, DevGoldUse fallback) => options.Word("dev-gold", "prior", "clamp") switch
     {
         null => fallback,
         "prior" => DevGoldUse.Prior,
         "clamp" => DevGoldUse.Clamp,
-        var text => throw new OptionException($"--dev-gold expects prior or clamp, got '{text}'"),
+        _ => throw new UnreachableException(),
     };
 
     /// <summary>The command-line spelling of a use of dev gold.</summary>
     internal static string Spelling(DevGoldUse use) => use == DevGoldUse.Clamp ? "clamp" : "prior";
 
     /// <summary>Reads the <c>abstain</c> option (<c>missing</c> or <c>vote</c>).</summary>
-    internal static AbstainMode ReadAbstain(ModelOptions options, AbstainMode fallback) => options.Text("abstain") switch
+    internal static AbstainMode ReadAbstain(ModelOptions options, AbstainMode fallback) => options.Word("abstain", "missing", "vote") switch
     {
         null => fallback,
         "missing" => AbstainMode.Missing,
         "vote" => AbstainMode.Vote,
-        var text => throw new OptionException($"--abstain expects missing or vote, got '{text}'"),
+        _ => throw new UnreachableException(),
     };
 
     /// <summary>The command-line spelling of an abstain mode.</summary>

@@ -59,6 +59,9 @@ public sealed record EbccOptions
     /// </summary>
     public DevGoldUse DevGold { get; init; } = DevGoldUse.Prior;
 
+    // 'mv' in any case, as model names are read; null (not given) counts as the default, mv.
+    private static bool IsMv(string? alpha) => alpha is null || alpha.Equals("mv", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Reads the options from the command line's <c>--name value</c> pairs.</summary>
     public static EbccOptions From(ModelOptions options)
     {
@@ -68,8 +71,8 @@ public sealed record EbccOptions
         {
             Subtypes = options.Integer("subtypes", d.Subtypes, 1, 100),
             SubtypeConcentration = options.Number("a-pi", d.SubtypeConcentration, 1e-9, 1e6),
-            ClassConcentration = options.Text("alpha") is null or "mv" ? d.ClassConcentration : options.Number("alpha", d.ClassConcentration, 1e-9, 1e6),
-            MajorityClassPrior = options.Text("alpha") is null ? d.MajorityClassPrior : options.Text("alpha") is "mv",
+            ClassConcentration = IsMv(options.Text("alpha")) ? d.ClassConcentration : options.Number("alpha", d.ClassConcentration, 1e-9, 1e6),
+            MajorityClassPrior = options.Text("alpha") is { } alpha ? IsMv(alpha) : d.MajorityClassPrior,
             Restarts = CrowdFit.ReadRestarts(options),
             Diagonal = options.Number("a-v", d.Diagonal, 1e-9, 1e6),
             OffDiagonal = options.Number("b-v", d.OffDiagonal, 1e-9, 1e6),

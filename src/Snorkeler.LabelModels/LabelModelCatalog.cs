@@ -43,13 +43,27 @@ public sealed class ModelOptions
     {
         Guard.NotNull(words);
         _read.Add(name);
-        if (!_values.TryGetValue(name, out var text) || words.Contains(text, StringComparer.Ordinal)) return null;
+        if (!_values.TryGetValue(name, out var text) || words.Contains(text, StringComparer.OrdinalIgnoreCase)) return null;
         // A whole number beyond int's range ('--epochs 9999999999') is out of range, not "no whole number".
         if (!System.Numerics.BigInteger.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v))
             throw new OptionException($"--{name} expects {string.Concat(words.Select(w => w + " or "))}a whole number, got '{text}'");
         if (v < min || v > max)
             throw new OptionException(max == int.MaxValue ? $"--{name} must be at least {min.ToString(CultureInfo.InvariantCulture)}, got {text}" : $"--{name} must be between {min.ToString(CultureInfo.InvariantCulture)} and {max.ToString(CultureInfo.InvariantCulture)}, got {text}");
         return (int)v;
+    }
+
+    /// <summary>
+    /// An option that is one of <paramref name="words"/>: the word as listed (given in any case, as model names are), or
+    /// null when absent. Another word is refused naming the words and the nearest (<c>one_coin</c>: 'one-coin').
+    /// </summary>
+    public string? Word(string name, params string[] words)
+    {
+        Guard.NotNull(words);
+        _read.Add(name);
+        if (!_values.TryGetValue(name, out var text)) return null;
+        if (words.FirstOrDefault(w => string.Equals(w, text, StringComparison.OrdinalIgnoreCase)) is { } word) return word;
+        var near = Snorkeler.Text.Suggest.Nearest(text.Replace('_', '-'), words);
+        throw new OptionException($"--{name} expects {Snorkeler.Text.Listing.Join(words, "or")}, got '{text}'{(near is null ? "" : $"; did you mean '{near}'?")}");
     }
 
     /// <summary>A text option, or <paramref name="fallback"/> when absent.</summary>

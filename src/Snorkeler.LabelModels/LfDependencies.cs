@@ -39,8 +39,8 @@ public sealed record LfDependencies
     /// <summary>Parses <c>none</c>, <c>auto</c> or <c>A:B,C:D</c> (or <c>A:B;C:D</c>).</summary>
     public static LfDependencies Parse(string? text)
     {
-        if (text is null || text.Trim() is "" or "none") return None;
-        if (text.Trim() == "auto") return Detect;
+        if (text is null || text.Trim() == "" || text.Trim().Equals("none", StringComparison.OrdinalIgnoreCase)) return None;
+        if (text.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase)) return Detect;
         var pairs = new List<(string, string)>();
         foreach (var part in text.Split([',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {

@@ -22,8 +22,7 @@ public sealed record WeightedVoteOptions
     public static WeightedVoteOptions From(ModelOptions options)
     {
         Guard.NotNull(options);
-        var source = options.Text("accuracies", "auto")!;
-        if (source is not ("auto" or "dev" or "snorkel")) throw new OptionException($"--accuracies expects auto, dev or snorkel, got '{source}'");
+        var source = options.Word("accuracies", "auto", "dev", "snorkel") ?? "auto";
         return new WeightedVoteOptions
         {
             AccuracySource = source,

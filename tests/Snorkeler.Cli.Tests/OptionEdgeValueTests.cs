@@ -147,17 +147,32 @@ public sealed class OptionEdgeValueTests : IDisposable
     }
 
     [Theory]
-    [InlineData("dawid-skene", "--confusion", "one_coin")]
+    [InlineData("dawid-skene", "--confusion", "one_coin", "; did you mean 'one-coin'?")]
+    [InlineData("dawid-skene", "--guard", "nv", "; did you mean 'mv'?")]
+    [InlineData("auto", "--select-by", "macro_f1", "; did you mean 'macro-f1'?")]
+    [InlineData("wmv", "--accuracies", "dev ", "; did you mean 'dev'?")]
+    [InlineData("dawid-skene", "--people", "everyone", "")]
+    public void A_model_options_word_misspelt_is_a_usage_error_naming_the_option_its_words_and_the_nearest(string model, string option, string value, string hint)
+        => Fit(model, option, value).ShouldFailStartingWith(2, $"snorkeler fit: {option} expects ").Error.ShouldContain($"got '{value}'{hint}");
+
+    [Theory]
     [InlineData("dawid-skene", "--confusion", "ONE-COIN")]
     [InlineData("dawid-skene", "--guard", "MV")]
-    [InlineData("auto", "--select-by", "macro_f1")]
     [InlineData("ibcc", "--pool", "TRUE")]
     [InlineData("ibcc", "--restarts", "AUTO")]
     [InlineData("ebcc", "--alpha", "MV")]
     [InlineData("snorkel", "--deps", "Auto")]
-    [InlineData("wmv", "--accuracies", "dev ")]
-    public void A_model_options_word_misspelt_or_in_another_case_is_a_usage_error_naming_the_option_and_its_words(string model, string option, string value)
-        => Fit(model, option, value).ShouldFailStartingWith(2, $"snorkeler fit: {option} expects ");
+    [InlineData("auto", "--select-by", "Log-Loss")]
+    public void A_model_options_word_in_another_case_reads_as_the_word_as_model_names_do(string model, string option, string value)
+    {
+        // Given the same fit with the word as documented, in lower case
+        Fit(model, option, value.ToLowerInvariant()).ShouldSucceed();
+        var lower = File.ReadAllText(_temp.File("m.json"));
+
+        // When the word is given in another case, then the fit succeeds and saves the same model
+        Fit(model, option, value).ShouldSucceed();
+        File.ReadAllText(_temp.File("m.json")).ShouldBe(lower);
+    }
 
     [Theory]
     [InlineData("--seed", "1", "2")]

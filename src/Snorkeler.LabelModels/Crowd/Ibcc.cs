@@ -72,12 +72,12 @@ public sealed record IbccOptions
         };
     }
 
-    internal static bool Flag(ModelOptions options, string name, bool fallback) => options.Text(name) switch
+    internal static bool Flag(ModelOptions options, string name, bool fallback) => options.Text(name)?.ToLowerInvariant() switch
     {
         null => fallback,
         "true" or "yes" or "1" => true,
         "false" or "no" or "0" => false,
-        var text => throw new OptionException($"--{name} expects true or false, got '{text}'"),
+        _ => throw new OptionException($"--{name} expects true or false, got '{options.Text(name)}'"),
     };
 
     /// <summary>The options as command-line name/value pairs.</summary>
