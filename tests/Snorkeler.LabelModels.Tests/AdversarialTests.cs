@@ -29,11 +29,21 @@ public sealed class AdversarialTests
         ["2,000 LFs"] = () => Some.Synthetic(60, 2000, 2, seed: 5, coverage: 0.05),
     };
 
+    /// <summary>
+    /// Variant and case pairs left out to keep the suite's time down (each passed when the variant was added; every model
+    /// at its defaults still runs every case): auto's grid search over a dev split checks every candidate out of fold,
+    /// 56 to 100 s per large case and metric on two cores; dawid-skene keeps a 1,000 × 1,000 confusion matrix per LF,
+    /// refitted per held-out source by its guard, 1 to 12 s per variant.
+    /// </summary>
+    private static bool TooSlow(string model, string matrixCase)
+        => (WorkoutTests.NameOf(model) == AutoTrainer.ModelName && WorkoutTests.UsesDevGold(model) && matrixCase is "1,000 classes" or "2,000 LFs")
+           || (model.StartsWith(DawidSkeneTrainer.ModelName + ":", StringComparison.Ordinal) && matrixCase == "1,000 classes");
+
     public static TheoryData<string, string> ModelsAndCases()
     {
         var data = new TheoryData<string, string>();
         foreach (var model in LabelModelCatalog.All.Select(k => k.Name).Concat(WorkoutTests.Variants))
-            foreach (var name in Cases.Keys)
+            foreach (var name in Cases.Keys.Where(c => !TooSlow(model, c)))
                 data.Add(model, name);
         return data;
     }
@@ -47,16 +57,13 @@ public sealed class AdversarialTests
         try
         {
             // A model that fits on dev gold gets the matrix itself as its dev split, with gold that ignores the votes.
-            var k = matrix.Schema.Cardinality;
-            var context = model.Contains("dev-gold", StringComparison.Ordinal)
-                ? FitContext.WithSeed(3) with { Dev = matrix.WithGold(Enumerable.Range(0, matrix.RowCount).Select(i => i * 7 % k).ToArray()) }
-                : FitContext.WithSeed(3);
+            var context = WorkoutTests.UsesDevGold(model) ? FitContext.WithSeed(3) with { Dev = WorkoutTests.WithGoldIgnoringVotes(matrix) } : FitContext.WithSeed(3);
             fitted = WorkoutTests.Fit(model, matrix, context);
         }
         catch (SnorkelerException e)
         {
             e.Message.ShouldNotBeNullOrWhiteSpace();
-            e.Message.ShouldStartWith(model == "auto" ? "" : WorkoutTests.NameOf(model));
+            e.Message.ShouldStartWith(WorkoutTests.NameOf(model) == "auto" ? "" : WorkoutTests.NameOf(model));
             return;
         }
         Some.CheckedProbabilities(fitted, matrix);
