@@ -69,6 +69,23 @@ public sealed class AdversarialTests
         Some.CheckedProbabilities(fitted, matrix);
     }
 
+    [Theory]
+    [InlineData("auto", "give a labelled dev split for dev accuracies")]
+    [InlineData("snorkel", "use --accuracies dev with a labelled dev split for dev accuracies")]
+    public void Wmv_whose_snorkel_fit_fails_advises_the_way_to_dev_accuracies_its_options_leave(string accuracies, string advice)
+    {
+        // Given: a task too large for snorkel, and wmv told (or left) to take its accuracies from snorkel
+        var matrix = Some.Synthetic(40, 4, 1000, seed: 4, coverage: 0.8);
+        var trainer = new WeightedVoteTrainer(WeightedVoteOptions.From(new ModelOptions(new Dictionary<string, string> { ["accuracies"] = accuracies })));
+
+        // When
+        var error = Should.Throw<SnorkelerException>(() => trainer.Fit(matrix, FitContext.WithSeed(1)));
+
+        // Then
+        error.Message.ShouldStartWith("wmv: the accuracies come from a snorkel fit, which failed (snorkel: ");
+        error.Message.ShouldEndWith("); " + advice);
+    }
+
     [Fact]
     public void FlyingSquid_refuses_fewer_than_three_LFs()
         => Should.Throw<SnorkelerException>(() => new FlyingSquidTrainer().Fit(Some.Synthetic(50, 2, 2, seed: 1), FitContext.WithSeed(1)))
