@@ -25,6 +25,10 @@ public sealed class AdversarialTests
         },
         ["perfectly adversarial LFs"] = () => Some.Synthetic(300, 5, 2, seed: 3, accuracies: [0, 0, 0, 1, 1]),
         ["a single class ever voted"] = () => Some.Matrix(3, Enumerable.Range(0, 50).Select(i => new[] { 1, i % 2 == 0 ? 1 : -1, -1, 1 }).ToArray()),
+        // Structures dawid-skene's --exclusive and --derived act on: single-class LFs that never fire together, and LFs
+        // whose every vote is another LF's vote.
+        ["exclusive single-class LFs"] = () => Generated.ExclusiveLfs(400, 3, 2, catchAll: true, seed: 6).Matrix,
+        ["derived LFs"] = () => Generated.WithSubsets(300, [0.7, 0.8, 0.75, 0.85], [(0, 0.6, 0.2), (1, 0.5, 0.1)], 2, 0.6, 1.0, seed: 7).Matrix,
         ["1,000 classes"] = () => Some.Synthetic(40, 4, 1000, seed: 4, coverage: 0.8),
         ["2,000 LFs"] = () => Some.Synthetic(60, 2000, 2, seed: 5, coverage: 0.05),
     };
@@ -67,6 +71,16 @@ public sealed class AdversarialTests
             return;
         }
         Some.CheckedProbabilities(fitted, matrix);
+    }
+
+    [Fact]
+    public void The_exclusive_and_derived_cases_give_dawid_skene_exclusive_groups_and_derived_sources()
+    {
+        var grouped = (DawidSkeneModel)new DawidSkeneTrainer().Fit(Cases["exclusive single-class LFs"](), FitContext.WithSeed(3));
+        var derived = (DawidSkeneModel)new DawidSkeneTrainer().Fit(Cases["derived LFs"](), FitContext.WithSeed(3));
+
+        grouped.ExclusiveGroups.ShouldNotBeEmpty();
+        Enumerable.Range(0, 6).Select(derived.DerivedParent).ShouldBe([-1, -1, -1, -1, 0, 1]);
     }
 
     [Theory]
