@@ -79,7 +79,9 @@ public sealed class WeightedVoteTrainer : ILabelModelTrainer
             try { snorkel = new SnorkelTrainer(Options.Snorkel).FitModel(train, context); }
             catch (SnorkelerException e)
             {
-                throw new SnorkelerException($"wmv: the accuracies come from a snorkel fit, which failed ({e.Message}); give a labelled dev split for dev accuracies", e);
+                // With --accuracies snorkel a dev split alone changes nothing: the option has to change too.
+                var advice = Options.AccuracySource == "snorkel" ? "use --accuracies dev with a labelled dev split" : "give a labelled dev split";
+                throw new SnorkelerException($"wmv: the accuracies come from a snorkel fit, which failed ({e.Message}); {advice} for dev accuracies", e);
             }
             accuracies = Enumerable.Range(0, m).Select(snorkel.LfAccuracy).ToArray();
             prior = snorkel.ClassPrior.ToArray();

@@ -62,6 +62,43 @@ public sealed class SufficientStatisticsTests
             .ShouldBe(trainer.Fit(whole, FitContext.WithSeed(1)).SaveParameters().ToJsonString());
     }
 
+    /// <summary>The workout's models and variants whose trainer fits from statistics.</summary>
+    public static TheoryData<string> StatisticsModels()
+    {
+        var data = new TheoryData<string>();
+        foreach (var model in LabelModelCatalog.All.Select(k => k.Name).Concat(WorkoutTests.Variants))
+            if (WorkoutTests.Trainer(model) is IStatisticsTrainer) data.Add(model);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(StatisticsModels))]
+    public void Every_model_and_option_that_fits_from_statistics_fits_the_same_from_merged_shards(string model)
+    {
+        // Given: a three-class matrix and its statistics counted in three shards and added up
+        var whole = Some.Synthetic(600, 6, 3, seed: 21);
+        var merged = SufficientStatistics.Merge(Shards(whole));
+        foreach (var context in new[] { FitContext.WithSeed(5), FitContext.WithSeed(5) with { Dev = Some.Synthetic(100, 6, 3, seed: 22) } })
+        {
+            // When
+            var trainer = (IStatisticsTrainer)WorkoutTests.Trainer(model);
+            var fromStats = () => trainer.Fit(merged, context);
+
+            // Then: dependent pairs, and a prior estimated from the rows, need the rows; everything else fits as from them
+            var needsRows = model.Contains(":deps=", StringComparison.Ordinal)
+                            || (context.Dev is null && model.Contains(":prior-estimate=", StringComparison.Ordinal) && !model.EndsWith("=uniform", StringComparison.Ordinal));
+            if (needsRows)
+            {
+                Should.Throw<SnorkelerException>(fromStats).Message.ShouldContain("needs the label matrix, not only its statistics");
+                continue;
+            }
+            var direct = WorkoutTests.Fit(model, whole, context);
+            var fitted = fromStats();
+            fitted.SaveParameters().ToJsonString().ShouldBe(direct.SaveParameters().ToJsonString(), model);
+            fitted.PredictProbabilities(whole).ShouldBe(direct.PredictProbabilities(whole));
+        }
+    }
+
     [Fact]
     public void Snorkel_and_flyingsquid_fit_from_statistics_and_the_other_models_do_not()
         => LabelModelCatalog.All.Where(k => k.CreateTrainer(ModelOptions.Defaults) is IStatisticsTrainer).Select(k => k.Name)
