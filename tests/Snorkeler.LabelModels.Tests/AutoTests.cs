@@ -147,6 +147,31 @@ public sealed class AutoTests(ITestOutputHelper output)
         auto.ShouldBeGreaterThanOrEqualTo(mv - 0.005);
     }
 
+    [Theory]
+    [InlineData(3, 1.0, 81)]
+    [InlineData(4, 0.8, 82)]
+    [InlineData(5, 0.75, 83)]
+    public void Without_a_dev_split_and_no_signal_it_takes_dawid_skene_when_its_exclusive_groups_leave_rows_without_a_vote_undecided(int k, double skew, int seed)
+    {
+        // Given single-class LFs that never fire together (three per class, no catch-all), where held-out agreement has no
+        // signal to rank the candidates by (before: majority vote was kept)
+        var set = Generated.ExclusiveLfs(4000, k, 3, catchAll: false, seed, skew);
+        var train = set.Matrix.WithGold([]);
+
+        // When auto chooses without a dev split
+        var model = (AutoModel)new AutoTrainer().Fit(train, FitContext.WithSeed(1));
+
+        // Then it takes Dawid–Skene, which labels the rows without a vote as majority vote does (undecided) and the rows with
+        // votes at least as well
+        var (auto, mv) = (ExpectedAccuracy(model, set.Matrix), MajorityVote(set.Matrix, set.Matrix));
+        output.WriteLine($"k {k}, skew {skew}: auto {auto:F4} ({model.Choice}), mv {mv:F4}; {model.Selection.Reason}");
+        model.Selection.Reason.ShouldContain("no better than chance");
+        model.Choice.Model.ShouldBe(DawidSkeneTrainer.ModelName);
+        var silent = model.PredictProbabilities(LabelMatrix.Create(train.Schema, train.LfNames, Enumerable.Repeat(LabelSchema.Abstain, train.LfCount).ToArray()));
+        silent.ShouldAllBe(p => Math.Abs(p - 1.0 / k) < 1e-9);
+        auto.ShouldBeGreaterThan(mv);
+    }
+
     [Fact]
     public void The_absurd_vote_share_counts_the_votes_of_LFs_a_model_calls_right_less_than_half_as_often_as_a_uniform_guess()
     {
