@@ -445,8 +445,16 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
     {
         var k = schema.Cardinality;
         if (learned.FitInfo is not { } fit || !double.IsFinite(fit.Objective)) return learned;
-        var refit = FitModel(patterns, schema, lfNames, UndecidedBalance(learned), context.Quiet);
-        var undecided = refit.WithPrior(UndecidedBalance(refit));
+        // Where one class's rows are far likelier to draw no vote (hundreds of dense single-class sources of the others), that
+        // balance gives the others shares below any a prior can hold (1e300 apart: ClassPrior.Validate): the fit then failed
+        // with "the class prior must be positive numbers, got 0,1" for a prior nobody gave. Such a balance is not tried.
+        var refit = UndecidedBalance(learned) is { } balance ? FitModel(patterns, schema, lfNames, balance, context.Quiet) : null;
+        if (refit is null || UndecidedBalance(refit) is not { } again)
+        {
+            context.Log?.Invoke("dawid-skene: exclusive groups leave the class balance weakly identified, but the balance that leaves rows without a vote undecided puts classes more than 1e300 : 1 apart: the learned balance is kept");
+            return learned;
+        }
+        var undecided = refit.WithPrior(again);
         var statistic = 2 * (fit.Objective - learned.ClassPrior.Sum(Math.Log) - refit.FitInfo!.Objective);
         var critical = MathNet.Numerics.Distributions.ChiSquared.InvCDF(k - 1, 1 - BalanceTestLevel);
         var kept = statistic >= critical;
@@ -455,16 +463,23 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
         return kept ? learned : undecided;
     }
 
-    /// <summary>The class balance under which <paramref name="model"/> gives a row no source votes on the same probability for every class.</summary>
-    private static double[] UndecidedBalance(DawidSkeneModel model)
+    /// <summary>
+    /// The class balance under which <paramref name="model"/> gives a row no source votes on the same probability for every
+    /// class, or null when its shares are more than 1e300 apart (no prior holds them).
+    /// </summary>
+    private static double[]? UndecidedBalance(DawidSkeneModel model)
     {
         var silent = model.SilentLogLikelihood();
         var least = silent.Min();
+        if (!(silent.Max() - least <= LargestLogShareRatio)) return null;
         var balance = silent.Select(x => Math.Exp(least - x)).ToArray(); // ∝ 1 / P(silent | c), the largest 1
         var sum = balance.Sum();
         for (var c = 0; c < balance.Length; c++) balance[c] /= sum;
         return balance;
     }
+
+    /// <summary>log(1e300): the widest ratio of two class shares a prior holds (<see cref="ClassPrior.Validate"/>).</summary>
+    private static readonly double LargestLogShareRatio = Math.Log(1e300);
 
     /// <summary>The share of votes from which <see cref="GuardMode.Auto"/> checks a fit against majority vote.</summary>
     public const double SuspectVoteShare = 0.01;

@@ -287,6 +287,27 @@ public sealed class DawidSkeneTests(ITestOutputHelper output)
         differences.Average().ShouldBeGreaterThan(0.002);
     }
 
+    [Theory]
+    [InlineData(100)]
+    [InlineData(400)]
+    public void With_exclusive_groups_a_balance_leaving_silent_rows_undecided_that_no_prior_can_hold_is_not_tried(int dense)
+    {
+        // Given an exclusive group of class 0 beside dense class-1 LFs: with 400 of them a class-1 row is silent with
+        // probability 1e-400, so the balance under which a silent row is undecided is 1e390 : 1 (before: the fit failed with
+        // "the class prior must be positive numbers, got 0,1", a prior nobody gave)
+        var set = Generated.GroupBesideDenseLfs(2000, dense, seed: 3);
+        var logs = new List<string>();
+
+        // When Dawid–Skene is fitted with its defaults
+        var model = Fit(set.Matrix, context: FitContext.WithSeed(1) with { Log = logs.Add });
+
+        // Then it fits with the learned balance, its probabilities finite and summing to 1, and labels the rows well
+        model.ExclusiveGroups.ShouldNotBeEmpty();
+        logs.ShouldContain(l => l.Contains("the learned balance is kept"));
+        Some.CheckedProbabilities(model, set.Matrix);
+        ExpectedAccuracy(model, set.Matrix).ShouldBeGreaterThan(0.95);
+    }
+
     [Fact]
     public void With_exclusive_groups_a_balance_the_votes_show_clearly_is_kept()
     {

@@ -203,6 +203,30 @@ internal static class Generated
     }
 
     /// <summary>
+    /// Two classes, even: two class-0 LFs that never fire together (an exclusive group, each on 30 % of class 0 and between
+    /// them on 1 % of class 1), then <paramref name="dense"/> class-1 LFs each firing on 90 % of class 1 and 1 % of class 0,
+    /// so that a class-1 row draws no vote with probability 0.1^dense.
+    /// </summary>
+    public static GeneratedSet GroupBesideDenseLfs(int rows, int dense, int seed)
+    {
+        var random = new Random(seed);
+        var m = 2 + dense;
+        var votes = new int[rows * m];
+        Array.Fill(votes, LabelSchema.Abstain);
+        var gold = new int[rows];
+        for (var i = 0; i < rows; i++)
+        {
+            var y = gold[i] = i % 2;
+            var u = random.NextDouble();
+            if (u < (y == 0 ? 0.3 : 0.005)) votes[i * m] = 0;
+            else if (u < (y == 0 ? 0.6 : 0.01)) votes[i * m + 1] = 0;
+            for (var j = 2; j < m; j++)
+                if (random.NextDouble() < (y == 1 ? 0.9 : 0.01)) votes[i * m + j] = 1;
+        }
+        return new GeneratedSet(LabelMatrix.Create(LabelSchema.Numbered(2), Some.LfNames(m), votes, gold), [0.5, 0.5]);
+    }
+
+    /// <summary>
     /// One-coin LFs (coverage, accuracies as <see cref="OneCoin"/>) followed by planted dependent LFs: for each
     /// (source, copies, ρ) of <paramref name="copied"/>, <c>copies</c> more LFs that repeat the source's output (vote or
     /// abstain) with probability ρ and otherwise draw their own from the source's distribution — so each copy has the
