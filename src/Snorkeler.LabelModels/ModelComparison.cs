@@ -250,7 +250,7 @@ public static class ModelComparison
         }
         bool? useDev = null;
         if (values.Remove("dev", out var devValue))
-            useDev = devValue switch
+            useDev = devValue.ToLowerInvariant() switch // in any case, as the models' own option words are
             {
                 "none" => false,
                 "use" => true,

@@ -119,6 +119,21 @@ public sealed class ModelComparisonTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void The_dev_value_is_read_in_any_case_as_the_models_option_words_are()
+    {
+        // Given a training, test and dev split
+        var (train, test, dev) = (Some.Synthetic(300, 4, 2, seed: 1).WithGold([]), Some.Synthetic(200, 4, 2, seed: 2), Some.Synthetic(100, 4, 2, seed: 3));
+
+        // When wmv is compared with dev=none and dev=use in other cases (before: "dev expects none or use, got 'NONE'")
+        var rows = ModelComparison.Run(train, test, dev, ["wmv:dev=NONE", "wmv:dev=none", "wmv:dev=Use", "wmv:dev=use"], [1]).Rows;
+
+        // Then each fits as its lower-case spelling does
+        rows[0].ExpectedAccuracy.ShouldBe(rows[1].ExpectedAccuracy);
+        rows[2].ExpectedAccuracy.ShouldBe(rows[3].ExpectedAccuracy);
+        rows[0].ExpectedAccuracy.ShouldNotBe(rows[2].ExpectedAccuracy);
+    }
+
+    [Fact]
     public void A_dev_value_other_than_none_or_use_is_rejected()
         => Should.Throw<SnorkelerException>(() => ModelComparison.Run(Some.Synthetic(30, 3, 2, seed: 1), Some.Synthetic(30, 3, 2, seed: 2), null, ["auto:dev=no"], [1]))
             .Message.ShouldBe("model 'auto:dev=no': dev expects none or use, got 'no'");
