@@ -426,7 +426,7 @@ public sealed class AutoTrainer : ILabelModelTrainer
         // one class that never fire together, sparse single-class LFs), the criterion has no signal to rank the candidates by.
         // Decided before a deferred leader is fitted on all rows, a fit that would then go unused.
         string? noSignal = null;
-        if (best > 0 && kappas.TryGetValue(0, out var majority) && majority.Kappa.Length > 0)
+        if (best >= 0 && kappas.TryGetValue(0, out var majority) && majority.Kappa.Length > 0)
         {
             var (signal, error) = HeldOutSources.PairedDifference(majority.Kappa, new double[majority.Kappa.Length], majority.Weight);
             if (signal <= 2 * error)

@@ -148,14 +148,18 @@ public sealed class AutoTests(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData(3, 1.0, 81)]
-    [InlineData(4, 0.8, 82)]
-    [InlineData(5, 0.75, 83)]
-    public void Without_a_dev_split_and_no_signal_it_takes_dawid_skene_when_its_exclusive_groups_leave_rows_without_a_vote_undecided(int k, double skew, int seed)
+    [InlineData(3, 1.0, false, 81)]
+    [InlineData(4, 0.8, false, 82)]
+    [InlineData(5, 0.75, false, 83)]
+    [InlineData(4, 1.0, true, 85)]
+    [InlineData(5, 1.0, true, 87)]
+    [InlineData(5, 1.0, true, 88)]
+    public void Without_a_dev_split_and_no_signal_it_takes_dawid_skene_when_its_exclusive_groups_leave_rows_without_a_vote_undecided(int k, double skew, bool catchAll, int seed)
     {
-        // Given single-class LFs that never fire together (three per class, no catch-all), where held-out agreement has no
-        // signal to rank the candidates by (before: majority vote was kept)
-        var set = Generated.ExclusiveLfs(4000, k, 3, catchAll: false, seed, skew);
+        // Given single-class LFs that never fire together (three per class; with a catch-all LF, majority vote leads the
+        // held-out score by noise), where held-out agreement has no signal to rank the candidates by (before: majority vote
+        // was kept)
+        var set = Generated.ExclusiveLfs(4000, k, 3, catchAll, seed, skew);
         var train = set.Matrix.WithGold([]);
 
         // When auto chooses without a dev split
