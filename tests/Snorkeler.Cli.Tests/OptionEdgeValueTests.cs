@@ -210,6 +210,27 @@ public sealed class OptionEdgeValueTests : IDisposable
     }
 
     [Theory]
+    [InlineData("auto:select-by=accuracy", false, "warning: model 'auto:select-by=accuracy': option select-by applies only with a labelled dev split (--dev) and was ignored")]
+    [InlineData("auto:select-by=accuracy", true, null)]
+    [InlineData("AUTO:select-by=accuracy", true, null)]
+    [InlineData("auto:select-by=accuracy,dev=none", true, "warning: model 'auto:select-by=accuracy,dev=none': option select-by applies only with a labelled dev split, which this model gets only with dev=use or --dev-prior; it was ignored")]
+    [InlineData("dawid-skene:dev-gold=clamp", true, "warning: model 'dawid-skene:dev-gold=clamp': option dev-gold applies only with a labelled dev split, which this model gets only with dev=use or --dev-prior; it was ignored")]
+    [InlineData("dawid-skene:dev-gold=clamp,dev=use", true, null)]
+    public void A_compare_model_spec_whose_dev_only_option_gets_no_dev_split_is_warned_about(string models, bool dev, string? warning)
+    {
+        // Given a compared model with an option that acts on the labelled dev split (before: silently ignored without one)
+        string[] devArgs = dev ? ["--dev", TestPaths.YouTubeFile("valid.json")] : [];
+
+        // When compared
+        var result = Shell.Run(["compare", "--train", Train, "--test", Test, "--models", models, .. devArgs]).ShouldSucceed();
+
+        // Then the warning is given exactly when that model gets no dev split
+        var warnings = result.ErrorLines.Where(l => l.StartsWith("warning:", StringComparison.Ordinal)).ToArray();
+        if (warning is null) warnings.ShouldBeEmpty();
+        else warnings.ShouldBe([warning]);
+    }
+
+    [Theory]
     [InlineData("snorkel:epochs=5,epochs=6", "snorkeler compare: model 'snorkel:epochs=5,epochs=6': option 'epochs' is given twice; give it once")]
     [InlineData("snorkel:epochs=NaN", "snorkeler compare: --epochs expects a whole number, got 'NaN'")]
     [InlineData("snorkel:lr=0", "snorkeler compare: --lr must be above 0 and at most 10, got 0")]

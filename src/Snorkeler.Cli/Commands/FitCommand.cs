@@ -166,7 +166,7 @@ internal sealed class FitCommand : ICommand
     }
 
     /// <summary>Model options that only a labelled dev split gives a use: without one the model reads them and does nothing with them.</summary>
-    private static readonly string[] DevOnlyOptions = ["select-by", "dev-gold"];
+    internal static readonly string[] DevOnlyOptions = ["select-by", "dev-gold"];
 
     internal static void WarnUnread(ModelOptions options, string model, Terminal terminal, bool hasDev)
     {
