@@ -437,7 +437,7 @@ public sealed class AutoTrainer : ILabelModelTrainer
                 // Except where Dawid–Skene has found exclusive groups: it then leaves the rows without a vote undecided, as majority
                 // vote does, and reads the rows with votes by each group's fitted hit and false-alarm rates (on the 32 exclusive
                 // sets of 16 generated LF suites: never below majority vote, +4.4 points on average; docs/label-models-measurements.md).
-                if (GroupedDawidSkene(candidates, models, refits, train.Schema, sources.Sample.LfNames) is var grouped and > 0)
+                if (GroupedDawidSkene(candidates, models, refits) is var grouped and > 0)
                 {
                     noSignal += $"; {candidates[grouped]} found exclusive groups of sources, leaves the rows without a vote undecided as majority vote does and models the rows with votes, so it is taken";
                     best = grouped;
@@ -478,7 +478,7 @@ public sealed class AutoTrainer : ILabelModelTrainer
     // The Dawid–Skene candidate (abstains missing, full confusion, not rejected) when its fit has exclusive groups and leaves
     // a row without a vote undecided (the balance it takes with groups unless the votes reject it); else -1. Its fit is made
     // again when it was let go.
-    private static int GroupedDawidSkene(List<AutoCandidate> candidates, List<ILabelModel?> models, Dictionary<int, Func<ILabelModel>> refits, LabelSchema schema, IReadOnlyList<string> lfNames)
+    private static int GroupedDawidSkene(List<AutoCandidate> candidates, List<ILabelModel?> models, Dictionary<int, Func<ILabelModel>> refits)
     {
         for (var c = 1; c < candidates.Count; c++)
         {
@@ -490,9 +490,7 @@ public sealed class AutoTrainer : ILabelModelTrainer
                 try { model = refits[c](); }
                 catch (SnorkelerException) { return -1; }
             }
-            if (model is not DawidSkeneModel { ExclusiveGroups.Count: > 0 }) return -1;
-            var silent = model.PredictProbabilities(LabelMatrix.Create(schema, lfNames, Enumerable.Repeat(LabelSchema.Abstain, lfNames.Count).ToArray()));
-            if (silent.Max() - silent.Min() > 1e-9) return -1;
+            if (model is not DawidSkeneModel { ExclusiveGroups.Count: > 0 } grouped || !grouped.LeavesSilentRowsUndecided()) return -1;
             models[c] = model;
             return c;
         }

@@ -1550,6 +1550,21 @@ public sealed class DawidSkeneModel : LogLinearModel
     internal double[] SilentLogLikelihood()
         => BaseScores(AbstainLogs(_confusion, _outcome, _groups, Schema.Cardinality), _weights, _groups, Schema.Cardinality);
 
+    /// <summary>Whether a row no source votes on gets the same probability for every class (within 1e-9), as under majority vote.</summary>
+    internal bool LeavesSilentRowsUndecided()
+    {
+        var scores = SilentRowScores;
+        var top = double.NegativeInfinity;
+        foreach (var s in scores) top = Math.Max(top, s);
+        double total = 0, least = double.PositiveInfinity;
+        foreach (var s in scores)
+        {
+            total += Math.Exp(s - top);
+            least = Math.Min(least, Math.Exp(s - top));
+        }
+        return (1 - least) / total <= 1e-9;
+    }
+
     /// <summary>The parent of a derived source (<c>--derived given</c>: every vote of it was the parent's vote on the training rows), or -1.</summary>
     public int DerivedParent(int lf) => _derived.Parent[lf];
 

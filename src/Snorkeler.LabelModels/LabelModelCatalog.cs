@@ -13,6 +13,9 @@ public sealed class ModelOptions
     public ModelOptions(IReadOnlyDictionary<string, string>? values = null)
         => _values = new Dictionary<string, string>(values ?? new Dictionary<string, string>(), StringComparer.Ordinal);
 
+    /// <summary>Options that only a labelled dev split gives a use: without one a model reads them and does nothing with them.</summary>
+    public static IReadOnlyList<string> DevOnly { get; } = ["select-by", "dev-gold"];
+
     /// <summary>No options: every trainer's defaults.</summary>
     public static ModelOptions Defaults => new();
 

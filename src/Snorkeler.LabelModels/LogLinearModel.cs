@@ -55,6 +55,9 @@ public abstract class LogLinearModel : ILabelModel
     /// <inheritdoc />
     public IReadOnlyList<double> ClassPrior => _prior;
 
+    /// <summary>Per class: the log-prior plus the base score, the unnormalised log-probability of a row where no LF votes.</summary>
+    private protected ReadOnlySpan<double> SilentRowScores => _logPrior;
+
     /// <inheritdoc />
     public void PredictProbabilities(LabelMatrix block, Span<double> probabilities)
     {

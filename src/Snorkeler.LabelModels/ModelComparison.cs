@@ -163,12 +163,13 @@ public static class ModelComparison
     /// a model gets the dev split (<c>auto:dev=none</c> is auto without a dev split, beside <c>auto</c> with it).
     /// <paramref name="testName"/>, <paramref name="devName"/> and <paramref name="trainName"/> are what errors call the
     /// splits (their files), else "the test split", "the dev split" and "the training matrix". A test split whose classes
-    /// or LFs differ from the training matrix's is an error saying what differs, before any fit.
+    /// or LFs differ from the training matrix's is an error saying what differs, before any fit. A model's option that only
+    /// a dev split gives a use (<see cref="ModelOptions.DevOnly"/>) where that model gets none is told to <paramref name="warn"/>.
     /// </summary>
     public static ComparisonResult Run(IMatrixSource train, IMatrixSource test, IMatrixSource? dev, IReadOnlyList<string> modelNames,
         IReadOnlyList<int> seeds, TieBreak tieBreak = TieBreak.Random, Func<string, ModelOptions?>? options = null,
         bool devForAll = false, Action<string>? log = null, CancellationToken cancellation = default, string? testName = null, string? devName = null,
-        string? trainName = null)
+        string? trainName = null, Action<string>? warn = null)
     {
         Guard.NotNull(train);
         Guard.NotNull(test);
@@ -186,6 +187,13 @@ public static class ModelComparison
         var specs = modelNames.Select(ParseSpec).ToArray(); // unknown names and bad options fail before any fit
         if (modelNames.GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
             throw new OptionException($"--models names '{twice.Key}' twice; give each model once");
+        bool GetsDev(LabelModelKind kind, bool? useDev) => dev is not null && (useDev ?? (devForAll || DevModels.Contains(kind.Name)));
+        foreach (var (spec, kind, specOptions, useDev) in specs)
+            if (specOptions is not null && !GetsDev(kind, useDev))
+                foreach (var name in ModelOptions.DevOnly.Where(specOptions.ContainsKey))
+                    warn?.Invoke(dev is null
+                        ? $"model '{spec}': option {name} applies only with a labelled dev split (--dev) and was ignored"
+                        : $"model '{spec}': option {name} applies only with a labelled dev split, which this model gets only with dev=use or --dev-prior; it was ignored");
         var rows = new List<ComparisonRow>();
         foreach (var (spec, kind, specOptions, useDev) in specs)
         {
@@ -197,7 +205,7 @@ public static class ModelComparison
                 var context = new FitContext
                 {
                     Seed = seed,
-                    Dev = useDev ?? (devForAll || DevModels.Contains(kind.Name)) ? dev : null,
+                    Dev = GetsDev(kind, useDev) ? dev : null,
                     DevName = devName,
                     Cancellation = cancellation,
                 };

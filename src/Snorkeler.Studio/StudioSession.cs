@@ -121,7 +121,7 @@ public sealed partial class StudioSession : IDisposable
     private static string UnknownClass(string label, LabelSchema schema)
     {
         var meant = Text.LabelMessages.Meant(label, schema.ClassNames);
-        var guess = meant.Count == 0 ? "" : $"did you mean {Text.Listing.Join([.. meant.Select(m => $"'{m}'")], "or")}? ";
+        var guess = meant.Count == 0 ? "" : $"{Text.LabelMessages.DidYouMean(meant)} ";
         return $"{guess}classes: {Text.LabelMessages.Names(schema.ClassNames)}";
     }
 

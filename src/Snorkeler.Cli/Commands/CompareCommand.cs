@@ -70,10 +70,9 @@ internal sealed class CompareCommand : ICommand
         if (!test.HasGold) throw SnorkelerException.InFile(testName, "the test matrix has no gold labels to score against; store them with 'snorkeler apply --gold-column NAME' (or give --gold GOLD.csv for answers)");
         var dev = Inputs.OpenDev(args, terminal, train, FitCommand.DevLfs(args, terminal, train.Schema), new Applying.ApplyOptions { Cancellation = cancellation });
         if (args.Flag("--dev-prior") && dev is null) throw new UsageException("--dev-prior needs --dev FILE");
-        WarnDevOnly(named ?? [], dev is not null, args.Flag("--dev-prior"), terminal);
         var defaults = LabelModelCatalog.ComparisonDefaults(annotators: train.SourceKinds.Contains(SourceKind.Annotator));
         var result = ModelComparison.Run(train, test, dev, named ?? [.. defaults], Enumerable.Range(first, seedCount).ToArray(), tieBreak,
-            devForAll: args.Flag("--dev-prior"), log: progress, cancellation: cancellation,
+            devForAll: args.Flag("--dev-prior"), log: progress, cancellation: cancellation, warn: line => terminal.Error.WriteLine("warning: " + line),
             testName: testName, devName: args.Has("--dev") ? Inputs.MatrixName(args.Values("--dev")) : null, trainName: Inputs.MatrixName(args.Values("--train")));
         terminal.Out.Write(format switch
         {
@@ -84,30 +83,6 @@ internal sealed class CompareCommand : ICommand
         });
         terminal.Info($"compared {Models(result.Rows.Count)} on {testName}, {Seeds()}, in {clock.Elapsed.TotalSeconds:F2} s");
         return ExitCode.Ok;
-    }
-
-    /// <summary>
-    /// A model spec's options that only a labelled dev split gives a use (<c>auto:select-by=accuracy</c>), warned about
-    /// when that model gets none, as <c>fit</c> does: without --dev, or for a model that gets the dev split only with
-    /// <c>dev=use</c> or --dev-prior.
-    /// </summary>
-    private static void WarnDevOnly(IReadOnlyList<string> specs, bool hasDev, bool devForAll, Terminal terminal)
-    {
-        foreach (var spec in specs)
-        {
-            var colon = spec.IndexOf(':', StringComparison.Ordinal);
-            if (colon < 0) continue;
-            var options = spec[(colon + 1)..].Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-                .Select(part => part.Split('=', 2)).Where(pair => pair.Length == 2)
-                .GroupBy(pair => pair[0].Trim().TrimStart('-'), StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First()[1].Trim(), StringComparer.Ordinal);
-            var gets = options.TryGetValue("dev", out var use) ? use.Equals("use", StringComparison.OrdinalIgnoreCase)
-                : devForAll || ModelComparison.DevModels.Contains(spec[..colon].Trim().ToLowerInvariant());
-            if (hasDev && gets) continue;
-            foreach (var name in FitCommand.DevOnlyOptions.Where(options.ContainsKey))
-                terminal.Error.WriteLine(hasDev
-                    ? $"warning: model '{spec}': option {name} applies only with a labelled dev split, which this model gets only with dev=use or --dev-prior; it was ignored"
-                    : $"warning: model '{spec}': option {name} applies only with a labelled dev split (--dev) and was ignored");
-        }
     }
 }
 

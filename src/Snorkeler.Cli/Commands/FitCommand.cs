@@ -165,15 +165,12 @@ internal sealed class FitCommand : ICommand
         return new ModelOptions(values);
     }
 
-    /// <summary>Model options that only a labelled dev split gives a use: without one the model reads them and does nothing with them.</summary>
-    internal static readonly string[] DevOnlyOptions = ["select-by", "dev-gold"];
-
     internal static void WarnUnread(ModelOptions options, string model, Terminal terminal, bool hasDev)
     {
         foreach (var name in options.Unread)
             terminal.Error.WriteLine($"warning: option --{name} does not apply to model '{model}' and was ignored");
         // 'fit --model auto --select-by accuracy' without --dev chose by held-out agreement, saying nothing of --select-by.
-        foreach (var name in DevOnlyOptions.Where(n => !hasDev && options.Given.ContainsKey(n) && !options.Unread.Contains(n)))
+        foreach (var name in ModelOptions.DevOnly.Where(n => !hasDev && options.Given.ContainsKey(n) && !options.Unread.Contains(n)))
             terminal.Error.WriteLine($"warning: option --{name} applies only with a labelled dev split (--dev) and was ignored");
     }
 }

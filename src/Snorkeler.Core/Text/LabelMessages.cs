@@ -31,7 +31,7 @@ public static class LabelMessages
     public static string UnknownLabel(string name, IReadOnlyList<string> meant, IReadOnlyList<string> classes, string? declaredAt, string? usedAt = null)
     {
         Guard.NotNull(meant);
-        var guess = meant.Count == 0 ? "" : $"; did you mean {Listing.Join([.. meant.Select(m => $"'{m}'")], "or")}?";
+        var guess = meant.Count == 0 ? "" : $"; {DidYouMean(meant)}";
         var at = usedAt is null ? "" : $" at {usedAt}";
         return $"unknown label '{name}'{at}{guess} (classes: {Classes(classes)}{(declaredAt is null ? "" : $"; declared at {declaredAt}")})";
     }
@@ -47,6 +47,10 @@ public static class LabelMessages
         var distance = Suggest.Distance(name.ToLowerInvariant(), near.ToLowerInvariant());
         return [.. classes.Where(c => Suggest.Distance(name.ToLowerInvariant(), c.ToLowerInvariant()) == distance)];
     }
+
+    /// <summary>"did you mean 'HUM' or 'NM'?": the classes <see cref="Meant"/> found (at least one).</summary>
+    public static string DidYouMean(IReadOnlyList<string> meant)
+        => $"did you mean {Listing.Join([.. Guard.NotNull(meant).Select(m => $"'{m}'")], "or")}?";
 
     /// <summary>"line 2" when <paramref name="at"/> is in the file <paramref name="from"/>, else "other.rules(2,1)".</summary>
     public static string Place(SourceLocation at, string from)
