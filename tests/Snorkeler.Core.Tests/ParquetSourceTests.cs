@@ -84,4 +84,48 @@ public class ParquetSourceTests
 
         Should.Throw<SnorkelerException>(() => DataSources.Open(path)).Message.ShouldStartWith($"{path}: not a Parquet file: it does not start and end with the magic 'PAR1'");
     }
+
+    [Fact]
+    public async Task Text_that_is_not_UTF_8_is_an_error_naming_the_column_and_row_where_the_decoder_would_put_U_FFFD()
+    {
+        // Given a file of three row groups whose seventh row's text has a Latin-1 byte (0xE9, é) where UTF-8 needs two
+        // (written as a marker, then the marker's bytes changed in the file: no writer here writes bad UTF-8)
+        using var temp = new TempFolder();
+        var path = temp.File("latin1.parquet");
+        var comments = Comments.Select((c, i) => new Comment { Id = c.Id, Score = c.Score, Text = i == 6 ? "caf@@ au lait" : c.Text, Spam = c.Spam, Weight = c.Weight }).ToArray();
+        await using (var stream = File.Create(path))
+            await ParquetSerializer.SerializeAsync(comments, stream, new ParquetOptions { RowGroupSize = 4 });
+        var bytes = await File.ReadAllBytesAsync(path);
+        var patched = 0;
+        for (var i = 0; i + 2 <= bytes.Length; i++)
+            if (bytes[i] == (byte)'@' && bytes[i + 1] == (byte)'@')
+            {
+                (bytes[i], bytes[i + 1]) = (0xE9, (byte)'!');
+                patched++;
+            }
+        patched.ShouldBeGreaterThan(0);
+        await File.WriteAllBytesAsync(path, bytes);
+
+        // When the rows are read
+        var error = Should.Throw<SnorkelerException>(() => new ParquetSource(path).ReadBatches(100).ToList());
+
+        // Then the error names the file, the column and the row (the seventh), instead of a U+FFFD in the text
+        error.Message.ShouldBe($"{path}: column 'Text', row 7 (the first row is 1): the text is not valid UTF-8 (write the file's strings as UTF-8)");
+    }
+
+    [Fact]
+    public async Task A_U_FFFD_written_as_UTF_8_is_read_as_it_is()
+    {
+        // Given text that holds U+FFFD itself (text decoded with replacement before it was written)
+        using var temp = new TempFolder();
+        var path = temp.File("replaced.parquet");
+        var comments = Comments.Select((c, i) => new Comment { Id = c.Id, Score = c.Score, Text = i == 2 ? "caf\uFFFD au lait" : c.Text, Spam = c.Spam, Weight = c.Weight }).ToArray();
+        await using (var stream = File.Create(path))
+            await ParquetSerializer.SerializeAsync(comments, stream, new ParquetOptions { RowGroupSize = 4 });
+
+        // When the rows are read, then the text is kept as written
+        var rows = new ParquetSource(path).ReadBatches(100).SelectMany(Rows.Cells).ToList();
+        rows[2][2].ShouldBe("caf\uFFFD au lait");
+        rows[5][2].ShouldBeNull();
+    }
 }

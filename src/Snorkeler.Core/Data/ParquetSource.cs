@@ -81,6 +81,8 @@ public sealed class ParquetSource : IDataSource
                 // the decoder's own message says what is wrong but not where
                 var field = _fields[c];
                 columns[c] = IO.ReadGuard.Run(_path, () => ReadColumn(group, field, rows), decoder: true, where: $"column '{field.Name}' of row group {g}");
+                if (IsText(TypeOf(field)) && Array.FindIndex(columns[c], v => v is not null && v.Contains('\uFFFD', StringComparison.Ordinal)) is var replaced and >= 0)
+                    CheckUtf8(group, field, columns[c], first, replaced);
             }
             for (var start = 0; start < rows; start += rowsPerBatch)
             {
@@ -142,6 +144,29 @@ public sealed class ParquetSource : IDataSource
         var values = new string?[rows];
         group.ReadAsync(field, values.AsMemory(), null).AsTask().GetAwaiter().GetResult();
         return values;
+    }
+
+    /// <summary>
+    /// Parquet.Net decodes text that is not UTF-8 to U+FFFD without a word; the other formats refuse such text. A column
+    /// with a U+FFFD (<paramref name="from"/>: the first such cell) is read again as bytes, and a cell whose bytes are not
+    /// UTF-8 is an error naming the column and row; a U+FFFD written as such (valid UTF-8) is kept.
+    /// </summary>
+    private void CheckUtf8(ParquetRowGroupReader group, DataField field, string?[] cells, long firstRow, int from)
+    {
+        var bytes = new ReadOnlyMemory<byte>[cells.Length]; // the values of the present cells, in order, then unused
+        var raw = new DataField(field.Name, typeof(byte[]), isNullable: field.IsNullable);
+        _ = new ParquetSchema(raw); // a field is read through the schema it belongs to
+        var levels = field.IsNullable ? new int[cells.Length] : null;
+        IO.ReadGuard.Run(_path, () => { group.ReadRawAsync(raw, bytes.AsMemory(), levels, null).AsTask().GetAwaiter().GetResult(); return 0; }, decoder: true,
+            where: $"column '{field.Name}'");
+        var value = 0;
+        for (var i = 0; i < cells.Length; i++)
+        {
+            if (cells[i] is null) continue;
+            if (i >= from && !System.Text.Unicode.Utf8.IsValid(bytes[value].Span))
+                throw SnorkelerException.InFile(_path, $"column '{field.Name}', row {firstRow + i + 1:N0} (the first row is 1): the text is not valid UTF-8 (write the file's strings as UTF-8)");
+            value++;
+        }
     }
 
     private static string?[] Read<T>(ParquetRowGroupReader group, DataField field, int rows, Func<T, string> format) where T : struct
