@@ -11,6 +11,58 @@ public sealed class DawidSkeneTests(ITestOutputHelper output)
     private static DawidSkeneModel Fit(LabelMatrix train, DawidSkeneOptions? options = null, FitContext? context = null)
         => new DawidSkeneTrainer(options).FitModel(train.WithGold([]), context ?? FitContext.WithSeed(1));
 
+    // Basketball-shaped votes: 15,000 rows, 88 % of class 0, four LFs voting either class on a quarter of the rows each,
+    // right 50–75 % of the time whatever the class.
+    private static GeneratedSet FewWeakLfsOnSkewedClasses(int seed)
+    {
+        var random = new Random(seed);
+        var accuracies = Enumerable.Range(0, 4).Select(_ => 0.5 + 0.25 * random.NextDouble()).ToArray();
+        return Generated.OneCoin(15000, accuracies, 2, coverage: 0.25, skew: 0.136, seed);
+    }
+
+    [Theory]
+    [InlineData(13)]
+    [InlineData(31)]
+    public void Where_a_few_weak_LFs_voting_both_classes_leave_full_confusion_matrices_unidentified_it_keeps_one_accuracy_per_source(int seed)
+    {
+        // Given a few near-random LFs voting both classes on skewed data, where EM's full confusion matrices name the classes
+        // the other way round (before: the default fit was that one, far below majority vote)
+        var set = FewWeakLfsOnSkewedClasses(seed);
+        var log = new List<string>();
+
+        // When Dawid–Skene is fitted with its defaults, and with the full matrices unchecked
+        var model = Fit(set.Matrix, context: FitContext.WithSeed(1) with { Log = log.Add });
+        var full = Fit(set.Matrix, new DawidSkeneOptions { GuardMode = GuardMode.None });
+
+        // Then held-out agreement prefers one accuracy per source, which is kept, and labels above majority vote where the
+        // full fit is below it
+        var (ds, fullFit, mv) = (ExpectedAccuracy(model, set.Matrix), ExpectedAccuracy(full, set.Matrix),
+            ExpectedAccuracy(new MajorityVoteTrainer().Fit(set.Matrix, FitContext.WithSeed(1)), set.Matrix));
+        output.WriteLine($"seed {seed}: mv {mv:F4}, full {fullFit:F4}, dawid-skene {ds:F4}");
+        foreach (var line in log) output.WriteLine(line);
+        log.ShouldContain(l => l.Contains("one accuracy per source is kept", StringComparison.Ordinal));
+        fullFit.ShouldBeLessThan(mv);
+        ds.ShouldBeGreaterThan(mv + 0.2);
+        model.PredictProbabilities(set.Matrix).ShouldBe(Fit(set.Matrix, new DawidSkeneOptions { Confusion = ConfusionModel.OneCoin }).PredictProbabilities(set.Matrix));
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(7)]
+    public void Where_one_accuracy_per_source_agrees_no_better_with_held_out_LFs_the_full_confusion_matrices_are_kept(int seed)
+    {
+        // Given the same shape where the full fit is sound
+        var set = FewWeakLfsOnSkewedClasses(seed);
+        var log = new List<string>();
+
+        // When Dawid–Skene is fitted with its defaults
+        var model = Fit(set.Matrix, context: FitContext.WithSeed(1) with { Log = log.Add });
+
+        // Then the comparison is made and the full fit is kept as EM found it
+        log.ShouldContain(l => l.Contains("the full fit is kept", StringComparison.Ordinal));
+        model.PredictProbabilities(set.Matrix).ShouldBe(Fit(set.Matrix, new DawidSkeneOptions { GuardMode = GuardMode.None }).PredictProbabilities(set.Matrix));
+    }
+
     [Fact]
     public void On_crowd_labels_from_its_own_model_it_recovers_the_confusion_matrices_and_beats_majority_vote()
     {
@@ -471,8 +523,9 @@ public sealed class DawidSkeneTests(ITestOutputHelper output)
             for (var j = 0; j < 4; j++) votes[i * 4 + j] = set.Matrix[i, j];
         var original = LabelMatrix.Create(set.Matrix.Schema, Some.LfNames(4), votes, set.Matrix.GoldLabels);
 
-        // When Dawid–Skene is fitted to both, for the same number of iterations
-        var fixedIterations = new DawidSkeneOptions { Tolerance = 0, MaxIterations = 100 };
+        // When Dawid–Skene is fitted to both, for the same number of iterations (EM alone: no held-out check, whose folds
+        // weigh each copy's agreement)
+        var fixedIterations = new DawidSkeneOptions { Tolerance = 0, MaxIterations = 100, GuardMode = GuardMode.None };
         var once = Fit(set.Matrix, fixedIterations);
         var each = Fit(set.Matrix, fixedIterations with { CountDuplicatesOnce = false });
         var reference = Fit(original, fixedIterations);
