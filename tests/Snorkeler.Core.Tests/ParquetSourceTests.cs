@@ -33,6 +33,16 @@ public class ParquetSourceTests
         return path;
     }
 
+    /// <summary>The comments with row <paramref name="row"/>'s text replaced, in row groups of four.</summary>
+    private static async Task<string> WriteWithText(TempFolder temp, string name, int row, string text)
+    {
+        var path = temp.File(name);
+        var comments = Comments.Select((c, i) => new Comment { Id = c.Id, Score = c.Score, Text = i == row ? text : c.Text, Spam = c.Spam, Weight = c.Weight }).ToArray();
+        await using (var stream = File.Create(path))
+            await ParquetSerializer.SerializeAsync(comments, stream, new ParquetOptions { RowGroupSize = 4 });
+        return path;
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(3)]
@@ -91,10 +101,7 @@ public class ParquetSourceTests
         // Given a file of three row groups whose seventh row's text has a Latin-1 byte (0xE9, é) where UTF-8 needs two
         // (written as a marker, then the marker's bytes changed in the file: no writer here writes bad UTF-8)
         using var temp = new TempFolder();
-        var path = temp.File("latin1.parquet");
-        var comments = Comments.Select((c, i) => new Comment { Id = c.Id, Score = c.Score, Text = i == 6 ? "caf@@ au lait" : c.Text, Spam = c.Spam, Weight = c.Weight }).ToArray();
-        await using (var stream = File.Create(path))
-            await ParquetSerializer.SerializeAsync(comments, stream, new ParquetOptions { RowGroupSize = 4 });
+        var path = await WriteWithText(temp, "latin1.parquet", 6, "caf@@ au lait");
         var bytes = await File.ReadAllBytesAsync(path);
         var patched = 0;
         for (var i = 0; i + 2 <= bytes.Length; i++)
@@ -118,10 +125,7 @@ public class ParquetSourceTests
     {
         // Given text that holds U+FFFD itself (text decoded with replacement before it was written)
         using var temp = new TempFolder();
-        var path = temp.File("replaced.parquet");
-        var comments = Comments.Select((c, i) => new Comment { Id = c.Id, Score = c.Score, Text = i == 2 ? "caf\uFFFD au lait" : c.Text, Spam = c.Spam, Weight = c.Weight }).ToArray();
-        await using (var stream = File.Create(path))
-            await ParquetSerializer.SerializeAsync(comments, stream, new ParquetOptions { RowGroupSize = 4 });
+        var path = await WriteWithText(temp, "replaced.parquet", 2, "caf\uFFFD au lait");
 
         // When the rows are read, then the text is kept as written
         var rows = new ParquetSource(path).ReadBatches(100).SelectMany(Rows.Cells).ToList();
