@@ -22,7 +22,9 @@ public sealed class DawidSkeneTests(ITestOutputHelper output)
 
     [Theory]
     [InlineData(13)]
+    [InlineData(18)]
     [InlineData(31)]
+    [InlineData(35)]
     public void Where_a_few_weak_LFs_voting_both_classes_leave_full_confusion_matrices_unidentified_it_keeps_one_accuracy_per_source(int seed)
     {
         // Given a few near-random LFs voting both classes on skewed data, where EM's full confusion matrices name the classes
