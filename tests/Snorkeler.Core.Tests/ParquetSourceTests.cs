@@ -132,4 +132,30 @@ public class ParquetSourceTests
         rows[2][2].ShouldBe("caf\uFFFD au lait");
         rows[5][2].ShouldBeNull();
     }
+
+    [Fact]
+    public async Task In_a_required_text_column_a_U_FFFD_written_as_UTF_8_is_kept_and_bytes_that_are_not_UTF_8_are_an_error()
+    {
+        // Given a required (non-null) text column, as Spark and Arrow write for a non-null schema, holding a U+FFFD written
+        // as UTF-8 in its second row and a Latin-1 byte in its third
+        using var temp = new TempFolder();
+        var path = temp.File("required.parquet");
+        var field = new Parquet.Schema.DataField("Text", typeof(string), isNullable: false);
+        await using (var stream = File.Create(path))
+        await using (var writer = await ParquetWriter.CreateAsync(new Parquet.Schema.ParquetSchema(field), stream, new ParquetOptions { CompressionMethod = CompressionMethod.None }))
+        using (var group = writer.CreateRowGroup())
+            await group.WriteAsync(field, new[] { "plain", "caf\uFFFD", "caf@@" }, null);
+        var valid = await File.ReadAllBytesAsync(path);
+        var bytes = (byte[])valid.Clone();
+        for (var i = 0; i + 2 <= bytes.Length; i++)
+            if (bytes[i] == (byte)'@' && bytes[i + 1] == (byte)'@')
+                (bytes[i], bytes[i + 1]) = (0xE9, (byte)'!');
+        var broken = temp.File("broken.parquet");
+        await File.WriteAllBytesAsync(broken, bytes);
+
+        // When both files are read, then the first keeps its text and the second names the third row
+        new ParquetSource(path).ReadBatches(100).SelectMany(Rows.Cells).Select(r => r[0]).ShouldBe(["plain", "caf\uFFFD", "caf@@"]);
+        Should.Throw<SnorkelerException>(() => new ParquetSource(broken).ReadBatches(100).ToList()).Message
+            .ShouldBe($"{broken}: column 'Text', row 3 (the first row is 1): the text is not valid UTF-8 (write the file's strings as UTF-8)");
+    }
 }

@@ -42,7 +42,7 @@ public sealed class DawidSkeneTests(ITestOutputHelper output)
             ExpectedAccuracy(new MajorityVoteTrainer().Fit(set.Matrix, FitContext.WithSeed(1)), set.Matrix));
         output.WriteLine($"seed {seed}: mv {mv:F4}, full {fullFit:F4}, dawid-skene {ds:F4}");
         foreach (var line in log) output.WriteLine(line);
-        log.ShouldContain(l => l.Contains("one accuracy per source is kept", StringComparison.Ordinal));
+        log.ShouldContain(l => l.Contains("one accuracy per source replaces the full fit", StringComparison.Ordinal));
         fullFit.ShouldBeLessThan(mv);
         ds.ShouldBeGreaterThan(mv + 0.2);
         model.PredictProbabilities(set.Matrix).ShouldBe(Fit(set.Matrix, new DawidSkeneOptions { Confusion = ConfusionModel.OneCoin }).PredictProbabilities(set.Matrix));
@@ -62,6 +62,21 @@ public sealed class DawidSkeneTests(ITestOutputHelper output)
 
         // Then the comparison is made and the full fit is kept as EM found it
         log.ShouldContain(l => l.Contains("the full fit is kept", StringComparison.Ordinal));
+        model.PredictProbabilities(set.Matrix).ShouldBe(Fit(set.Matrix, new DawidSkeneOptions { GuardMode = GuardMode.None }).PredictProbabilities(set.Matrix));
+    }
+
+    [Fact]
+    public void With_three_LFs_too_few_to_judge_by_held_out_agreement_the_full_fit_is_kept_without_the_one_coin_comparison()
+    {
+        // Given three LFs voting both classes (three held-out folds: the paired error would rest on three values)
+        var set = Generated.OneCoin(5000, [0.7, 0.65, 0.6], 2, coverage: 0.7, skew: 0.5, seed: 18);
+        var log = new List<string>();
+
+        // When Dawid–Skene is fitted with its defaults
+        var model = Fit(set.Matrix, context: FitContext.WithSeed(1) with { Log = log.Add });
+
+        // Then no comparison is made and the fit is EM's full one
+        log.ShouldNotContain(l => l.Contains("of one accuracy per source", StringComparison.Ordinal));
         model.PredictProbabilities(set.Matrix).ShouldBe(Fit(set.Matrix, new DawidSkeneOptions { GuardMode = GuardMode.None }).PredictProbabilities(set.Matrix));
     }
 

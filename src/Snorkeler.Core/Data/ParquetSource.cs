@@ -156,7 +156,7 @@ public sealed class ParquetSource : IDataSource
         var bytes = new ReadOnlyMemory<byte>[cells.Length]; // the values of the present cells, in order, then unused
         var raw = new DataField(field.Name, typeof(byte[]), isNullable: field.IsNullable);
         _ = new ParquetSchema(raw); // a field is read through the schema it belongs to
-        var levels = field.IsNullable ? new int[cells.Length] : null;
+        var levels = new int[cells.Length]; // asked for a required column too
         IO.ReadGuard.Run(_path, () => { group.ReadRawAsync(raw, bytes.AsMemory(), levels, null).AsTask().GetAwaiter().GetResult(); return 0; }, decoder: true,
             where: $"column '{field.Name}'");
         var value = 0;
