@@ -401,10 +401,14 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
             model = UndecidedUnlessRejected(patterns, train.Schema, train.LfNames, model, context);
         // Gold rows name the classes, so EM cannot settle on latent classes that are not the task's: no guard.
         if (k < 2 || Options.GuardMode == GuardMode.None || clamped is not null) return model;
-        if (Options.GuardMode == GuardMode.Auto && Options.Confusion == ConfusionModel.Full && model.ExclusiveGroups.Count == 0 && k <= sbyte.MaxValue
-            && !patterns.Annotator.Contains(true) && Enumerable.Range(0, m).Any(j => patterns.ClassesVoted(j, k) > 1))
-            model = FullOrOneCoin(train, patterns, model, fixedPrior, context);
+        // Whether EM's fit is suspect is judged on that fit, also where one accuracy per source replaces it below: the
+        // replacement is then checked against majority vote as the fit would have been.
         var suspect = SuspectShare(model, patterns);
+        var fitted = Options;
+        if (Options.GuardMode == GuardMode.Auto && Options.Confusion == ConfusionModel.Full && model.ExclusiveGroups.Count == 0 && k <= sbyte.MaxValue
+            && !patterns.Annotator.Contains(true) && Enumerable.Range(0, m).Any(j => patterns.ClassesVoted(j, k) > 1)
+            && FullOrOneCoin(train, patterns, model, fixedPrior, context) is var oneCoin && oneCoin != model)
+            (model, fitted) = (oneCoin, Options with { Confusion = ConfusionModel.OneCoin });
         // With every vote for one class no vote contrasts two classes: EM's classes are built from which sources stay silent
         // together, and its likelihood has near-equal maxima that read the silences in opposite ways (generated, 2 classes,
         // 8 LFs all voting class 1, 12 draws: from 0.32 below to 0.20 above majority vote). Held-out κ cannot tell them apart
@@ -424,7 +428,7 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
             context.Log?.Invoke(people ? "dawid-skene: people's answers: checking the fit against majority vote" : string.Create(CultureInfo.InvariantCulture,
                 $"dawid-skene: {suspect:P1} of the votes come from single-class sources the fit finds right less often than a uniform guess: checking the fit against majority vote"));
         }
-        return CheckAgainstMajorityVote(train, patterns, model, fixedPrior, suspect, context);
+        return CheckAgainstMajorityVote(train, patterns, model, fitted, fixedPrior, suspect, context);
     }
 
     /// <summary>
@@ -557,12 +561,12 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
     /// has the same one-coin accuracy; the two are compared by held-out source agreement (the criterion <c>auto</c> uses,
     /// on at most <see cref="AutoTrainer.CriterionRows"/> rows), and the fit is kept unless majority vote's is higher.
     /// </summary>
-    private DawidSkeneModel CheckAgainstMajorityVote(IMatrixSource train, VotePatterns patterns, DawidSkeneModel model, double[]? fixedPrior, double suspect, FitContext context)
+    private DawidSkeneModel CheckAgainstMajorityVote(IMatrixSource train, VotePatterns patterns, DawidSkeneModel model, DawidSkeneOptions fitted, double[]? fixedPrior, double suspect, FitContext context)
     {
         var sources = HeldOutSources.Build(train, AutoTrainer.CriterionRows, AutoTrainer.SourceFolds, context.Cancellation);
         if (sources.Count < 2) return model;
         var quiet = context.Quiet;
-        var unguarded = new DawidSkeneTrainer(Options with { GuardMode = GuardMode.None });
+        var unguarded = new DawidSkeneTrainer(fitted with { GuardMode = GuardMode.None });
         var (kappa, weight) = sources.PerSource((x, _) => unguarded.Fit(x, quiet), context.Cancellation);
         var majority = new MajorityVoteTrainer();
         var (majorityKappa, _) = sources.PerSource((x, _) => majority.Fit(x, quiet), context.Cancellation);

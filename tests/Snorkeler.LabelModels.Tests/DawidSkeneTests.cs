@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using Snorkeler.Benchmarks;
+using Snorkeler.Data;
 using Snorkeler.LabelModels.Tests.Support;
 using Xunit.Abstractions;
 
@@ -63,6 +65,28 @@ public sealed class DawidSkeneTests(ITestOutputHelper output)
         // Then the comparison is made and the full fit is kept as EM found it
         log.ShouldContain(l => l.Contains("the full fit is kept", StringComparison.Ordinal));
         model.PredictProbabilities(set.Matrix).ShouldBe(Fit(set.Matrix, new DawidSkeneOptions { GuardMode = GuardMode.None }).PredictProbabilities(set.Matrix));
+    }
+
+    [Fact]
+    public void Where_one_accuracy_per_source_replaces_a_suspect_full_fit_the_replacement_is_still_checked_against_majority_vote()
+    {
+        // Given 50 classes and 40 LFs voting 1–4 of them each (docs/benchmarks.md's taxonomy set), where EM's full fit calls
+        // single-class LFs casting 4.9 % of the votes worse than a uniform guess and one accuracy per source agrees better
+        // with held-out LFs than it (before: one-coin was then kept unchecked, half a point below majority vote)
+        using var folder = new TempFolder();
+        LfSuiteGenerator.Write(LfSuiteGenerator.Shape(37, 4000, 40, 50, singleClass: false, (0.1, 0.6), (0.55, 0.95), 400, 400, classesPerLf: (1, 4)), folder.Path);
+        var train = WrenchFile.ReadMatrix(Path.Combine(folder.Path, "train.json"));
+        var log = new List<string>();
+
+        // When Dawid–Skene is fitted with its defaults
+        var model = new DawidSkeneTrainer().FitModel(train, FitContext.WithSeed(1) with { Log = log.Add });
+
+        // Then one-coin replaces the full fit, is checked against majority vote as the suspect fit would have been, and
+        // majority vote's model is kept
+        foreach (var line in log) output.WriteLine(line);
+        log.ShouldContain(l => l.Contains("one accuracy per source replaces the full fit", StringComparison.Ordinal));
+        log.ShouldContain(l => l.Contains("checking the fit against majority vote", StringComparison.Ordinal));
+        model.GuardCheck.ShouldNotBeNull().Replaced.ShouldBeTrue();
     }
 
     [Fact]
