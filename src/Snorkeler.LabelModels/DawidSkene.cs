@@ -579,8 +579,10 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
         // is replaced only when majority vote is clearly ahead.
         var replaced = suspect >= SuspectVoteShare ? difference > 0 : difference > 2 * standardError;
         var guard = new MajorityVoteGuard(agreement, majorityAgreement, replaced) { SuspectShare = suspect };
+        // After one accuracy per source replaced the full fit (or with --confusion one-coin) the fit has no confusion matrices.
+        var dropped = fitted.Confusion == ConfusionModel.OneCoin ? "the EM fit's accuracies are" : "the EM confusion matrices are";
         context.Log?.Invoke(replaced
-            ? string.Create(CultureInfo.InvariantCulture, $"dawid-skene: held-out source agreement κ {agreement:F4} is below majority vote's {majorityAgreement:F4}: the EM confusion matrices are not kept; every source gets one shared accuracy (majority vote's model)")
+            ? string.Create(CultureInfo.InvariantCulture, $"dawid-skene: held-out source agreement κ {agreement:F4} is below majority vote's {majorityAgreement:F4}: {dropped} not kept; every source gets one shared accuracy (majority vote's model)")
             : string.Create(CultureInfo.InvariantCulture, $"dawid-skene: held-out source agreement κ {agreement:F4} (majority vote {majorityAgreement:F4}): the EM fit is kept"));
         return replaced ? MajorityVoteModel(train, patterns, model, fixedPrior, guard) : model.WithGuard(guard);
     }

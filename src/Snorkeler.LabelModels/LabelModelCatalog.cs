@@ -29,9 +29,19 @@ public sealed class ModelOptions
         if (v < min || v > max)
             // A lowest value of double.Epsilon means "above 0": '--lr 0' is told that, not "between 5E-324 and 10".
             throw new OptionException(min == double.Epsilon
-                ? $"--{name} must be above 0{(double.IsPositiveInfinity(max) ? "" : $" and at most {max.ToString(CultureInfo.InvariantCulture)}")}, got {text}"
-                : double.IsPositiveInfinity(max) ? $"--{name} must be at least {min.ToString(CultureInfo.InvariantCulture)}, got {text}" : $"--{name} must be between {min.ToString(CultureInfo.InvariantCulture)} and {max.ToString(CultureInfo.InvariantCulture)}, got {text}");
+                ? $"--{name} must be above 0{(double.IsPositiveInfinity(max) ? "" : $" and at most {Bound(max)}")}, got {text}"
+                : double.IsPositiveInfinity(max) ? $"--{name} must be at least {Bound(min)}, got {text}" : $"--{name} must be between {Bound(min)} and {Bound(max)}, got {text}");
         return v;
+    }
+
+    /// <summary>A bound as a person would write it on the command line: 1e-9, not .NET's 1E-09.</summary>
+    private static string Bound(double value)
+    {
+        var text = value.ToString(CultureInfo.InvariantCulture);
+        var e = text.IndexOf('E', StringComparison.Ordinal);
+        if (e < 0) return text;
+        var exponent = int.Parse(text.AsSpan(e + 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+        return string.Create(CultureInfo.InvariantCulture, $"{text[..e]}e{exponent}");
     }
 
     /// <summary>A whole-number option, or <paramref name="fallback"/> when absent.</summary>

@@ -82,11 +82,13 @@ public sealed class DawidSkeneTests(ITestOutputHelper output)
         var model = new DawidSkeneTrainer().FitModel(train, FitContext.WithSeed(1) with { Log = log.Add });
 
         // Then one-coin replaces the full fit, is checked against majority vote as the suspect fit would have been, and
-        // majority vote's model is kept
+        // majority vote's model is kept, the log naming what was dropped: one-coin's accuracies, not confusion matrices
         foreach (var line in log) output.WriteLine(line);
         log.ShouldContain(l => l.Contains("one accuracy per source replaces the full fit", StringComparison.Ordinal));
         log.ShouldContain(l => l.Contains("checking the fit against majority vote", StringComparison.Ordinal));
         model.GuardCheck.ShouldNotBeNull().Replaced.ShouldBeTrue();
+        log.ShouldContain(l => l.Contains("the EM fit's accuracies are not kept", StringComparison.Ordinal));
+        log.ShouldNotContain(l => l.Contains("confusion matrices are not kept", StringComparison.Ordinal));
     }
 
     [Fact]

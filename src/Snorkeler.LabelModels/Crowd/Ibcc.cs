@@ -59,6 +59,10 @@ public sealed record IbccOptions
     {
         Guard.NotNull(options);
         var d = new IbccOptions();
+        var pool = Flag(options, "pool", d.Pool);
+        // Communities group the workers whose confusion matrices are pooled; unpooled, '--communities 2' did nothing, silently.
+        if (!pool && options.Given.ContainsKey("communities"))
+            throw new OptionException("--communities groups the workers whose confusion matrices are pooled, and --pool false pools none: drop one of the two");
         return new IbccOptions
         {
             Restarts = CrowdFit.ReadRestarts(options),
@@ -67,7 +71,7 @@ public sealed record IbccOptions
             Diagonal = options.Number("diagonal", d.Diagonal, 1e-6, 1e6),
             OffDiagonal = options.Number("off-diagonal", d.OffDiagonal, 1e-6, 1e6),
             ClassPriorCount = options.Number("class-prior-count", d.ClassPriorCount, 1e-6, 1e6),
-            Pool = Flag(options, "pool", d.Pool),
+            Pool = pool,
             Communities = options.Integer("communities", d.Communities, 1, 20),
         };
     }
