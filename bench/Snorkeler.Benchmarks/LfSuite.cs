@@ -25,6 +25,8 @@ namespace Snorkeler.Benchmarks;
 /// test: what a model of the sources' confusions reaches when told the classes (<see cref="GoldCeiling"/>).</item>
 /// <item><c>lf-suite learned-accuracy --dir DIR[,DIR...] [--models LIST] [--rules SETFOLDER=RULES,...]</c>: how far each model's learned LF
 /// accuracies, read from its parameters or from its posteriors, are from the LFs' test accuracies (<see cref="LearnedAccuracy"/>).</item>
+/// <item><c>lf-suite prior --dir DIR[,DIR...]</c>: how far each estimate of the class balance from the votes alone is from the
+/// true balance (<see cref="PriorEstimates"/>).</item>
 /// </list>
 /// </summary>
 public static class LfSuite
@@ -43,6 +45,7 @@ public static class LfSuite
             case "wrench": return WrenchReference.Run(args[1..]);
             case "gold-ceiling": return GoldCeiling.Run(args[1..]);
             case "learned-accuracy": return LearnedAccuracy.Run(args[1..]);
+            case "prior": return PriorEstimates.Run(args[1..]);
             default:
                 Console.Error.WriteLine("usage: lf-suite generate --out DIR --seed S [--sets N] [--train-rows N] [--valid-rows N] [--test-rows N]");
                 Console.Error.WriteLine("       lf-suite shape --out DIR --seed S --train-rows N --lfs M --classes K [--single-class] [--coverage LO-HI] [--accuracy LO-HI] [--balance P0,P1,...] [--classes-per-lf LO-HI] [--valid-rows N] [--test-rows N]");
