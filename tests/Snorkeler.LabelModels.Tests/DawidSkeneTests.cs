@@ -102,8 +102,8 @@ public sealed class DawidSkeneTests(ITestOutputHelper output)
         var model = new DawidSkeneTrainer(new DawidSkeneOptions { Confusion = ConfusionModel.OneCoin, GuardMode = GuardMode.Mv })
             .FitModel(train.WithGold([]), FitContext.WithSeed(1) with { Log = log.Add });
 
-        // Then majority vote's model is kept and the log names what was dropped: the fit's accuracies, not confusion
-        // matrices it never had (it did)
+        // Then majority vote's model is kept and the log names what was dropped: the fit's accuracies (it used to speak of
+        // confusion matrices, which a one-coin fit never had)
         model.GuardCheck.ShouldNotBeNull().Replaced.ShouldBeTrue();
         log.ShouldContain(l => l.Contains("the EM fit's accuracies are not kept", StringComparison.Ordinal));
         log.ShouldNotContain(l => l.Contains("confusion matrices", StringComparison.Ordinal));
@@ -126,8 +126,8 @@ public sealed class DawidSkeneTests(ITestOutputHelper output)
         var estimate = ClassPrior.Estimate(train.WithGold([]), FitContext.WithSeed(1), PriorEstimate.Em);
         var model = Fit(train, new DawidSkeneOptions { GuardMode = GuardMode.None });
 
-        // Then every LF voting fewer than all classes has its abstains as outcomes, the estimate is near the true balance,
-        // and the fit is not below majority vote
+        // Then every LF voting fewer than all classes (each with votes enough for its gaps to be by design) has its abstains
+        // as outcomes, the estimate is near the true balance, and the fit is above majority vote
         var patterns = VotePatterns.Read(train, CancellationToken.None);
         Enumerable.Range(0, train.LfCount).ShouldAllBe(j => model.AbstainIsOutcome(j) == (patterns.ClassesVoted(j, k) < k));
         (0.5 * truth.Zip(estimate, (t, e) => Math.Abs(t - e)).Sum()).ShouldBeLessThan(0.1);
