@@ -13,13 +13,14 @@ namespace Snorkeler.Benchmarks;
 /// </summary>
 public static class PriorEstimates
 {
-    private static readonly (string Name, Func<LabelMatrix, double[]> Estimate)[] Estimates =
+    // Each reads the set's vote patterns, read once per set.
+    private static readonly (string Name, Func<LabelMatrix, VotePatterns, double[]> Estimate)[] Estimates =
     [
-        ("em", m => ClassPrior.Estimate(m, new FitContext(), PriorEstimate.Em)),
-        ("em one-coin", m => Em(m, new DawidSkeneOptions { SmoothingFromSpread = false, Confusion = ConfusionModel.OneCoin })),
-        ("em spread", m => Em(m, new DawidSkeneOptions())),
-        ("em vote", m => Em(m, new DawidSkeneOptions { SmoothingFromSpread = false, Abstain = AbstainMode.Vote })),
-        ("mv", m => ClassPrior.Estimate(m, new FitContext(), PriorEstimate.MajorityVote)),
+        ("em", (m, p) => DawidSkeneTrainer.EstimatePrior(p, m.LfCount, m.Schema.Cardinality, CancellationToken.None)),
+        ("em one-coin", (m, p) => Em(m, p, new DawidSkeneOptions { SmoothingFromSpread = false, Confusion = ConfusionModel.OneCoin })),
+        ("em spread", (m, p) => Em(m, p, new DawidSkeneOptions())),
+        ("em vote", (m, p) => Em(m, p, new DawidSkeneOptions { SmoothingFromSpread = false, Abstain = AbstainMode.Vote })),
+        ("mv", (m, _) => ClassPrior.Estimate(m, new FitContext(), PriorEstimate.MajorityVote)),
     ];
 
     public static int Run(string[] args)
@@ -51,9 +52,10 @@ public static class PriorEstimates
                 continue;
             }
             var cells = new List<FormattableString> { $"{name}", $"{truth.Length}", $"{truth.Max():0.000}" };
+            var patterns = VotePatterns.Read(train, CancellationToken.None);
             for (var e = 0; e < Estimates.Length; e++)
             {
-                var estimate = Estimates[e].Estimate(train);
+                var estimate = Estimates[e].Estimate(train, patterns);
                 var distance = 0.5 * truth.Zip(estimate, (t, x) => Math.Abs(t - x)).Sum();
                 distances[e].Add(distance);
                 cells.Add($"{distance:0.000}");
@@ -71,9 +73,8 @@ public static class PriorEstimates
         return 0;
     }
 
-    private static double[] Em(LabelMatrix train, DawidSkeneOptions options)
+    private static double[] Em(LabelMatrix train, VotePatterns patterns, DawidSkeneOptions options)
     {
-        var patterns = VotePatterns.Read(train, CancellationToken.None);
         var em = new DawidSkeneEm(patterns, train.LfCount, train.Schema.Cardinality, options, null);
         em.Run(CancellationToken.None);
         return em.Prior;

@@ -2015,29 +2015,19 @@ internal sealed class VotePatterns
     {
         if (_leftOut is null)
         {
-            var votes = new double[LfCount * k];
-            var shares = new double[k];
+            var shares = new double[k]; // each class's share of all votes
             for (var t = 0; t < Count; t++)
             {
                 var (start, end) = Range(t);
-                for (var v = start; v < end; v++)
-                {
-                    votes[Lfs[v] * k + Labels[v]] += Counts[t];
-                    shares[Labels[v]] += Counts[t];
-                }
+                for (var v = start; v < end; v++) shares[Labels[v]] += Counts[t];
             }
             var all = shares.Sum();
-            _leftOut = new bool[LfCount];
-            for (var j = 0; j < LfCount; j++)
-            {
-                double cast = 0, missed = 0;
-                for (var c = 0; c < k; c++)
-                {
-                    cast += votes[j * k + c];
-                    if (votes[j * k + c] == 0) missed += shares[c] / all;
-                }
-                _leftOut[j] = cast > 0 && missed > 0 && cast * missed >= MinMissedVotes;
-            }
+            var covered = new double[LfCount]; // per source: the share of the classes it votes, each once
+            var seen = new HashSet<long>();
+            for (var v = 0; v < Lfs.Count; v++)
+                if (seen.Add((long)Lfs[v] * k + Labels[v])) covered[Lfs[v]] += shares[Labels[v]] / all;
+            var cast = VotesPerSource();
+            _leftOut = Enumerable.Range(0, LfCount).Select(j => cast[j] * (1 - covered[j]) >= MinMissedVotes).ToArray();
         }
         return _leftOut[lf];
     }
