@@ -47,8 +47,9 @@ public enum GuardMode
 
     /// <summary>
     /// When the fit is suspect: single-class sources carrying at least <see cref="DawidSkeneTrainer.SuspectVoteShare"/> of the
-    /// votes are, by the fit, right less often than a uniform guess (precision below 1/k). That happens when EM's latent
-    /// classes are not the task's classes. And always on people's answers (every source an annotator). With this mode and
+    /// votes are, by the fit, right less often than a uniform guess (precision below 1/k), or the fit labels at least
+    /// <see cref="DawidSkeneTrainer.OutsideRowShare"/> of the rows with votes with a class none of their votes names. Both
+    /// happen when EM's latent classes are not the task's classes. And always on people's answers (every source an annotator). With this mode and
     /// <see cref="Mv"/>, a fit on votes that are all for one class is replaced by majority vote's model unchecked.
     /// </summary>
     Auto,
@@ -117,8 +118,8 @@ public sealed record DawidSkeneOptions
 
     /// <summary>
     /// When the EM fit is checked against majority vote's model (<c>--guard auto|mv|none</c>; default auto: on people's
-    /// answers, and when the fit finds sources carrying a share of the votes right less often than a uniform guess,
-    /// <see cref="GuardMode.Auto"/>). When the fit's labels agree less with held-out sources than majority vote's do, by
+    /// answers, when the fit finds sources carrying a share of the votes right less often than a uniform guess, and when it
+    /// labels most rows with votes against all of them, <see cref="GuardMode.Auto"/>). When the fit's labels agree less with held-out sources than majority vote's do, by
     /// more than two standard errors (<see cref="MajorityVoteGuard"/>), the sources' confusion matrices are not trusted and
     /// every source gets the same one-coin accuracy, the model under which majority vote is the Bayes rule. Not always on: on sparse single-class LFs
     /// held-out κ is near 0 and can prefer majority vote to a fit that is far better.
@@ -305,6 +306,9 @@ public sealed record MajorityVoteGuard(double Agreement, double MajorityVoteAgre
     /// <summary>The share of votes from single-class sources the fit finds right less often than a uniform guess (<see cref="DawidSkeneTrainer.SuspectShare"/>); NaN in older files.</summary>
     public double SuspectShare { get; init; } = double.NaN;
 
+    /// <summary>The share of the rows with votes that the fit labels with a class none of their votes names (<see cref="DawidSkeneTrainer.OutsideShare"/>); NaN in older files.</summary>
+    public double OutsideShare { get; init; } = double.NaN;
+
     /// <summary>
     /// True when every vote on the training rows is for one class, so that no vote tells two classes apart and the fit was
     /// replaced without measuring agreement (<see cref="DawidSkeneTrainer.FitModel(IMatrixSource, FitContext)"/>).
@@ -317,6 +321,7 @@ public sealed record MajorityVoteGuard(double Agreement, double MajorityVoteAgre
         static JsonNode? Finite(double x) => double.IsFinite(x) ? x : null;
         var json = new JsonObject { ["agreement"] = Finite(Agreement), ["majority_vote_agreement"] = Finite(MajorityVoteAgreement), ["replaced"] = Replaced };
         if (double.IsFinite(SuspectShare)) json["suspect_vote_share"] = SuspectShare;
+        if (double.IsFinite(OutsideShare)) json["outside_row_share"] = OutsideShare;
         if (OneClassVoted) json["one_class_voted"] = true;
         return json;
     }
@@ -329,11 +334,13 @@ public sealed record MajorityVoteGuard(double Agreement, double MajorityVoteAgre
         var replaced = json["replaced"] is JsonValue r && r.TryGetValue<bool>(out var b) ? b : throw new SnorkelerException("parameter 'guard.replaced' must be true or false");
         var suspect = json["suspect_vote_share"] is null ? double.NaN : Number(json["suspect_vote_share"], "suspect_vote_share");
         if (double.IsFinite(suspect) && suspect is < 0 or > 1) throw new SnorkelerException("parameter 'guard.suspect_vote_share' must be in [0, 1]");
+        var outside = json["outside_row_share"] is null ? double.NaN : Number(json["outside_row_share"], "outside_row_share");
+        if (double.IsFinite(outside) && outside is < 0 or > 1) throw new SnorkelerException("parameter 'guard.outside_row_share' must be in [0, 1]");
         var oneClass = json["one_class_voted"] is null ? false
             : json["one_class_voted"] is JsonValue o && o.TryGetValue<bool>(out var one) ? one : throw new SnorkelerException("parameter 'guard.one_class_voted' must be true or false");
         // Agreement is not measured (null) only when the fit was replaced because every vote is for one class.
         double Agreement(string name) => oneClass && replaced && json[name] is null ? double.NaN : Number(json[name], name);
-        return new MajorityVoteGuard(Agreement("agreement"), Agreement("majority_vote_agreement"), replaced) { SuspectShare = suspect, OneClassVoted = oneClass };
+        return new MajorityVoteGuard(Agreement("agreement"), Agreement("majority_vote_agreement"), replaced) { SuspectShare = suspect, OutsideShare = outside, OneClassVoted = oneClass };
     }
 }
 
@@ -404,6 +411,7 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
         // Whether EM's fit is suspect is judged on that fit, also where one accuracy per source replaces it below: the
         // replacement is then checked against majority vote as the fit would have been.
         var suspect = SuspectShare(model, patterns);
+        var outside = OutsideShare(model, patterns);
         var fitted = Options;
         if (Options.GuardMode == GuardMode.Auto && Options.Confusion == ConfusionModel.Full && model.ExclusiveGroups.Count == 0 && k <= sbyte.MaxValue
             && !patterns.Annotator.Contains(true) && Enumerable.Range(0, m).Any(j => patterns.ClassesVoted(j, k) > 1)
@@ -416,7 +424,7 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
         if (patterns.ClassesVotedByAny(k) == 1)
         {
             context.Log?.Invoke("dawid-skene: every vote is for one class, so no vote tells two classes apart and the fit rests on when sources are silent: majority vote's model is kept (every source one shared accuracy)");
-            return MajorityVoteModel(train, patterns, model, fixedPrior, new MajorityVoteGuard(double.NaN, double.NaN, true) { SuspectShare = suspect, OneClassVoted = true });
+            return MajorityVoteModel(train, patterns, model, fixedPrior, new MajorityVoteGuard(double.NaN, double.NaN, true) { SuspectShare = suspect, OutsideShare = outside, OneClassVoted = true });
         }
         if (Options.GuardMode == GuardMode.Auto)
         {
@@ -424,11 +432,14 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
             // (a few answers a worker, constant spammers) as skill (generated crowds of 3 answers a task with 20 % constant
             // spammers: from 6.7 points below to 10 above majority vote unchecked).
             var people = patterns.AllPeople;
-            if (suspect < SuspectVoteShare && !people) return model;
-            context.Log?.Invoke(people ? "dawid-skene: people's answers: checking the fit against majority vote" : string.Create(CultureInfo.InvariantCulture,
-                $"dawid-skene: {suspect:P1} of the votes come from single-class sources the fit finds right less often than a uniform guess: checking the fit against majority vote"));
+            if (suspect < SuspectVoteShare && outside < OutsideRowShare && !people) return model;
+            context.Log?.Invoke(people ? "dawid-skene: people's answers: checking the fit against majority vote"
+                : suspect >= SuspectVoteShare ? string.Create(CultureInfo.InvariantCulture,
+                    $"dawid-skene: {suspect:P1} of the votes come from single-class sources the fit finds right less often than a uniform guess: checking the fit against majority vote")
+                : string.Create(CultureInfo.InvariantCulture,
+                    $"dawid-skene: the fit labels {outside:P1} of the rows with votes with a class none of their votes names: checking the fit against majority vote"));
         }
-        return CheckAgainstMajorityVote(train, patterns, model, fitted, fixedPrior, suspect, context);
+        return CheckAgainstMajorityVote(train, patterns, model, fitted, fixedPrior, suspect, outside, context);
     }
 
     /// <summary>
@@ -530,6 +541,14 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
     public const double SuspectVoteShare = 0.01;
 
     /// <summary>
+    /// The share of the rows with votes labelled against all of their votes (<see cref="OutsideShare"/>) from which
+    /// <see cref="GuardMode.Auto"/> checks a fit against majority vote. On 684 generated sets the fits that kept the task's
+    /// classes did so on at most 62 % of such rows (40 to 80 classes, weak LFs); the ones that had collapsed, at 100 to 1,000
+    /// classes, on 86 % and more (docs/label-models-measurements.md).
+    /// </summary>
+    public const double OutsideRowShare = 0.75;
+
+    /// <summary>
     /// The share of all votes cast by single-class sources whose fitted precision <c>P(Y = t | votes t)</c> (under the fitted
     /// prior) is below 1/k: the fit says the source is right less often than a uniform guess, which contradicts the premise of
     /// every label model that sources are better than random — on TREC, EM's latent classes make 9 % of the votes such.
@@ -555,13 +574,48 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
     }
 
     /// <summary>
+    /// The share of the rows with votes (clamped rows aside) whose fitted label is a class none of their votes names: every
+    /// label model takes sources to be better than a uniform guess, so a fit that overrules the votes on most rows has
+    /// found latent classes of its own (at 200 classes with most rows silent, EM gave them all to one class and then most
+    /// rows with votes too). A tie between a voted class and an unvoted one counts as voted.
+    /// </summary>
+    internal static double OutsideShare(DawidSkeneModel model, VotePatterns patterns)
+    {
+        var k = model.Schema.Cardinality;
+        var scores = new double[k];
+        var voted = new bool[k];
+        var lfs = CollectionsMarshal.AsSpan(patterns.Lfs);
+        var labels = CollectionsMarshal.AsSpan(patterns.Labels);
+        double outside = 0, rows = 0;
+        for (var t = 0; t < patterns.Count; t++)
+        {
+            var (start, end) = patterns.Range(t);
+            if (start == end || patterns.Clamp(t) >= 0) continue;
+            model.ScoreVotes(lfs[start..end], labels[start..end], scores);
+            var votedTop = double.NegativeInfinity;
+            for (var v = start; v < end; v++)
+            {
+                voted[labels[v]] = true;
+                votedTop = Math.Max(votedTop, scores[labels[v]]);
+            }
+            var otherTop = double.NegativeInfinity;
+            for (var c = 0; c < k; c++)
+                if (!voted[c]) otherTop = Math.Max(otherTop, scores[c]);
+            for (var v = start; v < end; v++) voted[labels[v]] = false;
+            rows += patterns.Counts[t];
+            if (otherTop > votedTop) outside += patterns.Counts[t];
+        }
+        return rows > 0 ? outside / rows : 0;
+    }
+
+    /// <summary>
     /// Dawid–Skene's likelihood cannot tell a good fit from a collapsed one when the sources break its assumptions (LFs of
     /// one class that never fire together, a catch-all rule, copies): EM then finds latent classes that are not the task's
     /// classes and can fall far below majority vote. Majority vote is the Bayes rule of the model in which every source
     /// has the same one-coin accuracy; the two are compared by held-out source agreement (the criterion <c>auto</c> uses,
     /// on at most <see cref="AutoTrainer.CriterionRows"/> rows), and the fit is kept unless majority vote's is higher.
     /// </summary>
-    private DawidSkeneModel CheckAgainstMajorityVote(IMatrixSource train, VotePatterns patterns, DawidSkeneModel model, DawidSkeneOptions fitted, double[]? fixedPrior, double suspect, FitContext context)
+    private DawidSkeneModel CheckAgainstMajorityVote(IMatrixSource train, VotePatterns patterns, DawidSkeneModel model, DawidSkeneOptions fitted, double[]? fixedPrior, double suspect, double outside, FitContext context)
     {
         var sources = HeldOutSources.Build(train, AutoTrainer.CriterionRows, AutoTrainer.SourceFolds, context.Cancellation);
         if (sources.Count < 2) return model;
@@ -578,7 +632,7 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
         // A suspect fit (sources right less often than a uniform guess) must agree at least as well as majority vote; any other fit
         // is replaced only when majority vote is clearly ahead.
         var replaced = suspect >= SuspectVoteShare ? difference > 0 : difference > 2 * standardError;
-        var guard = new MajorityVoteGuard(agreement, majorityAgreement, replaced) { SuspectShare = suspect };
+        var guard = new MajorityVoteGuard(agreement, majorityAgreement, replaced) { SuspectShare = suspect, OutsideShare = outside };
         // After one accuracy per source replaced the full fit (or with --confusion one-coin) the fit has no confusion matrices.
         var dropped = fitted.Confusion == ConfusionModel.OneCoin ? "the EM fit's accuracies are" : "the EM confusion matrices are";
         context.Log?.Invoke(replaced

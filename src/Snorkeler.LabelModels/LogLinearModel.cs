@@ -84,6 +84,23 @@ public abstract class LogLinearModel : ILabelModel
 
     private const int SliceRows = 8192;
 
+    /// <summary>
+    /// The unnormalised log-posterior of one row given as its votes (LF <paramref name="lfs"/>[e] voted
+    /// <paramref name="labels"/>[e]), into <paramref name="scores"/> (k entries): what <see cref="PredictProbabilities"/>
+    /// normalises, for callers that hold rows as vote lists rather than as a matrix.
+    /// </summary>
+    internal void ScoreVotes(ReadOnlySpan<int> lfs, ReadOnlySpan<int> labels, Span<double> scores)
+    {
+        var k = Schema.Cardinality;
+        if (_pairs.Length > 0) throw new InvalidOperationException("ScoreVotes does not add pair corrections");
+        _logPrior.CopyTo(scores);
+        for (var e = 0; e < lfs.Length; e++)
+        {
+            var t = _table.AsSpan((lfs[e] * k + labels[e]) * k, k);
+            for (var c = 0; c < k; c++) scores[c] += t[c];
+        }
+    }
+
     private void PredictRows(LabelMatrix block, Span<double> probabilities, int from, int to)
     {
         var k = Schema.Cardinality;

@@ -135,6 +135,54 @@ public sealed class DawidSkeneTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_fit_that_labels_most_rows_against_all_of_their_votes_is_checked_against_majority_vote_and_replaced()
+    {
+        // Given 150 classes and 20 LFs voting 1–4 of them, most rows without a vote: EM gives those rows to one class, its
+        // prior climbs towards 1 and the rows with votes follow it, yet no LF looks worse than a uniform guess over 150 classes
+        using var folder = new TempFolder();
+        LfSuiteGenerator.Write(LfSuiteGenerator.Shape(8, 1500, 20, 150, singleClass: false, (0.1, 0.6), (0.55, 0.95), 100, 400, classesPerLf: (1, 4)), folder.Path);
+        var train = WrenchFile.ReadMatrix(Path.Combine(folder.Path, "train.json")).WithGold([]);
+        var test = WrenchFile.ReadMatrix(Path.Combine(folder.Path, "test.json"));
+        var log = new List<string>();
+
+        // When Dawid–Skene is fitted with its defaults, and without its guard
+        var guarded = new DawidSkeneTrainer().FitModel(train, FitContext.WithSeed(1) with { Log = log.Add });
+        var unguarded = new DawidSkeneTrainer(new DawidSkeneOptions { GuardMode = GuardMode.None }).FitModel(train, FitContext.WithSeed(1));
+
+        // Then the unguarded fit labels most rows with votes against all of them and is far below majority vote; the default
+        // notices, checks the fit against majority vote and keeps majority vote's model, saying why in the log and the file
+        foreach (var line in log) output.WriteLine(line);
+        var patterns = VotePatterns.Read(train, CancellationToken.None);
+        DawidSkeneTrainer.OutsideShare(unguarded, patterns).ShouldBeGreaterThan(DawidSkeneTrainer.OutsideRowShare);
+        var mv = ExpectedAccuracy(new MajorityVoteTrainer().Fit(train, FitContext.WithSeed(1)), test);
+        ExpectedAccuracy(unguarded, test).ShouldBeLessThan(mv - 0.05);
+        log.ShouldContain(l => l.Contains("with a class none of their votes names: checking the fit against majority vote", StringComparison.Ordinal));
+        var check = guarded.GuardCheck.ShouldNotBeNull();
+        check.Replaced.ShouldBeTrue();
+        check.OutsideShare.ShouldBeGreaterThan(DawidSkeneTrainer.OutsideRowShare);
+        ExpectedAccuracy(guarded, test).ShouldBe(mv, 1e-12);
+        var loaded = (DawidSkeneModel)LabelModelCatalog.Get("dawid-skene").Load(guarded.Schema, guarded.LfNames, guarded.ClassPrior, guarded.SaveParameters());
+        loaded.GuardCheck.ShouldBe(check);
+    }
+
+    [Fact]
+    public void A_fit_that_keeps_to_the_votes_is_not_checked_for_labelling_rows_against_them()
+    {
+        // Given 10 classes and LFs voting 1–3 of them (a fit that labels most rows with one of their votes)
+        using var folder = new TempFolder();
+        LfSuiteGenerator.Write(LfSuiteGenerator.Shape(501, 3000, 40, 10, singleClass: false, (0.01, 0.2), (0.55, 0.95), 100, 100, classesPerLf: (1, 3)), folder.Path);
+        var train = WrenchFile.ReadMatrix(Path.Combine(folder.Path, "train.json")).WithGold([]);
+        var log = new List<string>();
+
+        // When Dawid–Skene is fitted with its defaults
+        var model = new DawidSkeneTrainer().FitModel(train, FitContext.WithSeed(1) with { Log = log.Add });
+
+        // Then the share of rows labelled against their votes is low and does not start a check
+        DawidSkeneTrainer.OutsideShare(model, VotePatterns.Read(train, CancellationToken.None)).ShouldBeLessThan(0.5);
+        log.ShouldNotContain(l => l.Contains("none of their votes names", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void With_three_LFs_too_few_to_judge_by_held_out_agreement_the_full_fit_is_kept_without_the_one_coin_comparison()
     {
         // Given three LFs voting both classes (three held-out folds: the paired error would rest on three values)
