@@ -166,6 +166,30 @@ public sealed class DawidSkeneTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Where_EM_collapses_onto_one_class_the_class_balance_estimate_is_majority_vote_s_instead()
+    {
+        // Given the 150-class set above, where EM puts most of the balance on one class
+        using var folder = new TempFolder();
+        LfSuiteGenerator.Write(LfSuiteGenerator.Shape(8, 1500, 20, 150, singleClass: false, (0.1, 0.6), (0.55, 0.95), 100, 400, classesPerLf: (1, 4)), folder.Path);
+        var train = WrenchFile.ReadMatrix(Path.Combine(folder.Path, "train.json"));
+        var k = train.Schema.Cardinality;
+        var truth = Enumerable.Range(0, k).Select(c => Enumerable.Range(0, train.RowCount).Count(i => train.GoldLabels[i] == c) / (double)train.RowCount).ToArray();
+        var unlabelled = train.WithGold([]);
+
+        // When the class balance is estimated from the votes
+        var estimate = ClassPrior.Estimate(unlabelled, FitContext.WithSeed(1), PriorEstimate.Em);
+
+        // Then it is majority vote's balance, not EM's collapsed one: no class takes a fifth of the rows (the largest true
+        // share is under 2 %), and it is nearer the true balance than EM's own
+        var em = new DawidSkeneTrainer(new DawidSkeneOptions { GuardMode = GuardMode.None, SmoothingFromSpread = false }).FitModel(unlabelled, FitContext.WithSeed(1));
+        em.ClassPrior.Max().ShouldBeGreaterThan(0.5);
+        estimate.ShouldBe(ClassPrior.FromMajorityVote(unlabelled), 1e-12);
+        estimate.Max().ShouldBeLessThan(0.2);
+        static double Distance(IReadOnlyList<double> a, IReadOnlyList<double> b) => 0.5 * a.Zip(b, (x, y) => Math.Abs(x - y)).Sum();
+        Distance(estimate, truth).ShouldBeLessThan(Distance(em.ClassPrior, truth) - 0.2);
+    }
+
+    [Fact]
     public void A_fit_that_keeps_to_the_votes_is_not_checked_for_labelling_rows_against_them()
     {
         // Given 10 classes and LFs voting 1–3 of them (a fit that labels most rows with one of their votes)
