@@ -2012,6 +2012,30 @@ internal sealed class VotePatterns
     public double MajorityVoteAgreement(int k)
     {
         double agree = 0, votes = 0;
+        ForEachMajority(k, (t, counts, max, tied) =>
+        {
+            var (start, end) = Range(t);
+            for (var v = start; v < end; v++) agree += Counts[t] * (counts[Labels[v]] == max ? 1.0 / tied : 0);
+            votes += Counts[t] * (end - start);
+        });
+        return votes > 0 ? agree / votes : 1.0 / k;
+    }
+
+    /// <summary>The add-one-smoothed frequencies of majority vote's labels (ties sharing) over the rows with votes: <see cref="ClassPrior.FromMajorityVote"/> from the patterns.</summary>
+    public double[] MajorityVoteBalance(int k)
+    {
+        var labelled = new double[k];
+        ForEachMajority(k, (t, counts, max, tied) =>
+        {
+            for (var c = 0; c < k; c++) if (counts[c] == max) labelled[c] += (double)Counts[t] / tied;
+        });
+        var total = labelled.Sum() + k;
+        return labelled.Select(c => (c + 1) / total).ToArray();
+    }
+
+    /// <summary>Per pattern with votes, in order: its votes per class, the largest of them and how many classes have it.</summary>
+    private void ForEachMajority(int k, Action<int, double[], double, int> visit)
+    {
         var counts = new double[k];
         for (var t = 0; t < Count; t++)
         {
@@ -2020,30 +2044,8 @@ internal sealed class VotePatterns
             Array.Clear(counts);
             for (var v = start; v < end; v++) counts[Labels[v]]++;
             var max = counts.Max();
-            var tied = counts.Count(x => x == max);
-            for (var v = start; v < end; v++) agree += Counts[t] * (counts[Labels[v]] == max ? 1.0 / tied : 0);
-            votes += Counts[t] * (end - start);
+            visit(t, counts, max, counts.Count(x => x == max));
         }
-        return votes > 0 ? agree / votes : 1.0 / k;
-    }
-
-    /// <summary>The add-one-smoothed frequencies of majority vote's labels (ties sharing) over the rows with votes: <see cref="ClassPrior.FromMajorityVote"/> from the patterns.</summary>
-    public double[] MajorityVoteBalance(int k)
-    {
-        var counts = new double[k];
-        var votes = new double[k];
-        for (var t = 0; t < Count; t++)
-        {
-            var (start, end) = Range(t);
-            if (start == end) continue;
-            Array.Clear(votes);
-            for (var v = start; v < end; v++) votes[Labels[v]]++;
-            var max = votes.Max();
-            var tied = votes.Count(x => x == max);
-            for (var c = 0; c < k; c++) if (votes[c] == max) counts[c] += (double)Counts[t] / tied;
-        }
-        var total = counts.Sum() + k;
-        return counts.Select(c => (c + 1) / total).ToArray();
     }
 
     /// <summary>Votes cast by each source over all rows.</summary>
