@@ -82,7 +82,7 @@ public sealed class ParquetSource : IDataSource
                 var field = _fields[c];
                 columns[c] = IO.ReadGuard.Run(_path, () => ReadColumn(group, field, rows), decoder: true, where: $"column '{field.Name}' of row group {g}");
                 if (IsText(TypeOf(field)) && Array.FindIndex(columns[c], v => v is not null && v.Contains('\uFFFD', StringComparison.Ordinal)) is var replaced and >= 0)
-                    CheckUtf8(group, field, columns[c], first, replaced);
+                    CheckUtf8(group, g, field, columns[c], first, replaced);
             }
             for (var start = 0; start < rows; start += rowsPerBatch)
             {
@@ -151,14 +151,14 @@ public sealed class ParquetSource : IDataSource
     /// with a U+FFFD (<paramref name="from"/>: the first such cell) is read again as bytes, and a cell whose bytes are not
     /// UTF-8 is an error naming the column and row; a U+FFFD written as such (valid UTF-8) is kept.
     /// </summary>
-    private void CheckUtf8(ParquetRowGroupReader group, DataField field, string?[] cells, long firstRow, int from)
+    private void CheckUtf8(ParquetRowGroupReader group, int groupIndex, DataField field, string?[] cells, long firstRow, int from)
     {
         var bytes = new ReadOnlyMemory<byte>[cells.Length]; // the values of the present cells, in order, then unused
         var raw = new DataField(field.Name, typeof(byte[]), isNullable: field.IsNullable);
         _ = new ParquetSchema(raw); // a field is read through the schema it belongs to
         var levels = new int[cells.Length]; // asked for a required column too
         IO.ReadGuard.Run(_path, () => { group.ReadRawAsync(raw, bytes.AsMemory(), levels, null).AsTask().GetAwaiter().GetResult(); return 0; }, decoder: true,
-            where: $"column '{field.Name}'");
+            where: $"column '{field.Name}' of row group {groupIndex}");
         var value = 0;
         for (var i = 0; i < cells.Length; i++)
         {
