@@ -692,17 +692,13 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
     {
         if (patterns.Rows == 0 || m == 0) return ClassPrior.Uniform(k);
         // The estimate documented in docs/label-models.md (class prior; measured in docs/label-models-measurements.md): EM at the fixed strength.
-        var em = new DawidSkeneEm(patterns, m, k, new DawidSkeneOptions { SmoothingFromSpread = false }, null);
-        em.Run(cancellation);
+        var fit = new DawidSkeneTrainer(new DawidSkeneOptions { SmoothingFromSpread = false })
+            .FitModel(patterns, LabelSchema.Numbered(k), Enumerable.Range(0, m).Select(j => $"lf{j}").ToArray(), null, new FitContext { Cancellation = cancellation });
         // EM's collapse onto one class (hundreds of classes, most rows without a vote; DawidSkeneTrainer.OutsideRowShare) takes
         // the balance with it (one class 0.93-0.97); its fit then labels most rows with votes against all of them, and majority
         // vote's balance is the estimate instead (generated sets of 100-1,000 classes: distance to the true balance 0.55-0.96 →
         // 0.18-0.50; docs/label-models-measurements.md).
-        var derived = new DerivedSources(em.Parents, em.Keep());
-        var groups = em.ExclusiveGroups;
-        var fit = new DawidSkeneModel(LabelSchema.Numbered(k), Enumerable.Range(0, m).Select(j => $"lf{j}").ToArray(), em.Prior, em.TakeConfusion(),
-            em.AbstainIsOutcome, em.Weights, AbstainMode.Missing, null, groups: groups, derived: derived);
-        return OutsideShare(fit, patterns) < OutsideRowShare ? em.Prior : patterns.MajorityVoteBalance(k);
+        return OutsideShare(fit, patterns) < OutsideRowShare ? fit.ClassPrior.ToArray() : patterns.MajorityVoteBalance(k);
     }
 }
 

@@ -13,6 +13,14 @@ public sealed class DawidSkeneTests(ITestOutputHelper output)
     private static DawidSkeneModel Fit(LabelMatrix train, DawidSkeneOptions? options = null, FitContext? context = null)
         => new DawidSkeneTrainer(options).FitModel(train.WithGold([]), context ?? FitContext.WithSeed(1));
 
+    /// <summary>A generated LF set (bench/Snorkeler.Benchmarks/LfSuiteGenerator.cs) as written and read back: its train and test splits.</summary>
+    private static (LabelMatrix Train, LabelMatrix Test) Written(LfSetSpec spec)
+    {
+        using var folder = new TempFolder();
+        LfSuiteGenerator.Write(spec, folder.Path);
+        return (WrenchFile.ReadMatrix(Path.Combine(folder.Path, "train.json")), WrenchFile.ReadMatrix(Path.Combine(folder.Path, "test.json")));
+    }
+
     // Basketball-shaped votes: 15,000 rows, 88 % of class 0, four LFs voting either class on a quarter of the rows each,
     // right 50–75 % of the time whatever the class.
     private static GeneratedSet FewWeakLfsOnSkewedClasses(int seed)
@@ -73,9 +81,7 @@ public sealed class DawidSkeneTests(ITestOutputHelper output)
         // Given lf-suite seed 1's few-good set (2 classes, 3 good LFs among 28 near-random ones voting either class), where
         // EM's full fit calls single-class LFs casting 22 % of the votes worse than a uniform guess and one accuracy per
         // source agrees better with held-out LFs than it
-        using var folder = new TempFolder();
-        LfSuiteGenerator.Write(LfSuiteGenerator.Suite(1)[12], folder.Path);
-        var train = WrenchFile.ReadMatrix(Path.Combine(folder.Path, "train.json"));
+        var train = Written(LfSuiteGenerator.Suite(1)[12]).Train;
         var log = new List<string>();
 
         // When Dawid–Skene is fitted with its defaults
@@ -93,9 +99,7 @@ public sealed class DawidSkeneTests(ITestOutputHelper output)
     public void When_majority_vote_replaces_a_fit_of_one_accuracy_per_source_the_log_says_those_accuracies_are_dropped()
     {
         // Given lf-suite seed 1's sparse set 09, where majority vote agrees better with held-out LFs than one accuracy per source
-        using var folder = new TempFolder();
-        LfSuiteGenerator.Write(LfSuiteGenerator.Suite(1)[8], folder.Path);
-        var train = WrenchFile.ReadMatrix(Path.Combine(folder.Path, "train.json"));
+        var train = Written(LfSuiteGenerator.Suite(1)[8]).Train;
         var log = new List<string>();
 
         // When one-coin Dawid–Skene is always checked against majority vote
@@ -115,10 +119,7 @@ public sealed class DawidSkeneTests(ITestOutputHelper output)
         // Given 10 classes and 40 LFs voting 1–3 of them each, firing mostly on their classes (the shape of keyword rules
         // for topics; before, read with abstains missing, EM put 42 % of the rows in one class and none in another: the
         // estimate was 0.50 from the true balance in total variation, and the unguarded fit 20 points below majority vote)
-        using var folder = new TempFolder();
-        LfSuiteGenerator.Write(LfSuiteGenerator.Shape(501, 12000, 40, 10, singleClass: false, (0.01, 0.2), (0.55, 0.95), 200, 500, classesPerLf: (1, 3)), folder.Path);
-        var train = WrenchFile.ReadMatrix(Path.Combine(folder.Path, "train.json"));
-        var test = WrenchFile.ReadMatrix(Path.Combine(folder.Path, "test.json"));
+        var (train, test) = Written(LfSuiteGenerator.Shape(501, 12000, 40, 10, singleClass: false, (0.01, 0.2), (0.55, 0.95), 200, 500, classesPerLf: (1, 3)));
         var k = train.Schema.Cardinality;
         var truth = Enumerable.Range(0, k).Select(c => Enumerable.Range(0, train.RowCount).Count(i => train.GoldLabels[i] == c) / (double)train.RowCount).ToArray();
 
@@ -139,10 +140,8 @@ public sealed class DawidSkeneTests(ITestOutputHelper output)
     {
         // Given 150 classes and 20 LFs voting 1–4 of them, most rows without a vote: EM gives those rows to one class, its
         // prior climbs towards 1 and the rows with votes follow it, yet no LF looks worse than a uniform guess over 150 classes
-        using var folder = new TempFolder();
-        LfSuiteGenerator.Write(LfSuiteGenerator.Shape(8, 1500, 20, 150, singleClass: false, (0.1, 0.6), (0.55, 0.95), 100, 400, classesPerLf: (1, 4)), folder.Path);
-        var train = WrenchFile.ReadMatrix(Path.Combine(folder.Path, "train.json")).WithGold([]);
-        var test = WrenchFile.ReadMatrix(Path.Combine(folder.Path, "test.json"));
+        var (train, test) = Written(LfSuiteGenerator.Shape(8, 1500, 20, 150, singleClass: false, (0.1, 0.6), (0.55, 0.95), 100, 400, classesPerLf: (1, 4)));
+        train = train.WithGold([]);
         var log = new List<string>();
 
         // When Dawid–Skene is fitted with its defaults, and without its guard
@@ -169,9 +168,7 @@ public sealed class DawidSkeneTests(ITestOutputHelper output)
     public void Where_EM_collapses_onto_one_class_the_class_balance_estimate_is_majority_vote_s_instead()
     {
         // Given the 150-class set above, where EM puts most of the balance on one class
-        using var folder = new TempFolder();
-        LfSuiteGenerator.Write(LfSuiteGenerator.Shape(8, 1500, 20, 150, singleClass: false, (0.1, 0.6), (0.55, 0.95), 100, 400, classesPerLf: (1, 4)), folder.Path);
-        var train = WrenchFile.ReadMatrix(Path.Combine(folder.Path, "train.json"));
+        var train = Written(LfSuiteGenerator.Shape(8, 1500, 20, 150, singleClass: false, (0.1, 0.6), (0.55, 0.95), 100, 400, classesPerLf: (1, 4))).Train;
         var k = train.Schema.Cardinality;
         var truth = Enumerable.Range(0, k).Select(c => Enumerable.Range(0, train.RowCount).Count(i => train.GoldLabels[i] == c) / (double)train.RowCount).ToArray();
         var unlabelled = train.WithGold([]);
@@ -193,9 +190,7 @@ public sealed class DawidSkeneTests(ITestOutputHelper output)
     public void A_fit_that_keeps_to_the_votes_is_not_checked_for_labelling_rows_against_them()
     {
         // Given 10 classes and LFs voting 1–3 of them (a fit that labels most rows with one of their votes)
-        using var folder = new TempFolder();
-        LfSuiteGenerator.Write(LfSuiteGenerator.Shape(501, 3000, 40, 10, singleClass: false, (0.01, 0.2), (0.55, 0.95), 100, 100, classesPerLf: (1, 3)), folder.Path);
-        var train = WrenchFile.ReadMatrix(Path.Combine(folder.Path, "train.json")).WithGold([]);
+        var train = Written(LfSuiteGenerator.Shape(501, 3000, 40, 10, singleClass: false, (0.01, 0.2), (0.55, 0.95), 100, 100, classesPerLf: (1, 3))).Train.WithGold([]);
         var log = new List<string>();
 
         // When Dawid–Skene is fitted with its defaults
