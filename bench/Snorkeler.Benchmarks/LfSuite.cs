@@ -8,8 +8,9 @@ namespace Snorkeler.Benchmarks;
 /// <summary>
 /// Label models measured on generated LF data sets beyond the shared four (<see cref="LfSuiteGenerator"/>):
 /// <list type="bullet">
-/// <item><c>lf-suite shape --out DIR --seed S --train-rows N --lfs M --classes K [--single-class] [--coverage LO-HI] [--accuracy LO-HI] [--balance P0,P1,...] [--classes-per-lf LO-HI]</c>:
-/// one set of a chosen shape (a real benchmark's rows, LFs and classes), independent LFs, each voting one class, every class or (--classes-per-lf) a few (<see cref="LfSuiteGenerator.Shape"/>).</item>
+/// <item><c>lf-suite shape --out DIR --seed S --train-rows N --lfs M --classes K [--single-class] [--coverage LO-HI] [--accuracy LO-HI] [--balance P0,P1,...] [--classes-per-lf LO-HI] [--hard SHARE [--pull P]]</c>:
+/// one set of a chosen shape (a real benchmark's rows, LFs and classes), independent LFs, each voting one class, every class or (--classes-per-lf) a few (<see cref="LfSuiteGenerator.Shape"/>);
+/// with --hard, that share of the rows looks like another class to each LF with chance P (0.7), so the LFs' errors fall together (<see cref="LfSetSpec.Hard"/>).</item>
 /// <item><c>lf-suite generate --out DIR --seed S [--sets N] [--train-rows N] [--valid-rows N] [--test-rows N]</c>
 /// writes N Wrench-format sets (16 by default: the seven families in turn) into DIR, each with a readme.txt.</item>
 /// <item><c>lf-suite run --dir DIR[,DIR...] [--models LIST] [--seed S] [--metric expected-accuracy|accuracy|macro-f1]</c>
@@ -48,7 +49,7 @@ public static class LfSuite
             case "prior": return PriorEstimates.Run(args[1..]);
             default:
                 Console.Error.WriteLine("usage: lf-suite generate --out DIR --seed S [--sets N] [--train-rows N] [--valid-rows N] [--test-rows N]");
-                Console.Error.WriteLine("       lf-suite shape --out DIR --seed S --train-rows N --lfs M --classes K [--single-class] [--coverage LO-HI] [--accuracy LO-HI] [--balance P0,P1,...] [--classes-per-lf LO-HI] [--valid-rows N] [--test-rows N]");
+                Console.Error.WriteLine("       lf-suite shape --out DIR --seed S --train-rows N --lfs M --classes K [--single-class] [--coverage LO-HI] [--accuracy LO-HI] [--balance P0,P1,...] [--classes-per-lf LO-HI] [--hard SHARE [--pull P]] [--valid-rows N] [--test-rows N]");
                 Console.Error.WriteLine("       lf-suite run --dir DIR[,DIR...] [--models LIST] [--seed S] [--metric expected-accuracy|accuracy|macro-f1]");
                 Console.Error.WriteLine("       lf-suite auto-rules --dir DIR[,DIR...] [--seed S] [--candidates]");
                 Console.Error.WriteLine("       lf-suite wrench --dir DIR[,DIR...] [--seed S] [--cache DIR] [--candidates N]");
@@ -95,6 +96,14 @@ public static class LfSuite
             Range(Option(args, "--accuracy") ?? "0.55-0.95"), Int(args, "--valid-rows") ?? 200, Int(args, "--test-rows") ?? 500,
             Option(args, "--balance")?.Split(',').Select(b => double.Parse(b, CultureInfo.InvariantCulture)).ToArray(),
             Option(args, "--classes-per-lf") is { } few ? ((int)Range(few).Item1, (int)Range(few).Item2) : null);
+        if (Option(args, "--hard") is { } hard)
+        {
+            spec = spec with
+            {
+                Hard = double.Parse(hard, CultureInfo.InvariantCulture), Pull = double.Parse(Option(args, "--pull") ?? "0.7", CultureInfo.InvariantCulture),
+            };
+            spec = spec with { Summary = string.Create(CultureInfo.InvariantCulture, $"{spec.Summary}; {spec.Hard:P0} of rows look like another class, each LF taking it for the class with chance {spec.Pull:0.##}") };
+        }
         LfSuiteGenerator.Write(spec, output);
         Log($"{output}: {spec.TrainRows} train rows, {spec.Lfs.Count} LFs, {spec.Classes} classes: {spec.Summary}");
         return 0;

@@ -97,8 +97,11 @@ public sealed record GeneratedLf(LfKind Kind, int Target, double[] Fire, double[
 /// <param name="TestRows">Rows of test.json.</param>
 /// <param name="Summary">One line on the parameters drawn.</param>
 /// <param name="Command">The <c>lf-suite</c> command that writes it (named in its readme).</param>
+/// <param name="Hard">The share of rows that look like another class (a decoy drawn per row): on such a row each LF, with chance
+/// <paramref name="Pull"/>, votes as it would on a row of the decoy class, so the LFs' errors fall on the same rows and agree.</param>
+/// <param name="Pull">On a hard row, the chance each LF takes the decoy for the class.</param>
 public sealed record LfSetSpec(string Name, LfFamily Family, int Seed, double[] Prior, double[] Blank, IReadOnlyList<GeneratedLf> Lfs,
-    int TrainRows, int ValidRows, int TestRows, string Summary, string Command = "generate")
+    int TrainRows, int ValidRows, int TestRows, string Summary, string Command = "generate", double Hard = 0, double Pull = 0)
 {
     /// <summary>Number of classes.</summary>
     public int Classes => Prior.Length;
@@ -485,7 +488,10 @@ public static class LfSuiteGenerator
                 continue;
             }
             for (var c = 0; c < k; c++) positions[c] = random.NextDouble();
-            for (var j = 0; j < m; j++) row[j] = spec.Lfs[j].Vote(y, positions, row, random);
+            // A hard row's decoy (drawn only where hard rows are asked for, so other sets keep their bytes).
+            var decoy = spec.Hard > 0 && random.NextDouble() < spec.Hard ? (y + 1 + random.Next(k - 1)) % k : -1;
+            for (var j = 0; j < m; j++)
+                row[j] = spec.Lfs[j].Vote(decoy >= 0 && random.NextDouble() < spec.Pull ? decoy : y, positions, row, random);
         }
         return new GeneratedSplit(gold, votes, m);
     }

@@ -115,4 +115,31 @@ public sealed class LfSuiteTests
         LfSuiteGenerator.SplitRows(crowd, 0.3, 0.2, 9).Valid.Votes.ShouldBe(valid.Votes);
         Should.Throw<ArgumentException>(() => LfSuiteGenerator.SplitRows(crowd, 0.5, 0.5, 9)).Message.ShouldContain("leave a split empty");
     }
+
+    [Fact]
+    public void Hard_rows_make_the_LFs_err_on_the_same_rows_and_a_shape_without_them_keeps_its_bytes()
+    {
+        var plain = LfSuiteGenerator.Shape(21, 6000, 6, 2, singleClass: false, (0.6, 0.6), (0.8, 0.8), validRows: 10, testRows: 10);
+        var hard = plain with { Hard = 0.4, Pull = 1 };
+
+        // Two LFs wrong on one row: under conditional independence about (1 − 0.8)² of the rows both fire on; with hard rows far more.
+        static double BothWrong(GeneratedSplit split)
+        {
+            int both = 0, fired = 0;
+            for (var i = 0; i < split.Rows; i++)
+            {
+                var row = split.Row(i);
+                if (row[0] < 0 || row[1] < 0) continue;
+                fired++;
+                if (row[0] != split.Gold[i] && row[1] != split.Gold[i]) both++;
+            }
+            return (double)both / fired;
+        }
+        var independent = BothWrong(LfSuiteGenerator.Draw(plain).Train);
+        var together = BothWrong(LfSuiteGenerator.Draw(hard).Train);
+
+        independent.ShouldBeInRange(0.02, 0.07);
+        together.ShouldBeInRange(0.2, 0.35); // 0.4 × 0.8² + 0.6 × 0.2²
+        LfSuiteGenerator.Draw(plain).Train.Votes.ShouldBe(LfSuiteGenerator.Draw(plain with { Pull = 0.9 }).Train.Votes);
+    }
 }
