@@ -520,21 +520,26 @@ public sealed class AutoTests(ITestOutputHelper output)
         model.Choice.Model.ShouldBe(model.Selection.Unsupervised!.Chosen.Model);
     }
 
+    // A generated set written and read back, and auto's selection on its train split with its valid split as the dev split (seed 0).
+    private static (LabelMatrix Train, LabelMatrix Test, AutoTrainer.FitRecord Record) SelectedWithDev(LfSetSpec spec)
+    {
+        using var folder = new TempFolder();
+        LfSuiteGenerator.Write(spec, folder.Path);
+        var train = WrenchFile.ReadMatrix(folder.File("train.json"));
+        var dev = WrenchFile.ReadMatrix(folder.File("valid.json"));
+        var test = WrenchFile.ReadMatrix(folder.File("test.json"));
+        return (train, test, new AutoTrainer().FitWithCandidates(train, FitContext.WithSeed(0) with { Dev = dev }));
+    }
+
     [Fact]
     public void With_a_dev_split_a_dev_best_that_leads_in_labels_but_has_worse_dev_probabilities_does_not_replace_the_unsupervised_choice()
     {
         // Given a generated set with copies of one LF and an LF firing on subsets of others' rows (lf-suite seed 241, set 4) and
         // its 200-row dev split, where weighted majority vote with dev accuracies names 6 more dev rows right than the
         // unsupervised choice (Dawid–Skene), more than one paired standard error, with a higher dev log-loss
-        using var folder = new TempFolder();
-        var spec = LfSuiteGenerator.Suite(241)[3];
-        LfSuiteGenerator.Write(spec, folder.Path);
-        var train = WrenchFile.ReadMatrix(folder.File("train.json"));
-        var dev = WrenchFile.ReadMatrix(folder.File("valid.json"));
-        var test = WrenchFile.ReadMatrix(folder.File("test.json"));
 
         // When auto selects with it
-        var record = new AutoTrainer().FitWithCandidates(train, FitContext.WithSeed(0) with { Dev = dev });
+        var (train, test, record) = SelectedWithDev(LfSuiteGenerator.Suite(241)[3]);
 
         // Then the unsupervised choice is kept and the reason names the dev log-loss; on test the kept model is the better one
         var model = record.Model;
@@ -546,6 +551,27 @@ public sealed class AutoTests(ITestOutputHelper output)
         model.Selection.Reason.ShouldContain("but its dev log-loss is higher");
         model.Choice.Model.ShouldBe(model.Selection.Unsupervised!.Chosen.Model);
         kept.ShouldBeGreaterThan(best);
+    }
+
+    [Fact]
+    public void With_a_dev_split_a_dev_best_that_leads_by_more_than_two_errors_replaces_the_unsupervised_choice_when_its_higher_log_loss_is_within_its_error()
+    {
+        // Given a generated set of sparse single-class LFs over 6 classes (lf-suite seed 3902, set 2) and its 200-row dev split,
+        // where weighted majority vote with dev accuracies names 12 more dev rows right than the unsupervised choice (2.1
+        // paired standard errors) with a dev log-loss 0.022 higher, less than that difference's own paired standard error
+
+        // When auto selects with it
+        var (train, test, record) = SelectedWithDev(LfSuiteGenerator.Suite(3902)[1]);
+
+        // Then the dev-best is taken, the reason says why its higher log-loss did not keep it out, and on test it is the better one
+        var model = record.Model;
+        var (taken, unsupervised) = (ExpectedAccuracy(model, test), ExpectedAccuracy(record.Unsupervised, test));
+        output.WriteLine($"{model.Selection.Reason}; test: taken {taken:F4}, unsupervised choice {unsupervised:F4}, majority vote {MajorityVote(train, test):F4}");
+        model.Selection.Reason.ShouldStartWith("best dev expected-accuracy");
+        model.Selection.Reason.ShouldContain("its dev log-loss is higher");
+        model.Selection.Reason.ShouldContain("the lead is more than two errors");
+        model.Choice.Model.ShouldNotBe(model.Selection.Unsupervised!.Chosen.Model);
+        taken.ShouldBeGreaterThan(unsupervised + 0.02);
     }
 
     [Fact]
