@@ -102,7 +102,8 @@ public static class LfSuite
             {
                 Hard = double.Parse(hard, CultureInfo.InvariantCulture), Pull = double.Parse(Option(args, "--pull") ?? "0.7", CultureInfo.InvariantCulture),
             };
-            spec = spec with { Summary = string.Create(CultureInfo.InvariantCulture, $"{spec.Summary}; {spec.Hard:P0} of rows look like another class, each LF taking it for the class with chance {spec.Pull:0.##}") };
+            // The LFs are then not conditionally independent: the summary says how they depend.
+            spec = spec with { Summary = string.Create(CultureInfo.InvariantCulture, $"{spec.Summary.Replace(" conditionally independent", "", StringComparison.Ordinal)}; {spec.Hard:P0} of rows look like another class, each LF taking it for the class with chance {spec.Pull:0.##}") };
         }
         LfSuiteGenerator.Write(spec, output);
         Log($"{output}: {spec.TrainRows} train rows, {spec.Lfs.Count} LFs, {spec.Classes} classes: {spec.Summary}");
