@@ -102,6 +102,11 @@ public static class LfSuite
             {
                 Hard = double.Parse(hard, CultureInfo.InvariantCulture), Pull = double.Parse(Option(args, "--pull") ?? "0.7", CultureInfo.InvariantCulture),
             };
+            if (spec.Hard is not (>= 0 and <= 1) || spec.Pull is not (>= 0 and <= 1))
+            {
+                Console.Error.WriteLine("lf-suite shape: --hard and --pull are shares between 0 and 1");
+                return 2;
+            }
             // The LFs are then not conditionally independent: the summary says how they depend.
             spec = spec with { Summary = string.Create(CultureInfo.InvariantCulture, $"{spec.Summary.Replace(" conditionally independent", "", StringComparison.Ordinal)}; {spec.Hard:P0} of rows look like another class, each LF taking it for the class with chance {spec.Pull:0.##}") };
         }

@@ -117,8 +117,9 @@ public sealed class LfSuiteTests
     }
 
     [Fact]
-    public void Hard_rows_make_the_LFs_err_on_the_same_rows_and_a_shape_without_them_keeps_its_bytes()
+    public void Hard_rows_make_the_LFs_err_on_the_same_rows_and_without_them_the_pull_changes_no_vote()
     {
+        // Given a shape of six LFs right 80 % of the time, and the same shape with 40 % of its rows looking like another class
         var plain = LfSuiteGenerator.Shape(21, 6000, 6, 2, singleClass: false, (0.6, 0.6), (0.8, 0.8), validRows: 10, testRows: 10);
         var hard = plain with { Hard = 0.4, Pull = 1 };
 
@@ -135,9 +136,13 @@ public sealed class LfSuiteTests
             }
             return (double)both / fired;
         }
+
+        // When their train rows are drawn
         var independent = BothWrong(LfSuiteGenerator.Draw(plain).Train);
         var together = BothWrong(LfSuiteGenerator.Draw(hard).Train);
 
+        // Then two LFs err together on about 0.2² of the rows they both vote on without hard rows, and far more often with them;
+        // without hard rows no extra number is drawn, so a pull alone changes no vote
         independent.ShouldBeInRange(0.02, 0.07);
         together.ShouldBeInRange(0.2, 0.35); // 0.4 × 0.8² + 0.6 × 0.2²
         LfSuiteGenerator.Draw(plain).Train.Votes.ShouldBe(LfSuiteGenerator.Draw(plain with { Pull = 0.9 }).Train.Votes);
