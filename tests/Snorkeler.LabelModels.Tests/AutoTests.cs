@@ -575,6 +575,31 @@ public sealed class AutoTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void With_a_dev_split_that_has_no_row_of_a_class_its_class_balance_is_not_tried_as_a_prior_and_a_warning_names_the_class()
+    {
+        // Given YouTube's train split and a dev split of 8 rows, all spam (valid's first 8 spam rows; the others' gold removed)
+        var train = SharedSets.Split("youtube", "train");
+        var test = SharedSets.Split("youtube", "test");
+        var valid = SharedSets.Split("youtube", "valid");
+        var gold = valid.GoldLabels.ToArray();
+        var spam = train.Schema.LabelOf("SPAM")!.Value;
+        var kept = Enumerable.Range(0, gold.Length).Where(i => gold[i] == spam).Take(8).ToHashSet();
+        var dev = valid.WithGold(gold.Select((g, i) => kept.Contains(i) ? g : -1).ToArray());
+        var warnings = new List<string>();
+
+        // When auto selects with it
+        var record = new AutoTrainer().FitWithCandidates(train, FitContext.WithSeed(0) with { Dev = dev, Warn = warnings.Add });
+
+        // Then no candidate is fitted with the dev split's balance (all spam: labelling every row spam looked perfect on it and
+        // took auto to 0.656 on test), the user is told why, and the choice is above the unsupervised one on test
+        var (chosen, unsupervised) = (ExpectedAccuracy(record.Model, test), ExpectedAccuracy(record.Unsupervised, test));
+        output.WriteLine($"{string.Join("; ", warnings)}; {record.Model.Selection.Reason}; test: {chosen:F4}, unsupervised choice {unsupervised:F4}");
+        warnings.ShouldHaveSingleItem().ShouldContain("has no row of class HAM (8 rows with gold)");
+        record.Model.Selection.Candidates.ShouldNotContain(c => c.PriorSource == "dev");
+        chosen.ShouldBeGreaterThanOrEqualTo(unsupervised);
+    }
+
+    [Fact]
     public void With_a_dev_split_candidates_tied_on_it_go_to_the_lowest_dev_log_loss_not_to_the_first_in_the_list()
     {
         // Given a generated set of sparse single-class LFs and a dev split of 50 rows (suite seed 4, set 16), where over a hundred
