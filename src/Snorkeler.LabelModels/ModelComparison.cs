@@ -164,7 +164,8 @@ public static class ModelComparison
     /// <paramref name="testName"/>, <paramref name="devName"/> and <paramref name="trainName"/> are what errors call the
     /// splits (their files), else "the test split", "the dev split" and "the training matrix". A test split whose classes
     /// or LFs differ from the training matrix's is an error saying what differs, before any fit. A model's option that only
-    /// a dev split gives a use (<see cref="ModelOptions.DevOnly"/>) where that model gets none is told to <paramref name="warn"/>.
+    /// a dev split gives a use (<see cref="ModelOptions.DevOnly"/>) where that model gets none is told to <paramref name="warn"/>, and so
+    /// are the models' own warnings (each once per model).
     /// </summary>
     public static ComparisonResult Run(IMatrixSource train, IMatrixSource test, IMatrixSource? dev, IReadOnlyList<string> modelNames,
         IReadOnlyList<int> seeds, TieBreak tieBreak = TieBreak.Random, Func<string, ModelOptions?>? options = null,
@@ -198,6 +199,16 @@ public static class ModelComparison
         foreach (var (spec, kind, specOptions, useDev) in specs)
         {
             var runs = new List<ComparisonRow>();
+            // A model's own warnings (an iteration cap reached, LFs it cannot read, a dev split without a class), once per model
+            // however many seeds repeat them.
+            var warned = new HashSet<string>(StringComparer.Ordinal);
+            void ModelWarning(string message)
+            {
+                const string prefix = "warning: ";
+                var text = message.StartsWith(prefix, StringComparison.Ordinal) ? message[prefix.Length..] : message;
+                if (text.StartsWith(kind.Name + ": ", StringComparison.Ordinal)) text = text[(kind.Name.Length + 2)..];
+                if (warned.Add(text)) warn!($"model '{spec}': {text}");
+            }
             foreach (var seed in seeds)
             {
                 cancellation.ThrowIfCancellationRequested();
@@ -208,6 +219,7 @@ public static class ModelComparison
                     Dev = GetsDev(kind, useDev) ? dev : null,
                     DevName = devName,
                     Cancellation = cancellation,
+                    Warn = warn is null ? null : ModelWarning,
                 };
                 var clock = Stopwatch.StartNew();
                 var model = trainer.Fit(train, context);

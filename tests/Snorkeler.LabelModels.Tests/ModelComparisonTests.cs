@@ -27,6 +27,22 @@ public sealed class ModelComparisonTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_models_own_warning_reaches_the_comparison_once_with_the_models_name_however_many_seeds_repeat_it()
+    {
+        // Given YouTube, whose LFs each vote one class (ebcc, which reads abstains as missing, warns about them on every fit)
+        var train = WrenchFile.ReadMatrix(TestPaths.YouTubeFile("train.json")).WithGold([]);
+        var test = WrenchFile.ReadMatrix(TestPaths.YouTubeFile("test.json"));
+        var warnings = new List<string>();
+
+        // When ebcc and majority vote are compared over three seeds
+        ModelComparison.Run(train, test, null, ["mv", "ebcc"], [0, 1, 2], warn: warnings.Add);
+
+        // Then the warning is passed on once, naming the model, without a second "warning:" or model prefix
+        output.WriteLine(string.Join("\n", warnings));
+        warnings.ShouldHaveSingleItem().ShouldStartWith("model 'ebcc': 100% of the votes come from LFs that only ever vote one class");
+    }
+
+    [Fact]
     public void The_JSON_is_an_array_of_objects_with_exactly_the_documented_keys()
     {
         var train = Some.Synthetic(300, 5, 2, seed: 1);
