@@ -330,7 +330,8 @@ public static class SuiteComparison
             }
             log?.Invoke($"compare: {name}: {train.RowCount:N0} train rows, {test.RowCount:N0} test rows, {train.LfCount} sources, {train.Schema.Cardinality} classes");
             var result = ModelComparison.Run(train.WithGold([]), test, dev, models, seeds, tieBreak,
-                log: log is null ? null : line => log($"{name}: {line}"), cancellation: cancellation, testName: testPath, devName: validPath, trainName: trainPath);
+                log: log is null ? null : line => log($"{name}: {line}"), cancellation: cancellation, testName: testPath, devName: validPath, trainName: trainPath,
+                warn: warn is null ? null : line => warn($"set '{name}': {line}"));
             sets.Add((name, result));
         }
         return new SuiteResult(sets, sets[0].Item2.Rows.Select(r => r.Model).ToArray(), tieBreak, seeds.ToArray());
