@@ -92,24 +92,17 @@ public static class LfSuite
             var parts = text.Split('-');
             return (double.Parse(parts[0], CultureInfo.InvariantCulture), double.Parse(parts[1], CultureInfo.InvariantCulture));
         }
+        var hard = Option(args, "--hard") is { } share ? double.Parse(share, CultureInfo.InvariantCulture) : 0;
+        var pull = double.Parse(Option(args, "--pull") ?? "0.7", CultureInfo.InvariantCulture);
+        if (hard is not (>= 0 and <= 1) || pull is not (>= 0 and <= 1))
+        {
+            Console.Error.WriteLine("lf-suite shape: --hard and --pull are shares between 0 and 1");
+            return 2;
+        }
         var spec = LfSuiteGenerator.Shape(seed, rows, lfs, classes, args.Contains("--single-class"), Range(Option(args, "--coverage") ?? "0.02-0.6"),
             Range(Option(args, "--accuracy") ?? "0.55-0.95"), Int(args, "--valid-rows") ?? 200, Int(args, "--test-rows") ?? 500,
             Option(args, "--balance")?.Split(',').Select(b => double.Parse(b, CultureInfo.InvariantCulture)).ToArray(),
-            Option(args, "--classes-per-lf") is { } few ? ((int)Range(few).Item1, (int)Range(few).Item2) : null);
-        if (Option(args, "--hard") is { } hard)
-        {
-            spec = spec with
-            {
-                Hard = double.Parse(hard, CultureInfo.InvariantCulture), Pull = double.Parse(Option(args, "--pull") ?? "0.7", CultureInfo.InvariantCulture),
-            };
-            if (spec.Hard is not (>= 0 and <= 1) || spec.Pull is not (>= 0 and <= 1))
-            {
-                Console.Error.WriteLine("lf-suite shape: --hard and --pull are shares between 0 and 1");
-                return 2;
-            }
-            // The LFs are then not conditionally independent: the summary says how they depend.
-            spec = spec with { Summary = string.Create(CultureInfo.InvariantCulture, $"{spec.Summary.Replace(" conditionally independent", "", StringComparison.Ordinal)}; {spec.Hard:P0} of rows look like another class, each LF taking it for the class with chance {spec.Pull:0.##}") };
-        }
+            Option(args, "--classes-per-lf") is { } few ? ((int)Range(few).Item1, (int)Range(few).Item2) : null, hard, pull);
         LfSuiteGenerator.Write(spec, output);
         Log($"{output}: {spec.TrainRows} train rows, {spec.Lfs.Count} LFs, {spec.Classes} classes: {spec.Summary}");
         return 0;

@@ -161,13 +161,18 @@ public static class LfSuiteGenerator
     /// each single-class (voting class j mod k) or multi-class, with coverage and accuracy drawn uniformly from the ranges.
     /// <paramref name="balance"/>, when given, is the class balance instead (normalised; the other draws stay as without it).
     /// <paramref name="classesPerLf"/>, when given, makes every LF vote a few classes (<see cref="FewClasses"/>), as in a
-    /// fine-grained taxonomy, instead of one or all of them.
+    /// fine-grained taxonomy, instead of one or all of them. <paramref name="hard"/> above 0 makes that share of the rows look
+    /// like another class to each LF with chance <paramref name="pull"/> (<see cref="LfSetSpec.Hard"/>): the LFs are then not
+    /// conditionally independent.
     /// </summary>
     public static LfSetSpec Shape(int seed, int trainRows, int lfs, int classes, bool singleClass, (double Low, double High) coverage,
-        (double Low, double High) accuracy, int validRows = 200, int testRows = 500, double[]? balance = null, (int Low, int High)? classesPerLf = null)
+        (double Low, double High) accuracy, int validRows = 200, int testRows = 500, double[]? balance = null, (int Low, int High)? classesPerLf = null,
+        double hard = 0, double pull = 0.7)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(lfs, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(classes, 2);
+        if (hard is not (>= 0 and <= 1)) throw new ArgumentOutOfRangeException(nameof(hard), hard, "a share between 0 and 1");
+        if (pull is not (>= 0 and <= 1)) throw new ArgumentOutOfRangeException(nameof(pull), pull, "a chance between 0 and 1");
         if (balance is not null && (balance.Length != classes || balance.Any(b => !(b > 0) || !double.IsFinite(b))))
             throw new ArgumentException($"the balance needs {classes} positive shares", nameof(balance));
         var random = new Random(Mix(seed, 0));
@@ -186,9 +191,13 @@ public static class LfSuiteGenerator
                 : singleClass ? SingleClass(j % classes, a, c, prior) : MultiClass(random, a, c, classes));
         }
         var kind = classesPerLf is { } range ? $"{range.Low}–{range.High}-class" : singleClass ? "single-class" : "multi-class";
+        var together = hard > 0
+            ? string.Create(CultureInfo.InvariantCulture, $"; {hard:P0} of rows look like another class, each LF taking it for the class with chance {pull:0.##}")
+            : "";
         var summary = string.Create(CultureInfo.InvariantCulture,
-            $"{classes} classes, {lfs} conditionally independent {kind} LFs, accuracy {accuracy.Low:0.##}–{accuracy.High:0.##}, {(classesPerLf is null ? "coverage" : "recall on their classes")} {coverage.Low:P0}–{coverage.High:P0}");
-        return new LfSetSpec("shape", LfFamily.Independent, Mix(seed, 1), prior, new double[classes], drawn, trainRows, validRows, testRows, summary, "shape");
+            $"{classes} classes, {lfs} {(hard > 0 ? "" : "conditionally independent ")}{kind} LFs, accuracy {accuracy.Low:0.##}–{accuracy.High:0.##}, {(classesPerLf is null ? "coverage" : "recall on their classes")} {coverage.Low:P0}–{coverage.High:P0}{together}");
+        return new LfSetSpec("shape", LfFamily.Independent, Mix(seed, 1), prior, new double[classes], drawn, trainRows, validRows, testRows, summary, "shape",
+            hard, hard > 0 ? pull : 0);
     }
 
     /// <summary>SplitMix64's finaliser of (seed, index), as a non-negative int seed.</summary>

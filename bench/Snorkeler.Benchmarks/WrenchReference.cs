@@ -129,13 +129,13 @@ public static class WrenchReference
         // auto's rule with the log-loss condition asked only of a lead within two paired standard errors (a larger lead is taken
         // whatever the log-loss), or only where the dev-best's log-loss is higher by more than one paired standard error of the
         // per-row log-loss difference (measured 6 December 2026 on correlated-error shapes).
-        ("ll-guard-2se", d => d.Lead(d.AllBestByLogLoss) is var (lead, error) && (lead > 2 * error * (1 + 1e-9) || d.DevLogLoss(d.AllBestByLogLoss) <= d.LogLoss(d.UnsupervisedDev) + 1e-12)
+        ("ll-guard-2se", d => d.Lead(d.AllBestByLogLoss) is var (lead, error) && (AutoTrainer.Leads(lead, 2 * error) || d.DevLogLoss(d.AllBestByLogLoss) <= d.LogLoss(d.UnsupervisedDev) + 1e-12)
             ? d.Shrink(d.UnsupervisedDev, d.UnsupervisedTest, 1, d.AllBestByLogLoss) : d.UnsupervisedTest),
-        ("ll-guard-paired", d => d.LogLossLead(d.AllBestByLogLoss) is var (worse, llError) && worse <= llError * (1 + 1e-9)
+        ("ll-guard-paired", d => d.LogLossLead(d.AllBestByLogLoss) is var (worse, llError) && !AutoTrainer.Leads(worse, llError)
             ? d.Shrink(d.UnsupervisedDev, d.UnsupervisedTest, 1, d.AllBestByLogLoss) : d.UnsupervisedTest),
         // Both: a higher dev log-loss is let pass only with a lead above two errors and a log-loss within its own error.
         ("ll-guard-both", d => d.DevLogLoss(d.AllBestByLogLoss) <= d.LogLoss(d.UnsupervisedDev) + 1e-12
-            || (d.Lead(d.AllBestByLogLoss) is var (lead, error) && lead > 2 * error * (1 + 1e-9) && d.LogLossLead(d.AllBestByLogLoss) is var (worse, llError) && worse <= llError * (1 + 1e-9))
+            || (d.Lead(d.AllBestByLogLoss) is var (lead, error) && AutoTrainer.Leads(lead, 2 * error) && d.LogLossLead(d.AllBestByLogLoss) is var (worse, llError) && !AutoTrainer.Leads(worse, llError))
             ? d.Shrink(d.UnsupervisedDev, d.UnsupervisedTest, 1, d.AllBestByLogLoss) : d.UnsupervisedTest),
         ("shrink-ll-guard-0", d => d.DevLogLoss(d.AllBestByLogLoss) <= d.LogLoss(d.UnsupervisedDev) + 1e-12 ? d.Shrink(d.UnsupervisedDev, d.UnsupervisedTest, 0, d.AllBestByLogLoss) : d.UnsupervisedTest),
         // Snorkel 0.10's LabelModel with its defaults (lr 0.01, l2 0, 100 epochs, uniform prior) and with 500 epochs: the

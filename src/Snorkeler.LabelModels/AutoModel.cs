@@ -776,7 +776,7 @@ public sealed class AutoTrainer : ILabelModelTrainer
                     // (3.5 errors) behind the dev-best, whose log-loss was 0.008 higher, and 3.7 points behind it on test
                     // (docs/label-models-measurements.md).
                     var (worse, lossError) = Paired(RowScores(fallback, gold, devRows, k, AutoMetric.LogLoss), RowScores(scored[best].DevProbabilities!, gold, devRows, k, AutoMetric.LogLoss));
-                    if (Leads(lead, 2 * error) && worse <= lossError * (1 + 1e-9))
+                    if (Leads(lead, 2 * error) && !Leads(worse, lossError))
                         clearLead = string.Create(CultureInfo.InvariantCulture, $"; its dev log-loss is higher ({bestLoss:F4} against {fallbackLoss:F4}) by no more than its paired standard error ({lossError:F4}), and the lead is more than two errors");
                     else
                         worseCalibrated = string.Create(CultureInfo.InvariantCulture, $", but its dev log-loss is higher ({bestLoss:F4} against {fallbackLoss:F4})");
