@@ -8,9 +8,10 @@ namespace Snorkeler.Benchmarks;
 /// <summary>
 /// Label models measured on generated LF data sets beyond the shared four (<see cref="LfSuiteGenerator"/>):
 /// <list type="bullet">
-/// <item><c>lf-suite shape --out DIR --seed S --train-rows N --lfs M --classes K [--single-class] [--coverage LO-HI] [--accuracy LO-HI] [--balance P0,P1,...] [--classes-per-lf LO-HI] [--hard SHARE [--pull P]]</c>:
+/// <item><c>lf-suite shape --out DIR --seed S --train-rows N --lfs M --classes K [--single-class] [--coverage LO-HI] [--accuracy LO-HI] [--balance P0,P1,...] [--classes-per-lf LO-HI] [--hard SHARE [--pull P]] [--activity SPREAD [--activity-shift W]]</c>:
 /// one set of a chosen shape (a real benchmark's rows, LFs and classes), independent LFs, each voting one class, every class or (--classes-per-lf) a few (<see cref="LfSuiteGenerator.Shape"/>);
-/// with --hard, that share of the rows looks like another class to each LF with chance P (0.7), so the LFs' errors fall together (<see cref="LfSetSpec.Hard"/>).</item>
+/// with --hard, that share of the rows looks like another class to each LF with chance P (0.7), so the LFs' errors fall together (<see cref="LfSetSpec.Hard"/>);
+/// with --activity, the rows' activity (log-normal of that spread, the log of its mean drawn per class from [−W, W], W = --activity-shift or half the spread) scales every LF's chance to fire, so the LFs fire together (<see cref="LfSetSpec.Activity"/>).</item>
 /// <item><c>lf-suite generate --out DIR --seed S [--sets N] [--train-rows N] [--valid-rows N] [--test-rows N]</c>
 /// writes N Wrench-format sets (16 by default: the seven families in turn) into DIR, each with a readme.txt.</item>
 /// <item><c>lf-suite run --dir DIR[,DIR...] [--models LIST] [--seed S] [--metric expected-accuracy|accuracy|macro-f1]</c>
@@ -49,7 +50,7 @@ public static class LfSuite
             case "prior": return PriorEstimates.Run(args[1..]);
             default:
                 Console.Error.WriteLine("usage: lf-suite generate --out DIR --seed S [--sets N] [--train-rows N] [--valid-rows N] [--test-rows N]");
-                Console.Error.WriteLine("       lf-suite shape --out DIR --seed S --train-rows N --lfs M --classes K [--single-class] [--coverage LO-HI] [--accuracy LO-HI] [--balance P0,P1,...] [--classes-per-lf LO-HI] [--hard SHARE [--pull P]] [--valid-rows N] [--test-rows N]");
+                Console.Error.WriteLine("       lf-suite shape --out DIR --seed S --train-rows N --lfs M --classes K [--single-class] [--coverage LO-HI] [--accuracy LO-HI] [--balance P0,P1,...] [--classes-per-lf LO-HI] [--hard SHARE [--pull P]] [--activity SPREAD [--activity-shift W]] [--valid-rows N] [--test-rows N]");
                 Console.Error.WriteLine("       lf-suite run --dir DIR[,DIR...] [--models LIST] [--seed S] [--metric expected-accuracy|accuracy|macro-f1]");
                 Console.Error.WriteLine("       lf-suite auto-rules --dir DIR[,DIR...] [--seed S] [--candidates]");
                 Console.Error.WriteLine("       lf-suite wrench --dir DIR[,DIR...] [--seed S] [--cache DIR] [--candidates N]");
@@ -99,10 +100,22 @@ public static class LfSuite
             Console.Error.WriteLine("lf-suite shape: --hard and --pull are shares between 0 and 1");
             return 2;
         }
+        var activity = Option(args, "--activity") is { } spread ? double.Parse(spread, CultureInfo.InvariantCulture) : 0;
+        if (activity is not (>= 0 and <= 3))
+        {
+            Console.Error.WriteLine("lf-suite shape: --activity is a spread between 0 and 3");
+            return 2;
+        }
+        double? activityShift = Option(args, "--activity-shift") is { } width ? double.Parse(width, CultureInfo.InvariantCulture) : null;
+        if (activityShift is not (null or (>= 0 and <= 3)))
+        {
+            Console.Error.WriteLine("lf-suite shape: --activity-shift is a width between 0 and 3");
+            return 2;
+        }
         var spec = LfSuiteGenerator.Shape(seed, rows, lfs, classes, args.Contains("--single-class"), Range(Option(args, "--coverage") ?? "0.02-0.6"),
             Range(Option(args, "--accuracy") ?? "0.55-0.95"), Int(args, "--valid-rows") ?? 200, Int(args, "--test-rows") ?? 500,
             Option(args, "--balance")?.Split(',').Select(b => double.Parse(b, CultureInfo.InvariantCulture)).ToArray(),
-            Option(args, "--classes-per-lf") is { } few ? ((int)Range(few).Item1, (int)Range(few).Item2) : null, hard, pull);
+            Option(args, "--classes-per-lf") is { } few ? ((int)Range(few).Item1, (int)Range(few).Item2) : null, hard, pull, activity, activityShift);
         LfSuiteGenerator.Write(spec, output);
         Log($"{output}: {spec.TrainRows} train rows, {spec.Lfs.Count} LFs, {spec.Classes} classes: {spec.Summary}");
         return 0;

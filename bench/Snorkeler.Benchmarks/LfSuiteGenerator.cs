@@ -56,13 +56,16 @@ public enum LfKind
 public sealed record GeneratedLf(LfKind Kind, int Target, double[] Fire, double[] Confusion, double Low, double High, double FalseAlarm,
     int Source, double KeepRight, double KeepWrong, string Note, int[]? Voted = null)
 {
-    /// <summary>Its vote on a row: <paramref name="positions"/> holds the row's position in each class group, <paramref name="votes"/> the earlier LFs' votes.</summary>
-    public int Vote(int y, ReadOnlySpan<double> positions, ReadOnlySpan<int> votes, Random random)
+    /// <summary>
+    /// Its vote on a row: <paramref name="positions"/> holds the row's position in each class group, <paramref name="votes"/> the
+    /// earlier LFs' votes; a conditional LF's chance to fire is scaled by the row's <paramref name="activity"/> (at most 0.98).
+    /// </summary>
+    public int Vote(int y, ReadOnlySpan<double> positions, ReadOnlySpan<int> votes, Random random, double activity = 1)
     {
         switch (Kind)
         {
             case LfKind.Conditional:
-                if (random.NextDouble() >= Fire[y]) return -1;
+                if (random.NextDouble() >= (activity == 1 ? Fire[y] : Math.Min(0.98, Fire[y] * activity))) return -1;
                 if (Target >= 0) return Target;
                 var own = Voted is null ? y : Array.IndexOf(Voted, y);
                 if (own < 0) return Voted![random.Next(Voted.Length)];
@@ -100,8 +103,12 @@ public sealed record GeneratedLf(LfKind Kind, int Target, double[] Fire, double[
 /// <param name="Hard">The share of rows that look like another class (a decoy drawn per row): on such a row each LF, with chance
 /// <paramref name="Pull"/>, votes as it would on a row of the decoy class, so the LFs' errors fall on the same rows and agree.</param>
 /// <param name="Pull">On a hard row, the chance each LF takes the decoy for the class.</param>
+/// <param name="Activity">The spread (σ of a log-normal) of the rows' activity: every LF's chance to fire on a row is scaled by the
+/// row's activity, so the LFs fire together on busy rows (long texts, many features) and stay silent together on quiet ones.</param>
+/// <param name="ActivityShift">Per class, the log of its rows' mean activity (some classes' rows are busier).</param>
 public sealed record LfSetSpec(string Name, LfFamily Family, int Seed, double[] Prior, double[] Blank, IReadOnlyList<GeneratedLf> Lfs,
-    int TrainRows, int ValidRows, int TestRows, string Summary, string Command = "generate", double Hard = 0, double Pull = 0)
+    int TrainRows, int ValidRows, int TestRows, string Summary, string Command = "generate", double Hard = 0, double Pull = 0,
+    double Activity = 0, double[]? ActivityShift = null)
 {
     /// <summary>Number of classes.</summary>
     public int Classes => Prior.Length;
@@ -163,12 +170,17 @@ public static class LfSuiteGenerator
     /// <paramref name="classesPerLf"/>, when given, makes every LF vote a few classes (<see cref="FewClasses"/>), as in a
     /// fine-grained taxonomy, instead of one or all of them. <paramref name="hard"/> above 0 makes that share of the rows look
     /// like another class to each LF with chance <paramref name="pull"/> (<see cref="LfSetSpec.Hard"/>): the LFs are then not
-    /// conditionally independent.
+    /// conditionally independent. <paramref name="activity"/> above 0 gives the rows a log-normal activity of that spread, the log
+    /// of each class's mean drawn from [−w, w], w = <paramref name="activityShift"/> (activity / 2 when not given;
+    /// <see cref="LfSetSpec.Activity"/>): the LFs then fire together.
     /// </summary>
     public static LfSetSpec Shape(int seed, int trainRows, int lfs, int classes, bool singleClass, (double Low, double High) coverage,
         (double Low, double High) accuracy, int validRows = 200, int testRows = 500, double[]? balance = null, (int Low, int High)? classesPerLf = null,
-        double hard = 0, double pull = 0.7)
+        double hard = 0, double pull = 0.7, double activity = 0, double? activityShift = null)
     {
+        if (activity is not (>= 0 and <= 3)) throw new ArgumentOutOfRangeException(nameof(activity), activity, "a spread between 0 and 3");
+        var shiftWidth = activityShift ?? activity / 2;
+        if (shiftWidth is not (>= 0 and <= 3)) throw new ArgumentOutOfRangeException(nameof(activityShift), activityShift, "a width between 0 and 3");
         ArgumentOutOfRangeException.ThrowIfLessThan(lfs, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(classes, 2);
         if (hard is not (>= 0 and <= 1)) throw new ArgumentOutOfRangeException(nameof(hard), hard, "a share between 0 and 1");
@@ -194,10 +206,15 @@ public static class LfSuiteGenerator
         var together = hard > 0
             ? string.Create(CultureInfo.InvariantCulture, $"; {hard:P0} of rows look like another class, each LF taking it for the class with chance {pull:0.##}")
             : "";
+        // From a stream of its own, so a set without activity keeps its bytes.
+        var shiftRandom = new Random(Mix(seed, 2));
+        var shift = activity > 0 ? Enumerable.Range(0, classes).Select(_ => Uniform(shiftRandom, -shiftWidth, shiftWidth)).ToArray() : null;
+        var busy = shift is null ? ""
+            : string.Create(CultureInfo.InvariantCulture, $"; rows' activity log-normal, spread {activity:0.##}, class means {string.Join(" ", shift.Select(Math.Exp).Select(x => x.ToString("0.00", CultureInfo.InvariantCulture)))}");
         var summary = string.Create(CultureInfo.InvariantCulture,
-            $"{classes} classes, {lfs} {(hard > 0 ? "" : "conditionally independent ")}{kind} LFs, accuracy {accuracy.Low:0.##}–{accuracy.High:0.##}, {(classesPerLf is null ? "coverage" : "recall on their classes")} {coverage.Low:P0}–{coverage.High:P0}{together}");
+            $"{classes} classes, {lfs} {(hard > 0 || activity > 0 ? "" : "conditionally independent ")}{kind} LFs, accuracy {accuracy.Low:0.##}–{accuracy.High:0.##}, {(classesPerLf is null ? "coverage" : "recall on their classes")} {coverage.Low:P0}–{coverage.High:P0}{together}{busy}");
         return new LfSetSpec("shape", LfFamily.Independent, Mix(seed, 1), prior, new double[classes], drawn, trainRows, validRows, testRows, summary, "shape",
-            hard, hard > 0 ? pull : 0);
+            hard, hard > 0 ? pull : 0, activity, shift);
     }
 
     /// <summary>SplitMix64's finaliser of (seed, index), as a non-negative int seed.</summary>
@@ -499,8 +516,13 @@ public static class LfSuiteGenerator
             for (var c = 0; c < k; c++) positions[c] = random.NextDouble();
             // A hard row's decoy (drawn only where hard rows are asked for, so other sets keep their bytes).
             var decoy = spec.Hard > 0 && random.NextDouble() < spec.Hard ? (y + 1 + random.Next(k - 1)) % k : -1;
+            // The row's activity (drawn only where asked for): log-normal with mean exp(shift of its class).
+            var activity = spec.Activity > 0
+                ? Math.Exp(spec.Activity * Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble())
+                    - spec.Activity * spec.Activity / 2 + spec.ActivityShift![y])
+                : 1;
             for (var j = 0; j < m; j++)
-                row[j] = spec.Lfs[j].Vote(decoy >= 0 && random.NextDouble() < spec.Pull ? decoy : y, positions, row, random);
+                row[j] = spec.Lfs[j].Vote(decoy >= 0 && random.NextDouble() < spec.Pull ? decoy : y, positions, row, random, activity);
         }
         return new GeneratedSplit(gold, votes, m);
     }
