@@ -654,7 +654,7 @@ public sealed class AutoTrainer : ILabelModelTrainer
         foreach (var i in devRows) devCounts[gold[i]]++;
         var missing = Enumerable.Range(0, k).Where(c => devCounts[c] == 0).Select(c => dev.Schema.NameOf(c)).ToArray();
         if (missing.Length > 0)
-            warn?.Invoke($"warning: auto: {context.DevName ?? "the dev split"} has no row of {(missing.Length == 1 ? "class" : "classes")} {string.Join(", ", missing)} ({devRows.Length:N0} rows with gold): its class balance is not tried as a prior, and its scores cannot tell how a model labels {(missing.Length == 1 ? "that class" : "those classes")}");
+            warn?.Invoke($"warning: auto: {context.DevName ?? "the dev split"} has no row of {(missing.Length == 1 ? "class" : "classes")} {string.Join(", ", missing)} ({Rows(devRows.Length)} with gold): its class balance is not tried as a prior, and its scores cannot tell how a model labels {(missing.Length == 1 ? "that class" : "those classes")}");
         if (context.Prior is { } given) priors.Add(("given", ClassPrior.Validate(given, k)));
         else
         {
@@ -783,7 +783,9 @@ public sealed class AutoTrainer : ILabelModelTrainer
                 }
             }
             trusted = leads && worseCalibrated is null;
-            var paired = string.Create(CultureInfo.InvariantCulture, $"one paired standard error ({error:F4}, {devRows.Length} dev rows)");
+            var paired = double.IsFinite(error)
+                ? string.Create(CultureInfo.InvariantCulture, $"one paired standard error ({error:F4}, {devRows.Length} dev rows)")
+                : "one paired standard error (none can be measured on 1 dev row)";
             reason = trusted
                 ? string.Create(CultureInfo.InvariantCulture, $"best dev {name} ({devBest.Score:F4}); it leads the unsupervised choice ({fallbackScore:F4}) by {lead:F4} per dev row, more than {paired}{clearLead}")
                 : string.Create(CultureInfo.InvariantCulture, $"the unsupervised choice ({unsupervised.Selection.Chosen}, dev {name} {fallbackScore:F4}) was kept: the dev-best ({devBest}, {devBest.Score:F4}) leads it by {lead:F4} per dev row, ")
@@ -797,7 +799,9 @@ public sealed class AutoTrainer : ILabelModelTrainer
             // candidate best on the other folds.
             var outOfFold = new double[dev.RowCount * k];
             var folds = Math.Min(DevFolds, devRows.Length);
-            for (var f = 0; f < folds; f++)
+            // One row cannot be split into folds: the selection cannot be checked, so it is not trusted.
+            if (folds < 2) fallback.AsSpan().CopyTo(outOfFold);
+            for (var f = 0; f < folds && folds >= 2; f++)
             {
                 var inner = devRows.Where((_, x) => x % folds != f).ToArray();
                 var chosen = DevBest(scored, c => Metric(scored[c].DevProbabilities!, gold, inner, dev.Schema, metric), higher, inner, gold, dev.Schema);
@@ -847,9 +851,14 @@ public sealed class AutoTrainer : ILabelModelTrainer
         if (a.Length == 0) return (0, 0);
         var d = a.Zip(b, (x, y) => x - y).ToArray();
         var mean = d.Average();
-        var variance = d.Length > 1 ? d.Sum(x => (x - mean) * (x - mean)) / (d.Length - 1) : 0;
+        // One row has no spread to measure: its lead is no evidence at all (with a zero error any lead would pass).
+        if (d.Length == 1) return (mean, double.PositiveInfinity);
+        var variance = d.Sum(x => (x - mean) * (x - mean)) / (d.Length - 1);
         return (mean, Math.Sqrt(variance / d.Length));
     }
+
+    /// <summary>"1 row", "1,234 rows".</summary>
+    private static string Rows(int count) => count == 1 ? "1 row" : string.Create(CultureInfo.InvariantCulture, $"{count:N0} rows");
 
     /// <summary>
     /// Whether a paired lead is more than one standard error: evidence enough for the dev-best to replace the unsupervised
@@ -920,7 +929,9 @@ public sealed class AutoTrainer : ILabelModelTrainer
         for (var f = 0; f < DevFolds; f++)
         {
             var fitGold = gold.Select((g, i) => i % DevFolds == f ? LabelSchema.Abstain : g).ToArray();
-            if (fitGold.All(g => g < 0)) fitGold = gold;
+            // Fitted with every gold label, the fold's rows would be scored by a fit that saw them: not scored at all instead.
+            if (fitGold.All(g => g < 0))
+                throw new SnorkelerException($"too few dev rows with gold to score it out of fold (every row with gold is in fold {f + 1} of {DevFolds})");
             var probabilities = fitWithDev(dev.WithGold(fitGold)).PredictProbabilities(dev);
             for (var i = f; i < dev.RowCount; i += DevFolds) probabilities.AsSpan(i * k, k).CopyTo(result.AsSpan(i * k, k));
         }

@@ -600,6 +600,32 @@ public sealed class AutoTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void With_a_dev_split_of_one_row_it_keeps_the_unsupervised_choice_and_scores_no_candidate_on_gold_its_fit_saw()
+    {
+        // Given YouTube's train split and a dev split with the gold of one row only, a row every LF abstains on
+        var train = SharedSets.Split("youtube", "train");
+        var valid = SharedSets.Split("youtube", "valid");
+        var dense = valid.ToDense();
+        var silent = Enumerable.Range(0, valid.RowCount).First(i => Enumerable.Range(0, valid.LfCount).All(j => dense[i, j] < 0));
+        var dev = valid.WithGold(valid.GoldLabels.ToArray().Select((g, i) => i == silent ? g : -1).ToArray());
+
+        // When auto selects with it
+        var record = new AutoTrainer().FitWithCandidates(train, FitContext.WithSeed(0) with { Dev = dev });
+
+        // Then the semi-supervised candidates are not scored (out of fold, no gold would be left to fit with; fitted with it, the
+        // row's own gold named its class: a perfect score that took auto to 0.300 on test), no lead on one row counts as evidence,
+        // and the unsupervised choice is kept
+        output.WriteLine(record.Model.Selection.Reason);
+        var semi = record.Candidates.Where(c => c.Candidate.Options.ContainsKey("dev-gold")).ToArray();
+        semi.ShouldNotBeEmpty();
+        semi.ShouldAllBe(c => double.IsNaN(c.Candidate.Score) && c.Candidate.Note!.Contains("out of fold"));
+        record.Model.Selection.Reason.ShouldStartWith("the unsupervised choice");
+        record.Model.Selection.Reason.ShouldContain("none can be measured on 1 dev row");
+        var test = SharedSets.Split("youtube", "test");
+        record.Model.PredictProbabilities(test).ShouldBe(record.Unsupervised.PredictProbabilities(test));
+    }
+
+    [Fact]
     public void With_a_dev_split_candidates_tied_on_it_go_to_the_lowest_dev_log_loss_not_to_the_first_in_the_list()
     {
         // Given a generated set of sparse single-class LFs and a dev split of 50 rows (suite seed 4, set 16), where over a hundred
