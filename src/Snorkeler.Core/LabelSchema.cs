@@ -76,8 +76,35 @@ public sealed class LabelSchema : IEquatable<LabelSchema>
         return hash.ToHashCode();
     }
 
-    /// <summary>The classes with their labels, e.g. <c>HAM=0, SPAM=1</c>.</summary>
+    /// <summary>The classes with their labels, e.g. <c>HAM=0, SPAM=1</c>, every one (cache keys are made from it).</summary>
     public override string ToString() => string.Join(", ", _names.Select((n, i) => $"{n}={i}"));
+
+    /// <summary>
+    /// The classes for a message: <c>HAM=0, SPAM=1</c>, or past <see cref="Text.LabelMessages.ClassesListed"/> classes
+    /// the first of them and <c>and 180 more</c>, as a list of hundreds of classes would bury the message.
+    /// </summary>
+    public string Listed => ListedWith(-1);
+
+    /// <summary>
+    /// <see cref="Listed"/> for a message saying these classes differ from <paramref name="other"/>'s: when the lists are
+    /// cut before the first class where they part, that class is named too (<c>... and 180 more, with x150=150</c>).
+    /// </summary>
+    public string ListedAgainst(LabelSchema other)
+    {
+        Guard.NotNull(other);
+        var common = Math.Min(Cardinality, other.Cardinality);
+        var first = Enumerable.Range(0, common).FirstOrDefault(i => !string.Equals(_names[i], other._names[i], StringComparison.Ordinal), -1);
+        return ListedWith(first);
+    }
+
+    private string ListedWith(int parting)
+    {
+        var shown = Text.LabelMessages.ClassesListed;
+        if (Cardinality <= shown) return ToString();
+        var head = string.Join(", ", _names.Take(shown).Select((n, i) => $"{n}={i}"));
+        var more = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{head} and {Cardinality - shown:N0} more");
+        return parting >= shown ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{more}, with {_names[parting]}={parting}") : more;
+    }
 }
 
 /// <summary>

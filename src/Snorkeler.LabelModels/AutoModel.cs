@@ -654,7 +654,7 @@ public sealed class AutoTrainer : ILabelModelTrainer
         foreach (var i in devRows) devCounts[gold[i]]++;
         var missing = Enumerable.Range(0, k).Where(c => devCounts[c] == 0).Select(c => dev.Schema.NameOf(c)).ToArray();
         if (missing.Length > 0)
-            warn?.Invoke($"warning: auto: {context.DevName ?? "the dev split"} has no row of {(missing.Length == 1 ? "class" : "classes")} {string.Join(", ", missing)} ({Rows(devRows.Length)} with gold): its class balance is not tried as a prior, and its scores cannot tell how a model labels {(missing.Length == 1 ? "that class" : "those classes")}");
+            warn?.Invoke($"warning: auto: {ClassPrior.MissingClasses(context.DevName ?? "the dev split", missing, devRows.Length)}: its class balance is not tried as a prior, and its scores cannot tell how a model labels {(missing.Length == 1 ? "that class" : "those classes")}");
         if (context.Prior is { } given) priors.Add(("given", ClassPrior.Validate(given, k)));
         else
         {
@@ -856,9 +856,6 @@ public sealed class AutoTrainer : ILabelModelTrainer
         var variance = d.Sum(x => (x - mean) * (x - mean)) / (d.Length - 1);
         return (mean, Math.Sqrt(variance / d.Length));
     }
-
-    /// <summary>"1 row", "1,234 rows".</summary>
-    private static string Rows(int count) => count == 1 ? "1 row" : string.Create(CultureInfo.InvariantCulture, $"{count:N0} rows");
 
     /// <summary>
     /// Whether a paired lead is more than one standard error: evidence enough for the dev-best to replace the unsupervised

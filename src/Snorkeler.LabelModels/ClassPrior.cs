@@ -8,28 +8,70 @@ public static class ClassPrior
 
     /// <summary>
     /// Resolves the prior for a fit: the context's explicit prior, else the gold-label frequencies of its
-    /// dev split (add-one smoothed, so no class gets 0), else <paramref name="fallback"/> (uniform when null).
+    /// dev split (add-one smoothed, so no class gets 0), else <paramref name="fallback"/> (uniform when null). A dev
+    /// split with no row of some class gives no prior (<see cref="FromDev"/>: warned about), so the fallback is used.
     /// </summary>
-    public static double[] Resolve(LabelSchema schema, FitContext context, double[]? fallback = null)
+    /// <param name="schema">The training matrix's classes.</param>
+    /// <param name="context">The fit's context.</param>
+    /// <param name="fallback">The prior without one given or from the dev split; null: uniform.</param>
+    /// <param name="model">The model's name, for the warning about a dev split without a class; null leaves it out.</param>
+    public static double[] Resolve(LabelSchema schema, FitContext context, double[]? fallback = null, string? model = null)
     {
+        Guard.NotNull(schema);
+        Guard.NotNull(context);
         var k = schema.Cardinality;
         if (context.Prior is { } given) return Validate(given, k);
-        if (context.Dev is { HasGold: true } dev)
-        {
-            if (!dev.Schema.Equals(schema)) throw new SnorkelerException($"{context.DevWhere}: classes {dev.Schema} differ from the training matrix's {schema}");
-            return FromGold(dev, k);
-        }
-        return fallback ?? Uniform(k);
+        return FromDev(schema, context, model, fallback is null ? "the uniform prior is used instead" : "the model's own estimate is used instead")
+               ?? fallback ?? Uniform(k);
+    }
+
+    /// <summary>
+    /// The dev split's add-one-smoothed gold frequencies as the prior, or null without a labelled dev split, or when it has
+    /// no row of some class: its balance then calls that class nearly absent (1/(n + k) for n rows with gold: 0.05 with 19
+    /// rows), and a prior near 0 keeps the model from labelling that class at all (YouTube with 8 spam dev rows: snorkel
+    /// 0.804 → 0.620 on test, dawid-skene 0.832 → 0.728; docs/label-models-measurements.md). That is warned about through
+    /// <see cref="FitContext.Warn"/>, naming the file, the classes, the rows with gold and <paramref name="instead"/> (what
+    /// the model uses in its place), once per fit; <c>auto</c> leaves such a balance out of its candidates the same way.
+    /// </summary>
+    internal static double[]? FromDev(LabelSchema schema, FitContext context, string? model, string instead)
+    {
+        if (context.Dev is not { HasGold: true } dev) return null;
+        if (!dev.Schema.Equals(schema)) throw new SnorkelerException($"{context.DevWhere}: classes {dev.Schema.ListedAgainst(schema)} differ from the training matrix's {schema.ListedAgainst(dev.Schema)}");
+        var k = schema.Cardinality;
+        var counts = GoldCounts(dev, k);
+        var missing = Enumerable.Range(0, k).Where(c => counts[c] == 0).Select(schema.NameOf).ToArray();
+        if (missing.Length == 0) return Smoothed(counts);
+        context.Warning($"warning: {(model is null ? "" : model + ": ")}{MissingClasses(context.DevWhere, missing, (long)counts.Sum())}: "
+                        + $"its class balance is not used as the prior (it would put {(missing.Length == 1 ? "that class" : "those classes")} near 0); {instead} (give --prior to set one)");
+        return null;
+    }
+
+    /// <summary>
+    /// <c>valid.json has no row of class HAM (19 rows with gold)</c>: the start of a warning about a dev split without a
+    /// class, with at most <see cref="Text.LabelMessages.ClassesListed"/> classes named.
+    /// </summary>
+    internal static string MissingClasses(string devName, IReadOnlyList<string> missing, long rowsWithGold)
+    {
+        Guard.NotNull(missing);
+        var rows = rowsWithGold == 1 ? "1 row" : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{rowsWithGold:N0} rows");
+        return $"{devName} has no row of {(missing.Count == 1 ? "class" : "classes")} {Text.LabelMessages.Names(missing)} ({rows} with gold)";
     }
 
     /// <summary>The add-one-smoothed gold-label frequencies of a labelled matrix.</summary>
-    public static double[] FromGold(IMatrixSource labelled, int k)
+    public static double[] FromGold(IMatrixSource labelled, int k) => Smoothed(GoldCounts(Guard.NotNull(labelled), k));
+
+    private static double[] GoldCounts(IMatrixSource labelled, int k)
     {
         var counts = new double[k];
         foreach (var block in labelled.ReadBlocks())
             foreach (var g in block.GoldLabels)
                 if (g >= 0) counts[g]++;
-        var total = counts.Sum() + k;
+        return counts;
+    }
+
+    private static double[] Smoothed(double[] counts)
+    {
+        var total = counts.Sum() + counts.Length;
         return counts.Select(c => (c + 1) / total).ToArray();
     }
 
@@ -83,13 +125,36 @@ public static class ClassPrior
     /// Resolves the prior for a fit: the context's explicit prior, else its dev split's gold frequencies,
     /// else the estimate <paramref name="estimate"/> from the training matrix.
     /// </summary>
-    public static double[] Resolve(IMatrixSource train, FitContext context, PriorEstimate estimate)
+    /// <param name="train">The training matrix.</param>
+    /// <param name="context">The fit's context.</param>
+    /// <param name="estimate">How the prior is estimated without one given or from the dev split.</param>
+    /// <param name="model">The model's name, for the warning about a dev split without a class; null leaves it out.</param>
+    public static double[] Resolve(IMatrixSource train, FitContext context, PriorEstimate estimate, string? model = null)
     {
         Guard.NotNull(train);
         Guard.NotNull(context);
-        if (context.Prior is not null || context.Dev is { HasGold: true }) return Resolve(train.Schema, context);
-        return Estimate(train, context, estimate);
+        if (context.Prior is not null) return Resolve(train.Schema, context);
+        return FromDev(train.Schema, context, model, $"{Described(estimate)} is used instead, as without a dev split")
+               ?? Estimate(train, context, estimate);
     }
+
+    /// <summary>The prior an estimate gives, in words, for the warning about a dev split without a class.</summary>
+    private static string Described(PriorEstimate estimate) => estimate switch
+    {
+        PriorEstimate.MajorityVote => "majority vote's class balance on the training matrix",
+        PriorEstimate.Em => "the class balance EM estimates from the training matrix",
+        _ => "the uniform prior",
+    };
+
+    /// <summary>
+    /// The fixed prior of a model that otherwise learns the class balance in its fit (ebcc, ibcc, mace, glad): the given
+    /// prior, else the dev split's balance, else null (learned); a dev split without a class is warned about and gives none.
+    /// </summary>
+    internal static double[]? Fixed(LabelSchema schema, FitContext context, string model)
+        => context.Prior is not null
+            ? Resolve(schema, context)
+            : FromDev(schema, context, model, "the class balance is learned in the fit instead, as without a dev split");
+
 
     /// <summary>The prior estimated from the training matrix alone (no gold labels).</summary>
     public static double[] Estimate(IMatrixSource train, FitContext context, PriorEstimate estimate) => estimate switch

@@ -389,7 +389,12 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
             LabelModel.CheckCompatible(new MajorityVoteModel(train.Schema, train.LfNames), clamped, context.DevName ?? "dawid-skene: the dev split");
             if (context.Prior is not null) fixedPrior = ClassPrior.Resolve(train.Schema, context);
         }
-        else if (context.Prior is not null || context.Dev is { HasGold: true }) fixedPrior = ClassPrior.Resolve(train.Schema, context);
+        else if (context.Prior is not null) fixedPrior = ClassPrior.Resolve(train.Schema, context);
+        // The dev split's balance, unless it has no row of some class (warned about): then as without a dev split.
+        else if (ClassPrior.FromDev(train.Schema, context, ModelName, Options.PriorEstimate == PriorEstimate.Em
+                     ? "the class balance is learned in the fit instead, as without a dev split"
+                     : "the class balance estimated from the training matrix is used instead, as without a dev split") is { } balance)
+            fixedPrior = balance;
         else if (Options.PriorEstimate != PriorEstimate.Em) fixedPrior = ClassPrior.Estimate(train, context, Options.PriorEstimate);
         var patterns = VotePatterns.Read(train, clamped, context.Cancellation);
         if (patterns.Rows == 0) throw new SnorkelerException("dawid-skene: the training matrix has no rows");

@@ -138,7 +138,7 @@ public sealed class EbccTrainer : ILabelModelTrainer
         var clamped = Options.DevGold == DevGoldUse.Clamp && context.Dev is { HasGold: true } ? context.Dev : null;
         if (clamped is not null) LabelModel.CheckCompatible(new MajorityVoteModel(train.Schema, train.LfNames), clamped, context.DevName ?? "ebcc: the dev split");
         // Semi-supervised, the class proportions are learned from the gold and unlabelled rows unless a prior is given.
-        double[]? fixedPrior = context.Prior is not null || (clamped is null && context.Dev is { HasGold: true }) ? ClassPrior.Resolve(train.Schema, context) : null;
+        double[]? fixedPrior = clamped is null ? ClassPrior.Fixed(train.Schema, context, ModelName) : context.Prior is not null ? ClassPrior.Resolve(train.Schema, context) : null;
         var data = CrowdData.Read(train, clamped, context.Cancellation);
         if (data.TotalRows == 0) throw new SnorkelerException("ebcc: the training matrix has no rows");
         return Fit(data, train.Schema, train.LfNames, fixedPrior, context);
@@ -147,7 +147,7 @@ public sealed class EbccTrainer : ILabelModelTrainer
     /// <summary>Runs <see cref="EbccOptions.Restarts"/> fits from seeded random subtype splits and keeps the highest ELBO.</summary>
     internal EbccModel Fit(CrowdData data, LabelSchema schema, IReadOnlyList<string> lfNames, double[]? fixedPrior, FitContext context)
     {
-        var voting = CrowdFit.RequireThreeVoting(EbccTrainer.ModelName, data, lfNames);
+        var voting = CrowdFit.RequireThreeVoting(EbccTrainer.ModelName, data, lfNames, context);
         // Without a vote, subtypes too would drift apart from their random start and tilt the classes: one subtype a class.
         if (voting == 0 && Options.Subtypes > 1) return new EbccTrainer(Options with { Subtypes = 1 }).Fit(data, schema, lfNames, fixedPrior, context);
         var restarts = CrowdFit.Restarts(Options.Restarts, EbccOptions.DefaultRestarts, data.WeightedVotes);

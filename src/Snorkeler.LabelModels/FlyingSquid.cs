@@ -70,8 +70,8 @@ public sealed class FlyingSquidTrainer : IStatisticsTrainer
     {
         Guard.NotNull(train);
         Guard.NotNull(context);
-        CheckShape(train.LfNames.Count);
-        var prior = ClassPrior.Resolve(train, context, Options.PriorEstimate);
+        CheckShape(train.LfNames.Count, context);
+        var prior = ClassPrior.Resolve(train, context, Options.PriorEstimate, FlyingSquidTrainer.ModelName);
         return FitWithPrior(SufficientStatistics.Compute(train, context.Cancellation), context, prior);
     }
 
@@ -80,16 +80,16 @@ public sealed class FlyingSquidTrainer : IStatisticsTrainer
     {
         Guard.NotNull(statistics);
         Guard.NotNull(context);
-        CheckShape(statistics.LfCount);
+        CheckShape(statistics.LfCount, context);
         if (context.Prior is null && context.Dev is not { HasGold: true } && Options.PriorEstimate != PriorEstimate.Uniform)
             throw new SnorkelerException("flyingsquid: --prior-estimate mv or em needs the label matrix, not only its statistics; give --prior or a labelled dev split");
-        return FitWithPrior(statistics, context, ClassPrior.Resolve(statistics.Schema, context));
+        return FitWithPrior(statistics, context, ClassPrior.Resolve(statistics.Schema, context, model: FlyingSquidTrainer.ModelName));
     }
 
-    private static void CheckShape(int m)
+    private static void CheckShape(int m, FitContext context)
     {
-        if (m == 0) throw new SnorkelerException("flyingsquid: the label matrix has no LFs");
-        if (m < 3) throw new SnorkelerException($"flyingsquid needs at least 3 LFs to form triplets, got {m}");
+        if (m == 0) throw new SnorkelerException($"{context.TrainPrefix}flyingsquid: the label matrix has no LFs");
+        if (m < 3) throw new SnorkelerException($"{context.TrainPrefix}flyingsquid needs at least 3 LFs to form triplets, got {m}");
     }
 
     private FlyingSquidModel FitWithPrior(SufficientStatistics stats, FitContext context, double[] prior)

@@ -65,6 +65,12 @@ public sealed record FitContext
     /// <summary>What errors about the dev split call it (its file, so a message names the file at fault); null: "the dev split".</summary>
     public string? DevName { get; init; }
 
+    /// <summary>
+    /// What errors about the training matrix call it (its file: <c>train.json: flyingsquid needs at least 3 LFs ...</c>), so a
+    /// model's refusal of the matrix's shape names the file at fault; null: the message names none.
+    /// </summary>
+    public string? TrainName { get; init; }
+
     /// <summary>An explicit class prior, or null to use the dev split's frequencies, or else the model's default.</summary>
     public IReadOnlyList<double>? Prior { get; init; }
 
@@ -85,6 +91,9 @@ public sealed record FitContext
 
     /// <summary>Writes a warning to <see cref="Warn"/>, else to <see cref="Log"/>.</summary>
     internal void Warning(string message) => (Warn ?? Log)?.Invoke(message);
+
+    /// <summary>"train.json: " before a message about the training matrix, or nothing without <see cref="TrainName"/>.</summary>
+    internal string TrainPrefix => TrainName is null ? "" : TrainName + ": ";
 
     /// <summary>The dev split's name in errors: <see cref="DevName"/>, else "the dev split".</summary>
     internal string DevWhere => DevName ?? "the dev split";

@@ -25,7 +25,7 @@ public static class LabelModel
         Guard.NotNull(train);
         Guard.NotNull(other);
         if (!train.Schema.Equals(other.Schema))
-            return $"its classes {other.Schema} differ from those of {training}, {train.Schema}";
+            return $"its classes {other.Schema.ListedAgainst(train.Schema)} differ from those of {training}, {train.Schema.ListedAgainst(other.Schema)}";
         var (trained, read) = (train.LfNames, other.LfNames);
         if (trained.SequenceEqual(read, StringComparer.Ordinal)) return null;
         static string Names(IEnumerable<string> names)
@@ -54,7 +54,7 @@ public static class LabelModel
     {
         var where = matrixName is null ? "the matrix" : $"{matrixName}";
         if (!model.Schema.Equals(matrix.Schema))
-            throw new SnorkelerException($"{where}: classes {matrix.Schema} differ from the model's {model.Schema}");
+            throw new SnorkelerException($"{where}: classes {matrix.Schema.ListedAgainst(model.Schema)} differ from the model's {model.Schema.ListedAgainst(matrix.Schema)}");
         if (model.LfNames.Count != matrix.LfNames.Count)
             throw new SnorkelerException($"{where}: has {matrix.LfNames.Count} LFs but the model was fitted on {model.LfNames.Count}");
         for (var j = 0; j < model.LfNames.Count; j++)

@@ -156,6 +156,20 @@ public static class ModelComparison
     public static readonly IReadOnlySet<string> DevModels = new HashSet<string>(StringComparer.Ordinal) { WeightedVoteTrainer.ModelName, AutoTrainer.ModelName };
 
     /// <summary>
+    /// True when some row of <paramref name="matrix"/> has a gold label: a matrix may carry a gold column with none in it (a
+    /// Wrench split whose rows have no "label"), and every score on it would be 0. Stops at the first block with one.
+    /// </summary>
+    public static bool HasGoldLabel(IMatrixSource matrix)
+    {
+        Guard.NotNull(matrix);
+        if (!matrix.HasGold) return false;
+        foreach (var block in matrix.ReadBlocks())
+            foreach (var g in block.GoldLabels)
+                if (g >= 0) return true;
+        return false;
+    }
+
+    /// <summary>
     /// Fits and scores every model once per seed; rows hold means (and standard deviations when there are
     /// several seeds). A model is named alone (<c>snorkel</c>) or with options (<c>snorkel:epochs=500,lr=0.01</c>,
     /// shown so in its row); <paramref name="options"/> gives the options of models named alone (defaults when
@@ -178,7 +192,7 @@ public static class ModelComparison
         Guard.NotNull(seeds);
         if (modelNames.Count == 0) throw new OptionException("no models to compare");
         if (seeds.Count == 0) throw new SnorkelerException("no seeds to compare with");
-        if (!test.HasGold) throw new SnorkelerException(testName is null ? "the test split has no gold labels to score against" : $"{testName}: has no gold labels to score against");
+        if (!test.HasGold || !HasGoldLabel(test)) throw new SnorkelerException(testName is null ? "the test split has no gold labels to score against" : $"{testName}: has no gold labels to score against");
         if (dev is { HasGold: false }) throw new SnorkelerException(devName is null ? "the dev split has no gold labels" : $"{devName}: has no gold labels");
         var training = trainName is null ? "the training matrix" : $"the training matrix {trainName}";
         if (LabelModel.Difference(train, test, training, "the test matrix") is { } difference)
@@ -218,6 +232,7 @@ public static class ModelComparison
                     Seed = seed,
                     Dev = GetsDev(kind, useDev) ? dev : null,
                     DevName = devName,
+                    TrainName = trainName,
                     Cancellation = cancellation,
                     Warn = warn is null ? null : ModelWarning,
                 };

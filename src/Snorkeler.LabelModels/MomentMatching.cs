@@ -108,8 +108,8 @@ public sealed class SnorkelTrainer : IStatisticsTrainer
     {
         Guard.NotNull(train);
         Guard.NotNull(context);
-        CheckShape(train.Schema.Cardinality, train.LfNames.Count);
-        var prior = ClassPrior.Resolve(train, context, Options.PriorEstimate);
+        CheckShape(train.Schema.Cardinality, train.LfNames.Count, context);
+        var prior = ClassPrior.Resolve(train, context, Options.PriorEstimate, ModelName);
         var stats = SufficientStatistics.Compute(train, context.Cancellation);
         if (Options.Dependencies.IsNone) return FitWithPrior(stats, context, prior);
         return FitDependent(train, stats, context, prior);
@@ -151,12 +151,12 @@ public sealed class SnorkelTrainer : IStatisticsTrainer
     {
         Guard.NotNull(statistics);
         Guard.NotNull(context);
-        CheckShape(statistics.Cardinality, statistics.LfCount);
+        CheckShape(statistics.Cardinality, statistics.LfCount, context);
         if (!Options.Dependencies.IsNone)
             throw new SnorkelerException($"snorkel --deps {Options.Dependencies} needs the label matrix, not only its statistics: the pair corrections are estimated from the rows");
         if (context.Prior is null && context.Dev is not { HasGold: true } && Options.PriorEstimate != PriorEstimate.Uniform)
             throw new SnorkelerException($"--prior-estimate {ClassPrior.OptionValue(Options.PriorEstimate)} needs the label matrix, not only its statistics; give --prior or a labelled dev split");
-        var prior = ClassPrior.Resolve(statistics.Schema, context);
+        var prior = ClassPrior.Resolve(statistics.Schema, context, model: ModelName);
         return FitWithPrior(statistics, context, prior);
     }
 
@@ -174,13 +174,13 @@ public sealed class SnorkelTrainer : IStatisticsTrainer
         return $"reduce --lr (now {Of(options.LearningRate)}) or --l2 (now {Of(options.L2)})";
     }
 
-    private void CheckShape(int k, int m)
+    private void CheckShape(int k, int m, FitContext context)
     {
-        if (m == 0) throw new SnorkelerException("snorkel: the label matrix has no LFs");
+        if (m == 0) throw new SnorkelerException($"{context.TrainPrefix}snorkel: the label matrix has no LFs");
         // Per epoch: nnz(O)·k (at most m²k³) for O'μ plus about 3·m·k³ for the μP(S − S_j) terms.
         var operations = (double)Options.Epochs * (Math.Min((double)m * (m - 1) * k * k, 1e8) * k + 3.0 * m * k * k * k);
         if (operations > MaxOperations)
-            throw new SnorkelerException($"snorkel: {m} LFs × {k} classes × {Options.Epochs} epochs needs about {operations:0.#e0} operations (limit {MaxOperations:0.#e0}); use dawid-skene or mv, or fewer epochs");
+            throw new SnorkelerException($"{context.TrainPrefix}snorkel: {m} LFs × {k} classes × {Options.Epochs} epochs needs about {operations:0.#e0} operations (limit {MaxOperations:0.#e0}); use dawid-skene or mv, or fewer epochs");
     }
 
     private SnorkelModel FitWithPrior(SufficientStatistics stats, FitContext context, double[] p)
@@ -197,7 +197,7 @@ public sealed class SnorkelTrainer : IStatisticsTrainer
     internal IReadOnlyList<SnorkelModel> FitTrajectory(SufficientStatistics stats, FitContext context, double[] p, IReadOnlyList<int> snapshots,
         IReadOnlyList<(int First, int Second)>? masked = null, bool plain = false)
     {
-        CheckShape(stats.Cardinality, stats.LfCount);
+        CheckShape(stats.Cardinality, stats.LfCount, context);
         var n = stats.RowCount;
         if (n == 0) throw new SnorkelerException("snorkel: the training matrix has no rows");
         int m = stats.LfCount, k = stats.Cardinality, d = m * k;

@@ -188,7 +188,7 @@ public sealed class SufficientStatistics
 
     private void CheckSame(LabelSchema schema, IReadOnlyList<string> lfNames, string what)
     {
-        if (!Schema.Equals(schema)) throw new SnorkelerException($"{what}: classes {schema} differ from the statistics' {Schema}");
+        if (!Schema.Equals(schema)) throw new SnorkelerException($"{what}: classes {schema.ListedAgainst(Schema)} differ from the statistics' {Schema.ListedAgainst(schema)}");
         if (lfNames.Count != LfCount) throw new SnorkelerException($"{what}: has {lfNames.Count} LFs but the statistics have {LfCount}");
         for (var j = 0; j < LfCount; j++)
             if (!string.Equals(lfNames[j], LfNames[j], StringComparison.Ordinal))

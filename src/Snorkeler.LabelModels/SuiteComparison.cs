@@ -329,9 +329,20 @@ public static class SuiteComparison
                 dev = null;
             }
             log?.Invoke($"compare: {name}: {train.RowCount:N0} train rows, {test.RowCount:N0} test rows, {train.LfCount} sources, {train.Schema.Cardinality} classes");
-            var result = ModelComparison.Run(train.WithGold([]), test, dev, models, seeds, tieBreak,
-                log: log is null ? null : line => log($"{name}: {line}"), cancellation: cancellation, testName: testPath, devName: validPath, trainName: trainPath,
-                warn: warn is null ? null : line => warn($"set '{name}': {line}"));
+            ComparisonResult result;
+            try
+            {
+                result = ModelComparison.Run(train.WithGold([]), test, dev, models, seeds, tieBreak,
+                    log: log is null ? null : line => log($"{name}: {line}"), cancellation: cancellation, testName: testPath, devName: validPath, trainName: trainPath,
+                    warn: warn is null ? null : line => warn($"set '{name}': {line}"));
+            }
+            catch (SnorkelerException e) when (e is not OptionException && !e.Message.StartsWith(path, StringComparison.Ordinal))
+            {
+                // A model that refuses one set (too many classes for snorkel's epochs, too few LFs for flyingsquid) stops the
+                // suite: a mean over the sets that leaves a set out for one model alone would not compare with the others'.
+                // Every error names the set: a file of it (train.json, when the model knows it), or else the set, as the warnings do.
+                throw new SnorkelerException($"set '{name}' ({path}): {e.Message}", e);
+            }
             sets.Add((name, result));
         }
         return new SuiteResult(sets, sets[0].Item2.Rows.Select(r => r.Model).ToArray(), tieBreak, seeds.ToArray());

@@ -71,7 +71,7 @@ public sealed class WeightedVoteTrainer : ILabelModelTrainer
         {
             LabelModel.CheckCompatible(new MajorityVoteModel(train.Schema, train.LfNames), context.Dev!, context.DevWhere);
             accuracies = DevAccuracies(context.Dev!, m);
-            prior = ClassPrior.Resolve(train, context, Options.Snorkel.PriorEstimate);
+            prior = ClassPrior.Resolve(train, context, Options.Snorkel.PriorEstimate, ModelName);
         }
         else
         {

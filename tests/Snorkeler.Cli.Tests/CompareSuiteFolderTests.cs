@@ -96,6 +96,17 @@ public sealed class CompareSuiteFolderTests : IDisposable
     }
 
     [Fact]
+    public void The_status_line_counts_one_set_in_the_singular()
+    {
+        Set("a");
+
+        var result = Compare();
+
+        result.ShouldSucceed();
+        result.ErrorLines[^1].ShouldStartWith($"compared 2 models on 1 set of {_temp.File("suite")}, 1 seed, in ");
+    }
+
+    [Fact]
     public void A_valid_split_without_gold_labels_is_left_out_with_a_warning_naming_it()
     {
         // Given a set whose valid.json has no gold labels (before: wmv ran without its dev split, and nothing said so)

@@ -128,4 +128,68 @@ public sealed class FileAtFaultTests : IDisposable
         Shell.Run("compare", "--suite", Path.Combine(_temp.Path, "suite"), "--models", "mv")
             .ShouldFailWith(1, $"error: {train}: {LabelModel.NoLfs}");
     }
+
+    [Theory]
+    [InlineData("\"label\": -1, ")]
+    [InlineData("\"label\": null, ")]
+    [InlineData("")]
+    public void Compare_refuses_a_test_split_none_of_whose_rows_has_a_gold_label(string label)
+    {
+        // Given a test split whose rows carry no gold label (before: a table of 0.0000 and exit code 0)
+        var train = Split("a", "train.json", XY, ThreeLfs);
+        var test = _temp.Write(Path.Combine("a", "test.json"),
+            "{" + string.Join(", ", ThreeLfs.Select((votes, i) => $"\"{i}\": {{\"data\": {{}}, {label}\"weak_labels\": [{string.Join(", ", votes)}]}}")) + "}");
+
+        // When
+        var result = Shell.Run("compare", "--train", train, "--test", test, "--models", "mv,snorkel");
+
+        // Then: as compare --suite refuses such a test.json
+        result.ShouldFailWith(1, $"error: {test}: the test matrix has no gold labels to score against; a Wrench split carries them in each row's \"label\"");
+        result.Out.ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData("ebcc", "ebcc: only 'lf_0' votes on this matrix; a model of each source's confusion needs at least three voting sources to tell their accuracies apart (use mv or dawid-skene)")]
+    [InlineData("flyingsquid", "flyingsquid needs at least 3 LFs to form triplets, got 1")]
+    public void Fit_names_the_matrix_a_model_refuses_for_its_shape(string model, string message)
+    {
+        var train = Split("a", "train.json", XY, [0], [1], [1], [-1]);
+
+        Shell.Run("fit", "--matrix", train, "--model", model, "--out", _temp.File("m.json"))
+            .ShouldFailWith(1, $"error: {train}: {message}");
+    }
+
+    [Fact]
+    public void Compare_suite_names_the_set_whose_training_matrix_a_model_refuses()
+    {
+        // Given a sound set and one of two LFs, which flyingsquid refuses (before: "error: flyingsquid needs ..." named no set)
+        Split("suite/a", "train.json", XY, ThreeLfs);
+        Split("suite/a", "test.json", XY, ThreeLfs);
+        var train = Split("suite/b", "train.json", XY, TwoLfs);
+        Split("suite/b", "test.json", XY, TwoLfs);
+
+        // When
+        var result = Shell.Run("compare", "--suite", _temp.File("suite"), "--models", "mv,flyingsquid");
+
+        // Then
+        result.ShouldFailWith(1).ErrorLines[^1].ShouldBe($"error: {train}: flyingsquid needs at least 3 LFs to form triplets, got 2");
+    }
+
+    [Fact]
+    public void Fit_predict_and_analyze_refuse_two_wrench_splits_joined_into_one_file()
+    {
+        // Given train.json and valid.json joined, as 'cat train.json valid.json > both.json' does (before: the first split alone was read)
+        var train = Split("a", "train.json", XY, ThreeLfs);
+        var both = _temp.Write(Path.Combine("a", "both.json"), File.ReadAllText(train) + "\n" + File.ReadAllText(train));
+        var model = _temp.File("m.json");
+        Shell.Run("fit", "--matrix", train, "--model", "mv", "--out", model).ShouldSucceed();
+        var expected = $"error: {both}(2): data after the end of the split's object (two files joined?)";
+
+        // When / Then: a one-line error naming the line the second split starts on, with the exit code of bad data
+        Shell.Run("fit", "--matrix", both, "--model", "mv", "--out", _temp.File("o.json")).ShouldFailWith(1, expected);
+        Shell.Run("predict", "--model", model, "--matrix", both, "--out", _temp.File("o.csv")).ShouldFailWith(1, expected);
+        Shell.Run("analyze", "--matrix", both).ShouldFailWith(1, expected);
+        File.Exists(_temp.File("o.json")).ShouldBeFalse();
+        File.Exists(_temp.File("o.csv")).ShouldBeFalse();
+    }
 }

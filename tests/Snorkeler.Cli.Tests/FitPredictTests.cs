@@ -219,4 +219,75 @@ public class FitPredictTests
         var bad = Shell.Run("fit", "--matrix", Train, "--model", "dawid-skene", "--dev", dev, "--dev-gold", "yes", "--out", temp.File("x.json")).ShouldFailWith(2);
         bad.Error.ShouldContain("--dev-gold expects prior or clamp, got 'yes'");
     }
+
+    /// <summary>A Wrench split of <paramref name="rows"/> (gold label, votes) in <paramref name="temp"/>, label.json (HAM, SPAM) beside it; a gold label of null leaves the row's "label" out.</summary>
+    private static string WrenchSplit(TempFolder temp, string file, params (int? Gold, int[] Votes)[] rows)
+    {
+        temp.Write("label.json", """{"0": "HAM", "1": "SPAM"}""");
+        return temp.Write(file, "{\n" + string.Join(",\n", rows.Select((r, i) =>
+            $"\"{i}\": {{\"data\": {{\"text\": \"row {i}\"}}, {(r.Gold is { } g ? $"\"label\": {g}, " : "")}\"weak_labels\": [{string.Join(", ", r.Votes)}]}}")) + "\n}");
+    }
+
+    [Fact]
+    public void Predict_on_a_split_without_gold_labels_writes_the_labels_and_says_there_is_nothing_to_score()
+    {
+        // Given a model and a split none of whose rows has a "label" (before: "rows with gold labels: 0" and metrics of 0.000)
+        using var temp = new TempFolder();
+        var train = WrenchSplit(temp, "train.json", (0, [0, 0, -1]), (1, [1, 1, 1]), (0, [0, -1, 0]));
+        var test = WrenchSplit(temp, "test.json", (null, [0, 0, -1]), (-1, [1, 1, 1]));
+        Shell.Run("fit", "--matrix", train, "--model", "mv", "--out", temp.File("m.json")).ShouldSucceed();
+
+        // When
+        var result = Shell.Run("predict", "--model", temp.File("m.json"), "--matrix", test, "--out", temp.File("p.csv"));
+
+        // Then
+        result.ShouldSucceed();
+        result.Out.ShouldBeEmpty();
+        result.ErrorLines.ShouldContain($"no row of {test} has a gold label, so there is nothing to score the predictions against");
+        File.ReadAllLines(temp.File("p.csv")).Length.ShouldBe(3);
+    }
+
+    [Theory]
+    [InlineData("mv")]
+    [InlineData("snorkel")]
+    [InlineData("dawid-skene")]
+    public void Fit_on_a_matrix_where_every_vote_abstains_warns_and_still_writes_the_model(string model)
+    {
+        using var temp = new TempFolder();
+        var train = WrenchSplit(temp, "train.json", (0, [-1, -1, -1]), (1, [-1, -1, -1]), (0, [-1, -1, -1]));
+
+        var result = Shell.Run("fit", "--matrix", train, "--model", model, "--out", temp.File("m.json"), "--quiet");
+
+        result.ShouldSucceed();
+        result.ErrorLines.ShouldContain($"warning: {train}: every vote abstains (no source votes on any row), so the model has nothing to learn from "
+            + "and labels every row by its class prior alone; 'snorkeler analyze' shows each source's coverage");
+        File.Exists(temp.File("m.json")).ShouldBeTrue();
+    }
+
+    [Theory]
+    [InlineData("snorkel", "snorkel: ", "the uniform prior is used instead, as without a dev split")]
+    [InlineData("flyingsquid", "flyingsquid: ", "the uniform prior is used instead, as without a dev split")]
+    [InlineData("wmv", "wmv: ", "the class balance EM estimates from the training matrix is used instead, as without a dev split")]
+    [InlineData("ebcc", "ebcc: ", "the class balance is learned in the fit instead, as without a dev split")]
+    [InlineData("dawid-skene", "dawid-skene: ", "the class balance is learned in the fit instead, as without a dev split")]
+    public void A_dev_split_without_a_class_is_warned_about_and_its_balance_is_not_the_prior(string model, string named, string instead)
+    {
+        // Given a dev split of one spam row, whose add-one-smoothed balance (1/3, 2/3) would have been the prior without a word
+        using var temp = new TempFolder();
+        var train = WrenchSplit(temp, "train.json", (0, [0, 0, -1, 0]), (1, [1, 1, 1, 1]), (0, [0, -1, 0, 0]), (1, [1, 1, -1, 1]), (0, [0, 0, 0, -1]));
+        var dev = WrenchSplit(temp, "valid.json", (1, [1, 1, 1, -1]), (null, [0, 0, 0, 0]));
+
+        // When
+        var withDev = Shell.Run("fit", "--matrix", train, "--dev", dev, "--model", model, "--out", temp.File("dev.json"), "--quiet");
+        var given = Shell.Run("fit", "--matrix", train, "--dev", dev, "--model", model, "--prior", "0.4,0.6", "--out", temp.File("given.json"), "--quiet");
+
+        // Then: one warning naming the file, the class and the rows with gold, in the singular; none with --prior
+        withDev.ShouldSucceed();
+        withDev.ErrorLines.Where(l => l.Contains("has no row of")).ShouldBe([$"warning: {named}{dev} has no row of class HAM (1 row with gold): "
+            + $"its class balance is not used as the prior (it would put that class near 0); {instead} (give --prior to set one)"]);
+        var prior = JsonNode.Parse(File.ReadAllText(temp.File("dev.json")))!["prior"]!.AsArray().Select(p => p!.GetValue<double>()).ToArray();
+        prior[0].ShouldBeGreaterThan(0.1);
+        given.ShouldSucceed();
+        given.Error.ShouldNotContain("has no row of");
+    }
 }

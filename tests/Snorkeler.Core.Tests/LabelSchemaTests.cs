@@ -68,4 +68,29 @@ public class LabelSchemaTests
         LabelSchema.Numbered(3).ClassNames.ShouldBe(["0", "1", "2"]);
         LabelSchema.Numbered(1).ClassNames.ShouldBe(["0", "1"]);
     }
+
+    [Fact]
+    public void A_message_lists_twenty_of_many_classes_and_counts_the_rest()
+    {
+        var many = new LabelSchema(Enumerable.Range(0, 200).Select(c => $"c{c}"));
+
+        many.Listed.ShouldBe(string.Join(", ", Enumerable.Range(0, 20).Select(c => $"c{c}={c}")) + " and 180 more");
+        new LabelSchema(["HAM", "SPAM"]).Listed.ShouldBe("HAM=0, SPAM=1");
+        many.ToString().ShouldContain("c199=199"); // cache keys are made from it: every class stays in it
+    }
+
+    [Fact]
+    public void Two_long_class_lists_that_part_past_the_listed_ones_name_the_first_class_where_they_part()
+    {
+        // Given: the same 200 classes but the 151st
+        var names = Enumerable.Range(0, 200).Select(c => $"c{c}").ToArray();
+        var ours = new LabelSchema(names);
+        names[150] = "x150";
+        var theirs = new LabelSchema(names);
+
+        // When / Then
+        ours.ListedAgainst(theirs).ShouldEndWith(" and 180 more, with c150=150");
+        theirs.ListedAgainst(ours).ShouldEndWith(" and 180 more, with x150=150");
+        ours.ListedAgainst(new LabelSchema(["HAM", "SPAM"])).ShouldEndWith(" and 180 more");
+    }
 }

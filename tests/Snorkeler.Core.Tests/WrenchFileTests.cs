@@ -174,6 +174,125 @@ public class WrenchFileTests
         Should.Throw<SnorkelerException>(() => WrenchFile.ReadSchema(path)).Message.ShouldContain("without gaps");
     }
 
+    private const string TwoRows = """
+        {
+          "0": {"data": {"text": "a"}, "label": 0, "weak_labels": [0, -1]},
+          "1": {"data": {"text": "b"}, "label": 1, "weak_labels": [1, -1]}
+        }
+        """;
+
+    [Fact]
+    public void A_second_split_joined_after_the_first_is_an_error_naming_the_line_it_starts_on()
+    {
+        // Given: two splits concatenated, as 'cat train.json valid.json' writes them
+        using var temp = new TempFolder();
+        var path = Split(temp, TwoRows + "\n" + TwoRows);
+
+        // When
+        var error = Should.Throw<SnorkelerException>(() => WrenchFile.ReadMatrix(path));
+
+        // Then
+        error.Message.ShouldBe($"{path}(5): data after the end of the split's object (two files joined?)");
+    }
+
+    [Theory]
+    [InlineData("garbage\n", 4)]
+    [InlineData("{}", 4)]
+    [InlineData("\n\0\0", 5)]
+    [InlineData("\n// a comment\n/ ", 6)]
+    public void Anything_but_blanks_and_comments_after_the_splits_object_is_an_error_for_every_reader(string after, int line)
+    {
+        // Given
+        using var temp = new TempFolder();
+        var path = Split(temp, TwoRows + after);
+        var expected = $"{path}({line}): data after the end of the split's object (two files joined?)";
+
+        // When / Then: the matrix, the gold labels and the rows' data are all read to the end of the file
+        Should.Throw<SnorkelerException>(() => WrenchFile.ReadMatrix(path)).Message.ShouldBe(expected);
+        Should.Throw<SnorkelerException>(() => WrenchFile.ReadGold(path)).Message.ShouldBe(expected);
+        Should.Throw<SnorkelerException>(() => Rows.Of(DataSources.Open(path), 64)).Message.ShouldBe(expected);
+    }
+
+    [Fact]
+    public void Blank_lines_and_comments_after_the_splits_object_are_allowed()
+    {
+        using var temp = new TempFolder();
+        var path = Split(temp, TwoRows + "\n\n  \t\r\n// the end\n/* really */\n");
+
+        var matrix = WrenchFile.ReadMatrix(path);
+
+        matrix.RowCount.ShouldBe(2);
+        matrix.GoldLabels.ToArray().ShouldBe([0, 1]);
+    }
+
+    [Theory]
+    [InlineData("{'0': {'data': {'text': 'a'}, 'label': 0,\n 'label': 1, 'weak_labels': [0]}}", "label", "", 1, 2)]
+    [InlineData("{'0': {'data': {'text': 'a'}, 'label': 0, 'weak_labels': [0],\n\n 'weak_labels': [1]}}", "weak_labels", "", 1, 3)]
+    [InlineData("{'0': {'data': {'text': 'a',\n 'text': 'b'}, 'label': 0, 'weak_labels': [0]}}", "text", " in \"data\"", 1, 2)]
+    public void A_key_given_twice_in_a_row_is_an_error_naming_both_lines(string json, string key, string within, int first, int second)
+    {
+        // Given: JsonDocument keeps both values, and a lookup would take one of them silently
+        using var temp = new TempFolder();
+        var path = Split(temp, json.Replace('\'', '"'));
+
+        // When
+        var error = Should.Throw<SnorkelerException>(() => WrenchFile.ReadMatrix(path));
+
+        // Then
+        error.Message.ShouldBe($"{path}({second}): row \"0\" has the key \"{key}\"{within} twice (first on line {first}); each key may appear once in an object");
+    }
+
+    [Theory]
+    [InlineData("null", "null")]
+    [InlineData("1", "a JSON number")]
+    [InlineData("{}", "a JSON object")]
+    public void Weak_labels_that_are_not_an_array_are_an_error_naming_what_they_are(string value, string kind)
+    {
+        using var temp = new TempFolder();
+        var path = Split(temp, $$"""
+            {
+              "0": {"data": {"text": "a"}, "label": 0,
+                    "weak_labels": {{value}}}
+            }
+            """);
+
+        var error = Should.Throw<SnorkelerException>(() => WrenchFile.ReadMatrix(path));
+
+        error.Message.ShouldBe($"{path}(3): row \"0\": \"weak_labels\" is {kind}, not an array of weak labels such as [-1, 0, 1]");
+    }
+
+    [Fact]
+    public void A_vote_written_over_several_lines_is_quoted_on_one_line()
+    {
+        using var temp = new TempFolder();
+        var path = Split(temp, """
+            {
+              "0": {"data": {"text": "a"}, "label": 0, "weak_labels": [0,
+                [
+                  1
+                ]]}
+            }
+            """);
+
+        var error = Should.Throw<SnorkelerException>(() => WrenchFile.ReadMatrix(path));
+
+        error.Message.ShouldBe($"{path}(3): row \"0\": weak label 1 is [1], expected -1 or a class 0..1");
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(" \n\t\n")]
+    public void An_empty_label_json_is_an_error_of_our_own_words(string labels)
+    {
+        using var temp = new TempFolder();
+        var path = Split(temp, TwoRows, labels);
+        var labelPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "label.json");
+
+        var error = Should.Throw<SnorkelerException>(() => WrenchFile.ReadSchema(path));
+
+        error.Message.ShouldBe($"{labelPath}: the file is empty; it names the classes, such as {{\"0\": \"HAM\", \"1\": \"SPAM\"}}");
+    }
+
     /// <summary>Writes a Wrench split and its label.json into the folder.</summary>
     private static string Split(TempFolder temp, string json, string labels = """{"0": "HAM", "1": "SPAM"}""")
     {

@@ -57,7 +57,8 @@ internal sealed class CompareCommand : ICommand
                 CompareFormat.Csv => suiteResult.ToCsv(),
                 _ => suiteResult.ToText(),
             });
-            terminal.Info($"compared {Models(suiteResult.Models.Count)} on {suiteResult.Sets.Count} sets of {suite}, {Seeds()}, in {clock.Elapsed.TotalSeconds:F2} s");
+            var sets = suiteResult.Sets.Count == 1 ? "1 set" : $"{suiteResult.Sets.Count} sets";
+            terminal.Info($"compared {Models(suiteResult.Models.Count)} on {sets} of {suite}, {Seeds()}, in {clock.Elapsed.TotalSeconds:F2} s");
             return ExitCode.Ok;
         }
         foreach (var required in new[] { "--train", "--test" })
@@ -67,7 +68,12 @@ internal sealed class CompareCommand : ICommand
         var testName = Inputs.MatrixName(args.Values("--test"));
         // Long-format test answers are read with the training matrix's classes and workers, in its order.
         var test = Inputs.OpenMatrix(args.Values("--test"), args, terminal, new MajorityVoteModel(train.Schema, train.LfNames));
-        if (!test.HasGold) throw SnorkelerException.InFile(testName, "the test matrix has no gold labels to score against; store them with 'snorkeler apply --gold-column NAME' (or give --gold GOLD.csv for answers)");
+        // A Wrench split always carries a gold column, -1 where a row has no "label": without one labelled row every score is 0.
+        if (!test.HasGold || !ModelComparison.HasGoldLabel(test))
+            throw SnorkelerException.InFile(testName, "the test matrix has no gold labels to score against; "
+                + (testName.EndsWith(".json", StringComparison.OrdinalIgnoreCase)
+                    ? "a Wrench split carries them in each row's \"label\""
+                    : "store them with 'snorkeler apply --gold-column NAME' (or give --gold GOLD.csv for answers)"));
         var dev = Inputs.OpenDev(args, terminal, train, FitCommand.DevLfs(args, terminal, train.Schema), new Applying.ApplyOptions { Cancellation = cancellation });
         if (args.Flag("--dev-prior") && dev is null) throw new UsageException("--dev-prior needs --dev FILE");
         var defaults = LabelModelCatalog.ComparisonDefaults(annotators: train.SourceKinds.Contains(SourceKind.Annotator));

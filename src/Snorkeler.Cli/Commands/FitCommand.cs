@@ -89,6 +89,7 @@ internal sealed class FitCommand : ICommand
             Seed = args.Int("--seed") ?? 0,
             Dev = Inputs.OpenDev(args, terminal, train, DevLfs(args, terminal, train?.Schema), new Applying.ApplyOptions { Cancellation = cancellation }),
             DevName = args.Has("--dev") ? Inputs.MatrixName(args.Values("--dev")) : null,
+            TrainName = train is null ? null : Inputs.MatrixName(args.Values("--matrix")),
             Prior = prior,
             // Every candidate of auto (hundreds with a dev set) only with --verbose; the choice is one line below.
             Log = terminal.Verbose && !terminal.Quiet ? terminal.Error.WriteLine : null,
@@ -107,6 +108,9 @@ internal sealed class FitCommand : ICommand
         var source = "LF";
         if (train is not null)
         {
+            if (!HasVote(train))
+                terminal.Error.WriteLine($"warning: {context.TrainName}: every vote abstains (no source votes on any row), "
+                                         + "so the model has nothing to learn from and labels every row by its class prior alone; 'snorkeler analyze' shows each source's coverage");
             model = trainer.Fit(train, context);
             rows = train.RowCount ?? 0;
             lfCount = train.LfNames.Count;
@@ -147,6 +151,14 @@ internal sealed class FitCommand : ICommand
         terminal.Info($"fitted '{model.Name}' on {rows:N0} rows × {lfCount} {source}{(lfCount == 1 ? "" : "s")} in {seconds:0.000} s; wrote {outPath}");
         if (ModelChoice.Of(model) is { } selection) terminal.Info(selection.Describe());
         return ExitCode.Ok;
+    }
+
+    /// <summary>True when some source votes on some row: a pass that stops at the first block with a vote.</summary>
+    private static bool HasVote(IMatrixSource matrix)
+    {
+        foreach (var block in matrix.ReadBlocks())
+            if (block.VoteCount() > 0) return true;
+        return false;
     }
 
     /// <summary>Loads the LFs of <c>--lfs</c> for labelling a <c>--dev</c> data file, or null when none are given.</summary>

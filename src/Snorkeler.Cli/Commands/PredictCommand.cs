@@ -90,7 +90,13 @@ internal sealed class PredictCommand : ICommand
             writer.Commit();
         }
         terminal.Info($"labelled {rows:N0} rows with '{model.Name}' in {clock.Elapsed.TotalSeconds:0.000} s; wrote {outPath}");
-        if (scores is not null) WriteScores(scores.Result(), terminal.Out);
+        if (scores is not null)
+        {
+            var result = scores.Result();
+            // A Wrench split always has a gold column, -1 in rows without a "label": with no labelled row every metric would print 0.
+            if (result.Rows > 0) WriteScores(result, terminal.Out);
+            else terminal.Info($"no row of {Inputs.MatrixName(args.Values("--matrix"))} has a gold label, so there is nothing to score the predictions against");
+        }
         return ExitCode.Ok;
     }
 

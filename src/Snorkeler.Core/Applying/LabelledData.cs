@@ -30,7 +30,7 @@ public static class LabelledData
         return GoldCursor.From(paths.Select(p =>
         {
             var classes = WrenchFile.ReadSchema(p);
-            if (!classes.Equals(schema)) throw SnorkelerException.InFile(p, $"its classes {classes} differ from the LFs' {schema}");
+            if (!classes.Equals(schema)) throw SnorkelerException.InFile(p, $"its classes {classes.ListedAgainst(schema)} differ from the LFs' {schema.ListedAgainst(classes)}");
             return WrenchFile.ReadGold(p);
         }));
     }

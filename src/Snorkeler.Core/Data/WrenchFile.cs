@@ -23,7 +23,11 @@ public static class WrenchFile
             throw SnorkelerException.InFile(path, $"no label.json beside it ({labelPath}); Wrench data sets name their classes there");
         try
         {
-            using var doc = IO.StrictJson.Document(IO.InputFile.ReadUtf8(labelPath, IO.MatrixFile.MaxSidecarBytes, "a label.json"));
+            var text = IO.InputFile.ReadUtf8(labelPath, IO.MatrixFile.MaxSidecarBytes, "a label.json");
+            // JsonDocument's own words for this ("does not contain any JSON tokens ... isFinalBlock is true") name its reader, not the file's fault.
+            if (text.Span.IndexOfAnyExcept(" \t\r\n"u8) < 0)
+                throw SnorkelerException.InFile(labelPath, "the file is empty; it names the classes, such as {\"0\": \"HAM\", \"1\": \"SPAM\"}");
+            using var doc = IO.StrictJson.Document(text);
             if (doc.RootElement.ValueKind != JsonValueKind.Object)
                 throw SnorkelerException.InFile(labelPath, "expected an object such as {\"0\": \"HAM\", \"1\": \"SPAM\"}");
             var byLabel = new SortedDictionary<int, string>();
@@ -68,8 +72,10 @@ public static class WrenchFile
         foreach (var member in JsonObjectStream.Read(stream, path))
         {
             var root = Row(path, member);
-            if (!root.TryGetProperty("weak_labels", out var weak) || weak.ValueKind != JsonValueKind.Array)
+            if (!root.TryGetProperty("weak_labels", out var weak))
                 throw SnorkelerException.InFile(path, $"row \"{member.Key}\" has no \"weak_labels\" array", member.Line);
+            if (weak.ValueKind != JsonValueKind.Array)
+                throw SnorkelerException.InFile(path, $"row \"{member.Key}\": \"weak_labels\" is {JsonObjectStream.Kind(weak.ValueKind)}, not an array of weak labels such as [-1, 0, 1]", member.LineOf(weak));
             var count = weak.GetArrayLength();
             if (lfCount < 0)
             {
@@ -85,7 +91,7 @@ public static class WrenchFile
             foreach (var vote in weak.EnumerateArray())
             {
                 if (vote.ValueKind != JsonValueKind.Number || !vote.TryGetInt32(out var v) || !schema.IsValidVote(v))
-                    throw SnorkelerException.InFile(path, $"row \"{member.Key}\": weak label {j} is {vote.GetRawText()}, expected -1 or a class 0..{schema.Cardinality - 1}", member.LineOf(vote));
+                    throw SnorkelerException.InFile(path, $"row \"{member.Key}\": weak label {j} is {Quoted(vote)}, expected -1 or a class 0..{schema.Cardinality - 1}", member.LineOf(vote));
                 builder.Set(row, j++, v);
             }
             builder.SetGold(row, Gold(path, schema, member));
@@ -127,8 +133,27 @@ public static class WrenchFile
     {
         if (!member.Value.RootElement.TryGetProperty("label", out var label) || label.ValueKind == JsonValueKind.Null) return LabelSchema.Abstain;
         if (label.ValueKind != JsonValueKind.Number || !label.TryGetInt32(out var gold) || !schema.IsValidVote(gold))
-            throw SnorkelerException.InFile(path, $"row \"{member.Key}\": label {label.GetRawText()} is not a class 0..{schema.Cardinality - 1}", member.LineOf(label));
+            throw SnorkelerException.InFile(path, $"row \"{member.Key}\": label {Quoted(label)} is not a class 0..{schema.Cardinality - 1}", member.LineOf(label));
         return gold;
+    }
+
+    /// <summary>The longest JSON value a message quotes whole.</summary>
+    private const int MaxQuoted = 60;
+
+    /// <summary>
+    /// A value as a message quotes it: its JSON on one line (an array or object written over several lines comes out
+    /// compact, <c>[1]</c>, not with its line breaks escaped), cut past <see cref="MaxQuoted"/> characters.
+    /// </summary>
+    private static string Quoted(JsonElement value)
+    {
+        var text = value.GetRawText();
+        if (value.ValueKind is JsonValueKind.Array or JsonValueKind.Object)
+        {
+            var compact = new System.Buffers.ArrayBufferWriter<byte>();
+            using (var writer = new Utf8JsonWriter(compact)) value.WriteTo(writer);
+            text = System.Text.Encoding.UTF8.GetString(compact.WrittenSpan);
+        }
+        return text.Length <= MaxQuoted ? text : string.Concat(text.AsSpan(0, MaxQuoted), "…");
     }
 
     /// <summary>Opens a Wrench split as a data source over its rows' <c>data</c> fields.</summary>

@@ -291,7 +291,7 @@ public static class AnswersFile
             if (SchemaBeside(path) is not { } schema) continue;
             if (first is null) first = (path, schema);
             else if (!first.Value.Schema.Equals(schema))
-                throw SnorkelerException.InFile(path, $"the label.json beside it names the classes {schema}, but the one beside {first.Value.Path} names {first.Value.Schema}; give answers of one set of classes");
+                throw SnorkelerException.InFile(path, $"the label.json beside it names the classes {schema.ListedAgainst(first.Value.Schema)}, but the one beside {first.Value.Path} names {first.Value.Schema.ListedAgainst(schema)}; give answers of one set of classes");
         }
         return first?.Schema;
     }

@@ -84,7 +84,7 @@ public sealed class LfProject
             reads.AddRange(set.Reads);
             if (set.Schema is not null && schema is not null && !set.Schema.Equals(schema))
                 diagnostics.Add(Diagnostic.Error(Codes.SchemaMismatch,
-                    $"the {loader.Extension} files declare classes {set.Schema} but the data set has {schema}",
+                    $"the {loader.Extension} files declare classes {set.Schema.ListedAgainst(schema)} but the data set has {schema.ListedAgainst(set.Schema)}",
                     set.Functions.FirstOrDefault()?.Location is { } loc ? loc with { Line = 1, Column = 1 } : null));
             schema ??= set.Schema;
             functions.AddRange(set.Functions);

@@ -36,12 +36,12 @@ internal static class CrowdFit
     /// votes (ebcc). A matrix without a vote gets the prior instead (<see cref="NothingToLearn"/>).
     /// </summary>
     /// <returns>How many sources vote (0, or 3 and more).</returns>
-    public static int RequireThreeVoting(string model, CrowdData data, IReadOnlyList<string> names)
+    public static int RequireThreeVoting(string model, CrowdData data, IReadOnlyList<string> names, FitContext? context = null)
     {
         var voting = data.Sources.Distinct().Order().ToArray();
         if (voting.Length is 0 or >= 3) return voting.Length;
         var which = string.Join(" and ", voting.Select(j => $"'{names[j]}'"));
-        throw new SnorkelerException($"{model}: only {which} {(voting.Length == 1 ? "votes" : "vote")} on this matrix; a model of each source's confusion needs at least three voting sources to tell their accuracies apart (use mv or dawid-skene)");
+        throw new SnorkelerException($"{context?.TrainPrefix}{model}: only {which} {(voting.Length == 1 ? "votes" : "vote")} on this matrix; a model of each source's confusion needs at least three voting sources to tell their accuracies apart (use mv or dawid-skene)");
     }
 
     /// <summary>

@@ -132,14 +132,14 @@ public sealed class IbccTrainer : ILabelModelTrainer
         Guard.NotNull(train);
         Guard.NotNull(context);
         CrowdFit.CheckShape(ModelName, train);
-        double[]? fixedPrior = context.Prior is not null || context.Dev is { HasGold: true } ? ClassPrior.Resolve(train.Schema, context) : null;
+        double[]? fixedPrior = ClassPrior.Fixed(train.Schema, context, ModelName);
         var data = CrowdData.Read(train, context.Cancellation);
         return Fit(data, train.Schema, train.LfNames, fixedPrior, context);
     }
 
     internal IbccModel Fit(CrowdData data, LabelSchema schema, IReadOnlyList<string> names, double[]? fixedPrior, FitContext context)
     {
-        var voting = CrowdFit.RequireThreeVoting(IbccTrainer.ModelName, data, names);
+        var voting = CrowdFit.RequireThreeVoting(IbccTrainer.ModelName, data, names, context);
         var restarts = CrowdFit.Restarts(Options.Restarts, IbccOptions.DefaultRestarts, data.WeightedVotes);
         if (voting == 0) (fixedPrior, restarts) = CrowdFit.NothingToLearn(fixedPrior, data.K);
         var cast = CrowdFit.Cast(data);

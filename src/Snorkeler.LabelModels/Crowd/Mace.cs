@@ -108,7 +108,7 @@ public sealed class MaceTrainer : ILabelModelTrainer
         Guard.NotNull(train);
         Guard.NotNull(context);
         CrowdFit.CheckShape(ModelName, train);
-        double[]? fixedPrior = context.Prior is not null || context.Dev is { HasGold: true } ? ClassPrior.Resolve(train.Schema, context) : null;
+        double[]? fixedPrior = ClassPrior.Fixed(train.Schema, context, ModelName);
         var data = CrowdData.Read(train, context.Cancellation);
         return Fit(data, train.Schema, train.LfNames, fixedPrior, context);
     }
