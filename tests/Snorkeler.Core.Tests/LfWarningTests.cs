@@ -56,6 +56,60 @@ public class LfWarningTests
         ]);
     }
 
+    /// <summary>
+    /// 400 rows, half of each class, 8 LFs (4 per class) firing on 30 % of their class's rows and 8 % of the other's, each
+    /// chance scaled by the row's activity: log-normal with spread <paramref name="spread"/> (0: every row alike).
+    /// </summary>
+    private static (int[,] Votes, int[] Gold) Busy(double spread, int seed)
+    {
+        var random = new Random(seed);
+        const int rows = 400, lfs = 8;
+        var votes = new int[rows, lfs];
+        var gold = new int[rows];
+        for (var i = 0; i < rows; i++)
+        {
+            gold[i] = i % 2;
+            var normal = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+            var activity = Math.Exp(spread * normal - spread * spread / 2);
+            for (var j = 0; j < lfs; j++)
+                votes[i, j] = random.NextDouble() < Math.Min(0.98, (j % 2 == gold[i] ? 0.3 : 0.08) * activity) ? j % 2 : -1;
+        }
+        return (votes, gold);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void LFs_that_fire_together_within_each_class_are_named_and_LFs_that_fire_independently_are_not(int seed)
+    {
+        // Given LFs whose chance to fire rises and falls with the row (busy rows, quiet rows), and the same LFs with every row alike
+        var names = Enumerable.Range(0, 8).Select(j => $"lf{j}").ToArray();
+        var (busy, busyGold) = Busy(1.0, seed);
+        var (alike, alikeGold) = Busy(0, seed);
+
+        // When
+        var together = Warnings(names, busy, busyGold);
+        var independent = Warnings(names, alike, alikeGold);
+
+        // Then
+        together.ShouldHaveSingleItem().ShouldStartWith("warning SNK0707: the LFs fire together far more than the classes explain: on the 400 labelled rows the number of votes a row gets varies ");
+        together[0].ShouldContain("'snorkeler fit --model auto --dev DEV'");
+        independent.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void LFs_that_fire_together_are_not_named_on_fewer_than_a_hundred_labelled_rows()
+    {
+        // Given the busy rows of the test above, with the gold of 99 rows only
+        var (busy, gold) = Busy(1.0, 1);
+        var few = gold.Select((g, i) => i < 99 ? g : -1).ToArray();
+
+        // When / Then
+        Warnings(Enumerable.Range(0, 8).Select(j => $"lf{j}").ToArray(), busy, gold).ShouldHaveSingleItem();
+        Warnings(Enumerable.Range(0, 8).Select(j => $"lf{j}").ToArray(), busy, few).ShouldBeEmpty();
+    }
+
     [Fact]
     public void An_lf_well_below_chance_on_gold_labels_is_named_and_one_near_chance_is_not()
     {

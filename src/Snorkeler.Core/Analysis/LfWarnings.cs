@@ -6,7 +6,7 @@ namespace Snorkeler.Analysis;
 /// Warnings for LFs that cannot work, computed from what the data shows (a label matrix, its gold labels): an LF
 /// that never votes, one that votes on every row, LFs that vote alike (the label model then counts one piece of
 /// evidence twice), an LF less accurate on gold labels than voting at random, an LF that reads the gold labels
-/// themselves. Codes SNK0701-SNK0799; every message is written here, in one place. Annotators (crowd sources)
+/// themselves, LFs that fire together on the same rows far more than the gold classes explain. Codes SNK0701-SNK0799; every message is written here, in one place. Annotators (crowd sources)
 /// are not LFs and get no warnings.
 /// </summary>
 public static class LfWarnings
@@ -26,6 +26,8 @@ public static class LfWarnings
         public const string BelowChance = "SNK0705";
         /// <summary>An LF reads the column that holds the gold labels.</summary>
         public const string ReadsGold = "SNK0706";
+        /// <summary>Within the gold classes, the number of LF votes per row varies far more than independent LFs would make it.</summary>
+        public const string FireTogether = "SNK0707";
     }
 
     /// <summary>Two LFs agreeing on at least this share of the rows either votes on are near duplicates.</summary>
@@ -39,6 +41,17 @@ public static class LfWarnings
 
     /// <summary>One-sided z of the below-chance test (5% level): chance minus accuracy must exceed this many standard errors.</summary>
     public const double BelowChanceZ = 1.645;
+
+    /// <summary>
+    /// Votes per row varying at least this many times as much as independent LFs would make them vary within the gold classes
+    /// (busy rows drawing many votes, quiet ones none) make <see cref="Codes.FireTogether"/>. On generated sets `dawid-skene`
+    /// fell below majority vote from 1.43 on (not always: some sets at 2.6 held), never below 1.4; YouTube, TREC and tennis
+    /// measure 0.87–0.98 (docs/label-models-measurements.md).
+    /// </summary>
+    public const double FireTogetherRatio = 1.3;
+
+    /// <summary><see cref="Codes.FireTogether"/> needs at least this many labelled rows (the ratio's standard error is then about 0.14).</summary>
+    public const int FireTogetherRows = 100;
 
     /// <summary>Pairs of LFs are compared up to this many LFs (beyond, the pair counts alone would not fit).</summary>
     public const int MaxPairLfs = 2000;
@@ -79,6 +92,8 @@ public static class LfWarnings
         private readonly long[] _correct;
         private readonly long[] _labelledVotes;
         private readonly long[] _goldCounts;
+        private readonly long[] _firedOnClass;     // m × k: rows of gold class c LF j voted on
+        private readonly double[] _votesOnClass;   // per gold class: Σ over its rows of the LF votes on the row, and (k + c) of their squares
         private readonly long[]? _bothVote;
         private readonly long[]? _sameVote;
         private readonly Dictionary<long, (long Both, long Same)>? _sparsePairs;
@@ -101,6 +116,8 @@ public static class LfWarnings
             _correct = new long[_m];
             _labelledVotes = new long[_m * _k];
             _goldCounts = new long[_k];
+            _firedOnClass = new long[_m * _k];
+            _votesOnClass = new double[2 * _k];
             // Pair counts (rows both vote, rows both vote alike) in flat arrays for the usual few LFs, a dictionary beyond.
             if (_pairs && _m <= 512)
             {
@@ -146,6 +163,7 @@ public static class LfWarnings
                     _labelled++;
                     _goldCounts[gold]++;
                 }
+                var lfVotes = 0;
                 for (var a = 0; a < n; a++)
                 {
                     var j = _lfIndex[a];
@@ -153,6 +171,11 @@ public static class LfWarnings
                     _votesPerClass[j * k + _labels[a]]++;
                     if (gold >= 0)
                     {
+                        if (_isLf[j])
+                        {
+                            lfVotes++;
+                            _firedOnClass[j * k + gold]++;
+                        }
                         _labelledVotes[j * k + _labels[a]]++;
                         if (_labels[a] == gold) _correct[j]++;
                     }
@@ -171,7 +194,39 @@ public static class LfWarnings
                         _sparsePairs![key] = (x + 1, y + alike);
                     }
                 }
+                if (gold >= 0)
+                {
+                    _votesOnClass[gold] += lfVotes;
+                    _votesOnClass[k + gold] += (double)lfVotes * lfVotes;
+                }
             }
+        }
+
+        /// <summary>
+        /// Within the gold classes, the variance of the number of LF votes per row over the variance independent LFs with the
+        /// same per-class voting rates would give (Σ_j p_jc (1 − p_jc)), pooled over the classes; null below
+        /// <see cref="FireTogetherRows"/> labelled rows or when no LF varies.
+        /// </summary>
+        public double? FireTogetherRatio()
+        {
+            // Two LFs that fire together are a dependent pair (SNK0703, SNK0704), not the LFs as a whole.
+            if (_labelled < FireTogetherRows || Enumerable.Range(0, _m).Count(j => _isLf[j] && Enumerable.Range(0, _k).Any(c => _firedOnClass[j * _k + c] > 0)) < 3)
+                return null;
+            double observed = 0, independent = 0;
+            for (var c = 0; c < _k; c++)
+            {
+                var rows = (double)_goldCounts[c];
+                if (rows < 2) continue;
+                var mean = _votesOnClass[c] / rows;
+                observed += Math.Max(0, _votesOnClass[_k + c] - rows * mean * mean);
+                for (var j = 0; j < _m; j++)
+                {
+                    if (!_isLf[j]) continue;
+                    var p = _firedOnClass[j * _k + c] / rows;
+                    independent += rows * p * (1 - p);
+                }
+            }
+            return independent > 0 ? observed / independent : null;
         }
 
         /// <summary>
@@ -229,6 +284,9 @@ public static class LfWarnings
                             $"LFs '{Name(a)}' and '{Name(b)}' vote the same on {N(same)} of the {N(either)} rows either votes on ({(double)same / either:0.0%}); the label model will count much of their evidence twice: keep one, or make them differ"), At(b)));
                 }
             }
+            if (FireTogetherRatio() is >= LfWarnings.FireTogetherRatio and var ratio)
+                warnings.Add(Warning(Codes.FireTogether, string.Create(CultureInfo.InvariantCulture,
+                    $"the LFs fire together far more than the classes explain: on the {N(_labelled)} labelled rows the number of votes a row gets varies {ratio:0.0} times as much within a class as independent LFs would make it (LFs that copy one another, or busy rows drawing many votes and quiet ones few); models that take LFs as independent given the class (dawid-skene, snorkel, flyingsquid) can mistake busy rows for a class, so choose with gold: 'snorkeler fit --model auto --dev DEV', or compare against majority vote"), null));
             if (goldColumn is not null && lfs is not null)
                 foreach (var lf in lfs.Where(l => l.Fields.Contains(goldColumn, StringComparer.OrdinalIgnoreCase)))
                     warnings.Add(Warning(Codes.ReadsGold, $"LF '{lf.Name}' reads '{goldColumn}', the column of gold labels: its votes copy the answers, and neither its accuracy nor the label model's can be trusted", lf.Location));
