@@ -1,3 +1,4 @@
+using Snorkeler.Analysis;
 using Snorkeler.Benchmarks;
 using Snorkeler.Data;
 using Snorkeler.LabelModels.Tests.Support;
@@ -146,5 +147,35 @@ public sealed class LfSuiteTests
         independent.ShouldBeInRange(0.02, 0.07);
         together.ShouldBeInRange(0.2, 0.35); // 0.4 × 0.8² + 0.6 × 0.2²
         LfSuiteGenerator.Draw(plain).Train.Votes.ShouldBe(LfSuiteGenerator.Draw(plain with { Pull = 0.9 }).Train.Votes);
+    }
+
+    [Fact]
+    public void Busy_rows_make_the_LFs_fire_together_and_without_them_the_class_shift_changes_no_vote()
+    {
+        // Given a shape of eight single-class LFs, and the same shape whose rows' activity spreads log-normally (σ 1.2)
+        var plain = LfSuiteGenerator.Shape(23, 6000, 8, 2, singleClass: true, (0.1, 0.3), (0.7, 0.9), validRows: 10, testRows: 10);
+        var busy = LfSuiteGenerator.Shape(23, 6000, 8, 2, singleClass: true, (0.1, 0.3), (0.7, 0.9), validRows: 10, testRows: 10, activity: 1.2, activityShift: 0);
+
+        // Within a class, the variance of the votes per row over what independent LFs firing at the same rates would give
+        static double Ratio(GeneratedSplit split)
+        {
+            var counts = new LfWarnings.Counts(new LabelSchema(["C0", "C1"]), Enumerable.Range(0, split.LfCount).Select(j => $"lf{j}").ToArray());
+            var votes = new int[split.Rows, split.LfCount];
+            for (var i = 0; i < split.Rows; i++)
+                for (var j = 0; j < split.LfCount; j++) votes[i, j] = split.Votes[i * split.LfCount + j];
+            counts.Add(LabelMatrix.Create(new LabelSchema(["C0", "C1"]), Enumerable.Range(0, split.LfCount).Select(j => $"lf{j}").ToArray(), votes, split.Gold));
+            return counts.FireTogetherRatio()!.Value;
+        }
+
+        // When their train rows are drawn
+        var independent = Ratio(LfSuiteGenerator.Draw(plain).Train);
+        var together = Ratio(LfSuiteGenerator.Draw(busy).Train);
+
+        // Then independent LFs give about 1 and busy rows far more; without activity no extra number is drawn, so a class shift
+        // alone changes no vote, and the same design with activity 0 is the plain one
+        independent.ShouldBeInRange(0.9, 1.1);
+        together.ShouldBeGreaterThan(1.8);
+        LfSuiteGenerator.Draw(plain).Train.Votes.ShouldBe(LfSuiteGenerator.Draw(plain with { ActivityShift = [0.5, -0.5] }).Train.Votes);
+        busy.Prior.ShouldBe(plain.Prior);
     }
 }
