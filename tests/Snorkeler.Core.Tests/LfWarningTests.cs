@@ -111,6 +111,29 @@ public class LfWarningTests
     }
 
     [Fact]
+    public void Several_identical_lfs_are_named_in_one_warning_not_one_for_each_pair()
+    {
+        // Given: 'c0'..'c3' identical, 'x' and 'y' identical (another column), 'z' alone
+        var rows = 30;
+        var votes = new int[rows, 7];
+        for (var i = 0; i < rows; i++)
+        {
+            for (var j = 0; j < 4; j++) votes[i, j] = i % 3 == 0 ? 1 : -1;
+            votes[i, 4] = votes[i, 5] = i % 2 == 0 ? 0 : -1;
+            votes[i, 6] = i % 4 == 0 ? -1 : i % 5 == 0 ? 0 : 1;
+        }
+
+        // When
+        var warnings = Warnings(["c0", "c1", "c2", "c3", "x", "y", "z"], votes);
+
+        // Then: one warning for the four, the pair's as before
+        warnings.ShouldBe([
+            "warning SNK0703: LFs 'c0', 'c1', 'c2' and 'c3' vote the same on every row, so the label model counts the same evidence 4 times; keep one",
+            "warning SNK0703: LFs 'x' and 'y' vote the same on every row, so the label model counts the same evidence twice; keep one",
+        ]);
+    }
+
+    [Fact]
     public void An_lf_well_below_chance_on_gold_labels_is_named_and_one_near_chance_is_not()
     {
         // Given: gold SPAM on half the rows; 'bad' votes SPAM on 20 rows of which 4 are SPAM; 'coin' on 20 rows, 9 SPAM

@@ -271,6 +271,10 @@ public static class LfWarnings
                 var counted = _bothVote is not null
                     ? Enumerable.Range(0, m * m).Where(key => _bothVote[key] > 0).Select(key => ((long)key, _bothVote[key], _sameVote![key]))
                     : _sparsePairs!.OrderBy(p => p.Key).Select(p => (p.Key, p.Value.Both, p.Value.Same));
+                // Identical LFs are named once per set of them: ten copies are one warning, not 45 pairs.
+                var copyOf = Enumerable.Range(0, m).ToArray(); // per LF, the first LF it is identical to (itself if none)
+                var copies = new List<int>[m];
+                var pairWarnings = new List<(int CopiesOf, Diagnostic? Warning)>(); // in pair order; a set of copies at its first pair
                 foreach (var (key, together, same) in counted)
                 {
                     var a = (int)(key / m);
@@ -278,10 +282,29 @@ public static class LfWarnings
                     if (!_isLf[a] || !_isLf[b]) continue;
                     var either = _coverage[a] + _coverage[b] - together;
                     if (same == _coverage[a] && same == _coverage[b])
-                        warnings.Add(Warning(Codes.Duplicate, $"LFs '{Name(a)}' and '{Name(b)}' vote the same on every row, so the label model counts the same evidence twice; keep one", At(b)));
+                    {
+                        // Pairs come in order of a, then b: the first LF of a set meets every copy before any copy meets another.
+                        if (copyOf[b] != b || copyOf[a] != a) continue;
+                        copyOf[b] = a;
+                        if (copies[a] is null) pairWarnings.Add((a, null));
+                        (copies[a] ??= []).Add(b);
+                    }
                     else if (either >= NearDuplicateRows && (double)same / either >= NearDuplicateAgreement)
-                        warnings.Add(Warning(Codes.NearDuplicate, string.Create(CultureInfo.InvariantCulture,
-                            $"LFs '{Name(a)}' and '{Name(b)}' vote the same on {N(same)} of the {N(either)} rows either votes on ({(double)same / either:0.0%}); the label model will count much of their evidence twice: keep one, or make them differ"), At(b)));
+                        pairWarnings.Add((-1, Warning(Codes.NearDuplicate, string.Create(CultureInfo.InvariantCulture,
+                            $"LFs '{Name(a)}' and '{Name(b)}' vote the same on {N(same)} of the {N(either)} rows either votes on ({(double)same / either:0.0%}); the label model will count much of their evidence twice: keep one, or make them differ"), At(b))));
+                }
+                foreach (var (a, pair) in pairWarnings)
+                {
+                    if (pair is not null)
+                    {
+                        warnings.Add(pair);
+                        continue;
+                    }
+                    var set = copies[a];
+                    var b = set[^1];
+                    warnings.Add(Warning(Codes.Duplicate, set.Count == 1
+                        ? $"LFs '{Name(a)}' and '{Name(b)}' vote the same on every row, so the label model counts the same evidence twice; keep one"
+                        : $"LFs '{Name(a)}', {string.Join(", ", set.Take(set.Count - 1).Select(j => $"'{Name(j)}'"))} and '{Name(b)}' vote the same on every row, so the label model counts the same evidence {set.Count + 1} times; keep one", At(b)));
                 }
             }
             if (FireTogetherRatio() is >= LfWarnings.FireTogetherRatio and var ratio)
