@@ -115,4 +115,30 @@ public class WarningTests
         result.ShouldSucceed();
         result.ErrorLines.ShouldContain(l => l.EndsWith($"warning SNK0705: LF 'backwards' is right on 0 of the 12 labelled rows it votes on (0.00), below chance (0.50: voting Account at random would be right that often); is its class the wrong one? ('snorkeler rows --lfs {tickets.Lfs} --data {tickets.Data} --gold-column category --lf backwards --wrong')"));
     }
+
+    [Fact]
+    public void Label_warns_when_the_LFs_fire_together_on_the_dev_rows_far_more_than_their_classes_explain()
+    {
+        // Given 200 dev tickets, half Billing, half Account: a long ticket names many of the six words (busy), a short one few,
+        // and each word's rule votes its class; the same words on every ticket of a class would be independent
+        var random = new Random(7);
+        var words = new[] { "refund", "charge", "invoice", "password", "login", "locked" };
+        var rows = new System.Text.StringBuilder("id,body,category\n");
+        for (var i = 0; i < 200; i++)
+        {
+            var billing = i % 2 == 0;
+            var activity = Math.Exp(1.2 * Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble()) - 0.72);
+            var said = words.Where((_, w) => random.NextDouble() < Math.Min(0.98, ((w < 3) == billing ? 0.3 : 0.08) * activity));
+            rows.Append($"{i},ticket {string.Join(' ', said)},{(billing ? "Billing" : "Account")}\n");
+        }
+        using var tickets = new Tickets(rows.ToString(), "labels Billing, Technical, Account\n" + string.Concat(words.Select((w, j) =>
+            $"lf {w}:\n    when body contains \"{w}\" label {(j < 3 ? "Billing" : "Account")}\n")) + "\n");
+
+        // When
+        var result = Shell.Run("label", "--lfs", tickets.Lfs, "--data", tickets.Data, "--model", "mv", "--dev", tickets.Data, "--gold-column", "category", "--out", tickets.File("l.csv"));
+
+        // Then
+        result.ShouldSucceed();
+        result.ErrorLines.ShouldContain(l => l.Contains("warning SNK0707: the LFs fire together far more than the classes explain: on the 200 labelled rows"));
+    }
 }

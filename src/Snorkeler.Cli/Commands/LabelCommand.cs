@@ -103,13 +103,14 @@ internal sealed class LabelCommand : ICommand
             // 2. The labelled dev set, if any: a matrix with gold labels, or data labelled by the same LFs.
             var dev = Gold.OpenDev(args, (_, _) => (lfs, schema), applyOptions with { Progress = null });
             var warnings = ApplyCommand.Warnings(counts, lfs, data, goldColumn, dataHasGold: trainGold is not null, args, cancellation).ToList();
-            // Accuracy against gold: the training data's gold labels when it has them, else the dev set's (whose wrong rows
-            // 'rows' shows when the dev set is a data file).
+            // What needs gold (accuracy, LFs firing together within a class): the training data's gold labels when it has them,
+            // else the dev set's (whose wrong rows 'rows' shows when the dev set is a data file).
             if (trainGold is null && dev is not null)
             {
                 var devPath = args.Value("--dev")!;
                 var devRows = MatrixFile.IsMatrix(devPath) ? null : ApplyCommand.RowsCommand(args, gold: goldColumn is not null, data: devPath);
-                warnings.AddRange(LfWarnings.Check(dev, lfs, rowsCommand: devRows, cancellation: cancellation).Where(w => w.Code == LfWarnings.Codes.BelowChance));
+                warnings.AddRange(LfWarnings.Check(dev, lfs, rowsCommand: devRows, cancellation: cancellation)
+                    .Where(w => w.Code is LfWarnings.Codes.BelowChance or LfWarnings.Codes.FireTogether));
             }
             terminal.Diagnostics(warnings);
 
