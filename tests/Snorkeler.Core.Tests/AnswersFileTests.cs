@@ -275,4 +275,34 @@ public class AnswersFileTests
         using var stream = File.Create(path);
         ParquetSerializer.SerializeAsync(tasks.Select((t, i) => new Answer(t, workers[i], labels[i])), stream).GetAwaiter().GetResult();
     }
+
+    [Theory]
+    [InlineData("task,rater,label", "has columns 'task' and 'label' of people's answers but no 'worker', so it is neither")]
+    [InlineData("task,worker", "has columns 'task' and 'worker' of people's answers but no 'label', so it is neither")]
+    [InlineData("item,worker,answer", "has a column 'worker' of people's answers but no 'task' or 'label', so it is neither")]
+    public void Answers_missing_a_column_are_refused_not_read_as_a_wide_matrix_of_their_ids(string header, string message)
+    {
+        // Given answers whose ids and labels are all whole numbers, with one of the three columns named otherwise or missing
+        using var temp = new TempFolder();
+        var path = temp.File("answers.csv");
+        var columns = header.Split(',').Length;
+        File.WriteAllText(path, header + "\n" + string.Concat(Enumerable.Range(1, 6).Select(i => string.Join(",", new[] { $"{i}", $"{i % 3}", $"{i % 2}" }.Take(columns)) + "\n")));
+
+        // When it is opened as a matrix, Then the error names the file and the columns (it was read as LFs 'task', 'rater', 'label')
+        var error = Should.Throw<SnorkelerException>(() => MatrixFile.Open(path));
+        error.Message.ShouldStartWith($"{path}: {message}");
+    }
+
+    [Fact]
+    public void A_wide_matrix_with_a_sidecar_may_name_an_LF_task()
+    {
+        // Given a wide CSV matrix whose sidecar names its classes and its LFs, one of them 'task'
+        using var temp = new TempFolder();
+        var path = temp.File("votes.csv");
+        File.WriteAllText(path, "task,other\n0,1\n-1,1\n");
+        File.WriteAllText(MatrixFile.SchemaSidecar(path), """{"format": "snorkeler.matrix-schema", "version": 1, "classes": ["HAM", "SPAM"], "lfs": ["task", "other"]}""");
+
+        // When / Then
+        MatrixFile.Open(path).LfNames.ShouldBe(["task", "other"]);
+    }
 }

@@ -40,6 +40,25 @@ public static class AnswersFile
                && header.IndexOf(options.LabelColumn ?? MatrixReadOptions.DefaultLabelColumn) >= 0;
     }
 
+    /// <summary>
+    /// Why a CSV that is not long format cannot be a wide label matrix either, or null: its header has the task or the worker
+    /// column of people's answers but not all three (<c>task,rater,label</c>; <c>item,worker,answer</c>). Read as a wide
+    /// matrix, its task and worker ids were taken for votes and every command went on with garbage.
+    /// </summary>
+    public static string? PartialAnswerColumns(string path, MatrixReadOptions options)
+    {
+        Guard.NotNull(options);
+        var header = DataSources.Open(path).Schema;
+        var columns = new[] { options.TaskColumn ?? MatrixReadOptions.DefaultTaskColumn, options.WorkerColumn ?? MatrixReadOptions.DefaultWorkerColumn,
+            options.LabelColumn ?? MatrixReadOptions.DefaultLabelColumn };
+        var present = columns.Where(c => header.IndexOf(c) >= 0).ToArray();
+        if (header.IndexOf(columns[0]) < 0 && header.IndexOf(columns[1]) < 0) return null;
+        static string Named(IEnumerable<string> names, string joint) => string.Join(joint, names.Select(n => $"'{n}'"));
+        return $"has {(present.Length == 1 ? "a column" : "columns")} {Named(present, " and ")} of people's answers but no {Named(columns.Except(present), " or ")}, "
+               + $"so it is neither answers in long format ({string.Join(",", columns)}, one answer a line) nor a wide label matrix (a column an LF's votes, no ids); "
+               + "name the answers' columns with --task-column, --worker-column and --label-column";
+    }
+
     /// <summary>The first few names of a list, for a message.</summary>
     private static string Some(IReadOnlyList<string> names)
         => string.Join(", ", names.Take(5)) + (names.Count > 5 ? $", … ({names.Count:N0} in all)" : "");

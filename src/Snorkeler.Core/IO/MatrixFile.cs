@@ -159,6 +159,9 @@ public static class MatrixFile
         var format = FormatOf(path);
         if (format == MatrixFormat.Answers || (format == MatrixFormat.Csv && AnswersFile.IsLongFormat(path, options)))
             return AnswersFile.Read(path, options);
+        // A matrix with a sidecar says what it is; without one, a header with the ids of answers but not all their columns is a mistake.
+        if (format == MatrixFormat.Csv && !File.Exists(SchemaSidecar(path)) && AnswersFile.PartialAnswerColumns(path, options) is { } partial)
+            throw SnorkelerException.InFile(path, partial);
         if (options.GoldPath is not null)
             throw SnorkelerException.InFile(path, "a gold file joins on task ids, which only long-format answers (task,worker,label) have");
         IMatrixSource source = format switch
