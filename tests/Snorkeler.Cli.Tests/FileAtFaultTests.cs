@@ -94,6 +94,23 @@ public sealed class FileAtFaultTests : IDisposable
             .ErrorLines[^1].ShouldStartWith($"error: {dev}: its LFs differ from those of the training matrix {train}: it has 2 LFs, the training matrix 3;");
     }
 
+    [Theory]
+    [InlineData("snorkel")]
+    [InlineData("flyingsquid")]
+    public void Fit_from_statistics_names_the_dev_file_whose_LFs_differ_from_the_statistics(string model)
+    {
+        // Given statistics of LFs 'a', 'b', 'c' and a dev split of LFs lf_0, lf_1, lf_2 (its prior was taken without a word)
+        var stats = _temp.File("s.stats.json");
+        SufficientStatistics.Compute(LabelMatrix.Create(new LabelSchema(XY), new[] { "a", "b", "c" }, new[] { 0, 1, 1, 1, 0, 1, 1, 0, 0 })).Save(stats);
+        var dev = Split("b", "valid.json", XY, ThreeLfs);
+        var output = _temp.File("m.json");
+
+        // When / Then
+        Shell.Run("fit", "--stats", stats, "--dev", dev, "--model", model, "--out", output)
+            .ShouldFailWith(1).ErrorLines[^1].ShouldStartWith($"error: {dev}: its LFs differ from those of the statistics {stats}:");
+        File.Exists(output).ShouldBeFalse();
+    }
+
     [Fact]
     public void Fit_from_statistics_names_the_shard_whose_LFs_differ_from_the_first()
     {

@@ -134,6 +134,10 @@ internal sealed class FitCommand : ICommand
             }
             if (statistics is null) throw new UsageException("--stats needs at least one file");
             _ = Inputs.Prior(args, statistics.Schema);
+            // The dev split must be of the statistics' classes and LFs, as it must be of a training matrix's.
+            if (context.Dev is not null && LabelModel.Difference(LabelMatrix.Create(statistics.Schema, statistics.LfNames.ToArray(), new int[0, statistics.LfNames.Count]), context.Dev,
+                    $"the statistics {args.Values("--stats")[0]}", "the dev split") is { } devDifference)
+                throw SnorkelerException.InFile(Inputs.MatrixName(args.Values("--dev")), devDifference);
             model = fromStatistics.Fit(statistics, context);
             rows = statistics.RowCount;
             lfCount = statistics.LfNames.Count;
