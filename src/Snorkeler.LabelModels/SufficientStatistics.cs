@@ -259,6 +259,7 @@ public sealed class SufficientStatistics
             throw Bad("checksum mismatch: the file was edited or damaged after it was written; recompute the statistics");
         var classes = ModelFile.Strings(json, "classes", path);
         var lfs = ModelFile.Strings(json, "lfs", path);
+        if (IO.MatrixFile.LfNamesProblem(lfs) is { } problem) throw SnorkelerException.InFile(path, $"field 'lfs': {problem}");
         LabelSchema schema;
         try { schema = new LabelSchema(classes); }
         catch (ArgumentException e) { throw Bad($"field 'classes': {e.Message}"); }

@@ -37,6 +37,43 @@ public class MatrixFileTests
     }
 
     [Theory]
+    [InlineData("ab", "bb", "LF name 'bb' is given twice (LFs 1 and 2)")]
+    [InlineData("ab", "", "LF 1 has an empty name")]
+    public void A_binary_matrix_whose_LFs_share_a_name_or_have_none_is_refused_naming_them(string written, string patched, string problem)
+    {
+        // Given a .snkm matrix of LFs 'ab' and 'bb', its first name patched in the file (a writer of its own, a damaged copy)
+        using var temp = new TempFolder();
+        var path = temp.File("m.snkm");
+        MatrixFile.Write(path, LabelMatrix.Create(Some.HamSpam, [written, "bb"], [0, 1, -1, 1]));
+        var bytes = File.ReadAllBytes(path);
+        var at = bytes.AsSpan().IndexOf("ab"u8);
+        if (patched.Length == 0)
+        {
+            // A name is its length (a little-endian int) and its bytes: an empty one is length 0 and no bytes.
+            bytes[at - 4] = 0;
+            bytes = [.. bytes.AsSpan(0, at), .. bytes.AsSpan(at + 2)];
+        }
+        else Encoding.UTF8.GetBytes(patched).CopyTo(bytes, at);
+        File.WriteAllBytes(path, bytes);
+
+        // When / Then: the error names the file and the LFs (a model checks a matrix's LFs by name, so one name twice let a
+        // reordered matrix through)
+        Should.Throw<SnorkelerException>(() => MatrixFile.Open(path)).Message.ShouldStartWith($"{path}: {problem}");
+    }
+
+    [Fact]
+    public void A_schema_sidecar_that_names_an_LF_twice_is_refused_naming_it()
+    {
+        using var temp = new TempFolder();
+        var path = temp.File("m.csv");
+        File.WriteAllText(path, "0,1\n-1,1\n");
+        File.WriteAllText(MatrixFile.SchemaSidecar(path), """{"classes": ["HAM", "SPAM"], "lfs": ["a", "a"]}""");
+
+        Should.Throw<SnorkelerException>(() => MatrixFile.Read(path)).Message
+            .ShouldBe($"{MatrixFile.SchemaSidecar(path)}: invalid matrix schema file: field 'lfs': LF name 'a' is given twice (LFs 1 and 2); every LF needs a name of its own");
+    }
+
+    [Theory]
     [InlineData(".snkm")]
     [InlineData(".npy")]
     public void Blocks_whose_votes_are_handed_back_hold_the_same_votes_as_the_whole_matrix(string extension)

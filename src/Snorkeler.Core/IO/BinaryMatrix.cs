@@ -146,6 +146,7 @@ internal sealed class BinaryMatrixSource : IMatrixSource
             var m = r.ReadInt32();
             if (m is < 0 or > 1_000_000) throw Bad("damaged header (LF count)");
             LfNames = Enumerable.Range(0, m).Select(_ => MatrixFile.ReadUtf8(r, path)).ToArray();
+            if (MatrixFile.LfNamesProblem(LfNames) is { } problem) throw SnorkelerException.InFile(path, problem);
             _kinds = new SourceKind[m];
             if (version >= 2)
                 for (var j = 0; j < m; j++)

@@ -369,8 +369,11 @@ public static class MatrixFile
                 throw SnorkelerException.InFile(sidecar, $"invalid matrix schema file: field 'format' is {format.GetRawText()}, not \"{SidecarFormat}\"");
             if (doc.RootElement.TryGetProperty("gold", out var goldField) && goldField.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))
                 throw SnorkelerException.InFile(sidecar, "invalid matrix schema file: field 'gold' must be a string");
-            var classes = Strings(sidecar, doc.RootElement.GetProperty("classes"), "classes");
+            if (!doc.RootElement.TryGetProperty("classes", out var classesField))
+                throw SnorkelerException.InFile(sidecar, "invalid matrix schema file: no field 'classes' (the class names in order, such as [\"HAM\", \"SPAM\"])");
+            var classes = Strings(sidecar, classesField, "classes");
             var lfs = doc.RootElement.TryGetProperty("lfs", out var l) ? Strings(sidecar, l, "lfs") : null;
+            if (lfs is not null && LfNamesProblem(lfs) is { } lfProblem) throw SnorkelerException.InFile(sidecar, $"invalid matrix schema file: field 'lfs': {lfProblem}");
             var gold = doc.RootElement.TryGetProperty("gold", out var g) && g.ValueKind == JsonValueKind.String ? g.GetString() : null;
             var annotators = doc.RootElement.TryGetProperty("annotators", out var a) ? Strings(sidecar, a, "annotators") : null;
             LabelSchema schema;
@@ -382,6 +385,22 @@ public static class MatrixFile
         {
             throw SnorkelerException.InFile(sidecar, $"invalid matrix schema file: {e.Message}");
         }
+    }
+
+    /// <summary>
+    /// Null when every LF name is non-empty and used once, else why not ("LF name 'a' is given twice (LFs 1 and 3)"): a model
+    /// checks a matrix's LFs against its own by name, so two LFs of one name would let a reordered matrix through.
+    /// </summary>
+    public static string? LfNamesProblem(IReadOnlyList<string> names)
+    {
+        Guard.NotNull(names);
+        var first = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var j = 0; j < names.Count; j++)
+        {
+            if (string.IsNullOrEmpty(names[j])) return $"LF {j + 1} has an empty name; every LF needs a name of its own";
+            if (!first.TryAdd(names[j], j)) return $"LF name '{names[j]}' is given twice (LFs {first[names[j]] + 1} and {j + 1}); every LF needs a name of its own";
+        }
+        return null;
     }
 
     /// <summary>A field that must be an array of strings (a null in it would reach the readers as a missing name).</summary>
