@@ -246,6 +246,10 @@ internal static class Inputs
             _ => "a data file (no task, worker and label columns)",
         };
 
+    /// <summary>"1 task", "1,234 tasks".</summary>
+    private static string Counted(long count, string noun)
+        => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{count:N0} {noun}{(count == 1 ? "" : "s")}");
+
     private static IMatrixSource OpenMatrix(IReadOnlyList<string> paths, MatrixReadOptions options, Terminal? terminal)
     {
         var path = MatrixName(paths);
@@ -254,7 +258,7 @@ internal static class Inputs
         if (matrix is AnswerMatrix answers && terminal is not null)
         {
             var r = answers.Report;
-            terminal.Info($"{path}: {r.Answers:N0} answers, {answers.RowCount:N0} tasks, {answers.LfNames.Count:N0} workers, classes {answers.Schema}{(answers.HasGold ? $", gold labels for {r.GoldTasks:N0} tasks" : "")}; {(answers.Matrix.IsSparse ? "sparse" : "dense")} storage");
+            terminal.Info($"{path}: {Counted(r.Answers, "answer")}, {Counted(answers.RowCount ?? 0, "task")}, {Counted(answers.LfNames.Count, "worker")}, classes {answers.Schema}{(answers.HasGold ? $", gold labels for {r.GoldTasks:N0} tasks" : "")}; {(answers.Matrix.IsSparse ? "sparse" : "dense")} storage");
             foreach (var note in r.Notes()) terminal.Info($"{path}: {note}");
             foreach (var warning in r.Warnings()) terminal.Error.WriteLine(Text.Printable.OneLine($"warning: {path}: {warning}"));
         }

@@ -290,4 +290,21 @@ public class FitPredictTests
         given.ShouldSucceed();
         given.Error.ShouldNotContain("has no row of");
     }
+
+    [Fact]
+    public void The_status_lines_of_one_task_count_it_in_the_singular()
+    {
+        // Given the answers of three workers to one task
+        using var temp = new TempFolder();
+        var answers = temp.File("answers.csv");
+        File.WriteAllText(answers, "task,worker,label\nq1,w1,0\nq1,w2,1\nq1,w3,0\n");
+
+        // When
+        var result = Shell.Run("fit", "--matrix", answers, "--model", "mv", "--out", temp.File("m.json"));
+
+        // Then
+        result.ShouldSucceed();
+        result.ErrorLines.ShouldContain(l => l.StartsWith($"{answers}: 3 answers, 1 task, 3 workers, classes"));
+        result.ErrorLines.ShouldContain(l => l.StartsWith("fitted 'mv' on 1 row × 3 workers in "));
+    }
 }

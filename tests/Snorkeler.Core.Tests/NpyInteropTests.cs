@@ -88,8 +88,9 @@ public class NpyInteropTests
     }
 
     [Theory]
-    [InlineData("<f8", "dtype '<f8' is not a little-endian integer type")]
-    [InlineData(">i8", "dtype '>i8' is not a little-endian integer type")]
+    [InlineData("<f8", "dtype '<f8' is not one read here: votes are signed little-endian integers, int8, int16, int32 or int64 ('<i1', '<i2', '<i4', '<i8'); convert them with numpy, e.g. numpy.save(path, L.astype('int8'))")]
+    [InlineData(">i8", "dtype '>i8' is not one read here: votes are signed little-endian integers, int8, int16, int32 or int64 ('<i1', '<i2', '<i4', '<i8'); convert them with numpy, e.g. numpy.save(path, L.astype('int8'))")]
+    [InlineData("|u1", "dtype '|u1' is not one read here: votes are signed little-endian integers, int8, int16, int32 or int64 ('<i1', '<i2', '<i4', '<i8'); convert them with numpy, e.g. numpy.save(path, L.astype('int8'))")]
     public void A_non_integer_or_big_endian_array_is_refused(string descr, string expected)
     {
         using var temp = new TempFolder();

@@ -158,7 +158,7 @@ public sealed record LfSummary(LabelSchema Schema, long Rows, IReadOnlyList<LfSt
 
     /// <summary>"1,956 rows, 10 LFs", or for people's answers "108 tasks, 39 workers": the text table's last line and the HTML report's first say it alike.</summary>
     internal string Counted
-        => string.Create(CultureInfo.InvariantCulture, $"{Rows:N0} {(People ? "tasks" : "rows")}, {Lfs.Count:N0} {(People ? "workers" : "LFs")}");
+        => string.Create(CultureInfo.InvariantCulture, $"{Rows:N0} {(People ? "task" : "row")}{(Rows == 1 ? "" : "s")}, {Lfs.Count:N0} {(People ? "worker" : "LF")}{(Lfs.Count == 1 ? "" : "s")}");
 
     /// <summary>
     /// Cuts the source names (column 0) and the class names of the polarities (column 1) of a text table's

@@ -56,7 +56,7 @@ internal sealed record NpyHeader(long DataStart, int Width, long[] Shape)
             "<i2" => 2,
             "<i4" => 4,
             "<i8" => 8,
-            _ => throw Bad($"dtype '{descr}' is not a little-endian integer type"),
+            _ => throw Bad($"dtype '{descr}' is not one read here: votes are signed little-endian integers, int8, int16, int32 or int64 ('<i1', '<i2', '<i4', '<i8'); convert them with numpy, e.g. numpy.save(path, L.astype('int8'))"),
         };
         var shown = Shown(shape);
         if (shape.Length != dimensions)
