@@ -268,7 +268,40 @@ public sealed class SufficientStatistics
         stats.RowCount = rows;
         ReadCounts(json["votes"] as JsonArray ?? throw Bad("field 'votes' must be an array"), stats._votes, "votes", rows, Bad);
         ReadCounts(json["pairs"] as JsonArray ?? throw Bad("field 'pairs' must be an array"), stats._pairs, "pairs", rows, Bad);
+        stats.CheckConsistent(Bad);
         return stats;
+    }
+
+    /// <summary>
+    /// Counts that rows of votes could have given: an LF votes on at most every row, and two LFs vote a pair of classes
+    /// together at most as often as either votes its class. Each count alone lies in 0..rows; together they may not, in a
+    /// file another writer made (the checksum only says the file is as written).
+    /// </summary>
+    private void CheckConsistent(Func<string, SnorkelerException> bad)
+    {
+        int m = LfCount, k = Cardinality;
+        for (var j = 0; j < m; j++)
+        {
+            var voted = 0L;
+            for (var c = 0; c < k; c++) voted += VoteCount(j, c);
+            if (voted > RowCount)
+                throw bad(string.Create(CultureInfo.InvariantCulture, $"field 'votes': LF '{LfNames[j]}' votes on {voted:N0} rows, more than the {RowCount:N0} counted"));
+        }
+        for (var j = 0; j < m; j++)
+            for (var l = j + 1; l < m; l++)
+                for (var a = 0; a < k; a++)
+                {
+                    long withJ = 0;
+                    for (var b = 0; b < k; b++)
+                    {
+                        var together = PairCount(j, a, l, b);
+                        withJ += together;
+                        if (together > VoteCount(l, b))
+                            throw bad(string.Create(CultureInfo.InvariantCulture, $"field 'pairs': LFs '{LfNames[j]}' and '{LfNames[l]}' vote {Schema.NameOf(a)} and {Schema.NameOf(b)} together on {together:N0} rows, more than the {VoteCount(l, b):N0} on which '{LfNames[l]}' votes {Schema.NameOf(b)}"));
+                    }
+                    if (withJ > VoteCount(j, a))
+                        throw bad(string.Create(CultureInfo.InvariantCulture, $"field 'pairs': LF '{LfNames[j]}' votes {Schema.NameOf(a)} together with '{LfNames[l]}' on {withJ:N0} rows, more than the {VoteCount(j, a):N0} on which it votes {Schema.NameOf(a)}"));
+                }
     }
 
     private static void ReadCounts(JsonArray array, long[] into, string field, long rows, Func<string, SnorkelerException> bad)

@@ -180,6 +180,22 @@ public sealed class SufficientStatisticsTests
         error.Message.ShouldBe($"s.json: field '{field}': count 0 must be a whole number from 0 to 4, got {count}");
     }
 
+    [Theory]
+    [InlineData("votes", 0, "4", "s.json: field 'votes': LF 'lf_0' votes on 6 rows, more than the 4 counted")]
+    [InlineData("pairs", 3, "3", "s.json: field 'pairs': LFs 'lf_0' and 'lf_1' vote 1 and 1 together on 3 rows, more than the 2 on which 'lf_1' votes 1")]
+    public void Counts_that_no_rows_could_give_are_an_error_naming_the_LFs(string field, int index, string count, string message)
+    {
+        // Given statistics of 4 rows (LF 0 votes 0 twice and 1 twice) with one count raised, each count still within 0..4 and
+        // the checksum made to match (another writer's file)
+        var json = SufficientStatistics.Compute(Some.Matrix(2, [[0, 1, -1], [1, 1, 0], [0, 0, 0], [1, -1, 1]])).ToJson();
+        json.Remove("checksum");
+        ((System.Text.Json.Nodes.JsonArray)json[field]!)[index] = System.Text.Json.Nodes.JsonNode.Parse(count);
+        json["checksum"] = JsonChecksum.Of(json);
+
+        // When / Then
+        Should.Throw<SnorkelerException>(() => SufficientStatistics.FromJson(json, "s.json")).Message.ShouldBe(message);
+    }
+
     [Fact]
     public void Repeated_class_names_are_an_error_naming_the_field_without_the_parameter_name()
     {
