@@ -357,6 +357,9 @@ public static class ModelComparison
         double Mean(Func<ComparisonRow, double> f) => runs.Average(f);
         double Std(Func<ComparisonRow, double> f)
         {
+            // Seeds that all score the same have no spread: the mean's rounding would leave one of about 1e-16.
+            var first = f(runs[0]);
+            if (runs.All(r => f(r) == first)) return 0;
             var mean = runs.Average(f);
             return Math.Sqrt(runs.Sum(r => (f(r) - mean) * (f(r) - mean)) / (runs.Count - 1));
         }
