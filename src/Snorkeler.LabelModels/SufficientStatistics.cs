@@ -230,6 +230,9 @@ public sealed class SufficientStatistics
     /// <summary>Reads and validates a statistics file; every problem is a <see cref="SnorkelerException"/> naming the file.</summary>
     public static SufficientStatistics Load(string path)
     {
+        // A matrix given where statistics go read as damaged text ("invalid UTF-8 at byte 229"): say what it is instead.
+        if (Path.GetExtension(path).ToLowerInvariant() is ".snkm" or ".npy" or ".csv" or ".tsv" or ".jsonl" or ".ndjson" or ".parquet")
+            throw SnorkelerException.InFile(path, "is a label matrix (or answers), not statistics: give it with --matrix; statistics are the JSON file 'apply --stats' writes");
         JsonObject json;
         try
         {

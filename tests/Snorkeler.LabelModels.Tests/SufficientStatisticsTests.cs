@@ -149,6 +149,19 @@ public sealed class SufficientStatisticsTests
         Should.Throw<SnorkelerException>(() => SufficientStatistics.Load(path)).Message.ShouldContain("checksum mismatch");
     }
 
+    [Theory]
+    [InlineData("m.snkm")]
+    [InlineData("m.npy")]
+    [InlineData("m.csv")]
+    public void A_label_matrix_given_as_statistics_is_named_as_one(string name)
+    {
+        using var folder = new TempFolder();
+        var path = folder.File(name);
+        IO.MatrixFile.Write(path, Some.Synthetic(10, 3, 2, seed: 1));
+        Should.Throw<SnorkelerException>(() => SufficientStatistics.Load(path)).Message
+            .ShouldBe($"{path}: is a label matrix (or answers), not statistics: give it with --matrix; statistics are the JSON file 'apply --stats' writes");
+    }
+
     [Fact]
     public void A_missing_statistics_file_is_named_in_the_error()
         => Should.Throw<SnorkelerException>(() => SufficientStatistics.Load("/nonexistent/x.json")).Message.ShouldBe("/nonexistent/x.json: no such file");
