@@ -159,7 +159,7 @@ internal static class Inputs
     public static MatrixReadOptions ReadOptions(Args args, string path, LabelModels.ILabelModel? model = null, bool requireGold = true)
     {
         var annotators = args.Value("--annotators") is { } a
-            ? a == "all" ? ["*"] : a.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            ? a.Equals("all", StringComparison.OrdinalIgnoreCase) ? ["*"] : a.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
             : null;
         var goldColumn = args.Value("--gold-column");
         return new MatrixReadOptions

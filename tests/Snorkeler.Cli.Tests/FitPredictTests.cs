@@ -307,4 +307,22 @@ public class FitPredictTests
         result.ErrorLines.ShouldContain(l => l.StartsWith($"{answers}: 3 answers, 1 task, 3 workers, classes"));
         result.ErrorLines.ShouldContain(l => l.StartsWith("fitted 'mv' on 1 row × 3 workers in "));
     }
+
+    [Theory]
+    [InlineData("all")]
+    [InlineData("ALL")]
+    public void Annotators_all_marks_every_column_of_a_wide_matrix_as_a_person_in_any_case(string all)
+    {
+        // Given a wide matrix of three workers' answers, -1 where a worker was not shown the task
+        using var temp = new TempFolder();
+        var matrix = temp.File("workers.csv");
+        File.WriteAllText(matrix, "w1,w2,w3\n0,1,-1\n1,-1,1\n-1,0,0\n1,1,0\n");
+
+        // When
+        var result = Shell.Run("analyze", "--matrix", matrix, "--annotators", all);
+
+        // Then the columns are read as people ("no source 'ALL'" before)
+        result.ShouldSucceed();
+        result.Out.ShouldContain("4 tasks, 3 workers");
+    }
 }
