@@ -359,7 +359,7 @@ public class AnnotatorAnalysisTests
         var named = Shell.Run("fit", "--matrix", export, "--worker-column", "annotator", "--label-column", "answer", "--model", "mv", "--out", temp.File("m.json"));
 
         // Then the error says how to read it as answers, and that works
-        asIs.ShouldFailStartingWith(1, $"error: {export}(2): column 'task': 'q1' is not a label (-1 or a class number); if the file holds people's answers, one per line, name its columns task, worker and label, or give --task-column, --worker-column and --label-column");
+        asIs.ShouldFailStartingWith(1, $"error: {export}: has a column 'task' of people's answers but no 'worker' or 'label', so it is neither answers in long format (task,worker,label, one answer a line) nor a wide label matrix (a column an LF's votes, no ids); name the answers' columns with --task-column, --worker-column and --label-column");
         named.ShouldSucceed();
     }
 }
