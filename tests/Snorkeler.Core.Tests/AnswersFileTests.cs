@@ -305,4 +305,21 @@ public class AnswersFileTests
         // When / Then
         MatrixFile.Open(path).LfNames.ShouldBe(["task", "other"]);
     }
+
+    [Fact]
+    public void Gold_labels_none_of_which_names_a_task_of_the_answers_are_warned_about_with_the_first_id()
+    {
+        // Given answers to tasks q1, q2 and a gold file that writes the ids without the q
+        using var temp = new TempFolder();
+        var answers = temp.File("answers.csv");
+        var gold = temp.File("gold.csv");
+        File.WriteAllText(answers, "task,worker,label\nq1,a,0\nq1,b,1\nq2,a,1\n");
+        File.WriteAllText(gold, "task,label\n1,0\n2,1\n");
+
+        // When
+        var read = AnswersFile.Read(answers, new MatrixReadOptions { GoldPath = gold });
+
+        // Then (before, a note that 2 gold labels were left out, and every score then had no gold to compare with)
+        read.Report.Warnings().ShouldBe(["none of the 2 gold labels names a task among the answers (the first names '1'); are the task ids written alike in both files?"]);
+    }
 }

@@ -144,8 +144,9 @@ public static class AnswersFile
         int[]? gold = null;
         long goldUnmatched = 0;
         var goldLabelled = 0;
+        string? firstUnmatchedGold = null;
         if (options.GoldPath is { } goldPath)
-            (gold, goldUnmatched, goldLabelled) = ReadGold(goldPath, options, tasks, labels);
+            (gold, goldUnmatched, goldLabelled, firstUnmatchedGold) = ReadGold(goldPath, options, tasks, labels);
 
         var schema = labels.Resolve(path);
         var classOf = labels.ClassOf(schema);
@@ -219,6 +220,7 @@ public static class AnswersFile
         var report = new AnswersReport(n + empty + unknown, kept, repeats, empty, unknown, goldLabelled, goldUnmatched)
         {
             FirstRepeat = firstRepeat,
+            FirstUnmatchedGoldTask = firstUnmatchedGold,
             // Empty lists are the shared empty array, so reports compare equal as values when nothing was left out.
             UnknownWorkers = unknownWorkers.Count == 0 ? [] : [.. unknownWorkers.Names],
             TasksWithoutKnownAnswers = unknownTasks.Count == 0 ? [] : [.. unknownTasks.Names.Where(task => tasks.Find(task) < 0)],
@@ -322,7 +324,7 @@ public static class AnswersFile
         return File.Exists(labelPath) ? WrenchFile.ReadSchema(path) : null;
     }
 
-    private static (int[] Gold, long Unmatched, int Labelled) ReadGold(string path, MatrixReadOptions options, KeyTable tasks, LabelTable labels)
+    private static (int[] Gold, long Unmatched, int Labelled, string? FirstUnmatched) ReadGold(string path, MatrixReadOptions options, KeyTable tasks, LabelTable labels)
     {
         var source = DataSources.Open(path);
         var taskName = options.TaskColumn ?? MatrixReadOptions.DefaultTaskColumn;
@@ -331,6 +333,7 @@ public static class AnswersFile
         var labelColumn = source.Schema.IndexOf(labelName) is var l and >= 0 ? l : source.Schema.RequireIndex(MatrixReadOptions.DefaultLabelColumn, path);
         var pending = new Dictionary<int, (int Label, string Text, long? Line)>();
         long unmatched = 0;
+        string? firstUnmatched = null;
         foreach (var batch in source.ReadBatches(8192))
             for (var i = 0; i < batch.Count; i++)
             {
@@ -340,7 +343,11 @@ public static class AnswersFile
                 var task = tasks.Find(taskText);
                 var line = batch.LineOf(i);
                 var id = labels.Add(label, path, line);
-                if (task < 0) { unmatched++; continue; }
+                if (task < 0)
+                {
+                    if (unmatched++ == 0) firstUnmatched = taskText.ToString();
+                    continue;
+                }
                 // one task, two different gold labels: which one is true is not ours to guess
                 if (pending.TryGetValue(task, out var first) && first.Label != id)
                     throw SnorkelerException.InFile(path, $"task '{taskText.ToString()}' has two gold labels: '{first.Text}'{(first.Line is { } firstLine ? $" (line {firstLine})" : "")} and '{label.ToString()}'; give each task one", line);
@@ -351,7 +358,7 @@ public static class AnswersFile
         Array.Fill(gold, LabelSchema.Abstain);
         foreach (var (task, (id, _, _)) in pending) gold[task] = GoldId(id);
         labels.GoldIds = gold;
-        return (gold, unmatched, pending.Count);
+        return (gold, unmatched, pending.Count, firstUnmatched);
     }
 
     /// <summary>Maps a label id to a gold placeholder below -1 and back (it is its own inverse).</summary>
@@ -477,6 +484,9 @@ public sealed record AnswersReport(long Lines, long Answers, long Repeats, long 
     /// <summary>The first repeated answer, as <c>worker 'w' on task 't'</c>, so that the count can be checked; null without repeats.</summary>
     public string? FirstRepeat { get; init; }
 
+    /// <summary>The first task of the gold file that has no answers (its id as written there); null when every gold task has answers.</summary>
+    public string? FirstUnmatchedGoldTask { get; init; }
+
     /// <summary>The workers outside the given sources whose answers were left out, in order of first appearance.</summary>
     public IReadOnlyList<string> UnknownWorkers { get; init; } = [];
 
@@ -505,6 +515,11 @@ public sealed record AnswersReport(long Lines, long Answers, long Repeats, long 
     /// <summary>What a caller should not miss (empty when nothing): tasks that get no label because no answer of theirs was kept.</summary>
     public IEnumerable<string> Warnings()
     {
+        // No gold label met its task: the two files most likely write the ids differently ("q1" and "1", "Q1", padded).
+        if (GoldTasks == 0 && GoldUnmatched > 0)
+            yield return GoldUnmatched == 1
+                ? $"the one gold label names no task among the answers ('{FirstUnmatchedGoldTask}'); are the task ids written alike in both files?"
+                : $"none of the {Count(GoldUnmatched, "gold label")} names a task among the answers (the first names '{FirstUnmatchedGoldTask}'); are the task ids written alike in both files?";
         var n = TasksWithoutKnownAnswers.Count;
         if (n > 0)
             yield return $"{Count(n, "task")} {(n == 1 ? "has" : "have")} only answers of workers the model does not know and {(n == 1 ? "is" : "are")} not in the output: {Some(TasksWithoutKnownAnswers)}";
