@@ -255,6 +255,11 @@ internal static class Inputs
         var path = MatrixName(paths);
         var matrix = MatrixFile.Open(paths, options);
         if (matrix.RowCount == 0) throw SnorkelerException.InFile(path, "the matrix has no rows");
+        // A NumPy matrix's gold file is found through its sidecar: without one, a gold file beside it is not read, and a
+        // comparison then says only that the matrix has no gold.
+        if (matrix is not AnswerMatrix && terminal is not null && paths.Count == 1 && path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase)
+            && !File.Exists(MatrixFile.SchemaSidecar(path)) && File.Exists(MatrixFile.NpyGoldFile(path)))
+            terminal.Error.WriteLine($"warning: {path}: {Path.GetFileName(MatrixFile.NpyGoldFile(path))} beside it is not read: a .npy matrix's gold file is named by its schema sidecar ({Path.GetFileName(MatrixFile.SchemaSidecar(path))}), which is missing, so its classes are also numbered 0 to {matrix.Schema.Cardinality - 1} after its largest vote");
         if (matrix is AnswerMatrix answers && terminal is not null)
         {
             var r = answers.Report;

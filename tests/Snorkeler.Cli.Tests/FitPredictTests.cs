@@ -325,4 +325,22 @@ public class FitPredictTests
         result.ShouldSucceed();
         result.Out.ShouldContain("4 tasks, 3 workers");
     }
+
+    [Fact]
+    public void A_gold_file_beside_a_npy_matrix_without_its_sidecar_is_said_to_be_unread()
+    {
+        // Given a NumPy matrix with gold labels, its schema sidecar (which names the gold file) deleted
+        using var temp = new TempFolder();
+        var matrix = temp.File("test.npy");
+        IO.MatrixFile.Write(matrix, LabelMatrix.Create(new LabelSchema(["HAM", "SPAM"]), ["a", "b", "c"], [0, 1, 1, -1, 0, 0, 1, 1, -1], [1, 0, 1]));
+        File.Exists(IO.MatrixFile.NpyGoldFile(matrix)).ShouldBeTrue();
+        File.Delete(IO.MatrixFile.SchemaSidecar(matrix));
+
+        // When
+        var result = Shell.Run("fit", "--matrix", matrix, "--model", "mv", "--out", temp.File("m.json"));
+
+        // Then (before, nothing was said until a comparison found no gold)
+        result.ShouldSucceed();
+        result.ErrorLines.ShouldContain($"warning: {matrix}: test.gold.npy beside it is not read: a .npy matrix's gold file is named by its schema sidecar (test.npy.schema.json), which is missing, so its classes are also numbered 0 to 1 after its largest vote");
+    }
 }
