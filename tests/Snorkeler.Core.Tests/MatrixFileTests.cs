@@ -62,6 +62,19 @@ public class MatrixFileTests
     }
 
     [Fact]
+    public void A_csv_vote_past_the_largest_class_number_is_told_the_limit()
+    {
+        // Given a CSV matrix without a sidecar, one vote a class number past what a matrix holds
+        using var temp = new TempFolder();
+        var path = temp.File("m.csv");
+        File.WriteAllText(path, "a,b\n0,1\n40000,1\n");
+
+        // When / Then (it said "'40000' is not a label (-1 or a class number)", though it is a class number)
+        Should.Throw<SnorkelerException>(() => MatrixFile.Read(path)).Message
+            .ShouldBe($"{path}(3): column 'a': class 40000 is past the largest class number a matrix holds (32,767)");
+    }
+
+    [Fact]
     public void A_schema_sidecar_that_names_an_LF_twice_is_refused_naming_it()
     {
         using var temp = new TempFolder();

@@ -74,8 +74,10 @@ internal static class CsvMatrix
     {
         if (batch.IsMissing(row, column)) return LabelSchema.Abstain;
         var text = batch.Text(row, column).Trim();
-        if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v) || v < -1 || v > short.MaxValue)
+        if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v) || v < -1)
             throw SnorkelerException.InFile(path, $"column '{schema.Names[column]}': '{text}' is not a label (-1 or a class number){(classes is null ? AnswersHint : "")}", batch.LineOf(row));
+        if (v > short.MaxValue)
+            throw SnorkelerException.InFile(path, string.Create(CultureInfo.InvariantCulture, $"column '{schema.Names[column]}': class {v} is past the largest class number a matrix holds ({short.MaxValue:N0})"), batch.LineOf(row));
         if (classes is not null && v >= classes.Cardinality)
             throw SnorkelerException.InFile(path, $"column '{schema.Names[column]}': a label of {v} is out of range for classes {classes}", batch.LineOf(row));
         return v;
