@@ -343,4 +343,16 @@ public class FitPredictTests
         result.ShouldSucceed();
         result.ErrorLines.ShouldContain($"warning: {matrix}: test.gold.npy beside it is not read: a .npy matrix's gold file is named by its schema sidecar (test.npy.schema.json), which is missing, so its classes are also numbered 0 to 1 after its largest vote");
     }
+
+    [Fact]
+    public void Annotators_given_with_answers_in_long_format_is_an_error_not_passed_over()
+    {
+        using var temp = new TempFolder();
+        var answers = temp.File("answers.csv");
+        File.WriteAllText(answers, "task,worker,label\nq1,w1,0\nq1,w2,1\nq2,w1,1\n");
+
+        Shell.Run("fit", "--matrix", answers, "--annotators", "w1", "--model", "mv", "--out", temp.File("m.json"))
+            .ShouldFailWith(1, $"error: {answers}: holds answers in long format, whose workers are people already; --annotators marks the columns of a wide matrix (a --kind-column says which sources of answers are LFs)");
+        File.Exists(temp.File("m.json")).ShouldBeFalse();
+    }
 }

@@ -141,6 +141,8 @@ public static class MatrixFile
                                                       + "if it holds people's answers, give --task-column, --worker-column and --label-column");
             throw SnorkelerException.InFile(path, $"{WideName(format)} {wide}; give it alone (several files are read as one only when all hold answers in long format, task,worker,label)");
         }
+        if (options.Annotators is not null)
+            throw SnorkelerException.InFile(paths[0], "holds answers in long format, whose workers are people already; --annotators marks the columns of a wide matrix (a --kind-column says which sources of answers are LFs)");
         return AnswersFile.Read(paths, options);
     }
 
@@ -158,7 +160,12 @@ public static class MatrixFile
         AtomicFile.CompleteInterruptedCommits(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".");
         var format = FormatOf(path);
         if (format == MatrixFormat.Answers || (format == MatrixFormat.Csv && AnswersFile.IsLongFormat(path, options)))
+        {
+            // Answers are people's already: --annotators there was passed over without a word.
+            if (options.Annotators is not null)
+                throw SnorkelerException.InFile(path, "holds answers in long format, whose workers are people already; --annotators marks the columns of a wide matrix (a --kind-column says which sources of answers are LFs)");
             return AnswersFile.Read(path, options);
+        }
         // A matrix with a sidecar says what it is; without one, a header with the ids of answers but not all their columns is a mistake.
         if (format == MatrixFormat.Csv && !File.Exists(SchemaSidecar(path)) && AnswersFile.PartialAnswerColumns(path, options) is { } partial)
             throw SnorkelerException.InFile(path, partial);
