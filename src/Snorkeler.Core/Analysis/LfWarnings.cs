@@ -44,11 +44,11 @@ public static class LfWarnings
 
     /// <summary>
     /// Votes per row varying at least this many times as much as independent LFs would make them vary within the gold classes
-    /// (busy rows drawing many votes, quiet ones none) make <see cref="Codes.FireTogether"/>. On generated sets `dawid-skene`
+    /// (busy rows drawing many votes, quiet ones none) make <see cref="Codes.FireTogether"/>. On generated sets <c>dawid-skene</c>
     /// fell below majority vote from 1.43 on (not always: some sets at 2.6 held), never below 1.4; YouTube, TREC and tennis
     /// measure 0.87–0.98 (docs/label-models-measurements.md).
     /// </summary>
-    public const double FireTogetherRatio = 1.3;
+    public const double FireTogetherThreshold = 1.3;
 
     /// <summary><see cref="Codes.FireTogether"/> needs at least this many labelled rows (the ratio's standard error is then about 0.14).</summary>
     public const int FireTogetherRows = 100;
@@ -307,7 +307,7 @@ public static class LfWarnings
                         : $"LFs '{Name(a)}', {string.Join(", ", set.Take(set.Count - 1).Select(j => $"'{Name(j)}'"))} and '{Name(b)}' vote the same on every row, so the label model counts the same evidence {set.Count + 1} times; keep one", At(b)));
                 }
             }
-            if (FireTogetherRatio() is >= LfWarnings.FireTogetherRatio and var ratio)
+            if (FireTogetherRatio() is >= FireTogetherThreshold and var ratio)
                 warnings.Add(Warning(Codes.FireTogether, string.Create(CultureInfo.InvariantCulture,
                     $"the LFs fire together far more than the classes explain: on the {N(_labelled)} labelled rows the number of votes a row gets varies {ratio:0.0} times as much within a class as independent LFs would make it (LFs that copy one another, or busy rows drawing many votes and quiet ones few); models that take LFs as independent given the class (dawid-skene, snorkel, flyingsquid) can mistake busy rows for a class, so choose with gold: 'snorkeler fit --model auto --dev DEV', or compare against majority vote"), null));
             if (goldColumn is not null && lfs is not null)
