@@ -34,27 +34,34 @@ public static class AnswersFile
     {
         var ext = Path.GetExtension(path).ToLowerInvariant();
         if (!File.Exists(path) || ext is not (".csv" or ".tsv" or ".jsonl" or ".ndjson" or ".parquet")) return false;
-        var header = DataSources.Open(path).Schema;
-        return header.IndexOf(options.TaskColumn ?? MatrixReadOptions.DefaultTaskColumn) >= 0
-               && header.IndexOf(options.WorkerColumn ?? MatrixReadOptions.DefaultWorkerColumn) >= 0
-               && header.IndexOf(options.LabelColumn ?? MatrixReadOptions.DefaultLabelColumn) >= 0;
+        return AnswerColumnsIn(path, options).Count == 3;
     }
+
+    /// <summary>The task, worker and label columns (as <paramref name="options"/> name them) that the header of <paramref name="path"/> has, in that order.</summary>
+    internal static IReadOnlyList<string> AnswerColumnsIn(string path, MatrixReadOptions options)
+    {
+        var header = DataSources.Open(path).Schema;
+        return AnswerColumns(options).Where(c => header.IndexOf(c) >= 0).ToArray();
+    }
+
+    private static string[] AnswerColumns(MatrixReadOptions options)
+        => [options.TaskColumn ?? MatrixReadOptions.DefaultTaskColumn, options.WorkerColumn ?? MatrixReadOptions.DefaultWorkerColumn,
+            options.LabelColumn ?? MatrixReadOptions.DefaultLabelColumn];
 
     /// <summary>
     /// Why a CSV that is not long format cannot be a wide label matrix either, or null: its header has the task or the worker
     /// column of people's answers but not all three (<c>task,rater,label</c>; <c>item,worker,answer</c>). Read as a wide
     /// matrix, its task and worker ids were taken for votes and every command went on with garbage.
     /// </summary>
-    public static string? PartialAnswerColumns(string path, MatrixReadOptions options)
+    /// <param name="present">The answer columns the header has (<see cref="AnswerColumnsIn"/>).</param>
+    /// <param name="options">The names of the answer columns.</param>
+    internal static string? PartialAnswerColumns(IReadOnlyList<string> present, MatrixReadOptions options)
     {
         Guard.NotNull(options);
-        var header = DataSources.Open(path).Schema;
-        var columns = new[] { options.TaskColumn ?? MatrixReadOptions.DefaultTaskColumn, options.WorkerColumn ?? MatrixReadOptions.DefaultWorkerColumn,
-            options.LabelColumn ?? MatrixReadOptions.DefaultLabelColumn };
-        var present = columns.Where(c => header.IndexOf(c) >= 0).ToArray();
-        if (header.IndexOf(columns[0]) < 0 && header.IndexOf(columns[1]) < 0) return null;
+        var columns = AnswerColumns(options);
+        if (!present.Contains(columns[0]) && !present.Contains(columns[1])) return null;
         static string Named(IEnumerable<string> names, string joint) => string.Join(joint, names.Select(n => $"'{n}'"));
-        return $"has {(present.Length == 1 ? "a column" : "columns")} {Named(present, " and ")} of people's answers but no {Named(columns.Except(present), " or ")}, "
+        return $"has {(present.Count == 1 ? "a column" : "columns")} {Named(present, " and ")} of people's answers but no {Named(columns.Except(present), " or ")}, "
                + $"so it is neither answers in long format ({string.Join(",", columns)}, one answer a line) nor a wide label matrix (a column an LF's votes, no ids); "
                + "name the answers' columns with --task-column, --worker-column and --label-column";
     }
@@ -77,6 +84,9 @@ public static class AnswersFile
         Guard.NotNull(paths);
         if (paths.Count == 0) throw new ArgumentException("no answer files given", nameof(paths));
         options ??= new MatrixReadOptions();
+        // Answers are people's already: --annotators, which marks a wide matrix's columns, was passed over without a word.
+        if (options.Annotators is not null)
+            throw SnorkelerException.InFile(paths[0], "holds answers in long format, whose workers are people already; --annotators marks the columns of a wide matrix (a --kind-column says which sources of answers are LFs)");
         var seen = new Dictionary<string, string>(OperatingSystem.IsWindows() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
         foreach (var p in paths)
             if (!seen.TryAdd(Path.GetFullPath(p), p))

@@ -141,8 +141,6 @@ public static class MatrixFile
                                                       + "if it holds people's answers, give --task-column, --worker-column and --label-column");
             throw SnorkelerException.InFile(path, $"{WideName(format)} {wide}; give it alone (several files are read as one only when all hold answers in long format, task,worker,label)");
         }
-        if (options.Annotators is not null)
-            throw SnorkelerException.InFile(paths[0], "holds answers in long format, whose workers are people already; --annotators marks the columns of a wide matrix (a --kind-column says which sources of answers are LFs)");
         return AnswersFile.Read(paths, options);
     }
 
@@ -159,15 +157,12 @@ public static class MatrixFile
         InputFile.RequireRegular(path, "a matrix file");
         AtomicFile.CompleteInterruptedCommits(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".");
         var format = FormatOf(path);
-        if (format == MatrixFormat.Answers || (format == MatrixFormat.Csv && AnswersFile.IsLongFormat(path, options)))
-        {
-            // Answers are people's already: --annotators there was passed over without a word.
-            if (options.Annotators is not null)
-                throw SnorkelerException.InFile(path, "holds answers in long format, whose workers are people already; --annotators marks the columns of a wide matrix (a --kind-column says which sources of answers are LFs)");
+        // A CSV's header is read once: all three answer columns make it answers; some of them, without a sidecar to say it is a
+        // wide matrix, are a mistake.
+        var answerColumns = format == MatrixFormat.Csv && !options.NamesLongColumns ? AnswersFile.AnswerColumnsIn(path, options) : null;
+        if (format == MatrixFormat.Answers || (format == MatrixFormat.Csv && (answerColumns is null || answerColumns.Count == 3)))
             return AnswersFile.Read(path, options);
-        }
-        // A matrix with a sidecar says what it is; without one, a header with the ids of answers but not all their columns is a mistake.
-        if (format == MatrixFormat.Csv && !File.Exists(SchemaSidecar(path)) && AnswersFile.PartialAnswerColumns(path, options) is { } partial)
+        if (answerColumns is { Count: > 0 } && !File.Exists(SchemaSidecar(path)) && AnswersFile.PartialAnswerColumns(answerColumns, options) is { } partial)
             throw SnorkelerException.InFile(path, partial);
         if (options.GoldPath is not null)
             throw SnorkelerException.InFile(path, "a gold file joins on task ids, which only long-format answers (task,worker,label) have");
