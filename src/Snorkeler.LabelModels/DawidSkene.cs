@@ -418,10 +418,13 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
         var suspect = SuspectShare(model, patterns);
         var outside = OutsideShare(model, patterns);
         var fitted = Options;
+        HeldOut? heldOut = null;
         if (Options.GuardMode == GuardMode.Auto && Options.Confusion == ConfusionModel.Full && model.ExclusiveGroups.Count == 0 && k <= sbyte.MaxValue
-            && !patterns.Annotator.Contains(true) && Enumerable.Range(0, m).Any(j => patterns.ClassesVoted(j, k) > 1)
-            && FullOrOneCoin(train, patterns, model, fixedPrior, context) is var oneCoin && oneCoin != model)
-            (model, fitted) = (oneCoin, Options with { Confusion = ConfusionModel.OneCoin });
+            && !patterns.Annotator.Contains(true) && Enumerable.Range(0, m).Any(j => patterns.ClassesVoted(j, k) > 1))
+        {
+            (var chosen, heldOut) = FullOrOneCoin(train, patterns, model, fixedPrior, context);
+            if (chosen != model) (model, fitted) = (chosen, Options with { Confusion = ConfusionModel.OneCoin });
+        }
         // With every vote for one class no vote contrasts two classes: EM's classes are built from which sources stay silent
         // together, and its likelihood has near-equal maxima that read the silences in opposite ways (generated, 2 classes,
         // 8 LFs all voting class 1, 12 draws: from 0.32 below to 0.20 above majority vote). Held-out κ cannot tell them apart
@@ -444,8 +447,14 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
                 : string.Create(CultureInfo.InvariantCulture,
                     $"dawid-skene: the fit labels {outside:P1} of the rows with votes with a class none of their votes names: checking the fit against majority vote"));
         }
-        return CheckAgainstMajorityVote(train, patterns, model, fitted, fixedPrior, suspect, outside, context);
+        return CheckAgainstMajorityVote(train, patterns, model, fitted, fixedPrior, suspect, outside, heldOut, context);
     }
+
+    /// <summary>
+    /// The held-out sources <see cref="FullOrOneCoin"/> built and the per-source κ of the fit it kept, fold by fold: the same
+    /// fold fits <see cref="CheckAgainstMajorityVote"/> would make again (null κ when too few folds were formed to score).
+    /// </summary>
+    private sealed record HeldOut(HeldOutSources Sources, double[]? Kappa, double[]? Weight);
 
     /// <summary>
     /// LFs that vote several classes each have a full confusion matrix, k (k − 1) free rates where one-coin has one; a few
@@ -456,14 +465,14 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
     /// paired standard error (on 548 generated sets: 35 move, 25 up, none down by more than 0.4 points; with two errors it
     /// caught 2 of 5 collapsed full fits on basketball-shaped data, with one 4; docs/label-models-measurements.md).
     /// </summary>
-    private DawidSkeneModel FullOrOneCoin(IMatrixSource train, VotePatterns patterns, DawidSkeneModel model, double[]? fixedPrior, FitContext context)
+    private (DawidSkeneModel Model, HeldOut HeldOut) FullOrOneCoin(IMatrixSource train, VotePatterns patterns, DawidSkeneModel model, double[]? fixedPrior, FitContext context)
     {
         // From the vote patterns already read: a streamed source is read once.
         var sources = HeldOutSources.Build(patterns.ToMatrix(train.Schema, train.LfNames, AutoTrainer.CriterionRows), AutoTrainer.CriterionRows,
             AutoTrainer.SourceFolds, context.Cancellation);
         // With fewer than four held-out folds the paired error rests on as few values (three LFs: one-coin data lost up to
         // 1.5 points to the switch), so the full fit is kept.
-        if (sources.Count < MinOneCoinFolds) return model;
+        if (sources.Count < MinOneCoinFolds) return (model, new HeldOut(sources, null, null));
         var quiet = context.Quiet;
         var full = new DawidSkeneTrainer(Options with { GuardMode = GuardMode.None });
         var oneCoin = new DawidSkeneTrainer(Options with { GuardMode = GuardMode.None, Confusion = ConfusionModel.OneCoin });
@@ -476,10 +485,10 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
         var taken = lead > error;
         context.Log?.Invoke(string.Create(CultureInfo.InvariantCulture,
             $"dawid-skene: held-out source agreement of full confusion matrices {fullAgreement:F4}, of one accuracy per source {coinAgreement:F4} (lead {lead:F4} ± {error:F4}): {(taken ? "one accuracy per source replaces the full fit (--guard none keeps it)" : "the full fit is kept")}"));
-        if (!taken) return model;
+        if (!taken) return (model, new HeldOut(sources, fullScores.Kappa, fullScores.Weight));
         if (model.FitInfo is { Converged: false })
             context.Warning("warning: dawid-skene: the iteration cap was the full confusion matrices' fit, which held-out agreement replaced by one accuracy per source");
-        return oneCoin.FitModel(patterns, train.Schema, train.LfNames, fixedPrior, context);
+        return (oneCoin.FitModel(patterns, train.Schema, train.LfNames, fixedPrior, context), new HeldOut(sources, coinScores.Kappa, coinScores.Weight));
     }
 
     /// <summary>The fewest held-out folds (groups of sources) with which the full fit is checked against one accuracy per source.</summary>
@@ -620,13 +629,14 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
     /// has the same one-coin accuracy; the two are compared by held-out source agreement (the criterion <c>auto</c> uses,
     /// on at most <see cref="AutoTrainer.CriterionRows"/> rows), and the fit is kept unless majority vote's is higher.
     /// </summary>
-    private DawidSkeneModel CheckAgainstMajorityVote(IMatrixSource train, VotePatterns patterns, DawidSkeneModel model, DawidSkeneOptions fitted, double[]? fixedPrior, double suspect, double outside, FitContext context)
+    private DawidSkeneModel CheckAgainstMajorityVote(IMatrixSource train, VotePatterns patterns, DawidSkeneModel model, DawidSkeneOptions fitted, double[]? fixedPrior, double suspect, double outside, HeldOut? heldOut, FitContext context)
     {
-        var sources = HeldOutSources.Build(train, AutoTrainer.CriterionRows, AutoTrainer.SourceFolds, context.Cancellation);
+        // The folds and fold fits of the comparison of full and one-coin fits, where it ran: the kept fit's are these.
+        var sources = heldOut?.Sources ?? HeldOutSources.Build(train, AutoTrainer.CriterionRows, AutoTrainer.SourceFolds, context.Cancellation);
         if (sources.Count < 2) return model;
         var quiet = context.Quiet;
         var unguarded = new DawidSkeneTrainer(fitted with { GuardMode = GuardMode.None });
-        var (kappa, weight) = sources.PerSource((x, _) => unguarded.Fit(x, quiet), context.Cancellation);
+        var (kappa, weight) = heldOut is { Kappa: { } known, Weight: { } weights } ? (known, weights) : sources.PerSource((x, _) => unguarded.Fit(x, quiet), context.Cancellation);
         var majority = new MajorityVoteTrainer();
         var (majorityKappa, _) = sources.PerSource((x, _) => majority.Fit(x, quiet), context.Cancellation);
         // Paired over the held-out sources: the vote-weighted mean difference of κ and its standard error. Held-out κ is
