@@ -219,6 +219,24 @@ public class MatrixFileTests
     }
 
     [Theory]
+    [InlineData("1\0", "1\\u0000", "0000")]
+    [InlineData("0\u0001", "0\\u0001", "0001")]
+    [InlineData("-1\u007f", "-1\\u007f", "007F")]
+    public void A_csv_vote_with_a_control_character_after_its_number_is_refused_naming_the_file_line_and_column(string cell, string shown, string code)
+    {
+        // Given a CSV matrix whose second row has a NUL (or another control character) right after a vote, which int.TryParse
+        // read as the number before it
+        using var temp = new TempFolder();
+        var path = temp.Write("m.csv", $"a,b\n0,1\n1,{cell}\n");
+
+        // When
+        var error = Should.Throw<SnorkelerException>(() => MatrixFile.Read(path));
+
+        // Then
+        error.Message.ShouldBe($"{path}(3): column 'b': '{shown}' is not a label (-1 or a class number): it holds the control character U+{code}");
+    }
+
+    [Theory]
     [InlineData(".snkm")]
     [InlineData(".csv")]
     [InlineData(".npy")]
