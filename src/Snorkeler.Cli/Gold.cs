@@ -35,10 +35,10 @@ internal static class Gold
         return Inputs.OpenMatrix(paths, require ? goldColumn : CsvGoldColumn(paths[0], goldColumn));
     }
 
-    /// <summary><paramref name="goldColumn"/> when <paramref name="path"/> is a CSV with that column, else null.</summary>
-    public static string? CsvGoldColumn(string path, string? goldColumn)
+    /// <summary><paramref name="goldColumn"/> when <paramref name="path"/> is a CSV (read with <paramref name="csv"/>, else its delimiter detected) with that column, else null.</summary>
+    public static string? CsvGoldColumn(string path, string? goldColumn, Data.CsvOptions? csv = null)
         => goldColumn is not null && MatrixFile.FormatOf(path) == MatrixFormat.Csv && File.Exists(path)
-           && new Data.CsvSource(path, new Data.CsvOptions { Delimiter = ',' }).Schema.IndexOf(goldColumn) >= 0
+           && new Data.CsvSource(path, csv).Schema.IndexOf(goldColumn) >= 0
             ? goldColumn
             : null;
 

@@ -24,7 +24,7 @@ internal static class Inputs
     public static TimeSpan? LfTimeBudget(Args args)
         => (args.Int("--lf-timeout", 0, 24 * 3600) ?? 10) is var seconds and > 0 ? TimeSpan.FromSeconds(seconds) : null;
 
-    public static readonly OptionSpec DelimiterOption = new("--delimiter", "CHAR", "the field delimiter of CSV data: , ; | tab space or another ASCII punctuation character (default: detected from the header and first rows)") { Blank = true };
+    public static readonly OptionSpec DelimiterOption = new("--delimiter", "CHAR", "the field delimiter of CSV data and CSV matrices: , ; | tab space or another ASCII punctuation character (default: detected from the header and first rows)") { Blank = true };
 
     /// <summary>
     /// How a command applies LFs: on <c>--threads</c> workers (default: every core), with a progress line, stopping on
@@ -162,9 +162,11 @@ internal static class Inputs
             ? a.Equals("all", StringComparison.OrdinalIgnoreCase) ? ["*"] : a.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
             : null;
         var goldColumn = args.Value("--gold-column");
+        var csv = CsvOptions(args);
         return new MatrixReadOptions
         {
-            GoldColumn = requireGold ? goldColumn : Gold.CsvGoldColumn(path, goldColumn),
+            GoldColumn = requireGold ? goldColumn : Gold.CsvGoldColumn(path, goldColumn, csv),
+            Delimiter = csv?.Delimiter,
             GoldPath = args.Value("--gold"),
             TaskColumn = args.Value("--task-column"),
             WorkerColumn = args.Value("--worker-column"),

@@ -207,6 +207,42 @@ public class MatrixFileTests
         matrix.GoldLabels.ToArray().ShouldBe([1, -1, 0]);
     }
 
+    [Theory]
+    [InlineData(";")]
+    [InlineData("\t")]
+    [InlineData("|")]
+    public void A_wide_csv_matrix_separated_by_semicolons_tabs_or_pipes_is_read_like_one_separated_by_commas(string delimiter)
+    {
+        // Given the same wide matrix with a gold column, separated by commas and by another delimiter (as a spreadsheet saves it)
+        using var temp = new TempFolder();
+        const string rows = "lf_a,lf_b,gold\n1,-1,1\n0,,0\n-1,1,1\n";
+        var commas = temp.Write("commas.csv", rows);
+        var other = temp.Write("other.csv", rows.Replace(",", delimiter, StringComparison.Ordinal));
+
+        // When
+        var expected = MatrixFile.Read(commas, goldColumn: "gold");
+        var read = MatrixFile.Read(other, goldColumn: "gold");
+
+        // Then
+        read.LfNames.ShouldBe(["lf_a", "lf_b"]);
+        read.ShouldEqual(expected);
+    }
+
+    [Fact]
+    public void A_wide_csv_matrix_is_split_by_the_delimiter_the_options_give()
+    {
+        // Given a matrix separated by colons, which detection does not try (comma, semicolon, tab, pipe)
+        using var temp = new TempFolder();
+        var path = temp.Write("m.csv", "a:b\n0:1\n-1:1\n");
+
+        // When
+        var read = MatrixFile.Read(path, new MatrixReadOptions { Delimiter = ':' });
+
+        // Then
+        read.LfNames.ShouldBe(["a", "b"]);
+        Some.Votes(read).ShouldBe([0, 1, -1, 1]);
+    }
+
     [Fact]
     public void A_csv_vote_that_is_not_a_number_names_the_file_line_and_column()
     {

@@ -40,7 +40,7 @@ public static class AnswersFile
     /// <summary>The task, worker and label columns (as <paramref name="options"/> name them) that the header of <paramref name="path"/> has, in that order.</summary>
     internal static IReadOnlyList<string> AnswerColumnsIn(string path, MatrixReadOptions options)
     {
-        var header = DataSources.Open(path).Schema;
+        var header = DataSources.Open(path, options.CsvOptions).Schema;
         return AnswerColumns(options).Where(c => header.IndexOf(c) >= 0).ToArray();
     }
 
@@ -248,7 +248,7 @@ public static class AnswersFile
     /// <summary>The columns of one answers file, found in its own header (files may order them differently).</summary>
     private static (IDataSource Source, int Task, int Worker, int Label, int Kind) Columns(string path, MatrixReadOptions options)
     {
-        var source = DataSources.Open(path);
+        var source = DataSources.Open(path, options.CsvOptions);
         return (source,
             source.Schema.RequireIndex(options.TaskColumn ?? MatrixReadOptions.DefaultTaskColumn, path, "--task-column"),
             source.Schema.RequireIndex(options.WorkerColumn ?? MatrixReadOptions.DefaultWorkerColumn, path, "--worker-column"),

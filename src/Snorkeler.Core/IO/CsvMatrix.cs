@@ -9,9 +9,13 @@ namespace Snorkeler.IO;
 /// </summary>
 internal static class CsvMatrix
 {
-    public static LabelMatrix Read(string path, string? goldColumn)
+    /// <summary>
+    /// Reads the matrix at <paramref name="path"/>, its fields split by the delimiter <paramref name="csv"/> gives, else by
+    /// the one detected as for data files (a spreadsheet's semicolons, a tab, a pipe).
+    /// </summary>
+    public static LabelMatrix Read(string path, string? goldColumn, CsvOptions? csv = null)
     {
-        var source = new CsvSource(path, new CsvOptions { Delimiter = ',' });
+        var source = new CsvSource(path, csv);
         var (schema, sidecarNames, sidecarGold) = MatrixFile.ReadSidecar(path);
         var goldName = goldColumn ?? sidecarGold;
         var goldIndex = -1;

@@ -170,7 +170,7 @@ public static class MatrixFile
         {
             MatrixFormat.Binary => new BinaryMatrixSource(path),
             MatrixFormat.Wrench => WrenchFile.ReadMatrix(path),
-            MatrixFormat.Csv => CsvMatrix.Read(path, options.GoldColumn),
+            MatrixFormat.Csv => CsvMatrix.Read(path, options.GoldColumn, options.CsvOptions),
             _ => NpyMatrix.Read(path),
         };
         if (options.GoldColumn is { } goldColumn && !source.HasGold)

@@ -32,6 +32,15 @@ public sealed record MatrixReadOptions
     /// </summary>
     public string? KindColumn { get; init; }
 
+    /// <summary>
+    /// The field delimiter of a delimited-text matrix (a wide <c>.csv</c> matrix, answers in <c>.csv</c>); null: detected
+    /// per file from its header and first records, as for data files (<see cref="Data.CsvDialect.Detect(string)"/>).
+    /// </summary>
+    public char? Delimiter { get; init; }
+
+    /// <summary>The reading options of a delimited-text matrix file: <see cref="Delimiter"/>, else detection (null).</summary>
+    internal Data.CsvOptions? CsvOptions => Delimiter is { } delimiter ? new Data.CsvOptions { Delimiter = delimiter } : null;
+
     /// <summary>A wide CSV matrix's column holding gold labels (it is then not an LF).</summary>
     public string? GoldColumn { get; init; }
 
