@@ -229,6 +229,47 @@ public class MatrixFileTests
     }
 
     [Fact]
+    public void A_tsv_file_of_a_column_per_source_is_read_as_a_wide_matrix_split_at_tabs()
+    {
+        // Given a tab-separated wide matrix named .tsv (it was taken for answers and told it had no 'task' column)
+        using var temp = new TempFolder();
+        var path = temp.Write("m.tsv", "lf_a\tlf_b\tgold\n1\t-1\t1\n0\t\t0\n-1\t1\t1\n");
+
+        // When
+        var read = MatrixFile.Read(path, goldColumn: "gold");
+
+        // Then
+        MatrixFile.FormatOf(path).ShouldBe(MatrixFormat.Csv);
+        read.LfNames.ShouldBe(["lf_a", "lf_b"]);
+        Some.Votes(read).ShouldBe([1, -1, 0, -1, -1, 1]);
+        read.GoldLabels.ToArray().ShouldBe([1, 0, 1]);
+    }
+
+    [Fact]
+    public void A_tsv_file_with_task_worker_and_label_columns_is_still_read_as_answers()
+    {
+        using var temp = new TempFolder();
+        var path = temp.Write("a.tsv", "label\tworker\ttask\n1\tann\tq1\n0\tbob\tq1\n1\tann\tq2\n");
+
+        var matrix = MatrixFile.Open(path, new MatrixReadOptions());
+
+        var answers = matrix.ShouldBeOfType<AnswerMatrix>();
+        answers.LfNames.ShouldBe(["ann", "bob"]);
+        answers.RowCount.ShouldBe(2);
+    }
+
+    [Fact]
+    public void A_matrix_is_not_written_as_tsv_as_it_would_hold_commas()
+    {
+        using var temp = new TempFolder();
+        var path = temp.File("m.tsv");
+
+        Should.Throw<SnorkelerException>(() => MatrixFile.Write(path, LabelMatrix.Create(Some.HamSpam, ["a"], [0, 1])))
+            .Message.ShouldBe($"{path}: a .tsv matrix is read, not written; write .snkm, .csv or .npy");
+        File.Exists(path).ShouldBeFalse();
+    }
+
+    [Fact]
     public void A_wide_csv_matrix_is_split_by_the_delimiter_the_options_give()
     {
         // Given a matrix separated by colons, which detection does not try (comma, semicolon, tab, pipe)

@@ -11,7 +11,10 @@ public enum MatrixFormat
 {
     /// <summary><c>.snkm</c>: Snorkeler's binary format: self-describing, block-structured, one byte per vote.</summary>
     Binary,
-    /// <summary><c>.csv</c>: header of LF names, integer labels, -1 for abstain; class names in a <c>.schema.json</c> sidecar.</summary>
+    /// <summary>
+    /// <c>.csv</c> (or <c>.tsv</c>, read only): delimited text, a header of LF names, integer labels, -1 for abstain; class
+    /// names in a <c>.schema.json</c> sidecar. One whose header has the task, worker and label columns is <see cref="Answers"/>.
+    /// </summary>
     Csv,
     /// <summary><c>.npy</c>: a NumPy int8 (int16 past 127 classes) array of shape (n, m); names in a <c>.schema.json</c> sidecar.</summary>
     Npy,
@@ -19,7 +22,7 @@ public enum MatrixFormat
     Wrench,
     /// <summary>
     /// Long format (read only): one line per answer with task, worker and label columns, in <c>.jsonl</c>,
-    /// <c>.parquet</c>, or a <c>.csv</c> whose header has those columns (see <see cref="AnswersFile"/>).
+    /// <c>.parquet</c>, or a <c>.csv</c> or <c>.tsv</c> whose header has those columns (see <see cref="AnswersFile"/>).
     /// </summary>
     Answers,
 }
@@ -32,7 +35,7 @@ public static class MatrixFile
 
     /// <summary>The format a path's extension names.</summary>
     public static MatrixFormat FormatOf(string path)
-        => KnownFormat(path) ?? throw new SnorkelerException($"{path}: unknown matrix format '{Path.GetExtension(path).ToLowerInvariant()}' (expected .snkm, .csv, .npy, a Wrench .json split, or answers in long format: .csv, .tsv, .jsonl, .parquet)");
+        => KnownFormat(path) ?? throw new SnorkelerException($"{path}: unknown matrix format '{Path.GetExtension(path).ToLowerInvariant()}' (expected .snkm, .npy, .csv or .tsv (a column per source, or answers in long format), a Wrench .json split, or answers in .jsonl or .parquet)");
 
     /// <summary>The endings of matrix files that are no data file (<see cref="Data.DataSources.Endings"/> are both).</summary>
     internal static IReadOnlyList<string> MatrixOnlyEndings { get; } = [".snkm", ".npy"];
@@ -41,10 +44,11 @@ public static class MatrixFile
     internal static MatrixFormat? KnownFormat(string path) => Path.GetExtension(path).ToLowerInvariant() switch
     {
         ".snkm" => MatrixFormat.Binary,
-        ".csv" => MatrixFormat.Csv,
+        // Delimited text is a wide matrix or answers, as its header says (a .tsv is no other than a tab-separated .csv).
+        ".csv" or ".tsv" => MatrixFormat.Csv,
         ".npy" => MatrixFormat.Npy,
         ".json" => MatrixFormat.Wrench,
-        ".tsv" or ".jsonl" or ".ndjson" or ".parquet" => MatrixFormat.Answers,
+        ".jsonl" or ".ndjson" or ".parquet" => MatrixFormat.Answers,
         _ => null,
     };
 
@@ -221,14 +225,14 @@ public static class MatrixFile
 
     /// <summary>
     /// True when <paramref name="path"/> is a label matrix rather than data: a <c>.snkm</c> or <c>.npy</c> file, or a
-    /// <c>.csv</c> with the schema sidecar <c>apply</c> writes beside every CSV matrix or with long-format answer columns. (A Wrench <c>.json</c> split is
+    /// <c>.csv</c> or <c>.tsv</c> with the schema sidecar <c>apply</c> writes beside every CSV matrix or with long-format answer columns. (A Wrench <c>.json</c> split is
     /// both; a <c>.csv</c> without a sidecar is data.)
     /// </summary>
     public static bool IsMatrix(string path)
         => Path.GetExtension(path).ToLowerInvariant() switch
         {
             ".snkm" or ".npy" => true,
-            ".csv" => File.Exists(SchemaSidecar(path)) || (File.Exists(path) && AnswersFile.IsLongFormat(path, new MatrixReadOptions())),
+            ".csv" or ".tsv" => File.Exists(SchemaSidecar(path)) || (File.Exists(path) && AnswersFile.IsLongFormat(path, new MatrixReadOptions())),
             _ => false,
         };
 

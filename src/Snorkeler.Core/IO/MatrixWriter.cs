@@ -43,6 +43,9 @@ public abstract class MatrixWriter : IDisposable
     /// </summary>
     public static MatrixFormat CheckExtension(string path) => MatrixFile.KnownFormat(path) switch
     {
+        // A .tsv matrix is read (tab-separated, as its name says) but a CSV matrix is written with commas.
+        MatrixFormat.Csv when System.IO.Path.GetExtension(path).Equals(".tsv", StringComparison.OrdinalIgnoreCase)
+            => throw new SnorkelerException($"{path}: a .tsv matrix is read, not written; write .snkm, .csv or .npy"),
         MatrixFormat.Answers => throw new SnorkelerException($"{path}: long-format answers are read, not written; write .snkm, .csv or .npy"),
         MatrixFormat.Wrench => throw new SnorkelerException($"{path}: Wrench .json matrices are read-only; write .snkm, .csv or .npy"),
         { } format => format,
