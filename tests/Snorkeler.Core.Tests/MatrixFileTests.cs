@@ -395,6 +395,27 @@ public class MatrixFileTests
     }
 
     [Fact]
+    public void A_version_1_binary_matrix_holding_a_sparse_block_is_refused_naming_the_file_and_row()
+    {
+        // Given a sparse matrix written as .snkm (version 2: a source kind per LF after the names, then sparse blocks),
+        // its header made version 1's: the version number patched and the source kinds cut out
+        using var temp = new TempFolder();
+        var path = temp.File("m.snkm");
+        var sparse = LabelMatrix.Create(Some.HamSpam, ["lf_a", "lf_b"], [1, -1, -1, 0, -1, -1]).WithStorage(MatrixStorage.Sparse);
+        MatrixFile.Write(path, sparse);
+        var bytes = File.ReadAllBytes(path);
+        BitConverter.ToUInt16(bytes, 4).ShouldBe((ushort)2);
+        var kinds = bytes.AsSpan().IndexOf("lf_b"u8) + 4;
+        bytes = [.. bytes.AsSpan(0, kinds), .. bytes.AsSpan(kinds + 2)];
+        bytes[4] = 1;
+        File.WriteAllBytes(path, bytes);
+
+        // When / Then: sparse blocks came with version 2, so a version 1 file holding one is damaged or not Snorkeler's
+        Should.Throw<SnorkelerException>(() => MatrixFile.Read(path)).Message
+            .ShouldBe($"{path}: the block at row 1 is sparse, which only version 2 files hold, but the header says version 1");
+    }
+
+    [Fact]
     public void A_truncated_binary_matrix_is_an_error_naming_the_file_wherever_it_is_cut()
     {
         // Given

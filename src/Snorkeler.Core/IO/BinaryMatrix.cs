@@ -123,6 +123,7 @@ internal sealed class BinaryMatrixSource : IMatrixSource
     private readonly string _path;
     private readonly long _dataStart;
     private readonly bool _wide;
+    private readonly ushort _version;
     private readonly SourceKind[] _kinds = [];
 
     public BinaryMatrixSource(string path)
@@ -136,6 +137,7 @@ internal sealed class BinaryMatrixSource : IMatrixSource
             var version = r.ReadUInt16();
             if (version == 0) throw Bad("damaged header (version 0)");
             if (version > MatrixFile.BinaryVersion) throw Bad($"matrix file version {version} is newer than this Snorkeler reads ({MatrixFile.BinaryVersion})");
+            _version = version;
             var width = r.ReadUInt16();
             if (width is not (1 or 2)) throw Bad("damaged header (vote width)");
             _wide = width == 2;
@@ -198,6 +200,8 @@ internal sealed class BinaryMatrixSource : IMatrixSource
             LabelMatrix block;
             if (rows < 0)
             {
+                // Sparse blocks came with version 2; a version 1 file holding one was not written by Snorkeler (or its header is damaged).
+                if (_version < 2) throw Bad($"the block at row {first + 1} is sparse, which only version 2 files hold, but the header says version {_version}");
                 block = ReadSparse(r, -rows, first);
                 first += block.RowCount;
                 any = true;
