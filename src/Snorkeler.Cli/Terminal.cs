@@ -16,6 +16,9 @@ internal sealed class Terminal(TextWriter stdout, TextWriter stderr, bool intera
 
     public TextWriter Error { get; } = stderr;
 
+    /// <summary>True when results are read on a screen: they go to the process's standard output and it is not redirected to a file or a pipe.</summary>
+    public bool OutIsScreen => WritesToStandardOutput && !Console.IsOutputRedirected;
+
     public bool Interactive { get; } = interactive;
 
     public bool Verbose { get; set; }

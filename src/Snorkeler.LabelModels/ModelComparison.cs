@@ -29,70 +29,94 @@ public sealed record ComparisonRow(string Model, double ExpectedAccuracy, double
 /// <param name="Seeds">The seeds every model was fitted with.</param>
 public sealed record ComparisonResult(IReadOnlyList<ComparisonRow> Rows, TieBreak TieBreak, IReadOnlyList<int> Seeds)
 {
-    /// <summary>The JSON keys of each row, in order.</summary>
-    public static readonly IReadOnlyList<string> Keys = ["model", "expected_accuracy", "accuracy", "macro_f1", "log_loss", "calibration_error", "fit_seconds", "predict_seconds"];
+    /// <summary>The JSON keys of each row, in order: the scores, which the same inputs and seeds always reproduce.</summary>
+    public static readonly IReadOnlyList<string> Keys = ["model", "expected_accuracy", "accuracy", "macro_f1", "log_loss", "calibration_error"];
 
-    /// <summary>A JSON array with one object per model holding exactly <see cref="Keys"/> (means over the seeds).</summary>
-    public string ToJson(bool indented = true)
+    /// <summary>The keys that follow <see cref="Keys"/> when timings are asked for: wall-clock seconds, which differ from run to run.</summary>
+    public static readonly IReadOnlyList<string> TimingKeys = ["fit_seconds", "predict_seconds"];
+
+    /// <summary>
+    /// A JSON array with one object per model holding exactly <see cref="Keys"/> (means over the seeds), and
+    /// <see cref="TimingKeys"/> after them with <paramref name="timings"/>; without, two runs write the same bytes.
+    /// </summary>
+    public string ToJson(bool indented = true, bool timings = false)
     {
-        var array = new JsonArray(Rows.Select(r => (JsonNode)RowJson(r)).ToArray());
+        var array = new JsonArray(Rows.Select(r => (JsonNode)RowJson(r, timings)).ToArray());
         return array.ToJsonString(new JsonSerializerOptions { WriteIndented = indented });
     }
 
-    /// <summary>One row as a JSON object with exactly <see cref="Keys"/>.</summary>
-    internal static JsonObject RowJson(ComparisonRow r) => new()
+    /// <summary>One row as a JSON object with exactly <see cref="Keys"/>, and <see cref="TimingKeys"/> with <paramref name="timings"/>.</summary>
+    internal static JsonObject RowJson(ComparisonRow r, bool timings)
     {
-        ["model"] = r.Model,
-        ["expected_accuracy"] = r.ExpectedAccuracy,
-        ["accuracy"] = r.Accuracy,
-        ["macro_f1"] = r.MacroF1,
-        ["log_loss"] = r.LogLoss,
-        ["calibration_error"] = r.CalibrationError,
-        ["fit_seconds"] = r.FitSeconds,
-        ["predict_seconds"] = r.PredictSeconds,
-    };
+        var json = new JsonObject
+        {
+            ["model"] = r.Model,
+            ["expected_accuracy"] = r.ExpectedAccuracy,
+            ["accuracy"] = r.Accuracy,
+            ["macro_f1"] = r.MacroF1,
+            ["log_loss"] = r.LogLoss,
+            ["calibration_error"] = r.CalibrationError,
+        };
+        if (timings)
+        {
+            json["fit_seconds"] = r.FitSeconds;
+            json["predict_seconds"] = r.PredictSeconds;
+        }
+        return json;
+    }
 
-    /// <summary>A Markdown table (the accuracy column names the tie-break; "±" gives the std over seeds).</summary>
-    public string ToMarkdown()
+    /// <summary>
+    /// A Markdown table (the accuracy column names the tie-break; "±" gives the std over seeds); the fit and predict
+    /// seconds only with <paramref name="timings"/>.
+    /// </summary>
+    public string ToMarkdown(bool timings = false)
     {
-        var header = Header();
+        var header = Header(timings);
         var sb = new StringBuilder();
         sb.Append("| ").AppendJoin(" | ", header).AppendLine(" |");
         sb.Append('|').AppendJoin("|", header.Select((_, i) => i == 0 ? "---" : "---:")).AppendLine("|");
-        foreach (var cells in Cells()) sb.Append("| ").AppendJoin(" | ", cells).AppendLine(" |");
+        foreach (var cells in Cells(timings)) sb.Append("| ").AppendJoin(" | ", cells).AppendLine(" |");
         return sb.ToString();
     }
 
-    /// <summary>CSV with a header of <see cref="Keys"/> (means over the seeds), one line per model.</summary>
-    public string ToCsv()
+    /// <summary>
+    /// CSV with a header of <see cref="Keys"/> (means over the seeds), one line per model; <see cref="TimingKeys"/>
+    /// after them with <paramref name="timings"/>.
+    /// </summary>
+    public string ToCsv(bool timings = false)
     {
-        var sb = new StringBuilder(string.Join(",", Keys)).Append('\n');
+        var sb = new StringBuilder(string.Join(",", timings ? Keys.Concat(TimingKeys) : Keys)).Append('\n');
         foreach (var r in Rows)
         {
             var model = r.Model.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? $"\"{r.Model.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : r.Model;
-            sb.AppendJoin(",", new[] { r.ExpectedAccuracy, r.Accuracy, r.MacroF1, r.LogLoss, r.CalibrationError, r.FitSeconds, r.PredictSeconds }
-                .Select(v => v.ToString("R", CultureInfo.InvariantCulture)).Prepend(model)).Append('\n');
+            double[] values = timings
+                ? [r.ExpectedAccuracy, r.Accuracy, r.MacroF1, r.LogLoss, r.CalibrationError, r.FitSeconds, r.PredictSeconds]
+                : [r.ExpectedAccuracy, r.Accuracy, r.MacroF1, r.LogLoss, r.CalibrationError];
+            sb.AppendJoin(",", values.Select(v => v.ToString("R", CultureInfo.InvariantCulture)).Prepend(model)).Append('\n');
         }
         return sb.ToString();
     }
 
     /// <summary>
-    /// A plain-text table with aligned columns, 89 characters wide for model names of up to 11 characters, so that it
+    /// A plain-text table with aligned columns, 89 characters wide with the timings for model names of up to 11 characters, so that it
     /// fits a 100-column terminal or build log: short headers, the tie-break in a footnote, and with several seeds the
     /// spreads on a line of their own under each model's means (inline, "0.8160 ± 0.0012" made it 126 wide). Longer
     /// model names (<c>flyingsquid:min-correlation=0.05,partners=4</c>) are cut with an ellipsis to keep it to 100
-    /// columns, each still standing for its own model alone; Markdown, JSON and CSV keep them whole.
+    /// columns, each still standing for its own model alone; Markdown, JSON and CSV keep them whole. The fit and predict
+    /// seconds only with <paramref name="timings"/>.
     /// </summary>
-    public string ToText()
+    public string ToText(bool timings = false)
     {
-        string[] header = ["model", "expected acc.", "accuracy*", "macro-F1", "log-loss", "calib. error", "fit s", "predict s"];
+        string[] header = timings
+            ? ["model", "expected acc.", "accuracy*", "macro-F1", "log-loss", "calib. error", "fit s", "predict s"]
+            : ["model", "expected acc.", "accuracy*", "macro-F1", "log-loss", "calib. error"];
         List<string[]> Lines(IReadOnlyList<string> names)
         {
             var lines = new List<string[]>();
             for (var x = 0; x < Rows.Count; x++)
             {
-                lines.Add([names[x], .. Figures(Rows[x])]);
-                if (Rows[x].Std is { } std) lines.Add(["  ±", .. Figures(std)]);
+                lines.Add([names[x], .. Figures(Rows[x], timings)]);
+                if (Rows[x].Std is { } std) lines.Add(["  ±", .. Figures(std, timings)]);
             }
             return lines;
         }
@@ -113,24 +137,26 @@ public sealed record ComparisonResult(IReadOnlyList<ComparisonRow> Rows, TieBrea
     internal static string SpreadFootnote(IReadOnlyList<int> seeds) =>
         string.Create(CultureInfo.InvariantCulture, $"± sample standard deviation over the {seeds.Count} seeds {seeds[0]}..{seeds[^1]}");
 
-    private string[] Header() =>
-    [
-        "model", "expected accuracy", $"accuracy (tie-break: {TieBreakName(TieBreak)})", "macro-F1", "log-loss", "calibration error", "fit s", "predict s",
-    ];
-
-    /// <summary>A row's figures as the tables print them: four decimals, seconds three.</summary>
-    private static string[] Figures(ComparisonRow r)
+    private string[] Header(bool timings)
     {
-        static string F(double v, string format) => v.ToString(format, CultureInfo.InvariantCulture);
-        return [F(r.ExpectedAccuracy, "F4"), F(r.Accuracy, "F4"), F(r.MacroF1, "F4"), F(r.LogLoss, "F4"), F(r.CalibrationError, "F4"), F(r.FitSeconds, "F3"), F(r.PredictSeconds, "F3")];
+        string[] scores = ["model", "expected accuracy", $"accuracy (tie-break: {TieBreakName(TieBreak)})", "macro-F1", "log-loss", "calibration error"];
+        return timings ? [.. scores, "fit s", "predict s"] : scores;
     }
 
-    private IEnumerable<string[]> Cells()
+    /// <summary>A row's figures as the tables print them: four decimals, seconds (with <paramref name="timings"/>) three.</summary>
+    private static string[] Figures(ComparisonRow r, bool timings)
+    {
+        static string F(double v, string format) => v.ToString(format, CultureInfo.InvariantCulture);
+        string[] scores = [F(r.ExpectedAccuracy, "F4"), F(r.Accuracy, "F4"), F(r.MacroF1, "F4"), F(r.LogLoss, "F4"), F(r.CalibrationError, "F4")];
+        return timings ? [.. scores, F(r.FitSeconds, "F3"), F(r.PredictSeconds, "F3")] : scores;
+    }
+
+    private IEnumerable<string[]> Cells(bool timings)
     {
         foreach (var r in Rows)
         {
-            var means = Figures(r);
-            var spreads = r.Std is { } std ? Figures(std) : null;
+            var means = Figures(r, timings);
+            var spreads = r.Std is { } std ? Figures(std, timings) : null;
             yield return [r.Model, .. means.Select((m, i) => spreads is null ? m : $"{m} ± {spreads[i]}")];
         }
     }

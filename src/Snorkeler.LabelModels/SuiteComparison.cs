@@ -183,8 +183,10 @@ public sealed record SuiteResult(IReadOnlyList<(string Name, ComparisonResult Re
     /// JSON: <c>seeds</c>, <c>tie_break</c>, <c>models</c>, <c>sets</c> (each with <c>name</c> and its <c>rows</c>: the
     /// <see cref="ComparisonResult.Keys"/> with means, and <c>std</c> with the standard deviations when there are several
     /// seeds), <c>winners</c> (per metric key, per set, the best models) and <c>average_rank</c> (per metric key, per model).
+    /// With <paramref name="timings"/>, the rows and their <c>std</c> also hold <see cref="ComparisonResult.TimingKeys"/>;
+    /// without, two runs of the same suite and seeds write the same bytes.
     /// </summary>
-    public string ToJson(bool indented = true)
+    public string ToJson(bool indented = true, bool timings = false)
     {
         var winners = new JsonObject();
         var averageRanks = new JsonObject();
@@ -207,7 +209,7 @@ public sealed record SuiteResult(IReadOnlyList<(string Name, ComparisonResult Re
             ["sets"] = new JsonArray(Sets.Select(s => (JsonNode)new JsonObject
             {
                 ["name"] = s.Name,
-                ["rows"] = new JsonArray(s.Result.Rows.Select(r => (JsonNode)RowJson(r)).ToArray()),
+                ["rows"] = new JsonArray(s.Result.Rows.Select(r => (JsonNode)RowJson(r, timings)).ToArray()),
             }).ToArray()),
             ["winners"] = winners,
             ["average_rank"] = averageRanks,
@@ -239,12 +241,12 @@ public sealed record SuiteResult(IReadOnlyList<(string Name, ComparisonResult Re
 
     private static string Csv(string text) => text.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? $"\"{text.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : text;
 
-    private static JsonObject RowJson(ComparisonRow r)
+    private static JsonObject RowJson(ComparisonRow r, bool timings)
     {
-        var json = ComparisonResult.RowJson(r);
+        var json = ComparisonResult.RowJson(r, timings);
         if (r.Std is { } std)
         {
-            var spread = ComparisonResult.RowJson(std);
+            var spread = ComparisonResult.RowJson(std, timings);
             spread.Remove("model");
             json["std"] = spread;
         }

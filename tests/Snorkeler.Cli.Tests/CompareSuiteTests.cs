@@ -67,6 +67,65 @@ public sealed class CompareSuiteTests
         stderr.ToString().Split('\n').Count(l => l.StartsWith("compare: ", StringComparison.Ordinal)).ShouldBe(4);
     }
 
+    [Theory]
+    [InlineData("json")]
+    [InlineData("csv")]
+    [InlineData("markdown")]
+    [InlineData("text")]
+    public void Compare_run_twice_on_the_same_splits_and_seeds_writes_the_same_bytes_without_timings(string format)
+    {
+        // Given YouTube's splits, compared over two seeds with output going to a file (not a screen)
+        var youtube = Path.Combine(SharedData, "youtube");
+        string[] run = ["compare", "--train", Path.Combine(youtube, "train.json"), "--test", Path.Combine(youtube, "test.json"),
+            "--dev", Path.Combine(youtube, "valid.json"), "--models", "mv,snorkel,wmv", "--seeds", "2", "--format", format];
+
+        // When it runs twice
+        var first = Shell.Run(run).ShouldSucceed();
+        var second = Shell.Run(run).ShouldSucceed();
+
+        // Then both write the same bytes, and no seconds
+        second.Out.ShouldBe(first.Out);
+        first.Out.ShouldNotContain("seconds");
+        first.Out.ShouldNotContain("fit s");
+    }
+
+    [Fact]
+    public void Compare_suite_run_twice_writes_the_same_JSON_without_timings()
+    {
+        // Given a suite of YouTube's splits
+        using var temp = new TempFolder();
+        var set = Directory.CreateDirectory(temp.File("youtube")).FullName;
+        foreach (var file in new[] { "train.json", "test.json", "valid.json", "label.json" }) File.Copy(TestPaths.YouTubeFile(file), Path.Combine(set, file));
+        string[] run = ["compare", "--suite", temp.Path, "--models", "mv,snorkel", "--seeds", "2", "--format", "json"];
+
+        // When it runs twice
+        var first = Shell.Run(run).ShouldSucceed();
+        var second = Shell.Run(run).ShouldSucceed();
+
+        // Then
+        second.Out.ShouldBe(first.Out);
+        first.Out.ShouldNotContain("seconds");
+        Shell.Run([.. run, "--timings"]).ShouldSucceed().Out.ShouldContain("\"fit_seconds\"");
+    }
+
+    [Theory]
+    [InlineData("json", "\"fit_seconds\"", "\"predict_seconds\"")]
+    [InlineData("csv", "model,expected_accuracy,accuracy,macro_f1,log_loss,calibration_error,fit_seconds,predict_seconds\n", "")]
+    [InlineData("markdown", "| fit s | predict s |", "")]
+    [InlineData("text", "fit s  predict s\n", "")]
+    public void Compare_with_timings_writes_the_fit_and_predict_seconds(string format, string expected, string alsoExpected)
+    {
+        // When YouTube's comparison is asked for its timings
+        var youtube = Path.Combine(SharedData, "youtube");
+        var result = Shell.Run("compare", "--train", Path.Combine(youtube, "train.json"), "--test", Path.Combine(youtube, "test.json"),
+            "--models", "mv,snorkel", "--format", format, "--timings");
+
+        // Then the seconds are written
+        result.ShouldSucceed();
+        result.Out.ShouldContain(expected);
+        result.Out.ShouldContain(alsoExpected);
+    }
+
     [Fact]
     public void Compare_suite_scores_every_model_on_every_shared_set_as_CSV()
     {

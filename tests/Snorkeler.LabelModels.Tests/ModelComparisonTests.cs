@@ -62,6 +62,8 @@ public sealed class ModelComparisonTests(ITestOutputHelper output)
         var array = JsonNode.Parse(result.ToJson())!.AsArray();
         array.Count.ShouldBe(2);
         foreach (var row in array)
+            row!.AsObject().Select(p => p.Key).ShouldBe(["model", "expected_accuracy", "accuracy", "macro_f1", "log_loss", "calibration_error"]);
+        foreach (var row in JsonNode.Parse(result.ToJson(timings: true))!.AsArray())
             row!.AsObject().Select(p => p.Key).ShouldBe(["model", "expected_accuracy", "accuracy", "macro_f1", "log_loss", "calibration_error", "fit_seconds", "predict_seconds"]);
         result.Rows[1].Std.ShouldNotBeNull();
         result.ToMarkdown().ShouldContain("±");
@@ -77,9 +79,9 @@ public sealed class ModelComparisonTests(ITestOutputHelper output)
         var one = new ComparisonResult(models.Select(m => Row(m, 0.816)).ToList(), TieBreak.Random, [0]);
         var three = new ComparisonResult(models.Select(m => Row(m, 0.816, Row("", 0.0123))).ToList(), TieBreak.Abstain, [4, 5, 6]);
 
-        // When
-        var single = one.ToText().TrimEnd('\n').Split('\n');
-        var seeds = three.ToText().TrimEnd('\n').Split('\n');
+        // When (with the timings, the widest table)
+        var single = one.ToText(timings: true).TrimEnd('\n').Split('\n');
+        var seeds = three.ToText(timings: true).TrimEnd('\n').Split('\n');
 
         // Then every line fits, no figure is lost, and the footnotes say what the short headers leave out
         single.Max(l => l.Length).ShouldBeLessThanOrEqualTo(100);
@@ -92,6 +94,27 @@ public sealed class ModelComparisonTests(ITestOutputHelper output)
         seeds[^2].ShouldBe("* accuracy under --tie-break abstain");
         seeds[^1].ShouldBe("± sample standard deviation over the 3 seeds 4..6");
         three.ToMarkdown().ShouldContain("| mv | 0.8160 ± 0.0123 | 0.8080 ± 0.0043 |");
+        one.ToText().Split('\n')[0].ShouldBe("model        expected acc.  accuracy*  macro-F1  log-loss  calib. error");
+    }
+
+    [Fact]
+    public void Without_timings_two_comparisons_of_the_same_splits_and_seeds_write_the_same_JSON_CSV_Markdown_and_text()
+    {
+        // Given two runs of the same comparison, the second a second slower in every fit and prediction
+        var train = Some.Synthetic(300, 5, 2, seed: 1);
+        var test = Some.Synthetic(100, 5, 2, seed: 2);
+        var first = ModelComparison.Run(train, test, null, ["mv", "snorkel"], [1, 2]);
+        var again = ModelComparison.Run(train, test, null, ["mv", "snorkel"], [1, 2]);
+        var second = again with { Rows = again.Rows.Select(r => r with { FitSeconds = r.FitSeconds + 1, PredictSeconds = r.PredictSeconds + 1 }).ToList() };
+
+        // When each is written in every format, then the outputs are the same, and only asking for the timings shows the seconds
+        second.ToJson().ShouldBe(first.ToJson());
+        second.ToCsv().ShouldBe(first.ToCsv());
+        second.ToMarkdown().ShouldBe(first.ToMarkdown());
+        second.ToText().ShouldBe(first.ToText());
+        second.ToCsv(timings: true).ShouldNotBe(first.ToCsv(timings: true));
+        first.ToCsv(timings: true).Split('\n')[0].ShouldEndWith(",fit_seconds,predict_seconds");
+        first.ToMarkdown(timings: true).ShouldContain("| fit s | predict s |");
     }
 
     [Fact]

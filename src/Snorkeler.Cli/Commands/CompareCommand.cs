@@ -23,6 +23,7 @@ internal sealed class CompareCommand : ICommand
         new("--seed", "N", "the first seed (default 0)"),
         new("--tie-break", "abstain|random|true-random", "tie-break policy of the reported accuracy (default random)"),
         new("--format", "text|json|markdown|csv", "output format (default text)"),
+        new("--timings", null, "also write each model's fit and predict seconds, which differ from run to run; without it only a text or Markdown table shown on a terminal has them, so that a file written from the same inputs and seeds is the same every time"),
         Gold.ColumnOption,
         Gold.LfsForDevOption,
         Inputs.ColumnOption,
@@ -37,6 +38,9 @@ internal sealed class CompareCommand : ICommand
         var seedCount = args.Int("--seeds", 1, 1000) ?? 1;
         var first = args.Int("--seed", int.MinValue, int.MaxValue - seedCount + 1) ?? 0; // seeds first..first+N-1 must be numbers too
         var named = args.Value("--models") is { } list ? ModelComparison.ParseModelList(list) : null;
+        // Wall-clock seconds change from run to run: a file or pipe gets the scores alone, so that the same inputs and seeds
+        // write the same bytes, unless asked; a table read on the screen keeps them, as a researcher wants to see the cost.
+        var timings = args.Flag("--timings") || (format is CompareFormat.Text or CompareFormat.Markdown && terminal.OutIsScreen);
         // A line per fit is progress: on a terminal it shows a long comparison moving; a build log gets the closing status line alone.
         Action<string>? progress = terminal.Interactive && !terminal.Quiet ? terminal.Error.WriteLine : null;
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -52,7 +56,7 @@ internal sealed class CompareCommand : ICommand
                 log: progress, cancellation: cancellation, warn: line => terminal.Error.WriteLine("warning: " + line));
             terminal.Out.Write(format switch
             {
-                CompareFormat.Json => suiteResult.ToJson() + "\n",
+                CompareFormat.Json => suiteResult.ToJson(timings: timings) + "\n",
                 CompareFormat.Markdown => suiteResult.ToMarkdown(),
                 CompareFormat.Csv => suiteResult.ToCsv(),
                 _ => suiteResult.ToText(),
@@ -82,10 +86,10 @@ internal sealed class CompareCommand : ICommand
             testName: testName, devName: args.Has("--dev") ? Inputs.MatrixName(args.Values("--dev")) : null, trainName: Inputs.MatrixName(args.Values("--train")));
         terminal.Out.Write(format switch
         {
-            CompareFormat.Json => result.ToJson() + "\n",
-            CompareFormat.Markdown => result.ToMarkdown(),
-            CompareFormat.Csv => result.ToCsv(),
-            _ => result.ToText(),
+            CompareFormat.Json => result.ToJson(timings: timings) + "\n",
+            CompareFormat.Markdown => result.ToMarkdown(timings),
+            CompareFormat.Csv => result.ToCsv(timings),
+            _ => result.ToText(timings),
         });
         terminal.Info($"compared {Models(result.Rows.Count)} on {testName}, {Seeds()}, in {clock.Elapsed.TotalSeconds:F2} s");
         return ExitCode.Ok;
