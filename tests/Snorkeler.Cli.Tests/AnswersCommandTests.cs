@@ -134,6 +134,45 @@ public class AnswersCommandTests
         compare.ShouldSucceed();
         compare.Out.ShouldContain("mv");
     }
+
+    [Theory]
+    [InlineData("analyze", "--matrix", "{answers}", "--format", "json")]
+    [InlineData("compare", "--train", "{answers}", "--test", "{answers}", "--models", "mv,dawid-skene", "--format", "csv")]
+    public void A_gold_file_whose_label_column_is_not_the_answers_is_read_with_gold_label_column(params string[] command)
+    {
+        // Given RTE's answers, whose labels are in 'label', and its gold labels in a file whose column is 'truth'
+        using var temp = new TempFolder();
+        var gold = TestPaths.Crowd("rte", "gold.csv");
+        var truth = temp.Write("truth.csv", "task,truth" + File.ReadAllText(gold)[File.ReadAllText(gold).IndexOf('\n', StringComparison.Ordinal)..]);
+        var run = command.Select(a => a.Replace("{answers}", TestPaths.Crowd("rte"), StringComparison.Ordinal)).ToArray();
+
+        // When the command reads the gold labels from each file
+        var fromLabel = Shell.Run([.. run, "--gold", gold]);
+        var fromTruth = Shell.Run([.. run, "--gold", truth, "--gold-label-column", "truth"]);
+
+        // Then both give the same output
+        fromLabel.ShouldSucceed();
+        fromTruth.ShouldSucceed();
+        fromTruth.Out.ShouldBe(fromLabel.Out);
+    }
+
+    [Fact]
+    public void A_gold_label_column_the_gold_file_lacks_is_an_error_naming_the_gold_file_and_its_columns()
+    {
+        // Given a gold file whose label column is 'truth'
+        using var temp = new TempFolder();
+        var truth = temp.Write("truth.csv", "task,truth\n1,1\n2,0\n");
+        var answers = TestPaths.Crowd("rte");
+
+        // When another column is named, or the option comes without a gold file
+        var missing = Shell.Run("fit", "--matrix", answers, "--gold", truth, "--gold-label-column", "verdict", "--model", "mv", "--out", temp.File("m.json"));
+        var alone = Shell.Run("analyze", "--matrix", answers, "--gold-label-column", "truth");
+
+        // Then
+        missing.ShouldFailWith(1).ErrorLines.ShouldBe([$"error: {truth}: no column 'verdict' (columns: task, truth); give --gold-label-column NAME to read another column"]);
+        File.Exists(temp.File("m.json")).ShouldBeFalse();
+        alone.ShouldFailWith(2, "snorkeler analyze: --gold-label-column names the label column of the --gold file: give --gold GOLD.csv");
+    }
 }
 
 /// <summary>The preferences command: pairwise judgements in, scores and pair probabilities out.</summary>

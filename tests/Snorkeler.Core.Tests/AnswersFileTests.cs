@@ -167,6 +167,42 @@ public class AnswersFileTests
         answers.Report.GoldUnmatched.ShouldBe(1);
     }
 
+    [Theory]
+    [InlineData("label", "task,truth\na,1\nb,0\n", "truth")]
+    [InlineData("answer", "task,truth\na,1\nb,0\n", "truth")]
+    [InlineData("answer", "task,answer\na,1\nb,0\n", null)] // the default: the answers' label column
+    [InlineData("answer", "task,label\na,1\nb,0\n", null)] // and else 'label', as before
+    public void A_gold_file_s_label_column_may_be_named_apart_from_the_answers(string answersLabel, string goldText, string? goldLabelColumn)
+    {
+        // Given
+        using var temp = new TempFolder();
+        var path = temp.Write("answers.csv", $"task,worker,{answersLabel}\nb,w,0\na,w,1\n");
+        var gold = temp.Write("gold.csv", goldText);
+
+        // When
+        var answers = AnswersFile.Read(path, new MatrixReadOptions { LabelColumn = answersLabel, GoldPath = gold, GoldLabelColumn = goldLabelColumn });
+
+        // Then
+        answers.Matrix.GoldLabels.ToArray().ShouldBe([0, 1]);
+    }
+
+    [Fact]
+    public void A_gold_label_column_the_gold_file_lacks_is_an_error_naming_the_gold_file_and_its_columns()
+    {
+        // Given
+        using var temp = new TempFolder();
+        var path = temp.Write("answers.csv", "task,worker,label\nb,w,0\na,w,1\n");
+        var gold = temp.Write("gold.csv", "task,truth\na,1\n");
+
+        // When the gold file's label column is named but missing, or left to the default, which is missing too
+        var named = Should.Throw<SnorkelerException>(() => AnswersFile.Read(path, new MatrixReadOptions { GoldPath = gold, GoldLabelColumn = "Truth " }));
+        var unnamed = Should.Throw<SnorkelerException>(() => AnswersFile.Read(path, new MatrixReadOptions { GoldPath = gold }));
+
+        // Then
+        named.Message.ShouldBe($"{gold}: no column 'Truth '; did you mean 'truth'? (columns: task, truth); give --gold-label-column NAME to read another column");
+        unnamed.Message.ShouldBe($"{gold}: no column 'label' (columns: task, truth); give --gold-label-column NAME to read another column");
+    }
+
     [Fact]
     public void Other_column_names_are_given_by_options_and_empty_labels_are_skipped()
     {

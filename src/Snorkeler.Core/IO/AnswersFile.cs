@@ -339,8 +339,12 @@ public static class AnswersFile
         var source = DataSources.Open(path);
         var taskName = options.TaskColumn ?? MatrixReadOptions.DefaultTaskColumn;
         var taskColumn = source.Schema.IndexOf(taskName) is var t and >= 0 ? t : source.Schema.RequireIndex(MatrixReadOptions.DefaultTaskColumn, path);
+        // A gold file written by other hands often calls its column otherwise than the answers do ('truth', 'gold'): named
+        // on its own, the column must be there; else the answers' label column, or 'label', as before the option existed.
         var labelName = options.LabelColumn ?? MatrixReadOptions.DefaultLabelColumn;
-        var labelColumn = source.Schema.IndexOf(labelName) is var l and >= 0 ? l : source.Schema.RequireIndex(MatrixReadOptions.DefaultLabelColumn, path);
+        var labelColumn = options.GoldLabelColumn is { } goldLabel
+            ? source.Schema.RequireIndex(goldLabel, path, "--gold-label-column")
+            : source.Schema.IndexOf(labelName) is var l and >= 0 ? l : source.Schema.RequireIndex(MatrixReadOptions.DefaultLabelColumn, path, "--gold-label-column");
         var pending = new Dictionary<int, (int Label, string Text, long? Line)>();
         long unmatched = 0;
         string? firstUnmatched = null;

@@ -47,6 +47,13 @@ public sealed record MatrixReadOptions
     /// <summary>A file of gold labels for a long-format matrix, with a task and a label column, joined on the task.</summary>
     public string? GoldPath { get; init; }
 
+    /// <summary>
+    /// The label column of the <see cref="GoldPath"/> file, which must then have it. Null: the answers'
+    /// <see cref="LabelColumn"/> when the gold file has it, else <c>label</c>. It says nothing of the answers' own
+    /// columns, so it does not make a <c>.csv</c> read as long format.
+    /// </summary>
+    public string? GoldLabelColumn { get; init; }
+
     /// <summary>What to do when a worker answered a task more than once.</summary>
     public RepeatedAnswers Repeats { get; init; } = RepeatedAnswers.Last;
 
