@@ -51,6 +51,25 @@ public sealed class LfFolderBoundaryTests : IDisposable
     }
 
     [Fact]
+    public void A_folder_link_to_dev_is_not_walked_so_no_lf_file_is_found_through_the_folders_the_process_has_open()
+    {
+        // Given: a rule file in a folder outside the LF folder that this process has open (an enumeration under way holds
+        // its descriptor, so /dev/fd lists it, as it lists the folders other runs in the process have open), and a link
+        // to /dev in the LF folder
+        _temp.Write("elsewhere/other.rules", "labels HAM, SPAM\n");
+        var rules = Rules("words.txt");
+        File.CreateSymbolicLink(_temp.File("lfs/dev"), "/dev");
+        using var open = Directory.EnumerateFiles(_temp.File("elsewhere")).GetEnumerator();
+        open.MoveNext().ShouldBeTrue();
+
+        // When
+        var files = Snorkeler.Loading.LfProject.Files([_temp.File("lfs")], [".rules"]);
+
+        // Then
+        files.ShouldBe([rules]);
+    }
+
+    [Fact]
     public void A_link_inside_the_folder_to_a_file_inside_it_is_read()
     {
         _temp.Write("lfs/lists/words.txt", "subscribe\n");

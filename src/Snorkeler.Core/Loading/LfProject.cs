@@ -138,14 +138,18 @@ public sealed class LfProject
         foreach (var path in Guard.NotNull(paths))
         {
             if (File.Exists(path)) files.Add(path);
-            else if (Directory.Exists(path)) Collect(path, extensions, folders, files);
+            else if (Directory.Exists(path)) Collect(path, RealPath(path), extensions, folders, files);
         }
         var seen = new HashSet<string>(StringComparer.Ordinal);
         return files.Distinct(StringComparer.Ordinal).OrderBy(f => f, StringComparer.Ordinal)
             .Where(f => seen.Add(IO.InputFile.Stat(f).Identity)).ToList();
     }
 
-    private static void Collect(string folder, IReadOnlyList<string> extensions, HashSet<string> visited, List<string> files)
+    /// <summary>
+    /// Adds the files of <paramref name="folder"/> and its subfolders to <paramref name="files"/>; <paramref name="real"/> is
+    /// where the folder is once the links on the way were followed.
+    /// </summary>
+    private static void Collect(string folder, string real, IReadOnlyList<string> extensions, HashSet<string> visited, List<string> files)
     {
         if (!visited.Add(IO.InputFile.Stat(folder).Identity)) return;
         IEnumerable<string> entries;
@@ -153,9 +157,37 @@ public sealed class LfProject
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return; }
         foreach (var entry in entries)
         {
-            if (Directory.Exists(entry)) Collect(entry, extensions, visited, files);
+            if (Directory.Exists(entry))
+            {
+                string target;
+                try { target = new DirectoryInfo(entry).LinkTarget is null ? Path.Combine(real, Path.GetFileName(entry)) : RealPath(entry); }
+                catch (IOException) { continue; } // gone since the folder was listed
+                if (!IsKernelView(target)) Collect(entry, target, extensions, visited, files);
+            }
             else if (extensions.Any(e => entry.EndsWith(e, StringComparison.OrdinalIgnoreCase))) files.Add(entry);
         }
+    }
+
+    /// <summary>The kernel's views of processes and devices, which hold no LF files.</summary>
+    private static readonly string[] KernelViews = ["/proc", "/dev", "/sys"];
+
+    /// <summary>
+    /// Whether a folder found in the walk, at <paramref name="real"/> once links are followed, is or lies in one of the
+    /// <see cref="KernelViews"/> (reached through a link such as <c>dev -> /dev</c>). Walked, <c>/dev/fd</c> leads through the
+    /// process's open descriptors to whatever folders it has open at that moment, elsewhere on the disk: files found there
+    /// are gone by the time they are read.
+    /// </summary>
+    private static bool IsKernelView(string real)
+    {
+        if (OperatingSystem.IsWindows()) return false;
+        return Array.Exists(KernelViews, v => real == v || real.StartsWith(v + "/", StringComparison.Ordinal));
+    }
+
+    /// <summary>The final target of a link (a chain of them followed), else the full path itself; a link that cannot be resolved, itself.</summary>
+    private static string RealPath(string path)
+    {
+        try { return Directory.ResolveLinkTarget(path, returnFinalTarget: true)?.FullName ?? Path.GetFullPath(path); }
+        catch (IOException) { return Path.GetFullPath(path); }
     }
 
     private static string CommonRoot(IReadOnlyList<string> paths)
