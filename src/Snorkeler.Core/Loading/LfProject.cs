@@ -123,7 +123,7 @@ public sealed class LfProject
     /// The LF files under <paramref name="paths"/> (files, and folders searched recursively for the loaders'
     /// extensions) in ordinal path order; a file reached twice (<c>--lfs . spam.rules</c>, a link) is taken once,
     /// under its first path. Linked folders are followed, each folder once, so a link to an ancestor cannot
-    /// loop. Paths that do not exist are skipped.
+    /// loop; none into the kernel's views of processes and devices (<c>/proc</c>, <c>/dev</c>, <c>/sys</c>). Paths that do not exist are skipped.
     /// </summary>
     public IReadOnlyList<string> Files(IReadOnlyList<string> paths) => Files(paths, Extensions.ToArray());
 
