@@ -73,6 +73,44 @@ public class GoldLabelTests
         cursor.Rows.ShouldBe(5);
     }
 
+    [Theory]
+    [InlineData("1\0", "1\\u0000", "0000")]
+    [InlineData("2\0\0", "2\\u0000\\u0000", "0000")]
+    [InlineData("Billing\u0001", "Billing\\u0001", "0001")]
+    [InlineData("0\u007f", "0\\u007f", "007F")]
+    public void A_gold_cell_with_a_control_character_after_its_label_is_refused_naming_the_file_line_and_column(string cell, string shown, string code)
+    {
+        // Given a data file whose second row's gold cell has a NUL (or another control character) after a class number,
+        // which int.TryParse read as the number before it, or after a class name
+        using var temp = new TempFolder();
+        var path = temp.Write("t.csv", $"id,body,category\n1,a,Billing\n2,b,{cell}\n");
+
+        // When
+        var error = Should.Throw<SnorkelerException>(() =>
+        {
+            using var cursor = LabelledData.Gold([path], new CsvSource(path), Tickets, "category")!;
+            cursor.Take(2);
+        });
+
+        // Then
+        error.Message.ShouldBe($"{path}(3): column 'category': '{shown}' is not a class (Billing, Technical, Account) or a class number 0..2: it holds the control character U+{code}");
+    }
+
+    [Fact]
+    public void A_gold_cell_of_a_csv_matrix_with_a_control_character_is_refused_naming_the_file_line_and_column()
+    {
+        // Given a hand-written CSV matrix whose gold column, read through its sidecar's classes, has '1\0' on its second row
+        using var temp = new TempFolder();
+        var path = temp.Write("m.csv", "a,b,truth\n0,-1,billing\n-1,2,1\0\n");
+        File.WriteAllText(MatrixFile.SchemaSidecar(path), """{"format": "snorkeler.matrix-schema", "version": 1, "classes": ["Billing", "Technical", "Account"]}""");
+
+        // When
+        var error = Should.Throw<SnorkelerException>(() => MatrixFile.Read(path, "truth"));
+
+        // Then
+        error.Message.ShouldBe($"{path}(3): column 'truth': '1\\u0000' is not a class (Billing, Technical, Account) or a class number 0..2: it holds the control character U+0000");
+    }
+
     [Fact]
     public void A_gold_column_the_data_lacks_is_an_error_naming_the_nearest_column()
     {

@@ -6,7 +6,7 @@ namespace Snorkeler.Data;
 /// A data column holding gold (true) labels, and how its cells become labels: a class name (exactly, else
 /// ignoring case when that picks one class), or a class number (<c>1</c>, or <c>1.0</c> as pandas writes it); an empty cell, a missing value or <c>-1</c> is
 /// "no gold label" (<see cref="LabelSchema.Abstain"/>). Anything else is an error naming the file, the line and
-/// the nearest class. The same rules serve every command and every format, so gold written as names in one file
+/// the nearest class, or the control character a cell holds (<c>1\0</c>, which <c>int.TryParse</c> read as 1). The same rules serve every command and every format, so gold written as names in one file
 /// and as numbers in another means the same.
 /// </summary>
 public sealed class GoldColumn
@@ -37,6 +37,8 @@ public sealed class GoldColumn
     {
         var text = cell.Trim();
         if (text.IsEmpty) return LabelSchema.Abstain;
+        // int.TryParse takes trailing NULs for the end of the number ("1\0" was read as 1), and no class name holds a control character.
+        if (Text.ControlCharacters.First(text) >= 0) return null;
         var s = text.ToString();
         if (Schema.LabelOf(s) is { } exact) return exact;
         if (_ignoreCase.TryGetValue(s, out var label)) return label;
@@ -59,12 +61,15 @@ public sealed class GoldColumn
     public int Parse(ReadOnlySpan<char> cell, string source, long? line = null)
         => TryParse(cell) ?? throw SnorkelerException.InFile(source, Problem(cell.Trim().ToString()), line);
 
-    /// <summary>Why a cell is not a gold label: <c>column 'category': 'Billng' is not a class (...); did you mean 'Billing'?</c>.</summary>
+    /// <summary>
+    /// Why a cell is not a gold label: <c>column 'category': 'Billng' is not a class (...); did you mean 'Billing'?</c>, or,
+    /// for a cell holding a control character, <c>column 'category': '1\u0000' is not a class (...): it holds the control character U+0000</c>.
+    /// </summary>
     public string Problem(string cell)
     {
-        var near = Text.Suggest.Nearest(cell, Schema.ClassNames);
         var classes = string.Join(", ", Schema.ClassNames);
-        return $"column '{Name}': '{cell}' is not a class ({classes}) or a class number 0..{Schema.Cardinality - 1}{(near is null ? "" : $"; did you mean '{near}'?")}";
+        var why = Text.ControlCharacters.Held(cell) ?? (Text.Suggest.Nearest(cell, Schema.ClassNames) is { } near ? $"; did you mean '{near}'?" : "");
+        return $"column '{Name}': '{cell}' is not a class ({classes}) or a class number 0..{Schema.Cardinality - 1}{why}";
     }
 
     /// <summary>The index of the column in <paramref name="data"/>, or an error naming the data and the nearest column.</summary>

@@ -78,11 +78,9 @@ internal static class CsvMatrix
     {
         if (batch.IsMissing(row, column)) return LabelSchema.Abstain;
         var text = batch.Text(row, column).Trim();
-        // int.TryParse takes trailing NULs for the end of the number ("1\0" was read as 1): a control character left after
-        // trimming makes the cell no label, whatever the digits before it.
-        if (FirstControl(text) is >= 0 and var at)
-            throw SnorkelerException.InFile(path, string.Create(CultureInfo.InvariantCulture,
-                $"column '{schema.Names[column]}': '{text}' is not a label (-1 or a class number): it holds the control character U+{(int)text[at]:X4}"), batch.LineOf(row));
+        // int.TryParse takes trailing NULs for the end of the number ("1\0" was read as 1).
+        if (Text.ControlCharacters.Held(text) is { } held)
+            throw SnorkelerException.InFile(path, $"column '{schema.Names[column]}': '{text}' is not a label (-1 or a class number){held}", batch.LineOf(row));
         if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v) || v < -1)
             throw SnorkelerException.InFile(path, $"column '{schema.Names[column]}': '{text}' is not a label (-1 or a class number){(classes is null ? AnswersHint : "")}", batch.LineOf(row));
         if (v > short.MaxValue)
@@ -90,13 +88,5 @@ internal static class CsvMatrix
         if (classes is not null && v >= classes.Cardinality)
             throw SnorkelerException.InFile(path, $"column '{schema.Names[column]}': a label of {v} is out of range for classes {classes}", batch.LineOf(row));
         return v;
-    }
-
-    /// <summary>Where the first control character (C0, DEL, C1) of <paramref name="text"/> is, or -1.</summary>
-    private static int FirstControl(ReadOnlySpan<char> text)
-    {
-        for (var i = 0; i < text.Length; i++)
-            if (char.IsControl(text[i])) return i;
-        return -1;
     }
 }
