@@ -63,6 +63,40 @@ public class AnswersFileTests
     }
 
     [Theory]
+    [InlineData("answers.csv", "task,worker,label\n1,a,0\n1,b,1\n2,a,{0}\n", 4, "1\0", "1\\u0000", "0000")]
+    [InlineData("answers.csv", "task,worker,label\n1,a,0\n1,b,1\n2,a,{0}\n", 4, "1.0\0", "1.0\\u0000", "0000")]
+    [InlineData("answers.csv", "task,worker,label\n1,a,0\n1,b,1\n2,a,{0}\n", 4, "cat\u001b", "cat\\u001b", "001B")]
+    [InlineData("answers.jsonl", "{{\"task\": 1, \"worker\": \"a\", \"label\": 0}}\n{{\"task\": 1, \"worker\": \"b\", \"label\": 1}}\n{{\"task\": 2, \"worker\": \"a\", \"label\": \"{0}\"}}\n", 3, "1\\u0000", "1\\u0000", "0000")]
+    public void An_answer_label_with_a_control_character_is_refused_naming_the_file_line_and_column(string name, string lines, int line, string label, string shown, string code)
+    {
+        // Given answers whose third label has a NUL (or another control character) after it, which double.TryParse read
+        // as the number before it
+        using var temp = new TempFolder();
+        var path = temp.Write(name, string.Format(System.Globalization.CultureInfo.InvariantCulture, lines, label));
+
+        // When
+        var error = Should.Throw<SnorkelerException>(() => AnswersFile.Read(path));
+
+        // Then
+        error.Message.ShouldBe($"{path}({line}): column 'label': '{shown}' is not a label (a class name or number): it holds the control character U+{code}");
+    }
+
+    [Fact]
+    public void A_gold_label_with_a_control_character_is_refused_naming_the_gold_file_line_and_column()
+    {
+        // Given clean answers, and a gold file whose second label is '1\0', which double.TryParse read as 1
+        using var temp = new TempFolder();
+        var path = temp.Write("answers.csv", "task,worker,label\na,w,0\nb,w,1\n");
+        var gold = temp.Write("gold.csv", "task,truth\na,0\nb,1\0\n");
+
+        // When
+        var error = Should.Throw<SnorkelerException>(() => AnswersFile.Read(path, new MatrixReadOptions { GoldPath = gold, GoldLabelColumn = "truth" }));
+
+        // Then
+        error.Message.ShouldBe($"{gold}(3): column 'truth': '1\\u0000' is not a label (a class name or number): it holds the control character U+0000");
+    }
+
+    [Theory]
     [InlineData(RepeatedAnswers.Last, 0)]
     [InlineData(RepeatedAnswers.First, 1)]
     public void A_repeated_answer_follows_the_repeats_rule(RepeatedAnswers rule, int expected)

@@ -143,7 +143,7 @@ public static class AnswersFile
                         }
                         answerTask.Add(tasks.Add(batch.Text(i, columns.Task).Trim()));
                         answerWorker.Add(worker);
-                        answerLabel.Add(labels.Add(labelText, file, batch.LineOf(i)));
+                        answerLabel.Add(labels.Add(labelText, file, batch.LineOf(i), columns.Source.Schema.Names[columns.Label]));
                     }
                 }
                 return 0;
@@ -356,7 +356,7 @@ public static class AnswersFile
                 var taskText = batch.Text(i, taskColumn).Trim();
                 var task = tasks.Find(taskText);
                 var line = batch.LineOf(i);
-                var id = labels.Add(label, path, line);
+                var id = labels.Add(label, path, line, source.Schema.Names[labelColumn]);
                 if (task < 0)
                 {
                     if (unmatched++ == 0) firstUnmatched = taskText.ToString();
@@ -413,10 +413,17 @@ public static class AnswersFile
         /// <summary>Gold labels stored as <see cref="GoldId"/>(label id), below -1, until the classes are resolved.</summary>
         public int[]? GoldIds { get; set; }
 
-        public int Add(ReadOnlySpan<char> text, string path, long? line)
+        /// <summary>
+        /// The id of a label text, read at <paramref name="line"/> of <paramref name="path"/> in <paramref name="column"/>:
+        /// an error when it holds a control character (double.TryParse read "1\0" as 1, and no class name holds one)
+        /// or, with the classes known, names none of them.
+        /// </summary>
+        public int Add(ReadOnlySpan<char> text, string path, long? line, string column)
         {
             var before = _texts.Count;
             var id = _texts.Add(text);
+            if (id == before && Text.ControlCharacters.Held(text) is { } held) // a text is checked when first seen, which is its first line
+                throw SnorkelerException.InFile(path, $"column '{column}': '{text}' is not a label (a class name or number){held}", line);
             if (id == before && schema is not null && ClassIn(schema, _texts.Name(id)) < 0)
                 throw SnorkelerException.InFile(path, $"label '{_texts.Name(id)}' is not a class of {schema}{Hint(schema, _texts.Name(id))}", line);
             return id;
