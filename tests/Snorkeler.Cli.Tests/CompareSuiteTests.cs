@@ -186,6 +186,30 @@ public sealed class CompareSuiteTests
         => Shell.Run("compare", "--suite", SharedData, "--train", "x.snkm", "--models", "mv").ShouldFailWith(2)
             .ErrorLines[0].ShouldBe("snorkeler compare: give --suite DIR or --train/--test, not both ('--train' with --suite)");
 
+    [Theory]
+    [InlineData("--gold-column", "label")]
+    [InlineData("--gold", "gold.csv")]
+    [InlineData("--gold-label-column", "truth")]
+    [InlineData("--label-column", "answer")]
+    [InlineData("--task-column", "item")]
+    [InlineData("--worker-column", "rater")]
+    [InlineData("--kind-column", "kind")]
+    [InlineData("--repeats", "first")]
+    [InlineData("--storage", "sparse")]
+    [InlineData("--annotators", "all")]
+    [InlineData("--delimiter", ";")]
+    [InlineData("--lfs", "lfs.rules")]
+    [InlineData("--column", "text=body")]
+    public void Compare_suite_with_an_option_for_single_matrices_is_a_usage_error_naming_it(string option, string value)
+        => Shell.Run("compare", "--suite", SharedData, option, value, "--models", "mv").ShouldFailWith(2)
+            .ErrorLines[0].ShouldBe($"snorkeler compare: '{option}' does not apply to --suite, which reads Wrench-format folders (train.json, test.json, valid.json "
+                + "and label.json) as they are; it applies to the --train, --test and --dev files of a single comparison");
+
+    [Fact]
+    public void Compare_suite_with_several_options_for_single_matrices_names_them_all()
+        => Shell.Run("compare", "--suite", SharedData, "--delimiter", ";", "--models", "mv", "--gold-column", "label").ShouldFailWith(2)
+            .ErrorLines[0].ShouldStartWith("snorkeler compare: '--gold-column' and '--delimiter' do not apply to --suite, which reads Wrench-format folders");
+
     [Fact]
     public void Compare_without_a_suite_or_a_train_matrix_is_a_usage_error()
         => Shell.Run("compare", "--models", "mv").ShouldFailWith(2)

@@ -31,6 +31,9 @@ internal sealed class CompareCommand : ICommand
         .. Inputs.MatrixOptions,
     ];
 
+    /// <summary>The options a <c>--suite</c> run reads; any other is refused with it rather than passed over.</summary>
+    private static readonly string[] SuiteOptions = ["--suite", "--models", "--seeds", "--seed", "--tie-break", "--format", "--timings"];
+
     public int Run(Args args, Terminal terminal, CancellationToken cancellation)
     {
         var format = args.Choice("--format", CompareFormat.Text);
@@ -52,6 +55,13 @@ internal sealed class CompareCommand : ICommand
             var models = named ?? [.. LabelModelCatalog.ComparisonDefaults(annotators: false)];
             foreach (var single in new[] { "--train", "--test", "--dev", "--dev-prior" })
                 if (args.Has(single)) throw new UsageException($"give --suite DIR or --train/--test, not both ('{single}' with --suite)");
+            // The options that say how to read a single comparison's files (--gold-column, --delimiter, the long-format
+            // columns, --annotators, --lfs for a --dev data file) were passed over without a word: a suite's sets are read as Wrench splits.
+            var ignored = Options.Select(o => o.Name).Where(n => !SuiteOptions.Contains(n) && args.Has(n)).ToArray();
+            if (ignored.Length > 0)
+                throw new UsageException($"{Text.Listing.Join([.. ignored.Select(n => $"'{n}'")], "and")} {(ignored.Length == 1 ? "does" : "do")} not apply to --suite, "
+                    + $"which reads Wrench-format folders (train.json, test.json, valid.json and label.json) as they are; {(ignored.Length == 1 ? "it applies" : "they apply")} "
+                    + "to the --train, --test and --dev files of a single comparison");
             var suiteResult = SuiteComparison.Run(suite, models, Enumerable.Range(first, seedCount).ToArray(), tieBreak,
                 log: progress, cancellation: cancellation, warn: line => terminal.Error.WriteLine("warning: " + line));
             terminal.Out.Write(format switch
