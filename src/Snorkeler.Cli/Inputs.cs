@@ -252,6 +252,23 @@ internal static class Inputs
             _ => "a data file (no task, worker and label columns)",
         };
 
+    /// <summary>The classes below the largest one that no vote and no gold label of <paramref name="matrix"/> names, in order.</summary>
+    private static List<int> UnnamedClasses(IMatrixSource matrix)
+    {
+        var k = matrix.Schema.Cardinality;
+        var named = new bool[k];
+        var lfs = new int[matrix.LfNames.Count];
+        var labels = new int[matrix.LfNames.Count];
+        foreach (var block in matrix.ReadBlocks())
+            for (var i = 0; i < block.RowCount; i++)
+            {
+                var count = block.CopyVotes(i, lfs, labels);
+                for (var v = 0; v < count; v++) named[labels[v]] = true;
+                if (block.HasGold && block.Gold(i) is >= 0 and var gold) named[gold] = true;
+            }
+        return Enumerable.Range(0, k - 1).Where(c => !named[c]).ToList();
+    }
+
     /// <summary>"1 task", "1,234 tasks".</summary>
     private static string Counted(long count, string noun)
         => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{count:N0} {noun}{(count == 1 ? "" : "s")}");
@@ -266,6 +283,17 @@ internal static class Inputs
         if (matrix is not AnswerMatrix && terminal is not null && paths.Count == 1 && path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase)
             && !File.Exists(MatrixFile.SchemaSidecar(path)) && File.Exists(MatrixFile.NpyGoldFile(path)))
             terminal.Error.WriteLine($"warning: {path}: {Path.GetFileName(MatrixFile.NpyGoldFile(path))} beside it is not read: a .npy matrix's gold file is named by its schema sidecar ({Path.GetFileName(MatrixFile.SchemaSidecar(path))}), which is missing, so its classes are also numbered 0 to {matrix.Schema.Cardinality - 1} after its largest vote");
+        // Without a sidecar the classes are numbered after the largest label, so one stray label (11 in a matrix of 0s and 1s)
+        // makes a dozen classes, which the model fits and the labels carry as probability columns, without a word.
+        if (matrix is not AnswerMatrix && terminal is not null && paths.Count == 1 && matrix.Schema.Cardinality >= 3
+            && Path.GetExtension(path).ToLowerInvariant() is ".csv" or ".tsv" or ".npy" && !File.Exists(MatrixFile.SchemaSidecar(path))
+            && UnnamedClasses(matrix) is { Count: > 0 } unnamed)
+        {
+            var largest = matrix.Schema.Cardinality - 1;
+            terminal.Error.WriteLine($"warning: {path}: without a schema sidecar the classes are numbered 0 to {largest} after the largest label, "
+                + $"and {Text.Listing.Ranges(unnamed, "class", "classes")} below it {(unnamed.Count == 1 ? "is" : "are")} named by no vote{(matrix.HasGold ? " or gold label" : "")}: "
+                + $"if {largest} is a mistake, correct it; else name the classes in {Path.GetFileName(MatrixFile.SchemaSidecar(path))}");
+        }
         if (matrix is AnswerMatrix answers && terminal is not null)
         {
             var r = answers.Report;

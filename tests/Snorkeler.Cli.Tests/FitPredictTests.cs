@@ -345,6 +345,40 @@ public class FitPredictTests
     }
 
     [Fact]
+    public void A_stray_large_label_in_a_csv_matrix_without_a_sidecar_is_warned_about_with_the_classes_it_adds()
+    {
+        // Given a two-class matrix without its sidecar, one vote mistyped as 11
+        using var temp = new TempFolder();
+        var matrix = temp.File("votes.csv");
+        File.WriteAllText(matrix, "a,b,c\n0,1,-1\n1,1,0\n0,11,0\n-1,0,1\n");
+
+        // When
+        var result = Shell.Run("fit", "--matrix", matrix, "--model", "mv", "--out", temp.File("m.json"));
+
+        // Then (before, twelve classes were fitted without a word)
+        result.ShouldSucceed();
+        result.ErrorLines.ShouldContain($"warning: {matrix}: without a schema sidecar the classes are numbered 0 to 11 after the largest label, and classes 2 to 10 below it are named by no vote: if 11 is a mistake, correct it; else name the classes in votes.csv.schema.json");
+    }
+
+    [Theory]
+    [InlineData("a,b\n0,1\n2,1\n", false)]          // every class voted
+    [InlineData("a,b\n0,-1\n1,-1\n", false)]        // two classes, whatever is voted: none is numbered after a stray label
+    [InlineData("a,b,gold\n0,2,1\n2,-1,0\n", true)] // class 1 named by a gold label only
+    public void A_csv_matrix_without_a_sidecar_whose_classes_are_all_named_is_not_warned_about(string csv, bool gold)
+    {
+        using var temp = new TempFolder();
+        var matrix = temp.File("votes.csv");
+        File.WriteAllText(matrix, csv);
+
+        var result = gold
+            ? Shell.Run("fit", "--matrix", matrix, "--gold-column", "gold", "--model", "mv", "--out", temp.File("m.json"))
+            : Shell.Run("fit", "--matrix", matrix, "--model", "mv", "--out", temp.File("m.json"));
+
+        result.ShouldSucceed();
+        result.ErrorLines.ShouldNotContain(l => l.Contains("without a schema sidecar", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Annotators_given_with_answers_in_long_format_is_an_error_not_passed_over()
     {
         using var temp = new TempFolder();

@@ -9,4 +9,23 @@ public static class Listing
         Guard.NotNull(items);
         return items.Count <= 1 ? string.Concat(items) : string.Join(", ", items.Take(items.Count - 1)) + $" {conjunction} " + items[^1];
     }
+
+    /// <summary>
+    /// "class 4", "classes 2 to 10", "classes 2, 4 and 6 to 9": increasing <paramref name="numbers"/> after the noun, runs of
+    /// three or more written as ranges.
+    /// </summary>
+    public static string Ranges(IReadOnlyList<int> numbers, string one, string many)
+    {
+        Guard.NotNull(numbers);
+        var parts = new List<string>();
+        for (var i = 0; i < numbers.Count;)
+        {
+            var end = i;
+            while (end + 1 < numbers.Count && numbers[end + 1] == numbers[end] + 1) end++;
+            if (end - i >= 2) parts.Add($"{numbers[i]} to {numbers[end]}");
+            else for (var j = i; j <= end; j++) parts.Add(numbers[j].ToString(System.Globalization.CultureInfo.InvariantCulture));
+            i = end + 1;
+        }
+        return $"{(numbers.Count == 1 ? one : many)} {Join(parts, "and")}";
+    }
 }
