@@ -146,6 +146,7 @@ internal static class Inputs
         new("--task-column", "NAME", "long format: the task column (default task)"),
         new("--worker-column", "NAME", "long format: the worker (source) column (default worker)"),
         new("--label-column", "NAME", "long format: the label column (default label)"),
+        new("--gold-task-column", "NAME", "the --gold file's task column, when it is named otherwise than the answers' (default: the --task-column, else task)"),
         new("--gold-label-column", "NAME", "the --gold file's label column, when it is named otherwise than the answers' (default: the --label-column, else label)"),
         new("--kind-column", "NAME", "long format: a column saying whether a source is an 'annotator' (default) or an 'lf'"),
         new("--repeats", "last|first|error", "long format: which answer counts when a worker answered a task twice (default last)"),
@@ -163,14 +164,16 @@ internal static class Inputs
             ? a.Equals("all", StringComparison.OrdinalIgnoreCase) ? ["*"] : a.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
             : null;
         var goldColumn = args.Value("--gold-column");
-        if (args.Has("--gold-label-column") && !args.Has("--gold"))
-            throw new UsageException("--gold-label-column names the label column of the --gold file: give --gold GOLD.csv");
+        foreach (var (option, column) in new[] { ("--gold-task-column", "task"), ("--gold-label-column", "label") })
+            if (args.Has(option) && !args.Has("--gold"))
+                throw new UsageException($"{option} names the {column} column of the --gold file: give --gold GOLD.csv");
         var csv = CsvOptions(args);
         return new MatrixReadOptions
         {
             GoldColumn = requireGold ? goldColumn : Gold.CsvGoldColumn(path, goldColumn, csv),
             Delimiter = csv?.Delimiter,
             GoldPath = args.Value("--gold"),
+            GoldTaskColumn = args.Value("--gold-task-column"),
             GoldLabelColumn = args.Value("--gold-label-column"),
             TaskColumn = args.Value("--task-column"),
             WorkerColumn = args.Value("--worker-column"),

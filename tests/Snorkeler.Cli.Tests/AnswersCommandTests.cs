@@ -173,6 +173,47 @@ public class AnswersCommandTests
         File.Exists(temp.File("m.json")).ShouldBeFalse();
         alone.ShouldFailWith(2, "snorkeler analyze: --gold-label-column names the label column of the --gold file: give --gold GOLD.csv");
     }
+
+    [Theory]
+    [InlineData("analyze", "--matrix", "{answers}", "--format", "json")]
+    [InlineData("compare", "--train", "{answers}", "--test", "{answers}", "--models", "mv,dawid-skene", "--format", "csv")]
+    public void A_gold_file_whose_task_column_is_not_the_answers_is_read_with_gold_task_column(params string[] command)
+    {
+        // Given RTE's answers, whose tasks are in 'task', and its gold labels in a file whose task column is 'item'
+        using var temp = new TempFolder();
+        var gold = TestPaths.Crowd("rte", "gold.csv");
+        var items = temp.Write("items.csv", "item,label" + File.ReadAllText(gold)[File.ReadAllText(gold).IndexOf('\n', StringComparison.Ordinal)..]);
+        var run = command.Select(a => a.Replace("{answers}", TestPaths.Crowd("rte"), StringComparison.Ordinal)).ToArray();
+
+        // When the command reads the gold labels from each file
+        var fromTask = Shell.Run([.. run, "--gold", gold]);
+        var fromItem = Shell.Run([.. run, "--gold", items, "--gold-task-column", "item"]);
+
+        // Then both give the same output
+        fromTask.ShouldSucceed();
+        fromItem.ShouldSucceed();
+        fromItem.Out.ShouldBe(fromTask.Out);
+    }
+
+    [Fact]
+    public void A_gold_task_column_the_gold_file_lacks_is_an_error_naming_the_gold_file_and_its_columns()
+    {
+        // Given a gold file whose task column is 'item'
+        using var temp = new TempFolder();
+        var items = temp.Write("items.csv", "item,label\n1,1\n2,0\n");
+        var answers = TestPaths.Crowd("rte");
+
+        // When another column is named, the default is left to find none, or the option comes without a gold file
+        var missing = Shell.Run("fit", "--matrix", answers, "--gold", items, "--gold-task-column", "id", "--model", "mv", "--out", temp.File("m.json"));
+        var unnamed = Shell.Run("analyze", "--matrix", answers, "--gold", items);
+        var alone = Shell.Run("analyze", "--matrix", answers, "--gold-task-column", "item");
+
+        // Then
+        missing.ShouldFailWith(1).ErrorLines.ShouldBe([$"error: {items}: no column 'id' (columns: item, label); give --gold-task-column NAME to read another column"]);
+        File.Exists(temp.File("m.json")).ShouldBeFalse();
+        unnamed.ShouldFailWith(1).ErrorLines.ShouldBe([$"error: {items}: no column 'task' (columns: item, label); give --gold-task-column NAME to read another column"]);
+        alone.ShouldFailWith(2, "snorkeler analyze: --gold-task-column names the task column of the --gold file: give --gold GOLD.csv");
+    }
 }
 
 /// <summary>The preferences command: pairwise judgements in, scores and pair probabilities out.</summary>

@@ -189,6 +189,7 @@ public sealed class CompareSuiteTests
     [Theory]
     [InlineData("--gold-column", "label")]
     [InlineData("--gold", "gold.csv")]
+    [InlineData("--gold-task-column", "item")]
     [InlineData("--gold-label-column", "truth")]
     [InlineData("--label-column", "answer")]
     [InlineData("--task-column", "item")]

@@ -237,6 +237,43 @@ public class AnswersFileTests
         unnamed.Message.ShouldBe($"{gold}: no column 'label' (columns: task, truth); give --gold-label-column NAME to read another column");
     }
 
+    [Theory]
+    [InlineData("task", "item,label\na,1\nb,0\n", "item")]
+    [InlineData("question", "id,label\na,1\nb,0\n", "id")]
+    [InlineData("question", "question,label\na,1\nb,0\n", null)] // the default: the answers' task column
+    [InlineData("question", "task,label\na,1\nb,0\n", null)] // and else 'task', as before
+    public void A_gold_file_s_task_column_may_be_named_apart_from_the_answers(string answersTask, string goldText, string? goldTaskColumn)
+    {
+        // Given
+        using var temp = new TempFolder();
+        var path = temp.Write("answers.csv", $"{answersTask},worker,label\nb,w,0\na,w,1\n");
+        var gold = temp.Write("gold.csv", goldText);
+
+        // When
+        var answers = AnswersFile.Read(path, new MatrixReadOptions { TaskColumn = answersTask, GoldPath = gold, GoldTaskColumn = goldTaskColumn });
+
+        // Then
+        answers.Matrix.GoldLabels.ToArray().ShouldBe([0, 1]);
+        answers.Report.GoldUnmatched.ShouldBe(0);
+    }
+
+    [Fact]
+    public void A_gold_task_column_the_gold_file_lacks_is_an_error_naming_the_gold_file_and_its_columns()
+    {
+        // Given
+        using var temp = new TempFolder();
+        var path = temp.Write("answers.csv", "task,worker,label\nb,w,0\na,w,1\n");
+        var gold = temp.Write("gold.csv", "item,label\na,1\n");
+
+        // When the gold file's task column is named but missing, or left to the default, which is missing too
+        var named = Should.Throw<SnorkelerException>(() => AnswersFile.Read(path, new MatrixReadOptions { GoldPath = gold, GoldTaskColumn = "items" }));
+        var unnamed = Should.Throw<SnorkelerException>(() => AnswersFile.Read(path, new MatrixReadOptions { GoldPath = gold }));
+
+        // Then
+        named.Message.ShouldBe($"{gold}: no column 'items'; did you mean 'item'? (columns: item, label); give --gold-task-column NAME to read another column");
+        unnamed.Message.ShouldBe($"{gold}: no column 'task' (columns: item, label); give --gold-task-column NAME to read another column");
+    }
+
     [Fact]
     public void Other_column_names_are_given_by_options_and_empty_labels_are_skipped()
     {

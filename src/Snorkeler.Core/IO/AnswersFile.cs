@@ -337,10 +337,13 @@ public static class AnswersFile
     private static (int[] Gold, long Unmatched, int Labelled, string? FirstUnmatched) ReadGold(string path, MatrixReadOptions options, KeyTable tasks, LabelTable labels)
     {
         var source = DataSources.Open(path);
+        // A gold file written by other hands often calls its columns otherwise than the answers do ('item' or 'id' for the
+        // task, 'truth' or 'gold' for the label): named on its own, a column must be there; else the answers' column, or
+        // 'task' and 'label', as before the options existed.
         var taskName = options.TaskColumn ?? MatrixReadOptions.DefaultTaskColumn;
-        var taskColumn = source.Schema.IndexOf(taskName) is var t and >= 0 ? t : source.Schema.RequireIndex(MatrixReadOptions.DefaultTaskColumn, path);
-        // A gold file written by other hands often calls its column otherwise than the answers do ('truth', 'gold'): named
-        // on its own, the column must be there; else the answers' label column, or 'label', as before the option existed.
+        var taskColumn = options.GoldTaskColumn is { } goldTask
+            ? source.Schema.RequireIndex(goldTask, path, "--gold-task-column")
+            : source.Schema.IndexOf(taskName) is var t and >= 0 ? t : source.Schema.RequireIndex(MatrixReadOptions.DefaultTaskColumn, path, "--gold-task-column");
         var labelName = options.LabelColumn ?? MatrixReadOptions.DefaultLabelColumn;
         var labelColumn = options.GoldLabelColumn is { } goldLabel
             ? source.Schema.RequireIndex(goldLabel, path, "--gold-label-column")

@@ -48,6 +48,13 @@ public sealed record MatrixReadOptions
     public string? GoldPath { get; init; }
 
     /// <summary>
+    /// The task column of the <see cref="GoldPath"/> file, which must then have it. Null: the answers'
+    /// <see cref="TaskColumn"/> when the gold file has it, else <c>task</c>. It says nothing of the answers' own
+    /// columns, so it does not make a <c>.csv</c> read as long format.
+    /// </summary>
+    public string? GoldTaskColumn { get; init; }
+
+    /// <summary>
     /// The label column of the <see cref="GoldPath"/> file, which must then have it. Null: the answers'
     /// <see cref="LabelColumn"/> when the gold file has it, else <c>label</c>. It says nothing of the answers' own
     /// columns, so it does not make a <c>.csv</c> read as long format.
