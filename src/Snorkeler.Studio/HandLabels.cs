@@ -62,8 +62,11 @@ internal sealed class HandLabels
             var line = lines[i].Trim();
             if (line.Length == 0) continue;
             var comma = line.IndexOf(',', StringComparison.Ordinal);
-            if (comma <= 0 || !long.TryParse(line.AsSpan(0, comma), NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number < 1)
-                throw SnorkelerException.InFile(Path, $"expected 'ROW,LABEL' with a row number from 1, got '{line}'", i + 1);
+            var row = comma > 0 ? line.AsSpan(0, comma) : [];
+            // long.TryParse takes trailing NULs for the end of the number ("12\0" was read as row 12).
+            var held = Text.ControlCharacters.Held(row);
+            if (comma <= 0 || held is not null || !long.TryParse(row, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number < 1)
+                throw SnorkelerException.InFile(Path, $"expected 'ROW,LABEL' with a row number from 1, got '{line}'{held}", i + 1);
             if (_labels.TryAdd(number - 1, line[(comma + 1)..].Trim())) _lines[number - 1] = i + 1;
         }
         _stamp = stamp;

@@ -292,6 +292,27 @@ public sealed class StudioApiTests
         await Task.CompletedTask;
     }
 
+    [Theory]
+    [InlineData("4\0,SPAM", "4\\u0000,SPAM", "U+0000")]
+    [InlineData("4\u001b,SPAM", "4\\u001b,SPAM", "U+001B")]
+    public void A_labels_file_row_number_with_a_control_character_is_refused_naming_the_file_and_line(string line, string shown, string character)
+    {
+        // Given a labels file whose second label's row number ends in a control character (long.TryParse read "4\0" as 4)
+        using var temp = new TempFolder();
+        Directory.CreateDirectory(temp.File("lfs"));
+        File.Copy(TestPaths.InRepo("labeling-functions", "spam", "spam.rules"), temp.File("lfs/spam.rules"));
+        File.Copy(TestPaths.InRepo("labeling-functions", "spam", "please_words.txt"), temp.File("lfs/please_words.txt"));
+        var settings = StudioHarness.Settings(temp);
+        File.WriteAllText(settings.HandLabelsPath, $"row,label\n6,HAM\n{line}\n");
+
+        // When the studio starts on it
+        var refused = Should.Throw<SnorkelerException>(() => new StudioSession(settings));
+
+        // Then
+        refused.Message.ShouldBe($"{Path.GetFullPath(settings.HandLabelsPath)}(3): expected 'ROW,LABEL' with a row number from 1, got '{shown}': it holds the control character {character}");
+        File.ReadAllText(settings.HandLabelsPath).ShouldBe($"row,label\n6,HAM\n{line}\n");
+    }
+
     [Fact]
     public async Task Labels_another_program_added_to_the_file_are_kept()
     {
