@@ -100,8 +100,10 @@ public static class StudioApi
     private static int Number(string? value, string name, int fallback, int min = int.MinValue)
     {
         if (string.IsNullOrEmpty(value)) return fallback;
-        if (int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) && n >= min) return n;
-        throw new StudioRefusal($"'{name}' must be a whole number{(min == 0 ? " from 0" : "")}, not '{value}'");
+        // int.TryParse takes trailing NULs for the end of the number ("20%00" was read as 20).
+        var held = Text.ControlCharacters.Held(value);
+        if (held is null && int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) && n >= min) return n;
+        throw new StudioRefusal($"'{name}' must be a whole number{(min == 0 ? " from 0" : "")}, not '{value}'{held}");
     }
 
     /// <summary><c>true</c> or <c>false</c> given in the query as <paramref name="name"/>, or null when absent.</summary>

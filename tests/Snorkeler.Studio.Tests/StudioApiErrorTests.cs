@@ -24,6 +24,9 @@ public sealed class StudioApiErrorTests
     [InlineData("/api/rows?set=golden", null, "set must be 'train', 'dev' or 'gold', got 'golden'")]
     [InlineData("/api/next?limit=-1", null, "'limit' must be a whole number from 0, not '-1'")]
     [InlineData("/api/suggestions?limit=x", null, "'limit' must be a whole number from 0, not 'x'")]
+    [InlineData("/api/rows?limit=20%00", null, "'limit' must be a whole number from 0, not '20\0': it holds the control character U+0000")]
+    [InlineData("/api/rows?seed=7%00", null, "'seed' must be a whole number, not '7\0': it holds the control character U+0000")]
+    [InlineData("/api/next?limit=5%1B", null, "'limit' must be a whole number from 0, not '5\u001b': it holds the control character U+001B")]
     public async Task Bad_input_gets_a_400_with_a_JSON_error_naming_the_field(string path, string? body, string message)
     {
         await using var studio = await StudioHarness.Start();
