@@ -70,6 +70,28 @@ public sealed class LfFolderBoundaryTests : IDisposable
     }
 
     [Fact]
+    public void An_lf_folder_kept_in_dev_shm_is_walked_into_its_subfolders()
+    {
+        // /dev/shm is a folder for files in memory (a CI runner's scratch space), not a view of devices
+        if (!OperatingSystem.IsLinux() || !Directory.Exists("/dev/shm")) return;
+        var folder = Path.Combine("/dev/shm", "snorkeler-test-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(folder, "lfs", "more"));
+            var rules = Path.Combine(folder, "lfs", "more", "spam.rules");
+            File.WriteAllText(rules, "labels HAM, SPAM\n");
+
+            var files = Snorkeler.Loading.LfProject.Files([Path.Combine(folder, "lfs")], [".rules"]);
+
+            files.ShouldBe([rules]);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void A_link_inside_the_folder_to_a_file_inside_it_is_read()
     {
         _temp.Write("lfs/lists/words.txt", "subscribe\n");

@@ -168,7 +168,7 @@ public sealed class LfProject
         }
     }
 
-    /// <summary>The kernel's views of processes and devices, which hold no LF files.</summary>
+    /// <summary>The kernel's views of processes and devices, which hold no LF files (<c>/dev/shm</c>, a memory-backed folder for files, aside).</summary>
     private static readonly string[] KernelViews = ["/proc", "/dev", "/sys"];
 
     /// <summary>
@@ -180,7 +180,9 @@ public sealed class LfProject
     private static bool IsKernelView(string real)
     {
         if (OperatingSystem.IsWindows()) return false;
-        return Array.Exists(KernelViews, v => real == v || real.StartsWith(v + "/", StringComparison.Ordinal));
+        return Array.Exists(KernelViews, v => Within(real, v)) && !Within(real, "/dev/shm");
+
+        static bool Within(string path, string folder) => path == folder || path.StartsWith(folder + "/", StringComparison.Ordinal);
     }
 
     /// <summary>The final target of a link (a chain of them followed), else the full path itself; a link that cannot be resolved, itself.</summary>
