@@ -451,10 +451,10 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
     }
 
     /// <summary>
-    /// The held-out sources <see cref="FullOrOneCoin"/> built and the per-source κ of the fit it kept, fold by fold: the same
-    /// fold fits <see cref="CheckAgainstMajorityVote"/> would make again (null κ when too few folds were formed to score).
+    /// The held-out sources <see cref="FullOrOneCoin"/> built and the scores of the fit it kept, fold by fold: the same
+    /// fold fits <see cref="CheckAgainstMajorityVote"/> would make again (null when too few folds were formed to score).
     /// </summary>
-    private sealed record HeldOut(HeldOutSources Sources, double[]? Kappa, double[]? Weight);
+    private sealed record HeldOut(HeldOutSources Sources, HeldOutScores? Kept);
 
     /// <summary>
     /// LFs that vote several classes each have a full confusion matrix, k (k − 1) free rates where one-coin has one; a few
@@ -472,7 +472,7 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
             AutoTrainer.SourceFolds, context.Cancellation);
         // With fewer than four held-out folds the paired error rests on as few values (three LFs: one-coin data lost up to
         // 1.5 points to the switch), so the full fit is kept.
-        if (sources.Count < MinOneCoinFolds) return (model, new HeldOut(sources, null, null));
+        if (sources.Count < MinOneCoinFolds) return (model, new HeldOut(sources, null));
         var quiet = context.Quiet;
         var full = new DawidSkeneTrainer(Options with { GuardMode = GuardMode.None });
         var oneCoin = new DawidSkeneTrainer(Options with { GuardMode = GuardMode.None, Confusion = ConfusionModel.OneCoin });
@@ -485,10 +485,10 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
         var taken = lead > error;
         context.Log?.Invoke(string.Create(CultureInfo.InvariantCulture,
             $"dawid-skene: held-out source agreement of full confusion matrices {fullAgreement:F4}, of one accuracy per source {coinAgreement:F4} (lead {lead:F4} ± {error:F4}): {(taken ? "one accuracy per source replaces the full fit (--guard none keeps it)" : "the full fit is kept")}"));
-        if (!taken) return (model, new HeldOut(sources, fullScores.Kappa, fullScores.Weight));
+        if (!taken) return (model, new HeldOut(sources, fullScores));
         if (model.FitInfo is { Converged: false })
             context.Warning("warning: dawid-skene: the iteration cap was the full confusion matrices' fit, which held-out agreement replaced by one accuracy per source");
-        return (oneCoin.FitModel(patterns, train.Schema, train.LfNames, fixedPrior, context), new HeldOut(sources, coinScores.Kappa, coinScores.Weight));
+        return (oneCoin.FitModel(patterns, train.Schema, train.LfNames, fixedPrior, context), new HeldOut(sources, coinScores));
     }
 
     /// <summary>The fewest held-out folds (groups of sources) with which the full fit is checked against one accuracy per source.</summary>
@@ -636,7 +636,7 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
         if (sources.Count < 2) return model;
         var quiet = context.Quiet;
         var unguarded = new DawidSkeneTrainer(fitted with { GuardMode = GuardMode.None });
-        var (kappa, weight) = heldOut is { Kappa: { } known, Weight: { } weights } ? (known, weights) : sources.PerSource((x, _) => unguarded.Fit(x, quiet), context.Cancellation);
+        var (kappa, weight) = heldOut?.Kept is { } kept ? (kept.Kappa, kept.Weight) : sources.PerSource((x, _) => unguarded.Fit(x, quiet), context.Cancellation);
         var majority = new MajorityVoteTrainer();
         var (majorityKappa, _) = sources.PerSource((x, _) => majority.Fit(x, quiet), context.Cancellation);
         // Paired over the held-out sources: the vote-weighted mean difference of κ and its standard error. Held-out κ is

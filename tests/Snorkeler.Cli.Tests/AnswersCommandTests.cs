@@ -136,24 +136,26 @@ public class AnswersCommandTests
     }
 
     [Theory]
-    [InlineData("analyze", "--matrix", "{answers}", "--format", "json")]
-    [InlineData("compare", "--train", "{answers}", "--test", "{answers}", "--models", "mv,dawid-skene", "--format", "csv")]
-    public void A_gold_file_whose_label_column_is_not_the_answers_is_read_with_gold_label_column(params string[] command)
+    [InlineData("task,truth", "--gold-label-column", "truth", "analyze", "--matrix", "{answers}", "--format", "json")]
+    [InlineData("task,truth", "--gold-label-column", "truth", "compare", "--train", "{answers}", "--test", "{answers}", "--models", "mv,dawid-skene", "--format", "csv")]
+    [InlineData("item,label", "--gold-task-column", "item", "analyze", "--matrix", "{answers}", "--format", "json")]
+    [InlineData("item,label", "--gold-task-column", "item", "compare", "--train", "{answers}", "--test", "{answers}", "--models", "mv,dawid-skene", "--format", "csv")]
+    public void A_gold_file_whose_columns_are_not_the_answers_is_read_with_the_gold_column_options(string header, string option, string column, params string[] command)
     {
-        // Given RTE's answers, whose labels are in 'label', and its gold labels in a file whose column is 'truth'
+        // Given RTE's answers (columns task, worker, label) and its gold labels again under another header
         using var temp = new TempFolder();
         var gold = TestPaths.Crowd("rte", "gold.csv");
-        var truth = temp.Write("truth.csv", "task,truth" + File.ReadAllText(gold)[File.ReadAllText(gold).IndexOf('\n', StringComparison.Ordinal)..]);
+        var renamed = temp.Write("renamed.csv", header + File.ReadAllText(gold)[File.ReadAllText(gold).IndexOf('\n', StringComparison.Ordinal)..]);
         var run = command.Select(a => a.Replace("{answers}", TestPaths.Crowd("rte"), StringComparison.Ordinal)).ToArray();
 
         // When the command reads the gold labels from each file
-        var fromLabel = Shell.Run([.. run, "--gold", gold]);
-        var fromTruth = Shell.Run([.. run, "--gold", truth, "--gold-label-column", "truth"]);
+        var fromGold = Shell.Run([.. run, "--gold", gold]);
+        var fromRenamed = Shell.Run([.. run, "--gold", renamed, option, column]);
 
         // Then both give the same output
-        fromLabel.ShouldSucceed();
-        fromTruth.ShouldSucceed();
-        fromTruth.Out.ShouldBe(fromLabel.Out);
+        fromGold.ShouldSucceed();
+        fromRenamed.ShouldSucceed();
+        fromRenamed.Out.ShouldBe(fromGold.Out);
     }
 
     [Fact]
@@ -172,27 +174,6 @@ public class AnswersCommandTests
         missing.ShouldFailWith(1).ErrorLines.ShouldBe([$"error: {truth}: no column 'verdict' (columns: task, truth); give --gold-label-column NAME to read another column"]);
         File.Exists(temp.File("m.json")).ShouldBeFalse();
         alone.ShouldFailWith(2, "snorkeler analyze: --gold-label-column names the label column of the --gold file: give --gold GOLD.csv");
-    }
-
-    [Theory]
-    [InlineData("analyze", "--matrix", "{answers}", "--format", "json")]
-    [InlineData("compare", "--train", "{answers}", "--test", "{answers}", "--models", "mv,dawid-skene", "--format", "csv")]
-    public void A_gold_file_whose_task_column_is_not_the_answers_is_read_with_gold_task_column(params string[] command)
-    {
-        // Given RTE's answers, whose tasks are in 'task', and its gold labels in a file whose task column is 'item'
-        using var temp = new TempFolder();
-        var gold = TestPaths.Crowd("rte", "gold.csv");
-        var items = temp.Write("items.csv", "item,label" + File.ReadAllText(gold)[File.ReadAllText(gold).IndexOf('\n', StringComparison.Ordinal)..]);
-        var run = command.Select(a => a.Replace("{answers}", TestPaths.Crowd("rte"), StringComparison.Ordinal)).ToArray();
-
-        // When the command reads the gold labels from each file
-        var fromTask = Shell.Run([.. run, "--gold", gold]);
-        var fromItem = Shell.Run([.. run, "--gold", items, "--gold-task-column", "item"]);
-
-        // Then both give the same output
-        fromTask.ShouldSucceed();
-        fromItem.ShouldSucceed();
-        fromItem.Out.ShouldBe(fromTask.Out);
     }
 
     [Fact]

@@ -340,14 +340,13 @@ public static class AnswersFile
         // A gold file written by other hands often calls its columns otherwise than the answers do ('item' or 'id' for the
         // task, 'truth' or 'gold' for the label): named on its own, a column must be there; else the answers' column, or
         // 'task' and 'label', as before the options existed.
-        var taskName = options.TaskColumn ?? MatrixReadOptions.DefaultTaskColumn;
-        var taskColumn = options.GoldTaskColumn is { } goldTask
-            ? source.Schema.RequireIndex(goldTask, path, "--gold-task-column")
-            : source.Schema.IndexOf(taskName) is var t and >= 0 ? t : source.Schema.RequireIndex(MatrixReadOptions.DefaultTaskColumn, path, "--gold-task-column");
-        var labelName = options.LabelColumn ?? MatrixReadOptions.DefaultLabelColumn;
-        var labelColumn = options.GoldLabelColumn is { } goldLabel
-            ? source.Schema.RequireIndex(goldLabel, path, "--gold-label-column")
-            : source.Schema.IndexOf(labelName) is var l and >= 0 ? l : source.Schema.RequireIndex(MatrixReadOptions.DefaultLabelColumn, path, "--gold-label-column");
+        var taskColumn = Column(options.GoldTaskColumn, options.TaskColumn, MatrixReadOptions.DefaultTaskColumn, "--gold-task-column");
+        var labelColumn = Column(options.GoldLabelColumn, options.LabelColumn, MatrixReadOptions.DefaultLabelColumn, "--gold-label-column");
+
+        int Column(string? named, string? answers, string fallback, string option)
+            => named is not null ? source.Schema.RequireIndex(named, path, option)
+                : source.Schema.IndexOf(answers ?? fallback) is var at and >= 0 ? at : source.Schema.RequireIndex(fallback, path, option);
+
         var pending = new Dictionary<int, (int Label, string Text, long? Line)>();
         long unmatched = 0;
         string? firstUnmatched = null;
