@@ -16,7 +16,7 @@ public static class PriorEstimates
     // Each reads the set's vote patterns, read once per set.
     private static readonly (string Name, Func<LabelMatrix, VotePatterns, double[]> Estimate)[] Estimates =
     [
-        ("em", (m, p) => DawidSkeneTrainer.EstimatePrior(p, m.LfCount, m.Schema.Cardinality, CancellationToken.None)),
+        ("em", (m, _) => DawidSkeneTrainer.EstimatePrior(m, new FitContext())),
         ("em one-coin", (m, p) => Em(m, p, new DawidSkeneOptions { SmoothingFromSpread = false, Confusion = ConfusionModel.OneCoin })),
         ("em spread", (m, p) => Em(m, p, new DawidSkeneOptions())),
         ("em vote", (m, p) => Em(m, p, new DawidSkeneOptions { SmoothingFromSpread = false, Abstain = AbstainMode.Vote })),

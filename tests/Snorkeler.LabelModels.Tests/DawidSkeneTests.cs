@@ -187,6 +187,31 @@ public sealed class DawidSkeneTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Where_held_out_sources_find_EM_s_suspect_fit_worse_than_majority_vote_the_class_balance_estimate_favours_no_class()
+    {
+        // Given sparse single-class LFs (lf-suite seed 4712, 09-sparse): 60 % of the rows without a vote, two thirds of the rows
+        // in class 0, and two of class 0's LFs less precise than that share, so that EM's balance leans to class 1
+        var (train, test) = Written(LfSuiteGenerator.Suite(4712)[8]);
+        var unlabelled = train.WithGold([]);
+        var truth = Enumerable.Range(0, train.RowCount).Count(i => train.GoldLabels[i] == 0) / (double)train.RowCount;
+        var log = new List<string>();
+
+        // When the class balance is estimated from the votes, and auto is fitted without a dev split
+        var estimate = ClassPrior.Estimate(unlabelled, FitContext.WithSeed(1) with { Log = log.Add }, PriorEstimate.Em);
+        var em = new DawidSkeneTrainer(new DawidSkeneOptions { GuardMode = GuardMode.None, SmoothingFromSpread = false }).FitModel(unlabelled, FitContext.WithSeed(1));
+        var auto = new AutoTrainer().Fit(unlabelled, FitContext.WithSeed(1));
+
+        // Then EM's own balance is on the wrong side of one half, the estimate is the uniform balance (nearer the truth), the
+        // log says why, and auto, whose candidates take the estimate, labels the rows without a vote as majority vote does
+        truth.ShouldBeGreaterThan(0.6);
+        em.ClassPrior[0].ShouldBeLessThan(0.5);
+        estimate.ShouldBe([0.5, 0.5]);
+        log.ShouldContain(l => l.Contains("no class is favoured", StringComparison.Ordinal));
+        var majority = ExpectedAccuracy(new MajorityVoteTrainer().Fit(unlabelled, FitContext.WithSeed(1)), test);
+        ExpectedAccuracy(auto, test).ShouldBeGreaterThanOrEqualTo(majority - 0.005);
+    }
+
+    [Fact]
     public void A_fit_that_keeps_to_the_votes_is_not_checked_for_labelling_rows_against_them()
     {
         // Given 10 classes and LFs voting 1–3 of them (a fit that labels most rows with one of their votes)
