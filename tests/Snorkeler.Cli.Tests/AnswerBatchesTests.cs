@@ -87,7 +87,7 @@ public class AnswerBatchesTests
         var fit = Shell.Run(["fit", "--matrix", .. batches, bad, "--model", "mv", "--out", temp.File("m.json")]);
 
         // Then
-        fit.ShouldFailWith(1, $"error: {bad}(3): label 'maybe' is not a class of 0=0, 1=1");
+        fit.ShouldFailWith(1, $"error: {bad}(3): column 'label': 'maybe' is not a class of 0=0, 1=1");
     }
 
     [Fact]

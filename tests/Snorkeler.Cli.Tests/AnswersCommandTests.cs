@@ -177,6 +177,21 @@ public class AnswersCommandTests
     }
 
     [Fact]
+    public void The_delimiter_given_reads_the_gold_file_as_it_reads_the_answers()
+    {
+        // Given answers and gold separated by colons, which detection does not try
+        using var temp = new TempFolder();
+        var answers = temp.Write("answers.csv", "task:worker:label\nq1:ann:1\nq1:bob:1\nq2:ann:0\nq2:bob:0\n");
+        var gold = temp.Write("gold.csv", "task:label\nq1:1\nq2:0\n");
+
+        // When
+        var fit = Shell.Run("fit", "--matrix", answers, "--gold", gold, "--delimiter", ":", "--model", "mv", "--out", temp.File("m.json"));
+
+        // Then
+        fit.ShouldSucceed().ErrorLines[0].ShouldBe($"{answers}: 4 answers, 2 tasks, 2 workers, classes 0=0, 1=1, gold labels for 2 tasks; dense storage");
+    }
+
+    [Fact]
     public void A_gold_task_column_the_gold_file_lacks_is_an_error_naming_the_gold_file_and_its_columns()
     {
         // Given a gold file whose task column is 'item'

@@ -59,7 +59,7 @@ public class AnswersFileTests
         var error = Should.Throw<SnorkelerException>(() => AnswersFile.Read(path));
 
         // Then
-        error.Message.ShouldBe($"{path}(3): label 'DOGG' is not a class of CAT=0, DOG=1; did you mean 'DOG'?");
+        error.Message.ShouldBe($"{path}(3): column 'label': 'DOGG' is not a class of CAT=0, DOG=1; did you mean 'DOG'?");
     }
 
     [Theory]
@@ -218,6 +218,38 @@ public class AnswersFileTests
 
         // Then
         answers.Matrix.GoldLabels.ToArray().ShouldBe([0, 1]);
+    }
+
+    [Fact]
+    public void A_gold_label_that_is_not_a_class_is_an_error_naming_the_gold_file_line_and_column()
+    {
+        // Given
+        using var temp = new TempFolder();
+        var path = temp.Write("answers.csv", "task,worker,answer\n1,a,CAT\n1,b,DOG\n");
+        temp.Write("label.json", """{"0": "CAT", "1": "DOG"}""");
+        var gold = temp.Write("gold.csv", "task,truth\n1,CAT\n2,DGO\n");
+
+        // When
+        var error = Should.Throw<SnorkelerException>(() => AnswersFile.Read(path, new MatrixReadOptions { LabelColumn = "answer", GoldPath = gold, GoldLabelColumn = "truth" }));
+
+        // Then
+        error.Message.ShouldBe($"{gold}(3): column 'truth': 'DGO' is not a class of CAT=0, DOG=1; did you mean 'DOG'?");
+    }
+
+    [Fact]
+    public void A_given_delimiter_applies_to_the_gold_file_as_to_the_answers()
+    {
+        // Given answers and gold separated by colons, which detection does not try
+        using var temp = new TempFolder();
+        var path = temp.Write("answers.csv", "task:worker:label\nb:w:0\na:w:1\n");
+        var gold = temp.Write("gold.csv", "task:label\na:1\nb:0\n");
+
+        // When
+        var answers = AnswersFile.Read(path, new MatrixReadOptions { Delimiter = ':', GoldPath = gold });
+
+        // Then
+        answers.Matrix.GoldLabels.ToArray().ShouldBe([0, 1]);
+        answers.Report.GoldTasks.ShouldBe(2);
     }
 
     [Fact]

@@ -336,7 +336,7 @@ public static class AnswersFile
 
     private static (int[] Gold, long Unmatched, int Labelled, string? FirstUnmatched) ReadGold(string path, MatrixReadOptions options, KeyTable tasks, LabelTable labels)
     {
-        var source = DataSources.Open(path);
+        var source = DataSources.Open(path, options.CsvOptions); // --delimiter applies to the gold file as to the answers
         // A gold file written by other hands often calls its columns otherwise than the answers do ('item' or 'id' for the
         // task, 'truth' or 'gold' for the label): named on its own, a column must be there; else the answers' column, or
         // 'task' and 'label', as before the options existed.
@@ -427,7 +427,7 @@ public static class AnswersFile
             if (id == before && Text.ControlCharacters.Held(text) is { } held) // a text is checked when first seen, which is its first line
                 throw SnorkelerException.InFile(path, $"column '{column}': '{text}' is not a label (a class name or number){held}", line);
             if (id == before && schema is not null && ClassIn(schema, _texts.Name(id)) < 0)
-                throw SnorkelerException.InFile(path, $"label '{_texts.Name(id)}' is not a class of {schema}{Hint(schema, _texts.Name(id))}", line);
+                throw SnorkelerException.InFile(path, $"column '{column}': '{_texts.Name(id)}' is not a class of {schema}{Hint(schema, _texts.Name(id))}", line);
             return id;
         }
 
