@@ -135,6 +135,38 @@ public class CsvSourceTests
         Rows.Of(source).Single().ShouldBe(["1", "naïve, 日本"]);
     }
 
+    [Theory]
+    [InlineData("utf-16LE")]
+    [InlineData("utf-16BE")]
+    public void A_utf16_file_without_a_byte_order_mark_is_an_error_saying_so_at_its_header(string encoding)
+    {
+        // Given text saved as UTF-16 with no byte order mark: read as UTF-8, a NUL byte stands beside every character, and
+        // the header was taken for columns named "t\0e\0x\0t\0", an error only lines later ("the row has 1 fields")
+        using var temp = new TempFolder();
+        var path = temp.File("utf16.csv");
+        File.WriteAllBytes(path, Encoding.GetEncoding(encoding).GetBytes("text,label\nhello,1\nworld,0\n"));
+
+        // When
+        var error = Should.Throw<SnorkelerException>(() => new CsvSource(path));
+
+        // Then
+        error.Message.ShouldBe($"{path}(1): the header has a NUL byte beside every character, as text saved as UTF-16 without a byte order mark has (save the file as UTF-8)");
+    }
+
+    [Fact]
+    public void A_nul_character_in_a_header_name_is_an_error_naming_the_column()
+    {
+        // Given
+        using var temp = new TempFolder();
+        var path = temp.Write("data.csv", "id,te\0xt\n1,a\n");
+
+        // When
+        var error = Should.Throw<SnorkelerException>(() => new CsvSource(path));
+
+        // Then
+        error.Message.ShouldBe($"{path}(1): header column 2 ('te\\u0000xt') holds a NUL character (U+0000), which no column name holds (remove it, and save the file as UTF-8)");
+    }
+
     [Fact]
     public void A_tsv_file_is_split_on_tabs()
     {

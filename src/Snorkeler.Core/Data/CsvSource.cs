@@ -491,6 +491,7 @@ public sealed class CsvSource : IChunkedSource
             throw SnorkelerException.InFile(_path, "the file is empty (expected a header row naming the columns)");
         var names = new string[csv.FieldCount];
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        RequireNoNul(csv);
         for (var i = 0; i < names.Length; i++)
         {
             names[i] = csv.GetName(i).Trim();
@@ -500,6 +501,28 @@ public sealed class CsvSource : IChunkedSource
             if (!seen.Add(names[i])) throw SnorkelerException.InFile(_path, $"header column '{names[i]}' appears twice", 1);
         }
         return new DataSchema(names);
+    }
+
+    /// <summary>
+    /// A NUL is valid UTF-8 but never in a column name. Text saved as UTF-16 without a byte order mark reads as UTF-8 with a
+    /// NUL beside every character: its header was taken for columns named "t\0e\0x\0t\0", and the file was refused lines
+    /// later for a row of one field, or an LF's field was "not a column".
+    /// </summary>
+    private void RequireNoNul(CsvDataReader csv)
+    {
+        int nuls = 0, length = 0, first = -1;
+        for (var i = 0; i < csv.FieldCount; i++)
+        {
+            var name = csv.GetName(i);
+            var count = name.AsSpan().Count('\0');
+            if (count > 0 && first < 0) first = i;
+            nuls += count;
+            length += name.Length;
+        }
+        if (first < 0) return;
+        throw SnorkelerException.InFile(_path, nuls * 4 >= length
+            ? "the header has a NUL byte beside every character, as text saved as UTF-16 without a byte order mark has (save the file as UTF-8)"
+            : $"header column {first + 1} ('{Text.Printable.OneLine(csv.GetName(first))}') holds a NUL character (U+0000), which no column name holds (remove it, and save the file as UTF-8)", 1);
     }
 
     private SnorkelerException InvalidUtf8() => TextFiles.InvalidUtf8(_path, loneCrEndsLine: true);
