@@ -304,6 +304,17 @@ internal static class Inputs
             foreach (var note in r.Notes()) terminal.Info($"{path}: {note}");
             foreach (var warning in r.Warnings()) terminal.Error.WriteLine(Text.Printable.OneLine($"warning: {path}: {warning}"));
         }
+        // Answers without a label.json have their classes numbered after the largest label too, a gold label's included: one
+        // stray 7 among 0s and 1s made eight classes, which the status line listed but --quiet did not.
+        if (matrix is AnswerMatrix numbered && terminal is not null && options.Schema is null && matrix.Schema.Cardinality >= 3
+            && matrix.Schema.Equals(LabelSchema.Numbered(matrix.Schema.Cardinality)) && paths.All(p => AnswersFile.SchemaBeside(p) is null)
+            && UnnamedClasses(numbered) is { Count: > 0 } unnamedAnswers)
+        {
+            var largest = matrix.Schema.Cardinality - 1;
+            terminal.Error.WriteLine($"warning: {path}: without a label.json the classes are numbered 0 to {largest} after the largest label, "
+                + $"and {Text.Listing.Ranges(unnamedAnswers, "class", "classes")} below it {(unnamedAnswers.Count == 1 ? "is" : "are")} named by no answer{(matrix.HasGold ? " or gold label" : "")}: "
+                + $"if {largest} is a mistake, correct it; else name the classes in a label.json beside it");
+        }
         return matrix;
     }
 

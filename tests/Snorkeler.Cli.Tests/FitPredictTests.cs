@@ -361,6 +361,38 @@ public class FitPredictTests
     }
 
     [Theory]
+    [InlineData("task,worker,label\nq1,a,0\nq1,b,1\nq2,a,7\nq2,b,1\n", null, "answer")]     // one answer mistyped as 7
+    [InlineData("task,worker,label\nq1,a,0\nq1,b,1\nq2,a,1\nq2,b,1\n", "task,label\nq1,7\n", "answer or gold label")] // a gold label of 7
+    public void A_stray_large_label_in_answers_without_a_label_json_is_warned_about_with_the_classes_it_adds(string answersText, string? goldText, string named)
+    {
+        // Given two-class answers in which one label, an answer's or the gold file's, is 7
+        using var temp = new TempFolder();
+        var answers = temp.Write("answers.csv", answersText);
+        string[] gold = goldText is null ? [] : ["--gold", temp.Write("gold.csv", goldText)];
+
+        // When
+        var result = Shell.Run(["fit", "--matrix", answers, .. gold, "--model", "mv", "--out", temp.File("m.json")]);
+
+        // Then (before, eight classes were fitted, with --quiet without a word)
+        result.ShouldSucceed();
+        result.ErrorLines.ShouldContain($"warning: {answers}: without a label.json the classes are numbered 0 to 7 after the largest label, and classes 2 to 6 below it are named by no {named}: if 7 is a mistake, correct it; else name the classes in a label.json beside it");
+    }
+
+    [Theory]
+    [InlineData("task,worker,label\nq1,a,0\nq1,b,2\nq2,a,1\n")] // every class answered
+    [InlineData("task,worker,label\nq1,a,0\nq1,b,0\n")]         // two classes, whatever is answered
+    public void Answers_without_a_label_json_whose_classes_are_all_named_are_not_warned_about(string answersText)
+    {
+        using var temp = new TempFolder();
+        var answers = temp.Write("answers.csv", answersText);
+
+        var result = Shell.Run("fit", "--matrix", answers, "--model", "mv", "--out", temp.File("m.json"));
+
+        result.ShouldSucceed();
+        result.ErrorLines.ShouldNotContain(l => l.Contains("without a label.json", StringComparison.Ordinal));
+    }
+
+    [Theory]
     [InlineData("a,b\n0,1\n2,1\n", false)]          // every class voted
     [InlineData("a,b\n0,-1\n1,-1\n", false)]        // two classes, whatever is voted: none is numbered after a stray label
     [InlineData("a,b,gold\n0,2,1\n2,-1,0\n", true)] // class 1 named by a gold label only
