@@ -19,6 +19,36 @@ public class EdgeCaseProbeTests
         error.Message.ShouldStartWith($"{path}(3): invalid JSON");
     }
 
+    [Theory]
+    [InlineData("42", "a JSON number")]
+    [InlineData("-1", "a JSON number")]
+    [InlineData("null", "null")]
+    public void A_wrench_split_holding_a_lone_number_or_null_says_what_it_holds_not_that_it_is_truncated(string text, string holds)
+    {
+        // Given (a number at the end of the file may go on, so the reader asked for more and the end looked like truncation)
+        using var temp = new TempFolder();
+        temp.Write("label.json", """{"0": "HAM", "1": "SPAM"}""");
+        var path = temp.Write("split.json", text); // no line end: "42" could go on
+
+        // When
+        var error = Should.Throw<SnorkelerException>(() => WrenchFile.ReadMatrix(path));
+
+        // Then
+        error.Message.ShouldStartWith($"{path}(1): the file holds {holds}, but a .json file is read as a Wrench split");
+    }
+
+    [Fact]
+    public void A_trailing_comma_in_a_wrench_split_says_to_remove_it()
+    {
+        using var temp = new TempFolder();
+        temp.Write("label.json", """{"0": "HAM", "1": "SPAM"}""");
+        var path = temp.Write("split.json", "{\n  \"0\": {\"label\": 0, \"weak_labels\": [0]},\n}\n");
+
+        var error = Should.Throw<SnorkelerException>(() => WrenchFile.ReadMatrix(path));
+
+        error.Message.ShouldBe($"{path}(3): invalid JSON: a comma after the last member of an object (remove it)");
+    }
+
     [Fact]
     public void A_syntax_error_deep_in_a_large_wrench_split_names_its_line()
     {

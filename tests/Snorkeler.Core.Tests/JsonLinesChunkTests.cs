@@ -188,7 +188,7 @@ public class JsonLinesChunkTests
     public static TheoryData<string, string, long> Errors => new()
     {
         { "{\"id\": \"1\", \"text\": }", "invalid JSON", 0 },
-        { "{\"id\": \"1\", \"text\": \"a\", \"id\": \"2\"}", "invalid JSON: Duplicate property 'id'", 0 },
+        { "{\"id\": \"1\", \"text\": \"a\", \"id\": \"2\"}", "invalid JSON: the key 'id' appears twice in one object", 0 },
         { "{\"id\": \"1\", \"text\": \"a\"} 7", "invalid JSON", 0 },
         { "{\"id\": \"1\", \"text\": \"\\ud800\"}", "invalid text: a lone UTF-16 surrogate escape", -1 },
         { "[\"1\", \"a\"]", "each line must be a JSON object", 0 },

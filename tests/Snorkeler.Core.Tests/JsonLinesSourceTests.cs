@@ -54,6 +54,38 @@ public class JsonLinesSourceTests
         error.Message.ShouldStartWith($"{path}(4): invalid JSON");
     }
 
+    [Theory]
+    [InlineData("{\"a\": 2,}", "a comma after the last member of an object (remove it)")]
+    [InlineData("{\"a\": [1, 2,]}", "a comma after the last item of an array (remove it)")]
+    [InlineData("{\"a\": \"x\"", "an object or array is not closed (a '}' or ']' is missing)")]
+    [InlineData("{\"a\": 2, \"a\": 3}", "the key 'a' appears twice in one object; each key may appear once")]
+    public void Invalid_json_is_told_in_the_reader_s_words_not_the_parser_s(string line, string message)
+    {
+        // Given a line System.Text.Json refuses with advice for its caller ("Change the reader options") or in its own terms
+        using var temp = new TempFolder();
+        var path = temp.Write("bad.jsonl", "{\"a\": 1}\n" + line + "\n");
+
+        // When
+        var error = Should.Throw<SnorkelerException>(() => Rows.Of(new JsonLinesSource(path)));
+
+        // Then
+        error.Message.ShouldBe($"{path}(2): invalid JSON: {message}");
+    }
+
+    [Fact]
+    public void Json_nested_past_the_parser_s_depth_is_an_error_saying_how_deep_in_the_reader_s_words()
+    {
+        // Given
+        using var temp = new TempFolder();
+        var path = temp.Write("deep.jsonl", "{\"a\": 1}\n{\"a\": " + new string('[', 70) + new string(']', 70) + "}\n");
+
+        // When
+        var error = Should.Throw<SnorkelerException>(() => Rows.Of(new JsonLinesSource(path)));
+
+        // Then
+        error.Message.ShouldBe($"{path}(2): invalid JSON: values nested more than 64 levels deep, the most read");
+    }
+
     [Fact]
     public void A_line_that_is_not_an_object_is_an_error_naming_the_line()
     {

@@ -155,7 +155,9 @@ internal static class JsonObjectStream
             if (!Fill() && !progressed)
                 throw phase == 0 && buffer.AsSpan(0, filled).IndexOfAnyExcept(" \t\r\n"u8) < 0
                     ? SnorkelerException.InFile(path, "the file is empty", line)
-                    : SnorkelerException.InFile(path, "unexpected end of file (truncated JSON?)", LastLine(line, buffer.AsSpan(0, filled)));
+                    : phase == 0 && LoneValue(buffer.AsSpan(0, filled), state) is { } kind
+                        ? SnorkelerException.InFile(path, $"the file holds {Kind(kind)}, but a .json file is read as a Wrench split ({SplitShape}); {LinesHint}", line)
+                        : SnorkelerException.InFile(path, "unexpected end of file (truncated JSON?)", LastLine(line, buffer.AsSpan(0, filled)));
         }
     }
 
@@ -317,9 +319,37 @@ internal static class JsonObjectStream
         _ => JsonValueKind.Undefined,
     };
 
+    /// <summary>
+    /// The kind of the whole file's one value when it is a complete scalar (<c>42</c>, <c>-1</c>), or null. The reader, never
+    /// given a final block, stops before a number at the very end of the file (it could go on), and the end then looked like
+    /// truncation.
+    /// </summary>
+    private static JsonValueKind? LoneValue(ReadOnlySpan<byte> rest, JsonReaderState state)
+    {
+        var reader = new Utf8JsonReader(rest, isFinalBlock: true, state);
+        try { return reader.Read() && KindOf(reader.TokenType) is var kind and not JsonValueKind.Undefined ? kind : null; }
+        catch (JsonException) { return null; }
+    }
+
+    /// <summary>
+    /// A System.Text.Json message in the reader's words: without its position (the caller names the line), and without
+    /// advice meant for the parser's caller ("Change the reader options") or its terms ("the JSON payload").
+    /// </summary>
     internal static string Friendly(string message)
     {
         var cut = message.IndexOf(" LineNumber", StringComparison.Ordinal);
-        return (cut > 0 ? message[..cut] : message).TrimEnd('.', ' ');
+        message = (cut > 0 ? message[..cut] : message).TrimEnd('.', ' ');
+        if (message.StartsWith("The JSON object contains a trailing comma", StringComparison.Ordinal))
+            return "a comma after the last member of an object (remove it)";
+        if (message.StartsWith("The JSON array contains a trailing comma", StringComparison.Ordinal))
+            return "a comma after the last item of an array (remove it)";
+        if (message.StartsWith("Expected depth to be zero at the end of the JSON payload", StringComparison.Ordinal))
+            return "an object or array is not closed (a '}' or ']' is missing)";
+        if (message.StartsWith("The maximum configured depth of ", StringComparison.Ordinal)
+            && message.AsSpan("The maximum configured depth of ".Length) is var rest && rest.IndexOf(' ') is > 0 and var end)
+            return $"values nested more than {rest[..end]} levels deep, the most read";
+        if (message.StartsWith("Duplicate property '", StringComparison.Ordinal) && message.IndexOf("' encountered", StringComparison.Ordinal) is > 0 and var close)
+            return $"the key '{message["Duplicate property '".Length..close]}' appears twice in one object; each key may appear once";
+        return message;
     }
 }
