@@ -74,6 +74,37 @@ public class MatrixFileTests
             .ShouldBe($"{path}(3): column 'a': class 40000 is past the largest class number a matrix holds (32,767)");
     }
 
+    [Theory]
+    [InlineData("", "the file is empty; it names the matrix's classes, such as {\"classes\": [\"HAM\", \"SPAM\"]}")]
+    [InlineData("  \n", "the file is empty; it names the matrix's classes, such as {\"classes\": [\"HAM\", \"SPAM\"]}")]
+    [InlineData("{\"classes\": [\"HAM\", \"SPAM\"],\n}", "(2): invalid matrix schema file: a comma after the last member of an object (remove it)")]
+    public void An_empty_or_invalid_schema_sidecar_is_an_error_in_the_reader_s_words(string text, string message)
+    {
+        // Given (an empty sidecar gave System.Text.Json's "The input does not contain any JSON tokens ... LineNumber: 0 | BytePositionInLine: 0.")
+        using var temp = new TempFolder();
+        var path = temp.File("m.csv");
+        File.WriteAllText(path, "a,b\n0,1\n-1,1\n");
+        File.WriteAllText(MatrixFile.SchemaSidecar(path), text);
+
+        // When
+        var error = Should.Throw<SnorkelerException>(() => MatrixFile.Read(path));
+
+        // Then
+        error.Message.ShouldBe(MatrixFile.SchemaSidecar(path) + (message.StartsWith('(') ? "" : ": ") + message);
+    }
+
+    [Fact]
+    public void A_schema_sidecar_whose_lf_names_differ_from_the_header_names_both()
+    {
+        using var temp = new TempFolder();
+        var path = temp.File("m.csv");
+        File.WriteAllText(path, "a,b,c\n0,1,1\n-1,1,0\n");
+        File.WriteAllText(MatrixFile.SchemaSidecar(path), """{"classes": ["HAM", "SPAM"], "lfs": ["b", "a", "c"]}""");
+
+        Should.Throw<SnorkelerException>(() => MatrixFile.Read(path)).Message
+            .ShouldBe($"{MatrixFile.SchemaSidecar(path)}: its LF names differ from the CSV header's: LF 1 is 'b' in it and 'a' in the header");
+    }
+
     [Fact]
     public void A_schema_sidecar_that_names_an_LF_twice_is_refused_naming_it()
     {

@@ -36,7 +36,7 @@ internal static class CsvMatrix
         if (sidecarNames is not null)
         {
             if (!sidecarNames.Select(n => n.Trim()).SequenceEqual(names, StringComparer.Ordinal))
-                throw SnorkelerException.InFile(MatrixFile.SchemaSidecar(path), "its LF names differ from the CSV header");
+                throw SnorkelerException.InFile(MatrixFile.SchemaSidecar(path), "its LF names differ from the CSV header's: " + NamesDiffer(sidecarNames, names));
             names = sidecarNames;
         }
         var gold = schema is null || goldIndex < 0 ? null : new GoldColumn(source.Schema.Names[goldIndex], schema);
@@ -88,5 +88,13 @@ internal static class CsvMatrix
         if (classes is not null && v >= classes.Cardinality)
             throw SnorkelerException.InFile(path, $"column '{schema.Names[column]}': a label of {v} is out of range for classes {classes}", batch.LineOf(row));
         return v;
+    }
+
+    /// <summary>Where a sidecar's LF names and a CSV header's part: their counts, else the first LF named otherwise.</summary>
+    private static string NamesDiffer(string[] sidecar, string[] header)
+    {
+        if (sidecar.Length != header.Length) return string.Create(CultureInfo.InvariantCulture, $"it names {sidecar.Length:N0} LFs and the header {header.Length:N0}");
+        var i = Enumerable.Range(0, header.Length).First(j => sidecar[j].Trim() != header[j]);
+        return $"LF {i + 1} is '{Text.Printable.OneLine(sidecar[i])}' in it and '{Text.Printable.OneLine(header[i])}' in the header";
     }
 }

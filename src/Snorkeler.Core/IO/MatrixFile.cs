@@ -360,7 +360,10 @@ public static class MatrixFile
         if (InputFile.Stat(sidecar).Kind == FileKind.Missing) return (null, null, null, null);
         try
         {
-            using var doc = StrictJson.Document(InputFile.ReadUtf8(sidecar, MaxSidecarBytes, "a matrix schema file"));
+            var text = InputFile.ReadUtf8(sidecar, MaxSidecarBytes, "a matrix schema file");
+            if (text.Span.IndexOfAnyExcept(" \t\r\n"u8) < 0)
+                throw SnorkelerException.InFile(sidecar, "the file is empty; it names the matrix's classes, such as {\"classes\": [\"HAM\", \"SPAM\"]}");
+            using var doc = StrictJson.Document(text);
             if (doc.RootElement.ValueKind != JsonValueKind.Object)
                 throw SnorkelerException.InFile(sidecar, "invalid matrix schema file: expected a JSON object such as {\"version\": 1, \"classes\": [...]}");
             if (doc.RootElement.TryGetProperty("version", out var version))
@@ -387,7 +390,11 @@ public static class MatrixFile
             catch (ArgumentException e) { throw SnorkelerException.InFile(sidecar, $"invalid matrix schema file: field 'classes': {e.Message}"); }
             return (schema, lfs, gold, annotators);
         }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or ArgumentException)
+        catch (JsonException e)
+        {
+            throw SnorkelerException.InFile(sidecar, $"invalid matrix schema file: {Data.JsonObjectStream.Friendly(e.Message)}", e.LineNumber + 1);
+        }
+        catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or ArgumentException)
         {
             throw SnorkelerException.InFile(sidecar, $"invalid matrix schema file: {e.Message}");
         }
