@@ -136,11 +136,7 @@ public static class ModelFile
     }
 
     /// <summary>System.Text.Json's message without its position suffix (the line is reported separately).</summary>
-    private static string FirstSentence(string message)
-    {
-        var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-        return (cut > 0 ? message[..cut] : message).TrimEnd('.', ' ');
-    }
+    private static string FirstSentence(string message) => Data.JsonObjectStream.Friendly(message);
 
     /// <summary>Validates and loads a model from its JSON object.</summary>
     public static ILabelModel FromJson(JsonObject json, string path)

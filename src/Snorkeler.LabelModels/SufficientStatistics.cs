@@ -236,9 +236,11 @@ public sealed class SufficientStatistics
         JsonObject json;
         try
         {
-            json = StrictJson.Node(InputFile.ReadAllText(path, ModelFile.MaxFileBytes, "a statistics file")) as JsonObject ?? throw SnorkelerException.InFile(path, "not a Snorkeler statistics file (expected a JSON object)");
+            var text = InputFile.ReadAllText(path, ModelFile.MaxFileBytes, "a statistics file");
+            if (string.IsNullOrWhiteSpace(text)) throw SnorkelerException.InFile(path, "the file is empty (not a Snorkeler statistics file)");
+            json = StrictJson.Node(text) as JsonObject ?? throw SnorkelerException.InFile(path, "not a Snorkeler statistics file (expected a JSON object)");
         }
-        catch (JsonException e) { throw SnorkelerException.InFile(path, $"not valid JSON (truncated or damaged?): {e.Message}", e.LineNumber + 1); }
+        catch (JsonException e) { throw SnorkelerException.InFile(path, $"not valid JSON (truncated or damaged?): {Data.JsonObjectStream.Friendly(e.Message)}", e.LineNumber + 1); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw SnorkelerException.InFile(path, e is FileNotFoundException or DirectoryNotFoundException ? "no such file" : e.Message);

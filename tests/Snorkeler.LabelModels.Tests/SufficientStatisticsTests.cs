@@ -163,6 +163,26 @@ public sealed class SufficientStatisticsTests
     }
 
     [Fact]
+    public void An_empty_or_cut_short_statistics_file_is_an_error_in_the_reader_s_words()
+    {
+        // Given (both gave System.Text.Json's message whole, "... LineNumber: 0 | BytePositionInLine: 200.")
+        using var folder = new TempFolder();
+        var full = folder.File("s.json");
+        SufficientStatistics.Compute(Some.Synthetic(10, 3, 2, seed: 1)).Save(full);
+        var cut = folder.File("cut.json");
+        File.WriteAllText(cut, File.ReadAllText(full)[..40]);
+        var empty = folder.File("empty.json");
+        File.WriteAllText(empty, "");
+
+        // When / Then
+        Should.Throw<SnorkelerException>(() => SufficientStatistics.Load(empty)).Message
+            .ShouldBe($"{empty}: the file is empty (not a Snorkeler statistics file)");
+        Should.Throw<SnorkelerException>(() => SufficientStatistics.Load(cut)).Message
+            .ShouldStartWith($"{cut}(1): not valid JSON (truncated or damaged?): ");
+        Should.Throw<SnorkelerException>(() => SufficientStatistics.Load(cut)).Message.ShouldNotContain("LineNumber");
+    }
+
+    [Fact]
     public void A_missing_statistics_file_is_named_in_the_error()
         => Should.Throw<SnorkelerException>(() => SufficientStatistics.Load("/nonexistent/x.json")).Message.ShouldBe("/nonexistent/x.json: no such file");
 
