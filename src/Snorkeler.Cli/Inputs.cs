@@ -288,7 +288,7 @@ internal static class Inputs
             terminal.Error.WriteLine($"warning: {path}: {Path.GetFileName(MatrixFile.NpyGoldFile(path))} beside it is not read: a .npy matrix's gold file is named by its schema sidecar ({Path.GetFileName(MatrixFile.SchemaSidecar(path))}), which is missing, so its classes are also numbered 0 to {matrix.Schema.Cardinality - 1} after its largest vote");
         // Without a sidecar the classes are numbered after the largest label, so one stray label (11 in a matrix of 0s and 1s)
         // makes a dozen classes, which the model fits and the labels carry as probability columns, without a word.
-        if (matrix is not AnswerMatrix && terminal is not null && paths.Count == 1 && matrix.Schema.Cardinality >= 3
+        if (matrix is not AnswerMatrix && terminal is not null && paths.Count == 1 && matrix.Schema.Cardinality >= 3 && !matrix.Schema.Equals(options.Schema)
             && Path.GetExtension(path).ToLowerInvariant() is ".csv" or ".tsv" or ".npy" && !File.Exists(MatrixFile.SchemaSidecar(path))
             && UnnamedClasses(matrix) is { Count: > 0 } unnamed)
         {

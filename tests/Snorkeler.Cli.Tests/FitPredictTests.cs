@@ -361,6 +361,45 @@ public class FitPredictTests
     }
 
     [Theory]
+    [InlineData(".csv")]
+    [InlineData(".npy")]
+    public void A_matrix_without_a_sidecar_in_which_no_lf_votes_the_largest_class_is_predicted_and_compared_with_the_model_s_classes(string extension)
+    {
+        // Given a model fitted on a sidecar-less matrix of classes 0..2, and a new batch whose LFs vote only 0 and 1
+        using var temp = new TempFolder();
+        var train = temp.File("train.csv");
+        File.WriteAllText(train, "lf_0,lf_1,lf_2\n0,2,1\n1,-1,0\n2,2,2\n0,0,-1\n"); // a .npy without a sidecar names its LFs so
+        var batch = temp.File("batch" + extension);
+        var votes = LabelMatrix.Create(LabelSchema.Numbered(2), ["lf_0", "lf_1", "lf_2"], [0, 1, 1, 1, -1, 0]);
+        IO.MatrixFile.Write(batch, votes);
+        File.Delete(IO.MatrixFile.SchemaSidecar(batch));
+        Shell.Run("fit", "--matrix", train, "--model", "mv", "--out", temp.File("m.json")).ShouldSucceed();
+
+        // When
+        var predict = Shell.Run("predict", "--model", temp.File("m.json"), "--matrix", batch, "--out", temp.File("p.csv"));
+
+        // Then (before: "batch.csv: classes 0=0, 1=1 differ from the model's 0=0, 1=1, 2=2")
+        predict.ShouldSucceed();
+        predict.ErrorLines.ShouldNotContain(l => l.StartsWith("warning", StringComparison.Ordinal));
+        File.ReadAllLines(temp.File("p.csv"))[0].ShouldBe("row,p_0,p_1,p_2,label,label_name");
+    }
+
+    [Fact]
+    public void A_matrix_without_a_sidecar_with_a_vote_past_the_model_s_classes_is_still_refused()
+    {
+        using var temp = new TempFolder();
+        var train = temp.File("train.csv");
+        File.WriteAllText(train, "a,b\n0,1\n1,-1\n");
+        var batch = temp.File("batch.csv");
+        File.WriteAllText(batch, "a,b\n0,2\n1,-1\n");
+        Shell.Run("fit", "--matrix", train, "--model", "mv", "--out", temp.File("m.json")).ShouldSucceed();
+
+        Shell.Run("predict", "--model", temp.File("m.json"), "--matrix", batch, "--out", temp.File("p.csv"))
+            .ShouldFailWith(1, $"error: {batch}: classes 0=0, 1=1, 2=2 differ from the model's 0=0, 1=1");
+        File.Exists(temp.File("p.csv")).ShouldBeFalse();
+    }
+
+    [Theory]
     [InlineData("task,worker,label\nq1,a,0\nq1,b,1\nq2,a,7\nq2,b,1\n", null, "answer")]     // one answer mistyped as 7
     [InlineData("task,worker,label\nq1,a,0\nq1,b,1\nq2,a,1\nq2,b,1\n", "task,label\nq1,7\n", "answer or gold label")] // a gold label of 7
     public void A_stray_large_label_in_answers_without_a_label_json_is_warned_about_with_the_classes_it_adds(string answersText, string? goldText, string named)

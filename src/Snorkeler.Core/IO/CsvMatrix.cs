@@ -11,9 +11,10 @@ internal static class CsvMatrix
 {
     /// <summary>
     /// Reads the matrix at <paramref name="path"/>, its fields split by the delimiter <paramref name="csv"/> gives, else by
-    /// the one detected as for data files (a spreadsheet's semicolons, a tab, a pipe).
+    /// the one detected as for data files (a spreadsheet's semicolons, a tab, a pipe). Without a sidecar the classes are
+    /// numbered after the largest label, or are <paramref name="reference"/>'s when those are numbered and hold every label.
     /// </summary>
-    public static LabelMatrix Read(string path, string? goldColumn, CsvOptions? csv = null)
+    public static LabelMatrix Read(string path, string? goldColumn, CsvOptions? csv = null, LabelSchema? reference = null)
     {
         var source = new CsvSource(path, csv);
         var (schema, sidecarNames, sidecarGold) = MatrixFile.ReadSidecar(path);
@@ -61,7 +62,7 @@ internal static class CsvMatrix
                 if (g > max) max = g;
             }
         }
-        schema ??= MatrixFile.InferSchema(max); // without a sidecar the classes are 0..max: no label is out of range
+        schema ??= MatrixFile.InferSchema(max, reference); // without a sidecar the classes are 0..max: no label is out of range
         if (names.Length == 0) throw SnorkelerException.InFile(path, "the matrix has no LF columns");
         var matrix = LabelMatrix.Create(schema, names, votes.ToArray());
         return goldIndex < 0 ? matrix : matrix.WithGold(goldLabels.ToArray());

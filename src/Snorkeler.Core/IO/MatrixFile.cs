@@ -174,8 +174,8 @@ public static class MatrixFile
         {
             MatrixFormat.Binary => new BinaryMatrixSource(path),
             MatrixFormat.Wrench => WrenchFile.ReadMatrix(path),
-            MatrixFormat.Csv => CsvMatrix.Read(path, options.GoldColumn, options.CsvOptions),
-            _ => NpyMatrix.Read(path),
+            MatrixFormat.Csv => CsvMatrix.Read(path, options.GoldColumn, options.CsvOptions, options.Schema),
+            _ => new NpyMatrix.NpyMatrixSource(path, options.Schema),
         };
         if (options.GoldColumn is { } goldColumn && !source.HasGold)
             throw SnorkelerException.InFile(path, $"asked for gold labels ('{goldColumn}') but the matrix has none; store them with 'snorkeler apply --gold-column {goldColumn}'");
@@ -426,6 +426,16 @@ public static class MatrixFile
     public static string NpyGoldFile(string path) => Path.ChangeExtension(path, null) + ".gold.npy";
 
     internal static LabelSchema InferSchema(int maxLabel) => LabelSchema.Numbered(Math.Max(2, maxLabel + 1));
+
+    /// <summary>
+    /// The classes of a matrix without a sidecar read against <paramref name="reference"/>, the classes it is to match (a
+    /// model's, a training matrix's): those when they are numbered too and hold every label read, else 0..<paramref name="maxLabel"/>.
+    /// A batch in which no LF happened to vote the largest class was numbered with a class fewer and refused as of other classes.
+    /// </summary>
+    internal static LabelSchema InferSchema(int maxLabel, LabelSchema? reference)
+        => reference is not null && maxLabel < reference.Cardinality && reference.Equals(LabelSchema.Numbered(reference.Cardinality))
+            ? reference
+            : InferSchema(maxLabel);
 
     internal static string Format(int value) => value.ToString(CultureInfo.InvariantCulture);
 

@@ -50,7 +50,7 @@ internal static class NpyMatrix
         private readonly long _rows;
         private readonly int[]? _gold;
 
-        public NpyMatrixSource(string path)
+        public NpyMatrixSource(string path, LabelSchema? reference = null)
         {
             _path = path;
             using var stream = Open();
@@ -75,7 +75,7 @@ internal static class NpyMatrix
                 _gold = labels;
                 goldMax = max;
             }
-            Schema = schema ?? MatrixFile.InferSchema(Math.Max(goldMax, MaxVote(columns)));
+            Schema = schema ?? MatrixFile.InferSchema(Math.Max(goldMax, MaxVote(columns)), reference);
             if (goldMax >= Schema.Cardinality)
                 throw SnorkelerException.InFile(goldPath!, $"row {Array.IndexOf(_gold!, goldMax) + 1}: gold label {goldMax} is out of range for classes {Schema}");
         }
