@@ -60,6 +60,7 @@ internal static class Gold
                 throw SnorkelerException.InFile(path, $"the dev set has no gold labels; write them into the matrix with 'snorkeler apply --gold-column NAME', or pass the data file with --gold-column");
             return RequireLabelled(matrix, path);
         }
+        InputFile.RequireRegular(path, "a dev file"); // a folder or a missing file is no data file wanting LFs
         if (lfs is null) throw DataDevWithoutLfs(path);
         var data = Inputs.OpenData([path], args, strictAliases: false);
         var (functions, schema) = lfs(path, data);
@@ -73,7 +74,9 @@ internal static class Gold
     /// </summary>
     public static void CheckDevGoldColumn(Args args)
     {
-        if (args.Value("--dev") is not { } path || args.Value("--gold-column") is not null) return;
+        if (args.Value("--dev") is not { } path) return;
+        InputFile.RequireRegular(path, "a dev file"); // before any work, with --gold-column too
+        if (args.Value("--gold-column") is not null) return;
         if (MatrixFile.IsMatrix(path) || path.EndsWith(".json", StringComparison.OrdinalIgnoreCase)) return;
         throw NoGoldColumn(path, Inputs.OpenData([path], args, strictAliases: false));
     }
@@ -84,7 +87,8 @@ internal static class Gold
     /// </summary>
     public static void CheckDevLfs(Args args)
     {
-        if (args.Has("--lfs") || args.Value("--dev") is not { } path || !File.Exists(path)) return;
+        if (args.Has("--lfs") || args.Value("--dev") is not { } path) return;
+        InputFile.RequireRegular(path, "a dev file");
         if (MatrixFile.IsMatrix(path) || path.EndsWith(".json", StringComparison.OrdinalIgnoreCase)) return;
         throw DataDevWithoutLfs(path);
     }

@@ -86,6 +86,31 @@ public class GoldTests
     }
 
     [Fact]
+    public void A_dev_that_is_a_folder_or_no_file_is_named_so_not_taken_for_a_data_file_wanting_lfs()
+    {
+        // Given a training matrix, a folder and a file name that does not exist
+        using var tickets = new Tickets();
+        Shell.Run("apply", "--lfs", tickets.Lfs, "--data", tickets.Data, "--gold-column", "category", "--out", tickets.File("m.snkm")).ShouldSucceed();
+        var folder = tickets.File("dev");
+        Directory.CreateDirectory(folder);
+        var missing = tickets.File("dev.csv");
+
+        // When
+        var fitFolder = Shell.Run("fit", "--matrix", tickets.File("m.snkm"), "--model", "mv", "--dev", folder, "--out", tickets.File("a.json"));
+        var fitMissing = Shell.Run("fit", "--matrix", tickets.File("m.snkm"), "--model", "mv", "--dev", missing, "--out", tickets.File("a.json"));
+        var compareFolder = Shell.Run("compare", "--train", tickets.File("m.snkm"), "--test", tickets.File("m.snkm"), "--dev", folder);
+        var labelFolder = Shell.Run("label", "--lfs", tickets.Lfs, "--data", tickets.Data, "--dev", folder, "--gold-column", "category", "--out", tickets.File("l.csv"));
+
+        // Then (before: "--dev ... is a data file: give --lfs PATH ...", exit 2; label said so after labelling the data)
+        fitFolder.ShouldFailWith(1).ErrorLines.ShouldBe([$"error: {folder}: is a folder, expected a dev file"]);
+        fitMissing.ShouldFailWith(1).ErrorLines.ShouldBe([$"error: {missing}: no such file"]);
+        compareFolder.ShouldFailWith(1).ErrorLines.ShouldBe([$"error: {folder}: is a folder, expected a dev file"]);
+        labelFolder.ShouldFailWith(1).ErrorLines.ShouldBe([$"error: {folder}: is a folder, expected a dev file"]);
+        File.Exists(tickets.File("a.json")).ShouldBeFalse();
+        File.Exists(tickets.File("l.csv")).ShouldBeFalse();
+    }
+
+    [Fact]
     public void A_dev_matrix_without_gold_labels_is_an_error_saying_how_to_add_them()
     {
         using var tickets = new Tickets();
