@@ -385,6 +385,24 @@ public class FitPredictTests
     }
 
     [Fact]
+    public void Predict_with_data_from_which_nothing_is_copied_warns_instead_of_passing_it_over()
+    {
+        // Given data without an id column, given with no --id-column or --keep-columns
+        using var temp = new TempFolder();
+        var train = temp.File("train.csv");
+        File.WriteAllText(train, "a,b\n0,1\n1,-1\n");
+        var data = temp.Write("data.csv", "text,score\nhello,1\nworld,2\n");
+        Shell.Run("fit", "--matrix", train, "--model", "mv", "--out", temp.File("m.json")).ShouldSucceed();
+
+        // When
+        var predict = Shell.Run("predict", "--model", temp.File("m.json"), "--matrix", train, "--data", data, "--out", temp.File("p.csv"));
+
+        // Then (before, the data was not read, and the output had no id without a word)
+        predict.ShouldSucceed();
+        predict.ErrorLines.ShouldContain($"warning: {data}: no id column (one named 'id' or ending in '_id') and no --keep-columns, so nothing is copied from it; give --id-column NAME or --keep-columns A,B (columns: text, score)");
+    }
+
+    [Fact]
     public void A_matrix_without_a_sidecar_with_a_vote_past_the_model_s_classes_is_still_refused()
     {
         using var temp = new TempFolder();

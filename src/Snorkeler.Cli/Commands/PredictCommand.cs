@@ -46,6 +46,10 @@ internal sealed class PredictCommand : ICommand
             throw new UsageException("--id-column and --keep-columns copy columns of the data: give --data FILE (the data the matrix was applied to)");
         var data = args.Has("--data") ? Inputs.OpenData(args.Values("--data"), args) : null;
         var join = data is null ? JoinColumns.None : JoinColumns.From(args, data);
+        // --data without an id column found or named, and without --keep-columns, was not read at all: no ids, no word.
+        if (data is not null && join.Names.Count == 0)
+            terminal.Error.WriteLine(Text.Printable.OneLine($"warning: {data.Name}: no id column (one named 'id' or ending in '_id') and no --keep-columns, so nothing is copied from it; "
+                + $"give --id-column NAME or --keep-columns A,B (columns: {data.Schema.Listed})"));
         var layout = new LabelsLayout { Keys = (keys is null ? [] : new[] { keys.KeyColumn }).Concat(join.Names).ToArray() };
         using (var carried = data is null ? null : join.Read(data).GetEnumerator())
         using (var writer = LabelsWriter.Create(outPath, model.Schema, layout))
