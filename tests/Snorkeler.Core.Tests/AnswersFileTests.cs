@@ -236,6 +236,22 @@ public class AnswersFileTests
         error.Message.ShouldBe($"{gold}(3): column 'truth': 'DGO' is not a class of CAT=0, DOG=1; did you mean 'DOG'?");
     }
 
+    [Theory]
+    [InlineData("[1]", "array")]
+    [InlineData("{\"v\": 1}", "object")]
+    public void A_json_lines_label_that_is_an_array_or_object_is_refused_not_made_a_class(string label, string kind)
+    {
+        // Given (JSON Lines gives a nested value as its raw JSON, and it became a class '[1]' beside 0 and 1)
+        using var temp = new TempFolder();
+        var path = temp.Write("answers.jsonl", $"{{\"task\": 1, \"worker\": \"a\", \"label\": 1}}\n{{\"task\": 1, \"worker\": \"b\", \"label\": {label}}}\n{{\"task\": 2, \"worker\": \"a\", \"label\": 0}}\n");
+
+        // When
+        var error = Should.Throw<SnorkelerException>(() => AnswersFile.Read(path));
+
+        // Then
+        error.Message.ShouldBe($"{path}(2): column 'label': '{label}' is not a label (a class name or number): it is written as a JSON {kind}");
+    }
+
     [Fact]
     public void A_given_delimiter_applies_to_the_gold_file_as_to_the_answers()
     {

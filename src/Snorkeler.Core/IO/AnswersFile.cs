@@ -143,7 +143,7 @@ public static class AnswersFile
                         }
                         answerTask.Add(tasks.Add(batch.Text(i, columns.Task).Trim()));
                         answerWorker.Add(worker);
-                        answerLabel.Add(labels.Add(labelText, file, batch.LineOf(i), columns.Source.Schema.Names[columns.Label]));
+                        answerLabel.Add(labels.Add(labelText, file, batch.LineOf(i), columns.Source.Schema.Names[columns.Label], columns.Source is JsonLinesSource));
                     }
                 }
                 return 0;
@@ -358,7 +358,7 @@ public static class AnswersFile
                 var taskText = batch.Text(i, taskColumn).Trim();
                 var task = tasks.Find(taskText);
                 var line = batch.LineOf(i);
-                var id = labels.Add(label, path, line, source.Schema.Names[labelColumn]);
+                var id = labels.Add(label, path, line, source.Schema.Names[labelColumn], source is JsonLinesSource);
                 if (task < 0)
                 {
                     if (unmatched++ == 0) firstUnmatched = taskText.ToString();
@@ -420,10 +420,13 @@ public static class AnswersFile
         /// an error when it holds a control character (double.TryParse read "1\0" as 1, and no class name holds one)
         /// or, with the classes known, names none of them.
         /// </summary>
-        public int Add(ReadOnlySpan<char> text, string path, long? line, string column)
+        public int Add(ReadOnlySpan<char> text, string path, long? line, string column, bool json = false)
         {
             var before = _texts.Count;
             var id = _texts.Add(text);
+            // JSON Lines gives a nested value as its raw JSON: a label [1] or {"v": 1} became a class named so, beside 0 and 1.
+            if (id == before && json && text[0] is '[' or '{')
+                throw SnorkelerException.InFile(path, $"column '{column}': '{Text.Printable.OneLine(text.ToString())}' is not a label (a class name or number): it is written as a JSON {(text[0] == '[' ? "array" : "object")}", line);
             if (id == before && Text.ControlCharacters.Held(text) is { } held) // a text is checked when first seen, which is its first line
                 throw SnorkelerException.InFile(path, $"column '{column}': '{text}' is not a label (a class name or number){held}", line);
             if (id == before && schema is not null && ClassIn(schema, _texts.Name(id)) < 0)
