@@ -177,6 +177,18 @@ public class AnswersCommandTests
     }
 
     [Fact]
+    public void One_gold_label_is_counted_in_the_singular()
+    {
+        using var temp = new TempFolder();
+        var answers = temp.Write("answers.csv", "task,worker,label\nq1,ann,1\nq1,bob,1\nq2,ann,0\n");
+        var gold = temp.Write("gold.csv", "task,label\nq1,1\n");
+
+        var fit = Shell.Run("fit", "--matrix", answers, "--gold", gold, "--model", "mv", "--out", temp.File("m.json"));
+
+        fit.ShouldSucceed().ErrorLines[0].ShouldBe($"{answers}: 3 answers, 2 tasks, 2 workers, classes 0=0, 1=1, gold labels for 1 task; dense storage");
+    }
+
+    [Fact]
     public void The_delimiter_given_reads_the_gold_file_as_it_reads_the_answers()
     {
         // Given answers and gold separated by colons, which detection does not try

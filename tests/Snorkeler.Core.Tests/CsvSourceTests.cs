@@ -153,6 +153,17 @@ public class CsvSourceTests
         error.Message.ShouldBe($"{path}(1): the header has a NUL byte beside every character, as text saved as UTF-16 without a byte order mark has (save the file as UTF-8)");
     }
 
+    [Theory]
+    [InlineData("a,b\n1\n", "the row has 1 field but the header has 2")]
+    [InlineData("a,b\n1,2,3\n", "the row has 3 fields but the header has 2")]
+    public void A_row_of_another_width_than_the_header_is_told_in_a_sentence(string text, string message)
+    {
+        using var temp = new TempFolder();
+        var path = temp.Write("data.csv", text);
+
+        Should.Throw<SnorkelerException>(() => Rows.Of(new CsvSource(path))).Message.ShouldBe($"{path}(2): {message}");
+    }
+
     [Fact]
     public void A_nul_character_in_a_header_name_is_an_error_naming_the_column()
     {
