@@ -57,6 +57,8 @@ public static class RuleMessages
         public const string FunctionAsOperator = "SNK0021";
         /// <summary>A ':' after <c>labels</c>, as after an LF's name (<c>labels: HAM, SPAM</c>).</summary>
         public const string LabelsColon = "SNK0022";
+        /// <summary>A number literal beyond the range of a <see cref="double"/> (<c>1e400</c>), which would read as infinity.</summary>
+        public const string NumberTooLarge = "SNK0023";
         /// <summary>Two LFs with one name.</summary>
         public const string DuplicateLf = "SNK0101";
         /// <summary>Two <c>let</c> constants with one name in a file.</summary>
@@ -155,6 +157,9 @@ public static class RuleMessages
         => Error(Codes.LabelsColon, classes.Length == 0
             ? "'labels' takes no ':' (an lf's name does): write the classes after it, as in 'labels HAM, SPAM'"
             : $"'labels' takes no ':' (an lf's name does): write 'labels {classes}'", path, at);
+
+    internal static Diagnostic NumberTooLarge(string path, TextSpan at, string written)
+        => Error(Codes.NumberTooLarge, $"the number {written} is too large: numbers go up to about 1.8e308; write a smaller one", path, at);
 
     internal static Diagnostic MatchesText(string path, TextSpan at, string text)
         => Error(Codes.MatchesText, $"'matches' takes a regex between slashes, not text in quotes: write /{text.Replace("/", "\\/", StringComparison.Ordinal)}/ (add i after it to ignore case)", path, at);

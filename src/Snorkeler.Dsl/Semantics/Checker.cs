@@ -247,7 +247,14 @@ internal sealed partial class Checker
         switch (e)
         {
             case TextLiteral t: return new BoundConstant(t.Value, RuleType.Text, t.Span);
-            case NumberLiteral n: return new BoundConstant(n.Value, RuleType.Number, n.Span);
+            case NumberLiteral n:
+                // double.Parse reads "1e400" as infinity, which every comparison would then silently treat as a value.
+                if (double.IsInfinity(n.Value))
+                {
+                    Report(RuleMessages.NumberTooLarge(FilePath, n.Span, _file.Text.Substring(n.Span.Offset, n.Span.Length)));
+                    return Invalid(n.Span);
+                }
+                return new BoundConstant(n.Value, RuleType.Number, n.Span);
             case BoolLiteral b: return new BoundConstant(b.Value, RuleType.Bool, b.Span);
             case RegexLiteral r: return BindRegex(r);
             case ListLiteral l: return BindList(l);
