@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -28,10 +29,39 @@ internal static partial class ApiErrors
                 BadHttpRequestException b => (b.StatusCode, Describe(b)),
                 _ => (StatusCodes.Status500InternalServerError, $"the studio failed: {e.GetType().Name}: {e.Message}"),
             };
-            context.Response.Clear();
-            context.Response.StatusCode = status;
-            await context.Response.WriteAsJsonAsync(new { error = message });
+            await Answer(context, status, message);
+            return;
         }
+        // Routing answers a request no endpoint takes (an unknown path, another method, a body that is not JSON) and
+        // Kestrel one whose body is too large with a bare status; the page and scripts read the reason from the JSON.
+        var response = context.Response;
+        if (!response.HasStarted && response.StatusCode >= 400 && response.ContentLength is null && response.ContentType is null)
+            await Answer(context, response.StatusCode, Bare(context));
+    }
+
+    private static async Task Answer(HttpContext context, int status, string message)
+    {
+        context.Response.Clear();
+        context.Response.StatusCode = status;
+        await context.Response.WriteAsJsonAsync(new { error = message });
+    }
+
+    /// <summary>What a bare error status of the framework means, in the reader's words.</summary>
+    private static string Bare(HttpContext context)
+    {
+        var request = context.Request;
+        var path = $"{request.PathBase}{request.Path}";
+        return context.Response.StatusCode switch
+        {
+            StatusCodes.Status404NotFound => $"no such request: {request.Method} {path} (the API's requests are listed in docs/studio.md)",
+            StatusCodes.Status405MethodNotAllowed when context.Response.Headers.Allow.ToString() is { Length: > 0 } allow
+                => $"{path} takes {Text.Listing.Join(allow.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries), "or")}, not {request.Method}",
+            StatusCodes.Status415UnsupportedMediaType
+                => $"the request body must be JSON sent with Content-Type: application/json, not '{request.ContentType?.Split(';')[0].Trim() ?? "none"}'",
+            StatusCodes.Status413PayloadTooLarge
+                => string.Create(CultureInfo.InvariantCulture, $"the request body is larger than {StudioServer.MaxRequestBytes >> 20} MB ({StudioServer.MaxRequestBytes:N0} bytes), the most the studio takes"),
+            var status => $"the request was refused (HTTP {status})",
+        };
     }
 
     /// <summary>What was wrong with a request the framework could not bind, in the reader's words.</summary>
@@ -45,6 +75,9 @@ internal static partial class ApiErrors
             if (field is not null && wrongType.Success && typeof(ApiErrors).Assembly.GetType(wrongType.Groups["type"].Value) is { } request
                 && request.GetProperty(field, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase) is { } property)
                 return $"'{field}' in the request body must be {Kind(Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType)}";
+            // A body that is JSON but not an object (an array, a number, a string) names the request's type the same way.
+            if (json.Path == "$" && wrongType.Success && typeof(ApiErrors).Assembly.GetType(wrongType.Groups["type"].Value) is { } body)
+                return $"the request body must be a JSON object with the fields {Text.Listing.Join(Fields(body), "and")}";
             var reason = json.InnerException?.Message ?? json.Message;
             var cut = reason.IndexOf(" Path:", StringComparison.Ordinal);
             if (cut < 0) cut = reason.IndexOf(" LineNumber:", StringComparison.Ordinal);
@@ -54,6 +87,11 @@ internal static partial class ApiErrors
             return "the request needs a JSON body";
         return e.Message;
     }
+
+    /// <summary>A request type's fields as the JSON names them ('path', 'text'), in declaration order.</summary>
+    private static string[] Fields(Type request)
+        => request.GetConstructors().OrderByDescending(c => c.GetParameters().Length).First().GetParameters()
+            .Select(p => $"'{JsonNamingPolicy.CamelCase.ConvertName(p.Name!)}'").ToArray();
 
     /// <summary>A field's type as the JSON a person would write for it.</summary>
     private static string Kind(Type type)

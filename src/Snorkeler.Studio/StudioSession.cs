@@ -381,6 +381,11 @@ public sealed partial class StudioSession : IDisposable
             FileSystemInfo info = Directory.Exists(p) ? new DirectoryInfo(p) : new FileInfo(p);
             if (info.LinkTarget is not null)
                 throw new StudioRefusal($"'{relative}' goes through a link ('{Relative(p)}'); the studio opens only the LF folder's own files, not links", 403);
+            // Writing through a file, or over a folder, fails deep in the file system; say which part of the path is wrong.
+            if (p != full && File.Exists(p))
+                throw new StudioRefusal($"'{relative}' goes through '{Relative(p)}', which is a file, not a folder");
+            if (p == full && Directory.Exists(p))
+                throw new StudioRefusal($"'{relative}' is a folder, not a file");
         }
         return full;
     }

@@ -15,6 +15,10 @@ public sealed class StudioApiErrorTests
     [InlineData("/api/label", """{"row":"abc"}""", "'row' in the request body must be a whole number")]
     [InlineData("/api/label", """{"label":"HAM"}""", "give the row to label ('row', as /api/rows lists it)")]
     [InlineData("/api/check", "", "the request needs a JSON body")]
+    [InlineData("/api/check", "[]", "the request body must be a JSON object with the fields 'path', 'text' and 'version'")]
+    [InlineData("/api/label", "5", "the request body must be a JSON object with the fields 'row' and 'label'")]
+    [InlineData("/api/check", """{"path":"spam.rules/x.rules","text":"x"}""", "'spam.rules/x.rules' goes through 'spam.rules', which is a file, not a folder")]
+    [InlineData("/api/save", """{"path":"spam.rules/x.rules","text":"x"}""", "'spam.rules/x.rules' goes through 'spam.rules', which is a file, not a folder")]
     [InlineData("/api/rows?limit=abc", null, "'limit' must be a whole number from 0, not 'abc'")]
     [InlineData("/api/rows?limit=-5", null, "'limit' must be a whole number from 0, not '-5'")]
     [InlineData("/api/rows?seed=1.5", null, "'seed' must be a whole number, not '1.5'")]
@@ -36,5 +40,43 @@ public sealed class StudioApiErrorTests
         status.ShouldBe(HttpStatusCode.BadRequest);
         answer.ValueKind.ShouldBe(JsonValueKind.Object, "the answer is JSON");
         answer.GetProperty("error").GetString().ShouldBe(message);
+    }
+
+    [Theory]
+    [InlineData("GET", "/api/nope", null, null, HttpStatusCode.NotFound, "no such request: GET /api/nope (the API's requests are listed in docs/studio.md)")]
+    [InlineData("GET", "/api/save", null, null, HttpStatusCode.MethodNotAllowed, "/api/save takes POST, not GET")]
+    [InlineData("DELETE", "/api/state", null, null, HttpStatusCode.MethodNotAllowed, "/api/state takes GET, not DELETE")]
+    [InlineData("POST", "/api/check", "text/plain", """{"path":"spam.rules","text":""}""", HttpStatusCode.UnsupportedMediaType,
+        "the request body must be JSON sent with Content-Type: application/json, not 'text/plain'")]
+    public async Task A_request_the_API_has_no_endpoint_for_gets_a_JSON_error(string method, string path, string? contentType, string? body, HttpStatusCode expected, string message)
+    {
+        // Given
+        await using var studio = await StudioHarness.Start();
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (body is not null) request.Content = new StringContent(body, System.Text.Encoding.UTF8, contentType!);
+
+        // When
+        using var response = await studio.Client.SendAsync(request);
+
+        // Then
+        response.StatusCode.ShouldBe(expected);
+        response.Content.Headers.ContentType?.MediaType.ShouldBe("application/json");
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString().ShouldBe(message);
+    }
+
+    [Fact]
+    public async Task An_oversized_request_gets_a_413_with_a_JSON_error()
+    {
+        // Given
+        await using var studio = await StudioHarness.Start();
+        var huge = new string('x', (int)StudioServer.MaxRequestBytes + 1024);
+
+        // When
+        var (status, answer) = await studio.Raw("/api/check", JsonSerializer.Serialize(new { path = "spam.rules", text = huge }));
+
+        // Then
+        status.ShouldBe(HttpStatusCode.RequestEntityTooLarge);
+        answer.ValueKind.ShouldBe(JsonValueKind.Object, "the answer is JSON");
+        answer.GetProperty("error").GetString().ShouldBe("the request body is larger than 2 MB (2,097,152 bytes), the most the studio takes");
     }
 }
