@@ -415,8 +415,9 @@ public sealed partial class StudioSession : IDisposable
     /// </summary>
     private void Reload(string reason)
     {
-        // The files the studio lists, not the folder: the loader would follow links the studio does not.
-        var files = FullFiles();
+        // The files the studio lists, not the folder: the loader would follow links the studio does not. Keyword lists
+        // are read by the rules that name them, not given as LF files.
+        var files = FullFiles().Where(f => _project.Extensions.Any(e => f.EndsWith(e, StringComparison.OrdinalIgnoreCase))).ToList();
         var set = _project.Load(files.Count > 0 ? files : [Folder], _settings.Schema, _train.Schema, _settings.CacheDirectory, _hints, _settings.LfTimeBudget, _unsaved);
         _lastLoad = set;
         if (set.HasErrors) return;

@@ -189,6 +189,21 @@ public sealed class DiagnosticOutputTests
     }
 
     [Fact]
+    public void Check_of_a_rule_file_beside_a_file_with_a_mistyped_extension_fails_naming_that_file()
+    {
+        // Given a clean rule file and one saved as .rule, which 'check' skipped without a word and passed
+        using var temp = new TempFolder();
+        var clean = temp.Write("clean.rules", "labels HAM, SPAM\nlf has_link:\n    when text contains \"http\" label SPAM\n");
+        var typo = temp.Write("typo.rule", "labels HAM, SPAM\nlf has_free:\n    when text contains \"free\" label SPAMM\n");
+
+        // When
+        var result = Support.Shell.Run("check", clean, typo).ShouldFailWith(1);
+
+        // Then
+        result.ErrorLines.ShouldBe([$"error SNK0907: '{typo}' is not an LF file: LF files end in .rules or .csx (a folder given instead is searched for them)", "1 error, 0 warnings"]);
+    }
+
+    [Fact]
     public void Check_with_warnings_as_errors_fails_a_file_whose_only_diagnostic_is_a_warning_and_passes_a_clean_one()
     {
         // Given a rule file that checks clean but for an unused let, and the same file without it

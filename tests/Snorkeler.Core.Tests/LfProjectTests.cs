@@ -134,6 +134,25 @@ public class LfProjectTests
         error.Message.ShouldBe($"no labelling-function files (*.lfs, *.other) under '{temp.File("lfs")}'");
     }
 
+    [Theory]
+    [InlineData("typo.lf")]
+    [InlineData("words.txt")]
+    public void A_file_given_by_name_that_no_loader_reads_is_SNK0907_even_beside_lf_files(string name)
+    {
+        // Given: a file named on the command line with an extension no loader takes; it was skipped without a word, so
+        // 'check good.lfs typo.lf' passed while typo.lf was never read
+        using var temp = new TempFolder();
+        var good = temp.Write("good.lfs", "labels HAM, SPAM\nlf one\n");
+        var other = temp.Write(name, "labels HAM, SPAM\nlf two\n");
+
+        // When
+        var set = new LfProject([new TestLoader(".lfs"), new TestLoader(".other")]).Load([good, other]);
+
+        // Then
+        set.Diagnostics.ShouldHaveSingleItem().ToString().ShouldBe(
+            $"error SNK0907: '{other}' is not an LF file: LF files end in .lfs or .other (a folder given instead is searched for them)");
+    }
+
     [Fact]
     public void Files_that_declare_no_classes_are_SNK0904()
     {

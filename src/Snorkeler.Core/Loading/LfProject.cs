@@ -23,6 +23,8 @@ public sealed class LfProject
         public const string Unreadable = "SNK0905";
         /// <summary>The LF files' classes differ from the data set's.</summary>
         public const string SchemaMismatch = "SNK0906";
+        /// <summary>A file given by name that no loader reads (its extension is not one of theirs).</summary>
+        public const string NotAnLfFile = "SNK0907";
     }
 
     private readonly IReadOnlyList<ILfLoader> _loaders;
@@ -52,6 +54,11 @@ public sealed class LfProject
         foreach (var path in paths)
             if (!File.Exists(path) && !Directory.Exists(path))
                 diagnostics.Add(Diagnostic.Error(Codes.PathNotFound, $"no such file or folder: '{path}'", null));
+            // A file named on purpose is meant to be read: skipping it (a typo in its extension, a keyword list given
+            // as an LF file) would pass a check that never looked at it.
+            else if (File.Exists(path) && !Extensions.Any(e => path.EndsWith(e, StringComparison.OrdinalIgnoreCase)))
+                diagnostics.Add(Diagnostic.Error(Codes.NotAnLfFile,
+                    $"'{path}' is not an LF file: LF files end in {Text.Listing.Join(Extensions.ToArray(), "or")} (a folder given instead is searched for them)", null));
         var files = Files(paths);
         var root = CommonRoot(paths);
 
