@@ -107,6 +107,8 @@ public static class RuleMessages
         public const string UnusedLet = "SNK0504";
         /// <summary>Warning: a rule file with no item (empty, or comments only).</summary>
         public const string EmptyFile = "SNK0505";
+        /// <summary>Warning: a <c>let</c> constant named like a column of the data, which it hides from the rules that write its name.</summary>
+        public const string LetHidesColumn = "SNK0506";
         /// <summary>Warning from the data: a field compared with a constant its column never holds.</summary>
         public const string ValueNeverSeen = "SNK0510";
         /// <summary>Warning from the data: a field compared with a constant its column holds only in another case.</summary>
@@ -329,6 +331,9 @@ public static class RuleMessages
 
     internal static Diagnostic CaseImpossible(string path, TextSpan at, string function, string text, string fixedText, string op)
         => Warning(Codes.CaseImpossible, $"{function}(...) never gives \"{text}\" (it has {(function == "lower" ? "capitals" : "small letters")}), so '{op}' is {Always(op == "!=")}; write \"{fixedText}\"", path, at);
+
+    internal static Diagnostic LetHidesColumn(string path, TextSpan at, string name, string column)
+        => Warning(Codes.LetHidesColumn, $"'{name}' is a let constant and also a column of the data ('{column}'): where a rule writes {name} it reads the constant, not the column; rename the constant, or write the column in backticks, `{column}`", path, at);
 
     internal static Diagnostic UnusedLet(string path, TextSpan at, string name, IReadOnlyList<string> usedBy)
         => Warning(Codes.UnusedLet, usedBy.Count == 0

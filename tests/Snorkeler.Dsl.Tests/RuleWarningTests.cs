@@ -39,6 +39,10 @@ public sealed class RuleWarningTests
             "SNK0504", "labels HAM, SPAM\nlet person_words = [\"who\", \"whom\"]\nlf a:\n    when text matches /^who/i label HAM", null,
             "test.rules(2,5): warning SNK0504: 'person_words' is defined but no rule uses it; use it in a condition or remove it"
         },
+        {
+            "SNK0506", "labels HAM, SPAM\nlet title = [\"mr\", \"mrs\"]\nlf a:\n    when text contains any title label HAM", ["text", "Title"],
+            "test.rules(2,5): warning SNK0506: 'title' is a let constant and also a column of the data ('Title'): where a rule writes title it reads the constant, not the column; rename the constant, or write the column in backticks, `Title`"
+        },
     };
 
     [Theory]

@@ -157,6 +157,9 @@ internal sealed partial class Checker
         {
             _lets[let.Name.Text] = constant;
             _letHashText[let.Name.Text] = ConstantText(constant);
+            // A constant wins over a field of its name, so a rule meaning the column would silently test the constant.
+            if (_columns?.IndexOf(let.Name.Text) is >= 0 and var column)
+                Report(RuleMessages.LetHidesColumn(FilePath, let.Name.Span, let.Name.Text, _columns.Names[column]));
         }
         else if (value.Type != RuleType.Error && _diagnostics.Count == before)
             Report(RuleMessages.LetNotConstant(FilePath, let.Value.Span, let.Name.Text));
