@@ -101,6 +101,8 @@ public sealed class DiagnosticMessageTests
         // regexes
         { "SNK0301", Head + "when text matches /(a)b)/ label SPAM", "test.rules(3,28): error SNK0301: invalid regex: this ')' closes no '('; remove it, or to match ')' itself, write \\)" },
         { "SNK0301", Head + "when text matches /+1/ label SPAM", "test.rules(3,24): error SNK0301: invalid regex: quantifier '+' following nothing; to match '*', '+' or '?' itself, write \\*, \\+ or \\?" },
+        { "SNK0301", Head + "when text matches /https?:[/][/]/i label SPAM", "test.rules(3,32): error SNK0301: invalid regex: this '/' inside [...] ends the regex; write a slash as \\/, also inside [...]: /https?:[\\/][\\/]/i" },
+        { "SNK0301", Head + "when text matches /[^/]+/ label SPAM", "test.rules(3,26): error SNK0301: invalid regex: this '/' inside [...] ends the regex; write a slash as \\/, also inside [...]: /[^\\/]+/" },
         { "SNK0301", Head + "when text matches /(a/ label SPAM", "test.rules(3,24): error SNK0301: invalid regex: this '(' is never closed; close it with ')', or to match '(' itself, write \\(" },
         { "SNK0302", Head + "when text matches /(a)\\1/ label SPAM", "test.rules(3,27): error SNK0302: the regex uses a backreference (\\ number), which the linear-time regex engine cannot run; rewrite it without backreferences, lookarounds or atomic groups" },
         { "SNK0302", Head + "when text matches /(?>a)/ label SPAM", "test.rules(3,24): error SNK0302: the regex uses atomic subexpressions (?> pattern), which the linear-time regex engine cannot run; rewrite it without backreferences, lookarounds or atomic groups" },

@@ -751,15 +751,19 @@ internal sealed class Grammar
         var pattern = new System.Text.StringBuilder();
         end = i.Advance();
         var closed = false;
+        var inSet = false;
         while (!end.AtEnd && end.Current != '\n')
         {
             var c = end.Current;
             if (c == '/')
             {
+                if (inSet) SlashInSet(i, end);
                 end = end.Advance();
                 closed = true;
                 break;
             }
+            if (c == '[') inSet = true;
+            else if (c == ']') inSet = false;
             if (c == '\\')
             {
                 var next = end.Advance();
@@ -794,6 +798,45 @@ internal sealed class Grammar
         }
         text = pattern + "\u0000" + flags;
         return true;
+    }
+
+    /// <summary>
+    /// A '/' inside <c>[...]</c> ends the regex (as written it is the literal's end), but a reader of JavaScript or a
+    /// pattern copied from one takes it for a character of the set: <c>/https?:[/][/]/</c> then fails at the ']' after
+    /// it. When the set does close on the line, with a '/' after it, says so at the slash and gives the literal with its
+    /// slashes escaped.
+    /// </summary>
+    private void SlashInSet(IInput start, IInput slash)
+    {
+        var line = _text.IndexOf('\n', slash.Position);
+        var rest = _text[slash.Position..(line < 0 ? _text.Length : line)];
+        var written = new System.Text.StringBuilder(_text[start.Position..slash.Position]);
+        var inSet = true;
+        for (var k = 0; k < rest.Length; k++)
+        {
+            var c = rest[k];
+            if (c == '\\' && k + 1 < rest.Length)
+            {
+                written.Append(c).Append(rest[++k]);
+                continue;
+            }
+            if (c == '/' && inSet)
+            {
+                written.Append("\\/");
+                continue;
+            }
+            if (c == '/')
+            {
+                written.Append('/');
+                while (k + 1 < rest.Length && IsIdentifierPart(rest[k + 1])) written.Append(rest[++k]);
+                Lexical(RuleMessages.InvalidRegex(_path, SpanOf(slash, slash.Advance()),
+                    $"this '/' inside [...] ends the regex; write a slash as \\/, also inside [...]: {written}"));
+                return;
+            }
+            if (c == '[') inSet = true;
+            else if (c == ']') inSet = false;
+            written.Append(c);
+        }
     }
 
     private bool ScanBacktick(IInput i, out IInput end, out string text)
