@@ -19,8 +19,31 @@ public static class RegexFaults
         RegexParseError.InsufficientOpeningParentheses => "this ')' closes no '('; remove it, or to match ')' itself, write \\)",
         RegexParseError.UnterminatedBracket => "this '[' starts a set that is never closed; close it with ']', or to match '[' itself, write \\[",
         RegexParseError.QuantifierAfterNothing => $"{ParserReason(pattern, e)}; to match '*', '+' or '?' itself, write \\*, \\+ or \\?",
+        RegexParseError.InvalidGroupingConstruct when PythonNamedGroup(pattern, e) is { } name
+            => $"(?P<{name}>...) is Python's way to name a group; .NET writes (?<{name}>...)",
         _ => ParserReason(pattern, e),
     };
+
+    /// <summary>
+    /// The name of the Python-style named group <c>(?P&lt;name&gt;</c> the parser stopped at (patterns are often copied
+    /// from Snorkel's Python LFs), or null; its '(' is found as <see cref="Locate"/> finds it.
+    /// </summary>
+    private static string? PythonNamedGroup(string pattern, RegexParseException e)
+    {
+        var open = PythonGroupAt(pattern, e);
+        if (open < 0) return null;
+        var close = pattern.IndexOf('>', open + 4);
+        return close < 0 ? null : pattern[(open + 4)..close];
+    }
+
+    private static int PythonGroupAt(string pattern, RegexParseException e)
+    {
+        // The parser stops just after the 'P' (or the '<'); a match found searching back must end by the '<'.
+        if (pattern.Length == 0) return -1;
+        var last = Math.Clamp(e.Offset, 0, pattern.Length - 1);
+        var open = pattern.LastIndexOf("(?P<", last, StringComparison.Ordinal);
+        return open >= 0 && open + 4 >= e.Offset ? open : -1;
+    }
 
     /// <summary>
     /// Whether <paramref name="e"/> was thrown for <paramref name="pattern"/> (the exception does not hold its pattern,
@@ -67,6 +90,7 @@ public static class RegexFaults
             RegexParseError.ReversedQuantifierRange => pattern.LastIndexOf('{', last),
             RegexParseError.ReversedCharacterRange => last >= 2 && pattern[last - 1] == '-' ? last - 2 : -1,
             RegexParseError.UnterminatedComment => pattern.LastIndexOf("(?#", last, StringComparison.Ordinal),
+            RegexParseError.InvalidGroupingConstruct when PythonGroupAt(pattern, e) is >= 0 and var python => python,
             RegexParseError.UnrecognizedEscape or RegexParseError.UnrecognizedUnicodeProperty or RegexParseError.InvalidUnicodePropertyEscape
                 or RegexParseError.MalformedUnicodePropertyEscape or RegexParseError.UndefinedNamedReference
                 or RegexParseError.UndefinedNumberedReference or RegexParseError.InsufficientOrInvalidHexDigits
