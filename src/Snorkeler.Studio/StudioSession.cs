@@ -369,6 +369,8 @@ public sealed partial class StudioSession : IDisposable
     public string Resolve(string relative)
     {
         if (string.IsNullOrWhiteSpace(relative)) throw new StudioRefusal("give the file's path relative to the LF folder");
+        // The file list writes paths with '/' everywhere, so a '\' is a separator too (not, on Linux, part of a file name).
+        relative = relative.Replace('\\', '/');
         if (Path.IsPathRooted(relative) || relative.Contains('\0', StringComparison.Ordinal))
             throw new StudioRefusal($"'{relative}' is not a path inside the LF folder", 403);
         var full = Path.GetFullPath(Path.Combine(Folder, relative));

@@ -16,6 +16,24 @@ public sealed class StudioEditingTests
     }
 
     [Fact]
+    public async Task A_path_written_with_backslashes_names_the_same_file_as_with_slashes()
+    {
+        // Given: a script driving the API from Windows habits; on Linux "rules\\extra.rules" was one file named with a
+        // backslash, listed as "rules/extra.rules", a path that then was not found
+        await using var studio = await StudioHarness.Start();
+        const string text = "lf has_free:\n    when text contains \"free\" label SPAM\n";
+
+        // When
+        var state = await studio.Post("/api/save", new { path = "rules\\extra.rules", text });
+        var read = await studio.Get("/api/file?path=rules/extra.rules");
+
+        // Then
+        File.ReadAllText(Path.Combine(studio.Lfs, "rules", "extra.rules")).ShouldBe(text);
+        state.GetProperty("files").EnumerateArray().Select(f => f.GetString()).ShouldContain("rules/extra.rules");
+        read.GetProperty("text").GetString().ShouldBe(text);
+    }
+
+    [Fact]
     public async Task Discarding_an_unsaved_edit_puts_the_numbers_back_to_the_file_on_disk()
     {
         await using var studio = await StudioHarness.Start();
