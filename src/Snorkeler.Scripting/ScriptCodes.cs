@@ -26,7 +26,10 @@ public static partial class ScriptCodes
     public const string UnknownField = "SNK0609";
     /// <summary>The scripts' top-level code (declaring the LFs) ran longer than the time budget.</summary>
     public const string TopLevelTimeout = "SNK0610";
-    /// <summary>A script calls <c>Environment.FailFast</c>, which ends the process without a message, clean-up or exit code.</summary>
+    /// <summary>
+    /// A script calls <c>Environment.FailFast</c>, which ends the process without a message, clean-up or exit code, or
+    /// <c>Environment.Exit</c>, which ends it (the studio with it) before the LF and row can be named.
+    /// </summary>
     public const string FailFast = "SNK0611";
     /// <summary>The scripts' top-level code recursed so deeply that the stack ran out (caught by the guard every body starts with).</summary>
     public const string StackExhausted = "SNK0612";
@@ -89,6 +92,9 @@ public static partial class ScriptCodes
 
     internal static string FailFastMessage
         => "a script must not call Environment.FailFast: it ends the whole process at once, with no message from snorkeler and no clean-up; throw an exception instead (the run then fails naming the LF and the row)";
+
+    internal static string ExitMessage
+        => "a script must not call Environment.Exit: it ends the whole process (a studio with it) before snorkeler can say which LF or row stopped it; throw an exception instead (the run then fails naming the LF and the row)";
 
     internal static string CacheWriteMessage(string path, string detail)
         => $"cannot write the script cache '{path}': {detail}; the scripts will be compiled again next run";

@@ -121,21 +121,24 @@ internal static partial class ScriptCompiler
     }
 
     /// <summary>
-    /// Calls of <c>Environment.FailFast</c>. Unlike an exception or <c>Environment.Exit</c> (which the CLI turns into a
-    /// failed run), FailFast kills the process before any handler runs, so the only place to report it is here.
+    /// Calls of <c>Environment.FailFast</c> and <c>Environment.Exit</c>. FailFast kills the process before any handler
+    /// runs, so the only place to report it is here. Exit runs the CLI's exit handler, which can only say that the run
+    /// ended, not where; and in the studio, which runs the scripts on every edit, typing it ended the studio. (Called
+    /// another way, through reflection, Exit still gets the CLI's message.)
     /// </summary>
     private static IEnumerable<StoredDiagnostic> FailFastCalls(Compilation compilation)
     {
         foreach (var tree in compilation.SyntaxTrees)
         {
-            if (!tree.GetText().ToString().Contains("FailFast", StringComparison.Ordinal)) continue;
+            var text = tree.GetText().ToString();
+            if (!text.Contains("FailFast", StringComparison.Ordinal) && !text.Contains("Exit", StringComparison.Ordinal)) continue;
             var model = compilation.GetSemanticModel(tree);
             foreach (var call in tree.GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax>())
             {
-                if (model.GetSymbolInfo(call).Symbol is not IMethodSymbol { Name: "FailFast" } method
+                if (model.GetSymbolInfo(call).Symbol is not IMethodSymbol { Name: "FailFast" or "Exit" } method
                     || method.ContainingType.ToDisplayString() != "System.Environment") continue;
                 var span = call.GetLocation().GetMappedLineSpan();
-                yield return new StoredDiagnostic(ScriptCodes.FailFast, true, ScriptCodes.FailFastMessage, span.Path,
+                yield return new StoredDiagnostic(ScriptCodes.FailFast, true, method.Name == "Exit" ? ScriptCodes.ExitMessage : ScriptCodes.FailFastMessage, span.Path,
                     span.StartLinePosition.Line + 1, span.StartLinePosition.Character + 1, call.Span.Length);
             }
         }

@@ -88,7 +88,8 @@ public sealed class ScriptProcessTests : IDisposable
     [Fact]
     public void A_script_lf_that_ends_the_process_makes_the_run_fail_loudly_and_leaves_no_output_or_temporary()
     {
-        _temp.Write("lfs/exit.csx", "Lf(\"quitter\", row => { if (row.Text(\"text\") == \"buy now\") Environment.Exit(0); return ABSTAIN; });\n");
+        // Environment.Exit written out is refused when compiled (below); called another way it still ends the process
+        _temp.Write("lfs/exit.csx", "Lf(\"quitter\", row => { if (row.Text(\"text\") == \"buy now\") typeof(Environment).GetMethod(\"Exit\")!.Invoke(null, new object[] { 0 }); return ABSTAIN; });\n");
 
         using var run = Start("apply", "--lfs", _temp.File("lfs"), "--data", _temp.File("data.csv"), "--out", _temp.File("m.csv"), "--threads", "1");
         var exit = run.Wait(Generous);
@@ -114,6 +115,26 @@ public sealed class ScriptProcessTests : IDisposable
         exit.ShouldBe(1, run.Error);
         Lines(run.Error)[0].ShouldBe($"{script}(3,40): error SNK0611: a script must not call Environment.FailFast: it ends the whole process at once, "
             + "with no message from snorkeler and no clean-up; throw an exception instead (the run then fails naming the LF and the row)");
+        Directory.GetFiles(_temp.Path).Select(Path.GetFileName).ShouldBe(["data.csv"], ignoreOrder: true);
+    }
+
+    [Theory]
+    [InlineData("check")]
+    [InlineData("apply")]
+    public void A_script_calling_environment_exit_is_a_compile_error_at_the_call(string command)
+    {
+        // Given: Environment.Exit ran, so 'check' (and the studio, on an edit) ended there; the run named no file or line
+        var script = _temp.Write("lfs/exit.csx", "Lf(\"quitter\", row =>\n{\n    if (row.Text(\"text\") == \"buy now\") Environment.Exit(3);\n    return ABSTAIN;\n});\n");
+        string[] args = command == "check"
+            ? ["check", _temp.File("lfs")]
+            : ["apply", "--lfs", _temp.File("lfs"), "--data", _temp.File("data.csv"), "--out", _temp.File("m.snkm")];
+
+        using var run = Start(args);
+        var exit = run.Wait(Generous);
+
+        exit.ShouldBe(1, run.Error);
+        Lines(run.Error)[0].ShouldBe($"{script}(3,40): error SNK0611: a script must not call Environment.Exit: it ends the whole process (a studio "
+            + "with it) before snorkeler can say which LF or row stopped it; throw an exception instead (the run then fails naming the LF and the row)");
         Directory.GetFiles(_temp.Path).Select(Path.GetFileName).ShouldBe(["data.csv"], ignoreOrder: true);
     }
 

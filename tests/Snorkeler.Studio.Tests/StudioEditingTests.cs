@@ -16,6 +16,24 @@ public sealed class StudioEditingTests
     }
 
     [Fact]
+    public async Task Typing_environment_exit_in_a_script_shows_a_diagnostic_and_the_studio_keeps_running()
+    {
+        // Given: the studio runs the scripts on every edit; Environment.Exit in one ended the studio, unsaved edits and all
+        await using var studio = await StudioHarness.Start(scripts: true);
+        var script = File.ReadAllText(Path.Combine(studio.Lfs, "nlp.csx"));
+
+        // When
+        var state = await studio.Post("/api/check", new { path = "nlp.csx", text = "Environment.Exit(0);\n" + script });
+        var after = await studio.Get("/api/state");
+
+        // Then
+        state.GetProperty("diagnostics").EnumerateArray().Select(d => d.GetProperty("text").GetString()).ShouldContain(
+            "nlp.csx(1,1): error SNK0611: a script must not call Environment.Exit: it ends the whole process (a studio with it) before snorkeler "
+            + "can say which LF or row stopped it; throw an exception instead (the run then fails naming the LF and the row)");
+        after.GetProperty("clean").GetBoolean().ShouldBeFalse();
+    }
+
+    [Fact]
     public async Task A_path_written_with_backslashes_names_the_same_file_as_with_slashes()
     {
         // Given: a script driving the API from Windows habits; on Linux "rules\\extra.rules" was one file named with a
