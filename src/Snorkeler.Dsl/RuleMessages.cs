@@ -184,6 +184,9 @@ public static class RuleMessages
     internal static Diagnostic InvalidEscape(string path, TextSpan at, char escaped)
         => Error(Codes.InvalidEscape, $"unknown escape '\\{escaped}' in text; use \\\", \\\\, \\n, \\r or \\t", path, at);
 
+    internal static Diagnostic CodePointEscape(string path, TextSpan at, string written, string meant)
+        => Error(Codes.InvalidEscape, $"unknown escape '{written}' in text; write the character itself, \"{meant}\" (rule files are UTF-8), or use \\\", \\\\, \\n, \\r or \\t", path, at);
+
     internal static Diagnostic UnterminatedField(string path, TextSpan at)
         => Error(Codes.UnterminatedField, "unterminated field name: add the closing '`' on the same line", path, at);
 

@@ -61,6 +61,8 @@ public sealed class DiagnosticMessageTests
         { "SNK0003", Head + "when text matches /abc label SPAM", "test.rules(3,23): error SNK0003: unterminated regex: add the closing '/' on the same line (write '\\/' for a slash inside it)" },
         { "SNK0004", Head + "when text matches /abc/x label SPAM", "test.rules(3,28): error SNK0004: unknown regex flag 'x'; use i (ignore case), m (multiline) or s (dot matches newline)" },
         { "SNK0005", Head + "when text contains \"a\\q\" label SPAM", "test.rules(3,26): error SNK0005: unknown escape '\\q' in text; use \\\", \\\\, \\n, \\r or \\t" },
+        { "SNK0005", Head + "when text contains \"caf\\u00e9\" label SPAM", "test.rules(3,28): error SNK0005: unknown escape '\\u00e9' in text; write the character itself, \"é\" (rule files are UTF-8), or use \\\", \\\\, \\n, \\r or \\t" },
+        { "SNK0005", Head + "when text contains \"\\U0001F600!\" label SPAM", "test.rules(3,25): error SNK0005: unknown escape '\\U0001F600' in text; write the character itself, \"😀\" (rule files are UTF-8), or use \\\", \\\\, \\n, \\r or \\t" },
         { "SNK0006", Head + "when `first name contains \"a\" label SPAM", "test.rules(3,10): error SNK0006: unterminated field name: add the closing '`' on the same line" },
         // labels
         { "SNK0007", Head + "when text contains \"x\" label SPAMM", "test.rules(3,34): error SNK0007: unknown label 'SPAMM'; did you mean 'SPAM'? (classes: HAM, SPAM, or ABSTAIN; declared at line 1)" },

@@ -728,7 +728,11 @@ internal sealed class Grammar
                     case 'r': value.Append('\r'); break;
                     case 't': value.Append('\t'); break;
                     default:
-                        Lexical(RuleMessages.InvalidEscape(_path, SpanOf(end, escape.Advance()), e));
+                        // \u00e9, \U0001F600, \x41 as other languages write them: name the character they mean.
+                        var (meant, after) = CodePointEscape(escape);
+                        Lexical(meant is null
+                            ? RuleMessages.InvalidEscape(_path, SpanOf(end, escape.Advance()), e)
+                            : RuleMessages.CodePointEscape(_path, SpanOf(end, after), _text[end.Position..after.Position], meant));
                         value.Append(e);
                         break;
                 }
@@ -740,6 +744,32 @@ internal sealed class Grammar
         }
         text = value.ToString();
         return true;
+    }
+
+    /// <summary>
+    /// The character a <c>\u</c> (4 hex digits), <c>\U</c> (8) or <c>\x</c> (2) escape at <paramref name="letter"/>
+    /// means, when it is one a person can type and see, and the input after the escape; else null.
+    /// </summary>
+    private static (string? Meant, IInput After) CodePointEscape(IInput letter)
+    {
+        var digits = letter.Current switch { 'u' => 4, 'U' => 8, 'x' => 2, _ => 0 };
+        var at = letter.Advance();
+        var hex = new System.Text.StringBuilder();
+        while (hex.Length < digits && !at.AtEnd && char.IsAsciiHexDigit(at.Current))
+        {
+            hex.Append(at.Current);
+            at = at.Advance();
+        }
+        if (digits == 0 || hex.Length != digits
+            || !int.TryParse(hex.ToString(), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var code)
+            || code > 0x10FFFF || code is >= 0xD800 and <= 0xDFFF)
+            return (null, letter);
+        var meant = char.ConvertFromUtf32(code);
+        var category = CharUnicodeInfo.GetUnicodeCategory(meant, 0);
+        var visible = category is not (UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.OtherNotAssigned or UnicodeCategory.PrivateUse
+            or UnicodeCategory.SpaceSeparator or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator
+            or UnicodeCategory.NonSpacingMark or UnicodeCategory.EnclosingMark);
+        return visible ? (meant, at) : (null, letter);
     }
 
     /// <summary>A regex token's text is the pattern, a NUL, then the flags.</summary>
