@@ -37,6 +37,8 @@ public static partial class ScriptCodes
     public const string NuGetReference = "SNK0613";
     /// <summary>Warning: a listed script declared no LF: it holds no code, or none of its <c>Lf(...)</c> calls ran.</summary>
     public const string NoLfDeclared = "SNK0614";
+    /// <summary>A <c>return</c> in a script's top-level code, which would end the top-level code of every script after it.</summary>
+    public const string TopLevelReturn = "SNK0615";
 
     internal static string NoLabelsMessage
         => "no classes declared: add a line such as 'Labels(\"HAM\", \"SPAM\");' at the top of a script, or 'labels HAM, SPAM' to a .rules file";
@@ -92,6 +94,9 @@ public static partial class ScriptCodes
 
     internal static string FailFastMessage
         => "a script must not call Environment.FailFast: it ends the whole process at once, with no message from snorkeler and no clean-up; throw an exception instead (the run then fails naming the LF and the row)";
+
+    internal static string TopLevelReturnMessage
+        => "a 'return' at the top level of a script ends the top-level code of every script (they run as one), so the scripts after this one would declare no LF; put the code in a method, or use if/else";
 
     internal static string ExitMessage
         => "a script must not call Environment.Exit: it ends the whole process (a studio with it) before snorkeler can say which LF or row stopped it; throw an exception instead (the run then fails naming the LF and the row)";

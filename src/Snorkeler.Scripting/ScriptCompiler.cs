@@ -52,7 +52,7 @@ internal static partial class ScriptCompiler
             .Where(d => d.Severity is Microsoft.CodeAnalysis.DiagnosticSeverity.Error or Microsoft.CodeAnalysis.DiagnosticSeverity.Warning && !d.IsSuppressed)
             .Select(d => Store(d, schema, declaredAt, sources))
             .ToList();
-        if (!diagnostics.Any(d => d.IsError)) diagnostics.AddRange(FailFastCalls(compilation));
+        if (!diagnostics.Any(d => d.IsError)) diagnostics.AddRange(FailFastCalls(compilation).Concat(TopLevelReturns(compilation)));
         diagnostics = diagnostics.Distinct()
             .OrderBy(d => d.Path, StringComparer.Ordinal).ThenBy(d => d.Line).ThenBy(d => d.Column).ThenBy(d => d.Code, StringComparer.Ordinal)
             .ToList();
@@ -140,6 +140,32 @@ internal static partial class ScriptCompiler
                 var span = call.GetLocation().GetMappedLineSpan();
                 yield return new StoredDiagnostic(ScriptCodes.FailFast, true, method.Name == "Exit" ? ScriptCodes.ExitMessage : ScriptCodes.FailFastMessage, span.Path,
                     span.StartLinePosition.Line + 1, span.StartLinePosition.Character + 1, call.Span.Length);
+            }
+        }
+    }
+
+    /// <summary>
+    /// <c>return</c> statements of the scripts' top-level code (not inside a lambda, local function or method). Every
+    /// script is <c>#load</c>-ed into one submission, so such a return ended the scripts after it too, whose LFs were
+    /// then missing without an error.
+    /// </summary>
+    private static IEnumerable<StoredDiagnostic> TopLevelReturns(Compilation compilation)
+    {
+        foreach (var tree in compilation.SyntaxTrees)
+        {
+            if (!tree.GetText().ToString().Contains("return", StringComparison.Ordinal)) continue;
+            foreach (var statement in tree.GetRoot().ChildNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.GlobalStatementSyntax>())
+            {
+                if (statement.Statement is Microsoft.CodeAnalysis.CSharp.Syntax.LocalFunctionStatementSyntax) continue;
+                var returns = statement.DescendantNodesAndSelf(n => n is not (Microsoft.CodeAnalysis.CSharp.Syntax.AnonymousFunctionExpressionSyntax
+                        or Microsoft.CodeAnalysis.CSharp.Syntax.LocalFunctionStatementSyntax))
+                    .OfType<Microsoft.CodeAnalysis.CSharp.Syntax.ReturnStatementSyntax>();
+                foreach (var r in returns)
+                {
+                    var span = r.GetLocation().GetMappedLineSpan();
+                    yield return new StoredDiagnostic(ScriptCodes.TopLevelReturn, true, ScriptCodes.TopLevelReturnMessage, span.Path,
+                        span.StartLinePosition.Line + 1, span.StartLinePosition.Character + 1, r.Span.Length);
+                }
             }
         }
     }

@@ -225,6 +225,22 @@ public sealed class ScriptDiagnosticTests : IDisposable
     }
 
     [Fact]
+    public void A_top_level_return_is_an_error_since_it_would_end_the_top_level_code_of_every_script_after_it()
+    {
+        // Given: the scripts run as one submission, so a return at the top of a.csx skipped b.csx, whose LFs went missing
+        // behind a warning that blamed b.csx; a return inside a lambda, a local function or a method is the LF's own
+        var set = ScriptTestKit.Load(_loader, _folder, ScriptTestKit.HamSpam,
+            ("a.csx", "Lf(\"a\", row => { if (row.Index < 0) return SPAM; return HAM; });\nint Twice(int x) { return 2 * x; }\nif (DateTime.Now.Year > 2000) return;\n"),
+            ("b.csx", "Lf(\"b\", row => SPAM);\n"));
+
+        // Then
+        set.Diagnostics.Select(d => d.ToString()).ShouldBe([
+            $"{PathOf("a.csx")}(3,31): error SNK0615: a 'return' at the top level of a script ends the top-level code of every script (they run as one), "
+            + "so the scripts after this one would declare no LF; put the code in a method, or use if/else",
+        ]);
+    }
+
+    [Fact]
     public void A_script_whose_Lf_calls_do_not_run_is_a_warning_at_its_first_call()
     {
         // When
