@@ -116,7 +116,7 @@ public class AnalyzeCommandTests
         var shown = lines[1].Trim()[..lines[1].Trim().IndexOf(": derived", StringComparison.Ordinal)].Split(" and ");
         CutNames.StandsFor(shown[0], names[0]).ShouldBeTrue(lines[1]);
         CutNames.StandsFor(shown[1], names[1]).ShouldBeTrue(lines[1]);
-        lines[2].ShouldBe("    agreement 1.000, dependence 0.33)");
+        lines[2].ShouldBe("    agreement 1.000, dependence 0.32)");
     }
 
     [Fact]
