@@ -27,6 +27,72 @@ public class AnswersFileTests
         answers.Report.ShouldBe(new AnswersReport(5, 5, 0, 0, 0, 0, 0));
     }
 
+    [Theory]
+    [InlineData("-3")]
+    [InlineData("1.5")]
+    [InlineData("-1.0")]
+    public void Labels_that_are_all_numbers_with_one_no_class_number_are_an_error_naming_it_and_its_line(string label)
+    {
+        // Given numeric answers without a label.json, one of them negative or fractional (read as names, every label
+        // became a class in byte order: '-3' class 0, '0' class 1, '10' class 3 and '2' class 4)
+        using var temp = new TempFolder();
+        var path = temp.Write("answers.csv", $"task,worker,label\nt1,a,0\nt1,b,1\nt2,a,2\nt2,b,{label}\nt3,a,10\n");
+
+        // When, Then
+        Should.Throw<SnorkelerException>(() => AnswersFile.Read(path)).Message.ShouldBe(
+            $"{path}(5): column 'label': '{label}' is not a class number: labels that are all numbers are the classes 0, 1, … "
+            + $"(-1 or an empty label is no answer); to read labels such as '{label}' as class names, name the classes in a label.json beside the file");
+    }
+
+    [Fact]
+    public void A_negative_gold_label_among_numbers_is_an_error_naming_the_gold_file_and_line()
+    {
+        using var temp = new TempFolder();
+        var path = temp.Write("answers.csv", "task,worker,label\nt1,a,0\nt1,b,1\n");
+        var gold = temp.Write("gold.csv", "task,label\nt1,1\nt2,-2\n");
+
+        Should.Throw<SnorkelerException>(() => AnswersFile.Read(path, new MatrixReadOptions { GoldPath = gold })).Message
+            .ShouldStartWith($"{gold}(3): column 'label': '-2' is not a class number");
+    }
+
+    [Fact]
+    public void Labels_mixing_names_and_numbers_are_still_class_names_in_byte_order()
+    {
+        using var temp = new TempFolder();
+        var path = temp.Write("answers.csv", "task,worker,label\nt1,a,cat\nt1,b,-3\nt2,a,dog\n");
+
+        AnswersFile.Read(path).Schema.ClassNames.ShouldBe(["-3", "cat", "dog"]);
+    }
+
+    [Fact]
+    public void A_label_json_naming_classes_with_other_classes_numbers_is_warned_about_naming_it_and_the_labels_read_by_name()
+    {
+        // Given a label.json whose class 0 is named "1" and class 1 "0", and answers 0 and 1 (each read as the class of
+        // that name, silently the other class when they meant numbers)
+        using var temp = new TempFolder();
+        var path = temp.Write("answers.csv", "task,worker,label\nt1,a,1\nt1,b,0\nt2,a,1\n");
+        var labelJson = temp.Write("label.json", """{"0": "1", "1": "0"}""");
+
+        // When
+        var answers = AnswersFile.Read(path);
+
+        // Then the labels are still read by name, and a warning says so
+        Some.Votes(answers.Matrix).ShouldBe([0, 1, 0, -1]);
+        answers.Report.Warnings().ShouldBe([
+            $"{labelJson} names classes with the numbers of other classes, and the labels '1' as class 0 (not 1), '0' as class 1 (not 0) were read by name "
+            + "(a name is matched before a number); if a label means the class of its number, give the classes names that are not class numbers"]);
+    }
+
+    [Fact]
+    public void A_label_json_naming_a_class_with_its_own_number_gives_no_warning()
+    {
+        using var temp = new TempFolder();
+        var path = temp.Write("answers.csv", "task,worker,label\nt1,a,1\nt1,b,0\nt2,a,NO\n");
+        temp.Write("label.json", """{"0": "NO", "1": "1"}""");
+
+        AnswersFile.Read(path).Report.Warnings().ShouldBeEmpty();
+    }
+
     [Fact]
     public void Class_names_are_read_as_names_sorted_ordinally_or_through_label_json()
     {

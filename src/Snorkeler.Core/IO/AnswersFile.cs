@@ -8,8 +8,9 @@ namespace Snorkeler.IO;
 /// label column (<c>task,worker,label</c> by default), from CSV, JSON Lines or Parquet. Tasks become rows
 /// and workers sources, both in order of first appearance; a worker with no line for a task never saw it
 /// (missing, not an abstain). Labels are class names or numbers: <c>label.json</c> beside the file names
-/// the classes as for Wrench files; without it, labels that are all whole numbers are classes 0..max, and
-/// other labels are class names in ordinal order. An empty label (or -1) is no answer and is skipped.
+/// the classes as for Wrench files; without it, labels that are all whole numbers are classes 0..max, labels that
+/// are all numbers with one that is no class number (-3, 1.5) are an error, and other labels are class names in
+/// ordinal order. An empty label (or -1) is no answer and is skipped.
 /// A worker answering a task twice follows <see cref="MatrixReadOptions.Repeats"/>.
 /// </summary>
 public static class AnswersFile
@@ -160,6 +161,7 @@ public static class AnswersFile
 
         var schema = labels.Resolve(path);
         var classOf = labels.ClassOf(schema);
+        var clashes = labels.NumberNameClashes(schema);
         if (tasks.Count == 0 && unknown > 0)
             throw SnorkelerException.InFile(path, $"none of its {unknown:N0} answers is by a source of the model (its sources: {Some(options.Sources!)}); was the model fitted on these workers' answers?");
         if (tasks.Count == 0) throw SnorkelerException.InFile(path, paths.Count == 1 ? "the file has no answers" : "the files have no answers");
@@ -234,6 +236,10 @@ public static class AnswersFile
             // Empty lists are the shared empty array, so reports compare equal as values when nothing was left out.
             UnknownWorkers = unknownWorkers.Count == 0 ? [] : [.. unknownWorkers.Names],
             TasksWithoutKnownAnswers = unknownTasks.Count == 0 ? [] : [.. unknownTasks.Names.Where(task => tasks.Find(task) < 0)],
+            NumberNamedClasses = clashes,
+            ClassesFrom = clashes.Count == 0 ? null
+                : options.Schema is not null ? "the classes given"
+                : paths.Select(p => Path.Combine(Path.GetDirectoryName(p) is { Length: > 0 } d ? d : ".", "label.json")).First(File.Exists),
         };
         return new AnswerMatrix(matrix, tasks.Names, report);
     }
@@ -412,6 +418,9 @@ public static class AnswersFile
     {
         private readonly KeyTable _texts = new();
 
+        /// <summary>Where each label text was first read (file, line, column), for a message about it.</summary>
+        private readonly List<(string Path, long? Line, string Column)> _firstSeen = [];
+
         /// <summary>Gold labels stored as <see cref="GoldId"/>(label id), below -1, until the classes are resolved.</summary>
         public int[]? GoldIds { get; set; }
 
@@ -424,6 +433,7 @@ public static class AnswersFile
         {
             var before = _texts.Count;
             var id = _texts.Add(text);
+            if (id == before) _firstSeen.Add((path, line, column));
             // JSON Lines gives a nested value as its raw JSON: a label [1] or {"v": 1} became a class named so, beside 0 and 1.
             if (id == before && json && text[0] is '[' or '{')
                 throw SnorkelerException.InFile(path, $"column '{column}': '{Text.Printable.OneLine(text.ToString())}' is not a label (a class name or number): it is written as a JSON {(text[0] == '[' ? "array" : "object")}", line);
@@ -441,13 +451,46 @@ public static class AnswersFile
         {
             if (schema is not null) return schema;
             var numbers = new List<int>();
-            foreach (var text in _texts.Names)
+            var notClass = -1; // the first label that is a number but no class number (-3, 1.5)
+            for (var id = 0; id < _texts.Count; id++)
             {
-                if (WholeNumber(text) is not { } v) return ByName(path);
-                numbers.Add(v);
+                var text = _texts.Name(id);
+                if (WholeNumber(text) is { } v) numbers.Add(v);
+                else if (!IsNumber(text)) return ByName(path);
+                else if (notClass < 0) notClass = id;
+            }
+            // Labels that are all numbers are class numbers: read as names instead, one -3 or 1.5 among them made every
+            // label a class in byte order ("-3", "0", "1", "10", "2"), so that answers of 0 were class 1, without a word.
+            if (notClass >= 0)
+            {
+                var (file, line, column) = _firstSeen[notClass];
+                var text = _texts.Name(notClass);
+                throw SnorkelerException.InFile(file, $"column '{column}': '{text}' is not a class number: labels that are all numbers are the classes 0, 1, … "
+                    + $"(-1 or an empty label is no answer); to read labels such as '{text}' as class names, name the classes in a label.json beside the file", line);
             }
             return LabelSchema.Numbered(Math.Max(2, numbers.DefaultIfEmpty(0).Max() + 1));
         }
+
+        /// <summary>
+        /// The labels read that name a class by name and another class by number (<c>'1'</c> under a label.json of
+        /// <c>{"0": "1", "1": "0"}</c>), as <c>'1' as class 0 (not 1)</c>: a label is matched by name
+        /// first, so these answers went to the class so named, silently when they meant the number.
+        /// </summary>
+        public IReadOnlyList<string> NumberNameClashes(LabelSchema resolved)
+        {
+            var clashes = new List<string>();
+            for (var id = 0; id < _texts.Count; id++)
+            {
+                var text = _texts.Name(id);
+                if (resolved.LabelOf(text) is { } byName && WholeNumber(text) is { } byNumber && byNumber != byName && byNumber < resolved.Cardinality)
+                    clashes.Add(string.Create(CultureInfo.InvariantCulture, $"'{text}' as class {byName} (not {byNumber})"));
+            }
+            if (clashes.Count == 0) return []; // the shared empty array, so that reports compare equal as values
+            return clashes;
+        }
+
+        private static bool IsNumber(string text)
+            => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d);
 
         private LabelSchema ByName(string path)
         {
@@ -519,6 +562,15 @@ public sealed record AnswersReport(long Lines, long Answers, long Repeats, long 
     /// <summary>Tasks all of whose answers were left out as unknown workers' answers: they have no row, so no label.</summary>
     public IReadOnlyList<string> TasksWithoutKnownAnswers { get; init; } = [];
 
+    /// <summary>
+    /// Labels read that are the name of one class and the number of another (<c>'1' as class 0 (not 1)</c>),
+    /// which were read by name; empty when none is.
+    /// </summary>
+    public IReadOnlyList<string> NumberNamedClasses { get; init; } = [];
+
+    /// <summary>What named the classes when <see cref="NumberNamedClasses"/> is not empty (the label.json's path); else null.</summary>
+    public string? ClassesFrom { get; init; }
+
     private static string Count(long n, string noun) => string.Create(CultureInfo.InvariantCulture, $"{n:N0} {noun}{(n == 1 ? "" : "s")}");
 
     private static string Were(long n) => n == 1 ? "was" : "were";
@@ -546,6 +598,10 @@ public sealed record AnswersReport(long Lines, long Answers, long Repeats, long 
             yield return GoldUnmatched == 1
                 ? $"the one gold label names no task among the answers ('{FirstUnmatchedGoldTask}'); are the task ids written alike in both files?"
                 : $"none of the {Count(GoldUnmatched, "gold label")} names a task among the answers (the first names '{FirstUnmatchedGoldTask}'); are the task ids written alike in both files?";
+        if (NumberNamedClasses.Count > 0)
+            yield return $"{ClassesFrom} names classes with the numbers of other classes, and the {(NumberNamedClasses.Count == 1 ? "label" : "labels")} "
+                         + $"{Some(NumberNamedClasses)} {(NumberNamedClasses.Count == 1 ? "was" : "were")} read by name (a name is matched before a number); "
+                         + "if a label means the class of its number, give the classes names that are not class numbers";
         var n = TasksWithoutKnownAnswers.Count;
         if (n > 0)
             yield return $"{Count(n, "task")} {(n == 1 ? "has" : "have")} only answers of workers the model does not know and {(n == 1 ? "is" : "are")} not in the output: {Some(TasksWithoutKnownAnswers)}";
