@@ -57,7 +57,7 @@ public class JsonLinesSourceTests
     [Theory]
     [InlineData("{\"a\": 2,}", "a comma after the last member of an object (remove it)")]
     [InlineData("{\"a\": [1, 2,]}", "a comma after the last item of an array (remove it)")]
-    [InlineData("{\"a\": \"x\"", "an object or array is not closed (a '}' or ']' is missing)")]
+    [InlineData("{\"a\": \"x\"", "the line is cut short: an object or array is not closed (a '}' or ']' is missing)")]
     [InlineData("{\"a\": 2, \"a\": 3}", "the key 'a' appears twice in one object; each key may appear once")]
     public void Invalid_json_is_told_in_the_reader_s_words_not_the_parser_s(string line, string message)
     {
@@ -70,6 +70,40 @@ public class JsonLinesSourceTests
 
         // Then
         error.Message.ShouldBe($"{path}(2): invalid JSON: {message}");
+    }
+
+    [Theory]
+    [InlineData("{\"a\": 2")]
+    [InlineData("{\"a\": [1, 2")]
+    [InlineData("{\"a\": \"x")]
+    [InlineData("{\"a\": tru")]
+    [InlineData("{\"a\": -1.5e")]
+    [InlineData("{\"a\":")]
+    public void A_line_cut_short_is_an_error_saying_so_whatever_value_it_ends_in(string line)
+    {
+        // Given a line cut short in a number, a string or a literal (it said "'2' is an invalid end of a number. Expected a
+        // delimiter", blaming the value)
+        using var temp = new TempFolder();
+        var path = temp.Write("cut.jsonl", "{\"a\": 1}\n" + line + "\n");
+
+        // When
+        var error = Should.Throw<SnorkelerException>(() => Rows.Of(new JsonLinesSource(path)));
+
+        // Then
+        error.Message.ShouldBe($"{path}(2): invalid JSON: the line is cut short: an object or array is not closed (a '}}' or ']' is missing)");
+    }
+
+    [Theory]
+    [InlineData("{\"a\": 2x}", "'x' is an invalid end of a number")]
+    [InlineData("{\"a\": tru}", "'tru}' is an invalid JSON literal")]
+    public void A_bad_value_inside_a_closed_line_is_not_called_cut_short(string line, string message)
+    {
+        using var temp = new TempFolder();
+        var path = temp.Write("bad.jsonl", "{\"a\": 1}\n" + line + "\n");
+
+        var error = Should.Throw<SnorkelerException>(() => Rows.Of(new JsonLinesSource(path)));
+
+        error.Message.ShouldStartWith($"{path}(2): invalid JSON: {message}");
     }
 
     [Fact]

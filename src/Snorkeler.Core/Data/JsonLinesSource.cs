@@ -356,16 +356,20 @@ public sealed class JsonLinesSource : IChunkedSource
     }
 
     /// <summary>One line's object (from its text or its UTF-8 bytes: the same parser, the same messages).</summary>
-    private JsonDocument Parse(string text, long line) => Checked(() => IO.StrictJson.Document(text), line);
+    private JsonDocument Parse(string text, long line) => Checked(() => IO.StrictJson.Document(text), () => Encoding.UTF8.GetBytes(text), line);
 
-    private JsonDocument Parse(ReadOnlyMemory<byte> utf8, long line) => Checked(() => IO.StrictJson.Document(utf8), line);
+    private JsonDocument Parse(ReadOnlyMemory<byte> utf8, long line) => Checked(() => IO.StrictJson.Document(utf8), () => utf8, line);
 
-    private JsonDocument Checked(Func<JsonDocument> parse, long line)
+    private JsonDocument Checked(Func<JsonDocument> parse, Func<ReadOnlyMemory<byte>> utf8, long line)
     {
         JsonDocument doc;
         try { doc = parse(); }
         catch (JsonException e)
         {
+            // A line cut short ending in a number, a string or a literal got the parser's words for its last token
+            // ("'2' is an invalid end of a number. Expected a delimiter"), which blame the value, not the line's end.
+            if (JsonObjectStream.IsCutShort(utf8().Span))
+                throw SnorkelerException.InFile(_path, $"invalid JSON: {JsonObjectStream.CutShortLine}", line);
             throw SnorkelerException.InFile(_path, $"invalid JSON: {JsonObjectStream.Friendly(e.Message)}", line);
         }
         if (doc.RootElement.ValueKind != JsonValueKind.Object)

@@ -331,6 +331,24 @@ internal static class JsonObjectStream
         catch (JsonException) { return null; }
     }
 
+    /// <summary>What a JSON Lines line that ends inside its object is, in the reader's words.</summary>
+    internal const string CutShortLine = "the line is cut short: an object or array is not closed (a '}' or ']' is missing)";
+
+    /// <summary>
+    /// True when <paramref name="utf8"/> is valid JSON as far as it goes but ends inside a value (an object or array not
+    /// closed, or a number, string or literal at its very end): a reader told more may follow reads it without a fault.
+    /// </summary>
+    internal static bool IsCutShort(ReadOnlySpan<byte> utf8)
+    {
+        var reader = new Utf8JsonReader(utf8, isFinalBlock: false, state: default);
+        try
+        {
+            while (reader.Read()) { }
+        }
+        catch (JsonException) { return false; }
+        return reader.CurrentDepth > 0 || reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray or JsonTokenType.PropertyName;
+    }
+
     /// <summary>
     /// A System.Text.Json message in the reader's words: without its position (the caller names the line), and without
     /// advice meant for the parser's caller ("Change the reader options") or its terms ("the JSON payload").
