@@ -164,6 +164,26 @@ public class JsonLinesSourceTests
     }
 
     [Fact]
+    public void A_data_key_only_a_later_row_of_a_wrench_split_has_is_named_with_its_row_and_line_as_for_json_lines()
+    {
+        // Given a Wrench split whose first row's data lacks the key "text" that its second row has, one value a line
+        // (the error said only "has no such column (columns: id)")
+        using var temp = new TempFolder();
+        temp.Write("label.json", """{"0": "HAM", "1": "SPAM"}""");
+        var path = temp.Write("train.json", "{\n\"0\": {\"data\": {\"id\": 1}, \"label\": 0, \"weak_labels\": [0]},\n"
+            + "\"1\": {\n  \"data\": {\n    \"id\": 2,\n    \"TEXT\": \"hi\"\n  },\n  \"label\": 1, \"weak_labels\": [1]}\n}\n");
+        var data = DataSources.Open(path);
+
+        // When a message asks why text is no column
+        var hint = ColumnGuess.MissingFieldHint("text", data.Schema, Loading.DataHints.Of(data));
+
+        // Then it names the row, its line and the key as written
+        data.Schema.Names.ShouldBe(["id"]);
+        hint.ShouldBe($"; 'TEXT' is a data key of row \"1\" (line 6) of {path} but not of its first row, whose data keys are a Wrench split's columns: "
+            + "give the first row's data every key (null where it has no value)");
+    }
+
+    [Fact]
     public void A_key_of_a_later_line_is_found_in_every_file_read_as_one_even_one_whose_name_holds_a_plus()
     {
         // Given two JSON Lines files read as one, renamed, the first named with " + " in it, and the second with

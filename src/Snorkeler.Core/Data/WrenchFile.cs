@@ -161,6 +161,37 @@ public static class WrenchFile
 
     internal static FileStream Open(string path) => IO.InputFile.OpenRead(path);
 
+    /// <summary>
+    /// The first row after the first whose <c>data</c> has <paramref name="field"/> (ignoring case) as a key that the first
+    /// row's <c>data</c> lacks, with its line, the row's id and the key as written: the first row's keys are the columns,
+    /// so a message about a field the data lacks can say where it is. Reads at most the first
+    /// <see cref="JsonLinesSource.KeySearchChars"/> bytes of the file; null when no row has it or the file cannot be read.
+    /// </summary>
+    internal static (long Line, string Row, string Key)? LaterRowWithKey(string path, string field)
+    {
+        try
+        {
+            using var stream = Open(path);
+            HashSet<string>? firstKeys = null;
+            foreach (var member in JsonObjectStream.Read(stream, path))
+            {
+                if (stream.Position > JsonLinesSource.KeySearchChars) break;
+                if (member.Value.RootElement.ValueKind != JsonValueKind.Object || !member.Value.RootElement.TryGetProperty("data", out var data)
+                    || data.ValueKind != JsonValueKind.Object)
+                    continue;
+                if (firstKeys is null)
+                {
+                    firstKeys = [.. data.EnumerateObject().Select(p => p.Name)];
+                    continue;
+                }
+                foreach (var p in data.EnumerateObject())
+                    if (p.Name.Equals(field, StringComparison.OrdinalIgnoreCase) && !firstKeys.Contains(p.Name)) return (member.LineOf(p.Value), member.Key, p.Name);
+            }
+        }
+        catch (Exception e) when (e is SnorkelerException or IOException or JsonException) { }
+        return null;
+    }
+
     private sealed class WrenchDataSource(string path) : IDataSource
     {
         public string Name => path;

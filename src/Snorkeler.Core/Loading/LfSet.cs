@@ -45,7 +45,7 @@ public sealed record LfLoadContext(LabelSchema? Schema, Data.DataSchema? DataCol
 public sealed class DataHints
 {
     private readonly Lazy<string?> _textColumn;
-    private readonly IReadOnlyList<string> _jsonLines = [];
+    private readonly IReadOnlyList<string> _jsonFiles = [];
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, LaterKey?> _laterKeys = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Hints naming the data and, when known, its free-text column.</summary>
@@ -55,21 +55,21 @@ public sealed class DataHints
         _textColumn = new Lazy<string?>(textColumn);
     }
 
-    private DataHints(string name, Func<string?> textColumn, IReadOnlyList<string> jsonLines)
+    private DataHints(string name, Func<string?> textColumn, IReadOnlyList<string> jsonFiles)
     {
         Name = name;
         _textColumn = new Lazy<string?>(textColumn);
-        _jsonLines = jsonLines;
+        _jsonFiles = jsonFiles;
     }
 
     /// <summary>
-    /// The hints for a data source: its name, its free-text column, and for JSON Lines files the keys their later lines
-    /// have and their first lines lack (which are not columns), each looked for only when a message needs it.
+    /// The hints for a data source: its name, its free-text column, and for JSON Lines files and Wrench splits the keys their
+    /// later lines (rows' data) have and their first lines lack (which are not columns), each looked for only when a message needs it.
     /// </summary>
     public static DataHints Of(Data.IDataSource data)
     {
         Guard.NotNull(data);
-        return new DataHints(data.Name, () => Data.ColumnGuess.FreeTextColumn(data), [.. data.Files.Where(Data.JsonLinesSource.IsJsonLines)]);
+        return new DataHints(data.Name, () => Data.ColumnGuess.FreeTextColumn(data), [.. data.Files.Where(f => Data.JsonLinesSource.IsJsonLines(f) || IsWrench(f))]);
     }
 
     /// <summary>
@@ -77,15 +77,25 @@ public sealed class DataHints
     /// (ignoring case) as a key that is no column; null when none does (or the data has no JSON Lines file).
     /// </summary>
     internal LaterKey? LaterKeyOf(string field)
-        => _jsonLines.Count == 0 ? null : _laterKeys.GetOrAdd(field, f =>
+        => _jsonFiles.Count == 0 ? null : _laterKeys.GetOrAdd(field, f =>
         {
-            foreach (var file in _jsonLines)
-                if (Data.JsonLinesSource.LaterLineWithKey(file, f) is var (line, key)) return new LaterKey(file, line, key);
+            foreach (var file in _jsonFiles)
+                if (IsWrench(file))
+                {
+                    if (Data.WrenchFile.LaterRowWithKey(file, f) is var (line, row, key)) return new LaterKey(file, line, key) { Row = row };
+                }
+                else if (Data.JsonLinesSource.LaterLineWithKey(file, f) is var (line, key)) return new LaterKey(file, line, key);
             return null;
         });
 
-    /// <summary>A key of a JSON Lines file's line that the file's first line lacks.</summary>
-    internal sealed record LaterKey(string File, long Line, string Key);
+    private static bool IsWrench(string path) => path.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>A key of a JSON Lines file's line that the file's first line lacks, or of a Wrench split's row's data that its first row's lacks.</summary>
+    internal sealed record LaterKey(string File, long Line, string Key)
+    {
+        /// <summary>The id of the Wrench row that has the key; null for a JSON Lines file.</summary>
+        public string? Row { get; init; }
+    }
 
     /// <summary>The data (its file), as the user named it.</summary>
     public string Name { get; }
