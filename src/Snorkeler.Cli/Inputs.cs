@@ -273,8 +273,7 @@ internal static class Inputs
     }
 
     /// <summary>"1 task", "1,234 tasks".</summary>
-    private static string Counted(long count, string noun)
-        => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{count:N0} {noun}{(count == 1 ? "" : "s")}");
+    private static string Counted(long count, string noun) => Text.Listing.Counted(count, noun);
 
     private static IMatrixSource OpenMatrix(IReadOnlyList<string> paths, MatrixReadOptions options, Terminal? terminal)
     {

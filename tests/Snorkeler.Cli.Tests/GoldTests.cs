@@ -148,6 +148,35 @@ public class GoldTests
 /// <summary>Data-shape help: delimiters detected and named, --delimiter, missing fields with the fix.</summary>
 public class DataShapeTests
 {
+    [Fact]
+    public void Status_lines_of_one_lf_and_one_row_are_in_the_singular()
+    {
+        // Given one LF and a data file of one row (the lines said "applied 1 LFs to 1 rows")
+        using var temp = new TempFolder();
+        var lfs = temp.Write("lfs/a.rules", "labels HAM, SPAM\n\nlf greeting:\n    when text contains \"hi\" label HAM\n");
+        var data = temp.Write("one.csv", "text\nhi there\n");
+
+        // When
+        var applied = Shell.Run("apply", "--lfs", lfs, "--data", data, "--out", temp.File("m.csv"));
+        var labelled = Shell.Run("label", "--lfs", lfs, "--data", data, "--out", temp.File("labels.csv"));
+
+        // Then
+        applied.ShouldSucceed().Error.ShouldContain("applied 1 LF to 1 row (comma-separated, detected) in ");
+        labelled.ShouldSucceed().Error.ShouldContain("applied 1 LF to 1 row (comma-separated, detected) in ");
+    }
+
+    [Fact]
+    public void Predict_s_status_line_of_one_row_is_in_the_singular()
+    {
+        using var temp = new TempFolder();
+        var train = temp.Write("train.csv", "lf_0,lf_1\n0,0\n1,1\n0,-1\n");
+        var one = temp.Write("one.csv", "lf_0,lf_1\n1,1\n");
+        Shell.Run("fit", "--matrix", train, "--model", "mv", "--out", temp.File("mv.json")).ShouldSucceed();
+
+        Shell.Run("predict", "--model", temp.File("mv.json"), "--matrix", one, "--out", temp.File("p.csv"))
+            .ShouldSucceed().Error.ShouldContain("labelled 1 row with 'mv' in ");
+    }
+
     [Theory]
     [InlineData(';', "semicolon")]
     [InlineData('\t', "tab")]

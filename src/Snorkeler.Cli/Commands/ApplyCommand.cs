@@ -61,7 +61,7 @@ internal sealed class ApplyCommand : ICommand
         StartupTrace.Mark("apply: matrix committed");
         if (statistics is not null) statistics.Save(args.Value("--stats")!);
         var shape = terminal.Quiet ? null : Inputs.Shape(dataPaths, args); // for the status line only: it opens every file again
-        terminal.Info($"applied {lfs.Count} LFs to {result.Rows:N0} rows{(shape is null ? "" : $" ({shape})")} in {result.Elapsed.TotalSeconds:0.00} s ({result.RowsPerSecond:N0} rows/s){(gold is null ? "" : $", {Gold.Describe(gold)}")}; wrote {outPath}");
+        terminal.Info($"applied {Text.Listing.Counted(lfs.Count, "LF")} to {Text.Listing.Counted(result.Rows, "row")}{(shape is null ? "" : $" ({shape})")} in {result.Elapsed.TotalSeconds:0.00} s ({result.RowsPerSecond:N0} rows/s){(gold is null ? "" : $", {Gold.Describe(gold)}")}; wrote {outPath}");
         ReportFailures(terminal, lfs, result);
         terminal.Diagnostics(Warnings(counts, lfs, data, args.Value("--gold-column"), dataHasGold: gold is not null, args, cancellation));
         return ExitCode.Ok;

@@ -96,7 +96,7 @@ internal sealed class LabelCommand : ICommand
                 outputs.AddRange(writer.Prepare()); // the scratch matrix: deleted in the end, never committed
             }
             var shape = terminal.Quiet ? null : Inputs.Shape(dataPaths, args);
-            terminal.Info($"applied {lfs.Count} LFs to {applied.Rows:N0} rows{(shape is null ? "" : $" ({shape})")} in {applied.Elapsed.TotalSeconds:0.00} s{(trainGold is null ? "" : $", {Gold.Describe(trainGold)}")}");
+            terminal.Info($"applied {Text.Listing.Counted(lfs.Count, "LF")} to {Text.Listing.Counted(applied.Rows, "row")}{(shape is null ? "" : $" ({shape})")} in {applied.Elapsed.TotalSeconds:0.00} s{(trainGold is null ? "" : $", {Gold.Describe(trainGold)}")}");
             ApplyCommand.ReportFailures(terminal, lfs, applied);
             var matrix = MatrixFile.OpenBinary(outputs[0].TemporaryPath);
 

@@ -93,7 +93,7 @@ internal sealed class PredictCommand : ICommand
             StartupTrace.Mark("predict: probabilities computed and formatted");
             writer.Commit();
         }
-        terminal.Info($"labelled {rows:N0} rows with '{model.Name}' in {clock.Elapsed.TotalSeconds:0.000} s; wrote {outPath}");
+        terminal.Info($"labelled {Text.Listing.Counted(rows, "row")} with '{model.Name}' in {clock.Elapsed.TotalSeconds:0.000} s; wrote {outPath}");
         if (scores is not null)
         {
             var result = scores.Result();

@@ -10,6 +10,10 @@ public static class Listing
         return items.Count <= 1 ? string.Concat(items) : string.Join(", ", items.Take(items.Count - 1)) + $" {conjunction} " + items[^1];
     }
 
+    /// <summary>"1 row", "0 rows", "1,234 rows": a count with its noun, plural (an s added) unless the count is 1.</summary>
+    public static string Counted(long count, string noun)
+        => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{count:N0} {noun}{(count == 1 ? "" : "s")}");
+
     /// <summary>
     /// "class 4", "classes 2 to 10", "classes 2, 4 and 6 to 9": increasing <paramref name="numbers"/> after the noun, runs of
     /// three or more written as ranges.
