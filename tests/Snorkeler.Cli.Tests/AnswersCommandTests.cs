@@ -261,6 +261,34 @@ public class PreferencesCommandTests
     }
 
     [Fact]
+    public void Judgements_that_link_the_items_into_separate_groups_are_warned_about_naming_the_groups_sizes_and_items_outside_the_largest()
+    {
+        // Given items a, b, c judged among themselves and x, y between themselves only: no judgement relates the two
+        // groups' scores, yet the output ranks them together
+        using var temp = new TempFolder();
+        var pairs = temp.Write("pairs.csv", "left,right,winner\nx,y,left\na,b,right\nb,c,tie\na,c,c\n");
+
+        // When
+        var result = Shell.Run("preferences", "--pairs", pairs, "--out", temp.File("s.csv"));
+
+        // Then
+        result.ShouldSucceed();
+        result.ErrorLines[0].ShouldBe($"warning: {pairs}: the judgements link the items into 2 separate groups (of 3 and 2 items) that no judgement compares with one another, "
+            + "so scores compare only within a group: the prior alone places each group, and the ranking across groups rests on no judgement; "
+            + "items outside the largest group: 'x', 'y'; judge pairs across the groups to join them");
+        result.Error.ShouldContain("bt: 5 items, 4 judgements by 1 annotator;");
+    }
+
+    [Fact]
+    public void Linked_judgements_give_no_warning_about_groups()
+    {
+        using var temp = new TempFolder();
+        var pairs = temp.Write("pairs.csv", FourJudgements);
+
+        Shell.Run("preferences", "--pairs", pairs, "--out", temp.File("s.csv")).ShouldSucceed().Error.ShouldNotContain("warning");
+    }
+
+    [Fact]
     public void A_bad_winner_is_an_error_naming_the_file_and_line()
     {
         using var temp = new TempFolder();

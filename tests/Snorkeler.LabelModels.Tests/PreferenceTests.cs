@@ -8,6 +8,23 @@ public sealed class PreferenceTests
     private static double[] Scores(BradleyTerryFit fit) => Enumerable.Range(0, fit.Data.Items.Count).Select(fit.Score).ToArray();
 
     [Fact]
+    public void Groups_are_the_items_judgements_link_largest_first_each_in_order_of_appearance()
+    {
+        // Given items a–c linked by judgements (a tie too), d–e linked to each other only, and f–g
+        var data = new PreferenceData(["d", "a", "b", "e", "c", "f", "g"], ["w"],
+        [
+            new Comparison(0, 3, 0, PreferenceOutcome.Left),
+            new Comparison(1, 2, 0, PreferenceOutcome.Right),
+            new Comparison(5, 6, 0, PreferenceOutcome.Left),
+            new Comparison(4, 2, 0, PreferenceOutcome.Tie),
+        ]);
+
+        // When, Then
+        data.Groups().ShouldBe([[1, 2, 4], [0, 3], [5, 6]]);
+        new PreferenceData(["a", "b"], ["w"], [new Comparison(0, 1, 0, PreferenceOutcome.Left)]).Groups().ShouldBe([[0, 1]]);
+    }
+
+    [Fact]
     public void Bradley_Terry_recovers_the_ranking_of_1000_items_from_20000_noisy_comparisons()
     {
         // Given judgements drawn from a Bradley–Terry model with ties (each one a noisy outcome of its pair)

@@ -50,6 +50,36 @@ public sealed class PreferenceData
     public IReadOnlyList<Comparison> Comparisons { get; }
 
     /// <summary>
+    /// The items in groups that judgements link (the connected components of the comparison graph), largest first, each in
+    /// order of first appearance; one group when every item is linked to every other through judgements. Scores of items in
+    /// two groups are not comparable: no judgement ties one group's scale to another's, and only the prior (centred at 0)
+    /// places each group.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<int>> Groups()
+    {
+        var parent = new int[Items.Count];
+        for (var i = 0; i < parent.Length; i++) parent[i] = i;
+        int Root(int i)
+        {
+            while (parent[i] != i) i = parent[i] = parent[parent[i]];
+            return i;
+        }
+        foreach (var c in Comparisons)
+        {
+            var (a, b) = (Root(c.Left), Root(c.Right));
+            if (a != b) parent[Math.Max(a, b)] = Math.Min(a, b);
+        }
+        var groups = new Dictionary<int, List<int>>();
+        for (var i = 0; i < parent.Length; i++)
+        {
+            var root = Root(i);
+            if (!groups.TryGetValue(root, out var group)) groups[root] = group = [];
+            group.Add(i);
+        }
+        return [.. groups.Values.OrderByDescending(g => g.Count).ThenBy(g => g[0])];
+    }
+
+    /// <summary>
     /// Reads judgements from CSV, JSON Lines or Parquet. Without a worker column every judgement is one
     /// annotator's ("-"). A judgement of an item against itself, or with an empty worker cell, is an error naming the line.
     /// </summary>
