@@ -109,6 +109,8 @@ public static class RuleMessages
         public const string EmptyFile = "SNK0505";
         /// <summary>Warning: a <c>let</c> constant named like a column of the data, which it hides from the rules that write its name.</summary>
         public const string LetHidesColumn = "SNK0506";
+        /// <summary>Warning: a keyword file read by <c>lines(...)</c> that holds no keyword, so the tests of its list never find one.</summary>
+        public const string EmptyKeywordFile = "SNK0507";
         /// <summary>Warning from the data: a field compared with a constant its column never holds.</summary>
         public const string ValueNeverSeen = "SNK0510";
         /// <summary>Warning from the data: a field compared with a constant its column holds only in another case.</summary>
@@ -260,6 +262,14 @@ public static class RuleMessages
     internal static Diagnostic OperandType(string path, TextSpan at, string op, string expected, string side, string actual)
         => Error(Codes.OperandType, $"'{op}' needs {expected} on its {side}, got {actual}", path, at);
 
+    /// <summary>'==', '!=' or 'in' with sides of different kinds, which can never be equal: both are named, as neither alone is at fault.</summary>
+    internal static Diagnostic UnlikeOperands(string path, TextSpan at, string op, string left, string right, string? hint)
+    {
+        var always = op == "!=" ? "always be true" : "always be false";
+        var what = op == "in" ? $"'in' looks for {left} (left) in {right} (right), which never holds one" : $"'{op}' compares {left} (left) with {right} (right), which are never equal";
+        return Error(Codes.OperandType, $"{what}, so it would {always}{(hint is null ? "" : "; " + hint)}", path, at);
+    }
+
     internal static Diagnostic ContainsList(string path, TextSpan at)
         => Error(Codes.OperandType, "'contains' needs text on its right, got a list of text; write 'contains any' or 'contains all'", path, at);
 
@@ -342,6 +352,18 @@ public static class RuleMessages
         => Warning(Codes.UnusedLet, usedBy.Count == 0
             ? $"'{name}' is defined but no rule uses it; use it in a condition or remove it"
             : $"'{name}' is used only by {Text.Listing.Join(usedBy.Select(u => $"'{u}'").ToArray(), "and")}, which no rule uses either, so it is unused too", path, at);
+
+    internal static Diagnostic EmptyKeywordFile(string path, TextSpan at, string file, string let, IReadOnlyList<string> lfs)
+    {
+        var users = lfs.Count switch
+        {
+            0 => "no LF uses it yet",
+            1 => $"LF '{lfs[0]}' uses it",
+            _ => $"LFs {Text.Listing.Join(lfs.Select(l => $"'{l}'").ToArray(), "and")} use it",
+        };
+        return Warning(Codes.EmptyKeywordFile, $"keyword file '{file}' holds no keyword (it is empty, or has only blank lines and # comments), so '{let}' is an empty list " +
+            $"and {users}: 'contains any' and 'in' never find one of its words; write one keyword per line", path, at);
+    }
 
     internal static Diagnostic EmptyFile(string path)
         => Warning(Codes.EmptyFile, "the file declares no LF: it holds no labels, let or lf line (only comments or blank lines); add an LF (lf name: when ... label CLASS) or remove the file", path, new TextSpan(0, 1, 1, 0));

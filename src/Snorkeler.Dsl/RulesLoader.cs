@@ -81,6 +81,9 @@ public sealed partial class RulesLoader : ILfLoader
         foreach (var uses in unknownFields.GroupBy(u => u.Name, StringComparer.Ordinal))
             diagnostics.Add(RuleMessages.UnknownField(uses.First(), uses.Count(), context.DataColumns!, context.Data, ruleFields));
         if (schema is not null) diagnostics.AddRange(UnknownLabels.Report(unknownLabels, schema, declared, parsed));
+        foreach (var (file, checker) in parsed.Zip(checkers))
+            foreach (var (let, list, at, lfs) in checker.EmptyKeywordFiles())
+                diagnostics.Add(RuleMessages.EmptyKeywordFile(file.Path, at, list, let, lfs));
         // Decided last, once every error is known: an item with an error may not show every constant it reads.
         var withErrors = diagnostics.Where(d => d.IsError && d.Location is not null).Select(d => d.Location!.Path).ToHashSet(StringComparer.Ordinal);
         if (!diagnostics.Any(d => d.IsError && d.Location is null)) // an error of no file may concern any

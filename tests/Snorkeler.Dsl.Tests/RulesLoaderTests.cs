@@ -102,6 +102,38 @@ public sealed class RulesLoaderTests
     }
 
     [Fact]
+    public void A_keyword_file_holding_no_keyword_is_a_warning_naming_the_file_and_the_lfs_that_use_it()
+    {
+        // Given: a list of comments and blank lines only, used by one LF directly and by another through a second constant
+        using var folder = new TempFolder();
+        folder.Write("please.txt", "# words of politeness\n\n   \n");
+        const string text = "labels HAM, SPAM\nlet please = lines(\"please.txt\")\nlet polite = please\n"
+            + "lf b_polite:\n    when text contains any polite label HAM\nlf a_please:\n    when text contains any please label HAM\n";
+
+        // When
+        var diagnostics = Rules.Load(text, folder: folder.Path).Diagnostics;
+
+        // Then
+        diagnostics.Select(d => d.ToString()).ShouldBe(["test.rules(2,20): warning SNK0507: keyword file 'please.txt' holds no keyword (it is empty, or has only blank lines "
+            + "and # comments), so 'please' is an empty list and LFs 'a_please' and 'b_polite' use it: 'contains any' and 'in' never find one of its words; write one keyword per line"]);
+    }
+
+    [Fact]
+    public void An_empty_keyword_file_no_lf_uses_is_a_warning_too()
+    {
+        // Given
+        using var folder = new TempFolder();
+        folder.Write("words.txt", "");
+
+        // When
+        var diagnostics = Rules.Load("labels HAM, SPAM\nlet w = lines(\"words.txt\")\n", folder: folder.Path).Diagnostics;
+
+        // Then
+        diagnostics.Select(d => d.Code).ShouldBe(["SNK0504", "SNK0507"], ignoreOrder: true);
+        diagnostics.Single(d => d.Code == "SNK0507").Message.ShouldContain("so 'w' is an empty list and no LF uses it yet");
+    }
+
+    [Fact]
     public void Rule_text_in_memory_loads_with_the_classes_of_the_data_set()
     {
         // When

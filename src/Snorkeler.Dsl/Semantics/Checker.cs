@@ -57,9 +57,14 @@ internal sealed partial class Checker
     private readonly Dictionary<string, string> _letHashText = new(StringComparer.Ordinal);
     /// <summary>For each <c>let</c> used, the <c>let</c> constants that use it; null among them stands for an LF.</summary>
     private readonly Dictionary<string, HashSet<string?>> _letUsers = new(StringComparer.Ordinal);
+    /// <summary>For each <c>let</c> used by an LF, the LFs that use it directly.</summary>
+    private readonly Dictionary<string, SortedSet<string>> _letLfs = new(StringComparer.Ordinal);
+    /// <summary>The <c>let</c> constants read from a keyword file that holds no keyword: the constant, the file as written, where it is named.</summary>
+    private readonly List<(string Let, string File, TextSpan At)> _emptyKeywordFiles = [];
 
     // State of the item being checked.
     private string? _let;
+    private string? _lf;
     private List<string> _fields = [];
     private List<TextSpan> _fieldSpans = [];
     private SortedSet<string> _usedLets = new(StringComparer.Ordinal);
@@ -146,6 +151,29 @@ internal sealed partial class Checker
         }
     }
 
+    /// <summary>
+    /// The keyword files that hold no keyword (empty, or only blank lines and comments), with the constant read from each
+    /// and the LFs that use it, directly or through other constants. Call after <see cref="Check"/>.
+    /// </summary>
+    public IEnumerable<(string Let, string File, TextSpan At, IReadOnlyList<string> Lfs)> EmptyKeywordFiles()
+    {
+        foreach (var (let, file, at) in _emptyKeywordFiles)
+        {
+            var lfs = new SortedSet<string>(StringComparer.Ordinal);
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            var pending = new Stack<string>([let]);
+            while (pending.TryPop(out var name))
+            {
+                if (!seen.Add(name)) continue;
+                if (_letLfs.TryGetValue(name, out var direct)) lfs.UnionWith(direct);
+                // The constants that read this one (null among the users stands for an LF).
+                if (_letUsers.TryGetValue(name, out var users))
+                    foreach (var other in users.OfType<string>()) pending.Push(other);
+            }
+            yield return (let, file, at, lfs.ToArray());
+        }
+    }
+
     private void CheckLet(LetDeclaration let)
     {
         _let = let.Name.Text;
@@ -167,6 +195,7 @@ internal sealed partial class Checker
 
     private CheckedLf? CheckLf(LfDeclaration lf)
     {
+        _lf = lf.Name.Text;
         _fields = [];
         _fieldSpans = [];
         _usedLets = new SortedSet<string>(StringComparer.Ordinal);
@@ -311,6 +340,13 @@ internal sealed partial class Checker
             case "==" or "!=":
             {
                 if (left.Type == RuleType.Error || right.Type == RuleType.Error) return Invalid(b.Span);
+                // Two sides of known, different kinds: neither alone is wrong, so the message names both.
+                if (left.Type is RuleType.Text or RuleType.Number or RuleType.Bool && right.Type is RuleType.Text or RuleType.Number or RuleType.Bool
+                    && left.Type != right.Type)
+                {
+                    Report(Unlike(op, left, right, b.Span));
+                    return Invalid(b.Span);
+                }
                 RuleType? mode = left.Type == RuleType.Text || right.Type == RuleType.Text ? RuleType.Text
                     : left.Type == RuleType.Number || right.Type == RuleType.Number ? RuleType.Number
                     : left.Type == RuleType.Bool || right.Type == RuleType.Bool ? RuleType.Bool
@@ -351,11 +387,37 @@ internal sealed partial class Checker
                     return Invalid(b.Span);
                 }
                 var item = right.Type == RuleType.TextList ? RuleType.Text : RuleType.Number;
+                if (left.Type is RuleType.Text or RuleType.Number or RuleType.Bool && left.Type != item)
+                {
+                    Report(Unlike(op, left, right, b.Span));
+                    return Invalid(b.Span);
+                }
                 return new BoundBinary(op, WantOperand(left, item, op, "left"), right, RuleType.Bool, b.Span);
             }
             default:
                 throw new InvalidOperationException($"unknown operator {op}");
         }
+    }
+
+    /// <summary>
+    /// A comparison of two sides of different kinds (<c>length(text) == "5"</c>), placed at the side written as a constant
+    /// when only one is (the likelier slip), else at the whole comparison; a number written in quotes, or a number
+    /// compared with text, gets the fix.
+    /// </summary>
+    private Diagnostic Unlike(string op, Bound left, Bound right, TextSpan whole)
+    {
+        var constant = left is BoundConstant == right is BoundConstant ? null : left as BoundConstant ?? right as BoundConstant;
+        var other = constant == left ? right : left;
+        string? hint = null;
+        if (constant is { Value: string s } && other.Type == RuleType.Number && double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+            hint = $"write the number without quotes: {s.Trim()}";
+        else if (constant is { Value: string[] items } && other.Type == RuleType.Number && items.All(i => double.TryParse(i, NumberStyles.Float, CultureInfo.InvariantCulture, out _)))
+            hint = $"write the numbers without quotes: [{string.Join(", ", items.Select(i => i.Trim()))}]";
+        else if (constant is { Type: RuleType.Number or RuleType.NumberList } && other.Type == RuleType.Text)
+            hint = "write the value in quotes to compare text, or read the text as a number with number(...)";
+        var where = constant?.Span ?? whole;
+        var wrong = RuleMessages.UnlikeOperands(FilePath, where, op, left.Type.Describe(), right.Type.Describe(), hint);
+        return constant is not null && LetAt(constant.Span) is { } let ? RuleMessages.WithDefinition(wrong, let.Name.Text, let.Name.Span) : wrong;
     }
 
     private const string UnsupportedConstruct = "conjunction with expressions containing: '";
@@ -425,6 +487,11 @@ internal sealed partial class Checker
                 _usedLets.Add(r.Name);
                 if (!_letUsers.TryGetValue(r.Name, out var users)) _letUsers[r.Name] = users = [];
                 users.Add(_let);
+                if (_let is null && _lf is not null)
+                {
+                    if (!_letLfs.TryGetValue(r.Name, out var lfs)) _letLfs[r.Name] = lfs = new SortedSet<string>(StringComparer.Ordinal);
+                    lfs.Add(_lf);
+                }
                 return value with { Span = r.Span };
             }
             if (_allLets.TryGetValue(r.Name, out var later))
@@ -538,6 +605,7 @@ internal sealed partial class Checker
                 .Select(l => l.Trim())
                 .Where(l => l.Length > 0 && !l.StartsWith('#'))
                 .ToArray();
+            if (lines.Length == 0) _emptyKeywordFiles.Add((_let, file.Value, file.Span));
             return new BoundConstant(lines, RuleType.TextList, c.Span);
         }
         catch (SnorkelerException e)
