@@ -4,7 +4,7 @@ namespace Snorkeler;
 public sealed record SourceLocation(string Path, int Line, int Column, int Length = 0)
 {
     /// <summary>The compiler-style prefix <c>path(line,col)</c>.</summary>
-    public override string ToString() => $"{Path}({Line},{Column})";
+    public override string ToString() => $"{Text.Printable.FileName(Path)}({Line},{Column})";
 }
 
 /// <summary>How serious a diagnostic is.</summary>

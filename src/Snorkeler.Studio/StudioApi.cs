@@ -157,7 +157,7 @@ public static class StudioApi
             file = full.StartsWith(session.Folder, StringComparison.Ordinal) ? Path.GetRelativePath(session.Folder, full).Replace('\\', '/') : location.Path;
         }
         var severity = d.IsError ? "error" : "warning";
-        var where = file is null ? "" : string.Create(CultureInfo.InvariantCulture, $"{file}({d.Location!.Line},{d.Location.Column}): ");
+        var where = file is null ? "" : string.Create(CultureInfo.InvariantCulture, $"{Text.Printable.FileName(file)}({d.Location!.Line},{d.Location.Column}): ");
         return new DiagnosticView(d.Code, severity, d.Message, file, d.Location?.Line ?? 0, d.Location?.Column ?? 0, d.Location?.Length ?? 0,
             $"{where}{severity} {d.Code}: {d.Message}");
     }

@@ -61,6 +61,23 @@ public class CommandOptionTests
     }
 
     [Fact]
+    public void Check_escapes_a_tab_in_an_LF_file_name_as_it_escapes_a_line_break()
+    {
+        // Given rule files whose names hold a tab and a line break, each with an error
+        using var temp = new TempFolder();
+        var tabbed = temp.Write("a\tb.rules", "labels HAM, SPAM\nlf a:\n    when text contians \"x\" label SPAM\n");
+        var broken = temp.Write("c\nd.rules", "lf b:\n    when text contains \"x\" label SPAMM\n");
+
+        // When
+        var result = Shell.Run("check", "--lfs", tabbed, broken).ShouldFailWith(1);
+
+        // Then both names are printed with visible escapes, on one line each
+        result.ErrorLines.ShouldContain(l => l.StartsWith(temp.File("a\\tb.rules(3,15): error SNK0001:"), StringComparison.Ordinal), string.Join("\n", result.ErrorLines));
+        result.ErrorLines.ShouldContain(l => l.StartsWith(temp.File("c\\nd.rules(2,34): error SNK0007:"), StringComparison.Ordinal), string.Join("\n", result.ErrorLines));
+        result.Error.ShouldNotContain("\t");
+    }
+
+    [Fact]
     public void Check_without_paths_is_a_usage_error()
     {
         Shell.Run("check").ShouldFailWith(2).ErrorLines[0].ShouldStartWith("snorkeler check: give the LF files or folders to check");

@@ -40,6 +40,13 @@ public static class Printable
         return result.ToString();
     }
 
+    /// <summary>
+    /// A file's name or path as a message places it (<c>path(line,col)</c>): as <see cref="OneLine"/>, and a tab as
+    /// <c>\t</c> too, since in a name it is a character of the name, not layout, and printed raw it reads as spaces that
+    /// no one can type to open the file.
+    /// </summary>
+    public static string FileName(string path) => OneLine(path).Replace("\t", "\\t", StringComparison.Ordinal);
+
     private static bool NeedsEscape(string text, int i)
     {
         var c = text[i];
