@@ -419,7 +419,9 @@ public sealed partial class StudioSession : IDisposable
     {
         // The files the studio lists, not the folder: the loader would follow links the studio does not. Keyword lists
         // are read by the rules that name them, not given as LF files.
-        var files = FullFiles().Where(f => _project.Extensions.Any(e => f.EndsWith(e, StringComparison.OrdinalIgnoreCase))).ToList();
+        // A file the page edits that is not saved yet is checked as its buffer, as a file on disk would be.
+        var files = FullFiles().Concat(_unsaved.Keys.Where(f => !File.Exists(f)))
+            .Where(f => _project.Extensions.Any(e => f.EndsWith(e, StringComparison.OrdinalIgnoreCase))).Distinct(StringComparer.Ordinal).ToList();
         var set = _project.Load(files.Count > 0 ? files : [Folder], _settings.Schema, _train.Schema, _settings.CacheDirectory, _hints, _settings.LfTimeBudget, _unsaved);
         _lastLoad = set;
         if (set.HasErrors) return;

@@ -34,6 +34,29 @@ public sealed class StudioEditingTests
     }
 
     [Fact]
+    public async Task Checking_a_new_file_not_saved_yet_returns_its_diagnostics_and_its_LFs()
+    {
+        // Given: the page edits a file that is not on disk yet; its text was accepted but never loaded, so it got no diagnostics until saved
+        await using var studio = await StudioHarness.Start();
+        const string misspelt = "lf has_free:\n    when text contains \"free\" label SPAMM\n";
+        const string fixedText = "lf has_free:\n    when text contains \"free\" label SPAM\n";
+
+        // When
+        var broken = await studio.Post("/api/check", new { path = "rules/new.rules", text = misspelt });
+        var fixedState = await studio.Post("/api/check", new { path = "rules/new.rules", text = fixedText });
+        var discarded = await studio.Post("/api/discard", new { path = "rules/new.rules" });
+
+        // Then: checked as the new file, and nothing written
+        broken.GetProperty("diagnostics").EnumerateArray().Select(d => d.GetProperty("text").GetString()).ShouldContain(t => t!.StartsWith(
+            "rules/new.rules(2,37): error SNK0007: unknown label 'SPAMM'; did you mean 'SPAM'?", StringComparison.Ordinal));
+        broken.GetProperty("clean").GetBoolean().ShouldBeFalse();
+        fixedState.GetProperty("clean").GetBoolean().ShouldBeTrue();
+        fixedState.GetProperty("lfs").EnumerateArray().Select(l => l.GetProperty("numbers").GetProperty("name").GetString()).ShouldContain("has_free");
+        discarded.GetProperty("lfs").EnumerateArray().Select(l => l.GetProperty("numbers").GetProperty("name").GetString()).ShouldNotContain("has_free");
+        File.Exists(Path.Combine(studio.Lfs, "rules", "new.rules")).ShouldBeFalse();
+    }
+
+    [Fact]
     public async Task A_path_written_with_backslashes_names_the_same_file_as_with_slashes()
     {
         // Given: a script driving the API from Windows habits; on Linux "rules\\extra.rules" was one file named with a

@@ -46,20 +46,27 @@ public sealed class LfProject
     /// <param name="cacheDirectory">Where loaders may cache compiled results.</param>
     /// <param name="dataHints">What the data looks like, for messages; null when unknown.</param>
     /// <param name="timeBudget">How long code run while loading (scripts' top level) may take; null for no limit.</param>
-    /// <param name="unsaved">Texts to check instead of what is on disk, by full path (an editor's unsaved buffers); files not listed are read.</param>
+    /// <param name="unsaved">
+    /// Texts to check instead of what is on disk, by full path (an editor's unsaved buffers); files not listed are read. A
+    /// path in <paramref name="paths"/> that is not on disk but has a text here is checked as that text (a new file).
+    /// </param>
     public LfSet Load(IReadOnlyList<string> paths, LabelSchema? schema = null, Data.DataSchema? dataColumns = null, string? cacheDirectory = null,
         DataHints? dataHints = null, TimeSpan? timeBudget = null, IReadOnlyDictionary<string, string>? unsaved = null)
     {
         var diagnostics = new List<Diagnostic>();
+        // A file not yet on disk whose text an editor holds (a new file, not saved yet) is checked as that text.
+        bool Unsaved(string path) => unsaved is not null && !File.Exists(path) && !Directory.Exists(path) && unsaved.ContainsKey(Path.GetFullPath(path))
+            && Extensions.Any(e => path.EndsWith(e, StringComparison.OrdinalIgnoreCase));
         foreach (var path in paths)
-            if (!File.Exists(path) && !Directory.Exists(path))
+            if (Unsaved(path)) continue;
+            else if (!File.Exists(path) && !Directory.Exists(path))
                 diagnostics.Add(Diagnostic.Error(Codes.PathNotFound, $"no such file or folder: '{path}'", null));
             // A file named on purpose is meant to be read: skipping it (a typo in its extension, a keyword list given
             // as an LF file) would pass a check that never looked at it.
             else if (File.Exists(path) && !Extensions.Any(e => path.EndsWith(e, StringComparison.OrdinalIgnoreCase)))
                 diagnostics.Add(Diagnostic.Error(Codes.NotAnLfFile,
                     $"'{path}' is not an LF file: LF files end in {Text.Listing.Join(Extensions.ToArray(), "or")} (a folder given instead is searched for them)", null));
-        var files = Files(paths);
+        var files = Files(paths).Concat(paths.Where(Unsaved)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         var root = CommonRoot(paths);
 
         var functions = new List<LabelingFunction>();
