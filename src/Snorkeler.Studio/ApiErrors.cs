@@ -70,6 +70,10 @@ internal static partial class ApiErrors
         if (e.InnerException is JsonException json)
         {
             var field = json.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : null;
+            // A lone surrogate escape ("\ud800") fails as a string that "could not be converted": the string is there, its Unicode is not.
+            if (field is not null && Surrogate(json) is { } surrogate)
+                return $"'{field}' in the request body holds an unpaired surrogate ({surrogate}), which is not valid Unicode (a \\ud800-\\udbff escape " +
+                       "must be followed by a \\udc00-\\udfff one, which no other escape may follow); remove it, or write the character itself";
             // "could not be converted to" names the request's type (Snorkeler.Studio.FileText); the field's type says what was wanted.
             var wrongType = ConvertedTo().Match(json.Message);
             if (field is not null && wrongType.Success && typeof(ApiErrors).Assembly.GetType(wrongType.Groups["type"].Value) is { } request
@@ -87,6 +91,21 @@ internal static partial class ApiErrors
             return "the request needs a JSON body";
         return e.Message;
     }
+
+    /// <summary>The unpaired surrogate a JSON string held, written as an escape (<c>\ud800</c>), or null when that was not the fault.</summary>
+    private static string? Surrogate(JsonException json)
+    {
+        for (var e = json.InnerException; e is not null; e = e.InnerException)
+        {
+            if (!e.Message.Contains("surrogate", StringComparison.OrdinalIgnoreCase)) continue;
+            var value = SurrogateValue().Match(e.Message);
+            return value.Success ? $"\\u{value.Groups["hex"].Value.ToLowerInvariant()}" : "a \\ud800-\\udbff escape with no \\udc00-\\udfff one after it";
+        }
+        return null;
+    }
+
+    [GeneratedRegex(@"0x(?<hex>[0-9A-Fa-f]{4})")]
+    private static partial Regex SurrogateValue();
 
     /// <summary>A request type's fields as the JSON names them ('path', 'text'), in declaration order.</summary>
     private static string[] Fields(Type request)

@@ -12,6 +12,8 @@ public sealed class StudioApiErrorTests
     [InlineData("/api/suggestions/reject", """{}""", "give the suggestion's id ('id', as /api/suggestions lists it)")]
     [InlineData("/api/check", """{"path":"spam.rules",""", "the request body is not valid JSON (line 1, byte 21): Expected start of a property name or value, but instead reached end of data.")]
     [InlineData("/api/check", """{"path":"spam.rules","text":123}""", "'text' in the request body must be a string")]
+    [InlineData("/api/check", """{"path":"spam.rules","text":"when \ud800 x"}""", "'text' in the request body holds an unpaired surrogate (a \\ud800-\\udbff escape with no \\udc00-\\udfff one after it), which is not valid Unicode (a \\ud800-\\udbff escape must be followed by a \\udc00-\\udfff one, which no other escape may follow); remove it, or write the character itself")]
+    [InlineData("/api/save", """{"path":"spam.rules","text":"x \udc00"}""", "'text' in the request body holds an unpaired surrogate (\\udc00), which is not valid Unicode (a \\ud800-\\udbff escape must be followed by a \\udc00-\\udfff one, which no other escape may follow); remove it, or write the character itself")]
     [InlineData("/api/label", """{"row":"abc"}""", "'row' in the request body must be a whole number")]
     [InlineData("/api/label", """{"label":"HAM"}""", "give the row to label ('row', as /api/rows lists it)")]
     [InlineData("/api/check", "", "the request needs a JSON body")]
