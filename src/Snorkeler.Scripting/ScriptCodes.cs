@@ -39,6 +39,10 @@ public static partial class ScriptCodes
     public const string NoLfDeclared = "SNK0614";
     /// <summary>A <c>return</c> in a script's top-level code, which would end the top-level code of every script after it.</summary>
     public const string TopLevelReturn = "SNK0615";
+    /// <summary>A script <c>#load</c>s a file that is not C# (<c>#load "/etc/passwd"</c>, a <c>.txt</c>): one error at the <c>#load</c>, not the file's hundreds.</summary>
+    public const string LoadNotScript = "SNK0616";
+    /// <summary>A file has more compile errors than are listed (20); this one says how many more.</summary>
+    public const string TooManyErrors = "SNK0617";
 
     internal static string NoLabelsMessage
         => "no classes declared: add a line such as 'Labels(\"HAM\", \"SPAM\");' at the top of a script, or 'labels HAM, SPAM' to a .rules file";
@@ -97,6 +101,14 @@ public static partial class ScriptCodes
 
     internal static string TopLevelReturnMessage
         => "a 'return' at the top level of a script ends the top-level code of every script (they run as one), so the scripts after this one would declare no LF; put the code in a method, or use if/else";
+
+    internal static string LoadNotScriptMessage(string file, int errors, int line, int column, string first)
+        => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"'{file}' is not a C# script: read as C# it gives {errors} error{(errors == 1 ? "" : "s")} (the first at line {line}, column {column}: {first}); #load only .csx files of C# code, and read data files from inside an LF instead");
+
+    internal static string TooManyErrorsMessage(int errors, int shown)
+        => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{errors - shown} more errors in this file are not listed ({errors} in all); fix the first {shown}, as later errors often follow from them");
 
     internal static string ExitMessage
         => "a script must not call Environment.Exit: it ends the whole process (a studio with it) before snorkeler can say which LF or row stopped it; throw an exception instead (the run then fails naming the LF and the row)";

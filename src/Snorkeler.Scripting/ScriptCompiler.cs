@@ -56,7 +56,7 @@ internal static partial class ScriptCompiler
         diagnostics = diagnostics.Distinct()
             .OrderBy(d => d.Path, StringComparer.Ordinal).ThenBy(d => d.Line).ThenBy(d => d.Column).ThenBy(d => d.Code, StringComparer.Ordinal)
             .ToList();
-        if (diagnostics.Any(d => d.IsError)) return (null, diagnostics);
+        if (diagnostics.Any(d => d.IsError)) return (null, Capped(NotScriptsLoaded(compilation, diagnostics, sources, preludePath)));
 
         // The code that runs is rewritten (stack guards, progress marks); it compiles whenever the scripts as written do.
         var rewritten = compilation.SyntaxTrees
@@ -118,6 +118,68 @@ internal static partial class ScriptCompiler
             b.Append("const int ").Append(keyword ? "@" : "").Append(name).Append(" = ").Append(i).Append(";\n");
         }
         return b.ToString();
+    }
+
+    /// <summary>The most errors listed for one file; a file with more is not what its author thinks it is, or has one early slip.</summary>
+    internal const int MaxErrorsPerFile = 20;
+
+    /// <summary>
+    /// The errors of a file that a script <c>#load</c>s and that is not a script (<c>#load "/etc/passwd"</c>, a <c>.txt</c>),
+    /// hundreds as Roslyn reads it as C#, replaced by one error at each <c>#load</c> of it. A file named <c>.csx</c> or
+    /// <c>.cs</c> keeps its errors: it is meant as C#.
+    /// </summary>
+    private static List<StoredDiagnostic> NotScriptsLoaded(Compilation compilation, List<StoredDiagnostic> diagnostics, ScriptSources sources, string preludePath)
+    {
+        var notScripts = compilation.SyntaxTrees
+            .Select(t => ScriptSources.Normalize(t.FilePath))
+            .Where(p => p != preludePath && !(sources.ByFullPath.TryGetValue(p, out var listed) && listed.Listed)
+                && !p.EndsWith(".csx", StringComparison.OrdinalIgnoreCase) && !p.EndsWith(".cs", StringComparison.OrdinalIgnoreCase))
+            .ToHashSet(StringComparer.Ordinal);
+        var errors = diagnostics.Where(d => d.IsError && d.Path is not null && notScripts.Contains(ScriptSources.Normalize(d.Path)))
+            .GroupBy(d => ScriptSources.Normalize(d.Path!), StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        if (errors.Count == 0) return diagnostics;
+        var result = diagnostics.Where(d => d.Path is null || !errors.ContainsKey(ScriptSources.Normalize(d.Path))).ToList();
+        foreach (var tree in compilation.SyntaxTrees)
+        {
+            var folder = Path.GetDirectoryName(tree.FilePath) ?? "";
+            foreach (var load in tree.GetCompilationUnitRoot().GetLoadDirectives())
+            {
+                string target;
+                try { target = ScriptSources.Normalize(Path.Combine(folder, load.File.ValueText)); }
+                catch (ArgumentException) { continue; }
+                if (!errors.TryGetValue(target, out var theirs)) continue;
+                var span = load.File.GetLocation().GetMappedLineSpan();
+                var first = theirs[0];
+                result.Add(new StoredDiagnostic(ScriptCodes.LoadNotScript, true, ScriptCodes.LoadNotScriptMessage(load.File.ValueText, theirs.Count, first.Line, first.Column, first.Message),
+                    span.Path, span.StartLinePosition.Line + 1, span.StartLinePosition.Character + 1, load.File.Span.Length));
+            }
+        }
+        return result.OrderBy(d => d.Path, StringComparer.Ordinal).ThenBy(d => d.Line).ThenBy(d => d.Column).ThenBy(d => d.Code, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>
+    /// At most <see cref="MaxErrorsPerFile"/> errors of each file, and for a file with more, one more saying how many
+    /// were left out: a person fixes the first ones, on which the later ones often follow.
+    /// </summary>
+    private static List<StoredDiagnostic> Capped(List<StoredDiagnostic> diagnostics)
+    {
+        var result = new List<StoredDiagnostic>(diagnostics.Count);
+        foreach (var file in diagnostics.GroupBy(d => d.Path, StringComparer.Ordinal))
+        {
+            var errors = file.Count(d => d.IsError);
+            var kept = 0;
+            foreach (var d in file)
+            {
+                if (d.IsError && ++kept > MaxErrorsPerFile)
+                {
+                    if (kept == MaxErrorsPerFile + 1)
+                        result.Add(d with { Code = ScriptCodes.TooManyErrors, Message = ScriptCodes.TooManyErrorsMessage(errors, MaxErrorsPerFile), Length = 0 });
+                    continue;
+                }
+                result.Add(d);
+            }
+        }
+        return result;
     }
 
     /// <summary>

@@ -113,6 +113,37 @@ public sealed class ScriptDiagnosticTests : IDisposable
     }
 
     [Fact]
+    public void A_load_of_a_file_that_is_not_a_script_is_one_error_at_the_load()
+    {
+        // Given a text file loaded as a script: read as C#, each of its words was an error (about 400 for /etc/passwd)
+        _folder.Write("notes.txt", string.Concat(Enumerable.Range(0, 100).Select(i => $"user{i}:x:{i}:{i}:User {i}:/home/user{i}:/bin/sh\n")));
+
+        // When
+        var errors = Errors(ScriptTestKit.HamSpam, ("main.csx", "#load \"notes.txt\"\nLf(\"a\", row => HAM);\n"));
+
+        // Then
+        errors.Count.ShouldBe(1, string.Join("\n", errors));
+        errors[0].ShouldStartWith($"{PathOf("main.csx")}(1,7): error SNK0616: 'notes.txt' is not a C# script: read as C# it gives ");
+        errors[0].ShouldContain("(the first at line 1, column ");
+        errors[0].ShouldEndWith("); #load only .csx files of C# code, and read data files from inside an LF instead");
+    }
+
+    [Fact]
+    public void A_script_with_very_many_errors_lists_the_first_twenty_and_how_many_more()
+    {
+        // Given a script of 30 lines, each missing its semicolon
+        var text = string.Concat(Enumerable.Range(1, 30).Select(i => $"var x{i} = {i}\n")) + "Lf(\"a\", row => HAM);\n";
+
+        // When
+        var errors = Errors(ScriptTestKit.HamSpam, ("many.csx", text));
+
+        // Then
+        errors.Count.ShouldBe(21);
+        errors.Take(20).ShouldAllBe(e => e.Contains("error CS1002: ; expected"));
+        errors[20].ShouldBe($"{PathOf("many.csx")}(21,13): error SNK0617: 10 more errors in this file are not listed (30 in all); fix the first 20, as later errors often follow from them");
+    }
+
+    [Fact]
     public void Duplicate_LF_names_are_reported_at_the_second_declaration()
     {
         var set = ScriptTestKit.Load(_loader, _folder, ScriptTestKit.HamSpam,
