@@ -31,6 +31,8 @@ public class AnswersFileTests
     [InlineData("-3")]
     [InlineData("1.5")]
     [InlineData("-1.0")]
+    [InlineData("nan")]
+    [InlineData("1e400")]
     public void Labels_that_are_all_numbers_with_one_no_class_number_are_an_error_naming_it_and_its_line(string label)
     {
         // Given numeric answers without a label.json, one of them negative or fractional (read as names, every label

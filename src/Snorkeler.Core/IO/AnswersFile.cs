@@ -489,8 +489,9 @@ public static class AnswersFile
             return clashes;
         }
 
-        private static bool IsNumber(string text)
-            => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d);
+        // NaN and numbers past a double's range count too: "nan" among numeric labels is a missing value written as a
+        // number, and read as names it made every label a class in byte order ('10' before '2').
+        private static bool IsNumber(string text) => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
 
         private LabelSchema ByName(string path)
         {
