@@ -83,6 +83,8 @@ internal static class Cli
         if (tokens.Count == 0 || tokens[0] is "--help" or "-h" or "help")
         {
             if (tokens.Count > 1 && Find(tokens[1]) is { } c) { PrintHelp(c, stdout); return ExitCode.Ok; }
+            // 'help fitt' asks about a command that does not exist: the same usage error as running it.
+            if (tokens.Count > 1 && !tokens[1].StartsWith('-')) return UnknownCommand(tokens[1], stderr);
             PrintUsage(tokens.Count == 0 ? stderr : stdout);
             return tokens.Count == 0 ? ExitCode.Usage : ExitCode.Ok;
         }
@@ -92,12 +94,7 @@ internal static class Cli
             return ExitCode.Ok;
         }
         var command = Find(tokens[0]);
-        if (command is null)
-        {
-            var near = Text.Suggest.Nearest(tokens[0], Commands.Select(c => c.Name));
-            stderr.WriteLine($"snorkeler: unknown command '{Text.Printable.OneLine(tokens[0])}'{(near is null ? "" : $"; did you mean '{near}'?")} (run 'snorkeler --help')");
-            return ExitCode.Usage;
-        }
+        if (command is null) return tokens[0] is ['-', _, ..] and not "--" ? OptionFirst(tokens, stderr) : UnknownCommand(tokens[0], stderr);
         if (tokens.Skip(1).Any(t => t is "--help" or "-h"))
         {
             PrintHelp(command, stdout);
@@ -145,6 +142,27 @@ internal static class Cli
             stderr.WriteLine(terminal.Verbose ? e.ToString() : "this is a bug in snorkeler; rerun with --verbose for the stack trace and report it");
             return ExitCode.Internal;
         }
+    }
+
+    private static int UnknownCommand(string name, TextWriter stderr)
+    {
+        var near = Text.Suggest.Nearest(name, Commands.Select(c => c.Name));
+        stderr.WriteLine($"snorkeler: unknown command '{Text.Printable.OneLine(name)}'{(near is null ? "" : $"; did you mean '{near}'?")} (run 'snorkeler --help')");
+        return ExitCode.Usage;
+    }
+
+    /// <summary>'snorkeler --lfs rules check': the line as it should be written, with the command moved first.</summary>
+    private static int OptionFirst(List<string> tokens, TextWriter stderr)
+    {
+        var at = tokens.FindIndex(t => Find(t) is not null);
+        if (at < 0)
+        {
+            stderr.WriteLine($"snorkeler: '{Text.Printable.OneLine(tokens[0])}' is an option, not a command; give the command first: snorkeler COMMAND [options] (run 'snorkeler --help')");
+            return ExitCode.Usage;
+        }
+        var line = tokens.Take(at).Concat(tokens.Skip(at + 1)).Select(t => t.Length > 0 && !t.Any(char.IsWhiteSpace) ? t : $"'{t}'");
+        stderr.WriteLine(Text.Printable.OneLine($"snorkeler: the command comes first, then its options: snorkeler {tokens[at]} {string.Join(' ', line)}"));
+        return ExitCode.Usage;
     }
 
     /// <summary>

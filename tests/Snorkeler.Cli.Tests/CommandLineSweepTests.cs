@@ -1,0 +1,38 @@
+using Snorkeler.Cli.Tests.Support;
+
+namespace Snorkeler.Cli.Tests;
+
+/// <summary>
+/// The command line itself, given the mistakes people make typing it: help for a command that does not exist, options
+/// before the command name, a '--' separator, one-dash short options, values of a fixed form on options the run does
+/// not otherwise use, thousands of files from a shell glob. Each is one line saying what is wrong and what to write
+/// instead, exit 2 for usage (docs/cli.md), never a stack trace nor a silently ignored value.
+/// </summary>
+public sealed class CommandLineSweepTests
+{
+    [Theory]
+    [InlineData("help", "fitt", "snorkeler: unknown command 'fitt'; did you mean 'fit'? (run 'snorkeler --help')")]
+    [InlineData("--help", "bogus", "snorkeler: unknown command 'bogus' (run 'snorkeler --help')")]
+    [InlineData("-h", "analyse", "snorkeler: unknown command 'analyse'; did you mean 'analyze'? (run 'snorkeler --help')")]
+    public void Help_for_a_command_that_does_not_exist_exits_2_naming_it(string help, string command, string message)
+    {
+        var result = Shell.Run(help, command).ShouldFailWith(2, message);
+
+        result.Out.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void An_option_before_the_command_name_says_to_write_the_command_first()
+    {
+        Shell.Run("--lfs", "rules", "check").ShouldFailWith(2,
+            "snorkeler: the command comes first, then its options: snorkeler check --lfs rules");
+    }
+
+    [Fact]
+    public void An_option_without_any_command_says_to_give_the_command_first()
+    {
+        Shell.Run("--matrix", "m.snkm").ShouldFailWith(2,
+            "snorkeler: '--matrix' is an option, not a command; give the command first: snorkeler COMMAND [options] (run 'snorkeler --help')");
+    }
+
+}
