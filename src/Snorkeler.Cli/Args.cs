@@ -48,6 +48,8 @@ internal sealed class Args
             var token = tokens[i];
             string name;
             string? inline = null;
+            if (token == "--") throw DoubleDash(specs);
+            if (IsShortOption(token)) throw ShortOption(token, byName.Keys);
             if (token.StartsWith("--", StringComparison.Ordinal))
             {
                 var eq = token.IndexOf('=', StringComparison.Ordinal);
@@ -79,6 +81,9 @@ internal sealed class Args
             var taken = 0;
             while (i + 1 < tokens.Count && !(tokens[i + 1].StartsWith("--", StringComparison.Ordinal) && tokens[i + 1].Length > 2))
             {
+                if (tokens[i + 1] == "--") throw DoubleDash(specs);
+                // '--data d.csv -o m.snkm': a one-dash option ends the values; a first value may still be one ('--seed -5').
+                if (taken > 0 && IsShortOption(tokens[i + 1])) break;
                 list.Add(tokens[++i]);
                 taken++;
                 if (!spec.Many) break;
@@ -95,6 +100,22 @@ internal sealed class Args
                 throw new UsageException($"missing required option '{spec.Name} {spec.Value}'");
         return args;
     }
+
+    /// <summary>A one-dash token such as <c>-o</c> or <c>-seed</c>, never a negative number (<c>-5</c>, <c>-0.5</c>).</summary>
+    public static bool IsShortOption(string token) => token is ['-', var c, ..] && char.IsAsciiLetter(c);
+
+    /// <summary>'-o': the two-dash option it stands for, when one name begins with its letters, else the nearest name.</summary>
+    private static UsageException ShortOption(string token, IEnumerable<string> names)
+    {
+        var bare = token[1..];
+        var starting = names.Where(n => n[2..].StartsWith(bare, StringComparison.Ordinal)).ToList();
+        var near = starting.Count == 1 ? starting[0] : Text.Suggest.Nearest("--" + bare, names);
+        return new UsageException($"unknown option '{token}': options have two dashes and their whole name{(near is null ? "" : $"; did you mean '{near}'?")}");
+    }
+
+    /// <summary>'--' ends no option list here: every value follows its option, and a path that looks like an option is written ./-name.</summary>
+    private static UsageException DoubleDash(IReadOnlyList<OptionSpec> specs)
+        => new($"unexpected '--': values follow their option{(specs.FirstOrDefault(s => s.Many) is { } many ? $", as in {many.Name} {many.Value}..." : "")}; write a path that begins with '-' as ./-name");
 
     /// <summary>The options the command accepts.</summary>
     public IReadOnlyList<OptionSpec> Specs { get; private init; } = [];

@@ -10,6 +10,8 @@ namespace Snorkeler.Cli.Tests;
 /// </summary>
 public sealed class CommandLineSweepTests
 {
+    private static readonly string Train = TestPaths.YouTubeFile("train.json");
+
     [Theory]
     [InlineData("help", "fitt", "snorkeler: unknown command 'fitt'; did you mean 'fit'? (run 'snorkeler --help')")]
     [InlineData("--help", "bogus", "snorkeler: unknown command 'bogus' (run 'snorkeler --help')")]
@@ -33,6 +35,36 @@ public sealed class CommandLineSweepTests
     {
         Shell.Run("--matrix", "m.snkm").ShouldFailWith(2,
             "snorkeler: '--matrix' is an option, not a command; give the command first: snorkeler COMMAND [options] (run 'snorkeler --help')");
+    }
+
+    [Theory]
+    [InlineData("check -- rules")]
+    [InlineData("check --lfs rules -- more")]
+    [InlineData("apply --lfs rules -- --data d.csv --out m.snkm")]
+    public void A_double_dash_separator_is_a_usage_error_saying_how_to_write_a_path_starting_with_a_dash(string line)
+    {
+        var arguments = line.Split(' ');
+
+        Shell.Run(arguments).ShouldFailWith(2,
+            $"snorkeler {arguments[0]}: unexpected '--': values follow their option, as in --lfs PATH...; write a path that begins with '-' as ./-name");
+    }
+
+    [Theory]
+    [InlineData(new[] { "apply", "-o", "m.snkm" }, "snorkeler apply: unknown option '-o': options have two dashes and their whole name; did you mean '--out'?")]
+    [InlineData(new[] { "apply", "--data", "d.csv", "-o", "m.snkm" }, "snorkeler apply: unknown option '-o': options have two dashes and their whole name; did you mean '--out'?")]
+    [InlineData(new[] { "check", "-x" }, "snorkeler check: unknown option '-x': options have two dashes and their whole name")]
+    [InlineData(new[] { "fit", "--matrix", "m.csv", "-seed", "3" }, "snorkeler fit: unknown option '-seed': options have two dashes and their whole name; did you mean '--seed'?")]
+    public void A_one_dash_option_is_a_usage_error_suggesting_the_two_dash_one(string[] arguments, string message)
+    {
+        Shell.Run(arguments).ShouldFailWith(2, message);
+    }
+
+    [Fact]
+    public void A_negative_number_after_an_option_is_still_its_value()
+    {
+        using var temp = new TempFolder();
+
+        Shell.Run("fit", "--matrix", Train, "--model", "snorkel", "--epochs", "5", "--out", temp.File("m.json"), "--seed", "-5").ShouldSucceed();
     }
 
 }
