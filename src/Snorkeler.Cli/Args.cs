@@ -28,6 +28,12 @@ internal sealed record OptionSpec(string Name, string? Value, string Help, bool 
     /// error by <see cref="FileRoles.Check"/> rather than reported as a missing file.
     /// </summary>
     public bool DataFiles { get; init; }
+
+    /// <summary>
+    /// Checks the form of the option's values when the command line is parsed, throwing a <see cref="UsageException"/>:
+    /// a malformed value (<c>--column garbage</c>) is refused even by a run that would not read it.
+    /// </summary>
+    public Action<IReadOnlyList<string>>? Validate { get; init; }
 }
 
 /// <summary>A usage error: exit code 2 with a message naming the bad token.</summary>
@@ -95,6 +101,8 @@ internal sealed class Args
         foreach (var (name, values) in args._values)
             if (byName[name].Value is { } placeholder && values.Any(v => v.Length == 0 || (string.IsNullOrWhiteSpace(v) && !byName[name].Blank)))
                 throw new UsageException($"option '{name}' needs a value ({placeholder}), got an empty one");
+        foreach (var (name, values) in args._values)
+            byName[name].Validate?.Invoke(values);
         foreach (var spec in specs.Where(s => s.Required))
             if (!args._values.ContainsKey(spec.Name))
                 throw new UsageException($"missing required option '{spec.Name} {spec.Value}'");

@@ -14,7 +14,10 @@ internal static class Inputs
     public static IReadOnlyList<ILfLoader> Loaders { get; } = [new Dsl.RulesLoader(), new Scripting.ScriptLoader()];
 #endif
 
-    public static readonly OptionSpec ColumnOption = new("--column", "LF=DATA", "read the data column DATA where LFs say LF (e.g. text=CONTENT); repeatable", Many: true);
+    public static readonly OptionSpec ColumnOption = new("--column", "LF=DATA", "read the data column DATA where LFs say LF (e.g. text=CONTENT); repeatable", Many: true)
+    {
+        Validate = pairs => Aliases(pairs),
+    };
 
     public static readonly OptionSpec CacheDirOption = new("--cache-dir", "DIR", "where compiled C# scripts are cached (default $SNORKELER_CACHE_DIR or ~/.cache/snorkeler)", Role: PathRole.Folder);
 
@@ -24,7 +27,11 @@ internal static class Inputs
     public static TimeSpan? LfTimeBudget(Args args)
         => (args.Int("--lf-timeout", 0, 24 * 3600) ?? 10) is var seconds and > 0 ? TimeSpan.FromSeconds(seconds) : null;
 
-    public static readonly OptionSpec DelimiterOption = new("--delimiter", "CHAR", "the field delimiter of CSV data and CSV matrices: , ; | tab space or another ASCII punctuation character (default: detected from the header and first rows)") { Blank = true };
+    public static readonly OptionSpec DelimiterOption = new("--delimiter", "CHAR", "the field delimiter of CSV data and CSV matrices: , ; | tab space or another ASCII punctuation character (default: detected from the header and first rows)")
+    {
+        Blank = true,
+        Validate = values => { if (values.Count == 1) Delimiter(values[0]); },
+    };
 
     /// <summary>
     /// How a command applies LFs: on <c>--threads</c> workers (default: every core), with a progress line, stopping on
@@ -60,8 +67,12 @@ internal static class Inputs
     public static CsvOptions? CsvOptions(Args args)
     {
         var text = args.Value("--delimiter");
-        if (text is null) return null;
-        var delimiter = text.ToLowerInvariant() switch
+        return text is null ? null : new CsvOptions { Delimiter = Delimiter(text) };
+    }
+
+    /// <summary>The character a <c>--delimiter</c> value names.</summary>
+    private static char Delimiter(string text)
+        => text.ToLowerInvariant() switch
         {
             "tab" or "\\t" or "\t" => '\t',
             "space" or " " => ' ',
@@ -72,8 +83,6 @@ internal static class Inputs
             _ when text.Length == 1 && char.IsAscii(text[0]) && (char.IsPunctuation(text[0]) || char.IsSymbol(text[0])) && text[0] != '"' => text[0],
             _ => throw new UsageException($"--delimiter expects one ASCII punctuation character or symbol (, ; | : ^ ~ ...), 'tab' or 'space', got '{text}'"),
         };
-        return new CsvOptions { Delimiter = delimiter };
-    }
 
     /// <summary>How the delimited-text files among <paramref name="paths"/> are read, for status lines ("semicolon-separated, detected"), or null when none is.</summary>
     public static string? Shape(IReadOnlyList<string> paths, Args args)
@@ -94,10 +103,12 @@ internal static class Inputs
     }
 
     /// <summary>The <c>--column LF=DATA</c> pairs.</summary>
-    public static Dictionary<string, string> Aliases(Args args)
+    public static Dictionary<string, string> Aliases(Args args) => Aliases(args.Values("--column"));
+
+    private static Dictionary<string, string> Aliases(IReadOnlyList<string> pairs)
     {
         var aliases = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var pair in args.Values("--column"))
+        foreach (var pair in pairs)
         {
             var eq = pair.IndexOf('=', StringComparison.Ordinal);
             if (eq <= 0 || eq == pair.Length - 1) throw new UsageException($"--column expects LF=DATA (e.g. text=CONTENT), got '{pair}'");

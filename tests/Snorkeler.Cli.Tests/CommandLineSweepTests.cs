@@ -10,6 +10,7 @@ namespace Snorkeler.Cli.Tests;
 /// </summary>
 public sealed class CommandLineSweepTests
 {
+    private static readonly string Lfs = TestPaths.InRepo("labeling-functions", "spam");
     private static readonly string Train = TestPaths.YouTubeFile("train.json");
 
     [Theory]
@@ -65,6 +66,30 @@ public sealed class CommandLineSweepTests
         using var temp = new TempFolder();
 
         Shell.Run("fit", "--matrix", Train, "--model", "snorkel", "--epochs", "5", "--out", temp.File("m.json"), "--seed", "-5").ShouldSucceed();
+    }
+
+    [Theory]
+    [InlineData(new[] { "check", "--column", "garbage" }, "--column expects LF=DATA (e.g. text=CONTENT), got 'garbage'")]
+    [InlineData(new[] { "check", "--delimiter", "abc" }, "--delimiter expects one ASCII punctuation character or symbol (, ; | : ^ ~ ...), 'tab' or 'space', got 'abc'")]
+    [InlineData(new[] { "analyze", "--matrix", "TRAIN", "--column", "text" }, "--column expects LF=DATA (e.g. text=CONTENT), got 'text'")]
+    [InlineData(new[] { "fit", "--matrix", "TRAIN", "--model", "mv", "--out", "OUT", "--column", "text=" }, "--column expects LF=DATA (e.g. text=CONTENT), got 'text='")]
+    [InlineData(new[] { "predict", "--model", "MODEL", "--matrix", "TRAIN", "--out", "OUT", "--column", "=CONTENT" }, "--column expects LF=DATA (e.g. text=CONTENT), got '=CONTENT'")]
+    [InlineData(new[] { "compare", "--train", "TRAIN", "--test", "TRAIN", "--models", "mv", "--column", "a=b", "--column", "a=c" }, "--column gives 'a' twice ('a=b' and 'a=c'); give each LF field once")]
+    public void A_malformed_value_is_refused_even_where_the_run_would_not_use_it(string[] arguments, string message)
+    {
+        // Given a model and an output folder, so that only the option is at fault
+        using var temp = new TempFolder();
+        var model = temp.File("m.json");
+        Shell.Run("fit", "--matrix", Train, "--model", "mv", "--out", model).ShouldSucceed();
+        var resolved = arguments.Select(a => a switch { "TRAIN" => Train, "MODEL" => model, "OUT" => temp.File("out.csv"), _ => a }).ToList();
+        if (resolved[0] == "check") resolved.Insert(1, Lfs);
+
+        // When
+        var result = Shell.Run([.. resolved]);
+
+        // Then
+        result.ShouldFailWith(2, $"snorkeler {arguments[0]}: {message}");
+        File.Exists(temp.File("out.csv")).ShouldBeFalse();
     }
 
 }
