@@ -92,4 +92,18 @@ public sealed class CommandLineSweepTests
         File.Exists(temp.File("out.csv")).ShouldBeFalse();
     }
 
+    [Fact]
+    public void An_error_about_thousands_of_data_files_from_a_glob_still_says_what_is_wrong()
+    {
+        // Given 2,000 data files without the column the LFs read, as a shell glob gives them
+        using var temp = new TempFolder();
+        var files = Enumerable.Range(1, 2000).Select(i => temp.Write($"part-{i:D5}.csv", "x\n1\n")).ToArray();
+
+        // When
+        var result = Shell.Run(["apply", "--lfs", Lfs, "--data", .. files, "--column", "text=CONTENT", "--out", temp.File("m.snkm")]);
+
+        // Then the reason survives, after a short name of the files
+        result.ShouldFailWith(1);
+        result.ErrorLines[0].ShouldBe($"error: {files[0]} + {files[1]} + ... + {files[^1]} (2,000 files): no column 'CONTENT' to read as 'text' (columns: x)");
+    }
 }

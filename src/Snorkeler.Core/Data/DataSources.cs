@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Snorkeler.Data;
 
 /// <summary>Opens data files by their extension, joins several files, and renames columns.</summary>
@@ -104,7 +106,13 @@ public static class DataSources
 
         public IReadOnlyList<IDataSource> Parts => _parts;
 
-        public string Name => string.Join(PartSeparator, _parts.Select(p => p.Name));
+        /// <summary>
+        /// The parts' names joined; of more than four (a shell glob's thousands), the first two and the last with their
+        /// count, so that a message naming the source still has room for what is wrong with it.
+        /// </summary>
+        public string Name => _parts.Length <= 4
+            ? string.Join(PartSeparator, _parts.Select(p => p.Name))
+            : string.Create(CultureInfo.InvariantCulture, $"{_parts[0].Name}{PartSeparator}{_parts[1].Name}{PartSeparator}...{PartSeparator}{_parts[^1].Name} ({_parts.Length:N0} files)");
 
         public IReadOnlyList<string> Files => [.. _parts.SelectMany(p => p.Files)];
 
