@@ -79,13 +79,10 @@ internal sealed class Args
                 list.Add("true");
                 continue;
             }
-            if (inline is not null)
-            {
-                list.Add(inline);
-                continue;
-            }
-            var taken = 0;
-            while (i + 1 < tokens.Count && !(tokens[i + 1].StartsWith("--", StringComparison.Ordinal) && tokens[i + 1].Length > 2))
+            // '--data=a.csv b.csv' is '--data a.csv b.csv': the values after the '=' one belong to it too.
+            if (inline is not null) list.Add(inline);
+            var taken = inline is null ? 0 : 1;
+            while ((spec.Many || taken == 0) && i + 1 < tokens.Count && !(tokens[i + 1].StartsWith("--", StringComparison.Ordinal) && tokens[i + 1].Length > 2))
             {
                 if (tokens[i + 1] == "--") throw DoubleDash(specs);
                 // '--data d.csv -o m.snkm': a one-dash option ends the values; a first value may still be one ('--seed -5').

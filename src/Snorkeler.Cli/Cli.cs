@@ -214,7 +214,7 @@ internal static class Cli
             if (token.StartsWith("--", StringComparison.Ordinal) && token.Length > 2)
             {
                 current = byName.GetValueOrDefault(token.Split('=', 2)[0]);
-                taken = 0;
+                taken = token.Contains('=', StringComparison.Ordinal) ? 1 : 0; // '--data=d.csv' has its first value
                 kept.Add(token);
             }
             else if (current is { Many: true, DataFiles: true } && taken > 0 && IsLfPath(token)) moved.Add(token);

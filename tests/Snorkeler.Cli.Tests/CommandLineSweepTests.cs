@@ -106,4 +106,35 @@ public sealed class CommandLineSweepTests
         result.ShouldFailWith(1);
         result.ErrorLines[0].ShouldBe($"error: {files[0]} + {files[1]} + ... + {files[^1]} (2,000 files): no column 'CONTENT' to read as 'text' (columns: x)");
     }
+
+    [Theory]
+    [InlineData(new[] { "fit", "--out=a.json", "b.json", "--model", "mv" }, "snorkeler fit: unexpected argument 'b.json': --out takes one value, and has 'a.json'")]
+    [InlineData(new[] { "fit", "--model=mv", "extra" }, "snorkeler fit: unexpected argument 'extra': --model takes one value, and has 'mv'")]
+    public void A_stray_argument_after_an_option_written_with_equals_names_that_option(string[] arguments, string message)
+    {
+        Shell.Run(arguments).ShouldFailWith(2, message);
+    }
+
+    [Fact]
+    public void An_option_of_several_values_written_with_equals_takes_the_values_after_it_too()
+    {
+        // Given two data files after '--data=' (the '=' form of the first)
+        using var temp = new TempFolder();
+        string[] data = [TestPaths.InRepo("examples", "spam", "data", "youtube", "Youtube01-Psy.csv"), TestPaths.InRepo("examples", "spam", "data", "youtube", "Youtube02-KatyPerry.csv")];
+
+        // When
+        Shell.Run("apply", $"--data={data[0]}", data[1], "--lfs", Lfs, "--column", "text=CONTENT", "--out", temp.File("equals.csv")).ShouldSucceed();
+        Shell.Run("apply", "--data", data[0], data[1], "--lfs", Lfs, "--column", "text=CONTENT", "--out", temp.File("space.csv")).ShouldSucceed();
+
+        // Then both files' rows are in the matrix, as without the '='
+        File.ReadAllText(temp.File("equals.csv")).ShouldBe(File.ReadAllText(temp.File("space.csv")));
+    }
+
+    [Fact]
+    public void Check_takes_an_lf_folder_after_a_data_file_written_with_equals_as_a_path_to_check()
+    {
+        var data = TestPaths.InRepo("examples", "spam", "data", "youtube", "Youtube01-Psy.csv");
+
+        Shell.Run("check", $"--data={data}", Lfs, "--column", "text=CONTENT").ShouldSucceed();
+    }
 }
