@@ -232,15 +232,19 @@ internal static class Cli
 
     private static ICommand? Find(string name) => Commands.FirstOrDefault(c => c.Name == name);
 
+    /// <summary>The options every command takes, anywhere on the line.</summary>
+    private const string GlobalOptions = "global options: --verbose (stack traces on errors), --quiet (no status lines), --help";
+
     private static void PrintUsage(TextWriter w)
     {
         w.WriteLine($"snorkeler {Version}: labelling functions in, probabilistic training labels out");
         w.WriteLine();
         w.WriteLine("usage: snorkeler COMMAND [options]   (snorkeler COMMAND --help for its options)");
         w.WriteLine();
-        foreach (var c in Commands) w.WriteLine($"  {c.Name,-9} {c.Summary}");
+        var width = Commands.Max(c => c.Name.Length);
+        foreach (var c in Commands) w.WriteLine($"  {c.Name.PadRight(width)}  {c.Summary}");
         w.WriteLine();
-        w.WriteLine("global options: --verbose (stack traces on errors), --quiet (no status lines), --version");
+        w.WriteLine($"{GlobalOptions}, --version");
         w.WriteLine("exit codes: 0 ok, 1 bad input or diagnostics, 2 usage error, 3 internal error, 130 interrupted");
     }
 
@@ -251,7 +255,10 @@ internal static class Cli
         foreach (var o in command.Options)
         {
             var left = o.Value is null ? o.Name : $"{o.Name} {o.Value}{(o.Many ? "..." : "")}";
-            w.WriteLine($"  {left,-28} {o.Help}{(o.Required ? " (required)" : "")}");
+            // A name with a long value ('--tie-break abstain|random|true-random') still gets two spaces before its meaning.
+            w.WriteLine($"  {left.PadRight(27)}  {o.Help}{(o.Required ? " (required)" : "")}");
         }
+        w.WriteLine();
+        w.WriteLine(GlobalOptions);
     }
 }

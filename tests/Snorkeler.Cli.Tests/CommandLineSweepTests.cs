@@ -137,4 +137,30 @@ public sealed class CommandLineSweepTests
 
         Shell.Run("check", $"--data={data}", Lfs, "--column", "text=CONTENT").ShouldSucceed();
     }
+
+    public static TheoryData<string> CommandNames() => [.. Cli.Commands.Select(c => c.Name)];
+
+    [Theory]
+    [MemberData(nameof(CommandNames))]
+    public void A_commands_help_lists_every_option_it_accepts_the_global_ones_too_each_apart_from_its_meaning(string command)
+    {
+        // When
+        var help = Shell.Run(command, "--help").ShouldSucceed();
+
+        // Then every option the command parses is listed, each name followed by two spaces or its value
+        var lines = help.Out.Split('\n');
+        foreach (var option in Cli.Commands.Single(c => c.Name == command).Options)
+            lines.ShouldContain(l => l.StartsWith($"  {option.Name} {option.Value}".TrimEnd() + "  ", StringComparison.Ordinal)
+                                     || l.StartsWith($"  {option.Name} {option.Value}...  ", StringComparison.Ordinal), $"{command} {option.Name}");
+        help.Out.ShouldContain("global options: --verbose (stack traces on errors), --quiet (no status lines), --help");
+    }
+
+    [Fact]
+    public void The_command_list_keeps_two_spaces_between_each_name_and_its_summary()
+    {
+        var usage = Shell.Run("--help").ShouldSucceed();
+
+        foreach (var command in Cli.Commands)
+            usage.Out.ShouldContain($"  {command.Name}  ", Case.Sensitive, command.Name);
+    }
 }
