@@ -56,6 +56,7 @@ internal sealed class Args
             string? inline = null;
             if (token == "--") throw DoubleDash(specs);
             if (IsShortOption(token)) throw ShortOption(token, byName.Keys);
+            if (TypographicDashes(token) > 0) throw TypographicOption(token, byName.Keys);
             if (token.StartsWith("--", StringComparison.Ordinal))
             {
                 var eq = token.IndexOf('=', StringComparison.Ordinal);
@@ -87,10 +88,12 @@ internal sealed class Args
                 if (tokens[i + 1] == "--") throw DoubleDash(specs);
                 // '--data d.csv -o m.snkm': a one-dash option ends the values; a first value may still be one ('--seed -5').
                 if (taken > 0 && IsShortOption(tokens[i + 1])) break;
+                if (TypographicDashes(tokens[i + 1]) > 0) break;
                 list.Add(tokens[++i]);
                 taken++;
                 if (!spec.Many) break;
             }
+            if (taken == 0 && i + 1 < tokens.Count && TypographicDashes(tokens[i + 1]) > 0) throw TypographicOption(tokens[i + 1], byName.Keys);
             if (taken == 0) throw new UsageException($"option '{name}' needs a value ({spec.Value})");
             if (!spec.Many) single = (name, list[^1]);
         }
@@ -116,6 +119,27 @@ internal sealed class Args
         var starting = names.Where(n => n[2..].StartsWith(bare, StringComparison.Ordinal)).ToList();
         var near = starting.Count == 1 ? starting[0] : Text.Suggest.Nearest("--" + bare, names);
         return new UsageException($"unknown option '{token}': options have two dashes and their whole name{(near is null ? "" : $"; did you mean '{near}'?")}");
+    }
+
+    /// <summary>
+    /// How many dashes other than the hyphen-minus a token begins with before a letter ('\u2014out', '\u2212\u2212out': an
+    /// option pasted from a page or chat that made '--' typographic), or 0. Such a token is never taken as a value.
+    /// </summary>
+    public static int TypographicDashes(string token)
+    {
+        var n = 0;
+        while (n < token.Length && IsDash(token[n])) n++;
+        return n > 0 && n < token.Length && char.IsLetter(token[n]) ? n : 0;
+
+        // En and em dashes, the minus sign and the other dashes Unicode has; the hyphen-minus is the one options use.
+        static bool IsDash(char c) => c != '-' && (c == '\u2212' || char.GetUnicodeCategory(c) == UnicodeCategory.DashPunctuation);
+    }
+
+    private static UsageException TypographicOption(string token, IEnumerable<string> names)
+    {
+        var dashes = TypographicDashes(token);
+        var near = Text.Suggest.Nearest("--" + token[dashes..], names);
+        return new UsageException($"unknown option '{token}': it begins with '{token[..dashes]}' (U+{(int)token[0]:X4}), not two hyphens{(near is null ? "" : $"; did you mean '{near}'?")}");
     }
 
     /// <summary>'--' ends no option list here: every value follows its option, and a path that looks like an option is written ./-name.</summary>

@@ -192,7 +192,7 @@ internal static class Cli
         // 'check PATH...' is short for 'check --lfs PATH...' (as its help says).
         if (command.Positional is { } positional)
         {
-            if (rest.Length > 0 && !rest[0].StartsWith("--", StringComparison.Ordinal) && !Args.IsShortOption(rest[0])) rest = [positional, .. rest];
+            if (rest.Length > 0 && !rest[0].StartsWith("--", StringComparison.Ordinal) && !Args.IsShortOption(rest[0]) && Args.TypographicDashes(rest[0]) == 0) rest = [positional, .. rest];
             rest = PositionalAfterDataFiles(rest, command.Options, positional);
         }
         return Args.Parse(command.Name, rest, command.Options, command.Elsewhere);

@@ -163,4 +163,15 @@ public sealed class CommandLineSweepTests
         foreach (var command in Cli.Commands)
             usage.Out.ShouldContain($"  {command.Name}  ", Case.Sensitive, command.Name);
     }
+
+    [Theory]
+    [InlineData("fit --model mv \u2013out m.json", "snorkeler fit: unknown option '\u2013out': it begins with '\u2013' (U+2013), not two hyphens; did you mean '--out'?")]
+    [InlineData("fit --matrix m.csv \u2014model mv", "snorkeler fit: unknown option '\u2014model': it begins with '\u2014' (U+2014), not two hyphens; did you mean '--model'?")]
+    [InlineData("fit --model \u2212\u2212out m.json", "snorkeler fit: unknown option '\u2212\u2212out': it begins with '\u2212\u2212' (U+2212), not two hyphens; did you mean '--out'?")]
+    [InlineData("check \u2014lfs rules", "snorkeler check: unknown option '\u2014lfs': it begins with '\u2014' (U+2014), not two hyphens; did you mean '--lfs'?")]
+    public void An_option_pasted_with_a_typographic_dash_names_the_dash_and_the_option_meant(string line, string message)
+    {
+        // A word processor or chat turns '--out' into '\u2013out' or '\u2014out'; the token is never a value.
+        Shell.Run(line.Split(' ')).ShouldFailWith(2, message);
+    }
 }
