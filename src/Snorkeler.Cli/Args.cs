@@ -44,7 +44,13 @@ internal sealed class Args
 {
     private readonly Dictionary<string, List<string>> _values = new(StringComparer.Ordinal);
 
-    public static Args Parse(string command, IReadOnlyList<string> tokens, IReadOnlyList<OptionSpec> specs, Func<string, string?>? elsewhere = null)
+    /// <param name="command">The command's name, for messages.</param>
+    /// <param name="tokens">The arguments after the command's name.</param>
+    /// <param name="specs">The options the command takes.</param>
+    /// <param name="elsewhere">What to say of an option the command does not take, instead of the nearest name, or null.</param>
+    /// <param name="owners">The other commands that take an option, told of one with no near name here; none when empty.</param>
+    public static Args Parse(string command, IReadOnlyList<string> tokens, IReadOnlyList<OptionSpec> specs, Func<string, string?>? elsewhere = null,
+        Func<string, IReadOnlyList<string>>? owners = null)
     {
         var args = new Args { Specs = specs };
         var byName = specs.ToDictionary(s => s.Name, StringComparer.Ordinal);
@@ -71,6 +77,8 @@ internal sealed class Args
             {
                 if (elsewhere?.Invoke(name) is { } instead) throw new UsageException($"unknown option '{name}': {instead}");
                 var near = Text.Suggest.Nearest(name, byName.Keys);
+                if (near is null && owners?.Invoke(name) is [_, ..] others)
+                    throw new UsageException($"unknown option '{name}': {command} does not take it; {Text.Listing.Join(others, "and")} do{(others.Count == 1 ? "es" : "")}");
                 throw new UsageException($"unknown option '{name}'{(near is null ? "" : $"; did you mean '{near}'?")}");
             }
             var list = args._values.TryGetValue(name, out var existing) ? existing : args._values[name] = [];

@@ -195,7 +195,8 @@ internal static class Cli
             if (rest.Length > 0 && !rest[0].StartsWith("--", StringComparison.Ordinal) && !Args.IsShortOption(rest[0]) && Args.TypographicDashes(rest[0]) == 0) rest = [positional, .. rest];
             rest = PositionalAfterDataFiles(rest, command.Options, positional);
         }
-        return Args.Parse(command.Name, rest, command.Options, command.Elsewhere);
+        return Args.Parse(command.Name, rest, command.Options, command.Elsewhere,
+            name => [.. Commands.Where(c => c != command && c.Options.Any(o => o.Name == name)).Select(c => c.Name)]);
     }
 
     /// <summary>

@@ -174,4 +174,14 @@ public sealed class CommandLineSweepTests
         // A word processor or chat turns '--out' into '\u2013out' or '\u2014out'; the token is never a value.
         Shell.Run(line.Split(' ')).ShouldFailWith(2, message);
     }
+
+    [Theory]
+    [InlineData("apply --model auto", "snorkeler apply: unknown option '--model': apply does not take it; analyze, fit, predict, label, rows, preferences and studio do")]
+    [InlineData("check --out x.csv", "snorkeler check: unknown option '--out': check does not take it; apply, fit, predict, label and preferences do")]
+    [InlineData("predict --lfs rules", "snorkeler predict: unknown option '--lfs': predict does not take it; check, apply, analyze, fit, label, compare, rows and studio do")]
+    [InlineData("compare --model mv", "snorkeler compare: unknown option '--model'; did you mean '--models'?")]
+    public void An_option_of_other_commands_names_the_commands_that_take_it(string line, string message)
+    {
+        Shell.Run(line.Split(' ')).ShouldFailWith(2, message);
+    }
 }
