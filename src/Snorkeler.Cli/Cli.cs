@@ -195,8 +195,9 @@ internal static class Cli
             if (rest.Length > 0 && !rest[0].StartsWith("--", StringComparison.Ordinal) && !Args.IsShortOption(rest[0]) && Args.TypographicDashes(rest[0]) == 0) rest = [positional, .. rest];
             rest = PositionalAfterDataFiles(rest, command.Options, positional);
         }
+        // The studio is left out of the commands named: the native build, which has no studio command, prints the same bytes.
         return Args.Parse(command.Name, rest, command.Options, command.Elsewhere,
-            name => [.. Commands.Where(c => c != command && c.Options.Any(o => o.Name == name)).Select(c => c.Name)]);
+            name => [.. Commands.Where(c => c != command && c.Name != "studio" && c.Options.Any(o => o.Name == name)).Select(c => c.Name)]);
     }
 
     /// <summary>

@@ -176,9 +176,9 @@ public sealed class CommandLineSweepTests
     }
 
     [Theory]
-    [InlineData("apply --model auto", "snorkeler apply: unknown option '--model': apply does not take it; analyze, fit, predict, label, rows, preferences and studio do")]
+    [InlineData("apply --model auto", "snorkeler apply: unknown option '--model': apply does not take it; analyze, fit, predict, label, rows and preferences do")]
     [InlineData("check --out x.csv", "snorkeler check: unknown option '--out': check does not take it; apply, fit, predict, label and preferences do")]
-    [InlineData("predict --lfs rules", "snorkeler predict: unknown option '--lfs': predict does not take it; check, apply, analyze, fit, label, compare, rows and studio do")]
+    [InlineData("predict --lfs rules", "snorkeler predict: unknown option '--lfs': predict does not take it; check, apply, analyze, fit, label, compare and rows do")]
     [InlineData("compare --model mv", "snorkeler compare: unknown option '--model'; did you mean '--models'?")]
     public void An_option_of_other_commands_names_the_commands_that_take_it(string line, string message)
     {
