@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Snorkeler.Analysis;
+using Snorkeler.Text;
 
 namespace Snorkeler.LabelModels;
 
@@ -75,7 +76,7 @@ public sealed record ComparisonResult(IReadOnlyList<ComparisonRow> Rows, TieBrea
         var sb = new StringBuilder();
         sb.Append("| ").AppendJoin(" | ", header).AppendLine(" |");
         sb.Append('|').AppendJoin("|", header.Select((_, i) => i == 0 ? "---" : "---:")).AppendLine("|");
-        foreach (var cells in Cells(timings)) sb.Append("| ").AppendJoin(" | ", cells).AppendLine(" |");
+        foreach (var cells in Cells(timings)) sb.Append("| ").AppendJoin(" | ", cells.Select((c, i) => i == 0 ? Printable.MarkdownCell(c) : c)).AppendLine(" |");
         return sb.ToString();
     }
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Snorkeler.Analysis;
 using Snorkeler.Data;
+using Snorkeler.Text;
 
 namespace Snorkeler.LabelModels;
 
@@ -58,7 +59,7 @@ public sealed record SuiteResult(IReadOnlyList<(string Name, ComparisonResult Re
         return (ranks, average);
     }
 
-    /// <summary>One Markdown table per metric: a row per set (the winner in bold), then the average rank.</summary>
+    /// <summary>One Markdown table per metric: a row per set (the winner in bold), then the average rank; names are escaped (<see cref="Printable.MarkdownCell"/>).</summary>
     public string ToMarkdown()
     {
         var sb = new StringBuilder();
@@ -66,10 +67,10 @@ public sealed record SuiteResult(IReadOnlyList<(string Name, ComparisonResult Re
         {
             var (_, average) = Ranks(metric);
             sb.Append(CultureInfo.InvariantCulture, $"#### {metric.Name} ({(metric.HigherIsBetter ? "higher" : "lower")} is better)").AppendLine().AppendLine();
-            sb.Append("| set | ").AppendJoin(" | ", Models).AppendLine(" |");
+            sb.Append("| set | ").AppendJoin(" | ", Models.Select(Printable.MarkdownCell)).AppendLine(" |");
             sb.Append("|---|").AppendJoin("|", Models.Select(_ => "---:")).AppendLine("|");
             foreach (var (name, result) in Sets)
-                sb.Append("| ").Append(name).Append(" | ").AppendJoin(" | ", Cells(metric, result).Select(c => c.Winner ? $"**{c.Text}**" : c.Text)).AppendLine(" |");
+                sb.Append("| ").Append(Printable.MarkdownCell(name)).Append(" | ").AppendJoin(" | ", Cells(metric, result).Select(c => c.Winner ? $"**{c.Text}**" : c.Text)).AppendLine(" |");
             sb.Append("| average rank | ").AppendJoin(" | ", average.Select(r => r.ToString("F2", CultureInfo.InvariantCulture))).AppendLine(" |").AppendLine();
         }
         return sb.ToString();
@@ -86,7 +87,9 @@ public sealed record SuiteResult(IReadOnlyList<(string Name, ComparisonResult Re
     /// </summary>
     public string ToText()
     {
-        var setNames = Tables.Shorten(Sets.Select(s => s.Name).ToList(), Sets.Select(s => s.Name).ToList(), TextWidth / 3);
+        // A set is named by its folder, whose name may hold a line break or an ESC: shown escaped, so each set keeps to its row.
+        var shownNames = Sets.Select(s => Printable.OneLine(s.Name)).ToList();
+        var setNames = Tables.Shorten(shownNames, shownNames, TextWidth / 3);
         var setWidth = setNames.Append("average rank").Max(n => n.Length);
         var heads = Models.Select(m => HeaderLines(m, TextWidth - setWidth - 3)).ToArray();
         // Each metric's cells, per model; every figure keeps one character after it for the winner's *, so that the decimal points line up.

@@ -48,6 +48,46 @@ public class AnalyzeCommandTests
     }
 
     [Fact]
+    public void Names_from_a_file_are_escaped_in_tables_so_a_pipe_keeps_the_markdown_columns_and_an_escape_cannot_drive_the_terminal()
+    {
+        // Given a matrix whose LFs are named with a pipe, a backslash before a pipe, an ESC starting a colour and markup
+        using var temp = new TempFolder();
+        const char Esc = '\u001b';
+        var rows = Enumerable.Range(0, 20).Select(i => $"{i % 2},{(i % 3 == 0 ? 1 : -1)},{(i % 4 == 0 ? 0 : -1)},1\n");
+        var matrix = temp.Write("votes.csv", string.Concat(rows.Prepend($"lf|pipe,\"back\\|slash\",red{Esc}[31m,<b>*bold*</b>\n")));
+
+        // When
+        var markdown = Shell.Run("analyze", "--matrix", matrix, "--format", "markdown");
+        var text = Shell.Run("analyze", "--matrix", matrix);
+
+        // Then every row of the Markdown table has the header's columns, each name shown as written, and no ESC is printed
+        markdown.ShouldSucceed();
+        var table = markdown.Out.Split('\n').TakeWhile(l => l.StartsWith('|')).ToList();
+        table.Count.ShouldBe(7);
+        foreach (var line in table) UnescapedPipes(line).ShouldBe(UnescapedPipes(table[0]), line);
+        markdown.Out.ShouldContain(@"| lf\|pipe ");
+        markdown.Out.ShouldContain(@"| back\\\|slash ");
+        markdown.Out.ShouldContain(@"| \<b\>\*bold\*\</b\> ");
+        text.ShouldSucceed();
+        markdown.Out.ShouldNotContain(Esc);
+        text.Out.ShouldNotContain(Esc);
+        text.Out.ShouldContain(@"red\u001b[31m ");
+        markdown.Out.ShouldContain(@"red\\u001b\[31m ");
+    }
+
+    /// <summary>The column separators of a Markdown table row: pipes not escaped by a backslash (itself not escaped).</summary>
+    private static int UnescapedPipes(string line)
+    {
+        var count = 0;
+        for (var i = 0; i < line.Length; i++)
+        {
+            if (line[i] == '\\') i++;
+            else if (line[i] == '|') count++;
+        }
+        return count;
+    }
+
+    [Fact]
     public void The_table_of_peoples_answers_names_its_sources_workers_and_its_rows_tasks_as_the_line_above_it_does()
     {
         var text = Shell.Run("analyze", "--matrix", TestPaths.Crowd("bluebird"));

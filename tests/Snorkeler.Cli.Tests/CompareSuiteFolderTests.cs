@@ -129,4 +129,29 @@ public sealed class CompareSuiteFolderTests : IDisposable
         Compare().ShouldFailWith(1, $"error: {_temp.File("suite")}: holds no data set: expected sub-folders with train.json and test.json (Wrench format)");
         Shell.Run("compare", "--suite", file, "--models", "mv").ShouldFailWith(2, $"snorkeler compare: --suite '{file}' is a file, not a folder");
     }
+
+    [Fact]
+    public void A_set_named_with_a_pipe_or_a_line_break_keeps_the_columns_of_the_markdown_and_text_tables()
+    {
+        // Given sets whose folders are named with a pipe, a line break and markup
+        Set("a|b");
+        Set("c\nd");
+        Set("*e*");
+
+        // When
+        var markdown = Shell.Run("compare", "--suite", _temp.File("suite"), "--models", "mv,wmv", "--format", "markdown");
+        var text = Shell.Run("compare", "--suite", _temp.File("suite"), "--models", "mv,wmv");
+
+        // Then each set stands on one row of three columns, named as written
+        markdown.ShouldSucceed();
+        var rows = markdown.Out.Split('\n').Where(l => l.StartsWith('|')).ToList();
+        rows.Count.ShouldBe(5 * 6);
+        foreach (var row in rows) row.Replace(@"\|", "", StringComparison.Ordinal).Count(c => c == '|').ShouldBe(4, row);
+        markdown.Out.ShouldContain(@"| a\|b | ");
+        markdown.Out.ShouldContain(@"| c\\nd | ");
+        markdown.Out.ShouldContain(@"| \*e\* | ");
+        text.ShouldSucceed();
+        text.Out.ShouldContain("\nc\\nd ");
+        text.Out.Contains("c\nd", StringComparison.Ordinal).ShouldBeFalse();
+    }
 }

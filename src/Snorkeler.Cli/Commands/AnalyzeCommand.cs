@@ -200,19 +200,21 @@ internal sealed class AnalyzeCommand : ICommand
             if (dependencies is { Pairs.Count: > 0 } found)
             {
                 output.WriteLine();
-                // Text fits 100 columns as the table above it does; Markdown keeps names whole.
+                // Text fits 100 columns as the table above it does; Markdown keeps names whole. Names are escaped as in the table.
                 if (format == OutputFormat.Markdown)
                 {
                     output.WriteLine("#### Dependent LF pairs");
                     output.WriteLine();
-                    foreach (var pair in found.Pairs) output.WriteLine("- " + SourceDependencies.Describe(pair, found.Names));
+                    var names = found.Names.Select(Snorkeler.Text.Printable.MarkdownCell).ToList();
+                    foreach (var pair in found.Pairs) output.WriteLine("- " + SourceDependencies.Describe(pair, names));
                 }
                 else
                 {
                     output.WriteLine("dependent LF pairs (counted twice by models of independent LFs; snorkel --deps auto models them):");
                     // What still runs over once names are cut (no shorter than 12 characters) goes on to an indented line.
+                    var names = found.Names.Select(Snorkeler.Text.Printable.OneLine).ToList();
                     foreach (var pair in found.Pairs)
-                        foreach (var line in Tables.Wrap(SourceDependencies.Describe(pair, found.Names, 98), 98).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+                        foreach (var line in Tables.Wrap(SourceDependencies.Describe(pair, names, 98), 98).Split('\n', StringSplitOptions.RemoveEmptyEntries))
                             output.WriteLine("  " + line);
                 }
             }

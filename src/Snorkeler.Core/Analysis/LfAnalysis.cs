@@ -293,10 +293,17 @@ public static class Tables
         return Math.Max(least, width - others);
     }
 
-    /// <summary>A table with a header row; columns for which <paramref name="rightAligned"/> holds are right-aligned.</summary>
+    /// <summary>
+    /// A table with a header row; columns for which <paramref name="rightAligned"/> holds are right-aligned. Cells hold names
+    /// from files (LFs, workers, classes), so each is shown on one line with its control characters escaped
+    /// (<see cref="Snorkeler.Text.Printable.OneLine"/>), and in Markdown with its pipes and markup escaped too (<see cref="Snorkeler.Text.Printable.MarkdownCell"/>).
+    /// </summary>
     public static string Render(IReadOnlyList<string> header, IReadOnlyList<IReadOnlyList<string>> rows, bool markdown, Func<int, bool>? rightAligned = null)
     {
         rightAligned ??= _ => false;
+        Func<string, string> shown = markdown ? Snorkeler.Text.Printable.MarkdownCell : Snorkeler.Text.Printable.OneLine;
+        header = header.Select(shown).ToList();
+        rows = rows.Select(r => (IReadOnlyList<string>)r.Select(shown).ToList()).ToList();
         var widths = header.Select((h, c) => Math.Max(h.Length, rows.Select(r => r[c].Length).DefaultIfEmpty(0).Max())).ToArray();
         var sb = new StringBuilder();
         string Cell(string s, int c) => rightAligned(c) ? s.PadLeft(widths[c]) : s.PadRight(widths[c]);

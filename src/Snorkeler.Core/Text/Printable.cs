@@ -47,6 +47,27 @@ public static class Printable
     /// </summary>
     public static string FileName(string path) => OneLine(path).Replace("\t", "\\t", StringComparison.Ordinal);
 
+    /// <summary>
+    /// A name from a file as a cell of a Markdown table: as <see cref="OneLine"/> (a line break would end the row), with a
+    /// backslash before each character that would split the cell (<c>|</c>), escape another (<c>\</c>) or be read as
+    /// markup (emphasis, code, links, HTML), so that the table keeps its columns and shows the name as written. An
+    /// <c>_</c> between letters or digits (<c>keyword_my</c>) is not emphasis and stays as it is.
+    /// </summary>
+    public static string MarkdownCell(string text)
+    {
+        var line = OneLine(text);
+        var result = new StringBuilder(line.Length + 8);
+        for (var i = 0; i < line.Length; i++)
+        {
+            var c = line[i];
+            var escape = c is '\\' or '|' or '*' or '`' or '[' or ']' or '<' or '>'
+                || (c == '_' && !(i > 0 && char.IsLetterOrDigit(line[i - 1]) && i + 1 < line.Length && char.IsLetterOrDigit(line[i + 1])));
+            if (escape) result.Append('\\');
+            result.Append(c);
+        }
+        return result.ToString();
+    }
+
     private static bool NeedsEscape(string text, int i)
     {
         var c = text[i];
