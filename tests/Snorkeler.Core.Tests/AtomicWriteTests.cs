@@ -73,6 +73,21 @@ public class AtomicWriteTests
     }
 
     [Fact]
+    public void A_write_that_fails_names_the_output_and_not_the_temporary_file_the_error_of_dotnet_names()
+    {
+        // Given .NET's error for a full disk, which ends with the path of the file written: the temporary one
+        const string Temp = "/data/.m.snkm.4242.0f1e2d3c4b5a69788796a5b4c3d2e1f0.tmp";
+        var full = new IOException($"No space left on device : '{Temp}'");
+
+        // When it is reported
+        var error = OutputStream.Failure("/data/m.snkm", Temp, full);
+
+        // Then the message is the documented one, naming the output only (the temporary file is gone by then)
+        error.Message.ShouldBe("/data/m.snkm: cannot write: No space left on device");
+        AtomicFile.WithoutTemporary($"Could not move '{Temp}' into place", Temp, "/data/m.snkm").ShouldBe("Could not move '/data/m.snkm' into place");
+    }
+
+    [Fact]
     public void Writing_into_a_missing_folder_names_the_folder()
     {
         using var temp = new TempFolder();

@@ -132,7 +132,8 @@ public static class AtomicFile
             // process finish the other renames, so their temporaries are left to it.
             if (!files.Any(f => f.Renamed)) Discard(files, journal);
             else foreach (var f in files) f.Abandon();
-            if (e is IOException or UnauthorizedAccessException) throw new SnorkelerException($"{files[0].Destination}: cannot write: {e.Message}", e);
+            if (e is IOException or UnauthorizedAccessException)
+                throw new SnorkelerException($"{files[0].Destination}: cannot write: {files.Aggregate(e.Message, (message, f) => WithoutTemporary(message, f.TemporaryPath, f.Destination))}", e);
             throw;
         }
         if (journal is not null) TryDelete(journal);
@@ -248,6 +249,18 @@ public static class AtomicFile
 
     internal static void Forget(PendingFile pending) => Live.TryRemove(pending, out _);
 
+    /// <summary>
+    /// A .NET I/O error's message without the temporary file it names: its closing <c> : 'TEMP'</c> is left out, and a
+    /// mention elsewhere is replaced by the destination (as in <see cref="Begin"/>).
+    /// </summary>
+    internal static string WithoutTemporary(string message, string temp, string destination)
+    {
+        var suffix = $" : '{temp}'";
+        return message.EndsWith(suffix, StringComparison.Ordinal)
+            ? message[..^suffix.Length]
+            : message.Replace(temp, destination, StringComparison.Ordinal);
+    }
+
     internal static void TryDelete(string path)
     {
         try { File.Delete(path); }
@@ -282,7 +295,7 @@ public sealed class PendingFile : IDisposable
         Destination = destination;
         TemporaryPath = temp;
         _file = stream;
-        Stream = new OutputStream(stream, destination);
+        Stream = new OutputStream(stream, destination, temp);
     }
 
     /// <summary>Where to write the content. A failed write (a full disk, a file size limit) throws a <see cref="SnorkelerException"/> naming the destination.</summary>
@@ -310,7 +323,7 @@ public sealed class PendingFile : IDisposable
         {
             if (_done || _completed) return;
             Stream.Flush();
-            OutputStream.Guard(Destination, () => _file.Flush(flushToDisk: true));
+            OutputStream.Guard(Destination, TemporaryPath, () => _file.Flush(flushToDisk: true));
         }
     }
 
@@ -322,7 +335,7 @@ public sealed class PendingFile : IDisposable
             if (_done) throw new InvalidOperationException("the file was already committed or discarded");
             if (_completed) return;
             Stream.Flush();
-            OutputStream.Guard(Destination, () => _file.Flush(flushToDisk: true));
+            OutputStream.Guard(Destination, TemporaryPath, () => _file.Flush(flushToDisk: true));
             _file.Dispose();
             _completed = true;
         }
@@ -368,18 +381,23 @@ public sealed class PendingFile : IDisposable
 /// limit, which .NET reports as an <see cref="ArgumentOutOfRangeException"/>) turned into one-line errors naming
 /// the output.
 /// </summary>
-internal sealed class OutputStream(FileStream inner, string destination) : Stream
+internal sealed class OutputStream(FileStream inner, string destination, string temp) : Stream
 {
-    public static void Guard(string destination, Action action)
+    public static void Guard(string destination, string temp, Action action)
     {
         try { action(); }
-        catch (Exception e) when (e is IOException or ArgumentOutOfRangeException) { throw Failure(destination, e); }
+        catch (Exception e) when (e is IOException or ArgumentOutOfRangeException) { throw Failure(destination, temp, e); }
     }
 
-    private static SnorkelerException Failure(string destination, Exception e)
+    /// <summary>
+    /// The error for a failed write of <paramref name="destination"/>: <c>m.snkm: cannot write: No space left on device</c>.
+    /// .NET ends its message with the path of the file written (<c> : '/data/.m.snkm.PID.GUID.tmp'</c>), a temporary file the
+    /// user never named and that is deleted by then, so that part is left out.
+    /// </summary>
+    internal static SnorkelerException Failure(string destination, string temp, Exception e)
         => SnorkelerException.InFile(destination, e is ArgumentOutOfRangeException
             ? "cannot write: File too large (the file system's or the process's file size limit)"
-            : $"cannot write: {e.Message}", inner: e);
+            : $"cannot write: {AtomicFile.WithoutTemporary(e.Message, temp, destination)}", inner: e);
 
     public override bool CanRead => inner.CanRead;
 
@@ -395,23 +413,23 @@ internal sealed class OutputStream(FileStream inner, string destination) : Strea
         set => inner.Position = value;
     }
 
-    public override void Flush() => Guard(destination, inner.Flush);
+    public override void Flush() => Guard(destination, temp, inner.Flush);
 
     public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
 
     public override long Seek(long offset, SeekOrigin origin) => inner.Seek(offset, origin);
 
-    public override void SetLength(long value) => Guard(destination, () => inner.SetLength(value));
+    public override void SetLength(long value) => Guard(destination, temp, () => inner.SetLength(value));
 
-    public override void Write(byte[] buffer, int offset, int count) => Guard(destination, () => inner.Write(buffer, offset, count));
+    public override void Write(byte[] buffer, int offset, int count) => Guard(destination, temp, () => inner.Write(buffer, offset, count));
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         try { inner.Write(buffer); }
-        catch (Exception e) when (e is IOException or ArgumentOutOfRangeException) { throw Failure(destination, e); }
+        catch (Exception e) when (e is IOException or ArgumentOutOfRangeException) { throw Failure(destination, temp, e); }
     }
 
-    public override void WriteByte(byte value) => Guard(destination, () => inner.WriteByte(value));
+    public override void WriteByte(byte value) => Guard(destination, temp, () => inner.WriteByte(value));
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
     {
