@@ -85,6 +85,7 @@ public class AtomicWriteTests
         // Then the message is the documented one, naming the output only (the temporary file is gone by then)
         error.Message.ShouldBe("/data/m.snkm: cannot write: No space left on device");
         AtomicFile.WithoutTemporary($"Could not move '{Temp}' into place", Temp, "/data/m.snkm").ShouldBe("Could not move '/data/m.snkm' into place");
+        AtomicFile.WithoutTemporary($"Read-only file system : '{Temp}'", Temp, "/data/m.snkm").ShouldBe("Read-only file system");
     }
 
     [Fact]

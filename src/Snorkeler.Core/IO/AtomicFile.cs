@@ -101,7 +101,7 @@ public static class AtomicFile
             {
                 UnauthorizedAccessException => "permission denied",
                 FileNotFoundException or DirectoryNotFoundException => "the folder does not take new files",
-                _ => e.Message.Replace(temp, full, StringComparison.Ordinal),
+                _ => WithoutTemporary(e.Message, temp, full),
             };
             throw new SnorkelerException($"{path}: cannot create a file in '{folder}': {reason}", e);
         }
