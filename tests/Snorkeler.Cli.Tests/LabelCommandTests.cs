@@ -89,6 +89,34 @@ public sealed class LabelCommandTests
     }
 
     [Fact]
+    public void The_manifest_lists_every_file_the_run_wrote_with_the_hash_of_its_bytes()
+    {
+        // Given
+        using var temp = WithLfs();
+
+        // When labels are written with a report and a NumPy matrix with gold labels (its sidecar and gold file beside it)
+        Label(temp, temp.File("labels.csv"), "--report", temp.File("report.html"), "--matrix-out", temp.File("m.npy"), "--gold-column", "CLASS").ShouldSucceed();
+
+        // Then each manifest names every file of its unit but itself, with its size and hash
+        foreach (var (manifest, files) in new[]
+        {
+            ("labels.csv.manifest.json", new[] { "labels.csv", "m.npy", "m.npy.schema.json", "m.gold.npy", "report.html" }),
+            ("m.npy.manifest.json", new[] { "m.npy", "m.npy.schema.json", "m.gold.npy" }),
+        })
+        {
+            using var document = JsonDocument.Parse(File.ReadAllText(temp.File(manifest)));
+            var outputs = document.RootElement.GetProperty("outputs").EnumerateArray().ToArray();
+            outputs.Select(o => Path.GetFileName(o.GetProperty("path").GetString())).ShouldBe(files, ignoreOrder: true);
+            foreach (var output in outputs)
+            {
+                var path = output.GetProperty("path").GetString()!;
+                output.GetProperty("bytes").GetInt64().ShouldBe(new FileInfo(path).Length, path);
+                output.GetProperty("sha256").GetString().ShouldBe(Manifest.Sha256(path), path);
+            }
+        }
+    }
+
+    [Fact]
     public void Changing_one_lf_changes_only_that_lfs_hash_in_the_manifest()
     {
         // Given

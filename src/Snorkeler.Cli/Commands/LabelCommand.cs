@@ -174,6 +174,7 @@ internal sealed class LabelCommand : ICommand
             }
             var labelsContent = outputs[^1].TemporaryPath;
             var predictSeconds = predictClock.Elapsed.TotalSeconds;
+            JsonObject? reportEntry = null;
             if (args.Value("--report") is { } report)
             {
                 var details = ReportDetails.Examples(matrix, data, lfs, RowRecords.DefaultFields(data.Schema, lfs, goldColumn), seed: seed, cancellation: cancellation) with
@@ -182,18 +183,28 @@ internal sealed class LabelCommand : ICommand
                     Dev = dev is null ? null : LfSummary.Of(dev),
                     Warnings = warnings,
                 };
-                outputs.Add(AnalyzeCommand.PrepareReport(report, string.Join(", ", dataPaths.Select(Path.GetFileName)), matrix, LfSummary.Of(matrix), diagnostics,
-                    ModelChoice.NameOf(model), details: details));
+                var reportFile = AnalyzeCommand.PrepareReport(report, string.Join(", ", dataPaths.Select(Path.GetFileName)), matrix, LfSummary.Of(matrix), diagnostics,
+                    ModelChoice.NameOf(model), details: details);
+                outputs.Add(reportFile);
+                reportEntry = Manifest.FileEntry(report, content: reportFile.TemporaryPath);
             }
             var inputs = dataPaths.Select(p => Manifest.FileEntry(p)).ToArray();
-            JsonObject? matrixEntry = null;
+            // Every file written is listed with its hash: the matrix's sidecar and NumPy gold labels, and the report, too.
+            var matrixEntries = new List<JsonObject>();
             if (matrixOut is not null)
             {
                 using var copy = MatrixWriter.Create(matrixOut, schema, names, matrixGold);
                 foreach (var block in matrix.ReadBlocks()) copy.Write(block);
-                outputs.AddRange(copy.Prepare());
-                matrixEntry = Manifest.FileEntry(matrixOut, applied.Rows, copy.ContentPath);
-                outputs.Add(Manifest.Prepare(matrixOut, MatrixManifest(inputs, lfs, matrixEntry)));
+                var matrixFiles = copy.Prepare();
+                outputs.AddRange(matrixFiles);
+                matrixEntries.Add(Manifest.FileEntry(matrixOut, applied.Rows, copy.ContentPath));
+                foreach (var companion in matrixFiles.Skip(1))
+                {
+                    var name = Path.GetFileName(companion.Destination);
+                    var given = MatrixFile.FilesWrittenWith(matrixOut).FirstOrDefault(p => Path.GetFileName(p) == name) ?? companion.Destination;
+                    matrixEntries.Add(Manifest.FileEntry(given, content: companion.TemporaryPath));
+                }
+                outputs.Add(Manifest.Prepare(matrixOut, MatrixManifest(inputs, lfs, matrixEntries)));
             }
 
             // 5. Provenance.
@@ -223,7 +234,8 @@ internal sealed class LabelCommand : ICommand
             };
             manifest["outputs"] = new JsonArray(
                 new[] { (JsonNode)Manifest.FileEntry(outPath, written, labelsContent) }
-                    .Concat(matrixEntry is null ? [] : [matrixEntry.DeepClone()]).ToArray());
+                    .Concat(matrixEntries.Select(e => e.DeepClone()))
+                    .Concat(reportEntry is null ? [] : [reportEntry]).ToArray());
             manifest["tie_break"] = Args.Kebab(tieBreak.ToString());
             manifest["dropped_uncovered"] = args.Flag("--drop-uncovered");
             manifest["label_counts"] = new JsonObject(schema.ClassNames.Select((c, i) => new KeyValuePair<string, JsonNode?>(c, classCounts[i])));
@@ -251,12 +263,12 @@ internal sealed class LabelCommand : ICommand
     /// <summary>The model used when --model is not given.</summary>
     internal static string DefaultModel => LabelModelCatalog.All.Any(k => k.Name == "auto") ? "auto" : "mv";
 
-    private static JsonObject MatrixManifest(IReadOnlyList<JsonObject> inputs, IReadOnlyList<LabelingFunction> lfs, JsonObject matrixEntry)
+    private static JsonObject MatrixManifest(IReadOnlyList<JsonObject> inputs, IReadOnlyList<LabelingFunction> lfs, IReadOnlyList<JsonObject> matrixEntries)
     {
         var manifest = Manifest.Start("label", Environment.GetCommandLineArgs().Skip(1).ToArray());
         manifest["inputs"] = new JsonArray(inputs.Select(i => (JsonNode)i.DeepClone()).ToArray());
         manifest["lfs"] = Manifest.Lfs(lfs);
-        manifest["outputs"] = new JsonArray(matrixEntry.DeepClone());
+        manifest["outputs"] = new JsonArray(matrixEntries.Select(e => (JsonNode)e.DeepClone()).ToArray());
         return manifest;
     }
 
