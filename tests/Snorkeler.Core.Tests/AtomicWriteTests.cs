@@ -89,6 +89,46 @@ public class AtomicWriteTests
     }
 
     [Fact]
+    public void A_file_whose_name_is_as_long_as_a_file_system_takes_is_written_alone_and_as_a_unit_and_its_stale_temporaries_are_deleted()
+    {
+        // Given names of 250 bytes (a file system takes 255), one of them in two-byte characters, so the temporary
+        // .NAME.PID.GUID.tmp beside it cannot hold the whole name, and a temporary of the first left by a dead process
+        using var temp = new TempFolder();
+        var output = temp.File(new string('a', 246) + ".csv");
+        var sidecar = temp.File(new string('\u00e9', 125) + ".json");
+        var cut = Path.GetFileName(output)[..191];
+        var stale = temp.Write($".{cut}.{int.MaxValue}.0123456789abcdef0123456789abcdef.tmp", "half");
+
+        // When it is written alone, then with the other as one unit
+        AtomicFile.Write(output, s => s.Write("first"u8));
+        var unit = new[] { AtomicFile.Prepare(output, s => s.Write("second"u8)), AtomicFile.Prepare(sidecar, s => s.Write("beside"u8)) };
+        AtomicFile.Commit(unit);
+
+        // Then both hold their content and nothing else is left, the dead process's temporary deleted too
+        File.ReadAllText(output).ShouldBe("second");
+        File.ReadAllText(sidecar).ShouldBe("beside");
+        File.Exists(stale).ShouldBeFalse();
+        Directory.GetFiles(temp.Path).Select(Path.GetFileName).ShouldBe([Path.GetFileName(output), Path.GetFileName(sidecar)], ignoreOrder: true);
+    }
+
+    [Fact]
+    public void A_unit_with_a_file_name_too_long_for_the_file_system_fails_before_anything_is_published()
+    {
+        // Given an output of 250 bytes, whose sidecar NAME.schema.json (262 bytes) no file system takes
+        using var temp = new TempFolder();
+        var output = temp.File(new string('a', 246) + ".csv");
+
+        // When the output is prepared, then its sidecar
+        using var first = AtomicFile.Prepare(output, s => s.Write("matrix"u8));
+        var error = Should.Throw<SnorkelerException>(() => AtomicFile.Prepare(output + ".schema.json", s => s.Write("names"u8)));
+        first.Dispose();
+
+        // Then the sidecar fails naming the limit, and nothing is left (the output was never published beside no sidecar)
+        error.Message.ShouldBe($"{output}.schema.json: the file name is 262 bytes long (in UTF-8), longer than the 255 bytes a file system takes; choose a shorter name");
+        Directory.GetFiles(temp.Path).ShouldBeEmpty();
+    }
+
+    [Fact]
     public void Writing_into_a_missing_folder_names_the_folder()
     {
         using var temp = new TempFolder();

@@ -59,6 +59,11 @@ public static class AtomicFile
     public static void RequirePlace(string path, string? fullPath = null)
     {
         var full = fullPath ?? Path.GetFullPath(path);
+        // Checked here, before anything is written: a sidecar or manifest (NAME.schema.json) too long for the file system
+        // was found only when its rename failed, after the output beside it had been published.
+        var nameBytes = System.Text.Encoding.UTF8.GetByteCount(Path.GetFileName(full));
+        if (nameBytes > MaxNameBytes)
+            throw new SnorkelerException($"{path}: the file name is {nameBytes:N0} bytes long (in UTF-8), longer than the {MaxNameBytes} bytes a file system takes; choose a shorter name");
         if (InputFile.Stat(full).Kind == FileKind.Directory) throw new SnorkelerException($"{path}: is a folder, expected a file name");
         var folder = Path.GetDirectoryName(full) ?? ".";
         switch (InputFile.Stat(folder).Kind)
@@ -86,7 +91,7 @@ public static class AtomicFile
         var (journals, temporaries) = Leftovers(folder);
         CompleteInterruptedCommits(journals);
         DeleteStaleTemporaries(temporaries, name);
-        var temp = Path.Combine(folder, $".{name}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        var temp = Path.Combine(folder, $".{Stem(name)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         try
         {
             var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16);
@@ -183,7 +188,7 @@ public static class AtomicFile
 
     private static void DeleteStaleTemporaries(IReadOnlyList<string> candidates, string name)
     {
-        var prefix = "." + name + ".";
+        var prefix = "." + Stem(name) + ".";
         foreach (var file in candidates)
         {
             var fileName = Path.GetFileName(file);
@@ -217,6 +222,35 @@ public static class AtomicFile
         return (journals, temporaries);
     }
 
+    /// <summary>
+    /// The bytes of an output's name that its temporary and journal names keep: <see cref="MaxNameBytes"/> less what they add
+    /// to it (<c>.</c>, <c>.commit.PID.GUID.tmp</c>: at most 56 bytes).
+    /// </summary>
+    private const int StemBytes = MaxNameBytes - 64;
+
+    /// <summary>The longest file name, in bytes of UTF-8, that Linux file systems take (NAME_MAX).</summary>
+    private const int MaxNameBytes = 255;
+
+    /// <summary>
+    /// The part of an output's file name that its temporary files and journal are named by: the whole name, or for a name
+    /// longer than <see cref="StemBytes"/> bytes its start, so that an output whose own name the file system takes can be
+    /// written (<c>.NAME.PID.GUID.tmp</c> was 46 bytes longer than it and could not be created). Clean-up matches temporaries
+    /// by the same stem; a temporary of another output sharing a long stem is deleted only when its process is gone.
+    /// </summary>
+    internal static string Stem(string name)
+    {
+        if (System.Text.Encoding.UTF8.GetByteCount(name) <= StemBytes) return name;
+        var (length, bytes) = (0, 0);
+        while (length < name.Length)
+        {
+            var step = char.IsSurrogatePair(name, length) ? 2 : 1;
+            var size = System.Text.Encoding.UTF8.GetByteCount(name.AsSpan(length, step));
+            if (bytes + size > StemBytes) break;
+            (length, bytes) = (length + step, bytes + size);
+        }
+        return name[..length];
+    }
+
     /// <summary>The PID in <c>....PID.SUFFIX</c> or <c>....PID.GUID.SUFFIX</c> names, or null.</summary>
     private static int? ProcessIdOf(string fileName, string suffix)
     {
@@ -229,9 +263,10 @@ public static class AtomicFile
     private static string WriteJournal(IReadOnlyList<PendingFile> files)
     {
         var first = files[0].Destination;
-        var journal = Path.Combine(Path.GetDirectoryName(first) ?? ".", $".{Path.GetFileName(first)}.{Environment.ProcessId}.commit");
+        var stem = Stem(Path.GetFileName(first));
+        var journal = Path.Combine(Path.GetDirectoryName(first) ?? ".", $".{stem}.{Environment.ProcessId}.commit");
         var content = JsonSerializer.SerializeToUtf8Bytes(files.Select(f => new[] { f.TemporaryPath, f.Destination }).ToArray(), JournalJson.Default.StringArrayArray);
-        var temp = Path.Combine(Path.GetDirectoryName(first) ?? ".", $".{Path.GetFileName(first)}.commit.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        var temp = Path.Combine(Path.GetDirectoryName(first) ?? ".", $".{stem}.commit.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
         {
             stream.Write(content);
