@@ -99,7 +99,6 @@ internal sealed class Args
                 if (TypographicDashes(tokens[i + 1]) > 0) break;
                 list.Add(tokens[++i]);
                 taken++;
-                if (!spec.Many) break;
             }
             if (taken == 0 && i + 1 < tokens.Count && TypographicDashes(tokens[i + 1]) > 0) throw TypographicOption(tokens[i + 1], byName.Keys);
             if (taken == 0) throw new UsageException($"option '{name}' needs a value ({spec.Value})");

@@ -130,13 +130,10 @@ public static class ModelFile
         }
         catch (JsonException e)
         {
-            throw SnorkelerException.InFile(path, $"not valid JSON (truncated or damaged?): {FirstSentence(e.Message)}", e.LineNumber + 1);
+            throw SnorkelerException.InFile(path, $"not valid JSON (truncated or damaged?): {Data.JsonObjectStream.Friendly(e.Message)}", e.LineNumber + 1);
         }
         return ReadGuard.Run(path, () => FromJson(json, path));
     }
-
-    /// <summary>System.Text.Json's message without its position suffix (the line is reported separately).</summary>
-    private static string FirstSentence(string message) => Data.JsonObjectStream.Friendly(message);
 
     /// <summary>Validates and loads a model from its JSON object.</summary>
     public static ILabelModel FromJson(JsonObject json, string path)

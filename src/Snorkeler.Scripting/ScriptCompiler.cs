@@ -53,9 +53,7 @@ internal static partial class ScriptCompiler
             .Select(d => Store(d, schema, declaredAt, sources))
             .ToList();
         if (!diagnostics.Any(d => d.IsError)) diagnostics.AddRange(FailFastCalls(compilation).Concat(TopLevelReturns(compilation)));
-        diagnostics = diagnostics.Distinct()
-            .OrderBy(d => d.Path, StringComparer.Ordinal).ThenBy(d => d.Line).ThenBy(d => d.Column).ThenBy(d => d.Code, StringComparer.Ordinal)
-            .ToList();
+        diagnostics = InOrder(diagnostics.Distinct());
         if (diagnostics.Any(d => d.IsError)) return (null, Capped(NotScriptsLoaded(compilation, diagnostics, sources, preludePath)));
 
         // The code that runs is rewritten (stack guards, progress marks); it compiles whenever the scripts as written do.
@@ -154,8 +152,12 @@ internal static partial class ScriptCompiler
                     span.Path, span.StartLinePosition.Line + 1, span.StartLinePosition.Character + 1, load.File.Span.Length));
             }
         }
-        return result.OrderBy(d => d.Path, StringComparer.Ordinal).ThenBy(d => d.Line).ThenBy(d => d.Column).ThenBy(d => d.Code, StringComparer.Ordinal).ToList();
+        return InOrder(result);
     }
+
+    /// <summary>Diagnostics in the order they are reported: by file, line, column, then code.</summary>
+    private static List<StoredDiagnostic> InOrder(IEnumerable<StoredDiagnostic> diagnostics)
+        => diagnostics.OrderBy(d => d.Path, StringComparer.Ordinal).ThenBy(d => d.Line).ThenBy(d => d.Column).ThenBy(d => d.Code, StringComparer.Ordinal).ToList();
 
     /// <summary>
     /// At most <see cref="MaxErrorsPerFile"/> errors of each file, and for a file with more, one more saying how many

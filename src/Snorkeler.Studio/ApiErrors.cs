@@ -76,11 +76,12 @@ internal static partial class ApiErrors
                        "must be followed by a \\udc00-\\udfff one, which no other escape may follow); remove it, or write the character itself";
             // "could not be converted to" names the request's type (Snorkeler.Studio.FileText); the field's type says what was wanted.
             var wrongType = ConvertedTo().Match(json.Message);
-            if (field is not null && wrongType.Success && typeof(ApiErrors).Assembly.GetType(wrongType.Groups["type"].Value) is { } request
+            var requestType = wrongType.Success ? typeof(ApiErrors).Assembly.GetType(wrongType.Groups["type"].Value) : null;
+            if (field is not null && requestType is { } request
                 && request.GetProperty(field, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase) is { } property)
                 return $"'{field}' in the request body must be {Kind(Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType)}";
             // A body that is JSON but not an object (an array, a number, a string) names the request's type the same way.
-            if (json.Path == "$" && wrongType.Success && typeof(ApiErrors).Assembly.GetType(wrongType.Groups["type"].Value) is { } body)
+            if (json.Path == "$" && requestType is { } body)
                 return $"the request body must be a JSON object with the fields {Text.Listing.Join(Fields(body), "and")}";
             var reason = json.InnerException?.Message ?? json.Message;
             var cut = reason.IndexOf(" Path:", StringComparison.Ordinal);

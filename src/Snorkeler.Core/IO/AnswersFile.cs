@@ -572,8 +572,6 @@ public sealed record AnswersReport(long Lines, long Answers, long Repeats, long 
     /// <summary>What named the classes when <see cref="NumberNamedClasses"/> is not empty (the label.json's path); else null.</summary>
     public string? ClassesFrom { get; init; }
 
-    private static string Count(long n, string noun) => string.Create(CultureInfo.InvariantCulture, $"{n:N0} {noun}{(n == 1 ? "" : "s")}");
-
     private static string Were(long n) => n == 1 ? "was" : "were";
 
     /// <summary>The first few names of a list, for a message.</summary>
@@ -583,12 +581,12 @@ public sealed record AnswersReport(long Lines, long Answers, long Repeats, long 
     /// <summary>One-line notes on anything left out or resolved, for a log (empty when nothing was).</summary>
     public IEnumerable<string> Notes()
     {
-        if (Repeats > 0) yield return $"{Count(Repeats, "repeated answer")} of a worker to the same task {Were(Repeats)} resolved by the repeats rule (e.g. {FirstRepeat})";
-        if (Empty > 0) yield return $"{Count(Empty, "line")} with an empty label {Were(Empty)} skipped";
+        if (Repeats > 0) yield return $"{Text.Listing.Counted(Repeats, "repeated answer")} of a worker to the same task {Were(Repeats)} resolved by the repeats rule (e.g. {FirstRepeat})";
+        if (Empty > 0) yield return $"{Text.Listing.Counted(Empty, "line")} with an empty label {Were(Empty)} skipped";
         if (UnknownWorkerAnswers > 0)
-            yield return $"{Count(UnknownWorkerAnswers, "answer")} of workers the model does not know {Were(UnknownWorkerAnswers)} left out "
-                         + $"({Count(UnknownWorkers.Count, "worker")}: {Some(UnknownWorkers)}); a model fitted on answers that include theirs would use them";
-        if (GoldUnmatched > 0) yield return $"{Count(GoldUnmatched, "gold label")} for tasks without answers {Were(GoldUnmatched)} left out";
+            yield return $"{Text.Listing.Counted(UnknownWorkerAnswers, "answer")} of workers the model does not know {Were(UnknownWorkerAnswers)} left out "
+                         + $"({Text.Listing.Counted(UnknownWorkers.Count, "worker")}: {Some(UnknownWorkers)}); a model fitted on answers that include theirs would use them";
+        if (GoldUnmatched > 0) yield return $"{Text.Listing.Counted(GoldUnmatched, "gold label")} for tasks without answers {Were(GoldUnmatched)} left out";
     }
 
     /// <summary>What a caller should not miss (empty when nothing): tasks that get no label because no answer of theirs was kept.</summary>
@@ -598,14 +596,14 @@ public sealed record AnswersReport(long Lines, long Answers, long Repeats, long 
         if (GoldTasks == 0 && GoldUnmatched > 0)
             yield return GoldUnmatched == 1
                 ? $"the one gold label names no task among the answers ('{FirstUnmatchedGoldTask}'); are the task ids written alike in both files?"
-                : $"none of the {Count(GoldUnmatched, "gold label")} names a task among the answers (the first names '{FirstUnmatchedGoldTask}'); are the task ids written alike in both files?";
+                : $"none of the {Text.Listing.Counted(GoldUnmatched, "gold label")} names a task among the answers (the first names '{FirstUnmatchedGoldTask}'); are the task ids written alike in both files?";
         if (NumberNamedClasses.Count > 0)
             yield return $"{ClassesFrom} names classes with the numbers of other classes, and the {(NumberNamedClasses.Count == 1 ? "label" : "labels")} "
                          + $"{Some(NumberNamedClasses)} {(NumberNamedClasses.Count == 1 ? "was" : "were")} read by name (a name is matched before a number); "
                          + "if a label means the class of its number, give the classes names that are not class numbers";
         var n = TasksWithoutKnownAnswers.Count;
         if (n > 0)
-            yield return $"{Count(n, "task")} {(n == 1 ? "has" : "have")} only answers of workers the model does not know and {(n == 1 ? "is" : "are")} not in the output: {Some(TasksWithoutKnownAnswers)}";
+            yield return $"{Text.Listing.Counted(n, "task")} {(n == 1 ? "has" : "have")} only answers of workers the model does not know and {(n == 1 ? "is" : "are")} not in the output: {Some(TasksWithoutKnownAnswers)}";
     }
 }
 
