@@ -38,7 +38,7 @@ internal sealed class AppliedMatrix : IDisposable
         {
             var names = lfs.Select(l => l.Name).ToArray();
             var counts = countWarnings ? new Analysis.LfWarnings.Counts(schema, names) : null;
-            using (var gold = LabelledData.Gold(dataPaths, data, schema, goldColumn))
+            using (var gold = LabelledData.Gold(dataPaths, data, schema, goldColumn, terminal.Warning))
             using (var writer = MatrixWriter.Create(path, schema, names, gold is null ? null : goldColumn ?? "gold"))
             {
                 var result = Commands.ApplyCommand.Apply(args, terminal, dataPaths, data, lfs, schema, block =>

@@ -30,9 +30,9 @@ internal static class Gold
     /// carry gold labels (from its file, or in the CSV column <paramref name="goldColumn"/>); otherwise
     /// <paramref name="goldColumn"/> is used only to tell a CSV matrix's gold column from its LFs.
     /// </summary>
-    public static IMatrixSource OpenMatrix(IReadOnlyList<string> paths, string? goldColumn, bool require)
+    public static IMatrixSource OpenMatrix(IReadOnlyList<string> paths, string? goldColumn, bool require, Terminal? terminal = null)
     {
-        return Inputs.OpenMatrix(paths, require ? goldColumn : CsvGoldColumn(paths[0], goldColumn));
+        return Inputs.OpenMatrix(paths, require ? goldColumn : CsvGoldColumn(paths[0], goldColumn), terminal);
     }
 
     /// <summary><paramref name="goldColumn"/> when <paramref name="path"/> is a CSV (read with <paramref name="csv"/>, else its delimiter detected) with that column, else null.</summary>
@@ -48,14 +48,14 @@ internal static class Gold
     /// (loaded on demand, so commands without <c>--lfs</c> only need them for data) and its gold labels come from
     /// <c>--gold-column</c> (or a Wrench split's own labels).
     /// </summary>
-    public static LabelMatrix? OpenDev(Args args, Func<string, Data.IDataSource, (IReadOnlyList<LabelingFunction> Lfs, LabelSchema Schema)>? lfs, ApplyOptions options)
+    public static LabelMatrix? OpenDev(Args args, Terminal terminal, Func<string, Data.IDataSource, (IReadOnlyList<LabelingFunction> Lfs, LabelSchema Schema)>? lfs, ApplyOptions options)
     {
         if (args.Value("--dev") is not { } path) return null;
         var goldColumn = args.Value("--gold-column");
         var wrench = path.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
         if (MatrixFile.IsMatrix(path) || (wrench && lfs is null))
         {
-            var matrix = MatrixFile.Concat(OpenMatrix([path], goldColumn, require: false).ReadBlocks());
+            var matrix = MatrixFile.Concat(OpenMatrix([path], goldColumn, require: false, terminal).ReadBlocks());
             if (!matrix.HasGold)
                 throw SnorkelerException.InFile(path, $"the dev set has no gold labels; write them into the matrix with 'snorkeler apply --gold-column NAME', or pass the data file with --gold-column");
             return RequireLabelled(matrix, path);
@@ -64,7 +64,7 @@ internal static class Gold
         if (lfs is null) throw DataDevWithoutLfs(path);
         var data = Inputs.OpenData([path], args, strictAliases: false);
         var (functions, schema) = lfs(path, data);
-        using var gold = LabelledData.Gold([path], data, schema, goldColumn) ?? throw NoGoldColumn(path, data);
+        using var gold = LabelledData.Gold([path], data, schema, goldColumn, terminal.Warning) ?? throw NoGoldColumn(path, data);
         return RequireLabelled(LabelledData.Apply(data, functions, schema, gold, options with { Progress = null }), path);
     }
 

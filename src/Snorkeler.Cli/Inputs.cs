@@ -199,7 +199,7 @@ internal static class Inputs
     }
 
     /// <summary>Opens a matrix (or several files of long-format answers as one); an empty one (a header and no rows) is an error, since nothing can be learnt from it.</summary>
-    public static IMatrixSource OpenMatrix(IReadOnlyList<string> paths, string? goldColumn = null) => OpenMatrix(paths, new MatrixReadOptions { GoldColumn = goldColumn }, null);
+    public static IMatrixSource OpenMatrix(IReadOnlyList<string> paths, string? goldColumn = null, Terminal? terminal = null) => OpenMatrix(paths, new MatrixReadOptions { GoldColumn = goldColumn }, terminal);
 
     /// <summary>
     /// Opens the matrix of an option that takes several files (<c>--matrix b1.csv b2.csv</c>): one file as it is, or
@@ -252,7 +252,7 @@ internal static class Inputs
             var dev = OpenMatrix(paths, args, terminal, train is null ? null : new LabelModels.MajorityVoteModel(train.Schema, train.LfNames));
             return dev.HasGold ? dev : throw SnorkelerException.InFile(MatrixName(paths), "the dev answers have no gold labels; give them with --gold GOLD.csv");
         }
-        return Gold.OpenDev(args, lfs, options);
+        return Gold.OpenDev(args, terminal, lfs, options);
     }
 
     /// <summary>What a file that holds no long-format answers is, for a message.</summary>
@@ -289,7 +289,7 @@ internal static class Inputs
     private static IMatrixSource OpenMatrix(IReadOnlyList<string> paths, MatrixReadOptions options, Terminal? terminal)
     {
         var path = MatrixName(paths);
-        var matrix = MatrixFile.Open(paths, options);
+        var matrix = MatrixFile.Open(paths, terminal is null ? options : options with { Warn = terminal.Warning });
         if (matrix.RowCount == 0) throw SnorkelerException.InFile(path, "the matrix has no rows");
         // A NumPy matrix's gold file is found through its sidecar: without one, a gold file beside it is not read, and a
         // comparison then says only that the matrix has no gold.

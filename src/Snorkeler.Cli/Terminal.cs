@@ -37,6 +37,9 @@ internal sealed class Terminal(TextWriter stdout, TextWriter stderr, bool intera
         if (!Quiet) Error.WriteLine(Text.Printable.OneLine(message));
     }
 
+    /// <summary>A warning on stderr, <c>warning: MESSAGE</c> on one line (--quiet keeps it: it says the result may not be what was meant).</summary>
+    public void Warning(string message) => Error.WriteLine(Text.Printable.OneLine($"warning: {message}"));
+
     /// <summary>Progress that rewrites one stderr line, only on an interactive terminal.</summary>
     public Action<long>? Progress(string what)
     {

@@ -47,6 +47,26 @@ public class GoldTests
     }
 
     [Fact]
+    public void A_csv_matrix_gold_label_that_names_one_class_and_numbers_another_is_read_as_the_name_with_one_warning()
+    {
+        // Given a CSV matrix whose sidecar names the classes "1", "0", "2": its gold '1' is class "1" by name and class 1 ("0") by number
+        using var tickets = new Tickets();
+        var matrix = tickets.File("g.csv");
+        File.WriteAllText(matrix, "good,bad,y\n0,-1,1\n-1,1,0\n-1,-1,2\n0,-1,1\n");
+        File.WriteAllText(matrix + ".schema.json", """{"format": "snorkeler.matrix-schema", "version": 1, "classes": ["1", "0", "2"], "lfs": ["good", "bad"]}""");
+
+        // When
+        var result = Shell.Run("analyze", "--matrix", matrix, "--gold-column", "y", "--format", "json");
+
+        // Then the cells are read as the classes they name (so both LFs are right), and the warning comes once, at the first such cell
+        result.ShouldSucceed();
+        result.ErrorLines.Where(l => l.StartsWith("warning:", StringComparison.Ordinal)).ShouldBe(
+            [$"warning: {matrix}(2): column 'y': '1' names class '1' and is also the number of class '0'; a gold label that names a class is read as that class, so write the column's labels as class names, not numbers"]);
+        using var json = JsonDocument.Parse(result.Out);
+        json.RootElement.GetProperty("lfs").EnumerateArray().Select(l => l.GetProperty("incorrect").GetInt32()).ShouldBe([0, 0]);
+    }
+
+    [Fact]
     public void A_gold_cell_that_names_no_class_stops_apply_at_its_line()
     {
         using var tickets = new Tickets(Tickets.Csv.Replace("T6,Invoice address,How do I change the address on my invoice,basic,Account", "T6,Invoice address,How do I change the address on my invoice,basic,Acount"));

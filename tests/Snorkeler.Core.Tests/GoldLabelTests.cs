@@ -54,6 +54,46 @@ public class GoldLabelTests
     }
 
     [Fact]
+    public void A_number_with_a_zero_fraction_is_the_class_its_digits_name_as_the_number_itself_is()
+    {
+        var stars = new GoldColumn("stars", new LabelSchema(["1", "2", "3", "4", "5"]));
+
+        stars.TryParse("1.0").ShouldBe(0);
+        stars.TryParse("5.00").ShouldBe(4);
+        stars.TryParse("0.0").ShouldBe(0);
+    }
+
+    [Fact]
+    public void A_gold_cell_that_names_one_class_and_numbers_another_is_the_class_it_names_and_is_warned_of_once()
+    {
+        // Given classes named "0" and "1" in the other order than their numbers
+        using var temp = new TempFolder();
+        var path = temp.Write("t.csv", "id,y\n1,0\n2,1\n3,1.0\n4,\n");
+        var warnings = new List<string>();
+
+        // When
+        using var cursor = LabelledData.Gold([path], new CsvSource(path), new LabelSchema(["1", "0"]), "y", warnings.Add)!;
+        var labels = cursor.Take(4);
+
+        // Then
+        labels.ShouldBe([1, 0, 0, -1]);
+        warnings.ShouldBe([$"{path}(2): column 'y': '0' names class '0' and is also the number of class '1'; a gold label that names a class is read as that class, so write the column's labels as class names, not numbers"]);
+    }
+
+    [Fact]
+    public void A_gold_cell_that_is_its_own_class_number_is_not_warned_of()
+    {
+        using var temp = new TempFolder();
+        var path = temp.Write("t.csv", "id,y\n1,0\n2,1\n3,2\n");
+        var warnings = new List<string>();
+
+        using var cursor = LabelledData.Gold([path], new CsvSource(path), new LabelSchema(["0", "1", "other"]), "y", warnings.Add)!;
+
+        cursor.Take(3).ShouldBe([0, 1, 2]);
+        warnings.ShouldBeEmpty();
+    }
+
+    [Fact]
     public void Gold_labels_are_read_from_a_data_file_in_row_order_and_joined_to_blocks_of_any_size()
     {
         // Given

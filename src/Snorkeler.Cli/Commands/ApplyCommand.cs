@@ -42,7 +42,7 @@ internal sealed class ApplyCommand : ICommand
         var schema = set.Schema!;
         StartupTrace.Mark("apply: data opened, LFs loaded");
 
-        using var gold = LabelledData.Gold(dataPaths, data, schema, args.Value("--gold-column"));
+        using var gold = LabelledData.Gold(dataPaths, data, schema, args.Value("--gold-column"), terminal.Warning);
         using var writer = MatrixWriter.Create(outPath, schema, lfs.Select(l => l.Name).ToArray(), gold is null ? null : args.Value("--gold-column") ?? "gold");
         var statistics = args.Value("--stats") is null ? null : new LabelModels.SufficientStatistics(schema, lfs.Select(l => l.Name).ToArray());
         var counts = new Analysis.LfWarnings.Counts(schema, lfs.Select(l => l.Name).ToArray());

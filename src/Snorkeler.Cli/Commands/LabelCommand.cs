@@ -81,7 +81,7 @@ internal sealed class LabelCommand : ICommand
             ApplyResult applied;
             // The training data's own gold labels, when it has the gold column, travel with the matrix (--matrix-out, the report).
             var goldColumn = args.Value("--gold-column");
-            using var trainGold = goldColumn is not null && data.Schema.IndexOf(goldColumn) >= 0 ? LabelledData.Gold(dataPaths, data, schema, goldColumn) : null;
+            using var trainGold = goldColumn is not null && data.Schema.IndexOf(goldColumn) >= 0 ? LabelledData.Gold(dataPaths, data, schema, goldColumn, terminal.Warning) : null;
             var matrixGold = trainGold is null ? null : goldColumn;
             var counts = new LfWarnings.Counts(schema, names);
             using (var writer = MatrixWriter.Create(intermediatePath, schema, names, matrixGold))
@@ -101,7 +101,7 @@ internal sealed class LabelCommand : ICommand
             var matrix = MatrixFile.OpenBinary(outputs[0].TemporaryPath);
 
             // 2. The labelled dev set, if any: a matrix with gold labels, or data labelled by the same LFs.
-            var dev = Gold.OpenDev(args, (_, _) => (lfs, schema), applyOptions with { Progress = null });
+            var dev = Gold.OpenDev(args, terminal, (_, _) => (lfs, schema), applyOptions with { Progress = null });
             var warnings = ApplyCommand.Warnings(counts, lfs, data, goldColumn, dataHasGold: trainGold is not null, args, cancellation).ToList();
             // What needs gold (accuracy, LFs firing together within a class): the training data's gold labels when it has them,
             // else the dev set's (whose wrong rows 'rows' shows when the dev set is a data file).

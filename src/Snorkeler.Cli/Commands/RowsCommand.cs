@@ -77,7 +77,7 @@ internal sealed class RowsCommand : ICommand
             if (args.Has("--matrix"))
             {
                 var matrixPath = Inputs.MatrixName(args.Values("--matrix"));
-                matrix = Gold.OpenMatrix(args.Values("--matrix"), goldColumn, require: false);
+                matrix = Gold.OpenMatrix(args.Values("--matrix"), goldColumn, require: false, terminal);
                 if (matrix.RowCount is { } n && n == 0) throw SnorkelerException.InFile(matrixPath, "the matrix has no rows");
                 Inputs.RequireMatrixRows(data, matrix, matrixPath, cancellation);
                 if (args.Has("--lfs"))
@@ -89,7 +89,7 @@ internal sealed class RowsCommand : ICommand
                 }
                 if (!matrix.HasGold && goldColumn is not null)
                 {
-                    var column = new Data.GoldColumn(goldColumn, matrix.Schema);
+                    var column = new Data.GoldColumn(goldColumn, matrix.Schema) { Warn = terminal.Warning };
                     column.IndexIn(data);
                     matrix = LabelledData.WithGold(matrix, () => column.Cursor(data));
                 }
@@ -183,7 +183,7 @@ internal sealed class RowsCommand : ICommand
             return saved;
         }
         var kind = LabelModelCatalog.Get(name ?? LabelCommand.DefaultModel);
-        var dev = Gold.OpenDev(args, lfs is null ? null : (_, _) => (lfs, matrix.Schema), options);
+        var dev = Gold.OpenDev(args, terminal, lfs is null ? null : (_, _) => (lfs, matrix.Schema), options);
         var model = kind.CreateTrainer(ModelOptions.Defaults).Fit(matrix, new FitContext { Seed = seed, Dev = dev, DevName = args.Value("--dev"), Cancellation = cancellation });
         terminal.Info(ModelChoice.Of(model)?.Describe() ?? $"fitted '{model.Name}' on the rows");
         return model;

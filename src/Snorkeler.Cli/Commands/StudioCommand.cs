@@ -54,6 +54,8 @@ internal sealed class StudioCommand : ICommand
         var data = Inputs.OpenData(dataPaths, args);
         var dev = devPath is null ? null : Inputs.OpenData([devPath], args, strictAliases: false);
         var labels = args.Value("--labels") ?? StudioSettings.DefaultHandLabelsPath(dataPaths[0]);
+        // The dev set's gold labels are read again whenever the classes change: a warning about them is said once.
+        var goldWarned = false;
         var settings = new StudioSettings
         {
             LfFolder = folder,
@@ -62,7 +64,11 @@ internal sealed class StudioCommand : ICommand
             Dev = dev,
             DevGold = dev is null ? null : (schema, rows) =>
             {
-                using var gold = LabelledData.Gold([devPath!], dev, schema, goldColumn)!;
+                using var gold = LabelledData.Gold([devPath!], dev, schema, goldColumn, w =>
+                {
+                    if (!goldWarned) terminal.Warning(w);
+                    goldWarned = true;
+                })!;
                 return gold.Take(rows);
             },
             GoldColumn = goldColumn,

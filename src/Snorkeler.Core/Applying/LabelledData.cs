@@ -13,16 +13,17 @@ public static class LabelledData
     /// <summary>
     /// The gold labels of <paramref name="data"/> (opened from <paramref name="paths"/>), in row order: from the
     /// column <paramref name="goldColumn"/> when given (class names or numbers; an error when the data has no such
-    /// column), else from the files themselves when they are all Wrench splits, else null (no gold labels).
+    /// column), else from the files themselves when they are all Wrench splits, else null (no gold labels). A cell that is
+    /// both a class's name and another class's number is warned of once through <paramref name="warn"/> (<see cref="GoldColumn.Warn"/>).
     /// </summary>
-    public static GoldCursor? Gold(IReadOnlyList<string> paths, IDataSource data, LabelSchema schema, string? goldColumn)
+    public static GoldCursor? Gold(IReadOnlyList<string> paths, IDataSource data, LabelSchema schema, string? goldColumn, Action<string>? warn = null)
     {
         Guard.NotNull(paths);
         Guard.NotNull(data);
         Guard.NotNull(schema);
         if (goldColumn is not null)
         {
-            var column = new GoldColumn(goldColumn, schema);
+            var column = new GoldColumn(goldColumn, schema) { Warn = warn };
             column.IndexIn(data);
             return column.Cursor(data);
         }

@@ -4,7 +4,9 @@ namespace Snorkeler.Data;
 
 /// <summary>
 /// A data column holding gold (true) labels, and how its cells become labels: a class name (exactly, else
-/// ignoring case when that picks one class), or a class number (<c>1</c>, or <c>1.0</c> as pandas writes it); an empty cell, a missing value or <c>-1</c> is
+/// ignoring case when that picks one class), or a class number (<c>1</c>, or <c>1.0</c> as pandas writes it). A cell that
+/// is both a class's name and another class's number (<c>1</c> among classes named <c>1</c> to <c>5</c>) is the class it
+/// names, <c>1.0</c> too, and the first such cell is warned of (<see cref="Warn"/>); an empty cell, a missing value or <c>-1</c> is
 /// "no gold label" (<see cref="LabelSchema.Abstain"/>). Anything else is an error naming the file, the line and
 /// the nearest class, or the control character a cell holds (<c>1\0</c>, which <c>int.TryParse</c> read as 1). The same rules serve every command and every format, so gold written as names in one file
 /// and as numbers in another means the same.
@@ -32,6 +34,15 @@ public sealed class GoldColumn
     /// <summary>The classes the labels name.</summary>
     public LabelSchema Schema { get; }
 
+    /// <summary>
+    /// Receives, once, a warning naming the source, line, column and value of the first cell <see cref="Parse"/> reads
+    /// that is both a class's name and another class's number: it is read as the class it names, which a column
+    /// written with class numbers did not mean. Null: no warning.
+    /// </summary>
+    public Action<string>? Warn { get; init; }
+
+    private int _warned;
+
     /// <summary>The label a cell stands for, or null when it names no class (see the class summary).</summary>
     public int? TryParse(ReadOnlySpan<char> cell)
     {
@@ -39,16 +50,21 @@ public sealed class GoldColumn
         if (text.IsEmpty) return LabelSchema.Abstain;
         // int.TryParse takes trailing NULs for the end of the number ("1\0" was read as 1), and no class name holds a control character.
         if (Text.ControlCharacters.First(text) >= 0) return null;
-        var s = text.ToString();
-        if (Schema.LabelOf(s) is { } exact) return exact;
-        if (_ignoreCase.TryGetValue(s, out var label)) return label;
+        if (ByName(text.ToString()) is { } named) return named;
         // pandas writes an integer column that has missing values as floats ("1.0", and "" for NaN): a zero fraction is
-        // still a class number, as long as no class is named so (checked above).
+        // still the number it ends, which a class's name wins over as it does over "1".
         var whole = WithoutZeroFraction(text);
+        if (whole.Length < text.Length && ByName(whole.ToString()) is { } wholeNamed) return wholeNamed;
         if (whole.SequenceEqual("-1")) return LabelSchema.Abstain;
-        if (int.TryParse(whole, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number < Schema.Cardinality) return number;
-        return null;
+        return Number(whole);
     }
+
+    /// <summary>The class named <paramref name="text"/> exactly, else ignoring case when that picks one class; null when none.</summary>
+    private int? ByName(string text) => Schema.LabelOf(text) ?? (_ignoreCase.TryGetValue(text, out var label) ? label : null);
+
+    /// <summary>The class numbered <paramref name="text"/> (digits only), or null.</summary>
+    private int? Number(ReadOnlySpan<char> text)
+        => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number < Schema.Cardinality ? number : null;
 
     /// <summary><paramref name="text"/> without a fraction of zeros (<c>1.0</c> → <c>1</c>), else unchanged.</summary>
     private static ReadOnlySpan<char> WithoutZeroFraction(ReadOnlySpan<char> text)
@@ -59,7 +75,18 @@ public sealed class GoldColumn
 
     /// <summary>The label of a cell, or a <see cref="SnorkelerException"/> naming <paramref name="source"/>, its line and the nearest class.</summary>
     public int Parse(ReadOnlySpan<char> cell, string source, long? line = null)
-        => TryParse(cell) ?? throw SnorkelerException.InFile(source, Problem(cell.Trim().ToString()), line);
+    {
+        var label = TryParse(cell) ?? throw SnorkelerException.InFile(source, Problem(cell.Trim().ToString()), line);
+        if (Warn is not null && label >= 0 && Number(WithoutZeroFraction(cell.Trim())) is { } number && number != label
+            && Interlocked.Exchange(ref _warned, 1) == 0)
+        {
+            var text = cell.Trim().ToString();
+            Warn(Text.Printable.OneLine($"{(line is { } l ? $"{source}({l})" : source)}: column '{Name}': '{text}' names class '{Schema.NameOf(label)}' "
+                + $"and is also the number of class '{Schema.NameOf(number)}'; a gold label that names a class is read as that class, "
+                + "so write the column's labels as class names, not numbers"));
+        }
+        return label;
+    }
 
     /// <summary>
     /// Why a cell is not a gold label: <c>column 'category': 'Billng' is not a class (...); did you mean 'Billing'?</c>, or,

@@ -12,9 +12,9 @@ internal static class CsvMatrix
     /// <summary>
     /// Reads the matrix at <paramref name="path"/>, its fields split by the delimiter <paramref name="csv"/> gives, else by
     /// the one detected as for data files (a spreadsheet's semicolons, a tab, a pipe). Without a sidecar the classes are
-    /// numbered after the largest label, or are <paramref name="reference"/>'s when those are numbered and hold every label.
+    /// numbered after the largest label, or are <paramref name="reference"/>'s when those are numbered and hold every label. A gold label that is both a class's name and another class's number is warned of through <paramref name="warn"/>.
     /// </summary>
-    public static LabelMatrix Read(string path, string? goldColumn, CsvOptions? csv = null, LabelSchema? reference = null)
+    public static LabelMatrix Read(string path, string? goldColumn, CsvOptions? csv = null, LabelSchema? reference = null, Action<string>? warn = null)
     {
         var source = new CsvSource(path, csv);
         var (schema, sidecarNames, sidecarGold) = MatrixFile.ReadSidecar(path);
@@ -40,7 +40,7 @@ internal static class CsvMatrix
                 throw SnorkelerException.InFile(MatrixFile.SchemaSidecar(path), "its LF names differ from the CSV header's: " + NamesDiffer(sidecarNames, names));
             names = sidecarNames;
         }
-        var gold = schema is null || goldIndex < 0 ? null : new GoldColumn(source.Schema.Names[goldIndex], schema);
+        var gold = schema is null || goldIndex < 0 ? null : new GoldColumn(source.Schema.Names[goldIndex], schema) { Warn = warn };
         var votes = new List<int>();
         var goldLabels = new List<int>();
         var max = -1;

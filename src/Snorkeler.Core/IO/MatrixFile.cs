@@ -174,7 +174,7 @@ public static class MatrixFile
         {
             MatrixFormat.Binary => new BinaryMatrixSource(path),
             MatrixFormat.Wrench => WrenchFile.ReadMatrix(path),
-            MatrixFormat.Csv => CsvMatrix.Read(path, options.GoldColumn, options.CsvOptions, options.Schema),
+            MatrixFormat.Csv => CsvMatrix.Read(path, options.GoldColumn, options.CsvOptions, options.Schema, options.Warn),
             _ => new NpyMatrix.NpyMatrixSource(path, options.Schema),
         };
         if (options.GoldColumn is { } goldColumn && !source.HasGold)

@@ -44,6 +44,12 @@ public sealed record MatrixReadOptions
     /// <summary>A wide CSV matrix's column holding gold labels (it is then not an LF).</summary>
     public string? GoldColumn { get; init; }
 
+    /// <summary>
+    /// Receives warnings about what was read that is not an error: a CSV matrix's gold label that is both a class's name
+    /// and another class's number, read as the class it names (<see cref="Data.GoldColumn.Warn"/>). Null: none are said.
+    /// </summary>
+    public Action<string>? Warn { get; init; }
+
     /// <summary>A file of gold labels for a long-format matrix, with a task and a label column, joined on the task.</summary>
     public string? GoldPath { get; init; }
 
