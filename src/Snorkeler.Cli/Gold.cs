@@ -107,5 +107,5 @@ internal static class Gold
     }
 
     /// <summary>"gold labels on 120 of 1,956 rows" for status lines.</summary>
-    public static string Describe(Data.GoldCursor gold) => $"gold labels on {gold.Labelled:N0} of {gold.Rows:N0} rows";
+    public static string Describe(Data.GoldCursor gold) => $"gold labels on {gold.Labelled:N0} of {Text.Listing.Counted(gold.Rows, "row")}";
 }

@@ -60,7 +60,7 @@ internal static class Inputs
         var expected = matrix.RowCount ?? matrix.ReadBlocks().Sum(b => (long)b.RowCount);
         var rows = DataSources.CountRows(data, cancellation);
         if (rows != expected)
-            throw SnorkelerException.InFile(data.Name, $"has {rows:N0} rows, but the label matrix {matrixPath} has {expected:N0}; give the data the matrix was made from");
+            throw SnorkelerException.InFile(data.Name, $"has {Counted(rows, "row")}, but the label matrix {matrixPath} has {expected:N0}; give the data the matrix was made from");
     }
 
     /// <summary>How delimited text is read: <c>--delimiter</c>, else detected per file.</summary>

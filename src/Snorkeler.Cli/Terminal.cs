@@ -50,7 +50,7 @@ internal sealed class Terminal(TextWriter stdout, TextWriter stderr, bool intera
         {
             if (clock.Elapsed - last < TimeSpan.FromMilliseconds(250)) return;
             last = clock.Elapsed;
-            Error.Write($"\r{what}: {rows:N0} rows ({rows / Math.Max(clock.Elapsed.TotalSeconds, 1e-9):N0}/s)   ");
+            Error.Write($"\r{what}: {Text.Listing.Counted(rows, "row")} ({rows / Math.Max(clock.Elapsed.TotalSeconds, 1e-9):N0}/s)   ");
         };
     }
 

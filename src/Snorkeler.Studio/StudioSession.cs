@@ -110,7 +110,7 @@ public sealed partial class StudioSession : IDisposable
         {
             var at = _hand.LineOf(row) is { } line ? $"{_hand.Path}({line})" : _hand.Path;
             if (row >= _train.FileRows)
-                warnings.Add($"warning: {at}: row {row + 1:N0} is past the data's {_train.FileRows:N0} rows; its label is not used (a labels file of other data?)");
+                warnings.Add($"warning: {at}: row {row + 1:N0} is past the data's {Text.Listing.Counted(_train.FileRows, "row")}; its label is not used (a labels file of other data?)");
             else if (schema is not null && schema.LabelOf(label) is null)
                 warnings.Add($"warning: {at}: row {row + 1:N0}'s label '{label}' is not a class of the LFs ({UnknownClass(label, schema)}); it is not used");
         }
@@ -138,7 +138,7 @@ public sealed partial class StudioSession : IDisposable
     public long TrainRows => _train.Rows;
 
     /// <summary>The training data's name and whether it is a sample.</summary>
-    public string DataName => _train.IsSample ? $"{_train.Name} (sample of {_train.Rows:N0} rows)" : _train.Name;
+    public string DataName => _train.IsSample ? $"{_train.Name} (sample of {Text.Listing.Counted(_train.Rows, "row")})" : _train.Name;
 
     /// <summary>Rows of the dev data, or 0.</summary>
     public long DevRows => _dev?.Rows ?? 0;

@@ -67,6 +67,30 @@ public class GoldTests
     }
 
     [Fact]
+    public void Status_lines_about_one_row_or_one_LF_are_in_the_singular()
+    {
+        // Given one ticket and one rule (before: 'ok: 1 LFs', 'gold labels on 1 of 1 rows', 'of 1 rows', '1 labels', 'on 1 row × 1 LF')
+        using var tickets = new Tickets(string.Join('\n', Tickets.Csv.Split('\n').Take(2)) + "\n",
+            "labels Billing, Technical, Account\n\nlf refund:\n    when body contains \"refund\" label Billing\n");
+
+        // When
+        var check = Shell.Run("check", tickets.Lfs);
+        var apply = Shell.Run("apply", "--lfs", tickets.Lfs, "--data", tickets.Data, "--gold-column", "category", "--out", tickets.File("m.snkm"));
+        var rows = Shell.Run("rows", "--lfs", tickets.Lfs, "--data", tickets.Data, "--lf", "refund");
+        var label = Shell.Run("label", "--lfs", tickets.Lfs, "--data", tickets.Data, "--model", "mv", "--out", tickets.File("labels.csv"));
+        var fit = Shell.Run("fit", "--matrix", tickets.File("m.snkm"), "--model", "mv", "--out", tickets.File("mv.json"));
+
+        // Then
+        check.ShouldSucceed().Out.ShouldStartWith("ok: 1 LF, classes ");
+        apply.ShouldSucceed().Error.ShouldContain("applied 1 LF to 1 row ");
+        apply.Error.ShouldContain("gold labels on 1 of 1 row;");
+        rows.ShouldSucceed().Out.ShouldStartWith("refund votes: 1 of 1 row, all shown");
+        label.ShouldSucceed().Error.ShouldContain("wrote 1 label to ");
+        label.Error.ShouldContain("(0 rows uncovered)");
+        fit.ShouldSucceed().Error.ShouldContain("fitted 'mv' on 1 row × 1 LF in ");
+    }
+
+    [Fact]
     public void A_gold_cell_that_names_no_class_stops_apply_at_its_line()
     {
         using var tickets = new Tickets(Tickets.Csv.Replace("T6,Invoice address,How do I change the address on my invoice,basic,Account", "T6,Invoice address,How do I change the address on my invoice,basic,Acount"));

@@ -130,6 +130,23 @@ public sealed class StudioStartupTests : IDisposable
         run.ErrorLines.ShouldContain(l => l.Contains("tickets.rules(", StringComparison.Ordinal) && l.Contains("error SNK0007: unknown label 'BILING'", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_studio_on_one_row_says_so_in_the_singular()
+    {
+        // Given data of one row, its dev set the same row, and a hand label of row 2, past it (before: '1 training rows, 1 dev rows', 'the data's 1 rows')
+        var one = _temp.Write("one.csv", string.Join('\n', File.ReadLines(_data).Take(2)) + "\n");
+        _temp.Write("hand.csv", "row,label\n2,BILLING\n");
+
+        // When
+        var run = await Studio(["--data", one, "--dev", one, "--gold-column", "category", "--sample", "1"]);
+
+        // Then
+        run.Served.ShouldBeTrue(run.Error);
+        run.ErrorLines.ShouldContain(l => l.EndsWith(" (a sample of 1 row)", StringComparison.Ordinal));
+        run.ErrorLines.ShouldContain(l => l.StartsWith("1 training row, 1 dev row; hand labels in ", StringComparison.Ordinal));
+        run.ErrorLines.ShouldContain(l => l.Contains("row 2 is past the data's 1 row;", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]

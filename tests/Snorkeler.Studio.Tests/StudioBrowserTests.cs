@@ -154,6 +154,29 @@ public sealed class StudioBrowserTests
     }
 
     [Fact]
+    public async Task A_person_working_on_one_row_reads_its_counts_in_the_singular()
+    {
+        // Given a sample of one training row, and a dev file of one row that a rule votes on wrongly (before: '1 rows', '1 gold rows')
+        using var temp = new TempFolder();
+        var dev = temp.Write("dev.csv", "text,label\nplease subscribe to my channel,HAM\n");
+        await using var studio = await StudioHarness.Start(rules: "labels HAM, SPAM\n\nlf keyword_subscribe:\n    when text contains \"subscribe\" label SPAM\n",
+            sample: 1, devFile: dev, goldColumn: "label");
+        using var browser = Browser();
+        var wait = Open(browser, studio);
+
+        // When
+        wait.Until(b => b.FindElements(By.CssSelector("#lf-table tbody tr")).Count == 1);
+        browser.FindElement(By.CssSelector("#total-accuracy-covered .value")).Click();
+        wait.Until(b => Text(b, "#rows-panel .rows-title").Contains(" — ", StringComparison.Ordinal));
+
+        // Then
+        Text(browser, "#data-info").ShouldContain("(sample of 1 row) · 1 row · dev 1 row · classes HAM, SPAM");
+        Text(browser, "#total-accuracy .label").ShouldStartWith("model accuracy (1 gold row");
+        Text(browser, "#total-accuracy-covered .label").ShouldBe("model accuracy, covered (1 gold row)");
+        Text(browser, "#rows-panel .rows-title").ShouldBe("gold: some LF votes; the label model disagrees with gold — 1 row");
+    }
+
+    [Fact]
     public async Task A_person_opens_the_gold_rows_where_LFs_vote_and_the_model_is_unsure_from_the_covered_accuracy_card()
     {
         // The prior leaves every question no rule votes on uncertain (361 of TREC's 500 dev questions here), and the coverage

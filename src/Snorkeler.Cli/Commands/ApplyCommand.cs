@@ -122,6 +122,6 @@ internal sealed class ApplyCommand : ICommand
     {
         for (var j = 0; j < lfs.Count; j++)
             if (result.Failures[j] > 0)
-                terminal.Error.WriteLine($"warning: LF {lfs[j].Describe()} threw on {result.Failures[j]:N0} rows, recorded as abstains");
+                terminal.Error.WriteLine($"warning: LF {lfs[j].Describe()} threw on {Text.Listing.Counted(result.Failures[j], "row")}, recorded as abstains");
     }
 }

@@ -42,7 +42,7 @@ internal sealed class CheckCommand : ICommand
             terminal.Error.WriteLine($"{errors} error{(errors == 1 ? "" : "s")}, {warnings} warning{(warnings == 1 ? "" : "s")}");
             return ExitCode.BadInput;
         }
-        terminal.Out.WriteLine($"ok: {set.Functions.Count} LFs, classes {set.Schema}{(warnings > 0 ? $", {warnings} warning{(warnings == 1 ? "" : "s")}" : "")}");
+        terminal.Out.WriteLine($"ok: {Text.Listing.Counted(set.Functions.Count, "LF")}, classes {set.Schema}{(warnings > 0 ? $", {Text.Listing.Counted(warnings, "warning")}" : "")}");
         if (data is null) terminal.Info("field names were not checked against data; add --data FILE to check them");
         return ExitCode.Ok;
     }

@@ -152,7 +152,7 @@ internal sealed class FitCommand : ICommand
             ["train_rows"] = rows,
             ["snorkeler_version"] = Cli.Version,
         });
-        terminal.Info($"fitted '{model.Name}' on {rows:N0} row{(rows == 1 ? "" : "s")} × {lfCount} {source}{(lfCount == 1 ? "" : "s")} in {seconds:0.000} s; wrote {outPath}");
+        terminal.Info($"fitted '{model.Name}' on {Text.Listing.Counted(rows, "row")} × {Text.Listing.Counted(lfCount, source)} in {seconds:0.000} s; wrote {outPath}");
         if (ModelChoice.Of(model) is { } selection) terminal.Info(selection.Describe());
         return ExitCode.Ok;
     }

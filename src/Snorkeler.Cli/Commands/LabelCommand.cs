@@ -251,7 +251,7 @@ internal sealed class LabelCommand : ICommand
             AtomicFile.Commit(outputs.Skip(1).ToArray());
             if (args.Value("--report") is { } reported) terminal.Info($"wrote {reported}");
             if (selection is not null) terminal.Info(selection.Describe());
-            terminal.Info($"fitted '{ModelChoice.NameOf(model)}' in {fitSeconds:0.000} s; wrote {written:N0} labels to {outPath} ({uncovered:N0} rows uncovered{(args.Flag("--drop-uncovered") ? ", dropped" : "")}) and {Manifest.PathFor(outPath)}");
+            terminal.Info($"fitted '{ModelChoice.NameOf(model)}' in {fitSeconds:0.000} s; wrote {Text.Listing.Counted(written, "label")} to {outPath} ({Text.Listing.Counted(uncovered, "row")} uncovered{(args.Flag("--drop-uncovered") ? ", dropped" : "")}) and {Manifest.PathFor(outPath)}");
             return ExitCode.Ok;
         }
         finally

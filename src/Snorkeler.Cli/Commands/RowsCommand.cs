@@ -191,7 +191,7 @@ internal sealed class RowsCommand : ICommand
 
     private static string Heading(RowSample sample, long? rows, int seed, LabelSchema schema)
         => string.Create(CultureInfo.InvariantCulture,
-            $"{sample.Query.Describe()}: {sample.Matched:N0} of {rows ?? 0:N0} rows{GoldShares(sample, schema)}{(sample.Rows.Count == 0 ? "" : sample.Rows.Count == sample.Matched ? $", all shown" : $", showing {sample.Rows.Count:N0} (seed {seed})")}");
+            $"{sample.Query.Describe()}: {sample.Matched:N0} of {Text.Listing.Counted(rows ?? 0, "row")}{GoldShares(sample, schema)}{(sample.Rows.Count == 0 ? "" : sample.Rows.Count == sample.Matched ? $", all shown" : $", showing {sample.Rows.Count:N0} (seed {seed})")}");
 
     /// <summary>" (gold: ENTY 38%, HUM 20%, ...)": the rows' gold classes, most first, when they have more than one.</summary>
     private static string GoldShares(RowSample sample, LabelSchema schema)

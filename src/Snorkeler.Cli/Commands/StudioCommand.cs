@@ -81,16 +81,16 @@ internal sealed class StudioCommand : ICommand
             Threads = args.Int("--threads", 1, 1024) ?? Environment.ProcessorCount,
             HandLabelsPath = labels,
         };
-        terminal.Info($"reading {string.Join(", ", dataPaths)}{(sample is null ? "" : $" (a sample of {sample:N0} rows)")}");
+        terminal.Info($"reading {string.Join(", ", dataPaths)}{(sample is not { } s ? "" : $" (a sample of {Text.Listing.Counted(s, "row")})")}");
         using var session = new StudioSession(settings);
         foreach (var d in session.Diagnostics) terminal.Info(d.ToString());
         var unused = session.HandLabelWarnings();
         foreach (var w in unused.Take(5)) terminal.Error.WriteLine(w);
-        if (unused.Count > 5) terminal.Error.WriteLine($"warning: {session.HandLabelsPath}: {unused.Count - 5:N0} more hand labels are not used");
+        if (unused.Count > 5) terminal.Error.WriteLine($"warning: {session.HandLabelsPath}: {Text.Listing.Counted(unused.Count - 5, "more hand label")} {(unused.Count == 6 ? "is" : "are")} not used");
         var server = StudioServer.StartAsync(session, port, cancellation: cancellation).GetAwaiter().GetResult();
         try
         {
-            terminal.Info($"{session.TrainRows:N0} training rows{(session.DevRows > 0 ? $", {session.DevRows:N0} dev rows" : "")}; hand labels in {session.HandLabelsPath}");
+            terminal.Info($"{Text.Listing.Counted(session.TrainRows, "training row")}{(session.DevRows > 0 ? $", {Text.Listing.Counted(session.DevRows, "dev row")}" : "")}; hand labels in {session.HandLabelsPath}");
             terminal.Out.WriteLine($"snorkeler studio: {server.Url}");
             terminal.Out.Flush();
             terminal.Info("open the address above in a browser; Ctrl-C stops the studio");

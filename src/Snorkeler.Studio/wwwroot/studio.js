@@ -293,6 +293,9 @@ async function goTo(file, line, column) {
   editor.scrollTop = Math.max(0, (line - 5) * lineHeight);
 }
 
+// "1 row", "2,345 rows": a count and its noun, plural unless the count is 1, as the server's Text.Listing.Counted writes them.
+function counted(count, noun) { return `${count.toLocaleString()} ${noun}${count === 1 ? "" : "s"}`; }
+
 function percent(x) { return x === null || x === undefined ? "–" : `${(100 * x).toFixed(1)}%`; }
 function gainPoints(x) { return `+${(100 * x).toFixed(1)} pp`; }
 
@@ -315,8 +318,8 @@ function card(label, value, change, rows, id, title = "", more = null) {
 function render(state) {
   const previousFiles = studio.state ? studio.state.files.join("\n") : "";
   studio.state = state;
-  $("#data-info").textContent = `${state.data} · ${state.rows.toLocaleString()} rows` +
-    (state.devRows ? ` · dev ${state.devRows.toLocaleString()} rows` : "") + ` · classes ${state.classes.join(", ")}`;
+  $("#data-info").textContent = `${state.data} · ${counted(state.rows, "row")}` +
+    (state.devRows ? ` · dev ${counted(state.devRows, "row")}` : "") + ` · classes ${state.classes.join(", ")}`;
   if (state.files.join("\n") !== previousFiles) renderFiles();
   renderHighlight();
   renderDiagnostics();
@@ -331,9 +334,9 @@ function render(state) {
     card("coverage", percent(t.coverage), delta(d.coverage), "set=train&bucket=uncovered", "total-coverage", "share of training rows some LF votes on"),
     card("overlap", percent(t.overlap), delta(d.overlap, true), "set=train&bucket=overlap", "total-overlap", "share of training rows two or more LFs vote on"),
     card("conflict", percent(t.conflict), delta(d.conflict, false), "set=train&bucket=conflict", "total-conflict"),
-    card(`model accuracy (${t.goldRows} gold rows${tied})`, percent(t.modelAccuracy), delta(d.modelAccuracy), `set=gold&bucket=model-wrong`, "total-accuracy",
+    card(`model accuracy (${counted(t.goldRows, "gold row")}${tied})`, percent(t.modelAccuracy), delta(d.modelAccuracy), `set=gold&bucket=model-wrong`, "total-accuracy",
       "the label model's accuracy on every gold row, the rows no LF votes on too (it gives them its prior's top class)"),
-    card(`model accuracy, covered (${t.coveredGoldRows} gold rows)`, percent(t.modelAccuracyCovered), delta(d.modelAccuracyCovered),
+    card(`model accuracy, covered (${counted(t.coveredGoldRows, "gold row")})`, percent(t.modelAccuracyCovered), delta(d.modelAccuracyCovered),
       `set=gold&bucket=model-wrong&covered=true`, "total-accuracy-covered", "the label model's accuracy on the gold rows some LF votes on: the rows the LFs decide",
       // Where the LFs vote and the model still hesitates (weak or disagreeing LFs); the uncovered rows, which a prior leaves
       // uncertain too, are behind the coverage cards.
@@ -362,7 +365,7 @@ function render(state) {
       `</tr>`;
   }).join("");
   renderHistory();
-  const ms = state.milliseconds ? ` · last evaluation ${state.milliseconds.toFixed(0)} ms, ${state.reapplied} LF${state.reapplied === 1 ? "" : "s"} re-applied` : "";
+  const ms = state.milliseconds ? ` · last evaluation ${state.milliseconds.toFixed(0)} ms, ${counted(state.reapplied, "LF")} re-applied` : "";
   $("#status").textContent = `model ${t && t.model ? t.model : "–"}${ms}`;
   if (!$("#suggestions-panel").hidden) loadSuggestions();
   if (!$("#next-panel").hidden) loadNext();
@@ -410,7 +413,7 @@ async function showRows(query) {
   selectTab("rows-panel");
   try {
     const view = await api(`/api/rows?${query}&limit=25`);
-    $("#rows-panel").replaceChildren(rowsTitle(`${view.set}: ${view.query} — ${view.matched.toLocaleString()} rows${view.rows.length < view.matched ? `, ${view.rows.length} shown` : ""}`),
+    $("#rows-panel").replaceChildren(rowsTitle(`${view.set}: ${view.query} — ${counted(view.matched, "row")}${view.rows.length < view.matched ? `, ${view.rows.length} shown` : ""}`),
       ...view.rows.map(renderRow));
   } catch (error) {
     $("#rows-panel").replaceChildren(rowsTitle(error.message));
@@ -477,9 +480,9 @@ async function loadSuggestions() {
         const element = document.createElement("div");
         element.className = "suggestion";
         element.dataset.id = s.id;
-        const evidence = s.goldRows > 0 ? `${s.goldCorrect} of ${s.goldRows} gold rows${s.precisionFrom === "gold" ? "" : " and the label model"}` : "label model";
+        const evidence = s.goldRows > 0 ? `${s.goldCorrect} of ${counted(s.goldRows, "gold row")}${s.precisionFrom === "gold" ? "" : " and the label model"}` : "label model";
         element.innerHTML = `<div><code>${escapeHtml(s.rule)}</code><div class="stats">expected gain ${gainPoints(s.gain)} accuracy · coverage ${percent(s.coverage)} · ` +
-          `${s.unlabelled.toLocaleString()} rows that need an LF · precision ≈ ${percent(s.precision)}, at least ${percent(s.precisionBound)} (${evidence})</div></div>` +
+          `${counted(s.unlabelled, "row")} needing an LF · precision ≈ ${percent(s.precision)}, at least ${percent(s.precisionBound)} (${evidence})</div></div>` +
           `<div class="actions"><button type="button" class="accept">Accept</button><button type="button" class="reject">Reject</button></div>`;
         element.querySelector(".accept").addEventListener("click", async () => {
           try {
