@@ -59,7 +59,7 @@ public sealed partial class RulesLoader : ILfLoader
         foreach (var file in parsed)
         {
             var fileDiagnostics = new List<Diagnostic>();
-            var checker = new Checker(file, schema, context.DataColumns, context.Root, fileDiagnostics, unknownLabels, reportNoLabels: !labelsAttempted, unknownFields, fieldNames);
+            var checker = new Checker(file, schema, context.DataColumns, context.Root, fileDiagnostics, unknownLabels, reportNoLabels: !labelsAttempted, unknownFields, fieldNames, context.Unsaved);
             var checkedLfs = checker.Check();
             checkers.Add(checker);
             reads.AddRange(checker.Reads);

@@ -91,6 +91,41 @@ public sealed class StudioEditingTests
     }
 
     [Fact]
+    public async Task An_unsaved_edit_of_a_keyword_list_counts_in_the_numbers_as_an_unsaved_rule_edit_does()
+    {
+        // Given the keyword list of keyword_please, with 'check' added in the editor and not saved
+        await using var studio = await StudioHarness.Start();
+        var onDisk = File.ReadAllText(Path.Combine(studio.Lfs, "please_words.txt"));
+        var before = StudioHarness.Lf(await studio.Get("/api/state"), "keyword_please").GetProperty("coverage").GetDouble();
+
+        // When
+        var edited = await studio.Post("/api/check", new { path = "please_words.txt", text = onDisk + "check\n" });
+        var discarded = await studio.Post("/api/discard", new { path = "please_words.txt" });
+
+        // Then the LF fires on more rows while the edit is open (before: the list on disk was read), and as before once it is discarded
+        StudioHarness.Lf(edited, "keyword_please").GetProperty("coverage").GetDouble().ShouldBeGreaterThan(before);
+        StudioHarness.Lf(discarded, "keyword_please").GetProperty("coverage").GetDouble().ShouldBe(before);
+        File.ReadAllText(Path.Combine(studio.Lfs, "please_words.txt")).ShouldBe(onDisk);
+    }
+
+    [Fact]
+    public async Task A_new_keyword_list_not_saved_yet_is_read_by_the_rule_that_names_it()
+    {
+        // Given a rule naming a keyword list that exists only in the editor
+        await using var studio = await StudioHarness.Start();
+        var rules = File.ReadAllText(studio.RulesFile) + "\nlet promo_words = lines(\"promo_words.txt\")\n\nlf keyword_promo:\n    when text contains any promo_words label SPAM\n";
+
+        // When
+        await studio.Post("/api/check", new { path = "promo_words.txt", text = "check\nsubscribe\n" });
+        var state = await studio.Post("/api/check", new { path = "spam.rules", text = rules });
+
+        // Then
+        state.GetProperty("diagnostics").EnumerateArray().Where(d => d.GetProperty("severity").GetString() == "error").ShouldBeEmpty();
+        StudioHarness.Lf(state, "keyword_promo").GetProperty("coverage").GetDouble().ShouldBeGreaterThan(0);
+        File.Exists(Path.Combine(studio.Lfs, "promo_words.txt")).ShouldBeFalse();
+    }
+
+    [Fact]
     public async Task A_page_that_starts_afresh_discards_every_unsaved_edit()
     {
         await using var studio = await StudioHarness.Start();

@@ -48,7 +48,8 @@ public sealed class LfProject
     /// <param name="timeBudget">How long code run while loading (scripts' top level) may take; null for no limit.</param>
     /// <param name="unsaved">
     /// Texts to check instead of what is on disk, by full path (an editor's unsaved buffers); files not listed are read. A
-    /// path in <paramref name="paths"/> that is not on disk but has a text here is checked as that text (a new file).
+    /// path in <paramref name="paths"/> that is not on disk but has a text here is checked as that text (a new file); the
+    /// files loading reads besides (keyword lists) are taken from here too (<see cref="LfLoadContext.Unsaved"/>).
     /// </param>
     public LfSet Load(IReadOnlyList<string> paths, LabelSchema? schema = null, Data.DataSchema? dataColumns = null, string? cacheDirectory = null,
         DataHints? dataHints = null, TimeSpan? timeBudget = null, IReadOnlyDictionary<string, string>? unsaved = null)
@@ -93,7 +94,7 @@ public sealed class LfProject
             }
             if (mine.Count == 0) continue;
             any = true;
-            var set = loader.Load(mine, new LfLoadContext(schema, dataColumns, root, cacheDirectory) { Data = dataHints, TimeBudget = timeBudget });
+            var set = loader.Load(mine, new LfLoadContext(schema, dataColumns, root, cacheDirectory) { Data = dataHints, TimeBudget = timeBudget, Unsaved = unsaved });
             diagnostics.AddRange(set.Diagnostics);
             reads.AddRange(set.Reads);
             if (set.Schema is not null && schema is not null && !set.Schema.Equals(schema))

@@ -39,6 +39,12 @@ public sealed record LfLoadContext(LabelSchema? Schema, Data.DataSchema? DataCol
 
     /// <summary>How long code that runs while loading (a script's top level) may take, or null for no limit.</summary>
     public TimeSpan? TimeBudget { get; init; }
+
+    /// <summary>
+    /// Texts to read instead of what is on disk, by full path: an editor's unsaved buffers of the files loading reads
+    /// besides the LF files (a rule's keyword list), so that they count as the editor shows them. Null: every file is read from disk.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? Unsaved { get; init; }
 }
 
 /// <summary>What messages about the data's columns may say besides their names.</summary>

@@ -84,9 +84,11 @@ internal sealed partial class Checker
     /// <param name="unknownFields">Receives uses of fields the data lacks, to be reported once per field; when null they are reported at each use.</param>
     /// <param name="fieldNames">Names known to be fields (the data's columns, the fields the rule files read), for the warning on a field name in quotes.</param>
     /// <param name="unknownLabels">Receives the uses of classes not declared, for the loader to report.</param>
+    /// <param name="unsaved">An editor's unsaved keyword lists by full path, read instead of the files; null: every list is read from disk.</param>
     public Checker(RulesFile file, LabelSchema? schema, DataSchema? columns, string root, List<Diagnostic> diagnostics, List<UnknownLabelUse> unknownLabels,
-        bool reportNoLabels = true, List<UnknownFieldUse>? unknownFields = null, IReadOnlySet<string>? fieldNames = null)
+        bool reportNoLabels = true, List<UnknownFieldUse>? unknownFields = null, IReadOnlySet<string>? fieldNames = null, IReadOnlyDictionary<string, string>? unsaved = null)
     {
+        _unsaved = unsaved;
         _unknownLabels = unknownLabels;
         _fieldNames = fieldNames ?? new HashSet<string>(columns?.Names ?? [], StringComparer.Ordinal);
         _unknownFields = unknownFields;
@@ -97,6 +99,9 @@ internal sealed partial class Checker
         _root = Path.GetFullPath(root);
         _diagnostics = diagnostics;
     }
+
+    /// <summary>An editor's unsaved keyword lists by full path (<see cref="Loading.LfLoadContext.Unsaved"/>).</summary>
+    private readonly IReadOnlyDictionary<string, string>? _unsaved;
 
     private string FilePath => _file.Path;
 
@@ -579,7 +584,10 @@ internal sealed partial class Checker
             Report(RuleMessages.KeywordFileOutside(FilePath, file.Span, file.Value));
             return Invalid(c.Span);
         }
-        var facts = InputFile.Stat(full);
+        // A list the editor holds is read as it shows it, saved or not (a new list too), as its rules are.
+        full = Path.GetFullPath(full);
+        var buffer = _unsaved is not null && _unsaved.TryGetValue(full, out var held) ? held : null;
+        var facts = buffer is null ? InputFile.Stat(full) : new FileFacts(FileKind.Regular, full, Encoding.UTF8.GetByteCount(buffer));
         var problem = facts.Kind switch
         {
             FileKind.Missing => null,
@@ -599,7 +607,7 @@ internal sealed partial class Checker
         }
         try
         {
-            var text = InputFile.ReadAllText(full, MaxKeywordFileBytes, "a keyword list");
+            var text = buffer ?? InputFile.ReadAllText(full, MaxKeywordFileBytes, "a keyword list");
             Reads.Add(full);
             var lines = text.Split(LineEnds, StringSplitOptions.None)
                 .Select(l => l.Trim())
