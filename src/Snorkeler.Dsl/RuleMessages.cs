@@ -324,13 +324,13 @@ public static class RuleMessages
     private static string Thousands(int n) => n.ToString("N0", CultureInfo.InvariantCulture);
 
     internal static Diagnostic KeywordFileNotFound(string path, TextSpan at, string file)
-        => Error(Codes.KeywordFileNotFound, $"keyword file '{file}' not found next to the rule file", path, at);
+        => Error(Codes.KeywordFileNotFound, $"keyword file '{Text.Printable.FileName(file)}' not found next to the rule file", path, at);
 
     internal static Diagnostic KeywordFileOutside(string path, TextSpan at, string file)
-        => Error(Codes.KeywordFileOutside, $"keyword file '{file}' is outside the labelling-function folder", path, at);
+        => Error(Codes.KeywordFileOutside, $"keyword file '{Text.Printable.FileName(file)}' is outside the labelling-function folder", path, at);
 
     internal static Diagnostic KeywordFileUnreadable(string path, TextSpan at, string file, string reason)
-        => Error(Codes.KeywordFileUnreadable, $"cannot read keyword file '{file}': {reason}", path, at);
+        => Error(Codes.KeywordFileUnreadable, $"cannot read keyword file '{Text.Printable.FileName(file)}': {reason}", path, at);
 
     private static Diagnostic Warning(string code, string message, string path, TextSpan span) => new(code, DiagnosticSeverity.Warning, message, span.In(path));
 
@@ -361,7 +361,7 @@ public static class RuleMessages
             1 => $"LF '{lfs[0]}' uses it",
             _ => $"LFs {Text.Listing.Join(lfs.Select(l => $"'{l}'").ToArray(), "and")} use it",
         };
-        return Warning(Codes.EmptyKeywordFile, $"keyword file '{file}' holds no keyword (it is empty, or has only blank lines and # comments), so '{let}' is an empty list " +
+        return Warning(Codes.EmptyKeywordFile, $"keyword file '{Text.Printable.FileName(file)}' holds no keyword (it is empty, or has only blank lines and # comments), so '{let}' is an empty list " +
             $"and {users}: 'contains any' and 'in' never find one of its words; write one keyword per line", path, at);
     }
 

@@ -104,7 +104,7 @@ public static partial class ScriptCodes
 
     internal static string LoadNotScriptMessage(string file, int errors, int line, int column, string first)
         => string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"'{file}' is not a C# script: read as C# it gives {errors} error{(errors == 1 ? "" : "s")} (the first at line {line}, column {column}: {first}); #load only .csx files of C# code, and read data files from inside an LF instead");
+            $"'{Text.Printable.FileName(file)}' is not a C# script: read as C# it gives {errors} error{(errors == 1 ? "" : "s")} (the first at line {line}, column {column}: {first}); #load only .csx files of C# code, and read data files from inside an LF instead");
 
     internal static string TooManyErrorsMessage(int errors, int shown)
         => string.Create(System.Globalization.CultureInfo.InvariantCulture,
@@ -114,7 +114,7 @@ public static partial class ScriptCodes
         => "a script must not call Environment.Exit: it ends the whole process (a studio with it) before snorkeler can say which LF or row stopped it; throw an exception instead (the run then fails naming the LF and the row)";
 
     internal static string CacheWriteMessage(string path, string detail)
-        => $"cannot write the script cache '{path}': {detail}; the scripts will be compiled again next run";
+        => $"cannot write the script cache '{Text.Printable.FileName(path)}': {detail}; the scripts will be compiled again next run";
 
     internal static string UnknownFieldMessage(string name, Data.DataSchema columns, int uses, Loading.DataHints? data, IEnumerable<string>? read = null)
         => $"no column '{name}' in {data?.Name ?? "the data"}{(uses > 1 ? $" (read {uses} times)" : "")}{Data.ColumnGuess.MissingFieldHint(name, columns, data, read: read)} (columns: {columns.Listed})";

@@ -238,7 +238,8 @@ internal static partial class ScriptCompiler
     {
         var isError = d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error;
         var code = d.Id;
-        var message = ScriptCodes.WithoutSubmission(d.GetMessage(CultureInfo.InvariantCulture));
+        // Roslyn quotes the files it names (#load, #r) as they are: a tab in such a name is '\t', as in the location.
+        var message = ScriptCodes.WithoutSubmission(d.GetMessage(CultureInfo.InvariantCulture)).Replace("\t", "\\t", StringComparison.Ordinal);
         if (!d.Location.IsInSource) return new StoredDiagnostic(code, isError, message, null, 0, 0, 0);
         var span = d.Location.GetMappedLineSpan();
         var length = span.StartLinePosition.Line == span.EndLinePosition.Line ? span.EndLinePosition.Character - span.StartLinePosition.Character : 0;

@@ -78,6 +78,27 @@ public class CommandOptionTests
     }
 
     [Fact]
+    public void Check_escapes_a_tab_in_a_file_name_inside_a_message_as_in_its_location()
+    {
+        // Given rules naming a missing and an empty keyword file, a script #loading a missing file, and an LF path, each with a tab in its name
+        using var temp = new TempFolder();
+        var rules = temp.Write("lfs/r.rules", "labels HAM, SPAM\nlet gone = lines(\"no\tpe.txt\")\nlet k = lines(\"k\tw.txt\")\nlf x:\n    when text contains any k label HAM\n");
+        temp.Write("lfs/k\tw.txt", "");
+        var script = temp.Write("lfs/s.csx", "#load \"e\tf.csx\"\nLabels(\"HAM\", \"SPAM\");\n");
+        var missing = temp.File("mi\tssing.rules");
+
+        // When
+        var result = Shell.Run("check", "--lfs", rules, script, missing).ShouldFailWith(1);
+
+        // Then (before: the tab was raw in the message, where it reads as spaces)
+        result.Error.ShouldNotContain("\t");
+        result.ErrorLines.ShouldContain($"{rules}(2,18): error SNK0401: keyword file 'no\\tpe.txt' not found next to the rule file");
+        result.ErrorLines.ShouldContain(l => l.StartsWith($"{rules}(3,15): warning SNK0507: keyword file 'k\\tw.txt' holds no keyword", StringComparison.Ordinal));
+        result.ErrorLines.ShouldContain(l => l.StartsWith($"{script}(1,", StringComparison.Ordinal) && l.Contains("e\\tf.csx", StringComparison.Ordinal));
+        result.ErrorLines.ShouldContain($"error SNK0901: no such file or folder: '{missing.Replace("\t", "\\t", StringComparison.Ordinal)}'");
+    }
+
+    [Fact]
     public void Check_without_paths_is_a_usage_error()
     {
         Shell.Run("check").ShouldFailWith(2).ErrorLines[0].ShouldStartWith("snorkeler check: give the LF files or folders to check");

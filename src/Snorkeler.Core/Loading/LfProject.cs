@@ -61,12 +61,12 @@ public sealed class LfProject
         foreach (var path in paths)
             if (Unsaved(path)) continue;
             else if (!File.Exists(path) && !Directory.Exists(path))
-                diagnostics.Add(Diagnostic.Error(Codes.PathNotFound, $"no such file or folder: '{path}'", null));
+                diagnostics.Add(Diagnostic.Error(Codes.PathNotFound, $"no such file or folder: '{Text.Printable.FileName(path)}'", null));
             // A file named on purpose is meant to be read: skipping it (a typo in its extension, a keyword list given
             // as an LF file) would pass a check that never looked at it.
             else if (File.Exists(path) && !Extensions.Any(e => path.EndsWith(e, StringComparison.OrdinalIgnoreCase)))
                 diagnostics.Add(Diagnostic.Error(Codes.NotAnLfFile,
-                    $"'{path}' is not an LF file: LF files end in {Text.Listing.Join(Extensions.ToArray(), "or")} (a folder given instead is searched for them)", null));
+                    $"'{Text.Printable.FileName(path)}' is not an LF file: LF files end in {Text.Listing.Join(Extensions.ToArray(), "or")} (a folder given instead is searched for them)", null));
         var files = Files(paths).Concat(paths.Where(Unsaved)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         var root = CommonRoot(paths);
 
@@ -85,11 +85,11 @@ public sealed class LfProject
                 }
                 catch (SnorkelerException e)
                 {
-                    diagnostics.Add(Diagnostic.Error(Codes.Unreadable, $"cannot read LF file {e.Message}", null));
+                    diagnostics.Add(Diagnostic.Error(Codes.Unreadable, $"cannot read LF file {(e.File is { } file && e.Detail is { } detail ? $"{Text.Printable.FileName(file)}: {detail}" : e.Message)}", null));
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
-                    diagnostics.Add(Diagnostic.Error(Codes.Unreadable, $"cannot read LF file {f}: {e.Message}", null));
+                    diagnostics.Add(Diagnostic.Error(Codes.Unreadable, $"cannot read LF file {Text.Printable.FileName(f)}: {e.Message}", null));
                 }
             }
             if (mine.Count == 0) continue;
@@ -106,7 +106,7 @@ public sealed class LfProject
         }
         if (!any && diagnostics.Count == 0)
             diagnostics.Add(Diagnostic.Error(Codes.NoLfFiles,
-                $"no labelling-function files ({string.Join(", ", Extensions.Select(e => "*" + e))}) under {string.Join(", ", paths.Select(p => $"'{p}'"))}", null));
+                $"no labelling-function files ({string.Join(", ", Extensions.Select(e => "*" + e))}) under {string.Join(", ", paths.Select(p => $"'{Text.Printable.FileName(p)}'"))}", null));
 
         var byName = new Dictionary<string, LabelingFunction>(StringComparer.Ordinal);
         foreach (var lf in functions)
