@@ -259,8 +259,8 @@ public static class RuleMessages
     internal static Diagnostic WithDefinition(Diagnostic d, string name, TextSpan defined)
         => d with { Message = string.Create(CultureInfo.InvariantCulture, $"{d.Message} ('{name}' is defined at line {defined.Line})") };
 
-    internal static Diagnostic OperandType(string path, TextSpan at, string op, string expected, string side, string actual)
-        => Error(Codes.OperandType, $"'{op}' needs {expected} on its {side}, got {actual}", path, at);
+    internal static Diagnostic OperandType(string path, TextSpan at, string op, string expected, string side, string actual, string? hint = null)
+        => Error(Codes.OperandType, $"'{op}' needs {expected} on its {side}, got {actual}{(hint is null ? "" : "; " + hint)}", path, at);
 
     /// <summary>'==', '!=' or 'in' with sides of different kinds, which can never be equal: both are named, as neither alone is at fault.</summary>
     internal static Diagnostic UnlikeOperands(string path, TextSpan at, string op, string left, string right, string? hint)

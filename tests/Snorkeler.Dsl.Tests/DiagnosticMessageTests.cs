@@ -97,6 +97,9 @@ public sealed class DiagnosticMessageTests
         { "SNK0201", Head + "when length(text) == lower(text) label SPAM", "test.rules(3,10): error SNK0201: '==' compares a number (left) with text (right), which are never equal, so it would always be false" },
         { "SNK0201", Head + "when length(text) in [\"1\", \"2\"] label SPAM", "test.rules(3,26): error SNK0201: 'in' looks for a number (left) in a list of text (right), which never holds one, so it would always be false; write the numbers without quotes: [1, 2]" },
         { "SNK0201", Head + "when \"a\" < 5 label SPAM", "test.rules(3,10): error SNK0201: '<' needs a number on its left, got text" },
+        { "SNK0201", Head + "when length(text) > \"5\" label SPAM", "test.rules(3,25): error SNK0201: '>' needs a number on its right, got text; write the number without quotes: 5" },
+        { "SNK0201", Head + "when \" 2.5\" <= length(text) label SPAM", "test.rules(3,10): error SNK0201: '<=' needs a number on its left, got text; write the number without quotes: 2.5" },
+        { "SNK0201", Head + "when length(text) between 1 and \"3\" label SPAM", "test.rules(3,37): error SNK0201: 'between' needs a number on its right, got text; write the number without quotes: 3" },
         { "SNK0201", "labels HAM, SPAM\nlet w = [\"a\"]\nlf a:\n    when text contains w label SPAM", "test.rules(4,24): error SNK0201: 'contains' needs text on its right, got a list of text; write 'contains any' or 'contains all'" },
         { "SNK0202", Head + "when lower(text, text) contains \"x\" label SPAM", "test.rules(3,10): error SNK0202: 'lower' takes 1 argument, got 2" },
         { "SNK0202", Head + "when starts_with(text) label SPAM", "test.rules(3,10): error SNK0202: 'starts_with' takes 2 arguments, got 1" },
@@ -150,6 +153,19 @@ public sealed class DiagnosticMessageTests
         // Then
         codes.Where(c => !tested.Contains(c)).ShouldBeEmpty();
         codes.ShouldBeUnique();
+    }
+
+    [Fact]
+    public void Between_bounds_written_in_quotes_each_get_the_fix()
+    {
+        // When
+        var diagnostics = Rules.Diagnostics(Head + "when length(text) between \"1\" and \"3\" label SPAM");
+
+        // Then
+        diagnostics.ShouldBe([
+            "test.rules(3,31): error SNK0201: 'between' needs a number on its right, got text; write the number without quotes: 1",
+            "test.rules(3,39): error SNK0201: 'between' needs a number on its right, got text; write the number without quotes: 3",
+        ]);
     }
 
     [Fact]

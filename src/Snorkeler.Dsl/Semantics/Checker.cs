@@ -276,8 +276,19 @@ internal sealed partial class Checker
         return _lets.ContainsKey(name) && _allLets.TryGetValue(name, out var let) && let.Span.Offset < span.Offset ? let : null;
     }
 
+    /// <summary>
+    /// <paramref name="b"/> as an operand of <paramref name="op"/> of type <paramref name="want"/>, else an error; a number
+    /// in quotes where a number is wanted (<c>length(text) > "5"</c>, <c>x between "1" and "3"</c>) gets the fix.
+    /// </summary>
     private Bound WantOperand(Bound b, RuleType want, string op, string side)
-        => Want(b, want, actual => RuleMessages.OperandType(FilePath, b.Span, op, want.Describe(), side, actual.Describe()));
+        => Want(b, want, actual => RuleMessages.OperandType(FilePath, b.Span, op, want.Describe(), side, actual.Describe(),
+            want == RuleType.Number ? QuotedNumber(b) : null));
+
+    /// <summary>"write the number without quotes: 5" when <paramref name="b"/> is text in quotes that is a number, else null.</summary>
+    private static string? QuotedNumber(Bound b)
+        => b is BoundConstant { Value: string s, Type: RuleType.Text } && double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out _)
+            ? $"write the number without quotes: {s.Trim()}"
+            : null;
 
     public Bound Bind(Expression e)
     {
@@ -414,8 +425,8 @@ internal sealed partial class Checker
         var constant = left is BoundConstant == right is BoundConstant ? null : left as BoundConstant ?? right as BoundConstant;
         var other = constant == left ? right : left;
         string? hint = null;
-        if (constant is { Value: string s } && other.Type == RuleType.Number && double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
-            hint = $"write the number without quotes: {s.Trim()}";
+        if (constant is not null && other.Type == RuleType.Number && QuotedNumber(constant) is { } unquoted)
+            hint = unquoted;
         else if (constant is { Value: string[] items } && other.Type == RuleType.Number && items.All(i => double.TryParse(i, NumberStyles.Float, CultureInfo.InvariantCulture, out _)))
             hint = $"write the numbers without quotes: [{string.Join(", ", items.Select(i => i.Trim()))}]";
         else if (constant is { Type: RuleType.Number or RuleType.NumberList } && other.Type == RuleType.Text)
