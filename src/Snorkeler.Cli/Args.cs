@@ -175,7 +175,8 @@ internal sealed class Args
     {
         var text = Value(name);
         if (text is null) return null;
-        var whole = System.Numerics.BigInteger.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var big);
+        // Spaces around the number are allowed, as Number and a model's options allow them ('--seed " 5"' from a script's variable).
+        var whole = System.Numerics.BigInteger.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var big);
         if (!whole || big < min || big > max)
             // A whole number out of range ('--seed 2147483648') is told the whole range, not that it is no whole number.
             throw new UsageException(whole

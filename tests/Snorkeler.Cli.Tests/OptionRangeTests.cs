@@ -39,6 +39,29 @@ public sealed class OptionRangeTests : IDisposable
         => Shell.Run("fit", "--matrix", _matrix, "--model", "snorkel", "--out", _temp.File("m.json"), "--seed", "1.5")
             .ShouldFailWith(2, "snorkeler fit: option '--seed' expects a whole number, got '1.5'");
 
+    [Theory]
+    [InlineData("--seed", " 5")]
+    [InlineData("--seed", "5 ")]
+    [InlineData("--lr", " 0.1")]
+    [InlineData("--epochs", " 5 ")]
+    public void A_number_with_spaces_around_it_reads_as_the_number_whichever_option_takes_it(string option, string value)
+    {
+        // Given the fit with the number written plainly
+        Shell.Run("fit", "--matrix", _matrix, "--model", "snorkel", "--out", _temp.File("plain.json"), option, value.Trim()).ShouldSucceed();
+
+        // When the number comes with spaces around it, as a script's variable may give it
+        Shell.Run("fit", "--matrix", _matrix, "--model", "snorkel", "--out", _temp.File("spaced.json"), option, value).ShouldSucceed();
+
+        // Then the model is the same
+        File.ReadAllText(_temp.File("spaced.json")).ShouldBe(File.ReadAllText(_temp.File("plain.json")));
+    }
+
+    [Theory]
+    [InlineData("--seed", "5 6", "snorkeler fit: option '--seed' expects a whole number, got '5 6'")]
+    [InlineData("--lr", "0.1 0.2", "snorkeler fit: --lr expects a number, got '0.1 0.2'")]
+    public void Two_numbers_in_one_value_are_refused_whichever_option_takes_them(string option, string value, string message)
+        => Shell.Run("fit", "--matrix", _matrix, "--model", "snorkel", "--out", _temp.File("m.json"), option, value).ShouldFailWith(2, message);
+
     [Fact]
     public void Snorkel_diverging_under_a_huge_l2_advises_reducing_l2_not_lr()
         => Shell.Run("fit", "--matrix", _matrix, "--model", "snorkel", "--out", _temp.File("m.json"), "--l2", "1e308")
