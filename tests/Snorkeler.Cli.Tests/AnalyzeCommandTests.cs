@@ -75,6 +75,26 @@ public class AnalyzeCommandTests
         markdown.Out.ShouldContain(@"red\\u001b\[31m ");
     }
 
+    [Fact]
+    public void A_control_character_in_a_name_is_shown_escaped_in_the_html_report_as_in_the_tables()
+    {
+        // Given a matrix whose LFs are named with an ESC starting a colour, a BEL and markup
+        using var temp = new TempFolder();
+        const char Esc = '\u001b';
+        var rows = Enumerable.Range(0, 20).Select(i => $"{i % 2},{(i % 3 == 0 ? 1 : -1)},1\n");
+        var matrix = temp.Write("votes.csv", string.Concat(rows.Prepend($"red{Esc}[31m,bel\u0007x,<b>\n")));
+
+        // When
+        Shell.Run("analyze", "--matrix", matrix, "--report", temp.File("r.html")).ShouldSucceed();
+
+        // Then the report holds no control character but line breaks, and shows each as the text table does
+        var html = File.ReadAllText(temp.File("r.html"));
+        html.Where(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t')).ShouldBeEmpty();
+        html.ShouldContain(@"<td>red\u001b[31m</td>");
+        html.ShouldContain(@"<td>bel\u0007x</td>");
+        html.ShouldContain("<td>&lt;b&gt;</td>");
+    }
+
     /// <summary>The column separators of a Markdown table row: pipes not escaped by a backslash (itself not escaped).</summary>
     private static int UnescapedPipes(string line)
     {

@@ -39,7 +39,7 @@ public static class HtmlReport
         AnnotatorReport? annotators = null, ReportDetails? details = null)
     {
         var html = new StringBuilder();
-        var t = WebUtility.HtmlEncode(title);
+        var t = Html(title);
         html.Append($"""
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8"><title>Snorkeler report: {t}</title>
@@ -56,7 +56,7 @@ public static class HtmlReport
             h3 {"{"} font-size: 1rem; margin: 1.2rem 0 0.3rem; {"}"} code {"{"} font-size: 0.85rem; {"}"}
             </style></head><body>
             <h1>Snorkeler report: {t}</h1>
-            <p>{summary.Counted}, classes {WebUtility.HtmlEncode(summary.Schema.ToString())}.
+            <p>{summary.Counted}, classes {Html(summary.Schema.ToString())}.
             The {(summary.People ? "workers" : "LFs")} together cover {P(summary.Coverage)} of the {(summary.People ? "tasks" : "rows")}; {P(summary.Overlap)} have two or more {(summary.People ? "answers" : "votes")} and {P(summary.Conflict)} a conflict.</p>
 
             """);
@@ -79,7 +79,7 @@ public static class HtmlReport
         for (var j = 0; j < summary.Lfs.Count; j++)
         {
             var lf = summary.Lfs[j];
-            html.Append($"<tr><td>{WebUtility.HtmlEncode(lf.Name)}</td><td class=\"text\">{WebUtility.HtmlEncode(string.Join(", ", lf.Polarity.Select(summary.Schema.NameOf)))}</td>");
+            html.Append($"<tr><td>{Html(lf.Name)}</td><td class=\"text\">{Html(string.Join(", ", lf.Polarity.Select(summary.Schema.NameOf)))}</td>");
             html.Append($"<td>{F(lf.Coverage)}</td><td>{F(lf.Overlaps)}</td><td>{F(lf.Conflicts)}</td>");
             if (summary.HasGold) html.Append($"<td>{lf.Correct}</td><td>{lf.Incorrect}</td><td>{(lf.EmpiricalAccuracy is { } a ? F(a) : "–")}</td>");
             if (dev is not null) html.Append($"<td>{(dev.Lfs.FirstOrDefault(d => d.Name == lf.Name)?.EmpiricalAccuracy is { } d ? F(d) : "–")}</td>");
@@ -108,7 +108,7 @@ public static class HtmlReport
             var low = 1.0 / k;
             var width = (1 - low) / ModelDiagnostics.ConfidenceBins;
             var bins = Enumerable.Range(0, ModelDiagnostics.ConfidenceBins).Select(b => $"{low + b * width:0.00}–{low + (b + 1) * width:0.00}").ToArray();
-            html.Append($"<h2>Label confidence</h2>\n<p class=\"note\">Rows by the label model's top probability ({WebUtility.HtmlEncode(modelName ?? "label model")}); the leftmost bin holds rows the model cannot decide, such as rows no LF votes on.</p>\n");
+            html.Append($"<h2>Label confidence</h2>\n<p class=\"note\">Rows by the label model's top probability ({Html(modelName ?? "label model")}); the leftmost bin holds rows the model cannot decide, such as rows no LF votes on.</p>\n");
             html.Append(Columns(bins, model.Confidence.Select(c => (double)c).ToArray(), "rows"));
 
             html.Append("<h2>Class balance</h2>\n");
@@ -209,7 +209,12 @@ public static class HtmlReport
         return html.Append("</table>\n").ToString();
     }
 
-    private static string Html(string text) => WebUtility.HtmlEncode(text);
+    /// <summary>
+    /// Text from the user's files (an LF, class, worker or column name, a row's text) as HTML: as the text and Markdown
+    /// tables show it (<see cref="Text.Printable.OneLine"/>: an ESC or other control character is a visible \u001b, not a
+    /// raw byte a browser drops or a terminal showing the file acts on), then encoded.
+    /// </summary>
+    private static string Html(string text) => WebUtility.HtmlEncode(Text.Printable.OneLine(text));
 
     private static string Count(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
 
@@ -221,7 +226,7 @@ public static class HtmlReport
     {
         var schema = report.Schema;
         var k = schema.Cardinality;
-        html.Append($"<h2>Annotators</h2>\n<p>Consensus: <b>{WebUtility.HtmlEncode(report.ConsensusModel)}</b>. Krippendorff's α {F(report.KrippendorffAlpha)}, Fleiss' κ {F(report.FleissKappa)}, mean pairwise Cohen's κ {F(report.MeanCohenKappa)} over {report.CohenPairs.ToString("N0", CultureInfo.InvariantCulture)} pairs of workers sharing at least {AnnotatorReport.MinSharedTasks} tasks.</p>\n");
+        html.Append($"<h2>Annotators</h2>\n<p>Consensus: <b>{Html(report.ConsensusModel)}</b>. Krippendorff's α {F(report.KrippendorffAlpha)}, Fleiss' κ {F(report.FleissKappa)}, mean pairwise Cohen's κ {F(report.MeanCohenKappa)} over {report.CohenPairs.ToString("N0", CultureInfo.InvariantCulture)} pairs of workers sharing at least {AnnotatorReport.MinSharedTasks} tasks.</p>\n");
         html.Append("<p class=\"note\">Estimated accuracy: the consensus probability that the worker's answer is right, averaged over its answers. Agreement: share of answers equal to the consensus label. Spammer score: 0 when a worker's answer depends on the true class, 1 when it does not (random or constant answers). Confusion: rows are the true class (consensus-weighted), columns the answer.</p>\n");
         html.Append("<table><tr><th>worker</th><th>answers</th><th>estimated accuracy</th>");
         if (report.HasGold) html.Append("<th>empirical accuracy</th>");
@@ -229,7 +234,7 @@ public static class HtmlReport
         var workers = report.Workers.OrderByDescending(w => w.Answers).ThenBy(w => w.Name, StringComparer.Ordinal).Take(500).ToList();
         foreach (var w in workers)
         {
-            html.Append($"<tr><td>{WebUtility.HtmlEncode(w.Name)}</td><td>{w.Answers}</td><td>{F(w.EstimatedAccuracy)}</td>");
+            html.Append($"<tr><td>{Html(w.Name)}</td><td>{w.Answers}</td><td>{F(w.EstimatedAccuracy)}</td>");
             if (report.HasGold) html.Append($"<td>{(w.EmpiricalAccuracy is { } a ? F(a) : "–")}</td>");
             html.Append($"<td>{F(w.Agreement)}</td><td>{F(w.SpammerScore)}</td><td>{(w.MeanCohenKappa is { } kappa ? F(kappa) : "–")}</td><td class=\"text\">");
             html.Append(string.Join(" / ", Enumerable.Range(0, k).Select(c => string.Join(" ", Enumerable.Range(0, k).Select(x => F(w.EstimatedConfusion[c * k + x]))))));
@@ -250,8 +255,8 @@ public static class HtmlReport
         foreach (var t in report.LeastCertain)
         {
             var votes = string.Join(", ", Enumerable.Range(0, k).Where(c => t.Votes[c] > 0).Select(c => $"{schema.NameOf(c)}: {t.Votes[c]}"));
-            html.Append($"<tr><td>{WebUtility.HtmlEncode(t.Task)}</td><td>{t.Answers}</td><td class=\"text\">{WebUtility.HtmlEncode(schema.NameOf(t.Consensus))}</td><td>{F(t.Confidence)}</td><td class=\"text\">{WebUtility.HtmlEncode(votes)}</td>");
-            if (report.HasGold) html.Append($"<td class=\"text\">{(t.Gold >= 0 ? WebUtility.HtmlEncode(schema.NameOf(t.Gold)) : "–")}</td>");
+            html.Append($"<tr><td>{Html(t.Task)}</td><td>{t.Answers}</td><td class=\"text\">{Html(schema.NameOf(t.Consensus))}</td><td>{F(t.Confidence)}</td><td class=\"text\">{Html(votes)}</td>");
+            if (report.HasGold) html.Append($"<td class=\"text\">{(t.Gold >= 0 ? Html(schema.NameOf(t.Gold)) : "–")}</td>");
             html.Append("</tr>\n");
         }
         html.Append("</table>\n");
@@ -274,13 +279,13 @@ public static class HtmlReport
         for (var c = 0; c < categories.Count; c++)
         {
             var y0 = c * groupHeight;
-            svg.Append($"<text x=\"{labelWidth - 8}\" y=\"{y0 + series.Count * bar / 2.0 + 4:0.#}\" text-anchor=\"end\">{WebUtility.HtmlEncode(categories[c])}</text>\n");
+            svg.Append($"<text x=\"{labelWidth - 8}\" y=\"{y0 + series.Count * bar / 2.0 + 4:0.#}\" text-anchor=\"end\">{Html(categories[c])}</text>\n");
             for (var s = 0; s < series.Count; s++)
             {
                 var v = series[s].Values[c];
                 if (double.IsNaN(v)) continue;
                 var w = Math.Max(0, Math.Min(1, v / max)) * plotWidth;
-                svg.Append($"<rect x=\"{labelWidth}\" y=\"{y0 + s * bar}\" width=\"{N(w)}\" height=\"{bar - 2}\" fill=\"{Palette[s % Palette.Length]}\"><title>{WebUtility.HtmlEncode(series[s].Name)}: {v:0.000}</title></rect>");
+                svg.Append($"<rect x=\"{labelWidth}\" y=\"{y0 + s * bar}\" width=\"{N(w)}\" height=\"{bar - 2}\" fill=\"{Palette[s % Palette.Length]}\"><title>{Html(series[s].Name)}: {v:0.000}</title></rect>");
                 svg.Append($"<text x=\"{N(labelWidth + w + 4)}\" y=\"{y0 + s * bar + bar - 3}\">{v:0.00}</text>\n");
             }
         }
@@ -288,7 +293,7 @@ public static class HtmlReport
         var lx = labelWidth;
         foreach (var (s, i) in series.Select((s, i) => (s, i)))
         {
-            svg.Append($"<rect x=\"{lx}\" y=\"{legendY - 10}\" width=\"12\" height=\"12\" fill=\"{Palette[i % Palette.Length]}\"/><text x=\"{lx + 16}\" y=\"{legendY}\">{WebUtility.HtmlEncode(s.Name)}</text>\n");
+            svg.Append($"<rect x=\"{lx}\" y=\"{legendY - 10}\" width=\"12\" height=\"12\" fill=\"{Palette[i % Palette.Length]}\"/><text x=\"{lx + 16}\" y=\"{legendY}\">{Html(s.Name)}</text>\n");
             lx += 30 + s.Name.Length * 7;
         }
         svg.Append("</svg>\n");
