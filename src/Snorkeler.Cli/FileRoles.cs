@@ -78,8 +78,9 @@ internal static class FileRoles
         {
             var output = outputs[i];
             if (output.What is null) AtomicFile.RequirePlace(output.Given);
+            // Exit 1 as every output that cannot be written (a folder, a missing folder, a full disk), and as an input that is a pipe.
             if (InputFile.Stat(output.Path).Kind == FileKind.Special)
-                throw new UsageException($"{output} is a named pipe, socket or device; an output must be a file (it is written beside, then renamed into place)");
+                throw new SnorkelerException($"{output} is a named pipe, socket or device; an output must be a file (it is written beside, then renamed into place)");
             if (inputs.FirstOrDefault(input => input.Identity == output.Identity) is { } input)
                 throw new UsageException($"{output} is the same file as {input}; an output must not overwrite an input");
             for (var j = 0; j < i; j++)

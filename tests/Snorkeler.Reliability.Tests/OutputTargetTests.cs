@@ -48,22 +48,25 @@ public sealed class OutputTargetTests : IDisposable
     [InlineData("apply", "--stats")]
     [InlineData("analyze", "--report")]
     [InlineData("preferences", "--annotators-out")]
-    public void An_output_that_is_a_device_or_a_pipe_is_refused_with_exit_2_and_left_as_it_is(string command, string option)
+    public void An_output_that_is_a_device_or_a_pipe_is_refused_with_exit_1_as_a_folder_is_and_left_as_it_is(string command, string option)
     {
-        // Given: a link to /dev/null and a named pipe, each where an output should go
+        // Given: a link to /dev/null, a named pipe and a folder, each where an output should go
         var device = _temp.File($"null{Extension(command, option)}");
         File.CreateSymbolicLink(device, "/dev/null");
         var pipe = _temp.File($"pipe{Extension(command, option)}");
         Files.MakeFifo(pipe);
+        var folder = Directory.CreateDirectory(_temp.File($"folder{Extension(command, option)}")).FullName;
 
-        foreach (var target in new[] { device, pipe })
+        foreach (var target in new[] { device, pipe, folder })
         {
             // When
             var result = Shell.Run([.. Arguments(command, option == "--out" ? null : option), option, target]);
 
-            // Then
-            result.ShouldFailWith(2);
-            result.ErrorLines[0].ShouldBe($"snorkeler {command}: {option} '{target}' is a named pipe, socket or device; an output must be a file (it is written beside, then renamed into place)");
+            // Then: the exit code of an output that cannot be written, whatever is in its place (a pipe was a usage error, exit 2)
+            result.ShouldFailWith(1);
+            result.ErrorLines[0].ShouldBe(target == folder
+                ? $"error: {target}: is a folder, expected a file name"
+                : $"error: {option} '{target}' is a named pipe, socket or device; an output must be a file (it is written beside, then renamed into place)");
         }
         new FileInfo(device).LinkTarget.ShouldBe("/dev/null");
         Directory.GetFiles(_temp.Path, "*.tmp").ShouldBeEmpty();
@@ -79,8 +82,8 @@ public sealed class OutputTargetTests : IDisposable
 
         var result = Shell.Run([.. Arguments(command, null), "--out", _temp.File(output)]);
 
-        result.ShouldFailWith(2);
-        result.ErrorLines[0].ShouldBe($"snorkeler {command}: the file written beside it '{_temp.File(beside)}' of --out '{_temp.File(output)}' is a named pipe, socket or device; an output must be a file (it is written beside, then renamed into place)");
+        result.ShouldFailWith(1);
+        result.ErrorLines[0].ShouldBe($"error: the file written beside it '{_temp.File(beside)}' of --out '{_temp.File(output)}' is a named pipe, socket or device; an output must be a file (it is written beside, then renamed into place)");
         result.Error.ShouldNotContain("applied");
     }
 
