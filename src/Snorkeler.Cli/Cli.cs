@@ -195,10 +195,15 @@ internal static class Cli
             if (rest.Length > 0 && !rest[0].StartsWith("--", StringComparison.Ordinal) && !Args.IsShortOption(rest[0]) && Args.TypographicDashes(rest[0]) == 0) rest = [positional, .. rest];
             rest = PositionalAfterDataFiles(rest, command.Options, positional);
         }
-        // The studio is left out of the commands named: the native build, which has no studio command, prints the same bytes.
-        return Args.Parse(command.Name, rest, command.Options, command.Elsewhere,
-            name => [.. Commands.Where(c => c != command && c.Name != "studio" && c.Options.Any(o => o.Name == name)).Select(c => c.Name)]);
+        return Args.Parse(command.Name, rest, command.Options, command.Elsewhere, name => Owners(name, command));
     }
+
+    /// <summary>
+    /// The commands other than <paramref name="except"/> that take <paramref name="option"/>, in the order of the command list;
+    /// the studio is left out, so that the native build, which has no studio command, prints the same bytes.
+    /// </summary>
+    public static IReadOnlyList<string> Owners(string option, ICommand except)
+        => [.. Commands.Where(c => c != except && c.Name != "studio" && c.Options.Any(o => o.Name == option)).Select(c => c.Name)];
 
     /// <summary>
     /// 'check --data d.csv labeling-functions/spam': the LF folder after the data file is one of the paths to check, not a

@@ -23,10 +23,14 @@ internal sealed class PredictCommand : ICommand
         new("--data", "FILE", "the data the matrix was applied to, to copy its id column and --keep-columns into the output", Many: true, Role: PathRole.Input) { DataFiles = true },
         JoinColumns.IdOption,
         JoinColumns.KeepOption,
-        Inputs.ColumnOption,
         Inputs.DelimiterOption,
         .. Inputs.MatrixOptions,
     ];
+
+    /// <summary>'--column' maps LF fields to data columns, and predict applies no LFs: taken, it was checked and did nothing.</summary>
+    public string? Elsewhere(string option) => option == "--column"
+        ? $"predict applies no LFs (its votes come from --matrix), so there is no LF field to map; {Text.Listing.Join(Cli.Owners(option, this), "and")} take it, and --keep-columns copies a column of --data"
+        : null;
 
     public int Run(Args args, Terminal terminal, CancellationToken cancellation)
     {
