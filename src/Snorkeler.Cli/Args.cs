@@ -75,6 +75,8 @@ internal sealed class Args
             single = null;
             if (!byName.TryGetValue(name, out var spec))
             {
+                // '--help=yes': written bare, a global flag is taken off the line before the command's options are parsed.
+                if (inline is not null && Cli.GlobalFlags.Contains(name)) throw new UsageException($"option '{name}' takes no value");
                 if (elsewhere?.Invoke(name) is { } instead) throw new UsageException($"unknown option '{name}': {instead}");
                 var near = Text.Suggest.Nearest(name, byName.Keys);
                 if (near is null && owners?.Invoke(name) is [_, ..] others)

@@ -80,8 +80,15 @@ internal static class Cli
         var tokens = WithoutGlobalOptions(args, out var verbose, out var quiet);
         terminal.Verbose = verbose;
         terminal.Quiet = quiet;
+        if (tokens.Count > 0 && FlagWithValue(tokens[0]) is { } flag)
+        {
+            stderr.WriteLine($"snorkeler: option '{flag}' takes no value; write {flag} alone (run 'snorkeler --help')");
+            return ExitCode.Usage;
+        }
         if (tokens.Count == 0 || tokens[0] is "--help" or "-h" or "help")
         {
+            // 'help check extra': a build script's stray word is an error here as after any command, not ignored.
+            if (tokens.Count > 2) return Unexpected(tokens[2], $"{tokens[0]} takes at most one command name", stderr);
             if (tokens.Count > 1 && Find(tokens[1]) is { } c) { PrintHelp(c, stdout); return ExitCode.Ok; }
             // 'help fitt' asks about a command that does not exist: the same usage error as running it.
             if (tokens.Count > 1 && !tokens[1].StartsWith('-')) return UnknownCommand(tokens[1], stderr);
@@ -90,12 +97,13 @@ internal static class Cli
         }
         if (tokens[0] is "--version")
         {
+            if (tokens.Count > 1) return Unexpected(tokens[1], "--version takes no value", stderr);
             stdout.WriteLine($"snorkeler {Version}");
             return ExitCode.Ok;
         }
         var command = Find(tokens[0]);
         if (command is null) return tokens[0] is ['-', _, ..] and not "--" ? OptionFirst(tokens, stderr) : UnknownCommand(tokens[0], stderr);
-        if (tokens.Skip(1).Any(t => t is "--help" or "-h"))
+        if (AsksForHelp(command, tokens))
         {
             PrintHelp(command, stdout);
             return ExitCode.Ok;
@@ -144,6 +152,12 @@ internal static class Cli
         }
     }
 
+    private static int Unexpected(string token, string why, TextWriter stderr)
+    {
+        stderr.WriteLine($"snorkeler: unexpected argument '{Text.Printable.OneLine(token)}': {why} (run 'snorkeler --help')");
+        return ExitCode.Usage;
+    }
+
     private static int UnknownCommand(string name, TextWriter stderr)
     {
         var near = Text.Suggest.Nearest(name, Commands.Select(c => c.Name));
@@ -172,17 +186,51 @@ internal static class Cli
     public static (ICommand Command, Args Args)? Invocation(string[] args)
     {
         var tokens = WithoutGlobalOptions(args, out _, out _);
-        if (tokens.Count == 0 || Find(tokens[0]) is not { } command || tokens.Skip(1).Any(t => t is "--help" or "-h")) return null;
+        if (tokens.Count == 0 || Find(tokens[0]) is not { } command || AsksForHelp(command, tokens)) return null;
         try { return (command, Parse(command, tokens)); }
         catch (Exception e) when (e is UsageException or OptionException) { return null; }
     }
 
+    /// <summary>The flags every command takes anywhere on the line; none takes a value.</summary>
+    public static IReadOnlyList<string> GlobalFlags { get; } = ["--verbose", "--quiet", "--help"];
+
+    /// <summary>'--help=yes', '--version=1' before any command: the flag given a value, or null.</summary>
+    private static string? FlagWithValue(string token)
+        => token.IndexOf('=', StringComparison.Ordinal) is > 0 and var eq && (GlobalFlags.Contains(token[..eq]) || token[..eq] == "--version") ? token[..eq] : null;
+
+    /// <summary>
+    /// The line without <c>--verbose</c>, <c>-v</c>, <c>--quiet</c> and <c>-q</c>, wherever they are, but for a short
+    /// one that is the value of the option before it (<c>--out -q</c>), as <see cref="Args.Parse"/> takes a first value.
+    /// </summary>
     private static List<string> WithoutGlobalOptions(string[] args, out bool verbose, out bool quiet)
     {
-        var tokens = args.ToList();
-        verbose = tokens.Remove("--verbose") | tokens.Remove("-v");
-        quiet = tokens.Remove("--quiet") | tokens.Remove("-q");
+        verbose = quiet = false;
+        var tokens = new List<string>(args.Length);
+        ICommand? command = null;
+        foreach (var token in args)
+        {
+            var global = token is "--verbose" or "--quiet" || (token is "-v" or "-q" && !(tokens.Count > 1 && IsValue(command, tokens[^1])));
+            if (!global)
+            {
+                if (tokens.Count == 0) command = Find(token);
+                tokens.Add(token);
+            }
+            else if (token is "--verbose" or "-v") verbose = true;
+            else quiet = true;
+        }
         return tokens;
+    }
+
+    /// <summary>Whether the token after <paramref name="previous"/> is its value: <paramref name="previous"/> is an option of <paramref name="command"/> that takes one.</summary>
+    private static bool IsValue(ICommand? command, string previous)
+        => command is not null && command.Options.Any(o => o.Name == previous && o.Value is not null);
+
+    /// <summary>Whether a command's line asks for its help: '--help' or '-h' after the name, where '-h' is not an option's value ('--out -h').</summary>
+    private static bool AsksForHelp(ICommand command, List<string> tokens)
+    {
+        for (var i = 1; i < tokens.Count; i++)
+            if (tokens[i] == "--help" || (tokens[i] == "-h" && !IsValue(command, tokens[i - 1]))) return true;
+        return false;
     }
 
     /// <summary>The options after the command name (<paramref name="tokens"/>[0]).</summary>

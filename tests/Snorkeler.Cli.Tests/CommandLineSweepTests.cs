@@ -184,6 +184,28 @@ public sealed class CommandLineSweepTests
         Shell.Run(line.Split(' ')).ShouldFailWith(2, message);
     }
 
+    [Theory]
+    [InlineData("--version extra", "snorkeler: unexpected argument 'extra': --version takes no value (run 'snorkeler --help')")]
+    [InlineData("--version --lfs", "snorkeler: unexpected argument '--lfs': --version takes no value (run 'snorkeler --help')")]
+    [InlineData("help check extra", "snorkeler: unexpected argument 'extra': help takes at most one command name (run 'snorkeler --help')")]
+    public void A_stray_word_after_version_or_help_is_a_usage_error_as_after_a_command(string line, string message)
+    {
+        var result = Shell.Run(line.Split(' ')).ShouldFailWith(2, message);
+
+        result.Out.ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData("--help=yes", "snorkeler: option '--help' takes no value; write --help alone (run 'snorkeler --help')")]
+    [InlineData("--version=1", "snorkeler: option '--version' takes no value; write --version alone (run 'snorkeler --help')")]
+    [InlineData("--verbose=1 check", "snorkeler: option '--verbose' takes no value; write --verbose alone (run 'snorkeler --help')")]
+    [InlineData("check --help=yes", "snorkeler check: option '--help' takes no value")]
+    [InlineData("check LFS --quiet=true", "snorkeler check: option '--quiet' takes no value")]
+    public void A_global_flag_given_a_value_says_it_takes_none(string line, string message)
+    {
+        Shell.Run([.. line.Split(' ').Select(t => t == "LFS" ? Lfs : t)]).ShouldFailWith(2, message);
+    }
+
     [Fact]
     public void Predict_refuses_column_naming_the_commands_that_take_it_as_it_applies_no_lfs()
     {
@@ -199,5 +221,36 @@ public sealed class CommandLineSweepTests
         result.ShouldFailWith(2, "snorkeler predict: unknown option '--column': predict applies no LFs (its votes come from --matrix), so there is no LF field to map; "
             + "check, apply, analyze, fit, label, compare and rows take it, and --keep-columns copies a column of --data");
         File.Exists(temp.File("p.csv")).ShouldBeFalse();
+    }
+
+    [Theory]
+    [InlineData("check --lfs -q", "error SNK0901: no such file or folder: '-q'")]
+    [InlineData("check --lfs -v", "error SNK0901: no such file or folder: '-v'")]
+    [InlineData("check --lfs -h", "error SNK0901: no such file or folder: '-h'")]
+    public void A_global_short_flag_right_after_an_option_is_that_options_value(string line, string message)
+    {
+        var result = Shell.Run(line.Split(' ')).ShouldFailWith(1);
+
+        result.ErrorLines.ShouldContain(l => l.EndsWith(message, StringComparison.Ordinal), result.Error);
+        result.Out.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void A_global_short_flag_as_a_number_options_value_is_refused_as_that_value()
+    {
+        using var temp = new TempFolder();
+
+        Shell.Run("fit", "--matrix", Train, "--model", "mv", "--out", temp.File("m.json"), "--seed", "-v")
+            .ShouldFailWith(2, "snorkeler fit: option '--seed' expects a whole number, got '-v'");
+        File.Exists(temp.File("m.json")).ShouldBeFalse();
+    }
+
+    [Fact]
+    public void A_global_short_flag_after_an_options_value_is_still_global()
+    {
+        var result = Shell.Run("check", "--lfs", Lfs, "-q");
+
+        result.ShouldSucceed();
+        result.Error.ShouldBeEmpty();
     }
 }
