@@ -1,3 +1,4 @@
+using System.Text;
 using Snorkeler.Core.Tests.Support;
 using Snorkeler.IO;
 
@@ -126,6 +127,64 @@ public class AtomicWriteTests
         // Then the sidecar fails naming the limit, and nothing is left (the output was never published beside no sidecar)
         error.Message.ShouldBe($"{output}.schema.json: the file name is 262 bytes long (in UTF-8), longer than the 255 bytes a file system takes; choose a shorter name");
         Directory.GetFiles(temp.Path).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Two_commits_of_one_unit_at_once_take_turns_so_the_published_files_are_all_from_one_of_them()
+    {
+        // Given two runs' labels and manifests, ready to publish
+        using var temp = new TempFolder();
+        var labels = temp.File("labels.csv");
+        var manifest = temp.File("labels.csv.manifest.json");
+        PendingFile[] Unit(string run) => [AtomicFile.Prepare(labels, s => s.Write(Encoding.UTF8.GetBytes(run))), AtomicFile.Prepare(manifest, s => s.Write(Encoding.UTF8.GetBytes(run)))];
+        var first = Unit("first");
+        var second = Unit("second");
+
+        // When the second commits while the first is between its two renames
+        Task? other = null;
+        AtomicFile.AfterUnitRename = (files, renamed) =>
+        {
+            if (files != first || renamed != 1) return;
+            other = Task.Run(() => AtomicFile.Commit(second));
+            other.Wait(TimeSpan.FromMilliseconds(500)); // time enough for its renames, were it not made to wait
+        };
+        try
+        {
+            AtomicFile.Commit(first);
+            await other.ShouldNotBeNull().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            AtomicFile.AfterUnitRename = null;
+        }
+
+        // Then the second ran after the first: both files are its own, and no lock, journal or temporary is left
+        File.ReadAllText(labels).ShouldBe("second");
+        File.ReadAllText(manifest).ShouldBe("second");
+        Directory.GetFiles(temp.Path).Select(Path.GetFileName).ShouldBe(["labels.csv", "labels.csv.manifest.json"], ignoreOrder: true);
+    }
+
+    [Fact]
+    public void A_unit_whose_lock_another_run_holds_too_long_publishes_nothing_and_says_so()
+    {
+        // Given a run holding the lock of labels.csv's unit
+        using var temp = new TempFolder();
+        var labels = temp.Write("labels.csv", "previous");
+        var lockFile = temp.File(".labels.csv.lock");
+        using var held = new FileStream(lockFile, FileMode.Create, FileAccess.ReadWrite, FileShare.None);
+        var unit = new[] { AtomicFile.Prepare(labels, s => s.Write("next"u8)), AtomicFile.Prepare(temp.File("labels.csv.manifest.json"), s => s.Write("{}"u8)) };
+
+        // When another commits it and waits less than the holder takes
+        var wait = AtomicFile.UnitLockWait;
+        AtomicFile.UnitLockWait = TimeSpan.FromMilliseconds(200);
+        SnorkelerException error;
+        try { error = Should.Throw<SnorkelerException>(() => AtomicFile.Commit(unit)); }
+        finally { AtomicFile.UnitLockWait = wait; }
+
+        // Then it names the lock, and leaves the previous labels and nothing of its own
+        error.Message.ShouldBe($"{labels}: another run is writing the same outputs (it holds '{lockFile}'); waited 0.2 s and published nothing; run again when it is done");
+        File.ReadAllText(labels).ShouldBe("previous");
+        Directory.GetFiles(temp.Path).Select(Path.GetFileName).ShouldBe([".labels.csv.lock", "labels.csv"], ignoreOrder: true);
     }
 
     [Fact]

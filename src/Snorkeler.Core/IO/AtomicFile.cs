@@ -15,7 +15,9 @@ namespace Snorkeler.IO;
 /// is written first, then the renames are done, then the journal is deleted. A process killed between two
 /// renames leaves the journal, and the next Snorkeler process that writes or reads a file in that folder
 /// completes the renames; a process killed before the journal leaves only temporaries, which are deleted. So
-/// the files of a unit are all new or all old.
+/// the files of a unit are all new or all old. Two runs committing the same unit at once take turns: each holds an
+/// exclusive lock on <c>.NAME.lock</c> beside the first file from its journal to its last rename, so the published
+/// files are all from one run, never some from each.
 /// </para>
 /// </summary>
 public static class AtomicFile
@@ -26,6 +28,12 @@ public static class AtomicFile
     /// <summary>Test hook: a process with <c>SNORKELER_TEST_KILL_AFTER_RENAMES=N</c> kills itself (SIGKILL) after the N-th rename of a unit.</summary>
     private static readonly int KillAfterRenames =
         int.TryParse(Environment.GetEnvironmentVariable("SNORKELER_TEST_KILL_AFTER_RENAMES"), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : -1;
+
+    /// <summary>How long a commit of a unit waits for another run committing the same unit before it gives up (writing nothing).</summary>
+    internal static TimeSpan UnitLockWait { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Test hook: called after each rename of a unit with the unit and the number of files renamed so far.</summary>
+    internal static Action<IReadOnlyList<PendingFile>, int>? AfterUnitRename { get; set; }
 
     /// <summary>Writes <paramref name="path"/> through <paramref name="write"/>; on any exception the temporary file is deleted and the destination untouched.</summary>
     public static void Write(string path, Action<Stream> write)
@@ -121,15 +129,23 @@ public static class AtomicFile
         Guard.NotNull(files);
         if (files.Count == 0) return;
         string? journal = null;
+        UnitLock? unitLock = null;
         try
         {
             foreach (var f in files) f.Complete();
-            if (files.Count > 1) journal = WriteJournal(files);
+            if (files.Count > 1)
+            {
+                unitLock = UnitLock.Take(files[0].Destination, UnitLockWait);
+                journal = WriteJournal(files);
+            }
             for (var i = 0; i < files.Count; i++)
             {
                 files[i].Rename();
-                if (i + 1 == KillAfterRenames && files.Count > 1) System.Diagnostics.Process.GetCurrentProcess().Kill();
+                if (files.Count == 1) continue;
+                if (i + 1 == KillAfterRenames) System.Diagnostics.Process.GetCurrentProcess().Kill();
+                AfterUnitRename?.Invoke(files, i + 1);
             }
+            if (journal is not null) TryDelete(journal);
         }
         catch (Exception e)
         {
@@ -141,7 +157,63 @@ public static class AtomicFile
                 throw new SnorkelerException($"{files[0].Destination}: cannot write: {files.Aggregate(e.Message, (message, f) => WithoutTemporary(message, f.TemporaryPath, f.Destination))}", e);
             throw;
         }
-        if (journal is not null) TryDelete(journal);
+        finally
+        {
+            unitLock?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// The exclusive lock of a unit's commit: <c>.NAME.lock</c> beside its first file, opened with
+    /// <see cref="FileShare.None"/> (an advisory <c>flock</c> on Unix, released by the system if the process dies)
+    /// and deleted when the commit is done, so no lock file stays beside the outputs.
+    /// </summary>
+    private sealed class UnitLock : IDisposable
+    {
+        private readonly FileStream _stream;
+        private readonly string _path;
+
+        private UnitLock(FileStream stream, string path) => (_stream, _path) = (stream, path);
+
+        /// <summary>Waits up to <paramref name="wait"/> for the lock of the unit whose first file is <paramref name="destination"/>.</summary>
+        public static UnitLock Take(string destination, TimeSpan wait)
+        {
+            var path = Path.Combine(Path.GetDirectoryName(destination) ?? ".", $".{Stem(Path.GetFileName(destination))}.lock");
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (true)
+            {
+                FileStream? stream = null;
+                try
+                {
+                    stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                    // The run before may have deleted the file between this open and the lock: then lock the one now there.
+                    if (IsAt(stream, path)) return new UnitLock(stream, path);
+                    stream.Dispose();
+                }
+                catch (IOException e) when (e is not (FileNotFoundException or DirectoryNotFoundException) && File.Exists(path))
+                {
+                    stream?.Dispose();
+                    if (clock.Elapsed >= wait)
+                        throw new SnorkelerException($"{destination}: another run is writing the same outputs (it holds '{path}'); waited {wait.TotalSeconds:0.#} s and published nothing; run again when it is done", e);
+                }
+                Thread.Sleep(20);
+            }
+        }
+
+        /// <summary>Whether the open file is the one at <paramref name="path"/> (compared through /proc/self/fd or /dev/fd where there is one).</summary>
+        private static bool IsAt(FileStream stream, string path)
+        {
+            var fds = Directory.Exists("/proc/self/fd") ? "/proc/self/fd" : Directory.Exists("/dev/fd") ? "/dev/fd" : null;
+            if (fds is null) return true; // Windows: an open file cannot be deleted, so it is still there
+            var open = InputFile.Stat(Path.Combine(fds, stream.SafeFileHandle.DangerousGetHandle().ToString(CultureInfo.InvariantCulture)));
+            return open.Kind == FileKind.Regular && open.Identity == InputFile.Stat(path).Identity;
+        }
+
+        public void Dispose()
+        {
+            TryDelete(_path);
+            _stream.Dispose();
+        }
     }
 
     /// <summary>
