@@ -135,7 +135,10 @@ public static class AtomicFile
             foreach (var f in files) f.Complete();
             if (files.Count > 1)
             {
-                unitLock = UnitLock.Take(files[0].Destination, UnitLockWait);
+                var destination = files[0].Destination;
+                var lockPath = UnitLock.PathFor(Path.GetDirectoryName(destination) ?? ".", Stem(Path.GetFileName(destination)));
+                unitLock = UnitLock.TryTake(lockPath, UnitLockWait)
+                    ?? throw new SnorkelerException($"{destination}: another run is writing the same outputs (it holds '{lockPath}'); waited {UnitLockWait.TotalSeconds:0.#} s and published nothing; run again when it is done");
                 journal = WriteJournal(files);
             }
             for (var i = 0; i < files.Count; i++)
@@ -175,10 +178,12 @@ public static class AtomicFile
 
         private UnitLock(FileStream stream, string path) => (_stream, _path) = (stream, path);
 
-        /// <summary>Waits up to <paramref name="wait"/> for the lock of the unit whose first file is <paramref name="destination"/>.</summary>
-        public static UnitLock Take(string destination, TimeSpan wait)
+        /// <summary>The lock file of the unit whose first file's name has <paramref name="stem"/> (see <see cref="Stem"/>).</summary>
+        public static string PathFor(string folder, string stem) => Path.Combine(folder, $".{stem}.lock");
+
+        /// <summary>Waits up to <paramref name="wait"/> for the lock at <paramref name="path"/>: the lock, or null when another holds it still.</summary>
+        public static UnitLock? TryTake(string path, TimeSpan wait)
         {
-            var path = Path.Combine(Path.GetDirectoryName(destination) ?? ".", $".{Stem(Path.GetFileName(destination))}.lock");
             var clock = System.Diagnostics.Stopwatch.StartNew();
             while (true)
             {
@@ -193,8 +198,7 @@ public static class AtomicFile
                 catch (IOException e) when (e is not (FileNotFoundException or DirectoryNotFoundException) && File.Exists(path))
                 {
                     stream?.Dispose();
-                    if (clock.Elapsed >= wait)
-                        throw new SnorkelerException($"{destination}: another run is writing the same outputs (it holds '{path}'); waited {wait.TotalSeconds:0.#} s and published nothing; run again when it is done", e);
+                    if (clock.Elapsed >= wait) return null;
                 }
                 Thread.Sleep(20);
             }
@@ -238,6 +242,13 @@ public static class AtomicFile
         {
             var name = Path.GetFileName(journal);
             if (!name.StartsWith('.') || ProcessIdOf(name, ".commit") is not { } pid || pid == Environment.ProcessId || IsRunning(pid)) continue;
+            // Under the unit's lock, which a live run committing the unit holds (then it is left for later), and deleted after.
+            var stem = name[1..name.LastIndexOf('.', name.Length - ".commit".Length - 1)];
+            UnitLock? unitLock;
+            try { unitLock = UnitLock.TryTake(UnitLock.PathFor(Path.GetDirectoryName(journal) ?? ".", stem), TimeSpan.Zero); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { continue; } // a folder that takes no file
+            if (unitLock is null) continue;
+            using var held = unitLock;
             try
             {
                 var renames = JsonSerializer.Deserialize(File.ReadAllBytes(journal), JournalJson.Default.StringArrayArray) ?? [];
