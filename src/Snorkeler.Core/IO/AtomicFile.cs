@@ -191,8 +191,9 @@ public static class AtomicFile
                 try
                 {
                     stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-                    // The run before may have deleted the file between this open and the lock: then lock the one now there.
-                    if (IsAt(stream, path)) return new UnitLock(stream, path);
+                    // The run before may have deleted the file between this open and the lock: then lock the one now there. That
+                    // race lasts a moment; a file system whose identities never match is not waited on past the wait.
+                    if (IsAt(stream, path) || clock.Elapsed >= wait) return new UnitLock(stream, path);
                     stream.Dispose();
                 }
                 catch (IOException e) when (e is not (FileNotFoundException or DirectoryNotFoundException) && File.Exists(path))
