@@ -152,6 +152,8 @@ public static class ModelFile
         var name = Field<string>(json, "model", path);
         var classes = Strings(json, "classes", path);
         var lfs = Strings(json, "lfs", path);
+        // A model is matched to a matrix by its LF names: with one named twice or left empty, predict blamed every matrix.
+        if (IO.MatrixFile.LfNamesProblem(lfs) is { } problem) throw Bad($"field 'lfs': {problem}");
         var prior = json["prior"] is JsonArray pa && pa.All(p => p is JsonValue pv && pv.GetValueKind() == JsonValueKind.Number)
             ? pa.Select(p => p!.GetValue<double>()).ToArray()
             : throw Bad("field 'prior' must be an array of numbers");

@@ -85,6 +85,24 @@ public class ModelFileTests
             .Message.ShouldBe($"{path}: checksum mismatch: the file was edited or damaged after it was written; refit the model");
     }
 
+    [Theory]
+    [InlineData("lf_0", "LF name 'lf_0' is given twice (LFs 1 and 2); every LF needs a name of its own")]
+    [InlineData("", "LF 2 has an empty name; every LF needs a name of its own")]
+    public void A_model_naming_an_lf_twice_or_not_at_all_is_refused_naming_the_model_and_not_the_matrix(string second, string problem)
+    {
+        // Given a model whose second LF is renamed, with a valid checksum (fit never writes such a file)
+        using var temp = new TempFolder();
+        var path = Saved(temp);
+        Edit(path, j => j["lfs"]![1] = second, reseal: true);
+
+        // When
+        var result = Shell.Run("predict", "--model", path, "--matrix", TestPaths.YouTubeFile("test.json"), "--out", temp.File("p.csv"));
+
+        // Then the model is at fault (it was "test.json: LF 2 is 'lf_1' but the model expects 'lf_0'", for every matrix)
+        result.ShouldFailWith(1, $"error: {path}: field 'lfs': {problem}");
+        File.Exists(temp.File("p.csv")).ShouldBeFalse();
+    }
+
     [Fact]
     public void A_model_file_from_a_newer_snorkeler_is_refused()
     {
