@@ -55,6 +55,12 @@ public sealed class SufficientStatistics
     /// <summary>Classes, k.</summary>
     public int Cardinality => Schema.Cardinality;
 
+    /// <summary>
+    /// The SHA-256 of the content (classes, LFs and counts) that the file it was read from carried, or null when it was
+    /// not read from a file: two shards with the same hash hold the same counts.
+    /// </summary>
+    public string? ContentHash { get; private init; }
+
     /// <summary>Rows counted, n.</summary>
     public long RowCount { get; private set; }
 
@@ -219,19 +225,36 @@ public sealed class SufficientStatistics
     /// <summary>Writes the statistics file atomically (see <see cref="ToJson"/> for the format).</summary>
     public void Save(string path)
     {
+        using var pending = Prepare(path);
+        pending.Commit();
+    }
+
+    /// <summary>
+    /// Writes the statistics file without publishing it, for a unit with other outputs (see
+    /// <see cref="AtomicFile.Commit(IReadOnlyList{PendingFile})"/>); the caller owns the pending file.
+    /// </summary>
+    public PendingFile Prepare(string path)
+    {
         var json = ToJson();
-        AtomicFile.Write(path, stream =>
+        return AtomicFile.Prepare(path, stream =>
         {
             using var writer = new Utf8JsonWriter(stream);
             json.WriteTo(writer);
         });
     }
 
+    /// <summary>
+    /// True when <paramref name="path"/> ends in the extension of a label matrix or answers (.snkm, .npy, .csv, .tsv, .jsonl,
+    /// .ndjson, .parquet), which <see cref="Load"/> refuses as statistics.
+    /// </summary>
+    public static bool IsMatrixName(string path)
+        => Path.GetExtension(Guard.NotNull(path)).ToLowerInvariant() is ".snkm" or ".npy" or ".csv" or ".tsv" or ".jsonl" or ".ndjson" or ".parquet";
+
     /// <summary>Reads and validates a statistics file; every problem is a <see cref="SnorkelerException"/> naming the file.</summary>
     public static SufficientStatistics Load(string path)
     {
         // A matrix given where statistics go read as damaged text ("invalid UTF-8 at byte 229"): say what it is instead.
-        if (Path.GetExtension(path).ToLowerInvariant() is ".snkm" or ".npy" or ".csv" or ".tsv" or ".jsonl" or ".ndjson" or ".parquet")
+        if (IsMatrixName(path))
             throw SnorkelerException.InFile(path, "is a label matrix (or answers), not statistics: give it with --matrix; statistics are the JSON file 'apply --stats' writes");
         JsonObject json;
         try
@@ -268,7 +291,7 @@ public sealed class SufficientStatistics
         LabelSchema schema;
         try { schema = new LabelSchema(classes); }
         catch (ArgumentException e) { throw Bad($"field 'classes': {e.Message}"); }
-        var stats = new SufficientStatistics(schema, lfs);
+        var stats = new SufficientStatistics(schema, lfs) { ContentHash = expected.ToLowerInvariant() };
         var rows = Count(json["rows"], "field 'rows'", long.MaxValue, Bad);
         stats.RowCount = rows;
         ReadCounts(json["votes"] as JsonArray ?? throw Bad("field 'votes' must be an array"), stats._votes, "votes", rows, Bad);

@@ -142,4 +142,54 @@ public class IncrementalAndShardTests
         var matrix = MatrixFile.Read(temp.File("all.snkm"));
         LabelModels.LabelModel.PredictProbabilities(a, matrix).ShouldBe(LabelModels.LabelModel.PredictProbabilities(b, matrix));
     }
+
+    [Fact]
+    public void Apply_whose_statistics_cannot_be_written_leaves_no_matrix_either()
+    {
+        // Given statistics to go where no file can be created (the check before the run lets /proc through)
+        using var temp = new TempFolder();
+        var rules = TestPaths.InRepo("labeling-functions", "spam", "spam.rules");
+
+        // When
+        var result = Shell.Run(["apply", "--lfs", rules, "--data", TestPaths.YouTubeRawCsvs[0], "--column", "text=CONTENT", "--out", temp.File("m.csv"), "--stats", "/proc/snorkeler-stats.json"]);
+
+        // Then the matrix and its sidecar are not published without them (they were, before the error)
+        result.ShouldFailStartingWith(1, "error: /proc/snorkeler-stats.json: cannot create a file in '/proc'");
+        Directory.GetFiles(temp.Path).ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData("shard.csv")]
+    [InlineData("shard.snkm")]
+    public void Apply_refuses_statistics_named_as_a_matrix_which_fit_would_not_read(string name)
+    {
+        using var temp = new TempFolder();
+        var rules = TestPaths.InRepo("labeling-functions", "spam", "spam.rules");
+
+        var result = Shell.Run(["apply", "--lfs", rules, "--data", TestPaths.YouTubeRawCsvs[0], "--column", "text=CONTENT", "--out", temp.File("m.csv"), "--stats", temp.File(name)]);
+
+        result.ShouldFailWith(2, $"snorkeler apply: --stats '{temp.File(name)}' is named as a label matrix ({Path.GetExtension(name)}), but statistics are a JSON file that 'fit --stats' reads; name it .json");
+        Directory.GetFiles(temp.Path).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Fit_warns_when_a_statistics_file_holds_the_same_counts_as_another_so_a_copied_shard_is_not_counted_twice_unnoticed()
+    {
+        // Given one shard's statistics and a copy of them under another name
+        using var temp = new TempFolder();
+        var rules = TestPaths.InRepo("labeling-functions", "spam", "spam.rules");
+        Shell.Run(["apply", "--lfs", rules, "--data", TestPaths.YouTubeRawCsvs[0], "--column", "text=CONTENT", "--out", temp.File("a.snkm"), "--stats", temp.File("a.json")]).ShouldSucceed();
+        File.Copy(temp.File("a.json"), temp.File("copy.json"));
+        Shell.Run(["apply", "--lfs", rules, "--data", TestPaths.YouTubeRawCsvs[1], "--column", "text=CONTENT", "--out", temp.File("b.snkm"), "--stats", temp.File("b.json")]).ShouldSucceed();
+
+        // When
+        var copied = Shell.Run("fit", "--stats", temp.File("a.json"), temp.File("b.json"), temp.File("copy.json"), "--model", "snorkel", "--out", temp.File("m.json"));
+        var distinct = Shell.Run("fit", "--stats", temp.File("a.json"), temp.File("b.json"), "--model", "snorkel", "--out", temp.File("m2.json"));
+
+        // Then the copy is named (it was added in silence), and distinct shards give no warning
+        copied.ShouldSucceed();
+        copied.ErrorLines.ShouldContain($"warning: {temp.File("copy.json")}: holds the same counts as {temp.File("a.json")} (350 rows each), so its rows are counted twice; if it is a copy of that shard, leave it out");
+        distinct.ShouldSucceed();
+        distinct.Error.ShouldNotContain("warning");
+    }
 }

@@ -31,6 +31,9 @@ internal sealed class ApplyCommand : ICommand
         var dataPaths = args.Values("--data");
         var outPath = args.Required("--out");
         MatrixWriter.CheckExtension(outPath);
+        // 'fit --stats' refuses a file named as a matrix, so writing one would leave statistics nothing reads.
+        if (args.Value("--stats") is { } statsPath && LabelModels.SufficientStatistics.IsMatrixName(statsPath))
+            throw new UsageException($"--stats '{statsPath}' is named as a label matrix ({Path.GetExtension(statsPath)}), but statistics are a JSON file that 'fit --stats' reads; name it .json");
         var options = Inputs.ApplyOptions(args, terminal, cancellation) with { ReuseBlocks = true }; // the sink writes and counts each block and keeps none
         var threads = options.Threads;
         var opened = Inputs.OpenData(dataPaths, args);
@@ -57,9 +60,18 @@ internal sealed class ApplyCommand : ICommand
         var result = Apply(args, terminal, dataPaths, data, lfs, schema, Sink, options);
         StartupTrace.Mark("apply: rows applied");
         if (result.Rows == 0) throw new SnorkelerException($"{data.Name}: the data has no rows to label");
-        writer.Commit();
+        // The matrix, its companions and the statistics are one unit: a statistics file that cannot be written leaves no matrix either.
+        var outputs = writer.Prepare().ToList();
+        try
+        {
+            if (statistics is not null) outputs.Add(statistics.Prepare(args.Value("--stats")!));
+            AtomicFile.Commit(outputs);
+        }
+        finally
+        {
+            foreach (var output in outputs) output.Dispose();
+        }
         StartupTrace.Mark("apply: matrix committed");
-        if (statistics is not null) statistics.Save(args.Value("--stats")!);
         var shape = terminal.Quiet ? null : Inputs.Shape(dataPaths, args); // for the status line only: it opens every file again
         terminal.Info($"applied {Text.Listing.Counted(lfs.Count, "LF")} to {Text.Listing.Counted(result.Rows, "row")}{(shape is null ? "" : $" ({shape})")} in {result.Elapsed.TotalSeconds:0.00} s ({result.RowsPerSecond:N0} rows/s){(gold is null ? "" : $", {Gold.Describe(gold)}")}; wrote {outPath}");
         ReportFailures(terminal, lfs, result);

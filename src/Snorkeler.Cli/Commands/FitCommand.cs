@@ -122,9 +122,14 @@ internal sealed class FitCommand : ICommand
                 throw new SnorkelerException($"model '{kind.Name}' cannot be fitted from statistics; models that can: {string.Join(", ", LabelModelCatalog.All.Where(k => k.CreateTrainer(ModelOptions.Defaults) is IStatisticsTrainer).Select(k => k.Name))}");
             // Shard by shard, so that counts adding up past the largest number name the file that made them overflow.
             SufficientStatistics? statistics = null;
+            var seen = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var path in args.Values("--stats"))
             {
                 var shard = SufficientStatistics.Load(path);
+                // A copy of a shard under another name (a path given twice is a usage error) adds its rows twice.
+                if (shard.ContentHash is { } hash && !seen.TryAdd(hash, path))
+                    terminal.Error.WriteLine($"warning: {path}: holds the same counts as {seen[hash]} ({Text.Listing.Counted(shard.RowCount, "row")} each), so its rows are counted twice; "
+                                             + "if it is a copy of that shard, leave it out");
                 if (statistics is null) statistics = SufficientStatistics.Merge([shard]);
                 else
                 {
