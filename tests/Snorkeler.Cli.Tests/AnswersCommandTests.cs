@@ -72,6 +72,24 @@ public class AnswersCommandTests
     }
 
     [Fact]
+    public void Predict_warns_about_tasks_whose_every_line_has_an_empty_label_since_they_have_no_row_in_the_output()
+    {
+        // Given: task t3 has lines, but each says "no answer" (empty, or -1)
+        using var temp = new TempFolder();
+        var answers = temp.Write("answers.csv", "task,worker,label\nt1,a,yes\nt1,b,no\nt2,a,no\nt3,a,\nt3,b,-1\nt2,b,\n");
+        var model = temp.File("m.json");
+        Shell.Run("fit", "--matrix", answers, "--model", "mv", "--out", model).ShouldSucceed();
+
+        // When
+        var result = Shell.Run("predict", "--model", model, "--matrix", answers, "--out", temp.File("p.csv"), "--quiet");
+
+        // Then the missing task is named (only the count of skipped lines was printed, without --quiet), and t2, which has an answer, is not
+        result.ShouldSucceed();
+        result.ErrorLines.ShouldBe([$"warning: {answers}: 1 task has only empty labels (no answer), so it has no row and no label in any output: t3"]);
+        File.ReadAllLines(temp.File("p.csv")).Select(line => line.Split(',')[1]).ShouldBe(["task", "t1", "t2"]);
+    }
+
+    [Fact]
     public void Predict_warns_about_new_tasks_answered_only_by_workers_the_model_does_not_know_and_names_those_workers()
     {
         // Given: task 9 was answered only by workers who were not in the fit

@@ -110,6 +110,8 @@ public static class AnswersFile
         // Who the unknown answers came from, and their tasks: a task none of whose answers is kept has no row.
         var unknownWorkers = new KeyTable();
         var unknownTasks = new KeyTable();
+        // Tasks with an empty label: one with nothing else has no row, which the reader is told of.
+        var emptyTasks = new KeyTable();
         for (var f = 0; f < paths.Count; f++)
         {
             var file = paths[f];
@@ -125,7 +127,12 @@ public static class AnswersFile
                         if (batch.IsMissing(i, columns.Worker) || batch.Text(i, columns.Worker).Trim().IsEmpty)
                             throw SnorkelerException.InFile(file, $"column '{columns.Source.Schema.Names[columns.Worker]}' is empty", batch.LineOf(i));
                         var labelText = batch.Text(i, columns.Label).Trim();
-                        if (labelText.IsEmpty || labelText.SequenceEqual("-1")) { empty++; continue; }
+                        if (labelText.IsEmpty || labelText.SequenceEqual("-1"))
+                        {
+                            empty++;
+                            emptyTasks.Add(batch.Text(i, columns.Task).Trim());
+                            continue;
+                        }
                         var worker = fixedSources ? workers.Find(batch.Text(i, columns.Worker).Trim()) : workers.Add(batch.Text(i, columns.Worker).Trim());
                         if (worker < 0)
                         {
@@ -236,6 +243,7 @@ public static class AnswersFile
             // Empty lists are the shared empty array, so reports compare equal as values when nothing was left out.
             UnknownWorkers = unknownWorkers.Count == 0 ? [] : [.. unknownWorkers.Names],
             TasksWithoutKnownAnswers = unknownTasks.Count == 0 ? [] : [.. unknownTasks.Names.Where(task => tasks.Find(task) < 0)],
+            TasksWithOnlyEmptyLabels = emptyTasks.Count == 0 ? [] : [.. emptyTasks.Names.Where(task => tasks.Find(task) < 0 && unknownTasks.Find(task) < 0)],
             NumberNamedClasses = clashes,
             ClassesFrom = clashes.Count == 0 ? null
                 : options.Schema is not null ? "the classes given"
@@ -564,6 +572,11 @@ public sealed record AnswersReport(long Lines, long Answers, long Repeats, long 
     public IReadOnlyList<string> TasksWithoutKnownAnswers { get; init; } = [];
 
     /// <summary>
+    /// Tasks whose every line has an empty label (or -1), and no answer of an unknown worker: they have no row, so no label.
+    /// </summary>
+    public IReadOnlyList<string> TasksWithOnlyEmptyLabels { get; init; } = [];
+
+    /// <summary>
     /// Labels read that are the name of one class and the number of another (<c>'1' as class 0 (not 1)</c>),
     /// which were read by name; empty when none is.
     /// </summary>
@@ -604,6 +617,10 @@ public sealed record AnswersReport(long Lines, long Answers, long Repeats, long 
         var n = TasksWithoutKnownAnswers.Count;
         if (n > 0)
             yield return $"{Text.Listing.Counted(n, "task")} {(n == 1 ? "has" : "have")} only answers of workers the model does not know and {(n == 1 ? "is" : "are")} not in the output: {Some(TasksWithoutKnownAnswers)}";
+        // A task whose lines all say "no answer" vanished from the outputs with no word but the count of skipped lines.
+        var unanswered = TasksWithOnlyEmptyLabels.Count;
+        if (unanswered > 0)
+            yield return $"{Text.Listing.Counted(unanswered, "task")} {(unanswered == 1 ? "has" : "have")} only empty labels (no answer), so {(unanswered == 1 ? "it has" : "they have")} no row and no label in any output: {Some(TasksWithOnlyEmptyLabels)}";
     }
 }
 
