@@ -192,4 +192,38 @@ public class IncrementalAndShardTests
         distinct.ShouldSucceed();
         distinct.Error.ShouldNotContain("warning");
     }
+
+    [Fact]
+    public void Fit_on_statistics_of_no_rows_fails_naming_the_file()
+    {
+        // Given statistics that count no rows (apply never writes them; another writer might)
+        using var temp = new TempFolder();
+        var path = temp.File("none.json");
+        new LabelModels.SufficientStatistics(LabelSchema.Numbered(2), ["a", "b", "c"]).Save(path);
+
+        // When
+        var result = Shell.Run("fit", "--stats", path, "--model", "snorkel", "--out", temp.File("m.json"));
+
+        // Then (it was "snorkel: the training matrix has no rows", naming no file)
+        result.ShouldFailWith(1, $"error: {path}: the statistics count no rows, so there is nothing to fit ('apply --stats' writes the statistics of the rows it applied the LFs to)");
+        File.Exists(temp.File("m.json")).ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Fit_on_statistics_where_every_vote_abstains_warns_as_it_does_for_such_a_matrix()
+    {
+        // Given statistics of 3 rows on which no LF voted
+        using var temp = new TempFolder();
+        var path = temp.File("silent.json");
+        var statistics = new LabelModels.SufficientStatistics(LabelSchema.Numbered(2), ["a", "b", "c"]);
+        statistics.Add(LabelMatrix.Create(LabelSchema.Numbered(2), ["a", "b", "c"], new[,] { { -1, -1, -1 }, { -1, -1, -1 }, { -1, -1, -1 } }));
+        statistics.Save(path);
+
+        // When
+        var result = Shell.Run("fit", "--stats", path, "--model", "flyingsquid", "--out", temp.File("m.json"));
+
+        // Then
+        result.ShouldSucceed();
+        result.ErrorLines[0].ShouldBe($"warning: {path}: every vote abstains (no source votes on any row), so the model has nothing to learn from and labels every row by its class prior alone; 'snorkeler analyze' shows each source's coverage");
+    }
 }

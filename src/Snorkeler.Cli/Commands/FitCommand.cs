@@ -108,9 +108,7 @@ internal sealed class FitCommand : ICommand
         var source = "LF";
         if (train is not null)
         {
-            if (!HasVote(train))
-                terminal.Error.WriteLine($"warning: {context.TrainName}: every vote abstains (no source votes on any row), "
-                                         + "so the model has nothing to learn from and labels every row by its class prior alone; 'snorkeler analyze' shows each source's coverage");
+            if (!HasVote(train)) WarnNoVote(terminal, context.TrainName);
             model = trainer.Fit(train, context);
             rows = train.RowCount ?? 0;
             lfCount = train.LfNames.Count;
@@ -138,6 +136,11 @@ internal sealed class FitCommand : ICommand
                 }
             }
             if (statistics is null) throw new UsageException("--stats needs at least one file");
+            // Named by their files: the model's own check said "snorkel: the training matrix has no rows".
+            var statsName = Inputs.MatrixName(args.Values("--stats"));
+            if (statistics.RowCount == 0)
+                throw SnorkelerException.InFile(statsName, "the statistics count no rows, so there is nothing to fit ('apply --stats' writes the statistics of the rows it applied the LFs to)");
+            if (!HasVote(statistics)) WarnNoVote(terminal, statsName);
             _ = Inputs.Prior(args, statistics.Schema);
             // The dev split must be of the statistics' classes and LFs, as it must be of a training matrix's.
             if (context.Dev is not null && LabelModel.Difference(LabelMatrix.Create(statistics.Schema, statistics.LfNames.ToArray(), new int[0, statistics.LfNames.Count]), context.Dev,
@@ -160,6 +163,20 @@ internal sealed class FitCommand : ICommand
         terminal.Info($"fitted '{model.Name}' on {Text.Listing.Counted(rows, "row")} × {Text.Listing.Counted(lfCount, source)} in {seconds:0.000} s; wrote {outPath}");
         if (ModelChoice.Of(model) is { } selection) terminal.Info(selection.Describe());
         return ExitCode.Ok;
+    }
+
+    /// <summary>Warns that no source voted anywhere (<paramref name="name"/> names the training input), as a fit learns nothing then.</summary>
+    private static void WarnNoVote(Terminal terminal, string? name)
+        => terminal.Error.WriteLine($"warning: {name}: every vote abstains (no source votes on any row), "
+                                    + "so the model has nothing to learn from and labels every row by its class prior alone; 'snorkeler analyze' shows each source's coverage");
+
+    /// <summary>True when some LF voted some class on some row of the statistics.</summary>
+    private static bool HasVote(SufficientStatistics statistics)
+    {
+        for (var j = 0; j < statistics.LfCount; j++)
+            for (var c = 0; c < statistics.Cardinality; c++)
+                if (statistics.VoteCount(j, c) > 0) return true;
+        return false;
     }
 
     /// <summary>True when some source votes on some row: a pass that stops at the first block with a vote.</summary>
