@@ -28,6 +28,13 @@ public sealed class CompareSuiteFolderTests : IDisposable
         return folder;
     }
 
+    /// <summary>Puts in <paramref name="folder"/> a link named <paramref name="name"/> to a file that does not exist; returns the folder.</summary>
+    private static string BrokenLink(string folder, string name)
+    {
+        File.CreateSymbolicLink(Path.Combine(folder, name), "/nonexistent/" + name);
+        return folder;
+    }
+
     private static JsonObject EachRow(JsonObject split, Action<JsonObject> change)
     {
         foreach (var (_, row) in split) change(row!.AsObject());
@@ -47,6 +54,7 @@ public sealed class CompareSuiteFolderTests : IDisposable
         { "test without gold", "error: {b}/test.json: has no gold labels to score against" },
         { "train without rows", "error: {b}/train.json: the file has no rows" },
         { "train without LFs", "error: {b}/train.json: the label matrix has no LFs; a label model needs at least one" },
+        { "valid.json a broken link", "error: {b}/valid.json: is a symbolic link to '/nonexistent/valid.json', which does not exist (a broken link)" },
     };
 
     [Theory]
@@ -64,6 +72,7 @@ public sealed class CompareSuiteFolderTests : IDisposable
             "valid with an LF fewer" => Set("b", (f, s) => f == "valid.json" ? EachRow(s, r => r["weak_labels"]!.AsArray().RemoveAt(9)) : s),
             "test with a third class" => Set("b", (f, s) => f == "test.json" ? EachRow(s, r => r["label"] = 2) : s),
             "test without gold" => Set("b", (f, s) => f == "test.json" ? EachRow(s, r => r["label"] = -1) : s),
+            "valid.json a broken link" => BrokenLink(Set("b", null, "valid.json"), "valid.json"),
             "train without rows" => Set("b", (f, s) => f == "train.json" ? [] : s),
             _ => Set("b", (f, s) => f == "train.json" ? EachRow(s, r => r["weak_labels"] = new JsonArray()) : s),
         };

@@ -119,8 +119,18 @@ public static class InputFile
             FileKind.Regular => facts,
             FileKind.Directory => throw SnorkelerException.InFile(path, $"is a folder, expected {expected}"),
             FileKind.Special => throw SnorkelerException.InFile(path, NotRegularMessage),
-            _ => throw SnorkelerException.InFile(path, "no such file"),
+            _ => throw SnorkelerException.InFile(path, BrokenLinkTarget(path) is { } target ? $"is a symbolic link to '{target}', which does not exist (a broken link)" : "no such file"),
         };
+    }
+
+    /// <summary>
+    /// Where <paramref name="path"/> points when it is itself a symbolic link, else null: a missing file that <c>ls</c> lists
+    /// is a broken link, which "no such file" left a puzzle.
+    /// </summary>
+    private static string? BrokenLinkTarget(string path)
+    {
+        try { return new FileInfo(path).LinkTarget; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException) { return null; }
     }
 
     /// <summary>Why a pipe or device is refused (Snorkeler reads some inputs more than once, and a device may never end).</summary>
