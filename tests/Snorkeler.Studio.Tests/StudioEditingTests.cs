@@ -34,6 +34,25 @@ public sealed class StudioEditingTests
     }
 
     [Fact]
+    public async Task A_script_LF_that_throws_on_a_row_is_an_SNK0950_diagnostic_at_the_LF_and_the_numbers_stay_those_of_the_last_clean_edit()
+    {
+        // Given: docs/studio.md says what the editor lists when an LF fails on a row; the code, SNK0950, was in no doc
+        await using var studio = await StudioHarness.Start(scripts: true);
+        var script = File.ReadAllText(Path.Combine(studio.Lfs, "nlp.csx"));
+        var before = await studio.Get("/api/state");
+
+        // When
+        var state = await studio.Post("/api/check", new { path = "nlp.csx", text = "Lf(\"boom\", row => throw new InvalidOperationException(\"no\"));\n" + script });
+        var after = await studio.Get("/api/state");
+
+        // Then
+        var failed = state.GetProperty("diagnostics").EnumerateArray().Select(d => d.GetProperty("text").GetString()).Single(t => t!.Contains("SNK0950"));
+        failed.ShouldStartWith("nlp.csx(1,1): error SNK0950: LF 'boom' (");
+        failed.ShouldEndWith("nlp.csx(1,1)) failed on row 1 (" + StudioHarness.TrainPath + " line 2): InvalidOperationException: no");
+        LfCount(after).ShouldBe(LfCount(before));
+    }
+
+    [Fact]
     public async Task Checking_a_new_file_not_saved_yet_returns_its_diagnostics_and_its_LFs()
     {
         // Given: the page edits a file that is not on disk yet; its text was accepted but never loaded, so it got no diagnostics until saved
