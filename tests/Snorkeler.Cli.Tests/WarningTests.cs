@@ -46,7 +46,25 @@ public class WarningTests
         applied.ErrorLines.ShouldContain($"{rules}(23,4): warning SNK0703: LFs 'refund' and 'refund_again' vote the same on every row, so the label model counts the same evidence twice; keep one");
         applied.ErrorLines.ShouldContain($"{rules}(21,18): warning SNK0511: column 'tier' of {tickets.Data} holds \"gold\" but never \"Gold\", and == compares case exactly: write \"gold\", or compare lower(tier) with \"gold\"");
         analyzed.ShouldSucceed();
-        analyzed.ErrorLines.ShouldContain("warning SNK0701: LF 'tier_case' votes on none of the 8 rows; check its condition against a few rows ('snorkeler rows --lf tier_case --vote ABSTAIN')");
+        analyzed.ErrorLines.ShouldContain($"warning SNK0701: LF 'tier_case' votes on none of the 8 rows; check its condition against a few rows ('snorkeler rows --matrix {tickets.File("m.snkm")} --data FILE --lf tier_case --vote ABSTAIN')");
+    }
+
+    [Fact]
+    public void The_rows_command_analyze_of_a_wrench_split_points_to_runs_on_that_split()
+    {
+        // Given: analyze --matrix pointed to 'snorkeler rows --lf lf_11 --wrong', which rows refuses (it needs --data and --matrix or --lfs)
+        var trec = Path.Combine(TestPaths.Shared, "data", "trec", "train.json");
+        var analyzed = Shell.Run("analyze", "--matrix", trec);
+        var suggested = analyzed.ErrorLines.First(l => l.Contains("SNK0705", StringComparison.Ordinal));
+
+        // When the command it suggests is run
+        var command = suggested[(suggested.IndexOf("('snorkeler ", StringComparison.Ordinal) + 12)..^2].Split(' ');
+        var rows = Shell.Run([.. command, "--limit", "0"]);
+
+        // Then it reads the split as both the matrix and its data
+        command[..5].ShouldBe(["rows", "--matrix", trec, "--data", trec]);
+        rows.ShouldSucceed();
+        rows.Out.ShouldContain("wrong against gold");
     }
 
     [Fact]
@@ -114,6 +132,33 @@ public class WarningTests
         // Then
         result.ShouldSucceed();
         result.ErrorLines.ShouldContain(l => l.EndsWith($"warning SNK0705: LF 'backwards' is right on 0 of the 12 labelled rows it votes on (0.00), below chance (0.50: voting Account at random would be right that often); is its class the wrong one? ('snorkeler rows --lfs {tickets.Lfs} --data {tickets.Data} --gold-column category --lf backwards --wrong')"));
+    }
+
+    [Fact]
+    public void Label_with_a_dev_matrix_points_an_lf_below_chance_to_a_rows_command_on_that_matrix()
+    {
+        // Given: training tickets without gold labels, and a dev matrix whose Billing tickets 'backwards' votes Account on;
+        // the warning pointed to 'snorkeler rows --lf backwards --wrong', which rows refuses (it needs --data)
+        var rules = """
+            labels Billing, Technical, Account
+            lf backwards:
+                when body contains "refund" label Account
+            lf password:
+                when body contains "password" label Account
+
+            """;
+        using var tickets = new Tickets("id,body\n1,please refund me\n2,my password\n", rules);
+        var devData = tickets.File("dev.csv");
+        File.WriteAllText(devData, "id,body,category\n" + string.Concat(Enumerable.Range(1, 24).Select(i => i <= 12 ? $"{i},please refund me,Billing\n" : $"{i},my password,Account\n")));
+        var dev = tickets.File("dev.snkm");
+        Shell.Run("apply", "--lfs", tickets.Lfs, "--data", devData, "--gold-column", "category", "--out", dev).ShouldSucceed();
+
+        // When
+        var result = Shell.Run("label", "--lfs", tickets.Lfs, "--data", tickets.Data, "--model", "mv", "--dev", dev, "--out", tickets.File("l.csv"));
+
+        // Then
+        result.ShouldSucceed();
+        result.ErrorLines.ShouldContain(l => l.EndsWith($"is its class the wrong one? ('snorkeler rows --matrix {dev} --lfs {tickets.Lfs} --data FILE --lf backwards --wrong')"));
     }
 
     [Fact]

@@ -62,6 +62,19 @@ internal sealed class AnalyzeCommand : ICommand
     }
 
     /// <summary>
+    /// The <c>snorkeler rows</c> command the warnings about a matrix point to, which must run as printed: rows reads the
+    /// matrix beside the data it was made from, which is the --data given, or the split itself for a Wrench split, or
+    /// else FILE, for the reader to name.
+    /// </summary>
+    private static string MatrixRowsCommand(Args args)
+    {
+        var matrices = args.Values("--matrix");
+        var data = args.Has("--data") ? null
+            : matrices is [var one] && one.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? one : "FILE";
+        return ApplyCommand.RowsCommand(args, gold: args.Has("--gold-column"), data, matrices);
+    }
+
+    /// <summary>
     /// The summary of <paramref name="matrix"/>; <paramref name="applied"/> holds the data, the LFs and their warnings
     /// when the LFs were applied here (without them, <c>--data</c> and <c>--lfs</c> only feed the report's examples).
     /// </summary>
@@ -78,7 +91,7 @@ internal sealed class AnalyzeCommand : ICommand
         // Before anything uses the model: a mismatch is the run's one error, not first a note from the dependency check.
         if (model is not null) LabelModels.LabelModel.CheckCompatible(model, matrix, matrixName);
         var annotators = Annotators(matrix, model, terminal, cancellation, args.Int("--least-certain", 0) ?? AnnotatorReport.DefaultLeastCertain);
-        var warnings = applied?.Warnings ?? LfWarnings.Check(matrix, cancellation: cancellation);
+        var warnings = applied?.Warnings ?? LfWarnings.Check(matrix, rowsCommand: MatrixRowsCommand(args), cancellation: cancellation);
         var dependencies = annotators is null ? Dependencies(matrix, model, terminal, cancellation) : null;
         if (args.Value("--report") is { } report)
         {

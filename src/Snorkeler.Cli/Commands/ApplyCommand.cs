@@ -82,11 +82,17 @@ internal sealed class ApplyCommand : ICommand
     /// <summary>
     /// The <c>snorkeler rows</c> command that reads the same LFs and data as this run (or the LFs and <paramref name="data"/>,
     /// a dev file), as a shell takes it; with <paramref name="gold"/>, the <c>--gold-column</c> too, which buckets about
-    /// gold (<c>--wrong</c>) need.
+    /// gold (<c>--wrong</c>) need. With <paramref name="matrix"/>, the command reads those matrix files instead of applying
+    /// the LFs; rows needs the data beside them, so <paramref name="data"/> should then name it.
     /// </summary>
-    internal static string RowsCommand(Args args, bool gold = false, string? data = null)
+    internal static string RowsCommand(Args args, bool gold = false, string? data = null, IReadOnlyList<string>? matrix = null)
     {
         var command = new System.Text.StringBuilder("snorkeler rows");
+        if (matrix is not null)
+        {
+            command.Append(" --matrix");
+            foreach (var file in matrix) command.Append(' ').Append(ShellWord(file));
+        }
         foreach (var option in (string[])["--lfs", "--data", "--column", "--delimiter", "--gold-column"])
         {
             if (option == "--gold-column" && !gold) continue;

@@ -108,7 +108,9 @@ internal sealed class LabelCommand : ICommand
             if (trainGold is null && dev is not null)
             {
                 var devPath = args.Value("--dev")!;
-                var devRows = MatrixFile.IsMatrix(devPath) ? null : ApplyCommand.RowsCommand(args, gold: goldColumn is not null, data: devPath);
+                // A dev matrix carries its gold labels; rows reads it beside the data it was made from, which FILE stands for.
+                var devRows = MatrixFile.IsMatrix(devPath) ? ApplyCommand.RowsCommand(args, data: "FILE", matrix: [devPath])
+                    : ApplyCommand.RowsCommand(args, gold: goldColumn is not null, data: devPath);
                 warnings.AddRange(LfWarnings.Check(dev, lfs, rowsCommand: devRows, cancellation: cancellation)
                     .Where(w => w.Code is LfWarnings.Codes.BelowChance or LfWarnings.Codes.FireTogether));
             }
