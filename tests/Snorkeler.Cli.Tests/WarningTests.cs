@@ -104,7 +104,7 @@ public class WarningTests
     [InlineData(";")]
     public void A_value_in_a_suggested_command_is_quoted_so_that_a_shell_reads_it_back_unchanged(string value)
     {
-        using var bash = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("bash", ["-c", "printf '%s' " + Commands.ApplyCommand.ShellWord(value)])
+        using var bash = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("bash", ["-c", "printf '%s' " + Text.Listing.ShellWord(value)])
             { RedirectStandardOutput = true })!;
         var read = bash.StandardOutput.ReadToEnd();
         bash.WaitForExit();

@@ -53,6 +53,19 @@ public sealed class MissingFieldTests
     }
 
     [Fact]
+    public void A_suggested_column_mapping_with_a_space_is_quoted_as_a_shell_reads_it()
+    {
+        // Given: 'add --column customer tier=body' is two words to a shell, so the option as written failed
+        var text = Head + "lf a:\n    when `customer tier` == \"gold\" label SPAM\n";
+
+        // When
+        var diagnostics = Load(text, ["id", "body"], new DataHints("tickets.csv", "body"));
+
+        // Then
+        diagnostics.ShouldBe(["test.rules(4,10): error SNK0103: unknown field 'customer tier': tickets.csv has no such column; if column 'body' holds it, add --column 'customer tier=body' (columns: id, body)"]);
+    }
+
+    [Fact]
     public void A_missing_field_used_by_many_lfs_is_one_error_at_its_first_use()
     {
         // Given

@@ -91,7 +91,7 @@ internal sealed class ApplyCommand : ICommand
         if (matrix is not null)
         {
             command.Append(" --matrix");
-            foreach (var file in matrix) command.Append(' ').Append(ShellWord(file));
+            foreach (var file in matrix) command.Append(' ').Append(Text.Listing.ShellWord(file));
         }
         foreach (var option in (string[])["--lfs", "--data", "--column", "--delimiter", "--gold-column"])
         {
@@ -99,16 +99,10 @@ internal sealed class ApplyCommand : ICommand
             var values = option == "--data" && data is not null ? [data] : args.Values(option);
             if (values.Count == 0) continue;
             command.Append(' ').Append(option);
-            foreach (var value in values) command.Append(' ').Append(ShellWord(value));
+            foreach (var value in values) command.Append(' ').Append(Text.Listing.ShellWord(value));
         }
         return command.ToString();
     }
-
-    /// <summary>A word a POSIX shell reads back as <paramref name="value"/>: as it is when plain, else in single quotes.</summary>
-    internal static string ShellWord(string value)
-        => value.Length > 0 && value.All(c => char.IsAsciiLetterOrDigit(c) || "_./=:@%+,-".Contains(c))
-            ? value
-            : "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
     /// <summary>Applies the LFs, through the column cache when <c>--incremental</c> is given, and ends the progress line.</summary>
     internal static ApplyResult Apply(Args args, Terminal terminal, IReadOnlyList<string> dataPaths, Data.IDataSource data,

@@ -82,9 +82,9 @@ public static class ColumnGuess
                 $"; '{later.Key}' is a key of line {later.Line:N0} of {later.File} but not of its first line, whose keys are a JSON Lines file's columns: give the first line every key (null where it has no value)");
         if (RowLikeName(names) is { } cell)
             return $"; the first line of {data?.Name ?? "the data"} looks like a row, not a header ({cell}): add a header line naming the columns";
-        if (Similar(field, names) is { } similar) return $"; to read column '{similar}' as '{field}', add --column {field}={similar}";
-        if (data?.TextColumn is { } text) return $"; if column '{text}' holds it, add --column {field}={text}";
-        return $"; map a column to it with --column {field}=COLUMN";
+        if (Similar(field, names) is { } similar) return $"; to read column '{similar}' as '{field}', add --column {Text.Listing.ShellWord($"{field}={similar}")}";
+        if (data?.TextColumn is { } text) return $"; if column '{text}' holds it, add --column {Text.Listing.ShellWord($"{field}={text}")}";
+        return $"; map a column to it with --column {Text.Listing.ShellWord($"{field}=COLUMN")}";
     }
 
     /// <summary>
@@ -99,7 +99,7 @@ public static class ColumnGuess
             .ToDictionary(c => columns.Names[c], columns.FileName, StringComparer.Ordinal);
         if (Similar(field, [.. unread.Keys]) is not { } alias) return null;
         var column = unread[alias];
-        return $"; --column {alias}={column} maps '{alias}', which no LF reads; did you mean --column {field}={column}?";
+        return $"; --column {Text.Listing.ShellWord($"{alias}={column}")} maps '{alias}', which no LF reads; did you mean --column {Text.Listing.ShellWord($"{field}={column}")}?";
     }
 
     /// <summary>

@@ -10,6 +10,15 @@ public static class Listing
         return items.Count <= 1 ? string.Concat(items) : string.Join(", ", items.Take(items.Count - 1)) + $" {conjunction} " + items[^1];
     }
 
+    /// <summary>
+    /// A word a POSIX shell reads back as <paramref name="value"/>: as it is when plain, else in single quotes; for the
+    /// commands and options messages tell a person to run (<c>--column 'customer tier=body'</c>).
+    /// </summary>
+    internal static string ShellWord(string value)
+        => value.Length > 0 && value.All(c => char.IsAsciiLetterOrDigit(c) || "_./=:@%+,-".Contains(c))
+            ? value
+            : "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
     /// <summary>"1 row", "0 rows", "1,234 rows": a count with its noun, plural (an s added) unless the count is 1.</summary>
     public static string Counted(long count, string noun)
         => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{count:N0} {noun}{(count == 1 ? "" : "s")}");
