@@ -433,11 +433,18 @@ public sealed partial class StudioSession : IDisposable
     {
         var hashes = set.Functions.ToDictionary(f => f.Name, f => f.SourceHash, StringComparer.Ordinal);
         if (!force && _current is { } current && current.Schema.Equals(set.Schema) && SameLfs(current.Hashes, hashes) && current.Lfs.Select(l => l.Name).SequenceEqual(hashes.Keys)) return;
+        // An LF that throws on a row, or runs past --lf-timeout on one, is listed at the LF; the numbers stay the last clean edit's.
+        void Failed(string message, LabelingFunction lf) => _lastLoad = set with { Diagnostics = [.. set.Diagnostics, Diagnostic.Error("SNK0950", message, lf.Location)] };
         Evaluation next;
         try { next = Compute(set, hashes); }
         catch (LfFailedException e)
         {
-            _lastLoad = set with { Diagnostics = [.. set.Diagnostics, Diagnostic.Error("SNK0950", e.Message, e.Lf.Location)] };
+            Failed(e.Message, e.Lf);
+            return;
+        }
+        catch (LfTimeoutException e)
+        {
+            Failed(e.Message, e.Lf);
             return;
         }
         _previous = _current;

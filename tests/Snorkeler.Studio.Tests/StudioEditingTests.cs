@@ -53,6 +53,27 @@ public sealed class StudioEditingTests
     }
 
     [Fact]
+    public async Task A_script_LF_past_its_time_budget_on_a_row_is_an_SNK0950_diagnostic_as_one_that_throws()
+    {
+        // Given: an LF past --lf-timeout made the check request fail (400) instead of being listed at the LF as a throwing one is;
+        // its call sleeps once, so the abandoned thread ends soon after
+        await using var studio = await StudioHarness.Start(scripts: true, lfTimeBudget: TimeSpan.FromSeconds(1));
+        var script = File.ReadAllText(Path.Combine(studio.Lfs, "nlp.csx"));
+        var before = await studio.Get("/api/state");
+        const string Slow = "static int calls;\nLf(\"slow\", row => { if (System.Threading.Interlocked.Increment(ref calls) == 1) System.Threading.Thread.Sleep(3000); return ABSTAIN; });\n";
+
+        // When
+        var state = await studio.Post("/api/check", new { path = "nlp.csx", text = Slow + script });
+        var after = await studio.Get("/api/state");
+
+        // Then
+        var failed = state.GetProperty("diagnostics").EnumerateArray().Select(d => d.GetProperty("text").GetString()).Single(t => t!.Contains("SNK0950"));
+        failed.ShouldStartWith("nlp.csx(2,1): error SNK0950: LF 'slow' (");
+        failed.ShouldContain(" did not finish within 1 s on row ");
+        LfCount(after).ShouldBe(LfCount(before));
+    }
+
+    [Fact]
     public async Task Checking_a_new_file_not_saved_yet_returns_its_diagnostics_and_its_LFs()
     {
         // Given: the page edits a file that is not on disk yet; its text was accepted but never loaded, so it got no diagnostics until saved

@@ -51,10 +51,11 @@ internal sealed class StudioHarness : IAsyncDisposable
     /// <summary>
     /// Starts a studio; <paramref name="scripts"/> copies nlp.csx too, <paramref name="rules"/> replaces spam.rules' text,
     /// <paramref name="set"/> names another shared Wrench data set (its train and valid splits) instead of YouTube;
-    /// <paramref name="devFile"/> replaces the valid split as the dev data (with <paramref name="goldColumn"/>, a file whose gold labels are in that column).
+    /// <paramref name="devFile"/> replaces the valid split as the dev data (with <paramref name="goldColumn"/>, a file whose gold labels are in that column);
+    /// <paramref name="lfTimeBudget"/> is <c>--lf-timeout</c>.
     /// </summary>
     public static async Task<StudioHarness> Start(bool scripts = false, string? rules = null, bool dev = true, int? sample = null, string set = "youtube",
-        string? devFile = null, string? goldColumn = null)
+        string? devFile = null, string? goldColumn = null, TimeSpan? lfTimeBudget = null)
     {
         var temp = new TempFolder();
         var lfs = temp.File("lfs");
@@ -62,7 +63,7 @@ internal sealed class StudioHarness : IAsyncDisposable
         foreach (var f in Directory.GetFiles(TestPaths.InRepo("labeling-functions", "spam")))
             if (scripts || !f.EndsWith(".csx", StringComparison.Ordinal)) File.Copy(f, Path.Combine(lfs, Path.GetFileName(f)));
         if (rules is not null) File.WriteAllText(Path.Combine(lfs, "spam.rules"), rules);
-        var session = new StudioSession(Settings(temp, dev, sample, set, devFile, goldColumn));
+        var session = new StudioSession(Settings(temp, dev, sample, set, devFile, goldColumn) with { LfTimeBudget = lfTimeBudget });
         var server = await StudioServer.StartAsync(session, 0);
         return new StudioHarness(temp, session, server);
     }
