@@ -25,6 +25,25 @@ public sealed class PreferenceTests
     }
 
     [Fact]
+    public void Data_in_separate_groups_says_so_in_one_line_naming_their_sizes_and_the_items_outside_the_largest()
+    {
+        // Given items a–c linked by judgements and d–e linked to each other only (the wording lived in the CLI, out of library callers' reach)
+        var data = new PreferenceData(["a", "b", "c", "d", "e"], ["w"],
+        [
+            new Comparison(0, 1, 0, PreferenceOutcome.Left),
+            new Comparison(1, 2, 0, PreferenceOutcome.Left),
+            new Comparison(3, 4, 0, PreferenceOutcome.Right),
+        ]);
+        var linked = new PreferenceData(["a", "b"], ["w"], [new Comparison(0, 1, 0, PreferenceOutcome.Left)]);
+
+        // When, Then
+        data.DisconnectedWarning().ShouldBe("the judgements link the items into 2 separate groups (of 3 and 2 items) that no judgement compares with one another, "
+            + "so scores compare only within a group: the prior alone places each group, and the ranking across groups rests on no judgement; "
+            + "items outside the largest group: 'd', 'e'; judge pairs across the groups to join them");
+        linked.DisconnectedWarning().ShouldBeNull();
+    }
+
+    [Fact]
     public void Bradley_Terry_recovers_the_ranking_of_1000_items_from_20000_noisy_comparisons()
     {
         // Given judgements drawn from a Bradley–Terry model with ties (each one a noisy outcome of its pair)

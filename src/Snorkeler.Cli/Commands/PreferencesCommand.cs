@@ -34,7 +34,7 @@ internal sealed class PreferencesCommand : ICommand
         var format = args.Choice("--format", OutputFormat.Text);
         var data = PreferenceData.Read(args.Required("--pairs"), args.Value("--left-column"), args.Value("--right-column"), args.Value("--worker-column"), args.Value("--winner-column"));
         var noisy = model == "crowd-bt" || (model == "auto" && data.Annotators.Count > 1);
-        if (DisconnectedWarning(data) is { } disconnected) terminal.Error.WriteLine(Text.Printable.OneLine($"warning: {args.Required("--pairs")}: {disconnected}"));
+        if (data.DisconnectedWarning() is { } disconnected) terminal.Error.WriteLine(Text.Printable.OneLine($"warning: {args.Required("--pairs")}: {disconnected}"));
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var fit = BradleyTerry.Fit(data, new BradleyTerryOptions { NoisyAnnotators = noisy, PriorSd = priorSd }, cancellation);
         if (!fit.Converged)
@@ -45,24 +45,6 @@ internal sealed class PreferencesCommand : ICommand
             $"{(noisy ? "crowd-bt" : "bt")}: {Text.Listing.Counted(data.Items.Count, "item")}, {Text.Listing.Counted(data.Comparisons.Count, "judgement")} by {Text.Listing.Counted(data.Annotators.Count, "annotator")}; {fit.Iterations} iterations in {clock.Elapsed.TotalSeconds:0.000} s{(fit.TieParameter > 0 ? $"; tie parameter ν = {fit.TieParameter:0.###}" : "")}; wrote {args.Required("--out")}"));
         WriteAnnotatorTable(fit, format, terminal.Out);
         return ExitCode.Ok;
-    }
-
-    /// <summary>
-    /// Says when judgements link the items into separate groups: Bradley–Terry scores are comparable only within one, so a
-    /// ranking across them (the output's, best first) orders items no judgement compared; null when all items are linked.
-    /// </summary>
-    internal static string? DisconnectedWarning(PreferenceData data)
-    {
-        var groups = data.Groups();
-        if (groups.Count < 2) return null;
-        var sizes = Text.Listing.Join(groups.Take(6).Select(g => g.Count.ToString("N0", CultureInfo.InvariantCulture)).ToList(), "and")
-                    + (groups.Count > 6 ? ", …" : "");
-        var outside = groups.Skip(1).SelectMany(g => g).ToList();
-        var some = string.Join(", ", outside.Take(5).Select(i => $"'{data.Items[i]}'")) + (outside.Count > 5 ? ", …" : "");
-        return string.Create(CultureInfo.InvariantCulture,
-            $"the judgements link the items into {groups.Count:N0} separate groups (of {sizes} items) that no judgement compares with one another, "
-            + $"so scores compare only within a group: the prior alone places each group, and the ranking across groups rests on no judgement; "
-            + $"items outside the largest group: {some}; judge pairs across the groups to join them");
     }
 
     private static void WriteAnnotatorTable(BradleyTerryFit fit, OutputFormat format, TextWriter output)

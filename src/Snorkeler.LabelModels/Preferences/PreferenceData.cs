@@ -1,3 +1,4 @@
+using System.Globalization;
 using Snorkeler.Data;
 
 namespace Snorkeler.LabelModels.Preferences;
@@ -77,6 +78,25 @@ public sealed class PreferenceData
             group.Add(i);
         }
         return [.. groups.Values.OrderByDescending(g => g.Count).ThenBy(g => g[0])];
+    }
+
+    /// <summary>
+    /// Says when judgements link the items into separate groups (<see cref="Groups"/>): Bradley–Terry scores are comparable
+    /// only within one, so a ranking across them (<see cref="BradleyTerry"/>'s, best first) orders items no judgement compared.
+    /// One line naming the groups' sizes and some items outside the largest; null when all items are linked.
+    /// </summary>
+    public string? DisconnectedWarning()
+    {
+        var groups = Groups();
+        if (groups.Count < 2) return null;
+        var sizes = Text.Listing.Join(groups.Take(6).Select(g => g.Count.ToString("N0", CultureInfo.InvariantCulture)).ToList(), "and")
+                    + (groups.Count > 6 ? ", …" : "");
+        var outside = groups.Skip(1).SelectMany(g => g).ToList();
+        var some = string.Join(", ", outside.Take(5).Select(i => $"'{Items[i]}'")) + (outside.Count > 5 ? ", …" : "");
+        return string.Create(CultureInfo.InvariantCulture,
+            $"the judgements link the items into {groups.Count:N0} separate groups (of {sizes} items) that no judgement compares with one another, "
+            + $"so scores compare only within a group: the prior alone places each group, and the ranking across groups rests on no judgement; "
+            + $"items outside the largest group: {some}; judge pairs across the groups to join them");
     }
 
     /// <summary>
