@@ -49,7 +49,7 @@ public sealed class ScriptLoader : ILfLoader
         LastLoad = new ScriptLoadStats(false, null, null, TimeSpan.Zero);
         if (files.Count == 0) return new LfSet(context.Schema, [], diagnostics);
 
-        var sources = ScriptSources.Gather(files);
+        var sources = ScriptSources.Gather(files, context.Unsaved);
         var schema = ScriptLabels.Resolve(sources, context.Schema, diagnostics, out var declaredAt);
         if (schema is null && !diagnostics.Any(d => d.IsError))
         {

@@ -50,8 +50,11 @@ internal sealed partial class ScriptSources
         return ByFullPath.TryGetValue(Normalize(compilerPath), out var t) ? t.DisplayPath : compilerPath;
     }
 
-    /// <summary>Reads the listed files and what they <c>#load</c> and <c>#r</c>.</summary>
-    public static ScriptSources Gather(IReadOnlyList<LfSourceFile> files)
+    /// <summary>
+    /// Reads the listed files and what they <c>#load</c> and <c>#r</c>; a <c>#load</c>-ed script that has a text in
+    /// <paramref name="unsaved"/> (an editor's unsaved buffer, by full path) is that text instead of the file on disk.
+    /// </summary>
+    public static ScriptSources Gather(IReadOnlyList<LfSourceFile> files, IReadOnlyDictionary<string, string>? unsaved = null)
     {
         var texts = new List<ScriptText>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -69,7 +72,7 @@ internal sealed partial class ScriptSources
                 var target = Normalize(Path.Combine(folder, m.Groups["path"].Value));
                 if (m.Groups["kind"].Value == "load")
                 {
-                    if (seen.Add(target) && TryRead(target) is { } text)
+                    if (seen.Add(target) && (unsaved?.GetValueOrDefault(target) ?? TryRead(target)) is { } text)
                         texts.Add(new ScriptText(target, target, text, Listed: false));
                 }
                 else if (File.Exists(target)) references.Add(target);

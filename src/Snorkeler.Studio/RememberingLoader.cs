@@ -5,7 +5,7 @@ namespace Snorkeler.Studio;
 /// <summary>
 /// A loader that hands back its last result while nothing it depends on changed: the same files with the same texts,
 /// the same context, and the files loading read besides them (keyword lists, <c>#load</c>-ed scripts, <c>#r</c>-ed
-/// assemblies) unchanged on disk and in the editor (an unsaved keyword list is read as its buffer, <see cref="LfLoadContext.Unsaved"/>). The studio reloads the folder on every edit; with this, an edit of a rules file does
+/// assemblies) unchanged on disk and in the editor (an unsaved keyword list or <c>#load</c>-ed script is read as its buffer, <see cref="LfLoadContext.Unsaved"/>). The studio reloads the folder on every edit; with this, an edit of a rules file does
 /// not read the folder's scripts' compiled assembly again, load another copy of it and run their top level.
 /// </summary>
 internal sealed class RememberingLoader(ILfLoader inner) : ILfLoader

@@ -37,6 +37,28 @@ public sealed class ScriptCacheTests : IDisposable
     }
 
     [Fact]
+    public void An_unsaved_buffer_of_a_loaded_helper_is_compiled_instead_of_the_file_on_disk()
+    {
+        // Given a helper an editor holds with unsaved edits (the studio): the file on disk was compiled, unlike an unsaved keyword list
+        _folder.Write("main.csx", "#load \"lib/helpers.csx\"\nLf(\"short\", row => IsShort(row.Text(\"text\")) ? HAM : ABSTAIN);\n");
+        _folder.Write("lib/helpers.csx", "static bool IsShort(string s) => s.Length < 5;\n");
+        var unsaved = new Dictionary<string, string> { [_folder.File("lib/helpers.csx")] = "static bool IsShort(string s) => s.Length < 20;\n" };
+        var data = ScriptTestKit.Texts(_folder, "a fine song", "hi");
+        var loader = new ScriptLoader();
+
+        // When
+        var edited = loader.Load([new LfSourceFile(_folder.File("main.csx"), File.ReadAllText(_folder.File("main.csx")))],
+            new LfLoadContext(ScriptTestKit.HamSpam, null, _folder.Path, _folder.File("cache")) { Unsaved = unsaved });
+        var onDisk = Load(loader, _folder.File("cache"), "main.csx");
+
+        // Then
+        edited.Diagnostics.ShouldBeEmpty();
+        ScriptTestKit.Votes(edited.Functions, data).ShouldBe([[0], [0]]);
+        ScriptTestKit.Votes(onDisk.Functions, data).ShouldBe([[LabelSchema.Abstain], [0]]);
+        edited.Reads.ShouldContain(_folder.File("lib/helpers.csx"));
+    }
+
+    [Fact]
     public void A_corrupt_cache_entry_is_ignored_and_rebuilt_and_warnings_survive_a_cache_hit()
     {
         _folder.Write("warn.csx", "Lf(\"w\", row => { int unused = 1; return HAM; });\n");

@@ -166,6 +166,24 @@ public sealed class StudioEditingTests
     }
 
     [Fact]
+    public async Task An_unsaved_edit_of_a_script_that_another_script_loads_counts_in_the_numbers()
+    {
+        // Given a script whose LF calls a helper of a script it #loads from a subfolder, the helper's word changed in the editor and not saved
+        await using var studio = await StudioHarness.Start();
+        await studio.Post("/api/save", new { path = "lib/words.csx", text = "static bool Promo(string text) => text.Contains(\"qxqxq\", StringComparison.OrdinalIgnoreCase);\n" });
+        var saved = await studio.Post("/api/save", new { path = "promo.csx", text = "#load \"lib/words.csx\"\nLf(\"promo\", row => Promo(row.Text(\"text\")) ? SPAM : ABSTAIN);\n" });
+
+        // When
+        var edited = await studio.Post("/api/check", new { path = "lib/words.csx", text = "static bool Promo(string text) => text.Contains(\"check\", StringComparison.OrdinalIgnoreCase);\n" });
+        var discarded = await studio.Post("/api/discard", new { path = "lib/words.csx" });
+
+        // Then the LF fires on the rows holding 'check' while the edit is open, and on none once it is discarded
+        StudioHarness.Lf(saved, "promo").GetProperty("coverage").GetDouble().ShouldBe(0);
+        StudioHarness.Lf(edited, "promo").GetProperty("coverage").GetDouble().ShouldBeGreaterThan(0);
+        StudioHarness.Lf(discarded, "promo").GetProperty("coverage").GetDouble().ShouldBe(0);
+    }
+
+    [Fact]
     public async Task A_page_that_starts_afresh_discards_every_unsaved_edit()
     {
         await using var studio = await StudioHarness.Start();

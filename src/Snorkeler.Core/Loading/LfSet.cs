@@ -42,7 +42,7 @@ public sealed record LfLoadContext(LabelSchema? Schema, Data.DataSchema? DataCol
 
     /// <summary>
     /// Texts to read instead of what is on disk, by full path: an editor's unsaved buffers of the files loading reads
-    /// besides the LF files (a rule's keyword list), so that they count as the editor shows them. Null: every file is read from disk.
+    /// besides the LF files (a rule's keyword list, a script's <c>#load</c>-ed script), so that they count as the editor shows them. Null: every file is read from disk.
     /// </summary>
     public IReadOnlyDictionary<string, string>? Unsaved { get; init; }
 }
