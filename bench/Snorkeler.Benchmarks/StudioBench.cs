@@ -273,9 +273,9 @@ public static class StudioBench
         Loaders = Cli.Inputs.Loaders,
         Schema = schema,
         Dev = DataSources.Open([dev]),
-        DevGold = (schema, rows) =>
+        DevGold = (schema, rows, warn) =>
         {
-            using var gold = LabelledData.Gold([dev], DataSources.Open([dev]), schema, null)!;
+            using var gold = LabelledData.Gold([dev], DataSources.Open([dev]), schema, null, warn)!;
             return gold.Take(rows);
         },
         HandLabelsPath = Path.Combine(work, $"studio-labels-{Guid.NewGuid():N}.csv"),

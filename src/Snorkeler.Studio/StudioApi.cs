@@ -18,10 +18,13 @@ public sealed record LfDelta(double Coverage, double Overlaps, double Conflicts,
 public sealed record TotalsDelta(double Coverage, double Overlap, double Conflict, double? ModelAccuracy, double? ModelCoverage, double? GoldCoverage,
     double? ModelAccuracyCovered);
 
-/// <summary>Everything the page shows besides rows: files (with the version of each on disk), diagnostics, numbers with deltas, history.</summary>
+/// <summary>
+/// Everything the page shows besides rows: files (with the version of each on disk), diagnostics, numbers with deltas, history,
+/// and warnings about the data (<see cref="StudioSession.DataWarnings"/>).
+/// </summary>
 public sealed record StudioState(int Version, string Data, long Rows, long DevRows, string TextColumn, string HandLabels, IReadOnlyList<string> Classes,
     IReadOnlyList<string> Files, IReadOnlyDictionary<string, string> Versions, IReadOnlyList<DiagnosticView> Diagnostics, bool Clean, IReadOnlyList<LfView> Lfs, TotalNumbers? Totals, TotalsDelta? Delta,
-    string? ModelError, IReadOnlyList<HistoryEntry> History, int Reapplied, double Milliseconds, int HandLabelled);
+    string? ModelError, IReadOnlyList<HistoryEntry> History, int Reapplied, double Milliseconds, int HandLabelled, IReadOnlyList<string> Warnings);
 
 /// <summary>
 /// A file's text and the version of the file it was edited from (<see cref="StudioSession.VersionOf"/>); a save without a
@@ -142,7 +145,7 @@ public static class StudioApi
             }
             return new StudioState(session.Version, session.DataName, session.TrainRows, session.DevRows, session.TextColumn, session.HandLabelsPath,
                 current?.Schema.ClassNames ?? [], session.Files(), session.Versions(), diagnostics, !session.Diagnostics.Any(d => d.IsError), lfs, current?.Totals, delta,
-                current?.ModelError, session.History, current?.Reapplied ?? 0, current?.Milliseconds ?? 0, session.Hand.Labels.Count);
+                current?.ModelError, session.History, current?.Reapplied ?? 0, current?.Milliseconds ?? 0, session.Hand.Labels.Count, session.DataWarnings());
         }
     }
 

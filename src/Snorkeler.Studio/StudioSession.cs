@@ -39,6 +39,7 @@ public sealed partial class StudioSession : IDisposable
     private readonly MemorySource _train;
     private readonly MemorySource? _dev;
     private readonly Dictionary<string, int[]> _devGold = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _devGoldWarnings = new(StringComparer.Ordinal);
     private readonly Dictionary<string, sbyte[]> _trainColumns = new(StringComparer.Ordinal);
     private readonly Dictionary<string, sbyte[]> _devColumns = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _unsaved = new(StringComparer.Ordinal);
@@ -97,11 +98,25 @@ public sealed partial class StudioSession : IDisposable
     }
 
     /// <summary>
+    /// What the page shows about the data beside the numbers: the dev file's warning about its gold labels as the current
+    /// classes read them (a cell that is one class's name and another class's number), then the hand labels it cannot use,
+    /// at most five and how many more (<see cref="HandLabelWarnings"/>).
+    /// </summary>
+    public IReadOnlyList<string> DataWarnings()
+    {
+        lock (_gate)
+        {
+            var gold = _current is { } current && _devGoldWarnings.TryGetValue(current.Schema.ToString(), out var w) ? [$"warning: {w}"] : Array.Empty<string>();
+            return [.. gold, .. HandLabelWarnings(most: 5)];
+        }
+    }
+
+    /// <summary>
     /// The hand labels the studio reads but cannot use, one line each naming the labels file and line: a row past the end
     /// of the data (a labels file of other data?) and a class the LFs do not declare (renamed since?). They stay in the
-    /// file; the numbers leave them out.
+    /// file; the numbers leave them out. With <paramref name="most"/>, the first that many, then a line saying how many more.
     /// </summary>
-    public IReadOnlyList<string> HandLabelWarnings()
+    public IReadOnlyList<string> HandLabelWarnings(int? most = null)
     {
         LabelSchema? schema;
         lock (_gate) schema = _current?.Schema;
@@ -114,7 +129,9 @@ public sealed partial class StudioSession : IDisposable
             else if (schema is not null && schema.LabelOf(label) is null)
                 warnings.Add($"warning: {at}: row {row + 1:N0}'s label '{label}' is not a class of the LFs ({UnknownClass(label, schema)}); it is not used");
         }
-        return warnings;
+        if (most is not { } cut || warnings.Count <= cut) return warnings;
+        var more = warnings.Count - cut;
+        return [.. warnings.Take(cut), $"warning: {_hand.Path}: {Text.Listing.Counted(more, "more hand label")} {(more == 1 ? "is" : "are")} not used"];
     }
 
     // "did you mean 'SPAM'? classes: HAM, SPAM", the classes cut as the LF diagnostics cut them.
@@ -482,7 +499,8 @@ public sealed partial class StudioSession : IDisposable
         {
             Columns(_dev, lfs, keys, _devColumns, schema);
             var schemaKey = schema.ToString();
-            if (!_devGold.TryGetValue(schemaKey, out devGold)) _devGold[schemaKey] = devGold = _settings.DevGold!(schema, (int)_dev.Rows);
+            if (!_devGold.TryGetValue(schemaKey, out devGold))
+                _devGold[schemaKey] = devGold = _settings.DevGold!(schema, (int)_dev.Rows, w => _devGoldWarnings.TryAdd(schemaKey, w));
         }
         Trim(_trainColumns, keys);
         Trim(_devColumns, keys);

@@ -18,8 +18,12 @@ public sealed record StudioSettings
     /// <summary>Labelled dev data the LFs are applied to, or null.</summary>
     public IDataSource? Dev { get; init; }
 
-    /// <summary>The dev data's gold labels in row order (-1 where none), given the LFs' classes and the dev rows; null without dev data.</summary>
-    public Func<LabelSchema, int, int[]>? DevGold { get; init; }
+    /// <summary>
+    /// The dev data's gold labels in row order (-1 where none), given the LFs' classes, the dev rows and where to send a warning
+    /// about them (the first cell that is one class's name and another's number, <see cref="Data.GoldColumn.Warn"/>), which
+    /// the page shows; null without dev data.
+    /// </summary>
+    public Func<LabelSchema, int, Action<string>, int[]>? DevGold { get; init; }
 
     /// <summary>The dev data's column of gold labels, left out of the fields shown.</summary>
     public string? GoldColumn { get; init; }

@@ -276,6 +276,48 @@ public sealed class StudioApiTests
     }
 
     [Fact]
+    public async Task The_state_carries_the_warnings_about_gold_and_hand_labels_that_reached_only_the_terminal()
+    {
+        // Given a dev file whose gold labels warn (a cell that names one class and is another class's number) and hand
+        // labels of a row past the data and of a class the LFs do not declare: the page never said so
+        const string gold = "valid.json(7): column 'label': '1' names class '1' and is also the number of class '0'; a gold label that names a class is read as that class, "
+            + "so write the column's labels as class names, not numbers";
+        StudioSettings Adjust(StudioSettings settings)
+        {
+            File.WriteAllText(settings.HandLabelsPath, "row,label\n5,HAM\n99999,SPAM\n7,SPAMM\n");
+            return settings with { DevGold = (schema, rows, warn) => { warn(gold); return settings.DevGold!(schema, rows, warn); } };
+        }
+
+        // When
+        await using var studio = await StudioHarness.Start(adjust: Adjust);
+        var state = await studio.Get("/api/state");
+
+        // Then
+        var hand = studio.Session.HandLabelsPath;
+        state.GetProperty("warnings").EnumerateArray().Select(w => w.GetString()).ShouldBe([
+            $"warning: {gold}",
+            $"warning: {hand}(4): row 7's label 'SPAMM' is not a class of the LFs (did you mean 'SPAM'? classes: HAM, SPAM); it is not used",
+            $"warning: {hand}(3): row 99,999 is past the data's 1,586 rows; its label is not used (a labels file of other data?)",
+        ]);
+        state.GetProperty("handLabelled").GetInt32().ShouldBe(3);
+    }
+
+    [Fact]
+    public async Task More_than_five_hand_labels_the_studio_cannot_use_are_five_warnings_and_a_count()
+    {
+        await using var studio = await StudioHarness.Start(adjust: settings =>
+        {
+            File.WriteAllText(settings.HandLabelsPath, "row,label\n" + string.Concat(Enumerable.Range(0, 8).Select(i => $"{100_000 + i},SPAM\n")));
+            return settings;
+        });
+
+        var warnings = (await studio.Get("/api/state")).GetProperty("warnings").EnumerateArray().Select(w => w.GetString()).ToList();
+
+        warnings.Count.ShouldBe(6);
+        warnings[^1].ShouldBe($"warning: {studio.Session.HandLabelsPath}: 3 more hand labels are not used");
+    }
+
+    [Fact]
     public async Task A_labels_file_the_studio_did_not_write_is_never_overwritten()
     {
         using var temp = new TempFolder();

@@ -177,6 +177,26 @@ public sealed class StudioBrowserTests
     }
 
     [Fact]
+    public async Task A_person_whose_hand_labels_name_a_row_past_the_data_sees_on_the_page_that_it_is_not_used()
+    {
+        // Given a labels file of longer data (before: the warning went to the terminal the studio was started from, and the page said nothing)
+        await using var studio = await StudioHarness.Start(adjust: settings =>
+        {
+            File.WriteAllText(settings.HandLabelsPath, "row,label\n5,HAM\n99999,SPAM\n");
+            return settings;
+        });
+        using var browser = Browser();
+
+        // When
+        var wait = Open(browser, studio);
+        wait.Until(b => b.FindElements(By.CssSelector("#data-warnings li")).Count > 0);
+
+        // Then
+        browser.FindElements(By.CssSelector("#data-warnings li")).Select(e => e.Text).ShouldBe(
+            [$"warning: {studio.Session.HandLabelsPath}(3): row 99,999 is past the data's 1,586 rows; its label is not used (a labels file of other data?)"]);
+    }
+
+    [Fact]
     public async Task A_person_opens_the_gold_rows_where_LFs_vote_and_the_model_is_unsure_from_the_covered_accuracy_card()
     {
         // The prior leaves every question no rule votes on uncertain (361 of TREC's 500 dev questions here), and the coverage

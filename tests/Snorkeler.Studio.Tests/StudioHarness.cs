@@ -52,10 +52,10 @@ internal sealed class StudioHarness : IAsyncDisposable
     /// Starts a studio; <paramref name="scripts"/> copies nlp.csx too, <paramref name="rules"/> replaces spam.rules' text,
     /// <paramref name="set"/> names another shared Wrench data set (its train and valid splits) instead of YouTube;
     /// <paramref name="devFile"/> replaces the valid split as the dev data (with <paramref name="goldColumn"/>, a file whose gold labels are in that column);
-    /// <paramref name="lfTimeBudget"/> is <c>--lf-timeout</c>.
+    /// <paramref name="lfTimeBudget"/> is <c>--lf-timeout</c>; <paramref name="adjust"/> changes the settings last.
     /// </summary>
     public static async Task<StudioHarness> Start(bool scripts = false, string? rules = null, bool dev = true, int? sample = null, string set = "youtube",
-        string? devFile = null, string? goldColumn = null, TimeSpan? lfTimeBudget = null)
+        string? devFile = null, string? goldColumn = null, TimeSpan? lfTimeBudget = null, Func<StudioSettings, StudioSettings>? adjust = null)
     {
         var temp = new TempFolder();
         var lfs = temp.File("lfs");
@@ -63,7 +63,8 @@ internal sealed class StudioHarness : IAsyncDisposable
         foreach (var f in Directory.GetFiles(TestPaths.InRepo("labeling-functions", "spam")))
             if (scripts || !f.EndsWith(".csx", StringComparison.Ordinal)) File.Copy(f, Path.Combine(lfs, Path.GetFileName(f)));
         if (rules is not null) File.WriteAllText(Path.Combine(lfs, "spam.rules"), rules);
-        var session = new StudioSession(Settings(temp, dev, sample, set, devFile, goldColumn) with { LfTimeBudget = lfTimeBudget });
+        var settings = Settings(temp, dev, sample, set, devFile, goldColumn) with { LfTimeBudget = lfTimeBudget };
+        var session = new StudioSession(adjust is null ? settings : adjust(settings));
         var server = await StudioServer.StartAsync(session, 0);
         return new StudioHarness(temp, session, server);
     }
@@ -79,9 +80,9 @@ internal sealed class StudioHarness : IAsyncDisposable
             Schema = WrenchFile.ReadSchema(SplitPath(set, "train")),
             Dev = dev ? DataSources.Open([devPath]) : null,
             GoldColumn = goldColumn,
-            DevGold = dev ? (schema, rows) =>
+            DevGold = dev ? (schema, rows, warn) =>
             {
-                using var gold = LabelledData.Gold([devPath], DataSources.Open([devPath]), schema, goldColumn)!;
+                using var gold = LabelledData.Gold([devPath], DataSources.Open([devPath]), schema, goldColumn, warn)!;
                 return gold.Take(rows);
             } : null,
             HandLabelsPath = temp.File("train.studio-labels.csv"),

@@ -62,10 +62,11 @@ internal sealed class StudioCommand : ICommand
             Data = data,
             Loaders = Inputs.Loaders,
             Dev = dev,
-            DevGold = dev is null ? null : (schema, rows) =>
+            DevGold = dev is null ? null : (schema, rows, warn) =>
             {
                 using var gold = LabelledData.Gold([devPath!], dev, schema, goldColumn, w =>
                 {
+                    warn(w);
                     if (!goldWarned) terminal.Warning(w);
                     goldWarned = true;
                 })!;
@@ -84,9 +85,7 @@ internal sealed class StudioCommand : ICommand
         terminal.Info($"reading {string.Join(", ", dataPaths)}{(sample is not { } s ? "" : $" (a sample of {Text.Listing.Counted(s, "row")})")}");
         using var session = new StudioSession(settings);
         foreach (var d in session.Diagnostics) terminal.Info(d.ToString());
-        var unused = session.HandLabelWarnings();
-        foreach (var w in unused.Take(5)) terminal.Error.WriteLine(w);
-        if (unused.Count > 5) terminal.Error.WriteLine($"warning: {session.HandLabelsPath}: {Text.Listing.Counted(unused.Count - 5, "more hand label")} {(unused.Count == 6 ? "is" : "are")} not used");
+        foreach (var w in session.HandLabelWarnings(most: 5)) terminal.Error.WriteLine(w);
         var server = StudioServer.StartAsync(session, port, cancellation: cancellation).GetAwaiter().GetResult();
         try
         {

@@ -348,6 +348,13 @@ function render(state) {
   ].join("") : `<div class="card"><div class="label">The LF folder does not check clean yet.</div></div>`;
   $("#model-error").hidden = !state.modelError;
   $("#model-error").textContent = state.modelError ? `label model: ${state.modelError}` : "";
+  // The gold and hand labels the numbers read as the warnings say (an ambiguous gold cell) or leave out (a row past the data).
+  $("#data-warnings").hidden = state.warnings.length === 0;
+  $("#data-warnings").replaceChildren(...state.warnings.map((w) => {
+    const item = document.createElement("li");
+    item.textContent = w;
+    return item;
+  }));
   $("#lf-table tbody").innerHTML = state.lfs.map(({ numbers: n, delta: c, isNew }) => {
     const lf = encodeURIComponent(n.name);
     const changed = isNew || (c && Object.values(c).some((v) => v !== null && Math.abs(v) >= 0.0005));
