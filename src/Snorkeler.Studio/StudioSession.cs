@@ -57,6 +57,7 @@ public sealed partial class StudioSession : IDisposable
     private LfSet? _lastLoad;
     private int _evaluations;
     private bool _disposed;
+    private bool _started;
 
     /// <summary>Reads the data into memory, loads and evaluates the LF folder, and starts watching it.</summary>
     public StudioSession(StudioSettings settings)
@@ -75,6 +76,7 @@ public sealed partial class StudioSession : IDisposable
         {
             _stamps = Stamps();
             Reload("start");
+            _started = true;
         }
         // The field the LFs read most, else the column that looks like free text.
         TextColumn = _current?.Lfs.SelectMany(l => l.Fields).Where(f => _train.Schema.IndexOf(f) >= 0).GroupBy(f => f, StringComparer.Ordinal)
@@ -450,6 +452,11 @@ public sealed partial class StudioSession : IDisposable
     {
         var hashes = set.Functions.ToDictionary(f => f.Name, f => f.SourceHash, StringComparer.Ordinal);
         if (!force && _current is { } current && current.Schema.Equals(set.Schema) && SameLfs(current.Hashes, hashes) && current.Lfs.Select(l => l.Name).SequenceEqual(hashes.Keys)) return;
+        if (DevGoldProblem(set.Schema!) is { } problem)
+        {
+            _lastLoad = set with { Diagnostics = [.. set.Diagnostics, problem] };
+            return;
+        }
         // An LF that throws on a row, or runs past --lf-timeout on one, is listed at the LF; the numbers stay the last clean edit's.
         void Failed(string message, LabelingFunction lf) => _lastLoad = set with { Diagnostics = [.. set.Diagnostics, Diagnostic.Error("SNK0950", message, lf.Location)] };
         Evaluation next;
@@ -498,9 +505,7 @@ public sealed partial class StudioSession : IDisposable
         if (_dev is not null)
         {
             Columns(_dev, lfs, keys, _devColumns, schema);
-            var schemaKey = schema.ToString();
-            if (!_devGold.TryGetValue(schemaKey, out devGold))
-                _devGold[schemaKey] = devGold = _settings.DevGold!(schema, (int)_dev.Rows, w => _devGoldWarnings.TryAdd(schemaKey, w));
+            devGold = _devGold[schema.ToString()];
         }
         Trim(_trainColumns, keys);
         Trim(_devColumns, keys);
@@ -618,6 +623,26 @@ public sealed partial class StudioSession : IDisposable
 
     /// <summary>auto's choice is named with it ("auto: snorkel"); other models by their name.</summary>
     private static string ModelName(ILabelModel model) => model.Name;
+
+    /// <summary>
+    /// Reads the dev data's gold labels as <paramref name="schema"/>'s classes, once per set of classes. Once the studio
+    /// runs, a label that is not one of them (a class renamed or removed in the editor, or by a git checkout) is an error
+    /// in the diagnostics, and the numbers stay those of the last edit that fitted; at start, it stops the studio.
+    /// </summary>
+    private Diagnostic? DevGoldProblem(LabelSchema schema)
+    {
+        var key = schema.ToString();
+        if (_dev is null || _devGold.ContainsKey(key)) return null;
+        try
+        {
+            _devGold[key] = _settings.DevGold!(schema, (int)_dev.Rows, w => _devGoldWarnings.TryAdd(key, w));
+            return null;
+        }
+        catch (SnorkelerException e) when (_started)
+        {
+            return Diagnostic.Error(LfProject.Codes.SchemaMismatch, $"the dev data's gold labels do not fit the LFs' classes: {e.Message}", null);
+        }
+    }
 
     /// <summary>Applies the LFs whose columns are not in <paramref name="cache"/> to <paramref name="data"/>; returns how many were applied.</summary>
     private int Columns(MemorySource data, IReadOnlyList<LabelingFunction> lfs, string[] keys, Dictionary<string, sbyte[]> cache, LabelSchema schema)

@@ -184,6 +184,29 @@ public sealed class StudioEditingTests
     }
 
     [Fact]
+    public async Task Renaming_a_class_the_dev_gold_labels_use_is_an_error_in_the_diagnostics_until_it_is_renamed_back()
+    {
+        // Given a dev file whose gold labels are class names (before: the check was refused with 400 and the state said clean, with the
+        // numbers of the previous edit; a save wrote the file and answered 400, and a change on disk was passed over in silence)
+        using var temp = new TempFolder();
+        var dev = temp.Write("dev.csv", "text,label\nsubscribe to my channel,SPAM\nnice song,HAM\n");
+        await using var studio = await StudioHarness.Start(devFile: dev, goldColumn: "label", adjust: settings => settings with { Schema = null });
+        var rules = File.ReadAllText(studio.RulesFile);
+        var renamed = rules.Replace("SPAM", "JUNK", StringComparison.Ordinal);
+
+        // When
+        var broken = await studio.Post("/api/check", new { path = "spam.rules", text = renamed });
+        var back = await studio.Post("/api/check", new { path = "spam.rules", text = rules });
+
+        // Then
+        broken.GetProperty("clean").GetBoolean().ShouldBeFalse();
+        broken.GetProperty("diagnostics").EnumerateArray().Select(d => d.GetProperty("text").GetString()).ShouldContain(
+            $"error SNK0906: the dev data's gold labels do not fit the LFs' classes: {dev}(2): column 'label': 'SPAM' is not a class (HAM, JUNK) or a class number 0..1");
+        back.GetProperty("clean").GetBoolean().ShouldBeTrue();
+        back.GetProperty("classes").EnumerateArray().Select(c => c.GetString()).ShouldBe(["HAM", "SPAM"]);
+    }
+
+    [Fact]
     public async Task A_page_that_starts_afresh_discards_every_unsaved_edit()
     {
         await using var studio = await StudioHarness.Start();
