@@ -126,6 +126,30 @@ public sealed class StudioBrowserTests
     }
 
     [Fact]
+    public async Task A_person_whose_open_file_is_deleted_on_disk_is_told_so_and_can_save_it_again()
+    {
+        // Given the open rules file deleted by another program (before: the page said 'lost the studio: no such file in the LF
+        // folder' as if the server were gone, and offered nothing)
+        await using var studio = await StudioHarness.Start();
+        using var browser = Browser();
+        var wait = Open(browser, studio);
+        var rules = File.ReadAllText(studio.RulesFile);
+
+        // When
+        File.Delete(studio.RulesFile);
+        wait.Until(b => b.FindElement(By.Id("conflict")).Displayed);
+
+        // Then
+        Text(browser, "#conflict-message").ShouldBe("spam.rules was deleted or renamed on disk: save it again with the text here, or open another file");
+        browser.FindElement(By.Id("conflict-reload")).Displayed.ShouldBeFalse();
+        Text(browser, "#status").ShouldNotStartWith("lost the studio");
+        browser.FindElement(By.Id("conflict-overwrite")).Click();
+        wait.Until(_ => File.Exists(studio.RulesFile));
+        wait.Until(b => !b.FindElement(By.Id("conflict")).Displayed);
+        File.ReadAllText(studio.RulesFile).ShouldBe(rules);
+    }
+
+    [Fact]
     public async Task A_person_sees_the_model_accuracy_where_LFs_vote_beside_the_overall_one_and_opens_only_the_mistakes_LFs_decide()
     {
         await using var studio = await StudioHarness.Start(set: "trec", rules: StudioHarness.TrecRules);

@@ -212,9 +212,11 @@ async function save(overwrite = false) {
 }
 
 // The file changed on disk under unsaved edits: the person chooses to reload it or to overwrite it (null hides the choice).
-function showConflict(message) {
+// A file deleted or renamed on disk has nothing to reload: the editor's text can only be saved again.
+function showConflict(message, reload = true) {
   $("#conflict").hidden = message === null;
   $("#conflict-message").textContent = message || "";
+  $("#conflict-reload").hidden = !reload;
 }
 $("#conflict-reload").addEventListener("click", () => discardAndOpen(studio.file));
 $("#conflict-overwrite").addEventListener("click", () => save(true));
@@ -519,7 +521,12 @@ async function poll() {
     if (!studio.state || state.version !== studio.state.version) {
       const clean = editor.value === studio.saved;
       render(state);
-      if (studio.file && state.versions[studio.file] !== studio.version) {
+      if (studio.file && !(studio.file in state.versions)) {
+        // Deleted or renamed on disk (a file manager, a git checkout): there is no text to load, and the numbers leave its LFs
+        // out unless it has unsaved edits here; the editor keeps its text, which the person may save again.
+        showConflict(`${studio.file} was deleted or renamed on disk: save it again with the text here, or open another file`, false);
+        setStatus(`${studio.file} is no longer on disk`);
+      } else if (studio.file && state.versions[studio.file] !== studio.version) {
         // Another editor or a git checkout changed the open file: show its new text, or with unsaved edits here, offer to.
         if (!clean) showConflict(`${studio.file} changed on disk while you have unsaved edits here: reload it, or overwrite it with yours`);
         else {
@@ -532,7 +539,7 @@ async function poll() {
             setStatus(`${studio.file} changed on disk; reloaded`);
           }
         }
-      }
+      } else if (studio.file && !$("#conflict").hidden) showConflict(null); // back as the page loaded it (the deletion undone)
     }
   } catch (error) {
     setStatus(`lost the studio: ${error.message}`);
