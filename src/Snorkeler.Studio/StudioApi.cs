@@ -20,11 +20,12 @@ public sealed record TotalsDelta(double Coverage, double Overlap, double Conflic
 
 /// <summary>
 /// Everything the page shows besides rows: files (with the version of each on disk), diagnostics, numbers with deltas, history,
-/// and warnings about the data (<see cref="StudioSession.DataWarnings"/>).
+/// warnings about the data (<see cref="StudioSession.DataWarnings"/>) and the files whose unsaved edits the numbers follow.
 /// </summary>
 public sealed record StudioState(int Version, string Data, long Rows, long DevRows, string TextColumn, string HandLabels, IReadOnlyList<string> Classes,
     IReadOnlyList<string> Files, IReadOnlyDictionary<string, string> Versions, IReadOnlyList<DiagnosticView> Diagnostics, bool Clean, IReadOnlyList<LfView> Lfs, TotalNumbers? Totals, TotalsDelta? Delta,
-    string? ModelError, IReadOnlyList<HistoryEntry> History, int Reapplied, double Milliseconds, int HandLabelled, IReadOnlyList<string> Warnings);
+    string? ModelError, IReadOnlyList<HistoryEntry> History, int Reapplied, double Milliseconds, int HandLabelled, IReadOnlyList<string> Warnings,
+    IReadOnlyList<string> Unsaved);
 
 /// <summary>
 /// A file's text and the version of the file it was edited from (<see cref="StudioSession.VersionOf"/>); a save without a
@@ -145,7 +146,8 @@ public static class StudioApi
             }
             return new StudioState(session.Version, session.DataName, session.TrainRows, session.DevRows, session.TextColumn, session.HandLabelsPath,
                 current?.Schema.ClassNames ?? [], session.Files(), session.Versions(), diagnostics, !session.Diagnostics.Any(d => d.IsError), lfs, current?.Totals, delta,
-                current?.ModelError, session.History, current?.Reapplied ?? 0, current?.Milliseconds ?? 0, session.Hand.Labels.Count, session.DataWarnings());
+                current?.ModelError, session.History, current?.Reapplied ?? 0, current?.Milliseconds ?? 0, session.Hand.Labels.Count, session.DataWarnings(),
+                session.UnsavedFiles());
         }
     }
 

@@ -340,6 +340,12 @@ public sealed partial class StudioSession : IDisposable
     /// <summary>The unsaved buffers the page holds (full path → text).</summary>
     internal IReadOnlyDictionary<string, string> Unsaved => _unsaved;
 
+    /// <summary>The files whose unsaved buffers the numbers follow, relative to the LF folder, in ordinal order.</summary>
+    public IReadOnlyList<string> UnsavedFiles()
+    {
+        lock (_gate) return _unsaved.Keys.Select(Relative).Order(StringComparer.Ordinal).ToArray();
+    }
+
     /// <summary>
     /// Re-reads the folder when a file in it changed on disk (another editor, a git checkout); true when something changed.
     /// A file with an unsaved buffer is still checked with the buffer, the text the page shows; the page sees the file's new

@@ -126,6 +126,27 @@ public sealed class StudioBrowserTests
     }
 
     [Fact]
+    public async Task A_second_tab_opened_on_the_studio_does_not_leave_the_first_tabs_unsaved_edits_out_of_the_numbers()
+    {
+        // Given a tab with an unsaved rule (before: a second tab, which drops the unsaved edits of pages closed before it, dropped
+        // this one's too, and its numbers followed the file on disk while its editor still showed the rule)
+        await using var studio = await StudioHarness.Start();
+        using var browser = Browser();
+        var wait = Open(browser, studio);
+        TypeAtTheEnd(browser, "\nlf spam_check:\n    when text contains \"check\" label SPAM");
+        wait.Until(b => b.FindElements(By.CssSelector("#lf-table tbody tr")).Count == 8);
+
+        // When another tab starts
+        var second = await studio.Post("/api/discard", new { });
+
+        // Then
+        second.GetProperty("lfs").GetArrayLength().ShouldBe(7); // the state the second tab starts from: the files on disk
+        var state = await studio.StateWhen(s => s.GetProperty("lfs").GetArrayLength() == 8);
+        state.GetProperty("unsaved").EnumerateArray().Select(f => f.GetString()).ShouldBe(["spam.rules"]);
+        wait.Until(b => b.FindElements(By.CssSelector("#lf-table tbody tr")).Count == 8);
+    }
+
+    [Fact]
     public async Task A_person_whose_open_file_is_deleted_on_disk_is_told_so_and_can_save_it_again()
     {
         // Given the open rules file deleted by another program (before: the page said 'lost the studio: no such file in the LF

@@ -518,6 +518,9 @@ async function loadSuggestions() {
 async function poll() {
   try {
     const state = await api("/api/state");
+    // Another tab that opened, or discarded, dropped this editor's unsaved edits on the server: send them again, so the
+    // numbers follow the text shown here.
+    if (studio.file && editor.value !== studio.saved && !state.unsaved.includes(studio.file)) check();
     if (!studio.state || state.version !== studio.state.version) {
       const clean = editor.value === studio.saved;
       render(state);
