@@ -130,10 +130,20 @@ public static class ModelFile
         }
         catch (JsonException e)
         {
-            throw SnorkelerException.InFile(path, $"not valid JSON (truncated or damaged?): {Data.JsonObjectStream.Friendly(e.Message)}", e.LineNumber + 1);
+            throw NotJson(path, e, text, "fit the model again with 'snorkeler fit'");
         }
         return ReadGuard.Run(path, () => FromJson(json, path));
     }
+
+    /// <summary>
+    /// A model or statistics file that is not JSON: NaN or Infinity in one (never written by Snorkeler) means the file was
+    /// edited or written by another tool, which <paramref name="remedy"/> undoes; anything else, that it was cut short or damaged.
+    /// </summary>
+    internal static SnorkelerException NotJson(string path, JsonException e, string text, string remedy)
+        => Data.JsonObjectStream.NonJsonNumber(e.Message, System.Text.Encoding.UTF8.GetBytes(text)) is { } word
+            ? SnorkelerException.InFile(path, $"{word} is not a JSON value (JSON has no NaN or Infinity) and Snorkeler never writes one, "
+                + $"so the file was edited or written by another tool (Python's json.dump writes them for a float NaN or infinity); {remedy}", e.LineNumber + 1)
+            : SnorkelerException.InFile(path, $"not valid JSON (truncated or damaged?): {Data.JsonObjectStream.Friendly(e.Message)}", e.LineNumber + 1);
 
     /// <summary>Validates and loads a model from its JSON object.</summary>
     public static ILabelModel FromJson(JsonObject json, string path)

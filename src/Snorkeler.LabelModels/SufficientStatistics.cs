@@ -257,13 +257,14 @@ public sealed class SufficientStatistics
         if (IsMatrixName(path))
             throw SnorkelerException.InFile(path, "is a label matrix (or answers), not statistics: give it with --matrix; statistics are the JSON file 'apply --stats' writes");
         JsonObject json;
+        var text = "";
         try
         {
-            var text = InputFile.ReadAllText(path, ModelFile.MaxFileBytes, "a statistics file");
+            text = InputFile.ReadAllText(path, ModelFile.MaxFileBytes, "a statistics file");
             if (string.IsNullOrWhiteSpace(text)) throw SnorkelerException.InFile(path, "the file is empty (not a Snorkeler statistics file)");
             json = StrictJson.Node(text) as JsonObject ?? throw SnorkelerException.InFile(path, "not a Snorkeler statistics file (expected a JSON object)");
         }
-        catch (JsonException e) { throw SnorkelerException.InFile(path, $"not valid JSON (truncated or damaged?): {Data.JsonObjectStream.Friendly(e.Message)}", e.LineNumber + 1); }
+        catch (JsonException e) { throw ModelFile.NotJson(path, e, text, "write the statistics again with 'snorkeler apply --stats'"); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw SnorkelerException.InFile(path, e is FileNotFoundException or DirectoryNotFoundException ? "no such file" : e.Message);

@@ -130,6 +130,28 @@ public class ModelFileTests
     }
 
     [Theory]
+    [InlineData("NaN")]
+    [InlineData("Infinity")]
+    [InlineData("-Infinity")]
+    public void A_model_file_holding_a_python_non_finite_number_says_json_has_none_and_names_the_line(string word)
+    {
+        // Given a model whose prior Python's json.dump rewrote with a NaN or an infinity
+        using var temp = new TempFolder();
+        var path = Saved(temp);
+        var lines = File.ReadAllLines(path);
+        var line = Array.FindIndex(lines, l => l.Contains("\"prior\": [", StringComparison.Ordinal)) + 1;
+        File.WriteAllText(path, File.ReadAllText(path).Replace("\"prior\": [", $"\"prior\": [{word},", StringComparison.Ordinal));
+
+        // When
+        var error = Should.Throw<SnorkelerException>(() => ModelFile.Load(path));
+
+        // Then (it was "'N' is an invalid start of a value", or "'I' is invalid within a number, immediately after a sign character")
+        line.ShouldBeGreaterThan(0);
+        error.Message.ShouldBe($"{path}({line}): {word} is not a JSON value (JSON has no NaN or Infinity) and Snorkeler never writes one, so the file "
+            + "was edited or written by another tool (Python's json.dump writes them for a float NaN or infinity); fit the model again with 'snorkeler fit'");
+    }
+
+    [Theory]
     [InlineData("[1, 2]")]
     [InlineData("\"mv\"")]
     public void A_model_file_that_is_not_an_object_is_refused(string text)

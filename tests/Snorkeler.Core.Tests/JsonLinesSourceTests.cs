@@ -94,6 +94,38 @@ public class JsonLinesSourceTests
     }
 
     [Theory]
+    [InlineData("{\"a\": NaN}", "NaN")]
+    [InlineData("{\"a\": [1, Infinity]}", "Infinity")]
+    [InlineData("{\"b\": \"Nope\", \"a\": -Infinity}", "-Infinity")]
+    public void A_python_non_finite_number_says_json_has_none_instead_of_an_invalid_start(string line, string word)
+    {
+        // Given a line as Python's json.dump writes a float NaN or infinity
+        using var temp = new TempFolder();
+        var path = temp.Write("bad.jsonl", "{\"a\": 1, \"b\": \"x\"}\n" + line + "\n");
+
+        // When
+        var error = Should.Throw<SnorkelerException>(() => Rows.Of(new JsonLinesSource(path)));
+
+        // Then (it was "'N' is an invalid start of a value")
+        error.Message.ShouldBe($"{path}(2): invalid JSON: {word} is not a JSON value (JSON has no NaN or Infinity; Python's json.dump writes them "
+            + "for float('nan') and float('inf') unless allow_nan=False); write a number (or null where a value may be missing) in its place");
+    }
+
+    [Theory]
+    [InlineData("{\"a\": Nope}")]
+    [InlineData("{\"a\": Infinite}")]
+    public void A_bare_word_that_is_not_nan_or_infinity_keeps_the_parser_s_words(string line)
+    {
+        using var temp = new TempFolder();
+        var path = temp.Write("bad.jsonl", line + "\n");
+
+        var error = Should.Throw<SnorkelerException>(() => Rows.Of(new JsonLinesSource(path)));
+
+        error.Message.ShouldNotContain("NaN");
+        error.Message.ShouldStartWith($"{path}(1): invalid JSON: '");
+    }
+
+    [Theory]
     [InlineData("{\"a\": 2x}", "'x' is an invalid end of a number")]
     [InlineData("{\"a\": tru}", "'tru}' is an invalid JSON literal")]
     public void A_bad_value_inside_a_closed_line_is_not_called_cut_short(string line, string message)

@@ -165,6 +165,33 @@ public class WrenchFileTests
         Should.Throw<SnorkelerException>(() => WrenchFile.ReadMatrix(path)).Message.ShouldBe($"{path}: the file has no rows");
     }
 
+    [Theory]
+    [InlineData("{\"text\": \"a\", \"score\": NaN}", "[0]", "NaN")]
+    [InlineData("{\"text\": \"a\"}", "[0, -Infinity]", "-Infinity")]
+    public void A_python_non_finite_number_in_a_split_says_json_has_none_naming_its_line(string data, string votes, string word)
+    {
+        // Given a split whose second row holds what Python's json.dump writes for a float NaN or infinity
+        using var temp = new TempFolder();
+        var path = Split(temp, "{\n\"0\": {\"data\": {\"text\": \"b\"}, \"label\": 0, \"weak_labels\": [0]},\n"
+            + $"\"1\": {{\"data\": {data},\n \"label\": 0, \"weak_labels\": {votes}}}}}");
+
+        // When
+        var error = Should.Throw<SnorkelerException>(() => WrenchFile.ReadMatrix(path));
+
+        // Then (it was "'N' is an invalid start of a value")
+        error.Message.ShouldStartWith($"{path}({(word == "NaN" ? 3 : 4)}): invalid JSON: {word} is not a JSON value (JSON has no NaN or Infinity;");
+    }
+
+    [Fact]
+    public void A_label_json_holding_nan_says_json_has_none()
+    {
+        using var temp = new TempFolder();
+        var path = Split(temp, """{"0": {"data": {"text": "a"}, "label": 0, "weak_labels": [0]}}""", labels: "{\"0\": \"HAM\",\n \"1\": NaN}");
+
+        Should.Throw<SnorkelerException>(() => WrenchFile.ReadSchema(path)).Message
+            .ShouldStartWith($"{Path.Combine(temp.Path, "label.json")}(2): invalid JSON: NaN is not a JSON value");
+    }
+
     [Fact]
     public void Label_json_must_number_classes_from_0_without_gaps()
     {

@@ -370,7 +370,7 @@ public sealed class JsonLinesSource : IChunkedSource
             // ("'2' is an invalid end of a number. Expected a delimiter"), which blame the value, not the line's end.
             if (JsonObjectStream.IsCutShort(utf8().Span))
                 throw SnorkelerException.InFile(_path, $"invalid JSON: {JsonObjectStream.CutShortLine}", line);
-            throw SnorkelerException.InFile(_path, $"invalid JSON: {JsonObjectStream.Friendly(e.Message)}", line);
+            throw SnorkelerException.InFile(_path, $"invalid JSON: {JsonObjectStream.Friendly(e.Message, utf8().Span)}", line);
         }
         if (doc.RootElement.ValueKind != JsonValueKind.Object)
         {

@@ -130,7 +130,10 @@ internal static class JsonObjectStream
             }
             catch (JsonException e)
             {
-                throw SnorkelerException.InFile(path, $"invalid JSON: {Friendly(e.Message)}", (e.LineNumber ?? line - 1) + 1); // the reader state carries the 0-based line from the start of the file
+                // A value that failed to parse left the reader where it started, so what follows is read again from there.
+                var rest = span[(int)reader.BytesConsumed..];
+                rest = rest[Math.Max(0, rest.IndexOfAnyExcept(" \t\r\n:,"u8))..];
+                throw SnorkelerException.InFile(path, $"invalid JSON: {Friendly(e.Message, rest)}", (e.LineNumber ?? line - 1) + 1); // the reader state carries the 0-based line from the start of the file
             }
             if (pending is { } m)
             {
@@ -347,6 +350,49 @@ internal static class JsonObjectStream
         }
         catch (JsonException) { return false; }
         return reader.CurrentDepth > 0 || reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray or JsonTokenType.PropertyName;
+    }
+
+    /// <summary>
+    /// The message of a parser that stopped in <paramref name="utf8"/> (a whole document, a line, or the rest of a stream
+    /// from a value on): <see cref="NotJson"/> when it stopped at NaN, Infinity or -Infinity, else <see cref="Friendly(string)"/>.
+    /// </summary>
+    internal static string Friendly(string message, ReadOnlySpan<byte> utf8)
+        => NonJsonNumber(message, utf8) is { } word ? NotJson(word) : Friendly(message);
+
+    /// <summary>What to say of NaN, Infinity or -Infinity in a JSON file.</summary>
+    internal static string NotJson(string word)
+        => $"{word} is not a JSON value (JSON has no NaN or Infinity; Python's json.dump writes them for float('nan') and float('inf') "
+            + "unless allow_nan=False); write a number (or null where a value may be missing) in its place";
+
+    /// <summary>
+    /// The bare word NaN, Infinity or -Infinity (which Python's json.dump writes for a float NaN or infinity) that a parser's
+    /// <paramref name="message"/> ("'N' is an invalid start of a value") stopped at in <paramref name="utf8"/>, else null.
+    /// The parser's messages name only the first letter, so the place is found again by reading <paramref name="utf8"/>.
+    /// </summary>
+    internal static string? NonJsonNumber(string message, ReadOnlySpan<byte> utf8)
+    {
+        if (!(message.StartsWith("'N' is ", StringComparison.Ordinal) || message.StartsWith("'I' is ", StringComparison.Ordinal)))
+            return null;
+        var reader = new Utf8JsonReader(utf8, isFinalBlock: false, new JsonReaderState(new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip }));
+        long lineNumber, column;
+        try
+        {
+            while (reader.Read()) { }
+            return null;
+        }
+        catch (JsonException e)
+        {
+            (lineNumber, column) = (e.LineNumber ?? 0, e.BytePositionInLine ?? 0);
+        }
+        var rest = utf8;
+        for (var i = 0L; i < lineNumber && rest.IndexOf((byte)'\n') is >= 0 and var end; i++) rest = rest[(end + 1)..];
+        if (column > rest.Length) return null;
+        var at = (int)column;
+        // The parser stops at the 'I' of -Infinity, after the sign it read as the start of a number.
+        if (at > 0 && rest[at - 1] is (byte)'-' or (byte)'+') at--;
+        foreach (var word in (ReadOnlySpan<string>)["NaN", "Infinity", "-Infinity", "+Infinity", "-NaN", "+NaN"])
+            if (rest[at..].StartsWith(System.Text.Encoding.ASCII.GetBytes(word))) return word;
+        return null;
     }
 
     /// <summary>

@@ -21,9 +21,10 @@ public static class WrenchFile
         var labelPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", "label.json");
         if (IO.InputFile.Stat(labelPath).Kind == IO.FileKind.Missing)
             throw SnorkelerException.InFile(path, $"no label.json beside it ({labelPath}); Wrench data sets name their classes there");
+        ReadOnlyMemory<byte> text = default;
         try
         {
-            var text = IO.InputFile.ReadUtf8(labelPath, IO.MatrixFile.MaxSidecarBytes, "a label.json");
+            text = IO.InputFile.ReadUtf8(labelPath, IO.MatrixFile.MaxSidecarBytes, "a label.json");
             // JsonDocument's own words for this ("does not contain any JSON tokens ... isFinalBlock is true") name its reader, not the file's fault.
             if (text.Span.IndexOfAnyExcept(" \t\r\n"u8) < 0)
                 throw SnorkelerException.InFile(labelPath, "the file is empty; it names the classes, such as {\"0\": \"HAM\", \"1\": \"SPAM\"}");
@@ -47,7 +48,7 @@ public static class WrenchFile
         }
         catch (JsonException e)
         {
-            throw SnorkelerException.InFile(labelPath, $"invalid JSON: {JsonObjectStream.Friendly(e.Message)}", e.LineNumber + 1);
+            throw SnorkelerException.InFile(labelPath, $"invalid JSON: {JsonObjectStream.Friendly(e.Message, text.Span)}", e.LineNumber + 1);
         }
         catch (ArgumentException e)
         {

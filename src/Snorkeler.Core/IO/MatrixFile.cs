@@ -358,9 +358,10 @@ public static class MatrixFile
     {
         var sidecar = SchemaSidecar(path);
         if (InputFile.Stat(sidecar).Kind == FileKind.Missing) return (null, null, null, null);
+        ReadOnlyMemory<byte> text = default;
         try
         {
-            var text = InputFile.ReadUtf8(sidecar, MaxSidecarBytes, "a matrix schema file");
+            text = InputFile.ReadUtf8(sidecar, MaxSidecarBytes, "a matrix schema file");
             if (text.Span.IndexOfAnyExcept(" \t\r\n"u8) < 0)
                 throw SnorkelerException.InFile(sidecar, "the file is empty; it names the matrix's classes, such as {\"classes\": [\"HAM\", \"SPAM\"]}");
             using var doc = StrictJson.Document(text);
@@ -392,7 +393,7 @@ public static class MatrixFile
         }
         catch (JsonException e)
         {
-            throw SnorkelerException.InFile(sidecar, $"invalid matrix schema file: {Data.JsonObjectStream.Friendly(e.Message)}", e.LineNumber + 1);
+            throw SnorkelerException.InFile(sidecar, $"invalid matrix schema file: {Data.JsonObjectStream.Friendly(e.Message, text.Span)}", e.LineNumber + 1);
         }
         catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or ArgumentException)
         {
