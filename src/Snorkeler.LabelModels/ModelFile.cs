@@ -145,15 +145,26 @@ public static class ModelFile
                 + $"so the file was edited or written by another tool (Python's json.dump writes them for a float NaN or infinity); {remedy}", e.LineNumber + 1)
             : SnorkelerException.InFile(path, $"not valid JSON (truncated or damaged?): {Data.JsonObjectStream.Friendly(e.Message)}", e.LineNumber + 1);
 
+    /// <summary>
+    /// Checks the field 'version' of a model or statistics file (<paramref name="kind"/>) is at most <paramref name="newest"/>:
+    /// a number equal to a whole one from 1, written as 1, 1.0 or 1e0 (as a tool that reads numbers as floats writes it back).
+    /// </summary>
+    internal static void RequireVersion(JsonObject json, string kind, int newest, Func<string, SnorkelerException> bad)
+    {
+        if (json["version"] is not { } field) throw bad($"field 'version' is missing (a whole number; this Snorkeler reads version {newest})");
+        var raw = field.ToJsonString();
+        if (!(field is JsonValue v && v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<double>(out var version) && version >= 1 && version == Math.Floor(version)))
+            throw bad($"field 'version' is {(raw.Length > 40 ? raw[..40] + "…" : raw)}, not a {kind} version (a whole number; this Snorkeler reads version {newest})");
+        if (version > newest) throw bad($"{kind} version {raw} is newer than this Snorkeler reads ({newest}); upgrade Snorkeler");
+    }
+
     /// <summary>Validates and loads a model from its JSON object.</summary>
     public static ILabelModel FromJson(JsonObject json, string path)
     {
         SnorkelerException Bad(string message) => SnorkelerException.InFile(path, message);
         if (json["format"]?.GetValueKind() != JsonValueKind.String || json["format"]!.GetValue<string>() != Format)
             throw Bad($"not a Snorkeler model file (field 'format' must be \"{Format}\")");
-        var version = json["version"] is JsonValue v && v.TryGetValue<int>(out var whole) ? whole : -1;
-        if (version < 1) throw Bad("field 'version' is missing or not a positive whole number");
-        if (version > Version) throw Bad($"model file version {version} is newer than this Snorkeler reads ({Version}); upgrade Snorkeler");
+        RequireVersion(json, "model file", Version, Bad);
         var expected = json["checksum"]?.GetValueKind() == JsonValueKind.String ? json["checksum"]!.GetValue<string>() : null;
         if (expected is null) throw Bad("field 'checksum' is missing");
         if (!string.Equals(expected, ChecksumWithout(json, "checksum"), StringComparison.OrdinalIgnoreCase))

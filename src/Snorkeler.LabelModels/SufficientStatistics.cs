@@ -278,9 +278,7 @@ public sealed class SufficientStatistics
         SnorkelerException Bad(string message) => SnorkelerException.InFile(path, message);
         if (json["format"]?.GetValueKind() != JsonValueKind.String || json["format"]!.GetValue<string>() != Format)
             throw Bad($"not a Snorkeler statistics file (field 'format' must be \"{Format}\")");
-        var version = json["version"] is JsonValue v && v.TryGetValue<int>(out var whole) ? whole : -1;
-        if (version < 1) throw Bad("field 'version' is missing or not a positive whole number");
-        if (version > Version) throw Bad($"statistics file version {version} is newer than this Snorkeler reads ({Version}); upgrade Snorkeler");
+        ModelFile.RequireVersion(json, "statistics file", Version, Bad);
         var expected = json["checksum"]?.GetValueKind() == JsonValueKind.String ? json["checksum"]!.GetValue<string>() : throw Bad("field 'checksum' is missing");
         var copy = (JsonObject)json.DeepClone();
         copy.Remove("checksum");

@@ -103,6 +103,38 @@ public class ModelFileTests
         File.Exists(temp.File("p.csv")).ShouldBeFalse();
     }
 
+    [Theory]
+    [InlineData("1.0")]
+    [InlineData("1e0")]
+    [InlineData("1.00")]
+    public void A_version_written_as_a_number_equal_to_a_whole_one_is_that_version(string version)
+    {
+        // Given a model whose version a tool rewrote as a decimal (it was "not a positive whole number")
+        using var temp = new TempFolder();
+        var path = Saved(temp);
+        Edit(path, j => j["version"] = JsonNode.Parse(version), reseal: true);
+
+        // When
+        var loaded = ModelFile.Load(path);
+
+        // Then
+        loaded.PredictProbabilities(Train).ShouldBe(new MajorityVoteTrainer().Fit(Train, FitContext.WithSeed(0)).PredictProbabilities(Train));
+    }
+
+    [Theory]
+    [InlineData("1.5", "1.5")]
+    [InlineData("0", "0")]
+    [InlineData("\"1\"", "\"1\"")]
+    public void A_version_that_is_no_known_one_is_refused_naming_the_known_one(string version, string shown)
+    {
+        using var temp = new TempFolder();
+        var path = Saved(temp);
+        Edit(path, j => j["version"] = JsonNode.Parse(version), reseal: true);
+
+        Should.Throw<SnorkelerException>(() => ModelFile.Load(path))
+            .Message.ShouldBe($"{path}: field 'version' is {shown}, not a model file version (a whole number; this Snorkeler reads version 1)");
+    }
+
     [Fact]
     public void A_model_file_from_a_newer_snorkeler_is_refused()
     {
