@@ -125,6 +125,20 @@ public class JsonLinesSourceTests
         error.Message.ShouldStartWith($"{path}(1): invalid JSON: '");
     }
 
+    [Fact]
+    public void An_empty_key_in_the_first_line_is_an_error_naming_the_line_as_an_empty_csv_column_name_is()
+    {
+        // Given a first line with a key "" among others
+        using var temp = new TempFolder();
+        var path = temp.Write("data.jsonl", "\n{\"text\": \"a\", \"\": 1}\n{\"text\": \"b\", \"\": 2}\n");
+
+        // When (it was read as a column with no name)
+        var error = Should.Throw<SnorkelerException>(() => new JsonLinesSource(path));
+
+        // Then
+        error.Message.ShouldBe($"{path}(2): key 2 is \"\", which names no column; give it a name (the first record's keys are the columns)");
+    }
+
     [Theory]
     [InlineData("{\"a\": 2x}", "'x' is an invalid end of a number")]
     [InlineData("{\"a\": tru}", "'tru}' is an invalid JSON literal")]

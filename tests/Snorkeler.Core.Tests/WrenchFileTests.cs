@@ -193,6 +193,16 @@ public class WrenchFileTests
     }
 
     [Fact]
+    public void A_data_object_with_an_empty_key_is_an_error_naming_its_line()
+    {
+        using var temp = new TempFolder();
+        var path = Split(temp, "{\n\"0\": {\"data\": {\"text\": \"a\", \"\": 1}, \"label\": 0, \"weak_labels\": [0]}}");
+
+        Should.Throw<SnorkelerException>(() => Rows.Of(DataSources.Open(path))).Message
+            .ShouldBe($"{path}(2): key 2 is \"\", which names no column; give it a name (the first record's keys are the columns)");
+    }
+
+    [Fact]
     public void Label_json_must_number_classes_from_0_without_gaps()
     {
         using var temp = new TempFolder();

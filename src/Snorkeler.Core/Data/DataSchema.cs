@@ -54,11 +54,14 @@ public sealed class DataSchema
 
     /// <summary>
     /// The keys of a JSON record as columns: every key once, none longer than <see cref="MaxColumnName"/> (a longer one is
-    /// an error naming <paramref name="path"/> and <paramref name="line"/>, not a message of a hundred thousand characters).
+    /// an error naming <paramref name="path"/> and <paramref name="line"/>, not a message of a hundred thousand characters)
+    /// and none empty, as a CSV header's columns each need a name.
     /// </summary>
     public static DataSchema OfKeys(System.Text.Json.JsonElement record, string path, long line)
     {
         var names = record.EnumerateObject().Select(p => p.Name).Distinct(StringComparer.Ordinal).ToArray();
+        if (Array.IndexOf(names, "") is >= 0 and var empty)
+            throw SnorkelerException.InFile(path, $"key {empty + 1} is \"\", which names no column; give it a name (the first record's keys are the columns)", line);
         if (names.FirstOrDefault(n => n.Length > MaxColumnName) is { } longest)
             throw SnorkelerException.InFile(path, $"a key is {longest.Length:N0} characters long (at most {MaxColumnName:N0} for a column name): '{longest[..40]}…'", line);
         return new DataSchema(names);
