@@ -86,6 +86,26 @@ public sealed class CompareSuiteFolderTests : IDisposable
         result.Out.ShouldBeEmpty();
     }
 
+    [Theory]
+    [InlineData("{\"0\": \"HAM\"}", "classes must be numbered 0, 1, ... without gaps, at least two")]
+    [InlineData("{\"0\": \"HAM\",}", "invalid JSON: a comma after the last member of an object (remove it)")]
+    public void A_set_s_bad_label_json_is_named_by_the_suite_path_as_given(string labels, string message)
+    {
+        // Given a suite named by a path that is not in its shortest form, one of whose sets names a single class
+        Set("a");
+        var b = Set("b");
+        File.WriteAllText(Path.Combine(b, "label.json"), labels);
+        Directory.CreateDirectory(_temp.File("elsewhere"));
+        var suite = Path.Combine(_temp.Path, "elsewhere", "..", "suite");
+
+        // When
+        var result = Shell.Run("compare", "--suite", suite, "--models", "mv", "--format", "csv");
+
+        // Then the file is named as the other files of the suite are (it was named by its full path, without 'elsewhere/..')
+        result.ShouldFailStartingWith(1, $"error: {Path.Combine(suite, "b", "label.json")}");
+        result.ErrorLines[0].ShouldEndWith(message);
+    }
+
     [Fact]
     public void Folders_and_files_that_are_not_sets_are_passed_over_and_the_sets_compared()
     {

@@ -13,12 +13,14 @@ namespace Snorkeler.Data;
 public static class WrenchFile
 {
     /// <summary>Reads the class names from <c>label.json</c> beside <paramref name="path"/>.</summary>
-    public static LabelSchema ReadSchema(string path)
-        => IO.ReadGuard.Run(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", "label.json"), () => ReadSchemaUnguarded(path));
+    public static LabelSchema ReadSchema(string path) => IO.ReadGuard.Run(LabelPath(path), () => ReadSchemaUnguarded(path));
+
+    /// <summary>The <c>label.json</c> beside <paramref name="path"/>, named as the split was (a relative path stays relative).</summary>
+    private static string LabelPath(string path) => Path.Combine(Path.GetDirectoryName(path) ?? "", "label.json");
 
     private static LabelSchema ReadSchemaUnguarded(string path)
     {
-        var labelPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", "label.json");
+        var labelPath = LabelPath(path);
         if (IO.InputFile.Stat(labelPath).Kind == IO.FileKind.Missing)
             throw SnorkelerException.InFile(path, $"no label.json beside it ({labelPath}); Wrench data sets name their classes there");
         ReadOnlyMemory<byte> text = default;
