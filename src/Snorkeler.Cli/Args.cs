@@ -78,6 +78,8 @@ internal sealed class Args
                 // '--help=yes': written bare, a global flag is taken off the line before the command's options are parsed.
                 if (inline is not null && Cli.GlobalFlags.Contains(name)) throw new UsageException($"option '{name}' takes no value");
                 if (elsewhere?.Invoke(name) is { } instead) throw new UsageException($"unknown option '{name}': {instead}");
+                // 'check --version': the version is the tool's, asked for before any command, not a command's option.
+                if (name == "--version") throw new UsageException("'--version' is a global option, given before any command: run 'snorkeler --version'");
                 var near = Text.Suggest.Nearest(name, byName.Keys);
                 if (near is null && owners?.Invoke(name) is [_, ..] others)
                     throw new UsageException($"unknown option '{name}': {command} does not take it; {Text.Listing.Join(others, "and")} do{(others.Count == 1 ? "es" : "")}");

@@ -196,6 +196,20 @@ public sealed class CommandLineSweepTests
     }
 
     [Theory]
+    [InlineData("check --version", "snorkeler check")]
+    [InlineData("check LFS --version", "snorkeler check")]
+    [InlineData("fit --version=1", "snorkeler fit")]
+    public void Version_after_a_command_says_to_ask_for_it_before_any_command(string line, string command)
+    {
+        // Given '--version' written after a command, where it was 'unknown option' with no way to the version
+        var result = Shell.Run([.. line.Split(' ').Select(t => t == "LFS" ? Lfs : t)]);
+
+        // Then
+        result.ShouldFailWith(2, $"{command}: '--version' is a global option, given before any command: run 'snorkeler --version'");
+        result.Out.ShouldBeEmpty();
+    }
+
+    [Theory]
     [InlineData("--help=yes", "snorkeler: option '--help' takes no value; write --help alone (run 'snorkeler --help')")]
     [InlineData("--version=1", "snorkeler: option '--version' takes no value; write --version alone (run 'snorkeler --help')")]
     [InlineData("--verbose=1 check", "snorkeler: option '--verbose' takes no value; write --verbose alone (run 'snorkeler --help')")]
