@@ -433,7 +433,7 @@ public sealed class AutoTrainer : ILabelModelTrainer
             if (signal <= 2 * error)
             {
                 noSignal = string.Create(CultureInfo.InvariantCulture,
-                    $"held-out sources agree with majority vote's labels no better than chance (κ {signal:F4} ± {error:F4} over {folds} folds of {sources.Sample.LfCount} sources, {sources.Sample.RowCount:N0} rows), so agreement cannot rank the candidates (best: {candidates[best]}, {candidates[best].Score:F4})");
+                    $"held-out sources agree with majority vote's labels no better than chance (κ {signal:F4} ± {error:F4} over {Text.Listing.Counted(folds, "fold")} of {Text.Listing.Counted(sources.Sample.LfCount, "source")}, {Text.Listing.Counted(sources.Sample.RowCount, "row")}), so agreement cannot rank the candidates (best: {candidates[best]}, {candidates[best].Score:F4})");
                 best = 0;
                 // Except where Dawid–Skene has found exclusive groups: it then leaves the rows without a vote undecided, as majority
                 // vote does, and reads the rows with votes by each group's fitted hit and false-alarm rates (on the 32 exclusive
@@ -467,7 +467,7 @@ public sealed class AutoTrainer : ILabelModelTrainer
         var reason = noSignal ?? (folds < 2
             ? "with fewer than two independent groups of sources no source can be held out, so majority vote is kept"
             : string.Create(CultureInfo.InvariantCulture,
-                $"highest held-out source agreement ({candidates[best].Score:F4}; majority vote {candidates[0].Score:F4}) over {folds} folds of {sources.Sample.LfCount} sources, {sources.Sample.RowCount:N0} rows"));
+                $"highest held-out source agreement ({candidates[best].Score:F4}; majority vote {candidates[0].Score:F4}) over {Text.Listing.Counted(folds, "fold")} of {Text.Listing.Counted(sources.Sample.LfCount, "source")}, {Text.Listing.Counted(sources.Sample.RowCount, "row")}"));
         var chosen = candidates[best];
         if (recognised is not null) reason = recognised + reason;
         var selection = new AutoSelection("held-out source agreement",

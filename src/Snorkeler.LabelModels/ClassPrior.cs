@@ -53,8 +53,7 @@ public static class ClassPrior
     internal static string MissingClasses(string devName, IReadOnlyList<string> missing, long rowsWithGold)
     {
         Guard.NotNull(missing);
-        var rows = rowsWithGold == 1 ? "1 row" : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{rowsWithGold:N0} rows");
-        return $"{devName} has no row of {(missing.Count == 1 ? "class" : "classes")} {Text.LabelMessages.Names(missing)} ({rows} with gold)";
+        return $"{devName} has no row of {(missing.Count == 1 ? "class" : "classes")} {Text.LabelMessages.Names(missing)} ({Text.Listing.Counted(rowsWithGold, "row")} with gold)";
     }
 
     /// <summary>The add-one-smoothed gold-label frequencies of a labelled matrix.</summary>

@@ -680,17 +680,17 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
         var em = new DawidSkeneEm(patterns, lfNames.Count, schema.Cardinality, Options, fixedPrior);
         var fit = em.Run(context.Cancellation);
         var groups = em.ExclusiveGroups;
-        var grouped = groups.Length == 0 ? "" : $"; {groups.Sum(g => g.Length)} single-class sources in {groups.Length} groups that never vote together";
+        var grouped = groups.Length == 0 ? "" : $"; {Text.Listing.Counted(groups.Sum(g => g.Length), "single-class source")} in {Text.Listing.Counted(groups.Length, "group")} that never vote together";
         var gold = patterns.ClampedRows is var n && n > 0 ? $", {n} of them dev rows clamped to their gold class" : "";
         context.Log?.Invoke(string.Create(CultureInfo.InvariantCulture,
-            $"dawid-skene: abstain {DawidSkeneOptions.Spelling(Options.Abstain)}, {(Options.Confusion == ConfusionModel.OneCoin ? "one-coin" : "full")} confusion{grouped}; {patterns.Count} distinct vote patterns in {patterns.Rows} rows{gold}; {fit.Iterations} EM iterations, objective {fit.Objective:G8}{(fit.Converged ? "" : " (not converged)")}"));
+            $"dawid-skene: abstain {DawidSkeneOptions.Spelling(Options.Abstain)}, {(Options.Confusion == ConfusionModel.OneCoin ? "one-coin" : "full")} confusion{grouped}; {Text.Listing.Counted(patterns.Count, "distinct vote pattern")} in {Text.Listing.Counted(patterns.Rows, "row")}{gold}; {Text.Listing.Counted(fit.Iterations, "EM iteration")}, objective {fit.Objective:G8}{(fit.Converged ? "" : " (not converged)")}"));
         if (em.LearnedStrength is { } learned)
             context.Log?.Invoke("dawid-skene: prior strength learned from the sources' spread (--smoothing auto): " + learned + " pseudo-votes a row");
         if (!fit.Converged)
             context.Warning($"warning: dawid-skene stopped at the iteration cap ({Options.MaxIterations}) before the objective changed by less than {Options.Tolerance:G3} of itself; raise --max-iter or --tol");
         var derived = new DerivedSources(em.Parents, em.Keep());
-        if (derived.Any)
-            context.Log?.Invoke($"dawid-skene: {derived.Parent.Count(p => p >= 0)} sources whose every vote is another source's vote are modelled given that source (--derived given)");
+        if (derived.Any && derived.Parent.Count(p => p >= 0) is var modelled)
+            context.Log?.Invoke($"dawid-skene: {Text.Listing.Counted(modelled, "source")} whose every vote is another source's vote {(modelled == 1 ? "is" : "are")} modelled given that source (--derived given)");
         return new DawidSkeneModel(schema, lfNames, em.Prior, em.TakeConfusion(), em.AbstainIsOutcome, em.Weights, Options.Abstain, fit, groups: groups, derived: derived);
     }
 

@@ -160,7 +160,7 @@ public sealed class EbccTrainer : ILabelModelTrainer
             Evidence = fitted.Evidence,
         };
         context.Log?.Invoke(string.Create(CultureInfo.InvariantCulture,
-            $"ebcc: {data.Rows:N0} distinct vote patterns in {data.TotalRows:N0} rows; best of {restarts} restarts: ELBO {best.Evidence:G10} after {best.FitInfo!.Iterations} iterations"));
+            $"ebcc: {Text.Listing.Counted(data.Rows, "distinct vote pattern")} in {Text.Listing.Counted(data.TotalRows, "row")}; best of {Text.Listing.Counted(restarts, "restart")}: ELBO {best.Evidence:G10} after {Text.Listing.Counted(best.FitInfo!.Iterations, "iteration")}"));
         // Abstains are missing to ebcc, so a source that only votes one class says the same whatever the class (docs/label-models.md).
         if ((context.Warn ?? context.Log) is not null && data.HasLfs && data.SingleClassVoteShare() is var single and >= 0.5)
             context.Warning(string.Create(CultureInfo.InvariantCulture,

@@ -165,7 +165,7 @@ public sealed class FlyingSquidTrainer : IStatisticsTrainer
                 accuracies[i * k + c] = Math.Min(alpha, Options.MaxAccuracy);
             }
         }
-        context.Log?.Invoke($"flyingsquid: m={m}, k={k}; {fallbacks} (LF, class) pairs without usable triplets got accuracy {Options.FallbackAccuracy}");
+        context.Log?.Invoke($"flyingsquid: m={m}, k={k}; {Text.Listing.Counted(fallbacks, "(LF, class) pair")} without usable triplets got accuracy {Options.FallbackAccuracy}");
         return new FlyingSquidModel(stats.Schema, stats.LfNames, prior, accuracies);
     }
 }

@@ -139,7 +139,7 @@ public sealed class SnorkelTrainer : IStatisticsTrainer
         var mu = Enumerable.Range(0, m * k * k).Select(x => model.Mu(x / (k * k), x / k % k, x % k)).ToArray();
         var forest = DependencyModel.Forest(m, pairs);
         var corrections = DependencyModel.Corrections(train, k, prior.Select(v => Math.Log(v)).ToArray(), mu.Select(v => Math.Log(v)).ToArray(), forest, pairs, context.Cancellation);
-        context.Log?.Invoke($"snorkel: {pairs.Count} dependent pairs left out of the moments; corrections along {DependencyModel.Describe(forest, stats.LfNames)}");
+        context.Log?.Invoke($"snorkel: {Text.Listing.Counted(pairs.Count, "dependent pair")} left out of the moments; corrections along {DependencyModel.Describe(forest, stats.LfNames)}");
         return model.WithDependencies(pairs, corrections);
     }
 

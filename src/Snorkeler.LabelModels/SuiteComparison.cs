@@ -333,7 +333,7 @@ public static class SuiteComparison
                 warn?.Invoke($"{validPath}: no gold labels, so set '{name}' is compared without a dev split (the models that use one run without it)");
                 dev = null;
             }
-            log?.Invoke($"compare: {name}: {train.RowCount:N0} train rows, {test.RowCount:N0} test rows, {train.LfCount} sources, {train.Schema.Cardinality} classes");
+            log?.Invoke($"compare: {name}: {Text.Listing.Counted(train.RowCount, "train row")}, {Text.Listing.Counted(test.RowCount, "test row")}, {Text.Listing.Counted(train.LfCount, "source")}, {train.Schema.Cardinality} classes");
             ComparisonResult result;
             try
             {

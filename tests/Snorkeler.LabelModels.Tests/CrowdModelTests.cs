@@ -11,6 +11,26 @@ public sealed class CrowdModelTests
     private static double MajorityVote(LabelMatrix matrix) => Accuracy(new MajorityVoteTrainer().Fit(matrix, FitContext.WithSeed(0)), matrix);
 
     [Theory]
+    [InlineData(IbccTrainer.ModelName, "ibcc: 1 distinct row, 3 votes; best of ")]
+    [InlineData(MaceTrainer.ModelName, "mace: 1 distinct row, 3 votes; best of ")]
+    [InlineData(GladTrainer.ModelName, "glad: 1 distinct row, 3 votes; best of ")]
+    [InlineData(EbccTrainer.ModelName, "ebcc: 1 distinct vote pattern in 1 row; best of ")]
+    [InlineData(DawidSkeneTrainer.ModelName, "1 distinct vote pattern in 1 row; ")]
+    public void The_fit_s_status_line_counts_one_row_in_the_singular(string model, string expected)
+    {
+        // Given one row three sources voted on
+        var matrix = Some.Matrix(2, [[0, 0, 1]]);
+        var log = new List<string>();
+
+        // When
+        LabelModelCatalog.Get(model).CreateTrainer(ModelOptions.Defaults).Fit(matrix, FitContext.WithSeed(0) with { Log = log.Add });
+
+        // Then (it was "1 distinct rows", "1 distinct vote patterns in 1 rows")
+        log.ShouldContain(l => l.Contains(expected, StringComparison.Ordinal), string.Join("\n", log));
+        log.ShouldAllBe(l => !l.Contains(" 1 restarts", StringComparison.Ordinal) && !l.Contains(" 1 iterations", StringComparison.Ordinal));
+    }
+
+    [Theory]
     [InlineData(IbccTrainer.ModelName, 1)]
     [InlineData(IbccTrainer.ModelName, 2)]
     [InlineData(EbccTrainer.ModelName, 1)]

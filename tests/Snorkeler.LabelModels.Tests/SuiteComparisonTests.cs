@@ -34,6 +34,22 @@ public sealed class SuiteComparisonTests
     }
 
     [Fact]
+    public void The_line_on_each_set_counts_its_rows_with_thousands_separators_and_one_in_the_singular()
+    {
+        // Given a set of 1,200 train rows and a single test row
+        using var folder = new TempFolder();
+        WriteWrench(folder.File("alpha"), "train", Some.Synthetic(1200, 5, 2, seed: 1));
+        WriteWrench(folder.File("alpha"), "test", Some.Matrix(2, [[0, 0, 1, -1, 0]], gold: [0]));
+        var log = new List<string>();
+
+        // When
+        SuiteComparison.Run(folder.Path, ["mv"], [1], log: log.Add);
+
+        // Then (it was "1 test rows")
+        log.ShouldContain("compare: alpha: 1,200 train rows, 1 test row, 5 sources, 2 classes", string.Join("\n", log));
+    }
+
+    [Fact]
     public void Every_model_runs_on_every_set_with_every_seed_and_each_metric_gets_a_table_with_winners_and_average_ranks()
     {
         using var folder = Suite();

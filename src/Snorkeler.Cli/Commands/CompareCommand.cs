@@ -47,8 +47,8 @@ internal sealed class CompareCommand : ICommand
         // A line per fit is progress: on a terminal it shows a long comparison moving; a build log gets the closing status line alone.
         Action<string>? progress = terminal.Interactive && !terminal.Quiet ? terminal.Error.WriteLine : null;
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        string Seeds() => seedCount == 1 ? "1 seed" : $"{seedCount} seeds";
-        static string Models(int count) => count == 1 ? "1 model" : $"{count} models";
+        string Seeds() => Text.Listing.Counted(seedCount, "seed");
+        static string Models(int count) => Text.Listing.Counted(count, "model");
         if (args.Value("--suite") is { } suite)
         {
             // A suite holds Wrench splits: LF matrices.
@@ -71,7 +71,7 @@ internal sealed class CompareCommand : ICommand
                 CompareFormat.Csv => suiteResult.ToCsv(),
                 _ => suiteResult.ToText(),
             });
-            var sets = suiteResult.Sets.Count == 1 ? "1 set" : $"{suiteResult.Sets.Count} sets";
+            var sets = Text.Listing.Counted(suiteResult.Sets.Count, "set");
             terminal.Info($"compared {Models(suiteResult.Models.Count)} on {sets} of {suite}, {Seeds()}, in {clock.Elapsed.TotalSeconds:F2} s");
             return ExitCode.Ok;
         }

@@ -89,7 +89,7 @@ public sealed class GladTrainer : ILabelModelTrainer
         var restarts = CrowdFit.Restarts(Options.Restarts, GladOptions.DefaultRestarts, data.WeightedVotes);
         var best = CrowdFit.BestOf(restarts, context, data.Rows, restart => Run(data, fixedPrior, restart, context), f => f.LogPosterior);
         context.Log?.Invoke(string.Create(CultureInfo.InvariantCulture,
-            $"glad: {data.Rows:N0} distinct rows, {data.WeightedVotes:N0} votes; best of {restarts} restarts: log-posterior {best.LogPosterior:G10} after {best.Iterations} iterations (restart {best.Restart})"));
+            $"glad: {Text.Listing.Counted(data.Rows, "distinct row")}, {Text.Listing.Counted((long)data.WeightedVotes, "vote")}; best of {Text.Listing.Counted(restarts, "restart")}: log-posterior {best.LogPosterior:G10} after {Text.Listing.Counted(best.Iterations, "iteration")} (restart {best.Restart})"));
         var answers = new double[data.M];
         for (var r = 0; r < data.Rows; r++)
             for (var e = data.Starts[r]; e < data.Starts[r + 1]; e++) answers[data.Sources[e]] += data.Weights[r];

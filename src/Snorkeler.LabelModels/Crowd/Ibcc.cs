@@ -150,7 +150,7 @@ public sealed class IbccTrainer : ILabelModelTrainer
         var best = CrowdFit.BestOf(restarts, context, data.Rows, restart => Run(data, cast, fixedPrior, restart, context, spare, spareAlpha), f => f.Elbo, working,
             discard: f => spareAlpha.Add(f.Alpha));
         context.Log?.Invoke(string.Create(CultureInfo.InvariantCulture,
-            $"ibcc: {data.Rows:N0} distinct rows, {data.WeightedVotes:N0} votes; best of {restarts} restarts: ELBO {best.Elbo:G10} after {best.Iterations} iterations (restart {best.Restart})"));
+            $"ibcc: {Text.Listing.Counted(data.Rows, "distinct row")}, {Text.Listing.Counted((long)data.WeightedVotes, "vote")}; best of {Text.Listing.Counted(restarts, "restart")}: ELBO {best.Elbo:G10} after {Text.Listing.Counted(best.Iterations, "iteration")} (restart {best.Restart})"));
         return new IbccModel(schema, names, data.IsLf, best.Alpha, best.Nu, fixedPrior, best.Elbo);
     }
 

@@ -118,7 +118,7 @@ public sealed class MaceTrainer : ILabelModelTrainer
         var restarts = CrowdFit.Restarts(Options.Restarts, MaceOptions.DefaultRestarts, data.WeightedVotes);
         var best = CrowdFit.BestOf(restarts, context, data.Rows, restart => Run(data, fixedPrior, restart, context), f => f.Elbo);
         context.Log?.Invoke(string.Create(CultureInfo.InvariantCulture,
-            $"mace: {data.Rows:N0} distinct rows, {data.WeightedVotes:N0} votes; best of {restarts} restarts: ELBO {best.Elbo:G10} after {best.Iterations} iterations (restart {best.Restart})"));
+            $"mace: {Text.Listing.Counted(data.Rows, "distinct row")}, {Text.Listing.Counted((long)data.WeightedVotes, "vote")}; best of {Text.Listing.Counted(restarts, "restart")}: ELBO {best.Elbo:G10} after {Text.Listing.Counted(best.Iterations, "iteration")} (restart {best.Restart})"));
         return new MaceModel(schema, names, best.Competence, best.Strategy, best.Nu, fixedPrior, best.Elbo);
     }
 
