@@ -153,7 +153,9 @@ public static class ModelFile
     {
         if (json["version"] is not { } field) throw bad($"field 'version' is missing (a whole number; this Snorkeler reads version {newest})");
         var raw = field.ToJsonString();
-        if (!(field is JsonValue v && v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<double>(out var version) && version >= 1 && version == Math.Floor(version)))
+        // The number's text, as a node built in memory holds an int that TryGetValue<double> does not convert.
+        if (!(field.GetValueKind() == JsonValueKind.Number && double.TryParse(raw, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var version)
+              && version >= 1 && version == Math.Floor(version)))
             throw bad($"field 'version' is {(raw.Length > 40 ? raw[..40] + "…" : raw)}, not a {kind} version (a whole number; this Snorkeler reads version {newest})");
         if (version > newest) throw bad($"{kind} version {raw} is newer than this Snorkeler reads ({newest}); upgrade Snorkeler");
     }
