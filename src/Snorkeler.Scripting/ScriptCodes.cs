@@ -104,7 +104,7 @@ public static partial class ScriptCodes
 
     internal static string LoadNotScriptMessage(string file, int errors, int line, int column, string first)
         => string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"'{Text.Printable.FileName(file)}' is not a C# script: read as C# it gives {errors} error{(errors == 1 ? "" : "s")} (the first at line {line}, column {column}: {first}); #load only .csx files of C# code, and read data files from inside an LF instead");
+            $"'{Text.Printable.FileName(file)}' is not a C# script: read as C# it gives {Text.Listing.Counted(errors, "error")} (the first at line {line}, column {column}: {first}); #load only .csx files of C# code, and read data files from inside an LF instead");
 
     internal static string TooManyErrorsMessage(int errors, int shown)
         => string.Create(System.Globalization.CultureInfo.InvariantCulture,

@@ -47,8 +47,7 @@ internal sealed class CompareCommand : ICommand
         // A line per fit is progress: on a terminal it shows a long comparison moving; a build log gets the closing status line alone.
         Action<string>? progress = terminal.Interactive && !terminal.Quiet ? terminal.Error.WriteLine : null;
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        string Seeds() => Text.Listing.Counted(seedCount, "seed");
-        static string Models(int count) => Text.Listing.Counted(count, "model");
+        var seeds = Text.Listing.Counted(seedCount, "seed");
         if (args.Value("--suite") is { } suite)
         {
             // A suite holds Wrench splits: LF matrices.
@@ -71,8 +70,7 @@ internal sealed class CompareCommand : ICommand
                 CompareFormat.Csv => suiteResult.ToCsv(),
                 _ => suiteResult.ToText(),
             });
-            var sets = Text.Listing.Counted(suiteResult.Sets.Count, "set");
-            terminal.Info($"compared {Models(suiteResult.Models.Count)} on {sets} of {suite}, {Seeds()}, in {clock.Elapsed.TotalSeconds:F2} s");
+            terminal.Info($"compared {Text.Listing.Counted(suiteResult.Models.Count, "model")} on {Text.Listing.Counted(suiteResult.Sets.Count, "set")} of {suite}, {seeds}, in {clock.Elapsed.TotalSeconds:F2} s");
             return ExitCode.Ok;
         }
         foreach (var required in new[] { "--train", "--test" })
@@ -101,7 +99,7 @@ internal sealed class CompareCommand : ICommand
             CompareFormat.Csv => result.ToCsv(timings),
             _ => result.ToText(timings),
         });
-        terminal.Info($"compared {Models(result.Rows.Count)} on {testName}, {Seeds()}, in {clock.Elapsed.TotalSeconds:F2} s");
+        terminal.Info($"compared {Text.Listing.Counted(result.Rows.Count, "model")} on {testName}, {seeds}, in {clock.Elapsed.TotalSeconds:F2} s");
         return ExitCode.Ok;
     }
 }

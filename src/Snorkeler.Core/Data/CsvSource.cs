@@ -403,7 +403,7 @@ public sealed class CsvSource : IChunkedSource
             if (!more) break;
             var raw = csv.GetRawRecordSpan();
             if (csv.RowFieldCount != width && !(csv.RowFieldCount == 1 && width > 1 && raw.Trim().IsEmpty))
-                throw SnorkelerException.InFile(_path, $"the row has {csv.RowFieldCount} field{(csv.RowFieldCount == 1 ? "" : "s")} but the header has {width}", line);
+                throw SnorkelerException.InFile(_path, $"the row has {Text.Listing.Counted(csv.RowFieldCount, "field")} but the header has {width}", line);
             if (csv.RowFieldCount == width)
             {
                 builder.BeginRow(line);
