@@ -17,4 +17,8 @@ public static class Guard
     /// <summary>The value, or <see cref="ArgumentOutOfRangeException"/> when it is below 0.</summary>
     public static int NonNegative(int value, [CallerArgumentExpression(nameof(value))] string? name = null)
         => value >= 0 ? value : throw new ArgumentOutOfRangeException(name, value, "must not be negative");
+
+    /// <summary>The value, or <see cref="ArgumentOutOfRangeException"/> when it is below 0.</summary>
+    public static long NonNegative(long value, [CallerArgumentExpression(nameof(value))] string? name = null)
+        => value >= 0 ? value : throw new ArgumentOutOfRangeException(name, value, "must not be negative");
 }

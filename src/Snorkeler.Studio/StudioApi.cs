@@ -74,9 +74,9 @@ public static class StudioApi
             session.Discard(body.Path);
             return State(session);
         });
-        api.MapGet("/rows", (string? set, string? lf, string? bucket, string? limit, string? seed, string? covered)
+        api.MapGet("/rows", (string? set, string? lf, string? bucket, string? limit, string? seed, string? covered, string? offset)
             => session.Rows(set ?? "train", string.IsNullOrEmpty(lf) ? null : lf, bucket ?? "fires", Count(limit, "limit", 20), Number(seed, "seed", 0),
-                Flag(covered, "covered")));
+                Flag(covered, "covered"), Offset(offset)));
         api.MapGet("/next", (string? limit) => session.NextRows(Count(limit, "limit", 20)));
         api.MapPost("/label", (LabelRequest body) =>
         {
@@ -98,15 +98,21 @@ public static class StudioApi
     }
 
     /// <summary>A whole number from 0 given in the query as <paramref name="name"/>, or <paramref name="fallback"/> when absent.</summary>
-    private static int Count(string? value, string name, int fallback) => Number(value, name, fallback, min: 0);
+    private static int Count(string? value, string name, int fallback) => (int)Whole(value, name, fallback, 0, int.MaxValue);
 
-    /// <summary>A whole number (from <paramref name="min"/>) given in the query as <paramref name="name"/>, or <paramref name="fallback"/> when absent.</summary>
-    private static int Number(string? value, string name, int fallback, int min = int.MinValue)
+    /// <summary>A whole number given in the query as <paramref name="name"/>, or <paramref name="fallback"/> when absent.</summary>
+    private static int Number(string? value, string name, int fallback) => (int)Whole(value, name, fallback, int.MinValue, int.MaxValue);
+
+    /// <summary>How many rows a page of <c>/api/rows</c> skips, given in the query as <c>offset</c>, or 0 when absent.</summary>
+    private static long Offset(string? value) => Whole(value, "offset", 0, 0, long.MaxValue);
+
+    /// <summary>A whole number from <paramref name="min"/> to <paramref name="max"/> given in the query as <paramref name="name"/>, or <paramref name="fallback"/> when absent.</summary>
+    private static long Whole(string? value, string name, long fallback, long min, long max)
     {
         if (string.IsNullOrEmpty(value)) return fallback;
-        // int.TryParse takes trailing NULs for the end of the number ("20%00" was read as 20).
+        // long.TryParse takes trailing NULs for the end of the number ("20%00" was read as 20).
         var held = Text.ControlCharacters.Held(value);
-        if (held is null && int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) && n >= min) return n;
+        if (held is null && long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max) return n;
         throw new StudioRefusal($"'{name}' must be a whole number{(min == 0 ? " from 0" : "")}, not '{value}'{held}");
     }
 

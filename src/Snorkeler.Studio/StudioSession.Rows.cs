@@ -27,13 +27,22 @@ public sealed record ShownVote(string Lf, string Label, string? Condition);
 public sealed record ShownRow(long Row, long Number, string Set, IReadOnlyList<ShownField> Fields, IReadOnlyList<ShownVote> Votes, string? Gold,
     string? Predicted, double? Confidence, string? Reason, string File, long? Line);
 
-/// <summary>The rows of a bucket: how many qualify and a sample of them.</summary>
-public sealed record RowsView(string Set, string Query, long Matched, IReadOnlyList<ShownRow> Rows);
+/// <summary>The rows of a bucket: how many qualify and a page of them.</summary>
+/// <param name="Set">"train", "dev" or "gold".</param>
+/// <param name="Query">The bucket in words.</param>
+/// <param name="Matched">How many rows qualify, on every page.</param>
+/// <param name="Rows">The page's rows, in row order.</param>
+/// <param name="Offset">How many rows, in the order pages take them, come before the page's.</param>
+/// <param name="Limit">The most rows a page holds (0: the rows are counted only).</param>
+public sealed record RowsView(string Set, string Query, long Matched, IReadOnlyList<ShownRow> Rows, long Offset, int Limit);
 
 public sealed partial class StudioSession
 {
     /// <summary>The margin under which the label model counts as unsure of a row.</summary>
     public const double UncertainMargin = 0.2;
+
+    /// <summary>The most rows one page of <see cref="Rows"/> holds.</summary>
+    public const int MaxRowsLimit = 500;
 
     /// <summary>
     /// The rows of a bucket of <paramref name="set"/> ("train", "dev", or "gold": the dev rows with a gold label and the
@@ -42,9 +51,16 @@ public sealed partial class StudioSession
     /// <c>uncertain</c>, <c>model-wrong</c>, <c>model-right</c> or <c>all</c>; <paramref name="lf"/> narrows it to one LF;
     /// <paramref name="covered"/> true keeps the rows some LF votes on, false the rows no LF votes on (as <c>rows --covered</c>
     /// and <c>--uncovered</c>: <c>model-wrong</c> with true is the model's mistakes without the rows it labels by its prior alone).
+    /// The rows are taken in the order <c>snorkeler rows</c> samples them with <paramref name="seed"/> (so the first page is
+    /// its sample of <paramref name="limit"/> rows): <paramref name="offset"/> skips that many, and pages one after another
+    /// show every row of the bucket once. A limit of 0 counts the rows only, as <c>rows --limit 0</c> does.
     /// </summary>
-    public RowsView Rows(string set, string? lf, string bucket, int limit, int seed, bool? covered = null)
+    public RowsView Rows(string set, string? lf, string bucket, int limit, int seed, bool? covered = null, long offset = 0)
     {
+        if (limit is < 0 or > MaxRowsLimit)
+            throw new StudioRefusal(string.Create(CultureInfo.InvariantCulture,
+                $"'limit' must be from 0 to {MaxRowsLimit} (the most rows one page holds; ask for the rows after them with 'offset'), not {limit:N0}"));
+        if (offset < 0) throw new StudioRefusal(string.Create(CultureInfo.InvariantCulture, $"'offset' must be a whole number from 0, not {offset}"));
         lock (_gate)
         {
             var e = _current ?? throw new StudioRefusal("the LFs do not check clean yet");
@@ -76,11 +92,10 @@ public sealed partial class StudioSession
             }
             if (query.NeedsModel && e.Model is null) throw new StudioRefusal($"'{bucket}' needs the label model, and none is fitted{(e.ModelError is null ? "" : $": {e.ModelError}")}");
             PredictBlock? predict = e.Model is null ? null : e.Model.PredictProbabilities;
-            limit = Math.Clamp(limit, 0, 500);
-            if (set == "gold") return GoldRows(e, query, limit, seed, predict);
+            if (set == "gold") return GoldRows(e, query, offset, limit, seed, predict);
             var dev = set == "dev";
-            var sample = RowBuckets.Sample(dev ? e.Dev! : e.Train, query, limit, seed, predict);
-            return new RowsView(set, query.Describe(), sample.Matched, Show(e, dev, sample.Rows, null));
+            var page = RowBuckets.Page(dev ? e.Dev! : e.Train, query, offset, limit, seed, predict);
+            return new RowsView(set, query.Describe(), page.Matched, Show(e, dev, page.Rows, null), offset, limit);
         }
     }
 
@@ -88,18 +103,19 @@ public sealed partial class StudioSession
     /// The rows of a bucket among the gold rows, the rows the model accuracy and the empirical accuracies are measured on:
     /// the dev rows with a gold label and the hand-labelled training rows (each shown as the row of its own set).
     /// </summary>
-    private RowsView GoldRows(Evaluation e, RowQuery query, int limit, int seed, PredictBlock? predict)
+    private RowsView GoldRows(Evaluation e, RowQuery query, long offset, int limit, int seed, PredictBlock? predict)
     {
         var gold = e.Gold!;
         var devRows = e.Dev?.RowCount ?? 0;
-        // The gold matrix holds every dev row, a row without a gold label too: sample enough to leave them out.
-        var withoutGold = (int)(gold.RowCount - e.Totals.GoldRows);
-        var sample = RowBuckets.Sample(gold, query, limit + withoutGold, seed, predict);
-        var rows = sample.Rows.Where(r => r.Gold >= 0).Take(limit).ToList();
+        // The gold matrix holds every dev row, a row without a gold label too: rank enough to leave them out, so the
+        // page's rows are ranked among the gold rows alone.
+        var withoutGold = gold.RowCount - e.Totals.GoldRows;
+        var sample = RowBuckets.Ranked(gold, [query], limit == 0 ? 0 : Math.Min(offset, gold.RowCount) + limit + withoutGold, seed, predict)[0];
+        var rows = sample.Rows.Where(r => r.Gold >= 0).Skip((int)Math.Min(offset, gold.RowCount)).Take(limit).OrderBy(r => r.Index).ToList();
         var fromDev = rows.Where(r => r.Index < devRows).ToList();
         var fromTrain = rows.Where(r => r.Index >= devRows).Select(r => r with { Index = e.HandRows[(int)r.Index - devRows] }).OrderBy(r => r.Index).ToList();
         List<ShownRow> shown = [.. fromDev.Count == 0 ? [] : Show(e, true, fromDev, null), .. fromTrain.Count == 0 ? [] : Show(e, false, fromTrain, null)];
-        return new RowsView("gold", query.Describe(), sample.Matched - sample.ByGold![^1], shown);
+        return new RowsView("gold", query.Describe(), sample.Matched - sample.ByGold![^1], shown, offset, limit);
     }
 
     /// <summary>The rows as the page shows them, with their fields, votes, highlights and labels.</summary>
@@ -144,13 +160,15 @@ public sealed partial class StudioSession
     /// </summary>
     public RowsView NextRows(int limit)
     {
+        if (limit > MaxRowsLimit)
+            throw new StudioRefusal(string.Create(CultureInfo.InvariantCulture, $"'limit' must be at most {MaxRowsLimit} (the longest queue the studio ranks), not {limit:N0}"));
         lock (_gate)
         {
             var e = _current ?? throw new StudioRefusal("the LFs do not check clean yet");
-            var ranked = RankNext(e, Math.Clamp(limit, 1, 500));
+            var ranked = RankNext(e, Math.Max(limit, 1));
             var sampled = ranked.Select(r => new SampledRow(r.Row, Votes(e.Train, r.Row), e.Train.Gold(r.Row), null)).ToList();
             var reasons = ranked.ToDictionary(r => (long)r.Row, r => r.Reason);
-            return new RowsView("train", "next rows", ranked.Count, Show(e, false, sampled, reasons));
+            return new RowsView("train", "next rows", ranked.Count, Show(e, false, sampled, reasons), 0, ranked.Count);
         }
     }
 

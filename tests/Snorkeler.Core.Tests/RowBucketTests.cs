@@ -105,6 +105,28 @@ public class RowBucketTests
     }
 
     [Fact]
+    public void Pages_one_after_another_hold_every_row_once_and_the_first_is_the_sample()
+    {
+        // Given
+        var big = LabelMatrix.Create(Tickets, ["a", "b"], Enumerable.Range(0, 5_000).SelectMany(i => new[] { i % 3 == 0 ? 0 : -1, i % 7 == 0 ? 1 : -1 }).ToArray());
+        var query = new RowQuery { Lfs = ["a"] };
+
+        // When
+        var pages = Enumerable.Range(0, 18).Select(p => RowBuckets.Page(new Blocked(big, 333), query, offset: p * 100, limit: 100, seed: 2)).ToList();
+
+        // Then
+        pages.ShouldAllBe(p => p.Matched == 1667);
+        pages.ForEach(p => p.Rows.Select(r => r.Index).ShouldBeInOrder(SortDirection.Ascending));
+        var rows = pages.SelectMany(p => p.Rows.Select(r => r.Index)).ToList();
+        rows.Count.ShouldBe(1667);
+        rows.ShouldBeUnique();
+        rows.ShouldAllBe(r => r % 3 == 0);
+        pages[0].Rows.Select(r => r.Index).ShouldBe(RowBuckets.Sample(big, query, limit: 100, seed: 2).Rows.Select(r => r.Index));
+        pages.Take(2).SelectMany(p => p.Rows.Select(r => r.Index)).Order().ShouldBe(RowBuckets.Sample(big, query, limit: 200, seed: 2).Rows.Select(r => r.Index));
+        RowBuckets.Page(big, query, offset: 1667, limit: 100).Rows.ShouldBeEmpty();
+    }
+
+    [Fact]
     public void Several_queries_are_answered_in_one_pass_with_a_count_only_limit()
     {
         var samples = RowBuckets.Sample(Matrix, [new RowQuery { Uncovered = true }, new RowQuery { Conflict = true }], limit: 0);

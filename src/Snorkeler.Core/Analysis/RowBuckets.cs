@@ -47,9 +47,35 @@ public static class RowBuckets
     public static IReadOnlyList<RowSample> Sample(IMatrixSource matrix, IReadOnlyList<RowQuery> queries, int limit, int seed = 0,
         PredictBlock? predict = null, CancellationToken cancellation = default)
     {
+        Guard.NonNegative(limit);
+        return Ranked(matrix, queries, limit, seed, predict, cancellation).Select(s => s with { Rows = [.. s.Rows.OrderBy(r => r.Index)] }).ToArray();
+    }
+
+    /// <summary>
+    /// A page of the rows of one query: the rows ranked <paramref name="offset"/> to <paramref name="offset"/> +
+    /// <paramref name="limit"/> − 1 (from 0) in the order a sample takes them (lowest hash of seed and row index first), in
+    /// row order. The first page is <see cref="Sample(IMatrixSource, RowQuery, int, int, PredictBlock?, CancellationToken)"/>'s
+    /// sample of <paramref name="limit"/> rows, and pages one after another cover every row that qualifies exactly once.
+    /// </summary>
+    public static RowSample Page(IMatrixSource matrix, RowQuery query, long offset, int limit, int seed = 0, PredictBlock? predict = null,
+        CancellationToken cancellation = default)
+    {
+        Guard.NonNegative(offset);
+        Guard.NonNegative(limit);
+        var ranked = Ranked(matrix, [query], limit == 0 ? 0 : offset + limit, seed, predict, cancellation)[0];
+        return ranked with { Rows = [.. ranked.Rows.Skip((int)Math.Min(offset, ranked.Rows.Count)).OrderBy(r => r.Index)] };
+    }
+
+    /// <summary>
+    /// Counts the rows each query picks and keeps the first <paramref name="keep"/> of them in sampling order (lowest
+    /// <see cref="Priority"/> first, then lowest index), in that order; 0 counts only.
+    /// </summary>
+    internal static IReadOnlyList<RowSample> Ranked(IMatrixSource matrix, IReadOnlyList<RowQuery> queries, long keep, int seed = 0,
+        PredictBlock? predict = null, CancellationToken cancellation = default)
+    {
         Guard.NotNull(matrix);
         Guard.NotNull(queries);
-        Guard.NonNegative(limit);
+        Guard.NonNegative(keep);
         var resolved = queries.Select(q => q.Resolve(matrix.LfNames, matrix.Schema)).ToArray();
         if (!matrix.HasGold && queries.FirstOrDefault(q => q.NeedsGold) is { } goldQuery)
             throw new SnorkelerException($"'{goldQuery.Describe()}' needs gold labels, and the matrix has none");
@@ -83,17 +109,17 @@ public static class RowBuckets
                     if (!resolved[q].Matches(votes, gold, p)) continue;
                     matched[q]++;
                     if (byGold is not null) byGold[q][gold >= 0 ? gold : k]++;
-                    if (limit == 0) continue;
-                    // A max-heap of the `limit` lowest priorities: the queue dequeues its smallest, so priorities are negated.
+                    if (keep == 0) continue;
+                    // A max-heap of the `keep` lowest priorities: the queue dequeues its smallest, so priorities are negated.
                     var key = (ulong.MaxValue - priority, -index);
-                    if (kept[q].Count < limit) kept[q].Enqueue(new SampledRow(index, votes.ToArray(), gold, predict is null ? null : p.ToArray()), key);
+                    if (kept[q].Count < keep) kept[q].Enqueue(new SampledRow(index, votes.ToArray(), gold, predict is null ? null : p.ToArray()), key);
                     else if (kept[q].TryPeek(out _, out var worst) && key.CompareTo(worst) > 0)
                         kept[q].EnqueueDequeue(new SampledRow(index, votes.ToArray(), gold, predict is null ? null : p.ToArray()), key);
                 }
             }
         }
         return resolved.Select((r, q) => new RowSample(r.Query, matched[q],
-            kept[q].UnorderedItems.Select(e => e.Element).OrderBy(s => s.Index).ToArray(), byGold?[q])).ToArray();
+            kept[q].UnorderedItems.OrderByDescending(e => e.Priority).Select(e => e.Element).ToArray(), byGold?[q])).ToArray();
     }
 
     /// <summary>A row's sampling priority: SplitMix64 of the seed and the row index.</summary>
