@@ -1,3 +1,4 @@
+using System.Globalization;
 using OpenQA.Selenium;
 using OpenQA.Selenium.Chrome;
 using OpenQA.Selenium.Support.UI;
@@ -277,7 +278,7 @@ public sealed class StudioBrowserTests
         Text(browser, "#total-accuracy .label").ShouldStartWith("model accuracy (80 gold rows"); // then how many tie, here some
         browser.FindElement(By.CssSelector("#total-accuracy .value")).Click();
         wait.Until(b => Text(b, "#rows-panel .rows-title").StartsWith("gold: ", StringComparison.Ordinal));
-        Text(browser, "#rows-panel .rows-title").ShouldBe($"gold: the label model disagrees with gold — {wrong} rows{(wrong > 25 ? ", 25 shown" : "")}");
+        Text(browser, "#rows-panel .rows-title").ShouldBe($"gold: the label model disagrees with gold — {(wrong > 25 ? $"rows 1–25 of {wrong}" : $"{wrong} rows")}");
         var rows = browser.FindElements(By.CssSelector("#rows-panel .row"));
         rows.Count.ShouldBe((int)Math.Min(wrong, 25));
         rows.ShouldAllBe(r => r.FindElements(By.CssSelector(".gold")).Count == 1);
@@ -332,6 +333,51 @@ public sealed class StudioBrowserTests
         page.ShouldBeLessThanOrEqualTo(window);
         lastColumn.ShouldBeLessThanOrEqualTo(window);
     }
+
+    [Fact]
+    public async Task A_person_pages_through_the_rows_with_the_keyboard_and_another_bucket_starts_at_its_first_page()
+    {
+        // Given the training rows no LF votes on (before: always the same 25 of them, with no way to see the others)
+        await using var studio = await StudioHarness.Start();
+        var uncovered = (await studio.Get("/api/rows?set=train&bucket=uncovered&limit=0")).GetProperty("matched").GetInt64();
+        var second = (await studio.Get("/api/rows?set=train&bucket=uncovered&offset=25&limit=25")).GetProperty("rows").EnumerateArray()
+            .Select(r => r.GetProperty("row").GetInt64().ToString(CultureInfo.InvariantCulture)).ToList();
+        uncovered.ShouldBeGreaterThan(75);
+        var of = uncovered.ToString("N0", CultureInfo.InvariantCulture);
+        using var browser = Browser();
+        var wait = Open(browser, studio);
+        browser.FindElement(By.CssSelector("#total-coverage .value")).Click();
+        wait.Until(b => Text(b, "#rows-panel .rows-title") == $"train: no LF votes — rows 1–25 of {of}");
+        var first = Shown(browser);
+        browser.FindElement(By.CssSelector(".pager .previous")).Enabled.ShouldBeFalse();
+
+        // When: Enter on 'next' twice, then Shift+Tab to 'previous' and Enter
+        browser.FindElement(By.CssSelector(".pager .next")).SendKeys(Keys.Enter);
+        wait.Until(b => Text(b, "#rows-panel .rows-title") == $"train: no LF votes — rows 26–50 of {of}");
+        var page2 = Shown(browser);
+        browser.SwitchTo().ActiveElement().SendKeys(Keys.Enter);
+        wait.Until(b => Text(b, "#rows-panel .rows-title") == $"train: no LF votes — rows 51–75 of {of}");
+        var page3 = Shown(browser);
+        browser.SwitchTo().ActiveElement().GetAttribute("class").ShouldBe("next");
+        browser.SwitchTo().ActiveElement().SendKeys(Keys.Shift + Keys.Tab);
+        browser.SwitchTo().ActiveElement().SendKeys(Keys.Enter);
+        wait.Until(b => Text(b, "#rows-panel .rows-title") == $"train: no LF votes — rows 26–50 of {of}");
+
+        // Then the pages are the API's, none shares a row, and the pager says where the person is
+        page2.ShouldBe(second);
+        Shown(browser).ShouldBe(page2);
+        first.Concat(page2).Concat(page3).ShouldBeUnique();
+        Text(browser, ".pager span").ShouldBe($"rows 26–50 of {of}");
+
+        // And another bucket starts at its first page
+        browser.FindElement(By.CssSelector("#total-overlap .value")).Click();
+        wait.Until(b => Text(b, "#rows-panel .rows-title").StartsWith("train: two or more LFs vote — ", StringComparison.Ordinal));
+        Text(browser, "#rows-panel .rows-title").ShouldMatch(@"— (rows 1–25 of [\d,]+|\d+ rows?)$");
+    }
+
+    /// <summary>The rows the rows panel shows, by their 0-based index.</summary>
+    private static List<string> Shown(IWebDriver browser)
+        => browser.FindElements(By.CssSelector("#rows-panel .row")).Select(r => r.GetAttribute("data-row")!).ToList();
 
     private static string Percent(double share) => (100 * share).ToString("F1", System.Globalization.CultureInfo.InvariantCulture) + "%";
 

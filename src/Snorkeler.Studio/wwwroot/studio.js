@@ -12,7 +12,7 @@ const studio = {
   version: null,      // the version of the file on disk that text is (the server refuses a save over another)
   checkTimer: 0,
   pending: null,      // the check in flight
-  lastRows: null,     // the last rows request, to refresh after a hand label
+  rows: null,         // the rows shown: the bucket's query and the offset of their page
 };
 
 // The token arrived in the address; the server set a cookie with it, so the address can drop it.
@@ -417,16 +417,59 @@ for (const button of document.querySelectorAll("#tabs button")) button.addEventL
 const aloneNote = "no other LF votes on the rows this one votes on, so the label model has nothing to check its votes against: " +
   "this figure is not evidence of its accuracy (with snorkel it stays near where the fit starts); read the empirical accuracy";
 
-async function showRows(query) {
-  studio.lastRows = query;
+const ROWS_PER_PAGE = 25;
+
+// The rows of a bucket, a page at a time, in the order 'snorkeler rows' samples them (the first page is its sample of 25);
+// another bucket starts at its first page.
+async function showRows(query, offset = 0) {
+  studio.rows = { query, offset };
   selectTab("rows-panel");
+  // The pager button that had the focus keeps it on the new page, so paging from the keyboard goes on where it was.
+  const focused = document.activeElement && document.activeElement.closest(".pager button");
+  const refocus = focused ? [...document.querySelectorAll(".pager button")].indexOf(focused) : -1;
   try {
-    const view = await api(`/api/rows?${query}&limit=25`);
-    $("#rows-panel").replaceChildren(rowsTitle(`${view.set}: ${view.query} — ${counted(view.matched, "row")}${view.rows.length < view.matched ? `, ${view.rows.length} shown` : ""}`),
-      ...view.rows.map(renderRow));
+    const view = await api(`/api/rows?${query}&offset=${offset}&limit=${ROWS_PER_PAGE}`);
+    if (studio.rows.query !== query || studio.rows.offset !== offset) return; // another page was asked for meanwhile
+    // Past the end (the bucket shrank since the page was shown): its last page.
+    if (view.rows.length === 0 && view.matched > 0 && offset > 0) return showRows(query, Math.floor((view.matched - 1) / ROWS_PER_PAGE) * ROWS_PER_PAGE);
+    const paged = view.matched > ROWS_PER_PAGE;
+    $("#rows-panel").replaceChildren(rowsTitle(`${view.set}: ${view.query} — ${paged ? pageRange(view) : counted(view.matched, "row")}`),
+      ...(paged ? [pager(query, view)] : []), ...view.rows.map(renderRow), ...(paged ? [pager(query, view)] : []));
+    const buttons = [...document.querySelectorAll(".pager button")];
+    if (refocus >= 0 && buttons[refocus]) (buttons[refocus].disabled ? buttons[refocus ^ 1] : buttons[refocus]).focus();
   } catch (error) {
     $("#rows-panel").replaceChildren(rowsTitle(error.message));
   }
+}
+
+// "rows 26–50 of 1,234", "row 1,234 of 1,234".
+function pageRange(view) {
+  const first = view.offset + 1;
+  const last = view.offset + view.rows.length;
+  const range = first === last ? `row ${first.toLocaleString()}` : `rows ${first.toLocaleString()}–${last.toLocaleString()}`;
+  return `${range} of ${view.matched.toLocaleString()}`;
+}
+
+// Previous and next buttons around a page's range.
+function pager(query, view) {
+  const nav = document.createElement("nav");
+  nav.className = "pager";
+  nav.setAttribute("aria-label", "pages of rows");
+  const button = (text, label, offset, enabled) => {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.textContent = text;
+    b.className = label;
+    b.title = `${label} ${counted(ROWS_PER_PAGE, "row")}`;
+    b.disabled = !enabled;
+    b.addEventListener("click", () => showRows(query, offset));
+    return b;
+  };
+  const range = document.createElement("span");
+  range.textContent = pageRange(view);
+  nav.append(button("← previous", "previous", Math.max(0, view.offset - ROWS_PER_PAGE), view.offset > 0), range,
+    button("next →", "next", view.offset + ROWS_PER_PAGE, view.offset + view.rows.length < view.matched));
+  return nav;
 }
 
 function rowsTitle(text) {
