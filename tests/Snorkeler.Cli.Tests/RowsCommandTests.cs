@@ -197,6 +197,32 @@ public class RowsCommandTests
         a.ErrorLines.ShouldContain("every row: 8 of 8 rows, showing 3 (seed 1)");
     }
 
+    [Fact]
+    public void Offset_shows_the_rows_after_the_first_ones_in_the_samples_order_as_the_studios_pages_do()
+    {
+        // Given
+        using var tickets = new Tickets();
+        string[] Rows(params string[] more) => ["rows", "--lfs", tickets.Lfs, "--data", tickets.Data, "--seed", "1", "--format", "jsonl", .. more];
+        List<long> Numbers(CliResult result) => Records(result.ShouldSucceed().Out).Select(r => r.GetProperty("row").GetInt64()).ToList();
+
+        // When
+        var six = Shell.Run(Rows("--limit", "6"));
+        var first = Shell.Run(Rows("--limit", "3"));
+        var second = Shell.Run(Rows("--limit", "3", "--offset", "3"));
+        var last = Shell.Run(Rows("--limit", "3", "--offset", "6"));
+        var past = Shell.Run(Rows("--limit", "3", "--offset", "8"));
+
+        // Then
+        Numbers(first).Concat(Numbers(second)).Order().ShouldBe(Numbers(six));
+        Numbers(first).Concat(Numbers(second)).Concat(Numbers(last)).Order().ShouldBe([1L, 2, 3, 4, 5, 6, 7, 8]);
+        Numbers(second).ShouldBeInOrder();
+        second.ErrorLines.ShouldContain("every row: 8 of 8 rows, showing rows 4–6 of them (seed 1)");
+        last.ErrorLines.ShouldContain("every row: 8 of 8 rows, showing rows 7–8 of them (seed 1)");
+        Numbers(past).ShouldBeEmpty();
+        past.ErrorLines.ShouldContain("every row: 8 of 8 rows, none shown: --offset 8 skips them all");
+        Shell.Run(Rows("--offset", "-1")).ShouldFailWith(2, "snorkeler rows: option '--offset' expects a whole number from 0 to 2147483647, got '-1'");
+    }
+
     [Theory]
     [InlineData(new[] { "--lf", "invoce" }, 1, "error: unknown LF 'invoce'; did you mean 'invoice'? (LFs: refund, invoice, error_code, password, login)")]
     [InlineData(new[] { "--lf", "invoice", "--vote", "Biling" }, 1, "error: unknown class 'Biling'; did you mean 'Billing'? (classes: Billing, Technical, Account, or ABSTAIN)")]

@@ -43,6 +43,7 @@ internal sealed class RowsCommand : ICommand
         new("--model", "NAME|MODEL.json", "the label model: a saved model file, or a model fitted on the rows (default auto)", Role: PathRole.Input) { Alone = true },
         Gold.DevOption("the label model's selection (auto)"),
         new("--limit", "N", "rows to show (default 10; 0: count only)"),
+        new("--offset", "K", "skip the first K rows of the sample's order (default 0): --offset 10 shows the next 10, as the studio's pages do"),
         new("--seed", "N", "which rows are sampled (default 0); the same seed shows the same rows"),
         new("--fields", "A,B,...", "the fields to show (default: the id and the fields the LFs read)"),
         new("--width", "N", "characters of each field to show around what matched, in text output (default 300; 0: all)"),
@@ -59,6 +60,7 @@ internal sealed class RowsCommand : ICommand
     {
         var query = Query(args);
         var limit = args.Int("--limit", 0, 1_000_000) ?? 10;
+        var offset = args.Int("--offset", 0, int.MaxValue) ?? 0;
         var seed = args.Int("--seed") ?? 0;
         var width = args.Int("--width", 0, int.MaxValue) ?? 300;
         var format = args.Choice("--format", RowsFormat.Text);
@@ -109,12 +111,12 @@ internal sealed class RowsCommand : ICommand
             if (query.NeedsGold && !matrix.HasGold) throw NoGold(query);
 
             var model = Model(args, terminal, query, matrix, lfs, applyOptions with { Progress = null }, seed, cancellation);
-            var sample = RowBuckets.Sample(matrix, query, limit, seed, model is null ? null : model.PredictProbabilities, cancellation);
+            var sample = RowBuckets.Page(matrix, query, offset, limit, seed, model is null ? null : model.PredictProbabilities, cancellation);
             var fields = args.Value("--fields") is { } list
                 ? list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
                 : RowRecords.DefaultFields(data.Schema, lfs ?? [], goldColumn);
             var records = RowRecords.Read(data, sample.Rows, matrix.LfNames, lfs, fields, cancellation);
-            var heading = Heading(sample, matrix.RowCount, seed, matrix.Schema);
+            var heading = Heading(sample, matrix.RowCount, limit, offset, seed, matrix.Schema);
             var colour = terminal.Interactive && !Console.IsOutputRedirected && terminal.WritesToStandardOutput;
             switch (format)
             {
@@ -189,9 +191,21 @@ internal sealed class RowsCommand : ICommand
         return model;
     }
 
-    private static string Heading(RowSample sample, long? rows, int seed, LabelSchema schema)
+    private static string Heading(RowSample sample, long? rows, int limit, int offset, int seed, LabelSchema schema)
         => string.Create(CultureInfo.InvariantCulture,
-            $"{sample.Query.Describe()}: {sample.Matched:N0} of {Text.Listing.Counted(rows ?? 0, "row")}{GoldShares(sample, schema)}{(sample.Rows.Count == 0 ? "" : sample.Rows.Count == sample.Matched ? $", all shown" : $", showing {sample.Rows.Count:N0} (seed {seed})")}");
+            $"{sample.Query.Describe()}: {sample.Matched:N0} of {Text.Listing.Counted(rows ?? 0, "row")}{GoldShares(sample, schema)}{Shown(sample, limit, offset, seed)}");
+
+    /// <summary>", showing 10 (seed 0)", or with --offset ", showing rows 11–20 of them (seed 0)": which of the bucket's rows are printed.</summary>
+    private static string Shown(RowSample sample, int limit, int offset, int seed)
+    {
+        var count = sample.Rows.Count;
+        if (offset == 0 || limit == 0)
+            return count == 0 ? "" : count == sample.Matched ? ", all shown" : string.Create(CultureInfo.InvariantCulture, $", showing {count:N0} (seed {seed})");
+        if (count == 0) return sample.Matched == 0 ? "" : string.Create(CultureInfo.InvariantCulture, $", none shown: --offset {offset:N0} skips them all");
+        return count == 1
+            ? string.Create(CultureInfo.InvariantCulture, $", showing row {offset + 1L:N0} of them (seed {seed})")
+            : string.Create(CultureInfo.InvariantCulture, $", showing rows {offset + 1L:N0}–{offset + (long)count:N0} of them (seed {seed})");
+    }
 
     /// <summary>" (gold: ENTY 38%, HUM 20%, ...)": the rows' gold classes, most first, when they have more than one.</summary>
     private static string GoldShares(RowSample sample, LabelSchema schema)
