@@ -165,10 +165,11 @@ public sealed partial class StudioSession
         lock (_gate)
         {
             var e = _current ?? throw new StudioRefusal("the LFs do not check clean yet");
-            var ranked = RankNext(e, Math.Max(limit, 1));
+            limit = Math.Max(limit, 1);
+            var ranked = RankNext(e, limit);
             var sampled = ranked.Select(r => new SampledRow(r.Row, Votes(e.Train, r.Row), e.Train.Gold(r.Row), null)).ToList();
             var reasons = ranked.ToDictionary(r => (long)r.Row, r => r.Reason);
-            return new RowsView("train", "next rows", ranked.Count, Show(e, false, sampled, reasons), 0, ranked.Count);
+            return new RowsView("train", "next rows", ranked.Count, Show(e, false, sampled, reasons), 0, limit);
         }
     }
 

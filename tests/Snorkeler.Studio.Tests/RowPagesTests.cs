@@ -36,6 +36,7 @@ public sealed class RowPagesTests
         seen.Count.ShouldBe((int)matched);
         seen.ShouldBeUnique();
         Rows(await studio.Get($"/api/rows?{query}&offset={matched}&limit=97&seed=3")).ShouldBeEmpty();
+        Rows(await studio.Get($"/api/rows?{query}&offset={long.MaxValue}&limit=97&seed=3")).ShouldBeEmpty();
     }
 
     [Fact]

@@ -62,7 +62,7 @@ public static class RowBuckets
     {
         Guard.NonNegative(offset);
         Guard.NonNegative(limit);
-        var ranked = Ranked(matrix, [query], limit == 0 ? 0 : offset + limit, seed, predict, cancellation)[0];
+        var ranked = Ranked(matrix, [query], limit == 0 ? 0 : Math.Min(offset, long.MaxValue - limit) + limit, seed, predict, cancellation)[0];
         return ranked with { Rows = [.. ranked.Rows.Skip((int)Math.Min(offset, ranked.Rows.Count)).OrderBy(r => r.Index)] };
     }
 
