@@ -20,21 +20,33 @@ public sealed record TotalsDelta(double Coverage, double Overlap, double Conflic
 
 /// <summary>
 /// Everything the page shows besides rows: files (with the version of each on disk), diagnostics, numbers with deltas, history,
-/// warnings about the data (<see cref="StudioSession.DataWarnings"/>) and the files whose unsaved edits the numbers follow.
+/// warnings about the data (<see cref="StudioSession.DataWarnings"/>), the files whose unsaved edits the numbers follow, those
+/// of them whose unsaved text is another tab's than the asking tab's (<see cref="StudioSession.Replaced"/>), and the files
+/// renamed or deleted from the page (<see cref="StudioSession.Moved"/>).
 /// </summary>
 public sealed record StudioState(int Version, string Data, long Rows, long DevRows, string TextColumn, string HandLabels, IReadOnlyList<string> Classes,
     IReadOnlyList<string> Files, IReadOnlyDictionary<string, string> Versions, IReadOnlyList<DiagnosticView> Diagnostics, bool Clean, IReadOnlyList<LfView> Lfs, TotalNumbers? Totals, TotalsDelta? Delta,
     string? ModelError, IReadOnlyList<HistoryEntry> History, int Reapplied, double Milliseconds, int HandLabelled, IReadOnlyList<string> Warnings,
-    IReadOnlyList<string> Unsaved);
+    IReadOnlyList<string> Unsaved, IReadOnlyList<string> Replaced, IReadOnlyDictionary<string, string?> Moved);
 
 /// <summary>
 /// A file's text and the version of the file it was edited from (<see cref="StudioSession.VersionOf"/>); a save without a
-/// version overwrites whatever is on disk.
+/// version overwrites whatever is on disk. <c>Tab</c> names the page's tab (any id it chose), so it can be told when another
+/// tab's unsaved text replaces its own.
 /// </summary>
-public sealed record FileText(string Path, string Text, string? Version = null);
+public sealed record FileText(string Path, string Text, string? Version = null, string? Tab = null);
 
-/// <summary>A file whose unsaved edits the page discards, or null for every file (the page starts afresh).</summary>
-public sealed record DiscardRequest(string? Path);
+/// <summary>A file whose unsaved edits the page (its tab, when named) discards, or null for every file (the page starts afresh).</summary>
+public sealed record DiscardRequest(string? Path, string? Tab = null);
+
+/// <summary>A new file of the LF folder and its text (empty when null).</summary>
+public sealed record NewFileRequest(string? Path, string? Text);
+
+/// <summary>A file of the LF folder and the name to give it.</summary>
+public sealed record RenameRequest(string? Path, string? To);
+
+/// <summary>A file of the LF folder to delete, and the version the page loaded (null: whatever is on disk).</summary>
+public sealed record DeleteRequest(string? Path, string? Version);
 
 /// <summary>A hand label: a training row (0-based, as rows carry it) and a class name, or null to clear it.</summary>
 public sealed record LabelRequest(long? Row, string? Label);
@@ -52,26 +64,41 @@ public static class StudioApi
         Guard.NotNull(session);
         // Errors, bad JSON included, are answered by ApiErrors; numbers in the query are parsed here, so their messages name them.
         var api = app.MapGroup("/api");
-        api.MapGet("/state", () => State(session, poll: true));
+        api.MapGet("/state", (string? tab) => State(session, poll: true, Tab(tab)));
         api.MapGet("/file", (string? path) => session.Read(path ?? ""));
         api.MapPost("/check", (FileText body) =>
         {
-            session.Edit(body.Path, body.Text ?? "", save: false, body.Version);
-            return State(session);
+            session.Edit(body.Path, body.Text ?? "", save: false, body.Version, Tab(body.Tab));
+            return State(session, tab: body.Tab);
         });
         api.MapPost("/save", (FileText body) =>
         {
             lock (session.Gate)
             {
                 // The version written, not the one on disk by the time the state is read: a change made in between must show.
-                var saved = session.Edit(body.Path, body.Text ?? "", save: true, body.Version)!;
-                var state = State(session);
+                var saved = session.Edit(body.Path, body.Text ?? "", save: true, body.Version, Tab(body.Tab))!;
+                var state = State(session, tab: body.Tab);
                 return state with { Versions = new Dictionary<string, string>(state.Versions, StringComparer.Ordinal) { [session.Name(body.Path)] = saved } };
             }
         });
         api.MapPost("/discard", (DiscardRequest body) =>
         {
-            session.Discard(body.Path);
+            session.Discard(body.Path, Tab(body.Tab));
+            return State(session, tab: body.Tab);
+        });
+        api.MapPost("/files/create", (NewFileRequest body) =>
+        {
+            session.Create(body.Path ?? "", body.Text ?? "");
+            return State(session);
+        });
+        api.MapPost("/files/rename", (RenameRequest body) =>
+        {
+            session.Rename(body.Path ?? "", body.To ?? "");
+            return State(session);
+        });
+        api.MapPost("/files/delete", (DeleteRequest body) =>
+        {
+            session.Delete(body.Path ?? "", body.Version);
             return State(session);
         });
         api.MapGet("/rows", (string? set, string? lf, string? bucket, string? limit, string? seed, string? covered, string? offset)
@@ -95,6 +122,14 @@ public static class StudioApi
             session.Reject(body.Id);
             return Results.Ok();
         });
+    }
+
+    /// <summary>A tab's id as the page sends it (letters, digits and '-', at most 64), or null when absent.</summary>
+    private static string? Tab(string? value)
+    {
+        if (string.IsNullOrEmpty(value)) return null;
+        if (value.Length <= 64 && value.All(c => char.IsAsciiLetterOrDigit(c) || c == '-')) return value;
+        throw new StudioRefusal($"'tab' must be a tab's id (at most 64 letters, digits and '-'), not '{Text.Printable.FileName(value.Length > 64 ? value[..64] + "…" : value)}'");
     }
 
     /// <summary>A whole number from 0 given in the query as <paramref name="name"/>, or <paramref name="fallback"/> when absent.</summary>
@@ -125,8 +160,11 @@ public static class StudioApi
         _ => throw new StudioRefusal($"'{name}' must be true or false, not '{value}'"),
     };
 
-    /// <summary>The page's state; with <paramref name="poll"/>, after picking up changes made outside the studio.</summary>
-    public static StudioState State(StudioSession session, bool poll = false)
+    /// <summary>
+    /// The page's state; with <paramref name="poll"/>, after picking up changes made outside the studio; with <paramref name="tab"/>,
+    /// the files whose unsaved text another tab replaced that tab's.
+    /// </summary>
+    public static StudioState State(StudioSession session, bool poll = false, string? tab = null)
     {
         Guard.NotNull(session);
         if (poll) session.PickUpExternalChanges();
@@ -153,7 +191,7 @@ public static class StudioApi
             return new StudioState(session.Version, session.DataName, session.TrainRows, session.DevRows, session.TextColumn, session.HandLabelsPath,
                 current?.Schema.ClassNames ?? [], session.Files(), session.Versions(), diagnostics, !session.Diagnostics.Any(d => d.IsError), lfs, current?.Totals, delta,
                 current?.ModelError, session.History, current?.Reapplied ?? 0, current?.Milliseconds ?? 0, session.Hand.Labels.Count, session.DataWarnings(),
-                session.UnsavedFiles());
+                session.UnsavedFiles(), session.Replaced(tab), session.Moved());
         }
     }
 

@@ -258,10 +258,11 @@ public sealed partial class StudioSession : IDisposable
     /// with <paramref name="save"/>, first writes it atomically. <paramref name="version"/> is the version of the file the
     /// text was edited from (<see cref="Read"/>): a save is refused (409) when the file changed on disk since, and an
     /// unsaved buffer remembers it; null saves over whatever is there. When the folder checks clean and its LFs differ from
-    /// the current ones, re-applies the changed LFs, refits and records a history entry. Returns the version saved (null
-    /// when checking only).
+    /// the current ones, re-applies the changed LFs, refits and records a history entry. <paramref name="tab"/> names the
+    /// page's tab, so that another tab's text replacing this one's is told to it (<see cref="Replaced"/>). Returns the
+    /// version saved (null when checking only).
     /// </summary>
-    public string? Edit(string relative, string text, bool save, string? version = null)
+    public string? Edit(string relative, string text, bool save, string? version = null, string? tab = null)
     {
         Guard.NotNull(text);
         if (text.Length > MaxFileChars) throw new StudioRefusal($"the file is larger than {MaxFileChars:N0} characters", 413);
@@ -272,46 +273,57 @@ public sealed partial class StudioSession : IDisposable
             {
                 _unsaved[full] = text;
                 _unsavedBase[full] = version;
+                RememberTab(tab, full, text);
                 Reload("edit");
                 return null;
             }
             if (version is not null) RefuseIfChanged(full, version);
             Write(full, text);
+            RememberTab(tab, full, null);
             Reload("save");
             return VersionOf(text);
         }
     }
 
     /// <summary>Refuses (409) to write <paramref name="full"/> when its text on disk is no longer the <paramref name="version"/> the page loaded.</summary>
-    private void RefuseIfChanged(string full, string version)
+    private void RefuseIfChanged(string full, string version, string remedy = "reload it to see the change, or save again to overwrite it")
     {
         var now = File.Exists(full) ? VersionOf(ReadText(full)) : null;
         if (now != version)
             throw new StudioRefusal($"{Relative(full)} {(now is null ? "was deleted" : "changed")} on disk since this page loaded it (another editor, a git checkout or another " +
-                                    "studio tab saved it): reload it to see the change, or save again to overwrite it", 409);
+                                    $"studio tab saved it): {remedy}", 409);
     }
 
-    /// <summary>Writes <paramref name="text"/> to <paramref name="full"/> atomically; its unsaved buffer goes.</summary>
+    /// <summary>
+    /// Writes <paramref name="text"/> to <paramref name="full"/> atomically; its unsaved buffer goes. The version rises, so
+    /// other tabs see the file's new version even when no LF changed (a comment).
+    /// </summary>
     private void Write(string full, string text)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         AtomicFile.Write(full, s => s.Write(Encoding.UTF8.GetBytes(text)));
         _unsaved.Remove(full);
         _unsavedBase.Remove(full);
+        _moved.Remove(Relative(full));
         _stamps = Stamps();
+        Version++;
     }
 
     /// <summary>
     /// Drops the unsaved buffer of <paramref name="relative"/> (of every file when null): the page discarded its edits,
-    /// or started afresh. The numbers follow the files on disk again.
+    /// or started afresh. The numbers follow the files on disk again. A tab (<paramref name="tab"/>) discarding its edits
+    /// of a file whose unsaved text is another tab's leaves that text in force.
     /// </summary>
-    public void Discard(string? relative)
+    public void Discard(string? relative, string? tab = null)
     {
         lock (_gate)
         {
             var removed = false;
+            if (relative is null) _tabTexts.Clear();
             foreach (var full in relative is null ? _unsaved.Keys.ToList() : [Resolve(relative)])
             {
+                RememberTab(tab, full, null);
+                if (HeldByAnotherTab(tab, full)) continue;
                 removed |= _unsaved.Remove(full);
                 _unsavedBase.Remove(full);
             }
@@ -457,7 +469,9 @@ public sealed partial class StudioSession : IDisposable
     private void Evaluate(LfSet set, string reason, bool force)
     {
         var hashes = set.Functions.ToDictionary(f => f.Name, f => f.SourceHash, StringComparer.Ordinal);
-        if (!force && _current is { } current && current.Schema.Equals(set.Schema) && SameLfs(current.Hashes, hashes) && current.Lfs.Select(l => l.Name).SequenceEqual(hashes.Keys)) return;
+        // The same LFs in a renamed file are evaluated again (from the columns in memory), so the table names their file.
+        if (!force && _current is { } current && current.Schema.Equals(set.Schema) && SameLfs(current.Hashes, hashes) && current.Lfs.Select(l => l.Name).SequenceEqual(hashes.Keys)
+            && current.Lfs.Select(l => l.Location?.Path).SequenceEqual(set.Functions.Select(l => l.Location?.Path), StringComparer.Ordinal)) return;
         if (DevGoldProblem(set.Schema!) is { } problem)
         {
             _lastLoad = set with { Diagnostics = [.. set.Diagnostics, problem] };

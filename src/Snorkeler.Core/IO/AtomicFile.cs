@@ -313,7 +313,7 @@ public static class AtomicFile
     private const int StemBytes = MaxNameBytes - 64;
 
     /// <summary>The longest file name, in bytes of UTF-8, that Linux file systems take (NAME_MAX).</summary>
-    private const int MaxNameBytes = 255;
+    internal const int MaxNameBytes = 255;
 
     /// <summary>
     /// The part of an output's file name that its temporary files and journal are named by: the whole name, or for a name

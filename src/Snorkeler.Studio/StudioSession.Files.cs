@@ -1,0 +1,180 @@
+using System.Text;
+using Snorkeler.IO;
+
+namespace Snorkeler.Studio;
+
+/// <summary>
+/// Files made, renamed and deleted from the page, and the unsaved text each tab last sent: the numbers follow one unsaved
+/// text per file (the latest sent), so a tab whose text another tab's replaced is told so instead of showing numbers of
+/// text it does not hold.
+/// </summary>
+public sealed partial class StudioSession
+{
+    /// <summary>The unsaved text each tab (by the id the page sends) last checked, by full path.</summary>
+    private readonly Dictionary<(string Tab, string File), string> _tabTexts = [];
+
+    /// <summary>Files renamed (to their new name) or deleted (null) from the page, relative to the LF folder, so other tabs follow.</summary>
+    private readonly SortedDictionary<string, string?> _moved = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The kinds of file a person can make in the LF folder: those the loaders read and keyword lists (<c>.txt</c>); a
+    /// <c>.csx</c> file is refused by a studio without the script loader.
+    /// </summary>
+    public IReadOnlyList<string> CreatableExtensions
+        => EditableExtensions.Where(e => e == ".txt" || _project.Extensions.Contains(e, StringComparer.OrdinalIgnoreCase)).ToArray();
+
+    /// <summary>
+    /// Writes a new file <paramref name="relative"/> holding <paramref name="text"/> atomically and re-evaluates. Refused
+    /// (400) for a name that is not a new LF file's inside the folder, and (409) when the name is taken.
+    /// </summary>
+    public void Create(string relative, string text)
+    {
+        Guard.NotNull(text);
+        if (text.Length > MaxFileChars) throw new StudioRefusal($"the file is larger than {MaxFileChars:N0} characters", 413);
+        lock (_gate)
+        {
+            var full = NewName(relative);
+            Write(full, text);
+            Reload("new file");
+        }
+    }
+
+    /// <summary>
+    /// Renames <paramref name="relative"/> to <paramref name="to"/> (a rename on the file system: the file is at one name or the
+    /// other, never both or neither); its unsaved edits, in every tab, follow it. Refused (404) when there is no such file,
+    /// (400) for a name <see cref="Create"/> refuses, (409) when <paramref name="to"/> is taken.
+    /// </summary>
+    public void Rename(string relative, string to)
+    {
+        lock (_gate)
+        {
+            var full = Existing(relative);
+            if (string.Equals(Relative(full), (to ?? "").Replace('\\', '/'), StringComparison.Ordinal))
+                throw new StudioRefusal($"'{Relative(full)}' already has that name");
+            var target = NewName(to!);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            try { File.Move(full, target, overwrite: false); }
+            catch (IOException) when (File.Exists(target))
+            {
+                throw Taken(Relative(target));
+            }
+            Follow(_unsaved, full, target);
+            Follow(_unsavedBase, full, target);
+            foreach (var (tab, file) in _tabTexts.Keys.Where(k => k.File == full).ToList())
+            {
+                _tabTexts.Remove((tab, file), out var text);
+                _tabTexts[(tab, target)] = text!;
+            }
+            _moved[Relative(full)] = Relative(target);
+            _moved.Remove(Relative(target));
+            _stamps = Stamps();
+            Reload("rename");
+            Version++;
+        }
+    }
+
+    /// <summary>
+    /// Deletes <paramref name="relative"/> and drops its unsaved edits in every tab. With <paramref name="version"/> (the version
+    /// the page loaded), refused (409) when the file changed on disk since; refused (404) when there is no such file.
+    /// </summary>
+    public void Delete(string relative, string? version = null)
+    {
+        lock (_gate)
+        {
+            var full = Existing(relative);
+            if (version is not null) RefuseIfChanged(full, version, "reload it to see the change, then delete it if you still mean to");
+            File.Delete(full);
+            _unsaved.Remove(full);
+            _unsavedBase.Remove(full);
+            foreach (var key in _tabTexts.Keys.Where(k => k.File == full).ToList()) _tabTexts.Remove(key);
+            _moved[Relative(full)] = null;
+            _stamps = Stamps();
+            Reload("delete");
+            Version++;
+        }
+    }
+
+    /// <summary>Files renamed (to their new name) or deleted (null) from the page since the studio started, relative to the LF folder.</summary>
+    public IReadOnlyDictionary<string, string?> Moved()
+    {
+        lock (_gate) return new SortedDictionary<string, string?>(_moved, StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// The files whose unsaved text the numbers follow is not the text tab <paramref name="tab"/> last checked: another tab
+    /// checked its own text of the file since. Relative to the LF folder, in ordinal order.
+    /// </summary>
+    public IReadOnlyList<string> Replaced(string? tab)
+    {
+        if (tab is null) return [];
+        lock (_gate)
+        {
+            return _tabTexts.Where(p => p.Key.Tab == tab && _unsaved.TryGetValue(p.Key.File, out var buffer) && buffer != p.Value)
+                .Select(p => Relative(p.Key.File)).Order(StringComparer.Ordinal).ToArray();
+        }
+    }
+
+    /// <summary>Remembers <paramref name="text"/> as tab <paramref name="tab"/>'s unsaved text of <paramref name="full"/> (null: the tab saved or discarded it).</summary>
+    private void RememberTab(string? tab, string full, string? text)
+    {
+        if (tab is null) return;
+        if (text is null) _tabTexts.Remove((tab, full));
+        else _tabTexts[(tab, full)] = text;
+    }
+
+    /// <summary>Whether the unsaved text of <paramref name="full"/> is a tab's other than <paramref name="tab"/>, which discarding this tab's edits must keep.</summary>
+    private bool HeldByAnotherTab(string? tab, string full)
+        => tab is not null && _unsaved.TryGetValue(full, out var buffer) && _tabTexts.Any(p => p.Key.File == full && p.Key.Tab != tab && p.Value == buffer);
+
+    /// <summary>The full path of an existing file of the folder (404 when there is none).</summary>
+    private string Existing(string relative)
+    {
+        var full = Resolve(relative);
+        if (!File.Exists(full)) throw new StudioRefusal($"no such file in the LF folder: '{relative}'", 404);
+        return full;
+    }
+
+    /// <summary>
+    /// The full path of <paramref name="relative"/> as the name of a file to make: relative to the LF folder, without <c>..</c>,
+    /// of a kind the studio loads and not taken. Each refusal says what to give instead.
+    /// </summary>
+    private string NewName(string relative)
+    {
+        if (string.IsNullOrWhiteSpace(relative)) throw new StudioRefusal("give the new file's name, relative to the LF folder (e.g. 'more.rules')");
+        var name = relative.Replace('\\', '/');
+        if (Text.ControlCharacters.Held(name) is { } held) throw new StudioRefusal($"'{Text.Printable.FileName(name)}' is not a file name{held}");
+        if (Path.IsPathRooted(name) || name.StartsWith('/'))
+            throw new StudioRefusal($"'{name}' is not inside the LF folder: give a name relative to it (e.g. 'more.rules' or 'topic/more.rules')");
+        var parts = name.Split('/');
+        if (parts.Any(p => p is ".." or "."))
+            throw new StudioRefusal($"'{name}' holds '{parts.First(p => p is ".." or ".")}': a new file's name leads down from the LF folder, with no '.' or '..' in it");
+        if (parts.Any(p => p.Length == 0 || p.Trim().Length != p.Length))
+            throw new StudioRefusal($"'{name}' has an empty folder or file name, or one that starts or ends with a space");
+        if (parts.FirstOrDefault(p => Encoding.UTF8.GetByteCount(p) > AtomicFile.MaxNameBytes) is { } longName)
+            throw new StudioRefusal($"'{Text.Printable.FileName(longName[..40])}…' is {Encoding.UTF8.GetByteCount(longName):N0} bytes long (in UTF-8), longer than the {AtomicFile.MaxNameBytes} bytes a file system takes; choose a shorter name");
+        var kinds = CreatableExtensions;
+        var extension = Path.GetExtension(name);
+        if (!kinds.Contains(extension.ToLowerInvariant()))
+            throw new StudioRefusal($"'{name}' is not a kind of file the studio loads: name it {Text.Listing.Join(kinds.Select(Kind).ToArray(), "or")}");
+        if (Path.GetFileNameWithoutExtension(name).Length == 0)
+            throw new StudioRefusal($"'{name}' has no name before its extension (e.g. 'more{extension}')");
+        var full = Resolve(name);
+        if (File.Exists(full) || Directory.Exists(full)) throw Taken(name);
+        return full;
+    }
+
+    private static StudioRefusal Taken(string name)
+        => new($"'{name}' already exists in the LF folder: choose another name (the studio does not overwrite a file with a new one)", 409);
+
+    private static string Kind(string extension) => extension switch
+    {
+        ".rules" => "NAME.rules (rules)",
+        ".csx" => "NAME.csx (a C# script)",
+        _ => "NAME.txt (a keyword list)",
+    };
+
+    private static void Follow<T>(Dictionary<string, T> byFile, string from, string to)
+    {
+        if (byFile.Remove(from, out var value)) byFile[to] = value;
+    }
+}

@@ -1,0 +1,253 @@
+using System.Net;
+using System.Text.Json;
+
+namespace Snorkeler.Studio.Tests;
+
+/// <summary>Files made, renamed and deleted through the API, their refusals, and two tabs editing one file unsaved.</summary>
+public sealed class StudioFileTests
+{
+    private const string CheckRule = "\nlf spam_check:\n    when text contains \"check\" label SPAM\n";
+
+    [Fact]
+    public async Task Creating_a_rules_file_writes_it_and_its_LFs_join_the_numbers()
+    {
+        await using var studio = await StudioHarness.Start();
+
+        var state = await studio.Post("/api/files/create", new { path = "topic/more.rules", text = "lf spam_check:\n    when text contains \"check\" label SPAM\n" });
+
+        File.ReadAllText(Path.Combine(studio.Lfs, "topic", "more.rules")).ShouldStartWith("lf spam_check:");
+        Files(state).ShouldContain("topic/more.rules");
+        state.GetProperty("clean").GetBoolean().ShouldBeTrue(Diagnostics(state));
+        StudioHarness.Lf(state, "spam_check").GetProperty("file").GetString().ShouldBe("topic/more.rules");
+        state.GetProperty("history").EnumerateArray().Last().GetProperty("reason").GetString().ShouldBe("new file");
+    }
+
+    [Fact]
+    public async Task Creating_an_empty_file_of_each_kind_leaves_the_folder_checking_clean()
+    {
+        await using var studio = await StudioHarness.Start(scripts: true);
+
+        foreach (var name in new[] { "empty.rules", "empty.csx", "words.txt" })
+        {
+            var state = await studio.Post("/api/files/create", new { path = name });
+            File.ReadAllText(Path.Combine(studio.Lfs, name)).ShouldBe("");
+            state.GetProperty("clean").GetBoolean().ShouldBeTrue($"{name}: {Diagnostics(state)}");
+        }
+    }
+
+    [Theory]
+    [InlineData("", 400, "give the new file's name, relative to the LF folder (e.g. 'more.rules')")]
+    [InlineData("../outside.rules", 400, "'../outside.rules' holds '..': a new file's name leads down from the LF folder, with no '.' or '..' in it")]
+    [InlineData("sub/../../outside.rules", 400, "'sub/../../outside.rules' holds '..': a new file's name leads down from the LF folder, with no '.' or '..' in it")]
+    [InlineData("..\\outside.rules", 400, "'../outside.rules' holds '..': a new file's name leads down from the LF folder, with no '.' or '..' in it")]
+    [InlineData("/tmp/outside.rules", 400, "'/tmp/outside.rules' is not inside the LF folder: give a name relative to it (e.g. 'more.rules' or 'topic/more.rules')")]
+    [InlineData("notes.md", 400, "'notes.md' is not a kind of file the studio loads: name it NAME.rules (rules), NAME.csx (a C# script) or NAME.txt (a keyword list)")]
+    [InlineData("more", 400, "'more' is not a kind of file the studio loads: name it NAME.rules (rules), NAME.csx (a C# script) or NAME.txt (a keyword list)")]
+    [InlineData(".rules", 400, "'.rules' has no name before its extension (e.g. 'more.rules')")]
+    [InlineData("sub//more.rules", 400, "'sub//more.rules' has an empty folder or file name, or one that starts or ends with a space")]
+    [InlineData("more\t.rules", 400, "'more\\t.rules' is not a file name: it holds the control character U+0009")]
+    [InlineData("spam.rules", 409, "'spam.rules' already exists in the LF folder: choose another name (the studio does not overwrite a file with a new one)")]
+    [InlineData("please_words.txt", 409, "'please_words.txt' already exists in the LF folder: choose another name (the studio does not overwrite a file with a new one)")]
+    public async Task A_new_file_name_that_escapes_the_folder_is_not_an_LF_kind_or_is_taken_is_refused_with_a_message(string path, int status, string message)
+    {
+        await using var studio = await StudioHarness.Start();
+        var before = Snapshot(studio.Temp.Path);
+
+        var (answer, body) = await studio.Raw("/api/files/create", JsonSerializer.Serialize(new { path, text = "labels X, Y\n" }));
+
+        ((int)answer).ShouldBe(status);
+        body.GetProperty("error").GetString().ShouldBe(message);
+        Snapshot(studio.Temp.Path).ShouldBe(before);
+    }
+
+    [Fact]
+    public async Task A_new_file_name_longer_than_a_file_system_takes_is_refused_before_anything_is_written()
+    {
+        await using var studio = await StudioHarness.Start();
+
+        var (status, body) = await studio.Raw("/api/files/create", JsonSerializer.Serialize(new { path = new string('a', 300) + ".rules" }));
+
+        status.ShouldBe(HttpStatusCode.BadRequest);
+        body.GetProperty("error").GetString().ShouldBe($"'{new string('a', 40)}…' is 306 bytes long (in UTF-8), longer than the 255 bytes a file system takes; choose a shorter name");
+    }
+
+    [Fact]
+    public async Task A_studio_without_the_script_loader_refuses_a_new_script()
+    {
+        await using var studio = await StudioHarness.Start(adjust: s => s with { Loaders = [new Dsl.RulesLoader()] });
+
+        var (answer, body) = await studio.Raw("/api/files/create", """{"path": "nlp2.csx"}""");
+
+        answer.ShouldBe(HttpStatusCode.BadRequest);
+        body.GetProperty("error").GetString().ShouldBe("'nlp2.csx' is not a kind of file the studio loads: name it NAME.rules (rules) or NAME.txt (a keyword list)");
+    }
+
+    [Fact]
+    public async Task Renaming_a_file_moves_it_its_LFs_and_its_unsaved_edits()
+    {
+        await using var studio = await StudioHarness.Start();
+        var text = File.ReadAllText(studio.RulesFile);
+        await studio.Post("/api/check", new { path = "spam.rules", text = text + CheckRule, tab = "a" });
+
+        var state = await studio.Post("/api/files/rename", new { path = "spam.rules", to = "youtube.rules" });
+
+        File.Exists(studio.RulesFile).ShouldBeFalse();
+        File.ReadAllText(Path.Combine(studio.Lfs, "youtube.rules")).ShouldBe(text); // the unsaved edits are not saved by a rename
+        Files(state).ShouldBe(["please_words.txt", "youtube.rules"]);
+        state.GetProperty("clean").GetBoolean().ShouldBeTrue(Diagnostics(state));
+        state.GetProperty("unsaved").EnumerateArray().Select(f => f.GetString()).ShouldBe(["youtube.rules"]);
+        StudioHarness.Lf(state, "spam_check").GetProperty("file").GetString().ShouldBe("youtube.rules");
+        state.GetProperty("lfs").GetArrayLength().ShouldBe(8);
+        state.GetProperty("moved").GetProperty("spam.rules").GetString().ShouldBe("youtube.rules");
+        (await studio.Get("/api/state?tab=a")).GetProperty("replaced").GetArrayLength().ShouldBe(0);
+
+        // Saving under the new name writes the edits there
+        await studio.Post("/api/save", new { path = "youtube.rules", text = text + CheckRule, version = StudioSession.VersionOf(text), tab = "a" });
+        File.ReadAllText(Path.Combine(studio.Lfs, "youtube.rules")).ShouldContain("spam_check");
+    }
+
+    [Theory]
+    [InlineData("nope.rules", "x.rules", 404, "no such file in the LF folder: 'nope.rules'")]
+    [InlineData("spam.rules", "please_words.txt", 409, "'please_words.txt' already exists in the LF folder: choose another name (the studio does not overwrite a file with a new one)")]
+    [InlineData("spam.rules", "spam.rules", 400, "'spam.rules' already has that name")]
+    [InlineData("spam.rules", "../spam.rules", 400, "'../spam.rules' holds '..': a new file's name leads down from the LF folder, with no '.' or '..' in it")]
+    [InlineData("spam.rules", "spam.rules.bak", 400, "'spam.rules.bak' is not a kind of file the studio loads: name it NAME.rules (rules), NAME.csx (a C# script) or NAME.txt (a keyword list)")]
+    [InlineData("spam.rules", "", 400, "give the new file's name, relative to the LF folder (e.g. 'more.rules')")]
+    [InlineData("../x.rules", "y.rules", 403, "'../x.rules' is outside the LF folder")]
+    public async Task A_rename_of_a_missing_file_or_to_a_taken_or_bad_name_is_refused_and_changes_nothing(string path, string to, int status, string message)
+    {
+        await using var studio = await StudioHarness.Start();
+        var before = Snapshot(studio.Temp.Path);
+
+        var (answer, body) = await studio.Raw("/api/files/rename", JsonSerializer.Serialize(new { path, to }));
+
+        ((int)answer).ShouldBe(status);
+        body.GetProperty("error").GetString().ShouldBe(message);
+        Snapshot(studio.Temp.Path).ShouldBe(before);
+    }
+
+    [Fact]
+    public async Task Deleting_a_file_removes_it_its_LFs_and_its_unsaved_edits()
+    {
+        await using var studio = await StudioHarness.Start();
+        await studio.Post("/api/files/create", new { path = "more.rules", text = "lf spam_check:\n    when text contains \"check\" label SPAM\n" });
+        await studio.Post("/api/check", new { path = "more.rules", text = "lf spam_check:\n    when text contains \"checks\" label SPAM\n", tab = "a" });
+
+        var state = await studio.Post("/api/files/delete", new { path = "more.rules" });
+
+        File.Exists(Path.Combine(studio.Lfs, "more.rules")).ShouldBeFalse();
+        Files(state).ShouldNotContain("more.rules");
+        state.GetProperty("unsaved").GetArrayLength().ShouldBe(0);
+        state.GetProperty("lfs").GetArrayLength().ShouldBe(7);
+        state.GetProperty("moved").GetProperty("more.rules").ValueKind.ShouldBe(JsonValueKind.Null);
+        state.GetProperty("history").EnumerateArray().Last().GetProperty("removed").EnumerateArray().Select(n => n.GetString()).ShouldBe(["spam_check"]);
+        (await studio.Get("/api/state?tab=a")).GetProperty("replaced").GetArrayLength().ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task A_delete_of_a_missing_file_or_of_a_file_changed_since_the_page_loaded_it_is_refused()
+    {
+        await using var studio = await StudioHarness.Start();
+        var loaded = StudioSession.VersionOf(File.ReadAllText(studio.RulesFile));
+        File.AppendAllText(studio.RulesFile, "\n# another editor\n");
+
+        var missing = await studio.Raw("/api/files/delete", """{"path": "nope.rules"}""");
+        var changed = await studio.Raw("/api/files/delete", JsonSerializer.Serialize(new { path = "spam.rules", version = loaded }));
+        var keyword = await studio.Raw("/api/files/delete", """{"path": "../spam.rules"}""");
+
+        missing.Status.ShouldBe(HttpStatusCode.NotFound);
+        missing.Body.GetProperty("error").GetString().ShouldBe("no such file in the LF folder: 'nope.rules'");
+        changed.Status.ShouldBe(HttpStatusCode.Conflict);
+        changed.Body.GetProperty("error").GetString().ShouldBe("spam.rules changed on disk since this page loaded it (another editor, a git checkout or another studio tab " +
+                                                               "saved it): reload it to see the change, then delete it if you still mean to");
+        keyword.Status.ShouldBe(HttpStatusCode.Forbidden);
+        File.ReadAllText(studio.RulesFile).ShouldContain("# another editor");
+    }
+
+    [Fact]
+    public async Task Deleting_a_keyword_list_a_rule_reads_shows_the_rules_error()
+    {
+        await using var studio = await StudioHarness.Start();
+
+        var state = await studio.Post("/api/files/delete", new { path = "please_words.txt" });
+
+        state.GetProperty("clean").GetBoolean().ShouldBeFalse();
+        Diagnostics(state).ShouldContain("please_words.txt");
+    }
+
+    [Fact]
+    public async Task A_tab_whose_unsaved_text_another_tab_replaced_is_told_and_the_other_is_not()
+    {
+        // Given two tabs editing spam.rules unsaved (before: the second tab's text replaced the first's on the server, and the
+        // first tab showed numbers of text it did not hold, without a word)
+        await using var studio = await StudioHarness.Start();
+        var text = File.ReadAllText(studio.RulesFile);
+        await studio.Post("/api/check", new { path = "spam.rules", text = text + CheckRule, tab = "a" });
+
+        // When
+        var b = await studio.Post("/api/check", new { path = "spam.rules", text = text + "\n# b's note\n", tab = "b" });
+
+        // Then
+        b.GetProperty("replaced").GetArrayLength().ShouldBe(0);
+        (await studio.Get("/api/state?tab=a")).GetProperty("replaced").EnumerateArray().Select(f => f.GetString()).ShouldBe(["spam.rules"]);
+        (await studio.Get("/api/state?tab=b")).GetProperty("replaced").GetArrayLength().ShouldBe(0);
+
+        // And the first tab taking its text back tells the second
+        await studio.Post("/api/check", new { path = "spam.rules", text = text + CheckRule, tab = "a" });
+        (await studio.Get("/api/state?tab=a")).GetProperty("replaced").GetArrayLength().ShouldBe(0);
+        (await studio.Get("/api/state?tab=b")).GetProperty("replaced").EnumerateArray().Select(f => f.GetString()).ShouldBe(["spam.rules"]);
+    }
+
+    [Fact]
+    public async Task A_tab_discarding_its_edits_leaves_the_unsaved_text_of_another_tab_in_force()
+    {
+        await using var studio = await StudioHarness.Start();
+        var text = File.ReadAllText(studio.RulesFile);
+        await studio.Post("/api/check", new { path = "spam.rules", text = text + "\n# a's note\n", tab = "a" });
+        await studio.Post("/api/check", new { path = "spam.rules", text = text + CheckRule, tab = "b" });
+
+        var state = await studio.Post("/api/discard", new { path = "spam.rules", tab = "a" });
+
+        state.GetProperty("unsaved").EnumerateArray().Select(f => f.GetString()).ShouldBe(["spam.rules"]);
+        state.GetProperty("lfs").GetArrayLength().ShouldBe(8);
+        (await studio.Post("/api/discard", new { path = "spam.rules", tab = "b" })).GetProperty("lfs").GetArrayLength().ShouldBe(7);
+    }
+
+    [Fact]
+    public async Task A_save_that_changes_no_LF_still_raises_the_version_so_other_tabs_load_the_new_text()
+    {
+        // Given a save of a comment (before: the version stayed, so another tab with the file open never loaded the new text)
+        await using var studio = await StudioHarness.Start();
+        var before = await studio.Get("/api/state");
+        var text = File.ReadAllText(studio.RulesFile);
+
+        // When
+        var after = await studio.Post("/api/save", new { path = "spam.rules", text = text + "\n# a note\n" });
+
+        // Then
+        after.GetProperty("version").GetInt32().ShouldBeGreaterThan(before.GetProperty("version").GetInt32());
+        after.GetProperty("versions").GetProperty("spam.rules").GetString().ShouldBe(StudioSession.VersionOf(text + "\n# a note\n"));
+    }
+
+    [Theory]
+    [InlineData("/api/state?tab=a%20b")]
+    [InlineData("/api/state?tab=<script>")]
+    public async Task A_tab_id_that_is_not_letters_digits_and_dashes_is_refused(string path)
+    {
+        await using var studio = await StudioHarness.Start();
+
+        var (status, body) = await studio.Raw(path);
+
+        status.ShouldBe(HttpStatusCode.BadRequest);
+        body.GetProperty("error").GetString()!.ShouldStartWith("'tab' must be a tab's id (at most 64 letters, digits and '-'), not '");
+    }
+
+    private static string[] Files(JsonElement state) => state.GetProperty("files").EnumerateArray().Select(f => f.GetString()!).ToArray();
+
+    private static string Diagnostics(JsonElement state) => string.Join("\n", state.GetProperty("diagnostics").EnumerateArray().Select(d => d.GetProperty("text").GetString()));
+
+    /// <summary>Every file under <paramref name="folder"/> with its text, to see that a refused request changed nothing.</summary>
+    private static string[] Snapshot(string folder)
+        => Directory.GetFiles(folder, "*", SearchOption.AllDirectories).Where(f => !f.EndsWith(".csv", StringComparison.Ordinal)).Order(StringComparer.Ordinal)
+            .Select(f => $"{Path.GetRelativePath(folder, f)}: {File.ReadAllText(f)}").ToArray();
+}
