@@ -172,6 +172,108 @@ public sealed class StudioBrowserTests
     }
 
     [Fact]
+    public async Task A_person_makes_a_rules_file_renames_it_with_unsaved_edits_and_deletes_it_from_the_page()
+    {
+        // Given the studio (before: a file could be made, renamed or deleted only outside the browser)
+        await using var studio = await StudioHarness.Start();
+        using var browser = Browser();
+        var wait = Open(browser, studio);
+        wait.Until(b => b.FindElements(By.CssSelector("#lf-table tbody tr")).Count == 7);
+
+        // A name that is taken is refused with the server's message, and nothing is opened
+        browser.FindElement(By.Id("file-new")).Click();
+        Answer(wait, "spam.rules");
+        wait.Until(b => Text(b, "#status").StartsWith("'spam.rules' already exists", StringComparison.Ordinal));
+        Text(browser, "#file-name").ShouldBe("spam.rules");
+
+        // New file: it is made, opened, and its rule joins the numbers once saved
+        browser.FindElement(By.Id("file-new")).Click();
+        Answer(wait, "more.rules");
+        wait.Until(b => Text(b, "#file-name") == "more.rules");
+        browser.FindElements(By.CssSelector("#files button")).Select(f => f.Text).ShouldContain("more.rules");
+        TypeAtTheEnd(browser, "lf spam_check:\n    when text contains \"check\" label SPAM\n");
+        wait.Until(b => b.FindElements(By.CssSelector("#lf-table tbody tr")).Count == 8);
+        browser.FindElement(By.Id("save")).Click();
+        wait.Until(_ => File.ReadAllText(Path.Combine(studio.Lfs, "more.rules")).Contains("spam_check", StringComparison.Ordinal));
+
+        // Rename with unsaved edits: the file moves, the edits stay in the editor and in the numbers, unsaved
+        TypeAtTheEnd(browser, "\nlf spam_look:\n    when text contains \"look\" label SPAM\n");
+        wait.Until(b => b.FindElements(By.CssSelector("#lf-table tbody tr")).Count == 9);
+        browser.FindElement(By.Id("file-rename")).Click();
+        Answer(wait, "extra.rules");
+        wait.Until(b => Text(b, "#file-name") == "extra.rules");
+        File.Exists(Path.Combine(studio.Lfs, "more.rules")).ShouldBeFalse();
+        File.ReadAllText(Path.Combine(studio.Lfs, "extra.rules")).ShouldNotContain("spam_look");
+        browser.FindElement(By.Id("dirty")).Displayed.ShouldBeTrue();
+        browser.FindElements(By.CssSelector("#lf-table tbody tr")).Count.ShouldBe(9);
+        Text(browser, "#lf-table tr[data-lf='spam_look'] .where").ShouldStartWith("extra.rules:");
+        browser.FindElements(By.CssSelector("#files button")).Select(f => f.Text).ShouldBe(["extra.rules", "please_words.txt", "spam.rules"]);
+
+        // Delete asks first; dismissed, nothing goes
+        browser.FindElement(By.Id("file-delete")).Click();
+        var ask = wait.Until(Alert)!;
+        ask.Text.ShouldBe("Delete extra.rules, with your unsaved edits of it, from the LF folder? This cannot be undone.");
+        ask.Dismiss();
+        File.Exists(Path.Combine(studio.Lfs, "extra.rules")).ShouldBeTrue();
+
+        // Confirmed, the file and its edits go, and the page opens the rules file left
+        browser.FindElement(By.Id("file-delete")).Click();
+        wait.Until(Alert)!.Accept();
+        wait.Until(b => b.FindElements(By.CssSelector("#lf-table tbody tr")).Count == 7);
+        File.Exists(Path.Combine(studio.Lfs, "extra.rules")).ShouldBeFalse();
+        wait.Until(b => Text(b, "#file-name") == "spam.rules");
+        Text(browser, "#status").ShouldBe("deleted extra.rules");
+        (await studio.Get("/api/state")).GetProperty("unsaved").GetArrayLength().ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Two_tabs_editing_one_file_unsaved_are_told_when_the_other_tab_s_text_is_the_one_the_numbers_follow()
+    {
+        // Given two tabs with the rules file open (before: the tab that typed last replaced the other's unsaved text on the
+        // server without a word, and the other showed numbers of text it did not hold)
+        await using var studio = await StudioHarness.Start();
+        using var first = Browser();
+        using var second = Browser();
+        var firstWait = Open(first, studio);
+        var secondWait = Open(second, studio);
+
+        // When the first types a rule, then the second another
+        TypeAtTheEnd(first, "\nlf spam_check:\n    when text contains \"check\" label SPAM");
+        firstWait.Until(b => b.FindElements(By.CssSelector("#lf-table tr[data-lf='spam_check']")).Count == 1);
+        TypeAtTheEnd(second, "\nlf spam_look:\n    when text contains \"look\" label SPAM");
+        secondWait.Until(b => b.FindElements(By.CssSelector("#lf-table tr[data-lf='spam_look']")).Count == 1);
+
+        // Then the first says so, and the second does not
+        firstWait.Until(b => b.FindElement(By.Id("replaced")).Displayed);
+        Text(first, "#replaced-message").ShouldBe("Another studio tab has other unsaved edits of spam.rules: the numbers and diagnostics follow its text, not the text here");
+        second.FindElement(By.Id("replaced")).Displayed.ShouldBeFalse();
+
+        // And taking the numbers back moves the notice to the second tab; neither editor lost its text
+        first.FindElement(By.Id("replaced-mine")).Click();
+        firstWait.Until(b => !b.FindElement(By.Id("replaced")).Displayed && b.FindElements(By.CssSelector("#lf-table tr[data-lf='spam_check']")).Count == 1);
+        secondWait.Until(b => b.FindElement(By.Id("replaced")).Displayed);
+        first.FindElement(By.Id("editor")).GetDomProperty("value")!.ShouldContain("spam_check");
+        second.FindElement(By.Id("editor")).GetDomProperty("value")!.ShouldContain("spam_look");
+
+        // A rename in the first tab is followed by the second, whose unsaved edits stay with it
+        first.FindElement(By.Id("file-rename")).Click();
+        Answer(firstWait, "youtube.rules");
+        secondWait.Until(b => Text(b, "#file-name") == "youtube.rules");
+        Text(second, "#status").ShouldBe("spam.rules was renamed to youtube.rules in another studio tab");
+        second.FindElement(By.Id("editor")).GetDomProperty("value")!.ShouldContain("spam_look");
+        second.FindElement(By.Id("conflict")).Displayed.ShouldBeFalse();
+
+        // A delete in the first tab drops the file's unsaved edits everywhere; the second says so and does not send its edits again
+        first.FindElement(By.Id("file-delete")).Click();
+        firstWait.Until(Alert)!.Accept();
+        secondWait.Until(b => b.FindElement(By.Id("conflict")).Displayed);
+        Text(second, "#conflict-message").ShouldBe("youtube.rules was deleted in another studio tab: save it again with the text here, or open another file");
+        await Task.Delay(TimeSpan.FromSeconds(2)); // a poll of the second tab's
+        (await studio.Get("/api/state")).GetProperty("unsaved").GetArrayLength().ShouldBe(0);
+        File.Exists(Path.Combine(studio.Lfs, "youtube.rules")).ShouldBeFalse();
+    }
+
+    [Fact]
     public async Task A_person_sees_the_model_accuracy_where_LFs_vote_beside_the_overall_one_and_opens_only_the_mistakes_LFs_decide()
     {
         await using var studio = await StudioHarness.Start(set: "trec", rules: StudioHarness.TrecRules);
@@ -416,6 +518,14 @@ public sealed class StudioBrowserTests
     {
         try { return browser.SwitchTo().Alert(); }
         catch (NoAlertPresentException) { return null; }
+    }
+
+    /// <summary>Types <paramref name="text"/> into the prompt the page shows and accepts it.</summary>
+    private static void Answer(WebDriverWait wait, string text)
+    {
+        var prompt = wait.Until(Alert)!;
+        prompt.SendKeys(text);
+        prompt.Accept();
     }
 
     private static string Text(IWebDriver browser, string css) => browser.FindElement(By.CssSelector(css)).Text;

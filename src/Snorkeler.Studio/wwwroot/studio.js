@@ -15,6 +15,10 @@ const studio = {
   rows: null,         // the rows shown: the bucket's query and the offset of their page
 };
 
+// This tab's id: the server holds one unsaved text per file, the latest any tab checked, and tells a tab whose text
+// another tab's replaced (the state's "replaced").
+const tabId = typeof crypto.randomUUID === "function" ? crypto.randomUUID() : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+
 // The token arrived in the address; the server set a cookie with it, so the address can drop it.
 if (location.search.includes("token=")) history.replaceState(null, "", location.pathname);
 
@@ -184,7 +188,7 @@ async function check() {
   const text = editor.value;
   const started = performance.now();
   try {
-    const state = await api("/api/check", { path: studio.file, text, version: studio.version });
+    const state = await api("/api/check", { path: studio.file, text, version: studio.version, tab: tabId });
     if (editor.value !== text) return; // a newer check follows
     render(state);
     setStatus(`checked in ${Math.round(performance.now() - started)} ms`);
@@ -198,7 +202,7 @@ async function save(overwrite = false) {
   if (!studio.file) return;
   const text = editor.value;
   try {
-    const state = await api("/api/save", { path: studio.file, text, version: overwrite ? null : studio.version });
+    const state = await api("/api/save", { path: studio.file, text, version: overwrite ? null : studio.version, tab: tabId });
     studio.saved = text;
     studio.version = state.versions[studio.file];
     $("#dirty").hidden = editor.value === studio.saved;
@@ -237,7 +241,7 @@ async function open(file) {
 
 // Opens a file after the editor's unsaved edits were discarded: the server drops them too, so the numbers follow the disk.
 async function discardAndOpen(file) {
-  if (studio.file && editor.value !== studio.saved) render(await api("/api/discard", { path: studio.file }));
+  if (studio.file && editor.value !== studio.saved) render(await api("/api/discard", { path: studio.file, tab: tabId }));
   await open(file);
 }
 
@@ -248,6 +252,7 @@ function mayDiscard() {
 
 function renderFiles() {
   const files = studio.state ? studio.state.files : [];
+  $("#file-rename").disabled = $("#file-delete").disabled = !studio.file;
   $("#files").replaceChildren(...files.map((f) => {
     const button = document.createElement("button");
     button.type = "button";
@@ -323,6 +328,7 @@ function render(state) {
   $("#data-info").textContent = `${state.data} · ${counted(state.rows, "row")}` +
     (state.devRows ? ` · dev ${counted(state.devRows, "row")}` : "") + ` · classes ${state.classes.join(", ")}`;
   if (state.files.join("\n") !== previousFiles) renderFiles();
+  renderReplaced(state);
   renderHighlight();
   renderDiagnostics();
   const t = state.totals;
@@ -395,6 +401,82 @@ function renderHistory() {
         `<td>${percent(h.totals.modelAccuracyCovered)}${before ? change(h.totals.modelAccuracyCovered, before.totals.modelAccuracyCovered) : ""}</td>` +
         `<td>${h.milliseconds.toFixed(0)}</td></tr>`;
     }).join("") + `</tbody></table>`;
+}
+
+// Another tab checked its own unsaved text of the open file after this one: the numbers and diagnostics follow that
+// text, not this editor's, until this tab sends its text again (or either saves).
+function renderReplaced(state) {
+  const replaced = !!studio.file && state.replaced.includes(studio.file) && editor.value !== studio.saved;
+  $("#replaced").hidden = !replaced;
+  $("#replaced-message").textContent = replaced
+    ? `Another studio tab has other unsaved edits of ${studio.file}: the numbers and diagnostics follow its text, not the text here` : "";
+}
+$("#replaced-mine").addEventListener("click", () => check());
+
+// ---- files: new, rename, delete ------------------------------------------------------------------------------
+
+// The name as the file list writes it.
+function fileName(name) { return name.trim().replace(/\\/g, "/"); }
+
+$("#file-new").addEventListener("click", async () => {
+  const name = prompt("Name of the new file in the LF folder (NAME.rules, NAME.csx or NAME.txt; 'topic/NAME.rules' in a folder):", "");
+  if (!name || !name.trim() || !mayDiscard()) return;
+  try {
+    render(await api("/api/files/create", { path: fileName(name), text: "" }));
+    await discardAndOpen(fileName(name));
+    setStatus(`made ${fileName(name)}`);
+  } catch (error) {
+    setStatus(error.message);
+  }
+});
+
+// The open file's unsaved edits follow it: the server moves them, and the editor keeps its text.
+$("#file-rename").addEventListener("click", async () => {
+  if (!studio.file) return;
+  const to = prompt(`Rename ${studio.file} to:`, studio.file);
+  if (!to || !to.trim() || fileName(to) === studio.file) return;
+  const from = studio.file;
+  try {
+    const state = await api("/api/files/rename", { path: from, to: fileName(to) });
+    studio.file = fileName(to);
+    $("#file-name").textContent = studio.file;
+    render(state);
+    renderFiles();
+    setStatus(`renamed ${from} to ${studio.file}`);
+  } catch (error) {
+    setStatus(error.message);
+  }
+});
+
+// A delete names the version the editor loaded, so a change made since (another editor) is not deleted unseen.
+$("#file-delete").addEventListener("click", async () => {
+  if (!studio.file) return;
+  const file = studio.file;
+  const edits = editor.value !== studio.saved ? ", with your unsaved edits of it," : "";
+  if (!confirm(`Delete ${file}${edits} from the LF folder? This cannot be undone.`)) return;
+  try {
+    const state = await api("/api/files/delete", { path: file, version: studio.version });
+    closeFile();
+    render(state);
+    const next = state.files.find((f) => f.endsWith(".rules")) || state.files[0];
+    if (next) await open(next);
+    setStatus(`deleted ${file}`);
+  } catch (error) {
+    setStatus(error.message);
+  }
+});
+
+// Empties the editor: no file is open.
+function closeFile() {
+  studio.file = null;
+  studio.saved = "";
+  studio.version = null;
+  editor.value = "";
+  $("#file-name").textContent = "";
+  $("#dirty").hidden = true;
+  showConflict(null);
+  renderFiles();
+  renderHighlight();
 }
 
 // ---- rows ----------------------------------------------------------------------------------------------------
@@ -560,17 +642,27 @@ async function loadSuggestions() {
 
 async function poll() {
   try {
-    const state = await api("/api/state");
+    const state = await api(`/api/state?tab=${tabId}`);
+    // Renamed in another tab: the editor follows it (the server moved its unsaved edits); deleted in another tab: its
+    // unsaved edits went with it, and are not sent again.
+    const moved = studio.file && !(studio.file in state.versions) && studio.file in state.moved ? state.moved[studio.file] : undefined;
+    const renamed = typeof moved === "string" ? studio.file : null;
+    if (renamed) {
+      studio.file = moved;
+      $("#file-name").textContent = moved;
+      renderFiles();
+    }
     // Another tab that opened, or discarded, dropped this editor's unsaved edits on the server: send them again, so the
     // numbers follow the text shown here.
-    if (studio.file && editor.value !== studio.saved && !state.unsaved.includes(studio.file)) check();
+    if (studio.file && moved !== null && editor.value !== studio.saved && !state.unsaved.includes(studio.file)) check();
+    renderReplaced(state);
     if (!studio.state || state.version !== studio.state.version) {
       const clean = editor.value === studio.saved;
       render(state);
       if (studio.file && !(studio.file in state.versions)) {
         // Deleted or renamed on disk (a file manager, a git checkout): there is no text to load, and the numbers leave its LFs
         // out unless it has unsaved edits here; the editor keeps its text, which the person may save again.
-        showConflict(`${studio.file} was deleted or renamed on disk: save it again with the text here, or open another file`, false);
+        showConflict(`${studio.file} was ${moved === null ? "deleted in another studio tab" : "deleted or renamed on disk"}: save it again with the text here, or open another file`, false);
         setStatus(`${studio.file} is no longer on disk`);
       } else if (studio.file && state.versions[studio.file] !== studio.version) {
         // Another editor or a git checkout changed the open file: show its new text, or with unsaved edits here, offer to.
@@ -587,6 +679,7 @@ async function poll() {
         }
       } else if (studio.file && !$("#conflict").hidden) showConflict(null); // back as the page loaded it (the deletion undone)
     }
+    if (renamed) setStatus(`${renamed} was renamed to ${studio.file} in another studio tab`);
   } catch (error) {
     setStatus(`lost the studio: ${error.message}`);
   }
