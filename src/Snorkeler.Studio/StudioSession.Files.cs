@@ -34,6 +34,9 @@ public sealed partial class StudioSession
         lock (_gate)
         {
             var full = NewName(relative);
+            // A tab checking a file not on disk yet (through the API) holds its text as unsaved edits, which a write would drop.
+            if (_unsaved.ContainsKey(full))
+                throw new StudioRefusal($"'{Relative(full)}' has unsaved edits in a studio tab that has not saved it yet: save it there, or discard them first", 409);
             Write(full, text);
             Reload("new file");
         }

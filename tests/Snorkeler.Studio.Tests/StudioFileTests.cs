@@ -72,6 +72,20 @@ public sealed class StudioFileTests
     }
 
     [Fact]
+    public async Task Creating_a_file_that_a_tab_checks_unsaved_is_refused_and_keeps_its_text()
+    {
+        await using var studio = await StudioHarness.Start();
+        await studio.Post("/api/check", new { path = "draft.rules", text = "lf spam_check:\n    when text contains \"check\" label SPAM\n", tab = "a" });
+
+        var (status, body) = await studio.Raw("/api/files/create", """{"path": "draft.rules"}""");
+
+        status.ShouldBe(HttpStatusCode.Conflict);
+        body.GetProperty("error").GetString().ShouldBe("'draft.rules' has unsaved edits in a studio tab that has not saved it yet: save it there, or discard them first");
+        File.Exists(Path.Combine(studio.Lfs, "draft.rules")).ShouldBeFalse();
+        (await studio.Get("/api/state")).GetProperty("lfs").GetArrayLength().ShouldBe(8);
+    }
+
+    [Fact]
     public async Task A_studio_without_the_script_loader_refuses_a_new_script()
     {
         await using var studio = await StudioHarness.Start(adjust: s => s with { Loaders = [new Dsl.RulesLoader()] });

@@ -191,6 +191,7 @@ async function check() {
     const state = await api("/api/check", { path: studio.file, text, version: studio.version, tab: tabId });
     if (editor.value !== text) return; // a newer check follows
     render(state);
+    renderReplaced(state);
     setStatus(`checked in ${Math.round(performance.now() - started)} ms`);
   } catch (error) {
     setStatus(error.message);
@@ -208,6 +209,7 @@ async function save(overwrite = false) {
     $("#dirty").hidden = editor.value === studio.saved;
     showConflict(null);
     render(state);
+    renderReplaced(state);
     setStatus(`saved ${studio.file}`);
   } catch (error) {
     if (error.status === 409) showConflict(error.message);
@@ -234,6 +236,7 @@ async function open(file) {
   $("#file-name").textContent = file;
   $("#dirty").hidden = true;
   showConflict(null);
+  $("#replaced").hidden = true;
   renderFiles();
   renderHighlight();
   renderDiagnostics();
@@ -328,7 +331,6 @@ function render(state) {
   $("#data-info").textContent = `${state.data} · ${counted(state.rows, "row")}` +
     (state.devRows ? ` · dev ${counted(state.devRows, "row")}` : "") + ` · classes ${state.classes.join(", ")}`;
   if (state.files.join("\n") !== previousFiles) renderFiles();
-  renderReplaced(state);
   renderHighlight();
   renderDiagnostics();
   const t = state.totals;
@@ -404,7 +406,8 @@ function renderHistory() {
 }
 
 // Another tab checked its own unsaved text of the open file after this one: the numbers and diagnostics follow that
-// text, not this editor's, until this tab sends its text again (or either saves).
+// text, not this editor's, until this tab sends its text again (or either saves). Only states asked for with this
+// tab's id (poll, check, save) say so.
 function renderReplaced(state) {
   const replaced = !!studio.file && state.replaced.includes(studio.file) && editor.value !== studio.saved;
   $("#replaced").hidden = !replaced;
@@ -475,6 +478,7 @@ function closeFile() {
   $("#file-name").textContent = "";
   $("#dirty").hidden = true;
   showConflict(null);
+  $("#replaced").hidden = true;
   renderFiles();
   renderHighlight();
 }
