@@ -50,14 +50,7 @@ public sealed class StudioFileTests
     [InlineData("please_words.txt", 409, "'please_words.txt' already exists in the LF folder: choose another name (the studio does not overwrite a file with a new one)")]
     public async Task A_new_file_name_that_escapes_the_folder_is_not_an_LF_kind_or_is_taken_is_refused_with_a_message(string path, int status, string message)
     {
-        await using var studio = await StudioHarness.Start();
-        var before = Snapshot(studio.Temp.Path);
-
-        var (answer, body) = await studio.Raw("/api/files/create", JsonSerializer.Serialize(new { path, text = "labels X, Y\n" }));
-
-        ((int)answer).ShouldBe(status);
-        body.GetProperty("error").GetString().ShouldBe(message);
-        Snapshot(studio.Temp.Path).ShouldBe(before);
+        await RefusedChangingNothing("/api/files/create", new { path, text = "labels X, Y\n" }, status, message);
     }
 
     [Fact]
@@ -130,14 +123,7 @@ public sealed class StudioFileTests
     [InlineData("../x.rules", "y.rules", 403, "'../x.rules' is outside the LF folder")]
     public async Task A_rename_of_a_missing_file_or_to_a_taken_or_bad_name_is_refused_and_changes_nothing(string path, string to, int status, string message)
     {
-        await using var studio = await StudioHarness.Start();
-        var before = Snapshot(studio.Temp.Path);
-
-        var (answer, body) = await studio.Raw("/api/files/rename", JsonSerializer.Serialize(new { path, to }));
-
-        ((int)answer).ShouldBe(status);
-        body.GetProperty("error").GetString().ShouldBe(message);
-        Snapshot(studio.Temp.Path).ShouldBe(before);
+        await RefusedChangingNothing("/api/files/rename", new { path, to }, status, message);
     }
 
     [Fact]
@@ -259,6 +245,19 @@ public sealed class StudioFileTests
     private static string[] Files(JsonElement state) => state.GetProperty("files").EnumerateArray().Select(f => f.GetString()!).ToArray();
 
     private static string Diagnostics(JsonElement state) => string.Join("\n", state.GetProperty("diagnostics").EnumerateArray().Select(d => d.GetProperty("text").GetString()));
+
+    /// <summary>Sends <paramref name="body"/> to a fresh studio's <paramref name="path"/>: refused with <paramref name="status"/> and <paramref name="message"/>, and no file changed.</summary>
+    private static async Task RefusedChangingNothing(string path, object body, int status, string message)
+    {
+        await using var studio = await StudioHarness.Start();
+        var before = Snapshot(studio.Temp.Path);
+
+        var (answer, error) = await studio.Raw(path, JsonSerializer.Serialize(body));
+
+        ((int)answer).ShouldBe(status);
+        error.GetProperty("error").GetString().ShouldBe(message);
+        Snapshot(studio.Temp.Path).ShouldBe(before);
+    }
 
     /// <summary>Every file under <paramref name="folder"/> with its text, to see that a refused request changed nothing.</summary>
     private static string[] Snapshot(string folder)
