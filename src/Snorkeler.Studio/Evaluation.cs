@@ -91,7 +91,8 @@ internal sealed class Evaluation
     /// <summary>The model's probabilities on the training rows (rows × classes), or null.</summary>
     public double[]? Probabilities { get; init; }
 
-    public required IReadOnlyList<LfNumbers> Numbers { get; init; }
+    /// <summary>Each LF's numbers; set again when the same LFs move (<see cref="StudioSession"/>'s Relocate).</summary>
+    public required IReadOnlyList<LfNumbers> Numbers { get; set; }
 
     public required TotalNumbers Totals { get; init; }
 

@@ -469,9 +469,11 @@ public sealed partial class StudioSession : IDisposable
     private void Evaluate(LfSet set, string reason, bool force)
     {
         var hashes = set.Functions.ToDictionary(f => f.Name, f => f.SourceHash, StringComparer.Ordinal);
-        // The same LFs in a renamed file are evaluated again (from the columns in memory), so the table names their file.
-        if (!force && _current is { } current && current.Schema.Equals(set.Schema) && SameLfs(current.Hashes, hashes) && current.Lfs.Select(l => l.Name).SequenceEqual(hashes.Keys)
-            && current.Lfs.Select(l => l.Location?.Path).SequenceEqual(set.Functions.Select(l => l.Location?.Path), StringComparer.Ordinal)) return;
+        if (!force && _current is { } current && current.Schema.Equals(set.Schema) && SameLfs(current.Hashes, hashes) && current.Lfs.Select(l => l.Name).SequenceEqual(hashes.Keys))
+        {
+            Relocate(current, set);
+            return;
+        }
         if (DevGoldProblem(set.Schema!) is { } problem)
         {
             _lastLoad = set with { Diagnostics = [.. set.Diagnostics, problem] };
@@ -501,6 +503,22 @@ public sealed partial class StudioSession : IDisposable
             next.Totals, next.Reapplied, next.Milliseconds));
         Version++;
     }
+
+    /// <summary>
+    /// The same LFs somewhere else (lines added above them, a renamed file): the table names where they are now, without
+    /// an evaluation or a history entry, as their numbers did not change.
+    /// </summary>
+    private void Relocate(Evaluation current, LfSet set)
+    {
+        var places = set.Functions.Select(Place).ToArray();
+        if (current.Numbers.Select(n => (n.File, n.Line)).SequenceEqual(places)) return;
+        current.Numbers = current.Numbers.Select((n, j) => n with { File = places[j].File, Line = places[j].Line }).ToArray();
+        Version++;
+    }
+
+    /// <summary>An LF's file, relative to the LF folder, and line, as the table names them ("" and 0 without a location).</summary>
+    private (string File, int Line) Place(LabelingFunction lf)
+        => lf.Location is { } location ? (Relative(Path.GetFullPath(location.Path)), location.Line) : ("", 0);
 
     private static bool SameLfs(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b)
         => a.Count == b.Count && a.All(p => b.TryGetValue(p.Key, out var h) && h == p.Value);
@@ -591,8 +609,8 @@ public sealed partial class StudioSession : IDisposable
         {
             var s = summary.Lfs[j];
             var g = goldSummary?.Lfs[j];
-            var location = lfs[j].Location;
-            numbers[j] = new LfNumbers(names[j], location is null ? "" : Relative(Path.GetFullPath(location.Path)), location?.Line ?? 0,
+            var (file, line) = Place(lfs[j]);
+            numbers[j] = new LfNumbers(names[j], file, line,
                 s.Polarity.Select(schema.NameOf).ToArray(), s.Coverage, s.Overlaps, s.Conflicts, g?.Correct, g?.Incorrect, g?.EmpiricalAccuracy,
                 learned is null || double.IsNaN(learned[j]) ? null : learned[j]);
         }

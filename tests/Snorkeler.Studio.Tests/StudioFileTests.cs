@@ -214,6 +214,24 @@ public sealed class StudioFileTests
     }
 
     [Fact]
+    public async Task Lines_added_above_an_LF_move_its_place_in_the_table_without_an_evaluation()
+    {
+        // Given two comment lines typed at the top of the rules file (before: the table kept naming keyword_my's old line, 8)
+        await using var studio = await StudioHarness.Start();
+        var before = await studio.Get("/api/state");
+        StudioHarness.Lf(before, "keyword_my").GetProperty("line").GetInt32().ShouldBe(8);
+
+        // When
+        var after = await studio.Post("/api/check", new { path = "spam.rules", text = "# one\n# two\n" + File.ReadAllText(studio.RulesFile) });
+
+        // Then
+        StudioHarness.Lf(after, "keyword_my").GetProperty("line").GetInt32().ShouldBe(10);
+        StudioHarness.Lf(after, "keyword_my").GetProperty("coverage").GetDouble().ShouldBe(StudioHarness.Lf(before, "keyword_my").GetProperty("coverage").GetDouble());
+        after.GetProperty("history").GetArrayLength().ShouldBe(before.GetProperty("history").GetArrayLength());
+        after.GetProperty("version").GetInt32().ShouldBeGreaterThan(before.GetProperty("version").GetInt32());
+    }
+
+    [Fact]
     public async Task A_save_that_changes_no_LF_still_raises_the_version_so_other_tabs_load_the_new_text()
     {
         // Given a save of a comment (before: the version stayed, so another tab with the file open never loaded the new text)
