@@ -145,20 +145,9 @@ public static class ModelFile
                 + $"so the file was edited or written by another tool (Python's json.dump writes them for a float NaN or infinity); {remedy}", e.LineNumber + 1)
             : SnorkelerException.InFile(path, $"not valid JSON (truncated or damaged?): {Data.JsonObjectStream.Friendly(e.Message)}", e.LineNumber + 1);
 
-    /// <summary>
-    /// Checks the field 'version' of a model or statistics file (<paramref name="kind"/>) is at most <paramref name="newest"/>:
-    /// a number equal to a whole one from 1, written as 1, 1.0 or 1e0 (as a tool that reads numbers as floats writes it back).
-    /// </summary>
+    /// <summary>Checks the field 'version' of a model or statistics file (<paramref name="kind"/>); see <see cref="IO.StrictJson.RequireVersion"/>.</summary>
     internal static void RequireVersion(JsonObject json, string kind, int newest, Func<string, SnorkelerException> bad)
-    {
-        if (json["version"] is not { } field) throw bad($"field 'version' is missing (a whole number; this Snorkeler reads version {newest})");
-        var raw = field.ToJsonString();
-        // The number's text, as a node built in memory holds an int that TryGetValue<double> does not convert.
-        if (!(field.GetValueKind() == JsonValueKind.Number && double.TryParse(raw, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var version)
-              && version >= 1 && version == Math.Floor(version)))
-            throw bad($"field 'version' is {(raw.Length > 40 ? raw[..40] + "…" : raw)}, not a {kind} version (a whole number; this Snorkeler reads version {newest})");
-        if (version > newest) throw bad($"{kind} version {raw} is newer than this Snorkeler reads ({newest}); upgrade Snorkeler");
-    }
+        => IO.StrictJson.RequireVersion(json["version"]?.GetValueKind() ?? JsonValueKind.Undefined, json["version"]?.ToJsonString(), kind, newest, bad);
 
     /// <summary>Validates and loads a model from its JSON object.</summary>
     public static ILabelModel FromJson(JsonObject json, string path)

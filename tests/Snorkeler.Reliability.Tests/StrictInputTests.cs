@@ -78,7 +78,25 @@ public sealed class StrictInputTests : IDisposable
 
         var result = Shell.Run("analyze", "--matrix", matrix);
 
-        result.ShouldFailWith(1, $"error: {matrix}.schema.json: invalid matrix schema file: version {version} is not a version number (a whole number from 1)");
+        result.ShouldFailWith(1, $"error: {matrix}.schema.json: field 'version' is {version}, not a matrix schema file version (a whole number; this Snorkeler reads version 1)");
+    }
+
+    [Theory]
+    [InlineData("1.0")]
+    [InlineData("1e0")]
+    public void A_schema_sidecar_version_written_as_a_number_equal_to_a_whole_one_is_that_version(string version)
+    {
+        // Given a sidecar whose version a tool that reads numbers as floats wrote back (it was "1.0 is not a version number")
+        var matrix = _temp.File("m.csv");
+        Shell.Run("apply", "--lfs", _lfs, "--data", _data, "--out", matrix).ShouldSucceed();
+        File.WriteAllText(matrix + ".schema.json", File.ReadAllText(matrix + ".schema.json").Replace("\"version\": 1", $"\"version\": {version}", StringComparison.Ordinal));
+
+        // When
+        var result = Shell.Run("analyze", "--matrix", matrix);
+
+        // Then
+        result.ShouldSucceed();
+        result.Out.ShouldContain("subscribe");
     }
 
     [Fact]

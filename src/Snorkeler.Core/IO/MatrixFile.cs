@@ -367,13 +367,9 @@ public static class MatrixFile
             using var doc = StrictJson.Document(text);
             if (doc.RootElement.ValueKind != JsonValueKind.Object)
                 throw SnorkelerException.InFile(sidecar, "invalid matrix schema file: expected a JSON object such as {\"version\": 1, \"classes\": [...]}");
+            // A hand-written sidecar may leave the version out.
             if (doc.RootElement.TryGetProperty("version", out var version))
-            {
-                if (version.ValueKind != JsonValueKind.Number || !version.TryGetInt32(out var v) || v < 1)
-                    throw SnorkelerException.InFile(sidecar, $"invalid matrix schema file: version {version.GetRawText()} is not a version number (a whole number from 1)");
-                if (v > SidecarVersion)
-                    throw SnorkelerException.InFile(sidecar, $"matrix schema file version {v} is newer than this Snorkeler reads ({SidecarVersion}); upgrade Snorkeler");
-            }
+                StrictJson.RequireVersion(version.ValueKind, version.GetRawText(), "matrix schema file", SidecarVersion, m => SnorkelerException.InFile(sidecar, m));
             // A sidecar of another format (or a misspelt one) is not ours to read as classes; one without a format is (hand-written).
             if (doc.RootElement.TryGetProperty("format", out var format) && !(format.ValueKind == JsonValueKind.String && format.GetString() == SidecarFormat))
                 throw SnorkelerException.InFile(sidecar, $"invalid matrix schema file: field 'format' is {format.GetRawText()}, not \"{SidecarFormat}\"");

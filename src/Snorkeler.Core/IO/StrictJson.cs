@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -5,7 +6,8 @@ namespace Snorkeler.IO;
 
 /// <summary>
 /// How Snorkeler parses the JSON files it reads (label.json, schema sidecars, models, statistics, JSON Lines rows): a
-/// key given twice is an error, never "the last one wins" silently (System.Text.Json's default keeps both or the last).
+/// key given twice is an error, never "the last one wins" silently (System.Text.Json's default keeps both or the last);
+/// and how a versioned one's 'version' is checked.
 /// </summary>
 internal static class StrictJson
 {
@@ -25,5 +27,20 @@ internal static class StrictJson
         {
             throw new JsonException("invalid text: a lone UTF-16 surrogate escape (such as \\ud800) is not a character", e);
         }
+    }
+
+    /// <summary>
+    /// Checks the field 'version' of a versioned file (<paramref name="kind"/>: "model file", "matrix schema file") is at most
+    /// <paramref name="newest"/>: a number equal to a whole one from 1, written as 1, 1.0 or 1e0 (as a tool that reads
+    /// numbers as floats writes it back). <paramref name="raw"/> is the value's JSON text, null when the field is missing.
+    /// </summary>
+    public static void RequireVersion(JsonValueKind valueKind, string? raw, string kind, int newest, Func<string, SnorkelerException> bad)
+    {
+        if (raw is null) throw bad($"field 'version' is missing (a whole number; this Snorkeler reads version {newest})");
+        // Parsed from its text, as a node built in memory holds an int that TryGetValue<double> does not convert.
+        if (!(valueKind == JsonValueKind.Number && double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var version)
+              && version >= 1 && version == Math.Floor(version)))
+            throw bad($"field 'version' is {(raw.Length > 40 ? raw[..40] + "…" : raw)}, not a {kind} version (a whole number; this Snorkeler reads version {newest})");
+        if (version > newest) throw bad($"{kind} version {raw} is newer than this Snorkeler reads ({newest}); upgrade Snorkeler");
     }
 }
