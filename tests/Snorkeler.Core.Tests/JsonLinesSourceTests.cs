@@ -140,6 +140,27 @@ public class JsonLinesSourceTests
     }
 
     [Theory]
+    [InlineData("{\"text\": \"b\", \"\": 2}")]
+    [InlineData("{\"text\": \"b\", \"n\": {\"x\": 1}, \"\": 2}")]
+    [InlineData("{\"text\": \"b\\u0021\", \"\": \"\\u0021\"}")]
+    public void An_empty_key_in_a_later_line_is_an_error_naming_that_line_as_on_the_first(string later)
+    {
+        // Given a later line with a key "" (the first case is read by the fast reader, the others by the document parse)
+        using var temp = new TempFolder();
+        var path = temp.Write("data.jsonl", $"{{\"text\": \"a\", \"n\": 1}}\n\n{later}\n");
+        var source = new JsonLinesSource(path);
+        var expected = $"{path}(3): key {(later.Contains("\"n\"", StringComparison.Ordinal) ? 3 : 2)} is \"\", which names no column; give it a name";
+
+        // When read in order and in chunks (it was ignored like a key the first line lacks)
+        var inOrder = Should.Throw<SnorkelerException>(() => Rows.Of(source));
+        var chunked = Should.Throw<SnorkelerException>(() => ((IChunkedSource)source).ReadChunks(100).Select(c => c.Parse()).ToList());
+
+        // Then
+        inOrder.Message.ShouldBe(expected);
+        chunked.Message.ShouldBe(expected);
+    }
+
+    [Theory]
     [InlineData("{\"a\": 2x}", "'x' is an invalid end of a number")]
     [InlineData("{\"a\": tru}", "'tru}' is an invalid JSON literal")]
     public void A_bad_value_inside_a_closed_line_is_not_called_cut_short(string line, string message)

@@ -203,6 +203,17 @@ public class WrenchFileTests
     }
 
     [Fact]
+    public void A_later_data_object_with_an_empty_key_is_an_error_naming_its_line()
+    {
+        // Given a second row with a key "" (it was ignored like a key the first row lacks)
+        using var temp = new TempFolder();
+        var path = Split(temp, "{\n\"0\": {\"data\": {\"text\": \"a\"}, \"label\": 0, \"weak_labels\": [0]},\n\"1\": {\"data\": {\"text\": \"b\", \"\": 1}, \"label\": 0, \"weak_labels\": [0]}}");
+
+        Should.Throw<SnorkelerException>(() => Rows.Of(DataSources.Open(path))).Message
+            .ShouldBe($"{path}(3): key 2 is \"\", which names no column; give it a name");
+    }
+
+    [Fact]
     public void Label_json_must_number_classes_from_0_without_gaps()
     {
         using var temp = new TempFolder();

@@ -60,12 +60,19 @@ public sealed class DataSchema
     public static DataSchema OfKeys(System.Text.Json.JsonElement record, string path, long line)
     {
         var names = record.EnumerateObject().Select(p => p.Name).Distinct(StringComparer.Ordinal).ToArray();
-        if (Array.IndexOf(names, "") is >= 0 and var empty)
-            throw SnorkelerException.InFile(path, $"key {empty + 1} is \"\", which names no column; give it a name (the first record's keys are the columns)", line);
+        if (Array.IndexOf(names, "") is >= 0 and var empty) throw EmptyKey(path, empty + 1, line, first: true);
         if (names.FirstOrDefault(n => n.Length > MaxColumnName) is { } longest)
             throw SnorkelerException.InFile(path, $"a key is {longest.Length:N0} characters long (at most {MaxColumnName:N0} for a column name): '{longest[..40]}…'", line);
         return new DataSchema(names);
     }
+
+    /// <summary>
+    /// The error for a JSON record whose <paramref name="key"/>th key (from 1) is "": it names no column, on the first
+    /// record as on any later one (where it was ignored like a key the first record lacks), as a CSV header's columns each
+    /// need a name.
+    /// </summary>
+    internal static SnorkelerException EmptyKey(string path, int key, long line, bool first)
+        => SnorkelerException.InFile(path, $"key {key} is \"\", which names no column; give it a name{(first ? " (the first record's keys are the columns)" : "")}", line);
 
     /// <summary>The column's name in the file, before <c>--column</c> renamed it (its name when it was not renamed).</summary>
     public string FileName(int column) => _original?.FileName(column) ?? _names[column];

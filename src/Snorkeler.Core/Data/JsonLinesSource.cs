@@ -246,6 +246,7 @@ public sealed class JsonLinesSource : IChunkedSource
             {
                 if (reader.ValueIsEscaped || count == keys.Length) return false;
                 var key = reader.ValueSpan;
+                if (key.IsEmpty) throw DataSchema.EmptyKey(_path, count + 1, number, first: false);
                 var start = (int)reader.TokenStartIndex + 1;
                 for (var i = 0; i < count; i++)
                     if (line.Slice(keys[i].Start, keys[i].Length).SequenceEqual(key)) return false;
@@ -301,13 +302,16 @@ public sealed class JsonLinesSource : IChunkedSource
         return string.IsNullOrWhiteSpace(Encoding.UTF8.GetString(text));
     }
 
-    /// <summary>The row of a parsed line: its keys that are columns become cells, the others are ignored.</summary>
+    /// <summary>The row of a parsed line: its keys that are columns become cells, the others are ignored (but for "", an error).</summary>
     private void AddRow(RowBatchBuilder builder, JsonDocument doc, long line)
     {
         builder.BeginRow(line);
         builder.ClearRow();
+        var key = 0;
         foreach (var p in doc.RootElement.EnumerateObject())
         {
+            key++;
+            if (p.Name.Length == 0) throw DataSchema.EmptyKey(_path, key, line, first: false);
             var column = Schema.IndexOf(p.Name);
             if (column >= 0) JsonCells.Set(builder, column, p.Value);
         }

@@ -214,8 +214,11 @@ public static class WrenchFile
             {
                 builder.BeginRow(member.Line);
                 builder.ClearRow();
+                var key = 0;
                 foreach (var field in Data(path, member).EnumerateObject())
                 {
+                    key++;
+                    if (field.Name.Length == 0) throw DataSchema.EmptyKey(path, key, member.Line, first: false);
                     var column = Schema.IndexOf(field.Name);
                     if (column >= 0) JsonCells.Set(builder, column, field.Value);
                 }
