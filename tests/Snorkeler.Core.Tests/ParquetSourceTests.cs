@@ -1,4 +1,5 @@
 using Parquet;
+using Parquet.Schema;
 using Parquet.Serialization;
 using Snorkeler.Core.Tests.Support;
 using Snorkeler.Data;
@@ -84,6 +85,44 @@ public class ParquetSourceTests
         rows[2].Number("Weight").ShouldBe(0.2);
         rows[3].IsMissing("Id").ShouldBeTrue();
         rows[9].Index.ShouldBe(9);
+    }
+
+    /// <summary>A file of two text columns named <paramref name="first"/> and <paramref name="second"/>, one row.</summary>
+    private static async Task<string> WriteColumns(TempFolder temp, string first, string second)
+    {
+        var path = temp.File("named.parquet");
+        var fields = new[] { new DataField<string>(first), new DataField<string>(second) };
+        await using (var stream = File.Create(path))
+        await using (var writer = await ParquetWriter.CreateAsync(new ParquetSchema(fields), stream))
+        using (var group = writer.CreateRowGroup())
+        {
+            await group.WriteAsync(fields[0], new[] { "a" });
+            await group.WriteAsync(fields[1], new[] { "b" });
+        }
+        return path;
+    }
+
+    [Fact]
+    public async Task A_column_without_a_name_is_an_error_naming_it_as_in_csv_and_json_lines()
+    {
+        // Given a file whose second column's name is empty (it was read as a column named "")
+        using var temp = new TempFolder();
+        var path = await WriteColumns(temp, "text", "");
+
+        // When / Then
+        Should.Throw<SnorkelerException>(() => DataSources.Open(path)).Message.ShouldBe($"{path}: column 2 has no name; give it one");
+    }
+
+    [Fact]
+    public async Task A_column_name_longer_than_a_column_name_may_be_is_an_error_naming_its_length_as_in_csv_and_json_lines()
+    {
+        // Given a column name of 2,000 characters (messages listing the columns printed all of it)
+        using var temp = new TempFolder();
+        var path = await WriteColumns(temp, "text", new string('x', 2000));
+
+        // When / Then
+        Should.Throw<SnorkelerException>(() => DataSources.Open(path)).Message
+            .ShouldBe($"{path}: column 2 is 2,000 characters long (at most 1,024 for a column name): '{new string('x', 40)}…'");
     }
 
     [Fact]
