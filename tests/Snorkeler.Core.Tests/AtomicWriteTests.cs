@@ -187,6 +187,37 @@ public class AtomicWriteTests
         Directory.GetFiles(temp.Path).Select(Path.GetFileName).ShouldBe([".labels.csv.lock", "labels.csv"], ignoreOrder: true);
     }
 
+    [Theory]
+    [InlineData("folder")]
+    [InlineData("socket")]
+    public void A_lock_file_that_cannot_be_opened_is_reported_at_once_for_what_it_is_not_as_another_run(string what)
+    {
+        if (OperatingSystem.IsWindows()) return;
+        // Given a folder or a socket where labels.csv's unit keeps its lock (the socket was waited on, then called another run)
+        using var temp = new TempFolder();
+        var labels = temp.Write("labels.csv", "previous");
+        var lockFile = temp.File(".labels.csv.lock");
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        if (what == "folder") Directory.CreateDirectory(lockFile);
+        else socket.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(lockFile));
+        var unit = new[] { AtomicFile.Prepare(labels, s => s.Write("next"u8)), AtomicFile.Prepare(temp.File("labels.csv.manifest.json"), s => s.Write("{}"u8)) };
+
+        // When
+        var wait = AtomicFile.UnitLockWait;
+        AtomicFile.UnitLockWait = TimeSpan.FromSeconds(1);
+        SnorkelerException error;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        try { error = Should.Throw<SnorkelerException>(() => AtomicFile.Commit(unit)); }
+        finally { AtomicFile.UnitLockWait = wait; }
+
+        // Then it says what is in the lock's place, without waiting, and publishes nothing
+        var kind = what == "folder" ? "a folder" : "a named pipe, socket or device";
+        error.Message.ShouldBe($"{labels}: cannot write the lock file beside it: '{lockFile}' is {kind}; remove it (Snorkeler makes and deletes that file as it publishes)");
+        clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(1));
+        File.ReadAllText(labels).ShouldBe("previous");
+        File.Exists(temp.File("labels.csv.manifest.json")).ShouldBeFalse();
+    }
+
     [Fact]
     public void Writing_into_a_missing_folder_names_the_folder()
     {

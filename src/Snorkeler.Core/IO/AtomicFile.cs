@@ -137,7 +137,7 @@ public static class AtomicFile
             {
                 var destination = files[0].Destination;
                 var lockPath = UnitLock.PathFor(Path.GetDirectoryName(destination) ?? ".", Stem(Path.GetFileName(destination)));
-                unitLock = UnitLock.TryTake(lockPath, UnitLockWait)
+                unitLock = UnitLock.TryTake(lockPath, UnitLockWait, destination)
                     ?? throw new SnorkelerException($"{destination}: another run is writing the same outputs (it holds '{lockPath}'); waited {UnitLockWait.TotalSeconds:0.#} s and published nothing; run again when it is done");
                 journal = WriteJournal(files);
             }
@@ -181,8 +181,11 @@ public static class AtomicFile
         /// <summary>The lock file of the unit whose first file's name has <paramref name="stem"/> (see <see cref="Stem"/>).</summary>
         public static string PathFor(string folder, string stem) => Path.Combine(folder, $".{stem}.lock");
 
-        /// <summary>Waits up to <paramref name="wait"/> for the lock at <paramref name="path"/>: the lock, or null when another holds it still.</summary>
-        public static UnitLock? TryTake(string path, TimeSpan wait)
+        /// <summary>
+        /// Waits up to <paramref name="wait"/> for the lock at <paramref name="path"/>: the lock, or null when another holds it
+        /// still; a lock that cannot be opened for another reason is an error at once, naming <paramref name="destination"/>.
+        /// </summary>
+        public static UnitLock? TryTake(string path, TimeSpan wait, string destination)
         {
             var clock = System.Diagnostics.Stopwatch.StartNew();
             while (true)
@@ -196,14 +199,34 @@ public static class AtomicFile
                     if (IsAt(stream, path) || clock.Elapsed >= wait) return new UnitLock(stream, path);
                     stream.Dispose();
                 }
-                catch (IOException e) when (e is not (FileNotFoundException or DirectoryNotFoundException) && File.Exists(path))
+                catch (IOException e) when (HeldByAnother(e))
                 {
                     stream?.Dispose();
                     if (clock.Elapsed >= wait) return null;
                 }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // Permission denied, a read-only file system, a folder or a socket in its place: waiting does not help
+                    stream?.Dispose();
+                    var reason = InputFile.Stat(path).Kind switch
+                    {
+                        FileKind.Directory => $"'{path}' is a folder; remove it (Snorkeler makes and deletes that file as it publishes)",
+                        FileKind.Special => $"'{path}' is a named pipe, socket or device; remove it (Snorkeler makes and deletes that file as it publishes)",
+                        _ => e.Message,
+                    };
+                    throw new SnorkelerException($"{destination}: cannot write the lock file beside it: {reason}", e);
+                }
                 Thread.Sleep(20);
             }
         }
+
+        /// <summary>
+        /// Whether opening the lock failed because another process holds it: EWOULDBLOCK from <c>flock</c> (errno 11 on Linux,
+        /// 35 on macOS and the BSDs), a sharing or lock violation on Windows; any other failure does not pass by waiting.
+        /// </summary>
+        private static bool HeldByAnother(IOException e)
+            => OperatingSystem.IsWindows() ? e.HResult is unchecked((int)0x80070020) or unchecked((int)0x80070021)
+                : e.HResult == (OperatingSystem.IsLinux() ? 11 : 35);
 
         /// <summary>Whether the open file is the one at <paramref name="path"/> (compared through /proc/self/fd or /dev/fd where there is one).</summary>
         private static bool IsAt(FileStream stream, string path)
@@ -246,8 +269,8 @@ public static class AtomicFile
             // Under the unit's lock, which a live run committing the unit holds (then it is left for later), and deleted after.
             var stem = name[1..name.LastIndexOf('.', name.Length - ".commit".Length - 1)];
             UnitLock? unitLock;
-            try { unitLock = UnitLock.TryTake(UnitLock.PathFor(Path.GetDirectoryName(journal) ?? ".", stem), TimeSpan.Zero); }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { continue; } // a folder that takes no file
+            try { unitLock = UnitLock.TryTake(UnitLock.PathFor(Path.GetDirectoryName(journal) ?? ".", stem), TimeSpan.Zero, journal); }
+            catch (SnorkelerException) { continue; } // a folder that takes no file
             if (unitLock is null) continue;
             using var held = unitLock;
             try
