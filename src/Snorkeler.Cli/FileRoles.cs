@@ -106,12 +106,13 @@ internal static class FileRoles
     private static readonly IReadOnlyList<string> DataEndings = Data.DataSources.Endings;
     private static readonly IReadOnlyList<string> DataOrMatrixEndings = [.. Data.DataSources.Endings, .. MatrixFile.MatrixOnlyEndings];
 
-    // A pipe or a file where a folder belongs was taken as "no cache" silently; a missing folder is created when needed
+    // A pipe or a file where a folder belongs was taken as "no cache" silently; a missing folder is created when needed.
+    // Exit 1, as an output or an input that is a pipe: the option is well formed, the file system holds the wrong thing.
     private static void RequireFolder(string option, string value)
     {
         var kind = InputFile.Stat(value).Kind;
         if (kind is FileKind.Missing or FileKind.Directory) return;
-        throw new UsageException($"{option} '{value}' is {(kind == FileKind.Special ? "a named pipe, socket or device" : "a file")}, not a folder");
+        throw new SnorkelerException($"{option} '{value}' is {(kind == FileKind.Special ? "a named pipe, socket or device" : "a file")}, not a folder");
     }
 
     /// <summary>An input value and the files read with it.</summary>

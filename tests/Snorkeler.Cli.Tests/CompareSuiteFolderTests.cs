@@ -156,7 +156,7 @@ public sealed class CompareSuiteFolderTests : IDisposable
         var file = _temp.Write("suite.txt", "not a folder");
 
         Compare().ShouldFailWith(1, $"error: {_temp.File("suite")}: holds no data set: expected sub-folders with train.json and test.json (Wrench format)");
-        Shell.Run("compare", "--suite", file, "--models", "mv").ShouldFailWith(2, $"snorkeler compare: --suite '{file}' is a file, not a folder");
+        Shell.Run("compare", "--suite", file, "--models", "mv").ShouldFailWith(1, $"error: --suite '{file}' is a file, not a folder");
     }
 
     [Fact]

@@ -116,9 +116,9 @@ public sealed class StrictInputTests : IDisposable
     }
 
     [Fact]
-    public void A_folder_option_naming_a_pipe_or_a_file_is_a_usage_error()
+    public void A_folder_option_naming_a_pipe_or_a_file_is_an_error_as_an_output_or_input_naming_one_is()
     {
-        // Given: --cache-dir as a FIFO (the cache was silently off), or a regular file; compare --suite as a file
+        // Given: --cache-dir as a FIFO (the cache was silently off), or a regular file; compare --suite as a file (all were exit 2, as usage errors)
         var fifo = _temp.File("cache.fifo");
         Files.MakeFifo(fifo);
         var file = _temp.Write("cache.txt", "not a folder");
@@ -128,9 +128,9 @@ public sealed class StrictInputTests : IDisposable
         {
             var kind = cache == fifo ? "a named pipe, socket or device" : "a file";
             Shell.Run("apply", "--lfs", _lfs, "--data", _data, "--out", _temp.File("m.csv"), "--cache-dir", cache)
-                .ShouldFailWith(2, $"snorkeler apply: --cache-dir '{cache}' is {kind}, not a folder");
+                .ShouldFailWith(1, $"error: --cache-dir '{cache}' is {kind}, not a folder");
         }
-        Shell.Run("compare", "--suite", file, "--models", "mv").ShouldFailWith(2, $"snorkeler compare: --suite '{file}' is a file, not a folder");
+        Shell.Run("compare", "--suite", file, "--models", "mv").ShouldFailWith(1, $"error: --suite '{file}' is a file, not a folder");
         File.Exists(_temp.File("m.csv")).ShouldBeFalse();
     }
 
@@ -143,8 +143,8 @@ public sealed class StrictInputTests : IDisposable
 
         using var run = ChildProcess.Start(new Dictionary<string, string> { ["SNORKELER_CACHE_DIR"] = fifo }, ["check", "--lfs", _lfs]);
 
-        run.Wait(TimeSpan.FromSeconds(60)).ShouldBe(2, run.Error);
-        run.Error.ShouldStartWith($"snorkeler check: SNORKELER_CACHE_DIR '{fifo}' is a named pipe, socket or device, not a folder");
+        run.Wait(TimeSpan.FromSeconds(60)).ShouldBe(1, run.Error);
+        run.Error.ShouldStartWith($"error: SNORKELER_CACHE_DIR '{fifo}' is a named pipe, socket or device, not a folder");
     }
 
     [Fact]
