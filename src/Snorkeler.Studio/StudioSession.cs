@@ -480,7 +480,9 @@ public sealed partial class StudioSession : IDisposable
             return;
         }
         // An LF that throws on a row, or runs past --lf-timeout on one, is listed at the LF; the numbers stay the last clean edit's.
-        void Failed(string message, LabelingFunction lf) => _lastLoad = set with { Diagnostics = [.. set.Diagnostics, Diagnostic.Error("SNK0950", message, lf.Location)] };
+        // The diagnostic's prefix names the LF's file and place, so the message names the LF without them (the CLI's carries them).
+        void Failed(string message, LabelingFunction lf)
+            => _lastLoad = set with { Diagnostics = [.. set.Diagnostics, Diagnostic.Error("SNK0950", message.Replace($"LF {lf.Describe()} ", $"LF '{lf.Name}' ", StringComparison.Ordinal), lf.Location)] };
         Evaluation next;
         try { next = Compute(set, hashes); }
         catch (LfFailedException e)
