@@ -63,6 +63,15 @@ public sealed class StrictInputTests : IDisposable
         Shell.Run("analyze", "--matrix", rows).ShouldFailWith(1, $"error: {rows}(2): row \"0\" is given twice (first on line 1); each row needs its own id");
     }
 
+    /// <summary>A CSV matrix applied from the test's LFs and data, its sidecar's version rewritten as <paramref name="version"/>.</summary>
+    private string MatrixWithSidecarVersion(string version)
+    {
+        var matrix = _temp.File("m.csv");
+        Shell.Run("apply", "--lfs", _lfs, "--data", _data, "--out", matrix).ShouldSucceed();
+        File.WriteAllText(matrix + ".schema.json", File.ReadAllText(matrix + ".schema.json").Replace("\"version\": 1", $"\"version\": {version}", StringComparison.Ordinal));
+        return matrix;
+    }
+
     [Theory]
     [InlineData("-1")]
     [InlineData("0")]
@@ -72,9 +81,7 @@ public sealed class StrictInputTests : IDisposable
     public void A_schema_sidecar_whose_version_is_not_a_version_number_is_refused(string version)
     {
         // version -1 was accepted (only versions above the current one were checked)
-        var matrix = _temp.File("m.csv");
-        Shell.Run("apply", "--lfs", _lfs, "--data", _data, "--out", matrix).ShouldSucceed();
-        File.WriteAllText(matrix + ".schema.json", File.ReadAllText(matrix + ".schema.json").Replace("\"version\": 1", $"\"version\": {version}", StringComparison.Ordinal));
+        var matrix = MatrixWithSidecarVersion(version);
 
         var result = Shell.Run("analyze", "--matrix", matrix);
 
@@ -87,9 +94,7 @@ public sealed class StrictInputTests : IDisposable
     public void A_schema_sidecar_version_written_as_a_number_equal_to_a_whole_one_is_that_version(string version)
     {
         // Given a sidecar whose version a tool that reads numbers as floats wrote back (it was "1.0 is not a version number")
-        var matrix = _temp.File("m.csv");
-        Shell.Run("apply", "--lfs", _lfs, "--data", _data, "--out", matrix).ShouldSucceed();
-        File.WriteAllText(matrix + ".schema.json", File.ReadAllText(matrix + ".schema.json").Replace("\"version\": 1", $"\"version\": {version}", StringComparison.Ordinal));
+        var matrix = MatrixWithSidecarVersion(version);
 
         // When
         var result = Shell.Run("analyze", "--matrix", matrix);
