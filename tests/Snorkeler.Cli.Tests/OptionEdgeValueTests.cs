@@ -257,7 +257,6 @@ public sealed class OptionEdgeValueTests : IDisposable
         { ["compare", "--train", Train, "--test", Test, "--models", "mv", "--format", "md"], "--format" },
         { ["compare", "--suite", TestPaths.Shared + "/data", "--models", "mv", "--seeds", "1001"], "--seeds" },
         { ["compare", "--suite", "", "--models", "mv"], "--suite" },
-        { ["compare", "--suite", Train, "--models", "mv"], "--suite" },
         { ["analyze", "--matrix", Train, "--format", "yaml"], "--format" },
         { ["analyze", "--matrix", TestPaths.Crowd("bluebird"), "--least-certain", "-1"], "--least-certain" },
         { ["rows", "--data", Train, "--lfs", Lfs, "--uncovered", "--limit", "-1"], "--limit" },
