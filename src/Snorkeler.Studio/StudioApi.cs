@@ -104,7 +104,8 @@ public static class StudioApi
         api.MapGet("/rows", (string? set, string? lf, string? bucket, string? limit, string? seed, string? covered, string? offset)
             => session.Rows(set ?? "train", string.IsNullOrEmpty(lf) ? null : lf, bucket ?? "fires", Count(limit, "limit", 20), Number(seed, "seed", 0),
                 Flag(covered, "covered"), Offset(offset)));
-        api.MapGet("/next", (string? limit) => session.NextRows(Count(limit, "limit", 20)));
+        // A queue of no rows has nothing to count (/api/rows counts a bucket with limit 0): 0 is refused, not read as 1.
+        api.MapGet("/next", (string? limit) => session.NextRows(Number(limit, "limit", 20)));
         api.MapPost("/label", (LabelRequest body) =>
         {
             var row = body.Row ?? throw new StudioRefusal("give the row to label ('row', as /api/rows lists it)");

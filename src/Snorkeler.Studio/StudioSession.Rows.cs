@@ -160,12 +160,12 @@ public sealed partial class StudioSession
     /// </summary>
     public RowsView NextRows(int limit)
     {
-        if (limit > MaxRowsLimit)
-            throw new StudioRefusal(string.Create(CultureInfo.InvariantCulture, $"'limit' must be at most {MaxRowsLimit} (the longest queue the studio ranks), not {limit:N0}"));
+        if (limit is < 1 or > MaxRowsLimit)
+            throw new StudioRefusal(string.Create(CultureInfo.InvariantCulture,
+                $"'limit' must be from 1 to {MaxRowsLimit} (the length of the queue the studio ranks), not {limit:N0}{(limit == 0 ? "; /api/rows?limit=0 counts a bucket's rows" : "")}"));
         lock (_gate)
         {
             var e = _current ?? throw new StudioRefusal("the LFs do not check clean yet");
-            limit = Math.Max(limit, 1);
             var ranked = RankNext(e, limit);
             var sampled = ranked.Select(r => new SampledRow(r.Row, Votes(e.Train, r.Row), e.Train.Gold(r.Row), null)).ToList();
             var reasons = ranked.ToDictionary(r => (long)r.Row, r => r.Reason);

@@ -33,16 +33,17 @@ public sealed class StudioApiErrorTests
     [InlineData("/api/rows?offset=2.5", null, "'offset' must be a whole number from 0, not '2.5'")]
     [InlineData("/api/rows?limit=501", null, "'limit' must be from 0 to 500 (the most rows one page holds; ask for the rows after them with 'offset'), not 501")]
     [InlineData("/api/rows?limit=2000&offset=25", null, "'limit' must be from 0 to 500 (the most rows one page holds; ask for the rows after them with 'offset'), not 2,000")]
-    [InlineData("/api/next?limit=501", null, "'limit' must be at most 500 (the longest queue the studio ranks), not 501")]
+    [InlineData("/api/next?limit=501", null, "'limit' must be from 1 to 500 (the length of the queue the studio ranks), not 501")]
+    [InlineData("/api/next?limit=0", null, "'limit' must be from 1 to 500 (the length of the queue the studio ranks), not 0; /api/rows?limit=0 counts a bucket's rows")]
     [InlineData("/api/rows?set=dev&bucket=model-wrong&covered=yes", null, "'covered' must be true or false, not 'yes'")]
     [InlineData("/api/rows?bucket=uncovered&covered=true", null, "bucket 'uncovered' holds only rows no LF votes on, so covered=true would leave none")]
     [InlineData("/api/rows?set=dev&lf=keyword_my&bucket=wrong&covered=false", null, "bucket 'wrong' holds only rows some LF votes on, so covered=false would leave none")]
     [InlineData("/api/rows?set=golden", null, "set must be 'train', 'dev' or 'gold', got 'golden'")]
-    [InlineData("/api/next?limit=-1", null, "'limit' must be a whole number from 0, not '-1'")]
+    [InlineData("/api/next?limit=-1", null, "'limit' must be from 1 to 500 (the length of the queue the studio ranks), not -1")]
     [InlineData("/api/suggestions?limit=x", null, "'limit' must be a whole number from 0, not 'x'")]
     [InlineData("/api/rows?limit=20%00", null, "'limit' must be a whole number from 0, not '20\0': it holds the control character U+0000")]
     [InlineData("/api/rows?seed=7%00", null, "'seed' must be a whole number, not '7\0': it holds the control character U+0000")]
-    [InlineData("/api/next?limit=5%1B", null, "'limit' must be a whole number from 0, not '5\u001b': it holds the control character U+001B")]
+    [InlineData("/api/next?limit=5%1B", null, "'limit' must be a whole number, not '5\u001b': it holds the control character U+001B")]
     public async Task Bad_input_gets_a_400_with_a_JSON_error_naming_the_field(string path, string? body, string message)
     {
         await using var studio = await StudioHarness.Start();
