@@ -39,7 +39,7 @@ public sealed record FileText(string Path, string Text, string? Version = null, 
 /// <summary>A file whose unsaved edits the page (its tab, when named) discards, or null for every file (the page starts afresh).</summary>
 public sealed record DiscardRequest(string? Path, string? Tab = null);
 
-/// <summary>A new file of the LF folder and its text (empty when null).</summary>
+/// <summary>A new file of the LF folder and its text (when null, <see cref="StudioSession.Starter"/>'s: a <c>.rules</c> file's starter, else empty).</summary>
 public sealed record NewFileRequest(string? Path, string? Text);
 
 /// <summary>A file of the LF folder and the name to give it.</summary>
@@ -88,7 +88,7 @@ public static class StudioApi
         });
         api.MapPost("/files/create", (NewFileRequest body) =>
         {
-            session.Create(body.Path ?? "", body.Text ?? "");
+            session.Create(body.Path ?? "", body.Text ?? session.Starter(body.Path ?? ""));
             return State(session);
         });
         api.MapPost("/files/rename", (RenameRequest body) =>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Snorkeler.IO;
 
@@ -40,6 +41,27 @@ public sealed partial class StudioSession
             Write(full, text);
             Reload("new file");
         }
+    }
+
+    /// <summary>
+    /// The text a new file <paramref name="relative"/> starts with when the page gives none: for a <c>.rules</c> file the
+    /// project's classes and an example LF, commented out, so that it checks without a word (a file of comments only is
+    /// warned of, SNK0505, and one declaring other classes is an error); other kinds start empty.
+    /// </summary>
+    internal string Starter(string relative)
+    {
+        if (!string.Equals(Path.GetExtension(relative), ".rules", StringComparison.OrdinalIgnoreCase)) return "";
+        IReadOnlyList<string> classes;
+        lock (_gate) classes = _current?.Schema.ClassNames ?? _settings.Schema?.ClassNames ?? [];
+        var starter = new StringBuilder()
+            .Append(CultureInfo.InvariantCulture, $"# {Path.GetFileName(relative.Replace('\\', '/'))}: labelling functions in the rule language (docs/rules.md).\n");
+        if (classes.Count > 0)
+            starter.Append("# The project's classes; every .rules file of the folder declares the same ones, or none.\n")
+                .Append(CultureInfo.InvariantCulture, $"labels {string.Join(", ", classes)}\n");
+        return starter.Append("\n# An LF votes a class on the rows its condition holds for, and abstains on the others. For example (remove the '# ' to use it):\n")
+            .Append("# lf my_rule:\n")
+            .Append(CultureInfo.InvariantCulture, $"#     when {FieldName(TextColumn)} contains \"some words\" label {(classes.Count > 0 ? classes[0] : "CLASS")}\n")
+            .ToString();
     }
 
     /// <summary>

@@ -186,11 +186,16 @@ public sealed class StudioBrowserTests
         wait.Until(b => Text(b, "#status").StartsWith("'spam.rules' already exists", StringComparison.Ordinal));
         Text(browser, "#file-name").ShouldBe("spam.rules");
 
-        // New file: it is made, opened, and its rule joins the numbers once saved
+        // New file: it is made and opened with the classes and an example rule commented out, checking clean, and its rule joins the numbers once saved
         browser.FindElement(By.Id("file-new")).Click();
         Answer(wait, "more.rules");
         wait.Until(b => Text(b, "#file-name") == "more.rules");
         browser.FindElements(By.CssSelector("#files button")).Select(f => f.Text).ShouldContain("more.rules");
+        var starter = browser.FindElement(By.Id("editor")).GetDomProperty("value")!;
+        starter.ShouldStartWith("# more.rules: labelling functions in the rule language (docs/rules.md).\n");
+        starter.ShouldContain("\nlabels HAM, SPAM\n");
+        starter.ShouldEndWith("# lf my_rule:\n#     when text contains \"some words\" label HAM\n");
+        wait.Until(b => Text(b, "#diagnostics") == "no problems");
         TypeAtTheEnd(browser, "lf spam_check:\n    when text contains \"check\" label SPAM\n");
         wait.Until(b => b.FindElements(By.CssSelector("#lf-table tbody tr")).Count == 8);
         browser.FindElement(By.Id("save")).Click();

@@ -29,9 +29,52 @@ public sealed class StudioFileTests
 
         foreach (var name in new[] { "empty.rules", "empty.csx", "words.txt" })
         {
-            var state = await studio.Post("/api/files/create", new { path = name });
+            var state = await studio.Post("/api/files/create", new { path = name, text = "" });
             File.ReadAllText(Path.Combine(studio.Lfs, name)).ShouldBe("");
             state.GetProperty("clean").GetBoolean().ShouldBeTrue($"{name}: {Diagnostics(state)}");
+        }
+    }
+
+    [Fact]
+    public async Task A_rules_file_made_without_text_starts_with_the_classes_and_a_commented_example_rule_and_checks_without_a_word()
+    {
+        // Given the studio (before: the file was empty, and the checker warned that it declares no LF)
+        await using var studio = await StudioHarness.Start();
+
+        // When
+        var state = await studio.Post("/api/files/create", new { path = "topic/more.rules" });
+
+        // Then the classes are named, the example is the rule language's, and nothing is reported
+        File.ReadAllText(Path.Combine(studio.Lfs, "topic", "more.rules")).ShouldBe("""
+            # more.rules: labelling functions in the rule language (docs/rules.md).
+            # The project's classes; every .rules file of the folder declares the same ones, or none.
+            labels HAM, SPAM
+
+            # An LF votes a class on the rows its condition holds for, and abstains on the others. For example (remove the '# ' to use it):
+            # lf my_rule:
+            #     when text contains "some words" label HAM
+
+            """.Replace("\r\n", "\n", StringComparison.Ordinal));
+        state.GetProperty("diagnostics").GetArrayLength().ShouldBe(0, Diagnostics(state));
+        state.GetProperty("lfs").GetArrayLength().ShouldBe(7);
+
+        // And the example, uncommented, is an LF that checks clean
+        var example = File.ReadAllText(Path.Combine(studio.Lfs, "topic", "more.rules")).Replace("# lf ", "lf ", StringComparison.Ordinal)
+            .Replace("#     when", "    when", StringComparison.Ordinal);
+        var checkedExample = await studio.Post("/api/check", new { path = "topic/more.rules", text = example });
+        checkedExample.GetProperty("diagnostics").GetArrayLength().ShouldBe(0, Diagnostics(checkedExample));
+        StudioHarness.Lf(checkedExample, "my_rule").GetProperty("file").GetString().ShouldBe("topic/more.rules");
+    }
+
+    [Fact]
+    public async Task A_keyword_list_or_script_made_without_text_is_empty()
+    {
+        await using var studio = await StudioHarness.Start(scripts: true);
+
+        foreach (var name in new[] { "more.csx", "words.txt" })
+        {
+            await studio.Post("/api/files/create", new { path = name });
+            File.ReadAllText(Path.Combine(studio.Lfs, name)).ShouldBe("", name);
         }
     }
 

@@ -425,7 +425,8 @@ $("#file-new").addEventListener("click", async () => {
   const name = prompt("Name of the new file in the LF folder (NAME.rules, NAME.csx or NAME.txt; 'topic/NAME.rules' in a folder):", "");
   if (!name || !name.trim() || !mayDiscard()) return;
   try {
-    render(await api("/api/files/create", { path: fileName(name), text: "" }));
+    // No text: the server starts a rules file with the classes and a commented example LF.
+    render(await api("/api/files/create", { path: fileName(name) }));
     await discardAndOpen(fileName(name));
     setStatus(`made ${fileName(name)}`);
   } catch (error) {
