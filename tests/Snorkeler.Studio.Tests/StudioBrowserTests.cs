@@ -482,6 +482,47 @@ public sealed class StudioBrowserTests
         Text(browser, "#rows-panel .rows-title").ShouldMatch(@"— (rows 1–25 of [\d,]+|\d+ rows?)$");
     }
 
+    [Fact]
+    public async Task The_rows_shown_follow_an_edit_and_a_hand_label_on_their_page_or_on_the_last_page_when_the_bucket_shrank()
+    {
+        // Given the second page of the rows no LF votes on (before: the list kept the votes, predictions, labels and rows it
+        // was opened with until another page was asked for)
+        await using var studio = await StudioHarness.Start();
+        using var browser = Browser();
+        var wait = Open(browser, studio);
+        browser.FindElement(By.CssSelector("#total-coverage .value")).Click();
+        wait.Until(b => Text(b, "#rows-panel .rows-title").StartsWith("train: no LF votes — rows 1–25 of ", StringComparison.Ordinal));
+        browser.FindElement(By.CssSelector(".pager .next")).Click();
+        wait.Until(b => Text(b, "#rows-panel .rows-title").StartsWith("train: no LF votes — rows 26–50 of ", StringComparison.Ordinal));
+
+        // When a rule that votes on some of them is typed, the same page of the fewer rows left is shown
+        TypeAtTheEnd(browser, "\nlf spam_check:\n    when text contains \"check\" label SPAM");
+        wait.Until(b => b.FindElements(By.CssSelector("#lf-table tr[data-lf='spam_check']")).Count == 1);
+        var left = await studio.Get("/api/rows?set=train&bucket=uncovered&offset=25&limit=25");
+        var of = left.GetProperty("matched").GetInt64().ToString("N0", CultureInfo.InvariantCulture);
+        wait.Until(b => Text(b, "#rows-panel .rows-title") == $"train: no LF votes — rows 26–50 of {of}");
+        Shown(browser).ShouldBe(left.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("row").GetInt64().ToString(CultureInfo.InvariantCulture)));
+
+        // When one of them is labelled by hand, it shows its hand label and the model's prediction now
+        var row = browser.FindElement(By.CssSelector("#rows-panel .row")).GetAttribute("data-row");
+        browser.FindElement(By.CssSelector($"#rows-panel .row[data-row='{row}'] .hand button[data-label='HAM']")).Click();
+        wait.Until(b => b.FindElements(By.CssSelector($"#rows-panel .row[data-row='{row}'] .gold")).Any(g => g.Text == "hand label: HAM"));
+
+        // When the rule's rows are on their second page and an edit leaves fewer than a page of them, their one page is shown
+        browser.FindElement(By.CssSelector("#lf-table tr[data-lf='spam_check'] td.coverage .clickable")).Click();
+        wait.Until(b => Text(b, "#rows-panel .rows-title").Contains("— rows 1–25 of ", StringComparison.Ordinal));
+        browser.FindElement(By.CssSelector(".pager .next")).Click();
+        wait.Until(b => Text(b, "#rows-panel .rows-title").Contains("— rows 26–50 of ", StringComparison.Ordinal));
+        var editor = browser.FindElement(By.Id("editor"));
+        editor.SendKeys(string.Concat(Enumerable.Repeat(Keys.Backspace, "\" label SPAM".Length)) + " my\" label SPAM");
+        await studio.StateWhen(s => s.GetProperty("lfs").EnumerateArray().Any(l => l.GetProperty("numbers").GetProperty("name").GetString() == "spam_check"
+                                                                                   && l.GetProperty("numbers").GetProperty("coverage").GetDouble() < 25.0 / 1586));
+        var fewer = (await studio.Get("/api/rows?set=train&lf=spam_check&bucket=fires&limit=0")).GetProperty("matched").GetInt64();
+        wait.Until(b => Text(b, "#rows-panel .rows-title").EndsWith($" — {fewer} rows", StringComparison.Ordinal));
+        browser.FindElements(By.CssSelector("#rows-panel .row")).Count.ShouldBe((int)fewer);
+        browser.FindElements(By.CssSelector(".pager")).ShouldBeEmpty();
+    }
+
     /// <summary>The rows the rows panel shows, by their 0-based index.</summary>
     private static List<string> Shown(IWebDriver browser)
         => browser.FindElements(By.CssSelector("#rows-panel .row")).Select(r => r.GetAttribute("data-row")!).ToList();

@@ -12,7 +12,7 @@ const studio = {
   version: null,      // the version of the file on disk that text is (the server refuses a save over another)
   checkTimer: 0,
   pending: null,      // the check in flight
-  rows: null,         // the rows shown: the bucket's query and the offset of their page
+  rows: null,         // the rows shown: the bucket's query, the offset of their page and the state version they show
 };
 
 // This tab's id: the server holds one unsaved text per file, the latest any tab checked, and tells a tab whose text
@@ -386,6 +386,7 @@ function render(state) {
   $("#status").textContent = `model ${t && t.model ? t.model : "–"}${ms}`;
   if (!$("#suggestions-panel").hidden) loadSuggestions();
   if (!$("#next-panel").hidden) loadNext();
+  if (studio.rows && studio.rows.version !== state.version) showRows(studio.rows.query, studio.rows.offset, true);
 }
 
 // The change from one number to another, when both exist.
@@ -507,25 +508,27 @@ const aloneNote = "no other LF votes on the rows this one votes on, so the label
 const ROWS_PER_PAGE = 25;
 
 // The rows of a bucket, a page at a time, in the order 'snorkeler rows' samples them (the first page is its sample of 25);
-// another bucket starts at its first page.
-async function showRows(query, offset = 0) {
-  studio.rows = { query, offset };
-  selectTab("rows-panel");
+// another bucket starts at its first page. A refresh (the state changed: an edit, a save, a hand label) shows the same
+// page again, with its rows' votes, predictions and labels now, without bringing the rows panel to the front.
+async function showRows(query, offset = 0, refresh = false) {
+  const asked = { query, offset, version: studio.state ? studio.state.version : null };
+  studio.rows = asked;
+  if (!refresh) selectTab("rows-panel");
   // The pager button that had the focus keeps it on the new page, so paging from the keyboard goes on where it was.
   const focused = document.activeElement && document.activeElement.closest(".pager button");
   const refocus = focused ? [...document.querySelectorAll(".pager button")].indexOf(focused) : -1;
   try {
     const view = await api(`/api/rows?${query}&offset=${offset}&limit=${ROWS_PER_PAGE}`);
-    if (studio.rows.query !== query || studio.rows.offset !== offset) return; // another page was asked for meanwhile
+    if (studio.rows !== asked) return; // another page, or the page again, was asked for meanwhile
     // Past the end (the bucket shrank since the page was shown): its last page.
-    if (view.rows.length === 0 && view.matched > 0 && offset > 0) return showRows(query, Math.floor((view.matched - 1) / ROWS_PER_PAGE) * ROWS_PER_PAGE);
+    if (view.rows.length === 0 && view.matched > 0 && offset > 0) return showRows(query, Math.floor((view.matched - 1) / ROWS_PER_PAGE) * ROWS_PER_PAGE, refresh);
     const paged = view.matched > ROWS_PER_PAGE;
     $("#rows-panel").replaceChildren(rowsTitle(`${view.set}: ${view.query} — ${paged ? pageRange(view) : counted(view.matched, "row")}`),
       ...(paged ? [pager(query, view)] : []), ...view.rows.map(renderRow), ...(paged ? [pager(query, view)] : []));
     const buttons = [...document.querySelectorAll(".pager button")];
     if (refocus >= 0 && buttons[refocus]) (buttons[refocus].disabled ? buttons[refocus ^ 1] : buttons[refocus]).focus();
   } catch (error) {
-    $("#rows-panel").replaceChildren(rowsTitle(error.message));
+    if (studio.rows === asked) $("#rows-panel").replaceChildren(rowsTitle(error.message));
   }
 }
 
