@@ -279,6 +279,38 @@ public sealed class StudioBrowserTests
     }
 
     [Fact]
+    public async Task A_tab_without_edits_of_its_own_says_when_its_numbers_include_another_tab_s_unsaved_edits()
+    {
+        // Given two tabs with the rules file open (before: the one that did not type showed the other's unsaved rule in its
+        // numbers without a word, its editor showing the file as saved)
+        await using var studio = await StudioHarness.Start();
+        using var first = Browser();
+        using var second = Browser();
+        var firstWait = Open(first, studio);
+        var secondWait = Open(second, studio);
+
+        // When the first types a rule and does not save it
+        TypeAtTheEnd(first, "\nlf spam_check:\n    when text contains \"check\" label SPAM");
+        firstWait.Until(b => b.FindElements(By.CssSelector("#lf-table tr[data-lf='spam_check']")).Count == 1);
+
+        // Then the second, whose numbers include it, says whose text they follow, and the first does not
+        secondWait.Until(b => b.FindElements(By.CssSelector("#lf-table tr[data-lf='spam_check']")).Count == 1);
+        secondWait.Until(b => b.FindElement(By.Id("foreign")).Displayed);
+        Text(second, "#foreign").ShouldBe("The numbers include unsaved edits of spam.rules in another studio tab, not the text of spam.rules shown here (as saved)");
+        first.FindElement(By.Id("foreign")).Displayed.ShouldBeFalse();
+
+        // And in the second, another file open: the notice names the file edited elsewhere
+        second.FindElements(By.CssSelector("#files button")).Single(f => f.Text == "please_words.txt").Click();
+        secondWait.Until(b => Text(b, "#file-name") == "please_words.txt");
+        secondWait.Until(b => Text(b, "#foreign") == "The numbers include unsaved edits of spam.rules in another studio tab");
+
+        // When the first saves, the notice goes
+        first.FindElement(By.Id("save")).Click();
+        secondWait.Until(b => !b.FindElement(By.Id("foreign")).Displayed);
+        first.FindElement(By.Id("foreign")).Displayed.ShouldBeFalse();
+    }
+
+    [Fact]
     public async Task A_person_sees_the_model_accuracy_where_LFs_vote_beside_the_overall_one_and_opens_only_the_mistakes_LFs_decide()
     {
         await using var studio = await StudioHarness.Start(set: "trec", rules: StudioHarness.TrecRules);

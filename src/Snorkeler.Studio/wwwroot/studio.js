@@ -237,6 +237,7 @@ async function open(file) {
   $("#dirty").hidden = true;
   showConflict(null);
   $("#replaced").hidden = true;
+  if (studio.state) renderForeign(studio.state);
   renderFiles();
   renderHighlight();
   renderDiagnostics();
@@ -382,6 +383,7 @@ function render(state) {
       `</tr>`;
   }).join("");
   renderHistory();
+  renderForeign(state);
   const ms = state.milliseconds ? ` · last evaluation ${state.milliseconds.toFixed(0)} ms, ${counted(state.reapplied, "LF")} re-applied` : "";
   $("#status").textContent = `model ${t && t.model ? t.model : "–"}${ms}`;
   if (!$("#suggestions-panel").hidden) loadSuggestions();
@@ -416,6 +418,18 @@ function renderReplaced(state) {
     ? `Another studio tab has other unsaved edits of ${studio.file}: the numbers and diagnostics follow its text, not the text here` : "";
 }
 $("#replaced-mine").addEventListener("click", () => check());
+
+// The numbers follow every file's unsaved text, a text another tab holds too: this tab's own unsaved text can only be the
+// open file's edits (the bar above says when another tab's replaced them), so every other unsaved file is another tab's.
+function renderForeign(state) {
+  const others = state.unsaved.filter((f) => f !== studio.file || editor.value === studio.saved);
+  const here = others.includes(studio.file) ? `, not the text of ${studio.file} shown here (as saved)` : "";
+  $("#foreign").hidden = others.length === 0;
+  $("#foreign").textContent = others.length === 0 ? "" : `The numbers include unsaved edits of ${listed(others)} in another studio tab${here}`;
+}
+
+// "a", "a and b", "a, b and c".
+function listed(items) { return items.length < 2 ? items.join("") : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`; }
 
 // ---- files: new, rename, delete ------------------------------------------------------------------------------
 
@@ -664,6 +678,7 @@ async function poll() {
     // numbers follow the text shown here.
     if (studio.file && moved !== null && editor.value !== studio.saved && !state.unsaved.includes(studio.file)) check();
     renderReplaced(state);
+    renderForeign(state);
     if (!studio.state || state.version !== studio.state.version) {
       const clean = editor.value === studio.saved;
       render(state);
