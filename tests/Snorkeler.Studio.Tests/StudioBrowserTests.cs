@@ -237,14 +237,11 @@ public sealed class StudioBrowserTests
         // Given two tabs with the rules file open (before: the tab that typed last replaced the other's unsaved text on the
         // server without a word, and the other showed numbers of text it did not hold)
         await using var studio = await StudioHarness.Start();
-        using var first = Browser();
-        using var second = Browser();
-        var firstWait = Open(first, studio);
-        var secondWait = Open(second, studio);
+        using var tabs = new TwoTabs(studio);
+        var (first, firstWait, second, secondWait) = (tabs.First, tabs.FirstWait, tabs.Second, tabs.SecondWait);
 
         // When the first types a rule, then the second another
-        TypeAtTheEnd(first, "\nlf spam_check:\n    when text contains \"check\" label SPAM");
-        firstWait.Until(b => b.FindElements(By.CssSelector("#lf-table tr[data-lf='spam_check']")).Count == 1);
+        TypeTheCheckRule(first, firstWait);
         TypeAtTheEnd(second, "\nlf spam_look:\n    when text contains \"look\" label SPAM");
         secondWait.Until(b => b.FindElements(By.CssSelector("#lf-table tr[data-lf='spam_look']")).Count == 1);
 
@@ -284,14 +281,11 @@ public sealed class StudioBrowserTests
         // Given two tabs with the rules file open (before: the one that did not type showed the other's unsaved rule in its
         // numbers without a word, its editor showing the file as saved)
         await using var studio = await StudioHarness.Start();
-        using var first = Browser();
-        using var second = Browser();
-        var firstWait = Open(first, studio);
-        var secondWait = Open(second, studio);
+        using var tabs = new TwoTabs(studio);
+        var (first, firstWait, second, secondWait) = (tabs.First, tabs.FirstWait, tabs.Second, tabs.SecondWait);
 
         // When the first types a rule and does not save it
-        TypeAtTheEnd(first, "\nlf spam_check:\n    when text contains \"check\" label SPAM");
-        firstWait.Until(b => b.FindElements(By.CssSelector("#lf-table tr[data-lf='spam_check']")).Count == 1);
+        TypeTheCheckRule(first, firstWait);
 
         // Then the second, whose numbers include it, says whose text they follow, and the first does not
         secondWait.Until(b => b.FindElements(By.CssSelector("#lf-table tr[data-lf='spam_check']")).Count == 1);
@@ -528,8 +522,7 @@ public sealed class StudioBrowserTests
         wait.Until(b => Text(b, "#rows-panel .rows-title").StartsWith("train: no LF votes — rows 26–50 of ", StringComparison.Ordinal));
 
         // When a rule that votes on some of them is typed, the same page of the fewer rows left is shown
-        TypeAtTheEnd(browser, "\nlf spam_check:\n    when text contains \"check\" label SPAM");
-        wait.Until(b => b.FindElements(By.CssSelector("#lf-table tr[data-lf='spam_check']")).Count == 1);
+        TypeTheCheckRule(browser, wait);
         var left = await studio.Get("/api/rows?set=train&bucket=uncovered&offset=25&limit=25");
         var of = left.GetProperty("matched").GetInt64().ToString("N0", CultureInfo.InvariantCulture);
         wait.Until(b => Text(b, "#rows-panel .rows-title") == $"train: no LF votes — rows 26–50 of {of}");
@@ -574,6 +567,40 @@ public sealed class StudioBrowserTests
         Text(browser, "#status").ShouldBe("lost the studio: snorkeler studio: open the address with the token the command printed (…/?token=…)");
     }
 
+    /// <summary>Two browsers, each with the studio open and ready, as two tabs of one person.</summary>
+    private sealed class TwoTabs : IDisposable
+    {
+        public TwoTabs(StudioHarness studio)
+        {
+            First = Browser();
+            Second = Browser();
+            try
+            {
+                FirstWait = Open(First, studio);
+                SecondWait = Open(Second, studio);
+            }
+            catch
+            {
+                Dispose();
+                throw;
+            }
+        }
+
+        public ChromeDriver First { get; }
+
+        public ChromeDriver Second { get; }
+
+        public WebDriverWait FirstWait { get; }
+
+        public WebDriverWait SecondWait { get; }
+
+        public void Dispose()
+        {
+            First.Dispose();
+            Second.Dispose();
+        }
+    }
+
     /// <summary>Opens the studio's address and waits until the page is ready.</summary>
     private static WebDriverWait Open(ChromeDriver browser, StudioHarness studio)
     {
@@ -590,6 +617,13 @@ public sealed class StudioBrowserTests
         editor.Click();
         editor.SendKeys(Keys.Control + Keys.End);
         editor.SendKeys(text);
+    }
+
+    /// <summary>Types an LF 'spam_check' at the end of the editor and waits until the LF table lists it.</summary>
+    private static void TypeTheCheckRule(IWebDriver browser, WebDriverWait wait)
+    {
+        TypeAtTheEnd(browser, "\nlf spam_check:\n    when text contains \"check\" label SPAM");
+        wait.Until(b => b.FindElements(By.CssSelector("#lf-table tr[data-lf='spam_check']")).Count == 1);
     }
 
     private static IAlert? Alert(IWebDriver browser)
