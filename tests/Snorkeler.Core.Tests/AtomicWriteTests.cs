@@ -218,6 +218,41 @@ public class AtomicWriteTests
         File.Exists(temp.File("labels.csv.manifest.json")).ShouldBeFalse();
     }
 
+    [Theory]
+    [InlineData("folder")]
+    [InlineData("socket")]
+    public void A_lock_place_that_can_never_work_is_found_before_the_unit_is_written_with_the_error_its_commit_gives(string what)
+    {
+        if (OperatingSystem.IsWindows()) return;
+        // Given a folder or a socket where labels.csv's unit keeps its lock
+        using var temp = new TempFolder();
+        var labels = temp.File("labels.csv");
+        var lockFile = temp.File(".labels.csv.lock");
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        if (what == "folder") Directory.CreateDirectory(lockFile);
+        else socket.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(lockFile));
+
+        // When / Then
+        var kind = what == "folder" ? "a folder" : "a named pipe, socket or device";
+        Should.Throw<SnorkelerException>(() => AtomicFile.RequireLockPlace(labels)).Message
+            .ShouldBe($"{labels}: cannot write the lock file beside it: '{lockFile}' is {kind}; remove it (Snorkeler makes and deletes that file as it publishes)");
+    }
+
+    [Fact]
+    public void A_lock_place_check_passes_while_another_run_holds_the_lock_and_leaves_nothing_behind()
+    {
+        // Given a run holding labels.csv's unit lock now (it may be done before this one publishes), and a folder without one
+        using var temp = new TempFolder();
+        var held = temp.File(".labels.csv.lock");
+        using (new FileStream(held, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None))
+        {
+            // When / Then
+            Should.NotThrow(() => AtomicFile.RequireLockPlace(temp.File("labels.csv")));
+        }
+        Should.NotThrow(() => AtomicFile.RequireLockPlace(temp.File("matrix.snkm")));
+        Directory.GetFiles(temp.Path).Select(Path.GetFileName).ShouldBe([".labels.csv.lock"]);
+    }
+
     [Fact]
     public void Writing_into_a_missing_folder_names_the_folder()
     {

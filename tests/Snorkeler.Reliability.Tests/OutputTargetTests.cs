@@ -87,6 +87,30 @@ public sealed class OutputTargetTests : IDisposable
         result.Error.ShouldNotContain("applied");
     }
 
+    [Theory]
+    [InlineData("folder")]
+    [InlineData("socket")]
+    public void A_unit_lock_that_can_never_be_taken_is_refused_before_the_labels_are_made(string what)
+    {
+        // Given a folder or a socket where the output's unit keeps its lock (it was found only when publishing, after the work)
+        var output = _temp.File("labels.csv");
+        var lockFile = _temp.File(".labels.csv.lock");
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        if (what == "folder") Directory.CreateDirectory(lockFile);
+        else socket.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(lockFile));
+
+        // When
+        var result = Shell.Run([.. Arguments("label", null), "--out", output]);
+
+        // Then the error publishing gives, before anything is applied
+        result.ShouldFailWith(1);
+        var kind = what == "folder" ? "a folder" : "a named pipe, socket or device";
+        result.ErrorLines[0].ShouldBe($"error: {output}: cannot write the lock file beside it: '{lockFile}' is {kind}; remove it (Snorkeler makes and deletes that file as it publishes)");
+        result.Error.ShouldNotContain("applied");
+        File.Exists(output).ShouldBeFalse();
+        Directory.GetFiles(_temp.Path, "*.tmp").ShouldBeEmpty();
+    }
+
     [Fact]
     public void The_outputs_of_preferences_are_one_unit_so_a_failing_one_keeps_the_others_as_they_were()
     {

@@ -99,7 +99,7 @@ public static class AtomicFile
         var (journals, temporaries) = Leftovers(folder);
         CompleteInterruptedCommits(journals);
         DeleteStaleTemporaries(temporaries, name);
-        var temp = Path.Combine(folder, $".{Stem(name)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        var temp = TemporaryFor(folder, name);
         try
         {
             var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16);
@@ -109,15 +109,47 @@ public static class AtomicFile
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // .NET's message names the temporary file, which the user never asked for: name the folder instead.
-            var reason = e switch
-            {
-                UnauthorizedAccessException => "permission denied",
-                FileNotFoundException or DirectoryNotFoundException => "the folder does not take new files",
-                _ => WithoutTemporary(e.Message, temp, full),
-            };
-            throw new SnorkelerException($"{path}: cannot create a file in '{folder}': {reason}", e);
+            throw CannotCreate(path, folder, temp, full, e);
         }
+    }
+
+    /// <summary>A new temporary file's name for <paramref name="name"/> in <paramref name="folder"/> (<c>.NAME.PID.GUID.tmp</c>).</summary>
+    private static string TemporaryFor(string folder, string name) => Path.Combine(folder, $".{Stem(name)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+
+    private static SnorkelerException CannotCreate(string path, string folder, string temp, string full, Exception e)
+    {
+        // .NET's message names the temporary file, which the user never asked for: name the folder instead.
+        var reason = e switch
+        {
+            UnauthorizedAccessException => "permission denied",
+            FileNotFoundException or DirectoryNotFoundException => "the folder does not take new files",
+            _ => WithoutTemporary(e.Message, temp, full),
+        };
+        return new SnorkelerException($"{path}: cannot create a file in '{folder}': {reason}", e);
+    }
+
+    /// <summary>
+    /// Fails, with the error <see cref="Commit(IReadOnlyList{PendingFile})"/> would give, when the lock of the unit that
+    /// <paramref name="path"/> leads can never be taken: a folder, socket or unreadable file in its place, a folder that takes
+    /// no new files. Commands check it with their outputs' places (<see cref="RequirePlace"/>), before any work: else that came
+    /// after minutes of labelling. The lock is not taken: another run may hold it now and be done before this one publishes.
+    /// </summary>
+    public static void RequireLockPlace(string path)
+    {
+        string full;
+        try { full = InputFile.RealPath(Path.GetFullPath(path)); }
+        catch (IOException) { return; } // Begin says why the output cannot be written
+        var folder = Path.GetDirectoryName(full) ?? ".";
+        var name = Path.GetFileName(full);
+        if (name.Length == 0) return;
+        UnitLock.RequirePlace(UnitLock.PathFor(folder, Stem(name)), full, () =>
+        {
+            // No lock file yet: the folder must take one, as it must the outputs' temporary files (tried with one of those).
+            var temp = TemporaryFor(folder, name);
+            try { new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None).Dispose(); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw CannotCreate(path, folder, temp, full, e); }
+            TryDelete(temp);
+        });
     }
 
     /// <summary>
@@ -208,16 +240,42 @@ public static class AtomicFile
                 {
                     // Permission denied, a read-only file system, a folder or a socket in its place: waiting does not help
                     stream?.Dispose();
-                    var reason = InputFile.Stat(path).Kind switch
-                    {
-                        FileKind.Directory => $"'{path}' is a folder; remove it (Snorkeler makes and deletes that file as it publishes)",
-                        FileKind.Special => $"'{path}' is a named pipe, socket or device; remove it (Snorkeler makes and deletes that file as it publishes)",
-                        _ => e.Message,
-                    };
-                    throw new SnorkelerException($"{destination}: cannot write the lock file beside it: {reason}", e);
+                    throw Unusable(path, destination, e);
                 }
                 Thread.Sleep(20);
             }
+        }
+
+        /// <summary>
+        /// Fails as <see cref="TryTake"/> would for a lock at <paramref name="path"/> that cannot be opened, without taking it: a
+        /// lock file there is opened shared (one another run holds is fine), a missing one is left to <paramref name="whenMissing"/>.
+        /// </summary>
+        public static void RequirePlace(string path, string destination, Action whenMissing)
+        {
+            switch (InputFile.Stat(path).Kind)
+            {
+                case FileKind.Missing:
+                    whenMissing();
+                    return;
+                case FileKind.Regular:
+                    try { new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite).Dispose(); }
+                    catch (IOException e) when (HeldByAnother(e)) { }
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw Unusable(path, destination, e); }
+                    return;
+                default:
+                    throw Unusable(path, destination, null);
+            }
+        }
+
+        private static SnorkelerException Unusable(string path, string destination, Exception? e)
+        {
+            var reason = InputFile.Stat(path).Kind switch
+            {
+                FileKind.Directory => $"'{path}' is a folder; remove it (Snorkeler makes and deletes that file as it publishes)",
+                FileKind.Special => $"'{path}' is a named pipe, socket or device; remove it (Snorkeler makes and deletes that file as it publishes)",
+                _ => e?.Message ?? $"'{path}' cannot be opened",
+            };
+            return new SnorkelerException($"{destination}: cannot write the lock file beside it: {reason}", e);
         }
 
         /// <summary>
