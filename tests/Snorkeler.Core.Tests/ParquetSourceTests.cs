@@ -114,6 +114,17 @@ public class ParquetSourceTests
     }
 
     [Fact]
+    public async Task A_column_name_given_twice_is_an_error_naming_it_as_in_csv()
+    {
+        // Given a file with two columns named 'id'
+        using var temp = new TempFolder();
+        var path = await WriteColumns(temp, "id", "id");
+
+        // When / Then the message is a CSV header's, without the header (it was 'damaged or not in the expected format (column 'id' appears twice (Parameter 'columnNames'))')
+        Should.Throw<SnorkelerException>(() => DataSources.Open(path)).Message.ShouldBe($"{path}: column 'id' appears twice");
+    }
+
+    [Fact]
     public async Task A_column_name_longer_than_a_column_name_may_be_is_an_error_naming_its_length_as_in_csv_and_json_lines()
     {
         // Given a column name of 2,000 characters (messages listing the columns printed all of it)

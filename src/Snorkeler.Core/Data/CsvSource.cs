@@ -498,7 +498,7 @@ public sealed class CsvSource : IChunkedSource
             if (names[i].Length == 0) throw SnorkelerException.InFile(_path, $"header column {i + 1} has no name", 1);
             if (names[i].Length > DataSchema.MaxColumnName) // a file with no header, or not CSV at all: keep messages that list columns short
                 throw SnorkelerException.InFile(_path, $"header column {i + 1} is {names[i].Length:N0} characters long (at most {DataSchema.MaxColumnName:N0}); is the first line a header naming the columns?", 1);
-            if (!seen.Add(names[i])) throw SnorkelerException.InFile(_path, $"header column '{names[i]}' appears twice", 1);
+            if (!seen.Add(names[i])) throw SnorkelerException.InFile(_path, $"header {DataSchema.AppearsTwice(names[i])}", 1);
         }
         return new DataSchema(names);
     }

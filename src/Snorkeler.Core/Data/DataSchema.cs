@@ -21,7 +21,7 @@ public sealed class DataSchema
         for (var i = 0; i < _names.Length; i++)
         {
             if (!_exact.TryAdd(_names[i], i))
-                throw new ArgumentException($"column '{_names[i]}' appears twice", nameof(columnNames));
+                throw new ArgumentException(AppearsTwice(_names[i]), nameof(columnNames));
             if (!_ignoreCase.TryAdd(_names[i], i)) _ignoreCase[_names[i]] = Ambiguous; // 'Text' and 'TEXT': neither is meant by 'text'
         }
     }
@@ -35,6 +35,9 @@ public sealed class DataSchema
         _original = Guard.NotNull(original);
         if (original.Count != _names.Length) throw new ArgumentException($"{_names.Length} names for {original.Count} columns", nameof(columnNames));
     }
+
+    /// <summary>The words for a column name a file gives twice, whatever its format (a CSV header's prefixes "header ").</summary>
+    internal static string AppearsTwice(string name) => $"column '{name}' appears twice";
 
     /// <summary>Column names in order.</summary>
     public IReadOnlyList<string> Names => _names;

@@ -46,13 +46,15 @@ public sealed class ParquetSource : IDataSource
             var what = t == typeof(byte[]) || t == typeof(ReadOnlyMemory<byte>) ? "holds raw bytes (BYTE_ARRAY without a string annotation)" : $"has type {t.Name}";
             throw SnorkelerException.InFile(path, $"column '{unreadable.Name}' {what}, which cannot be read as a cell; write the file without it, or with it as text");
         }
-        // Each column needs a name, as a CSV header's and a JSON record's keys do; a long one would fill every message listing the columns
+        // Each column needs a name of its own, as a CSV header's and a JSON record's keys do; a long one would fill every message listing the columns
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < _fields.Length; i++)
         {
             var name = _fields[i].Name;
             if (name.Length == 0) throw SnorkelerException.InFile(path, $"column {i + 1} has no name; give it one");
             if (name.Length > DataSchema.MaxColumnName)
                 throw SnorkelerException.InFile(path, $"column {i + 1} is {name.Length:N0} characters long (at most {DataSchema.MaxColumnName:N0} for a column name): '{name[..40]}…'");
+            if (!seen.Add(name)) throw SnorkelerException.InFile(path, DataSchema.AppearsTwice(name));
         }
         IO.ReadGuard.Run(path, () => { ParquetCheck.Contents(path, stream, meta); return 0; });
         Schema = IO.ReadGuard.Run(path, () => new DataSchema(_fields.Select(f => f.Name)));
