@@ -479,20 +479,13 @@ public sealed partial class StudioSession : IDisposable
             _lastLoad = set with { Diagnostics = [.. set.Diagnostics, problem] };
             return;
         }
-        // An LF that throws on a row, or runs past --lf-timeout on one, is listed at the LF; the numbers stay the last clean edit's.
-        // The diagnostic's prefix names the LF's file and place, so the message names the LF without them (the CLI's carries them).
-        void Failed(string message, LabelingFunction lf)
-            => _lastLoad = set with { Diagnostics = [.. set.Diagnostics, Diagnostic.Error("SNK0950", message.Replace($"LF {lf.Describe()} ", $"LF '{lf.Name}' ", StringComparison.Ordinal), lf.Location)] };
         Evaluation next;
         try { next = Compute(set, hashes); }
-        catch (LfFailedException e)
+        catch (LfRowException e)
         {
-            Failed(e.Message, e.Lf);
-            return;
-        }
-        catch (LfTimeoutException e)
-        {
-            Failed(e.Message, e.Lf);
+            // An LF that throws on a row, or runs past --lf-timeout on one, is listed at the LF; the numbers stay the last clean edit's.
+            // The diagnostic's prefix names the LF's file and place, so the message names the LF without them (the CLI's carries them).
+            _lastLoad = set with { Diagnostics = [.. set.Diagnostics, Diagnostic.Error("SNK0950", $"LF '{e.Lf.Name}' {e.Failure}", e.Lf.Location)] };
             return;
         }
         _previous = _current;

@@ -98,6 +98,8 @@ public class ApplierTests
         error.Message.ShouldBe($"LF 'explodes' (lfs/spam.rules(3,1)) failed on row 5 ({path} line 7): InvalidOperationException: kaboom");
         error.Lf.ShouldBeSameAs(boom);
         error.Row.ShouldBe(4);
+        error.Failure.ShouldBe($"failed on row 5 ({path} line 7): InvalidOperationException: kaboom");
+        error.Problem.ShouldBe("InvalidOperationException: kaboom");
         error.InnerException.ShouldBeOfType<InvalidOperationException>();
     }
 

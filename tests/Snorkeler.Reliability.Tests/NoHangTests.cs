@@ -124,6 +124,7 @@ public sealed class NoHangTests
         // Then
         error.Message.ShouldBe($"LF 'slow' (lfs.cs(7,5)) did not finish within 0.3 s on row 3 ({data} line 4) (an endless loop? raise the limit with --lf-timeout)");
         error.Row.ShouldBe(2);
+        error.Failure.ShouldBe($"did not finish within 0.3 s on row 3 ({data} line 4) (an endless loop? raise the limit with --lf-timeout)");
         blocks.ShouldBe(2);
         Thread.Sleep(3500); // the abandoned call ends; its block must not reach the sink
         blocks.ShouldBe(2);

@@ -53,6 +53,23 @@ public sealed class StudioEditingTests
     }
 
     [Fact]
+    public async Task An_SNK0950_diagnostic_keeps_the_LF_s_own_message_as_it_is_even_where_it_quotes_the_LF()
+    {
+        // Given an LF whose exception quotes the words the CLI's message names it by (the studio cut those words out of the
+        // whole message, the LF's own text too, to name the LF without its place)
+        await using var studio = await StudioHarness.Start(scripts: true);
+        var script = File.ReadAllText(Path.Combine(studio.Lfs, "nlp.csx"));
+        var quoted = $"LF 'boom' ({Path.Combine(studio.Lfs, "nlp.csx")}(1,1)) wants a title";
+
+        // When
+        var state = await studio.Post("/api/check", new { path = "nlp.csx", text = $"Lf(\"boom\", row => throw new InvalidOperationException(@\"{quoted}\"));\n" + script });
+
+        // Then the LF is named once, without its place, and its message is left whole
+        var failed = state.GetProperty("diagnostics").EnumerateArray().Select(d => d.GetProperty("text").GetString()).Single(t => t!.Contains("SNK0950"));
+        failed.ShouldBe("nlp.csx(1,1): error SNK0950: LF 'boom' failed on row 1 (" + StudioHarness.TrainPath + " line 2): InvalidOperationException: " + quoted);
+    }
+
+    [Fact]
     public async Task A_script_LF_past_its_time_budget_on_a_row_is_an_SNK0950_diagnostic_as_one_that_throws()
     {
         // Given: an LF past --lf-timeout made the check request fail (400) instead of being listed at the LF as a throwing one is;

@@ -51,15 +51,20 @@ public sealed record ApplyResult(long Rows, IReadOnlyList<long> Failures, TimeSp
     public double RowsPerSecond => Elapsed.TotalSeconds > 0 ? Rows / Elapsed.TotalSeconds : 0;
 }
 
-/// <summary>An LF threw, or returned a value that is not a label, while applied to a row.</summary>
-public sealed class LfFailedException : SnorkelerException
+/// <summary>
+/// An LF failed on one row. The message names the LF by <see cref="LabelingFunction.Describe"/> and goes on with
+/// <see cref="Failure"/>; a reader that names the LF otherwise (the studio, whose diagnostic's prefix gives its place)
+/// puts its own words before <see cref="Failure"/>.
+/// </summary>
+public abstract class LfRowException : SnorkelerException
 {
     /// <summary>Creates the exception.</summary>
-    public LfFailedException(LabelingFunction lf, long row, string where, string problem, Exception? inner)
-        : base($"LF {lf.Describe()} failed on row {row + 1}{where}: {problem}", inner)
+    protected LfRowException(LabelingFunction lf, long row, string failure, Exception? inner)
+        : base($"LF {Guard.NotNull(lf).Describe()} {failure}", inner)
     {
         Lf = lf;
         Row = row;
+        Failure = failure;
     }
 
     /// <summary>The LF.</summary>
@@ -67,6 +72,23 @@ public sealed class LfFailedException : SnorkelerException
 
     /// <summary>The 0-based row index in the data.</summary>
     public long Row { get; }
+
+    /// <summary>What the message says after the LF: the row, its place in the data and the cause (<c>failed on row 3 (train.json line 4): ...</c>).</summary>
+    public string Failure { get; }
+}
+
+/// <summary>An LF threw, or returned a value that is not a label, while applied to a row.</summary>
+public sealed class LfFailedException : LfRowException
+{
+    /// <summary>Creates the exception.</summary>
+    public LfFailedException(LabelingFunction lf, long row, string where, string problem, Exception? inner)
+        : base(lf, row, $"failed on row {row + 1}{where}: {problem}", inner)
+    {
+        Problem = problem;
+    }
+
+    /// <summary>The cause alone (<c>InvalidOperationException: no</c>).</summary>
+    public string Problem { get; }
 }
 
 /// <summary>

@@ -4,21 +4,13 @@ using Snorkeler.Data;
 namespace Snorkeler.Applying;
 
 /// <summary>An LF call ran longer than <see cref="ApplyOptions.LfTimeBudget"/> on one row.</summary>
-public sealed class LfTimeoutException : SnorkelerException
+public sealed class LfTimeoutException : LfRowException
 {
     /// <summary>Creates the exception.</summary>
     public LfTimeoutException(LabelingFunction lf, TimeSpan budget, long row, string where)
-        : base($"LF {lf.Describe()} did not finish within {budget.TotalSeconds:0.###} s on row {row + 1}{where} (an endless loop? raise the limit with --lf-timeout)")
+        : base(lf, row, $"did not finish within {budget.TotalSeconds:0.###} s on row {row + 1}{where} (an endless loop? raise the limit with --lf-timeout)", null)
     {
-        Lf = lf;
-        Row = row;
     }
-
-    /// <summary>The LF.</summary>
-    public LabelingFunction Lf { get; }
-
-    /// <summary>The 0-based row index in the data.</summary>
-    public long Row { get; }
 }
 
 /// <summary>
