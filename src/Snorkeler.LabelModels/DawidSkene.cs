@@ -159,6 +159,18 @@ public sealed record DawidSkeneOptions
     /// </summary>
     public bool RecognisePeople { get; init; } = true;
 
+    /// <summary>
+    /// Whether the rows' activity is tested for (<c>--activity auto</c>, default) or the sources are taken as firing
+    /// independently given the class (<c>--activity none</c>). See <see cref="DawidSkeneTrainer.WithRowActivity"/>.
+    /// </summary>
+    public bool RowActivity { get; init; } = true;
+
+    /// <summary>
+    /// A fixed spread of the rows' activity (<c>--activity SPREAD</c>, 0 to 2): the model of <see cref="Snorkeler.LabelModels.RowActivity"/>
+    /// at that spread is fitted and used without a test; null (the default) tests the spreads.
+    /// </summary>
+    public double? ActivitySpread { get; init; }
+
     /// <summary>Reads the options from the command line's <c>--name value</c> pairs.</summary>
     public static DawidSkeneOptions From(ModelOptions options)
     {
@@ -216,7 +228,19 @@ public sealed record DawidSkeneOptions
                 "given" => false,
                 _ => throw new UnreachableException(),
             },
+            RowActivity = !string.Equals(options.Text("activity"), "none", StringComparison.OrdinalIgnoreCase),
+            ActivitySpread = ReadActivitySpread(options),
         };
+    }
+
+    /// <summary>The <c>activity</c> option's spread: null for auto, none or absent.</summary>
+    private static double? ReadActivitySpread(ModelOptions options)
+    {
+        var text = options.Text("activity");
+        if (text is null || text.Equals("auto", StringComparison.OrdinalIgnoreCase) || text.Equals("none", StringComparison.OrdinalIgnoreCase)) return null;
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
+            throw new OptionException($"--activity expects auto, none or a spread from 0 to 2, got '{text}'");
+        return options.Number("activity", value, 0, 2);
     }
 
     private static bool IsAuto(string? smoothing) => smoothing is null || smoothing.Equals("auto", StringComparison.OrdinalIgnoreCase);
@@ -269,6 +293,7 @@ public sealed record DawidSkeneOptions
         ["dev-gold"] = Spelling(DevGold),
         ["derived"] = ConditionDerivedSources ? "given" : "independent",
         ["people"] = RecognisePeople ? "auto" : "given",
+        ["activity"] = !RowActivity ? "none" : ActivitySpread is { } spread ? spread.ToString("R", CultureInfo.InvariantCulture) : "auto",
     };
 }
 
@@ -370,13 +395,25 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
     public string Name => ModelName;
 
     /// <inheritdoc />
-    public ILabelModel Fit(IMatrixSource train, FitContext context) => FitModel(train, context);
+    /// <remarks>
+    /// With <see cref="DawidSkeneOptions.RowActivity"/> the fit of <see cref="FitModel(IMatrixSource, FitContext)"/> gives way
+    /// to <see cref="DawidSkeneActivityModel"/> when the rows fire together (<see cref="WithRowActivity"/>).
+    /// </remarks>
+    public ILabelModel Fit(IMatrixSource train, FitContext context)
+    {
+        var model = FitModel(train, context, out var read);
+        return read is null ? model : WithRowActivity(train, model, read.Value.Patterns, read.Value.FixedPrior, context);
+    }
 
-    /// <summary>Fits the model (typed result).</summary>
-    public DawidSkeneModel FitModel(IMatrixSource train, FitContext context)
+    /// <summary>Fits the model of independent sources (typed result; no row activity).</summary>
+    public DawidSkeneModel FitModel(IMatrixSource train, FitContext context) => FitModel(train, context, out _);
+
+    /// <summary>The fit, and (in <paramref name="activityInput"/>) the vote patterns and fixed prior when a row activity may be tested.</summary>
+    private DawidSkeneModel FitModel(IMatrixSource train, FitContext context, out (VotePatterns Patterns, double[]? FixedPrior)? activityInput)
     {
         Guard.NotNull(train);
         Guard.NotNull(context);
+        activityInput = null;
         var k = train.Schema.Cardinality;
         var m = train.LfNames.Count;
         if (m == 0) throw new SnorkelerException("dawid-skene: the label matrix has no LFs");
@@ -408,6 +445,9 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
             context.Log?.Invoke($"dawid-skene: the sources vote independently of the class, as people asked at random do ({evidence}), so they are read as annotators (-1: not asked; --people given keeps them as LFs)");
             patterns.ReadAsPeople();
         }
+        // People's silences say who was asked, not how busy a row is; gold rows would need clamping in the activity fit too.
+        if (Options.RowActivity && k >= 2 && clamped is null && !patterns.Annotator.Contains(true)
+            && (Options.ActivitySpread is not null || k <= RowActivity.MaxClasses && (long)m * k * k <= RowActivity.MaxVoteRates)) activityInput = (patterns, fixedPrior);
         var model = FitModel(patterns, train.Schema, train.LfNames, fixedPrior, context);
         if (fixedPrior is null && clamped is null && model.ExclusiveGroups.Count > 0 && k >= 2)
             model = UndecidedUnlessRejected(patterns, train.Schema, train.LfNames, model, context);
@@ -448,6 +488,86 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
                     $"dawid-skene: the fit labels {outside:P1} of the rows with votes with a class none of their votes names: checking the fit against majority vote"));
         }
         return CheckAgainstMajorityVote(train, patterns, model, fitted, fixedPrior, suspect, outside, heldOut, context);
+    }
+
+    /// <summary>
+    /// LFs that fire together (a long document trips many keyword rules of every class, a short one none) break the model of
+    /// sources independent given the class, and EM spends a latent class on "busy rows" (generated Wrench-shaped sets with a
+    /// row activity: up to 50 points below majority vote; docs/label-models-measurements.md). The family of
+    /// <see cref="RowActivity"/> is fitted at every spread in <see cref="RowActivity.Spreads"/>; its model replaces the fit
+    /// when a spread above 0 is likelier than the plain member by more than <see cref="RowActivity.TestStatistic"/> and the
+    /// plain member labels at least <see cref="ActivityAgreement"/> of the training rows as the fit does (the family then
+    /// reads the votes as the fit does, and differs from it only by the activity).
+    /// </summary>
+    internal ILabelModel WithRowActivity(IMatrixSource train, DawidSkeneModel model, VotePatterns patterns, double[]? fixedPrior, FitContext context)
+    {
+        var k = train.Schema.Cardinality;
+        var m = train.LfNames.Count;
+        if (Options.ActivitySpread is { } fixedSpread)
+        {
+            var chosen = RowActivity.Fit(patterns, m, k, fixedSpread, fixedPrior, Options.MaxIterations, Options.Tolerance, context.Cancellation);
+            context.Log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"dawid-skene: row activity of spread {fixedSpread} (--activity): {Text.Listing.Counted(chosen.Fit.Iterations, "EM iteration")}"));
+            WarnAtCap(chosen, context);
+            return new DawidSkeneActivityModel(train.Schema, train.LfNames, chosen, null);
+        }
+        // A source derived from another fires with it by construction; the activity family would read that as a busy row.
+        if (Enumerable.Range(0, m).Any(j => model.DerivedParent(j) >= 0))
+        {
+            context.Log?.Invoke("dawid-skene: row activity: not tested, as some sources are modelled as derived from others (they fire together by construction)");
+            return model;
+        }
+        // The spreads are compared on at most RowActivity.TestRows rows, side by side (each fit is independent of the others).
+        var sample = patterns.Rows <= RowActivity.TestRows ? patterns
+            : VotePatterns.Read(patterns.ToMatrix(train.Schema, train.LfNames, RowActivity.TestRows), context.Cancellation);
+        var fits = InParallel.Map(RowActivity.Spreads.Length, context.Cancellation,
+            i => RowActivity.Fit(sample, m, k, RowActivity.Spreads[i], fixedPrior, Math.Min(Options.MaxIterations, RowActivity.TestIterations), Options.Tolerance, context.Cancellation));
+        var best = fits[0];
+        foreach (var fit in fits) if (fit.LogLikelihood > best.LogLikelihood) best = fit;
+        var plain = new DawidSkeneActivityModel(train.Schema, train.LfNames, fits[0], null);
+        var test = new RowActivityTest(fits[0].LogLikelihood, best.LogLikelihood, best.Spread, SameLabels(model, plain, sample, k));
+        if ((best.Spread == 0 || test.Statistic <= RowActivity.TestStatistic))
+        {
+            context.Log?.Invoke($"dawid-skene: row activity: {test}; the sources are read as firing independently given the class");
+            return model;
+        }
+        if (test.AgreementWithFit < ActivityAgreement)
+        {
+            context.Log?.Invoke($"dawid-skene: row activity: {test}; the family reads the votes otherwise than the fit, so the fit is kept");
+            return model;
+        }
+        if (!ReferenceEquals(sample, patterns) || !best.Fit.Converged)
+            best = RowActivity.Fit(patterns, m, k, best.Spread, fixedPrior, Options.MaxIterations, Options.Tolerance, context.Cancellation, best);
+        context.Log?.Invoke($"dawid-skene: row activity: {test}: the rows fire together, so each row's activity is modelled ({Text.Listing.Counted(best.Fit.Iterations, "EM iteration")})");
+        WarnAtCap(best, context);
+        return new DawidSkeneActivityModel(train.Schema, train.LfNames, best, test);
+    }
+
+    private void WarnAtCap(RowActivityFit fit, FitContext context)
+    {
+        if (!fit.Fit.Converged)
+            context.Warning(string.Create(CultureInfo.InvariantCulture,
+                $"warning: dawid-skene's row activity fit (spread {fit.Spread}) stopped at the iteration cap ({Options.MaxIterations}) before the log-likelihood changed by less than {Options.Tolerance:G3} of itself; raise --max-iter or --tol"));
+    }
+
+    /// <summary>The least share of training rows the plain member of the activity family must label as the fit does for its activity model to replace the fit.</summary>
+    public const double ActivityAgreement = 0.9;
+
+    /// <summary>The share of training rows (patterns weighted by their rows) whose most probable class is the same under both models (first of ties).</summary>
+    private static double SameLabels(DawidSkeneModel fit, DawidSkeneActivityModel family, VotePatterns patterns, int k)
+    {
+        var a = new double[k];
+        var b = new double[k];
+        double same = 0;
+        for (var t = 0; t < patterns.Count; t++)
+        {
+            var (start, end) = patterns.Range(t);
+            var lfs = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(patterns.Lfs)[start..end];
+            var labels = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(patterns.Labels)[start..end];
+            fit.ScoreVotes(lfs, labels, a);
+            family.ScoreVotes(lfs, labels, b);
+            if (Array.IndexOf(a, a.Max()) == Array.IndexOf(b, b.Max())) same += patterns.Counts[t];
+        }
+        return same / patterns.Rows;
     }
 
     /// <summary>

@@ -24,7 +24,7 @@ public sealed class WorkoutTests
         "dawid-skene:dev-gold=clamp", "dawid-skene:abstain=vote", "dawid-skene:confusion=one-coin", "dawid-skene:guard=none",
         "dawid-skene:guard=mv", "dawid-skene:exclusive=independent", "dawid-skene:derived=independent", "dawid-skene:people=given",
         "dawid-skene:duplicates=each", "dawid-skene:smoothing=1e-9", "dawid-skene:smoothing=2", "dawid-skene:prior-estimate=uniform",
-        "dawid-skene:prior-estimate=mv",
+        "dawid-skene:prior-estimate=mv", "dawid-skene:activity=none", "dawid-skene:activity=0.8",
         "ebcc:dev-gold=clamp", "ebcc:subtypes=1", "ebcc:alpha=1", "ebcc:restarts=1", "ebcc:elbo-tol=0",
         "wmv:accuracies=dev", "wmv:accuracies=snorkel", "wmv:prior-estimate=uniform", "wmv:prior-estimate=mv",
         "flyingsquid:prior-estimate=mv", "flyingsquid:prior-estimate=em",

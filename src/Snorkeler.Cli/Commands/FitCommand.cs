@@ -26,6 +26,7 @@ internal sealed class FitCommand : ICommand
         new("--guard", "auto|mv|none", "dawid-skene: keep majority vote's model when the fit agrees less with held-out sources (auto, default: checked on people's answers, when the fit finds LFs right less often than a uniform guess, and when it labels most rows against all their votes)"),
         new("--exclusive", "group|independent", "dawid-skene: single-class LFs of one class that never vote together as one source (group, default) or as independent ones"),
         new("--derived", "given|independent", "dawid-skene: an LF whose every vote is another LF's vote (a narrower variant of it) modelled given that LF (given, default) or as an independent one"),
+        new("--activity", "auto|none|X", "dawid-skene: model each row's activity (LFs that fire together on busy rows) when the likelihood says the rows fire together (auto, default), never (none), or at spread X (0 to 2)"),
         new("--people", "auto|given", "dawid-skene: a matrix whose sources vote independently of the class is read as people's answers, -1 not asked (auto, default), or as given"),
         new("--dev-gold", "prior|clamp", "dawid-skene, ebcc: with --dev, its gold frequencies are the prior (prior, default), or its rows join the fit clamped to their gold class (clamp: semi-supervised EM)"),
         new("--select-by", "expected-accuracy|accuracy|macro-f1|log-loss", "auto: the dev-split metric candidates are compared by (default expected-accuracy)"),

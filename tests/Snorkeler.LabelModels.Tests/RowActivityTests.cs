@@ -1,0 +1,103 @@
+using Snorkeler.Benchmarks;
+using Snorkeler.Data;
+using Snorkeler.LabelModels.Tests.Support;
+using Xunit.Abstractions;
+
+namespace Snorkeler.LabelModels.Tests;
+
+/// <summary><c>dawid-skene</c> on LFs that fire together: the row activity of <see cref="RowActivity"/>.</summary>
+public sealed class RowActivityTests(ITestOutputHelper output)
+{
+    private static double ExpectedAccuracy(ILabelModel model, LabelMatrix scored) => model.Score(scored).ExpectedAccuracy;
+
+    /// <summary>A YouTube-shaped set (1,586 rows, ten single-class LFs) whose rows' activity has the given spread, as written and read back.</summary>
+    private static (LabelMatrix Train, LabelMatrix Test) YouTubeShaped(int seed, double activity)
+    {
+        using var folder = new TempFolder();
+        LfSuiteGenerator.Write(LfSuiteGenerator.Shape(seed, 1586, 10, 2, singleClass: true, (0.02, 0.4), (0.7, 0.95), 120, 250, activity: activity), folder.Path);
+        return (WrenchFile.ReadMatrix(Path.Combine(folder.Path, "train.json")).WithGold([]), WrenchFile.ReadMatrix(Path.Combine(folder.Path, "test.json")));
+    }
+
+    [Theory]
+    [InlineData(51)]
+    [InlineData(52)]
+    public void Where_LFs_fire_together_on_busy_rows_it_models_each_rows_activity_and_labels_better_than_independent_sources_and_majority_vote(int seed)
+    {
+        var (train, test) = YouTubeShaped(seed, activity: 1.2);
+        var log = new List<string>();
+        var context = FitContext.WithSeed(1) with { Log = log.Add };
+        var model = new DawidSkeneTrainer().Fit(train, context).ShouldBeOfType<DawidSkeneActivityModel>();
+        var independent = new DawidSkeneTrainer().FitModel(train, FitContext.WithSeed(1));
+        var mv = new MajorityVoteTrainer().Fit(train, FitContext.WithSeed(1));
+        var (busy, plain, vote) = (ExpectedAccuracy(model, test), ExpectedAccuracy(independent, test), ExpectedAccuracy(mv, test));
+        output.WriteLine($"seed {seed}: spread {model.Spread}, activity model {busy:F3}, independent {plain:F3}, majority vote {vote:F3}");
+        model.Spread.ShouldBeInRange(0.8, 1.6);
+        model.Test.ShouldNotBeNull().Statistic.ShouldBeGreaterThan(RowActivity.TestStatistic);
+        busy.ShouldBeGreaterThan(plain + 0.05);
+        busy.ShouldBeGreaterThan(vote);
+        log.ShouldContain(line => line.Contains("row activity") && line.Contains("the rows fire together"));
+    }
+
+    [Fact]
+    public void Where_LFs_fire_independently_given_the_class_it_keeps_the_model_of_independent_sources()
+    {
+        var (train, _) = YouTubeShaped(51, activity: 0);
+        var log = new List<string>();
+        var model = new DawidSkeneTrainer().Fit(train, FitContext.WithSeed(1) with { Log = log.Add });
+        model.ShouldBeOfType<DawidSkeneModel>();
+        log.ShouldContain(line => line.Contains("row activity") && line.Contains("firing independently given the class"));
+        var again = new DawidSkeneTrainer().FitModel(train, FitContext.WithSeed(1));
+        Some.CheckedProbabilities(model, train).ShouldBe(Some.CheckedProbabilities(again, train));
+    }
+
+    [Fact]
+    public void With_activity_none_it_never_tests_for_busy_rows()
+    {
+        var (train, _) = YouTubeShaped(51, activity: 1.2);
+        var log = new List<string>();
+        var options = DawidSkeneOptions.From(new ModelOptions(new Dictionary<string, string> { ["activity"] = "none" }));
+        new DawidSkeneTrainer(options).Fit(train, FitContext.WithSeed(1) with { Log = log.Add }).ShouldBeOfType<DawidSkeneModel>();
+        log.ShouldNotContain(line => line.Contains("row activity"));
+    }
+
+    [Fact]
+    public void A_fixed_spread_fits_the_activity_model_at_that_spread_and_the_model_file_gives_back_the_same_probabilities()
+    {
+        var (train, test) = YouTubeShaped(52, activity: 1.2);
+        var options = DawidSkeneOptions.From(new ModelOptions(new Dictionary<string, string> { ["activity"] = "0.8" }));
+        var model = new DawidSkeneTrainer(options).Fit(train, FitContext.WithSeed(1)).ShouldBeOfType<DawidSkeneActivityModel>();
+        model.Spread.ShouldBe(0.8);
+        using var folder = new TempFolder();
+        var path = Path.Combine(folder.Path, "m.json");
+        ModelFile.Save(model, path);
+        var loaded = ModelFile.Load(path).ShouldBeOfType<DawidSkeneActivityModel>();
+        loaded.Spread.ShouldBe(0.8);
+        Some.CheckedProbabilities(loaded, test).ShouldBe(Some.CheckedProbabilities(model, test));
+    }
+
+    [Fact]
+    public void The_fitted_rates_are_positive_the_vote_rates_are_distributions_and_a_single_class_LF_votes_its_class_when_it_fires()
+    {
+        var (train, _) = YouTubeShaped(51, activity: 1.2);
+        var model = new DawidSkeneTrainer().Fit(train, FitContext.WithSeed(1)).ShouldBeOfType<DawidSkeneActivityModel>();
+        var k = model.Schema.Cardinality;
+        for (var j = 0; j < model.LfNames.Count; j++)
+        for (var c = 0; c < k; c++)
+        {
+            model.FiringRate(j, c).ShouldBeGreaterThan(0);
+            Enumerable.Range(0, k).Sum(v => model.VoteRate(j, c, v)).ShouldBe(1, 1e-9);
+        }
+        // Single-class LF j only ever votes class j mod 2 (the generator's rule): when it fires, on rows of either class, it votes that class.
+        for (var j = 0; j < model.LfNames.Count; j++)
+        for (var c = 0; c < k; c++)
+            model.VoteRate(j, c, j % 2).ShouldBeGreaterThan(0.95);
+    }
+
+    [Theory]
+    [InlineData("busy", "--activity expects auto, none or a spread from 0 to 2, got 'busy'")]
+    [InlineData("3", "--activity must be between 0 and 2, got 3")]
+    [InlineData("NaN", "--activity expects auto, none or a spread from 0 to 2, got 'NaN'")]
+    public void An_activity_that_is_not_auto_none_or_a_spread_is_refused_naming_the_choices(string value, string message)
+        => Should.Throw<SnorkelerException>(() => DawidSkeneOptions.From(new ModelOptions(new Dictionary<string, string> { ["activity"] = value })))
+            .Message.ShouldBe(message);
+}
