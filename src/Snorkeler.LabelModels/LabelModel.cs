@@ -62,6 +62,19 @@ public static class LabelModel
                 throw new SnorkelerException($"{where}: LF {j + 1} is '{matrix.LfNames[j]}' but the model expects '{model.LfNames[j]}'");
     }
 
+    /// <summary>
+    /// The checks every <see cref="ILabelModel.PredictProbabilities"/> makes first: <paramref name="block"/> has the model's
+    /// number of LFs and <paramref name="probabilities"/> room for k numbers a row.
+    /// </summary>
+    internal static void CheckBlock(ILabelModel model, LabelMatrix block, ReadOnlySpan<double> probabilities)
+    {
+        Guard.NotNull(block);
+        var m = model.LfNames.Count;
+        var k = model.Schema.Cardinality;
+        if (block.LfCount != m) throw new SnorkelerException($"the block has {block.LfCount} LFs but the model was fitted on {m}");
+        if (probabilities.Length < (long)block.RowCount * k) throw new ArgumentException($"room for {probabilities.Length} probabilities, need {block.RowCount * k}", nameof(probabilities));
+    }
+
     /// <summary>Probabilities for every row of an in-memory matrix, row-major (rows × k).</summary>
     public static double[] PredictProbabilities(this ILabelModel model, LabelMatrix matrix)
     {

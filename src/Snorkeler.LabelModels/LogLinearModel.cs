@@ -61,11 +61,8 @@ public abstract class LogLinearModel : ILabelModel
     /// <inheritdoc />
     public void PredictProbabilities(LabelMatrix block, Span<double> probabilities)
     {
-        Guard.NotNull(block);
+        LabelModel.CheckBlock(this, block, probabilities);
         var k = Schema.Cardinality;
-        var m = LfNames.Count;
-        if (block.LfCount != m) throw new SnorkelerException($"the block has {block.LfCount} LFs but the model was fitted on {m}");
-        if (probabilities.Length < (long)block.RowCount * k) throw new ArgumentException($"room for {probabilities.Length} probabilities, need {block.RowCount * k}", nameof(probabilities));
         var rows = block.RowCount;
         if (rows >= 2 * SliceRows && Environment.ProcessorCount > 1)
         {
