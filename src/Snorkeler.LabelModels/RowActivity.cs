@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using Snorkeler.LabelModels.Internal;
 
@@ -96,7 +97,7 @@ internal static class RowActivity
     {
         private readonly VotePatterns _patterns;
         private readonly int _m, _k, _q;
-        private readonly double[] _a, _logW;
+        private readonly double[] _a;
         private readonly double[]? _fixedPrior;
         // Expected counts from the last E-step: rows per class; votes [j, c, v]; firings [j, c, node]; rows [c, node].
         private readonly double[] _rows, _votes, _firings, _rowsAtNode;
@@ -109,7 +110,6 @@ internal static class RowActivity
         {
             (_patterns, _m, _k, _q) = (patterns, m, k, Nodes.Length);
             _a = Activities(spread);
-            _logW = NodeWeights.Select(x => Math.Log(x)).ToArray();
             _fixedPrior = fixedPrior;
             _rows = new double[k];
             _votes = new double[m * k * k];
@@ -228,49 +228,24 @@ internal static class RowActivity
         /// <summary>The posterior of every pattern over (class, node), accumulated; returns the log-likelihood of all rows.</summary>
         public double ExpectationStep()
         {
-            var logFire = new double[_m * _k * _q];
-            var totalRate = new double[_k];
-            for (var jc = 0; jc < _m * _k; jc++)
-            {
-                totalRate[jc % _k] += Rates[jc];
-                for (var q = 0; q < _q; q++) logFire[jc * _q + q] = Math.Log(-double.ExpM1(-_a[q] * Rates[jc]));
-            }
-            var logVote = VoteRates.Select(x => Math.Log(x)).ToArray();
+            var scores = new ActivityScores(Prior, Rates, VoteRates, _a, _k);
+            var lfs = CollectionsMarshal.AsSpan(_patterns.Lfs);
+            var labels = CollectionsMarshal.AsSpan(_patterns.Labels);
             var r = new double[_k * _q];
             double ll = 0;
             for (var t = 0; t < _patterns.Count; t++)
             {
-                ll += _patterns.Counts[t] * Posterior(t, logFire, logVote, totalRate, r);
+                var (start, end) = _patterns.Range(t);
+                ll += _patterns.Counts[t] * Posterior(scores, lfs[start..end], labels[start..end], r);
                 Accumulate(t, r);
             }
             return ll;
         }
 
-        /// <summary>Pattern t's posterior over (class, node) into r; returns the log-probability of the pattern.</summary>
-        private double Posterior(int t, double[] logFire, double[] logVote, double[] totalRate, double[] r)
+        /// <summary>A row's posterior over (class, node) into r; returns the log-probability of the row.</summary>
+        private static double Posterior(ActivityScores scores, ReadOnlySpan<int> lfs, ReadOnlySpan<int> labels, double[] r)
         {
-            var (start, end) = _patterns.Range(t);
-            var max = double.NegativeInfinity;
-            for (var c = 0; c < _k; c++)
-            {
-                var logPrior = Math.Log(Prior[c]);
-                double votes = 0, rateVoted = 0;
-                for (var v = start; v < end; v++)
-                {
-                    var jc = _patterns.Lfs[v] * _k + c;
-                    votes += logVote[jc * _k + _patterns.Labels[v]];
-                    rateVoted += Rates[jc];
-                }
-                var silentRate = totalRate[c] - rateVoted;
-                var row = r.AsSpan(c * _q, _q);
-                for (var q = 0; q < _q; q++) row[q] = logPrior + _logW[q] + votes - _a[q] * silentRate;
-                for (var v = start; v < end; v++)
-                {
-                    var fire = logFire.AsSpan((_patterns.Lfs[v] * _k + c) * _q, _q);
-                    for (var q = 0; q < _q; q++) row[q] += fire[q];
-                }
-                foreach (var x in row) if (x > max) max = x;
-            }
+            var max = scores.Joint(lfs, labels, r);
             double sum = 0;
             for (var i = 0; i < r.Length; i++) sum += r[i] = Math.Exp(r[i] - max);
             for (var i = 0; i < r.Length; i++) r[i] /= sum;
@@ -317,6 +292,65 @@ internal static class RowActivity
     }
 }
 
+/// <summary>
+/// The log tables of one set of <see cref="RowActivity"/> parameters, from which a row's log-probability of every (class,
+/// activity node) is summed: what EM's expectation step and a fitted model's prediction both need.
+/// </summary>
+internal sealed class ActivityScores
+{
+    private readonly int _k;
+    private readonly double[] _rates, _activities, _logWeights, _logPrior, _logVote, _logFire, _totalRate;
+
+    public ActivityScores(IReadOnlyList<double> prior, double[] rates, double[] voteRates, double[] activities, int k)
+    {
+        (_k, _rates, _activities) = (k, rates, activities);
+        var nodes = activities.Length;
+        _logWeights = RowActivity.Weights().Select(x => Math.Log(x)).ToArray();
+        _logPrior = prior.Select(x => Math.Log(x)).ToArray();
+        _logVote = voteRates.Select(x => Math.Log(x)).ToArray();
+        _logFire = new double[rates.Length * nodes];
+        _totalRate = new double[k];
+        for (var jc = 0; jc < rates.Length; jc++)
+        {
+            _totalRate[jc % k] += rates[jc];
+            for (var q = 0; q < nodes; q++) _logFire[jc * nodes + q] = Math.Log(-double.ExpM1(-activities[q] * rates[jc]));
+        }
+    }
+
+    /// <summary>Activity nodes.</summary>
+    public int Nodes => _activities.Length;
+
+    /// <summary>
+    /// The log-probability of the row (LF <paramref name="lfs"/>[e] voted <paramref name="labels"/>[e], every other LF silent)
+    /// and of each class c and node q, into <paramref name="joint"/>[c · nodes + q]; returns the largest.
+    /// </summary>
+    public double Joint(ReadOnlySpan<int> lfs, ReadOnlySpan<int> labels, Span<double> joint)
+    {
+        var nodes = _activities.Length;
+        var max = double.NegativeInfinity;
+        for (var c = 0; c < _k; c++)
+        {
+            double votes = 0, rateVoted = 0;
+            for (var e = 0; e < lfs.Length; e++)
+            {
+                var jc = lfs[e] * _k + c;
+                votes += _logVote[jc * _k + labels[e]];
+                rateVoted += _rates[jc];
+            }
+            var silentRate = _totalRate[c] - rateVoted;
+            var row = joint.Slice(c * nodes, nodes);
+            for (var q = 0; q < nodes; q++) row[q] = _logPrior[c] + _logWeights[q] + votes - _activities[q] * silentRate;
+            for (var e = 0; e < lfs.Length; e++)
+            {
+                var fire = _logFire.AsSpan((lfs[e] * _k + c) * nodes, nodes);
+                for (var q = 0; q < nodes; q++) row[q] += fire[q];
+            }
+            foreach (var x in row) if (x > max) max = x;
+        }
+        return max;
+    }
+}
+
 /// <summary>One fit of <see cref="RowActivity"/>: the spread, class prior, firing rates λ [j, c], vote rates p [j, c, v], and the log-likelihood of the training rows.</summary>
 internal sealed record RowActivityFit(double Spread, double[] Prior, double[] Rates, double[] VoteRates, double LogLikelihood, IterativeFit Fit);
 
@@ -327,7 +361,8 @@ internal sealed record RowActivityFit(double Spread, double[] Prior, double[] Ra
 /// </summary>
 public sealed class DawidSkeneActivityModel : ILabelModel
 {
-    private readonly double[] _prior, _rates, _voteRates, _activities, _logWeights, _logFire, _totalRate, _logVote, _logPrior;
+    private readonly double[] _prior, _rates, _voteRates;
+    private readonly ActivityScores _scores;
 
     internal DawidSkeneActivityModel(LabelSchema schema, IReadOnlyList<string> lfNames, RowActivityFit fit, RowActivityTest? test)
         : this(schema, lfNames, fit.Prior, fit.Spread, fit.Rates, fit.VoteRates, fit.Fit, test)
@@ -342,21 +377,9 @@ public sealed class DawidSkeneActivityModel : ILabelModel
         Spread = spread;
         _rates = rates;
         _voteRates = voteRates;
-        _activities = RowActivity.Activities(spread);
-        _logWeights = RowActivity.Weights().Select(x => Math.Log(x)).ToArray();
         FitInfo = fit;
         Test = test;
-        var k = schema.Cardinality;
-        var nodes = _activities.Length;
-        _logFire = new double[rates.Length * nodes];
-        _totalRate = new double[k];
-        for (var jc = 0; jc < rates.Length; jc++)
-        {
-            _totalRate[jc % k] += rates[jc];
-            for (var q = 0; q < nodes; q++) _logFire[jc * nodes + q] = Math.Log(-double.ExpM1(-_activities[q] * rates[jc]));
-        }
-        _logVote = voteRates.Select(x => Math.Log(x)).ToArray();
-        _logPrior = _prior.Select(x => Math.Log(x)).ToArray();
+        _scores = new ActivityScores(_prior, rates, voteRates, RowActivity.Activities(spread), schema.Cardinality);
     }
 
     /// <inheritdoc />
@@ -406,26 +429,10 @@ public sealed class DawidSkeneActivityModel : ILabelModel
     /// <summary>The unnormalised log-posterior of one row given as its votes (LF <paramref name="lfs"/>[e] voted <paramref name="labels"/>[e]).</summary>
     internal void ScoreVotes(ReadOnlySpan<int> lfs, ReadOnlySpan<int> labels, Span<double> scores)
     {
-        var k = Schema.Cardinality;
-        var nodes = _activities.Length;
-        Span<double> atNode = stackalloc double[nodes];
-        for (var c = 0; c < k; c++)
-        {
-            double votes = 0, rateVoted = 0;
-            for (var e = 0; e < lfs.Length; e++)
-            {
-                var jc = lfs[e] * k + c;
-                votes += _logVote[jc * k + labels[e]];
-                rateVoted += _rates[jc];
-            }
-            for (var q = 0; q < nodes; q++)
-            {
-                var s = _logWeights[q] - _activities[q] * (_totalRate[c] - rateVoted);
-                for (var e = 0; e < lfs.Length; e++) s += _logFire[(lfs[e] * k + c) * nodes + q];
-                atNode[q] = s;
-            }
-            scores[c] = _logPrior[c] + votes + LogSumExp(atNode);
-        }
+        var nodes = _scores.Nodes;
+        Span<double> joint = stackalloc double[Schema.Cardinality * nodes];
+        _scores.Joint(lfs, labels, joint);
+        for (var c = 0; c < scores.Length; c++) scores[c] = LogSumExp(joint.Slice(c * nodes, nodes));
     }
 
     private static double LogSumExp(ReadOnlySpan<double> values)

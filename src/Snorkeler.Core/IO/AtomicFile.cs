@@ -142,7 +142,7 @@ public static class AtomicFile
         var folder = Path.GetDirectoryName(full) ?? ".";
         var name = Path.GetFileName(full);
         if (name.Length == 0) return;
-        UnitLock.RequirePlace(UnitLock.PathFor(folder, Stem(name)), full, () =>
+        UnitLock.RequirePlace(UnitLock.Beside(full), full, () =>
         {
             // No lock file yet: the folder must take one, as it must the outputs' temporary files (tried with one of those).
             var temp = TemporaryFor(folder, name);
@@ -168,7 +168,7 @@ public static class AtomicFile
             if (files.Count > 1)
             {
                 var destination = files[0].Destination;
-                var lockPath = UnitLock.PathFor(Path.GetDirectoryName(destination) ?? ".", Stem(Path.GetFileName(destination)));
+                var lockPath = UnitLock.Beside(destination);
                 unitLock = UnitLock.TryTake(lockPath, UnitLockWait, destination)
                     ?? throw new SnorkelerException($"{destination}: another run is writing the same outputs (it holds '{lockPath}'); waited {UnitLockWait.TotalSeconds:0.#} s and published nothing; run again when it is done");
                 journal = WriteJournal(files);
@@ -212,6 +212,9 @@ public static class AtomicFile
 
         /// <summary>The lock file of the unit whose first file's name has <paramref name="stem"/> (see <see cref="Stem"/>).</summary>
         public static string PathFor(string folder, string stem) => Path.Combine(folder, $".{stem}.lock");
+
+        /// <summary>The lock file of the unit whose first file is <paramref name="destination"/>.</summary>
+        public static string Beside(string destination) => PathFor(Path.GetDirectoryName(destination) ?? ".", Stem(Path.GetFileName(destination)));
 
         /// <summary>
         /// Waits up to <paramref name="wait"/> for the lock at <paramref name="path"/>: the lock, or null when another holds it
