@@ -34,6 +34,13 @@ internal sealed record OptionSpec(string Name, string? Value, string Help, bool 
     /// a malformed value (<c>--column garbage</c>) is refused even by a run that would not read it.
     /// </summary>
     public Action<IReadOnlyList<string>>? Validate { get; init; }
+
+    /// <summary>
+    /// For an output: whether, on this command line, it leads a unit of several files published together, and so takes the
+    /// unit's lock beside it (<c>.NAME.lock</c>, see <see cref="IO.AtomicFile.Commit(IReadOnlyList{IO.PendingFile})"/>). A
+    /// file published alone, or in a unit another output leads, takes no lock of its own, so its lock's place is not checked.
+    /// </summary>
+    public Func<Args, bool>? LeadsUnit { get; init; }
 }
 
 /// <summary>A usage error: exit code 2 with a message naming the bad token.</summary>

@@ -86,8 +86,8 @@ internal static class FileRoles
             for (var j = 0; j < i; j++)
                 if (outputs[j].Identity == output.Identity)
                     throw new UsageException($"{outputs[j]} and {output} are the same file; give each output its own path");
-            // An output with files beside it leads a unit, published under a lock beside it
-            if (output.What is null && args.Specs.First(s => s.Name == output.Option).Beside is not null) AtomicFile.RequireLockPlace(output.Given);
+            // An output that leads a unit is published under a lock beside it; no other output takes one
+            if (output.What is null && args.Specs.First(s => s.Name == output.Option).LeadsUnit?.Invoke(args) == true) AtomicFile.RequireLockPlace(output.Given);
         }
     }
 

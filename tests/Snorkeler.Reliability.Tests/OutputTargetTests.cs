@@ -111,6 +111,44 @@ public sealed class OutputTargetTests : IDisposable
         Directory.GetFiles(_temp.Path, "*.tmp").ShouldBeEmpty();
     }
 
+    [Theory]
+    [InlineData("label --matrix-out", "m.snkm")]
+    [InlineData("apply --out", "x.snkm")]
+    public void A_folder_named_as_the_lock_of_an_output_that_takes_no_lock_of_its_own_is_no_error(string where, string name)
+    {
+        // Given a folder where a lock beside the output would be: a matrix in the labels' unit, or a .snkm published alone, takes none
+        Directory.CreateDirectory(_temp.File($".{name}.lock"));
+        string[] arguments = where == "apply --out"
+            ? [.. Arguments("apply", null), "--out", _temp.File(name)]
+            : [.. Arguments("label", null), "--out", _temp.File("labels.csv"), "--matrix-out", _temp.File(name)];
+
+        // When
+        var result = Shell.Run(arguments);
+
+        // Then the run publishes, and the folder is left as it was
+        result.ShouldSucceed();
+        File.Exists(_temp.File(name)).ShouldBeTrue();
+        Directory.Exists(_temp.File($".{name}.lock")).ShouldBeTrue();
+    }
+
+    [Fact]
+    public void A_unit_lock_that_can_never_be_taken_by_a_matrix_and_its_statistics_is_refused_before_the_lfs_are_applied()
+    {
+        // Given a folder where the unit of a .snkm matrix and its statistics keeps its lock
+        var output = _temp.File("x.snkm");
+        var lockFile = _temp.File(".x.snkm.lock");
+        Directory.CreateDirectory(lockFile);
+
+        // When
+        var result = Shell.Run([.. Arguments("apply", null), "--out", output, "--stats", _temp.File("x.stats.json")]);
+
+        // Then
+        result.ShouldFailWith(1);
+        result.ErrorLines[0].ShouldBe($"error: {output}: cannot write the lock file beside it: '{lockFile}' is a folder; remove it (Snorkeler makes and deletes that file as it publishes)");
+        result.Error.ShouldNotContain("applied");
+        File.Exists(output).ShouldBeFalse();
+    }
+
     [Fact]
     public void The_outputs_of_preferences_are_one_unit_so_a_failing_one_keeps_the_others_as_they_were()
     {

@@ -14,7 +14,10 @@ internal sealed class ApplyCommand : ICommand
     [
         new("--lfs", "PATH", "LF files (.rules, .csx) or folders of them", Many: true, Required: true, Role: PathRole.Input),
         new("--data", "FILE", "data: .csv, .tsv, .jsonl, .parquet or a Wrench .json split; several files are read one after another", Many: true, Required: true, Role: PathRole.Input) { DataFiles = true },
-        new("--out", "MATRIX", "the label matrix to write; the extension picks the format", Required: true, Role: PathRole.Output, Beside: FileRoles.Sidecar),
+        new("--out", "MATRIX", "the label matrix to write; the extension picks the format", Required: true, Role: PathRole.Output, Beside: FileRoles.Sidecar)
+        {
+            LeadsUnit = args => FileRoles.Sidecar(args.Required("--out")).Any() || args.Value("--stats") is not null, // a .snkm alone is one file
+        },
         new("--threads", "N", "worker threads (default: the number of cores)"),
         new("--fault-tolerant", null, "an LF that throws abstains on that row; failures are counted and reported"),
         Inputs.LfTimeoutOption,

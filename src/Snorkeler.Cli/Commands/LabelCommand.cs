@@ -18,7 +18,10 @@ internal sealed class LabelCommand : ICommand
     [
         new("--lfs", "PATH", "LF files (.rules, .csx) or folders of them", Many: true, Required: true, Role: PathRole.Input),
         new("--data", "FILE", "the unlabelled data (.csv, .tsv, .jsonl, .parquet, Wrench .json)", Many: true, Required: true, Role: PathRole.Input) { DataFiles = true },
-        new("--out", "LABELS", "the labels to write: .csv, .jsonl or .parquet", Required: true, Role: PathRole.Output, Beside: FileRoles.Manifest),
+        new("--out", "LABELS", "the labels to write: .csv, .jsonl or .parquet", Required: true, Role: PathRole.Output, Beside: FileRoles.Manifest)
+        {
+            LeadsUnit = _ => true, // with its manifest, the report and --matrix-out's files
+        },
         new("--model", "NAME", "label model (default: auto)"),
         Gold.DevOption("the class prior and model selection"),
         Gold.ColumnOption,

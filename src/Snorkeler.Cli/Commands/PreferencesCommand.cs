@@ -14,7 +14,10 @@ internal sealed class PreferencesCommand : ICommand
     public IReadOnlyList<OptionSpec> Options => field ??=
     [
         new("--pairs", "PAIRS.csv", "judgements, one per line: left,right,worker,winner (winner: left, right, tie, or the winning item)", Required: true, Role: PathRole.Input),
-        new("--out", "SCORES.csv", "the items' scores, best first: rank,item,score,sd,wins,losses,ties,judgements", Required: true, Role: PathRole.Output),
+        new("--out", "SCORES.csv", "the items' scores, best first: rank,item,score,sd,wins,losses,ties,judgements", Required: true, Role: PathRole.Output)
+        {
+            LeadsUnit = args => args.Value("--pair-probabilities") is not null || args.Value("--annotators-out") is not null,
+        },
         new("--pair-probabilities", "FILE.csv", "also write P(left ≻ right), P(right ≻ left), P(tie) per judged pair (reward-model targets)", Role: PathRole.Output),
         new("--annotators-out", "FILE.csv", "also write each annotator's judgements, agreement and reliability", Role: PathRole.Output),
         new("--model", "auto|bt|crowd-bt", "bt: judgements at face value; crowd-bt: each annotator may flip preferences (default auto: crowd-bt with several annotators)"),
