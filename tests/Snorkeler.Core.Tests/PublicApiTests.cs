@@ -54,12 +54,12 @@ public sealed class PublicApiTests
             for (var j = b.Length - 1; j >= 0; j--)
                 common[i, j] = a[i] == b[j] ? common[i + 1, j + 1] + 1 : Math.Max(common[i + 1, j], common[i, j + 1]);
         var changes = new StringBuilder();
-        string? type = null;
-        string? told = null;
-        void Line(char sign, int number, string line, string? within)
+        string? approvedType = null, nowType = null, told = null;
+        void Line(char sign, int number, string line, ref string? type)
         {
-            if (within is not null && within != told) changes.Append("in ").Append(within.Trim()).Append(":\n");
-            told = within;
+            // A type's own line starts it: the lines after it are its members
+            if (IsType(line)) type = told = line;
+            else if (type is not null && type != told) changes.Append("in ").Append((told = type).Trim()).Append(":\n");
             changes.Append(sign).Append(' ').Append(number).Append(": ").Append(line.Trim()).Append('\n');
         }
         int x = 0, y = 0;
@@ -67,12 +67,12 @@ public sealed class PublicApiTests
         {
             if (x < a.Length && y < b.Length && a[x] == b[y])
             {
-                if (IsType(a[x])) type = a[x];
+                if (IsType(a[x])) approvedType = nowType = a[x];
                 x++;
                 y++;
             }
-            else if (y == b.Length || (x < a.Length && common[x + 1, y] >= common[x, y + 1])) Line('-', ++x, a[x - 1], IsType(a[x - 1]) ? null : type);
-            else Line('+', ++y, b[y - 1], IsType(b[y - 1]) ? null : type);
+            else if (y == b.Length || (x < a.Length && common[x + 1, y] >= common[x, y + 1])) Line('-', ++x, a[x - 1], ref approvedType);
+            else Line('+', ++y, b[y - 1], ref nowType);
         }
         return changes.ToString();
     }
