@@ -10,13 +10,51 @@ namespace Snorkeler.Dsl;
 /// columns when known), and compiles each <c>lf</c> to a <see cref="LabelingFunction"/>. All rule files
 /// of a run share one <c>labels</c> declaration; files without one use it.
 /// </summary>
-public sealed partial class RulesLoader : ILfLoader
+public sealed partial class RulesLoader : ILfLoader, IFileReferences
 {
     [System.Text.RegularExpressions.GeneratedRegex("\r(?!\n)")]
     private static partial System.Text.RegularExpressions.Regex LoneCarriageReturn();
 
     /// <inheritdoc />
     public string Extension => ".rules";
+
+    /// <summary>
+    /// The keyword lists <paramref name="file"/> reads: each <c>let NAME = lines("file")</c> that parses (a <c>lines</c>
+    /// elsewhere is an error, SNK0206, and reads nothing).
+    /// </summary>
+    public IReadOnlyList<FileReference> References(LfSourceFile file)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        // Read as Load reads it: without a byte-order mark, whose character the offsets count again here.
+        var mark = file.Text.StartsWith('\uFEFF') ? 1 : 0;
+        var text = file.Text[mark..];
+        var parsed = RulesParser.TryParse(file.Path, text.Contains('\r') ? LoneCarriageReturn().Replace(text, "\n") : text);
+        var references = new List<FileReference>();
+        foreach (var item in parsed.File.Items)
+        {
+            if (item is not LetDeclaration { Value: Call { Function.Text: "lines", Arguments: [TextLiteral literal] } }) continue;
+            string full;
+            try { full = Path.GetFullPath(Path.Combine(file.Folder, literal.Value)); }
+            catch (Exception e) when (e is ArgumentException or NotSupportedException) { continue; }
+            var span = literal.Span;
+            references.Add(new FileReference(span.In(file.Path), span.Offset + mark, span.Length, literal.Value, full));
+        }
+        return references;
+    }
+
+    /// <summary>A rule's text literal naming <paramref name="path"/>: in double quotes, with '"' and '\' escaped.</summary>
+    public string Literal(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var escaped = new System.Text.StringBuilder(path.Length + 2).Append('"');
+        foreach (var c in path)
+        {
+            var escape = c switch { '"' => '"', '\\' => '\\', '\n' => 'n', '\r' => 'r', '\t' => 't', _ => '\0' };
+            if (escape == '\0') escaped.Append(c);
+            else escaped.Append('\\').Append(escape);
+        }
+        return escaped.Append('"').ToString();
+    }
 
     /// <inheritdoc />
     public LfSet Load(IReadOnlyList<LfSourceFile> files, LfLoadContext context)

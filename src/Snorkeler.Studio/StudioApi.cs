@@ -27,7 +27,14 @@ public sealed record TotalsDelta(double Coverage, double Overlap, double Conflic
 public sealed record StudioState(int Version, string Data, long Rows, long DevRows, string TextColumn, string HandLabels, IReadOnlyList<string> Classes,
     IReadOnlyList<string> Files, IReadOnlyDictionary<string, string> Versions, IReadOnlyList<DiagnosticView> Diagnostics, bool Clean, IReadOnlyList<LfView> Lfs, TotalNumbers? Totals, TotalsDelta? Delta,
     string? ModelError, IReadOnlyList<HistoryEntry> History, int Reapplied, double Milliseconds, int HandLabelled, IReadOnlyList<string> Warnings,
-    IReadOnlyList<string> Unsaved, IReadOnlyList<string> Replaced, IReadOnlyDictionary<string, string?> Moved);
+    IReadOnlyList<string> Unsaved, IReadOnlyList<string> Replaced, IReadOnlyDictionary<string, string?> Moved)
+{
+    /// <summary>
+    /// After a rename: the files whose names of other files the studio rewrote to follow it (a rule's <c>lines("…")</c>), relative
+    /// to the LF folder, with the lines changed; null in other answers.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<int>>? Updated { get; init; }
+}
 
 /// <summary>
 /// A file's text and the version of the file it was edited from (<see cref="StudioSession.VersionOf"/>); a save without a
@@ -93,8 +100,11 @@ public static class StudioApi
         });
         api.MapPost("/files/rename", (RenameRequest body) =>
         {
-            session.Rename(body.Path ?? "", body.To ?? "");
-            return State(session);
+            lock (session.Gate)
+            {
+                var updated = session.Rename(body.Path ?? "", body.To ?? "");
+                return State(session) with { Updated = updated };
+            }
         });
         api.MapPost("/files/delete", (DeleteRequest body) =>
         {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Snorkeler.IO;
+using Snorkeler.Loading;
 
 namespace Snorkeler.Studio;
 
@@ -66,10 +67,14 @@ public sealed partial class StudioSession
 
     /// <summary>
     /// Renames <paramref name="relative"/> to <paramref name="to"/> (a rename on the file system: the file is at one name or the
-    /// other, never both or neither); its unsaved edits, in every tab, follow it. Refused (404) when there is no such file,
-    /// (400) for a name <see cref="Create"/> refuses, (409) when <paramref name="to"/> is taken.
+    /// other, never both or neither); its unsaved edits, in every tab, follow it. The files that name a file by its path
+    /// (a rule's <c>lines("words.txt")</c>) and would lose it (the renamed list, or the lists of a rules file moved to another
+    /// folder) are pointed at it again, published with the rename as one unit: the answer, by file relative to the LF folder,
+    /// with the lines changed. Refused (404) when there is no such file, (400) for a name <see cref="Create"/> refuses, (409)
+    /// when <paramref name="to"/> is taken or a file to point again has unsaved edits (they would have to be written, or would
+    /// name the old path).
     /// </summary>
-    public void Rename(string relative, string to)
+    public IReadOnlyDictionary<string, IReadOnlyList<int>> Rename(string relative, string to)
     {
         lock (_gate)
         {
@@ -77,11 +82,32 @@ public sealed partial class StudioSession
             if (string.Equals(Relative(full), (to ?? "").Replace('\\', '/'), StringComparison.Ordinal))
                 throw new StudioRefusal($"'{Relative(full)}' already has that name");
             var target = NewName(to!);
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            try { File.Move(full, target, overwrite: false); }
-            catch (IOException) when (File.Exists(target))
+            var repointed = Repointed(full, target);
+            var pending = new List<PendingFile>();
+            try
             {
-                throw Taken(Relative(target));
+                // The moved file's own new text is published at its new name, after the move.
+                foreach (var file in repointed.Where(f => f.File != full)) pending.Add(Prepare(file.File, file.Text));
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                try { File.Move(full, target, overwrite: false); }
+                catch (IOException) when (File.Exists(target))
+                {
+                    throw Taken(Relative(target));
+                }
+                try
+                {
+                    foreach (var moved in repointed.Where(f => f.File == full)) pending.Add(Prepare(target, moved.Text));
+                    AtomicFile.Commit(pending);
+                }
+                catch when (!pending.Any(p => p.Renamed))
+                {
+                    File.Move(target, full, overwrite: false);
+                    throw;
+                }
+            }
+            finally
+            {
+                foreach (var file in pending) file.Dispose();
             }
             Follow(_unsaved, full, target);
             Follow(_unsavedBase, full, target);
@@ -95,8 +121,60 @@ public sealed partial class StudioSession
             _stamps = Stamps();
             Reload("rename");
             Version++;
+            return new SortedDictionary<string, IReadOnlyList<int>>(
+                repointed.ToDictionary(f => Relative(f.File == full ? target : f.File), f => f.Lines), StringComparer.Ordinal);
         }
     }
+
+    /// <summary>
+    /// The new texts of the files whose references (<see cref="IFileReferences"/>) would no longer lead where they do once
+    /// <paramref name="full"/> is <paramref name="target"/>, each pointed at the same file from where it will be, with the lines
+    /// changed. A reference that leads to no file now is left as written. Refused (409) when such a file has unsaved edits,
+    /// naming it and the lines: its text on disk is not what the person sees, and the text they see would name the old path.
+    /// </summary>
+    private List<(string File, string Text, IReadOnlyList<int> Lines)> Repointed(string full, string target)
+    {
+        var repointed = new List<(string, string, IReadOnlyList<int>)>();
+        var held = new List<string>();
+        foreach (var file in FullFiles())
+        {
+            if (_settings.Loaders.FirstOrDefault(l => file.EndsWith(l.Extension, StringComparison.OrdinalIgnoreCase)) is not IFileReferences loader) continue;
+            var after = file == full ? target : file;
+            var onDisk = InputFile.ReadAllText(file, Loading.LfProject.MaxFileBytes, "an LF file");
+            var (text, lines) = Repoint(loader, file, onDisk, after, full, target);
+            var unsaved = _unsaved.TryGetValue(file, out var buffer) ? Repoint(loader, file, buffer, after, full, target).Lines : [];
+            if (_unsaved.ContainsKey(file) && lines.Count + unsaved.Count > 0)
+                held.Add($"{Relative(file)} (line {Text.Listing.Join(lines.Concat(unsaved).Distinct().Order().Select(n => n.ToString(CultureInfo.InvariantCulture)).ToArray(), "and")})");
+            else if (lines.Count > 0) repointed.Add((file, text, lines));
+        }
+        if (held.Count > 0)
+            throw new StudioRefusal($"renaming '{Relative(full)}' to '{Relative(target)}' changes where {Text.Listing.Join(held.ToArray(), "and")} must name a file, and "
+                                    + $"{(held.Count == 1 ? "it has" : "they have")} unsaved edits: save or discard them first, and the studio rewrites the names with the rename", 409);
+        return repointed;
+    }
+
+    /// <summary>
+    /// <paramref name="text"/> of <paramref name="file"/> (at <paramref name="after"/> once renamed) with each reference that
+    /// would lose its file written again from there, and the lines changed.
+    /// </summary>
+    private static (string Text, IReadOnlyList<int> Lines) Repoint(IFileReferences loader, string file, string text, string after, string full, string target)
+    {
+        var folder = Path.GetDirectoryName(after)!;
+        var changes = new List<(FileReference Reference, string Literal)>();
+        foreach (var reference in loader.References(new LfSourceFile(file, text)))
+        {
+            var leadsTo = reference.Full == full ? target : reference.Full;
+            if (leadsTo != target && !File.Exists(leadsTo)) continue;
+            if (Path.GetFullPath(Path.Combine(folder, reference.Written)) == leadsTo) continue;
+            changes.Add((reference, loader.Literal(Path.GetRelativePath(folder, leadsTo).Replace('\\', '/'))));
+        }
+        var rewritten = new StringBuilder(text);
+        foreach (var (reference, literal) in Enumerable.Reverse(changes)) rewritten.Remove(reference.Offset, reference.Length).Insert(reference.Offset, literal);
+        return (rewritten.ToString(), changes.Select(c => c.Reference.Location.Line).Distinct().ToArray());
+    }
+
+    /// <summary><paramref name="text"/> written beside <paramref name="full"/>, to publish with others (<see cref="AtomicFile.Commit(IReadOnlyList{PendingFile})"/>).</summary>
+    private static PendingFile Prepare(string full, string text) => AtomicFile.Prepare(full, s => s.Write(Encoding.UTF8.GetBytes(text)));
 
     /// <summary>
     /// Deletes <paramref name="relative"/> and drops its unsaved edits in every tab. With <paramref name="version"/> (the version

@@ -459,7 +459,7 @@ public sealed partial class StudioSession : IDisposable
         // A file the page edits that is not saved yet is checked as its buffer, as a file on disk would be.
         var files = FullFiles().Concat(_unsaved.Keys.Where(f => !File.Exists(f)))
             .Where(f => _project.Extensions.Any(e => f.EndsWith(e, StringComparison.OrdinalIgnoreCase))).Distinct(StringComparer.Ordinal).ToList();
-        var set = _project.Load(files.Count > 0 ? files : [Folder], _settings.Schema, _train.Schema, _settings.CacheDirectory, _hints, _settings.LfTimeBudget, _unsaved);
+        var set = _project.Load(files.Count > 0 ? files : [Folder], _settings.Schema, _train.Schema, _settings.CacheDirectory, _hints, _settings.LfTimeBudget, _unsaved, Folder);
         _lastLoad = set;
         if (set.HasErrors) return;
         Evaluate(set, reason, force: false);

@@ -255,4 +255,25 @@ public sealed class CascadeTests
         set.Diagnostics.Select(d => d.ToString()).ShouldBe(["test.rules(1,12): error SNK0001: unexpected 'HAM', expected ','"]);
         set.Functions.ShouldBeEmpty();
     }
+
+    [Fact]
+    public void The_keyword_lists_a_file_reads_are_found_where_their_names_are_written_and_a_literal_of_any_name_reads_back_as_that_name()
+    {
+        // Given a name with a quote, a backslash and a space, written as a literal in a file that starts with a byte-order mark
+        var loader = new RulesLoader();
+        const string name = "odd \"words\"\\x.txt";
+        var literal = loader.Literal(name);
+        var text = $"\uFEFFlabels HAM, SPAM\nlet w = lines({literal})\nlet v = [\"lines\"]\nlf a:\n    when text contains any w label SPAM\n";
+
+        // When
+        var references = loader.References(new LfSourceFile("/lfs/a.rules", text));
+
+        // Then
+        literal.ShouldBe("\"odd \\\"words\\\"\\\\x.txt\"");
+        var reference = references.ShouldHaveSingleItem();
+        reference.Written.ShouldBe(name);
+        reference.Full.ShouldBe(Path.GetFullPath("/lfs/" + name));
+        text.Substring(reference.Offset, reference.Length).ShouldBe(literal);
+        (reference.Location.Line, reference.Location.Column).ShouldBe((2, 15));
+    }
 }

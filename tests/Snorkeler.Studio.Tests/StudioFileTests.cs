@@ -156,6 +156,63 @@ public sealed class StudioFileTests
         File.ReadAllText(Path.Combine(studio.Lfs, "youtube.rules")).ShouldContain("spam_check");
     }
 
+    [Fact]
+    public async Task Renaming_a_keyword_list_points_the_rules_that_read_it_at_its_new_name_and_says_which()
+    {
+        // Given spam.rules and another rules file in a folder below reading please_words.txt (before: both then named a
+        // file that was not there, SNK0401)
+        await using var studio = await StudioHarness.Start();
+        await studio.Post("/api/files/create", new { path = "topic/polite.rules", text = "let words = lines(\"../please_words.txt\")\n\nlf polite_words:\n    when text contains any words label HAM\n" });
+        var before = File.ReadAllText(studio.RulesFile);
+
+        // When
+        var state = await studio.Post("/api/files/rename", new { path = "please_words.txt", to = "lists/polite words.txt" });
+
+        // Then each reads the list from its new place, and nothing else in them changed
+        File.ReadAllText(studio.RulesFile).ShouldBe(before.Replace("lines(\"please_words.txt\")", "lines(\"lists/polite words.txt\")", StringComparison.Ordinal));
+        File.ReadAllText(Path.Combine(studio.Lfs, "topic", "polite.rules")).ShouldStartWith("let words = lines(\"../lists/polite words.txt\")\n");
+        state.GetProperty("clean").GetBoolean().ShouldBeTrue(Diagnostics(state));
+        state.GetProperty("diagnostics").GetArrayLength().ShouldBe(0, Diagnostics(state));
+        state.GetProperty("updated").ToString().ShouldBe("""{"spam.rules":[20],"topic/polite.rules":[1]}""");
+        new Loading.LfProject([new Dsl.RulesLoader()]).Load([studio.Lfs]).Diagnostics.ShouldBeEmpty();
+        Directory.GetFiles(studio.Lfs, ".*", SearchOption.AllDirectories).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Moving_a_rules_file_to_another_folder_points_its_own_keyword_lists_at_them_from_there()
+    {
+        await using var studio = await StudioHarness.Start();
+
+        var state = await studio.Post("/api/files/rename", new { path = "spam.rules", to = "topic/spam.rules" });
+
+        File.ReadAllText(Path.Combine(studio.Lfs, "topic", "spam.rules")).ShouldContain("let please_words = lines(\"../please_words.txt\")\n");
+        state.GetProperty("diagnostics").GetArrayLength().ShouldBe(0, Diagnostics(state));
+        state.GetProperty("updated").ToString().ShouldBe("""{"topic/spam.rules":[20]}""");
+        state.GetProperty("lfs").GetArrayLength().ShouldBe(7);
+        new Loading.LfProject([new Dsl.RulesLoader()]).Load([studio.Lfs]).Diagnostics.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_rename_that_would_change_a_rules_file_with_unsaved_edits_is_refused_naming_it_and_changes_nothing()
+    {
+        // Given spam.rules, which reads please_words.txt, with unsaved edits
+        await using var studio = await StudioHarness.Start();
+        var text = File.ReadAllText(studio.RulesFile);
+        await studio.Post("/api/check", new { path = "spam.rules", text = text + CheckRule, tab = "a" });
+
+        // When
+        var (status, body) = await studio.Raw("/api/files/rename", JsonSerializer.Serialize(new { path = "please_words.txt", to = "polite.txt" }));
+
+        // Then
+        status.ShouldBe(HttpStatusCode.Conflict);
+        body.GetProperty("error").GetString().ShouldBe("renaming 'please_words.txt' to 'polite.txt' changes where spam.rules (line 20) must name a file, and it has unsaved edits: " +
+                                                       "save or discard them first, and the studio rewrites the names with the rename");
+        File.Exists(Path.Combine(studio.Lfs, "please_words.txt")).ShouldBeTrue();
+        File.Exists(Path.Combine(studio.Lfs, "polite.txt")).ShouldBeFalse();
+        File.ReadAllText(studio.RulesFile).ShouldBe(text);
+        (await studio.Get("/api/state")).GetProperty("unsaved").EnumerateArray().Select(f => f.GetString()).ShouldBe(["spam.rules"]);
+    }
+
     [Theory]
     [InlineData("nope.rules", "x.rules", 404, "no such file in the LF folder: 'nope.rules'")]
     [InlineData("spam.rules", "please_words.txt", 409, "'please_words.txt' already exists in the LF folder: choose another name (the studio does not overwrite a file with a new one)")]

@@ -51,8 +51,13 @@ public sealed class LfProject
     /// path in <paramref name="paths"/> that is not on disk but has a text here is checked as that text (a new file); the
     /// files loading reads besides (keyword lists) are taken from here too (<see cref="LfLoadContext.Unsaved"/>).
     /// </param>
+    /// <param name="root">
+    /// The LF folder, which the files loading reads (keyword lists) must be inside; null: the folder the paths share. A tool
+    /// that gives a folder's files one by one (the studio) names the folder, else its files all in one subfolder would make
+    /// that subfolder the root, and a list beside them outside it.
+    /// </param>
     public LfSet Load(IReadOnlyList<string> paths, LabelSchema? schema = null, Data.DataSchema? dataColumns = null, string? cacheDirectory = null,
-        DataHints? dataHints = null, TimeSpan? timeBudget = null, IReadOnlyDictionary<string, string>? unsaved = null)
+        DataHints? dataHints = null, TimeSpan? timeBudget = null, IReadOnlyDictionary<string, string>? unsaved = null, string? root = null)
     {
         var diagnostics = new List<Diagnostic>();
         // A file not yet on disk whose text an editor holds (a new file, not saved yet) is checked as that text.
@@ -68,7 +73,7 @@ public sealed class LfProject
                 diagnostics.Add(Diagnostic.Error(Codes.NotAnLfFile,
                     $"'{Text.Printable.FileName(path)}' is not an LF file: LF files end in {Text.Listing.Join(Extensions.ToArray(), "or")} (a folder given instead is searched for them)", null));
         var files = Files(paths).Concat(paths.Where(Unsaved)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        var root = CommonRoot(paths);
+        root = root is null ? CommonRoot(paths) : Path.GetFullPath(root);
 
         var functions = new List<LabelingFunction>();
         var reads = new List<string>();

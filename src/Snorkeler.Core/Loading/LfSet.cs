@@ -125,3 +125,27 @@ public interface ILfLoader
     /// </summary>
     LfSet Load(IReadOnlyList<LfSourceFile> files, LfLoadContext context);
 }
+
+/// <summary>
+/// A file an LF file names by its path in its text (a keyword list in a rule's <c>lines("words.txt")</c>): where the name is
+/// written, as written, and the file it leads to.
+/// </summary>
+/// <param name="Location">Where the name is written (its quotes included), for messages.</param>
+/// <param name="Offset">0-based character offset of the written name in the file's text, its quotes included.</param>
+/// <param name="Length">Its length in characters, its quotes included.</param>
+/// <param name="Written">The path as the file gives it (escapes resolved), relative to the file's folder.</param>
+/// <param name="Full">The full path it leads to.</param>
+public sealed record FileReference(SourceLocation Location, int Offset, int Length, string Written, string Full);
+
+/// <summary>
+/// A loader whose files name other files by their path (<see cref="FileReference"/>), so that a tool moving a file (the
+/// studio's rename) can point them at its new place instead of leaving them naming a file that is not there.
+/// </summary>
+public interface IFileReferences
+{
+    /// <summary>The files <paramref name="file"/> names, in text order; names in parts of it that do not parse are not found.</summary>
+    IReadOnlyList<FileReference> References(LfSourceFile file);
+
+    /// <summary>The literal that names <paramref name="path"/> (relative, with '/' between folders), to write in place of a reference.</summary>
+    string Literal(string path);
+}

@@ -461,7 +461,11 @@ $("#file-rename").addEventListener("click", async () => {
     $("#file-name").textContent = studio.file;
     render(state);
     renderFiles();
-    setStatus(`renamed ${from} to ${studio.file}`);
+    // A rules file that names the renamed one (or, moved to another folder, its own lists) was pointed at it again on disk.
+    const updated = Object.entries(state.updated || {});
+    if (studio.file in (state.updated || {}) && editor.value === studio.saved) await open(studio.file);
+    const where = updated.map(([file, lines]) => `${file} (line ${lines.join(", ")})`).join(", ");
+    setStatus(`renamed ${from} to ${studio.file}${where ? `; updated the file names in ${where}` : ""}`);
   } catch (error) {
     setStatus(error.message);
   }
