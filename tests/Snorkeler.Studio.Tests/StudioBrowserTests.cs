@@ -548,6 +548,39 @@ public sealed class StudioBrowserTests
         browser.FindElements(By.CssSelector(".pager")).ShouldBeEmpty();
     }
 
+    [Fact]
+    public async Task The_rows_are_not_fetched_again_while_their_panel_is_hidden_and_are_fetched_once_when_it_is_shown_again()
+    {
+        // Given the rows no LF votes on, opened, and the History panel in front (before: every checked edit fetched the
+        // rows again, though no one could see them)
+        await using var studio = await StudioHarness.Start();
+        using var browser = Browser();
+        var wait = Open(browser, studio);
+        browser.ExecuteScript("performance.setResourceTimingBufferSize(10000)");
+        browser.FindElement(By.CssSelector("#total-coverage .value")).Click();
+        wait.Until(b => Text(b, "#rows-panel .rows-title").StartsWith("train: no LF votes — rows 1–25 of ", StringComparison.Ordinal));
+        var opened = RowsRequests(browser);
+        browser.FindElement(By.CssSelector("#tabs button[data-panel='history-panel']")).Click();
+
+        // When two edits are checked
+        TypeTheCheckRule(browser, wait);
+        TypeAtTheEnd(browser, "\nlf spam_look:\n    when text contains \"look\" label SPAM");
+        wait.Until(b => b.FindElements(By.CssSelector("#lf-table tr[data-lf='spam_look']")).Count == 1);
+        await Task.Delay(TimeSpan.FromSeconds(2)); // a poll, and any request the edits started, done
+
+        // Then no rows were fetched; shown again, they are fetched once, as they are now
+        RowsRequests(browser).ShouldBe(opened);
+        browser.FindElement(By.CssSelector("#tabs button[data-panel='rows-panel']")).Click();
+        var left = (await studio.Get("/api/rows?set=train&bucket=uncovered&limit=0")).GetProperty("matched").GetInt64().ToString("N0", CultureInfo.InvariantCulture);
+        wait.Until(b => Text(b, "#rows-panel .rows-title") == $"train: no LF votes — rows 1–25 of {left}");
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        RowsRequests(browser).ShouldBe(opened + 1);
+    }
+
+    /// <summary>How many requests for rows the page has made (the browser's own record of what it fetched).</summary>
+    private static long RowsRequests(IJavaScriptExecutor browser)
+        => (long)browser.ExecuteScript("return performance.getEntriesByType('resource').filter(e => e.name.includes('/api/rows')).length")!;
+
     /// <summary>The rows the rows panel shows, by their 0-based index.</summary>
     private static List<string> Shown(IWebDriver browser)
         => browser.FindElements(By.CssSelector("#rows-panel .row")).Select(r => r.GetAttribute("data-row")!).ToList();

@@ -388,7 +388,7 @@ function render(state) {
   $("#status").textContent = `model ${t && t.model ? t.model : "–"}${ms}`;
   if (!$("#suggestions-panel").hidden) loadSuggestions();
   if (!$("#next-panel").hidden) loadNext();
-  if (studio.rows && studio.rows.version !== state.version) showRows(studio.rows.query, studio.rows.offset, true);
+  refreshRows();
 }
 
 // The change from one number to another, when both exist.
@@ -517,6 +517,7 @@ function selectTab(panel) {
   for (const p of document.querySelectorAll(".panel")) p.hidden = p.id !== panel;
   if (panel === "suggestions-panel") loadSuggestions();
   if (panel === "next-panel") loadNext();
+  if (panel === "rows-panel") refreshRows();
 }
 for (const button of document.querySelectorAll("#tabs button")) button.addEventListener("click", () => selectTab(button.dataset.panel));
 
@@ -549,6 +550,14 @@ async function showRows(query, offset = 0, refresh = false) {
     if (studio.rows === asked) $("#rows-panel").replaceChildren(rowsTitle(error.message));
   }
 }
+
+// The rows shown are fetched again only where they can be seen: after edits made while another panel was in front (or the
+// browser showed another tab), once, when they are shown again.
+function refreshRows() {
+  const seen = !$("#rows-panel").hidden && document.visibilityState !== "hidden";
+  if (seen && studio.rows && studio.state && studio.rows.version !== studio.state.version) showRows(studio.rows.query, studio.rows.offset, true);
+}
+document.addEventListener("visibilitychange", refreshRows);
 
 // "rows 26–50 of 1,234", "row 1,234 of 1,234".
 function pageRange(view) {
