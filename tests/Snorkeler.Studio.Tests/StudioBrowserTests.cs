@@ -577,6 +577,32 @@ public sealed class StudioBrowserTests
         RowsRequests(browser).ShouldBe(opened + 1);
     }
 
+    [Fact]
+    public async Task The_rows_of_an_LF_follow_it_when_it_is_renamed_in_place_and_close_with_a_line_naming_it_when_it_is_gone()
+    {
+        // Given the rows of a new LF open (before: renaming the LF showed the server's bare "unknown LF 'spam_check'")
+        await using var studio = await StudioHarness.Start();
+        using var browser = Browser();
+        var wait = Open(browser, studio);
+        TypeTheCheckRule(browser, wait);
+        browser.FindElement(By.CssSelector("#lf-table tr[data-lf='spam_check'] td.coverage .clickable")).Click();
+        wait.Until(b => Text(b, "#rows-panel .rows-title").StartsWith("train: spam_check votes — ", StringComparison.Ordinal));
+        var shown = Shown(browser);
+
+        // When it is renamed where it is, the same rows are shown under its new name
+        var editor = browser.FindElement(By.Id("editor"));
+        editor.SendKeys(Keys.Control + Keys.End + Keys.Null + Keys.Up + Keys.End + Keys.Backspace + "ed:");
+        wait.Until(b => Text(b, "#rows-panel .rows-title").StartsWith("train: spam_checked votes — ", StringComparison.Ordinal));
+        Shown(browser).ShouldBe(shown);
+
+        // When it is removed, the rows close with a line naming it
+        editor.SendKeys(Keys.Control + Keys.End + Keys.Null + Keys.Shift + Keys.Up + Keys.Up + Keys.Null + Keys.Backspace);
+        wait.Until(b => b.FindElements(By.CssSelector("#lf-table tr[data-lf='spam_checked']")).Count == 0);
+        wait.Until(b => Text(b, "#rows-panel .rows-title").Contains("spam_checked", StringComparison.Ordinal));
+        Text(browser, "#rows-panel .rows-title").ShouldBe("LF 'spam_checked' is no longer there (removed, or renamed and moved): click a number to see rows");
+        browser.FindElements(By.CssSelector("#rows-panel .row")).ShouldBeEmpty();
+    }
+
     /// <summary>How many requests for rows the page has made (the browser's own record of what it fetched).</summary>
     private static long RowsRequests(IJavaScriptExecutor browser)
         => (long)browser.ExecuteScript("return performance.getEntriesByType('resource').filter(e => e.name.includes('/api/rows')).length")!;

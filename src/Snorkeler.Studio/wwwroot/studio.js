@@ -328,6 +328,7 @@ function card(label, value, change, rows, id, title = "", more = null) {
 
 function render(state) {
   const previousFiles = studio.state ? studio.state.files.join("\n") : "";
+  followLf(studio.state, state);
   studio.state = state;
   $("#data-info").textContent = `${state.data} · ${counted(state.rows, "row")}` +
     (state.devRows ? ` · dev ${counted(state.devRows, "row")}` : "") + ` · classes ${state.classes.join(", ")}`;
@@ -558,6 +559,25 @@ function refreshRows() {
   if (seen && studio.rows && studio.state && studio.rows.version !== studio.state.version) showRows(studio.rows.query, studio.rows.offset, true);
 }
 document.addEventListener("visibilitychange", refreshRows);
+
+// The rows of an LF that is gone from the state follow it when it was renamed where it is: one LF, at its file and line,
+// under a name the previous state did not have. Otherwise they close with a line naming it, not the server's refusal.
+function followLf(before, state) {
+  const query = studio.rows ? new URLSearchParams(studio.rows.query) : null;
+  const name = query && query.get("lf");
+  if (!name || !before || state.lfs.some((l) => l.numbers.name === name)) return;
+  const was = before.lfs.find((l) => l.numbers.name === name);
+  const known = new Set(before.lfs.map((l) => l.numbers.name));
+  const here = !was || was.numbers.line < 1 ? [] : state.lfs.filter(({ numbers: n }) =>
+    !known.has(n.name) && n.file === was.numbers.file && n.line === was.numbers.line);
+  if (here.length === 1) {
+    query.set("lf", here[0].numbers.name);
+    studio.rows = { ...studio.rows, query: query.toString() }; // its version is the old state's, so it is fetched again
+    return;
+  }
+  studio.rows = null;
+  $("#rows-panel").replaceChildren(rowsTitle(`LF '${name}' is no longer there (removed, or renamed and moved): click a number to see rows`));
+}
 
 // "rows 26–50 of 1,234", "row 1,234 of 1,234".
 function pageRange(view) {
