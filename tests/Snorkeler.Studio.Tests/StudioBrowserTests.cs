@@ -603,6 +603,49 @@ public sealed class StudioBrowserTests
         browser.FindElements(By.CssSelector("#rows-panel .row")).ShouldBeEmpty();
     }
 
+    [Fact]
+    public async Task A_person_labels_row_after_row_from_the_keyboard_and_the_focus_stays_in_the_rows()
+    {
+        // Given the rows no LF votes on (before: a label set with Enter redrew the rows and the focus fell out of the page,
+        // so each next row took the mouse)
+        await using var studio = await StudioHarness.Start();
+        using var browser = Browser();
+        var wait = Open(browser, studio);
+        browser.FindElement(By.CssSelector("#total-coverage .value")).Click();
+        wait.Until(b => Text(b, "#rows-panel .rows-title").StartsWith("train: no LF votes — rows 1–25 of ", StringComparison.Ordinal));
+        var rows = Shown(browser);
+
+        // When: Enter on the first row's HAM, Enter again, then Tab to SPAM and Enter
+        browser.FindElement(By.CssSelector($"#rows-panel .row[data-row='{rows[0]}'] .hand button[data-label='HAM']")).SendKeys(Keys.Enter);
+        wait.Until(b => HandLabel(b, rows[0]) == "hand label: HAM");
+        wait.Until(b => Focused(b) == (rows[1], "HAM"));
+        browser.SwitchTo().ActiveElement().SendKeys(Keys.Enter);
+        wait.Until(b => HandLabel(b, rows[1]) == "hand label: HAM");
+        wait.Until(b => Focused(b) == (rows[2], "HAM"));
+        browser.SwitchTo().ActiveElement().SendKeys(Keys.Tab);
+        Focused(browser).ShouldBe((rows[2], "SPAM"));
+        browser.SwitchTo().ActiveElement().SendKeys(Keys.Enter);
+        wait.Until(b => HandLabel(b, rows[2]) == "hand label: SPAM");
+
+        // Then each label was set, and the focus waits on the next row
+        wait.Until(b => Focused(b) == (rows[3], "SPAM"));
+        var numbers = rows.Take(3).Select(r => (long.Parse(r, CultureInfo.InvariantCulture) + 1).ToString(CultureInfo.InvariantCulture)).ToArray();
+        File.ReadAllLines(studio.Session.HandLabelsPath).Skip(1).ShouldBe([$"{numbers[0]},HAM", $"{numbers[1]},HAM", $"{numbers[2]},SPAM"], ignoreOrder: true);
+    }
+
+    /// <summary>The hand label a row of the rows panel shows, or "" when it has none.</summary>
+    private static string HandLabel(IWebDriver browser, string row)
+        => browser.FindElements(By.CssSelector($"#rows-panel .row[data-row='{row}'] .gold")).Select(g => g.Text).FirstOrDefault() ?? "";
+
+    /// <summary>The row and class of the hand-label button that has the focus, or empty strings when no such button has it.</summary>
+    private static (string Row, string Label) Focused(IWebDriver browser)
+    {
+        var focused = browser.SwitchTo().ActiveElement();
+        var label = focused.GetAttribute("data-label");
+        var row = label is null ? null : (string?)((IJavaScriptExecutor)browser).ExecuteScript("return document.activeElement.closest('#rows-panel .row')?.dataset.row ?? null");
+        return (row ?? "", label ?? "");
+    }
+
     /// <summary>How many requests for rows the page has made (the browser's own record of what it fetched).</summary>
     private static long RowsRequests(IJavaScriptExecutor browser)
         => (long)browser.ExecuteScript("return performance.getEntriesByType('resource').filter(e => e.name.includes('/api/rows')).length")!;

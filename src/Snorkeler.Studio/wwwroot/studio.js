@@ -13,6 +13,7 @@ const studio = {
   checkTimer: 0,
   pending: null,      // the check in flight
   rows: null,         // the rows shown: the bucket's query, the offset of their page and the state version they show
+  focus: null,        // the hand-label button to give the focus back to when its panel is drawn again (focusNextRow)
 };
 
 // This tab's id: the server holds one unsaved text per file, the latest any tab checked, and tells a tab whose text
@@ -547,6 +548,7 @@ async function showRows(query, offset = 0, refresh = false) {
       ...(paged ? [pager(query, view)] : []), ...view.rows.map(renderRow), ...(paged ? [pager(query, view)] : []));
     const buttons = [...document.querySelectorAll(".pager button")];
     if (refocus >= 0 && buttons[refocus]) (buttons[refocus].disabled ? buttons[refocus ^ 1] : buttons[refocus]).focus();
+    refocusRow($("#rows-panel"));
   } catch (error) {
     if (studio.rows === asked) $("#rows-panel").replaceChildren(rowsTitle(error.message));
   }
@@ -636,9 +638,12 @@ function renderRow(row) {
   element.innerHTML = `<div class="meta">${where}${row.reason ? `<span>${escapeHtml(row.reason)}</span>` : ""}${gold}<span>${model}</span>${hand}</div>` +
     fields + `<div>${votes}</div>`;
   for (const button of element.querySelectorAll(".hand button")) {
-    button.addEventListener("click", async () => {
+    button.addEventListener("click", async (event) => {
       try {
         const state = await api("/api/label", { row: row.row, label: button.dataset.label || null });
+        // Labelled from the keyboard (a click without a pointer's count), the focus goes on to the next row, which the
+        // redrawing of the panel the label sets off would otherwise drop.
+        if (event.detail === 0) focusNextRow(element, button.dataset.label);
         render(state);
         for (const b of element.querySelectorAll(".hand button")) b.classList.toggle("chosen", b.dataset.label !== "" && b.dataset.label === button.dataset.label);
         setStatus(button.dataset.label ? `row ${row.number} labelled ${button.dataset.label} (saved to ${state.handLabels})` : `row ${row.number}: label cleared`);
@@ -650,10 +655,42 @@ function renderRow(row) {
   return element;
 }
 
+// Puts the focus on the hand-label button of the row after `element` (its last row: on `element`) for `label`, or its
+// first, and remembers where, so that the panel, drawn again, puts it back there (refocusRow).
+function focusNextRow(element, label) {
+  const panel = element.closest(".panel");
+  if (!panel) return;
+  const rows = [...panel.querySelectorAll(".row")];
+  const next = rows.slice(rows.indexOf(element) + 1).find((r) => r.querySelector(".hand button")) || element;
+  studio.focus = { panel: panel.id, row: next.dataset.row, set: next.dataset.set, index: rows.indexOf(next), label };
+  const button = labelButton(panel, studio.focus);
+  if (button) button.focus();
+}
+
+// Once `panel` is drawn again, gives the focus focusNextRow put in it back to its row (that row, or the one now at its
+// place), unless it is somewhere else by then (the person moved it, or a pager button kept it).
+function refocusRow(panel) {
+  const wanted = studio.focus;
+  if (!wanted || wanted.panel !== panel.id) return;
+  studio.focus = null;
+  if (document.activeElement && document.activeElement !== document.body) return;
+  const button = labelButton(panel, wanted);
+  if (button) button.focus();
+}
+
+// The hand-label button for `wanted.label` (or the first) of the row `wanted` names in `panel`, or of the row at its index.
+function labelButton(panel, wanted) {
+  const rows = [...panel.querySelectorAll(".row")];
+  const row = rows.find((r) => r.dataset.row === wanted.row && r.dataset.set === wanted.set) || rows[Math.min(wanted.index, rows.length - 1)];
+  const buttons = row ? [...row.querySelectorAll(".hand button")] : [];
+  return buttons.find((b) => b.dataset.label === wanted.label) || buttons[0];
+}
+
 async function loadNext() {
   try {
     const view = await api("/api/next?limit=25");
     $("#next-panel").replaceChildren(rowsTitle("Rows where a new or fixed LF would help most (uncovered, conflicting, uncertain; similar rows spread out)"), ...view.rows.map(renderRow));
+    refocusRow($("#next-panel"));
   } catch (error) {
     $("#next-panel").replaceChildren(rowsTitle(error.message));
   }
