@@ -93,6 +93,12 @@ public static class StudioApi
             session.Discard(body.Path, Tab(body.Tab));
             return State(session, tab: body.Tab);
         });
+        // The page's beacon as its tab closes (navigator.sendBeacon sends no JSON body, so the tab is in the query).
+        api.MapPost("/close", (string? tab) =>
+        {
+            session.Close(Tab(tab) ?? throw new StudioRefusal("give the tab that closes ('tab', the id its requests name)"));
+            return Results.NoContent();
+        });
         api.MapPost("/files/create", (NewFileRequest body) =>
         {
             session.Create(body.Path ?? "", body.Text ?? session.Starter(body.Path ?? ""));
@@ -178,6 +184,7 @@ public static class StudioApi
     public static StudioState State(StudioSession session, bool poll = false, string? tab = null)
     {
         Guard.NotNull(session);
+        session.Heard(tab);
         if (poll) session.PickUpExternalChanges();
         lock (session.Gate)
         {

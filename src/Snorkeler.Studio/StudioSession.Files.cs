@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using Snorkeler.IO;
@@ -14,6 +15,9 @@ public sealed partial class StudioSession
 {
     /// <summary>The unsaved text each tab (by the id the page sends) last checked, by full path.</summary>
     private readonly Dictionary<(string Tab, string File), string> _tabTexts = [];
+
+    /// <summary>When each tab (by its id) was last heard from: a request naming it (<see cref="Heard"/>).</summary>
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _tabsHeard = new(StringComparer.Ordinal);
 
     /// <summary>Files renamed (to their new name) or deleted (null) from the page, relative to the LF folder, so other tabs follow.</summary>
     private readonly SortedDictionary<string, string?> _moved = new(StringComparer.Ordinal);
@@ -217,10 +221,59 @@ public sealed partial class StudioSession
         }
     }
 
+    /// <summary>
+    /// Notes that tab <paramref name="tab"/> is there now (a request named it), so its unsaved texts are kept for another
+    /// <see cref="StudioSettings.TabSilence"/>. Takes no lock: the page's polls do not wait on an edit for it.
+    /// </summary>
+    public void Heard(string? tab)
+    {
+        if (tab is not null) _tabsHeard[tab] = _settings.Time.GetUtcNow();
+    }
+
+    /// <summary>
+    /// Tab <paramref name="tab"/> closed (the page's beacon as it goes): its unsaved texts are dropped, and the numbers follow
+    /// the files on disk again where no other tab holds the same text (another tab's text of a file stays in force).
+    /// </summary>
+    public void Close(string tab)
+    {
+        Guard.NotNull(tab);
+        lock (_gate)
+        {
+            if (Forget(tab)) Reload("tab closed");
+        }
+    }
+
+    /// <summary>Closes the tabs not heard from for <see cref="StudioSettings.TabSilence"/> (a browser that closed without a beacon, a machine asleep).</summary>
+    private void ForgetSilentTabs()
+    {
+        var now = _settings.Time.GetUtcNow();
+        var dropped = false;
+        foreach (var (tab, heard) in _tabsHeard.ToArray())
+            if (now - heard >= _settings.TabSilence) dropped |= Forget(tab);
+        if (dropped) Reload("tab silent");
+    }
+
+    /// <summary>Drops tab <paramref name="tab"/>'s unsaved texts, and each buffer that is its text and no other tab's; true when a buffer went.</summary>
+    private bool Forget(string tab)
+    {
+        _tabsHeard.TryRemove(tab, out _);
+        var dropped = false;
+        foreach (var ((_, full), text) in _tabTexts.Where(p => p.Key.Tab == tab).ToList())
+        {
+            _tabTexts.Remove((tab, full));
+            if (!_unsaved.TryGetValue(full, out var buffer) || buffer != text || HeldByAnotherTab(tab, full)) continue;
+            _unsaved.Remove(full);
+            _unsavedBase.Remove(full);
+            dropped = true;
+        }
+        return dropped;
+    }
+
     /// <summary>Remembers <paramref name="text"/> as tab <paramref name="tab"/>'s unsaved text of <paramref name="full"/> (null: the tab saved or discarded it).</summary>
     private void RememberTab(string? tab, string full, string? text)
     {
         if (tab is null) return;
+        Heard(tab);
         if (text is null) _tabTexts.Remove((tab, full));
         else _tabTexts[(tab, full)] = text;
     }

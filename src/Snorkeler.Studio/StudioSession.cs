@@ -362,6 +362,7 @@ public sealed partial class StudioSession : IDisposable
     /// Re-reads the folder when a file in it changed on disk (another editor, a git checkout); true when something changed.
     /// A file with an unsaved buffer is still checked with the buffer, the text the page shows; the page sees the file's new
     /// version in the state and offers to reload it, and a save over it is refused until the person chooses.
+    /// Tabs silent for <see cref="StudioSettings.TabSilence"/> are closed first (<see cref="Close"/>).
     /// While an edit holds the session it returns false at once: the next poll looks again, and a poll never holds a
     /// thread-pool thread waiting (two blocked pool threads on two cores starve the applier's channel, whose
     /// continuations run on the pool, for as long as the pool takes to add threads: seconds).
@@ -372,6 +373,7 @@ public sealed partial class StudioSession : IDisposable
         try
         {
             if (_disposed) return false;
+            ForgetSilentTabs();
             var stamps = Stamps();
             var changed = stamps.Keys.Union(_stamps.Keys).Where(k => !stamps.TryGetValue(k, out var a) || !_stamps.TryGetValue(k, out var b) || a != b).ToList();
             if (changed.Count == 0) return false;

@@ -59,6 +59,16 @@ public sealed record StudioSettings
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
+    /// How long a tab may go without a request naming it before its unsaved texts are dropped, as when it closes. The page
+    /// asks for its state every 1.5 s, and a browser slows a hidden tab's timers to once a minute at most; a tab that was
+    /// asleep longer sends its text again when it wakes.
+    /// </summary>
+    public TimeSpan TabSilence { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>The clock a tab's silence is measured by.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>
     /// Where hand labels are kept unless told: <c>.DATA.studio-labels.csv</c> beside the first data file. The leading dot
     /// keeps it out of what a shell's <c>*.csv</c> or <c>*</c> expands to, so <c>--data raw/*.csv</c> still names only the
     /// data once a row is labelled. A labels file under the name studios before used (<c>DATA.studio-labels.csv</c>, which

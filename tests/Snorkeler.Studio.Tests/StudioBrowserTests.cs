@@ -305,6 +305,31 @@ public sealed class StudioBrowserTests
     }
 
     [Fact]
+    public async Task A_tab_closed_with_unsaved_edits_takes_them_out_of_the_numbers_another_tab_shows()
+    {
+        // Given two tabs, the first with an unsaved rule the second's numbers include (before: closed, the first tab's rule
+        // stayed in the numbers for as long as the studio ran)
+        await using var studio = await StudioHarness.Start();
+        using var tabs = new TwoTabs(studio);
+        var (first, firstWait, second, secondWait) = (tabs.First, tabs.FirstWait, tabs.Second, tabs.SecondWait);
+        TypeTheCheckRule(first, firstWait);
+        secondWait.Until(b => b.FindElement(By.Id("foreign")).Displayed && b.FindElements(By.CssSelector("#lf-table tr[data-lf='spam_check']")).Count == 1);
+
+        // When the first goes to another address, leaving its edits if asked
+        first.ExecuteScript("setTimeout(() => { location.href = 'about:blank'; })");
+        firstWait.Until(b =>
+        {
+            Alert(b)?.Accept();
+            return Alert(b) is null && b.Url == "about:blank";
+        });
+
+        // Then the second's numbers follow the file on disk again
+        secondWait.Until(b => b.FindElements(By.CssSelector("#lf-table tbody tr")).Count == 7);
+        secondWait.Until(b => !b.FindElement(By.Id("foreign")).Displayed);
+        (await studio.Get("/api/state")).GetProperty("unsaved").GetArrayLength().ShouldBe(0);
+    }
+
+    [Fact]
     public async Task A_person_sees_the_model_accuracy_where_LFs_vote_beside_the_overall_one_and_opens_only_the_mistakes_LFs_decide()
     {
         await using var studio = await StudioHarness.Start(set: "trec", rules: StudioHarness.TrecRules);

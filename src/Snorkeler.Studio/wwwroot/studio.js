@@ -783,6 +783,10 @@ window.addEventListener("beforeunload", (event) => {
   if (editor.value !== studio.saved) event.preventDefault();
 });
 
+// A tab that goes (closed, reloaded, another address) tells the server, which drops its unsaved edits, so the numbers the
+// other tabs show stop including them; a tab kept in the browser's history that comes back sends them again (poll).
+window.addEventListener("pagehide", () => navigator.sendBeacon(`/api/close?tab=${encodeURIComponent(tabId)}`));
+
 (async function start() {
   // Unsaved edits the server holds for an earlier page (closed, reloaded) are not in this editor: drop them.
   const state = await api("/api/discard", {});

@@ -1,0 +1,88 @@
+using System.Net;
+using System.Text.Json;
+
+namespace Snorkeler.Studio.Tests;
+
+/// <summary>
+/// A tab's unsaved texts leave the server when the tab closes (the page's beacon, <c>POST /api/close</c>) or has been silent
+/// for <see cref="StudioSettings.TabSilence"/> (before: they stayed in the numbers for as long as the studio ran).
+/// </summary>
+public sealed class ClosedTabTests
+{
+    private const string Rule = "\nlf spam_check:\n    when text contains \"check\" label SPAM\n";
+
+    private static int LfCount(JsonElement state) => state.GetProperty("lfs").GetArrayLength();
+
+    private static string[] Unsaved(JsonElement state) => state.GetProperty("unsaved").EnumerateArray().Select(f => f.GetString()!).ToArray();
+
+    [Fact]
+    public async Task A_closed_tab_s_unsaved_text_leaves_the_numbers_and_another_tab_s_text_of_the_file_stays()
+    {
+        // Given tab a's unsaved rule, then tab b's other text of the same file, which the numbers follow
+        await using var studio = await StudioHarness.Start();
+        var rules = File.ReadAllText(studio.RulesFile);
+        await studio.Post("/api/check", new { path = "spam.rules", text = rules + Rule, tab = "a" });
+        LfCount(await studio.Post("/api/check", new { path = "spam.rules", text = rules + Rule.Replace("check", "look", StringComparison.Ordinal), tab = "b" })).ShouldBe(8);
+
+        // When a closes, b's text stays in force
+        (await studio.Raw("/api/close?tab=a", "")).Status.ShouldBe(HttpStatusCode.NoContent);
+        var afterA = await studio.Get("/api/state");
+        Unsaved(afterA).ShouldBe(["spam.rules"]);
+        afterA.GetProperty("lfs").EnumerateArray().Select(l => l.GetProperty("numbers").GetProperty("name").GetString()).ShouldContain("spam_look");
+
+        // When b closes, the numbers follow the file on disk
+        await studio.Raw("/api/close?tab=b", "");
+        var afterB = await studio.Get("/api/state");
+        Unsaved(afterB).ShouldBeEmpty();
+        LfCount(afterB).ShouldBe(7);
+        afterB.GetProperty("history").EnumerateArray().Last().GetProperty("reason").GetString().ShouldBe("tab closed");
+    }
+
+    [Fact]
+    public async Task Closing_a_tab_is_refused_without_its_id_and_is_nothing_for_a_tab_with_no_unsaved_text()
+    {
+        await using var studio = await StudioHarness.Start();
+        var rules = File.ReadAllText(studio.RulesFile);
+        await studio.Post("/api/check", new { path = "spam.rules", text = rules + Rule, tab = "a" });
+
+        var (status, body) = await studio.Raw("/api/close", "");
+        (await studio.Raw("/api/close?tab=someone-else", "")).Status.ShouldBe(HttpStatusCode.NoContent);
+
+        status.ShouldBe(HttpStatusCode.BadRequest);
+        body.GetProperty("error").GetString().ShouldBe("give the tab that closes ('tab', the id its requests name)");
+        Unsaved(await studio.Get("/api/state")).ShouldBe(["spam.rules"]);
+    }
+
+    [Fact]
+    public async Task A_tab_silent_for_longer_than_the_tab_silence_loses_its_unsaved_text_and_a_tab_that_polls_keeps_its_own()
+    {
+        // Given tabs a and b, each with unsaved text of its own file, on a clock the test moves
+        var clock = new ManualClock();
+        await using var studio = await StudioHarness.Start(adjust: s => s with { Time = clock, TabSilence = TimeSpan.FromMinutes(10) });
+        var rules = File.ReadAllText(studio.RulesFile);
+        await studio.Post("/api/check", new { path = "spam.rules", text = rules + Rule, tab = "a" });
+        await studio.Post("/api/check", new { path = "please_words.txt", text = "please\nplz\n", tab = "b" });
+
+        // When b polls every nine minutes and a says nothing
+        clock.Advance(TimeSpan.FromMinutes(9));
+        await studio.Get("/api/state?tab=b");
+        Unsaved(await studio.Get("/api/state")).ShouldBe(["please_words.txt", "spam.rules"]); // nine minutes: a is still there
+        clock.Advance(TimeSpan.FromMinutes(9));
+        var state = await studio.Get("/api/state?tab=b");
+
+        // Then a's text is gone from the numbers, and b's stays
+        Unsaved(state).ShouldBe(["please_words.txt"]);
+        LfCount(state).ShouldBe(7);
+        state.GetProperty("history").EnumerateArray().Last().GetProperty("reason").GetString().ShouldBe("tab silent");
+    }
+
+    /// <summary>A clock that stands still until the test moves it.</summary>
+    private sealed class ManualClock : TimeProvider
+    {
+        private DateTimeOffset _now = new(2026, 12, 6, 12, 0, 0, TimeSpan.Zero);
+
+        public override DateTimeOffset GetUtcNow() => _now;
+
+        public void Advance(TimeSpan by) => _now += by;
+    }
+}
