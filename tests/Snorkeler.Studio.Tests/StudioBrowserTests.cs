@@ -541,8 +541,7 @@ public sealed class StudioBrowserTests
         await using var studio = await StudioHarness.Start();
         using var browser = Browser();
         var wait = Open(browser, studio);
-        browser.FindElement(By.CssSelector("#total-coverage .value")).Click();
-        wait.Until(b => Text(b, "#rows-panel .rows-title").StartsWith("train: no LF votes — rows 1–25 of ", StringComparison.Ordinal));
+        OpenTheUncoveredRows(browser, wait);
         browser.FindElement(By.CssSelector(".pager .next")).Click();
         wait.Until(b => Text(b, "#rows-panel .rows-title").StartsWith("train: no LF votes — rows 26–50 of ", StringComparison.Ordinal));
 
@@ -582,8 +581,7 @@ public sealed class StudioBrowserTests
         using var browser = Browser();
         var wait = Open(browser, studio);
         browser.ExecuteScript("performance.setResourceTimingBufferSize(10000)");
-        browser.FindElement(By.CssSelector("#total-coverage .value")).Click();
-        wait.Until(b => Text(b, "#rows-panel .rows-title").StartsWith("train: no LF votes — rows 1–25 of ", StringComparison.Ordinal));
+        OpenTheUncoveredRows(browser, wait);
         var opened = RowsRequests(browser);
         browser.FindElement(By.CssSelector("#tabs button[data-panel='history-panel']")).Click();
 
@@ -636,8 +634,7 @@ public sealed class StudioBrowserTests
         await using var studio = await StudioHarness.Start();
         using var browser = Browser();
         var wait = Open(browser, studio);
-        browser.FindElement(By.CssSelector("#total-coverage .value")).Click();
-        wait.Until(b => Text(b, "#rows-panel .rows-title").StartsWith("train: no LF votes — rows 1–25 of ", StringComparison.Ordinal));
+        OpenTheUncoveredRows(browser, wait);
         var rows = Shown(browser);
 
         // When: Enter on the first row's HAM, Enter again, then Tab to SPAM and Enter
@@ -744,6 +741,13 @@ public sealed class StudioBrowserTests
         editor.Click();
         editor.SendKeys(Keys.Control + Keys.End);
         editor.SendKeys(text);
+    }
+
+    /// <summary>Clicks the coverage card and waits until the rows panel shows the first page of the rows no LF votes on.</summary>
+    private static void OpenTheUncoveredRows(IWebDriver browser, WebDriverWait wait)
+    {
+        browser.FindElement(By.CssSelector("#total-coverage .value")).Click();
+        wait.Until(b => Text(b, "#rows-panel .rows-title").StartsWith("train: no LF votes — rows 1–25 of ", StringComparison.Ordinal));
     }
 
     /// <summary>Types an LF 'spam_check' at the end of the editor and waits until the LF table lists it.</summary>
