@@ -13,7 +13,6 @@ const studio = {
   checkTimer: 0,
   pending: null,      // the check in flight
   rows: null,         // the rows shown: the bucket's query, the offset of their page and the state version they show
-  focus: null,        // the hand-label button to give the focus back to when its panel is drawn again (focusNextRow)
 };
 
 // This tab's id: the server holds one unsaved text per file, the latest any tab checked, and tells a tab whose text
@@ -544,11 +543,10 @@ async function showRows(query, offset = 0, refresh = false) {
     // Past the end (the bucket shrank since the page was shown): its last page.
     if (view.rows.length === 0 && view.matched > 0 && offset > 0) return showRows(query, Math.floor((view.matched - 1) / ROWS_PER_PAGE) * ROWS_PER_PAGE, refresh);
     const paged = view.matched > ROWS_PER_PAGE;
-    $("#rows-panel").replaceChildren(rowsTitle(`${view.set}: ${view.query} — ${paged ? pageRange(view) : counted(view.matched, "row")}`),
-      ...(paged ? [pager(query, view)] : []), ...view.rows.map(renderRow), ...(paged ? [pager(query, view)] : []));
+    keepFocus($("#rows-panel"), [rowsTitle(`${view.set}: ${view.query} — ${paged ? pageRange(view) : counted(view.matched, "row")}`),
+      ...(paged ? [pager(query, view)] : []), ...view.rows.map(renderRow), ...(paged ? [pager(query, view)] : [])]);
     const buttons = [...document.querySelectorAll(".pager button")];
     if (refocus >= 0 && buttons[refocus]) (buttons[refocus].disabled ? buttons[refocus ^ 1] : buttons[refocus]).focus();
-    refocusRow($("#rows-panel"));
   } catch (error) {
     if (studio.rows === asked) $("#rows-panel").replaceChildren(rowsTitle(error.message));
   }
@@ -641,8 +639,8 @@ function renderRow(row) {
     button.addEventListener("click", async (event) => {
       try {
         const state = await api("/api/label", { row: row.row, label: button.dataset.label || null });
-        // Labelled from the keyboard (a click without a pointer's count), the focus goes on to the next row, which the
-        // redrawing of the panel the label sets off would otherwise drop.
+        // Labelled from the keyboard (a click without a pointer's count), the focus goes on to the next row, and stays
+        // there when the label draws the panel again.
         if (event.detail === 0) focusNextRow(element, button.dataset.label);
         render(state);
         for (const b of element.querySelectorAll(".hand button")) b.classList.toggle("chosen", b.dataset.label !== "" && b.dataset.label === button.dataset.label);
@@ -655,26 +653,25 @@ function renderRow(row) {
   return element;
 }
 
-// Puts the focus on the hand-label button of the row after `element` (its last row: on `element`) for `label`, or its
-// first, and remembers where, so that the panel, drawn again, puts it back there (refocusRow).
+// Puts the focus on the hand-label button for `label` (or the first) of the row after `element` (its last row: of
+// `element`); the panel, drawn again, gives it back to that row (keepFocus).
 function focusNextRow(element, label) {
   const panel = element.closest(".panel");
   if (!panel) return;
   const rows = [...panel.querySelectorAll(".row")];
   const next = rows.slice(rows.indexOf(element) + 1).find((r) => r.querySelector(".hand button")) || element;
-  studio.focus = { panel: panel.id, row: next.dataset.row, set: next.dataset.set, index: rows.indexOf(next), label };
-  const button = labelButton(panel, studio.focus);
+  const button = labelButton(panel, { row: next.dataset.row, set: next.dataset.set, index: rows.indexOf(next), label });
   if (button) button.focus();
 }
 
-// Once `panel` is drawn again, gives the focus focusNextRow put in it back to its row (that row, or the one now at its
-// place), unless it is somewhere else by then (the person moved it, or a pager button kept it).
-function refocusRow(panel) {
-  const wanted = studio.focus;
-  if (!wanted || wanted.panel !== panel.id) return;
-  studio.focus = null;
-  if (document.activeElement && document.activeElement !== document.body) return;
-  const button = labelButton(panel, wanted);
+// Fills `panel` with `children`; a hand-label button that had the focus in it gives it to the same row's button for the
+// same class (or, the row gone, to the row now at its place), so labelling from the keyboard goes on where it was.
+function keepFocus(panel, children) {
+  const focused = document.activeElement && document.activeElement.closest(".hand button");
+  const row = focused && panel.contains(focused) ? focused.closest(".row") : null;
+  const wanted = row && { row: row.dataset.row, set: row.dataset.set, index: [...panel.querySelectorAll(".row")].indexOf(row), label: focused.dataset.label };
+  panel.replaceChildren(...children);
+  const button = wanted && labelButton(panel, wanted);
   if (button) button.focus();
 }
 
@@ -689,8 +686,7 @@ function labelButton(panel, wanted) {
 async function loadNext() {
   try {
     const view = await api("/api/next?limit=25");
-    $("#next-panel").replaceChildren(rowsTitle("Rows where a new or fixed LF would help most (uncovered, conflicting, uncertain; similar rows spread out)"), ...view.rows.map(renderRow));
-    refocusRow($("#next-panel"));
+    keepFocus($("#next-panel"), [rowsTitle("Rows where a new or fixed LF would help most (uncovered, conflicting, uncertain; similar rows spread out)"), ...view.rows.map(renderRow)]);
   } catch (error) {
     $("#next-panel").replaceChildren(rowsTitle(error.message));
   }
