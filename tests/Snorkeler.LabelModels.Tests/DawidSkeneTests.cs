@@ -84,8 +84,11 @@ public sealed class DawidSkeneTests(ITestOutputHelper output)
         var train = Written(LfSuiteGenerator.Suite(1)[12]).Train;
         var log = new List<string>();
 
-        // When Dawid–Skene is fitted with its defaults
-        var model = new DawidSkeneTrainer().FitModel(train.WithGold([]), FitContext.WithSeed(1) with { Log = log.Add });
+        // When Dawid–Skene is fitted with its defaults but --activity none: the guard's choice does not rest on the row activity,
+        // whose test in every held-out fit made this test 22 times slower (191 s against 8.5 s on two busy cores); the theory on
+        // a few weak LFs voting both classes above runs the guard with that test
+        var options = new DawidSkeneOptions { RowActivity = false };
+        var model = new DawidSkeneTrainer(options).FitModel(train.WithGold([]), FitContext.WithSeed(1) with { Log = log.Add });
 
         // Then one-coin replaces the full fit and is then checked against majority vote, as the suspect fit would have been
         foreach (var line in log) output.WriteLine(line);
