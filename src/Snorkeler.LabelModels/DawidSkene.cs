@@ -495,9 +495,10 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
     /// sources independent given the class, and EM spends a latent class on "busy rows" (generated Wrench-shaped sets with a
     /// row activity: up to 50 points below majority vote; docs/label-models-measurements.md). The family of
     /// <see cref="RowActivity"/> is fitted at every spread in <see cref="RowActivity.Spreads"/>; its model replaces the fit
-    /// when a spread above 0 is likelier than the plain member by more than <see cref="RowActivity.TestStatistic"/> and the
-    /// plain member labels at least <see cref="ActivityAgreement"/> of the training rows as the fit does (the family then
-    /// reads the votes as the fit does, and differs from it only by the activity).
+    /// when a spread above 0 is likelier than the plain member (spread 0; both with blank rows) by more than
+    /// <see cref="RowActivity.TestStatistic"/> and the plain member without blank rows labels at least
+    /// <see cref="ActivityAgreement"/> of the training rows as the fit does (the family then reads the votes as the fit
+    /// does, and differs from it only by the activity).
     /// </summary>
     internal ILabelModel WithRowActivity(IMatrixSource train, DawidSkeneModel model, VotePatterns patterns, double[]? fixedPrior, FitContext context)
     {
@@ -519,11 +520,15 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
         // The spreads are compared on at most RowActivity.TestRows rows, side by side (each fit is independent of the others).
         var sample = patterns.Rows <= RowActivity.TestRows ? patterns
             : VotePatterns.Read(patterns.ToMatrix(train.Schema, train.LfNames, RowActivity.TestRows), context.Cancellation);
-        var fits = InParallel.Map(RowActivity.Spreads.Length, context.Cancellation,
-            i => RowActivity.Fit(sample, m, k, RowActivity.Spreads[i], fixedPrior, Math.Min(Options.MaxIterations, RowActivity.TestIterations), Options.Tolerance, context.Cancellation));
+        // The last fit, at spread 0 without blank rows (Dawid–Skene with every abstain an outcome), is the one compared with
+        // the fit: the blank shares relabel the rows without votes in every member, which the comparison is not about.
+        var spreads = RowActivity.Spreads.Length;
+        var fits = InParallel.Map(spreads + 1, context.Cancellation,
+            i => RowActivity.Fit(sample, m, k, i < spreads ? RowActivity.Spreads[i] : 0, fixedPrior, Math.Min(Options.MaxIterations, RowActivity.TestIterations), Options.Tolerance,
+                context.Cancellation, blankRows: i < spreads));
         var best = fits[0];
-        foreach (var fit in fits) if (fit.LogLikelihood > best.LogLikelihood) best = fit;
-        var plain = new DawidSkeneActivityModel(train.Schema, train.LfNames, fits[0], null);
+        foreach (var fit in fits.Take(spreads)) if (fit.LogLikelihood > best.LogLikelihood) best = fit;
+        var plain = new DawidSkeneActivityModel(train.Schema, train.LfNames, fits[spreads], null);
         var test = new RowActivityTest(fits[0].LogLikelihood, best.LogLikelihood, best.Spread, SameLabels(model, plain, sample, k));
         if ((best.Spread == 0 || test.Statistic <= RowActivity.TestStatistic))
         {

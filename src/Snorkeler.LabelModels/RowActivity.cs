@@ -11,7 +11,10 @@ namespace Snorkeler.LabelModels;
 /// probability <c>p_j[c, v]</c>. Long documents trip many keyword rules of every class and short ones trip none; a model of
 /// independent LFs explains that by a latent class of "busy rows", and labels by it. σ = 0 is Dawid–Skene with every
 /// abstain an outcome, so the spread is chosen by likelihood among <see cref="Spreads"/> (a nested comparison).
-/// The activity is integrated out over nine Gauss–Hermite nodes.
+/// The activity is integrated out over nine Gauss–Hermite nodes. A share β_c of the rows of class c are out of every LF's
+/// reach (activity 0: no LF fires), in every member of the family: rows no rule can see (too short, another language) are
+/// most often of one class, and without it the spreads explained them as quiet rows of any class (generated sets with
+/// 36–44 % of rows blanked, most of one class: 5 and 8 points below the model of independent LFs).
 /// </summary>
 internal static class RowActivity
 {
@@ -58,20 +61,24 @@ internal static class RowActivity
     /// class balance fixed (else it is learned). Classes are then named as Dawid–Skene names them: the permutation under
     /// which the votes agree most with the classes they name (among classes of equal prior when the prior is fixed).
     /// </summary>
-    /// <remarks>With <paramref name="start"/> (a fit at the same spread on a sample of the rows) EM starts from its parameters instead.</remarks>
+    /// <remarks>
+    /// With <paramref name="start"/> (a fit at the same spread on a sample of the rows) EM starts from its parameters instead.
+    /// Without <paramref name="blankRows"/> every row is within reach (β = 0).
+    /// </remarks>
     public static RowActivityFit Fit(VotePatterns patterns, int m, int k, double spread, double[]? fixedPrior, int maxIterations, double tolerance, CancellationToken cancellation,
-        RowActivityFit? start = null)
+        RowActivityFit? start = null, bool blankRows = true)
     {
         var em = new Em(patterns, m, k, spread, fixedPrior);
         var ll = double.NegativeInfinity;
         var iterations = 0;
         var converged = false;
-        if (start is null) em.InitialiseFromMajorityVote();
+        if (start is null) em.InitialiseFromMajorityVote(blankRows);
         else
         {
             em.Prior = start.Prior.ToArray();
             em.Rates = start.Rates.ToArray();
             em.VoteRates = start.VoteRates.ToArray();
+            em.Blank = start.Blank.ToArray();
             ll = em.ExpectationStep();
         }
         while (iterations < maxIterations)
@@ -90,12 +97,13 @@ internal static class RowActivity
         }
         em.MaximisationStep();
         em.NameClasses();
-        return new RowActivityFit(spread, em.Prior, em.Rates, em.VoteRates, ll, new IterativeFit(iterations, converged, ll));
+        return new RowActivityFit(spread, em.Prior, em.Rates, em.VoteRates, em.Blank, ll, new IterativeFit(iterations, converged, ll));
     }
 
     private sealed class Em
     {
         private readonly VotePatterns _patterns;
+        // _q nodes: the Gauss–Hermite nodes, then the blank node (activity 0) at _q − 1.
         private readonly int _m, _k, _q;
         private readonly double[] _a;
         private readonly double[]? _fixedPrior;
@@ -105,11 +113,12 @@ internal static class RowActivity
         public double[] Prior;
         public double[] Rates;      // λ [j, c]
         public double[] VoteRates;  // p [j, c, v]
+        public double[] Blank;      // β [c]
 
         public Em(VotePatterns patterns, int m, int k, double spread, double[]? fixedPrior)
         {
-            (_patterns, _m, _k, _q) = (patterns, m, k, Nodes.Length);
-            _a = Activities(spread);
+            (_patterns, _m, _k, _q) = (patterns, m, k, Nodes.Length + 1);
+            _a = [.. Activities(spread), 0];
             _fixedPrior = fixedPrior;
             _rows = new double[k];
             _votes = new double[m * k * k];
@@ -118,10 +127,15 @@ internal static class RowActivity
             Prior = fixedPrior?.ToArray() ?? Enumerable.Repeat(1.0 / k, k).ToArray();
             Rates = Enumerable.Repeat(0.1, m * k).ToArray();
             VoteRates = new double[m * k * k];
+            Blank = new double[k];
         }
 
-        /// <summary>Expected counts with each row's class from majority vote (ties and rows without votes shared) and its activity from the prior.</summary>
-        public void InitialiseFromMajorityVote()
+        /// <summary>
+        /// Expected counts with each row's class from majority vote (ties and rows without votes shared) and its activity from
+        /// the prior; with <paramref name="blankRows"/> a row without votes is half blank (EM cannot move a blank share that
+        /// starts at 0, so without it β stays 0).
+        /// </summary>
+        public void InitialiseFromMajorityVote(bool blankRows)
         {
             var r = new double[_k * _q];
             var counts = new double[_k];
@@ -132,9 +146,13 @@ internal static class RowActivity
                 for (var v = start; v < end; v++) counts[_patterns.Labels[v]]++;
                 var max = counts.Max();
                 var tied = counts.Count(x => x == max);
+                var blank = blankRows && start == end ? 0.5 : 0;
                 for (var c = 0; c < _k; c++)
-                for (var q = 0; q < _q; q++)
-                    r[c * _q + q] = counts[c] == max ? NodeWeights[q] / tied : 0;
+                {
+                    var share = counts[c] == max ? 1.0 / tied : 0;
+                    for (var q = 0; q < Nodes.Length; q++) r[c * _q + q] = share * (1 - blank) * NodeWeights[q];
+                    r[c * _q + _q - 1] = share * blank;
+                }
                 Accumulate(t, r);
             }
         }
@@ -186,6 +204,7 @@ internal static class RowActivity
             double total = _rows.Sum();
             if (_fixedPrior is null)
                 for (var c = 0; c < _k; c++) Prior[c] = (_rows[c] + 1) / (total + _k);
+            for (var c = 0; c < _k; c++) Blank[c] = _rows[c] > 0 ? Math.Min(MaxBlank, _rowsAtNode[c * _q + _q - 1] / _rows[c]) : 0;
             for (var jc = 0; jc < _m * _k; jc++)
             {
                 // Votes given firing: add-½ smoothing.
@@ -197,9 +216,13 @@ internal static class RowActivity
             }
         }
 
+        /// <summary>The largest blank share: a class no LF ever fires on is then still a class whose rows could draw a vote.</summary>
+        private const double MaxBlank = 1 - 1e-9;
+
         /// <summary>
         /// λ maximising Σ_q A_q log(1 − e^{−a_q λ}) − B_q a_q λ (concave; Newton from the last value), where A_q and B_q are
-        /// the expected rows of the class at node q where the LF fired and stayed silent, each with a pseudo-row spread over the nodes.
+        /// the expected rows of the class at node q where the LF fired and stayed silent, each with a pseudo-row spread over
+        /// the nodes (blank rows tell nothing of λ).
         /// </summary>
         private double FiringRate(int jc)
         {
@@ -208,7 +231,7 @@ internal static class RowActivity
             for (var step = 0; step < 20; step++)
             {
                 double g = 0, h = 0;
-                for (var q = 0; q < _q; q++)
+                for (var q = 0; q < Nodes.Length; q++)
                 {
                     var fired = _firings[jc * _q + q] + NodeWeights[q];
                     var silent = Math.Max(0, _rowsAtNode[c * _q + q] - _firings[jc * _q + q]) + NodeWeights[q];
@@ -228,7 +251,7 @@ internal static class RowActivity
         /// <summary>The posterior of every pattern over (class, node), accumulated; returns the log-likelihood of all rows.</summary>
         public double ExpectationStep()
         {
-            var scores = new ActivityScores(Prior, Rates, VoteRates, _a, _k);
+            var scores = new ActivityScores(Prior, Rates, VoteRates, Blank, _a[..^1], _k);
             var lfs = CollectionsMarshal.AsSpan(_patterns.Lfs);
             var labels = CollectionsMarshal.AsSpan(_patterns.Labels);
             var r = new double[_k * _q];
@@ -276,6 +299,7 @@ internal static class RowActivity
                 for (var x = 0; x < n; x++) target[group[x]] = group[assignment[x]];
             }
             Prior = Permute(Prior, target, 1);
+            Blank = Permute(Blank, target, 1);
             Rates = Permute(Rates, target, 1, _m);
             VoteRates = Permute(VoteRates, target, _k, _m);
         }
@@ -301,11 +325,18 @@ internal sealed class ActivityScores
     private readonly int _k;
     private readonly double[] _rates, _activities, _logWeights, _logPrior, _logVote, _logFire, _totalRate;
 
-    public ActivityScores(IReadOnlyList<double> prior, double[] rates, double[] voteRates, double[] activities, int k)
+    /// <summary>Tables for the Gauss–Hermite <paramref name="activities"/> and, after them, the blank node (activity 0, weight β_c).</summary>
+    public ActivityScores(IReadOnlyList<double> prior, double[] rates, double[] voteRates, IReadOnlyList<double> blank, double[] activities, int k)
     {
-        (_k, _rates, _activities) = (k, rates, activities);
-        var nodes = activities.Length;
-        _logWeights = RowActivity.Weights().Select(x => Math.Log(x)).ToArray();
+        (_k, _rates, _activities) = (k, rates, [.. activities, 0]);
+        var nodes = _activities.Length;
+        var weights = RowActivity.Weights();
+        _logWeights = new double[k * nodes];
+        for (var c = 0; c < k; c++)
+        {
+            for (var q = 0; q < weights.Length; q++) _logWeights[c * nodes + q] = Math.Log((1 - blank[c]) * weights[q]);
+            _logWeights[c * nodes + nodes - 1] = Math.Log(blank[c]);
+        }
         _logPrior = prior.Select(x => Math.Log(x)).ToArray();
         _logVote = voteRates.Select(x => Math.Log(x)).ToArray();
         _logFire = new double[rates.Length * nodes];
@@ -313,11 +344,11 @@ internal sealed class ActivityScores
         for (var jc = 0; jc < rates.Length; jc++)
         {
             _totalRate[jc % k] += rates[jc];
-            for (var q = 0; q < nodes; q++) _logFire[jc * nodes + q] = Math.Log(-double.ExpM1(-activities[q] * rates[jc]));
+            for (var q = 0; q < nodes; q++) _logFire[jc * nodes + q] = Math.Log(-double.ExpM1(-_activities[q] * rates[jc]));
         }
     }
 
-    /// <summary>Activity nodes.</summary>
+    /// <summary>Activity nodes, the blank node last.</summary>
     public int Nodes => _activities.Length;
 
     /// <summary>
@@ -339,7 +370,7 @@ internal sealed class ActivityScores
             }
             var silentRate = _totalRate[c] - rateVoted;
             var row = joint.Slice(c * nodes, nodes);
-            for (var q = 0; q < nodes; q++) row[q] = _logPrior[c] + _logWeights[q] + votes - _activities[q] * silentRate;
+            for (var q = 0; q < nodes; q++) row[q] = _logPrior[c] + _logWeights[c * nodes + q] + votes - _activities[q] * silentRate;
             for (var e = 0; e < lfs.Length; e++)
             {
                 var fire = _logFire.AsSpan((lfs[e] * _k + c) * nodes, nodes);
@@ -351,25 +382,26 @@ internal sealed class ActivityScores
     }
 }
 
-/// <summary>One fit of <see cref="RowActivity"/>: the spread, class prior, firing rates λ [j, c], vote rates p [j, c, v], and the log-likelihood of the training rows.</summary>
-internal sealed record RowActivityFit(double Spread, double[] Prior, double[] Rates, double[] VoteRates, double LogLikelihood, IterativeFit Fit);
+/// <summary>One fit of <see cref="RowActivity"/>: the spread, class prior, firing rates λ [j, c], vote rates p [j, c, v], blank shares β [c], and the log-likelihood of the training rows.</summary>
+internal sealed record RowActivityFit(double Spread, double[] Prior, double[] Rates, double[] VoteRates, double[] Blank, double LogLikelihood, IterativeFit Fit);
 
 /// <summary>
-/// A fitted Dawid–Skene model with a row activity (<see cref="RowActivity"/>): <c>P(Y = c | row) ∝ p_c Σ_q w_q Π_{j voted}
-/// (1 − e^{−a_q λ_jc}) p_j[c, L_j] Π_{j silent} e^{−a_q λ_jc}</c>. Saved under the name <c>dawid-skene</c> with an
-/// <c>activity</c> parameter.
+/// A fitted Dawid–Skene model with a row activity (<see cref="RowActivity"/>): <c>P(Y = c | row) ∝ p_c (β_c [no vote] +
+/// (1 − β_c) Σ_q w_q Π_{j voted} (1 − e^{−a_q λ_jc}) p_j[c, L_j] Π_{j silent} e^{−a_q λ_jc})</c>. Saved under the name
+/// <c>dawid-skene</c> with an <c>activity</c> parameter.
 /// </summary>
 public sealed class DawidSkeneActivityModel : ILabelModel
 {
-    private readonly double[] _prior, _rates, _voteRates;
+    private readonly double[] _prior, _rates, _voteRates, _blank;
     private readonly ActivityScores _scores;
 
     internal DawidSkeneActivityModel(LabelSchema schema, IReadOnlyList<string> lfNames, RowActivityFit fit, RowActivityTest? test)
-        : this(schema, lfNames, fit.Prior, fit.Spread, fit.Rates, fit.VoteRates, fit.Fit, test)
+        : this(schema, lfNames, fit.Prior, fit.Spread, fit.Rates, fit.VoteRates, fit.Blank, fit.Fit, test)
     {
     }
 
-    private DawidSkeneActivityModel(LabelSchema schema, IReadOnlyList<string> lfNames, IReadOnlyList<double> prior, double spread, double[] rates, double[] voteRates, IterativeFit? fit, RowActivityTest? test)
+    private DawidSkeneActivityModel(LabelSchema schema, IReadOnlyList<string> lfNames, IReadOnlyList<double> prior, double spread, double[] rates, double[] voteRates, double[] blank,
+        IterativeFit? fit, RowActivityTest? test)
     {
         Schema = Guard.NotNull(schema);
         LfNames = lfNames.ToArray();
@@ -377,9 +409,10 @@ public sealed class DawidSkeneActivityModel : ILabelModel
         Spread = spread;
         _rates = rates;
         _voteRates = voteRates;
+        _blank = blank;
         FitInfo = fit;
         Test = test;
-        _scores = new ActivityScores(_prior, rates, voteRates, RowActivity.Activities(spread), schema.Cardinality);
+        _scores = new ActivityScores(_prior, rates, voteRates, blank, RowActivity.Activities(spread), schema.Cardinality);
     }
 
     /// <inheritdoc />
@@ -408,6 +441,9 @@ public sealed class DawidSkeneActivityModel : ILabelModel
 
     /// <summary>p_j[c, v]: the probability that LF <paramref name="lf"/> votes <paramref name="vote"/> on a row of class <paramref name="cls"/> when it fires.</summary>
     public double VoteRate(int lf, int cls, int vote) => _voteRates[(lf * Schema.Cardinality + cls) * Schema.Cardinality + vote];
+
+    /// <summary>β_c: the share of the rows of class <paramref name="cls"/> no LF can fire on (activity 0).</summary>
+    public double BlankShare(int cls) => _blank[cls];
 
     /// <inheritdoc />
     public void PredictProbabilities(LabelMatrix block, Span<double> probabilities)
@@ -450,7 +486,7 @@ public sealed class DawidSkeneActivityModel : ILabelModel
         var k = Schema.Cardinality;
         var json = new JsonObject
         {
-            ["activity"] = new JsonObject { ["spread"] = Spread },
+            ["activity"] = new JsonObject { ["spread"] = Spread, ["blank"] = Parameters.ToJson((IEnumerable<double>)_blank) },
             ["firing_rates"] = Parameters.ToJson(_rates, k),
             ["vote_rates"] = Parameters.ToJson(_voteRates, k),
         };
@@ -471,7 +507,9 @@ public sealed class DawidSkeneActivityModel : ILabelModel
         var rates = Parameters.Matrix(parameters, "firing_rates", m, k, 1e-9, 1e3);
         var votes = Parameters.Matrix(parameters, "vote_rates", m * k, k, 1e-300, 1);
         Parameters.CheckDistributions(votes, k, "vote_rates");
-        return new DawidSkeneActivityModel(schema, lfNames, prior, spread, rates, votes, IterativeFit.FromJson(parameters["fit"]), RowActivityTest.FromJson(activity["test"], spread));
+        // Files from before the blank shares (6 December 2026) have none: every row within reach.
+        var blank = activity.ContainsKey("blank") ? Parameters.Numbers(activity, "blank", k, 0, 1 - 1e-9) : new double[k];
+        return new DawidSkeneActivityModel(schema, lfNames, prior, spread, rates, votes, blank, IterativeFit.FromJson(parameters["fit"]), RowActivityTest.FromJson(activity["test"], spread));
     }
 }
 
