@@ -401,15 +401,18 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
     /// </remarks>
     public ILabelModel Fit(IMatrixSource train, FitContext context)
     {
-        var model = FitModel(train, context, out var read);
-        return read is null ? model : WithRowActivity(train, model, read.Value.Patterns, read.Value.FixedPrior, context);
+        var model = FitModel(train, context, testActivity: true, out var read);
+        return read is null ? model : WithRowActivity(train, model, read.Value.Patterns, read.Value.FixedPrior, read.Value.Family, context);
     }
 
     /// <summary>Fits the model of independent sources (typed result; no row activity).</summary>
-    public DawidSkeneModel FitModel(IMatrixSource train, FitContext context) => FitModel(train, context, out _);
+    public DawidSkeneModel FitModel(IMatrixSource train, FitContext context) => FitModel(train, context, testActivity: false, out _);
 
-    /// <summary>The fit, and (in <paramref name="activityInput"/>) the vote patterns and fixed prior when a row activity may be tested.</summary>
-    private DawidSkeneModel FitModel(IMatrixSource train, FitContext context, out (VotePatterns Patterns, double[]? FixedPrior)? activityInput)
+    /// <summary>
+    /// The fit, and (in <paramref name="activityInput"/>, with <paramref name="testActivity"/>) the vote patterns, fixed prior
+    /// and the activity family's fits when a row activity may be tested.
+    /// </summary>
+    private DawidSkeneModel FitModel(IMatrixSource train, FitContext context, bool testActivity, out (VotePatterns Patterns, double[]? FixedPrior, ActivityFamily? Family)? activityInput)
     {
         Guard.NotNull(train);
         Guard.NotNull(context);
@@ -447,23 +450,34 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
         }
         // People's silences say who was asked, not how busy a row is; gold rows would need clamping in the activity fit too.
         if (Options.RowActivity && k >= 2 && clamped is null && !patterns.Annotator.Contains(true)
-            && (Options.ActivitySpread is not null || k <= RowActivity.MaxClasses && (long)m * k * k <= RowActivity.MaxVoteRates)) activityInput = (patterns, fixedPrior);
+            && (Options.ActivitySpread is not null || k <= RowActivity.MaxClasses && (long)m * k * k <= RowActivity.MaxVoteRates)) activityInput = (patterns, fixedPrior, null);
         var model = FitModel(patterns, train.Schema, train.LfNames, fixedPrior, context);
         if (fixedPrior is null && clamped is null && model.ExclusiveGroups.Count > 0 && k >= 2)
             model = UndecidedUnlessRejected(patterns, train.Schema, train.LfNames, model, context);
+        // The held-out fits of the checks below are whole fits, the activity test included, unless the training rows do
+        // not fire together: then none of them models an activity (six EM fits each saved; the fit is 5 times faster on
+        // lf-suite's few-good sets), and where they do, they judge the fit as it will be used.
+        var heldOutOptions = Options;
+        if (testActivity && activityInput is { } input && Options.ActivitySpread is null && !Enumerable.Range(0, m).Any(j => model.DerivedParent(j) >= 0))
+        {
+            var family = ActivityFamily.Fit(input.Patterns, train.Schema, train.LfNames, input.FixedPrior, Options, context);
+            activityInput = input with { Family = family };
+            if (!family.RowsFireTogether) heldOutOptions = Options with { RowActivity = false };
+        }
+        if (!testActivity) activityInput = null;
         // Gold rows name the classes, so EM cannot settle on latent classes that are not the task's: no guard.
         if (k < 2 || Options.GuardMode == GuardMode.None || clamped is not null) return model;
         // Whether EM's fit is suspect is judged on that fit, also where one accuracy per source replaces it below: the
         // replacement is then checked against majority vote as the fit would have been.
         var suspect = SuspectShare(model, patterns);
         var outside = OutsideShare(model, patterns);
-        var fitted = Options;
+        var fitted = heldOutOptions;
         HeldOut? heldOut = null;
         if (Options.GuardMode == GuardMode.Auto && Options.Confusion == ConfusionModel.Full && model.ExclusiveGroups.Count == 0 && k <= sbyte.MaxValue
             && !patterns.Annotator.Contains(true) && Enumerable.Range(0, m).Any(j => patterns.ClassesVoted(j, k) > 1))
         {
-            (var chosen, heldOut) = FullOrOneCoin(train, patterns, model, fixedPrior, context);
-            if (chosen != model) (model, fitted) = (chosen, Options with { Confusion = ConfusionModel.OneCoin });
+            (var chosen, heldOut) = FullOrOneCoin(train, patterns, model, fixedPrior, heldOutOptions, context);
+            if (chosen != model) (model, fitted) = (chosen, heldOutOptions with { Confusion = ConfusionModel.OneCoin });
         }
         // With every vote for one class no vote contrasts two classes: EM's classes are built from which sources stay silent
         // together, and its likelihood has near-equal maxima that read the silences in opposite ways (generated, 2 classes,
@@ -500,7 +514,7 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
     /// <see cref="ActivityAgreement"/> of the training rows as the fit does (the family then reads the votes as the fit
     /// does, and differs from it only by the activity).
     /// </summary>
-    internal ILabelModel WithRowActivity(IMatrixSource train, DawidSkeneModel model, VotePatterns patterns, double[]? fixedPrior, FitContext context)
+    internal ILabelModel WithRowActivity(IMatrixSource train, DawidSkeneModel model, VotePatterns patterns, double[]? fixedPrior, ActivityFamily? family, FitContext context)
     {
         var k = train.Schema.Cardinality;
         var m = train.LfNames.Count;
@@ -517,20 +531,11 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
             context.Log?.Invoke("dawid-skene: row activity: not tested, as some sources are modelled as derived from others (they fire together by construction)");
             return model;
         }
-        // The spreads are compared on at most RowActivity.TestRows rows, side by side (each fit is independent of the others).
-        var sample = patterns.Rows <= RowActivity.TestRows ? patterns
-            : VotePatterns.Read(patterns.ToMatrix(train.Schema, train.LfNames, RowActivity.TestRows), context.Cancellation);
-        // The last fit, at spread 0 without blank rows (Dawid–Skene with every abstain an outcome), is the one compared with
-        // the fit: the blank shares relabel the rows without votes in every member, which the comparison is not about.
-        var spreads = RowActivity.Spreads.Length;
-        var fits = InParallel.Map(spreads + 1, context.Cancellation,
-            i => RowActivity.Fit(sample, m, k, i < spreads ? RowActivity.Spreads[i] : 0, fixedPrior, Math.Min(Options.MaxIterations, RowActivity.TestIterations), Options.Tolerance,
-                context.Cancellation, blankRows: i < spreads));
-        var best = fits[0];
-        foreach (var fit in fits.Take(spreads)) if (fit.LogLikelihood > best.LogLikelihood) best = fit;
-        var plain = new DawidSkeneActivityModel(train.Schema, train.LfNames, fits[spreads], null);
-        var test = new RowActivityTest(fits[0].LogLikelihood, best.LogLikelihood, best.Spread, SameLabels(model, plain, sample, k));
-        if ((best.Spread == 0 || test.Statistic <= RowActivity.TestStatistic))
+        family ??= ActivityFamily.Fit(patterns, train.Schema, train.LfNames, fixedPrior, Options, context);
+        var (sample, best) = (family.Sample, family.Best);
+        var plain = new DawidSkeneActivityModel(train.Schema, train.LfNames, family.PlainWithoutBlank, null);
+        var test = new RowActivityTest(family.Plain.LogLikelihood, best.LogLikelihood, best.Spread, SameLabels(model, plain, sample, k));
+        if (!family.RowsFireTogether)
         {
             context.Log?.Invoke($"dawid-skene: row activity: {test}; the sources are read as firing independently given the class");
             return model;
@@ -545,6 +550,48 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
         context.Log?.Invoke($"dawid-skene: row activity: {test}: the rows fire together, so each row's activity is modelled ({Text.Listing.Counted(best.Fit.Iterations, "EM iteration")})");
         WarnAtCap(best, context);
         return new DawidSkeneActivityModel(train.Schema, train.LfNames, best, test);
+    }
+
+    /// <summary>
+    /// The fits of <see cref="RowActivity"/>'s family compared by <see cref="WithRowActivity"/>: one per spread of
+    /// <see cref="RowActivity.Spreads"/> with blank rows, then spread 0 without them (Dawid–Skene with every abstain an
+    /// outcome, the member compared with the fit: the blank shares relabel the rows without votes in every member, which
+    /// that comparison is not about), on at most <see cref="RowActivity.TestRows"/> rows.
+    /// </summary>
+    internal sealed class ActivityFamily
+    {
+        private ActivityFamily(VotePatterns sample, RowActivityFit[] fits)
+        {
+            Sample = sample;
+            Plain = fits[0];
+            PlainWithoutBlank = fits[^1];
+            Best = fits[..^1].Aggregate((a, b) => b.LogLikelihood > a.LogLikelihood ? b : a);
+        }
+
+        public VotePatterns Sample { get; }
+
+        public RowActivityFit Plain { get; }
+
+        public RowActivityFit PlainWithoutBlank { get; }
+
+        /// <summary>The likeliest spread's fit (the first of ties).</summary>
+        public RowActivityFit Best { get; }
+
+        /// <summary>A spread above 0 is likelier than the plain member by more than <see cref="RowActivity.TestStatistic"/>.</summary>
+        public bool RowsFireTogether => Best.Spread > 0 && 2 * (Best.LogLikelihood - Plain.LogLikelihood) > RowActivity.TestStatistic;
+
+        /// <summary>The family's fits, side by side (each is independent of the others), on evenly spaced rows.</summary>
+        public static ActivityFamily Fit(VotePatterns patterns, LabelSchema schema, IReadOnlyList<string> lfNames, double[]? fixedPrior, DawidSkeneOptions options, FitContext context)
+        {
+            var (k, m) = (schema.Cardinality, lfNames.Count);
+            var sample = patterns.Rows <= RowActivity.TestRows ? patterns
+                : VotePatterns.Read(patterns.ToMatrix(schema, lfNames, RowActivity.TestRows), context.Cancellation);
+            var spreads = RowActivity.Spreads.Length;
+            var fits = InParallel.Map(spreads + 1, context.Cancellation,
+                i => RowActivity.Fit(sample, m, k, i < spreads ? RowActivity.Spreads[i] : 0, fixedPrior, Math.Min(options.MaxIterations, RowActivity.TestIterations), options.Tolerance,
+                    context.Cancellation, blankRows: i < spreads));
+            return new ActivityFamily(sample, fits);
+        }
     }
 
     private void WarnAtCap(RowActivityFit fit, FitContext context)
@@ -590,7 +637,8 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
     /// paired standard error (on 548 generated sets: 35 move, 25 up, none down by more than 0.4 points; with two errors it
     /// caught 2 of 5 collapsed full fits on basketball-shaped data, with one 4; docs/label-models-measurements.md).
     /// </summary>
-    private (DawidSkeneModel Model, HeldOut HeldOut) FullOrOneCoin(IMatrixSource train, VotePatterns patterns, DawidSkeneModel model, double[]? fixedPrior, FitContext context)
+    private (DawidSkeneModel Model, HeldOut HeldOut) FullOrOneCoin(IMatrixSource train, VotePatterns patterns, DawidSkeneModel model, double[]? fixedPrior, DawidSkeneOptions options,
+        FitContext context)
     {
         // From the vote patterns already read: a streamed source is read once.
         var sources = HeldOutSources.Build(patterns.ToMatrix(train.Schema, train.LfNames, AutoTrainer.CriterionRows), AutoTrainer.CriterionRows,
@@ -599,8 +647,8 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
         // 1.5 points to the switch), so the full fit is kept.
         if (sources.Count < MinOneCoinFolds) return (model, new HeldOut(sources, null));
         var quiet = context.Quiet;
-        var full = new DawidSkeneTrainer(Options with { GuardMode = GuardMode.None });
-        var oneCoin = new DawidSkeneTrainer(Options with { GuardMode = GuardMode.None, Confusion = ConfusionModel.OneCoin });
+        var full = new DawidSkeneTrainer(options with { GuardMode = GuardMode.None });
+        var oneCoin = new DawidSkeneTrainer(options with { GuardMode = GuardMode.None, Confusion = ConfusionModel.OneCoin });
         var fullScores = sources.Scores((x, _) => full.Fit(x, quiet), context.Cancellation);
         var coinScores = sources.Scores((x, _) => oneCoin.Fit(x, quiet), context.Cancellation);
         // Copies of a source count once, as in the fit (each weighs 1/g): g copies are not g witnesses.
