@@ -14,8 +14,12 @@ public static class ModelFile
     /// <summary>The value of the file's "format" field.</summary>
     public const string Format = "snorkeler.label-model";
 
-    /// <summary>The file version this build writes and the newest it reads.</summary>
-    public const int Version = 1;
+    /// <summary>
+    /// The newest file version this build reads and writes. Version 2 is written only for a model that older readers would
+    /// misread: a <c>dawid-skene</c> row activity with blank shares (<c>parameters.activity.blank</c>, which a version-1
+    /// reader skips, labelling the rows without votes otherwise); every other model is written as version 1.
+    /// </summary>
+    public const int Version = 2;
 
     /// <summary>The model as a JSON object (with checksum).</summary>
     public static JsonObject ToJson(ILabelModel model, JsonObject? fitInfo = null)
@@ -23,7 +27,7 @@ public static class ModelFile
         var json = new JsonObject
         {
             ["format"] = Format,
-            ["version"] = Version,
+            ["version"] = model is DawidSkeneActivityModel { HasBlankRows: true } ? 2 : 1,
             ["model"] = model.Name,
             ["classes"] = new JsonArray(model.Schema.ClassNames.Select(n => (JsonNode)n!).ToArray()),
             ["lfs"] = new JsonArray(model.LfNames.Select(n => (JsonNode)n!).ToArray()),

@@ -37,6 +37,9 @@ internal static class RowActivity
     /// <inheritdoc cref="MaxClasses"/>
     public const long MaxVoteRates = 1L << 22;
 
+    /// <summary>The largest blank share: a class no LF ever fires on is then still a class whose rows could draw a vote.</summary>
+    public const double MaxBlank = 1 - 1e-9;
+
     /// <summary>The most training rows (evenly spaced) the spreads are compared on; the chosen spread is then fitted on all rows.</summary>
     public const int TestRows = 10_000;
 
@@ -216,8 +219,6 @@ internal static class RowActivity
             }
         }
 
-        /// <summary>The largest blank share: a class no LF ever fires on is then still a class whose rows could draw a vote.</summary>
-        private const double MaxBlank = 1 - 1e-9;
 
         /// <summary>
         /// λ maximising Σ_q A_q log(1 − e^{−a_q λ}) − B_q a_q λ (concave; Newton from the last value), where A_q and B_q are
@@ -445,6 +446,9 @@ public sealed class DawidSkeneActivityModel : ILabelModel
     /// <summary>β_c: the share of the rows of class <paramref name="cls"/> no LF can fire on (activity 0).</summary>
     public double BlankShare(int cls) => _blank[cls];
 
+    /// <summary>Some class has a blank share above 0 (the model file is then version 2: <see cref="ModelFile.Version"/>).</summary>
+    public bool HasBlankRows => _blank.Any(b => b > 0);
+
     /// <inheritdoc />
     public void PredictProbabilities(LabelMatrix block, Span<double> probabilities)
     {
@@ -508,7 +512,7 @@ public sealed class DawidSkeneActivityModel : ILabelModel
         var votes = Parameters.Matrix(parameters, "vote_rates", m * k, k, 1e-300, 1);
         Parameters.CheckDistributions(votes, k, "vote_rates");
         // Files from before the blank shares (6 December 2026) have none: every row within reach.
-        var blank = activity.ContainsKey("blank") ? Parameters.Numbers(activity, "blank", k, 0, 1 - 1e-9) : new double[k];
+        var blank = activity.ContainsKey("blank") ? Parameters.Numbers(activity, "blank", k, 0, RowActivity.MaxBlank) : new double[k];
         return new DawidSkeneActivityModel(schema, lfNames, prior, spread, rates, votes, blank, IterativeFit.FromJson(parameters["fit"]), RowActivityTest.FromJson(activity["test"], spread));
     }
 }

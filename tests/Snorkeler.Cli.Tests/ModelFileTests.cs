@@ -132,7 +132,7 @@ public class ModelFileTests
         Edit(path, j => j["version"] = JsonNode.Parse(version), reseal: true);
 
         Should.Throw<SnorkelerException>(() => ModelFile.Load(path))
-            .Message.ShouldBe($"{path}: field 'version' is {shown}, not a model file version (a whole number; this Snorkeler reads version 1)");
+            .Message.ShouldBe($"{path}: field 'version' is {shown}, not a model file version (a whole number; this Snorkeler reads versions 1 to 2)");
     }
 
     [Fact]
@@ -141,10 +141,10 @@ public class ModelFileTests
         using var temp = new TempFolder();
         var path = Saved(temp);
 
-        Edit(path, j => j["version"] = 2, reseal: true);
+        Edit(path, j => j["version"] = 3, reseal: true);
 
         Should.Throw<SnorkelerException>(() => ModelFile.Load(path))
-            .Message.ShouldBe($"{path}: model file version 2 is newer than this Snorkeler reads (1); upgrade Snorkeler");
+            .Message.ShouldBe($"{path}: model file version 3 is newer than this Snorkeler reads (2); upgrade Snorkeler");
     }
 
     [Fact]

@@ -105,6 +105,21 @@ public sealed class RowActivityTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_model_with_blank_shares_is_written_as_version_2_which_older_readers_refuse_and_one_without_as_version_1()
+    {
+        // Given the activity model of a set whose rules miss most rows of one class, and the same family without blank rows
+        var (train, _) = Generated(Uncovered(6));
+        var options = DawidSkeneOptions.From(new ModelOptions(new Dictionary<string, string> { ["activity"] = "0" }));
+        var blank = new DawidSkeneTrainer(options).Fit(train, FitContext.WithSeed(1)).ShouldBeOfType<DawidSkeneActivityModel>();
+        var plain = new DawidSkeneTrainer(DawidSkeneOptions.From(new ModelOptions(new Dictionary<string, string> { ["activity"] = "none" }))).Fit(train, FitContext.WithSeed(1));
+
+        // Then a reader of version 1 would skip the blank shares and label the rows without votes otherwise, so it must refuse the file
+        blank.HasBlankRows.ShouldBeTrue();
+        ModelFile.ToJson(blank)["version"]!.GetValue<int>().ShouldBe(2);
+        ModelFile.ToJson(plain)["version"]!.GetValue<int>().ShouldBe(1);
+    }
+
+    [Fact]
     public void A_model_file_saved_before_blank_shares_existed_loads_with_every_row_within_reach()
     {
         var (train, test) = YouTubeShaped(52, activity: 1.2);

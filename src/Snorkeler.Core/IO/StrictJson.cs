@@ -36,11 +36,13 @@ internal static class StrictJson
     /// </summary>
     public static void RequireVersion(JsonValueKind valueKind, string? raw, string kind, int newest, Func<string, SnorkelerException> bad)
     {
-        if (raw is null) throw bad($"field 'version' is missing (a whole number; this Snorkeler reads version {newest})");
+        if (raw is null) throw bad($"field 'version' is missing (a whole number; this Snorkeler reads {Readable(newest)})");
         // Parsed from its text, as a node built in memory holds an int that TryGetValue<double> does not convert.
         if (!(valueKind == JsonValueKind.Number && double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var version)
               && version >= 1 && version == Math.Floor(version)))
-            throw bad($"field 'version' is {(raw.Length > 40 ? raw[..40] + "…" : raw)}, not a {kind} version (a whole number; this Snorkeler reads version {newest})");
+            throw bad($"field 'version' is {(raw.Length > 40 ? raw[..40] + "…" : raw)}, not a {kind} version (a whole number; this Snorkeler reads {Readable(newest)})");
         if (version > newest) throw bad($"{kind} version {raw} is newer than this Snorkeler reads ({newest}); upgrade Snorkeler");
     }
+
+    private static string Readable(int newest) => newest == 1 ? "version 1" : string.Create(CultureInfo.InvariantCulture, $"versions 1 to {newest}");
 }
