@@ -140,15 +140,20 @@ public sealed partial class StudioSession
     {
         var repointed = new List<(string, string, IReadOnlyList<int>)>();
         var held = new List<string>();
-        foreach (var file in FullFiles())
+        // A new file the page has not saved yet is read as its buffer, as the checks read it.
+        foreach (var file in FullFiles().Concat(_unsaved.Keys.Where(f => !File.Exists(f))).Distinct(StringComparer.Ordinal))
         {
             if (_settings.Loaders.FirstOrDefault(l => file.EndsWith(l.Extension, StringComparison.OrdinalIgnoreCase)) is not IFileReferences loader) continue;
             var after = file == full ? target : file;
-            var onDisk = InputFile.ReadAllText(file, Loading.LfProject.MaxFileBytes, "an LF file");
-            var (text, lines) = Repoint(loader, file, onDisk, after, full, target);
+            // A file that cannot be read (not UTF-8, too large) names no file the loader could follow: it does not stop the rename.
+            string? onDisk = null;
+            try { if (File.Exists(file)) onDisk = InputFile.ReadAllText(file, Loading.LfProject.MaxFileBytes, "an LF file"); }
+            catch (Exception e) when (e is SnorkelerException or IOException) { }
+            var (text, lines) = onDisk is null ? ("", (IReadOnlyList<int>)[]) : Repoint(loader, file, onDisk, after, full, target);
             var unsaved = _unsaved.TryGetValue(file, out var buffer) ? Repoint(loader, file, buffer, after, full, target).Lines : [];
-            if (_unsaved.ContainsKey(file) && lines.Count + unsaved.Count > 0)
-                held.Add($"{Relative(file)} (line {Text.Listing.Join(lines.Concat(unsaved).Distinct().Order().Select(n => n.ToString(CultureInfo.InvariantCulture)).ToArray(), "and")})");
+            var all = lines.Concat(unsaved).Distinct().Order().Select(n => n.ToString(CultureInfo.InvariantCulture)).ToArray();
+            if (_unsaved.ContainsKey(file) && all.Length > 0)
+                held.Add($"{Relative(file)} ({(all.Length == 1 ? "line" : "lines")} {Text.Listing.Join(all, "and")})");
             else if (lines.Count > 0) repointed.Add((file, text, lines));
         }
         if (held.Count > 0)
@@ -178,7 +183,19 @@ public sealed partial class StudioSession
     }
 
     /// <summary><paramref name="text"/> written beside <paramref name="full"/>, to publish with others (<see cref="AtomicFile.Commit(IReadOnlyList{PendingFile})"/>).</summary>
-    private static PendingFile Prepare(string full, string text) => AtomicFile.Prepare(full, s => s.Write(Encoding.UTF8.GetBytes(text)));
+    /// <summary>The rewritten text of <paramref name="full"/>, to be published in its place; a UTF-8 byte-order mark the file starts with is kept.</summary>
+    private static PendingFile Prepare(string full, string text)
+    {
+        var bom = Encoding.UTF8.Preamble.ToArray();
+        var start = new byte[bom.Length];
+        using (var file = File.OpenRead(full)) file.ReadAtLeast(start, start.Length, throwOnEndOfStream: false);
+        var keep = start.AsSpan().SequenceEqual(bom);
+        return AtomicFile.Prepare(full, s =>
+        {
+            if (keep) s.Write(bom);
+            s.Write(Encoding.UTF8.GetBytes(text));
+        });
+    }
 
     /// <summary>
     /// Deletes <paramref name="relative"/> and drops its unsaved edits in every tab. With <paramref name="version"/> (the version
@@ -239,7 +256,7 @@ public sealed partial class StudioSession
         Guard.NotNull(tab);
         lock (_gate)
         {
-            if (Forget(tab)) Reload("tab closed");
+            if (Forget(tab)) ReloadWithout("tab closed");
         }
     }
 
@@ -250,7 +267,19 @@ public sealed partial class StudioSession
         var dropped = false;
         foreach (var (tab, heard) in _tabsHeard.ToArray())
             if (now - heard >= _settings.TabSilence) dropped |= Forget(tab);
-        if (dropped) Reload("tab silent");
+        if (dropped) ReloadWithout("tab silent");
+    }
+
+    /// <summary>
+    /// Checks the LFs again after a tab's texts went: the other tabs redraw (the version moves even where the LFs did not
+    /// change, as the dropped text's diagnostics go), and a file that cannot be read now is left to the next poll, as an
+    /// external change is (this runs on the poll's timer, where an exception would end the studio).
+    /// </summary>
+    private void ReloadWithout(string reason)
+    {
+        try { Reload(reason); }
+        catch (Exception e) when (e is SnorkelerException or IOException) { }
+        Version++;
     }
 
     /// <summary>Drops tab <paramref name="tab"/>'s unsaved texts, and each buffer that is its text and no other tab's; true when a buffer went.</summary>

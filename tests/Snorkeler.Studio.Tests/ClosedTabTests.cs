@@ -39,6 +39,24 @@ public sealed class ClosedTabTests
     }
 
     [Fact]
+    public async Task A_closed_tab_s_text_with_errors_leaves_the_diagnostics_and_the_other_tabs_see_a_new_version()
+    {
+        // Given tab a's unsaved text that does not check (the numbers stay the files' on disk)
+        await using var studio = await StudioHarness.Start();
+        var rules = File.ReadAllText(studio.RulesFile);
+        var broken = await studio.Post("/api/check", new { path = "spam.rules", text = rules + "\nlf broken:\n    when text contains label\n", tab = "a" });
+        broken.GetProperty("diagnostics").GetArrayLength().ShouldBeGreaterThan(0);
+
+        // When a closes
+        await studio.Raw("/api/close?tab=a", "");
+        var after = await studio.Get("/api/state");
+
+        // Then its diagnostics are gone and the version moved, so the pages that poll draw again (before: the LFs were the same, the version stayed)
+        after.GetProperty("diagnostics").GetArrayLength().ShouldBe(0);
+        after.GetProperty("version").GetInt32().ShouldBeGreaterThan(broken.GetProperty("version").GetInt32());
+    }
+
+    [Fact]
     public async Task Closing_a_tab_is_refused_without_its_id_and_is_nothing_for_a_tab_with_no_unsaved_text()
     {
         await using var studio = await StudioHarness.Start();

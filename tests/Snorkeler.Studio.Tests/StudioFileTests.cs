@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using System.Text.Json;
 
 namespace Snorkeler.Studio.Tests;
@@ -176,6 +177,45 @@ public sealed class StudioFileTests
         state.GetProperty("updated").ToString().ShouldBe("""{"spam.rules":[20],"topic/polite.rules":[1]}""");
         new Loading.LfProject([new Dsl.RulesLoader()]).Load([studio.Lfs]).Diagnostics.ShouldBeEmpty();
         Directory.GetFiles(studio.Lfs, ".*", SearchOption.AllDirectories).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_rename_keeps_a_rewritten_files_byte_order_mark_and_is_not_stopped_by_a_rules_file_that_cannot_be_read()
+    {
+        // Given spam.rules saved with a UTF-8 byte-order mark, and a rules file that is not UTF-8 (before: the mark was
+        // dropped, and the unreadable file refused every rename)
+        await using var studio = await StudioHarness.Start();
+        var text = File.ReadAllText(studio.RulesFile);
+        File.WriteAllBytes(studio.RulesFile, [.. Encoding.UTF8.Preamble, .. Encoding.UTF8.GetBytes(text)]);
+        File.WriteAllBytes(Path.Combine(studio.Lfs, "broken.rules"), [0x6C, 0x66, 0x20, 0xFF, 0xFE, 0x0A]);
+        await studio.Get("/api/state");
+
+        // When
+        var state = await studio.Post("/api/files/rename", new { path = "please_words.txt", to = "polite.txt" });
+
+        // Then
+        var bytes = File.ReadAllBytes(studio.RulesFile);
+        bytes.AsSpan(0, 3).ToArray().ShouldBe(Encoding.UTF8.Preamble.ToArray());
+        Encoding.UTF8.GetString(bytes.AsSpan(3)).ShouldBe(text.Replace("lines(\"please_words.txt\")", "lines(\"polite.txt\")", StringComparison.Ordinal));
+        state.GetProperty("updated").ToString().ShouldBe("""{"spam.rules":[20]}""");
+        File.ReadAllBytes(Path.Combine(studio.Lfs, "broken.rules")).ShouldBe([0x6C, 0x66, 0x20, 0xFF, 0xFE, 0x0A]);
+    }
+
+    [Fact]
+    public async Task A_rename_that_would_change_a_new_rules_file_not_saved_yet_is_refused_naming_it()
+    {
+        // Given a rules file only the page holds (checked, never saved) that reads please_words.txt (before: it was not
+        // looked at, and named a missing file after the rename)
+        await using var studio = await StudioHarness.Start();
+        await studio.Post("/api/check", new { path = "draft.rules", text = "labels HAM, SPAM\n\nlet words = lines(\"please_words.txt\")\n\nlf draft_words:\n    when text contains any words label HAM\n", tab = "a" });
+
+        // When
+        var (status, body) = await studio.Raw("/api/files/rename", JsonSerializer.Serialize(new { path = "please_words.txt", to = "polite.txt" }));
+
+        // Then
+        status.ShouldBe(HttpStatusCode.Conflict);
+        body.GetProperty("error").GetString()!.ShouldContain("draft.rules (line 3)");
+        File.Exists(Path.Combine(studio.Lfs, "please_words.txt")).ShouldBeTrue();
     }
 
     [Fact]

@@ -465,7 +465,7 @@ $("#file-rename").addEventListener("click", async () => {
     // A rules file that names the renamed one (or, moved to another folder, its own lists) was pointed at it again on disk.
     const updated = Object.entries(state.updated || {});
     if (studio.file in (state.updated || {}) && editor.value === studio.saved) await open(studio.file);
-    const where = updated.map(([file, lines]) => `${file} (line ${lines.join(", ")})`).join(", ");
+    const where = updated.map(([file, lines]) => `${file} (${lines.length === 1 ? "line" : "lines"} ${lines.join(", ")})`).join(", ");
     setStatus(`renamed ${from} to ${studio.file}${where ? `; updated the file names in ${where}` : ""}`);
   } catch (error) {
     setStatus(error.message);
