@@ -10,7 +10,8 @@ namespace Snorkeler.LabelModels;
 /// spread σ, and LF j fires on a row of class c with probability <c>1 − exp(−a λ_jc)</c>; when it fires it votes v with
 /// probability <c>p_j[c, v]</c>. Long documents trip many keyword rules of every class and short ones trip none; a model of
 /// independent LFs explains that by a latent class of "busy rows", and labels by it. σ = 0 is Dawid–Skene with every
-/// abstain an outcome, so the spread is chosen by likelihood among <see cref="Spreads"/> (a nested comparison).
+/// abstain an outcome (with the blank shares below), so the spread is chosen by likelihood among <see cref="Spreads"/> (a
+/// nested comparison).
 /// The activity is integrated out over nine Gauss–Hermite nodes. A share β_c of the rows of class c are out of every LF's
 /// reach (activity 0: no LF fires), in every member of the family: rows no rule can see (too short, another language) are
 /// most often of one class, and without it the spreads explained them as quiet rows of any class (generated sets with
@@ -65,8 +66,8 @@ internal static class RowActivity
     /// which the votes agree most with the classes they name (among classes of equal prior when the prior is fixed).
     /// </summary>
     /// <remarks>
-    /// With <paramref name="start"/> (a fit at the same spread on a sample of the rows) EM starts from its parameters instead.
-    /// Without <paramref name="blankRows"/> every row is within reach (β = 0).
+    /// With <paramref name="start"/> (a fit at the same spread on a sample of the rows) EM starts from its parameters instead,
+    /// its blank shares among them. Without <paramref name="blankRows"/> (and no start) every row is within reach (β = 0).
     /// </remarks>
     public static RowActivityFit Fit(VotePatterns patterns, int m, int k, double spread, double[]? fixedPrior, int maxIterations, double tolerance, CancellationToken cancellation,
         RowActivityFit? start = null, bool blankRows = true)
@@ -108,7 +109,7 @@ internal static class RowActivity
         private readonly VotePatterns _patterns;
         // _q nodes: the Gauss–Hermite nodes, then the blank node (activity 0) at _q − 1.
         private readonly int _m, _k, _q;
-        private readonly double[] _a;
+        private readonly double[] _a, _nodeActivities; // with the blank node last; the Gauss–Hermite nodes alone
         private readonly double[]? _fixedPrior;
         // Expected counts from the last E-step: rows per class; votes [j, c, v]; firings [j, c, node]; rows [c, node].
         private readonly double[] _rows, _votes, _firings, _rowsAtNode;
@@ -121,7 +122,8 @@ internal static class RowActivity
         public Em(VotePatterns patterns, int m, int k, double spread, double[]? fixedPrior)
         {
             (_patterns, _m, _k, _q) = (patterns, m, k, Nodes.Length + 1);
-            _a = [.. Activities(spread), 0];
+            _nodeActivities = Activities(spread);
+            _a = [.. _nodeActivities, 0];
             _fixedPrior = fixedPrior;
             _rows = new double[k];
             _votes = new double[m * k * k];
@@ -252,7 +254,7 @@ internal static class RowActivity
         /// <summary>The posterior of every pattern over (class, node), accumulated; returns the log-likelihood of all rows.</summary>
         public double ExpectationStep()
         {
-            var scores = new ActivityScores(Prior, Rates, VoteRates, Blank, _a[..^1], _k);
+            var scores = new ActivityScores(Prior, Rates, VoteRates, Blank, _nodeActivities, _k);
             var lfs = CollectionsMarshal.AsSpan(_patterns.Lfs);
             var labels = CollectionsMarshal.AsSpan(_patterns.Labels);
             var r = new double[_k * _q];
