@@ -59,7 +59,7 @@ public sealed class ModelAndMatrixCorpusTests : IDisposable
 
         var result = Predict(future).ShouldFailWith(1);
 
-        result.ErrorLines.ShouldBe([$"error: {future}: model file version 99 is newer than this Snorkeler reads (1); upgrade Snorkeler"]);
+        result.ErrorLines.ShouldBe([$"error: {future}: model file version 99 is newer than this Snorkeler reads (2); upgrade Snorkeler"]);
     }
 
     [Fact]
