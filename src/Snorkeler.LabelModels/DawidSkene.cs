@@ -449,7 +449,7 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
             patterns.ReadAsPeople();
         }
         // People's silences say who was asked, not how busy a row is; gold rows would need clamping in the activity fit too.
-        if (Options.RowActivity && k >= 2 && clamped is null && !patterns.Annotator.Contains(true)
+        if (testActivity && Options.RowActivity && k >= 2 && clamped is null && !patterns.Annotator.Contains(true)
             && (Options.ActivitySpread is not null || k <= RowActivity.MaxClasses && (long)m * k * k <= RowActivity.MaxVoteRates)) activityInput = (patterns, fixedPrior, null);
         var model = FitModel(patterns, train.Schema, train.LfNames, fixedPrior, context);
         if (fixedPrior is null && clamped is null && model.ExclusiveGroups.Count > 0 && k >= 2)
@@ -458,13 +458,12 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
         // not fire together: then none of them models an activity (six EM fits each saved; the fit is 5 times faster on
         // lf-suite's few-good sets), and where they do, they judge the fit as it will be used.
         var heldOutOptions = Options;
-        if (testActivity && activityInput is { } input && Options.ActivitySpread is null && !Enumerable.Range(0, m).Any(j => model.DerivedParent(j) >= 0))
+        if (activityInput is { } input && Options.ActivitySpread is null && !HasDerivedSources(model))
         {
             var family = ActivityFamily.Fit(input.Patterns, train.Schema, train.LfNames, input.FixedPrior, Options, context);
             activityInput = input with { Family = family };
             if (!family.RowsFireTogether) heldOutOptions = Options with { RowActivity = false };
         }
-        if (!testActivity) activityInput = null;
         // Gold rows name the classes, so EM cannot settle on latent classes that are not the task's: no guard.
         if (k < 2 || Options.GuardMode == GuardMode.None || clamped is not null) return model;
         // Whether EM's fit is suspect is judged on that fit, also where one accuracy per source replaces it below: the
@@ -526,7 +525,7 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
             return new DawidSkeneActivityModel(train.Schema, train.LfNames, chosen, null);
         }
         // A source derived from another fires with it by construction; the activity family would read that as a busy row.
-        if (Enumerable.Range(0, m).Any(j => model.DerivedParent(j) >= 0))
+        if (HasDerivedSources(model))
         {
             context.Log?.Invoke("dawid-skene: row activity: not tested, as some sources are modelled as derived from others (they fire together by construction)");
             return model;
@@ -593,6 +592,8 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
             return new ActivityFamily(sample, fits);
         }
     }
+
+    private static bool HasDerivedSources(DawidSkeneModel model) => Enumerable.Range(0, model.LfNames.Count).Any(j => model.DerivedParent(j) >= 0);
 
     private void WarnAtCap(RowActivityFit fit, FitContext context)
     {
