@@ -67,7 +67,7 @@ public sealed partial class StudioSession
             if (set is not ("train" or "dev" or "gold")) throw new StudioRefusal($"set must be 'train', 'dev' or 'gold', got '{set}'");
             if (set == "dev" && e.Dev is null) throw new StudioRefusal("there is no dev data (start the studio with --dev FILE --gold-column NAME)");
             if (set == "gold" && e.Gold is null) throw new StudioRefusal("there are no gold rows yet (start the studio with --dev FILE, or label training rows by hand)");
-            if (lf is not null && !e.Lfs.Any(l => l.Name == lf)) throw new StudioRefusal($"unknown LF '{lf}'");
+            if (lf is not null && !e.Lfs.Any(l => l.Name == lf)) throw new StudioRefusal(NoSuchLf(e, lf), 404);
             string[] lfs = lf is null ? [] : [lf];
             var query = bucket switch
             {
@@ -97,6 +97,18 @@ public sealed partial class StudioSession
             var page = RowBuckets.Page(dev ? e.Dev! : e.Train, query, offset, limit, seed, predict);
             return new RowsView(set, query.Describe(), page.Matched, Show(e, dev, page.Rows, null), offset, limit);
         }
+    }
+
+    /// <summary>
+    /// "no LF named 'spam_chek' in the rules and scripts of this studio (spam.rules and nlp.csx in its LF folder, with their
+    /// unsaved edits); did you mean 'spam_check'?": where the studio looked, as the name may be right and the file not yet there.
+    /// </summary>
+    private string NoSuchLf(Evaluation e, string lf)
+    {
+        var files = Files().Where(f => f.EndsWith(".rules", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".csx", StringComparison.OrdinalIgnoreCase)).ToArray();
+        var meant = Text.Suggest.Nearest(lf, e.Lfs.Select(l => l.Name));
+        var where = files.Length == 0 ? "its LF folder has none" : $"{Text.Listing.Join(files, "and")} in its LF folder, with their unsaved edits";
+        return $"no LF named '{Text.Printable.OneLine(lf)}' in the rules and scripts of this studio ({where}){(meant is null ? "" : $"; did you mean '{meant}'?")}";
     }
 
     /// <summary>

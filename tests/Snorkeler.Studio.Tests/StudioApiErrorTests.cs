@@ -77,6 +77,23 @@ public sealed class StudioApiErrorTests
         JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString().ShouldBe(message);
     }
 
+    [Theory]
+    [InlineData(false, "keyword_subscrbe", "no LF named 'keyword_subscrbe' in the rules and scripts of this studio (spam.rules in its LF folder, with their unsaved edits); did you mean 'keyword_subscribe'?")]
+    [InlineData(true, "textblob_polarty", "no LF named 'textblob_polarty' in the rules and scripts of this studio (nlp.csx and spam.rules in its LF folder, with their unsaved edits); did you mean 'textblob_polarity'?")]
+    [InlineData(true, "sentiment", "no LF named 'sentiment' in the rules and scripts of this studio (nlp.csx and spam.rules in its LF folder, with their unsaved edits)")]
+    public async Task The_rows_of_an_LF_that_does_not_exist_get_a_404_naming_it_and_where_LFs_are_looked_up(bool scripts, string lf, string message)
+    {
+        // Given a studio of rules, or of rules and C# scripts (before: a bare "unknown LF 'NAME'")
+        await using var studio = await StudioHarness.Start(scripts: scripts);
+
+        // When
+        var (status, answer) = await studio.Raw($"/api/rows?set=train&lf={lf}&bucket=fires");
+
+        // Then
+        status.ShouldBe(HttpStatusCode.NotFound);
+        answer.GetProperty("error").GetString().ShouldBe(message);
+    }
+
     [Fact]
     public async Task An_oversized_request_gets_a_413_with_a_JSON_error()
     {
