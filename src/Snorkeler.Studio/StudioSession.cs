@@ -63,6 +63,8 @@ public sealed partial class StudioSession : IDisposable
     public StudioSession(StudioSettings settings)
     {
         _settings = Guard.NotNull(settings);
+        Longer(settings.TabSilence, nameof(StudioSettings.TabSilence), "how long a tab no request names keeps its unsaved texts");
+        Longer(settings.PollInterval, nameof(StudioSettings.PollInterval), "how often the LF folder is checked for changes");
         Folder = Path.GetFullPath(settings.LfFolder);
         if (!Directory.Exists(Folder)) throw new SnorkelerException($"{settings.LfFolder}: no such folder (the studio needs the LF folder, e.g. --lfs labeling-functions/spam)");
         _train = MemorySource.Read(settings.Data, settings.Sample, settings.Seed);
@@ -97,6 +99,16 @@ public sealed partial class StudioSession : IDisposable
             _watcher = null; // polling alone picks changes up
         }
         _poll = new Timer(_ => PickUpExternalChanges(), null, settings.PollInterval, settings.PollInterval);
+    }
+
+    /// <summary>
+    /// Refuses a span of time of the settings that is not above zero, naming it: a tab silent for no time would lose its
+    /// unsaved texts at every request, and a poll every 0 s would never come again (a timer's period of 0 fires once).
+    /// </summary>
+    private static void Longer(TimeSpan value, string setting, string meaning)
+    {
+        if (value <= TimeSpan.Zero)
+            throw new SnorkelerException($"StudioSettings.{setting} ({meaning}) must be longer than zero, not {value.ToString("c", System.Globalization.CultureInfo.InvariantCulture)}");
     }
 
     /// <summary>

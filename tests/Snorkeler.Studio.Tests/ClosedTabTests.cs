@@ -94,6 +94,31 @@ public sealed class ClosedTabTests
         state.GetProperty("history").EnumerateArray().Last().GetProperty("reason").GetString().ShouldBe("tab silent");
     }
 
+    [Theory]
+    [InlineData(0, "StudioSettings.TabSilence (how long a tab no request names keeps its unsaved texts) must be longer than zero, not 00:00:00")]
+    [InlineData(-90, "StudioSettings.TabSilence (how long a tab no request names keeps its unsaved texts) must be longer than zero, not -00:01:30")]
+    public void A_tab_silence_of_no_time_is_refused_naming_the_setting(int seconds, string message)
+    {
+        // Given settings whose tab silence is not above zero (before: taken, and every tab lost its unsaved texts at once)
+        using var temp = new TempFolder();
+        Directory.CreateDirectory(temp.File("lfs"));
+        var settings = StudioHarness.Settings(temp) with { TabSilence = TimeSpan.FromSeconds(seconds) };
+
+        // When the studio starts, then it is refused
+        Should.Throw<SnorkelerException>(() => new StudioSession(settings).Dispose()).Message.ShouldBe(message);
+    }
+
+    [Fact]
+    public void A_poll_interval_of_no_time_is_refused_naming_the_setting()
+    {
+        using var temp = new TempFolder();
+        Directory.CreateDirectory(temp.File("lfs"));
+        var settings = StudioHarness.Settings(temp) with { PollInterval = TimeSpan.Zero };
+
+        Should.Throw<SnorkelerException>(() => new StudioSession(settings).Dispose()).Message
+            .ShouldBe("StudioSettings.PollInterval (how often the LF folder is checked for changes) must be longer than zero, not 00:00:00");
+    }
+
     /// <summary>A clock that stands still until the test moves it.</summary>
     private sealed class ManualClock : TimeProvider
     {
