@@ -655,6 +655,53 @@ public sealed class StudioBrowserTests
         File.ReadAllLines(studio.Session.HandLabelsPath).Skip(1).ShouldBe([$"{numbers[0]},HAM", $"{numbers[1]},HAM", $"{numbers[2]},SPAM"], ignoreOrder: true);
     }
 
+    [Theory]
+    [InlineData("next-panel", "/api/next")]
+    [InlineData("suggestions-panel", "/api/suggestions")]
+    public async Task A_panel_is_fetched_again_only_while_it_can_be_seen_and_once_when_it_is_shown_again_after_edits(string panel, string request)
+    {
+        // Given the panel opened once (before: it was fetched again whenever it came to the front, edits or not, and after
+        // every edit another tab made while the browser showed another tab)
+        await using var studio = await StudioHarness.Start();
+        using var browser = Browser();
+        var wait = Open(browser, studio);
+        browser.ExecuteScript("performance.setResourceTimingBufferSize(10000)");
+        var tab = By.CssSelector($"#tabs button[data-panel='{panel}']");
+        var history = By.CssSelector("#tabs button[data-panel='history-panel']");
+        browser.FindElement(tab).Click();
+        wait.Until(b => Requests(b, request) == 1);
+
+        // When another panel comes to the front and it comes back, with no edit between
+        browser.FindElement(history).Click();
+        browser.FindElement(tab).Click();
+        await Task.Delay(TimeSpan.FromSeconds(2));
+
+        // Then it is not fetched again
+        Requests(browser, request).ShouldBe(1);
+
+        // When two edits are checked while History is in front, it is not fetched; shown again, it is fetched once
+        browser.FindElement(history).Click();
+        TypeTheCheckRule(browser, wait);
+        TypeAtTheEnd(browser, "\nlf spam_look:\n    when text contains \"look\" label SPAM");
+        wait.Until(b => b.FindElements(By.CssSelector("#lf-table tr[data-lf='spam_look']")).Count == 1);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Requests(browser, request).ShouldBe(1);
+        browser.FindElement(tab).Click();
+        wait.Until(b => Requests(b, request) == 2);
+
+        // When the browser shows another tab and another studio tab edits a file, it is not fetched; seen again, it is fetched once
+        browser.ExecuteScript("window.seen = 'hidden'; Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => window.seen })");
+        var rules = File.ReadAllText(studio.RulesFile);
+        await studio.Post("/api/check", new { path = "spam.rules", text = rules + "\nlf spam_watch:\n    when text contains \"watch\" label SPAM\n", tab = "another" });
+        wait.Until(b => b.FindElements(By.CssSelector("#lf-table tr[data-lf='spam_watch']")).Count == 1);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Requests(browser, request).ShouldBe(2);
+        browser.ExecuteScript("window.seen = 'visible'; document.dispatchEvent(new Event('visibilitychange'))");
+        wait.Until(b => Requests(b, request) == 3);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Requests(browser, request).ShouldBe(3);
+    }
+
     /// <summary>The hand label a row of the rows panel shows, or "" when it has none.</summary>
     private static string HandLabel(IWebDriver browser, string row)
         => browser.FindElements(By.CssSelector($"#rows-panel .row[data-row='{row}'] .gold")).Select(g => g.Text).FirstOrDefault() ?? "";
@@ -669,8 +716,11 @@ public sealed class StudioBrowserTests
     }
 
     /// <summary>How many requests for rows the page has made (the browser's own record of what it fetched).</summary>
-    private static long RowsRequests(IJavaScriptExecutor browser)
-        => (long)browser.ExecuteScript("return performance.getEntriesByType('resource').filter(e => e.name.includes('/api/rows')).length")!;
+    private static long RowsRequests(IWebDriver browser) => Requests(browser, "/api/rows");
+
+    /// <summary>How many requests for <paramref name="path"/> the page has made (the browser's own record of what it fetched).</summary>
+    private static long Requests(IWebDriver browser, string path)
+        => (long)((IJavaScriptExecutor)browser).ExecuteScript("return performance.getEntriesByType('resource').filter(e => new URL(e.name).pathname === arguments[0]).length", path)!;
 
     /// <summary>The rows the rows panel shows, by their 0-based index.</summary>
     private static List<string> Shown(IWebDriver browser)

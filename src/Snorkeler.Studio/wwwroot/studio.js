@@ -13,6 +13,7 @@ const studio = {
   checkTimer: 0,
   pending: null,      // the check in flight
   rows: null,         // the rows shown: the bucket's query, the offset of their page and the state version they show
+  shown: {},          // the state version the next-rows queue and the suggestions last asked for (null: ask again)
 };
 
 // This tab's id: the server holds one unsaved text per file, the latest any tab checked, and tells a tab whose text
@@ -387,9 +388,7 @@ function render(state) {
   renderForeign(state);
   const ms = state.milliseconds ? ` · last evaluation ${state.milliseconds.toFixed(0)} ms, ${counted(state.reapplied, "LF")} re-applied` : "";
   $("#status").textContent = `model ${t && t.model ? t.model : "–"}${ms}`;
-  if (!$("#suggestions-panel").hidden) loadSuggestions();
-  if (!$("#next-panel").hidden) loadNext();
-  refreshRows();
+  refreshPanel();
 }
 
 // The change from one number to another, when both exist.
@@ -516,9 +515,7 @@ document.addEventListener("click", (event) => {
 function selectTab(panel) {
   for (const button of document.querySelectorAll("#tabs button")) button.classList.toggle("active", button.dataset.panel === panel);
   for (const p of document.querySelectorAll(".panel")) p.hidden = p.id !== panel;
-  if (panel === "suggestions-panel") loadSuggestions();
-  if (panel === "next-panel") loadNext();
-  if (panel === "rows-panel") refreshRows();
+  refreshPanel();
 }
 for (const button of document.querySelectorAll("#tabs button")) button.addEventListener("click", () => selectTab(button.dataset.panel));
 
@@ -552,13 +549,21 @@ async function showRows(query, offset = 0, refresh = false) {
   }
 }
 
-// The rows shown are fetched again only where they can be seen: after edits made while another panel was in front (or the
-// browser showed another tab), once, when they are shown again.
-function refreshRows() {
-  const seen = !$("#rows-panel").hidden && document.visibilityState !== "hidden";
-  if (seen && studio.rows && studio.state && studio.rows.version !== studio.state.version) showRows(studio.rows.query, studio.rows.offset, true);
+// How each panel below the table asks again for what it shows when the state changed since it asked (the rows: once a
+// bucket was opened).
+const refreshers = {
+  "rows-panel": () => studio.rows && studio.rows.version !== studio.state.version && showRows(studio.rows.query, studio.rows.offset, true),
+  "next-panel": () => studio.shown.next !== studio.state.version && loadNext(),
+  "suggestions-panel": () => studio.shown.suggestions !== studio.state.version && loadSuggestions(),
+};
+
+// The panel in front is fetched again only where it can be seen: after edits made while another panel was in front (or the
+// browser showed another tab), once, when it is shown again.
+function refreshPanel() {
+  const front = document.querySelector(".panel:not([hidden])");
+  if (front && studio.state && document.visibilityState !== "hidden" && refreshers[front.id]) refreshers[front.id]();
 }
-document.addEventListener("visibilitychange", refreshRows);
+document.addEventListener("visibilitychange", refreshPanel);
 
 // The rows of an LF that is gone from the state follow it when it was renamed where it is: one LF, at its file and line,
 // under a name the previous state did not have. Otherwise they close with a line naming it, not the server's refusal.
@@ -683,18 +688,26 @@ function labelButton(panel, wanted) {
   return buttons.find((b) => b.dataset.label === wanted.label) || buttons[0];
 }
 
+// The next-rows queue and the suggestions are asked for as of the state now: an answer for an older state, come after one
+// for a newer, is dropped; a failure is asked for again when the panel is shown again.
 async function loadNext() {
+  const asked = studio.shown.next = studio.state.version;
   try {
     const view = await api("/api/next?limit=25");
+    if (studio.shown.next !== asked) return;
     keepFocus($("#next-panel"), [rowsTitle("Rows where a new or fixed LF would help most (uncovered, conflicting, uncertain; similar rows spread out)"), ...view.rows.map(renderRow)]);
   } catch (error) {
+    if (studio.shown.next !== asked) return;
+    studio.shown.next = null;
     $("#next-panel").replaceChildren(rowsTitle(error.message));
   }
 }
 
 async function loadSuggestions() {
+  const asked = studio.shown.suggestions = studio.state.version;
   try {
     const suggestions = await api("/api/suggestions?limit=15");
+    if (studio.shown.suggestions !== asked) return;
     const panel = $("#suggestions-panel");
     if (suggestions.length === 0) { panel.replaceChildren(rowsTitle("No suggestions: no frequent word or phrase in the uncovered or uncertain rows would change what the label model predicts.")); return; }
     panel.replaceChildren(rowsTitle("Keyword rules mined from the rows that need an LF: those more often right than wrong (at 95\u00a0% confidence) first, then by precision and the rows they label; accept one to add it to the rules file, where you can edit it"),
@@ -722,6 +735,8 @@ async function loadSuggestions() {
         return element;
       }));
   } catch (error) {
+    if (studio.shown.suggestions !== asked) return;
+    studio.shown.suggestions = null;
     $("#suggestions-panel").replaceChildren(rowsTitle(error.message));
   }
 }
