@@ -1,6 +1,7 @@
 using System.Globalization;
 using OpenQA.Selenium;
 using OpenQA.Selenium.Chrome;
+using OpenQA.Selenium.Interactions;
 using OpenQA.Selenium.Support.UI;
 
 namespace Snorkeler.Studio.Tests;
@@ -655,6 +656,37 @@ public sealed class StudioBrowserTests
         File.ReadAllLines(studio.Session.HandLabelsPath).Skip(1).ShouldBe([$"{numbers[0]},HAM", $"{numbers[1]},HAM", $"{numbers[2]},SPAM"], ignoreOrder: true);
     }
 
+    [Fact]
+    public async Task A_person_opens_the_rows_behind_a_number_with_the_keyboard_alone()
+    {
+        // Given the page, as it loads (before: the numbers were text, not buttons: Tab passed them by and Enter did nothing)
+        await using var studio = await StudioHarness.Start();
+        using var browser = Browser();
+        var wait = Open(browser, studio);
+        var conflicts = await studio.Get("/api/rows?set=train&lf=keyword_my&bucket=conflict&limit=0");
+
+        // When Tab goes to the coverage card (Escape, then Tab, out of the editor) and Enter is pressed
+        TabTo(browser, "#total-coverage .clickable");
+        ((string)((IJavaScriptExecutor)browser).ExecuteScript("return getComputedStyle(document.activeElement).outlineStyle")!).ShouldBe("solid");
+        Press(browser, Keys.Enter);
+
+        // Then the rows no LF votes on are shown
+        wait.Until(b => Text(b, "#rows-panel .rows-title").StartsWith("train: no LF votes — rows 1–25 of ", StringComparison.Ordinal));
+        browser.FindElements(By.CssSelector("#rows-panel .row")).Count.ShouldBe(25);
+
+        // And when Tab goes on to an LF's conflicts and Space is pressed, its conflicting rows are shown
+        TabTo(browser, "#lf-table tr[data-lf='keyword_my'] td.conflicts .clickable");
+        Press(browser, Keys.Space);
+        wait.Until(b => Text(b, "#rows-panel .rows-title").StartsWith($"train: {conflicts.GetProperty("query").GetString()} — ", StringComparison.Ordinal));
+        wait.Until(b => b.FindElements(By.CssSelector("#rows-panel .row")).Count == Math.Min(25, conflicts.GetProperty("matched").GetInt64()));
+
+        // And when another tab's edit draws the numbers again, the number keeps the focus
+        var rules = File.ReadAllText(studio.RulesFile);
+        await studio.Post("/api/check", new { path = "spam.rules", text = rules + "\nlf spam_watch:\n    when text contains \"watch\" label SPAM\n", tab = "another" });
+        wait.Until(b => b.FindElements(By.CssSelector("#lf-table tr[data-lf='spam_watch']")).Count == 1);
+        ((bool)browser.ExecuteScript("return document.activeElement.matches(\"#lf-table tr[data-lf='keyword_my'] td.conflicts .clickable\")")!).ShouldBeTrue();
+    }
+
     [Theory]
     [InlineData("next-panel", "/api/next")]
     [InlineData("suggestions-panel", "/api/suggestions")]
@@ -701,6 +733,20 @@ public sealed class StudioBrowserTests
         await Task.Delay(TimeSpan.FromSeconds(2));
         Requests(browser, request).ShouldBe(3);
     }
+
+    /// <summary>Presses Tab until the element <paramref name="css"/> names has the focus, Escape first wherever the editor has it (Tab indents there).</summary>
+    private static void TabTo(ChromeDriver browser, string css)
+    {
+        for (var presses = 0; presses < 60; presses++)
+        {
+            if ((bool)browser.ExecuteScript("return document.activeElement.matches(arguments[0])", css)!) return;
+            Press(browser, browser.SwitchTo().ActiveElement().GetAttribute("id") == "editor" ? Keys.Escape + Keys.Tab : Keys.Tab);
+        }
+        throw new ShouldAssertException($"Tab did not reach {css} in 60 presses");
+    }
+
+    /// <summary>Presses <paramref name="keys"/> where the focus is, as a person at the keyboard does.</summary>
+    private static void Press(ChromeDriver browser, string keys) => new Actions(browser).SendKeys(keys).Perform();
 
     /// <summary>The hand label a row of the rows panel shows, or "" when it has none.</summary>
     private static string HandLabel(IWebDriver browser, string row)

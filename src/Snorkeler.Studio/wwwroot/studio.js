@@ -14,6 +14,7 @@ const studio = {
   pending: null,      // the check in flight
   rows: null,         // the rows shown: the bucket's query, the offset of their page and the state version they show
   shown: {},          // the state version the next-rows queue and the suggestions last asked for (null: ask again)
+  escaped: false,     // Escape was the editor's last key: Tab moves the focus on
 };
 
 // This tab's id: the server holds one unsaved text per file, the latest any tab checked, and tells a tab whose text
@@ -160,12 +161,17 @@ editor.addEventListener("scroll", () => {
   highlight.scrollLeft = editor.scrollLeft;
 });
 
+// Tab indents; Escape, then Tab, moves the focus on (as in VS Code's editor and GitHub's), so the keyboard gets past the
+// editor to the numbers.
 editor.addEventListener("keydown", (event) => {
-  if (event.key === "Tab" && !event.shiftKey) {
+  const leave = studio.escaped;
+  studio.escaped = event.key === "Escape";
+  if (event.key === "Tab" && !event.shiftKey && !leave) {
     event.preventDefault();
     document.execCommand("insertText", false, "    ");
   }
 });
+editor.addEventListener("blur", () => { studio.escaped = false; });
 
 editor.addEventListener("input", () => {
   renderHighlight();
@@ -319,12 +325,16 @@ function delta(value, higherIsBetter = true) {
   return `<span class="delta ${good ? "up" : "down"}">${sign}${Math.abs(100 * value).toFixed(1)}</span>`;
 }
 
+// A number that opens the rows behind it: a button, so Tab reaches it and Enter or Space opens them (the click handler below).
+function number(kind, rows, content, title = "") {
+  return `<button type="button" class="${kind ? `${kind} ` : ""}clickable" data-rows="${escapeHtml(rows)}"${title ? ` title="${escapeHtml(title)}"` : ""}>${content}</button>`;
+}
+
 // A number of the totals; `more` is a second, smaller link under it: [text, rows, title].
 function card(label, value, change, rows, id, title = "", more = null) {
-  const attributes = rows ? ` class="value clickable" data-rows="${escapeHtml(rows)}"` : ` class="value"`;
-  const link = !more ? "" : more[1] ? `<div class="more clickable" data-rows="${escapeHtml(more[1])}" title="${escapeHtml(more[2])}">${more[0]}</div>`
-    : `<div class="more" title="${escapeHtml(more[2])}">${more[0]}</div>`;
-  return `<div class="card" id="${id}"${title ? ` title="${escapeHtml(title)}"` : ""}><div class="label">${label}</div><div${attributes}>${value}${change}</div>${link}</div>`;
+  const shown = rows ? number("value", rows, value + change) : `<div class="value">${value}${change}</div>`;
+  const link = !more ? "" : more[1] ? number("more", more[1], more[0], more[2]) : `<div class="more" title="${escapeHtml(more[2])}">${more[0]}</div>`;
+  return `<div class="card" id="${id}"${title ? ` title="${escapeHtml(title)}"` : ""}><div class="label">${label}</div>${shown}${link}</div>`;
 }
 
 function render(state) {
@@ -336,6 +346,7 @@ function render(state) {
   if (state.files.join("\n") !== previousFiles) renderFiles();
   renderHighlight();
   renderDiagnostics();
+  const focused = focusedNumber();
   const t = state.totals;
   const d = state.delta || {};
   // A model with a class prior labels every row, the ones no LF votes on too; ties are what it leaves unlabelled.
@@ -375,21 +386,32 @@ function render(state) {
     return `<tr data-lf="${escapeHtml(n.name)}"${changed ? ` class="changed"` : ""}>` +
       `<td class="name">${escapeHtml(n.name)}${isNew ? `<span class="delta new">new</span>` : ""}<span class="where" data-file="${escapeHtml(n.file)}" data-line="${n.line}">${escapeHtml(n.file)}:${n.line}</span></td>` +
       `<td>${escapeHtml(n.polarity.join(", "))}</td>` +
-      `<td class="coverage"><span class="clickable" data-rows="set=train&lf=${lf}&bucket=fires">${percent(n.coverage)}</span>${c ? delta(c.coverage) : ""}</td>` +
-      `<td class="overlaps"><span class="clickable" data-rows="set=train&lf=${lf}&bucket=overlap">${percent(n.overlaps)}</span>${c ? delta(c.overlaps) : ""}</td>` +
-      `<td class="conflicts"><span class="clickable" data-rows="set=train&lf=${lf}&bucket=conflict">${percent(n.conflicts)}</span>${c ? delta(c.conflicts, false) : ""}</td>` +
-      `<td class="empirical"><span class="clickable" data-rows="set=gold&lf=${lf}&bucket=wrong">${accuracy}</span>${c ? delta(c.empiricalAccuracy) : ""}</td>` +
-      `<td class="learned"><span class="clickable" data-rows="set=train&lf=${lf}&bucket=fires">${percent(n.learnedAccuracy)}</span>${c ? delta(c.learnedAccuracy) : ""}` +
+      `<td class="coverage">${number("", `set=train&lf=${lf}&bucket=fires`, percent(n.coverage))}${c ? delta(c.coverage) : ""}</td>` +
+      `<td class="overlaps">${number("", `set=train&lf=${lf}&bucket=overlap`, percent(n.overlaps))}${c ? delta(c.overlaps) : ""}</td>` +
+      `<td class="conflicts">${number("", `set=train&lf=${lf}&bucket=conflict`, percent(n.conflicts))}${c ? delta(c.conflicts, false) : ""}</td>` +
+      `<td class="empirical">${number("", `set=gold&lf=${lf}&bucket=wrong`, accuracy)}${c ? delta(c.empiricalAccuracy) : ""}</td>` +
+      `<td class="learned">${number("", `set=train&lf=${lf}&bucket=fires`, percent(n.learnedAccuracy))}${c ? delta(c.learnedAccuracy) : ""}` +
       // Alone on its rows, an LF gives the model nothing to check its votes against (docs/studio.md, "What the learned accuracy is").
       (n.learnedAccuracy !== null && n.overlaps === 0 ? `<span class="alone" title="${aloneNote}">?</span>` : "") + `</td>` +
       `</tr>`;
   }).join("");
+  const again = focused && numbers(focused.rows)[focused.index];
+  if (again) again.focus();
   renderHistory();
   renderForeign(state);
   const ms = state.milliseconds ? ` · last evaluation ${state.milliseconds.toFixed(0)} ms, ${counted(state.reapplied, "LF")} re-applied` : "";
   $("#status").textContent = `model ${t && t.model ? t.model : "–"}${ms}`;
   refreshPanel();
 }
+
+// The clickable number with the focus, as the rows it opens and its place among the numbers that open them (an LF's
+// coverage and learned accuracy open the same rows), so it has the focus again once the numbers are drawn again.
+function focusedNumber() {
+  const focused = document.activeElement && document.activeElement.closest("[data-rows]");
+  return focused && { rows: focused.dataset.rows, index: numbers(focused.dataset.rows).indexOf(focused) };
+}
+
+function numbers(rows) { return [...document.querySelectorAll("[data-rows]")].filter((n) => n.dataset.rows === rows); }
 
 // The change from one number to another, when both exist.
 function change(now, before) { return now === null || before === null ? "" : delta(now - before); }
