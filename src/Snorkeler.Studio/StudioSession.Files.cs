@@ -182,18 +182,24 @@ public sealed partial class StudioSession
         return (rewritten.ToString(), changes.Select(c => c.Reference.Location.Line).Distinct().ToArray());
     }
 
-    /// <summary><paramref name="text"/> written beside <paramref name="full"/>, to publish with others (<see cref="AtomicFile.Commit(IReadOnlyList{PendingFile})"/>).</summary>
-    /// <summary>The rewritten text of <paramref name="full"/>, to be published in its place; a UTF-8 byte-order mark the file starts with is kept.</summary>
+    /// <summary>
+    /// The rewritten text of <paramref name="full"/>, to be published in its place (<see cref="AtomicFile.Commit(IReadOnlyList{PendingFile})"/>)
+    /// in the encoding its byte-order mark names, the mark kept (UTF-8 without one): an editor's UTF-16 file stays UTF-16.
+    /// </summary>
     private static PendingFile Prepare(string full, string text)
     {
-        var bom = Encoding.UTF8.Preamble.ToArray();
-        var start = new byte[bom.Length];
-        using (var file = File.OpenRead(full)) file.ReadAtLeast(start, start.Length, throwOnEndOfStream: false);
-        var keep = start.AsSpan().SequenceEqual(bom);
+        var start = new byte[4];
+        int read;
+        using (var file = File.OpenRead(full)) read = file.ReadAtLeast(start, start.Length, throwOnEndOfStream: false);
+        var encoding = InputFile.MarkedEncoding(start.AsSpan(0, read));
         return AtomicFile.Prepare(full, s =>
         {
-            if (keep) s.Write(bom);
-            s.Write(Encoding.UTF8.GetBytes(text));
+            if (encoding is null) s.Write(Encoding.UTF8.GetBytes(text));
+            else
+            {
+                s.Write(encoding.Preamble);
+                s.Write(encoding.GetBytes(text));
+            }
         });
     }
 

@@ -201,6 +201,34 @@ public sealed class StudioFileTests
         File.ReadAllBytes(Path.Combine(studio.Lfs, "broken.rules")).ShouldBe([0x6C, 0x66, 0x20, 0xFF, 0xFE, 0x0A]);
     }
 
+    [Theory]
+    [InlineData("UTF-16 LE")]
+    [InlineData("UTF-16 BE")]
+    [InlineData("UTF-8 with a byte-order mark")]
+    public async Task A_rename_rewrites_a_rules_file_in_the_encoding_it_was_saved_in_its_byte_order_mark_kept(string saved)
+    {
+        // Given spam.rules saved by an editor in another encoding than plain UTF-8 (before: UTF-16 was written back as UTF-8)
+        var encoding = saved switch
+        {
+            "UTF-16 LE" => Encoding.Unicode,
+            "UTF-16 BE" => Encoding.BigEndianUnicode,
+            _ => Encoding.UTF8,
+        };
+        await using var studio = await StudioHarness.Start();
+        var text = File.ReadAllText(studio.RulesFile);
+        File.WriteAllBytes(studio.RulesFile, [.. encoding.Preamble, .. encoding.GetBytes(text)]);
+        await studio.Get("/api/state");
+
+        // When
+        var state = await studio.Post("/api/files/rename", new { path = "please_words.txt", to = "polite.txt" });
+
+        // Then it is the same encoding, with its mark, and reads the list at its new name
+        var rewritten = text.Replace("lines(\"please_words.txt\")", "lines(\"polite.txt\")", StringComparison.Ordinal);
+        File.ReadAllBytes(studio.RulesFile).ShouldBe([.. encoding.Preamble, .. encoding.GetBytes(rewritten)]);
+        state.GetProperty("updated").ToString().ShouldBe("""{"spam.rules":[20]}""");
+        state.GetProperty("diagnostics").GetArrayLength().ShouldBe(0, Diagnostics(state));
+    }
+
     [Fact]
     public async Task A_rename_that_would_change_a_new_rules_file_not_saved_yet_is_refused_naming_it()
     {

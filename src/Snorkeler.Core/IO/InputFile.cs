@@ -209,6 +209,21 @@ public static class InputFile
     }
 
     /// <summary>
+    /// The encoding the byte-order mark <paramref name="start"/> (a file's first bytes, four or fewer) begins with names,
+    /// as <see cref="ReadAllText"/> decodes it: UTF-8, UTF-16 or UTF-32, either byte order, each writing that mark as its
+    /// preamble; null without a mark (the file is read as UTF-8). A writer that keeps the encoding of a file it rewrites.
+    /// </summary>
+    internal static Encoding? MarkedEncoding(ReadOnlySpan<byte> start) => start switch
+    {
+        [0xFF, 0xFE, 0x00, 0x00, ..] => Encoding.UTF32,
+        [0x00, 0x00, 0xFE, 0xFF, ..] => new UTF32Encoding(bigEndian: true, byteOrderMark: true),
+        [0xEF, 0xBB, 0xBF, ..] => Encoding.UTF8,
+        [0xFF, 0xFE, ..] => Encoding.Unicode,
+        [0xFE, 0xFF, ..] => Encoding.BigEndianUnicode,
+        _ => null,
+    };
+
+    /// <summary>
     /// A NUL is valid UTF-8 but never text. A file saved as UTF-16 without a byte order mark reads as ASCII with a NUL after
     /// every character, which the rule parser reported as "unexpected 'l'" at the file's first letter.
     /// </summary>
