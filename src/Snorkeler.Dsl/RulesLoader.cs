@@ -42,19 +42,8 @@ public sealed partial class RulesLoader : ILfLoader, IFileReferences
         return references;
     }
 
-    /// <summary>A rule's text literal naming <paramref name="path"/>: in double quotes, with '"' and '\' escaped.</summary>
-    public string Literal(string path)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        var escaped = new System.Text.StringBuilder(path.Length + 2).Append('"');
-        foreach (var c in path)
-        {
-            var escape = c switch { '"' => '"', '\\' => '\\', '\n' => 'n', '\r' => 'r', '\t' => 't', _ => '\0' };
-            if (escape == '\0') escaped.Append(c);
-            else escaped.Append('\\').Append(escape);
-        }
-        return escaped.Append('"').ToString();
-    }
+    /// <summary>A rule's text literal naming <paramref name="path"/>: in double quotes, escaped as the parser reads it back (<see cref="Text.RuleLiteral"/>).</summary>
+    public string Literal(string path) => Text.RuleLiteral.Of(path);
 
     /// <inheritdoc />
     public LfSet Load(IReadOnlyList<LfSourceFile> files, LfLoadContext context)

@@ -216,8 +216,7 @@ public sealed partial class StudioSession
             if (gain <= 0) continue;
             var from = goldRows > 0 ? "gold" : "label model";
             var name = RuleName(keyword, e.Schema.NameOf(label), names);
-            var rule = $"lf {name}:\n    when {FieldName(TextColumn)} contains \"{keyword.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)}\" label {e.Schema.NameOf(label)}\n";
-            result.Add(new Suggestion(id, keyword, e.Schema.NameOf(label), rule, (double)fires.Count / n, useful, precision, from, goldRows, goldCounts[label],
+            result.Add(new Suggestion(id, keyword, e.Schema.NameOf(label), Rule(name, TextColumn, keyword, e.Schema.NameOf(label)), (double)fires.Count / n, useful, precision, from, goldRows, goldCounts[label],
                 evidence, LowerBound(precision, evidence), gain / n));
         }
         return Ranked(result);
@@ -366,6 +365,10 @@ public sealed partial class StudioSession
         for (var i = 2; taken.Contains(unique); i++) unique = $"{name}_{i}";
         return unique;
     }
+
+    /// <summary>The rule a suggestion adds: LF <paramref name="name"/> votes <paramref name="label"/> where <paramref name="field"/> contains <paramref name="keyword"/>.</summary>
+    internal static string Rule(string name, string field, string keyword, string label)
+        => $"lf {name}:\n    when {FieldName(field)} contains {Text.RuleLiteral.Of(keyword)} label {label}\n";
 
     /// <summary>A field name as the rule language writes it: bare when it is a name, else in backticks.</summary>
     private static string FieldName(string column)

@@ -19,6 +19,26 @@ public sealed class SuggestionTests
     }
 
     [Fact]
+    public void A_suggested_rule_reads_back_as_its_keyword_whatever_characters_the_keyword_holds()
+    {
+        // Given a keyword with a quote, a backslash, a tab, a line break and a carriage return (before: only the quote and
+        // the backslash were escaped, and the line break ended the rule's text, SNK0002)
+        const string keyword = "say \"hi\"\\\tthere\nnow\r";
+        var rule = StudioSession.Rule("spam_odd", "text", keyword, "SPAM");
+
+        // When it is loaded and run on a row holding the keyword and on one holding it without its tab
+        var set = new Dsl.RulesLoader().Load([new Loading.LfSourceFile("/lfs/studio.rules", "labels HAM, SPAM\n\n" + rule)], new Loading.LfLoadContext(null, null, "/lfs"));
+        var rows = new Data.DataFrameSource(new Microsoft.Data.Analysis.DataFrame(
+            new Microsoft.Data.Analysis.StringDataFrameColumn("text", ["so " + keyword + " ok", "so " + keyword.Replace("\t", "", StringComparison.Ordinal)])));
+        var matrix = Applying.Applier.ApplyToMatrix(rows, set.Functions, set.Schema!);
+
+        // Then it parses clean, and fires on the row holding the keyword as it is, only
+        set.Diagnostics.ShouldBeEmpty();
+        matrix[0, 0].ShouldBe(1);
+        matrix[1, 0].ShouldBe(LabelSchema.Abstain);
+    }
+
+    [Fact]
     public void A_vote_for_a_rare_class_counts_its_precision_against_that_class_prior()
     {
         // Precision 0.3 for a class of prior 0.1 triples that class's likelihood (0.3 / 0.1) against 0.7 / 0.9 for the others:
