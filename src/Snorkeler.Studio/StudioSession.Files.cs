@@ -19,6 +19,34 @@ public sealed partial class StudioSession
     /// <summary>When each tab (by its id) was last heard from: a request naming it (<see cref="Heard"/>).</summary>
     private readonly ConcurrentDictionary<string, DateTimeOffset> _tabsHeard = new(StringComparer.Ordinal);
 
+    /// <summary>How the LF folder's file system compares names (<see cref="FileNameComparer"/>), once looked at.</summary>
+    private StringComparer? _fileNames;
+
+    /// <summary>How the LF folder's file system compares names: whether <c>lines("Words.txt")</c> leads to <c>words.txt</c>.</summary>
+    private StringComparer FileNames => _fileNames ??= _settings.FileNames ?? FileNameComparer(Folder);
+
+    /// <summary>
+    /// How the file system of <paramref name="folder"/> compares names: ignoring case (the default of macOS and Windows)
+    /// when the folder's deepest name with a letter, its case turned, leads to it, and is not another folder listed beside
+    /// it; else ordinal (Linux), as where the name has no letter to turn.
+    /// </summary>
+    internal static StringComparer FileNameComparer(string folder)
+    {
+        for (var at = new DirectoryInfo(Path.GetFullPath(folder)); at.Parent is { } parent; at = parent)
+        {
+            var turned = at.Name.ToUpperInvariant();
+            if (turned == at.Name) turned = at.Name.ToLowerInvariant();
+            if (turned == at.Name) continue;
+            try
+            {
+                var apart = parent.EnumerateDirectories().Any(d => d.Name == turned);
+                return !apart && Directory.Exists(Path.Combine(parent.FullName, turned)) ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { break; }
+        }
+        return StringComparer.Ordinal;
+    }
+
     /// <summary>Files renamed (to their new name) or deleted (null) from the page, relative to the LF folder, so other tabs follow.</summary>
     private readonly SortedDictionary<string, string?> _moved = new(StringComparer.Ordinal);
 
@@ -91,7 +119,7 @@ public sealed partial class StudioSession
             try
             {
                 // The moved file's own new text is published at its new name, after the move.
-                foreach (var file in repointed.Where(f => f.File != full)) pending.Add(Prepare(file.File, file.Text));
+                foreach (var file in repointed.Where(f => !FileNames.Equals(f.File, full))) pending.Add(Prepare(file.File, file.Text));
                 Directory.CreateDirectory(Path.GetDirectoryName(target)!);
                 try { File.Move(full, target, overwrite: false); }
                 catch (IOException) when (File.Exists(target))
@@ -100,7 +128,7 @@ public sealed partial class StudioSession
                 }
                 try
                 {
-                    foreach (var moved in repointed.Where(f => f.File == full)) pending.Add(Prepare(target, moved.Text));
+                    foreach (var moved in repointed.Where(f => FileNames.Equals(f.File, full))) pending.Add(Prepare(target, moved.Text));
                     AtomicFile.Commit(pending);
                 }
                 catch when (!pending.Any(p => p.Renamed))
@@ -126,7 +154,7 @@ public sealed partial class StudioSession
             Reload("rename");
             Version++;
             return new SortedDictionary<string, IReadOnlyList<int>>(
-                repointed.ToDictionary(f => Relative(f.File == full ? target : f.File), f => f.Lines), StringComparer.Ordinal);
+                repointed.ToDictionary(f => Relative(FileNames.Equals(f.File, full) ? target : f.File), f => f.Lines), StringComparer.Ordinal);
         }
     }
 
@@ -141,16 +169,17 @@ public sealed partial class StudioSession
         var repointed = new List<(string, string, IReadOnlyList<int>)>();
         var held = new List<string>();
         // A new file the page has not saved yet is read as its buffer, as the checks read it.
-        foreach (var file in FullFiles().Concat(_unsaved.Keys.Where(f => !File.Exists(f))).Distinct(StringComparer.Ordinal))
+        var names = FileNames;
+        foreach (var file in FullFiles().Concat(_unsaved.Keys.Where(f => !File.Exists(f))).Distinct(names))
         {
             if (_settings.Loaders.FirstOrDefault(l => file.EndsWith(l.Extension, StringComparison.OrdinalIgnoreCase)) is not IFileReferences loader) continue;
-            var after = file == full ? target : file;
+            var after = names.Equals(file, full) ? target : file;
             // A file that cannot be read (not UTF-8, too large) names no file the loader could follow: it does not stop the rename.
             string? onDisk = null;
             try { if (File.Exists(file)) onDisk = InputFile.ReadAllText(file, Loading.LfProject.MaxFileBytes, "an LF file"); }
             catch (Exception e) when (e is SnorkelerException or IOException) { }
-            var (text, lines) = onDisk is null ? ("", (IReadOnlyList<int>)[]) : Repoint(loader, file, onDisk, after, full, target);
-            var unsaved = _unsaved.TryGetValue(file, out var buffer) ? Repoint(loader, file, buffer, after, full, target).Lines : [];
+            var (text, lines) = onDisk is null ? ("", (IReadOnlyList<int>)[]) : Repoint(loader, file, onDisk, after, full, target, names);
+            var unsaved = _unsaved.TryGetValue(file, out var buffer) ? Repoint(loader, file, buffer, after, full, target, names).Lines : [];
             var all = lines.Concat(unsaved).Distinct().Order().Select(n => n.ToString(CultureInfo.InvariantCulture)).ToArray();
             if (_unsaved.ContainsKey(file) && all.Length > 0)
                 held.Add($"{Relative(file)} ({(all.Length == 1 ? "line" : "lines")} {Text.Listing.Join(all, "and")})");
@@ -164,17 +193,19 @@ public sealed partial class StudioSession
 
     /// <summary>
     /// <paramref name="text"/> of <paramref name="file"/> (at <paramref name="after"/> once renamed) with each reference that
-    /// would lose its file written again from there, and the lines changed.
+    /// would lose its file written again from there, and the lines changed. Paths are the same file when <paramref name="names"/>
+    /// (the file system's way, <see cref="FileNames"/>) says so: where case is ignored, <c>lines("Words.txt")</c> reads <c>words.txt</c>.
     /// </summary>
-    private static (string Text, IReadOnlyList<int> Lines) Repoint(IFileReferences loader, string file, string text, string after, string full, string target)
+    private static (string Text, IReadOnlyList<int> Lines) Repoint(IFileReferences loader, string file, string text, string after, string full, string target,
+        StringComparer names)
     {
         var folder = Path.GetDirectoryName(after)!;
         var changes = new List<(FileReference Reference, string Literal)>();
         foreach (var reference in loader.References(new LfSourceFile(file, text)))
         {
-            var leadsTo = reference.Full == full ? target : reference.Full;
-            if (leadsTo != target && !File.Exists(leadsTo)) continue;
-            if (Path.GetFullPath(Path.Combine(folder, reference.Written)) == leadsTo) continue;
+            var leadsTo = names.Equals(reference.Full, full) ? target : reference.Full;
+            if (!names.Equals(leadsTo, target) && !File.Exists(leadsTo)) continue;
+            if (names.Equals(Path.GetFullPath(Path.Combine(folder, reference.Written)), leadsTo)) continue;
             changes.Add((reference, loader.Literal(Path.GetRelativePath(folder, leadsTo).Replace('\\', '/'))));
         }
         var rewritten = new StringBuilder(text);

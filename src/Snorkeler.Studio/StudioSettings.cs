@@ -69,6 +69,12 @@ public sealed record StudioSettings
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
     /// <summary>
+    /// How the LF folder's file system compares file names (ordinal, or ignoring case as macOS and Windows do); null: found
+    /// by looking at the folder (<see cref="StudioSession.FileNameComparer"/>).
+    /// </summary>
+    internal StringComparer? FileNames { get; init; }
+
+    /// <summary>
     /// Where hand labels are kept unless told: <c>.DATA.studio-labels.csv</c> beside the first data file. The leading dot
     /// keeps it out of what a shell's <c>*.csv</c> or <c>*</c> expands to, so <c>--data raw/*.csv</c> still names only the
     /// data once a row is labelled. A labels file under the name studios before used (<c>DATA.studio-labels.csv</c>, which

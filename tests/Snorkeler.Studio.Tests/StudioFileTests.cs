@@ -201,6 +201,25 @@ public sealed class StudioFileTests
         File.ReadAllBytes(Path.Combine(studio.Lfs, "broken.rules")).ShouldBe([0x6C, 0x66, 0x20, 0xFF, 0xFE, 0x0A]);
     }
 
+    [Fact]
+    public async Task On_a_file_system_that_ignores_case_a_rename_points_a_name_written_in_another_case_at_the_new_name()
+    {
+        // Given a studio on a file system that ignores case (macOS, Windows), where a rules file names please_words.txt as
+        // Please_Words.txt (before: names were compared ordinally, so that one was not rewritten and named a missing file)
+        await using var studio = await StudioHarness.Start(adjust: s => s with { FileNames = StringComparer.OrdinalIgnoreCase });
+        await studio.Post("/api/files/create", new { path = "topic/polite.rules", text = "let words = lines(\"../Please_Words.txt\")\n\nlf polite_words:\n    when text contains any words label HAM\n" });
+
+        // When
+        var state = await studio.Post("/api/files/rename", new { path = "please_words.txt", to = "polite.txt" });
+
+        // Then
+        File.ReadAllText(Path.Combine(studio.Lfs, "topic", "polite.rules")).ShouldStartWith("let words = lines(\"../polite.txt\")\n");
+        state.GetProperty("updated").ToString().ShouldBe("""{"spam.rules":[20],"topic/polite.rules":[1]}""");
+        state.GetProperty("diagnostics").GetArrayLength().ShouldBe(0, Diagnostics(state));
+        // and this file system (Linux) is found to keep case
+        StudioSession.FileNameComparer(studio.Lfs).ShouldBe(StringComparer.Ordinal);
+    }
+
     [Theory]
     [InlineData("UTF-16 LE")]
     [InlineData("UTF-16 BE")]
