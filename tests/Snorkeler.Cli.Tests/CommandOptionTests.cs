@@ -248,6 +248,28 @@ public class CommandOptionTests
     }
 
     [Fact]
+    public void Preferences_with_another_output_refuses_a_unit_lock_that_can_never_be_taken_before_reading_the_judgements_and_alone_takes_none()
+    {
+        // Given judgements in two groups no judgement links (a warning as they are read), and a folder where the lock of
+        // the unit led by --out would be
+        using var temp = new TempFolder();
+        var pairs = temp.Write("p.csv", "left,right,winner\na,b,a\nc,d,c\n");
+        var scores = temp.File("s.csv");
+        var lockFile = temp.File(".s.csv.lock");
+        Directory.CreateDirectory(lockFile);
+
+        // When --out leads a unit (with --pair-probabilities), and when it is published alone
+        var unit = Shell.Run("preferences", "--pairs", pairs, "--out", scores, "--pair-probabilities", temp.File("pp.csv"));
+        var alone = Shell.Run("preferences", "--pairs", pairs, "--out", scores);
+
+        // Then the unit is refused before any work, its error the only line; alone, --out takes no lock and is written
+        unit.ShouldFailWith(1).ErrorLines.ShouldBe([$"error: {scores}: cannot write the lock file beside it: '{lockFile}' is a folder; remove it (Snorkeler makes and deletes that file as it publishes)"]);
+        alone.ShouldSucceed();
+        File.Exists(scores).ShouldBeTrue();
+        File.Exists(temp.File("pp.csv")).ShouldBeFalse();
+    }
+
+    [Fact]
     public void Answers_without_a_worker_column_name_the_option_that_picks_it()
     {
         // Given JSON Lines answers whose worker key is 'rater'
