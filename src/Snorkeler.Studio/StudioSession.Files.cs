@@ -104,7 +104,8 @@ public sealed partial class StudioSession
     /// folder) are pointed at it again, published with the rename as one unit: the answer, by file relative to the LF folder,
     /// with the lines changed. Refused (404) when there is no such file, (400) for a name <see cref="Create"/> refuses, (409)
     /// when <paramref name="to"/> is taken or a file to point again has unsaved edits (they would have to be written, or would
-    /// name the old path).
+    /// name the old path). A write that fails before any of them is published undoes the rename; one that fails after leaves
+    /// the files as they are then, and the session follows them (<see cref="PartlyPublished"/>).
     /// </summary>
     public IReadOnlyDictionary<string, IReadOnlyList<int>> Rename(string relative, string to)
     {
@@ -116,6 +117,7 @@ public sealed partial class StudioSession
             var target = NewName(to!);
             var repointed = Repointed(full, target);
             var pending = new List<PendingFile>();
+            StudioRefusal? unfinished = null;
             try
             {
                 // The moved file's own new text is published at its new name, after the move.
@@ -136,6 +138,12 @@ public sealed partial class StudioSession
                     File.Move(target, full, overwrite: false);
                     throw;
                 }
+                catch (SnorkelerException e)
+                {
+                    // Its journal would have a later Snorkeler run publish the rest over whatever the files hold then.
+                    AtomicFile.DropUnfinished(pending);
+                    unfinished = PartlyPublished(full, target, repointed, pending, e);
+                }
             }
             finally
             {
@@ -153,10 +161,39 @@ public sealed partial class StudioSession
             _stamps = Stamps();
             Reload("rename");
             Version++;
+            if (unfinished is not null) throw unfinished;
             return new SortedDictionary<string, IReadOnlyList<int>>(
                 repointed.ToDictionary(f => Relative(FileNames.Equals(f.File, full) ? target : f.File), f => f.Lines), StringComparer.Ordinal);
         }
     }
+
+    /// <summary>
+    /// The refusal of a rename whose rewritten files were published in part (<paramref name="error"/>, from the first file not
+    /// published, <paramref name="pending"/> in order): the rename stands, and it names the file that failed and why, the files
+    /// rewritten, and those that still name the old path, with their lines, to correct by hand.
+    /// </summary>
+    private StudioRefusal PartlyPublished(string full, string target, List<(string File, string Text, IReadOnlyList<int> Lines)> repointed, List<PendingFile> pending,
+        SnorkelerException error)
+    {
+        var failed = pending.First(p => !p.Renamed);
+        var reason = error.InnerException is IOException or UnauthorizedAccessException
+            ? AtomicFile.WithoutTemporary(error.InnerException.Message, failed.TemporaryPath, failed.Destination)
+            : error.Message;
+        var written = new List<string>();
+        var left = new List<string>();
+        foreach (var (file, _, lines) in repointed)
+        {
+            var destination = FileNames.Equals(file, full) ? target : file;
+            (pending.Any(p => p.Renamed && p.Destination == destination) ? written : left).Add(FileLines(Relative(destination), lines));
+        }
+        return new StudioRefusal($"renamed '{Relative(full)}' to '{Relative(target)}' and rewrote the file names in {Text.Listing.Join(written.ToArray(), "and")}, but could not write "
+                                 + $"{Relative(failed.Destination)}: {reason.TrimEnd('.')}; {Text.Listing.Join(left.ToArray(), "and")} {(left.Count == 1 ? "names" : "name")} "
+                                 + "the file as before the rename: correct the names there, or rename the file back", 500);
+    }
+
+    /// <summary><c>spam.rules (line 20)</c>: a file relative to the LF folder and lines of it.</summary>
+    private static string FileLines(string relative, IReadOnlyList<int> lines)
+        => $"{relative} ({(lines.Count == 1 ? "line" : "lines")} {Text.Listing.Join(lines.Select(n => n.ToString(CultureInfo.InvariantCulture)).ToArray(), "and")})";
 
     /// <summary>
     /// The new texts of the files whose references (<see cref="IFileReferences"/>) would no longer lead where they do once
@@ -180,9 +217,8 @@ public sealed partial class StudioSession
             catch (Exception e) when (e is SnorkelerException or IOException) { }
             var (text, lines) = onDisk is null ? ("", (IReadOnlyList<int>)[]) : Repoint(loader, file, onDisk, after, full, target, names);
             var unsaved = _unsaved.TryGetValue(file, out var buffer) ? Repoint(loader, file, buffer, after, full, target, names).Lines : [];
-            var all = lines.Concat(unsaved).Distinct().Order().Select(n => n.ToString(CultureInfo.InvariantCulture)).ToArray();
-            if (_unsaved.ContainsKey(file) && all.Length > 0)
-                held.Add($"{Relative(file)} ({(all.Length == 1 ? "line" : "lines")} {Text.Listing.Join(all, "and")})");
+            var all = lines.Concat(unsaved).Distinct().Order().ToArray();
+            if (_unsaved.ContainsKey(file) && all.Length > 0) held.Add(FileLines(Relative(file), all));
             else if (lines.Count > 0) repointed.Add((file, text, lines));
         }
         if (held.Count > 0)

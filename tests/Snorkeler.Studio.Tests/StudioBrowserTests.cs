@@ -233,6 +233,38 @@ public sealed class StudioBrowserTests
     }
 
     [Fact]
+    public async Task A_rename_whose_rewritten_rules_could_not_all_be_written_follows_the_file_and_keeps_the_error_in_view()
+    {
+        // Given the page on please_words.txt, which spam.rules and topic/polite.rules read, the second of which cannot be
+        // written when its turn comes (before: the editor stayed on the old name, and the next poll replaced the error with
+        // 'please_words.txt was renamed to polite.txt in another studio tab')
+        await using var studio = await StudioHarness.Start();
+        await studio.Post("/api/files/create", new { path = "topic/polite.rules", text = "let words = lines(\"../please_words.txt\")\n\nlf polite_words:\n    when text contains any words label HAM\n" });
+        using var browser = Browser();
+        var wait = Open(browser, studio);
+        wait.Until(b => b.FindElements(By.CssSelector("#lf-table tbody tr")).Count == 8);
+        browser.FindElements(By.CssSelector("#files button")).Single(f => f.Text == "please_words.txt").Click();
+        wait.Until(b => Text(b, "#file-name") == "please_words.txt");
+        const string error = "renamed 'please_words.txt' to 'polite.txt' and rewrote the file names in spam.rules (line 20), but could not write topic/polite.rules: ";
+
+        // When
+        await studio.WithSecondUnitFileLocked(() =>
+        {
+            browser.FindElement(By.Id("file-rename")).Click();
+            Answer(wait, "polite.txt");
+            wait.Until(b => Text(b, "#status").StartsWith(error, StringComparison.Ordinal));
+            return Task.FromResult(0);
+        });
+
+        // Then the editor is on the new name, and the error stays after the polls that follow
+        Text(browser, "#file-name").ShouldBe("polite.txt");
+        await Task.Delay(TimeSpan.FromSeconds(3.5));
+        Text(browser, "#status").ShouldStartWith(error);
+        Text(browser, "#file-name").ShouldBe("polite.txt");
+        browser.FindElements(By.CssSelector("#files button")).Select(f => f.Text).ShouldNotContain("please_words.txt");
+    }
+
+    [Fact]
     public async Task Two_tabs_editing_one_file_unsaved_are_told_when_the_other_tab_s_text_is_the_one_the_numbers_follow()
     {
         // Given two tabs with the rules file open (before: the tab that typed last replaced the other's unsaved text on the

@@ -202,6 +202,43 @@ public sealed class StudioFileTests
     }
 
     [Fact]
+    public async Task A_rename_whose_second_rewritten_file_cannot_be_written_names_it_and_the_session_follows_the_files_as_they_are()
+    {
+        // Given two rules files reading please_words.txt, the second of which cannot be written when its turn comes (a file
+        // locked on Windows; before: the rename and the first file were on disk, but the session still listed
+        // please_words.txt and the old texts, and the unit's journal was left for a later run to publish the second file)
+        await using var studio = await StudioHarness.Start();
+        await studio.Post("/api/files/create", new { path = "topic/polite.rules", text = "let words = lines(\"../please_words.txt\")\n\nlf polite_words:\n    when text contains any words label HAM\n" });
+        var spam = File.ReadAllText(studio.RulesFile);
+        var polite = File.ReadAllText(Path.Combine(studio.Lfs, "topic", "polite.rules"));
+        var version = (await studio.Get("/api/state")).GetProperty("version").GetInt64();
+
+        // When
+        var answer = await studio.WithSecondUnitFileLocked(() => studio.Raw("/api/files/rename", JsonSerializer.Serialize(new { path = "please_words.txt", to = "polite.txt" })));
+
+        // Then the error names the file that failed, and those rewritten and not
+        answer.Status.ShouldBe(HttpStatusCode.InternalServerError);
+        answer.Body.GetProperty("error").GetString().ShouldBe("renamed 'please_words.txt' to 'polite.txt' and rewrote the file names in spam.rules (line 20), but could not write "
+                                                              + "topic/polite.rules: The process cannot access the file because it is being used by another process; "
+                                                              + "topic/polite.rules (line 1) names the file as before the rename: correct the names there, or rename the file back");
+        // the files are as the error says, with nothing left for a later run to publish
+        File.Exists(Path.Combine(studio.Lfs, "polite.txt")).ShouldBeTrue();
+        File.Exists(Path.Combine(studio.Lfs, "please_words.txt")).ShouldBeFalse();
+        File.ReadAllText(studio.RulesFile).ShouldBe(spam.Replace("lines(\"please_words.txt\")", "lines(\"polite.txt\")", StringComparison.Ordinal));
+        File.ReadAllText(Path.Combine(studio.Lfs, "topic", "polite.rules")).ShouldBe(polite);
+        Directory.GetFiles(studio.Lfs, ".*", SearchOption.AllDirectories).ShouldBeEmpty();
+        // and the session follows them: the new name, the rewritten text's version, the name left as it was reported
+        var state = await studio.Get("/api/state");
+        state.GetProperty("version").GetInt64().ShouldBeGreaterThan(version);
+        Files(state).ShouldContain("polite.txt");
+        Files(state).ShouldNotContain("please_words.txt");
+        state.GetProperty("moved").GetProperty("please_words.txt").GetString().ShouldBe("polite.txt");
+        state.GetProperty("versions").GetProperty("spam.rules").GetString().ShouldBe(StudioSession.VersionOf(File.ReadAllText(studio.RulesFile)));
+        Diagnostics(state).ShouldContain("topic/polite.rules(1,");
+        Diagnostics(state).ShouldNotContain("spam.rules(");
+    }
+
+    [Fact]
     public async Task On_a_file_system_that_ignores_case_a_rename_points_a_name_written_in_another_case_at_the_new_name()
     {
         // Given a studio on a file system that ignores case (macOS, Windows), where a rules file names please_words.txt as

@@ -37,6 +37,32 @@ internal sealed class StudioHarness : IAsyncDisposable
 
     public static string TrainPath => TestPaths.YouTubeFile("train.json");
 
+    /// <summary>One test at a time sets <see cref="IO.AtomicFile.AfterUnitRename"/>, which every commit of the process calls.</summary>
+    private static readonly SemaphoreSlim UnitRenameHook = new(1, 1);
+
+    /// <summary>
+    /// Runs <paramref name="act"/> while the second file of a unit published in the LF folder cannot be written when its
+    /// turn comes (the error a file locked on Windows gives), as a test runs as root, whom no file mode stops.
+    /// </summary>
+    public async Task<T> WithSecondUnitFileLocked<T>(Func<Task<T>> act)
+    {
+        await UnitRenameHook.WaitAsync();
+        IO.AtomicFile.AfterUnitRename = (files, renamed) =>
+        {
+            if (renamed == 1 && files[0].Destination.StartsWith(Lfs, StringComparison.Ordinal))
+                throw new IOException("The process cannot access the file because it is being used by another process.");
+        };
+        try
+        {
+            return await act();
+        }
+        finally
+        {
+            IO.AtomicFile.AfterUnitRename = null;
+            UnitRenameHook.Release();
+        }
+    }
+
     public static string DevPath => TestPaths.YouTubeFile("valid.json");
 
     /// <summary>

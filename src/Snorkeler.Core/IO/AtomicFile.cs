@@ -432,7 +432,7 @@ public static class AtomicFile
     {
         var first = files[0].Destination;
         var stem = Stem(Path.GetFileName(first));
-        var journal = Path.Combine(Path.GetDirectoryName(first) ?? ".", $".{stem}.{Environment.ProcessId}.commit");
+        var journal = JournalPath(first);
         var content = JsonSerializer.SerializeToUtf8Bytes(files.Select(f => new[] { f.TemporaryPath, f.Destination }).ToArray(), JournalJson.Default.StringArrayArray);
         var temp = Path.Combine(Path.GetDirectoryName(first) ?? ".", $".{stem}.commit.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
@@ -442,6 +442,23 @@ public static class AtomicFile
         }
         File.Move(temp, journal, overwrite: true);
         return journal;
+    }
+
+    /// <summary>The journal of this process's unit whose first file is <paramref name="first"/>.</summary>
+    private static string JournalPath(string first)
+        => Path.Combine(Path.GetDirectoryName(first) ?? ".", $".{Stem(Path.GetFileName(first))}.{Environment.ProcessId}.commit");
+
+    /// <summary>
+    /// Drops what a unit whose <see cref="Commit(IReadOnlyList{PendingFile})"/> failed after its first rename left for the
+    /// next process to finish: its journal, then the temporaries of the files not renamed. For a process that goes on and
+    /// follows the files as they are (the studio): a later run would otherwise publish them over whatever the files hold then.
+    /// </summary>
+    internal static void DropUnfinished(IReadOnlyList<PendingFile> files)
+    {
+        if (files.Count == 0) return;
+        TryDelete(JournalPath(files[0].Destination));
+        foreach (var f in files)
+            if (!f.Renamed) TryDelete(f.TemporaryPath);
     }
 
     private static void Discard(IReadOnlyList<PendingFile> files, string? journal)

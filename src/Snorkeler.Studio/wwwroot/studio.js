@@ -477,18 +477,25 @@ $("#file-rename").addEventListener("click", async () => {
   const to = prompt(`Rename ${studio.file} to:`, studio.file);
   if (!to || !to.trim() || fileName(to) === studio.file) return;
   const from = studio.file;
-  try {
-    const state = await api("/api/files/rename", { path: from, to: fileName(to) });
+  const follow = (state) => {
     studio.file = fileName(to);
     $("#file-name").textContent = studio.file;
     render(state);
     renderFiles();
+  };
+  try {
+    const state = await api("/api/files/rename", { path: from, to: fileName(to) });
+    follow(state);
     // A rules file that names the renamed one (or, moved to another folder, its own lists) was pointed at it again on disk.
     const updated = Object.entries(state.updated || {});
     if (studio.file in (state.updated || {}) && editor.value === studio.saved) await open(studio.file);
     const where = updated.map(([file, lines]) => `${file} (${lines.length === 1 ? "line" : "lines"} ${lines.join(", ")})`).join(", ");
     setStatus(`renamed ${from} to ${studio.file}${where ? `; updated the file names in ${where}` : ""}`);
   } catch (error) {
+    // Renamed, though a rules file to rewrite could not be written: the editor follows the file, and the error naming the
+    // rules left to correct stays (the next poll would follow it as another tab's rename, and say so instead).
+    const state = await api(`/api/state?tab=${tabId}`).catch(() => null);
+    if (state && state.moved[from] === fileName(to)) follow(state);
     setStatus(error.message);
   }
 });
