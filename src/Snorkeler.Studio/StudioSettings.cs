@@ -31,7 +31,7 @@ public sealed record StudioSettings
     /// <summary>The classes the data declares (a Wrench split's label.json), or null.</summary>
     public LabelSchema? Schema { get; init; }
 
-    /// <summary>Work on a deterministic random sample of this many training rows; null for all.</summary>
+    /// <summary>Work on a deterministic random sample of this many training rows (above zero); null for all.</summary>
     public int? Sample { get; init; }
 
     /// <summary>Seed of the sample, the label model and row sampling.</summary>
@@ -49,7 +49,7 @@ public sealed record StudioSettings
     /// <summary>The longest one call of a script LF may take, or null for no limit.</summary>
     public TimeSpan? LfTimeBudget { get; init; }
 
-    /// <summary>Worker threads for applying LFs.</summary>
+    /// <summary>Worker threads for applying LFs, from 1 to 1024.</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
 
     /// <summary>The file hand labels are kept in (beside the data by default).</summary>

@@ -119,6 +119,23 @@ public sealed class ClosedTabTests
             .ShouldBe("StudioSettings.PollInterval (how often the LF folder is checked for changes) must be longer than zero, not 00:00:00");
     }
 
+    [Theory]
+    [InlineData(0, null, "StudioSettings.Threads (worker threads for applying LFs) must be from 1 to 1024, not 0")]
+    [InlineData(1025, null, "StudioSettings.Threads (worker threads for applying LFs) must be from 1 to 1024, not 1025")]
+    [InlineData(2, 0, "StudioSettings.Sample (how many training rows the studio works on) must be above zero, or null for every row, not 0")]
+    [InlineData(2, -5, "StudioSettings.Sample (how many training rows the studio works on) must be above zero, or null for every row, not -5")]
+    public void Threads_or_a_sample_out_of_range_are_refused_naming_the_setting(int threads, int? sample, string message)
+    {
+        // Given settings a program made, as the command line would refuse them with --threads and --sample (before: 0 threads
+        // were taken for 1, and a sample of 0 rows ended in "the data has no rows")
+        using var temp = new TempFolder();
+        Directory.CreateDirectory(temp.File("lfs"));
+        var settings = StudioHarness.Settings(temp) with { Threads = threads, Sample = sample };
+
+        // When the studio starts, then it is refused
+        Should.Throw<SnorkelerException>(() => new StudioSession(settings).Dispose()).Message.ShouldBe(message);
+    }
+
     /// <summary>A clock that stands still until the test moves it.</summary>
     private sealed class ManualClock : TimeProvider
     {
