@@ -100,14 +100,20 @@ public sealed partial class StudioSession
     }
 
     /// <summary>
-    /// "no LF named 'spam_chek' in the rules and scripts of this studio (spam.rules and nlp.csx in its LF folder, with their
-    /// unsaved edits); did you mean 'spam_check'?": where the studio looked, as the name may be right and the file not yet there.
+    /// "no LF named 'spam_chek' in the rules and scripts of this studio (nlp.csx and spam.rules in its LF folder, with the
+    /// unsaved edits of spam.rules); did you mean 'spam_check'?": where the studio looked, as the name may be right and the
+    /// file not yet there, and which of those files it read as the page shows them rather than as saved.
     /// </summary>
     private string NoSuchLf(Evaluation e, string lf)
     {
-        var files = Files().Where(f => f.EndsWith(".rules", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".csx", StringComparison.OrdinalIgnoreCase)).ToArray();
+        var files = LfFiles().Order(StringComparer.Ordinal).ToArray();
+        var names = files.Select(Relative).ToArray();
+        var edited = files.Where(_unsaved.ContainsKey).Select(Relative).ToArray();
         var meant = Text.Suggest.Nearest(lf, e.Lfs.Select(l => l.Name));
-        var where = files.Length == 0 ? "its LF folder has none" : $"{Text.Listing.Join(files, "and")} in its LF folder, with their unsaved edits";
+        var edits = edited.Length == 0 ? ""
+            : edited.Length < names.Length ? $", with the unsaved edits of {Text.Listing.Join(edited, "and")}"
+            : names.Length == 1 ? ", with its unsaved edits" : ", with their unsaved edits";
+        var where = names.Length == 0 ? "its LF folder has none" : $"{Text.Listing.Join(names, "and")} in its LF folder{edits}";
         return $"no LF named '{Text.Printable.OneLine(lf)}' in the rules and scripts of this studio ({where}){(meant is null ? "" : $"; did you mean '{meant}'?")}";
     }
 

@@ -475,16 +475,21 @@ public sealed partial class StudioSession : IDisposable
     /// </summary>
     private void Reload(string reason)
     {
-        // The files the studio lists, not the folder: the loader would follow links the studio does not. Keyword lists
-        // are read by the rules that name them, not given as LF files.
-        // A file the page edits that is not saved yet is checked as its buffer, as a file on disk would be.
-        var files = FullFiles().Concat(_unsaved.Keys.Where(f => !File.Exists(f)))
-            .Where(f => _project.Extensions.Any(e => f.EndsWith(e, StringComparison.OrdinalIgnoreCase))).Distinct(StringComparer.Ordinal).ToList();
+        var files = LfFiles();
         var set = _project.Load(files.Count > 0 ? files : [Folder], _settings.Schema, _train.Schema, _settings.CacheDirectory, _hints, _settings.LfTimeBudget, _unsaved, Folder);
         _lastLoad = set;
         if (set.HasErrors) return;
         Evaluate(set, reason, force: false);
     }
+
+    /// <summary>
+    /// The LF files the LFs are loaded from, full paths: the files the studio lists, not the folder (the
+    /// loader would follow links the studio does not), and a file the page edits that is not saved yet, checked as its
+    /// buffer as a file on disk would be. Keyword lists are read by the rules that name them, not given as LF files.
+    /// </summary>
+    private List<string> LfFiles()
+        => FullFiles().Concat(_unsaved.Keys.Where(f => !File.Exists(f)))
+            .Where(f => _project.Extensions.Any(e => f.EndsWith(e, StringComparison.OrdinalIgnoreCase))).Distinct(StringComparer.Ordinal).ToList();
 
     /// <summary>Evaluates <paramref name="set"/> unless its LFs are the current ones (or <paramref name="force"/>).</summary>
     private void Evaluate(LfSet set, string reason, bool force)

@@ -78,13 +78,20 @@ public sealed class StudioApiErrorTests
     }
 
     [Theory]
-    [InlineData(false, "keyword_subscrbe", "no LF named 'keyword_subscrbe' in the rules and scripts of this studio (spam.rules in its LF folder, with their unsaved edits); did you mean 'keyword_subscribe'?")]
-    [InlineData(true, "textblob_polarty", "no LF named 'textblob_polarty' in the rules and scripts of this studio (nlp.csx and spam.rules in its LF folder, with their unsaved edits); did you mean 'textblob_polarity'?")]
-    [InlineData(true, "sentiment", "no LF named 'sentiment' in the rules and scripts of this studio (nlp.csx and spam.rules in its LF folder, with their unsaved edits)")]
-    public async Task The_rows_of_an_LF_that_does_not_exist_get_a_404_naming_it_and_where_LFs_are_looked_up(bool scripts, string lf, string message)
+    [InlineData(false, null, "keyword_subscrbe", "no LF named 'keyword_subscrbe' in the rules and scripts of this studio (spam.rules in its LF folder); did you mean 'keyword_subscribe'?")]
+    [InlineData(true, null, "textblob_polarty", "no LF named 'textblob_polarty' in the rules and scripts of this studio (nlp.csx and spam.rules in its LF folder); did you mean 'textblob_polarity'?")]
+    [InlineData(true, null, "sentiment", "no LF named 'sentiment' in the rules and scripts of this studio (nlp.csx and spam.rules in its LF folder)")]
+    [InlineData(false, "spam.rules", "keyword_subscrbe", "no LF named 'keyword_subscrbe' in the rules and scripts of this studio (spam.rules in its LF folder, with its unsaved edits); did you mean 'keyword_subscribe'?")]
+    [InlineData(true, "spam.rules", "keyword_subscrbe", "no LF named 'keyword_subscrbe' in the rules and scripts of this studio (nlp.csx and spam.rules in its LF folder, with the unsaved edits of spam.rules); did you mean 'keyword_subscribe'?")]
+    [InlineData(false, "more.rules", "keyword_subscrbe", "no LF named 'keyword_subscrbe' in the rules and scripts of this studio (more.rules and spam.rules in its LF folder, with the unsaved edits of more.rules); did you mean 'keyword_subscribe'?")]
+    public async Task The_rows_of_an_LF_that_does_not_exist_get_a_404_naming_it_where_LFs_are_looked_up_and_which_files_have_unsaved_edits(bool scripts, string? edited, string lf, string message)
     {
-        // Given a studio of rules, or of rules and C# scripts (before: a bare "unknown LF 'NAME'")
+        // Given a studio of rules, or of rules and C# scripts, with no unsaved edits, unsaved edits of its rules file or a
+        // new rules file not saved yet (before: a bare "unknown LF 'NAME'"; then every file was said to have unsaved edits,
+        // "with their unsaved edits", one file or several, edited or not, and a new file not saved yet was left out)
         await using var studio = await StudioHarness.Start(scripts: scripts);
+        if (edited is not null)
+            await studio.Post("/api/check", new { path = edited, text = edited == "spam.rules" ? File.ReadAllText(studio.RulesFile) + "\n# to do\n" : "labels HAM, SPAM\n", tab = "t1" });
 
         // When
         var (status, answer) = await studio.Raw($"/api/rows?set=train&lf={lf}&bucket=fires");
