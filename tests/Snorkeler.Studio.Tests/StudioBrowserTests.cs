@@ -699,7 +699,7 @@ public sealed class StudioBrowserTests
 
         // When Tab goes to the coverage card (Escape, then Tab, out of the editor) and Enter is pressed
         TabTo(browser, "#total-coverage .clickable");
-        ((string)((IJavaScriptExecutor)browser).ExecuteScript("return getComputedStyle(document.activeElement).outlineStyle")!).ShouldBe("solid");
+        FocusOutline(browser).ShouldBe("solid");
         Press(browser, Keys.Enter);
 
         // Then the rows no LF votes on are shown
@@ -716,7 +716,49 @@ public sealed class StudioBrowserTests
         var rules = File.ReadAllText(studio.RulesFile);
         await studio.Post("/api/check", new { path = "spam.rules", text = rules + "\nlf spam_watch:\n    when text contains \"watch\" label SPAM\n", tab = "another" });
         wait.Until(b => b.FindElements(By.CssSelector("#lf-table tr[data-lf='spam_watch']")).Count == 1);
-        ((bool)browser.ExecuteScript("return document.activeElement.matches(\"#lf-table tr[data-lf='keyword_my'] td.conflicts .clickable\")")!).ShouldBeTrue();
+        HasFocus(browser, "#lf-table tr[data-lf='keyword_my'] td.conflicts .clickable").ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task A_person_goes_to_an_LF_and_to_a_diagnostic_with_the_keyboard_alone()
+    {
+        // Given the page, as it loads (before: an LF's file:line and the diagnostics were text only a mouse could click)
+        await using var studio = await StudioHarness.Start();
+        using var browser = Browser();
+        var wait = Open(browser, studio);
+        var rules = File.ReadAllText(studio.RulesFile);
+
+        // When Tab goes to the file:line under keyword_subscribe and Enter is pressed
+        TabTo(browser, "#lf-table tr[data-lf='keyword_subscribe'] .where");
+        FocusOutline(browser).ShouldBe("solid");
+
+        // (and it keeps the focus when a rules file written elsewhere draws the table again)
+        File.WriteAllText(Path.Combine(studio.Lfs, "extra.rules"), "labels HAM, SPAM\n\nlf spam_watch:\n    when text contains \"watch\" label SPAM\n");
+        wait.Until(b => b.FindElements(By.CssSelector("#lf-table tr[data-lf='spam_watch']")).Count == 1);
+        HasFocus(browser, "#lf-table tr[data-lf='keyword_subscribe'] .where").ShouldBeTrue();
+        Press(browser, Keys.Enter);
+
+        // Then the editor has the focus, at the start of the LF's line, and the key typed nothing
+        browser.SwitchTo().ActiveElement().GetAttribute("id").ShouldBe("editor");
+        Caret(browser).ShouldBe(rules.IndexOf("\nlf keyword_subscribe:", StringComparison.Ordinal) + 1);
+        Editor(browser).ShouldBe(rules);
+
+        // And when a key typed there breaks the rule, the caret moves away, and Tab goes to its diagnostic and Space is pressed
+        Press(browser, "x");
+        var diagnostic = wait.Until(b => b.FindElements(By.CssSelector("#diagnostics li.error .place")).FirstOrDefault());
+        var (line, column) = (int.Parse(diagnostic.GetAttribute("data-line")!, CultureInfo.InvariantCulture), int.Parse(diagnostic.GetAttribute("data-column")!, CultureInfo.InvariantCulture));
+        Press(browser, Keys.ArrowDown + Keys.ArrowDown + Keys.End);
+        var text = Editor(browser);
+        var offset = text.Split('\n').Take(line - 1).Sum(l => l.Length + 1) + column - 1;
+        Caret(browser).ShouldNotBe(offset);
+        TabTo(browser, "#diagnostics li.error .place");
+        FocusOutline(browser).ShouldBe("solid");
+        Press(browser, Keys.Space);
+
+        // Then the editor has the focus at the diagnostic's line and column, its text as it was
+        browser.SwitchTo().ActiveElement().GetAttribute("id").ShouldBe("editor");
+        Caret(browser).ShouldBe(offset);
+        Editor(browser).ShouldBe(text);
     }
 
     [Theory]
@@ -771,11 +813,23 @@ public sealed class StudioBrowserTests
     {
         for (var presses = 0; presses < 60; presses++)
         {
-            if ((bool)browser.ExecuteScript("return document.activeElement.matches(arguments[0])", css)!) return;
+            if (HasFocus(browser, css)) return;
             Press(browser, browser.SwitchTo().ActiveElement().GetAttribute("id") == "editor" ? Keys.Escape + Keys.Tab : Keys.Tab);
         }
         throw new ShouldAssertException($"Tab did not reach {css} in 60 presses");
     }
+
+    /// <summary>Whether the element with the focus is one <paramref name="css"/> names.</summary>
+    private static bool HasFocus(ChromeDriver browser, string css) => (bool)browser.ExecuteScript("return document.activeElement.matches(arguments[0])", css)!;
+
+    /// <summary>The style of the outline around the element with the focus ("solid" for the blue ring, "none" without).</summary>
+    private static string FocusOutline(ChromeDriver browser) => (string)browser.ExecuteScript("return getComputedStyle(document.activeElement).outlineStyle")!;
+
+    /// <summary>The editor's text, as the page holds it.</summary>
+    private static string Editor(ChromeDriver browser) => (string)browser.ExecuteScript("return document.getElementById('editor').value")!;
+
+    /// <summary>Where the editor's caret is, as an offset into its text.</summary>
+    private static long Caret(ChromeDriver browser) => (long)browser.ExecuteScript("return document.getElementById('editor').selectionStart")!;
 
     /// <summary>Presses <paramref name="keys"/> where the focus is, as a person at the keyboard does.</summary>
     private static void Press(ChromeDriver browser, string keys) => new Actions(browser).SendKeys(keys).Perform();

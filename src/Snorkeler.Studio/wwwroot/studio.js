@@ -289,10 +289,17 @@ function renderDiagnostics() {
   list.replaceChildren(...diagnostics.map((d) => {
     const item = document.createElement("li");
     item.className = d.severity;
-    item.textContent = d.text;
-    item.addEventListener("click", () => goTo(d.file, d.line, d.column));
+    // One without a place (a file the studio cannot read, say) has nowhere to go to.
+    if (d.file) item.innerHTML = place(d.file, d.line, d.column, escapeHtml(d.text));
+    else item.textContent = d.text;
     return item;
   }));
+}
+
+// A place in an LF file the editor goes to (an LF's file:line, a diagnostic): a button, so Tab reaches it and Enter or
+// Space goes there (the click handler under "rows"), leaving the focus in the editor at that place.
+function place(file, line, column, content, kind = "") {
+  return `<button type="button" class="${kind ? `${kind} ` : ""}place" data-file="${escapeHtml(file)}" data-line="${line}" data-column="${column || 1}">${content}</button>`;
 }
 
 async function goTo(file, line, column) {
@@ -344,9 +351,9 @@ function render(state) {
   $("#data-info").textContent = `${state.data} · ${counted(state.rows, "row")}` +
     (state.devRows ? ` · dev ${counted(state.devRows, "row")}` : "") + ` · classes ${state.classes.join(", ")}`;
   if (state.files.join("\n") !== previousFiles) renderFiles();
+  const focused = focusedControl();
   renderHighlight();
   renderDiagnostics();
-  const focused = focusedNumber();
   const t = state.totals;
   const d = state.delta || {};
   // A model with a class prior labels every row, the ones no LF votes on too; ties are what it leaves unlabelled.
@@ -384,7 +391,7 @@ function render(state) {
     const changed = isNew || (c && Object.values(c).some((v) => v !== null && Math.abs(v) >= 0.0005));
     const accuracy = n.empiricalAccuracy === null ? "–" : `${percent(n.empiricalAccuracy)} <small>(${n.correct}/${n.correct + n.incorrect})</small>`;
     return `<tr data-lf="${escapeHtml(n.name)}"${changed ? ` class="changed"` : ""}>` +
-      `<td class="name">${escapeHtml(n.name)}${isNew ? `<span class="delta new">new</span>` : ""}<span class="where" data-file="${escapeHtml(n.file)}" data-line="${n.line}">${escapeHtml(n.file)}:${n.line}</span></td>` +
+      `<td class="name">${escapeHtml(n.name)}${isNew ? `<span class="delta new">new</span>` : ""}${place(n.file, n.line, 1, `${escapeHtml(n.file)}:${n.line}`, "where")}</td>` +
       `<td>${escapeHtml(n.polarity.join(", "))}</td>` +
       `<td class="coverage">${number("", `set=train&lf=${lf}&bucket=fires`, percent(n.coverage))}${c ? delta(c.coverage) : ""}</td>` +
       `<td class="overlaps">${number("", `set=train&lf=${lf}&bucket=overlap`, percent(n.overlaps))}${c ? delta(c.overlaps) : ""}</td>` +
@@ -395,7 +402,7 @@ function render(state) {
       (n.learnedAccuracy !== null && n.overlaps === 0 ? `<span class="alone" title="${aloneNote}">?</span>` : "") + `</td>` +
       `</tr>`;
   }).join("");
-  const again = focused && numbers(focused.rows)[focused.index];
+  const again = focused && controls(focused.does)[focused.index];
   if (again) again.focus();
   renderHistory();
   renderForeign(state);
@@ -404,14 +411,17 @@ function render(state) {
   refreshPanel();
 }
 
-// The clickable number with the focus, as the rows it opens and its place among the numbers that open them (an LF's
-// coverage and learned accuracy open the same rows), so it has the focus again once the numbers are drawn again.
-function focusedNumber() {
-  const focused = document.activeElement && document.activeElement.closest("[data-rows]");
-  return focused && { rows: focused.dataset.rows, index: numbers(focused.dataset.rows).indexOf(focused) };
+// The number or place with the focus, as what it does (the rows it opens, the place it goes to) and its place among the
+// controls that do the same (an LF's coverage and learned accuracy open the same rows; two diagnostics may point at one
+// column), so it has the focus again once the numbers and diagnostics are drawn again.
+function focusedControl() {
+  const focused = document.activeElement && document.activeElement.closest("[data-rows], .place");
+  return focused && { does: does(focused), index: controls(does(focused)).indexOf(focused) };
 }
 
-function numbers(rows) { return [...document.querySelectorAll("[data-rows]")].filter((n) => n.dataset.rows === rows); }
+function does(control) { return control.dataset.rows ?? `${control.dataset.file}:${control.dataset.line}:${control.dataset.column}`; }
+
+function controls(what) { return [...document.querySelectorAll("[data-rows], .place")].filter((c) => does(c) === what); }
 
 // The change from one number to another, when both exist.
 function change(now, before) { return now === null || before === null ? "" : delta(now - before); }
@@ -537,8 +547,8 @@ function closeFile() {
 document.addEventListener("click", (event) => {
   const target = event.target.closest("[data-rows]");
   if (target) { showRows(target.dataset.rows); return; }
-  const where = event.target.closest(".where");
-  if (where) goTo(where.dataset.file, Number(where.dataset.line), 1);
+  const to = event.target.closest(".place");
+  if (to) goTo(to.dataset.file, Number(to.dataset.line), Number(to.dataset.column));
 });
 
 function selectTab(panel) {
