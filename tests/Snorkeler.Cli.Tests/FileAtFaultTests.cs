@@ -209,4 +209,27 @@ public sealed class FileAtFaultTests : IDisposable
         File.Exists(_temp.File("o.json")).ShouldBeFalse();
         File.Exists(_temp.File("o.csv")).ShouldBeFalse();
     }
+
+    [Fact]
+    public void Apply_names_the_sidecar_whose_rename_failed_after_the_matrix_was_published()
+    {
+        // Given LFs and data, and a folder that takes the sidecar's place once the new matrix is published
+        var lfs = _temp.Write("lfs/spam.rules", "labels HAM, SPAM\n\nlf keyword_subscribe:\n    when text contains \"subscribe\" label SPAM\n");
+        var data = _temp.Write("data.csv", "text\nplease subscribe\nhello\n");
+        var matrix = _temp.File("m.csv");
+        var sidecar = matrix + ".schema.json";
+        Snorkeler.IO.AtomicFile.AfterUnitRename = (files, renamed) =>
+        {
+            if (renamed == 1 && files[0].Destination == matrix) Directory.CreateDirectory(Path.Combine(sidecar, "inside"));
+        };
+
+        // When
+        CliResult result;
+        try { result = Shell.Run("apply", "--lfs", Path.GetDirectoryName(lfs)!, "--data", data, "--out", matrix); }
+        finally { Snorkeler.IO.AtomicFile.AfterUnitRename = null; }
+
+        // Then the one line names the sidecar, not the matrix published before it
+        result.ShouldFailWith(1, $"error: {sidecar}: cannot write: Is a directory");
+        result.ErrorLines.Length.ShouldBe(1);
+    }
 }

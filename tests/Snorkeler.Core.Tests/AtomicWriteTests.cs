@@ -165,6 +165,32 @@ public class AtomicWriteTests
     }
 
     [Fact]
+    public void A_unit_whose_second_file_cannot_be_renamed_into_place_names_that_file_and_not_the_first()
+    {
+        // Given labels and their manifest, ready to publish, and a folder that takes the manifest's place once the labels are published
+        using var temp = new TempFolder();
+        var labels = temp.File("labels.csv");
+        var manifest = temp.File("labels.csv.manifest.json");
+        var unit = new[] { AtomicFile.Prepare(labels, s => s.Write("next"u8)), AtomicFile.Prepare(manifest, s => s.Write("{}"u8)) };
+        AtomicFile.AfterUnitRename = (files, renamed) =>
+        {
+            if (files == unit && renamed == 1) Directory.CreateDirectory(Path.Combine(manifest, "inside"));
+        };
+
+        // When the unit is committed
+        SnorkelerException error;
+        try { error = Should.Throw<SnorkelerException>(() => AtomicFile.Commit(unit)); }
+        finally { AtomicFile.AfterUnitRename = null; }
+
+        // Then the error names the manifest, whose rename failed, with the system's reason, and no temporary file
+        error.Message.ShouldStartWith($"{manifest}: cannot write: ");
+        error.Message.ShouldNotContain(".tmp");
+        error.Message.ShouldNotEndWith($"'{manifest}'");
+        error.Message.Length.ShouldBeGreaterThan($"{manifest}: cannot write: ".Length);
+        File.ReadAllText(labels).ShouldBe("next");
+    }
+
+    [Fact]
     public void A_unit_whose_lock_another_run_holds_too_long_publishes_nothing_and_says_so()
     {
         // Given a run holding the lock of labels.csv's unit

@@ -162,6 +162,8 @@ public static class AtomicFile
         if (files.Count == 0) return;
         string? journal = null;
         UnitLock? unitLock = null;
+        // The file an I/O error is about: the unit's first (its lock and journal are beside it), then the one being renamed.
+        var failing = files[0];
         try
         {
             foreach (var f in files) f.Complete();
@@ -175,7 +177,8 @@ public static class AtomicFile
             }
             for (var i = 0; i < files.Count; i++)
             {
-                files[i].Rename();
+                failing = files[i];
+                failing.Rename();
                 if (files.Count == 1) continue;
                 if (i + 1 == KillAfterRenames) System.Diagnostics.Process.GetCurrentProcess().Kill();
                 AfterUnitRename?.Invoke(files, i + 1);
@@ -189,7 +192,11 @@ public static class AtomicFile
             if (!files.Any(f => f.Renamed)) Discard(files, journal);
             else foreach (var f in files) f.Abandon();
             if (e is IOException or UnauthorizedAccessException)
-                throw new SnorkelerException($"{files[0].Destination}: cannot write: {files.Aggregate(e.Message, (message, f) => WithoutTemporary(message, f.TemporaryPath, f.Destination))}", e);
+            {
+                // .NET's message ends with the file it failed on, which the error names first already.
+                var reason = files.Aggregate(e.Message, (message, f) => WithoutTemporary(message, f.TemporaryPath, f.Destination));
+                throw new SnorkelerException($"{failing.Destination}: cannot write: {WithoutTemporary(reason, failing.Destination, failing.Destination)}", e);
+            }
             throw;
         }
         finally
