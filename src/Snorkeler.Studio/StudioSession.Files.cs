@@ -250,14 +250,20 @@ public sealed partial class StudioSession
     }
 
     /// <summary>
-    /// The rewritten text of <paramref name="full"/>, to be published in its place (<see cref="AtomicFile.Commit(IReadOnlyList{PendingFile})"/>)
-    /// in the encoding its byte-order mark names, the mark kept (UTF-8 without one): an editor's UTF-16 file stays UTF-16.
+    /// The new text of <paramref name="full"/>, to be published in its place (<see cref="AtomicFile.Commit(IReadOnlyList{PendingFile})"/>)
+    /// in the encoding its byte-order mark names, the mark kept (UTF-8 without one, and for a new file): an editor's UTF-16
+    /// file stays UTF-16. Every write of the studio goes through it: a save, an accepted suggestion, a rename's rewrites.
     /// </summary>
     private static PendingFile Prepare(string full, string text)
     {
         var start = new byte[4];
-        int read;
-        using (var file = File.OpenRead(full)) read = file.ReadAtLeast(start, start.Length, throwOnEndOfStream: false);
+        var read = 0;
+        try
+        {
+            using var file = File.OpenRead(full);
+            read = file.ReadAtLeast(start, start.Length, throwOnEndOfStream: false);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException) { }
         var encoding = InputFile.MarkedEncoding(start.AsSpan(0, read));
         return AtomicFile.Prepare(full, s =>
         {

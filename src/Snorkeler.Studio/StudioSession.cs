@@ -314,13 +314,13 @@ public sealed partial class StudioSession : IDisposable
     }
 
     /// <summary>
-    /// Writes <paramref name="text"/> to <paramref name="full"/> atomically; its unsaved buffer goes. The version rises, so
-    /// other tabs see the file's new version even when no LF changed (a comment).
+    /// Writes <paramref name="text"/> to <paramref name="full"/> atomically, in the encoding the file is in (<see cref="Prepare"/>);
+    /// its unsaved buffer goes. The version rises, so other tabs see the file's new version even when no LF changed (a comment).
     /// </summary>
     private void Write(string full, string text)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        AtomicFile.Write(full, s => s.Write(Encoding.UTF8.GetBytes(text)));
+        using (var pending = Prepare(full, text)) pending.Commit();
         _unsaved.Remove(full);
         _unsavedBase.Remove(full);
         _moved.Remove(Relative(full));

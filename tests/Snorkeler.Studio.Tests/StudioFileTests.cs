@@ -258,6 +258,40 @@ public sealed class StudioFileTests
     }
 
     [Theory]
+    [InlineData("UTF-16 LE", "save")]
+    [InlineData("UTF-16 LE", "accept")]
+    [InlineData("UTF-8 with a byte-order mark", "save")]
+    [InlineData("UTF-8 with a byte-order mark", "accept")]
+    public async Task Saving_a_file_or_accepting_a_suggestion_writes_it_in_the_encoding_it_was_saved_in_its_byte_order_mark_kept(string saved, string write)
+    {
+        // Given spam.rules saved by an editor in another encoding than plain UTF-8 (before: the studio wrote it back as UTF-8 without a mark)
+        var encoding = saved == "UTF-16 LE" ? Encoding.Unicode : Encoding.UTF8;
+        await using var studio = await StudioHarness.Start();
+        var text = File.ReadAllText(studio.RulesFile);
+        File.WriteAllBytes(studio.RulesFile, [.. encoding.Preamble, .. encoding.GetBytes(text)]);
+        await studio.Get("/api/state");
+
+        // When the page saves the file with a rule more, or a suggestion's rule is added to it
+        string expected;
+        if (write == "save")
+        {
+            expected = text + CheckRule;
+            await studio.Post("/api/save", new { path = "spam.rules", text = expected });
+        }
+        else
+        {
+            var top = (await studio.Get("/api/suggestions?limit=1")).EnumerateArray().First();
+            await studio.Post("/api/suggestions/accept", new { id = top.GetProperty("id").GetString() });
+            expected = text + (text.EndsWith('\n') ? "" : "\n") + "\n" + top.GetProperty("rule").GetString();
+        }
+
+        // Then the file holds the new text in the same encoding, with its mark, and checks clean
+        File.ReadAllBytes(studio.RulesFile).ShouldBe([.. encoding.Preamble, .. encoding.GetBytes(expected)]);
+        var state = await studio.Get("/api/state");
+        state.GetProperty("diagnostics").GetArrayLength().ShouldBe(0, Diagnostics(state));
+    }
+
+    [Theory]
     [InlineData("UTF-16 LE")]
     [InlineData("UTF-16 BE")]
     [InlineData("UTF-8 with a byte-order mark")]
