@@ -114,7 +114,7 @@ public sealed partial class StudioSession
             var full = Existing(relative);
             if (string.Equals(Relative(full), (to ?? "").Replace('\\', '/'), StringComparison.Ordinal))
                 throw new StudioRefusal($"'{Relative(full)}' already has that name");
-            var target = NewName(to!);
+            var target = NewName(to!, renaming: full);
             var repointed = Repointed(full, target);
             var pending = new List<PendingFile>();
             StudioRefusal? unfinished = null;
@@ -123,11 +123,7 @@ public sealed partial class StudioSession
                 // The moved file's own new text is published at its new name, after the move.
                 foreach (var file in repointed.Where(f => !FileNames.Equals(f.File, full))) pending.Add(Prepare(file.File, file.Text));
                 Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                try { File.Move(full, target, overwrite: false); }
-                catch (IOException) when (File.Exists(target))
-                {
-                    throw Taken(Relative(target));
-                }
+                Move(full, target);
                 try
                 {
                     foreach (var moved in repointed.Where(f => FileNames.Equals(f.File, full))) pending.Add(Prepare(target, moved.Text));
@@ -135,7 +131,7 @@ public sealed partial class StudioSession
                 }
                 catch when (!pending.Any(p => p.Renamed))
                 {
-                    File.Move(target, full, overwrite: false);
+                    Move(target, full);
                     throw;
                 }
                 catch (SnorkelerException e)
@@ -164,6 +160,30 @@ public sealed partial class StudioSession
             if (unfinished is not null) throw unfinished;
             return new SortedDictionary<string, IReadOnlyList<int>>(
                 repointed.ToDictionary(f => Relative(FileNames.Equals(f.File, full) ? target : f.File), f => f.Lines), StringComparer.Ordinal);
+        }
+    }
+
+    /// <summary>
+    /// Moves <paramref name="from"/> to <paramref name="to"/>, never over another file (409). Names that differ only in case, where
+    /// the file system ignores it (<see cref="FileNames"/>), are one file: it goes through a name of its own beside it, as some
+    /// such systems take a move to the other case for a move onto itself and keep the old name.
+    /// </summary>
+    private void Move(string from, string to)
+    {
+        if (!FileNames.Equals(from, to))
+        {
+            try { File.Move(from, to, overwrite: false); }
+            catch (IOException) when (File.Exists(to)) { throw Taken(Relative(to)); }
+            return;
+        }
+        // Not .NAME.PID.GUID.tmp: Snorkeler deletes those of a process gone, and this is the person's file.
+        var between = Path.Combine(Path.GetDirectoryName(from)!, $".{Path.GetFileName(from)}.{Environment.ProcessId}.{Guid.NewGuid():N}.renaming");
+        File.Move(from, between, overwrite: false);
+        try { File.Move(between, to, overwrite: false); }
+        catch
+        {
+            File.Move(between, from, overwrite: false);
+            throw;
         }
     }
 
@@ -241,7 +261,9 @@ public sealed partial class StudioSession
         {
             var leadsTo = names.Equals(reference.Full, full) ? target : reference.Full;
             if (!names.Equals(leadsTo, target) && !File.Exists(leadsTo)) continue;
-            if (names.Equals(Path.GetFullPath(Path.Combine(folder, reference.Written)), leadsTo)) continue;
+            // The renamed file is named as it is now, its case too: a rename that changes only the case changes the references.
+            var same = names.Equals(reference.Full, full) ? StringComparer.Ordinal : names;
+            if (same.Equals(Path.GetFullPath(Path.Combine(folder, reference.Written)), leadsTo)) continue;
             changes.Add((reference, loader.Literal(Path.GetRelativePath(folder, leadsTo).Replace('\\', '/'))));
         }
         var rewritten = new StringBuilder(text);
@@ -400,9 +422,10 @@ public sealed partial class StudioSession
 
     /// <summary>
     /// The full path of <paramref name="relative"/> as the name of a file to make: relative to the LF folder, without <c>..</c>,
-    /// of a kind the studio loads and not taken. Each refusal says what to give instead.
+    /// of a kind the studio loads and not taken (as the file system compares names, <see cref="FileNames"/>) by a file other than
+    /// <paramref name="renaming"/>: <c>words.txt</c> for <c>Words.txt</c> where case is ignored. Each refusal says what to give instead.
     /// </summary>
-    private string NewName(string relative)
+    private string NewName(string relative, string? renaming = null)
     {
         if (string.IsNullOrWhiteSpace(relative)) throw new StudioRefusal("give the new file's name, relative to the LF folder (e.g. 'more.rules')");
         var name = relative.Replace('\\', '/');
@@ -423,8 +446,16 @@ public sealed partial class StudioSession
         if (Path.GetFileNameWithoutExtension(name).Length == 0)
             throw new StudioRefusal($"'{name}' has no name before its extension (e.g. 'more{extension}')");
         var full = Resolve(name);
-        if (File.Exists(full) || Directory.Exists(full)) throw Taken(name);
+        if (Holders(full).Any(e => renaming is null || !FileNames.Equals(e, renaming))) throw Taken(name);
         return full;
+    }
+
+    /// <summary>The files and folders that have the name <paramref name="full"/> as the folder's file system compares names.</summary>
+    private IEnumerable<string> Holders(string full)
+    {
+        var folder = Path.GetDirectoryName(full)!;
+        try { return Directory.Exists(folder) ? Directory.GetFileSystemEntries(folder).Where(e => FileNames.Equals(e, full)).ToArray() : []; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return File.Exists(full) || Directory.Exists(full) ? [full] : []; }
     }
 
     private static StudioRefusal Taken(string name)

@@ -257,6 +257,42 @@ public sealed class StudioFileTests
         StudioSession.FileNameComparer(studio.Lfs).ShouldBe(StringComparer.Ordinal);
     }
 
+    [Fact]
+    public async Task On_a_file_system_that_ignores_case_a_rename_that_changes_only_the_case_moves_the_file_and_the_names_that_read_it()
+    {
+        // Given a studio on a file system that ignores case (macOS, Windows), where please_words.txt is the only file with that
+        // name in any case (before: the new name was the renamed file's own, and refused as already existing)
+        await using var studio = await StudioHarness.Start(adjust: s => s with { FileNames = StringComparer.OrdinalIgnoreCase });
+
+        // When it is renamed to the same name in other letters
+        var state = await studio.Post("/api/files/rename", new { path = "please_words.txt", to = "Please_Words.txt" });
+
+        // Then the file has the new name, nothing is left beside it, and the rules read it by that name
+        Directory.GetFiles(studio.Lfs).Select(Path.GetFileName).Order(StringComparer.Ordinal).ShouldBe(["Please_Words.txt", "spam.rules"]);
+        File.ReadAllText(studio.RulesFile).ShouldContain("lines(\"Please_Words.txt\")", Case.Sensitive);
+        state.GetProperty("updated").ToString().ShouldBe("""{"spam.rules":[20]}""");
+        state.GetProperty("diagnostics").GetArrayLength().ShouldBe(0, Diagnostics(state));
+        Files(state).ShouldContain("Please_Words.txt");
+    }
+
+    [Fact]
+    public async Task On_a_file_system_that_ignores_case_a_name_another_file_holds_in_other_letters_is_taken()
+    {
+        // Given a studio on a file system that ignores case, with please_words.txt and more.txt
+        await using var studio = await StudioHarness.Start(adjust: s => s with { FileNames = StringComparer.OrdinalIgnoreCase });
+        await studio.Post("/api/files/create", new { path = "more.txt", text = "check\n" });
+
+        // When more.txt is renamed to please_words.txt in other letters, or a file of that name is made
+        var renamed = await studio.Raw("/api/files/rename", JsonSerializer.Serialize(new { path = "more.txt", to = "PLEASE_WORDS.txt" }));
+        var created = await studio.Raw("/api/files/create", JsonSerializer.Serialize(new { path = "Please_words.txt", text = "" }));
+
+        // Then both are refused as that file's name, and the files are as they were
+        renamed.Status.ShouldBe(HttpStatusCode.Conflict);
+        renamed.Body.GetProperty("error").GetString().ShouldBe("'PLEASE_WORDS.txt' already exists in the LF folder: choose another name (the studio does not overwrite a file with a new one)");
+        created.Status.ShouldBe(HttpStatusCode.Conflict);
+        Directory.GetFiles(studio.Lfs).Select(Path.GetFileName).Order(StringComparer.Ordinal).ShouldBe(["more.txt", "please_words.txt", "spam.rules"]);
+    }
+
     [Theory]
     [InlineData("UTF-16 LE", "save")]
     [InlineData("UTF-16 LE", "accept")]
