@@ -39,7 +39,7 @@ internal static class Inputs
     /// </summary>
     public static Applying.ApplyOptions ApplyOptions(Args args, Terminal terminal, CancellationToken cancellation) => new()
     {
-        Threads = args.Int("--threads", 1, 1024) ?? Environment.ProcessorCount,
+        Threads = args.Int("--threads", 1, Applying.ApplyOptions.MostThreads) ?? Applying.ApplyOptions.DefaultThreads,
         FaultTolerant = args.Flag("--fault-tolerant"),
         Progress = terminal.Progress("applying"),
         Cancellation = cancellation,

@@ -34,8 +34,8 @@ public sealed partial class StudioSession : IDisposable
     /// <summary>Columns of votes kept in memory before those of LFs no longer in the folder are dropped.</summary>
     private const int MaxCachedColumns = 512;
 
-    /// <summary>The most worker threads a session applies LFs on, as <c>--threads</c> allows.</summary>
-    private const int MostThreads = 1024;
+    /// <summary>The longest period a <see cref="Timer"/> takes (2^32 − 2 ms, about 49.7 days); a longer one fails inside it.</summary>
+    private static readonly TimeSpan LongestPoll = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
 
     private readonly object _gate = new();
     private readonly StudioSettings _settings;
@@ -67,8 +67,9 @@ public sealed partial class StudioSession : IDisposable
     {
         _settings = Guard.NotNull(settings);
         Valid(settings.TabSilence > TimeSpan.Zero, nameof(StudioSettings.TabSilence), "how long a tab no request names keeps its unsaved texts", "longer than zero", settings.TabSilence);
-        Valid(settings.PollInterval > TimeSpan.Zero, nameof(StudioSettings.PollInterval), "how often the LF folder is checked for changes", "longer than zero", settings.PollInterval);
-        Valid(settings.Threads is >= 1 and <= MostThreads, nameof(StudioSettings.Threads), "worker threads for applying LFs", $"from 1 to {MostThreads}", settings.Threads);
+        Valid(settings.PollInterval > TimeSpan.Zero && settings.PollInterval <= LongestPoll, nameof(StudioSettings.PollInterval), "how often the LF folder is checked for changes",
+            $"longer than zero and at most {Shown(LongestPoll)}", settings.PollInterval);
+        Valid(settings.Threads is >= 1 and <= ApplyOptions.MostThreads, nameof(StudioSettings.Threads), "worker threads for applying LFs", $"from 1 to {ApplyOptions.MostThreads}", settings.Threads);
         Valid(settings.Sample is null or > 0, nameof(StudioSettings.Sample), "how many training rows the studio works on", "above zero, or null for every row", settings.Sample);
         Folder = Path.GetFullPath(settings.LfFolder);
         if (!Directory.Exists(Folder)) throw new SnorkelerException($"{settings.LfFolder}: no such folder (the studio needs the LF folder, e.g. --lfs labeling-functions/spam)");
@@ -109,14 +110,17 @@ public sealed partial class StudioSession : IDisposable
     /// <summary>
     /// Refuses a setting a program gave out of its range, in one line naming it, as the command line refuses its options:
     /// a tab silent for no time would lose its unsaved texts at every request, a poll every 0 s would never come again (a
-    /// timer's period of 0 fires once), 0 threads were taken for 1 and a sample of 0 rows read as data without rows.
+    /// timer's period of 0 fires once, and one above <see cref="LongestPoll"/> failed in the timer after the file watcher
+    /// was made), 0 threads were taken for 1 and a sample of 0 rows read as data without rows.
     /// </summary>
     private static void Valid(bool valid, string setting, string meaning, string range, object? value)
     {
         if (valid) return;
-        var shown = value is TimeSpan span ? span.ToString("c", System.Globalization.CultureInfo.InvariantCulture) : Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture);
-        throw new SnorkelerException($"StudioSettings.{setting} ({meaning}) must be {range}, not {shown}");
+        throw new SnorkelerException($"StudioSettings.{setting} ({meaning}) must be {range}, not {Shown(value)}");
     }
+
+    private static string? Shown(object? value)
+        => value is TimeSpan span ? span.ToString("c", System.Globalization.CultureInfo.InvariantCulture) : Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>
     /// What the page shows about the data beside the numbers: the dev file's warning about its gold labels as the current

@@ -49,8 +49,8 @@ public sealed record StudioSettings
     /// <summary>The longest one call of a script LF may take, or null for no limit.</summary>
     public TimeSpan? LfTimeBudget { get; init; }
 
-    /// <summary>Worker threads for applying LFs, from 1 to 1024.</summary>
-    public int Threads { get; init; } = Environment.ProcessorCount;
+    /// <summary>Worker threads for applying LFs, from 1 to 1024; by default one a processor, at most 1024.</summary>
+    public int Threads { get; init; } = Applying.ApplyOptions.DefaultThreads;
 
     /// <summary>The file hand labels are kept in (beside the data by default).</summary>
     public required string HandLabelsPath { get; init; }

@@ -108,15 +108,17 @@ public sealed class ClosedTabTests
         Should.Throw<SnorkelerException>(() => new StudioSession(settings).Dispose()).Message.ShouldBe(message);
     }
 
-    [Fact]
-    public void A_poll_interval_of_no_time_is_refused_naming_the_setting()
+    [Theory]
+    [InlineData(0, "00:00:00")]
+    [InlineData(50 * 24 * 3600, "50.00:00:00")] // above the longest period a timer takes, 2^32 - 2 ms (it failed in the timer)
+    public void A_poll_interval_of_no_time_or_longer_than_a_timer_takes_is_refused_naming_the_setting(int seconds, string shown)
     {
         using var temp = new TempFolder();
         Directory.CreateDirectory(temp.File("lfs"));
-        var settings = StudioHarness.Settings(temp) with { PollInterval = TimeSpan.Zero };
+        var settings = StudioHarness.Settings(temp) with { PollInterval = TimeSpan.FromSeconds(seconds) };
 
         Should.Throw<SnorkelerException>(() => new StudioSession(settings).Dispose()).Message
-            .ShouldBe("StudioSettings.PollInterval (how often the LF folder is checked for changes) must be longer than zero, not 00:00:00");
+            .ShouldBe($"StudioSettings.PollInterval (how often the LF folder is checked for changes) must be longer than zero and at most 49.17:02:47.2940000, not {shown}");
     }
 
     [Theory]

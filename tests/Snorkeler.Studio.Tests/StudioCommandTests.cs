@@ -51,4 +51,36 @@ public sealed class StudioCommandTests
         page.StatusCode.ShouldBe(System.Net.HttpStatusCode.OK);
         (await run.WaitAsync(TimeSpan.FromSeconds(30))).ShouldBe(0);
     }
+
+    [Fact]
+    public async Task On_a_machine_with_more_processors_than_the_most_threads_the_command_starts_on_the_most()
+    {
+        // Given a machine that says it has 2,000 processors (before: the default, a thread a processor, was above the 1,024 the
+        // session takes, and the studio refused to start: 'StudioSettings.Threads ... must be from 1 to 1024, not 2000')
+        using var temp = new TempFolder();
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "snorkeler.dll"), "studio",
+            "--lfs", TestPaths.InRepo("labeling-functions", "spam"), "--data", StudioHarness.TrainPath, "--labels", temp.File("labels.csv"), "--quiet"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            Environment = { ["DOTNET_PROCESSOR_COUNT"] = "2000" },
+        };
+
+        // When the studio command runs there
+        using var studio = System.Diagnostics.Process.Start(start)!;
+        var errors = studio.StandardError.ReadToEndAsync();
+        string? line;
+        try
+        {
+            do line = await studio.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            while (line is not null && !line.StartsWith("snorkeler studio: http://127.0.0.1:", StringComparison.Ordinal));
+        }
+        finally
+        {
+            studio.Kill(entireProcessTree: true);
+        }
+
+        // Then it serves
+        line.ShouldNotBeNull(await errors);
+    }
 }

@@ -79,7 +79,7 @@ internal sealed class StudioCommand : ICommand
             Model = model,
             CacheDirectory = args.Value("--cache-dir") ?? Environment.GetEnvironmentVariable("SNORKELER_CACHE_DIR"),
             LfTimeBudget = Inputs.LfTimeBudget(args),
-            Threads = args.Int("--threads", 1, 1024) ?? Environment.ProcessorCount,
+            Threads = args.Int("--threads", 1, Applying.ApplyOptions.MostThreads) ?? Applying.ApplyOptions.DefaultThreads,
             HandLabelsPath = labels,
         };
         terminal.Info($"reading {string.Join(", ", dataPaths)}{(sample is not { } s ? "" : $" (a sample of {Text.Listing.Counted(s, "row")})")}");

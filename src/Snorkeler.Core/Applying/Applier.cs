@@ -6,8 +6,14 @@ namespace Snorkeler.Applying;
 /// <summary>How <see cref="Applier"/> runs.</summary>
 public sealed record ApplyOptions
 {
-    /// <summary>Worker threads evaluating LFs (the reader runs on its own thread besides). Default: the processor count.</summary>
-    public int Threads { get; init; } = Environment.ProcessorCount;
+    /// <summary>Worker threads evaluating LFs (the reader runs on its own thread besides). Default: the processor count, at most <see cref="MostThreads"/>.</summary>
+    public int Threads { get; init; } = DefaultThreads;
+
+    /// <summary>The most worker threads a command (<c>--threads</c>) or the studio applies LFs on.</summary>
+    internal const int MostThreads = 1024;
+
+    /// <summary>The worker threads unless told: one a processor, at most <see cref="MostThreads"/>.</summary>
+    internal static int DefaultThreads => Math.Min(Environment.ProcessorCount, MostThreads);
 
     /// <summary>Rows per batch.</summary>
     public int BatchRows { get; init; } = 4096;
