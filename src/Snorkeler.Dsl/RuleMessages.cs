@@ -131,8 +131,8 @@ public static class RuleMessages
 
     internal static string Alternatives(IReadOnlyList<string> items) => items.Count == 0 ? "something else" : Text.Listing.Join(items, "or");
 
-    internal static Diagnostic WrongQuotes(string path, TextSpan at, string found, string text)
-        => Error(Codes.WrongQuotes, $"{found} is in curly or single quotes; write text in straight double quotes: \"{text}\"", path, at);
+    internal static Diagnostic WrongQuotes(string path, TextSpan at, string found, string literal)
+        => Error(Codes.WrongQuotes, $"{found} is in curly or single quotes; write text in straight double quotes: {literal}", path, at);
 
     internal static Diagnostic SingleEquals(string path, TextSpan at)
         => Error(Codes.SingleEquals, "'=' is not a comparison; did you mean '=='?", path, at);

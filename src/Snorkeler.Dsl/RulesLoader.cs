@@ -43,7 +43,7 @@ public sealed partial class RulesLoader : ILfLoader, IFileReferences
     }
 
     /// <summary>A rule's text literal naming <paramref name="path"/>: in double quotes, escaped as the parser reads it back (<see cref="Text.RuleLiteral"/>).</summary>
-    public string Literal(string path) => Text.RuleLiteral.Of(path);
+    public string Literal(string path) => Text.RuleLiteral.Of(Guard.NotNull(path));
 
     /// <inheritdoc />
     public LfSet Load(IReadOnlyList<LfSourceFile> files, LfLoadContext context)

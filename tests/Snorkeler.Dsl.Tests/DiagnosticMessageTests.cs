@@ -1,4 +1,5 @@
 using Snorkeler.Data;
+using Snorkeler.Loading;
 
 namespace Snorkeler.Dsl.Tests;
 
@@ -153,6 +154,26 @@ public sealed class DiagnosticMessageTests
         // Then
         codes.Where(c => !tested.Contains(c)).ShouldBeEmpty();
         codes.ShouldBeUnique();
+    }
+
+    [Theory]
+    [InlineData("'a\tb'", "a\tb")]
+    [InlineData("'back\\slash \"quoted\"'", "back\\slash \"quoted\"")]
+    [InlineData("'refund", "refund label SPAM")] // unclosed: the text up to the line's end, not its carriage return
+    public void The_text_a_wrong_quotes_hint_suggests_in_a_file_with_CRLF_line_ends_reads_back_as_the_text_quoted(string written, string quoted)
+    {
+        // Given text in single quotes, in a file with CRLF line ends (before: the suggestion escaped only '"' and '\', and
+        // took the line end's carriage return for text, so it held a line break and did not parse)
+        var text = (Head + "when text contains " + written + " label SPAM\n").Replace("\n", "\r\n", StringComparison.Ordinal);
+        var diagnostic = Rules.Load(text).Diagnostics.First(d => d.Code == "SNK0017");
+        const string before = "straight double quotes: ";
+        var literal = diagnostic.Message[(diagnostic.Message.IndexOf(before, StringComparison.Ordinal) + before.Length)..];
+
+        // When the suggested literal is written in its place
+        var references = new RulesLoader().References(new LfSourceFile("/lfs/a.rules", $"labels HAM, SPAM\nlet w = lines({literal})\n"));
+
+        // Then it is the text quoted
+        references.ShouldHaveSingleItem().Written.ShouldBe(quoted);
     }
 
     [Fact]

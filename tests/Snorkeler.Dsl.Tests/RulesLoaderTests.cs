@@ -207,6 +207,12 @@ public sealed class RulesLoaderTests
         contains.Left.ShouldBeOfType<Syntax.Call>().Arguments.Single().Span.ShouldBe(new Syntax.TextSpan(53, 4, 16, 4));
         clause.Label.Span.ShouldBe(new Syntax.TextSpan(81, 4, 44, 3));
     }
+
+    [Fact]
+    public void A_literal_of_no_name_is_refused_naming_the_argument()
+    {
+        Should.Throw<ArgumentNullException>(() => new RulesLoader().Literal(null!)).ParamName.ShouldBe("path");
+    }
 }
 
 public sealed class DiagnosticSnippetTests

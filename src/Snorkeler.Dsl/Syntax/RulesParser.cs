@@ -414,10 +414,11 @@ internal sealed class Grammar
         if (WrongQuotes.Contains(c))
         {
             var close = offset + 1;
-            while (close < _text.Length && _text[close] != '\n' && !WrongQuotes.Contains(_text[close])) close++;
+            // The line ends at its '\n', or at the '\r' of a CRLF (a lone '\r' was read as a '\n' before parsing).
+            while (close < _text.Length && _text[close] is not ('\n' or '\r') && !WrongQuotes.Contains(_text[close])) close++;
             var inner = _text[(offset + 1)..Math.Min(close, _text.Length)];
-            var quoted = close < _text.Length && _text[close] != '\n' ? _text[offset..(close + 1)] : _text[offset..close];
-            return RuleMessages.WrongQuotes(_path, at with { Length = quoted.Length }, quoted, inner.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal));
+            var quoted = close < _text.Length && _text[close] is not ('\n' or '\r') ? _text[offset..(close + 1)] : _text[offset..close];
+            return RuleMessages.WrongQuotes(_path, at with { Length = quoted.Length }, quoted, Text.RuleLiteral.Of(inner));
         }
         if (c == ':' && _text.AsSpan(lineStart, offset - lineStart).TrimEnd() is "labels")
         {
