@@ -761,6 +761,90 @@ public sealed class StudioBrowserTests
         Editor(browser).ShouldBe(text);
     }
 
+    [Fact]
+    public async Task A_redraw_leaves_the_page_where_it_was_scrolled_and_gives_the_focus_back_only_to_a_number_the_keyboard_reached()
+    {
+        // Given the rows no LF votes on, opened with a click on the coverage card (the click leaves the focus there), and the
+        // page scrolled down to read them (before: every redraw focused the card again, scrolling the page back up to it)
+        await using var studio = await StudioHarness.Start();
+        using var browser = Browser();
+        browser.Manage().Window.Size = new System.Drawing.Size(1500, 600);
+        var wait = Open(browser, studio);
+        OpenTheUncoveredRows(browser, wait);
+        var scrolled = ScrollToTheEnd(browser);
+        scrolled.ShouldBeGreaterThan(0);
+
+        // When another tab's edit draws the numbers again
+        var rules = File.ReadAllText(studio.RulesFile);
+        await studio.Post("/api/check", new { path = "spam.rules", text = rules + "\nlf spam_watch:\n    when text contains \"watch\" label SPAM\n", tab = "another" });
+        wait.Until(b => b.FindElements(By.CssSelector("#lf-table tr[data-lf='spam_watch']")).Count == 1);
+
+        // Then the page is where it was scrolled, and the card does not have the focus
+        ScrollY(browser).ShouldBe(scrolled);
+        HasFocus(browser, "#total-coverage .clickable").ShouldBeFalse();
+
+        // And when Tab reached the card, and the page was scrolled, a redraw gives it the focus back without scrolling
+        TabTo(browser, "#total-coverage .clickable");
+        scrolled = ScrollToTheEnd(browser);
+        await studio.Post("/api/check", new { path = "spam.rules", text = rules + "\nlf spam_look:\n    when text contains \"look\" label SPAM\n", tab = "another" });
+        wait.Until(b => b.FindElements(By.CssSelector("#lf-table tr[data-lf='spam_look']")).Count == 1);
+        HasFocus(browser, "#total-coverage .clickable").ShouldBeTrue();
+        ScrollY(browser).ShouldBe(scrolled);
+    }
+
+    [Fact]
+    public async Task A_rename_refused_because_the_name_is_taken_leaves_the_editor_on_its_file_though_an_earlier_rename_moved_it_there()
+    {
+        // Given please_words.txt renamed to polite.txt, then written back at its old name outside the studio, and open in the
+        // page (before: the session still says please_words.txt moved to polite.txt, and the page took the refusal for a
+        // rename done in part: the editor went over to polite.txt holding please_words.txt's text)
+        await using var studio = await StudioHarness.Start();
+        await studio.Post("/api/files/rename", new { path = "please_words.txt", to = "polite.txt" });
+        File.WriteAllText(Path.Combine(studio.Lfs, "please_words.txt"), "please\n");
+        await studio.StateWhen(s => s.GetProperty("files").EnumerateArray().Any(f => f.GetString() == "please_words.txt"));
+        using var browser = Browser();
+        var wait = Open(browser, studio);
+        browser.FindElements(By.CssSelector("#files button")).Single(f => f.Text == "please_words.txt").Click();
+        wait.Until(b => Text(b, "#file-name") == "please_words.txt");
+
+        // When it is renamed to the name taken
+        browser.FindElement(By.Id("file-rename")).Click();
+        Answer(wait, "polite.txt");
+
+        // Then the refusal is shown, and the editor stays on its file
+        wait.Until(b => Text(b, "#status").StartsWith("'polite.txt' already exists", StringComparison.Ordinal));
+        Text(browser, "#file-name").ShouldBe("please_words.txt");
+        Editor(browser).ShouldBe("please\n");
+    }
+
+    [Fact]
+    public async Task Rows_that_failed_to_come_are_asked_for_again_when_their_panel_is_shown_again()
+    {
+        // Given the rows no LF votes on, whose refresh after another tab's edit fails once (before: the failure kept the state's version,
+        // so the rows were not asked for again until the next edit, as the other panels are)
+        await using var studio = await StudioHarness.Start();
+        using var browser = Browser();
+        var wait = Open(browser, studio);
+        OpenTheUncoveredRows(browser, wait);
+        browser.ExecuteScript("""
+            const fetched = window.fetch;
+            window.failures = 1;
+            window.fetch = (url, init) => String(url).startsWith("/api/rows") && window.failures-- > 0
+              ? Promise.resolve(new Response(JSON.stringify({ error: "the rows failed" }), { status: 503, headers: { "Content-Type": "application/json" } }))
+              : fetched(url, init);
+            """);
+        var rules = File.ReadAllText(studio.RulesFile);
+        await studio.Post("/api/check", new { path = "spam.rules", text = rules + "\nlf spam_watch:\n    when text contains \"watch\" label SPAM\n", tab = "another" });
+        wait.Until(b => Text(b, "#rows-panel .rows-title") == "the rows failed");
+
+        // When another panel comes to the front and the rows come back, with no edit between
+        browser.FindElement(By.CssSelector("#tabs button[data-panel='history-panel']")).Click();
+        browser.FindElement(By.CssSelector("#tabs button[data-panel='rows-panel']")).Click();
+
+        // Then they are asked for again, and shown
+        wait.Until(b => Text(b, "#rows-panel .rows-title").StartsWith("train: no LF votes — rows 1–25 of ", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("next-panel", "/api/next")]
     [InlineData("suggestions-panel", "/api/suggestions")]
@@ -818,6 +902,16 @@ public sealed class StudioBrowserTests
         }
         throw new ShouldAssertException($"Tab did not reach {css} in 60 presses");
     }
+
+    /// <summary>Scrolls the page to its end and gives how far down it is.</summary>
+    private static long ScrollToTheEnd(ChromeDriver browser)
+    {
+        browser.ExecuteScript("window.scrollTo(0, document.documentElement.scrollHeight)");
+        return ScrollY(browser);
+    }
+
+    /// <summary>How far down the page is scrolled, in CSS pixels.</summary>
+    private static long ScrollY(ChromeDriver browser) => Convert.ToInt64(browser.ExecuteScript("return Math.round(window.scrollY)"), CultureInfo.InvariantCulture);
 
     /// <summary>Whether the element with the focus is one <paramref name="css"/> names.</summary>
     private static bool HasFocus(ChromeDriver browser, string css) => (bool)browser.ExecuteScript("return document.activeElement.matches(arguments[0])", css)!;

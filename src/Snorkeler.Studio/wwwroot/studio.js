@@ -403,7 +403,7 @@ function render(state) {
       `</tr>`;
   }).join("");
   const again = focused && controls(focused.does)[focused.index];
-  if (again) again.focus();
+  if (again) again.focus({ preventScroll: true });
   renderHistory();
   renderForeign(state);
   const ms = state.milliseconds ? ` · last evaluation ${state.milliseconds.toFixed(0)} ms, ${counted(state.reapplied, "LF")} re-applied` : "";
@@ -413,9 +413,12 @@ function render(state) {
 
 // The number or place with the focus, as what it does (the rows it opens, the place it goes to) and its place among the
 // controls that do the same (an LF's coverage and learned accuracy open the same rows; two diagnostics may point at one
-// column), so it has the focus again once the numbers and diagnostics are drawn again.
+// column), so it has the focus again once the numbers and diagnostics are drawn again, where it is: the page is not
+// scrolled back to it. Only a focus the keyboard brought (its ring shown): one a click left would pull the page back to
+// the table at every redraw, while the person reads rows.
 function focusedControl() {
-  const focused = document.activeElement && document.activeElement.closest("[data-rows], .place");
+  const active = document.activeElement;
+  const focused = active && active.matches(":focus-visible") && active.closest("[data-rows], .place");
   return focused && { does: does(focused), index: controls(does(focused)).indexOf(focused) };
 }
 
@@ -502,10 +505,12 @@ $("#file-rename").addEventListener("click", async () => {
     const where = updated.map(([file, lines]) => `${file} (${lines.length === 1 ? "line" : "lines"} ${lines.join(", ")})`).join(", ");
     setStatus(`renamed ${from} to ${studio.file}${where ? `; updated the file names in ${where}` : ""}`);
   } catch (error) {
-    // Renamed, though a rules file to rewrite could not be written: the editor follows the file, and the error naming the
-    // rules left to correct stays (the next poll would follow it as another tab's rename, and say so instead).
-    const state = await api(`/api/state?tab=${tabId}`).catch(() => null);
-    if (state && state.moved[from] === fileName(to)) follow(state);
+    // Renamed, though a rules file to rewrite could not be written (the server's 500 says so): the editor follows the file,
+    // and the error naming the rules left to correct stays (the next poll would follow it as another tab's rename, and say
+    // so instead). Only when the state has the file under its new name alone: a 'moved' entry may be an older rename's,
+    // undone outside since, and a refused rename (the name taken) leaves the editor on its own file.
+    const state = error.status === 500 ? await api(`/api/state?tab=${tabId}`).catch(() => null) : null;
+    if (state && !(from in state.versions) && fileName(to) in state.versions && state.moved[from] === fileName(to)) follow(state);
     setStatus(error.message);
   }
 });
@@ -584,12 +589,14 @@ async function showRows(query, offset = 0, refresh = false) {
     const buttons = [...document.querySelectorAll(".pager button")];
     if (refocus >= 0 && buttons[refocus]) (buttons[refocus].disabled ? buttons[refocus ^ 1] : buttons[refocus]).focus();
   } catch (error) {
-    if (studio.rows === asked) $("#rows-panel").replaceChildren(rowsTitle(error.message));
+    if (studio.rows !== asked) return;
+    studio.rows = { ...asked, version: null }; // asked for again when the panel is shown again, as the other panels are
+    $("#rows-panel").replaceChildren(rowsTitle(error.message));
   }
 }
 
-// How each panel below the table asks again for what it shows when the state changed since it asked (the rows: once a
-// bucket was opened).
+// How each panel below the table asks again for what it shows when the state changed since it asked, or its last answer
+// was a failure (the rows: once a bucket was opened).
 const refreshers = {
   "rows-panel": () => studio.rows && studio.rows.version !== studio.state.version && showRows(studio.rows.query, studio.rows.offset, true),
   "next-panel": () => studio.shown.next !== studio.state.version && loadNext(),
@@ -708,10 +715,12 @@ function focusNextRow(element, label) {
   if (button) button.focus();
 }
 
-// Fills `panel` with `children`; a hand-label button that had the focus in it gives it to the same row's button for the
-// same class (or, the row gone, to the row now at its place), so labelling from the keyboard goes on where it was.
+// Fills `panel` with `children`; a hand-label button that had the focus from the keyboard in it gives it to the same row's
+// button for the same class (or, the row gone, to the row now at its place), so labelling from the keyboard goes on where
+// it was. One a click left keeps none: focused again, it would scroll the rows back to it at every redraw.
 function keepFocus(panel, children) {
-  const focused = document.activeElement && document.activeElement.closest(".hand button");
+  const active = document.activeElement;
+  const focused = active && active.matches(":focus-visible") && active.closest(".hand button");
   const row = focused && panel.contains(focused) ? focused.closest(".row") : null;
   const wanted = row && { row: row.dataset.row, set: row.dataset.set, index: [...panel.querySelectorAll(".row")].indexOf(row), label: focused.dataset.label };
   panel.replaceChildren(...children);
