@@ -258,13 +258,16 @@ public class CommandOptionTests
         var lockFile = temp.File(".s.csv.lock");
         Directory.CreateDirectory(lockFile);
 
-        // When --out leads a unit (with --pair-probabilities), and when it is published alone
+        // When --out leads a unit (with --pair-probabilities)
         var unit = Shell.Run("preferences", "--pairs", pairs, "--out", scores, "--pair-probabilities", temp.File("pp.csv"));
-        var alone = Shell.Run("preferences", "--pairs", pairs, "--out", scores);
 
-        // Then the unit is refused before any work, its error the only line; alone, --out takes no lock and is written
+        // Then it is refused before any work, its error the only line, and writes neither file
         unit.ShouldFailWith(1).ErrorLines.ShouldBe([$"error: {scores}: cannot write the lock file beside it: '{lockFile}' is a folder; remove it (Snorkeler makes and deletes that file as it publishes)"]);
-        alone.ShouldSucceed();
+        File.Exists(scores).ShouldBeFalse();
+        File.Exists(temp.File("pp.csv")).ShouldBeFalse();
+
+        // When --out is published alone, then it takes no lock and is written
+        Shell.Run("preferences", "--pairs", pairs, "--out", scores).ShouldSucceed();
         File.Exists(scores).ShouldBeTrue();
         File.Exists(temp.File("pp.csv")).ShouldBeFalse();
     }
