@@ -713,9 +713,7 @@ public sealed class StudioBrowserTests
         wait.Until(b => b.FindElements(By.CssSelector("#rows-panel .row")).Count == Math.Min(25, conflicts.GetProperty("matched").GetInt64()));
 
         // And when another tab's edit draws the numbers again, the number keeps the focus
-        var rules = File.ReadAllText(studio.RulesFile);
-        await studio.Post("/api/check", new { path = "spam.rules", text = rules + "\nlf spam_watch:\n    when text contains \"watch\" label SPAM\n", tab = "another" });
-        wait.Until(b => b.FindElements(By.CssSelector("#lf-table tr[data-lf='spam_watch']")).Count == 1);
+        await AnotherTabAdds(studio, wait, "watch");
         HasFocus(browser, "#lf-table tr[data-lf='keyword_my'] td.conflicts .clickable").ShouldBeTrue();
     }
 
@@ -775,9 +773,7 @@ public sealed class StudioBrowserTests
         scrolled.ShouldBeGreaterThan(0);
 
         // When another tab's edit draws the numbers again
-        var rules = File.ReadAllText(studio.RulesFile);
-        await studio.Post("/api/check", new { path = "spam.rules", text = rules + "\nlf spam_watch:\n    when text contains \"watch\" label SPAM\n", tab = "another" });
-        wait.Until(b => b.FindElements(By.CssSelector("#lf-table tr[data-lf='spam_watch']")).Count == 1);
+        await AnotherTabAdds(studio, wait, "watch");
 
         // Then the page is where it was scrolled, and the card does not have the focus
         ScrollY(browser).ShouldBe(scrolled);
@@ -786,8 +782,7 @@ public sealed class StudioBrowserTests
         // And when Tab reached the card, and the page was scrolled, a redraw gives it the focus back without scrolling
         TabTo(browser, "#total-coverage .clickable");
         scrolled = ScrollToTheEnd(browser);
-        await studio.Post("/api/check", new { path = "spam.rules", text = rules + "\nlf spam_look:\n    when text contains \"look\" label SPAM\n", tab = "another" });
-        wait.Until(b => b.FindElements(By.CssSelector("#lf-table tr[data-lf='spam_look']")).Count == 1);
+        await AnotherTabAdds(studio, wait, "look");
         HasFocus(browser, "#total-coverage .clickable").ShouldBeTrue();
         ScrollY(browser).ShouldBe(scrolled);
     }
@@ -833,8 +828,7 @@ public sealed class StudioBrowserTests
               ? Promise.resolve(new Response(JSON.stringify({ error: "the rows failed" }), { status: 503, headers: { "Content-Type": "application/json" } }))
               : fetched(url, init);
             """);
-        var rules = File.ReadAllText(studio.RulesFile);
-        await studio.Post("/api/check", new { path = "spam.rules", text = rules + "\nlf spam_watch:\n    when text contains \"watch\" label SPAM\n", tab = "another" });
+        await AnotherTabAdds(studio, wait, "watch");
         wait.Until(b => Text(b, "#rows-panel .rows-title") == "the rows failed");
 
         // When another panel comes to the front and the rows come back, with no edit between
@@ -881,9 +875,7 @@ public sealed class StudioBrowserTests
 
         // When the browser shows another tab and another studio tab edits a file, it is not fetched; seen again, it is fetched once
         browser.ExecuteScript("window.seen = 'hidden'; Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => window.seen })");
-        var rules = File.ReadAllText(studio.RulesFile);
-        await studio.Post("/api/check", new { path = "spam.rules", text = rules + "\nlf spam_watch:\n    when text contains \"watch\" label SPAM\n", tab = "another" });
-        wait.Until(b => b.FindElements(By.CssSelector("#lf-table tr[data-lf='spam_watch']")).Count == 1);
+        await AnotherTabAdds(studio, wait, "watch");
         await Task.Delay(TimeSpan.FromSeconds(2));
         Requests(browser, request).ShouldBe(2);
         browser.ExecuteScript("window.seen = 'visible'; document.dispatchEvent(new Event('visibilitychange'))");
@@ -901,6 +893,17 @@ public sealed class StudioBrowserTests
             Press(browser, browser.SwitchTo().ActiveElement().GetAttribute("id") == "editor" ? Keys.Escape + Keys.Tab : Keys.Tab);
         }
         throw new ShouldAssertException($"Tab did not reach {css} in 60 presses");
+    }
+
+    /// <summary>
+    /// Checks spam.rules as on disk with an LF spam_<paramref name="word"/> added, from another studio tab, and waits until
+    /// the page's LF table lists it: the state changes under the page, as when someone edits elsewhere.
+    /// </summary>
+    private static async Task AnotherTabAdds(StudioHarness studio, WebDriverWait wait, string word)
+    {
+        var rules = File.ReadAllText(studio.RulesFile);
+        await studio.Post("/api/check", new { path = "spam.rules", text = rules + $"\nlf spam_{word}:\n    when text contains \"{word}\" label SPAM\n", tab = "another" });
+        wait.Until(b => b.FindElements(By.CssSelector($"#lf-table tr[data-lf='spam_{word}']")).Count == 1);
     }
 
     /// <summary>Scrolls the page to its end and gives how far down it is.</summary>
