@@ -104,8 +104,8 @@ public sealed partial class StudioSession
     /// folder) are pointed at it again, published with the rename as one unit: the answer, by file relative to the LF folder,
     /// with the lines changed. Refused (404) when there is no such file, (400) for a name <see cref="Create"/> refuses, (409)
     /// when <paramref name="to"/> is taken or a file to point again has unsaved edits (they would have to be written, or would
-    /// name the old path). A write that fails before any of them is published undoes the rename; one that fails after leaves
-    /// the files as they are then, and the session follows them (<see cref="PartlyPublished"/>).
+    /// name the old path). A write the file system refuses (<see cref="CannotWrite"/>, 409) before any of them is published
+    /// undoes the rename; one after leaves the files as they are then, and the session follows them (<see cref="PartlyPublished"/>).
     /// </summary>
     public IReadOnlyDictionary<string, IReadOnlyList<int>> Rename(string relative, string to)
     {
@@ -118,12 +118,14 @@ public sealed partial class StudioSession
             var repointed = Repointed(full, target);
             var pending = new List<PendingFile>();
             StudioRefusal? unfinished = null;
+            var renamed = false;
             try
             {
                 // The moved file's own new text is published at its new name, after the move.
                 foreach (var file in repointed.Where(f => !FileNames.Equals(f.File, full))) pending.Add(Prepare(file.File, file.Text));
                 Directory.CreateDirectory(Path.GetDirectoryName(target)!);
                 Move(full, target);
+                renamed = true;
                 try
                 {
                     foreach (var moved in repointed.Where(f => FileNames.Equals(f.File, full))) pending.Add(Prepare(target, moved.Text));
@@ -132,6 +134,7 @@ public sealed partial class StudioSession
                 catch when (!pending.Any(p => p.Renamed))
                 {
                     Move(target, full);
+                    renamed = false;
                     throw;
                 }
                 catch (SnorkelerException e)
@@ -140,6 +143,10 @@ public sealed partial class StudioSession
                     AtomicFile.DropUnfinished(pending);
                     unfinished = PartlyPublished(full, target, repointed, pending, e);
                 }
+            }
+            catch (Exception e) when (!renamed && e is SnorkelerException or IOException or UnauthorizedAccessException)
+            {
+                throw new StudioRefusal($"could not rename '{Relative(full)}' to '{Relative(target)}', so nothing changed: {FromFolder(e.Message)}", CannotWrite);
             }
             finally
             {
@@ -208,8 +215,20 @@ public sealed partial class StudioSession
         }
         return new StudioRefusal($"renamed '{Relative(full)}' to '{Relative(target)}' and rewrote the file names in {Text.Listing.Join(written.ToArray(), "and")}, but could not write "
                                  + $"{Relative(failed.Destination)}: {reason.TrimEnd('.')}; {Text.Listing.Join(left.ToArray(), "and")} {(left.Count == 1 ? "names" : "name")} "
-                                 + "the file as before the rename: correct the names there, or rename the file back", 500);
+                                 + "the file as before the rename: correct the names there, or rename the file back", CannotWrite);
     }
+
+    /// <summary>
+    /// The status of a rename that a file system refused to write (a file locked by another program, read-only, a folder in
+    /// its way), whether a rewritten file was published before or not: a conflict with the files as they are, which the person
+    /// settles (closes the program, renames the file back) before renaming again; neither a request to correct (400) nor a
+    /// defect of the studio (500).
+    /// </summary>
+    internal const int CannotWrite = 409;
+
+    /// <summary><paramref name="message"/> with the files of the LF folder named from it, as the page names them.</summary>
+    private string FromFolder(string message)
+        => message.Replace(Path.TrimEndingDirectorySeparator(Folder) + Path.DirectorySeparatorChar, "", StringComparison.Ordinal);
 
     /// <summary><c>spam.rules (line 20)</c>: a file relative to the LF folder and lines of it.</summary>
     private static string FileLines(string relative, IReadOnlyList<int> lines)

@@ -217,7 +217,7 @@ public sealed class StudioFileTests
         var answer = await studio.WithSecondUnitFileLocked(() => studio.Raw("/api/files/rename", JsonSerializer.Serialize(new { path = "please_words.txt", to = "polite.txt" })));
 
         // Then the error names the file that failed, and those rewritten and not
-        answer.Status.ShouldBe(HttpStatusCode.InternalServerError);
+        answer.Status.ShouldBe(HttpStatusCode.Conflict);
         answer.Body.GetProperty("error").GetString().ShouldBe("renamed 'please_words.txt' to 'polite.txt' and rewrote the file names in spam.rules (line 20), but could not write "
                                                               + "topic/polite.rules: The process cannot access the file because it is being used by another process; "
                                                               + "topic/polite.rules (line 1) names the file as before the rename: correct the names there, or rename the file back");
@@ -236,6 +236,34 @@ public sealed class StudioFileTests
         state.GetProperty("versions").GetProperty("spam.rules").GetString().ShouldBe(StudioSession.VersionOf(File.ReadAllText(studio.RulesFile)));
         Diagnostics(state).ShouldContain("topic/polite.rules(1,");
         Diagnostics(state).ShouldNotContain("spam.rules(");
+    }
+
+    [Fact]
+    public async Task A_rename_whose_rewritten_rules_cannot_be_written_answers_409_whether_the_first_or_a_later_file_fails()
+    {
+        // Given two rules files reading please_words.txt (before: when the unit failed before its first file was published
+        // Commit's error was answered 400, and when it failed after, 500)
+        await using var studio = await StudioHarness.Start();
+        await studio.Post("/api/files/create", new { path = "topic/polite.rules", text = "let words = lines(\"../please_words.txt\")\n\nlf polite_words:\n    when text contains any words label HAM\n" });
+        var spam = File.ReadAllText(studio.RulesFile);
+
+        // When the first file of the unit cannot be written (a folder where its lock file goes)
+        var lockFolder = Directory.CreateDirectory(Path.Combine(studio.Lfs, ".spam.rules.lock"));
+        var first = await studio.Raw("/api/files/rename", JsonSerializer.Serialize(new { path = "please_words.txt", to = "polite.txt" }));
+        lockFolder.Delete();
+
+        // Then nothing changed, and the error says so, naming the files from the LF folder
+        first.Status.ShouldBe(HttpStatusCode.Conflict);
+        first.Body.GetProperty("error").GetString().ShouldBe("could not rename 'please_words.txt' to 'polite.txt', so nothing changed: spam.rules: cannot write the lock file beside it: "
+                                                             + "'.spam.rules.lock' is a folder; remove it (Snorkeler makes and deletes that file as it publishes)");
+        File.Exists(Path.Combine(studio.Lfs, "please_words.txt")).ShouldBeTrue();
+        File.Exists(Path.Combine(studio.Lfs, "polite.txt")).ShouldBeFalse();
+        File.ReadAllText(studio.RulesFile).ShouldBe(spam);
+
+        // And when the second cannot be written, after the first was, the status is the same
+        var second = await studio.WithSecondUnitFileLocked(() => studio.Raw("/api/files/rename", JsonSerializer.Serialize(new { path = "please_words.txt", to = "polite.txt" })));
+        second.Status.ShouldBe(HttpStatusCode.Conflict);
+        File.Exists(Path.Combine(studio.Lfs, "polite.txt")).ShouldBeTrue();
     }
 
     [Fact]
