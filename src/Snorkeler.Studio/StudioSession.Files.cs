@@ -26,25 +26,43 @@ public sealed partial class StudioSession
     private StringComparer FileNames => _fileNames ??= _settings.FileNames ?? FileNameComparer(Folder);
 
     /// <summary>
-    /// How the file system of <paramref name="folder"/> compares names: ignoring case (the default of macOS and Windows)
-    /// when the folder's deepest name with a letter, its case turned, leads to it, and is not another folder listed beside
-    /// it; else ordinal (Linux), as where the name has no letter to turn.
+    /// How the file system of <paramref name="folder"/> compares names, looked at inside it (the folder may be a mount of
+    /// another file system than its parent's, or have its own case folding): ignoring case when a name there with a letter,
+    /// its case turned, leads to an entry and is not another entry listed; else ordinal (Linux). Where no name there has a
+    /// letter, a hidden file is made to look at and deleted. A folder that cannot be looked into compares names as the
+    /// system does by default (<paramref name="systemIgnoresCase"/>, null for this one's: ignoring case on macOS and Windows).
     /// </summary>
-    internal static StringComparer FileNameComparer(string folder)
+    internal static StringComparer FileNameComparer(string folder, bool? systemIgnoresCase = null)
     {
-        for (var at = new DirectoryInfo(Path.GetFullPath(folder)); at.Parent is { } parent; at = parent)
+        var full = Path.GetFullPath(folder);
+        string? probe = null;
+        try
         {
-            var turned = at.Name.ToUpperInvariant();
-            if (turned == at.Name) turned = at.Name.ToLowerInvariant();
-            if (turned == at.Name) continue;
-            try
+            var names = Directory.EnumerateFileSystemEntries(full).Select(e => Path.GetFileName(e)).ToHashSet(StringComparer.Ordinal);
+            var name = names.FirstOrDefault(n => Turned(n) != n);
+            if (name is null)
             {
-                var apart = parent.EnumerateDirectories().Any(d => d.Name == turned);
-                return !apart && Directory.Exists(Path.Combine(parent.FullName, turned)) ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
+                name = $".snorkeler-case.{Environment.ProcessId}.{Guid.NewGuid():N}.probe";
+                probe = Path.Combine(full, name);
+                new FileStream(probe, FileMode.CreateNew, FileAccess.Write).Dispose();
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { break; }
+            var turned = Turned(name);
+            return !names.Contains(turned) && Path.Exists(Path.Combine(full, turned)) ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
         }
-        return StringComparer.Ordinal;
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return systemIgnoresCase ?? (OperatingSystem.IsWindows() || OperatingSystem.IsMacOS()) ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
+        }
+        finally
+        {
+            if (probe is not null)
+            {
+                try { File.Delete(probe); }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+            }
+        }
+
+        static string Turned(string name) => name.ToUpperInvariant() is var upper && upper != name ? upper : name.ToLowerInvariant();
     }
 
     /// <summary>Files renamed (to their new name) or deleted (null) from the page, relative to the LF folder, so other tabs follow.</summary>

@@ -285,6 +285,42 @@ public sealed class StudioFileTests
         if (OperatingSystem.IsLinux()) StudioSession.FileNameComparer(studio.Lfs).ShouldBe(StringComparer.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Words.txt")]
+    [InlineData("2024")]
+    [InlineData(null)]
+    public void The_LF_folder_is_found_to_keep_case_by_a_name_inside_it_whatever_the_system_s_default(string? entry)
+    {
+        // Given an LF folder holding a file with letters in its name, only a name without letters, or nothing (before: its
+        // own name was looked up in its parent, which is another file system where the folder is a mount root)
+        using var temp = new TempFolder();
+        var folder = Directory.CreateDirectory(temp.File("lfs")).FullName;
+        if (entry is not null) File.WriteAllText(Path.Combine(folder, entry), "");
+
+        // When it is looked at on a system whose default is to ignore case (macOS, Windows)
+        var names = StudioSession.FileNameComparer(folder, systemIgnoresCase: true);
+
+        // Then this file system (Linux) is found to keep case, and the folder holds what it held
+        names.ShouldBe(StringComparer.Ordinal);
+        Directory.GetFileSystemEntries(folder).Select(Path.GetFileName).ShouldBe(entry is null ? [] : [entry]);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_folder_that_cannot_be_looked_into_compares_names_as_the_system_does_by_default(bool systemIgnoresCase)
+    {
+        // Given a folder that cannot be listed (before: Ordinal always, which on macOS and Windows missed the names
+        // written in other letters)
+        using var temp = new TempFolder();
+
+        // When
+        var names = StudioSession.FileNameComparer(temp.File("missing"), systemIgnoresCase);
+
+        // Then
+        names.ShouldBe(systemIgnoresCase ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
+    }
+
     [Fact]
     public async Task On_a_file_system_that_ignores_case_a_rename_that_changes_only_the_case_moves_the_file_and_the_names_that_read_it()
     {
