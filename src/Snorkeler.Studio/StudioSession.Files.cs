@@ -215,7 +215,8 @@ public sealed partial class StudioSession
     /// <summary>
     /// The refusal of a rename whose rewritten files were published in part (<paramref name="error"/>, from the first file not
     /// published, <paramref name="pending"/> in order): the rename stands, and it names the file that failed and why, the files
-    /// rewritten, and those that still name the old path, with their lines, to correct by hand.
+    /// rewritten, and those left with their lines, to correct by hand: names of the renamed file by its old path, or, in a rules
+    /// file moved to another folder, names of its lists written from the old folder.
     /// </summary>
     private StudioRefusal PartlyPublished(string full, string target, List<(string File, string Text, IReadOnlyList<int> Lines)> repointed, List<PendingFile> pending,
         SnorkelerException error)
@@ -232,8 +233,8 @@ public sealed partial class StudioSession
             (pending.Any(p => p.Renamed && p.Destination == destination) ? written : left).Add(FileLines(Relative(destination), lines));
         }
         return new StudioRefusal($"renamed '{Relative(full)}' to '{Relative(target)}' and rewrote the file names in {Text.Listing.Join(written.ToArray(), "and")}, but could not write "
-                                 + $"{Relative(failed.Destination)}: {reason.TrimEnd('.')}; {Text.Listing.Join(left.ToArray(), "and")} {(left.Count == 1 ? "names" : "name")} "
-                                 + "the file as before the rename: correct the names there, or rename the file back", CannotWrite);
+                                 + $"{Relative(failed.Destination)}: {reason.TrimEnd('.')}; the file names in {Text.Listing.Join(left.ToArray(), "and")} are still those "
+                                 + "from before the rename, which no longer lead to their files: correct them, or rename the file back", CannotWrite);
     }
 
     /// <summary>

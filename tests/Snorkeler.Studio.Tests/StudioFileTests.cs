@@ -220,7 +220,7 @@ public sealed class StudioFileTests
         answer.Status.ShouldBe(HttpStatusCode.Conflict);
         answer.Body.GetProperty("error").GetString().ShouldBe("renamed 'please_words.txt' to 'polite.txt' and rewrote the file names in spam.rules (line 20), but could not write "
                                                               + "topic/polite.rules: The process cannot access the file because it is being used by another process; "
-                                                              + "topic/polite.rules (line 1) names the file as before the rename: correct the names there, or rename the file back");
+                                                              + "the file names in topic/polite.rules (line 1) are still those from before the rename, which no longer lead to their files: correct them, or rename the file back");
         // the files are as the error says, with nothing left for a later run to publish
         File.Exists(Path.Combine(studio.Lfs, "polite.txt")).ShouldBeTrue();
         File.Exists(Path.Combine(studio.Lfs, "please_words.txt")).ShouldBeFalse();
