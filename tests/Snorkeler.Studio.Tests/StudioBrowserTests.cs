@@ -233,6 +233,33 @@ public sealed class StudioBrowserTests
     }
 
     [Fact]
+    public async Task A_rename_lists_the_files_and_lines_it_rewrote_as_the_studio_s_errors_do()
+    {
+        // Given the page on please_words.txt, which spam.rules reads on one line and topic/polite.rules on two (before: the
+        // page joined them with commas, 'lines 1, 2', where the server's messages say 'lines 1 and 2')
+        await using var studio = await StudioHarness.Start();
+        await studio.Post("/api/files/create", new
+        {
+            path = "topic/polite.rules",
+            text = "let words = lines(\"../please_words.txt\")\nlet more = lines(\"../please_words.txt\")\n\nlf polite_words:\n    when text contains any words or text contains any more label HAM\n",
+        });
+        using var browser = Browser();
+        var wait = Open(browser, studio);
+        wait.Until(b => b.FindElements(By.CssSelector("#lf-table tbody tr")).Count == 8);
+        browser.FindElements(By.CssSelector("#files button")).Single(f => f.Text == "please_words.txt").Click();
+        wait.Until(b => Text(b, "#file-name") == "please_words.txt");
+
+        // When
+        browser.FindElement(By.Id("file-rename")).Click();
+        Answer(wait, "polite.txt");
+
+        // Then
+        wait.Until(b => Text(b, "#file-name") == "polite.txt");
+        wait.Until(b => Text(b, "#status").StartsWith("renamed", StringComparison.Ordinal));
+        Text(browser, "#status").ShouldBe("renamed please_words.txt to polite.txt; updated the file names in spam.rules (line 20) and topic/polite.rules (lines 1 and 2)");
+    }
+
+    [Fact]
     public async Task A_rename_whose_rewritten_rules_could_not_all_be_written_follows_the_file_and_keeps_the_error_in_view()
     {
         // Given the page on please_words.txt, which spam.rules and topic/polite.rules read, the second of which cannot be

@@ -502,7 +502,8 @@ $("#file-rename").addEventListener("click", async () => {
     // A rules file that names the renamed one (or, moved to another folder, its own lists) was pointed at it again on disk.
     const updated = Object.entries(state.updated || {});
     if (studio.file in (state.updated || {}) && editor.value === studio.saved) await open(studio.file);
-    const where = updated.map(([file, lines]) => `${file} (${lines.length === 1 ? "line" : "lines"} ${lines.join(", ")})`).join(", ");
+    // Listed as the server's messages list files and lines (StudioSession.FileLines): "spam.rules (lines 3 and 5)".
+    const where = listed(updated.map(([file, lines]) => `${file} (${lines.length === 1 ? "line" : "lines"} ${listed(lines)})`));
     setStatus(`renamed ${from} to ${studio.file}${where ? `; updated the file names in ${where}` : ""}`);
   } catch (error) {
     // Renamed, though a rules file to rewrite could not be written (the server's 500 says so): the editor follows the file,
