@@ -506,11 +506,11 @@ $("#file-rename").addEventListener("click", async () => {
     const where = listed(updated.map(([file, lines]) => `${file} (${lines.length === 1 ? "line" : "lines"} ${listed(lines)})`));
     setStatus(`renamed ${from} to ${studio.file}${where ? `; updated the file names in ${where}` : ""}`);
   } catch (error) {
-    // Renamed, though a rules file to rewrite could not be written (the server's 500 says so): the editor follows the file,
-    // and the error naming the rules left to correct stays (the next poll would follow it as another tab's rename, and say
-    // so instead). Only when the state has the file under its new name alone: a 'moved' entry may be an older rename's,
-    // undone outside since, and a refused rename (the name taken) leaves the editor on its own file.
-    const state = error.status === 500 ? await api(`/api/state?tab=${tabId}`).catch(() => null) : null;
+    // Renamed, though a rules file to rewrite could not be written (a 409 naming it): the editor follows the file, and the
+    // error naming the rules left to correct stays (the next poll would follow it as another tab's rename, and say so
+    // instead). Only when the state has the file under its new name alone: a 'moved' entry may be an older rename's,
+    // undone outside since, and a refused rename (the name taken, nothing written) leaves the editor on its own file.
+    const state = error.status === 409 ? await api(`/api/state?tab=${tabId}`).catch(() => null) : null;
     if (state && !(from in state.versions) && fileName(to) in state.versions && state.moved[from] === fileName(to)) follow(state);
     setStatus(error.message);
   }
