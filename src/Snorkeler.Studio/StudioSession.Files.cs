@@ -265,7 +265,7 @@ public sealed partial class StudioSession
         var held = new List<string>();
         // A new file the page has not saved yet is read as its buffer, as the checks read it.
         var names = FileNames;
-        foreach (var file in FullFiles().Concat(_unsaved.Keys.Where(f => !File.Exists(f))).Distinct(names))
+        foreach (var file in FilesAndNewBuffers().Distinct(names))
         {
             if (_settings.Loaders.FirstOrDefault(l => file.EndsWith(l.Extension, StringComparison.OrdinalIgnoreCase)) is not IFileReferences loader) continue;
             var after = names.Equals(file, full) ? target : file;
@@ -324,15 +324,12 @@ public sealed partial class StudioSession
             read = file.ReadAtLeast(start, start.Length, throwOnEndOfStream: false);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException) { }
-        var encoding = InputFile.MarkedEncoding(start.AsSpan(0, read));
+        // Without a mark: UTF-8, whose preamble is then empty.
+        var encoding = InputFile.MarkedEncoding(start.AsSpan(0, read)) ?? new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
         return AtomicFile.Prepare(full, s =>
         {
-            if (encoding is null) s.Write(Encoding.UTF8.GetBytes(text));
-            else
-            {
-                s.Write(encoding.Preamble);
-                s.Write(encoding.GetBytes(text));
-            }
+            s.Write(encoding.Preamble);
+            s.Write(encoding.GetBytes(text));
         });
     }
 

@@ -492,8 +492,10 @@ public sealed partial class StudioSession : IDisposable
     /// buffer as a file on disk would be. Keyword lists are read by the rules that name them, not given as LF files.
     /// </summary>
     private List<string> LfFiles()
-        => FullFiles().Concat(_unsaved.Keys.Where(f => !File.Exists(f)))
-            .Where(f => _project.Extensions.Any(e => f.EndsWith(e, StringComparison.OrdinalIgnoreCase))).Distinct(StringComparer.Ordinal).ToList();
+        => FilesAndNewBuffers().Where(f => _project.Extensions.Any(e => f.EndsWith(e, StringComparison.OrdinalIgnoreCase))).Distinct(StringComparer.Ordinal).ToList();
+
+    /// <summary>The files the studio lists and the new files the page edits but has not saved yet (read as their buffers), full paths.</summary>
+    private IEnumerable<string> FilesAndNewBuffers() => FullFiles().Concat(_unsaved.Keys.Where(f => !File.Exists(f)));
 
     /// <summary>Evaluates <paramref name="set"/> unless its LFs are the current ones (or <paramref name="force"/>).</summary>
     private void Evaluate(LfSet set, string reason, bool force)
