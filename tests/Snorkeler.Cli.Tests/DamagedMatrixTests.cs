@@ -210,7 +210,7 @@ public class DamagedMatrixTests
         var path = WriteBytes(temp, "m.npy", bytes);
 
         // When
-        var result = await Task.Run(() => Shell.Run("analyze", "--matrix", path)).WaitAsync(TimeSpan.FromSeconds(20));
+        var result = await OwnThread.Run(() => Shell.Run("analyze", "--matrix", path)).WaitAsync(TimeSpan.FromSeconds(20));
 
         // Then
         result.ShouldFailWith(1, $"error: {path}: {message}");

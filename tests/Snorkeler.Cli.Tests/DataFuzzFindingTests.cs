@@ -95,7 +95,7 @@ public sealed class DataFuzzFindingTests : IDisposable
         // When it is analysed, Then the table is shown within seconds (the polarity column narrowed one character at a
         // time from the name's length, cutting every class name at each step: minutes), with the name cut to fit
         using var cancel = new CancellationTokenSource();
-        var run = Task.Run(() => Shell.Run(cancel.Token, "analyze", "--matrix", path));
+        var run = OwnThread.Run(() => Shell.Run(cancel.Token, "analyze", "--matrix", path));
         var done = await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(20))) == run;
         cancel.Cancel();
         done.ShouldBeTrue("analyze still running after 20 s");

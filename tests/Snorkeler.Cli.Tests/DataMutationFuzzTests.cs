@@ -132,7 +132,7 @@ public sealed partial class DataMutationFuzzTests : IDisposable
     private static IEnumerable<string> Check(Target target, DataMutant mutant, string[] args, string outputs)
     {
         using var cancel = new CancellationTokenSource();
-        var run = Task.Run(() => Shell.Run(cancel.Token, args));
+        var run = OwnThread.Run(() => Shell.Run(cancel.Token, args));
         if (!run.Wait(Patience))
         {
             cancel.Cancel();

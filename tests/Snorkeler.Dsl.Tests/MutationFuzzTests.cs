@@ -121,7 +121,7 @@ public sealed class MutationFuzzTests
     internal static IEnumerable<string> Problems(string path, string[] fields, Mutant mutant)
     {
         var name = Path.GetFileName(path);
-        var run = Task.Run(() =>
+        var run = OwnThread.Run(() =>
         {
             var set = Load(path, mutant.Text, fields);
             // Every LF that loads also runs.

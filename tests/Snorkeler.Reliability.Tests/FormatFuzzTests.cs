@@ -104,7 +104,7 @@ public sealed class FormatFuzzTests : IDisposable
 
             // When
             CliResult result;
-            try { result = await Task.Run(() => Shell.Run(args)).WaitAsync(CaseBound); }
+            try { result = await OwnThread.Run(() => Shell.Run(args)).WaitAsync(CaseBound); }
             catch (TimeoutException)
             {
                 failures.Add($"case {n}: did not end within {CaseBound.TotalSeconds} s (file, base64: {Convert.ToBase64String(damaged.Length > 400 ? damaged[..400] : damaged)})");

@@ -171,7 +171,7 @@ public sealed class LfFolderBoundaryTests : IDisposable
     /// <summary>Runs the command in-process, failing the test (instead of hanging it) when it does not return within a minute.</summary>
     private static CliResult Run(params string[] args)
     {
-        var run = Task.Run(() => Shell.Run(args));
+        var run = OwnThread.Run(() => Shell.Run(args));
         run.Wait(TimeSpan.FromMinutes(1)).ShouldBeTrue($"snorkeler {string.Join(' ', args)} did not return");
         return run.Result;
     }

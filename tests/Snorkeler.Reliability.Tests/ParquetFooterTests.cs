@@ -114,7 +114,7 @@ public sealed class ParquetFooterTests : IDisposable
     /// <summary>Opens and reads the file the way apply does, within the bound; returns the error or null.</summary>
     private static string? ReadWithin(string path)
     {
-        var read = Task.Run(() =>
+        var read = OwnThread.Run(() =>
         {
             try
             {
@@ -177,7 +177,7 @@ public sealed class ParquetFooterTests : IDisposable
         var lfs = _temp.Write("lfs2/spam.rules", "labels HAM, SPAM\n\nlf subscribe:\n    when Content contains \"subscribe\" label SPAM\n");
 
         // When
-        var result = await Task.Run(() => Shell.Run("apply", "--lfs", lfs, "--data", path, "--out", _temp.File("out.snkm"))).WaitAsync(Bound);
+        var result = await OwnThread.Run(() => Shell.Run("apply", "--lfs", lfs, "--data", path, "--out", _temp.File("out.snkm"))).WaitAsync(Bound);
 
         // Then
         result.ShouldFailWith(1);

@@ -43,7 +43,7 @@ public sealed class ScriptMutationFuzzTests
                 // The loader takes the text given; the file beside it (a lone surrogate written as U+FFFD) is for paths only.
                 var copy = folder.File(Path.GetFileName(path));
                 File.WriteAllText(copy, mutant.Text, new System.Text.UTF8Encoding(false));
-                var run = Task.Run(() => new ScriptLoader(useCache: false).Load(
+                var run = OwnThread.Run(() => new ScriptLoader(useCache: false).Load(
                     [new LfSourceFile(copy, mutant.Text)], new LfLoadContext(ScriptTestKit.HamSpam, new DataSchema(["text"]), folder.Path)));
 
                 // Then

@@ -431,8 +431,17 @@ internal static class ParquetCheck
 
         public override int Read(Span<byte> buffer) => Checked(inner.Read(buffer), buffer.Length);
 
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-            => Checked(await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false), buffer.Length);
+        /// <summary>
+        /// Reads on the caller's thread, which waits for the decoder's calls anyway: a file opened for synchronous reads
+        /// reads asynchronously on a thread-pool worker, and where every worker was busy (the studio's server, commands
+        /// run side by side) the read, and the command, waited for one.
+        /// </summary>
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (cancellationToken.IsCancellationRequested) return ValueTask.FromCanceled<int>(cancellationToken);
+            try { return new ValueTask<int>(Read(buffer.Span)); }
+            catch (Exception e) { return ValueTask.FromException<int>(e); }
+        }
 
         public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
             => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();

@@ -258,10 +258,12 @@ internal sealed class CsvLabelsWriter : LabelsWriter
         if (slices == 1) Format(0);
         else Parallel.For(0, slices, Format);
         // The block is written in the background while the caller computes the next one (the copy into the page cache
-        // is a sizeable share of a large block's time); blocks are written in order, one at a time.
+        // is a sizeable share of a large block's time); blocks are written in order, one at a time. On a thread of its
+        // own, not the thread pool's: where every pool worker is busy (the studio's server, tests running commands side by
+        // side) a queued write waited for one, and the command with it.
         _writing.GetAwaiter().GetResult();
         var formatted = _buffers;
-        _writing = Task.Run(() =>
+        _writing = Task.Factory.StartNew(() =>
         {
             for (var s = 0; s < slices; s++) Stream.Write(formatted[s], 0, lengths[s]);
             // The text goes to disk as it is written, here in the background, rather than all at once when the file is
@@ -272,7 +274,7 @@ internal sealed class CsvLabelsWriter : LabelsWriter
                 FlushWrittenToDisk();
                 _unsynced = 0;
             }
-        });
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         (_buffers, _written) = (_written, _buffers);
     }
 
