@@ -266,7 +266,7 @@ public sealed partial class StudioSession : IDisposable
                 if (!_versions.TryGetValue(full, out var known) || known.Stamp != stamp)
                 {
                     try { _versions[full] = known = (stamp, VersionOf(ReadText(full))); }
-                    catch (Exception e) when (e is SnorkelerException or IOException or UnauthorizedAccessException) { continue; }
+                    catch (StudioRefusal) { continue; }
                 }
                 versions[Relative(full)] = known.Version;
             }
@@ -274,7 +274,17 @@ public sealed partial class StudioSession : IDisposable
         }
     }
 
-    private static string ReadText(string full) => InputFile.ReadAllText(full, MaxFileChars, "an LF file");
+    /// <summary>
+    /// The text of LF file <paramref name="full"/>, as every read of the session takes it: at most <see cref="MaxFileChars"/>
+    /// bytes, UTF-8 unless a byte-order mark names UTF-16 or UTF-32. A file too large, not text or that cannot be read is
+    /// refused (400) in one line naming it from the LF folder (<c>spam.rules(3): …</c>), never an I/O error's 500.
+    /// </summary>
+    private string ReadText(string full)
+    {
+        try { return InputFile.ReadAllText(full, MaxFileChars, "an LF file"); }
+        catch (SnorkelerException e) { throw new StudioRefusal(FromFolder(e.Message)); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new StudioRefusal($"{Relative(full)}: cannot read: {FromFolder(e.Message)}"); }
+    }
 
     /// <summary>
     /// Checks <paramref name="text"/> as the content of <paramref name="relative"/> (with the other files as they are);
@@ -363,7 +373,7 @@ public sealed partial class StudioSession : IDisposable
             var full = file is null ? Path.Combine(Folder, "studio.rules") : Resolve(file);
             // The page's unsaved edits of the file go in with the rule, unless the file changed on disk since they were begun.
             if (_unsaved.ContainsKey(full) && _unsavedBase[full] is { } based) RefuseIfChanged(full, based);
-            var text = _unsaved.TryGetValue(full, out var buffer) ? buffer : File.Exists(full) ? File.ReadAllText(full) : "";
+            var text = _unsaved.TryGetValue(full, out var buffer) ? buffer : File.Exists(full) ? ReadText(full) : "";
             if (text.Length > 0 && !text.EndsWith('\n')) text += "\n";
             text += (text.Length > 0 ? "\n" : "") + ruleText;
             Write(full, text);

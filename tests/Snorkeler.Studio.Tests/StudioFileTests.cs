@@ -391,6 +391,52 @@ public sealed class StudioFileTests
         state.GetProperty("diagnostics").GetArrayLength().ShouldBe(0, Diagnostics(state));
     }
 
+    [Fact]
+    public async Task Accepting_a_suggestion_into_a_rules_file_larger_than_an_LF_file_may_be_is_refused_in_one_line_naming_it()
+    {
+        // Given the suggestions listed, then spam.rules grown past the studio's limit for an LF file outside the studio (before:
+        // the accept read it whole, however large, and wrote it back larger)
+        await using var studio = await StudioHarness.Start();
+        var top = (await studio.Get("/api/suggestions?limit=1")).EnumerateArray().First();
+        var grown = File.ReadAllText(studio.RulesFile) + string.Concat(Enumerable.Repeat("# a long note about the rules above, kept for later\n", 25_000));
+        File.WriteAllText(studio.RulesFile, grown);
+
+        // When
+        var (status, body) = await studio.Raw("/api/suggestions/accept", JsonSerializer.Serialize(new { id = top.GetProperty("id").GetString() }));
+
+        // Then
+        status.ShouldBe(HttpStatusCode.BadRequest);
+        body.GetProperty("error").GetString().ShouldBe($"spam.rules: the file is larger than {StudioSession.MaxFileChars:N0} bytes, the limit for an LF file");
+        File.ReadAllText(studio.RulesFile).ShouldBe(grown);
+    }
+
+    [Theory]
+    [InlineData("not UTF-8")]
+    [InlineData("UTF-16 LE")]
+    public async Task Suggestions_read_the_rules_files_as_the_studio_reads_LF_files_and_refuse_in_one_line_one_that_is_not_text(string saved)
+    {
+        // Given a rules file the suggestions read, saved in Windows-1252 or as UTF-16 with its mark, naming the keyword 'subscribe'
+        // (before: the bytes that are not UTF-8 were read as U+FFFD, unseen)
+        await using var studio = await StudioHarness.Start(rules: "labels HAM, SPAM\n\nlf keyword_check:\n    when text contains \"check\" label SPAM\n");
+        const string text = "# ni\u00F1o: \"subscribe\"\n";
+        File.WriteAllBytes(Path.Combine(studio.Lfs, "more.rules"), saved == "UTF-16 LE" ? [.. Encoding.Unicode.Preamble, .. Encoding.Unicode.GetBytes(text)] : Encoding.Latin1.GetBytes(text));
+
+        // When
+        var (status, body) = await studio.Raw("/api/suggestions?limit=50");
+
+        // Then a file that is not text is named, with its line; a UTF-16 one is read as its text, whose keyword is not suggested again
+        if (saved == "not UTF-8")
+        {
+            status.ShouldBe(HttpStatusCode.BadRequest);
+            body.GetProperty("error").GetString()!.ShouldStartWith("more.rules(1): ");
+        }
+        else
+        {
+            status.ShouldBe(HttpStatusCode.OK);
+            body.EnumerateArray().Select(s => s.GetProperty("keyword").GetString()).ShouldNotContain("subscribe");
+        }
+    }
+
     [Theory]
     [InlineData("UTF-16 LE")]
     [InlineData("UTF-16 BE")]
