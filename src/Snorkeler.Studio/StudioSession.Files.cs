@@ -89,7 +89,7 @@ public sealed partial class StudioSession
             // A tab checking a file not on disk yet (through the API) holds its text as unsaved edits, which a write would drop.
             if (_unsaved.ContainsKey(full))
                 throw new StudioRefusal($"'{Relative(full)}' has unsaved edits in a studio tab that has not saved it yet: save it there, or discard them first", 409);
-            Write(full, text);
+            Write(full, text, $"create '{Relative(full)}'");
             Reload("new file");
         }
     }
@@ -164,7 +164,7 @@ public sealed partial class StudioSession
             }
             catch (Exception e) when (!renamed && e is SnorkelerException or IOException or UnauthorizedAccessException)
             {
-                throw new StudioRefusal($"could not rename '{Relative(full)}' to '{Relative(target)}', so nothing changed: {FromFolder(e.Message)}", CannotWrite);
+                throw Unwritten($"rename '{Relative(full)}' to '{Relative(target)}'", e);
             }
             finally
             {
@@ -238,12 +238,21 @@ public sealed partial class StudioSession
     }
 
     /// <summary>
-    /// The status of a rename that a file system refused to write (a file locked by another program, read-only, a folder in
-    /// its way), whether a rewritten file was published before or not: a conflict with the files as they are, which the person
-    /// settles (closes the program, renames the file back) before renaming again; neither a request to correct (400) nor a
-    /// defect of the studio (500).
+    /// The status of a write the file system refused (a file locked by another program, read-only, a folder in its way),
+    /// whichever request wrote (a save, an accepted suggestion, a new file, a rename, whether or not a rewritten file was
+    /// published before, a delete): a conflict with the files as they are, which the person settles (closes the program,
+    /// removes the folder, renames the file back) before trying again; neither a request to correct (400) nor a defect of
+    /// the studio (500).
     /// </summary>
     internal const int CannotWrite = 409;
+
+    /// <summary>
+    /// The refusal of a write the file system refused before anything changed: <c>could not save 'spam.rules', so nothing
+    /// changed: spam.rules: …</c>, what the studio was <paramref name="doing"/> and <paramref name="error"/>'s reason, the files
+    /// named from the LF folder.
+    /// </summary>
+    private StudioRefusal Unwritten(string doing, Exception error)
+        => new($"could not {doing}, so nothing changed: {FromFolder(error.Message)}", CannotWrite);
 
     /// <summary><paramref name="message"/> with the files of the LF folder named from it, as the page names them.</summary>
     private string FromFolder(string message)
@@ -323,7 +332,8 @@ public sealed partial class StudioSession
             using var file = File.OpenRead(full);
             read = file.ReadAtLeast(start, start.Length, throwOnEndOfStream: false);
         }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException) { }
+        // A folder in the file's place is refused by the write, in words (AtomicFile.RequirePlace), not by this read.
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException || Directory.Exists(full)) { }
         // Without a mark: UTF-8, whose preamble is then empty.
         var encoding = InputFile.MarkedEncoding(start.AsSpan(0, read)) ?? new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
         return AtomicFile.Prepare(full, s =>
@@ -343,7 +353,8 @@ public sealed partial class StudioSession
         {
             var full = Existing(relative);
             if (version is not null) RefuseIfChanged(full, version, "reload it to see the change, then delete it if you still mean to");
-            File.Delete(full);
+            try { File.Delete(full); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw Unwritten($"delete '{Relative(full)}'", e); }
             _unsaved.Remove(full);
             _unsavedBase.Remove(full);
             foreach (var key in _tabTexts.Keys.Where(k => k.File == full).ToList()) _tabTexts.Remove(key);

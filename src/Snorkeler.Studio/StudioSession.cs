@@ -213,7 +213,7 @@ public sealed partial class StudioSession : IDisposable
 
     /// <summary>
     /// The folder walk: links (to files or folders) are not followed, so the files listed, the files loaded and the
-    /// paths <see cref="Resolve"/> accepts are the same ones, a link cannot lead out of the folder and a link to an
+    /// paths <see cref="Resolve(string)"/> accepts are the same ones, a link cannot lead out of the folder and a link to an
     /// ancestor cannot loop. (The hidden and system attributes are not skipped, as with <see cref="SearchOption.AllDirectories"/>.)
     /// </summary>
     private static readonly EnumerationOptions Walk = new() { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint };
@@ -301,7 +301,8 @@ public sealed partial class StudioSession : IDisposable
         if (text.Length > MaxFileChars) throw new StudioRefusal($"the file is larger than {MaxFileChars:N0} characters", 413);
         lock (_gate)
         {
-            var full = Resolve(relative);
+            // A folder where the file was is for the write to refuse (409), as the file system refuses it, not a wrong request.
+            var full = Resolve(relative, writing: save);
             if (!save)
             {
                 _unsaved[full] = text;
@@ -311,7 +312,7 @@ public sealed partial class StudioSession : IDisposable
                 return null;
             }
             if (version is not null) RefuseIfChanged(full, version);
-            Write(full, text);
+            Write(full, text, $"save '{Relative(full)}'");
             RememberTab(tab, full, null);
             Reload("save");
             return VersionOf(text);
@@ -330,11 +331,21 @@ public sealed partial class StudioSession : IDisposable
     /// <summary>
     /// Writes <paramref name="text"/> to <paramref name="full"/> atomically, in the encoding the file is in (<see cref="Prepare"/>);
     /// its unsaved buffer goes. The version rises, so other tabs see the file's new version even when no LF changed (a comment).
+    /// A write the file system refuses (a folder in the file's place, a read-only folder, a file locked) is refused with
+    /// <see cref="CannotWrite"/>, saying what was <paramref name="doing"/> and why (<see cref="Unwritten"/>).
     /// </summary>
-    private void Write(string full, string text)
+    private void Write(string full, string text, string doing)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        using (var pending = Prepare(full, text)) pending.Commit();
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+            using var pending = Prepare(full, text);
+            pending.Commit();
+        }
+        catch (Exception e) when (e is SnorkelerException or IOException or UnauthorizedAccessException)
+        {
+            throw Unwritten(doing, e);
+        }
         _unsaved.Remove(full);
         _unsavedBase.Remove(full);
         _moved.Remove(Relative(full));
@@ -376,7 +387,7 @@ public sealed partial class StudioSession : IDisposable
             var text = _unsaved.TryGetValue(full, out var buffer) ? buffer : File.Exists(full) ? ReadText(full) : "";
             if (text.Length > 0 && !text.EndsWith('\n')) text += "\n";
             text += (text.Length > 0 ? "\n" : "") + ruleText;
-            Write(full, text);
+            Write(full, text, $"add the rule to '{Relative(full)}'");
             Reload(reason);
             return _lastLoad!.Diagnostics;
         }
@@ -438,7 +449,13 @@ public sealed partial class StudioSession : IDisposable
     }
 
     /// <summary>The full path of <paramref name="relative"/>, refused unless it is an editable file inside the LF folder.</summary>
-    public string Resolve(string relative)
+    public string Resolve(string relative) => Resolve(relative, writing: false);
+
+    /// <summary>
+    /// <see cref="Resolve(string)"/>; when <paramref name="writing"/>, a folder at the path is left for the write to refuse
+    /// (<see cref="CannotWrite"/>): the file the page saves became a folder, which the person settles on disk.
+    /// </summary>
+    private string Resolve(string relative, bool writing)
     {
         if (string.IsNullOrWhiteSpace(relative)) throw new StudioRefusal("give the file's path relative to the LF folder");
         // The file list writes paths with '/' everywhere, so a '\' is a separator too (not, on Linux, part of a file name).
@@ -458,13 +475,13 @@ public sealed partial class StudioSession : IDisposable
             // Writing through a file, or over a folder, fails deep in the file system; say which part of the path is wrong.
             if (p != full && File.Exists(p))
                 throw new StudioRefusal($"'{relative}' goes through '{Relative(p)}', which is a file, not a folder");
-            if (p == full && Directory.Exists(p))
+            if (p == full && !writing && Directory.Exists(p))
                 throw new StudioRefusal($"'{relative}' is a folder, not a file");
         }
         return full;
     }
 
-    /// <summary>The name the file list gives <paramref name="relative"/> (refused as <see cref="Resolve"/> refuses).</summary>
+    /// <summary>The name the file list gives <paramref name="relative"/> (refused as <see cref="Resolve(string)"/> refuses).</summary>
     internal string Name(string relative) => Relative(Resolve(relative));
 
     private bool Inside(string full)

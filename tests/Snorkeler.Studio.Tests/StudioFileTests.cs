@@ -266,6 +266,31 @@ public sealed class StudioFileTests
         File.Exists(Path.Combine(studio.Lfs, "polite.txt")).ShouldBeTrue();
     }
 
+    [Theory]
+    [InlineData("save", "could not save 'spam.rules', so nothing changed: spam.rules: is a folder, expected a file name")]
+    [InlineData("accept", "could not add the rule to 'studio.rules', so nothing changed: studio.rules: is a folder, expected a file name")]
+    public async Task A_save_or_an_accepted_suggestion_the_file_system_refuses_answers_409_naming_the_file_as_a_refused_rename_does(string write, string message)
+    {
+        // Given the file the write goes to become a folder: spam.rules, or, with the rules moved out of the LF folder after the
+        // suggestions were listed, studio.rules, where an accepted rule goes then (before: the save answered 400, as for a
+        // request naming a folder, and the accept 500, an UnauthorizedAccessException)
+        await using var studio = await StudioHarness.Start();
+        var top = (await studio.Get("/api/suggestions?limit=1")).EnumerateArray().First();
+        var text = File.ReadAllText(studio.RulesFile);
+        File.Move(studio.RulesFile, studio.Temp.File("spam.rules"));
+        Directory.CreateDirectory(Path.Combine(studio.Lfs, write == "save" ? "spam.rules" : "studio.rules"));
+
+        // When
+        var (status, body) = write == "save"
+            ? await studio.Raw("/api/save", JsonSerializer.Serialize(new { path = "spam.rules", text = text + CheckRule }))
+            : await studio.Raw("/api/suggestions/accept", JsonSerializer.Serialize(new { id = top.GetProperty("id").GetString() }));
+
+        // Then
+        status.ShouldBe(HttpStatusCode.Conflict);
+        body.GetProperty("error").GetString().ShouldBe(message);
+        Directory.GetFiles(studio.Lfs, "*", SearchOption.AllDirectories).Select(Path.GetFileName).ShouldBe(["please_words.txt"]);
+    }
+
     [Fact]
     public async Task On_a_file_system_that_ignores_case_a_rename_points_a_name_written_in_another_case_at_the_new_name()
     {
