@@ -7,14 +7,19 @@ namespace Snorkeler.Studio;
 /// <summary>
 /// Labels a person gave rows in the studio, kept in a CSV file beside the data (<c>row,label</c>: the 1-based row
 /// number in the data file and the class name). The file is read when the studio starts; every change rewrites it
-/// atomically after reading it again, so labels another program added in the meantime are merged, not lost. A file
-/// at that path that is not such a file is never overwritten: the studio refuses to start.
+/// atomically after reading it again, so labels another program added in the meantime are merged, not lost, in the
+/// encoding it was saved in (a byte-order mark kept, as the LF files are). A file at that path that is not such a file is
+/// never overwritten: the studio refuses to start, and a label given then is refused, naming it.
 /// </summary>
 internal sealed class HandLabels
 {
     private const string Header = "row,label";
-    private readonly SortedDictionary<long, string> _labels = [];
-    private readonly Dictionary<long, int> _lines = [];
+
+    /// <summary>The largest labels file read: several million labels, far more than a person gives.</summary>
+    private const long MaxFileBytes = 64 << 20;
+
+    private SortedDictionary<long, string> _labels = [];
+    private Dictionary<long, int> _lines = [];
     private (long Length, DateTime Written)? _stamp;
 
     public HandLabels(string path)
@@ -32,20 +37,33 @@ internal sealed class HandLabels
     /// <summary>The 1-based line of the file a row's label was read from, when it was read from the file.</summary>
     public int? LineOf(long row) => _lines.TryGetValue(row, out var line) ? line : null;
 
-    /// <summary>Sets (or with null removes) the label of a row and writes the file.</summary>
+    /// <summary>
+    /// Sets (or with null removes) the label of a row and writes the file; a write the file system refuses is refused
+    /// (<see cref="StudioSession.CannotWrite"/>) and the labels stay those on disk.
+    /// </summary>
     public void Set(long row, string? label)
     {
         Merge();
-        if (label is null) _labels.Remove(row);
-        else _labels[row] = label;
+        var labels = new SortedDictionary<long, string>(_labels);
+        if (label is null) labels.Remove(row);
+        else labels[row] = label;
         var text = new StringBuilder(Header).Append('\n');
-        _lines.Clear();
-        foreach (var (r, l) in _labels)
+        var lines = new Dictionary<long, int>();
+        foreach (var (r, l) in labels)
         {
             text.Append((r + 1).ToString(CultureInfo.InvariantCulture)).Append(',').Append(l).Append('\n');
-            _lines[r] = _lines.Count + 2; // after the header, in row order, as written
+            lines[r] = lines.Count + 2; // after the header, in row order, as written
         }
-        AtomicFile.Write(Path, s => s.Write(Encoding.UTF8.GetBytes(text.ToString())));
+        try
+        {
+            using var pending = StudioSession.Prepare(Path, text.ToString());
+            pending.Commit();
+        }
+        catch (Exception e) when (e is SnorkelerException or IOException or UnauthorizedAccessException)
+        {
+            throw new StudioRefusal($"could not write the hand label, so nothing changed: {e.Message}", StudioSession.CannotWrite);
+        }
+        (_labels, _lines) = (labels, lines);
         _stamp = Stamp();
     }
 
@@ -54,8 +72,9 @@ internal sealed class HandLabels
     {
         var stamp = Stamp();
         if (stamp is null || stamp == _stamp) return;
-        var lines = File.ReadAllLines(Path);
-        if (lines.Length == 0 || lines[0].Trim() != Header)
+        // As every input is read: within a limit, strict UTF-8 unless a byte-order mark names another encoding, no NUL.
+        var lines = InputFile.ReadAllText(Path, MaxFileBytes, "a studio labels file").ReplaceLineEndings("\n").Split('\n');
+        if (lines[0].Trim() != Header)
             throw SnorkelerException.InFile(Path, $"is not a studio labels file (its first line is not '{Header}'); move it away or pass another file with --labels");
         for (var i = 1; i < lines.Length; i++)
         {

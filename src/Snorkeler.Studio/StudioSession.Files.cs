@@ -321,9 +321,10 @@ public sealed partial class StudioSession
     /// <summary>
     /// The new text of <paramref name="full"/>, to be published in its place (<see cref="AtomicFile.Commit(IReadOnlyList{PendingFile})"/>)
     /// in the encoding its byte-order mark names, the mark kept (UTF-8 without one, and for a new file): an editor's UTF-16
-    /// file stays UTF-16. Every write of the studio goes through it: a save, an accepted suggestion, a rename's rewrites.
+    /// file stays UTF-16. Every write of the studio goes through it: a save, an accepted suggestion, a rename's rewrites, the
+    /// hand labels file.
     /// </summary>
-    private static PendingFile Prepare(string full, string text)
+    internal static PendingFile Prepare(string full, string text)
     {
         var start = new byte[4];
         var read = 0;

@@ -337,9 +337,10 @@ public sealed class StudioApiTests
     }
 
     [Theory]
-    [InlineData("4\0,SPAM", "4\\u0000,SPAM", "U+0000")]
-    [InlineData("4\u001b,SPAM", "4\\u001b,SPAM", "U+001B")]
-    public void A_labels_file_row_number_with_a_control_character_is_refused_naming_the_file_and_line(string line, string shown, string character)
+    // A NUL is refused as in any text file read, which is no text (the file is read as every input is).
+    [InlineData("4\0,SPAM", "a NUL character (U+0000) at column 2, which is not text (remove it, and save the file as UTF-8)")]
+    [InlineData("4\u001b,SPAM", "expected 'ROW,LABEL' with a row number from 1, got '4\\u001b,SPAM': it holds the control character U+001B")]
+    public void A_labels_file_row_number_with_a_control_character_is_refused_naming_the_file_and_line(string line, string message)
     {
         // Given a labels file whose second label's row number ends in a control character (long.TryParse read "4\0" as 4)
         using var temp = new TempFolder();
@@ -353,8 +354,48 @@ public sealed class StudioApiTests
         var refused = Should.Throw<SnorkelerException>(() => new StudioSession(settings));
 
         // Then
-        refused.Message.ShouldBe($"{Path.GetFullPath(settings.HandLabelsPath)}(3): expected 'ROW,LABEL' with a row number from 1, got '{shown}': it holds the control character {character}");
+        refused.Message.ShouldBe($"{Path.GetFullPath(settings.HandLabelsPath)}(3): {message}");
         File.ReadAllText(settings.HandLabelsPath).ShouldBe($"row,label\n6,HAM\n{line}\n");
+    }
+
+    [Theory]
+    [InlineData("UTF-8 with a byte-order mark")]
+    [InlineData("UTF-16 LE")]
+    public async Task A_hand_label_rewrites_the_labels_file_in_the_encoding_it_was_saved_in_its_byte_order_mark_kept(string saved)
+    {
+        // Given a labels file an editor saved with a byte-order mark (before: it was written back as UTF-8 without one)
+        var encoding = saved == "UTF-16 LE" ? Encoding.Unicode : Encoding.UTF8;
+        await using var studio = await StudioHarness.Start(adjust: settings =>
+        {
+            File.WriteAllBytes(settings.HandLabelsPath, [.. encoding.Preamble, .. encoding.GetBytes("row,label\r\n10,HAM\r\n")]);
+            return settings;
+        });
+
+        // When
+        await studio.Post("/api/label", new { row = 3, label = "SPAM" });
+
+        // Then
+        File.ReadAllBytes(studio.Session.HandLabelsPath).ShouldBe([.. encoding.Preamble, .. encoding.GetBytes("row,label\n4,SPAM\n10,HAM\n")]);
+    }
+
+    [Fact]
+    public async Task A_labels_file_changed_to_bytes_that_are_not_UTF_8_refuses_a_hand_label_in_one_line_naming_it()
+    {
+        // Given a labels file another program rewrote in Windows-1252 while the studio runs (before: the byte was read as
+        // U+FFFD, and the label 'H\uFFFDM' written back)
+        await using var studio = await StudioHarness.Start();
+        await studio.Post("/api/label", new { row = 3, label = "SPAM" });
+        byte[] written = [.. Encoding.ASCII.GetBytes("row,label\n4,SPAM\n9,H"), 0xC9, .. Encoding.ASCII.GetBytes("M\n")];
+        File.WriteAllBytes(studio.Session.HandLabelsPath, written);
+
+        // When
+        var (status, body) = await studio.Raw("/api/label", JsonSerializer.Serialize(new { row = 5, label = "HAM" }));
+
+        // Then
+        status.ShouldBe(HttpStatusCode.BadRequest);
+        body.GetProperty("error").GetString()!.ShouldStartWith($"{studio.Session.HandLabelsPath}(3): ");
+        body.GetProperty("error").GetString()!.ShouldNotContain("\n");
+        File.ReadAllBytes(studio.Session.HandLabelsPath).ShouldBe(written);
     }
 
     [Fact]
