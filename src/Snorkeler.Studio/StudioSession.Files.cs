@@ -137,6 +137,7 @@ public sealed partial class StudioSession
             var pending = new List<PendingFile>();
             StudioRefusal? unfinished = null;
             var renamed = false;
+            var created = Missing(Path.GetDirectoryName(target)!);
             try
             {
                 // The moved file's own new text is published at its new name, after the move.
@@ -169,6 +170,7 @@ public sealed partial class StudioSession
             finally
             {
                 foreach (var file in pending) file.Dispose();
+                if (!renamed) RemoveEmpty(created);
             }
             Follow(_unsaved, full, target);
             Follow(_unsavedBase, full, target);
@@ -185,6 +187,31 @@ public sealed partial class StudioSession
             if (unfinished is not null) throw unfinished;
             return new SortedDictionary<string, IReadOnlyList<int>>(
                 repointed.ToDictionary(f => Relative(FileNames.Equals(f.File, full) ? target : f.File), f => f.Lines), StringComparer.Ordinal);
+        }
+    }
+
+    /// <summary>The folders from <paramref name="folder"/> up that do not exist, the deepest first: those a write there creates.</summary>
+    private static List<string> Missing(string folder)
+    {
+        var missing = new List<string>();
+        for (var f = folder; f is not null && !Directory.Exists(f) && !File.Exists(f); f = Path.GetDirectoryName(f)) missing.Add(f);
+        return missing;
+    }
+
+    /// <summary>
+    /// Removes <paramref name="created"/> (deepest first), the folders a rename that did not happen created for its new name,
+    /// each only while it is empty: one another program put a file in meanwhile stays, and the folders above it.
+    /// </summary>
+    private static void RemoveEmpty(List<string> created)
+    {
+        foreach (var folder in created)
+        {
+            try
+            {
+                if (Directory.EnumerateFileSystemEntries(folder).Any()) return;
+                Directory.Delete(folder);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return; }
         }
     }
 

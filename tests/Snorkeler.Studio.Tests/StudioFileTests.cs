@@ -291,6 +291,27 @@ public sealed class StudioFileTests
         Directory.GetFiles(studio.Lfs, "*", SearchOption.AllDirectories).Select(Path.GetFileName).ShouldBe(["please_words.txt"]);
     }
 
+    [Theory]
+    [InlineData("new/sub/polite.txt", "new")]
+    [InlineData("topic/lists/polite.txt", "topic/lists")]
+    public async Task A_rename_the_file_system_refuses_removes_the_folders_it_made_for_the_new_name_and_only_those(string to, string made)
+    {
+        // Given two rules files reading please_words.txt, the first of which cannot be written (a folder where its lock file
+        // goes; before: the folders made for the new name were left behind, empty)
+        await using var studio = await StudioHarness.Start();
+        await studio.Post("/api/files/create", new { path = "topic/polite.rules", text = "let words = lines(\"../please_words.txt\")\n\nlf polite_words:\n    when text contains any words label HAM\n" });
+        Directory.CreateDirectory(Path.Combine(studio.Lfs, ".spam.rules.lock"));
+
+        // When
+        var (status, _) = await studio.Raw("/api/files/rename", JsonSerializer.Serialize(new { path = "please_words.txt", to }));
+
+        // Then the rename is undone, and the folders it made are gone, the folder that was there before kept
+        status.ShouldBe(HttpStatusCode.Conflict);
+        File.Exists(Path.Combine(studio.Lfs, "please_words.txt")).ShouldBeTrue();
+        Directory.Exists(Path.Combine(studio.Lfs, made)).ShouldBeFalse();
+        File.Exists(Path.Combine(studio.Lfs, "topic", "polite.rules")).ShouldBeTrue();
+    }
+
     [Fact]
     public async Task On_a_file_system_that_ignores_case_a_rename_points_a_name_written_in_another_case_at_the_new_name()
     {
