@@ -65,6 +65,61 @@ public sealed partial class StudioSession
         static string Turned(string name) => name.ToUpperInvariant() is var upper && upper != name ? upper : name.ToLowerInvariant();
     }
 
+    /// <summary>The leftovers of a killed studio that <see cref="ClearLeftovers"/> did not put back, one warning each.</summary>
+    private readonly List<string> _leftovers = [];
+
+    private const string Renaming = ".renaming";
+
+    private const string Probe = ".probe";
+
+    /// <summary>
+    /// Clears what a studio killed midway left in the LF folder, once, as the session starts: the hidden file of a look at how
+    /// the file system compares names (<see cref="FileNameComparer"/>) is deleted; the hidden name a rename that changes only the
+    /// case goes through (<see cref="Move"/>), which holds the person's text, is renamed back to the file's name when no file has
+    /// that name in any letters, and is otherwise left, with a warning in <see cref="DataWarnings"/> (text is never lost). Only
+    /// those of processes no longer running: another studio on the folder may be midway.
+    /// </summary>
+    private void ClearLeftovers()
+    {
+        List<string> found;
+        try
+        {
+            found = Directory.EnumerateFiles(Folder, ".*", Walk)
+                .Where(f => f.EndsWith(Renaming, StringComparison.Ordinal) || (f.EndsWith(Probe, StringComparison.Ordinal) && Path.GetDirectoryName(f) == Folder))
+                .Order(StringComparer.Ordinal).ToList();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return;
+        }
+        foreach (var file in found)
+        {
+            var name = Path.GetFileName(file);
+            var suffix = name.EndsWith(Probe, StringComparison.Ordinal) ? Probe : Renaming;
+            if (AtomicFile.ProcessIdOf(name, suffix) is not { } pid || pid == Environment.ProcessId || AtomicFile.IsRunning(pid)) continue;
+            if (suffix == Probe)
+            {
+                if (name.StartsWith(".snorkeler-case.", StringComparison.Ordinal)) AtomicFile.TryDelete(file);
+                continue;
+            }
+            // .NAME.PID.GUID.renaming
+            var parts = name[..^Renaming.Length].Split('.');
+            if (parts.Length < 4) continue;
+            var original = Path.Combine(Path.GetDirectoryName(file)!, string.Join('.', parts[1..^2]));
+            try
+            {
+                if (!Holders(original, StringComparer.OrdinalIgnoreCase).Any())
+                {
+                    File.Move(file, original, overwrite: false);
+                    continue;
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+            _leftovers.Add($"warning: {Relative(file)}: a studio stopped while renaming {Relative(original)} left its text here; a file of that name, in these "
+                           + "letters or others, is there, so it is left as it is: compare the two, keep the one you want and delete the other");
+        }
+    }
+
     /// <summary>Files renamed (to their new name) or deleted (null) from the page, relative to the LF folder, so other tabs follow.</summary>
     private readonly SortedDictionary<string, string?> _moved = new(StringComparer.Ordinal);
 
@@ -524,11 +579,15 @@ public sealed partial class StudioSession
         return full;
     }
 
-    /// <summary>The files and folders that have the name <paramref name="full"/> as the folder's file system compares names.</summary>
-    private IEnumerable<string> Holders(string full)
+    /// <summary>
+    /// The files and folders that have the name <paramref name="full"/> as the folder's file system compares names (or
+    /// <paramref name="names"/>).
+    /// </summary>
+    private IEnumerable<string> Holders(string full, StringComparer? names = null)
     {
         var folder = Path.GetDirectoryName(full)!;
-        try { return Directory.Exists(folder) ? Directory.GetFileSystemEntries(folder).Where(e => FileNames.Equals(e, full)).ToArray() : []; }
+        names ??= FileNames;
+        try { return Directory.Exists(folder) ? Directory.GetFileSystemEntries(folder).Where(e => names.Equals(e, full)).ToArray() : []; }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return File.Exists(full) || Directory.Exists(full) ? [full] : []; }
     }
 

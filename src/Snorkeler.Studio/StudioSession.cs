@@ -82,6 +82,7 @@ public sealed partial class StudioSession : IDisposable
         _hints = DataHints.Of(_train);
         lock (_gate)
         {
+            ClearLeftovers();
             _stamps = Stamps();
             Reload("start");
             _started = true;
@@ -124,7 +125,8 @@ public sealed partial class StudioSession : IDisposable
 
     /// <summary>
     /// What the page shows about the data beside the numbers: the dev file's warning about its gold labels as the current
-    /// classes read them (a cell that is one class's name and another class's number), then the hand labels it cannot use,
+    /// classes read them (a cell that is one class's name and another class's number), the files a killed studio left in the
+    /// LF folder that it did not put back (<see cref="ClearLeftovers"/>), then the hand labels it cannot use,
     /// at most five and how many more (<see cref="HandLabelWarnings"/>).
     /// </summary>
     public IReadOnlyList<string> DataWarnings()
@@ -132,7 +134,7 @@ public sealed partial class StudioSession : IDisposable
         lock (_gate)
         {
             var gold = _current is { } current && _devGoldWarnings.TryGetValue(current.Schema.ToString(), out var w) ? [$"warning: {w}"] : Array.Empty<string>();
-            return [.. gold, .. HandLabelWarnings(most: 5)];
+            return [.. gold, .. _leftovers, .. HandLabelWarnings(most: 5)];
         }
     }
 

@@ -313,6 +313,42 @@ public sealed class StudioFileTests
     }
 
     [Fact]
+    public async Task A_studio_starting_clears_what_a_killed_studio_left_and_puts_a_renamed_file_back_where_no_file_has_its_name()
+    {
+        // Given the hidden files of studios killed midway (a process id no system gives), and of this one, still running:
+        // a look at how the file system compares names, and the names case-only renames go through (before: all were left)
+        const int gone = int.MaxValue - 1;
+        string Hidden(string name, int pid, string suffix) => $".{name}.{pid}.{Guid.NewGuid():N}.{suffix}";
+        var (probe, ownProbe) = (Hidden("snorkeler-case", gone, "probe"), Hidden("snorkeler-case", Environment.ProcessId, "probe"));
+        var (lost, held, heldInOtherLetters) = (Hidden("polite.txt", gone, "renaming"), Hidden("spam.rules", gone, "renaming"), Hidden("PLEASE_WORDS.txt", gone, "renaming"));
+        await using var studio = await StudioHarness.Start(adjust: settings =>
+        {
+            Directory.CreateDirectory(Path.Combine(settings.LfFolder, "topic"));
+            foreach (var name in new[] { probe, ownProbe, held, heldInOtherLetters }) File.WriteAllText(Path.Combine(settings.LfFolder, name), name);
+            File.WriteAllText(Path.Combine(settings.LfFolder, "topic", lost), "polite\n");
+            return settings;
+        });
+
+        // When
+        var state = await studio.Get("/api/state");
+
+        // Then the stale look is gone, the renamed file is back under its name, and the two whose name a file holds stay, told once each
+        File.Exists(Path.Combine(studio.Lfs, probe)).ShouldBeFalse();
+        File.Exists(Path.Combine(studio.Lfs, ownProbe)).ShouldBeTrue();
+        File.ReadAllText(Path.Combine(studio.Lfs, "topic", "polite.txt")).ShouldBe("polite\n");
+        File.Exists(Path.Combine(studio.Lfs, "topic", lost)).ShouldBeFalse();
+        Files(state).ShouldContain("topic/polite.txt");
+        state.GetProperty("warnings").EnumerateArray().Select(w => w.GetString()).ShouldBe([
+            $"warning: {heldInOtherLetters}: a studio stopped while renaming PLEASE_WORDS.txt left its text here; a file of that name, in these letters or others, "
+            + "is there, so it is left as it is: compare the two, keep the one you want and delete the other",
+            $"warning: {held}: a studio stopped while renaming spam.rules left its text here; a file of that name, in these letters or others, "
+            + "is there, so it is left as it is: compare the two, keep the one you want and delete the other",
+        ], ignoreOrder: true);
+        File.ReadAllText(Path.Combine(studio.Lfs, held)).ShouldBe(held);
+        File.ReadAllText(Path.Combine(studio.Lfs, heldInOtherLetters)).ShouldBe(heldInOtherLetters);
+    }
+
+    [Fact]
     public async Task On_a_file_system_that_ignores_case_a_rename_points_a_name_written_in_another_case_at_the_new_name()
     {
         // Given a studio on a file system that ignores case (macOS, Windows), where a rules file names please_words.txt as

@@ -426,12 +426,15 @@ public static class AtomicFile
         return name[..length];
     }
 
-    /// <summary>The PID in <c>....PID.SUFFIX</c> or <c>....PID.GUID.SUFFIX</c> names, or null.</summary>
-    private static int? ProcessIdOf(string fileName, string suffix)
+    /// <summary>
+    /// The PID in <c>....PID.commit</c> names (a journal) or <c>....PID.GUID.SUFFIX</c> names (a temporary file, and the
+    /// studio's leftovers of a rename or a look at the file system), or null.
+    /// </summary>
+    internal static int? ProcessIdOf(string fileName, string suffix)
     {
         if (!fileName.EndsWith(suffix, StringComparison.Ordinal)) return null;
         var parts = fileName[..^suffix.Length].Split('.');
-        var candidate = suffix == ".tmp" ? (parts.Length >= 2 ? parts[^2] : "") : parts[^1];
+        var candidate = suffix == ".commit" ? parts[^1] : (parts.Length >= 2 ? parts[^2] : "");
         return int.TryParse(candidate, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && pid > 0 ? pid : null;
     }
 
@@ -495,7 +498,7 @@ public static class AtomicFile
         catch (UnauthorizedAccessException) { }
     }
 
-    private static bool IsRunning(int pid)
+    internal static bool IsRunning(int pid)
     {
         try
         {
