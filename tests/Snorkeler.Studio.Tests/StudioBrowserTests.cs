@@ -594,6 +594,34 @@ public sealed class StudioBrowserTests
     }
 
     [Fact]
+    public async Task Paging_with_a_click_leaves_the_pager_without_the_focus_and_from_the_keyboard_keeps_it_there_without_scrolling()
+    {
+        // Given the rows no LF votes on, a page at a time, in a short window (before: the new page's button took the focus
+        // after a click too, and was scrolled into view, so the page jumped)
+        await using var studio = await StudioHarness.Start();
+        using var browser = Browser();
+        browser.Manage().Window.Size = new System.Drawing.Size(1500, 600);
+        var wait = Open(browser, studio);
+        OpenTheUncoveredRows(browser, wait);
+
+        // When 'next' is clicked
+        browser.FindElement(By.CssSelector(".pager .next")).Click();
+        wait.Until(b => Text(b, "#rows-panel .rows-title").Contains("— rows 26–50 of ", StringComparison.Ordinal));
+
+        // Then no button of the pager has the focus, which would pull the page back to it
+        HasFocus(browser, ".pager button").ShouldBeFalse();
+
+        // And when the keyboard is on 'next', the rows scrolled past it and Enter pressed, the new page's 'next' has the focus, out of view
+        browser.ExecuteScript("document.querySelector('.pager .next').focus()");
+        browser.ExecuteScript("const panel = document.querySelector('#rows-panel'); panel.scrollTop = panel.scrollHeight");
+        Press(browser, Keys.Enter);
+        wait.Until(b => Text(b, "#rows-panel .rows-title").Contains("— rows 51–75 of ", StringComparison.Ordinal));
+        HasFocus(browser, ".pager .next").ShouldBeTrue();
+        ((bool)browser.ExecuteScript("return document.querySelector('.pager').getBoundingClientRect().bottom < document.querySelector('#rows-panel').getBoundingClientRect().top")!)
+            .ShouldBeTrue("the pager above the rows was scrolled back into view");
+    }
+
+    [Fact]
     public async Task The_rows_shown_follow_an_edit_and_a_hand_label_on_their_page_or_on_the_last_page_when_the_bucket_shrank()
     {
         // Given the second page of the rows no LF votes on (before: the list kept the votes, predictions, labels and rows it

@@ -576,8 +576,11 @@ async function showRows(query, offset = 0, refresh = false) {
   const asked = { query, offset, version: studio.state ? studio.state.version : null };
   studio.rows = asked;
   if (!refresh) selectTab("rows-panel");
-  // The pager button that had the focus keeps it on the new page, so paging from the keyboard goes on where it was.
-  const focused = document.activeElement && document.activeElement.closest(".pager button");
+  // The pager button the keyboard brought the focus to (its ring shown) keeps it on the new page, so paging from the keyboard
+  // goes on where it was, without scrolling, as render() gives the focus back; one a click left keeps none, as the page
+  // would jump to the button.
+  const active = document.activeElement;
+  const focused = active && active.matches(":focus-visible") && active.closest(".pager button");
   const refocus = focused ? [...document.querySelectorAll(".pager button")].indexOf(focused) : -1;
   try {
     const view = await api(`/api/rows?${query}&offset=${offset}&limit=${ROWS_PER_PAGE}`);
@@ -588,7 +591,7 @@ async function showRows(query, offset = 0, refresh = false) {
     keepFocus($("#rows-panel"), [rowsTitle(`${view.set}: ${view.query} — ${paged ? pageRange(view) : counted(view.matched, "row")}`),
       ...(paged ? [pager(query, view)] : []), ...view.rows.map(renderRow), ...(paged ? [pager(query, view)] : [])]);
     const buttons = [...document.querySelectorAll(".pager button")];
-    if (refocus >= 0 && buttons[refocus]) (buttons[refocus].disabled ? buttons[refocus ^ 1] : buttons[refocus]).focus();
+    if (refocus >= 0 && buttons[refocus]) (buttons[refocus].disabled ? buttons[refocus ^ 1] : buttons[refocus]).focus({ preventScroll: true });
   } catch (error) {
     if (studio.rows !== asked) return;
     studio.rows = { ...asked, version: null }; // asked for again when the panel is shown again, as the other panels are
