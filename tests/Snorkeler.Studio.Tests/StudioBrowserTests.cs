@@ -128,6 +128,34 @@ public sealed class StudioBrowserTests
     }
 
     [Fact]
+    public async Task A_save_the_file_system_refuses_says_why_in_the_status_line_without_offering_to_reload_or_overwrite()
+    {
+        // Given an edit of spam.rules, unchanged on disk, whose save the file system refuses (a read-only folder, a file
+        // another program locks: answered 409, as a change on disk is; before: the page offered to reload the file, which
+        // drops the edit, or overwrite it, which fails again)
+        await using var studio = await StudioHarness.Start();
+        using var browser = Browser();
+        var wait = Open(browser, studio);
+        TypeAtTheEnd(browser, "\nlf spam_check:\n    when text contains \"check\" label SPAM");
+        wait.Until(b => b.FindElements(By.CssSelector("#lf-table tbody tr")).Count == 8);
+        const string refused = "could not save 'spam.rules', so nothing changed: spam.rules: cannot create a file in the folder: permission denied";
+        browser.ExecuteScript("""
+            const fetched = window.fetch;
+            window.fetch = (path, init) => String(path).startsWith("/api/save")
+              ? Promise.resolve(new Response(JSON.stringify({ error: arguments[0] }), { status: 409, headers: { "Content-Type": "application/json" } }))
+              : fetched(path, init);
+            """.Replace("arguments[0]", System.Text.Json.JsonSerializer.Serialize(refused), StringComparison.Ordinal));
+
+        // When
+        browser.FindElement(By.Id("save")).Click();
+
+        // Then the status line says why, the edit is kept unsaved, and no choice is offered
+        wait.Until(b => Text(b, "#status") == refused);
+        browser.FindElement(By.Id("conflict")).Displayed.ShouldBeFalse();
+        browser.FindElement(By.Id("dirty")).Displayed.ShouldBeTrue();
+    }
+
+    [Fact]
     public async Task A_second_tab_opened_on_the_studio_does_not_leave_the_first_tabs_unsaved_edits_out_of_the_numbers()
     {
         // Given a tab with an unsaved rule (before: a second tab, which drops the unsaved edits of pages closed before it, dropped

@@ -219,7 +219,11 @@ async function save(overwrite = false) {
     renderReplaced(state);
     setStatus(`saved ${studio.file}`);
   } catch (error) {
-    if (error.status === 409) showConflict(error.message);
+    // A 409 is a file changed on disk since it was loaded (reload it or overwrite it), or a write the file system refused,
+    // which offers no choice: the file on disk, as the state has it, tells them apart.
+    const state = error.status === 409 ? await api(`/api/state?tab=${tabId}`).catch(() => null) : null;
+    const onDisk = state ? state.versions[studio.file] ?? null : undefined;
+    if (error.status === 409 && onDisk !== studio.version) showConflict(error.message, onDisk !== null);
     setStatus(error.message);
   }
 }
