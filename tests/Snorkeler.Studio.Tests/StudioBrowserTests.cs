@@ -140,11 +140,11 @@ public sealed class StudioBrowserTests
         wait.Until(b => b.FindElements(By.CssSelector("#lf-table tbody tr")).Count == 8);
         const string refused = "could not save 'spam.rules', so nothing changed: spam.rules: cannot create a file in the folder: permission denied";
         browser.ExecuteScript("""
-            const fetched = window.fetch;
+            const [fetched, error] = [window.fetch, arguments[0]];
             window.fetch = (path, init) => String(path).startsWith("/api/save")
-              ? Promise.resolve(new Response(JSON.stringify({ error: arguments[0] }), { status: 409, headers: { "Content-Type": "application/json" } }))
+              ? Promise.resolve(new Response(JSON.stringify({ error }), { status: 409, headers: { "Content-Type": "application/json" } }))
               : fetched(path, init);
-            """.Replace("arguments[0]", System.Text.Json.JsonSerializer.Serialize(refused), StringComparison.Ordinal));
+            """, refused);
 
         // When
         browser.FindElement(By.Id("save")).Click();
