@@ -566,8 +566,7 @@ public sealed partial class StudioSession
             throw new StudioRefusal($"'{name}' holds '{parts.First(p => p is ".." or ".")}': a new file's name leads down from the LF folder, with no '.' or '..' in it");
         if (parts.Any(p => p.Length == 0 || p.Trim().Length != p.Length))
             throw new StudioRefusal($"'{name}' has an empty folder or file name, or one that starts or ends with a space");
-        if (parts.FirstOrDefault(p => Encoding.UTF8.GetByteCount(p) > AtomicFile.MaxNameBytes) is { } longName)
-            throw new StudioRefusal($"'{Text.Printable.FileName(longName[..40])}…' is {Encoding.UTF8.GetByteCount(longName):N0} bytes long (in UTF-8), longer than the {AtomicFile.MaxNameBytes} bytes a file system takes; choose a shorter name");
+        RefuseLongNames(parts);
         var kinds = CreatableExtensions;
         var extension = Path.GetExtension(name);
         if (!kinds.Contains(extension.ToLowerInvariant()))
@@ -577,6 +576,13 @@ public sealed partial class StudioSession
         var full = Resolve(name);
         if (Holders(full).Any(e => renaming is null || !FileNames.Equals(e, renaming))) throw Taken(name);
         return full;
+    }
+
+    /// <summary>Refuses (400) a path with a folder or file name longer than a file system takes, before anything is written.</summary>
+    private static void RefuseLongNames(IEnumerable<string> parts)
+    {
+        if (parts.FirstOrDefault(p => Encoding.UTF8.GetByteCount(p) > AtomicFile.MaxNameBytes) is { } longName)
+            throw new StudioRefusal($"'{Text.Printable.FileName(longName[..40])}…' is {Encoding.UTF8.GetByteCount(longName):N0} bytes long (in UTF-8), longer than the {AtomicFile.MaxNameBytes} bytes a file system takes; choose a shorter name");
     }
 
     /// <summary>

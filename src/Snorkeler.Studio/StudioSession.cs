@@ -468,6 +468,8 @@ public sealed partial class StudioSession : IDisposable
         if (!Inside(full)) throw new StudioRefusal($"'{relative}' is outside the LF folder", 403);
         if (!EditableExtensions.Contains(Path.GetExtension(full).ToLowerInvariant()))
             throw new StudioRefusal($"'{relative}' is not an LF file ({string.Join(", ", EditableExtensions)})", 403);
+        // A name no file system takes is a wrong request (400), not a write the file system refused (409).
+        if (writing) RefuseLongNames(relative.Split('/'));
         // Links are not followed (see Walk): a path through one is not one of the folder's files, wherever it leads.
         for (var p = full; p.Length > Folder.Length; p = Path.GetDirectoryName(p)!)
         {

@@ -53,6 +53,32 @@ public sealed class StudioCommandTests
     }
 
     [Fact]
+    public async Task A_file_a_killed_studio_left_beside_a_file_of_its_name_is_reported_as_the_command_starts()
+    {
+        // Given an LF folder where a killed studio's case-only rename of spam.rules left its text, spam.rules being there too
+        // (before: the warning was only in the page's state, and the terminal said nothing)
+        using var temp = new TempFolder();
+        var lfs = Directory.CreateDirectory(temp.File("lfs")).FullName;
+        foreach (var file in Directory.GetFiles(TestPaths.InRepo("labeling-functions", "spam"))) File.Copy(file, Path.Combine(lfs, Path.GetFileName(file)));
+        var left = $".spam.rules.{int.MaxValue - 1}.{Guid.NewGuid():N}.renaming";
+        File.WriteAllText(Path.Combine(lfs, left), "labels HAM, SPAM\n");
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        using var stop = new CancellationTokenSource();
+
+        // When the studio starts there
+        var run = Task.Run(() => Cli.Cli.Run(["studio", "--lfs", lfs, "--data", StudioHarness.TrainPath, "--labels", temp.File("labels.csv"), "--quiet"],
+            TextWriter.Synchronized(stdout), TextWriter.Synchronized(stderr), stop.Token));
+        for (var tries = 0; tries < 600 && !stdout.ToString().Contains("snorkeler studio: http", StringComparison.Ordinal); tries++) await Task.Delay(50);
+        stop.Cancel();
+        (await run.WaitAsync(TimeSpan.FromSeconds(30))).ShouldBe(0, stderr.ToString());
+
+        // Then its warning is on stderr, once, and the file is left as it was
+        stderr.ToString().Split('\n').Count(l => l.StartsWith($"warning: {left}: a studio stopped while renaming spam.rules", StringComparison.Ordinal)).ShouldBe(1, stderr.ToString());
+        File.ReadAllText(Path.Combine(lfs, left)).ShouldBe("labels HAM, SPAM\n");
+    }
+
+    [Fact]
     public async Task On_a_machine_with_more_processors_than_the_most_threads_the_command_starts_on_the_most()
     {
         // Given a machine that says it has 2,000 processors (before: the default, a thread a processor, was above the 1,024 the

@@ -109,6 +109,23 @@ public sealed class StudioFileTests
     }
 
     [Fact]
+    public async Task A_save_to_a_name_longer_than_a_file_system_takes_is_refused_as_a_wrong_request_before_anything_is_written()
+    {
+        // Given a save to a new path whose folder's name is too long (before: the write was tried, and refused by the
+        // file system, 409, after the folders before it were made)
+        await using var studio = await StudioHarness.Start();
+        var before = Directory.GetFileSystemEntries(studio.Lfs, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray();
+
+        // When
+        var (status, body) = await studio.Raw("/api/save", JsonSerializer.Serialize(new { path = "topic/" + new string('b', 260) + "/more.rules", text = "labels X, Y\n" }));
+
+        // Then
+        status.ShouldBe(HttpStatusCode.BadRequest);
+        body.GetProperty("error").GetString().ShouldBe($"'{new string('b', 40)}…' is 260 bytes long (in UTF-8), longer than the 255 bytes a file system takes; choose a shorter name");
+        Directory.GetFileSystemEntries(studio.Lfs, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ShouldBe(before);
+    }
+
+    [Fact]
     public async Task Creating_a_file_that_a_tab_checks_unsaved_is_refused_and_keeps_its_text()
     {
         await using var studio = await StudioHarness.Start();

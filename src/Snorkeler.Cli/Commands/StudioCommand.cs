@@ -85,7 +85,8 @@ internal sealed class StudioCommand : ICommand
         terminal.Info($"reading {string.Join(", ", dataPaths)}{(sample is not { } s ? "" : $" (a sample of {Text.Listing.Counted(s, "row")})")}");
         using var session = new StudioSession(settings);
         foreach (var d in session.Diagnostics) terminal.Info(d.ToString());
-        foreach (var w in session.HandLabelWarnings(most: 5)) terminal.Error.WriteLine(w);
+        // What the page shows beside the numbers: files a killed studio left in the LF folder, hand labels it cannot use.
+        foreach (var w in session.DataWarnings()) terminal.Error.WriteLine(w);
         var server = StudioServer.StartAsync(session, port, cancellation: cancellation).GetAwaiter().GetResult();
         try
         {
