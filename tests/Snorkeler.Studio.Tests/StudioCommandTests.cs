@@ -62,19 +62,25 @@ public sealed class StudioCommandTests
         foreach (var file in Directory.GetFiles(TestPaths.InRepo("labeling-functions", "spam"))) File.Copy(file, Path.Combine(lfs, Path.GetFileName(file)));
         var left = $".spam.rules.{int.MaxValue - 1}.{Guid.NewGuid():N}.renaming";
         File.WriteAllText(Path.Combine(lfs, left), "labels HAM, SPAM\n");
+        // and one of a word list whose name holds an escape sequence, which the terminal must not receive as one
+        const string escaping = "words\u001b[2J.txt";
+        File.WriteAllText(Path.Combine(lfs, escaping), "hello\n");
+        File.WriteAllText(Path.Combine(lfs, $".{escaping}.{int.MaxValue - 1}.{Guid.NewGuid():N}.renaming"), "hello\n");
         var stdout = new StringWriter();
         var stderr = new StringWriter();
         using var stop = new CancellationTokenSource();
 
         // When the studio starts there
-        var run = Task.Run(() => Cli.Cli.Run(["studio", "--lfs", lfs, "--data", StudioHarness.TrainPath, "--labels", temp.File("labels.csv"), "--quiet"],
+        var run = OwnThread.Run(() => Cli.Cli.Run(["studio", "--lfs", lfs, "--data", StudioHarness.TrainPath, "--labels", temp.File("labels.csv"), "--quiet"],
             TextWriter.Synchronized(stdout), TextWriter.Synchronized(stderr), stop.Token));
         for (var tries = 0; tries < 600 && !stdout.ToString().Contains("snorkeler studio: http", StringComparison.Ordinal); tries++) await Task.Delay(50);
         stop.Cancel();
         (await run.WaitAsync(TimeSpan.FromSeconds(30))).ShouldBe(0, stderr.ToString());
 
-        // Then its warning is on stderr, once, and the file is left as it was
+        // Then its warning is on stderr, once, and the file is left as it was; the other's is there without the escape
         stderr.ToString().Split('\n').Count(l => l.StartsWith($"warning: {left}: a studio stopped while renaming spam.rules", StringComparison.Ordinal)).ShouldBe(1, stderr.ToString());
+        stderr.ToString().Split('\n').Count(l => l.Contains("a studio stopped while renaming words", StringComparison.Ordinal)).ShouldBe(1, stderr.ToString());
+        stderr.ToString().ShouldNotContain('\u001b');
         File.ReadAllText(Path.Combine(lfs, left)).ShouldBe("labels HAM, SPAM\n");
     }
 

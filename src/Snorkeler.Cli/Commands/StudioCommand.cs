@@ -55,7 +55,7 @@ internal sealed class StudioCommand : ICommand
         var dev = devPath is null ? null : Inputs.OpenData([devPath], args, strictAliases: false);
         var labels = args.Value("--labels") ?? StudioSettings.DefaultHandLabelsPath(dataPaths[0]);
         // The dev set's gold labels are read again whenever the classes change: a warning about them is said once.
-        var goldWarned = false;
+        string? goldWarning = null;
         var settings = new StudioSettings
         {
             LfFolder = folder,
@@ -67,8 +67,9 @@ internal sealed class StudioCommand : ICommand
                 using var gold = LabelledData.Gold([devPath!], dev, schema, goldColumn, w =>
                 {
                     warn(w);
-                    if (!goldWarned) terminal.Warning(w);
-                    goldWarned = true;
+                    if (goldWarning is not null) return;
+                    terminal.Warning(w);
+                    goldWarning = $"warning: {w}";
                 })!;
                 return gold.Take(rows);
             },
@@ -85,8 +86,10 @@ internal sealed class StudioCommand : ICommand
         terminal.Info($"reading {string.Join(", ", dataPaths)}{(sample is not { } s ? "" : $" (a sample of {Text.Listing.Counted(s, "row")})")}");
         using var session = new StudioSession(settings);
         foreach (var d in session.Diagnostics) terminal.Info(d.ToString());
-        // What the page shows beside the numbers: files a killed studio left in the LF folder, hand labels it cannot use.
-        foreach (var w in session.DataWarnings()) terminal.Error.WriteLine(w);
+        // What the page shows beside the numbers: files a killed studio left in the LF folder, hand labels it cannot use
+        // (the dev set's gold warning, also among them, was said as the session read the gold). Their file names are the
+        // person's, so a control character in one is shown, not sent to the terminal.
+        foreach (var w in session.DataWarnings().Where(w => w != goldWarning)) terminal.Error.WriteLine(Text.Printable.OneLine(w));
         var server = StudioServer.StartAsync(session, port, cancellation: cancellation).GetAwaiter().GetResult();
         try
         {
