@@ -81,11 +81,13 @@ public sealed partial class StudioSession
     /// </summary>
     private void ClearLeftovers()
     {
+        // The folder given as 'lfs/' keeps its separator in the full path, which no file's folder has.
+        var folder = Path.TrimEndingDirectorySeparator(Folder);
         List<string> found;
         try
         {
             found = Directory.EnumerateFiles(Folder, ".*", Walk)
-                .Where(f => f.EndsWith(Renaming, StringComparison.Ordinal) || (f.EndsWith(Probe, StringComparison.Ordinal) && Path.GetDirectoryName(f) == Folder))
+                .Where(f => f.EndsWith(Renaming, StringComparison.Ordinal) || (f.EndsWith(Probe, StringComparison.Ordinal) && Path.GetDirectoryName(f) == folder))
                 .Order(StringComparer.Ordinal).ToList();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

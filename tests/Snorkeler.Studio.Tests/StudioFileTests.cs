@@ -366,6 +366,28 @@ public sealed class StudioFileTests
     }
 
     [Fact]
+    public async Task A_studio_on_an_LF_folder_given_with_a_trailing_separator_clears_a_killed_studio_s_look_at_how_names_compare()
+    {
+        // Given a stale look of a killed studio, and the folder given as 'lfs/' (before: its full path kept the separator,
+        // so no file's folder was the LF folder and the look was left)
+        var probe = $".snorkeler-case.{int.MaxValue - 1}.{Guid.NewGuid():N}.probe";
+        var renaming = $".polite.txt.{int.MaxValue - 1}.{Guid.NewGuid():N}.renaming";
+
+        // When
+        await using var studio = await StudioHarness.Start(adjust: settings =>
+        {
+            File.WriteAllText(Path.Combine(settings.LfFolder, probe), "");
+            File.WriteAllText(Path.Combine(settings.LfFolder, renaming), "polite\n");
+            return settings with { LfFolder = settings.LfFolder + Path.DirectorySeparatorChar };
+        });
+
+        // Then both are cleared
+        File.Exists(Path.Combine(studio.Lfs, probe)).ShouldBeFalse();
+        File.Exists(Path.Combine(studio.Lfs, renaming)).ShouldBeFalse();
+        File.ReadAllText(Path.Combine(studio.Lfs, "polite.txt")).ShouldBe("polite\n");
+    }
+
+    [Fact]
     public async Task On_a_file_system_that_ignores_case_a_rename_points_a_name_written_in_another_case_at_the_new_name()
     {
         // Given a studio on a file system that ignores case (macOS, Windows), where a rules file names please_words.txt as
