@@ -98,16 +98,13 @@ public sealed partial class StudioSession
         {
             var name = Path.GetFileName(file);
             var suffix = name.EndsWith(Probe, StringComparison.Ordinal) ? Probe : Renaming;
-            if (AtomicFile.ProcessIdOf(name, suffix) is not { } pid || pid == Environment.ProcessId || AtomicFile.IsRunning(pid)) continue;
+            if (HiddenName(name, suffix) is not var (named, pid) || pid == Environment.ProcessId || AtomicFile.IsRunning(pid)) continue;
             if (suffix == Probe)
             {
-                if (name.StartsWith(".snorkeler-case.", StringComparison.Ordinal)) AtomicFile.TryDelete(file);
+                if (named == "snorkeler-case") AtomicFile.TryDelete(file);
                 continue;
             }
-            // .NAME.PID.GUID.renaming
-            var parts = name[..^Renaming.Length].Split('.');
-            if (parts.Length < 4) continue;
-            var original = Path.Combine(Path.GetDirectoryName(file)!, string.Join('.', parts[1..^2]));
+            var original = Path.Combine(Path.GetDirectoryName(file)!, named);
             try
             {
                 if (!Holders(original, StringComparer.OrdinalIgnoreCase).Any())
@@ -120,6 +117,17 @@ public sealed partial class StudioSession
             _leftovers.Add($"warning: {Relative(file)}: a studio stopped while renaming {Relative(original)} left its text here; a file of that name, in these "
                            + "letters or others, is there, so it is left as it is: compare the two, keep the one you want and delete the other");
         }
+    }
+
+    /// <summary>
+    /// NAME and PID of <c>.NAME.PID.ID.SUFFIX</c> (<paramref name="suffix"/>), the shape of the studio's hidden files, whose ID is the
+    /// 32 hex digits of a new GUID; null for another name: a person's <c>.notes.4000001.x.renaming</c> is their own file.
+    /// </summary>
+    private static (string Name, int Pid)? HiddenName(string name, string suffix)
+    {
+        var parts = name[..^suffix.Length].Split('.');
+        if (parts.Length < 4 || parts[0].Length > 0 || !Guid.TryParseExact(parts[^1], "N", out _) || AtomicFile.ProcessIdOf(name, suffix) is not { } pid) return null;
+        return (string.Join('.', parts[1..^2]), pid);
     }
 
     /// <summary>Files renamed (to their new name) or deleted (null) from the page, relative to the LF folder, so other tabs follow.</summary>

@@ -388,6 +388,29 @@ public sealed class StudioFileTests
     }
 
     [Fact]
+    public async Task A_studio_starting_leaves_a_person_s_file_whose_name_only_looks_like_a_killed_studio_s_hidden_file()
+    {
+        // Given files of the shape .NAME.PID.ID.renaming and .snorkeler-case.PID.ID.probe whose ID is not the 32 hex digits
+        // the studio writes (before: .notes.4000001.x.renaming was renamed to notes)
+        var (renaming, probe) = (".notes.4000001.x.renaming", ".snorkeler-case.4000001.mine.probe");
+
+        // When
+        await using var studio = await StudioHarness.Start(adjust: settings =>
+        {
+            File.WriteAllText(Path.Combine(settings.LfFolder, renaming), "my notes");
+            File.WriteAllText(Path.Combine(settings.LfFolder, probe), "mine");
+            return settings;
+        });
+        var state = await studio.Get("/api/state");
+
+        // Then they are as they were, and nothing is said of them
+        File.ReadAllText(Path.Combine(studio.Lfs, renaming)).ShouldBe("my notes");
+        File.ReadAllText(Path.Combine(studio.Lfs, probe)).ShouldBe("mine");
+        File.Exists(Path.Combine(studio.Lfs, "notes")).ShouldBeFalse();
+        state.GetProperty("warnings").GetArrayLength().ShouldBe(0);
+    }
+
+    [Fact]
     public async Task On_a_file_system_that_ignores_case_a_rename_points_a_name_written_in_another_case_at_the_new_name()
     {
         // Given a studio on a file system that ignores case (macOS, Windows), where a rules file names please_words.txt as
