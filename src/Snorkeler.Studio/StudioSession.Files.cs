@@ -44,6 +44,7 @@ public sealed partial class StudioSession
             {
                 name = $".snorkeler-case.{Environment.ProcessId}.{Guid.NewGuid():N}.probe";
                 probe = Path.Combine(full, name);
+                InFlight.TryAdd(name, 0);
                 new FileStream(probe, FileMode.CreateNew, FileAccess.Write).Dispose();
             }
             var turned = Turned(name);
@@ -59,11 +60,19 @@ public sealed partial class StudioSession
             {
                 try { File.Delete(probe); }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+                InFlight.TryRemove(Path.GetFileName(probe), out _);
             }
         }
 
         static string Turned(string name) => name.ToUpperInvariant() is var upper && upper != name ? upper : name.ToLowerInvariant();
     }
+
+    /// <summary>
+    /// The hidden files (by name, a new GUID in each) this process's renames (<see cref="Move"/>) and looks at how names compare
+    /// (<see cref="FileNameComparer"/>) are using now, in every session. One of this process's id not among them was left by an
+    /// earlier process of the same id: in a container every studio is process 1.
+    /// </summary>
+    private static readonly ConcurrentDictionary<string, byte> InFlight = new(StringComparer.Ordinal);
 
     /// <summary>The leftovers of a killed studio that <see cref="ClearLeftovers"/> did not put back, one warning each.</summary>
     private readonly List<string> _leftovers = [];
@@ -77,7 +86,8 @@ public sealed partial class StudioSession
     /// the file system compares names (<see cref="FileNameComparer"/>) is deleted; the hidden name a rename that changes only the
     /// case goes through (<see cref="Move"/>), which holds the person's text, is renamed back to the file's name when no file has
     /// that name in any letters, and is otherwise left, with a warning in <see cref="DataWarnings"/> (text is never lost). Only
-    /// those of processes no longer running: another studio on the folder may be midway.
+    /// those of processes no longer running, or of this one's id and not in flight (<see cref="InFlight"/>): another studio
+    /// on the folder may be midway, and its hidden rename is named in a warning, for a person who knows none is running.
     /// </summary>
     private void ClearLeftovers()
     {
@@ -98,13 +108,20 @@ public sealed partial class StudioSession
         {
             var name = Path.GetFileName(file);
             var suffix = name.EndsWith(Probe, StringComparison.Ordinal) ? Probe : Renaming;
-            if (HiddenName(name, suffix) is not var (named, pid) || pid == Environment.ProcessId || AtomicFile.IsRunning(pid)) continue;
+            if (HiddenName(name, suffix) is not var (named, pid) || InFlight.ContainsKey(name)) continue;
+            var running = pid != Environment.ProcessId && AtomicFile.IsRunning(pid);
             if (suffix == Probe)
             {
-                if (named == "snorkeler-case") AtomicFile.TryDelete(file);
+                if (named == "snorkeler-case" && !running) AtomicFile.TryDelete(file);
                 continue;
             }
             var original = Path.Combine(Path.GetDirectoryName(file)!, named);
+            if (running)
+            {
+                _leftovers.Add($"warning: {Relative(file)}: process {pid}, still running, may be renaming {Relative(original)} through this file; if no studio is "
+                               + $"running, rename it back to {Relative(original)}");
+                continue;
+            }
             try
             {
                 if (!Holders(original, StringComparer.OrdinalIgnoreCase).Any())
@@ -295,12 +312,20 @@ public sealed partial class StudioSession
         }
         // Not .NAME.PID.GUID.tmp: Snorkeler deletes those of a process gone, and this is the person's file.
         var between = Path.Combine(Path.GetDirectoryName(from)!, $".{Path.GetFileName(from)}.{Environment.ProcessId}.{Guid.NewGuid():N}.renaming");
-        File.Move(from, between, overwrite: false);
-        try { File.Move(between, to, overwrite: false); }
-        catch
+        InFlight.TryAdd(Path.GetFileName(between), 0);
+        try
         {
-            File.Move(between, from, overwrite: false);
-            throw;
+            File.Move(from, between, overwrite: false);
+            try { File.Move(between, to, overwrite: false); }
+            catch
+            {
+                File.Move(between, from, overwrite: false);
+                throw;
+            }
+        }
+        finally
+        {
+            InFlight.TryRemove(Path.GetFileName(between), out _);
         }
     }
 

@@ -332,16 +332,16 @@ public sealed class StudioFileTests
     [Fact]
     public async Task A_studio_starting_clears_what_a_killed_studio_left_and_puts_a_renamed_file_back_where_no_file_has_its_name()
     {
-        // Given the hidden files of studios killed midway (a process id no system gives), and of this one, still running:
+        // Given the hidden files of studios killed midway (a process id no system gives):
         // a look at how the file system compares names, and the names case-only renames go through (before: all were left)
         const int gone = int.MaxValue - 1;
         string Hidden(string name, int pid, string suffix) => $".{name}.{pid}.{Guid.NewGuid():N}.{suffix}";
-        var (probe, ownProbe) = (Hidden("snorkeler-case", gone, "probe"), Hidden("snorkeler-case", Environment.ProcessId, "probe"));
+        var probe = Hidden("snorkeler-case", gone, "probe");
         var (lost, held, heldInOtherLetters) = (Hidden("polite.txt", gone, "renaming"), Hidden("spam.rules", gone, "renaming"), Hidden("PLEASE_WORDS.txt", gone, "renaming"));
         await using var studio = await StudioHarness.Start(adjust: settings =>
         {
             Directory.CreateDirectory(Path.Combine(settings.LfFolder, "topic"));
-            foreach (var name in new[] { probe, ownProbe, held, heldInOtherLetters }) File.WriteAllText(Path.Combine(settings.LfFolder, name), name);
+            foreach (var name in new[] { probe, held, heldInOtherLetters }) File.WriteAllText(Path.Combine(settings.LfFolder, name), name);
             File.WriteAllText(Path.Combine(settings.LfFolder, "topic", lost), "polite\n");
             return settings;
         });
@@ -351,7 +351,6 @@ public sealed class StudioFileTests
 
         // Then the stale look is gone, the renamed file is back under its name, and the two whose name a file holds stay, told once each
         File.Exists(Path.Combine(studio.Lfs, probe)).ShouldBeFalse();
-        File.Exists(Path.Combine(studio.Lfs, ownProbe)).ShouldBeTrue();
         File.ReadAllText(Path.Combine(studio.Lfs, "topic", "polite.txt")).ShouldBe("polite\n");
         File.Exists(Path.Combine(studio.Lfs, "topic", lost)).ShouldBeFalse();
         Files(state).ShouldContain("topic/polite.txt");
@@ -408,6 +407,60 @@ public sealed class StudioFileTests
         File.ReadAllText(Path.Combine(studio.Lfs, probe)).ShouldBe("mine");
         File.Exists(Path.Combine(studio.Lfs, "notes")).ShouldBeFalse();
         state.GetProperty("warnings").GetArrayLength().ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task A_hidden_file_of_this_process_s_id_that_no_rename_of_it_holds_is_a_killed_studio_s_and_is_cleared()
+    {
+        // Given hidden files of this process's id that none of its renames or looks made: in a container every studio is
+        // process 1, so a killed one's files carry the id of the next (before: they were skipped, and the text hidden for good)
+        var renaming = $".polite.txt.{Environment.ProcessId}.{Guid.NewGuid():N}.renaming";
+        var probe = $".snorkeler-case.{Environment.ProcessId}.{Guid.NewGuid():N}.probe";
+
+        // When
+        await using var studio = await StudioHarness.Start(adjust: settings =>
+        {
+            File.WriteAllText(Path.Combine(settings.LfFolder, renaming), "polite\n");
+            File.WriteAllText(Path.Combine(settings.LfFolder, probe), "");
+            return settings;
+        });
+
+        // Then the text is back under its name, and the look is gone
+        File.ReadAllText(Path.Combine(studio.Lfs, "polite.txt")).ShouldBe("polite\n");
+        File.Exists(Path.Combine(studio.Lfs, renaming)).ShouldBeFalse();
+        File.Exists(Path.Combine(studio.Lfs, probe)).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task A_hidden_rename_file_of_another_running_process_is_left_with_a_warning_naming_it()
+    {
+        // Given a hidden rename file whose process is running (before: it was skipped without a word)
+        using var other = System.Diagnostics.Process.Start("sleep", "30");
+        try
+        {
+            var renaming = $".spam.rules.{other.Id}.{Guid.NewGuid():N}.renaming";
+            var probe = $".snorkeler-case.{other.Id}.{Guid.NewGuid():N}.probe";
+
+            // When
+            await using var studio = await StudioHarness.Start(adjust: settings =>
+            {
+                File.WriteAllText(Path.Combine(settings.LfFolder, renaming), "text");
+                File.WriteAllText(Path.Combine(settings.LfFolder, probe), "");
+                return settings;
+            });
+            var state = await studio.Get("/api/state");
+
+            // Then both are left as they are, and the one holding text is named
+            File.ReadAllText(Path.Combine(studio.Lfs, renaming)).ShouldBe("text");
+            File.Exists(Path.Combine(studio.Lfs, probe)).ShouldBeTrue();
+            state.GetProperty("warnings").EnumerateArray().Select(w => w.GetString()).ShouldBe([
+                $"warning: {renaming}: process {other.Id}, still running, may be renaming spam.rules through this file; if no studio is running, rename it back to spam.rules",
+            ]);
+        }
+        finally
+        {
+            other.Kill();
+        }
     }
 
     [Fact]
