@@ -74,8 +74,11 @@ public sealed partial class StudioSession
     /// </summary>
     private static readonly ConcurrentDictionary<string, byte> InFlight = new(StringComparer.Ordinal);
 
-    /// <summary>The leftovers of a killed studio that <see cref="ClearLeftovers"/> did not put back, one warning each.</summary>
-    private readonly List<string> _leftovers = [];
+    /// <summary>
+    /// The leftovers of a killed studio that <see cref="ClearLeftovers"/> did not put back, one warning each, by hidden file:
+    /// <see cref="DataWarnings"/> leaves out those whose file the person has since merged or deleted.
+    /// </summary>
+    private readonly List<(string File, string Warning)> _leftovers = [];
 
     private const string Renaming = ".renaming";
 
@@ -118,10 +121,11 @@ public sealed partial class StudioSession
             var original = Path.Combine(Path.GetDirectoryName(file)!, named);
             if (running)
             {
-                _leftovers.Add($"warning: {Relative(file)}: process {pid}, still running, may be renaming {Relative(original)} through this file; if no studio is "
-                               + $"running, rename it back to {Relative(original)}");
+                _leftovers.Add((file, $"warning: {Relative(file)}: process {pid}, still running, may be renaming {Relative(original)} through this file; if no studio is "
+                                      + $"running, rename it back to {Relative(original)}"));
                 continue;
             }
+            var left = $"warning: {Relative(file)}: a studio stopped while renaming {Relative(original)} left its text here";
             try
             {
                 if (!Holders(original, StringComparer.OrdinalIgnoreCase).Any())
@@ -129,10 +133,13 @@ public sealed partial class StudioSession
                     File.Move(file, original, overwrite: false);
                     continue;
                 }
+                left += "; a file of that name, in these letters or others, is there, so it is left as it is: compare the two, keep the one you want and delete the other";
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
-            _leftovers.Add($"warning: {Relative(file)}: a studio stopped while renaming {Relative(original)} left its text here; a file of that name, in these "
-                           + "letters or others, is there, so it is left as it is: compare the two, keep the one you want and delete the other");
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                left += $", and it could not be renamed back: {FromFolder(e.Message).TrimEnd('.')}; rename it back to {Relative(original)} yourself";
+            }
+            _leftovers.Add((file, left));
         }
     }
 

@@ -126,7 +126,7 @@ public sealed partial class StudioSession : IDisposable
     /// <summary>
     /// What the page shows about the data beside the numbers: the dev file's warning about its gold labels as the current
     /// classes read them (a cell that is one class's name and another class's number), the files a killed studio left in the
-    /// LF folder that it did not put back (<see cref="ClearLeftovers"/>), then the hand labels it cannot use,
+    /// LF folder that it did not put back and that are still there (<see cref="ClearLeftovers"/>), then the hand labels it cannot use,
     /// at most five and how many more (<see cref="HandLabelWarnings"/>).
     /// </summary>
     public IReadOnlyList<string> DataWarnings()
@@ -134,7 +134,7 @@ public sealed partial class StudioSession : IDisposable
         lock (_gate)
         {
             var gold = _current is { } current && _devGoldWarnings.TryGetValue(current.Schema.ToString(), out var w) ? [$"warning: {w}"] : Array.Empty<string>();
-            return [.. gold, .. _leftovers, .. HandLabelWarnings(most: 5)];
+            return [.. gold, .. _leftovers.Where(l => File.Exists(l.File)).Select(l => l.Warning), .. HandLabelWarnings(most: 5)];
         }
     }
 

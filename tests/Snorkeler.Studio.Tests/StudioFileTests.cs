@@ -464,6 +464,67 @@ public sealed class StudioFileTests
     }
 
     [Fact]
+    public async Task The_warning_about_a_killed_studio_s_hidden_file_goes_once_the_person_deletes_the_file()
+    {
+        // Given a killed studio's hidden file beside a file of its name, warned of (before: the warning stayed after the file went)
+        var held = $".spam.rules.{int.MaxValue - 1}.{Guid.NewGuid():N}.renaming";
+        await using var studio = await StudioHarness.Start(adjust: settings =>
+        {
+            File.WriteAllText(Path.Combine(settings.LfFolder, held), "text");
+            return settings;
+        });
+        (await studio.Get("/api/state")).GetProperty("warnings").GetArrayLength().ShouldBe(1);
+
+        // When
+        File.Delete(Path.Combine(studio.Lfs, held));
+
+        // Then
+        (await studio.Get("/api/state")).GetProperty("warnings").GetArrayLength().ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task A_killed_studio_s_hidden_file_that_cannot_be_renamed_back_is_warned_of_with_the_reason()
+    {
+        // Given a killed studio's hidden file in a folder no rename can change (immutable; a root test run has no other
+        // refusal to provoke), where no file has its name (before: the warning said a file of that name is there)
+        if (!OperatingSystem.IsLinux()) return;
+        var renaming = $".polite.txt.{int.MaxValue - 1}.{Guid.NewGuid():N}.renaming";
+        var topic = "";
+
+        // When
+        await using var studio = await StudioHarness.Start(adjust: settings =>
+        {
+            topic = Path.Combine(settings.LfFolder, "topic");
+            Directory.CreateDirectory(topic);
+            File.WriteAllText(Path.Combine(topic, renaming), "polite\n");
+            Chattr("+i", topic);
+            return settings;
+        });
+        try
+        {
+            var state = await studio.Get("/api/state");
+
+            // Then
+            File.Exists(Path.Combine(studio.Lfs, "topic", renaming)).ShouldBeTrue();
+            var warning = state.GetProperty("warnings").EnumerateArray().Single().GetString()!;
+            warning.ShouldStartWith($"warning: topic/{renaming}: a studio stopped while renaming topic/polite.txt left its text here, and it could not be renamed back: ");
+            warning.ShouldEndWith("; rename it back to topic/polite.txt yourself");
+            warning.ShouldNotContain(Path.GetTempPath());
+        }
+        finally
+        {
+            Chattr("-i", topic);
+        }
+
+        static void Chattr(string change, string folder)
+        {
+            using var chattr = System.Diagnostics.Process.Start("chattr", [change, folder]);
+            chattr.WaitForExit();
+            chattr.ExitCode.ShouldBe(0, $"chattr {change} {folder}");
+        }
+    }
+
+    [Fact]
     public async Task On_a_file_system_that_ignores_case_a_rename_points_a_name_written_in_another_case_at_the_new_name()
     {
         // Given a studio on a file system that ignores case (macOS, Windows), where a rules file names please_words.txt as
