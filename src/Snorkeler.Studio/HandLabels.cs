@@ -67,7 +67,10 @@ internal sealed class HandLabels
         _stamp = Stamp();
     }
 
-    /// <summary>Reads the file again when it changed since it was last read or written, keeping this session's labels for rows it also labels.</summary>
+    /// <summary>
+    /// Reads the file again when it changed since it was last read or written, keeping this session's labels for rows it also
+    /// labels. A file refused for a line takes none of its labels, those before the line neither.
+    /// </summary>
     private void Merge()
     {
         var stamp = Stamp();
@@ -76,6 +79,8 @@ internal sealed class HandLabels
         var lines = InputFile.ReadAllText(Path, MaxFileBytes, "a studio labels file").ReplaceLineEndings("\n").Split('\n');
         if (lines[0].Trim() != Header)
             throw SnorkelerException.InFile(Path, $"is not a studio labels file (its first line is not '{Header}'); move it away or pass another file with --labels");
+        var labels = new SortedDictionary<long, string>(_labels);
+        var lineOf = new Dictionary<long, int>(_lines);
         for (var i = 1; i < lines.Length; i++)
         {
             var line = lines[i].Trim();
@@ -86,9 +91,9 @@ internal sealed class HandLabels
             var held = Text.ControlCharacters.Held(row);
             if (comma <= 0 || held is not null || !long.TryParse(row, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number < 1)
                 throw SnorkelerException.InFile(Path, $"expected 'ROW,LABEL' with a row number from 1, got '{line}'{held}", i + 1);
-            if (_labels.TryAdd(number - 1, line[(comma + 1)..].Trim())) _lines[number - 1] = i + 1;
+            if (labels.TryAdd(number - 1, line[(comma + 1)..].Trim())) lineOf[number - 1] = i + 1;
         }
-        _stamp = stamp;
+        (_labels, _lines, _stamp) = (labels, lineOf, stamp);
     }
 
     private (long, DateTime)? Stamp()

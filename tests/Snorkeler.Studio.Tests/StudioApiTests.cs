@@ -399,6 +399,25 @@ public sealed class StudioApiTests
     }
 
     [Fact]
+    public async Task A_labels_file_refused_for_a_bad_line_gives_none_of_its_labels()
+    {
+        // Given a labels file another program rewrote, with a label before a line that is not one (before: the labels
+        // before the bad line were taken, and written back with the next label)
+        await using var studio = await StudioHarness.Start();
+        await studio.Post("/api/label", new { row = 3, label = "SPAM" });
+        File.WriteAllText(studio.Session.HandLabelsPath, "row,label\n4,SPAM\n9,HAM\nnot a row\n");
+        var (status, _) = await studio.Raw("/api/label", JsonSerializer.Serialize(new { row = 5, label = "HAM" }));
+        status.ShouldBe(HttpStatusCode.BadRequest);
+
+        // When the person mends the file without that label, and labels again
+        File.WriteAllText(studio.Session.HandLabelsPath, "row,label\n4,SPAM\n");
+        await studio.Post("/api/label", new { row = 5, label = "HAM" });
+
+        // Then
+        File.ReadAllLines(studio.Session.HandLabelsPath).ShouldBe(["row,label", "4,SPAM", "6,HAM"]);
+    }
+
+    [Fact]
     public async Task Labels_another_program_added_to_the_file_are_kept()
     {
         await using var studio = await StudioHarness.Start();
