@@ -288,13 +288,15 @@ public sealed partial class StudioSession
     }
 
     /// <summary>
-    /// Removes <paramref name="created"/> (deepest first), the folders a rename that did not happen created for its new name,
-    /// each only while it is empty: one another program put a file in meanwhile stays, and the folders above it.
+    /// Removes <paramref name="created"/> (deepest first), the folders a rename or a write that did not happen created for its
+    /// file, each only while it is empty: one another program put a file in meanwhile stays, and the folders above it. Those
+    /// not made (the file system refused one on the way down) are passed over.
     /// </summary>
     private static void RemoveEmpty(List<string> created)
     {
         foreach (var folder in created)
         {
+            if (!Directory.Exists(folder)) continue;
             try
             {
                 if (Directory.EnumerateFileSystemEntries(folder).Any()) return;

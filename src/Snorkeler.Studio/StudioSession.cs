@@ -334,10 +334,12 @@ public sealed partial class StudioSession : IDisposable
     /// Writes <paramref name="text"/> to <paramref name="full"/> atomically, in the encoding the file is in (<see cref="Prepare"/>);
     /// its unsaved buffer goes. The version rises, so other tabs see the file's new version even when no LF changed (a comment).
     /// A write the file system refuses (a folder in the file's place, a read-only folder, a file locked) is refused with
-    /// <see cref="CannotWrite"/>, saying what was <paramref name="doing"/> and why (<see cref="Unwritten"/>).
+    /// <see cref="CannotWrite"/>, saying what was <paramref name="doing"/> and why (<see cref="Unwritten"/>), and the folders
+    /// made for it removed (<see cref="RemoveEmpty"/>).
     /// </summary>
     private void Write(string full, string text, string doing)
     {
+        var created = Missing(Path.GetDirectoryName(full)!);
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(full)!);
@@ -346,6 +348,7 @@ public sealed partial class StudioSession : IDisposable
         }
         catch (Exception e) when (e is SnorkelerException or IOException or UnauthorizedAccessException)
         {
+            RemoveEmpty(created);
             throw Unwritten(doing, e);
         }
         _unsaved.Remove(full);

@@ -329,6 +329,27 @@ public sealed class StudioFileTests
         File.Exists(Path.Combine(studio.Lfs, "topic", "polite.rules")).ShouldBeTrue();
     }
 
+    [Theory]
+    [InlineData("/api/save")]
+    [InlineData("/api/files/create")]
+    public async Task A_write_the_file_system_refuses_removes_the_folders_it_made(string request)
+    {
+        // Given new folders the file system makes, where the file's temporary name beside it is past the longest path it
+        // takes (4,096 bytes on Linux): a refusal a root test run can provoke (before: the folders made were left)
+        await using var studio = await StudioHarness.Start();
+        var parts = new List<string>();
+        for (var left = 4080 - studio.Lfs.Length - "/x.rules".Length; left > 1; left -= parts[^1].Length + 1)
+            parts.Add(new string((char)('a' + parts.Count), Math.Min(200, left - 1)));
+        var path = string.Join('/', parts) + "/x.rules";
+
+        // When
+        var (status, _) = await studio.Raw(request, JsonSerializer.Serialize(new { path, text = "" }));
+
+        // Then
+        status.ShouldBe(HttpStatusCode.Conflict);
+        Directory.Exists(Path.Combine(studio.Lfs, new string('a', 200))).ShouldBeFalse();
+    }
+
     [Fact]
     public async Task A_studio_starting_clears_what_a_killed_studio_left_and_puts_a_renamed_file_back_where_no_file_has_its_name()
     {
