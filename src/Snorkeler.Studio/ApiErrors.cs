@@ -7,7 +7,8 @@ using Microsoft.AspNetCore.Http;
 namespace Snorkeler.Studio;
 
 /// <summary>
-/// Answers every failed request with <c>{"error": "..."}</c> and a 4xx status: refusals, bad input data, and requests the
+/// Answers every failed request with <c>{"error": "..."}</c> and a 4xx status (a write the file system refused with
+/// <c>"unwritten": true</c> too, <see cref="StudioRefusal.Unwritten"/>): refusals, bad input data, and requests the
 /// framework cannot bind (bad JSON, a field of the wrong type, no body), whose messages are put in the reader's words and
 /// name the field. Anything else is a defect: 500, with the same shape, so the page can show it.
 /// </summary>
@@ -29,7 +30,7 @@ internal static partial class ApiErrors
                 BadHttpRequestException b => (b.StatusCode, Describe(b)),
                 _ => (StatusCodes.Status500InternalServerError, $"the studio failed: {e.GetType().Name}: {e.Message}"),
             };
-            await Answer(context, status, message);
+            await Answer(context, status, message, e is StudioRefusal { Unwritten: true });
             return;
         }
         // Routing answers a request no endpoint takes (an unknown path, another method, a body that is not JSON) and
@@ -39,11 +40,12 @@ internal static partial class ApiErrors
             await Answer(context, response.StatusCode, Bare(context));
     }
 
-    private static async Task Answer(HttpContext context, int status, string message)
+    private static async Task Answer(HttpContext context, int status, string message, bool unwritten = false)
     {
         context.Response.Clear();
         context.Response.StatusCode = status;
-        await context.Response.WriteAsJsonAsync(new { error = message });
+        if (unwritten) await context.Response.WriteAsJsonAsync(new { error = message, unwritten });
+        else await context.Response.WriteAsJsonAsync(new { error = message });
     }
 
     /// <summary>What a bare error status of the framework means, in the reader's words.</summary>

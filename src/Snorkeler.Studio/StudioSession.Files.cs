@@ -360,7 +360,7 @@ public sealed partial class StudioSession
         }
         return new StudioRefusal($"renamed '{Relative(full)}' to '{Relative(target)}' and rewrote the file names in {Text.Listing.Join(written.ToArray(), "and")}, but could not write "
                                  + $"{Relative(failed.Destination)}: {reason.TrimEnd('.')}; the file names in {Text.Listing.Join(left.ToArray(), "and")} are still those "
-                                 + "from before the rename, which no longer lead to their files: correct them, or rename the file back", CannotWrite);
+                                 + "from before the rename, which no longer lead to their files: correct them, or rename the file back", CannotWrite) { Unwritten = true };
     }
 
     /// <summary>
@@ -378,7 +378,7 @@ public sealed partial class StudioSession
     /// named from the LF folder.
     /// </summary>
     private StudioRefusal Unwritten(string doing, Exception error)
-        => new($"could not {doing}, so nothing changed: {FromFolder(error.Message)}", CannotWrite);
+        => new($"could not {doing}, so nothing changed: {FromFolder(error.Message)}", CannotWrite) { Unwritten = true };
 
     /// <summary><paramref name="message"/> with the files of the LF folder named from it, as the page names them.</summary>
     private string FromFolder(string message)

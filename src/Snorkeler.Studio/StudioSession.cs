@@ -15,6 +15,12 @@ public sealed class StudioRefusal(string message, int status = 400) : Exception(
 {
     /// <summary>The HTTP status to answer with.</summary>
     public int Status { get; } = status;
+
+    /// <summary>
+    /// A write the file system refused (<see cref="StudioSession.CannotWrite"/>), marked in the answer (<c>"unwritten": true</c>)
+    /// so the page tells it from a file changed on disk, also a 409, which offers to reload or overwrite.
+    /// </summary>
+    internal bool Unwritten { get; init; }
 }
 
 /// <summary>

@@ -142,7 +142,7 @@ public sealed class StudioBrowserTests
         browser.ExecuteScript("""
             const [fetched, error] = [window.fetch, arguments[0]];
             window.fetch = (path, init) => String(path).startsWith("/api/save")
-              ? Promise.resolve(new Response(JSON.stringify({ error }), { status: 409, headers: { "Content-Type": "application/json" } }))
+              ? Promise.resolve(new Response(JSON.stringify({ error, unwritten: true }), { status: 409, headers: { "Content-Type": "application/json" } }))
               : fetched(path, init);
             """, refused);
 
@@ -150,6 +150,39 @@ public sealed class StudioBrowserTests
         browser.FindElement(By.Id("save")).Click();
 
         // Then the status line says why, the edit is kept unsaved, and no choice is offered
+        wait.Until(b => Text(b, "#status") == refused);
+        browser.FindElement(By.Id("conflict")).Displayed.ShouldBeFalse();
+        browser.FindElement(By.Id("dirty")).Displayed.ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task Overwriting_a_file_changed_on_disk_that_the_file_system_refuses_hides_the_choice_and_says_why()
+    {
+        // Given an edit of spam.rules, changed on disk since, and the choice to reload or overwrite it shown
+        await using var studio = await StudioHarness.Start();
+        using var browser = Browser();
+        var wait = Open(browser, studio);
+        TypeAtTheEnd(browser, "\nlf spam_check:\n    when text contains \"check\" label SPAM");
+        wait.Until(b => b.FindElements(By.CssSelector("#lf-table tbody tr")).Count == 8);
+        File.AppendAllText(studio.RulesFile, "\n# another editor\n");
+        browser.FindElement(By.Id("save")).Click();
+        wait.Until(b => b.FindElement(By.Id("conflict")).Displayed);
+        // The page has drawn the change on disk, so no redraw follows to rewrite the status line.
+        wait.Until(_ => !studio.Session.PickUpExternalChanges()
+                        && Convert.ToInt64(browser.ExecuteScript("return studio.state.version"), CultureInfo.InvariantCulture) == studio.Session.Version);
+        const string refused = "could not save 'spam.rules', so nothing changed: spam.rules: cannot create a file in the folder: permission denied";
+        browser.ExecuteScript("""
+            const [fetched, error] = [window.fetch, arguments[0]];
+            window.fetch = (path, init) => String(path).startsWith("/api/save")
+              ? Promise.resolve(new Response(JSON.stringify({ error, unwritten: true }), { status: 409, headers: { "Content-Type": "application/json" } }))
+              : fetched(path, init);
+            """, refused);
+
+        // When the overwrite is refused by the file system (before: the file on disk, still not the version loaded, had the
+        // page take the refusal for a change on disk, and show the choice again with the refusal in it)
+        browser.FindElement(By.Id("conflict-overwrite")).Click();
+
+        // Then the status line says why, the choice is gone, and the edit is kept unsaved
         wait.Until(b => Text(b, "#status") == refused);
         browser.FindElement(By.Id("conflict")).Displayed.ShouldBeFalse();
         browser.FindElement(By.Id("dirty")).Displayed.ShouldBeTrue();

@@ -305,7 +305,24 @@ public sealed class StudioFileTests
         // Then
         status.ShouldBe(HttpStatusCode.Conflict);
         body.GetProperty("error").GetString().ShouldBe(message);
+        body.GetProperty("unwritten").GetBoolean().ShouldBeTrue();
         Directory.GetFiles(studio.Lfs, "*", SearchOption.AllDirectories).Select(Path.GetFileName).ShouldBe(["please_words.txt"]);
+    }
+
+    [Fact]
+    public async Task A_save_refused_for_a_file_changed_on_disk_is_not_marked_as_a_write_the_file_system_refused()
+    {
+        // Given spam.rules changed on disk since the page loaded it
+        await using var studio = await StudioHarness.Start();
+        var loaded = await studio.Get("/api/file?path=spam.rules");
+        File.AppendAllText(studio.RulesFile, "\n# another editor\n");
+
+        // When
+        var (status, body) = await studio.Raw("/api/save", JsonSerializer.Serialize(new { path = "spam.rules", text = loaded.GetProperty("text").GetString() + CheckRule, version = loaded.GetProperty("version").GetString() }));
+
+        // Then
+        status.ShouldBe(HttpStatusCode.Conflict);
+        body.TryGetProperty("unwritten", out _).ShouldBeFalse();
     }
 
     [Theory]

@@ -31,8 +31,10 @@ async function api(path, body) {
   const text = await response.text();
   const isJson = (response.headers.get("Content-Type") || "").startsWith("application/json");
   if (!response.ok) {
-    const message = isJson && text ? JSON.parse(text).error : text.trim();
-    throw Object.assign(new Error(message || `${response.status} ${response.statusText}`), { status: response.status });
+    const body = isJson && text ? JSON.parse(text) : null;
+    const message = body ? body.error : text.trim();
+    // unwritten: a write the file system refused, told apart from another 409 (a file changed on disk).
+    throw Object.assign(new Error(message || `${response.status} ${response.statusText}`), { status: response.status, unwritten: body !== null && body.unwritten === true });
   }
   return isJson && text ? JSON.parse(text) : null;
 }
@@ -219,11 +221,13 @@ async function save(overwrite = false) {
     renderReplaced(state);
     setStatus(`saved ${studio.file}`);
   } catch (error) {
-    // A 409 is a file changed on disk since it was loaded (reload it or overwrite it), or a write the file system refused,
-    // which offers no choice: the file on disk, as the state has it, tells them apart.
-    const state = error.status === 409 ? await api(`/api/state?tab=${tabId}`).catch(() => null) : null;
-    const onDisk = state ? state.versions[studio.file] ?? null : undefined;
-    if (error.status === 409 && onDisk !== studio.version) showConflict(error.message, onDisk !== null);
+    // A write the file system refused offers no choice, and a choice shown before goes with it; another 409 is a file
+    // changed on disk since it was loaded: reload it (unless it is gone) or overwrite it.
+    if (error.unwritten) showConflict(null);
+    else if (error.status === 409) {
+      const state = await api(`/api/state?tab=${tabId}`).catch(() => null);
+      showConflict(error.message, !state || (state.versions[studio.file] ?? null) !== null);
+    }
     setStatus(error.message);
   }
 }
