@@ -139,12 +139,7 @@ public sealed class StudioBrowserTests
         TypeAtTheEnd(browser, "\nlf spam_check:\n    when text contains \"check\" label SPAM");
         wait.Until(b => b.FindElements(By.CssSelector("#lf-table tbody tr")).Count == 8);
         const string refused = "could not save 'spam.rules', so nothing changed: spam.rules: cannot create a file in the folder: permission denied";
-        browser.ExecuteScript("""
-            const [fetched, error] = [window.fetch, arguments[0]];
-            window.fetch = (path, init) => String(path).startsWith("/api/save")
-              ? Promise.resolve(new Response(JSON.stringify({ error, unwritten: true }), { status: 409, headers: { "Content-Type": "application/json" } }))
-              : fetched(path, init);
-            """, refused);
+        RefuseSaves(browser, refused);
 
         // When
         browser.FindElement(By.Id("save")).Click();
@@ -171,12 +166,7 @@ public sealed class StudioBrowserTests
         wait.Until(_ => !studio.Session.PickUpExternalChanges()
                         && Convert.ToInt64(browser.ExecuteScript("return studio.state.version"), CultureInfo.InvariantCulture) == studio.Session.Version);
         const string refused = "could not save 'spam.rules', so nothing changed: spam.rules: cannot create a file in the folder: permission denied";
-        browser.ExecuteScript("""
-            const [fetched, error] = [window.fetch, arguments[0]];
-            window.fetch = (path, init) => String(path).startsWith("/api/save")
-              ? Promise.resolve(new Response(JSON.stringify({ error, unwritten: true }), { status: 409, headers: { "Content-Type": "application/json" } }))
-              : fetched(path, init);
-            """, refused);
+        RefuseSaves(browser, refused);
 
         // When the overwrite is refused by the file system (before: the file on disk, still not the version loaded, had the
         // page take the refusal for a change on disk, and show the choice again with the refusal in it)
@@ -1030,6 +1020,17 @@ public sealed class StudioBrowserTests
     }
 
     /// <summary>How far down the page is scrolled, in CSS pixels.</summary>
+    /// <summary>
+    /// Has the page's saves answered as the server answers a write the file system refuses (409, marked unwritten), with
+    /// <paramref name="refused"/>: a root test run has no read-only folder to provoke one with.
+    /// </summary>
+    private static void RefuseSaves(ChromeDriver browser, string refused) => browser.ExecuteScript("""
+        const [fetched, error] = [window.fetch, arguments[0]];
+        window.fetch = (path, init) => String(path).startsWith("/api/save")
+          ? Promise.resolve(new Response(JSON.stringify({ error, unwritten: true }), { status: 409, headers: { "Content-Type": "application/json" } }))
+          : fetched(path, init);
+        """, refused);
+
     private static long ScrollY(ChromeDriver browser) => Convert.ToInt64(browser.ExecuteScript("return Math.round(window.scrollY)"), CultureInfo.InvariantCulture);
 
     /// <summary>Whether the element with the focus is one <paramref name="css"/> names.</summary>

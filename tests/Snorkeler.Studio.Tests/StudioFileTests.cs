@@ -9,6 +9,17 @@ public sealed class StudioFileTests
 {
     private const string CheckRule = "\nlf spam_check:\n    when text contains \"check\" label SPAM\n";
 
+    /// <summary>The name of a hidden file as the studio writes one: <c>.NAME.PID.GUID.SUFFIX</c>.</summary>
+    private static string Hidden(string name, int pid, string suffix) => $".{name}.{pid}.{Guid.NewGuid():N}.{suffix}";
+
+    /// <summary>A studio started on its LF folder with <paramref name="files"/> (name in the folder, text) there first, as a killed studio leaves them.</summary>
+    private static Task<StudioHarness> StartWith((string Name, string Text)[] files, Func<StudioSettings, StudioSettings>? adjust = null)
+        => StudioHarness.Start(adjust: settings =>
+        {
+            foreach (var (name, text) in files) File.WriteAllText(Path.Combine(settings.LfFolder, name), text);
+            return adjust is null ? settings : adjust(settings);
+        });
+
     [Fact]
     public async Task Creating_a_rules_file_writes_it_and_its_LFs_join_the_numbers()
     {
@@ -373,7 +384,6 @@ public sealed class StudioFileTests
         // Given the hidden files of studios killed midway (a process id no system gives):
         // a look at how the file system compares names, and the names case-only renames go through (before: all were left)
         const int gone = int.MaxValue - 1;
-        string Hidden(string name, int pid, string suffix) => $".{name}.{pid}.{Guid.NewGuid():N}.{suffix}";
         var probe = Hidden("snorkeler-case", gone, "probe");
         var (lost, held, heldInOtherLetters) = (Hidden("polite.txt", gone, "renaming"), Hidden("spam.rules", gone, "renaming"), Hidden("PLEASE_WORDS.txt", gone, "renaming"));
         await using var studio = await StudioHarness.Start(adjust: settings =>
@@ -407,16 +417,10 @@ public sealed class StudioFileTests
     {
         // Given a stale look of a killed studio, and the folder given as 'lfs/' (before: its full path kept the separator,
         // so no file's folder was the LF folder and the look was left)
-        var probe = $".snorkeler-case.{int.MaxValue - 1}.{Guid.NewGuid():N}.probe";
-        var renaming = $".polite.txt.{int.MaxValue - 1}.{Guid.NewGuid():N}.renaming";
+        var (probe, renaming) = (Hidden("snorkeler-case", int.MaxValue - 1, "probe"), Hidden("polite.txt", int.MaxValue - 1, "renaming"));
 
         // When
-        await using var studio = await StudioHarness.Start(adjust: settings =>
-        {
-            File.WriteAllText(Path.Combine(settings.LfFolder, probe), "");
-            File.WriteAllText(Path.Combine(settings.LfFolder, renaming), "polite\n");
-            return settings with { LfFolder = settings.LfFolder + Path.DirectorySeparatorChar };
-        });
+        await using var studio = await StartWith([(probe, ""), (renaming, "polite\n")], s => s with { LfFolder = s.LfFolder + Path.DirectorySeparatorChar });
 
         // Then both are cleared
         File.Exists(Path.Combine(studio.Lfs, probe)).ShouldBeFalse();
@@ -432,12 +436,7 @@ public sealed class StudioFileTests
         var (renaming, probe) = (".notes.4000001.x.renaming", ".snorkeler-case.4000001.mine.probe");
 
         // When
-        await using var studio = await StudioHarness.Start(adjust: settings =>
-        {
-            File.WriteAllText(Path.Combine(settings.LfFolder, renaming), "my notes");
-            File.WriteAllText(Path.Combine(settings.LfFolder, probe), "mine");
-            return settings;
-        });
+        await using var studio = await StartWith([(renaming, "my notes"), (probe, "mine")]);
         var state = await studio.Get("/api/state");
 
         // Then they are as they were, and nothing is said of them
@@ -452,16 +451,10 @@ public sealed class StudioFileTests
     {
         // Given hidden files of this process's id that none of its renames or looks made: in a container every studio is
         // process 1, so a killed one's files carry the id of the next (before: they were skipped, and the text hidden for good)
-        var renaming = $".polite.txt.{Environment.ProcessId}.{Guid.NewGuid():N}.renaming";
-        var probe = $".snorkeler-case.{Environment.ProcessId}.{Guid.NewGuid():N}.probe";
+        var (renaming, probe) = (Hidden("polite.txt", Environment.ProcessId, "renaming"), Hidden("snorkeler-case", Environment.ProcessId, "probe"));
 
         // When
-        await using var studio = await StudioHarness.Start(adjust: settings =>
-        {
-            File.WriteAllText(Path.Combine(settings.LfFolder, renaming), "polite\n");
-            File.WriteAllText(Path.Combine(settings.LfFolder, probe), "");
-            return settings;
-        });
+        await using var studio = await StartWith([(renaming, "polite\n"), (probe, "")]);
 
         // Then the text is back under its name, and the look is gone
         File.ReadAllText(Path.Combine(studio.Lfs, "polite.txt")).ShouldBe("polite\n");
@@ -476,16 +469,10 @@ public sealed class StudioFileTests
         using var other = System.Diagnostics.Process.Start("sleep", "30");
         try
         {
-            var renaming = $".spam.rules.{other.Id}.{Guid.NewGuid():N}.renaming";
-            var probe = $".snorkeler-case.{other.Id}.{Guid.NewGuid():N}.probe";
+            var (renaming, probe) = (Hidden("spam.rules", other.Id, "renaming"), Hidden("snorkeler-case", other.Id, "probe"));
 
             // When
-            await using var studio = await StudioHarness.Start(adjust: settings =>
-            {
-                File.WriteAllText(Path.Combine(settings.LfFolder, renaming), "text");
-                File.WriteAllText(Path.Combine(settings.LfFolder, probe), "");
-                return settings;
-            });
+            await using var studio = await StartWith([(renaming, "text"), (probe, "")]);
             var state = await studio.Get("/api/state");
 
             // Then both are left as they are, and the one holding text is named
@@ -505,12 +492,8 @@ public sealed class StudioFileTests
     public async Task The_warning_about_a_killed_studio_s_hidden_file_goes_once_the_person_deletes_the_file()
     {
         // Given a killed studio's hidden file beside a file of its name, warned of (before: the warning stayed after the file went)
-        var held = $".spam.rules.{int.MaxValue - 1}.{Guid.NewGuid():N}.renaming";
-        await using var studio = await StudioHarness.Start(adjust: settings =>
-        {
-            File.WriteAllText(Path.Combine(settings.LfFolder, held), "text");
-            return settings;
-        });
+        var held = Hidden("spam.rules", int.MaxValue - 1, "renaming");
+        await using var studio = await StartWith([(held, "text")]);
         (await studio.Get("/api/state")).GetProperty("warnings").GetArrayLength().ShouldBe(1);
 
         // When
@@ -526,7 +509,7 @@ public sealed class StudioFileTests
         // Given a killed studio's hidden file in a folder no rename can change (immutable; a root test run has no other
         // refusal to provoke), where no file has its name (before: the warning said a file of that name is there)
         if (!OperatingSystem.IsLinux()) return;
-        var renaming = $".polite.txt.{int.MaxValue - 1}.{Guid.NewGuid():N}.renaming";
+        var renaming = Hidden("polite.txt", int.MaxValue - 1, "renaming");
         var topic = "";
 
         // When
