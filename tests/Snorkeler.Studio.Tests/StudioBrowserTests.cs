@@ -128,6 +128,39 @@ public sealed class StudioBrowserTests
     }
 
     [Fact]
+    public async Task A_reload_whose_file_is_slow_to_arrive_is_not_undone_by_the_poll_sending_the_dropped_edits_back()
+    {
+        // Given an edit of spam.rules (8 LFs), changed on disk since, and a file that takes longer to arrive than the page
+        // takes to poll (before: a poll between the discard and the file's arrival found the server without this tab's
+        // edits while the editor still held them, and sent them back, so the numbers stayed on the dropped text)
+        await using var studio = await StudioHarness.Start();
+        using var browser = Browser();
+        var wait = Open(browser, studio);
+        TypeAtTheEnd(browser, "\nlf spam_check:\n    when text contains \"check\" label SPAM");
+        wait.Until(b => b.FindElements(By.CssSelector("#lf-table tbody tr")).Count == 8);
+        File.AppendAllText(studio.RulesFile, "\n# another editor\n");
+        browser.FindElement(By.Id("save")).Click();
+        wait.Until(b => b.FindElement(By.Id("conflict")).Displayed);
+        browser.ExecuteScript("""
+            const fetched = window.fetch;
+            window.fetch = (path, init) => String(path).startsWith("/api/file?")
+              ? new Promise((resolve) => setTimeout(resolve, 4000)).then(() => fetched(path, init))
+              : fetched(path, init);
+            """);
+
+        // When
+        browser.FindElement(By.Id("conflict-reload")).Click();
+
+        // Then the editor shows the file on disk, and the numbers follow it through the polls that come after
+        wait.Until(_ => Editor(browser).Contains("# another editor", StringComparison.Ordinal));
+        Thread.Sleep(3500);
+        browser.FindElements(By.CssSelector("#lf-table tbody tr")).Count.ShouldBe(7);
+        var unsaved = (IReadOnlyCollection<object>)browser.ExecuteAsyncScript(
+            "fetch('/api/state').then((r) => r.json()).then((s) => arguments[arguments.length - 1](s.unsaved))")!;
+        unsaved.ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task A_save_the_file_system_refuses_says_why_in_the_status_line_without_offering_to_reload_or_overwrite()
     {
         // Given an edit of spam.rules, unchanged on disk, whose save the file system refuses (a read-only folder, a file

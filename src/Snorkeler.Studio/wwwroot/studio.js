@@ -11,7 +11,8 @@ const studio = {
   saved: "",          // its text as last loaded or saved
   version: null,      // the version of the file on disk that text is (the server refuses a save over another)
   checkTimer: 0,
-  pending: null,      // the check in flight
+  pending: null,      // the check in flight (settled, never rejected)
+  opening: 0,         // files being opened over discarded edits: no check until they are
   rows: null,         // the rows shown: the bucket's query, the offset of their page and the state version they show
   shown: {},          // the state version the next-rows queue and the suggestions last asked for (null: ask again)
   escaped: false,     // Escape was the editor's last key: Tab moves the focus on
@@ -192,12 +193,17 @@ $("#save").addEventListener("click", () => save());
 
 // ---- checking, saving, the state ---------------------------------------------------------------------------
 
+// Sends the editor's text to be checked. Not while a file opens over discarded edits: until the editor shows the file,
+// it still holds the dropped text, and a check (the poll's, finding the server without this tab's edits) would send it
+// back, so the numbers would follow text no longer shown.
 async function check() {
-  if (!studio.file) return;
+  if (!studio.file || studio.opening > 0) return;
   const text = editor.value;
   const started = performance.now();
+  const request = api("/api/check", { path: studio.file, text, version: studio.version, tab: tabId });
+  studio.pending = request.catch(() => null);
   try {
-    const state = await api("/api/check", { path: studio.file, text, version: studio.version, tab: tabId });
+    const state = await request;
     if (editor.value !== text) return; // a newer check follows
     render(state);
     renderReplaced(state);
@@ -259,9 +265,17 @@ async function open(file) {
 }
 
 // Opens a file after the editor's unsaved edits were discarded: the server drops them too, so the numbers follow the disk.
+// A check sent before is answered first, so it cannot bring the dropped edits back after the discard.
 async function discardAndOpen(file) {
-  if (studio.file && editor.value !== studio.saved) render(await api("/api/discard", { path: studio.file, tab: tabId }));
-  await open(file);
+  studio.opening++;
+  clearTimeout(studio.checkTimer);
+  try {
+    await studio.pending;
+    if (studio.file && editor.value !== studio.saved) render(await api("/api/discard", { path: studio.file, tab: tabId }));
+    await open(file);
+  } finally {
+    studio.opening--;
+  }
 }
 
 // Whether the person lets the editor's unsaved edits go.
