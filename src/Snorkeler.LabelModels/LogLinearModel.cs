@@ -71,7 +71,7 @@ public abstract class LogLinearModel : ILabelModel
             try
             {
                 var slices = (rows + SliceRows - 1) / SliceRows;
-                Parallel.For(0, slices, s => PredictRows(block, scratch.AsSpan(0, rows * k), s * SliceRows, Math.Min(rows, (s + 1) * SliceRows)));
+                Threading.CallerFirst.For(slices, s => PredictRows(block, scratch.AsSpan(0, rows * k), s * SliceRows, Math.Min(rows, (s + 1) * SliceRows)));
                 scratch.AsSpan(0, rows * k).CopyTo(probabilities);
             }
             finally { System.Buffers.ArrayPool<double>.Shared.Return(scratch); }

@@ -121,7 +121,7 @@ public sealed class SufficientStatistics
         {
             var chunks = (block.RowCount + chunk - 1) / chunk;
             var locals = new SufficientStatistics[chunks];
-            Parallel.For(0, chunks, c =>
+            Threading.CallerFirst.For(chunks, c =>
             {
                 var local = new SufficientStatistics(Schema, LfNames);
                 local.AddRows(block, c * chunk, Math.Min(block.RowCount, (c + 1) * chunk));

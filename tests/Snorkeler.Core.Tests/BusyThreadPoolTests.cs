@@ -19,20 +19,23 @@ public sealed class BusyThreadPoolTests
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
     [Theory]
-    [InlineData("labels.csv")]
-    [InlineData("labels.jsonl")]
-    [InlineData("labels.parquet")]
-    public void Labels_are_written_and_committed_while_every_thread_pool_worker_is_busy(string name)
+    [InlineData("labels.csv", 50)]
+    [InlineData("labels.csv", 40_000)] // blocks formatted in parallel slices
+    [InlineData("labels.jsonl", 50)]
+    [InlineData("labels.parquet", 50)]
+    public void Labels_are_written_and_committed_while_every_thread_pool_worker_is_busy(string name, int rows)
     {
-        // Given a labels file to write, and a thread pool whose every worker waits
+        // Given a labels file to write
         using var temp = new TempFolder();
         var path = temp.File(name);
-        var probabilities = Enumerable.Range(0, 50).SelectMany(i => new[] { i / 50.0, 1 - i / 50.0 }).ToArray();
-        var labels = Enumerable.Range(0, 50).Select(i => i < 25 ? 1 : 0).ToArray();
+        var probabilities = Enumerable.Range(0, rows).SelectMany(i => new[] { i / (double)rows, 1 - i / (double)rows }).ToArray();
+        var labels = Enumerable.Range(0, rows).Select(i => i < rows / 2 ? 1 : 0).ToArray();
+
+        // When it is written while every worker of the thread pool waits
         var (finished, failed) = WhileThePoolIsBusy(() =>
         {
             using var writer = LabelsWriter.Create(path, Some.HamSpam, "id");
-            writer.Write(Enumerable.Range(0, 50).Select(i => (string?)$"r{i}").ToArray(), probabilities, labels);
+            writer.Write(Enumerable.Range(0, rows).Select(i => (string?)$"r{i}").ToArray(), probabilities, labels);
             writer.Write(["last"], [0.5, 0.5], [-1]);
             writer.Commit();
         });
@@ -40,8 +43,23 @@ public sealed class BusyThreadPoolTests
         // Then it was written in time, whole
         finished.ShouldBeTrue($"writing {name} did not finish within {Patience.TotalSeconds} s while the thread pool was busy");
         failed.ShouldBeNull();
-        File.Exists(path).ShouldBeTrue();
         Directory.GetFiles(temp.Path).ShouldBe([path]);
+        if (name.EndsWith(".csv", StringComparison.Ordinal)) File.ReadLines(path).Count().ShouldBe(rows + 2);
+    }
+
+    [Fact]
+    public void A_parallel_loop_started_outside_the_pool_ends_while_every_worker_is_busy()
+    {
+        // Given a loop of 64 iterations, started from a thread of its own (Parallel.For waited for a worker)
+        var ran = new int[64];
+
+        // When every worker of the thread pool waits
+        var (finished, failed) = WhileThePoolIsBusy(() => Threading.CallerFirst.For(ran.Length, i => Interlocked.Increment(ref ran[i])));
+
+        // Then the caller ran them all, each once
+        finished.ShouldBeTrue($"the loop did not finish within {Patience.TotalSeconds} s while the thread pool was busy");
+        failed.ShouldBeNull();
+        ran.ShouldAllBe(n => n == 1);
     }
 
     [Theory]

@@ -256,7 +256,7 @@ internal sealed class CsvLabelsWriter : LabelsWriter
             lengths[slice] = used;
         }
         if (slices == 1) Format(0);
-        else Parallel.For(0, slices, Format);
+        else Threading.CallerFirst.For(slices, Format);
         // The block is written in the background while the caller computes the next one (the copy into the page cache
         // is a sizeable share of a large block's time); blocks are written in order, one at a time. On a thread of its
         // own, not the thread pool's: where every pool worker is busy (the studio's server, tests running commands side by

@@ -77,8 +77,7 @@ internal static class CrowdFit
         var threads = Stripes.Count(rows) == 1 ? Environment.ProcessorCount : Math.Max(1, Environment.ProcessorCount / 2);
         threads = (int)Math.Clamp(ParallelRestartBytes / Math.Max(1, bytesPerRestart), 1, threads);
         if (restarts > 1 && Environment.ProcessorCount > 1)
-            Parallel.For(0, restarts, new ParallelOptions { CancellationToken = context.Cancellation, MaxDegreeOfParallelism = threads },
-                r => kept.Offer(r, run(r)));
+            Threading.CallerFirst.For(restarts, r => kept.Offer(r, run(r)), threads, context.Cancellation);
         else
             for (var r = 0; r < restarts; r++) kept.Offer(r, run(r));
         return kept.Choice;

@@ -39,7 +39,7 @@ internal static class Stripes
             body(0, 0, rows);
             return;
         }
-        Parallel.For(0, stripes, s =>
+        Threading.CallerFirst.For(stripes, s =>
         {
             var (from, to) = Range(rows, stripes, s);
             body(s, from, to);

@@ -14,11 +14,11 @@ internal static class InParallel
     {
         var results = new T[count];
         var failures = new Exception?[count];
-        Parallel.For(0, count, new ParallelOptions { CancellationToken = cancellation }, i =>
+        Threading.CallerFirst.For(count, i =>
         {
             try { results[i] = run(i); }
             catch (Exception e) when (e is not OperationCanceledException) { failures[i] = e; }
-        });
+        }, cancellation: cancellation);
         foreach (var failure in failures)
             if (failure is not null) ExceptionDispatchInfo.Capture(failure).Throw();
         return results;
