@@ -61,7 +61,7 @@ internal sealed class HandLabels
         }
         catch (Exception e) when (e is SnorkelerException or IOException or UnauthorizedAccessException)
         {
-            throw new StudioRefusal($"could not write the hand label, so nothing changed: {e.Message}", StudioSession.CannotWrite) { Unwritten = true };
+            throw StudioSession.NothingChanged("write the hand label", e.Message);
         }
         (_labels, _lines) = (labels, lines);
         _stamp = Stamp();

@@ -377,8 +377,14 @@ public sealed partial class StudioSession
     /// changed: spam.rules: …</c>, what the studio was <paramref name="doing"/> and <paramref name="error"/>'s reason, the files
     /// named from the LF folder.
     /// </summary>
-    private StudioRefusal Unwritten(string doing, Exception error)
-        => new($"could not {doing}, so nothing changed: {FromFolder(error.Message)}", CannotWrite) { Unwritten = true };
+    private StudioRefusal Unwritten(string doing, Exception error) => NothingChanged(doing, FromFolder(error.Message));
+
+    /// <summary>
+    /// The refusal of a write the file system refused before anything changed, for a file named as <paramref name="reason"/>
+    /// names it (the hand labels lie outside the LF folder): <c>could not {doing}, so nothing changed: {reason}</c>.
+    /// </summary>
+    internal static StudioRefusal NothingChanged(string doing, string reason)
+        => new($"could not {doing}, so nothing changed: {reason}", CannotWrite) { Unwritten = true };
 
     /// <summary><paramref name="message"/> with the files of the LF folder named from it, as the page names them.</summary>
     private string FromFolder(string message)

@@ -93,7 +93,7 @@ public sealed partial class StudioSession
             if (_suggestions is { } cached && cached.Evaluation == e.Id && cached.Rejected == _rejected.Count) return cached.List.Take(limit).ToArray();
             rejected = new HashSet<string>(_rejected, StringComparer.Ordinal);
             existing = string.Join("\n", Files().Where(f => f.EndsWith(".rules", StringComparison.OrdinalIgnoreCase))
-                .Select(f => _unsaved.TryGetValue(Resolve(f), out var t) ? t : ReadText(Resolve(f)))).ToLowerInvariant();
+                .Select(Resolve).Select(full => _unsaved.TryGetValue(full, out var t) ? t : ReadText(full))).ToLowerInvariant();
             _trainTexts ??= Texts(_train);
             if (_dev is not null) _devTexts ??= Texts(_dev);
         }
