@@ -29,6 +29,8 @@ public sealed class ParquetDataTests : IDisposable
 
     public sealed class Body { public string? body { get; set; } }
 
+    public sealed class Labelled { public string? text { get; set; } public string? category { get; set; } }
+
     private static readonly string?[] Texts = ["please subscribe", null, "nice song", null];
 
     private string Parquet<T>(string name, IEnumerable<T> rows)
@@ -81,6 +83,21 @@ public sealed class ParquetDataTests : IDisposable
         var second = Parquet("b.parquet", Texts.Select(t => new Body { body = t }));
 
         Apply(first, second).ShouldFailStartingWith(1, $"error: {second}: ");
+    }
+
+    [Fact]
+    public void A_gold_label_that_is_no_class_is_named_by_its_file_and_its_row_there()
+    {
+        // Given two files of four rows, the second's third gold label misspelt (a Parquet file has no lines to name)
+        var first = Parquet("a.parquet", Texts.Select(t => new Labelled { text = t, category = "HAM" }));
+        var second = Parquet("b.parquet", Texts.Select((t, i) => new Labelled { text = t, category = i == 2 ? "SPAMM" : "SPAM" }));
+
+        // When, Then: the row in that file, not the 7th row of the two (before: "b.parquet: column 'category': 'SPAMM' …", no row)
+        Shell.Run(["apply", "--lfs", _lfs, "--data", first, second, "--gold-column", "category", "--out", _temp.File("m.csv")])
+            .ShouldFailWith(1, $"error: {second}: column 'category', row 3 (the first row is 1): 'SPAMM' is not a class (HAM, SPAM) or a class number 0..1; did you mean 'SPAM'?");
+        Shell.Run(["rows", "--lfs", _lfs, "--data", second, "--gold-column", "category"])
+            .ShouldFailWith(1, $"error: {second}: column 'category', row 3 (the first row is 1): 'SPAMM' is not a class (HAM, SPAM) or a class number 0..1; did you mean 'SPAM'?");
+        File.Exists(_temp.File("m.csv")).ShouldBeFalse();
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Parquet.Serialization;
 using Snorkeler.Applying;
 using Snorkeler.Core.Tests.Support;
 using Snorkeler.Data;
@@ -9,6 +10,8 @@ public class ApplierTests
     private const int Abstain = -1, Ham = 0, Spam = 1;
 
     private sealed record Comment(string Text);
+
+    public sealed class TextRow { public string? Text { get; set; } }
 
     /// <summary>Keyword LFs over a column called "text"; the same rules as plain functions of the text, for the expected votes.</summary>
     private static readonly (string Name, Func<string, int> Rule)[] Rules =
@@ -115,6 +118,27 @@ public class ApplierTests
             new ApplyOptions { Threads = 2, BatchRows = 1 }));
 
         error.Message.ShouldBe($"LF 'explodes' failed on row 4 ({b} line 3): FormatException: bad");
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task A_failure_in_a_later_parquet_file_of_several_names_its_row_in_that_file(int threads)
+    {
+        // Given two Parquet files of three rows (no lines to name), the second's second row failing
+        using var temp = new TempFolder();
+        var a = temp.File("a.parquet");
+        var b = temp.File("b.parquet");
+        await using (var stream = File.Create(a)) await ParquetSerializer.SerializeAsync(new[] { "x", "y", "z" }.Select(t => new TextRow { Text = t }), stream);
+        await using (var stream = File.Create(b)) await ParquetSerializer.SerializeAsync(new[] { "x", "boom", "z" }.Select(t => new TextRow { Text = t }), stream);
+        var boom = LabelingFunction.Create("explodes", row => row.Text("Text") == "boom" ? throw new FormatException("bad") : Abstain);
+
+        // When
+        var error = Should.Throw<LfFailedException>(() => Applier.ApplyToMatrix(DataSources.Open([a, b]), [boom], Some.HamSpam,
+            new ApplyOptions { Threads = threads, BatchRows = 1 }));
+
+        // Then: row 5 of the data is row 2 of b.parquet (before: "failed on row 5 of b.parquet", a file of three rows)
+        error.Message.ShouldBe($"LF 'explodes' failed on row 5 ({b} row 2): FormatException: bad");
     }
 
     [Theory]

@@ -419,9 +419,7 @@ public static class Applier
 
         private LfFailedException Fail(int lf, RowBatch batch, int row, string problem, Exception? inner)
         {
-            var file = batch.SourceName ?? source.Name;
-            var where = batch.LineOf(row) is { } line and > 0 ? $" ({file} line {line})" : $" of {file}";
-            return new LfFailedException(lfs[lf], batch.FirstRow + row, where, problem, inner);
+            return new LfFailedException(lfs[lf], batch.FirstRow + row, batch.Place(row, source.Name), problem, inner);
         }
     }
 }

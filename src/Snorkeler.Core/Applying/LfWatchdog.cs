@@ -142,10 +142,7 @@ internal sealed class LfWatchdog : IDisposable
                 }
                 if (now - slot.Since < _budget) continue;
                 var row = slot.Row;
-                var (file, line) = row.Origin;
-                file ??= _sourceName;
-                var where = line is > 0 ? $" ({file} line {line})" : $" of {file}";
-                _error = new LfTimeoutException(_lfs[slot.Lf], _budget, row.Index, where);
+                _error = new LfTimeoutException(_lfs[slot.Lf], _budget, row.Index, row.Place(_sourceName));
                 _fired.Set();
                 return;
             }

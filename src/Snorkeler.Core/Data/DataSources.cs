@@ -128,7 +128,7 @@ public static class DataSources
                 {
                     if (batch.Count == 0) continue;
                     count += batch.Count;
-                    yield return batch.Rebase(Schema, offset + batch.FirstRow, part.Name);
+                    yield return batch.Rebase(Schema, offset + batch.FirstRow, part.Name, batch.FirstRow);
                 }
                 offset += count;
             }

@@ -92,11 +92,14 @@ public sealed class GoldColumn
     /// Why a cell is not a gold label: <c>column 'category': 'Billng' is not a class (...); did you mean 'Billing'?</c>, or,
     /// for a cell holding a control character, <c>column 'category': '1\u0000' is not a class (...): it holds the control character U+0000</c>.
     /// </summary>
-    public string Problem(string cell)
+    public string Problem(string cell) => Problem(cell, $"column '{Name}'");
+
+    /// <summary><see cref="Problem(string)"/> with <paramref name="where"/> (<c>column 'category', row 3 (the first row is 1)</c>) before the cell.</summary>
+    private string Problem(string cell, string where)
     {
         var classes = string.Join(", ", Schema.ClassNames);
         var why = Text.ControlCharacters.Held(cell) ?? (Text.Suggest.Nearest(cell, Schema.ClassNames) is { } near ? $"; did you mean '{near}'?" : "");
-        return $"column '{Name}': '{cell}' is not a class ({classes}) or a class number 0..{Schema.Cardinality - 1}{why}";
+        return $"{where}: '{cell}' is not a class ({classes}) or a class number 0..{Schema.Cardinality - 1}{why}";
     }
 
     /// <summary>The index of the column in <paramref name="data"/>, or an error naming the data and the nearest column.</summary>
@@ -121,9 +124,23 @@ public sealed class GoldColumn
         {
             var labels = new int[batch.Count];
             for (var i = 0; i < batch.Count; i++)
-                labels[i] = batch.IsMissing(i, column) ? LabelSchema.Abstain : Parse(batch.Text(i, column), batch.SourceName ?? data.Name, batch.LineOf(i));
+                labels[i] = batch.IsMissing(i, column) ? LabelSchema.Abstain : Label(batch, i, column, data.Name);
             yield return labels;
         }
+    }
+
+    /// <summary>
+    /// The label of a row's cell, or an error naming its file and line, or, in a format without lines (Parquet), its row
+    /// in that file, as the Parquet reader names a row.
+    /// </summary>
+    private int Label(RowBatch batch, int row, int column, string dataName)
+    {
+        var cell = batch.Text(row, column);
+        var source = batch.SourceName ?? dataName;
+        if (batch.LineOf(row) is null && TryParse(cell) is null)
+            throw SnorkelerException.InFile(source, Problem(cell.Trim().ToString(),
+                string.Create(CultureInfo.InvariantCulture, $"column '{Name}', row {batch.RowInFile(row):N0} (the first row is 1)")));
+        return Parse(cell, source, batch.LineOf(row));
     }
 
     /// <summary>

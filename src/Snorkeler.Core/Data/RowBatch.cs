@@ -74,8 +74,34 @@ public sealed class RowBatch
         Count = 0;
     }
 
-    /// <summary>The same cells under other column names, row numbering or source name.</summary>
-    internal RowBatch Rebase(DataSchema schema, long firstRow, string? sourceName) => new(schema, firstRow, Count, _chars, _starts, _lengths, Lines, sourceName);
+    /// <summary>
+    /// When the source joins several files, the 0-based index of this batch's first row in its own file
+    /// (<see cref="SourceName"/>), where <see cref="FirstRow"/> counts the rows of the files before it too; null otherwise.
+    /// </summary>
+    internal long? FileFirstRow { get; private init; }
+
+    /// <summary>The 1-based number of row <paramref name="row"/> in its own file.</summary>
+    internal long RowInFile(int row) => (FileFirstRow ?? FirstRow) + row + 1;
+
+    /// <summary>
+    /// Where row <paramref name="row"/> is, for a message that has just said "row N" (N counting every file's rows):
+    /// <c> (data.csv line 3)</c> where the format has lines, <c> (b.parquet row 2)</c> for a row of one of several files
+    /// that has none, else <c> of data.parquet</c>. <paramref name="sourceName"/> names the file when the batch does not.
+    /// </summary>
+    internal string Place(int row, string? sourceName)
+    {
+        var file = SourceName ?? sourceName;
+        if (LineOf(row) is { } line and > 0) return $" ({file} line {line.ToString(CultureInfo.InvariantCulture)})";
+        if (FileFirstRow is not null) return $" ({file} row {RowInFile(row).ToString(CultureInfo.InvariantCulture)})";
+        return $" of {file}";
+    }
+
+    /// <summary>
+    /// The same cells under other column names, row numbering or source name; <paramref name="fileFirstRow"/> is
+    /// <see cref="FileFirstRow"/> (kept when null).
+    /// </summary>
+    internal RowBatch Rebase(DataSchema schema, long firstRow, string? sourceName, long? fileFirstRow = null)
+        => new(schema, firstRow, Count, _chars, _starts, _lengths, Lines, sourceName) { FileFirstRow = fileFirstRow ?? FileFirstRow };
 }
 
 /// <summary>
@@ -96,8 +122,8 @@ public readonly struct DataRow
     /// <summary>The 0-based index of the row in the whole source.</summary>
     public long Index => _batch.FirstRow + _index;
 
-    /// <summary>The file the row comes from and its line there, when known (for messages).</summary>
-    internal (string? File, long? Line) Origin => (_batch.SourceName, _batch.LineOf(_index));
+    /// <summary>Where the row is, for a message that has just said "row N" (see <see cref="RowBatch.Place"/>).</summary>
+    internal string Place(string? sourceName) => _batch.Place(_index, sourceName);
 
     /// <summary>The columns.</summary>
     public DataSchema Schema => _batch.Schema;
