@@ -68,6 +68,11 @@ public static partial class ScriptCodes
     internal static string DuplicateNameMessage(string name, SourceLocation first)
         => $"LF name '{name}' is already used at {first}";
 
+    /// <summary>One Lf call that ran <paramref name="count"/> times with the same name (in a loop, or in a method called more than once).</summary>
+    internal static string RepeatedCallMessage(string name, int count)
+        => $"this Lf call declared LF name '{name}' {count} times (in a loop, or in a method called more than once?); "
+            + "each LF needs a name of its own, such as Lf(\"keyword_\" + word, ...) in a loop over words";
+
     /// <summary>
     /// A compiler message without the class Roslyn wraps a script in, which the script never names: "The type
     /// 'Submission#0' already contains a definition for 'x'" (CS0102) and "Type 'Submission#0' already defines a member

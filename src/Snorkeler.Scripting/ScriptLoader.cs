@@ -185,6 +185,7 @@ public sealed class ScriptLoader : ILfLoader
 
         var functions = new List<LabelingFunction>();
         var byName = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
+        var calls = new Dictionary<string, int>(StringComparer.Ordinal); // how often one Lf call declared the same name (a loop)
         var fields = sources.FieldNames();
         foreach (var d in globals.Declared)
         {
@@ -201,11 +202,14 @@ public sealed class ScriptLoader : ILfLoader
             }
             if (!byName.TryAdd(d.Name, location))
             {
-                diagnostics.Add(Diagnostic.Error(ScriptCodes.DuplicateName, ScriptCodes.DuplicateNameMessage(d.Name, byName[d.Name]), location));
+                if (byName[d.Name] == location) calls[d.Name] = calls.GetValueOrDefault(d.Name, 1) + 1;
+                else diagnostics.Add(Diagnostic.Error(ScriptCodes.DuplicateName, ScriptCodes.DuplicateNameMessage(d.Name, byName[d.Name]), location));
                 continue;
             }
             functions.Add(Checked(d, location, key, loaded.Context, fields));
         }
+        foreach (var (name, count) in calls)
+            diagnostics.Add(Diagnostic.Error(ScriptCodes.DuplicateName, ScriptCodes.RepeatedCallMessage(name, count), byName[name]));
         // An LF counts for the script its Lf call is written in and for the one whose statement was running (main.csx calling a helper of helpers.csx).
         var declaring = globals.Declared.SelectMany(d => d.During is null ? [d.File] : new[] { d.File, d.During })
             .Select(ScriptSources.Normalize).ToHashSet(StringComparer.Ordinal);

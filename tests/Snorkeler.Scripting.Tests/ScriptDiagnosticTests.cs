@@ -158,6 +158,21 @@ public sealed class ScriptDiagnosticTests : IDisposable
     }
 
     [Fact]
+    public void One_Lf_call_run_in_a_loop_with_one_name_is_one_error_at_the_call_saying_so()
+    {
+        // Given a loop that declares the same name three times, and one that names each LF after its word
+        var set = ScriptTestKit.Load(_loader, _folder, ScriptTestKit.HamSpam, ("loop.csx",
+            "for (var i = 0; i < 3; i++) Lf(\"same\", row => HAM);\nforeach (var w in new[] { \"a\", \"b\" }) Lf(\"kw_\" + w, row => SPAM);\n"));
+
+        // Then: one error saying what happened (before: two errors "LF name 'same' is already used at loop.csx(1,29)", the call itself)
+        set.Diagnostics.Select(d => d.ToString()).ShouldBe([
+            $"{PathOf("loop.csx")}(1,29): error SNK0605: this Lf call declared LF name 'same' 3 times (in a loop, or in a method called more than once?); "
+                + "each LF needs a name of its own, such as Lf(\"keyword_\" + word, ...) in a loop over words",
+        ]);
+        set.Functions.Select(f => f.Name).ShouldBe(["same", "kw_a", "kw_b"]);
+    }
+
+    [Fact]
     public void A_blank_LF_name_or_a_null_function_is_an_error()
     {
         var set = ScriptTestKit.Load(_loader, _folder, ScriptTestKit.HamSpam, ("blank.csx", "Lf(\" \", row => HAM);\nLf(\"null\", null);\n"));
