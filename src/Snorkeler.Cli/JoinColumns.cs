@@ -35,7 +35,7 @@ internal sealed class JoinColumns
     {
         var columns = new List<int>();
         var names = new List<string>();
-        if (args.Value("--id-column") is { } id) columns.Add(data.Schema.RequireIndex(id, data.Name));
+        if (args.Value("--id-column") is { } id) columns.Add(data.RequireColumn(id));
         else
         {
             for (var i = 0; i < data.Schema.Count; i++)
@@ -49,7 +49,7 @@ internal sealed class JoinColumns
         names.AddRange(columns.Select(c => data.Schema.Names[c]));
         foreach (var name in (args.Value("--keep-columns") ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
-            var i = data.Schema.RequireIndex(name, data.Name);
+            var i = data.RequireColumn(name);
             if (columns.Contains(i)) continue;
             columns.Add(i);
             // A column asked for by its name in the file (CONTENT, read by the LFs as text) keeps that name in the output.

@@ -278,6 +278,32 @@ public sealed class NewUserTests : IDisposable
         deep.ShouldFailWith(1, $"{rules}(4,10): error SNK0103: unknown field 'AUTHOR': {deepFile} has no such column; 'AUTHOR' is a key of line 1,400 of {deepFile} {Tail}");
     }
 
+    [Fact]
+    public void A_column_an_option_names_that_json_lines_have_on_later_lines_only_is_an_error_saying_to_give_the_first_line_every_key()
+    {
+        // Given JSON Lines whose first comment has neither a gold label nor an AUTHOR (as writers that leave out nulls make them)
+        var (lfs, records) = PsyComments();
+        records[0].Remove("CLASS");
+        records[0].Remove("AUTHOR");
+        var data = _temp.Write("comments.jsonl", string.Concat(records.Select(r => JsonSerializer.Serialize(r) + "\n")));
+        string Key(string key) => $"'{key}' is a key of line 2 of {data} but not of its first line, whose keys are a JSON Lines file's columns: "
+            + "give the first line every key (null where it has no value) (columns: COMMENT_ID, DATE, CONTENT)";
+
+        // When the options name such a key: gold labels, a kept column, an id column, a field to show, a column to read as another
+        var gold = Shell.Run("apply", "--lfs", lfs, "--data", data, "--gold-column", "CLASS", "--out", _temp.File("m.snkm"));
+        var kept = Shell.Run("label", "--lfs", lfs, "--data", data, "--keep-columns", "AUTHOR", "--out", _temp.File("l.csv"));
+        var id = Shell.Run("label", "--lfs", lfs, "--data", data, "--id-column", "AUTHOR", "--out", _temp.File("l.csv"));
+        var fields = Shell.Run("rows", "--lfs", lfs, "--data", data, "--fields", "AUTHOR");
+        var aliased = Shell.Run("apply", "--lfs", lfs, "--data", data, "--column", "who=AUTHOR", "--out", _temp.File("m.snkm"));
+
+        // Then each says where the key is (it said: no gold column 'CLASS' (columns: COMMENT_ID, DATE, CONTENT), as if the data had none)
+        gold.ShouldFailWith(1, $"error: {data}: no gold column 'CLASS'; {Key("CLASS")}");
+        kept.ShouldFailWith(1, $"error: {data}: no column 'AUTHOR'; {Key("AUTHOR")}");
+        id.ShouldFailWith(1, $"error: {data}: no column 'AUTHOR'; {Key("AUTHOR")}");
+        fields.ShouldFailWith(1, $"error: {data}: no column 'AUTHOR'; {Key("AUTHOR")}");
+        aliased.ShouldFailWith(1, $"error: {data}: no column 'AUTHOR' to read as 'who'; {Key("AUTHOR")}");
+    }
+
     [Theory]
     [InlineData("label")]
     [InlineData("analyze")]

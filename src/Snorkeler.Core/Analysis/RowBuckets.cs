@@ -251,7 +251,7 @@ public static class RowRecords
         Guard.NotNull(lfNames);
         Guard.NotNull(fields);
         var wanted = rows.GroupBy(r => r.Index).Select(g => g.First()).OrderBy(r => r.Index).ToList();
-        var columns = fields.Select(f => data.Schema.RequireIndex(f, data.Name)).ToArray();
+        var columns = fields.Select(data.RequireColumn).ToArray();
         var explainers = lfs?.Select(lf => lf.BindExplainer(data.Schema)).ToArray();
         var records = new List<RowRecord>(wanted.Count);
         var next = 0;

@@ -74,12 +74,7 @@ public static class ColumnGuess
         if (constants is not null && Text.Suggest.Nearest(field, constants) is { } constant) return $"; did you mean the constant '{constant}'?";
         if (names.Count == 1 && CsvDialect.Candidates.FirstOrDefault(c => names[0].Contains(c, StringComparison.Ordinal)) is var d and not '\0')
             return $"; the data has one column, '{names[0]}': is it {CsvDialect.Describe(d)}-separated? (--delimiter {(d == '\t' ? "tab" : $"'{d}'")})";
-        if (data?.LaterKeyOf(field) is { Row: { } row } wrench)
-            return string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"; '{wrench.Key}' is a data key of row \"{row}\" (line {wrench.Line:N0}) of {wrench.File} but not of its first row, whose data keys are a Wrench split's columns: give the first row's data every key (null where it has no value)");
-        if (data?.LaterKeyOf(field) is { } later)
-            return string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"; '{later.Key}' is a key of line {later.Line:N0} of {later.File} but not of its first line, whose keys are a JSON Lines file's columns: give the first line every key (null where it has no value)");
+        if (data?.LaterKeyHint(field) is { } later) return later;
         if (RowLikeName(names) is { } cell)
             return $"; the first line of {data?.Name ?? "the data"} looks like a row, not a header ({cell}): add a header line naming the columns";
         if (Similar(field, names) is { } similar) return $"; to read column '{similar}' as '{field}', add --column {Text.Listing.ShellWord($"{field}={similar}")}";

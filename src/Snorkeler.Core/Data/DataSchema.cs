@@ -84,7 +84,13 @@ public sealed class DataSchema
     /// The index of a column, or an exception naming the column and the ones that exist, and <paramref name="option"/>
     /// (<c>--left-column</c>) when given: the option that reads the column under another name.
     /// </summary>
-    public int RequireIndex(string name, string? sourceName = null, string? option = null)
+    public int RequireIndex(string name, string? sourceName = null, string? option = null) => RequireIndex(name, sourceName, option, null);
+
+    /// <summary>
+    /// <see cref="RequireIndex(string, string?, string?)"/>, whose error says where a later line of a JSON Lines file has
+    /// the column as a key (<paramref name="laterKey"/>: <see cref="Loading.DataHints.LaterKeyHint"/>) when one has.
+    /// </summary>
+    internal int RequireIndex(string name, string? sourceName, string? option, Func<string, string?>? laterKey)
     {
         var i = IndexOf(name);
         if (i >= 0) return i;
@@ -94,7 +100,7 @@ public sealed class DataSchema
             throw new SnorkelerException($"{where}'{name}' matches the columns {string.Join(" and ", alike.Select(n => $"'{n}'"))} when case is ignored; give the exact name");
         // Under --column text=CONTENT the column is found by either name, so both are suggested and listed.
         var known = _original is null ? _names : _names.Concat(Enumerable.Range(0, Count).Select(FileName).Where(n => !_exact.ContainsKey(n))).ToArray();
-        var hint = Text.Suggest.Nearest(name, known) is { } near ? $"; did you mean '{near}'?" : "";
+        var hint = laterKey?.Invoke(name) ?? (Text.Suggest.Nearest(name, known) is { } near ? $"; did you mean '{near}'?" : "");
         throw new SnorkelerException($"{where}no column '{name}'{hint} (columns: {Listed}){(option is null ? "" : $"; give {option} NAME to read another column")}");
     }
 

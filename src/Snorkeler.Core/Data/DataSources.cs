@@ -150,8 +150,8 @@ public static class DataSources
                 var i = inner.Schema.IndexOf(column);
                 if (i < 0)
                 {
-                    var near = Text.Suggest.Nearest(column, inner.Schema.Names);
-                    throw new SnorkelerException($"{inner.Name}: no column '{column}' to read as '{alias}'{(near is null ? "" : $"; did you mean '{near}'?")} (columns: {string.Join(", ", inner.Schema.Names)})");
+                    var hint = Loading.DataHints.Of(inner).LaterKeyHint(column) ?? (Text.Suggest.Nearest(column, inner.Schema.Names) is { } near ? $"; did you mean '{near}'?" : "");
+                    throw new SnorkelerException($"{inner.Name}: no column '{column}' to read as '{alias}'{hint} (columns: {string.Join(", ", inner.Schema.Names)})");
                 }
                 if (Array.IndexOf(names, alias) is var clash and >= 0 && clash != i)
                     throw new SnorkelerException($"{inner.Name}: cannot name column '{column}' '{alias}': a column '{alias}' already exists");

@@ -108,9 +108,8 @@ public sealed class GoldColumn
         Guard.NotNull(data);
         var i = data.Schema.IndexOf(Name);
         if (i >= 0) return i;
-        var near = Text.Suggest.Nearest(Name, data.Schema.Names);
-        throw SnorkelerException.InFile(data.Name,
-            $"no gold column '{Name}'{(near is null ? "" : $"; did you mean '{near}'?")} (columns: {data.Schema.Listed})");
+        var hint = Loading.DataHints.Of(data).LaterKeyHint(Name) ?? (Text.Suggest.Nearest(Name, data.Schema.Names) is { } near ? $"; did you mean '{near}'?" : "");
+        throw SnorkelerException.InFile(data.Name, $"no gold column '{Name}'{hint} (columns: {data.Schema.Listed})");
     }
 
     /// <summary>

@@ -94,6 +94,20 @@ public sealed class DataHints
             return null;
         });
 
+    /// <summary>
+    /// <c>; 'g' is a key of line 2 of d.jsonl but not of its first line, whose keys are a JSON Lines file's columns: give
+    /// the first line every key (null where it has no value)</c> (for a Wrench split, its row's data keys) when a later line
+    /// has <paramref name="field"/> as a key that is no column, as a message tail; null when none has.
+    /// </summary>
+    internal string? LaterKeyHint(string field) => LaterKeyOf(field) switch
+    {
+        { Row: { } row } wrench => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"; '{wrench.Key}' is a data key of row \"{row}\" (line {wrench.Line:N0}) of {wrench.File} but not of its first row, whose data keys are a Wrench split's columns: give the first row's data every key (null where it has no value)"),
+        { } later => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"; '{later.Key}' is a key of line {later.Line:N0} of {later.File} but not of its first line, whose keys are a JSON Lines file's columns: give the first line every key (null where it has no value)"),
+        null => null,
+    };
+
     private static bool IsWrench(string path) => path.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>A key of a JSON Lines file's line that the file's first line lacks, or of a Wrench split's row's data that its first row's lacks.</summary>
