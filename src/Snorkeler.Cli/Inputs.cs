@@ -7,6 +7,19 @@ namespace Snorkeler.Cli;
 /// <summary>Opening the inputs commands share: data, matrices, LF folders.</summary>
 internal static class Inputs
 {
+    /// <summary>
+    /// The model file <paramref name="path"/> names (a <c>.json</c>; null for a model name such as <c>auto</c>), loaded and
+    /// checked against the LFs before they are applied, so that a missing, damaged or mismatched file is told at once
+    /// (named as <paramref name="where"/>: the data), not after the LFs have run over all of it.
+    /// </summary>
+    public static LabelModels.ILabelModel? SavedModelFor(string? path, IReadOnlyList<LabelingFunction> lfs, LabelSchema schema, string where)
+    {
+        if (path is null || !path.EndsWith(".json", StringComparison.OrdinalIgnoreCase)) return null;
+        var model = LabelModels.ModelFile.Load(path);
+        LabelModels.LabelModel.CheckCompatible(model, new LabelMatrixBuilder(schema, [.. lfs.Select(l => l.Name)], 1).Build(), where);
+        return model;
+    }
+
     /// <summary>The LF loaders, in order: rules first (they declare the classes), then scripts.</summary>
 #if SNORKELER_NATIVE
     public static IReadOnlyList<ILfLoader> Loaders { get; } = [new Dsl.RulesLoader()];

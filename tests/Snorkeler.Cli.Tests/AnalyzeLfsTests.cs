@@ -27,6 +27,32 @@ public class AnalyzeLfsTests
         invoice.GetProperty("incorrect").GetInt64().ShouldBe(1);
     }
 
+    [Theory]
+    [InlineData("rows")]
+    [InlineData("analyze")]
+    public void A_model_file_that_is_missing_or_of_other_lfs_is_told_before_the_lfs_run_over_the_data(string command)
+    {
+        // Given a model fitted on four of the five ticket LFs, and tickets whose last line is malformed: a run that applied
+        // the LFs first would stop there, so the model's errors below show it is checked before
+        using var tickets = new Tickets(Tickets.Csv + "T9,one,field,too,many,here\n");
+        var four = Path.GetDirectoryName(tickets.Write("four/tickets.rules", Tickets.Rules.Replace("lf login:", "lf login_word:")))!;
+        var good = tickets.Write("good.csv", Tickets.Csv);
+        var matrix = tickets.File("four.snkm");
+        var model = tickets.File("model.json");
+        Shell.Run("apply", "--lfs", four, "--data", good, "--out", matrix).ShouldSucceed();
+        Shell.Run("fit", "--matrix", matrix, "--model", "mv", "--out", model).ShouldSucceed();
+        string[] Run(string modelFile, bool report = true) => command == "rows"
+            ? ["rows", "--lfs", tickets.Lfs, "--data", tickets.Data, "--model", modelFile, "--uncertain"]
+            : ["analyze", "--lfs", tickets.Lfs, "--data", tickets.Data, "--model", modelFile, .. report ? new[] { "--report", tickets.File("r.html") } : []];
+
+        // When, Then (before: "tickets.csv(10): the row has 6 fields but the header has 5", after the LFs had run)
+        Shell.Run(Run(model)).ShouldFailWith(1, $"error: {tickets.Data}: LF 5 is 'login' but the model expects 'login_word'");
+        Shell.Run(Run(tickets.File("missing.json"))).ShouldFailWith(1, $"error: {tickets.File("missing.json")}: no such file");
+        if (command == "analyze")
+            Shell.Run(Run(model, report: false)).ShouldFailWith(2, "snorkeler analyze: --model goes with --report REPORT.html (or with a matrix of annotators' answers, as their consensus)");
+        File.Exists(tickets.File("r.html")).ShouldBeFalse();
+    }
+
     [Fact]
     public void Analyze_given_lfs_and_data_writes_no_matrix_and_leaves_no_temporary_file()
     {

@@ -56,9 +56,21 @@ internal sealed class AnalyzeCommand : ICommand
         var set = Inputs.LoadLfs(args.Values("--lfs"), args, data, Inputs.SchemaOf(dataPaths), terminal);
         var options = Inputs.ApplyOptions(args, terminal, cancellation);
         var goldColumn = args.Value("--gold-column");
+        // LFs' votes are no people's answers: what needs those, and the model file, are told before the LFs run.
+        CheckModelOptions(args, annotators: false);
+        var model = Inputs.SavedModelFor(args.Value("--model"), set.Functions, set.Schema!, data.Name);
         using var applied = AppliedMatrix.Apply(args, terminal, dataPaths, data, set.Functions, set.Schema!, goldColumn, options, Name, countWarnings: true);
         var warnings = ApplyCommand.Warnings(applied.Counts!, set.Functions, data, goldColumn, dataHasGold: applied.Matrix.HasGold, args, cancellation).ToArray();
-        return Analyze(args, terminal, data.Name, applied.Matrix, (data, set.Functions, warnings), cancellation);
+        return Analyze(args, terminal, data.Name, applied.Matrix, (data, set.Functions, warnings), cancellation, model);
+    }
+
+    /// <summary>The options that need a report or people's answers (<paramref name="annotators"/>: the matrix holds some).</summary>
+    private static void CheckModelOptions(Args args, bool annotators)
+    {
+        if (args.Has("--model") && !args.Has("--report") && !annotators)
+            throw new UsageException("--model goes with --report REPORT.html (or with a matrix of annotators' answers, as their consensus)");
+        if (args.Has("--least-certain") && !annotators)
+            throw new UsageException("--least-certain goes with a matrix of annotators' answers (the annotator report's least certain tasks)");
     }
 
     /// <summary>
@@ -79,15 +91,13 @@ internal sealed class AnalyzeCommand : ICommand
     /// when the LFs were applied here (without them, <c>--data</c> and <c>--lfs</c> only feed the report's examples).
     /// </summary>
     private static int Analyze(Args args, Terminal terminal, string matrixName, IMatrixSource matrix,
-        (Data.IDataSource Data, IReadOnlyList<LabelingFunction> Lfs, IReadOnlyList<Diagnostic> Warnings)? applied, CancellationToken cancellation)
+        (Data.IDataSource Data, IReadOnlyList<LabelingFunction> Lfs, IReadOnlyList<Diagnostic> Warnings)? applied, CancellationToken cancellation,
+        LabelModels.ILabelModel? loaded = null)
     {
         var format = args.Choice("--format", OutputFormat.Text);
         var summary = LfSummary.Of(matrix);
-        if (args.Has("--model") && !args.Has("--report") && !matrix.SourceKinds.Contains(SourceKind.Annotator))
-            throw new UsageException("--model goes with --report REPORT.html (or with a matrix of annotators' answers, as their consensus)");
-        if (args.Has("--least-certain") && !matrix.SourceKinds.Contains(SourceKind.Annotator))
-            throw new UsageException("--least-certain goes with a matrix of annotators' answers (the annotator report's least certain tasks)");
-        var model = args.Value("--model") is { } modelPath ? LabelModels.ModelFile.Load(modelPath) : null;
+        CheckModelOptions(args, matrix.SourceKinds.Contains(SourceKind.Annotator));
+        var model = loaded ?? (args.Value("--model") is { } modelPath ? LabelModels.ModelFile.Load(modelPath) : null);
         // Before anything uses the model: a mismatch is the run's one error, not first a note from the dependency check.
         if (model is not null) LabelModels.LabelModel.CheckCompatible(model, matrix, matrixName);
         var annotators = Annotators(matrix, model, terminal, cancellation, args.Int("--least-certain", 0) ?? AnnotatorReport.DefaultLeastCertain);

@@ -74,6 +74,7 @@ internal sealed class RowsCommand : ICommand
         try
         {
             IReadOnlyList<LabelingFunction>? lfs = null;
+            ILabelModel? saved = null;
             IMatrixSource matrix;
             var applyOptions = Inputs.ApplyOptions(args, terminal, cancellation);
             if (args.Has("--matrix"))
@@ -104,13 +105,14 @@ internal sealed class RowsCommand : ICommand
                 query.Resolve(lfs.Select(l => l.Name).ToArray(), set.Schema!);
                 if (query.NeedsGold && goldColumn is null && !dataPaths.All(p => p.EndsWith(".json", StringComparison.OrdinalIgnoreCase)))
                     throw NoGold(query);
+                saved = Inputs.SavedModelFor(args.Value("--model"), lfs, set.Schema!, data.Name);
                 applied = AppliedMatrix.Apply(args, terminal, dataPaths, data, lfs, set.Schema!, goldColumn, applyOptions, Name);
                 matrix = applied.Matrix;
             }
             query.Resolve(matrix.LfNames, matrix.Schema);
             if (query.NeedsGold && !matrix.HasGold) throw NoGold(query);
 
-            var model = Model(args, terminal, query, matrix, lfs, applyOptions with { Progress = null }, seed, cancellation);
+            var model = saved ?? Model(args, terminal, query, matrix, lfs, applyOptions with { Progress = null }, seed, cancellation);
             var sample = RowBuckets.Page(matrix, query, offset, limit, seed, model is null ? null : model.PredictProbabilities, cancellation);
             var fields = args.Value("--fields") is { } list
                 ? list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
@@ -181,7 +183,7 @@ internal sealed class RowsCommand : ICommand
         if (name is not null && name.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
         {
             var saved = ModelFile.Load(name);
-            LabelModel.CheckCompatible(saved, matrix, args.Has("--matrix") ? Inputs.MatrixName(args.Values("--matrix")) : "the rows' matrix");
+            LabelModel.CheckCompatible(saved, matrix, Inputs.MatrixName(args.Values("--matrix"))); // with --lfs, checked before the apply
             return saved;
         }
         var kind = LabelModelCatalog.Get(name ?? LabelCommand.DefaultModel);
