@@ -172,6 +172,23 @@ public sealed class LabelCommandTests
         File.Exists(temp.File("labels.xlsx")).ShouldBeFalse();
     }
 
+    [Fact]
+    public void A_gold_column_the_data_lacks_is_an_error_naming_the_nearest_as_apply_says_not_a_name_passed_over()
+    {
+        // Given tickets with gold labels in 'category', and no dev set
+        using var tickets = new Tickets();
+        var output = tickets.File("labels.csv");
+
+        // When the gold column is misspelt
+        var result = Shell.Run("label", "--lfs", tickets.Lfs, "--data", tickets.Data, "--gold-column", "categroy", "--model", "mv", "--out", output);
+
+        // Then (before: exit 0, labels written without a word, and without the accuracies the gold labels give)
+        result.ShouldFailWith(1, $"error: {tickets.Data}: no gold column 'categroy'; did you mean 'category'? (columns: ticket_id, subject, body, tier, category)");
+        File.Exists(output).ShouldBeFalse();
+        Shell.Run("apply", "--lfs", tickets.Lfs, "--data", tickets.Data, "--gold-column", "categroy", "--out", tickets.File("m.snkm"))
+            .ShouldFailWith(1, result.ErrorLines[0]);
+    }
+
     private static Dictionary<string, string> Hashes(string manifest)
     {
         using var doc = JsonDocument.Parse(File.ReadAllText(manifest));

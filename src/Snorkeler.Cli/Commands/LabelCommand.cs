@@ -71,6 +71,9 @@ internal sealed class LabelCommand : ICommand
         // What the fit would refuse, refused before the LFs are applied: a prior of another class count, a dev file without its gold column.
         _ = Inputs.Prior(args, schema);
         Gold.CheckDevGoldColumn(args);
+        // Without --dev, --gold-column names the data's own gold labels (accuracies, SNK0705): a column the data lacks is an
+        // error, as in apply, not a name passed over in silence (with --dev, it may be the dev file's alone).
+        if (args.Value("--gold-column") is { } gold && !args.Has("--dev")) new Data.GoldColumn(gold, schema).IndexIn(data);
 
         // 1. Apply, streaming the matrix to a temporary file (.OUT.matrix.snkm.PID.GUID.tmp: never committed, and
         // cleaned by the next run writing OUT if this process is killed).
