@@ -84,6 +84,21 @@ public class RowsCommandTests
     }
 
     [Fact]
+    public void An_unknown_model_name_or_field_to_show_is_told_before_the_lfs_run_over_the_data()
+    {
+        // Given tickets whose last line is malformed: a run that applied the LFs first would stop there
+        using var tickets = new Tickets(Tickets.Csv + "T9,one,field,too,many,here\n");
+
+        // When a model name is misspelt, or a field to show is one the data lacks
+        var model = Shell.Run("rows", "--lfs", tickets.Lfs, "--data", tickets.Data, "--uncertain", "--model", "snorkle");
+        var field = Shell.Run("rows", "--lfs", tickets.Lfs, "--data", tickets.Data, "--lf", "invoice", "--fields", "subjet");
+
+        // Then each is the run's one error (before: "tickets.csv(10): the row has 6 fields but the header has 5", after the LFs had run)
+        model.ShouldFailStartingWith(2, "snorkeler rows: unknown label model 'snorkle'");
+        field.ShouldFailWith(1, $"error: {tickets.Data}: no column 'subjet'; did you mean 'subject'? (columns: ticket_id, subject, body, tier, category)");
+    }
+
+    [Fact]
     public void A_dev_data_file_beside_a_matrix_without_lfs_is_refused_up_front_in_one_line_saying_to_give_lfs()
     {
         // Given a matrix of the tickets, and a damaged one

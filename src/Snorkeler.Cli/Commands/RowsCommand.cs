@@ -70,6 +70,10 @@ internal sealed class RowsCommand : ICommand
         var dataPaths = args.Values("--data");
         var data = Inputs.OpenData(dataPaths, args);
         var goldColumn = args.Value("--gold-column");
+        // A model name or a field to show that does not exist is told before the LFs run over the data.
+        if (args.Value("--model") is { } named && !named.EndsWith(".json", StringComparison.OrdinalIgnoreCase)) _ = LabelModelCatalog.Get(named);
+        var shownFields = args.Value("--fields")?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        foreach (var field in shownFields ?? []) Data.DataColumns.RequireColumn(data, field);
         AppliedMatrix? applied = null;
         try
         {
@@ -114,9 +118,7 @@ internal sealed class RowsCommand : ICommand
 
             var model = saved ?? Model(args, terminal, query, matrix, lfs, applyOptions with { Progress = null }, seed, cancellation);
             var sample = RowBuckets.Page(matrix, query, offset, limit, seed, model is null ? null : model.PredictProbabilities, cancellation);
-            var fields = args.Value("--fields") is { } list
-                ? list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-                : RowRecords.DefaultFields(data.Schema, lfs ?? [], goldColumn);
+            var fields = shownFields ?? RowRecords.DefaultFields(data.Schema, lfs ?? [], goldColumn);
             var records = RowRecords.Read(data, sample.Rows, matrix.LfNames, lfs, fields, cancellation);
             var heading = Heading(sample, matrix.RowCount, limit, offset, seed, matrix.Schema);
             var colour = terminal.Interactive && !Console.IsOutputRedirected && terminal.WritesToStandardOutput;
