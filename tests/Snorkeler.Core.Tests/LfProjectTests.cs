@@ -29,6 +29,29 @@ public class LfProjectTests
     }
 
     [Fact]
+    public void Hidden_files_and_folders_in_an_lf_folder_are_left_out_unless_named()
+    {
+        // Given an LF file, with what editors and systems leave beside it: Jupyter's checkpoint copy (the same LF again),
+        // macOS's binary ._ file, and Emacs's lock link to no file while a buffer has unsaved edits
+        using var temp = new TempFolder();
+        temp.Write("lfs/a.lfs", "labels HAM, SPAM\nlf from_a\n");
+        temp.Write("lfs/.ipynb_checkpoints/a-checkpoint.lfs", "labels HAM, SPAM\nlf from_a\n");
+        File.WriteAllBytes(temp.File("lfs/._a.lfs"), [0, 5, 22, 7, 0, 2, 0, 0]);
+        File.CreateSymbolicLink(temp.File("lfs/.#a.lfs"), "someone@host.1234:1700000000");
+        var loader = new TestLoader();
+
+        // When the folder is loaded, and the hidden folder is named itself
+        var set = new LfProject([loader]).Load([temp.File("lfs")]);
+        var named = new LfProject([new TestLoader()]).Load([temp.File("lfs/.ipynb_checkpoints")]);
+
+        // Then the folder is its one LF file (before: SNK0905 for the NUL and the broken link, SNK0903 for the copy)
+        set.Diagnostics.ShouldBeEmpty();
+        loader.FilesSeen.Select(f => Path.GetRelativePath(temp.Path, f).Replace('\\', '/')).ShouldBe(["lfs/a.lfs"]);
+        named.Diagnostics.ShouldBeEmpty();
+        named.Functions.Select(f => f.Name).ShouldBe(["from_a"]);
+    }
+
+    [Fact]
     public void The_same_lf_name_in_two_files_is_an_error_naming_both_locations()
     {
         // Given

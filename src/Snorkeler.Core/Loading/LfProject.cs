@@ -141,7 +141,7 @@ public sealed class LfProject
 
     /// <summary>
     /// The LF files under <paramref name="paths"/> (files, and folders searched recursively for the loaders'
-    /// extensions) in ordinal path order; a file reached twice (<c>--lfs . spam.rules</c>, a link) is taken once,
+    /// extensions, hidden files and folders, whose names begin with '.', left out) in ordinal path order; a file reached twice (<c>--lfs . spam.rules</c>, a link) is taken once,
     /// under its first path. Linked folders are followed, each folder once, so a link to an ancestor cannot
     /// loop; none into the kernel's views of processes and devices (<c>/proc</c>, <c>/dev</c>, <c>/sys</c>). Paths that do not exist are skipped.
     /// </summary>
@@ -177,6 +177,9 @@ public sealed class LfProject
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return; }
         foreach (var entry in entries)
         {
+            // Hidden files and folders are not LFs: .git, Jupyter's .ipynb_checkpoints (copies of the LF files, so every
+            // name twice), Emacs's lock link .#spam.rules (to no file while a buffer has unsaved edits), macOS's ._spam.rules.
+            if (Path.GetFileName(entry).StartsWith('.')) continue;
             if (Directory.Exists(entry))
             {
                 string target;
