@@ -62,6 +62,21 @@ public class MatrixFileTests
     }
 
     [Fact]
+    public void Csv_votes_written_as_floats_as_pandas_writes_a_column_with_a_missing_value_read_as_their_whole_numbers()
+    {
+        // Given a matrix saved from a pandas frame of floats (NaN, an empty cell, for some abstains), and one of whole numbers
+        using var temp = new TempFolder();
+        var floats = temp.Write("floats.csv", "a,b,c\n1.0,,0.0\n-1.0,1.00,\n");
+        var whole = temp.Write("whole.csv", "a,b,c\n1,-1,0\n-1,1,-1\n");
+
+        // When, Then: the same votes (before: "floats.csv(2): column 'a': '1.0' is not a label (-1 or a class number)")
+        Some.Votes(MatrixFile.Read(floats)).ShouldBe(Some.Votes(MatrixFile.Read(whole)));
+        // a fraction that is not zero is still no label
+        var half = temp.Write("half.csv", "a,b\n0,1.5\n");
+        Should.Throw<SnorkelerException>(() => MatrixFile.Read(half)).Message.ShouldStartWith($"{half}(2): column 'b': '1.5' is not a label (-1 or a class number)");
+    }
+
+    [Fact]
     public void A_csv_vote_past_the_largest_class_number_is_told_the_limit()
     {
         // Given a CSV matrix without a sidecar, one vote a class number past what a matrix holds

@@ -67,7 +67,7 @@ public sealed class GoldColumn
         => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number < Schema.Cardinality ? number : null;
 
     /// <summary><paramref name="text"/> without a fraction of zeros (<c>1.0</c> → <c>1</c>), else unchanged.</summary>
-    private static ReadOnlySpan<char> WithoutZeroFraction(ReadOnlySpan<char> text)
+    internal static ReadOnlySpan<char> WithoutZeroFraction(ReadOnlySpan<char> text)
     {
         var dot = text.IndexOf('.');
         return dot > 0 && dot < text.Length - 1 && !text[(dot + 1)..].ContainsAnyExcept('0') ? text[..dot] : text;

@@ -82,7 +82,8 @@ internal static class CsvMatrix
         // int.TryParse takes trailing NULs for the end of the number ("1\0" was read as 1).
         if (Text.ControlCharacters.Held(text) is { } held)
             throw SnorkelerException.InFile(path, $"column '{schema.Names[column]}': '{text}' is not a label (-1 or a class number){held}", batch.LineOf(row));
-        if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v) || v < -1)
+        // pandas writes a column with a missing value as floats ("1.0", "-1.0", and "" for NaN), as it does gold labels.
+        if (!int.TryParse(Data.GoldColumn.WithoutZeroFraction(text), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v) || v < -1)
             throw SnorkelerException.InFile(path, $"column '{schema.Names[column]}': '{text}' is not a label (-1 or a class number){(classes is null ? AnswersHint : "")}", batch.LineOf(row));
         if (v > short.MaxValue)
             throw SnorkelerException.InFile(path, string.Create(CultureInfo.InvariantCulture, $"column '{schema.Names[column]}': class {v} is past the largest class number a matrix holds ({short.MaxValue:N0})"), batch.LineOf(row));
