@@ -1,3 +1,4 @@
+using Snorkeler.Core.Tests.Support;
 using Snorkeler.Data;
 using Snorkeler.IO;
 
@@ -21,5 +22,36 @@ public class DataSourcesTests
         refusals.ShouldAllBe(e => e == null || !e.Message.Contains("unknown data format"));
         DataSources.Endings.Concat(MatrixFile.MatrixOnlyEndings).ShouldAllBe(ending => MatrixFile.KnownFormat("m" + ending) != null);
         DataSources.Extensions.Count.ShouldBe(DataSources.Endings.Count);
+    }
+
+    [Theory]
+    [InlineData("d.csv", new byte[] { 0x1F, 0x8B, 0x08, 0x00, 0xA7, 0xF1 }, "the file is gzip-compressed, not text: decompress it first (gunzip)")]
+    [InlineData("d.jsonl", new byte[] { 0x1F, 0x8B, 0x08, 0x00, 0xA7, 0xF1 }, "the file is gzip-compressed, not text: decompress it first (gunzip)")]
+    [InlineData("book.csv", new byte[] { 0x50, 0x4B, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, 0x08, 0x00, 0xC3, 0xFF }, "the file is a zip archive, not text (an Excel workbook, .xlsx, is one): save the sheet as CSV UTF-8, or unzip the file")]
+    [InlineData("book.csv", new byte[] { 0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1 }, "the file is an Excel 97-2003 workbook (.xls), not text: save the sheet as CSV UTF-8")]
+    [InlineData("d.tsv", new byte[] { 0x50, 0x41, 0x52, 0x31, 0x15, 0x04, 0x15, 0xFF }, "the file is Parquet, not text: name it .parquet")]
+    public void A_compressed_file_or_workbook_named_as_text_data_says_what_it_is_not_to_save_it_as_utf8(string name, byte[] bytes, string what)
+    {
+        // Given a binary file under a text data file's name
+        using var temp = new TempFolder();
+        var path = temp.File(name);
+        File.WriteAllBytes(path, bytes);
+
+        // When it is read
+        var error = Should.Throw<SnorkelerException>(() => Rows.Of(DataSources.Open(path)).ToList());
+
+        // Then (before: "d.csv(1): invalid UTF-8 at byte 1 (save the file as UTF-8)")
+        error.Message.ShouldBe($"{path}: {what}");
+    }
+
+    [Theory]
+    [InlineData("d.csv.gz", "; decompress it first")]
+    [InlineData("book.xlsx", "; save the sheet as CSV UTF-8")]
+    public void A_compressed_file_or_workbook_by_its_ending_says_what_to_do(string name, string hint)
+    {
+        using var temp = new TempFolder();
+        var path = temp.Write(name, "x");
+
+        Should.Throw<SnorkelerException>(() => DataSources.Open(path)).Message.ShouldEndWith($"(expected {string.Join(", ", DataSources.Extensions)}){hint}");
     }
 }

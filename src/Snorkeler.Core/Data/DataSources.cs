@@ -32,9 +32,17 @@ public static class DataSources
             ".jsonl" or ".ndjson" => new JsonLinesSource(path),
             ".parquet" => new ParquetSource(path),
             ".json" => WrenchFile.OpenData(path),
-            _ => throw SnorkelerException.InFile(path, $"unknown data format '{ext}' (expected {string.Join(", ", Extensions)})"),
+            _ => throw SnorkelerException.InFile(path, $"unknown data format '{ext}' (expected {string.Join(", ", Extensions)}){FormatHint(ext)}"),
         };
     }
+
+    /// <summary>What to do with a file of a known kind that is not data as it is: a compressed file, a workbook.</summary>
+    private static string FormatHint(string ext) => ext switch
+    {
+        ".gz" or ".bz2" or ".xz" or ".zst" or ".zip" => "; decompress it first",
+        ".xlsx" or ".xls" or ".ods" => "; save the sheet as CSV UTF-8",
+        _ => "",
+    };
 
     /// <summary>Opens several data files as one source (rows of the first file first); all must have the same columns.</summary>
     public static IDataSource Open(IReadOnlyList<string> paths, CsvOptions? csv = null)

@@ -13,6 +13,7 @@ internal static class TextFiles
     /// </summary>
     public static SnorkelerException InvalidUtf8(string path, bool loneCrEndsLine = false)
     {
+        if (BinaryFormat(path) is { } binary) return SnorkelerException.InFile(path, binary);
         long line = 1;
         var pendingCr = false;
         try
@@ -40,6 +41,33 @@ internal static class TextFiles
         }
         catch (IOException) { }
         return SnorkelerException.InFile(path, "invalid UTF-8 (save the file as UTF-8)");
+    }
+
+    /// <summary>
+    /// What a file that is not text is, by the signature its first bytes hold, said with what to do (a compressed file or a
+    /// workbook saved under a text file's name, which "save the file as UTF-8" would not help); null for none known.
+    /// </summary>
+    internal static string? BinaryFormat(string path)
+    {
+        Span<byte> head = stackalloc byte[6];
+        int n;
+        try
+        {
+            using var stream = IO.InputFile.OpenRead(path);
+            n = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        }
+        catch (IOException) { return null; }
+        ReadOnlySpan<byte> b = head[..n];
+        if (b.StartsWith((ReadOnlySpan<byte>)[0x1F, 0x8B])) return Compressed("gzip", "gunzip");
+        if (b.StartsWith("BZh"u8)) return Compressed("bzip2", "bunzip2");
+        if (b.StartsWith((ReadOnlySpan<byte>)[0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00])) return Compressed("xz", "unxz");
+        if (b.StartsWith((ReadOnlySpan<byte>)[0x28, 0xB5, 0x2F, 0xFD])) return Compressed("zstd", "unzstd");
+        if (b.StartsWith("PK\u0003\u0004"u8)) return "the file is a zip archive, not text (an Excel workbook, .xlsx, is one): save the sheet as CSV UTF-8, or unzip the file";
+        if (b.StartsWith((ReadOnlySpan<byte>)[0xD0, 0xCF, 0x11, 0xE0])) return "the file is an Excel 97-2003 workbook (.xls), not text: save the sheet as CSV UTF-8";
+        if (b.StartsWith("PAR1"u8)) return "the file is Parquet, not text: name it .parquet";
+        return null;
+
+        static string Compressed(string format, string tool) => $"the file is {format}-compressed, not text: decompress it first ({tool})";
     }
 
     /// <summary>LF, CRLF and lone CR line ends in <paramref name="bytes"/>; a CR ending one span is settled by the next.</summary>
