@@ -120,6 +120,25 @@ public class FitPredictTests
         labels.Count(l => l == "0").ShouldBeGreaterThan(0);
     }
 
+    [Theory]
+    [InlineData("abstain")]
+    [InlineData("true-random")]
+    public void A_seed_with_a_tie_break_that_takes_none_is_a_warning_even_with_quiet(string tieBreak)
+    {
+        // Given
+        using var temp = new TempFolder();
+        var model = FitMajorityVote(temp);
+
+        // When
+        var result = Shell.Run("predict", "--model", model, "--matrix", Test, "--out", temp.File("p.csv"), "--tie-break", tieBreak, "--seed", "5", "--quiet");
+
+        // Then the labels are written, and the seed is said to change nothing (before: no word; '--seed 5' looked like a choice made)
+        result.ShouldSucceed();
+        result.ErrorLines.ShouldBe([$"warning: option --seed applies only with --tie-break random and was ignored (the tie-break is {tieBreak})"]);
+        Shell.Run("predict", "--model", model, "--matrix", Test, "--out", temp.File("r.csv"), "--tie-break", "random", "--seed", "5", "--quiet")
+            .ErrorLines.ShouldBeEmpty();
+    }
+
     [Fact]
     public void Predict_with_a_matrix_of_other_lfs_fails_naming_the_lf_and_leaves_the_previous_output()
     {
