@@ -164,6 +164,24 @@ public class CsvSourceTests
         Should.Throw<SnorkelerException>(() => Rows.Of(new CsvSource(path))).Message.ShouldBe($"{path}(2): {message}");
     }
 
+    [Theory]
+    [InlineData("sep=;\nid;text\n1;a\n")]
+    [InlineData("sep=,\nid,text\n1,a\n")]
+    [InlineData("SEP=|\r\nid|text\r\n1|a\r\n")]
+    public void A_first_line_naming_the_delimiter_for_excel_is_told_to_be_deleted(string text)
+    {
+        // Given a file whose first line is Excel's 'sep=' line, before the header
+        using var temp = new TempFolder();
+        var path = temp.Write("data.csv", text);
+
+        // When
+        var error = Should.Throw<SnorkelerException>(() => new CsvSource(path));
+
+        // Then (before: "data.csv(1): header column 2 has no name", for the empty field after "sep=")
+        error.Message.ShouldBe($"{path}(1): the first line is a spreadsheet's 'sep=' line, which names the delimiter for Excel, not a header naming the columns: "
+            + "delete it (the delimiter is detected, or give it with --delimiter)");
+    }
+
     [Fact]
     public void A_nul_character_in_a_header_name_is_an_error_naming_the_column()
     {

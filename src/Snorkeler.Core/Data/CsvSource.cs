@@ -489,6 +489,12 @@ public sealed class CsvSource : IChunkedSource
     {
         if (csv.FieldCount == 0 || (csv.FieldCount == 1 && string.IsNullOrWhiteSpace(csv.GetName(0))))
             throw SnorkelerException.InFile(_path, "the file is empty (expected a header row naming the columns)");
+        // Excel reads a first line 'sep=;' as the delimiter to use, and some exports write it; read as a header, it was
+        // a column 'sep=' beside one with no name ("header column 2 has no name").
+        if (csv.FieldCount <= 2 && csv.GetName(0).Trim() is { Length: <= 5 } first && first.StartsWith("sep=", StringComparison.OrdinalIgnoreCase)
+            && (csv.FieldCount == 1 || csv.GetName(1).Trim().Length == 0))
+            throw SnorkelerException.InFile(_path, "the first line is a spreadsheet's 'sep=' line, which names the delimiter for Excel, not a header naming "
+                + "the columns: delete it (the delimiter is detected, or give it with --delimiter)", 1);
         var names = new string[csv.FieldCount];
         var seen = new HashSet<string>(StringComparer.Ordinal);
         RequireNoNul(csv);
