@@ -76,17 +76,31 @@ public class MatrixFileTests
         Should.Throw<SnorkelerException>(() => MatrixFile.Read(half)).Message.ShouldStartWith($"{half}(2): column 'b': '1.5' is not a label (-1 or a class number)");
     }
 
-    [Fact]
-    public void A_csv_vote_past_the_largest_class_number_is_told_the_limit()
+    [Theory]
+    [InlineData("40000")]
+    [InlineData("32767")]
+    public void A_csv_vote_past_the_largest_class_number_is_told_the_limit(string vote)
     {
-        // Given a CSV matrix without a sidecar, one vote a class number past what a matrix holds
+        // Given a CSV matrix without a sidecar, one vote a class number past what a matrix holds: classes are numbered 0 to
+        // the largest vote, at most 32,767 of them, so 32,766 is the largest class number
         using var temp = new TempFolder();
         var path = temp.File("m.csv");
-        File.WriteAllText(path, "a,b\n0,1\n40000,1\n");
+        File.WriteAllText(path, $"a,b\n0,1\n{vote},1\n");
 
-        // When / Then (it said "'40000' is not a label (-1 or a class number)", though it is a class number)
+        // When / Then (it said "'40000' is not a label (-1 or a class number)", though it is a class number; and 32767, under
+        // the limit it gave, was "a labelling task has at most 32,767 classes ..., got 32,768", which ReadGuard called damage)
         Should.Throw<SnorkelerException>(() => MatrixFile.Read(path)).Message
-            .ShouldBe($"{path}(3): column 'a': class 40000 is past the largest class number a matrix holds (32,767)");
+            .ShouldBe($"{path}(3): column 'a': class {vote} is past the largest class number a matrix holds (32,766)");
+    }
+
+    [Fact]
+    public void A_csv_vote_of_the_largest_class_number_is_read()
+    {
+        using var temp = new TempFolder();
+        var path = temp.File("m.csv");
+        File.WriteAllText(path, "a,b\n0,1\n32766,1\n");
+
+        MatrixFile.Read(path).Schema.Cardinality.ShouldBe(LabelSchema.MaxCardinality);
     }
 
     [Theory]

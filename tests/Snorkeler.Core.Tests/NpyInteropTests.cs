@@ -67,6 +67,25 @@ public class NpyInteropTests
         Should.Throw<SnorkelerException>(() => MatrixFile.Read(path)).Message.ShouldBe($"{path}: row 2, LF 2: vote -3 is neither -1 nor a class number");
     }
 
+    [Theory]
+    [InlineData("<i2", 32767)]
+    [InlineData("<i4", 40000)]
+    public void A_vote_past_the_largest_class_number_is_told_the_limit_naming_row_and_lf(string descr, int vote)
+    {
+        // Given: without a sidecar the classes are numbered 0 to the largest vote, at most 32,767 of them
+        using var temp = new TempFolder();
+        var path = temp.File("L.npy");
+        byte[] data = descr == "<i2"
+            ? [.. new short[] { 0, 1, 1, (short)vote }.SelectMany(BitConverter.GetBytes)]
+            : [.. new[] { 0, 1, 1, vote }.SelectMany(BitConverter.GetBytes)];
+        File.WriteAllBytes(path, Npy(descr, "(2, 2)", data));
+
+        // When / Then (32767 was "a labelling task has at most 32,767 classes ..., got 32,768", which the CLI called damage;
+        // 40000 was "neither -1 nor a class number", though it is one)
+        Should.Throw<SnorkelerException>(() => MatrixFile.Read(path)).Message
+            .ShouldBe($"{path}: row 2, LF 2: vote {vote} is past the largest class number a matrix holds (32,766)");
+    }
+
     [Fact]
     public void A_version_2_header_and_int32_data_are_read()
     {

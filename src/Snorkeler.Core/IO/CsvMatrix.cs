@@ -85,8 +85,8 @@ internal static class CsvMatrix
         // pandas writes a column with a missing value as floats ("1.0", "-1.0", and "" for NaN), as it does gold labels.
         if (!int.TryParse(Data.GoldColumn.WithoutZeroFraction(text), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v) || v < -1)
             throw SnorkelerException.InFile(path, $"column '{schema.Names[column]}': '{text}' is not a label (-1 or a class number){(classes is null ? AnswersHint : "")}", batch.LineOf(row));
-        if (v > short.MaxValue)
-            throw SnorkelerException.InFile(path, string.Create(CultureInfo.InvariantCulture, $"column '{schema.Names[column]}': class {v} is past the largest class number a matrix holds ({short.MaxValue:N0})"), batch.LineOf(row));
+        if (v > MatrixFile.MaxClassNumber)
+            throw SnorkelerException.InFile(path, $"column '{schema.Names[column]}': {MatrixFile.PastLargestClass("class", v)}", batch.LineOf(row));
         if (classes is not null && v >= classes.Cardinality)
             throw SnorkelerException.InFile(path, $"column '{schema.Names[column]}': a label of {v} is out of range for classes {classes}", batch.LineOf(row));
         return v;

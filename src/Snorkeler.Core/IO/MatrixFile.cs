@@ -425,6 +425,16 @@ public static class MatrixFile
     internal static LabelSchema InferSchema(int maxLabel) => LabelSchema.Numbered(Math.Max(2, maxLabel + 1));
 
     /// <summary>
+    /// The largest class number a matrix without a sidecar may hold: its classes are numbered 0 to the largest label, and
+    /// a task has at most <see cref="LabelSchema.MaxCardinality"/> classes.
+    /// </summary>
+    internal const int MaxClassNumber = LabelSchema.MaxCardinality - 1;
+
+    /// <summary>The error for a label past <see cref="MaxClassNumber"/>: <c>class 40000 is past the largest class number a matrix holds (32,766)</c>.</summary>
+    internal static string PastLargestClass(string what, long label)
+        => string.Create(CultureInfo.InvariantCulture, $"{what} {label} is past the largest class number a matrix holds ({MaxClassNumber:N0})");
+
+    /// <summary>
     /// The classes of a matrix without a sidecar read against <paramref name="reference"/>, the classes it is to match (a
     /// model's, a training matrix's): those when they are numbered too and hold every label read, else 0..<paramref name="maxLabel"/>.
     /// A batch in which no LF happened to vote the largest class was numbered with a class fewer and refused as of other classes.

@@ -167,8 +167,10 @@ internal static class NpyMatrix
                 for (var c = 0; c < count; c++)
                 {
                     var v = Vote(buffer, c);
-                    if (v < -1 || v > short.MaxValue)
+                    if (v < -1)
                         throw SnorkelerException.InFile(_path, $"{Cell(seen + c, columns)}: vote {v} is neither -1 nor a class number");
+                    if (v > MatrixFile.MaxClassNumber)
+                        throw SnorkelerException.InFile(_path, $"{Cell(seen + c, columns)}: {MatrixFile.PastLargestClass("vote", v)}");
                     if (v > max) max = v;
                 }
                 seen += count;
@@ -217,8 +219,10 @@ internal static class NpyMatrix
                 4 => BitConverter.ToInt32(data.Slice((int)(i * 4), 4)),
                 _ => BitConverter.ToInt64(data.Slice((int)(i * 8), 8)),
             };
-            if (v < -1 || v > short.MaxValue)
+            if (v < -1)
                 throw SnorkelerException.InFile(path, twoDimensional ? $"{Cell(i, columns)}: vote {v} is neither -1 nor a class number" : $"row {i + 1}: gold label {v} is neither -1 nor a class number");
+            if (v > MatrixFile.MaxClassNumber)
+                throw SnorkelerException.InFile(path, twoDimensional ? $"{Cell(i, columns)}: {MatrixFile.PastLargestClass("vote", v)}" : $"row {i + 1}: {MatrixFile.PastLargestClass("gold label", v)}");
             values[i] = (int)v;
             if (v > max) max = (int)v;
         }
