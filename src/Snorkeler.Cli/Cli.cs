@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Globalization;
 using Snorkeler.Cli.Commands;
 
 namespace Snorkeler.Cli;
@@ -147,9 +146,8 @@ internal static class Cli
         }
         catch (OutOfMemoryException e)
         {
-            // An input too large for the machine, not a bug: ibcc on 4 sources × 6,000 classes (100 rows) needs 9 GB, as its
-            // confusion matrices grow with the square of the classes, and was "internal error ... report it", exit 3.
-            stderr.WriteLine(OutOfMemory(command.Name));
+            // An input too large for the machine, not a bug (it was "internal error ... report it", exit 3).
+            stderr.WriteLine($"error: snorkeler {command.Name}: {SnorkelerException.RanOutOfMemory()}");
             if (terminal.Verbose) stderr.WriteLine(e);
             return ExitCode.BadInput;
         }
@@ -159,19 +157,6 @@ internal static class Cli
             stderr.WriteLine(terminal.Verbose ? e.ToString() : "this is a bug in snorkeler; rerun with --verbose for the stack trace and report it");
             return ExitCode.Internal;
         }
-    }
-
-    /// <summary>
-    /// The one line for a command that ran out of memory, with the memory the process may use (a container's limit or
-    /// <c>DOTNET_GCHeapHardLimit</c> where one is set).
-    /// </summary>
-    internal static string OutOfMemory(string command)
-    {
-        var available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
-        var limit = available > 0 ? string.Create(CultureInfo.InvariantCulture, $" ({available / (1024 * 1024):N0} MB)") : "";
-        return $"error: snorkeler {command}: ran out of memory: the input needs more than this process may use{limit}; label models "
-            + "whose parameters grow with the square of the classes (ibcc, dawid-skene, ebcc, snorkel, flyingsquid) need the most on "
-            + "thousands of classes, and mv the least; nothing was written";
     }
 
     private static int Unexpected(string token, string why, TextWriter stderr)

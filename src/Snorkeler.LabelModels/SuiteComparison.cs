@@ -348,6 +348,10 @@ public static class SuiteComparison
                 // Every error names the set: a file of it (train.json, when the model knows it), or else the set, as the warnings do.
                 throw new SnorkelerException($"set '{name}' ({path}): {e.Message}", e);
             }
+            catch (OutOfMemoryException e)
+            {
+                throw new SnorkelerException($"set '{name}' ({path}): {SnorkelerException.RanOutOfMemory()}", e);
+            }
             sets.Add((name, result));
         }
         return new SuiteResult(sets, sets[0].Item2.Rows.Select(r => r.Model).ToArray(), tieBreak, seeds.ToArray());

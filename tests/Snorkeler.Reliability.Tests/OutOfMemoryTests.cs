@@ -12,28 +12,59 @@ public sealed class OutOfMemoryTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
+    /// <summary>The memory the runs may use, 256 MB: less than ibcc needs on <see cref="WideSet"/>.</summary>
+    private static readonly Dictionary<string, string> Limit = new() { ["DOTNET_GCHeapHardLimit"] = "0x10000000" };
+
+    private const string Hint = "label models whose parameters grow with the square of the classes (ibcc, dawid-skene, ebcc, snorkel, flyingsquid) "
+        + "need the most on thousands of classes, and mv the least; nothing was written";
+
+    /// <summary>
+    /// A Wrench set in <paramref name="folder"/> (train and test splits) of 3 sources voting among 3,000 classes, whose ibcc
+    /// confusion matrices (sources × classes × (classes + 1)) take 216 MB each; returns the folder.
+    /// </summary>
+    private string WideSet(string folder)
+    {
+        const int classes = 3000;
+        _temp.Write($"{folder}/label.json", "{" + string.Join(", ", Enumerable.Range(0, classes).Select(c => $"\"{c}\": \"C{c}\"")) + "}");
+        var rows = "{" + string.Join(", ", Enumerable.Range(0, 20).Select(i =>
+            $"\"{i}\": {{\"data\": {{\"text\": \"r{i}\"}}, \"label\": 0, \"weak_labels\": [{i * 7 % classes}, {i * 11 % classes}, {i * 13 % classes}]}}")) + "}";
+        _temp.Write($"{folder}/train.json", rows);
+        _temp.Write($"{folder}/test.json", rows);
+        return _temp.File(folder);
+    }
+
     [Fact]
     public void A_label_model_running_out_of_memory_is_a_one_line_error_and_writes_nothing()
     {
-        // Given: 3 sources voting among 3,000 classes, whose ibcc confusion matrices (sources × classes × (classes + 1))
-        // take 216 MB each, and a process allowed a 256 MB heap
-        const int classes = 3000;
-        _temp.Write("wide/label.json", "{" + string.Join(", ", Enumerable.Range(0, classes).Select(c => $"\"{c}\": \"C{c}\"")) + "}");
-        var train = _temp.Write("wide/train.json", "{" + string.Join(", ", Enumerable.Range(0, 20).Select(i =>
-            $"\"{i}\": {{\"data\": {{\"text\": \"r{i}\"}}, \"label\": 0, \"weak_labels\": [{i * 7 % classes}, {i * 11 % classes}, {i * 13 % classes}]}}")) + "}");
+        // Given
+        var train = Path.Combine(WideSet("wide"), "train.json");
         var model = _temp.File("m.json");
-        var limit = new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = "0x10000000" };
 
         // When
-        using var run = ChildProcess.Start(limit, ["fit", "--matrix", train, "--model", "ibcc", "--out", model]);
+        using var run = ChildProcess.Start(Limit, ["fit", "--matrix", train, "--model", "ibcc", "--out", model]);
         var exit = run.Wait(TimeSpan.FromSeconds(120));
 
         // Then (it was "internal error: OutOfMemoryException: ..." and "this is a bug in snorkeler; ... report it", exit 3)
         exit.ShouldBe(1, run.Error);
         var lines = run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         lines.Length.ShouldBe(1, run.Error);
-        lines[0].ShouldBe("error: snorkeler fit: ran out of memory: the input needs more than this process may use (256 MB); label models whose parameters grow with the square of the classes (ibcc, dawid-skene, ebcc, snorkel, flyingsquid) need the most on thousands of classes, and mv the least; nothing was written");
+        lines[0].ShouldBe($"error: snorkeler fit: ran out of memory: the input needs more than this process may use (256 MB); {Hint}");
         File.Exists(model).ShouldBeFalse();
         Directory.GetFiles(_temp.Path, "*.tmp").ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void A_suite_set_on_which_a_model_runs_out_of_memory_is_named()
+    {
+        // Given: a suite of one set too wide for ibcc in 256 MB
+        var set = WideSet("suite/wide");
+
+        // When
+        using var run = ChildProcess.Start(Limit, ["compare", "--suite", _temp.File("suite"), "--models", "mv,ibcc"]);
+        var exit = run.Wait(TimeSpan.FromSeconds(120));
+
+        // Then: the set is named, as for any error in a suite (it was exit 3, "internal error: OutOfMemoryException")
+        exit.ShouldBe(1, run.Error);
+        run.Error.TrimEnd().ShouldBe($"error: set 'wide' ({set}): ran out of memory: the input needs more than this process may use (256 MB); {Hint}");
     }
 }
