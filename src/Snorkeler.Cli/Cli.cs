@@ -147,7 +147,7 @@ internal static class Cli
         catch (OutOfMemoryException e)
         {
             // An input too large for the machine, not a bug (it was "internal error ... report it", exit 3).
-            stderr.WriteLine($"error: snorkeler {command.Name}: {SnorkelerException.RanOutOfMemory()}");
+            stderr.WriteLine($"error: snorkeler {command.Name}: {SnorkelerException.RanOutOfMemory(e, command.Name is "fit" or "label" or "compare" or "studio")}");
             if (terminal.Verbose) stderr.WriteLine(e);
             return ExitCode.BadInput;
         }

@@ -41,12 +41,17 @@ public class SnorkelerException : Exception
     /// <c>DOTNET_GCHeapHardLimit</c> where one is set): an input too large for the machine, not a bug. ibcc on 4 sources ×
     /// 6,000 classes (100 rows) needs 9 GB, as its confusion matrices grow with the square of the classes.
     /// </summary>
-    internal static string RanOutOfMemory()
+    internal static string RanOutOfMemory(OutOfMemoryException error, bool fitsModels = true)
     {
+        const string models = "label models whose parameters grow with the square of the classes (ibcc, dawid-skene, ebcc, snorkel, "
+            + "flyingsquid) need the most on thousands of classes, and mv the least; ";
+        var hint = fitsModels ? models : "";
+        // .NET throws it too for one array past its size limit, however much memory is free: the input is too large all the same.
+        if (error.Message.Contains("Array dimensions exceeded", StringComparison.Ordinal))
+            return $"ran out of memory: the input needs an array larger than .NET allows ({error.Message.TrimEnd('.')}); {hint}nothing was written";
         var available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
         var limit = available > 0 ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $" ({available / (1024 * 1024):N0} MB)") : "";
-        return $"ran out of memory: the input needs more than this process may use{limit}; label models whose parameters grow with the square "
-            + "of the classes (ibcc, dawid-skene, ebcc, snorkel, flyingsquid) need the most on thousands of classes, and mv the least; nothing was written";
+        return $"ran out of memory: the input needs more than this process may use{limit}; {hint}nothing was written";
     }
 }
 

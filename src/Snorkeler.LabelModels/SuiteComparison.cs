@@ -350,7 +350,7 @@ public static class SuiteComparison
             }
             catch (OutOfMemoryException e)
             {
-                throw new SnorkelerException($"set '{name}' ({path}): {SnorkelerException.RanOutOfMemory()}", e);
+                throw new SnorkelerException($"set '{name}' ({path}): {SnorkelerException.RanOutOfMemory(e)}", e);
             }
             sets.Add((name, result));
         }

@@ -39,7 +39,7 @@ internal sealed class PredictCommand : ICommand
         // A seed only picks among tied classes with the 'random' tie-break: with another, it changes nothing, and is said so
         // (as fit says of a model option its model does not use), not taken in silence.
         if (args.Has("--seed") && tieBreak != TieBreak.Random)
-            terminal.Error.WriteLine($"warning: option --seed applies only with --tie-break random and was ignored (the tie-break is {Args.Kebab(tieBreak.ToString())})");
+            terminal.Warning($"option --seed applies only with --tie-break random and was ignored (the tie-break is {Args.Kebab(tieBreak.ToString())})");
         var model = ModelFile.Load(args.Required("--model"));
         var matrix = Inputs.OpenMatrix(args.Values("--matrix"), args, terminal, model);
         LabelModel.CheckCompatible(model, matrix, Inputs.MatrixName(args.Values("--matrix")));

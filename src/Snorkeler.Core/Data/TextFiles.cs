@@ -49,22 +49,26 @@ internal static class TextFiles
     /// </summary>
     internal static string? BinaryFormat(string path)
     {
-        Span<byte> head = stackalloc byte[6];
+        Span<byte> head = stackalloc byte[10];
         int n;
         try
         {
             using var stream = IO.InputFile.OpenRead(path);
             n = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
         }
-        catch (IOException) { return null; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or SnorkelerException) { return null; }
         ReadOnlySpan<byte> b = head[..n];
         if (b.StartsWith((ReadOnlySpan<byte>)[0x1F, 0x8B])) return Compressed("gzip", "gunzip");
-        if (b.StartsWith("BZh"u8)) return Compressed("bzip2", "bunzip2");
+        // "BZh" and "PAR1" are text too (a header "PAR1_score,..."): bzip2's block size digit and block or end mark follow, and
+        // a Parquet file's first page header, a binary byte, follows its magic.
+        if (b.Length == 10 && b.StartsWith("BZh"u8) && b[3] is >= (byte)'1' and <= (byte)'9'
+            && (b[4..].SequenceEqual((ReadOnlySpan<byte>)[0x31, 0x41, 0x59, 0x26, 0x53, 0x59]) || b[4..].SequenceEqual((ReadOnlySpan<byte>)[0x17, 0x72, 0x45, 0x38, 0x50, 0x90])))
+            return Compressed("bzip2", "bunzip2");
         if (b.StartsWith((ReadOnlySpan<byte>)[0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00])) return Compressed("xz", "unxz");
         if (b.StartsWith((ReadOnlySpan<byte>)[0x28, 0xB5, 0x2F, 0xFD])) return Compressed("zstd", "unzstd");
         if (b.StartsWith("PK\u0003\u0004"u8)) return "the file is a zip archive, not text (an Excel workbook, .xlsx, is one): save the sheet as CSV UTF-8, or unzip the file";
         if (b.StartsWith((ReadOnlySpan<byte>)[0xD0, 0xCF, 0x11, 0xE0])) return "the file is an Excel 97-2003 workbook (.xls), not text: save the sheet as CSV UTF-8";
-        if (b.StartsWith("PAR1"u8)) return "the file is Parquet, not text: name it .parquet";
+        if (b.Length > 4 && b.StartsWith("PAR1"u8) && b[4] < 0x20 && b[4] is not ((byte)'\t' or (byte)'\n' or (byte)'\r')) return "the file is Parquet, not text: name it .parquet";
         return null;
 
         static string Compressed(string format, string tool) => $"the file is {format}-compressed, not text: decompress it first ({tool})";

@@ -12,7 +12,7 @@ internal static class CallerFirst
 {
     /// <summary>
     /// <c>body(0) … body(count − 1)</c>, each once, on the calling thread and on at most <paramref name="most"/> − 1
-    /// workers (0: one thread per core). No iteration starts after one fails or <paramref name="cancellation"/> is
+    /// workers (0: one thread per core). No index is taken after one fails (one taken just before still runs) or <paramref name="cancellation"/> is
     /// cancelled; the loop returns when the iterations begun have ended. The failure of the lowest index is rethrown as it
     /// was, not wrapped, as a loop in order would have thrown it (every lower index had begun); an unfinished loop
     /// cancelled throws <see cref="OperationCanceledException"/>.
@@ -62,7 +62,9 @@ internal static class CallerFirst
             while (!_stopped)
             {
                 var i = Interlocked.Increment(ref _next);
-                if (i >= count) return;
+                // Unsigned: past int.MaxValue the counter wraps to negative indices. An index taken runs even if the loop stopped
+                // since, so every index below a failure has run and the lowest failure is the one an ordered loop meets.
+                if ((uint)i >= (uint)count) return;
                 if (cancellation.IsCancellationRequested)
                 {
                     lock (_gate) _cancelled = true;

@@ -245,7 +245,7 @@ function showConflict(message, reload = true) {
   $("#conflict-message").textContent = message || "";
   $("#conflict-reload").hidden = !reload;
 }
-$("#conflict-reload").addEventListener("click", () => discardAndOpen(studio.file));
+$("#conflict-reload").addEventListener("click", () => discardAndOpen(studio.file).catch((error) => setStatus(error.message)));
 $("#conflict-overwrite").addEventListener("click", () => save(true));
 
 async function open(file) {
@@ -270,8 +270,10 @@ async function discardAndOpen(file) {
   studio.opening++;
   clearTimeout(studio.checkTimer);
   try {
-    await studio.pending;
-    if (studio.file && editor.value !== studio.saved) render(await api("/api/discard", { path: studio.file, tab: tabId }));
+    if (studio.file && editor.value !== studio.saved) {
+      await studio.pending;
+      render(await api("/api/discard", { path: studio.file, tab: tabId }));
+    }
     await open(file);
   } finally {
     studio.opening--;
