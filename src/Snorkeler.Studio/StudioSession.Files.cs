@@ -623,6 +623,8 @@ public sealed partial class StudioSession
             throw new StudioRefusal($"'{name}' is not a kind of file the studio loads: name it {Text.Listing.Join(kinds.Select(Kind).ToArray(), "or")}");
         if (Path.GetFileNameWithoutExtension(name).Length == 0)
             throw new StudioRefusal($"'{name}' has no name before its extension (e.g. 'more{extension}')");
+        if (parts.FirstOrDefault(LfProject.IsHidden) is { } hidden)
+            throw new StudioRefusal($"'{name}' holds '{hidden}', a hidden name (it begins with '.'): the studio, as the CLI, leaves hidden files and folders out of the LF folder, so name it without the '.'");
         var full = Resolve(name);
         if (Holders(full).Any(e => renaming is null || !FileNames.Equals(e, renaming))) throw Taken(name);
         return full;

@@ -236,8 +236,9 @@ public sealed partial class StudioSession : IDisposable
     {
         try
         {
+            // Hidden files and folders are left out as the CLI's walk leaves them (Jupyter's .ipynb_checkpoints, macOS's ._x.rules).
             return Directory.EnumerateFiles(Folder, "*", Walk).Where(f => EditableExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
-                .Order(StringComparer.Ordinal).ToList();
+                .Where(f => !Hidden(Relative(f))).Order(StringComparer.Ordinal).ToList();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -477,6 +478,8 @@ public sealed partial class StudioSession : IDisposable
         if (!Inside(full)) throw new StudioRefusal($"'{relative}' is outside the LF folder", 403);
         if (!EditableExtensions.Contains(Path.GetExtension(full).ToLowerInvariant()))
             throw new StudioRefusal($"'{relative}' is not an LF file ({string.Join(", ", EditableExtensions)})", 403);
+        if (Hidden(Path.GetRelativePath(Folder, full).Replace('\\', '/')))
+            throw new StudioRefusal($"'{relative}' is hidden (a name in it begins with '.'): the studio, as the CLI, leaves hidden files and folders out of the LF folder", 403);
         // A name no file system takes is a wrong request (400), not a write the file system refused (409).
         if (writing) RefuseLongNames(relative.Split('/'));
         // Links are not followed (see Walk): a path through one is not one of the folder's files, wherever it leads.
@@ -493,6 +496,9 @@ public sealed partial class StudioSession : IDisposable
         }
         return full;
     }
+
+    /// <summary>Whether a path relative to the LF folder (with '/') goes through a hidden file or folder (<see cref="LfProject.IsHidden"/>).</summary>
+    private static bool Hidden(string relative) => relative.Split('/').Any(LfProject.IsHidden);
 
     /// <summary>The name the file list gives <paramref name="relative"/> (refused as <see cref="Resolve(string)"/> refuses).</summary>
     internal string Name(string relative) => Relative(Resolve(relative));

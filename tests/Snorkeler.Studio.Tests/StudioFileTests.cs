@@ -99,6 +99,8 @@ public sealed class StudioFileTests
     [InlineData("notes.md", 400, "'notes.md' is not a kind of file the studio loads: name it NAME.rules (rules), NAME.csx (a C# script) or NAME.txt (a keyword list)")]
     [InlineData("more", 400, "'more' is not a kind of file the studio loads: name it NAME.rules (rules), NAME.csx (a C# script) or NAME.txt (a keyword list)")]
     [InlineData(".rules", 400, "'.rules' has no name before its extension (e.g. 'more.rules')")]
+    [InlineData(".notes.rules", 400, "'.notes.rules' holds '.notes.rules', a hidden name (it begins with '.'): the studio, as the CLI, leaves hidden files and folders out of the LF folder, so name it without the '.'")]
+    [InlineData(".ipynb_checkpoints/more.rules", 400, "'.ipynb_checkpoints/more.rules' holds '.ipynb_checkpoints', a hidden name (it begins with '.'): the studio, as the CLI, leaves hidden files and folders out of the LF folder, so name it without the '.'")]
     [InlineData("sub//more.rules", 400, "'sub//more.rules' has an empty folder or file name, or one that starts or ends with a space")]
     [InlineData("more\t.rules", 400, "'more\\t.rules' is not a file name: it holds the control character U+0009")]
     [InlineData("spam.rules", 409, "'spam.rules' already exists in the LF folder: choose another name (the studio does not overwrite a file with a new one)")]
@@ -376,6 +378,31 @@ public sealed class StudioFileTests
         // Then
         status.ShouldBe(HttpStatusCode.Conflict);
         Directory.Exists(Path.Combine(studio.Lfs, new string('a', 200))).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task Hidden_files_and_folders_of_the_LF_folder_are_neither_listed_nor_loaded_as_the_CLI_leaves_them_out()
+    {
+        // Given Jupyter's copy of spam.rules (every LF name a duplicate) and macOS's binary ._spam.rules
+        // (before: both were listed and loaded, and the folder did not check clean)
+        await using var studio = await StudioHarness.Start(adjust: settings =>
+        {
+            var checkpoints = Directory.CreateDirectory(Path.Combine(settings.LfFolder, ".ipynb_checkpoints")).FullName;
+            File.Copy(Path.Combine(settings.LfFolder, "spam.rules"), Path.Combine(checkpoints, "spam-checkpoint.rules"));
+            File.WriteAllBytes(Path.Combine(settings.LfFolder, "._spam.rules"), [0, 5, 22, 7, 0, 2, 0, 0, 0xff, 0xfe]);
+            return settings;
+        });
+
+        // When
+        var state = await studio.Get("/api/state");
+        var (status, refusal) = await studio.Raw("/api/file?path=.ipynb_checkpoints/spam-checkpoint.rules");
+
+        // Then the folder reads as the CLI reads it, and a hidden file is not opened by its path either
+        Files(state).ShouldNotContain(f => f.Contains("ipynb", StringComparison.Ordinal) || f.Contains("._", StringComparison.Ordinal));
+        state.GetProperty("clean").GetBoolean().ShouldBeTrue(Diagnostics(state));
+        ((int)status).ShouldBe(403);
+        refusal.GetProperty("error").GetString().ShouldBe("'.ipynb_checkpoints/spam-checkpoint.rules' is hidden (a name in it begins with '.'): "
+            + "the studio, as the CLI, leaves hidden files and folders out of the LF folder");
     }
 
     [Fact]

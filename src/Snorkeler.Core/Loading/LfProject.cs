@@ -179,7 +179,7 @@ public sealed class LfProject
         {
             // Hidden files and folders are not LFs: .git, Jupyter's .ipynb_checkpoints (copies of the LF files, so every
             // name twice), Emacs's lock link .#spam.rules (to no file while a buffer has unsaved edits), macOS's ._spam.rules.
-            if (Path.GetFileName(entry).StartsWith('.')) continue;
+            if (IsHidden(Path.GetFileName(entry))) continue;
             if (Directory.Exists(entry))
             {
                 string target;
@@ -190,6 +190,12 @@ public sealed class LfProject
             else if (extensions.Any(e => entry.EndsWith(e, StringComparison.OrdinalIgnoreCase))) files.Add(entry);
         }
     }
+
+    /// <summary>
+    /// Whether a file or folder <paramref name="name"/> is hidden (begins with '.'), so a folder walk leaves it out: the CLI's
+    /// walk of an LF folder and the studio's list of its files both ask this, so they load the same files.
+    /// </summary>
+    public static bool IsHidden(string name) => Guard.NotNull(name).StartsWith('.');
 
     /// <summary>The kernel's views of processes and devices, which hold no LF files (<c>/dev/shm</c>, a memory-backed folder for files, aside).</summary>
     private static readonly string[] KernelViews = ["/proc", "/dev", "/sys"];
