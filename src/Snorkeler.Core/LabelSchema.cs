@@ -20,7 +20,7 @@ public sealed class LabelSchema : IEquatable<LabelSchema>
     public const int MaxCardinality = short.MaxValue;
 
     /// <summary>Creates a schema from class names in label order.</summary>
-    /// <exception cref="ArgumentException">Fewer than two or more than <see cref="MaxCardinality"/> classes, a blank name, a name with a line break or another control character, or a repeated name.</exception>
+    /// <exception cref="ArgumentException">Fewer than two or more than <see cref="MaxCardinality"/> classes, a blank name, a name beginning or ending with a space, a name with a line break or another control character, or a repeated name.</exception>
     public LabelSchema(IEnumerable<string> classNames)
     {
         _names = Guard.NotNull(classNames).ToArray();
@@ -36,6 +36,9 @@ public sealed class LabelSchema : IEquatable<LabelSchema>
                 throw new InvalidValueException($"class {i} has an empty name", nameof(classNames));
             if (name == AbstainName)
                 throw new InvalidValueException($"'{AbstainName}' is reserved and cannot name a class", nameof(classNames));
+            // Gold labels, answers and class names in rules are read trimmed, so ' SPAM' could never match a label: no name keeps such a space.
+            if (name.Trim().Length != name.Length)
+                throw new InvalidValueException($"class {i} ('{name}') begins or ends with a space, so no gold label (read without its spaces) can ever match it; remove the space", nameof(classNames));
             if (name.Any(char.IsControl))
                 throw new InvalidValueException($"class {i} ('{name.Replace("\r", "\\r", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal)}') has a line break or another control character in its name", nameof(classNames));
             if (!_index.TryAdd(name, i))

@@ -182,6 +182,23 @@ public class WrenchFileTests
         error.Message.ShouldStartWith($"{path}({(word == "NaN" ? 3 : 4)}): invalid JSON: {word} is not a JSON value (JSON has no NaN or Infinity;");
     }
 
+    [Theory]
+    [InlineData(" SPAM")]
+    [InlineData("SPAM ")]
+    public void A_class_name_beginning_or_ending_with_a_space_is_refused_naming_the_file_and_class_as_no_gold_label_could_match_it(string name)
+    {
+        // Given a label.json naming a class with a space around it (before: accepted, and the split's gold cells, read
+        // trimmed, could never match it)
+        using var temp = new TempFolder();
+        var path = Split(temp, """{"0": {"data": {"text": "a"}, "label": 0, "weak_labels": [0]}}""", labels: $"{{\"0\": \"HAM\", \"1\": \"{name}\"}}");
+
+        // When
+        var error = Should.Throw<SnorkelerException>(() => WrenchFile.ReadSchema(path));
+
+        // Then
+        error.Message.ShouldBe($"{Path.Combine(temp.Path, "label.json")}: class 1 ('{name}') begins or ends with a space, so no gold label (read without its spaces) can ever match it; remove the space");
+    }
+
     [Fact]
     public void A_label_json_holding_nan_says_json_has_none()
     {
