@@ -214,7 +214,7 @@ internal sealed class Args
         foreach (var value in Enum.GetValues<T>())
             if (string.Equals(Kebab(value.ToString()), text, StringComparison.OrdinalIgnoreCase)) return value;
         var choices = Enum.GetValues<T>().Select(v => Kebab(v.ToString())).ToArray();
-        var near = Text.Suggest.Nearest(text, choices);
+        var near = Text.Suggest.NearestChoice(text, choices);
         throw new UsageException($"option '{name}' expects one of {string.Join(", ", choices)}, got '{text}'{(near is null ? "" : $"; did you mean '{near}'?")}");
     }
 

@@ -117,6 +117,21 @@ public class CommandOptionTests
         result.ErrorLines[^1].ShouldBe($"run 'snorkeler {args[0]} --help' for its options");
     }
 
+    [Theory]
+    [InlineData("text, jsonl, markdown", "jsonl", "rows", "--lfs", "l", "--data", "d.csv", "--format", "jsn")]
+    [InlineData("text, json, markdown", "markdown", "analyze", "--matrix", "x.snkm", "--format", "md")]
+    [InlineData("abstain, random, true-random", "random", "predict", "--model", "m.json", "--matrix", "x.snkm", "--out", "p.csv", "--tie-break", "rnd")]
+    [InlineData("last, first, error", "error", "fit", "--model", "mv", "--matrix", "x.csv", "--out", "m.json", "--repeats", "err")]
+    public void A_short_form_of_an_option_s_value_is_answered_with_the_value_it_stands_for(string values, string meant, params string[] args)
+    {
+        // Given a value written short, as 'jsn' for jsonl (before: no suggestion, as its edits are more than a third of its letters)
+        // When
+        var result = Shell.Run(args);
+
+        // Then
+        result.ShouldFailWith(2, $"snorkeler {args[0]}: option '{args[^2]}' expects one of {values}, got '{args[^1]}'; did you mean '{meant}'?");
+    }
+
     [Fact]
     public void Analyze_reads_gold_labels_from_a_named_csv_column_and_options_may_be_inline()
     {

@@ -24,6 +24,28 @@ public static class Suggest
         return bestDistance <= limit ? best : null;
     }
 
+    /// <summary>
+    /// The value of a closed set of <paramref name="choices"/> (an option's values) that <paramref name="word"/> most likely
+    /// meant: the <see cref="Nearest"/> one, else the only one that begins with the word's first letter and holds its letters
+    /// in order, as a short form is written ('jsn' or 'jl' for jsonl, 'md' for markdown, 'rnd' for random), else null.
+    /// </summary>
+    public static string? NearestChoice(string word, IReadOnlyCollection<string> choices)
+    {
+        if (Nearest(word, choices) is { } near) return near;
+        if (word.Length < 2) return null;
+        var holding = choices.Where(c => c.StartsWith(word[0].ToString(), StringComparison.OrdinalIgnoreCase)
+            && HoldsInOrder(c.ToLowerInvariant(), word.ToLowerInvariant())).Take(2).ToArray();
+        return holding.Length == 1 ? holding[0] : null;
+    }
+
+    private static bool HoldsInOrder(string text, string letters)
+    {
+        var at = 0;
+        foreach (var c in text)
+            if (at < letters.Length && c == letters[at]) at++;
+        return at == letters.Length;
+    }
+
     /// <summary>Optimal string alignment distance (Levenshtein plus adjacent transpositions).</summary>
     public static int Distance(string a, string b)
     {
