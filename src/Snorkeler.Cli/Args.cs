@@ -13,6 +13,9 @@ namespace Snorkeler.Cli;
 internal sealed record OptionSpec(string Name, string? Value, string Help, bool Many = false, bool Required = false,
     PathRole Role = PathRole.None, Func<string, IEnumerable<string>>? Beside = null)
 {
+    /// <summary>For an output: the extensions that pick its format (with the dot), or null when it has one format whatever its name.</summary>
+    public IReadOnlyList<string>? Formats { get; init; }
+
     /// <summary>A value of only whitespace is meant (<c>--delimiter ' '</c>), not an empty one.</summary>
     public bool Blank { get; init; }
 

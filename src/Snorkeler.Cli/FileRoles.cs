@@ -58,6 +58,9 @@ internal static class FileRoles
             {
                 foreach (var value in given)
                 {
+                    // '-' would be written as a file of that name, where a person who gives it expects standard output.
+                    if (value == "-")
+                        throw new UsageException($"{spec.Name} '-': this output cannot be written to standard output; name a file{(spec.Formats is { } formats ? $" ending {Text.Listing.Join(formats, "or")} (the extension picks the format)" : $" ({spec.Value})")}");
                     outputs.Add(Touch(spec.Name, value, null, value));
                     foreach (var beside in spec.Beside?.Invoke(value) ?? []) outputs.Add(Touch(spec.Name, value, "the file written beside it", beside));
                 }

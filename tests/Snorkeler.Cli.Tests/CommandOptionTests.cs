@@ -132,6 +132,23 @@ public class CommandOptionTests
         result.ShouldFailWith(2, $"snorkeler {args[0]}: option '{args[^2]}' expects one of {values}, got '{args[^1]}'; did you mean '{meant}'?");
     }
 
+    [Theory]
+    [InlineData(2, "snorkeler apply: --out '-': this output cannot be written to standard output; name a file ending .snkm, .csv or .npy (the extension picks the format)", "apply", "--lfs", "l", "--data", "d.csv", "--out", "-")]
+    [InlineData(2, "snorkeler predict: --out '-': this output cannot be written to standard output; name a file ending .csv, .jsonl or .parquet (the extension picks the format)", "predict", "--model", "m.json", "--matrix", "x.snkm", "--out", "-")]
+    [InlineData(2, "snorkeler fit: --out '-': this output cannot be written to standard output; name a file (MODEL.json)", "fit", "--model", "mv", "--matrix", "x.csv", "--out", "-")]
+    [InlineData(1, "error: m: the name has no extension, which picks the matrix format: name it m.snkm, m.csv or m.npy", "apply", "--lfs", "l", "--data", "d.csv", "--out", "m")]
+    [InlineData(1, "error: lab: the name has no extension, which picks the labels format: name it lab.csv, lab.jsonl or lab.parquet", "label", "--lfs", "l", "--data", "d.csv", "--out", "lab")]
+    public void An_output_named_dash_or_without_an_extension_is_told_so_with_the_formats_it_can_be_written_in(int exitCode, string message, params string[] args)
+    {
+        // Given '-' (before: 'unknown matrix format ''', and fit wrote a file named '-') or a name without an extension
+        // (before: 'unknown labels format ''')
+        // When
+        var result = Shell.Run(args);
+
+        // Then
+        result.ShouldFailWith(exitCode, message);
+    }
+
     [Fact]
     public void Analyze_reads_gold_labels_from_a_named_csv_column_and_options_may_be_inline()
     {

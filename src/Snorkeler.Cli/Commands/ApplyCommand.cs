@@ -16,6 +16,7 @@ internal sealed class ApplyCommand : ICommand
         new("--data", "FILE", "data: .csv, .tsv, .jsonl, .parquet or a Wrench .json split; several files are read one after another", Many: true, Required: true, Role: PathRole.Input) { DataFiles = true },
         new("--out", "MATRIX", "the label matrix to write; the extension picks the format", Required: true, Role: PathRole.Output, Beside: FileRoles.Sidecar)
         {
+            Formats = MatrixWriter.Extensions,
             LeadsUnit = args => FileRoles.Sidecar(args.Required("--out")).Any() || args.Value("--stats") is not null, // a .snkm alone is one file
         },
         new("--threads", "N", "worker threads (default: the number of cores)"),

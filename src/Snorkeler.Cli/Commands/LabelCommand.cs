@@ -20,6 +20,7 @@ internal sealed class LabelCommand : ICommand
         new("--data", "FILE", "the unlabelled data (.csv, .tsv, .jsonl, .parquet, Wrench .json)", Many: true, Required: true, Role: PathRole.Input) { DataFiles = true },
         new("--out", "LABELS", "the labels to write: .csv, .jsonl or .parquet", Required: true, Role: PathRole.Output, Beside: FileRoles.Manifest)
         {
+            Formats = LabelsWriter.Extensions,
             LeadsUnit = _ => true, // with its manifest, the report and --matrix-out's files
         },
         new("--model", "NAME", "label model (default: auto)"),
@@ -28,7 +29,7 @@ internal sealed class LabelCommand : ICommand
         JoinColumns.IdOption,
         JoinColumns.KeepOption,
         new("--drop-uncovered", null, "leave out rows on which every LF abstained"),
-        new("--matrix-out", "MATRIX", "also write the label matrix (.snkm, .csv, .npy)", Role: PathRole.Output, Beside: m => FileRoles.Sidecar(m).Concat(FileRoles.Manifest(m))),
+        new("--matrix-out", "MATRIX", "also write the label matrix (.snkm, .csv, .npy)", Role: PathRole.Output, Beside: m => FileRoles.Sidecar(m).Concat(FileRoles.Manifest(m))) { Formats = MatrixWriter.Extensions },
         new("--report", "REPORT.html", "also write a self-contained HTML report: LF summary, accuracies, the model auto chose, warnings, example rows, confidences, class balance", Role: PathRole.Output),
         new("--tie-break", "abstain|random|true-random", "hard label when classes tie (default abstain)"),
         new("--seed", "N", "random seed (default 0)"),

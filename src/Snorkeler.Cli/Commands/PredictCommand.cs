@@ -16,7 +16,7 @@ internal sealed class PredictCommand : ICommand
     [
         new("--model", "MODEL.json", "a model saved by 'snorkeler fit'", Required: true, Role: PathRole.Input) { Alone = true },
         new("--matrix", "MATRIX", "the label matrix to label (same LFs as the model); several answer files (task,worker,label) are read as one", Many: true, Required: true, Role: PathRole.Input) { DataFiles = true },
-        new("--out", "PROBS.csv", "the probabilities (.csv, .jsonl or .parquet): 'row' (1-based), then 'task' for long-format answers or the --id-column and --keep-columns, one p_<class> column per class, 'label' and 'label_name'", Required: true, Role: PathRole.Output),
+        new("--out", "PROBS.csv", "the probabilities (.csv, .jsonl or .parquet): 'row' (1-based), then 'task' for long-format answers or the --id-column and --keep-columns, one p_<class> column per class, 'label' and 'label_name'", Required: true, Role: PathRole.Output) { Formats = LabelsWriter.Extensions },
         new("--tie-break", "abstain|random|true-random", "hard label when classes tie (default abstain)"),
         new("--seed", "N", "seed of the 'random' tie-break (default 0)"),
         Gold.ColumnOption,

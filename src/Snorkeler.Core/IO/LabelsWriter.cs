@@ -74,13 +74,17 @@ public abstract class LabelsWriter : IDisposable
     public static LabelsWriter Create(string path, LabelSchema schema, string? idColumn = null)
         => Create(path, schema, new LabelsLayout { Keys = idColumn is null ? [] : [idColumn] });
 
+    /// <summary>The extensions labels are written with, each picking its format (.ndjson is taken for .jsonl too).</summary>
+    public static readonly IReadOnlyList<string> Extensions = [".csv", ".jsonl", ".parquet"];
+
     /// <summary>The path's extension when it names a labels format; an error otherwise.</summary>
     public static string CheckExtension(string path)
     {
         var ext = System.IO.Path.GetExtension(path).ToLowerInvariant();
         return ext is ".csv" or ".jsonl" or ".ndjson" or ".parquet"
             ? ext
-            : throw new SnorkelerException($"{path}: unknown labels format '{ext}' (expected .csv, .jsonl or .parquet)");
+            : throw OutputName.WithoutExtension(path, "labels", Extensions)
+                ?? new SnorkelerException($"{path}: unknown labels format '{ext}' (expected .csv, .jsonl or .parquet)");
     }
 
     /// <summary>The destination.</summary>

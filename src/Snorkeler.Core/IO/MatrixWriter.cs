@@ -37,6 +37,9 @@ public abstract class MatrixWriter : IDisposable
             _ => new NpyMatrixWriter(path, schema, lfNames, goldColumn) { Kinds = kinds },
         };
 
+    /// <summary>The extensions a matrix is written with, each picking its format.</summary>
+    public static readonly IReadOnlyList<string> Extensions = [".snkm", ".csv", ".npy"];
+
     /// <summary>
     /// The format a matrix written to <paramref name="path"/> gets, or an error naming the formats that can be written
     /// (reading takes more: Wrench splits and long-format answers), so a command can refuse the name before any work.
@@ -49,7 +52,8 @@ public abstract class MatrixWriter : IDisposable
         MatrixFormat.Answers => throw new SnorkelerException($"{path}: long-format answers are read, not written; write .snkm, .csv or .npy"),
         MatrixFormat.Wrench => throw new SnorkelerException($"{path}: Wrench .json matrices are read-only; write .snkm, .csv or .npy"),
         { } format => format,
-        null => throw new SnorkelerException($"{path}: unknown matrix format '{System.IO.Path.GetExtension(path).ToLowerInvariant()}' (a matrix is written as .snkm, .csv or .npy)"),
+        null => throw OutputName.WithoutExtension(path, "matrix", Extensions)
+            ?? new SnorkelerException($"{path}: unknown matrix format '{System.IO.Path.GetExtension(path).ToLowerInvariant()}' (a matrix is written as .snkm, .csv or .npy)"),
     };
 
     /// <summary>The name of the gold labels' column when the matrix stores gold labels, else null.</summary>
