@@ -8,6 +8,44 @@ public sealed class PreferenceTests
     private static double[] Scores(BradleyTerryFit fit) => Enumerable.Range(0, fit.Data.Items.Count).Select(fit.Score).ToArray();
 
     [Fact]
+    public void The_annotator_table_reads_the_judgements_once_whatever_the_number_of_annotators()
+    {
+        // Given 300 annotators judging once each, a ≻ b ≻ c ≻ d (before: a pass over all judgements per annotator, so 50,000 annotators
+        // took 25 s after a 0.1 s fit)
+        var comparisons = new CountedPasses<Comparison>(Enumerable.Range(0, 300)
+            .Select(j => new Comparison(j % 3, (j % 3) + 1, j, PreferenceOutcome.Left)).ToArray());
+        var data = new PreferenceData(["a", "b", "c", "d"], Enumerable.Range(0, 300).Select(j => $"w{j}").ToArray(), comparisons);
+        var fit = BradleyTerry.Fit(data);
+        comparisons.Passes = 0;
+
+        // When
+        var rows = PreferenceOutputs.AnnotatorRows(fit).ToList();
+
+        // Then one pass tallies the judgements and one the agreements
+        rows.Count.ShouldBe(300);
+        rows.ShouldAllBe(r => r.Agreement == 1);
+        comparisons.Passes.ShouldBeLessThanOrEqualTo(2);
+    }
+
+    /// <summary>A list that counts the passes made over it.</summary>
+    private sealed class CountedPasses<T>(IReadOnlyList<T> items) : IReadOnlyList<T>
+    {
+        public int Passes { get; set; }
+
+        public T this[int index] => items[index];
+
+        public int Count => items.Count;
+
+        public IEnumerator<T> GetEnumerator()
+        {
+            Passes++;
+            return items.GetEnumerator();
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
+
+    [Fact]
     public void Groups_are_the_items_judgements_link_largest_first_each_in_order_of_appearance()
     {
         // Given items a–c linked by judgements (a tie too), d–e linked to each other only, and f–g
