@@ -7,6 +7,21 @@ namespace Snorkeler.Core.Tests;
 public class AnswersFileTests
 {
     [Fact]
+    public void A_line_answering_minus_one_is_counted_as_no_answer_not_as_an_empty_label()
+    {
+        // Given one answer of -1 and one empty label (before: '2 lines with an empty label were skipped', sending a person
+        // who wrote -1 to look for empty cells)
+        using var temp = new TempFolder();
+        var path = temp.Write("answers.csv", "task,worker,label\nt,w,1\nt,v,-1\nu,w,\nu,v,0\n");
+
+        // When
+        var answers = AnswersFile.Read(path);
+
+        // Then
+        answers.Report.Notes().ShouldContain("2 lines with no answer (an empty label or -1) were skipped");
+    }
+
+    [Fact]
     public void A_csv_with_task_worker_and_label_columns_is_read_as_long_format_without_options()
     {
         // Given

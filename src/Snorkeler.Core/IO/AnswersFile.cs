@@ -595,7 +595,8 @@ public sealed record AnswersReport(long Lines, long Answers, long Repeats, long 
     public IEnumerable<string> Notes()
     {
         if (Repeats > 0) yield return $"{Text.Listing.Counted(Repeats, "repeated answer")} of a worker to the same task {Were(Repeats)} resolved by the repeats rule (e.g. {FirstRepeat})";
-        if (Empty > 0) yield return $"{Text.Listing.Counted(Empty, "line")} with an empty label {Were(Empty)} skipped";
+        // "-1" is no answer too: a person who wrote it must not go looking for an empty cell.
+        if (Empty > 0) yield return $"{Text.Listing.Counted(Empty, "line")} with no answer (an empty label or -1) {Were(Empty)} skipped";
         if (UnknownWorkerAnswers > 0)
             yield return $"{Text.Listing.Counted(UnknownWorkerAnswers, "answer")} of workers the model does not know {Were(UnknownWorkerAnswers)} left out "
                          + $"({Text.Listing.Counted(UnknownWorkers.Count, "worker")}: {Some(UnknownWorkers)}); a model fitted on answers that include theirs would use them";
