@@ -136,11 +136,7 @@ public sealed class StudioBrowserTests
         await using var studio = await StudioHarness.Start();
         using var browser = Browser();
         var wait = Open(browser, studio);
-        TypeAtTheEnd(browser, "\nlf spam_check:\n    when text contains \"check\" label SPAM");
-        wait.Until(b => b.FindElements(By.CssSelector("#lf-table tbody tr")).Count == 8);
-        File.AppendAllText(studio.RulesFile, "\n# another editor\n");
-        browser.FindElement(By.Id("save")).Click();
-        wait.Until(b => b.FindElement(By.Id("conflict")).Displayed);
+        SaveAnEditOfAFileChangedOnDisk(browser, studio, wait);
         browser.ExecuteScript("""
             const fetched = window.fetch;
             window.fetch = (path, init) => String(path).startsWith("/api/file?")
@@ -190,11 +186,7 @@ public sealed class StudioBrowserTests
         await using var studio = await StudioHarness.Start();
         using var browser = Browser();
         var wait = Open(browser, studio);
-        TypeAtTheEnd(browser, "\nlf spam_check:\n    when text contains \"check\" label SPAM");
-        wait.Until(b => b.FindElements(By.CssSelector("#lf-table tbody tr")).Count == 8);
-        File.AppendAllText(studio.RulesFile, "\n# another editor\n");
-        browser.FindElement(By.Id("save")).Click();
-        wait.Until(b => b.FindElement(By.Id("conflict")).Displayed);
+        SaveAnEditOfAFileChangedOnDisk(browser, studio, wait);
         // The page has drawn the change on disk, so no redraw follows to rewrite the status line.
         wait.Until(_ => !studio.Session.PickUpExternalChanges()
                         && Convert.ToInt64(browser.ExecuteScript("return studio.state.version"), CultureInfo.InvariantCulture) == studio.Session.Version);
@@ -1155,6 +1147,19 @@ public sealed class StudioBrowserTests
     }
 
     /// <summary>Opens the studio's address and waits until the page is ready.</summary>
+    /// <summary>
+    /// Adds an eighth LF to spam.rules in the editor, changes the file on disk (as another editor would) and saves: the page
+    /// then offers to reload the file or overwrite it.
+    /// </summary>
+    private static void SaveAnEditOfAFileChangedOnDisk(ChromeDriver browser, StudioHarness studio, WebDriverWait wait)
+    {
+        TypeAtTheEnd(browser, "\nlf spam_check:\n    when text contains \"check\" label SPAM");
+        wait.Until(b => b.FindElements(By.CssSelector("#lf-table tbody tr")).Count == 8);
+        File.AppendAllText(studio.RulesFile, "\n# another editor\n");
+        browser.FindElement(By.Id("save")).Click();
+        wait.Until(b => b.FindElement(By.Id("conflict")).Displayed);
+    }
+
     private static WebDriverWait Open(ChromeDriver browser, StudioHarness studio)
     {
         var wait = new WebDriverWait(browser, Patience);
