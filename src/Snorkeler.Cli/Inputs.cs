@@ -7,6 +7,9 @@ namespace Snorkeler.Cli;
 /// <summary>Opening the inputs commands share: data, matrices, LF folders.</summary>
 internal static class Inputs
 {
+    /// <summary>Whether a <c>--model</c> value names a saved model file (<c>.json</c>) rather than a model to fit (<c>auto</c>).</summary>
+    public static bool IsModelFile(string model) => model.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>
     /// The model file <paramref name="path"/> names (a <c>.json</c>; null for a model name such as <c>auto</c>), loaded and
     /// checked against the LFs before they are applied, so that a missing, damaged or mismatched file is told at once
@@ -14,7 +17,7 @@ internal static class Inputs
     /// </summary>
     public static LabelModels.ILabelModel? SavedModelFor(string? path, IReadOnlyList<LabelingFunction> lfs, LabelSchema schema, string where)
     {
-        if (path is null || !path.EndsWith(".json", StringComparison.OrdinalIgnoreCase)) return null;
+        if (path is null || !IsModelFile(path)) return null;
         var model = LabelModels.ModelFile.Load(path);
         LabelModels.LabelModel.CheckCompatible(model, new LabelMatrixBuilder(schema, [.. lfs.Select(l => l.Name)], 1).Build(), where);
         return model;

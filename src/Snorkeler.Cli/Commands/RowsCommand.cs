@@ -71,7 +71,7 @@ internal sealed class RowsCommand : ICommand
         var data = Inputs.OpenData(dataPaths, args);
         var goldColumn = args.Value("--gold-column");
         // A model name or a field to show that does not exist is told before the LFs run over the data.
-        if (args.Value("--model") is { } named && !named.EndsWith(".json", StringComparison.OrdinalIgnoreCase)) _ = LabelModelCatalog.Get(named);
+        if (args.Value("--model") is { } named && !Inputs.IsModelFile(named)) _ = LabelModelCatalog.Get(named);
         var shownFields = args.Value("--fields")?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         foreach (var field in shownFields ?? []) Data.DataColumns.RequireColumn(data, field);
         AppliedMatrix? applied = null;
@@ -182,7 +182,7 @@ internal sealed class RowsCommand : ICommand
     {
         var name = args.Value("--model");
         if (name is null && !query.NeedsModel) return null;
-        if (name is not null && name.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+        if (name is not null && Inputs.IsModelFile(name))
         {
             var saved = ModelFile.Load(name);
             LabelModel.CheckCompatible(saved, matrix, Inputs.MatrixName(args.Values("--matrix"))); // with --lfs, checked before the apply

@@ -100,7 +100,7 @@ public sealed class DataSchema
             throw new SnorkelerException($"{where}'{name}' matches the columns {string.Join(" and ", alike.Select(n => $"'{n}'"))} when case is ignored; give the exact name");
         // Under --column text=CONTENT the column is found by either name, so both are suggested and listed.
         var known = _original is null ? _names : _names.Concat(Enumerable.Range(0, Count).Select(FileName).Where(n => !_exact.ContainsKey(n))).ToArray();
-        var hint = laterKey?.Invoke(name) ?? (Text.Suggest.Nearest(name, known) is { } near ? $"; did you mean '{near}'?" : "");
+        var hint = laterKey?.Invoke(name) ?? Text.Suggest.DidYouMean(name, known);
         throw new SnorkelerException($"{where}no column '{name}'{hint} (columns: {Listed}){(option is null ? "" : $"; give {option} NAME to read another column")}");
     }
 

@@ -158,7 +158,7 @@ public static class DataSources
                 var i = inner.Schema.IndexOf(column);
                 if (i < 0)
                 {
-                    var hint = Loading.DataHints.Of(inner).LaterKeyHint(column) ?? (Text.Suggest.Nearest(column, inner.Schema.Names) is { } near ? $"; did you mean '{near}'?" : "");
+                    var hint = Loading.DataHints.Of(inner).ColumnHint(column, inner.Schema.Names);
                     throw new SnorkelerException($"{inner.Name}: no column '{column}' to read as '{alias}'{hint} (columns: {string.Join(", ", inner.Schema.Names)})");
                 }
                 if (Array.IndexOf(names, alias) is var clash and >= 0 && clash != i)

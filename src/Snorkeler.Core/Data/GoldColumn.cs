@@ -74,9 +74,17 @@ public sealed class GoldColumn
     }
 
     /// <summary>The label of a cell, or a <see cref="SnorkelerException"/> naming <paramref name="source"/>, its line and the nearest class.</summary>
-    public int Parse(ReadOnlySpan<char> cell, string source, long? line = null)
+    public int Parse(ReadOnlySpan<char> cell, string source, long? line = null) => ParseAt(cell, source, line, rowInFile: null);
+
+    /// <summary>
+    /// <see cref="Parse(ReadOnlySpan{char}, string, long?)"/>; in a format without lines (Parquet) the error names the cell's
+    /// <paramref name="rowInFile"/>, as the Parquet reader names a row.
+    /// </summary>
+    private int ParseAt(ReadOnlySpan<char> cell, string source, long? line, long? rowInFile)
     {
-        var label = TryParse(cell) ?? throw SnorkelerException.InFile(source, Problem(cell.Trim().ToString()), line);
+        var label = TryParse(cell) ?? throw SnorkelerException.InFile(source, rowInFile is { } r
+            ? Problem(cell.Trim().ToString(), string.Create(CultureInfo.InvariantCulture, $"column '{Name}', row {r:N0} (the first row is 1)"))
+            : Problem(cell.Trim().ToString()), line);
         if (Warn is not null && label >= 0 && Number(WithoutZeroFraction(cell.Trim())) is { } number && number != label
             && Interlocked.Exchange(ref _warned, 1) == 0)
         {
@@ -98,7 +106,7 @@ public sealed class GoldColumn
     private string Problem(string cell, string where)
     {
         var classes = string.Join(", ", Schema.ClassNames);
-        var why = Text.ControlCharacters.Held(cell) ?? (Text.Suggest.Nearest(cell, Schema.ClassNames) is { } near ? $"; did you mean '{near}'?" : "");
+        var why = Text.ControlCharacters.Held(cell) ?? Text.Suggest.DidYouMean(cell, Schema.ClassNames);
         return $"{where}: '{cell}' is not a class ({classes}) or a class number 0..{Schema.Cardinality - 1}{why}";
     }
 
@@ -108,7 +116,7 @@ public sealed class GoldColumn
         Guard.NotNull(data);
         var i = data.Schema.IndexOf(Name);
         if (i >= 0) return i;
-        var hint = Loading.DataHints.Of(data).LaterKeyHint(Name) ?? (Text.Suggest.Nearest(Name, data.Schema.Names) is { } near ? $"; did you mean '{near}'?" : "");
+        var hint = Loading.DataHints.Of(data).ColumnHint(Name, data.Schema.Names);
         throw SnorkelerException.InFile(data.Name, $"no gold column '{Name}'{hint} (columns: {data.Schema.Listed})");
     }
 
@@ -134,12 +142,8 @@ public sealed class GoldColumn
     /// </summary>
     private int Label(RowBatch batch, int row, int column, string dataName)
     {
-        var cell = batch.Text(row, column);
-        var source = batch.SourceName ?? dataName;
-        if (batch.LineOf(row) is null && TryParse(cell) is null)
-            throw SnorkelerException.InFile(source, Problem(cell.Trim().ToString(),
-                string.Create(CultureInfo.InvariantCulture, $"column '{Name}', row {batch.RowInFile(row):N0} (the first row is 1)")));
-        return Parse(cell, source, batch.LineOf(row));
+        var line = batch.LineOf(row);
+        return ParseAt(batch.Text(row, column), batch.SourceName ?? dataName, line, line is null ? batch.RowInFile(row) : null);
     }
 
     /// <summary>

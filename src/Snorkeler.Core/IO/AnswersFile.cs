@@ -453,7 +453,7 @@ public static class AnswersFile
         }
 
         private static string Hint(LabelSchema schema, string text)
-            => Text.Suggest.Nearest(text, schema.ClassNames) is { } near ? $"; did you mean '{near}'?" : "";
+            => Text.Suggest.DidYouMean(text, schema.ClassNames);
 
         public LabelSchema Resolve(string path)
         {

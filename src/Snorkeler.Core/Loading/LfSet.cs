@@ -94,6 +94,9 @@ public sealed class DataHints
             return null;
         });
 
+    /// <summary>The hint for a column <paramref name="field"/> the data lacks: where a later line has it, else the nearest of <paramref name="names"/>.</summary>
+    internal string ColumnHint(string field, IEnumerable<string> names) => LaterKeyHint(field) ?? Text.Suggest.DidYouMean(field, names);
+
     /// <summary>
     /// <c>; 'g' is a key of line 2 of d.jsonl but not of its first line, whose keys are a JSON Lines file's columns: give
     /// the first line every key (null where it has no value)</c> (for a Wrench split, its row's data keys) when a later line

@@ -3,6 +3,10 @@ namespace Snorkeler.Text;
 /// <summary>"Did you mean" suggestions: the nearest candidate by edit distance, ignoring case.</summary>
 public static class Suggest
 {
+    /// <summary>"; did you mean 'X'?" with the <see cref="Nearest"/> candidate, as messages end their hint; "" for none.</summary>
+    internal static string DidYouMean(string word, IEnumerable<string> candidates)
+        => Nearest(word, candidates) is { } near ? $"; did you mean '{near}'?" : "";
+
     /// <summary>
     /// The candidate nearest to <paramref name="word"/> when it is close enough to be a likely typo
     /// (at most a third of the word's length in edits, and at least one), else null.
