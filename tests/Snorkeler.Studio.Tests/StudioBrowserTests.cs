@@ -137,12 +137,7 @@ public sealed class StudioBrowserTests
         using var browser = Browser();
         var wait = Open(browser, studio);
         SaveAnEditOfAFileChangedOnDisk(browser, studio, wait);
-        browser.ExecuteScript("""
-            const fetched = window.fetch;
-            window.fetch = (path, init) => String(path).startsWith("/api/file?")
-              ? new Promise((resolve) => setTimeout(resolve, 4000)).then(() => fetched(path, init))
-              : fetched(path, init);
-            """);
+        SlowDown(browser, "/api/file?", 4000);
 
         // When
         browser.FindElement(By.Id("conflict-reload")).Click();
@@ -154,6 +149,81 @@ public sealed class StudioBrowserTests
         var unsaved = (IReadOnlyCollection<object>)browser.ExecuteAsyncScript(
             "fetch('/api/state').then((r) => r.json()).then((s) => arguments[arguments.length - 1](s.unsaved))")!;
         unsaved.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Of_two_files_clicked_one_after_the_other_the_page_shows_the_one_clicked_last_though_the_first_answers_after_it()
+    {
+        // Given a third file, and please_words.txt slow to arrive (before: the file answered last was shown, the one clicked
+        // first, in the editor, its name and the file list, though the person had asked for another since)
+        await using var studio = await StudioHarness.Start();
+        await studio.Post("/api/files/create", new { path = "more.rules" });
+        using var browser = Browser();
+        var wait = Open(browser, studio);
+        SlowDown(browser, "/api/file?path=please_words.txt", 3000);
+
+        // When
+        FileButton(browser, "please_words.txt").Click();
+        FileButton(browser, "more.rules").Click();
+
+        // Then the editor, its name and the file list show more.rules, once the first answer has come too
+        wait.Until(_ => Slow(browser, "answered") == 1);
+        Thread.Sleep(500);
+        Text(browser, "#file-name").ShouldBe("more.rules");
+        Editor(browser).ShouldBe(File.ReadAllText(Path.Combine(studio.Lfs, "more.rules")));
+        Text(browser, "#files button.active").ShouldBe("more.rules");
+        browser.ExecuteScript("return studio.version").ShouldBe(StudioSession.VersionOf(File.ReadAllText(Path.Combine(studio.Lfs, "more.rules"))));
+    }
+
+    [Fact]
+    public async Task A_change_on_disk_to_a_file_that_arrives_after_another_file_was_opened_does_not_replace_that_file_s_text()
+    {
+        // Given spam.rules open and unedited, changed on disk by another editor, its new text slow to arrive
+        await using var studio = await StudioHarness.Start();
+        using var browser = Browser();
+        var wait = Open(browser, studio);
+        SlowDown(browser, "/api/file?path=spam.rules", 3000);
+        File.AppendAllText(studio.RulesFile, "\n# another editor\n");
+        wait.Until(_ => Slow(browser, "asked") == 1); // the page asked for the new text
+
+        // When the person opens another file before it arrives (before: the new text of spam.rules came into the editor
+        // under please_words.txt's name, and a save would have written it there)
+        FileButton(browser, "please_words.txt").Click();
+        wait.Until(b => Text(b, "#file-name") == "please_words.txt");
+
+        // Then
+        wait.Until(_ => Slow(browser, "answered") == 1);
+        Thread.Sleep(500);
+        Text(browser, "#file-name").ShouldBe("please_words.txt");
+        Editor(browser).ShouldBe(File.ReadAllText(Path.Combine(studio.Lfs, "please_words.txt")));
+        browser.FindElement(By.Id("dirty")).Displayed.ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task A_save_answered_after_another_file_was_opened_leaves_that_file_as_it_was_loaded()
+    {
+        // Given an edit of spam.rules saved, the answer slow to come
+        await using var studio = await StudioHarness.Start();
+        using var browser = Browser();
+        var wait = Open(browser, studio);
+        TypeTheCheckRule(browser, wait);
+        SlowDown(browser, "/api/save", 3000);
+        browser.FindElement(By.Id("save")).Click();
+
+        // When the person opens another file before the answer comes, letting the edit go (before: the answer took the
+        // text saved for the text of the file now open, so please_words.txt showed as unsaved, and the poll sent it as edits)
+        FileButton(browser, "please_words.txt").Click();
+        wait.Until(Alert)!.Accept();
+        wait.Until(b => Text(b, "#file-name") == "please_words.txt");
+
+        // Then the edit is saved, and please_words.txt stays as it was loaded, through the answer and a poll after it
+        wait.Until(_ => Slow(browser, "answered") == 1);
+        File.ReadAllText(studio.RulesFile).ShouldContain("spam_check");
+        Thread.Sleep(2000);
+        browser.FindElement(By.Id("dirty")).Displayed.ShouldBeFalse();
+        browser.FindElement(By.Id("conflict")).Displayed.ShouldBeFalse();
+        Editor(browser).ShouldBe(File.ReadAllText(Path.Combine(studio.Lfs, "please_words.txt")));
+        (await studio.Get("/api/state")).GetProperty("unsaved").GetArrayLength().ShouldBe(0);
     }
 
     [Fact]
@@ -1055,6 +1125,35 @@ public sealed class StudioBrowserTests
           ? Promise.resolve(new Response(JSON.stringify({ error, unwritten: true }), { status: 409, headers: { "Content-Type": "application/json" } }))
           : fetched(path, init);
         """, refused);
+
+    /// <summary>
+    /// Makes the answers to the page's requests whose address starts with <paramref name="prefix"/> come
+    /// <paramref name="milliseconds"/> late (null: when the test calls <c>window.slow.release()</c>, which also ends the
+    /// delay): the server answers at once, the page gets the answer later. <c>window.slow</c> counts the requests asked, the
+    /// server's answers arrived, and those handed to the page (<see cref="Slow"/>).
+    /// </summary>
+    private static void SlowDown(ChromeDriver browser, string prefix, int? milliseconds) => browser.ExecuteScript("""
+        const [fetched, prefix, delay] = [window.fetch, arguments[0], arguments[1]];
+        const held = [];
+        window.slow = { asked: 0, arrived: 0, answered: 0, release() { window.fetch = fetched; held.splice(0).forEach((answer) => answer()); } };
+        window.fetch = (path, init) => {
+          if (!String(path).startsWith(prefix)) return fetched(path, init);
+          window.slow.asked++;
+          return fetched(path, init).then((response) => new Promise((resolve) => {
+            window.slow.arrived++;
+            const answer = () => { window.slow.answered++; resolve(response); };
+            if (delay === null) held.push(answer); else setTimeout(answer, delay);
+          }));
+        };
+        """, prefix, milliseconds);
+
+    /// <summary>A count of <see cref="SlowDown"/>'s: "asked", "arrived" or "answered".</summary>
+    private static long Slow(ChromeDriver browser, string count)
+        => Convert.ToInt64(browser.ExecuteScript("return window.slow[arguments[0]]", count), CultureInfo.InvariantCulture);
+
+    /// <summary>The file list's button for <paramref name="file"/>.</summary>
+    private static IWebElement FileButton(ChromeDriver browser, string file)
+        => browser.FindElements(By.CssSelector("#files button")).Single(f => f.Text == file);
 
     private static long ScrollY(ChromeDriver browser) => Convert.ToInt64(browser.ExecuteScript("return Math.round(window.scrollY)"), CultureInfo.InvariantCulture);
 

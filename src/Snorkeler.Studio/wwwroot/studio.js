@@ -13,6 +13,7 @@ const studio = {
   checkTimer: 0,
   pending: null,      // the check in flight (settled, never rejected)
   opening: 0,         // files being opened over discarded edits: no check until they are
+  opened: 0,          // how many files were asked to be opened: an answer for one asked for before another is dropped
   rows: null,         // the rows shown: the bucket's query, the offset of their page and the state version they show
   shown: {},          // the state version the next-rows queue and the suggestions last asked for (null: ask again)
   escaped: false,     // Escape was the editor's last key: Tab moves the focus on
@@ -213,12 +214,19 @@ async function check() {
   }
 }
 
-// Saves over the version the editor was loaded from; with overwrite, over whatever is on disk.
+// Saves over the version the editor was loaded from; with overwrite, over whatever is on disk. Answered after another file
+// was opened, the answer is the numbers' and the status line's only: the editor holds another file now.
 async function save(overwrite = false) {
   if (!studio.file) return;
-  const text = editor.value;
+  const [file, opened, text] = [studio.file, studio.opened, editor.value];
+  const stillOpen = () => studio.file === file && studio.opened === opened;
   try {
-    const state = await api("/api/save", { path: studio.file, text, version: overwrite ? null : studio.version, tab: tabId });
+    const state = await api("/api/save", { path: file, text, version: overwrite ? null : studio.version, tab: tabId });
+    if (!stillOpen()) {
+      render(state);
+      setStatus(`saved ${file}`);
+      return;
+    }
     studio.saved = text;
     studio.version = state.versions[studio.file];
     $("#dirty").hidden = editor.value === studio.saved;
@@ -228,11 +236,12 @@ async function save(overwrite = false) {
     setStatus(`saved ${studio.file}`);
   } catch (error) {
     // A write the file system refused offers no choice, and a choice shown before goes with it; another 409 is a file
-    // changed on disk since it was loaded: reload it (unless it is gone) or overwrite it.
-    if (error.unwritten) showConflict(null);
-    else if (error.status === 409) {
+    // changed on disk since it was loaded: reload it (unless it is gone) or overwrite it. Both are the open file's: with
+    // another file opened meanwhile, the status line alone says what happened.
+    if (stillOpen() && error.unwritten) showConflict(null);
+    else if (stillOpen() && error.status === 409) {
       const state = await api(`/api/state?tab=${tabId}`).catch(() => null);
-      showConflict(error.message, !state || (state.versions[studio.file] ?? null) !== null);
+      if (stillOpen()) showConflict(error.message, !state || (state.versions[file] ?? null) !== null);
     }
     setStatus(error.message);
   }
@@ -248,8 +257,19 @@ function showConflict(message, reload = true) {
 $("#conflict-reload").addEventListener("click", () => discardAndOpen(studio.file).catch((error) => setStatus(error.message)));
 $("#conflict-overwrite").addEventListener("click", () => save(true));
 
+// Opens a file, and says whether it did: of files asked for one after another, the editor shows the one asked for last, and
+// an earlier one's answer coming after it is dropped (two quick clicks in the file list, the second file quicker to come).
 async function open(file) {
-  const { text, version } = await api(`/api/file?path=${encodeURIComponent(file)}`);
+  const asked = ++studio.opened;
+  let answer;
+  try {
+    answer = await api(`/api/file?path=${encodeURIComponent(file)}`);
+  } catch (error) {
+    if (studio.opened !== asked) return false;
+    throw error;
+  }
+  if (studio.opened !== asked) return false;
+  const { text, version } = answer;
   studio.file = file;
   studio.saved = text;
   studio.version = version;
@@ -262,6 +282,7 @@ async function open(file) {
   renderFiles();
   renderHighlight();
   renderDiagnostics();
+  return true;
 }
 
 // Opens a file after the editor's unsaved edits were discarded: the server drops them too, so the numbers follow the disk.
@@ -274,7 +295,7 @@ async function discardAndOpen(file) {
       await studio.pending;
       render(await api("/api/discard", { path: studio.file, tab: tabId }));
     }
-    await open(file);
+    return await open(file);
   } finally {
     studio.opening--;
   }
@@ -329,8 +350,8 @@ function place(file, line, column, content, kind = "") {
 async function goTo(file, line, column) {
   if (!file) return;
   if (file !== studio.file) {
-    if (!mayDiscard()) return;
-    await discardAndOpen(file);
+    // Another file asked for after this one is the one shown: the cursor is not moved in it.
+    if (!mayDiscard() || !(await discardAndOpen(file))) return;
   }
   const lines = editor.value.split("\n");
   let offset = 0;
@@ -848,8 +869,10 @@ async function poll() {
         // Another editor or a git checkout changed the open file: show its new text, or with unsaved edits here, offer to.
         if (!clean) showConflict(`${studio.file} changed on disk while you have unsaved edits here: reload it, or overwrite it with yours`);
         else {
-          const { text, version } = await api(`/api/file?path=${encodeURIComponent(studio.file)}`);
-          if (editor.value === studio.saved) {
+          // Unless another file was opened (or this one again) before the text came: the editor holds that one's.
+          const [file, opened] = [studio.file, studio.opened];
+          const { text, version } = await api(`/api/file?path=${encodeURIComponent(file)}`);
+          if (studio.file === file && studio.opened === opened && editor.value === studio.saved) {
             studio.saved = text;
             studio.version = version;
             editor.value = text;
