@@ -227,6 +227,39 @@ public sealed class StudioBrowserTests
     }
 
     [Fact]
+    public async Task A_poll_answered_after_a_save_does_not_take_the_page_back_to_the_state_before_it()
+    {
+        // Given an edit of spam.rules, and a poll the server answered before the save but whose answer the page gets after it
+        await using var studio = await StudioHarness.Start();
+        using var browser = Browser();
+        var wait = Open(browser, studio);
+        TypeTheCheckRule(browser, wait);
+        browser.ExecuteScript("""
+            window.conflictShown = false;
+            new MutationObserver(() => { window.conflictShown ||= !document.getElementById("conflict").hidden; })
+              .observe(document.getElementById("conflict"), { attributes: true });
+            """);
+        SlowDown(browser, "/api/state", null);
+        wait.Until(_ => Slow(browser, "arrived") >= 1);
+        browser.FindElement(By.Id("save")).Click();
+        wait.Until(b => Text(b, "#status") == "saved spam.rules");
+        TypeAtTheEnd(browser, "\n# more to come");
+        wait.Until(b => Text(b, "#status").StartsWith("checked in", StringComparison.Ordinal));
+
+        // When the old answer comes (before: the page took it for the file changed on disk since the save, and offered to
+        // reload it, which would drop the edit, or overwrite it)
+        browser.ExecuteScript("window.slow.release()");
+
+        // Then the page stays on the state after the save, through the polls that follow
+        wait.Until(_ => Convert.ToInt64(browser.ExecuteScript("return studio.state.version"), CultureInfo.InvariantCulture) == studio.Session.Version
+                        && Slow(browser, "answered") == Slow(browser, "asked"));
+        Thread.Sleep(2000); // a poll
+        ((bool)browser.ExecuteScript("return window.conflictShown")!).ShouldBeFalse();
+        browser.FindElement(By.Id("dirty")).Displayed.ShouldBeTrue();
+        browser.FindElements(By.CssSelector("#lf-table tbody tr")).Count.ShouldBe(8);
+    }
+
+    [Fact]
     public async Task A_save_the_file_system_refuses_says_why_in_the_status_line_without_offering_to_reload_or_overwrite()
     {
         // Given an edit of spam.rules, unchanged on disk, whose save the file system refuses (a read-only folder, a file

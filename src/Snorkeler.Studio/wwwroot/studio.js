@@ -389,7 +389,10 @@ function card(label, value, change, rows, id, title = "", more = null) {
   return `<div class="card" id="${id}"${title ? ` title="${escapeHtml(title)}"` : ""}><div class="label">${label}</div>${shown}${link}</div>`;
 }
 
+// Draws a state, unless it is older than the one drawn: an answer the server gave before another the page already drew
+// (a poll answered before a save, come after it) would take the numbers, and the files' versions, back.
 function render(state) {
+  if (studio.state && state.version < studio.state.version) return;
   const previousFiles = studio.state ? studio.state.files.join("\n") : "";
   followLf(studio.state, state);
   studio.state = state;
@@ -843,6 +846,8 @@ async function loadSuggestions() {
 async function poll() {
   try {
     const state = await api(`/api/state?tab=${tabId}`);
+    // Answered before a state the page drew since (a save's, a check's): it is no longer so.
+    if (studio.state && state.version < studio.state.version) return;
     // Renamed in another tab: the editor follows it (the server moved its unsaved edits); deleted in another tab: its
     // unsaved edits went with it, and are not sent again.
     const moved = studio.file && !(studio.file in state.versions) && studio.file in state.moved ? state.moved[studio.file] : undefined;
