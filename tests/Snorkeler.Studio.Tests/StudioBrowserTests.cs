@@ -260,6 +260,31 @@ public sealed class StudioBrowserTests
     }
 
     [Fact]
+    public async Task A_failure_in_the_status_line_stays_through_the_polls_until_the_person_acts_again()
+    {
+        // Given a save the file system refused, told in the status line
+        await using var studio = await StudioHarness.Start();
+        using var browser = Browser();
+        var wait = Open(browser, studio);
+        TypeTheCheckRule(browser, wait);
+        const string refused = "could not save 'spam.rules', so nothing changed: spam.rules: cannot create a file in the folder: permission denied";
+        RefuseSaves(browser, refused);
+        browser.FindElement(By.Id("save")).Click();
+        wait.Until(b => Text(b, "#status") == refused);
+
+        // When the numbers change under the page (a hand label from elsewhere) and the page draws them (before: the poll's
+        // redraw replaced the failure with the model's line, a second after it came)
+        await studio.Post("/api/label", new { row = 0, label = "HAM" });
+        wait.Until(_ => Convert.ToInt64(browser.ExecuteScript("return studio.state.version"), CultureInfo.InvariantCulture) == studio.Session.Version);
+        Thread.Sleep(2000); // another poll
+
+        // Then the failure is still there, until the person acts again
+        Text(browser, "#status").ShouldBe(refused);
+        browser.FindElement(By.Id("editor")).SendKeys(" ");
+        wait.Until(b => Text(b, "#status").StartsWith("checked in", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_save_the_file_system_refuses_says_why_in_the_status_line_without_offering_to_reload_or_overwrite()
     {
         // Given an edit of spam.rules, unchanged on disk, whose save the file system refuses (a read-only folder, a file
@@ -1242,6 +1267,27 @@ public sealed class StudioBrowserTests
 
         wait.Until(b => Text(b, "#status").StartsWith("lost the studio: ", StringComparison.Ordinal));
         Text(browser, "#status").ShouldBe("lost the studio: snorkeler studio: open the address with the token the command printed (…/?token=…)");
+    }
+
+    [Fact]
+    public async Task A_page_that_lost_the_studio_says_so_until_the_studio_answers_again()
+    {
+        // Given the page, whose polls do not reach the studio (a network gone, a machine asleep)
+        await using var studio = await StudioHarness.Start();
+        using var browser = Browser();
+        var wait = Open(browser, studio);
+        browser.ExecuteScript("""
+            const fetched = window.fetch;
+            window.reachable = () => { window.fetch = fetched; };
+            window.fetch = (path, init) => String(path).startsWith("/api/state") ? Promise.reject(new TypeError("Failed to fetch")) : fetched(path, init);
+            """);
+        wait.Until(b => Text(b, "#status") == "lost the studio: Failed to fetch");
+
+        // When they reach it again, with nothing changed meanwhile (before: the failure stayed until the numbers changed)
+        browser.ExecuteScript("window.reachable()");
+
+        // Then
+        wait.Until(b => Text(b, "#status").StartsWith("model snorkel", StringComparison.Ordinal));
     }
 
     /// <summary>Two browsers, each with the studio open and ready, as two tabs of one person.</summary>

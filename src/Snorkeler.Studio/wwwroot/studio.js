@@ -14,6 +14,7 @@ const studio = {
   pending: null,      // the check in flight (settled, never rejected)
   opening: 0,         // files being opened over discarded edits: no check until they are
   opened: 0,          // how many files were asked to be opened: an answer for one asked for before another is dropped
+  failure: null,      // {lost}: the status line shows a failure, kept from news until the person acts again (setStatus)
   rows: null,         // the rows shown: the bucket's query, the offset of their page and the state version they show
   shown: {},          // the state version the next-rows queue and the suggestions last asked for (null: ask again)
   escaped: false,     // Escape was the editor's last key: Tab moves the focus on
@@ -45,7 +46,27 @@ function escapeHtml(text) {
   return text.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]));
 }
 
-function setStatus(text) { $("#status").textContent = text; }
+// The status line tells news (the model, a check's time, a save) and failures. A failure stays until the person acts again
+// (types in the editor, presses a button, Ctrl+S) or a later failure comes: news that comes meanwhile, a poll's redraw
+// above all, does not replace it, so it is there to be read.
+function setStatus(text) {
+  if (studio.failure === null) showStatus(text, false);
+}
+
+// `lost`: the studio did not answer; said only while it does not.
+function setFailure(text, lost = false) {
+  studio.failure = { lost };
+  showStatus(text, true);
+}
+
+function showStatus(text, failure) {
+  $("#status").textContent = text;
+  $("#status").classList.toggle("failure", failure);
+}
+
+// The person's next action lets news replace the failure shown: a button pressed (before its own handler, which may say
+// more), a key typed in the editor, Ctrl+S.
+document.addEventListener("click", (event) => { if (event.target.closest("button")) studio.failure = null; }, true);
 
 // ---- highlighting -------------------------------------------------------------------------------------------
 
@@ -178,6 +199,7 @@ editor.addEventListener("keydown", (event) => {
 editor.addEventListener("blur", () => { studio.escaped = false; });
 
 editor.addEventListener("input", () => {
+  studio.failure = null;
   renderHighlight();
   $("#dirty").hidden = editor.value === studio.saved;
   clearTimeout(studio.checkTimer);
@@ -187,6 +209,7 @@ editor.addEventListener("input", () => {
 document.addEventListener("keydown", (event) => {
   if ((event.ctrlKey || event.metaKey) && event.key === "s") {
     event.preventDefault();
+    studio.failure = null;
     save();
   }
 });
@@ -210,7 +233,7 @@ async function check() {
     renderReplaced(state);
     setStatus(`checked in ${Math.round(performance.now() - started)} ms`);
   } catch (error) {
-    setStatus(error.message);
+    setFailure(error.message);
   }
 }
 
@@ -243,7 +266,7 @@ async function save(overwrite = false) {
       const state = await api(`/api/state?tab=${tabId}`).catch(() => null);
       if (stillOpen()) showConflict(error.message, !state || (state.versions[file] ?? null) !== null);
     }
-    setStatus(error.message);
+    setFailure(error.message);
   }
 }
 
@@ -254,7 +277,7 @@ function showConflict(message, reload = true) {
   $("#conflict-message").textContent = message || "";
   $("#conflict-reload").hidden = !reload;
 }
-$("#conflict-reload").addEventListener("click", () => discardAndOpen(studio.file).catch((error) => setStatus(error.message)));
+$("#conflict-reload").addEventListener("click", () => discardAndOpen(studio.file).catch((error) => setFailure(error.message)));
 $("#conflict-overwrite").addEventListener("click", () => save(true));
 
 // Opens a file, and says whether it did: of files asked for one after another, the editor shows the one asked for last, and
@@ -315,7 +338,7 @@ function renderFiles() {
     button.textContent = f;
     button.className = f === studio.file ? "active" : "";
     button.addEventListener("click", () => {
-      if (mayDiscard()) discardAndOpen(f).catch((error) => setStatus(error.message));
+      if (mayDiscard()) discardAndOpen(f).catch((error) => setFailure(error.message));
     });
     return button;
   }));
@@ -454,9 +477,14 @@ function render(state) {
   if (again) again.focus({ preventScroll: true });
   renderHistory();
   renderForeign(state);
-  const ms = state.milliseconds ? ` · last evaluation ${state.milliseconds.toFixed(0)} ms, ${counted(state.reapplied, "LF")} re-applied` : "";
-  $("#status").textContent = `model ${t && t.model ? t.model : "–"}${ms}`;
+  setStatus(statusOf(state));
   refreshPanel();
+}
+
+// The status line's news of a state: the model, and the last evaluation's time.
+function statusOf(state) {
+  const ms = state.milliseconds ? ` · last evaluation ${state.milliseconds.toFixed(0)} ms, ${counted(state.reapplied, "LF")} re-applied` : "";
+  return `model ${state.totals && state.totals.model ? state.totals.model : "–"}${ms}`;
 }
 
 // The number or place with the focus, as what it does (the rows it opens, the place it goes to) and its place among the
@@ -528,7 +556,7 @@ $("#file-new").addEventListener("click", async () => {
     await discardAndOpen(fileName(name));
     setStatus(`made ${fileName(name)}`);
   } catch (error) {
-    setStatus(error.message);
+    setFailure(error.message);
   }
 });
 
@@ -560,7 +588,7 @@ $("#file-rename").addEventListener("click", async () => {
     // undone outside since, and a refused rename (the name taken, nothing written) leaves the editor on its own file.
     const state = error.status === 409 ? await api(`/api/state?tab=${tabId}`).catch(() => null) : null;
     if (state && !(from in state.versions) && fileName(to) in state.versions && state.moved[from] === fileName(to)) follow(state);
-    setStatus(error.message);
+    setFailure(error.message);
   }
 });
 
@@ -578,7 +606,7 @@ $("#file-delete").addEventListener("click", async () => {
     if (next) await open(next);
     setStatus(`deleted ${file}`);
   } catch (error) {
-    setStatus(error.message);
+    setFailure(error.message);
   }
 });
 
@@ -749,7 +777,7 @@ function renderRow(row) {
         for (const b of element.querySelectorAll(".hand button")) b.classList.toggle("chosen", b.dataset.label !== "" && b.dataset.label === button.dataset.label);
         setStatus(button.dataset.label ? `row ${row.number} labelled ${button.dataset.label} (saved to ${state.handLabels})` : `row ${row.number}: label cleared`);
       } catch (error) {
-        setStatus(error.message);
+        setFailure(error.message);
       }
     });
   }
@@ -826,7 +854,7 @@ async function loadSuggestions() {
             const rules = state.files.find((f) => f.endsWith(".rules"));
             if (rules && (studio.file === rules || editor.value === studio.saved)) await open(rules);
             setStatus(`added ${s.keyword} → ${s.label}`);
-          } catch (error) { setStatus(error.message); }
+          } catch (error) { setFailure(error.message); }
         });
         element.querySelector(".reject").addEventListener("click", async () => {
           await api("/api/suggestions/reject", { id: s.id });
@@ -848,6 +876,11 @@ async function poll() {
     const state = await api(`/api/state?tab=${tabId}`);
     // Answered before a state the page drew since (a save's, a check's): it is no longer so.
     if (studio.state && state.version < studio.state.version) return;
+    // The studio answers again: the failure that said it did not is no longer true.
+    if (studio.failure && studio.failure.lost) {
+      studio.failure = null;
+      if (studio.state && state.version === studio.state.version) setStatus(statusOf(state));
+    }
     // Renamed in another tab: the editor follows it (the server moved its unsaved edits); deleted in another tab: its
     // unsaved edits went with it, and are not sent again.
     const moved = studio.file && !(studio.file in state.versions) && studio.file in state.moved ? state.moved[studio.file] : undefined;
@@ -889,7 +922,7 @@ async function poll() {
     }
     if (renamed) setStatus(`${renamed} was renamed to ${studio.file} in another studio tab`);
   } catch (error) {
-    setStatus(`lost the studio: ${error.message}`);
+    setFailure(`lost the studio: ${error.message}`, true);
   }
 }
 
