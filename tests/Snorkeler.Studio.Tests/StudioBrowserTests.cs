@@ -163,8 +163,8 @@ public sealed class StudioBrowserTests
         SlowDown(browser, "/api/file?path=please_words.txt", 3000);
 
         // When
-        FileButton(browser, "please_words.txt").Click();
-        FileButton(browser, "more.rules").Click();
+        ClickFile(browser, "please_words.txt");
+        ClickFile(browser, "more.rules");
 
         // Then the editor, its name and the file list show more.rules, once the first answer has come too
         wait.Until(_ => Slow(browser, "answered") == 1);
@@ -188,7 +188,7 @@ public sealed class StudioBrowserTests
 
         // When the person opens another file before it arrives (before: the new text of spam.rules came into the editor
         // under please_words.txt's name, and a save would have written it there)
-        FileButton(browser, "please_words.txt").Click();
+        ClickFile(browser, "please_words.txt");
         wait.Until(b => Text(b, "#file-name") == "please_words.txt");
 
         // Then
@@ -212,7 +212,7 @@ public sealed class StudioBrowserTests
 
         // When the person opens another file before the answer comes, letting the edit go (before: the answer took the
         // text saved for the text of the file now open, so please_words.txt showed as unsaved, and the poll sent it as edits)
-        FileButton(browser, "please_words.txt").Click();
+        ClickFile(browser, "please_words.txt");
         wait.Until(Alert)!.Accept();
         wait.Until(b => Text(b, "#file-name") == "please_words.txt");
 
@@ -224,6 +224,39 @@ public sealed class StudioBrowserTests
         browser.FindElement(By.Id("conflict")).Displayed.ShouldBeFalse();
         Editor(browser).ShouldBe(File.ReadAllText(Path.Combine(studio.Lfs, "please_words.txt")));
         (await studio.Get("/api/state")).GetProperty("unsaved").GetArrayLength().ShouldBe(0);
+    }
+
+    [Theory]
+    [InlineData("file-rename", "/api/files/rename", "renamed more.rules to extra.rules", "extra.rules, please_words.txt, spam.rules")]
+    [InlineData("file-delete", "/api/files/delete", "deleted more.rules", "please_words.txt, spam.rules")]
+    public async Task A_rename_or_delete_answered_after_another_file_was_opened_leaves_the_editor_on_that_file(string button, string request, string status, string files)
+    {
+        // Given more.rules open, renamed to extra.rules or deleted, the answer slow to come
+        await using var studio = await StudioHarness.Start();
+        await studio.Post("/api/files/create", new { path = "more.rules" });
+        using var browser = Browser();
+        var wait = Open(browser, studio);
+        ClickFile(browser, "more.rules");
+        wait.Until(b => Text(b, "#file-name") == "more.rules");
+        SlowDown(browser, request, 3000);
+        browser.FindElement(By.Id(button)).Click();
+        if (button == "file-rename") Answer(wait, "extra.rules");
+        else wait.Until(Alert)!.Accept();
+
+        // When the person opens another file before the answer comes (before: a rename's answer moved the editor to
+        // extra.rules with please_words.txt's text in it, which a save would have written over extra.rules; a delete's closed
+        // please_words.txt and opened spam.rules)
+        ClickFile(browser, "please_words.txt");
+        wait.Until(b => Text(b, "#file-name") == "please_words.txt");
+
+        // Then the file is renamed or gone, and the editor stays on please_words.txt
+        wait.Until(_ => Slow(browser, "answered") == 1);
+        Thread.Sleep(500);
+        Text(browser, "#file-name").ShouldBe("please_words.txt");
+        Text(browser, "#files button.active").ShouldBe("please_words.txt");
+        Editor(browser).ShouldBe(File.ReadAllText(Path.Combine(studio.Lfs, "please_words.txt")));
+        string.Join(", ", browser.FindElements(By.CssSelector("#files button")).Select(f => f.Text)).ShouldBe(files);
+        Text(browser, "#status").ShouldBe(status);
     }
 
     [Fact]
@@ -1209,9 +1242,17 @@ public sealed class StudioBrowserTests
     private static long Slow(ChromeDriver browser, string count)
         => Convert.ToInt64(browser.ExecuteScript("return window.slow[arguments[0]]", count), CultureInfo.InvariantCulture);
 
-    /// <summary>The file list's button for <paramref name="file"/>.</summary>
-    private static IWebElement FileButton(ChromeDriver browser, string file)
-        => browser.FindElements(By.CssSelector("#files button")).Single(f => f.Text == file);
+    /// <summary>Clicks the file list's button for <paramref name="file"/>, found again when the page drew the list anew under the finding.</summary>
+    private static void ClickFile(ChromeDriver browser, string file)
+    {
+        var wait = new WebDriverWait(browser, Patience);
+        wait.IgnoreExceptionTypes(typeof(StaleElementReferenceException));
+        wait.Until(b =>
+        {
+            b.FindElements(By.CssSelector("#files button")).Single(f => f.Text == file).Click();
+            return true;
+        });
+    }
 
     private static long ScrollY(ChromeDriver browser) => Convert.ToInt64(browser.ExecuteScript("return Math.round(window.scrollY)"), CultureInfo.InvariantCulture);
 

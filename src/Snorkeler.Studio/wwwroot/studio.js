@@ -565,10 +565,14 @@ $("#file-rename").addEventListener("click", async () => {
   if (!studio.file) return;
   const to = prompt(`Rename ${studio.file} to:`, studio.file);
   if (!to || !to.trim() || fileName(to) === studio.file) return;
-  const from = studio.file;
+  const [from, opened] = [studio.file, studio.opened];
+  // The editor follows the file (a poll may have followed it first), unless another file was opened before the answer
+  // came: the editor holds that one now.
   const follow = (state) => {
-    studio.file = fileName(to);
-    $("#file-name").textContent = studio.file;
+    if (studio.opened === opened && (studio.file === from || studio.file === fileName(to))) {
+      studio.file = fileName(to);
+      $("#file-name").textContent = studio.file;
+    }
     render(state);
     renderFiles();
   };
@@ -580,7 +584,7 @@ $("#file-rename").addEventListener("click", async () => {
     if (studio.file in (state.updated || {}) && editor.value === studio.saved) await open(studio.file);
     // Listed as the server's messages list files and lines (StudioSession.FileLines): "spam.rules (lines 3 and 5)".
     const where = listed(updated.map(([file, lines]) => `${file} (${lines.length === 1 ? "line" : "lines"} ${listed(lines)})`));
-    setStatus(`renamed ${from} to ${studio.file}${where ? `; updated the file names in ${where}` : ""}`);
+    setStatus(`renamed ${from} to ${fileName(to)}${where ? `; updated the file names in ${where}` : ""}`);
   } catch (error) {
     // Renamed, though a rules file to rewrite could not be written (a 409 naming it): the editor follows the file, and the
     // error naming the rules left to correct stays (the next poll would follow it as another tab's rename, and say so
@@ -592,18 +596,20 @@ $("#file-rename").addEventListener("click", async () => {
   }
 });
 
-// A delete names the version the editor loaded, so a change made since (another editor) is not deleted unseen.
+// A delete names the version the editor loaded, so a change made since (another editor) is not deleted unseen. Answered
+// after another file was opened, it leaves the editor on that one.
 $("#file-delete").addEventListener("click", async () => {
   if (!studio.file) return;
-  const file = studio.file;
+  const [file, opened] = [studio.file, studio.opened];
   const edits = editor.value !== studio.saved ? ", with your unsaved edits of it," : "";
   if (!confirm(`Delete ${file}${edits} from the LF folder? This cannot be undone.`)) return;
   try {
     const state = await api("/api/files/delete", { path: file, version: studio.version });
-    closeFile();
+    const here = studio.opened === opened;
+    if (here) closeFile();
     render(state);
     const next = state.files.find((f) => f.endsWith(".rules")) || state.files[0];
-    if (next) await open(next);
+    if (here && next) await open(next);
     setStatus(`deleted ${file}`);
   } catch (error) {
     setFailure(error.message);
