@@ -237,6 +237,16 @@ internal static class Inputs
     }
 
     /// <summary>
+    /// Refuses <c>--lfs</c> without <c>--dev</c> in the commands whose LFs only label a dev data file (<c>fit</c>,
+    /// <c>compare</c>), where it was passed over without a word.
+    /// </summary>
+    public static void RequireDevForLfs(Args args)
+    {
+        if (args.Has("--lfs") && !args.Has("--dev"))
+            throw new UsageException("--lfs goes with --dev FILE: the LFs label a dev data file (the training matrix holds their votes already)");
+    }
+
+    /// <summary>
     /// Refuses, naming it, a file among several <c>--dev</c> files that holds no answers in long format (a data file, a
     /// wide matrix): only answers have task ids to join files on. Run before the training matrix is read, as it reads only headers.
     /// </summary>

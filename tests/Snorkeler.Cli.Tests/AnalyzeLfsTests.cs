@@ -53,6 +53,48 @@ public class AnalyzeLfsTests
         File.Exists(tickets.File("r.html")).ShouldBeFalse();
     }
 
+    [Theory]
+    [InlineData("analyze --model without --report")]
+    [InlineData("rows --wrong without gold")]
+    [InlineData("label --dev data without --gold-column")]
+    [InlineData("fit --stats with a model that cannot use them")]
+    [InlineData("fit --lfs without --dev")]
+    [InlineData("compare --lfs without --dev")]
+    [InlineData("compare --dev-prior without --dev")]
+    [InlineData("predict --keep-columns without --data")]
+    public void Options_that_do_not_go_together_are_a_usage_error_before_any_lf_is_loaded_or_file_read(string mistake)
+    {
+        // Given LFs that do not compile (a misspelt class), and a model, a matrix and statistics that do not exist: a run
+        // that loaded the LFs or read a file before checking its options would stop there with exit 1
+        using var tickets = new Tickets(rules: Tickets.Rules.Replace("label Billing", "label Biling"));
+        var (data, lfs, missing) = (tickets.Data, tickets.Lfs, tickets.File("missing.json"));
+        var (args, message) = mistake switch
+        {
+            "analyze --model without --report" => (new[] { "analyze", "--lfs", lfs, "--data", data, "--model", missing },
+                "--model goes with --report REPORT.html (or with a matrix of annotators' answers, as their consensus)"),
+            "rows --wrong without gold" => (["rows", "--lfs", lfs, "--data", data, "--wrong"],
+                "'some LF wrong against gold' compares with gold labels: give --gold-column NAME (the data's column of gold labels)"),
+            "label --dev data without --gold-column" => (["label", "--lfs", lfs, "--data", data, "--dev", data, "--out", tickets.File("l.csv")],
+                $"--dev {data} needs --gold-column NAME naming the column with its gold labels (columns: ticket_id, subject, body, tier, category)"),
+            "fit --stats with a model that cannot use them" => (["fit", "--stats", missing, "--model", "dawid-skene", "--dev", data, "--lfs", lfs, "--gold-column", "category", "--out", tickets.File("m.json")],
+                "model 'dawid-skene' cannot be fitted from statistics (--stats); models that can: snorkel, flyingsquid"),
+            "fit --lfs without --dev" => (["fit", "--matrix", data, "--lfs", lfs, "--model", "mv", "--out", tickets.File("m.json")],
+                "--lfs goes with --dev FILE: the LFs label a dev data file (the training matrix holds their votes already)"),
+            "compare --lfs without --dev" => (["compare", "--train", data, "--test", data, "--lfs", lfs],
+                "--lfs goes with --dev FILE: the LFs label a dev data file (the training matrix holds their votes already)"),
+            "compare --dev-prior without --dev" => (["compare", "--train", data, "--test", data, "--dev-prior"], "--dev-prior needs --dev FILE"),
+            _ => (["predict", "--model", missing, "--matrix", data, "--keep-columns", "tier", "--out", tickets.File("p.csv")],
+                "--id-column and --keep-columns copy columns of the data: give --data FILE (the data the matrix was applied to)"),
+        };
+
+        // When
+        var result = Shell.Run(args);
+
+        // Then (before: the LFs' SNK0007, 'missing.json: no such file', the tickets read as a matrix, or for fit --lfs a model written)
+        result.ShouldFailWith(2, $"snorkeler {args[0]}: {message}");
+        Directory.GetFiles(Path.GetDirectoryName(data)!).ShouldBe([data]);
+    }
+
     [Fact]
     public void Analyze_given_lfs_and_data_writes_no_matrix_and_leaves_no_temporary_file()
     {

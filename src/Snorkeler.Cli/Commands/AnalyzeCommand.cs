@@ -50,14 +50,15 @@ internal sealed class AnalyzeCommand : ICommand
                 throw new UsageException(option == "--gold"
                     ? "--gold goes with --matrix (gold labels of answers in long format); with --lfs and --data, name the data's gold column: --gold-column NAME"
                     : $"{option} goes with --matrix (it says how to read the matrix; with --lfs and --data the matrix is the LFs' votes on the data)");
+        // LFs' votes are no people's answers: what needs those is a usage error before the data is opened and the LFs are loaded.
+        CheckModelOptions(args, annotators: false);
         // The data's LF summary without an apply run of its own: the LFs are applied to a matrix that lives as long as the command.
         var dataPaths = args.Values("--data");
         var data = Inputs.OpenData(dataPaths, args);
         var set = Inputs.LoadLfs(args.Values("--lfs"), args, data, Inputs.SchemaOf(dataPaths), terminal);
         var options = Inputs.ApplyOptions(args, terminal, cancellation);
         var goldColumn = args.Value("--gold-column");
-        // LFs' votes are no people's answers: what needs those, and the model file, are told before the LFs run.
-        CheckModelOptions(args, annotators: false);
+        // The model file is told before the LFs run.
         var model = Inputs.SavedModelFor(args.Value("--model"), set.Functions, set.Schema!, data.Name);
         using var applied = AppliedMatrix.Apply(args, terminal, dataPaths, data, set.Functions, set.Schema!, goldColumn, options, Name, countWarnings: true);
         var warnings = ApplyCommand.Warnings(applied.Counts!, set.Functions, data, goldColumn, dataHasGold: applied.Matrix.HasGold, args, cancellation).ToArray();

@@ -75,6 +75,9 @@ internal sealed class CompareCommand : ICommand
         }
         foreach (var required in new[] { "--train", "--test" })
             if (!args.Has(required)) throw new UsageException($"missing required option '{required} MATRIX' (or '--suite DIR')");
+        // Before any matrix is read: it was told only once the training, test and dev files had been read.
+        if (args.Flag("--dev-prior") && !args.Has("--dev")) throw new UsageException("--dev-prior needs --dev FILE");
+        Inputs.RequireDevForLfs(args);
         Inputs.RequireDevFiles(args);
         var train = Inputs.OpenTraining(args.Values("--train"), args, terminal);
         var testName = Inputs.MatrixName(args.Values("--test"));
@@ -87,7 +90,6 @@ internal sealed class CompareCommand : ICommand
                     ? "a Wrench split carries them in each row's \"label\""
                     : "store them with 'snorkeler apply --gold-column NAME' (or give --gold GOLD.csv for answers)"));
         var dev = Inputs.OpenDev(args, terminal, train, FitCommand.DevLfs(args, terminal, train.Schema), new Applying.ApplyOptions { Cancellation = cancellation });
-        if (args.Flag("--dev-prior") && dev is null) throw new UsageException("--dev-prior needs --dev FILE");
         var defaults = LabelModelCatalog.ComparisonDefaults(annotators: train.SourceKinds.Contains(SourceKind.Annotator));
         var result = ModelComparison.Run(train, test, dev, named ?? [.. defaults], Enumerable.Range(first, seedCount).ToArray(), tieBreak,
             devForAll: args.Flag("--dev-prior"), log: progress, cancellation: cancellation, warn: line => terminal.Error.WriteLine("warning: " + line),

@@ -82,6 +82,10 @@ internal sealed class FitCommand : ICommand
         var trainer = kind.CreateTrainer(options);
         if (!args.Has("--matrix") && !args.Has("--stats")) throw new UsageException("missing required option '--matrix MATRIX' (or '--stats FILE...')");
         if (args.Has("--matrix") && args.Has("--stats")) throw new UsageException("give --matrix MATRIX or --stats FILE..., not both");
+        // A model that cannot fit from statistics is a usage error before any file is read (a --dev data file would be labelled first).
+        if (args.Has("--stats") && trainer is not IStatisticsTrainer)
+            throw new UsageException($"model '{kind.Name}' cannot be fitted from statistics (--stats); models that can: {string.Join(", ", LabelModelCatalog.All.Where(k => k.CreateTrainer(ModelOptions.Defaults) is IStatisticsTrainer).Select(k => k.Name))}");
+        Inputs.RequireDevForLfs(args);
         Inputs.RequireDevFiles(args);
         var train = args.Has("--matrix") ? Inputs.OpenTraining(args.Values("--matrix"), args, terminal) : null;
         var prior = train is null ? Inputs.Prior(args) : Inputs.Prior(args, train.Schema);
@@ -117,8 +121,7 @@ internal sealed class FitCommand : ICommand
         }
         else
         {
-            if (trainer is not IStatisticsTrainer fromStatistics)
-                throw new SnorkelerException($"model '{kind.Name}' cannot be fitted from statistics; models that can: {string.Join(", ", LabelModelCatalog.All.Where(k => k.CreateTrainer(ModelOptions.Defaults) is IStatisticsTrainer).Select(k => k.Name))}");
+            var fromStatistics = (IStatisticsTrainer)trainer; // checked before any file was read
             // Shard by shard, so that counts adding up past the largest number name the file that made them overflow.
             SufficientStatistics? statistics = null;
             var seen = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -62,6 +62,8 @@ internal sealed class LabelCommand : ICommand
         var kind = LabelModelCatalog.Get(modelName);
         var modelOptions = FitCommand.ModelOptionsFrom(args);
         var trainer = kind.CreateTrainer(modelOptions);
+        // A dev data file without its gold column is a usage error before the data is opened and the LFs are loaded.
+        Gold.CheckDevGoldColumn(args);
 
         var data = Inputs.OpenData(dataPaths, args);
         var set = Inputs.LoadLfs(args.Values("--lfs"), args, data, Inputs.SchemaOf(dataPaths), terminal);
@@ -69,9 +71,8 @@ internal sealed class LabelCommand : ICommand
         var schema = set.Schema!;
         var names = lfs.Select(l => l.Name).ToArray();
         var join = JoinColumns.From(args, data);
-        // What the fit would refuse, refused before the LFs are applied: a prior of another class count, a dev file without its gold column.
+        // What the fit would refuse, refused before the LFs are applied: a prior of another class count.
         _ = Inputs.Prior(args, schema);
-        Gold.CheckDevGoldColumn(args);
         // Without --dev, --gold-column names the data's own gold labels (accuracies, SNK0705): a column the data lacks is an
         // error, as in apply, not a name passed over in silence (with --dev, it may be the dev file's alone).
         if (args.Value("--gold-column") is { } gold && !args.Has("--dev")) new Data.GoldColumn(gold, schema).IndexIn(data);

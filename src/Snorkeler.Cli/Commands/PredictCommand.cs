@@ -34,6 +34,9 @@ internal sealed class PredictCommand : ICommand
 
     public int Run(Args args, Terminal terminal, CancellationToken cancellation)
     {
+        // Before the model and the matrix are read: it was told only once both had been.
+        if ((args.Has("--id-column") || args.Has("--keep-columns")) && !args.Has("--data"))
+            throw new UsageException("--id-column and --keep-columns copy columns of the data: give --data FILE (the data the matrix was applied to)");
         var tieBreak = args.Choice("--tie-break", TieBreak.Abstain);
         var seed = args.Int("--seed") ?? 0;
         // A seed only picks among tied classes with the 'random' tie-break: with another, it changes nothing, and is said so
@@ -50,8 +53,6 @@ internal sealed class PredictCommand : ICommand
         var clock = System.Diagnostics.Stopwatch.StartNew();
         long rows;
         var keys = matrix as IRowKeys;
-        if ((args.Has("--id-column") || args.Has("--keep-columns")) && !args.Has("--data"))
-            throw new UsageException("--id-column and --keep-columns copy columns of the data: give --data FILE (the data the matrix was applied to)");
         var data = args.Has("--data") ? Inputs.OpenData(args.Values("--data"), args) : null;
         var join = data is null ? JoinColumns.None : JoinColumns.From(args, data);
         // --data without an id column found or named, and without --keep-columns, was not read at all: no ids, no word.

@@ -68,8 +68,11 @@ internal sealed class RowsCommand : ICommand
         Gold.CheckDevLfs(args);
         Gold.CheckDevGoldColumn(args);
         var dataPaths = args.Values("--data");
-        var data = Inputs.OpenData(dataPaths, args);
         var goldColumn = args.Value("--gold-column");
+        // Gold labels asked of data without them: a usage error before the data is opened and the LFs are loaded (a matrix may carry them).
+        if (!args.Has("--matrix") && query.NeedsGold && goldColumn is null && !dataPaths.All(p => p.EndsWith(".json", StringComparison.OrdinalIgnoreCase)))
+            throw NoGold(query);
+        var data = Inputs.OpenData(dataPaths, args);
         // A model name or a field to show that does not exist is told before the LFs run over the data.
         if (args.Value("--model") is { } named && !Inputs.IsModelFile(named)) _ = LabelModelCatalog.Get(named);
         var shownFields = args.Value("--fields")?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
@@ -105,10 +108,8 @@ internal sealed class RowsCommand : ICommand
             {
                 var set = Inputs.LoadLfs(args.Values("--lfs"), args, data, Inputs.SchemaOf(dataPaths), terminal);
                 lfs = set.Functions;
-                // A misspelt LF or class, or gold labels asked of data without them, is reported before the LFs are applied.
+                // A misspelt LF or class is reported before the LFs are applied.
                 query.Resolve(lfs.Select(l => l.Name).ToArray(), set.Schema!);
-                if (query.NeedsGold && goldColumn is null && !dataPaths.All(p => p.EndsWith(".json", StringComparison.OrdinalIgnoreCase)))
-                    throw NoGold(query);
                 saved = Inputs.SavedModelFor(args.Value("--model"), lfs, set.Schema!, data.Name);
                 applied = AppliedMatrix.Apply(args, terminal, dataPaths, data, lfs, set.Schema!, goldColumn, applyOptions, Name);
                 matrix = applied.Matrix;
