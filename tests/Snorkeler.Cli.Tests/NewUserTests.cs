@@ -275,7 +275,7 @@ public sealed class NewUserTests : IDisposable
 
         // Then (it said: map a column to it with --column AUTHOR=COLUMN)
         two.ShouldFailWith(1, $"{rules}(4,10): error SNK0103: unknown field 'AUTHOR': {first} + {second} has no such column; 'AUTHOR' is a key of line 3 of {second} {Tail}");
-        deep.ShouldFailWith(1, $"{rules}(4,10): error SNK0103: unknown field 'AUTHOR': {deepFile} has no such column; 'AUTHOR' is a key of line 1,400 of {deepFile} {Tail}");
+        deep.ShouldFailWith(1, $"{rules}(4,10): error SNK0103: unknown field 'AUTHOR': {deepFile} has no such column; 'AUTHOR' is a key of line 1400 of {deepFile} {Tail}");
     }
 
     [Fact]

@@ -101,6 +101,25 @@ public sealed class ParquetDataTests : IDisposable
     }
 
     [Fact]
+    public void Row_and_line_numbers_past_a_thousand_are_written_plain_in_data_messages_as_a_csv_line_is()
+    {
+        // Given 1,500 rows whose 1,234th gold label is misspelt, as Parquet and as CSV, and JSON Lines whose gold key
+        // appears first on line 1,234
+        var texts = Enumerable.Range(0, 1500).Select(i => i % 2 == 0 ? "please subscribe" : "nice song").ToArray();
+        var parquet = Parquet("many.parquet", texts.Select((t, i) => new Labelled { text = t, category = i == 1233 ? "SPAMM" : "SPAM" }));
+        var csv = _temp.Write("many.csv", "text,category\n" + string.Concat(texts.Select((t, i) => $"{t},{(i == 1233 ? "SPAMM" : "SPAM")}\n")));
+        var jsonl = _temp.Write("many.jsonl", string.Concat(texts.Select((t, i) => i < 1233 ? $"{{\"text\":\"{t}\"}}\n" : $"{{\"text\":\"{t}\",\"category\":\"SPAM\"}}\n")));
+        string[] Apply(string data) => ["apply", "--lfs", _lfs, "--data", data, "--gold-column", "category", "--out", _temp.File("m.csv")];
+
+        // When, Then: row 1234 and line 1234, as a CSV's line is 1235 (before: 'row 1,234' and 'line 1,234')
+        var problem = "'SPAMM' is not a class (HAM, SPAM) or a class number 0..1; did you mean 'SPAM'?";
+        Shell.Run(Apply(parquet)).ShouldFailWith(1, $"error: {parquet}: column 'category', row 1234 (the first row is 1): {problem}");
+        Shell.Run(Apply(csv)).ShouldFailWith(1, $"error: {csv}(1235): column 'category': {problem}");
+        Shell.Run(Apply(jsonl)).ShouldFailWith(1, $"error: {jsonl}: no gold column 'category'; 'category' is a key of line 1234 of {jsonl} but not of its first line, "
+            + "whose keys are a JSON Lines file's columns: give the first line every key (null where it has no value) (columns: text)");
+    }
+
+    [Fact]
     public void A_list_column_is_refused_naming_it()
     {
         var path = Parquet("tags.parquet", Texts.Select(t => new Tagged { text = t, tags = ["a", "b"] }));

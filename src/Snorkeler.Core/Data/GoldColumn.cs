@@ -83,7 +83,7 @@ public sealed class GoldColumn
     private int ParseAt(ReadOnlySpan<char> cell, string source, long? line, long? rowInFile)
     {
         var label = TryParse(cell) ?? throw SnorkelerException.InFile(source, rowInFile is { } r
-            ? Problem(cell.Trim().ToString(), string.Create(CultureInfo.InvariantCulture, $"column '{Name}', row {r:N0} (the first row is 1)"))
+            ? Problem(cell.Trim().ToString(), string.Create(CultureInfo.InvariantCulture, $"column '{Name}', row {r} (the first row is 1)"))
             : Problem(cell.Trim().ToString()), line);
         if (Warn is not null && label >= 0 && Number(WithoutZeroFraction(cell.Trim())) is { } number && number != label
             && Interlocked.Exchange(ref _warned, 1) == 0)

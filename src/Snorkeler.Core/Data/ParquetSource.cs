@@ -174,7 +174,7 @@ public sealed class ParquetSource : IDataSource
         {
             if (cells[i] is null) continue;
             if (i >= from && !System.Text.Unicode.Utf8.IsValid(bytes[value].Span))
-                throw SnorkelerException.InFile(_path, $"column '{field.Name}', row {firstRow + i + 1:N0} (the first row is 1): the text is not valid UTF-8 (write the file's strings as UTF-8)");
+                throw SnorkelerException.InFile(_path, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"column '{field.Name}', row {firstRow + i + 1} (the first row is 1): the text is not valid UTF-8 (write the file's strings as UTF-8)"));
             value++;
         }
     }

@@ -105,9 +105,9 @@ public sealed class DataHints
     internal string? LaterKeyHint(string field) => LaterKeyOf(field) switch
     {
         { Row: { } row } wrench => string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"; '{wrench.Key}' is a data key of row \"{row}\" (line {wrench.Line:N0}) of {wrench.File} but not of its first row, whose data keys are a Wrench split's columns: give the first row's data every key (null where it has no value)"),
+            $"; '{wrench.Key}' is a data key of row \"{row}\" (line {wrench.Line}) of {wrench.File} but not of its first row, whose data keys are a Wrench split's columns: give the first row's data every key (null where it has no value)"),
         { } later => string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"; '{later.Key}' is a key of line {later.Line:N0} of {later.File} but not of its first line, whose keys are a JSON Lines file's columns: give the first line every key (null where it has no value)"),
+            $"; '{later.Key}' is a key of line {later.Line} of {later.File} but not of its first line, whose keys are a JSON Lines file's columns: give the first line every key (null where it has no value)"),
         null => null,
     };
 
