@@ -65,13 +65,17 @@ public static partial class ScriptCodes
     internal static string NotAClassHint(string message, string name, LabelSchema schema)
         => $"{message}; if '{name}' is meant as a class, the classes are {Text.LabelMessages.Classes(schema.ClassNames)}";
 
-    internal static string DuplicateNameMessage(string name, SourceLocation first)
-        => $"LF name '{name}' is already used at {first}";
+    /// <summary>An Lf call that declared a name another call declared first (at <paramref name="first"/>), <paramref name="count"/> times.</summary>
+    internal static string DuplicateNameMessage(string name, SourceLocation first, int count = 1)
+        => count == 1 ? $"LF name '{name}' is already used at {first}"
+            : $"LF name '{name}' is already used at {first}, and this Lf call declared it {count} times{RepeatedCallHint}";
 
     /// <summary>One Lf call that ran <paramref name="count"/> times with the same name (in a loop, or in a method called more than once).</summary>
     internal static string RepeatedCallMessage(string name, int count)
-        => $"this Lf call declared LF name '{name}' {count} times (in a loop, or in a method called more than once?); "
-            + "each LF needs a name of its own, such as Lf(\"keyword_\" + word, ...) in a loop over words";
+        => $"this Lf call declared LF name '{name}' {count} times{RepeatedCallHint}";
+
+    private const string RepeatedCallHint = " (in a loop, or in a method called more than once?); "
+        + "each LF needs a name of its own, such as Lf(\"keyword_\" + word, ...) in a loop over words";
 
     /// <summary>
     /// A compiler message without the class Roslyn wraps a script in, which the script never names: "The type

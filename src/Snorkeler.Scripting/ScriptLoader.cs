@@ -186,6 +186,9 @@ public sealed class ScriptLoader : ILfLoader
         var functions = new List<LabelingFunction>();
         var byName = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
         var calls = new Dictionary<string, int>(StringComparer.Ordinal); // how often one Lf call declared the same name (a loop)
+        // How often another call declared a name already used, in order: a loop after a declaration of its name is one error, not one per run.
+        var reused = new List<(string Name, SourceLocation At)>();
+        var reuses = new Dictionary<(string Name, SourceLocation At), int>();
         var fields = sources.FieldNames();
         foreach (var d in globals.Declared)
         {
@@ -203,11 +206,18 @@ public sealed class ScriptLoader : ILfLoader
             if (!byName.TryAdd(d.Name, location))
             {
                 if (byName[d.Name] == location) calls[d.Name] = calls.GetValueOrDefault(d.Name, 1) + 1;
-                else diagnostics.Add(Diagnostic.Error(ScriptCodes.DuplicateName, ScriptCodes.DuplicateNameMessage(d.Name, byName[d.Name]), location));
+                else if (reuses.TryGetValue((d.Name, location), out var n)) reuses[(d.Name, location)] = n + 1;
+                else
+                {
+                    reused.Add((d.Name, location));
+                    reuses[(d.Name, location)] = 1;
+                }
                 continue;
             }
             functions.Add(Checked(d, location, key, loaded.Context, fields));
         }
+        foreach (var (name, at) in reused)
+            diagnostics.Add(Diagnostic.Error(ScriptCodes.DuplicateName, ScriptCodes.DuplicateNameMessage(name, byName[name], reuses[(name, at)]), at));
         foreach (var (name, count) in calls)
             diagnostics.Add(Diagnostic.Error(ScriptCodes.DuplicateName, ScriptCodes.RepeatedCallMessage(name, count), byName[name]));
         // An LF counts for the script its Lf call is written in and for the one whose statement was running (main.csx calling a helper of helpers.csx).

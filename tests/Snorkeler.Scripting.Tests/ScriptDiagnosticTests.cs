@@ -173,6 +173,22 @@ public sealed class ScriptDiagnosticTests : IDisposable
     }
 
     [Fact]
+    public void A_name_declared_once_and_then_again_in_a_loop_is_one_error_at_the_loop_s_call_saying_how_often()
+    {
+        // Given an LF declared once, then a loop of three runs declaring the same name, then one more call with it
+        var set = ScriptTestKit.Load(_loader, _folder, ScriptTestKit.HamSpam, ("twice.csx",
+            "Lf(\"same\", row => HAM);\nfor (var i = 0; i < 3; i++) Lf(\"same\", row => SPAM);\nLf(\"same\", row => SPAM);\n"));
+
+        // Then: one error for the loop saying it ran three times, and one for the single call (before: an error per run of the loop)
+        set.Diagnostics.Select(d => d.ToString()).ShouldBe([
+            $"{PathOf("twice.csx")}(2,29): error SNK0605: LF name 'same' is already used at {PathOf("twice.csx")}(1,1), and this Lf call declared it 3 times "
+                + "(in a loop, or in a method called more than once?); each LF needs a name of its own, such as Lf(\"keyword_\" + word, ...) in a loop over words",
+            $"{PathOf("twice.csx")}(3,1): error SNK0605: LF name 'same' is already used at {PathOf("twice.csx")}(1,1)",
+        ]);
+        set.Functions.Select(f => f.Name).ShouldBe(["same"]);
+    }
+
+    [Fact]
     public void A_blank_LF_name_or_a_null_function_is_an_error()
     {
         var set = ScriptTestKit.Load(_loader, _folder, ScriptTestKit.HamSpam, ("blank.csx", "Lf(\" \", row => HAM);\nLf(\"null\", null);\n"));
