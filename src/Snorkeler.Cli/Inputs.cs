@@ -75,9 +75,12 @@ internal static class Inputs
     {
         var expected = matrix.RowCount ?? matrix.ReadBlocks().Sum(b => (long)b.RowCount);
         var rows = DataSources.CountRows(data, cancellation);
-        if (rows != expected)
-            throw SnorkelerException.InFile(data.Name, $"has {Counted(rows, "row")}, but the label matrix {matrixPath} has {expected:N0}; give the data the matrix was made from");
+        if (rows != expected) throw RowCountMismatch(data, rows, matrixPath, expected);
     }
+
+    /// <summary>Data of <paramref name="rows"/> rows given beside a matrix of <paramref name="expected"/>: both counts, and what to give instead.</summary>
+    public static SnorkelerException RowCountMismatch(IDataSource data, long rows, string matrixPath, long expected)
+        => SnorkelerException.InFile(data.Name, $"has {Counted(rows, "row")}, but the label matrix {matrixPath} has {expected:N0}; give the data the matrix was made from");
 
     /// <summary>How delimited text is read: <c>--delimiter</c>, else detected per file.</summary>
     public static CsvOptions? CsvOptions(Args args)

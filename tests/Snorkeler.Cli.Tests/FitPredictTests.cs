@@ -421,6 +421,43 @@ public class FitPredictTests
         predict.ErrorLines.ShouldContain($"warning: {data}: no id column (one named 'id' or ending in '_id') and no --keep-columns, so nothing is copied from it; give --id-column NAME or --keep-columns A,B (columns: text, score)");
     }
 
+    [Theory]
+    [InlineData("id,text\n1,hello\n2,world\n3,again\n", "3 rows")]
+    [InlineData("id,text\n1,hello\n", "1 row")]
+    public void Predict_with_data_of_another_row_count_is_an_error_naming_both_counts(string csv, string counted)
+    {
+        // Given a two-row matrix and data of another row count with an id column to copy
+        using var temp = new TempFolder();
+        var matrix = temp.Write("m.csv", "a,b\n0,1\n1,-1\n");
+        var data = temp.Write("data.csv", csv);
+        Shell.Run("fit", "--matrix", matrix, "--model", "mv", "--out", temp.File("m.json")).ShouldSucceed();
+
+        // When
+        var predict = Shell.Run("predict", "--model", temp.File("m.json"), "--matrix", matrix, "--data", data, "--out", temp.File("p.csv"));
+
+        // Then both counts (before: 'has more rows than the matrix (2)' or 'has fewer rows than the matrix (2)', the data's count unsaid)
+        predict.ShouldFailWith(1, $"error: {data}: has {counted}, but the label matrix {matrix} has 2; give the data the matrix was made from");
+        File.Exists(temp.File("p.csv")).ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Predict_on_answers_with_data_from_which_nothing_is_copied_labels_the_tasks_with_the_warning_alone()
+    {
+        // Given answers on two tasks, and data of two rows without an id column
+        using var temp = new TempFolder();
+        var answers = temp.Write("answers.csv", "task,worker,label\nq1,a,0\nq1,b,1\nq2,a,1\n");
+        var data = temp.Write("data.csv", "text\nx\ny\n");
+        Shell.Run("fit", "--matrix", answers, "--model", "mv", "--out", temp.File("m.json")).ShouldSucceed();
+
+        // When
+        var predict = Shell.Run("predict", "--model", temp.File("m.json"), "--matrix", answers, "--data", data, "--out", temp.File("p.csv"));
+
+        // Then (before: the warning, then 'error: data.csv: has fewer rows than the matrix (2)' of data with two rows)
+        predict.ShouldSucceed();
+        predict.ErrorLines.ShouldContain(l => l.StartsWith($"warning: {data}: no id column", StringComparison.Ordinal));
+        File.ReadAllLines(temp.File("p.csv")).ShouldBe(["row,task,p_0,p_1,label,label_name", "1,q1,0.5,0.5,-1,ABSTAIN", "2,q2,0,1,1,1"]);
+    }
+
     [Fact]
     public void A_matrix_without_a_sidecar_with_a_vote_past_the_model_s_classes_is_still_refused()
     {

@@ -45,7 +45,8 @@ internal sealed class PredictCommand : ICommand
             terminal.Warning($"option --seed applies only with --tie-break random and was ignored (the tie-break is {Args.Kebab(tieBreak.ToString())})");
         var model = ModelFile.Load(args.Required("--model"));
         var matrix = Inputs.OpenMatrix(args.Values("--matrix"), args, terminal, model);
-        LabelModel.CheckCompatible(model, matrix, Inputs.MatrixName(args.Values("--matrix")));
+        var matrixName = Inputs.MatrixName(args.Values("--matrix"));
+        LabelModel.CheckCompatible(model, matrix, matrixName);
         StartupTrace.Mark("predict: model loaded, matrix opened");
         var outPath = args.Required("--out");
         LabelsWriter.CheckExtension(outPath);
@@ -60,7 +61,8 @@ internal sealed class PredictCommand : ICommand
             terminal.Error.WriteLine(Text.Printable.OneLine($"warning: {data.Name}: no id column (one named 'id' or ending in '_id') and no --keep-columns, so nothing is copied from it; "
                 + $"give --id-column NAME or --keep-columns A,B (columns: {data.Schema.Listed})"));
         var layout = new LabelsLayout { Keys = (keys is null ? [] : new[] { keys.KeyColumn }).Concat(join.Names).ToArray() };
-        using (var carried = data is null ? null : join.Read(data).GetEnumerator())
+        // Data read only for the columns it gives: with none (answers' tasks are the only key), its rows are not read at all.
+        using (var carried = join.Names.Count == 0 ? null : join.Read(data!).GetEnumerator())
         using (var writer = LabelsWriter.Create(outPath, model.Schema, layout))
         {
             var k = model.Schema.Cardinality;
@@ -88,7 +90,8 @@ internal sealed class PredictCommand : ICommand
                         if (keys is not null) values[0] = keys.Keys[(int)row];
                         if (carried is not null)
                         {
-                            if (!carried.MoveNext()) throw SnorkelerException.InFile(data!.Name, $"has fewer rows than the matrix ({matrix.RowCount:N0}); give the data the matrix was applied to");
+                            if (!carried.MoveNext())
+                                throw Inputs.RowCountMismatch(data!, row, matrixName, matrix.RowCount ?? matrix.ReadBlocks().Sum(b => (long)b.RowCount));
                             carried.Current.CopyTo(values, keys is null ? 0 : 1);
                         }
                     }
@@ -97,8 +100,12 @@ internal sealed class PredictCommand : ICommand
                 block.WriteTo(writer);
                 if (votes.HasGold) scores!.Add(probabilities, votes.GoldLabels, votes.FirstRow);
             });
-            if (carried is not null && join.Names.Count > 0 && carried.MoveNext())
-                throw SnorkelerException.InFile(data!.Name, $"has more rows than the matrix ({rows:N0}); give the data the matrix was applied to");
+            if (carried is not null && carried.MoveNext())
+            {
+                var dataRows = rows + 1;
+                while (carried.MoveNext()) dataRows++;
+                throw Inputs.RowCountMismatch(data!, dataRows, matrixName, rows);
+            }
             StartupTrace.Mark("predict: probabilities computed and formatted");
             writer.Commit();
         }
@@ -108,7 +115,7 @@ internal sealed class PredictCommand : ICommand
             var result = scores.Result();
             // A Wrench split always has a gold column, -1 in rows without a "label": with no labelled row every metric would print 0.
             if (result.Rows > 0) WriteScores(result, terminal.Out);
-            else terminal.Info($"no row of {Inputs.MatrixName(args.Values("--matrix"))} has a gold label, so there is nothing to score the predictions against");
+            else terminal.Info($"no row of {matrixName} has a gold label, so there is nothing to score the predictions against");
         }
         return ExitCode.Ok;
     }
