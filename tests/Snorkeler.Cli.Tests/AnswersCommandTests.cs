@@ -298,6 +298,26 @@ public class PreferencesCommandTests
     }
 
     [Fact]
+    public void A_winner_naming_an_item_called_by_a_side_s_word_that_the_side_would_read_otherwise_is_warned_of_saying_what_was_read()
+    {
+        // Given judgements whose items are called 'left' and 'right' (the winner column read as items, say), the first line's
+        // pair in the other order, and one where both readings agree
+        using var temp = new TempFolder();
+        var pairs = temp.Write("pairs.csv", "left,right,winner\nleft,right,left\nright,left,left\nright,left,right\nleft,right,right\n");
+
+        // When
+        var result = Shell.Run("preferences", "--pairs", pairs, "--out", temp.File("s.csv"));
+
+        // Then the scores are written as before, read as the items, and one warning says so (before: nothing was said)
+        result.ShouldSucceed();
+        result.ErrorLines[0].ShouldBe($"warning: {pairs}: winner 'left' (line 3) is read as the item 'left', the right item of its pair, not as the left side, "
+            + "as a winner that names one of its two items is that item (2 judgements read so); if no item is meant to be called so, check which columns "
+            + "hold the items and the winner (--left-column, --right-column, --winner-column); else write the side with a word the items are not called "
+            + "(left or a, right or b, tie or draw)");
+        result.ErrorLines.Count(l => l.StartsWith("warning", StringComparison.Ordinal)).ShouldBe(1);
+    }
+
+    [Fact]
     public void Linked_judgements_give_no_warning_about_groups()
     {
         using var temp = new TempFolder();

@@ -37,6 +37,7 @@ internal sealed class PreferencesCommand : ICommand
         var format = args.Choice("--format", OutputFormat.Text);
         var data = PreferenceData.Read(args.Required("--pairs"), args.Value("--left-column"), args.Value("--right-column"), args.Value("--worker-column"), args.Value("--winner-column"));
         var noisy = model == "crowd-bt" || (model == "auto" && data.Annotators.Count > 1);
+        if (data.WinnerWarning is { } winners) terminal.Error.WriteLine(Text.Printable.OneLine($"warning: {args.Required("--pairs")}: {winners}"));
         if (data.DisconnectedWarning() is { } disconnected) terminal.Error.WriteLine(Text.Printable.OneLine($"warning: {args.Required("--pairs")}: {disconnected}"));
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var fit = BradleyTerry.Fit(data, new BradleyTerryOptions { NoisyAnnotators = noisy, PriorSd = priorSd }, cancellation);

@@ -51,6 +51,13 @@ public sealed class PreferenceData
     public IReadOnlyList<Comparison> Comparisons { get; }
 
     /// <summary>
+    /// Set by <see cref="Read"/> when some winner named one of its pair's items by a word that is also a side or a tie
+    /// read otherwise (items <c>right,left</c> with the winner <c>left</c>): how the first was read and how many were read
+    /// so, as one line without a prefix; null when every winner reads one way.
+    /// </summary>
+    public string? WinnerWarning { get; private init; }
+
+    /// <summary>
     /// The items in groups that judgements link (the connected components of the comparison graph), largest first, each in
     /// order of first appearance; one group when every item is linked to every other through judgements. Scores of items in
     /// two groups are not comparable: no judgement ties one group's scale to another's, and only the prior (centred at 0)
@@ -115,6 +122,8 @@ public sealed class PreferenceData
         var annotators = new Dictionary<string, int>(StringComparer.Ordinal);
         var annotatorNames = new List<string>();
         var comparisons = new List<Comparison>();
+        string? firstAmbiguous = null;
+        var ambiguous = 0;
         int Id(Dictionary<string, int> ids, List<string> names, string key)
         {
             if (ids.TryGetValue(key, out var id)) return id;
@@ -131,20 +140,37 @@ public sealed class PreferenceData
                 if (l.Length == 0 || r.Length == 0) throw SnorkelerException.InFile(path, "an item id is empty", line);
                 if (l == r) throw SnorkelerException.InFile(path, $"item '{l}' is compared with itself", line);
                 var w = batch.Text(i, winner).Trim().ToString();
+                var side = Side(w);
                 // The winner names an item first (so items called "a" or "tie" are not misread), then a side.
-                var outcome = w == l ? PreferenceOutcome.Left : w == r ? PreferenceOutcome.Right : w.ToLowerInvariant() switch
-                {
-                    "left" or "a" => PreferenceOutcome.Left,
-                    "right" or "b" => PreferenceOutcome.Right,
-                    "tie" or "draw" => PreferenceOutcome.Tie,
-                    _ => throw SnorkelerException.InFile(path, $"winner '{w}' is neither left, right, tie nor one of the two items ('{l}', '{r}')", line),
-                };
+                var outcome = w == l ? PreferenceOutcome.Left : w == r ? PreferenceOutcome.Right
+                    : side ?? throw SnorkelerException.InFile(path, $"winner '{w}' is neither left, right, tie nor one of the two items ('{l}', '{r}')", line);
+                // An item called by a side's word, read as the item where the side would say otherwise: items named so are
+                // more often the winner column read as items (a column mix-up) than items meant to be called so.
+                if (side is { } meant && meant != outcome && ambiguous++ == 0)
+                    firstAmbiguous = string.Create(CultureInfo.InvariantCulture,
+                        $"winner '{w}' ({(line is { } n ? $"line {n}" : $"row {batch.FirstRow + i + 1}")}) is read as the item '{w}', the {(outcome == PreferenceOutcome.Left ? "left" : "right")} item of its pair, "
+                        + $"not as {(meant == PreferenceOutcome.Tie ? "a tie" : meant == PreferenceOutcome.Left ? "the left side" : "the right side")}");
                 // As in long-format answers: a worker column with an empty cell is a hole in the data, not an annotator called "".
                 var who = worker < 0 ? "-" : batch.IsMissing(i, worker) ? "" : batch.Text(i, worker).Trim().ToString();
                 if (who.Length == 0) throw SnorkelerException.InFile(path, $"column '{source.Schema.Names[worker]}' is empty", line);
                 comparisons.Add(new Comparison(Id(items, itemNames, l), Id(items, itemNames, r), Id(annotators, annotatorNames, who), outcome));
             }
         if (comparisons.Count == 0) throw SnorkelerException.InFile(path, "the file has no judgements");
-        return new PreferenceData(itemNames, annotatorNames, comparisons);
+        return new PreferenceData(itemNames, annotatorNames, comparisons)
+        {
+            WinnerWarning = firstAmbiguous is null ? null
+                : $"{firstAmbiguous}, as a winner that names one of its two items is that item ({Text.Listing.Counted(ambiguous, "judgement")} read so); "
+                  + "if no item is meant to be called so, check which columns hold the items and the winner (--left-column, --right-column, --winner-column); "
+                  + "else write the side with a word the items are not called (left or a, right or b, tie or draw)",
+        };
     }
+
+    /// <summary>The side or tie a winner's word names (<c>left</c>/<c>a</c>, <c>right</c>/<c>b</c>, <c>tie</c>/<c>draw</c>, in any case), or null.</summary>
+    private static PreferenceOutcome? Side(string word) => word.ToLowerInvariant() switch
+    {
+        "left" or "a" => PreferenceOutcome.Left,
+        "right" or "b" => PreferenceOutcome.Right,
+        "tie" or "draw" => PreferenceOutcome.Tie,
+        _ => null,
+    };
 }
