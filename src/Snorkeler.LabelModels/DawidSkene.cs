@@ -420,7 +420,7 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
         var k = train.Schema.Cardinality;
         var m = train.LfNames.Count;
         if (m == 0) throw new SnorkelerException("dawid-skene: the label matrix has no LFs");
-        if ((long)m * k * (k + 1) > 1L << 27) throw new SnorkelerException($"dawid-skene: {m} LFs × {k} classes need too many confusion-matrix entries");
+        if ((long)m * k * (k + 1) > 1L << 27) throw new SnorkelerException($"dawid-skene: {LabelModel.Sources(train)} × {k} classes need too many confusion-matrix entries");
         var clamped = Options.DevGold == DevGoldUse.Clamp && context.Dev is { HasGold: true } ? context.Dev : null;
         double[]? fixedPrior = null;
         if (clamped is not null)

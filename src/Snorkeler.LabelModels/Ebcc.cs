@@ -134,7 +134,7 @@ public sealed class EbccTrainer : ILabelModelTrainer
         var m = train.LfNames.Count;
         if (m == 0) throw new SnorkelerException("ebcc: the label matrix has no LFs");
         if ((double)m * k * k * Options.Subtypes > 1 << 24)
-            throw new SnorkelerException($"ebcc: {m} LFs × {k} classes × {Options.Subtypes} subtypes need too many confusion entries; use fewer --subtypes, or dawid-skene");
+            throw new SnorkelerException($"ebcc: {LabelModel.Sources(train)} × {k} classes × {Options.Subtypes} subtypes need too many confusion entries; use fewer --subtypes, or dawid-skene");
         var clamped = Options.DevGold == DevGoldUse.Clamp && context.Dev is { HasGold: true } ? context.Dev : null;
         if (clamped is not null) LabelModel.CheckCompatible(new MajorityVoteModel(train.Schema, train.LfNames), clamped, context.DevName ?? "ebcc: the dev split");
         // Semi-supervised, the class proportions are learned from the gold and unlabelled rows unless a prior is given.

@@ -11,6 +11,10 @@ public static class LabelModel
     /// </summary>
     public const string NoLfs = "the label matrix has no LFs; a label model needs at least one";
 
+    /// <summary>"164 workers" for people's answers (every source an annotator), else "10 LFs": a matrix's sources as messages count them.</summary>
+    internal static string Sources(IMatrixSource matrix)
+        => Text.Listing.Counted(matrix.LfNames.Count, matrix.LfNames.Count > 0 && matrix.SourceKinds.All(k => k == SourceKind.Annotator) ? "worker" : "LF");
+
     /// <summary>
     /// How <paramref name="other"/>'s classes or LFs differ from the training matrix's, or null when they are the same in
     /// the same order: a model fitted on one reads the other's LFs by position, so names out of place would be read wrongly.

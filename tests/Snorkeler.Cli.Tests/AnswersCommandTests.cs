@@ -240,6 +240,26 @@ public class AnswersCommandTests
         unnamed.ShouldFailWith(1).ErrorLines.ShouldBe([$"error: {items}: no column 'task' (columns: item, label); give --gold-task-column NAME to read another column"]);
         alone.ShouldFailWith(2, "snorkeler analyze: --gold-task-column names the task column of the --gold file: give --gold GOLD.csv");
     }
+
+    [Theory]
+    [InlineData("dawid-skene", "dawid-skene: {0} × 1000 classes need too many confusion-matrix entries")]
+    [InlineData("ebcc", "ebcc: {0} × 1000 classes × 10 subtypes need too many confusion entries; use fewer --subtypes, or dawid-skene")]
+    public void A_model_refusing_too_many_sources_and_classes_counts_workers_for_answers_and_lfs_for_an_lf_matrix(string model, string refusal)
+    {
+        // Given 200 workers answering in 1,000 classes, and a matrix of 200 LFs voting in as many
+        using var temp = new TempFolder();
+        var answers = temp.Write("answers.csv", "task,worker,label\n" + string.Concat(Enumerable.Range(0, 1000).Select(t => $"q{t},w{2 * t % 200},{t}\nq{t},w{(2 * t + 1) % 200},{t}\n")));
+        var lfs = temp.Write("lfs.csv", string.Join(",", Enumerable.Range(0, 200).Select(j => $"lf{j}")) + "\n"
+            + string.Join(",", Enumerable.Repeat("999", 200)) + "\n" + string.Join(",", Enumerable.Repeat("0", 200)) + "\n");
+
+        // When
+        var fromAnswers = Shell.Run("fit", "--matrix", answers, "--model", model, "--out", temp.File("a.json"));
+        var fromLfs = Shell.Run("fit", "--matrix", lfs, "--model", model, "--out", temp.File("b.json"));
+
+        // Then (before: '200 LFs' for the workers too)
+        fromAnswers.ShouldFailWith(1).ErrorLines.ShouldContain("error: " + string.Format(System.Globalization.CultureInfo.InvariantCulture, refusal, "200 workers"));
+        fromLfs.ShouldFailWith(1).ErrorLines.ShouldContain("error: " + string.Format(System.Globalization.CultureInfo.InvariantCulture, refusal, "200 LFs"));
+    }
 }
 
 /// <summary>The preferences command: pairwise judgements in, scores and pair probabilities out.</summary>
