@@ -118,6 +118,28 @@ public class RowsCommandTests
     }
 
     [Fact]
+    public void A_dev_set_that_no_model_fitted_on_the_rows_would_read_is_a_usage_error_not_passed_over()
+    {
+        // Given the tickets as their own dev set, and a model already fitted
+        using var tickets = new Tickets();
+        var model = tickets.File("m.json");
+        Shell.Run("apply", "--lfs", tickets.Lfs, "--data", tickets.Data, "--out", tickets.File("m.snkm")).ShouldSucceed();
+        Shell.Run("fit", "--matrix", tickets.File("m.snkm"), "--model", "mv", "--out", model).ShouldSucceed();
+        string[] Rows(params string[] more) => ["rows", "--lfs", tickets.Lfs, "--data", tickets.Data, "--dev", tickets.Data, "--gold-column", "category", .. more];
+
+        // When a bucket needs no model, or the model is a saved one (before: the dev set was read by nothing, exit 0)
+        var noModel = Shell.Run(Rows("--uncovered"));
+        var saved = Shell.Run(Rows("--uncertain", "--model", model));
+        var fitted = Shell.Run(Rows("--uncertain", "--limit", "0"));
+
+        // Then
+        noModel.ShouldFailWith(2, $"snorkeler rows: --dev {tickets.Data} helps choose the label model fitted on the rows, and 'no LF votes' needs none: "
+            + "give a bucket about the model (--uncertain, --model-wrong, --model-right, --predicted CLASS) or --model NAME");
+        saved.ShouldFailWith(2, $"snorkeler rows: --dev {tickets.Data} helps choose a label model fitted on the rows, but --model {model} is fitted already");
+        fitted.ShouldSucceed();
+    }
+
+    [Fact]
     public void An_lf_named_twice_is_a_usage_error()
     {
         using var tickets = new Tickets();

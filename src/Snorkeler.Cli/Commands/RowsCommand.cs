@@ -67,6 +67,11 @@ internal sealed class RowsCommand : ICommand
         if (!args.Has("--lfs") && !args.Has("--matrix")) throw new UsageException("give --lfs PATH (the LFs to apply to --data) or --matrix MATRIX (made from --data)");
         Gold.CheckDevLfs(args);
         Gold.CheckDevGoldColumn(args);
+        // --dev only helps choose a model fitted on the rows: without one, or with a saved model, it was read by nothing and said nothing.
+        if (args.Value("--dev") is { } devPath && (args.Value("--model") is { } named ? Inputs.IsModelFile(named) : !query.NeedsModel))
+            throw new UsageException(args.Value("--model") is { } saved
+                ? $"--dev {devPath} helps choose a label model fitted on the rows, but --model {saved} is fitted already"
+                : $"--dev {devPath} helps choose the label model fitted on the rows, and '{query.Describe()}' needs none: give a bucket about the model (--uncertain, --model-wrong, --model-right, --predicted CLASS) or --model NAME");
         var dataPaths = args.Values("--data");
         var goldColumn = args.Value("--gold-column");
         // Gold labels asked of data without them: a usage error before the data is opened and the LFs are loaded (a matrix may carry them).
@@ -74,7 +79,7 @@ internal sealed class RowsCommand : ICommand
             throw NoGold(query);
         var data = Inputs.OpenData(dataPaths, args);
         // A model name or a field to show that does not exist is told before the LFs run over the data.
-        if (args.Value("--model") is { } named && !Inputs.IsModelFile(named)) _ = LabelModelCatalog.Get(named);
+        if (args.Value("--model") is { } name && !Inputs.IsModelFile(name)) _ = LabelModelCatalog.Get(name);
         var shownFields = args.Value("--fields")?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         foreach (var field in shownFields ?? []) Data.DataColumns.RequireColumn(data, field);
         AppliedMatrix? applied = null;
