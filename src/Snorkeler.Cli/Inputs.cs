@@ -339,7 +339,7 @@ internal static class Inputs
         if (matrix is AnswerMatrix answers && terminal is not null)
         {
             var r = answers.Report;
-            terminal.Info($"{path}: {Counted(r.Answers, "answer")}, {Counted(answers.RowCount ?? 0, "task")}, {Counted(answers.LfNames.Count, "worker")}, classes {answers.Schema}{(answers.HasGold ? $", gold labels for {Counted(r.GoldTasks, "task")}" : "")}; {(answers.Matrix.IsSparse ? "sparse" : "dense")} storage");
+            terminal.Info($"{path}: {Counted(r.Answers, "answer")}, {Counted(answers.RowCount ?? 0, "task")}, {Counted(answers.LfNames.Count, "worker")}, classes {answers.Schema.Listed}{(answers.HasGold ? $", gold labels for {Counted(r.GoldTasks, "task")}" : "")}; {(answers.Matrix.IsSparse ? "sparse" : "dense")} storage");
             foreach (var note in r.Notes()) terminal.Info($"{path}: {note}");
             foreach (var warning in r.Warnings()) terminal.Error.WriteLine(Text.Printable.OneLine($"warning: {path}: {warning}"));
         }

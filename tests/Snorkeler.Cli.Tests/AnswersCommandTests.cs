@@ -241,6 +241,22 @@ public class AnswersCommandTests
         alone.ShouldFailWith(2, "snorkeler analyze: --gold-task-column names the task column of the --gold file: give --gold GOLD.csv");
     }
 
+    [Fact]
+    public void The_status_line_of_answers_in_many_classes_names_the_first_twenty_as_messages_do()
+    {
+        // Given two workers answering 25 tasks, each in a class of its own
+        using var temp = new TempFolder();
+        var answers = temp.Write("answers.csv", "task,worker,label\n" + string.Concat(Enumerable.Range(0, 25).Select(t => $"q{t},a,{t}\nq{t},b,{t}\n")));
+
+        // When
+        var result = Shell.Run("fit", "--matrix", answers, "--model", "mv", "--out", temp.File("m.json"));
+
+        // Then (before: all 25 classes, and a thousand on a thousand-class task)
+        result.ShouldSucceed();
+        var first = string.Join(", ", Enumerable.Range(0, 20).Select(c => $"{c}={c}"));
+        result.ErrorLines[0].ShouldStartWith($"{answers}: 50 answers, 25 tasks, 2 workers, classes {first} and 5 more; ");
+    }
+
     [Theory]
     [InlineData("dawid-skene", "dawid-skene: {0} × 1000 classes need too many confusion-matrix entries")]
     [InlineData("ebcc", "ebcc: {0} × 1000 classes × 10 subtypes need too many confusion entries; use fewer --subtypes, or dawid-skene")]

@@ -141,6 +141,19 @@ public class NpyInteropTests
     }
 
     [Fact]
+    public void A_csv_vote_outside_the_sidecars_many_classes_names_the_first_twenty_of_them_as_other_messages_do()
+    {
+        // Given a sidecar of 30 classes and a vote of 30
+        using var temp = new TempFolder();
+        var path = temp.Write("L.csv", "a,b\n0,30\n");
+        File.WriteAllText(MatrixFile.SchemaSidecar(path), $$"""{"classes": [{{string.Join(", ", Enumerable.Range(0, 30).Select(c => $"\"c{c}\""))}}], "lfs": ["a", "b"]}""");
+
+        // When, Then: the classes are cut as a message lists them (before: all 30)
+        var first = string.Join(", ", Enumerable.Range(0, 20).Select(c => $"c{c}={c}"));
+        Should.Throw<SnorkelerException>(() => MatrixFile.Read(path)).Message.ShouldBe($"{path}(2): column 'b': a label of 30 is out of range for classes {first} and 10 more");
+    }
+
+    [Fact]
     public void A_csv_vote_outside_the_sidecars_classes_is_refused_naming_its_line_and_column()
     {
         using var temp = new TempFolder();

@@ -88,7 +88,7 @@ internal static class CsvMatrix
         if (v > MatrixFile.MaxClassNumber)
             throw SnorkelerException.InFile(path, $"column '{schema.Names[column]}': {MatrixFile.PastLargestClass("class", v)}", batch.LineOf(row));
         if (classes is not null && v >= classes.Cardinality)
-            throw SnorkelerException.InFile(path, $"column '{schema.Names[column]}': a label of {v} is out of range for classes {classes}", batch.LineOf(row));
+            throw SnorkelerException.InFile(path, $"column '{schema.Names[column]}': a label of {v} is out of range for classes {classes.Listed}", batch.LineOf(row));
         return v;
     }
 

@@ -77,7 +77,7 @@ internal static class NpyMatrix
             }
             Schema = schema ?? MatrixFile.InferSchema(Math.Max(goldMax, MaxVote(columns)), reference);
             if (goldMax >= Schema.Cardinality)
-                throw SnorkelerException.InFile(goldPath!, $"row {Array.IndexOf(_gold!, goldMax) + 1}: gold label {goldMax} is out of range for classes {Schema}");
+                throw SnorkelerException.InFile(goldPath!, $"row {Array.IndexOf(_gold!, goldMax) + 1}: gold label {goldMax} is out of range for classes {Schema.Listed}");
         }
 
         public LabelSchema Schema { get; }
