@@ -112,6 +112,15 @@ public sealed class NativeFrontEndTests(NativeFrontEndTests.Published published)
         native.ShouldBe(Run(published.Managed, "check", $"--lfs={script}"));
     }
 
+    [Fact]
+    public void Publishing_the_native_front_end_leaves_the_managed_clis_own_build_as_it_was()
+    {
+        // The managed CLI published beside the native one was built into src/Snorkeler.Cli's bin, replacing a Release
+        // build's ReadyToRun images with plain IL (every later run of that build JIT-compiled again).
+        published.CliBuildBefore.ShouldNotBeEmpty("the solution is built before its tests run");
+        Published.CliBuild().ShouldBe(published.CliBuildBefore);
+    }
+
     /// <summary>Runs the same command with both executables, each writing <c>native-NAME</c> or <c>managed-NAME</c>; the runs' results carry the written bytes.</summary>
     private (Result Native, Result Managed) BothWrite(TempFolder temp, string name, Func<string, string[]> args)
     {
@@ -157,6 +166,7 @@ public sealed class NativeFrontEndTests(NativeFrontEndTests.Published published)
     {
         public Published()
         {
+            CliBuildBefore = CliBuild();
             var folder = TestPaths.InRepo("tests", "Snorkeler.Cli.Tests", "obj", "native-front-end");
             var publish = Run("dotnet", "publish", TestPaths.InRepo("src", "Snorkeler.Native"), "-c", "Release", "-o", folder, "-p:SnorkelerReadyToRun=false", "-nologo");
             publish.Code.ShouldBe(0, $"dotnet publish src/Snorkeler.Native failed:\n{publish.Out}\n{publish.Error}");
@@ -165,6 +175,18 @@ public sealed class NativeFrontEndTests(NativeFrontEndTests.Published published)
         }
 
         public string Native { get; }
+
+        /// <summary>The managed CLI's Release build output before the publish: each assembly's name, size and write time.</summary>
+        public string[] CliBuildBefore { get; }
+
+        public static string[] CliBuild()
+        {
+            var bin = TestPaths.InRepo("src", "Snorkeler.Cli", "bin", "Release", "net10.0");
+            return Directory.Exists(bin)
+                ? Directory.GetFiles(bin, "*.dll").Order(StringComparer.Ordinal)
+                    .Select(f => $"{Path.GetFileName(f)} {new FileInfo(f).Length} {File.GetLastWriteTimeUtc(f):O}").ToArray()
+                : [];
+        }
 
         public string Managed { get; }
     }
