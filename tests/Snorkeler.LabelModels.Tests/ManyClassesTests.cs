@@ -103,6 +103,22 @@ public sealed class ManyClassesTests
         Some.CheckedProbabilities(model, train);
     }
 
+    [Fact]
+    public void An_ibcc_fit_past_the_confusion_entries_it_handles_is_refused_naming_the_sizes_and_the_models_that_fit_it()
+    {
+        // Given 10 sources voting among 1,000 classes: 10 × 1,000 × 1,001 confusion-matrix entries, past ibcc's 8,388,608
+        var train = FewClassesEach(2000, 10, 1000, seed: 2);
+        var context = FitContext.WithSeed(0) with { TrainName = "answers.csv" };
+
+        // When
+        var error = Should.Throw<SnorkelerException>(() => new IbccTrainer().Fit(train, context));
+
+        // Then (the crowd models' shared limit, 2^28 entries, let it start: three arrays of 80 MB a restart, five restarts)
+        error.Message.ShouldBe("answers.csv: ibcc: 10 sources × 1,000 classes need 10,010,000 confusion-matrix entries (sources × classes × (classes + 1)), "
+            + "more than the 8,388,608 it fits in reasonable time and memory; use mace or glad, whose parameters grow with the sources alone, or mv");
+        Some.CheckedProbabilities(new MaceTrainer().Fit(train, context), train);
+    }
+
     /// <summary>Parameters of a dawid-skene model over 20 classes and one source whose rows are given by <paramref name="row"/>.</summary>
     private static JsonObject OneSource(Func<int, JsonNode> row) => new()
     {
