@@ -24,12 +24,26 @@ namespace Snorkeler.LabelModels;
 public sealed record ComparisonRow(string Model, double ExpectedAccuracy, double Accuracy, double MacroF1, double LogLoss, double CalibrationError,
     double FitSeconds, double PredictSeconds, ComparisonRow? Std = null);
 
+/// <summary>A model that could not be fitted on a comparison's training matrix, and why.</summary>
+/// <param name="Model">Model name (with its options when given).</param>
+/// <param name="Reason">The model's own message, without the training matrix's name and its own.</param>
+public sealed record ModelRefusal(string Model, string Reason);
+
 /// <summary>The result of <see cref="ModelComparison.Run"/>: rows in the order the models were asked for.</summary>
 /// <param name="Rows">One row per model.</param>
 /// <param name="TieBreak">The tie-break policy behind <see cref="ComparisonRow.Accuracy"/>.</param>
 /// <param name="Seeds">The seeds every model was fitted with.</param>
 public sealed record ComparisonResult(IReadOnlyList<ComparisonRow> Rows, TieBreak TieBreak, IReadOnlyList<int> Seeds)
 {
+    /// <summary>
+    /// The models that refused the training matrix (flyingsquid on fewer than three LFs, ebcc where fewer than three
+    /// sources vote, ...), in the order asked for, each with its reason; they have no row.
+    /// </summary>
+    public IReadOnlyList<ModelRefusal> Refused { get; init; } = [];
+
+    /// <summary>One line per refused model, as the text and Markdown tables end: <c>ebcc not compared: only 'lf_0' votes …</c>.</summary>
+    internal IEnumerable<string> RefusalLines => Refused.Select(r => $"{r.Model} not compared: {r.Reason}");
+
     /// <summary>The JSON keys of each row, in order: the scores, which the same inputs and seeds always reproduce.</summary>
     public static readonly IReadOnlyList<string> Keys = ["model", "expected_accuracy", "accuracy", "macro_f1", "log_loss", "calibration_error"];
 
@@ -42,7 +56,8 @@ public sealed record ComparisonResult(IReadOnlyList<ComparisonRow> Rows, TieBrea
     /// </summary>
     public string ToJson(bool indented = true, bool timings = false)
     {
-        var array = new JsonArray(Rows.Select(r => (JsonNode)RowJson(r, timings)).ToArray());
+        var array = new JsonArray(Rows.Select(r => (JsonNode)RowJson(r, timings))
+            .Concat(Refused.Select(r => (JsonNode)new JsonObject { ["model"] = r.Model, ["refused"] = r.Reason })).ToArray());
         return array.ToJsonString(new JsonSerializerOptions { WriteIndented = indented });
     }
 
@@ -77,6 +92,8 @@ public sealed record ComparisonResult(IReadOnlyList<ComparisonRow> Rows, TieBrea
         sb.Append("| ").AppendJoin(" | ", header).AppendLine(" |");
         sb.Append('|').AppendJoin("|", header.Select((_, i) => i == 0 ? "---" : "---:")).AppendLine("|");
         foreach (var cells in Cells(timings)) sb.Append("| ").AppendJoin(" | ", cells.Select((c, i) => i == 0 ? Printable.MarkdownCell(c) : c)).AppendLine(" |");
+        if (Refused.Count > 0) sb.AppendLine();
+        foreach (var line in RefusalLines) sb.Append("- ").AppendLine(Printable.MarkdownCell(line));
         return sb.ToString();
     }
 
@@ -89,12 +106,14 @@ public sealed record ComparisonResult(IReadOnlyList<ComparisonRow> Rows, TieBrea
         var sb = new StringBuilder(string.Join(",", timings ? Keys.Concat(TimingKeys) : Keys)).Append('\n');
         foreach (var r in Rows)
         {
-            var model = r.Model.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? $"\"{r.Model.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : r.Model;
+            var model = Csv(r.Model);
             double[] values = timings
                 ? [r.ExpectedAccuracy, r.Accuracy, r.MacroF1, r.LogLoss, r.CalibrationError, r.FitSeconds, r.PredictSeconds]
                 : [r.ExpectedAccuracy, r.Accuracy, r.MacroF1, r.LogLoss, r.CalibrationError];
             sb.AppendJoin(",", values.Select(v => v.ToString("R", CultureInfo.InvariantCulture)).Prepend(model)).Append('\n');
         }
+        // A refused model's line has no figures (its reason goes to stderr: the header has no column for it).
+        foreach (var r in Refused) sb.Append(Csv(r.Model)).Append(',', (timings ? Keys.Count + TimingKeys.Count : Keys.Count) - 1).Append('\n');
         return sb.ToString();
     }
 
@@ -131,8 +150,11 @@ public sealed record ComparisonResult(IReadOnlyList<ComparisonRow> Rows, TieBrea
         foreach (var r in rows) Line(r);
         sb.Append("* accuracy under --tie-break ").AppendLine(TieBreakName(TieBreak));
         if (Seeds.Count > 1) sb.AppendLine(SpreadFootnote(Seeds));
+        foreach (var line in RefusalLines) sb.AppendLine(Printable.OneLine(line));
         return sb.ToString();
     }
+
+    private static string Csv(string text) => text.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? $"\"{text.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : text;
 
     /// <summary>The footnote under text tables whose "±" lines hold the spreads over several seeds.</summary>
     internal static string SpreadFootnote(IReadOnlyList<int> seeds) =>
@@ -237,6 +259,7 @@ public static class ModelComparison
                         ? $"model '{spec}': option {name} applies only with a labelled dev split (--dev) and was ignored"
                         : $"model '{spec}': option {name} applies only with a labelled dev split, which this model gets only with dev=use or --dev-prior; it was ignored");
         var rows = new List<ComparisonRow>();
+        var refused = new List<ModelRefusal>();
         foreach (var (spec, kind, specOptions, useDev) in specs)
         {
             var runs = new List<ComparisonRow>();
@@ -264,16 +287,37 @@ public static class ModelComparison
                     Warn = warn is null ? null : ModelWarning,
                 };
                 var clock = Stopwatch.StartNew();
-                var model = trainer.Fit(train, context);
+                ILabelModel model;
+                try
+                {
+                    model = trainer.Fit(train, context);
+                }
+                catch (SnorkelerException e) when (e is not OptionException && e.File is null)
+                {
+                    // A model that cannot fit this matrix (flyingsquid on one LF, ebcc where one source votes) is reported as such
+                    // and the others are compared; it refuses every seed alike. A file that fails as it is read (a truncated
+                    // matrix read block by block) says so with its name (SnorkelerException.File) and stops the comparison.
+                    refused.Add(new ModelRefusal(spec, Reason(e.Message, kind.Name, trainName)));
+                    break;
+                }
                 var fitSeconds = clock.Elapsed.TotalSeconds;
                 LabelModel.CheckCompatible(model, test, testName ?? "the test split");
                 var (scores, calibration, predictSeconds) = ScoreTimed(model, test, tieBreak);
                 runs.Add(new ComparisonRow(spec, scores.ExpectedAccuracy, scores.Accuracy, scores.MacroF1, scores.LogLoss, calibration, fitSeconds, predictSeconds));
                 log?.Invoke($"compare: {spec} seed {seed}: expected accuracy {scores.ExpectedAccuracy:F4}, fit {fitSeconds:F3}s, predict {predictSeconds:F3}s");
             }
-            rows.Add(Summarise(spec, runs));
+            if (runs.Count > 0) rows.Add(Summarise(spec, runs));
         }
-        return new ComparisonResult(rows, tieBreak, seeds.ToArray());
+        if (rows.Count == 0)
+            throw new SnorkelerException($"{(trainName is null ? "" : trainName + ": ")}no model can fit this matrix: {string.Join("; ", refused.Select(r => r.Reason.StartsWith(r.Model + " ", StringComparison.Ordinal) ? r.Reason : $"{r.Model}: {r.Reason}"))}");
+        return new ComparisonResult(rows, tieBreak, seeds.ToArray()) { Refused = refused };
+    }
+
+    /// <summary>A refusal's message without the training matrix's name and the model's, which the line naming the model gives.</summary>
+    private static string Reason(string message, string model, string? trainName)
+    {
+        if (trainName is not null && message.StartsWith(trainName + ": ", StringComparison.Ordinal)) message = message[(trainName.Length + 2)..];
+        return message.StartsWith(model + ": ", StringComparison.Ordinal) ? message[(model.Length + 2)..] : message;
     }
 
     /// <summary>

@@ -43,13 +43,21 @@ public sealed record SuiteResult(IReadOnlyList<(string Name, ComparisonResult Re
         for (var s = 0; s < Sets.Count; s++)
         {
             var values = Sets[s].Result.Rows.Select(metric.Value).ToArray();
+            var refused = RefusedOn(Sets[s].Result);
             ranks[s] = new double[values.Length];
             for (var a = 0; a < values.Length; a++)
             {
+                // A model that refused the set ranks below every model that fitted it (those that refused share the last ranks).
                 double better = 0, equal = 0;
                 for (var b = 0; b < values.Length; b++)
                 {
-                    if (values[b] == values[a]) equal++;
+                    if (refused[a])
+                    {
+                        if (refused[b]) equal++;
+                        else better++;
+                    }
+                    else if (refused[b]) continue;
+                    else if (values[b] == values[a]) equal++;
                     else if (metric.HigherIsBetter ? values[b] > values[a] : values[b] < values[a]) better++;
                 }
                 ranks[s][a] = better + (equal + 1) / 2;
@@ -73,6 +81,7 @@ public sealed record SuiteResult(IReadOnlyList<(string Name, ComparisonResult Re
                 sb.Append("| ").Append(Printable.MarkdownCell(name)).Append(" | ").AppendJoin(" | ", Cells(metric, result).Select(c => c.Winner ? $"**{c.Text}**" : c.Text)).AppendLine(" |");
             sb.Append("| average rank | ").AppendJoin(" | ", average.Select(r => r.ToString("F2", CultureInfo.InvariantCulture))).AppendLine(" |").AppendLine();
         }
+        foreach (var line in RefusalLines) sb.Append("- ").AppendLine(Printable.MarkdownCell(line));
         return sb.ToString();
     }
 
@@ -99,11 +108,10 @@ public sealed record SuiteResult(IReadOnlyList<(string Name, ComparisonResult Re
             var columns = Models.Select(_ => new List<string>()).ToArray();
             foreach (var (_, result) in Sets)
             {
-                var values = result.Rows.Select(metric.Value).ToArray();
-                var best = Best(metric, values);
-                for (var x = 0; x < Models.Count; x++) columns[x].Add(Figure(values[x]) + (values[x] == best ? "*" : " "));
-                if (result.Rows.All(r => r.Std is not null))
-                    for (var x = 0; x < Models.Count; x++) columns[x].Add(Figure(metric.Value(result.Rows[x].Std!)) + " ");
+                var cellsOfSet = Cells(metric, result, spreads: false);
+                for (var x = 0; x < Models.Count; x++) columns[x].Add(cellsOfSet[x].Text + (cellsOfSet[x].Winner ? "*" : " "));
+                if (result.Rows.Any(r => r.Std is not null))
+                    for (var x = 0; x < Models.Count; x++) columns[x].Add((result.Rows[x].Std is { } std ? Figure(metric.Value(std)) : NotFitted) + " ");
             }
             for (var x = 0; x < Models.Count; x++) columns[x].Add(average[x].ToString("F2", CultureInfo.InvariantCulture) + " ");
             return columns;
@@ -127,7 +135,7 @@ public sealed record SuiteResult(IReadOnlyList<(string Name, ComparisonResult Re
         foreach (var (name, result) in Sets.Select((s, i) => (setNames[i], s.Result)))
         {
             labels.Add(name);
-            if (result.Rows.All(r => r.Std is not null)) labels.Add("  ±");
+            if (result.Rows.Any(r => r.Std is not null)) labels.Add("  ±");
         }
         labels.Add("average rank");
 
@@ -148,8 +156,18 @@ public sealed record SuiteResult(IReadOnlyList<(string Name, ComparisonResult Re
             }
         }
         if (Seeds.Count > 1) sb.AppendLine(ComparisonResult.SpreadFootnote(Seeds));
+        foreach (var line in RefusalLines) sb.AppendLine(Printable.OneLine(line));
         return sb.ToString();
     }
+
+    /// <summary>What a table shows for a model that refused a set.</summary>
+    private const string NotFitted = "—";
+
+    /// <summary>One line per model that refused a set, under the tables: <c>set 'b': flyingsquid not compared: …</c>.</summary>
+    private IEnumerable<string> RefusalLines => Sets.SelectMany(s => s.Result.RefusalLines.Select(line => $"set '{s.Name}': {line}"));
+
+    /// <summary>Per model of <see cref="Models"/>, whether it refused the set (its row there holds no figures).</summary>
+    private bool[] RefusedOn(ComparisonResult result) => Models.Select(m => result.Refused.Any(r => r.Model == m)).ToArray();
 
     /// <summary>The width text tables keep to: a terminal's or a build log's.</summary>
     private const int TextWidth = 100;
@@ -212,7 +230,9 @@ public sealed record SuiteResult(IReadOnlyList<(string Name, ComparisonResult Re
             ["sets"] = new JsonArray(Sets.Select(s => (JsonNode)new JsonObject
             {
                 ["name"] = s.Name,
-                ["rows"] = new JsonArray(s.Result.Rows.Select(r => (JsonNode)RowJson(r, timings)).ToArray()),
+                ["rows"] = new JsonArray(s.Result.Rows.Select(r => (JsonNode)(s.Result.Refused.FirstOrDefault(x => x.Model == r.Model) is { } refusal
+                    ? new JsonObject { ["model"] = r.Model, ["refused"] = refusal.Reason }
+                    : RowJson(r, timings))).ToArray()),
             }).ToArray()),
             ["winners"] = winners,
             ["average_rank"] = averageRanks,
@@ -231,11 +251,13 @@ public sealed record SuiteResult(IReadOnlyList<(string Name, ComparisonResult Re
             {
                 var (name, result) = Sets[s];
                 var cells = Cells(metric, result);
+                var refused = RefusedOn(result);
                 for (var x = 0; x < Models.Count; x++)
                 {
                     var row = result.Rows[x];
                     var std = row.Std is { } d ? metric.Value(d).ToString("R", CultureInfo.InvariantCulture) : "";
-                    sb.Append(CultureInfo.InvariantCulture, $"{Csv(name)},{Csv(Models[x])},{metric.Key},{metric.Value(row).ToString("R", CultureInfo.InvariantCulture)},{std},{ranks[s][x].ToString("R", CultureInfo.InvariantCulture)},{(cells[x].Winner ? "true" : "false")}\n");
+                    var mean = refused[x] ? "" : metric.Value(row).ToString("R", CultureInfo.InvariantCulture);
+                    sb.Append(CultureInfo.InvariantCulture, $"{Csv(name)},{Csv(Models[x])},{metric.Key},{mean},{std},{ranks[s][x].ToString("R", CultureInfo.InvariantCulture)},{(cells[x].Winner ? "true" : "false")}\n");
                 }
             }
         }
@@ -257,19 +279,20 @@ public sealed record SuiteResult(IReadOnlyList<(string Name, ComparisonResult Re
     }
 
     /// <summary>The cells of one set under a metric: "mean" or "mean ± std", and whether the model is (one of) the best.</summary>
-    private static (string Text, bool Winner)[] Cells(SuiteMetric metric, ComparisonResult result)
+    private (string Text, bool Winner)[] Cells(SuiteMetric metric, ComparisonResult result, bool spreads = true)
     {
         var values = result.Rows.Select(metric.Value).ToArray();
-        var best = Best(metric, values);
+        var refused = RefusedOn(result);
+        var fitted = values.Where((_, i) => !refused[i]).ToArray();
+        var best = metric.HigherIsBetter ? fitted.Max() : fitted.Min();
         return result.Rows.Select((r, i) =>
         {
+            if (refused[i]) return (NotFitted, false);
             var text = Figure(values[i]);
-            if (r.Std is { } std) text += " ± " + Figure(metric.Value(std));
+            if (spreads && r.Std is { } std) text += " ± " + Figure(metric.Value(std));
             return (text, values[i] == best);
         }).ToArray();
     }
-
-    private static double Best(SuiteMetric metric, double[] values) => metric.HigherIsBetter ? values.Max() : values.Min();
 
     private static string Figure(double value) => value.ToString("F4", CultureInfo.InvariantCulture);
 }
@@ -343,16 +366,19 @@ public static class SuiteComparison
             }
             catch (SnorkelerException e) when (e is not OptionException && !e.Message.StartsWith(path, StringComparison.Ordinal))
             {
-                // A model that refuses one set (too many classes for snorkel's epochs, too few LFs for flyingsquid) stops the
-                // suite: a mean over the sets that leaves a set out for one model alone would not compare with the others'.
-                // Every error names the set: a file of it (train.json, when the model knows it), or else the set, as the warnings do.
+                // A model that refuses one set (too many classes for snorkel's epochs, too few LFs for flyingsquid) is reported
+                // under the tables and ranks last there; an error that stops the suite (every model refused the set, bad data)
+                // names the set: a file of it (train.json, when the model knows it), or else the set, as the warnings do.
                 throw new SnorkelerException($"set '{name}' ({path}): {e.Message}", e);
             }
             catch (OutOfMemoryException e)
             {
                 throw new SnorkelerException($"set '{name}' ({path}): {SnorkelerException.RanOutOfMemory(e)}", e);
             }
-            sets.Add((name, result));
+            // A model that refused the set keeps its column there, without figures: a row of NaN that no table shows.
+            var rows = models.Select(spec => result.Rows.FirstOrDefault(r => r.Model == spec)
+                ?? new ComparisonRow(spec, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN)).ToArray();
+            sets.Add((name, result with { Rows = rows }));
         }
         return new SuiteResult(sets, sets[0].Item2.Rows.Select(r => r.Model).ToArray(), tieBreak, seeds.ToArray());
     }

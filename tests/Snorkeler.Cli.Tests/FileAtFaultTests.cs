@@ -177,19 +177,57 @@ public sealed class FileAtFaultTests : IDisposable
     }
 
     [Fact]
-    public void Compare_suite_names_the_set_whose_training_matrix_a_model_refuses()
+    public void Compare_reports_the_default_models_that_cannot_fit_a_one_lf_matrix_under_the_table_and_compares_the_rest()
     {
-        // Given a sound set and one of two LFs, which flyingsquid refuses (before: "error: flyingsquid needs ..." named no set)
+        // Given one LF (ebcc and flyingsquid refuse it: before, the comparison stopped at ebcc, exit 1)
+        var train = Split("a", "train.json", XY, [0], [1], [1], [-1]);
+        var test = Split("a", "test.json", XY, [0], [1], [1], [-1]);
+
+        // When
+        var result = Shell.Run("compare", "--train", train, "--test", test);
+
+        // Then
+        var lines = result.ShouldSucceed().Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines.Select(l => l.Split(' ')[0]).Skip(2).Take(5).ShouldBe(["mv", "wmv", "snorkel", "dawid-skene", "auto"]);
+        lines[^2].ShouldBe("ebcc not compared: only 'lf_0' votes on this matrix; a model of each source's confusion needs at least three voting sources to tell their accuracies apart (use mv or dawid-skene)");
+        lines[^1].ShouldBe("flyingsquid not compared: flyingsquid needs at least 3 LFs to form triplets, got 1");
+    }
+
+    [Fact]
+    public void Compare_suite_reports_a_model_that_refuses_one_set_under_its_tables_and_ranks_it_last_there()
+    {
+        // Given a sound set and one of two LFs, which flyingsquid refuses (before: the suite stopped, exit 1)
+        Split("suite/a", "train.json", XY, ThreeLfs);
+        Split("suite/a", "test.json", XY, ThreeLfs);
+        Split("suite/b", "train.json", XY, TwoLfs);
+        Split("suite/b", "test.json", XY, TwoLfs);
+
+        // When
+        var result = Shell.Run("compare", "--suite", _temp.File("suite"), "--models", "mv,flyingsquid", "--format", "csv");
+
+        // Then
+        var csv = result.ShouldSucceed().Out;
+        csv.ShouldContain("\nb,mv,expected_accuracy,");
+        csv.ShouldContain("\nb,flyingsquid,expected_accuracy,,,2,false\n");
+        result.Error.ShouldContain("warning: set 'b': model 'flyingsquid' not compared: flyingsquid needs at least 3 LFs to form triplets, got 2");
+        Shell.Run("compare", "--suite", _temp.File("suite"), "--models", "mv,flyingsquid").ShouldSucceed().Out.TrimEnd()
+            .Split('\n')[^1].ShouldBe("set 'b': flyingsquid not compared: flyingsquid needs at least 3 LFs to form triplets, got 2");
+    }
+
+    [Fact]
+    public void Compare_suite_names_the_set_that_no_model_can_fit()
+    {
+        // Given a sound set and one of two LFs, which flyingsquid, the only model asked for, refuses
         Split("suite/a", "train.json", XY, ThreeLfs);
         Split("suite/a", "test.json", XY, ThreeLfs);
         var train = Split("suite/b", "train.json", XY, TwoLfs);
         Split("suite/b", "test.json", XY, TwoLfs);
 
         // When
-        var result = Shell.Run("compare", "--suite", _temp.File("suite"), "--models", "mv,flyingsquid");
+        var result = Shell.Run("compare", "--suite", _temp.File("suite"), "--models", "flyingsquid");
 
         // Then
-        result.ShouldFailWith(1).ErrorLines[^1].ShouldBe($"error: {train}: flyingsquid needs at least 3 LFs to form triplets, got 2");
+        result.ShouldFailWith(1).ErrorLines[^1].ShouldBe($"error: {train}: no model can fit this matrix: flyingsquid needs at least 3 LFs to form triplets, got 2");
     }
 
     [Fact]

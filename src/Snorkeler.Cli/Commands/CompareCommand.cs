@@ -70,6 +70,9 @@ internal sealed class CompareCommand : ICommand
                 CompareFormat.Csv => suiteResult.ToCsv(),
                 _ => suiteResult.ToText(),
             });
+            if (format == CompareFormat.Csv)
+                foreach (var (set, comparison) in suiteResult.Sets)
+                    foreach (var refusal in comparison.Refused) terminal.Error.WriteLine($"warning: set '{set}': model '{refusal.Model}' not compared: {refusal.Reason}");
             terminal.Info($"compared {Text.Listing.Counted(suiteResult.Models.Count, "model")} on {Text.Listing.Counted(suiteResult.Sets.Count, "set")} of {suite}, {seeds}, in {clock.Elapsed.TotalSeconds:F2} s");
             return ExitCode.Ok;
         }
@@ -101,7 +104,11 @@ internal sealed class CompareCommand : ICommand
             CompareFormat.Csv => result.ToCsv(timings),
             _ => result.ToText(timings),
         });
-        terminal.Info($"compared {Text.Listing.Counted(result.Rows.Count, "model")} on {testName}, {seeds}, in {clock.Elapsed.TotalSeconds:F2} s");
+        // The CSV has no column for a refused model's reason: it goes to stderr, as the other formats hold it.
+        if (format == CompareFormat.Csv)
+            foreach (var refusal in result.Refused) terminal.Error.WriteLine($"warning: model '{refusal.Model}' not compared: {refusal.Reason}");
+        var notCompared = result.Refused.Count == 0 ? "" : $" ({Text.Listing.Counted(result.Refused.Count, "model")} could not be fitted)";
+        terminal.Info($"compared {Text.Listing.Counted(result.Rows.Count, "model")} on {testName}{notCompared}, {seeds}, in {clock.Elapsed.TotalSeconds:F2} s");
         return ExitCode.Ok;
     }
 }
