@@ -37,7 +37,8 @@ public sealed record ComparisonResult(IReadOnlyList<ComparisonRow> Rows, TieBrea
 {
     /// <summary>
     /// The models that refused the training matrix (flyingsquid on fewer than three LFs, ebcc where fewer than three
-    /// sources vote, ...), in the order asked for, each with its reason; they have no row.
+    /// sources vote, ...), in the order asked for, each with its reason. A single comparison gives them no row; in a
+    /// suite's per-set results (<see cref="SuiteResult"/>) each has a row of NaN figures, so that every set lists every model.
     /// </summary>
     public IReadOnlyList<ModelRefusal> Refused { get; init; } = [];
 
@@ -154,7 +155,7 @@ public sealed record ComparisonResult(IReadOnlyList<ComparisonRow> Rows, TieBrea
         return sb.ToString();
     }
 
-    private static string Csv(string text) => text.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? $"\"{text.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : text;
+    internal static string Csv(string text) => text.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? $"\"{text.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : text;
 
     /// <summary>The footnote under text tables whose "±" lines hold the spreads over several seeds.</summary>
     internal static string SpreadFootnote(IReadOnlyList<int> seeds) =>
@@ -298,6 +299,7 @@ public static class ModelComparison
                     // and the others are compared; it refuses every seed alike. A file that fails as it is read (a truncated
                     // matrix read block by block) says so with its name (SnorkelerException.File) and stops the comparison.
                     refused.Add(new ModelRefusal(spec, Reason(e.Message, kind.Name, trainName)));
+                    runs.Clear(); // refused at a later seed: refused, not compared on the seeds before
                     break;
                 }
                 var fitSeconds = clock.Elapsed.TotalSeconds;

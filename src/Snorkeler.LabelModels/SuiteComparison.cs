@@ -257,14 +257,12 @@ public sealed record SuiteResult(IReadOnlyList<(string Name, ComparisonResult Re
                     var row = result.Rows[x];
                     var std = row.Std is { } d ? metric.Value(d).ToString("R", CultureInfo.InvariantCulture) : "";
                     var mean = refused[x] ? "" : metric.Value(row).ToString("R", CultureInfo.InvariantCulture);
-                    sb.Append(CultureInfo.InvariantCulture, $"{Csv(name)},{Csv(Models[x])},{metric.Key},{mean},{std},{ranks[s][x].ToString("R", CultureInfo.InvariantCulture)},{(cells[x].Winner ? "true" : "false")}\n");
+                    sb.Append(CultureInfo.InvariantCulture, $"{ComparisonResult.Csv(name)},{ComparisonResult.Csv(Models[x])},{metric.Key},{mean},{std},{ranks[s][x].ToString("R", CultureInfo.InvariantCulture)},{(cells[x].Winner ? "true" : "false")}\n");
                 }
             }
         }
         return sb.ToString();
     }
-
-    private static string Csv(string text) => text.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? $"\"{text.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : text;
 
     private static JsonObject RowJson(ComparisonRow r, bool timings)
     {

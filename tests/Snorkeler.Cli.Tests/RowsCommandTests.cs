@@ -133,7 +133,7 @@ public class RowsCommandTests
         var fitted = Shell.Run(Rows("--uncertain", "--limit", "0"));
 
         // Then
-        noModel.ShouldFailWith(2, $"snorkeler rows: --dev {tickets.Data} helps choose the label model fitted on the rows, and 'no LF votes' needs none: "
+        noModel.ShouldFailWith(2, $"snorkeler rows: --dev {tickets.Data} helps choose a label model fitted on the rows, and 'no LF votes' needs none: "
             + "give a bucket about the model (--uncertain, --model-wrong, --model-right, --predicted CLASS) or --model NAME");
         saved.ShouldFailWith(2, $"snorkeler rows: --dev {tickets.Data} helps choose a label model fitted on the rows, but --model {model} is fitted already");
         fitted.ShouldSucceed();

@@ -114,7 +114,7 @@ public sealed class ManyClassesTests
         var error = Should.Throw<SnorkelerException>(() => new IbccTrainer().Fit(train, context));
 
         // Then (the crowd models' shared limit, 2^28 entries, let it start: three arrays of 80 MB a restart, five restarts)
-        error.Message.ShouldBe("answers.csv: ibcc: 10 sources × 1,000 classes need 10,010,000 confusion-matrix entries (sources × classes × (classes + 1)), "
+        error.Message.ShouldBe("answers.csv: ibcc: 10 LFs × 1,000 classes need 10,010,000 confusion-matrix entries (sources × classes × (classes + 1)), "
             + "more than the 8,388,608 it fits in reasonable time and memory; use mace or glad, whose parameters grow with the sources alone, or mv");
         Some.CheckedProbabilities(new MaceTrainer().Fit(train, context), train);
     }

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Snorkeler.Analysis;
 using Snorkeler.Data;
 using Snorkeler.LabelModels.Tests.Support;
+using Snorkeler.Text;
 using Xunit.Abstractions;
 
 namespace Snorkeler.LabelModels.Tests;
@@ -68,6 +69,43 @@ public sealed class ModelComparisonTests(ITestOutputHelper output)
         result.Rows[1].Std.ShouldNotBeNull();
         result.ToMarkdown().ShouldContain("±");
         result.ToText().ShouldContain("* accuracy under --tie-break random");
+    }
+
+    [Fact]
+    public void A_model_that_cannot_fit_the_matrix_is_listed_as_refused_in_every_format_and_the_others_are_compared()
+    {
+        // Given two LFs, too few for flyingsquid's triplets
+        var train = Some.Synthetic(300, 2, 2, seed: 1);
+        var test = Some.Synthetic(100, 2, 2, seed: 2);
+
+        // When majority vote and flyingsquid are compared over two seeds
+        var result = ModelComparison.Run(train, test, null, ["flyingsquid", "mv"], [1, 2]);
+
+        // Then majority vote has its row, and flyingsquid is refused once with its own reason in each format
+        result.Rows.Select(r => r.Model).ShouldBe(["mv"]);
+        var refusal = result.Refused.ShouldHaveSingleItem();
+        refusal.Model.ShouldBe("flyingsquid");
+        refusal.Reason.ShouldContain("3");
+        var json = JsonNode.Parse(result.ToJson())!.AsArray();
+        json.Select(o => (string)o!["model"]!).ShouldBe(["mv", "flyingsquid"]);
+        json[1]!.AsObject().Select(p => p.Key).ShouldBe(["model", "refused"]);
+        ((string)json[1]!["refused"]!).ShouldBe(refusal.Reason);
+        result.ToCsv().Split('\n')[^2].ShouldBe("flyingsquid,,,,,");
+        result.ToMarkdown().TrimEnd().Split('\n')[^1].ShouldBe($"- flyingsquid not compared: {Printable.MarkdownCell(refusal.Reason)}");
+        result.ToText().ShouldContain($"flyingsquid not compared: {refusal.Reason}");
+    }
+
+    [Fact]
+    public void A_comparison_in_which_no_model_can_fit_is_an_error_naming_the_training_file_and_each_reason()
+    {
+        // Given two LFs, and only models that need three
+        var train = Some.Synthetic(300, 2, 2, seed: 1);
+        var test = Some.Synthetic(100, 2, 2, seed: 2);
+
+        // When / Then
+        var error = Should.Throw<SnorkelerException>(() => ModelComparison.Run(train, test, null, ["flyingsquid"], [1], trainName: "train.json"));
+        error.Message.ShouldStartWith("train.json: no model can fit this matrix: ");
+        error.Message.ShouldContain("flyingsquid");
     }
 
     [Fact]

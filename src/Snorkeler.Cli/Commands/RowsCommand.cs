@@ -71,7 +71,7 @@ internal sealed class RowsCommand : ICommand
         if (args.Value("--dev") is { } devPath && (args.Value("--model") is { } named ? Inputs.IsModelFile(named) : !query.NeedsModel))
             throw new UsageException(args.Value("--model") is { } saved
                 ? $"--dev {devPath} helps choose a label model fitted on the rows, but --model {saved} is fitted already"
-                : $"--dev {devPath} helps choose the label model fitted on the rows, and '{query.Describe()}' needs none: give a bucket about the model (--uncertain, --model-wrong, --model-right, --predicted CLASS) or --model NAME");
+                : $"--dev {devPath} helps choose a label model fitted on the rows, and '{query.Describe()}' needs none: give a bucket about the model (--uncertain, --model-wrong, --model-right, --predicted CLASS) or --model NAME");
         var dataPaths = args.Values("--data");
         var goldColumn = args.Value("--gold-column");
         // Gold labels asked of data without them: a usage error before the data is opened and the LFs are loaded (a matrix may carry them).

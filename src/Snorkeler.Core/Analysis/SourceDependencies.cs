@@ -162,6 +162,8 @@ public static class SourceDependencies
         public static List<DependentPair>? Count(LabelMatrix matrix, CancellationToken cancellation)
         {
             int m = matrix.LfCount, n = matrix.RowCount;
+            long words = (n + 63) / 64;
+            if (m * words * sizeof(ulong) > MaxBytes) return null; // the sources' bit sets alone would not fit
             var lfs = new int[m];
             var labels = new int[m];
             // The classes each source votes (a slot for each), and the updates counting within rows would take.
@@ -177,7 +179,6 @@ public static class SourceDependencies
                     if (slotOf.TryAdd((long)lfs[v] * matrix.Schema.Cardinality + labels[v], slotOf.Count))
                         classesOf[lfs[v]].Add((labels[v], slotOf.Count - 1));
             }
-            long words = (n + 63) / 64;
             var sharers = classesOf.SelectMany(c => c).GroupBy(c => c.Class).Sum(g => (long)g.Count() * (g.Count() - 1) / 2);
             var work = ((long)m * (m - 1) / 2 + sharers) * words;
             if ((m + slotOf.Count) * words * sizeof(ulong) > MaxBytes || work >= updates * WordsPerUpdate) return null;

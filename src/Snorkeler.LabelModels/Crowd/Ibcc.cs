@@ -132,7 +132,7 @@ public sealed class IbccTrainer : ILabelModelTrainer
         Guard.NotNull(train);
         Guard.NotNull(context);
         CrowdFit.CheckShape(ModelName, train);
-        CheckSize(train.LfNames.Count, train.Schema.Cardinality, context);
+        CheckSize(train, context);
         double[]? fixedPrior = ClassPrior.Fixed(train.Schema, context, ModelName);
         var data = CrowdData.Read(train, context.Cancellation);
         return Fit(data, train.Schema, train.LfNames, fixedPrior, context);
@@ -149,12 +149,13 @@ public sealed class IbccTrainer : ILabelModelTrainer
     internal const long MaxConfusionEntries = 1L << 23;
 
     /// <summary>Refuses, before any work, a matrix whose confusion matrices would exceed <see cref="MaxConfusionEntries"/>.</summary>
-    private static void CheckSize(int m, int k, FitContext context)
+    private static void CheckSize(IMatrixSource train, FitContext context)
     {
+        var (m, k) = (train.LfNames.Count, train.Schema.Cardinality);
         var entries = (long)m * k * (k + 1);
         if (entries > MaxConfusionEntries)
             throw new SnorkelerException(string.Create(CultureInfo.InvariantCulture,
-                $"{context.TrainPrefix}ibcc: {m:N0} sources × {k:N0} classes need {entries:N0} confusion-matrix entries (sources × classes × (classes + 1)), more than the {MaxConfusionEntries:N0} it fits in reasonable time and memory; use mace or glad, whose parameters grow with the sources alone, or mv"));
+                $"{context.TrainPrefix}ibcc: {LabelModel.Sources(train)} × {k:N0} classes need {entries:N0} confusion-matrix entries (sources × classes × (classes + 1)), more than the {MaxConfusionEntries:N0} it fits in reasonable time and memory; use mace or glad, whose parameters grow with the sources alone, or mv"));
     }
 
     internal IbccModel Fit(CrowdData data, LabelSchema schema, IReadOnlyList<string> names, double[]? fixedPrior, FitContext context)
