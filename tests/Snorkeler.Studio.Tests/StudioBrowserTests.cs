@@ -1331,6 +1331,52 @@ public sealed class StudioBrowserTests
         wait.Until(b => Text(b, "#status").StartsWith("model snorkel", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_check_that_got_no_answer_is_told_until_the_studio_answers_again_not_until_the_person_acts()
+    {
+        // Given the page, whose check of an edit gets no answer (a network gone for a moment), the status lines it shows recorded
+        await using var studio = await StudioHarness.Start();
+        using var browser = Browser();
+        var wait = Open(browser, studio);
+        browser.ExecuteScript("""
+            const fetched = window.fetch;
+            window.reachable = () => { window.fetch = fetched; };
+            window.fetch = (path, init) => String(path).startsWith("/api/check") ? Promise.reject(new TypeError("Failed to fetch")) : fetched(path, init);
+            window.shown = [];
+            new MutationObserver(() => window.shown.push(document.getElementById("status").textContent))
+              .observe(document.getElementById("status"), { childList: true, characterData: true, subtree: true });
+            """);
+
+        // When the person types, the check fails, and then the studio is reached again
+        browser.FindElement(By.Id("editor")).SendKeys(" ");
+        wait.Until(_ => ((IEnumerable<object>)browser.ExecuteScript("return window.shown")!).Contains("Failed to fetch"));
+        browser.ExecuteScript("window.reachable()");
+
+        // Then the failure goes once the studio answers: the poll sends the edit again and its check is told (before: the
+        // failure stayed until the person typed or pressed a button)
+        wait.Until(b => Text(b, "#status").StartsWith("checked in", StringComparison.Ordinal));
+        browser.FindElement(By.Id("status")).GetAttribute("class")!.ShouldNotContain("failure");
+    }
+
+    [Fact]
+    public async Task News_that_the_open_file_was_reloaded_from_disk_replaces_a_failure_shown()
+    {
+        // Given spam.rules open and unedited, and a failure in the status line
+        await using var studio = await StudioHarness.Start();
+        using var browser = Browser();
+        var wait = Open(browser, studio);
+        browser.ExecuteScript("setFailure(arguments[0])", "could not label row 3: the hand labels file is read-only");
+        Text(browser, "#status").ShouldBe("could not label row 3: the hand labels file is read-only");
+
+        // When another editor changes spam.rules and the page reloads it (before: the failure stayed, and nothing said that
+        // the text in the editor had changed)
+        File.AppendAllText(studio.RulesFile, "\n# another editor\n");
+
+        // Then
+        wait.Until(b => Text(b, "#status") == "spam.rules changed on disk; reloaded");
+        Editor(browser).ShouldEndWith("# another editor\n");
+    }
+
     /// <summary>Two browsers, each with the studio open and ready, as two tabs of one person.</summary>
     private sealed class TwoTabs : IDisposable
     {

@@ -53,6 +53,13 @@ function setStatus(text) {
   if (studio.failure === null) showStatus(text, false);
 }
 
+// News that the open file itself changed under the editor (reloaded from disk, renamed in another tab) replaces a failure:
+// the editor no longer shows what the failure was about, and the person must not miss that it changed.
+function tellAboutTheOpenFile(text) {
+  studio.failure = null;
+  showStatus(text, false);
+}
+
 // `lost`: the studio did not answer; said only while it does not.
 function setFailure(text, lost = false) {
   studio.failure = { lost };
@@ -233,7 +240,7 @@ async function check() {
     renderReplaced(state);
     setStatus(`checked in ${Math.round(performance.now() - started)} ms`);
   } catch (error) {
-    setFailure(error.message);
+    setFailure(error.message, error instanceof TypeError); // a TypeError: fetch got no answer (the studio is gone)
   }
 }
 
@@ -266,7 +273,7 @@ async function save(overwrite = false) {
       const state = await api(`/api/state?tab=${tabId}`).catch(() => null);
       if (stillOpen()) showConflict(error.message, !state || (state.versions[file] ?? null) !== null);
     }
-    setFailure(error.message);
+    setFailure(error.message, error instanceof TypeError);
   }
 }
 
@@ -921,12 +928,12 @@ async function poll() {
             studio.version = version;
             editor.value = text;
             renderHighlight();
-            setStatus(`${studio.file} changed on disk; reloaded`);
+            tellAboutTheOpenFile(`${studio.file} changed on disk; reloaded`);
           }
         }
       } else if (studio.file && !$("#conflict").hidden) showConflict(null); // back as the page loaded it (the deletion undone)
     }
-    if (renamed) setStatus(`${renamed} was renamed to ${studio.file} in another studio tab`);
+    if (renamed) tellAboutTheOpenFile(`${renamed} was renamed to ${studio.file} in another studio tab`);
   } catch (error) {
     setFailure(`lost the studio: ${error.message}`, true);
   }
