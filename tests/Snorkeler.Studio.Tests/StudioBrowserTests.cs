@@ -1238,6 +1238,16 @@ public sealed class StudioBrowserTests
         };
         """, prefix, milliseconds);
 
+    /// <summary>
+    /// Makes the page's requests whose address starts with <paramref name="prefix"/> get no answer (fetch fails, as with the
+    /// network gone) until the test calls <c>window.reachable()</c>.
+    /// </summary>
+    private static void Unreachable(ChromeDriver browser, string prefix) => browser.ExecuteScript("""
+        const [fetched, prefix] = [window.fetch, arguments[0]];
+        window.reachable = () => { window.fetch = fetched; };
+        window.fetch = (path, init) => String(path).startsWith(prefix) ? Promise.reject(new TypeError("Failed to fetch")) : fetched(path, init);
+        """, prefix);
+
     /// <summary>A count of <see cref="SlowDown"/>'s: "asked", "arrived" or "answered".</summary>
     private static long Slow(ChromeDriver browser, string count)
         => Convert.ToInt64(browser.ExecuteScript("return window.slow[arguments[0]]", count), CultureInfo.InvariantCulture);
@@ -1317,11 +1327,7 @@ public sealed class StudioBrowserTests
         await using var studio = await StudioHarness.Start();
         using var browser = Browser();
         var wait = Open(browser, studio);
-        browser.ExecuteScript("""
-            const fetched = window.fetch;
-            window.reachable = () => { window.fetch = fetched; };
-            window.fetch = (path, init) => String(path).startsWith("/api/state") ? Promise.reject(new TypeError("Failed to fetch")) : fetched(path, init);
-            """);
+        Unreachable(browser, "/api/state");
         wait.Until(b => Text(b, "#status") == "lost the studio: Failed to fetch");
 
         // When they reach it again, with nothing changed meanwhile (before: the failure stayed until the numbers changed)
@@ -1338,10 +1344,8 @@ public sealed class StudioBrowserTests
         await using var studio = await StudioHarness.Start();
         using var browser = Browser();
         var wait = Open(browser, studio);
+        Unreachable(browser, "/api/check");
         browser.ExecuteScript("""
-            const fetched = window.fetch;
-            window.reachable = () => { window.fetch = fetched; };
-            window.fetch = (path, init) => String(path).startsWith("/api/check") ? Promise.reject(new TypeError("Failed to fetch")) : fetched(path, init);
             window.shown = [];
             new MutationObserver(() => window.shown.push(document.getElementById("status").textContent))
               .observe(document.getElementById("status"), { childList: true, characterData: true, subtree: true });
