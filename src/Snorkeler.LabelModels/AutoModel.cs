@@ -271,7 +271,7 @@ public sealed class AutoTrainer : ILabelModelTrainer
     {
         Guard.NotNull(train);
         Guard.NotNull(context);
-        if (train.LfNames.Count == 0) throw new SnorkelerException("auto: the label matrix has no LFs");
+        if (train.LfNames.Count == 0) throw new ModelRefusalException("auto: the label matrix has no LFs");
         var log = context.Log;
         var quiet = context.Quiet; // the candidates' own progress would drown the comparison
         // Without a dev split, a wide matrix whose columns answer independently of the class is people's answers read as LFs (see
@@ -463,7 +463,7 @@ public sealed class AutoTrainer : ILabelModelTrainer
             log?.Invoke($"auto: {candidates[best]}: rejected: {note}");
             best = Best(candidates.Select(c => c.Score).ToArray(), higherIsBetter: true);
         }
-        if (best < 0) throw new SnorkelerException("auto: every candidate model failed; see the log");
+        if (best < 0) throw new ModelRefusalException("auto: every candidate model failed; see the log");
         var reason = noSignal ?? (folds < 2
             ? "with fewer than two independent groups of sources no source can be held out, so majority vote is kept"
             : string.Create(CultureInfo.InvariantCulture,
@@ -748,7 +748,7 @@ public sealed class AutoTrainer : ILabelModelTrainer
         var fallbackScore = Metric(fallback, gold, devRows, dev.Schema, metric);
         var candidates = scored.Select(s => s.Candidate).ToList();
         var best = DevBest(scored, c => scored[c].Candidate.Score, higher, devRows, gold, dev.Schema);
-        if (best < 0) throw new SnorkelerException("auto: every candidate model failed; see the log");
+        if (best < 0) throw new ModelRefusalException("auto: every candidate model failed; see the log");
 
         var devBest = candidates[best];
         var name = AutoOptions.Spelling(metric);

@@ -419,8 +419,8 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
         activityInput = null;
         var k = train.Schema.Cardinality;
         var m = train.LfNames.Count;
-        if (m == 0) throw new SnorkelerException("dawid-skene: the label matrix has no LFs");
-        if ((long)m * k * (k + 1) > 1L << 27) throw new SnorkelerException($"dawid-skene: {LabelModel.Sources(train)} × {k} classes need too many confusion-matrix entries");
+        if (m == 0) throw new ModelRefusalException("dawid-skene: the label matrix has no LFs");
+        if ((long)m * k * (k + 1) > 1L << 27) throw new ModelRefusalException($"dawid-skene: {LabelModel.Sources(train)} × {k} classes need too many confusion-matrix entries");
         var clamped = Options.DevGold == DevGoldUse.Clamp && context.Dev is { HasGold: true } ? context.Dev : null;
         double[]? fixedPrior = null;
         if (clamped is not null)
@@ -437,7 +437,7 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
             fixedPrior = balance;
         else if (Options.PriorEstimate != PriorEstimate.Em) fixedPrior = ClassPrior.Estimate(train, context, Options.PriorEstimate);
         var patterns = VotePatterns.Read(train, clamped, context.Cancellation);
-        if (patterns.Rows == 0) throw new SnorkelerException("dawid-skene: the training matrix has no rows");
+        if (patterns.Rows == 0) throw new ModelRefusalException("dawid-skene: the training matrix has no rows");
         if (Options.RecognisePeople && clamped is null && !patterns.Annotator.Contains(true)
             && Crowd.CrowdRecognition.Test(patterns, k) is { LooksLikePeople: true } evidence)
         {

@@ -132,15 +132,15 @@ public sealed class EbccTrainer : ILabelModelTrainer
         Guard.NotNull(context);
         var k = train.Schema.Cardinality;
         var m = train.LfNames.Count;
-        if (m == 0) throw new SnorkelerException("ebcc: the label matrix has no LFs");
+        if (m == 0) throw new ModelRefusalException("ebcc: the label matrix has no LFs");
         if ((double)m * k * k * Options.Subtypes > 1 << 24)
-            throw new SnorkelerException($"ebcc: {LabelModel.Sources(train)} × {k} classes × {Options.Subtypes} subtypes need too many confusion entries; use fewer --subtypes, or dawid-skene");
+            throw new ModelRefusalException($"ebcc: {LabelModel.Sources(train)} × {k} classes × {Options.Subtypes} subtypes need too many confusion entries; use fewer --subtypes, or dawid-skene");
         var clamped = Options.DevGold == DevGoldUse.Clamp && context.Dev is { HasGold: true } ? context.Dev : null;
         if (clamped is not null) LabelModel.CheckCompatible(new MajorityVoteModel(train.Schema, train.LfNames), clamped, context.DevName ?? "ebcc: the dev split");
         // Semi-supervised, the class proportions are learned from the gold and unlabelled rows unless a prior is given.
         double[]? fixedPrior = clamped is null ? ClassPrior.Fixed(train.Schema, context, ModelName) : context.Prior is not null ? ClassPrior.Resolve(train.Schema, context) : null;
         var data = CrowdData.Read(train, clamped, context.Cancellation);
-        if (data.TotalRows == 0) throw new SnorkelerException("ebcc: the training matrix has no rows");
+        if (data.TotalRows == 0) throw new ModelRefusalException("ebcc: the training matrix has no rows");
         return Fit(data, train.Schema, train.LfNames, fixedPrior, context);
     }
 

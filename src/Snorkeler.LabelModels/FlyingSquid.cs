@@ -88,13 +88,13 @@ public sealed class FlyingSquidTrainer : IStatisticsTrainer
 
     private static void CheckShape(int m, FitContext context)
     {
-        if (m == 0) throw new SnorkelerException($"{context.TrainPrefix}flyingsquid: the label matrix has no LFs");
-        if (m < 3) throw new SnorkelerException($"{context.TrainPrefix}flyingsquid needs at least 3 LFs to form triplets, got {m}");
+        if (m == 0) throw new ModelRefusalException($"{context.TrainPrefix}flyingsquid: the label matrix has no LFs");
+        if (m < 3) throw new ModelRefusalException($"{context.TrainPrefix}flyingsquid needs at least 3 LFs to form triplets, got {m}");
     }
 
     private FlyingSquidModel FitWithPrior(SufficientStatistics stats, FitContext context, double[] prior)
     {
-        if (stats.RowCount == 0) throw new SnorkelerException("flyingsquid: the training matrix has no rows");
+        if (stats.RowCount == 0) throw new ModelRefusalException("flyingsquid: the training matrix has no rows");
         int m = stats.LfCount, k = stats.Cardinality;
         // Co-vote counts and, per class, the rows where exactly one of the pair voted that class.
         var coVotes = new long[m * m];

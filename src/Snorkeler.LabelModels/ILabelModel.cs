@@ -39,7 +39,10 @@ public interface ILabelModelTrainer
     /// <summary>The model's name as the command line knows it.</summary>
     string Name { get; }
 
-    /// <summary>Fits the model. Throws <see cref="SnorkelerException"/> with a clear message for input the model cannot use.</summary>
+    /// <summary>
+    /// Fits the model. Throws <see cref="ModelRefusalException"/> for a sound matrix this model cannot fit (its size, too
+    /// few sources), and <see cref="SnorkelerException"/> with a clear message for other input it cannot use.
+    /// </summary>
     ILabelModel Fit(IMatrixSource train, FitContext context);
 }
 

@@ -21,7 +21,7 @@ public sealed class MajorityVoteTrainer : ILabelModelTrainer
     public ILabelModel Fit(IMatrixSource train, FitContext context)
     {
         Guard.NotNull(train);
-        if (train.LfNames.Count == 0) throw new SnorkelerException("mv: the label matrix has no LFs");
+        if (train.LfNames.Count == 0) throw new ModelRefusalException("mv: the label matrix has no LFs");
         // The readers check the votes, gold labels and row count as they go: reading is the validation.
         foreach (var _ in train.ReadBlocks()) context.Cancellation.ThrowIfCancellationRequested();
         return new MajorityVoteModel(train.Schema, train.LfNames.ToArray());

@@ -293,11 +293,11 @@ public static class ModelComparison
                 {
                     model = trainer.Fit(train, context);
                 }
-                catch (SnorkelerException e) when (e is not OptionException && e.File is null)
+                catch (ModelRefusalException e)
                 {
                     // A model that cannot fit this matrix (flyingsquid on one LF, ebcc where one source votes) is reported as such
-                    // and the others are compared; it refuses every seed alike. A file that fails as it is read (a truncated
-                    // matrix read block by block) says so with its name (SnorkelerException.File) and stops the comparison.
+                    // and the others are compared; it refuses every seed alike. Any other failure (an option value that names no
+                    // LF, a file found malformed as it is read block by block) stops the comparison with its own message.
                     refused.Add(new ModelRefusal(spec, Reason(e.Message, kind.Name, trainName)));
                     runs.Clear(); // refused at a later seed: refused, not compared on the seeds before
                     break;

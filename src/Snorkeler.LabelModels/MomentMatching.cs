@@ -176,11 +176,11 @@ public sealed class SnorkelTrainer : IStatisticsTrainer
 
     private void CheckShape(int k, int m, FitContext context)
     {
-        if (m == 0) throw new SnorkelerException($"{context.TrainPrefix}snorkel: the label matrix has no LFs");
+        if (m == 0) throw new ModelRefusalException($"{context.TrainPrefix}snorkel: the label matrix has no LFs");
         // Per epoch: nnz(O)·k (at most m²k³) for O'μ plus about 3·m·k³ for the μP(S − S_j) terms.
         var operations = (double)Options.Epochs * (Math.Min((double)m * (m - 1) * k * k, 1e8) * k + 3.0 * m * k * k * k);
         if (operations > MaxOperations)
-            throw new SnorkelerException($"{context.TrainPrefix}snorkel: {m} LFs × {k} classes × {Options.Epochs} epochs needs about {operations:0.#e0} operations (limit {MaxOperations:0.#e0}); use dawid-skene or mv, or fewer epochs");
+            throw new ModelRefusalException($"{context.TrainPrefix}snorkel: {m} LFs × {k} classes × {Options.Epochs} epochs needs about {operations:0.#e0} operations (limit {MaxOperations:0.#e0}); use dawid-skene or mv, or fewer epochs");
     }
 
     private SnorkelModel FitWithPrior(SufficientStatistics stats, FitContext context, double[] p)
@@ -199,7 +199,7 @@ public sealed class SnorkelTrainer : IStatisticsTrainer
     {
         CheckShape(stats.Cardinality, stats.LfCount, context);
         var n = stats.RowCount;
-        if (n == 0) throw new SnorkelerException("snorkel: the training matrix has no rows");
+        if (n == 0) throw new ModelRefusalException("snorkel: the training matrix has no rows");
         int m = stats.LfCount, k = stats.Cardinality, d = m * k;
         var diag = new double[d];
         for (var i = 0; i < d; i++) diag[i] = (double)stats.Votes[i] / n;
@@ -234,7 +234,7 @@ public sealed class SnorkelTrainer : IStatisticsTrainer
                 finite &= double.IsFinite(mu[i]);
             }
             if (!finite)
-                throw new SnorkelerException($"snorkel: the fit diverged at epoch {epoch + 1}; {DivergenceAdvice(Options)}");
+                throw new ModelRefusalException($"snorkel: the fit diverged at epoch {epoch + 1}; {DivergenceAdvice(Options)}");
             if (snapshots.Contains(epoch + 1)) models.Add(Snapshot(stats, context, p, mu, Options with { Epochs = epoch + 1 }));
         }
         if (context.Log is not null && (double)m * m * k * k * k <= 1e9)

@@ -29,7 +29,7 @@ public sealed class SufficientStatistics
     private readonly long[] _pairs;
 
     /// <summary>Empty statistics (no rows) for a task's classes and LFs.</summary>
-    /// <exception cref="SnorkelerException">m(m−1)/2 · k² exceeds <see cref="MaxPairEntries"/>.</exception>
+    /// <exception cref="ModelRefusalException">m(m−1)/2 · k² exceeds <see cref="MaxPairEntries"/>.</exception>
     public SufficientStatistics(LabelSchema schema, IReadOnlyList<string> lfNames)
     {
         Schema = Guard.NotNull(schema);
@@ -38,7 +38,7 @@ public sealed class SufficientStatistics
         var k = (long)schema.Cardinality;
         var pairEntries = m * (m - 1) / 2 * k * k;
         if (pairEntries > MaxPairEntries)
-            throw new SnorkelerException($"sufficient statistics for {m} LFs and {k} classes need {pairEntries:N0} pair counts, more than the {MaxPairEntries:N0} supported; use fewer LFs or classes");
+            throw new ModelRefusalException($"sufficient statistics for {m} LFs and {k} classes need {pairEntries:N0} pair counts, more than the {MaxPairEntries:N0} supported; use fewer LFs or classes");
         _votes = new long[m * k];
         _pairs = new long[pairEntries];
     }

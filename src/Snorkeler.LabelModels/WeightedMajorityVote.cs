@@ -61,7 +61,7 @@ public sealed class WeightedVoteTrainer : ILabelModelTrainer
         Guard.NotNull(context);
         var m = train.LfNames.Count;
         var k = train.Schema.Cardinality;
-        if (m == 0) throw new SnorkelerException("wmv: the label matrix has no LFs");
+        if (m == 0) throw new ModelRefusalException("wmv: the label matrix has no LFs");
         var hasDev = context.Dev is { HasGold: true };
         var source = Options.AccuracySource == "auto" ? (hasDev ? "dev" : "snorkel") : Options.AccuracySource;
         if (source == "dev" && !hasDev) throw new SnorkelerException("wmv: --accuracies dev needs a labelled dev split (--dev)");
@@ -81,7 +81,8 @@ public sealed class WeightedVoteTrainer : ILabelModelTrainer
             {
                 // With --accuracies snorkel a dev split alone changes nothing: the option has to change too.
                 var advice = Options.AccuracySource == "snorkel" ? "use --accuracies dev with a labelled dev split" : "give a labelled dev split";
-                throw new SnorkelerException($"wmv: the accuracies come from a snorkel fit, which failed ({e.Message}); {advice} for dev accuracies", e);
+                var message = $"wmv: the accuracies come from a snorkel fit, which failed ({e.Message}); {advice} for dev accuracies";
+                throw e is ModelRefusalException ? new ModelRefusalException(message, e) : new SnorkelerException(message, e);
             }
             accuracies = Enumerable.Range(0, m).Select(snorkel.LfAccuracy).ToArray();
             prior = snorkel.ClassPrior.ToArray();

@@ -215,6 +215,38 @@ public sealed class FileAtFaultTests : IDisposable
     }
 
     [Fact]
+    public void Compare_stops_at_an_error_that_is_not_a_model_refusing_the_matrix_as_fit_does()
+    {
+        // Given a dependency option naming an LF the matrix does not have (before: 'not compared', and mv compared, exit 0)
+        var train = Split("a", "train.json", XY, ThreeLfs);
+        var test = Split("a", "test.json", XY, ThreeLfs);
+
+        // When
+        var result = Shell.Run("compare", "--train", train, "--test", test, "--models", "mv,snorkel:deps=lf_0:lf_x");
+
+        // Then: the run stops with fit's message and exit code, and no table
+        result.ShouldFailWith(1, "error: snorkel --deps: no LF named 'lf_x'; did you mean 'lf_0'?");
+        result.Out.ShouldBeEmpty();
+        Shell.Run("fit", "--matrix", train, "--model", "snorkel", "--deps", "lf_0:lf_x", "--out", _temp.File("m.json"))
+            .ShouldFailWith(1, "error: snorkel --deps: no LF named 'lf_x'; did you mean 'lf_0'?");
+    }
+
+    [Fact]
+    public void Compare_suite_stops_at_an_error_that_is_not_a_model_refusing_a_set_and_names_the_set()
+    {
+        // Given a set of three LFs, whose names the option does not give (before: 'not compared' under the tables, exit 0)
+        Split("suite/a", "train.json", XY, ThreeLfs);
+        Split("suite/a", "test.json", XY, ThreeLfs);
+
+        // When
+        var result = Shell.Run("compare", "--suite", _temp.File("suite"), "--models", "mv,snorkel:deps=lf_0:lf_x");
+
+        // Then
+        result.ShouldFailWith(1, $"error: set 'a' ({_temp.File("suite/a")}): snorkel --deps: no LF named 'lf_x'; did you mean 'lf_0'?");
+        result.Out.ShouldBeEmpty();
+    }
+
+    [Fact]
     public void Compare_suite_names_the_set_that_no_model_can_fit()
     {
         // Given a sound set and one of two LFs, which flyingsquid, the only model asked for, refuses

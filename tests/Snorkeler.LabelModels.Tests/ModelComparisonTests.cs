@@ -85,6 +85,7 @@ public sealed class ModelComparisonTests(ITestOutputHelper output)
         result.Rows.Select(r => r.Model).ShouldBe(["mv"]);
         var refusal = result.Refused.ShouldHaveSingleItem();
         refusal.Model.ShouldBe("flyingsquid");
+        Should.Throw<ModelRefusalException>(() => new FlyingSquidTrainer().Fit(train, new FitContext { Seed = 1 })).Message.ShouldEndWith(refusal.Reason);
         refusal.Reason.ShouldContain("3");
         var json = JsonNode.Parse(result.ToJson())!.AsArray();
         json.Select(o => (string)o!["model"]!).ShouldBe(["mv", "flyingsquid"]);
@@ -93,6 +94,19 @@ public sealed class ModelComparisonTests(ITestOutputHelper output)
         result.ToCsv().Split('\n')[^2].ShouldBe("flyingsquid,,,,,");
         result.ToMarkdown().TrimEnd().Split('\n')[^1].ShouldBe($"- flyingsquid not compared: {Printable.MarkdownCell(refusal.Reason)}");
         result.ToText().ShouldContain($"flyingsquid not compared: {refusal.Reason}");
+    }
+
+    [Fact]
+    public void A_failure_that_is_not_a_model_refusing_the_matrix_stops_the_comparison_with_its_own_message()
+    {
+        // Given three LFs and a dependency option naming an LF the matrix does not have
+        var train = Some.Synthetic(300, 3, 2, seed: 1);
+        var test = Some.Synthetic(100, 3, 2, seed: 2);
+
+        // When / Then: the option's error, not a refusal listed beside majority vote's row
+        var error = Should.Throw<SnorkelerException>(() => ModelComparison.Run(train, test, null, ["mv", "snorkel:deps=lf_0:lf_x"], [1]));
+        error.ShouldNotBeOfType<ModelRefusalException>();
+        error.Message.ShouldStartWith("snorkel --deps: no LF named 'lf_x'");
     }
 
     [Fact]

@@ -14,8 +14,8 @@ internal static class CrowdFit
     {
         var m = (long)train.LfNames.Count;
         var k = (long)train.Schema.Cardinality;
-        if (m == 0) throw new SnorkelerException($"{model}: the label matrix has no LFs");
-        if (m * k * (k + 1) > 1L << 28) throw new SnorkelerException($"{model}: {m:N0} sources × {k} classes need too many confusion-matrix entries");
+        if (m == 0) throw new ModelRefusalException($"{model}: the label matrix has no LFs");
+        if (m * k * (k + 1) > 1L << 28) throw new ModelRefusalException($"{model}: {m:N0} sources × {k} classes need too many confusion-matrix entries");
     }
 
     /// <summary>Answers up to which a crowd model runs all its default restarts.</summary>
@@ -41,7 +41,7 @@ internal static class CrowdFit
         var voting = data.Sources.Distinct().Order().ToArray();
         if (voting.Length is 0 or >= 3) return voting.Length;
         var which = string.Join(" and ", voting.Select(j => $"'{names[j]}'"));
-        throw new SnorkelerException($"{context?.TrainPrefix}{model}: only {which} {(voting.Length == 1 ? "votes" : "vote")} on this matrix; a model of each source's confusion needs at least three voting sources to tell their accuracies apart (use mv or dawid-skene)");
+        throw new ModelRefusalException($"{context?.TrainPrefix}{model}: only {which} {(voting.Length == 1 ? "votes" : "vote")} on this matrix; a model of each source's confusion needs at least three voting sources to tell their accuracies apart (use mv or dawid-skene)");
     }
 
     /// <summary>
