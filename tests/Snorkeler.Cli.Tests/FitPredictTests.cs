@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Globalization;
+using Snorkeler.Cli.Commands;
 using Snorkeler.Cli.Tests.Support;
 
 namespace Snorkeler.Cli.Tests;
@@ -438,6 +439,30 @@ public class FitPredictTests
         // Then both counts (before: 'has more rows than the matrix (2)' or 'has fewer rows than the matrix (2)', the data's count unsaid)
         predict.ShouldFailWith(1, $"error: {data}: has {counted}, but the label matrix {matrix} has 2; give the data the matrix was made from");
         File.Exists(temp.File("p.csv")).ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Predict_counts_a_matrix_of_unknown_length_in_the_one_pass_and_predicts_no_block_after_the_data_ran_out()
+    {
+        // Given a 10-row matrix served in blocks of 3 that does not know its row count (before: the message's count
+        // read the whole matrix a second time)
+        var matrix = LabelMatrix.Create(LabelSchema.Numbered(2), ["a", "b"], Enumerable.Range(0, 20).Select(v => v % 3 - 1).ToArray());
+        var source = new SmallBlocks(matrix, 3);
+        var model = new LabelModels.MajorityVoteTrainer().Fit(matrix, new LabelModels.FitContext { Seed = 0 });
+        var handed = 0;
+        var dataEnded = false;
+
+        // When the rows handed on end after the first block, as data of 3 rows would
+        var rows = PredictCommand.Predict(model, source, Analysis.TieBreak.Abstain, 0, (block, _, _) =>
+        {
+            handed += block.RowCount;
+            dataEnded = true;
+        }, countOnly: () => dataEnded);
+
+        // Then the count is the matrix's, from one read, and no block was handed on after that
+        rows.ShouldBe(10);
+        source.Reads.ShouldBe(1);
+        handed.ShouldBe(3);
     }
 
     [Fact]

@@ -68,6 +68,7 @@ internal sealed class PredictCommand : ICommand
             var k = model.Schema.Cardinality;
             var block = new JoinColumns.Block(layout.Keys.Count);
             var rowNumbers = Array.Empty<long>();
+            long? dataEndsAt = null; // the data's rows, set when the data ends before the matrix; the matrix's rows are then counted in the same pass
             rows = Predict(model, matrix, tieBreak, seed, (votes, probabilities, labels) =>
             {
                 cancellation.ThrowIfCancellationRequested();
@@ -91,7 +92,10 @@ internal sealed class PredictCommand : ICommand
                         if (carried is not null)
                         {
                             if (!carried.MoveNext())
-                                throw Inputs.RowCountMismatch(data!, row, matrixName, matrix.RowCount ?? matrix.ReadBlocks().Sum(b => (long)b.RowCount));
+                            {
+                                dataEndsAt = row;
+                                return;
+                            }
                             carried.Current.CopyTo(values, keys is null ? 0 : 1);
                         }
                     }
@@ -99,7 +103,8 @@ internal sealed class PredictCommand : ICommand
                 }
                 block.WriteTo(writer);
                 if (votes.HasGold) scores!.Add(probabilities, votes.GoldLabels, votes.FirstRow);
-            });
+            }, countOnly: () => dataEndsAt is not null);
+            if (dataEndsAt is { } dataCount) throw Inputs.RowCountMismatch(data!, dataCount, matrixName, rows);
             if (carried is not null && carried.MoveNext())
             {
                 var dataRows = rows + 1;
@@ -120,8 +125,13 @@ internal sealed class PredictCommand : ICommand
         return ExitCode.Ok;
     }
 
-    /// <summary>Predicts block by block, handing each block's probabilities and hard labels to <paramref name="each"/>.</summary>
-    internal static long Predict(ILabelModel model, IMatrixSource matrix, TieBreak tieBreak, int seed, Action<LabelMatrix, ReadOnlySpan<double>, ReadOnlySpan<int>> each)
+    /// <summary>
+    /// Predicts block by block, handing each block's probabilities and hard labels to <paramref name="each"/>, and returns the
+    /// rows read. Once <paramref name="countOnly"/> says so (the data beside the matrix ran out), the blocks left are counted
+    /// and not predicted, so a message can give the matrix's rows without reading it a second time.
+    /// </summary>
+    internal static long Predict(ILabelModel model, IMatrixSource matrix, TieBreak tieBreak, int seed, Action<LabelMatrix, ReadOnlySpan<double>, ReadOnlySpan<int>> each,
+        Func<bool>? countOnly = null)
     {
         var k = model.Schema.Cardinality;
         double[] probabilities = [];
@@ -130,6 +140,12 @@ internal sealed class PredictCommand : ICommand
         foreach (var block in matrix.ReadBlocks())
         {
             var n = block.RowCount;
+            rows += n;
+            if (countOnly?.Invoke() == true)
+            {
+                block.ReturnVotes();
+                continue;
+            }
             if (probabilities.Length < n * k) probabilities = new double[n * k];
             if (labels.Length < n) labels = new int[n];
             var p = probabilities.AsSpan(0, n * k);
@@ -142,7 +158,6 @@ internal sealed class PredictCommand : ICommand
             for (var i = 0; i < n; i++) labels[i] = HardLabels.Choose(p.Slice(i * k, k), block.FirstRow + i, tieBreak, seed);
             each(block, p, labels.AsSpan(0, n));
             block.ReturnVotes(); // nothing keeps a block: its votes go to the next block read
-            rows += n;
         }
         return rows;
     }

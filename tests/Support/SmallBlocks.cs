@@ -1,4 +1,4 @@
-namespace Snorkeler.LabelModels.Tests.Support;
+namespace Snorkeler.Tests.Support;
 
 /// <summary>A matrix served in blocks of a fixed small size, counting how often it is read.</summary>
 internal sealed class SmallBlocks(LabelMatrix matrix, int blockRows) : IMatrixSource
