@@ -784,7 +784,7 @@ public sealed class AutoTrainer : ILabelModelTrainer
             }
             trusted = leads && worseCalibrated is null;
             var paired = double.IsFinite(error)
-                ? string.Create(CultureInfo.InvariantCulture, $"one paired standard error ({error:F4}, {devRows.Length} dev rows)")
+                ? string.Create(CultureInfo.InvariantCulture, $"one paired standard error ({error:F4}, {Text.Listing.Counted(devRows.Length, "dev row")})")
                 : "one paired standard error (none can be measured on 1 dev row)";
             reason = trusted
                 ? string.Create(CultureInfo.InvariantCulture, $"best dev {name} ({devBest.Score:F4}); it leads the unsupervised choice ({fallbackScore:F4}) by {lead:F4} per dev row, more than {paired}{clearLead}")

@@ -78,7 +78,7 @@ public static class ClassPrior
     public static double[] Validate(IReadOnlyList<double> prior, int k)
     {
         if (prior.Count != k)
-            throw new OptionException($"the class prior has {prior.Count} values but the task has {k} classes");
+            throw new OptionException($"the class prior has {Text.Listing.Counted(prior.Count, "value")} but the task has {Text.Listing.Counted(k, "class")}");
         if (prior.Any(p => !double.IsFinite(p) || p <= 0))
             throw new OptionException($"the class prior must be positive numbers, got {string.Join(",", prior)}");
         // Huge values (1e308, 1e308) overflow the sum: then they are scaled by the largest first.

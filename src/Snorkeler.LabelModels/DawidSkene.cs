@@ -420,7 +420,7 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
         var k = train.Schema.Cardinality;
         var m = train.LfNames.Count;
         if (m == 0) throw new ModelRefusalException("dawid-skene: the label matrix has no LFs");
-        if ((long)m * k * (k + 1) > 1L << 27) throw new ModelRefusalException($"dawid-skene: {LabelModel.Sources(train)} × {k} classes need too many confusion-matrix entries");
+        if ((long)m * k * (k + 1) > 1L << 27) throw new ModelRefusalException($"dawid-skene: {LabelModel.Sources(train)} × {Text.Listing.Counted(k, "class")} need too many confusion-matrix entries");
         var clamped = Options.DevGold == DevGoldUse.Clamp && context.Dev is { HasGold: true } ? context.Dev : null;
         double[]? fixedPrior = null;
         if (clamped is not null)
@@ -599,7 +599,7 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
     {
         if (!fit.Fit.Converged)
             context.Warning(string.Create(CultureInfo.InvariantCulture,
-                $"warning: dawid-skene's row activity fit (spread {fit.Spread}) stopped at the iteration cap ({Options.MaxIterations}) before the log-likelihood changed by less than {Options.Tolerance:G3} of itself; raise --max-iter or --tol"));
+                $"warning: dawid-skene's row activity fit (spread {fit.Spread}) stopped at the iteration cap ({Options.MaxIterations:N0}) before the log-likelihood changed by less than {Options.Tolerance:G3} of itself; raise --max-iter or --tol"));
     }
 
     /// <summary>The least share of training rows the plain member of the activity family must label as the fit does for its activity model to replace the fit.</summary>
@@ -855,13 +855,13 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
         var fit = em.Run(context.Cancellation);
         var groups = em.ExclusiveGroups;
         var grouped = groups.Length == 0 ? "" : $"; {Text.Listing.Counted(groups.Sum(g => g.Length), "single-class source")} in {Text.Listing.Counted(groups.Length, "group")} that never vote together";
-        var gold = patterns.ClampedRows is var n && n > 0 ? $", {n} of them dev rows clamped to their gold class" : "";
+        var gold = patterns.ClampedRows is var n && n > 0 ? $", {n:N0} of them dev rows clamped to their gold class" : "";
         context.Log?.Invoke(string.Create(CultureInfo.InvariantCulture,
             $"dawid-skene: abstain {DawidSkeneOptions.Spelling(Options.Abstain)}, {(Options.Confusion == ConfusionModel.OneCoin ? "one-coin" : "full")} confusion{grouped}; {Text.Listing.Counted(patterns.Count, "distinct vote pattern")} in {Text.Listing.Counted(patterns.Rows, "row")}{gold}; {Text.Listing.Counted(fit.Iterations, "EM iteration")}, objective {fit.Objective:G8}{(fit.Converged ? "" : " (not converged)")}"));
         if (em.LearnedStrength is { } learned)
             context.Log?.Invoke("dawid-skene: prior strength learned from the sources' spread (--smoothing auto): " + learned + " pseudo-votes a row");
         if (!fit.Converged)
-            context.Warning($"warning: dawid-skene stopped at the iteration cap ({Options.MaxIterations}) before the objective changed by less than {Options.Tolerance:G3} of itself; raise --max-iter or --tol");
+            context.Warning($"warning: dawid-skene stopped at the iteration cap ({Options.MaxIterations:N0}) before the objective changed by less than {Options.Tolerance:G3} of itself; raise --max-iter or --tol");
         var derived = new DerivedSources(em.Parents, em.Keep());
         if (derived.Any && derived.Parent.Count(p => p >= 0) is var modelled)
             context.Log?.Invoke($"dawid-skene: {Text.Listing.Counted(modelled, "source")} whose every vote is another source's vote {(modelled == 1 ? "is" : "are")} modelled given that source (--derived given)");
@@ -1108,7 +1108,7 @@ internal sealed class DawidSkeneEm
         string Text(double x) => x.ToString("G4", CultureInfo.InvariantCulture);
         if (strengths.Length <= 12) return string.Join(", ", strengths.Select((x, c) => $"class {c} {Text(x)}"));
         return string.Join("; ", Enumerable.Range(0, strengths.Length).GroupBy(c => Text(strengths[c])).Select(g =>
-            g.Count() <= 5 ? $"{g.Key} for class{(g.Count() == 1 ? "" : "es")} {string.Join(", ", g)}" : $"{g.Key} for {g.Count()} classes"));
+            g.Count() <= 5 ? $"{g.Key} for class{(g.Count() == 1 ? "" : "es")} {string.Join(", ", g)}" : $"{g.Key} for {Snorkeler.Text.Listing.Counted(g.Count(), "class")}"));
     }
 
     /// <summary>The strengths learned with <c>smoothing auto</c>, for the log; null when the fit kept <c>smoothing</c>.</summary>

@@ -134,7 +134,7 @@ public sealed class EbccTrainer : ILabelModelTrainer
         var m = train.LfNames.Count;
         if (m == 0) throw new ModelRefusalException("ebcc: the label matrix has no LFs");
         if ((double)m * k * k * Options.Subtypes > 1 << 24)
-            throw new ModelRefusalException($"ebcc: {LabelModel.Sources(train)} × {k} classes × {Options.Subtypes} subtypes need too many confusion entries; use fewer --subtypes, or dawid-skene");
+            throw new ModelRefusalException($"ebcc: {LabelModel.Sources(train)} × {Text.Listing.Counted(k, "class")} × {Text.Listing.Counted(Options.Subtypes, "subtype")} need too many confusion entries; use fewer --subtypes, or dawid-skene");
         var clamped = Options.DevGold == DevGoldUse.Clamp && context.Dev is { HasGold: true } ? context.Dev : null;
         if (clamped is not null) LabelModel.CheckCompatible(new MajorityVoteModel(train.Schema, train.LfNames), clamped, context.DevName ?? "ebcc: the dev split");
         // Semi-supervised, the class proportions are learned from the gold and unlabelled rows unless a prior is given.
@@ -166,7 +166,7 @@ public sealed class EbccTrainer : ILabelModelTrainer
             context.Warning(string.Create(CultureInfo.InvariantCulture,
                 $"warning: ebcc: {single * 100:F0}% of the votes come from LFs that only ever vote one class; ebcc reads an abstain as a missing answer, so such an LF says the same whatever the class and the fit may put most rows in one class; use snorkel, dawid-skene or auto"));
         if (!best.FitInfo!.Converged)
-            context.Warning($"warning: ebcc stopped at the iteration cap ({Options.MaxIterations}) before the class posteriors moved by less than {Options.Tolerance:G3} or the ELBO by less than {Options.ElboTolerance:G3} of itself; raise --max-iter, --tol or --elbo-tol");
+            context.Warning($"warning: ebcc stopped at the iteration cap ({Options.MaxIterations:N0}) before the class posteriors moved by less than {Options.Tolerance:G3} or the ELBO by less than {Options.ElboTolerance:G3} of itself; raise --max-iter, --tol or --elbo-tol");
         return best;
     }
 

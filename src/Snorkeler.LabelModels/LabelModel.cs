@@ -42,7 +42,7 @@ public static class LabelModel
         var missing = trained.Except(read, StringComparer.Ordinal).ToList();
         var extra = read.Except(trained, StringComparer.Ordinal).ToList();
         var what = new List<string>();
-        if (trained.Count != read.Count) what.Add($"it has {read.Count} LFs, the training matrix {trained.Count}");
+        if (trained.Count != read.Count) what.Add($"it has {Text.Listing.Counted(read.Count, "LF")}, the training matrix {trained.Count:N0}");
         if (missing.Count > 0) what.Add(Only(missing, "the training matrix"));
         if (extra.Count > 0) what.Add(Only(extra, otherMatrix));
         if (missing.Count == 0 && extra.Count == 0 && trained.Count == read.Count)
@@ -60,7 +60,7 @@ public static class LabelModel
         if (!model.Schema.Equals(matrix.Schema))
             throw new SnorkelerException($"{where}: classes {matrix.Schema.ListedAgainst(model.Schema)} differ from the model's {model.Schema.ListedAgainst(matrix.Schema)}");
         if (model.LfNames.Count != matrix.LfNames.Count)
-            throw new SnorkelerException($"{where}: has {matrix.LfNames.Count} LFs but the model was fitted on {model.LfNames.Count}");
+            throw new SnorkelerException($"{where}: has {Text.Listing.Counted(matrix.LfNames.Count, "LF")} but the model was fitted on {model.LfNames.Count:N0}");
         for (var j = 0; j < model.LfNames.Count; j++)
             if (!string.Equals(model.LfNames[j], matrix.LfNames[j], StringComparison.Ordinal))
                 throw new SnorkelerException($"{where}: LF {j + 1} is '{matrix.LfNames[j]}' but the model expects '{model.LfNames[j]}'");

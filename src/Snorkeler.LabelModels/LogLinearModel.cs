@@ -28,16 +28,16 @@ public abstract class LogLinearModel : ILabelModel
         var k = schema.Cardinality;
         if (baseScores is not null)
         {
-            if (baseScores.Length != k || baseScores.Any(b => !double.IsFinite(b))) throw new SnorkelerException($"the base scores must be {k} finite numbers");
+            if (baseScores.Length != k || baseScores.Any(b => !double.IsFinite(b))) throw new SnorkelerException($"the base scores must be {Text.Listing.Counted(k, "finite number")}");
             for (var c = 0; c < k; c++) _logPrior[c] += baseScores[c];
         }
-        if (table.Length != (long)LfNames.Count * k * k) throw new SnorkelerException($"the score table has {table.Length} entries, expected {LfNames.Count * k * k}");
+        if (table.Length != (long)LfNames.Count * k * k) throw new SnorkelerException($"the score table has {table.Length:N0} entries, expected {(long)LfNames.Count * k * k:N0}");
         if (table.Any(t => !double.IsFinite(t))) throw new SnorkelerException("the score table has a value that is not finite");
         _table = table;
         _pairs = pairs?.ToArray() ?? [];
         foreach (var pair in _pairs)
             if (pair.First < 0 || pair.First >= pair.Second || pair.Second >= LfNames.Count || pair.LogRatio.Length != k * k * k || pair.LogRatio.Any(v => !double.IsFinite(v)))
-                throw new SnorkelerException($"a pair correction must join two of the {LfNames.Count} LFs in order with {k * k * k} finite terms");
+                throw new SnorkelerException($"a pair correction must join two of the {Text.Listing.Counted(LfNames.Count, "LF")} in order with {Text.Listing.Counted((long)k * k * k, "finite term")}");
     }
 
     /// <summary>The corrections for dependent LF pairs (empty for a model of independent LFs).</summary>

@@ -180,7 +180,7 @@ public sealed class SnorkelTrainer : IStatisticsTrainer
         // Per epoch: nnz(O)·k (at most m²k³) for O'μ plus about 3·m·k³ for the μP(S − S_j) terms.
         var operations = (double)Options.Epochs * (Math.Min((double)m * (m - 1) * k * k, 1e8) * k + 3.0 * m * k * k * k);
         if (operations > MaxOperations)
-            throw new ModelRefusalException($"{context.TrainPrefix}snorkel: {m} LFs × {k} classes × {Options.Epochs} epochs needs about {operations:0.#e0} operations (limit {MaxOperations:0.#e0}); use dawid-skene or mv, or fewer epochs");
+            throw new ModelRefusalException($"{context.TrainPrefix}snorkel: {Text.Listing.Counted(m, "LF")} × {Text.Listing.Counted(k, "class")} × {Text.Listing.Counted(Options.Epochs, "epoch")} needs about {operations:0.#e0} operations (limit {MaxOperations:0.#e0}); use dawid-skene or mv, or fewer epochs");
     }
 
     private SnorkelModel FitWithPrior(SufficientStatistics stats, FitContext context, double[] p)

@@ -38,7 +38,7 @@ public sealed class SufficientStatistics
         var k = (long)schema.Cardinality;
         var pairEntries = m * (m - 1) / 2 * k * k;
         if (pairEntries > MaxPairEntries)
-            throw new ModelRefusalException($"sufficient statistics for {m} LFs and {k} classes need {pairEntries:N0} pair counts, more than the {MaxPairEntries:N0} supported; use fewer LFs or classes");
+            throw new ModelRefusalException($"sufficient statistics for {Text.Listing.Counted(m, "LF")} and {Text.Listing.Counted(k, "class")} need {pairEntries:N0} pair counts, more than the {MaxPairEntries:N0} supported; use fewer LFs or classes");
         _votes = new long[m * k];
         _pairs = new long[pairEntries];
     }
@@ -195,7 +195,7 @@ public sealed class SufficientStatistics
     private void CheckSame(LabelSchema schema, IReadOnlyList<string> lfNames, string what)
     {
         if (!Schema.Equals(schema)) throw new SnorkelerException($"{what}: classes {schema.ListedAgainst(Schema)} differ from the statistics' {Schema.ListedAgainst(schema)}");
-        if (lfNames.Count != LfCount) throw new SnorkelerException($"{what}: has {lfNames.Count} LFs but the statistics have {LfCount}");
+        if (lfNames.Count != LfCount) throw new SnorkelerException($"{what}: has {Text.Listing.Counted(lfNames.Count, "LF")} but the statistics have {LfCount:N0}");
         for (var j = 0; j < LfCount; j++)
             if (!string.Equals(lfNames[j], LfNames[j], StringComparison.Ordinal))
                 throw new SnorkelerException($"{what}: LF {j + 1} is '{lfNames[j]}' but the statistics have '{LfNames[j]}'");
@@ -333,7 +333,7 @@ public sealed class SufficientStatistics
 
     private static void ReadCounts(JsonArray array, long[] into, string field, long rows, Func<string, SnorkelerException> bad)
     {
-        if (array.Count != into.Length) throw bad($"field '{field}' has {array.Count} counts, expected {into.Length}");
+        if (array.Count != into.Length) throw bad($"field '{field}' has {Text.Listing.Counted(array.Count, "count")}, expected {into.Length:N0}");
         for (var i = 0; i < into.Length; i++)
         {
             into[i] = Count(array[i], $"field '{field}': count {i}", rows, bad);

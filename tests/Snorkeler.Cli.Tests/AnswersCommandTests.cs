@@ -258,8 +258,8 @@ public class AnswersCommandTests
     }
 
     [Theory]
-    [InlineData("dawid-skene", "dawid-skene: {0} × 1000 classes need too many confusion-matrix entries")]
-    [InlineData("ebcc", "ebcc: {0} × 1000 classes × 10 subtypes need too many confusion entries; use fewer --subtypes, or dawid-skene")]
+    [InlineData("dawid-skene", "dawid-skene: {0} × 1,000 classes need too many confusion-matrix entries")]
+    [InlineData("ebcc", "ebcc: {0} × 1,000 classes × 10 subtypes need too many confusion entries; use fewer --subtypes, or dawid-skene")]
     public void A_model_refusing_too_many_sources_and_classes_counts_workers_for_answers_and_lfs_for_an_lf_matrix(string model, string refusal)
     {
         // Given 200 workers answering in 1,000 classes, and a matrix of 200 LFs voting in as many

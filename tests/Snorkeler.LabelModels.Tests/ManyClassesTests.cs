@@ -103,6 +103,34 @@ public sealed class ManyClassesTests
         Some.CheckedProbabilities(model, train);
     }
 
+    [Theory]
+    [InlineData("dawid-skene", 7000, "dawid-skene: 3 LFs × 7,000 classes need too many confusion-matrix entries")]
+    [InlineData("ebcc", 1000, "ebcc: 3 LFs × 1,000 classes × 10 subtypes need too many confusion entries; use fewer --subtypes, or dawid-skene")]
+    [InlineData("snorkel", 1000, "snorkel: 3 LFs × 1,000 classes × 100 epochs needs about ")]
+    [InlineData("ibcc", 2000, "ibcc: 3 LFs × 2,000 classes need 12,006,000 confusion-matrix entries ")]
+    public void A_model_refusing_a_size_writes_its_counts_with_thousands_separators_as_every_model_does(string model, int k, string start)
+    {
+        // Given three sources voting among thousands of classes (before: '7000 classes' from dawid-skene and ebcc, '1,000' from ibcc)
+        var train = FewClassesEach(20, 3, k, seed: 1);
+
+        // When
+        var error = Should.Throw<ModelRefusalException>(() => LabelModelCatalog.Get(model).CreateTrainer(ModelOptions.Defaults).Fit(train, FitContext.WithSeed(0)));
+
+        // Then
+        error.Message.ShouldStartWith(start);
+    }
+
+    [Fact]
+    public void Statistics_too_large_to_hold_are_refused_with_their_counts_written_with_thousands_separators()
+    {
+        // Given three LFs and 9,460 classes: 3 × 9,460² pair counts, past 2^28
+        // When
+        var error = Should.Throw<ModelRefusalException>(() => new SufficientStatistics(LabelSchema.Numbered(9460), Some.LfNames(3)));
+
+        // Then
+        error.Message.ShouldBe("sufficient statistics for 3 LFs and 9,460 classes need 268,474,800 pair counts, more than the 268,435,456 supported; use fewer LFs or classes");
+    }
+
     [Fact]
     public void An_ibcc_fit_past_the_confusion_entries_it_handles_is_refused_naming_the_sizes_and_the_models_that_fit_it()
     {

@@ -19,9 +19,15 @@ public static class Listing
             ? value
             : "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
-    /// <summary>"1 row", "0 rows", "1,234 rows": a count with its noun, plural (an s added) unless the count is 1.</summary>
+    /// <summary>
+    /// "1 row", "0 rows", "1,234 rows", "1,000 classes": a count with its noun, plural unless the count is 1 (an s added, es
+    /// after s, x or sh; "epochs", so not after ch). Counts in messages go through here, so all of them are written alike.
+    /// </summary>
     public static string Counted(long count, string noun)
-        => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{count:N0} {noun}{(count == 1 ? "" : "s")}");
+        => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{count:N0} {noun}{(count == 1 ? "" : Plural(noun))}");
+
+    private static string Plural(string noun)
+        => noun.EndsWith('s') || noun.EndsWith('x') || noun.EndsWith("sh", StringComparison.Ordinal) ? "es" : "s";
 
     /// <summary>
     /// "class 4", "classes 2 to 10", "classes 2, 4 and 6 to 9": increasing <paramref name="numbers"/> after the noun, runs of

@@ -15,7 +15,7 @@ internal static class CrowdFit
         var m = (long)train.LfNames.Count;
         var k = (long)train.Schema.Cardinality;
         if (m == 0) throw new ModelRefusalException($"{model}: the label matrix has no LFs");
-        if (m * k * (k + 1) > 1L << 28) throw new ModelRefusalException($"{model}: {m:N0} sources × {k} classes need too many confusion-matrix entries");
+        if (m * k * (k + 1) > 1L << 28) throw new ModelRefusalException($"{model}: {LabelModel.Sources(train)} × {Text.Listing.Counted(k, "class")} need too many confusion-matrix entries");
     }
 
     /// <summary>Answers up to which a crowd model runs all its default restarts.</summary>

@@ -155,7 +155,7 @@ public sealed class IbccTrainer : ILabelModelTrainer
         var entries = (long)m * k * (k + 1);
         if (entries > MaxConfusionEntries)
             throw new ModelRefusalException(string.Create(CultureInfo.InvariantCulture,
-                $"{context.TrainPrefix}ibcc: {LabelModel.Sources(train)} × {k:N0} classes need {entries:N0} confusion-matrix entries (sources × classes × (classes + 1)), more than the {MaxConfusionEntries:N0} it fits in reasonable time and memory; use mace or glad, whose parameters grow with the sources alone, or mv"));
+                $"{context.TrainPrefix}ibcc: {LabelModel.Sources(train)} × {Text.Listing.Counted(k, "class")} need {entries:N0} confusion-matrix entries (sources × classes × (classes + 1)), more than the {MaxConfusionEntries:N0} it fits in reasonable time and memory; use mace or glad, whose parameters grow with the sources alone, or mv"));
     }
 
     internal IbccModel Fit(CrowdData data, LabelSchema schema, IReadOnlyList<string> names, double[]? fixedPrior, FitContext context)

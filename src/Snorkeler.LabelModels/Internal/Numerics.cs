@@ -366,7 +366,7 @@ internal static class Parameters
     public static double[] Numbers(JsonObject parameters, string field, int length, double min = double.NegativeInfinity, double max = double.PositiveInfinity)
     {
         if (parameters[field] is not JsonArray array) throw new SnorkelerException($"parameter '{field}' is missing or not an array");
-        if (array.Count != length) throw new SnorkelerException($"parameter '{field}' has {array.Count} values, expected {length}");
+        if (array.Count != length) throw new SnorkelerException($"parameter '{field}' has {Snorkeler.Text.Listing.Counted(array.Count, "value")}, expected {length:N0}");
         var values = new double[length];
         for (var i = 0; i < length; i++) values[i] = Number(array[i], $"{field}[{i}]", min, max);
         return values;
@@ -379,7 +379,7 @@ internal static class Parameters
     public static double[] Matrix(JsonObject parameters, string field, int rows, int columns, double min = double.NegativeInfinity, double max = double.PositiveInfinity)
     {
         if (parameters[field] is not JsonArray array) throw new SnorkelerException($"parameter '{field}' is missing or not an array");
-        if (array.Count != rows) throw new SnorkelerException($"parameter '{field}' has {array.Count} rows, expected {rows}");
+        if (array.Count != rows) throw new SnorkelerException($"parameter '{field}' has {Snorkeler.Text.Listing.Counted(array.Count, "row")}, expected {rows:N0}");
         var values = new double[(long)rows * columns];
         for (var r = 0; r < rows; r++)
         {
