@@ -28,6 +28,18 @@ public sealed record Diagnostic(string Code, DiagnosticSeverity Severity, string
     /// <summary>True for errors.</summary>
     public bool IsError => Severity == DiagnosticSeverity.Error;
 
+    /// <summary>
+    /// Diagnostics in the order compilers print them: those without a place first, then by file, line and column, ties
+    /// kept in the order given. A loader that finds some late (a script's names, checked once it has run) still lists
+    /// each file's in line order.
+    /// </summary>
+    public static IReadOnlyList<Diagnostic> InOrder(IEnumerable<Diagnostic> diagnostics)
+        => Guard.NotNull(diagnostics)
+            .OrderBy(d => d.Location?.Path, StringComparer.Ordinal)
+            .ThenBy(d => d.Location?.Line ?? 0)
+            .ThenBy(d => d.Location?.Column ?? 0)
+            .ToArray();
+
     /// <inheritdoc />
     public override string ToString()
     {

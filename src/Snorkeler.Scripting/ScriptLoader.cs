@@ -91,7 +91,8 @@ public sealed class ScriptLoader : ILfLoader
         string? key, string? entry, bool hit, Stopwatch clock)
     {
         LastLoad = new ScriptLoadStats(hit, key, entry, clock.Elapsed);
-        return new LfSet(schema, functions, diagnostics, sources.Texts.Where(t => !t.Listed).Select(t => t.FullPath).Concat(sources.References).ToArray());
+        // The names are checked once the scripts have run, after the compiler's and the run's diagnostics: each file's in line order still.
+        return new LfSet(schema, functions, Diagnostic.InOrder(diagnostics), sources.Texts.Where(t => !t.Listed).Select(t => t.FullPath).Concat(sources.References).ToArray());
     }
 
     /// <summary>The submission's factory method, the load context holding its assembly, the compiled code's column shifts, and what each listed script holds.</summary>

@@ -189,6 +189,18 @@ public sealed class ScriptDiagnosticTests : IDisposable
     }
 
     [Fact]
+    public void A_loop_s_name_error_comes_in_line_order_among_the_other_errors_of_its_file()
+    {
+        // Given a name declared, then again in a loop on line 2, and a blank name on line 3
+        var set = ScriptTestKit.Load(_loader, _folder, ScriptTestKit.HamSpam, ("order.csx",
+            "Lf(\"same\", row => HAM);\nfor (var i = 0; i < 3; i++) Lf(\"same\", row => SPAM);\nLf(\" \", row => HAM);\n"));
+
+        // Then the loop's error (line 2) comes before the blank name's (line 3), as the compiler's own are ordered (before:
+        // after it, the names being checked once the script had run)
+        set.Diagnostics.Select(d => (d.Code, d.Location!.Line)).ShouldBe([("SNK0605", 2), ("SNK0606", 3)]);
+    }
+
+    [Fact]
     public void A_blank_LF_name_or_a_null_function_is_an_error()
     {
         var set = ScriptTestKit.Load(_loader, _folder, ScriptTestKit.HamSpam, ("blank.csx", "Lf(\" \", row => HAM);\nLf(\"null\", null);\n"));

@@ -126,14 +126,9 @@ public sealed class LfProject
         }
         if (schema is null && any && !diagnostics.Any(d => d.IsError))
             diagnostics.Add(Diagnostic.Error(Codes.NoLabels, "no classes declared: add a line such as 'labels HAM, SPAM' to a .rules file", null));
-        // In file and position order, as compilers print them: the languages' lists, cross-file duplicates and a
-        // script's own (compile, then load-time) diagnostics came out in the order they were found. Unplaced ones first.
-        var ordered = diagnostics
-            .OrderBy(d => d.Location?.Path, StringComparer.Ordinal)
-            .ThenBy(d => d.Location?.Line ?? 0)
-            .ThenBy(d => d.Location?.Column ?? 0)
-            .ToArray();
-        return new LfSet(schema, byName.Values.ToArray(), ordered, reads.Distinct(StringComparer.Ordinal).ToArray());
+        // In file and position order, as compilers print them: the languages' lists and cross-file duplicates came out in
+        // the order they were found.
+        return new LfSet(schema, byName.Values.ToArray(), Diagnostic.InOrder(diagnostics), reads.Distinct(StringComparer.Ordinal).ToArray());
     }
 
     /// <summary>The largest LF file read (rule and script files are small; a device or a huge file is refused).</summary>
