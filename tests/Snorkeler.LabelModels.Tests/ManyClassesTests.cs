@@ -120,6 +120,53 @@ public sealed class ManyClassesTests
         error.Message.ShouldStartWith(start);
     }
 
+    /// <summary>
+    /// <paramref name="rows"/> rows of <paramref name="m"/> sources among <paramref name="k"/> classes, row i answered once: by
+    /// source i mod m, with label (i / m) mod k, so every row is distinct and each source gives many distinct labels.
+    /// </summary>
+    private static LabelMatrix OneAnswerEach(int rows, int m, int k)
+    {
+        var votes = Enumerable.Repeat(LabelSchema.Abstain, rows * m).ToArray();
+        for (var i = 0; i < rows; i++) votes[i * m + i % m] = i / m % k;
+        return LabelMatrix.Create(LabelSchema.Numbered(k), Some.LfNames(m), votes).WithSourceKinds(Enumerable.Repeat(SourceKind.Annotator, m).ToArray());
+    }
+
+    [Theory]
+    [InlineData("mace")]
+    [InlineData("glad")]
+    public void Mace_and_glad_fit_thousands_of_workers_over_hundreds_of_classes_which_the_shared_confusion_limit_refused(string model)
+    {
+        // Given 2,000 workers and 400 classes, 1,200 answers: 2,000 × 400 × 401 'confusion-matrix entries' refused both
+        // before, though neither holds a confusion matrix (mace: 1,200 distinct labels × 400 classes; glad: 1,200 rows × 400 posteriors)
+        var train = OneAnswerEach(1200, 2000, 400);
+
+        // When
+        var fitted = LabelModelCatalog.Get(model).CreateTrainer(new ModelOptions(new Dictionary<string, string> { ["restarts"] = "1", ["max-iter"] = "20" }))
+            .Fit(train, FitContext.WithSeed(0));
+
+        // Then
+        Some.CheckedProbabilities(fitted, train);
+    }
+
+    [Theory]
+    [InlineData("mace", 3000, 30, "answers.csv: mace: 3,000 distinct labels given by 30 workers × 3,000 classes need 9,000,000 answer likelihoods "
+        + "(of each label a source gave, under each class), more than the 8,388,608 it fits in reasonable time and memory; use glad, whose parameters grow with the sources alone, or mv")]
+    [InlineData("glad", 45000, 45, "answers.csv: glad: 45,000 distinct rows × 3,000 classes need 135,000,000 class posteriors (each distinct row's probability of each class), "
+        + "more than the 134,217,728 it fits in reasonable time and memory; use mv")]
+    public void Mace_and_glad_refuse_past_their_own_limits_naming_what_they_hold(string model, int rows, int workers, string message)
+    {
+        // Given 3,000 classes and, for mace, 30 workers giving 3,000 distinct labels (9 M answer likelihoods), for glad 45,000
+        // distinct rows (135 M class posteriors) (before: 'N sources × 3000 classes need too many confusion-matrix entries')
+        var train = OneAnswerEach(rows, workers, 3000);
+
+        // When
+        var error = Should.Throw<ModelRefusalException>(() => LabelModelCatalog.Get(model).CreateTrainer(ModelOptions.Defaults)
+            .Fit(train, FitContext.WithSeed(0) with { TrainName = "answers.csv" }));
+
+        // Then
+        error.Message.ShouldBe(message);
+    }
+
     [Fact]
     public void Statistics_too_large_to_hold_are_refused_with_their_counts_written_with_thousands_separators()
     {

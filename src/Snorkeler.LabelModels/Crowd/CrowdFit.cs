@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Snorkeler.LabelModels.Internal;
 
@@ -9,13 +10,28 @@ internal static class CrowdFit
     /// <summary>Sources below which a shared prior is not learned from them (empirical Bayes needs a population).</summary>
     public const int MinPooledSources = 10;
 
-    /// <summary>Throws a clear error for a matrix the models cannot fit.</summary>
+    /// <summary>Refuses a matrix without sources. Each model checks its own sizes (ibcc before reading; mace and glad once read).</summary>
     public static void CheckShape(string model, IMatrixSource train)
     {
-        var m = (long)train.LfNames.Count;
-        var k = (long)train.Schema.Cardinality;
-        if (m == 0) throw new ModelRefusalException($"{model}: the label matrix has no LFs");
-        if (m * k * (k + 1) > 1L << 28) throw new ModelRefusalException($"{model}: {LabelModel.Sources(train)} × {Text.Listing.Counted(k, "class")} need too many confusion-matrix entries");
+        if (train.LfNames.Count == 0) throw new ModelRefusalException($"{model}: the label matrix has no LFs");
+    }
+
+    /// <summary>
+    /// The most class posteriors (distinct rows × classes) mace and glad hold: each restart keeps a probability of every class
+    /// for every distinct row (8 bytes each), and every iteration passes over them and over each answer's classes. glad on
+    /// 49,880 distinct rows × 2,000 classes (100 M posteriors, 2 restarts) took 27 s in 1.6 GB; on 99,595 × 2,000 (199 M,
+    /// 1 restart) 25 s in 1.7 GB; on 140,000 tasks × 2,000 (2 restarts) 90 s in 4.2 GB (docs/benchmarks.md). Up to 3
+    /// restarts run at once, so this keeps the worst case near 3 GB, as ibcc's and mace's own limits do.
+    /// </summary>
+    public const long MaxPosteriorEntries = 1L << 27;
+
+    /// <summary>Refuses, once the answers are read and before any iteration, data whose class posteriors would pass <see cref="MaxPosteriorEntries"/>.</summary>
+    public static void CheckPosteriors(string model, CrowdData data, FitContext context)
+    {
+        var entries = (long)data.Rows * data.K;
+        if (entries > MaxPosteriorEntries)
+            throw new ModelRefusalException(string.Create(CultureInfo.InvariantCulture,
+                $"{context.TrainPrefix}{model}: {Text.Listing.Counted(data.Rows, "distinct row")} × {Text.Listing.Counted(data.K, "class")} need {entries:N0} class posteriors (each distinct row's probability of each class), more than the {MaxPosteriorEntries:N0} it fits in reasonable time and memory; use mv"));
     }
 
     /// <summary>Answers up to which a crowd model runs all its default restarts.</summary>

@@ -86,6 +86,7 @@ public sealed class GladTrainer : ILabelModelTrainer
         CrowdFit.CheckShape(ModelName, train);
         double[]? fixedPrior = ClassPrior.Fixed(train.Schema, context, ModelName);
         var data = CrowdData.Read(train, context.Cancellation);
+        CrowdFit.CheckPosteriors(ModelName, data, context); // its parameters (an ability per worker) are small whatever the classes
         var restarts = CrowdFit.Restarts(Options.Restarts, GladOptions.DefaultRestarts, data.WeightedVotes);
         var best = CrowdFit.BestOf(restarts, context, data.Rows, restart => Run(data, fixedPrior, restart, context), f => f.LogPosterior);
         context.Log?.Invoke(string.Create(CultureInfo.InvariantCulture,

@@ -144,7 +144,7 @@ public sealed class IbccTrainer : ILabelModelTrainer
     /// communities' priors over them too, and the model file writes one: 1,600 workers × 50 classes (4.1 M entries) took
     /// 0.35 s an iteration in 1 GB, its five restarts more than 400 s; 3 × 2,000 (12 M) 2.5 GB and a 177 MB model file;
     /// 10,000 × 50 (25.5 M) 4 s an iteration in 6 GB and a 470 MB file; 40,000 × 50 (102 M) passed 15 GB within four
-    /// minutes. The shared limit of the crowd models (2²⁸) let all of these start; this one keeps the first.
+    /// minutes. The crowd models' former shared limit (2²⁸) let all of these start; this one keeps the first.
     /// </summary>
     internal const long MaxConfusionEntries = 1L << 23;
 

@@ -110,7 +110,30 @@ public sealed class MaceTrainer : ILabelModelTrainer
         CrowdFit.CheckShape(ModelName, train);
         double[]? fixedPrior = ClassPrior.Fixed(train.Schema, context, ModelName);
         var data = CrowdData.Read(train, context.Cancellation);
+        CheckSize(train, data, context);
         return Fit(data, train.Schema, train.LfNames, fixedPrior, context);
+    }
+
+    /// <summary>
+    /// The most entries of the E-step's table of answer likelihoods (one row of classes for each distinct label each worker
+    /// gave: at most workers × classes rows) a fit takes on; every iteration fills it from the workers' strategies (workers ×
+    /// classes) and adds a row of it per answer. On 2,000 workers × 400 classes (30,000 answers, 11.6 M entries) the default
+    /// fit (5 restarts, each at the 500-iteration cap) took 564 s in 3.2 GB; on 2,000 × 250 (7.3 M) an iteration took 0.26 s
+    /// in 1.4 GB, and on 200 × 1,000 (100,000 answers, about 90 M) 2 s in 2.5 GB, 500 iterations of 5 restarts over an
+    /// hour (docs/benchmarks.md). The crowd models' shared limit (2²⁸ sources × classes × (classes + 1)) refused the first
+    /// and let the last start; this one, ibcc's own, refuses both.
+    /// </summary>
+    internal const long MaxTableEntries = 1L << 23;
+
+    /// <summary>Refuses, once the answers are read and before any iteration, a table past <see cref="MaxTableEntries"/> or class posteriors past the crowd models' limit.</summary>
+    private static void CheckSize(IMatrixSource train, CrowdData data, FitContext context)
+    {
+        var labels = CrowdFit.Cast(data).Count;
+        var table = (long)labels * data.K;
+        if (table > MaxTableEntries)
+            throw new ModelRefusalException(string.Create(CultureInfo.InvariantCulture,
+                $"{context.TrainPrefix}mace: {Text.Listing.Counted(labels, "distinct label")} given by {LabelModel.Sources(train)} × {Text.Listing.Counted(data.K, "class")} need {table:N0} answer likelihoods (of each label a source gave, under each class), more than the {MaxTableEntries:N0} it fits in reasonable time and memory; use glad, whose parameters grow with the sources alone, or mv"));
+        CrowdFit.CheckPosteriors(ModelName, data, context);
     }
 
     internal MaceModel Fit(CrowdData data, LabelSchema schema, IReadOnlyList<string> names, double[]? fixedPrior, FitContext context)
