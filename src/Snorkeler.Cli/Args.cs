@@ -133,12 +133,15 @@ internal sealed class Args
     /// <summary>A one-dash token such as <c>-o</c> or <c>-seed</c>, never a negative number (<c>-5</c>, <c>-0.5</c>).</summary>
     public static bool IsShortOption(string token) => token is ['-', var c, ..] && char.IsAsciiLetter(c);
 
-    /// <summary>'-o': the two-dash option it stands for, when one name begins with its letters, else the nearest name.</summary>
+    /// <summary>
+    /// '-o': the two-dash option it stands for: the shortest name that begins with its letters, when one is shortest
+    /// ('--out' beside fit's '--off-diagonal'), else the nearest name.
+    /// </summary>
     private static UsageException ShortOption(string token, IEnumerable<string> names)
     {
         var bare = token[1..];
-        var starting = names.Where(n => n[2..].StartsWith(bare, StringComparison.Ordinal)).ToList();
-        var near = starting.Count == 1 ? starting[0] : Text.Suggest.Nearest("--" + bare, names);
+        var starting = names.Where(n => n[2..].StartsWith(bare, StringComparison.Ordinal)).OrderBy(n => n.Length).ToList();
+        var near = starting.Count == 1 || (starting.Count > 1 && starting[0].Length < starting[1].Length) ? starting[0] : Text.Suggest.Nearest("--" + bare, names);
         return new UsageException($"unknown option '{token}': options have two dashes and their whole name{(near is null ? "" : $"; did you mean '{near}'?")}");
     }
 

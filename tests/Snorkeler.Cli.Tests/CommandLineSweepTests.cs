@@ -54,6 +54,8 @@ public sealed class CommandLineSweepTests
     [InlineData(new[] { "apply", "-o", "m.snkm" }, "snorkeler apply: unknown option '-o': options have two dashes and their whole name; did you mean '--out'?")]
     [InlineData(new[] { "apply", "--data", "d.csv", "-o", "m.snkm" }, "snorkeler apply: unknown option '-o': options have two dashes and their whole name; did you mean '--out'?")]
     [InlineData(new[] { "check", "-x" }, "snorkeler check: unknown option '-x': options have two dashes and their whole name")]
+    [InlineData(new[] { "fit", "--matrix", "m.csv", "-o", "m.json" }, "snorkeler fit: unknown option '-o': options have two dashes and their whole name; did you mean '--out'?")]
+    [InlineData(new[] { "label", "-o", "labels.csv" }, "snorkeler label: unknown option '-o': options have two dashes and their whole name; did you mean '--out'?")]
     [InlineData(new[] { "fit", "--matrix", "m.csv", "-seed", "3" }, "snorkeler fit: unknown option '-seed': options have two dashes and their whole name; did you mean '--seed'?")]
     public void A_one_dash_option_is_a_usage_error_suggesting_the_two_dash_one(string[] arguments, string message)
     {
