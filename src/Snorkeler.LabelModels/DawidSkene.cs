@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using Snorkeler.LabelModels.Internal;
@@ -460,7 +462,7 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
         var heldOutOptions = Options;
         if (activityInput is { } input && Options.ActivitySpread is null && !HasDerivedSources(model))
         {
-            var family = ActivityFamily.Fit(input.Patterns, train.Schema, train.LfNames, input.FixedPrior, Options, context);
+            var family = ActivityFamily.Fit(train, input.Patterns, input.FixedPrior, Options, context);
             activityInput = input with { Family = family };
             if (!family.RowsFireTogether) heldOutOptions = Options with { RowActivity = false };
         }
@@ -530,7 +532,7 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
             context.Log?.Invoke("dawid-skene: row activity: not tested, as some sources are modelled as derived from others (they fire together by construction)");
             return model;
         }
-        family ??= ActivityFamily.Fit(patterns, train.Schema, train.LfNames, fixedPrior, Options, context);
+        family ??= ActivityFamily.Fit(train, patterns, fixedPrior, Options, context);
         var (sample, best) = (family.Sample, family.Best);
         var plain = new DawidSkeneActivityModel(train.Schema, train.LfNames, family.PlainWithoutBlank, null);
         var test = new RowActivityTest(family.Plain.LogLikelihood, best.LogLikelihood, best.Spread, SameLabels(model, plain, sample, k));
@@ -544,7 +546,7 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
             context.Log?.Invoke($"dawid-skene: row activity: {test}; the family reads the votes otherwise than the fit, so the fit is kept");
             return model;
         }
-        if (!ReferenceEquals(sample, patterns) || !best.Fit.Converged)
+        if (!family.SampledEveryRow || !best.Fit.Converged)
             best = RowActivity.Fit(patterns, m, k, best.Spread, fixedPrior, Options.MaxIterations, Options.Tolerance, context.Cancellation, best);
         context.Log?.Invoke($"dawid-skene: row activity: {test}: the rows fire together, so each row's activity is modelled ({Text.Listing.Counted(best.Fit.Iterations, "EM iteration")})");
         WarnAtCap(best, context);
@@ -559,15 +561,19 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
     /// </summary>
     internal sealed class ActivityFamily
     {
-        private ActivityFamily(VotePatterns sample, RowActivityFit[] fits)
+        private ActivityFamily(VotePatterns sample, bool sampledEveryRow, RowActivityFit[] fits)
         {
             Sample = sample;
+            SampledEveryRow = sampledEveryRow;
             Plain = fits[0];
             PlainWithoutBlank = fits[^1];
             Best = fits[..^1].Aggregate((a, b) => b.LogLikelihood > a.LogLikelihood ? b : a);
         }
 
         public VotePatterns Sample { get; }
+
+        /// <summary>The fits saw every training row (else evenly spaced rows, and the chosen spread is fitted again on all).</summary>
+        public bool SampledEveryRow { get; }
 
         public RowActivityFit Plain { get; }
 
@@ -579,17 +585,48 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
         /// <summary>A spread above 0 is likelier than the plain member by more than <see cref="RowActivity.TestStatistic"/>.</summary>
         public bool RowsFireTogether => Best.Spread > 0 && 2 * (Best.LogLikelihood - Plain.LogLikelihood) > RowActivity.TestStatistic;
 
-        /// <summary>The family's fits, side by side (each is independent of the others), on evenly spaced rows.</summary>
-        public static ActivityFamily Fit(VotePatterns patterns, LabelSchema schema, IReadOnlyList<string> lfNames, double[]? fixedPrior, DawidSkeneOptions options, FitContext context)
+        // Families already fitted on an in-memory matrix (immutable), by what else they depend on: the fixed prior, the iteration
+        // cap and the tolerance. Dawid–Skene's variants (abstain missing or a vote, full or one-coin) read the same vote patterns
+        // and fit the same family, so `auto` and `compare`, which fit several of them on one matrix and on the same held-out
+        // folds, fit each family once. The table lets go of a matrix's families with the matrix.
+        private static readonly ConditionalWeakTable<LabelMatrix, ConcurrentDictionary<string, Lazy<ActivityFamily>>> Fitted = new();
+
+        /// <summary>The family's fits on <paramref name="train"/>'s vote patterns, each independent of the others (side by side), on evenly spaced rows.</summary>
+        public static ActivityFamily Fit(IMatrixSource train, VotePatterns patterns, double[]? fixedPrior, DawidSkeneOptions options, FitContext context)
         {
-            var (k, m) = (schema.Cardinality, lfNames.Count);
-            var sample = patterns.Rows <= RowActivity.TestRows ? patterns
-                : VotePatterns.Read(patterns.ToMatrix(schema, lfNames, RowActivity.TestRows), context.Cancellation);
+            var iterations = Math.Min(options.MaxIterations, RowActivity.TestIterations);
+            if (train is not LabelMatrix matrix) return Compute(train, patterns, fixedPrior, iterations, options.Tolerance, context);
+            var key = string.Create(CultureInfo.InvariantCulture,
+                $"{(fixedPrior is null ? "learned" : string.Join(",", fixedPrior.Select(p => p.ToString("R", CultureInfo.InvariantCulture))))}|{iterations}|{options.Tolerance:R}");
+            var families = Fitted.GetValue(matrix, _ => new ConcurrentDictionary<string, Lazy<ActivityFamily>>());
+            while (true)
+            {
+                var family = families.GetOrAdd(key, _ => new Lazy<ActivityFamily>(() => Compute(train, patterns, fixedPrior, iterations, options.Tolerance, context)));
+                try
+                {
+                    return family.Value;
+                }
+                catch (Exception e)
+                {
+                    // Not kept: a fit stopped by its own caller's cancellation is fitted again for a caller that was not cancelled.
+                    families.TryRemove(KeyValuePair.Create(key, family));
+                    if (e is not OperationCanceledException || context.Cancellation.IsCancellationRequested) throw;
+                }
+            }
+        }
+
+        /// <summary>Families held for <paramref name="matrix"/> (for tests).</summary>
+        internal static int HeldFor(LabelMatrix matrix) => Fitted.TryGetValue(matrix, out var families) ? families.Count : 0;
+
+        private static ActivityFamily Compute(IMatrixSource train, VotePatterns patterns, double[]? fixedPrior, int iterations, double tolerance, FitContext context)
+        {
+            var (k, m) = (train.Schema.Cardinality, train.LfNames.Count);
+            var everyRow = patterns.Rows <= RowActivity.TestRows;
+            var sample = everyRow ? patterns : VotePatterns.Read(patterns.ToMatrix(train.Schema, train.LfNames, RowActivity.TestRows), context.Cancellation);
             var spreads = RowActivity.Spreads.Length;
             var fits = InParallel.Map(spreads + 1, context.Cancellation,
-                i => RowActivity.Fit(sample, m, k, i < spreads ? RowActivity.Spreads[i] : 0, fixedPrior, Math.Min(options.MaxIterations, RowActivity.TestIterations), options.Tolerance,
-                    context.Cancellation, blankRows: i < spreads));
-            return new ActivityFamily(sample, fits);
+                i => RowActivity.Fit(sample, m, k, i < spreads ? RowActivity.Spreads[i] : 0, fixedPrior, iterations, tolerance, context.Cancellation, blankRows: i < spreads));
+            return new ActivityFamily(sample, everyRow, fits);
         }
     }
 

@@ -56,6 +56,23 @@ public sealed class RowActivityTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Dawid_Skene_variants_fitted_on_one_matrix_fit_the_row_activity_family_once_and_each_gives_the_model_it_gives_alone()
+    {
+        // Given a YouTube-shaped set whose LFs fire together, and three Dawid–Skene variants that read the same vote patterns
+        var (train, _) = YouTubeShaped(51, activity: 1.2);
+        DawidSkeneOptions[] variants = [new(), new() { Abstain = AbstainMode.Vote }, new() { Confusion = ConfusionModel.OneCoin }];
+
+        // When each is fitted on that matrix, and each again on a copy of its own (the same votes, another matrix)
+        var shared = variants.Select(o => ModelFile.ToJson(new DawidSkeneTrainer(o).Fit(train, FitContext.WithSeed(1))).ToJsonString()).ToArray();
+        var alone = variants.Select(o => ModelFile.ToJson(new DawidSkeneTrainer(o).Fit(train.WithGold([]), FitContext.WithSeed(1))).ToJsonString()).ToArray();
+
+        // Then the matrix holds one family (fitted for the first, reused by the others), and every model is the one fitted alone
+        DawidSkeneTrainer.ActivityFamily.HeldFor(train).ShouldBe(1);
+        shared[0].ShouldContain("\"activity\"");
+        for (var v = 0; v < variants.Length; v++) shared[v].ShouldBe(alone[v]);
+    }
+
+    [Fact]
     public void Where_LFs_fire_independently_given_the_class_it_keeps_the_model_of_independent_sources()
     {
         var (train, _) = YouTubeShaped(51, activity: 0);
