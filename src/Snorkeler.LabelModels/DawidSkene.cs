@@ -966,14 +966,22 @@ internal sealed class DawidSkeneEm
     private readonly int[] _slot;              // per (source, vote), m × k: its row of _counts, -1 for a vote the source never casts
     private readonly double[] _counts;         // soft counts (source, vote it casts, class), Σ_j |votes_j| × k: a vote never cast counts 0
     private readonly double[] _classTotals;
-    private readonly double[] _logConfusion;   // m × k × (k + 1)
+    private readonly double[] _logConfusion;   // m × k × (k + 1); during EM a row's votes outside Written(c) are stale (_fill holds them)
+    private readonly int[] _cast;              // the votes some source casts, increasing
+    private readonly int[] _castAt;            // per class c: -1 when some source casts it, else where it goes among _cast (Written)
+    private readonly int _unvoted, _nextUnvoted; // the first two votes no source casts (-1 when there are fewer)
+    private readonly double[] _fill;           // per (source, class), m × k: the log at every vote of the row outside Written(c)
     private double[] _centreVotes = [];        // prior centre of rows over the k votes (abstain missing), k × k
     private double[] _centreOutcomes = [];     // prior centre of rows over k votes and abstain, k × (k + 1)
     private double _centreAccuracy;            // pooled accuracy (one-coin sources)
     private double[] _centreCoverage = [];     // pooled voting rate per class (one-coin sources with abstain as outcome)
     private double _centreHit, _centreFalseAlarm; // pooled rates of the single-class sources
 
-    public DawidSkeneEm(VotePatterns patterns, int m, int k, DawidSkeneOptions options, double[]? fixedPrior)
+    /// <summary>
+    /// EM on <paramref name="patterns"/>. With <paramref name="wholeRows"/> every vote counts as cast, so that every confusion
+    /// row is written and summed whole each iteration: the plain computation, which tests compare the fast one with.
+    /// </summary>
+    public DawidSkeneEm(VotePatterns patterns, int m, int k, DawidSkeneOptions options, double[]? fixedPrior, bool wholeRows = false)
     {
         _patterns = patterns;
         _m = m;
@@ -991,8 +999,17 @@ internal sealed class DawidSkeneEm
         _counts = new double[cast.Count * k];
         _classTotals = new double[k];
         _logConfusion = new double[m * k * _width];
+        _fill = new double[m * k];
+        var isCast = new bool[k];
+        if (wholeRows) Array.Fill(isCast, true);
+        foreach (var votes in _votes)
+            foreach (var a in votes) isCast[a] = true;
+        _cast = Enumerable.Range(0, k).Where(a => isCast[a]).ToArray();
+        _castAt = Enumerable.Range(0, k).Select(c => isCast[c] ? -1 : ~Array.BinarySearch(_cast, c)).ToArray();
+        var unvoted = Enumerable.Range(0, k).Where(a => !isCast[a]).Take(2).ToArray();
+        _unvoted = unvoted.Length > 0 ? unvoted[0] : -1;
+        _nextUnvoted = unvoted.Length > 1 ? unvoted[1] : -1;
         _rowStrength = Enumerable.Repeat(options.Smoothing, k).ToArray();
-        _centre = new double[k];
         _coinStrength = options.Smoothing;
         _oneCoin = new bool[m];
         _outcome = new bool[m];
@@ -1176,6 +1193,7 @@ internal sealed class DawidSkeneEm
             if (converged) break;
             previous = objective;
         }
+        WriteUnwritten();
         FixLabelPermutation();
         return fit;
     }
@@ -1323,7 +1341,6 @@ internal sealed class DawidSkeneEm
     private readonly double[] _rowStrength;    // pseudo-votes per class on the confusion rows of full-matrix sources whose abstains are missing
     private double _coinStrength;              // pseudo-votes on a one-coin source's accuracy
     private double[]? _skill;                  // per annotator: its skill, when the rows centre on it (RowCentre; else null)
-    private readonly double[] _centre;         // scratch: one source's row centre
 
     /// <summary>
     /// With <c>smoothing auto</c>, sets the prior strength of the confusion rows (one per class) or of the one-coin accuracy
@@ -1363,7 +1380,7 @@ internal sealed class DawidSkeneEm
                 var counts = new double[k];
                 foreach (var a in _votes[j]) counts[a] = Count(j, a, c);
                 rows.Add((_weight[j], counts.Sum(), counts));
-                centres?.Add(RowCentre(j, c).ToArray());
+                centres?.Add(RowCentre(j, c).ToArray(k));
             }
             _rowStrength[c] = centres is null ? SpreadStrength(rows, floor) : CentredStrength(rows, centres, floor);
         }
@@ -1442,14 +1459,141 @@ internal sealed class DawidSkeneEm
     /// The prior centre of source j's row for class c over its votes: the pooled row, or with <see cref="_skill"/> the pooled
     /// row with its right vote's logit moved by the source's skill and the wrong votes scaled to fill the rest.
     /// </summary>
-    private ReadOnlySpan<double> RowCentre(int j, int c)
+    private CentreRow RowCentre(int j, int c)
     {
-        var pooled = _centreVotes.AsSpan(c * _k, _k);
-        if (_skill is null) return pooled;
-        var right = pooled[c];
-        var moved = 1 / (1 + Math.Exp(-(Logit(right) + _skill[j])));
-        for (var a = 0; a < _k; a++) _centre[a] = a == c ? moved : pooled[a] * (1 - moved) / (1 - right);
-        return _centre;
+        if (_skill is null) return new CentreRow(_centreVotes, c * _k, c, false, 0, 0);
+        var right = _centreVotes[c * _k + c];
+        return new CentreRow(_centreVotes, c * _k, c, true, 1 / (1 + Math.Exp(-(Logit(right) + _skill[j]))), right);
+    }
+
+    /// <summary>
+    /// A prior centre row, entry by entry: the pooled row at <paramref name="at"/>, or with a moved right vote (class
+    /// <paramref name="c"/>) the pooled row's wrong votes scaled by <c>(1 − moved) / (1 − right)</c>. Where no source casts a
+    /// vote the pooled row holds one value, so the entries outside <see cref="Written"/> are all the entry at <see cref="FillVote"/>.
+    /// </summary>
+    private readonly struct CentreRow(double[] pooled, int at, int c, bool skilled, double moved, double right)
+    {
+        public double At(int a) => !skilled ? pooled[at + a] : a == c ? moved : pooled[at + a] * (1 - moved) / (1 - right);
+
+        public double[] ToArray(int k) => Enumerable.Range(0, k).Select(At).ToArray();
+    }
+
+    /// <summary>
+    /// The votes of a class-c confusion row whose entries EM writes: the votes some source casts, and c (whose centre moves
+    /// with an annotator's skill). Every other vote of the row holds the same number, kept in <see cref="_fill"/> and
+    /// written into the row only when EM stops (<see cref="WriteUnwritten"/>): over thousands of classes few are voted, and
+    /// writing and summing whole rows each iteration cost k² per source.
+    /// </summary>
+    private WrittenVotes Written(int c) => new(_cast, c, _castAt[c]);
+
+    /// <summary>The votes some source casts (<paramref name="cast"/>, increasing) with c put in at <paramref name="at"/> (-1: c is among them).</summary>
+    private readonly struct WrittenVotes(int[] cast, int c, int at)
+    {
+        public int Count => at < 0 ? cast.Length : cast.Length + 1;
+
+        public int this[int i] => at < 0 || i < at ? cast[i] : i == at ? c : cast[i - 1];
+
+        public Enumerator GetEnumerator() => new(this);
+
+        public struct Enumerator(WrittenVotes votes)
+        {
+            private int _i = -1;
+
+            public readonly int Current => votes[_i];
+
+            public bool MoveNext() => ++_i < votes.Count;
+        }
+    }
+
+    /// <summary>A vote outside <see cref="Written"/>(c), whose entry stands for all of them, or -1 when every vote is written.</summary>
+    private int FillVote(int c) => _unvoted != c ? _unvoted : _nextUnvoted;
+
+    /// <summary>Writes the row's entries at <see cref="Written"/>(c) and keeps <paramref name="value"/> for the others.</summary>
+    private void WriteUnvoted(int j, int c, Span<double> row, double value)
+    {
+        _fill[j * _k + c] = value;
+        foreach (var a in Written(c)) row[a] = value;
+    }
+
+    /// <summary>Writes each confusion row's kept value (<see cref="_fill"/>) into the votes outside <see cref="Written"/>, so that the rows are whole.</summary>
+    private void WriteUnwritten()
+    {
+        if (_unvoted < 0) return;
+        for (var j = 0; j < _m; j++)
+        {
+            for (var c = 0; c < _k; c++)
+            {
+                var row = _logConfusion.AsSpan((j * _k + c) * _width, _k);
+                var fill = _fill[j * _k + c];
+                var next = 0;
+                foreach (var a in Written(c))
+                {
+                    row[next..a].Fill(fill);
+                    next = a + 1;
+                }
+                row[next..].Fill(fill);
+            }
+        }
+    }
+
+    /// <summary><paramref name="sum"/> plus <c>strength · centre[a] · log π_j[c, a]</c> over the row's k votes in order.</summary>
+    private double AddRowDensity(double sum, int j, int c, CentreRow centre, double strength)
+    {
+        var fill = FillVote(c);
+        var terms = new DensityTerms(strength, centre, _logConfusion, (j * _k + c) * _width);
+        return AddRowTerms(sum, c, fill < 0 ? 0 : strength * centre.At(fill) * _fill[j * _k + c], terms);
+    }
+
+    /// <summary>
+    /// <paramref name="sum"/> plus a class-c row's term of every vote in order: <paramref name="terms"/> at the votes of
+    /// <see cref="Written"/>, and runs of <paramref name="unwritten"/> (their one term) between them, added at once
+    /// (<see cref="Numerics.AddRepeatedly"/>): the sum of the whole row term by term, to the bit, in O(|Written|) steps.
+    /// </summary>
+    private double AddRowTerms<TTerms>(double sum, int c, double unwritten, TTerms terms) where TTerms : struct, IRowTerms
+    {
+        var next = 0;
+        foreach (var a in Written(c))
+        {
+            sum = Numerics.AddRepeatedly(sum, unwritten, a - next);
+            sum += terms.At(a);
+            next = a + 1;
+        }
+        return Numerics.AddRepeatedly(sum, unwritten, _k - next);
+    }
+
+    /// <summary>One row's term of the prior's log-density at vote a.</summary>
+    private interface IRowTerms
+    {
+        double At(int a);
+    }
+
+    /// <summary>A confusion row's Dirichlet term at vote a: <c>strength · centre[a] · log π[a]</c>.</summary>
+    private readonly struct DensityTerms(double strength, CentreRow centre, double[] logs, int at) : IRowTerms
+    {
+        public double At(int a) => strength * centre.At(a) * logs[at + a];
+    }
+
+    /// <summary>
+    /// A keep row's Beta term at vote a: <c>s · (centre · log keep[a] + (1 − centre) · log(1 − keep[a]))</c>; the votes the parent
+    /// never casts hold the row's one unvoted log, whose term is taken once.
+    /// </summary>
+    private readonly struct KeepTerms : IRowTerms
+    {
+        private readonly double _s, _centre, _unvotedLog;
+        private readonly double[] _logs;
+        private readonly int _at;
+
+        public KeepTerms(double s, double centre, double[] logs, int at, double unvotedLog)
+        {
+            (_s, _centre, _logs, _at, _unvotedLog) = (s, centre, logs, at, unvotedLog);
+            Unvoted = Of(unvotedLog);
+        }
+
+        public double Unvoted { get; }
+
+        public double At(int a) => _logs[_at + a] is var log && log == _unvotedLog ? Unvoted : Of(log);
+
+        private double Of(double logKeep) => _s * (_centre * logKeep + (1 - _centre) * Math.Log(1 - Math.Exp(logKeep)));
     }
 
     /// <summary>
@@ -1536,6 +1680,14 @@ internal sealed class DawidSkeneEm
             var total = _classTotals.Sum() + k;
             for (var c = 0; c < k; c++) Prior[c] = (_classTotals[c] + 1) / total;
         }
+        // Full rows whose abstains are outcomes share their strength, centre and denominator: their logs at the votes a source
+        // does not cast are the same for every such source, and are taken once per class.
+        var stride = _cast.Length + 2;
+        var shared = Enumerable.Range(0, _m).Any(j => _outcome[j] && _parent[j] < 0 && _group[j] < 0 && _single[j] < 0 && !_oneCoin[j]);
+        if (shared && _outcomeLogs.Length == 0) _outcomeLogs = new double[k * stride];
+        if (shared)
+            for (var c = 0; c < k; c++)
+                UnvotedLogs(c, new CentreRow(_centreOutcomes, c * width, c, false, 0, 0), s, _classTotals[c] + s, _outcomeLogs.AsSpan(c * stride, stride));
         for (var j = 0; j < _m; j++)
         {
             if (_parent[j] >= 0)
@@ -1557,7 +1709,7 @@ internal sealed class DawidSkeneEm
                 {
                     var row = _logConfusion.AsSpan((j * k + c) * width, width);
                     var rate = c == t ? hit : falseAlarm;
-                    row[..k].Fill(LogUnseen);
+                    WriteUnvoted(j, c, row, LogUnseen);
                     row[t] = Math.Log(kept * rate);
                     row[k] = Math.Log(kept * (1 - rate));
                 }
@@ -1577,7 +1729,7 @@ internal sealed class DawidSkeneEm
                         rate = (Voted(j, c) + s * _centreCoverage[c]) / (_classTotals[c] + s);
                         row[k] = Math.Log(1 - rate);
                     }
-                    row[..k].Fill(Math.Log(rate * wrong));
+                    WriteUnvoted(j, c, row, Math.Log(rate * wrong));
                     row[c] = Math.Log(rate * accuracy);
                 }
                 continue;
@@ -1588,33 +1740,52 @@ internal sealed class DawidSkeneEm
                 var voted = Voted(j, c);
                 if (_outcome[j])
                 {
-                    var centre = _centreOutcomes.AsSpan(c * width, width);
                     var denominator = _classTotals[c] + s;
-                    SmoothedLogs(j, c, row[..k], centre[..k], s, denominator);
-                    row[k] = Math.Log((Math.Max(0, _classTotals[c] - voted) + s * centre[k]) / denominator);
+                    SmoothedLogs(j, c, row, _outcomeLogs.AsSpan(c * stride, stride), new CentreRow(_centreOutcomes, c * width, c, false, 0, 0), s, denominator);
+                    row[k] = Math.Log((Math.Max(0, _classTotals[c] - voted) + s * _centreOutcomes[c * width + k]) / denominator);
                 }
                 else
                 {
                     var centre = RowCentre(j, c);
                     var strength = _rowStrength[c];
                     var denominator = voted + strength;
-                    SmoothedLogs(j, c, row[..k], centre, strength, denominator);
+                    var unvoted = _unvotedLogs.Length == stride ? _unvotedLogs : _unvotedLogs = new double[stride];
+                    UnvotedLogs(c, centre, strength, denominator, unvoted);
+                    SmoothedLogs(j, c, row, unvoted, centre, strength, denominator);
                     row[k] = 0;
                 }
             }
         }
     }
 
+    private double[] _outcomeLogs = [];        // per class: UnvotedLogs of the full rows whose abstains are outcomes, k × (|_cast| + 2)
+    private double[] _unvotedLogs = [];        // scratch: one row's UnvotedLogs
+
     /// <summary>
-    /// <c>row[a] = log((n_j[a, c] + strength · centre[a]) / denominator)</c> for every vote a: first as if source j never cast a
-    /// (its count 0), then the votes it casts. Over many classes most votes are never cast and the first pass, with no count
-    /// to look up and the same logs repeating, is most of the work.
+    /// <c>log(strength · centre[a] / denominator)</c>, a class-c row's log at a vote a the source does not cast, at the votes of
+    /// <see cref="Written"/>(c) in order and then at <see cref="FillVote"/>(c) (NaN when every vote is written).
     /// </summary>
-    private void SmoothedLogs(int j, int c, Span<double> row, ReadOnlySpan<double> centre, double strength, double denominator)
+    private void UnvotedLogs(int c, CentreRow centre, double strength, double denominator, Span<double> into)
     {
         var logs = new RepeatedLog();
-        for (var a = 0; a < row.Length; a++) row[a] = logs.Of(strength * centre[a] / denominator);
-        foreach (var a in _votes[j]) row[a] = Math.Log((Count(j, a, c) + strength * centre[a]) / denominator);
+        var written = Written(c);
+        for (var i = 0; i < written.Count; i++) into[i] = logs.Of(strength * centre.At(written[i]) / denominator);
+        var fill = FillVote(c);
+        into[written.Count] = fill < 0 ? double.NaN : logs.Of(strength * centre.At(fill) / denominator);
+    }
+
+    /// <summary>
+    /// <c>row[a] = log((n_j[a, c] + strength · centre[a]) / denominator)</c> for every vote a: first as if source j never cast a
+    /// (its count 0: <paramref name="unvoted"/>, from <see cref="UnvotedLogs"/>), then the votes it casts. A vote no source
+    /// casts has the pooled centre's one value, so only the votes of <see cref="Written"/> are written, and the others' log is
+    /// kept once (<see cref="WriteUnvoted"/>).
+    /// </summary>
+    private void SmoothedLogs(int j, int c, Span<double> row, ReadOnlySpan<double> unvoted, CentreRow centre, double strength, double denominator)
+    {
+        var written = Written(c);
+        for (var i = 0; i < written.Count; i++) row[written[i]] = unvoted[i];
+        _fill[j * _k + c] = unvoted[written.Count];
+        foreach (var a in _votes[j]) row[a] = Math.Log((Count(j, a, c) + strength * centre.At(a)) / denominator);
     }
 
     /// <summary>
@@ -1664,7 +1835,7 @@ internal sealed class DawidSkeneEm
         for (var c = 0; c < k; c++)
         {
             var row = _logConfusion.AsSpan((members[i] * k + c) * width, width);
-            row[..k].Fill(LogUnseen);
+            WriteUnvoted(members[i], c, row, LogUnseen);
             row[t] = Math.Log(kept * (c == t ? hits[i] : alarms[i]));
             row[k] = Math.Log(kept * (c == t ? noHit : noAlarm));
         }
@@ -1673,13 +1844,12 @@ internal sealed class DawidSkeneEm
     /// <summary>The centre of derived source j's keep rates: the share of its parent's votes it repeats.</summary>
     private double KeepCentre(int j)
     {
+        // Over the votes each casts: a vote never cast counts 0, and adding 0 leaves a sum of counts as it was.
         double kept = 0, offered = 0;
-        for (var a = 0; a < _k; a++)
-        for (var c = 0; c < _k; c++)
-        {
-            kept += Count(j, a, c);
-            offered += Count(_parent[j], a, c);
-        }
+        foreach (var a in _votes[j])
+            for (var c = 0; c < _k; c++) kept += Count(j, a, c);
+        foreach (var a in _votes[_parent[j]])
+            for (var c = 0; c < _k; c++) offered += Count(_parent[j], a, c);
         return Math.Clamp(offered > 0 ? kept / offered : 0.5, Floor, 1 - Floor);
     }
 
@@ -1692,11 +1862,13 @@ internal sealed class DawidSkeneEm
         var s = _options.Smoothing;
         var centre = KeepCentre(j);
         var p = _parent[j];
+        // A vote the parent never casts has counts 0 in both, so one log (the votes outside Written, WriteUnvoted).
+        var unvoted = Math.Log(s * centre / s);
         for (var c = 0; c < _k; c++)
         {
             var row = _logConfusion.AsSpan((j * _k + c) * _width, _width);
-            for (var a = 0; a < _k; a++)
-                row[a] = Math.Log((Count(j, a, c) + s * centre) / (Count(p, a, c) + s));
+            WriteUnvoted(j, c, row, unvoted);
+            foreach (var a in _votes[p]) row[a] = Math.Log((Count(j, a, c) + s * centre) / (Count(p, a, c) + s));
             row[_k] = 0;
         }
     }
@@ -1770,8 +1942,11 @@ internal sealed class DawidSkeneEm
         {
             var centre = KeepCentre(j);
             for (var c = 0; c < k; c++)
-            for (var a = 0; a < k; a++)
-                sum += s * (centre * _logConfusion[(j * k + c) * width + a] + (1 - centre) * LogDrop(j, c, a));
+            {
+                var unvoted = _fill[j * k + c];
+                var terms = new KeepTerms(s, centre, _logConfusion, (j * k + c) * width, unvoted);
+                sum = AddRowTerms(sum, c, terms.Unvoted, terms);
+            }
             return sum;
         }
         if (_group[j] >= 0)
@@ -1803,13 +1978,15 @@ internal sealed class DawidSkeneEm
             return sum;
         }
         for (var c = 0; c < k; c++)
+        {
+            var row = _logConfusion.AsSpan((j * k + c) * width, width);
             if (_outcome[j])
-                for (var a = 0; a <= k; a++) sum += s * _centreOutcomes[c * width + a] * _logConfusion[(j * k + c) * width + a];
-            else
             {
-                var centre = RowCentre(j, c);
-                for (var a = 0; a < k; a++) sum += _rowStrength[c] * centre[a] * _logConfusion[(j * k + c) * width + a];
+                sum = AddRowDensity(sum, j, c, new CentreRow(_centreOutcomes, c * width, c, false, 0, 0), s);
+                sum += s * _centreOutcomes[c * width + k] * row[k];
             }
+            else sum = AddRowDensity(sum, j, c, RowCentre(j, c), _rowStrength[c]);
+        }
         return sum;
     }
 
@@ -1847,10 +2024,28 @@ internal sealed class DawidSkeneEm
         var prior = new double[k];
         for (var c = 0; c < k; c++) prior[target[c]] = Prior[c];
         Prior = prior;
-        var copy = (double[])_logConfusion.Clone();
+        // Row by row along the permutation's cycles, not through a copy of every source's rows (m × k × (k + 1)).
+        var from = new int[k];
+        for (var c = 0; c < k; c++) from[target[c]] = c;
+        var carried = new double[_width];
         for (var j = 0; j < _m; j++)
-        for (var c = 0; c < k; c++)
-            Array.Copy(copy, (j * k + c) * _width, _logConfusion, (j * k + target[c]) * _width, _width);
+        {
+            var rows = _logConfusion.AsSpan(j * k * _width, k * _width);
+            var moved = new bool[k];
+            for (var start = 0; start < k; start++)
+            {
+                if (moved[start] || from[start] == start) continue;
+                rows.Slice(start * _width, _width).CopyTo(carried);
+                var at = start;
+                for (var next = from[at]; next != start; at = next, next = from[at])
+                {
+                    rows.Slice(next * _width, _width).CopyTo(rows.Slice(at * _width, _width));
+                    moved[at] = true;
+                }
+                carried.CopyTo(rows.Slice(at * _width, _width));
+                moved[at] = true;
+            }
+        }
         var row = new double[k];
         for (var t = 0; t < _patterns.Count; t++)
         {
@@ -1876,13 +2071,14 @@ public sealed class DawidSkeneModel : LogLinearModel
     internal DawidSkeneModel(LabelSchema schema, IReadOnlyList<string> lfNames, IReadOnlyList<double> prior, double[] confusion, bool[] abstainIsOutcome,
         double[] weights, AbstainMode abstain, IterativeFit? fit, MajorityVoteGuard? guard = null, int[][]? groups = null, DerivedSources? derived = null)
         : this(schema, lfNames, prior, confusion, abstainIsOutcome, weights, abstain, fit, guard, groups ?? [],
-            derived ?? DerivedSources.None(lfNames.Count), AbstainLogs(confusion, abstainIsOutcome, groups ?? [], schema.Cardinality))
+            derived ?? DerivedSources.None(lfNames.Count), AbstainLogs(confusion, abstainIsOutcome, groups ?? [], schema.Cardinality), null)
     {
     }
 
+    /// <summary>The model; <paramref name="table"/>, when given, is the score table of a model of the same sources (their prior aside).</summary>
     private DawidSkeneModel(LabelSchema schema, IReadOnlyList<string> lfNames, IReadOnlyList<double> prior, double[] confusion, bool[] abstainIsOutcome,
-        double[] weights, AbstainMode abstain, IterativeFit? fit, MajorityVoteGuard? guard, int[][] groups, DerivedSources derived, double[] abstainLogs)
-        : base(schema, lfNames, prior, Table(confusion, abstainLogs, weights, derived, schema.Cardinality), BaseScores(abstainLogs, weights, groups, schema.Cardinality))
+        double[] weights, AbstainMode abstain, IterativeFit? fit, MajorityVoteGuard? guard, int[][] groups, DerivedSources derived, double[] abstainLogs, double[]? table)
+        : base(schema, lfNames, prior, table ?? Table(confusion, abstainLogs, weights, derived, schema.Cardinality), BaseScores(abstainLogs, weights, groups, schema.Cardinality))
     {
         _confusion = confusion;
         _outcome = abstainIsOutcome;
@@ -1894,10 +2090,14 @@ public sealed class DawidSkeneModel : LogLinearModel
         GuardCheck = guard;
     }
 
-    internal DawidSkeneModel WithGuard(MajorityVoteGuard guard) => new(Schema, LfNames, ClassPrior, _confusion, _outcome, _weights, Abstain, FitInfo, guard, _groups, _derived);
+    // The same sources keep their score table (m × k², a second copy of it over thousands of classes).
+    internal DawidSkeneModel WithGuard(MajorityVoteGuard guard) => Alike(ClassPrior, guard);
+
+    private DawidSkeneModel Alike(IReadOnlyList<double> prior, MajorityVoteGuard? guard)
+        => new(Schema, LfNames, prior, _confusion, _outcome, _weights, Abstain, FitInfo, guard, _groups, _derived, AbstainLogs(_confusion, _outcome, _groups, Schema.Cardinality), ScoreTable);
 
     /// <summary>The same sources under another class prior.</summary>
-    internal DawidSkeneModel WithPrior(double[] prior) => new(Schema, LfNames, prior, _confusion, _outcome, _weights, Abstain, FitInfo, GuardCheck, _groups, _derived);
+    internal DawidSkeneModel WithPrior(double[] prior) => Alike(prior, GuardCheck);
 
     /// <summary>Per class c: the log-probability that no source votes on a row of class c.</summary>
     internal double[] SilentLogLikelihood()

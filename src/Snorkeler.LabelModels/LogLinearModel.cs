@@ -32,13 +32,17 @@ public abstract class LogLinearModel : ILabelModel
             for (var c = 0; c < k; c++) _logPrior[c] += baseScores[c];
         }
         if (table.Length != (long)LfNames.Count * k * k) throw new SnorkelerException($"the score table has {table.Length:N0} entries, expected {(long)LfNames.Count * k * k:N0}");
-        if (table.Any(t => !double.IsFinite(t))) throw new SnorkelerException("the score table has a value that is not finite");
+        foreach (var t in table)
+            if (!double.IsFinite(t)) throw new SnorkelerException("the score table has a value that is not finite");
         _table = table;
         _pairs = pairs?.ToArray() ?? [];
         foreach (var pair in _pairs)
             if (pair.First < 0 || pair.First >= pair.Second || pair.Second >= LfNames.Count || pair.LogRatio.Length != k * k * k || pair.LogRatio.Any(v => !double.IsFinite(v)))
                 throw new SnorkelerException($"a pair correction must join two of the {Text.Listing.Counted(LfNames.Count, "LF")} in order with {Text.Listing.Counted((long)k * k * k, "finite term")}");
     }
+
+    /// <summary>The score table given at construction (read only), for a model of the same LFs under another prior.</summary>
+    private protected double[] ScoreTable => _table;
 
     /// <summary>The corrections for dependent LF pairs (empty for a model of independent LFs).</summary>
     public IReadOnlyList<PairCorrection> PairCorrections => _pairs;

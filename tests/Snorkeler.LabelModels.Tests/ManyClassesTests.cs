@@ -238,4 +238,69 @@ public sealed class ManyClassesTests
         Should.Throw<SnorkelerException>(() => LabelModelCatalog.Get("dawid-skene").Load(LabelSchema.Numbered(20), Some.LfNames(1), ClassPrior.Uniform(20), parameters))
             .Message.ShouldContain(message);
     }
+
+    /// <summary>
+    /// <paramref name="rows"/> rows of <paramref name="k"/> classes: 10 sources voting three classes each (as
+    /// <see cref="FewClassesEach"/>), a source that repeats source 0's votes on half of its rows (derived from it), three
+    /// single-class sources of class 1 that never fire together (an exclusive group) and one of class 2 that fires with them.
+    /// </summary>
+    private static LabelMatrix FewVotedWithEveryKindOfSource(int rows, int k, int seed)
+    {
+        const int m = 15;
+        var random = new Random(seed);
+        var votes = new int[rows * m];
+        var gold = new int[rows];
+        for (var i = 0; i < rows; i++)
+        {
+            var y = gold[i] = random.Next(8);
+            var row = votes.AsSpan(i * m, m);
+            row.Fill(LabelSchema.Abstain);
+            for (var j = 0; j < 10; j++)
+            {
+                var own = Enumerable.Range(0, 3).Select(x => (3 * j + x) % k).ToArray();
+                if (random.NextDouble() < 0.7) row[j] = Array.IndexOf(own, y) >= 0 && random.NextDouble() < 0.8 ? y : own[random.Next(3)];
+            }
+            if (row[0] >= 0 && random.NextDouble() < 0.5) row[10] = row[0];
+            if (y == 1 || random.NextDouble() < 0.1) row[11 + random.Next(3)] = 1;
+            if (random.NextDouble() < 0.3) row[14] = 2;
+        }
+        return LabelMatrix.Create(LabelSchema.Numbered(k), Some.LfNames(m), votes, gold);
+    }
+
+    public static TheoryData<string> EmVariants => ["default", "one-coin", "abstain vote", "fixed smoothing", "fixed prior", "people"];
+
+    [Theory]
+    [MemberData(nameof(EmVariants))]
+    public void Dawid_skene_em_over_classes_few_of_which_are_voted_fits_what_whole_rows_fit_to_the_bit(string variant)
+    {
+        // Given 400 rows over 120 classes, of which the sources vote 30, with derived, grouped and single-class sources
+        const int k = 120;
+        var train = FewVotedWithEveryKindOfSource(400, k, seed: 55);
+        var patterns = VotePatterns.Read(train, CancellationToken.None);
+        var options = variant switch
+        {
+            "one-coin" => new DawidSkeneOptions { Confusion = ConfusionModel.OneCoin },
+            "abstain vote" => new DawidSkeneOptions { Abstain = AbstainMode.Vote },
+            "fixed smoothing" => new DawidSkeneOptions { SmoothingFromSpread = false },
+            _ => new DawidSkeneOptions(),
+        } with { MaxIterations = 60 };
+        var prior = variant == "fixed prior" ? Enumerable.Range(0, k).Select(c => (c % 7 + 1.0) / (4.0 * k)).ToArray() : null;
+        if (prior is not null) prior[0] = 1 - prior.Skip(1).Sum();
+        if (variant == "people") patterns.ReadAsPeople();
+
+        // When EM runs writing only the votes some source casts, and writing every row whole
+        var fast = new DawidSkeneEm(patterns, train.LfCount, k, options, prior);
+        var plain = new DawidSkeneEm(patterns, train.LfCount, k, options, prior, wholeRows: true);
+        var (fastFit, plainFit) = (fast.Run(CancellationToken.None), plain.Run(CancellationToken.None));
+
+        // Then the iterations, the objective and every parameter are the same numbers
+        static long[] Bits(IEnumerable<double> values) => values.Select(BitConverter.DoubleToInt64Bits).ToArray();
+        fastFit.Iterations.ShouldBe(plainFit.Iterations);
+        fastFit.Iterations.ShouldBeGreaterThan(2);
+        BitConverter.DoubleToInt64Bits(fastFit.Objective).ShouldBe(BitConverter.DoubleToInt64Bits(plainFit.Objective));
+        Bits(fast.Prior).ShouldBe(Bits(plain.Prior));
+        fast.Keep().Zip(plain.Keep()).ShouldAllBe(pair => (pair.First == null) == (pair.Second == null));
+        Bits(fast.Keep().SelectMany(x => x ?? [])).ShouldBe(Bits(plain.Keep().SelectMany(x => x ?? [])));
+        Bits(fast.TakeConfusion()).ShouldBe(Bits(plain.TakeConfusion()));
+    }
 }

@@ -103,6 +103,41 @@ public sealed class NumericsTests
     }
 
     [Fact]
+    public void Adding_one_value_many_times_at_once_gives_the_plain_loops_sum_to_the_bit()
+    {
+        // Given sums and values of every sign and scale: small and large against each other, values a half unit of the sum
+        // (ties), zeros, subnormals and non-finite numbers
+        var random = new Random(55);
+        double Any() => random.Next(12) switch
+        {
+            0 => 0.0,
+            1 => -0.0,
+            2 => double.Epsilon * random.Next(1, 1000),
+            3 => random.Next(2) == 0 ? double.PositiveInfinity : double.NaN,
+            _ => (random.NextDouble() - 0.5) * Math.Pow(2, random.Next(-60, 60)),
+        };
+        for (var round = 0; round < 5_000; round++)
+        {
+            var sum = Any();
+            var x = random.Next(8) switch
+            {
+                0 => Math.ScaleB(1, Math.ILogB(sum) - 53) * (random.Next(2) == 0 ? 1 : -3), // half a unit of the sum, or three halves
+                1 => -sum / random.Next(1, 5000),
+                _ => Any() * (random.Next(3) == 0 ? 1 : 1e-9 * sum),
+            };
+            var times = random.Next(4) == 0 ? random.Next(0, 50) : random.Next(0, 20_000);
+
+            // When added at once, and one at a time
+            var plain = sum;
+            for (var i = 0; i < times; i++) plain += x;
+            var atOnce = Numerics.AddRepeatedly(sum, x, times);
+
+            // Then the two sums are the same double
+            BitConverter.DoubleToInt64Bits(atOnce).ShouldBe(BitConverter.DoubleToInt64Bits(plain), $"round {round}: {sum:R} + {times} × {x:R}");
+        }
+    }
+
+    [Fact]
     public void Adding_several_values_at_a_time_gives_the_plain_loops_sums_to_the_bit()
     {
         // Given vote rows of every length from 1 to 50 (EBCC's k · M groups: 20, 30, 40, ... with remainders)

@@ -59,6 +59,69 @@ internal sealed class Mt19937
 internal static class Numerics
 {
     /// <summary>
+    /// <paramref name="sum"/> after <c>sum += x</c> ran <paramref name="times"/> times, to the bit, in O(log) steps rather than
+    /// <paramref name="times"/>: a sum over thousands of classes adds one value for every class no source votes, and the
+    /// objective must not move in its last digit. While the sum stays within one binade [2^e, 2^(e+1)) its doubles are the
+    /// multiples of u = 2^(e−52), so each addition rounds <c>x</c> to the same multiple of u (round to nearest, unless
+    /// <c>x / u</c> lies exactly half-way, where the tie goes to the even neighbour and depends on the sum): the sum moves
+    /// by that fixed step until it nears the binade's edge. Steps that could leave the binade, ties, zero and subnormal sums
+    /// are added one at a time, as the loop does; an infinite or NaN sum or x is what one addition makes it. A few additions
+    /// (up to <see cref="FewAdditions"/>) are the loop itself, cheaper than finding the binade.
+    /// </summary>
+    public static double AddRepeatedly(double sum, double x, long times)
+    {
+        const long Implicit = 1L << 52;
+        if (times <= FewAdditions)
+        {
+            for (var i = 0; i < times; i++) sum += x;
+            return sum;
+        }
+        while (times > 0)
+        {
+            var bits = BitConverter.DoubleToInt64Bits(sum);
+            var biased = (int)((bits >> 52) & 0x7FF);
+            // An infinite or NaN sum or x stays what one addition makes it.
+            if (biased == 0x7FF || !double.IsFinite(x)) return sum + x;
+            if (biased == 0)
+            {
+                sum += x;
+                times--;
+                continue;
+            }
+            // |sum| = significand · u, the significand in [2^52, 2^53); in units of u the step x / u is exact (a power of two apart).
+            var negative = sum < 0;
+            var significand = (bits & (Implicit - 1)) | Implicit;
+            var scale = biased - 1075;
+            var units = Math.ScaleB(negative ? -x : x, -scale);
+            var step = Math.Round(units);
+            long run = 0;
+            if (Math.Abs(units) < Implicit && units - Math.Floor(units) != 0.5)
+            {
+                var d = (long)step;
+                if (d == 0) return sum; // x is under half a unit: the sum never moves
+                // Steps whose result stays at least one unit inside the binade round as in its interior.
+                run = d > 0 ? (2 * Implicit - 1 - significand) / d : (significand - Implicit - 1) / -d;
+                run = Math.Min(run, times);
+                if (run > 0)
+                {
+                    var moved = Math.ScaleB((double)(significand + run * d), scale);
+                    sum = negative ? -moved : moved;
+                    times -= run;
+                }
+            }
+            if (run == 0)
+            {
+                sum += x;
+                times--;
+            }
+        }
+        return sum;
+    }
+
+    /// <summary>Additions <see cref="AddRepeatedly"/> makes one at a time.</summary>
+    private const int FewAdditions = 16;
+
+    /// <summary>
     /// Writes softmax(scores) into <paramref name="scores"/> in place (exponentials of the scores minus
     /// their maximum, normalised): finite and summing to 1 whenever the scores are finite.
     /// </summary>
