@@ -586,7 +586,7 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
         public bool RowsFireTogether => Best.Spread > 0 && 2 * (Best.LogLikelihood - Plain.LogLikelihood) > RowActivity.TestStatistic;
 
         // Families already fitted on an in-memory matrix (immutable), by what else they depend on: the fixed prior, the iteration
-        // cap and the tolerance. Dawid–Skene's variants (abstain missing or a vote, full or one-coin) read the same vote patterns
+        // cap and the tolerance. A family's Sample is the vote patterns of the fit that computed it: nothing may change them after. Dawid–Skene's variants (abstain missing or a vote, full or one-coin) read the same vote patterns
         // and fit the same family, so `auto` and `compare`, which fit several of them on one matrix and on the same held-out
         // folds, fit each family once. The table lets go of a matrix's families with the matrix.
         private static readonly ConditionalWeakTable<LabelMatrix, ConcurrentDictionary<string, Lazy<ActivityFamily>>> Fitted = new();
@@ -601,10 +601,17 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
             var families = Fitted.GetValue(matrix, _ => new ConcurrentDictionary<string, Lazy<ActivityFamily>>());
             while (true)
             {
-                var family = families.GetOrAdd(key, _ => new Lazy<ActivityFamily>(() => Compute(train, patterns, fixedPrior, iterations, options.Tolerance, context)));
+                var computed = false;
+                var family = families.GetOrAdd(key, _ => new Lazy<ActivityFamily>(() =>
+                {
+                    computed = true;
+                    return Compute(train, patterns, fixedPrior, iterations, options.Tolerance, context);
+                }));
                 try
                 {
-                    return family.Value;
+                    var value = family.Value;
+                    if (!computed) context.Log?.Invoke("dawid-skene: row activity: the family's fits on these rows are those of an earlier fit with the same prior (reused)");
+                    return value;
                 }
                 catch (Exception e)
                 {

@@ -75,7 +75,7 @@ public static class LabelModel
         Guard.NotNull(block);
         var m = model.LfNames.Count;
         var k = model.Schema.Cardinality;
-        if (block.LfCount != m) throw new SnorkelerException($"the block has {block.LfCount} LFs but the model was fitted on {m}");
+        if (block.LfCount != m) throw new SnorkelerException($"the block has {Text.Listing.Counted(block.LfCount, "LF")} but the model was fitted on {m:N0}");
         if (probabilities.Length < (long)block.RowCount * k) throw new ArgumentException($"room for {probabilities.Length} probabilities, need {block.RowCount * k}", nameof(probabilities));
     }
 

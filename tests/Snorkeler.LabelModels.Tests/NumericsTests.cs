@@ -135,6 +135,20 @@ public sealed class NumericsTests
             // Then the two sums are the same double
             BitConverter.DoubleToInt64Bits(atOnce).ShouldBe(BitConverter.DoubleToInt64Bits(plain), $"round {round}: {sum:R} + {times} × {x:R}");
         }
+
+        // And at a binade's lower edge (the sum a power of two, x a quarter to a half unit towards zero, where the spacing below
+        // is half a unit: one addition moves the sum, and the next ones keep moving it)
+        foreach (var exponent in new[] { -40, -1, 0, 1, 30 })
+        foreach (var share in new[] { 0.25, 0.26, 0.3, 0.49, 0.5 })
+        foreach (var sign in new[] { 1.0, -1.0 })
+        foreach (var times in new[] { 1, 17, 100, 20_000 })
+        {
+            var sum = sign * Math.ScaleB(1, exponent);
+            var x = -sign * share * Math.ScaleB(1, exponent - 52);
+            var plain = sum;
+            for (var i = 0; i < times; i++) plain += x;
+            BitConverter.DoubleToInt64Bits(Numerics.AddRepeatedly(sum, x, times)).ShouldBe(BitConverter.DoubleToInt64Bits(plain), $"{sum:R} + {times} × {x:R}");
+        }
     }
 
     [Fact]

@@ -63,11 +63,15 @@ public sealed class RowActivityTests(ITestOutputHelper output)
         DawidSkeneOptions[] variants = [new(), new() { Abstain = AbstainMode.Vote }, new() { Confusion = ConfusionModel.OneCoin }];
 
         // When each is fitted on that matrix, and each again on a copy of its own (the same votes, another matrix)
-        var shared = variants.Select(o => ModelFile.ToJson(new DawidSkeneTrainer(o).Fit(train, FitContext.WithSeed(1))).ToJsonString()).ToArray();
+        var logs = variants.Select(_ => new List<string>()).ToArray();
+        var shared = variants.Select((o, v) => ModelFile.ToJson(new DawidSkeneTrainer(o).Fit(train, FitContext.WithSeed(1) with { Log = logs[v].Add })).ToJsonString()).ToArray();
         var alone = variants.Select(o => ModelFile.ToJson(new DawidSkeneTrainer(o).Fit(train.WithGold([]), FitContext.WithSeed(1))).ToJsonString()).ToArray();
 
         // Then the matrix holds one family (fitted for the first, reused by the others), and every model is the one fitted alone
         DawidSkeneTrainer.ActivityFamily.HeldFor(train).ShouldBe(1);
+        logs[0].ShouldNotContain(line => line.Contains("(reused)"));
+        logs[1].ShouldContain(line => line.Contains("row activity: the family's fits on these rows are those of an earlier fit"));
+        logs[2].ShouldContain(line => line.Contains("row activity: the family's fits on these rows are those of an earlier fit"));
         shared[0].ShouldContain("\"activity\"");
         for (var v = 0; v < variants.Length; v++) shared[v].ShouldBe(alone[v]);
     }

@@ -93,6 +93,8 @@ internal sealed class PredictCommand : ICommand
                         {
                             if (!carried.MoveNext())
                             {
+                                // A matrix that knows its length is not read on; one that does not is counted in the same pass.
+                                if (matrix.RowCount is { } known) throw Inputs.RowCountMismatch(data!, row, matrixName, known);
                                 dataEndsAt = row;
                                 return;
                             }

@@ -274,9 +274,8 @@ public sealed class GladModel : ILabelModel
     /// <inheritdoc />
     public void PredictProbabilities(LabelMatrix block, Span<double> probabilities)
     {
-        Guard.NotNull(block);
+        LabelModel.CheckBlock(this, block, probabilities);
         var k = Schema.Cardinality;
-        if (block.LfCount != LfNames.Count) throw new SnorkelerException($"the block has {block.LfCount} LFs but the model was fitted on {LfNames.Count}");
         var data = CrowdData.Read(block);
         var q = data.MajorityVote();
         var logPrior = _prior.Select(p => Math.Log(p)).ToArray();

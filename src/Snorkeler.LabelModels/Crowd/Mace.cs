@@ -128,7 +128,11 @@ public sealed class MaceTrainer : ILabelModelTrainer
     /// <summary>Refuses, once the answers are read and before any iteration, a table past <see cref="MaxTableEntries"/> or class posteriors past the crowd models' limit.</summary>
     private static void CheckSize(IMatrixSource train, CrowdData data, FitContext context)
     {
-        var labels = CrowdFit.Cast(data).Count;
+        // Counted from the answers (a set of source-label pairs): the cast table itself is m × k numbers, which past the limit is
+        // the very allocation the check is there to avoid.
+        var pairs = new HashSet<long>();
+        for (var e = 0; e < data.Sources.Length; e++) pairs.Add((long)data.Sources[e] * data.K + data.Labels[e]);
+        var labels = pairs.Count;
         var table = (long)labels * data.K;
         if (table > MaxTableEntries)
             throw new ModelRefusalException(string.Create(CultureInfo.InvariantCulture,

@@ -98,10 +98,12 @@ internal static class Numerics
             if (Math.Abs(units) < Implicit && units - Math.Floor(units) != 0.5)
             {
                 var d = (long)step;
-                if (d == 0) return sum; // x is under half a unit: the sum never moves
-                // Steps whose result stays at least one unit inside the binade round as in its interior.
-                run = d > 0 ? (2 * Implicit - 1 - significand) / d : (significand - Implicit - 1) / -d;
-                run = Math.Min(run, times);
+                // x is under half a unit: the sum never moves, unless it sits at the binade's lower edge (a power of two) and x
+                // points down, where the spacing below is half a unit and a quarter-unit step can move it once.
+                if (d == 0 && (significand != Implicit || units >= 0)) return sum;
+                // Steps whose result stays at least one unit inside the binade round as in its interior (the edge case above is
+                // one addition below).
+                if (d != 0) run = Math.Min(d > 0 ? (2 * Implicit - 1 - significand) / d : (significand - Implicit - 1) / -d, times);
                 if (run > 0)
                 {
                     var moved = Math.ScaleB((double)(significand + run * d), scale);
