@@ -586,9 +586,10 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
         public bool RowsFireTogether => Best.Spread > 0 && 2 * (Best.LogLikelihood - Plain.LogLikelihood) > RowActivity.TestStatistic;
 
         // Families already fitted on an in-memory matrix (immutable), by what else they depend on: the fixed prior, the iteration
-        // cap and the tolerance. A family's Sample is the vote patterns of the fit that computed it: nothing may change them after. Dawid–Skene's variants (abstain missing or a vote, full or one-coin) read the same vote patterns
+        // cap and the tolerance. Dawid–Skene's variants (abstain missing or a vote, full or one-coin) read the same vote patterns
         // and fit the same family, so `auto` and `compare`, which fit several of them on one matrix and on the same held-out
-        // folds, fit each family once. The table lets go of a matrix's families with the matrix.
+        // folds, fit each family once. The table lets go of a matrix's families with the matrix. A family's Sample is the vote
+        // patterns of the fit that computed it: nothing may change them afterwards.
         private static readonly ConditionalWeakTable<LabelMatrix, ConcurrentDictionary<string, Lazy<ActivityFamily>>> Fitted = new();
 
         /// <summary>The family's fits on <paramref name="train"/>'s vote patterns, each independent of the others (side by side), on evenly spaced rows.</summary>
