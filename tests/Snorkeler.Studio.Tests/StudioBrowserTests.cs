@@ -469,6 +469,46 @@ public sealed class StudioBrowserTests
         (await studio.Get("/api/state")).GetProperty("unsaved").GetArrayLength().ShouldBe(0);
     }
 
+    [Theory]
+    [InlineData("rename")]
+    [InlineData("delete")]
+    public async Task A_check_asked_before_a_rename_or_delete_reaches_the_server_first_and_cannot_bring_the_old_name_back(string action)
+    {
+        // Given an edit of spam.rules whose check the page has asked for and the network has not yet carried (before: the
+        // rename or delete went out at once, the check reached the server after it, and the server took the edits as those of
+        // a spam.rules deleted on disk: the numbers kept its LFs, twice over after a rename, until the page was closed)
+        await using var studio = await StudioHarness.Start();
+        using var browser = Browser();
+        var wait = Open(browser, studio);
+        HoldRequests(browser, "/api/check");
+        TypeAtTheEnd(browser, "\nlf spam_look:\n    when text contains \"look\" label SPAM\n");
+        wait.Until(b => Held(b, "asked") >= 1);
+
+        // When the person renames or deletes the file, and the held checks go out only once the page sent the rename or
+        // delete and had its answer, or holds it back for them
+        browser.FindElement(By.Id($"file-{action}")).Click();
+        if (action == "rename") Answer(wait, "renamed.rules");
+        else wait.Until(Alert)!.Accept();
+        wait.Until(b => Held(b, $"/api/files/{action}") == 1 || (bool)((IJavaScriptExecutor)b).ExecuteScript("return studio.moving > 0")!);
+        browser.ExecuteScript("window.held.release()");
+
+        // Then the server holds the edits under the file's name as it is now, or none, and the page shows the LFs once
+        wait.Until(b => Held(b, $"/api/files/{action}") == 1 && Held(b, "answered") == Held(b, "asked"));
+        if (action == "rename")
+        {
+            wait.Until(b => Text(b, "#file-name") == "renamed.rules");
+            wait.Until(b => Text(b, "#lf-table tr[data-lf='spam_look'] .where").StartsWith("renamed.rules:", StringComparison.Ordinal));
+            (await studio.Get("/api/state")).GetProperty("unsaved").EnumerateArray().Select(f => f.GetString()).ShouldBe(["renamed.rules"]);
+            browser.FindElements(By.CssSelector("#lf-table tbody tr")).Count.ShouldBe(8);
+        }
+        else
+        {
+            wait.Until(b => Text(b, "#status") == "deleted spam.rules");
+            (await studio.Get("/api/state")).GetProperty("unsaved").GetArrayLength().ShouldBe(0);
+            File.Exists(studio.RulesFile).ShouldBeFalse();
+        }
+    }
+
     [Fact]
     public async Task A_rename_lists_the_files_and_lines_it_rewrote_as_the_studio_s_errors_do()
     {
@@ -1248,6 +1288,32 @@ public sealed class StudioBrowserTests
         window.fetch = (path, init) => String(path).startsWith(prefix) ? Promise.reject(new TypeError("Failed to fetch")) : fetched(path, init);
         """, prefix);
 
+    /// <summary>
+    /// Keeps the page's requests whose address starts with <paramref name="prefix"/> from going out until the test calls
+    /// <c>window.held.release()</c> (after which they go at once). <see cref="Held"/> reads "asked" and "answered" for them,
+    /// and for any other address (without its query) how many answers the page had.
+    /// </summary>
+    private static void HoldRequests(ChromeDriver browser, string prefix) => browser.ExecuteScript("""
+        const [fetched, prefix] = [window.fetch, arguments[0]];
+        let waiting = [];
+        window.held = { asked: 0, answered: 0, release() { waiting.splice(0).forEach((go) => go()); waiting = null; } };
+        const send = (path, init) => fetched(path, init).then((response) => {
+          const key = String(path).split("?")[0];
+          if (String(path).startsWith(prefix)) window.held.answered++;
+          else window.held[key] = (window.held[key] || 0) + 1;
+          return response;
+        });
+        window.fetch = (path, init) => {
+          if (!String(path).startsWith(prefix)) return send(path, init);
+          window.held.asked++;
+          return waiting === null ? send(path, init) : new Promise((resolve) => waiting.push(() => resolve(send(path, init))));
+        };
+        """, prefix);
+
+    /// <summary>A count of <see cref="HoldRequests"/>'s.</summary>
+    private static long Held(IWebDriver browser, string count)
+        => Convert.ToInt64(((IJavaScriptExecutor)browser).ExecuteScript("return window.held[arguments[0]] || 0", count), CultureInfo.InvariantCulture);
+
     /// <summary>A count of <see cref="SlowDown"/>'s: "asked", "arrived" or "answered".</summary>
     private static long Slow(ChromeDriver browser, string count)
         => Convert.ToInt64(browser.ExecuteScript("return window.slow[arguments[0]]", count), CultureInfo.InvariantCulture);
@@ -1429,9 +1495,36 @@ public sealed class StudioBrowserTests
         wait.Until(b => b.FindElement(By.Id("conflict")).Displayed);
     }
 
-    private static WebDriverWait Open(ChromeDriver browser, StudioHarness studio)
+    /// <summary>
+    /// A wait whose timeout says where the page was (the status line, the open file, the LF table's rows, the conflict
+    /// choice): a timeout on a loaded CI machine is then read from the log, not guessed at.
+    /// </summary>
+    private sealed class PageWait(ChromeDriver browser, TimeSpan patience) : WebDriverWait(browser, patience)
     {
-        var wait = new WebDriverWait(browser, Patience);
+        public new TResult Until<TResult>(Func<IWebDriver, TResult?> condition)
+        {
+            try { return base.Until(condition); }
+            catch (WebDriverTimeoutException e) { throw new WebDriverTimeoutException($"{e.Message}; the page: {Where(browser)}", e); }
+        }
+
+        private static string Where(ChromeDriver browser)
+        {
+            try
+            {
+                return $"status '{Text(browser, "#status")}', file '{Text(browser, "#file-name")}', " +
+                       $"{browser.FindElements(By.CssSelector("#lf-table tbody tr")).Count} LF rows, " +
+                       (browser.FindElement(By.Id("conflict")).Displayed ? $"conflict '{Text(browser, "#conflict-message")}'" : "no conflict shown");
+            }
+            catch (WebDriverException e)
+            {
+                return $"unreadable ({e.Message.Split('\n')[0]})";
+            }
+        }
+    }
+
+    private static PageWait Open(ChromeDriver browser, StudioHarness studio)
+    {
+        var wait = new PageWait(browser, Patience);
         wait.IgnoreExceptionTypes(typeof(StaleElementReferenceException)); // the page re-renders the element the condition reads
         browser.Navigate().GoToUrl(studio.Server.Url);
         wait.Until(b => b.FindElement(By.TagName("body")).GetAttribute("data-ready") == "true");

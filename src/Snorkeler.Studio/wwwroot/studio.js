@@ -11,8 +11,10 @@ const studio = {
   saved: "",          // its text as last loaded or saved
   version: null,      // the version of the file on disk that text is (the server refuses a save over another)
   checkTimer: 0,
-  pending: null,      // the check in flight (settled, never rejected)
+  pending: null,      // the checks in flight (settled when they all are, never rejected)
   opening: 0,         // files being opened over discarded edits: no check until they are
+  moving: 0,          // renames and deletes in flight: a check waits for them (recheck) to name the file as it is then
+  recheck: false,     // a check came while a rename or delete was in flight: it is sent when they end
   opened: 0,          // how many files were asked to be opened: an answer for one asked for before another is dropped
   failure: null,      // {lost}: the status line shows a failure, kept from news until the person acts again (setStatus)
   rows: null,         // the rows shown: the bucket's query, the offset of their page and the state version they show
@@ -210,7 +212,10 @@ editor.addEventListener("input", () => {
   renderHighlight();
   $("#dirty").hidden = editor.value === studio.saved;
   clearTimeout(studio.checkTimer);
-  studio.checkTimer = setTimeout(check, 250);
+  studio.checkTimer = setTimeout(() => {
+    studio.checkTimer = 0;
+    check();
+  }, 250);
 });
 
 document.addEventListener("keydown", (event) => {
@@ -226,13 +231,17 @@ $("#save").addEventListener("click", () => save());
 
 // Sends the editor's text to be checked. Not while a file opens over discarded edits: until the editor shows the file,
 // it still holds the dropped text, and a check (the poll's, finding the server without this tab's edits) would send it
-// back, so the numbers would follow text no longer shown.
+// back, so the numbers would follow text no longer shown. Not while a rename or delete is in flight either (settle).
 async function check() {
   if (!studio.file || studio.opening > 0) return;
+  if (studio.moving > 0) {
+    studio.recheck = true;
+    return;
+  }
   const text = editor.value;
   const started = performance.now();
   const request = api("/api/check", { path: studio.file, text, version: studio.version, tab: tabId });
-  studio.pending = request.catch(() => null);
+  studio.pending = Promise.all([studio.pending, request.catch(() => null)]);
   try {
     const state = await request;
     if (editor.value !== text) return; // a newer check follows
@@ -241,6 +250,29 @@ async function check() {
     setStatus(`checked in ${Math.round(performance.now() - started)} ms`);
   } catch (error) {
     setFailure(error.message, error instanceof TypeError); // a TypeError: fetch got no answer (the studio is gone)
+  }
+}
+
+// Renames or deletes a file (action) once the checks sent before are answered, holding back the checks asked meanwhile, the
+// one the editor's last keys wait for too, until it is done: a check the server took after it would name the file as it was,
+// and put the edits of a file renamed or deleted back in the numbers under its old name, where nothing takes them out again.
+async function settle(action) {
+  studio.moving++;
+  if (studio.checkTimer) {
+    clearTimeout(studio.checkTimer);
+    studio.checkTimer = 0;
+    studio.recheck = true;
+  }
+  try {
+    await studio.pending;
+    return await action();
+  } finally {
+    // The text held back is sent under the file's name now, unless the editor holds a file as loaded (the deleted file's
+    // successor): the server has no edits of it to replace.
+    if (--studio.moving === 0 && studio.recheck) {
+      studio.recheck = false;
+      if (editor.value !== studio.saved) check();
+    }
   }
 }
 
@@ -583,24 +615,26 @@ $("#file-rename").addEventListener("click", async () => {
     render(state);
     renderFiles();
   };
-  try {
-    const state = await api("/api/files/rename", { path: from, to: fileName(to) });
-    follow(state);
-    // A rules file that names the renamed one (or, moved to another folder, its own lists) was pointed at it again on disk.
-    const updated = Object.entries(state.updated || {});
-    if (studio.file in (state.updated || {}) && editor.value === studio.saved) await open(studio.file);
-    // Listed as the server's messages list files and lines (StudioSession.FileLines): "spam.rules (lines 3 and 5)".
-    const where = listed(updated.map(([file, lines]) => `${file} (${lines.length === 1 ? "line" : "lines"} ${listed(lines)})`));
-    setStatus(`renamed ${from} to ${fileName(to)}${where ? `; updated the file names in ${where}` : ""}`);
-  } catch (error) {
-    // Renamed, though a rules file to rewrite could not be written (a 409 naming it): the editor follows the file, and the
-    // error naming the rules left to correct stays (the next poll would follow it as another tab's rename, and say so
-    // instead). Only when the state has the file under its new name alone: a 'moved' entry may be an older rename's,
-    // undone outside since, and a refused rename (the name taken, nothing written) leaves the editor on its own file.
-    const state = error.status === 409 ? await api(`/api/state?tab=${tabId}`).catch(() => null) : null;
-    if (state && !(from in state.versions) && fileName(to) in state.versions && state.moved[from] === fileName(to)) follow(state);
-    setFailure(error.message);
-  }
+  await settle(async () => {
+    try {
+      const state = await api("/api/files/rename", { path: from, to: fileName(to) });
+      follow(state);
+      // A rules file that names the renamed one (or, moved to another folder, its own lists) was pointed at it again on disk.
+      const updated = Object.entries(state.updated || {});
+      if (studio.file in (state.updated || {}) && editor.value === studio.saved) await open(studio.file);
+      // Listed as the server's messages list files and lines (StudioSession.FileLines): "spam.rules (lines 3 and 5)".
+      const where = listed(updated.map(([file, lines]) => `${file} (${lines.length === 1 ? "line" : "lines"} ${listed(lines)})`));
+      setStatus(`renamed ${from} to ${fileName(to)}${where ? `; updated the file names in ${where}` : ""}`);
+    } catch (error) {
+      // Renamed, though a rules file to rewrite could not be written (a 409 naming it): the editor follows the file, and the
+      // error naming the rules left to correct stays (the next poll would follow it as another tab's rename, and say so
+      // instead). Only when the state has the file under its new name alone: a 'moved' entry may be an older rename's,
+      // undone outside since, and a refused rename (the name taken, nothing written) leaves the editor on its own file.
+      const state = error.status === 409 ? await api(`/api/state?tab=${tabId}`).catch(() => null) : null;
+      if (state && !(from in state.versions) && fileName(to) in state.versions && state.moved[from] === fileName(to)) follow(state);
+      setFailure(error.message);
+    }
+  });
 });
 
 // A delete names the version the editor loaded, so a change made since (another editor) is not deleted unseen. Answered
@@ -610,17 +644,19 @@ $("#file-delete").addEventListener("click", async () => {
   const [file, opened] = [studio.file, studio.opened];
   const edits = editor.value !== studio.saved ? ", with your unsaved edits of it," : "";
   if (!confirm(`Delete ${file}${edits} from the LF folder? This cannot be undone.`)) return;
-  try {
-    const state = await api("/api/files/delete", { path: file, version: studio.version });
-    const here = studio.opened === opened;
-    if (here) closeFile();
-    render(state);
-    const next = state.files.find((f) => f.endsWith(".rules")) || state.files[0];
-    if (here && next) await open(next);
-    setStatus(`deleted ${file}`);
-  } catch (error) {
-    setFailure(error.message);
-  }
+  await settle(async () => {
+    try {
+      const state = await api("/api/files/delete", { path: file, version: studio.version });
+      const here = studio.opened === opened;
+      if (here) closeFile();
+      render(state);
+      const next = state.files.find((f) => f.endsWith(".rules")) || state.files[0];
+      if (here && next) await open(next);
+      setStatus(`deleted ${file}`);
+    } catch (error) {
+      setFailure(error.message);
+    }
+  });
 });
 
 // Empties the editor: no file is open.
