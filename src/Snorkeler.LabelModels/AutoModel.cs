@@ -354,6 +354,7 @@ public sealed class AutoTrainer : ILabelModelTrainer
         var kappas = new Dictionary<int, (double[] Kappa, double[] Weight)>(); // per scored candidate (by index): κ of each held-out source
         var refits = new Dictionary<int, Func<ILabelModel>>(); // per scored candidate: its fit on all rows, made again (or late)
         var deferred = new HashSet<int>(); // scored candidates not yet fitted on all rows
+        SnorkelerException? firstError = null; // the first failure that was not a refusal
         // A candidate left out (not fitted, rejected or failed) keeps its place with a NaN score and the reason.
         void Drop(AutoCandidate dropped, string heading)
         {
@@ -419,6 +420,7 @@ public sealed class AutoTrainer : ILabelModelTrainer
             }
             catch (SnorkelerException e)
             {
+                if (e is not ModelRefusalException) firstError ??= e;
                 Drop(new AutoCandidate(entry.Model, entry.Options, priorSource, double.NaN, e.Message), $"{entry.Model} skipped");
             }
         }
@@ -457,13 +459,17 @@ public sealed class AutoTrainer : ILabelModelTrainer
                 note = deferred.Contains(best) ? Absurd(model) : null;
                 if (note is null) models[best] = model;
             }
-            catch (SnorkelerException e) { note = e.Message; }
+            catch (SnorkelerException e)
+            {
+                if (e is not ModelRefusalException) firstError ??= e;
+                note = e.Message;
+            }
             if (note is null) break;
             candidates[best] = candidates[best] with { Score = double.NaN, Note = note };
             log?.Invoke($"auto: {candidates[best]}: rejected: {note}");
             best = Best(candidates.Select(c => c.Score).ToArray(), higherIsBetter: true);
         }
-        if (best < 0) throw new ModelRefusalException("auto: every candidate model failed; see the log");
+        if (best < 0) throw EveryCandidateFailed(firstError);
         var reason = noSignal ?? (folds < 2
             ? "with fewer than two independent groups of sources no source can be held out, so majority vote is kept"
             : string.Create(CultureInfo.InvariantCulture,
@@ -474,6 +480,17 @@ public sealed class AutoTrainer : ILabelModelTrainer
             $"held-out source agreement: how often the labels of a fit without a fold of sources name the held-out sources' votes, above what a guess from each source's own votes would (Cohen's κ for sources that vote one class; {folds} folds, dependent sources together)",
             true, candidates, chosen, reason);
         return new Choice(models[best]!, selection, chosen, estimated, learned);
+    }
+
+    /// <summary>
+    /// Why no candidate could be chosen: a refusal when every failure was itself a refusal (or a candidate skipped or rejected),
+    /// otherwise <paramref name="error"/>, the first failure that was not, rethrown as it was (an option error, a file found
+    /// damaged, a bug). <c>compare</c> passes over refusals only, and reported such a failure as auto's refusal: "not compared", exit 0.
+    /// </summary>
+    private static ModelRefusalException EveryCandidateFailed(SnorkelerException? error)
+    {
+        if (error is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+        return new ModelRefusalException("auto: every candidate model failed; see the log");
     }
 
     // The Dawid–Skene candidate (abstains missing, full confusion, not rejected) when its fit has exclusive groups and leaves
@@ -667,6 +684,7 @@ public sealed class AutoTrainer : ILabelModelTrainer
         catch (SnorkelerException e) { log?.Invoke($"auto: no moment statistics: {e.Message}"); }
 
         var scored = new List<Scored>();
+        SnorkelerException? firstError = null; // the first failure that was not a refusal
         void Add(string model, IReadOnlyDictionary<string, string> options, string priorSource, Func<ILabelModel> fit, Func<ILabelModel, double[]>? devProbabilities = null)
         {
             context.Cancellation.ThrowIfCancellationRequested();
@@ -680,6 +698,7 @@ public sealed class AutoTrainer : ILabelModelTrainer
             }
             catch (SnorkelerException e)
             {
+                if (e is not ModelRefusalException) firstError ??= e;
                 scored.Add(new Scored(new AutoCandidate(model, options, priorSource, double.NaN, e.Message), null, null));
                 log?.Invoke($"auto: {model} skipped: {e.Message}");
             }
@@ -723,16 +742,17 @@ public sealed class AutoTrainer : ILabelModelTrainer
             var fits = InParallel.Map(runs.Length, context.Cancellation, r =>
             {
                 var (options, _, prior) = runs[r];
-                try { return (Trajectory: (IReadOnlyList<SnorkelModel>?)new SnorkelTrainer(options).FitTrajectory(stats, context with { Prior = prior }, prior, GridEpochs), Failure: (string?)null); }
-                catch (SnorkelerException e) { return (null, e.Message); }
+                try { return (Trajectory: (IReadOnlyList<SnorkelModel>?)new SnorkelTrainer(options).FitTrajectory(stats, context with { Prior = prior }, prior, GridEpochs), Failure: (SnorkelerException?)null); }
+                catch (SnorkelerException e) { return (null, e); }
             });
             for (var r = 0; r < runs.Length; r++)
             {
                 var (options, source, _) = runs[r];
                 if (fits[r].Trajectory is not { } trajectory)
                 {
+                    if (fits[r].Failure is not ModelRefusalException) firstError ??= fits[r].Failure;
                     foreach (var epochs in GridEpochs)
-                        scored.Add(new Scored(new AutoCandidate(SnorkelTrainer.ModelName, (options with { Epochs = epochs }).ToOptionValues(), source, double.NaN, fits[r].Failure), null, null));
+                        scored.Add(new Scored(new AutoCandidate(SnorkelTrainer.ModelName, (options with { Epochs = epochs }).ToOptionValues(), source, double.NaN, fits[r].Failure!.Message), null, null));
                     continue;
                 }
                 for (var x = 0; x < trajectory.Count; x++)
@@ -748,7 +768,7 @@ public sealed class AutoTrainer : ILabelModelTrainer
         var fallbackScore = Metric(fallback, gold, devRows, dev.Schema, metric);
         var candidates = scored.Select(s => s.Candidate).ToList();
         var best = DevBest(scored, c => scored[c].Candidate.Score, higher, devRows, gold, dev.Schema);
-        if (best < 0) throw new ModelRefusalException("auto: every candidate model failed; see the log");
+        if (best < 0) throw EveryCandidateFailed(firstError);
 
         var devBest = candidates[best];
         var name = AutoOptions.Spelling(metric);

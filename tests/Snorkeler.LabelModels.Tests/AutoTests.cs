@@ -85,6 +85,45 @@ public sealed class AutoTests(ITestOutputHelper output)
         model.PredictProbabilities(train).ShouldBe(new MajorityVoteTrainer().Fit(train, FitContext.WithSeed(5)).PredictProbabilities(train));
     }
 
+    [Fact]
+    public void When_every_candidate_fails_and_one_failure_is_not_a_refusal_that_failure_comes_out_as_it_was_rather_than_a_refusal()
+    {
+        // Given two LFs, which flyingsquid refuses, and candidates cut to it and to snorkel with a dependency on an LF the
+        // matrix does not have
+        var train = Generated.OneCoin(500, [0.8, 0.7], 2, coverage: 0.8, skew: 0, seed: 3).Matrix.WithGold([]);
+        AutoEntry[] entries =
+        [
+            new(FlyingSquidTrainer.ModelName, new Dictionary<string, string>(), LearnsPrior: false),
+            new(SnorkelTrainer.ModelName, new Dictionary<string, string> { ["deps"] = "lf_0:lf_x" }, LearnsPrior: false),
+        ];
+
+        // When auto chooses among them
+        var failure = Should.Throw<SnorkelerException>(() => AutoTrainer.ChooseAmong(train, FitContext.WithSeed(5), entries));
+
+        // Then snorkel's error is what auto throws (before: "auto: every candidate model failed", a refusal, which compare
+        // reported as "auto not compared" and went on, exit 0), so that compare stops with it, as fit does
+        failure.ShouldNotBeOfType<ModelRefusalException>();
+        failure.Message.ShouldBe("snorkel --deps: no LF named 'lf_x'; did you mean 'lf_0'?");
+    }
+
+    [Fact]
+    public void When_every_candidate_refuses_the_matrix_auto_refuses_it()
+    {
+        // Given two LFs, which flyingsquid and ebcc both refuse, and candidates cut to them
+        var train = Generated.OneCoin(500, [0.8, 0.7], 2, coverage: 0.8, skew: 0, seed: 3).Matrix.WithGold([]);
+        AutoEntry[] entries =
+        [
+            new(FlyingSquidTrainer.ModelName, new Dictionary<string, string>(), LearnsPrior: false),
+            new(EbccTrainer.ModelName, new Dictionary<string, string>(), LearnsPrior: true),
+        ];
+
+        // When auto chooses among them
+        var failure = Should.Throw<ModelRefusalException>(() => AutoTrainer.ChooseAmong(train, FitContext.WithSeed(5), entries));
+
+        // Then it is a refusal, which compare reports as "auto not compared" while it compares the other models
+        failure.Message.ShouldBe("auto: every candidate model failed; see the log");
+    }
+
     [Theory]
     [InlineData("youtube")]
     [InlineData("trec")]
