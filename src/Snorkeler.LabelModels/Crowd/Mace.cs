@@ -143,7 +143,8 @@ public sealed class MaceTrainer : ILabelModelTrainer
     internal MaceModel Fit(CrowdData data, LabelSchema schema, IReadOnlyList<string> names, double[]? fixedPrior, FitContext context)
     {
         var restarts = CrowdFit.Restarts(Options.Restarts, MaceOptions.DefaultRestarts, data.WeightedVotes);
-        var best = CrowdFit.BestOf(restarts, context, data.Rows, restart => Run(data, fixedPrior, restart, context), f => f.Elbo);
+        var cast = CrowdFit.Cast(data); // the same for every restart, which only reads it
+        var best = CrowdFit.BestOf(restarts, context, data.Rows, restart => Run(data, cast, fixedPrior, restart, context), f => f.Elbo);
         context.Log?.Invoke(string.Create(CultureInfo.InvariantCulture,
             $"mace: {Text.Listing.Counted(data.Rows, "distinct row")}, {Text.Listing.Counted((long)data.WeightedVotes, "vote")}; best of {Text.Listing.Counted(restarts, "restart")}: ELBO {best.Elbo:G10} after {Text.Listing.Counted(best.Iterations, "iteration")} (restart {best.Restart})"));
         return new MaceModel(schema, names, best.Competence, best.Strategy, best.Nu, fixedPrior, best.Elbo);
@@ -151,7 +152,7 @@ public sealed class MaceTrainer : ILabelModelTrainer
 
     private sealed record State(double[] Competence, double[] Strategy, double[] Nu, double Elbo, int Iterations, int Restart);
 
-    private State Run(CrowdData data, double[]? fixedPrior, int restart, FitContext context)
+    private State Run(CrowdData data, CastVotes cast, double[]? fixedPrior, int restart, FitContext context)
     {
         var k = data.K;
         var m = data.M;
@@ -166,7 +167,6 @@ public sealed class MaceTrainer : ILabelModelTrainer
         // Start from the majority-vote posteriors as if every worker were 80% competent with a uniform strategy.
         var tables = new Tables(m, k);
         tables.Set(m, k, j => (Math.Log(0.8), Math.Log(0.2)), (j, a) => -Math.Log(k));
-        var cast = CrowdFit.Cast(data);
         var table = new double[cast.Count * k]; // the E-step's rows: one per (worker, answer) the answers cast
         var baseScores = new double[k];
         var elbo = double.NegativeInfinity;
