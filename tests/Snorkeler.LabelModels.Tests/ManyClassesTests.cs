@@ -151,12 +151,13 @@ public sealed class ManyClassesTests
     [Theory]
     [InlineData("mace", 3000, 30, "answers.csv: mace: 3,000 distinct labels given by 30 workers × 3,000 classes need 9,000,000 answer likelihoods "
         + "(of each label a source gave, under each class), more than the 8,388,608 it fits in reasonable time and memory; use glad, whose parameters grow with the sources alone, or mv")]
-    [InlineData("glad", 45000, 45, "answers.csv: glad: 45,000 distinct rows × 3,000 classes need 135,000,000 class posteriors (each distinct row's probability of each class), "
-        + "more than the 134,217,728 it fits in reasonable time and memory; use mv")]
+    [InlineData("glad", 45000, 45, "answers.csv: glad: 45,000 distinct rows × 3,000 classes need 135,000,000 class posteriors (each distinct row's probability of each class) "
+        + "in each of 3 restarts, which may run side by side: 405,000,000 at once, more than the 402,653,184 it fits in reasonable time and memory; use --restarts 2, or mv")]
     public void Mace_and_glad_refuse_past_their_own_limits_naming_what_they_hold(string model, int rows, int workers, string message)
     {
         // Given 3,000 classes and, for mace, 30 workers giving 3,000 distinct labels (9 M answer likelihoods), for glad 45,000
-        // distinct rows (135 M class posteriors) (before: 'N sources × 3000 classes need too many confusion-matrix entries')
+        // distinct rows (135 M class posteriors in each of its 3 default restarts) (before: 'N sources × 3000 classes need too
+        // many confusion-matrix entries')
         var train = OneAnswerEach(rows, workers, 3000);
 
         // When
@@ -165,6 +166,58 @@ public sealed class ManyClassesTests
 
         // Then
         error.Message.ShouldBe(message);
+    }
+
+    /// <summary>
+    /// <paramref name="rows"/> distinct rows among <paramref name="k"/> classes, each answered by two of 260 workers (a pair of
+    /// its own), worker j always with label j mod 2: 2 answers a row, 260 distinct labels in all.
+    /// </summary>
+    private static LabelMatrix DistinctPairs(int rows, int k)
+    {
+        const int m = 260;
+        var votes = Enumerable.Repeat(LabelSchema.Abstain, rows * m).ToArray();
+        var i = 0;
+        for (var a = 0; a < m && i < rows; a++)
+            for (var b = a + 1; b < m && i < rows; b++, i++)
+                (votes[i * m + a], votes[i * m + b]) = (a % 2, b % 2);
+        return LabelMatrix.Create(LabelSchema.Numbered(k), Some.LfNames(m), votes).WithSourceKinds(Enumerable.Repeat(SourceKind.Annotator, m).ToArray());
+    }
+
+    [Theory]
+    [InlineData("mace", null, "answers.csv: mace: 33,334 distinct rows × 3,000 classes need 100,002,000 class posteriors (each distinct row's probability of each class) "
+        + "in each of 5 restarts, which may run side by side: 500,010,000 at once, more than the 402,653,184 it fits in reasonable time and memory; use --restarts 4, or mv")]
+    [InlineData("glad", "5", "answers.csv: glad: 33,334 distinct rows × 3,000 classes need 100,002,000 class posteriors (each distinct row's probability of each class) "
+        + "in each of 5 restarts, which may run side by side: 500,010,000 at once, more than the 402,653,184 it fits in reasonable time and memory; use --restarts 4, or mv")]
+    public void Mace_and_glad_count_the_class_posteriors_of_every_restart_they_may_run_side_by_side(string model, string? restarts, string message)
+    {
+        // Given 33,334 distinct rows × 3,000 classes, 100 M class posteriors a restart, and 5 restarts (mace's default on
+        // 66,668 answers; given to glad, whose default is 3); one iteration each, should a fit start
+        var train = DistinctPairs(33_334, 3000);
+        var options = new Dictionary<string, string> { ["max-iter"] = "1" };
+        if (restarts is not null) options["restarts"] = restarts;
+
+        // When
+        var error = Should.Throw<ModelRefusalException>(() => LabelModelCatalog.Get(model).CreateTrainer(new ModelOptions(options))
+            .Fit(train, FitContext.WithSeed(0) with { TrainName = "answers.csv" }));
+
+        // Then it is refused before any iteration, as the 500 M posteriors of five restarts side by side would need 4 GB (before:
+        // the limit took three restarts, whatever their number, and let these start)
+        error.Message.ShouldBe(message);
+    }
+
+    [Fact]
+    public void Glad_with_one_restart_counts_its_class_posteriors_alone()
+    {
+        // Given 140,000 distinct rows × 3,000 classes: 420 M class posteriors, past the limit even in one restart
+        var train = OneAnswerEach(140_000, 47, 3000);
+        var options = new ModelOptions(new Dictionary<string, string> { ["restarts"] = "1" });
+
+        // When
+        var error = Should.Throw<ModelRefusalException>(() => new GladTrainer(GladOptions.From(options)).Fit(train, FitContext.WithSeed(0)));
+
+        // Then the message names no restarts and no fewer restarts to run
+        error.Message.ShouldBe("glad: 140,000 distinct rows × 3,000 classes need 420,000,000 class posteriors (each distinct row's probability of each class), "
+            + "more than the 402,653,184 it fits in reasonable time and memory; use mv");
     }
 
     [Fact]

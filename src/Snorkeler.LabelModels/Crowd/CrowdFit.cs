@@ -17,21 +17,29 @@ internal static class CrowdFit
     }
 
     /// <summary>
-    /// The most class posteriors (distinct rows × classes) mace and glad hold: each restart keeps a probability of every class
-    /// for every distinct row (8 bytes each), and every iteration passes over them and over each answer's classes. glad on
-    /// 49,880 distinct rows × 2,000 classes (100 M posteriors, 2 restarts) took 27 s in 1.6 GB; on 99,595 × 2,000 (199 M,
-    /// 1 restart) 25 s in 1.7 GB; on 140,000 tasks × 2,000 (2 restarts) 90 s in 4.2 GB (docs/benchmarks.md). Up to 3
-    /// restarts run at once, so this keeps the worst case near 3 GB, as ibcc's and mace's own limits do.
+    /// The most class posteriors mace and glad hold at once (3 × 2²⁷): each restart keeps a probability of every class for
+    /// every distinct row (8 bytes each), and every iteration passes over them and over each answer's classes; the restarts
+    /// may all run side by side (<see cref="BestOf"/>, on a machine with the cores), so a fit holds distinct rows × classes ×
+    /// restarts. glad on 49,880 distinct rows × 2,000 classes (100 M posteriors, 2 restarts) took 27 s in 1.6 GB; on
+    /// 99,595 × 2,000 (199 M, 1 restart) 25 s in 1.7 GB; on 140,000 tasks × 2,000 (2 restarts, 537 M) 90 s in 4.2 GB
+    /// (docs/benchmarks.md). About 3 GB at the limit, as ibcc's and mace's own limits keep their fits.
     /// </summary>
-    public const long MaxPosteriorEntries = 1L << 27;
+    public const long MaxPosteriorEntries = 3L << 27;
 
-    /// <summary>Refuses, once the answers are read and before any iteration, data whose class posteriors would pass <see cref="MaxPosteriorEntries"/>.</summary>
-    public static void CheckPosteriors(string model, CrowdData data, FitContext context)
+    /// <summary>
+    /// Refuses, once the answers are read and before any iteration, data whose class posteriors over <paramref name="restarts"/>
+    /// restarts would pass <see cref="MaxPosteriorEntries"/>, naming the restarts that would fit when fewer would.
+    /// </summary>
+    public static void CheckPosteriors(string model, CrowdData data, int restarts, FitContext context)
     {
-        var entries = (long)data.Rows * data.K;
-        if (entries > MaxPosteriorEntries)
-            throw new ModelRefusalException(string.Create(CultureInfo.InvariantCulture,
-                $"{context.TrainPrefix}{model}: {Text.Listing.Counted(data.Rows, "distinct row")} × {Text.Listing.Counted(data.K, "class")} need {entries:N0} class posteriors (each distinct row's probability of each class), more than the {MaxPosteriorEntries:N0} it fits in reasonable time and memory; use mv"));
+        var each = (long)data.Rows * data.K;
+        var entries = each * restarts;
+        if (entries <= MaxPosteriorEntries) return;
+        var held = restarts == 1 ? "" : string.Create(CultureInfo.InvariantCulture, $" in each of {Text.Listing.Counted(restarts, "restart")}, which may run side by side: {entries:N0} at once");
+        var fitting = MaxPosteriorEntries / each;
+        var advice = fitting >= 1 ? $"use --restarts {fitting}, or mv" : "use mv";
+        throw new ModelRefusalException(string.Create(CultureInfo.InvariantCulture,
+            $"{context.TrainPrefix}{model}: {Text.Listing.Counted(data.Rows, "distinct row")} × {Text.Listing.Counted(data.K, "class")} need {each:N0} class posteriors (each distinct row's probability of each class){held}, more than the {MaxPosteriorEntries:N0} it fits in reasonable time and memory; {advice}"));
     }
 
     /// <summary>Answers up to which a crowd model runs all its default restarts.</summary>

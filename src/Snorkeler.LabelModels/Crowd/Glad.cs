@@ -86,8 +86,8 @@ public sealed class GladTrainer : ILabelModelTrainer
         CrowdFit.CheckShape(ModelName, train);
         double[]? fixedPrior = ClassPrior.Fixed(train.Schema, context, ModelName);
         var data = CrowdData.Read(train, context.Cancellation);
-        CrowdFit.CheckPosteriors(ModelName, data, context); // its parameters (an ability per worker) are small whatever the classes
         var restarts = CrowdFit.Restarts(Options.Restarts, GladOptions.DefaultRestarts, data.WeightedVotes);
+        CrowdFit.CheckPosteriors(ModelName, data, restarts, context); // its parameters (an ability per worker) are small whatever the classes
         var best = CrowdFit.BestOf(restarts, context, data.Rows, restart => Run(data, fixedPrior, restart, context), f => f.LogPosterior);
         context.Log?.Invoke(string.Create(CultureInfo.InvariantCulture,
             $"glad: {Text.Listing.Counted(data.Rows, "distinct row")}, {Text.Listing.Counted((long)data.WeightedVotes, "vote")}; best of {Text.Listing.Counted(restarts, "restart")}: log-posterior {best.LogPosterior:G10} after {Text.Listing.Counted(best.Iterations, "iteration")} (restart {best.Restart})"));

@@ -110,8 +110,9 @@ public sealed class MaceTrainer : ILabelModelTrainer
         CrowdFit.CheckShape(ModelName, train);
         double[]? fixedPrior = ClassPrior.Fixed(train.Schema, context, ModelName);
         var data = CrowdData.Read(train, context.Cancellation);
-        CheckSize(train, data, context);
-        return Fit(data, train.Schema, train.LfNames, fixedPrior, context);
+        var restarts = CrowdFit.Restarts(Options.Restarts, MaceOptions.DefaultRestarts, data.WeightedVotes);
+        CheckSize(train, data, restarts, context);
+        return Fit(data, restarts, train.Schema, train.LfNames, fixedPrior, context);
     }
 
     /// <summary>
@@ -125,8 +126,8 @@ public sealed class MaceTrainer : ILabelModelTrainer
     /// </summary>
     internal const long MaxTableEntries = 1L << 23;
 
-    /// <summary>Refuses, once the answers are read and before any iteration, a table past <see cref="MaxTableEntries"/> or class posteriors past the crowd models' limit.</summary>
-    private static void CheckSize(IMatrixSource train, CrowdData data, FitContext context)
+    /// <summary>Refuses, once the answers are read and before any iteration, a table past <see cref="MaxTableEntries"/> or class posteriors of the restarts past the crowd models' limit.</summary>
+    private static void CheckSize(IMatrixSource train, CrowdData data, int restarts, FitContext context)
     {
         // Counted from the answers (a set of source-label pairs): the cast table itself is m × k numbers, which past the limit is
         // the very allocation the check is there to avoid.
@@ -137,12 +138,11 @@ public sealed class MaceTrainer : ILabelModelTrainer
         if (table > MaxTableEntries)
             throw new ModelRefusalException(string.Create(CultureInfo.InvariantCulture,
                 $"{context.TrainPrefix}mace: {Text.Listing.Counted(labels, "distinct label")} given by {LabelModel.Sources(train)} × {Text.Listing.Counted(data.K, "class")} need {table:N0} answer likelihoods (of each label a source gave, under each class), more than the {MaxTableEntries:N0} it fits in reasonable time and memory; use glad, whose parameters grow with the sources alone, or mv"));
-        CrowdFit.CheckPosteriors(ModelName, data, context);
+        CrowdFit.CheckPosteriors(ModelName, data, restarts, context);
     }
 
-    internal MaceModel Fit(CrowdData data, LabelSchema schema, IReadOnlyList<string> names, double[]? fixedPrior, FitContext context)
+    private MaceModel Fit(CrowdData data, int restarts, LabelSchema schema, IReadOnlyList<string> names, double[]? fixedPrior, FitContext context)
     {
-        var restarts = CrowdFit.Restarts(Options.Restarts, MaceOptions.DefaultRestarts, data.WeightedVotes);
         var cast = CrowdFit.Cast(data); // the same for every restart, which only reads it
         var best = CrowdFit.BestOf(restarts, context, data.Rows, restart => Run(data, cast, fixedPrior, restart, context), f => f.Elbo);
         context.Log?.Invoke(string.Create(CultureInfo.InvariantCulture,
