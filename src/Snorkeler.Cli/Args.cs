@@ -134,15 +134,19 @@ internal sealed class Args
     public static bool IsShortOption(string token) => token is ['-', var c, ..] && char.IsAsciiLetter(c);
 
     /// <summary>
-    /// '-o': the two-dash option it stands for: the shortest name that begins with its letters, when one is shortest
-    /// ('--out' beside fit's '--off-diagonal'), else the nearest name.
+    /// '-p': the two-dash options it may stand for: the one its letters name ('-seed': '--seed', beside compare's '--seeds'),
+    /// else every name that begins with them, shortest first ('--pool' or '--prior': the shortest alone hid '--prior'),
+    /// else the nearest name.
     /// </summary>
-    private static UsageException ShortOption(string token, IEnumerable<string> names)
+    private static UsageException ShortOption(string token, IReadOnlyCollection<string> names)
     {
         var bare = token[1..];
-        var starting = names.Where(n => n[2..].StartsWith(bare, StringComparison.Ordinal)).OrderBy(n => n.Length).ToList();
-        var near = starting.Count == 1 || (starting.Count > 1 && starting[0].Length < starting[1].Length) ? starting[0] : Text.Suggest.Nearest("--" + bare, names);
-        return new UsageException($"unknown option '{token}': options have two dashes and their whole name{(near is null ? "" : $"; did you mean '{near}'?")}");
+        var starting = names.Where(n => n[2..].StartsWith(bare, StringComparison.Ordinal)).OrderBy(n => n.Length).ThenBy(n => n, StringComparer.Ordinal).ToList();
+        IReadOnlyList<string> meant = names.Contains("--" + bare) ? ["--" + bare]
+            : starting.Count > 0 ? starting
+            : Text.Suggest.Nearest("--" + bare, names) is { } near ? [near] : [];
+        var suggestion = meant.Count == 0 ? "" : $"; did you mean {Text.Listing.Join(meant.Select(n => $"'{n}'").ToList(), "or")}?";
+        return new UsageException($"unknown option '{token}': options have two dashes and their whole name{suggestion}");
     }
 
     /// <summary>

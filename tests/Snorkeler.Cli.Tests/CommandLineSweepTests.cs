@@ -54,9 +54,16 @@ public sealed class CommandLineSweepTests
     [InlineData(new[] { "apply", "-o", "m.snkm" }, "snorkeler apply: unknown option '-o': options have two dashes and their whole name; did you mean '--out'?")]
     [InlineData(new[] { "apply", "--data", "d.csv", "-o", "m.snkm" }, "snorkeler apply: unknown option '-o': options have two dashes and their whole name; did you mean '--out'?")]
     [InlineData(new[] { "check", "-x" }, "snorkeler check: unknown option '-x': options have two dashes and their whole name")]
-    [InlineData(new[] { "fit", "--matrix", "m.csv", "-o", "m.json" }, "snorkeler fit: unknown option '-o': options have two dashes and their whole name; did you mean '--out'?")]
-    [InlineData(new[] { "label", "-o", "labels.csv" }, "snorkeler label: unknown option '-o': options have two dashes and their whole name; did you mean '--out'?")]
+    [InlineData(new[] { "fit", "--matrix", "m.csv", "-o", "m.json" }, "snorkeler fit: unknown option '-o': options have two dashes and their whole name; did you mean '--out' or '--off-diagonal'?")]
+    [InlineData(new[] { "label", "-o", "labels.csv" }, "snorkeler label: unknown option '-o': options have two dashes and their whole name; did you mean '--out' or '--off-diagonal'?")]
     [InlineData(new[] { "fit", "--matrix", "m.csv", "-seed", "3" }, "snorkeler fit: unknown option '-seed': options have two dashes and their whole name; did you mean '--seed'?")]
+    [InlineData(new[] { "compare", "-seed", "3" }, "snorkeler compare: unknown option '-seed': options have two dashes and their whole name; did you mean '--seed'?")]
+    [InlineData(new[] { "fit", "--matrix", "m.csv", "-p", "0.5,0.5" }, "snorkeler fit: unknown option '-p': options have two dashes and their whole name; "
+        + "did you mean '--pool', '--prior', '--people', '--partners', '--prec-init' or '--prior-estimate'?")]
+    [InlineData(new[] { "fit", "--matrix", "m.csv", "-pr", "0.5,0.5" }, "snorkeler fit: unknown option '-pr': options have two dashes and their whole name; "
+        + "did you mean '--prior', '--prec-init' or '--prior-estimate'?")]
+    [InlineData(new[] { "rows", "-f", "text" }, "snorkeler rows: unknown option '-f': options have two dashes and their whole name; did you mean '--fields' or '--format'?")]
+    [InlineData(new[] { "preferences", "-w", "who" }, "snorkeler preferences: unknown option '-w': options have two dashes and their whole name; did you mean '--winner-column' or '--worker-column'?")]
     public void A_one_dash_option_is_a_usage_error_suggesting_the_two_dash_one(string[] arguments, string message)
     {
         Shell.Run(arguments).ShouldFailWith(2, message);
