@@ -26,8 +26,8 @@ public sealed class StudioBrowserTests
 
         // Type a rule with a misspelt label: the checker's diagnostic appears in the list and under the word.
         TypeAtTheEnd(browser, "\nlf spam_check:\n    when text contains \"check\" label SPAMM");
-        var diagnostic = wait.Until(b => b.FindElements(By.CssSelector("#diagnostics li.error")).FirstOrDefault(d => d.Text.Contains("SNK0007", StringComparison.Ordinal)));
-        diagnostic.Text.ShouldContain("unknown label 'SPAMM'; did you mean 'SPAM'?");
+        var diagnostic = wait.Until(b => b.FindElements(By.CssSelector("#diagnostics li.error")).Select(d => d.Text).FirstOrDefault(d => d.Contains("SNK0007", StringComparison.Ordinal)));
+        diagnostic.ShouldContain("unknown label 'SPAMM'; did you mean 'SPAM'?");
         wait.Until(b => b.FindElements(By.CssSelector("#highlight .d-error")).Any(e => e.Text.Contains("SPAMM", StringComparison.Ordinal)));
         Screenshot(browser, "studio-diagnostic.png");
 
@@ -35,25 +35,26 @@ public sealed class StudioBrowserTests
         browser.FindElement(By.Id("editor")).SendKeys(Keys.Backspace);
         wait.Until(b => b.FindElements(By.CssSelector("#lf-table tr[data-lf='spam_check']")).Count == 1);
         wait.Until(b => b.FindElements(By.CssSelector("#diagnostics li.error")).Count == 0);
-        var coverage = wait.Until(b => b.FindElement(By.CssSelector("#lf-table tr[data-lf='spam_check'] td.coverage .clickable")));
-        coverage.Text.ShouldEndWith("%");
-        coverage.Text.ShouldNotBe("0.0%");
+        const string coverageCss = "#lf-table tr[data-lf='spam_check'] td.coverage .clickable";
+        var coverage = wait.Until(b => b.FindElement(By.CssSelector(coverageCss)).Text);
+        coverage.ShouldEndWith("%");
+        coverage.ShouldNotBe("0.0%");
         wait.Until(b => Text(b, "#total-coverage .value") != coverageBefore);
         browser.FindElement(By.CssSelector("#total-coverage .delta.up")).Text.ShouldStartWith("+");
 
         // Open the rows of the new LF: each shows the text that made it fire.
-        coverage.Click();
-        var rows = wait.Until(b => b.FindElements(By.CssSelector("#rows-panel .row")).Count > 0 ? b.FindElements(By.CssSelector("#rows-panel .row")) : null);
-        foreach (var row in rows.Take(5))
-            row.FindElements(By.TagName("mark")).Select(m => m.Text.ToLowerInvariant()).ShouldContain("check");
+        Click(wait, coverageCss);
+        var marks = wait.Until(b => b.FindElements(By.CssSelector("#rows-panel .row")) is { Count: > 0 } shown
+            ? shown.Take(5).Select(row => row.FindElements(By.TagName("mark")).Select(m => m.Text.ToLowerInvariant()).ToList()).ToList()
+            : null);
+        foreach (var row in marks) row.ShouldContain("check");
         Screenshot(browser, "studio-rows.png");
 
         // Accept the top suggestion: it becomes an LF in the rules file and in the table.
         browser.FindElement(By.CssSelector("#tabs button[data-panel='suggestions-panel']")).Click();
-        var accept = wait.Until(b => b.FindElements(By.CssSelector("#suggestions-panel .suggestion .accept")).FirstOrDefault());
+        var rule = wait.Until(b => b.FindElements(By.CssSelector("#suggestions-panel .suggestion code")).Select(c => c.Text).FirstOrDefault());
         Screenshot(browser, "studio-suggestions.png");
-        var rule = browser.FindElement(By.CssSelector("#suggestions-panel .suggestion code")).Text;
-        accept.Click();
+        Click(wait, "#suggestions-panel .suggestion .accept");
         wait.Until(b => b.FindElements(By.CssSelector("#lf-table tbody tr")).Count == 3);
         File.ReadAllText(studio.RulesFile).ShouldContain(rule.Trim());
         File.ReadAllText(studio.RulesFile).ShouldContain("label SPAM\n"); // the fixed rule was saved with it
@@ -68,9 +69,9 @@ public sealed class StudioBrowserTests
         var goldBefore = Text(browser, "#total-accuracy .label");
 
         browser.FindElement(By.CssSelector("#tabs button[data-panel='next-panel']")).Click();
-        var first = wait.Until(b => b.FindElements(By.CssSelector("#next-panel .row")).FirstOrDefault());
+        wait.Until(b => b.FindElements(By.CssSelector("#next-panel .row")).Count > 0);
         Screenshot(browser, "studio-next.png");
-        first.FindElement(By.CssSelector(".hand button[data-label='HAM']")).Click();
+        Click(wait, "#next-panel .row .hand button[data-label='HAM']");
 
         wait.Until(b => Text(b, "#total-accuracy .label") != goldBefore);
         File.ReadAllLines(studio.Session.HandLabelsPath).Length.ShouldBe(2);
@@ -1075,8 +1076,9 @@ public sealed class StudioBrowserTests
 
         // And when a key typed there breaks the rule, the caret moves away, and Tab goes to its diagnostic and Space is pressed
         Press(browser, "x");
-        var diagnostic = wait.Until(b => b.FindElements(By.CssSelector("#diagnostics li.error .place")).FirstOrDefault());
-        var (line, column) = (int.Parse(diagnostic.GetAttribute("data-line")!, CultureInfo.InvariantCulture), int.Parse(diagnostic.GetAttribute("data-column")!, CultureInfo.InvariantCulture));
+        var (line, column) = wait.Until(b => b.FindElements(By.CssSelector("#diagnostics li.error .place")).FirstOrDefault() is { } place
+            ? Tuple.Create(int.Parse(place.GetAttribute("data-line")!, CultureInfo.InvariantCulture), int.Parse(place.GetAttribute("data-column")!, CultureInfo.InvariantCulture))
+            : null);
         Press(browser, Keys.ArrowDown + Keys.ArrowDown + Keys.End);
         var text = Editor(browser);
         var offset = text.Split('\n').Take(line - 1).Sum(l => l.Length + 1) + column - 1;
@@ -1531,6 +1533,17 @@ public sealed class StudioBrowserTests
         wait.Until(b => b.FindElement(By.TagName("body")).GetAttribute("data-ready") == "true");
         return wait;
     }
+
+    /// <summary>
+    /// Clicks the first element <paramref name="css"/> finds, found again when the page drew it anew between the finding and
+    /// the click (a poll's or a check's answer draws the table and the panels again): an element held from an earlier
+    /// finding may be gone by then.
+    /// </summary>
+    private static void Click(PageWait wait, string css) => wait.Until(b =>
+    {
+        b.FindElement(By.CssSelector(css)).Click();
+        return true;
+    });
 
     private static void TypeAtTheEnd(IWebDriver browser, string text)
     {
