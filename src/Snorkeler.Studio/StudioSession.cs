@@ -314,6 +314,7 @@ public sealed partial class StudioSession : IDisposable
             var full = Resolve(relative, writing: save);
             if (!save)
             {
+                full = Renamed(full);
                 _unsaved[full] = text;
                 _unsavedBase[full] = version;
                 RememberTab(tab, full, text);
@@ -326,6 +327,20 @@ public sealed partial class StudioSession : IDisposable
             Reload("save");
             return VersionOf(text);
         }
+    }
+
+    /// <summary>
+    /// The file a rename from the page moved <paramref name="full"/> to (and the renames of that one after it) when
+    /// <paramref name="full"/> is no longer on disk; else <paramref name="full"/>. A check another tab sent before the rename
+    /// reached it, or one the network carried late, names the file as it was: its text is the renamed file's edits, which
+    /// taken as a file gone from disk would keep its LFs in the numbers under the old name as well as the new.
+    /// </summary>
+    private string Renamed(string full)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        while (!File.Exists(full) && seen.Add(full) && _moved.TryGetValue(Relative(full), out var to) && to is not null)
+            full = Path.GetFullPath(Path.Combine(Folder, to));
+        return full;
     }
 
     /// <summary>Refuses (409) to write <paramref name="full"/> when its text on disk is no longer the <paramref name="version"/> the page loaded.</summary>

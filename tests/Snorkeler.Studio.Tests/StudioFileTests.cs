@@ -8,6 +8,7 @@ namespace Snorkeler.Studio.Tests;
 public sealed class StudioFileTests
 {
     private const string CheckRule = "\nlf spam_check:\n    when text contains \"check\" label SPAM\n";
+    private const string LookRule = "\nlf spam_look:\n    when text contains \"look\" label SPAM\n";
 
     /// <summary>The name of a hidden file as the studio writes one: <c>.NAME.PID.GUID.SUFFIX</c>.</summary>
     private static string Hidden(string name, int pid, string suffix) => $".{name}.{pid}.{Guid.NewGuid():N}.{suffix}";
@@ -185,6 +186,35 @@ public sealed class StudioFileTests
         // Saving under the new name writes the edits there
         await studio.Post("/api/save", new { path = "youtube.rules", text = text + CheckRule, version = StudioSession.VersionOf(text), tab = "a" });
         File.ReadAllText(Path.Combine(studio.Lfs, "youtube.rules")).ShouldContain("spam_check");
+    }
+
+    [Fact]
+    public async Task A_check_that_names_a_file_by_the_name_it_had_before_a_rename_is_taken_as_the_renamed_file_s_edits()
+    {
+        // Given spam.rules with tab a's edits, renamed to youtube.rules, and tab b's check of spam.rules sent before the rename
+        // and arriving after it (before: the studio took it as the edits of a spam.rules deleted on disk, so the numbers had
+        // every LF twice, under both names, and kept spam.rules until tab b went)
+        await using var studio = await StudioHarness.Start();
+        var text = File.ReadAllText(studio.RulesFile);
+        await studio.Post("/api/check", new { path = "spam.rules", text = text + CheckRule, tab = "a" });
+        await studio.Post("/api/files/rename", new { path = "spam.rules", to = "youtube.rules" });
+
+        // When
+        var state = await studio.Post("/api/check", new { path = "spam.rules", text = text + CheckRule + LookRule, version = StudioSession.VersionOf(text), tab = "b" });
+
+        // Then tab b's text is youtube.rules' edits, replacing tab a's, and nothing is held under spam.rules
+        state.GetProperty("clean").GetBoolean().ShouldBeTrue(Diagnostics(state));
+        state.GetProperty("unsaved").EnumerateArray().Select(f => f.GetString()).ShouldBe(["youtube.rules"]);
+        Files(state).ShouldBe(["please_words.txt", "youtube.rules"]);
+        state.GetProperty("lfs").GetArrayLength().ShouldBe(9);
+        StudioHarness.Lf(state, "spam_look").GetProperty("file").GetString().ShouldBe("youtube.rules");
+        (await studio.Get("/api/state?tab=a")).GetProperty("replaced").EnumerateArray().Select(f => f.GetString()).ShouldBe(["youtube.rules"]);
+        File.Exists(studio.RulesFile).ShouldBeFalse();
+
+        // A file made again under the old name is its own: a check of it is not moved
+        await studio.Post("/api/files/create", new { path = "spam.rules", text = "labels HAM, SPAM\n" });
+        var again = await studio.Post("/api/check", new { path = "spam.rules", text = "labels HAM, SPAM\n# mine\n", tab = "b" });
+        again.GetProperty("unsaved").EnumerateArray().Select(f => f.GetString()).ShouldBe(["spam.rules", "youtube.rules"]);
     }
 
     [Fact]
