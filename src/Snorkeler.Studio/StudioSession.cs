@@ -314,7 +314,9 @@ public sealed partial class StudioSession : IDisposable
             var full = Resolve(relative, writing: save);
             if (!save)
             {
-                full = Renamed(full);
+                // A check naming a file renamed and then deleted from the page has no file to be the edits of.
+                if (Renamed(full) is not { } now) return null;
+                full = now;
                 _unsaved[full] = text;
                 _unsavedBase[full] = version;
                 RememberTab(tab, full, text);
@@ -333,13 +335,17 @@ public sealed partial class StudioSession : IDisposable
     /// The file a rename from the page moved <paramref name="full"/> to (and the renames of that one after it) when
     /// <paramref name="full"/> is no longer on disk; else <paramref name="full"/>. A check another tab sent before the rename
     /// reached it, or one the network carried late, names the file as it was: its text is the renamed file's edits, which
-    /// taken as a file gone from disk would keep its LFs in the numbers under the old name as well as the new.
+    /// taken as a file gone from disk would keep its LFs in the numbers under the old name as well as the new. Null when the
+    /// renamed file was deleted from the page since: its edits went with it.
     /// </summary>
-    private string Renamed(string full)
+    private string? Renamed(string full)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        while (!File.Exists(full) && seen.Add(full) && _moved.TryGetValue(Relative(full), out var to) && to is not null)
+        while (!File.Exists(full) && seen.Add(full) && _moved.TryGetValue(Relative(full), out var to))
+        {
+            if (to is null) return seen.Count > 1 ? null : full;
             full = Path.GetFullPath(Path.Combine(Folder, to));
+        }
         return full;
     }
 
@@ -391,7 +397,8 @@ public sealed partial class StudioSession : IDisposable
         {
             var removed = false;
             if (relative is null) _tabTexts.Clear();
-            foreach (var full in relative is null ? _unsaved.Keys.ToList() : [Resolve(relative)])
+            // A discard naming a file by the name it had before a rename from the page (sent before it) is the renamed file's.
+            foreach (var full in relative is null ? _unsaved.Keys.ToList() : [Renamed(Resolve(relative)) ?? Resolve(relative)])
             {
                 RememberTab(tab, full, null);
                 if (HeldByAnotherTab(tab, full)) continue;

@@ -54,7 +54,13 @@ public sealed class StudioBrowserTests
         browser.FindElement(By.CssSelector("#tabs button[data-panel='suggestions-panel']")).Click();
         var rule = wait.Until(b => b.FindElements(By.CssSelector("#suggestions-panel .suggestion code")).Select(c => c.Text).FirstOrDefault());
         Screenshot(browser, "studio-suggestions.png");
-        Click(wait, "#suggestions-panel .suggestion .accept");
+        wait.Until(b =>
+        {
+            // The suggestion read, found again when the panel was drawn anew (its order may have changed)
+            var read = b.FindElements(By.CssSelector("#suggestions-panel .suggestion")).FirstOrDefault(x => x.FindElement(By.TagName("code")).Text == rule);
+            read?.FindElement(By.CssSelector(".accept")).Click();
+            return read is not null;
+        });
         wait.Until(b => b.FindElements(By.CssSelector("#lf-table tbody tr")).Count == 3);
         File.ReadAllText(studio.RulesFile).ShouldContain(rule.Trim());
         File.ReadAllText(studio.RulesFile).ShouldContain("label SPAM\n"); // the fixed rule was saved with it
@@ -493,8 +499,12 @@ public sealed class StudioBrowserTests
         wait.Until(b => Held(b, $"/api/files/{action}") == 1 || (bool)((IJavaScriptExecutor)b).ExecuteScript("return studio.moving > 0")!);
         browser.ExecuteScript("window.held.release()");
 
-        // Then the server holds the edits under the file's name as it is now, or none, and the page shows the LFs once
+        // Then no check naming spam.rules went out after the rename or delete, the server holds the edits under the file's name
+        // as it is now, or none, and the page shows the LFs once
         wait.Until(b => Held(b, $"/api/files/{action}") == 1 && Held(b, "answered") == Held(b, "asked"));
+        var sent = ((IReadOnlyCollection<object>)browser.ExecuteScript("return window.held.sent")!).Select(r => (string)r).ToList();
+        sent.ShouldContain($"/api/files/{action} spam.rules");
+        sent.SkipWhile(r => r != $"/api/files/{action} spam.rules").ShouldNotContain("/api/check spam.rules");
         if (action == "rename")
         {
             wait.Until(b => Text(b, "#file-name") == "renamed.rules");
@@ -1293,18 +1303,22 @@ public sealed class StudioBrowserTests
     /// <summary>
     /// Keeps the page's requests whose address starts with <paramref name="prefix"/> from going out until the test calls
     /// <c>window.held.release()</c> (after which they go at once). <see cref="Held"/> reads "asked" and "answered" for them,
-    /// and for any other address (without its query) how many answers the page had.
+    /// and for any other address (without its query) how many answers the page had; <c>window.held.sent</c> lists the
+    /// requests in the order they went out, each as its address and the file it names ("/api/check spam.rules").
     /// </summary>
     private static void HoldRequests(ChromeDriver browser, string prefix) => browser.ExecuteScript("""
         const [fetched, prefix] = [window.fetch, arguments[0]];
         let waiting = [];
-        window.held = { asked: 0, answered: 0, release() { waiting.splice(0).forEach((go) => go()); waiting = null; } };
-        const send = (path, init) => fetched(path, init).then((response) => {
+        window.held = { asked: 0, answered: 0, sent: [], release() { waiting.splice(0).forEach((go) => go()); waiting = null; } };
+        const send = (path, init) => {
+          window.held.sent.push(`${String(path).split("?")[0]} ${init && init.body ? JSON.parse(init.body).path : ""}`);
+          return fetched(path, init).then((response) => {
           const key = String(path).split("?")[0];
           if (String(path).startsWith(prefix)) window.held.answered++;
           else window.held[key] = (window.held[key] || 0) + 1;
           return response;
         });
+        };
         window.fetch = (path, init) => {
           if (!String(path).startsWith(prefix)) return send(path, init);
           window.held.asked++;
@@ -1327,7 +1341,7 @@ public sealed class StudioBrowserTests
     /// returns, so that a question the click asks (discard the edits?) is the test's to answer.
     /// </summary>
     private static void ClickFile(ChromeDriver browser, string file)
-        => new WebDriverWait(browser, Patience).Until(b => (bool)((IJavaScriptExecutor)b).ExecuteScript("""
+        => new PageWait(browser, Patience).Until(b => (bool)((IJavaScriptExecutor)b).ExecuteScript("""
             const button = [...document.querySelectorAll("#files button")].find((b) => b.textContent === arguments[0]);
             if (button) setTimeout(() => button.click());
             return button !== undefined;
@@ -1504,11 +1518,8 @@ public sealed class StudioBrowserTests
     /// </summary>
     private sealed class PageWait(ChromeDriver browser, TimeSpan patience) : WebDriverWait(browser, patience)
     {
-        public new TResult Until<TResult>(Func<IWebDriver, TResult?> condition)
-        {
-            try { return base.Until(condition); }
-            catch (WebDriverTimeoutException e) { throw new WebDriverTimeoutException($"{e.Message}; the page: {Where(browser)}", e); }
-        }
+        protected override void ThrowTimeoutException(string exceptionMessage, Exception? lastException)
+            => base.ThrowTimeoutException($"{exceptionMessage}; the page: {Where(browser)}", lastException);
 
         private static string Where(ChromeDriver browser)
         {
@@ -1539,7 +1550,7 @@ public sealed class StudioBrowserTests
     /// the click (a poll's or a check's answer draws the table and the panels again): an element held from an earlier
     /// finding may be gone by then.
     /// </summary>
-    private static void Click(PageWait wait, string css) => wait.Until(b =>
+    private static void Click(WebDriverWait wait, string css) => wait.Until(b =>
     {
         b.FindElement(By.CssSelector(css)).Click();
         return true;

@@ -211,10 +211,35 @@ public sealed class StudioFileTests
         (await studio.Get("/api/state?tab=a")).GetProperty("replaced").EnumerateArray().Select(f => f.GetString()).ShouldBe(["youtube.rules"]);
         File.Exists(studio.RulesFile).ShouldBeFalse();
 
-        // A file made again under the old name is its own: a check of it is not moved
-        await studio.Post("/api/files/create", new { path = "spam.rules", text = "labels HAM, SPAM\n" });
+        // A file made again under the old name (by hand: the studio still remembers the rename) is its own: a check of it is not moved
+        File.WriteAllText(studio.RulesFile, "labels HAM, SPAM\n");
         var again = await studio.Post("/api/check", new { path = "spam.rules", text = "labels HAM, SPAM\n# mine\n", tab = "b" });
         again.GetProperty("unsaved").EnumerateArray().Select(f => f.GetString()).ShouldBe(["spam.rules", "youtube.rules"]);
+    }
+
+    [Fact]
+    public async Task A_discard_by_the_old_name_drops_the_renamed_file_s_edits_and_a_check_of_a_file_renamed_then_deleted_is_dropped()
+    {
+        // Given spam.rules with edits, renamed to youtube.rules (before: a discard sent before the rename and arriving after it
+        // dropped nothing, and a check naming spam.rules after youtube.rules was deleted brought its LFs back)
+        await using var studio = await StudioHarness.Start();
+        var text = File.ReadAllText(studio.RulesFile);
+        await studio.Post("/api/check", new { path = "spam.rules", text = text + CheckRule, tab = "a" });
+        await studio.Post("/api/files/rename", new { path = "spam.rules", to = "youtube.rules" });
+
+        // When the discard by the old name comes
+        var discarded = await studio.Post("/api/discard", new { path = "spam.rules", tab = "a" });
+
+        // Then youtube.rules' edits are gone
+        discarded.GetProperty("unsaved").GetArrayLength().ShouldBe(0);
+        discarded.GetProperty("lfs").GetArrayLength().ShouldBe(7);
+
+        // And when youtube.rules is deleted and a check by the old name comes, nothing is held and the numbers stay the disk's
+        await studio.Post("/api/check", new { path = "youtube.rules", text = text + CheckRule, tab = "a" });
+        await studio.Post("/api/files/delete", new { path = "youtube.rules" });
+        var state = await studio.Post("/api/check", new { path = "spam.rules", text = text + CheckRule, tab = "b" });
+        state.GetProperty("unsaved").GetArrayLength().ShouldBe(0);
+        Files(state).ShouldBe(["please_words.txt"]);
     }
 
     [Fact]

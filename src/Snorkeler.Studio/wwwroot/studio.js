@@ -12,6 +12,7 @@ const studio = {
   version: null,      // the version of the file on disk that text is (the server refuses a save over another)
   checkTimer: 0,
   pending: null,      // the checks in flight (settled when they all are, never rejected)
+  moves: null,        // the renames and deletes in flight (settled when they all are, never rejected)
   opening: 0,         // files being opened over discarded edits: no check until they are
   moving: 0,          // renames and deletes in flight: a check waits for them (recheck) to name the file as it is then
   recheck: false,     // a check came while a rename or delete was in flight: it is sent when they end
@@ -241,7 +242,7 @@ async function check() {
   const text = editor.value;
   const started = performance.now();
   const request = api("/api/check", { path: studio.file, text, version: studio.version, tab: tabId });
-  studio.pending = Promise.all([studio.pending, request.catch(() => null)]);
+  studio.pending = Promise.all([studio.pending, request]).then(() => null, () => null);
   try {
     const state = await request;
     if (editor.value !== text) return; // a newer check follows
@@ -255,23 +256,36 @@ async function check() {
 
 // Renames or deletes a file (action) once the checks sent before are answered, holding back the checks asked meanwhile, the
 // one the editor's last keys wait for too, until it is done: a check the server took after it would name the file as it was,
-// and put the edits of a file renamed or deleted back in the numbers under its old name, where nothing takes them out again.
+// and put the edits of a file renamed or deleted back in the numbers under its old name. A save or a file opened meanwhile
+// waits for it too (studio.moves), and Rename and Delete are not offered until it is done.
 async function settle(action) {
+  const opened = studio.opened;
   studio.moving++;
   if (studio.checkTimer) {
     clearTimeout(studio.checkTimer);
     studio.checkTimer = 0;
     studio.recheck = true;
   }
-  try {
+  renderFiles();
+  const done = (async () => {
     await studio.pending;
-    return await action();
+    await action();
+  })();
+  studio.moves = Promise.all([studio.moves, done]).then(() => null, () => null);
+  try {
+    await done;
   } finally {
-    // The text held back is sent under the file's name now, unless the editor holds a file as loaded (the deleted file's
-    // successor): the server has no edits of it to replace.
-    if (--studio.moving === 0 && studio.recheck) {
+    studio.moving--;
+    renderFiles();
+    // The text held back is checked under the file's name now, also when the person typed it back to the file as loaded (the
+    // server holds the edits checked before), unless the editor holds another file since (the deleted one's successor).
+    if (studio.moving === 0 && studio.recheck) {
       studio.recheck = false;
-      if (editor.value !== studio.saved) check();
+      const said = $("#status").textContent;
+      if (studio.opened === opened && studio.file && (editor.value !== studio.saved || studio.state.unsaved.includes(studio.file))) {
+        await check();
+        if (!studio.failure) setStatus(said); // the rename's news (the files it rewrote) outlasts the check's time
+      }
     }
   }
 }
@@ -279,6 +293,7 @@ async function settle(action) {
 // Saves over the version the editor was loaded from; with overwrite, over whatever is on disk. Answered after another file
 // was opened, the answer is the numbers' and the status line's only: the editor holds another file now.
 async function save(overwrite = false) {
+  await studio.moves; // a rename or delete in flight: the save names the file as it is after it
   if (!studio.file) return;
   const [file, opened, text] = [studio.file, studio.opened, editor.value];
   const stillOpen = () => studio.file === file && studio.opened === opened;
@@ -352,7 +367,9 @@ async function open(file) {
 async function discardAndOpen(file) {
   studio.opening++;
   clearTimeout(studio.checkTimer);
+  studio.checkTimer = 0;
   try {
+    await studio.moves;
     if (studio.file && editor.value !== studio.saved) {
       await studio.pending;
       render(await api("/api/discard", { path: studio.file, tab: tabId }));
@@ -370,7 +387,7 @@ function mayDiscard() {
 
 function renderFiles() {
   const files = studio.state ? studio.state.files : [];
-  $("#file-rename").disabled = $("#file-delete").disabled = !studio.file;
+  $("#file-rename").disabled = $("#file-delete").disabled = !studio.file || studio.moving > 0;
   $("#files").replaceChildren(...files.map((f) => {
     const button = document.createElement("button");
     button.type = "button";
