@@ -483,7 +483,7 @@ public sealed class AutoTrainer : ILabelModelTrainer
     }
 
     /// <summary>
-    /// Why no candidate could be chosen: a refusal when every failure was itself a refusal (or a candidate skipped or rejected),
+    /// Why no candidate could be chosen: a refusal when every failure was itself a refusal (or a fit rejected as absurd),
     /// otherwise <paramref name="error"/>, the first failure that was not, rethrown as it was (an option error, a file found
     /// damaged, a bug). <c>compare</c> passes over refusals only, and reported such a failure as auto's refusal: "not compared", exit 0.
     /// </summary>
@@ -948,7 +948,7 @@ public sealed class AutoTrainer : ILabelModelTrainer
             var fitGold = gold.Select((g, i) => i % DevFolds == f ? LabelSchema.Abstain : g).ToArray();
             // Fitted with every gold label, the fold's rows would be scored by a fit that saw them: not scored at all instead.
             if (fitGold.All(g => g < 0))
-                throw new SnorkelerException($"too few dev rows with gold to score it out of fold (every row with gold is in fold {f + 1} of {DevFolds})");
+                throw new ModelRefusalException($"too few dev rows with gold to score it out of fold (every row with gold is in fold {f + 1} of {DevFolds})");
             var probabilities = fitWithDev(dev.WithGold(fitGold)).PredictProbabilities(dev);
             for (var i = f; i < dev.RowCount; i += DevFolds) probabilities.AsSpan(i * k, k).CopyTo(result.AsSpan(i * k, k));
         }
