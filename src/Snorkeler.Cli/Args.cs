@@ -71,7 +71,7 @@ internal sealed class Args
             string name;
             string? inline = null;
             if (token == "--") throw DoubleDash(specs);
-            if (IsShortOption(token)) throw ShortOption(token, byName.Keys);
+            if (IsShortOption(token)) throw ShortOption(token, byName.Keys, command, owners);
             if (TypographicDashes(token) > 0) throw TypographicOption(token, byName.Keys);
             if (token.StartsWith("--", StringComparison.Ordinal))
             {
@@ -136,16 +136,19 @@ internal sealed class Args
     /// <summary>
     /// '-p': the two-dash options it may stand for: the one its letters name ('-seed': '--seed', beside compare's '--seeds'),
     /// else every name that begins with them, shortest first ('--pool' or '--prior': the shortest alone hid '--prior'),
-    /// else the nearest name.
+    /// else the nearest name, else the other commands that take the option its letters name ('check -out': '--out' is
+    /// apply's, fit's and others', as 'check --out' says).
     /// </summary>
-    private static UsageException ShortOption(string token, IReadOnlyCollection<string> names)
+    private static UsageException ShortOption(string token, IReadOnlyCollection<string> names, string command, Func<string, IReadOnlyList<string>>? owners)
     {
         var bare = token[1..];
         var starting = names.Where(n => n[2..].StartsWith(bare, StringComparison.Ordinal)).OrderBy(n => n.Length).ThenBy(n => n, StringComparer.Ordinal).ToList();
         IReadOnlyList<string> meant = names.Contains("--" + bare) ? ["--" + bare]
             : starting.Count > 0 ? starting
             : Text.Suggest.Nearest("--" + bare, names) is { } near ? [near] : [];
-        var suggestion = meant.Count == 0 ? "" : $"; did you mean {Text.Listing.Join(meant.Select(n => $"'{n}'").ToList(), "or")}?";
+        var suggestion = meant.Count > 0 ? $"; did you mean {Text.Listing.Join(meant.Select(n => $"'{n}'").ToList(), "or")}?"
+            : owners?.Invoke("--" + bare) is [_, ..] others ? $"; {command} does not take '--{bare}' either; {Text.Listing.Join(others, "and")} do{(others.Count == 1 ? "es" : "")}"
+            : "";
         return new UsageException($"unknown option '{token}': options have two dashes and their whole name{suggestion}");
     }
 

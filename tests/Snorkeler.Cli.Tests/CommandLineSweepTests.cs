@@ -188,6 +188,8 @@ public sealed class CommandLineSweepTests
     [InlineData("check --out x.csv", "snorkeler check: unknown option '--out': check does not take it; apply, fit, predict, label and preferences do")]
     [InlineData("predict --lfs rules", "snorkeler predict: unknown option '--lfs': predict does not take it; check, apply, analyze, fit, label, compare and rows do")]
     [InlineData("compare --model mv", "snorkeler compare: unknown option '--model'; did you mean '--models'?")]
+    [InlineData("check -out x.csv", "snorkeler check: unknown option '-out': options have two dashes and their whole name; check does not take '--out' either; apply, fit, predict, label and preferences do")]
+    [InlineData("predict -lfs rules", "snorkeler predict: unknown option '-lfs': options have two dashes and their whole name; predict does not take '--lfs' either; check, apply, analyze, fit, label, compare and rows do")]
     public void An_option_of_other_commands_names_the_commands_that_take_it(string line, string message)
     {
         Shell.Run(line.Split(' ')).ShouldFailWith(2, message);
