@@ -92,7 +92,7 @@ internal sealed class Args
                 if (name == "--version") throw new UsageException("'--version' is a global option, given before any command: run 'snorkeler --version'");
                 var near = Text.Suggest.Nearest(name, byName.Keys);
                 if (near is null && owners?.Invoke(name) is [_, ..] others)
-                    throw new UsageException($"unknown option '{name}': {command} does not take it; {Text.Listing.Join(others, "and")} do{(others.Count == 1 ? "es" : "")}");
+                    throw new UsageException($"unknown option '{name}': {command} does not take it; {TakenBy(others)}");
                 throw new UsageException($"unknown option '{name}'{(near is null ? "" : $"; did you mean '{near}'?")}");
             }
             var list = args._values.TryGetValue(name, out var existing) ? existing : args._values[name] = [];
@@ -130,6 +130,9 @@ internal sealed class Args
         return args;
     }
 
+    /// <summary>The other commands that take an option, as an unknown option's message names them ("apply and fit do").</summary>
+    private static string TakenBy(IReadOnlyList<string> commands) => $"{Text.Listing.Join(commands, "and")} do{(commands.Count == 1 ? "es" : "")}";
+
     /// <summary>A one-dash token such as <c>-o</c> or <c>-seed</c>, never a negative number (<c>-5</c>, <c>-0.5</c>).</summary>
     public static bool IsShortOption(string token) => token is ['-', var c, ..] && char.IsAsciiLetter(c);
 
@@ -147,7 +150,7 @@ internal sealed class Args
             : starting.Count > 0 ? starting
             : Text.Suggest.Nearest("--" + bare, names) is { } near ? [near] : [];
         var suggestion = meant.Count > 0 ? $"; did you mean {Text.Listing.Join(meant.Select(n => $"'{n}'").ToList(), "or")}?"
-            : owners?.Invoke("--" + bare) is [_, ..] others ? $"; {command} does not take '--{bare}' either; {Text.Listing.Join(others, "and")} do{(others.Count == 1 ? "es" : "")}"
+            : owners?.Invoke("--" + bare) is [_, ..] others ? $"; {command} does not take '--{bare}' either; {TakenBy(others)}"
             : "";
         return new UsageException($"unknown option '{token}': options have two dashes and their whole name{suggestion}");
     }

@@ -398,7 +398,8 @@ public sealed partial class StudioSession : IDisposable
             var removed = false;
             if (relative is null) _tabTexts.Clear();
             // A discard naming a file by the name it had before a rename from the page (sent before it) is the renamed file's.
-            foreach (var full in relative is null ? _unsaved.Keys.ToList() : [Renamed(Resolve(relative)) ?? Resolve(relative)])
+            var named = relative is null ? null : Resolve(relative);
+            foreach (var full in named is null ? _unsaved.Keys.ToList() : [Renamed(named) ?? named])
             {
                 RememberTab(tab, full, null);
                 if (HeldByAnotherTab(tab, full)) continue;
