@@ -175,10 +175,11 @@ internal sealed class CrowdData
         return hash.ToHashCode();
     }
 
-    /// <summary>Majority-vote posteriors (ties share; a row without votes is uniform), rows × k.</summary>
-    public double[] MajorityVote()
+    /// <summary>Majority-vote posteriors (ties share; a row without votes is uniform), rows × k, written into <paramref name="into"/> when given.</summary>
+    public double[] MajorityVote(double[]? into = null)
     {
-        var q = new double[Rows * K];
+        var q = into ?? new double[Rows * K];
+        if (into is not null) Array.Clear(q);
         for (var r = 0; r < Rows; r++)
         {
             var row = q.AsSpan(r * K, K);
@@ -194,11 +195,12 @@ internal sealed class CrowdData
 
     /// <summary>
     /// Starting posteriors for restart <paramref name="restart"/>: majority vote for restart 0, else majority vote
-    /// mixed half and half with a random distribution per row drawn from <paramref name="random"/>.
+    /// mixed half and half with a random distribution per row drawn from <paramref name="random"/>; written into
+    /// <paramref name="into"/> (a finished restart's, rows × k) when given.
     /// </summary>
-    public double[] Initial(int restart, Random random)
+    public double[] Initial(int restart, Random random, double[]? into = null)
     {
-        var q = MajorityVote();
+        var q = MajorityVote(into);
         if (restart == 0) return q;
         var noise = new double[K];
         for (var r = 0; r < Rows; r++)

@@ -17,29 +17,45 @@ internal static class CrowdFit
     }
 
     /// <summary>
-    /// The most class posteriors mace and glad hold at once (3 × 2²⁷): each restart keeps a probability of every class for
-    /// every distinct row (8 bytes each), and every iteration passes over them and over each answer's classes; the restarts
-    /// may all run side by side (<see cref="BestOf"/>, on a machine with the cores), so a fit holds distinct rows × classes ×
-    /// restarts. glad on 49,880 distinct rows × 2,000 classes (100 M posteriors, 2 restarts) took 27 s in 1.6 GB; on
-    /// 99,595 × 2,000 (199 M, 1 restart) 25 s in 1.7 GB; on 140,000 tasks × 2,000 (2 restarts, 537 M) 90 s in 4.2 GB
-    /// (docs/benchmarks.md). About 3 GB at the limit, as ibcc's and mace's own limits keep their fits.
+    /// The most class posteriors a restart of mace or glad holds (3 × 2²⁷): each keeps a probability of every class for
+    /// every distinct row (8 bytes each), and every iteration passes over them and over each answer's classes. glad on
+    /// 49,880 distinct rows × 2,000 classes (100 M posteriors, 2 restarts) took 27 s in 1.6 GB; on 99,595 × 2,000 (199 M,
+    /// 1 restart) 25 s in 1.7 GB (docs/benchmarks.md). About 3 GB at the limit, as ibcc's and mace's own limits keep their
+    /// fits: the bound a fit of one restart had when the limit counted every restart's posteriors at once. Restarts past
+    /// <see cref="ParallelRestartBytes"/> run one after another, each taking over the posteriors of the one before
+    /// (<see cref="Posteriors"/>), so more restarts take longer but hold no more.
     /// </summary>
     public const long MaxPosteriorEntries = 3L << 27;
 
     /// <summary>
-    /// Refuses, once the answers are read and before any iteration, data whose class posteriors over <paramref name="restarts"/>
-    /// restarts would pass <see cref="MaxPosteriorEntries"/>, naming the restarts that would fit when fewer would.
+    /// Refuses, once the answers are read and before any iteration, data whose class posteriors (distinct rows × classes, the
+    /// working memory of one restart) would pass <see cref="MaxPosteriorEntries"/>.
     /// </summary>
-    public static void CheckPosteriors(string model, CrowdData data, int restarts, FitContext context)
+    public static void CheckPosteriors(string model, CrowdData data, FitContext context)
     {
-        var each = (long)data.Rows * data.K;
-        var entries = each * restarts;
+        var entries = (long)data.Rows * data.K;
         if (entries <= MaxPosteriorEntries) return;
-        var held = restarts == 1 ? "" : string.Create(CultureInfo.InvariantCulture, $" in each of {Text.Listing.Counted(restarts, "restart")}, which may run side by side: {entries:N0} at once");
-        var fitting = MaxPosteriorEntries / each;
-        var advice = fitting >= 1 ? $"use --restarts {fitting}, or mv" : "use mv";
         throw new ModelRefusalException(string.Create(CultureInfo.InvariantCulture,
-            $"{context.TrainPrefix}{model}: {Text.Listing.Counted(data.Rows, "distinct row")} × {Text.Listing.Counted(data.K, "class")} need {each:N0} class posteriors (each distinct row's probability of each class){held}, more than the {MaxPosteriorEntries:N0} it fits in reasonable time and memory; {advice}"));
+            $"{context.TrainPrefix}{model}: {Text.Listing.Counted(data.Rows, "distinct row")} × {Text.Listing.Counted(data.K, "class")} need {entries:N0} class posteriors (each distinct row's probability of each class), more than the {MaxPosteriorEntries:N0} it fits in reasonable time and memory; use mv"));
+    }
+
+    /// <summary>
+    /// The class posteriors (distinct rows × classes) of mace's and glad's restarts: a finished restart's are handed to the
+    /// next, which starts afresh in them, so restarts run one after another hold one restart's posteriors rather than a
+    /// new array each while the collector has yet to take back the last (as ibcc's restarts hand on their working arrays).
+    /// </summary>
+    public sealed class Posteriors(CrowdData data)
+    {
+        private readonly System.Collections.Concurrent.ConcurrentBag<double[]> _spare = [];
+
+        /// <summary>The working memory of one restart's posteriors, for <see cref="BestOf"/>.</summary>
+        public long BytesPerRestart => sizeof(double) * (long)data.Rows * data.K;
+
+        /// <summary>Restart <paramref name="restart"/>'s starting posteriors (<see cref="CrowdData.Initial"/>), in a finished restart's array when there is one.</summary>
+        public double[] Start(int restart, Random random) => data.Initial(restart, random, _spare.TryTake(out var q) ? q : null);
+
+        /// <summary>Hands a finished restart's posteriors on to the next.</summary>
+        public void Done(double[] q) => _spare.Add(q);
     }
 
     /// <summary>Answers up to which a crowd model runs all its default restarts.</summary>

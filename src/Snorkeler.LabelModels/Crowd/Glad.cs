@@ -87,8 +87,10 @@ public sealed class GladTrainer : ILabelModelTrainer
         double[]? fixedPrior = ClassPrior.Fixed(train.Schema, context, ModelName);
         var data = CrowdData.Read(train, context.Cancellation);
         var restarts = CrowdFit.Restarts(Options.Restarts, GladOptions.DefaultRestarts, data.WeightedVotes);
-        CrowdFit.CheckPosteriors(ModelName, data, restarts, context); // its parameters (an ability per worker) are small whatever the classes
-        var best = CrowdFit.BestOf(restarts, context, data.Rows, restart => Run(data, fixedPrior, restart, context), f => f.LogPosterior);
+        CrowdFit.CheckPosteriors(ModelName, data, context); // its parameters (an ability per worker) are small whatever the classes
+        var posteriors = new CrowdFit.Posteriors(data);
+        var best = CrowdFit.BestOf(restarts, context, data.Rows, restart => Run(data, fixedPrior, restart, context, posteriors), f => f.LogPosterior,
+            posteriors.BytesPerRestart + sizeof(double) * (long)data.Rows); // and each row's easiness
         context.Log?.Invoke(string.Create(CultureInfo.InvariantCulture,
             $"glad: {Text.Listing.Counted(data.Rows, "distinct row")}, {Text.Listing.Counted((long)data.WeightedVotes, "vote")}; best of {Text.Listing.Counted(restarts, "restart")}: log-posterior {best.LogPosterior:G10} after {Text.Listing.Counted(best.Iterations, "iteration")} (restart {best.Restart})"));
         var answers = new double[data.M];
@@ -99,10 +101,10 @@ public sealed class GladTrainer : ILabelModelTrainer
 
     private sealed record State(double[] Prior, double[] Ability, double LogPosterior, int Iterations, int Restart);
 
-    private State Run(CrowdData data, double[]? fixedPrior, int restart, FitContext context)
+    private State Run(CrowdData data, double[]? fixedPrior, int restart, FitContext context, CrowdFit.Posteriors posteriors)
     {
         var k = data.K;
-        var q = data.Initial(restart, CrowdFit.RandomFor(context.Seed, restart));
+        var q = posteriors.Start(restart, CrowdFit.RandomFor(context.Seed, restart));
         var ability = Enumerable.Repeat(Options.AbilityMean, data.M).ToArray();
         var easiness = new double[data.Rows]; // b_i = log β_i
         var prior = fixedPrior ?? ClassPrior.Uniform(k);
@@ -132,6 +134,7 @@ public sealed class GladTrainer : ILabelModelTrainer
             if (Math.Abs(objective - previous) <= Options.Tolerance * Math.Abs(objective)) break;
             previous = objective;
         }
+        posteriors.Done(q);
         return new State(prior.ToArray(), ability, objective, iteration, restart);
     }
 

@@ -111,7 +111,7 @@ public sealed class MaceTrainer : ILabelModelTrainer
         double[]? fixedPrior = ClassPrior.Fixed(train.Schema, context, ModelName);
         var data = CrowdData.Read(train, context.Cancellation);
         var restarts = CrowdFit.Restarts(Options.Restarts, MaceOptions.DefaultRestarts, data.WeightedVotes);
-        CheckSize(train, data, restarts, context);
+        CheckSize(train, data, context);
         return Fit(data, restarts, train.Schema, train.LfNames, fixedPrior, context);
     }
 
@@ -126,8 +126,8 @@ public sealed class MaceTrainer : ILabelModelTrainer
     /// </summary>
     internal const long MaxTableEntries = 1L << 23;
 
-    /// <summary>Refuses, once the answers are read and before any iteration, a table past <see cref="MaxTableEntries"/> or class posteriors of the restarts past the crowd models' limit.</summary>
-    private static void CheckSize(IMatrixSource train, CrowdData data, int restarts, FitContext context)
+    /// <summary>Refuses, once the answers are read and before any iteration, a table past <see cref="MaxTableEntries"/> or a restart's class posteriors past the crowd models' limit.</summary>
+    private static void CheckSize(IMatrixSource train, CrowdData data, FitContext context)
     {
         // Counted from the answers (a set of source-label pairs): the cast table itself is m × k numbers, which past the limit is
         // the very allocation the check is there to avoid.
@@ -138,13 +138,16 @@ public sealed class MaceTrainer : ILabelModelTrainer
         if (table > MaxTableEntries)
             throw new ModelRefusalException(string.Create(CultureInfo.InvariantCulture,
                 $"{context.TrainPrefix}mace: {Text.Listing.Counted(labels, "distinct label")} given by {LabelModel.Sources(train)} × {Text.Listing.Counted(data.K, "class")} need {table:N0} answer likelihoods (of each label a source gave, under each class), more than the {MaxTableEntries:N0} it fits in reasonable time and memory; use glad, whose parameters grow with the sources alone, or mv"));
-        CrowdFit.CheckPosteriors(ModelName, data, restarts, context);
+        CrowdFit.CheckPosteriors(ModelName, data, context);
     }
 
     private MaceModel Fit(CrowdData data, int restarts, LabelSchema schema, IReadOnlyList<string> names, double[]? fixedPrior, FitContext context)
     {
         var cast = CrowdFit.Cast(data); // the same for every restart, which only reads it
-        var best = CrowdFit.BestOf(restarts, context, data.Rows, restart => Run(data, cast, fixedPrior, restart, context), f => f.Elbo);
+        var posteriors = new CrowdFit.Posteriors(data);
+        // A restart's posteriors, its E-step table (a row of k per cast vote) and its workers' strategies (m·k, a few arrays).
+        var working = posteriors.BytesPerRestart + sizeof(double) * ((long)cast.Count * data.K + 4L * data.M * data.K);
+        var best = CrowdFit.BestOf(restarts, context, data.Rows, restart => Run(data, cast, fixedPrior, restart, context, posteriors), f => f.Elbo, working);
         context.Log?.Invoke(string.Create(CultureInfo.InvariantCulture,
             $"mace: {Text.Listing.Counted(data.Rows, "distinct row")}, {Text.Listing.Counted((long)data.WeightedVotes, "vote")}; best of {Text.Listing.Counted(restarts, "restart")}: ELBO {best.Elbo:G10} after {Text.Listing.Counted(best.Iterations, "iteration")} (restart {best.Restart})"));
         return new MaceModel(schema, names, best.Competence, best.Strategy, best.Nu, fixedPrior, best.Elbo);
@@ -152,12 +155,12 @@ public sealed class MaceTrainer : ILabelModelTrainer
 
     private sealed record State(double[] Competence, double[] Strategy, double[] Nu, double Elbo, int Iterations, int Restart);
 
-    private State Run(CrowdData data, CastVotes cast, double[]? fixedPrior, int restart, FitContext context)
+    private State Run(CrowdData data, CastVotes cast, double[]? fixedPrior, int restart, FitContext context, CrowdFit.Posteriors posteriors)
     {
         var k = data.K;
         var m = data.M;
         var random = CrowdFit.RandomFor(context.Seed, restart);
-        var q = data.Initial(restart, random);
+        var q = posteriors.Start(restart, random);
         var betaPrior = new[] { Options.CompetentCount, Options.SpamCount };
         var strategyPrior = Enumerable.Repeat(Options.StrategyCount, k).ToArray();
         var classPrior = Enumerable.Repeat(Options.ClassPriorCount, k).ToArray();
@@ -210,6 +213,7 @@ public sealed class MaceTrainer : ILabelModelTrainer
             if (CrowdFit.Converged(elbo, previous, change, Options.Tolerance)) break;
             previous = elbo;
         }
+        posteriors.Done(q);
         return new State(competence, strategy, nu, elbo, iteration, restart);
     }
 
