@@ -134,7 +134,11 @@ public sealed class EbccTrainer : ILabelModelTrainer
         var m = train.LfNames.Count;
         if (m == 0) throw new ModelRefusalException("ebcc: the label matrix has no LFs");
         if ((double)m * k * k * Options.Subtypes > 1 << 24)
-            throw new ModelRefusalException($"ebcc: {LabelModel.Sources(train)} × {Text.Listing.Counted(k, "class")} × {Text.Listing.Counted(Options.Subtypes, "subtype")} need too many confusion entries; use fewer --subtypes, or dawid-skene");
+        {
+            var fitting = (int)Math.Min(int.MaxValue, (1 << 24) / ((double)m * k * k));
+            var advice = fitting >= 1 ? $"use {context.Option("subtypes", fitting.ToString(CultureInfo.InvariantCulture))}, or dawid-skene" : "use dawid-skene";
+            throw new ModelRefusalException($"ebcc: {LabelModel.Sources(train)} × {Text.Listing.Counted(k, "class")} × {Text.Listing.Counted(Options.Subtypes, "subtype")} need too many confusion entries; {advice}");
+        }
         var clamped = Options.DevGold == DevGoldUse.Clamp && context.Dev is { HasGold: true } ? context.Dev : null;
         if (clamped is not null) LabelModel.CheckCompatible(new MajorityVoteModel(train.Schema, train.LfNames), clamped, context.DevName ?? "ebcc: the dev split");
         // Semi-supervised, the class proportions are learned from the gold and unlabelled rows unless a prior is given.

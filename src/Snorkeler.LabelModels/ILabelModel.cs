@@ -89,6 +89,19 @@ public sealed record FitContext
     /// <summary>Cancels a long fit.</summary>
     public CancellationToken Cancellation { get; init; }
 
+    /// <summary>
+    /// The model a message advising one of its options names them for as compare's model list spells them
+    /// (<c>glad:restarts=2</c>), or null: as fit and label take them (<c>--restarts 2</c>).
+    /// </summary>
+    internal string? ModelListName { get; init; }
+
+    /// <summary>
+    /// Option <paramref name="name"/>, with <paramref name="value"/> when given, as the command spells it: <c>--lr</c>,
+    /// <c>--subtypes 2</c>; under compare (<see cref="ModelListName"/>) <c>snorkel:lr</c>, <c>ebcc:subtypes=2</c>.
+    /// </summary>
+    internal string Option(string name, string? value = null)
+        => ModelListName is { } model ? $"{model}:{name}{(value is null ? "" : "=" + value)}" : $"--{name}{(value is null ? "" : " " + value)}";
+
     /// <summary>This context for a fit inside another (a candidate, a restart, a start): no progress and no warnings of its own.</summary>
     internal FitContext Quiet => this with { Log = null, Warn = null };
 

@@ -286,6 +286,7 @@ public static class ModelComparison
                     TrainName = trainName,
                     Cancellation = cancellation,
                     Warn = warn is null ? null : ModelWarning,
+                    ModelListName = kind.Name,
                 };
                 var clock = Stopwatch.StartNew();
                 ILabelModel model;

@@ -163,15 +163,18 @@ public sealed class SnorkelTrainer : IStatisticsTrainer
     /// <summary>
     /// Which option to change after a diverged fit. The penalty's gradient 2·l2²·(μ − μ_init) alone makes heavy-ball
     /// descent overshoot once lr·2·l2² ≥ 2·(1 + momentum) (Polyak's bound), whatever the data: then --l2 is the cause;
-    /// otherwise the step size is, with --l2 named too when it is set.
+    /// otherwise the step size is, with --l2 named too when it is set. Options are named as the command spells them
+    /// (<see cref="FitContext.Option"/>; fit's when <paramref name="context"/> is null).
     /// </summary>
-    internal static string DivergenceAdvice(SnorkelOptions options)
+    internal static string DivergenceAdvice(SnorkelOptions options, FitContext? context = null)
     {
         static string Of(double value) => value.ToString(CultureInfo.InvariantCulture);
-        if (options.L2 == 0) return $"reduce --lr (now {Of(options.LearningRate)})";
+        context ??= new FitContext();
+        var (lr, l2) = (context.Option("lr"), context.Option("l2"));
+        if (options.L2 == 0) return $"reduce {lr} (now {Of(options.LearningRate)})";
         if (options.LearningRate * options.L2 * options.L2 >= 1 + options.Momentum)
-            return $"reduce --l2 (now {Of(options.L2)}): with --lr {Of(options.LearningRate)} its penalty alone overshoots (lr·l2² must stay below 1 + momentum = {Of(1 + options.Momentum)})";
-        return $"reduce --lr (now {Of(options.LearningRate)}) or --l2 (now {Of(options.L2)})";
+            return $"reduce {l2} (now {Of(options.L2)}): with {context.Option("lr", Of(options.LearningRate))} its penalty alone overshoots (lr·l2² must stay below 1 + momentum = {Of(1 + options.Momentum)})";
+        return $"reduce {lr} (now {Of(options.LearningRate)}) or {l2} (now {Of(options.L2)})";
     }
 
     private void CheckShape(int k, int m, FitContext context)
@@ -234,7 +237,7 @@ public sealed class SnorkelTrainer : IStatisticsTrainer
                 finite &= double.IsFinite(mu[i]);
             }
             if (!finite)
-                throw new ModelRefusalException($"snorkel: the fit diverged at epoch {epoch + 1}; {DivergenceAdvice(Options)}");
+                throw new ModelRefusalException($"snorkel: the fit diverged at epoch {epoch + 1}; {DivergenceAdvice(Options, context)}");
             if (snapshots.Contains(epoch + 1)) models.Add(Snapshot(stats, context, p, mu, Options with { Epochs = epoch + 1 }));
         }
         if (context.Log is not null && (double)m * m * k * k * k <= 1e9)

@@ -80,7 +80,7 @@ public sealed class WeightedVoteTrainer : ILabelModelTrainer
             catch (SnorkelerException e)
             {
                 // With --accuracies snorkel a dev split alone changes nothing: the option has to change too.
-                var advice = Options.AccuracySource == "snorkel" ? "use --accuracies dev with a labelled dev split" : "give a labelled dev split";
+                var advice = Options.AccuracySource == "snorkel" ? $"use {context.Option("accuracies", "dev")} with a labelled dev split" : "give a labelled dev split";
                 var message = $"wmv: the accuracies come from a snorkel fit, which failed ({e.Message}); {advice} for dev accuracies";
                 throw e is ModelRefusalException ? new ModelRefusalException(message, e) : new SnorkelerException(message, e);
             }

@@ -259,7 +259,7 @@ public class AnswersCommandTests
 
     [Theory]
     [InlineData("dawid-skene", "dawid-skene: {0} × 1,000 classes need too many confusion-matrix entries")]
-    [InlineData("ebcc", "ebcc: {0} × 1,000 classes × 10 subtypes need too many confusion entries; use fewer --subtypes, or dawid-skene")]
+    [InlineData("ebcc", "ebcc: {0} × 1,000 classes × 10 subtypes need too many confusion entries; use dawid-skene")]
     public void A_model_refusing_too_many_sources_and_classes_counts_workers_for_answers_and_lfs_for_an_lf_matrix(string model, string refusal)
     {
         // Given 200 workers answering in 1,000 classes, and a matrix of 200 LFs voting in as many
@@ -275,6 +275,43 @@ public class AnswersCommandTests
         // Then (before: '200 LFs' for the workers too)
         fromAnswers.ShouldFailWith(1).ErrorLines.ShouldContain("error: " + string.Format(System.Globalization.CultureInfo.InvariantCulture, refusal, "200 workers"));
         fromLfs.ShouldFailWith(1).ErrorLines.ShouldContain("error: " + string.Format(System.Globalization.CultureInfo.InvariantCulture, refusal, "200 LFs"));
+    }
+
+    [Theory]
+    [InlineData("fit", "error: ebcc: 3 workers × 1,000 classes × 10 subtypes need too many confusion entries; use --subtypes 5, or dawid-skene")]
+    [InlineData("compare", "ebcc not compared: 3 workers × 1,000 classes × 10 subtypes need too many confusion entries; use ebcc:subtypes=5, or dawid-skene")]
+    public void A_refusal_advises_an_option_as_the_command_takes_it(string command, string line)
+    {
+        // Given three workers answering in 1,000 classes: ebcc's 10 default subtypes are too many, 5 would fit
+        using var temp = new TempFolder();
+        var answers = temp.Write("answers.csv", "task,worker,label\n" + string.Concat(Enumerable.Range(0, 1000).Select(t => $"q{t},w0,{t}\nq{t},w1,{t}\nq{t},w2,{t}\n")));
+        var gold = temp.Write("gold.csv", "task,label\n" + string.Concat(Enumerable.Range(0, 1000).Select(t => $"q{t},{t}\n")));
+
+        // When ebcc is fitted (an option is '--subtypes 5') or compared (it is 'ebcc:subtypes=5' in the model list)
+        var result = command == "fit"
+            ? Shell.Run("fit", "--matrix", answers, "--model", "ebcc", "--out", temp.File("m.json"))
+            : Shell.Run("compare", "--train", answers, "--test", answers, "--gold", gold, "--models", "mv,ebcc");
+
+        // Then (before: 'use fewer --subtypes' under both)
+        (command == "fit" ? result.ShouldFailWith(1).ErrorLines : result.ShouldSucceed().Out.Split('\n')).ShouldContain(line);
+    }
+
+    [Theory]
+    [InlineData("fit", "error: snorkel: the fit diverged at epoch 6; reduce --lr (now 10)")]
+    [InlineData("compare", "snorkel:lr=10 not compared: the fit diverged at epoch 6; reduce snorkel:lr (now 10)")]
+    public void A_diverged_fit_names_the_step_size_as_the_command_takes_it(string command, string line)
+    {
+        // Given YouTube's LF matrix and a learning rate of 10, at which snorkel's fit diverges
+        using var temp = new TempFolder();
+        var train = TestPaths.YouTubeFile("train.json");
+
+        // When
+        var result = command == "fit"
+            ? Shell.Run("fit", "--matrix", train, "--model", "snorkel", "--lr", "10", "--out", temp.File("m.json"))
+            : Shell.Run("compare", "--train", train, "--test", TestPaths.YouTubeFile("test.json"), "--models", "mv,snorkel:lr=10");
+
+        // Then (before: 'reduce --lr' under compare too)
+        (command == "fit" ? result.ShouldFailWith(1).ErrorLines : result.ShouldSucceed().Out.Split('\n')).ShouldContain(line);
     }
 }
 

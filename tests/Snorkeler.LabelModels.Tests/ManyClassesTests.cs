@@ -105,7 +105,7 @@ public sealed class ManyClassesTests
 
     [Theory]
     [InlineData("dawid-skene", 7000, "dawid-skene: 3 LFs × 7,000 classes need too many confusion-matrix entries")]
-    [InlineData("ebcc", 1000, "ebcc: 3 LFs × 1,000 classes × 10 subtypes need too many confusion entries; use fewer --subtypes, or dawid-skene")]
+    [InlineData("ebcc", 1000, "ebcc: 3 LFs × 1,000 classes × 10 subtypes need too many confusion entries; use --subtypes 5, or dawid-skene")]
     [InlineData("snorkel", 1000, "snorkel: 3 LFs × 1,000 classes × 100 epochs needs about ")]
     [InlineData("ibcc", 2000, "ibcc: 3 LFs × 2,000 classes need 12,006,000 confusion-matrix entries ")]
     public void A_model_refusing_a_size_writes_its_counts_with_thousands_separators_as_every_model_does(string model, int k, string start)
