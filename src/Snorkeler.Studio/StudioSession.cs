@@ -349,6 +349,19 @@ public sealed partial class StudioSession : IDisposable
         return full;
     }
 
+    /// <summary>
+    /// Forgets the renames and deletes from the page of the names <paramref name="onDisk"/> (the folder's files, as listed,
+    /// so in the case they are written in) has files at again, made by hand or put back by a checkout: a request naming such
+    /// a file is its own, and stays so once it is deleted by hand too, as for any file gone from disk. Remembered for good, a
+    /// check naming it then was taken as the renamed file's edits. A file the page makes or saves there is forgotten as it is
+    /// written (<see cref="Write"/>).
+    /// </summary>
+    private void ForgetMovesOf(IEnumerable<string> onDisk)
+    {
+        if (_moved.Count == 0) return;
+        foreach (var full in onDisk) _moved.Remove(Relative(full));
+    }
+
     /// <summary>Refuses (409) to write <paramref name="full"/> when its text on disk is no longer the <paramref name="version"/> the page loaded.</summary>
     private void RefuseIfChanged(string full, string version, string remedy = "reload it to see the change, or save again to overwrite it")
     {
@@ -457,6 +470,7 @@ public sealed partial class StudioSession : IDisposable
             var changed = stamps.Keys.Union(_stamps.Keys).Where(k => !stamps.TryGetValue(k, out var a) || !_stamps.TryGetValue(k, out var b) || a != b).ToList();
             if (changed.Count == 0) return false;
             _stamps = stamps;
+            ForgetMovesOf(stamps.Keys);
             try { Reload("external change"); }
             catch (Exception e) when (e is SnorkelerException or IOException) { }
             Version++;

@@ -243,6 +243,28 @@ public sealed class StudioFileTests
     }
 
     [Fact]
+    public async Task A_file_made_again_by_hand_under_a_renamed_file_s_old_name_ends_the_rename_s_hold_on_that_name_even_once_deleted()
+    {
+        // Given spam.rules renamed to youtube.rules from the page, then made again by hand under its old name and seen by a poll
+        await using var studio = await StudioHarness.Start();
+        var text = File.ReadAllText(studio.RulesFile);
+        await studio.Post("/api/files/rename", new { path = "spam.rules", to = "youtube.rules" });
+        File.WriteAllText(studio.RulesFile, "labels HAM, SPAM\n");
+        (await studio.Get("/api/state?tab=b")).GetProperty("moved").EnumerateObject().Select(p => p.Name).ShouldBeEmpty();
+
+        // When that file is deleted by hand too, and a check naming spam.rules comes late (tab b's, of the file it had open)
+        File.Delete(studio.RulesFile);
+        await studio.Get("/api/state?tab=b");
+        var state = await studio.Post("/api/check", new { path = "spam.rules", text = "labels HAM, SPAM\n# mine\n", tab = "b" });
+
+        // Then it is the edits of the spam.rules deleted on disk, as for any file deleted by hand, not youtube.rules' (before: the
+        // rename was remembered for good, so the check replaced youtube.rules' text with the hand-made file's)
+        state.GetProperty("unsaved").EnumerateArray().Select(f => f.GetString()).ShouldBe(["spam.rules"]);
+        StudioHarness.Lf(state, "keyword_my").GetProperty("file").GetString().ShouldBe("youtube.rules");
+        File.ReadAllText(Path.Combine(studio.Lfs, "youtube.rules")).ShouldBe(text);
+    }
+
+    [Fact]
     public async Task Renaming_a_keyword_list_points_the_rules_that_read_it_at_its_new_name_and_says_which()
     {
         // Given spam.rules and another rules file in a folder below reading please_words.txt (before: both then named a
