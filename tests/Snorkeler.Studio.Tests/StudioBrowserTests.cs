@@ -1338,14 +1338,37 @@ public sealed class StudioBrowserTests
     /// Clicks the file list's button for <paramref name="file"/>, in the page: a pointer click goes where the button was
     /// found, and a list drawn anew in between (a file gone from it, as a poll shows a delete) can have put the next file's
     /// button there; the button's own click opens its file even when the list was drawn again since. After the script
-    /// returns, so that a question the click asks (discard the edits?) is the test's to answer.
+    /// returns, so that a question the click asks (discard the edits?) is the test's to answer. Only once a person could
+    /// click it, which that script alone did not check: the button shown and enabled, scrolled into view, and the topmost
+    /// element at its centre; checked in the same script as the click is sent, so no drawing comes between. A button that
+    /// stays otherwise fails the test, saying why.
     /// </summary>
     private static void ClickFile(ChromeDriver browser, string file)
-        => new PageWait(browser, Patience).Until(b => (bool)((IJavaScriptExecutor)b).ExecuteScript("""
-            const button = [...document.querySelectorAll("#files button")].find((b) => b.textContent === arguments[0]);
-            if (button) setTimeout(() => button.click());
-            return button !== undefined;
-            """, file)!);
+    {
+        // What kept the button from a person's click at the last look, for the failure's message.
+        var why = "";
+        try
+        {
+            new PageWait(browser, Patience).Until(b => (why = (string)((IJavaScriptExecutor)b).ExecuteScript("""
+                const button = [...document.querySelectorAll("#files button")].find((b) => b.textContent === arguments[0]);
+                if (!button) return "it is not in the file list";
+                if (button.disabled) return "its button is disabled";
+                if (button.getClientRects().length === 0 || getComputedStyle(button).visibility !== "visible") return "its button is not displayed";
+                button.scrollIntoView({ block: "nearest", inline: "nearest" });
+                const box = button.getBoundingClientRect();
+                const [x, y] = [box.left + box.width / 2, box.top + box.height / 2];
+                if (x < 0 || y < 0 || x >= innerWidth || y >= innerHeight) return "its button is outside the window";
+                const top = document.elementFromPoint(x, y);
+                if (!button.contains(top)) return `its button is covered by ${top ? top.outerHTML.slice(0, 120) : "nothing"}`;
+                setTimeout(() => button.click());
+                return "";
+                """, file)!) == "");
+        }
+        catch (WebDriverTimeoutException e)
+        {
+            throw new WebDriverTimeoutException($"could not click file '{file}' as a person can: {why}", e);
+        }
+    }
 
     private static long ScrollY(ChromeDriver browser) => Convert.ToInt64(browser.ExecuteScript("return Math.round(window.scrollY)"), CultureInfo.InvariantCulture);
 
