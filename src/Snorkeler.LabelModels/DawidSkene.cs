@@ -644,7 +644,7 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
     {
         if (!fit.Fit.Converged)
             context.Warning(string.Create(CultureInfo.InvariantCulture,
-                $"warning: dawid-skene's row activity fit (spread {fit.Spread}) stopped at the iteration cap ({Options.MaxIterations:N0}) before the log-likelihood changed by less than {Options.Tolerance:G3} of itself; raise --max-iter or --tol"));
+                $"warning: dawid-skene's row activity fit (spread {fit.Spread}) stopped at the iteration cap ({Options.MaxIterations:N0}) before the log-likelihood changed by less than {Options.Tolerance:G3} of itself; raise {context.Option("max-iter")} or {context.Option("tol")}"));
     }
 
     /// <summary>The least share of training rows the plain member of the activity family must label as the fit does for its activity model to replace the fit.</summary>
@@ -906,7 +906,7 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
         if (em.LearnedStrength is { } learned)
             context.Log?.Invoke("dawid-skene: prior strength learned from the sources' spread (--smoothing auto): " + learned + " pseudo-votes a row");
         if (!fit.Converged)
-            context.Warning($"warning: dawid-skene stopped at the iteration cap ({Options.MaxIterations:N0}) before the objective changed by less than {Options.Tolerance:G3} of itself; raise --max-iter or --tol");
+            context.Warning($"warning: dawid-skene stopped at the iteration cap ({Options.MaxIterations:N0}) before the objective changed by less than {Options.Tolerance:G3} of itself; raise {context.Option("max-iter")} or {context.Option("tol")}");
         var derived = new DerivedSources(em.Parents, em.Keep());
         if (derived.Any && derived.Parent.Count(p => p >= 0) is var modelled)
             context.Log?.Invoke($"dawid-skene: {Text.Listing.Counted(modelled, "source")} whose every vote is another source's vote {(modelled == 1 ? "is" : "are")} modelled given that source (--derived given)");

@@ -170,7 +170,7 @@ public sealed class EbccTrainer : ILabelModelTrainer
             context.Warning(string.Create(CultureInfo.InvariantCulture,
                 $"warning: ebcc: {single * 100:F0}% of the votes come from LFs that only ever vote one class; ebcc reads an abstain as a missing answer, so such an LF says the same whatever the class and the fit may put most rows in one class; use snorkel, dawid-skene or auto"));
         if (!best.FitInfo!.Converged)
-            context.Warning($"warning: ebcc stopped at the iteration cap ({Options.MaxIterations:N0}) before the class posteriors moved by less than {Options.Tolerance:G3} or the ELBO by less than {Options.ElboTolerance:G3} of itself; raise --max-iter, --tol or --elbo-tol");
+            context.Warning($"warning: ebcc stopped at the iteration cap ({Options.MaxIterations:N0}) before the class posteriors moved by less than {Options.Tolerance:G3} or the ELBO by less than {Options.ElboTolerance:G3} of itself; raise {context.Option("max-iter")}, {context.Option("tol")} or {context.Option("elbo-tol")}");
         return best;
     }
 
