@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Snorkeler.Analysis;
 using Snorkeler.Text;
 
@@ -366,7 +367,13 @@ public static class ModelComparison
                 _ => throw new OptionException($"model '{spec}': dev expects none or use, got '{devValue}'"),
             };
         var check = new ModelOptions(values);
-        kind.CreateTrainer(check);
+        try { kind.CreateTrainer(check); }
+        catch (OptionException e)
+        {
+            // The models name an option as fit takes it ('--restarts must be between 1 and 100'); here it is the list's.
+            var message = values.Keys.Aggregate(e.Message, (text, name) => Regex.Replace(text, $"--{Regex.Escape(name)}(?![\\w-])", $"{kind.Name}:{name}"));
+            throw new OptionException($"model '{spec}': {message}");
+        }
         if (check.Unread.FirstOrDefault() is { } unknown) throw new OptionException($"model '{spec}': {kind.Name} has no option '{unknown}'");
         return (spec, kind, values.Count == 0 ? null : values, useDev);
     }

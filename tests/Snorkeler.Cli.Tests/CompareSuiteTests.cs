@@ -10,8 +10,11 @@ public sealed class CompareSuiteTests
     [Theory]
     [InlineData("snorkel:foo=1", "snorkeler compare: model 'snorkel:foo=1': snorkel has no option 'foo'")]
     [InlineData("mv,dawid-skene,mv", "snorkeler compare: --models names 'mv' twice; give each model once")]
+    [InlineData("mv,glad:restarts=0", "snorkeler compare: model 'glad:restarts=0': glad:restarts must be between 1 and 100, got 0")]
+    [InlineData("dawid-skene:max-iter=5,confusion=twocoin", "snorkeler compare: model 'dawid-skene:max-iter=5,confusion=twocoin': dawid-skene:confusion expects full or one-coin, got 'twocoin'")]
     public void An_unknown_model_option_or_a_model_named_twice_is_a_usage_error(string models, string message)
     {
+        // (before: a bad option value was named as fit takes it, '--restarts must be between 1 and 100, got 0', which compare does not take)
         var youtube = Path.Combine(SharedData, "youtube");
 
         var result = Shell.Run("compare", "--train", Path.Combine(youtube, "train.json"), "--test", Path.Combine(youtube, "test.json"), "--models", models).ShouldFailWith(2);
