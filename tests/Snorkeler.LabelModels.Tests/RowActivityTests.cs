@@ -88,6 +88,57 @@ public sealed class RowActivityTests(ITestOutputHelper output)
         Some.CheckedProbabilities(model, train).ShouldBe(Some.CheckedProbabilities(again, train));
     }
 
+    /// <summary>An AG News-shaped set (four classes, nine single-class LFs) whose rows' activity has the given spread.</summary>
+    private static (LabelMatrix Train, LabelMatrix Test) AgNewsShaped(int seed, double activity) =>
+        Generated(LfSuiteGenerator.Shape(seed, 30_000, 9, 4, singleClass: true, (0.05, 0.2), (0.5, 0.95), 4000, 3000, activity: activity));
+
+    [Theory]
+    [InlineData(5512, 0.6)]
+    [InlineData(5722, 1.2)]
+    public void Where_a_likelier_model_of_busy_rows_labels_the_rows_otherwise_than_the_fit_the_fit_is_checked_and_gives_way_to_majority_vote(int seed, double spread)
+    {
+        // Given an AG News-shaped set whose LFs fire together, where EM spends a latent class on the quiet rows (9 and 22
+        // points below majority vote unchecked) and the activity family reads the votes otherwise
+        var (train, test) = AgNewsShaped(seed, spread);
+        var log = new List<string>();
+
+        // When dawid-skene is fitted with its defaults
+        var model = new DawidSkeneTrainer().Fit(train, FitContext.WithSeed(1) with { Log = log.Add });
+        var mv = new MajorityVoteTrainer().Fit(train, FitContext.WithSeed(1));
+        output.WriteLine($"seed {seed}: {model.GetType().Name}, {ExpectedAccuracy(model, test):F3}; majority vote {ExpectedAccuracy(mv, test):F3}");
+
+        // Then the disagreement makes the fit checked against majority vote, which held-out sources agree with better
+        var guard = model.ShouldBeOfType<DawidSkeneModel>().GuardCheck.ShouldNotBeNull();
+        guard.ActivityAgreement.ShouldBeLessThan(DawidSkeneTrainer.ActivityAgreement);
+        guard.Replaced.ShouldBeTrue();
+        log.ShouldContain(line => line.Contains("a model of their activity labels only") && line.Contains("checking the fit against majority vote"));
+        ExpectedAccuracy(model, test).ShouldBeGreaterThanOrEqualTo(ExpectedAccuracy(mv, test) - 0.01);
+        MajorityVoteGuard.FromJson(guard.ToJson()).ShouldBe(guard);
+    }
+
+    [Theory]
+    [InlineData(0.9, 0.2, 0.8, 0.6, 0.95, 64_130, 9479, 7496)]
+    [InlineData(0.88, 0.05, 0.5, 0.5, 0.9, 17_970, 1064, 1222)]
+    public void On_skewed_classes_the_check_keeps_a_fit_that_labels_most_rows_the_common_class_rightly(double common, double coverageLow, double coverageHigh,
+        double accuracyLow, double accuracyHigh, int rows, int validRows, int testRows)
+    {
+        // Given commercial- and basketball-shaped sets (four LFs voting both classes, 88-90 % of the rows in one class) whose
+        // rows fire together, where the activity family reads the votes otherwise than the fit, so the fit is checked
+        var (train, test) = Generated(LfSuiteGenerator.Shape(5721, rows, 4, 2, singleClass: false, (coverageLow, coverageHigh), (accuracyLow, accuracyHigh),
+            validRows, testRows, balance: [common, 1 - common], activity: 0.6));
+
+        // When dawid-skene is fitted with its defaults
+        var model = new DawidSkeneTrainer().Fit(train, FitContext.WithSeed(1));
+        var mv = new MajorityVoteTrainer().Fit(train, FitContext.WithSeed(1));
+        output.WriteLine($"common class {common}: {model.GetType().Name}, {ExpectedAccuracy(model, test):F3}; majority vote {ExpectedAccuracy(mv, test):F3}");
+
+        // Then held-out sources, each scored on its own votes, agree with the fit at least as well as with majority vote's
+        // labels, so the fit is kept (by κ, whose chance term grows with the fit's own balance, it was replaced: 13 and 25 points lost)
+        var guard = model.ShouldBeOfType<DawidSkeneModel>().GuardCheck.ShouldNotBeNull();
+        guard.Replaced.ShouldBeFalse();
+        ExpectedAccuracy(model, test).ShouldBeGreaterThan(ExpectedAccuracy(mv, test) + 0.05);
+    }
+
     [Theory]
     [MemberData(nameof(UncoveredSets))]
     public void Where_many_rows_are_out_of_every_LFs_reach_and_mostly_of_one_class_it_keeps_the_model_of_independent_sources(int index)
