@@ -242,6 +242,28 @@ public sealed class ManyClassesTests
         Some.CheckedProbabilities(new MaceTrainer().Fit(train, context), train);
     }
 
+    [Fact]
+    public void An_ibcc_fit_within_its_confusion_entries_is_refused_when_its_class_posteriors_pass_the_crowd_models_limit()
+    {
+        // Given 8 workers answering every one of 403,000 tasks among 1,000 classes, no two tasks alike: 8,008,000
+        // confusion-matrix entries, within ibcc's limit, but 403,000,000 class posteriors a restart (3.2 GB), past the
+        // 402,653,184 mace and glad take
+        const int rows = 403_000, m = 8, k = 1000;
+        var votes = new int[rows * m];
+        for (var i = 0; i < rows; i++)
+            for (var j = 0; j < m; j++) votes[i * m + j] = (i % k + j * (i / k)) % k;
+        var train = LabelMatrix.Create(LabelSchema.Numbered(k), Some.LfNames(m), votes).WithSourceKinds(Enumerable.Repeat(SourceKind.Annotator, m).ToArray());
+        // (one iteration of one restart: without the limit the fit runs, and the test fails in seconds rather than minutes)
+        var options = new ModelOptions(new Dictionary<string, string> { ["restarts"] = "1", ["max-iter"] = "1" });
+
+        // When
+        var error = Should.Throw<ModelRefusalException>(() => new IbccTrainer(IbccOptions.From(options)).Fit(train, FitContext.WithSeed(0) with { TrainName = "answers.csv" }));
+
+        // Then it is refused as mace and glad refuse it, once the answers are read (before: fitted, with no bound on its posteriors)
+        error.Message.ShouldBe("answers.csv: ibcc: 403,000 distinct rows × 1,000 classes need 403,000,000 class posteriors (each distinct row's probability of each class), "
+            + "more than the 402,653,184 it fits in reasonable time and memory; use mv");
+    }
+
     /// <summary>Parameters of a dawid-skene model over 20 classes and one source whose rows are given by <paramref name="row"/>.</summary>
     private static JsonObject OneSource(Func<int, JsonNode> row) => new()
     {

@@ -10,14 +10,14 @@ internal static class CrowdFit
     /// <summary>Sources below which a shared prior is not learned from them (empirical Bayes needs a population).</summary>
     public const int MinPooledSources = 10;
 
-    /// <summary>Refuses a matrix without sources. Each model checks its own sizes (ibcc before reading; mace and glad once read).</summary>
+    /// <summary>Refuses a matrix without sources. Each model checks its own sizes (ibcc its confusion matrices before reading; all three their class posteriors once read).</summary>
     public static void CheckShape(string model, IMatrixSource train)
     {
         if (train.LfNames.Count == 0) throw new ModelRefusalException($"{model}: the label matrix has no LFs");
     }
 
     /// <summary>
-    /// The most class posteriors a restart of mace or glad holds (3 × 2²⁷): each keeps a probability of every class for
+    /// The most class posteriors a restart of ibcc, mace or glad holds (3 × 2²⁷): each keeps a probability of every class for
     /// every distinct row (8 bytes each), and every iteration passes over them and over each answer's classes. glad on
     /// 49,880 distinct rows × 2,000 classes (100 M posteriors, 2 restarts) took 27 s in 1.6 GB; on 99,595 × 2,000 (199 M,
     /// 1 restart) 25 s in 1.7 GB (docs/benchmarks.md). About 3 GB at the limit, as ibcc's and mace's own limits keep their
@@ -40,9 +40,9 @@ internal static class CrowdFit
     }
 
     /// <summary>
-    /// The class posteriors (distinct rows × classes) of mace's and glad's restarts: a finished restart's are handed to the
-    /// next, which starts afresh in them, so restarts run one after another hold one restart's posteriors rather than a
-    /// new array each while the collector has yet to take back the last (as ibcc's restarts hand on their working arrays).
+    /// The class posteriors (distinct rows × classes) of ibcc's, mace's and glad's restarts: a finished restart's are handed
+    /// to the next, which starts afresh in them, so restarts run one after another hold one restart's posteriors rather than
+    /// a new array each while the collector has yet to take back the last (as ibcc's restarts hand on their other working arrays).
     /// </summary>
     public sealed class Posteriors(CrowdData data)
     {

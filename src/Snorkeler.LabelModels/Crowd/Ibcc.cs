@@ -135,6 +135,7 @@ public sealed class IbccTrainer : ILabelModelTrainer
         CheckSize(train, context);
         double[]? fixedPrior = ClassPrior.Fixed(train.Schema, context, ModelName);
         var data = CrowdData.Read(train, context.Cancellation);
+        CrowdFit.CheckPosteriors(ModelName, data, context); // distinct rows are known only once read
         return Fit(data, train.Schema, train.LfNames, fixedPrior, context);
     }
 
@@ -164,11 +165,12 @@ public sealed class IbccTrainer : ILabelModelTrainer
         var restarts = CrowdFit.Restarts(Options.Restarts, IbccOptions.DefaultRestarts, data.WeightedVotes);
         if (voting == 0) (fixedPrior, restarts) = CrowdFit.NothingToLearn(fixedPrior, data.K);
         var cast = CrowdFit.Cast(data);
-        // A restart's alpha, E[log π] and soft counts (m·k·(k+1) each) and its E-step table (a row of k per cast vote).
-        var working = sizeof(double) * (3L * data.M * data.K * (data.K + 1) + (long)cast.Count * data.K);
+        var posteriors = new CrowdFit.Posteriors(data);
+        // A restart's posteriors, its alpha, E[log π] and soft counts (m·k·(k+1) each) and its E-step table (a row of k per cast vote).
+        var working = posteriors.BytesPerRestart + sizeof(double) * (3L * data.M * data.K * (data.K + 1) + (long)cast.Count * data.K);
         var spare = new ConcurrentBag<Scratch>();
         var spareAlpha = new ConcurrentBag<double[]>();
-        var best = CrowdFit.BestOf(restarts, context, data.Rows, restart => Run(data, cast, fixedPrior, restart, context, spare, spareAlpha), f => f.Elbo, working,
+        var best = CrowdFit.BestOf(restarts, context, data.Rows, restart => Run(data, cast, fixedPrior, restart, context, spare, spareAlpha, posteriors), f => f.Elbo, working,
             discard: f => spareAlpha.Add(f.Alpha));
         context.Log?.Invoke(string.Create(CultureInfo.InvariantCulture,
             $"ibcc: {Text.Listing.Counted(data.Rows, "distinct row")}, {Text.Listing.Counted((long)data.WeightedVotes, "vote")}; best of {Text.Listing.Counted(restarts, "restart")}: ELBO {best.Elbo:G10} after {Text.Listing.Counted(best.Iterations, "iteration")} (restart {best.Restart})"));
@@ -197,12 +199,12 @@ public sealed class IbccTrainer : ILabelModelTrainer
         }
     }
 
-    private State Run(CrowdData data, CastVotes cast, double[]? fixedPrior, int restart, FitContext context, ConcurrentBag<Scratch> spare, ConcurrentBag<double[]> spareAlpha)
+    private State Run(CrowdData data, CastVotes cast, double[]? fixedPrior, int restart, FitContext context, ConcurrentBag<Scratch> spare, ConcurrentBag<double[]> spareAlpha, CrowdFit.Posteriors posteriors)
     {
         var k = data.K;
         var w = k + 1;
         var m = data.M;
-        var q = data.Initial(restart, CrowdFit.RandomFor(context.Seed, restart));
+        var q = posteriors.Start(restart, CrowdFit.RandomFor(context.Seed, restart));
         var lfPrior = PriorCounts(k, Options.Diagonal);
         var communities = new Communities(data, Pooled(k) ? Options.Communities : 1, Options.Diagonal, Options.OffDiagonal, learn: Pooled(k));
         var alpha = spareAlpha.TryTake(out var lost) ? Cleared(lost) : new double[m * k * w];
@@ -261,6 +263,7 @@ public sealed class IbccTrainer : ILabelModelTrainer
             previous = elbo;
         }
         spare.Add(scratch);
+        posteriors.Done(q);
         return new State(alpha, nu, elbo, iteration, restart);
     }
 
