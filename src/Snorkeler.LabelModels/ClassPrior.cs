@@ -41,8 +41,10 @@ public static class ClassPrior
         var counts = GoldCounts(dev, k);
         var missing = Enumerable.Range(0, k).Where(c => counts[c] == 0).Select(schema.NameOf).ToArray();
         if (missing.Length == 0) return Smoothed(counts);
+        // Fit and label take a prior (--prior); compare takes none, and its dev split is the one way it gives a model a prior.
+        var setting = context.ModelListName is null ? "give --prior to set one" : "compare takes no prior: a dev split with a row of every class sets one";
         context.Warning($"warning: {(model is null ? "" : model + ": ")}{MissingClasses(context.DevWhere, missing, (long)counts.Sum())}: "
-                        + $"its class balance is not used as the prior (it would put {(missing.Length == 1 ? "that class" : "those classes")} near 0); {instead} (give --prior to set one)");
+                        + $"its class balance is not used as the prior (it would put {(missing.Length == 1 ? "that class" : "those classes")} near 0); {instead} ({setting})");
         return null;
     }
 

@@ -311,6 +311,27 @@ public class FitPredictTests
         given.Error.ShouldNotContain("has no row of");
     }
 
+    [Theory]
+    [InlineData("fit", "warning: snorkel: {0} has no row of class HAM (1 row with gold): its class balance is not used as the prior (it would put that class near 0); "
+        + "the uniform prior is used instead, as without a dev split (give --prior to set one)")]
+    [InlineData("compare", "warning: model 'snorkel': {0} has no row of class HAM (1 row with gold): its class balance is not used as the prior (it would put that class near 0); "
+        + "the uniform prior is used instead, as without a dev split (compare takes no prior: a dev split with a row of every class sets one)")]
+    public void A_dev_split_without_a_class_advises_what_sets_a_prior_as_the_command_can(string command, string line)
+    {
+        // Given a dev split of one spam row, whose balance is not taken as snorkel's prior
+        using var temp = new TempFolder();
+        var train = WrenchSplit(temp, "train.json", (0, [0, 0, -1, 0]), (1, [1, 1, 1, 1]), (0, [0, -1, 0, 0]), (1, [1, 1, -1, 1]), (0, [0, 0, 0, -1]));
+        var dev = WrenchSplit(temp, "valid.json", (1, [1, 1, 1, -1]), (null, [0, 0, 0, 0]));
+
+        // When snorkel takes its prior from it under fit (which takes --prior) or compare (which takes none)
+        var result = command == "fit"
+            ? Shell.Run("fit", "--matrix", train, "--dev", dev, "--model", "snorkel", "--out", temp.File("m.json"))
+            : Shell.Run("compare", "--train", train, "--test", train, "--dev", dev, "--dev-prior", "--models", "snorkel");
+
+        // Then (before: 'give --prior to set one' under compare too)
+        result.ShouldSucceed().ErrorLines.ShouldContain(string.Format(System.Globalization.CultureInfo.InvariantCulture, line, dev));
+    }
+
     [Fact]
     public void The_status_lines_of_one_task_count_it_in_the_singular()
     {
