@@ -320,9 +320,9 @@ public sealed record IterativeFit(int Iterations, bool Converged, double Objecti
 }
 
 /// <summary>
-/// The check of a Dawid–Skene fit against majority vote: the held-out source agreement (Cohen's κ between the labels of
-/// a fit without a fold of sources and that fold's outputs, as <c>auto</c> scores candidates) of the EM fit and of majority
-/// vote, and whether the fit was replaced by majority vote's model because its agreement was lower, or because every vote
+/// The check of a Dawid–Skene fit against majority vote: the held-out source agreement (how well the labels of a fit
+/// without a fold of sources name that fold's outputs, scored per source as <c>auto</c> scores candidates: Cohen's κ for a
+/// single-class LF, the agreement score for any other) of the EM fit and of majority vote, and whether the fit was replaced by majority vote's model because its agreement was lower, or because every vote
 /// is for one class (<see cref="OneClassVoted"/>, no agreement measured).
 /// </summary>
 /// <param name="Agreement">Held-out source agreement of the EM fit (NaN when not measured).</param>
@@ -344,8 +344,9 @@ public sealed record MajorityVoteGuard(double Agreement, double MajorityVoteAgre
 
     /// <summary>
     /// The share of the training rows (at most <see cref="RowActivity.TestRows"/>) that the row-activity family's plain member
-    /// labels as the fit does, when the family is likelier than the fit's model (the rows fire together) but reads the votes
-    /// otherwise (below <see cref="DawidSkeneTrainer.ActivityAgreement"/>), which makes the fit checked; NaN otherwise and in older files.
+    /// labels as the fit does, when that is what made <c>--guard auto</c> check the fit: the family is likelier than the fit's
+    /// model (the rows fire together) but reads the votes otherwise (below <see cref="DawidSkeneTrainer.ActivityAgreement"/>)
+    /// and no other sign fired; NaN otherwise and in older files.
     /// </summary>
     public double ActivityAgreement { get; init; } = double.NaN;
 
@@ -520,8 +521,11 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
                 : outside >= OutsideRowShare ? string.Create(CultureInfo.InvariantCulture,
                     $"dawid-skene: the fit labels {outside:P1} of the rows with votes with a class none of their votes names: checking the fit against majority vote")
                 : string.Create(CultureInfo.InvariantCulture,
-                    $"dawid-skene: the rows fire together, and a model of their activity labels only {otherReading:P1} of them as the fit does: checking the fit against majority vote"));
+                    $"dawid-skene: the rows fire together, and the row-activity family's plain member labels only {otherReading:P1} of them as the fit does: checking the fit against majority vote"));
+            // Recorded only when it is the reason the fit is checked.
+            if (suspect >= SuspectVoteShare || outside >= OutsideRowShare || people) otherReading = double.NaN;
         }
+        else otherReading = double.NaN;
         return CheckAgainstMajorityVote(train, patterns, model, fitted, fixedPrior, suspect, outside, heldOut, context, otherReading);
     }
 
@@ -562,7 +566,9 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
         }
         if (test.AgreementWithFit < ActivityAgreement)
         {
-            context.Log?.Invoke($"dawid-skene: row activity: {test}; the family reads the votes otherwise than the fit, so the fit is kept");
+            context.Log?.Invoke(model.GuardCheck is { Replaced: true }
+                ? string.Create(CultureInfo.InvariantCulture, $"dawid-skene: row activity: spread {test.Spread:0.0###} against 0: likelihood-ratio statistic {test.Statistic:0.#}; the plain member of the family labels {test.AgreementWithFit:P1} of the training rows as majority vote's model (the guard's choice) does, so that model is kept")
+                : $"dawid-skene: row activity: {test}; the family reads the votes otherwise than the fit, so the fit is kept");
             return model;
         }
         if (!family.SampledEveryRow || !best.Fit.Converged)

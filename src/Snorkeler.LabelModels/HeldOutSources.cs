@@ -7,8 +7,8 @@ namespace Snorkeler.LabelModels;
 /// Held-out source agreement, the unsupervised criterion of <c>auto</c> and of <c>dawid-skene</c>'s guard: the sources are
 /// split into folds (duplicated and near-duplicated sources in one fold, or a fit would see a held-out source through
 /// its twin); a model is refitted without each fold and its labels are compared with the held-out sources' outputs, per
-/// source (<see cref="Scores"/>), and averaged over the held-out sources weighted by their votes. <c>dawid-skene</c>'s
-/// guard compares by Cohen's κ; <c>auto</c> ranks its candidates by the agreement score.
+/// source (<see cref="Scores"/>), and averaged over the held-out sources weighted by their votes. Both rank fits by the
+/// agreement score (κ for a single-class LF); <c>auto</c>'s no-signal check reads majority vote's κ for every source.
 /// </summary>
 internal sealed class HeldOutSources
 {
@@ -31,7 +31,7 @@ internal sealed class HeldOutSources
     /// <summary>The pairs of copies kept in one fold.</summary>
     public IReadOnlyList<DependentPair> Copies { get; }
 
-    /// <summary>Folds formed (fewer than 2: no source can be held out, and <see cref="Agreement"/> must not be used).</summary>
+    /// <summary>Folds formed (fewer than 2: no source can be held out, and <see cref="Scores"/> must not be used).</summary>
     public int Count => Masked.Length;
 
     /// <summary>Samples at most <paramref name="rows"/> rows of <paramref name="train"/> and splits its sources into at most <paramref name="folds"/> folds.</summary>
@@ -47,13 +47,6 @@ internal sealed class HeldOutSources
             foreach (var j in groups[g]) fold[j] = g % folds;
         var masked = folds < 2 ? [] : Enumerable.Range(0, folds).Select(f => Copy(sample, int.MaxValue, j => fold[j] != f, keepGold: false, CancellationToken.None)).ToArray();
         return new HeldOutSources(sample, fold, masked, copies);
-    }
-
-    /// <summary>Mean κ over held-out sources (weighted by their votes) of the labels of <paramref name="fit"/>(masked sample, fold) on the sample.</summary>
-    public double Agreement(Func<LabelMatrix, int, ILabelModel> fit, CancellationToken cancellation)
-    {
-        var (kappa, weight) = PerSource(fit, cancellation);
-        return Mean(kappa, weight);
     }
 
     /// <summary>The weighted mean of per-source scores, κ or agreement (0 when no source has weight).</summary>
@@ -88,17 +81,7 @@ internal sealed class HeldOutSources
     }
 
     /// <summary>
-    /// Per source, the κ of its held-out fit's labels and its weight (its votes; 0 for a source that never voted), in source order:
-    /// what <see cref="Agreement"/> averages.
-    /// </summary>
-    public (double[] Kappa, double[] Weight) PerSource(Func<LabelMatrix, int, ILabelModel> fit, CancellationToken cancellation)
-    {
-        var scores = Scores(fit, cancellation);
-        return (scores.Kappa, scores.Weight);
-    }
-
-    /// <summary>
-    /// Per source, in source order: the κ of its held-out fit's labels (as <see cref="PerSource"/>), its <b>agreement</b> score
+    /// Per source, in source order: the κ of its held-out fit's labels, its <b>agreement</b> score
     /// and its weight. The agreement score is κ for a source that only votes one class; for the others it is the share of
     /// its votes that the fit's hard labels name (ties share, as in expected accuracy: <see cref="HardLabels.TopCount"/>),
     /// rescaled by the share a guess drawn from the source's own votes would name: <c>(A − c) / (1 − c)</c> with

@@ -667,7 +667,7 @@ public sealed class DawidSkeneTests(ITestOutputHelper output)
         // Then the check finds the EM fit less consistent with held-out sources and keeps majority vote's model: the same
         // labels as majority vote, with probabilities from one shared accuracy; without it the fit is far below
         var check = guarded.GuardCheck.ShouldNotBeNull();
-        output.WriteLine($"held-out κ: EM {check.Agreement:F4}, majority vote {check.MajorityVoteAgreement:F4}");
+        output.WriteLine($"held-out agreement: EM {check.Agreement:F4}, majority vote {check.MajorityVoteAgreement:F4}");
         check.Replaced.ShouldBeTrue();
         unguarded.GuardCheck.ShouldBeNull();
         var mv = ExpectedAccuracy(new MajorityVoteTrainer().Fit(train, FitContext.WithSeed(123)), test);

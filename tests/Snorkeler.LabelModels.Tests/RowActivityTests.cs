@@ -111,7 +111,7 @@ public sealed class RowActivityTests(ITestOutputHelper output)
         var guard = model.ShouldBeOfType<DawidSkeneModel>().GuardCheck.ShouldNotBeNull();
         guard.ActivityAgreement.ShouldBeLessThan(DawidSkeneTrainer.ActivityAgreement);
         guard.Replaced.ShouldBeTrue();
-        log.ShouldContain(line => line.Contains("a model of their activity labels only") && line.Contains("checking the fit against majority vote"));
+        log.ShouldContain(line => line.Contains("plain member labels only") && line.Contains("checking the fit against majority vote"));
         ExpectedAccuracy(model, test).ShouldBeGreaterThanOrEqualTo(ExpectedAccuracy(mv, test) - 0.01);
         MajorityVoteGuard.FromJson(guard.ToJson()).ShouldBe(guard);
     }
@@ -119,7 +119,7 @@ public sealed class RowActivityTests(ITestOutputHelper output)
     [Theory]
     [InlineData(0.9, 0.2, 0.8, 0.6, 0.95, 64_130, 9479, 7496)]
     [InlineData(0.88, 0.05, 0.5, 0.5, 0.9, 17_970, 1064, 1222)]
-    public void On_skewed_classes_the_check_keeps_a_fit_that_labels_most_rows_the_common_class_rightly(double common, double coverageLow, double coverageHigh,
+    public void On_skewed_classes_the_check_keeps_a_fit_that_labels_most_rows_the_common_class_and_is_right_more_often_than_majority_vote(double common, double coverageLow, double coverageHigh,
         double accuracyLow, double accuracyHigh, int rows, int validRows, int testRows)
     {
         // Given commercial- and basketball-shaped sets (four LFs voting both classes, 88-90 % of the rows in one class) whose
@@ -135,8 +135,20 @@ public sealed class RowActivityTests(ITestOutputHelper output)
         // Then held-out sources, each scored on its own votes, agree with the fit at least as well as with majority vote's
         // labels, so the fit is kept (by κ, whose chance term grows with the fit's own balance, it was replaced: 13 and 25 points lost)
         var guard = model.ShouldBeOfType<DawidSkeneModel>().GuardCheck.ShouldNotBeNull();
+        guard.ActivityAgreement.ShouldBeLessThan(DawidSkeneTrainer.ActivityAgreement);
         guard.Replaced.ShouldBeFalse();
         ExpectedAccuracy(model, test).ShouldBeGreaterThan(ExpectedAccuracy(mv, test) + 0.05);
+    }
+
+    [Fact]
+    public void A_guard_record_saved_before_the_activity_trigger_existed_loads_without_it_and_one_out_of_range_is_refused()
+    {
+        var older = MajorityVoteGuard.FromJson(System.Text.Json.Nodes.JsonNode.Parse("""{"agreement":0.2,"majority_vote_agreement":0.1,"replaced":false,"suspect_vote_share":0.02}"""))
+            .ShouldNotBeNull();
+        double.IsNaN(older.ActivityAgreement).ShouldBeTrue();
+        older.ToJson().ContainsKey("activity_agreement").ShouldBeFalse();
+        Should.Throw<SnorkelerException>(() => MajorityVoteGuard.FromJson(System.Text.Json.Nodes.JsonNode.Parse("""{"agreement":0.2,"majority_vote_agreement":0.1,"replaced":true,"activity_agreement":1.5}""")))
+            .Message.ShouldContain("guard.activity_agreement");
     }
 
     [Theory]

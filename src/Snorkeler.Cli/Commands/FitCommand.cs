@@ -23,7 +23,7 @@ internal sealed class FitCommand : ICommand
         new("--abstain", "missing|vote", "dawid-skene: an abstain is a missing observation (default) or an outcome"),
         new("--confusion", "full|one-coin", "dawid-skene: full confusion matrices (default) or one accuracy per source"),
         new("--duplicates", "once|each", "dawid-skene: identical sources counted once between them (default) or each in full"),
-        new("--guard", "auto|mv|none", "dawid-skene: keep majority vote's model when the fit agrees less with held-out sources (auto, default: checked on people's answers, when the fit finds LFs right less often than a uniform guess, and when it labels most rows against all their votes)"),
+        new("--guard", "auto|mv|none", "dawid-skene: keep majority vote's model when the fit agrees less with held-out sources (auto, default: checked on people's answers, when the fit finds LFs right less often than a uniform guess, when it labels most rows against all their votes, and when the row-activity family reads the votes otherwise)"),
         new("--exclusive", "group|independent", "dawid-skene: single-class LFs of one class that never vote together as one source (group, default) or as independent ones"),
         new("--derived", "given|independent", "dawid-skene: an LF whose every vote is another LF's vote (a narrower variant of it) modelled given that LF (given, default) or as an independent one"),
         new("--activity", "auto|none|X", "dawid-skene: model each row's activity (LFs that fire together on busy rows) when the likelihood says the rows fire together (auto, default), never (none), or at spread X (0 to 2)"),
