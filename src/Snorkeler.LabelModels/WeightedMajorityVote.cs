@@ -64,7 +64,8 @@ public sealed class WeightedVoteTrainer : ILabelModelTrainer
         if (m == 0) throw new ModelRefusalException("wmv: the label matrix has no LFs");
         var hasDev = context.Dev is { HasGold: true };
         var source = Options.AccuracySource == "auto" ? (hasDev ? "dev" : "snorkel") : Options.AccuracySource;
-        if (source == "dev" && !hasDev) throw new SnorkelerException("wmv: --accuracies dev needs a labelled dev split (--dev)");
+        if (source == "dev" && !hasDev)
+            throw new SnorkelerException($"wmv: {context.Option("accuracies", "dev")} needs a labelled dev split ({(context.ModelListName is null ? "--dev" : "compare's --dev")})");
         double[] accuracies;
         double[] prior;
         if (source == "dev")

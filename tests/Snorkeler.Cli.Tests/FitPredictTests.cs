@@ -332,6 +332,24 @@ public class FitPredictTests
         result.ShouldSucceed().ErrorLines.ShouldContain(string.Format(System.Globalization.CultureInfo.InvariantCulture, line, dev));
     }
 
+    [Theory]
+    [InlineData("fit", "error: wmv: --accuracies dev needs a labelled dev split (--dev)")]
+    [InlineData("compare", "error: wmv: wmv:accuracies=dev needs a labelled dev split (compare's --dev)")]
+    public void Wmv_told_to_take_its_accuracies_from_a_dev_split_it_was_not_given_names_the_option_as_the_command_takes_it(string command, string line)
+    {
+        // Given a training matrix and no dev split
+        using var temp = new TempFolder();
+        var train = WrenchSplit(temp, "train.json", (0, [0, 0, -1, 0]), (1, [1, 1, 1, 1]), (0, [0, -1, 0, 0]), (1, [1, 1, -1, 1]));
+
+        // When wmv is told to take its LF accuracies from the dev split, under fit or compare
+        var result = command == "fit"
+            ? Shell.Run("fit", "--matrix", train, "--model", "wmv", "--accuracies", "dev", "--out", temp.File("m.json"))
+            : Shell.Run("compare", "--train", train, "--test", train, "--models", "wmv:accuracies=dev");
+
+        // Then the error names the option and the dev split as that command takes them (before: '--accuracies dev ... (--dev)' under compare too)
+        result.ShouldFailWith(1).ErrorLines.ShouldContain(line);
+    }
+
     [Fact]
     public void The_status_lines_of_one_task_count_it_in_the_singular()
     {
