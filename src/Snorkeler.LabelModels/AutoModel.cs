@@ -163,8 +163,9 @@ public sealed record AutoEntry(string Model, IReadOnlyDictionary<string, string>
 /// source that only votes one class by Cohen's κ on every row, firing against labelled its class or not; any other source by
 /// the share of its votes the fit's hard labels name, above the share a guess from its own votes would name), averaged
 /// over the held-out sources weighted by their votes. The best score wins, ties to the earlier candidate (majority vote
-/// first), unless held-out sources agree with majority vote's labels no better than chance by κ (then the criterion has
-/// no signal and majority vote is kept). At most <see cref="CriterionRows"/> rows (evenly spaced) enter the criterion. A
+/// first), and a lead within one paired standard error (over the held-out sources) of an earlier candidate other than majority
+/// vote goes to the earliest such, unless held-out sources agree with majority vote's labels no better than chance by κ
+/// (then the criterion has no signal and majority vote is kept). At most <see cref="CriterionRows"/> rows (evenly spaced) enter the criterion. A
 /// candidate whose held-out fits are cheaper than its own (<see cref="CriterionTrainer"/>: EBCC) is fitted on all rows only
 /// when it leads, and is checked then.</para>
 /// <para><b>With a labelled dev split</b>, a grid is searched: majority vote; wmv with dev accuracies (scored
@@ -351,7 +352,7 @@ public sealed class AutoTrainer : ILabelModelTrainer
         for (var e = list.Length - 2; e >= 0; e--)
             statisticsLater[e] = statisticsLater[e + 1] || ReadsStatistics(list[e + 1], given is not null || !list[e + 1].LearnsPrior);
         var majorityAbsurd = 0.0;
-        var kappas = new Dictionary<int, (double[] Kappa, double[] Weight)>(); // per scored candidate (by index): κ of each held-out source
+        var heldOutScores = new Dictionary<int, HeldOutScores>(); // per scored candidate (by index): each held-out source's scores
         var refits = new Dictionary<int, Func<ILabelModel>>(); // per scored candidate: its fit on all rows, made again (or late)
         var deferred = new HashSet<int>(); // scored candidates not yet fitted on all rows
         SnorkelerException? firstError = null; // the first failure that was not a refusal
@@ -409,7 +410,7 @@ public sealed class AutoTrainer : ILabelModelTrainer
                 var foldTrainer = CriterionTrainer(entry) ?? trainer;
                 var scores = folds < 2 ? new HeldOutScores([], [], []) : sources.Scores((x, f) => statistics.Fit(foldTrainer, x, fitContext with { Prior = prior is null || given is not null ? prior : maskedPriors![f] }, keep), context.Cancellation);
                 var score = HeldOutSources.Mean(scores.Agreement, scores.Weight);
-                kappas[candidates.Count] = (scores.Kappa, scores.Weight);
+                heldOutScores[candidates.Count] = scores;
                 var candidate = new AutoCandidate(entry.Model, entry.Options, priorSource, score);
                 refits[candidates.Count] = () => statistics.Fit(trainer, train, fitContext, keep: false);
                 if (defer) deferred.Add(candidates.Count);
@@ -429,7 +430,7 @@ public sealed class AutoTrainer : ILabelModelTrainer
         // one class that never fire together, sparse single-class LFs), the criterion has no signal to rank the candidates by.
         // Decided before a deferred leader is fitted on all rows, a fit that would then go unused.
         string? noSignal = null;
-        if (best >= 0 && kappas.TryGetValue(0, out var majority) && majority.Kappa.Length > 0)
+        if (best >= 0 && heldOutScores.TryGetValue(0, out var majority) && majority.Kappa.Length > 0)
         {
             var (signal, error) = HeldOutSources.PairedDifference(majority.Kappa, new double[majority.Kappa.Length], majority.Weight);
             if (signal <= 2 * error)
@@ -445,6 +446,28 @@ public sealed class AutoTrainer : ILabelModelTrainer
                     noSignal += $"; {candidates[grouped]} found exclusive groups of sources, leaves the rows without a vote undecided as majority vote does and models the rows with votes, so it is taken";
                     best = grouped;
                 }
+            }
+        }
+        // A lead within the noise is no evidence: an earlier candidate (not majority vote) whose score is within one paired
+        // standard error of the leader's, over the held-out sources, is taken instead, the earliest such. The list puts first
+        // the models that were best across the measured sets (Dawid–Skene); near-ties otherwise went to whichever fit the
+        // noise favoured, between fits that label rows very differently (a YouTube-shaped set whose LFs fire together:
+        // flyingsquid led Dawid–Skene by 0.0024 ± 0.023 and scored 12 points below it; docs/label-models-measurements.md).
+        // Without a dev split only: with one, the unsupervised choice is the anchor the dev-best must beat, and its rules were
+        // measured with the leader as that anchor.
+        var (tiePick, tieNote) = (-1, (string?)null);
+        if (noSignal is null && best > 1 && learned is null)
+        {
+            var leader = heldOutScores[best];
+            for (var c = 1; c < best; c++)
+            {
+                if (!double.IsFinite(candidates[c].Score) || !heldOutScores.TryGetValue(c, out var earlier)) continue;
+                var (lead, error) = HeldOutSources.PairedDifference(leader.Agreement, earlier.Agreement, leader.Weight);
+                if (lead > error) continue;
+                tieNote = string.Create(CultureInfo.InvariantCulture,
+                    $"{candidates[best]} leads it by {lead:F4} ± {error:F4} (a paired standard error over the held-out sources), within the noise, so the earlier candidate is kept");
+                (tiePick, best) = (c, c);
+                break;
             }
         }
         // The leader's fit on all rows: a deferred one's now (rejected, as any other, when absurd or when it fails, and the
@@ -473,7 +496,7 @@ public sealed class AutoTrainer : ILabelModelTrainer
         var reason = noSignal ?? (folds < 2
             ? "with fewer than two independent groups of sources no source can be held out, so majority vote is kept"
             : string.Create(CultureInfo.InvariantCulture,
-                $"highest held-out source agreement ({candidates[best].Score:F4}; majority vote {candidates[0].Score:F4}) over {Text.Listing.Counted(folds, "fold")} of {Text.Listing.Counted(sources.Sample.LfCount, "source")}, {Text.Listing.Counted(sources.Sample.RowCount, "row")}"));
+                $"{(best == tiePick ? "held-out source agreement" : "highest held-out source agreement")} ({candidates[best].Score:F4}; majority vote {candidates[0].Score:F4}) over {Text.Listing.Counted(folds, "fold")} of {Text.Listing.Counted(sources.Sample.LfCount, "source")}, {Text.Listing.Counted(sources.Sample.RowCount, "row")}{(best == tiePick ? "; " + tieNote : "")}"));
         var chosen = candidates[best];
         if (recognised is not null) reason = recognised + reason;
         var selection = new AutoSelection("held-out source agreement",
