@@ -370,8 +370,11 @@ public static class ModelComparison
         try { kind.CreateTrainer(check); }
         catch (OptionException e)
         {
-            // The models name an option as fit takes it ('--restarts must be between 1 and 100'); here it is the list's.
-            var message = values.Keys.Aggregate(e.Message, (text, name) => Regex.Replace(text, $"--{Regex.Escape(name)}(?![\\w-])", $"{kind.Name}:{name}"));
+            // The models name an option as fit takes it ('--restarts must be between 1 and 100', '--pool false pools none'); here
+            // it is the list's ('ibcc:restarts', 'ibcc:pool=false').
+            var message = values.Aggregate(e.Message, (text, option) => Regex.Replace(
+                Regex.Replace(text, $"--{Regex.Escape(option.Key)} {Regex.Escape(option.Value)}(?![\\w-])", $"{kind.Name}:{option.Key}={option.Value}"),
+                $"--{Regex.Escape(option.Key)}(?![\\w-])", $"{kind.Name}:{option.Key}"));
             throw new OptionException($"model '{spec}': {message}");
         }
         if (check.Unread.FirstOrDefault() is { } unknown) throw new OptionException($"model '{spec}': {kind.Name} has no option '{unknown}'");

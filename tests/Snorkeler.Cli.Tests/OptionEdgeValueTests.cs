@@ -236,7 +236,7 @@ public sealed class OptionEdgeValueTests : IDisposable
     [InlineData("snorkel:lr=0", "snorkeler compare: model 'snorkel:lr=0': snorkel:lr must be above 0 and at most 10, got 0")]
     [InlineData("snorkel:subtypes=3", "snorkeler compare: model 'snorkel:subtypes=3': snorkel has no option 'subtypes'")]
     [InlineData("dawid-skene:smoothing=-0", "snorkeler compare: model 'dawid-skene:smoothing=-0': dawid-skene:smoothing must be between 1e-9 and 1000000000, got -0")]
-    [InlineData("ibcc:pool=false,communities=2", "snorkeler compare: model 'ibcc:pool=false,communities=2': ibcc:communities groups the workers whose confusion matrices are pooled, and ibcc:pool false pools none: drop one of the two")]
+    [InlineData("ibcc:pool=false,communities=2", "snorkeler compare: model 'ibcc:pool=false,communities=2': ibcc:communities groups the workers whose confusion matrices are pooled, and ibcc:pool=false pools none: drop one of the two")]
     public void A_compare_model_spec_with_a_bad_or_repeated_option_is_a_usage_error(string models, string message)
         // 'snorkel:epochs=5,epochs=6' compared snorkel with 6 epochs, silently
         => Shell.Run("compare", "--train", Train, "--test", Test, "--models", models).ShouldFailWith(2, message);
