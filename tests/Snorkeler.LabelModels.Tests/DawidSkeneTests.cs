@@ -963,6 +963,29 @@ public sealed class DawidSkeneTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void On_people_s_answers_the_guard_scores_held_out_workers_by_kappa_so_a_one_coin_crowd_it_cannot_read_stays_at_majority_vote()
+    {
+        // Given crowd-suite seed 5743's eleventh crowd (one-coin, 500 workers, 3 answers a task, 5 classes), split as
+        // crowd-suite generate splits it and read back as a Wrench set (one worker a column)
+        var spec = Crowds.Suite(5743)[10];
+        var (train, valid, test) = LfSuiteGenerator.SplitRows(Crowds.Generate(spec), 0.2, 0.2, spec.Seed + 1_000_003);
+        using var folder = new TempFolder();
+        LfSuiteGenerator.WriteSet(folder.Path, spec.Classes, train, valid, test, "one-coin crowd");
+        var fitted = WrenchFile.ReadMatrix(folder.File("train.json")).WithGold([]);
+        var scored = WrenchFile.ReadMatrix(folder.File("test.json"));
+
+        // When fitted with its defaults
+        var model = new DawidSkeneTrainer().Fit(fitted, FitContext.WithSeed(1));
+        var mv = ExpectedAccuracy(new MajorityVoteTrainer().Fit(fitted, FitContext.WithSeed(1)), scored);
+
+        // Then held-out workers agree with majority vote's labels better by κ, so its model replaces the fit; scored by the
+        // agreement score LFs get, the fit was kept and was 1.1 points below majority vote
+        output.WriteLine($"dawid-skene {ExpectedAccuracy(model, scored):F4}, majority vote {mv:F4}");
+        model.ShouldBeOfType<DawidSkeneModel>().GuardCheck.ShouldNotBeNull().Replaced.ShouldBeTrue();
+        ExpectedAccuracy(model, scored).ShouldBeGreaterThanOrEqualTo(mv - 0.005);
+    }
+
+    [Fact]
     public void On_ten_class_crowds_with_a_few_answers_a_worker_each_worker_s_rows_centre_on_its_own_skill_and_it_is_not_below_majority_vote()
     {
         // Given six draws of 100 one-coin workers right 30–80 % of the time, 5 answers a task, 10 classes, 600 tasks (360 to fit
