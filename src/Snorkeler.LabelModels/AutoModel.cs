@@ -493,10 +493,11 @@ public sealed class AutoTrainer : ILabelModelTrainer
             best = Best(candidates.Select(c => c.Score).ToArray(), higherIsBetter: true);
         }
         if (best < 0) throw EveryCandidateFailed(firstError);
+        var tied = best == tiePick;
         var reason = noSignal ?? (folds < 2
             ? "with fewer than two independent groups of sources no source can be held out, so majority vote is kept"
             : string.Create(CultureInfo.InvariantCulture,
-                $"{(best == tiePick ? "held-out source agreement" : "highest held-out source agreement")} ({candidates[best].Score:F4}; majority vote {candidates[0].Score:F4}) over {Text.Listing.Counted(folds, "fold")} of {Text.Listing.Counted(sources.Sample.LfCount, "source")}, {Text.Listing.Counted(sources.Sample.RowCount, "row")}{(best == tiePick ? "; " + tieNote : "")}"));
+                $"{(tied ? "" : "highest ")}held-out source agreement ({candidates[best].Score:F4}; majority vote {candidates[0].Score:F4}) over {Text.Listing.Counted(folds, "fold")} of {Text.Listing.Counted(sources.Sample.LfCount, "source")}, {Text.Listing.Counted(sources.Sample.RowCount, "row")}{(tied ? "; " + tieNote : "")}"));
         var chosen = candidates[best];
         if (recognised is not null) reason = recognised + reason;
         var selection = new AutoSelection("held-out source agreement",

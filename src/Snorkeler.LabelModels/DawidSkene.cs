@@ -489,6 +489,7 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
         var suspect = SuspectShare(model, patterns);
         var outside = OutsideShare(model, patterns);
         var fitted = heldOutOptions;
+        var checkedForActivity = double.NaN; // otherReading, when it alone makes --guard auto check the fit (recorded in the guard)
         HeldOut? heldOut = null;
         if (Options.GuardMode == GuardMode.Auto && Options.Confusion == ConfusionModel.Full && model.ExclusiveGroups.Count == 0 && k <= sbyte.MaxValue
             && !patterns.Annotator.Contains(true) && Enumerable.Range(0, m).Any(j => patterns.ClassesVoted(j, k) > 1))
@@ -522,11 +523,9 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
                     $"dawid-skene: the fit labels {outside:P1} of the rows with votes with a class none of their votes names: checking the fit against majority vote")
                 : string.Create(CultureInfo.InvariantCulture,
                     $"dawid-skene: the rows fire together, and the row-activity family's plain member labels only {otherReading:P1} of them as the fit does: checking the fit against majority vote"));
-            // Recorded only when it is the reason the fit is checked.
-            if (suspect >= SuspectVoteShare || outside >= OutsideRowShare || people) otherReading = double.NaN;
+            if (suspect < SuspectVoteShare && outside < OutsideRowShare && !people) checkedForActivity = otherReading;
         }
-        else otherReading = double.NaN;
-        return CheckAgainstMajorityVote(train, patterns, model, fitted, fixedPrior, suspect, outside, heldOut, context, otherReading);
+        return CheckAgainstMajorityVote(train, patterns, model, fitted, fixedPrior, suspect, outside, heldOut, context, checkedForActivity);
     }
 
     /// <summary>
@@ -567,7 +566,7 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
         if (test.AgreementWithFit < ActivityAgreement)
         {
             context.Log?.Invoke(model.GuardCheck is { Replaced: true }
-                ? string.Create(CultureInfo.InvariantCulture, $"dawid-skene: row activity: spread {test.Spread:0.0###} against 0: likelihood-ratio statistic {test.Statistic:0.#}; the plain member of the family labels {test.AgreementWithFit:P1} of the training rows as majority vote's model (the guard's choice) does, so that model is kept")
+                ? $"dawid-skene: row activity: {test.Describe("majority vote's model (the guard's choice)")}, so that model is kept"
                 : $"dawid-skene: row activity: {test}; the family reads the votes otherwise than the fit, so the fit is kept");
             return model;
         }
@@ -878,7 +877,7 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
     /// on at most <see cref="AutoTrainer.CriterionRows"/> rows), and the fit is kept unless majority vote's is higher.
     /// </summary>
     private DawidSkeneModel CheckAgainstMajorityVote(IMatrixSource train, VotePatterns patterns, DawidSkeneModel model, DawidSkeneOptions fitted, double[]? fixedPrior, double suspect, double outside, HeldOut? heldOut, FitContext context,
-        double otherReading = double.NaN)
+        double checkedForActivity = double.NaN)
     {
         // The folds and fold fits of the comparison of full and one-coin fits, where it ran: the kept fit's are these.
         var sources = heldOut?.Sources ?? HeldOutSources.Build(train, AutoTrainer.CriterionRows, AutoTrainer.SourceFolds, context.Cancellation);
@@ -904,7 +903,7 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
         // A suspect fit (sources right less often than a uniform guess) must agree at least as well as majority vote; any other fit
         // is replaced only when majority vote is clearly ahead.
         var replaced = suspect >= SuspectVoteShare ? difference > 0 : difference > 2 * standardError;
-        var guard = new MajorityVoteGuard(agreement, majorityAgreement, replaced) { SuspectShare = suspect, OutsideShare = outside, ActivityAgreement = otherReading };
+        var guard = new MajorityVoteGuard(agreement, majorityAgreement, replaced) { SuspectShare = suspect, OutsideShare = outside, ActivityAgreement = checkedForActivity };
         // After one accuracy per source replaced the full fit (or with --confusion one-coin) the fit has no confusion matrices.
         var dropped = fitted.Confusion == ConfusionModel.OneCoin ? "the EM fit's accuracies are" : "the EM confusion matrices are";
         context.Log?.Invoke(replaced

@@ -8,7 +8,8 @@ namespace Snorkeler.LabelModels;
 /// split into folds (duplicated and near-duplicated sources in one fold, or a fit would see a held-out source through
 /// its twin); a model is refitted without each fold and its labels are compared with the held-out sources' outputs, per
 /// source (<see cref="Scores"/>), and averaged over the held-out sources weighted by their votes. Both rank fits by the
-/// agreement score (κ for a single-class LF); <c>auto</c>'s no-signal check reads majority vote's κ for every source.
+/// agreement score (κ for a single-class LF; the guard keeps κ for people's answers); <c>auto</c>'s no-signal check reads
+/// majority vote's κ for every source.
 /// </summary>
 internal sealed class HeldOutSources
 {

@@ -541,6 +541,9 @@ public sealed record RowActivityTest(double PlainLogLikelihood, double LogLikeli
         : null;
 
     /// <summary>One line for the fit log.</summary>
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"spread {Spread:0.0###} against 0: likelihood-ratio statistic {Statistic:0.#}; the plain member of the family labels {AgreementWithFit:P1} of the training rows as the fit does");
+    public override string ToString() => Describe("the fit");
+
+    /// <summary>The log line, naming <paramref name="model"/> as the one the plain member's labels were compared with.</summary>
+    internal string Describe(string model) => string.Create(CultureInfo.InvariantCulture,
+        $"spread {Spread:0.0###} against 0: likelihood-ratio statistic {Statistic:0.#}; the plain member of the family labels {AgreementWithFit:P1} of the training rows as {model} does");
 }
