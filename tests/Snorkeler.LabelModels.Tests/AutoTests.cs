@@ -212,6 +212,31 @@ public sealed class AutoTests(ITestOutputHelper output)
         auto.ShouldBeGreaterThan(mv + 0.05);
     }
 
+    [Fact]
+    public void Without_a_dev_split_a_dawid_skene_fit_whose_classes_are_how_busy_rows_are_is_rejected_as_the_guard_would_replace_it()
+    {
+        // Given a TREC-shaped set whose LFs fire together (spread 0.9), where Dawid–Skene's fit, run without the guard as
+        // auto runs it, overrules every vote on 42 % of the rows with votes and the row-activity family reads the votes
+        // otherwise; held-out agreement favoured it (0.256 against majority vote's 0.128) and it scored 10 points below
+        // majority vote on test
+        using var folder = new TempFolder();
+        LfSuiteGenerator.Write(LfSuiteGenerator.Shape(5811, 4965, 68, 6, singleClass: true, (0.005, 0.1), (0.4, 0.9), 500, 500, activity: 0.9), folder.Path);
+        var train = WrenchFile.ReadMatrix(folder.File("train.json")).WithGold([]);
+        var test = WrenchFile.ReadMatrix(folder.File("test.json"));
+
+        // When auto chooses without a dev split
+        var model = (AutoModel)new AutoTrainer().Fit(train, FitContext.WithSeed(1));
+
+        // Then those Dawid–Skene candidates are rejected with the reason, and the choice is above majority vote
+        var (auto, mv) = (ExpectedAccuracy(model, test), MajorityVote(train, test));
+        output.WriteLine($"auto {auto:F4} ({model.Choice}), mv {mv:F4}; {model.Selection.Reason}");
+        var rejected = model.Selection.Candidates.Where(c => c.Note?.Contains("its classes are not the task's") == true).ToArray();
+        rejected.ShouldNotBeEmpty();
+        rejected.ShouldAllBe(c => c.Model == DawidSkeneTrainer.ModelName && double.IsNaN(c.Score));
+        model.Selection.Chosen.ShouldNotBeOneOf(rejected);
+        auto.ShouldBeGreaterThan(mv);
+    }
+
     [Theory]
     [InlineData(3, 1.0, false, 81)]
     [InlineData(4, 0.8, false, 82)]

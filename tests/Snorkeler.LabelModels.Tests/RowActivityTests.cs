@@ -121,8 +121,8 @@ public sealed class RowActivityTests(ITestOutputHelper output)
         output.WriteLine($"{shape}: {model.GetType().Name} {busy:F3}, independent sources {plain:F3}, majority vote {vote:F3}");
 
         // Then the activity model replaces it, and labels the test rows better than the fit and majority vote
-        var test85 = model.ShouldBeOfType<DawidSkeneActivityModel>().Test.ShouldNotBeNull();
-        test85.AgreementWithFit.ShouldBeInRange(DawidSkeneTrainer.ActivityAgreement, 0.9);
+        var activityTest = model.ShouldBeOfType<DawidSkeneActivityModel>().Test.ShouldNotBeNull();
+        activityTest.AgreementWithFit.ShouldBeInRange(DawidSkeneTrainer.ActivityAgreement, 0.9);
         busy.ShouldBeGreaterThan(plain + 0.2);
         busy.ShouldBeGreaterThan(vote + 0.02);
         log.ShouldContain(line => line.Contains("row activity") && line.Contains("the rows fire together, so each row's activity is modelled"));
@@ -170,7 +170,8 @@ public sealed class RowActivityTests(ITestOutputHelper output)
             validRows, testRows, balance: [common, 1 - common], activity: 0.6));
 
         // When dawid-skene is fitted with its defaults
-        var model = new DawidSkeneTrainer().Fit(train, FitContext.WithSeed(1));
+        var log = new List<string>();
+        var model = new DawidSkeneTrainer().Fit(train, FitContext.WithSeed(1) with { Log = log.Add });
         var mv = new MajorityVoteTrainer().Fit(train, FitContext.WithSeed(1));
         output.WriteLine($"common class {common}: {model.GetType().Name}, {ExpectedAccuracy(model, test):F3}; majority vote {ExpectedAccuracy(mv, test):F3}");
 
@@ -178,6 +179,8 @@ public sealed class RowActivityTests(ITestOutputHelper output)
         // labels, so the fit is kept (by κ, whose chance term grows with the fit's own balance, it was replaced: 13 and 25 points lost)
         var guard = model.ShouldBeOfType<DawidSkeneModel>().GuardCheck.ShouldNotBeNull();
         guard.ActivityAgreement.ShouldBeLessThan(DawidSkeneTrainer.ActivityAgreement);
+        guard.OutsideShare.ShouldBeLessThan(DawidSkeneTrainer.ReadOtherwiseOutsideShare);
+        log.ShouldContain(line => line.Contains("plain member labels only") && line.Contains("checking the fit against majority vote"));
         guard.Replaced.ShouldBeFalse();
         ExpectedAccuracy(model, test).ShouldBeGreaterThan(ExpectedAccuracy(mv, test) + 0.05);
     }
@@ -191,6 +194,9 @@ public sealed class RowActivityTests(ITestOutputHelper output)
         older.ToJson().ContainsKey("activity_agreement").ShouldBeFalse();
         Should.Throw<SnorkelerException>(() => MajorityVoteGuard.FromJson(System.Text.Json.Nodes.JsonNode.Parse("""{"agreement":0.2,"majority_vote_agreement":0.1,"replaced":true,"activity_agreement":1.5}""")))
             .Message.ShouldContain("guard.activity_agreement");
+        // Agreement may be missing only where the fit was replaced unchecked, which the record must show
+        Should.Throw<SnorkelerException>(() => MajorityVoteGuard.FromJson(System.Text.Json.Nodes.JsonNode.Parse("""{"agreement":null,"majority_vote_agreement":null,"replaced":true,"outside_row_share":0.4}""")))
+            .Message.ShouldContain("guard.agreement");
     }
 
     [Theory]
