@@ -369,9 +369,8 @@ public sealed class AutoTrainer : ILabelModelTrainer
         {
             // The guard's rule for such a Dawid–Skene fit (its candidates run without the guard): held-out agreement, the
             // criterion here, is what LFs that fire together give a fit whose classes are how busy rows are.
-            if (model is DawidSkeneModel { ReadOtherwise: { } reading } && reading.OutsideShare >= DawidSkeneTrainer.ReadOtherwiseOutsideShare)
-                return string.Create(CultureInfo.InvariantCulture,
-                    $"the rows fire together, the row-activity family's plain member labels only {reading.Agreement:P1} of them as this fit does, and the fit labels {reading.OutsideShare:P1} of the rows with votes with a class none of their votes names: its classes are not the task's (dawid-skene's guard would replace it by majority vote's model)");
+            if (model is DawidSkeneModel fit && DawidSkeneTrainer.ReadOtherwiseReason(fit) is { } reason)
+                return reason + " (dawid-skene's guard would replace it by majority vote's model)";
             var absurd = AbsurdVoteShare(model, sources.Sample);
             if (candidates.Count == 0) majorityAbsurd = absurd;
             else if (absurd > majorityAbsurd + 0.01)

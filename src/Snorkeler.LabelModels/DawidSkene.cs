@@ -510,10 +510,9 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
         // A fit the row-activity family reads otherwise that also overrules every vote on many rows has spent its classes on
         // how busy rows are; held-out agreement is not consulted, as LFs that fire together agree with such a fit whatever
         // its classes (ChemProt-shaped sets: it favoured such fits by 3 to 10 standard errors; docs/label-models-measurements.md).
-        if (!double.IsNaN(otherReading) && outside >= ReadOtherwiseOutsideShare)
+        if (ReadOtherwiseReason(model) is { } reason)
         {
-            context.Log?.Invoke(string.Create(CultureInfo.InvariantCulture,
-                $"dawid-skene: the rows fire together, the row-activity family's plain member labels only {otherReading:P1} of them as the fit does, and the fit labels {outside:P1} of the rows with votes with a class none of their votes names: its classes are not the task's, so majority vote's model is kept (every source one shared accuracy; held-out agreement is not consulted, as LFs that fire together agree with such a fit whatever its classes)"));
+            context.Log?.Invoke($"dawid-skene: {reason}, so majority vote's model is kept (every source one shared accuracy; held-out agreement is not consulted, as LFs that fire together agree with such a fit whatever its classes)");
             return MajorityVoteModel(train, patterns, model, fixedPrior,
                 new MajorityVoteGuard(double.NaN, double.NaN, true) { SuspectShare = suspect, OutsideShare = outside, ActivityAgreement = otherReading });
         }
@@ -713,6 +712,16 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
     /// majority vote) labelled at most 18 % of those rows outside their votes, the ones that fell at least 37 %.
     /// </summary>
     public const double ReadOtherwiseOutsideShare = 0.3;
+
+    /// <summary>
+    /// Why <paramref name="model"/>'s classes are how busy rows are (the family reads the votes otherwise and the fit labels at
+    /// least <see cref="ReadOtherwiseOutsideShare"/> of the rows with votes against all of them), or null: the guard then keeps
+    /// majority vote's model unchecked, and <c>auto</c> rejects the candidate.
+    /// </summary>
+    internal static string? ReadOtherwiseReason(DawidSkeneModel model) => model.ReadOtherwise is { } reading && reading.OutsideShare >= ReadOtherwiseOutsideShare
+        ? string.Create(CultureInfo.InvariantCulture,
+            $"the rows fire together, the row-activity family's plain member labels only {reading.Agreement:P1} of them as the fit does, and the fit labels {reading.OutsideShare:P1} of the rows with votes with a class none of their votes names: its classes are not the task's")
+        : null;
 
     /// <summary>The share of training rows (patterns weighted by their rows) whose most probable class is the same under both models (first of ties).</summary>
     private static double SameLabels(DawidSkeneModel fit, DawidSkeneActivityModel family, VotePatterns patterns, int k)

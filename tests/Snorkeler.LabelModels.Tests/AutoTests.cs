@@ -192,10 +192,7 @@ public sealed class AutoTests(ITestOutputHelper output)
         // Given a YouTube-shaped set whose LFs fire together (spread 1.2), where flyingsquid with the estimated balance led
         // Dawid–Skene's held-out score by 0.0024 (a tenth of a paired standard error) and scored 0.708 on test, against
         // Dawid–Skene's 0.828 and majority vote's 0.758
-        using var folder = new TempFolder();
-        LfSuiteGenerator.Write(LfSuiteGenerator.Shape(5724, 1586, 10, 2, singleClass: true, (0.05, 0.4), (0.7, 0.95), 120, 250, activity: 1.2), folder.Path);
-        var train = WrenchFile.ReadMatrix(folder.File("train.json")).WithGold([]);
-        var test = WrenchFile.ReadMatrix(folder.File("test.json"));
+        var (train, test) = Generated.Written(LfSuiteGenerator.Shape(5724, 1586, 10, 2, singleClass: true, (0.05, 0.4), (0.7, 0.95), 120, 250, activity: 1.2));
 
         // When auto chooses without a dev split
         var model = (AutoModel)new AutoTrainer().Fit(train, FitContext.WithSeed(1));
@@ -219,10 +216,7 @@ public sealed class AutoTests(ITestOutputHelper output)
         // auto runs it, overrules every vote on 42 % of the rows with votes and the row-activity family reads the votes
         // otherwise; held-out agreement favoured it (0.256 against majority vote's 0.128) and it scored 10 points below
         // majority vote on test
-        using var folder = new TempFolder();
-        LfSuiteGenerator.Write(LfSuiteGenerator.Shape(5811, 4965, 68, 6, singleClass: true, (0.005, 0.1), (0.4, 0.9), 500, 500, activity: 0.9), folder.Path);
-        var train = WrenchFile.ReadMatrix(folder.File("train.json")).WithGold([]);
-        var test = WrenchFile.ReadMatrix(folder.File("test.json"));
+        var (train, test) = Generated.Written(LfSuiteGenerator.Shape(5811, 4965, 68, 6, singleClass: true, (0.005, 0.1), (0.4, 0.9), 500, 500, activity: 0.9));
 
         // When auto chooses without a dev split
         var model = (AutoModel)new AutoTrainer().Fit(train, FitContext.WithSeed(1));

@@ -1,5 +1,4 @@
 using Snorkeler.Benchmarks;
-using Snorkeler.Data;
 using Snorkeler.LabelModels.Tests.Support;
 using Xunit.Abstractions;
 
@@ -12,15 +11,7 @@ public sealed class RowActivityTests(ITestOutputHelper output)
 
     /// <summary>A YouTube-shaped set (1,586 rows, ten single-class LFs) whose rows' activity has the given spread, as written and read back.</summary>
     private static (LabelMatrix Train, LabelMatrix Test) YouTubeShaped(int seed, double activity) =>
-        Generated(LfSuiteGenerator.Shape(seed, 1586, 10, 2, singleClass: true, (0.02, 0.4), (0.7, 0.95), 120, 250, activity: activity));
-
-    /// <summary>A generated set as written and read back: the train split without its gold, the test split with it.</summary>
-    private static (LabelMatrix Train, LabelMatrix Test) Generated(LfSetSpec spec)
-    {
-        using var folder = new TempFolder();
-        LfSuiteGenerator.Write(spec, folder.Path);
-        return (WrenchFile.ReadMatrix(Path.Combine(folder.Path, "train.json")).WithGold([]), WrenchFile.ReadMatrix(Path.Combine(folder.Path, "test.json")));
-    }
+        Generated.Written(LfSuiteGenerator.Shape(seed, 1586, 10, 2, singleClass: true, (0.02, 0.4), (0.7, 0.95), 120, 250, activity: activity));
 
     /// <summary>
     /// The two sets of lf-suite seed 7's "uncovered" family at 20,000 train rows: independent LFs, and 36–44 % of the rows out
@@ -90,15 +81,15 @@ public sealed class RowActivityTests(ITestOutputHelper output)
 
     /// <summary>An AG News-shaped set (four classes, nine single-class LFs) whose rows' activity has the given spread.</summary>
     private static (LabelMatrix Train, LabelMatrix Test) AgNewsShaped(int seed, double activity) =>
-        Generated(LfSuiteGenerator.Shape(seed, 30_000, 9, 4, singleClass: true, (0.05, 0.2), (0.5, 0.95), 4000, 3000, activity: activity));
+        Generated.Written(LfSuiteGenerator.Shape(seed, 30_000, 9, 4, singleClass: true, (0.05, 0.2), (0.5, 0.95), 4000, 3000, activity: activity));
 
     /// <summary>A TREC-shaped set (six classes, 68 single-class LFs of coverage 0.5-10 %) whose rows' activity has the given spread.</summary>
     private static (LabelMatrix Train, LabelMatrix Test) TrecShaped(int seed, double activity) =>
-        Generated(LfSuiteGenerator.Shape(seed, 4965, 68, 6, singleClass: true, (0.005, 0.1), (0.4, 0.9), 500, 500, activity: activity));
+        Generated.Written(LfSuiteGenerator.Shape(seed, 4965, 68, 6, singleClass: true, (0.005, 0.1), (0.4, 0.9), 500, 500, activity: activity));
 
     /// <summary>A ChemProt-shaped set (ten skewed classes, 26 single-class LFs of coverage 0.5-10 %, accuracy 0.3-0.8) whose rows' activity has the given spread.</summary>
     private static (LabelMatrix Train, LabelMatrix Test) ChemProtShaped(int seed, double activity) =>
-        Generated(LfSuiteGenerator.Shape(seed, 12_861, 26, 10, singleClass: true, (0.005, 0.1), (0.3, 0.8), 1607, 1607,
+        Generated.Written(LfSuiteGenerator.Shape(seed, 12_861, 26, 10, singleClass: true, (0.005, 0.1), (0.3, 0.8), 1607, 1607,
             balance: [0.2, 0.15, 0.12, 0.1, 0.1, 0.1, 0.08, 0.06, 0.05, 0.04], activity: activity));
 
     public static TheoryData<string> MostRowsAlikeSets => new() { "TREC", "AG News" };
@@ -166,7 +157,7 @@ public sealed class RowActivityTests(ITestOutputHelper output)
     {
         // Given commercial- and basketball-shaped sets (four LFs voting both classes, 88-90 % of the rows in one class) whose
         // rows fire together, where the activity family reads the votes otherwise than the fit, so the fit is checked
-        var (train, test) = Generated(LfSuiteGenerator.Shape(5721, rows, 4, 2, singleClass: false, (coverageLow, coverageHigh), (accuracyLow, accuracyHigh),
+        var (train, test) = Generated.Written(LfSuiteGenerator.Shape(5721, rows, 4, 2, singleClass: false, (coverageLow, coverageHigh), (accuracyLow, accuracyHigh),
             validRows, testRows, balance: [common, 1 - common], activity: 0.6));
 
         // When dawid-skene is fitted with its defaults
@@ -205,7 +196,7 @@ public sealed class RowActivityTests(ITestOutputHelper output)
     {
         // Without a blank share in the family, the spreads read those rows as quiet rows of any class and replaced the fit:
         // 5 and 8 points lost on these sets' 100,000-row versions (the same designs).
-        var (train, test) = Generated(Uncovered(index));
+        var (train, test) = Generated.Written(Uncovered(index));
         var log = new List<string>();
         var model = new DawidSkeneTrainer().Fit(train, FitContext.WithSeed(1) with { Log = log.Add });
         var independent = new DawidSkeneTrainer().FitModel(train, FitContext.WithSeed(1));
@@ -220,7 +211,7 @@ public sealed class RowActivityTests(ITestOutputHelper output)
     {
         var spec = Uncovered(6);
         var background = Enumerable.Range(0, spec.Blank.Length).MaxBy(c => spec.Blank[c]);
-        var (train, test) = Generated(spec);
+        var (train, test) = Generated.Written(spec);
         var options = DawidSkeneOptions.From(new ModelOptions(new Dictionary<string, string> { ["activity"] = "0" }));
         var model = new DawidSkeneTrainer(options).Fit(train, FitContext.WithSeed(1)).ShouldBeOfType<DawidSkeneActivityModel>();
         var shares = Enumerable.Range(0, spec.Blank.Length).Select(model.BlankShare).ToArray();
@@ -240,7 +231,7 @@ public sealed class RowActivityTests(ITestOutputHelper output)
     public void A_model_with_blank_shares_is_written_as_version_2_which_older_readers_refuse_and_one_without_as_version_1()
     {
         // Given the activity model of a set whose rules miss most rows of one class, and the same family without blank rows
-        var (train, _) = Generated(Uncovered(6));
+        var (train, _) = Generated.Written(Uncovered(6));
         var options = DawidSkeneOptions.From(new ModelOptions(new Dictionary<string, string> { ["activity"] = "0" }));
         var blank = new DawidSkeneTrainer(options).Fit(train, FitContext.WithSeed(1)).ShouldBeOfType<DawidSkeneActivityModel>();
         var plain = new DawidSkeneTrainer(DawidSkeneOptions.From(new ModelOptions(new Dictionary<string, string> { ["activity"] = "none" }))).Fit(train, FitContext.WithSeed(1));

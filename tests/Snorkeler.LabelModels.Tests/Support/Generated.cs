@@ -1,3 +1,6 @@
+using Snorkeler.Benchmarks;
+using Snorkeler.Data;
+
 namespace Snorkeler.LabelModels.Tests.Support;
 
 /// <summary>A generated data set with its true parameters.</summary>
@@ -22,6 +25,14 @@ internal sealed record GeneratedSet(LabelMatrix Matrix, double[] Prior, double[]
 /// <summary>Label matrices drawn from known generative models, for checking that fits recover what generated them.</summary>
 internal static class Generated
 {
+    /// <summary>A generated LF set as written and read back: the train split without its gold, the test split with it.</summary>
+    public static (LabelMatrix Train, LabelMatrix Test) Written(LfSetSpec spec)
+    {
+        using var folder = new TempFolder();
+        LfSuiteGenerator.Write(spec, folder.Path);
+        return (WrenchFile.ReadMatrix(Path.Combine(folder.Path, "train.json")).WithGold([]), WrenchFile.ReadMatrix(Path.Combine(folder.Path, "test.json")));
+    }
+
     private static int Draw(Random random, ReadOnlySpan<double> p)
     {
         var u = random.NextDouble();
