@@ -165,9 +165,12 @@ public sealed record AutoEntry(string Model, IReadOnlyDictionary<string, string>
 /// over the held-out sources weighted by their votes. The best score wins, ties to the earlier candidate (majority vote
 /// first), and a lead within one paired standard error (over the held-out sources) of an earlier candidate other than majority
 /// vote goes to the earliest such, unless held-out sources agree with majority vote's labels no better than chance by κ
-/// (then the criterion has no signal and majority vote is kept). Where a Dawid–Skene candidate models each row's activity
-/// (its test finds that the rows fire together, <see cref="DawidSkeneTrainer.WithRowActivity"/>), the first such candidate is
-/// taken and the criterion is not consulted: held-out sources fire on the busy rows whatever their class. At most <see cref="CriterionRows"/> rows (evenly spaced) enter the criterion. A
+/// (then the criterion has no signal and majority vote is kept). Where the plain Dawid–Skene candidate (<c>--guard none</c>,
+/// every other option at its default) models each row's activity (its test finds that the rows fire together,
+/// <see cref="DawidSkeneTrainer.WithRowActivity"/>) and there are at least two folds, <c>dawid-skene</c> is fitted again with
+/// its guard: if that fit models the activity too, the plain candidate is taken and the score does not rank the candidates
+/// (held-out sources fire on the busy rows whatever their class); if not, every candidate that models the activity is
+/// rejected and the score decides among the rest. At most <see cref="CriterionRows"/> rows (evenly spaced) enter the criterion. A
 /// candidate whose held-out fits are cheaper than its own (<see cref="CriterionTrainer"/>: EBCC) is fitted on all rows only
 /// when it leads, and is checked then.</para>
 /// <para><b>With a labelled dev split</b>, a grid is searched: majority vote; wmv with dev accuracies (scored
@@ -445,7 +448,8 @@ public sealed class AutoTrainer : ILabelModelTrainer
         // points below it). Where the plain Dawid–Skene candidate models each row's activity, and dawid-skene with its guard
         // does too (the guard can replace a fit that reads single-class sources as worse than a guess, and the family then
         // reads majority vote's labels otherwise: a Yelp-shaped set, 11 points below majority vote unguarded), that model is
-        // taken without consulting the criterion (136 generated sets whose LFs fire together: +9.3 → +12.4 points over majority
+        // taken and the score does not rank the candidates; the guard's own check against majority vote, where it runs, is
+        // what decides (136 generated sets whose LFs fire together: +9.3 → +12.4 points over majority
         // vote, sets more than half a point below it 3 → 0; docs/label-models-measurements.md). Without a dev split only: with
         // one, the unsupervised choice is the anchor the dev-best must beat, and taking this model there gained nothing.
         string? firesTogether = null;
@@ -455,23 +459,28 @@ public sealed class AutoTrainer : ILabelModelTrainer
             try { guarded = new DawidSkeneTrainer().Fit(train, context with { Prior = given, Dev = null }); }
             catch (SnorkelerException e)
             {
-                log?.Invoke($"auto: dawid-skene with its guard failed ({e.Message})");
+                // Without the guard's verdict nothing is decided here: the score ranks the candidates as it would otherwise.
+                log?.Invoke($"auto: {candidates[firing]} models each row's activity, but dawid-skene with its guard failed ({e.Message}), so the score decides");
                 guarded = null;
             }
             if (guarded is DawidSkeneActivityModel)
             {
+                log?.Invoke($"auto: dawid-skene with its guard models each row's activity too");
                 best = firing;
                 models[best] = firingModel;
-                firesTogether = $"the rows fire together ({firingModel!.Test}), and {candidates[best]} models each row's activity, as dawid-skene with its guard does; held-out agreement is not consulted, as held-out sources fire on the busy rows whatever their class";
+                firesTogether = $"the rows fire together ({firingModel!.Test}), and {candidates[best]} models each row's activity, as dawid-skene with its guard does; held-out agreement does not rank the candidates, as held-out sources fire on the busy rows whatever their class";
             }
-            else
+            else if (guarded is not null)
             {
+                log?.Invoke(guarded is DawidSkeneModel { GuardCheck: { Replaced: true } }
+                    ? "auto: dawid-skene with its guard: the guard replaces the plain fit by majority vote's model, and the activity family reads that otherwise"
+                    : "auto: dawid-skene with its guard: a fit without the activity");
                 // The guard gave way to majority vote's model (or kept another fit), and the family reads that otherwise: the
                 // fit beneath the activity models is one the guard does not keep, so they are left out and the criterion
                 // decides among the rest (the Yelp-shaped set above: flyingsquid, at majority vote's level).
                 foreach (var c in activityModels)
                 {
-                    candidates[c] = candidates[c] with { Score = double.NaN, Note = "it models each row's activity on a fit dawid-skene's guard replaces (the guarded fit does not model the activity)" };
+                    candidates[c] = candidates[c] with { Score = double.NaN, Note = "its activity model is the one the plain dawid-skene fit leads to, and dawid-skene with its guard does not take it" };
                     models[c] = null;
                     log?.Invoke($"auto: {candidates[c]}: rejected: {candidates[c].Note}");
                 }
