@@ -449,9 +449,9 @@ public sealed class AutoTrainer : ILabelModelTrainer
         // does too (the guard can replace a fit that reads single-class sources as worse than a guess, and the family then
         // reads majority vote's labels otherwise: a Yelp-shaped set, 11 points below majority vote unguarded), that model is
         // taken and the score does not rank the candidates; the guard's own check against majority vote, where it runs, is
-        // what decides (136 generated sets whose LFs fire together: +9.3 → +12.4 points over majority
-        // vote, sets more than half a point below it 3 → 0; docs/label-models-measurements.md). Without a dev split only: with
-        // one, the unsupervised choice is the anchor the dev-best must beat, and taking this model there gained nothing.
+        // what decides (136 generated sets whose LFs fire together: +9.3 → +12.4 points over majority vote, sets more than half
+        // a point below it 3 → 0; docs/label-models-measurements.md). Without a dev split only: with one, the unsupervised
+        // choice is the anchor the dev-best must beat, and taking this model there gained nothing.
         string? firesTogether = null;
         if (firing >= 0 && learned is null && folds >= 2)
         {
@@ -465,7 +465,7 @@ public sealed class AutoTrainer : ILabelModelTrainer
             }
             if (guarded is DawidSkeneActivityModel)
             {
-                log?.Invoke($"auto: dawid-skene with its guard models each row's activity too");
+                log?.Invoke("auto: dawid-skene with its guard models each row's activity too");
                 best = firing;
                 models[best] = firingModel;
                 firesTogether = $"the rows fire together ({firingModel!.Test}), and {candidates[best]} models each row's activity, as dawid-skene with its guard does; held-out agreement does not rank the candidates, as held-out sources fire on the busy rows whatever their class";
