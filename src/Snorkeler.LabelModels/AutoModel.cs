@@ -673,7 +673,7 @@ public sealed class AutoTrainer : ILabelModelTrainer
         return all > 0 ? single / all : 0;
     }
 
-    /// <summary>The first Dawid–Skene entry: every option at its default but the guard, which auto's candidates run without.</summary>
+    /// <summary>A Dawid–Skene entry with every option at its default but the guard, which auto's candidates run without (the plain one).</summary>
     private static bool IsPlainDawidSkene(AutoEntry entry)
         => entry.Model == DawidSkeneTrainer.ModelName && entry.Options.Count == 1 && entry.Options.TryGetValue("guard", out var guard) && guard == "none";
 
