@@ -215,6 +215,30 @@ public sealed class DawidSkeneTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Where_the_rows_fire_together_the_class_balance_estimate_is_that_of_dawid_skenes_model_of_each_rows_activity()
+    {
+        // Given a CDR-shaped set whose LFs fire together (33 single-class LFs, 32 % class 1, spread 1.0), where EM over sources
+        // independent given the class spends a class on busy rows and puts most of the balance on class 1
+        var train = Written(LfSuiteGenerator.Shape(5822, 8430, 33, 2, singleClass: true, (0.01, 0.2), (0.5, 0.9), 920, 4673, balance: [0.68, 0.32], activity: 1.0)).Train;
+        var truth = Enumerable.Range(0, train.RowCount).Count(i => train.GoldLabels[i] == 0) / (double)train.RowCount;
+        var unlabelled = train.WithGold([]);
+        var log = new List<string>();
+
+        // When the class balance is estimated from the votes
+        var estimate = ClassPrior.Estimate(unlabelled, FitContext.WithSeed(1) with { Log = log.Add }, PriorEstimate.Em);
+
+        // Then it is the balance of dawid-skene's fit, which models each row's activity, within 0.05 of the truth, where EM's own
+        // balance is more than 0.3 from it, and the log says why
+        var em = new DawidSkeneTrainer(new DawidSkeneOptions { GuardMode = GuardMode.None, SmoothingFromSpread = false }).FitModel(unlabelled, FitContext.WithSeed(1));
+        var fit = new DawidSkeneTrainer().Fit(unlabelled, FitContext.WithSeed(1)).ShouldBeOfType<DawidSkeneActivityModel>();
+        output.WriteLine($"truth {truth:F3}, estimate {estimate[0]:F3}, EM {em.ClassPrior[0]:F3}");
+        Math.Abs(em.ClassPrior[0] - truth).ShouldBeGreaterThan(0.3);
+        estimate.ShouldBe(fit.ClassPrior.ToArray(), 1e-12);
+        estimate[0].ShouldBe(truth, 0.05);
+        log.ShouldContain(l => l.Contains("the rows fire together, so the estimate is the class balance of dawid-skene's fit, which models each row's activity", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_fit_that_keeps_to_the_votes_is_not_checked_for_labelling_rows_against_them()
     {
         // Given 10 classes and LFs voting 1–3 of them (a fit that labels most rows with one of their votes)
