@@ -333,7 +333,7 @@ public sealed class AutoTrainer : ILabelModelTrainer
         double[]? estimated = null;
         if (given is null)
         {
-            try { estimated = ClassPrior.Estimate(train, context, PriorEstimate.Em); }
+            try { estimated = ClassPrior.Estimate(train, context with { Log = log }, PriorEstimate.Em); }
             catch (SnorkelerException e) { log?.Invoke($"auto: no class balance estimate ({e.Message}); using the uniform prior"); }
             estimated ??= ClassPrior.Uniform(k);
             log?.Invoke($"auto: class balance estimated from the votes (EM): [{string.Join(", ", estimated.Select(x => x.ToString("F3", CultureInfo.InvariantCulture)))}]");

@@ -198,6 +198,6 @@ public enum PriorEstimate
     Uniform,
     /// <summary>Smoothed frequencies of the majority-vote labels.</summary>
     MajorityVote,
-    /// <summary>The class balance Dawid–Skene's EM estimates.</summary>
+    /// <summary>The class balance Dawid–Skene's EM estimates (its fit with the row activity where the rows fire together).</summary>
     Em,
 }

@@ -1034,13 +1034,13 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
 
     /// <summary>
     /// Where the rows fire together (the row-activity family finds a spread above 0 likelier than the plain model), the class
-    /// balance of <c>dawid-skene</c>'s fit with its defaults, else null. As in that fit, the family is not fitted on people's
-    /// answers or where some sources are derived from others (the caller checks its EM fit for those). EM over sources independent given the class then
-    /// spends a class on how busy a row is and takes its balance from that: on 136 generated Wrench-shaped sets with a row
-    /// activity its estimate was 0.21 from the true balance on average (CDR's shape: 0.17 / 0.83 against 0.68 / 0.32).
-    /// <c>dawid-skene</c> models each row's activity there, or its guard replaces a fit the family reads otherwise, and its
-    /// balance was 0.06 from the truth (docs/label-models-measurements.md). The family's fits are those the Dawid–Skene fits
-    /// on the same matrix reuse.
+    /// balance of <c>dawid-skene</c>'s fit with its defaults: its activity model's, the uniform one where its guard gives way
+    /// to majority vote's model, else its fit's unless that fit has exclusive groups; else null. There EM over sources
+    /// independent given the class spends a class on how busy a row is and takes its balance from that: on 136 generated
+    /// Wrench-shaped sets with a row activity its estimate was 0.21 from the true balance on average (CDR's shape: 0.17 / 0.83
+    /// against 0.68 / 0.32), and <c>dawid-skene</c>'s 0.06 (docs/label-models-measurements.md). As in that fit, the family is
+    /// not fitted on people's answers or where some sources are derived from others (the caller checks its EM fit for those);
+    /// its fits are those the Dawid–Skene fits on the same in-memory matrix reuse.
     /// </summary>
     private static double[]? FiringTogetherBalance(IMatrixSource train, VotePatterns patterns, FitContext context)
     {
@@ -1053,12 +1053,16 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
         ILabelModel fit;
         try { fit = new DawidSkeneTrainer(options).Fit(train, quiet); }
         catch (ModelRefusalException) { return null; }
-        context.Log?.Invoke("class balance: the rows fire together, so the estimate is the class balance of dawid-skene's fit" + fit switch
+        var which = fit switch
         {
             DawidSkeneActivityModel => ", which models each row's activity",
             DawidSkeneModel { GuardCheck.Replaced: true } => ", whose guard kept majority vote's model (no class favoured)",
+            // With exclusive groups the kept fit's balance is the one that leaves a row without a vote undecided, not an estimate.
+            DawidSkeneModel { ExclusiveGroups.Count: > 0 } => null,
             _ => "",
-        });
+        };
+        if (which is null) return null;
+        context.Log?.Invoke("class balance: the rows fire together, so the estimate is the class balance of dawid-skene's fit" + which);
         return fit.ClassPrior.ToArray();
     }
 }

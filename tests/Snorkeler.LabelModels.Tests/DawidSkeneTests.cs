@@ -239,6 +239,30 @@ public sealed class DawidSkeneTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Where_the_rows_fire_together_and_dawid_skenes_guard_gives_way_to_majority_vote_the_class_balance_estimate_favours_no_class()
+    {
+        // Given a ChemProt-shaped set whose LFs fire together (ten skewed classes, 26 single-class LFs, spread 1.2), where EM
+        // spends its classes on how busy rows are and dawid-skene's guard replaces that fit by majority vote's model unchecked
+        var train = Written(LfSuiteGenerator.Shape(5724, 12_861, 26, 10, singleClass: true, (0.005, 0.1), (0.3, 0.8), 1607, 1607,
+            balance: [0.2, 0.15, 0.12, 0.1, 0.1, 0.1, 0.08, 0.06, 0.05, 0.04], activity: 1.2)).Train;
+        var k = train.Schema.Cardinality;
+        var truth = Enumerable.Range(0, k).Select(c => Enumerable.Range(0, train.RowCount).Count(i => train.GoldLabels[i] == c) / (double)train.RowCount).ToArray();
+        var unlabelled = train.WithGold([]);
+        var log = new List<string>();
+
+        // When the class balance is estimated from the votes
+        var estimate = ClassPrior.Estimate(unlabelled, FitContext.WithSeed(1) with { Log = log.Add }, PriorEstimate.Em);
+
+        // Then it is the uniform balance of that replacement, nearer the truth than EM's own balance, and the log says why
+        var em = new DawidSkeneTrainer(new DawidSkeneOptions { GuardMode = GuardMode.None, SmoothingFromSpread = false }).FitModel(unlabelled, FitContext.WithSeed(1));
+        static double Distance(IReadOnlyList<double> a, IReadOnlyList<double> b) => 0.5 * a.Zip(b, (x, y) => Math.Abs(x - y)).Sum();
+        output.WriteLine($"distance to the truth: estimate {Distance(estimate, truth):F3}, EM {Distance(em.ClassPrior, truth):F3}");
+        estimate.ShouldBe(ClassPrior.Uniform(k));
+        Distance(estimate, truth).ShouldBeLessThan(Distance(em.ClassPrior, truth) - 0.2);
+        log.ShouldContain(l => l.Contains("whose guard kept majority vote's model (no class favoured)", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_fit_that_keeps_to_the_votes_is_not_checked_for_labelling_rows_against_them()
     {
         // Given 10 classes and LFs voting 1–3 of them (a fit that labels most rows with one of their votes)
