@@ -331,9 +331,10 @@ public sealed class AutoTrainer : ILabelModelTrainer
         var k = train.Schema.Cardinality;
         var given = context.Prior is { } p ? ClassPrior.Validate(p, k) : null;
         double[]? estimated = null;
+        ILabelModel? guardedFit = null; // dawid-skene with its defaults on all rows, where the estimate fitted it (the rows fire together)
         if (given is null)
         {
-            try { estimated = ClassPrior.Estimate(train, context with { Log = log }, PriorEstimate.Em); }
+            try { estimated = DawidSkeneTrainer.EstimatePrior(train, context with { Log = log }, out guardedFit); }
             catch (SnorkelerException e) { log?.Invoke($"auto: no class balance estimate ({e.Message}); using the uniform prior"); }
             estimated ??= ClassPrior.Uniform(k);
             log?.Invoke($"auto: class balance estimated from the votes (EM): [{string.Join(", ", estimated.Select(x => x.ToString("F3", CultureInfo.InvariantCulture)))}]");
@@ -456,7 +457,9 @@ public sealed class AutoTrainer : ILabelModelTrainer
         if (firing >= 0 && learned is null && folds >= 2)
         {
             ILabelModel? guarded;
-            try { guarded = new DawidSkeneTrainer().Fit(train, context with { Prior = given, Dev = null }); }
+            // The class-balance estimate fitted the same model where the rows fire together (its context differs only in what
+            // dawid-skene does not read: the seed, the quiet log).
+            try { guarded = guardedFit ?? new DawidSkeneTrainer().Fit(train, context with { Prior = given, Dev = null }); }
             catch (SnorkelerException e)
             {
                 // Without the guard's verdict nothing is decided here: the score ranks the candidates as it would otherwise.

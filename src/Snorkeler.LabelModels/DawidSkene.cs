@@ -1001,8 +1001,15 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
     /// held-out sources than majority vote does (the check <c>dawid-skene</c>'s guard makes). Where the rows fire together
     /// it is the balance of <c>dawid-skene</c>'s own fit instead (<see cref="FiringTogetherBalance"/>).
     /// </summary>
-    public static double[] EstimatePrior(IMatrixSource train, FitContext context)
+    public static double[] EstimatePrior(IMatrixSource train, FitContext context) => EstimatePrior(train, context, out _);
+
+    /// <summary>
+    /// The estimate of <see cref="EstimatePrior(IMatrixSource, FitContext)"/>, and in <paramref name="firingFit"/> the fit of
+    /// <c>dawid-skene</c> with its defaults it made where the rows fire together (else null), for a caller that needs that fit too.
+    /// </summary>
+    internal static double[] EstimatePrior(IMatrixSource train, FitContext context, out ILabelModel? firingFit)
     {
+        firingFit = null;
         Guard.NotNull(train);
         Guard.NotNull(context);
         var patterns = VotePatterns.Read(train, context.Cancellation);
@@ -1011,7 +1018,7 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
         // The estimate documented in docs/label-models.md (class prior; measured in docs/label-models-measurements.md): EM at the fixed strength.
         var trainer = new DawidSkeneTrainer(new DawidSkeneOptions { SmoothingFromSpread = false });
         var fit = trainer.FitModel(patterns, LabelSchema.Numbered(k), Enumerable.Range(0, m).Select(j => $"lf{j}").ToArray(), null, new FitContext { Cancellation = context.Cancellation });
-        if (!HasDerivedSources(fit) && FiringTogetherBalance(train, patterns, context) is { } firing) return firing;
+        if (!HasDerivedSources(fit) && FiringTogetherBalance(train, patterns, context, out firingFit) is { } firing) return firing;
         // EM's collapse onto one class (hundreds of classes, most rows without a vote; DawidSkeneTrainer.OutsideRowShare) takes
         // the balance with it (one class 0.93-0.97); its fit then labels most rows with votes against all of them, and majority
         // vote's balance is the estimate instead (generated sets of 100-1,000 classes: distance to the true balance 0.55-0.96 →
@@ -1042,15 +1049,15 @@ public sealed class DawidSkeneTrainer : ILabelModelTrainer
     /// not fitted on people's answers or where some sources are derived from others (the caller checks its EM fit for those);
     /// its fits are those the Dawid–Skene fits on the same in-memory matrix reuse.
     /// </summary>
-    private static double[]? FiringTogetherBalance(IMatrixSource train, VotePatterns patterns, FitContext context)
+    private static double[]? FiringTogetherBalance(IMatrixSource train, VotePatterns patterns, FitContext context, out ILabelModel? fit)
     {
+        fit = null;
         int m = train.LfNames.Count, k = train.Schema.Cardinality;
         if (k < 2 || k > RowActivity.MaxClasses || (long)m * k * k > RowActivity.MaxVoteRates || patterns.Annotator.Contains(true)
             || Crowd.CrowdRecognition.Test(patterns, k).LooksLikePeople) return null;
         var options = new DawidSkeneOptions();
         var quiet = new FitContext { Cancellation = context.Cancellation };
         if (!ActivityFamily.Fit(train, patterns, null, options, quiet).RowsFireTogether) return null;
-        ILabelModel fit;
         try { fit = new DawidSkeneTrainer(options).Fit(train, quiet); }
         catch (ModelRefusalException) { return null; }
         var which = fit switch
